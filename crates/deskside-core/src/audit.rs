@@ -1,0 +1,56 @@
+//! The audit trail: one entry per cross-system access, kept in the
+//! background's storage, newest last, capped.
+
+use serde::{Deserialize, Serialize};
+
+pub const AUDIT_KEY: &str = "audit";
+pub const AUDIT_CAP: usize = 1_000;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// Milliseconds since the Unix epoch.
+    pub at_ms: f64,
+    /// Connector id and label.
+    pub connector: String,
+    pub action: String,
+    /// The identifier looked up, masked (`l***@example.cn`).
+    pub subject: String,
+    /// Origin of the page that triggered it.
+    pub page_origin: String,
+    /// `ok`, `not_found` or the error kind.
+    pub outcome: String,
+}
+
+/// `li.na@example.cn` → `l***@example.cn`: enough to trace, not to harvest.
+pub fn mask_subject(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => format!("{}***@{domain}", local.chars().next().unwrap_or('*')),
+        None => "***".into(),
+    }
+}
+
+/// Appends and drops the oldest past the cap.
+pub fn append(log: &mut Vec<AuditEntry>, entry: AuditEntry) {
+    log.push(entry);
+    if log.len() > AUDIT_CAP {
+        let drop = log.len() - AUDIT_CAP;
+        log.drain(..drop);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_and_caps() {
+        assert_eq!(mask_subject("li.na@example.cn"), "l***@example.cn");
+        let e = AuditEntry { at_ms: 0.0, connector: "c".into(), action: "lookup".into(), subject: "s".into(), page_origin: "o".into(), outcome: "ok".into() };
+        let mut log = Vec::new();
+        for i in 0..AUDIT_CAP + 5 {
+            append(&mut log, AuditEntry { at_ms: i as f64, ..e.clone() });
+        }
+        assert_eq!(log.len(), AUDIT_CAP);
+        assert_eq!(log[0].at_ms, 5.0);
+    }
+}

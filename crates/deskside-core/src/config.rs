@@ -1,0 +1,334 @@
+//! The one settings model: what the admin configures on the options page,
+//! how it is validated, stored and shown back without its secrets.
+
+use crate::secret::{Secret, SecretState};
+use crate::weburl::{validate_match_pattern, BaseUrl};
+use serde::{Deserialize, Serialize};
+
+/// Bumped when the stored shape changes; [`Settings::from_stored`] migrates.
+pub const SETTINGS_VERSION: u32 = 1;
+/// The `storage.local` key the settings live under (background only).
+pub const SETTINGS_KEY: &str = "settings";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub version: u32,
+    pub connectors: Vec<ConnectorConfig>,
+    /// Match patterns of the helpdesk/CRM pages the panel appears on.
+    pub sites: Vec<String>,
+    /// The team's own email domains: never taken as the customer.
+    pub team_domains: Vec<String>,
+    /// ISO 3166 region for numbers written without a country code.
+    pub default_region: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            version: SETTINGS_VERSION,
+            connectors: Vec::new(),
+            sites: Vec::new(),
+            team_domains: Vec::new(),
+            default_region: "CN".into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConnectorConfig {
+    /// Stable id, used in the audit log and to keep a key across edits.
+    pub id: String,
+    pub kind: ConnectorKind,
+    pub label: String,
+    pub base_url: String,
+    pub api_key: Secret,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The systems Deskside knows how to talk to. Each one is a declarative
+/// preset in [`crate::connector`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectorKind {
+    /// The demo CRM served by `deskside-demo` (and any API of the same shape).
+    DemoCrm,
+}
+
+impl ConnectorKind {
+    pub fn parse(s: &str) -> Option<ConnectorKind> {
+        match s {
+            "demo_crm" => Some(ConnectorKind::DemoCrm),
+            _ => None,
+        }
+    }
+
+    pub fn display_name(self) -> &'static str {
+        match self {
+            ConnectorKind::DemoCrm => "Deskside demo CRM",
+        }
+    }
+}
+
+/// What the options page submits. A connector's `api_key` left empty keeps
+/// the stored one, so the page never needs to hold a saved key.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SettingsInput {
+    pub connectors: Vec<ConnectorInput>,
+    pub sites: Vec<String>,
+    pub team_domains: Vec<String>,
+    pub default_region: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConnectorInput {
+    pub id: String,
+    pub kind: String,
+    pub label: String,
+    pub base_url: String,
+    pub api_key: Option<Secret>,
+    pub enabled: bool,
+}
+
+/// What the options page gets back: everything but the secrets.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub connectors: Vec<ConnectorView>,
+    pub sites: Vec<String>,
+    pub team_domains: Vec<String>,
+    pub default_region: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConnectorView {
+    pub id: String,
+    pub kind: ConnectorKind,
+    pub label: String,
+    pub base_url: String,
+    pub api_key: SecretState,
+    pub enabled: bool,
+}
+
+/// One problem with one field, worded for the admin.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// e.g. `connectors.0.base_url`, `sites.2`.
+    pub field: String,
+    pub message: String,
+}
+
+fn err(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+    FieldError { field: field.into(), message: message.into() }
+}
+
+/// Regions whose numbering plans the identifier engine knows.
+pub const REGIONS: &[&str] = &["CN", "US", "CA", "GB", "DE", "FR", "JP", "IN", "SG", "HK", "TW", "AU"];
+
+impl Settings {
+    /// Reads what is stored, tolerating absence (a fresh install) and older
+    /// versions. Unreadable data is an error, never silently replaced, so a
+    /// bug cannot wipe an admin's keys.
+    pub fn from_stored(value: Option<serde_json::Value>) -> Result<Settings, String> {
+        match value {
+            None | Some(serde_json::Value::Null) => Ok(Settings::default()),
+            Some(v) => {
+                let s: Settings = serde_json::from_value(v).map_err(|e| format!("stored settings are unreadable: {e}"))?;
+                if s.version > SETTINGS_VERSION {
+                    return Err(format!("stored settings are version {}, newer than this Deskside ({SETTINGS_VERSION}); update the extension", s.version));
+                }
+                Ok(Settings { version: SETTINGS_VERSION, ..s })
+            }
+        }
+    }
+
+    pub fn view(&self) -> SettingsView {
+        SettingsView {
+            connectors: self
+                .connectors
+                .iter()
+                .map(|c| ConnectorView {
+                    id: c.id.clone(),
+                    kind: c.kind,
+                    label: c.label.clone(),
+                    base_url: c.base_url.clone(),
+                    api_key: c.api_key.state(),
+                    enabled: c.enabled,
+                })
+                .collect(),
+            sites: self.sites.clone(),
+            team_domains: self.team_domains.clone(),
+            default_region: self.default_region.clone(),
+        }
+    }
+
+    /// Validates the submitted form against the stored settings and returns
+    /// the settings to store, or every problem at once.
+    pub fn apply(&self, input: SettingsInput) -> Result<Settings, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut connectors = Vec::new();
+        for (i, c) in input.connectors.into_iter().enumerate() {
+            let f = |name: &str| format!("connectors.{i}.{name}");
+            let Some(kind) = ConnectorKind::parse(&c.kind) else {
+                errors.push(err(f("kind"), format!("unknown connector type '{}'", c.kind)));
+                continue;
+            };
+            let base_url = match BaseUrl::parse(&c.base_url) {
+                Ok(b) => b.to_string(),
+                Err(e) => {
+                    errors.push(err(f("base_url"), e.to_string()));
+                    String::new()
+                }
+            };
+            let id = if c.id.trim().is_empty() { format!("c{}", i + 1) } else { c.id.trim().to_string() };
+            let previous = self.connectors.iter().find(|p| p.id == id);
+            let api_key = match c.api_key {
+                Some(k) if !k.is_empty() => Secret::new(k.expose().trim()),
+                // Keep the stored key only while the origin is unchanged:
+                // never send an old key to a newly typed host.
+                _ => match previous {
+                    Some(p) if same_origin(&p.base_url, &base_url) => p.api_key.clone(),
+                    Some(_) => {
+                        errors.push(err(f("api_key"), "the URL's host changed: enter the API key again"));
+                        Secret::default()
+                    }
+                    None => {
+                        errors.push(err(f("api_key"), "enter the API key"));
+                        Secret::default()
+                    }
+                },
+            };
+            if api_key.expose().chars().any(|ch| ch.is_control() || ch == ' ') {
+                errors.push(err(f("api_key"), "the API key contains spaces or control characters; paste it again"));
+            }
+            let label = if c.label.trim().is_empty() { kind.display_name().to_string() } else { c.label.trim().to_string() };
+            connectors.push(ConnectorConfig { id, kind, label, base_url, api_key, enabled: c.enabled });
+        }
+        let mut sites = Vec::new();
+        for (i, s) in input.sites.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).enumerate() {
+            match validate_match_pattern(s) {
+                Ok(()) => sites.push(s.to_string()),
+                Err(e) => errors.push(err(format!("sites.{i}"), e)),
+            }
+        }
+        let mut team_domains = Vec::new();
+        for (i, d) in input.team_domains.iter().map(|d| d.trim().trim_start_matches('@').to_lowercase()).filter(|d| !d.is_empty()).enumerate() {
+            if d.contains('.') && d.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-')) {
+                team_domains.push(d);
+            } else {
+                errors.push(err(format!("team_domains.{i}"), format!("'{d}' is not a domain like example.com")));
+            }
+        }
+        let region = input.default_region.trim().to_uppercase();
+        let default_region = if region.is_empty() {
+            "CN".to_string()
+        } else if REGIONS.contains(&region.as_str()) {
+            region
+        } else {
+            errors.push(err("default_region", format!("unknown region '{region}'; one of {}", REGIONS.join(", "))));
+            String::new()
+        };
+        if errors.is_empty() {
+            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, default_region })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Permission patterns the options page must request before saving.
+    pub fn required_origins(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.sites.clone();
+        for c in &self.connectors {
+            if let Ok(b) = BaseUrl::parse(&c.base_url) {
+                out.push(b.permission_pattern());
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+fn same_origin(a: &str, b: &str) -> bool {
+    match (BaseUrl::parse(a), BaseUrl::parse(b)) {
+        (Ok(a), Ok(b)) => a.origin() == b.origin(),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(key: Option<&str>, url: &str) -> SettingsInput {
+        SettingsInput {
+            connectors: vec![ConnectorInput {
+                id: "crm".into(),
+                kind: "demo_crm".into(),
+                label: String::new(),
+                base_url: url.into(),
+                api_key: key.map(Secret::new),
+                enabled: true,
+            }],
+            sites: vec!["http://127.0.0.1/*".into(), "  ".into()],
+            team_domains: vec!["@Acme-Support.com".into()],
+            default_region: "cn".into(),
+        }
+    }
+
+    #[test]
+    fn apply_validates_and_normalises() {
+        let s = Settings::default().apply(input(Some(" k-123 "), "http://127.0.0.1:7000/")).unwrap();
+        assert_eq!(s.connectors[0].base_url, "http://127.0.0.1:7000");
+        assert_eq!(s.connectors[0].api_key.expose(), "k-123");
+        assert_eq!(s.connectors[0].label, "Deskside demo CRM");
+        assert_eq!(s.sites, vec!["http://127.0.0.1/*"]);
+        assert_eq!(s.team_domains, vec!["acme-support.com"]);
+        assert_eq!(s.default_region, "CN");
+        assert_eq!(s.required_origins(), vec!["http://127.0.0.1/*"]);
+    }
+
+    #[test]
+    fn empty_key_keeps_the_stored_one_only_for_the_same_origin() {
+        let s = Settings::default().apply(input(Some("k-123"), "http://127.0.0.1:7000")).unwrap();
+        let kept = s.apply(input(None, "http://127.0.0.1:7000/v1")).unwrap();
+        assert_eq!(kept.connectors[0].api_key.expose(), "k-123");
+        let moved = s.apply(input(None, "https://evil.test")).unwrap_err();
+        assert_eq!(moved[0].field, "connectors.0.api_key");
+    }
+
+    #[test]
+    fn reports_every_error_at_once() {
+        let mut i = input(None, "http://crm.example.com");
+        i.sites = vec!["<all_urls>".into()];
+        i.default_region = "XX".into();
+        i.team_domains = vec!["not a domain".into()];
+        let errors = Settings::default().apply(i).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["connectors.0.base_url", "connectors.0.api_key", "sites.0", "team_domains.0", "default_region"]);
+    }
+
+    #[test]
+    fn view_has_no_secret() {
+        let s = Settings::default().apply(input(Some("canary-key-0123456789"), "http://127.0.0.1:7000")).unwrap();
+        let json = serde_json::to_string(&s.view()).unwrap();
+        assert!(!json.contains("canary-key-0123"), "{json}");
+        assert!(json.contains("…6789"));
+    }
+
+    #[test]
+    fn stored_round_trip_and_future_versions() {
+        let s = Settings::default().apply(input(Some("k"), "http://127.0.0.1:1")).unwrap();
+        let v = serde_json::to_value(&s).unwrap();
+        assert_eq!(Settings::from_stored(Some(v)).unwrap(), s);
+        assert_eq!(Settings::from_stored(None).unwrap(), Settings::default());
+        assert!(Settings::from_stored(Some(serde_json::json!({"version": 99}))).is_err());
+        assert!(Settings::from_stored(Some(serde_json::json!({"connectors": 5}))).is_err());
+    }
+}

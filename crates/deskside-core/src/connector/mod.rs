@@ -1,0 +1,276 @@
+//! Connectors: building the HTTP request for a lookup and mapping the answer
+//! onto [`Customer`]. The browser I/O itself is in `deskside-wasm`; here it is
+//! all data in, data out, so every vendor's quirks are tested natively.
+//!
+//! A connector is declarative: a [`Preset`] names the endpoint, the auth
+//! scheme and where each field of the common model sits in the vendor's JSON.
+
+mod presets;
+
+pub use presets::preset;
+
+use crate::config::{ConnectorConfig, ConnectorKind};
+use crate::identify::{Candidate, IdKind};
+use crate::model::{Customer, Order, VipTier};
+use crate::weburl::{origin_of, BaseUrl};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fmt;
+
+/// Responses larger than this are refused before parsing.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// One attempt may take this long before it is abandoned.
+pub const ATTEMPT_TIMEOUT_MS: u32 = 10_000;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Auth {
+    /// `Authorization: Bearer <key>`
+    Bearer,
+    /// A named header carrying the key as-is.
+    Header(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Preset {
+    pub kind: ConnectorKind,
+    pub auth: Auth,
+    /// Path (after the base URL) of the search-by-email endpoint.
+    pub lookup_path: String,
+    /// The query parameter that takes the email.
+    pub email_param: String,
+    /// JSON pointer to the array of results.
+    pub results: String,
+    pub fields: FieldMap,
+}
+
+/// JSON pointers, relative to one result, for each field of [`Customer`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldMap {
+    pub id: String,
+    pub name: Vec<String>,
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+    pub company: String,
+    pub title: String,
+    pub tier: String,
+    pub city: String,
+    pub country: String,
+    pub url: String,
+    /// Array of orders and, inside each, its fields.
+    pub orders: String,
+    pub order_id: String,
+    pub order_status: String,
+    pub order_total_minor: String,
+    pub order_currency: String,
+    pub order_date: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+/// A request ready for `fetch`, key included. Only [`build_lookup`] makes one,
+/// and it attaches the key only to the connector's own origin.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    pub method: Method,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), if is_secret_header(k) { "<redacted>" } else { v.as_str() }))
+            .collect();
+        f.debug_struct("HttpRequest").field("method", &self.method).field("url", &self.url).field("headers", &headers).finish()
+    }
+}
+
+fn is_secret_header(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n == "authorization" || n.contains("key") || n.contains("token")
+}
+
+/// Why a lookup did not produce customers. Each has a message for the panel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LookupError {
+    /// The connector is misconfigured (bad URL and the like).
+    Config { message: String },
+    /// 401/403: the key is wrong or revoked.
+    Unauthorized { status: u16 },
+    /// 429 (or a vendor's equivalent).
+    RateLimited { retry_after_secs: Option<u32> },
+    /// 5xx or another unexpected status.
+    Server { status: u16 },
+    /// The body was not what the API promises.
+    BadResponse { message: String },
+    /// No answer in time.
+    Timeout,
+    /// The request never got an answer (offline, DNS, refused, CORS, no permission).
+    Network { message: String },
+}
+
+impl LookupError {
+    /// One sentence for the agent.
+    pub fn user_message(&self) -> String {
+        match self {
+            LookupError::Config { message } => format!("The connector is not set up correctly: {message}. Ask your admin to check the options page."),
+            LookupError::Unauthorized { status } => format!("The CRM refused the API key (HTTP {status}). Ask your admin to reconnect it on the options page."),
+            LookupError::RateLimited { retry_after_secs: Some(s) } => format!("The CRM is rate limiting requests; try again in {s} s."),
+            LookupError::RateLimited { retry_after_secs: None } => "The CRM is rate limiting requests; try again shortly.".into(),
+            LookupError::Server { status } => format!("The CRM answered with an error (HTTP {status})."),
+            LookupError::BadResponse { message } => format!("The CRM sent an answer Deskside cannot read: {message}."),
+            LookupError::Timeout => "The CRM did not answer in time.".into(),
+            LookupError::Network { message } => format!("Could not reach the CRM: {message}."),
+        }
+    }
+
+    /// Whether trying again later may help.
+    pub fn retryable(&self) -> bool {
+        matches!(self, LookupError::RateLimited { .. } | LookupError::Server { .. } | LookupError::Timeout | LookupError::Network { .. })
+    }
+}
+
+/// Builds the lookup request for one identifier.
+pub fn build_lookup(cfg: &ConnectorConfig, id: &Candidate) -> Result<HttpRequest, LookupError> {
+    let base = BaseUrl::parse(&cfg.base_url).map_err(|e| LookupError::Config { message: e.to_string() })?;
+    if cfg.api_key.is_empty() {
+        return Err(LookupError::Config { message: "no API key".into() });
+    }
+    let p = preset(cfg.kind);
+    let url = match id.kind {
+        IdKind::Email => base.join(&p.lookup_path, &[(&p.email_param, &id.value)]),
+    };
+    let mut headers = vec![("Accept".to_string(), "application/json".to_string())];
+    // The key goes only to the configured origin, checked on the final URL.
+    if origin_of(&url).as_deref() != Some(base.origin().as_str()) {
+        return Err(LookupError::Config { message: "request URL left the connector's origin".into() });
+    }
+    match &p.auth {
+        Auth::Bearer => headers.push(("Authorization".into(), format!("Bearer {}", cfg.api_key.expose()))),
+        Auth::Header(name) => headers.push((name.clone(), cfg.api_key.expose().to_string())),
+    }
+    Ok(HttpRequest { method: Method::Get, url, headers })
+}
+
+/// What came back over the wire, as the wasm crate saw it.
+#[derive(Clone, Debug, Default)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub retry_after: Option<String>,
+    pub body: String,
+    /// Set when the browser reports a redirect was followed.
+    pub redirected: bool,
+}
+
+/// Maps an answer onto customers (possibly none), or a typed error.
+pub fn map_lookup(cfg: &ConnectorConfig, resp: &HttpResponse) -> Result<Vec<Customer>, LookupError> {
+    match resp.status {
+        200..=299 => {}
+        401 | 403 => return Err(LookupError::Unauthorized { status: resp.status }),
+        404 => return Ok(Vec::new()),
+        429 => return Err(LookupError::RateLimited { retry_after_secs: resp.retry_after.as_deref().and_then(parse_retry_after) }),
+        s => return Err(LookupError::Server { status: s }),
+    }
+    if resp.redirected {
+        return Err(LookupError::BadResponse { message: "the API redirected the request elsewhere".into() });
+    }
+    if resp.body.len() > MAX_BODY_BYTES {
+        return Err(LookupError::BadResponse { message: format!("the answer is larger than {} MB", MAX_BODY_BYTES / 1024 / 1024) });
+    }
+    let body = resp.body.trim_start_matches('\u{feff}').trim();
+    if body.is_empty() || resp.status == 204 {
+        return Ok(Vec::new());
+    }
+    if body.starts_with('<') {
+        return Err(LookupError::BadResponse { message: "an HTML page instead of JSON (a login or proxy page?)".into() });
+    }
+    let json: Value = serde_json::from_str(body).map_err(|e| LookupError::BadResponse { message: format!("invalid JSON ({e})") })?;
+    let p = preset(cfg.kind);
+    let results = match json.pointer(&p.results) {
+        Some(Value::Array(items)) => items,
+        Some(Value::Null) | None => return Ok(Vec::new()),
+        Some(_) => return Err(LookupError::BadResponse { message: format!("'{}' is not a list", p.results) }),
+    };
+    Ok(results.iter().filter(|r| r.is_object()).take(50).map(|r| map_customer(cfg, &p.fields, r)).collect())
+}
+
+/// Seconds to wait from a `Retry-After` header: delta-seconds only, capped at
+/// ten minutes; anything else (dates, negatives, junk) yields `None`.
+pub fn parse_retry_after(v: &str) -> Option<u32> {
+    let v = v.trim();
+    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(v.parse::<u64>().map_or(600, |n| n.min(600)) as u32)
+}
+
+fn text_at(v: &Value, ptr: &str) -> Option<String> {
+    if ptr.is_empty() {
+        return None;
+    }
+    let s = match v.pointer(ptr)? {
+        Value::String(s) => s.trim().to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => return None,
+    };
+    // Cap what one field can hold: the panel is not a document viewer.
+    let s: String = s.chars().take(500).collect();
+    (!s.is_empty()).then_some(s)
+}
+
+fn texts_at(v: &Value, ptrs: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in ptrs {
+        match v.pointer(p) {
+            Some(Value::Array(items)) => out.extend(items.iter().filter_map(|i| text_at(i, "").or_else(|| i.as_str().map(str::to_string)))),
+            Some(_) => out.extend(text_at(v, p)),
+            None => {}
+        }
+    }
+    out.dedup();
+    out
+}
+
+fn map_customer(cfg: &ConnectorConfig, f: &FieldMap, r: &Value) -> Customer {
+    let orders = match r.pointer(&f.orders) {
+        Some(Value::Array(items)) if !f.orders.is_empty() => items
+            .iter()
+            .take(20)
+            .map(|o| Order {
+                id: text_at(o, &f.order_id).unwrap_or_default(),
+                status: text_at(o, &f.order_status).unwrap_or_default(),
+                total_minor: o.pointer(&f.order_total_minor).and_then(Value::as_i64),
+                currency: text_at(o, &f.order_currency),
+                date: text_at(o, &f.order_date),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let name = f.name.iter().filter_map(|p| text_at(r, p)).collect::<Vec<_>>().join(" ");
+    Customer {
+        id: text_at(r, &f.id).unwrap_or_default(),
+        source: cfg.label.clone(),
+        name,
+        emails: texts_at(r, &f.emails),
+        phones: texts_at(r, &f.phones),
+        company: text_at(r, &f.company),
+        title: text_at(r, &f.title),
+        tier: text_at(r, &f.tier).and_then(|t| VipTier::from_label(&t)),
+        city: text_at(r, &f.city),
+        country: text_at(r, &f.country),
+        url: text_at(r, &f.url).filter(|u| u.starts_with("https://") || u.starts_with("http://127.0.0.1")),
+        orders,
+        notes: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,40 @@
+//! The declarative presets, one per known system.
+
+use super::{Auth, FieldMap, Preset};
+use crate::config::ConnectorKind;
+
+fn s(v: &str) -> String {
+    v.to_string()
+}
+
+pub fn preset(kind: ConnectorKind) -> Preset {
+    match kind {
+        // The demo CRM (`deskside-demo`): GET /api/v1/customers?email=…
+        // answering {"data": [customer…]}.
+        ConnectorKind::DemoCrm => Preset {
+            kind,
+            auth: Auth::Bearer,
+            lookup_path: s("/api/v1/customers"),
+            email_param: s("email"),
+            results: s("/data"),
+            fields: FieldMap {
+                id: s("/id"),
+                name: vec![s("/name")],
+                emails: vec![s("/email"), s("/secondary_emails")],
+                phones: vec![s("/phone")],
+                company: s("/company/name"),
+                title: s("/title"),
+                tier: s("/tier"),
+                city: s("/address/city"),
+                country: s("/address/country"),
+                url: s("/url"),
+                orders: s("/orders"),
+                order_id: s("/number"),
+                order_status: s("/status"),
+                order_total_minor: s("/total_minor"),
+                order_currency: s("/currency"),
+                order_date: s("/placed_at"),
+            },
+        },
+    }
+}

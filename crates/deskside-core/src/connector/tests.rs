@@ -1,0 +1,95 @@
+use super::*;
+use crate::identify::Source;
+use crate::secret::Secret;
+
+fn cfg(url: &str) -> ConnectorConfig {
+    ConnectorConfig { id: "c1".into(), kind: ConnectorKind::DemoCrm, label: "Demo".into(), base_url: url.into(), api_key: Secret::new("canary-key"), enabled: true }
+}
+
+fn email(v: &str) -> Candidate {
+    Candidate { kind: IdKind::Email, value: v.into(), source: Source::Text, score: 1 }
+}
+
+#[test]
+fn lookup_request_encodes_and_authenticates() {
+    let r = build_lookup(&cfg("http://127.0.0.1:7000/"), &email("a+b@x.test")).unwrap();
+    assert_eq!(r.url, "http://127.0.0.1:7000/api/v1/customers?email=a%2Bb%40x.test");
+    assert!(r.headers.contains(&("Authorization".into(), "Bearer canary-key".into())));
+    assert!(!format!("{r:?}").contains("canary"));
+}
+
+#[test]
+fn hostile_identifiers_stay_in_their_parameter() {
+    for v in ["x@y.test&email=evil@z.test", "x@y.test#frag", "x@y.test/../../admin", "' OR 1=1 --@y.test", "a%00@y.test"] {
+        let r = build_lookup(&cfg("https://crm.test/base"), &email(v)).unwrap();
+        assert!(r.url.starts_with("https://crm.test/base/api/v1/customers?email="), "{}", r.url);
+        let q = r.url.split_once('?').unwrap().1;
+        assert_eq!(q.matches('=').count(), 1, "{q}");
+        assert!(!q.contains(['&', '#', '/', '\'', ' ']), "{q}");
+    }
+}
+
+#[test]
+fn no_key_no_request() {
+    let mut c = cfg("https://crm.test");
+    c.api_key = Secret::default();
+    assert!(matches!(build_lookup(&c, &email("a@b.test")), Err(LookupError::Config { .. })));
+}
+
+fn resp(status: u16, body: &str) -> HttpResponse {
+    HttpResponse { status, body: body.into(), ..Default::default() }
+}
+
+#[test]
+fn maps_a_customer() {
+    let body = r#"{"data":[{"id":"cus_1","name":"李娜","email":"li.na@example.cn","phone":"+8613800138000",
+        "company":{"name":"上海云帆科技"},"tier":"gold","address":{"city":"上海","country":"CN"},
+        "orders":[{"number":"ORD-2026-000123","status":"shipped","total_minor":129900,"currency":"CNY","placed_at":"2026-11-01"}]}]}"#;
+    let c = map_lookup(&cfg("https://crm.test"), &resp(200, body)).unwrap();
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].name, "李娜");
+    assert_eq!(c[0].company.as_deref(), Some("上海云帆科技"));
+    assert_eq!(c[0].tier, Some(VipTier::Gold));
+    assert_eq!(c[0].emails, ["li.na@example.cn"]);
+    assert_eq!(c[0].orders[0].total_minor, Some(129900));
+    assert_eq!(c[0].source, "Demo");
+}
+
+#[test]
+fn faults_become_typed_errors() {
+    let c = cfg("https://crm.test");
+    assert_eq!(map_lookup(&c, &resp(401, "")), Err(LookupError::Unauthorized { status: 401 }));
+    assert_eq!(map_lookup(&c, &resp(503, "")), Err(LookupError::Server { status: 503 }));
+    let limited = HttpResponse { status: 429, retry_after: Some("120".into()), ..Default::default() };
+    assert_eq!(map_lookup(&c, &limited), Err(LookupError::RateLimited { retry_after_secs: Some(120) }));
+    for body in ["{\"data\": [", "<html>login</html>", "{\"data\": 5}"] {
+        assert!(matches!(map_lookup(&c, &resp(200, body)), Err(LookupError::BadResponse { .. })), "{body}");
+    }
+    for body in ["", "null", "\u{feff}{\"data\":[]}", "{}"] {
+        assert_eq!(map_lookup(&c, &resp(200, body)), Ok(vec![]), "{body:?}");
+    }
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    assert!(matches!(map_lookup(&c, &resp(200, &deep)), Err(LookupError::BadResponse { .. })));
+    let big = format!("{{\"data\":[],\"pad\":\"{}\"}}", "x".repeat(MAX_BODY_BYTES));
+    assert!(matches!(map_lookup(&c, &resp(200, &big)), Err(LookupError::BadResponse { .. })));
+    let redirected = HttpResponse { status: 200, body: "{}".into(), redirected: true, ..Default::default() };
+    assert!(matches!(map_lookup(&c, &redirected), Err(LookupError::BadResponse { .. })));
+}
+
+#[test]
+fn retry_after_is_capped_and_strict() {
+    assert_eq!(parse_retry_after("120"), Some(120));
+    assert_eq!(parse_retry_after("99999999"), Some(600));
+    assert_eq!(parse_retry_after("99999999999999999999999"), Some(600));
+    for junk in ["-5", "abc", "", "Wed, 21 Oct 2026 07:28:00 GMT", "1.5"] {
+        assert_eq!(parse_retry_after(junk), None, "{junk}");
+    }
+}
+
+#[test]
+fn xss_data_is_kept_as_text_and_links_filtered() {
+    let body = r#"{"data":[{"id":"1","name":"<img src=x onerror=alert(1)>","url":"javascript:alert(1)"}]}"#;
+    let c = map_lookup(&cfg("https://crm.test"), &resp(200, body)).unwrap();
+    assert_eq!(c[0].name, "<img src=x onerror=alert(1)>");
+    assert_eq!(c[0].url, None);
+}

@@ -1,0 +1,22 @@
+//! Deskside's business logic, free of any browser API.
+//!
+//! Everything that decides something lives here and is tested natively with
+//! `cargo test`: which identifiers a page holds and which one wins, what the
+//! admin's settings mean and whether they are valid, how a connector request is
+//! built and how its answer maps onto [`model::Customer`], which messages a
+//! sender may send, and what the panel shows. The `deskside-wasm` crate only
+//! moves bytes between these functions and the browser.
+//!
+//! Invariant: this crate depends on neither `web-sys` nor `js-sys`.
+
+pub mod config;
+pub mod audit;
+pub mod connector;
+pub mod flow;
+pub mod identify;
+pub mod mask;
+pub mod messages;
+pub mod model;
+pub mod panel;
+pub mod secret;
+pub mod weburl;

@@ -1,0 +1,94 @@
+//! The one customer model every connector maps onto and the panel shows.
+
+use serde::{Deserialize, Serialize};
+
+/// A customer as Deskside knows it, whatever system it came from.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Customer {
+    /// The record's id in its source system.
+    pub id: String,
+    /// Which configured connector it came from (its label).
+    pub source: String,
+    pub name: String,
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+    pub company: Option<String>,
+    pub title: Option<String>,
+    pub tier: Option<VipTier>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    /// A link to the record in its own system (https only when shown).
+    pub url: Option<String>,
+    pub orders: Vec<Order>,
+    pub notes: Vec<Note>,
+}
+
+/// VIP tier, ordered from the most valuable. Unknown labels are kept as-is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VipTier {
+    Platinum,
+    Gold,
+    Silver,
+    Standard,
+    Other(String),
+}
+
+impl VipTier {
+    /// Maps a vendor's tier label (any case, English or Chinese) onto a tier.
+    pub fn from_label(label: &str) -> Option<VipTier> {
+        let l = label.trim();
+        if l.is_empty() {
+            return None;
+        }
+        Some(match l.to_lowercase().as_str() {
+            "platinum" | "vip" | "enterprise" | "铂金" | "白金" | "钻石" => VipTier::Platinum,
+            "gold" | "premium" | "黄金" | "金牌" => VipTier::Gold,
+            "silver" | "plus" | "白银" | "银牌" => VipTier::Silver,
+            "standard" | "basic" | "free" | "普通" | "标准" => VipTier::Standard,
+            _ => VipTier::Other(l.to_string()),
+        })
+    }
+
+    pub fn label(&self) -> &str {
+        match self {
+            VipTier::Platinum => "Platinum",
+            VipTier::Gold => "Gold",
+            VipTier::Silver => "Silver",
+            VipTier::Standard => "Standard",
+            VipTier::Other(s) => s,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Order {
+    pub id: String,
+    pub status: String,
+    /// Minor units (cents, fen) to stay exact.
+    pub total_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub date: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Note {
+    pub date: Option<String>,
+    pub text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tier_labels() {
+        assert_eq!(VipTier::from_label(" GOLD "), Some(VipTier::Gold));
+        assert_eq!(VipTier::from_label("铂金"), Some(VipTier::Platinum));
+        assert_eq!(VipTier::from_label("Bronze"), Some(VipTier::Other("Bronze".into())));
+        assert_eq!(VipTier::from_label(""), None);
+    }
+}

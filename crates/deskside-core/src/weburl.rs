@@ -1,0 +1,361 @@
+//! Strict parsing of the few URLs Deskside deals with, without a URL crate
+//! (every byte counts in the wasm the users download).
+//!
+//! A connector's base URL decides where an API key is sent, so the parser is
+//! deliberately narrow: `https://host[:port][/path]`, or `http:` for loopback
+//! only; no user info, no query, no fragment, ASCII hosts only (IDN hosts must
+//! be given in punycode), no trailing dot. Anything else is an error the
+//! options page shows to the admin.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaseUrl {
+    pub scheme: String,
+    pub host: String,
+    pub port: Option<u16>,
+    /// Path prefix without a trailing slash; empty for the root.
+    pub path: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UrlError {
+    Empty,
+    Scheme,
+    InsecureRemote,
+    UserInfo,
+    Host,
+    Port,
+    QueryOrFragment,
+}
+
+impl fmt::Display for UrlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            UrlError::Empty => "enter the API's base URL, e.g. https://api.example.com",
+            UrlError::Scheme => "the URL must start with https://",
+            UrlError::InsecureRemote => "http:// is allowed only for this computer (127.0.0.1, localhost); use https://",
+            UrlError::UserInfo => "the URL must not contain a user name or password (remove the part before @)",
+            UrlError::Host => "the host name is not valid (letters, digits, '-' and '.'; international names in punycode; no trailing dot)",
+            UrlError::Port => "the port must be a number from 1 to 65535",
+            UrlError::QueryOrFragment => "the base URL must not contain '?' or '#'",
+        })
+    }
+}
+
+impl std::error::Error for UrlError {}
+
+pub fn is_loopback_host(host: &str) -> bool {
+    if host == "localhost" || host == "[::1]" {
+        return true;
+    }
+    let parts: Vec<&str> = host.split('.').collect();
+    parts.len() == 4
+        && parts[0] == "127"
+        && parts.iter().all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n <= 255))
+}
+
+fn valid_hostname(host: &str) -> bool {
+    if host == "[::1]" {
+        return true;
+    }
+    if host.is_empty() || host.len() > 253 || host.ends_with('.') || host.starts_with('.') {
+        return false;
+    }
+    host.split('.').all(|label| {
+        !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    })
+}
+
+impl BaseUrl {
+    pub fn parse(input: &str) -> Result<BaseUrl, UrlError> {
+        let s = input.trim();
+        if s.is_empty() {
+            return Err(UrlError::Empty);
+        }
+        let (scheme, rest) = match s.split_once("://") {
+            Some((sc, rest)) => (sc.to_ascii_lowercase(), rest),
+            None => return Err(UrlError::Scheme),
+        };
+        if scheme != "https" && scheme != "http" {
+            return Err(UrlError::Scheme);
+        }
+        if rest.contains('?') || rest.contains('#') {
+            return Err(UrlError::QueryOrFragment);
+        }
+        let (authority, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        if authority.contains('@') {
+            return Err(UrlError::UserInfo);
+        }
+        if authority.contains('\\') || path.contains('\\') || !s.is_ascii() {
+            return Err(UrlError::Host);
+        }
+        let (host, port) = if let Some(stripped) = authority.strip_prefix('[') {
+            let end = stripped.find(']').ok_or(UrlError::Host)?;
+            let host = format!("[{}]", &stripped[..end]);
+            let after = &stripped[end + 1..];
+            let port = match after.strip_prefix(':') {
+                Some(p) => Some(p),
+                None if after.is_empty() => None,
+                None => return Err(UrlError::Host),
+            };
+            (host, port)
+        } else {
+            match authority.rsplit_once(':') {
+                Some((h, p)) => (h.to_string(), Some(p)),
+                None => (authority.to_string(), None),
+            }
+        };
+        let host = host.to_ascii_lowercase();
+        if !valid_hostname(&host) {
+            return Err(UrlError::Host);
+        }
+        let port = match port {
+            None => None,
+            Some(p) => {
+                let n: u16 = p.parse().map_err(|_| UrlError::Port)?;
+                if n == 0 || !p.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(UrlError::Port);
+                }
+                let default = if scheme == "https" { 443 } else { 80 };
+                (n != default).then_some(n)
+            }
+        };
+        if scheme == "http" && !is_loopback_host(&host) {
+            return Err(UrlError::InsecureRemote);
+        }
+        let path = path.trim_end_matches('/').to_string();
+        if path.split('/').any(|seg| seg == ".." || seg == ".") {
+            return Err(UrlError::Host);
+        }
+        Ok(BaseUrl { scheme, host, port, path })
+    }
+
+    /// `scheme://host[:port]`, the unit the browser grants permissions for and
+    /// the only place the key may be sent.
+    pub fn origin(&self) -> String {
+        match self.port {
+            Some(p) => format!("{}://{}:{}", self.scheme, self.host, p),
+            None => format!("{}://{}", self.scheme, self.host),
+        }
+    }
+
+    /// The match pattern of this origin, for `permissions.request`.
+    pub fn permission_pattern(&self) -> String {
+        // Match patterns carry no port: the host covers every port.
+        format!("{}://{}/*", self.scheme, self.host)
+    }
+
+    /// Joins a path (starting with `/`) and query pairs, each percent-encoded.
+    pub fn join(&self, path: &str, query: &[(&str, &str)]) -> String {
+        let mut url = format!("{}{}{}", self.origin(), self.path, path);
+        for (i, (k, v)) in query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(&encode_component(k));
+            url.push('=');
+            url.push_str(&encode_component(v));
+        }
+        url
+    }
+}
+
+impl fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", self.origin(), self.path)
+    }
+}
+
+/// The origin of an absolute http(s) URL, or `None` if it has none we trust.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let base = BaseUrl::parse(&format!("{scheme}://{}", &rest[..end])).ok()?;
+    Some(base.origin())
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Checks a browser match pattern as admins write them for helpdesk sites:
+/// `https://*.zendesk.com/*`, `https://support.example.com/agent/*`.
+pub fn validate_match_pattern(p: &str) -> Result<(), String> {
+    let p = p.trim();
+    let (scheme, rest) = p.split_once("://").ok_or_else(|| format!("'{p}': a site pattern looks like https://*.example.com/*"))?;
+    if scheme != "https" && scheme != "http" {
+        return Err(format!("'{p}': only https:// (and http:// for this computer) sites are supported"));
+    }
+    let slash = rest.find('/').ok_or_else(|| format!("'{p}': add a path, e.g. /*"))?;
+    let host = &rest[..slash];
+    if host == "*" || host.is_empty() {
+        return Err(format!("'{p}': name the helpdesk's host; Deskside never asks for every site"));
+    }
+    let bare = host.strip_prefix("*.").unwrap_or(host);
+    let bare_no_port = bare.split(':').next().unwrap_or(bare);
+    if bare.contains('*') || !valid_hostname(bare_no_port) {
+        return Err(format!("'{p}': the host is not valid ('*.' may only start it)"));
+    }
+    if scheme == "http" && !is_loopback_host(bare_no_port) {
+        return Err(format!("'{p}': http:// is allowed only for this computer; use https://"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_good_base_urls() {
+        let b = BaseUrl::parse("https://API.Example.com/v2/").unwrap();
+        assert_eq!(b.origin(), "https://api.example.com");
+        assert_eq!(b.path, "/v2");
+        assert_eq!(BaseUrl::parse("http://127.0.0.1:8080").unwrap().origin(), "http://127.0.0.1:8080");
+        assert_eq!(BaseUrl::parse("https://x.test:443").unwrap().origin(), "https://x.test");
+        assert_eq!(BaseUrl::parse("http://[::1]:9/").unwrap().origin(), "http://[::1]:9");
+    }
+
+    #[test]
+    fn rejects_look_alikes_and_unsafe_urls() {
+        for (input, err) in [
+            ("", UrlError::Empty),
+            ("ftp://x.test", UrlError::Scheme),
+            ("x.test", UrlError::Scheme),
+            ("http://acme.zendesk.com", UrlError::InsecureRemote),
+            ("https://acme.zendesk.com@evil.test", UrlError::UserInfo),
+            ("https://acme.zendesk.com.", UrlError::Host),
+            ("https://аcme.zendesk.com", UrlError::Host), // Cyrillic а
+            ("https://a b.test", UrlError::Host),
+            ("https://x.test:0", UrlError::Port),
+            ("https://x.test:99999", UrlError::Port),
+            ("https://x.test:+1", UrlError::Port),
+            ("https://x.test/?a=1", UrlError::QueryOrFragment),
+            ("https://x.test/a/../b", UrlError::Host),
+            ("http://127.0.0.1.evil.test", UrlError::InsecureRemote),
+        ] {
+            assert_eq!(BaseUrl::parse(input), Err(err), "{input}");
+        }
+    }
+
+    #[test]
+    fn join_encodes_every_parameter() {
+        let b = BaseUrl::parse("https://crm.test/api").unwrap();
+        assert_eq!(
+            b.join("/customers", &[("email", "a+b@x.test"), ("q", "' OR 1=1 &#%00")]),
+            "https://crm.test/api/customers?email=a%2Bb%40x.test&q=%27%20OR%201%3D1%20%26%23%2500"
+        );
+    }
+
+    #[test]
+    fn origin_of_is_strict() {
+        assert_eq!(origin_of("https://crm.test/x?y#z").as_deref(), Some("https://crm.test"));
+        assert_eq!(origin_of("https://crm.test@evil.test/"), None);
+        assert_eq!(origin_of("http://127.0.0.1:5/a").as_deref(), Some("http://127.0.0.1:5"));
+        assert_ne!(origin_of("https://crm.test:8443/").as_deref(), Some("https://crm.test"));
+    }
+
+    #[test]
+    fn match_patterns() {
+        assert!(validate_match_pattern("https://*.zendesk.com/*").is_ok());
+        assert!(validate_match_pattern("http://127.0.0.1/*").is_ok());
+        assert!(validate_match_pattern("<all_urls>").is_err());
+        assert!(validate_match_pattern("https://*/*").is_err());
+        assert!(validate_match_pattern("http://help.example.com/*").is_err());
+        assert!(validate_match_pattern("https://a.*.com/*").is_err());
+    }
+}
+
+/// Whether `url` matches a browser match pattern (`https://*.x.com/*`).
+/// Mirrors the browsers' rules: `*.` covers the domain and its subdomains,
+/// a pattern without a port matches any port, `*` in the path is a wildcard.
+pub fn pattern_matches(pattern: &str, url: &str) -> bool {
+    let (Some((pscheme, prest)), Some((uscheme, urest))) = (pattern.split_once("://"), url.split_once("://")) else {
+        return false;
+    };
+    if !pscheme.eq_ignore_ascii_case(uscheme) {
+        return false;
+    }
+    let (phost, ppath) = prest.split_at(prest.find('/').unwrap_or(prest.len()));
+    let uend = urest.find(['/', '?', '#']).unwrap_or(urest.len());
+    let (uauth, upath) = urest.split_at(uend);
+    if uauth.contains('@') {
+        return false;
+    }
+    let uhost = uauth.rsplit_once(':').map_or(uauth, |(h, _)| h).to_ascii_lowercase();
+    let phost = phost.to_ascii_lowercase();
+    let (phost, pport) = match phost.rsplit_once(':') {
+        Some((h, p)) => (h.to_string(), Some(p.to_string())),
+        None => (phost.clone(), None),
+    };
+    if let Some(pp) = pport {
+        if uauth.rsplit_once(':').map(|(_, p)| p) != Some(pp.as_str()) {
+            return false;
+        }
+    }
+    let host_ok = match phost.strip_prefix("*.") {
+        Some(domain) => uhost == domain || uhost.ends_with(&format!(".{domain}")),
+        None => uhost == phost,
+    };
+    let upath = if upath.is_empty() { "/" } else { upath };
+    host_ok && glob(ppath.as_bytes(), upath.split('#').next().unwrap_or("/").as_bytes())
+}
+
+fn glob(p: &[u8], s: &[u8]) -> bool {
+    // Iterative wildcard match, linear in practice.
+    let (mut pi, mut si, mut star, mut mark) = (0, 0, None, 0);
+    while si < s.len() {
+        if pi < p.len() && p[pi] == s[si] {
+            pi += 1;
+            si += 1;
+        } else if pi < p.len() && p[pi] == b'*' {
+            star = Some(pi);
+            mark = si;
+            pi += 1;
+        } else if let Some(st) = star {
+            pi = st + 1;
+            mark += 1;
+            si = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == b'*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+#[cfg(test)]
+mod pattern_tests {
+    use super::pattern_matches;
+
+    #[test]
+    fn patterns_match_like_browsers() {
+        assert!(pattern_matches("https://*.zendesk.com/*", "https://acme.zendesk.com/agent/tickets/1"));
+        assert!(pattern_matches("https://*.zendesk.com/*", "https://zendesk.com/"));
+        assert!(!pattern_matches("https://*.zendesk.com/*", "https://acme.zendesk.com.evil.test/"));
+        assert!(!pattern_matches("https://*.zendesk.com/*", "https://evilzendesk.com/"));
+        assert!(!pattern_matches("https://*.zendesk.com/*", "http://acme.zendesk.com/"));
+        assert!(pattern_matches("http://127.0.0.1/*", "http://127.0.0.1:8123/tickets/1?x"));
+        assert!(!pattern_matches("http://127.0.0.1/*", "http://127.0.0.1@evil.test/"));
+        assert!(pattern_matches("https://h.test/agent/*", "https://h.test/agent/x"));
+        assert!(!pattern_matches("https://h.test/agent/*", "https://h.test/admin"));
+    }
+}
