@@ -255,6 +255,19 @@ impl Settings {
     }
 }
 
+impl SettingsInput {
+    /// The permission patterns this input needs, from whatever parses: the
+    /// options page asks for them during the Save click (browsers require a
+    /// user gesture), before the background validates the whole input.
+    pub fn requested_origins(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.sites.iter().map(|s| s.trim().to_string()).filter(|s| validate_match_pattern(s).is_ok()).collect();
+        out.extend(self.connectors.iter().filter_map(|c| BaseUrl::parse(&c.base_url).ok()).map(|b| b.permission_pattern()));
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
 fn same_origin(a: &str, b: &str) -> bool {
     match (BaseUrl::parse(a), BaseUrl::parse(b)) {
         (Ok(a), Ok(b)) => a.origin() == b.origin(),
@@ -312,6 +325,13 @@ mod tests {
         let errors = Settings::default().apply(i).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["connectors.0.base_url", "connectors.0.api_key", "sites.0", "team_domains.0", "default_region"]);
+    }
+
+    #[test]
+    fn requested_origins_skip_what_does_not_parse() {
+        let mut i = input(None, "https://crm.example.com:8443/api");
+        i.sites.push("<all_urls>".into());
+        assert_eq!(i.requested_origins(), ["http://127.0.0.1/*", "https://crm.example.com/*"]);
     }
 
     #[test]

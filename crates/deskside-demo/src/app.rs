@@ -1,0 +1,289 @@
+//! The demo's routes as a pure function, so they are tested without sockets.
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+const TICKET_HTML: &str = include_str!("ticket.html");
+const INDEX_HTML: &str = include_str!("index.html");
+const CUSTOMERS: &str = include_str!("../data/customers.json");
+const TICKETS: &str = include_str!("../data/tickets.json");
+
+/// The CSP of the strict sample page: what real helpdesks ship, and what
+/// stops WebAssembly in a Chromium content script.
+pub const STRICT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'";
+
+#[derive(Debug, Default)]
+pub struct DemoRequest {
+    pub method: String,
+    /// Path and query, as received.
+    pub url: String,
+    pub authorization: Option<String>,
+}
+
+#[derive(Debug, PartialEq)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: String,
+    /// Simulated slowness, for the fault cases.
+    pub delay_ms: u64,
+}
+
+impl Reply {
+    fn new(status: u16, content_type: &'static str, body: String) -> Reply {
+        Reply { status, content_type, headers: Vec::new(), body, delay_ms: 0 }
+    }
+    fn json(status: u16, v: Value) -> Reply {
+        Reply::new(status, "application/json; charset=utf-8", v.to_string())
+    }
+    fn html(body: String) -> Reply {
+        Reply::new(200, "text/html; charset=utf-8", body)
+    }
+}
+
+#[derive(Deserialize)]
+struct Ticket {
+    id: u32,
+    csp: String,
+    subject: String,
+    status: String,
+    requester: Requester,
+    messages: Vec<Message>,
+}
+
+#[derive(Deserialize)]
+struct Requester {
+    name: String,
+    email: String,
+}
+
+#[derive(Deserialize)]
+struct Message {
+    from: String,
+    text: String,
+}
+
+pub struct Demo {
+    pub api_key: String,
+    customers: Vec<Value>,
+    tickets: Vec<Ticket>,
+}
+
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn decode_component(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn query_param(query: &str, name: &str) -> Option<String> {
+    query.split('&').filter_map(|kv| kv.split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| decode_component(v))
+}
+
+impl Demo {
+    pub fn new(api_key: &str) -> Demo {
+        Demo {
+            api_key: api_key.to_string(),
+            customers: serde_json::from_str(CUSTOMERS).expect("valid built-in customers"),
+            tickets: serde_json::from_str(TICKETS).expect("valid built-in tickets"),
+        }
+    }
+
+    pub fn ticket_paths(&self) -> Vec<String> {
+        self.tickets.iter().map(|t| format!("/tickets/{}/{}", t.csp, t.id)).collect()
+    }
+
+    pub fn route(&self, req: &DemoRequest, base: &str) -> Reply {
+        let (path, query) = req.url.split_once('?').unwrap_or((req.url.as_str(), ""));
+        if req.method != "GET" {
+            return Reply::json(405, json!({"error": "method_not_allowed"}));
+        }
+        if path == "/" {
+            let list: String = self
+                .tickets
+                .iter()
+                .map(|t| format!("<li><a href=\"/tickets/{}/{}\">#{} {}</a> ({} CSP)</li>", t.csp, t.id, t.id, escape_html(&t.subject), t.csp))
+                .collect();
+            return Reply::html(INDEX_HTML.replace("{tickets}", &list).replace("{base}", &escape_html(base)));
+        }
+        if let Some(rest) = path.strip_prefix("/tickets/") {
+            return self.ticket(rest);
+        }
+        if let Some(rest) = path.strip_prefix("/api/v1/") {
+            return self.api(req, rest, query, base);
+        }
+        Reply::new(404, "text/plain; charset=utf-8", "not found\n".into())
+    }
+
+    fn ticket(&self, rest: &str) -> Reply {
+        let Some((csp, id)) = rest.split_once('/') else {
+            return Reply::new(404, "text/plain; charset=utf-8", "no such ticket\n".into());
+        };
+        let Some(t) = self.tickets.iter().find(|t| t.csp == csp && id.parse() == Ok(t.id)) else {
+            return Reply::new(404, "text/plain; charset=utf-8", "no such ticket\n".into());
+        };
+        let messages: String = t
+            .messages
+            .iter()
+            .map(|m| format!("<div class=\"card message\"><div class=\"from\">{}</div><div class=\"text\">{}</div></div>\n", escape_html(&m.from), escape_html(&m.text)))
+            .collect();
+        let lang = if t.subject.is_ascii() { "en" } else { "zh-CN" };
+        let html = TICKET_HTML
+            .replace("{lang}", lang)
+            .replace("{id}", &t.id.to_string())
+            .replace("{subject}", &escape_html(&t.subject))
+            .replace("{status}", &escape_html(&t.status))
+            .replace("{csp_label}", if t.csp == "strict" { "strict CSP page" } else { "page without CSP" })
+            .replace("{requester_name}", &escape_html(&t.requester.name))
+            .replace("{requester_email}", &escape_html(&t.requester.email))
+            .replace("{messages}", &messages);
+        let mut reply = Reply::html(html);
+        if t.csp == "strict" {
+            reply.headers.push(("Content-Security-Policy", STRICT_CSP.to_string()));
+        }
+        reply
+    }
+
+    fn api(&self, req: &DemoRequest, rest: &str, query: &str, base: &str) -> Reply {
+        let expected = format!("Bearer {}", self.api_key);
+        if req.authorization.as_deref() != Some(expected.as_str()) {
+            return Reply::json(401, json!({"error": "unauthorized", "message": "missing or invalid API key"}));
+        }
+        let with_url = |c: &Value| {
+            let mut c = c.clone();
+            let id = c["id"].as_str().unwrap_or_default().to_string();
+            c["url"] = json!(format!("{base}/api/v1/customers/{id}"));
+            c
+        };
+        if rest == "customers" {
+            let Some(email) = query_param(query, "email") else {
+                return Reply::json(400, json!({"error": "bad_request", "message": "email is required"}));
+            };
+            let email = email.trim().to_lowercase();
+            // Fault cases, for tests of the panel's error states.
+            match email.as_str() {
+                "slow@faults.example" => return Reply { delay_ms: 20_000, ..Reply::json(200, json!({"data": []})) },
+                "ratelimit@faults.example" => {
+                    let mut r = Reply::json(429, json!({"error": "rate_limited"}));
+                    r.headers.push(("Retry-After", "30".into()));
+                    return r;
+                }
+                "broken@faults.example" => return Reply::new(200, "application/json", "<html><body>Please log in</body></html>".into()),
+                "error@faults.example" => return Reply::json(500, json!({"error": "internal"})),
+                _ => {}
+            }
+            let matches: Vec<Value> = self
+                .customers
+                .iter()
+                .filter(|c| {
+                    c["email"].as_str().is_some_and(|e| e.eq_ignore_ascii_case(&email))
+                        || c["secondary_emails"].as_array().is_some_and(|a| a.iter().any(|e| e.as_str().is_some_and(|e| e.eq_ignore_ascii_case(&email))))
+                })
+                .map(with_url)
+                .collect();
+            return Reply::json(200, json!({"data": matches, "total": matches.len()}));
+        }
+        if let Some(id) = rest.strip_prefix("customers/") {
+            return match self.customers.iter().find(|c| c["id"] == id) {
+                Some(c) => Reply::json(200, json!({"data": with_url(c)})),
+                None => Reply::json(404, json!({"error": "not_found"})),
+            };
+        }
+        Reply::json(404, json!({"error": "not_found"}))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn get(demo: &Demo, url: &str, auth: Option<&str>) -> Reply {
+        demo.route(&DemoRequest { method: "GET".into(), url: url.into(), authorization: auth.map(str::to_string) }, "http://127.0.0.1:1")
+    }
+
+    #[test]
+    fn api_needs_the_key() {
+        let d = Demo::new("k1");
+        assert_eq!(get(&d, "/api/v1/customers?email=x", None).status, 401);
+        assert_eq!(get(&d, "/api/v1/customers?email=x", Some("Bearer k2")).status, 401);
+        assert_eq!(get(&d, "/api/v1/customers?email=x", Some("Bearer k1")).status, 200);
+    }
+
+    #[test]
+    fn looks_up_by_email_case_insensitively() {
+        let d = Demo::new("k");
+        let r = get(&d, "/api/v1/customers?email=LI.NA%40yunfan-tech.example", Some("Bearer k"));
+        let v: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(v["data"][0]["name"], "李娜");
+        assert_eq!(v["data"][0]["url"], "http://127.0.0.1:1/api/v1/customers/cus_1002");
+        let r = get(&d, "/api/v1/customers?email=mia%40fischer-family.example", Some("Bearer k"));
+        assert!(r.body.contains("Mia Fischer"));
+        let r = get(&d, "/api/v1/customers?email=nobody%40x.example", Some("Bearer k"));
+        assert_eq!(serde_json::from_str::<Value>(&r.body).unwrap()["data"], json!([]));
+    }
+
+    #[test]
+    fn strict_ticket_page_has_the_csp() {
+        let d = Demo::new("k");
+        let r = get(&d, "/tickets/strict/1001", None);
+        assert_eq!(r.status, 200);
+        assert!(r.headers.contains(&("Content-Security-Policy", STRICT_CSP.to_string())));
+        assert!(r.body.contains("href=\"mailto:mia.fischer@globex.example\""));
+        let plain = get(&d, "/tickets/plain/1002", None);
+        assert!(plain.headers.is_empty());
+        assert!(plain.body.contains("lang=\"zh-CN\""));
+        assert_eq!(get(&d, "/tickets/plain/1001", None).status, 404);
+    }
+
+    #[test]
+    fn decodes_query_values() {
+        assert_eq!(decode_component("a%2Bb%40x.test"), "a+b@x.test");
+        assert_eq!(decode_component("%E6%9D%8E%zz%"), "李%zz%");
+    }
+
+    #[test]
+    fn pages_escape_data() {
+        assert_eq!(escape_html("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+    }
+
+    #[test]
+    fn fault_cases() {
+        let d = Demo::new("k");
+        let r = get(&d, "/api/v1/customers?email=ratelimit%40faults.example", Some("Bearer k"));
+        assert_eq!((r.status, r.headers[0].1.as_str()), (429, "30"));
+        assert_eq!(get(&d, "/api/v1/customers?email=slow%40faults.example", Some("Bearer k")).delay_ms, 20_000);
+    }
+}

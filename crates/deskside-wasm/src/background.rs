@@ -1,0 +1,117 @@
+//! The background's message handler: checks the sender, runs the core's
+//! decisions and performs the storage and network I/O they need.
+
+use crate::env::Env;
+use crate::http::perform;
+use crate::{from_js, js_error_text, to_js};
+use deskside_core::audit::{self, AuditEntry, AUDIT_KEY};
+use deskside_core::config::{Settings, SETTINGS_KEY};
+use deskside_core::connector::{HttpResponse, LookupError};
+use deskside_core::flow::{finish_panel, page_scanned, plan_panel, tab_key, PanelPlan, TabState};
+use deskside_core::messages::{classify, Identity, Request, Response, SenderInfo, Tier};
+use wasm_bindgen::prelude::*;
+
+async fn load_settings(env: &Env) -> Result<Settings, String> {
+    let raw = env.local_get(SETTINGS_KEY).await.map_err(|e| js_error_text(&e))?;
+    let value: Option<serde_json::Value> = if raw.is_undefined() || raw.is_null() { None } else { Some(from_js(raw)?) };
+    Settings::from_stored(value)
+}
+
+async fn load_tab(env: &Env, tab_id: i32) -> Option<TabState> {
+    let raw = env.session_get(&tab_key(tab_id)).await.ok()?;
+    if raw.is_undefined() || raw.is_null() {
+        return None;
+    }
+    from_js(raw).ok()
+}
+
+async fn append_audit(env: &Env, entries: Vec<AuditEntry>) -> Result<(), String> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let raw = env.local_get(AUDIT_KEY).await.map_err(|e| js_error_text(&e))?;
+    let mut log: Vec<AuditEntry> = if raw.is_undefined() || raw.is_null() { Vec::new() } else { from_js(raw).unwrap_or_default() };
+    for e in entries {
+        audit::append(&mut log, e);
+    }
+    env.local_set(AUDIT_KEY, to_js(&log)).await.map_err(|e| js_error_text(&e))?;
+    Ok(())
+}
+
+/// The settings' site patterns, for the glue to register the content script on.
+#[wasm_bindgen]
+pub async fn sites_to_register(env: Env) -> JsValue {
+    match load_settings(&env).await {
+        Ok(s) => to_js(&s.sites),
+        Err(_) => to_js(&Vec::<String>::new()),
+    }
+}
+
+/// Handles one runtime message. Never throws: every outcome is a
+/// [`Response`], so the caller always gets an answer.
+#[wasm_bindgen]
+pub async fn handle_message(env: Env, msg: JsValue, sender: JsValue) -> JsValue {
+    let response = match dispatch(&env, msg, sender).await {
+        Ok(r) => r,
+        Err(message) => Response::Failed { message },
+    };
+    to_js(&response)
+}
+
+async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, String> {
+    let identity: Identity = from_js(env.identity())?;
+    let sender: SenderInfo = from_js(sender).map_err(|e| format!("bad sender: {e}"))?;
+    let settings = load_settings(env).await?;
+    let tier = match classify(&sender, &identity, &settings.sites) {
+        Ok(t) => t,
+        Err(reason) => return Ok(Response::Rejected { reason }),
+    };
+    let request: Request = match from_js(msg) {
+        Ok(r) => r,
+        Err(e) => return Ok(Response::Rejected { reason: format!("unknown message: {e}") }),
+    };
+    if !request.allowed(&tier) {
+        return Ok(Response::Rejected { reason: format!("{} is not allowed from this context", request.name()) });
+    }
+    match (request, tier) {
+        (Request::PageScanned { snapshot }, Tier::ContentScript { tab_id, page_url }) => {
+            let (state, response) = page_scanned(&settings, &page_url, &snapshot);
+            env.session_set(&tab_key(tab_id), to_js(&state)).await.map_err(|e| js_error_text(&e))?;
+            Ok(response)
+        }
+        (Request::GetPanelState, Tier::Panel { tab_id }) => {
+            let tab = load_tab(env, tab_id).await;
+            match plan_panel(&settings, tab.as_ref()) {
+                PanelPlan::Done(state) => Ok(Response::PanelState { state }),
+                PanelPlan::Lookup { identifier, requests } => {
+                    let mut results: Vec<(usize, Result<HttpResponse, LookupError>)> = Vec::new();
+                    // Sources are few; asking them one after another keeps
+                    // the code simple and each within its own timeout.
+                    for (i, req) in requests {
+                        let result = match req {
+                            Ok(r) => perform(&r).await,
+                            Err(e) => Err(e),
+                        };
+                        results.push((i, result));
+                    }
+                    let tab = tab.unwrap_or_default();
+                    let (state, entries) = finish_panel(&settings, &tab, &identifier, results, env.now());
+                    append_audit(env, entries).await?;
+                    Ok(Response::PanelState { state })
+                }
+            }
+        }
+        (Request::GetSettings, Tier::Options) => {
+            Ok(Response::Settings { required_origins: settings.required_origins(), settings: settings.view() })
+        }
+        (Request::SaveSettings { input }, Tier::Options) => match settings.apply(input) {
+            Ok(new) => {
+                let stored = serde_json::to_value(&new).map_err(|e| e.to_string())?;
+                env.local_set(SETTINGS_KEY, to_js(&stored)).await.map_err(|e| format!("could not save: {}", js_error_text(&e)))?;
+                Ok(Response::Settings { required_origins: new.required_origins(), settings: new.view() })
+            }
+            Err(errors) => Ok(Response::SaveFailed { errors }),
+        },
+        _ => Ok(Response::Rejected { reason: "not allowed".into() }),
+    }
+}

@@ -1,0 +1,46 @@
+//! The browser, as the JavaScript glue hands it to us: an object with a few
+//! promise-returning methods. Duck-typed, so tests pass a fake object.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// Background env (see `extension/background.js`).
+    pub type Env;
+
+    /// `{id, base_url}`: `runtime.id` and `runtime.getURL("")`.
+    #[wasm_bindgen(method, getter)]
+    pub fn identity(this: &Env) -> JsValue;
+
+    #[wasm_bindgen(method, catch, js_name = localGet)]
+    pub async fn local_get(this: &Env, key: &str) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = localSet)]
+    pub async fn local_set(this: &Env, key: &str, value: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = sessionGet)]
+    pub async fn session_get(this: &Env, key: &str) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = sessionSet)]
+    pub async fn session_set(this: &Env, key: &str, value: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method)]
+    pub fn now(this: &Env) -> f64;
+
+    /// Page env (panel and options pages, see `extension/pages.js`).
+    pub type PageEnv;
+
+    /// `runtime.sendMessage` to the background.
+    #[wasm_bindgen(method, catch)]
+    pub async fn send(this: &PageEnv, msg: JsValue) -> Result<JsValue, JsValue>;
+
+    /// `permissions.request({origins})`; must be called during a click.
+    #[wasm_bindgen(method, js_name = requestOrigins)]
+    pub fn request_origins(this: &PageEnv, origins: JsValue) -> js_sys::Promise;
+
+    #[wasm_bindgen(method, js_name = openOptions)]
+    pub fn open_options(this: &PageEnv);
+
+    #[wasm_bindgen(method, js_name = openLink)]
+    pub fn open_link(this: &PageEnv, url: &str);
+}

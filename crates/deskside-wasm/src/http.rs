@@ -1,0 +1,66 @@
+//! Performs a core-built [`HttpRequest`] with `fetch` (via gloo-net, which
+//! works in a service worker), with a per-attempt timeout and redirects
+//! refused so the key never follows one.
+
+use deskside_core::connector::{HttpRequest, HttpResponse, LookupError, Method, ATTEMPT_TIMEOUT_MS, MAX_BODY_BYTES};
+use gloo_net::http::RequestBuilder;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{AbortController, RequestCredentials, RequestRedirect, ResponseType};
+
+fn abort_after(controller: &AbortController, ms: u32) {
+    let controller = controller.clone();
+    let abort = Closure::once_into_js(move || controller.abort());
+    let global = js_sys::global();
+    if let Ok(set_timeout) = js_sys::Reflect::get(&global, &JsValue::from_str("setTimeout")) {
+        if let Some(f) = set_timeout.dyn_ref::<js_sys::Function>() {
+            let _ = f.call2(&global, &abort, &JsValue::from(ms));
+        }
+    }
+}
+
+pub async fn perform(req: &HttpRequest) -> Result<HttpResponse, LookupError> {
+    let controller = AbortController::new().map_err(|_| LookupError::Network { message: "no AbortController".into() })?;
+    let builder = match req.method {
+        Method::Get => RequestBuilder::new(&req.url).method(gloo_net::http::Method::GET),
+        Method::Post => RequestBuilder::new(&req.url).method(gloo_net::http::Method::POST),
+    };
+    let mut builder = builder
+        .redirect(RequestRedirect::Manual)
+        .credentials(RequestCredentials::Omit)
+        .abort_signal(Some(&controller.signal()));
+    for (k, v) in &req.headers {
+        builder = builder.header(k, v);
+    }
+    abort_after(&controller, ATTEMPT_TIMEOUT_MS);
+    let resp = match builder.send().await {
+        Ok(r) => r,
+        Err(_) if controller.signal().aborted() => return Err(LookupError::Timeout),
+        Err(e) => return Err(LookupError::Network { message: network_message(&e.to_string()) }),
+    };
+    if resp.type_() == ResponseType::Opaqueredirect {
+        return Ok(HttpResponse { status: 200, redirected: true, ..Default::default() });
+    }
+    let too_big = resp.headers().get("content-length").and_then(|l| l.trim().parse::<usize>().ok()).is_some_and(|n| n > MAX_BODY_BYTES);
+    if too_big {
+        return Err(LookupError::BadResponse { message: format!("the answer is larger than {} MB", MAX_BODY_BYTES / 1024 / 1024) });
+    }
+    let status = resp.status();
+    let retry_after = resp.headers().get("retry-after");
+    let body = match resp.text().await {
+        Ok(b) => b,
+        Err(_) if controller.signal().aborted() => return Err(LookupError::Timeout),
+        Err(e) => return Err(LookupError::BadResponse { message: format!("the answer could not be read ({e})") }),
+    };
+    Ok(HttpResponse { status, retry_after, body, redirected: false })
+}
+
+fn network_message(raw: &str) -> String {
+    // Browsers say "Failed to fetch" / "NetworkError when attempting to fetch
+    // resource." for offline, DNS, refused, CORS and missing permission alike.
+    if raw.contains("fetch") {
+        "the service did not answer (offline, wrong address, or access not granted)".into()
+    } else {
+        raw.chars().take(200).collect()
+    }
+}

@@ -1,0 +1,167 @@
+//! The options page: shows the stored settings (never their keys), and on
+//! Save asks for the needed site permissions, then has the background
+//! validate and store the input.
+
+use crate::dom::{by_id, document, on_click};
+use crate::env::PageEnv;
+use crate::{from_js, js_error_text, to_js};
+use deskside_core::config::{ConnectorInput, FieldError, SettingsInput, SettingsView};
+use deskside_core::messages::{Request, Response};
+use deskside_core::secret::Secret;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+
+fn input(doc: &Document, id: &str) -> Option<HtmlInputElement> {
+    by_id(doc, id)?.dyn_into().ok()
+}
+fn textarea(doc: &Document, id: &str) -> Option<HtmlTextAreaElement> {
+    by_id(doc, id)?.dyn_into().ok()
+}
+fn select(doc: &Document, id: &str) -> Option<HtmlSelectElement> {
+    by_id(doc, id)?.dyn_into().ok()
+}
+
+fn lines(s: &str) -> Vec<String> {
+    s.lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect()
+}
+
+fn status(doc: &Document, text: &str, kind: &str) {
+    if let Some(s) = by_id(doc, "status") {
+        s.set_text_content(Some(text));
+        let _ = s.set_attribute("data-kind", kind);
+    }
+}
+
+fn fill(doc: &Document, view: &SettingsView) {
+    let c = view.connectors.first();
+    if let Some(e) = select(doc, "kind") {
+        e.set_value(c.map_or("demo_crm", |_| "demo_crm"));
+    }
+    if let Some(e) = input(doc, "label") {
+        e.set_value(c.map_or("", |c| c.label.as_str()));
+    }
+    if let Some(e) = input(doc, "base_url") {
+        e.set_value(c.map_or("", |c| c.base_url.as_str()));
+    }
+    if let Some(e) = input(doc, "api_key") {
+        e.set_value("");
+        let placeholder = match c {
+            Some(c) if c.api_key.set => format!("Saved ({}). Leave empty to keep it.", c.api_key.hint),
+            _ => "Paste the API key".to_string(),
+        };
+        e.set_placeholder(&placeholder);
+    }
+    if let Some(e) = input(doc, "enabled") {
+        e.set_checked(c.is_none_or(|c| c.enabled));
+    }
+    if let Some(e) = textarea(doc, "sites") {
+        e.set_value(&view.sites.join("\n"));
+    }
+    if let Some(e) = textarea(doc, "team_domains") {
+        e.set_value(&view.team_domains.join("\n"));
+    }
+    if let Some(e) = select(doc, "region") {
+        e.set_value(&view.default_region);
+    }
+}
+
+fn read(doc: &Document, connector_id: &str) -> SettingsInput {
+    let key = input(doc, "api_key").map(|e| e.value()).unwrap_or_default();
+    SettingsInput {
+        connectors: vec![ConnectorInput {
+            id: connector_id.to_string(),
+            kind: select(doc, "kind").map(|e| e.value()).unwrap_or_default(),
+            label: input(doc, "label").map(|e| e.value()).unwrap_or_default(),
+            base_url: input(doc, "base_url").map(|e| e.value()).unwrap_or_default(),
+            api_key: (!key.trim().is_empty()).then(|| Secret::new(key)),
+            enabled: input(doc, "enabled").is_some_and(|e| e.checked()),
+        }],
+        sites: lines(&textarea(doc, "sites").map(|e| e.value()).unwrap_or_default()),
+        team_domains: lines(&textarea(doc, "team_domains").map(|e| e.value()).unwrap_or_default()),
+        default_region: select(doc, "region").map(|e| e.value()).unwrap_or_default(),
+    }
+}
+
+fn show_errors(doc: &Document, errors: &[FieldError]) {
+    if let Ok(list) = doc.query_selector_all("[data-error-for]") {
+        for i in 0..list.length() {
+            if let Some(n) = list.item(i) {
+                n.set_text_content(None);
+            }
+        }
+    }
+    for e in errors {
+        // Field ids are `connectors.0.base_url`, `sites.2`…: show each next
+        // to its input (the form has one connector).
+        let key = e.field.split('.').filter(|p| p.parse::<usize>().is_err()).last().unwrap_or("");
+        let target = doc.query_selector(&format!("[data-error-for=\"{key}\"]")).ok().flatten();
+        if let Some(t) = target {
+            let old = t.text_content().unwrap_or_default();
+            let text = if old.is_empty() { e.message.clone() } else { format!("{old} {}", e.message) };
+            t.set_text_content(Some(&text));
+        }
+    }
+}
+
+#[wasm_bindgen]
+pub async fn start_options(env: PageEnv) {
+    let doc = document();
+    let env = Rc::new(env);
+    let answer = env.send(to_js(&Request::GetSettings)).await;
+    let connector_id = match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
+        Ok(Response::Settings { settings, .. }) => {
+            fill(&doc, &settings);
+            settings.connectors.first().map(|c| c.id.clone()).unwrap_or_else(|| "c1".into())
+        }
+        Ok(other) => {
+            status(&doc, &format!("Could not load the settings: {other:?}"), "error");
+            return;
+        }
+        Err(e) => {
+            status(&doc, &format!("Could not load the settings: {e}"), "error");
+            return;
+        }
+    };
+    let Some(save) = by_id(&doc, "save") else { return };
+    let id = Rc::new(connector_id);
+    on_click(&save, move || {
+        let doc = document();
+        let input = read(&doc, &id);
+        // Ask for access now, inside the click: browsers refuse later.
+        let granted = env.request_origins(to_js(&input.requested_origins()));
+        let env = env.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            status(&doc, "Saving…", "busy");
+            match wasm_bindgen_futures::JsFuture::from(granted).await {
+                Ok(v) if v.as_bool() == Some(true) => {}
+                Ok(_) => {
+                    status(&doc, "Not saved: Deskside needs access to the sites and CRM you entered. Save again and allow it.", "error");
+                    return;
+                }
+                Err(e) => {
+                    status(&doc, &format!("Not saved: {}", js_error_text(&e)), "error");
+                    return;
+                }
+            }
+            let answer = env.send(to_js(&Request::SaveSettings { input })).await;
+            match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
+                Ok(Response::Settings { settings, .. }) => {
+                    show_errors(&doc, &[]);
+                    fill(&doc, &settings);
+                    status(&doc, "Saved.", "ok");
+                }
+                Ok(Response::SaveFailed { errors }) => {
+                    show_errors(&doc, &errors);
+                    status(&doc, "Not saved: please correct the fields marked below.", "error");
+                }
+                Ok(other) => status(&doc, &format!("Not saved: {other:?}"), "error"),
+                Err(e) => status(&doc, &format!("Not saved: {e}"), "error"),
+            }
+        });
+    });
+    if let Some(body) = doc.body() {
+        let _ = body.set_attribute("data-loaded", "true");
+    }
+}

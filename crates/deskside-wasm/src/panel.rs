@@ -1,0 +1,148 @@
+//! The panel page (an extension page framed into the helpdesk tab): asks
+//! the background for this tab's customer and renders the core's state.
+
+use crate::dom::{append, by_id, clear, document, el, on_click};
+use crate::env::PageEnv;
+use crate::{from_js, js_error_text, to_js};
+use deskside_core::messages::{Request, Response};
+use deskside_core::panel::{CustomerView, PanelState, SourceError};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::{Document, Element};
+
+#[wasm_bindgen]
+pub async fn start_panel(env: PageEnv) {
+    let env = Rc::new(env);
+    load(env).await;
+}
+
+async fn load(env: Rc<PageEnv>) {
+    let doc = document();
+    let Some(root) = by_id(&doc, "body") else { return };
+    set_state(&doc, "loading");
+    clear(&root);
+    append(&root, &el(&doc, "p", "state", "Looking up the customer…"));
+    let answer = env.send(to_js(&Request::GetPanelState)).await;
+    clear(&root);
+    match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
+        Ok(Response::PanelState { state }) => render(&doc, &root, &state, &env),
+        Ok(other) => render_failure(&doc, &root, &format!("Unexpected answer from Deskside: {other:?}"), &env),
+        // The background was unreachable (e.g. restarting): say so, offer retry.
+        Err(e) => render_failure(&doc, &root, &format!("Deskside's background did not answer ({e})."), &env),
+    }
+}
+
+fn set_state(doc: &Document, state: &str) {
+    if let Some(main) = by_id(doc, "root") {
+        let _ = main.set_attribute("data-state", state);
+    }
+}
+
+fn render_failure(doc: &Document, root: &Element, message: &str, env: &Rc<PageEnv>) {
+    set_state(doc, "failed");
+    append(root, &el(doc, "p", "state error", message));
+    retry_button(doc, root, env);
+}
+
+fn retry_button(doc: &Document, root: &Element, env: &Rc<PageEnv>) {
+    let b = el(doc, "button", "action", "Try again");
+    let env = env.clone();
+    on_click(&b, move || wasm_bindgen_futures::spawn_local(load(env.clone())));
+    append(root, &b);
+}
+
+fn settings_button(doc: &Document, root: &Element, env: &Rc<PageEnv>) {
+    let b = el(doc, "button", "action", "Open Deskside settings");
+    let env = env.clone();
+    on_click(&b, move || env.open_options());
+    append(root, &b);
+}
+
+fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<PageEnv>) {
+    match state {
+        PanelState::NotConfigured => {
+            set_state(doc, "not_configured");
+            append(root, &el(doc, "p", "state", "Deskside is not connected to a CRM yet."));
+            settings_button(doc, root, env);
+        }
+        PanelState::NoIdentifier => {
+            set_state(doc, "no_identifier");
+            append(root, &el(doc, "p", "state", "No customer email was found on this page."));
+        }
+        PanelState::NotFound { identifier, sources } => {
+            set_state(doc, "not_found");
+            append(root, &el(doc, "p", "identifier", identifier));
+            append(root, &el(doc, "p", "state", &format!("No customer with this email in {}.", sources.join(", "))));
+        }
+        PanelState::Found { identifier, customers, errors } => {
+            set_state(doc, "found");
+            append(root, &el(doc, "p", "identifier", identifier));
+            if customers.len() > 1 {
+                append(root, &el(doc, "p", "state", &format!("{} matching records", customers.len())));
+            }
+            for c in customers {
+                append(root, &customer_card(doc, c, env));
+            }
+            render_errors(doc, root, errors, env);
+        }
+        PanelState::Error { identifier, errors } => {
+            set_state(doc, "error");
+            append(root, &el(doc, "p", "identifier", identifier));
+            render_errors(doc, root, errors, env);
+        }
+    }
+}
+
+fn render_errors(doc: &Document, root: &Element, errors: &[SourceError], env: &Rc<PageEnv>) {
+    for e in errors {
+        append(root, &el(doc, "p", "state error", &format!("{}: {}", e.source, e.message)));
+    }
+    if errors.iter().any(|e| e.needs_admin) {
+        settings_button(doc, root, env);
+    } else if errors.iter().any(|e| e.retryable) {
+        retry_button(doc, root, env);
+    }
+}
+
+fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<PageEnv>) -> Element {
+    let card = el(doc, "article", "customer", "");
+    let head = el(doc, "div", "head", "");
+    append(&head, &el(doc, "h2", "name", &c.name));
+    if !c.tier.is_empty() {
+        let badge = el(doc, "span", "tier", &c.tier);
+        let _ = badge.set_attribute("data-tier", &c.tier.to_lowercase());
+        append(&head, &badge);
+    }
+    append(&card, &head);
+    if !c.company.is_empty() {
+        append(&card, &el(doc, "p", "company", &c.company));
+    }
+    let dl = el(doc, "dl", "details", "");
+    for (label, value) in &c.details {
+        append(&dl, &el(doc, "dt", "", label));
+        append(&dl, &el(doc, "dd", "", value));
+    }
+    append(&card, &dl);
+    if !c.orders.is_empty() {
+        append(&card, &el(doc, "h3", "", "Recent orders"));
+        let list = el(doc, "ul", "orders", "");
+        for o in &c.orders {
+            let li = el(doc, "li", "", "");
+            append(&li, &el(doc, "span", "order-id", &o.id));
+            append(&li, &el(doc, "span", "order-status", &o.status));
+            append(&li, &el(doc, "span", "order-total", &o.total));
+            append(&li, &el(doc, "span", "order-date", &o.date));
+            append(&list, &li);
+        }
+        append(&card, &list);
+    }
+    if let Some(url) = &c.url {
+        let b = el(doc, "button", "link", &format!("Open in {}", c.source));
+        let env = env.clone();
+        let url = url.clone();
+        on_click(&b, move || env.open_link(&url));
+        append(&card, &b);
+    }
+    append(&card, &el(doc, "p", "source", &format!("Source: {}", c.source)));
+    card
+}
