@@ -8,19 +8,30 @@
 /// `+8613800138000` → `+86 138****8000`; short numbers keep only their last two digits visible.
 pub fn mask_phone(phone: &str) -> String {
     let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
-    let (cc, national): (&str, &[char]) = if phone.trim_start().starts_with("+86") && digits.len() == 13 {
-        ("+86 ", &digits[2..])
-    } else if phone.trim_start().starts_with('+') && digits.len() > 10 {
-        // Keep a plausible country code of the remaining length.
-        let cc_len = digits.len() - 10;
-        return format!("+{} {}", digits[..cc_len].iter().collect::<String>(), mask_middle(&digits[cc_len..], 3, 4));
-    } else {
-        ("", &digits[..])
-    };
+    let cc_len = if phone.trim_start().starts_with('+') { country_code_len(&digits) } else { 0 };
+    let (cc, national) = digits.split_at(cc_len.min(digits.len()));
+    let prefix = if cc.is_empty() { String::new() } else { format!("+{} ", cc.iter().collect::<String>()) };
     if national.len() < 7 {
-        return format!("{cc}{}", mask_middle(national, 0, 2));
+        return format!("{prefix}{}", mask_middle(national, 0, 2));
     }
-    format!("{cc}{}", mask_middle(national, 3, 4))
+    let head = if national.len() >= 10 { 3 } else { 2 };
+    format!("{prefix}{}", mask_middle(national, head, 4))
+}
+
+/// Length of the ITU country calling code at the start of `digits`.
+fn country_code_len(digits: &[char]) -> usize {
+    let two: String = digits.iter().take(2).collect();
+    match digits.first() {
+        Some('1') | Some('7') => 1,
+        _ if matches!(
+            two.as_str(),
+            "20" | "27" | "30" | "31" | "32" | "33" | "34" | "36" | "39" | "40" | "41" | "43" | "44" | "45" | "46" | "47" | "48" | "49"
+                | "51" | "52" | "53" | "54" | "55" | "56" | "57" | "58" | "60" | "61" | "62" | "63" | "64" | "65" | "66"
+                | "81" | "82" | "84" | "86" | "90" | "91" | "92" | "93" | "94" | "95" | "98"
+        ) => 2,
+        Some(_) => 3,
+        None => 0,
+    }
 }
 
 /// An 18-character resident ID or credit code: `1101**********1234`.
@@ -47,6 +58,9 @@ mod tests {
     fn phones() {
         assert_eq!(mask_phone("+8613800138000"), "+86 138****8000");
         assert_eq!(mask_phone("+442079460958"), "+44 207***0958");
+        assert_eq!(mask_phone("+49 30 901820"), "+49 30**1820");
+        assert_eq!(mask_phone("+85221234567"), "+852 21**4567");
+        assert_eq!(mask_phone("+919876543210"), "+91 987***3210");
         assert_eq!(mask_phone("+14155550123"), "+1 415***0123");
         assert_eq!(mask_phone("12345"), "***45");
     }

@@ -129,8 +129,8 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<PageEnv>) -> Element
         for o in &c.orders {
             let li = el(doc, "li", "", "");
             append(&li, &el(doc, "span", "order-id", &o.id));
-            append(&li, &el(doc, "span", "order-status", &o.status));
             append(&li, &el(doc, "span", "order-total", &o.total));
+            append(&li, &el(doc, "span", "order-status", &o.status));
             append(&li, &el(doc, "span", "order-date", &o.date));
             append(&list, &li);
         }

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Deskside's one entry point.
+#
+#   ./build.sh              build dist/chrome, dist/firefox and the zips
+#   ./build.sh test         build, then run every test (cargo, wasm, lint, Chromium and Firefox e2e)
+#   ./build.sh demo         build, start the demo server and open Chromium on a sample ticket
+#   ./build.sh demo --headless   the same without a window: screenshots in dist/screenshots/
+#
+# It installs what it needs when missing (the wasm target, the pinned
+# wasm-bindgen CLI, the npm tools; browsers via apt when run as root) and
+# stops at the first failing step with a message saying which.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+DIST="$ROOT/dist"
+TOOLS="$ROOT/target/tools"
+WASM_TARGET=wasm32-unknown-unknown
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf '\n\033[31mbuild.sh: %s\033[0m\n' "$*" >&2; exit 1; }
+run() { "$@" || die "failed: $*"; }
+
+ensure_rust() {
+  command -v cargo >/dev/null || die "cargo is missing: install Rust with rustup (https://rustup.rs)"
+  if ! rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"; then
+    step "Installing the $WASM_TARGET Rust target"
+    run rustup target add "$WASM_TARGET"
+  fi
+}
+
+ensure_wasm_bindgen() {
+  # Built from this workspace (crates/wasm-bindgen-tools), so Cargo.lock pins
+  # it to exactly the wasm-bindgen crate's version. Cached in target/tools.
+  step "wasm-bindgen CLI (pinned by Cargo.lock)"
+  run cargo build --quiet --profile tools -p wasm-bindgen-tools
+  local want have
+  want="$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')"
+  have="$("$TOOLS/wasm-bindgen-pinned" --version | awk '{print $2}')"
+  [ "$want" = "$have" ] || die "wasm-bindgen CLI $have does not match the crate $want"
+  echo "wasm-bindgen $have"
+}
+
+ensure_node_tools() {
+  command -v node >/dev/null || die "node is missing (Node.js 20 or newer is needed for the build tools and tests)"
+  if [ ! -x tests/node_modules/.bin/wasm-opt ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
+    step "Installing npm tools (binaryen's wasm-opt, web-ext, playwright-core, puppeteer-core)"
+    run npm ci --prefix tests --no-audit --no-fund --loglevel=error
+  fi
+}
+
+build_wasm() {
+  step "Building the wasm crate (release)"
+  run cargo build --quiet --release --target "$WASM_TARGET" -p deskside-wasm
+  local out="$ROOT/target/extension-wasm"
+  rm -rf "$out" && mkdir -p "$out"
+  run "$TOOLS/wasm-bindgen-pinned" --target web --no-typescript --remove-name-section --remove-producers-section \
+    --out-dir "$out" "$ROOT/target/$WASM_TARGET/release/deskside_wasm.wasm"
+  step "Optimising with wasm-opt (binaryen from npm; Debian's binaryen 108 produces broken output)"
+  run tests/node_modules/.bin/wasm-opt -Oz --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-multivalue \
+    "$out/deskside_wasm_bg.wasm" -o "$out/deskside_wasm_bg.opt.wasm"
+  mv "$out/deskside_wasm_bg.opt.wasm" "$out/deskside_wasm_bg.wasm"
+}
+
+assemble() {
+  step "Assembling dist/chrome and dist/firefox"
+  rm -rf "$DIST/chrome" "$DIST/firefox"
+  for browser in chrome firefox; do
+    mkdir -p "$DIST/$browser/wasm"
+    cp -r extension/. "$DIST/$browser/"
+    rm -rf "$DIST/$browser/packaging"
+    cp target/extension-wasm/deskside_wasm.js target/extension-wasm/deskside_wasm_bg.wasm "$DIST/$browser/wasm/"
+    [ -d target/extension-wasm/snippets ] && cp -r target/extension-wasm/snippets "$DIST/$browser/wasm/"
+    run python3 extension/packaging/manifest.py "$browser" manifest.json "$DIST/$browser/manifest.json"
+  done
+  step "Packing zips"
+  run python3 extension/packaging/pack.py "$DIST/chrome" "$DIST/deskside-chrome.zip"
+  run python3 extension/packaging/pack.py "$DIST/firefox" "$DIST/deskside-firefox.zip"
+  run python3 extension/packaging/pack.py --source "$ROOT" "$DIST/deskside-source.zip"
+  step "Shipped wasm size"
+  python3 extension/packaging/sizes.py "$DIST/chrome/wasm/deskside_wasm_bg.wasm" "$DIST/chrome/wasm/deskside_wasm.js" | tee "$DIST/sizes.md"
+  python3 extension/packaging/sizes.py --record docs/BENCHMARKS.md "$DIST/chrome/wasm/deskside_wasm_bg.wasm" "$DIST/chrome/wasm/deskside_wasm.js"
+}
+
+build() {
+  ensure_rust
+  ensure_node_tools
+  ensure_wasm_bindgen
+  build_wasm
+  assemble
+  echo "Built: dist/chrome, dist/firefox, dist/deskside-{chrome,firefox,source}.zip"
+}
+
+ensure_browsers() {
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      step "Installing browsers: ${missing[*]}"
+      run apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive run apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+      die "missing browsers: ${missing[*]} (sudo apt-get install ${missing[*]})"
+    fi
+  fi
+}
+
+build_demo_server() {
+  run cargo build --quiet --release -p deskside-demo
+}
+
+cmd_test() {
+  build
+  ensure_browsers
+  step "cargo test (core and demo server, native)"
+  run cargo test --workspace --exclude deskside-wasm --exclude wasm-bindgen-tools
+  step "wasm-bindgen tests (the wasm crate, in Node)"
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$TOOLS/wasm-bindgen-test-runner" \
+    run cargo test --target "$WASM_TARGET" -p deskside-wasm
+  step "web-ext lint (Firefox package)"
+  run tests/node_modules/.bin/web-ext lint --source-dir "$DIST/firefox" --self-hosted
+  build_demo_server
+  step "Browser end-to-end tests (real Chromium and Firefox ESR)"
+  run node --test --test-concurrency=1 tests/e2e/
+}
+
+cmd_demo() {
+  build
+  ensure_browsers
+  build_demo_server
+  step "Running the demo"
+  exec node tests/demo.mjs "$@"
+}
+
+case "${1:-build}" in
+  build) build ;;
+  test) shift; cmd_test "$@" ;;
+  demo) shift; cmd_demo "$@" ;;
+  -h|--help|help) sed -n '2,12p' "$0" ;;
+  *) die "unknown command '$1' (build, test, demo [--headless])" ;;
+esac

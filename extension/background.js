@@ -1,0 +1,59 @@
+// Background bootstrap: loads the wasm core and hands it every message.
+// Glue only: no decisions are made here (see crates/deskside-wasm).
+// Listeners are registered synchronously, before the wasm has loaded, so a
+// restarted service worker never misses the message that woke it.
+import init, { handle_message, sites_to_register } from './wasm/deskside_wasm.js';
+
+const api = globalThis.browser ?? globalThis.chrome;
+const ready = init({ module_or_path: api.runtime.getURL('wasm/deskside_wasm_bg.wasm') });
+const CONTENT_SCRIPT_ID = 'deskside-content';
+
+const env = {
+  identity: { id: api.runtime.id, base_url: api.runtime.getURL('') },
+  async localGet(key) { return (await api.storage.local.get(key))[key]; },
+  localSet(key, value) { return api.storage.local.set({ [key]: value }); },
+  async sessionGet(key) { return (await api.storage.session.get(key))[key]; },
+  sessionSet(key, value) { return api.storage.session.set({ [key]: value }); },
+  now() { return Date.now(); },
+};
+
+api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+  // Only what the browser reports about the sender; the Rust side decides.
+  const info = { id: sender.id, url: sender.url, tab_id: sender.tab?.id, frame_id: sender.frameId };
+  ready
+    .then(() => handle_message(env, msg, info))
+    .then(sendResponse, (e) => sendResponse({ type: 'Failed', message: String(e?.message ?? e) }));
+  return true;
+});
+
+// The content script runs only on the helpdesk sites the admin configured
+// (and granted): it is registered here rather than in the manifest.
+async function registerSites() {
+  await ready;
+  const wanted = await sites_to_register(env);
+  const granted = [];
+  for (const pattern of wanted) {
+    if (await api.permissions.contains({ origins: [pattern] })) granted.push(pattern);
+  }
+  const existing = await api.scripting.getRegisteredContentScripts({ ids: [CONTENT_SCRIPT_ID] });
+  if (existing.length) await api.scripting.unregisterContentScripts({ ids: [CONTENT_SCRIPT_ID] });
+  if (granted.length) {
+    await api.scripting.registerContentScripts([{
+      id: CONTENT_SCRIPT_ID, matches: granted, js: ['content.js'], runAt: 'document_idle', allFrames: false,
+    }]);
+  }
+  await api.storage.session.set({ registered_sites: granted });
+}
+
+function registerSitesLogged() {
+  registerSites().catch((e) => console.error('Deskside: could not register the content script:', e));
+}
+
+api.runtime.onInstalled.addListener(registerSitesLogged);
+api.runtime.onStartup.addListener(registerSitesLogged);
+api.permissions.onAdded?.addListener(registerSitesLogged);
+api.permissions.onRemoved?.addListener(registerSitesLogged);
+api.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && changes.settings) registerSitesLogged();
+});
+api.tabs.onRemoved.addListener((tabId) => { api.storage.session.remove(`tab:${tabId}`); });

@@ -1,0 +1,14 @@
+// What the extension pages (panel, options) hand to the wasm: the few
+// browser calls it needs, as promise-returning methods.
+const api = globalThis.browser ?? globalThis.chrome;
+
+export function pageEnv() {
+  return {
+    send: (msg) => api.runtime.sendMessage(msg),
+    requestOrigins: (origins) => (origins.length ? api.permissions.request({ origins }) : Promise.resolve(true)),
+    openOptions: () => api.runtime.openOptionsPage(),
+    openLink: (url) => api.tabs.create({ url }),
+  };
+}
+
+export const wasmUrl = api.runtime.getURL('wasm/deskside_wasm_bg.wasm');

@@ -1,0 +1,4 @@
+import init, { start_panel } from './wasm/deskside_wasm.js';
+import { pageEnv, wasmUrl } from './pages.js';
+
+init({ module_or_path: wasmUrl }).then(() => start_panel(pageEnv()));
