@@ -20,7 +20,7 @@ pub struct TabState {
     pub candidates: Vec<Candidate>,
 }
 
-pub fn tab_key(tab_id: i32) -> String {
+pub fn tab_key(tab_id: i64) -> String {
     format!("tab:{tab_id}")
 }
 

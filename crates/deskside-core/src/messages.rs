@@ -47,8 +47,9 @@ pub enum Response {
 pub struct SenderInfo {
     pub id: Option<String>,
     pub url: Option<String>,
-    pub tab_id: Option<i32>,
-    pub frame_id: Option<i32>,
+    // Firefox's frame ids exceed 32 bits.
+    pub tab_id: Option<i64>,
+    pub frame_id: Option<i64>,
 }
 
 /// Who we are: `runtime.id` and `runtime.getURL("")`.
@@ -60,8 +61,8 @@ pub struct Identity {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Tier {
-    ContentScript { tab_id: i32, page_url: String },
-    Panel { tab_id: i32 },
+    ContentScript { tab_id: i64, page_url: String },
+    Panel { tab_id: i64 },
     Options,
 }
 
@@ -124,7 +125,7 @@ mod tests {
         Identity { id: "ext-id".into(), base_url: "chrome-extension://ext-id/".into() }
     }
 
-    fn sender(id: &str, url: &str, tab: Option<i32>, frame: Option<i32>) -> SenderInfo {
+    fn sender(id: &str, url: &str, tab: Option<i64>, frame: Option<i64>) -> SenderInfo {
         SenderInfo { id: Some(id.into()), url: Some(url.into()), tab_id: tab, frame_id: frame }
     }
 
@@ -139,6 +140,8 @@ mod tests {
             Ok(Tier::ContentScript { tab_id: 4, page_url: "http://127.0.0.1:9/t/1".into() })
         );
         assert_eq!(classify(&sender("ext-id", "chrome-extension://ext-id/panel.html?x", Some(4), Some(3)), &me(), &sites()), Ok(Tier::Panel { tab_id: 4 }));
+        // Firefox: 64-bit frame ids.
+        assert_eq!(classify(&sender("ext-id", "chrome-extension://ext-id/panel.html", Some(4), Some(17179869185)), &me(), &sites()), Ok(Tier::Panel { tab_id: 4 }));
         assert_eq!(classify(&sender("ext-id", "chrome-extension://ext-id/options.html", None, None), &me(), &sites()), Ok(Tier::Options));
     }
 

@@ -32,6 +32,7 @@ fn main() {
     let base = format!("http://127.0.0.1:{port}");
     let demo = Arc::new(Demo::new(&key));
     println!("listening on {base}");
+    println!("  demo CRM API: {base}/api/v1/customers?email=…  (Authorization: Bearer {key})");
     for path in demo.ticket_paths() {
         println!("  ticket: {base}{path}");
     }
@@ -49,6 +50,9 @@ fn serve(demo: &Demo, base: &str, request: tiny_http::Request) {
         authorization: request.headers().iter().find(|h| h.field.equiv("Authorization")).map(|h| h.value.as_str().to_string()),
     };
     let reply = demo.route(&req, base);
+    // One line per request, for people watching the demo and for the e2e
+    // tests (which check the key is sent to the API and nowhere else).
+    println!("request {} {} auth={} status={}", req.method, req.url, if req.authorization.is_some() { "yes" } else { "no" }, reply.status);
     if reply.delay_ms > 0 {
         std::thread::sleep(Duration::from_millis(reply.delay_ms));
     }

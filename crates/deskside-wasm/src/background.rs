@@ -17,7 +17,7 @@ async fn load_settings(env: &Env) -> Result<Settings, String> {
     Settings::from_stored(value)
 }
 
-async fn load_tab(env: &Env, tab_id: i32) -> Option<TabState> {
+async fn load_tab(env: &Env, tab_id: i64) -> Option<TabState> {
     let raw = env.session_get(&tab_key(tab_id)).await.ok()?;
     if raw.is_undefined() || raw.is_null() {
         return None;

@@ -26,7 +26,9 @@ async fn load(env: Rc<PageEnv>) {
     clear(&root);
     match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
         Ok(Response::PanelState { state }) => render(&doc, &root, &state, &env),
-        Ok(other) => render_failure(&doc, &root, &format!("Unexpected answer from Deskside: {other:?}"), &env),
+        Ok(Response::Failed { message }) => render_failure(&doc, &root, &format!("Deskside could not look up the customer: {message}"), &env),
+        Ok(Response::Rejected { reason }) => render_failure(&doc, &root, &format!("Deskside refused this page: {reason}"), &env),
+        Ok(_) => render_failure(&doc, &root, "Deskside sent an unexpected answer.", &env),
         // The background was unreachable (e.g. restarting): say so, offer retry.
         Err(e) => render_failure(&doc, &root, &format!("Deskside's background did not answer ({e})."), &env),
     }

@@ -1,0 +1,121 @@
+// End-to-end: the built extension in real Chromium and real Firefox ESR,
+// against the demo server's ticket pages and CRM API on loopback.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { join } from 'node:path';
+import { canaryKey, configure, launch, openExtensionPage, panelState, screenshotDir, startDemo } from './harness.mjs';
+
+const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
+
+for (const kind of BROWSERS) {
+  describe(`${kind}: end to end`, () => {
+    const key = canaryKey();
+    let demo;
+    let ext;
+    const shots = screenshotDir(`test-screenshots/${kind}`);
+
+    async function openTicket(path) {
+      const page = await ext.browser.newPage();
+      const response = await page.goto(demo.base + path);
+      const panel = await panelState(page);
+      await page.screenshot({ path: join(shots, `${path.replaceAll('/', '_')}.png`) });
+      return { page, response, panel };
+    }
+
+    before(async () => {
+      demo = await startDemo({ key });
+      ext = await launch(kind);
+    });
+    after(async () => {
+      await ext?.close();
+      demo?.stop();
+    });
+
+    test('options page: invalid input gets clear errors and nothing is saved', async () => {
+      const { page, status } = await configure(ext, { baseUrl: 'http://crm.example.com', key: '' });
+      assert.equal(status.kind, 'error');
+      const urlError = await page.$eval('[data-error-for="base_url"]', (e) => e.textContent);
+      assert.match(urlError, /http:\/\/ is allowed only for this computer/);
+      const keyError = await page.$eval('[data-error-for="api_key"]', (e) => e.textContent);
+      assert.match(keyError, /enter the API key/);
+      await page.close();
+    });
+
+    test('options page: valid settings are saved and the key is never shown again', async () => {
+      const saved = await configure(ext, { baseUrl: demo.base, key });
+      assert.deepEqual(saved.status, { kind: 'ok', text: 'Saved.' });
+      await saved.page.close();
+      // A fresh options page shows what was stored.
+      const page = await openExtensionPage(ext, 'options.html');
+      await page.waitForSelector('body[data-loaded="true"]', { timeout: 20_000 });
+      const form = await page.evaluate(() => ({
+        base: document.querySelector('#base_url').value,
+        key: document.querySelector('#api_key').value,
+        placeholder: document.querySelector('#api_key').placeholder,
+        html: document.documentElement.outerHTML,
+      }));
+      assert.equal(form.base, demo.base);
+      assert.equal(form.key, '');
+      assert.match(form.placeholder, new RegExp(`Saved \\(…${key.slice(-4)}\\)`));
+      assert.ok(!form.html.includes(key), 'the stored key must not reach the options page');
+      await page.screenshot({ path: join(shots, 'options.png') });
+      await page.close();
+    });
+
+    test('strict-CSP ticket: the panel shows the requester from the CRM', async () => {
+      const { page, response, panel } = await openTicket('/tickets/strict/1001');
+      assert.equal(response.headers()['content-security-policy'], "default-src 'none'; style-src 'unsafe-inline'");
+      assert.equal(panel.state, 'found', panel.text);
+      assert.match(panel.text, /mia\.fischer@globex\.example/);
+      assert.match(panel.text, /Mia Fischer/);
+      assert.match(panel.text, /Globex GmbH/);
+      assert.match(panel.text, /PLATINUM|Platinum/);
+      assert.match(panel.text, /ORD-2026-004211/);
+      // The helpdesk page cannot read the record: it lives in an extension frame.
+      const pageHtml = await page.evaluate(() => document.documentElement.outerHTML);
+      assert.ok(!pageHtml.includes('cus_1001'), 'customer data leaked into the page DOM');
+      assert.ok(!pageHtml.includes(key), 'the key leaked into the page DOM');
+      await page.close();
+    });
+
+    test('page without CSP: a Chinese customer, phone masked', async () => {
+      const { page, panel } = await openTicket('/tickets/plain/1002');
+      assert.equal(panel.state, 'found', panel.text);
+      assert.match(panel.text, /李娜/);
+      assert.match(panel.text, /上海云帆科技有限公司/);
+      assert.match(panel.text, /GOLD|Gold/);
+      assert.match(panel.text, /\+86 138\*{4}8000/);
+      assert.ok(!panel.text.includes('13800138000'), 'phone number shown unmasked');
+      await page.close();
+    });
+
+    test('unknown requester: a clear "not found" state', async () => {
+      const { page, panel } = await openTicket('/tickets/strict/1003');
+      assert.equal(panel.state, 'not_found', panel.text);
+      assert.match(panel.text, /sam@unknown-prospect\.example/);
+      assert.match(panel.text, /No customer with this email/);
+      await page.close();
+    });
+
+    test('the key went to the CRM API and nowhere else', () => {
+      const api = demo.requests.filter((r) => r.url.startsWith('/api/'));
+      const others = demo.requests.filter((r) => !r.url.startsWith('/api/'));
+      assert.ok(api.length >= 3, `expected the lookups to reach the API, saw ${JSON.stringify(demo.requests)}`);
+      assert.ok(api.every((r) => r.auth && r.status !== 401), JSON.stringify(api));
+      assert.ok(others.length >= 3 && others.every((r) => !r.auth), JSON.stringify(others));
+      // Lookups are by the requester, never by the team's own or automated addresses.
+      const looked = api.map((r) => decodeURIComponent(new URL(r.url, demo.base).searchParams.get('email')));
+      assert.deepEqual([...new Set(looked)].sort(), ['li.na@yunfan-tech.example', 'mia.fischer@globex.example', 'sam@unknown-prospect.example']);
+    });
+
+    test('a rejected key ends in a "reconnect" state, not a crash', async () => {
+      const { status } = await configure(ext, { baseUrl: demo.base, key: 'wrong-key-0000' });
+      assert.equal(status.kind, 'ok');
+      const { page, panel } = await openTicket('/tickets/strict/1001');
+      assert.equal(panel.state, 'error', panel.text);
+      assert.match(panel.text, /refused the API key \(HTTP 401\)/);
+      assert.match(panel.text, /Open Deskside settings/);
+      await page.close();
+    });
+  });
+}

@@ -1,0 +1,148 @@
+// Shared by the end-to-end tests and the demo: starts the demo server and a
+// real browser (Debian's Chromium or Firefox ESR) with the built extension.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer from 'puppeteer-core';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const DIST = join(ROOT, 'dist');
+const FIREFOX_ID = 'deskside@deskside.example';
+const FIREFOX_UUID = '5e0c6a1e-7d2b-4c1a-9f3e-d35c51de0001';
+
+/** A fresh key per run: if it shows up anywhere it must not, a test sees it. */
+export function canaryKey() {
+  return `canary-${randomBytes(12).toString('hex')}`;
+}
+
+/** Starts `deskside-demo` on a free loopback port; resolves once it listens. */
+export async function startDemo({ key, port = 0 } = {}) {
+  const bin = join(ROOT, 'target/release/deskside-demo');
+  const args = ['--port', String(port)];
+  if (key) args.push('--key', key);
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const requests = [];
+  let buffered = '';
+  const base = await new Promise((resolveBase, reject) => {
+    const timer = setTimeout(() => reject(new Error('demo server did not start in 10 s')), 10_000);
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`demo server exited with ${code}`)));
+    child.stdout.on('data', (chunk) => {
+      buffered += chunk;
+      let nl;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        const m = /^listening on (\S+)/.exec(line);
+        if (m) { clearTimeout(timer); resolveBase(m[1]); }
+        const r = /^request (\S+) (\S+) auth=(yes|no) status=(\d+)/.exec(line);
+        if (r) requests.push({ method: r[1], url: r[2], auth: r[3] === 'yes', status: Number(r[4]) });
+      }
+    });
+  });
+  return { base, requests, stop: () => child.kill() };
+}
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic', '--lang=en-US'];
+
+/**
+ * Launches a browser with the built extension. Returns the browser, the
+ * extension's base URL and a close function.
+ */
+export async function launch(kind, { headless = true, viewport = { width: 1280, height: 800 } } = {}) {
+  const profile = mkdtempSync(join(tmpdir(), `deskside-${kind}-`));
+  let browser;
+  let extensionBase;
+  if (kind === 'chromium') {
+    browser = await puppeteer.launch({
+      browser: 'chrome', executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium', headless, pipe: true,
+      enableExtensions: [join(DIST, 'chrome')], userDataDir: profile, defaultViewport: viewport,
+      args: [...CHROMIUM_ARGS, `--window-size=${viewport.width},${viewport.height + 100}`],
+    });
+    const worker = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'), { timeout: 15_000 });
+    extensionBase = new URL('/', worker.url()).href;
+  } else if (kind === 'firefox') {
+    browser = await puppeteer.launch({
+      browser: 'firefox', executablePath: process.env.FIREFOX_BIN || '/usr/bin/firefox-esr', headless, userDataDir: profile,
+      defaultViewport: viewport,
+      // A fixed extension UUID so the test knows the options page's URL.
+      extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ID]: FIREFOX_UUID }) },
+      // Lets WebDriver BiDi reach moz-extension:// documents.
+      args: ['--remote-allow-system-access'],
+    });
+    await browser.installExtension(join(DIST, 'firefox'));
+    extensionBase = `moz-extension://${FIREFOX_UUID}/`;
+  } else {
+    throw new Error(`unknown browser ${kind}`);
+  }
+  const close = async () => {
+    await browser.close().catch(() => {});
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return { kind, browser, extensionBase, close };
+}
+
+/**
+ * Opens an extension page. Firefox does not report navigations into
+ * moz-extension:// to WebDriver, so the navigation is not awaited; the
+ * caller waits for something on the page instead.
+ */
+export async function openExtensionPage(ext, path) {
+  const page = await ext.browser.newPage();
+  const url = ext.extensionBase + path;
+  if (ext.kind === 'firefox') page.goto(url, { timeout: 60_000 }).catch(() => {});
+  else await page.goto(url);
+  return page;
+}
+
+async function setValue(page, selector, value) {
+  await page.$eval(selector, (e, v) => { e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); }, value);
+}
+
+/** Fills and saves the options page like an admin would; returns the page and the status. */
+export async function configure(ext, { baseUrl, key, sites = ['http://127.0.0.1/*'], teamDomains = ['acme-support.example'], page } = {}) {
+  page = page ?? await openExtensionPage(ext, 'options.html');
+  await page.waitForSelector('body[data-loaded="true"]', { timeout: 20_000 });
+  if (baseUrl !== undefined) await setValue(page, '#base_url', baseUrl);
+  if (key !== undefined) await setValue(page, '#api_key', key);
+  await setValue(page, '#sites', sites.join('\n'));
+  await setValue(page, '#team_domains', teamDomains.join('\n'));
+  await page.$eval('#status', (e) => { e.textContent = ''; e.dataset.kind = ''; });
+  await page.click('#save');
+  await page.waitForFunction(() => ['ok', 'error'].includes(document.querySelector('#status').dataset.kind), { timeout: 20_000 });
+  const status = await page.$eval('#status', (e) => ({ kind: e.dataset.kind, text: e.textContent }));
+  return { page, status };
+}
+
+const FINAL = new Set(['found', 'not_found', 'no_identifier', 'not_configured', 'error', 'failed']);
+
+/** Waits for the panel frame in `page` to reach a final state; returns it with its text. */
+export async function panelState(page, { timeout = 20_000 } = {}) {
+  const deadline = Date.now() + timeout;
+  let last = 'no panel frame';
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      let info;
+      try {
+        info = await frame.evaluate(() => (location.pathname.endsWith('/panel.html')
+          ? { state: document.querySelector('#root')?.dataset.state, text: document.body.innerText } : null));
+      } catch { continue; }
+      if (info) {
+        last = `panel in state ${info.state}`;
+        if (FINAL.has(info.state)) return { frame, ...info };
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the panel did not settle within ${timeout} ms (${last})`);
+}
+
+export function screenshotDir(name) {
+  const dir = join(DIST, name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
