@@ -120,7 +120,7 @@ cmd_test() {
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$TOOLS/wasm-bindgen-test-runner" \
     run cargo test --target "$WASM_TARGET" -p deskside-wasm
   step "web-ext lint (Firefox package)"
-  run tests/node_modules/.bin/web-ext lint --source-dir "$DIST/firefox" --self-hosted
+  run tests/node_modules/.bin/web-ext lint --source-dir "$DIST/firefox"
   build_demo_server
   step "Browser end-to-end tests (real Chromium and Firefox ESR)"
   run node --test --test-concurrency=1 tests/e2e/
