@@ -93,16 +93,19 @@ build() {
 }
 
 ensure_browsers() {
+  # Debian's browsers (no test tool downloads its own), and a CJK font so
+  # Chinese sample data renders in screenshots.
   local missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+  if command -v dpkg >/dev/null && ! dpkg -s fonts-wqy-microhei >/dev/null 2>&1; then missing+=(fonts-wqy-microhei); fi
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-      step "Installing browsers: ${missing[*]}"
+      step "Installing ${missing[*]} (apt)"
       run apt-get update -qq
       DEBIAN_FRONTEND=noninteractive run apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-      die "missing browsers: ${missing[*]} (sudo apt-get install ${missing[*]})"
+      die "missing packages: ${missing[*]} (sudo apt-get install ${missing[*]})"
     fi
   fi
 }

@@ -1,0 +1,48 @@
+// `./build.sh demo [--headless]`: starts the demo server, opens Chromium with
+// the built extension, configures it for the demo CRM through its own options
+// page (as an admin would) and opens a sample ticket. With --headless it
+// writes screenshots to dist/screenshots/ instead of leaving a window open.
+import { join } from 'node:path';
+import { configure, launch, panelState, screenshotDir, startDemo } from './e2e/harness.mjs';
+
+const headless = process.argv.includes('--headless');
+if (!headless && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+  console.error('demo: no display found; run `./build.sh demo --headless` to get screenshots instead.');
+  process.exit(2);
+}
+
+const demo = await startDemo({ port: headless ? 0 : 8642 });
+console.log(`Demo server: ${demo.base}`);
+const ext = await launch('chromium', { headless, viewport: { width: 1280, height: 800 } });
+const stop = async (code = 0) => { await ext.close(); demo.stop(); process.exit(code); };
+process.on('SIGINT', () => stop(0));
+
+try {
+  const { page: options, status } = await configure(ext, { baseUrl: demo.base, key: 'demo-key-7f3a9c2e5b1d4e86' });
+  if (status.kind !== 'ok') throw new Error(`the options page did not save: ${status.text}`);
+  console.log('Extension configured for the demo CRM.');
+  if (headless) {
+    const dir = screenshotDir('screenshots');
+    await options.screenshot({ path: join(dir, 'options.png'), fullPage: true });
+    await options.close();
+    for (const [path, name] of [['/tickets/strict/1001', 'panel-strict-csp.png'], ['/tickets/plain/1002', 'panel-chinese.png'], ['/tickets/strict/1003', 'panel-not-found.png']]) {
+      const page = await ext.browser.newPage();
+      await page.goto(demo.base + path);
+      const panel = await panelState(page);
+      await page.screenshot({ path: join(dir, name) });
+      console.log(`${name}: panel ${panel.state} (${panel.text.split('\n').filter(Boolean).slice(1, 3).join(' · ')})`);
+      await page.close();
+    }
+    console.log(`Screenshots written to ${dir}`);
+    await stop(0);
+  } else {
+    const page = await ext.browser.newPage();
+    await page.goto(demo.base + '/tickets/strict/1001');
+    await page.bringToFront();
+    console.log(`Opened ${demo.base}/tickets/strict/1001 — other tickets at ${demo.base}/. Press Ctrl-C to stop.`);
+    await new Promise(() => {});
+  }
+} catch (e) {
+  console.error(`demo failed: ${e.message}`);
+  await stop(1);
+}
