@@ -44,7 +44,7 @@ ensure_wasm_bindgen() {
 ensure_node_tools() {
   command -v node >/dev/null || die "node is missing (Node.js 20 or newer is needed for the build tools and tests)"
   if [ ! -x tests/node_modules/.bin/wasm-opt ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
-    step "Installing npm tools (binaryen's wasm-opt, web-ext, playwright-core, puppeteer-core)"
+    step "Installing npm tools (binaryen's wasm-opt, web-ext, puppeteer-core)"
     run npm ci --prefix tests --no-audit --no-fund --loglevel=error
   fi
 }

@@ -105,6 +105,14 @@ fn show_errors(doc: &Document, errors: &[FieldError]) {
     }
 }
 
+fn failure_text(r: &Response) -> String {
+    match r {
+        Response::Failed { message } => message.clone(),
+        Response::Rejected { reason } => format!("refused ({reason})"),
+        _ => "unexpected answer from the background".into(),
+    }
+}
+
 #[wasm_bindgen]
 pub async fn start_options(env: PageEnv) {
     let doc = document();
@@ -116,7 +124,7 @@ pub async fn start_options(env: PageEnv) {
             settings.connectors.first().map(|c| c.id.clone()).unwrap_or_else(|| "c1".into())
         }
         Ok(other) => {
-            status(&doc, &format!("Could not load the settings: {other:?}"), "error");
+            status(&doc, &format!("Could not load the settings: {}", failure_text(&other)), "error");
             return;
         }
         Err(e) => {
@@ -156,7 +164,7 @@ pub async fn start_options(env: PageEnv) {
                     show_errors(&doc, &errors);
                     status(&doc, "Not saved: please correct the fields marked below.", "error");
                 }
-                Ok(other) => status(&doc, &format!("Not saved: {other:?}"), "error"),
+                Ok(other) => status(&doc, &format!("Not saved: {}", failure_text(&other)), "error"),
                 Err(e) => status(&doc, &format!("Not saved: {e}"), "error"),
             }
         });
