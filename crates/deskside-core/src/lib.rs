@@ -11,6 +11,7 @@
 
 pub mod config;
 pub mod audit;
+pub mod cnid;
 pub mod connector;
 pub mod flow;
 pub mod identify;
@@ -18,5 +19,6 @@ pub mod mask;
 pub mod messages;
 pub mod model;
 pub mod panel;
+pub mod phone;
 pub mod secret;
 pub mod weburl;

@@ -1,0 +1,1 @@
+//! Chinese resident ID numbers and unified social credit codes (being written).
