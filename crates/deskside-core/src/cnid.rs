@@ -1,1 +1,540 @@
-//! Chinese resident ID numbers and unified social credit codes (being written).
+//! Chinese resident ID numbers and unified social credit codes.
+//!
+//! * Resident identity card numbers (居民身份证号码, GB 11643-1999): 17 digits
+//!   followed by an ISO 7064 MOD 11-2 check character (`0`–`9` or `X`). The
+//!   two-digit province prefix must be a real province code and digits 7–14
+//!   must be a real calendar date between 1900 and 2100.
+//! * Unified social credit codes (统一社会信用代码, GB 32100-2015): 18
+//!   characters from `0-9A-Y` without `I O Z S V`, with a MOD 31 check
+//!   character; characters 3–8 are the administrative division code (digits).
+//!
+//! Full-width digits and letters (`０-９`, `Ａ-Ｚ`, `ａ-ｚ`) are normalised to
+//! ASCII, and letters are upper-cased, so `x` is accepted as the resident-ID
+//! check character and credit codes may be written in lower case.
+//!
+//! [`find_cn_ids`] scans text in one pass without allocating per character:
+//! a candidate is a maximal run of exactly 18 (ASCII or full-width)
+//! letters/digits, so a number glued to other letters or digits is not
+//! reported, while Chinese text and punctuation around it are fine.
+
+/// Which kind of identifier a match is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CnIdKind {
+    /// 居民身份证号码 (GB 11643-1999).
+    ResidentId,
+    /// 统一社会信用代码 (GB 32100-2015).
+    CreditCode,
+}
+
+/// One identifier found in text by [`find_cn_ids`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CnIdMatch {
+    pub kind: CnIdKind,
+    /// Normalised value: ASCII, upper-case, 18 characters.
+    pub value: String,
+    /// Byte offset of the first character in the original text.
+    pub start: usize,
+    /// Byte offset just past the last character in the original text.
+    pub end: usize,
+}
+
+/// Length of both identifier kinds.
+const LEN: usize = 18;
+
+/// Resident ID check characters indexed by (weighted sum mod 11).
+const RID_CHECK: &[u8; 11] = b"10X98765432";
+
+/// Resident ID weights: 2^(17-i) mod 11 for i in 0..17.
+const RID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+/// Credit code alphabet; a character's value is its index.
+const CC_CHARSET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+/// Credit code weights: 3^i mod 31.
+const CC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/// Normalises one character to an upper-case ASCII letter or digit, or `None`
+/// if it is not an (ASCII or full-width) letter or digit.
+fn norm_char(c: char) -> Option<u8> {
+    let u = c as u32;
+    let ascii = match c {
+        '0'..='9' | 'A'..='Z' => u as u8,
+        'a'..='z' => (u as u8).to_ascii_uppercase(),
+        '\u{FF10}'..='\u{FF19}' => (u - 0xFF10) as u8 + b'0',
+        '\u{FF21}'..='\u{FF3A}' => (u - 0xFF21) as u8 + b'A',
+        '\u{FF41}'..='\u{FF5A}' => (u - 0xFF41) as u8 + b'A',
+        _ => return None,
+    };
+    Some(ascii)
+}
+
+/// Normalises a whole string into an 18-byte buffer; `None` if it is not
+/// exactly 18 letters/digits.
+fn norm_str(s: &str) -> Option<[u8; LEN]> {
+    let mut buf = [0u8; LEN];
+    let mut n = 0;
+    for c in s.chars() {
+        let b = norm_char(c)?;
+        if n == LEN {
+            return None;
+        }
+        buf[n] = b;
+        n += 1;
+    }
+    (n == LEN).then_some(buf)
+}
+
+fn is_leap(y: u32) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn digits_value(b: &[u8]) -> Option<u32> {
+    b.iter().try_fold(0u32, |acc, &d| {
+        d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+    })
+}
+
+fn valid_province(p: u32) -> bool {
+    matches!(p, 11..=15 | 21..=23 | 31..=37 | 41..=46 | 50..=54 | 61..=65 | 71 | 81 | 82)
+}
+
+fn valid_date(yyyymmdd: &[u8]) -> bool {
+    let (Some(y), Some(m), Some(d)) = (
+        digits_value(&yyyymmdd[0..4]),
+        digits_value(&yyyymmdd[4..6]),
+        digits_value(&yyyymmdd[6..8]),
+    ) else {
+        return false;
+    };
+    if !(1900..=2100).contains(&y) || !(1..=12).contains(&m) {
+        return false;
+    }
+    let days = match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    (1..=days).contains(&d)
+}
+
+/// Validates a normalised (ASCII, upper-case) 18-byte resident ID.
+fn resident_id_ok(b: &[u8; LEN]) -> bool {
+    if !b[..17].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let Some(province) = digits_value(&b[0..2]) else {
+        return false;
+    };
+    if !valid_province(province) || !valid_date(&b[6..14]) {
+        return false;
+    }
+    let sum: u32 = b[..17]
+        .iter()
+        .zip(RID_WEIGHTS)
+        .map(|(&d, w)| u32::from(d - b'0') * w)
+        .sum();
+    b[17] == RID_CHECK[(sum % 11) as usize]
+}
+
+fn cc_value(c: u8) -> Option<u32> {
+    CC_CHARSET.iter().position(|&x| x == c).map(|i| i as u32)
+}
+
+/// Validates a normalised (ASCII, upper-case) 18-byte credit code.
+fn credit_code_ok(b: &[u8; LEN]) -> bool {
+    // Registration authority.
+    if !matches!(b[0], b'1'..=b'9' | b'A'..=b'H' | b'N' | b'Y') {
+        return false;
+    }
+    // Organisation type: any charset character except 0.
+    if b[1] == b'0' || cc_value(b[1]).is_none() {
+        return false;
+    }
+    // Administrative division code.
+    if !b[2..8].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let mut sum = 0u32;
+    for (&c, w) in b[..17].iter().zip(CC_WEIGHTS) {
+        let Some(v) = cc_value(c) else {
+            return false;
+        };
+        sum += v * w;
+    }
+    let check = (31 - sum % 31) % 31;
+    cc_value(b[17]) == Some(check)
+}
+
+/// Classifies a normalised buffer; resident ID wins if both are valid.
+fn classify(b: &[u8; LEN]) -> Option<CnIdKind> {
+    if resident_id_ok(b) {
+        Some(CnIdKind::ResidentId)
+    } else if credit_code_ok(b) {
+        Some(CnIdKind::CreditCode)
+    } else {
+        None
+    }
+}
+
+/// Whether `s` (exactly the 18 characters, no surrounding spaces) is a valid
+/// resident ID number. Full-width characters and a lower-case `x` are accepted.
+pub fn is_valid_resident_id(s: &str) -> bool {
+    norm_str(s).is_some_and(|b| resident_id_ok(&b))
+}
+
+/// Whether `s` (exactly the 18 characters, no surrounding spaces) is a valid
+/// unified social credit code. Full-width and lower-case letters are accepted.
+pub fn is_valid_credit_code(s: &str) -> bool {
+    norm_str(s).is_some_and(|b| credit_code_ok(&b))
+}
+
+/// Finds all valid resident IDs and credit codes in `text`, in order.
+///
+/// Linear in the text; allocates only for the matches found.
+pub fn find_cn_ids(text: &str) -> Vec<CnIdMatch> {
+    let mut out = Vec::new();
+    let mut buf = [0u8; LEN];
+    // Number of letters/digits in the current run, and its start offset.
+    let mut run_len = 0usize;
+    let mut run_start = 0usize;
+
+    let mut finish = |run_len: usize, start: usize, end: usize, buf: &[u8; LEN]| {
+        if run_len == LEN {
+            if let Some(kind) = classify(buf) {
+                out.push(CnIdMatch {
+                    kind,
+                    // The buffer is ASCII by construction.
+                    value: buf.iter().map(|&b| char::from(b)).collect(),
+                    start,
+                    end,
+                });
+            }
+        }
+    };
+
+    for (i, c) in text.char_indices() {
+        match norm_char(c) {
+            Some(b) => {
+                if run_len == 0 {
+                    run_start = i;
+                }
+                if run_len < LEN {
+                    buf[run_len] = b;
+                }
+                run_len = run_len.saturating_add(1);
+            }
+            None => {
+                if run_len > 0 {
+                    finish(run_len, run_start, i, &buf);
+                    run_len = 0;
+                }
+            }
+        }
+    }
+    if run_len > 0 {
+        finish(run_len, run_start, text.len(), &buf);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RID: &str = "11010519491231002X";
+    /// 91310000MA1FL8TQ2X from the sample page has a bad check char; this is
+    /// the same prefix with the computed check char `3`.
+    const CC: &str = "91310000MA1FL8TQ23";
+    const CC2: &str = "91110000600037341L";
+
+    /// Computes the resident ID check character for a 17-digit prefix.
+    fn rid_check(p: &str) -> char {
+        let sum: u32 = p
+            .bytes()
+            .zip(RID_WEIGHTS)
+            .map(|(d, w)| u32::from(d - b'0') * w)
+            .sum();
+        char::from(RID_CHECK[(sum % 11) as usize])
+    }
+
+    fn with_rid_check(p: &str) -> String {
+        format!("{p}{}", rid_check(p))
+    }
+
+    fn to_full_width(s: &str) -> String {
+        s.chars()
+            .map(|c| match c {
+                '0'..='9' => char::from_u32(c as u32 - '0' as u32 + 0xFF10),
+                'A'..='Z' => char::from_u32(c as u32 - 'A' as u32 + 0xFF21),
+                'a'..='z' => char::from_u32(c as u32 - 'a' as u32 + 0xFF41),
+                _ => Some(c),
+            })
+            .map(|c| c.unwrap_or('?'))
+            .collect()
+    }
+
+    #[test]
+    fn weights_are_powers() {
+        for (i, &w) in RID_WEIGHTS.iter().enumerate() {
+            assert_eq!(w, (1u64 << (17 - i)) as u32 % 11);
+        }
+        let mut p = 1u32;
+        for &w in &CC_WEIGHTS {
+            assert_eq!(w, p);
+            p = p * 3 % 31;
+        }
+    }
+
+    #[test]
+    fn valid_resident_id() {
+        assert!(is_valid_resident_id(RID));
+        assert!(!is_valid_resident_id("110105194912310021"));
+    }
+
+    #[test]
+    fn resident_id_lower_x() {
+        assert!(is_valid_resident_id("11010519491231002x"));
+    }
+
+    #[test]
+    fn resident_id_computed_examples() {
+        for p in ["44030119900307123", "11010519800101001", "82000020001231999", "65010220000229000"] {
+            let id = with_rid_check(p);
+            assert!(is_valid_resident_id(&id), "{id}");
+        }
+    }
+
+    #[test]
+    fn resident_id_bad_checksum() {
+        assert!(!is_valid_resident_id("110105194912310021"));
+        assert!(!is_valid_resident_id("110105194912310028"));
+        let id = with_rid_check("44030119900307123");
+        let mut bad = id[..17].to_string();
+        bad.push(if id.ends_with('0') { '1' } else { '0' });
+        assert!(!is_valid_resident_id(&bad));
+    }
+
+    #[test]
+    fn resident_id_bad_date() {
+        assert!(!is_valid_resident_id(&with_rid_check("11010519490230002")));
+        assert!(!is_valid_resident_id(&with_rid_check("11010519491301002")));
+        assert!(!is_valid_resident_id(&with_rid_check("11010519490431002")));
+        assert!(!is_valid_resident_id(&with_rid_check("11010519490100002")));
+        assert!(!is_valid_resident_id(&with_rid_check("11010518991231002")));
+        assert!(!is_valid_resident_id(&with_rid_check("11010521010101002")));
+    }
+
+    #[test]
+    fn resident_id_leap_years() {
+        assert!(is_valid_resident_id(&with_rid_check("11010520000229002")));
+        assert!(is_valid_resident_id(&with_rid_check("11010519960229002")));
+        assert!(!is_valid_resident_id(&with_rid_check("11010519000229002")));
+        assert!(!is_valid_resident_id(&with_rid_check("11010519970229002")));
+        assert!(is_valid_resident_id(&with_rid_check("11010521001231002")));
+    }
+
+    #[test]
+    fn resident_id_bad_province() {
+        for p in ["10", "16", "20", "24", "30", "38", "40", "47", "55", "60", "66", "70", "72", "80", "83", "91", "00"] {
+            let id = with_rid_check(&format!("{p}010519491231002"));
+            assert!(!is_valid_resident_id(&id), "{id}");
+        }
+        for p in ["11", "15", "21", "23", "31", "37", "41", "46", "50", "54", "61", "65", "71", "81", "82"] {
+            let id = with_rid_check(&format!("{p}010519491231002"));
+            assert!(is_valid_resident_id(&id), "{id}");
+        }
+    }
+
+    #[test]
+    fn resident_id_wrong_length_or_chars() {
+        assert!(!is_valid_resident_id(""));
+        assert!(!is_valid_resident_id("11010519491231002"));
+        assert!(!is_valid_resident_id("11010519491231002X0"));
+        assert!(!is_valid_resident_id(" 11010519491231002X"));
+        assert!(!is_valid_resident_id("1101051949123100X2"));
+        assert!(!is_valid_resident_id("11010519491231002Y"));
+    }
+
+    #[test]
+    fn credit_code_sample_page_is_invalid() {
+        assert!(!is_valid_credit_code("91310000MA1FL8TQ2X"));
+        assert!(is_valid_credit_code(CC));
+    }
+
+    #[test]
+    fn credit_code_valid() {
+        assert!(is_valid_credit_code(CC2));
+        assert!(is_valid_credit_code("91310000ma1fl8tq23"));
+    }
+
+    #[test]
+    fn credit_code_bad_checksum() {
+        assert!(!is_valid_credit_code("91310000MA1FL8TQ24"));
+        assert!(!is_valid_credit_code("91110000600037341M"));
+    }
+
+    #[test]
+    fn credit_code_forbidden_chars() {
+        // I, O, Z, S, V are not in the alphabet, wherever they are.
+        for c in ['I', 'O', 'Z', 'S', 'V'] {
+            let s = format!("91310000M{c}1FL8TQ23");
+            assert!(!is_valid_credit_code(&s), "{s}");
+            let s = format!("91310000MA1FL8TQ2{c}");
+            assert!(!is_valid_credit_code(&s), "{s}");
+        }
+    }
+
+    #[test]
+    fn credit_code_structure() {
+        // Letter in the division code.
+        assert!(!credit_code_ok(b"913A0000MA1FL8TQ23"));
+        // Bad registration authority, organisation type 0.
+        assert!(!credit_code_ok(b"J1310000MA1FL8TQ23"));
+        assert!(!credit_code_ok(b"90310000MA1FL8TQ23"));
+        assert!(!is_valid_credit_code("91310000MA1FL8TQ2"));
+        assert!(!is_valid_credit_code("91310000MA1FL8TQ233"));
+    }
+
+    #[test]
+    fn full_width_input() {
+        let fw = to_full_width(RID);
+        assert!(is_valid_resident_id(&fw));
+        assert!(is_valid_resident_id(&to_full_width("11010519491231002x")));
+        assert!(is_valid_credit_code(&to_full_width(CC)));
+        let text = format!("身份证：{fw}。");
+        let m = find_cn_ids(&text);
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].value, RID);
+        assert_eq!(&text[m[0].start..m[0].end], fw);
+    }
+
+    #[test]
+    fn find_in_chinese_text() {
+        let text = "身份证号：11010519491231002X。";
+        let m = find_cn_ids(text);
+        assert_eq!(
+            m,
+            vec![CnIdMatch {
+                kind: CnIdKind::ResidentId,
+                value: RID.to_string(),
+                start: "身份证号：".len(),
+                end: "身份证号：".len() + 18,
+            }]
+        );
+    }
+
+    #[test]
+    fn find_credit_code_after_label() {
+        let text = format!("统一社会信用代码{CC}");
+        let m = find_cn_ids(&text);
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].kind, CnIdKind::CreditCode);
+        assert_eq!(m[0].value, CC);
+        assert_eq!(m[0].start, "统一社会信用代码".len());
+        assert_eq!(m[0].end, text.len());
+    }
+
+    #[test]
+    fn find_sample_page_code_not_reported() {
+        assert!(find_cn_ids("统一社会信用代码91310000MA1FL8TQ2X").is_empty());
+    }
+
+    #[test]
+    fn find_lower_x_upper_cased() {
+        let m = find_cn_ids("id: 11010519491231002x");
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].value, RID);
+        assert_eq!((m[0].start, m[0].end), (4, 22));
+    }
+
+    #[test]
+    fn find_glued_to_letters_or_digits() {
+        assert!(find_cn_ids(&format!("A{RID}")).is_empty());
+        assert!(find_cn_ids(&format!("{RID}b")).is_empty());
+        assert!(find_cn_ids(&format!("7{RID}")).is_empty());
+        assert!(find_cn_ids(&format!("{CC}0")).is_empty());
+        assert!(find_cn_ids(&format!("ID{CC}")).is_empty());
+        // Glued to a full-width digit also counts as glued.
+        assert!(find_cn_ids(&format!("{RID}１")).is_empty());
+    }
+
+    #[test]
+    fn find_twenty_digit_run() {
+        assert!(find_cn_ids("12110105194912310021").is_empty());
+        assert!(find_cn_ids(&format!("00{}", with_rid_check("44030119900307123"))).is_empty());
+    }
+
+    #[test]
+    fn find_invalid_checksum_not_matched() {
+        assert!(find_cn_ids("号码 110105194912310021 号码").is_empty());
+    }
+
+    #[test]
+    fn find_multiple_with_offsets() {
+        let text = format!("a {RID}, b ({CC}) c {CC2}");
+        let m = find_cn_ids(&text);
+        assert_eq!(m.len(), 3);
+        assert_eq!(m[0].kind, CnIdKind::ResidentId);
+        assert_eq!(m[1].kind, CnIdKind::CreditCode);
+        assert_eq!(m[2].kind, CnIdKind::CreditCode);
+        for x in &m {
+            assert_eq!(&text[x.start..x.end], x.value);
+        }
+        assert_eq!(m[0].start, 2);
+        assert_eq!(m[1].start, 2 + 18 + 5);
+        assert_eq!(m[2].end, text.len());
+    }
+
+    #[test]
+    fn find_punctuation_boundaries() {
+        let text = format!("-{RID}_{CC}/");
+        let m = find_cn_ids(&text);
+        assert_eq!(m.len(), 2);
+        assert_eq!((m[0].start, m[0].end), (1, 19));
+        assert_eq!((m[1].start, m[1].end), (20, 38));
+    }
+
+    #[test]
+    fn find_empty_and_plain() {
+        assert!(find_cn_ids("").is_empty());
+        assert!(find_cn_ids("没有号码 no numbers 12345").is_empty());
+        assert_eq!(find_cn_ids(RID).len(), 1);
+    }
+
+    #[test]
+    fn resident_preferred_when_both_valid() {
+        // Search all-digit resident IDs for one that is also a valid credit
+        // code; whichever is found must be classified as a resident ID.
+        let mut found = false;
+        for n in 0..1000u32 {
+            let id = with_rid_check(&format!("11010519800101{n:03}"));
+            let b: [u8; LEN] = match id.as_bytes().try_into() {
+                Ok(b) => b,
+                Err(_) => continue,
+            };
+            if resident_id_ok(&b) && credit_code_ok(&b) {
+                assert_eq!(classify(&b), Some(CnIdKind::ResidentId));
+                assert_eq!(find_cn_ids(&id)[0].kind, CnIdKind::ResidentId);
+                found = true;
+                break;
+            }
+        }
+        assert!(found);
+    }
+
+    #[test]
+    fn large_text_is_linear() {
+        let mut text = String::new();
+        for i in 0..20_000 {
+            text.push_str("客户资料 abc 12345 ");
+            if i % 1000 == 0 {
+                text.push_str(RID);
+                text.push(' ');
+            }
+        }
+        let m = find_cn_ids(&text);
+        assert_eq!(m.len(), 20);
+        assert!(m.iter().all(|x| &text[x.start..x.end] == RID));
+    }
+}

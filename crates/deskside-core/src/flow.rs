@@ -4,7 +4,7 @@
 use crate::audit::{mask_subject, AuditEntry};
 use crate::config::Settings;
 use crate::connector::{build_lookup, map_lookup, HttpRequest, HttpResponse, LookupError};
-use crate::identify::{identify, Candidate, Exclusions, PageSnapshot};
+use crate::identify::{identify, Candidate, PageSnapshot, ScanContext};
 use crate::messages::Response;
 use crate::model::Customer;
 use crate::panel::{CustomerView, PanelState, SourceError};
@@ -26,8 +26,8 @@ pub fn tab_key(tab_id: i64) -> String {
 
 /// A content script reported a page.
 pub fn page_scanned(settings: &Settings, page_url: &str, snapshot: &PageSnapshot) -> (TabState, Response) {
-    let exclusions = Exclusions { team_domains: settings.team_domains.clone() };
-    let candidates = identify(snapshot, &exclusions);
+    let ctx = ScanContext { team_domains: settings.team_domains.clone(), default_region: settings.default_region.clone() };
+    let candidates = identify(snapshot, &ctx);
     let count = candidates.len();
     let state = TabState { page_origin: origin_of(page_url).unwrap_or_default(), candidates };
     // The panel also appears with nothing found or nothing configured: it
@@ -46,7 +46,8 @@ pub fn plan_panel(settings: &Settings, tab: Option<&TabState>) -> PanelPlan {
     if enabled.is_empty() {
         return PanelPlan::Done(PanelState::NotConfigured);
     }
-    let Some(best) = tab.and_then(|t| t.candidates.first()) else {
+    // The best identifier the connectors can search by.
+    let Some(best) = tab.and_then(|t| t.candidates.iter().find(|c| c.kind.lookupable())) else {
         return PanelPlan::Done(PanelState::NoIdentifier);
     };
     let requests = enabled.into_iter().map(|i| (i, build_lookup(&settings.connectors[i], best))).collect();

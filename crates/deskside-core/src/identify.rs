@@ -5,6 +5,8 @@
 //! WebAssembly cannot) only collects raw text with where it came from; all
 //! decisions are made here, in the background.
 
+use crate::cnid::{find_cn_ids, CnIdKind};
+use crate::phone::{find_phones, normalize_phone};
 use serde::{Deserialize, Serialize};
 
 /// What the content script read from a page. Sizes are capped by the
@@ -58,6 +60,29 @@ impl Source {
 #[serde(rename_all = "snake_case")]
 pub enum IdKind {
     Email,
+    /// E.164.
+    Phone,
+    /// Chinese resident identity card number (sensitive).
+    ResidentId,
+    /// Chinese unified social credit code.
+    CreditCode,
+}
+
+impl IdKind {
+    /// A small preference between kinds found in equally strong places:
+    /// emails identify a person best, phones next.
+    fn bonus(self) -> u32 {
+        match self {
+            IdKind::Email => 5,
+            IdKind::Phone => 3,
+            IdKind::ResidentId | IdKind::CreditCode => 0,
+        }
+    }
+
+    /// Whether connectors can look a customer up by this kind.
+    pub fn lookupable(self) -> bool {
+        matches!(self, IdKind::Email | IdKind::Phone)
+    }
 }
 
 /// One identifier found on the page.
@@ -69,15 +94,20 @@ pub struct Candidate {
     /// Strongest place it was found.
     pub source: Source,
     pub score: u32,
+    /// Shown only masked (identity numbers).
+    #[serde(default)]
+    pub sensitive: bool,
 }
 
-/// Who is never the customer.
+/// What the admin configured that shapes detection: whose addresses never
+/// count, and the region for numbers written without a country code.
 #[derive(Clone, Debug, Default)]
-pub struct Exclusions {
+pub struct ScanContext {
     pub team_domains: Vec<String>,
+    pub default_region: String,
 }
 
-impl Exclusions {
+impl ScanContext {
     fn excludes_email(&self, email: &str) -> bool {
         let Some((local, domain)) = email.rsplit_once('@') else { return true };
         let automated = ["noreply", "no-reply", "donotreply", "do-not-reply", "mailer-daemon", "postmaster", "notifications", "bounce"];
@@ -89,7 +119,7 @@ impl Exclusions {
 }
 
 /// Finds and ranks the identifiers in a snapshot, best first.
-pub fn identify(snapshot: &PageSnapshot, exclusions: &Exclusions) -> Vec<Candidate> {
+pub fn identify(snapshot: &PageSnapshot, ctx: &ScanContext) -> Vec<Candidate> {
     let mut found: Vec<Candidate> = Vec::new();
     let mut budget = PageSnapshot::MAX_TEXT;
     for (order, field) in snapshot.fields.iter().take(PageSnapshot::MAX_FIELDS).enumerate() {
@@ -98,18 +128,11 @@ pub fn identify(snapshot: &PageSnapshot, exclusions: &Exclusions) -> Vec<Candida
         }
         let text = truncate(&field.text, budget);
         budget -= text.len();
-        let text = match field.source {
-            Source::MailtoLink => mailto_address(text),
-            _ => text,
-        };
-        for email in find_emails(text) {
-            if exclusions.excludes_email(&email) {
-                continue;
-            }
-            // Earlier on the page is slightly better than later.
-            let early = 10u32.saturating_sub((order / 10) as u32);
-            let score = field.source.weight() + early;
-            match found.iter_mut().find(|c| c.kind == IdKind::Email && c.value == email) {
+        // Earlier on the page is slightly better than later.
+        let early = 10u32.saturating_sub((order / 10) as u32);
+        let mut add = |kind: IdKind, value: String| {
+            let score = field.source.weight() + kind.bonus() + early;
+            match found.iter_mut().find(|c| c.kind == kind && c.value == value) {
                 Some(c) => {
                     // Seen again: keep the strongest source, add a little for repetition.
                     if field.source < c.source {
@@ -117,13 +140,65 @@ pub fn identify(snapshot: &PageSnapshot, exclusions: &Exclusions) -> Vec<Candida
                     }
                     c.score = c.score.max(score) + 1;
                 }
-                None => found.push(Candidate { kind: IdKind::Email, value: email, source: field.source, score }),
+                None => found.push(Candidate { kind, value, source: field.source, score, sensitive: kind == IdKind::ResidentId }),
+            }
+        };
+        match field.source {
+            Source::MailtoLink => {
+                for email in find_emails(mailto_address(text)) {
+                    if !ctx.excludes_email(&email) {
+                        add(IdKind::Email, email);
+                    }
+                }
+            }
+            Source::TelLink => {
+                let number = text.trim().get(4..).filter(|_| text.trim().get(..4).is_some_and(|p| p.eq_ignore_ascii_case("tel:"))).unwrap_or(text);
+                let number = number.split([';', '?']).next().unwrap_or("");
+                if let Some(e164) = normalize_phone(&decode_percent(number), &ctx.default_region) {
+                    add(IdKind::Phone, e164);
+                }
+            }
+            _ => {
+                for email in find_emails(text) {
+                    if !ctx.excludes_email(&email) {
+                        add(IdKind::Email, email);
+                    }
+                }
+                for phone in find_phones(text, &ctx.default_region) {
+                    add(IdKind::Phone, phone.e164);
+                }
+                for id in find_cn_ids(text) {
+                    let kind = match id.kind {
+                        CnIdKind::ResidentId => IdKind::ResidentId,
+                        CnIdKind::CreditCode => IdKind::CreditCode,
+                    };
+                    add(kind, id.value);
+                }
             }
         }
     }
     // Stable: equal scores keep page order.
     found.sort_by(|a, b| b.score.cmp(&a.score));
     found
+}
+
+/// `%2B86%20138…` in a `tel:` link → `+86 138…`.
+fn decode_percent(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Some(v) = std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn truncate(s: &str, max: usize) -> &str {
@@ -233,17 +308,35 @@ mod tests {
             (Source::MailtoLink, "mailto:li.na@example.cn"),
             (Source::Text, "noreply@notifications.globex.test"),
         ]);
-        let ex = Exclusions { team_domains: vec!["acme-support.com".into()] };
-        let ranked = identify(&s, &ex);
+        let ex = ScanContext { team_domains: vec!["acme-support.com".into()], default_region: "CN".into() };
+        let ranked: Vec<Candidate> = identify(&s, &ex).into_iter().filter(|c| c.kind == IdKind::Email).collect();
         let values: Vec<&str> = ranked.iter().map(|c| c.value.as_str()).collect();
         assert_eq!(values, ["li.na@example.cn", "jane.doe@globex.test"]);
         assert_eq!(ranked[0].source, Source::MailtoLink);
     }
 
     #[test]
+    fn phones_and_identity_codes_are_candidates_too() {
+        let s = snap(&[
+            (Source::TelLink, "tel:%2B86-138-0013-8000"),
+            (Source::Text, "手机：138 0013 8000，统一社会信用代码 91310000MA1FL8TQ23，身份证 11010519491231002X"),
+        ]);
+        let ranked = identify(&s, &ScanContext { default_region: "CN".into(), ..ScanContext::default() });
+        let got: Vec<(IdKind, &str, Source, bool)> = ranked.iter().map(|c| (c.kind, c.value.as_str(), c.source, c.sensitive)).collect();
+        assert_eq!(
+            got,
+            [
+                (IdKind::Phone, "+8613800138000", Source::TelLink, false),
+                (IdKind::CreditCode, "91310000MA1FL8TQ23", Source::Text, false),
+                (IdKind::ResidentId, "11010519491231002X", Source::Text, true),
+            ]
+        );
+    }
+
+    #[test]
     fn repeated_identifiers_merge() {
         let s = snap(&[(Source::Text, "a@x.test"), (Source::InputValue, "A@X.TEST")]);
-        let ranked = identify(&s, &Exclusions::default());
+        let ranked = identify(&s, &ScanContext::default());
         assert_eq!(ranked.len(), 1);
         assert_eq!(ranked[0].source, Source::InputValue);
     }

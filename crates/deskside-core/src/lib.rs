@@ -14,6 +14,7 @@ pub mod audit;
 pub mod cnid;
 pub mod connector;
 pub mod flow;
+pub mod html;
 pub mod identify;
 pub mod mask;
 pub mod messages;

@@ -1,1 +1,943 @@
-//! Phone numbers: detection in text and normalisation to E.164 (being written).
+//! Phone numbers: detection in text and normalisation to E.164.
+//!
+//! [`find_phones`] scans free text (helpdesk tickets, English and Chinese) in
+//! one pass, without regexes and without allocating per character: at every
+//! position that could start a number and is not glued to a word, it reads a
+//! short "chain" of digit groups joined by separators (spaces, `-`, `.`, `/`,
+//! parentheses), then tries the longest prefix of that chain that is a valid
+//! number (cutting only at whitespace). Full-width forms (`０-９`, `＋`, `（）`,
+//! `－`) count as their ASCII twins. Look-alikes (dates, times, prices, IP
+//! addresses, ISBNs, card numbers, long ids) are rejected by boundary rules and
+//! a few shape checks.
+//!
+//! Numbers written nationally are read in the admin's default region (ISO code
+//! such as `"CN"`, `"US"`, `"GB"`); international forms (`+`, `00`, and `011`
+//! for US/CA) are accepted for any country code with a plausible length and
+//! checked strictly for the countries this module knows.
+
+/// A phone number found in text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhoneMatch {
+    /// The number in E.164, e.g. `+8613800138000`.
+    pub e164: String,
+    /// The extension digits, e.g. `"123"` for `x123`, `ext. 12`, `转 8001`, `分机 8001`.
+    pub extension: Option<String>,
+    /// Byte offset where the matched text (number and extension) starts.
+    pub start: usize,
+    /// Byte offset just past the matched text.
+    pub end: usize,
+}
+
+/// Normalises one number as written (no surrounding text) to E.164, or None.
+pub fn normalize_phone(raw: &str, default_region: &str) -> Option<String> {
+    let trimmed = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+    if trimmed.is_empty() {
+        return None;
+    }
+    let region = Region::parse(default_region);
+    match try_at(trimmed, 0, region) {
+        Attempt::Match(m) if m.end == trimmed.len() => Some(m.e164),
+        _ => None,
+    }
+}
+
+/// Every phone number in `text`, in order of appearance.
+pub fn find_phones(text: &str, default_region: &str) -> Vec<PhoneMatch> {
+    let region = Region::parse(default_region);
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        let Some((c, next)) = decode(text, pos) else { break };
+        let starts = match c {
+            '0'..='9' => true,
+            '+' | '(' => matches!(decode(text, next), Some((d, _)) if d.is_ascii_digit() || (c == '(' && d == '+')),
+            _ => false,
+        };
+        if starts && left_ok(text, pos, c) {
+            match try_at(text, pos, region) {
+                Attempt::Match(m) => {
+                    pos = m.end;
+                    out.push(m);
+                    continue;
+                }
+                Attempt::Skip(to) if to > pos => {
+                    pos = to;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        pos = next;
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Regions
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Region {
+    Cn,
+    Us,
+    Ca,
+    Gb,
+    De,
+    Fr,
+    Jp,
+    In,
+    Sg,
+    Hk,
+    Tw,
+    Au,
+    Other,
+}
+
+impl Region {
+    fn parse(code: &str) -> Region {
+        let code = code.trim();
+        const TABLE: [(&str, Region); 13] = [
+            ("CN", Region::Cn),
+            ("US", Region::Us),
+            ("CA", Region::Ca),
+            ("GB", Region::Gb),
+            ("UK", Region::Gb),
+            ("DE", Region::De),
+            ("FR", Region::Fr),
+            ("JP", Region::Jp),
+            ("IN", Region::In),
+            ("SG", Region::Sg),
+            ("HK", Region::Hk),
+            ("TW", Region::Tw),
+            ("AU", Region::Au),
+        ];
+        TABLE
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(code))
+            .map_or(Region::Other, |&(_, r)| r)
+    }
+
+    fn country_code(self) -> Option<u16> {
+        Some(match self {
+            Region::Cn => 86,
+            Region::Us | Region::Ca => 1,
+            Region::Gb => 44,
+            Region::De => 49,
+            Region::Fr => 33,
+            Region::Jp => 81,
+            Region::In => 91,
+            Region::Sg => 65,
+            Region::Hk => 852,
+            Region::Tw => 886,
+            Region::Au => 61,
+            Region::Other => return None,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Characters
+
+/// Decodes the char at byte `pos`, folded to ASCII where it has a full-width
+/// or typographic twin, with the byte offset of the next char.
+fn decode(text: &str, pos: usize) -> Option<(char, usize)> {
+    let c = text.get(pos..)?.chars().next()?;
+    Some((fold(c), pos + c.len_utf8()))
+}
+
+/// The folded char before byte `pos`, with its own start offset.
+fn decode_back(text: &str, pos: usize) -> Option<(char, usize)> {
+    let c = text.get(..pos)?.chars().next_back()?;
+    Some((fold(c), pos - c.len_utf8()))
+}
+
+fn fold(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' | '\u{00A0}' | '\u{2007}' | '\u{202F}' => ' ',
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+        '\u{FFE5}' => '¥',
+        _ => c,
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}')
+}
+
+/// A letter or digit that glues to a number (CJK text does not).
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() && !is_cjk(c)
+}
+
+fn is_currency(c: char) -> bool {
+    matches!(c, '$' | '¥' | '€' | '£' | '₹' | '₩' | '₽')
+}
+
+/// Whether a number may start at `pos` (holding `c`), judging by what precedes it.
+fn left_ok(text: &str, pos: usize, c: char) -> bool {
+    let Some((p, ppos)) = decode_back(text, pos) else { return true };
+    if is_word(p) || is_currency(p) || p == '#' || (p == '+' && c != '+') {
+        return false;
+    }
+    let pp = decode_back(text, ppos).map(|(ch, _)| ch);
+    match p {
+        '-' | '_' | '/' | '@' | '=' | '&' | '\\' | '?' | '%' => !pp.is_some_and(is_word),
+        ',' | '.' | ':' => !pp.is_some_and(|ch| ch.is_ascii_digit()),
+        ' ' => !pp.is_some_and(is_currency),
+        _ => true,
+    }
+}
+
+/// What follows a number ending at `end`: `None` if it is glued to a word,
+/// else the extension (if any) and the end of the whole match.
+fn right_side(text: &str, end: usize) -> Option<(Option<String>, usize)> {
+    if let Some(found) = extension(text, end) {
+        return Some(found);
+    }
+    let Some((n, after)) = decode(text, end) else { return Some((None, end)) };
+    if is_word(n) || n == '%' {
+        return None;
+    }
+    let nn = decode(text, after).map(|(ch, _)| ch);
+    let glued = match n {
+        '-' | '_' | '/' | '@' | '=' | '&' | '\\' => nn.is_some_and(is_word),
+        ',' | '.' | ':' => nn.is_some_and(|ch| ch.is_ascii_digit()),
+        _ => false,
+    };
+    (!glued).then_some((None, end))
+}
+
+fn skip_spaces(text: &str, mut pos: usize, max: usize) -> usize {
+    for _ in 0..max {
+        match decode(text, pos) {
+            Some((' ', n)) => pos = n,
+            _ => break,
+        }
+    }
+    pos
+}
+
+/// An extension right after a number: `x123`, `ext. 12`, `ext 12`, `#123`, `转 8001`, `分机 8001`.
+fn extension(text: &str, end: usize) -> Option<(Option<String>, usize)> {
+    let mut q = skip_spaces(text, end, 2);
+    let rest = text.get(q..)?;
+    let marker = if rest.len() >= 3 && rest.as_bytes()[..3].eq_ignore_ascii_case(b"ext") {
+        3
+    } else if rest.starts_with("分机") || rest.starts_with("分機") {
+        "分机".len()
+    } else {
+        let (c, n) = decode(text, q)?;
+        match c {
+            'x' | 'X' | '#' | '转' | '轉' => n - q,
+            _ => return None,
+        }
+    };
+    q += marker;
+    if let Some((':' | '.', n)) = decode(text, q) {
+        q = n;
+    }
+    q = skip_spaces(text, q, 2);
+    let digits_start = q;
+    let mut count = 0;
+    while let Some((d, n)) = decode(text, q) {
+        if !d.is_ascii_digit() {
+            break;
+        }
+        count += 1;
+        q = n;
+    }
+    if count == 0 || count > 6 {
+        return None;
+    }
+    if decode(text, q).is_some_and(|(ch, _)| is_word(ch)) {
+        return None;
+    }
+    let ext: String = text[digits_start..q].chars().map(fold).collect();
+    Some((Some(ext), q))
+}
+
+// ---------------------------------------------------------------------------
+// Chains of digit groups
+
+const MAX_GROUPS: usize = 12;
+const MAX_DIGITS: usize = 24;
+const MAX_GROUP_LEN: usize = 16;
+
+#[derive(Clone, Copy, Default)]
+struct Group {
+    /// Offset and length of the group's digits in the chain's digit buffer.
+    dstart: usize,
+    dlen: usize,
+    /// Byte offset just past the group's last digit.
+    end: usize,
+    /// The separator after this group (meaningful when another group follows).
+    sep_space: bool,
+    /// The separator's only char when it is one char long, else `'\0'`.
+    sep_char: char,
+    /// A `(0)` trunk marker.
+    paren_zero: bool,
+}
+
+enum Attempt {
+    Match(PhoneMatch),
+    /// No number here; resume scanning at this offset.
+    Skip(usize),
+    None,
+}
+
+struct Chain {
+    digits: [u8; MAX_DIGITS],
+    groups: [Group; MAX_GROUPS],
+    n: usize,
+    plus: bool,
+    /// More digits follow the last stored group (limits reached).
+    truncated: bool,
+}
+
+impl Chain {
+    fn group_digits(&self, g: &Group) -> &[u8] {
+        &self.digits[g.dstart..g.dstart + g.dlen]
+    }
+}
+
+/// Reads the chain starting at `start` (a digit, `+` or `(`), then looks for the longest valid number in it.
+fn try_at(text: &str, start: usize, region: Region) -> Attempt {
+    let mut chain = Chain {
+        digits: [0; MAX_DIGITS],
+        groups: [Group::default(); MAX_GROUPS],
+        n: 0,
+        plus: false,
+        truncated: false,
+    };
+    let mut p = start;
+    let mut after_paren = None;
+    if let Some(('(', n)) = decode(text, p) {
+        p = n;
+        after_paren = Some(n);
+    }
+    let mut paren_closed = false;
+    if let Some(('+', n)) = decode(text, p) {
+        chain.plus = true;
+        p = n;
+    }
+    let mut total = 0usize;
+    let mut prev_sep_opened = false;
+    loop {
+        // A run of digits.
+        let mut glen = 0usize;
+        let mut q = p;
+        while let Some((d, n)) = decode(text, q) {
+            if !d.is_ascii_digit() {
+                break;
+            }
+            if glen < MAX_GROUP_LEN && total + glen < MAX_DIGITS {
+                chain.digits[total + glen] = d as u8;
+            }
+            glen += 1;
+            q = n;
+        }
+        if glen == 0 {
+            break;
+        }
+        if glen > MAX_GROUP_LEN || total + glen > MAX_DIGITS || chain.n == MAX_GROUPS {
+            if chain.n == 0 {
+                return Attempt::Skip(q);
+            }
+            chain.truncated = true;
+            break;
+        }
+        chain.groups[chain.n] = Group { dstart: total, dlen: glen, end: q, ..Group::default() };
+        chain.n += 1;
+        total += glen;
+        p = q;
+
+        // A separator run, kept only when a digit follows it.
+        let mut r = p;
+        let (mut len, mut spaces, mut punct, mut opens, mut closes) = (0, 0, 0, 0, 0);
+        let mut first = '\0';
+        let mut last = '\0';
+        while let Some((c, n)) = decode(text, r) {
+            match c {
+                ' ' => spaces += 1,
+                '-' | '.' | '/' => punct += 1,
+                '(' => opens += 1,
+                ')' => closes += 1,
+                _ => break,
+            }
+            if len == 0 {
+                first = c;
+            }
+            last = c;
+            len += 1;
+            r = n;
+            if len > 3 {
+                break;
+            }
+        }
+        let valid = (1..=3).contains(&len) && spaces <= 2 && punct <= 1 && opens <= 1 && closes <= 1;
+        let digit_next = matches!(decode(text, r), Some((d, _)) if d.is_ascii_digit());
+        if !valid || !digit_next {
+            break;
+        }
+        if chain.n == 1 {
+            paren_closed = closes > 0;
+        }
+        let is_zero = glen == 1 && chain.digits[total - 1] == b'0';
+        let g = &mut chain.groups[chain.n - 1];
+        g.sep_space = spaces > 0;
+        g.sep_char = if len == 1 { first } else { '\0' };
+        g.paren_zero = prev_sep_opened && first == ')' && is_zero;
+        prev_sep_opened = last == '(';
+        p = r;
+    }
+    if chain.n == 0 {
+        return Attempt::None;
+    }
+    let chain_end = chain.groups[chain.n - 1].end;
+    if card_like(&chain) {
+        return Attempt::Skip(chain_end);
+    }
+    for k in (1..=chain.n).rev() {
+        let natural = k == chain.n && !chain.truncated;
+        if !natural && !chain.groups[k - 1].sep_space {
+            continue;
+        }
+        let Some((extension, end)) = right_side(text, chain.groups[k - 1].end) else { continue };
+        if look_alike(&chain, k) {
+            continue;
+        }
+        if let Some(e164) = normalize_chain(&chain, k, region) {
+            // A leading "(" belongs to the match only when it closes inside it.
+            let start = match after_paren {
+                Some(after) if !(paren_closed && k >= 2) => after,
+                _ => start,
+            };
+            return Attempt::Match(PhoneMatch { e164, extension, start, end });
+        }
+    }
+    Attempt::None
+}
+
+/// Payment-card shape: four or more groups of exactly four digits.
+fn card_like(chain: &Chain) -> bool {
+    !chain.plus && chain.n >= 4 && chain.groups[..chain.n].iter().all(|g| g.dlen == 4)
+}
+
+/// Dates, IP addresses, version strings and ISBNs among the first `k` groups.
+fn look_alike(chain: &Chain, k: usize) -> bool {
+    if chain.plus {
+        return false;
+    }
+    let groups = &chain.groups[..k];
+    let total: usize = groups.iter().map(|g| g.dlen).sum();
+    let all = &chain.digits[..total];
+    // ISBN-13.
+    if total == 13 && (all.starts_with(b"978") || all.starts_with(b"979")) {
+        return true;
+    }
+    // Compact date YYYYMMDD.
+    if k == 1 && total == 8 && is_date(&all[..4], &all[4..6], &all[6..]) {
+        return true;
+    }
+    let seps_same = |c: char| groups[..k - 1].iter().all(|g| g.sep_char == c);
+    // Dates with one separator kind: Y-M-D or D/M/Y.
+    if k == 3 && ['-', '/', '.'].into_iter().any(seps_same) {
+        let (a, b, c) = (
+            chain.group_digits(&groups[0]),
+            chain.group_digits(&groups[1]),
+            chain.group_digits(&groups[2]),
+        );
+        if a.len() == 4 && b.len() <= 2 && c.len() <= 2 && is_date(a, b, c) {
+            return true;
+        }
+        if c.len() == 4 && a.len() <= 2 && b.len() <= 2 && (is_date(c, b, a) || is_date(c, a, b)) {
+            return true;
+        }
+    }
+    // IP addresses and dotted versions.
+    if k == 4 && seps_same('.') && groups.iter().all(|g| g.dlen <= 3) {
+        return true;
+    }
+    false
+}
+
+fn num(d: &[u8]) -> u32 {
+    d.iter().fold(0, |acc, &b| acc * 10 + u32::from(b - b'0'))
+}
+
+fn is_date(y: &[u8], m: &[u8], d: &[u8]) -> bool {
+    let (y, m, d) = (num(y), num(m), num(d));
+    (1900..=2099).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d)
+}
+
+/// The E.164 form of the first `k` groups, read in `region` unless written internationally.
+fn normalize_chain(chain: &Chain, k: usize, region: Region) -> Option<String> {
+    let groups = &chain.groups[..k];
+    let raw_total: usize = groups.iter().map(|g| g.dlen).sum();
+    let raw = &chain.digits[..raw_total];
+    let nanp = matches!(region, Region::Us | Region::Ca);
+    let prefix = if chain.plus {
+        Some(0)
+    } else if raw.starts_with(b"00") {
+        Some(2)
+    } else if nanp && raw.starts_with(b"011") {
+        Some(3)
+    } else {
+        None
+    };
+    let Some(prefix) = prefix else { return national(region, raw) };
+    // International: drop "(0)" trunk markers.
+    let mut buf = [0u8; MAX_DIGITS];
+    let mut len = 0;
+    for g in groups {
+        if g.paren_zero {
+            continue;
+        }
+        let d = chain.group_digits(g);
+        buf[len..len + d.len()].copy_from_slice(d);
+        len += d.len();
+    }
+    international(buf.get(prefix..len)?)
+}
+
+/// Two-digit country codes (everything else starting 2-9 is three digits; 1 and 7 are one).
+const TWO_DIGIT_CC: &[u16] = &[
+    20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54, 55, 56, 57, 58, 60, 61,
+    62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98,
+];
+
+fn international(d: &[u8]) -> Option<String> {
+    let first = *d.first()?;
+    let cc_len = match first {
+        b'0' => return None,
+        b'1' | b'7' => 1,
+        _ => {
+            let two = num(d.get(..2)?) as u16;
+            if TWO_DIGIT_CC.contains(&two) {
+                2
+            } else if matches!(two, 28 | 83 | 89) {
+                return None;
+            } else {
+                3
+            }
+        }
+    };
+    let cc = num(d.get(..cc_len)?) as u16;
+    let nsn = &d[cc_len..];
+    if cc_len + nsn.len() > 15 {
+        return None;
+    }
+    match validate(cc, nsn) {
+        Some(true) => e164(cc, nsn),
+        Some(false) => {
+            // A national trunk 0 kept after the country code: "+86 010 8888 6666".
+            let rest = nsn.strip_prefix(b"0")?;
+            (has_trunk(cc) && validate(cc, rest) == Some(true)).then(|| e164(cc, rest))?
+        }
+        None => (nsn.len() >= 6).then(|| e164(cc, nsn))?,
+    }
+}
+
+fn has_trunk(cc: u16) -> bool {
+    matches!(cc, 86 | 44 | 49 | 33 | 81 | 886 | 61 | 91)
+}
+
+/// A number written without international prefix, read in `region`.
+fn national(region: Region, d: &[u8]) -> Option<String> {
+    let cc = region.country_code()?;
+    let nsn: &[u8] = match region {
+        Region::Cn => {
+            if d.len() == 13 && d.starts_with(b"86") && cn_mobile(&d[2..]) {
+                &d[2..]
+            } else if let Some(rest) = d.strip_prefix(b"0") {
+                if cn_landline(rest) || cn_mobile(rest) {
+                    rest
+                } else {
+                    return None;
+                }
+            } else if cn_mobile(d) || cn_service(d) {
+                d
+            } else {
+                return None;
+            }
+        }
+        Region::Us | Region::Ca => match d.len() {
+            11 if d[0] == b'1' => &d[1..],
+            _ => d,
+        },
+        Region::In => match d.strip_prefix(b"0") {
+            Some(rest) => rest,
+            None if d.len() == 10 && (b'6'..=b'9').contains(&d[0]) => d,
+            None => return None,
+        },
+        Region::Sg | Region::Hk => d,
+        _ => d.strip_prefix(b"0")?,
+    };
+    (validate(cc, nsn) == Some(true)).then(|| e164(cc, nsn))?
+}
+
+/// Strict check of a national significant number for the countries this module knows; None for others.
+fn validate(cc: u16, n: &[u8]) -> Option<bool> {
+    let len = n.len();
+    let first = *n.first()?;
+    Some(match cc {
+        1 => len == 10 && first >= b'2' && n[3] >= b'2',
+        86 => cn_mobile(n) || cn_service(n) || cn_landline(n),
+        44 => {
+            (len == 10 && matches!(first, b'1' | b'2' | b'3' | b'5' | b'7' | b'8' | b'9'))
+                || (len == 9 && (first == b'1' || n.starts_with(b"800")))
+        }
+        49 => {
+            if first == b'1' {
+                (matches!(n.get(1), Some(b'5'..=b'7')) && (10..=11).contains(&len))
+                    || (n.starts_with(b"180") && (7..=11).contains(&len))
+            } else {
+                first >= b'2' && (7..=12).contains(&len)
+            }
+        }
+        33 => len == 9 && first != b'0',
+        81 => {
+            if matches!(n.get(..2), Some(b"70" | b"80" | b"90")) {
+                len == 10
+            } else {
+                first != b'0' && (9..=10).contains(&len)
+            }
+        }
+        91 => len == 10 && first != b'0',
+        65 => len == 8 && matches!(first, b'3' | b'6' | b'8' | b'9'),
+        852 => len == 8 && first >= b'2',
+        886 => first >= b'2' && (8..=9).contains(&len),
+        61 => len == 9 && matches!(first, b'2' | b'3' | b'4' | b'7' | b'8'),
+        _ => return None,
+    })
+}
+
+fn cn_mobile(n: &[u8]) -> bool {
+    n.len() == 11 && n[0] == b'1' && (b'3'..=b'9').contains(&n[1])
+}
+
+fn cn_service(n: &[u8]) -> bool {
+    n.len() == 10 && (n.starts_with(b"400") || n.starts_with(b"800"))
+}
+
+/// Area code (10, 2x: two digits; others three) and a 7–8 digit subscriber number.
+fn cn_landline(n: &[u8]) -> bool {
+    let area = match n.first() {
+        Some(b'2') => 2,
+        Some(b'1') if n.get(1) == Some(&b'0') => 2,
+        Some(b'3'..=b'9') => 3,
+        _ => return false,
+    };
+    let sub = &n[area.min(n.len())..];
+    (7..=8).contains(&sub.len()) && sub[0] >= b'2'
+}
+
+fn e164(cc: u16, nsn: &[u8]) -> Option<String> {
+    let mut s = String::with_capacity(1 + 3 + nsn.len());
+    s.push('+');
+    s.push_str(&cc.to_string());
+    s.extend(nsn.iter().map(|&b| char::from(b)));
+    Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (region, text as written, expected E.164, expected extension)
+    const POSITIVE: &[(&str, &str, &str, Option<&str>)] = &[
+        // China
+        ("CN", "138 0013 8000", "+8613800138000", None),
+        ("CN", "13800138000", "+8613800138000", None),
+        ("CN", "+86-138-0013-8000", "+8613800138000", None),
+        ("CN", "0086 13800138000", "+8613800138000", None),
+        ("CN", "+86 138 0013 8000", "+8613800138000", None),
+        ("CN", "8613800138000", "+8613800138000", None),
+        ("CN", "１３８００１３８０００", "+8613800138000", None),
+        ("CN", "＋８６ １３９－１２３４－５６７８", "+8613912345678", None),
+        ("CN", "010-8888 6666", "+861088886666", None),
+        ("CN", "(0755) 8888-6666", "+8675588886666", None),
+        ("CN", "（０２１）６２３４５６７８", "+862162345678", None),
+        ("CN", "0571-8765432", "+865718765432", None),
+        ("CN", "400-820-8820", "+864008208820", None),
+        ("CN", "800 820 8820", "+868008208820", None),
+        ("CN", "+86 10 8888 6666", "+861088886666", None),
+        ("CN", "+86 010 8888 6666", "+861088886666", None),
+        ("CN", "010-8888 6666 转 8001", "+861088886666", Some("8001")),
+        ("CN", "010-88886666转8001", "+861088886666", Some("8001")),
+        ("CN", "0755-88886666 分机 123", "+8675588886666", Some("123")),
+        // US / CA
+        ("US", "(415) 555-0123", "+14155550123", None),
+        ("US", "415-555-0123", "+14155550123", None),
+        ("US", "415.555.0123", "+14155550123", None),
+        ("US", "+1 415 555 0123", "+14155550123", None),
+        ("US", "+1 (415) 555-0123", "+14155550123", None),
+        ("US", "1-800-555-0199", "+18005550199", None),
+        ("CA", "604-555-0147 x123", "+16045550147", Some("123")),
+        ("US", "(415) 555-0123 ext. 12", "+14155550123", Some("12")),
+        ("US", "415-555-0123 ext 12", "+14155550123", Some("12")),
+        ("US", "415-555-0123#123", "+14155550123", Some("123")),
+        ("US", "011 44 20 7946 0958", "+442079460958", None),
+        ("US", "011 86 138 0013 8000", "+8613800138000", None),
+        // GB
+        ("GB", "020 7946 0958", "+442079460958", None),
+        ("GB", "07700 900123", "+447700900123", None),
+        ("GB", "+44 (0)20 7946 0958", "+442079460958", None),
+        ("US", "+44 (0)20 7946 0958", "+442079460958", None),
+        ("GB", "0044 20 7946 0958", "+442079460958", None),
+        // DE
+        ("DE", "030 12345678", "+493012345678", None),
+        ("DE", "0151 23456789", "+4915123456789", None),
+        ("CN", "+49 30 12345678", "+493012345678", None),
+        ("DE", "+49 (0)89 1234567", "+49891234567", None),
+        // FR
+        ("FR", "01 23 45 67 89", "+33123456789", None),
+        ("FR", "06.12.34.56.78", "+33612345678", None),
+        ("GB", "+33 1 23 45 67 89", "+33123456789", None),
+        // JP
+        ("JP", "03-1234-5678", "+81312345678", None),
+        ("JP", "090-1234-5678", "+819012345678", None),
+        ("US", "+81 3 1234 5678", "+81312345678", None),
+        // IN
+        ("IN", "98765 43210", "+919876543210", None),
+        ("IN", "098765 43210", "+919876543210", None),
+        ("IN", "+91 98765 43210", "+919876543210", None),
+        ("IN", "022 2345 6789", "+912223456789", None),
+        // SG
+        ("SG", "6123 4567", "+6561234567", None),
+        ("SG", "9123-4567", "+6591234567", None),
+        ("CN", "+65 9123 4567", "+6591234567", None),
+        // HK
+        ("HK", "2123 4567", "+85221234567", None),
+        ("CN", "+852 9123 4567", "+85291234567", None),
+        // TW
+        ("TW", "02-2345-6789", "+886223456789", None),
+        ("TW", "0912-345-678", "+886912345678", None),
+        ("CN", "+886 912 345 678", "+886912345678", None),
+        // AU
+        ("AU", "0412 345 678", "+61412345678", None),
+        ("AU", "04 1234 5678", "+61412345678", None),
+        ("AU", "(02) 9876 5432", "+61298765432", None),
+        ("US", "+61 412 345 678", "+61412345678", None),
+        // Other countries, international form only
+        ("CN", "+7 495 123 45 67", "+74951234567", None),
+        ("US", "+34 612 345 678", "+34612345678", None),
+        ("GB", "+971 50 123 4567", "+971501234567", None),
+        ("CN", "00971 50 123 4567", "+971501234567", None),
+        // region codes are case-insensitive
+        ("cn", "13800138000", "+8613800138000", None),
+    ];
+
+    const REGIONS: &[&str] = &["CN", "US", "CA", "GB", "DE", "FR", "JP", "IN", "SG", "HK", "TW", "AU", "ZZ"];
+
+    /// Look-alikes: no region may find a number in these.
+    const NEGATIVE: &[&str] = &[
+        "2026-11-23",
+        "23/11/2026",
+        "2026.11.23",
+        "20261123",
+        "11/23/2026",
+        "10:30",
+        "10:30:45",
+        "2026-11-23 10:30:45",
+        "$1,299.00",
+        "¥12,999.00",
+        "￥12,999.00",
+        "1 299,00 €",
+        "$ 41555501",
+        "ORD-2026-004211",
+        "order ORD-13800138000",
+        "1Z999AA10123456784",
+        "9400111899223817391234",
+        "978-3-16-148410-0",
+        "ISBN 9783161484100",
+        "110105194912310021",
+        "11010519491231002X",
+        "12345678901234567890",
+        "192.168.1.20",
+        "10.10.10.10",
+        "1.2.3.4",
+        "v2.13.800138",
+        "https://desk.example.com/tickets/13800138000",
+        "see /tickets/13800138000/notes",
+        "user13800138000",
+        "13800138000abc",
+        "13800138000@example.com",
+        "ticket #12345678",
+        "4111 1111 1111 1111",
+        "4111-2222-3333-4444",
+        "3.14159265",
+        "50%",
+        "98765432%",
+        "13800138000.5",
+        "1,380,013,800",
+        "token=13800138000",
+        "0x13800138000",
+        "5550123",
+        "555-0123",
+        "4111 2222 3333 4444",
+        "2026/11/23",
+    ];
+
+    #[test]
+    fn normalizes_positive_cases() {
+        let mut bad = Vec::new();
+        for &(region, raw, e164, _) in POSITIVE {
+            let got = normalize_phone(raw, region);
+            if got.as_deref() != Some(e164) {
+                bad.push(format!("{region} {raw:?} -> {got:?}"));
+            }
+        }
+        assert!(bad.is_empty(), "{bad:#?}");
+    }
+
+    #[test]
+    fn finds_positive_cases_with_extension_and_full_span() {
+        let mut bad = Vec::new();
+        for &(region, raw, e164, ext) in POSITIVE {
+            let found = find_phones(raw, region);
+            let ok = found.len() == 1
+                && found[0].e164 == e164
+                && found[0].extension.as_deref() == ext
+                && (found[0].start, found[0].end) == (0, raw.len());
+            if !ok {
+                bad.push(format!("{region} {raw:?} -> {found:?}"));
+            }
+            // The same number inside a sentence.
+            let text = format!("Please call {raw} today.");
+            let found = find_phones(&text, region);
+            if found.len() != 1 || &text[found[0].start..found[0].end] != raw {
+                bad.push(format!("{region} {text:?} -> {found:?}"));
+            }
+        }
+        assert!(bad.is_empty(), "{bad:#?}");
+    }
+
+    #[test]
+    fn rejects_look_alikes_in_every_region() {
+        let mut bad = Vec::new();
+        for &raw in NEGATIVE {
+            for &region in REGIONS {
+                let text = format!("Ref: {raw} (see above)");
+                let found = find_phones(raw, region);
+                let in_text = find_phones(&text, region);
+                let norm = normalize_phone(raw, region);
+                if !found.is_empty() || !in_text.is_empty() || norm.is_some() {
+                    bad.push(format!("{region} {raw:?} -> {found:?} {in_text:?} {norm:?}"));
+                }
+            }
+        }
+        assert!(bad.is_empty(), "{bad:#?}");
+    }
+
+    fn spans(text: &str, region: &str) -> Vec<(String, Option<String>, String)> {
+        find_phones(text, region)
+            .into_iter()
+            .map(|m| (text[m.start..m.end].to_string(), m.extension, m.e164))
+            .collect()
+    }
+
+    fn s(a: &str, ext: Option<&str>, b: &str) -> (String, Option<String>, String) {
+        (a.to_string(), ext.map(str::to_string), b.to_string())
+    }
+
+    #[test]
+    fn chinese_ticket_text() {
+        let text = "您好，我的手机：138 0013 8000，办公电话(010)8888-6666转8001，客服热线 400-820-8820。订单号 ORD-2026-004211，金额 ¥12,999.00，下单时间 2026-11-23 10:30。";
+        assert_eq!(
+            spans(text, "CN"),
+            vec![
+                s("138 0013 8000", None, "+8613800138000"),
+                s("(010)8888-6666转8001", Some("8001"), "+861088886666"),
+                s("400-820-8820", None, "+864008208820"),
+            ]
+        );
+        assert_eq!(spans("电话13800138000", "CN"), vec![s("13800138000", None, "+8613800138000")]);
+        assert_eq!(spans("手机号：１３８００１３８０００。", "CN"), vec![s("１３８００１３８０００", None, "+8613800138000")]);
+    }
+
+    #[test]
+    fn english_ticket_text() {
+        let text = "Hi, I'm at (415) 555-0123 ext. 12 or +44 (0)20 7946 0958. Order ORD-2026-004211 for $1,299.00 on 23/11/2026 at 10:30 from 192.168.1.20.";
+        assert_eq!(
+            spans(text, "US"),
+            vec![
+                s("(415) 555-0123 ext. 12", Some("12"), "+14155550123"),
+                s("+44 (0)20 7946 0958", None, "+442079460958"),
+            ]
+        );
+    }
+
+    #[test]
+    fn adjacent_numbers_and_stray_digits() {
+        assert_eq!(
+            spans("13800138000 13900139000, 0086 137 0013 7000", "CN"),
+            vec![
+                s("13800138000", None, "+8613800138000"),
+                s("13900139000", None, "+8613900139000"),
+                s("0086 137 0013 7000", None, "+8613700137000"),
+            ]
+        );
+        assert_eq!(spans("Call 138 0013 8000 2 times", "CN"), vec![s("138 0013 8000", None, "+8613800138000")]);
+        assert_eq!(spans("Order 5 13800138000", "CN"), vec![s("13800138000", None, "+8613800138000")]);
+        assert_eq!(spans("Tel:+86 138 0013 8000\nFax: +86 10 8888 6666", "CN").len(), 2);
+    }
+
+    #[test]
+    fn national_numbers_need_a_known_region() {
+        assert_eq!(normalize_phone("13800138000", "US"), None);
+        assert_eq!(normalize_phone("13800138000", "ZZ"), None);
+        assert_eq!(normalize_phone("+8613800138000", "ZZ").as_deref(), Some("+8613800138000"));
+        assert_eq!(normalize_phone("+86 12345", "CN"), None);
+        assert_eq!(normalize_phone("+1 055 555 0123", "US"), None);
+        assert_eq!(normalize_phone("+0 123 456 789", "US"), None);
+        assert_eq!(normalize_phone("", "US"), None);
+        assert_eq!(normalize_phone("call 13800138000", "CN"), None);
+    }
+
+    #[test]
+    fn parentheses_belong_to_the_match_only_when_closed() {
+        assert_eq!(spans("手机(13800138000)", "CN"), vec![s("13800138000", None, "+8613800138000")]);
+        assert_eq!(spans("call (+86) 138 0013 8000!", "CN"), vec![s("(+86) 138 0013 8000", None, "+8613800138000")]);
+        assert_eq!(spans("2026-11-23 13800138000", "CN"), vec![s("13800138000", None, "+8613800138000")]);
+        assert_eq!(spans("13800138000 2026-11-23", "CN"), vec![s("13800138000", None, "+8613800138000")]);
+    }
+
+    #[test]
+    fn random_text_never_panics_and_matches_are_ordered() {
+        const ALPHABET: &[&str] = &[
+            "0", "1", "3", "8", "9", "0", "6", " ", " ", "-", ".", "/", "(", ")", "+", "x", "#", "转", "分机", "ext. ",
+            "０", "８", "（", "）", "＋", "－", "手", "a", ":", ",", "\n", "¥", "(0)", "86", "138", "é",
+        ];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..40 {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                text.push_str(ALPHABET[(seed >> 33) as usize % ALPHABET.len()]);
+            }
+            for region in REGIONS {
+                let found = find_phones(&text, region);
+                let mut last = 0;
+                for m in &found {
+                    assert!(m.start >= last && m.start < m.end && m.end <= text.len(), "{text:?} {m:?}");
+                    assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end), "{text:?}");
+                    assert!(m.e164.starts_with('+') && m.e164.len() <= 16, "{text:?} {m:?}");
+                    last = m.end;
+                }
+                let _ = normalize_phone(&text, region);
+            }
+        }
+    }
+
+    #[test]
+    fn large_text_is_scanned() {
+        let mut text = String::new();
+        for i in 0..2000 {
+            text.push_str("工单 ORD-2026-004211 客户 ");
+            text.push_str(if i % 2 == 0 { "138 0013 8000" } else { "2026-11-23" });
+            text.push_str(" 备注 v1.2.3.4\n");
+        }
+        assert_eq!(find_phones(&text, "CN").len(), 1000);
+    }
+}

@@ -189,8 +189,19 @@ impl Demo {
             c
         };
         if rest == "customers" {
+            if let Some(phone) = query_param(query, "phone") {
+                let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+                let wanted = digits(&phone);
+                let matches: Vec<Value> = self
+                    .customers
+                    .iter()
+                    .filter(|c| !wanted.is_empty() && c["phone"].as_str().is_some_and(|p| digits(p) == wanted))
+                    .map(with_url)
+                    .collect();
+                return Reply::json(200, json!({"data": matches, "total": matches.len()}));
+            }
             let Some(email) = query_param(query, "email") else {
-                return Reply::json(400, json!({"error": "bad_request", "message": "email is required"}));
+                return Reply::json(400, json!({"error": "bad_request", "message": "email or phone is required"}));
             };
             let email = email.trim().to_lowercase();
             // Fault cases, for tests of the panel's error states.
@@ -252,6 +263,15 @@ mod tests {
         let r = get(&d, "/api/v1/customers?email=mia%40fischer-family.example", Some("Bearer k"));
         assert!(r.body.contains("Mia Fischer"));
         let r = get(&d, "/api/v1/customers?email=nobody%40x.example", Some("Bearer k"));
+        assert_eq!(serde_json::from_str::<Value>(&r.body).unwrap()["data"], json!([]));
+    }
+
+    #[test]
+    fn looks_up_by_phone() {
+        let d = Demo::new("k");
+        let r = get(&d, "/api/v1/customers?phone=%2B8613800138000", Some("Bearer k"));
+        assert!(r.body.contains("cus_1002"), "{}", r.body);
+        let r = get(&d, "/api/v1/customers?phone=%2B10000000000", Some("Bearer k"));
         assert_eq!(serde_json::from_str::<Value>(&r.body).unwrap()["data"], json!([]));
     }
 

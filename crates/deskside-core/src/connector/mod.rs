@@ -38,6 +38,8 @@ pub struct Preset {
     pub lookup_path: String,
     /// The query parameter that takes the email.
     pub email_param: String,
+    /// The query parameter that takes an E.164 phone number, if the API can search by phone.
+    pub phone_param: Option<String>,
     /// JSON pointer to the array of results.
     pub results: String,
     pub fields: FieldMap,
@@ -144,9 +146,12 @@ pub fn build_lookup(cfg: &ConnectorConfig, id: &Candidate) -> Result<HttpRequest
         return Err(LookupError::Config { message: "no API key".into() });
     }
     let p = preset(cfg.kind);
-    let url = match id.kind {
-        IdKind::Email => base.join(&p.lookup_path, &[(&p.email_param, &id.value)]),
+    let param = match id.kind {
+        IdKind::Email => p.email_param.as_str(),
+        IdKind::Phone => p.phone_param.as_deref().ok_or_else(|| LookupError::Config { message: "this CRM cannot be searched by phone".into() })?,
+        IdKind::ResidentId | IdKind::CreditCode => return Err(LookupError::Config { message: "this CRM cannot be searched by identity number".into() }),
     };
+    let url = base.join(&p.lookup_path, &[(param, &id.value)]);
     let mut headers = vec![("Accept".to_string(), "application/json".to_string())];
     // The key goes only to the configured origin, checked on the final URL.
     if origin_of(&url).as_deref() != Some(base.origin().as_str()) {

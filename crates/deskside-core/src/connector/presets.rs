@@ -16,6 +16,7 @@ pub fn preset(kind: ConnectorKind) -> Preset {
             auth: Auth::Bearer,
             lookup_path: s("/api/v1/customers"),
             email_param: s("email"),
+            phone_param: Some(s("phone")),
             results: s("/data"),
             fields: FieldMap {
                 id: s("/id"),

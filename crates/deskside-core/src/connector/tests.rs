@@ -7,7 +7,7 @@ fn cfg(url: &str) -> ConnectorConfig {
 }
 
 fn email(v: &str) -> Candidate {
-    Candidate { kind: IdKind::Email, value: v.into(), source: Source::Text, score: 1 }
+    Candidate { kind: IdKind::Email, value: v.into(), source: Source::Text, score: 1, sensitive: false }
 }
 
 #[test]
@@ -16,6 +16,15 @@ fn lookup_request_encodes_and_authenticates() {
     assert_eq!(r.url, "http://127.0.0.1:7000/api/v1/customers?email=a%2Bb%40x.test");
     assert!(r.headers.contains(&("Authorization".into(), "Bearer canary-key".into())));
     assert!(!format!("{r:?}").contains("canary"));
+}
+
+#[test]
+fn phones_are_looked_up_by_their_own_parameter() {
+    let phone = Candidate { kind: IdKind::Phone, value: "+8613800138000".into(), source: Source::TelLink, score: 1, sensitive: false };
+    let r = build_lookup(&cfg("https://crm.test"), &phone).unwrap();
+    assert_eq!(r.url, "https://crm.test/api/v1/customers?phone=%2B8613800138000");
+    let id = Candidate { kind: IdKind::ResidentId, value: "11010519491231002X".into(), source: Source::Text, score: 1, sensitive: true };
+    assert!(matches!(build_lookup(&cfg("https://crm.test"), &id), Err(LookupError::Config { .. })));
 }
 
 #[test]

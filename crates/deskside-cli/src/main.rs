@@ -1,0 +1,69 @@
+//! `deskside scan FILE [--region CN] [--team-domain DOMAIN]… [--json]`
+//!
+//! Runs the same identifier engine the extension runs in the background on a
+//! saved page (HTML) or a text file, and prints the ranked candidates.
+
+use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
+use deskside_core::identify::{identify, Candidate, ScanContext};
+use serde::Serialize;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: deskside scan FILE [--region CN] [--team-domain DOMAIN]... [--json]\n\
+    Prints the identifiers found in FILE (HTML or text), best first.";
+
+#[derive(Serialize)]
+struct Report<'a> {
+    file: &'a str,
+    region: &'a str,
+    candidates: &'a [Candidate],
+}
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("deskside: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: Vec<String>) -> Result<(), String> {
+    let mut args = args.into_iter();
+    match args.next().as_deref() {
+        Some("scan") => {}
+        Some("-h" | "--help") => {
+            println!("{USAGE}");
+            return Ok(());
+        }
+        _ => return Err(USAGE.to_string()),
+    }
+    let mut file = None;
+    let mut json = false;
+    let mut ctx = ScanContext { default_region: "CN".into(), ..ScanContext::default() };
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--json" => json = true,
+            "--region" => ctx.default_region = args.next().ok_or("--region needs a region code, e.g. CN")?.to_uppercase(),
+            "--team-domain" => ctx.team_domains.push(args.next().ok_or("--team-domain needs a domain")?.to_lowercase()),
+            f if !f.starts_with("--") && file.is_none() => file = Some(f.to_string()),
+            other => return Err(format!("unexpected argument '{other}'\n{USAGE}")),
+        }
+    }
+    let file = file.ok_or(USAGE)?;
+    let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let input = String::from_utf8_lossy(&bytes);
+    let snapshot = if looks_like_html(&input) { snapshot_from_html(&input) } else { snapshot_from_text(&input) };
+    let candidates = identify(&snapshot, &ctx);
+    if json {
+        let report = Report { file: &file, region: &ctx.default_region, candidates: &candidates };
+        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+    } else if candidates.is_empty() {
+        println!("no identifiers found in {file}");
+    } else {
+        for (i, c) in candidates.iter().enumerate() {
+            println!("{:>2}. {:<12} {:<40} {:<14} score {}", i + 1, format!("{:?}", c.kind), c.value, format!("{:?}", c.source), c.score);
+        }
+    }
+    Ok(())
+}
