@@ -97,14 +97,41 @@ for (const kind of BROWSERS) {
       await page.close();
     });
 
+    test('the agent can switch to another identifier, and the choice is remembered for the ticket', async () => {
+      const first = await openTicket('/tickets/plain/1002');
+      assert.equal(first.panel.state, 'found', first.panel.text);
+      const options = await first.panel.frame.$$eval('#identifier-choice option', (os) => os.map((o) => o.value));
+      assert.deepEqual(options, ['li.na@yunfan-tech.example', '+8613800138000']);
+      await first.panel.frame.select('#identifier-choice', '+8613800138000');
+      await first.panel.frame.waitForFunction(() => document.querySelector('#root').dataset.state === 'loading', { timeout: 5_000 }).catch(() => {});
+      const labels = await first.panel.frame.$$eval('#identifier-choice option', (os) => os.map((o) => o.textContent));
+      assert.deepEqual(labels, ['li.na@yunfan-tech.example', '+86 138****8000']);
+      const switched = await panelState(first.page);
+      assert.equal(switched.state, 'found', switched.text);
+      assert.match(switched.text, /李娜/);
+      assert.equal(await switched.frame.$eval('#identifier-choice', (s) => s.value), '+8613800138000');
+      await first.page.close();
+      // Coming back to the ticket: the phone is still the identifier looked up.
+      const again = await openTicket('/tickets/plain/1002');
+      assert.equal(await again.panel.frame.$eval('#identifier-choice', (s) => s.value), '+8613800138000');
+      assert.ok(demo.requests.some((r) => r.url === '/api/v1/customers?phone=%2B8613800138000' && r.auth), JSON.stringify(demo.requests.slice(-6)) + again.panel.text);
+      // Another ticket keeps its own best identifier.
+      const other = await openTicket('/tickets/strict/1001');
+      assert.equal(await other.panel.frame.$eval('#identifier-choice', (s) => s.value), 'mia.fischer@globex.example');
+      await again.page.close();
+      await other.page.close();
+    });
+
     test('the key went to the CRM API and nowhere else', () => {
       const api = demo.requests.filter((r) => r.url.startsWith('/api/'));
       const others = demo.requests.filter((r) => !r.url.startsWith('/api/'));
       assert.ok(api.length >= 3, `expected the lookups to reach the API, saw ${JSON.stringify(demo.requests)}`);
       assert.ok(api.every((r) => r.auth && r.status !== 401), JSON.stringify(api));
+      // The URL the core built is the URL sent (no stray separators added on the way).
+      assert.ok(api.every((r) => /^\/api\/v1\/customers\?(email|phone)=[^&]+$/.test(r.url)), JSON.stringify(api));
       assert.ok(others.length >= 3 && others.every((r) => !r.auth), JSON.stringify(others));
       // Lookups are by the requester, never by the team's own or automated addresses.
-      const looked = api.map((r) => decodeURIComponent(new URL(r.url, demo.base).searchParams.get('email')));
+      const looked = api.map((r) => new URL(r.url, demo.base).searchParams.get('email')).filter(Boolean);
       assert.deepEqual([...new Set(looked)].sort(), ['li.na@yunfan-tech.example', 'mia.fischer@globex.example', 'sam@unknown-prospect.example']);
     });
 

@@ -7,7 +7,8 @@ use crate::connector::{build_lookup, map_lookup, HttpRequest, HttpResponse, Look
 use crate::identify::{identify, Candidate, PageSnapshot, ScanContext};
 use crate::messages::Response;
 use crate::model::Customer;
-use crate::panel::{CustomerView, PanelState, SourceError};
+use crate::mask::mask_phone;
+use crate::panel::{CustomerView, IdentifierChoice, PanelState, SourceError};
 use crate::weburl::origin_of;
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +18,52 @@ use serde::{Deserialize, Serialize};
 #[serde(default)]
 pub struct TabState {
     pub page_origin: String,
+    /// Identifies the ticket (origin and path), to remember the agent's choice.
+    pub ticket: String,
     pub candidates: Vec<Candidate>,
+}
+
+/// The `storage.local` key of the agent's identifier choices.
+pub const CHOICES_KEY: &str = "choices";
+/// How many tickets' choices are remembered.
+pub const CHOICES_CAP: usize = 500;
+
+/// The agent's choice of identifier per ticket, most recent last.
+pub type Choices = Vec<(String, String)>;
+
+/// `https://h.test/agent/tickets/7?x#y` → `https://h.test/agent/tickets/7`.
+pub fn ticket_key(page_url: &str) -> String {
+    let end = page_url.find(['?', '#']).unwrap_or(page_url.len());
+    page_url[..end].trim_end_matches('/').to_string()
+}
+
+/// Records a choice, replacing an older one for the same ticket; keeps the newest [`CHOICES_CAP`].
+pub fn remember_choice(choices: &mut Choices, ticket: &str, value: &str) {
+    choices.retain(|(t, _)| t != ticket);
+    choices.push((ticket.to_string(), value.to_string()));
+    if choices.len() > CHOICES_CAP {
+        let drop = choices.len() - CHOICES_CAP;
+        choices.drain(..drop);
+    }
+}
+
+/// Whether `value` may be chosen on this tab: it must be one of the page's
+/// own lookupable identifiers (the panel cannot make the background search
+/// for anything else).
+pub fn choice_allowed(tab: &TabState, value: &str) -> bool {
+    tab.candidates.iter().any(|c| c.kind.lookupable() && c.value == value)
+}
+
+fn alternatives(tab: &TabState) -> Vec<IdentifierChoice> {
+    tab.candidates
+        .iter()
+        .filter(|c| c.kind.lookupable())
+        .take(10)
+        .map(|c| IdentifierChoice {
+            value: c.value.clone(),
+            label: if c.kind == crate::identify::IdKind::Phone { mask_phone(&c.value) } else { c.value.clone() },
+        })
+        .collect()
 }
 
 pub fn tab_key(tab_id: i64) -> String {
@@ -29,7 +75,7 @@ pub fn page_scanned(settings: &Settings, page_url: &str, snapshot: &PageSnapshot
     let ctx = ScanContext { team_domains: settings.team_domains.clone(), default_region: settings.default_region.clone() };
     let candidates = identify(snapshot, &ctx);
     let count = candidates.len();
-    let state = TabState { page_origin: origin_of(page_url).unwrap_or_default(), candidates };
+    let state = TabState { page_origin: origin_of(page_url).unwrap_or_default(), ticket: ticket_key(page_url), candidates };
     // The panel also appears with nothing found or nothing configured: it
     // then says so, rather than leaving the agent guessing.
     (state, Response::Scanned { show_panel: true, candidates: count })
@@ -41,13 +87,19 @@ pub enum PanelPlan {
     Lookup { identifier: Candidate, requests: Vec<(usize, Result<HttpRequest, LookupError>)> },
 }
 
-pub fn plan_panel(settings: &Settings, tab: Option<&TabState>) -> PanelPlan {
+/// `choices` are the agent's remembered picks; the one for this ticket wins
+/// over the ranking when it is still on the page.
+pub fn plan_panel(settings: &Settings, tab: Option<&TabState>, choices: &Choices) -> PanelPlan {
     let enabled: Vec<usize> = settings.connectors.iter().enumerate().filter(|(_, c)| c.enabled).map(|(i, _)| i).collect();
     if enabled.is_empty() {
         return PanelPlan::Done(PanelState::NotConfigured);
     }
     // The best identifier the connectors can search by.
-    let Some(best) = tab.and_then(|t| t.candidates.iter().find(|c| c.kind.lookupable())) else {
+    let chosen = tab.and_then(|t| {
+        let (_, value) = choices.iter().rev().find(|(ticket, _)| *ticket == t.ticket)?;
+        t.candidates.iter().find(|c| c.kind.lookupable() && c.value == *value)
+    });
+    let Some(best) = chosen.or_else(|| tab.and_then(|t| t.candidates.iter().find(|c| c.kind.lookupable()))) else {
         return PanelPlan::Done(PanelState::NoIdentifier);
     };
     let requests = enabled.into_iter().map(|i| (i, build_lookup(&settings.connectors[i], best))).collect();
@@ -89,13 +141,14 @@ pub fn finish_panel(
             Err(e) => errors.push(SourceError::new(&cfg.label, &e)),
         }
     }
-    let identifier = identifier.value.clone();
+    let alternatives = alternatives(tab);
+    let identifier = alternatives.iter().find(|a| a.value == identifier.value).map_or_else(|| identifier.value.clone(), |a| a.label.clone());
     let state = if !customers.is_empty() {
-        PanelState::Found { identifier, customers: customers.iter().map(CustomerView::from_customer).collect(), errors }
+        PanelState::Found { identifier, alternatives, customers: customers.iter().map(CustomerView::from_customer).collect(), errors }
     } else if !errors.is_empty() {
-        PanelState::Error { identifier, errors }
+        PanelState::Error { identifier, alternatives, errors }
     } else {
-        PanelState::NotFound { identifier, sources }
+        PanelState::NotFound { identifier, alternatives, sources }
     };
     (state, audit)
 }
@@ -131,8 +184,8 @@ mod tests {
 
     #[test]
     fn not_configured_and_no_identifier() {
-        assert!(matches!(plan_panel(&settings(0), None), PanelPlan::Done(PanelState::NotConfigured)));
-        assert!(matches!(plan_panel(&settings(1), Some(&TabState::default())), PanelPlan::Done(PanelState::NoIdentifier)));
+        assert!(matches!(plan_panel(&settings(0), None, &vec![]), PanelPlan::Done(PanelState::NotConfigured)));
+        assert!(matches!(plan_panel(&settings(1), Some(&TabState::default()), &vec![]), PanelPlan::Done(PanelState::NoIdentifier)));
     }
 
     #[test]
@@ -140,7 +193,7 @@ mod tests {
         let s = settings(2);
         let tab = scanned(&s);
         assert_eq!(tab.page_origin, "http://127.0.0.1:8000");
-        let PanelPlan::Lookup { identifier, requests } = plan_panel(&s, Some(&tab)) else { panic!("expected a lookup") };
+        let PanelPlan::Lookup { identifier, requests } = plan_panel(&s, Some(&tab), &vec![]) else { panic!("expected a lookup") };
         assert_eq!(requests.len(), 2);
         let ok = HttpResponse { status: 200, body: r#"{"data":[{"id":"1","name":"Li Na"}]}"#.into(), ..Default::default() };
         let results = vec![(0, Ok(ok)), (1, Err(LookupError::Timeout))];
@@ -150,6 +203,35 @@ mod tests {
         assert_eq!(errors[0].source, "CRM 1");
         assert_eq!(audit.iter().map(|a| a.outcome.as_str()).collect::<Vec<_>>(), ["found:1", "timeout"]);
         assert_eq!(audit[0].subject, "l***@example.cn");
+    }
+
+    #[test]
+    fn the_agents_choice_wins_while_it_is_on_the_page() {
+        let s = settings(1);
+        let snap = PageSnapshot {
+            fields: vec![
+                Field { source: Source::MailtoLink, text: "mailto:li.na@example.cn".into() },
+                Field { source: Source::Text, text: "cc: wang.wei@example.cn, 身份证 11010519491231002X".into() },
+            ],
+        };
+        let tab = page_scanned(&s, "http://127.0.0.1:8000/tickets/1?tab=2#m", &snap).0;
+        assert_eq!(tab.ticket, "http://127.0.0.1:8000/tickets/1");
+        assert!(choice_allowed(&tab, "wang.wei@example.cn"));
+        assert!(!choice_allowed(&tab, "evil@attacker.example"));
+        assert!(!choice_allowed(&tab, "11010519491231002X"), "identity numbers are not searched");
+        let mut choices = Choices::new();
+        remember_choice(&mut choices, "http://127.0.0.1:8000/tickets/9", "x@y.example");
+        remember_choice(&mut choices, &tab.ticket, "wang.wei@example.cn");
+        let PanelPlan::Lookup { identifier, .. } = plan_panel(&s, Some(&tab), &choices) else { panic!("expected a lookup") };
+        assert_eq!(identifier.value, "wang.wei@example.cn");
+        // Another ticket is unaffected.
+        let other = TabState { ticket: "http://127.0.0.1:8000/tickets/2".into(), ..tab.clone() };
+        let PanelPlan::Lookup { identifier, .. } = plan_panel(&s, Some(&other), &choices) else { panic!("expected a lookup") };
+        assert_eq!(identifier.value, "li.na@example.cn");
+        for i in 0..CHOICES_CAP + 3 {
+            remember_choice(&mut choices, &format!("t{i}"), "v");
+        }
+        assert_eq!(choices.len(), CHOICES_CAP);
     }
 
     #[test]

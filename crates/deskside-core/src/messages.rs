@@ -21,6 +21,9 @@ pub enum Request {
     PageScanned { snapshot: PageSnapshot },
     /// Panel → background: the customer for the panel's tab.
     GetPanelState,
+    /// Panel → background: the agent picked another identifier of this page;
+    /// remember it for the ticket and look it up.
+    ChooseIdentifier { value: String },
     /// Options page → background.
     GetSettings,
     /// Options page → background.
@@ -71,6 +74,7 @@ impl Request {
         match self {
             Request::PageScanned { .. } => "PageScanned",
             Request::GetPanelState => "GetPanelState",
+            Request::ChooseIdentifier { .. } => "ChooseIdentifier",
             Request::GetSettings => "GetSettings",
             Request::SaveSettings { .. } => "SaveSettings",
         }
@@ -80,7 +84,7 @@ impl Request {
         matches!(
             (self, tier),
             (Request::PageScanned { .. }, Tier::ContentScript { .. })
-                | (Request::GetPanelState, Tier::Panel { .. })
+                | (Request::GetPanelState | Request::ChooseIdentifier { .. }, Tier::Panel { .. })
                 | (Request::GetSettings | Request::SaveSettings { .. }, Tier::Options)
         )
     }
@@ -170,11 +174,12 @@ mod tests {
         let all = [
             Request::PageScanned { snapshot: PageSnapshot::default() },
             Request::GetPanelState,
+            Request::ChooseIdentifier { value: "a@b.example".into() },
             Request::GetSettings,
             Request::SaveSettings { input: SettingsInput::default() },
         ];
         let allowed: Vec<Vec<bool>> = all.iter().map(|r| [&content, &panel, &Tier::Options].iter().map(|t| r.allowed(t)).collect()).collect();
-        assert_eq!(allowed, [[true, false, false], [false, true, false], [false, false, true], [false, false, true]]);
+        assert_eq!(allowed, [[true, false, false], [false, true, false], [false, true, false], [false, false, true], [false, false, true]]);
     }
 
     #[test]

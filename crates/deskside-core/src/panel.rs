@@ -13,9 +13,19 @@ pub enum PanelState {
     NotConfigured,
     /// Nothing on the page identifies a customer.
     NoIdentifier,
-    NotFound { identifier: String, sources: Vec<String> },
-    Found { identifier: String, customers: Vec<CustomerView>, errors: Vec<SourceError> },
-    Error { identifier: String, errors: Vec<SourceError> },
+    // `identifier` is what was looked up; `alternatives` every identifier on
+    // the page the agent may switch to (it included), best first.
+    NotFound { identifier: String, alternatives: Vec<IdentifierChoice>, sources: Vec<String> },
+    Found { identifier: String, alternatives: Vec<IdentifierChoice>, customers: Vec<CustomerView>, errors: Vec<SourceError> },
+    Error { identifier: String, alternatives: Vec<IdentifierChoice>, errors: Vec<SourceError> },
+}
+
+/// An identifier the agent may pick: its value and how it is shown
+/// (phone numbers masked like everywhere else in the panel).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IdentifierChoice {
+    pub value: String,
+    pub label: String,
 }
 
 /// One source that failed, while others may have answered.

@@ -7,7 +7,7 @@ use crate::{from_js, js_error_text, to_js};
 use deskside_core::audit::{self, AuditEntry, AUDIT_KEY};
 use deskside_core::config::{Settings, SETTINGS_KEY};
 use deskside_core::connector::{HttpResponse, LookupError};
-use deskside_core::flow::{finish_panel, page_scanned, plan_panel, tab_key, PanelPlan, TabState};
+use deskside_core::flow::{choice_allowed, finish_panel, page_scanned, plan_panel, remember_choice, tab_key, Choices, PanelPlan, TabState, CHOICES_KEY};
 use deskside_core::messages::{classify, Identity, Request, Response, SenderInfo, Tier};
 use wasm_bindgen::prelude::*;
 
@@ -23,6 +23,37 @@ async fn load_tab(env: &Env, tab_id: i64) -> Option<TabState> {
         return None;
     }
     from_js(raw).ok()
+}
+
+async fn load_choices(env: &Env) -> Choices {
+    match env.local_get(CHOICES_KEY).await {
+        Ok(raw) if !raw.is_undefined() && !raw.is_null() => from_js(raw).unwrap_or_default(),
+        _ => Choices::new(),
+    }
+}
+
+/// Looks up the customer for a tab (the agent's choice, or the best
+/// identifier) and audits every access.
+async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices) -> Result<Response, String> {
+    match plan_panel(settings, tab.as_ref(), choices) {
+        PanelPlan::Done(state) => Ok(Response::PanelState { state }),
+        PanelPlan::Lookup { identifier, requests } => {
+            let mut results: Vec<(usize, Result<HttpResponse, LookupError>)> = Vec::new();
+            // Sources are few; asking them one after another keeps the code
+            // simple and each within its own timeout.
+            for (i, req) in requests {
+                let result = match req {
+                    Ok(r) => perform(&r).await,
+                    Err(e) => Err(e),
+                };
+                results.push((i, result));
+            }
+            let tab = tab.unwrap_or_default();
+            let (state, entries) = finish_panel(settings, &tab, &identifier, results, env.now());
+            append_audit(env, entries).await?;
+            Ok(Response::PanelState { state })
+        }
+    }
 }
 
 async fn append_audit(env: &Env, entries: Vec<AuditEntry>) -> Result<(), String> {
@@ -81,25 +112,19 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
         }
         (Request::GetPanelState, Tier::Panel { tab_id }) => {
             let tab = load_tab(env, tab_id).await;
-            match plan_panel(&settings, tab.as_ref()) {
-                PanelPlan::Done(state) => Ok(Response::PanelState { state }),
-                PanelPlan::Lookup { identifier, requests } => {
-                    let mut results: Vec<(usize, Result<HttpResponse, LookupError>)> = Vec::new();
-                    // Sources are few; asking them one after another keeps
-                    // the code simple and each within its own timeout.
-                    for (i, req) in requests {
-                        let result = match req {
-                            Ok(r) => perform(&r).await,
-                            Err(e) => Err(e),
-                        };
-                        results.push((i, result));
-                    }
-                    let tab = tab.unwrap_or_default();
-                    let (state, entries) = finish_panel(&settings, &tab, &identifier, results, env.now());
-                    append_audit(env, entries).await?;
-                    Ok(Response::PanelState { state })
-                }
+            panel_state(env, &settings, tab, &load_choices(env).await).await
+        }
+        (Request::ChooseIdentifier { value }, Tier::Panel { tab_id }) => {
+            let Some(tab) = load_tab(env, tab_id).await else {
+                return Ok(Response::Rejected { reason: "no page scanned in this tab".into() });
+            };
+            if !choice_allowed(&tab, &value) {
+                return Ok(Response::Rejected { reason: "not an identifier of this page".into() });
             }
+            let mut choices = load_choices(env).await;
+            remember_choice(&mut choices, &tab.ticket, &value);
+            env.local_set(CHOICES_KEY, to_js(&choices)).await.map_err(|e| js_error_text(&e))?;
+            panel_state(env, &settings, Some(tab), &choices).await
         }
         (Request::GetSettings, Tier::Options) => {
             Ok(Response::Settings { required_origins: settings.required_origins(), settings: settings.view() })

@@ -39,3 +39,12 @@ pub fn on_click(e: &Element, f: impl FnMut() + 'static) {
     }
     closure.forget();
 }
+
+/// Calls `f` with the new value when a `<select>` changes.
+pub fn on_change(e: &Element, f: impl Fn(String) + 'static) {
+    let Some(select) = e.dyn_ref::<web_sys::HtmlSelectElement>().cloned() else { return };
+    let target = select.clone();
+    let closure = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || f(target.value()));
+    select.set_onchange(Some(closure.as_ref().unchecked_ref()));
+    closure.forget();
+}

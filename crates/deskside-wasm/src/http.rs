@@ -3,10 +3,9 @@
 //! refused so the key never follows one.
 
 use deskside_core::connector::{HttpRequest, HttpResponse, LookupError, Method, ATTEMPT_TIMEOUT_MS, MAX_BODY_BYTES};
-use gloo_net::http::RequestBuilder;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{AbortController, RequestCredentials, RequestRedirect, ResponseType};
+use web_sys::{AbortController, Headers, RequestCredentials, RequestInit, RequestRedirect, ResponseType};
 
 fn abort_after(controller: &AbortController, ms: u32) {
     let controller = controller.clone();
@@ -21,19 +20,25 @@ fn abort_after(controller: &AbortController, ms: u32) {
 
 pub async fn perform(req: &HttpRequest) -> Result<HttpResponse, LookupError> {
     let controller = AbortController::new().map_err(|_| LookupError::Network { message: "no AbortController".into() })?;
-    let builder = match req.method {
-        Method::Get => RequestBuilder::new(&req.url).method(gloo_net::http::Method::GET),
-        Method::Post => RequestBuilder::new(&req.url).method(gloo_net::http::Method::POST),
-    };
-    let mut builder = builder
-        .redirect(RequestRedirect::Manual)
-        .credentials(RequestCredentials::Omit)
-        .abort_signal(Some(&controller.signal()));
+    // The web_sys::Request is built here, not with gloo-net's builder: that
+    // one re-appends the query with a stray '&', altering the URL the core built.
+    let init = RequestInit::new();
+    init.set_method(match req.method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+    });
+    init.set_redirect(RequestRedirect::Manual);
+    init.set_credentials(RequestCredentials::Omit);
+    init.set_signal(Some(&controller.signal()));
+    let headers = Headers::new().map_err(|_| LookupError::Network { message: "no Headers".into() })?;
     for (k, v) in &req.headers {
-        builder = builder.header(k, v);
+        headers.append(k, v).map_err(|_| LookupError::Config { message: format!("invalid header {k}") })?;
     }
+    init.set_headers(&headers);
+    let request = web_sys::Request::new_with_str_and_init(&req.url, &init)
+        .map_err(|e| LookupError::Config { message: format!("invalid request: {}", crate::js_error_text(&e)) })?;
     abort_after(&controller, ATTEMPT_TIMEOUT_MS);
-    let resp = match builder.send().await {
+    let resp = match gloo_net::http::Request::from(request).send().await {
         Ok(r) => r,
         Err(_) if controller.signal().aborted() => return Err(LookupError::Timeout),
         Err(e) => return Err(LookupError::Network { message: network_message(&e.to_string()) }),

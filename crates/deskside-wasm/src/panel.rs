@@ -1,11 +1,11 @@
 //! The panel page (an extension page framed into the helpdesk tab): asks
 //! the background for this tab's customer and renders the core's state.
 
-use crate::dom::{append, by_id, clear, document, el, on_click};
+use crate::dom::{append, by_id, clear, document, el, on_change, on_click};
 use crate::env::PageEnv;
 use crate::{from_js, js_error_text, to_js};
 use deskside_core::messages::{Request, Response};
-use deskside_core::panel::{CustomerView, PanelState, SourceError};
+use deskside_core::panel::{CustomerView, IdentifierChoice, PanelState, SourceError};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element};
@@ -17,12 +17,16 @@ pub async fn start_panel(env: PageEnv) {
 }
 
 async fn load(env: Rc<PageEnv>) {
+    ask(env, Request::GetPanelState).await;
+}
+
+async fn ask(env: Rc<PageEnv>, request: Request) {
     let doc = document();
     let Some(root) = by_id(&doc, "body") else { return };
     set_state(&doc, "loading");
     clear(&root);
     append(&root, &el(&doc, "p", "state", "Looking up the customer…"));
-    let answer = env.send(to_js(&Request::GetPanelState)).await;
+    let answer = env.send(to_js(&request)).await;
     clear(&root);
     match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
         Ok(Response::PanelState { state }) => render(&doc, &root, &state, &env),
@@ -71,14 +75,14 @@ fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<PageEnv>)
             set_state(doc, "no_identifier");
             append(root, &el(doc, "p", "state", "No customer email was found on this page."));
         }
-        PanelState::NotFound { identifier, sources } => {
+        PanelState::NotFound { identifier, alternatives, sources } => {
             set_state(doc, "not_found");
-            append(root, &el(doc, "p", "identifier", identifier));
+            identifier_line(doc, root, identifier, alternatives, env);
             append(root, &el(doc, "p", "state", &format!("No customer with this email in {}.", sources.join(", "))));
         }
-        PanelState::Found { identifier, customers, errors } => {
+        PanelState::Found { identifier, alternatives, customers, errors } => {
             set_state(doc, "found");
-            append(root, &el(doc, "p", "identifier", identifier));
+            identifier_line(doc, root, identifier, alternatives, env);
             if customers.len() > 1 {
                 append(root, &el(doc, "p", "state", &format!("{} matching records", customers.len())));
             }
@@ -87,12 +91,37 @@ fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<PageEnv>)
             }
             render_errors(doc, root, errors, env);
         }
-        PanelState::Error { identifier, errors } => {
+        PanelState::Error { identifier, alternatives, errors } => {
             set_state(doc, "error");
-            append(root, &el(doc, "p", "identifier", identifier));
+            identifier_line(doc, root, identifier, alternatives, env);
             render_errors(doc, root, errors, env);
         }
     }
+}
+
+/// What was looked up; with several identifiers on the page, a chooser.
+fn identifier_line(doc: &Document, root: &Element, identifier: &str, alternatives: &[IdentifierChoice], env: &Rc<PageEnv>) {
+    if alternatives.len() < 2 {
+        append(root, &el(doc, "p", "identifier", identifier));
+        return;
+    }
+    let label = el(doc, "label", "identifier", "Looking up ");
+    let select = el(doc, "select", "chooser", "");
+    let _ = select.set_attribute("id", "identifier-choice");
+    for a in alternatives {
+        let option = el(doc, "option", "", &a.label);
+        let _ = option.set_attribute("value", &a.value);
+        if a.label == identifier {
+            let _ = option.set_attribute("selected", "");
+        }
+        append(&select, &option);
+    }
+    let env = env.clone();
+    on_change(&select, move |value| {
+        wasm_bindgen_futures::spawn_local(ask(env.clone(), Request::ChooseIdentifier { value }));
+    });
+    append(&label, &select);
+    append(root, &label);
 }
 
 fn render_errors(doc: &Document, root: &Element, errors: &[SourceError], env: &Rc<PageEnv>) {

@@ -85,6 +85,8 @@ async fn hostile_senders_and_messages_are_rejected() {
         (r#"{"type":"PageScanned","snapshot":{"fields":[]}}"#, r#"{"id":"ext-id","url":"http://127.0.0.1:5555/x","tab_id":7,"frame_id":9}"#),
         (r#"{"type":"Fetch","url":"https://evil.example/steal"}"#, CONTENT),
         (r#"{"nonsense":true}"#, OPTIONS),
+        (r#"{"type":"ChooseIdentifier","value":"evil@attacker.example"}"#, PANEL),
+        (r#"{"type":"ChooseIdentifier","value":"li.na@example.cn"}"#, CONTENT),
         (r#"42"#, OPTIONS),
     ] {
         let answer = send(&env, msg, sender).await;
