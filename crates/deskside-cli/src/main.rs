@@ -5,10 +5,11 @@
 
 use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
 use deskside_core::identify::{identify, Candidate, ScanContext};
+use deskside_core::phone::normalize_phone;
 use serde::Serialize;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: deskside scan FILE [--region CN] [--team-domain DOMAIN]... [--json]\n\
+const USAGE: &str = "usage: deskside scan FILE [--region CN] [--team-domain DOMAIN]... [--team-phone NUMBER]... [--json]\n\
     Prints the identifiers found in FILE (HTML or text), best first.";
 
 #[derive(Serialize)]
@@ -41,16 +42,21 @@ fn run(args: Vec<String>) -> Result<(), String> {
     let mut file = None;
     let mut json = false;
     let mut ctx = ScanContext { default_region: "CN".into(), ..ScanContext::default() };
+    let mut team_phones = Vec::new();
     while let Some(a) = args.next() {
         match a.as_str() {
             "--json" => json = true,
             "--region" => ctx.default_region = args.next().ok_or("--region needs a region code, e.g. CN")?.to_uppercase(),
             "--team-domain" => ctx.team_domains.push(args.next().ok_or("--team-domain needs a domain")?.to_lowercase()),
+            "--team-phone" => team_phones.push(args.next().ok_or("--team-phone needs a number")?),
             f if !f.starts_with("--") && file.is_none() => file = Some(f.to_string()),
             other => return Err(format!("unexpected argument '{other}'\n{USAGE}")),
         }
     }
     let file = file.ok_or(USAGE)?;
+    for p in team_phones {
+        ctx.team_phones.push(normalize_phone(&p, &ctx.default_region).ok_or(format!("--team-phone {p}: not a phone number for region {}", ctx.default_region))?);
+    }
     let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {file}: {e}"))?;
     let input = String::from_utf8_lossy(&bytes);
     let snapshot = if looks_like_html(&input) { snapshot_from_html(&input) } else { snapshot_from_text(&input) };

@@ -16,7 +16,7 @@ fn scan(name: &str, content: &str, args: &[&str]) -> (bool, String, String) {
 fn scans_a_saved_ticket_page_as_json() {
     let html = include_str!("../../deskside-demo/src/ticket.html")
         .replace("{requester_email}", "mia.fischer@globex.example")
-        .replace("{messages}", "<div class=text>Tel. +49 30 901820 | support@acme-support.example</div>");
+        .replace("{messages}", "<div class=text>Tel. +49 30 901820</div><div class=from>Tom</div><div class=text>Acme Support | support@acme-support.example</div>");
     let (ok, out, err) = scan("ticket.html", &html, &["--json", "--team-domain", "acme-support.example", "--region", "DE"]);
     assert!(ok, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON output");

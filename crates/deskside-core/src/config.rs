@@ -1,6 +1,7 @@
 //! The one settings model: what the admin configures on the options page,
 //! how it is validated, stored and shown back without its secrets.
 
+use crate::phone::normalize_phone;
 use crate::secret::{Secret, SecretState};
 use crate::weburl::{validate_match_pattern, BaseUrl};
 use serde::{Deserialize, Serialize};
@@ -19,6 +20,8 @@ pub struct Settings {
     pub sites: Vec<String>,
     /// The team's own email domains: never taken as the customer.
     pub team_domains: Vec<String>,
+    /// The team's own phone numbers (E.164): never taken as the customer.
+    pub team_phones: Vec<String>,
     /// ISO 3166 region for numbers written without a country code.
     pub default_region: String,
 }
@@ -30,6 +33,7 @@ impl Default for Settings {
             connectors: Vec::new(),
             sites: Vec::new(),
             team_domains: Vec::new(),
+            team_phones: Vec::new(),
             default_region: "CN".into(),
         }
     }
@@ -83,6 +87,7 @@ pub struct SettingsInput {
     pub connectors: Vec<ConnectorInput>,
     pub sites: Vec<String>,
     pub team_domains: Vec<String>,
+    pub team_phones: Vec<String>,
     pub default_region: String,
 }
 
@@ -103,6 +108,7 @@ pub struct SettingsView {
     pub connectors: Vec<ConnectorView>,
     pub sites: Vec<String>,
     pub team_domains: Vec<String>,
+    pub team_phones: Vec<String>,
     pub default_region: String,
 }
 
@@ -164,6 +170,7 @@ impl Settings {
                 .collect(),
             sites: self.sites.clone(),
             team_domains: self.team_domains.clone(),
+            team_phones: self.team_phones.clone(),
             default_region: self.default_region.clone(),
         }
     }
@@ -234,8 +241,15 @@ impl Settings {
             errors.push(err("default_region", format!("unknown region '{region}'; one of {}", REGIONS.join(", "))));
             String::new()
         };
+        let mut team_phones = Vec::new();
+        for (i, p) in input.team_phones.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).enumerate() {
+            match normalize_phone(p, if default_region.is_empty() { "CN" } else { &default_region }) {
+                Some(e164) => team_phones.push(e164),
+                None => errors.push(err(format!("team_phones.{i}"), format!("'{p}' is not a phone number (with the default region, or in +country form)"))),
+            }
+        }
         if errors.is_empty() {
-            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, default_region })
+            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region })
         } else {
             Err(errors)
         }
@@ -291,6 +305,7 @@ mod tests {
             }],
             sites: vec!["http://127.0.0.1/*".into(), "  ".into()],
             team_domains: vec!["@Acme-Support.com".into()],
+            team_phones: vec!["400-820-8820".into()],
             default_region: "cn".into(),
         }
     }
@@ -303,6 +318,7 @@ mod tests {
         assert_eq!(s.connectors[0].label, "Deskside demo CRM");
         assert_eq!(s.sites, vec!["http://127.0.0.1/*"]);
         assert_eq!(s.team_domains, vec!["acme-support.com"]);
+        assert_eq!(s.team_phones, vec!["+864008208820"]);
         assert_eq!(s.default_region, "CN");
         assert_eq!(s.required_origins(), vec!["http://127.0.0.1/*"]);
     }
@@ -322,9 +338,10 @@ mod tests {
         i.sites = vec!["<all_urls>".into()];
         i.default_region = "XX".into();
         i.team_domains = vec!["not a domain".into()];
+        i.team_phones = vec!["call me maybe".into()];
         let errors = Settings::default().apply(i).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["connectors.0.base_url", "connectors.0.api_key", "sites.0", "team_domains.0", "default_region"]);
+        assert_eq!(fields, ["connectors.0.base_url", "connectors.0.api_key", "sites.0", "team_domains.0", "default_region", "team_phones.0"]);
     }
 
     #[test]

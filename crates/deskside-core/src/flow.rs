@@ -72,7 +72,11 @@ pub fn tab_key(tab_id: i64) -> String {
 
 /// A content script reported a page.
 pub fn page_scanned(settings: &Settings, page_url: &str, snapshot: &PageSnapshot) -> (TabState, Response) {
-    let ctx = ScanContext { team_domains: settings.team_domains.clone(), default_region: settings.default_region.clone() };
+    let ctx = ScanContext {
+        team_domains: settings.team_domains.clone(),
+        team_phones: settings.team_phones.clone(),
+        default_region: settings.default_region.clone(),
+    };
     let candidates = identify(snapshot, &ctx);
     let count = candidates.len();
     let state = TabState { page_origin: origin_of(page_url).unwrap_or_default(), ticket: ticket_key(page_url), candidates };

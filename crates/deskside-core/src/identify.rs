@@ -104,10 +104,29 @@ pub struct Candidate {
 #[derive(Clone, Debug, Default)]
 pub struct ScanContext {
     pub team_domains: Vec<String>,
+    /// The team's own numbers (hotlines, desk phones), in E.164.
+    pub team_phones: Vec<String>,
     pub default_region: String,
 }
 
 impl ScanContext {
+    /// Line numbers (0-based) of `text` holding one of the team's addresses.
+    fn team_lines(&self, text: &str) -> Vec<usize> {
+        if self.team_domains.is_empty() || !text.contains('@') {
+            return Vec::new();
+        }
+        text.split('\n')
+            .enumerate()
+            .filter(|(_, line)| line.contains('@') && find_emails(line).iter().any(|e| self.is_team_email(e)))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    fn is_team_email(&self, email: &str) -> bool {
+        let domain = email.rsplit_once('@').map_or("", |(_, d)| d);
+        self.team_domains.iter().any(|d| domain == d || domain.ends_with(&format!(".{d}")))
+    }
+
     fn excludes_email(&self, email: &str) -> bool {
         let Some((local, domain)) = email.rsplit_once('@') else { return true };
         let automated = ["noreply", "no-reply", "donotreply", "do-not-reply", "mailer-daemon", "postmaster", "notifications", "bounce"];
@@ -164,7 +183,12 @@ pub fn identify(snapshot: &PageSnapshot, ctx: &ScanContext) -> Vec<Candidate> {
                         add(IdKind::Email, email);
                     }
                 }
-                for phone in find_phones(text, &ctx.default_region) {
+                let phones = find_phones(text, &ctx.default_region);
+                let team_lines = if phones.is_empty() { Vec::new() } else { ctx.team_lines(text) };
+                for phone in phones {
+                    if ctx.team_phones.contains(&phone.e164) || in_team_block(text, phone.start, &team_lines) {
+                        continue;
+                    }
                     add(IdKind::Phone, phone.e164);
                 }
                 for id in find_cn_ids(text) {
@@ -180,6 +204,20 @@ pub fn identify(snapshot: &PageSnapshot, ctx: &ScanContext) -> Vec<Candidate> {
     // Stable: equal scores keep page order.
     found.sort_by(|a, b| b.score.cmp(&a.score));
     found
+}
+
+/// Whether the number at byte `at` sits in the team's own signature block:
+/// on the line of a team address or the line next to it.
+fn in_team_block(text: &str, at: usize, team_lines: &[usize]) -> bool {
+    if team_lines.is_empty() {
+        return false;
+    }
+    let line = text[..at].matches('\n').count();
+    let lines: Vec<&str> = text.split('\n').collect();
+    team_lines.iter().any(|&t| {
+        let (lo, hi) = (t.min(line), t.max(line));
+        hi - lo <= 1 && lines[lo..=hi].iter().all(|l| !l.trim().is_empty())
+    })
 }
 
 /// `%2B86%20138…` in a `tel:` link → `+86 138…`.
@@ -224,7 +262,22 @@ fn is_local_char(c: char) -> bool {
 }
 
 fn is_domain_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '-' || c == '.'
+    c.is_ascii_alphanumeric() || c == '-' || c == '.' || (c.is_alphabetic() && !is_cjk(c))
+}
+
+/// Han, kana, Hangul and CJK punctuation: text that follows an address
+/// without a space in Chinese, Japanese and Korean writing, never part of it.
+/// (Domains written in these scripts are therefore not recognised; they are
+/// rare in support mail.)
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x2FFFF)
+}
+
+/// `https://user:pass@host`: the `:` before the local part belongs to a URL
+/// when the word it ends contains `://`.
+fn in_url_authority(prefix: &str) -> bool {
+    let word_start = prefix.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    prefix[word_start..].contains("://")
 }
 
 /// Every plausible email address in `text`, normalised: the domain is
@@ -240,7 +293,7 @@ pub fn find_emails(text: &str) -> Vec<String> {
         let local = before[local_start..].trim_start_matches(['.', '\'', '`', '|', '/', '=']);
         // Part of a URL (https://user@host, /path/x@y) or a message-id: skip.
         let prefix = &before[..before.len() - local.len()];
-        if prefix.ends_with("//") || prefix.ends_with(':') && !prefix.to_ascii_lowercase().ends_with("mailto:") || prefix.ends_with('/') {
+        if prefix.ends_with("//") || prefix.ends_with('/') || prefix.ends_with(':') && in_url_authority(prefix) {
             continue;
         }
         let domain_len = after.char_indices().take_while(|(_, c)| is_domain_char(*c)).last().map(|(i, c)| i + c.len_utf8()).unwrap_or(0);
@@ -293,6 +346,9 @@ mod tests {
         assert!(find_emails("see https://cdn.test/img/a@2x.png").is_empty());
         assert!(find_emails("Message-ID: <20261123093311.48213.9911@mail.example.com>").is_empty());
         assert!(find_emails("price 3@5 or a@b or x@y.1").is_empty());
+        assert_eq!(find_emails("Email:barry@ccpd.example"), ["barry@ccpd.example"]);
+        assert_eq!(find_emails("我的邮箱是zhangsan@163.example谢谢"), ["zhangsan@163.example"]);
+        assert!(find_emails("ftp://user:pass@host.example/x").is_empty());
     }
 
     #[test]
@@ -308,7 +364,7 @@ mod tests {
             (Source::MailtoLink, "mailto:li.na@example.cn"),
             (Source::Text, "noreply@notifications.globex.test"),
         ]);
-        let ex = ScanContext { team_domains: vec!["acme-support.com".into()], default_region: "CN".into() };
+        let ex = ScanContext { team_domains: vec!["acme-support.com".into()], default_region: "CN".into(), ..ScanContext::default() };
         let ranked: Vec<Candidate> = identify(&s, &ex).into_iter().filter(|c| c.kind == IdKind::Email).collect();
         let values: Vec<&str> = ranked.iter().map(|c| c.value.as_str()).collect();
         assert_eq!(values, ["li.na@example.cn", "jane.doe@globex.test"]);
@@ -331,6 +387,14 @@ mod tests {
                 (IdKind::ResidentId, "11010519491231002X", Source::Text, true),
             ]
         );
+    }
+
+    #[test]
+    fn the_teams_own_numbers_never_count() {
+        let ctx = ScanContext { team_domains: vec!["acme.example".into()], team_phones: vec!["+864008208820".into()], default_region: "CN".into() };
+        let s = snap(&[(Source::Text, "Customer: 138 0013 8000\nTom\nAcme · Hotline 021-6234 5678\nhelp@acme.example\nor call 400-820-8820")]);
+        let values: Vec<String> = identify(&s, &ctx).into_iter().map(|c| c.value).collect();
+        assert_eq!(values, ["+8613800138000"]);
     }
 
     #[test]

@@ -62,6 +62,9 @@ fn fill(doc: &Document, view: &SettingsView) {
     if let Some(e) = textarea(doc, "team_domains") {
         e.set_value(&view.team_domains.join("\n"));
     }
+    if let Some(e) = textarea(doc, "team_phones") {
+        e.set_value(&view.team_phones.join("\n"));
+    }
     if let Some(e) = select(doc, "region") {
         e.set_value(&view.default_region);
     }
@@ -80,6 +83,7 @@ fn read(doc: &Document, connector_id: &str) -> SettingsInput {
         }],
         sites: lines(&textarea(doc, "sites").map(|e| e.value()).unwrap_or_default()),
         team_domains: lines(&textarea(doc, "team_domains").map(|e| e.value()).unwrap_or_default()),
+        team_phones: lines(&textarea(doc, "team_phones").map(|e| e.value()).unwrap_or_default()),
         default_region: select(doc, "region").map(|e| e.value()).unwrap_or_default(),
     }
 }

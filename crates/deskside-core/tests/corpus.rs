@@ -1,0 +1,219 @@
+//! The labelled corpus in `tests/corpus/*.jsonl`: precision and recall of
+//! `identify` per identifier kind, and how often the right identifier ranks first.
+//!
+//! Each line is one case:
+//! `{"id", "region", "team_domains", "input", "expect": [{"kind", "value"}], "best"}`.
+//! `expect` lists every identifier that belongs to a customer or person on the
+//! page (normalised), and nothing else. Run with
+//! `cargo test -p deskside-core --test corpus -- --nocapture` to see the table.
+
+use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
+use deskside_core::phone::normalize_phone;
+use deskside_core::identify::{identify, IdKind, ScanContext};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+const KINDS: [&str; 4] = ["email", "phone", "resident_id", "credit_code"];
+
+fn kind_name(k: IdKind) -> &'static str {
+    match k {
+        IdKind::Email => "email",
+        IdKind::Phone => "phone",
+        IdKind::ResidentId => "resident_id",
+        IdKind::CreditCode => "credit_code",
+    }
+}
+
+struct Case {
+    file: String,
+    id: String,
+    region: String,
+    team_domains: Vec<String>,
+    /// The team's own numbers, as the admin would enter them in the settings (optional).
+    team_phones: Vec<String>,
+    input: String,
+    expect: BTreeSet<(String, String)>,
+    best: Option<String>,
+}
+
+fn str_field<'a>(v: &'a Value, key: &str, at: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or_else(|| panic!("{at}: missing string field {key:?}"))
+}
+
+fn load() -> Vec<Case> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no corpus files in {}", dir.display());
+    let mut cases = Vec::new();
+    let mut ids = BTreeSet::new();
+    for path in files {
+        let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        let body = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for (n, line) in body.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let at = format!("{file}:{}", n + 1);
+            let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{at}: {e}"));
+            let id = str_field(&v, "id", &at).to_string();
+            assert!(ids.insert(id.clone()), "{at}: duplicate case id {id}");
+            let mut expect = BTreeSet::new();
+            for e in v.get("expect").and_then(Value::as_array).unwrap_or_else(|| panic!("{at}: missing expect")) {
+                let kind = str_field(e, "kind", &at);
+                assert!(KINDS.contains(&kind), "{at}: unknown kind {kind:?}");
+                assert!(expect.insert((kind.to_string(), str_field(e, "value", &at).to_string())), "{at}: duplicate expectation");
+            }
+            let best = match v.get("best") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(other) => panic!("{at}: best must be a string or null, not {other}"),
+            };
+            if let Some(b) = &best {
+                assert!(expect.iter().any(|(_, val)| val == b), "{at}: best {b:?} is not among expect");
+            }
+            let list = |key: &str| -> Vec<String> {
+                v.get(key).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default()
+            };
+            let team_domains = list("team_domains");
+            let team_phones = list("team_phones");
+            cases.push(Case {
+                file: file.clone(),
+                id,
+                region: str_field(&v, "region", &at).to_string(),
+                team_domains,
+                team_phones,
+                input: str_field(&v, "input", &at).to_string(),
+                expect,
+                best,
+            });
+        }
+    }
+    cases
+}
+
+fn snippet(s: &str) -> String {
+    let flat: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if flat.chars().count() > 90 {
+        format!("{}…", flat.chars().take(90).collect::<String>())
+    } else {
+        flat
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    cases: usize,
+    tp: usize,
+    fp: usize,
+    fn_: usize,
+}
+
+impl Tally {
+    fn precision(&self) -> f64 {
+        if self.tp + self.fp == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fp) as f64
+        }
+    }
+    fn recall(&self) -> f64 {
+        if self.tp + self.fn_ == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fn_) as f64
+        }
+    }
+}
+
+#[test]
+fn labelled_corpus_precision_and_recall() {
+    let cases = load();
+    let mut tally: BTreeMap<&str, Tally> = KINDS.iter().map(|k| (*k, Tally::default())).collect();
+    let mut per_file: BTreeMap<String, usize> = BTreeMap::new();
+    let mut misses = Vec::new();
+    let mut false_hits = Vec::new();
+    let (mut best_total, mut best_ok) = (0usize, 0usize);
+    let mut best_wrong = Vec::new();
+
+    for case in &cases {
+        *per_file.entry(case.file.clone()).or_default() += 1;
+        let snapshot = if looks_like_html(&case.input) { snapshot_from_html(&case.input) } else { snapshot_from_text(&case.input) };
+        let team_phones = case.team_phones.iter().map(|p| normalize_phone(p, &case.region).unwrap_or_else(|| panic!("{}: bad team phone {p}", case.id))).collect();
+        let ctx = ScanContext { team_domains: case.team_domains.clone(), team_phones, default_region: case.region.clone() };
+        let ranked = identify(&snapshot, &ctx);
+        let got: BTreeSet<(String, String)> = ranked.iter().map(|c| (kind_name(c.kind).to_string(), c.value.clone())).collect();
+
+        for kind in KINDS {
+            let exp_k: BTreeSet<&(String, String)> = case.expect.iter().filter(|(k, _)| k == kind).collect();
+            let got_k: BTreeSet<&(String, String)> = got.iter().filter(|(k, _)| k == kind).collect();
+            let t = tally.get_mut(kind).expect("known kind");
+            if !exp_k.is_empty() || !got_k.is_empty() {
+                t.cases += 1;
+            }
+            for e in &exp_k {
+                if got_k.contains(e) {
+                    t.tp += 1;
+                } else {
+                    t.fn_ += 1;
+                    misses.push(format!("MISS  {:<12} {:<24} [{}] {:?} in {:?}", kind, e.1, case.id, case.region, snippet(&case.input)));
+                }
+            }
+            for g in &got_k {
+                if !exp_k.contains(g) {
+                    t.fp += 1;
+                    false_hits.push(format!("FALSE {:<12} {:<24} [{}] {:?} in {:?}", kind, g.1, case.id, case.region, snippet(&case.input)));
+                }
+            }
+        }
+
+        best_total += 1;
+        let first = ranked.first().map(|c| c.value.clone());
+        if first == case.best {
+            best_ok += 1;
+        } else {
+            best_wrong.push(format!("BEST  [{}] expected {:?}, got {:?}", case.id, case.best, first));
+        }
+    }
+
+    println!("\ncorpus: {} cases", cases.len());
+    for (file, n) in &per_file {
+        println!("  {file:<24} {n}");
+    }
+    println!("\n{:<12} {:>6} {:>6} {:>6} {:>6} {:>10} {:>8}", "kind", "cases", "tp", "fp", "fn", "precision", "recall");
+    for kind in KINDS {
+        let t = &tally[kind];
+        println!("{:<12} {:>6} {:>6} {:>6} {:>6} {:>10.4} {:>8.4}", kind, t.cases, t.tp, t.fp, t.fn_, t.precision(), t.recall());
+    }
+    println!("best-rank accuracy: {best_ok}/{best_total} = {:.4}", best_ok as f64 / best_total.max(1) as f64);
+    println!("\nmisses ({}):", misses.len());
+    for m in &misses {
+        println!("  {m}");
+    }
+    println!("false hits ({}):", false_hits.len());
+    for f in &false_hits {
+        println!("  {f}");
+    }
+    println!("wrong first candidate ({}):", best_wrong.len());
+    for b in &best_wrong {
+        println!("  {b}");
+    }
+
+    assert!(cases.len() >= 300, "the corpus must hold at least 300 cases, it has {}", cases.len());
+    let mut failures = Vec::new();
+    for kind in ["email", "phone"] {
+        let t = &tally[kind];
+        if t.precision() < 0.99 {
+            failures.push(format!("{kind} precision {:.4} < 0.99", t.precision()));
+        }
+        if t.recall() < 0.98 {
+            failures.push(format!("{kind} recall {:.4} < 0.98", t.recall()));
+        }
+    }
+    assert!(failures.is_empty(), "targets not met: {failures:?} (see the misses and false hits above)");
+}
