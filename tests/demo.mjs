@@ -30,7 +30,7 @@ try {
       await page.goto(demo.base + path);
       const panel = await panelState(page);
       await page.screenshot({ path: join(dir, name) });
-      console.log(`${name}: panel ${panel.state} (${panel.text.split('\n').filter(Boolean).slice(1, 3).join(' · ')})`);
+      console.log(`${name}: panel ${panel.state} (${panel.text.split('\n').map((l) => l.trim()).filter(Boolean).slice(2, 6).join(' · ')})`);
       await page.close();
     }
     console.log(`Screenshots written to ${dir}`);
