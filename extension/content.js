@@ -10,6 +10,7 @@
   const CHUNK = 4096;
   const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'DESKSIDE-PANEL']);
   let host = null;
+  let shadow = null;
   let frame = null;
   let lastUrl = location.href;
 
@@ -37,10 +38,31 @@
     return { fields };
   }
 
+  function newFrame() {
+    const f = document.createElement('iframe');
+    f.title = 'Deskside customer panel';
+    f.src = api.runtime.getURL('panel.html');
+    const fs = f.style;
+    fs.setProperty('width', '100%');
+    fs.setProperty('height', '100%');
+    fs.setProperty('border', '1px solid #c5d0dc');
+    fs.setProperty('border-radius', '10px');
+    fs.setProperty('box-shadow', '0 6px 24px rgba(16,42,67,.18)');
+    fs.setProperty('background', '#fff');
+    fs.setProperty('color-scheme', 'normal');
+    return f;
+  }
+
   function showPanel() {
-    const src = api.runtime.getURL('panel.html');
-    if (host && host.isConnected && frame) {
-      frame.src = src; // a new document: nothing of the previous ticket survives
+    if (host && frame) {
+      // A new frame, not a new src: changing src would add an entry to the
+      // tab's history, and the agent's Back button would move our panel
+      // instead of the helpdesk. A new document also guarantees nothing of
+      // the previous ticket survives.
+      const next = newFrame();
+      frame.replaceWith(next);
+      frame = next;
+      if (!host.isConnected) document.documentElement.append(host);
       return;
     }
     host = document.createElement('deskside-panel');
@@ -53,29 +75,23 @@
     hs.setProperty('bottom', '12px', 'important');
     hs.setProperty('width', '340px', 'important');
     hs.setProperty('z-index', '2147483646', 'important');
-    const shadow = host.attachShadow({ mode: 'closed' });
-    frame = document.createElement('iframe');
-    frame.title = 'Deskside customer panel';
-    frame.src = src;
-    const fs = frame.style;
-    fs.setProperty('width', '100%');
-    fs.setProperty('height', '100%');
-    fs.setProperty('border', '1px solid #c5d0dc');
-    fs.setProperty('border-radius', '10px');
-    fs.setProperty('box-shadow', '0 6px 24px rgba(16,42,67,.18)');
-    fs.setProperty('background', '#fff');
-    fs.setProperty('color-scheme', 'normal');
+    shadow = host.attachShadow({ mode: 'closed' });
+    frame = newFrame();
     shadow.append(frame);
     document.documentElement.append(host);
   }
 
+  let seq = 0;
   async function scan() {
+    const mine = ++seq;
     let answer;
     try {
       answer = await api.runtime.sendMessage({ type: 'PageScanned', snapshot: snapshot() });
     } catch (e) {
       return; // extension reloaded or background unavailable: the next navigation retries
     }
+    // A newer scan (the app navigated meanwhile) owns the panel now.
+    if (mine !== seq) return;
     if (answer && answer.type === 'Scanned' && answer.show_panel) showPanel();
   }
 
@@ -84,7 +100,9 @@
   function maybeNavigated() {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      if (location.href !== lastUrl) { lastUrl = location.href; scan(); }
+      if (location.href !== lastUrl) { lastUrl = location.href; scan(); return; }
+      // The app re-rendered and dropped our panel: put it back.
+      if (host && !host.isConnected) document.documentElement.append(host);
     }, 300);
   }
   addEventListener('popstate', maybeNavigated);

@@ -99,6 +99,26 @@ export async function openExtensionPage(ext, path) {
   return page;
 }
 
+/**
+ * Waits for an extension page to mark itself loaded. Retries: in Firefox the
+ * wait may start on the about:blank that the navigation then replaces, which
+ * ends that wait with an error rather than a match.
+ */
+export async function waitLoaded(page, { timeout = 20_000 } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      await page.waitForSelector('body[data-loaded="true"]', { timeout: Math.max(1, deadline - Date.now()) });
+      return;
+    } catch (e) {
+      last = e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`the extension page did not load: ${last?.message}`);
+}
+
 async function setValue(page, selector, value) {
   await page.$eval(selector, (e, v) => { e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); }, value);
 }
@@ -106,7 +126,7 @@ async function setValue(page, selector, value) {
 /** Fills and saves the options page like an admin would; returns the page and the status. */
 export async function configure(ext, { baseUrl, key, sites = ['http://127.0.0.1/*'], teamDomains = ['acme-support.example'], page } = {}) {
   page = page ?? await openExtensionPage(ext, 'options.html');
-  await page.waitForSelector('body[data-loaded="true"]', { timeout: 20_000 });
+  await waitLoaded(page);
   if (baseUrl !== undefined) await setValue(page, '#base_url', baseUrl);
   if (key !== undefined) await setValue(page, '#api_key', key);
   await setValue(page, '#sites', sites.join('\n'));

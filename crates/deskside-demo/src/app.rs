@@ -5,6 +5,7 @@ use serde_json::{json, Value};
 
 const TICKET_HTML: &str = include_str!("ticket.html");
 const INDEX_HTML: &str = include_str!("index.html");
+const APP_HTML: &str = include_str!("app.html");
 const CUSTOMERS: &str = include_str!("../data/customers.json");
 const TICKETS: &str = include_str!("../data/tickets.json");
 
@@ -137,10 +138,16 @@ impl Demo {
                 .iter()
                 .map(|t| format!("<li><a href=\"/tickets/{}/{}\">#{} {}</a> ({} CSP)</li>", t.csp, t.id, t.id, escape_html(&t.subject), t.csp))
                 .collect();
+            let list = format!("{list}<li><a href=\"/app/tickets/1001\">The same tickets in a single-page app</a> (history API navigation)</li>");
             return Reply::html(INDEX_HTML.replace("{tickets}", &list).replace("{base}", &escape_html(base)));
         }
         if let Some(rest) = path.strip_prefix("/tickets/") {
             return self.ticket(rest);
+        }
+        if path.starts_with("/app/") {
+            // `</` must not close the script element the data sits in.
+            let data = serde_json::to_string(&serde_json::from_str::<Value>(TICKETS).unwrap_or(Value::Null)).unwrap_or_default().replace("</", "<\\/");
+            return Reply::html(APP_HTML.replace("{tickets_json}", &data));
         }
         if let Some(rest) = path.strip_prefix("/api/v1/") {
             return self.api(req, rest, query, base);
@@ -292,6 +299,15 @@ mod tests {
     fn decodes_query_values() {
         assert_eq!(decode_component("a%2Bb%40x.test"), "a+b@x.test");
         assert_eq!(decode_component("%E6%9D%8E%zz%"), "李%zz%");
+    }
+
+    #[test]
+    fn the_single_page_app_embeds_every_ticket() {
+        let d = Demo::new("k");
+        let r = get(&d, "/app/tickets/1002", None);
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("li.na@yunfan-tech.example") && r.body.contains("mia.fischer@globex.example"));
+        assert!(!r.body.contains("{tickets_json}"));
     }
 
     #[test]
