@@ -164,6 +164,16 @@ for (const kind of BROWSERS) {
       assert.deepEqual([...new Set(looked)].sort(), ['li.na@yunfan-tech.example', 'mia.fischer@globex.example', 'sam@unknown-prospect.example']);
     });
 
+    test('a plus-tagged address is found under the plain address', async () => {
+      const { page, panel } = await openTicket('/tickets/strict/1004');
+      assert.equal(panel.state, 'found', panel.text);
+      assert.match(panel.text, /Mia Fischer/);
+      const looked = demo.requests.filter((r) => r.url.includes('email=mia.fischer')).map((r) => r.url);
+      assert.ok(looked.includes('/api/v1/customers?email=mia.fischer%2Binvoices%40globex.example'), JSON.stringify(looked));
+      assert.ok(looked.at(-1) === '/api/v1/customers?email=mia.fischer%40globex.example', JSON.stringify(looked));
+      await page.close();
+    });
+
     test('a rejected key ends in a "reconnect" state, not a crash', async () => {
       const { status } = await configure(ext, { baseUrl: demo.base, key: 'wrong-key-0000' });
       assert.equal(status.kind, 'ok');

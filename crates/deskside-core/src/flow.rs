@@ -94,8 +94,7 @@ pub enum PanelPlan {
 /// `choices` are the agent's remembered picks; the one for this ticket wins
 /// over the ranking when it is still on the page.
 pub fn plan_panel(settings: &Settings, tab: Option<&TabState>, choices: &Choices) -> PanelPlan {
-    let enabled: Vec<usize> = settings.connectors.iter().enumerate().filter(|(_, c)| c.enabled).map(|(i, _)| i).collect();
-    if enabled.is_empty() {
+    if !settings.connectors.iter().any(|c| c.enabled) {
         return PanelPlan::Done(PanelState::NotConfigured);
     }
     // The best identifier the connectors can search by.
@@ -106,8 +105,30 @@ pub fn plan_panel(settings: &Settings, tab: Option<&TabState>, choices: &Choices
     let Some(best) = chosen.or_else(|| tab.and_then(|t| t.candidates.iter().find(|c| c.kind.lookupable()))) else {
         return PanelPlan::Done(PanelState::NoIdentifier);
     };
-    let requests = enabled.into_iter().map(|i| (i, build_lookup(&settings.connectors[i], best))).collect();
-    PanelPlan::Lookup { identifier: best.clone(), requests }
+    PanelPlan::Lookup { identifier: best.clone(), requests: lookup_requests(settings, best) }
+}
+
+/// One request per enabled connector for `identifier`.
+pub fn lookup_requests(settings: &Settings, identifier: &Candidate) -> Vec<(usize, Result<HttpRequest, LookupError>)> {
+    settings
+        .connectors
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.enabled)
+        .map(|(i, c)| (i, build_lookup(c, identifier)))
+        .collect()
+}
+
+/// A plus-tagged address (`mia+orders@shop.example`) is looked up as
+/// written first; when no source knows it, the CRM most likely stores the
+/// address without its tag: this is the identifier to try next.
+pub fn untagged(identifier: &Candidate) -> Option<Candidate> {
+    if identifier.kind != crate::identify::IdKind::Email {
+        return None;
+    }
+    let (local, domain) = identifier.value.rsplit_once('@')?;
+    let (base, _tag) = local.split_once('+')?;
+    (!base.is_empty()).then(|| Candidate { value: format!("{base}@{domain}"), ..identifier.clone() })
 }
 
 /// Merges every connector's answer into the panel's state and the audit
@@ -236,6 +257,16 @@ mod tests {
             remember_choice(&mut choices, &format!("t{i}"), "v");
         }
         assert_eq!(choices.len(), CHOICES_CAP);
+    }
+
+    #[test]
+    fn plus_tags_fall_back_to_the_plain_address() {
+        let c = |v: &str| Candidate { kind: crate::identify::IdKind::Email, value: v.into(), source: Source::Text, score: 1, sensitive: false };
+        assert_eq!(untagged(&c("mia+orders@shop.example")).map(|c| c.value).as_deref(), Some("mia@shop.example"));
+        assert_eq!(untagged(&c("mia@shop.example")), None);
+        assert_eq!(untagged(&c("+x@shop.example")), None);
+        let phone = Candidate { kind: crate::identify::IdKind::Phone, ..c("+8613800138000") };
+        assert_eq!(untagged(&phone), None);
     }
 
     #[test]

@@ -7,7 +7,10 @@ use crate::{from_js, js_error_text, to_js};
 use deskside_core::audit::{self, AuditEntry, AUDIT_KEY};
 use deskside_core::config::{Settings, SETTINGS_KEY};
 use deskside_core::connector::{HttpResponse, LookupError};
-use deskside_core::flow::{choice_allowed, finish_panel, page_scanned, plan_panel, remember_choice, tab_key, Choices, PanelPlan, TabState, CHOICES_KEY};
+use deskside_core::flow::{
+    choice_allowed, finish_panel, lookup_requests, page_scanned, plan_panel, remember_choice, tab_key, untagged, Choices, PanelPlan, TabState, CHOICES_KEY,
+};
+use deskside_core::panel::PanelState;
 use deskside_core::messages::{classify, Identity, Request, Response, SenderInfo, Tier};
 use wasm_bindgen::prelude::*;
 
@@ -37,21 +40,29 @@ async fn load_choices(env: &Env) -> Choices {
 async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices) -> Result<Response, String> {
     match plan_panel(settings, tab.as_ref(), choices) {
         PanelPlan::Done(state) => Ok(Response::PanelState { state }),
-        PanelPlan::Lookup { identifier, requests } => {
-            let mut results: Vec<(usize, Result<HttpResponse, LookupError>)> = Vec::new();
-            // Sources are few; asking them one after another keeps the code
-            // simple and each within its own timeout.
-            for (i, req) in requests {
-                let result = match req {
-                    Ok(r) => perform(&r).await,
-                    Err(e) => Err(e),
-                };
-                results.push((i, result));
-            }
+        PanelPlan::Lookup { mut identifier, mut requests } => {
             let tab = tab.unwrap_or_default();
-            let (state, entries) = finish_panel(settings, &tab, &identifier, results, env.now());
-            append_audit(env, entries).await?;
-            Ok(Response::PanelState { state })
+            loop {
+                let mut results: Vec<(usize, Result<HttpResponse, LookupError>)> = Vec::new();
+                // Sources are few; asking them one after another keeps the
+                // code simple and each within its own timeout.
+                for (i, req) in requests {
+                    let result = match req {
+                        Ok(r) => perform(&r).await,
+                        Err(e) => Err(e),
+                    };
+                    results.push((i, result));
+                }
+                let (state, entries) = finish_panel(settings, &tab, &identifier, results, env.now());
+                append_audit(env, entries).await?;
+                match (&state, untagged(&identifier)) {
+                    (PanelState::NotFound { .. }, Some(next)) => {
+                        requests = lookup_requests(settings, &next);
+                        identifier = next;
+                    }
+                    _ => return Ok(Response::PanelState { state }),
+                }
+            }
         }
     }
 }
