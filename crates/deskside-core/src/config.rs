@@ -65,11 +65,15 @@ pub enum ConnectorKind {
 }
 
 impl ConnectorKind {
-    pub fn parse(s: &str) -> Option<ConnectorKind> {
-        match s {
-            "demo_crm" => Some(ConnectorKind::DemoCrm),
-            _ => None,
+    /// The stored name, as in the options form's `<select>`.
+    pub fn id(self) -> &'static str {
+        match self {
+            ConnectorKind::DemoCrm => "demo_crm",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<ConnectorKind> {
+        [ConnectorKind::DemoCrm].into_iter().find(|k| k.id() == s)
     }
 
     pub fn display_name(self) -> &'static str {

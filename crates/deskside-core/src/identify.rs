@@ -128,12 +128,12 @@ impl ScanContext {
     }
 
     fn excludes_email(&self, email: &str) -> bool {
-        let Some((local, domain)) = email.rsplit_once('@') else { return true };
+        let Some((local, _)) = email.rsplit_once('@') else { return true };
         let automated = ["noreply", "no-reply", "donotreply", "do-not-reply", "mailer-daemon", "postmaster", "notifications", "bounce"];
         if automated.iter().any(|a| local == *a || local.starts_with(&format!("{a}+")) || local.starts_with(&format!("{a}-"))) {
             return true;
         }
-        self.team_domains.iter().any(|d| domain == d || domain.ends_with(&format!(".{d}")))
+        self.is_team_email(email)
     }
 }
 
@@ -171,8 +171,7 @@ pub fn identify(snapshot: &PageSnapshot, ctx: &ScanContext) -> Vec<Candidate> {
                 }
             }
             Source::TelLink => {
-                let number = text.trim().get(4..).filter(|_| text.trim().get(..4).is_some_and(|p| p.eq_ignore_ascii_case("tel:"))).unwrap_or(text);
-                let number = number.split([';', '?']).next().unwrap_or("");
+                let number = strip_scheme(text.trim(), "tel:").split([';', '?']).next().unwrap_or("");
                 if let Some(e164) = normalize_phone(&decode_percent(number), &ctx.default_region) {
                     add(IdKind::Phone, e164);
                 }
@@ -185,8 +184,14 @@ pub fn identify(snapshot: &PageSnapshot, ctx: &ScanContext) -> Vec<Candidate> {
                 }
                 let phones = find_phones(text, &ctx.default_region);
                 let team_lines = if phones.is_empty() { Vec::new() } else { ctx.team_lines(text) };
+                // Phones come in text order: count lines incrementally.
+                let (mut line, mut counted) = (0, 0);
                 for phone in phones {
-                    if ctx.team_phones.contains(&phone.e164) || in_team_block(text, phone.start, &team_lines) {
+                    line += text[counted..phone.start].matches('\n').count();
+                    counted = phone.start;
+                    // On a team address's line or the line next to it: the team's signature.
+                    let in_team_signature = team_lines.iter().any(|&t| t.abs_diff(line) <= 1);
+                    if ctx.team_phones.contains(&phone.e164) || in_team_signature {
                         continue;
                     }
                     add(IdKind::Phone, phone.e164);
@@ -204,20 +209,6 @@ pub fn identify(snapshot: &PageSnapshot, ctx: &ScanContext) -> Vec<Candidate> {
     // Stable: equal scores keep page order.
     found.sort_by(|a, b| b.score.cmp(&a.score));
     found
-}
-
-/// Whether the number at byte `at` sits in the team's own signature block:
-/// on the line of a team address or the line next to it.
-fn in_team_block(text: &str, at: usize, team_lines: &[usize]) -> bool {
-    if team_lines.is_empty() {
-        return false;
-    }
-    let line = text[..at].matches('\n').count();
-    let lines: Vec<&str> = text.split('\n').collect();
-    team_lines.iter().any(|&t| {
-        let (lo, hi) = (t.min(line), t.max(line));
-        hi - lo <= 1 && lines[lo..=hi].iter().all(|l| !l.trim().is_empty())
-    })
 }
 
 /// `%2B86%20138…` in a `tel:` link → `+86 138…`.
@@ -250,11 +241,17 @@ fn truncate(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
+/// `s` without a leading `scheme` (matched ignoring ASCII case).
+fn strip_scheme<'a>(s: &'a str, scheme: &str) -> &'a str {
+    match s.get(..scheme.len()) {
+        Some(p) if p.eq_ignore_ascii_case(scheme) => &s[scheme.len()..],
+        _ => s,
+    }
+}
+
 /// `mailto:a@b.test?cc=c@d.test` → `a@b.test` (only the primary recipient).
 fn mailto_address(href: &str) -> &str {
-    let rest = href.trim();
-    let rest = rest.get(..7).filter(|p| p.eq_ignore_ascii_case("mailto:")).map_or(rest, |_| &rest[7..]);
-    rest.split(['?', ',']).next().unwrap_or("")
+    strip_scheme(href.trim(), "mailto:").split(['?', ',']).next().unwrap_or("")
 }
 
 fn is_local_char(c: char) -> bool {

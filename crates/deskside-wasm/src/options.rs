@@ -5,7 +5,7 @@
 use crate::dom::{by_id, document, on_click};
 use crate::env::PageEnv;
 use crate::{from_js, js_error_text, to_js};
-use deskside_core::config::{ConnectorInput, FieldError, SettingsInput, SettingsView};
+use deskside_core::config::{ConnectorInput, ConnectorKind, FieldError, SettingsInput, SettingsView};
 use deskside_core::messages::{Request, Response};
 use deskside_core::secret::Secret;
 use std::rc::Rc;
@@ -37,7 +37,7 @@ fn status(doc: &Document, text: &str, kind: &str) {
 fn fill(doc: &Document, view: &SettingsView) {
     let c = view.connectors.first();
     if let Some(e) = select(doc, "kind") {
-        e.set_value(c.map_or("demo_crm", |_| "demo_crm"));
+        e.set_value(c.map_or(ConnectorKind::DemoCrm, |c| c.kind).id());
     }
     if let Some(e) = input(doc, "label") {
         e.set_value(c.map_or("", |c| c.label.as_str()));
