@@ -194,48 +194,59 @@ pub fn is_valid_credit_code(s: &str) -> bool {
 /// Linear in the text; allocates only for the matches found.
 pub fn find_cn_ids(text: &str) -> Vec<CnIdMatch> {
     let mut out = Vec::new();
+    let bytes = text.as_bytes();
     let mut buf = [0u8; LEN];
-    // Number of letters/digits in the current run, and its start offset.
-    let mut run_len = 0usize;
-    let mut run_start = 0usize;
-
-    let mut finish = |run_len: usize, start: usize, end: usize, buf: &[u8; LEN]| {
+    // Every valid code has a digit among its first eight characters, so only
+    // runs holding a digit need reading: skip to the next ASCII digit or 0xEF
+    // (the lead byte of the full-width forms, which include full-width
+    // digits), back up to the start of its letter/digit run, read the run.
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i..].iter().position(|&b| b.is_ascii_digit() || b == 0xEF) {
+            Some(skip) => i += skip,
+            None => break,
+        }
+        let Some((first, width)) = char_at(text, i) else { break };
+        if first.is_none() {
+            i += width;
+            continue;
+        }
+        let mut start = i;
+        while let Some(c) = text[..start].chars().next_back() {
+            if norm_char(c).is_none() {
+                break;
+            }
+            start -= c.len_utf8();
+        }
+        let mut run_len = 0usize;
+        let mut end = start;
+        while let Some((Some(b), w)) = char_at(text, end) {
+            if run_len < LEN {
+                buf[run_len] = b;
+            }
+            run_len += 1;
+            end += w;
+        }
         if run_len == LEN {
-            if let Some(kind) = classify(buf) {
-                out.push(CnIdMatch {
-                    kind,
-                    // The buffer is ASCII by construction.
-                    value: buf.iter().map(|&b| char::from(b)).collect(),
-                    start,
-                    end,
-                });
+            if let Some(kind) = classify(&buf) {
+                // The buffer is ASCII by construction.
+                out.push(CnIdMatch { kind, value: buf.iter().map(|&b| char::from(b)).collect(), start, end });
             }
         }
-    };
-
-    for (i, c) in text.char_indices() {
-        match norm_char(c) {
-            Some(b) => {
-                if run_len == 0 {
-                    run_start = i;
-                }
-                if run_len < LEN {
-                    buf[run_len] = b;
-                }
-                run_len = run_len.saturating_add(1);
-            }
-            None => {
-                if run_len > 0 {
-                    finish(run_len, run_start, i, &buf);
-                    run_len = 0;
-                }
-            }
-        }
-    }
-    if run_len > 0 {
-        finish(run_len, run_start, text.len(), &buf);
+        i = end;
     }
     out
+}
+
+/// The normalised letter/digit at byte `i` (None for anything else) and the
+/// char's width; ASCII without decoding.
+fn char_at(text: &str, i: usize) -> Option<(Option<u8>, usize)> {
+    let b = *text.as_bytes().get(i)?;
+    if b.is_ascii() {
+        return Some((norm_char(char::from(b)), 1));
+    }
+    let c = text[i..].chars().next()?;
+    Some((norm_char(c), c.len_utf8()))
 }
 
 #[cfg(test)]

@@ -45,8 +45,16 @@ pub fn normalize_phone(raw: &str, default_region: &str) -> Option<String> {
 pub fn find_phones(text: &str, default_region: &str) -> Vec<PhoneMatch> {
     let region = Region::parse(default_region);
     let mut out = Vec::new();
+    let bytes = text.as_bytes();
     let mut pos = 0;
     while pos < text.len() {
+        // Fast skip to the next byte that can start a number: an ASCII digit,
+        // `+`, `(`, or 0xEF (the lead byte of the full-width forms). Such a
+        // byte is always a char boundary.
+        match bytes[pos..].iter().position(|&b| b.is_ascii_digit() || b == b'+' || b == b'(' || b == 0xEF) {
+            Some(skip) => pos += skip,
+            None => break,
+        }
         let Some((c, next)) = decode(text, pos) else { break };
         let starts = match c {
             '0'..='9' => true,
