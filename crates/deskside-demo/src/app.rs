@@ -9,6 +9,31 @@ const APP_HTML: &str = include_str!("app.html");
 const CUSTOMERS: &str = include_str!("../data/customers.json");
 const TICKETS: &str = include_str!("../data/tickets.json");
 
+/// An imitation of a known helpdesk's or CRM's ticket view, for the site
+/// adapters (`crates/deskside-core/adapters/`): served at a path its adapter
+/// matches on any host, so on 127.0.0.1 the adapter's `detect` selector decides.
+struct SitePage {
+    /// What the index links to (Zammad routes by `#hash`).
+    link: &'static str,
+    path: &'static str,
+    /// The exact query the page needs, if any.
+    query: Option<&'static str>,
+    label: &'static str,
+    html: &'static str,
+}
+
+const SITE_PAGES: &[SitePage] = &[
+    SitePage { link: "/agent/tickets/4711", path: "/agent/tickets/4711", query: None, label: "Zendesk agent workspace", html: include_str!("sites/zendesk.html") },
+    SitePage { link: "/a/tickets/52", path: "/a/tickets/52", query: None, label: "Freshdesk ticket", html: include_str!("sites/freshdesk.html") },
+    SitePage { link: "/zammad/#ticket/zoom/17", path: "/zammad/", query: None, label: "Zammad ticket zoom", html: include_str!("sites/zammad.html") },
+    SitePage { link: "/conversation/2231/1", path: "/conversation/2231/1", query: None, label: "Help Scout conversation", html: include_str!("sites/helpscout.html") },
+    SitePage { link: "/browse/SUP-12", path: "/browse/SUP-12", query: None, label: "Jira Service Management request", html: include_str!("sites/jira-service-management.html") },
+    SitePage { link: "/app/accounts/1/conversations/88", path: "/app/accounts/1/conversations/88", query: None, label: "Chatwoot conversation (phone only)", html: include_str!("sites/chatwoot.html") },
+    SitePage { link: "/scp/tickets.php?id=9", path: "/scp/tickets.php", query: Some("id=9"), label: "osTicket staff ticket view", html: include_str!("sites/osticket.html") },
+    SitePage { link: "/contacts/4242/record/0-1/5101", path: "/contacts/4242/record/0-1/5101", query: None, label: "HubSpot contact", html: include_str!("sites/hubspot.html") },
+    SitePage { link: "/lightning/r/Contact/003XX000004TmiQYAS/view", path: "/lightning/r/Contact/003XX000004TmiQYAS/view", query: None, label: "Salesforce Lightning contact", html: include_str!("sites/salesforce.html") },
+];
+
 /// The CSP of the strict sample page: what real helpdesks ship, and what
 /// stops WebAssembly in a Chromium content script.
 pub const STRICT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'";
@@ -139,7 +164,14 @@ impl Demo {
                 .map(|t| format!("<li><a href=\"/tickets/{}/{}\">#{} {}</a> ({} CSP)</li>", t.csp, t.id, t.id, escape_html(&t.subject), t.csp))
                 .collect();
             let list = format!("{list}<li><a href=\"/app/tickets/1001\">The same tickets in a single-page app</a> (history API navigation)</li>");
-            return Reply::html(INDEX_HTML.replace("{tickets}", &list).replace("{base}", &escape_html(base)));
+            let sites: String = SITE_PAGES.iter().map(|p| format!("<li><a href=\"{}\">{}</a> (imitation, strict CSP)</li>", p.link, p.label)).collect();
+            return Reply::html(INDEX_HTML.replace("{tickets}", &format!("{list}{sites}")).replace("{base}", &escape_html(base)));
+        }
+        // Before the single-page app: Chatwoot's path starts with /app/ too.
+        if let Some(page) = SITE_PAGES.iter().find(|p| p.path == path && p.query.is_none_or(|q| q == query)) {
+            let mut reply = Reply::html(page.html.to_string());
+            reply.headers.push(("Content-Security-Policy", STRICT_CSP.to_string()));
+            return reply;
         }
         if let Some(rest) = path.strip_prefix("/tickets/") {
             return self.ticket(rest);
@@ -293,6 +325,36 @@ mod tests {
         assert!(plain.headers.is_empty());
         assert!(plain.body.contains("lang=\"zh-CN\""));
         assert_eq!(get(&d, "/tickets/plain/1001", None).status, 404);
+    }
+
+    #[test]
+    fn site_pages_imitate_known_helpdesks_under_the_strict_csp() {
+        let d = Demo::new("k");
+        // What each page's requester element holds (the e2e tests look these up).
+        for (url, requester) in [
+            ("/agent/tickets/4711", "mia.fischer@globex.example"),
+            ("/a/tickets/52", "james.oconnor@northwind.example"),
+            ("/zammad/", "priya.raman@initech.example"),
+            ("/conversation/2231/1", "wang.wei@163.example"),
+            ("/browse/SUP-12", "li.na@yunfan-tech.example"),
+            ("/app/accounts/1/conversations/88", "tel:+8613800138000"),
+            ("/scp/tickets.php?id=9", "mia@fischer-family.example"),
+            ("/contacts/4242/record/0-1/5101", "james.oconnor@northwind.example"),
+            ("/lightning/r/Contact/003XX000004TmiQYAS/view", "priya.raman@initech.example"),
+        ] {
+            let r = get(&d, url, None);
+            assert_eq!(r.status, 200, "{url}");
+            assert!(r.headers.contains(&("Content-Security-Policy", STRICT_CSP.to_string())), "{url}");
+            assert!(r.body.contains(requester), "{url}");
+            assert!(!r.body.to_ascii_lowercase().contains("<script"), "{url}: the CSP allows no scripts");
+            assert!(r.body.contains("@acme-corp.example") && r.body.contains("@acme-support.example"), "{url}: the agent's and the team's addresses");
+        }
+        assert!(get(&d, "/", None).body.contains("href=\"/zammad/#ticket/zoom/17\""));
+        // Other paths keep their old answers.
+        assert_eq!(get(&d, "/app/tickets/1001", None).body, get(&d, "/app/accounts/2/conversations/88", None).body);
+        assert_eq!(get(&d, "/scp/tickets.php?id=10", None).status, 404);
+        assert_eq!(get(&d, "/scp/tickets.php", None).status, 404);
+        assert_eq!(get(&d, "/agent/tickets/1", None).status, 404);
     }
 
     #[test]
