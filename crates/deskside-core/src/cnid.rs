@@ -85,7 +85,7 @@ fn norm_str(s: &str) -> Option<[u8; LEN]> {
 }
 
 fn is_leap(y: u32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+    (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400)
 }
 
 fn digits_value(b: &[u8]) -> Option<u32> {

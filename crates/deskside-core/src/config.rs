@@ -1,6 +1,8 @@
 //! The one settings model: what the admin configures on the options page,
 //! how it is validated, stored and shown back without its secrets.
 
+use crate::identify::IdKind;
+use crate::idpattern::Pattern;
 use crate::phone::normalize_phone;
 use crate::secret::{Secret, SecretState};
 use crate::weburl::{validate_match_pattern, BaseUrl};
@@ -24,7 +26,25 @@ pub struct Settings {
     pub team_phones: Vec<String>,
     /// ISO 3166 region for numbers written without a country code.
     pub default_region: String,
+    /// The admin's own identifier patterns (order numbers, customer ids…).
+    /// Absent in settings stored before they existed: empty then.
+    pub id_patterns: Vec<IdPattern>,
 }
+
+/// An identifier pattern the admin defined: what it finds, the name shown
+/// for it, and the pattern (the language of [`crate::idpattern`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdPattern {
+    /// One of [`IdKind::CUSTOM`].
+    pub kind: IdKind,
+    pub label: String,
+    pub pattern: String,
+}
+
+/// At most this many identifier patterns.
+pub const MAX_ID_PATTERNS: usize = 20;
+/// Longest pattern label, in characters.
+pub const MAX_ID_LABEL: usize = 40;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -35,6 +55,7 @@ impl Default for Settings {
             team_domains: Vec::new(),
             team_phones: Vec::new(),
             default_region: "CN".into(),
+            id_patterns: Vec::new(),
         }
     }
 }
@@ -72,8 +93,11 @@ impl ConnectorKind {
         }
     }
 
+    /// Every kind, as in the options form's `<select>`.
+    pub const ALL: [ConnectorKind; 1] = [ConnectorKind::DemoCrm];
+
     pub fn parse(s: &str) -> Option<ConnectorKind> {
-        [ConnectorKind::DemoCrm].into_iter().find(|k| k.id() == s)
+        ConnectorKind::ALL.into_iter().find(|k| k.id() == s)
     }
 
     pub fn display_name(self) -> &'static str {
@@ -93,6 +117,19 @@ pub struct SettingsInput {
     pub team_domains: Vec<String>,
     pub team_phones: Vec<String>,
     pub default_region: String,
+    /// One per row of the form; rows with neither label nor pattern are
+    /// ignored, and errors name the row's index (`id_patterns.2.pattern`).
+    pub id_patterns: Vec<IdPatternInput>,
+}
+
+/// One identifier pattern as submitted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IdPatternInput {
+    /// `customer_id`, `order_id` or `account_id`.
+    pub kind: String,
+    pub label: String,
+    pub pattern: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -114,6 +151,8 @@ pub struct SettingsView {
     pub team_domains: Vec<String>,
     pub team_phones: Vec<String>,
     pub default_region: String,
+    #[serde(default)]
+    pub id_patterns: Vec<IdPattern>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -176,6 +215,7 @@ impl Settings {
             team_domains: self.team_domains.clone(),
             team_phones: self.team_phones.clone(),
             default_region: self.default_region.clone(),
+            id_patterns: self.id_patterns.clone(),
         }
     }
 
@@ -252,8 +292,9 @@ impl Settings {
                 None => errors.push(err(format!("team_phones.{i}"), format!("'{p}' is not a phone number (with the default region, or in +country form)"))),
             }
         }
+        let id_patterns = validate_id_patterns(&input.id_patterns, &mut errors);
         if errors.is_empty() {
-            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region })
+            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns })
         } else {
             Err(errors)
         }
@@ -286,6 +327,39 @@ impl SettingsInput {
     }
 }
 
+/// The patterns to store, with a [`FieldError`] per problem
+/// (`id_patterns.{row}.kind|label|pattern`).
+fn validate_id_patterns(rows: &[IdPatternInput], errors: &mut Vec<FieldError>) -> Vec<IdPattern> {
+    let mut out = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let f = |name: &str| format!("id_patterns.{i}.{name}");
+        let (label, pattern) = (row.label.trim(), row.pattern.trim());
+        if label.is_empty() && pattern.is_empty() {
+            continue;
+        }
+        if out.len() == MAX_ID_PATTERNS {
+            errors.push(err(f("pattern"), format!("at most {MAX_ID_PATTERNS} patterns; remove some")));
+            break;
+        }
+        let kind = IdKind::parse(row.kind.trim()).filter(|k| IdKind::CUSTOM.contains(k));
+        if kind.is_none() {
+            let names: Vec<&str> = IdKind::CUSTOM.iter().map(|k| k.id()).collect();
+            errors.push(err(f("kind"), format!("unknown kind '{}'; one of {}", row.kind.trim(), names.join(", "))));
+        }
+        if label.chars().count() > MAX_ID_LABEL || label.chars().any(char::is_control) {
+            errors.push(err(f("label"), format!("the name must be one line of at most {MAX_ID_LABEL} characters")));
+        }
+        if let Err(e) = Pattern::compile(pattern) {
+            errors.push(err(f("pattern"), e.to_string()));
+        }
+        if let Some(kind) = kind {
+            let label = if label.is_empty() { kind.display_name() } else { label };
+            out.push(IdPattern { kind, label: label.to_string(), pattern: pattern.to_string() });
+        }
+    }
+    out
+}
+
 fn same_origin(a: &str, b: &str) -> bool {
     match (BaseUrl::parse(a), BaseUrl::parse(b)) {
         (Ok(a), Ok(b)) => a.origin() == b.origin(),
@@ -311,6 +385,7 @@ mod tests {
             team_domains: vec!["@Acme-Support.com".into()],
             team_phones: vec!["400-820-8820".into()],
             default_region: "cn".into(),
+            id_patterns: Vec::new(),
         }
     }
 
@@ -371,5 +446,68 @@ mod tests {
         assert_eq!(Settings::from_stored(None).unwrap(), Settings::default());
         assert!(Settings::from_stored(Some(serde_json::json!({"version": 99}))).is_err());
         assert!(Settings::from_stored(Some(serde_json::json!({"connectors": 5}))).is_err());
+    }
+
+    fn row(kind: &str, label: &str, pattern: &str) -> IdPatternInput {
+        IdPatternInput { kind: kind.into(), label: label.into(), pattern: pattern.into() }
+    }
+
+    #[test]
+    fn id_patterns_are_validated_per_row() {
+        let mut i = input(Some("k"), "http://127.0.0.1:1");
+        i.id_patterns = vec![
+            row("order_id", " Order ", r"ORD-\d{4}-\d{6}"),
+            row("customer_id", "", ""),
+            row("customer_id", "", r"CUS-(?<id>\d+"),
+            row("email", "Mail", r"x"),
+            row("account_id", "", r"ACC-\d+"),
+        ];
+        let errors = Settings::default().apply(i.clone()).unwrap_err();
+        let got: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
+        assert_eq!(
+            got,
+            [("id_patterns.2.pattern", "unclosed group at 4"), ("id_patterns.3.kind", "unknown kind 'email'; one of customer_id, order_id, account_id")]
+        );
+        i.id_patterns.remove(3);
+        i.id_patterns.remove(2);
+        let s = Settings::default().apply(i).unwrap();
+        assert_eq!(
+            s.id_patterns,
+            [
+                IdPattern { kind: IdKind::OrderId, label: "Order".into(), pattern: r"ORD-\d{4}-\d{6}".into() },
+                IdPattern { kind: IdKind::AccountId, label: "Account ID".into(), pattern: r"ACC-\d+".into() },
+            ]
+        );
+        assert_eq!(s.view().id_patterns, s.id_patterns);
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json["id_patterns"][0]["kind"], "order_id");
+        assert_eq!(Settings::from_stored(Some(json)).unwrap(), s);
+    }
+
+    #[test]
+    fn settings_stored_before_id_patterns_still_load() {
+        let old = serde_json::json!({
+            "version": 1,
+            "connectors": [{"id": "c1", "kind": "demo_crm", "label": "CRM", "base_url": "http://127.0.0.1:7000", "api_key": "k"}],
+            "sites": ["http://127.0.0.1/*"],
+            "team_domains": ["acme.example"],
+            "team_phones": [],
+            "default_region": "CN"
+        });
+        let s = Settings::from_stored(Some(old)).unwrap();
+        assert!(s.id_patterns.is_empty());
+        assert_eq!(s.connectors[0].label, "CRM");
+        // And an input from an older options page, without the field.
+        let input: SettingsInput = serde_json::from_value(serde_json::json!({"sites": [], "default_region": "CN"})).unwrap();
+        assert!(input.id_patterns.is_empty());
+    }
+
+    #[test]
+    fn too_many_id_patterns() {
+        let mut i = input(Some("k"), "http://127.0.0.1:1");
+        i.id_patterns = (0..MAX_ID_PATTERNS + 1).map(|n| row("order_id", "", &format!("O{n}-\\d+"))).collect();
+        let errors = Settings::default().apply(i).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, format!("id_patterns.{MAX_ID_PATTERNS}.pattern"));
     }
 }

@@ -6,8 +6,31 @@
 //! decisions are made here, in the background.
 
 use crate::cnid::{find_cn_ids, CnIdKind};
+use crate::config::{IdPattern, Settings};
+use crate::idpattern::{Pattern, PatternError};
 use crate::phone::{find_phones, normalize_phone};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A small multiplicative hash (FxHash's) for the candidate index: the keys
+/// are short strings from one page, and SipHash's flood resistance buys
+/// nothing there (a page cannot make more than a few thousand candidates).
+#[derive(Default)]
+struct FastHash(u64);
+
+impl Hasher for FastHash {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// What the content script read from a page. Sizes are capped by the
 /// background before this is built (see [`PageSnapshot::MAX_TEXT`]).
@@ -21,6 +44,17 @@ impl PageSnapshot {
     /// At most this many bytes of text are considered per snapshot.
     pub const MAX_TEXT: usize = 2 * 1024 * 1024;
     pub const MAX_FIELDS: usize = 5_000;
+
+    /// The snapshot with `page_url` (the URL the background trusts, from the
+    /// sender) as its only [`Source::PageUrl`] field, placed first; any page
+    /// URL the content script itself sent is dropped.
+    pub fn with_page_url(mut self, page_url: &str) -> PageSnapshot {
+        self.fields.retain(|f| f.source != Source::PageUrl);
+        if !page_url.trim().is_empty() {
+            self.fields.insert(0, Field { source: Source::PageUrl, text: page_url.to_string() });
+        }
+        self
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -41,8 +75,14 @@ pub enum Source {
     TelLink,
     /// The value of an input field.
     InputValue,
+    /// The page's own URL: identifiers in its path (`/customers/123`),
+    /// query (`?customer_id=…`) and hash route (`#ticket/zoom/123`).
+    PageUrl,
     /// Visible text.
     Text,
+    /// The signed-in agent's own profile (name, email, phone), as a site
+    /// adapter reads it: what it holds is never the customer, anywhere on the page.
+    AgentField,
 }
 
 impl Source {
@@ -52,6 +92,11 @@ impl Source {
             Source::MailtoLink | Source::TelLink => 60,
             Source::InputValue => 50,
             Source::Text => 20,
+            // Below text: an id in the URL is the helpdesk's own and may mean
+            // nothing to the CRM, so an address anywhere on the page wins;
+            // the URL decides only when the page holds nothing better.
+            Source::PageUrl => 15,
+            Source::AgentField => 0,
         }
     }
 }
@@ -66,22 +111,80 @@ pub enum IdKind {
     ResidentId,
     /// Chinese unified social credit code.
     CreditCode,
+    /// A customer's (contact's, user's) record id: from an admin pattern or the page URL.
+    CustomerId,
+    /// An order number: from an admin pattern or the page URL.
+    OrderId,
+    /// A company's/organisation's account id: from an admin pattern or the page URL.
+    AccountId,
+    /// The helpdesk ticket the page shows (from its URL). It identifies the
+    /// ticket, not the customer: never looked up, always ranked last.
+    TicketId,
 }
 
 impl IdKind {
+    /// The kinds an admin pattern may produce.
+    pub const CUSTOM: [IdKind; 3] = [IdKind::CustomerId, IdKind::OrderId, IdKind::AccountId];
+
+    /// The serde name (`customer_id`).
+    pub fn id(self) -> &'static str {
+        match self {
+            IdKind::Email => "email",
+            IdKind::Phone => "phone",
+            IdKind::ResidentId => "resident_id",
+            IdKind::CreditCode => "credit_code",
+            IdKind::CustomerId => "customer_id",
+            IdKind::OrderId => "order_id",
+            IdKind::AccountId => "account_id",
+            IdKind::TicketId => "ticket_id",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<IdKind> {
+        [
+            IdKind::Email,
+            IdKind::Phone,
+            IdKind::ResidentId,
+            IdKind::CreditCode,
+            IdKind::CustomerId,
+            IdKind::OrderId,
+            IdKind::AccountId,
+            IdKind::TicketId,
+        ]
+        .into_iter()
+        .find(|k| k.id() == s)
+    }
+
+    /// How the kind is named to people.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            IdKind::Email => "Email",
+            IdKind::Phone => "Phone",
+            IdKind::ResidentId => "Resident ID",
+            IdKind::CreditCode => "Credit code",
+            IdKind::CustomerId => "Customer ID",
+            IdKind::OrderId => "Order number",
+            IdKind::AccountId => "Account ID",
+            IdKind::TicketId => "Ticket",
+        }
+    }
+
     /// A small preference between kinds found in equally strong places:
-    /// emails identify a person best, phones next.
+    /// emails identify a person best, phones next, then record ids.
     fn bonus(self) -> u32 {
         match self {
             IdKind::Email => 5,
             IdKind::Phone => 3,
-            IdKind::ResidentId | IdKind::CreditCode => 0,
+            IdKind::CustomerId => 2,
+            IdKind::AccountId | IdKind::OrderId => 1,
+            IdKind::ResidentId | IdKind::CreditCode | IdKind::TicketId => 0,
         }
     }
 
-    /// Whether connectors can look a customer up by this kind.
+    /// Whether some connector can look a customer up by this kind (see
+    /// [`crate::connector::supports`] for one connector).
     pub fn lookupable(self) -> bool {
-        matches!(self, IdKind::Email | IdKind::Phone)
+        crate::connector::any_supports(self)
     }
 }
 
@@ -97,118 +200,335 @@ pub struct Candidate {
     /// Shown only masked (identity numbers).
     #[serde(default)]
     pub sensitive: bool,
+    /// The admin's name for the pattern that found it (custom identifiers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+/// An admin pattern, compiled: see [`crate::idpattern`].
+#[derive(Clone, Debug)]
+pub struct IdRule {
+    pub kind: IdKind,
+    pub label: String,
+    pub pattern: Pattern,
+}
+
+impl IdRule {
+    pub fn compile(p: &IdPattern) -> Result<IdRule, PatternError> {
+        Ok(IdRule { kind: p.kind, label: p.label.clone(), pattern: Pattern::compile(&p.pattern)? })
+    }
 }
 
 /// What the admin configured that shapes detection: whose addresses never
-/// count, and the region for numbers written without a country code.
+/// count, the region for numbers written without a country code, and the
+/// admin's own identifier patterns. Build it once per scan
+/// ([`ScanContext::from_settings`]): patterns are compiled there.
 #[derive(Clone, Debug, Default)]
 pub struct ScanContext {
     pub team_domains: Vec<String>,
     /// The team's own numbers (hotlines, desk phones), in E.164.
     pub team_phones: Vec<String>,
     pub default_region: String,
+    /// The admin's identifier patterns, compiled once per context.
+    pub id_patterns: Vec<IdRule>,
 }
 
 impl ScanContext {
-    /// Line numbers (0-based) of `text` holding one of the team's addresses.
-    fn team_lines(&self, text: &str) -> Vec<usize> {
-        if self.team_domains.is_empty() || !text.contains('@') {
+    /// The context the stored settings describe. Patterns that do not
+    /// compile are left out (settings are validated when saved).
+    pub fn from_settings(settings: &Settings) -> ScanContext {
+        ScanContext {
+            team_domains: settings.team_domains.clone(),
+            team_phones: settings.team_phones.clone(),
+            default_region: settings.default_region.clone(),
+            id_patterns: settings.id_patterns.iter().filter_map(|p| IdRule::compile(p).ok()).collect(),
+        }
+    }
+
+    /// Line numbers (0-based) of `text` holding one of the team's (or the
+    /// signed-in agent's) addresses.
+    fn team_lines(&self, text: &str, agent_emails: &[String]) -> Vec<usize> {
+        if (self.team_domains.is_empty() && agent_emails.is_empty()) || !text.contains('@') {
             return Vec::new();
         }
         text.split('\n')
             .enumerate()
-            .filter(|(_, line)| line.contains('@') && find_emails(line).iter().any(|e| self.is_team_email(e)))
+            .filter(|(_, line)| line.contains('@') && find_emails(line).iter().any(|e| self.is_team_email(e) || agent_emails.contains(e)))
             .map(|(i, _)| i)
             .collect()
     }
 
     fn is_team_email(&self, email: &str) -> bool {
         let domain = email.rsplit_once('@').map_or("", |(_, d)| d);
-        self.team_domains.iter().any(|d| domain == d || domain.ends_with(&format!(".{d}")))
+        let same = |a: &str, b: &str| a == b || a.ends_with(&format!(".{b}"));
+        if self.team_domains.iter().any(|d| same(domain, d)) {
+            return true;
+        }
+        // An IDN domain written once in Unicode, once in punycode.
+        let idn = |d: &str| !d.is_ascii() || d.contains("xn--");
+        if idn(domain) || self.team_domains.iter().any(|d| idn(d)) {
+            let ascii = domain_to_ascii(domain);
+            return self.team_domains.iter().any(|d| same(&ascii, &domain_to_ascii(d)));
+        }
+        false
     }
 
     fn excludes_email(&self, email: &str) -> bool {
         let Some((local, _)) = email.rsplit_once('@') else { return true };
         let automated = ["noreply", "no-reply", "donotreply", "do-not-reply", "mailer-daemon", "postmaster", "notifications", "bounce"];
-        if automated.iter().any(|a| local == *a || local.starts_with(&format!("{a}+")) || local.starts_with(&format!("{a}-"))) {
+        let automated_local = |a: &str| local.strip_prefix(a).is_some_and(|rest| rest.is_empty() || rest.starts_with(['+', '-']));
+        if automated.iter().any(|a| automated_local(a)) {
             return true;
         }
         self.is_team_email(email)
     }
 }
 
-/// Finds and ranks the identifiers in a snapshot, best first.
+/// Work limit for the admin's patterns on one snapshot, in VM steps: bounds
+/// the time a hostile page can cost (a typical pattern uses a tiny part).
+pub const ID_PATTERN_BUDGET: u64 = 20_000_000;
+/// Longest custom identifier value kept.
+const MAX_ID_VALUE: usize = 100;
+/// At most this many distinct custom identifiers (and URL ids) per snapshot.
+const MAX_CUSTOM_CANDIDATES: usize = 200;
+/// The agent's own fields: at most this many, each at most this long.
+const MAX_AGENT_FIELDS: usize = 50;
+const MAX_AGENT_TEXT: usize = 4_096;
+
+/// What one field yielded, before ranking.
+type Found = (IdKind, String, Option<String>);
+
+/// Finds and ranks the identifiers in a snapshot, best first. Reads at most
+/// [`PageSnapshot::MAX_TEXT`] bytes.
 pub fn identify(snapshot: &PageSnapshot, ctx: &ScanContext) -> Vec<Candidate> {
+    identify_limited(snapshot, ctx, PageSnapshot::MAX_TEXT)
+}
+
+/// The whole of one text, however long, read as page text: the scanner on
+/// its own, for the command-line tool and the benchmarks.
+pub fn identify_text(text: &str, ctx: &ScanContext) -> Vec<Candidate> {
+    let snapshot = PageSnapshot { fields: vec![Field { source: Source::Text, text: text.to_string() }] };
+    identify_limited(&snapshot, ctx, usize::MAX)
+}
+
+fn identify_limited(snapshot: &PageSnapshot, ctx: &ScanContext, max_text: usize) -> Vec<Candidate> {
+    let mut steps = ID_PATTERN_BUDGET;
+    // The signed-in agent's own values, wherever their field is on the page
+    // (team exclusions off: the agent's address counts even on a team domain).
+    // (A few values: a list is smaller in wasm than a set.)
+    let mut agent: Vec<(IdKind, String)> = Vec::new();
+    let agent_fields: Vec<&Field> = snapshot.fields.iter().filter(|f| f.source == Source::AgentField).take(MAX_AGENT_FIELDS).collect();
+    if !agent_fields.is_empty() {
+        let agent_ctx = ScanContext { team_domains: Vec::new(), team_phones: Vec::new(), ..ctx.clone() };
+        for field in agent_fields {
+            let text = truncate(&field.text, MAX_AGENT_TEXT);
+            for (kind, value, _) in extract(Source::AgentField, text, &agent_ctx, &[], &mut steps) {
+                if !agent.iter().any(|(k, v)| *k == kind && *v == value) {
+                    agent.push((kind, value));
+                }
+            }
+        }
+    }
+    let agent_emails: Vec<String> = agent.iter().filter(|(k, _)| *k == IdKind::Email).map(|(_, v)| v.clone()).collect();
+
     let mut found: Vec<Candidate> = Vec::new();
-    let mut budget = PageSnapshot::MAX_TEXT;
+    // Where each (kind, value) is in `found`: a page may hold thousands.
+    let mut index: HashMap<(IdKind, String), usize, BuildHasherDefault<FastHash>> = HashMap::default();
+    let mut custom = 0;
+    let mut budget = max_text;
     for (order, field) in snapshot.fields.iter().take(PageSnapshot::MAX_FIELDS).enumerate() {
         if budget == 0 {
             break;
+        }
+        if field.source == Source::AgentField {
+            continue;
         }
         let text = truncate(&field.text, budget);
         budget -= text.len();
         // Earlier on the page is slightly better than later.
         let early = 10u32.saturating_sub((order / 10) as u32);
-        let mut add = |kind: IdKind, value: String| {
-            let score = field.source.weight() + kind.bonus() + early;
-            match found.iter_mut().find(|c| c.kind == kind && c.value == value) {
+        for (kind, value, label) in extract(field.source, text, ctx, &agent_emails, &mut steps) {
+            if agent.iter().any(|(k, v)| *k == kind && *v == value) {
+                continue;
+            }
+            // A ticket number names the ticket, not the customer: always last.
+            let (score, cap) = if kind == IdKind::TicketId { (1, 9) } else { (field.source.weight() + kind.bonus() + early, u32::MAX) };
+            let key = (kind, value);
+            match index.get(&key).map(|&i| &mut found[i]) {
                 Some(c) => {
                     // Seen again: keep the strongest source, add a little for repetition.
                     if field.source < c.source {
                         c.source = field.source;
                     }
-                    c.score = c.score.max(score) + 1;
-                }
-                None => found.push(Candidate { kind, value, source: field.source, score, sensitive: kind == IdKind::ResidentId }),
-            }
-        };
-        match field.source {
-            Source::MailtoLink => {
-                for email in find_emails(mailto_address(text)) {
-                    if !ctx.excludes_email(&email) {
-                        add(IdKind::Email, email);
+                    c.score = (c.score.max(score) + 1).min(cap);
+                    if c.label.is_none() {
+                        c.label = label;
                     }
                 }
-            }
-            Source::TelLink => {
-                let number = strip_scheme(text.trim(), "tel:").split([';', '?']).next().unwrap_or("");
-                if let Some(e164) = normalize_phone(&decode_percent(number), &ctx.default_region) {
-                    add(IdKind::Phone, e164);
-                }
-            }
-            _ => {
-                for email in find_emails(text) {
-                    if !ctx.excludes_email(&email) {
-                        add(IdKind::Email, email);
-                    }
-                }
-                let phones = find_phones(text, &ctx.default_region);
-                let team_lines = if phones.is_empty() { Vec::new() } else { ctx.team_lines(text) };
-                // Phones come in text order: count lines incrementally.
-                let (mut line, mut counted) = (0, 0);
-                for phone in phones {
-                    line += text[counted..phone.start].matches('\n').count();
-                    counted = phone.start;
-                    // On a team address's line or the line next to it: the team's signature.
-                    let in_team_signature = team_lines.iter().any(|&t| t.abs_diff(line) <= 1);
-                    if ctx.team_phones.contains(&phone.e164) || in_team_signature {
+                None => {
+                    let is_custom = IdKind::CUSTOM.contains(&kind) || kind == IdKind::TicketId;
+                    if is_custom && custom == MAX_CUSTOM_CANDIDATES {
                         continue;
                     }
-                    add(IdKind::Phone, phone.e164);
-                }
-                for id in find_cn_ids(text) {
-                    let kind = match id.kind {
-                        CnIdKind::ResidentId => IdKind::ResidentId,
-                        CnIdKind::CreditCode => IdKind::CreditCode,
-                    };
-                    add(kind, id.value);
+                    custom += usize::from(is_custom);
+                    found.push(Candidate { kind, value: key.1.clone(), source: field.source, score, sensitive: kind == IdKind::ResidentId, label });
+                    index.insert(key, found.len() - 1);
                 }
             }
         }
     }
     // Stable: equal scores keep page order.
-    found.sort_by(|a, b| b.score.cmp(&a.score));
+    found.sort_by_key(|c| std::cmp::Reverse(c.score));
     found
+}
+
+/// The identifiers in one field, in the order found.
+fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String], steps: &mut u64) -> Vec<Found> {
+    let mut out: Vec<Found> = Vec::new();
+    match source {
+        Source::MailtoLink => {
+            for email in find_emails_in(&decode_percent(mailto_address(text)), true) {
+                if !ctx.excludes_email(&email) {
+                    out.push((IdKind::Email, email, None));
+                }
+            }
+        }
+        Source::TelLink => {
+            let number = strip_scheme(text.trim(), "tel:").split([';', '?']).next().unwrap_or("");
+            if let Some(e164) = normalize_phone(&decode_percent(number), &ctx.default_region) {
+                out.push((IdKind::Phone, e164, None));
+            }
+        }
+        Source::PageUrl => {
+            // Deepest first: `/accounts/1/contacts/2` is about contact 2.
+            out.extend(url_ids(text).into_iter().rev().map(|(k, v)| (k, v, None)));
+            custom_ids(&decode_percent(text), ctx, steps, &mut out);
+        }
+        Source::RequesterField | Source::InputValue | Source::Text | Source::AgentField => {
+            let whole_field = source != Source::Text;
+            for email in find_emails_in(text, whole_field) {
+                if !ctx.excludes_email(&email) {
+                    out.push((IdKind::Email, email, None));
+                }
+            }
+            let phones = find_phones(text, &ctx.default_region);
+            let team_lines = if phones.is_empty() { Vec::new() } else { ctx.team_lines(text, agent_emails) };
+            // Phones come in text order: count lines incrementally.
+            let (mut line, mut counted) = (0, 0);
+            for phone in phones {
+                line += text[counted..phone.start].matches('\n').count();
+                counted = phone.start;
+                // On a team address's line or the line next to it: the team's signature.
+                let in_team_signature = team_lines.iter().any(|&t| t.abs_diff(line) <= 1);
+                if ctx.team_phones.contains(&phone.e164) || in_team_signature {
+                    continue;
+                }
+                out.push((IdKind::Phone, phone.e164, None));
+            }
+            for id in find_cn_ids(text) {
+                let kind = match id.kind {
+                    CnIdKind::ResidentId => IdKind::ResidentId,
+                    CnIdKind::CreditCode => IdKind::CreditCode,
+                };
+                out.push((kind, id.value, None));
+            }
+            custom_ids(text, ctx, steps, &mut out);
+        }
+    }
+    out
+}
+
+/// Matches of the admin's patterns.
+fn custom_ids(text: &str, ctx: &ScanContext, steps: &mut u64, out: &mut Vec<Found>) {
+    for rule in &ctx.id_patterns {
+        for m in rule.pattern.find_all_limited(text, steps) {
+            let value = m.value(text).trim();
+            if !value.is_empty() && value.len() <= MAX_ID_VALUE && !value.chars().any(char::is_control) {
+                out.push((rule.kind, value.to_string(), Some(rule.label.clone())));
+            }
+        }
+    }
+}
+
+/// The record kind a URL path segment (or query parameter stem) names.
+fn entity_kind(name: &str) -> Option<IdKind> {
+    Some(match name {
+        "contacts" | "contact" | "customers" | "customer" | "people" | "person" | "users" | "user" | "clients" | "client" => IdKind::CustomerId,
+        "accounts" | "account" | "companies" | "company" | "organizations" | "organization" | "organisations" | "organisation" | "orgs" | "org" => {
+            IdKind::AccountId
+        }
+        "orders" | "order" => IdKind::OrderId,
+        "tickets" | "ticket" | "cases" => IdKind::TicketId,
+        _ => return None,
+    })
+}
+
+/// A URL segment that looks like a record id: digits, or 6+ letters,
+/// digits, `_`, `-` with at least one digit (`003Dn00000ABCdeIAH`, `cus_1001`).
+fn looks_like_record_id(v: &str) -> bool {
+    let all_digits = !v.is_empty() && v.len() <= 20 && v.bytes().all(|b| b.is_ascii_digit());
+    let token = (6..=64).contains(&v.len())
+        && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && v.bytes().any(|b| b.is_ascii_digit())
+        && v.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
+    all_digits || token
+}
+
+/// Identifiers in a page URL by the built-in rules, in URL order:
+/// `/contacts/12345` → customer, `/accounts/…` → account, `/orders/…` →
+/// order, `/tickets/987` → ticket; the same in the hash route
+/// (`#ticket/zoom/123`, `#/customers/7`) and in query parameters
+/// (`?customer_id=…`).
+pub fn url_ids(url: &str) -> Vec<(IdKind, String)> {
+    let url = url.trim();
+    let rest = match url.find("://") {
+        Some(i) if url[..i].bytes().all(|b| b.is_ascii_alphabetic()) => {
+            let after = &url[i + 3..];
+            &after[after.find(['/', '?', '#']).unwrap_or(after.len())..]
+        }
+        _ => url,
+    };
+    let (before_hash, hash) = rest.split_once('#').unwrap_or((rest, ""));
+    let (path, query) = before_hash.split_once('?').unwrap_or((before_hash, ""));
+    let (hash_path, hash_query) = hash.trim_start_matches(['!', '/']).split_once('?').unwrap_or((hash.trim_start_matches(['!', '/']), ""));
+    let mut out: Vec<(IdKind, String)> = Vec::new();
+    let mut push = |kind: IdKind, value: String| {
+        if !out.iter().any(|(k, v)| *k == kind && *v == value) {
+            out.push((kind, value));
+        }
+    };
+    for p in [path, hash_path] {
+        let segments: Vec<String> = p.split('/').filter(|s| !s.is_empty()).take(64).map(decode_percent).collect();
+        for (i, seg) in segments.iter().enumerate() {
+            let Some(kind) = entity_kind(&seg.to_ascii_lowercase()) else { continue };
+            let next = segments.get(i + 1).map(String::as_str);
+            let after = segments.get(i + 2).map(String::as_str);
+            match (next, after) {
+                (Some(v), _) if looks_like_record_id(v) => push(kind, v.to_string()),
+                // `ticket/zoom/123`, `contacts/view/123`.
+                (Some(view), Some(v))
+                    if matches!(view.to_ascii_lowercase().as_str(), "zoom" | "view" | "show" | "detail" | "details" | "profile" | "record" | "edit")
+                        && looks_like_record_id(v) =>
+                {
+                    push(kind, v.to_string())
+                }
+                _ => {}
+            }
+        }
+    }
+    for q in [query, hash_query] {
+        for pair in q.split('&').take(64) {
+            let Some((k, v)) = pair.split_once('=') else { continue };
+            let key = decode_percent(k).to_ascii_lowercase().replace('-', "_");
+            let stem = key.strip_suffix("_id").or_else(|| key.strip_suffix("id")).unwrap_or("");
+            let Some(kind) = entity_kind(stem) else { continue };
+            let value = decode_percent(v);
+            if looks_like_record_id(&value) {
+                push(kind, value);
+            }
+        }
+    }
+    out
 }
 
 /// `%2B86%20138…` in a `tel:` link → `+86 138…`.
@@ -262,13 +582,25 @@ fn is_domain_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '-' || c == '.' || (c.is_alphabetic() && !is_cjk(c))
 }
 
-/// Han, kana, Hangul and CJK punctuation: text that follows an address
-/// without a space in Chinese, Japanese and Korean writing, never part of it.
-/// (Domains written in these scripts are therefore not recognised; they are
-/// rare in support mail.)
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32, 0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x2FFFF)
+/// Label separators of domains as typed in CJK text: `.`, `。`, `．`, `｡`.
+fn is_label_separator(c: char) -> bool {
+    matches!(c, '.' | '。' | '．' | '｡')
 }
+
+/// Han, kana, Hangul and CJK punctuation: text that follows an address
+/// without a space in Chinese, Japanese and Korean writing. A domain in these
+/// scripts is recognised only when unambiguous (see [`idn_domain`]).
+fn is_cjk(c: char) -> bool {
+    crate::idpattern::is_cjk(c)
+}
+
+/// Top-level domains in CJK scripts (delegated IDN TLDs people use in mail).
+const CJK_TLDS: &[&str] = &[
+    "中国", "中國", "香港", "台湾", "台灣", "澳门", "澳門", "新加坡", "公司", "网络", "網絡", "在线", "中文网", "网址", "网店", "网站", "商城", "商店",
+    "商标", "购物", "游戏", "娱乐", "企业", "手机", "机构", "组织机构", "集团", "广东", "佛山", "时尚", "微博", "我爱你", "八卦", "信息", "健康", "慈善",
+    "政府", "政务", "联通", "移动", "新闻", "招聘", "书籍", "珠宝", "餐厅", "食品", "工行", "点看", "點看", "家電", "通販", "ファッション", "ストア",
+    "セール", "クラウド", "ポイント", "みんな", "コム", "닷컴", "닷넷", "삼성", "한국",
+];
 
 /// `https://user:pass@host`: the `:` before the local part belongs to a URL
 /// when the word it ends contains `://`.
@@ -277,37 +609,181 @@ fn in_url_authority(prefix: &str) -> bool {
     prefix[word_start..].contains("://")
 }
 
-/// Every plausible email address in `text`, normalised: the domain is
+/// Every plausible email address in free text, normalised: the domain is
 /// lower-cased (and so is the local part: no mainstream provider treats case
-/// as significant, and CRMs store them lower-cased).
+/// as significant, and CRMs store them lower-cased). Internationalised
+/// domains stay in Unicode, with `。`/`．` label separators made `.`.
 pub fn find_emails(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for (at, _) in text.match_indices('@') {
-        let before = &text[..at];
-        let after = &text[at + 1..];
-        let local_start = before.char_indices().rev().take_while(|(_, c)| is_local_char(*c)).last().map(|(i, _)| i);
-        let Some(local_start) = local_start else { continue };
-        let local = before[local_start..].trim_start_matches(['.', '\'', '`', '|', '/', '=']);
-        // Part of a URL (https://user@host, /path/x@y) or a message-id: skip.
-        let prefix = &before[..before.len() - local.len()];
-        if prefix.ends_with("//") || prefix.ends_with('/') || prefix.ends_with(':') && in_url_authority(prefix) {
-            continue;
-        }
-        let domain_len = after.char_indices().take_while(|(_, c)| is_domain_char(*c)).last().map(|(i, c)| i + c.len_utf8()).unwrap_or(0);
-        let domain = after[..domain_len].trim_end_matches(['.', '-']);
-        if local.is_empty() || local.len() > 64 || local.starts_with('.') || local.ends_with('.') || local.contains("..") {
-            continue;
-        }
-        if !valid_domain(domain) {
-            continue;
-        }
-        let rest = &after[domain.len()..];
-        if prefix.ends_with('<') && rest.starts_with('>') && looks_like_message_id(local) {
-            continue;
-        }
-        out.push(format!("{}@{}", local.to_lowercase(), domain.to_lowercase()));
+    find_emails_in(text, false)
+}
+
+/// `whole_field`: the text is one value (a mailto link's address, an
+/// input's value), so its start and end set an address apart.
+fn find_emails_in(text: &str, whole_field: bool) -> Vec<String> {
+    text.match_indices('@').filter_map(|(at, _)| email_at(text, at, whole_field)).collect()
+}
+
+/// The start of the run of `allowed` characters that ends `before`, past
+/// leading characters an address never starts with.
+fn local_start(before: &str, allowed: impl Fn(char) -> bool) -> usize {
+    let start = before.char_indices().rev().take_while(|(_, c)| allowed(*c)).last().map_or(before.len(), |(i, _)| i);
+    let local = before[start..].trim_start_matches(['.', '\'', '`', '|', '/', '=']);
+    before.len() - local.len()
+}
+
+/// Opening characters of a pair that sets an address apart.
+const OPENERS: &str = "<([{\"'“‘「『《〈（【〔";
+/// Closing characters of such a pair.
+const CLOSERS: &str = ">)]}\"'”’」』》〉）】〕";
+
+/// How an address sits in its text: the characters just before its local
+/// part and just after its domain (`None`: the text's edge).
+#[derive(Clone, Copy)]
+struct Setting {
+    left: Option<char>,
+    right: Option<char>,
+    whole_field: bool,
+}
+
+impl Setting {
+    /// In a pair (`<…>`, quotes, brackets), or the whole of a one-value field.
+    fn enclosed(self) -> bool {
+        let pair = self.left.is_some_and(|c| OPENERS.contains(c)) && self.right.is_some_and(|c| CLOSERS.contains(c));
+        pair || self.whole_field && self.left.is_none() && self.right.is_none()
     }
-    out
+
+    /// Enclosed, or with white space (or the text's edge) on both sides.
+    fn delimited(self) -> bool {
+        let space = |c: Option<char>| c.is_none_or(char::is_whitespace);
+        self.enclosed() || space(self.left) && space(self.right)
+    }
+
+    /// Where a local part in Han, kana or Hangul may start: enclosed, or
+    /// after a space or tab (not a line break: sentences start there).
+    fn cjk_local_ok(self) -> bool {
+        let after_space = self.left.is_some_and(|c| matches!(c, ' ' | '\t' | '\u{3000}'));
+        self.enclosed() || after_space && self.right.is_none_or(|c| c.is_whitespace() || CLOSERS.contains(c) || ",，;；、。.!?！？".contains(c))
+    }
+}
+
+fn email_at(text: &str, at: usize, whole_field: bool) -> Option<String> {
+    let before = &text[..at];
+    // Local parts may hold non-ASCII letters (RFC 6531). Latin, Cyrillic…
+    // letters belong to the word they are in; Han, kana and Hangul only when
+    // the address is set apart (`<用户@例子.广告>`, a mailto link, an input's
+    // value): `我的邮箱是zhangsan@…` is zhangsan's address.
+    let plain_start = local_start(before, |c| is_local_char(c) || !c.is_ascii() && c.is_alphanumeric() && !is_cjk(c));
+    let cjk_start = local_start(before, |c| is_local_char(c) || !c.is_ascii() && c.is_alphanumeric());
+    if cjk_start < plain_start {
+        if let Some((email, setting)) = email_with_local(text, at, cjk_start, whole_field) {
+            if setting.cjk_local_ok() {
+                return Some(email);
+            }
+        }
+    }
+    email_with_local(text, at, plain_start, whole_field).map(|(email, _)| email)
+}
+
+/// The address whose local part starts at `local_start` and whose `@` is at `at`.
+fn email_with_local(text: &str, at: usize, local_start: usize, whole_field: bool) -> Option<(String, Setting)> {
+    let before = &text[..at];
+    let after = &text[at + 1..];
+    let local = &before[local_start..];
+    if local.is_empty() {
+        return None;
+    }
+    // Part of a URL (https://user@host, /path/x@y) or a message-id: skip.
+    let prefix = &before[..local_start];
+    if prefix.ends_with("//") || prefix.ends_with('/') || prefix.ends_with(':') && in_url_authority(prefix) {
+        return None;
+    }
+    if local.len() > 64 || local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return None;
+    }
+    let domain_len = after.char_indices().take_while(|(_, c)| is_domain_char(*c)).last().map(|(i, c)| i + c.len_utf8()).unwrap_or(0);
+    let plain = after[..domain_len].trim_end_matches(['.', '-']);
+    let setting = |end: usize| {
+        let (edge_l, edge_r) = if whole_field { (prefix.trim_start(), after[end..].trim_end()) } else { (prefix, &after[end..]) };
+        Setting { left: edge_l.chars().next_back(), right: edge_r.chars().next(), whole_field }
+    };
+    let (domain, end) = if valid_domain(plain) { (plain.to_string(), plain.len()) } else { idn_domain(after, |end| setting(end).delimited())? };
+    let rest = &after[end..];
+    if prefix.ends_with('<') && rest.starts_with('>') && looks_like_message_id(local) {
+        return None;
+    }
+    Some((format!("{}@{}", local.to_lowercase(), domain.to_lowercase()), setting(end)))
+}
+
+/// A domain with labels in CJK scripts at the start of `after`, and the
+/// byte length it takes there. Its end must be unambiguous: a known CJK TLD
+/// (`例子.中国谢谢` ends after `中国`), an ASCII TLD (`例子.com，`, and
+/// `例子.com谢谢`, `例子.com。请回复` end after `com`), or an address that is `delimited`
+/// (given the end offset) and written with `.` separators (`<用户@例子.广告>`).
+fn idn_domain(after: &str, delimited: impl Fn(usize) -> bool) -> Option<(String, usize)> {
+    // (label, its end offset in `after`, the separator after it)
+    let mut labels: Vec<(String, usize, Option<char>)> = Vec::new();
+    let mut label = String::new();
+    let mut end = 0;
+    for (i, c) in after.char_indices() {
+        if is_label_separator(c) {
+            if label.is_empty() {
+                break;
+            }
+            labels.push((std::mem::take(&mut label), i, Some(c)));
+        } else if c.is_alphanumeric() || c == '-' {
+            label.push(c);
+        } else {
+            break;
+        }
+        end = i + c.len_utf8();
+        if end > 300 {
+            return None;
+        }
+    }
+    if !label.is_empty() {
+        labels.push((label, end, None));
+    }
+    if labels.len() < 2 || !labels.iter().any(|(l, _, _)| l.chars().any(is_cjk)) {
+        return None;
+    }
+    let cjk_rest = |rest: &str| rest.chars().all(is_cjk);
+    // The first label that ends the domain, and how much of it is the TLD.
+    let mut cut: Option<(usize, usize)> = None;
+    for (k, (l, _, sep)) in labels.iter().enumerate().skip(1) {
+        let known = CJK_TLDS.iter().filter(|t| l.starts_with(**t) && cjk_rest(&l[t.len()..])).map(|t| t.len()).max();
+        let ascii = l.bytes().take_while(u8::is_ascii_alphabetic).count();
+        // An ASCII TLD ends the domain where the run ends, or before CJK
+        // text after a `。` (`例子.com。请回复`).
+        let next_is_prose = sep.is_some_and(|c| c != '.') && labels.get(k + 1).is_some_and(|(n, _, _)| n.chars().any(is_cjk));
+        let last = k + 1 == labels.len();
+        if let Some(len) = known {
+            cut = Some((k, len));
+        } else if ascii >= 2 && ascii < l.len() && cjk_rest(&l[ascii..]) || ascii >= 2 && ascii == l.len() && (next_is_prose || last) {
+            cut = Some((k, ascii));
+        }
+        if cut.is_some() {
+            break;
+        }
+    }
+    if cut.is_none() {
+        // The last label, whole: only when the address is set apart.
+        let k = labels.len() - 1;
+        let (tld, tld_end, _) = &labels[k];
+        let only_dots = labels[..k].iter().all(|(_, _, sep)| *sep == Some('.'));
+        let one_script = tld.chars().all(is_cjk) || !tld.chars().any(is_cjk);
+        if only_dots && tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic) && one_script && delimited(*tld_end) {
+            cut = Some((k, tld.len()));
+        }
+    }
+    let (k, tld_len) = cut?;
+    labels.truncate(k + 1);
+    let (tld, tld_end, _) = &mut labels[k];
+    *tld_end -= tld.len() - tld_len;
+    tld.truncate(tld_len);
+    let domain_end = *tld_end;
+    let ok = labels.iter().all(|(l, _, _)| !l.is_empty() && l.chars().count() <= 63 && !l.starts_with('-') && !l.ends_with('-'));
+    let domain: Vec<&str> = labels.iter().map(|(l, _, _)| l.as_str()).collect();
+    (ok && domain_end <= 253).then(|| (domain.join("."), domain_end))
 }
 
 fn valid_domain(domain: &str) -> bool {
@@ -324,6 +800,72 @@ fn valid_domain(domain: &str) -> bool {
 fn looks_like_message_id(local: &str) -> bool {
     let digits = local.chars().filter(|c| c.is_ascii_digit()).count();
     local.len() >= 16 && digits * 3 >= local.len()
+}
+
+/// A domain in its ASCII (punycode, RFC 3492) form: `bücher.example` →
+/// `xn--bcher-kva.example`. Labels are lower-cased; no other IDNA mapping.
+pub fn domain_to_ascii(domain: &str) -> String {
+    domain
+        .to_lowercase()
+        .split(is_label_separator)
+        .map(|l| if l.is_ascii() { l.to_string() } else { punycode(l).map_or_else(|| l.to_string(), |p| format!("xn--{p}")) })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// RFC 3492 Punycode encoding of one label.
+fn punycode(input: &str) -> Option<String> {
+    const BASE: u32 = 36;
+    const TMIN: u32 = 1;
+    const TMAX: u32 = 26;
+    let digit = |d: u32| char::from(if d < 26 { b'a' + d as u8 } else { b'0' + (d - 26) as u8 });
+    let adapt = |delta: u32, points: u32, first: bool| {
+        let mut delta = if first { delta / 700 } else { delta / 2 };
+        delta += delta / points;
+        let mut k = 0;
+        while delta > ((BASE - TMIN) * TMAX) / 2 {
+            delta /= BASE - TMIN;
+            k += BASE;
+        }
+        k + (BASE - TMIN + 1) * delta / (delta + 38)
+    };
+    let code_points: Vec<u32> = input.chars().map(u32::from).collect();
+    let mut out: String = input.chars().filter(char::is_ascii).collect();
+    let basic = out.len() as u32;
+    if basic > 0 {
+        out.push('-');
+    }
+    let (mut n, mut delta, mut bias, mut handled) = (128u32, 0u32, 72u32, basic);
+    while (handled as usize) < code_points.len() {
+        let m = code_points.iter().copied().filter(|&c| c >= n).min()?;
+        delta = delta.checked_add((m - n).checked_mul(handled + 1)?)?;
+        n = m;
+        for &c in &code_points {
+            if c < n {
+                delta = delta.checked_add(1)?;
+            }
+            if c == n {
+                let mut q = delta;
+                let mut k = BASE;
+                loop {
+                    let t = if k <= bias { TMIN } else if k >= bias + TMAX { TMAX } else { k - bias };
+                    if q < t {
+                        break;
+                    }
+                    out.push(digit(t + (q - t) % (BASE - t)));
+                    q = (q - t) / (BASE - t);
+                    k += BASE;
+                }
+                out.push(digit(q));
+                bias = adapt(delta, handled + 1, handled == basic);
+                delta = 0;
+                handled += 1;
+            }
+        }
+        delta += 1;
+        n += 1;
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -388,7 +930,7 @@ mod tests {
 
     #[test]
     fn the_teams_own_numbers_never_count() {
-        let ctx = ScanContext { team_domains: vec!["acme.example".into()], team_phones: vec!["+864008208820".into()], default_region: "CN".into() };
+        let ctx = ScanContext { team_domains: vec!["acme.example".into()], team_phones: vec!["+864008208820".into()], default_region: "CN".into(), ..ScanContext::default() };
         let s = snap(&[(Source::Text, "Customer: 138 0013 8000\nTom\nAcme · Hotline 021-6234 5678\nhelp@acme.example\nor call 400-820-8820")]);
         let values: Vec<String> = identify(&s, &ctx).into_iter().map(|c| c.value).collect();
         assert_eq!(values, ["+8613800138000"]);
@@ -400,5 +942,192 @@ mod tests {
         let ranked = identify(&s, &ScanContext::default());
         assert_eq!(ranked.len(), 1);
         assert_eq!(ranked[0].source, Source::InputValue);
+    }
+
+    fn rules(list: &[(IdKind, &str, &str)]) -> Vec<IdRule> {
+        list.iter().map(|(kind, label, pattern)| IdRule::compile(&IdPattern { kind: *kind, label: label.to_string(), pattern: pattern.to_string() }).unwrap()).collect()
+    }
+
+    #[test]
+    fn idn_addresses() {
+        // Latin, Cyrillic IDN domains and local parts: words of their own.
+        assert_eq!(find_emails("Kontakt: Jürgen@Bücher.example."), ["jürgen@bücher.example"]);
+        assert_eq!(find_emails("пишите на иван@пример.рф, спасибо"), ["иван@пример.рф"]);
+        assert_eq!(find_emails("contact josé@exemple.fr"), ["josé@exemple.fr"]);
+        // CJK domains: set apart, or ending with a known CJK or an ASCII TLD.
+        assert_eq!(find_emails("发件人：张三 <用户@例子.广告>"), ["用户@例子.广告"]);
+        assert_eq!(find_emails_in("用户@例子.广告", true), ["用户@例子.广告"]);
+        assert_eq!(find_emails("邮箱 用户@例子.广告 谢谢"), ["用户@例子.广告"]);
+        assert_eq!(find_emails("联系人\nzhangsan@例子.广告\n"), ["zhangsan@例子.广告"]);
+        assert_eq!(find_emails("我的邮箱是zhangsan@例子.中国谢谢"), ["zhangsan@例子.中国"]);
+        assert_eq!(find_emails("我的邮箱是zhangsan@例子。中国。"), ["zhangsan@例子.中国"]);
+        assert_eq!(find_emails("邮箱：wang@公司.com谢谢"), ["wang@公司.com"]);
+        assert_eq!(find_emails("邮箱：wang@公司.com。请回复"), ["wang@公司.com"]);
+        assert_eq!(find_emails("客户邮箱：li.na@例子。中国。请回复。"), ["li.na@例子.中国"]);
+        assert_eq!(find_emails("x@例子.com.cn谢谢"), ["x@例子.com.cn"]);
+        assert_eq!(find_emails("邮箱： 王伟@例子．中国"), ["王伟@例子.中国"]);
+        // After a colon, a sentence may start: only the unambiguous part… none here.
+        assert!(find_emails("邮箱：王伟@例子．中国").is_empty());
+        assert_eq!(find_emails("(Li@Example.中國)"), ["li@example.中國"]);
+        // Ambiguous: not an address (or only its unambiguous part).
+        assert!(find_emails("我的邮箱是zhangsan@例子.广告谢谢").is_empty());
+        assert!(find_emails("用户@例子.广告").is_empty(), "a sentence may start there");
+        assert!(find_emails("\n我的邮箱是用户@例子.中国\n").is_empty());
+        assert!(find_emails("请@李四。王五处理").is_empty());
+        assert!(find_emails("谢谢@张三 你好").is_empty());
+        assert_eq!(find_emails("我的邮箱是用户@example.com"), Vec::<String>::new());
+        assert_eq!(find_emails("联系josé@exemple.fr谢谢"), ["josé@exemple.fr"]);
+        // Unchanged: CJK text right after an ASCII address.
+        assert_eq!(find_emails("我的邮箱是zhangsan@163.example谢谢"), ["zhangsan@163.example"]);
+        assert_eq!(find_emails("邮箱：li.na@163.example。谢谢"), ["li.na@163.example"]);
+    }
+
+    #[test]
+    fn idn_in_mailto_links_and_team_domains() {
+        let s = snap(&[
+            (Source::MailtoLink, "mailto:%E7%94%A8%E6%88%B7@%E4%BE%8B%E5%AD%90.%E5%B9%BF%E5%91%8A?subject=x"),
+            (Source::Text, "客服 <kefu@例子.中国> <用户@例子.广告>"),
+        ]);
+        let ctx = ScanContext { team_domains: vec!["xn--fsqu00a.xn--fiqs8s".into()], ..ScanContext::default() };
+        let got: Vec<(String, Source)> = identify(&s, &ctx).into_iter().map(|c| (c.value, c.source)).collect();
+        assert_eq!(got, [("用户@例子.广告".to_string(), Source::MailtoLink)]);
+    }
+
+    #[test]
+    fn punycode_of_domains() {
+        assert_eq!(domain_to_ascii("bücher.example"), "xn--bcher-kva.example");
+        assert_eq!(domain_to_ascii("例子.中国"), "xn--fsqu00a.xn--fiqs8s");
+        assert_eq!(domain_to_ascii("公司.Com"), "xn--55qx5d.com");
+        assert_eq!(domain_to_ascii("münchen。de"), "xn--mnchen-3ya.de");
+        assert_eq!(domain_to_ascii("example.com"), "example.com");
+    }
+
+    #[test]
+    fn admin_patterns_find_custom_ids_with_their_label() {
+        let ctx = ScanContext {
+            id_patterns: rules(&[(IdKind::OrderId, "Order", r"ORD-\d{4}-\d{6}"), (IdKind::CustomerId, "Member", r"会员号[:：]?\s*(?<id>\d{8})")]),
+            ..ScanContext::default()
+        };
+        let s = snap(&[(Source::Text, "order ORD-2026-004211. XORD-2026-0042119, 会员号：12345678 jane@globex.test")]);
+        let got: Vec<(IdKind, String, Option<String>)> = identify(&s, &ctx).into_iter().map(|c| (c.kind, c.value, c.label)).collect();
+        assert_eq!(
+            got,
+            [
+                (IdKind::Email, "jane@globex.test".into(), None),
+                (IdKind::CustomerId, "12345678".into(), Some("Member".into())),
+                (IdKind::OrderId, "ORD-2026-004211".into(), Some("Order".into())),
+            ]
+        );
+        // Labels are part of the serialised candidate only when present.
+        let ranked = identify(&s, &ctx);
+        let json = serde_json::to_value(&ranked).unwrap();
+        assert!(json[0].get("label").is_none());
+        assert_eq!(json[1]["label"], "Member");
+        assert_eq!(json[1]["kind"], "customer_id");
+    }
+
+    #[test]
+    fn ids_in_the_page_url() {
+        let ids = |u: &str| url_ids(u).into_iter().map(|(k, v)| format!("{}={v}", k.id())).collect::<Vec<_>>();
+        assert_eq!(ids("https://crm.test/contacts/12345"), ["customer_id=12345"]);
+        assert_eq!(ids("https://crm.test/app/Customers/cus_1001/orders/ORD-2026-004211?tab=2"), ["customer_id=cus_1001", "order_id=ORD-2026-004211"]);
+        assert_eq!(ids("https://x.zendesk.com/agent/tickets/987"), ["ticket_id=987"]);
+        assert_eq!(ids("https://helpdesk.test/a/#ticket/zoom/123"), ["ticket_id=123"]);
+        assert_eq!(ids("https://helpdesk.test/#!/people/42?x=1"), ["customer_id=42"]);
+        assert_eq!(ids("https://sf.test/lightning/r/Account/001Dn00000ABCdeIAH/view"), ["account_id=001Dn00000ABCdeIAH"]);
+        assert_eq!(ids("https://crm.test/search?customer_id=C-778812&orderId=55"), ["customer_id=C-778812", "order_id=55"]);
+        assert_eq!(ids("https://crm.test/users/%63us_42x"), ["customer_id=cus_42x"]);
+        // Not ids: words, short tokens without digits, other entities.
+        for u in ["https://crm.test/contacts/new", "https://crm.test/users/me/settings", "https://crm.test/customers/abc12", "https://crm.test/products/12345", "https://crm.test/orders/..", "/contacts/"] {
+            assert!(ids(u).is_empty(), "{u}");
+        }
+    }
+
+    #[test]
+    fn url_ids_rank_below_page_text_and_tickets_last() {
+        let ctx = ScanContext { id_patterns: rules(&[(IdKind::OrderId, "Order", r"ORD-\d{4}-\d{6}")]), ..ScanContext::default() };
+        let s = PageSnapshot {
+            fields: vec![Field { source: Source::Text, text: "Jane jane@globex.test, order ORD-2026-004211".into() }],
+        }
+        .with_page_url("https://desk.test/agent/tickets/77/customers/4711?ref=ORD-2026-000001");
+        let got: Vec<(IdKind, String, Source)> = identify(&s, &ctx).into_iter().map(|c| (c.kind, c.value, c.source)).collect();
+        assert_eq!(
+            got,
+            [
+                (IdKind::Email, "jane@globex.test".into(), Source::Text),
+                (IdKind::OrderId, "ORD-2026-004211".into(), Source::Text),
+                (IdKind::CustomerId, "4711".into(), Source::PageUrl),
+                (IdKind::OrderId, "ORD-2026-000001".into(), Source::PageUrl),
+                (IdKind::TicketId, "77".into(), Source::PageUrl),
+            ]
+        );
+        // An input value still wins over the URL; a ticket never outranks anything.
+        let s = s.clone();
+        let mut with_input = s.clone();
+        with_input.fields.push(Field { source: Source::InputValue, text: "mia@initech.test".into() });
+        assert_eq!(identify(&with_input, &ctx)[0].value, "mia@initech.test");
+        // The content script cannot supply its own page URL.
+        let forged = PageSnapshot { fields: vec![Field { source: Source::PageUrl, text: "https://x.test/customers/666".into() }] }.with_page_url("https://desk.test/tickets/1");
+        assert_eq!(forged.fields, [Field { source: Source::PageUrl, text: "https://desk.test/tickets/1".into() }]);
+        // Equally placed, emails and phones outrank custom ids.
+        let s = snap(&[(Source::Text, "ORD-2026-004211 then +86 138 0013 8000")]);
+        let kinds: Vec<IdKind> = identify(&s, &ScanContext { default_region: "CN".into(), ..ctx.clone() }).into_iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, [IdKind::Phone, IdKind::OrderId]);
+    }
+
+    #[test]
+    fn the_agents_own_identifiers_never_count() {
+        let ctx = ScanContext { default_region: "CN".into(), id_patterns: rules(&[(IdKind::CustomerId, "Staff", r"EMP-\d+")]), ..ScanContext::default() };
+        let s = snap(&[
+            (Source::Text, "Hi, my number is 139 1234 5678, EMP-7.\n\n-- Tom, tom.agent@gmail.test\nTel 021-6234 5678, EMP-42"),
+            (Source::InputValue, "Tom.Agent@Gmail.test"),
+            (Source::MailtoLink, "mailto:tom.agent@gmail.test"),
+            (Source::TelLink, "tel:13800138000"),
+            // The profile comes last: it still excludes everything before it.
+            (Source::AgentField, "Tom Agent · tom.agent@gmail.test · 138 0013 8000 · EMP-42"),
+        ]);
+        let values: Vec<String> = identify(&s, &ctx).into_iter().map(|c| c.value).collect();
+        // The phone next to the agent's address goes too, as for team addresses.
+        assert_eq!(values, ["+8613912345678", "EMP-7"]);
+    }
+
+    #[test]
+    fn sources_and_kinds_serialise_as_the_content_script_sends_them() {
+        assert_eq!(serde_json::to_value(Source::PageUrl).unwrap(), "page_url");
+        assert_eq!(serde_json::to_value(Source::AgentField).unwrap(), "agent_field");
+        let f: Field = serde_json::from_value(serde_json::json!({"source": "agent_field", "text": "x"})).unwrap();
+        assert_eq!(f.source, Source::AgentField);
+        for k in [IdKind::CustomerId, IdKind::OrderId, IdKind::AccountId, IdKind::TicketId, IdKind::Email] {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.id());
+            assert_eq!(IdKind::parse(k.id()), Some(k));
+        }
+        // Candidates stored before `label` existed still load.
+        let c: Candidate = serde_json::from_value(serde_json::json!({"kind": "email", "value": "a@b.test", "source": "text", "score": 3})).unwrap();
+        assert_eq!(c.label, None);
+    }
+
+    #[test]
+    fn scan_context_compiles_the_stored_patterns() {
+        let settings = Settings {
+            id_patterns: vec![
+                IdPattern { kind: IdKind::OrderId, label: "Order".into(), pattern: r"ORD-\d+".into() },
+                IdPattern { kind: IdKind::OrderId, label: "Broken".into(), pattern: r"(".into() },
+            ],
+            ..Settings::default()
+        };
+        let ctx = ScanContext::from_settings(&settings);
+        assert_eq!(ctx.id_patterns.len(), 1);
+        assert_eq!(ctx.default_region, "CN");
+    }
+
+    #[test]
+    fn hostile_pages_stay_fast_with_patterns() {
+        let ctx = ScanContext { id_patterns: rules(&[(IdKind::CustomerId, "x", r"(a+)+b"), (IdKind::OrderId, "y", r"\w+-\d+")]), ..ScanContext::default() };
+        let size = if cfg!(debug_assertions) { 256 * 1024 } else { PageSnapshot::MAX_TEXT };
+        let s = snap(&[(Source::Text, &"a".repeat(size)), (Source::Text, &"a-1 ".repeat(size / 4))]);
+        let start = std::time::Instant::now();
+        let found = identify(&s, &ctx);
+        assert!(found.len() <= crate::idpattern::MAX_MATCHES);
+        assert!(start.elapsed().as_secs() < 20);
     }
 }

@@ -10,12 +10,14 @@
 //! Invariant: this crate depends on neither `web-sys` nor `js-sys`.
 
 pub mod config;
+pub mod adapters;
 pub mod audit;
 pub mod cnid;
 pub mod connector;
 pub mod flow;
 pub mod html;
 pub mod identify;
+pub mod idpattern;
 pub mod mask;
 pub mod messages;
 pub mod model;

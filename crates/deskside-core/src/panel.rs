@@ -86,7 +86,7 @@ pub fn format_money(minor: i64, currency: Option<&str>) -> String {
     let units = (abs / 100).to_string();
     let mut grouped = String::new();
     for (i, ch) in units.chars().enumerate() {
-        if i > 0 && (units.len() - i) % 3 == 0 {
+        if i > 0 && (units.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(ch);

@@ -2,27 +2,27 @@
 //! `identify` per identifier kind, and how often the right identifier ranks first.
 //!
 //! Each line is one case:
-//! `{"id", "region", "team_domains", "input", "expect": [{"kind", "value"}], "best"}`.
+//! `{"id", "region", "team_domains", "input", "expect": [{"kind", "value"}], "best"}`,
+//! optionally with `"team_phones": [..]`, `"id_patterns": [{"kind", "label", "pattern"}]`
+//! (the admin's patterns), `"page_url": ".."` (the page's URL, as the
+//! background passes it) and `"agent": [..]` (texts of the signed-in agent's
+//! own profile, sent as `agent_field`s after the page's fields).
 //! `expect` lists every identifier that belongs to a customer or person on the
 //! page (normalised), and nothing else. Run with
 //! `cargo test -p deskside-core --test corpus -- --nocapture` to see the table.
 
 use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
 use deskside_core::phone::normalize_phone;
-use deskside_core::identify::{identify, IdKind, ScanContext};
+use deskside_core::config::IdPattern;
+use deskside_core::identify::{identify, Field, IdKind, IdRule, ScanContext, Source};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const KINDS: [&str; 4] = ["email", "phone", "resident_id", "credit_code"];
+const KINDS: [&str; 8] = ["email", "phone", "resident_id", "credit_code", "customer_id", "order_id", "account_id", "ticket_id"];
 
 fn kind_name(k: IdKind) -> &'static str {
-    match k {
-        IdKind::Email => "email",
-        IdKind::Phone => "phone",
-        IdKind::ResidentId => "resident_id",
-        IdKind::CreditCode => "credit_code",
-    }
+    k.id()
 }
 
 struct Case {
@@ -33,6 +33,9 @@ struct Case {
     /// The team's own numbers, as the admin would enter them in the settings (optional).
     team_phones: Vec<String>,
     input: String,
+    id_patterns: Vec<IdPattern>,
+    page_url: Option<String>,
+    agent: Vec<String>,
     expect: BTreeSet<(String, String)>,
     best: Option<String>,
 }
@@ -82,6 +85,12 @@ fn load() -> Vec<Case> {
             };
             let team_domains = list("team_domains");
             let team_phones = list("team_phones");
+            let id_patterns: Vec<IdPattern> = match v.get("id_patterns") {
+                None => Vec::new(),
+                Some(p) => serde_json::from_value(p.clone()).unwrap_or_else(|e| panic!("{at}: id_patterns: {e}")),
+            };
+            let page_url = v.get("page_url").map(|u| u.as_str().unwrap_or_else(|| panic!("{at}: page_url must be a string")).to_string());
+            let agent = list("agent");
             cases.push(Case {
                 file: file.clone(),
                 id,
@@ -89,6 +98,9 @@ fn load() -> Vec<Case> {
                 team_domains,
                 team_phones,
                 input: str_field(&v, "input", &at).to_string(),
+                id_patterns,
+                page_url,
+                agent,
                 expect,
                 best,
             });
@@ -143,9 +155,14 @@ fn labelled_corpus_precision_and_recall() {
 
     for case in &cases {
         *per_file.entry(case.file.clone()).or_default() += 1;
-        let snapshot = if looks_like_html(&case.input) { snapshot_from_html(&case.input) } else { snapshot_from_text(&case.input) };
+        let mut snapshot = if looks_like_html(&case.input) { snapshot_from_html(&case.input) } else { snapshot_from_text(&case.input) };
+        if let Some(url) = &case.page_url {
+            snapshot = snapshot.with_page_url(url);
+        }
+        snapshot.fields.extend(case.agent.iter().map(|t| Field { source: Source::AgentField, text: t.clone() }));
         let team_phones = case.team_phones.iter().map(|p| normalize_phone(p, &case.region).unwrap_or_else(|| panic!("{}: bad team phone {p}", case.id))).collect();
-        let ctx = ScanContext { team_domains: case.team_domains.clone(), team_phones, default_region: case.region.clone() };
+        let id_patterns = case.id_patterns.iter().map(|p| IdRule::compile(p).unwrap_or_else(|e| panic!("{}: {}: {e}", case.id, p.pattern))).collect();
+        let ctx = ScanContext { team_domains: case.team_domains.clone(), team_phones, default_region: case.region.clone(), id_patterns };
         let ranked = identify(&snapshot, &ctx);
         let got: BTreeSet<(String, String)> = ranked.iter().map(|c| (kind_name(c.kind).to_string(), c.value.clone())).collect();
 
@@ -213,6 +230,12 @@ fn labelled_corpus_precision_and_recall() {
         }
         if t.recall() < 0.98 {
             failures.push(format!("{kind} recall {:.4} < 0.98", t.recall()));
+        }
+    }
+    for kind in ["customer_id", "order_id", "account_id", "ticket_id"] {
+        let t = &tally[kind];
+        if t.precision() < 0.95 || t.recall() < 0.95 {
+            failures.push(format!("{kind} precision {:.4} / recall {:.4} < 0.95", t.precision(), t.recall()));
         }
     }
     assert!(failures.is_empty(), "targets not met: {failures:?} (see the misses and false hits above)");

@@ -1,17 +1,22 @@
 //! The options page: shows the stored settings (never their keys), and on
 //! Save asks for the needed site permissions, then has the background
 //! validate and store the input.
+//!
+//! The admin's identifier patterns are a small table (`#id_pattern_rows`):
+//! one row per pattern with its kind, name and pattern, a Remove button, and
+//! the row's error under its inputs; "Add a pattern" appends a row.
 
-use crate::dom::{by_id, document, on_click};
+use crate::dom::{append, by_id, document, el, on_click};
 use crate::env::PageEnv;
 use crate::{from_js, js_error_text, to_js};
-use deskside_core::config::{ConnectorInput, ConnectorKind, FieldError, SettingsInput, SettingsView};
+use deskside_core::config::{ConnectorInput, ConnectorKind, FieldError, IdPattern, IdPatternInput, SettingsInput, SettingsView};
+use deskside_core::identify::IdKind;
 use deskside_core::messages::{Request, Response};
 use deskside_core::secret::Secret;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 
 fn input(doc: &Document, id: &str) -> Option<HtmlInputElement> {
     by_id(doc, id)?.dyn_into().ok()
@@ -25,6 +30,80 @@ fn select(doc: &Document, id: &str) -> Option<HtmlSelectElement> {
 
 fn lines(s: &str) -> Vec<String> {
     s.lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect()
+}
+
+/// One editable row of the pattern table.
+fn add_pattern_row(doc: &Document, p: Option<&IdPattern>) {
+    let Some(body) = by_id(doc, "id_pattern_rows") else { return };
+    let row = el(doc, "tr", "id-pattern", "");
+    let kind_cell = el(doc, "td", "", "");
+    let kind = el(doc, "select", "id-kind", "");
+    let _ = kind.set_attribute("aria-label", "Finds");
+    for k in IdKind::CUSTOM {
+        let option = el(doc, "option", "", k.display_name());
+        let _ = option.set_attribute("value", k.id());
+        append(&kind, &option);
+    }
+    if let Some(select) = kind.dyn_ref::<HtmlSelectElement>() {
+        select.set_value(p.map_or(IdKind::CustomerId, |p| p.kind).id());
+    }
+    append(&kind_cell, &kind);
+    let text_input = |class: &str, label: &str, placeholder: &str, value: &str| {
+        let input = el(doc, "input", class, "");
+        for (k, v) in [("type", "text"), ("aria-label", label), ("placeholder", placeholder), ("autocomplete", "off"), ("spellcheck", "false")] {
+            let _ = input.set_attribute(k, v);
+        }
+        if let Some(i) = input.dyn_ref::<HtmlInputElement>() {
+            i.set_value(value);
+        }
+        input
+    };
+    let label_cell = el(doc, "td", "", "");
+    append(&label_cell, &text_input("id-label", "Name shown to agents", "e.g. Order", p.map_or("", |p| p.label.as_str())));
+    let pattern_cell = el(doc, "td", "", "");
+    append(&pattern_cell, &text_input("id-pattern-text", "Pattern", r"e.g. ORD-\d{4}-\d{6}", p.map_or("", |p| p.pattern.as_str())));
+    // Cleared with the form's other errors before each save.
+    let error = el(doc, "span", "error", "");
+    let _ = error.set_attribute("data-error-for", "id_pattern_row");
+    append(&pattern_cell, &error);
+    let remove_cell = el(doc, "td", "", "");
+    let remove = el(doc, "button", "remove", "Remove");
+    let _ = remove.set_attribute("type", "button");
+    let target = row.clone();
+    on_click(&remove, move || target.remove());
+    append(&remove_cell, &remove);
+    for cell in [&kind_cell, &label_cell, &pattern_cell, &remove_cell] {
+        append(&row, cell);
+    }
+    append(&body, &row);
+}
+
+fn pattern_rows(doc: &Document) -> Vec<Element> {
+    let Ok(list) = doc.query_selector_all("#id_pattern_rows tr.id-pattern") else { return Vec::new() };
+    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<Element>().ok()).collect()
+}
+
+fn fill_patterns(doc: &Document, patterns: &[IdPattern]) {
+    if let Some(body) = by_id(doc, "id_pattern_rows") {
+        body.set_text_content(None);
+    }
+    for p in patterns {
+        add_pattern_row(doc, Some(p));
+    }
+}
+
+fn read_patterns(doc: &Document) -> Vec<IdPatternInput> {
+    let value = |row: &Element, selector: &str| -> String {
+        let Some(e) = row.query_selector(selector).ok().flatten() else { return String::new() };
+        if let Some(i) = e.dyn_ref::<HtmlInputElement>() {
+            return i.value();
+        }
+        e.dyn_ref::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default()
+    };
+    pattern_rows(doc)
+        .iter()
+        .map(|row| IdPatternInput { kind: value(row, ".id-kind"), label: value(row, ".id-label"), pattern: value(row, ".id-pattern-text") })
+        .collect()
 }
 
 fn status(doc: &Document, text: &str, kind: &str) {
@@ -68,6 +147,7 @@ fn fill(doc: &Document, view: &SettingsView) {
     if let Some(e) = select(doc, "region") {
         e.set_value(&view.default_region);
     }
+    fill_patterns(doc, &view.id_patterns);
 }
 
 fn read(doc: &Document, connector_id: &str) -> SettingsInput {
@@ -85,6 +165,7 @@ fn read(doc: &Document, connector_id: &str) -> SettingsInput {
         team_domains: lines(&textarea(doc, "team_domains").map(|e| e.value()).unwrap_or_default()),
         team_phones: lines(&textarea(doc, "team_phones").map(|e| e.value()).unwrap_or_default()),
         default_region: select(doc, "region").map(|e| e.value()).unwrap_or_default(),
+        id_patterns: read_patterns(doc),
     }
 }
 
@@ -96,7 +177,24 @@ fn show_errors(doc: &Document, errors: &[FieldError]) {
             }
         }
     }
+    let rows = pattern_rows(doc);
     for e in errors {
+        // `id_patterns.2.pattern`: under row 2 of the pattern table.
+        if let Some(rest) = e.field.strip_prefix("id_patterns.") {
+            let (row, part) = rest.split_once('.').unwrap_or((rest, ""));
+            let what = match part {
+                "kind" => "Finds: ",
+                "label" => "Name: ",
+                _ => "",
+            };
+            let target = row.parse::<usize>().ok().and_then(|i| rows.get(i)).and_then(|r| r.query_selector(".error").ok().flatten());
+            if let Some(t) = target {
+                let old = t.text_content().unwrap_or_default();
+                let text = format!("{old}{}{what}{}", if old.is_empty() { "" } else { " " }, e.message);
+                t.set_text_content(Some(&text));
+            }
+            continue;
+        }
         // Field ids are `connectors.0.base_url`, `sites.2`…: show each next
         // to its input (the form has one connector).
         let key = e.field.split('.').filter(|p| p.parse::<usize>().is_err()).last().unwrap_or("");
@@ -136,6 +234,15 @@ pub async fn start_options(env: PageEnv) {
             return;
         }
     };
+    if let Some(add) = by_id(&doc, "add_id_pattern") {
+        on_click(&add, || {
+            let doc = document();
+            add_pattern_row(&doc, None);
+            if let Some(input) = pattern_rows(&doc).last().and_then(|r| r.query_selector(".id-label").ok().flatten()) {
+                let _ = input.dyn_ref::<web_sys::HtmlElement>().map(|h| h.focus());
+            }
+        });
+    }
     let Some(save) = by_id(&doc, "save") else { return };
     let id = Rc::new(connector_id);
     on_click(&save, move || {

@@ -12,7 +12,7 @@ pub use presets::preset;
 use crate::config::{ConnectorConfig, ConnectorKind};
 use crate::identify::{Candidate, IdKind};
 use crate::model::{Customer, Order, VipTier};
-use crate::weburl::{origin_of, BaseUrl};
+use crate::weburl::{encode_component, origin_of, BaseUrl};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
@@ -34,15 +34,40 @@ pub enum Auth {
 pub struct Preset {
     pub kind: ConnectorKind,
     pub auth: Auth,
-    /// Path (after the base URL) of the search-by-email endpoint.
-    pub lookup_path: String,
-    /// The query parameter that takes the email.
-    pub email_param: String,
-    /// The query parameter that takes an E.164 phone number, if the API can search by phone.
-    pub phone_param: Option<String>,
-    /// JSON pointer to the array of results.
+    /// How the API is searched, per identifier kind. A kind not listed
+    /// cannot be looked up in this system.
+    pub lookups: Vec<(IdKind, Lookup)>,
+    /// JSON pointer to the results: an array (a search), or one object (a
+    /// record fetched by its id).
     pub results: String,
     pub fields: FieldMap,
+}
+
+/// One way to find customers, as a `GET` relative to the base URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lookup {
+    /// `{path}?{param}={value}`, e.g. `/api/v1/customers?email=…`.
+    Query { path: String, param: String },
+    /// `path` with `{id}` replaced by the value, percent-encoded as one path
+    /// segment, e.g. `/api/v1/customers/{id}`. A 404 means not found.
+    PathSegment { path: String },
+}
+
+impl Preset {
+    /// How to look up `kind`, if this system can.
+    pub fn lookup(&self, kind: IdKind) -> Option<&Lookup> {
+        self.lookups.iter().find(|(k, _)| *k == kind).map(|(_, l)| l)
+    }
+}
+
+/// Whether a connector of this kind can look customers up by `id`.
+pub fn supports(kind: ConnectorKind, id: IdKind) -> bool {
+    preset(kind).lookup(id).is_some()
+}
+
+/// Whether any known connector kind can look customers up by `id`.
+pub fn any_supports(id: IdKind) -> bool {
+    ConnectorKind::ALL.into_iter().any(|k| supports(k, id))
 }
 
 /// JSON pointers, relative to one result, for each field of [`Customer`].
@@ -146,12 +171,24 @@ pub fn build_lookup(cfg: &ConnectorConfig, id: &Candidate) -> Result<HttpRequest
         return Err(LookupError::Config { message: "no API key".into() });
     }
     let p = preset(cfg.kind);
-    let param = match id.kind {
-        IdKind::Email => p.email_param.as_str(),
-        IdKind::Phone => p.phone_param.as_deref().ok_or_else(|| LookupError::Config { message: "this CRM cannot be searched by phone".into() })?,
-        IdKind::ResidentId | IdKind::CreditCode => return Err(LookupError::Config { message: "this CRM cannot be searched by identity number".into() }),
+    let Some(lookup) = p.lookup(id.kind) else {
+        let what = match id.kind {
+            IdKind::ResidentId | IdKind::CreditCode => "identity number".to_string(),
+            other => other.display_name().to_lowercase(),
+        };
+        return Err(LookupError::Config { message: format!("this CRM cannot be searched by {what}") });
     };
-    let url = base.join(&p.lookup_path, &[(param, &id.value)]);
+    let url = match lookup {
+        Lookup::Query { path, param } => base.join(path, &[(param, &id.value)]),
+        Lookup::PathSegment { path } => {
+            // `.` and `..` are path steps, even percent-encoded: never a value.
+            let value = id.value.trim();
+            if value.is_empty() || value.chars().all(|c| c == '.') {
+                return Err(LookupError::Config { message: "the identifier is not a usable record id".into() });
+            }
+            base.join(&path.replace("{id}", &encode_component(value)), &[])
+        }
+    };
     let mut headers = vec![("Accept".to_string(), "application/json".to_string())];
     // The key goes only to the configured origin, checked on the final URL.
     if origin_of(&url).as_deref() != Some(base.origin().as_str()) {
@@ -199,9 +236,11 @@ pub fn map_lookup(cfg: &ConnectorConfig, resp: &HttpResponse) -> Result<Vec<Cust
     let json: Value = serde_json::from_str(body).map_err(|e| LookupError::BadResponse { message: format!("invalid JSON ({e})") })?;
     let p = preset(cfg.kind);
     let results = match json.pointer(&p.results) {
-        Some(Value::Array(items)) => items,
+        Some(Value::Array(items)) => items.as_slice(),
+        // One record (a lookup by id): it must have its id.
+        Some(record @ Value::Object(_)) if text_at(record, &p.fields.id).is_some() => std::slice::from_ref(record),
         Some(Value::Null) | None => return Ok(Vec::new()),
-        Some(_) => return Err(LookupError::BadResponse { message: format!("'{}' is not a list", p.results) }),
+        Some(_) => return Err(LookupError::BadResponse { message: format!("'{}' is neither a list nor a record", p.results) }),
     };
     Ok(results.iter().filter(|r| r.is_object()).take(50).map(|r| map_customer(cfg, &p.fields, r)).collect())
 }

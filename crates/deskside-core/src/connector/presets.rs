@@ -1,7 +1,8 @@
 //! The declarative presets, one per known system.
 
-use super::{Auth, FieldMap, Preset};
+use super::{Auth, FieldMap, Lookup, Preset};
 use crate::config::ConnectorKind;
+use crate::identify::IdKind;
 
 fn s(v: &str) -> String {
     v.to_string()
@@ -10,13 +11,16 @@ fn s(v: &str) -> String {
 pub fn preset(kind: ConnectorKind) -> Preset {
     match kind {
         // The demo CRM (`deskside-demo`): GET /api/v1/customers?email=…
-        // answering {"data": [customer…]}.
+        // (or ?phone=…) answering {"data": [customer…]}, and
+        // GET /api/v1/customers/{id} answering {"data": customer} or 404.
         ConnectorKind::DemoCrm => Preset {
             kind,
             auth: Auth::Bearer,
-            lookup_path: s("/api/v1/customers"),
-            email_param: s("email"),
-            phone_param: Some(s("phone")),
+            lookups: vec![
+                (IdKind::Email, Lookup::Query { path: s("/api/v1/customers"), param: s("email") }),
+                (IdKind::Phone, Lookup::Query { path: s("/api/v1/customers"), param: s("phone") }),
+                (IdKind::CustomerId, Lookup::PathSegment { path: s("/api/v1/customers/{id}") }),
+            ],
             results: s("/data"),
             fields: FieldMap {
                 id: s("/id"),

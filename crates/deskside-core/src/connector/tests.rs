@@ -7,7 +7,7 @@ fn cfg(url: &str) -> ConnectorConfig {
 }
 
 fn email(v: &str) -> Candidate {
-    Candidate { kind: IdKind::Email, value: v.into(), source: Source::Text, score: 1, sensitive: false }
+    Candidate { kind: IdKind::Email, value: v.into(), source: Source::Text, score: 1, sensitive: false, label: None }
 }
 
 #[test]
@@ -20,10 +20,10 @@ fn lookup_request_encodes_and_authenticates() {
 
 #[test]
 fn phones_are_looked_up_by_their_own_parameter() {
-    let phone = Candidate { kind: IdKind::Phone, value: "+8613800138000".into(), source: Source::TelLink, score: 1, sensitive: false };
+    let phone = Candidate { kind: IdKind::Phone, value: "+8613800138000".into(), source: Source::TelLink, score: 1, sensitive: false, label: None };
     let r = build_lookup(&cfg("https://crm.test"), &phone).unwrap();
     assert_eq!(r.url, "https://crm.test/api/v1/customers?phone=%2B8613800138000");
-    let id = Candidate { kind: IdKind::ResidentId, value: "11010519491231002X".into(), source: Source::Text, score: 1, sensitive: true };
+    let id = Candidate { kind: IdKind::ResidentId, value: "11010519491231002X".into(), source: Source::Text, score: 1, sensitive: true, label: None };
     assert!(matches!(build_lookup(&cfg("https://crm.test"), &id), Err(LookupError::Config { .. })));
 }
 
@@ -101,4 +101,43 @@ fn xss_data_is_kept_as_text_and_links_filtered() {
     let c = map_lookup(&cfg("https://crm.test"), &resp(200, body)).unwrap();
     assert_eq!(c[0].name, "<img src=x onerror=alert(1)>");
     assert_eq!(c[0].url, None);
+}
+
+#[test]
+fn customer_ids_are_looked_up_as_one_path_segment() {
+    let id = |v: &str| Candidate { kind: IdKind::CustomerId, value: v.into(), source: Source::PageUrl, score: 1, sensitive: false, label: None };
+    let r = build_lookup(&cfg("http://127.0.0.1:7000/"), &id("cus_1001")).unwrap();
+    assert_eq!(r.url, "http://127.0.0.1:7000/api/v1/customers/cus_1001");
+    assert!(r.headers.contains(&("Authorization".into(), "Bearer canary-key".into())));
+    for (hostile, encoded) in [("../admin", "..%2Fadmin"), ("a/b?c#d", "a%2Fb%3Fc%23d"), ("%2e%2e", "%252e%252e"), ("x y", "x%20y")] {
+        let r = build_lookup(&cfg("https://crm.test/base"), &id(hostile)).unwrap();
+        assert_eq!(r.url, format!("https://crm.test/base/api/v1/customers/{encoded}"));
+    }
+    for dots in ["..", ".", "", "  "] {
+        assert!(matches!(build_lookup(&cfg("https://crm.test"), &id(dots)), Err(LookupError::Config { .. })), "{dots:?}");
+    }
+    // Order numbers are not searchable in the demo CRM.
+    let order = Candidate { kind: IdKind::OrderId, ..id("ORD-2026-004211") };
+    let e = build_lookup(&cfg("https://crm.test"), &order).unwrap_err();
+    assert_eq!(e, LookupError::Config { message: "this CRM cannot be searched by order number".into() });
+}
+
+#[test]
+fn which_kinds_each_connector_supports() {
+    assert!(supports(ConnectorKind::DemoCrm, IdKind::CustomerId));
+    assert!(!supports(ConnectorKind::DemoCrm, IdKind::TicketId));
+    assert!(IdKind::Email.lookupable() && IdKind::Phone.lookupable() && IdKind::CustomerId.lookupable());
+    for k in [IdKind::OrderId, IdKind::AccountId, IdKind::TicketId, IdKind::ResidentId, IdKind::CreditCode] {
+        assert!(!k.lookupable(), "{k:?}");
+    }
+}
+
+#[test]
+fn a_single_record_maps_too() {
+    let c = cfg("https://crm.test");
+    let one = map_lookup(&c, &resp(200, r#"{"data":{"id":"cus_1001","name":"Mia Fischer"}}"#)).unwrap();
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0].id, "cus_1001");
+    assert_eq!(map_lookup(&c, &resp(404, r#"{"error":"not_found"}"#)), Ok(vec![]));
+    assert!(matches!(map_lookup(&c, &resp(200, r#"{"data":{"error":"x"}}"#)), Err(LookupError::BadResponse { .. })));
 }
