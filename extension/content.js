@@ -2,41 +2,107 @@
 // with a strict CSP in Chromium). It reads what the page shows, sends it to
 // the background, and frames the panel page. It never sees a key or a
 // customer record: the panel is an extension page the helpdesk cannot read.
+//
+// Cost on the agent's page matters: the DOM is read with a TreeWalker (no
+// innerText, which forces layout), mutations are only queued in the observer
+// callback, and after a quiet moment only what was added is read and sent.
+// Past BULK_NODES added nodes (the app re-rendered) the page is read once,
+// whole. `stats` records the main-thread time of each pass for the benchmark.
 (() => {
   const api = globalThis.browser ?? globalThis.chrome;
   if (globalThis.__desksideContent) return;
-  globalThis.__desksideContent = true;
+  const stats = { full: [], append: [], observer: 0 };
+  globalThis.__desksideContent = stats;
 
   const CHUNK = 4096;
+  const MAX_TEXT = 2 * 1024 * 1024; // the background reads no more than this
+  const MAX_FIELDS = 5000;
+  const BULK_NODES = 150;
+  const QUIET_MS = 250;
   const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'DESKSIDE-PANEL']);
   let host = null;
   let shadow = null;
   let frame = null;
   let lastUrl = location.href;
+  let rules = [];
+  let active = null;
 
-  function snapshot() {
-    const fields = [];
-    for (const a of document.querySelectorAll('a[href^="mailto:" i]')) fields.push({ source: 'mailto_link', text: a.getAttribute('href') });
-    for (const a of document.querySelectorAll('a[href^="tel:" i]')) fields.push({ source: 'tel_link', text: a.getAttribute('href') });
-    for (const i of document.querySelectorAll('input:not([type=password]):not([type=hidden])')) {
-      if (i.value) fields.push({ source: 'input_value', text: i.value });
+  // --- Reading the page --------------------------------------------------
+
+  class Reader {
+    constructor() { this.fields = []; this.size = 0; this.chunk = ''; }
+    push(source, text) {
+      if (!text || this.size >= MAX_TEXT || this.fields.length >= MAX_FIELDS) return;
+      this.size += text.length;
+      this.fields.push({ source, text });
     }
-    if (document.body) {
-      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
+    text(s) {
+      this.chunk += s + '\n';
+      if (this.chunk.length >= CHUNK) this.flush();
+    }
+    flush() { if (this.chunk) { this.push('text', this.chunk); this.chunk = ''; } }
+    full() { return this.size + this.chunk.length >= MAX_TEXT || this.fields.length >= MAX_FIELDS; }
+    // Links and inputs under `root` (an element or the document).
+    links(root) {
+      for (const a of root.querySelectorAll('a[href^="mailto:" i]')) this.push('mailto_link', a.getAttribute('href'));
+      for (const a of root.querySelectorAll('a[href^="tel:" i]')) this.push('tel_link', a.getAttribute('href'));
+      for (const i of root.querySelectorAll('input:not([type=password]):not([type=hidden])')) this.push('input_value', i.value);
+    }
+    // Visible text under `root`, in document order.
+    walk(root) {
+      if (root.nodeType === Node.TEXT_NODE) {
+        const p = root.parentElement;
+        if (p && !SKIP.has(p.tagName.toUpperCase())) this.text(root.data);
+        return;
+      }
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
         acceptNode(n) {
           const p = n.parentElement;
           return p && !SKIP.has(p.tagName.toUpperCase()) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
         },
       });
-      let chunk = '';
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        chunk += n.data + '\n';
-        if (chunk.length >= CHUNK) { fields.push({ source: 'text', text: chunk }); chunk = ''; }
-      }
-      if (chunk) fields.push({ source: 'text', text: chunk });
+      for (let n = walker.nextNode(); n && !this.full(); n = walker.nextNode()) this.text(n.data);
     }
-    return { fields };
+    // Elements a site adapter names: their value, links and text.
+    role(selectors, source) {
+      for (const sel of selectors) {
+        let found;
+        try { found = document.querySelectorAll(sel); } catch { continue; }
+        for (const el of found) {
+          const parts = [];
+          if ('value' in el && typeof el.value === 'string') parts.push(el.value);
+          for (const a of el.matches('a[href]') ? [el] : el.querySelectorAll('a[href^="mailto:" i], a[href^="tel:" i]')) {
+            parts.push(a.getAttribute('href'));
+          }
+          parts.push(el.textContent);
+          this.push(source, parts.join('\n').slice(0, CHUNK));
+        }
+      }
+    }
+    snapshot() { this.flush(); return { fields: this.fields }; }
   }
+
+  function readPage() {
+    const r = new Reader();
+    if (active) {
+      r.role(active.requester, 'requester_field');
+      r.role(active.agent, 'agent_field');
+    }
+    r.links(document);
+    if (document.body) r.walk(document.body);
+    return r.snapshot();
+  }
+
+  function readAdded(nodes) {
+    const r = new Reader();
+    for (const n of nodes) {
+      if (n.nodeType === Node.ELEMENT_NODE) r.links(n);
+      r.walk(n);
+    }
+    return r.snapshot();
+  }
+
+  // --- The panel ---------------------------------------------------------
 
   function newFrame() {
     const f = document.createElement('iframe');
@@ -81,33 +147,146 @@
     document.documentElement.append(host);
   }
 
+  // --- Talking to the background -----------------------------------------
+
   let seq = 0;
-  async function scan() {
+  async function send(type, snapshot) {
     const mine = ++seq;
     let answer;
     try {
-      answer = await api.runtime.sendMessage({ type: 'PageScanned', snapshot: snapshot() });
-    } catch (e) {
-      return; // extension reloaded or background unavailable: the next navigation retries
+      answer = await api.runtime.sendMessage({ type, snapshot });
+    } catch {
+      return; // extension reloaded or background unavailable: the next change retries
     }
     // A newer scan (the app navigated meanwhile) owns the panel now.
     if (mine !== seq) return;
-    if (answer && answer.type === 'Scanned' && answer.show_panel) showPanel();
+    if (answer?.type === 'Scanned' && answer.show_panel) showPanel();
+    // An append the background cannot place (state lost, another ticket).
+    else if (type === 'PageAppended' && answer?.type === 'Rejected') fullScan();
   }
 
-  // Single-page apps: re-scan when the URL changes (history API or hash).
+  function fullScan() {
+    const t0 = performance.now();
+    pending.clear();
+    const snap = readPage();
+    send('PageScanned', snap);
+    stats.full.push(performance.now() - t0);
+    observe();
+  }
+
+  function pickRules() {
+    const before = active;
+    active = rules.find((r) => {
+      try { return !r.detect || document.querySelector(r.detect); } catch { return false; }
+    }) ?? null;
+    return active !== before;
+  }
+
+  // --- Watching the page -------------------------------------------------
+
+  const pending = {
+    nodes: [], count: 0, bulk: false,
+    clear() { this.nodes = []; this.count = 0; this.bulk = false; },
+  };
+  let target = null;
   let timer = 0;
-  function maybeNavigated() {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      if (location.href !== lastUrl) { lastUrl = location.href; scan(); return; }
-      // The app re-rendered and dropped our panel: put it back.
-      if (host && !host.isConnected) document.documentElement.append(host);
-    }, 300);
-  }
-  addEventListener('popstate', maybeNavigated);
-  addEventListener('hashchange', maybeNavigated);
-  new MutationObserver(maybeNavigated).observe(document.documentElement, { childList: true, subtree: true });
 
-  scan();
+  function ignorable(n) {
+    const p = n.nodeType === Node.TEXT_NODE ? n.parentElement : n;
+    return !p || SKIP.has(p.tagName.toUpperCase()) || p.isContentEditable; // the agent typing a reply
+  }
+
+  // Only queues: the reading happens once things are quiet.
+  const observer = new MutationObserver((records) => {
+    const t0 = performance.now();
+    for (const r of records) {
+      if (pending.bulk) break;
+      if (r.type === 'characterData') {
+        if (!ignorable(r.target)) { pending.nodes.push(r.target); pending.count++; }
+        continue;
+      }
+      for (const n of r.addedNodes) {
+        if (n.nodeType !== Node.ELEMENT_NODE && n.nodeType !== Node.TEXT_NODE) continue;
+        if (ignorable(n)) continue;
+        pending.nodes.push(n);
+        if (++pending.count > BULK_NODES) { pending.bulk = true; pending.nodes = []; break; }
+      }
+    }
+    schedule();
+    stats.observer += performance.now() - t0;
+  });
+
+  // The conversation container when a site adapter names one and it exists,
+  // else the body; the body's direct children are watched too, to notice an
+  // app replacing its whole view.
+  function observe() {
+    let next = null;
+    if (active?.conversation) {
+      try { next = document.querySelector(active.conversation); } catch { next = null; }
+    }
+    next ??= document.body;
+    if (next === target && target?.isConnected) return;
+    observer.disconnect();
+    target = next;
+    if (!target) return;
+    observer.observe(target, { childList: true, subtree: true, characterData: true });
+    if (target !== document.body && document.body) observer.observe(document.body, { childList: true });
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(settle, QUIET_MS);
+  }
+
+  function settle() {
+    // The app navigated (history API, hash): another ticket.
+    if (location.href !== lastUrl) {
+      lastUrl = location.href;
+      pickRules();
+      fullScan();
+      return;
+    }
+    // The app re-rendered and dropped our panel: put it back.
+    if (host && !host.isConnected) document.documentElement.append(host);
+    if (pickRules() || !target?.isConnected || pending.bulk) { fullScan(); return; }
+    if (!pending.nodes.length) return;
+    const t0 = performance.now();
+    // Nodes still on the page, not inside another queued node.
+    const queued = new Set(pending.nodes);
+    const roots = pending.nodes.filter((n) => {
+      if (!n.isConnected) return false;
+      for (let p = n.parentNode; p && p !== target; p = p.parentNode) if (queued.has(p)) return false;
+      return true;
+    });
+    pending.clear();
+    // A site adapter's requester or agent element among them: the layout
+    // changed under us, read the whole page once.
+    const named = active ? [...active.requester, ...active.agent] : [];
+    for (const n of roots) {
+      if (n.nodeType !== Node.ELEMENT_NODE) continue;
+      for (const sel of named) {
+        try {
+          if (n.matches(sel) || n.querySelector(sel)) { fullScan(); return; }
+        } catch { /* a selector this browser does not support */ }
+      }
+    }
+    if (roots.length) send('PageAppended', readAdded(roots));
+    stats.append.push(performance.now() - t0);
+  }
+
+  addEventListener('popstate', schedule);
+  addEventListener('hashchange', schedule);
+  globalThis.navigation?.addEventListener?.('navigatesuccess', schedule);
+  // History API navigations that change nothing we observe.
+  setInterval(() => { if (location.href !== lastUrl) schedule(); }, 1000);
+
+  async function start() {
+    try {
+      const answer = await api.runtime.sendMessage({ type: 'GetPageRules' });
+      if (answer?.type === 'PageRules') rules = answer.rules;
+    } catch { /* no adapters: generic detection */ }
+    pickRules();
+    fullScan();
+  }
+  start();
 })();

@@ -174,6 +174,61 @@ for (const kind of BROWSERS) {
       await page.close();
     });
 
+    // Saved-style pages imitating each helpdesk (crates/deskside-demo/src/sites/):
+    // each shows the agent's own address, a team signature and a third party
+    // in the thread; without the adapter's selectors several of them would
+    // pick the wrong person.
+    const SITES = [
+      ['zendesk', '/agent/tickets/4711', 'mia.fischer@globex.example', /Mia Fischer/],
+      ['freshdesk', '/a/tickets/52', 'james.oconnor@northwind.example', /James O.Connor/],
+      ['zammad', '/zammad/#ticket/zoom/17', 'priya.raman@initech.example', /Priya Raman/],
+      ['helpscout', '/conversation/2231/1', 'wang.wei@163.example', /王伟|Wang Wei/],
+      ['jira-service-management', '/browse/SUP-12', 'li.na@yunfan-tech.example', /李娜/],
+      ['chatwoot', '/app/accounts/1/conversations/88', '+8613800138000', /李娜/],
+      ['osticket', '/scp/tickets.php?id=9', 'mia@fischer-family.example', /Mia Fischer/],
+    ];
+    for (const [site, path, identifier, name] of SITES) {
+      test(`site adapter ${site}: the requester wins over the agent, the signature and third parties`, async () => {
+        const { page, panel } = await openTicket(path);
+        assert.equal(panel.state, 'found', panel.text);
+        assert.match(panel.text, name);
+        assert.equal(await panel.frame.$eval('#identifier-choice', (s) => s.value).catch(() => panel.text), identifier);
+        await page.close();
+      });
+    }
+
+    test('new messages are read on their own: a late requester reloads the panel, other text does not', async () => {
+      // A page with nothing to identify yet, like an app before it renders.
+      const page = await ext.browser.newPage();
+      await page.goto(demo.base + '/');
+      const empty = await panelState(page);
+      assert.equal(empty.state, 'no_identifier', empty.text);
+      await page.evaluate(() => {
+        const m = document.createElement('section');
+        m.innerHTML = '<h2>Ticket 1001</h2><p>From: Mia Fischer &lt;<a href="mailto:mia.fischer@globex.example">mia.fischer@globex.example</a>&gt;</p>';
+        document.body.append(m);
+      });
+      const deadline = Date.now() + 20_000;
+      let now = empty;
+      while (Date.now() < deadline && now.state !== 'found') {
+        await new Promise((r) => setTimeout(r, 200));
+        now = await panelState(page).catch(() => now);
+      }
+      assert.equal(now.state, 'found', now.text);
+      assert.match(now.text, /Mia Fischer/);
+      // Another message mentioning someone else: same best identifier, the
+      // panel is not reloaded (its frame stays the same document).
+      await page.evaluate(() => {
+        const m = document.createElement('p');
+        m.textContent = 'Forwarded from li.na@yunfan-tech.example, call 138 0013 8000';
+        document.body.append(m);
+      });
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.ok(!now.frame.isDetached(), 'the panel was reloaded for a message that did not change the customer');
+      assert.match((await panelState(page)).text, /Mia Fischer/);
+      await page.close();
+    });
+
     test('a rejected key ends in a "reconnect" state, not a crash', async () => {
       const { status } = await configure(ext, { baseUrl: demo.base, key: 'wrong-key-0000' });
       assert.equal(status.kind, 'ok');

@@ -71,18 +71,53 @@ pub fn tab_key(tab_id: i64) -> String {
 }
 
 /// A content script reported a page.
-pub fn page_scanned(settings: &Settings, page_url: &str, snapshot: &PageSnapshot) -> (TabState, Response) {
-    let ctx = ScanContext {
-        team_domains: settings.team_domains.clone(),
-        team_phones: settings.team_phones.clone(),
-        default_region: settings.default_region.clone(),
-    };
-    let candidates = identify(snapshot, &ctx);
+pub fn page_scanned(settings: &Settings, page_url: &str, snapshot: PageSnapshot) -> (TabState, Response) {
+    let ctx = ScanContext::from_settings(settings);
+    let candidates = identify(&snapshot.with_page_url(page_url), &ctx);
     let count = candidates.len();
     let state = TabState { page_origin: origin_of(page_url).unwrap_or_default(), ticket: ticket_key(page_url), candidates };
     // The panel also appears with nothing found or nothing configured: it
     // then says so, rather than leaving the agent guessing.
     (state, Response::Scanned { show_panel: true, candidates: count })
+}
+
+/// The site adapters for a content script's page (its URL as the browser
+/// reported it).
+pub fn page_rules(page_url: &str) -> Response {
+    Response::PageRules { rules: crate::adapters::matching(page_url) }
+}
+
+/// Most candidates a tab keeps; appends cannot grow it without bound.
+pub const MAX_CANDIDATES: usize = 200;
+
+/// A content script reported what was added to an already scanned page.
+/// The new identifiers join the tab's candidates; the panel is reloaded only
+/// when the best one changed. An append for a page the background has not
+/// scanned (another ticket, or state lost) is refused, and the content
+/// script then scans the whole page.
+pub fn page_appended(settings: &Settings, page_url: &str, tab: Option<TabState>, mut delta: PageSnapshot) -> (Option<TabState>, Response) {
+    // The URL was read with the whole page; only the browser's word counts.
+    delta.fields.retain(|f| f.source != crate::identify::Source::PageUrl);
+    let Some(mut tab) = tab.filter(|t| t.ticket == ticket_key(page_url)) else {
+        return (None, Response::Rejected { reason: "this page was not scanned yet: scan it whole".into() });
+    };
+    let best = |t: &TabState| t.candidates.iter().find(|c| c.kind.lookupable()).map(|c| (c.kind, c.value.clone()));
+    let before = best(&tab);
+    for new in identify(&delta, &ScanContext::from_settings(settings)) {
+        match tab.candidates.iter_mut().find(|c| c.kind == new.kind && c.value == new.value) {
+            Some(old) => {
+                old.source = old.source.min(new.source);
+                old.score = old.score.max(new.score) + 1;
+            }
+            None => tab.candidates.push(new),
+        }
+    }
+    // Stable: equal scores keep page order.
+    tab.candidates.sort_by_key(|c| std::cmp::Reverse(c.score));
+    tab.candidates.truncate(MAX_CANDIDATES);
+    let show_panel = best(&tab) != before;
+    let count = tab.candidates.len();
+    (Some(tab), Response::Scanned { show_panel, candidates: count })
 }
 
 /// The lookups the panel needs, or its final state if none is needed.
@@ -204,7 +239,28 @@ mod tests {
 
     fn scanned(s: &Settings) -> TabState {
         let snap = PageSnapshot { fields: vec![Field { source: Source::MailtoLink, text: "mailto:li.na@example.cn".into() }] };
-        page_scanned(s, "http://127.0.0.1:8000/tickets/1", &snap).0
+        page_scanned(s, "http://127.0.0.1:8000/tickets/1", snap).0
+    }
+
+    #[test]
+    fn appends_merge_and_reload_the_panel_only_when_the_best_changes() {
+        let s = settings(1);
+        let url = "http://127.0.0.1:8000/tickets/1";
+        let text = |t: &str| PageSnapshot { fields: vec![Field { source: Source::Text, text: t.into() }] };
+        // A new message with a phone: joins the alternatives, the panel stays.
+        let (tab, r) = page_appended(&s, url, Some(scanned(&s)), text("call me on 138 0013 8000"));
+        let tab = tab.unwrap();
+        // (The ticket number from the URL is a candidate too, ranked last.)
+        assert_eq!(r, Response::Scanned { show_panel: false, candidates: 3 });
+        assert_eq!(tab.candidates[0].value, "li.na@example.cn");
+        // The requester field rendered late: it wins, the panel reloads.
+        let late = PageSnapshot { fields: vec![Field { source: Source::RequesterField, text: "wang.wei@163.example".into() }] };
+        let (tab, r) = page_appended(&s, url, Some(tab), late.clone());
+        assert_eq!(r, Response::Scanned { show_panel: true, candidates: 4 });
+        assert_eq!(tab.unwrap().candidates[0].value, "wang.wei@163.example");
+        // Another ticket's state, or none: the content script must scan whole.
+        assert!(matches!(page_appended(&s, "http://127.0.0.1:8000/tickets/2", Some(scanned(&s)), late.clone()), (None, Response::Rejected { .. })));
+        assert!(matches!(page_appended(&s, url, None, late), (None, Response::Rejected { .. })));
     }
 
     #[test]
@@ -239,7 +295,7 @@ mod tests {
                 Field { source: Source::Text, text: "cc: wang.wei@example.cn, 身份证 11010519491231002X".into() },
             ],
         };
-        let tab = page_scanned(&s, "http://127.0.0.1:8000/tickets/1?tab=2#m", &snap).0;
+        let tab = page_scanned(&s, "http://127.0.0.1:8000/tickets/1?tab=2#m", snap).0;
         assert_eq!(tab.ticket, "http://127.0.0.1:8000/tickets/1");
         assert!(choice_allowed(&tab, "wang.wei@example.cn"));
         assert!(!choice_allowed(&tab, "evil@attacker.example"));
@@ -261,7 +317,7 @@ mod tests {
 
     #[test]
     fn plus_tags_fall_back_to_the_plain_address() {
-        let c = |v: &str| Candidate { kind: crate::identify::IdKind::Email, value: v.into(), source: Source::Text, score: 1, sensitive: false };
+        let c = |v: &str| Candidate { kind: crate::identify::IdKind::Email, value: v.into(), source: Source::Text, score: 1, sensitive: false, label: None };
         assert_eq!(untagged(&c("mia+orders@shop.example")).map(|c| c.value).as_deref(), Some("mia@shop.example"));
         assert_eq!(untagged(&c("mia@shop.example")), None);
         assert_eq!(untagged(&c("+x@shop.example")), None);

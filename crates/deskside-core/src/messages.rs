@@ -9,6 +9,7 @@
 //! outgoing request from the stored settings.
 
 use crate::config::{FieldError, SettingsInput, SettingsView};
+use crate::adapters::PageRules;
 use crate::identify::PageSnapshot;
 use crate::panel::PanelState;
 use crate::weburl::pattern_matches;
@@ -17,8 +18,15 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Request {
+    /// Content script → background: which elements of this page hold the
+    /// requester and the agent (site adapters), decided from the page URL the
+    /// browser reports, never from the message.
+    GetPageRules,
     /// Content script → background: what the page shows.
     PageScanned { snapshot: PageSnapshot },
+    /// Content script → background: what was added to the page since the
+    /// last scan (new messages); merged into the tab's candidates.
+    PageAppended { snapshot: PageSnapshot },
     /// Panel → background: the customer for the panel's tab.
     GetPanelState,
     /// Panel → background: the agent picked another identifier of this page;
@@ -33,7 +41,10 @@ pub enum Request {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Response {
-    /// Whether the content script should show the panel on this page.
+    /// The site adapters that may describe this page, most specific first.
+    PageRules { rules: Vec<PageRules> },
+    /// Whether the content script should show (or, after an append, reload)
+    /// the panel on this page.
     Scanned { show_panel: bool, candidates: usize },
     PanelState { state: PanelState },
     Settings { settings: SettingsView, required_origins: Vec<String> },
@@ -72,7 +83,9 @@ pub enum Tier {
 impl Request {
     pub fn name(&self) -> &'static str {
         match self {
+            Request::GetPageRules => "GetPageRules",
             Request::PageScanned { .. } => "PageScanned",
+            Request::PageAppended { .. } => "PageAppended",
             Request::GetPanelState => "GetPanelState",
             Request::ChooseIdentifier { .. } => "ChooseIdentifier",
             Request::GetSettings => "GetSettings",
@@ -83,7 +96,7 @@ impl Request {
     pub fn allowed(&self, tier: &Tier) -> bool {
         matches!(
             (self, tier),
-            (Request::PageScanned { .. }, Tier::ContentScript { .. })
+            (Request::GetPageRules | Request::PageScanned { .. } | Request::PageAppended { .. }, Tier::ContentScript { .. })
                 | (Request::GetPanelState | Request::ChooseIdentifier { .. }, Tier::Panel { .. })
                 | (Request::GetSettings | Request::SaveSettings { .. }, Tier::Options)
         )
@@ -172,14 +185,16 @@ mod tests {
         let content = Tier::ContentScript { tab_id: 1, page_url: "http://127.0.0.1/".into() };
         let panel = Tier::Panel { tab_id: 1 };
         let all = [
+            Request::GetPageRules,
             Request::PageScanned { snapshot: PageSnapshot::default() },
+            Request::PageAppended { snapshot: PageSnapshot::default() },
             Request::GetPanelState,
             Request::ChooseIdentifier { value: "a@b.example".into() },
             Request::GetSettings,
             Request::SaveSettings { input: SettingsInput::default() },
         ];
         let allowed: Vec<Vec<bool>> = all.iter().map(|r| [&content, &panel, &Tier::Options].iter().map(|t| r.allowed(t)).collect()).collect();
-        assert_eq!(allowed, [[true, false, false], [false, true, false], [false, true, false], [false, false, true], [false, false, true]]);
+        assert_eq!(allowed, [[true, false, false], [true, false, false], [true, false, false], [false, true, false], [false, true, false], [false, false, true], [false, false, true]]);
     }
 
     #[test]

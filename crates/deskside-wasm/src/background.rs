@@ -8,7 +8,7 @@ use deskside_core::audit::{self, AuditEntry, AUDIT_KEY};
 use deskside_core::config::{Settings, SETTINGS_KEY};
 use deskside_core::connector::{HttpResponse, LookupError};
 use deskside_core::flow::{
-    choice_allowed, finish_panel, lookup_requests, page_scanned, plan_panel, remember_choice, tab_key, untagged, Choices, PanelPlan, TabState, CHOICES_KEY,
+    choice_allowed, finish_panel, lookup_requests, page_appended, page_rules, page_scanned, plan_panel, remember_choice, tab_key, untagged, Choices, PanelPlan, TabState, CHOICES_KEY,
 };
 use deskside_core::panel::PanelState;
 use deskside_core::messages::{classify, Identity, Request, Response, SenderInfo, Tier};
@@ -116,8 +116,16 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
         return Ok(Response::Rejected { reason: format!("{} is not allowed from this context", request.name()) });
     }
     match (request, tier) {
+        (Request::GetPageRules, Tier::ContentScript { page_url, .. }) => Ok(page_rules(&page_url)),
+        (Request::PageAppended { snapshot }, Tier::ContentScript { tab_id, page_url }) => {
+            let (state, response) = page_appended(&settings, &page_url, load_tab(env, tab_id).await, snapshot);
+            if let Some(state) = state {
+                env.session_set(&tab_key(tab_id), to_js(&state)).await.map_err(|e| js_error_text(&e))?;
+            }
+            Ok(response)
+        }
         (Request::PageScanned { snapshot }, Tier::ContentScript { tab_id, page_url }) => {
-            let (state, response) = page_scanned(&settings, &page_url, &snapshot);
+            let (state, response) = page_scanned(&settings, &page_url, snapshot);
             env.session_set(&tab_key(tab_id), to_js(&state)).await.map_err(|e| js_error_text(&e))?;
             Ok(response)
         }
