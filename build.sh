@@ -5,6 +5,8 @@
 #   ./build.sh test         build, then run every test (cargo, wasm, lint, Chromium and Firefox e2e)
 #   ./build.sh demo         build, start the demo server and open Chromium on a sample ticket
 #   ./build.sh demo --headless   the same without a window: screenshots in dist/screenshots/
+#   ./build.sh bench        side-by-side benchmarks (scanners in Node, the content script in Chromium),
+#                           written to docs/BENCHMARKS.md
 #
 # It installs what it needs when missing (the wasm target, the pinned
 # wasm-bindgen CLI, the npm tools; browsers via apt when run as root) and
@@ -137,10 +139,21 @@ cmd_demo() {
   exec node tests/demo.mjs "$@"
 }
 
+cmd_bench() {
+  build
+  ensure_browsers
+  build_demo_server
+  step "Identifier scan, side by side (wasm vs libphonenumber-js vs JS regexes vs the copy floor)"
+  run node tests/bench/scan.mjs "$@"
+  step "The content script on a 1 MB ticket page (real Chromium)"
+  run node tests/bench/page.mjs "$@"
+}
+
 case "${1:-build}" in
   build) build ;;
   test) shift; cmd_test "$@" ;;
   demo) shift; cmd_demo "$@" ;;
-  -h|--help|help) sed -n '2,12p' "$0" ;;
-  *) die "unknown command '$1' (build, test, demo [--headless])" ;;
+  bench) shift; cmd_bench "$@" ;;
+  -h|--help|help) sed -n '2,14p' "$0" ;;
+  *) die "unknown command '$1' (build, test, demo [--headless], bench)" ;;
 esac

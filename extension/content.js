@@ -14,12 +14,14 @@
   const stats = { full: [], append: [], observer: 0 };
   globalThis.__desksideContent = stats;
 
-  const CHUNK = 4096;
+  const CHUNK = 64 * 1024; // text per field: few objects to serialise
   const MAX_TEXT = 2 * 1024 * 1024; // the background reads no more than this
   const MAX_FIELDS = 5000;
   const BULK_NODES = 150;
   const QUIET_MS = 250;
-  const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'DESKSIDE-PANEL']);
+  // Parents whose text is not shown (nodeName: upper case for HTML, as
+  // written for SVG and other XML).
+  const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA', 'svg', 'style', 'script', 'DESKSIDE-PANEL']);
   let host = null;
   let shadow = null;
   let frame = null;
@@ -52,16 +54,20 @@
     walk(root) {
       if (root.nodeType === Node.TEXT_NODE) {
         const p = root.parentElement;
-        if (p && !SKIP.has(p.tagName.toUpperCase())) this.text(root.data);
+        if (p && !SKIP.has(p.nodeName)) this.text(root.data);
         return;
       }
-      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
-        acceptNode(n) {
-          const p = n.parentElement;
-          return p && !SKIP.has(p.tagName.toUpperCase()) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
-        },
-      });
-      for (let n = walker.nextNode(); n && !this.full(); n = walker.nextNode()) this.text(n.data);
+      // No filter callback (a call into JS per node); the parent's name is
+      // checked here instead.
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (SKIP.has(n.parentNode.nodeName)) continue;
+        this.chunk += n.data + '\n';
+        if (this.chunk.length >= CHUNK) {
+          this.flush();
+          if (this.full()) return;
+        }
+      }
     }
     // Elements a site adapter names: their value, links and text.
     role(selectors, source) {
@@ -75,7 +81,7 @@
             parts.push(a.getAttribute('href'));
           }
           parts.push(el.textContent);
-          this.push(source, parts.join('\n').slice(0, CHUNK));
+          this.push(source, parts.join('\n').slice(0, 4096));
         }
       }
     }
@@ -169,8 +175,11 @@
     const t0 = performance.now();
     pending.clear();
     const snap = readPage();
+    const t1 = performance.now();
     send('PageScanned', snap);
-    stats.full.push(performance.now() - t0);
+    const t2 = performance.now();
+    stats.full.push(t2 - t0);
+    stats.fullParts = { read: t1 - t0, send: t2 - t1, fields: snap.fields.length };
     observe();
   }
 
@@ -193,7 +202,7 @@
 
   function ignorable(n) {
     const p = n.nodeType === Node.TEXT_NODE ? n.parentElement : n;
-    return !p || SKIP.has(p.tagName.toUpperCase()) || p.isContentEditable; // the agent typing a reply
+    return !p || SKIP.has(p.nodeName) || p.isContentEditable; // the agent typing a reply
   }
 
   // Only queues: the reading happens once things are quiet.

@@ -25,7 +25,7 @@ try {
     const dir = screenshotDir('screenshots');
     await options.screenshot({ path: join(dir, 'options.png'), fullPage: true });
     await options.close();
-    for (const [path, name] of [['/tickets/strict/1001', 'panel-strict-csp.png'], ['/tickets/plain/1002', 'panel-chinese.png'], ['/tickets/strict/1003', 'panel-not-found.png']]) {
+    for (const [path, name] of [['/tickets/strict/1001', 'panel-strict-csp.png'], ['/tickets/plain/1002', 'panel-chinese.png'], ['/tickets/strict/1003', 'panel-not-found.png'], ['/agent/tickets/4711', 'panel-zendesk-adapter.png'], ['/scp/tickets.php?id=9', 'panel-osticket-adapter.png']]) {
       const page = await ext.browser.newPage();
       await page.goto(demo.base + path);
       const panel = await panelState(page);

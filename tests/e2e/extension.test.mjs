@@ -229,6 +229,46 @@ for (const kind of BROWSERS) {
       await page.close();
     });
 
+    test('an admin\'s id pattern is checked on save, then finds the customer by id', async () => {
+      const page = await openExtensionPage(ext, 'options.html');
+      await waitLoaded(page);
+      await page.click('#add_id_pattern');
+      const row = '#id_pattern_rows tr.id-pattern:last-child';
+      const fill = (sel, v) => page.$eval(sel, (e, v) => { e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); }, v);
+      const save = async () => {
+        await page.$eval('#status', (e) => { e.textContent = ''; e.dataset.kind = ''; });
+        await page.click('#save');
+        await page.waitForFunction(() => ['ok', 'error'].includes(document.querySelector('#status').dataset.kind), { timeout: 20_000 });
+        return page.$eval('#status', (e) => e.dataset.kind);
+      };
+      await fill(`${row} .id-label`, 'Customer no.');
+      await fill(`${row} .id-pattern-text`, 'cus_(\\d{4}');
+      assert.equal(await save(), 'error');
+      assert.match(await page.$eval(`${row} .error`, (e) => e.textContent), /unclosed group at 4/);
+      await fill(`${row} .id-pattern-text`, 'cus_\\d{4}');
+      assert.equal(await save(), 'ok');
+      await page.close();
+      // A page that names the customer only by the team's own number.
+      const ticket = await ext.browser.newPage();
+      await ticket.goto(demo.base + '/');
+      await panelState(ticket);
+      await ticket.evaluate(() => {
+        const m = document.createElement('p');
+        m.textContent = 'Escalated for customer no. cus_1002 (see CRM).';
+        document.body.append(m);
+      });
+      const deadline = Date.now() + 20_000;
+      let now;
+      do {
+        await new Promise((r) => setTimeout(r, 200));
+        now = await panelState(ticket).catch((e) => ({ state: 'none', text: e.message }));
+      } while (Date.now() < deadline && !(now.state === 'found' && /李娜/.test(now.text)));
+      assert.equal(now.state, 'found', now.text);
+      assert.match(now.text, /李娜/);
+      assert.ok(demo.requests.some((r) => r.url === '/api/v1/customers/cus_1002' && r.auth), JSON.stringify(demo.requests.slice(-4)));
+      await ticket.close();
+    });
+
     test('a rejected key ends in a "reconnect" state, not a crash', async () => {
       const { status } = await configure(ext, { baseUrl: demo.base, key: 'wrong-key-0000' });
       assert.equal(status.kind, 'ok');

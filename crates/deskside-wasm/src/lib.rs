@@ -21,6 +21,16 @@ pub use env::{Env, PageEnv};
 pub use options::start_options;
 pub use panel::start_panel;
 
+/// The identifier scanner on one text, read whole: the ranked candidates for
+/// `region` with no settings, as JSON (one string crosses into JS, not an
+/// object per candidate). Used by the benchmarks (`tests/bench/scan.mjs`) to
+/// time the shipped module, copying the text into wasm included.
+#[wasm_bindgen(js_name = scanText)]
+pub fn scan_text(text: &str, region: &str) -> String {
+    let ctx = deskside_core::identify::ScanContext { default_region: region.into(), ..Default::default() };
+    serde_json::to_string(&deskside_core::identify::identify_text(text, &ctx)).unwrap_or_else(|_| "[]".into())
+}
+
 #[wasm_bindgen(start)]
 fn start() {
     console_error_panic_hook::set_once();

@@ -1,0 +1,157 @@
+// The content script's cost on the agent's page, in real Chromium: a
+// generated ticket page of about 1 MB and 6,000 elements, the built extension
+// loaded. Reads the content script's own record of its main-thread time (in
+// its isolated world, through the DevTools protocol) for the first full scan
+// and for each appended message, beside two reference points measured on the
+// same page in the same run: reading the text with a TreeWalker, and
+// `innerText` (which forces layout).
+//
+//   node tests/bench/page.mjs [--no-write]
+import { createServer } from 'node:http';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configure, launch, panelState, ROOT, startDemo } from '../e2e/harness.mjs';
+import { ticketText } from './gen.mjs';
+
+const write = !process.argv.includes('--no-write');
+const APPENDS = 20;
+
+const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** About `bytes` of ticket thread: messages of a header and paragraphs. */
+function ticketPage(bytes) {
+  const { text } = ticketText(bytes, 11);
+  const lines = text.split('\n');
+  const out = [];
+  let elements = 0;
+  // About 830 bytes a message in five elements: ~6,000 elements a megabyte,
+  // the density of a long real ticket thread.
+  for (let i = 0, n = 0; i < lines.length; n++) {
+    let body = '';
+    while (i < lines.length && body.length < 800) body += esc(lines[i++]) + ' ';
+    out.push(`<article class="msg"><header><b>Customer</b> <time>2026-11-2${n % 10}</time></header><p>${body}</p></article>`);
+    elements += 5;
+  }
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>Ticket 9001</title></head><body>
+<header class="top"><h1>Ticket 9001: parcel missing</h1><p>Requester: <a href="mailto:mia.fischer@globex.example">Mia Fischer</a></p></header>
+<main id="conversation">${out.join('\n')}</main></body></html>`;
+  return { html, elements };
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const { html, elements } = ticketPage(1_000_000);
+const server = createServer((req, res) => {
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" });
+  res.end(html);
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const pageUrl = `http://127.0.0.1:${server.address().port}/tickets/9001`;
+
+const demo = await startDemo({ key: 'bench-key' });
+const ext = await launch('chromium');
+let result;
+try {
+  const { page: options } = await configure(ext, { baseUrl: demo.base, key: 'bench-key' });
+  await options.close();
+
+  const page = await ext.browser.newPage();
+  const cdp = await page.createCDPSession();
+  const contexts = new Map();
+  cdp.on('Runtime.executionContextCreated', ({ context }) => contexts.set(context.id, context));
+  await cdp.send('Runtime.enable');
+  await page.goto(pageUrl);
+  await panelState(page, { timeout: 30_000 });
+
+  async function stats() {
+    for (const c of contexts.values()) {
+      if (c.auxData?.type !== 'isolated' || c.name !== 'Deskside') continue;
+      const r = await cdp.send('Runtime.evaluate', { contextId: c.id, expression: 'JSON.stringify(globalThis.__desksideContent ?? null)', returnByValue: true }).catch(() => null);
+      const v = r?.result?.value && JSON.parse(r.result.value);
+      if (v) return v;
+    }
+    throw new Error('the content script\'s isolated world was not found');
+  }
+
+  const first = await stats();
+  for (let i = 0; i < APPENDS; i++) {
+    await page.evaluate((n) => {
+      const a = document.createElement('article');
+      a.className = 'msg';
+      a.innerHTML = `<header><b>Customer</b> <time>now</time></header><p>Reply ${n}: still waiting for my parcel, please call 138 0013 ${String(8000 + n)} or write to mia.fischer@globex.example.</p><p>${'Thanks for looking into it. '.repeat(30)}</p>`;
+      document.querySelector('#conversation').append(a);
+    }, i);
+    await new Promise((r) => setTimeout(r, 450)); // past the content script's quiet period
+  }
+  const after = await stats();
+
+  const reference = await page.evaluate(() => {
+    const walk = () => {
+      const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      let n; let s = '';
+      while ((n = w.nextNode())) s += n.data + '\n';
+      return s.length;
+    };
+    const runs = { walker: [], innerText: [] };
+    for (let i = 0; i < 7; i++) {
+      let t = performance.now(); walk(); runs.walker.push(performance.now() - t);
+      document.body.classList.toggle('x'); document.body.style.setProperty('--bench', String(i)); // dirty style/layout
+      t = performance.now(); void document.body.innerText.length; runs.innerText.push(performance.now() - t);
+    }
+    return { ...runs, textBytes: document.body.textContent.length, elements: document.getElementsByTagName('*').length };
+  });
+
+  result = {
+    first: first.full[0],
+    parts: first.fullParts,
+    appends: after.append,
+    observer: after.observer,
+    fullScans: after.full.length,
+    walker: median(reference.walker),
+    walkerFirst: reference.walker[0],
+    innerText: median(reference.innerText),
+    textBytes: reference.textBytes,
+    elements: reference.elements,
+    version: await ext.browser.version(),
+  };
+} finally {
+  await ext.close();
+  demo.stop();
+  server.close();
+}
+
+const f = (x) => `${x.toFixed(2)} ms`;
+const table = [
+  `Generated ticket page: ${(result.textBytes / 1e6).toFixed(2)} MB of text in ${result.elements} elements (${elements} in the thread), strict CSP; ${result.version}, headless, the built extension loaded; ${APPENDS} messages appended one by one.`,
+  '',
+  '| what (main thread, same page, same run) | time |',
+  '|---|---:|',
+  `| content script: first full scan (read links, inputs and text, send) | ${f(result.first)} |`,
+  `| … of which reading the page (TreeWalker, links, inputs) | ${f(result.parts.read)} |`,
+  `| … of which \`runtime.sendMessage\` serialising ${(result.textBytes / 1e6).toFixed(1)} MB (${result.parts.fields} fields) | ${f(result.parts.send)} |`,
+  `| content script: per appended message, median (read the new nodes, send) | ${f(median(result.appends))} |`,
+  `| content script: per appended message, worst | ${f(Math.max(...result.appends))} |`,
+  `| content script: all mutation-observer callbacks, total over ${APPENDS} appends | ${f(result.observer)} |`,
+  `| reference: TreeWalker over all text nodes, first run (cold, like the content script's first scan) | ${f(result.walkerFirst)} |`,
+  `| reference: TreeWalker over all text nodes, warm, median of 7 | ${f(result.walker)} |`,
+  `| reference: \`document.body.innerText\` after a style change, median of 7 | ${f(result.innerText)} |`,
+  '',
+  `Whole-page rescans during the appends: ${result.fullScans - 1} (each append was read on its own).`,
+].join('\n');
+console.log(table);
+
+if (write) {
+  const path = join(ROOT, 'docs', 'BENCHMARKS.md');
+  const doc = readFileSync(path, 'utf8');
+  const start = '<!-- page-bench:start -->';
+  const end = '<!-- page-bench:end -->';
+  const block = `${start}\n${table}\n${end}`;
+  const next = doc.includes(start)
+    ? doc.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block)
+    : `${doc.trimEnd()}\n\n## The content script on a 1 MB page\n\n${block}\n`;
+  writeFileSync(path, next);
+  console.log(`\nwritten to ${path}`);
+}
