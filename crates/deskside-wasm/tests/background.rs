@@ -112,7 +112,8 @@ async fn scan_then_lookup_reports_an_unreachable_crm_and_audits_it() {
         {"source":"text","text":"From support@acme-support.example: hello"},
         {"source":"mailto_link","text":"mailto:Li.Na@Example.CN?cc=boss@example.cn"}]}}"#;
     let answer = send(&env, scan, CONTENT).await;
-    assert_eq!(answer, r#"{"type":"Scanned","show_panel":true,"candidates":1}"#);
+    // Li Na, and the ticket number from the page URL (ranked last, never looked up).
+    assert_eq!(answer, r#"{"type":"Scanned","show_panel":true,"candidates":2}"#);
     let answer = send(&env, r#"{"type":"GetPanelState"}"#, PANEL).await;
     assert!(answer.contains(r#""state":"error""#), "{answer}");
     assert!(answer.contains(r#""identifier":"li.na@example.cn""#), "{answer}");
@@ -120,4 +121,25 @@ async fn scan_then_lookup_reports_an_unreachable_crm_and_audits_it() {
     let dump = env.dump();
     assert!(dump.contains(r#""subject":"l***@example.cn""#) && dump.contains(r#""outcome":"network""#), "{dump}");
     assert!(!answer.contains(KEY));
+}
+
+#[wasm_bindgen_test]
+async fn page_rules_come_from_the_browser_url_and_appends_merge() {
+    let env = fake_env();
+    configure(&env).await;
+    // The adapter is chosen by the URL the browser reports for the sender.
+    let zendesk = r#"{"id":"ext-id","url":"http://127.0.0.1:5555/agent/tickets/4711","tab_id":8,"frame_id":0}"#;
+    let rules = send(&env, r#"{"type":"GetPageRules","url":"https://evil.test/scp/tickets.php?id=1"}"#, zendesk).await;
+    assert!(rules.contains(r#""adapter":"zendesk""#), "{rules}");
+    assert!(!rules.contains("osticket"), "{rules}");
+    // An append before any scan is refused: the content script scans whole.
+    let appended = r#"{"type":"PageAppended","snapshot":{"fields":[{"source":"text","text":"call 138 0013 8000"}]}}"#;
+    assert!(send(&env, appended, zendesk).await.contains(r#""type":"Rejected""#));
+    let scan = r#"{"type":"PageScanned","snapshot":{"fields":[{"source":"requester_field","text":"mia.fischer@globex.example"}]}}"#;
+    send(&env, scan, zendesk).await;
+    // A new message: one more candidate, same best, so the panel stays.
+    let answer = send(&env, appended, zendesk).await;
+    assert_eq!(answer, r#"{"type":"Scanned","show_panel":false,"candidates":3}"#);
+    // Only a content script may send these.
+    assert!(send(&env, appended, PANEL).await.contains(r#""type":"Rejected""#));
 }
