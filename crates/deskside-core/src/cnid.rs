@@ -55,6 +55,7 @@ const CC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 2
 
 /// Normalises one character to an upper-case ASCII letter or digit, or `None`
 /// if it is not an (ASCII or full-width) letter or digit.
+#[inline(always)]
 fn norm_char(c: char) -> Option<u8> {
     let u = c as u32;
     let ascii = match c {
@@ -202,9 +203,19 @@ pub fn find_cn_ids(text: &str) -> Vec<CnIdMatch> {
     // digits), back up to the start of its letter/digit run, read the run.
     let mut i = 0;
     while i < bytes.len() {
-        match bytes[i..].iter().position(|&b| b.is_ascii_digit() || b == 0xEF) {
-            Some(skip) => i += skip,
+        match next_number_byte(bytes, i) {
+            Some(at) => i = at,
             None => break,
+        }
+        if !(bytes[i].is_ascii_digit() || bytes[i] == 0xEF) {
+            i += 1;
+            continue;
+        }
+        // A 0xEF lead byte that is not a full-width digit (０-９ are EF BC 90-99):
+        // full-width punctuation, common in Chinese text.
+        if bytes[i] == 0xEF && !matches!(bytes.get(i + 1..i + 3), Some([0xBC, 0x90..=0x99])) {
+            i += 3;
+            continue;
         }
         let Some((first, width)) = char_at(text, i) else { break };
         if first.is_none() {
@@ -240,6 +251,7 @@ pub fn find_cn_ids(text: &str) -> Vec<CnIdMatch> {
 
 /// The normalised letter/digit at byte `i` (None for anything else) and the
 /// char's width; ASCII without decoding.
+#[inline(always)]
 fn char_at(text: &str, i: usize) -> Option<(Option<u8>, usize)> {
     let b = *text.as_bytes().get(i)?;
     if b.is_ascii() {
@@ -249,11 +261,62 @@ fn char_at(text: &str, i: usize) -> Option<(Option<u8>, usize)> {
     Some((norm_char(c), c.len_utf8()))
 }
 
+/// The next byte at or after `from` that can begin a number: an ASCII byte
+/// in `(`..=`9` (digits, `+`, `(` and some punctuation) or 0xEF (the lead
+/// byte of the full-width forms, which include full-width digits). Eight
+/// bytes at a time (SWAR): ticket text is mostly letters, spaces and CJK,
+/// which this skips without looking at each byte. Callers refine the hit.
+#[inline(always)]
+pub(crate) fn next_number_byte(bytes: &[u8], mut from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while from + 8 <= bytes.len() {
+        let b = &bytes[from..from + 8];
+        // Byte by byte rather than copy_from_slice: the size-first build
+        // would not inline the copy.
+        let x = u64::from(b[0])
+            | u64::from(b[1]) << 8
+            | u64::from(b[2]) << 16
+            | u64::from(b[3]) << 24
+            | u64::from(b[4]) << 32
+            | u64::from(b[5]) << 40
+            | u64::from(b[6]) << 48
+            | u64::from(b[7]) << 56;
+        // Bytes in 0x28..=0x39 (the high bit clear), after Bit Twiddling Hacks' hasbetween.
+        let low = x & (ONES * 0x7F);
+        let between = (ONES * (127 + 0x3A) - low) & !x & (low + ONES * (127 - 0x27)) & HIGH;
+        // Bytes equal to 0xEF: a zero byte in x ^ 0xEF…
+        let y = x ^ (ONES * 0xEF);
+        let ef = y.wrapping_sub(ONES) & !y & HIGH;
+        if between | ef != 0 {
+            break;
+        }
+        from += 8;
+    }
+    bytes[from.min(bytes.len())..].iter().position(|&b| (b >= 0x28 && b <= 0x39) || b == 0xEF).map(|i| from + i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const RID: &str = "11010519491231002X";
+
+    #[test]
+    fn number_bytes_are_found_eight_at_a_time_and_one_by_one() {
+        let text = "Hello there, friend: abcdefgh ijklmnop 7 qrstuvwx（）０ yz+ (";
+        let b = text.as_bytes();
+        let slow: Vec<usize> = (0..b.len()).filter(|&i| (0x28..=0x39).contains(&b[i]) || b[i] == 0xEF).collect();
+        let mut fast = Vec::new();
+        let mut i = 0;
+        while let Some(at) = next_number_byte(b, i) {
+            fast.push(at);
+            i = at + 1;
+        }
+        assert_eq!(fast, slow);
+        assert!(next_number_byte(b"no numbers here at all, none", 0).is_some()); // the comma
+        assert_eq!(next_number_byte(b"no numbers here at all; none", 0), None);
+    }
     /// 91310000MA1FL8TQ2X from the sample page has a bad check char; this is
     /// the same prefix with the computed check char `3`.
     const CC: &str = "91310000MA1FL8TQ23";

@@ -51,9 +51,18 @@ pub fn find_phones(text: &str, default_region: &str) -> Vec<PhoneMatch> {
         // Fast skip to the next byte that can start a number: an ASCII digit,
         // `+`, `(`, or 0xEF (the lead byte of the full-width forms). Such a
         // byte is always a char boundary.
-        match bytes[pos..].iter().position(|&b| b.is_ascii_digit() || b == b'+' || b == b'(' || b == 0xEF) {
-            Some(skip) => pos += skip,
+        match crate::cnid::next_number_byte(bytes, pos) {
+            Some(at) => pos = at,
             None => break,
+        }
+        if !(bytes[pos].is_ascii_digit() || bytes[pos] == b'+' || bytes[pos] == b'(' || bytes[pos] == 0xEF) {
+            pos += 1;
+            continue;
+        }
+        // Full-width punctuation (，：。) is common in Chinese text: step over it.
+        if bytes[pos] == 0xEF && !full_width_start(bytes, pos) {
+            pos += 3;
+            continue;
         }
         let Some((c, next)) = decode(text, pos) else { break };
         let starts = match c {
@@ -147,17 +156,36 @@ impl Region {
 
 /// Decodes the char at byte `pos`, folded to ASCII where it has a full-width
 /// or typographic twin, with the byte offset of the next char.
+/// (ASCII, nearly every char a number is made of, without decoding.)
+#[inline(always)]
 fn decode(text: &str, pos: usize) -> Option<(char, usize)> {
+    let b = *text.as_bytes().get(pos)?;
+    if b.is_ascii() {
+        return Some((char::from(b), pos + 1));
+    }
     let c = text.get(pos..)?.chars().next()?;
     Some((fold(c), pos + c.len_utf8()))
 }
 
 /// The folded char before byte `pos`, with its own start offset.
+#[inline(always)]
 fn decode_back(text: &str, pos: usize) -> Option<(char, usize)> {
+    let b = *text.as_bytes().get(pos.checked_sub(1)?)?;
+    if b.is_ascii() {
+        return Some((char::from(b), pos - 1));
+    }
     let c = text.get(..pos)?.chars().next_back()?;
     Some((fold(c), pos - c.len_utf8()))
 }
 
+/// Whether the full-width form starting at byte `pos` (lead byte 0xEF) is
+/// `０`-`９`, `＋` or `（`, the only ones that can start a number.
+#[inline(always)]
+fn full_width_start(bytes: &[u8], pos: usize) -> bool {
+    matches!(bytes.get(pos + 1..pos + 3), Some([0xBC, 0x90..=0x99 | 0x8B | 0x88]))
+}
+
+#[inline(always)]
 fn fold(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -177,6 +205,7 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric() && !is_cjk(c)
 }
 
+#[inline(always)]
 fn is_currency(c: char) -> bool {
     matches!(c, '$' | '¥' | '€' | '£' | '₹' | '₩' | '₽')
 }
