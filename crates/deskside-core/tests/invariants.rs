@@ -15,6 +15,10 @@ fn the_core_has_no_browser_bindings() {
     for banned in ["web-sys", "js-sys", "wasm-bindgen", "gloo"] {
         assert!(!deps.contains(banned), "deskside-core must not depend on {banned}");
     }
+    // Its scanners' crate has no dependencies at all.
+    let detect = read("crates/deskside-detect/Cargo.toml");
+    let deps = detect.split_once("[dependencies]").map_or("?", |(_, d)| d.split("\n[").next().unwrap_or("?"));
+    assert_eq!(deps.trim(), "", "deskside-detect must have no dependencies");
 }
 
 #[test]

@@ -293,7 +293,7 @@ pub(crate) fn next_number_byte(bytes: &[u8], mut from: usize) -> Option<usize> {
         }
         from += 8;
     }
-    bytes[from.min(bytes.len())..].iter().position(|&b| (b >= 0x28 && b <= 0x39) || b == 0xEF).map(|i| from + i)
+    bytes[from.min(bytes.len())..].iter().position(|&b| (0x28..=0x39).contains(&b) || b == 0xEF).map(|i| from + i)
 }
 
 #[cfg(test)]
