@@ -667,6 +667,9 @@ impl Setting {
 
 fn email_at(text: &str, at: usize, whole_field: bool) -> Option<String> {
     let before = &text[..at];
+    if let Some(email) = quoted_email_at(text, at, whole_field) {
+        return Some(email);
+    }
     // Local parts may hold non-ASCII letters (RFC 6531). Latin, Cyrillic…
     // letters belong to the word they are in; Han, kana and Hangul only when
     // the address is set apart (`<用户@例子.广告>`, a mailto link, an input's
@@ -681,6 +684,25 @@ fn email_at(text: &str, at: usize, whole_field: bool) -> Option<String> {
         }
     }
     email_with_local(text, at, plain_start, whole_field).map(|(email, _)| email)
+}
+
+/// A quoted local part (RFC 5322): `"john doe"@example.com`. Kept quoted
+/// when it needs the quotes; `"a.b"@example.org` is `a.b@example.org`.
+/// The opening quote must start a word (after white space, an opener, `:`
+/// or the text's edge), on the same line.
+fn quoted_email_at(text: &str, at: usize, whole_field: bool) -> Option<String> {
+    let inner_end = at.checked_sub(1).filter(|&i| text.as_bytes()[i] == b'"')?;
+    let open = text[..inner_end].rfind('"')?;
+    let inner = &text[open + 1..inner_end];
+    if inner.is_empty() || inner.len() > 62 || inner.chars().any(|c| c.is_control() || c == '\\') {
+        return None;
+    }
+    let (email, setting) = email_with_local(text, at, open, whole_field)?;
+    if !setting.left.is_none_or(|c| c.is_whitespace() || OPENERS.contains(c) || c == ':') {
+        return None;
+    }
+    let dot_atom = inner.chars().all(is_local_char) && !inner.starts_with('.') && !inner.ends_with('.') && !inner.contains("..");
+    Some(if dot_atom { email.replacen('"', "", 2) } else { email })
 }
 
 /// The address whose local part starts at `local_start` and whose `@` is at `at`.
@@ -887,6 +909,15 @@ mod tests {
         assert_eq!(find_emails("Email:barry@ccpd.example"), ["barry@ccpd.example"]);
         assert_eq!(find_emails("我的邮箱是zhangsan@163.example谢谢"), ["zhangsan@163.example"]);
         assert!(find_emails("ftp://user:pass@host.example/x").is_empty());
+    }
+
+    #[test]
+    fn quoted_local_parts() {
+        assert_eq!(find_emails(r#"Contact "john doe"@example.com today"#), [r#""john doe"@example.com"#]);
+        assert_eq!(find_emails(r#"<"A.B"@Example.ORG>"#), ["a.b@example.org"]);
+        // Not a quoted local part: a quotation ending before an address-like tail.
+        assert!(find_emails(r#"he said"hi"@home.example"#).is_empty());
+        assert!(find_emails("\"two\nlines\"@example.com").is_empty());
     }
 
     #[test]
