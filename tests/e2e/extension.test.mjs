@@ -265,7 +265,9 @@ for (const kind of BROWSERS) {
       } while (Date.now() < deadline && !(now.state === 'found' && /李娜/.test(now.text)));
       assert.equal(now.state, 'found', now.text);
       assert.match(now.text, /李娜/);
+      assert.match(now.text, /Customer no\.: cus_1002/); // the admin's name for the id
       assert.ok(demo.requests.some((r) => r.url === '/api/v1/customers/cus_1002' && r.auth), JSON.stringify(demo.requests.slice(-4)));
+      await ticket.screenshot({ path: join(shots, 'id-pattern.png') });
       await ticket.close();
     });
 

@@ -59,9 +59,15 @@ fn alternatives(tab: &TabState) -> Vec<IdentifierChoice> {
         .iter()
         .filter(|c| c.kind.lookupable())
         .take(10)
-        .map(|c| IdentifierChoice {
-            value: c.value.clone(),
-            label: if c.kind == crate::identify::IdKind::Phone { mask_phone(&c.value) } else { c.value.clone() },
+        .map(|c| {
+            let shown = if c.kind == crate::identify::IdKind::Phone { mask_phone(&c.value) } else { c.value.clone() };
+            // The admin's name for their own ids ("Member no.: 004211"), else the kind's.
+            let label = match (&c.label, c.kind) {
+                (Some(name), _) => format!("{name}: {shown}"),
+                (None, k) if crate::identify::IdKind::CUSTOM.contains(&k) => format!("{}: {shown}", k.display_name()),
+                _ => shown,
+            };
+            IdentifierChoice { value: c.value.clone(), label }
         })
         .collect()
 }
