@@ -332,7 +332,9 @@ fn identify_limited(snapshot: &PageSnapshot, ctx: &ScanContext, max_text: usize)
 
     let mut found: Vec<Candidate> = Vec::new();
     // Where each (kind, value) is in `found`: a page may hold thousands.
-    let mut index: HashMap<(IdKind, String), usize, BuildHasherDefault<FastHash>> = HashMap::default();
+    let text_len: usize = snapshot.fields.iter().map(|f| f.text.len()).sum::<usize>().min(max_text);
+    let mut index: HashMap<(IdKind, String), usize, BuildHasherDefault<FastHash>> =
+        HashMap::with_capacity_and_hasher((text_len / 512).min(8192), BuildHasherDefault::default());
     let mut custom = 0;
     let mut budget = max_text;
     for (order, field) in snapshot.fields.iter().take(PageSnapshot::MAX_FIELDS).enumerate() {

@@ -203,13 +203,9 @@ pub fn find_cn_ids(text: &str) -> Vec<CnIdMatch> {
     // digits), back up to the start of its letter/digit run, read the run.
     let mut i = 0;
     while i < bytes.len() {
-        match next_number_byte(bytes, i) {
+        match next_stop(bytes, i, Stops::Digits) {
             Some(at) => i = at,
             None => break,
-        }
-        if !(bytes[i].is_ascii_digit() || bytes[i] == 0xEF) {
-            i += 1;
-            continue;
         }
         // A 0xEF lead byte that is not a full-width digit (０-９ are EF BC 90-99):
         // full-width punctuation, common in Chinese text.
@@ -261,39 +257,48 @@ fn char_at(text: &str, i: usize) -> Option<(Option<u8>, usize)> {
     Some((norm_char(c), c.len_utf8()))
 }
 
-/// The next byte at or after `from` that can begin a number: an ASCII byte
-/// in `(`..=`9` (digits, `+`, `(` and some punctuation) or 0xEF (the lead
-/// byte of the full-width forms, which include full-width digits). Eight
-/// bytes at a time (SWAR): ticket text is mostly letters, spaces and CJK,
-/// which this skips without looking at each byte. Callers refine the hit.
+/// Which bytes a scanner stops at.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stops {
+    /// ASCII digits and 0xEF (the lead byte of the full-width forms, among
+    /// them full-width digits): where an ID code's digits can be.
+    Digits,
+    /// The same plus `+` and `(`: where a phone number can begin.
+    PhoneStart,
+}
+
+impl Stops {
+    #[inline(always)]
+    fn byte(self, b: u8) -> bool {
+        b.is_ascii_digit() || b == 0xEF || self == Stops::PhoneStart && (b == b'+' || b == b'(')
+    }
+}
+
+/// The next byte at or after `from` that `stops` names. Eight bytes at a
+/// time (SWAR): ticket text is mostly letters, spaces, punctuation and CJK,
+/// which this skips without looking at each byte.
 #[inline(always)]
-pub(crate) fn next_number_byte(bytes: &[u8], mut from: usize) -> Option<usize> {
+pub(crate) fn next_stop(bytes: &[u8], mut from: usize, stops: Stops) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Whether a byte of `x` equals `b` (Bit Twiddling Hacks' haszero of x ^ b).
+    let has = |x: u64, b: u8| {
+        let y = x ^ (ONES * u64::from(b));
+        y.wrapping_sub(ONES) & !y & HIGH != 0
+    };
     while from + 8 <= bytes.len() {
-        let b = &bytes[from..from + 8];
-        // Byte by byte rather than copy_from_slice: the size-first build
-        // would not inline the copy.
-        let x = u64::from(b[0])
-            | u64::from(b[1]) << 8
-            | u64::from(b[2]) << 16
-            | u64::from(b[3]) << 24
-            | u64::from(b[4]) << 32
-            | u64::from(b[5]) << 40
-            | u64::from(b[6]) << 48
-            | u64::from(b[7]) << 56;
-        // Bytes in 0x28..=0x39 (the high bit clear), after Bit Twiddling Hacks' hasbetween.
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[from..from + 8]);
+        let x = u64::from_le_bytes(word);
+        // Bytes in 0x30..=0x39 (hasbetween; the high bit clear).
         let low = x & (ONES * 0x7F);
-        let between = (ONES * (127 + 0x3A) - low) & !x & (low + ONES * (127 - 0x27)) & HIGH;
-        // Bytes equal to 0xEF: a zero byte in x ^ 0xEF…
-        let y = x ^ (ONES * 0xEF);
-        let ef = y.wrapping_sub(ONES) & !y & HIGH;
-        if between | ef != 0 {
+        let digits = (ONES * (127 + 0x3A) - low) & !x & (low + ONES * (127 - 0x2F)) & HIGH != 0;
+        if digits || has(x, 0xEF) || stops == Stops::PhoneStart && (has(x, b'+') || has(x, b'(')) {
             break;
         }
         from += 8;
     }
-    bytes[from.min(bytes.len())..].iter().position(|&b| (0x28..=0x39).contains(&b) || b == 0xEF).map(|i| from + i)
+    bytes.get(from..)?.iter().position(|&b| stops.byte(b)).map(|i| from + i)
 }
 
 #[cfg(test)]
@@ -303,19 +308,21 @@ mod tests {
     const RID: &str = "11010519491231002X";
 
     #[test]
-    fn number_bytes_are_found_eight_at_a_time_and_one_by_one() {
-        let text = "Hello there, friend: abcdefgh ijklmnop 7 qrstuvwx（）０ yz+ (";
+    fn stops_are_found_eight_at_a_time_and_one_by_one() {
+        let text = "Hello there, friend: abcdefgh ijklmnop 7 qrstuvwx（）０ yz+ ( end.";
         let b = text.as_bytes();
-        let slow: Vec<usize> = (0..b.len()).filter(|&i| (0x28..=0x39).contains(&b[i]) || b[i] == 0xEF).collect();
-        let mut fast = Vec::new();
-        let mut i = 0;
-        while let Some(at) = next_number_byte(b, i) {
-            fast.push(at);
-            i = at + 1;
+        for stops in [Stops::Digits, Stops::PhoneStart] {
+            let slow: Vec<usize> = (0..b.len()).filter(|&i| stops.byte(b[i])).collect();
+            let mut fast = Vec::new();
+            let mut i = 0;
+            while let Some(at) = next_stop(b, i, stops) {
+                fast.push(at);
+                i = at + 1;
+            }
+            assert_eq!(fast, slow);
         }
-        assert_eq!(fast, slow);
-        assert!(next_number_byte(b"no numbers here at all, none", 0).is_some()); // the comma
-        assert_eq!(next_number_byte(b"no numbers here at all; none", 0), None);
+        assert_eq!(next_stop(b"no numbers here, at all (none) + more", 0, Stops::Digits), None);
+        assert_eq!(next_stop(b"no numbers here, at all (none)", 0, Stops::PhoneStart), Some(24));
     }
     /// 91310000MA1FL8TQ2X from the sample page has a bad check char; this is
     /// the same prefix with the computed check char `3`.

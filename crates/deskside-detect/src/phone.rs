@@ -51,13 +51,9 @@ pub fn find_phones(text: &str, default_region: &str) -> Vec<PhoneMatch> {
         // Fast skip to the next byte that can start a number: an ASCII digit,
         // `+`, `(`, or 0xEF (the lead byte of the full-width forms). Such a
         // byte is always a char boundary.
-        match crate::cnid::next_number_byte(bytes, pos) {
+        match crate::cnid::next_stop(bytes, pos, crate::cnid::Stops::PhoneStart) {
             Some(at) => pos = at,
             None => break,
-        }
-        if !(bytes[pos].is_ascii_digit() || bytes[pos] == b'+' || bytes[pos] == b'(' || bytes[pos] == 0xEF) {
-            pos += 1;
-            continue;
         }
         // Full-width punctuation (，：。) is common in Chinese text: step over it.
         if bytes[pos] == 0xEF && !full_width_start(bytes, pos) {
