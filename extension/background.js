@@ -26,6 +26,21 @@ api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   return true;
 });
 
+// Content scripts talk over a long-lived port (cheaper per message on the
+// page's main thread); the same handler and the same sender checks apply.
+api.runtime.onConnect.addListener((port) => {
+  if (port.name !== 'deskside-page') { port.disconnect(); return; }
+  const s = port.sender ?? {};
+  const info = { id: s.id, url: s.url, tab_id: s.tab?.id, frame_id: s.frameId };
+  port.onMessage.addListener((request) => {
+    const id = request?.id;
+    ready
+      .then(() => handle_message(env, request?.msg, info))
+      .catch((e) => ({ type: 'Failed', message: String(e?.message ?? e) }))
+      .then((answer) => { try { port.postMessage({ id, answer }); } catch { /* the tab went away */ } });
+  });
+});
+
 // The content script runs only on the helpdesk sites the admin configured
 // (and granted): it is registered here rather than in the manifest.
 async function registerSites() {

@@ -155,15 +155,53 @@
 
   // --- Talking to the background -----------------------------------------
 
+  // One long-lived port to the background: a one-off sendMessage opens and
+  // closes a channel each time (about 0.3 ms of the page's main thread in
+  // Chromium, most of what an appended message costs); a message on an open
+  // port costs a fraction. The port closes when the background's service
+  // worker stops; a request caught by that is sent again on a new port.
+  let port = null;
+  let nextId = 0;
+  const waiting = new Map();
+
+  function connect() {
+    const p = api.runtime.connect({ name: 'deskside-page' });
+    p.onMessage.addListener((reply) => {
+      const done = waiting.get(reply?.id);
+      waiting.delete(reply?.id);
+      done?.(reply.answer);
+    });
+    p.onDisconnect.addListener(() => {
+      if (port === p) port = null;
+      for (const done of waiting.values()) done(undefined);
+      waiting.clear();
+    });
+    return p;
+  }
+
+  async function request(msg, retry = true) {
+    const id = ++nextId;
+    const answer = await new Promise((resolve) => {
+      waiting.set(id, resolve);
+      try {
+        port ??= connect();
+        port.postMessage({ id, msg });
+      } catch {
+        port = null; // extension reloaded, or the port just closed
+        waiting.delete(id);
+        resolve(undefined);
+      }
+    });
+    if (answer === undefined && retry) return request(msg, false);
+    return answer;
+  }
+
   let seq = 0;
   async function send(type, snapshot) {
     const mine = ++seq;
-    let answer;
-    try {
-      answer = await api.runtime.sendMessage({ type, snapshot });
-    } catch {
-      return; // extension reloaded or background unavailable: the next change retries
-    }
+    const answer = await request({ type, snapshot });
+    // Background unavailable (extension reloaded): the next change retries.
+    if (answer === undefined) return;
     // A newer scan (the app navigated meanwhile) owns the panel now.
     if (mine !== seq) return;
     if (answer?.type === 'Scanned' && answer.show_panel) showPanel();
@@ -290,10 +328,8 @@
   setInterval(() => { if (location.href !== lastUrl) schedule(); }, 1000);
 
   async function start() {
-    try {
-      const answer = await api.runtime.sendMessage({ type: 'GetPageRules' });
-      if (answer?.type === 'PageRules') rules = answer.rules;
-    } catch { /* no adapters: generic detection */ }
+    const answer = await request({ type: 'GetPageRules' });
+    if (answer?.type === 'PageRules') rules = answer.rules; // else no adapters: generic detection
     pickRules();
     fullScan();
   }

@@ -131,7 +131,7 @@ const table = [
   '|---|---:|',
   `| content script: first full scan (read links, inputs and text, send) | ${f(result.first)} |`,
   `| … of which reading the page (TreeWalker, links, inputs) | ${f(result.parts.read)} |`,
-  `| … of which \`runtime.sendMessage\` serialising ${(result.textBytes / 1e6).toFixed(1)} MB (${result.parts.fields} fields) | ${f(result.parts.send)} |`,
+  `| … of which posting it (${(result.textBytes / 1e6).toFixed(1)} MB in ${result.parts.fields} fields) to the background over the port | ${f(result.parts.send)} |`,
   `| content script: per appended message, median (read the new nodes, send) | ${f(median(result.appends))} |`,
   `| content script: per appended message, worst | ${f(Math.max(...result.appends))} |`,
   `| content script: all mutation-observer callbacks, total over ${APPENDS} appends | ${f(result.observer)} |`,
