@@ -91,10 +91,11 @@ impl Source {
             Source::MailtoLink | Source::TelLink => 60,
             Source::InputValue => 50,
             Source::Text => 20,
-            // Below text: an id in the URL is the helpdesk's own and may mean
-            // nothing to the CRM, so an address anywhere on the page wins;
-            // the URL decides only when the page holds nothing better.
-            Source::PageUrl => 15,
+            // Just below text: an id in the URL may be the helpdesk's own and
+            // mean nothing to the CRM, so an email or phone anywhere on the
+            // page wins; a customer id in the URL still beats order and
+            // account numbers in the text (same score, and the URL comes first).
+            Source::PageUrl => 19,
             Source::AgentField => 0,
         }
     }
@@ -1076,7 +1077,7 @@ mod tests {
     }
 
     #[test]
-    fn url_ids_rank_below_page_text_and_tickets_last() {
+    fn url_ids_rank_below_page_emails_and_tickets_last() {
         let ctx = ScanContext { id_patterns: rules(&[(IdKind::OrderId, "Order", r"ORD-\d{4}-\d{6}")]), ..ScanContext::default() };
         let s = PageSnapshot {
             fields: vec![Field { source: Source::Text, text: "Jane jane@globex.test, order ORD-2026-004211".into() }],
@@ -1087,8 +1088,8 @@ mod tests {
             got,
             [
                 (IdKind::Email, "jane@globex.test".into(), Source::Text),
-                (IdKind::OrderId, "ORD-2026-004211".into(), Source::Text),
                 (IdKind::CustomerId, "4711".into(), Source::PageUrl),
+                (IdKind::OrderId, "ORD-2026-004211".into(), Source::Text),
                 (IdKind::OrderId, "ORD-2026-000001".into(), Source::PageUrl),
                 (IdKind::TicketId, "77".into(), Source::PageUrl),
             ]
