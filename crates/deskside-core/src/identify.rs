@@ -349,12 +349,20 @@ fn identify_limited(snapshot: &PageSnapshot, ctx: &ScanContext, max_text: usize)
         budget -= text.len();
         // Earlier on the page is slightly better than later.
         let early = 10u32.saturating_sub((order / 10) as u32);
-        for (kind, value, label) in extract(field.source, text, ctx, &agent_emails, &mut steps) {
+        let here = extract(field.source, text, ctx, &agent_emails, &mut steps);
+        // Several addresses in one text: the writer's own (the name they sign
+        // with) is the customer, not the colleague they mention.
+        let several = here.iter().filter(|(k, ..)| *k == IdKind::Email).nth(1).is_some();
+        let signers = if several && field.source == Source::Text { signoff_names(text) } else { Vec::new() };
+        for (kind, value, label) in here {
             if agent.iter().any(|(k, v)| *k == kind && *v == value) {
                 continue;
             }
             // A ticket number names the ticket, not the customer: always last.
-            let (score, cap) = if kind == IdKind::TicketId { (1, 9) } else { (field.source.weight() + kind.bonus() + early, u32::MAX) };
+            let (mut score, cap) = if kind == IdKind::TicketId { (1, 9) } else { (field.source.weight() + kind.bonus() + early, u32::MAX) };
+            if kind == IdKind::Email && signed_by(&signers, &value) {
+                score += SIGNER_BONUS;
+            }
             let key = (kind, value);
             match index.get(&key).map(|&i| &mut found[i]) {
                 Some(c) => {
@@ -382,6 +390,51 @@ fn identify_limited(snapshot: &PageSnapshot, ctx: &ScanContext, max_text: usize)
     // Stable: equal scores keep page order.
     found.sort_by_key(|c| std::cmp::Reverse(c.score));
     found
+}
+
+/// What an address gains in its text when its local part is the name the
+/// text is signed with: more than page order, less than a better source.
+const SIGNER_BONUS: u32 = 4;
+
+/// Closing words before a writer's name, longest first.
+const CLOSINGS: [&str; 17] = [
+    "with best regards", "all the best", "best regards", "kind regards", "warm regards", "many thanks", "thank you", "sincerely",
+    "greetings", "regards", "cheers", "thanks", "yours", "best", "thx", "br", "love",
+];
+
+/// The names a text is signed with: `Cheers, Monica`, or `Best regards,` with
+/// the name on the next line. Lower-cased words of at least three letters.
+fn signoff_names(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty()).peekable();
+    while let Some(line) = lines.next() {
+        if line.len() > 60 {
+            continue;
+        }
+        let closing = CLOSINGS.iter().find(|c| {
+            line.get(..c.len()).is_some_and(|p| p.eq_ignore_ascii_case(c))
+                && line[c.len()..].chars().next().is_none_or(|n| matches!(n, ',' | '!' | '.' | ' ' | '，'))
+        });
+        let Some(closing) = closing else { continue };
+        let rest = line[closing.len()..].trim_start_matches([',', '!', '.', ' ', '，']);
+        let name = if rest.is_empty() { lines.peek().copied().unwrap_or("") } else { rest };
+        let words: Vec<&str> = name.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3).collect();
+        if name.len() <= 40 && (1..=3).contains(&words.len()) {
+            names.extend(words.iter().map(|w| w.to_lowercase()));
+        }
+    }
+    names
+}
+
+/// Whether `email`'s local part is one of `names` (`monica.geller@…` for
+/// "Monica", `mgeller@` for "Geller" does not count: too loose).
+fn signed_by(names: &[String], email: &str) -> bool {
+    if names.is_empty() {
+        return false;
+    }
+    let local = email.split('@').next().unwrap_or("");
+    let local = local.split('+').next().unwrap_or(local);
+    local.split(['.', '_', '-']).any(|part| names.iter().any(|n| n == part))
 }
 
 /// The identifiers in one field, in the order found.
@@ -912,6 +965,19 @@ mod tests {
         assert_eq!(find_emails("Email:barry@ccpd.example"), ["barry@ccpd.example"]);
         assert_eq!(find_emails("我的邮箱是zhangsan@163.example谢谢"), ["zhangsan@163.example"]);
         assert!(find_emails("ftp://user:pass@host.example/x").is_empty());
+    }
+
+    #[test]
+    fn the_writer_beats_the_colleague_they_mention() {
+        let s = snap(&[(Source::Text, "Please add my colleague Rachel (rachel.green@globex.test). I own the account: monica.geller@globex.test.\n\nCheers, Monica")]);
+        let ranked = identify(&s, &ScanContext::default());
+        assert_eq!(ranked[0].value, "monica.geller@globex.test");
+        let s = snap(&[(Source::Text, "Forwarding to li.na@example.cn and wang.wei@example.cn.\nBest regards,\nWang Wei")]);
+        assert_eq!(identify(&s, &ScanContext::default())[0].value, "wang.wei@example.cn");
+        assert_eq!(signoff_names("Thanks!\nMonica Geller\nbestseller item\nBR, Tom"), ["monica", "geller", "tom"]);
+        // No sign-off: page order decides.
+        let s = snap(&[(Source::Text, "a.one@x.test and b.two@x.test")]);
+        assert_eq!(identify(&s, &ScanContext::default())[0].value, "a.one@x.test");
     }
 
     #[test]
