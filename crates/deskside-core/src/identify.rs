@@ -9,6 +9,7 @@ use crate::cnid::{find_cn_ids, CnIdKind};
 use crate::config::{IdPattern, Settings};
 use crate::idpattern::{Pattern, PatternError};
 use crate::phone::{find_phones, normalize_phone};
+use deskside_detect::signoff::signoff_names;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -395,36 +396,6 @@ fn identify_limited(snapshot: &PageSnapshot, ctx: &ScanContext, max_text: usize)
 /// What an address gains in its text when its local part is the name the
 /// text is signed with: more than page order, less than a better source.
 const SIGNER_BONUS: u32 = 4;
-
-/// Closing words before a writer's name, longest first.
-const CLOSINGS: [&str; 17] = [
-    "with best regards", "all the best", "best regards", "kind regards", "warm regards", "many thanks", "thank you", "sincerely",
-    "greetings", "regards", "cheers", "thanks", "yours", "best", "thx", "br", "love",
-];
-
-/// The names a text is signed with: `Cheers, Monica`, or `Best regards,` with
-/// the name on the next line. Lower-cased words of at least three letters.
-fn signoff_names(text: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty()).peekable();
-    while let Some(line) = lines.next() {
-        if line.len() > 60 {
-            continue;
-        }
-        let closing = CLOSINGS.iter().find(|c| {
-            line.get(..c.len()).is_some_and(|p| p.eq_ignore_ascii_case(c))
-                && line[c.len()..].chars().next().is_none_or(|n| matches!(n, ',' | '!' | '.' | ' ' | '，'))
-        });
-        let Some(closing) = closing else { continue };
-        let rest = line[closing.len()..].trim_start_matches([',', '!', '.', ' ', '，']);
-        let name = if rest.is_empty() { lines.peek().copied().unwrap_or("") } else { rest };
-        let words: Vec<&str> = name.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3).collect();
-        if name.len() <= 40 && (1..=3).contains(&words.len()) {
-            names.extend(words.iter().map(|w| w.to_lowercase()));
-        }
-    }
-    names
-}
 
 /// Whether `email`'s local part is one of `names` (`monica.geller@…` for
 /// "Monica", `mgeller@` for "Geller" does not count: too loose).
@@ -974,7 +945,6 @@ mod tests {
         assert_eq!(ranked[0].value, "monica.geller@globex.test");
         let s = snap(&[(Source::Text, "Forwarding to li.na@example.cn and wang.wei@example.cn.\nBest regards,\nWang Wei")]);
         assert_eq!(identify(&s, &ScanContext::default())[0].value, "wang.wei@example.cn");
-        assert_eq!(signoff_names("Thanks!\nMonica Geller\nbestseller item\nBR, Tom"), ["monica", "geller", "tom"]);
         // No sign-off: page order decides.
         let s = snap(&[(Source::Text, "a.one@x.test and b.two@x.test")]);
         assert_eq!(identify(&s, &ScanContext::default())[0].value, "a.one@x.test");

@@ -1,5 +1,5 @@
-//! The scanners that read every byte of a page: phone numbers and Chinese
-//! identity codes. A crate of their own, with no dependencies, so that the
+//! The scanners that read every byte of a page: phone numbers, Chinese
+//! identity codes and sign-offs. A crate of their own, with no dependencies, so that the
 //! release build can optimise them for speed (`opt-level = 3`, see the
 //! workspace `Cargo.toml`) while everything else stays optimised for size;
 //! `docs/BENCHMARKS.md` has both measurements. `deskside-core` re-exports
@@ -9,3 +9,4 @@
 
 pub mod cnid;
 pub mod phone;
+pub mod signoff;
