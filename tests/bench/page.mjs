@@ -8,10 +8,9 @@
 //
 //   node tests/bench/page.mjs [--no-write]
 import { createServer } from 'node:http';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { configure, launch, panelState, ROOT, startDemo } from '../e2e/harness.mjs';
+import { configure, launch, panelState, startDemo } from '../e2e/harness.mjs';
 import { ticketText } from './gen.mjs';
+import { writeSection } from './report.mjs';
 
 const write = !process.argv.includes('--no-write');
 const APPENDS = 20;
@@ -143,15 +142,4 @@ const table = [
 ].join('\n');
 console.log(table);
 
-if (write) {
-  const path = join(ROOT, 'docs', 'BENCHMARKS.md');
-  const doc = readFileSync(path, 'utf8');
-  const start = '<!-- page-bench:start -->';
-  const end = '<!-- page-bench:end -->';
-  const block = `${start}\n${table}\n${end}`;
-  const next = doc.includes(start)
-    ? doc.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block)
-    : `${doc.trimEnd()}\n\n## The content script on a 1 MB page\n\n${block}\n`;
-  writeFileSync(path, next);
-  console.log(`\nwritten to ${path}`);
-}
+if (write) writeSection('page-bench', 'The content script on a 1 MB page', table);

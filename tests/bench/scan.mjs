@@ -9,11 +9,12 @@
 // count: the machine is shared, so absolute numbers move between runs.
 //
 //   node tests/bench/scan.mjs [--quick] [--no-write]
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findNumbers } from 'libphonenumber-js/max';
 import { ticketText } from './gen.mjs';
+import { writeSection } from './report.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const quick = process.argv.includes('--quick');
@@ -155,15 +156,4 @@ for (const c of contenders.slice(1)) {
 const table = lines.join('\n');
 console.log('\n' + table);
 
-if (write) {
-  const path = join(ROOT, 'docs', 'BENCHMARKS.md');
-  const doc = readFileSync(path, 'utf8');
-  const start = '<!-- scan-bench:start -->';
-  const end = '<!-- scan-bench:end -->';
-  const block = `${start}\n${table}\n${end}`;
-  const next = doc.includes(start)
-    ? doc.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block)
-    : `${doc.trimEnd()}\n\n## Identifier scan, side by side\n\n${block}\n`;
-  writeFileSync(path, next);
-  console.log(`\nwritten to ${path}`);
-}
+if (write) writeSection('scan-bench', 'Identifier scan, side by side', table);

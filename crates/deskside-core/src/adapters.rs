@@ -280,27 +280,10 @@ fn host_matches(glob_str: &str, host: &str) -> bool {
     tail.iter().zip(pattern).all(|(label, p)| glob(p, label))
 }
 
-/// `*` matches any run of characters (possibly empty); everything else is literal.
+/// `*` matches any run of characters (possibly empty); everything else is
+/// literal (the match-pattern glob of `weburl`).
 fn glob(pattern: &str, s: &str) -> bool {
-    let (p, s) = (pattern.as_bytes(), s.as_bytes());
-    let (mut pi, mut si, mut star, mut mark) = (0, 0, None, 0);
-    while si < s.len() {
-        if pi < p.len() && p[pi] == b'*' {
-            star = Some(pi);
-            mark = si;
-            pi += 1;
-        } else if pi < p.len() && p[pi] == s[si] {
-            pi += 1;
-            si += 1;
-        } else if let Some(st) = star {
-            pi = st + 1;
-            mark += 1;
-            si = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&b| b == b'*')
+    crate::weburl::glob(pattern.as_bytes(), s.as_bytes())
 }
 
 fn check_host_glob(h: &str) -> Result<(), String> {

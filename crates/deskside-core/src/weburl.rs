@@ -317,7 +317,8 @@ pub fn pattern_matches(pattern: &str, url: &str) -> bool {
     host_ok && glob(ppath.as_bytes(), upath.split('#').next().unwrap_or("/").as_bytes())
 }
 
-fn glob(p: &[u8], s: &[u8]) -> bool {
+/// `*` matches any run of bytes (possibly empty); everything else is literal.
+pub(crate) fn glob(p: &[u8], s: &[u8]) -> bool {
     // Iterative wildcard match, linear in practice.
     let (mut pi, mut si, mut star, mut mark) = (0, 0, None, 0);
     while si < s.len() {
