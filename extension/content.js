@@ -172,6 +172,7 @@
       done?.(reply.answer);
     });
     p.onDisconnect.addListener(() => {
+      void api.runtime.lastError; // read, so Chromium does not log it as unchecked
       if (port === p) port = null;
       for (const done of waiting.values()) done(undefined);
       waiting.clear();
