@@ -111,10 +111,7 @@ pub fn page_appended(settings: &Settings, page_url: &str, tab: Option<TabState>,
     let before = best(&tab);
     for new in identify(&delta, &ScanContext::from_settings(settings)) {
         match tab.candidates.iter_mut().find(|c| c.kind == new.kind && c.value == new.value) {
-            Some(old) => {
-                old.source = old.source.min(new.source);
-                old.score = old.score.max(new.score) + 1;
-            }
+            Some(old) => old.seen_again(new.source, new.score, new.label),
             None => tab.candidates.push(new),
         }
     }

@@ -206,6 +206,25 @@ pub struct Candidate {
     pub label: Option<String>,
 }
 
+/// A ticket number names the ticket, not the customer: however often it is
+/// seen, it stays below every customer identifier.
+const TICKET_SCORE_CAP: u32 = 9;
+
+impl Candidate {
+    /// The same identifier seen again (another field, a later append): keep
+    /// the strongest source, add a little for repetition.
+    pub fn seen_again(&mut self, source: Source, score: u32, label: Option<String>) {
+        if source < self.source {
+            self.source = source;
+        }
+        let cap = if self.kind == IdKind::TicketId { TICKET_SCORE_CAP } else { u32::MAX };
+        self.score = (self.score.max(score) + 1).min(cap);
+        if self.label.is_none() {
+            self.label = label;
+        }
+    }
+}
+
 /// An admin pattern, compiled: see [`crate::idpattern`].
 #[derive(Clone, Debug)]
 pub struct IdRule {
@@ -360,22 +379,13 @@ fn identify_limited(snapshot: &PageSnapshot, ctx: &ScanContext, max_text: usize)
                 continue;
             }
             // A ticket number names the ticket, not the customer: always last.
-            let (mut score, cap) = if kind == IdKind::TicketId { (1, 9) } else { (field.source.weight() + kind.bonus() + early, u32::MAX) };
+            let mut score = if kind == IdKind::TicketId { 1 } else { field.source.weight() + kind.bonus() + early };
             if kind == IdKind::Email && signed_by(&signers, &value) {
                 score += SIGNER_BONUS;
             }
             let key = (kind, value);
             match index.get(&key).map(|&i| &mut found[i]) {
-                Some(c) => {
-                    // Seen again: keep the strongest source, add a little for repetition.
-                    if field.source < c.source {
-                        c.source = field.source;
-                    }
-                    c.score = (c.score.max(score) + 1).min(cap);
-                    if c.label.is_none() {
-                        c.label = label;
-                    }
-                }
+                Some(c) => c.seen_again(field.source, score, label),
                 None => {
                     let is_custom = IdKind::CUSTOM.contains(&kind) || kind == IdKind::TicketId;
                     if is_custom && custom == MAX_CUSTOM_CANDIDATES {
