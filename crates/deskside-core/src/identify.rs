@@ -9,6 +9,7 @@ use crate::cnid::{find_cn_ids, CnIdKind};
 use crate::config::{IdPattern, Settings};
 use crate::idpattern::{Pattern, PatternError};
 use crate::phone::{find_phones, normalize_phone};
+use deskside_detect::email::{in_url_authority, looks_like_message_id};
 use deskside_detect::signoff::signoff_names;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -279,6 +280,9 @@ impl ScanContext {
     }
 
     fn is_team_email(&self, email: &str) -> bool {
+        if self.team_domains.is_empty() {
+            return false;
+        }
         let domain = email.rsplit_once('@').map_or("", |(_, d)| d);
         let same = |a: &str, b: &str| a == b || a.ends_with(&format!(".{b}"));
         if self.team_domains.iter().any(|d| same(domain, d)) {
@@ -449,11 +453,14 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             }
             let phones = find_phones(text, &ctx.default_region);
             let team_lines = if phones.is_empty() { Vec::new() } else { ctx.team_lines(text, agent_emails) };
-            // Phones come in text order: count lines incrementally.
+            // Phones come in text order: count lines incrementally (only
+            // when there is a team line to be near).
             let (mut line, mut counted) = (0, 0);
             for phone in phones {
-                line += text[counted..phone.start].matches('\n').count();
-                counted = phone.start;
+                if !team_lines.is_empty() {
+                    line += text.as_bytes()[counted..phone.start].iter().filter(|&&b| b == b'\n').count();
+                    counted = phone.start;
+                }
                 // On a team address's line or the line next to it: the team's signature.
                 let in_team_signature = team_lines.iter().any(|&t| t.abs_diff(line) <= 1);
                 if ctx.team_phones.contains(&phone.e164) || in_team_signature {
@@ -638,13 +645,6 @@ const CJK_TLDS: &[&str] = &[
     "セール", "クラウド", "ポイント", "みんな", "コム", "닷컴", "닷넷", "삼성", "한국",
 ];
 
-/// `https://user:pass@host`: the `:` before the local part belongs to a URL
-/// when the word it ends contains `://`.
-fn in_url_authority(prefix: &str) -> bool {
-    let word_start = prefix.rfind(char::is_whitespace).map_or(0, |i| i + 1);
-    prefix[word_start..].contains("://")
-}
-
 /// Every plausible email address in free text, normalised: the domain is
 /// lower-cased (and so is the local part: no mainstream provider treats case
 /// as significant, and CRMs store them lower-cased). Internationalised
@@ -656,7 +656,13 @@ pub fn find_emails(text: &str) -> Vec<String> {
 /// `whole_field`: the text is one value (a mailto link's address, an
 /// input's value), so its start and end set an address apart.
 fn find_emails_in(text: &str, whole_field: bool) -> Vec<String> {
-    text.match_indices('@').filter_map(|(at, _)| email_at(text, at, whole_field)).collect()
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = deskside_detect::email::next_at_sign(text.as_bytes(), from) {
+        out.extend(email_at(text, at, whole_field));
+        from = at + 1;
+    }
+    out
 }
 
 /// The start of the run of `allowed` characters that ends `before`, past
@@ -703,6 +709,14 @@ impl Setting {
 }
 
 fn email_at(text: &str, at: usize, whole_field: bool) -> Option<String> {
+    match deskside_detect::email::ascii_email_at(text, at) {
+        Some(decided) => decided,
+        None => general_email_at(text, at, whole_field),
+    }
+}
+
+/// Any address at `at`, however written.
+fn general_email_at(text: &str, at: usize, whole_field: bool) -> Option<String> {
     let before = &text[..at];
     if let Some(email) = quoted_email_at(text, at, whole_field) {
         return Some(email);
@@ -855,10 +869,6 @@ fn valid_domain(domain: &str) -> bool {
         && tld.chars().all(|c| c.is_alphabetic())
 }
 
-fn looks_like_message_id(local: &str) -> bool {
-    let digits = local.chars().filter(|c| c.is_ascii_digit()).count();
-    local.len() >= 16 && digits * 3 >= local.len()
-}
 
 /// A domain in its ASCII (punycode, RFC 3492) form: `bücher.example` →
 /// `xn--bcher-kva.example`. Labels are lower-cased; no other IDNA mapping.
@@ -1208,5 +1218,47 @@ mod tests {
         let found = identify(&s, &ctx);
         assert!(found.len() <= crate::idpattern::MAX_MATCHES);
         assert!(start.elapsed().as_secs() < 20);
+    }
+
+    /// The byte-level fast path decides every `@` of the corpus (and of some
+    /// awkward strings) exactly as the general path does.
+    #[test]
+    fn ascii_fast_path_agrees_with_the_general_path() {
+        let corpus = [
+            include_str!("../../../tests/corpus/pages.jsonl"),
+            include_str!("../../../tests/corpus/emails_en.jsonl"),
+            include_str!("../../../tests/corpus/emails_zh.jsonl"),
+            include_str!("../../../tests/corpus/decoys.jsonl"),
+            include_str!("../../../tests/corpus/phones_cn.jsonl"),
+            include_str!("../../../tests/corpus/phones_intl.jsonl"),
+            include_str!("../../../tests/corpus/ids_cn.jsonl"),
+            include_str!("../../../tests/corpus/ids_custom.jsonl"),
+        ];
+        let mut texts: Vec<String> = corpus
+            .iter()
+            .flat_map(|f| f.lines())
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v.get("input").and_then(|i| i.as_str()).map(str::to_string))
+            .collect();
+        for odd in [
+            "a@b.co", "@x.com", "x@", ".a.@b.com", "'quoted'@b.com", "=a@b.com", "https://u:p@host.com/x", "mail:me@x.com",
+            "see /path/x@y.com", "<1234567890123456789@mail.example>", "<abc@mail.example>", "a..b@c.com", "a@b..com", "a@-b.com",
+            "a@b.c", "a@b.c0m", "Müller@b.com", "a@bü.com", "用户@例子.广告", "zhangsan@163.com谢谢", "\"john doe\"@example.com",
+            "x@EXAMPLE.COM.", "x@example.com-", "a@b.com,c@d.org", "|a@b.com", "`a@b.com", "a@b.com>", "a@1.2.3.4",
+        ] {
+            texts.push(odd.to_string());
+        }
+        let mut decided = 0;
+        for t in &texts {
+            for (at, _) in t.match_indices('@') {
+                if let Some(fast) = deskside_detect::email::ascii_email_at(t, at) {
+                    decided += 1;
+                    for whole in [false, true] {
+                        assert_eq!(fast, general_email_at(t, at, whole), "at {at} in {t:?} (whole field: {whole})");
+                    }
+                }
+            }
+        }
+        assert!(decided > 300, "the fast path decided only {decided} addresses");
     }
 }

@@ -265,12 +265,21 @@ pub(crate) enum Stops {
     Digits,
     /// The same plus `+` and `(`: where a phone number can begin.
     PhoneStart,
+    /// `@`, for the email scanner.
+    AtSign,
+    /// Line breaks, for the sign-off scanner.
+    Newline,
 }
 
 impl Stops {
     #[inline(always)]
     fn byte(self, b: u8) -> bool {
-        b.is_ascii_digit() || b == 0xEF || self == Stops::PhoneStart && (b == b'+' || b == b'(')
+        match self {
+            Stops::AtSign => b == b'@',
+            Stops::Newline => b == b'\n',
+            Stops::Digits => b.is_ascii_digit() || b == 0xEF,
+            Stops::PhoneStart => b.is_ascii_digit() || b == 0xEF || b == b'+' || b == b'(',
+        }
     }
 }
 
@@ -293,7 +302,13 @@ pub(crate) fn next_stop(bytes: &[u8], mut from: usize, stops: Stops) -> Option<u
         // Bytes in 0x30..=0x39 (hasbetween; the high bit clear).
         let low = x & (ONES * 0x7F);
         let digits = (ONES * (127 + 0x3A) - low) & !x & (low + ONES * (127 - 0x2F)) & HIGH != 0;
-        if digits || has(x, 0xEF) || stops == Stops::PhoneStart && (has(x, b'+') || has(x, b'(')) {
+        let hit = match stops {
+            Stops::AtSign => has(x, b'@'),
+            Stops::Newline => has(x, b'\n'),
+            Stops::Digits => digits || has(x, 0xEF),
+            Stops::PhoneStart => digits || has(x, 0xEF) || has(x, b'+') || has(x, b'('),
+        };
+        if hit {
             break;
         }
         from += 8;

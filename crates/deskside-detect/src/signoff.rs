@@ -13,10 +13,16 @@ const CLOSINGS: [&str; 17] = [
 /// the name on the next line. Lower-cased words of at least three letters.
 pub fn signoff_names(text: &str) -> Vec<String> {
     let mut names = Vec::new();
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty()).peekable();
-    while let Some(line) = lines.next() {
-        let first = line.as_bytes()[0].to_ascii_lowercase();
-        if line.len() > 60 || !b"abcgklmrstwy".contains(&first) {
+    let mut lines = Lines { text, pos: 0 };
+    while let Some(raw) = lines.next_raw() {
+        // Most lines are rejected on their first byte, before trimming.
+        let first = raw.bytes().find(|c| !matches!(c, b' ' | b'\t' | b'\r'));
+        if !first.is_some_and(|c| c >= 0x80 || CLOSING_STARTS.contains(&c.to_ascii_lowercase())) {
+            continue;
+        }
+        let line = raw.trim();
+        let Some(first) = line.bytes().next().map(|c| c.to_ascii_lowercase()) else { continue };
+        if line.len() > 60 || !CLOSING_STARTS.contains(&first) {
             continue;
         }
         let closing = CLOSINGS.iter().find(|c| {
@@ -26,13 +32,46 @@ pub fn signoff_names(text: &str) -> Vec<String> {
         });
         let Some(closing) = closing else { continue };
         let rest = line[closing.len()..].trim_start_matches([',', '!', '.', ' ', '，']);
-        let name = if rest.is_empty() { lines.peek().copied().unwrap_or("") } else { rest };
+        let name = if rest.is_empty() { lines.peek_nonempty() } else { rest };
         let words: Vec<&str> = name.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3).collect();
         if name.len() <= 40 && (1..=3).contains(&words.len()) {
             names.extend(words.iter().map(|w| w.to_lowercase()));
         }
     }
     names
+}
+
+/// First letters of the closing words.
+const CLOSING_STARTS: &[u8] = b"abcgklmrstwy";
+
+/// The lines of a text, found eight bytes at a time.
+struct Lines<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Lines<'a> {
+    /// The next line as written (without its `\n`).
+    fn next_raw(&mut self) -> Option<&'a str> {
+        if self.pos >= self.text.len() {
+            return None;
+        }
+        let end = crate::cnid::next_stop(self.text.as_bytes(), self.pos, crate::cnid::Stops::Newline).unwrap_or(self.text.len());
+        let line = &self.text[self.pos..end];
+        self.pos = end + 1;
+        Some(line)
+    }
+
+    /// The next line that is not blank, trimmed, without moving past it.
+    fn peek_nonempty(&self) -> &'a str {
+        let mut ahead = Lines { text: self.text, pos: self.pos };
+        while let Some(l) = ahead.next_raw() {
+            if !l.trim().is_empty() {
+                return l.trim();
+            }
+        }
+        ""
+    }
 }
 
 #[cfg(test)]
@@ -45,5 +84,7 @@ mod tests {
         assert_eq!(signoff_names("Best regards,\n\n  Wang Wei  \n"), ["wang", "wei"]);
         assert!(signoff_names("Thanks for the quick reply, I tried again and it still fails").is_empty());
         assert!(signoff_names("best").is_empty());
+        assert_eq!(signoff_names("\u{3000}Regards,\r\n\r\n   \n Lin Lei\r\n"), ["lin", "lei"]);
+        assert_eq!(signoff_names("Cheers,"), Vec::<String>::new());
     }
 }
