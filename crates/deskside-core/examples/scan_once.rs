@@ -11,7 +11,7 @@ fn main() {
     let mut len = 0;
     for _ in 0..repeat {
         let found = deskside_core::identify::identify_text(&text, &ctx);
-        len += serde_json::to_string(&found).map_or(0, |s| s.len());
+        len += deskside_core::identify::candidates_to_json(&found).len();
     }
     println!("{len}");
 }

@@ -218,12 +218,17 @@ pub fn find_cn_ids(text: &str) -> Vec<CnIdMatch> {
             i += width;
             continue;
         }
+        // Back to the run's start: ASCII letters and digits on bytes,
+        // full-width ones decoded.
         let mut start = i;
-        while let Some(c) = text[..start].chars().next_back() {
-            if norm_char(c).is_none() {
-                break;
+        loop {
+            while start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
+                start -= 1;
             }
-            start -= c.len_utf8();
+            match text[..start].chars().next_back() {
+                Some(c) if !c.is_ascii() && norm_char(c).is_some() => start -= c.len_utf8(),
+                _ => break,
+            }
         }
         let mut run_len = 0usize;
         let mut end = start;

@@ -28,7 +28,7 @@ pub use panel::start_panel;
 #[wasm_bindgen(js_name = scanText)]
 pub fn scan_text(text: &str, region: &str) -> String {
     let ctx = deskside_core::identify::ScanContext { default_region: region.into(), ..Default::default() };
-    serde_json::to_string(&deskside_core::identify::identify_text(text, &ctx)).unwrap_or_else(|_| "[]".into())
+    deskside_core::identify::candidates_to_json(&deskside_core::identify::identify_text(text, &ctx))
 }
 
 #[wasm_bindgen(start)]
