@@ -194,29 +194,60 @@ pub fn is_valid_credit_code(s: &str) -> bool {
 ///
 /// Linear in the text; allocates only for the matches found.
 pub fn find_cn_ids(text: &str) -> Vec<CnIdMatch> {
-    let mut out = Vec::new();
-    let bytes = text.as_bytes();
-    let mut buf = [0u8; LEN];
-    // Every valid code has a digit among its first eight characters, so only
-    // runs holding a digit need reading: skip to the next ASCII digit or 0xEF
-    // (the lead byte of the full-width forms, which include full-width
-    // digits), back up to the start of its letter/digit run, read the run.
-    let mut i = 0;
-    while i < bytes.len() {
-        match next_stop(bytes, i, Stops::Digits) {
-            Some(at) => i = at,
-            None => break,
+    let mut scan = CnIdScan::new(text);
+    scan.scan_to(text.len());
+    scan.out
+}
+
+/// The ID-code scanner as a cursor, so that the phone scanner's walk over
+/// the same digits can drive it (one pass over the text for both): every
+/// valid code has a digit among its first eight characters, so only runs
+/// holding a digit need reading. At a stop (an ASCII digit, or 0xEF: the lead
+/// byte of the full-width forms, which include full-width digits) it backs
+/// up to the start of the letter/digit run and reads the run.
+pub(crate) struct CnIdScan<'a> {
+    text: &'a str,
+    /// Everything before this has been read.
+    next: usize,
+    pub(crate) out: Vec<CnIdMatch>,
+}
+
+impl<'a> CnIdScan<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        CnIdScan { text, next: 0, out: Vec::new() }
+    }
+
+    /// Every stop from where the scan is up to `limit`.
+    pub(crate) fn scan_to(&mut self, limit: usize) {
+        let bytes = self.text.as_bytes();
+        while self.next < limit {
+            match next_stop(bytes, self.next, Stops::Digits) {
+                Some(at) if at < limit => self.visit(at),
+                _ => break,
+            }
         }
+    }
+
+    /// The stop at `i` (an ASCII digit or a 0xEF byte), unless already read.
+    #[inline(always)]
+    pub(crate) fn visit(&mut self, i: usize) {
+        if i < self.next {
+            return;
+        }
+        let (text, bytes) = (self.text, self.text.as_bytes());
         // A 0xEF lead byte that is not a full-width digit (０-９ are EF BC 90-99):
         // full-width punctuation, common in Chinese text.
         if bytes[i] == 0xEF && !matches!(bytes.get(i + 1..i + 3), Some([0xBC, 0x90..=0x99])) {
-            i += 3;
-            continue;
+            self.next = i + 3;
+            return;
         }
-        let Some((first, width)) = char_at(text, i) else { break };
+        let Some((first, width)) = char_at(text, i) else {
+            self.next = text.len();
+            return;
+        };
         if first.is_none() {
-            i += width;
-            continue;
+            self.next = i + width;
+            return;
         }
         // Back to the run's start: ASCII letters and digits on bytes,
         // full-width ones decoded.
@@ -230,6 +261,7 @@ pub fn find_cn_ids(text: &str) -> Vec<CnIdMatch> {
                 _ => break,
             }
         }
+        let mut buf = [0u8; LEN];
         let mut run_len = 0usize;
         let mut end = start;
         while let Some((Some(b), w)) = char_at(text, end) {
@@ -242,12 +274,11 @@ pub fn find_cn_ids(text: &str) -> Vec<CnIdMatch> {
         if run_len == LEN {
             if let Some(kind) = classify(&buf) {
                 // The buffer is ASCII by construction.
-                out.push(CnIdMatch { kind, value: buf.iter().map(|&b| char::from(b)).collect(), start, end });
+                self.out.push(CnIdMatch { kind, value: buf.iter().map(|&b| char::from(b)).collect(), start, end });
             }
         }
-        i = end;
+        self.next = end;
     }
-    out
 }
 
 /// The normalised letter/digit at byte `i` (None for anything else) and the

@@ -43,6 +43,23 @@ pub fn normalize_phone(raw: &str, default_region: &str) -> Option<String> {
 
 /// Every phone number in `text`, in order of appearance.
 pub fn find_phones(text: &str, default_region: &str) -> Vec<PhoneMatch> {
+    walk(text, default_region, None)
+}
+
+/// Phone numbers and Chinese ID codes in one pass over the text: the same
+/// as [`find_phones`] and [`crate::cnid::find_cn_ids`], for one walk over
+/// its digits instead of two.
+pub fn find_phones_and_cn_ids(text: &str, default_region: &str) -> (Vec<PhoneMatch>, Vec<crate::cnid::CnIdMatch>) {
+    let mut ids = crate::cnid::CnIdScan::new(text);
+    let phones = walk(text, default_region, Some(&mut ids));
+    ids.scan_to(text.len());
+    (phones, ids.out)
+}
+
+/// The phone scanner's walk; with `ids`, it hands the ID-code scanner every
+/// digit it stops at and every stretch it jumps over.
+#[inline(always)]
+fn walk(text: &str, default_region: &str, mut ids: Option<&mut crate::cnid::CnIdScan>) -> Vec<PhoneMatch> {
     let region = Region::parse(default_region);
     let mut out = Vec::new();
     let bytes = text.as_bytes();
@@ -54,6 +71,11 @@ pub fn find_phones(text: &str, default_region: &str) -> Vec<PhoneMatch> {
         match crate::cnid::next_stop(bytes, pos, crate::cnid::Stops::PhoneStart) {
             Some(at) => pos = at,
             None => break,
+        }
+        if let Some(ids) = ids.as_deref_mut() {
+            if bytes[pos] == 0xEF || bytes[pos].is_ascii_digit() {
+                ids.visit(pos);
+            }
         }
         // Full-width punctuation (，：。) is common in Chinese text: step over it.
         if bytes[pos] == 0xEF && !full_width_start(bytes, pos) {
@@ -67,17 +89,21 @@ pub fn find_phones(text: &str, default_region: &str) -> Vec<PhoneMatch> {
             _ => false,
         };
         if starts && left_ok(text, pos, c) {
-            match try_at(text, pos, region) {
+            let jump = match try_at(text, pos, region) {
                 Attempt::Match(m) => {
-                    pos = m.end;
+                    let end = m.end;
                     out.push(m);
-                    continue;
+                    Some(end)
                 }
-                Attempt::Skip(to) if to > pos => {
-                    pos = to;
-                    continue;
+                Attempt::Skip(to) if to > pos => Some(to),
+                _ => None,
+            };
+            if let Some(to) = jump {
+                if let Some(ids) = ids.as_deref_mut() {
+                    ids.scan_to(to);
                 }
-                _ => {}
+                pos = to;
+                continue;
             }
         }
         pos = next;
