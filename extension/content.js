@@ -7,11 +7,16 @@
 // innerText, which forces layout), mutations are only queued in the observer
 // callback, and after a quiet moment only what was added is read and sent.
 // Past BULK_NODES added nodes (the app re-rendered) the page is read once,
-// whole. `stats` records the main-thread time of each pass for the benchmark.
+// whole. A whole read is sliced: the first slice (adapter fields, links and
+// the start of the text, at most FIRST_MS) is sent at once so the panel can
+// appear; the rest follows in slices of at most SLICE_MS, each sent as an
+// append once the background has answered the one before, so no task on the
+// page's main thread grows with the page. `stats` records the main-thread
+// time of each pass for the benchmark.
 (() => {
   const api = globalThis.browser ?? globalThis.chrome;
   if (globalThis.__desksideContent) return;
-  const stats = { full: [], append: [], observer: 0 };
+  const stats = { full: [], rest: [], append: [], observer: 0 };
   globalThis.__desksideContent = stats;
 
   const CHUNK = 64 * 1024; // text per field: few objects to serialise
@@ -19,6 +24,11 @@
   const MAX_FIELDS = 5000;
   const BULK_NODES = 150;
   const QUIET_MS = 250;
+  // A whole read's slices: at most this long to read and this much text
+  // each (posting costs about as much as reading, per character).
+  const FIRST_MS = 3;
+  const SLICE_MS = 3;
+  const SLICE_CHARS = CHUNK;
   // Parents whose text is not shown (nodeName: upper case for HTML, as
   // written for SVG and other XML).
   const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA', 'svg', 'style', 'script', 'DESKSIDE-PANEL']);
@@ -28,45 +38,57 @@
   let lastUrl = location.href;
   let rules = [];
   let active = null;
+  let reading = 0; // which whole read is current (a newer one stops the older)
 
   // --- Reading the page --------------------------------------------------
 
   class Reader {
-    constructor() { this.fields = []; this.size = 0; this.chunk = ''; }
+    // Text is gathered in an array and joined once per field: a string
+    // grown with += is a rope that the browser must flatten (copy again)
+    // when the message is serialised.
+    constructor() { this.fields = []; this.size = 0; this.parts = []; this.chunkLen = 0; }
     push(source, text) {
       if (!text || this.size >= MAX_TEXT || this.fields.length >= MAX_FIELDS) return;
       this.size += text.length;
       this.fields.push({ source, text });
     }
-    text(s) {
-      this.chunk += s + '\n';
-      if (this.chunk.length >= CHUNK) this.flush();
+    flush() {
+      if (this.chunkLen) { this.push('text', this.parts.join('')); this.parts = []; this.chunkLen = 0; }
     }
-    flush() { if (this.chunk) { this.push('text', this.chunk); this.chunk = ''; } }
-    full() { return this.size + this.chunk.length >= MAX_TEXT || this.fields.length >= MAX_FIELDS; }
+    full() { return this.size + this.chunkLen >= MAX_TEXT || this.fields.length >= MAX_FIELDS; }
     // Links and inputs under `root` (an element or the document).
     links(root) {
       for (const a of root.querySelectorAll('a[href^="mailto:" i]')) this.push('mailto_link', a.getAttribute('href'));
       for (const a of root.querySelectorAll('a[href^="tel:" i]')) this.push('tel_link', a.getAttribute('href'));
       for (const i of root.querySelectorAll('input:not([type=password]):not([type=hidden])')) this.push('input_value', i.value);
     }
-    // Visible text under `root`, in document order.
+    // Visible text under `root`, in document order, whole.
     walk(root) {
       if (root.nodeType === Node.TEXT_NODE) {
         const p = root.parentElement;
-        if (p && !SKIP.has(p.nodeName)) this.text(root.data);
+        if (p && !SKIP.has(p.nodeName)) { this.parts.push(root.data, '\n'); this.chunkLen += root.data.length + 1; }
         return;
       }
+      this.walkFor(document.createTreeWalker(root, NodeFilter.SHOW_TEXT), Infinity);
+    }
+    // Text from `walker` until `deadline` (performance.now()); true when
+    // the walker is done or the reader is full.
+    walkFor(walker, deadline, maxChars = Infinity) {
       // No filter callback (a call into JS per node); the parent's name is
-      // checked here instead.
-      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      // checked here instead. The clock is read every 64 nodes.
+      for (let k = 1; ; k++) {
+        const n = walker.nextNode();
+        if (!n) return true;
         if (SKIP.has(n.parentNode.nodeName)) continue;
-        this.chunk += n.data + '\n';
-        if (this.chunk.length >= CHUNK) {
+        const d = n.data;
+        this.parts.push(d, '\n');
+        this.chunkLen += d.length + 1;
+        if (this.chunkLen >= CHUNK) {
           this.flush();
-          if (this.full()) return;
+          if (this.full()) return true;
+          if ((maxChars -= CHUNK) <= 0) return false;
         }
+        if ((k & 63) === 0 && performance.now() >= deadline) return false;
       }
     }
     // Elements a site adapter names: their value, links and text.
@@ -88,15 +110,38 @@
     snapshot() { this.flush(); return { fields: this.fields }; }
   }
 
-  function readPage() {
-    const r = new Reader();
-    if (active) {
-      r.role(active.requester, 'requester_field');
-      r.role(active.agent, 'agent_field');
+  // A whole read of the page in slices: `first()` reads the adapter's
+  // fields, the links, inputs and the start of the text; `next()` each
+  // further slice of text (null when done). The background caps what it
+  // reads per page (MAX_TEXT), so the reader stops there too.
+  class PageRead {
+    constructor() {
+      this.walker = document.body ? document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT) : null;
+      this.size = 0;
+      this.done = !this.walker;
     }
-    r.links(document);
-    if (document.body) r.walk(document.body);
-    return r.snapshot();
+    first() {
+      const deadline = performance.now() + FIRST_MS;
+      const r = new Reader();
+      if (active) {
+        r.role(active.requester, 'requester_field');
+        r.role(active.agent, 'agent_field');
+      }
+      r.links(document);
+      return this.slice(r, deadline);
+    }
+    next() {
+      if (this.done) return null;
+      return this.slice(new Reader(), performance.now() + SLICE_MS);
+    }
+    slice(r, deadline) {
+      if (!this.done) {
+        r.size = this.size;
+        this.done = r.walkFor(this.walker, deadline, SLICE_CHARS);
+        this.size = r.size + r.chunkLen;
+      }
+      return r.snapshot();
+    }
   }
 
   function readAdded(nodes) {
@@ -197,29 +242,48 @@
     return answer;
   }
 
-  let seq = 0;
+  // Resolves true when the background took the snapshot. An answer that
+  // arrives after a newer whole read began (the app navigated meanwhile)
+  // changes nothing: that read owns the panel now.
   async function send(type, snapshot) {
-    const mine = ++seq;
+    const gen = reading;
     const answer = await request({ type, snapshot });
     // Background unavailable (extension reloaded): the next change retries.
-    if (answer === undefined) return;
-    // A newer scan (the app navigated meanwhile) owns the panel now.
-    if (mine !== seq) return;
+    if (answer === undefined || gen !== reading) return false;
     if (answer?.type === 'Scanned' && answer.show_panel) showPanel();
     // An append the background cannot place (state lost, another ticket).
-    else if (type === 'PageAppended' && answer?.type === 'Rejected') fullScan();
+    else if (type === 'PageAppended' && answer?.type === 'Rejected') { fullScan(); return false; }
+    return answer?.type === 'Scanned';
   }
 
   function fullScan() {
     const t0 = performance.now();
     pending.clear();
-    const snap = readPage();
+    const mine = ++reading;
+    const read = new PageRead();
+    const snap = read.first();
     const t1 = performance.now();
-    send('PageScanned', snap);
+    const answered = send('PageScanned', snap);
     const t2 = performance.now();
     stats.full.push(t2 - t0);
-    stats.fullParts = { read: t1 - t0, send: t2 - t1, fields: snap.fields.length };
+    stats.fullParts = { read: t1 - t0, send: t2 - t1, fields: snap.fields.length, chars: read.size };
+    stats.rest = [];
+    stats.restDone = read.done;
     observe();
+    // The rest of the page, a slice per task, each once the background has
+    // taken the one before (an append must find the scan stored).
+    const more = async (ok) => {
+      if (!ok || mine !== reading) return;
+      await new Promise((r) => setTimeout(r, 0));
+      if (mine !== reading) return;
+      const s0 = performance.now();
+      const slice = read.next();
+      if (!slice || !slice.fields.length) { stats.restDone = true; return; }
+      const next = send('PageAppended', slice);
+      stats.rest.push(performance.now() - s0);
+      more(await next);
+    };
+    answered.then(more);
   }
 
   function pickRules() {

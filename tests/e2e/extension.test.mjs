@@ -89,6 +89,24 @@ for (const kind of BROWSERS) {
       await page.close();
     });
 
+    test('a long thread is read in slices: an address 100 K characters down the page is found', async () => {
+      const page = await ext.browser.newPage();
+      await page.goto(demo.base + '/tickets/strict/1005');
+      const chars = await page.evaluate(() => document.body.textContent.indexOf('mia.fischer@'));
+      assert.ok(chars > 100_000, `the address is only ${chars} characters down the page`);
+      const deadline = Date.now() + 20_000;
+      let last;
+      do {
+        last = await panelState(page).catch((e) => ({ state: 'none', text: e.message }));
+        if (last.state === 'found') break;
+        await new Promise((r) => setTimeout(r, 150));
+      } while (Date.now() < deadline);
+      assert.equal(last.state, 'found', last.text);
+      assert.match(last.text, /Mia Fischer/);
+      assert.match(last.text, /mia\.fischer@globex\.example/);
+      await page.close();
+    });
+
     test('unknown requester: a clear "not found" state', async () => {
       const { page, panel } = await openTicket('/tickets/strict/1003');
       assert.equal(panel.state, 'not_found', panel.text);

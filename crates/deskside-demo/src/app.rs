@@ -76,6 +76,10 @@ struct Ticket {
     status: String,
     requester: Requester,
     messages: Vec<Message>,
+    /// Routine updates before the messages, none with an identifier: a
+    /// thread long enough that the customer's address is far down the page.
+    #[serde(default)]
+    filler: usize,
 }
 
 #[derive(Deserialize)]
@@ -194,10 +198,11 @@ impl Demo {
         let Some(t) = self.tickets.iter().find(|t| t.csp == csp && id.parse() == Ok(t.id)) else {
             return Reply::new(404, "text/plain; charset=utf-8", "no such ticket\n".into());
         };
-        let messages: String = t
-            .messages
-            .iter()
-            .map(|m| format!("<div class=\"card message\"><div class=\"from\">{}</div><div class=\"text\">{}</div></div>\n", escape_html(&m.from), escape_html(&m.text)))
+        let filler = (1..=t.filler).map(|i| {
+            format!("<div class=\"card message\"><div class=\"from\">Acme Support</div><div class=\"text\">Update {i}: the carrier has not scanned the parcel yet. We keep checking every day and will write again as soon as there is news.</div></div>\n")
+        });
+        let messages: String = filler
+            .chain(t.messages.iter().map(|m| format!("<div class=\"card message\"><div class=\"from\">{}</div><div class=\"text\">{}</div></div>\n", escape_html(&m.from), escape_html(&m.text))))
             .collect();
         let lang = if t.subject.is_ascii() { "en" } else { "zh-CN" };
         let html = TICKET_HTML
