@@ -410,27 +410,28 @@ type Found = (IdKind, String, Option<String>);
 /// Finds and ranks the identifiers in a snapshot, best first. Reads at most
 /// [`PageSnapshot::MAX_TEXT`] bytes.
 pub fn identify(snapshot: &PageSnapshot, ctx: &ScanContext) -> Vec<Candidate> {
-    identify_limited(snapshot, ctx, PageSnapshot::MAX_TEXT)
+    let fields: Vec<(Source, &str)> = snapshot.fields.iter().map(|f| (f.source, f.text.as_str())).collect();
+    identify_limited(&fields, ctx, PageSnapshot::MAX_TEXT)
 }
 
 /// The whole of one text, however long, read as page text: the scanner on
-/// its own, for the command-line tool and the benchmarks.
+/// its own, for the command-line tool and the benchmarks (the text is read
+/// where it is, not copied).
 pub fn identify_text(text: &str, ctx: &ScanContext) -> Vec<Candidate> {
-    let snapshot = PageSnapshot { fields: vec![Field { source: Source::Text, text: text.to_string() }] };
-    identify_limited(&snapshot, ctx, usize::MAX)
+    identify_limited(&[(Source::Text, text)], ctx, usize::MAX)
 }
 
-fn identify_limited(snapshot: &PageSnapshot, ctx: &ScanContext, max_text: usize) -> Vec<Candidate> {
+fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usize) -> Vec<Candidate> {
     let mut steps = ID_PATTERN_BUDGET;
     // The signed-in agent's own values, wherever their field is on the page
     // (team exclusions off: the agent's address counts even on a team domain).
     // (A few values: a list is smaller in wasm than a set.)
     let mut agent: Vec<(IdKind, String)> = Vec::new();
-    let agent_fields: Vec<&Field> = snapshot.fields.iter().filter(|f| f.source == Source::AgentField).take(MAX_AGENT_FIELDS).collect();
+    let agent_fields: Vec<&str> = fields.iter().filter(|f| f.0 == Source::AgentField).take(MAX_AGENT_FIELDS).map(|f| f.1).collect();
     if !agent_fields.is_empty() {
         let agent_ctx = ScanContext { team_domains: Vec::new(), team_phones: Vec::new(), ..ctx.clone() };
         for field in agent_fields {
-            let text = truncate(&field.text, MAX_AGENT_TEXT);
+            let text = truncate(field, MAX_AGENT_TEXT);
             for (kind, value, _) in extract(Source::AgentField, text, &agent_ctx, &[], &mut steps) {
                 if !agent.iter().any(|(k, v)| *k == kind && *v == value) {
                     agent.push((kind, value));
@@ -442,46 +443,46 @@ fn identify_limited(snapshot: &PageSnapshot, ctx: &ScanContext, max_text: usize)
 
     let mut found: Vec<Candidate> = Vec::new();
     // Where each (kind, value) is in `found`: a page may hold thousands.
-    let text_len: usize = snapshot.fields.iter().map(|f| f.text.len()).sum::<usize>().min(max_text);
+    let text_len: usize = fields.iter().map(|f| f.1.len()).sum::<usize>().min(max_text);
     let mut index: HashMap<(IdKind, String), usize, BuildHasherDefault<FastHash>> =
         HashMap::with_capacity_and_hasher((text_len / 512).min(8192), BuildHasherDefault::default());
     let mut custom = 0;
     let mut budget = max_text;
-    for (order, field) in snapshot.fields.iter().take(PageSnapshot::MAX_FIELDS).enumerate() {
+    for (order, &(source, field_text)) in fields.iter().take(PageSnapshot::MAX_FIELDS).enumerate() {
         if budget == 0 {
             break;
         }
-        if field.source == Source::AgentField {
+        if source == Source::AgentField {
             continue;
         }
-        let text = truncate(&field.text, budget);
+        let text = truncate(field_text, budget);
         budget -= text.len();
         // Earlier on the page is slightly better than later.
         let early = 10u32.saturating_sub((order / 10) as u32);
-        let here = extract(field.source, text, ctx, &agent_emails, &mut steps);
+        let here = extract(source, text, ctx, &agent_emails, &mut steps);
         // Several addresses in one text: the writer's own (the name they sign
         // with) is the customer, not the colleague they mention.
         let several = here.iter().filter(|(k, ..)| *k == IdKind::Email).nth(1).is_some();
-        let signers = if several && field.source == Source::Text { signoff_names(text) } else { Vec::new() };
+        let signers = if several && source == Source::Text { signoff_names(text) } else { Vec::new() };
         for (kind, value, label) in here {
             if agent.iter().any(|(k, v)| *k == kind && *v == value) {
                 continue;
             }
             // A ticket number names the ticket, not the customer: always last.
-            let mut score = if kind == IdKind::TicketId { 1 } else { field.source.weight() + kind.bonus() + early };
+            let mut score = if kind == IdKind::TicketId { 1 } else { source.weight() + kind.bonus() + early };
             if kind == IdKind::Email && signed_by(&signers, &value) {
                 score += SIGNER_BONUS;
             }
             let key = (kind, value);
             match index.get(&key).map(|&i| &mut found[i]) {
-                Some(c) => c.seen_again(field.source, score, label),
+                Some(c) => c.seen_again(source, score, label),
                 None => {
                     let is_custom = IdKind::CUSTOM.contains(&kind) || kind == IdKind::TicketId;
                     if is_custom && custom == MAX_CUSTOM_CANDIDATES {
                         continue;
                     }
                     custom += usize::from(is_custom);
-                    found.push(Candidate { kind, value: key.1.clone(), source: field.source, score, sensitive: kind == IdKind::ResidentId, label });
+                    found.push(Candidate { kind, value: key.1.clone(), source: source, score, sensitive: kind == IdKind::ResidentId, label });
                     index.insert(key, found.len() - 1);
                 }
             }
