@@ -104,6 +104,7 @@ for (const kind of BROWSERS) {
       assert.equal(last.state, 'found', last.text);
       assert.match(last.text, /Mia Fischer/);
       assert.match(last.text, /mia\.fischer@globex\.example/);
+      await page.screenshot({ path: join(shots, 'long-thread.png') });
       await page.close();
     });
 
