@@ -10,7 +10,7 @@ use crate::config::{IdPattern, Settings};
 use crate::idpattern::{Pattern, PatternError};
 use crate::phone::{find_phones_and_cn_ids, normalize_phone};
 use deskside_detect::email::{in_url_authority, looks_like_message_id};
-use deskside_detect::signoff::signoff_names;
+use deskside_detect::signoff::{signed_by, signoff_names};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -496,17 +496,6 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
 /// What an address gains in its text when its local part is the name the
 /// text is signed with: more than page order, less than a better source.
 const SIGNER_BONUS: u32 = 4;
-
-/// Whether `email`'s local part is one of `names` (`monica.geller@…` for
-/// "Monica", `mgeller@` for "Geller" does not count: too loose).
-fn signed_by(names: &[String], email: &str) -> bool {
-    if names.is_empty() {
-        return false;
-    }
-    let local = email.split('@').next().unwrap_or("");
-    let local = local.split('+').next().unwrap_or(local);
-    local.split(['.', '_', '-']).any(|part| names.iter().any(|n| n == part))
-}
 
 /// The identifiers in one field, in the order found.
 fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String], steps: &mut u64) -> Vec<Found> {

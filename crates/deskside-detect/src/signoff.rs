@@ -41,6 +41,18 @@ pub fn signoff_names(text: &str) -> Vec<String> {
     names
 }
 
+/// Whether `email`'s local part is one of `names` (`monica.geller@…` for
+/// "Monica", `mgeller@` for "Geller" does not count: too loose). Asked for
+/// every address of a text with a sign-off: on bytes.
+pub fn signed_by(names: &[String], email: &str) -> bool {
+    if names.is_empty() {
+        return false;
+    }
+    let local = email.as_bytes().split(|&b| b == b'@').next().unwrap_or_default();
+    let local = local.split(|&b| b == b'+').next().unwrap_or(local);
+    local.split(|&b| matches!(b, b'.' | b'_' | b'-')).any(|part| names.iter().any(|n| n.as_bytes() == part))
+}
+
 /// First letters of the closing words.
 const CLOSING_STARTS: &[u8] = b"abcgklmrstwy";
 
@@ -86,5 +98,11 @@ mod tests {
         assert!(signoff_names("best").is_empty());
         assert_eq!(signoff_names("\u{3000}Regards,\r\n\r\n   \n Lin Lei\r\n"), ["lin", "lei"]);
         assert_eq!(signoff_names("Cheers,"), Vec::<String>::new());
+        let names = signoff_names("Cheers, Monica");
+        assert!(signed_by(&names, "monica.geller+x@friends.example"));
+        assert!(signed_by(&names, "geller_monica@friends.example"));
+        assert!(!signed_by(&names, "monicag@friends.example"));
+        assert!(!signed_by(&names, "rachel@monica.example"));
+        assert!(!signed_by(&[], "monica@friends.example"));
     }
 }
