@@ -482,7 +482,7 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
                         continue;
                     }
                     custom += usize::from(is_custom);
-                    found.push(Candidate { kind, value: key.1.clone(), source: source, score, sensitive: kind == IdKind::ResidentId, label });
+                    found.push(Candidate { kind, value: key.1.clone(), source, score, sensitive: kind == IdKind::ResidentId, label });
                     index.insert(key, found.len() - 1);
                 }
             }
