@@ -52,6 +52,11 @@
       this.size += text.length;
       this.fields.push({ source, text });
     }
+    // One text node's text, with the line break that separates it.
+    text(d) {
+      this.parts.push(d, '\n');
+      this.chunkLen += d.length + 1;
+    }
     flush() {
       if (this.chunkLen) { this.push('text', this.parts.join('')); this.parts = []; this.chunkLen = 0; }
     }
@@ -66,7 +71,7 @@
     walk(root) {
       if (root.nodeType === Node.TEXT_NODE) {
         const p = root.parentElement;
-        if (p && !SKIP.has(p.nodeName)) { this.parts.push(root.data, '\n'); this.chunkLen += root.data.length + 1; }
+        if (p && !SKIP.has(p.nodeName)) this.text(root.data);
         return;
       }
       this.walkFor(document.createTreeWalker(root, NodeFilter.SHOW_TEXT), Infinity);
@@ -80,9 +85,7 @@
         const n = walker.nextNode();
         if (!n) return true;
         if (SKIP.has(n.parentNode.nodeName)) continue;
-        const d = n.data;
-        this.parts.push(d, '\n');
-        this.chunkLen += d.length + 1;
+        this.text(n.data);
         if (this.chunkLen >= CHUNK) {
           this.flush();
           if (this.full()) return true;
@@ -136,7 +139,7 @@
     }
     slice(r, deadline) {
       if (!this.done) {
-        r.size = this.size;
+        r.size += this.size; // the first slice's links and fields count too
         this.done = r.walkFor(this.walker, deadline, SLICE_CHARS);
         this.size = r.size + r.chunkLen;
       }
