@@ -34,9 +34,7 @@ impl Hasher for FastHash {
         // Eight bytes a step, then the rest one by one.
         let mut words = bytes.chunks_exact(8);
         for w in &mut words {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(w);
-            self.mix(u64::from_le_bytes(word));
+            self.mix(deskside_detect::load_u64(w));
         }
         for &b in words.remainder() {
             self.mix(u64::from(b));

@@ -332,9 +332,7 @@ pub(crate) fn next_stop(bytes: &[u8], mut from: usize, stops: Stops) -> Option<u
         y.wrapping_sub(ONES) & !y & HIGH != 0
     };
     while from + 8 <= bytes.len() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(&bytes[from..from + 8]);
-        let x = u64::from_le_bytes(word);
+        let x = crate::load_u64(&bytes[from..from + 8]);
         // Bytes in 0x30..=0x39 (hasbetween; the high bit clear).
         let low = x & (ONES * 0x7F);
         let digits = (ONES * (127 + 0x3A) - low) & !x & (low + ONES * (127 - 0x2F)) & HIGH != 0;

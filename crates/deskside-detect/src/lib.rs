@@ -11,3 +11,11 @@ pub mod cnid;
 pub mod email;
 pub mod phone;
 pub mod signoff;
+
+/// Eight bytes as a little-endian word (zero if `eight` is not eight bytes
+/// long). One load: `copy_from_slice` into a buffer was a call per word in
+/// the size-built module, where these loops get inlined.
+#[inline(always)]
+pub fn load_u64(eight: &[u8]) -> u64 {
+    <[u8; 8]>::try_from(eight).map_or(0, u64::from_le_bytes)
+}
