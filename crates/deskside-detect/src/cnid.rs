@@ -321,33 +321,52 @@ impl Stops {
 
 /// The next byte at or after `from` that `stops` names. Eight bytes at a
 /// time (SWAR): ticket text is mostly letters, spaces, punctuation and CJK,
-/// which this skips without looking at each byte.
+/// which this skips without looking at each byte; in a word that holds a
+/// stop, the lowest flagged byte is the first stop (the masks below are
+/// exact up to their first hit), so no byte is looked at one by one either.
 #[inline(always)]
 pub(crate) fn next_stop(bytes: &[u8], mut from: usize, stops: Stops) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Whether a byte of `x` equals `b` (Bit Twiddling Hacks' haszero of x ^ b).
-    let has = |x: u64, b: u8| {
-        let y = x ^ (ONES * u64::from(b));
-        y.wrapping_sub(ONES) & !y & HIGH != 0
-    };
     while from + 8 <= bytes.len() {
-        let x = crate::load_u64(&bytes[from..from + 8]);
-        // Bytes in 0x30..=0x39 (hasbetween; the high bit clear).
-        let low = x & (ONES * 0x7F);
-        let digits = (ONES * (127 + 0x3A) - low) & !x & (low + ONES * (127 - 0x2F)) & HIGH != 0;
-        let hit = match stops {
-            Stops::AtSign => has(x, b'@'),
-            Stops::Newline => has(x, b'\n'),
-            Stops::Digits => digits || has(x, 0xEF),
-            Stops::PhoneStart => digits || has(x, 0xEF) || has(x, b'+') || has(x, b'('),
-        };
-        if hit {
-            break;
+        let hits = stops.mask(crate::load_u64(&bytes[from..from + 8]));
+        if hits != 0 {
+            return Some(from + (hits.trailing_zeros() / 8) as usize);
         }
         from += 8;
     }
     bytes.get(from..)?.iter().position(|&b| stops.byte(b)).map(|i| from + i)
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` that equals `b`, exact up to the first
+/// (Bit Twiddling Hacks' haszero of `x ^ b`: a borrow can only flag bytes
+/// above a true hit).
+#[inline(always)]
+fn bytes_equal(x: u64, b: u8) -> u64 {
+    let y = x ^ (ONES * u64::from(b));
+    y.wrapping_sub(ONES) & !y & HIGH
+}
+
+/// The high bit of each ASCII digit of `x`, exact (hasbetween on the low
+/// seven bits, the high bit clear).
+#[inline(always)]
+fn ascii_digits(x: u64) -> u64 {
+    let low = x & (ONES * 0x7F);
+    (ONES * (127 + 0x3A) - low) & !x & (low + ONES * (127 - 0x2F)) & HIGH
+}
+
+impl Stops {
+    /// The high bit of each byte of `x` this names (exact up to the first).
+    #[inline(always)]
+    fn mask(self, x: u64) -> u64 {
+        match self {
+            Stops::AtSign => bytes_equal(x, b'@'),
+            Stops::Newline => bytes_equal(x, b'\n'),
+            Stops::Digits => ascii_digits(x) | bytes_equal(x, 0xEF),
+            Stops::PhoneStart => ascii_digits(x) | bytes_equal(x, 0xEF) | bytes_equal(x, b'+') | bytes_equal(x, b'('),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -369,6 +388,19 @@ mod tests {
                 i = at + 1;
             }
             assert_eq!(fast, slow);
+        }
+        // Every pair of byte values, where a borrow could flag a byte that is
+        // no stop: the first flagged byte is the first stop all the same.
+        for stops in [Stops::Digits, Stops::PhoneStart, Stops::AtSign, Stops::Newline] {
+            for a in 0..=255u8 {
+                for c in 0..=255u8 {
+                    let mut w = [b'x'; 16];
+                    (w[5], w[6], w[11]) = (a, c, a);
+                    let slow = w.iter().position(|&x| stops.byte(x));
+                    assert_eq!(next_stop(&w, 0, stops), slow, "{a:#x} {c:#x}");
+                    assert_eq!(next_stop(&w, 7, stops), w[7..].iter().position(|&x| stops.byte(x)).map(|i| i + 7));
+                }
+            }
         }
         assert_eq!(next_stop(b"no numbers here, at all (none) + more", 0, Stops::Digits), None);
         assert_eq!(next_stop(b"no numbers here, at all (none)", 0, Stops::PhoneStart), Some(24));
