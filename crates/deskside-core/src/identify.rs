@@ -31,14 +31,15 @@ impl FastHash {
 impl Hasher for FastHash {
     #[inline(always)]
     fn write(&mut self, bytes: &[u8]) {
-        // Eight bytes a step, then the rest one by one.
-        let mut words = bytes.chunks_exact(8);
-        for w in &mut words {
-            self.mix(deskside_detect::load_u64(w));
+        // Eight bytes a step, then the rest as one word (an index loop: the
+        // size-built module called the chunk iterator's `next` per word).
+        let mut i = 0;
+        while i + 8 <= bytes.len() {
+            self.mix(deskside_detect::load_u64(&bytes[i..i + 8]));
+            i += 8;
         }
-        for &b in words.remainder() {
-            self.mix(u64::from(b));
-        }
+        let tail = bytes[i..].iter().fold(0u64, |word, &b| word << 8 | u64::from(b));
+        self.mix(tail ^ (bytes.len() as u64) << 59);
     }
     fn finish(&self) -> u64 {
         self.0
@@ -443,7 +444,7 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
     // Where each (kind, value) is in `found`: a page may hold thousands.
     let text_len: usize = fields.iter().map(|f| f.1.len()).sum::<usize>().min(max_text);
     let mut index: HashMap<(IdKind, String), usize, BuildHasherDefault<FastHash>> =
-        HashMap::with_capacity_and_hasher((text_len / 512).min(8192), BuildHasherDefault::default());
+        HashMap::with_capacity_and_hasher((text_len / 256).min(8192), BuildHasherDefault::default());
     let mut custom = 0;
     let mut budget = max_text;
     for (order, &(source, field_text)) in fields.iter().take(PageSnapshot::MAX_FIELDS).enumerate() {
