@@ -8,7 +8,7 @@
 use crate::cnid::CnIdKind;
 use crate::config::{IdPattern, Settings};
 use crate::idpattern::{Pattern, PatternError};
-use crate::phone::{find_phones_and_cn_ids, normalize_phone};
+use crate::phone::{normalize_phone, scan_text};
 use deskside_detect::email::{in_url_authority, looks_like_message_id};
 use deskside_detect::signoff::{signed_by, signoff_names};
 use serde::{Deserialize, Serialize};
@@ -520,12 +520,16 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
         }
         Source::RequesterField | Source::InputValue | Source::Text | Source::AgentField => {
             let whole_field = source != Source::Text;
-            for email in find_emails_in(text, whole_field) {
-                if !ctx.excludes_email(&email) {
-                    out.push((IdKind::Email, email, None));
+            // One pass over the text finds phones, ID codes and each `@`.
+            let scan = scan_text(text, &ctx.default_region);
+            for &at in &scan.at_signs {
+                if let Some(email) = email_at(text, at, whole_field) {
+                    if !ctx.excludes_email(&email) {
+                        out.push((IdKind::Email, email, None));
+                    }
                 }
             }
-            let (phones, cn_ids) = find_phones_and_cn_ids(text, &ctx.default_region);
+            let (phones, cn_ids) = (scan.phones, scan.cn_ids);
             let team_lines = if phones.is_empty() { Vec::new() } else { ctx.team_lines(text, agent_emails) };
             // Phones come in text order: count lines incrementally (only
             // when there is a team line to be near).
@@ -1303,9 +1307,9 @@ mod tests {
             .collect()
     }
 
-    /// The one walk over the digits finds what the two scanners find alone.
+    /// The one walk over a text finds what the scanners find alone.
     #[test]
-    fn one_pass_for_phones_and_id_codes_finds_what_each_finds() {
+    fn one_pass_for_phones_id_codes_and_at_signs_finds_what_each_finds() {
         let mut texts = corpus_inputs(&[
             include_str!("../../../tests/corpus/ids_cn.jsonl"),
             include_str!("../../../tests/corpus/phones_cn.jsonl"),
@@ -1315,16 +1319,18 @@ mod tests {
         ]);
         let rid = "11010519491231002X";
         let cc = "91350100M000100Y43";
-        for glue in ["", " ", "-", "+86 138 0013 8000", "１３８", "（", "，", "x"] {
+        for glue in ["", " ", "-", "+86 138 0013 8000", "１３８", "（", "，", "x", "@", "a@b.cn", "1@2"] {
             texts.push(format!("{glue}{rid}{glue}{cc}{glue}138 0013 8000{rid}{glue}+86-{rid}{glue}"));
         }
         let mut ids = 0;
         for t in &texts {
             for region in ["CN", "US"] {
-                let (phones, cn) = find_phones_and_cn_ids(t, region);
-                assert_eq!(phones, crate::phone::find_phones(t, region), "{t:?}");
-                assert_eq!(cn, crate::cnid::find_cn_ids(t), "{t:?}");
-                ids += cn.len();
+                let scan = scan_text(t, region);
+                assert_eq!(scan.phones, crate::phone::find_phones(t, region), "{t:?}");
+                assert_eq!(scan.cn_ids, crate::cnid::find_cn_ids(t), "{t:?}");
+                let at_signs: Vec<usize> = t.match_indices('@').map(|(i, _)| i).collect();
+                assert_eq!(scan.at_signs, at_signs, "{t:?}");
+                ids += scan.cn_ids.len();
             }
         }
         assert!(ids > 50, "only {ids} ID codes in the texts compared");

@@ -303,6 +303,8 @@ pub(crate) enum Stops {
     PhoneStart,
     /// `@`, for the email scanner.
     AtSign,
+    /// Where a phone number can begin, and `@`: the one pass over a text.
+    PhoneStartOrAt,
     /// Line breaks, for the sign-off scanner.
     Newline,
 }
@@ -315,6 +317,7 @@ impl Stops {
             Stops::Newline => b == b'\n',
             Stops::Digits => b.is_ascii_digit() || b == 0xEF,
             Stops::PhoneStart => b.is_ascii_digit() || b == 0xEF || b == b'+' || b == b'(',
+            Stops::PhoneStartOrAt => Stops::PhoneStart.byte(b) || b == b'@',
         }
     }
 }
@@ -365,6 +368,7 @@ impl Stops {
             Stops::Newline => bytes_equal(x, b'\n'),
             Stops::Digits => ascii_digits(x) | bytes_equal(x, 0xEF),
             Stops::PhoneStart => ascii_digits(x) | bytes_equal(x, 0xEF) | bytes_equal(x, b'+') | bytes_equal(x, b'('),
+            Stops::PhoneStartOrAt => Stops::PhoneStart.mask(x) | bytes_equal(x, b'@'),
         }
     }
 }
@@ -391,7 +395,7 @@ mod tests {
         }
         // Every pair of byte values, where a borrow could flag a byte that is
         // no stop: the first flagged byte is the first stop all the same.
-        for stops in [Stops::Digits, Stops::PhoneStart, Stops::AtSign, Stops::Newline] {
+        for stops in [Stops::Digits, Stops::PhoneStart, Stops::AtSign, Stops::Newline, Stops::PhoneStartOrAt] {
             for a in 0..=255u8 {
                 for c in 0..=255u8 {
                     let mut w = [b'x'; 16];

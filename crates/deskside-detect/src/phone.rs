@@ -46,35 +46,52 @@ pub fn find_phones(text: &str, default_region: &str) -> Vec<PhoneMatch> {
     walk(text, default_region, None)
 }
 
-/// Phone numbers and Chinese ID codes in one pass over the text: the same
-/// as [`find_phones`] and [`crate::cnid::find_cn_ids`], for one walk over
-/// its digits instead of two.
-pub fn find_phones_and_cn_ids(text: &str, default_region: &str) -> (Vec<PhoneMatch>, Vec<crate::cnid::CnIdMatch>) {
-    let mut ids = crate::cnid::CnIdScan::new(text);
-    let phones = walk(text, default_region, Some(&mut ids));
-    ids.scan_to(text.len());
-    (phones, ids.out)
+/// What one pass over a text found: phone numbers, Chinese ID codes, and
+/// where its `@` signs are (for the email scanner, which decides each).
+#[derive(Debug, Default)]
+pub struct TextScan {
+    pub phones: Vec<PhoneMatch>,
+    pub cn_ids: Vec<crate::cnid::CnIdMatch>,
+    pub at_signs: Vec<usize>,
 }
 
-/// The phone scanner's walk; with `ids`, it hands the ID-code scanner every
-/// digit it stops at and every stretch it jumps over.
+/// Phone numbers, Chinese ID codes and `@` signs in one pass over the text:
+/// the same as [`find_phones`], [`crate::cnid::find_cn_ids`] and every
+/// [`crate::email::next_at_sign`], for one walk instead of three.
+pub fn scan_text(text: &str, default_region: &str) -> TextScan {
+    let mut ids = crate::cnid::CnIdScan::new(text);
+    let mut at_signs = Vec::new();
+    let phones = walk(text, default_region, Some((&mut ids, &mut at_signs)));
+    ids.scan_to(text.len());
+    TextScan { phones, cn_ids: ids.out, at_signs }
+}
+
+/// The phone scanner's walk; with `also`, it hands the ID-code scanner every
+/// digit it stops at and every stretch it jumps over, and notes every `@`.
 #[inline(always)]
-fn walk(text: &str, default_region: &str, mut ids: Option<&mut crate::cnid::CnIdScan>) -> Vec<PhoneMatch> {
+fn walk(text: &str, default_region: &str, mut also: Option<(&mut crate::cnid::CnIdScan, &mut Vec<usize>)>) -> Vec<PhoneMatch> {
     let region = Region::parse(default_region);
+    let stops = if also.is_some() { crate::cnid::Stops::PhoneStartOrAt } else { crate::cnid::Stops::PhoneStart };
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     let mut pos = 0;
     while pos < text.len() {
         // Fast skip to the next byte that can start a number: an ASCII digit,
-        // `+`, `(`, or 0xEF (the lead byte of the full-width forms). Such a
-        // byte is always a char boundary.
-        match crate::cnid::next_stop(bytes, pos, crate::cnid::Stops::PhoneStart) {
+        // `+`, `(`, or 0xEF (the lead byte of the full-width forms); and `@`
+        // when asked. Such a byte is always a char boundary.
+        match crate::cnid::next_stop(bytes, pos, stops) {
             Some(at) => pos = at,
             None => break,
         }
-        if let Some(ids) = ids.as_deref_mut() {
-            if bytes[pos] == 0xEF || bytes[pos].is_ascii_digit() {
-                ids.visit(pos);
+        if let Some((ids, at_signs)) = also.as_mut() {
+            match bytes[pos] {
+                b'@' => {
+                    at_signs.push(pos);
+                    pos += 1;
+                    continue;
+                }
+                b'0'..=b'9' | 0xEF => ids.visit(pos),
+                _ => {}
             }
         }
         // Full-width punctuation (，：。) is common in Chinese text: step over it.
@@ -99,7 +116,7 @@ fn walk(text: &str, default_region: &str, mut ids: Option<&mut crate::cnid::CnId
                 _ => None,
             };
             if let Some(to) = jump {
-                if let Some(ids) = ids.as_deref_mut() {
+                if let Some((ids, _)) = also.as_mut() {
                     ids.scan_to(to);
                 }
                 pos = to;
@@ -107,6 +124,14 @@ fn walk(text: &str, default_region: &str, mut ids: Option<&mut crate::cnid::CnId
             }
         }
         pos = next;
+        // No number starts inside a run of ASCII digits (a digit before it
+        // glues it to a word, see `left_ok`), and the ID-code scanner read
+        // the whole run at its first digit: past the rest of the run.
+        if c.is_ascii_digit() {
+            while pos < bytes.len() && bytes[pos].is_ascii_digit() {
+                pos += 1;
+            }
+        }
     }
     out
 }
