@@ -79,7 +79,10 @@ pub fn tab_key(tab_id: i64) -> String {
 /// A content script reported a page.
 pub fn page_scanned(settings: &Settings, page_url: &str, snapshot: PageSnapshot) -> (TabState, Response) {
     let ctx = ScanContext::from_settings(settings);
-    let candidates = identify(&snapshot.with_page_url(page_url), &ctx);
+    let mut candidates = identify(&snapshot.with_page_url(page_url), &ctx);
+    // Best first: the tab keeps the best (it is stored per tab in session
+    // storage, and a long thread can hold thousands of identifiers).
+    candidates.truncate(MAX_CANDIDATES);
     let count = candidates.len();
     let state = TabState { page_origin: origin_of(page_url).unwrap_or_default(), ticket: ticket_key(page_url), candidates };
     // The panel also appears with nothing found or nothing configured: it
@@ -93,7 +96,8 @@ pub fn page_rules(page_url: &str) -> Response {
     Response::PageRules { rules: crate::adapters::matching(page_url) }
 }
 
-/// Most candidates a tab keeps; appends cannot grow it without bound.
+/// Most candidates a tab keeps, the best ones: a scan of a long thread and
+/// appends cannot grow its stored state without bound.
 pub const MAX_CANDIDATES: usize = 200;
 
 /// A content script reported what was added to an already scanned page.
@@ -243,6 +247,22 @@ mod tests {
     fn scanned(s: &Settings) -> TabState {
         let snap = PageSnapshot { fields: vec![Field { source: Source::MailtoLink, text: "mailto:li.na@example.cn".into() }] };
         page_scanned(s, "http://127.0.0.1:8000/tickets/1", snap).0
+    }
+
+    #[test]
+    fn a_tab_keeps_the_best_candidates_of_a_long_thread() {
+        let s = settings(1);
+        let thread: String = (0..MAX_CANDIDATES + 50).map(|i| format!("From: customer{i}@shop.example\n")).collect();
+        let snap = PageSnapshot {
+            fields: vec![
+                Field { source: Source::Text, text: thread },
+                Field { source: Source::RequesterField, text: "the.requester@example.cn".into() },
+            ],
+        };
+        let (tab, r) = page_scanned(&s, "http://127.0.0.1:8000/tickets/1", snap);
+        assert_eq!(r, Response::Scanned { show_panel: true, candidates: MAX_CANDIDATES });
+        assert_eq!(tab.candidates.len(), MAX_CANDIDATES);
+        assert_eq!(tab.candidates[0].value, "the.requester@example.cn");
     }
 
     #[test]
