@@ -342,31 +342,65 @@ pub fn candidates_to_json(list: &[Candidate]) -> String {
     let mut out = String::with_capacity(16 + list.iter().map(|c| c.value.len() + 80).sum::<usize>());
     out.push('[');
     for (i, c) in list.iter().enumerate() {
+        // Five pieces a candidate, the fixed text of each written at once
+        // (in the size-built module every push is a call).
         if i > 0 {
             out.push(',');
         }
-        out.push_str("{\"kind\":\"");
-        out.push_str(c.kind.id());
-        out.push_str("\",\"value\":");
-        json_string(&mut out, &c.value);
-        out.push_str(",\"source\":\"");
-        out.push_str(c.source.id());
-        out.push_str("\",\"score\":");
-        out.push_str(&c.score.to_string());
-        out.push_str(if c.sensitive { ",\"sensitive\":true" } else { ",\"sensitive\":false" });
-        if let Some(label) = &c.label {
-            out.push_str(",\"label\":");
-            json_string(&mut out, label);
+        out.push_str(json_kind_opening(c.kind));
+        json_string_body(&mut out, &c.value);
+        out.push_str(json_source_piece(c.source));
+        let mut digits = [0u8; 10];
+        let mut at = digits.len();
+        let mut score = c.score;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (score % 10) as u8;
+            score /= 10;
+            if score == 0 {
+                break;
+            }
         }
-        out.push('}');
+        out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or("0"));
+        match (&c.label, c.sensitive) {
+            (None, false) => out.push_str(",\"sensitive\":false}"),
+            (None, true) => out.push_str(",\"sensitive\":true}"),
+            (Some(label), sensitive) => {
+                out.push_str(if sensitive { ",\"sensitive\":true,\"label\":\"" } else { ",\"sensitive\":false,\"label\":\"" });
+                json_string_body(&mut out, label);
+                out.push_str("\"}");
+            }
+        }
     }
     out.push(']');
     out
 }
 
-/// A JSON string literal, escaped as serde_json escapes it.
-fn json_string(out: &mut String, s: &str) {
-    out.push('"');
+/// `{"kind":"…","value":"` for a kind.
+fn json_kind_opening(kind: IdKind) -> &'static str {
+    macro_rules! opening {
+        ($($k:ident => $id:literal),*) => {
+            match kind { $(IdKind::$k => concat!("{\"kind\":\"", $id, "\",\"value\":\""),)* }
+        };
+    }
+    opening!(Email => "email", Phone => "phone", ResidentId => "resident_id", CreditCode => "credit_code",
+        CustomerId => "customer_id", OrderId => "order_id", AccountId => "account_id", TicketId => "ticket_id")
+}
+
+/// `","source":"…","score":` for a source (the value's closing quote first).
+fn json_source_piece(source: Source) -> &'static str {
+    macro_rules! piece {
+        ($($s:ident => $id:literal),*) => {
+            match source { $(Source::$s => concat!("\",\"source\":\"", $id, "\",\"score\":"),)* }
+        };
+    }
+    piece!(RequesterField => "requester_field", MailtoLink => "mailto_link", TelLink => "tel_link", InputValue => "input_value",
+        PageUrl => "page_url", Text => "text", AgentField => "agent_field")
+}
+
+/// A JSON string literal's contents (no quotes), escaped as serde_json
+/// escapes them.
+fn json_string_body(out: &mut String, s: &str) {
     let mut plain = 0;
     for (i, b) in s.bytes().enumerate() {
         let short = match b {
@@ -389,7 +423,6 @@ fn json_string(out: &mut String, s: &str) {
         }
     }
     out.push_str(&s[plain..]);
-    out.push('"');
 }
 
 /// Work limit for the admin's patterns on one snapshot, in VM steps: bounds
@@ -1383,7 +1416,7 @@ mod tests {
             sensitive: kind == IdKind::ResidentId,
             label: label.map(str::to_string),
         };
-        let list = vec![
+        let mut list = vec![
             c(IdKind::Email, "\"john doe\"@example.com", Source::MailtoLink, None),
             c(IdKind::Phone, "+8613800138000", Source::TelLink, None),
             c(IdKind::ResidentId, "11010519491231002X", Source::Text, None),
@@ -1392,7 +1425,12 @@ mod tests {
             c(IdKind::CreditCode, "", Source::InputValue, None),
             c(IdKind::OrderId, "x", Source::AgentField, None),
             c(IdKind::AccountId, "y", Source::Text, None),
+            c(IdKind::ResidentId, "z", Source::Text, Some("ID")),
         ];
+        // Scores of every width, a sensitive value with a label.
+        for (c, score) in list.iter_mut().zip([0, 7, 10, 99, 100, 12345, u32::MAX, 37, 5]) {
+            c.score = score;
+        }
         assert_eq!(candidates_to_json(&list), serde_json::to_string(&list).expect("serialisable"));
         assert_eq!(candidates_to_json(&[]), "[]");
         let page = identify_text("Mia <mia@globex.example>, 138 0013 8000, 11010519491231002X", &ScanContext::default());
