@@ -15,9 +15,11 @@ pub fn signoff_names(text: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut lines = Lines { text, pos: 0 };
     while let Some(raw) = lines.next_raw() {
-        // Most lines are rejected on their first byte, before trimming.
-        let first = raw.bytes().find(|c| !matches!(c, b' ' | b'\t' | b'\r'));
-        if !first.is_some_and(|c| c >= 0x80 || closing_start(c.to_ascii_lowercase())) {
+        // Most lines are rejected on their first letters, before trimming: a
+        // closing word must start the line.
+        let Some(first) = raw.bytes().position(|c| !matches!(c, b' ' | b'\t' | b'\r')) else { continue };
+        let lead = &raw.as_bytes()[first..];
+        if lead[0] < 0x80 && !(closing_start(lead[0].to_ascii_lowercase()) && CLOSINGS.iter().any(|c| starts_with_ignoring_case(lead, c))) {
             continue;
         }
         let line = raw.trim();
@@ -51,6 +53,12 @@ pub fn signed_by(names: &[String], email: &str) -> bool {
     let local = email.as_bytes().split(|&b| b == b'@').next().unwrap_or_default();
     let local = local.split(|&b| b == b'+').next().unwrap_or(local);
     local.split(|&b| matches!(b, b'.' | b'_' | b'-')).any(|part| names.iter().any(|n| n.as_bytes() == part))
+}
+
+/// Whether `text` starts with the lower-case ASCII `word`, in any case.
+#[inline(always)]
+fn starts_with_ignoring_case(text: &[u8], word: &str) -> bool {
+    text.get(..word.len()).is_some_and(|p| p.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 /// Whether a (lower-case) byte is the first letter of a closing word. (A
