@@ -84,8 +84,8 @@ fn valid_ascii_domain(domain: &[u8]) -> bool {
 /// `https://user:pass@host`: the `:` before the local part belongs to a URL
 /// when the word it ends contains `://`.
 pub fn in_url_authority(prefix: &str) -> bool {
-    let word_start = prefix.rfind(char::is_whitespace).map_or(0, |i| i + 1);
-    prefix[word_start..].contains("://")
+    // (The last word: after a multi-byte space such as U+3000 or U+00A0 too.)
+    prefix.rsplit(char::is_whitespace).next().is_some_and(|word| word.contains("://"))
 }
 
 /// A message-id's left part (`<20261123093311.48213.9911@mail…>`): long, a
@@ -111,6 +111,11 @@ mod tests {
         assert_eq!(at("用户zhang@qq.com"), None);
         assert_eq!(at("zhang@例子.广告"), None);
         assert_eq!(next_at_sign(b"0123456789abcdef@x", 0), Some(16));
+        // Found by the fuzzer: a URL's user part after a space of several bytes.
+        for space in [" ", "\u{3000}", "\u{a0}", "\u{2003}"] {
+            assert_eq!(at(&format!("login{space}https://user:pw@host.example x")), Some(None));
+            assert_eq!(at(&format!("note{space}mail:li@host.example")), Some(Some("li@host.example".into())));
+        }
         assert_eq!(next_at_sign(b"no at sign here, none at all", 3), None);
     }
 }
