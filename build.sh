@@ -7,6 +7,8 @@
 #   ./build.sh demo --headless   the same without a window: screenshots in dist/screenshots/
 #   ./build.sh bench        side-by-side benchmarks (scanners in Node, the content script in Chromium),
 #                           written to docs/BENCHMARKS.md
+#   ./build.sh fuzz [SECS]  coverage-guided fuzzing of the core (cargo-fuzz), SECS per target (default 120);
+#                           ./build.sh test runs each target for DESKSIDE_FUZZ_SECS (default 20)
 #
 # It installs what it needs when missing (the wasm target, the pinned
 # wasm-bindgen CLI, the npm tools; browsers via apt when run as root) and
@@ -124,11 +126,47 @@ cmd_test() {
   step "wasm-bindgen tests (the wasm crate, in Node)"
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$TOOLS/wasm-bindgen-test-runner" \
     run cargo test --target "$WASM_TARGET" -p deskside-wasm
+  cmd_fuzz "${DESKSIDE_FUZZ_SECS:-20}"
   step "web-ext lint (Firefox package)"
   run tests/node_modules/.bin/web-ext lint --source-dir "$DIST/firefox"
   build_demo_server
   step "Browser end-to-end tests (real Chromium and Firefox ESR)"
   run node --test --test-concurrency=1 tests/e2e/
+}
+
+FUZZ_TARGETS=(identify scanners connector idpattern html)
+
+ensure_cargo_fuzz() {
+  if ! cargo fuzz --version >/dev/null 2>&1; then
+    step "Installing cargo-fuzz (crates.io)"
+    run cargo install cargo-fuzz --locked --quiet
+  fi
+}
+
+# Each target for $1 seconds, from seeds made of the labelled corpus (and
+# what earlier runs found, kept in target/fuzz). On stable Rust: coverage
+# instrumentation without a sanitizer (-s none); debug assertions on, so
+# overflows count as findings. A finding stops the build with the input saved.
+cmd_fuzz() {
+  local secs="${1:-120}"
+  ensure_rust
+  ensure_cargo_fuzz
+  run python3 tests/fuzz/seed.py "$ROOT"
+  step "Building the fuzz targets (crates/deskside-fuzz)"
+  run cargo fuzz build --fuzz-dir crates/deskside-fuzz -s none -a
+  for t in "${FUZZ_TARGETS[@]}"; do
+    step "Fuzzing $t for ${secs} s"
+    mkdir -p "target/fuzz/artifacts/$t"
+    local log="target/fuzz/$t.log" status=0
+    cargo fuzz run --fuzz-dir crates/deskside-fuzz -s none -a "$t" "target/fuzz/corpus/$t" -- \
+      -max_total_time="$secs" -max_len=16384 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+      -artifact_prefix="target/fuzz/artifacts/$t/" >"$log" 2>&1 || status=$?
+    grep -a -E '^(Done|stat::(number_of_executed_units|new_units_added))|panicked|^SUMMARY|Test unit written' "$log" || true
+    if [ "$status" != 0 ]; then
+      grep -a -A3 'panicked' "$log" | head -20 || true
+      die "fuzz target $t found an input that fails (saved in target/fuzz/artifacts/$t/, log $log); replay: cargo fuzz run --fuzz-dir crates/deskside-fuzz -s none -a $t target/fuzz/artifacts/$t/<file>"
+    fi
+  done
 }
 
 cmd_demo() {
@@ -154,6 +192,7 @@ case "${1:-build}" in
   test) shift; cmd_test "$@" ;;
   demo) shift; cmd_demo "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  -h|--help|help) sed -n '2,14p' "$0" ;;
-  *) die "unknown command '$1' (build, test, demo [--headless], bench)" ;;
+  fuzz) shift; cmd_fuzz "$@" ;;
+  -h|--help|help) sed -n '2,16p' "$0" ;;
+  *) die "unknown command '$1' (build, test, demo [--headless], bench, fuzz)" ;;
 esac

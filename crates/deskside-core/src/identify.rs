@@ -425,6 +425,24 @@ fn json_string_body(out: &mut String, s: &str) {
     out.push_str(&s[plain..]);
 }
 
+/// For the fuzz targets (`crates/deskside-fuzz`, built with `cfg(fuzzing)`):
+/// the byte-level email path must decide every `@` it takes as the general
+/// path does, in running text and in a one-value field.
+#[cfg(fuzzing)]
+pub fn fuzz_email_paths_agree(text: &str) -> Result<(), String> {
+    for (at, _) in text.match_indices('@') {
+        if let Some(fast) = deskside_detect::email::ascii_email_at(text, at) {
+            for whole in [false, true] {
+                let general = general_email_at(text, at, whole);
+                if fast != general {
+                    return Err(format!("at {at} (whole field: {whole}): fast {fast:?}, general {general:?}"));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Work limit for the admin's patterns on one snapshot, in VM steps: bounds
 /// the time a hostile page can cost (a typical pattern uses a tiny part).
 pub const ID_PATTERN_BUDGET: u64 = 20_000_000;

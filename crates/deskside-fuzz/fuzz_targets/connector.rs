@@ -1,0 +1,79 @@
+#![no_main]
+//! What a broken or hostile CRM can answer, and what a hostile page can put
+//! in an identifier. Answers: any status, header and body end in customers
+//! or a typed error, never a panic. Requests: whatever the identifier holds
+//! (quotes, `&`, `#`, `%00`, `../`, another host), the request stays on the
+//! connector's origin, the key goes only there, and the value arrives
+//! encoded (THREATS.md, attacks 3 and 6; faults 1, 3 and 4).
+use deskside_core::config::{ConnectorConfig, ConnectorKind};
+use deskside_core::connector::{build_lookup, map_lookup, HttpResponse};
+use deskside_core::identify::{Candidate, IdKind, Source};
+use deskside_core::secret::Secret;
+use deskside_core::weburl::origin_of;
+use libfuzzer_sys::fuzz_target;
+
+const KINDS: [IdKind; 8] = [
+    IdKind::Email,
+    IdKind::Phone,
+    IdKind::ResidentId,
+    IdKind::CreditCode,
+    IdKind::CustomerId,
+    IdKind::OrderId,
+    IdKind::AccountId,
+    IdKind::TicketId,
+];
+const BASES: [&str; 3] = ["https://crm.example.com", "https://crm.example.com/api/v2/", "http://127.0.0.1:7000/base"];
+const KEY: &str = "fuzz-canary-key-7f3a";
+
+fuzz_target!(|data: &[u8]| {
+    if data.len() < 4 {
+        return;
+    }
+    let (head, rest) = data.split_at(4);
+    let cfg = ConnectorConfig {
+        id: "c1".into(),
+        kind: ConnectorKind::ALL[usize::from(head[0]) % ConnectorKind::ALL.len()],
+        label: "CRM".into(),
+        base_url: BASES[usize::from(head[1]) % BASES.len()].into(),
+        api_key: Secret::new(KEY),
+        enabled: true,
+    };
+    let text = String::from_utf8_lossy(rest).into_owned();
+
+    // The answer.
+    let (retry_after, body) = match text.split_once('\n') {
+        Some((h, b)) if head[3] & 1 == 1 => (Some(h.to_string()), b.to_string()),
+        _ => (None, text.clone()),
+    };
+    let status = [200, 200, 200, 201, 204, 301, 400, 401, 403, 404, 429, 500, 503][usize::from(head[2]) % 13];
+    let resp = HttpResponse { status, retry_after, body, redirected: head[3] & 2 == 2 };
+    if let Ok(customers) = map_lookup(&cfg, &resp) {
+        assert!(customers.len() <= 50);
+        assert!((200..300).contains(&status) || status == 404, "{status} became customers");
+        assert!(!resp.redirected || customers.is_empty() || !(200..300).contains(&status));
+    }
+
+    // The request for an identifier the page chose.
+    let id = Candidate {
+        kind: KINDS[usize::from(head[3] >> 2) % KINDS.len()],
+        value: text,
+        source: Source::Text,
+        score: 1,
+        sensitive: false,
+        label: None,
+    };
+    if let Ok(req) = build_lookup(&cfg, &id) {
+        let origin = origin_of(&cfg.base_url).expect("a valid base");
+        assert_eq!(origin_of(&req.url).as_deref(), Some(origin.as_str()), "left the origin: {}", req.url);
+        let path_and_query = &req.url[origin.len()..];
+        assert!(path_and_query.starts_with('/'), "{}", req.url);
+        assert!(!path_and_query.contains('#'), "a fragment: {}", req.url);
+        assert!(
+            !path_and_query.split(['/', '?']).any(|seg| seg == ".." || seg.eq_ignore_ascii_case("%2e%2e")),
+            "a step up: {}",
+            req.url
+        );
+        assert!(req.url.bytes().all(|b| b.is_ascii_graphic()), "unencoded bytes: {:?}", req.url);
+        assert!(req.headers.iter().any(|(_, v)| v.contains(KEY)), "no key on its own origin");
+    }
+});
