@@ -560,7 +560,8 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
         }
         Source::TelLink => {
             let number = strip_scheme(text.trim(), "tel:").split([';', '?']).next().unwrap_or("");
-            if let Some(e164) = normalize_phone(&decode_percent(number), &ctx.default_region) {
+            // (The team's own numbers never count, linked or not.)
+            if let Some(e164) = normalize_phone(&decode_percent(number), &ctx.default_region).filter(|n| !ctx.team_phones.contains(n)) {
                 out.push((IdKind::Phone, e164, None));
             }
         }
@@ -1150,6 +1151,11 @@ mod tests {
     fn the_teams_own_numbers_never_count() {
         let ctx = ScanContext { team_domains: vec!["acme.example".into()], team_phones: vec!["+864008208820".into()], default_region: "CN".into(), ..ScanContext::default() };
         let s = snap(&[(Source::Text, "Customer: 138 0013 8000\nTom\nAcme · Hotline 021-6234 5678\nhelp@acme.example\nor call 400-820-8820")]);
+        let values: Vec<String> = identify(&s, &ctx).into_iter().map(|c| c.value).collect();
+        assert_eq!(values, ["+8613800138000"]);
+        // Linked too (found by fuzzing: a `tel:` link outranks text, so the
+        // team's hotline in a signature link would have won).
+        let s = snap(&[(Source::TelLink, "tel:400-820-8820"), (Source::Text, "Customer: 138 0013 8000")]);
         let values: Vec<String> = identify(&s, &ctx).into_iter().map(|c| c.value).collect();
         assert_eq!(values, ["+8613800138000"]);
     }
