@@ -5,7 +5,9 @@
 //
 // Cost on the agent's page matters: the DOM is read with a TreeWalker (no
 // innerText, which forces layout), mutations are only queued in the observer
-// callback, and after a quiet moment only what was added is read and sent.
+// callback, and after a quiet moment (QUIET_MS without a change, or at most
+// MAX_WAIT_MS after the first one, for apps that never stop changing) only
+// what was added is read and sent.
 // Past BULK_NODES added nodes (the app re-rendered) the page is read once,
 // whole. A whole read is sliced: the first slice (adapter fields, links and
 // the start of the text, at most FIRST_MS) is sent at once so the panel can
@@ -24,6 +26,7 @@
   const MAX_FIELDS = 5000;
   const BULK_NODES = 150;
   const QUIET_MS = 250;
+  const MAX_WAIT_MS = 1000;
   // A whole read's slices: at most this long to read and this much text
   // each (posting costs about as much as reading, per character).
   const FIRST_MS = 3;
@@ -348,12 +351,20 @@
     if (target !== document.body && document.body) observer.observe(document.body, { childList: true });
   }
 
+  let waitingSince = 0;
+
+  // Reads once the page has been quiet for QUIET_MS, but no later than
+  // MAX_WAIT_MS after the first change: a ticking clock or a stream of
+  // typing indicators must not keep a re-rendered ticket unread.
   function schedule() {
+    const now = performance.now();
+    waitingSince ||= now;
     clearTimeout(timer);
-    timer = setTimeout(settle, QUIET_MS);
+    timer = setTimeout(settle, Math.max(0, Math.min(QUIET_MS, waitingSince + MAX_WAIT_MS - now)));
   }
 
   function settle() {
+    waitingSince = 0;
     // The app navigated (history API, hash): another ticket.
     if (location.href !== lastUrl) {
       lastUrl = location.href;

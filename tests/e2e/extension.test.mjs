@@ -248,6 +248,59 @@ for (const kind of BROWSERS) {
       await page.close();
     });
 
+    test('an app re-rendering the ticket amid 1,000 mutations a second is read again before the storm ends', async () => {
+      const { page, panel } = await openTicket('/tickets/strict/1001');
+      assert.equal(panel.state, 'found', panel.text);
+      assert.match(panel.text, /Mia Fischer/);
+      // In the page: ten status lines every 10 ms for about 8 s (an app
+      // streaming timestamps and typing indicators), and after 0.5 s the
+      // ticket re-rendered as another customer's, at once, on the same URL.
+      await page.evaluate(() => {
+        const sink = document.createElement('div');
+        document.body.append(sink);
+        let tick = 0;
+        window.__storm = { done: false, ticks: 0 };
+        const timer = setInterval(() => {
+          for (let i = 0; i < 10; i++) {
+            const p = document.createElement('p');
+            p.textContent = `status ${tick}.${i} at 10:${String(tick % 60).padStart(2, '0')} · ¥${tick * 3}.00`;
+            sink.append(p);
+            if (sink.childElementCount > 300) sink.firstElementChild.remove();
+          }
+          window.__storm.ticks = ++tick;
+          if (tick === 50) {
+            document.querySelector('.wrap').innerHTML = '<div class="conv">'
+              + '<div class="card"><p>Earlier message, nothing to see.</p></div>'.repeat(200)
+              + '<div class="card"><div class="from">李娜</div><div class="text">邮箱：li.na@yunfan-tech.example</div></div></div>'
+              + '<div class="side"><div class="card requester" data-requester><div class="label">Requester</div>'
+              + '<a class="requester-email" href="mailto:li.na@yunfan-tech.example">li.na@yunfan-tech.example</a></div></div>';
+          }
+          if (tick === 800) { clearInterval(timer); window.__storm.done = true; }
+        }, 10);
+      });
+      const deadline = Date.now() + 30_000;
+      let now = panel;
+      let storm = { done: false };
+      while (Date.now() < deadline) {
+        now = await panelState(page).catch(() => now);
+        storm = await page.evaluate(() => window.__storm);
+        if (now.state === 'found' && /李娜/.test(now.text)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(now.state, 'found', now.text);
+      assert.match(now.text, /李娜/);
+      assert.ok(!/Mia Fischer/.test(now.text), 'the previous customer is still shown');
+      // Read while the page kept changing, not once it fell quiet.
+      assert.ok(!storm.done, `the re-rendered ticket was read only after the storm (tick ${storm.ticks})`);
+      await page.screenshot({ path: join(shots, 'storm.png') });
+      while (!(await page.evaluate(() => window.__storm.done))) await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 800));
+      const settled = await panelState(page);
+      assert.equal(settled.state, 'found', settled.text);
+      assert.match(settled.text, /李娜/);
+      await page.close();
+    });
+
     test('an admin\'s id pattern is checked on save, then finds the customer by id', async () => {
       const page = await openExtensionPage(ext, 'options.html');
       await waitLoaded(page);
