@@ -18,7 +18,7 @@
 (() => {
   const api = globalThis.browser ?? globalThis.chrome;
   if (globalThis.__desksideContent) return;
-  const stats = { full: [], rest: [], append: [], observer: 0 };
+  const stats = { full: [], rest: [], restTotal: 0, restMax: 0, append: [], appendRead: [], observer: 0 };
   globalThis.__desksideContent = stats;
 
   const CHUNK = 64 * 1024; // text per field: few objects to serialise
@@ -286,7 +286,10 @@
       const slice = read.next();
       if (!slice || !slice.fields.length) { stats.restDone = true; return; }
       const next = send('PageAppended', slice);
-      stats.rest.push(performance.now() - s0);
+      const took = performance.now() - s0;
+      stats.rest.push(took);
+      stats.restTotal += took;
+      stats.restMax = Math.max(stats.restMax, took);
       more(await next);
     };
     answered.then(more);
@@ -396,8 +399,13 @@
         } catch { /* a selector this browser does not support */ }
       }
     }
-    if (roots.length) send('PageAppended', readAdded(roots));
-    stats.append.push(performance.now() - t0);
+    if (!roots.length) return;
+    const snap = readAdded(roots);
+    const t1 = performance.now();
+    send('PageAppended', snap);
+    const t2 = performance.now();
+    stats.append.push(t2 - t0);
+    stats.appendRead.push(t1 - t0);
   }
 
   addEventListener('popstate', schedule);

@@ -4,7 +4,8 @@
 // its isolated world, through the DevTools protocol) for the first full scan
 // and for each appended message, beside two reference points measured on the
 // same page in the same run: reading the text with a TreeWalker, and
-// `innerText` (which forces layout).
+// `innerText` (which forces layout). Then a mutation storm (1,000 added nodes
+// a second for 3 s): how often the page is read whole, and what it all costs.
 //
 //   node tests/bench/page.mjs [--no-write]
 import { createServer } from 'node:http';
@@ -14,6 +15,7 @@ import { writeSection } from './report.mjs';
 
 const write = !process.argv.includes('--no-write');
 const APPENDS = 20;
+const STORM_TICKS = 300; // x 10 nodes, one tick per 10 ms: 3 s
 
 const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -53,6 +55,7 @@ const pageUrl = `http://127.0.0.1:${server.address().port}/tickets/9001`;
 const demo = await startDemo({ key: 'bench-key' });
 const ext = await launch('chromium');
 let result;
+let storm;
 try {
   const { page: options } = await configure(ext, { baseUrl: demo.base, key: 'bench-key' });
   await options.close();
@@ -65,15 +68,17 @@ try {
   await page.goto(pageUrl);
   await panelState(page, { timeout: 30_000 });
 
-  async function stats() {
+  // Evaluates `expression` in the content script's isolated world.
+  async function isolated(expression) {
     for (const c of contexts.values()) {
       if (c.auxData?.type !== 'isolated' || c.name !== 'Deskside') continue;
-      const r = await cdp.send('Runtime.evaluate', { contextId: c.id, expression: 'JSON.stringify(globalThis.__desksideContent ?? null)', returnByValue: true }).catch(() => null);
+      const r = await cdp.send('Runtime.evaluate', { contextId: c.id, expression, returnByValue: true }).catch(() => null);
       const v = r?.result?.value && JSON.parse(r.result.value);
       if (v) return v;
     }
     throw new Error('the content script\'s isolated world was not found');
   }
+  const stats = () => isolated('JSON.stringify(globalThis.__desksideContent ?? null)');
 
   // The rest of the page is read in slices after the first one.
   let first = await stats();
@@ -109,11 +114,40 @@ try {
     return { ...runs, textBytes: document.body.textContent.length, elements: document.getElementsByTagName('*').length };
   });
 
+  await isolated('JSON.stringify((globalThis.__desksideContent.restMax = 0, true))');
+  // A mutation storm: ten nodes every 10 ms for 3 s (1,000 a second, as in
+  // THREATS.md fault 9), then time for the last read to finish.
+  await page.evaluate((STORM_TICKS) => new Promise((done) => {
+    const box = document.querySelector('#conversation');
+    let tick = 0;
+    const timer = setInterval(() => {
+      for (let i = 0; i < 10; i++) {
+        const p = document.createElement('p');
+        p.textContent = `typing… ${tick}.${i} at 10:${String(tick % 60).padStart(2, '0')}`;
+        box.append(p);
+      }
+      if (++tick === STORM_TICKS) { clearInterval(timer); done(); }
+    }, 10);
+  }), STORM_TICKS);
+  await new Promise((r) => setTimeout(r, 2500));
+  const stormed = await stats();
+  const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+  const newFull = stormed.full.slice(after.full.length);
+  const newAppends = stormed.append.slice(after.append.length);
+  storm = {
+    fullScans: newFull.length,
+    appends: newAppends.length,
+    total: sum(newFull) + (stormed.restTotal - after.restTotal) + sum(newAppends) + (stormed.observer - after.observer),
+    longest: Math.max(0, ...newFull, ...newAppends, stormed.restMax),
+    observer: stormed.observer - after.observer,
+  };
+
   result = {
     first: first.full[0],
     parts: first.fullParts,
     rest: first.rest,
     appends: after.append,
+    appendReads: after.appendRead,
     observer: after.observer,
     fullScans: after.full.length,
     walker: median(reference.walker),
@@ -141,6 +175,7 @@ const table = [
   `| content script: the rest of the page, ${result.rest.length} further tasks (read a slice, post it), longest | ${f(Math.max(0, ...result.rest))} |`,
   `| content script: the whole page read and posted, all tasks together | ${f(result.first + result.rest.reduce((a, b) => a + b, 0))} |`,
   `| content script: per appended message, median (read the new nodes, send) | ${f(median(result.appends))} |`,
+  `| … of which reading the new nodes, median | ${f(median(result.appendReads))} |`,
   `| content script: per appended message, worst | ${f(Math.max(...result.appends))} |`,
   `| content script: all mutation-observer callbacks, total over ${APPENDS} appends | ${f(result.observer)} |`,
   `| reference: TreeWalker over all text nodes, first run (cold, like the content script's first scan) | ${f(result.walkerFirst)} |`,
@@ -148,6 +183,16 @@ const table = [
   `| reference: \`document.body.innerText\` after a style change, median of 7 | ${f(result.innerText)} |`,
   '',
   `Whole-page rescans during the appends: ${result.fullScans - 1} (each append was read on its own).`,
+  '',
+  `A mutation storm on the same page: ${STORM_TICKS * 10} nodes added over ${STORM_TICKS / 100} s (1,000 a second):`,
+  '',
+  '| during the storm (main thread) | |',
+  '|---|---:|',
+  `| whole-page reads (past ${150} added nodes; at most one a second while the page keeps changing) | ${storm.fullScans} |`,
+  `| appends read on their own | ${storm.appends} |`,
+  `| content script, all tasks together (observer callbacks, reads, posts) | ${f(storm.total)} |`,
+  `| … of which observer callbacks (${STORM_TICKS * 10} nodes queued) | ${f(storm.observer)} |`,
+  `| content script, longest single task | ${f(storm.longest)} |`,
 ].join('\n');
 console.log(table);
 console.log('slices (ms):', result.rest.map((x) => x.toFixed(1)).join(' '));
