@@ -168,19 +168,20 @@ impl IdKind {
         }
     }
 
+    /// Every kind.
+    pub const ALL: [IdKind; 8] = [
+        IdKind::Email,
+        IdKind::Phone,
+        IdKind::ResidentId,
+        IdKind::CreditCode,
+        IdKind::CustomerId,
+        IdKind::OrderId,
+        IdKind::AccountId,
+        IdKind::TicketId,
+    ];
+
     pub fn parse(s: &str) -> Option<IdKind> {
-        [
-            IdKind::Email,
-            IdKind::Phone,
-            IdKind::ResidentId,
-            IdKind::CreditCode,
-            IdKind::CustomerId,
-            IdKind::OrderId,
-            IdKind::AccountId,
-            IdKind::TicketId,
-        ]
-        .into_iter()
-        .find(|k| k.id() == s)
+        IdKind::ALL.into_iter().find(|k| k.id() == s)
     }
 
     /// How the kind is named to people.

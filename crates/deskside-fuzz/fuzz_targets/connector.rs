@@ -12,16 +12,6 @@ use deskside_core::secret::Secret;
 use deskside_core::weburl::origin_of;
 use libfuzzer_sys::fuzz_target;
 
-const KINDS: [IdKind; 8] = [
-    IdKind::Email,
-    IdKind::Phone,
-    IdKind::ResidentId,
-    IdKind::CreditCode,
-    IdKind::CustomerId,
-    IdKind::OrderId,
-    IdKind::AccountId,
-    IdKind::TicketId,
-];
 const BASES: [&str; 3] = ["https://crm.example.com", "https://crm.example.com/api/v2/", "http://127.0.0.1:7000/base"];
 const KEY: &str = "fuzz-canary-key-7f3a";
 
@@ -55,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
 
     // The request for an identifier the page chose.
     let id = Candidate {
-        kind: KINDS[usize::from(head[3] >> 2) % KINDS.len()],
+        kind: IdKind::ALL[usize::from(head[3] >> 2) % IdKind::ALL.len()],
         value: text,
         source: Source::Text,
         score: 1,
