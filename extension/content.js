@@ -306,9 +306,12 @@
   // --- Watching the page -------------------------------------------------
 
   const pending = {
-    nodes: [], count: 0, bulk: false,
-    clear() { this.nodes = []; this.count = 0; this.bulk = false; },
+    // Added or changed nodes; removed nodes and the old values of changed
+    // text (checked once things are quiet: did an identifier go away?).
+    nodes: [], count: 0, bulk: false, removed: [], oldTexts: [],
+    clear() { this.nodes = []; this.count = 0; this.bulk = false; this.removed = []; this.oldTexts = []; },
   };
+  const MAX_REMOVED = 200;
   let target = null;
   let timer = 0;
 
@@ -323,8 +326,15 @@
     for (const r of records) {
       if (pending.bulk) break;
       if (r.type === 'characterData') {
-        if (!ignorable(r.target)) { pending.nodes.push(r.target); pending.count++; }
+        if (!ignorable(r.target)) {
+          pending.nodes.push(r.target); pending.count++;
+          if (r.oldValue && pending.oldTexts.length < MAX_REMOVED) pending.oldTexts.push(r.oldValue);
+        }
         continue;
+      }
+      // (Not from the agent's reply box, or a script: `r.target` is the parent.)
+      if (r.removedNodes.length && !ignorable(r.target)) {
+        for (const n of r.removedNodes) if (pending.removed.length < MAX_REMOVED) pending.removed.push(n);
       }
       for (const n of r.addedNodes) {
         if (n.nodeType !== Node.ELEMENT_NODE && n.nodeType !== Node.TEXT_NODE) continue;
@@ -350,7 +360,7 @@
     observer.disconnect();
     target = next;
     if (!target) return;
-    observer.observe(target, { childList: true, subtree: true, characterData: true });
+    observer.observe(target, { childList: true, subtree: true, characterData: true, characterDataOldValue: true });
     if (target !== document.body && document.body) observer.observe(document.body, { childList: true });
   }
 
@@ -359,6 +369,27 @@
   // Reads once the page has been quiet for QUIET_MS, but no later than
   // MAX_WAIT_MS after the first change: a ticking clock or a stream of
   // typing indicators must not keep a re-rendered ticket unread.
+  // An email address, or a number long enough to be a phone or an id:
+  // worth a whole read when it disappears.
+  function identifierLike(text) {
+    const s = text.length > CHUNK ? text.slice(0, CHUNK) : text;
+    if (s.includes('@')) return true;
+    let digits = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if ((c >= 48 && c <= 57) || (c >= 0xff10 && c <= 0xff19)) { if (++digits >= 7) return true; }
+    }
+    return false;
+  }
+
+  function heldIdentifier(n) {
+    if (n === host) return false;
+    if (n.nodeType === Node.TEXT_NODE) return identifierLike(n.data);
+    if (n.nodeType !== Node.ELEMENT_NODE || SKIP.has(n.nodeName)) return false;
+    if (n.matches?.('a[href^="mailto:" i], a[href^="tel:" i]') || n.querySelector?.('a[href^="mailto:" i], a[href^="tel:" i]')) return true;
+    return identifierLike(n.textContent);
+  }
+
   function schedule() {
     const now = performance.now();
     waitingSince ||= now;
@@ -378,6 +409,10 @@
     // The app re-rendered and dropped our panel: put it back.
     if (host && !host.isConnected) document.documentElement.append(host);
     if (pickRules() || !target?.isConnected || pending.bulk) { fullScan(); return; }
+    // Text that held an identifier was removed or rewritten (the app
+    // re-rendered the ticket in place, the requester was changed): what was
+    // read before may be stale, read the whole page once.
+    if (pending.removed.some(heldIdentifier) || pending.oldTexts.some(identifierLike)) { fullScan(); return; }
     if (!pending.nodes.length) return;
     const t0 = performance.now();
     // Nodes still on the page, not inside another queued node.
@@ -392,10 +427,12 @@
     // changed under us, read the whole page once.
     const named = active ? [...active.requester, ...active.agent] : [];
     for (const n of roots) {
-      if (n.nodeType !== Node.ELEMENT_NODE) continue;
+      const el = n.nodeType === Node.ELEMENT_NODE ? n : n.parentElement;
+      if (!el) continue;
       for (const sel of named) {
         try {
-          if (n.matches(sel) || n.querySelector(sel)) { fullScan(); return; }
+          // Added inside one (its text changed), or holding one.
+          if (el.closest(sel) || (el === n && n.querySelector(sel))) { fullScan(); return; }
         } catch { /* a selector this browser does not support */ }
       }
     }

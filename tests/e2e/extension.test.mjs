@@ -248,6 +248,51 @@ for (const kind of BROWSERS) {
       await page.close();
     });
 
+    test('changes in place on the same URL are followed: a new requester, a ticket re-rendered, a reply typed', async () => {
+      const { page, panel } = await openTicket('/tickets/strict/1001');
+      assert.equal(panel.state, 'found', panel.text);
+      assert.match(panel.text, /Mia Fischer/);
+      const until = async (pattern, what) => {
+        const deadline = Date.now() + 20_000;
+        let last;
+        while (Date.now() < deadline) {
+          last = await panelState(page).catch((e) => ({ state: 'none', text: e.message }));
+          if (last.state === 'found' && pattern.test(last.text)) return last;
+          await new Promise((r) => setTimeout(r, 150));
+        }
+        assert.fail(`${what}: the panel shows ${last.state}: ${last.text}`);
+      };
+      // The agent changes the ticket's requester: the app rewrites the link's
+      // text and address where they are (one text change, no node added).
+      await page.evaluate(() => {
+        const a = document.querySelector('.requester-email');
+        a.href = 'mailto:li.na@yunfan-tech.example';
+        a.firstChild.data = 'li.na@yunfan-tech.example';
+        document.querySelector('.requester-name').firstChild.data = '李娜';
+        for (const m of document.querySelectorAll('.conv .card ~ *')) m.remove();
+      });
+      const changed = await until(/李娜/, 'after the requester was changed in place');
+      assert.ok(!/Mia Fischer/.test(changed.text), 'the previous requester is still shown');
+      // The app re-renders the whole ticket as another one, in two nodes.
+      await page.evaluate(() => {
+        document.querySelector('.wrap').innerHTML = '<div class="conv"><div class="card"><div class="from">Mia Fischer</div>'
+          + '<div class="text">Where is my parcel?</div></div></div><div class="side"><div class="card requester" data-requester>'
+          + '<a class="requester-email" href="mailto:mia.fischer@globex.example">mia.fischer@globex.example</a></div></div>';
+      });
+      const back = await until(/Mia Fischer/, 'after the ticket was re-rendered in place');
+      // The agent types a reply naming another address: the panel stays.
+      await page.evaluate(() => {
+        const box = document.createElement('div');
+        box.contentEditable = 'true';
+        document.querySelector('.conv').append(box);
+        box.textContent = 'Copying li.na@yunfan-tech.example';
+        box.textContent = 'Copying nobody';
+      });
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.ok(!back.frame.isDetached(), 'the panel was reloaded for the agent\'s own typing');
+      await page.close();
+    });
+
     test('an app re-rendering the ticket amid 1,000 mutations a second is read again before the storm ends', async () => {
       const { page, panel } = await openTicket('/tickets/strict/1001');
       assert.equal(panel.state, 'found', panel.text);
