@@ -170,6 +170,52 @@ for (const kind of BROWSERS) {
       await page.close();
     });
 
+    test('a slow answer for the previous ticket is never shown on the next one', async () => {
+      const page = await ext.browser.newPage();
+      await page.goto(demo.base + '/app/tickets/1001');
+      const until = async (pattern, what) => {
+        const deadline = Date.now() + 20_000;
+        let last;
+        while (Date.now() < deadline) {
+          last = await panelState(page).catch((e) => ({ state: 'none', text: e.message }));
+          if (last.state === 'found' && pattern.test(last.text)) return last;
+          await new Promise((r) => setTimeout(r, 150));
+        }
+        assert.fail(`${what}: the panel shows ${last.state}: ${last.text}`);
+      };
+      await until(/Mia Fischer/, 'first ticket');
+      // The app opens a ticket whose customer the CRM finds only after 4 s…
+      const asked = () => demo.requests.filter((r) => r.url.includes('late%40faults.example')).length;
+      const before = asked();
+      await page.evaluate(() => {
+        history.pushState({}, '', '/app/tickets/7001');
+        const h = document.createElement('h1');
+        h.textContent = 'Where is my refund?';
+        const card = document.createElement('div');
+        card.className = 'card';
+        const mail = document.createElement('a');
+        mail.href = 'mailto:late@faults.example';
+        mail.textContent = 'late@faults.example';
+        card.append('Requester: Sam Late ', mail);
+        document.getElementById('view').replaceChildren(h, card);
+      });
+      const deadline = Date.now() + 10_000;
+      while (asked() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(asked() > before, 'the slow lookup was never asked');
+      // …and the agent moves on while it is on its way.
+      await page.click('a[data-ticket="1002"]');
+      await until(/李娜/, 'the next ticket');
+      // Until well past the moment the late answer arrives, the panel never shows it.
+      const watchUntil = Date.now() + 5_000;
+      while (Date.now() < watchUntil) {
+        const now = await panelState(page, { timeout: 5_000 }).catch(() => null);
+        assert.ok(!now || !/Sam Late/.test(now.text), `the previous ticket's late answer is shown: ${now?.text}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.match((await panelState(page)).text, /李娜/);
+      await page.close();
+    });
+
     test('the key went to the CRM API and nowhere else', () => {
       const api = demo.requests.filter((r) => r.url.startsWith('/api/'));
       const others = demo.requests.filter((r) => !r.url.startsWith('/api/'));
@@ -180,7 +226,7 @@ for (const kind of BROWSERS) {
       assert.ok(others.length >= 4 && others.every((r) => !r.auth), JSON.stringify(others));
       // Lookups are by the requester, never by the team's own or automated addresses.
       const looked = api.map((r) => new URL(r.url, demo.base).searchParams.get('email')).filter(Boolean);
-      assert.deepEqual([...new Set(looked)].sort(), ['li.na@yunfan-tech.example', 'mia.fischer@globex.example', 'sam@unknown-prospect.example']);
+      assert.deepEqual([...new Set(looked)].sort(), ['late@faults.example', 'li.na@yunfan-tech.example', 'mia.fischer@globex.example', 'sam@unknown-prospect.example']);
     });
 
     test('a plus-tagged address is found under the plain address', async () => {

@@ -251,6 +251,12 @@ impl Demo {
             // Fault cases, for tests of the panel's error states.
             match email.as_str() {
                 "slow@faults.example" => return Reply { delay_ms: 20_000, ..Reply::json(200, json!({"data": []})) },
+                // A customer the CRM finds, but only after 4 s: for the test
+                // that a late answer never lands on the next ticket's panel.
+                "late@faults.example" => {
+                    let late = json!({"id": "cus_late", "name": "Sam Late", "email": "late@faults.example", "tier": "GOLD"});
+                    return Reply { delay_ms: 4_000, ..Reply::json(200, json!({"data": [late], "total": 1})) };
+                }
                 "ratelimit@faults.example" => {
                     let mut r = Reply::json(429, json!({"error": "rate_limited"}));
                     r.headers.push(("Retry-After", "30".into()));
@@ -388,5 +394,8 @@ mod tests {
         let r = get(&d, "/api/v1/customers?email=ratelimit%40faults.example", Some("Bearer k"));
         assert_eq!((r.status, r.headers[0].1.as_str()), (429, "30"));
         assert_eq!(get(&d, "/api/v1/customers?email=slow%40faults.example", Some("Bearer k")).delay_ms, 20_000);
+        let late = get(&d, "/api/v1/customers?email=late%40faults.example", Some("Bearer k"));
+        assert_eq!((late.status, late.delay_ms), (200, 4_000));
+        assert!(late.body.contains("Sam Late"));
     }
 }
