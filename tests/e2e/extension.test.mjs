@@ -22,6 +22,18 @@ for (const kind of BROWSERS) {
       return { page, response, panel };
     }
 
+    // Polls the panel until it is found and shows `pattern` (20 s).
+    async function untilFound(page, pattern, what) {
+      const deadline = Date.now() + 20_000;
+      let last;
+      while (Date.now() < deadline) {
+        last = await panelState(page).catch((e) => ({ state: 'none', text: e.message }));
+        if (last.state === 'found' && pattern.test(last.text)) return last;
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      assert.fail(`${what}: the panel shows ${last.state}: ${last.text}`);
+    }
+
     before(async () => {
       demo = await startDemo({ key });
       ext = await launch(kind);
@@ -145,27 +157,17 @@ for (const kind of BROWSERS) {
     test('single-page app: switching tickets re-detects, and a removed panel comes back', async () => {
       const page = await ext.browser.newPage();
       await page.goto(demo.base + '/app/tickets/1001');
-      const until = async (pattern, what) => {
-        const deadline = Date.now() + 20_000;
-        let last;
-        while (Date.now() < deadline) {
-          last = await panelState(page).catch((e) => ({ state: 'none', text: e.message }));
-          if (last.state === 'found' && pattern.test(last.text)) return last;
-          await new Promise((r) => setTimeout(r, 150));
-        }
-        assert.fail(`${what}: the panel shows ${last.state}: ${last.text}`);
-      };
-      await until(/Mia Fischer/, 'first ticket');
+      await untilFound(page, /Mia Fischer/, 'first ticket');
       await page.click('a[data-ticket="1002"]');
-      const second = await until(/李娜/, 'after history.pushState to ticket 1002');
+      const second = await untilFound(page, /李娜/, 'after history.pushState to ticket 1002');
       assert.ok(!/Mia Fischer/.test(second.text), 'the previous ticket\'s customer is still shown');
       await page.evaluate(() => history.back());
-      await until(/Mia Fischer/, 'after going back');
+      await untilFound(page, /Mia Fischer/, 'after going back');
       // The app re-renders and drops foreign nodes: the panel is put back.
       await page.evaluate(() => document.querySelector('deskside-panel').remove());
       await page.click('a[data-ticket="1001"]'); // a re-render on the same URL
       await page.waitForSelector('deskside-panel', { timeout: 10_000 });
-      await until(/Mia Fischer/, 'after the panel was removed');
+      await untilFound(page, /Mia Fischer/, 'after the panel was removed');
       await page.screenshot({ path: join(shots, 'spa.png') });
       await page.close();
     });
@@ -173,17 +175,7 @@ for (const kind of BROWSERS) {
     test('a slow answer for the previous ticket is never shown on the next one', async () => {
       const page = await ext.browser.newPage();
       await page.goto(demo.base + '/app/tickets/1001');
-      const until = async (pattern, what) => {
-        const deadline = Date.now() + 20_000;
-        let last;
-        while (Date.now() < deadline) {
-          last = await panelState(page).catch((e) => ({ state: 'none', text: e.message }));
-          if (last.state === 'found' && pattern.test(last.text)) return last;
-          await new Promise((r) => setTimeout(r, 150));
-        }
-        assert.fail(`${what}: the panel shows ${last.state}: ${last.text}`);
-      };
-      await until(/Mia Fischer/, 'first ticket');
+      await untilFound(page, /Mia Fischer/, 'first ticket');
       // The app opens a ticket whose customer the CRM finds only after 4 s…
       const asked = () => demo.requests.filter((r) => r.url.includes('late%40faults.example')).length;
       const before = asked();
@@ -204,7 +196,7 @@ for (const kind of BROWSERS) {
       assert.ok(asked() > before, 'the slow lookup was never asked');
       // …and the agent moves on while it is on its way.
       await page.click('a[data-ticket="1002"]');
-      await until(/李娜/, 'the next ticket');
+      await untilFound(page, /李娜/, 'the next ticket');
       // Until well past the moment the late answer arrives, the panel never shows it.
       const watchUntil = Date.now() + 5_000;
       while (Date.now() < watchUntil) {
@@ -298,16 +290,6 @@ for (const kind of BROWSERS) {
       const { page, panel } = await openTicket('/tickets/strict/1001');
       assert.equal(panel.state, 'found', panel.text);
       assert.match(panel.text, /Mia Fischer/);
-      const until = async (pattern, what) => {
-        const deadline = Date.now() + 20_000;
-        let last;
-        while (Date.now() < deadline) {
-          last = await panelState(page).catch((e) => ({ state: 'none', text: e.message }));
-          if (last.state === 'found' && pattern.test(last.text)) return last;
-          await new Promise((r) => setTimeout(r, 150));
-        }
-        assert.fail(`${what}: the panel shows ${last.state}: ${last.text}`);
-      };
       // The agent changes the ticket's requester: the app rewrites the link's
       // text and address where they are (one text change, no node added).
       await page.evaluate(() => {
@@ -317,7 +299,7 @@ for (const kind of BROWSERS) {
         document.querySelector('.requester-name').firstChild.data = '李娜';
         for (const m of document.querySelectorAll('.conv .card ~ *')) m.remove();
       });
-      const changed = await until(/李娜/, 'after the requester was changed in place');
+      const changed = await untilFound(page, /李娜/, 'after the requester was changed in place');
       assert.ok(!/Mia Fischer/.test(changed.text), 'the previous requester is still shown');
       // The app re-renders the whole ticket as another one, in two nodes.
       await page.evaluate(() => {
@@ -325,7 +307,7 @@ for (const kind of BROWSERS) {
           + '<div class="text">Where is my parcel?</div></div></div><div class="side"><div class="card requester" data-requester>'
           + '<a class="requester-email" href="mailto:mia.fischer@globex.example">mia.fischer@globex.example</a></div></div>';
       });
-      const back = await until(/Mia Fischer/, 'after the ticket was re-rendered in place');
+      const back = await untilFound(page, /Mia Fischer/, 'after the ticket was re-rendered in place');
       // The agent types a reply naming another address: the panel stays.
       await page.evaluate(() => {
         const box = document.createElement('div');
