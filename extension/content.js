@@ -25,6 +25,7 @@
   const MAX_TEXT = 2 * 1024 * 1024; // the background reads no more than this
   const MAX_FIELDS = 5000;
   const BULK_NODES = 150;
+  const CONTACT_LINKS = 'a[href^="mailto:" i], a[href^="tel:" i]';
   const QUIET_MS = 250;
   const MAX_WAIT_MS = 1000;
   // A whole read's slices: at most this long to read and this much text
@@ -105,7 +106,7 @@
         for (const el of found) {
           const parts = [];
           if ('value' in el && typeof el.value === 'string') parts.push(el.value);
-          for (const a of el.matches('a[href]') ? [el] : el.querySelectorAll('a[href^="mailto:" i], a[href^="tel:" i]')) {
+          for (const a of el.matches('a[href]') ? [el] : el.querySelectorAll(CONTACT_LINKS)) {
             parts.push(a.getAttribute('href'));
           }
           parts.push(el.textContent);
@@ -364,11 +365,6 @@
     if (target !== document.body && document.body) observer.observe(document.body, { childList: true });
   }
 
-  let waitingSince = 0;
-
-  // Reads once the page has been quiet for QUIET_MS, but no later than
-  // MAX_WAIT_MS after the first change: a ticking clock or a stream of
-  // typing indicators must not keep a re-rendered ticket unread.
   // An email address, or a number long enough to be a phone or an id:
   // worth a whole read when it disappears.
   function identifierLike(text) {
@@ -386,10 +382,15 @@
     if (n === host) return false;
     if (n.nodeType === Node.TEXT_NODE) return identifierLike(n.data);
     if (n.nodeType !== Node.ELEMENT_NODE || SKIP.has(n.nodeName)) return false;
-    if (n.matches?.('a[href^="mailto:" i], a[href^="tel:" i]') || n.querySelector?.('a[href^="mailto:" i], a[href^="tel:" i]')) return true;
+    if (n.matches(CONTACT_LINKS) || n.querySelector(CONTACT_LINKS)) return true;
     return identifierLike(n.textContent);
   }
 
+  let waitingSince = 0;
+
+  // Reads once the page has been quiet for QUIET_MS, but no later than
+  // MAX_WAIT_MS after the first change: a ticking clock or a stream of
+  // typing indicators must not keep a re-rendered ticket unread.
   function schedule() {
     const now = performance.now();
     waitingSince ||= now;
