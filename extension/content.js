@@ -257,7 +257,9 @@
     const answer = await request({ type, snapshot });
     // Background unavailable (extension reloaded): the next change retries.
     if (answer === undefined || gen !== reading) return false;
-    if (answer?.type === 'Scanned' && answer.show_panel) showPanel();
+    // (A page read again keeps its panel unless the customer changed; a
+    // page without one yet always gets it.)
+    if (answer?.type === 'Scanned' && (answer.show_panel || !frame)) showPanel();
     // An append the background cannot place (state lost, another ticket).
     else if (type === 'PageAppended' && answer?.type === 'Rejected') { fullScan(); return false; }
     return answer?.type === 'Scanned';

@@ -308,6 +308,19 @@ for (const kind of BROWSERS) {
           + '<a class="requester-email" href="mailto:mia.fischer@globex.example">mia.fischer@globex.example</a></div></div>';
       });
       const back = await untilFound(page, /Mia Fischer/, 'after the ticket was re-rendered in place');
+      // A note naming someone else comes and goes (as in a virtualised list):
+      // the page is read again, the customer is the same, the panel stays.
+      await page.evaluate(() => {
+        const note = document.createElement('div');
+        note.className = 'card cc-note';
+        note.textContent = 'CC: li.na@yunfan-tech.example, 138 0013 8000';
+        document.querySelector('.conv').append(note);
+      });
+      await new Promise((r) => setTimeout(r, 1000));
+      await page.evaluate(() => document.querySelector('.cc-note').remove());
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.ok(!back.frame.isDetached(), 'the panel was reloaded though the customer did not change');
+      assert.match((await panelState(page)).text, /Mia Fischer/);
       // The agent types a reply naming another address: the panel stays.
       await page.evaluate(() => {
         const box = document.createElement('div');

@@ -76,8 +76,16 @@ pub fn tab_key(tab_id: i64) -> String {
     format!("tab:{tab_id}")
 }
 
-/// A content script reported a page.
-pub fn page_scanned(settings: &Settings, page_url: &str, snapshot: PageSnapshot) -> (TabState, Response) {
+/// The identifier the panel looks up (before the agent's choice).
+fn best_identifier(tab: &TabState) -> Option<(crate::identify::IdKind, &str)> {
+    tab.candidates.iter().find(|c| c.kind.lookupable()).map(|c| (c.kind, c.value.as_str()))
+}
+
+/// A content script reported a whole page. `previous` is what the tab held:
+/// a page read again (an app re-rendered in place) keeps its panel unless
+/// the identifier to look up changed; a content script without a panel
+/// shows one whatever this says.
+pub fn page_scanned(settings: &Settings, page_url: &str, previous: Option<&TabState>, snapshot: PageSnapshot) -> (TabState, Response) {
     let ctx = ScanContext::from_settings(settings);
     let mut candidates = identify(&snapshot.with_page_url(page_url), &ctx);
     // Best first: the tab keeps the best (it is stored per tab in session
@@ -87,7 +95,8 @@ pub fn page_scanned(settings: &Settings, page_url: &str, snapshot: PageSnapshot)
     let state = TabState { page_origin: origin_of(page_url).unwrap_or_default(), ticket: ticket_key(page_url), candidates };
     // The panel also appears with nothing found or nothing configured: it
     // then says so, rather than leaving the agent guessing.
-    (state, Response::Scanned { show_panel: true, candidates: count })
+    let same = previous.is_some_and(|p| p.ticket == state.ticket && best_identifier(p) == best_identifier(&state));
+    (state, Response::Scanned { show_panel: !same, candidates: count })
 }
 
 /// The site adapters for a content script's page (its URL as the browser
@@ -111,8 +120,7 @@ pub fn page_appended(settings: &Settings, page_url: &str, tab: Option<TabState>,
     let Some(mut tab) = tab.filter(|t| t.ticket == ticket_key(page_url)) else {
         return (None, Response::Rejected { reason: "this page was not scanned yet: scan it whole".into() });
     };
-    let best = |t: &TabState| t.candidates.iter().find(|c| c.kind.lookupable()).map(|c| (c.kind, c.value.clone()));
-    let before = best(&tab);
+    let before = best_identifier(&tab).map(|(k, v)| (k, v.to_string()));
     for new in identify(&delta, &ScanContext::from_settings(settings)) {
         match tab.candidates.iter_mut().find(|c| c.kind == new.kind && c.value == new.value) {
             Some(old) => old.seen_again(new.source, new.score, new.label),
@@ -122,7 +130,7 @@ pub fn page_appended(settings: &Settings, page_url: &str, tab: Option<TabState>,
     // Stable: equal scores keep page order.
     tab.candidates.sort_by_key(|c| std::cmp::Reverse(c.score));
     tab.candidates.truncate(MAX_CANDIDATES);
-    let show_panel = best(&tab) != before;
+    let show_panel = best_identifier(&tab) != before.as_ref().map(|(k, v)| (*k, v.as_str()));
     let count = tab.candidates.len();
     (Some(tab), Response::Scanned { show_panel, candidates: count })
 }
@@ -246,7 +254,7 @@ mod tests {
 
     fn scanned(s: &Settings) -> TabState {
         let snap = PageSnapshot { fields: vec![Field { source: Source::MailtoLink, text: "mailto:li.na@example.cn".into() }] };
-        page_scanned(s, "http://127.0.0.1:8000/tickets/1", snap).0
+        page_scanned(s, "http://127.0.0.1:8000/tickets/1", None, snap).0
     }
 
     #[test]
@@ -259,10 +267,28 @@ mod tests {
                 Field { source: Source::RequesterField, text: "the.requester@example.cn".into() },
             ],
         };
-        let (tab, r) = page_scanned(&s, "http://127.0.0.1:8000/tickets/1", snap);
+        let (tab, r) = page_scanned(&s, "http://127.0.0.1:8000/tickets/1", None, snap);
         assert_eq!(r, Response::Scanned { show_panel: true, candidates: MAX_CANDIDATES });
         assert_eq!(tab.candidates.len(), MAX_CANDIDATES);
         assert_eq!(tab.candidates[0].value, "the.requester@example.cn");
+    }
+
+    #[test]
+    fn a_page_read_again_keeps_its_panel_unless_the_customer_changed() {
+        let s = settings(1);
+        let url = "http://127.0.0.1:8000/tickets/1";
+        let page = |fields: &[(Source, &str)]| PageSnapshot { fields: fields.iter().map(|&(source, t)| Field { source, text: t.into() }).collect() };
+        let first = scanned(&s);
+        // Read again after a re-render: other text, the same requester.
+        let again = page(&[(Source::MailtoLink, "mailto:li.na@example.cn"), (Source::Text, "Order ORD-1, call 138 0013 8000")]);
+        let (tab, r) = page_scanned(&s, url, Some(&first), again.clone());
+        assert_eq!(r, Response::Scanned { show_panel: false, candidates: 3 });
+        // Another requester on the same ticket: the panel reloads.
+        let other = page(&[(Source::MailtoLink, "mailto:wang.wei@163.example")]);
+        assert!(matches!(page_scanned(&s, url, Some(&tab), other).1, Response::Scanned { show_panel: true, .. }));
+        // The same requester on another ticket, or nothing known of the tab: it shows.
+        assert!(matches!(page_scanned(&s, "http://127.0.0.1:8000/tickets/2", Some(&tab), again.clone()).1, Response::Scanned { show_panel: true, .. }));
+        assert!(matches!(page_scanned(&s, url, None, again).1, Response::Scanned { show_panel: true, .. }));
     }
 
     #[test]
@@ -318,7 +344,7 @@ mod tests {
                 Field { source: Source::Text, text: "cc: wang.wei@example.cn, 身份证 11010519491231002X".into() },
             ],
         };
-        let tab = page_scanned(&s, "http://127.0.0.1:8000/tickets/1?tab=2#m", snap).0;
+        let tab = page_scanned(&s, "http://127.0.0.1:8000/tickets/1?tab=2#m", None, snap).0;
         assert_eq!(tab.ticket, "http://127.0.0.1:8000/tickets/1");
         assert!(choice_allowed(&tab, "wang.wei@example.cn"));
         assert!(!choice_allowed(&tab, "evil@attacker.example"));

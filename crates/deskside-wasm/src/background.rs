@@ -125,7 +125,8 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             Ok(response)
         }
         (Request::PageScanned { snapshot }, Tier::ContentScript { tab_id, page_url }) => {
-            let (state, response) = page_scanned(&settings, &page_url, snapshot);
+            let previous = load_tab(env, tab_id).await;
+            let (state, response) = page_scanned(&settings, &page_url, previous.as_ref(), snapshot);
             env.session_set(&tab_key(tab_id), to_js(&state)).await.map_err(|e| js_error_text(&e))?;
             Ok(response)
         }
