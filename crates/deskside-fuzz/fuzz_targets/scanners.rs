@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
     for id in &scan.cn_ids {
         assert!(text.is_char_boundary(id.start) && text.is_char_boundary(id.end) && id.start < id.end);
     }
-    if let Err(e) = deskside_core::identify::fuzz_email_paths_agree(text) {
+    if let Err(e) = deskside_core::identify::email_paths_agree(text) {
         panic!("{e} in {text:?}");
     }
     // The whole input as one number, as a `tel:` link or a form gives it.
