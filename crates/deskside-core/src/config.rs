@@ -2,6 +2,7 @@
 //! how it is validated, stored and shown back without its secrets.
 
 use crate::identify::IdKind;
+use crate::i18n::{data, LanguageSetting, Msg, Text};
 use crate::idpattern::Pattern;
 use crate::phone::normalize_phone;
 use crate::secret::{Secret, SecretState};
@@ -29,6 +30,8 @@ pub struct Settings {
     /// The admin's own identifier patterns (order numbers, customer ids…).
     /// Absent in settings stored before they existed: empty then.
     pub id_patterns: Vec<IdPattern>,
+    /// The language of the pages; "auto" (the browser's) when absent.
+    pub language: LanguageSetting,
 }
 
 /// An identifier pattern the admin defined: what it finds, the name shown
@@ -56,6 +59,7 @@ impl Default for Settings {
             team_phones: Vec::new(),
             default_region: "CN".into(),
             id_patterns: Vec::new(),
+            language: LanguageSetting::Auto,
         }
     }
 }
@@ -120,6 +124,8 @@ pub struct SettingsInput {
     /// One per row of the form; rows with neither label nor pattern are
     /// ignored, and errors name the row's index (`id_patterns.2.pattern`).
     pub id_patterns: Vec<IdPatternInput>,
+    /// `auto`, `en` or `zh_CN`; empty means `auto`.
+    pub language: String,
 }
 
 /// One identifier pattern as submitted.
@@ -153,6 +159,8 @@ pub struct SettingsView {
     pub default_region: String,
     #[serde(default)]
     pub id_patterns: Vec<IdPattern>,
+    #[serde(default)]
+    pub language: LanguageSetting,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -165,15 +173,15 @@ pub struct ConnectorView {
     pub enabled: bool,
 }
 
-/// One problem with one field, worded for the admin.
+/// One problem with one field, for the admin (in their language).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     /// e.g. `connectors.0.base_url`, `sites.2`.
     pub field: String,
-    pub message: String,
+    pub message: Text,
 }
 
-fn err(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+fn err(field: impl Into<String>, message: impl Into<Text>) -> FieldError {
     FieldError { field: field.into(), message: message.into() }
 }
 
@@ -216,6 +224,7 @@ impl Settings {
             team_phones: self.team_phones.clone(),
             default_region: self.default_region.clone(),
             id_patterns: self.id_patterns.clone(),
+            language: self.language,
         }
     }
 
@@ -227,13 +236,13 @@ impl Settings {
         for (i, c) in input.connectors.into_iter().enumerate() {
             let f = |name: &str| format!("connectors.{i}.{name}");
             let Some(kind) = ConnectorKind::parse(&c.kind) else {
-                errors.push(err(f("kind"), format!("unknown connector type '{}'", c.kind)));
+                errors.push(err(f("kind"), Text::new(Msg::CfgUnknownConnector, [data(&c.kind)])));
                 continue;
             };
             let base_url = match BaseUrl::parse(&c.base_url) {
                 Ok(b) => b.to_string(),
                 Err(e) => {
-                    errors.push(err(f("base_url"), e.to_string()));
+                    errors.push(err(f("base_url"), e.message()));
                     String::new()
                 }
             };
@@ -246,17 +255,17 @@ impl Settings {
                 _ => match previous {
                     Some(p) if same_origin(&p.base_url, &base_url) => p.api_key.clone(),
                     Some(_) => {
-                        errors.push(err(f("api_key"), "the URL's host changed: enter the API key again"));
+                        errors.push(err(f("api_key"), Msg::CfgKeyHostChanged));
                         Secret::default()
                     }
                     None => {
-                        errors.push(err(f("api_key"), "enter the API key"));
+                        errors.push(err(f("api_key"), Msg::CfgEnterKey));
                         Secret::default()
                     }
                 },
             };
             if api_key.expose().chars().any(|ch| ch.is_control() || ch == ' ') {
-                errors.push(err(f("api_key"), "the API key contains spaces or control characters; paste it again"));
+                errors.push(err(f("api_key"), Msg::CfgKeySpaces));
             }
             let label = if c.label.trim().is_empty() { kind.display_name().to_string() } else { c.label.trim().to_string() };
             connectors.push(ConnectorConfig { id, kind, label, base_url, api_key, enabled: c.enabled });
@@ -273,7 +282,7 @@ impl Settings {
             if d.contains('.') && d.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-')) {
                 team_domains.push(d);
             } else {
-                errors.push(err(format!("team_domains.{i}"), format!("'{d}' is not a domain like example.com")));
+                errors.push(err(format!("team_domains.{i}"), Text::new(Msg::CfgBadDomain, [data(&d)])));
             }
         }
         let region = input.default_region.trim().to_uppercase();
@@ -282,19 +291,26 @@ impl Settings {
         } else if REGIONS.contains(&region.as_str()) {
             region
         } else {
-            errors.push(err("default_region", format!("unknown region '{region}'; one of {}", REGIONS.join(", "))));
+            errors.push(err("default_region", Text::new(Msg::CfgUnknownRegion, [data(&region), data(REGIONS.join(", "))])));
             String::new()
         };
         let mut team_phones = Vec::new();
         for (i, p) in input.team_phones.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).enumerate() {
             match normalize_phone(p, if default_region.is_empty() { "CN" } else { &default_region }) {
                 Some(e164) => team_phones.push(e164),
-                None => errors.push(err(format!("team_phones.{i}"), format!("'{p}' is not a phone number (with the default region, or in +country form)"))),
+                None => errors.push(err(format!("team_phones.{i}"), Text::new(Msg::CfgBadPhone, [data(p)]))),
             }
         }
         let id_patterns = validate_id_patterns(&input.id_patterns, &mut errors);
+        let language = match input.language.trim() {
+            "" => LanguageSetting::Auto,
+            l => LanguageSetting::parse(l).unwrap_or_else(|| {
+                errors.push(err("language", Text::new(Msg::CfgUnknownLanguage, [data(l)])));
+                LanguageSetting::Auto
+            }),
+        };
         if errors.is_empty() {
-            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns })
+            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns, language })
         } else {
             Err(errors)
         }
@@ -338,22 +354,22 @@ fn validate_id_patterns(rows: &[IdPatternInput], errors: &mut Vec<FieldError>) -
             continue;
         }
         if out.len() == MAX_ID_PATTERNS {
-            errors.push(err(f("pattern"), format!("at most {MAX_ID_PATTERNS} patterns; remove some")));
+            errors.push(err(f("pattern"), Text::new(Msg::CfgTooManyPatterns, [data(MAX_ID_PATTERNS)])));
             break;
         }
         let kind = IdKind::parse(row.kind.trim()).filter(|k| IdKind::CUSTOM.contains(k));
         if kind.is_none() {
             let names: Vec<&str> = IdKind::CUSTOM.iter().map(|k| k.id()).collect();
-            errors.push(err(f("kind"), format!("unknown kind '{}'; one of {}", row.kind.trim(), names.join(", "))));
+            errors.push(err(f("kind"), Text::new(Msg::CfgUnknownIdKind, [data(row.kind.trim()), data(names.join(", "))])));
         }
         if label.chars().count() > MAX_ID_LABEL || label.chars().any(char::is_control) {
-            errors.push(err(f("label"), format!("the name must be one line of at most {MAX_ID_LABEL} characters")));
+            errors.push(err(f("label"), Text::new(Msg::CfgLabelTooLong, [data(MAX_ID_LABEL)])));
         }
         if let Err(e) = Pattern::compile(pattern) {
-            errors.push(err(f("pattern"), e.to_string()));
+            errors.push(err(f("pattern"), e.text()));
         }
+        // An empty name: the page shows the kind's name, in its language.
         if let Some(kind) = kind {
-            let label = if label.is_empty() { kind.display_name() } else { label };
             out.push(IdPattern { kind, label: label.to_string(), pattern: pattern.to_string() });
         }
     }
@@ -386,7 +402,22 @@ mod tests {
             team_phones: vec!["400-820-8820".into()],
             default_region: "cn".into(),
             id_patterns: Vec::new(),
+            language: String::new(),
         }
+    }
+
+    #[test]
+    fn the_language_is_validated_and_defaults_to_auto() {
+        let s = Settings::default().apply(input(Some("k"), "http://127.0.0.1:1")).unwrap();
+        assert_eq!(s.language, LanguageSetting::Auto);
+        let mut i = input(Some("k"), "http://127.0.0.1:1");
+        i.language = "zh_CN".into();
+        let s = Settings::default().apply(i.clone()).unwrap();
+        assert_eq!((s.language, s.view().language), (LanguageSetting::ZhCn, LanguageSetting::ZhCn));
+        assert_eq!(serde_json::to_value(&s).unwrap()["language"], "zh_CN");
+        i.language = "fr".into();
+        let errors = Settings::default().apply(i).unwrap_err();
+        assert_eq!((errors[0].field.as_str(), crate::i18n::english(&errors[0].message).as_str()), ("language", "unknown language 'fr'"));
     }
 
     #[test]
@@ -463,10 +494,10 @@ mod tests {
             row("account_id", "", r"ACC-\d+"),
         ];
         let errors = Settings::default().apply(i.clone()).unwrap_err();
-        let got: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
+        let got: Vec<(&str, String)> = errors.iter().map(|e| (e.field.as_str(), crate::i18n::english(&e.message))).collect();
         assert_eq!(
             got,
-            [("id_patterns.2.pattern", "unclosed group at 4"), ("id_patterns.3.kind", "unknown kind 'email'; one of customer_id, order_id, account_id")]
+            [("id_patterns.2.pattern", "unclosed group at 4".to_string()), ("id_patterns.3.kind", "unknown kind 'email'; one of customer_id, order_id, account_id".to_string())]
         );
         i.id_patterns.remove(3);
         i.id_patterns.remove(2);
@@ -475,7 +506,7 @@ mod tests {
             s.id_patterns,
             [
                 IdPattern { kind: IdKind::OrderId, label: "Order".into(), pattern: r"ORD-\d{4}-\d{6}".into() },
-                IdPattern { kind: IdKind::AccountId, label: "Account ID".into(), pattern: r"ACC-\d+".into() },
+                IdPattern { kind: IdKind::AccountId, label: String::new(), pattern: r"ACC-\d+".into() },
             ]
         );
         assert_eq!(s.view().id_patterns, s.id_patterns);

@@ -4,7 +4,8 @@
 use crate::audit::{mask_subject, AuditEntry};
 use crate::config::Settings;
 use crate::connector::{build_lookup, map_lookup, HttpRequest, HttpResponse, LookupError};
-use crate::identify::{identify, Candidate, PageSnapshot, ScanContext};
+use crate::i18n::{data, Msg, Text};
+use crate::identify::{identify, Candidate, IdKind, PageSnapshot, ScanContext};
 use crate::messages::Response;
 use crate::model::Customer;
 use crate::mask::mask_phone;
@@ -59,17 +60,20 @@ fn alternatives(tab: &TabState) -> Vec<IdentifierChoice> {
         .iter()
         .filter(|c| c.kind.lookupable())
         .take(10)
-        .map(|c| {
-            let shown = if c.kind == crate::identify::IdKind::Phone { mask_phone(&c.value) } else { c.value.clone() };
-            // The admin's name for their own ids ("Member no.: 004211"), else the kind's.
-            let label = match (&c.label, c.kind) {
-                (Some(name), _) => format!("{name}: {shown}"),
-                (None, k) if crate::identify::IdKind::CUSTOM.contains(&k) => format!("{}: {shown}", k.display_name()),
-                _ => shown,
-            };
-            IdentifierChoice { value: c.value.clone(), label }
-        })
+        .map(choice)
         .collect()
+}
+
+/// How an identifier is shown: the admin's name for their own ids ("Member
+/// no.: 004211"), else the kind's for those; phones masked.
+fn choice(c: &Candidate) -> IdentifierChoice {
+    let shown = if c.kind == IdKind::Phone { mask_phone(&c.value) } else { c.value.clone() };
+    let label = match (c.label.as_deref().filter(|l| !l.is_empty()), c.kind) {
+        (Some(name), _) => Text::new(Msg::IdLabel, [data(name), data(&shown)]).into(),
+        (None, k) if IdKind::CUSTOM.contains(&k) => Text::new(Msg::IdLabel, [k.name().into(), data(&shown)]).into(),
+        _ => data(shown),
+    };
+    IdentifierChoice { value: c.value.clone(), label }
 }
 
 pub fn tab_key(tab_id: i64) -> String {
@@ -217,13 +221,14 @@ pub fn finish_panel(
         }
     }
     let alternatives = alternatives(tab);
-    let identifier = alternatives.iter().find(|a| a.value == identifier.value).map_or_else(|| identifier.value.clone(), |a| a.label.clone());
+    let kind = identifier.kind;
+    let identifier = alternatives.iter().find(|a| a.value == identifier.value).cloned().unwrap_or_else(|| choice(identifier));
     let state = if !customers.is_empty() {
         PanelState::Found { identifier, alternatives, customers: customers.iter().map(CustomerView::from_customer).collect(), errors }
     } else if !errors.is_empty() {
         PanelState::Error { identifier, alternatives, errors }
     } else {
-        PanelState::NotFound { identifier, alternatives, sources }
+        PanelState::NotFound { identifier, kind, alternatives, sources }
     };
     (state, audit)
 }
@@ -329,7 +334,7 @@ mod tests {
         let results = vec![(0, Ok(ok)), (1, Err(LookupError::Timeout))];
         let (state, audit) = finish_panel(&s, &tab, &identifier, results, 1.0);
         let PanelState::Found { customers, errors, .. } = state else { panic!("expected found") };
-        assert_eq!(customers[0].name, "Li Na");
+        assert_eq!(customers[0].name.as_deref(), Some("Li Na"));
         assert_eq!(errors[0].source, "CRM 1");
         assert_eq!(audit.iter().map(|a| a.outcome.as_str()).collect::<Vec<_>>(), ["found:1", "timeout"]);
         assert_eq!(audit[0].subject, "l***@example.cn");

@@ -171,17 +171,33 @@ impl IdKind {
         IdKind::ALL.into_iter().find(|k| k.id() == s)
     }
 
-    /// How the kind is named to people.
-    pub fn display_name(self) -> &'static str {
+    /// How the kind is named to people, as a label ("Customer ID").
+    pub fn name(self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
         match self {
-            IdKind::Email => "Email",
-            IdKind::Phone => "Phone",
-            IdKind::ResidentId => "Resident ID",
-            IdKind::CreditCode => "Credit code",
-            IdKind::CustomerId => "Customer ID",
-            IdKind::OrderId => "Order number",
-            IdKind::AccountId => "Account ID",
-            IdKind::TicketId => "Ticket",
+            IdKind::Email => Msg::KindEmail,
+            IdKind::Phone => Msg::KindPhone,
+            IdKind::ResidentId => Msg::KindResidentId,
+            IdKind::CreditCode => Msg::KindCreditCode,
+            IdKind::CustomerId => Msg::KindCustomerId,
+            IdKind::OrderId => Msg::KindOrderId,
+            IdKind::AccountId => Msg::KindAccountId,
+            IdKind::TicketId => Msg::KindTicketId,
+        }
+    }
+
+    /// The kind's name inside a sentence ("No customer with this customer ID…").
+    pub fn name_in_sentence(self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        match self {
+            IdKind::Email => Msg::KindEmailLower,
+            IdKind::Phone => Msg::KindPhoneLower,
+            IdKind::ResidentId => Msg::KindResidentIdLower,
+            IdKind::CreditCode => Msg::KindCreditCodeLower,
+            IdKind::CustomerId => Msg::KindCustomerIdLower,
+            IdKind::OrderId => Msg::KindOrderIdLower,
+            IdKind::AccountId => Msg::KindAccountIdLower,
+            IdKind::TicketId => Msg::KindTicketIdLower,
         }
     }
 

@@ -18,7 +18,7 @@
 //! `ORD-\d{4}-\d{6}` finds `ORD-2026-004211` in "order ORD-2026-004211." but
 //! nothing in "XORD-2026-0042119".
 
-use std::fmt;
+use crate::i18n::{data, Arg, Msg, Text};
 
 /// Longest pattern accepted, in characters.
 pub const MAX_PATTERN_CHARS: usize = 200;
@@ -31,26 +31,29 @@ pub const MAX_MATCHES: usize = 1_000;
 /// Default work limit of [`Pattern::find_all`], in VM thread steps.
 pub const DEFAULT_STEP_BUDGET: u64 = 60_000_000;
 
-/// Why a pattern does not compile: a sentence for the admin, with the
+/// Why a pattern does not compile: a message for the admin, with the
 /// (0-based) character position when there is one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PatternError {
-    pub message: String,
+    pub message: Text,
     pub position: Option<usize>,
 }
 
-impl fmt::Display for PatternError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl PatternError {
+    fn new(message: impl Into<Text>) -> PatternError {
+        PatternError { message: message.into(), position: None }
+    }
+
+    /// What the options page shows.
+    pub fn text(&self) -> Text {
         match self.position {
-            Some(p) => write!(f, "{} at {p}", self.message),
-            None => f.write_str(&self.message),
+            Some(p) => Text::new(Msg::PatAt, [Arg::Text(self.message.clone()), data(p)]),
+            None => self.message.clone(),
         }
     }
 }
 
-impl std::error::Error for PatternError {}
-
-fn error_at(message: impl Into<String>, position: usize) -> PatternError {
+fn error_at(message: impl Into<Text>, position: usize) -> PatternError {
     PatternError { message: message.into(), position: Some(position) }
 }
 
@@ -177,7 +180,7 @@ impl Parser {
         while let Some(c) = self.peek() {
             match c {
                 '|' | ')' => break,
-                '*' | '+' | '?' | '{' => return Err(error_at("nothing to repeat", self.pos)),
+                '*' | '+' | '?' | '{' => return Err(error_at(Msg::PatNothingToRepeat, self.pos)),
                 _ => {
                     let atom = self.atom()?;
                     let atom = self.quantified(atom)?;
@@ -207,10 +210,10 @@ impl Parser {
         }
         let greedy = !self.eat("?");
         if matches!(atom, Node::Empty) {
-            return Err(error_at("nothing to repeat", at));
+            return Err(error_at(Msg::PatNothingToRepeat, at));
         }
         if let Some(c @ ('*' | '+' | '?' | '{')) = self.peek() {
-            return Err(error_at(format!("'{c}' repeats a repetition; put the part in a group first"), self.pos));
+            return Err(error_at(Text::new(Msg::PatRepeatsRepetition, [data(c)]), self.pos));
         }
         Ok(Node::Repeat { node: Box::new(atom), min, max, greedy })
     }
@@ -219,16 +222,16 @@ impl Parser {
     fn counted(&mut self) -> Result<(u32, Option<u32>), PatternError> {
         let open = self.pos;
         let close = self.chars[open..].iter().position(|&c| c == '}').map(|i| open + i);
-        let Some(close) = close else { return Err(error_at("unclosed repetition {", open)) };
+        let Some(close) = close else { return Err(error_at(Msg::PatUnclosedRepetition, open)) };
         let body: String = self.chars[open + 1..close].iter().collect();
-        let bad = || error_at("invalid repetition: write {n}, {n,} or {n,m} with numbers", open);
+        let bad = || error_at(Msg::PatInvalidRepetition, open);
         let number = |s: &str| -> Result<u32, PatternError> {
             if s.is_empty() || s.len() > 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(bad());
             }
             let n: u32 = s.parse().map_err(|_| bad())?;
             if n > MAX_REPEAT {
-                return Err(error_at(format!("repetition count {n} is above {MAX_REPEAT}"), open));
+                return Err(error_at(Text::new(Msg::PatCountTooHigh, [data(n), data(MAX_REPEAT)]), open));
             }
             Ok(n)
         };
@@ -242,7 +245,7 @@ impl Parser {
         };
         if let Some(m) = max {
             if m < min {
-                return Err(error_at(format!("repetition {{{min},{m}}} has its minimum above its maximum"), open));
+                return Err(error_at(Text::new(Msg::PatMinAboveMax, [data(min), data(m)]), open));
             }
         }
         self.pos = close + 1;
@@ -261,7 +264,7 @@ impl Parser {
                 Escaped::Char(c) => Ok(Node::Lit(c)),
                 Escaped::Item(i) => Ok(Node::Class(Class { items: vec![i], negated: false })),
             },
-            '^' | '$' => Err(error_at(format!("anchor '{c}' is not supported (matches already stop at word edges)"), at)),
+            '^' | '$' => Err(error_at(Text::new(Msg::PatAnchor, [data(c)]), at)),
             c => Ok(Node::Lit(c)),
         }
     }
@@ -272,32 +275,32 @@ impl Parser {
             if self.eat("?:") {
             } else if self.eat("?<id>") || self.eat("?P<id>") {
                 if self.has_id {
-                    return Err(error_at("only one (?<id>…) part is allowed", open));
+                    return Err(error_at(Msg::PatOneId, open));
                 }
                 self.has_id = true;
                 capture = true;
             } else if self.eat("?i)") {
                 if open != 0 {
-                    return Err(error_at("(?i) is allowed only at the very start", open));
+                    return Err(error_at(Msg::PatCaseAtStart, open));
                 }
                 self.case_insensitive = true;
                 return Ok(Node::Empty);
             } else if self.peek_at(1) == Some('<') || self.peek_at(1) == Some('P') {
-                return Err(error_at("the named part must be called id, as in (?<id>…)", open));
+                return Err(error_at(Msg::PatNameId, open));
             } else {
-                return Err(error_at("unsupported group syntax '(?'; use ( ), (?: ) or (?<id> )", open));
+                return Err(error_at(Msg::PatGroupSyntax, open));
             }
         }
         let inner = self.alternation()?;
         if self.peek() != Some(')') {
-            return Err(error_at("unclosed group", open));
+            return Err(error_at(Msg::PatUnclosedGroup, open));
         }
         self.pos += 1;
         Ok(if capture { Node::Capture(Box::new(inner)) } else { inner })
     }
 
     fn escape(&mut self, at: usize) -> Result<Escaped, PatternError> {
-        let Some(c) = self.peek() else { return Err(error_at("pattern ends with a lone backslash", at)) };
+        let Some(c) = self.peek() else { return Err(error_at(Msg::PatLoneBackslash, at)) };
         self.pos += 1;
         Ok(match c {
             'd' => Escaped::Item(ClassItem::Digit(false)),
@@ -309,7 +312,7 @@ impl Parser {
             'n' => Escaped::Char('\n'),
             't' => Escaped::Char('\t'),
             'r' => Escaped::Char('\r'),
-            c if c.is_alphanumeric() => return Err(error_at(format!("unsupported escape \\{c}"), at)),
+            c if c.is_alphanumeric() => return Err(error_at(Text::new(Msg::PatEscape, [data(c)]), at)),
             c => Escaped::Char(c),
         })
     }
@@ -320,7 +323,7 @@ impl Parser {
         let mut first = true;
         loop {
             let at = self.pos;
-            let Some(c) = self.peek() else { return Err(error_at("unclosed character class", open)) };
+            let Some(c) = self.peek() else { return Err(error_at(Msg::PatUnclosedClass, open)) };
             if c == ']' && !first {
                 self.pos += 1;
                 break;
@@ -329,12 +332,12 @@ impl Parser {
             let lo = self.class_char()?;
             // A range `a-z`, unless the `-` is the last character of the class.
             if self.peek() == Some('-') && self.peek_at(1).is_some_and(|n| n != ']') {
-                let Escaped::Char(lo) = lo else { return Err(error_at("a range cannot start with a class like \\d", at)) };
+                let Escaped::Char(lo) = lo else { return Err(error_at(Msg::PatRangeStart, at)) };
                 self.pos += 1;
                 let hi_at = self.pos;
-                let Escaped::Char(hi) = self.class_char()? else { return Err(error_at("a range cannot end with a class like \\d", hi_at)) };
+                let Escaped::Char(hi) = self.class_char()? else { return Err(error_at(Msg::PatRangeEnd, hi_at)) };
                 if hi < lo {
-                    return Err(error_at(format!("range {lo}-{hi} is out of order"), at));
+                    return Err(error_at(Text::new(Msg::PatRangeOrder, [data(lo), data(hi)]), at));
                 }
                 items.push(ClassItem::Range(lo, hi));
             } else {
@@ -349,7 +352,7 @@ impl Parser {
 
     fn class_char(&mut self) -> Result<Escaped, PatternError> {
         let at = self.pos;
-        let Some(c) = self.peek() else { return Err(error_at("unclosed character class", at)) };
+        let Some(c) = self.peek() else { return Err(error_at(Msg::PatUnclosedClass, at)) };
         self.pos += 1;
         if c == '\\' {
             self.escape(at)
@@ -388,7 +391,7 @@ struct Compiler {
 impl Compiler {
     fn push(&mut self, i: Inst) -> Result<usize, PatternError> {
         if self.prog.len() >= MAX_PROGRAM {
-            return Err(PatternError { message: "the pattern is too large once its repetitions are expanded; use smaller {n,m} counts".into(), position: None });
+            return Err(PatternError::new(Msg::PatTooLarge));
         }
         self.prog.push(i);
         Ok(self.prog.len() - 1)
@@ -550,17 +553,17 @@ impl Pattern {
     pub fn compile(source: &str) -> Result<Pattern, PatternError> {
         let source = source.trim();
         if source.is_empty() {
-            return Err(PatternError { message: "pattern has no characters".into(), position: None });
+            return Err(PatternError::new(Msg::PatEmpty));
         }
         let chars: Vec<char> = source.chars().collect();
         if chars.len() > MAX_PATTERN_CHARS {
-            return Err(PatternError { message: format!("pattern is longer than {MAX_PATTERN_CHARS} characters"), position: None });
+            return Err(PatternError::new(Text::new(Msg::PatTooLong, [data(MAX_PATTERN_CHARS)])));
         }
         let mut p = Parser { chars, pos: 0, has_id: false, case_insensitive: false };
         let ast = p.alternation()?;
         if let Some(c) = p.peek() {
             // Only a `)` without its `(` stops the top level early.
-            return Err(error_at(format!("unmatched '{c}'"), p.pos));
+            return Err(error_at(Text::new(Msg::PatUnmatched, [data(c)]), p.pos));
         }
         let mut c = Compiler { prog: Vec::new(), classes: Vec::new(), case_insensitive: p.case_insensitive };
         c.push(Inst::Edge)?;
@@ -592,7 +595,7 @@ impl Pattern {
             pattern.first_ascii = table;
         }
         if pattern.can_only_match_empty() {
-            return Err(PatternError { message: "pattern matches only empty text".into(), position: None });
+            return Err(PatternError::new(Msg::PatOnlyEmpty));
         }
         Ok(pattern)
     }
@@ -805,12 +808,12 @@ mod tests {
     use super::*;
 
     fn values(p: &str, text: &str) -> Vec<String> {
-        let p = Pattern::compile(p).unwrap_or_else(|e| panic!("{p}: {e}"));
+        let p = Pattern::compile(p).unwrap_or_else(|e| panic!("{p}: {e:?}"));
         p.find_all(text).iter().map(|m| m.value(text).to_string()).collect()
     }
 
     fn err(p: &str) -> String {
-        Pattern::compile(p).map(|_| ()).unwrap_err().to_string()
+        crate::i18n::english(&Pattern::compile(p).map(|_| ()).unwrap_err().text())
     }
 
     #[test]

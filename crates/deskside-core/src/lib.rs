@@ -15,6 +15,7 @@ pub mod audit;
 pub mod connector;
 pub mod flow;
 pub mod html;
+pub mod i18n;
 pub mod identify;
 pub mod idpattern;
 pub mod mask;

@@ -10,6 +10,7 @@
 
 use crate::config::{FieldError, SettingsInput, SettingsView};
 use crate::adapters::PageRules;
+use crate::i18n::LanguageSetting;
 use crate::identify::PageSnapshot;
 use crate::panel::PanelState;
 use crate::weburl::pattern_matches;
@@ -46,7 +47,9 @@ pub enum Response {
     /// Whether the content script should show (or, after an append, reload)
     /// the panel on this page.
     Scanned { show_panel: bool, candidates: usize },
-    PanelState { state: PanelState },
+    /// With the admin's language choice, which the panel resolves against
+    /// the browser's languages (`i18n::resolve_language`).
+    PanelState { state: PanelState, language: LanguageSetting },
     Settings { settings: SettingsView, required_origins: Vec<String> },
     SaveFailed { errors: Vec<FieldError> },
     /// The request was refused; nothing happened.

@@ -1,9 +1,12 @@
 //! What the panel shows: a state machine rendered by the panel page, with
-//! every value already formatted and masked here.
+//! every value masked here and every label a message id; the page renders
+//! them, and amounts and dates, in its language.
 
 use crate::connector::LookupError;
+use crate::i18n::{currency_code, data, minor_unit_digits, Arg, Msg, Text};
+use crate::identify::IdKind;
 use crate::mask::mask_phone;
-use crate::model::Customer;
+use crate::model::{Customer, VipTier};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -15,24 +18,26 @@ pub enum PanelState {
     NoIdentifier,
     // `identifier` is what was looked up; `alternatives` every identifier on
     // the page the agent may switch to (it included), best first.
-    NotFound { identifier: String, alternatives: Vec<IdentifierChoice>, sources: Vec<String> },
-    Found { identifier: String, alternatives: Vec<IdentifierChoice>, customers: Vec<CustomerView>, errors: Vec<SourceError> },
-    Error { identifier: String, alternatives: Vec<IdentifierChoice>, errors: Vec<SourceError> },
+    /// `kind` names what was looked up ("No customer with this customer ID…").
+    NotFound { identifier: IdentifierChoice, kind: IdKind, alternatives: Vec<IdentifierChoice>, sources: Vec<String> },
+    Found { identifier: IdentifierChoice, alternatives: Vec<IdentifierChoice>, customers: Vec<CustomerView>, errors: Vec<SourceError> },
+    Error { identifier: IdentifierChoice, alternatives: Vec<IdentifierChoice>, errors: Vec<SourceError> },
 }
 
 /// An identifier the agent may pick: its value and how it is shown
-/// (phone numbers masked like everywhere else in the panel).
+/// (phone numbers masked like everywhere else in the panel; with the
+/// admin's name or the kind's for the team's own ids).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IdentifierChoice {
     pub value: String,
-    pub label: String,
+    pub label: Arg,
 }
 
 /// One source that failed, while others may have answered.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SourceError {
     pub source: String,
-    pub message: String,
+    pub message: Text,
     pub retryable: bool,
     /// The admin must act (key rejected, bad config): show "open settings".
     pub needs_admin: bool,
@@ -49,15 +54,20 @@ impl SourceError {
     }
 }
 
-/// A customer ready to show: text only, never markup.
+/// A customer ready to show: text only, never markup. Labels are message
+/// ids; amounts and dates are raw, formatted by the page for its language.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerView {
-    pub name: String,
+    /// `None`: the record has no name.
+    pub name: Option<String>,
     pub company: String,
-    pub tier: String,
+    /// The tier's name (a known tier's message, or the CRM's own label).
+    pub tier: Option<Arg>,
+    /// A known tier's id for styling (`gold`), else empty.
+    pub tier_class: String,
     pub source: String,
     /// `(label, value)` rows in display order.
-    pub details: Vec<(String, String)>,
+    pub details: Vec<(Msg, String)>,
     pub orders: Vec<OrderView>,
     /// Link to the record; https (or loopback) only.
     pub url: Option<String>,
@@ -67,55 +77,70 @@ pub struct CustomerView {
 pub struct OrderView {
     pub id: String,
     pub status: String,
-    pub total: String,
-    pub date: String,
+    pub total: Option<Money>,
+    /// As the CRM gave it (ISO 8601 dates are formatted by the page).
+    pub date: Option<String>,
 }
 
-/// Formats an amount in minor units: `129900, CNY` → `¥1,299.00`.
-pub fn format_money(minor: i64, currency: Option<&str>) -> String {
-    let (symbol, code) = match currency.unwrap_or("") {
-        "CNY" | "RMB" => ("¥", ""),
-        "USD" => ("$", ""),
-        "EUR" => ("€", ""),
-        "GBP" => ("£", ""),
-        "JPY" => ("¥", " JPY"),
-        other => ("", other),
-    };
-    let sign = if minor < 0 { "-" } else { "" };
-    let abs = minor.unsigned_abs();
-    let units = (abs / 100).to_string();
-    let mut grouped = String::new();
-    for (i, ch) in units.chars().enumerate() {
-        if i > 0 && (units.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(ch);
+/// An amount in minor units (`129900`, `CNY`, 2 digits = ¥1,299.00).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Money {
+    pub minor: i64,
+    /// An ISO 4217 code (`RMB` given as `CNY`), or `None` when the CRM gave
+    /// none or no code: the page shows the number alone (then with the raw
+    /// text in `unit`).
+    pub currency: Option<String>,
+    pub unit: Option<String>,
+    /// Fraction digits of the currency's minor unit.
+    pub digits: u32,
+}
+
+impl Money {
+    pub fn new(minor: i64, currency: Option<&str>) -> Money {
+        let code = currency.and_then(currency_code);
+        let digits = code.as_deref().map_or(2, minor_unit_digits);
+        let unit = match (&code, currency.map(str::trim)) {
+            (None, Some(raw)) if !raw.is_empty() => Some(raw.to_string()),
+            _ => None,
+        };
+        Money { minor, currency: code, unit, digits }
     }
-    let space = if code.is_empty() { "" } else { " " };
-    format!("{sign}{symbol}{grouped}.{:02}{space}{}", abs % 100, code.trim())
+}
+
+fn tier_view(t: &VipTier) -> (Arg, String) {
+    let known = |m: Msg, class: &str| (Arg::from(m), class.to_string());
+    match t {
+        VipTier::Platinum => known(Msg::TierPlatinum, "platinum"),
+        VipTier::Gold => known(Msg::TierGold, "gold"),
+        VipTier::Silver => known(Msg::TierSilver, "silver"),
+        VipTier::Standard => known(Msg::TierStandard, "standard"),
+        VipTier::Other(s) => (data(s), String::new()),
+    }
 }
 
 impl CustomerView {
     pub fn from_customer(c: &Customer) -> CustomerView {
         let mut details = Vec::new();
         for e in &c.emails {
-            details.push(("Email".to_string(), e.clone()));
+            details.push((Msg::DetailEmail, e.clone()));
         }
         for p in &c.phones {
-            details.push(("Phone".to_string(), mask_phone(p)));
+            details.push((Msg::DetailPhone, mask_phone(p)));
         }
         if let Some(t) = &c.title {
-            details.push(("Title".to_string(), t.clone()));
+            details.push((Msg::DetailTitle, t.clone()));
         }
         let place: Vec<&str> = [c.city.as_deref(), c.country.as_deref()].into_iter().flatten().collect();
         if !place.is_empty() {
-            details.push(("Location".to_string(), place.join(", ")));
+            details.push((Msg::DetailLocation, place.join(", ")));
         }
-        details.push(("Record".to_string(), c.id.clone()));
+        details.push((Msg::DetailRecord, c.id.clone()));
+        let tier = c.tier.as_ref().map(tier_view);
         CustomerView {
-            name: if c.name.is_empty() { "(no name)".into() } else { c.name.clone() },
+            name: (!c.name.is_empty()).then(|| c.name.clone()),
             company: c.company.clone().unwrap_or_default(),
-            tier: c.tier.as_ref().map(|t| t.label().to_string()).unwrap_or_default(),
+            tier_class: tier.as_ref().map(|t| t.1.clone()).unwrap_or_default(),
+            tier: tier.map(|t| t.0),
             source: c.source.clone(),
             details,
             orders: c
@@ -124,8 +149,8 @@ impl CustomerView {
                 .map(|o| OrderView {
                     id: o.id.clone(),
                     status: o.status.clone(),
-                    total: o.total_minor.map(|m| format_money(m, o.currency.as_deref())).unwrap_or_default(),
-                    date: o.date.clone().unwrap_or_default(),
+                    total: o.total_minor.map(|m| Money::new(m, o.currency.as_deref())),
+                    date: o.date.clone(),
                 })
                 .collect(),
             url: c.url.clone(),
@@ -136,28 +161,32 @@ impl CustomerView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Order, VipTier};
+    use crate::model::Order;
 
     #[test]
-    fn money() {
-        assert_eq!(format_money(129900, Some("CNY")), "¥1,299.00");
-        assert_eq!(format_money(-5, Some("USD")), "-$0.05");
-        assert_eq!(format_money(123456789, Some("CHF")), "1,234,567.89 CHF");
+    fn money_is_raw_minor_units_with_a_currency_code() {
+        assert_eq!(Money::new(129900, Some("RMB")), Money { minor: 129900, currency: Some("CNY".into()), unit: None, digits: 2 });
+        assert_eq!(Money::new(1299, Some("jpy")).digits, 0);
+        assert_eq!(Money::new(5, Some("points")), Money { minor: 5, currency: None, unit: Some("points".into()), digits: 2 });
+        assert_eq!(Money::new(5, None).unit, None);
     }
 
     #[test]
-    fn view_masks_phones_and_formats() {
+    fn view_masks_phones_and_names_labels() {
         let c = Customer {
             id: "cus_1".into(),
             name: "Li Na".into(),
             phones: vec!["+8613800138000".into()],
             tier: Some(VipTier::Gold),
-            orders: vec![Order { id: "O1".into(), status: "paid".into(), total_minor: Some(100), currency: Some("CNY".into()), date: None }],
+            orders: vec![Order { id: "O1".into(), status: "paid".into(), total_minor: Some(100), currency: Some("CNY".into()), date: Some("2026-03-14".into()) }],
             ..Default::default()
         };
         let v = CustomerView::from_customer(&c);
-        assert_eq!(v.tier, "Gold");
-        assert!(v.details.contains(&("Phone".into(), "+86 138****8000".into())));
-        assert_eq!(v.orders[0].total, "¥1.00");
+        assert_eq!((v.tier, v.tier_class.as_str()), (Some(Arg::from(Msg::TierGold)), "gold"));
+        assert!(v.details.contains(&(Msg::DetailPhone, "+86 138****8000".into())));
+        assert_eq!(v.orders[0].total.as_ref().map(|m| m.minor), Some(100));
+        assert_eq!(v.orders[0].date.as_deref(), Some("2026-03-14"));
+        let unnamed = CustomerView::from_customer(&Customer { tier: Some(VipTier::Other("Bronze".into())), ..Default::default() });
+        assert_eq!((unnamed.name, unnamed.tier, unnamed.tier_class.as_str()), (None, Some(data("Bronze")), ""));
     }
 }

@@ -7,6 +7,7 @@
 //! be given in punycode), no trailing dot. Anything else is an error the
 //! options page shows to the admin.
 
+use crate::i18n::{data, Msg, Text};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -30,21 +31,20 @@ pub enum UrlError {
     QueryOrFragment,
 }
 
-impl fmt::Display for UrlError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            UrlError::Empty => "enter the API's base URL, e.g. https://api.example.com",
-            UrlError::Scheme => "the URL must start with https://",
-            UrlError::InsecureRemote => "http:// is allowed only for this computer (127.0.0.1, localhost); use https://",
-            UrlError::UserInfo => "the URL must not contain a user name or password (remove the part before @)",
-            UrlError::Host => "the host name is not valid (letters, digits, '-' and '.'; international names in punycode; no trailing dot)",
-            UrlError::Port => "the port must be a number from 1 to 65535",
-            UrlError::QueryOrFragment => "the base URL must not contain '?' or '#'",
-        })
+impl UrlError {
+    /// What the admin is told.
+    pub fn message(&self) -> Msg {
+        match self {
+            UrlError::Empty => Msg::UrlEmpty,
+            UrlError::Scheme => Msg::UrlScheme,
+            UrlError::InsecureRemote => Msg::UrlInsecureRemote,
+            UrlError::UserInfo => Msg::UrlUserInfo,
+            UrlError::Host => Msg::UrlHost,
+            UrlError::Port => Msg::UrlPort,
+            UrlError::QueryOrFragment => Msg::UrlQueryOrFragment,
+        }
     }
 }
-
-impl std::error::Error for UrlError {}
 
 pub fn is_loopback_host(host: &str) -> bool {
     if host == "localhost" || host == "[::1]" {
@@ -196,24 +196,25 @@ pub fn encode_component(s: &str) -> String {
 
 /// Checks a browser match pattern as admins write them for helpdesk sites:
 /// `https://*.zendesk.com/*`, `https://support.example.com/agent/*`.
-pub fn validate_match_pattern(p: &str) -> Result<(), String> {
+pub fn validate_match_pattern(p: &str) -> Result<(), Text> {
+    let bad = |m: Msg, p: &str| Text::new(m, [data(p)]);
     let p = p.trim();
-    let (scheme, rest) = p.split_once("://").ok_or_else(|| format!("'{p}': a site pattern looks like https://*.example.com/*"))?;
+    let (scheme, rest) = p.split_once("://").ok_or_else(|| bad(Msg::SiteShape, p))?;
     if scheme != "https" && scheme != "http" {
-        return Err(format!("'{p}': only https:// (and http:// for this computer) sites are supported"));
+        return Err(bad(Msg::SiteScheme, p));
     }
-    let slash = rest.find('/').ok_or_else(|| format!("'{p}': add a path, e.g. /*"))?;
+    let slash = rest.find('/').ok_or_else(|| bad(Msg::SiteNoPath, p))?;
     let host = &rest[..slash];
     if host == "*" || host.is_empty() {
-        return Err(format!("'{p}': name the helpdesk's host; Deskside never asks for every site"));
+        return Err(bad(Msg::SiteEverySite, p));
     }
     let bare = host.strip_prefix("*.").unwrap_or(host);
     let bare_no_port = bare.split(':').next().unwrap_or(bare);
     if bare.contains('*') || !valid_hostname(bare_no_port) {
-        return Err(format!("'{p}': the host is not valid ('*.' may only start it)"));
+        return Err(bad(Msg::SiteBadHost, p));
     }
     if scheme == "http" && !is_loopback_host(bare_no_port) {
-        return Err(format!("'{p}': http:// is allowed only for this computer; use https://"));
+        return Err(bad(Msg::SiteInsecure, p));
     }
     Ok(())
 }

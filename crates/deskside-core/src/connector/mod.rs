@@ -10,6 +10,7 @@ mod presets;
 pub use presets::preset;
 
 use crate::config::{ConnectorConfig, ConnectorKind};
+use crate::i18n::{data, Arg, Msg, Text};
 use crate::identify::{Candidate, IdKind};
 use crate::model::{Customer, Order, VipTier};
 use crate::weburl::{encode_component, origin_of, BaseUrl};
@@ -128,7 +129,7 @@ fn is_secret_header(name: &str) -> bool {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum LookupError {
     /// The connector is misconfigured (bad URL and the like).
-    Config { message: String },
+    Config { message: Text },
     /// 401/403: the key is wrong or revoked.
     Unauthorized { status: u16 },
     /// 429 (or a vendor's equivalent).
@@ -136,25 +137,26 @@ pub enum LookupError {
     /// 5xx or another unexpected status.
     Server { status: u16 },
     /// The body was not what the API promises.
-    BadResponse { message: String },
+    BadResponse { message: Text },
     /// No answer in time.
     Timeout,
     /// The request never got an answer (offline, DNS, refused, CORS, no permission).
-    Network { message: String },
+    Network { message: Text },
 }
 
 impl LookupError {
-    /// One sentence for the agent.
-    pub fn user_message(&self) -> String {
+    /// One sentence for the agent, as a message id.
+    pub fn user_message(&self) -> Text {
+        let detail = |m: &Text| Arg::Text(m.clone());
         match self {
-            LookupError::Config { message } => format!("The connector is not set up correctly: {message}. Ask your admin to check the options page."),
-            LookupError::Unauthorized { status } => format!("The CRM refused the API key (HTTP {status}). Ask your admin to reconnect it on the options page."),
-            LookupError::RateLimited { retry_after_secs: Some(s) } => format!("The CRM is rate limiting requests; try again in {s} s."),
-            LookupError::RateLimited { retry_after_secs: None } => "The CRM is rate limiting requests; try again shortly.".into(),
-            LookupError::Server { status } => format!("The CRM answered with an error (HTTP {status})."),
-            LookupError::BadResponse { message } => format!("The CRM sent an answer Deskside cannot read: {message}."),
-            LookupError::Timeout => "The CRM did not answer in time.".into(),
-            LookupError::Network { message } => format!("Could not reach the CRM: {message}."),
+            LookupError::Config { message } => Text::new(Msg::ErrConfig, [detail(message)]),
+            LookupError::Unauthorized { status } => Text::new(Msg::ErrUnauthorized, [data(status)]),
+            LookupError::RateLimited { retry_after_secs: Some(s) } => Text::new(Msg::ErrRateLimitedSecs, [data(s)]),
+            LookupError::RateLimited { retry_after_secs: None } => Msg::ErrRateLimited.into(),
+            LookupError::Server { status } => Text::new(Msg::ErrServer, [data(status)]),
+            LookupError::BadResponse { message } => Text::new(Msg::ErrBadResponse, [detail(message)]),
+            LookupError::Timeout => Msg::ErrTimeout.into(),
+            LookupError::Network { message } => Text::new(Msg::ErrNetwork, [detail(message)]),
         }
     }
 
@@ -166,17 +168,13 @@ impl LookupError {
 
 /// Builds the lookup request for one identifier.
 pub fn build_lookup(cfg: &ConnectorConfig, id: &Candidate) -> Result<HttpRequest, LookupError> {
-    let base = BaseUrl::parse(&cfg.base_url).map_err(|e| LookupError::Config { message: e.to_string() })?;
+    let base = BaseUrl::parse(&cfg.base_url).map_err(|e| LookupError::Config { message: e.message().into() })?;
     if cfg.api_key.is_empty() {
-        return Err(LookupError::Config { message: "no API key".into() });
+        return Err(LookupError::Config { message: Msg::LookupNoApiKey.into() });
     }
     let p = preset(cfg.kind);
     let Some(lookup) = p.lookup(id.kind) else {
-        let what = match id.kind {
-            IdKind::ResidentId | IdKind::CreditCode => "identity number".to_string(),
-            other => other.display_name().to_lowercase(),
-        };
-        return Err(LookupError::Config { message: format!("this CRM cannot be searched by {what}") });
+        return Err(LookupError::Config { message: Text::new(Msg::LookupCannotSearchBy, [id.kind.name_in_sentence().into()]) });
     };
     let url = match lookup {
         Lookup::Query { path, param } => base.join(path, &[(param, &id.value)]),
@@ -184,7 +182,7 @@ pub fn build_lookup(cfg: &ConnectorConfig, id: &Candidate) -> Result<HttpRequest
             // `.` and `..` are path steps, even percent-encoded: never a value.
             let value = id.value.trim();
             if value.is_empty() || value.chars().all(|c| c == '.') {
-                return Err(LookupError::Config { message: "the identifier is not a usable record id".into() });
+                return Err(LookupError::Config { message: Msg::LookupBadRecordId.into() });
             }
             base.join(&path.replace("{id}", &encode_component(value)), &[])
         }
@@ -192,7 +190,7 @@ pub fn build_lookup(cfg: &ConnectorConfig, id: &Candidate) -> Result<HttpRequest
     let mut headers = vec![("Accept".to_string(), "application/json".to_string())];
     // The key goes only to the configured origin, checked on the final URL.
     if origin_of(&url).as_deref() != Some(base.origin().as_str()) {
-        return Err(LookupError::Config { message: "request URL left the connector's origin".into() });
+        return Err(LookupError::Config { message: Msg::LookupLeftOrigin.into() });
     }
     match &p.auth {
         Auth::Bearer => headers.push(("Authorization".into(), format!("Bearer {}", cfg.api_key.expose()))),
@@ -221,26 +219,26 @@ pub fn map_lookup(cfg: &ConnectorConfig, resp: &HttpResponse) -> Result<Vec<Cust
         s => return Err(LookupError::Server { status: s }),
     }
     if resp.redirected {
-        return Err(LookupError::BadResponse { message: "the API redirected the request elsewhere".into() });
+        return Err(LookupError::BadResponse { message: Msg::LookupRedirected.into() });
     }
     if resp.body.len() > MAX_BODY_BYTES {
-        return Err(LookupError::BadResponse { message: format!("the answer is larger than {} MB", MAX_BODY_BYTES / 1024 / 1024) });
+        return Err(LookupError::BadResponse { message: Text::new(Msg::LookupTooLarge, [data(MAX_BODY_BYTES / 1024 / 1024)]) });
     }
     let body = resp.body.trim_start_matches('\u{feff}').trim();
     if body.is_empty() || resp.status == 204 {
         return Ok(Vec::new());
     }
     if body.starts_with('<') {
-        return Err(LookupError::BadResponse { message: "an HTML page instead of JSON (a login or proxy page?)".into() });
+        return Err(LookupError::BadResponse { message: Msg::LookupHtml.into() });
     }
-    let json: Value = serde_json::from_str(body).map_err(|e| LookupError::BadResponse { message: format!("invalid JSON ({e})") })?;
+    let json: Value = serde_json::from_str(body).map_err(|e| LookupError::BadResponse { message: Text::new(Msg::LookupBadJson, [data(e)]) })?;
     let p = preset(cfg.kind);
     let results = match json.pointer(&p.results) {
         Some(Value::Array(items)) => items.as_slice(),
         // One record (a lookup by id): it must have its id.
         Some(record @ Value::Object(_)) if text_at(record, &p.fields.id).is_some() => std::slice::from_ref(record),
         Some(Value::Null) | None => return Ok(Vec::new()),
-        Some(_) => return Err(LookupError::BadResponse { message: format!("'{}' is neither a list nor a record", p.results) }),
+        Some(_) => return Err(LookupError::BadResponse { message: Text::new(Msg::LookupNotAList, [data(&p.results)]) }),
     };
     Ok(results.iter().filter(|r| r.is_object()).take(50).map(|r| map_customer(cfg, &p.fields, r)).collect())
 }

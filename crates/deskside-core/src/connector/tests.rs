@@ -119,7 +119,7 @@ fn customer_ids_are_looked_up_as_one_path_segment() {
     // Order numbers are not searchable in the demo CRM.
     let order = Candidate { kind: IdKind::OrderId, ..id("ORD-2026-004211") };
     let e = build_lookup(&cfg("https://crm.test"), &order).unwrap_err();
-    assert_eq!(e, LookupError::Config { message: "this CRM cannot be searched by order number".into() });
+    assert_eq!(crate::i18n::english(&e.user_message()), "The connector is not set up correctly: this CRM cannot be searched by order number. Ask your admin to check the options page.");
 }
 
 #[test]

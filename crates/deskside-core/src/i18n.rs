@@ -1,0 +1,597 @@
+//! Languages: the core speaks message ids with arguments, never sentences.
+//!
+//! A [`Msg`] is the key of a `messages.json` entry in the extension's
+//! `_locales/<lang>/` catalogs (the browser's own format, so the manifest's
+//! `__MSG_ext_name__` and the pages share one catalog per language). The
+//! pages fetch the catalog of the chosen language, parse it with
+//! [`Catalog::parse`] and render a [`Text`] with [`format`], which
+//! implements `chrome.i18n`'s substitution: `$name$` placeholders whose
+//! `content` holds `$1`…`$9`, and `$$` for a dollar sign.
+//!
+//! Adding a string: a variant below (its key in snake_case), then the entry
+//! in `extension/_locales/en/messages.json` and `zh_CN/messages.json` with
+//! the same placeholders (`crates/deskside-core/tests/i18n.rs` checks both).
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+macro_rules! messages {
+    ($($variant:ident = $key:literal,)*) => {
+        /// Every user-visible string, by its `messages.json` key.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum Msg {
+            $(#[serde(rename = $key)] $variant,)*
+        }
+
+        impl Msg {
+            /// Every message, in declaration order.
+            pub const ALL: &'static [Msg] = &[$(Msg::$variant,)*];
+
+            /// The `messages.json` key.
+            pub fn key(self) -> &'static str {
+                match self {
+                    $(Msg::$variant => $key,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    // The manifest (`__MSG_…__`).
+    ExtName = "ext_name",
+    ExtDescription = "ext_description",
+    // Languages (the options page's choice).
+    LangAuto = "lang_auto",
+    LangEn = "lang_en",
+    LangZhCn = "lang_zh_cn",
+    // Kinds of identifier: as a label ("Customer ID: …") and inside a sentence.
+    KindEmail = "kind_email",
+    KindPhone = "kind_phone",
+    KindResidentId = "kind_resident_id",
+    KindCreditCode = "kind_credit_code",
+    KindCustomerId = "kind_customer_id",
+    KindOrderId = "kind_order_id",
+    KindAccountId = "kind_account_id",
+    KindTicketId = "kind_ticket_id",
+    KindEmailLower = "kind_email_lower",
+    KindPhoneLower = "kind_phone_lower",
+    KindResidentIdLower = "kind_resident_id_lower",
+    KindCreditCodeLower = "kind_credit_code_lower",
+    KindCustomerIdLower = "kind_customer_id_lower",
+    KindOrderIdLower = "kind_order_id_lower",
+    KindAccountIdLower = "kind_account_id_lower",
+    KindTicketIdLower = "kind_ticket_id_lower",
+    // The panel.
+    PanelHeading = "panel_heading",
+    PanelStarting = "panel_starting",
+    PanelLookingUp = "panel_looking_up",
+    PanelLookingUpLabel = "panel_looking_up_label",
+    PanelNotConfigured = "panel_not_configured",
+    PanelNoIdentifier = "panel_no_identifier",
+    PanelNotFound = "panel_not_found",
+    PanelMatchingRecords = "panel_matching_records",
+    PanelTryAgain = "panel_try_again",
+    PanelOpenSettings = "panel_open_settings",
+    PanelRecentOrders = "panel_recent_orders",
+    PanelOpenIn = "panel_open_in",
+    PanelSource = "panel_source",
+    PanelNoName = "panel_no_name",
+    PanelSourceError = "panel_source_error",
+    PanelFailed = "panel_failed",
+    PanelRefused = "panel_refused",
+    PanelUnexpected = "panel_unexpected",
+    PanelNoAnswer = "panel_no_answer",
+    IdLabel = "id_label",
+    ListSeparator = "list_separator",
+    DetailEmail = "detail_email",
+    DetailPhone = "detail_phone",
+    DetailTitle = "detail_title",
+    DetailLocation = "detail_location",
+    DetailRecord = "detail_record",
+    TierPlatinum = "tier_platinum",
+    TierGold = "tier_gold",
+    TierSilver = "tier_silver",
+    TierStandard = "tier_standard",
+    // Lookup errors, for the agent.
+    ErrConfig = "err_config",
+    ErrUnauthorized = "err_unauthorized",
+    ErrRateLimitedSecs = "err_rate_limited_secs",
+    ErrRateLimited = "err_rate_limited",
+    ErrServer = "err_server",
+    ErrBadResponse = "err_bad_response",
+    ErrTimeout = "err_timeout",
+    ErrNetwork = "err_network",
+    LookupNoApiKey = "lookup_no_api_key",
+    LookupCannotSearchBy = "lookup_cannot_search_by",
+    LookupBadRecordId = "lookup_bad_record_id",
+    LookupLeftOrigin = "lookup_left_origin",
+    LookupInvalidHeader = "lookup_invalid_header",
+    LookupInvalidRequest = "lookup_invalid_request",
+    LookupRedirected = "lookup_redirected",
+    LookupTooLarge = "lookup_too_large",
+    LookupHtml = "lookup_html",
+    LookupBadJson = "lookup_bad_json",
+    LookupNotAList = "lookup_not_a_list",
+    LookupUnreadable = "lookup_unreadable",
+    LookupNoService = "lookup_no_service",
+    LookupBrowser = "lookup_browser",
+    // Base URLs.
+    UrlEmpty = "url_empty",
+    UrlScheme = "url_scheme",
+    UrlInsecureRemote = "url_insecure_remote",
+    UrlUserInfo = "url_user_info",
+    UrlHost = "url_host",
+    UrlPort = "url_port",
+    UrlQueryOrFragment = "url_query_or_fragment",
+    // Site patterns.
+    SiteShape = "site_shape",
+    SiteScheme = "site_scheme",
+    SiteNoPath = "site_no_path",
+    SiteEverySite = "site_every_site",
+    SiteBadHost = "site_bad_host",
+    SiteInsecure = "site_insecure",
+    // Settings validation.
+    CfgUnknownConnector = "cfg_unknown_connector",
+    CfgKeyHostChanged = "cfg_key_host_changed",
+    CfgEnterKey = "cfg_enter_key",
+    CfgKeySpaces = "cfg_key_spaces",
+    CfgBadDomain = "cfg_bad_domain",
+    CfgUnknownRegion = "cfg_unknown_region",
+    CfgBadPhone = "cfg_bad_phone",
+    CfgTooManyPatterns = "cfg_too_many_patterns",
+    CfgUnknownIdKind = "cfg_unknown_id_kind",
+    CfgLabelTooLong = "cfg_label_too_long",
+    CfgUnknownLanguage = "cfg_unknown_language",
+    // Admin pattern compile errors.
+    PatAt = "pat_at",
+    PatNothingToRepeat = "pat_nothing_to_repeat",
+    PatRepeatsRepetition = "pat_repeats_repetition",
+    PatUnclosedRepetition = "pat_unclosed_repetition",
+    PatInvalidRepetition = "pat_invalid_repetition",
+    PatCountTooHigh = "pat_count_too_high",
+    PatMinAboveMax = "pat_min_above_max",
+    PatAnchor = "pat_anchor",
+    PatOneId = "pat_one_id",
+    PatCaseAtStart = "pat_case_at_start",
+    PatNameId = "pat_name_id",
+    PatGroupSyntax = "pat_group_syntax",
+    PatUnclosedGroup = "pat_unclosed_group",
+    PatLoneBackslash = "pat_lone_backslash",
+    PatEscape = "pat_escape",
+    PatUnclosedClass = "pat_unclosed_class",
+    PatRangeStart = "pat_range_start",
+    PatRangeEnd = "pat_range_end",
+    PatRangeOrder = "pat_range_order",
+    PatTooLarge = "pat_too_large",
+    PatEmpty = "pat_empty",
+    PatTooLong = "pat_too_long",
+    PatUnmatched = "pat_unmatched",
+    PatOnlyEmpty = "pat_only_empty",
+    // The options page.
+    OptTitle = "opt_title",
+    OptIntro = "opt_intro",
+    OptLanguage = "opt_language",
+    OptCrmConnection = "opt_crm_connection",
+    OptType = "opt_type",
+    OptDemoCrm = "opt_demo_crm",
+    OptNameShown = "opt_name_shown",
+    OptNamePlaceholder = "opt_name_placeholder",
+    OptBaseUrl = "opt_base_url",
+    OptApiKey = "opt_api_key",
+    OptKeyPlaceholder = "opt_key_placeholder",
+    OptKeySaved = "opt_key_saved",
+    OptEnabled = "opt_enabled",
+    OptWhere = "opt_where",
+    OptSites = "opt_sites",
+    OptFinding = "opt_finding",
+    OptTeamDomains = "opt_team_domains",
+    OptTeamPhones = "opt_team_phones",
+    OptRegion = "opt_region",
+    RegionCn = "region_cn",
+    RegionUs = "region_us",
+    RegionCa = "region_ca",
+    RegionGb = "region_gb",
+    RegionDe = "region_de",
+    RegionFr = "region_fr",
+    RegionJp = "region_jp",
+    RegionIn = "region_in",
+    RegionSg = "region_sg",
+    RegionHk = "region_hk",
+    RegionTw = "region_tw",
+    RegionAu = "region_au",
+    OptOwnIds = "opt_own_ids",
+    OptOwnIdsHint = "opt_own_ids_hint",
+    OptPatternHint = "opt_pattern_hint",
+    OptSyntaxDigit = "opt_syntax_digit",
+    OptSyntaxCapital = "opt_syntax_capital",
+    OptSyntaxExactly = "opt_syntax_exactly",
+    OptSyntaxBetween = "opt_syntax_between",
+    OptSyntaxOneOrMore = "opt_syntax_one_or_more",
+    OptSyntaxOptional = "opt_syntax_optional",
+    OptSyntaxEither = "opt_syntax_either",
+    OptSyntaxDot = "opt_syntax_dot",
+    OptSyntaxCase = "opt_syntax_case",
+    OptSyntaxKeep = "opt_syntax_keep",
+    OptExamples = "opt_examples",
+    OptWordEdges = "opt_word_edges",
+    OptFinds = "opt_finds",
+    OptPattern = "opt_pattern",
+    OptLabelPlaceholder = "opt_label_placeholder",
+    OptPatternPlaceholder = "opt_pattern_placeholder",
+    OptRemove = "opt_remove",
+    OptAddPattern = "opt_add_pattern",
+    OptSave = "opt_save",
+    OptErrorKind = "opt_error_kind",
+    OptErrorLabel = "opt_error_label",
+    OptLoadFailed = "opt_load_failed",
+    OptSaving = "opt_saving",
+    OptSaved = "opt_saved",
+    OptNotSavedPermission = "opt_not_saved_permission",
+    OptNotSavedFields = "opt_not_saved_fields",
+    OptNotSaved = "opt_not_saved",
+}
+
+impl Msg {
+    /// The message for a `messages.json` key.
+    pub fn parse(key: &str) -> Option<Msg> {
+        Msg::ALL.iter().copied().find(|m| m.key() == key)
+    }
+}
+
+/// A message id with its arguments (`$1`, `$2`… in the catalog).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Text {
+    pub id: Msg,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<Arg>,
+}
+
+/// An argument: data shown as it is (a name, a number, an address), or
+/// another message rendered in the same language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Arg {
+    Data(String),
+    Text(Text),
+}
+
+impl Text {
+    pub fn new(id: Msg, args: impl IntoIterator<Item = Arg>) -> Text {
+        Text { id, args: args.into_iter().collect() }
+    }
+    pub fn msg(id: Msg) -> Text {
+        Text { id, args: Vec::new() }
+    }
+}
+
+impl From<Msg> for Text {
+    fn from(id: Msg) -> Text {
+        Text::msg(id)
+    }
+}
+
+impl From<Msg> for Arg {
+    fn from(id: Msg) -> Arg {
+        Arg::Text(Text::msg(id))
+    }
+}
+
+impl From<Text> for Arg {
+    fn from(t: Text) -> Arg {
+        Arg::Text(t)
+    }
+}
+
+impl From<String> for Arg {
+    fn from(s: String) -> Arg {
+        Arg::Data(s)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Arg {
+        Arg::Data(s.to_string())
+    }
+}
+
+/// Data shown as it is.
+pub fn data(value: impl ToString) -> Arg {
+    Arg::Data(value.to_string())
+}
+
+/// One `messages.json` entry.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Entry {
+    pub message: String,
+    /// By name, lower case (`chrome.i18n` names are case-insensitive).
+    #[serde(default)]
+    pub placeholders: BTreeMap<String, Placeholder>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Placeholder {
+    pub content: String,
+}
+
+/// A language's `messages.json`, parsed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Catalog {
+    pub entries: BTreeMap<String, Entry>,
+}
+
+impl Catalog {
+    pub fn parse(json: &str) -> Result<Catalog, String> {
+        let raw: BTreeMap<String, Entry> = serde_json::from_str(json).map_err(|e| format!("messages.json: {e}"))?;
+        Ok(Catalog::from_entries(raw))
+    }
+
+    pub fn from_value(value: serde_json::Value) -> Result<Catalog, String> {
+        let raw: BTreeMap<String, Entry> = serde_json::from_value(value).map_err(|e| format!("messages.json: {e}"))?;
+        Ok(Catalog::from_entries(raw))
+    }
+
+    fn from_entries(raw: BTreeMap<String, Entry>) -> Catalog {
+        let entries = raw
+            .into_iter()
+            .map(|(k, mut e)| {
+                e.placeholders = e.placeholders.into_iter().map(|(n, p)| (n.to_ascii_lowercase(), p)).collect();
+                (k, e)
+            })
+            .collect();
+        Catalog { entries }
+    }
+
+    pub fn get(&self, id: Msg) -> Option<&Entry> {
+        self.entries.get(id.key())
+    }
+}
+
+/// Renders `text` in the catalog's language. A message missing from the
+/// catalog shows as its key (the i18n test keeps that from shipping).
+pub fn format(catalog: &Catalog, text: &Text) -> String {
+    let args: Vec<String> = text.args.iter().map(|a| format_arg(catalog, a)).collect();
+    let Some(entry) = catalog.get(text.id) else { return text.id.key().to_string() };
+    let mut out = String::new();
+    let m = entry.message.as_str();
+    let mut i = 0;
+    while let Some(off) = m[i..].find('$') {
+        out.push_str(&m[i..i + off]);
+        let at = i + off;
+        let rest = &m[at + 1..];
+        if rest.starts_with('$') {
+            out.push('$');
+            i = at + 2;
+        } else if let Some(d) = rest.chars().next().filter(|c| ('1'..='9').contains(c)) {
+            out.push_str(args.get(d as usize - '1' as usize).map_or("", String::as_str));
+            i = at + 2;
+        } else if let Some(end) = rest.find('$').filter(|&e| e > 0 && rest[..e].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'@')) {
+            let name = rest[..end].to_ascii_lowercase();
+            match entry.placeholders.get(&name) {
+                Some(p) => out.push_str(&substitute(&p.content, &args)),
+                None => out.push_str(&m[at..at + end + 2]),
+            }
+            i = at + end + 2;
+        } else {
+            out.push('$');
+            i = at + 1;
+        }
+    }
+    out.push_str(&m[i..]);
+    out
+}
+
+/// `$1`…`$9` in a placeholder's content; argument values are inserted as
+/// they are (a `$1` in CRM data stays `$1`).
+fn substitute(content: &str, args: &[String]) -> String {
+    let mut out = String::new();
+    let mut chars = content.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek().copied()) {
+            ('$', Some('$')) => {
+                chars.next();
+                out.push('$');
+            }
+            ('$', Some(d @ '1'..='9')) => {
+                chars.next();
+                out.push_str(args.get(d as usize - '1' as usize).map_or("", String::as_str));
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn format_arg(catalog: &Catalog, arg: &Arg) -> String {
+    match arg {
+        Arg::Data(s) => s.clone(),
+        Arg::Text(t) => format(catalog, t),
+    }
+}
+
+/// The placeholders of a catalog entry: (name, content), sorted.
+pub fn placeholders(entry: &Entry) -> Vec<(String, String)> {
+    entry.placeholders.iter().map(|(n, p)| (n.clone(), p.content.clone())).collect()
+}
+
+/// The admin's choice on the options page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LanguageSetting {
+    /// Follow the browser's languages.
+    #[default]
+    #[serde(rename = "auto")]
+    Auto,
+    #[serde(rename = "en")]
+    En,
+    #[serde(rename = "zh_CN")]
+    ZhCn,
+}
+
+impl LanguageSetting {
+    pub const ALL: [LanguageSetting; 3] = [LanguageSetting::Auto, LanguageSetting::En, LanguageSetting::ZhCn];
+
+    /// The stored name, as in the options form's `<select>`.
+    pub fn id(self) -> &'static str {
+        match self {
+            LanguageSetting::Auto => "auto",
+            LanguageSetting::En => "en",
+            LanguageSetting::ZhCn => "zh_CN",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<LanguageSetting> {
+        LanguageSetting::ALL.into_iter().find(|l| l.id() == s)
+    }
+
+    pub fn name(self) -> Msg {
+        match self {
+            LanguageSetting::Auto => Msg::LangAuto,
+            LanguageSetting::En => Msg::LangEn,
+            LanguageSetting::ZhCn => Msg::LangZhCn,
+        }
+    }
+}
+
+/// A language Deskside ships.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    #[serde(rename = "en")]
+    En,
+    #[serde(rename = "zh_CN")]
+    ZhCn,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::ZhCn];
+
+    /// The `_locales/` folder.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::ZhCn => "zh_CN",
+        }
+    }
+
+    /// The BCP 47 tag, for `<html lang>` and `Intl`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::ZhCn => "zh-CN",
+        }
+    }
+}
+
+/// The language to show: the admin's choice, or with "Auto" the first of
+/// the browser's languages (most preferred first, as `navigator.languages`)
+/// that Deskside ships. Chinese in Simplified script (`zh`, `zh-CN`,
+/// `zh-Hans`, `zh-SG`) counts; Traditional (`zh-TW`, `zh-HK`, `zh-Hant`) does
+/// not, since the Simplified text is not what those readers use. English
+/// when nothing matches.
+pub fn resolve_language(setting: LanguageSetting, browser_languages: &[String]) -> Lang {
+    match setting {
+        LanguageSetting::En => return Lang::En,
+        LanguageSetting::ZhCn => return Lang::ZhCn,
+        LanguageSetting::Auto => {}
+    }
+    for tag in browser_languages {
+        let t = tag.trim().to_ascii_lowercase().replace('_', "-");
+        let mut parts = t.split('-');
+        match parts.next() {
+            Some("en") => return Lang::En,
+            Some("zh") => {
+                let rest: Vec<&str> = parts.collect();
+                let traditional = rest.iter().any(|p| matches!(*p, "hant" | "tw" | "hk" | "mo"));
+                let simplified = rest.iter().any(|p| matches!(*p, "hans"));
+                if simplified || !traditional {
+                    return Lang::ZhCn;
+                }
+            }
+            _ => {}
+        }
+    }
+    Lang::En
+}
+
+/// Fraction digits of a currency's minor unit (ISO 4217): amounts arrive in
+/// minor units and the page divides before `Intl` formats them.
+pub fn minor_unit_digits(currency: &str) -> u32 {
+    match currency {
+        "JPY" | "KRW" | "VND" | "CLP" | "ISK" | "UGX" | "XAF" | "XOF" | "PYG" | "RWF" | "KMF" | "GNF" | "VUV" | "XPF" | "DJF" | "BIF" => 0,
+        "BHD" | "KWD" | "OMR" | "JOD" | "IQD" | "LYD" | "TND" => 3,
+        _ => 2,
+    }
+}
+
+/// A currency code as `Intl` wants it: upper case, three letters, `RMB`
+/// taken as `CNY`; `None` when it is not a code.
+pub fn currency_code(raw: &str) -> Option<String> {
+    let c = raw.trim().to_ascii_uppercase();
+    let c = if c == "RMB" { "CNY".to_string() } else { c };
+    (c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase())).then_some(c)
+}
+
+/// The English catalog, for the core's own tests (the pages fetch theirs).
+#[cfg(test)]
+pub(crate) fn english(text: &Text) -> String {
+    thread_local! {
+        static EN: Catalog = Catalog::parse(include_str!("../../../extension/_locales/en/messages.json")).expect("en catalog");
+    }
+    EN.with(|c| format(c, text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog(json: &str) -> Catalog {
+        Catalog::parse(json).unwrap()
+    }
+
+    #[test]
+    fn substitutes_like_chrome_i18n() {
+        let c = catalog(
+            r#"{"panel_not_found": {"message": "No customer with this $KIND$ in $Sources$ ($$5).",
+                 "placeholders": {"kind": {"content": "$1"}, "SOURCES": {"content": "$2"}}},
+                "kind_email_lower": {"message": "email"}}"#,
+        );
+        let t = Text::new(Msg::PanelNotFound, [Arg::from(Msg::KindEmailLower), data("Demo $1 CRM")]);
+        assert_eq!(format(&c, &t), "No customer with this email in Demo $1 CRM ($5).");
+        // Missing: the key shows.
+        assert_eq!(format(&c, &Text::msg(Msg::PanelTryAgain)), "panel_try_again");
+    }
+
+    #[test]
+    fn auto_follows_the_browser() {
+        let l = |v: &[&str]| resolve_language(LanguageSetting::Auto, &v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(l(&["zh-CN", "en-US"]), Lang::ZhCn);
+        assert_eq!(l(&["zh"]), Lang::ZhCn);
+        assert_eq!(l(&["zh-Hans-SG"]), Lang::ZhCn);
+        assert_eq!(l(&["de-DE", "zh_CN"]), Lang::ZhCn);
+        assert_eq!(l(&["en-GB", "zh-CN"]), Lang::En);
+        assert_eq!(l(&["zh-TW", "en"]), Lang::En);
+        assert_eq!(l(&["fr"]), Lang::En);
+        assert_eq!(l(&[]), Lang::En);
+        assert_eq!(resolve_language(LanguageSetting::En, &["zh-CN".into()]), Lang::En);
+        assert_eq!(resolve_language(LanguageSetting::ZhCn, &["en".into()]), Lang::ZhCn);
+    }
+
+    #[test]
+    fn keys_round_trip_through_serde() {
+        for m in Msg::ALL {
+            assert_eq!(serde_json::to_value(m).unwrap(), serde_json::Value::String(m.key().into()));
+            assert_eq!(Msg::parse(m.key()), Some(*m));
+        }
+        let t = Text::new(Msg::IdLabel, [Arg::from(Msg::KindCustomerId), data("c1")]);
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(json, r#"{"id":"id_label","args":[{"id":"kind_customer_id"},"c1"]}"#);
+        assert_eq!(serde_json::from_str::<Text>(&json).unwrap(), t);
+    }
+
+    #[test]
+    fn currencies() {
+        assert_eq!(currency_code("rmb").as_deref(), Some("CNY"));
+        assert_eq!(currency_code("€"), None);
+        assert_eq!(minor_unit_digits("JPY"), 0);
+        assert_eq!(minor_unit_digits("CNY"), 2);
+    }
+}
