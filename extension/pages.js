@@ -8,6 +8,9 @@ export function pageEnv() {
     requestOrigins: (origins) => (origins.length ? api.permissions.request({ origins }) : Promise.resolve(true)),
     openOptions: () => api.runtime.openOptionsPage(),
     openLink: (url) => api.tabs.create({ url }),
+    // The core decides the language from these (most preferred first).
+    languages: [...(navigator.languages ?? []), api.i18n.getUILanguage()],
+    loadCatalog: (dir) => fetch(api.runtime.getURL(`_locales/${dir}/messages.json`)).then((r) => r.json()),
   };
 }
 

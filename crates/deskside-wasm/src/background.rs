@@ -39,7 +39,7 @@ async fn load_choices(env: &Env) -> Choices {
 /// identifier) and audits every access.
 async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices) -> Result<Response, String> {
     match plan_panel(settings, tab.as_ref(), choices) {
-        PanelPlan::Done(state) => Ok(Response::PanelState { state }),
+        PanelPlan::Done(state) => Ok(Response::PanelState { state, language: settings.language }),
         PanelPlan::Lookup { mut identifier, mut requests } => {
             let tab = tab.unwrap_or_default();
             loop {
@@ -60,7 +60,7 @@ async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choi
                         requests = lookup_requests(settings, &next);
                         identifier = next;
                     }
-                    _ => return Ok(Response::PanelState { state }),
+                    _ => return Ok(Response::PanelState { state, language: settings.language }),
                 }
             }
         }

@@ -43,4 +43,11 @@ extern "C" {
 
     #[wasm_bindgen(method, js_name = openLink)]
     pub fn open_link(this: &PageEnv, url: &str);
+    /// The browser's languages, most preferred first (`navigator.languages`,
+    /// then `i18n.getUILanguage()`).
+    #[wasm_bindgen(method, getter)]
+    pub fn languages(this: &PageEnv) -> JsValue;
+    /// The parsed `_locales/<dir>/messages.json` of the extension.
+    #[wasm_bindgen(method, js_name = loadCatalog)]
+    pub fn load_catalog(this: &PageEnv, dir: &str) -> js_sys::Promise;
 }

@@ -2,6 +2,7 @@
 //! works in a service worker), with a per-attempt timeout and redirects
 //! refused so the key never follows one.
 
+use deskside_core::i18n::{data, Msg, Text};
 use deskside_core::connector::{HttpRequest, HttpResponse, LookupError, Method, ATTEMPT_TIMEOUT_MS, MAX_BODY_BYTES};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -19,7 +20,7 @@ fn abort_after(controller: &AbortController, ms: u32) {
 }
 
 pub async fn perform(req: &HttpRequest) -> Result<HttpResponse, LookupError> {
-    let controller = AbortController::new().map_err(|_| LookupError::Network { message: "no AbortController".into() })?;
+    let controller = AbortController::new().map_err(|_| LookupError::Network { message: Text::new(Msg::LookupBrowser, [data("no AbortController")]) })?;
     // The web_sys::Request is built here, not with gloo-net's builder: that
     // one re-appends the query with a stray '&', altering the URL the core built.
     let init = RequestInit::new();
@@ -30,13 +31,13 @@ pub async fn perform(req: &HttpRequest) -> Result<HttpResponse, LookupError> {
     init.set_redirect(RequestRedirect::Manual);
     init.set_credentials(RequestCredentials::Omit);
     init.set_signal(Some(&controller.signal()));
-    let headers = Headers::new().map_err(|_| LookupError::Network { message: "no Headers".into() })?;
+    let headers = Headers::new().map_err(|_| LookupError::Network { message: Text::new(Msg::LookupBrowser, [data("no Headers")]) })?;
     for (k, v) in &req.headers {
-        headers.append(k, v).map_err(|_| LookupError::Config { message: format!("invalid header {k}") })?;
+        headers.append(k, v).map_err(|_| LookupError::Config { message: Text::new(Msg::LookupInvalidHeader, [data(k)]) })?;
     }
     init.set_headers(&headers);
     let request = web_sys::Request::new_with_str_and_init(&req.url, &init)
-        .map_err(|e| LookupError::Config { message: format!("invalid request: {}", crate::js_error_text(&e)) })?;
+        .map_err(|e| LookupError::Config { message: Text::new(Msg::LookupInvalidRequest, [data(crate::js_error_text(&e))]) })?;
     abort_after(&controller, ATTEMPT_TIMEOUT_MS);
     let resp = match gloo_net::http::Request::from(request).send().await {
         Ok(r) => r,
@@ -48,24 +49,24 @@ pub async fn perform(req: &HttpRequest) -> Result<HttpResponse, LookupError> {
     }
     let too_big = resp.headers().get("content-length").and_then(|l| l.trim().parse::<usize>().ok()).is_some_and(|n| n > MAX_BODY_BYTES);
     if too_big {
-        return Err(LookupError::BadResponse { message: format!("the answer is larger than {} MB", MAX_BODY_BYTES / 1024 / 1024) });
+        return Err(LookupError::BadResponse { message: Text::new(Msg::LookupTooLarge, [data(MAX_BODY_BYTES / 1024 / 1024)]) });
     }
     let status = resp.status();
     let retry_after = resp.headers().get("retry-after");
     let body = match resp.text().await {
         Ok(b) => b,
         Err(_) if controller.signal().aborted() => return Err(LookupError::Timeout),
-        Err(e) => return Err(LookupError::BadResponse { message: format!("the answer could not be read ({e})") }),
+        Err(e) => return Err(LookupError::BadResponse { message: Text::new(Msg::LookupUnreadable, [data(e)]) }),
     };
     Ok(HttpResponse { status, retry_after, body, redirected: false })
 }
 
-fn network_message(raw: &str) -> String {
+fn network_message(raw: &str) -> Text {
     // Browsers say "Failed to fetch" / "NetworkError when attempting to fetch
     // resource." for offline, DNS, refused, CORS and missing permission alike.
     if raw.contains("fetch") {
-        "the service did not answer (offline, wrong address, or access not granted)".into()
+        Msg::LookupNoService.into()
     } else {
-        raw.chars().take(200).collect()
+        Text::new(Msg::LookupBrowser, [data(raw.chars().take(200).collect::<String>())])
     }
 }

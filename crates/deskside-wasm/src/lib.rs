@@ -11,6 +11,7 @@ mod background;
 mod dom;
 mod env;
 mod http;
+mod i18n;
 mod options;
 mod panel;
 
@@ -52,4 +53,12 @@ pub(crate) fn js_error_text(e: &JsValue) -> String {
         return s;
     }
     js_sys::Reflect::get(e, &JsValue::from_str("message")).ok().and_then(|m| m.as_string()).unwrap_or_else(|| "unknown error".into())
+}
+
+/// A failure's technical detail (the background's reason, a browser error),
+/// for support: the console, never the page.
+pub(crate) fn log_detail(detail: &str) {
+    if !detail.is_empty() {
+        web_sys::console::warn_1(&JsValue::from_str(detail));
+    }
 }

@@ -10,6 +10,8 @@ use crate::dom::{append, by_id, document, el, on_click};
 use crate::env::PageEnv;
 use crate::{from_js, js_error_text, to_js};
 use deskside_core::config::{ConnectorInput, ConnectorKind, FieldError, IdPattern, IdPatternInput, SettingsInput, SettingsView};
+use crate::i18n::{current, use_language};
+use deskside_core::i18n::{data, LanguageSetting, Msg, Text};
 use deskside_core::identify::IdKind;
 use deskside_core::messages::{Request, Response};
 use deskside_core::secret::Secret;
@@ -35,12 +37,13 @@ fn lines(s: &str) -> Vec<String> {
 /// One editable row of the pattern table.
 fn add_pattern_row(doc: &Document, p: Option<&IdPattern>) {
     let Some(body) = by_id(doc, "id_pattern_rows") else { return };
+    let loc = current();
     let row = el(doc, "tr", "id-pattern", "");
     let kind_cell = el(doc, "td", "", "");
     let kind = el(doc, "select", "id-kind", "");
-    let _ = kind.set_attribute("aria-label", "Finds");
+    let _ = kind.set_attribute("aria-label", &loc.m(Msg::OptFinds));
     for k in IdKind::CUSTOM {
-        let option = el(doc, "option", "", k.display_name());
+        let option = el(doc, "option", "", &loc.m(k.name()));
         let _ = option.set_attribute("value", k.id());
         append(&kind, &option);
     }
@@ -59,15 +62,15 @@ fn add_pattern_row(doc: &Document, p: Option<&IdPattern>) {
         input
     };
     let label_cell = el(doc, "td", "", "");
-    append(&label_cell, &text_input("id-label", "Name shown to agents", "e.g. Order", p.map_or("", |p| p.label.as_str())));
+    append(&label_cell, &text_input("id-label", &loc.m(Msg::OptNameShown), &loc.m(Msg::OptLabelPlaceholder), p.map_or("", |p| p.label.as_str())));
     let pattern_cell = el(doc, "td", "", "");
-    append(&pattern_cell, &text_input("id-pattern-text", "Pattern", r"e.g. ORD-\d{4}-\d{6}", p.map_or("", |p| p.pattern.as_str())));
+    append(&pattern_cell, &text_input("id-pattern-text", &loc.m(Msg::OptPattern), &loc.m(Msg::OptPatternPlaceholder), p.map_or("", |p| p.pattern.as_str())));
     // Cleared with the form's other errors before each save.
     let error = el(doc, "span", "error", "");
     let _ = error.set_attribute("data-error-for", "id_pattern_row");
     append(&pattern_cell, &error);
     let remove_cell = el(doc, "td", "", "");
-    let remove = el(doc, "button", "remove", "Remove");
+    let remove = el(doc, "button", "remove", &loc.m(Msg::OptRemove));
     let _ = remove.set_attribute("type", "button");
     let target = row.clone();
     on_click(&remove, move || target.remove());
@@ -106,9 +109,12 @@ fn read_patterns(doc: &Document) -> Vec<IdPatternInput> {
         .collect()
 }
 
-fn status(doc: &Document, text: &str, kind: &str) {
+/// The status line, in the page's language; the background's own
+/// (technical) detail, if any, only in the console.
+fn status(doc: &Document, text: Msg, kind: &str, detail: &str) {
+    crate::log_detail(detail);
     if let Some(s) = by_id(doc, "status") {
-        s.set_text_content(Some(text));
+        s.set_text_content(Some(&current().m(text)));
         let _ = s.set_attribute("data-kind", kind);
     }
 }
@@ -127,9 +133,10 @@ fn fill(doc: &Document, view: &SettingsView) {
     if let Some(e) = input(doc, "api_key") {
         e.set_value("");
         let placeholder = match c {
-            Some(c) if c.api_key.set => format!("Saved ({}). Leave empty to keep it.", c.api_key.hint),
-            _ => "Paste the API key".to_string(),
+            Some(c) if c.api_key.set => Text::new(Msg::OptKeySaved, [data(&c.api_key.hint)]),
+            _ => Msg::OptKeyPlaceholder.into(),
         };
+        let placeholder = current().t(&placeholder);
         e.set_placeholder(&placeholder);
     }
     if let Some(e) = input(doc, "enabled") {
@@ -146,6 +153,9 @@ fn fill(doc: &Document, view: &SettingsView) {
     }
     if let Some(e) = select(doc, "region") {
         e.set_value(&view.default_region);
+    }
+    if let Some(e) = select(doc, "language") {
+        e.set_value(view.language.id());
     }
     fill_patterns(doc, &view.id_patterns);
 }
@@ -166,6 +176,7 @@ fn read(doc: &Document, connector_id: &str) -> SettingsInput {
         team_phones: lines(&textarea(doc, "team_phones").map(|e| e.value()).unwrap_or_default()),
         default_region: select(doc, "region").map(|e| e.value()).unwrap_or_default(),
         id_patterns: read_patterns(doc),
+        language: select(doc, "language").map(|e| e.value()).unwrap_or_default(),
     }
 }
 
@@ -178,19 +189,21 @@ fn show_errors(doc: &Document, errors: &[FieldError]) {
         }
     }
     let rows = pattern_rows(doc);
+    let loc = current();
     for e in errors {
+        let message = loc.t(&e.message);
         // `id_patterns.2.pattern`: under row 2 of the pattern table.
         if let Some(rest) = e.field.strip_prefix("id_patterns.") {
             let (row, part) = rest.split_once('.').unwrap_or((rest, ""));
-            let what = match part {
-                "kind" => "Finds: ",
-                "label" => "Name: ",
-                _ => "",
+            let message = match part {
+                "kind" => loc.t(&Text::new(Msg::OptErrorKind, [data(&message)])),
+                "label" => loc.t(&Text::new(Msg::OptErrorLabel, [data(&message)])),
+                _ => message,
             };
             let target = row.parse::<usize>().ok().and_then(|i| rows.get(i)).and_then(|r| r.query_selector(".error").ok().flatten());
             if let Some(t) = target {
                 let old = t.text_content().unwrap_or_default();
-                let text = format!("{old}{}{what}{}", if old.is_empty() { "" } else { " " }, e.message);
+                let text = format!("{old}{}{message}", if old.is_empty() { "" } else { " " });
                 t.set_text_content(Some(&text));
             }
             continue;
@@ -201,17 +214,18 @@ fn show_errors(doc: &Document, errors: &[FieldError]) {
         let target = doc.query_selector(&format!("[data-error-for=\"{key}\"]")).ok().flatten();
         if let Some(t) = target {
             let old = t.text_content().unwrap_or_default();
-            let text = if old.is_empty() { e.message.clone() } else { format!("{old} {}", e.message) };
+            let text = if old.is_empty() { message } else { format!("{old} {message}") };
             t.set_text_content(Some(&text));
         }
     }
 }
 
-fn failure_text(r: &Response) -> String {
+/// The background's technical detail of a failure (shown as a tooltip).
+fn failure_detail(r: &Response) -> String {
     match r {
         Response::Failed { message } => message.clone(),
-        Response::Rejected { reason } => format!("refused ({reason})"),
-        _ => "unexpected answer from the background".into(),
+        Response::Rejected { reason } => reason.clone(),
+        _ => String::new(),
     }
 }
 
@@ -219,18 +233,21 @@ fn failure_text(r: &Response) -> String {
 pub async fn start_options(env: PageEnv) {
     let doc = document();
     let env = Rc::new(env);
+    // The browser's language until the stored choice is known.
+    use_language(&env, &doc, LanguageSetting::Auto).await;
     let answer = env.send(to_js(&Request::GetSettings)).await;
     let connector_id = match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
         Ok(Response::Settings { settings, .. }) => {
+            use_language(&env, &doc, settings.language).await;
             fill(&doc, &settings);
             settings.connectors.first().map(|c| c.id.clone()).unwrap_or_else(|| "c1".into())
         }
         Ok(other) => {
-            status(&doc, &format!("Could not load the settings: {}", failure_text(&other)), "error");
+            status(&doc, Msg::OptLoadFailed, "error", &failure_detail(&other));
             return;
         }
         Err(e) => {
-            status(&doc, &format!("Could not load the settings: {e}"), "error");
+            status(&doc, Msg::OptLoadFailed, "error", &e);
             return;
         }
     };
@@ -252,31 +269,33 @@ pub async fn start_options(env: PageEnv) {
         let granted = env.request_origins(to_js(&input.requested_origins()));
         let env = env.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            status(&doc, "Saving…", "busy");
+            status(&doc, Msg::OptSaving, "busy", "");
             match wasm_bindgen_futures::JsFuture::from(granted).await {
                 Ok(v) if v.as_bool() == Some(true) => {}
                 Ok(_) => {
-                    status(&doc, "Not saved: Deskside needs access to the sites and CRM you entered. Save again and allow it.", "error");
+                    status(&doc, Msg::OptNotSavedPermission, "error", "");
                     return;
                 }
                 Err(e) => {
-                    status(&doc, &format!("Not saved: {}", js_error_text(&e)), "error");
+                    status(&doc, Msg::OptNotSaved, "error", &js_error_text(&e));
                     return;
                 }
             }
             let answer = env.send(to_js(&Request::SaveSettings { input })).await;
             match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
                 Ok(Response::Settings { settings, .. }) => {
+                    // A new language choice applies at once.
+                    use_language(&env, &doc, settings.language).await;
                     show_errors(&doc, &[]);
                     fill(&doc, &settings);
-                    status(&doc, "Saved.", "ok");
+                    status(&doc, Msg::OptSaved, "ok", "");
                 }
                 Ok(Response::SaveFailed { errors }) => {
                     show_errors(&doc, &errors);
-                    status(&doc, "Not saved: please correct the fields marked below.", "error");
+                    status(&doc, Msg::OptNotSavedFields, "error", "");
                 }
-                Ok(other) => status(&doc, &format!("Not saved: {}", failure_text(&other)), "error"),
-                Err(e) => status(&doc, &format!("Not saved: {e}"), "error"),
+                Ok(other) => status(&doc, Msg::OptNotSaved, "error", &failure_detail(&other)),
+                Err(e) => status(&doc, Msg::OptNotSaved, "error", &e),
             }
         });
     });

@@ -4,6 +4,8 @@
 use crate::dom::{append, by_id, clear, document, el, on_change, on_click};
 use crate::env::PageEnv;
 use crate::{from_js, js_error_text, to_js};
+use crate::i18n::{current, use_language, Loc};
+use deskside_core::i18n::{data, LanguageSetting, Msg, Text};
 use deskside_core::messages::{Request, Response};
 use deskside_core::panel::{CustomerView, IdentifierChoice, PanelState, SourceError};
 use std::rc::Rc;
@@ -13,6 +15,8 @@ use web_sys::{Document, Element};
 #[wasm_bindgen]
 pub async fn start_panel(env: PageEnv) {
     let env = Rc::new(env);
+    // The browser's language until the background says what the admin chose.
+    use_language(&env, &document(), LanguageSetting::Auto).await;
     load(env).await;
 }
 
@@ -25,16 +29,21 @@ async fn ask(env: Rc<PageEnv>, request: Request) {
     let Some(root) = by_id(&doc, "body") else { return };
     set_state(&doc, "loading");
     clear(&root);
-    append(&root, &el(&doc, "p", "state", "Looking up the customer…"));
+    append(&root, &el(&doc, "p", "state", &current().m(Msg::PanelLookingUp)));
     let answer = env.send(to_js(&request)).await;
+    let answer = answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>);
+    let loc = match &answer {
+        Ok(Response::PanelState { language, .. }) => use_language(&env, &doc, *language).await,
+        _ => current(),
+    };
     clear(&root);
-    match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
-        Ok(Response::PanelState { state }) => render(&doc, &root, &state, &env),
-        Ok(Response::Failed { message }) => render_failure(&doc, &root, &format!("Deskside could not look up the customer: {message}"), &env),
-        Ok(Response::Rejected { reason }) => render_failure(&doc, &root, &format!("Deskside refused this page: {reason}"), &env),
-        Ok(_) => render_failure(&doc, &root, "Deskside sent an unexpected answer.", &env),
+    match answer {
+        Ok(Response::PanelState { state, .. }) => render(&doc, &root, &state, &env, &loc),
+        Ok(Response::Failed { message }) => render_failure(&doc, &root, &loc, Msg::PanelFailed, &message, &env),
+        Ok(Response::Rejected { reason }) => render_failure(&doc, &root, &loc, Msg::PanelRefused, &reason, &env),
+        Ok(_) => render_failure(&doc, &root, &loc, Msg::PanelUnexpected, "", &env),
         // The background was unreachable (e.g. restarting): say so, offer retry.
-        Err(e) => render_failure(&doc, &root, &format!("Deskside's background did not answer ({e})."), &env),
+        Err(e) => render_failure(&doc, &root, &loc, Msg::PanelNoAnswer, &e, &env),
     }
 }
 
@@ -44,74 +53,79 @@ fn set_state(doc: &Document, state: &str) {
     }
 }
 
-fn render_failure(doc: &Document, root: &Element, message: &str, env: &Rc<PageEnv>) {
+/// The sentence in the agent's language; the background's own (technical)
+/// detail only in the console, for support.
+fn render_failure(doc: &Document, root: &Element, loc: &Loc, message: Msg, detail: &str, env: &Rc<PageEnv>) {
     set_state(doc, "failed");
-    append(root, &el(doc, "p", "state error", message));
-    retry_button(doc, root, env);
+    crate::log_detail(detail);
+    append(root, &el(doc, "p", "state error", &loc.m(message)));
+    retry_button(doc, root, loc, env);
 }
 
-fn retry_button(doc: &Document, root: &Element, env: &Rc<PageEnv>) {
-    let b = el(doc, "button", "action", "Try again");
+fn retry_button(doc: &Document, root: &Element, loc: &Loc, env: &Rc<PageEnv>) {
+    let b = el(doc, "button", "action", &loc.m(Msg::PanelTryAgain));
     let env = env.clone();
     on_click(&b, move || wasm_bindgen_futures::spawn_local(load(env.clone())));
     append(root, &b);
 }
 
-fn settings_button(doc: &Document, root: &Element, env: &Rc<PageEnv>) {
-    let b = el(doc, "button", "action", "Open Deskside settings");
+fn settings_button(doc: &Document, root: &Element, loc: &Loc, env: &Rc<PageEnv>) {
+    let b = el(doc, "button", "action", &loc.m(Msg::PanelOpenSettings));
     let env = env.clone();
     on_click(&b, move || env.open_options());
     append(root, &b);
 }
 
-fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<PageEnv>) {
+fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<PageEnv>, loc: &Loc) {
     match state {
         PanelState::NotConfigured => {
             set_state(doc, "not_configured");
-            append(root, &el(doc, "p", "state", "Deskside is not connected to a CRM yet."));
-            settings_button(doc, root, env);
+            append(root, &el(doc, "p", "state", &loc.m(Msg::PanelNotConfigured)));
+            settings_button(doc, root, loc, env);
         }
         PanelState::NoIdentifier => {
             set_state(doc, "no_identifier");
-            append(root, &el(doc, "p", "state", "No customer email was found on this page."));
+            append(root, &el(doc, "p", "state", &loc.m(Msg::PanelNoIdentifier)));
         }
-        PanelState::NotFound { identifier, alternatives, sources } => {
+        PanelState::NotFound { identifier, kind, alternatives, sources } => {
             set_state(doc, "not_found");
-            identifier_line(doc, root, identifier, alternatives, env);
-            append(root, &el(doc, "p", "state", &format!("No customer with this email in {}.", sources.join(", "))));
+            identifier_line(doc, root, identifier, alternatives, env, loc);
+            let sources = sources.join(&loc.m(Msg::ListSeparator));
+            let text = Text::new(Msg::PanelNotFound, [kind.name_in_sentence().into(), data(sources)]);
+            append(root, &el(doc, "p", "state", &loc.t(&text)));
         }
         PanelState::Found { identifier, alternatives, customers, errors } => {
             set_state(doc, "found");
-            identifier_line(doc, root, identifier, alternatives, env);
+            identifier_line(doc, root, identifier, alternatives, env, loc);
             if customers.len() > 1 {
-                append(root, &el(doc, "p", "state", &format!("{} matching records", customers.len())));
+                append(root, &el(doc, "p", "state", &loc.t(&Text::new(Msg::PanelMatchingRecords, [data(customers.len())]))));
             }
             for c in customers {
-                append(root, &customer_card(doc, c, env));
+                append(root, &customer_card(doc, c, env, loc));
             }
-            render_errors(doc, root, errors, env);
+            render_errors(doc, root, errors, env, loc);
         }
         PanelState::Error { identifier, alternatives, errors } => {
             set_state(doc, "error");
-            identifier_line(doc, root, identifier, alternatives, env);
-            render_errors(doc, root, errors, env);
+            identifier_line(doc, root, identifier, alternatives, env, loc);
+            render_errors(doc, root, errors, env, loc);
         }
     }
 }
 
 /// What was looked up; with several identifiers on the page, a chooser.
-fn identifier_line(doc: &Document, root: &Element, identifier: &str, alternatives: &[IdentifierChoice], env: &Rc<PageEnv>) {
+fn identifier_line(doc: &Document, root: &Element, identifier: &IdentifierChoice, alternatives: &[IdentifierChoice], env: &Rc<PageEnv>, loc: &Loc) {
     if alternatives.len() < 2 {
-        append(root, &el(doc, "p", "identifier", identifier));
+        append(root, &el(doc, "p", "identifier", &loc.arg(&identifier.label)));
         return;
     }
-    let label = el(doc, "label", "identifier", "Looking up ");
+    let label = el(doc, "label", "identifier", &format!("{} ", loc.m(Msg::PanelLookingUpLabel)));
     let select = el(doc, "select", "chooser", "");
     let _ = select.set_attribute("id", "identifier-choice");
     for a in alternatives {
-        let option = el(doc, "option", "", &a.label);
+        let option = el(doc, "option", "", &loc.arg(&a.label));
         let _ = option.set_attribute("value", &a.value);
-        if a.label == identifier {
+        if a.value == identifier.value {
             let _ = option.set_attribute("selected", "");
         }
         append(&select, &option);
@@ -124,24 +138,26 @@ fn identifier_line(doc: &Document, root: &Element, identifier: &str, alternative
     append(root, &label);
 }
 
-fn render_errors(doc: &Document, root: &Element, errors: &[SourceError], env: &Rc<PageEnv>) {
+fn render_errors(doc: &Document, root: &Element, errors: &[SourceError], env: &Rc<PageEnv>, loc: &Loc) {
     for e in errors {
-        append(root, &el(doc, "p", "state error", &format!("{}: {}", e.source, e.message)));
+        let text = Text::new(Msg::PanelSourceError, [data(&e.source), e.message.clone().into()]);
+        append(root, &el(doc, "p", "state error", &loc.t(&text)));
     }
     if errors.iter().any(|e| e.needs_admin) {
-        settings_button(doc, root, env);
+        settings_button(doc, root, loc, env);
     } else if errors.iter().any(|e| e.retryable) {
-        retry_button(doc, root, env);
+        retry_button(doc, root, loc, env);
     }
 }
 
-fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<PageEnv>) -> Element {
+fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<PageEnv>, loc: &Loc) -> Element {
     let card = el(doc, "article", "customer", "");
     let head = el(doc, "div", "head", "");
-    append(&head, &el(doc, "h2", "name", &c.name));
-    if !c.tier.is_empty() {
-        let badge = el(doc, "span", "tier", &c.tier);
-        let _ = badge.set_attribute("data-tier", &c.tier.to_lowercase());
+    let name = c.name.clone().unwrap_or_else(|| loc.m(Msg::PanelNoName));
+    append(&head, &el(doc, "h2", "name", &name));
+    if let Some(tier) = &c.tier {
+        let badge = el(doc, "span", "tier", &loc.arg(tier));
+        let _ = badge.set_attribute("data-tier", &c.tier_class);
         append(&head, &badge);
     }
     append(&card, &head);
@@ -150,30 +166,30 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<PageEnv>) -> Element
     }
     let dl = el(doc, "dl", "details", "");
     for (label, value) in &c.details {
-        append(&dl, &el(doc, "dt", "", label));
+        append(&dl, &el(doc, "dt", "", &loc.m(*label)));
         append(&dl, &el(doc, "dd", "", value));
     }
     append(&card, &dl);
     if !c.orders.is_empty() {
-        append(&card, &el(doc, "h3", "", "Recent orders"));
+        append(&card, &el(doc, "h3", "", &loc.m(Msg::PanelRecentOrders)));
         let list = el(doc, "ul", "orders", "");
         for o in &c.orders {
             let li = el(doc, "li", "", "");
             append(&li, &el(doc, "span", "order-id", &o.id));
-            append(&li, &el(doc, "span", "order-total", &o.total));
+            append(&li, &el(doc, "span", "order-total", &o.total.as_ref().map(|m| loc.money(m)).unwrap_or_default()));
             append(&li, &el(doc, "span", "order-status", &o.status));
-            append(&li, &el(doc, "span", "order-date", &o.date));
+            append(&li, &el(doc, "span", "order-date", &o.date.as_deref().map(|d| loc.date(d)).unwrap_or_default()));
             append(&list, &li);
         }
         append(&card, &list);
     }
     if let Some(url) = &c.url {
-        let b = el(doc, "button", "link", &format!("Open in {}", c.source));
+        let b = el(doc, "button", "link", &loc.t(&Text::new(Msg::PanelOpenIn, [data(&c.source)])));
         let env = env.clone();
         let url = url.clone();
         on_click(&b, move || env.open_link(&url));
         append(&card, &b);
     }
-    append(&card, &el(doc, "p", "source", &format!("Source: {}", c.source)));
+    append(&card, &el(doc, "p", "source", &loc.t(&Text::new(Msg::PanelSource, [data(&c.source)]))));
     card
 }
