@@ -97,12 +97,18 @@ build() {
 }
 
 ensure_browsers() {
-  # Debian's browsers (no test tool downloads its own), and a CJK font so
-  # Chinese sample data renders in screenshots.
+  # Debian's browsers (no test tool downloads its own), a CJK font so
+  # Chinese sample data renders in screenshots, and their Chinese locales.
   local missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v firefox-esr >/dev/null || missing+=(firefox-esr)
-  if command -v dpkg >/dev/null && ! dpkg -s fonts-wqy-microhei >/dev/null 2>&1; then missing+=(fonts-wqy-microhei); fi
+  if command -v dpkg >/dev/null; then
+    # The CJK font, and the browsers' Chinese UI locales: the extension's
+    # name (__MSG_ext_name__) follows the browser's UI language (tests/e2e/i18n.test.mjs).
+    for pkg in fonts-wqy-microhei chromium-l10n firefox-esr-l10n-zh-cn; do
+      dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+  fi
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
       step "Installing ${missing[*]} (apt)"

@@ -10,7 +10,7 @@ export function pageEnv() {
     openLink: (url) => api.tabs.create({ url }),
     // The core decides the language from these (most preferred first).
     languages: [...(navigator.languages ?? []), api.i18n.getUILanguage()],
-    loadCatalog: (dir) => fetch(api.runtime.getURL(`_locales/${dir}/messages.json`)).then((r) => r.json()),
+    loadCatalog: (dir) => fetch(api.runtime.getURL(`_locales/${dir}/messages.json`)).then((r) => r.text()),
   };
 }
 

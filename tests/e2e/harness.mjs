@@ -47,13 +47,14 @@ export async function startDemo({ key, port = 0 } = {}) {
 }
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic', '--lang=en-US'];
+  '--disable-sync', '--no-first-run', '--disable-quic'];
 
 /**
- * Launches a browser with the built extension. Returns the browser, the
- * extension's base URL and a close function.
+ * Launches a browser with the built extension, its language set to `lang`
+ * (a BCP 47 tag: the UI and the pages' preferred language). Returns the
+ * browser, the extension's base URL and a close function.
  */
-export async function launch(kind, { headless = true, viewport = { width: 1280, height: 800 } } = {}) {
+export async function launch(kind, { headless = true, viewport = { width: 1280, height: 800 }, lang = 'en-US' } = {}) {
   const profile = mkdtempSync(join(tmpdir(), `deskside-${kind}-`));
   let browser;
   let extensionBase;
@@ -61,7 +62,8 @@ export async function launch(kind, { headless = true, viewport = { width: 1280, 
     browser = await puppeteer.launch({
       browser: 'chrome', executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium', headless, pipe: true,
       enableExtensions: [join(DIST, 'chrome')], userDataDir: profile, defaultViewport: viewport,
-      args: [...CHROMIUM_ARGS, `--window-size=${viewport.width},${viewport.height + 100}`],
+      args: [...CHROMIUM_ARGS, `--lang=${lang}`, `--accept-lang=${lang}`, `--window-size=${viewport.width},${viewport.height + 100}`],
+      env: { ...process.env, LANGUAGE: lang.replace('-', '_'), LANG: `${lang.replace('-', '_')}.UTF-8` },
     });
     const worker = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'), { timeout: 15_000 });
     extensionBase = new URL('/', worker.url()).href;
@@ -70,7 +72,11 @@ export async function launch(kind, { headless = true, viewport = { width: 1280, 
       browser: 'firefox', executablePath: process.env.FIREFOX_BIN || '/usr/bin/firefox-esr', headless, userDataDir: profile,
       defaultViewport: viewport,
       // A fixed extension UUID so the test knows the options page's URL.
-      extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ID]: FIREFOX_UUID }) },
+      extraPrefsFirefox: {
+        'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ID]: FIREFOX_UUID }),
+        // The app locale (needs a langpack to change the browser's own UI) and the pages' languages.
+        'intl.locale.requested': lang, 'intl.accept_languages': lang,
+      },
       // Lets WebDriver BiDi reach moz-extension:// documents.
       args: ['--remote-allow-system-access'],
     });

@@ -17,10 +17,11 @@ use std::collections::BTreeMap;
 
 macro_rules! messages {
     ($($variant:ident = $key:literal,)*) => {
-        /// Every user-visible string, by its `messages.json` key.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        /// Every user-visible string, by its `messages.json` key (which is
+        /// also its serialised form).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Msg {
-            $(#[serde(rename = $key)] $variant,)*
+            $($variant,)*
         }
 
         impl Msg {
@@ -239,6 +240,21 @@ impl Msg {
     }
 }
 
+// By hand rather than derived: a derived (de)serializer has a match arm per
+// message per input format, which the wasm pays for in bytes.
+impl Serialize for Msg {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
+}
+
+impl<'de> Deserialize<'de> for Msg {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Msg, D::Error> {
+        let key = String::deserialize(d)?;
+        Msg::parse(&key).ok_or_else(|| serde::de::Error::custom(format!("unknown message '{key}'")))
+    }
+}
+
 /// A message id with its arguments (`$1`, `$2`… in the catalog).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Text {
@@ -248,12 +264,37 @@ pub struct Text {
 }
 
 /// An argument: data shown as it is (a name, a number, an address), or
-/// another message rendered in the same language.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// another message rendered in the same language. Serialised as a string
+/// or as a [`Text`] object.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Arg {
     Data(String),
     Text(Text),
+}
+
+// By hand: serde's untagged deserializer buffers the input in a generic
+// form, a lot of code in the wasm for a string-or-object choice.
+impl<'de> Deserialize<'de> for Arg {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Arg, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Arg;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string or a message")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Arg, E> {
+                Ok(Arg::Data(v.to_string()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Arg, E> {
+                Ok(Arg::Data(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Arg, A::Error> {
+                Text::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Arg::Text)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl Text {
@@ -323,11 +364,6 @@ pub struct Catalog {
 impl Catalog {
     pub fn parse(json: &str) -> Result<Catalog, String> {
         let raw: BTreeMap<String, Entry> = serde_json::from_str(json).map_err(|e| format!("messages.json: {e}"))?;
-        Ok(Catalog::from_entries(raw))
-    }
-
-    pub fn from_value(value: serde_json::Value) -> Result<Catalog, String> {
-        let raw: BTreeMap<String, Entry> = serde_json::from_value(value).map_err(|e| format!("messages.json: {e}"))?;
         Ok(Catalog::from_entries(raw))
     }
 

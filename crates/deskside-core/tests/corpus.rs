@@ -161,7 +161,7 @@ fn labelled_corpus_precision_and_recall() {
         }
         snapshot.fields.extend(case.agent.iter().map(|t| Field { source: Source::AgentField, text: t.clone() }));
         let team_phones = case.team_phones.iter().map(|p| normalize_phone(p, &case.region).unwrap_or_else(|| panic!("{}: bad team phone {p}", case.id))).collect();
-        let id_patterns = case.id_patterns.iter().map(|p| IdRule::compile(p).unwrap_or_else(|e| panic!("{}: {}: {e}", case.id, p.pattern))).collect();
+        let id_patterns = case.id_patterns.iter().map(|p| IdRule::compile(p).unwrap_or_else(|e| panic!("{}: {}: {e:?}", case.id, p.pattern))).collect();
         let ctx = ScanContext { team_domains: case.team_domains.clone(), team_phones, default_region: case.region.clone(), id_patterns };
         let ranked = identify(&snapshot, &ctx);
         let got: BTreeSet<(String, String)> = ranked.iter().map(|c| (kind_name(c.kind).to_string(), c.value.clone())).collect();

@@ -47,7 +47,7 @@ extern "C" {
     /// then `i18n.getUILanguage()`).
     #[wasm_bindgen(method, getter)]
     pub fn languages(this: &PageEnv) -> JsValue;
-    /// The parsed `_locales/<dir>/messages.json` of the extension.
+    /// The text of the extension's `_locales/<dir>/messages.json`.
     #[wasm_bindgen(method, js_name = loadCatalog)]
     pub fn load_catalog(this: &PageEnv, dir: &str) -> js_sys::Promise;
 }

@@ -104,7 +104,7 @@ pub async fn use_language(env: &PageEnv, doc: &Document, setting: LanguageSettin
         Some(l) => l,
         None => {
             let catalog = match wasm_bindgen_futures::JsFuture::from(env.load_catalog(lang.dir())).await {
-                Ok(v) => from_js::<serde_json::Value>(v).ok().and_then(|v| Catalog::from_value(v).ok()).unwrap_or_default(),
+                Ok(v) => v.as_string().and_then(|json| Catalog::parse(&json).ok()).unwrap_or_default(),
                 Err(_) => Catalog::default(),
             };
             let l = Rc::new(Loc { lang, catalog });
