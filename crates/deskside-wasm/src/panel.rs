@@ -10,17 +10,33 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element};
 
+/// `token` is what the content script put in the frame's URL fragment: the
+/// background answers only the frame that presents its tab's token.
 #[wasm_bindgen]
-pub async fn start_panel(env: PageEnv) {
-    let env = Rc::new(env);
+pub async fn start_panel(env: PageEnv, token: String) {
+    let env = Rc::new(Panel { env, token });
     load(env).await;
 }
 
-async fn load(env: Rc<PageEnv>) {
-    ask(env, Request::GetPanelState).await;
+/// The page's browser calls and its token.
+struct Panel {
+    env: PageEnv,
+    token: String,
 }
 
-async fn ask(env: Rc<PageEnv>, request: Request) {
+impl std::ops::Deref for Panel {
+    type Target = PageEnv;
+    fn deref(&self) -> &PageEnv {
+        &self.env
+    }
+}
+
+async fn load(env: Rc<Panel>) {
+    let token = env.token.clone();
+    ask(env, Request::GetPanelState { token }).await;
+}
+
+async fn ask(env: Rc<Panel>, request: Request) {
     let doc = document();
     let Some(root) = by_id(&doc, "body") else { return };
     set_state(&doc, "loading");
@@ -31,7 +47,13 @@ async fn ask(env: Rc<PageEnv>, request: Request) {
     match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
         Ok(Response::PanelState { state }) => render(&doc, &root, &state, &env),
         Ok(Response::Failed { message }) => render_failure(&doc, &root, &format!("Deskside could not look up the customer: {message}"), &env),
-        Ok(Response::Rejected { reason }) => render_failure(&doc, &root, &format!("Deskside refused this page: {reason}"), &env),
+        // Not a frame Deskside made for this tab (a page framing the panel
+        // itself), or the tab left the helpdesk: nothing to show, nothing to retry.
+        Ok(Response::Rejected { reason }) => {
+            set_state(&doc, "refused");
+            append(&root, &el(&doc, "p", "state", "This panel shows a customer only beside a ticket that Deskside opened it for."));
+            append(&root, &el(&doc, "p", "detail", &reason));
+        }
         Ok(_) => render_failure(&doc, &root, "Deskside sent an unexpected answer.", &env),
         // The background was unreachable (e.g. restarting): say so, offer retry.
         Err(e) => render_failure(&doc, &root, &format!("Deskside's background did not answer ({e})."), &env),
@@ -44,27 +66,27 @@ fn set_state(doc: &Document, state: &str) {
     }
 }
 
-fn render_failure(doc: &Document, root: &Element, message: &str, env: &Rc<PageEnv>) {
+fn render_failure(doc: &Document, root: &Element, message: &str, env: &Rc<Panel>) {
     set_state(doc, "failed");
     append(root, &el(doc, "p", "state error", message));
     retry_button(doc, root, env);
 }
 
-fn retry_button(doc: &Document, root: &Element, env: &Rc<PageEnv>) {
+fn retry_button(doc: &Document, root: &Element, env: &Rc<Panel>) {
     let b = el(doc, "button", "action", "Try again");
     let env = env.clone();
     on_click(&b, move || wasm_bindgen_futures::spawn_local(load(env.clone())));
     append(root, &b);
 }
 
-fn settings_button(doc: &Document, root: &Element, env: &Rc<PageEnv>) {
+fn settings_button(doc: &Document, root: &Element, env: &Rc<Panel>) {
     let b = el(doc, "button", "action", "Open Deskside settings");
     let env = env.clone();
     on_click(&b, move || env.open_options());
     append(root, &b);
 }
 
-fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<PageEnv>) {
+fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<Panel>) {
     match state {
         PanelState::NotConfigured => {
             set_state(doc, "not_configured");
@@ -100,7 +122,7 @@ fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<PageEnv>)
 }
 
 /// What was looked up; with several identifiers on the page, a chooser.
-fn identifier_line(doc: &Document, root: &Element, identifier: &str, alternatives: &[IdentifierChoice], env: &Rc<PageEnv>) {
+fn identifier_line(doc: &Document, root: &Element, identifier: &str, alternatives: &[IdentifierChoice], env: &Rc<Panel>) {
     if alternatives.len() < 2 {
         append(root, &el(doc, "p", "identifier", identifier));
         return;
@@ -118,13 +140,14 @@ fn identifier_line(doc: &Document, root: &Element, identifier: &str, alternative
     }
     let env = env.clone();
     on_change(&select, move |value| {
-        wasm_bindgen_futures::spawn_local(ask(env.clone(), Request::ChooseIdentifier { value }));
+        let token = env.token.clone();
+        wasm_bindgen_futures::spawn_local(ask(env.clone(), Request::ChooseIdentifier { value, token }));
     });
     append(&label, &select);
     append(root, &label);
 }
 
-fn render_errors(doc: &Document, root: &Element, errors: &[SourceError], env: &Rc<PageEnv>) {
+fn render_errors(doc: &Document, root: &Element, errors: &[SourceError], env: &Rc<Panel>) {
     for e in errors {
         append(root, &el(doc, "p", "state error", &format!("{}: {}", e.source, e.message)));
     }
@@ -135,7 +158,7 @@ fn render_errors(doc: &Document, root: &Element, errors: &[SourceError], env: &R
     }
 }
 
-fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<PageEnv>) -> Element {
+fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>) -> Element {
     let card = el(doc, "article", "customer", "");
     let head = el(doc, "div", "head", "");
     append(&head, &el(doc, "h2", "name", &c.name));
@@ -167,10 +190,10 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<PageEnv>) -> Element
         }
         append(&card, &list);
     }
-    if let Some(url) = &c.url {
+    // Checked again where it is opened: one rule for every outside URL.
+    if let Some(url) = c.url.as_deref().and_then(deskside_core::weburl::outside_link) {
         let b = el(doc, "button", "link", &format!("Open in {}", c.source));
         let env = env.clone();
-        let url = url.clone();
         on_click(&b, move || env.open_link(&url));
         append(&card, &b);
     }
