@@ -2,7 +2,7 @@
 // Glue only: no decisions are made here (see crates/deskside-wasm).
 // Listeners are registered synchronously, before the wasm has loaded, so a
 // restarted service worker never misses the message that woke it.
-import init, { handle_message, sites_to_register } from './wasm/deskside_wasm.js';
+import init, { handle_message, sites_to_register, tab_updated } from './wasm/deskside_wasm.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const ready = init({ module_or_path: api.runtime.getURL('wasm/deskside_wasm_bg.wasm') });
@@ -14,12 +14,20 @@ const env = {
   localSet(key, value) { return api.storage.local.set({ [key]: value }); },
   async sessionGet(key) { return (await api.storage.session.get(key))[key]; },
   sessionSet(key, value) { return api.storage.session.set({ [key]: value }); },
+  sessionRemove(keys) { return api.storage.session.remove(keys); },
   now() { return Date.now(); },
+  randomToken() { return crypto.randomUUID(); },
 };
+
+// What the browser reports about a sender (the tab's URL only where
+// Deskside may see it: the configured sites).
+function senderInfo(s) {
+  return { id: s.id, url: s.url, tab_id: s.tab?.id, frame_id: s.frameId, tab_url: s.tab?.url };
+}
 
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   // Only what the browser reports about the sender; the Rust side decides.
-  const info = { id: sender.id, url: sender.url, tab_id: sender.tab?.id, frame_id: sender.frameId };
+  const info = senderInfo(sender);
   ready
     .then(() => handle_message(env, msg, info))
     .then(sendResponse, (e) => sendResponse({ type: 'Failed', message: String(e?.message ?? e) }));
@@ -30,8 +38,7 @@ api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
 // page's main thread); the same handler and the same sender checks apply.
 api.runtime.onConnect.addListener((port) => {
   if (port.name !== 'deskside-page') { port.disconnect(); return; }
-  const s = port.sender ?? {};
-  const info = { id: s.id, url: s.url, tab_id: s.tab?.id, frame_id: s.frameId };
+  const info = senderInfo(port.sender ?? {});
   port.onMessage.addListener((request) => {
     const id = request?.id;
     ready
@@ -71,4 +78,11 @@ api.permissions.onRemoved?.addListener(registerSitesLogged);
 api.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && changes.settings) registerSitesLogged();
 });
-api.tabs.onRemoved.addListener((tabId) => { api.storage.session.remove(`tab:${tabId}`); });
+api.tabs.onRemoved.addListener((tabId) => { api.storage.session.remove([`tab:${tabId}`, `panel:${tabId}`]); });
+// A tab that navigates (a new document, or its URL changes) keeps what was
+// read only while it stays on the configured site; the URL is absent where
+// Deskside may not see it.
+api.tabs.onUpdated.addListener((tabId, change, tab) => {
+  if (change.status !== 'loading' && change.url === undefined) return;
+  ready.then(() => tab_updated(env, tabId, change.url ?? tab?.url ?? undefined)).catch(() => {});
+});

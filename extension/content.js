@@ -162,10 +162,12 @@
 
   // --- The panel ---------------------------------------------------------
 
-  function newFrame() {
+  function newFrame(token) {
     const f = document.createElement('iframe');
     f.title = 'Deskside customer panel';
-    f.src = api.runtime.getURL('panel.html');
+    // The token in the fragment: the background answers only the frame that
+    // presents it (a page framing panel.html itself has none).
+    f.src = `${api.runtime.getURL('panel.html')}#t=${encodeURIComponent(token)}`;
     const fs = f.style;
     fs.setProperty('width', '100%');
     fs.setProperty('height', '100%');
@@ -177,16 +179,26 @@
     return f;
   }
 
+  // One panel at a time: each needs its own token, asked in order, so the
+  // frame shown is always the one holding the tab's current token.
+  let showing = Promise.resolve();
   function showPanel() {
+    showing = showing.then(makePanel, makePanel);
+    return showing;
+  }
+
+  async function makePanel() {
+    const answer = await request({ type: 'PanelToken' });
+    if (answer?.type !== 'PanelToken') return; // background unavailable: the next change retries
+    // A new frame, not a new src: changing src would add an entry to the
+    // tab's history, and the agent's Back button would move our panel
+    // instead of the helpdesk. A new document also guarantees nothing of
+    // the previous ticket survives.
+    const next = newFrame(answer.token);
     if (host && frame) {
-      // A new frame, not a new src: changing src would add an entry to the
-      // tab's history, and the agent's Back button would move our panel
-      // instead of the helpdesk. A new document also guarantees nothing of
-      // the previous ticket survives.
-      const next = newFrame();
       frame.replaceWith(next);
       frame = next;
-      if (!host.isConnected) document.documentElement.append(host);
+      if (!host.isConnected) attachHost();
       return;
     }
     host = document.createElement('deskside-panel');
@@ -200,9 +212,41 @@
     hs.setProperty('width', '340px', 'important');
     hs.setProperty('z-index', '2147483646', 'important');
     shadow = host.attachShadow({ mode: 'closed' });
-    frame = newFrame();
+    frame = next;
     shadow.append(frame);
+    attachHost();
+  }
+
+  // The page (an app re-rendering, or a hostile script) may remove our host.
+  // It is put back at once the first time; while the page keeps removing it
+  // right after each restore, each wait doubles (up to RESTORE_MAX_MS), so
+  // there is no fight loop, and once the page settles one restore brings it
+  // back. A restored frame is a new one with a new token: an iframe put back
+  // into the document loads again, as another frame.
+  const RESTORE_QUICK_MS = 1000;
+  const RESTORE_MAX_MS = 4000;
+  let restoreDelay = 0;
+  let restoredAt = -Infinity;
+  let restoreTimer = 0;
+  const hostWatch = new MutationObserver(() => {
+    if (!host || host.isConnected || restoreTimer) return;
+    // Removed again right after a restore: back off.
+    restoreDelay = performance.now() - restoredAt < RESTORE_QUICK_MS ? Math.min(RESTORE_MAX_MS, Math.max(250, restoreDelay * 2)) : 0;
+    restoreTimer = setTimeout(restoreHost, restoreDelay);
+  });
+
+  function restoreHost() {
+    restoreTimer = 0;
+    if (!host || host.isConnected) return;
+    restoredAt = performance.now();
+    showPanel();
+  }
+
+  function attachHost() {
     document.documentElement.append(host);
+    hostWatch.disconnect();
+    hostWatch.observe(document, { childList: true }); // the whole <html> replaced
+    hostWatch.observe(document.documentElement, { childList: true });
   }
 
   // --- Talking to the background -----------------------------------------
@@ -409,8 +453,7 @@
       fullScan();
       return;
     }
-    // The app re-rendered and dropped our panel: put it back.
-    if (host && !host.isConnected) document.documentElement.append(host);
+    // (A removed panel is put back by hostWatch, with its backoff.)
     if (pickRules() || !target?.isConnected || pending.bulk) { fullScan(); return; }
     // Text that held an identifier was removed or rewritten (the app
     // re-rendered the ticket in place, the requester was changed): what was

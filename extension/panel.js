@@ -1,4 +1,6 @@
 import init, { start_panel } from './wasm/deskside_wasm.js';
 import { pageEnv, wasmUrl } from './pages.js';
 
-init({ module_or_path: wasmUrl }).then(() => start_panel(pageEnv()));
+// The content script put its one-time token in the fragment (#t=…).
+const token = new URLSearchParams(location.hash.slice(1)).get('t') ?? '';
+init({ module_or_path: wasmUrl }).then(() => start_panel(pageEnv(), token));

@@ -80,6 +80,55 @@ pub fn tab_key(tab_id: i64) -> String {
     format!("tab:{tab_id}")
 }
 
+/// The panel frame a tab's content script made: the token it put in the
+/// frame's URL, and the frame that first presented it. Kept apart from
+/// [`TabState`] (`panel:{tab}` in `storage.session`), so a scan stored at the
+/// same moment cannot overwrite it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PanelGrant {
+    pub token: String,
+    #[serde(default)]
+    pub frame_id: Option<i64>,
+}
+
+pub fn panel_key(tab_id: i64) -> String {
+    format!("panel:{tab_id}")
+}
+
+/// A new grant from `random` (the browser's `crypto.randomUUID()`): `None`
+/// when it is not the 122 random bits it should be.
+pub fn new_grant(random: &str) -> Option<PanelGrant> {
+    let ok = (32..=64).contains(&random.len()) && random.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
+    ok.then(|| PanelGrant { token: random.to_ascii_lowercase(), frame_id: None })
+}
+
+/// Whether a panel request may be answered: it presents the tab's current
+/// token, from the frame that presented it first. `Ok(Some(grant))` is the
+/// grant to store (now bound to this frame); `Ok(None)`: already bound here.
+pub fn check_panel(grant: Option<&PanelGrant>, token: &str, frame_id: i64) -> Result<Option<PanelGrant>, &'static str> {
+    let Some(grant) = grant else { return Err("no panel was made in this tab") };
+    // Both are ours and short; a constant-time compare is not needed for a
+    // value the page never sees, but costs nothing.
+    let same = grant.token.len() == token.len() && grant.token.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    if !same || token.is_empty() {
+        return Err("this panel was not made by Deskside for this tab");
+    }
+    match grant.frame_id {
+        None => Ok(Some(PanelGrant { token: grant.token.clone(), frame_id: Some(frame_id) })),
+        Some(f) if f == frame_id => Ok(None),
+        Some(_) => Err("this panel's token was already used by another frame"),
+    }
+}
+
+/// Whether what the background holds for a tab (its candidates, its panel
+/// grant) may be kept now that the tab shows `url`: only while the tab stays
+/// on a configured site of the same origin. `None` (Deskside may not see the
+/// URL, so it is no configured site) drops it.
+pub fn tab_state_survives(tab: &TabState, url: Option<&str>, sites: &[String]) -> bool {
+    let Some(url) = url else { return false };
+    sites.iter().any(|p| crate::weburl::pattern_matches(p, url)) && origin_of(url).is_some_and(|o| o == tab.page_origin)
+}
+
 /// The identifier the panel looks up (before the agent's choice).
 fn best_identifier(tab: &TabState) -> Option<(crate::identify::IdKind, &str)> {
     tab.candidates.iter().find(|c| c.kind.lookupable()).map(|c| (c.kind, c.value.as_str()))
@@ -315,6 +364,33 @@ mod tests {
         // Another ticket's state, or none: the content script must scan whole.
         assert!(matches!(page_appended(&s, "http://127.0.0.1:8000/tickets/2", Some(scanned(&s)), late.clone()), (None, Response::Rejected { .. })));
         assert!(matches!(page_appended(&s, url, None, late), (None, Response::Rejected { .. })));
+    }
+
+    #[test]
+    fn a_panel_is_answered_only_with_its_tabs_token_in_its_first_frame() {
+        let uuid = "1b4e28ba-2fa1-11d2-883f-0016d3cca427";
+        let grant = new_grant(uuid).unwrap();
+        assert_eq!(new_grant("short"), None);
+        assert_eq!(new_grant("<script>alert(1)</script>-0123456789abcdef"), None);
+        // No content script asked for a panel in this tab, or another token.
+        assert!(check_panel(None, uuid, 3).is_err());
+        assert!(check_panel(Some(&grant), "", 3).is_err());
+        assert!(check_panel(Some(&grant), "1b4e28ba-2fa1-11d2-883f-0016d3cca428", 3).is_err());
+        // The first frame that presents it binds it; only that frame is answered then.
+        let bound = check_panel(Some(&grant), uuid, 3).unwrap().unwrap();
+        assert_eq!(bound.frame_id, Some(3));
+        assert_eq!(check_panel(Some(&bound), uuid, 3), Ok(None));
+        assert!(check_panel(Some(&bound), uuid, 4).is_err());
+    }
+
+    #[test]
+    fn tab_state_is_dropped_when_the_tab_leaves_the_configured_origin() {
+        let s = settings(1);
+        let tab = scanned(&s);
+        assert!(tab_state_survives(&tab, Some("http://127.0.0.1:8000/tickets/2"), &s.sites));
+        assert!(!tab_state_survives(&tab, Some("http://127.0.0.1:8001/tickets/1"), &s.sites), "another origin");
+        assert!(!tab_state_survives(&tab, Some("http://localhost:8000/tickets/1"), &s.sites), "not a configured site");
+        assert!(!tab_state_survives(&tab, None, &s.sites), "a page Deskside may not see");
     }
 
     #[test]

@@ -80,7 +80,7 @@ messages! {
     PanelNoName = "panel_no_name",
     PanelSourceError = "panel_source_error",
     PanelFailed = "panel_failed",
-    PanelRefused = "panel_refused",
+    PanelNotThisFrame = "panel_not_this_frame",
     PanelUnexpected = "panel_unexpected",
     PanelNoAnswer = "panel_no_answer",
     IdLabel = "id_label",

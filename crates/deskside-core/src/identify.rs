@@ -623,7 +623,9 @@ fn custom_ids(text: &str, ctx: &ScanContext, steps: &mut u64, out: &mut Vec<Foun
     for rule in &ctx.id_patterns {
         for m in rule.pattern.find_all_limited(text, steps) {
             let value = m.value(text).trim();
-            if !value.is_empty() && value.len() <= MAX_ID_VALUE && !value.chars().any(char::is_control) {
+            // A value with no letter or digit (`REF:..`, `#--`) names no
+            // record: it is not an identifier at all.
+            if value.len() <= MAX_ID_VALUE && value.chars().any(char::is_alphanumeric) && !value.chars().any(char::is_control) {
                 out.push((rule.kind, value.to_string(), Some(rule.label.clone())));
             }
         }
@@ -1320,6 +1322,17 @@ mod tests {
         let values: Vec<String> = identify(&s, &ctx).into_iter().map(|c| c.value).collect();
         // The phone next to the agent's address goes too, as for team addresses.
         assert_eq!(values, ["+8613912345678", "EMP-7"]);
+    }
+
+    #[test]
+    fn a_pattern_match_without_a_letter_or_digit_is_no_identifier() {
+        // The hostile-page suite's `REF:..` became a customer id and ended in
+        // a lookup error blaming the admin's setup.
+        let ctx = ScanContext { id_patterns: rules(&[(IdKind::CustomerId, "Ref", r"REF:(?<id>\S+)")]), ..ScanContext::default() };
+        let values = |t: &str| identify(&snap(&[(Source::Text, t)]), &ctx).into_iter().map(|c| c.value).collect::<Vec<_>>();
+        assert!(values("See REF:.. and REF:#-- and REF:／／").is_empty());
+        assert_eq!(values("See REF:A-7"), ["A-7"]);
+        assert_eq!(values("见 REF:客户"), ["客户"]);
     }
 
     #[test]

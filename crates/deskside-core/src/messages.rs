@@ -28,11 +28,16 @@ pub enum Request {
     /// Content script → background: what was added to the page since the
     /// last scan (new messages); merged into the tab's candidates.
     PageAppended { snapshot: PageSnapshot },
+    /// Content script → background: a token for the panel frame it is about
+    /// to make (put in the frame's URL fragment). It replaces the tab's
+    /// previous one, and binds to the first frame that presents it: a page
+    /// that frames `panel.html` itself has no token and gets nothing.
+    PanelToken,
     /// Panel → background: the customer for the panel's tab.
-    GetPanelState,
+    GetPanelState { token: String },
     /// Panel → background: the agent picked another identifier of this page;
     /// remember it for the ticket and look it up.
-    ChooseIdentifier { value: String },
+    ChooseIdentifier { value: String, token: String },
     /// Options page → background.
     GetSettings,
     /// Options page → background.
@@ -47,6 +52,7 @@ pub enum Response {
     /// Whether the content script should show (or, after an append, reload)
     /// the panel on this page.
     Scanned { show_panel: bool, candidates: usize },
+    PanelToken { token: String },
     /// With the admin's language choice, which the panel resolves against
     /// the browser's languages (`i18n::resolve_language`).
     PanelState { state: PanelState, language: LanguageSetting },
@@ -67,6 +73,9 @@ pub struct SenderInfo {
     // Firefox's frame ids exceed 32 bits.
     pub tab_id: Option<i64>,
     pub frame_id: Option<i64>,
+    /// The URL of the tab the sender is in (`sender.tab.url`): present when
+    /// Deskside may see it, i.e. on the sites it was granted.
+    pub tab_url: Option<String>,
 }
 
 /// Who we are: `runtime.id` and `runtime.getURL("")`.
@@ -79,7 +88,9 @@ pub struct Identity {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Tier {
     ContentScript { tab_id: i64, page_url: String },
-    Panel { tab_id: i64 },
+    /// A panel frame inside a configured site's tab (`tab_url`, as the
+    /// browser reports it), in the frame `frame_id`.
+    Panel { tab_id: i64, frame_id: i64, tab_url: String },
     Options,
 }
 
@@ -89,7 +100,8 @@ impl Request {
             Request::GetPageRules => "GetPageRules",
             Request::PageScanned { .. } => "PageScanned",
             Request::PageAppended { .. } => "PageAppended",
-            Request::GetPanelState => "GetPanelState",
+            Request::PanelToken => "PanelToken",
+            Request::GetPanelState { .. } => "GetPanelState",
             Request::ChooseIdentifier { .. } => "ChooseIdentifier",
             Request::GetSettings => "GetSettings",
             Request::SaveSettings { .. } => "SaveSettings",
@@ -99,8 +111,8 @@ impl Request {
     pub fn allowed(&self, tier: &Tier) -> bool {
         matches!(
             (self, tier),
-            (Request::GetPageRules | Request::PageScanned { .. } | Request::PageAppended { .. }, Tier::ContentScript { .. })
-                | (Request::GetPanelState | Request::ChooseIdentifier { .. }, Tier::Panel { .. })
+            (Request::GetPageRules | Request::PageScanned { .. } | Request::PageAppended { .. } | Request::PanelToken, Tier::ContentScript { .. })
+                | (Request::GetPanelState { .. } | Request::ChooseIdentifier { .. }, Tier::Panel { .. })
                 | (Request::GetSettings | Request::SaveSettings { .. }, Tier::Options)
         )
     }
@@ -117,14 +129,22 @@ pub fn classify(sender: &SenderInfo, me: &Identity, sites: &[String]) -> Result<
     if let Some(path) = url.strip_prefix(me.base_url.as_str()) {
         let page = path.split(['?', '#']).next().unwrap_or("");
         return match (page, sender.tab_id) {
-            ("panel.html", Some(tab_id)) if tab_id >= 0 => Ok(Tier::Panel { tab_id }),
+            ("panel.html", Some(tab_id)) if tab_id >= 0 => {
+                // A frame (never the tab itself: a page can open panel.html
+                // as a top-level document) in a tab showing a configured site.
+                let frame_id = sender.frame_id.filter(|f| *f > 0).ok_or("panel outside a frame")?;
+                let tab_url = sender.tab_url.as_deref().ok_or("panel in a tab Deskside may not see")?;
+                if !is_web_url(tab_url) || !sites.iter().any(|p| pattern_matches(p, tab_url)) {
+                    return Err("panel in a tab that is not a configured site".into());
+                }
+                Ok(Tier::Panel { tab_id, frame_id, tab_url: tab_url.to_string() })
+            }
             ("panel.html", _) => Err("panel outside a tab".into()),
             ("options.html", _) => Ok(Tier::Options),
             _ => Err(format!("unknown extension page '{page}'")),
         };
     }
-    let lower = url.to_ascii_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+    if !is_web_url(url) {
         return Err("content script on a non-web page".into());
     }
     let tab_id = sender.tab_id.filter(|t| *t >= 0).ok_or("content script outside a tab")?;
@@ -137,6 +157,11 @@ pub fn classify(sender: &SenderInfo, me: &Identity, sites: &[String]) -> Result<
     Ok(Tier::ContentScript { tab_id, page_url: url.to_string() })
 }
 
+fn is_web_url(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,7 +171,11 @@ mod tests {
     }
 
     fn sender(id: &str, url: &str, tab: Option<i64>, frame: Option<i64>) -> SenderInfo {
-        SenderInfo { id: Some(id.into()), url: Some(url.into()), tab_id: tab, frame_id: frame }
+        SenderInfo { id: Some(id.into()), url: Some(url.into()), tab_id: tab, frame_id: frame, tab_url: Some("http://127.0.0.1:9/t/1".into()) }
+    }
+
+    fn panel(tab: Option<i64>, frame: Option<i64>, tab_url: Option<&str>) -> SenderInfo {
+        SenderInfo { tab_url: tab_url.map(str::to_string), ..sender("ext-id", "chrome-extension://ext-id/panel.html#t=x", tab, frame) }
     }
 
     fn sites() -> Vec<String> {
@@ -159,9 +188,13 @@ mod tests {
             classify(&sender("ext-id", "http://127.0.0.1:9/t/1", Some(4), Some(0)), &me(), &sites()),
             Ok(Tier::ContentScript { tab_id: 4, page_url: "http://127.0.0.1:9/t/1".into() })
         );
-        assert_eq!(classify(&sender("ext-id", "chrome-extension://ext-id/panel.html?x", Some(4), Some(3)), &me(), &sites()), Ok(Tier::Panel { tab_id: 4 }));
+        let tab_url = "http://127.0.0.1:9/t/1".to_string();
+        assert_eq!(classify(&sender("ext-id", "chrome-extension://ext-id/panel.html?x", Some(4), Some(3)), &me(), &sites()), Ok(Tier::Panel { tab_id: 4, frame_id: 3, tab_url: tab_url.clone() }));
         // Firefox: 64-bit frame ids.
-        assert_eq!(classify(&sender("ext-id", "chrome-extension://ext-id/panel.html", Some(4), Some(17179869185)), &me(), &sites()), Ok(Tier::Panel { tab_id: 4 }));
+        assert_eq!(
+            classify(&sender("ext-id", "chrome-extension://ext-id/panel.html", Some(4), Some(17179869185)), &me(), &sites()),
+            Ok(Tier::Panel { tab_id: 4, frame_id: 17179869185, tab_url })
+        );
         assert_eq!(classify(&sender("ext-id", "chrome-extension://ext-id/options.html", None, None), &me(), &sites()), Ok(Tier::Options));
     }
 
@@ -174,6 +207,15 @@ mod tests {
             sender("ext-id", "https://evil.test/", Some(4), Some(0)),
             sender("ext-id", "http://127.0.0.1@evil.test/", Some(4), Some(0)),
             sender("ext-id", "chrome-extension://ext-id/panel.html", None, None),
+            // A panel framed by a site that is not configured (the tab left
+            // the helpdesk), or whose tab Deskside may not see, or opened as
+            // the tab's own document.
+            panel(Some(4), Some(3), Some("http://localhost:9/hostile")),
+            panel(Some(4), Some(3), Some("http://127.0.0.1@evil.test/")),
+            panel(Some(4), Some(3), Some("chrome-extension://ext-id/options.html")),
+            panel(Some(4), Some(3), None),
+            panel(Some(4), Some(0), Some("http://127.0.0.1:9/t/1")),
+            panel(Some(4), None, Some("http://127.0.0.1:9/t/1")),
             sender("ext-id", "chrome-extension://ext-id/evil.html", None, None),
             sender("ext-id", "chrome-extension://ext-id.evil/options.html", None, None),
             sender("ext-id", "file:///etc/passwd", Some(1), Some(0)),
@@ -186,25 +228,31 @@ mod tests {
     #[test]
     fn each_request_only_from_its_tier() {
         let content = Tier::ContentScript { tab_id: 1, page_url: "http://127.0.0.1/".into() };
-        let panel = Tier::Panel { tab_id: 1 };
+        let panel = Tier::Panel { tab_id: 1, frame_id: 2, tab_url: "http://127.0.0.1/".into() };
         let all = [
             Request::GetPageRules,
             Request::PageScanned { snapshot: PageSnapshot::default() },
             Request::PageAppended { snapshot: PageSnapshot::default() },
-            Request::GetPanelState,
-            Request::ChooseIdentifier { value: "a@b.example".into() },
+            Request::PanelToken,
+            Request::GetPanelState { token: "t".into() },
+            Request::ChooseIdentifier { value: "a@b.example".into(), token: "t".into() },
             Request::GetSettings,
             Request::SaveSettings { input: SettingsInput::default() },
         ];
         let allowed: Vec<Vec<bool>> = all.iter().map(|r| [&content, &panel, &Tier::Options].iter().map(|t| r.allowed(t)).collect()).collect();
-        assert_eq!(allowed, [[true, false, false], [true, false, false], [true, false, false], [false, true, false], [false, true, false], [false, false, true], [false, false, true]]);
+        assert_eq!(
+            allowed,
+            [[true, false, false], [true, false, false], [true, false, false], [true, false, false], [false, true, false], [false, true, false], [false, false, true], [false, false, true]]
+        );
     }
 
     #[test]
     fn unknown_or_url_carrying_messages_do_not_parse() {
         assert!(serde_json::from_str::<Request>(r#"{"type":"Fetch","url":"https://evil.test"}"#).is_err());
         // Extra fields are ignored, never used: there is nowhere to put a URL.
-        let r: Request = serde_json::from_str(r#"{"type":"GetPanelState","url":"https://evil.test"}"#).unwrap();
-        assert_eq!(r, Request::GetPanelState);
+        let r: Request = serde_json::from_str(r#"{"type":"GetPanelState","token":"t","url":"https://evil.test"}"#).unwrap();
+        assert_eq!(r, Request::GetPanelState { token: "t".into() });
+        // A panel request without its token does not parse either.
+        assert!(serde_json::from_str::<Request>(r#"{"type":"GetPanelState"}"#).is_err());
     }
 }

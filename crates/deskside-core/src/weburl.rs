@@ -181,6 +181,30 @@ pub fn origin_of(url: &str) -> Option<String> {
     Some(base.origin())
 }
 
+/// The one check for a URL that comes from outside (a CRM record's link) and
+/// is shown or opened: `https:` to a valid host, or `http:` to a real loopback
+/// host (`127.0.0.0/8`, `[::1]`, `localhost`), the host compared after
+/// parsing, never as a prefix. No user info (`http://127.0.0.1@evil.test/`),
+/// no look-alike hosts (`127.0.0.1.evil.test`, a trailing dot, a Cyrillic
+/// letter), no whitespace, control characters or backslashes, nothing but
+/// ASCII. Returns the URL as it is to be opened, or `None`.
+pub fn outside_link(url: &str) -> Option<String> {
+    let s = url.trim();
+    if s.is_empty() || s.len() > MAX_LINK || !s.is_ascii() || s.bytes().any(|b| b <= b' ' || b == 0x7f || b == b'\\') {
+        return None;
+    }
+    let (scheme, rest) = s.split_once("://")?;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    // The authority alone, through the strict parser the key's URL takes.
+    let base = BaseUrl::parse(&format!("{scheme}://{authority}")).ok()?;
+    let tail = if tail.starts_with('/') { tail.to_string() } else { format!("/{tail}") };
+    Some(format!("{}{tail}", base.origin()))
+}
+
+/// Longest link from outside that is shown.
+pub const MAX_LINK: usize = 2048;
+
 /// Percent-encodes everything but RFC 3986 unreserved characters.
 pub fn encode_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -359,5 +383,64 @@ mod pattern_tests {
         assert!(!pattern_matches("http://127.0.0.1/*", "http://127.0.0.1@evil.test/"));
         assert!(pattern_matches("https://h.test/agent/*", "https://h.test/agent/x"));
         assert!(!pattern_matches("https://h.test/agent/*", "https://h.test/admin"));
+    }
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::outside_link;
+
+    #[test]
+    fn outside_links_are_https_or_real_loopback() {
+        for (url, want) in [
+            ("https://crm.example.com/contacts/1", Some("https://crm.example.com/contacts/1")),
+            ("HTTPS://CRM.Example.com", Some("https://crm.example.com/")),
+            ("https://crm.example.com:443?x=1#y", Some("https://crm.example.com/?x=1#y")),
+            ("http://127.0.0.1:7000/api/v1/customers/cus_1", Some("http://127.0.0.1:7000/api/v1/customers/cus_1")),
+            ("http://127.8.9.10/x", Some("http://127.8.9.10/x")),
+            ("http://localhost:3000/c/1", Some("http://localhost:3000/c/1")),
+            ("http://[::1]:8080/c/1", Some("http://[::1]:8080/c/1")),
+        ] {
+            assert_eq!(outside_link(url).as_deref(), want, "{url}");
+        }
+    }
+
+    #[test]
+    fn look_alikes_and_other_schemes_are_refused() {
+        for url in [
+            // THREATS.md row 3 and the hostile-page suite's records.
+            "http://127.0.0.1.evil.test:8123/crm/1",
+            "http://127.0.0.1@evil.test/crm/1",
+            "https://127.0.0.1@evil.test/crm/1",
+            "https://acme.zendesk.com@evil.test/",
+            "https://user:pass@crm.example.com/",
+            "http://localhost.evil.test/",
+            "http://localhost./",
+            "https://crm.example.com./x",
+            "https://аcme.zendesk.com/", // Cyrillic а
+            "https://xn--cme-8cd.zendesk.com\\@evil.test/",
+            "http://crm.example.com/",
+            "http://127.1/",
+            "http://0x7f.0.0.1/",
+            "http://2130706433/",
+            "http://127.0.0.256/",
+            "http://[::ffff:127.0.0.1]/",
+            "javascript:alert(1)",
+            "javascript://127.0.0.1/%0aalert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "file:///etc/passwd",
+            "//evil.test/x",
+            "/relative/path",
+            "https:///no-host",
+            "https://crm.example.com:0/",
+            "https://crm.example.com:99999/",
+            "https://crm.example.com/\u{202e}gpj.exe",
+            "https://crm.example.com/a b",
+            "https://crm.example.com/\tx",
+            "",
+        ] {
+            assert_eq!(outside_link(url), None, "{url}");
+        }
+        assert_eq!(outside_link(&format!("https://crm.example.com/{}", "a".repeat(3000))), None);
     }
 }

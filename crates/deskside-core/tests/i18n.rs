@@ -344,6 +344,7 @@ const ALLOWED_LITERALS: &[&str] = &[
     "not an identifier of this page",
     "could not save: {}",
     "serialisation failed: {e}",
+    "the browser gave no random token",
     // extension/background.js: a console message.
     "Deskside: could not register the content script:",
 ];

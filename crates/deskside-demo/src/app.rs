@@ -263,6 +263,17 @@ impl Demo {
                     return r;
                 }
                 "broken@faults.example" => return Reply::new(200, "application/json", "<html><body>Please log in</body></html>".into()),
+                // Records whose link only looks like the CRM's (the
+                // hostile-page suite's): the panel must offer no link.
+                "lookalike-dot@faults.example" | "lookalike-at@faults.example" => {
+                    let url = if email.starts_with("lookalike-dot") {
+                        format!("{}/crm/cus_evil", base.replacen("127.0.0.1", "127.0.0.1.evil.test", 1))
+                    } else {
+                        "http://127.0.0.1@evil.test/crm/cus_evil".to_string()
+                    };
+                    let c = json!({"id": "cus_evil", "name": "Lookalike Link", "email": email, "url": url});
+                    return Reply::json(200, json!({"data": [c], "total": 1}));
+                }
                 "error@faults.example" => return Reply::json(500, json!({"error": "internal"})),
                 _ => {}
             }
@@ -397,5 +408,9 @@ mod tests {
         let late = get(&d, "/api/v1/customers?email=late%40faults.example", Some("Bearer k"));
         assert_eq!((late.status, late.delay_ms), (200, 4_000));
         assert!(late.body.contains("Sam Late"));
+        let dot = get(&d, "/api/v1/customers?email=lookalike-dot%40faults.example", Some("Bearer k"));
+        assert!(dot.body.contains(r#""url":"http://127.0.0.1.evil.test:1/crm/cus_evil""#), "{}", dot.body);
+        let at = get(&d, "/api/v1/customers?email=lookalike-at%40faults.example", Some("Bearer k"));
+        assert!(at.body.contains(r#""url":"http://127.0.0.1@evil.test/crm/cus_evil""#), "{}", at.body);
     }
 }

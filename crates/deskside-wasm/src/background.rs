@@ -8,7 +8,8 @@ use deskside_core::audit::{self, AuditEntry, AUDIT_KEY};
 use deskside_core::config::{Settings, SETTINGS_KEY};
 use deskside_core::connector::{HttpResponse, LookupError};
 use deskside_core::flow::{
-    choice_allowed, finish_panel, lookup_requests, page_appended, page_rules, page_scanned, plan_panel, remember_choice, tab_key, untagged, Choices, PanelPlan, TabState, CHOICES_KEY,
+    check_panel, choice_allowed, finish_panel, lookup_requests, new_grant, page_appended, page_rules, page_scanned, panel_key, plan_panel, remember_choice, tab_key,
+    tab_state_survives, untagged, Choices, PanelGrant, PanelPlan, TabState, CHOICES_KEY,
 };
 use deskside_core::panel::PanelState;
 use deskside_core::messages::{classify, Identity, Request, Response, SenderInfo, Tier};
@@ -26,6 +27,57 @@ async fn load_tab(env: &Env, tab_id: i64) -> Option<TabState> {
         return None;
     }
     from_js(raw).ok()
+}
+
+async fn load_grant(env: &Env, tab_id: i64) -> Option<PanelGrant> {
+    let raw = env.session_get(&panel_key(tab_id)).await.ok()?;
+    if raw.is_undefined() || raw.is_null() {
+        return None;
+    }
+    from_js(raw).ok()
+}
+
+/// Forgets what the background holds for a tab: its candidates and its
+/// panel's token.
+async fn forget_tab(env: &Env, tab_id: i64) -> Result<(), String> {
+    env.session_remove(to_js(&[tab_key(tab_id), panel_key(tab_id)])).await.map_err(|e| js_error_text(&e))?;
+    Ok(())
+}
+
+/// A panel's request: answered only for the frame the tab's content script
+/// made (its token, first presented by this frame), with the tab's state
+/// only while the tab still shows the configured site it was read on.
+async fn panel_tab(env: &Env, settings: &Settings, tab_id: i64, frame_id: i64, tab_url: &str, token: &str) -> Result<Result<Option<TabState>, String>, String> {
+    match check_panel(load_grant(env, tab_id).await.as_ref(), token, frame_id) {
+        Err(reason) => return Ok(Err(reason.to_string())),
+        Ok(Some(bound)) => env.session_set(&panel_key(tab_id), to_js(&bound)).await.map(|_| ()).map_err(|e| js_error_text(&e))?,
+        Ok(None) => {}
+    }
+    let tab = load_tab(env, tab_id).await;
+    if tab.as_ref().is_some_and(|t| !tab_state_survives(t, Some(tab_url), &settings.sites)) {
+        env.session_remove(to_js(&[tab_key(tab_id)])).await.map_err(|e| js_error_text(&e))?;
+        return Ok(Ok(None));
+    }
+    Ok(Ok(tab))
+}
+
+/// A tab navigated (the glue passes `tabs.onUpdated`'s URL, absent where
+/// Deskside may not see it): what the background holds for it is dropped
+/// unless the tab is still on the configured site it was read on.
+#[wasm_bindgen]
+pub async fn tab_updated(env: Env, tab_id: f64, url: Option<String>) {
+    let tab_id = tab_id as i64;
+    let Some(tab) = load_tab(&env, tab_id).await else {
+        // Nothing read yet; a token without a page is dropped too.
+        if url.is_none() {
+            let _ = forget_tab(&env, tab_id).await;
+        }
+        return;
+    };
+    let sites = load_settings(&env).await.map(|s| s.sites).unwrap_or_default();
+    if !tab_state_survives(&tab, url.as_deref(), &sites) {
+        let _ = forget_tab(&env, tab_id).await;
+    }
 }
 
 async fn load_choices(env: &Env) -> Choices {
@@ -130,12 +182,24 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             env.session_set(&tab_key(tab_id), to_js(&state)).await.map_err(|e| js_error_text(&e))?;
             Ok(response)
         }
-        (Request::GetPanelState, Tier::Panel { tab_id }) => {
-            let tab = load_tab(env, tab_id).await;
+        (Request::PanelToken, Tier::ContentScript { tab_id, .. }) => {
+            let grant = new_grant(&env.random_token()).ok_or("the browser gave no random token")?;
+            env.session_set(&panel_key(tab_id), to_js(&grant)).await.map_err(|e| js_error_text(&e))?;
+            Ok(Response::PanelToken { token: grant.token })
+        }
+        (Request::GetPanelState { token }, Tier::Panel { tab_id, frame_id, tab_url }) => {
+            let tab = match panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
+                Ok(tab) => tab,
+                Err(reason) => return Ok(Response::Rejected { reason }),
+            };
             panel_state(env, &settings, tab, &load_choices(env).await).await
         }
-        (Request::ChooseIdentifier { value }, Tier::Panel { tab_id }) => {
-            let Some(tab) = load_tab(env, tab_id).await else {
+        (Request::ChooseIdentifier { value, token }, Tier::Panel { tab_id, frame_id, tab_url }) => {
+            let tab = match panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
+                Ok(tab) => tab,
+                Err(reason) => return Ok(Response::Rejected { reason }),
+            };
+            let Some(tab) = tab else {
                 return Ok(Response::Rejected { reason: "no page scanned in this tab".into() });
             };
             if !choice_allowed(&tab, &value) {

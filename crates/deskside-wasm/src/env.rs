@@ -24,8 +24,15 @@ extern "C" {
     #[wasm_bindgen(method, catch, js_name = sessionSet)]
     pub async fn session_set(this: &Env, key: &str, value: JsValue) -> Result<JsValue, JsValue>;
 
+    #[wasm_bindgen(method, catch, js_name = sessionRemove)]
+    pub async fn session_remove(this: &Env, keys: JsValue) -> Result<JsValue, JsValue>;
+
     #[wasm_bindgen(method)]
     pub fn now(this: &Env) -> f64;
+
+    /// `crypto.randomUUID()`: the panel's tokens.
+    #[wasm_bindgen(method, js_name = randomToken)]
+    pub fn random_token(this: &Env) -> String;
 
     /// Page env (panel and options pages, see `extension/pages.js`).
     pub type PageEnv;

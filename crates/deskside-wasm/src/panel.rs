@@ -12,19 +12,35 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element};
 
+/// `token` is what the content script put in the frame's URL fragment: the
+/// background answers only the frame that presents its tab's token.
 #[wasm_bindgen]
-pub async fn start_panel(env: PageEnv) {
-    let env = Rc::new(env);
+pub async fn start_panel(env: PageEnv, token: String) {
+    let env = Rc::new(Panel { env, token });
     // The browser's language until the background says what the admin chose.
     use_language(&env, &document(), LanguageSetting::Auto).await;
     load(env).await;
 }
 
-async fn load(env: Rc<PageEnv>) {
-    ask(env, Request::GetPanelState).await;
+/// The page's browser calls and its token.
+struct Panel {
+    env: PageEnv,
+    token: String,
 }
 
-async fn ask(env: Rc<PageEnv>, request: Request) {
+impl std::ops::Deref for Panel {
+    type Target = PageEnv;
+    fn deref(&self) -> &PageEnv {
+        &self.env
+    }
+}
+
+async fn load(env: Rc<Panel>) {
+    let token = env.token.clone();
+    ask(env, Request::GetPanelState { token }).await;
+}
+
+async fn ask(env: Rc<Panel>, request: Request) {
     let doc = document();
     let Some(root) = by_id(&doc, "body") else { return };
     set_state(&doc, "loading");
@@ -40,7 +56,13 @@ async fn ask(env: Rc<PageEnv>, request: Request) {
     match answer {
         Ok(Response::PanelState { state, .. }) => render(&doc, &root, &state, &env, &loc),
         Ok(Response::Failed { message }) => render_failure(&doc, &root, &loc, Msg::PanelFailed, &message, &env),
-        Ok(Response::Rejected { reason }) => render_failure(&doc, &root, &loc, Msg::PanelRefused, &reason, &env),
+        // Not a frame Deskside made for this tab (a page framing the panel
+        // itself), or the tab left the helpdesk: nothing to show, nothing to retry.
+        Ok(Response::Rejected { reason }) => {
+            set_state(&doc, "refused");
+            crate::log_detail(&reason);
+            append(&root, &el(&doc, "p", "state", &loc.m(Msg::PanelNotThisFrame)));
+        }
         Ok(_) => render_failure(&doc, &root, &loc, Msg::PanelUnexpected, "", &env),
         // The background was unreachable (e.g. restarting): say so, offer retry.
         Err(e) => render_failure(&doc, &root, &loc, Msg::PanelNoAnswer, &e, &env),
@@ -55,28 +77,28 @@ fn set_state(doc: &Document, state: &str) {
 
 /// The sentence in the agent's language; the background's own (technical)
 /// detail only in the console, for support.
-fn render_failure(doc: &Document, root: &Element, loc: &Loc, message: Msg, detail: &str, env: &Rc<PageEnv>) {
+fn render_failure(doc: &Document, root: &Element, loc: &Loc, message: Msg, detail: &str, env: &Rc<Panel>) {
     set_state(doc, "failed");
     crate::log_detail(detail);
     append(root, &el(doc, "p", "state error", &loc.m(message)));
     retry_button(doc, root, loc, env);
 }
 
-fn retry_button(doc: &Document, root: &Element, loc: &Loc, env: &Rc<PageEnv>) {
+fn retry_button(doc: &Document, root: &Element, loc: &Loc, env: &Rc<Panel>) {
     let b = el(doc, "button", "action", &loc.m(Msg::PanelTryAgain));
     let env = env.clone();
     on_click(&b, move || wasm_bindgen_futures::spawn_local(load(env.clone())));
     append(root, &b);
 }
 
-fn settings_button(doc: &Document, root: &Element, loc: &Loc, env: &Rc<PageEnv>) {
+fn settings_button(doc: &Document, root: &Element, loc: &Loc, env: &Rc<Panel>) {
     let b = el(doc, "button", "action", &loc.m(Msg::PanelOpenSettings));
     let env = env.clone();
     on_click(&b, move || env.open_options());
     append(root, &b);
 }
 
-fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<PageEnv>, loc: &Loc) {
+fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<Panel>, loc: &Loc) {
     match state {
         PanelState::NotConfigured => {
             set_state(doc, "not_configured");
@@ -114,7 +136,7 @@ fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<PageEnv>,
 }
 
 /// What was looked up; with several identifiers on the page, a chooser.
-fn identifier_line(doc: &Document, root: &Element, identifier: &IdentifierChoice, alternatives: &[IdentifierChoice], env: &Rc<PageEnv>, loc: &Loc) {
+fn identifier_line(doc: &Document, root: &Element, identifier: &IdentifierChoice, alternatives: &[IdentifierChoice], env: &Rc<Panel>, loc: &Loc) {
     if alternatives.len() < 2 {
         append(root, &el(doc, "p", "identifier", &loc.arg(&identifier.label)));
         return;
@@ -132,13 +154,14 @@ fn identifier_line(doc: &Document, root: &Element, identifier: &IdentifierChoice
     }
     let env = env.clone();
     on_change(&select, move |value| {
-        wasm_bindgen_futures::spawn_local(ask(env.clone(), Request::ChooseIdentifier { value }));
+        let token = env.token.clone();
+        wasm_bindgen_futures::spawn_local(ask(env.clone(), Request::ChooseIdentifier { value, token }));
     });
     append(&label, &select);
     append(root, &label);
 }
 
-fn render_errors(doc: &Document, root: &Element, errors: &[SourceError], env: &Rc<PageEnv>, loc: &Loc) {
+fn render_errors(doc: &Document, root: &Element, errors: &[SourceError], env: &Rc<Panel>, loc: &Loc) {
     for e in errors {
         let text = Text::new(Msg::PanelSourceError, [data(&e.source), e.message.clone().into()]);
         append(root, &el(doc, "p", "state error", &loc.t(&text)));
@@ -150,7 +173,7 @@ fn render_errors(doc: &Document, root: &Element, errors: &[SourceError], env: &R
     }
 }
 
-fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<PageEnv>, loc: &Loc) -> Element {
+fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -> Element {
     let card = el(doc, "article", "customer", "");
     let head = el(doc, "div", "head", "");
     let name = c.name.clone().unwrap_or_else(|| loc.m(Msg::PanelNoName));
@@ -183,10 +206,10 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<PageEnv>, loc: &Loc)
         }
         append(&card, &list);
     }
-    if let Some(url) = &c.url {
+    // Checked again where it is opened: one rule for every outside URL.
+    if let Some(url) = c.url.as_deref().and_then(deskside_core::weburl::outside_link) {
         let b = el(doc, "button", "link", &loc.t(&Text::new(Msg::PanelOpenIn, [data(&c.source)])));
         let env = env.clone();
-        let url = url.clone();
         on_click(&b, move || env.open_link(&url));
         append(&card, &b);
     }

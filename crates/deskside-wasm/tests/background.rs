@@ -2,7 +2,7 @@
 //! browser: sender checks, storage of settings, and a real `fetch` through
 //! gloo-net (to a closed port, so the failure path is exercised).
 
-use deskside_wasm::{handle_message, Env};
+use deskside_wasm::{handle_message, tab_updated, Env};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -16,7 +16,9 @@ export function fakeEnv() {
     async localSet(k, v) { local.set(k, JSON.parse(JSON.stringify(v))); },
     async sessionGet(k) { return session.get(k); },
     async sessionSet(k, v) { session.set(k, JSON.parse(JSON.stringify(v))); },
+    async sessionRemove(keys) { for (const k of [].concat(keys)) session.delete(k); },
     now() { return 1700000000000; },
+    randomToken() { return crypto.randomUUID(); },
     dump() { return JSON.stringify(Object.fromEntries(local)) + JSON.stringify(Object.fromEntries(session)); },
   };
 }
@@ -35,13 +37,28 @@ extern "C" {
 
 const OPTIONS: &str = r#"{"id":"ext-id","url":"chrome-extension://ext-id/options.html"}"#;
 const CONTENT: &str = r#"{"id":"ext-id","url":"http://127.0.0.1:5555/tickets/1","tab_id":7,"frame_id":0}"#;
-const PANEL: &str = r#"{"id":"ext-id","url":"chrome-extension://ext-id/panel.html","tab_id":7,"frame_id":3}"#;
+const PANEL: &str = r#"{"id":"ext-id","url":"chrome-extension://ext-id/panel.html","tab_id":7,"frame_id":3,"tab_url":"http://127.0.0.1:5555/tickets/1"}"#;
 const KEY: &str = "canary-0123456789abcdef";
 
 async fn send(env: &FakeEnv, msg: &str, sender: &str) -> String {
     // The fake is an ordinary JS object: hand over a second handle to it.
     let env: Env = AsRef::<JsValue>::as_ref(env).clone().unchecked_into();
     json(&handle_message(env, parse(msg), parse(sender)).await)
+}
+
+fn as_env(env: &FakeEnv) -> Env {
+    AsRef::<JsValue>::as_ref(env).clone().unchecked_into()
+}
+
+/// The content script's token for tab 7's panel frame.
+async fn panel_token(env: &FakeEnv) -> String {
+    let answer = send(env, r#"{"type":"PanelToken"}"#, CONTENT).await;
+    let v: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    v["token"].as_str().unwrap_or_else(|| panic!("{answer}")).to_string()
+}
+
+fn get_panel(token: &str) -> String {
+    format!(r#"{{"type":"GetPanelState","token":"{token}"}}"#)
 }
 
 async fn configure(env: &FakeEnv) {
@@ -85,8 +102,10 @@ async fn hostile_senders_and_messages_are_rejected() {
         (r#"{"type":"PageScanned","snapshot":{"fields":[]}}"#, r#"{"id":"ext-id","url":"http://127.0.0.1:5555/x","tab_id":7,"frame_id":9}"#),
         (r#"{"type":"Fetch","url":"https://evil.example/steal"}"#, CONTENT),
         (r#"{"nonsense":true}"#, OPTIONS),
-        (r#"{"type":"ChooseIdentifier","value":"evil@attacker.example"}"#, PANEL),
-        (r#"{"type":"ChooseIdentifier","value":"li.na@example.cn"}"#, CONTENT),
+        (r#"{"type":"ChooseIdentifier","value":"evil@attacker.example","token":"x"}"#, PANEL),
+        (r#"{"type":"ChooseIdentifier","value":"li.na@example.cn","token":"x"}"#, CONTENT),
+        (r#"{"type":"PanelToken"}"#, PANEL),
+        (r#"{"type":"PanelToken"}"#, OPTIONS),
         (r#"42"#, OPTIONS),
     ] {
         let answer = send(&env, msg, sender).await;
@@ -96,12 +115,62 @@ async fn hostile_senders_and_messages_are_rejected() {
 }
 
 #[wasm_bindgen_test]
-async fn unconfigured_panel_says_so() {
+async fn a_panel_without_a_connector_says_so() {
     let env = fake_env();
-    let answer = send(&env, r#"{"type":"GetPanelState"}"#, PANEL).await;
-    // Nothing configured: no site matches, so even the scan is refused, and
-    // the panel is told to ask for setup.
+    configure(&env).await;
+    let off = r#"{"type":"SaveSettings","input":{"connectors":[{"id":"c1","kind":"demo_crm","base_url":"http://127.0.0.1:9","enabled":false}],"sites":["http://127.0.0.1/*"],"default_region":"CN"}}"#;
+    assert!(send(&env, off, OPTIONS).await.contains(r#""type":"Settings""#));
+    let token = panel_token(&env).await;
+    let answer = send(&env, &get_panel(&token), PANEL).await;
     assert!(answer.contains(r#""state":"not_configured""#), "{answer}");
+}
+
+#[wasm_bindgen_test]
+async fn a_panel_the_content_script_did_not_make_gets_nothing_and_costs_nothing() {
+    let env = fake_env();
+    configure(&env).await;
+    let scan = r#"{"type":"PageScanned","snapshot":{"fields":[{"source":"mailto_link","text":"mailto:li.na@example.cn"}]}}"#;
+    send(&env, scan, CONTENT).await;
+    let token = panel_token(&env).await;
+    let other_frame = PANEL.replace(r#""frame_id":3"#, r#""frame_id":4"#);
+    let other_site = PANEL.replace("http://127.0.0.1:5555/tickets/1", "http://localhost:5555/hostile");
+    for (msg, sender) in [
+        // A page framing panel.html itself: no token, or a guess.
+        (get_panel(""), PANEL.to_string()),
+        (get_panel("00000000-0000-4000-8000-000000000000"), PANEL.to_string()),
+        // The tab left the helpdesk for a site that is not configured.
+        (get_panel(&token), other_site),
+    ] {
+        let answer = send(&env, &msg, &sender).await;
+        assert!(answer.contains(r#""type":"Rejected""#), "{msg} from {sender}: {answer}");
+    }
+    assert!(!env.dump().contains("audit"), "a refused panel made a lookup: {}", env.dump());
+    // The content script's frame is answered, and from then on only it.
+    let answer = send(&env, &get_panel(&token), PANEL).await;
+    assert!(answer.contains(r#""state":"error""#), "{answer}");
+    let answer = send(&env, &get_panel(&token), &other_frame).await;
+    assert!(answer.contains(r#""type":"Rejected""#), "{answer}");
+    // A new frame needs a new token; the old one is void.
+    let fresh = panel_token(&env).await;
+    assert_ne!(fresh, token);
+    assert!(send(&env, &get_panel(&token), PANEL).await.contains(r#""type":"Rejected""#));
+    assert!(send(&env, &get_panel(&fresh), &other_frame).await.contains(r#""state":"error""#));
+}
+
+#[wasm_bindgen_test]
+async fn a_tab_that_leaves_the_configured_site_holds_no_customer() {
+    let env = fake_env();
+    configure(&env).await;
+    let scan = r#"{"type":"PageScanned","snapshot":{"fields":[{"source":"mailto_link","text":"mailto:li.na@example.cn"}]}}"#;
+    send(&env, scan, CONTENT).await;
+    panel_token(&env).await;
+    // Another ticket on the same site keeps it (the content script reads it anew).
+    tab_updated(as_env(&env), 7.0, Some("http://127.0.0.1:5555/tickets/2".into())).await;
+    assert!(env.dump().contains("li.na@example.cn"));
+    // A site Deskside may not see (no URL), or one not configured: gone.
+    tab_updated(as_env(&env), 7.0, None).await;
+    let dump = env.dump();
+    assert!(!dump.contains("li.na@example.cn") && !dump.contains("panel:7"), "{dump}");
 }
 
 #[wasm_bindgen_test]
@@ -114,7 +183,8 @@ async fn scan_then_lookup_reports_an_unreachable_crm_and_audits_it() {
     let answer = send(&env, scan, CONTENT).await;
     // Li Na, and the ticket number from the page URL (ranked last, never looked up).
     assert_eq!(answer, r#"{"type":"Scanned","show_panel":true,"candidates":2}"#);
-    let answer = send(&env, r#"{"type":"GetPanelState"}"#, PANEL).await;
+    let token = panel_token(&env).await;
+    let answer = send(&env, &get_panel(&token), PANEL).await;
     assert!(answer.contains(r#""state":"error""#), "{answer}");
     assert!(answer.contains(r#""identifier":"li.na@example.cn""#), "{answer}");
     assert!(answer.contains("Could not reach the CRM"), "{answer}");

@@ -13,7 +13,7 @@ use crate::config::{ConnectorConfig, ConnectorKind};
 use crate::i18n::{data, Arg, Msg, Text};
 use crate::identify::{Candidate, IdKind};
 use crate::model::{Customer, Order, VipTier};
-use crate::weburl::{encode_component, origin_of, BaseUrl};
+use crate::weburl::{encode_component, origin_of, outside_link, BaseUrl};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
@@ -308,7 +308,8 @@ fn map_customer(cfg: &ConnectorConfig, f: &FieldMap, r: &Value) -> Customer {
         tier: text_at(r, &f.tier).and_then(|t| VipTier::from_label(&t)),
         city: text_at(r, &f.city),
         country: text_at(r, &f.country),
-        url: text_at(r, &f.url).filter(|u| u.starts_with("https://") || u.starts_with("http://127.0.0.1")),
+        // Parsed, never a prefix: `http://127.0.0.1.evil.test/` is no link.
+        url: text_at(r, &f.url).and_then(|u| outside_link(&u)),
         orders,
         notes: Vec::new(),
     }

@@ -96,6 +96,19 @@ fn retry_after_is_capped_and_strict() {
 }
 
 #[test]
+fn record_links_are_parsed_not_prefixed() {
+    let link = |u: &str| {
+        let body = serde_json::json!({"data": [{"id": "1", "name": "x", "url": u}]}).to_string();
+        map_lookup(&cfg("http://127.0.0.1:7000"), &resp(200, &body)).unwrap()[0].url.clone()
+    };
+    // The hostile-page suite's look-alikes passed the old `starts_with` check.
+    assert_eq!(link("http://127.0.0.1.evil.test:7000/crm/1"), None);
+    assert_eq!(link("http://127.0.0.1@evil.test/crm/1"), None);
+    assert_eq!(link("http://127.0.0.1:7000/api/v1/customers/1").as_deref(), Some("http://127.0.0.1:7000/api/v1/customers/1"));
+    assert_eq!(link("https://crm.example.com/c/1").as_deref(), Some("https://crm.example.com/c/1"));
+}
+
+#[test]
 fn xss_data_is_kept_as_text_and_links_filtered() {
     let body = r#"{"data":[{"id":"1","name":"<img src=x onerror=alert(1)>","url":"javascript:alert(1)"}]}"#;
     let c = map_lookup(&cfg("https://crm.test"), &resp(200, body)).unwrap();
