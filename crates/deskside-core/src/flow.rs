@@ -463,6 +463,15 @@ mod tests {
         let (state, _) = finish_panel(&s, &tab, &id, vec![(0, Ok(HttpResponse { status: 401, ..Default::default() }))], 0.0);
         assert!(matches!(state, PanelState::Error { ref errors, .. } if errors[0].needs_admin));
         let (state, _) = finish_panel(&s, &tab, &id, vec![(0, Ok(HttpResponse { status: 200, body: r#"{"data":[]}"#.into(), ..Default::default() }))], 0.0);
-        assert!(matches!(state, PanelState::NotFound { .. }));
+        assert!(matches!(state, PanelState::NotFound { kind: IdKind::Email, .. }));
+        // A customer ID from the page URL: not found names that kind.
+        let by_id = Candidate { kind: IdKind::CustomerId, value: "cus_9".into(), source: crate::identify::Source::PageUrl, score: 1, sensitive: false, label: None };
+        let (state, _) = finish_panel(&s, &tab, &by_id, vec![(0, Ok(HttpResponse { status: 404, ..Default::default() }))], 0.0);
+        let PanelState::NotFound { kind, identifier, .. } = state else { panic!("expected not found") };
+        assert_eq!(kind, IdKind::CustomerId);
+        let text = crate::i18n::Text::new(crate::i18n::Msg::PanelNotFound, [kind.name_in_sentence().into(), "CRM 0".into()]);
+        assert_eq!(crate::i18n::english(&text), "No customer with this customer ID in CRM 0.");
+        assert_eq!(crate::i18n::english(&crate::i18n::Text::new(crate::i18n::Msg::IdLabel, [IdKind::CustomerId.name().into(), "cus_9".into()])), "Customer ID: cus_9");
+        assert_eq!(identifier.label, crate::i18n::Arg::Text(crate::i18n::Text::new(crate::i18n::Msg::IdLabel, [IdKind::CustomerId.name().into(), "cus_9".into()])));
     }
 }
