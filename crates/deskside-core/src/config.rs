@@ -29,6 +29,9 @@ pub struct Settings {
     /// The admin's own identifier patterns (order numbers, customer ids…).
     /// Absent in settings stored before they existed: empty then.
     pub id_patterns: Vec<IdPattern>,
+    /// The panel opens expanded on sites where the agent has not chosen
+    /// yet (else collapsed to a small tab until the agent expands it).
+    pub panel_opens_expanded: bool,
 }
 
 /// An identifier pattern the admin defined: what it finds, the name shown
@@ -56,6 +59,7 @@ impl Default for Settings {
             team_phones: Vec::new(),
             default_region: "CN".into(),
             id_patterns: Vec::new(),
+            panel_opens_expanded: false,
         }
     }
 }
@@ -120,6 +124,7 @@ pub struct SettingsInput {
     /// One per row of the form; rows with neither label nor pattern are
     /// ignored, and errors name the row's index (`id_patterns.2.pattern`).
     pub id_patterns: Vec<IdPatternInput>,
+    pub panel_opens_expanded: bool,
 }
 
 /// One identifier pattern as submitted.
@@ -153,6 +158,8 @@ pub struct SettingsView {
     pub default_region: String,
     #[serde(default)]
     pub id_patterns: Vec<IdPattern>,
+    #[serde(default)]
+    pub panel_opens_expanded: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -216,6 +223,7 @@ impl Settings {
             team_phones: self.team_phones.clone(),
             default_region: self.default_region.clone(),
             id_patterns: self.id_patterns.clone(),
+            panel_opens_expanded: self.panel_opens_expanded,
         }
     }
 
@@ -294,7 +302,7 @@ impl Settings {
         }
         let id_patterns = validate_id_patterns(&input.id_patterns, &mut errors);
         if errors.is_empty() {
-            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns })
+            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns, panel_opens_expanded: input.panel_opens_expanded })
         } else {
             Err(errors)
         }
@@ -386,6 +394,7 @@ mod tests {
             team_phones: vec!["400-820-8820".into()],
             default_region: "cn".into(),
             id_patterns: Vec::new(),
+            panel_opens_expanded: false,
         }
     }
 

@@ -17,6 +17,7 @@ pub mod flow;
 pub mod html;
 pub mod identify;
 pub mod idpattern;
+pub mod layout;
 pub mod mask;
 pub mod messages;
 pub mod model;

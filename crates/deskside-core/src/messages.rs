@@ -11,6 +11,7 @@
 use crate::config::{FieldError, SettingsInput, SettingsView};
 use crate::adapters::PageRules;
 use crate::identify::PageSnapshot;
+use crate::layout::PanelLayout;
 use crate::panel::PanelState;
 use crate::weburl::pattern_matches;
 use serde::{Deserialize, Serialize};
@@ -22,8 +23,14 @@ pub enum Request {
     /// requester and the agent (site adapters), decided from the page URL the
     /// browser reports, never from the message.
     GetPageRules,
-    /// Content script → background: what the page shows.
-    PageScanned { snapshot: PageSnapshot },
+    /// Content script → background: what the page shows. `list_rows`: the
+    /// text of table rows that hold an identifier (a ticket list, a queue),
+    /// from which the background tells a page of many customers.
+    PageScanned {
+        snapshot: PageSnapshot,
+        #[serde(default)]
+        list_rows: Vec<String>,
+    },
     /// Content script → background: what was added to the page since the
     /// last scan (new messages); merged into the tab's candidates.
     PageAppended { snapshot: PageSnapshot },
@@ -37,6 +44,9 @@ pub enum Request {
     /// Panel → background: the agent picked another identifier of this page;
     /// remember it for the ticket and look it up.
     ChooseIdentifier { value: String, token: String },
+    /// Panel → background: the agent collapsed, expanded or moved the panel;
+    /// remembered for the site and passed to the tab's content script.
+    SetPanelLayout { token: String, layout: PanelLayout },
     /// Options page → background.
     GetSettings,
     /// Options page → background.
@@ -50,9 +60,18 @@ pub enum Response {
     PageRules { rules: Vec<PageRules> },
     /// Whether the content script should show (or, after an append, reload)
     /// the panel on this page.
-    Scanned { show_panel: bool, candidates: usize },
-    PanelToken { token: String },
-    PanelState { state: PanelState },
+    /// `list`: how many customers the page shows when it is a list of them
+    /// (0 on a ticket): the panel then stays collapsed and says so.
+    Scanned {
+        show_panel: bool,
+        candidates: usize,
+        #[serde(default)]
+        list: usize,
+    },
+    /// The panel frame's token, and where the panel sits on this site.
+    PanelToken { token: String, layout: PanelLayout },
+    PanelState { state: PanelState, layout: PanelLayout },
+    Layout { layout: PanelLayout },
     Settings { settings: SettingsView, required_origins: Vec<String> },
     SaveFailed { errors: Vec<FieldError> },
     /// The request was refused; nothing happened.
@@ -100,6 +119,7 @@ impl Request {
             Request::PanelToken => "PanelToken",
             Request::GetPanelState { .. } => "GetPanelState",
             Request::ChooseIdentifier { .. } => "ChooseIdentifier",
+            Request::SetPanelLayout { .. } => "SetPanelLayout",
             Request::GetSettings => "GetSettings",
             Request::SaveSettings { .. } => "SaveSettings",
         }
@@ -109,7 +129,7 @@ impl Request {
         matches!(
             (self, tier),
             (Request::GetPageRules | Request::PageScanned { .. } | Request::PageAppended { .. } | Request::PanelToken, Tier::ContentScript { .. })
-                | (Request::GetPanelState { .. } | Request::ChooseIdentifier { .. }, Tier::Panel { .. })
+                | (Request::GetPanelState { .. } | Request::ChooseIdentifier { .. } | Request::SetPanelLayout { .. }, Tier::Panel { .. })
                 | (Request::GetSettings | Request::SaveSettings { .. }, Tier::Options)
         )
     }
@@ -228,18 +248,29 @@ mod tests {
         let panel = Tier::Panel { tab_id: 1, frame_id: 2, tab_url: "http://127.0.0.1/".into() };
         let all = [
             Request::GetPageRules,
-            Request::PageScanned { snapshot: PageSnapshot::default() },
+            Request::PageScanned { snapshot: PageSnapshot::default(), list_rows: Vec::new() },
             Request::PageAppended { snapshot: PageSnapshot::default() },
             Request::PanelToken,
             Request::GetPanelState { token: "t".into() },
             Request::ChooseIdentifier { value: "a@b.example".into(), token: "t".into() },
+            Request::SetPanelLayout { token: "t".into(), layout: PanelLayout::initial(false) },
             Request::GetSettings,
             Request::SaveSettings { input: SettingsInput::default() },
         ];
         let allowed: Vec<Vec<bool>> = all.iter().map(|r| [&content, &panel, &Tier::Options].iter().map(|t| r.allowed(t)).collect()).collect();
         assert_eq!(
             allowed,
-            [[true, false, false], [true, false, false], [true, false, false], [true, false, false], [false, true, false], [false, true, false], [false, false, true], [false, false, true]]
+            [
+                [true, false, false],
+                [true, false, false],
+                [true, false, false],
+                [true, false, false],
+                [false, true, false],
+                [false, true, false],
+                [false, true, false],
+                [false, false, true],
+                [false, false, true]
+            ]
         );
     }
 

@@ -18,6 +18,8 @@ pub enum PanelState {
     NotFound { identifier: String, alternatives: Vec<IdentifierChoice>, sources: Vec<String> },
     Found { identifier: String, alternatives: Vec<IdentifierChoice>, customers: Vec<CustomerView>, errors: Vec<SourceError> },
     Error { identifier: String, alternatives: Vec<IdentifierChoice>, errors: Vec<SourceError> },
+    /// A page of many customers (a ticket list, a queue): nobody is looked up.
+    ListPage { customers: usize },
 }
 
 /// An identifier the agent may pick: its value and how it is shown

@@ -8,10 +8,12 @@ use deskside_core::audit::{self, AuditEntry, AUDIT_KEY};
 use deskside_core::config::{Settings, SETTINGS_KEY};
 use deskside_core::connector::{HttpResponse, LookupError};
 use deskside_core::flow::{
-    check_panel, choice_allowed, finish_panel, lookup_requests, new_grant, page_appended, page_rules, page_scanned, panel_key, plan_panel, remember_choice, tab_key,
+    check_panel, choice_allowed, finish_panel, frame_key, lookup_requests, new_grant, page_appended, page_rules, page_scanned, panel_key, plan_panel, remember_choice, tab_key,
     tab_state_survives, untagged, Choices, PanelGrant, PanelPlan, TabState, CHOICES_KEY,
 };
+use deskside_core::layout::{layout_for, remember_layout, Layouts, PanelLayout, LAYOUTS_KEY};
 use deskside_core::panel::PanelState;
+use deskside_core::weburl::origin_of;
 use deskside_core::messages::{classify, Identity, Request, Response, SenderInfo, Tier};
 use wasm_bindgen::prelude::*;
 
@@ -38,20 +40,38 @@ async fn load_grant(env: &Env, tab_id: i64) -> Option<PanelGrant> {
 }
 
 /// Forgets what the background holds for a tab: its candidates and its
-/// panel's token.
+/// panel's token (and the frame bound to it).
 async fn forget_tab(env: &Env, tab_id: i64) -> Result<(), String> {
-    env.session_remove(to_js(&[tab_key(tab_id), panel_key(tab_id)])).await.map_err(|e| js_error_text(&e))?;
+    let mut keys = vec![tab_key(tab_id), panel_key(tab_id)];
+    keys.extend(load_grant(env, tab_id).await.map(|g| frame_key(&g.token)));
+    env.session_remove(to_js(&keys)).await.map_err(|e| js_error_text(&e))?;
     Ok(())
+}
+
+/// A new token for the tab's next panel frame; the previous one is void.
+async fn issue_grant(env: &Env, tab_id: i64) -> Result<PanelGrant, String> {
+    let grant = new_grant(&env.random_token()).ok_or("the browser gave no random token")?;
+    let old = load_grant(env, tab_id).await;
+    env.session_set(&panel_key(tab_id), to_js(&grant)).await.map_err(|e| js_error_text(&e))?;
+    if let Some(old) = old {
+        env.session_remove(to_js(&[frame_key(&old.token)])).await.map_err(|e| js_error_text(&e))?;
+    }
+    Ok(grant)
 }
 
 /// A panel's request: answered only for the frame the tab's content script
 /// made (its token, first presented by this frame), with the tab's state
 /// only while the tab still shows the configured site it was read on.
 async fn panel_tab(env: &Env, settings: &Settings, tab_id: i64, frame_id: i64, tab_url: &str, token: &str) -> Result<Result<Option<TabState>, String>, String> {
-    match check_panel(load_grant(env, tab_id).await.as_ref(), token, frame_id) {
+    let grant = load_grant(env, tab_id).await;
+    let bound = match env.session_get(&frame_key(token)).await {
+        Ok(raw) if !raw.is_undefined() && !raw.is_null() => raw.as_f64().map(|f| f as i64),
+        _ => None,
+    };
+    match check_panel(grant.as_ref(), token, frame_id, bound) {
         Err(reason) => return Ok(Err(reason.to_string())),
-        Ok(Some(bound)) => env.session_set(&panel_key(tab_id), to_js(&bound)).await.map(|_| ()).map_err(|e| js_error_text(&e))?,
-        Ok(None) => {}
+        Ok(true) => env.session_set(&frame_key(token), JsValue::from_f64(frame_id as f64)).await.map(|_| ()).map_err(|e| js_error_text(&e))?,
+        Ok(false) => {}
     }
     let tab = load_tab(env, tab_id).await;
     if tab.as_ref().is_some_and(|t| !tab_state_survives(t, Some(tab_url), &settings.sites)) {
@@ -80,6 +100,41 @@ pub async fn tab_updated(env: Env, tab_id: f64, url: Option<String>) {
     }
 }
 
+async fn load_layouts(env: &Env) -> Layouts {
+    match env.local_get(LAYOUTS_KEY).await {
+        Ok(raw) if !raw.is_undefined() && !raw.is_null() => from_js(raw).unwrap_or_default(),
+        _ => Layouts::new(),
+    }
+}
+
+/// Where the panel sits on the site of `page_url`.
+async fn site_layout(env: &Env, settings: &Settings, page_url: &str) -> PanelLayout {
+    layout_for(&load_layouts(env).await, &origin_of(page_url).unwrap_or_default(), settings.panel_opens_expanded)
+}
+
+/// Remembers the layout for the site and tells the tab's content script.
+async fn set_layout(env: &Env, tab_id: i64, page_url: &str, layout: PanelLayout) -> Result<(), String> {
+    let mut layouts = load_layouts(env).await;
+    remember_layout(&mut layouts, &origin_of(page_url).unwrap_or_default(), layout);
+    env.local_set(LAYOUTS_KEY, to_js(&layouts)).await.map_err(|e| js_error_text(&e))?;
+    env.tell_tab(tab_id as f64, to_js(&Response::Layout { layout }));
+    Ok(())
+}
+
+/// The keyboard shortcut (`commands`): collapses or expands the panel in the
+/// active tab, if that tab shows a configured site (its URL as the browser
+/// reports it, absent elsewhere).
+#[wasm_bindgen]
+pub async fn toggle_panel(env: Env, tab_id: f64, url: Option<String>) {
+    let Some(url) = url else { return };
+    let Ok(settings) = load_settings(&env).await else { return };
+    if !settings.sites.iter().any(|p| deskside_core::weburl::pattern_matches(p, &url)) {
+        return;
+    }
+    let layout = site_layout(&env, &settings, &url).await.toggled();
+    let _ = set_layout(&env, tab_id as i64, &url, layout).await;
+}
+
 async fn load_choices(env: &Env) -> Choices {
     match env.local_get(CHOICES_KEY).await {
         Ok(raw) if !raw.is_undefined() && !raw.is_null() => from_js(raw).unwrap_or_default(),
@@ -89,9 +144,9 @@ async fn load_choices(env: &Env) -> Choices {
 
 /// Looks up the customer for a tab (the agent's choice, or the best
 /// identifier) and audits every access.
-async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices) -> Result<Response, String> {
+async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices, layout: PanelLayout) -> Result<Response, String> {
     match plan_panel(settings, tab.as_ref(), choices) {
-        PanelPlan::Done(state) => Ok(Response::PanelState { state }),
+        PanelPlan::Done(state) => Ok(Response::PanelState { state, layout }),
         PanelPlan::Lookup { mut identifier, mut requests } => {
             let tab = tab.unwrap_or_default();
             loop {
@@ -112,7 +167,7 @@ async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choi
                         requests = lookup_requests(settings, &next);
                         identifier = next;
                     }
-                    _ => return Ok(Response::PanelState { state }),
+                    _ => return Ok(Response::PanelState { state, layout }),
                 }
             }
         }
@@ -176,23 +231,30 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             }
             Ok(response)
         }
-        (Request::PageScanned { snapshot }, Tier::ContentScript { tab_id, page_url }) => {
+        (Request::PageScanned { snapshot, list_rows }, Tier::ContentScript { tab_id, page_url }) => {
             let previous = load_tab(env, tab_id).await;
-            let (state, response) = page_scanned(&settings, &page_url, previous.as_ref(), snapshot);
+            let (state, response) = page_scanned(&settings, &page_url, previous.as_ref(), snapshot, &list_rows);
             env.session_set(&tab_key(tab_id), to_js(&state)).await.map_err(|e| js_error_text(&e))?;
             Ok(response)
         }
-        (Request::PanelToken, Tier::ContentScript { tab_id, .. }) => {
-            let grant = new_grant(&env.random_token()).ok_or("the browser gave no random token")?;
-            env.session_set(&panel_key(tab_id), to_js(&grant)).await.map_err(|e| js_error_text(&e))?;
-            Ok(Response::PanelToken { token: grant.token })
+        (Request::PanelToken, Tier::ContentScript { tab_id, page_url }) => {
+            let grant = issue_grant(env, tab_id).await?;
+            Ok(Response::PanelToken { token: grant.token, layout: site_layout(env, &settings, &page_url).await })
+        }
+        (Request::SetPanelLayout { token, layout }, Tier::Panel { tab_id, frame_id, tab_url }) => {
+            if let Err(reason) = panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
+                return Ok(Response::Rejected { reason });
+            }
+            set_layout(env, tab_id, &tab_url, layout).await?;
+            Ok(Response::Layout { layout })
         }
         (Request::GetPanelState { token }, Tier::Panel { tab_id, frame_id, tab_url }) => {
             let tab = match panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
                 Ok(tab) => tab,
                 Err(reason) => return Ok(Response::Rejected { reason }),
             };
-            panel_state(env, &settings, tab, &load_choices(env).await).await
+            let layout = site_layout(env, &settings, &tab_url).await;
+            panel_state(env, &settings, tab, &load_choices(env).await, layout).await
         }
         (Request::ChooseIdentifier { value, token }, Tier::Panel { tab_id, frame_id, tab_url }) => {
             let tab = match panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
@@ -208,7 +270,8 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             let mut choices = load_choices(env).await;
             remember_choice(&mut choices, &tab.ticket, &value);
             env.local_set(CHOICES_KEY, to_js(&choices)).await.map_err(|e| js_error_text(&e))?;
-            panel_state(env, &settings, Some(tab), &choices).await
+            let layout = site_layout(env, &settings, &tab_url).await;
+            panel_state(env, &settings, Some(tab), &choices, layout).await
         }
         (Request::GetSettings, Tier::Options) => {
             Ok(Response::Settings { required_origins: settings.required_origins(), settings: settings.view() })

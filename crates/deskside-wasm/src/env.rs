@@ -30,6 +30,11 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn now(this: &Env) -> f64;
 
+    /// `tabs.sendMessage(tabId, msg, {frameId: 0})`: to the tab's content
+    /// script; fire and forget (the tab may be gone).
+    #[wasm_bindgen(method, js_name = tellTab)]
+    pub fn tell_tab(this: &Env, tab_id: f64, msg: JsValue);
+
     /// `crypto.randomUUID()`: the panel's tokens.
     #[wasm_bindgen(method, js_name = randomToken)]
     pub fn random_token(this: &Env) -> String;

@@ -16,7 +16,7 @@ mod panel;
 
 use wasm_bindgen::prelude::*;
 
-pub use background::{handle_message, sites_to_register, tab_updated};
+pub use background::{handle_message, sites_to_register, tab_updated, toggle_panel};
 pub use env::{Env, PageEnv};
 pub use options::start_options;
 pub use panel::start_panel;

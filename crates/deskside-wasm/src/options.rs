@@ -147,6 +147,9 @@ fn fill(doc: &Document, view: &SettingsView) {
     if let Some(e) = select(doc, "region") {
         e.set_value(&view.default_region);
     }
+    if let Some(e) = input(doc, "panel_opens_expanded") {
+        e.set_checked(view.panel_opens_expanded);
+    }
     fill_patterns(doc, &view.id_patterns);
 }
 
@@ -166,6 +169,7 @@ fn read(doc: &Document, connector_id: &str) -> SettingsInput {
         team_phones: lines(&textarea(doc, "team_phones").map(|e| e.value()).unwrap_or_default()),
         default_region: select(doc, "region").map(|e| e.value()).unwrap_or_default(),
         id_patterns: read_patterns(doc),
+        panel_opens_expanded: input(doc, "panel_opens_expanded").is_some_and(|e| e.checked()),
     }
 }
 

@@ -6,6 +6,8 @@ use crate::env::PageEnv;
 use crate::{from_js, js_error_text, to_js};
 use deskside_core::messages::{Request, Response};
 use deskside_core::panel::{CustomerView, IdentifierChoice, PanelState, SourceError};
+use deskside_core::layout::{PanelLayout, Side};
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element};
@@ -14,14 +16,105 @@ use web_sys::{Document, Element};
 /// background answers only the frame that presents its tab's token.
 #[wasm_bindgen]
 pub async fn start_panel(env: PageEnv, token: String) {
-    let env = Rc::new(Panel { env, token });
+    let env = Rc::new(Panel { env, token, shown: RefCell::new(None) });
+    let doc = document();
+    for (id, collapse) in [("collapse", true), ("move", false)] {
+        let Some(b) = by_id(&doc, id) else { continue };
+        let env = env.clone();
+        on_click(&b, move || {
+            let Some((_, layout)) = env.shown.borrow().clone() else { return };
+            let next = if collapse { PanelLayout { collapsed: true, ..layout } } else { PanelLayout { side: other_side(layout.side), ..layout } };
+            wasm_bindgen_futures::spawn_local(set_layout(env.clone(), next));
+        });
+    }
     load(env).await;
 }
 
-/// The page's browser calls and its token.
+/// The page's browser calls, its token, and what it shows.
 struct Panel {
     env: PageEnv,
     token: String,
+    /// The last state and layout shown: a layout change re-renders it
+    /// without asking the CRM again.
+    shown: RefCell<Option<(PanelState, PanelLayout)>>,
+}
+
+fn other_side(side: Side) -> Side {
+    match side {
+        Side::Right => Side::Left,
+        Side::Left => Side::Right,
+    }
+}
+
+/// Collapses, expands or moves the panel (remembered for the site; the
+/// content script resizes the frame), then shows the same state again.
+async fn set_layout(env: Rc<Panel>, layout: PanelLayout) {
+    let answer = env.send(to_js(&Request::SetPanelLayout { token: env.token.clone(), layout })).await;
+    let Ok(Response::Layout { layout }) = answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) else { return };
+    let Some((state, _)) = env.shown.borrow().clone() else { return };
+    let doc = document();
+    if let Some(root) = by_id(&doc, "body") {
+        clear(&root);
+        show(&doc, &root, state, layout, &env);
+    }
+}
+
+fn show(doc: &Document, root: &Element, state: PanelState, layout: PanelLayout, env: &Rc<Panel>) {
+    if let Some(main) = by_id(doc, "root") {
+        let _ = main.set_attribute("data-layout", if layout.collapsed { "collapsed" } else { "expanded" });
+        let _ = main.set_attribute("data-side", if layout.side == Side::Left { "left" } else { "right" });
+    }
+    if let Some(b) = by_id(doc, "move") {
+        b.set_text_content(Some(if layout.side == Side::Left { "Move right" } else { "Move left" }));
+    }
+    if layout.collapsed {
+        render_tab(doc, root, &state, layout, env);
+    } else {
+        render(doc, root, &state, env);
+    }
+    *env.shown.borrow_mut() = Some((state, layout));
+}
+
+/// The collapsed panel: a small tab on the page's edge with the customer's
+/// name and VIP badge (or a word on the state); a click expands it.
+fn render_tab(doc: &Document, root: &Element, state: &PanelState, layout: PanelLayout, env: &Rc<Panel>) {
+    set_state(doc, state_name(state));
+    let tab = el(doc, "button", "tab", "");
+    let _ = tab.set_attribute("id", "expand");
+    let _ = tab.set_attribute("title", "Show the customer");
+    match state {
+        PanelState::Found { customers, .. } => {
+            let c = &customers[0];
+            append(&tab, &el(doc, "span", "tab-name", &c.name));
+            if !c.tier.is_empty() {
+                let badge = el(doc, "span", "tier", &c.tier);
+                let _ = badge.set_attribute("data-tier", &c.tier.to_lowercase());
+                append(&tab, &badge);
+            }
+        }
+        PanelState::ListPage { customers } => append(&tab, &el(doc, "span", "tab-name", &format!("{customers} customers"))),
+        PanelState::NotFound { .. } => append(&tab, &el(doc, "span", "tab-name", "Not found")),
+        PanelState::NoIdentifier => append(&tab, &el(doc, "span", "tab-name", "No customer")),
+        PanelState::NotConfigured => append(&tab, &el(doc, "span", "tab-name", "Set up")),
+        PanelState::Error { .. } => append(&tab, &el(doc, "span", "tab-name", "Error")),
+    }
+    // A list of customers stays collapsed: there is no one customer to show.
+    if !matches!(state, PanelState::ListPage { .. }) {
+        let env = env.clone();
+        on_click(&tab, move || wasm_bindgen_futures::spawn_local(set_layout(env.clone(), PanelLayout { collapsed: false, ..layout })));
+    }
+    append(root, &tab);
+}
+
+fn state_name(state: &PanelState) -> &'static str {
+    match state {
+        PanelState::NotConfigured => "not_configured",
+        PanelState::NoIdentifier => "no_identifier",
+        PanelState::NotFound { .. } => "not_found",
+        PanelState::Found { .. } => "found",
+        PanelState::Error { .. } => "error",
+        PanelState::ListPage { .. } => "list",
+    }
 }
 
 impl std::ops::Deref for Panel {
@@ -45,7 +138,7 @@ async fn ask(env: Rc<Panel>, request: Request) {
     let answer = env.send(to_js(&request)).await;
     clear(&root);
     match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
-        Ok(Response::PanelState { state }) => render(&doc, &root, &state, &env),
+        Ok(Response::PanelState { state, layout }) => show(&doc, &root, state, layout, &env),
         Ok(Response::Failed { message }) => render_failure(&doc, &root, &format!("Deskside could not look up the customer: {message}"), &env),
         // Not a frame Deskside made for this tab (a page framing the panel
         // itself), or the tab left the helpdesk: nothing to show, nothing to retry.
@@ -117,6 +210,10 @@ fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<Panel>) {
             set_state(doc, "error");
             identifier_line(doc, root, identifier, alternatives, env);
             render_errors(doc, root, errors, env);
+        }
+        PanelState::ListPage { customers } => {
+            set_state(doc, "list");
+            append(root, &el(doc, "p", "state", &format!("This page lists {customers} customers. Open a ticket or a contact to see one.")));
         }
     }
 }

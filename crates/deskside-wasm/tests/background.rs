@@ -182,7 +182,7 @@ async fn scan_then_lookup_reports_an_unreachable_crm_and_audits_it() {
         {"source":"mailto_link","text":"mailto:Li.Na@Example.CN?cc=boss@example.cn"}]}}"#;
     let answer = send(&env, scan, CONTENT).await;
     // Li Na, and the ticket number from the page URL (ranked last, never looked up).
-    assert_eq!(answer, r#"{"type":"Scanned","show_panel":true,"candidates":2}"#);
+    assert_eq!(answer, r#"{"type":"Scanned","show_panel":true,"candidates":2,"list":0}"#);
     let token = panel_token(&env).await;
     let answer = send(&env, &get_panel(&token), PANEL).await;
     assert!(answer.contains(r#""state":"error""#), "{answer}");
@@ -209,7 +209,7 @@ async fn page_rules_come_from_the_browser_url_and_appends_merge() {
     send(&env, scan, zendesk).await;
     // A new message: one more candidate, same best, so the panel stays.
     let answer = send(&env, appended, zendesk).await;
-    assert_eq!(answer, r#"{"type":"Scanned","show_panel":false,"candidates":3}"#);
+    assert_eq!(answer, r#"{"type":"Scanned","show_panel":false,"candidates":3,"list":0}"#);
     // Only a content script may send these.
     assert!(send(&env, appended, PANEL).await.contains(r#""type":"Rejected""#));
 }
