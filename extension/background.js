@@ -18,6 +18,8 @@ const env = {
   now() { return Date.now(); },
   randomToken() { return crypto.randomUUID(); },
   tellTab(tabId, msg) { api.tabs.sendMessage(tabId, msg, { frameId: 0 }).catch(() => {}); },
+  notifyPages(msg) { api.runtime.sendMessage(msg).catch(() => {}); }, // none listening: fine
+  async tabUrl(tabId) { return (await api.tabs.get(tabId).catch(() => undefined))?.url; },
 };
 
 // What the browser reports about a sender (the tab's URL only where
@@ -102,3 +104,8 @@ api.commands?.onCommand.addListener((name, tab) => {
 // For the end-to-end tests, which cannot press a browser-level shortcut in a
 // headless browser: the same path the shortcut takes.
 globalThis.desksideShortcut = togglePanel;
+
+// The toolbar button opens the browser's own side panel (Chrome's side
+// panel, Firefox's sidebar), which follows the active tab.
+api.sidePanel?.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => {});
+if (!api.sidePanel && api.sidebarAction) api.action.onClicked.addListener(() => { api.sidebarAction.toggle(); });

@@ -203,6 +203,8 @@
     const answer = await request({ type: 'PanelToken' });
     if (answer?.type !== 'PanelToken') return; // background unavailable: the next change retries
     layout = answer.layout ?? layout;
+    // The admin chose the browser's side panel: nothing on the page.
+    if (answer.in_page === false) { removePanel(); return; }
     // A new frame, not a new src: changing src would add an entry to the
     // tab's history, and the agent's Back button would move our panel
     // instead of the helpdesk. A new document also guarantees nothing of
@@ -368,6 +370,17 @@
     applyLayout();
   });
   addEventListener('resize', () => { if (host && !layout.collapsed) applyLayout(); });
+
+  function removePanel() {
+    if (!host) return;
+    hostWatch.disconnect();
+    clearTimeout(restoreTimer);
+    restoreTimer = 0;
+    undock();
+    host.remove();
+    host = null;
+    frame = null;
+  }
 
   // The page (an app re-rendering, or a hostile script) may remove our host.
   // It is put back at once the first time; while the page keeps removing it

@@ -167,6 +167,66 @@ for (const kind of BROWSERS) {
       await page.close();
     });
 
+    // The tab id of the page showing `url`, as the extension sees it.
+    async function tabId(url) {
+      if (kind === 'chromium') {
+        const target = await ext.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'));
+        const worker = await target.worker();
+        return worker.evaluate(async (u) => (await chrome.tabs.query({})).find((x) => x.url === u)?.id, url);
+      }
+      const page = await ext.browser.newPage();
+      page.goto(`${ext.extensionBase}options.html`).catch(() => {});
+      await until('an extension page', async () => ({ ok: await page.evaluate(() => location.protocol === 'moz-extension:') }));
+      const id = await page.evaluate(async (u) => (await browser.tabs.query({})).find((x) => x.url === u)?.id, url);
+      await page.close();
+      return id;
+    }
+
+    test('the admin can choose the browser\'s own side panel: nothing on the page, the customer beside it', async () => {
+      const { page: options, status } = await configure(ext, { baseUrl: demo.base, key, sidePanel: true });
+      assert.equal(status.kind, 'ok', status.text);
+      await options.close();
+      const before = demo.requests.filter((r) => r.url.startsWith('/api/')).length;
+      const page = await ext.browser.newPage();
+      const url = demo.base + '/tickets/strict/1001';
+      await page.goto(url);
+      // The content script reads the page but puts nothing on it.
+      await sleep(1500);
+      assert.equal(await page.evaluate(() => document.querySelectorAll('deskside-panel').length), 0);
+      assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).marginRight), '0px');
+      // The side panel's page (here opened for that tab: a headless browser
+      // has no side panel to click open) shows the tab's customer.
+      const id = await tabId(url);
+      assert.ok(Number.isInteger(id), `no tab id for ${url}`);
+      const side = await ext.browser.newPage();
+      await side.setViewport({ width: 360, height: 800 });
+      side.goto(`${ext.extensionBase}sidepanel.html?tab=${id}`).catch(() => {});
+      const shown = await until('the side panel', async () => {
+        const info = await side.evaluate(() => ({ state: document.querySelector('#root')?.dataset.state, text: document.body.innerText }));
+        return { ok: info.state === 'found' && /Mia Fischer/.test(info.text), ...info };
+      });
+      assert.match(shown.text, /ORD-2026-004211/);
+      assert.ok(demo.requests.filter((r) => r.url.startsWith('/api/')).length > before, 'the side panel made no lookup');
+      // The tab's width with the browser's side panel open beside it.
+      await page.setViewport({ width: 920, height: 800 });
+      await page.screenshot({ path: join(shots, 'side-panel-page.png') });
+      await side.screenshot({ path: join(shots, 'side-panel.png') });
+      // A tab that is not a configured site: the side panel says so.
+      const other = await ext.browser.newPage();
+      const elsewhere = demo.base.replace('127.0.0.1', 'localhost') + '/';
+      await other.goto(elsewhere);
+      const otherId = await tabId(elsewhere);
+      side.goto(`${ext.extensionBase}sidepanel.html?tab=${otherId ?? 999999}`).catch(() => {});
+      await until('the side panel on another site', async () => {
+        const info = await side.evaluate(() => ({ state: document.querySelector('#root')?.dataset.state, text: document.body.innerText }));
+        return { ok: info.state === 'not_a_site' && !/Mia Fischer/.test(info.text), ...info };
+      });
+      for (const p of [side, other, page]) await p.close();
+      // Back to the panel on the page for the other tests.
+      const back = await configure(ext, { baseUrl: demo.base, key, sidePanel: false, expanded: false });
+      await back.page.close();
+    });
+
     // The demo's imitations of each helpdesk, expanded (the agent expands it
     // once on the site, remembered from then on) and collapsed.
     const SITES = ['/agent/tickets/4711', '/a/tickets/52', '/zammad/#ticket/zoom/17', '/conversation/2231/1', '/browse/SUP-12',

@@ -32,6 +32,10 @@ pub struct Settings {
     /// The panel opens expanded on sites where the agent has not chosen
     /// yet (else collapsed to a small tab until the agent expands it).
     pub panel_opens_expanded: bool,
+    /// Show the customer in the browser's own side panel (Chrome's side
+    /// panel, Firefox's sidebar), which never covers the page, instead of
+    /// the panel on the page.
+    pub side_panel: bool,
 }
 
 /// An identifier pattern the admin defined: what it finds, the name shown
@@ -60,6 +64,7 @@ impl Default for Settings {
             default_region: "CN".into(),
             id_patterns: Vec::new(),
             panel_opens_expanded: false,
+            side_panel: false,
         }
     }
 }
@@ -125,6 +130,7 @@ pub struct SettingsInput {
     /// ignored, and errors name the row's index (`id_patterns.2.pattern`).
     pub id_patterns: Vec<IdPatternInput>,
     pub panel_opens_expanded: bool,
+    pub side_panel: bool,
 }
 
 /// One identifier pattern as submitted.
@@ -160,6 +166,8 @@ pub struct SettingsView {
     pub id_patterns: Vec<IdPattern>,
     #[serde(default)]
     pub panel_opens_expanded: bool,
+    #[serde(default)]
+    pub side_panel: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -224,6 +232,7 @@ impl Settings {
             default_region: self.default_region.clone(),
             id_patterns: self.id_patterns.clone(),
             panel_opens_expanded: self.panel_opens_expanded,
+            side_panel: self.side_panel,
         }
     }
 
@@ -302,7 +311,7 @@ impl Settings {
         }
         let id_patterns = validate_id_patterns(&input.id_patterns, &mut errors);
         if errors.is_empty() {
-            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns, panel_opens_expanded: input.panel_opens_expanded })
+            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns, panel_opens_expanded: input.panel_opens_expanded, side_panel: input.side_panel })
         } else {
             Err(errors)
         }
@@ -395,6 +404,7 @@ mod tests {
             default_region: "cn".into(),
             id_patterns: Vec::new(),
             panel_opens_expanded: false,
+            side_panel: false,
         }
     }
 

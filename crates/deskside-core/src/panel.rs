@@ -20,6 +20,8 @@ pub enum PanelState {
     Error { identifier: String, alternatives: Vec<IdentifierChoice>, errors: Vec<SourceError> },
     /// A page of many customers (a ticket list, a queue): nobody is looked up.
     ListPage { customers: usize },
+    /// The browser's side panel follows a tab that is not a configured site.
+    NotASite,
 }
 
 /// An identifier the agent may pick: its value and how it is shown

@@ -135,6 +135,44 @@ pub async fn toggle_panel(env: Env, tab_id: f64, url: Option<String>) {
     let _ = set_layout(&env, tab_id as i64, &url, layout).await;
 }
 
+/// The browser's side panel is always expanded, in its own place.
+const SIDE_PANEL_LAYOUT: PanelLayout = PanelLayout { collapsed: false, side: deskside_core::layout::Side::Right };
+
+/// The tab a browser side panel follows: its URL as the browser reports it
+/// (none where Deskside may not see it) must be a configured site; its state
+/// only while it is still on the site it was read on.
+async fn followed_tab(env: &Env, settings: &Settings, tab_id: i64) -> Result<Option<(String, Option<TabState>)>, String> {
+    let url = env.tab_url(tab_id as f64).await.ok().and_then(|v| v.as_string());
+    let Some(url) = url.filter(|u| settings.sites.iter().any(|p| deskside_core::weburl::pattern_matches(p, u))) else {
+        return Ok(None);
+    };
+    let tab = load_tab(env, tab_id).await.filter(|t| tab_state_survives(t, Some(&url), &settings.sites));
+    Ok(Some((url, tab)))
+}
+
+/// The agent picked another identifier of the tab's page: remembered for the
+/// ticket, then looked up.
+async fn choose(env: &Env, settings: &Settings, tab: Option<TabState>, value: &str, layout: PanelLayout) -> Result<Response, String> {
+    let Some(tab) = tab else {
+        return Ok(Response::Rejected { reason: "no page scanned in this tab".into() });
+    };
+    if !choice_allowed(&tab, value) {
+        return Ok(Response::Rejected { reason: "not an identifier of this page".into() });
+    }
+    let mut choices = load_choices(env).await;
+    remember_choice(&mut choices, &tab.ticket, value);
+    env.local_set(CHOICES_KEY, to_js(&choices)).await.map_err(|e| js_error_text(&e))?;
+    panel_state(env, settings, Some(tab), &choices, layout).await
+}
+
+/// Tells the extension's pages (a browser side panel following the tab) that
+/// the tab's customer may have changed.
+fn notify_if_changed(env: &Env, tab_id: i64, response: &Response) {
+    if matches!(response, Response::Scanned { show_panel: true, .. }) {
+        env.notify_pages(to_js(&Response::TabChanged { tab_id }));
+    }
+}
+
 async fn load_choices(env: &Env) -> Choices {
     match env.local_get(CHOICES_KEY).await {
         Ok(raw) if !raw.is_undefined() && !raw.is_null() => from_js(raw).unwrap_or_default(),
@@ -229,17 +267,32 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             if let Some(state) = state {
                 env.session_set(&tab_key(tab_id), to_js(&state)).await.map_err(|e| js_error_text(&e))?;
             }
+            notify_if_changed(env, tab_id, &response);
             Ok(response)
         }
         (Request::PageScanned { snapshot, list_rows }, Tier::ContentScript { tab_id, page_url }) => {
             let previous = load_tab(env, tab_id).await;
             let (state, response) = page_scanned(&settings, &page_url, previous.as_ref(), snapshot, &list_rows);
             env.session_set(&tab_key(tab_id), to_js(&state)).await.map_err(|e| js_error_text(&e))?;
+            notify_if_changed(env, tab_id, &response);
             Ok(response)
         }
         (Request::PanelToken, Tier::ContentScript { tab_id, page_url }) => {
             let grant = issue_grant(env, tab_id).await?;
-            Ok(Response::PanelToken { token: grant.token, layout: site_layout(env, &settings, &page_url).await })
+            Ok(Response::PanelToken { token: grant.token, layout: site_layout(env, &settings, &page_url).await, in_page: !settings.side_panel })
+        }
+        (Request::GetTabPanelState { tab_id }, Tier::SidePanel) => {
+            let Some((tab_url, tab)) = followed_tab(env, &settings, tab_id).await? else {
+                return Ok(Response::PanelState { state: PanelState::NotASite, layout: SIDE_PANEL_LAYOUT });
+            };
+            let _ = tab_url;
+            panel_state(env, &settings, tab, &load_choices(env).await, SIDE_PANEL_LAYOUT).await
+        }
+        (Request::ChooseTabIdentifier { tab_id, value }, Tier::SidePanel) => {
+            let Some((_, tab)) = followed_tab(env, &settings, tab_id).await? else {
+                return Ok(Response::Rejected { reason: "this tab is not a configured site".into() });
+            };
+            choose(env, &settings, tab, &value, SIDE_PANEL_LAYOUT).await
         }
         (Request::SetPanelLayout { token, layout }, Tier::Panel { tab_id, frame_id, tab_url }) => {
             if let Err(reason) = panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
@@ -261,17 +314,8 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
                 Ok(tab) => tab,
                 Err(reason) => return Ok(Response::Rejected { reason }),
             };
-            let Some(tab) = tab else {
-                return Ok(Response::Rejected { reason: "no page scanned in this tab".into() });
-            };
-            if !choice_allowed(&tab, &value) {
-                return Ok(Response::Rejected { reason: "not an identifier of this page".into() });
-            }
-            let mut choices = load_choices(env).await;
-            remember_choice(&mut choices, &tab.ticket, &value);
-            env.local_set(CHOICES_KEY, to_js(&choices)).await.map_err(|e| js_error_text(&e))?;
             let layout = site_layout(env, &settings, &tab_url).await;
-            panel_state(env, &settings, Some(tab), &choices, layout).await
+            choose(env, &settings, tab, &value, layout).await
         }
         (Request::GetSettings, Tier::Options) => {
             Ok(Response::Settings { required_origins: settings.required_origins(), settings: settings.view() })

@@ -16,7 +16,7 @@ use web_sys::{Document, Element};
 /// background answers only the frame that presents its tab's token.
 #[wasm_bindgen]
 pub async fn start_panel(env: PageEnv, token: String) {
-    let env = Rc::new(Panel { env, token, shown: RefCell::new(None) });
+    let env = Rc::new(Panel { env, place: Place::Frame { token }, shown: RefCell::new(None) });
     let doc = document();
     for (id, collapse) in [("collapse", true), ("move", false)] {
         let Some(b) = by_id(&doc, id) else { continue };
@@ -30,10 +30,27 @@ pub async fn start_panel(env: PageEnv, token: String) {
     load(env).await;
 }
 
-/// The page's browser calls, its token, and what it shows.
+/// The browser's own side panel (`sidepanel.html`), following tab `tab_id`
+/// (the glue passes the active tab of its window, and calls again when it
+/// changes). Always expanded; no collapse or move.
+#[wasm_bindgen]
+pub async fn start_side_panel(env: PageEnv, tab_id: f64) {
+    let env = Rc::new(Panel { env, place: Place::SidePanel { tab_id: tab_id as i64 }, shown: RefCell::new(None) });
+    load(env).await;
+}
+
+/// Where the panel page runs.
+enum Place {
+    /// In the frame the content script made, with its token.
+    Frame { token: String },
+    /// In the browser's side panel, for a tab.
+    SidePanel { tab_id: i64 },
+}
+
+/// The page's browser calls, where it runs, and what it shows.
 struct Panel {
     env: PageEnv,
-    token: String,
+    place: Place,
     /// The last state and layout shown: a layout change re-renders it
     /// without asking the CRM again.
     shown: RefCell<Option<(PanelState, PanelLayout)>>,
@@ -49,7 +66,8 @@ fn other_side(side: Side) -> Side {
 /// Collapses, expands or moves the panel (remembered for the site; the
 /// content script resizes the frame), then shows the same state again.
 async fn set_layout(env: Rc<Panel>, layout: PanelLayout) {
-    let answer = env.send(to_js(&Request::SetPanelLayout { token: env.token.clone(), layout })).await;
+    let Place::Frame { token } = &env.place else { return };
+    let answer = env.send(to_js(&Request::SetPanelLayout { token: token.clone(), layout })).await;
     let Ok(Response::Layout { layout }) = answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) else { return };
     let Some((state, _)) = env.shown.borrow().clone() else { return };
     let doc = document();
@@ -97,6 +115,7 @@ fn render_tab(doc: &Document, root: &Element, state: &PanelState, layout: PanelL
         PanelState::NoIdentifier => append(&tab, &el(doc, "span", "tab-name", "No customer")),
         PanelState::NotConfigured => append(&tab, &el(doc, "span", "tab-name", "Set up")),
         PanelState::Error { .. } => append(&tab, &el(doc, "span", "tab-name", "Error")),
+        PanelState::NotASite => append(&tab, &el(doc, "span", "tab-name", "Not a helpdesk")),
     }
     // A list of customers stays collapsed: there is no one customer to show.
     if !matches!(state, PanelState::ListPage { .. }) {
@@ -114,6 +133,7 @@ fn state_name(state: &PanelState) -> &'static str {
         PanelState::Found { .. } => "found",
         PanelState::Error { .. } => "error",
         PanelState::ListPage { .. } => "list",
+        PanelState::NotASite => "not_a_site",
     }
 }
 
@@ -125,8 +145,11 @@ impl std::ops::Deref for Panel {
 }
 
 async fn load(env: Rc<Panel>) {
-    let token = env.token.clone();
-    ask(env, Request::GetPanelState { token }).await;
+    let request = match &env.place {
+        Place::Frame { token } => Request::GetPanelState { token: token.clone() },
+        Place::SidePanel { tab_id } => Request::GetTabPanelState { tab_id: *tab_id },
+    };
+    ask(env, request).await;
 }
 
 async fn ask(env: Rc<Panel>, request: Request) {
@@ -211,6 +234,10 @@ fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<Panel>) {
             identifier_line(doc, root, identifier, alternatives, env);
             render_errors(doc, root, errors, env);
         }
+        PanelState::NotASite => {
+            set_state(doc, "not_a_site");
+            append(root, &el(doc, "p", "state", "This tab is not one of your helpdesk or CRM sites. Open a ticket to see its customer here."));
+        }
         PanelState::ListPage { customers } => {
             set_state(doc, "list");
             append(root, &el(doc, "p", "state", &format!("This page lists {customers} customers. Open a ticket or a contact to see one.")));
@@ -237,8 +264,11 @@ fn identifier_line(doc: &Document, root: &Element, identifier: &str, alternative
     }
     let env = env.clone();
     on_change(&select, move |value| {
-        let token = env.token.clone();
-        wasm_bindgen_futures::spawn_local(ask(env.clone(), Request::ChooseIdentifier { value, token }));
+        let request = match &env.place {
+            Place::Frame { token } => Request::ChooseIdentifier { value, token: token.clone() },
+            Place::SidePanel { tab_id } => Request::ChooseTabIdentifier { tab_id: *tab_id, value },
+        };
+        wasm_bindgen_futures::spawn_local(ask(env.clone(), request));
     });
     append(&label, &select);
     append(root, &label);
