@@ -2,7 +2,7 @@
 // Glue only: no decisions are made here (see crates/deskside-wasm).
 // Listeners are registered synchronously, before the wasm has loaded, so a
 // restarted service worker never misses the message that woke it.
-import init, { handle_message, sites_to_register, tab_updated } from './wasm/deskside_wasm.js';
+import init, { handle_message, sites_to_register, tab_updated, toggle_panel } from './wasm/deskside_wasm.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const ready = init({ module_or_path: api.runtime.getURL('wasm/deskside_wasm_bg.wasm') });
@@ -17,6 +17,9 @@ const env = {
   sessionRemove(keys) { return api.storage.session.remove(keys); },
   now() { return Date.now(); },
   randomToken() { return crypto.randomUUID(); },
+  tellTab(tabId, msg) { api.tabs.sendMessage(tabId, msg, { frameId: 0 }).catch(() => {}); },
+  notifyPages(msg) { api.runtime.sendMessage(msg).catch(() => {}); }, // none listening: fine
+  async tabUrl(tabId) { return (await api.tabs.get(tabId).catch(() => undefined))?.url; },
 };
 
 // What the browser reports about a sender (the tab's URL only where
@@ -78,7 +81,8 @@ api.permissions.onRemoved?.addListener(registerSitesLogged);
 api.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && changes.settings) registerSitesLogged();
 });
-api.tabs.onRemoved.addListener((tabId) => { api.storage.session.remove([`tab:${tabId}`, `panel:${tabId}`]); });
+// A closed tab: what was held for it goes (no URL: nothing survives).
+api.tabs.onRemoved.addListener((tabId) => { ready.then(() => tab_updated(env, tabId, undefined)).catch(() => {}); });
 // A tab that navigates (a new document, or its URL changes) keeps what was
 // read only while it stays on the configured site; the URL is absent where
 // Deskside may not see it.
@@ -86,3 +90,22 @@ api.tabs.onUpdated.addListener((tabId, change, tab) => {
   if (change.status !== 'loading' && change.url === undefined) return;
   ready.then(() => tab_updated(env, tabId, change.url ?? tab?.url ?? undefined)).catch(() => {});
 });
+
+// The keyboard shortcut (manifest `commands`, changeable in the browser's
+// shortcut settings): collapse or expand the panel in the active tab.
+async function togglePanel(tab) {
+  await ready;
+  const active = tab ?? (await api.tabs.query({ active: true, lastFocusedWindow: true }))[0];
+  if (active?.id !== undefined) await toggle_panel(env, active.id, active.url ?? undefined);
+}
+api.commands?.onCommand.addListener((name, tab) => {
+  if (name === 'toggle-panel') togglePanel(tab).catch((e) => console.error('Deskside: shortcut failed:', e));
+});
+// For the end-to-end tests, which cannot press a browser-level shortcut in a
+// headless browser: the same path the shortcut takes.
+globalThis.desksideShortcut = togglePanel;
+
+// The toolbar button opens the browser's own side panel (Chrome's side
+// panel, Firefox's sidebar), which follows the active tab.
+api.sidePanel?.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => {});
+if (!api.sidePanel && api.sidebarAction) api.action.onClicked.addListener(() => { api.sidebarAction.toggle(); });

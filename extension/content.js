@@ -151,6 +151,18 @@
     }
   }
 
+  // The rows of a table (a ticket list, a queue) that hold something like an
+  // identifier: the background tells from them a page of many customers.
+  function listRows() {
+    const out = [];
+    const rows = document.querySelectorAll('tr, [role="row"]');
+    for (let i = 0; i < rows.length && out.length < 500; i++) {
+      const text = rows[i].textContent.slice(0, 1000);
+      if (identifierLike(text)) out.push(text);
+    }
+    return out;
+  }
+
   function readAdded(nodes) {
     const r = new Reader();
     for (const n of nodes) {
@@ -190,6 +202,9 @@
   async function makePanel() {
     const answer = await request({ type: 'PanelToken' });
     if (answer?.type !== 'PanelToken') return; // background unavailable: the next change retries
+    layout = answer.layout ?? layout;
+    // The admin chose the browser's side panel: nothing on the page.
+    if (answer.in_page === false) { removePanel(); return; }
     // A new frame, not a new src: changing src would add an entry to the
     // tab's history, and the agent's Back button would move our panel
     // instead of the helpdesk. A new document also guarantees nothing of
@@ -199,6 +214,7 @@
       frame.replaceWith(next);
       frame = next;
       if (!host.isConnected) attachHost();
+      applyLayout();
       return;
     }
     host = document.createElement('deskside-panel');
@@ -206,15 +222,164 @@
     const hs = host.style;
     hs.setProperty('all', 'initial', 'important');
     hs.setProperty('position', 'fixed', 'important');
-    hs.setProperty('top', '12px', 'important');
-    hs.setProperty('right', '12px', 'important');
-    hs.setProperty('bottom', '12px', 'important');
-    hs.setProperty('width', '340px', 'important');
     hs.setProperty('z-index', '2147483646', 'important');
+    hs.setProperty('display', 'flex', 'important');
+    hs.setProperty('flex-direction', 'column', 'important');
     shadow = host.attachShadow({ mode: 'closed' });
+    grip = document.createElement('div');
+    grip.title = 'Drag to move';
+    const gs = grip.style;
+    gs.setProperty('height', '12px');
+    gs.setProperty('cursor', 'move');
+    gs.setProperty('background', 'repeating-linear-gradient(90deg,#c5d0dc 0 2px,transparent 2px 5px)');
+    gs.setProperty('display', 'none');
+    grip.addEventListener('pointerdown', startDrag);
     frame = next;
-    shadow.append(frame);
+    shadow.append(grip, frame);
     attachHost();
+    applyLayout();
+  }
+
+  // --- Where the panel sits ----------------------------------------------
+  //
+  // Collapsed: a small tab on the page's edge. Expanded: docked beside the
+  // page, which is made narrower by the panel's width (the <html> element's
+  // margin, and the elements a site adapter names in `shrink`, for apps that
+  // fill the viewport with fixed positioning), so none of the page's
+  // controls is covered. Where docking still leaves a control under the
+  // panel, it becomes an overlay the agent can drag by its grip. A page that
+  // lists many customers keeps it collapsed. The layout comes from the
+  // background (remembered per site; the panel's buttons and the keyboard
+  // shortcut change it).
+  const EXPANDED_W = 360;
+  const TAB_W = 40;
+  const TAB_H = 200;
+  let layout = { collapsed: true, side: 'right' };
+  let listPage = 0;
+  let grip = null;
+  let docked = []; // [element, property, old value, old priority]
+  let dragged = null; // {left, top} once the agent moved the overlay
+
+  function setStyle(el, prop, value) {
+    docked.push([el, prop, el.style.getPropertyValue(prop), el.style.getPropertyPriority(prop)]);
+    el.style.setProperty(prop, value, 'important');
+  }
+
+  function undock() {
+    for (const [el, prop, old, priority] of docked.reverse()) {
+      if (old) el.style.setProperty(prop, old, priority); else el.style.removeProperty(prop);
+    }
+    docked = [];
+  }
+
+  function applyLayout() {
+    if (!host) return;
+    const collapsed = layout.collapsed || listPage > 0;
+    const side = layout.side === 'left' ? 'left' : 'right';
+    const other = side === 'left' ? 'right' : 'left';
+    const width = collapsed ? TAB_W : EXPANDED_W;
+    const hs = host.style;
+    undock();
+    hs.setProperty(other, 'auto', 'important');
+    hs.setProperty('width', `${width}px`, 'important');
+    if (collapsed) {
+      hs.setProperty(side, '0', 'important');
+      hs.setProperty('top', `max(0px, calc(50% - ${TAB_H / 2}px))`, 'important');
+      hs.setProperty('height', `${TAB_H}px`, 'important');
+      hs.setProperty('bottom', 'auto', 'important');
+    } else {
+      hs.setProperty(side, '0', 'important');
+      hs.setProperty('top', '0', 'important');
+      hs.setProperty('bottom', '0', 'important');
+      hs.setProperty('height', 'auto', 'important');
+    }
+    const fs = frame.style;
+    fs.setProperty('border-radius', collapsed ? (side === 'right' ? '8px 0 0 8px' : '0 8px 8px 0') : '0');
+    fs.setProperty('box-shadow', collapsed ? '0 2px 10px rgba(16,42,67,.18)' : `${side === 'right' ? '-' : ''}2px 0 12px rgba(16,42,67,.12)`);
+    fs.setProperty('flex', '1');
+    fs.setProperty('min-height', '0');
+    // Make room: the page is narrower by the panel's width.
+    setStyle(document.documentElement, `margin-${side}`, `${width}px`);
+    for (const sel of active?.shrink ?? []) {
+      let found = [];
+      try { found = document.querySelectorAll(sel); } catch { /* not this browser's selector */ }
+      for (const el of found) {
+        const pos = getComputedStyle(el).position;
+        if (pos === 'fixed' || pos === 'absolute') setStyle(el, side, `${width}px`);
+        else setStyle(el, `margin-${side}`, `${width}px`);
+      }
+    }
+    grip.style.setProperty('display', 'none');
+    host.dataset.mode = collapsed ? 'collapsed' : 'docked';
+    // Docking could not clear the panel's place (controls fixed at the
+    // edge): an overlay the agent can drag away.
+    if (!collapsed && coveredControls().length) {
+      host.dataset.mode = 'overlay';
+      grip.style.setProperty('display', 'block');
+      if (dragged) placeAt(dragged.left, dragged.top);
+    }
+  }
+
+  // The page's controls the panel's host covers (the host is what
+  // elementFromPoint finds at a control's centre).
+  function coveredControls() {
+    if (!host?.isConnected) return [];
+    const r = host.getBoundingClientRect();
+    const out = [];
+    const controls = document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, [role="button"]');
+    for (let i = 0; i < controls.length && i < 5000; i++) {
+      const b = controls[i].getBoundingClientRect();
+      if (!b.width || !b.height || b.right <= r.left || b.left >= r.right || b.bottom <= r.top || b.top >= r.bottom) continue;
+      const x = Math.min(Math.max(b.left + b.width / 2, 0), innerWidth - 1);
+      const y = Math.min(Math.max(b.top + b.height / 2, 0), innerHeight - 1);
+      if (document.elementFromPoint(x, y) === host) out.push(controls[i]);
+    }
+    return out;
+  }
+
+  function placeAt(left, top) {
+    const hs = host.style;
+    const w = host.getBoundingClientRect().width;
+    left = Math.min(Math.max(0, left), innerWidth - 60);
+    top = Math.min(Math.max(0, top), innerHeight - 60);
+    hs.setProperty('left', `${left}px`, 'important');
+    hs.setProperty('right', 'auto', 'important');
+    hs.setProperty('top', `${top}px`, 'important');
+    hs.setProperty('bottom', 'auto', 'important');
+    hs.setProperty('height', `${Math.min(innerHeight - top, 640)}px`, 'important');
+    hs.setProperty('width', `${w}px`, 'important');
+    dragged = { left, top };
+  }
+
+  function startDrag(e) {
+    e.preventDefault();
+    const r = host.getBoundingClientRect();
+    const dx = e.clientX - r.left;
+    const dy = e.clientY - r.top;
+    const move = (m) => placeAt(m.clientX - dx, m.clientY - dy);
+    const stop = () => { removeEventListener('pointermove', move, true); removeEventListener('pointerup', stop, true); };
+    addEventListener('pointermove', move, true);
+    addEventListener('pointerup', stop, true);
+  }
+
+  // The background tells this tab's content script where the panel sits
+  // (the agent used the panel's buttons or the keyboard shortcut).
+  api.runtime.onMessage.addListener((msg, sender) => {
+    if (sender.id !== api.runtime.id || sender.tab || msg?.type !== 'Layout') return;
+    layout = msg.layout;
+    applyLayout();
+  });
+  addEventListener('resize', () => { if (host && !layout.collapsed) applyLayout(); });
+
+  function removePanel() {
+    if (!host) return;
+    hostWatch.disconnect();
+    clearTimeout(restoreTimer);
+    restoreTimer = 0;
+    undock();
+    host.remove();
+    host = null;
+    frame = null;
   }
 
   // The page (an app re-rendering, or a hostile script) may remove our host.
@@ -296,11 +461,15 @@
   // Resolves true when the background took the snapshot. An answer that
   // arrives after a newer whole read began (the app navigated meanwhile)
   // changes nothing: that read owns the panel now.
-  async function send(type, snapshot) {
+  async function send(type, snapshot, listRows) {
     const gen = reading;
-    const answer = await request({ type, snapshot });
+    const answer = await request(listRows ? { type, snapshot, list_rows: listRows } : { type, snapshot });
     // Background unavailable (extension reloaded): the next change retries.
     if (answer === undefined || gen !== reading) return false;
+    if (type === 'PageScanned' && answer?.type === 'Scanned' && answer.list !== listPage) {
+      listPage = answer.list ?? 0;
+      applyLayout();
+    }
     // (A page read again keeps its panel unless the customer changed; a
     // page without one yet always gets it.)
     if (answer?.type === 'Scanned' && (answer.show_panel || !frame)) showPanel();
@@ -315,8 +484,9 @@
     const mine = ++reading;
     const read = new PageRead();
     const snap = read.first();
+    const rows = listRows();
     const t1 = performance.now();
-    const answered = send('PageScanned', snap);
+    const answered = send('PageScanned', snap, rows);
     const t2 = performance.now();
     stats.full.push(t2 - t0);
     stats.fullParts = { read: t1 - t0, send: t2 - t1, fields: snap.fields.length, chars: read.size };

@@ -11,13 +11,16 @@ bg = m["background"]
 if browser == "chrome":
     m["background"] = {"service_worker": bg["service_worker"], "type": bg.get("type", "module")}
     m.pop("browser_specific_settings", None)
+    m.pop("sidebar_action", None)  # Firefox's; Chrome has side_panel
 elif browser == "firefox":
     m["background"] = {"scripts": bg["scripts"], "type": bg.get("type", "module")}
     gecko = m.get("browser_specific_settings", {}).get("gecko", {})
     for key in ("id", "strict_min_version", "data_collection_permissions"):
         if key not in gecko:
             sys.exit(f"manifest.py: browser_specific_settings.gecko.{key} is required for Firefox")
-    # Firefox has no use for Chrome's (absent) key; nothing else differs yet.
+    # Chrome's side panel is Firefox's sidebar_action.
+    m.pop("side_panel", None)
+    m["permissions"] = [p for p in m.get("permissions", []) if p != "sidePanel"]
 else:
     sys.exit(f"manifest.py: unknown browser {browser!r}")
 with open(dst, "w", encoding="utf-8") as f:

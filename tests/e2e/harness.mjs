@@ -130,9 +130,12 @@ async function setValue(page, selector, value) {
 }
 
 /** Fills and saves the options page like an admin would; returns the page and the status. */
-export async function configure(ext, { baseUrl, key, sites = ['http://127.0.0.1/*'], teamDomains = ['acme-support.example'], page } = {}) {
+export async function configure(ext, { baseUrl, key, sites = ['http://127.0.0.1/*'], teamDomains = ['acme-support.example'], expanded = true, sidePanel = false, page } = {}) {
   page = page ?? await openExtensionPage(ext, 'options.html');
   await waitLoaded(page);
+  // The admin's "open the panel expanded": most tests read the whole panel.
+  await page.$eval('#panel_opens_expanded', (e, v) => { e.checked = v; }, expanded);
+  await page.$eval('#side_panel', (e, v) => { e.checked = v; }, sidePanel);
   if (baseUrl !== undefined) await setValue(page, '#base_url', baseUrl);
   if (key !== undefined) await setValue(page, '#api_key', key);
   await setValue(page, '#sites', sites.join('\n'));
@@ -144,7 +147,7 @@ export async function configure(ext, { baseUrl, key, sites = ['http://127.0.0.1/
   return { page, status };
 }
 
-const FINAL = new Set(['found', 'not_found', 'no_identifier', 'not_configured', 'error', 'failed']);
+const FINAL = new Set(['found', 'not_found', 'no_identifier', 'not_configured', 'error', 'failed', 'list', 'refused']);
 
 /** Waits for the panel frame in `page` to reach a final state; returns it with its text. */
 export async function panelState(page, { timeout = 20_000 } = {}) {

@@ -69,6 +69,10 @@ pub struct Adapter {
     /// The container to observe for new messages.
     #[serde(default)]
     pub conversation: Option<String>,
+    /// Elements to make narrower when the panel docks beside the page (an
+    /// app shell that fills the viewport); the `<html>` element always is.
+    #[serde(default)]
+    pub shrink: Vec<String>,
     /// Where the selectors come from, and which are best-effort.
     #[serde(default)]
     pub notes: String,
@@ -94,6 +98,7 @@ pub struct PageRules {
     pub requester: Vec<String>,
     pub agent: Vec<String>,
     pub conversation: Option<String>,
+    pub shrink: Vec<String>,
 }
 
 /// Every built-in adapter. Panics on first use if a file is malformed or
@@ -147,7 +152,14 @@ pub fn matching(url: &str) -> Vec<PageRules> {
 
 impl Adapter {
     fn rules(&self, detect: Option<String>) -> PageRules {
-        PageRules { adapter: self.id.clone(), detect, requester: self.requester.clone(), agent: self.agent.clone(), conversation: self.conversation.clone() }
+        PageRules {
+            adapter: self.id.clone(),
+            detect,
+            requester: self.requester.clone(),
+            agent: self.agent.clone(),
+            conversation: self.conversation.clone(),
+            shrink: self.shrink.clone(),
+        }
     }
 
     /// The rules every adapter file must follow.

@@ -32,6 +32,13 @@ pub struct Settings {
     pub id_patterns: Vec<IdPattern>,
     /// The language of the pages; "auto" (the browser's) when absent.
     pub language: LanguageSetting,
+    /// The panel opens expanded on sites where the agent has not chosen
+    /// yet (else collapsed to a small tab until the agent expands it).
+    pub panel_opens_expanded: bool,
+    /// Show the customer in the browser's own side panel (Chrome's side
+    /// panel, Firefox's sidebar), which never covers the page, instead of
+    /// the panel on the page.
+    pub side_panel: bool,
 }
 
 /// An identifier pattern the admin defined: what it finds, the name shown
@@ -60,6 +67,8 @@ impl Default for Settings {
             default_region: "CN".into(),
             id_patterns: Vec::new(),
             language: LanguageSetting::Auto,
+            panel_opens_expanded: false,
+            side_panel: false,
         }
     }
 }
@@ -126,6 +135,8 @@ pub struct SettingsInput {
     pub id_patterns: Vec<IdPatternInput>,
     /// `auto`, `en` or `zh_CN`; empty means `auto`.
     pub language: String,
+    pub panel_opens_expanded: bool,
+    pub side_panel: bool,
 }
 
 /// One identifier pattern as submitted.
@@ -161,6 +172,9 @@ pub struct SettingsView {
     pub id_patterns: Vec<IdPattern>,
     #[serde(default)]
     pub language: LanguageSetting,
+    pub panel_opens_expanded: bool,
+    #[serde(default)]
+    pub side_panel: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -225,6 +239,8 @@ impl Settings {
             default_region: self.default_region.clone(),
             id_patterns: self.id_patterns.clone(),
             language: self.language,
+            panel_opens_expanded: self.panel_opens_expanded,
+            side_panel: self.side_panel,
         }
     }
 
@@ -310,7 +326,7 @@ impl Settings {
             }),
         };
         if errors.is_empty() {
-            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns, language })
+            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns, panel_opens_expanded: input.panel_opens_expanded, side_panel: input.side_panel, language })
         } else {
             Err(errors)
         }
@@ -403,6 +419,8 @@ mod tests {
             default_region: "cn".into(),
             id_patterns: Vec::new(),
             language: String::new(),
+            panel_opens_expanded: false,
+            side_panel: false,
         }
     }
 

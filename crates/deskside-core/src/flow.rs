@@ -22,6 +22,9 @@ pub struct TabState {
     /// Identifies the ticket (origin and path), to remember the agent's choice.
     pub ticket: String,
     pub candidates: Vec<Candidate>,
+    /// How many customers the page lists, when it is a list (a queue, a
+    /// ticket list); 0 on a page about one customer.
+    pub list: usize,
 }
 
 /// The `storage.local` key of the agent's identifier choices.
@@ -81,41 +84,45 @@ pub fn tab_key(tab_id: i64) -> String {
 }
 
 /// The panel frame a tab's content script made: the token it put in the
-/// frame's URL, and the frame that first presented it. Kept apart from
-/// [`TabState`] (`panel:{tab}` in `storage.session`), so a scan stored at the
-/// same moment cannot overwrite it.
+/// frame's URL. Kept apart from [`TabState`] (`panel:{tab}` in
+/// `storage.session`, written only when a token is issued), so a scan stored
+/// at the same moment cannot overwrite it. The frame that first presented a
+/// token is kept under that token's own key ([`frame_key`]): binding it never
+/// rewrites the grant, so it cannot bring back a token replaced meanwhile.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PanelGrant {
     pub token: String,
-    #[serde(default)]
-    pub frame_id: Option<i64>,
 }
 
 pub fn panel_key(tab_id: i64) -> String {
     format!("panel:{tab_id}")
 }
 
+/// Where the frame that first presented `token` is kept.
+pub fn frame_key(token: &str) -> String {
+    format!("panelframe:{token}")
+}
+
 /// A new grant from `random` (the browser's `crypto.randomUUID()`): `None`
 /// when it is not the 122 random bits it should be.
 pub fn new_grant(random: &str) -> Option<PanelGrant> {
     let ok = (32..=64).contains(&random.len()) && random.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
-    ok.then(|| PanelGrant { token: random.to_ascii_lowercase(), frame_id: None })
+    ok.then(|| PanelGrant { token: random.to_ascii_lowercase() })
 }
 
 /// Whether a panel request may be answered: it presents the tab's current
-/// token, from the frame that presented it first. `Ok(Some(grant))` is the
-/// grant to store (now bound to this frame); `Ok(None)`: already bound here.
-pub fn check_panel(grant: Option<&PanelGrant>, token: &str, frame_id: i64) -> Result<Option<PanelGrant>, &'static str> {
+/// token, from the frame that presented it first (`bound`, if any). `Ok(true)`:
+/// answer, and bind the token to this frame now; `Ok(false)`: answer.
+pub fn check_panel(grant: Option<&PanelGrant>, token: &str, frame_id: i64, bound: Option<i64>) -> Result<bool, &'static str> {
     let Some(grant) = grant else { return Err("no panel was made in this tab") };
-    // Both are ours and short; a constant-time compare is not needed for a
-    // value the page never sees, but costs nothing.
+    // Constant-time compare: costs nothing, leaks nothing.
     let same = grant.token.len() == token.len() && grant.token.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
     if !same || token.is_empty() {
         return Err("this panel was not made by Deskside for this tab");
     }
-    match grant.frame_id {
-        None => Ok(Some(PanelGrant { token: grant.token.clone(), frame_id: Some(frame_id) })),
-        Some(f) if f == frame_id => Ok(None),
+    match bound {
+        None => Ok(true),
+        Some(f) if f == frame_id => Ok(false),
         Some(_) => Err("this panel's token was already used by another frame"),
     }
 }
@@ -138,18 +145,57 @@ fn best_identifier(tab: &TabState) -> Option<(crate::identify::IdKind, &str)> {
 /// a page read again (an app re-rendered in place) keeps its panel unless
 /// the identifier to look up changed; a content script without a panel
 /// shows one whatever this says.
-pub fn page_scanned(settings: &Settings, page_url: &str, previous: Option<&TabState>, snapshot: PageSnapshot) -> (TabState, Response) {
+pub fn page_scanned(settings: &Settings, page_url: &str, previous: Option<&TabState>, snapshot: PageSnapshot, list_rows: &[String]) -> (TabState, Response) {
     let ctx = ScanContext::from_settings(settings);
+    let requester_read = snapshot.fields.iter().any(|f| f.source == crate::identify::Source::RequesterField && !f.text.trim().is_empty());
     let mut candidates = identify(&snapshot.with_page_url(page_url), &ctx);
+    let list = if requester_read { 0 } else { list_customers(&candidates, list_rows, &ctx) };
     // Best first: the tab keeps the best (it is stored per tab in session
     // storage, and a long thread can hold thousands of identifiers).
     candidates.truncate(MAX_CANDIDATES);
     let count = candidates.len();
-    let state = TabState { page_origin: origin_of(page_url).unwrap_or_default(), ticket: ticket_key(page_url), candidates };
+    let state = TabState { page_origin: origin_of(page_url).unwrap_or_default(), ticket: ticket_key(page_url), candidates, list };
     // The panel also appears with nothing found or nothing configured: it
     // then says so, rather than leaving the agent guessing.
-    let same = previous.is_some_and(|p| p.ticket == state.ticket && best_identifier(p) == best_identifier(&state));
-    (state, Response::Scanned { show_panel: !same, candidates: count })
+    let same = previous.is_some_and(|p| p.ticket == state.ticket && p.list == state.list && best_identifier(p) == best_identifier(&state));
+    (state, Response::Scanned { show_panel: !same, candidates: count, list })
+}
+
+/// Rows of a list that must hold a customer before the page counts as a list.
+pub const LIST_MIN_ROWS: usize = 3;
+/// Rows read at most.
+pub const LIST_MAX_ROWS: usize = 500;
+
+/// How many customers a page of rows shows (a ticket list, a queue, a
+/// contact list): the distinct emails and phones in its table rows, when at
+/// least [`LIST_MIN_ROWS`] rows hold one and the page's best identifier is
+/// among them; 0 otherwise (a page about one customer, perhaps with a small
+/// table). A page whose site adapter read a requester field is never a list.
+pub fn list_customers(candidates: &[Candidate], rows: &[String], ctx: &ScanContext) -> usize {
+    use crate::identify::{Field, IdKind, Source};
+    let mut seen: Vec<String> = Vec::new();
+    let mut rows_with = 0;
+    for row in rows.iter().take(LIST_MAX_ROWS) {
+        let found = identify(&PageSnapshot { fields: vec![Field { source: Source::Text, text: row.clone() }] }, ctx);
+        let mut any = false;
+        for c in found.into_iter().filter(|c| matches!(c.kind, IdKind::Email | IdKind::Phone)) {
+            any = true;
+            if !seen.contains(&c.value) {
+                seen.push(c.value);
+            }
+        }
+        rows_with += usize::from(any);
+    }
+    let best_in_rows = best_identifier_of(candidates).is_some_and(|(_, v)| seen.iter().any(|s| s == v));
+    if rows_with >= LIST_MIN_ROWS && seen.len() >= LIST_MIN_ROWS && best_in_rows {
+        seen.len()
+    } else {
+        0
+    }
+}
+
+fn best_identifier_of(candidates: &[Candidate]) -> Option<(crate::identify::IdKind, &str)> {
+    candidates.iter().find(|c| c.kind.lookupable()).map(|c| (c.kind, c.value.as_str()))
 }
 
 /// The site adapters for a content script's page (its URL as the browser
@@ -185,7 +231,8 @@ pub fn page_appended(settings: &Settings, page_url: &str, tab: Option<TabState>,
     tab.candidates.truncate(MAX_CANDIDATES);
     let show_panel = best_identifier(&tab) != before.as_ref().map(|(k, v)| (*k, v.as_str()));
     let count = tab.candidates.len();
-    (Some(tab), Response::Scanned { show_panel, candidates: count })
+    let list = tab.list;
+    (Some(tab), Response::Scanned { show_panel, candidates: count, list })
 }
 
 /// The lookups the panel needs, or its final state if none is needed.
@@ -205,6 +252,10 @@ pub fn plan_panel(settings: &Settings, tab: Option<&TabState>, choices: &Choices
         let (_, value) = choices.iter().rev().find(|(ticket, _)| *ticket == t.ticket)?;
         t.candidates.iter().find(|c| c.kind.lookupable() && c.value == *value)
     });
+    // A list of customers: none is looked up (the first row is nobody's ticket).
+    if let Some(t) = tab.filter(|t| t.list > 0) {
+        return PanelPlan::Done(PanelState::ListPage { customers: t.list });
+    }
     let Some(best) = chosen.or_else(|| tab.and_then(|t| t.candidates.iter().find(|c| c.kind.lookupable()))) else {
         return PanelPlan::Done(PanelState::NoIdentifier);
     };
@@ -308,7 +359,7 @@ mod tests {
 
     fn scanned(s: &Settings) -> TabState {
         let snap = PageSnapshot { fields: vec![Field { source: Source::MailtoLink, text: "mailto:li.na@example.cn".into() }] };
-        page_scanned(s, "http://127.0.0.1:8000/tickets/1", None, snap).0
+        page_scanned(s, "http://127.0.0.1:8000/tickets/1", None, snap, &[]).0
     }
 
     #[test]
@@ -321,8 +372,8 @@ mod tests {
                 Field { source: Source::RequesterField, text: "the.requester@example.cn".into() },
             ],
         };
-        let (tab, r) = page_scanned(&s, "http://127.0.0.1:8000/tickets/1", None, snap);
-        assert_eq!(r, Response::Scanned { show_panel: true, candidates: MAX_CANDIDATES });
+        let (tab, r) = page_scanned(&s, "http://127.0.0.1:8000/tickets/1", None, snap, &[]);
+        assert_eq!(r, Response::Scanned { show_panel: true, candidates: MAX_CANDIDATES, list: 0 });
         assert_eq!(tab.candidates.len(), MAX_CANDIDATES);
         assert_eq!(tab.candidates[0].value, "the.requester@example.cn");
     }
@@ -335,14 +386,14 @@ mod tests {
         let first = scanned(&s);
         // Read again after a re-render: other text, the same requester.
         let again = page(&[(Source::MailtoLink, "mailto:li.na@example.cn"), (Source::Text, "Order ORD-1, call 138 0013 8000")]);
-        let (tab, r) = page_scanned(&s, url, Some(&first), again.clone());
-        assert_eq!(r, Response::Scanned { show_panel: false, candidates: 3 });
+        let (tab, r) = page_scanned(&s, url, Some(&first), again.clone(), &[]);
+        assert_eq!(r, Response::Scanned { show_panel: false, candidates: 3, list: 0 });
         // Another requester on the same ticket: the panel reloads.
         let other = page(&[(Source::MailtoLink, "mailto:wang.wei@163.example")]);
-        assert!(matches!(page_scanned(&s, url, Some(&tab), other).1, Response::Scanned { show_panel: true, .. }));
+        assert!(matches!(page_scanned(&s, url, Some(&tab), other, &[]).1, Response::Scanned { show_panel: true, .. }));
         // The same requester on another ticket, or nothing known of the tab: it shows.
-        assert!(matches!(page_scanned(&s, "http://127.0.0.1:8000/tickets/2", Some(&tab), again.clone()).1, Response::Scanned { show_panel: true, .. }));
-        assert!(matches!(page_scanned(&s, url, None, again).1, Response::Scanned { show_panel: true, .. }));
+        assert!(matches!(page_scanned(&s, "http://127.0.0.1:8000/tickets/2", Some(&tab), again.clone(), &[]).1, Response::Scanned { show_panel: true, .. }));
+        assert!(matches!(page_scanned(&s, url, None, again, &[]).1, Response::Scanned { show_panel: true, .. }));
     }
 
     #[test]
@@ -354,12 +405,12 @@ mod tests {
         let (tab, r) = page_appended(&s, url, Some(scanned(&s)), text("call me on 138 0013 8000"));
         let tab = tab.unwrap();
         // (The ticket number from the URL is a candidate too, ranked last.)
-        assert_eq!(r, Response::Scanned { show_panel: false, candidates: 3 });
+        assert_eq!(r, Response::Scanned { show_panel: false, candidates: 3, list: 0 });
         assert_eq!(tab.candidates[0].value, "li.na@example.cn");
         // The requester field rendered late: it wins, the panel reloads.
         let late = PageSnapshot { fields: vec![Field { source: Source::RequesterField, text: "wang.wei@163.example".into() }] };
         let (tab, r) = page_appended(&s, url, Some(tab), late.clone());
-        assert_eq!(r, Response::Scanned { show_panel: true, candidates: 4 });
+        assert_eq!(r, Response::Scanned { show_panel: true, candidates: 4, list: 0 });
         assert_eq!(tab.unwrap().candidates[0].value, "wang.wei@163.example");
         // Another ticket's state, or none: the content script must scan whole.
         assert!(matches!(page_appended(&s, "http://127.0.0.1:8000/tickets/2", Some(scanned(&s)), late.clone()), (None, Response::Rejected { .. })));
@@ -373,14 +424,14 @@ mod tests {
         assert_eq!(new_grant("short"), None);
         assert_eq!(new_grant("<script>alert(1)</script>-0123456789abcdef"), None);
         // No content script asked for a panel in this tab, or another token.
-        assert!(check_panel(None, uuid, 3).is_err());
-        assert!(check_panel(Some(&grant), "", 3).is_err());
-        assert!(check_panel(Some(&grant), "1b4e28ba-2fa1-11d2-883f-0016d3cca428", 3).is_err());
+        assert!(check_panel(None, uuid, 3, None).is_err());
+        assert!(check_panel(Some(&grant), "", 3, None).is_err());
+        assert!(check_panel(Some(&grant), "1b4e28ba-2fa1-11d2-883f-0016d3cca428", 3, None).is_err());
         // The first frame that presents it binds it; only that frame is answered then.
-        let bound = check_panel(Some(&grant), uuid, 3).unwrap().unwrap();
-        assert_eq!(bound.frame_id, Some(3));
-        assert_eq!(check_panel(Some(&bound), uuid, 3), Ok(None));
-        assert!(check_panel(Some(&bound), uuid, 4).is_err());
+        assert_eq!(check_panel(Some(&grant), uuid, 3, None), Ok(true));
+        assert_eq!(check_panel(Some(&grant), uuid, 3, Some(3)), Ok(false));
+        assert!(check_panel(Some(&grant), uuid, 4, Some(3)).is_err());
+        assert_ne!(frame_key(uuid), panel_key(3));
     }
 
     #[test]
@@ -391,6 +442,33 @@ mod tests {
         assert!(!tab_state_survives(&tab, Some("http://127.0.0.1:8001/tickets/1"), &s.sites), "another origin");
         assert!(!tab_state_survives(&tab, Some("http://localhost:8000/tickets/1"), &s.sites), "not a configured site");
         assert!(!tab_state_survives(&tab, None, &s.sites), "a page Deskside may not see");
+    }
+
+    #[test]
+    fn a_list_of_customers_is_not_looked_up() {
+        let s = settings(1);
+        let rows: Vec<String> = ["mia.fischer@globex.example", "li.na@yunfan-tech.example", "wang.wei@163.example", "li.na@yunfan-tech.example"]
+            .iter()
+            .enumerate()
+            .map(|(i, e)| format!("#{} Where is my order? {e} Open", 1001 + i))
+            .collect();
+        let text = |t: &str| PageSnapshot { fields: vec![Field { source: Source::Text, text: t.into() }] };
+        let (tab, r) = page_scanned(&s, "http://127.0.0.1:8000/tickets", None, text(&rows.join("\n")), &rows);
+        assert_eq!(r, Response::Scanned { show_panel: true, candidates: 3, list: 3 });
+        assert!(matches!(plan_panel(&s, Some(&tab), &vec![]), PanelPlan::Done(PanelState::ListPage { customers: 3 })));
+        // A ticket with a small table (two rows), or an adapter's requester
+        // field read, is about one customer.
+        let (tab, _) = page_scanned(&s, "http://127.0.0.1:8000/tickets/1", None, text(&rows.join("\n")), &rows[..2]);
+        assert_eq!(tab.list, 0);
+        let mut ticket = text(&rows.join("\n"));
+        ticket.fields.push(Field { source: Source::RequesterField, text: "mia.fischer@globex.example".into() });
+        assert_eq!(page_scanned(&s, "http://127.0.0.1:8000/tickets/1", None, ticket, &rows).0.list, 0);
+        // Rows that are not where the page's customer is (a ticket whose
+        // sidebar lists colleagues' numbers) do not make it a list.
+        let mut page = text("From: sam@prospect.example");
+        page.fields.insert(0, Field { source: Source::MailtoLink, text: "mailto:sam@prospect.example".into() });
+        let others: Vec<String> = (0..5).map(|i| format!("Desk {i}: +49 30 90182{i}")).collect();
+        assert_eq!(page_scanned(&s, "http://127.0.0.1:8000/tickets/1", None, page, &others).0.list, 0);
     }
 
     #[test]
@@ -425,7 +503,7 @@ mod tests {
                 Field { source: Source::Text, text: "cc: wang.wei@example.cn, 身份证 11010519491231002X".into() },
             ],
         };
-        let tab = page_scanned(&s, "http://127.0.0.1:8000/tickets/1?tab=2#m", None, snap).0;
+        let tab = page_scanned(&s, "http://127.0.0.1:8000/tickets/1?tab=2#m", None, snap, &[]).0;
         assert_eq!(tab.ticket, "http://127.0.0.1:8000/tickets/1");
         assert!(choice_allowed(&tab, "wang.wei@example.cn"));
         assert!(!choice_allowed(&tab, "evil@attacker.example"));

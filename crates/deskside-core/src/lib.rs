@@ -18,6 +18,7 @@ pub mod html;
 pub mod i18n;
 pub mod identify;
 pub mod idpattern;
+pub mod layout;
 pub mod mask;
 pub mod messages;
 pub mod model;

@@ -12,6 +12,7 @@ use crate::config::{FieldError, SettingsInput, SettingsView};
 use crate::adapters::PageRules;
 use crate::i18n::LanguageSetting;
 use crate::identify::PageSnapshot;
+use crate::layout::PanelLayout;
 use crate::panel::PanelState;
 use crate::weburl::pattern_matches;
 use serde::{Deserialize, Serialize};
@@ -23,8 +24,14 @@ pub enum Request {
     /// requester and the agent (site adapters), decided from the page URL the
     /// browser reports, never from the message.
     GetPageRules,
-    /// Content script → background: what the page shows.
-    PageScanned { snapshot: PageSnapshot },
+    /// Content script → background: what the page shows. `list_rows`: the
+    /// text of table rows that hold an identifier (a ticket list, a queue),
+    /// from which the background tells a page of many customers.
+    PageScanned {
+        snapshot: PageSnapshot,
+        #[serde(default)]
+        list_rows: Vec<String>,
+    },
     /// Content script → background: what was added to the page since the
     /// last scan (new messages); merged into the tab's candidates.
     PageAppended { snapshot: PageSnapshot },
@@ -38,6 +45,15 @@ pub enum Request {
     /// Panel → background: the agent picked another identifier of this page;
     /// remember it for the ticket and look it up.
     ChooseIdentifier { value: String, token: String },
+    /// Browser side panel → background: the customer for the tab it follows
+    /// (the active tab of its window).
+    GetTabPanelState { tab_id: i64 },
+    /// Browser side panel → background: the agent picked another identifier
+    /// of that tab's page.
+    ChooseTabIdentifier { tab_id: i64, value: String },
+    /// Panel → background: the agent collapsed, expanded or moved the panel;
+    /// remembered for the site and passed to the tab's content script.
+    SetPanelLayout { token: String, layout: PanelLayout },
     /// Options page → background.
     GetSettings,
     /// Options page → background.
@@ -51,11 +67,25 @@ pub enum Response {
     PageRules { rules: Vec<PageRules> },
     /// Whether the content script should show (or, after an append, reload)
     /// the panel on this page.
-    Scanned { show_panel: bool, candidates: usize },
-    PanelToken { token: String },
+    /// `list`: how many customers the page shows when it is a list of them
+    /// (0 on a ticket): the panel then stays collapsed and says so.
+    Scanned {
+        show_panel: bool,
+        candidates: usize,
+        #[serde(default)]
+        list: usize,
+    },
+    /// The panel frame's token, and where the panel sits on this site;
+    /// `in_page` false when the admin chose the browser's side panel (the
+    /// content script then shows nothing on the page).
+    PanelToken { token: String, layout: PanelLayout, in_page: bool },
+    /// To the extension's pages: what the background holds for this tab
+    /// changed (a browser side panel following it reloads).
+    TabChanged { tab_id: i64 },
     /// With the admin's language choice, which the panel resolves against
     /// the browser's languages (`i18n::resolve_language`).
-    PanelState { state: PanelState, language: LanguageSetting },
+    PanelState { state: PanelState, layout: PanelLayout, language: LanguageSetting },
+    Layout { layout: PanelLayout },
     Settings { settings: SettingsView, required_origins: Vec<String> },
     SaveFailed { errors: Vec<FieldError> },
     /// The request was refused; nothing happened.
@@ -91,6 +121,9 @@ pub enum Tier {
     /// A panel frame inside a configured site's tab (`tab_url`, as the
     /// browser reports it), in the frame `frame_id`.
     Panel { tab_id: i64, frame_id: i64, tab_url: String },
+    /// The browser's own side panel (`sidepanel.html`, not web-accessible:
+    /// no page can frame it); trusted like the options page.
+    SidePanel,
     Options,
 }
 
@@ -103,6 +136,9 @@ impl Request {
             Request::PanelToken => "PanelToken",
             Request::GetPanelState { .. } => "GetPanelState",
             Request::ChooseIdentifier { .. } => "ChooseIdentifier",
+            Request::SetPanelLayout { .. } => "SetPanelLayout",
+            Request::GetTabPanelState { .. } => "GetTabPanelState",
+            Request::ChooseTabIdentifier { .. } => "ChooseTabIdentifier",
             Request::GetSettings => "GetSettings",
             Request::SaveSettings { .. } => "SaveSettings",
         }
@@ -112,7 +148,8 @@ impl Request {
         matches!(
             (self, tier),
             (Request::GetPageRules | Request::PageScanned { .. } | Request::PageAppended { .. } | Request::PanelToken, Tier::ContentScript { .. })
-                | (Request::GetPanelState { .. } | Request::ChooseIdentifier { .. }, Tier::Panel { .. })
+                | (Request::GetPanelState { .. } | Request::ChooseIdentifier { .. } | Request::SetPanelLayout { .. }, Tier::Panel { .. })
+                | (Request::GetTabPanelState { .. } | Request::ChooseTabIdentifier { .. }, Tier::SidePanel)
                 | (Request::GetSettings | Request::SaveSettings { .. }, Tier::Options)
         )
     }
@@ -141,6 +178,12 @@ pub fn classify(sender: &SenderInfo, me: &Identity, sites: &[String]) -> Result<
             }
             ("panel.html", _) => Err("panel outside a tab".into()),
             ("options.html", _) => Ok(Tier::Options),
+            // Chrome's side panel and Firefox's sidebar are in no tab; the
+            // same page may also be a tab of its own (never a frame: it is
+            // not web-accessible, and a tab showing it is ours).
+            ("sidepanel.html", None) => Ok(Tier::SidePanel),
+            ("sidepanel.html", Some(_)) if sender.frame_id == Some(0) && sender.tab_url.as_deref().is_some_and(|u| u.starts_with(me.base_url.as_str())) => Ok(Tier::SidePanel),
+            ("sidepanel.html", _) => Err("side panel inside another page".into()),
             _ => Err(format!("unknown extension page '{page}'")),
         };
     }
@@ -196,6 +239,9 @@ mod tests {
             Ok(Tier::Panel { tab_id: 4, frame_id: 17179869185, tab_url })
         );
         assert_eq!(classify(&sender("ext-id", "chrome-extension://ext-id/options.html", None, None), &me(), &sites()), Ok(Tier::Options));
+        assert_eq!(classify(&sender("ext-id", "chrome-extension://ext-id/sidepanel.html", None, None), &me(), &sites()), Ok(Tier::SidePanel));
+        let own_tab = SenderInfo { tab_url: Some("chrome-extension://ext-id/sidepanel.html?tab=4".into()), ..sender("ext-id", "chrome-extension://ext-id/sidepanel.html?tab=4", Some(9), Some(0)) };
+        assert_eq!(classify(&own_tab, &me(), &sites()), Ok(Tier::SidePanel));
     }
 
     #[test]
@@ -217,6 +263,9 @@ mod tests {
             panel(Some(4), Some(0), Some("http://127.0.0.1:9/t/1")),
             panel(Some(4), None, Some("http://127.0.0.1:9/t/1")),
             sender("ext-id", "chrome-extension://ext-id/evil.html", None, None),
+            // The side panel page inside a web page's tab is not the side panel.
+            sender("ext-id", "chrome-extension://ext-id/sidepanel.html", Some(4), Some(0)),
+            panel(Some(4), Some(3), Some("chrome-extension://ext-id/sidepanel.html")),
             sender("ext-id", "chrome-extension://ext-id.evil/options.html", None, None),
             sender("ext-id", "file:///etc/passwd", Some(1), Some(0)),
             SenderInfo::default(),
@@ -231,18 +280,33 @@ mod tests {
         let panel = Tier::Panel { tab_id: 1, frame_id: 2, tab_url: "http://127.0.0.1/".into() };
         let all = [
             Request::GetPageRules,
-            Request::PageScanned { snapshot: PageSnapshot::default() },
+            Request::PageScanned { snapshot: PageSnapshot::default(), list_rows: Vec::new() },
             Request::PageAppended { snapshot: PageSnapshot::default() },
             Request::PanelToken,
             Request::GetPanelState { token: "t".into() },
             Request::ChooseIdentifier { value: "a@b.example".into(), token: "t".into() },
+            Request::SetPanelLayout { token: "t".into(), layout: PanelLayout::initial(false) },
+            Request::GetTabPanelState { tab_id: 1 },
+            Request::ChooseTabIdentifier { tab_id: 1, value: "a@b.example".into() },
             Request::GetSettings,
             Request::SaveSettings { input: SettingsInput::default() },
         ];
-        let allowed: Vec<Vec<bool>> = all.iter().map(|r| [&content, &panel, &Tier::Options].iter().map(|t| r.allowed(t)).collect()).collect();
+        let allowed: Vec<Vec<bool>> = all.iter().map(|r| [&content, &panel, &Tier::SidePanel, &Tier::Options].iter().map(|t| r.allowed(t)).collect()).collect();
         assert_eq!(
             allowed,
-            [[true, false, false], [true, false, false], [true, false, false], [true, false, false], [false, true, false], [false, true, false], [false, false, true], [false, false, true]]
+            [
+                [true, false, false, false],
+                [true, false, false, false],
+                [true, false, false, false],
+                [true, false, false, false],
+                [false, true, false, false],
+                [false, true, false, false],
+                [false, true, false, false],
+                [false, false, true, false],
+                [false, false, true, false],
+                [false, false, false, true],
+                [false, false, false, true]
+            ]
         );
     }
 

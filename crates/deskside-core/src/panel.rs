@@ -22,6 +22,10 @@ pub enum PanelState {
     NotFound { identifier: IdentifierChoice, kind: IdKind, alternatives: Vec<IdentifierChoice>, sources: Vec<String> },
     Found { identifier: IdentifierChoice, alternatives: Vec<IdentifierChoice>, customers: Vec<CustomerView>, errors: Vec<SourceError> },
     Error { identifier: IdentifierChoice, alternatives: Vec<IdentifierChoice>, errors: Vec<SourceError> },
+    /// A page of many customers (a ticket list, a queue): nobody is looked up.
+    ListPage { customers: usize },
+    /// The browser's side panel follows a tab that is not a configured site.
+    NotASite,
 }
 
 /// An identifier the agent may pick: its value and how it is shown

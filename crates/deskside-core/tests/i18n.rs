@@ -130,6 +130,7 @@ fn keys_used(name: &str, src: &str) -> Vec<String> {
         take("data-i18n=\"", '"');
         take("data-i18n-placeholder=\"", '"');
         take("data-i18n-aria-label=\"", '"');
+        take("data-i18n-title=\"", '"');
     }
     if name.ends_with(".js") {
         take("getMessage('", '\'');
@@ -345,8 +346,11 @@ const ALLOWED_LITERALS: &[&str] = &[
     "could not save: {}",
     "serialisation failed: {e}",
     "the browser gave no random token",
-    // extension/background.js: a console message.
+    "this tab is not a configured site",
+    // Console messages (extension/background.js, sidepanel.js).
     "Deskside: could not register the content script:",
+    "Deskside: shortcut failed:",
+    "Deskside side panel:",
 ];
 
 fn english_left(name: &str, src: &str) -> Vec<String> {

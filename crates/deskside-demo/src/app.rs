@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 const TICKET_HTML: &str = include_str!("ticket.html");
 const INDEX_HTML: &str = include_str!("index.html");
 const APP_HTML: &str = include_str!("app.html");
+const LIST_HTML: &str = include_str!("list.html");
 const CUSTOMERS: &str = include_str!("../data/customers.json");
 const TICKETS: &str = include_str!("../data/tickets.json");
 
@@ -177,6 +178,9 @@ impl Demo {
             reply.headers.push(("Content-Security-Policy", STRICT_CSP.to_string()));
             return reply;
         }
+        if path == "/tickets" {
+            return self.ticket_list();
+        }
         if let Some(rest) = path.strip_prefix("/tickets/") {
             return self.ticket(rest);
         }
@@ -189,6 +193,29 @@ impl Demo {
             return self.api(req, rest, query, base);
         }
         Reply::new(404, "text/plain; charset=utf-8", "not found\n".into())
+    }
+
+    /// The ticket list (a queue): many requesters, one row each, controls
+    /// and the Submitter column at the right edge. No customer to look up.
+    fn ticket_list(&self) -> Reply {
+        let rows: String = self
+            .tickets
+            .iter()
+            .map(|t| {
+                format!(
+                    "<tr><td><a href=\"/tickets/{}/{}\">#{}</a></td><td>{}</td><td>{} &lt;<a href=\"mailto:{}\">{}</a>&gt;</td><td>{}</td><td class=\"submitter\"><a href=\"#\">Tom Becker</a></td></tr>\n",
+                    t.csp,
+                    t.id,
+                    t.id,
+                    escape_html(&t.subject),
+                    escape_html(&t.requester.name),
+                    escape_html(&t.requester.email),
+                    escape_html(&t.requester.email),
+                    escape_html(&t.status)
+                )
+            })
+            .collect();
+        Reply::html(LIST_HTML.replace("{rows}", &rows))
     }
 
     fn ticket(&self, rest: &str) -> Reply {
@@ -377,6 +404,15 @@ mod tests {
         assert_eq!(get(&d, "/scp/tickets.php?id=10", None).status, 404);
         assert_eq!(get(&d, "/scp/tickets.php", None).status, 404);
         assert_eq!(get(&d, "/agent/tickets/1", None).status, 404);
+    }
+
+    #[test]
+    fn the_ticket_list_shows_every_requester() {
+        let d = Demo::new("k");
+        let r = get(&d, "/tickets", None);
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("mailto:mia.fischer@globex.example") && r.body.contains("mailto:li.na@yunfan-tech.example"));
+        assert!(r.body.matches("<tr>").count() >= 5);
     }
 
     #[test]

@@ -8,10 +8,12 @@ use deskside_core::audit::{self, AuditEntry, AUDIT_KEY};
 use deskside_core::config::{Settings, SETTINGS_KEY};
 use deskside_core::connector::{HttpResponse, LookupError};
 use deskside_core::flow::{
-    check_panel, choice_allowed, finish_panel, lookup_requests, new_grant, page_appended, page_rules, page_scanned, panel_key, plan_panel, remember_choice, tab_key,
+    check_panel, choice_allowed, finish_panel, frame_key, lookup_requests, new_grant, page_appended, page_rules, page_scanned, panel_key, plan_panel, remember_choice, tab_key,
     tab_state_survives, untagged, Choices, PanelGrant, PanelPlan, TabState, CHOICES_KEY,
 };
+use deskside_core::layout::{layout_for, remember_layout, Layouts, PanelLayout, LAYOUTS_KEY};
 use deskside_core::panel::PanelState;
+use deskside_core::weburl::origin_of;
 use deskside_core::messages::{classify, Identity, Request, Response, SenderInfo, Tier};
 use wasm_bindgen::prelude::*;
 
@@ -38,20 +40,38 @@ async fn load_grant(env: &Env, tab_id: i64) -> Option<PanelGrant> {
 }
 
 /// Forgets what the background holds for a tab: its candidates and its
-/// panel's token.
+/// panel's token (and the frame bound to it).
 async fn forget_tab(env: &Env, tab_id: i64) -> Result<(), String> {
-    env.session_remove(to_js(&[tab_key(tab_id), panel_key(tab_id)])).await.map_err(|e| js_error_text(&e))?;
+    let mut keys = vec![tab_key(tab_id), panel_key(tab_id)];
+    keys.extend(load_grant(env, tab_id).await.map(|g| frame_key(&g.token)));
+    env.session_remove(to_js(&keys)).await.map_err(|e| js_error_text(&e))?;
     Ok(())
+}
+
+/// A new token for the tab's next panel frame; the previous one is void.
+async fn issue_grant(env: &Env, tab_id: i64) -> Result<PanelGrant, String> {
+    let grant = new_grant(&env.random_token()).ok_or("the browser gave no random token")?;
+    let old = load_grant(env, tab_id).await;
+    env.session_set(&panel_key(tab_id), to_js(&grant)).await.map_err(|e| js_error_text(&e))?;
+    if let Some(old) = old {
+        env.session_remove(to_js(&[frame_key(&old.token)])).await.map_err(|e| js_error_text(&e))?;
+    }
+    Ok(grant)
 }
 
 /// A panel's request: answered only for the frame the tab's content script
 /// made (its token, first presented by this frame), with the tab's state
 /// only while the tab still shows the configured site it was read on.
 async fn panel_tab(env: &Env, settings: &Settings, tab_id: i64, frame_id: i64, tab_url: &str, token: &str) -> Result<Result<Option<TabState>, String>, String> {
-    match check_panel(load_grant(env, tab_id).await.as_ref(), token, frame_id) {
+    let grant = load_grant(env, tab_id).await;
+    let bound = match env.session_get(&frame_key(token)).await {
+        Ok(raw) if !raw.is_undefined() && !raw.is_null() => raw.as_f64().map(|f| f as i64),
+        _ => None,
+    };
+    match check_panel(grant.as_ref(), token, frame_id, bound) {
         Err(reason) => return Ok(Err(reason.to_string())),
-        Ok(Some(bound)) => env.session_set(&panel_key(tab_id), to_js(&bound)).await.map(|_| ()).map_err(|e| js_error_text(&e))?,
-        Ok(None) => {}
+        Ok(true) => env.session_set(&frame_key(token), JsValue::from_f64(frame_id as f64)).await.map(|_| ()).map_err(|e| js_error_text(&e))?,
+        Ok(false) => {}
     }
     let tab = load_tab(env, tab_id).await;
     if tab.as_ref().is_some_and(|t| !tab_state_survives(t, Some(tab_url), &settings.sites)) {
@@ -80,6 +100,79 @@ pub async fn tab_updated(env: Env, tab_id: f64, url: Option<String>) {
     }
 }
 
+async fn load_layouts(env: &Env) -> Layouts {
+    match env.local_get(LAYOUTS_KEY).await {
+        Ok(raw) if !raw.is_undefined() && !raw.is_null() => from_js(raw).unwrap_or_default(),
+        _ => Layouts::new(),
+    }
+}
+
+/// Where the panel sits on the site of `page_url`.
+async fn site_layout(env: &Env, settings: &Settings, page_url: &str) -> PanelLayout {
+    layout_for(&load_layouts(env).await, &origin_of(page_url).unwrap_or_default(), settings.panel_opens_expanded)
+}
+
+/// Remembers the layout for the site and tells the tab's content script.
+async fn set_layout(env: &Env, tab_id: i64, page_url: &str, layout: PanelLayout) -> Result<(), String> {
+    let mut layouts = load_layouts(env).await;
+    remember_layout(&mut layouts, &origin_of(page_url).unwrap_or_default(), layout);
+    env.local_set(LAYOUTS_KEY, to_js(&layouts)).await.map_err(|e| js_error_text(&e))?;
+    env.tell_tab(tab_id as f64, to_js(&Response::Layout { layout }));
+    Ok(())
+}
+
+/// The keyboard shortcut (`commands`): collapses or expands the panel in the
+/// active tab, if that tab shows a configured site (its URL as the browser
+/// reports it, absent elsewhere).
+#[wasm_bindgen]
+pub async fn toggle_panel(env: Env, tab_id: f64, url: Option<String>) {
+    let Some(url) = url else { return };
+    let Ok(settings) = load_settings(&env).await else { return };
+    if !settings.sites.iter().any(|p| deskside_core::weburl::pattern_matches(p, &url)) {
+        return;
+    }
+    let layout = site_layout(&env, &settings, &url).await.toggled();
+    let _ = set_layout(&env, tab_id as i64, &url, layout).await;
+}
+
+/// The browser's side panel is always expanded, in its own place.
+const SIDE_PANEL_LAYOUT: PanelLayout = PanelLayout { collapsed: false, side: deskside_core::layout::Side::Right };
+
+/// The tab a browser side panel follows: its URL as the browser reports it
+/// (none where Deskside may not see it) must be a configured site; its state
+/// only while it is still on the site it was read on.
+async fn followed_tab(env: &Env, settings: &Settings, tab_id: i64) -> Result<Option<(String, Option<TabState>)>, String> {
+    let url = env.tab_url(tab_id as f64).await.ok().and_then(|v| v.as_string());
+    let Some(url) = url.filter(|u| settings.sites.iter().any(|p| deskside_core::weburl::pattern_matches(p, u))) else {
+        return Ok(None);
+    };
+    let tab = load_tab(env, tab_id).await.filter(|t| tab_state_survives(t, Some(&url), &settings.sites));
+    Ok(Some((url, tab)))
+}
+
+/// The agent picked another identifier of the tab's page: remembered for the
+/// ticket, then looked up.
+async fn choose(env: &Env, settings: &Settings, tab: Option<TabState>, value: &str, layout: PanelLayout) -> Result<Response, String> {
+    let Some(tab) = tab else {
+        return Ok(Response::Rejected { reason: "no page scanned in this tab".into() });
+    };
+    if !choice_allowed(&tab, value) {
+        return Ok(Response::Rejected { reason: "not an identifier of this page".into() });
+    }
+    let mut choices = load_choices(env).await;
+    remember_choice(&mut choices, &tab.ticket, value);
+    env.local_set(CHOICES_KEY, to_js(&choices)).await.map_err(|e| js_error_text(&e))?;
+    panel_state(env, settings, Some(tab), &choices, layout).await
+}
+
+/// Tells the extension's pages (a browser side panel following the tab) that
+/// the tab's customer may have changed.
+fn notify_if_changed(env: &Env, tab_id: i64, response: &Response) {
+    if matches!(response, Response::Scanned { show_panel: true, .. }) {
+        env.notify_pages(to_js(&Response::TabChanged { tab_id }));
+    }
+}
+
 async fn load_choices(env: &Env) -> Choices {
     match env.local_get(CHOICES_KEY).await {
         Ok(raw) if !raw.is_undefined() && !raw.is_null() => from_js(raw).unwrap_or_default(),
@@ -89,9 +182,9 @@ async fn load_choices(env: &Env) -> Choices {
 
 /// Looks up the customer for a tab (the agent's choice, or the best
 /// identifier) and audits every access.
-async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices) -> Result<Response, String> {
+async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices, layout: PanelLayout) -> Result<Response, String> {
     match plan_panel(settings, tab.as_ref(), choices) {
-        PanelPlan::Done(state) => Ok(Response::PanelState { state, language: settings.language }),
+        PanelPlan::Done(state) => Ok(Response::PanelState { state, layout, language: settings.language }),
         PanelPlan::Lookup { mut identifier, mut requests } => {
             let tab = tab.unwrap_or_default();
             loop {
@@ -112,7 +205,7 @@ async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choi
                         requests = lookup_requests(settings, &next);
                         identifier = next;
                     }
-                    _ => return Ok(Response::PanelState { state, language: settings.language }),
+                    _ => return Ok(Response::PanelState { state, layout, language: settings.language }),
                 }
             }
         }
@@ -174,41 +267,55 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             if let Some(state) = state {
                 env.session_set(&tab_key(tab_id), to_js(&state)).await.map_err(|e| js_error_text(&e))?;
             }
+            notify_if_changed(env, tab_id, &response);
             Ok(response)
         }
-        (Request::PageScanned { snapshot }, Tier::ContentScript { tab_id, page_url }) => {
+        (Request::PageScanned { snapshot, list_rows }, Tier::ContentScript { tab_id, page_url }) => {
             let previous = load_tab(env, tab_id).await;
-            let (state, response) = page_scanned(&settings, &page_url, previous.as_ref(), snapshot);
+            let (state, response) = page_scanned(&settings, &page_url, previous.as_ref(), snapshot, &list_rows);
             env.session_set(&tab_key(tab_id), to_js(&state)).await.map_err(|e| js_error_text(&e))?;
+            notify_if_changed(env, tab_id, &response);
             Ok(response)
         }
-        (Request::PanelToken, Tier::ContentScript { tab_id, .. }) => {
-            let grant = new_grant(&env.random_token()).ok_or("the browser gave no random token")?;
-            env.session_set(&panel_key(tab_id), to_js(&grant)).await.map_err(|e| js_error_text(&e))?;
-            Ok(Response::PanelToken { token: grant.token })
+        (Request::PanelToken, Tier::ContentScript { tab_id, page_url }) => {
+            let grant = issue_grant(env, tab_id).await?;
+            Ok(Response::PanelToken { token: grant.token, layout: site_layout(env, &settings, &page_url).await, in_page: !settings.side_panel })
+        }
+        (Request::GetTabPanelState { tab_id }, Tier::SidePanel) => {
+            let Some((tab_url, tab)) = followed_tab(env, &settings, tab_id).await? else {
+                return Ok(Response::PanelState { state: PanelState::NotASite, layout: SIDE_PANEL_LAYOUT, language: settings.language });
+            };
+            let _ = tab_url;
+            panel_state(env, &settings, tab, &load_choices(env).await, SIDE_PANEL_LAYOUT).await
+        }
+        (Request::ChooseTabIdentifier { tab_id, value }, Tier::SidePanel) => {
+            let Some((_, tab)) = followed_tab(env, &settings, tab_id).await? else {
+                return Ok(Response::Rejected { reason: "this tab is not a configured site".into() });
+            };
+            choose(env, &settings, tab, &value, SIDE_PANEL_LAYOUT).await
+        }
+        (Request::SetPanelLayout { token, layout }, Tier::Panel { tab_id, frame_id, tab_url }) => {
+            if let Err(reason) = panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
+                return Ok(Response::Rejected { reason });
+            }
+            set_layout(env, tab_id, &tab_url, layout).await?;
+            Ok(Response::Layout { layout })
         }
         (Request::GetPanelState { token }, Tier::Panel { tab_id, frame_id, tab_url }) => {
             let tab = match panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
                 Ok(tab) => tab,
                 Err(reason) => return Ok(Response::Rejected { reason }),
             };
-            panel_state(env, &settings, tab, &load_choices(env).await).await
+            let layout = site_layout(env, &settings, &tab_url).await;
+            panel_state(env, &settings, tab, &load_choices(env).await, layout).await
         }
         (Request::ChooseIdentifier { value, token }, Tier::Panel { tab_id, frame_id, tab_url }) => {
             let tab = match panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
                 Ok(tab) => tab,
                 Err(reason) => return Ok(Response::Rejected { reason }),
             };
-            let Some(tab) = tab else {
-                return Ok(Response::Rejected { reason: "no page scanned in this tab".into() });
-            };
-            if !choice_allowed(&tab, &value) {
-                return Ok(Response::Rejected { reason: "not an identifier of this page".into() });
-            }
-            let mut choices = load_choices(env).await;
-            remember_choice(&mut choices, &tab.ticket, &value);
-            env.local_set(CHOICES_KEY, to_js(&choices)).await.map_err(|e| js_error_text(&e))?;
-            panel_state(env, &settings, Some(tab), &choices).await
+            let layout = site_layout(env, &settings, &tab_url).await;
+            choose(env, &settings, tab, &value, layout).await
         }
         (Request::GetSettings, Tier::Options) => {
             Ok(Response::Settings { required_origins: settings.required_origins(), settings: settings.view() })

@@ -30,6 +30,19 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn now(this: &Env) -> f64;
 
+    /// `tabs.sendMessage(tabId, msg, {frameId: 0})`: to the tab's content
+    /// script; fire and forget (the tab may be gone).
+    #[wasm_bindgen(method, js_name = tellTab)]
+    pub fn tell_tab(this: &Env, tab_id: f64, msg: JsValue);
+
+    /// `runtime.sendMessage(msg)` to the extension's pages; fire and forget.
+    #[wasm_bindgen(method, js_name = notifyPages)]
+    pub fn notify_pages(this: &Env, msg: JsValue);
+
+    /// `tabs.get(tabId).url`: undefined where Deskside may not see it.
+    #[wasm_bindgen(method, catch, js_name = tabUrl)]
+    pub async fn tab_url(this: &Env, tab_id: f64) -> Result<JsValue, JsValue>;
+
     /// `crypto.randomUUID()`: the panel's tokens.
     #[wasm_bindgen(method, js_name = randomToken)]
     pub fn random_token(this: &Env) -> String;

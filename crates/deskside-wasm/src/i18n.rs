@@ -116,13 +116,13 @@ pub async fn use_language(env: &PageEnv, doc: &Document, setting: LanguageSettin
     loc
 }
 
-/// Fills every `data-i18n="key"` element's text and `data-i18n-placeholder`
-/// input's placeholder from the catalog, and sets `<html lang>`.
+/// Fills every `data-i18n="key"` element's text (and `data-i18n-placeholder`,
+/// `-aria-label`, `-title` attributes) from the catalog, and sets `<html lang>`.
 pub fn localize_page(doc: &Document, loc: &Loc) {
     if let Some(html) = doc.document_element() {
         let _ = html.set_attribute("lang", loc.lang.tag());
     }
-    for (attr, target) in [("data-i18n", None), ("data-i18n-placeholder", Some("placeholder")), ("data-i18n-aria-label", Some("aria-label"))] {
+    for (attr, target) in [("data-i18n", None), ("data-i18n-placeholder", Some("placeholder")), ("data-i18n-aria-label", Some("aria-label")), ("data-i18n-title", Some("title"))] {
         let Ok(list) = doc.query_selector_all(&format!("[{attr}]")) else { continue };
         for i in 0..list.length() {
             let Some(e) = list.item(i).and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok()) else { continue };

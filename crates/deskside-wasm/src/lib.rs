@@ -17,10 +17,10 @@ mod panel;
 
 use wasm_bindgen::prelude::*;
 
-pub use background::{handle_message, sites_to_register, tab_updated};
+pub use background::{handle_message, sites_to_register, tab_updated, toggle_panel};
 pub use env::{Env, PageEnv};
 pub use options::start_options;
-pub use panel::start_panel;
+pub use panel::{start_panel, start_side_panel};
 
 /// The identifier scanner on one text, read whole: the ranked candidates for
 /// `region` with no settings, as JSON (one string crosses into JS, not an

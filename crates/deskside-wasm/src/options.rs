@@ -157,6 +157,12 @@ fn fill(doc: &Document, view: &SettingsView) {
     if let Some(e) = select(doc, "language") {
         e.set_value(view.language.id());
     }
+    if let Some(e) = input(doc, "panel_opens_expanded") {
+        e.set_checked(view.panel_opens_expanded);
+    }
+    if let Some(e) = input(doc, "side_panel") {
+        e.set_checked(view.side_panel);
+    }
     fill_patterns(doc, &view.id_patterns);
 }
 
@@ -177,6 +183,8 @@ fn read(doc: &Document, connector_id: &str) -> SettingsInput {
         default_region: select(doc, "region").map(|e| e.value()).unwrap_or_default(),
         id_patterns: read_patterns(doc),
         language: select(doc, "language").map(|e| e.value()).unwrap_or_default(),
+        panel_opens_expanded: input(doc, "panel_opens_expanded").is_some_and(|e| e.checked()),
+        side_panel: input(doc, "side_panel").is_some_and(|e| e.checked()),
     }
 }
 

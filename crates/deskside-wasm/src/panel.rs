@@ -3,11 +3,13 @@
 
 use crate::dom::{append, by_id, clear, document, el, on_change, on_click};
 use crate::env::PageEnv;
-use crate::{from_js, js_error_text, to_js};
 use crate::i18n::{current, use_language, Loc};
+use crate::{from_js, js_error_text, to_js};
 use deskside_core::i18n::{data, LanguageSetting, Msg, Text};
 use deskside_core::messages::{Request, Response};
 use deskside_core::panel::{CustomerView, IdentifierChoice, PanelState, SourceError};
+use deskside_core::layout::{PanelLayout, Side};
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element};
@@ -16,16 +18,129 @@ use web_sys::{Document, Element};
 /// background answers only the frame that presents its tab's token.
 #[wasm_bindgen]
 pub async fn start_panel(env: PageEnv, token: String) {
-    let env = Rc::new(Panel { env, token });
+    let env = Rc::new(Panel { env, place: Place::Frame { token }, shown: RefCell::new(None) });
+    let doc = document();
     // The browser's language until the background says what the admin chose.
+    use_language(&env, &doc, LanguageSetting::Auto).await;
+    for (id, collapse) in [("collapse", true), ("move", false)] {
+        let Some(b) = by_id(&doc, id) else { continue };
+        let env = env.clone();
+        on_click(&b, move || {
+            let Some((_, layout)) = env.shown.borrow().clone() else { return };
+            let next = if collapse { PanelLayout { collapsed: true, ..layout } } else { PanelLayout { side: other_side(layout.side), ..layout } };
+            wasm_bindgen_futures::spawn_local(set_layout(env.clone(), next));
+        });
+    }
+    load(env).await;
+}
+
+/// The browser's own side panel (`sidepanel.html`), following tab `tab_id`
+/// (the glue passes the active tab of its window, and calls again when it
+/// changes). Always expanded; no collapse or move.
+#[wasm_bindgen]
+pub async fn start_side_panel(env: PageEnv, tab_id: f64) {
+    let env = Rc::new(Panel { env, place: Place::SidePanel { tab_id: tab_id as i64 }, shown: RefCell::new(None) });
     use_language(&env, &document(), LanguageSetting::Auto).await;
     load(env).await;
 }
 
-/// The page's browser calls and its token.
+/// Where the panel page runs.
+enum Place {
+    /// In the frame the content script made, with its token.
+    Frame { token: String },
+    /// In the browser's side panel, for a tab.
+    SidePanel { tab_id: i64 },
+}
+
+/// The page's browser calls, where it runs, and what it shows.
 struct Panel {
     env: PageEnv,
-    token: String,
+    place: Place,
+    /// The last state and layout shown: a layout change re-renders it
+    /// without asking the CRM again.
+    shown: RefCell<Option<(PanelState, PanelLayout)>>,
+}
+
+fn other_side(side: Side) -> Side {
+    match side {
+        Side::Right => Side::Left,
+        Side::Left => Side::Right,
+    }
+}
+
+/// Collapses, expands or moves the panel (remembered for the site; the
+/// content script resizes the frame), then shows the same state again.
+async fn set_layout(env: Rc<Panel>, layout: PanelLayout) {
+    let Place::Frame { token } = &env.place else { return };
+    let answer = env.send(to_js(&Request::SetPanelLayout { token: token.clone(), layout })).await;
+    let Ok(Response::Layout { layout }) = answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) else { return };
+    let Some((state, _)) = env.shown.borrow().clone() else { return };
+    let doc = document();
+    if let Some(root) = by_id(&doc, "body") {
+        clear(&root);
+        show(&doc, &root, state, layout, &env);
+    }
+}
+
+fn show(doc: &Document, root: &Element, state: PanelState, layout: PanelLayout, env: &Rc<Panel>) {
+    let loc = current();
+    if let Some(main) = by_id(doc, "root") {
+        let _ = main.set_attribute("data-layout", if layout.collapsed { "collapsed" } else { "expanded" });
+        let _ = main.set_attribute("data-side", if layout.side == Side::Left { "left" } else { "right" });
+    }
+    if let Some(b) = by_id(doc, "move") {
+        b.set_text_content(Some(&loc.m(if layout.side == Side::Left { Msg::PanelMoveRight } else { Msg::PanelMoveLeft })));
+    }
+    if layout.collapsed {
+        render_tab(doc, root, &state, layout, env, &loc);
+    } else {
+        render(doc, root, &state, env, &loc);
+    }
+    *env.shown.borrow_mut() = Some((state, layout));
+}
+
+/// The collapsed panel: a small tab on the page's edge with the customer's
+/// name and VIP badge (or a word on the state); a click expands it.
+fn render_tab(doc: &Document, root: &Element, state: &PanelState, layout: PanelLayout, env: &Rc<Panel>, loc: &Loc) {
+    set_state(doc, state_name(state));
+    let tab = el(doc, "button", "tab", "");
+    let _ = tab.set_attribute("id", "expand");
+    let _ = tab.set_attribute("title", &loc.m(Msg::PanelShowCustomer));
+    match state {
+        PanelState::Found { customers, .. } => {
+            let c = &customers[0];
+            append(&tab, &el(doc, "span", "tab-name", &c.name.clone().unwrap_or_else(|| loc.m(Msg::PanelNoName))));
+            if let Some(tier) = &c.tier {
+                let badge = el(doc, "span", "tier", &loc.arg(tier));
+                let _ = badge.set_attribute("data-tier", &c.tier_class);
+                append(&tab, &badge);
+            }
+        }
+        PanelState::ListPage { customers } => append(&tab, &el(doc, "span", "tab-name", &loc.t(&Text::new(Msg::TabCustomers, [data(customers)])))),
+        PanelState::NotFound { .. } => append(&tab, &el(doc, "span", "tab-name", &loc.m(Msg::TabNotFound))),
+        PanelState::NoIdentifier => append(&tab, &el(doc, "span", "tab-name", &loc.m(Msg::TabNoCustomer))),
+        PanelState::NotConfigured => append(&tab, &el(doc, "span", "tab-name", &loc.m(Msg::TabSetUp))),
+        PanelState::Error { .. } => append(&tab, &el(doc, "span", "tab-name", &loc.m(Msg::TabError))),
+        PanelState::NotASite => append(&tab, &el(doc, "span", "tab-name", &loc.m(Msg::TabNotASite))),
+    }
+    // A list of customers stays collapsed: there is no one customer to show.
+    if !matches!(state, PanelState::ListPage { .. }) {
+        let env = env.clone();
+        on_click(&tab, move || wasm_bindgen_futures::spawn_local(set_layout(env.clone(), PanelLayout { collapsed: false, ..layout })));
+    }
+    append(root, &tab);
+}
+
+fn state_name(state: &PanelState) -> &'static str {
+    match state {
+        PanelState::NotConfigured => "not_configured",
+        PanelState::NoIdentifier => "no_identifier",
+        PanelState::NotFound { .. } => "not_found",
+        PanelState::Found { .. } => "found",
+        PanelState::Error { .. } => "error",
+        PanelState::ListPage { .. } => "list",
+        PanelState::NotASite => "not_a_site",
+    }
 }
 
 impl std::ops::Deref for Panel {
@@ -36,8 +151,11 @@ impl std::ops::Deref for Panel {
 }
 
 async fn load(env: Rc<Panel>) {
-    let token = env.token.clone();
-    ask(env, Request::GetPanelState { token }).await;
+    let request = match &env.place {
+        Place::Frame { token } => Request::GetPanelState { token: token.clone() },
+        Place::SidePanel { tab_id } => Request::GetTabPanelState { tab_id: *tab_id },
+    };
+    ask(env, request).await;
 }
 
 async fn ask(env: Rc<Panel>, request: Request) {
@@ -54,7 +172,7 @@ async fn ask(env: Rc<Panel>, request: Request) {
     };
     clear(&root);
     match answer {
-        Ok(Response::PanelState { state, .. }) => render(&doc, &root, &state, &env, &loc),
+        Ok(Response::PanelState { state, layout, .. }) => show(&doc, &root, state, layout, &env),
         Ok(Response::Failed { message }) => render_failure(&doc, &root, &loc, Msg::PanelFailed, &message, &env),
         // Not a frame Deskside made for this tab (a page framing the panel
         // itself), or the tab left the helpdesk: nothing to show, nothing to retry.
@@ -132,6 +250,14 @@ fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<Panel>, l
             identifier_line(doc, root, identifier, alternatives, env, loc);
             render_errors(doc, root, errors, env, loc);
         }
+        PanelState::NotASite => {
+            set_state(doc, "not_a_site");
+            append(root, &el(doc, "p", "state", &loc.m(Msg::PanelNotASite)));
+        }
+        PanelState::ListPage { customers } => {
+            set_state(doc, "list");
+            append(root, &el(doc, "p", "state", &loc.t(&Text::new(Msg::PanelListPage, [data(customers)]))));
+        }
     }
 }
 
@@ -154,8 +280,11 @@ fn identifier_line(doc: &Document, root: &Element, identifier: &IdentifierChoice
     }
     let env = env.clone();
     on_change(&select, move |value| {
-        let token = env.token.clone();
-        wasm_bindgen_futures::spawn_local(ask(env.clone(), Request::ChooseIdentifier { value, token }));
+        let request = match &env.place {
+            Place::Frame { token } => Request::ChooseIdentifier { value, token: token.clone() },
+            Place::SidePanel { tab_id } => Request::ChooseTabIdentifier { tab_id: *tab_id, value },
+        };
+        wasm_bindgen_futures::spawn_local(ask(env.clone(), request));
     });
     append(&label, &select);
     append(root, &label);

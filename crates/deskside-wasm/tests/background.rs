@@ -19,6 +19,11 @@ export function fakeEnv() {
     async sessionRemove(keys) { for (const k of [].concat(keys)) session.delete(k); },
     now() { return 1700000000000; },
     randomToken() { return crypto.randomUUID(); },
+    told: [],
+    tellTab(tabId, msg) { this.told.push([tabId, msg]); },
+    notifyPages(msg) { this.told.push(['pages', msg]); },
+    async tabUrl(tabId) { return tabId === 7 ? 'http://127.0.0.1:5555/tickets/1' : undefined; },
+    toldJson() { return JSON.stringify(this.told); },
     dump() { return JSON.stringify(Object.fromEntries(local)) + JSON.stringify(Object.fromEntries(session)); },
   };
 }
@@ -31,6 +36,8 @@ extern "C" {
     fn fake_env() -> FakeEnv;
     #[wasm_bindgen(method)]
     fn dump(this: &FakeEnv) -> String;
+    #[wasm_bindgen(method, js_name = toldJson)]
+    fn told_json(this: &FakeEnv) -> String;
     fn json(v: &JsValue) -> String;
     fn parse(s: &str) -> JsValue;
 }
@@ -183,7 +190,7 @@ async fn scan_then_lookup_reports_an_unreachable_crm_and_audits_it() {
         {"source":"mailto_link","text":"mailto:Li.Na@Example.CN?cc=boss@example.cn"}]}}"#;
     let answer = send(&env, scan, CONTENT).await;
     // Li Na, and the ticket number from the page URL (ranked last, never looked up).
-    assert_eq!(answer, r#"{"type":"Scanned","show_panel":true,"candidates":2}"#);
+    assert_eq!(answer, r#"{"type":"Scanned","show_panel":true,"candidates":2,"list":0}"#);
     let token = panel_token(&env).await;
     let answer = send(&env, &get_panel(&token), PANEL).await;
     assert!(answer.contains(r#""state":"error""#), "{answer}");
@@ -210,7 +217,46 @@ async fn page_rules_come_from_the_browser_url_and_appends_merge() {
     send(&env, scan, zendesk).await;
     // A new message: one more candidate, same best, so the panel stays.
     let answer = send(&env, appended, zendesk).await;
-    assert_eq!(answer, r#"{"type":"Scanned","show_panel":false,"candidates":3}"#);
+    assert_eq!(answer, r#"{"type":"Scanned","show_panel":false,"candidates":3,"list":0}"#);
     // Only a content script may send these.
     assert!(send(&env, appended, PANEL).await.contains(r#""type":"Rejected""#));
+}
+
+#[wasm_bindgen_test]
+async fn the_browser_side_panel_shows_the_tab_it_follows_and_only_a_configured_one() {
+    let env = fake_env();
+    configure(&env).await;
+    let side = r#"{"id":"ext-id","url":"chrome-extension://ext-id/sidepanel.html"}"#;
+    let scan = r#"{"type":"PageScanned","snapshot":{"fields":[{"source":"mailto_link","text":"mailto:li.na@example.cn"}]}}"#;
+    send(&env, scan, CONTENT).await;
+    // The scan told the extension's pages that tab 7 changed.
+    assert!(env.told_json().contains(r#"["pages",{"type":"TabChanged","tab_id":7}]"#), "{}", env.told_json());
+    let answer = send(&env, r#"{"type":"GetTabPanelState","tab_id":7}"#, side).await;
+    assert!(answer.contains(r#""state":"error""#) && answer.contains("li.na@example.cn"), "{answer}");
+    // A tab Deskside may not see (not a configured site): no customer, no lookup.
+    let answer = send(&env, r#"{"type":"GetTabPanelState","tab_id":8}"#, side).await;
+    assert!(answer.contains(r#""state":"not_a_site""#), "{answer}");
+    // Only the side panel may ask for a tab by its id.
+    for sender in [PANEL, CONTENT, OPTIONS] {
+        let answer = send(&env, r#"{"type":"GetTabPanelState","tab_id":7}"#, sender).await;
+        assert!(answer.contains(r#""type":"Rejected""#), "{sender}: {answer}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_panels_layout_is_remembered_per_site_and_told_to_the_tab() {
+    let env = fake_env();
+    configure(&env).await;
+    let answer = send(&env, r#"{"type":"PanelToken"}"#, CONTENT).await;
+    // Collapsed until the agent expands it on the site; on the page (no side panel).
+    assert!(answer.contains(r#""layout":{"collapsed":true,"side":"right"},"in_page":true"#), "{answer}");
+    let token = panel_token(&env).await;
+    let set = format!(r#"{{"type":"SetPanelLayout","token":"{token}","layout":{{"collapsed":false,"side":"left"}}}}"#);
+    assert!(send(&env, &set, PANEL).await.contains(r#""type":"Layout""#));
+    assert!(env.told_json().contains(r#"[7,{"type":"Layout","layout":{"collapsed":false,"side":"left"}}]"#), "{}", env.told_json());
+    let answer = send(&env, r#"{"type":"PanelToken"}"#, CONTENT).await;
+    assert!(answer.contains(r#""layout":{"collapsed":false,"side":"left"}"#), "{answer}");
+    // Not with another tab's token.
+    let forged = set.replace(&token, "00000000-0000-4000-8000-000000000000");
+    assert!(send(&env, &forged, PANEL).await.contains(r#""type":"Rejected""#));
 }
