@@ -252,6 +252,7 @@
   // background (remembered per site; the panel's buttons and the keyboard
   // shortcut change it).
   const EXPANDED_W = 360;
+  const MIN_EXPANDED_W = 280;
   const TAB_W = 40;
   const TAB_H = 200;
   let layout = { collapsed: true, side: 'right' };
@@ -275,9 +276,12 @@
   function applyLayout() {
     if (!host) return;
     const collapsed = layout.collapsed || listPage > 0;
-    const side = layout.side === 'left' ? 'left' : 'right';
+    applyWidth(layout.side === 'left' ? 'left' : 'right', collapsed ? TAB_W : EXPANDED_W);
+  }
+
+  function applyWidth(side, width) {
+    const collapsed = width === TAB_W;
     const other = side === 'left' ? 'right' : 'left';
-    const width = collapsed ? TAB_W : EXPANDED_W;
     const hs = host.style;
     undock();
     hs.setProperty(other, 'auto', 'important');
@@ -311,13 +315,53 @@
     }
     grip.style.setProperty('display', 'none');
     host.dataset.mode = collapsed ? 'collapsed' : 'docked';
-    // Docking could not clear the panel's place (controls fixed at the
-    // edge): an overlay the agent can drag away.
-    if (!collapsed && coveredControls().length) {
+    // A page of fixed width wider than what is left: a narrower panel, if
+    // it can be one, rather than a page running under it.
+    // (The body's own overflow: content running into the panel's margin.)
+    const overflow = document.body ? document.body.scrollWidth - document.body.clientWidth : 0;
+    if (!collapsed && overflow > 0 && width - overflow >= MIN_EXPANDED_W) {
+      undock();
+      return applyWidth(side, width - overflow);
+    }
+    let covered = coveredControls();
+    // The tab covers a control fixed at the edge: another height on the edge.
+    if (collapsed && covered.length) {
+      const free = freeHeight();
+      if (free !== null) { hs.setProperty('top', `${free}px`, 'important'); covered = coveredControls(); }
+    }
+    // Controls fixed at the edge itself (a toolbar): dock beside them.
+    if (covered.length) {
+      const inset = Math.min(innerWidth / 3, Math.max(...covered.map((c) => {
+        const r = c.getBoundingClientRect();
+        return side === 'right' ? innerWidth - r.left : r.right;
+      })));
+      hs.setProperty(side, `${Math.ceil(inset)}px`, 'important');
+      setStyle(document.documentElement, `margin-${side}`, `${width + Math.ceil(inset)}px`);
+      covered = coveredControls();
+    }
+    // Docking could not clear the panel's place: an overlay the agent can
+    // drag away by its grip.
+    if (!collapsed && covered.length) {
       host.dataset.mode = 'overlay';
       grip.style.setProperty('display', 'block');
       if (dragged) placeAt(dragged.left, dragged.top);
     }
+  }
+
+  // A height on the edge where the collapsed tab covers no control, nearest
+  // the middle; null when there is none.
+  function freeHeight() {
+    const hs = host.style;
+    const middle = Math.max(0, innerHeight / 2 - TAB_H / 2);
+    const tops = [];
+    for (let y = 0; y + TAB_H <= innerHeight; y += 20) tops.push(y);
+    tops.sort((a, b) => Math.abs(a - middle) - Math.abs(b - middle));
+    for (const y of tops.slice(0, 40)) {
+      hs.setProperty('top', `${y}px`, 'important');
+      if (!coveredControls().length) return y;
+    }
+    hs.setProperty('top', `${middle}px`, 'important');
+    return null;
   }
 
   // The page's controls the panel's host covers (the host is what
@@ -330,9 +374,9 @@
     for (let i = 0; i < controls.length && i < 5000; i++) {
       const b = controls[i].getBoundingClientRect();
       if (!b.width || !b.height || b.right <= r.left || b.left >= r.right || b.bottom <= r.top || b.top >= r.bottom) continue;
-      const x = Math.min(Math.max(b.left + b.width / 2, 0), innerWidth - 1);
-      const y = Math.min(Math.max(b.top + b.height / 2, 0), innerHeight - 1);
-      if (document.elementFromPoint(x, y) === host) out.push(controls[i]);
+      // Its centre and near its corners: partly covered is covered.
+      const points = [[b.left + b.width / 2, b.top + b.height / 2], [b.left + 2, b.top + 2], [b.right - 2, b.top + 2], [b.left + 2, b.bottom - 2], [b.right - 2, b.bottom - 2]];
+      if (points.some(([x, y]) => document.elementFromPoint(Math.min(Math.max(x, 0), innerWidth - 1), Math.min(Math.max(y, 0), innerHeight - 1)) === host)) out.push(controls[i]);
     }
     return out;
   }

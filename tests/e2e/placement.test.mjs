@@ -60,9 +60,12 @@ for (const kind of BROWSERS) {
       return c;
     }
 
+    // A click on the panel's button (dispatched in the frame: the frame sits
+    // in a closed shadow root, where a click by page coordinates is not
+    // always placed right).
     async function clickInPanel(page, selector) {
       const { frame } = await panelState(page);
-      await frame.click(selector);
+      await frame.$eval(selector, (b) => b.click());
     }
 
     // The keyboard shortcut's path in the background (a headless browser
@@ -146,6 +149,28 @@ for (const kind of BROWSERS) {
       await placed(next, 'collapsed', 'left');
       await page.close();
       await next.close();
+    });
+
+    test('an app with a toolbar fixed to the window\'s edge: the tab and the docked panel sit beside it', async () => {
+      const page = await ext.browser.newPage();
+      await page.goto(demo.base + '/tickets/edge');
+      // The agent left it collapsed on the left in the first test: expand,
+      // move it to the right, where the toolbar is.
+      await placed(page, 'collapsed', 'left');
+      await clickInPanel(page, '#expand');
+      await placed(page, 'docked', 'left');
+      await clickInPanel(page, '#move');
+      const docked = await until('docked beside the toolbar', async () => {
+        const c = await page.evaluate(coverage);
+        return { ok: c.mode === 'docked' && c.box?.left > c.width / 2, ...c };
+      });
+      assert.deepEqual(docked.covered, []);
+      assert.ok(docked.box.right < docked.width && docked.box.width >= 300, `not beside the toolbar: ${JSON.stringify(docked)}`);
+      await page.screenshot({ path: join(shots, 'placement-edge-docked.png') });
+      await clickInPanel(page, '#collapse');
+      await placed(page, 'collapsed', null);
+      await page.screenshot({ path: join(shots, 'placement-edge-collapsed.png') });
+      await page.close();
     });
 
     test('a list of tickets keeps the panel collapsed with the number of customers, and looks nobody up', async () => {

@@ -7,6 +7,9 @@ const TICKET_HTML: &str = include_str!("ticket.html");
 const INDEX_HTML: &str = include_str!("index.html");
 const APP_HTML: &str = include_str!("app.html");
 const LIST_HTML: &str = include_str!("list.html");
+/// A ticket page whose app keeps a toolbar fixed to the window's right edge
+/// and a chat launcher in the corner: the panel must dock beside them.
+const EDGE_HTML: &str = include_str!("edge.html");
 const CUSTOMERS: &str = include_str!("../data/customers.json");
 const TICKETS: &str = include_str!("../data/tickets.json");
 
@@ -180,6 +183,11 @@ impl Demo {
         }
         if path == "/tickets" {
             return self.ticket_list();
+        }
+        if path == "/tickets/edge" {
+            let mut reply = Reply::html(EDGE_HTML.to_string());
+            reply.headers.push(("Content-Security-Policy", STRICT_CSP.to_string()));
+            return reply;
         }
         if let Some(rest) = path.strip_prefix("/tickets/") {
             return self.ticket(rest);
