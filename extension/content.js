@@ -176,7 +176,8 @@
 
   function newFrame(token) {
     const f = document.createElement('iframe');
-    f.title = 'Deskside customer panel';
+    // (The browser's language: the page side has no settings to read.)
+    f.title = api.i18n.getMessage('frame_title');
     // The token in the fragment: the background answers only the frame that
     // presents it (a page framing panel.html itself has none).
     f.src = `${api.runtime.getURL('panel.html')}#t=${encodeURIComponent(token)}`;
@@ -227,7 +228,7 @@
     hs.setProperty('flex-direction', 'column', 'important');
     shadow = host.attachShadow({ mode: 'closed' });
     grip = document.createElement('div');
-    grip.title = 'Drag to move';
+    grip.title = api.i18n.getMessage('frame_grip_title');
     const gs = grip.style;
     gs.setProperty('height', '12px');
     gs.setProperty('cursor', 'move');

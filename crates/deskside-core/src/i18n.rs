@@ -81,6 +81,9 @@ messages! {
     PanelSourceError = "panel_source_error",
     PanelFailed = "panel_failed",
     PanelNotThisFrame = "panel_not_this_frame",
+    // The content script's frame on the helpdesk page (screen readers, tooltip).
+    FrameTitle = "frame_title",
+    FrameGripTitle = "frame_grip_title",
     PanelUnexpected = "panel_unexpected",
     PanelNoAnswer = "panel_no_answer",
     PanelNotASite = "panel_not_a_site",
