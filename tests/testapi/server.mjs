@@ -1,0 +1,431 @@
+// A test CRM API that Deskside has no preset for ("TestAPI CRM"), used to prove the
+// generic REST connector (issue 18) against shapes unlike the demo CRM's:
+// OAuth 2 client credentials with expiring tokens, a fuzzy paginated search, an
+// error inside a 200, and an HTML 404 for unknown paths. Plain node:http, no
+// dependencies; listens on 127.0.0.1 only. See README.md beside this file.
+//
+//   import { startTestApi } from './server.mjs';
+//   const api = await startTestApi({ clientSecret: 's3cret' });   // { base, requests, tokens, stop }
+//
+//   node tests/testapi/server.mjs --port 8650 --client-secret S [--client-id ID] [--token-ttl 3600]
+
+import http from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+export const DEFAULT_CLIENT_ID = 'deskside-test';
+/** The search text that makes the search backend "fail" (answered 200 with an error inside). */
+export const FAULT_QUERY = 'envelope-error@testapi.example';
+
+const MAX_BODY = 16 * 1024;
+const DEFAULT_PER_PAGE = 20;
+const MAX_PER_PAGE = 50;
+
+/** The people this CRM knows. Field names are deliberately unlike the demo CRM's. */
+export const PEOPLE = [
+  {
+    person_id: 'P-1001',
+    given_name: 'Mia', family_name: 'Fischer',
+    // The same customer as the demo CRM's cus_1001 (same emails and phone): for merge tests.
+    contact: {
+      emails: [
+        { address: 'mia.fischer@globex.example', primary: true },
+        { address: 'mia@fischer-family.example', primary: false },
+      ],
+      phones: [{ number: '+49 30 901820', kind: 'work' }],
+    },
+    org: { display_name: 'Globex GmbH' },
+    segment: 'KEY_ACCOUNT',
+    attributes: { contract_renewal: '2027-03-31', seats: 42 },
+    updated_at: '2026-11-02T09:30:00Z',
+    links: { self: 'https://crm.testapi.example/people/P-1001' },
+  },
+  {
+    person_id: 'P-1002',
+    given_name: 'Mia', family_name: 'Fischer Jr.',
+    // Near miss: the search for mia.fischer@globex.example returns this record too.
+    contact: {
+      emails: [{ address: 'mia.fischer.jr@globex.example', primary: true }],
+      phones: [{ number: '+49 40 5512 3300', kind: 'mobile' }],
+    },
+    org: { display_name: 'Globex GmbH' },
+    segment: 'SMB',
+    attributes: { contract_renewal: '2026-12-31', seats: 5 },
+    updated_at: '2026-10-14T16:05:00Z',
+    links: { self: 'https://crm.testapi.example/people/P-1002' },
+  },
+  {
+    person_id: 'P-1003',
+    given_name: '娜', family_name: '李',
+    contact: {
+      emails: [{ address: 'li.na@yunfan-tech.example', primary: true }],
+      phones: [{ number: '+86 138 0013 8000', kind: 'mobile' }],
+    },
+    org: { display_name: '上海云帆科技有限公司' },
+    segment: 'VIP',
+    attributes: { contract_renewal: '2027-01-15', seats: 120 },
+    updated_at: '2026-11-19T02:12:00Z',
+    links: { self: 'https://crm.testapi.example/people/P-1003' },
+  },
+  {
+    person_id: 'P-1004',
+    given_name: 'Priya', family_name: 'Raman',
+    contact: {
+      emails: [{ address: 'priya.raman@initech.example', primary: true }],
+      phones: [{ number: '+91 98765 43210', kind: 'work' }],
+    },
+    org: { display_name: 'Initech India Pvt Ltd' },
+    segment: 'KEY_ACCOUNT',
+    attributes: { contract_renewal: '2027-06-30', seats: 250 },
+    updated_at: '2026-11-15T11:00:00Z',
+    links: { self: 'https://crm.testapi.example/people/P-1004' },
+  },
+  {
+    person_id: 'P-1005',
+    given_name: 'Tomás', family_name: 'Ortega',
+    // Known only to this API (the demo CRM has no record of him).
+    contact: {
+      emails: [{ address: 'tomas.ortega@testapi-only.example', primary: true }],
+      phones: [{ number: '+34 912 345 678', kind: 'work' }],
+    },
+    org: { display_name: 'Ortega Logística S.L.' },
+    segment: 'SMB',
+    attributes: { contract_renewal: '2027-02-28', seats: 3 },
+    updated_at: '2026-11-20T08:45:00Z',
+    links: { self: 'https://crm.testapi.example/people/P-1005' },
+  },
+  {
+    person_id: 'P-1006',
+    given_name: 'Jonas', family_name: 'Weber',
+    // Phone near miss: his digits (493090182017) contain Mia's (4930901820), so a
+    // search for her phone returns him too. A trial with gaps: no org, no attributes.
+    contact: {
+      emails: [{ address: 'jonas.weber@trial-startup.example', primary: true }],
+      phones: [{ number: '+49 30 9018 2017', kind: 'mobile' }],
+    },
+    org: null,
+    segment: 'TRIAL',
+    attributes: {},
+    updated_at: '2026-11-21T13:20:00Z',
+    links: { self: 'https://crm.testapi.example/people/P-1006' },
+  },
+];
+
+/** Orders per person_id; amount is a decimal string, created is epoch seconds. */
+export const ORDERS = {
+  'P-1001': [
+    { ref: 'SO-88012', state: 'SHIPPED', amount: '1899.00', currency: 'EUR', created: 1763424000 }, // 2025-11-18
+    { ref: 'SO-87455', state: 'DELIVERED', amount: '420.50', currency: 'EUR', created: 1759363200 }, // 2025-10-02
+  ],
+  'P-1003': [
+    { ref: 'SO-88107', state: 'AWAITING_SHIPMENT', amount: '12999.00', currency: 'CNY', created: 1763596800 }, // 2025-11-20
+  ],
+  'P-1004': [
+    { ref: 'SO-87990', state: 'PROCESSING', amount: '75000.00', currency: 'INR', created: 1763164800 }, // 2025-11-15
+  ],
+  'P-1005': [
+    { ref: 'SO-88150', state: 'PAID', amount: '249.90', currency: 'EUR', created: 1763683200 }, // 2025-11-21
+  ],
+};
+
+/**
+ * Starts the test API on 127.0.0.1.
+ * @param {{port?: number, tokenTtlSeconds?: number, clientId?: string, clientSecret: string,
+ *          onRequest?: (entry: {method: string, url: string, auth: string, status: number}) => void}} options
+ * @returns {Promise<{base: string, requests: Array<{method: string, url: string, auth: 'bearer'|'basic'|'none', status: number}>,
+ *          readonly tokens: number, stop: () => Promise<void>}>}
+ */
+export async function startTestApi({ port = 0, tokenTtlSeconds = 3600, clientId = DEFAULT_CLIENT_ID, clientSecret, onRequest } = {}) {
+  if (typeof clientSecret !== 'string' || clientSecret === '') throw new TypeError('startTestApi: clientSecret is required');
+  if (!(tokenTtlSeconds > 0)) throw new TypeError('startTestApi: tokenTtlSeconds must be positive');
+
+  const requests = [];
+  const issued = new Map(); // access token -> expiry (ms since epoch)
+  let grants = 0;
+
+  const handle = async (req) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    const path = url.pathname;
+
+    if (path === '/oauth/token') {
+      if (req.method !== 'POST') return json(405, { error: 'method_not_allowed' }, { Allow: 'POST' });
+      return tokenGrant(req);
+    }
+    const route = matchRoute(path);
+    if (!route) return html(404, '<html><body>Not Found</body></html>');
+    if (req.method !== 'GET') return json(405, { error: 'method_not_allowed' }, { Allow: 'GET' });
+    if (!validBearer(req.headers.authorization)) {
+      return json(401, { error: 'invalid_token' }, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    }
+    return route(url);
+  };
+
+  async function tokenGrant(req) {
+    const type = (req.headers['content-type'] || '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/x-www-form-urlencoded') {
+      return json(400, { error: 'invalid_request', error_description: 'body must be application/x-www-form-urlencoded' });
+    }
+    let body;
+    try {
+      body = await readBody(req);
+    } catch {
+      return json(413, { error: 'invalid_request', error_description: 'body too large' });
+    }
+    const form = new URLSearchParams(body);
+    let id = form.get('client_id');
+    let secret = form.get('client_secret');
+    const basic = parseBasic(req.headers.authorization);
+    if (basic) {
+      // RFC 6749 2.3.1: one authentication method; a body client_id, if any, must agree.
+      if (id !== null && id !== basic.id) return invalidClient();
+      if (secret !== null) return json(400, { error: 'invalid_request', error_description: 'more than one client authentication method' });
+      ({ id, secret } = basic);
+    }
+    if (id === null || secret === null || !same(id, clientId) || !same(secret, clientSecret)) return invalidClient();
+    const grantType = form.get('grant_type');
+    if (grantType === null) return json(400, { error: 'invalid_request', error_description: 'grant_type is required' });
+    if (grantType !== 'client_credentials') return json(400, { error: 'unsupported_grant_type' });
+
+    const token = randomBytes(24).toString('base64url');
+    issued.set(token, Date.now() + tokenTtlSeconds * 1000);
+    grants += 1;
+    const answer = { access_token: token, token_type: 'Bearer', expires_in: tokenTtlSeconds };
+    const scope = form.get('scope');
+    if (scope !== null) answer.scope = scope;
+    return json(200, answer, { Pragma: 'no-cache' });
+  }
+
+  function invalidClient() {
+    return json(401, { error: 'invalid_client' }, { 'WWW-Authenticate': 'Basic realm="testapi"' });
+  }
+
+  function validBearer(header) {
+    const m = /^Bearer +(\S+)\s*$/i.exec(header || '');
+    if (!m) return false;
+    const expiry = issued.get(m[1]);
+    if (expiry === undefined) return false;
+    if (Date.now() >= expiry) {
+      issued.delete(m[1]);
+      return false;
+    }
+    return true;
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req)
+      .catch((e) => json(500, { error: 'internal_error', message: String(e && e.message) }))
+      .then((reply) => {
+        const entry = { method: req.method, url: req.url, auth: authKind(req.headers.authorization), status: reply.status };
+        requests.push(entry);
+        if (onRequest) onRequest(entry);
+        res.writeHead(reply.status, { 'Cache-Control': 'no-store', ...reply.headers, 'Content-Length': Buffer.byteLength(reply.body) });
+        res.end(reply.body);
+      });
+  });
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const base = `http://127.0.0.1:${server.address().port}`;
+
+  return {
+    base,
+    requests,
+    get tokens() {
+      return grants;
+    },
+    stop() {
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+// ---- routes (all behind the bearer token) ----
+
+function matchRoute(path) {
+  if (path === '/v2/people/search') return search;
+  let m = /^\/v2\/people\/([^/]+)$/.exec(path);
+  if (m) return () => personById(decodeSegment(m[1]));
+  m = /^\/v2\/people\/([^/]+)\/orders$/.exec(path);
+  if (m) return () => ordersOf(decodeSegment(m[1]));
+  return null;
+}
+
+function search(url) {
+  const q = (url.searchParams.get('q') || '').trim();
+  if (q === '') return json(400, { error: 'q is required' });
+  const page = positiveInt(url.searchParams.get('page'), 1);
+  const perPageAsked = positiveInt(url.searchParams.get('per_page'), DEFAULT_PER_PAGE);
+  if (page === null) return json(400, { error: 'page must be a positive integer' });
+  if (perPageAsked === null) return json(400, { error: 'per_page must be a positive integer' });
+  if (q.toLowerCase() === FAULT_QUERY) {
+    return json(200, { status: 'error', code: 1001, message: 'search backend unavailable' });
+  }
+  const perPage = Math.min(perPageAsked, MAX_PER_PAGE);
+  const hits = PEOPLE.filter((p) => fuzzyMatch(p, q));
+  const pages = Math.ceil(hits.length / perPage);
+  const items = hits.slice((page - 1) * perPage, page * perPage);
+  return json(200, { result: { items, page, per_page: perPage, pages, total: hits.length } });
+}
+
+function personById(id) {
+  const person = PEOPLE.find((p) => p.person_id === id);
+  return person ? json(200, { result: { item: person } }) : json(404, { error: 'not_found' });
+}
+
+function ordersOf(id) {
+  if (!PEOPLE.some((p) => p.person_id === id)) return json(404, { error: 'not_found' });
+  return json(200, { result: { items: ORDERS[id] || [] } });
+}
+
+/**
+ * The vendor-style fuzzy match: an email matches when it contains q (case-insensitive)
+ * or when every word of q is a word of the address (so mia.fischer@globex.example finds
+ * mia.fischer.jr@globex.example); a phone matches when q has at least 7 digits and the
+ * phone's digits contain them (+, spaces, dashes, brackets ignored).
+ */
+export function fuzzyMatch(person, q) {
+  const needle = q.toLowerCase();
+  const words = tokens(needle);
+  for (const { address } of person.contact.emails) {
+    const hay = address.toLowerCase();
+    if (hay.includes(needle)) return true;
+    const hayWords = new Set(tokens(hay));
+    if (words.length > 0 && words.every((w) => hayWords.has(w))) return true;
+  }
+  const qDigits = /^[\d\s+\-().]+$/.test(q) ? q.replace(/\D/g, '') : '';
+  if (qDigits.length >= 7) {
+    for (const { number } of person.contact.phones) {
+      if (number.replace(/\D/g, '').includes(qDigits)) return true;
+    }
+  }
+  return false;
+}
+
+// ---- helpers ----
+
+function tokens(s) {
+  return s.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+}
+
+function positiveInt(raw, fallback) {
+  if (raw === null || raw === '') return fallback;
+  return /^\d+$/.test(raw) && Number(raw) >= 1 ? Number(raw) : null;
+}
+
+function decodeSegment(s) {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function parseBasic(header) {
+  const m = /^Basic +([A-Za-z0-9+/=]+)\s*$/i.exec(header || '');
+  if (!m) return null;
+  const text = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  if (colon < 0) return null;
+  // RFC 6749 2.3.1: client id and secret are form-encoded before Basic encoding.
+  const decode = (s) => {
+    try {
+      return decodeURIComponent(s.replace(/\+/g, ' '));
+    } catch {
+      return s;
+    }
+  };
+  return { id: decode(text.slice(0, colon)), secret: decode(text.slice(colon + 1)) };
+}
+
+function authKind(header) {
+  if (/^Bearer\s/i.test(header || '')) return 'bearer';
+  if (/^Basic\s/i.test(header || '')) return 'basic';
+  return 'none';
+}
+
+function same(a, b) {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    req.on('data', (c) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error('body too large'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function json(status, value, headers = {}) {
+  return { status, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(value) };
+}
+
+function html(status, body) {
+  return { status, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body };
+}
+
+// ---- CLI ----
+
+function isMain() {
+  if (!process.argv[1]) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+  } catch {
+    return false;
+  }
+}
+
+async function cli(argv) {
+  const usage = 'usage: node tests/testapi/server.mjs --client-secret S [--port 8650] [--client-id deskside-test] [--token-ttl 3600]';
+  const opts = { port: 8650, onRequest: (e) => console.log(`request ${e.method} ${e.url} auth=${e.auth} status=${e.status}`) };
+  const die = (msg) => {
+    console.error(`${msg}\n${usage}`);
+    process.exit(2);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => (i + 1 < argv.length ? argv[++i] : die(`${a} needs a value`));
+    if (a === '--port') opts.port = Number(value());
+    else if (a === '--client-secret') opts.clientSecret = value();
+    else if (a === '--client-id') opts.clientId = value();
+    else if (a === '--token-ttl') opts.tokenTtlSeconds = Number(value());
+    else if (a === '-h' || a === '--help') {
+      console.log(usage);
+      return;
+    } else die(`unknown argument '${a}'`);
+  }
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) die('--port needs a number from 0 to 65535');
+  if (!opts.clientSecret) die('--client-secret is required');
+  if ('tokenTtlSeconds' in opts && !(opts.tokenTtlSeconds > 0)) die('--token-ttl needs a positive number of seconds');
+  let api;
+  try {
+    api = await startTestApi(opts);
+  } catch (e) {
+    console.error(`cannot listen on 127.0.0.1:${opts.port}: ${e.message}`);
+    process.exit(1);
+  }
+  console.log(`listening on ${api.base}`);
+  const shutdown = () => api.stop().then(() => process.exit(0));
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+if (isMain()) cli(process.argv.slice(2));
