@@ -140,7 +140,7 @@ cmd_test() {
   run node --test --test-concurrency=1 tests/e2e/
 }
 
-FUZZ_TARGETS=(identify scanners connector idpattern html)
+FUZZ_TARGETS=(identify scanners connector idpattern html definition)
 
 ensure_cargo_fuzz() {
   if ! cargo fuzz --version >/dev/null 2>&1; then

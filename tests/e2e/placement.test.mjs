@@ -5,8 +5,9 @@
 // or input of the page may be under the panel (document.elementFromPoint).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { canaryKey, configure, launch, panelState, screenshotDir, startDemo } from './harness.mjs';
+import { ROOT, canaryKey, configure, launch, panelState, screenshotDir, startDemo } from './harness.mjs';
 
 const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -106,6 +107,13 @@ for (const kind of BROWSERS) {
     after(async () => {
       await ext?.close();
       demo?.stop();
+      // The README's screenshots of each placement, per browser.
+      if (!process.env.DESKSIDE_SCREENSHOTS) return;
+      const docs = join(ROOT, 'docs/screenshots');
+      mkdirSync(docs, { recursive: true });
+      for (const name of ['placement-collapsed', 'placement-docked', 'placement-edge-docked', 'placement-list', 'side-panel-page', 'side-panel']) {
+        copyFileSync(join(shots, `${name}.png`), join(docs, `${name}-${kind}.png`));
+      }
     });
 
     test('collapsed, expanded, moved, toggled and remembered like an agent would, never covering the page', async () => {

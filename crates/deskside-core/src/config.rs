@@ -7,7 +7,10 @@ use crate::idpattern::Pattern;
 use crate::phone::normalize_phone;
 use crate::secret::{Secret, SecretState};
 use crate::weburl::{validate_match_pattern, BaseUrl};
+use crate::connector::def::Definition;
+use crate::connector::engine::Secrets;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Bumped when the stored shape changes; [`Settings::from_stored`] migrates.
 pub const SETTINGS_VERSION: u32 = 1;
@@ -80,9 +83,36 @@ pub struct ConnectorConfig {
     pub kind: ConnectorKind,
     pub label: String,
     pub base_url: String,
+    /// The secret of auth kinds with one key (`api_key`).
     pub api_key: Secret,
+    /// The other secrets an auth kind needs (`client_id`, `client_secret`,
+    /// `username`, `password`), by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub secrets: BTreeMap<String, Secret>,
     #[serde(default = "yes")]
     pub enabled: bool,
+    /// The generic connector's definition, as the admin wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definition: Option<Definition>,
+}
+
+impl ConnectorConfig {
+    /// The definition this connector runs: a shipped preset's, or the admin's.
+    pub fn definition(&self) -> Option<&Definition> {
+        match self.kind {
+            ConnectorKind::Generic => self.definition.as_ref(),
+            preset => crate::connector::presets::definition(preset),
+        }
+    }
+
+    /// Every secret by name (`api_key` included), for building requests.
+    pub fn all_secrets(&self) -> Secrets {
+        let mut all = self.secrets.clone();
+        if !self.api_key.is_empty() {
+            all.insert("api_key".into(), self.api_key.clone());
+        }
+        all
+    }
 }
 
 fn yes() -> bool {
@@ -96,6 +126,8 @@ fn yes() -> bool {
 pub enum ConnectorKind {
     /// The demo CRM served by `deskside-demo` (and any API of the same shape).
     DemoCrm,
+    /// Any REST API, described by the admin's own definition.
+    Generic,
 }
 
 impl ConnectorKind {
@@ -103,11 +135,12 @@ impl ConnectorKind {
     pub fn id(self) -> &'static str {
         match self {
             ConnectorKind::DemoCrm => "demo_crm",
+            ConnectorKind::Generic => "generic",
         }
     }
 
     /// Every kind, as in the options form's `<select>`.
-    pub const ALL: [ConnectorKind; 1] = [ConnectorKind::DemoCrm];
+    pub const ALL: [ConnectorKind; 2] = [ConnectorKind::DemoCrm, ConnectorKind::Generic];
 
     pub fn parse(s: &str) -> Option<ConnectorKind> {
         ConnectorKind::ALL.into_iter().find(|k| k.id() == s)
@@ -116,6 +149,7 @@ impl ConnectorKind {
     pub fn display_name(self) -> &'static str {
         match self {
             ConnectorKind::DemoCrm => "Deskside demo CRM",
+            ConnectorKind::Generic => "REST API",
         }
     }
 }
@@ -157,7 +191,11 @@ pub struct ConnectorInput {
     pub label: String,
     pub base_url: String,
     pub api_key: Option<Secret>,
+    /// The other secrets, by name; absent or empty keeps the stored one.
+    pub secrets: BTreeMap<String, Option<Secret>>,
     pub enabled: bool,
+    /// The generic connector's definition, as JSON text.
+    pub definition: String,
 }
 
 /// What the options page gets back: everything but the secrets.
@@ -184,7 +222,12 @@ pub struct ConnectorView {
     pub label: String,
     pub base_url: String,
     pub api_key: SecretState,
+    #[serde(default)]
+    pub secrets: BTreeMap<String, SecretState>,
     pub enabled: bool,
+    /// The generic connector's definition (definitions hold no secrets).
+    #[serde(default)]
+    pub definition: Option<Definition>,
 }
 
 /// One problem with one field, for the admin (in their language).
@@ -230,7 +273,9 @@ impl Settings {
                     label: c.label.clone(),
                     base_url: c.base_url.clone(),
                     api_key: c.api_key.state(),
+                    secrets: c.secrets.iter().map(|(k, v)| (k.clone(), v.state())).collect(),
                     enabled: c.enabled,
+                    definition: c.definition.clone(),
                 })
                 .collect(),
             sites: self.sites.clone(),
@@ -264,27 +309,67 @@ impl Settings {
             };
             let id = if c.id.trim().is_empty() { format!("c{}", i + 1) } else { c.id.trim().to_string() };
             let previous = self.connectors.iter().find(|p| p.id == id);
-            let api_key = match c.api_key {
-                Some(k) if !k.is_empty() => Secret::new(k.expose().trim()),
-                // Keep the stored key only while the origin is unchanged:
-                // never send an old key to a newly typed host.
-                _ => match previous {
-                    Some(p) if same_origin(&p.base_url, &base_url) => p.api_key.clone(),
-                    Some(_) => {
-                        errors.push(err(f("api_key"), Msg::CfgKeyHostChanged));
-                        Secret::default()
-                    }
+            // The generic connector's definition: every problem with its path.
+            let definition = match kind {
+                ConnectorKind::Generic if c.definition.trim().is_empty() => match previous.and_then(|p| p.definition.clone()) {
+                    Some(d) => Some(d),
                     None => {
-                        errors.push(err(f("api_key"), Msg::CfgEnterKey));
-                        Secret::default()
+                        errors.push(err(f("definition"), Msg::CfgEnterDefinition));
+                        None
                     }
                 },
+                ConnectorKind::Generic => match Definition::parse(&c.definition) {
+                    Ok(d) => Some(d),
+                    Err(problems) => {
+                        for p in problems {
+                            errors.push(err(f("definition"), Text::new(Msg::CfgDefinitionProblem, [data(if p.path.is_empty() { "-" } else { &p.path }), p.message.into()])));
+                        }
+                        None
+                    }
+                },
+                _ => None,
             };
-            if api_key.expose().chars().any(|ch| ch.is_control() || ch == ' ') {
-                errors.push(err(f("api_key"), Msg::CfgKeySpaces));
+            // The secrets its auth kind needs; one left empty keeps the stored
+            // one only while the origin is unchanged: never send an old
+            // secret to a newly typed host.
+            let needed: &[&str] = match kind {
+                ConnectorKind::Generic => definition.as_ref().map_or(&[], |d| d.auth.secrets()),
+                preset => crate::connector::presets::definition(preset).map_or(&["api_key"], |d| d.auth.secrets()),
+            };
+            let mut api_key = Secret::default();
+            let mut secrets = BTreeMap::new();
+            let mut typed = c.secrets;
+            if let Some(k) = c.api_key {
+                typed.insert("api_key".into(), Some(k));
             }
-            let label = if c.label.trim().is_empty() { kind.display_name().to_string() } else { c.label.trim().to_string() };
-            connectors.push(ConnectorConfig { id, kind, label, base_url, api_key, enabled: c.enabled });
+            for name in needed {
+                let stored = previous.and_then(|p| if *name == "api_key" { Some(p.api_key.clone()) } else { p.secrets.get(*name).cloned() }).filter(|s| !s.is_empty());
+                let value = match typed.remove(*name).flatten() {
+                    Some(k) if !k.is_empty() => Secret::new(k.expose().trim()),
+                    _ => match (previous, stored) {
+                        (Some(p), Some(s)) if same_origin(&p.base_url, &base_url) => s,
+                        (Some(_), Some(_)) => {
+                            errors.push(err(f(name), Msg::CfgKeyHostChanged));
+                            Secret::default()
+                        }
+                        _ => {
+                            errors.push(err(f(name), Msg::CfgEnterKey));
+                            Secret::default()
+                        }
+                    },
+                };
+                if value.expose().chars().any(|ch| ch.is_control() || ch == ' ') {
+                    errors.push(err(f(name), Msg::CfgKeySpaces));
+                }
+                if *name == "api_key" {
+                    api_key = value;
+                } else {
+                    secrets.insert(name.to_string(), value);
+                }
+            }
+            let default_label = definition.as_ref().map_or(kind.display_name(), |d| d.name.as_str());
+            let label = if c.label.trim().is_empty() { default_label.to_string() } else { c.label.trim().to_string() };
+            connectors.push(ConnectorConfig { id, kind, label, base_url, api_key, secrets, enabled: c.enabled, definition });
         }
         let mut sites = Vec::new();
         for (i, s) in input.sites.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).enumerate() {
@@ -412,6 +497,7 @@ mod tests {
                 base_url: url.into(),
                 api_key: key.map(Secret::new),
                 enabled: true,
+                ..Default::default()
             }],
             sites: vec!["http://127.0.0.1/*".into(), "  ".into()],
             team_domains: vec!["@Acme-Support.com".into()],

@@ -3,7 +3,7 @@
 
 use crate::audit::{mask_subject, AuditEntry};
 use crate::config::Settings;
-use crate::connector::{build_lookup, map_lookup, HttpRequest, HttpResponse, LookupError};
+use crate::connector::{build_lookup, map_lookup, Answer, HttpRequest, HttpResponse, LookupError};
 use crate::i18n::{data, Msg, Text};
 use crate::identify::{identify, Candidate, IdKind, PageSnapshot, ScanContext};
 use crate::messages::Response;
@@ -238,7 +238,8 @@ pub fn page_appended(settings: &Settings, page_url: &str, tab: Option<TabState>,
 /// The lookups the panel needs, or its final state if none is needed.
 pub enum PanelPlan {
     Done(PanelState),
-    Lookup { identifier: Candidate, requests: Vec<(usize, Result<HttpRequest, LookupError>)> },
+    /// Look `identifier` up with every enabled connector ([`lookup_requests`]).
+    Lookup { identifier: Candidate },
 }
 
 /// `choices` are the agent's remembered picks; the one for this ticket wins
@@ -259,18 +260,29 @@ pub fn plan_panel(settings: &Settings, tab: Option<&TabState>, choices: &Choices
     let Some(best) = chosen.or_else(|| tab.and_then(|t| t.candidates.iter().find(|c| c.kind.lookupable()))) else {
         return PanelPlan::Done(PanelState::NoIdentifier);
     };
-    PanelPlan::Lookup { identifier: best.clone(), requests: lookup_requests(settings, best) }
+    PanelPlan::Lookup { identifier: best.clone() }
 }
 
-/// One request per enabled connector for `identifier`.
-pub fn lookup_requests(settings: &Settings, identifier: &Candidate) -> Vec<(usize, Result<HttpRequest, LookupError>)> {
+/// The access tokens the background holds, by connector id.
+pub type Tokens = std::collections::BTreeMap<String, crate::secret::Secret>;
+
+/// Per enabled connector, the requests to try for `identifier`, in order:
+/// the background sends each until one finds a record (or fails), reading
+/// each answer with [`read_attempt`].
+pub fn lookup_requests(settings: &Settings, identifier: &Candidate, tokens: &Tokens) -> Vec<(usize, Result<Vec<HttpRequest>, LookupError>)> {
     settings
         .connectors
         .iter()
         .enumerate()
         .filter(|(_, c)| c.enabled)
-        .map(|(i, c)| (i, build_lookup(c, identifier)))
+        .map(|(i, c)| (i, build_lookup(c, tokens.get(&c.id), identifier)))
         .collect()
+}
+
+/// Reads the answer to attempt `attempt` of connector `i` (sent to `url`).
+pub fn read_attempt(settings: &Settings, i: usize, attempt: usize, identifier: &Candidate, url: &str, resp: &HttpResponse) -> Result<Answer, LookupError> {
+    let cfg = settings.connectors.get(i).ok_or(LookupError::Config { message: crate::i18n::Msg::CfgEnterDefinition.into() })?;
+    map_lookup(cfg, attempt, identifier, url, resp)
 }
 
 /// A plus-tagged address (`mia+orders@shop.example`) is looked up as
@@ -291,16 +303,20 @@ pub fn finish_panel(
     settings: &Settings,
     tab: &TabState,
     identifier: &Candidate,
-    results: Vec<(usize, Result<HttpResponse, LookupError>)>,
+    results: Vec<(usize, Result<Answer, LookupError>)>,
     now_ms: f64,
 ) -> (PanelState, Vec<AuditEntry>) {
     let mut customers: Vec<Customer> = Vec::new();
     let mut errors = Vec::new();
     let mut audit = Vec::new();
     let mut sources = Vec::new();
+    let mut near_misses = 0;
     for (i, result) in results {
         let Some(cfg) = settings.connectors.get(i) else { continue };
-        let mapped = result.and_then(|resp| map_lookup(cfg, &resp));
+        let mapped = result.map(|a| {
+            near_misses += a.near_misses;
+            a.customers
+        });
         let outcome = match &mapped {
             Ok(c) if c.is_empty() => "not_found".to_string(),
             Ok(c) => format!("found:{}", c.len()),
@@ -324,11 +340,11 @@ pub fn finish_panel(
     let kind = identifier.kind;
     let identifier = alternatives.iter().find(|a| a.value == identifier.value).cloned().unwrap_or_else(|| choice(identifier));
     let state = if !customers.is_empty() {
-        PanelState::Found { identifier, alternatives, customers: customers.iter().map(CustomerView::from_customer).collect(), errors }
+        PanelState::Found { identifier, alternatives, customers: customers.iter().map(CustomerView::from_customer).collect(), errors, near_misses }
     } else if !errors.is_empty() {
         PanelState::Error { identifier, alternatives, errors }
     } else {
-        PanelState::NotFound { identifier, kind, alternatives, sources }
+        PanelState::NotFound { identifier, kind, alternatives, sources, near_misses }
     };
     (state, audit)
 }
@@ -340,6 +356,10 @@ mod tests {
     use crate::identify::{Field, Source};
     use crate::secret::Secret;
 
+    fn read(s: &Settings, id: &Candidate, resp: HttpResponse) -> Result<Answer, LookupError> {
+        read_attempt(s, 0, 0, id, "http://127.0.0.1:7000/api/v1/customers", &resp)
+    }
+
     fn settings(n: usize) -> Settings {
         Settings {
             connectors: (0..n)
@@ -350,6 +370,8 @@ mod tests {
                     base_url: "http://127.0.0.1:7000".into(),
                     api_key: Secret::new("k"),
                     enabled: true,
+                    secrets: Default::default(),
+                    definition: None,
                 })
                 .collect(),
             sites: vec!["http://127.0.0.1/*".into()],
@@ -482,13 +504,17 @@ mod tests {
         let s = settings(2);
         let tab = scanned(&s);
         assert_eq!(tab.page_origin, "http://127.0.0.1:8000");
-        let PanelPlan::Lookup { identifier, requests } = plan_panel(&s, Some(&tab), &vec![]) else { panic!("expected a lookup") };
+        let PanelPlan::Lookup { identifier } = plan_panel(&s, Some(&tab), &vec![]) else { panic!("expected a lookup") };
+        let requests = lookup_requests(&s, &identifier, &Tokens::new());
         assert_eq!(requests.len(), 2);
-        let ok = HttpResponse { status: 200, body: r#"{"data":[{"id":"1","name":"Li Na"}]}"#.into(), ..Default::default() };
-        let results = vec![(0, Ok(ok)), (1, Err(LookupError::Timeout))];
+        assert_eq!(requests[0].1.as_ref().unwrap()[0].url, "http://127.0.0.1:7000/api/v1/customers?email=li.na%40example.cn");
+        let ok = HttpResponse { status: 200, body: r#"{"data":[{"id":"1","name":"Li Na","email":"li.na@example.cn"},{"id":"2","name":"Other","email":"li.na.2@example.cn"}]}"#.into(), ..Default::default() };
+        let results = vec![(0, read(&s, &identifier, ok)), (1, Err(LookupError::Timeout))];
         let (state, audit) = finish_panel(&s, &tab, &identifier, results, 1.0);
-        let PanelState::Found { customers, errors, .. } = state else { panic!("expected found") };
+        let PanelState::Found { customers, errors, near_misses, .. } = state else { panic!("expected found") };
         assert_eq!(customers[0].name.as_deref(), Some("Li Na"));
+        // The search's near miss (another address) is counted, not shown.
+        assert_eq!((customers.len(), near_misses), (1, 1));
         assert_eq!(errors[0].source, "CRM 1");
         assert_eq!(audit.iter().map(|a| a.outcome.as_str()).collect::<Vec<_>>(), ["found:1", "timeout"]);
         assert_eq!(audit[0].subject, "l***@example.cn");
@@ -538,13 +564,13 @@ mod tests {
         let s = settings(1);
         let tab = scanned(&s);
         let id = tab.candidates[0].clone();
-        let (state, _) = finish_panel(&s, &tab, &id, vec![(0, Ok(HttpResponse { status: 401, ..Default::default() }))], 0.0);
+        let (state, _) = finish_panel(&s, &tab, &id, vec![(0, read(&s, &id, HttpResponse { status: 401, ..Default::default() }))], 0.0);
         assert!(matches!(state, PanelState::Error { ref errors, .. } if errors[0].needs_admin));
-        let (state, _) = finish_panel(&s, &tab, &id, vec![(0, Ok(HttpResponse { status: 200, body: r#"{"data":[]}"#.into(), ..Default::default() }))], 0.0);
+        let (state, _) = finish_panel(&s, &tab, &id, vec![(0, read(&s, &id, HttpResponse { status: 200, body: r#"{"data":[]}"#.into(), ..Default::default() }))], 0.0);
         assert!(matches!(state, PanelState::NotFound { kind: IdKind::Email, .. }));
         // A customer ID from the page URL: not found names that kind.
         let by_id = Candidate { kind: IdKind::CustomerId, value: "cus_9".into(), source: crate::identify::Source::PageUrl, score: 1, sensitive: false, label: None };
-        let (state, _) = finish_panel(&s, &tab, &by_id, vec![(0, Ok(HttpResponse { status: 404, ..Default::default() }))], 0.0);
+        let (state, _) = finish_panel(&s, &tab, &by_id, vec![(0, read(&s, &by_id, HttpResponse { status: 404, ..Default::default() }))], 0.0);
         let PanelState::NotFound { kind, identifier, .. } = state else { panic!("expected not found") };
         assert_eq!(kind, IdKind::CustomerId);
         let text = crate::i18n::Text::new(crate::i18n::Msg::PanelNotFound, [kind.name_in_sentence().into(), "CRM 0".into()]);

@@ -20,8 +20,34 @@ pub struct Customer {
     pub country: Option<String>,
     /// A link to the record in its own system (https only when shown).
     pub url: Option<String>,
+    /// When the record was last changed in its system (ISO date), when known.
+    pub updated: Option<String>,
     pub orders: Vec<Order>,
     pub notes: Vec<Note>,
+    /// Fields the admin mapped beyond the common ones, in order.
+    pub custom: Vec<CustomField>,
+}
+
+/// A field the admin mapped with its own label.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomField {
+    pub label: String,
+    /// As text: numbers as written, dates `YYYY-MM-DD`, yes/no `true`/`false`.
+    pub value: String,
+    pub kind: FieldType,
+}
+
+/// How a custom field is shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    #[default]
+    Text,
+    Number,
+    Money,
+    Date,
+    Url,
+    YesNo,
 }
 
 /// VIP tier, ordered from the most valuable. Unknown labels are kept as-is.

@@ -19,8 +19,24 @@ pub enum PanelState {
     // `identifier` is what was looked up; `alternatives` every identifier on
     // the page the agent may switch to (it included), best first.
     /// `kind` names what was looked up ("No customer with this customer ID…").
-    NotFound { identifier: IdentifierChoice, kind: IdKind, alternatives: Vec<IdentifierChoice>, sources: Vec<String> },
-    Found { identifier: IdentifierChoice, alternatives: Vec<IdentifierChoice>, customers: Vec<CustomerView>, errors: Vec<SourceError> },
+    /// `near_misses`: records a fuzzy search returned that are not this
+    /// identifier (another address that merely contains it), not shown.
+    NotFound {
+        identifier: IdentifierChoice,
+        kind: IdKind,
+        alternatives: Vec<IdentifierChoice>,
+        sources: Vec<String>,
+        #[serde(default)]
+        near_misses: usize,
+    },
+    Found {
+        identifier: IdentifierChoice,
+        alternatives: Vec<IdentifierChoice>,
+        customers: Vec<CustomerView>,
+        errors: Vec<SourceError>,
+        #[serde(default)]
+        near_misses: usize,
+    },
     Error { identifier: IdentifierChoice, alternatives: Vec<IdentifierChoice>, errors: Vec<SourceError> },
     /// A page of many customers (a ticket list, a queue): nobody is looked up.
     ListPage { customers: usize },
@@ -72,6 +88,9 @@ pub struct CustomerView {
     pub source: String,
     /// `(label, value)` rows in display order.
     pub details: Vec<(Msg, String)>,
+    /// The admin's own fields: `(label, value, type)`.
+    #[serde(default)]
+    pub custom: Vec<(String, String, crate::model::FieldType)>,
     pub orders: Vec<OrderView>,
     /// Link to the record; https (or loopback) only.
     pub url: Option<String>,
@@ -147,6 +166,7 @@ impl CustomerView {
             tier: tier.map(|t| t.0),
             source: c.source.clone(),
             details,
+            custom: c.custom.iter().map(|f| (f.label.clone(), f.value.clone(), f.kind)).collect(),
             orders: c
                 .orders
                 .iter()

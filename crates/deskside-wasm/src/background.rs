@@ -6,9 +6,10 @@ use crate::http::perform;
 use crate::{from_js, js_error_text, to_js};
 use deskside_core::audit::{self, AuditEntry, AUDIT_KEY};
 use deskside_core::config::{Settings, SETTINGS_KEY};
-use deskside_core::connector::{HttpResponse, LookupError};
+use deskside_core::connector::engine::read_token;
+use deskside_core::connector::{token_request, Answer, LookupError};
 use deskside_core::flow::{
-    check_panel, choice_allowed, finish_panel, frame_key, lookup_requests, new_grant, page_appended, page_rules, page_scanned, panel_key, plan_panel, remember_choice, tab_key,
+    check_panel, choice_allowed, finish_panel, frame_key, lookup_requests, read_attempt, Tokens, new_grant, page_appended, page_rules, page_scanned, panel_key, plan_panel, remember_choice, tab_key,
     tab_state_survives, untagged, Choices, PanelGrant, PanelPlan, TabState, CHOICES_KEY,
 };
 use deskside_core::layout::{layout_for, remember_layout, Layouts, PanelLayout, LAYOUTS_KEY};
@@ -16,6 +17,7 @@ use deskside_core::panel::PanelState;
 use deskside_core::weburl::origin_of;
 use deskside_core::messages::{classify, Identity, Request, Response, SenderInfo, Tier};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 async fn load_settings(env: &Env) -> Result<Settings, String> {
     let raw = env.local_get(SETTINGS_KEY).await.map_err(|e| js_error_text(&e))?;
@@ -185,31 +187,124 @@ async fn load_choices(env: &Env) -> Choices {
 async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices, layout: PanelLayout) -> Result<Response, String> {
     match plan_panel(settings, tab.as_ref(), choices) {
         PanelPlan::Done(state) => Ok(Response::PanelState { state, layout, language: settings.language }),
-        PanelPlan::Lookup { mut identifier, mut requests } => {
+        PanelPlan::Lookup { mut identifier } => {
             let tab = tab.unwrap_or_default();
             loop {
-                let mut results: Vec<(usize, Result<HttpResponse, LookupError>)> = Vec::new();
+                let tokens = access_tokens(env, settings, false).await;
+                let mut results: Vec<(usize, Result<Answer, LookupError>)> = Vec::new();
                 // Sources are few; asking them one after another keeps the
                 // code simple and each within its own timeout.
-                for (i, req) in requests {
-                    let result = match req {
-                        Ok(r) => perform(&r).await,
-                        Err(e) => Err(e),
-                    };
+                for (i, attempts) in lookup_requests(settings, &identifier, &tokens) {
+                    let mut result = Ok(Answer::default());
+                    for (k, req) in attempts.unwrap_or_else(|e| {
+                        result = Err(e);
+                        Vec::new()
+                    })
+                    .iter()
+                    .enumerate()
+                    {
+                        let mut resp = perform(req).await;
+                        // An access token refused: renewed once, then asked again.
+                        if matches!(resp, Ok(ref r) if r.status == 401) && tokens.contains_key(&settings.connectors[i].id) {
+                            let fresh = access_tokens(env, settings, true).await;
+                            if let Some(Ok(again)) = lookup_requests(settings, &identifier, &fresh).into_iter().find(|(j, _)| *j == i).map(|(_, r)| r) {
+                                if let Some(again) = again.get(k) {
+                                    resp = perform(again).await;
+                                }
+                            }
+                        }
+                        result = resp.and_then(|r| read_attempt(settings, i, k, &identifier, &req.url, &r));
+                        // Found, or failed: the next form of the identifier is not needed.
+                        if !matches!(result, Ok(ref a) if a.customers.is_empty()) {
+                            break;
+                        }
+                    }
                     results.push((i, result));
                 }
                 let (state, entries) = finish_panel(settings, &tab, &identifier, results, env.now());
                 append_audit(env, entries).await?;
                 match (&state, untagged(&identifier)) {
-                    (PanelState::NotFound { .. }, Some(next)) => {
-                        requests = lookup_requests(settings, &next);
-                        identifier = next;
-                    }
+                    (PanelState::NotFound { .. }, Some(next)) => identifier = next,
                     _ => return Ok(Response::PanelState { state, layout, language: settings.language }),
                 }
             }
         }
     }
+}
+
+/// An access token the background holds for a connector (`storage.session`,
+/// never sent to a page), with when it must be renewed.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct HeldToken {
+    token: deskside_core::secret::Secret,
+    renew_at_ms: f64,
+}
+
+fn token_key(connector_id: &str) -> String {
+    format!("token:{connector_id}")
+}
+
+thread_local! {
+    /// Token exchanges under way, by connector: every lookup (every tab)
+    /// that needs a token meanwhile waits for the same one.
+    static EXCHANGES: std::cell::RefCell<std::collections::BTreeMap<String, js_sys::Promise>> = Default::default();
+}
+
+/// The access tokens of the connectors whose auth exchanges secrets for one:
+/// kept until a minute before they expire, exchanged once for all tabs
+/// together, renewed when `renew` (the API refused the token). A failed
+/// exchange leaves the connector without a token: its lookup then says why.
+async fn access_tokens(env: &Env, settings: &Settings, renew: bool) -> Tokens {
+    let mut tokens = Tokens::new();
+    for cfg in settings.connectors.iter().filter(|c| c.enabled) {
+        if token_request(cfg).is_none() {
+            continue;
+        }
+        let key = token_key(&cfg.id);
+        if !renew {
+            if let Ok(raw) = env.session_get(&key).await {
+                if let Ok(held) = from_js::<HeldToken>(raw) {
+                    if held.renew_at_ms > env.now() {
+                        tokens.insert(cfg.id.clone(), held.token);
+                        continue;
+                    }
+                }
+            }
+        }
+        let running = EXCHANGES.with(|x| x.borrow().get(&cfg.id).cloned());
+        let promise = match running {
+            Some(p) => p,
+            None => {
+                let (env2, cfg2, key2) = (AsRef::<JsValue>::as_ref(env).clone().unchecked_into::<Env>(), cfg.clone(), key.clone());
+                let p = wasm_bindgen_futures::future_to_promise(async move {
+                    let result = exchange(&env2, &cfg2, &key2).await;
+                    EXCHANGES.with(|x| x.borrow_mut().remove(&cfg2.id));
+                    Ok(JsValue::from_bool(result))
+                });
+                EXCHANGES.with(|x| x.borrow_mut().insert(cfg.id.clone(), p.clone()));
+                p
+            }
+        };
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        if let Ok(raw) = env.session_get(&key).await {
+            if let Ok(held) = from_js::<HeldToken>(raw) {
+                tokens.insert(cfg.id.clone(), held.token);
+            }
+        }
+    }
+    tokens
+}
+
+/// One token exchange; the token is stored for every tab. `false` when it failed.
+async fn exchange(env: &Env, cfg: &deskside_core::config::ConnectorConfig, key: &str) -> bool {
+    let Some(Ok(req)) = token_request(cfg) else { return false };
+    let Ok(resp) = perform(&req).await else { return false };
+    let Ok((token, expires_in)) = read_token(&resp) else {
+        let _ = env.session_remove(to_js(&[key])).await;
+        return false;
+    };
+    let held = HeldToken { token, renew_at_ms: env.now() + (f64::from(expires_in) - 60.0).max(30.0) * 1000.0 };
+    env.session_set(key, to_js(&held)).await.is_ok()
 }
 
 async fn append_audit(env: &Env, entries: Vec<AuditEntry>) -> Result<(), String> {

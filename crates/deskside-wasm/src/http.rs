@@ -36,6 +36,9 @@ pub async fn perform(req: &HttpRequest) -> Result<HttpResponse, LookupError> {
         headers.append(k, v).map_err(|_| LookupError::Config { message: Text::new(Msg::LookupInvalidHeader, [data(k)]) })?;
     }
     init.set_headers(&headers);
+    if let Some(body) = &req.body {
+        init.set_body(&JsValue::from_str(body));
+    }
     let request = web_sys::Request::new_with_str_and_init(&req.url, &init)
         .map_err(|e| LookupError::Config { message: Text::new(Msg::LookupInvalidRequest, [data(crate::js_error_text(&e))]) })?;
     abort_after(&controller, ATTEMPT_TIMEOUT_MS);

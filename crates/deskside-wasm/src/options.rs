@@ -6,7 +6,7 @@
 //! one row per pattern with its kind, name and pattern, a Remove button, and
 //! the row's error under its inputs; "Add a pattern" appends a row.
 
-use crate::dom::{append, by_id, document, el, on_click};
+use crate::dom::{append, by_id, document, el, on_change, on_click};
 use crate::env::PageEnv;
 use crate::{from_js, js_error_text, to_js};
 use deskside_core::config::{ConnectorInput, ConnectorKind, FieldError, IdPattern, IdPatternInput, SettingsInput, SettingsView};
@@ -142,6 +142,18 @@ fn fill(doc: &Document, view: &SettingsView) {
     if let Some(e) = input(doc, "enabled") {
         e.set_checked(c.is_none_or(|c| c.enabled));
     }
+    for name in SECRET_FIELDS {
+        if let Some(e) = input(doc, name) {
+            e.set_value("");
+            let saved = c.and_then(|c| c.secrets.get(name)).filter(|s| s.set);
+            let placeholder = saved.map(|s| current().t(&Text::new(Msg::OptKeySaved, [data(&s.hint)]))).unwrap_or_default();
+            e.set_placeholder(&placeholder);
+        }
+    }
+    if let Some(e) = textarea(doc, "definition") {
+        let json = c.and_then(|c| c.definition.as_ref()).and_then(|d| serde_json::to_string_pretty(d).ok()).unwrap_or_default();
+        e.set_value(&json);
+    }
     if let Some(e) = textarea(doc, "sites") {
         e.set_value(&view.sites.join("\n"));
     }
@@ -166,8 +178,30 @@ fn fill(doc: &Document, view: &SettingsView) {
     fill_patterns(doc, &view.id_patterns);
 }
 
+/// The generic connector's fields only for that type.
+fn show_generic(doc: &Document) {
+    let generic = select(doc, "kind").is_some_and(|k| k.value() == ConnectorKind::Generic.id());
+    if let Ok(Some(block)) = doc.query_selector(".generic") {
+        if generic {
+            let _ = block.remove_attribute("hidden");
+        } else {
+            let _ = block.set_attribute("hidden", "");
+        }
+    }
+}
+
+/// The secret inputs besides the API key, by the names auth kinds use.
+const SECRET_FIELDS: [&str; 4] = ["client_id", "client_secret", "username", "password"];
+
 fn read(doc: &Document, connector_id: &str) -> SettingsInput {
     let key = input(doc, "api_key").map(|e| e.value()).unwrap_or_default();
+    let secrets = SECRET_FIELDS
+        .iter()
+        .map(|name| {
+            let v = input(doc, name).map(|e| e.value()).unwrap_or_default();
+            (name.to_string(), (!v.trim().is_empty()).then(|| Secret::new(v)))
+        })
+        .collect();
     SettingsInput {
         connectors: vec![ConnectorInput {
             id: connector_id.to_string(),
@@ -175,7 +209,9 @@ fn read(doc: &Document, connector_id: &str) -> SettingsInput {
             label: input(doc, "label").map(|e| e.value()).unwrap_or_default(),
             base_url: input(doc, "base_url").map(|e| e.value()).unwrap_or_default(),
             api_key: (!key.trim().is_empty()).then(|| Secret::new(key)),
+            secrets,
             enabled: input(doc, "enabled").is_some_and(|e| e.checked()),
+            definition: textarea(doc, "definition").map(|e| e.value()).unwrap_or_default(),
         }],
         sites: lines(&textarea(doc, "sites").map(|e| e.value()).unwrap_or_default()),
         team_domains: lines(&textarea(doc, "team_domains").map(|e| e.value()).unwrap_or_default()),
@@ -248,6 +284,10 @@ pub async fn start_options(env: PageEnv) {
         Ok(Response::Settings { settings, .. }) => {
             use_language(&env, &doc, settings.language).await;
             fill(&doc, &settings);
+            show_generic(&doc);
+            if let Some(kind) = by_id(&doc, "kind") {
+                on_change(&kind, |_| show_generic(&document()));
+            }
             settings.connectors.first().map(|c| c.id.clone()).unwrap_or_else(|| "c1".into())
         }
         Ok(other) => {

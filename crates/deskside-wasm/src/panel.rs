@@ -9,6 +9,7 @@ use deskside_core::i18n::{data, LanguageSetting, Msg, Text};
 use deskside_core::messages::{Request, Response};
 use deskside_core::panel::{CustomerView, IdentifierChoice, PanelState, SourceError};
 use deskside_core::layout::{PanelLayout, Side};
+use deskside_core::model::FieldType;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -227,19 +228,21 @@ fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<Panel>, l
             set_state(doc, "no_identifier");
             append(root, &el(doc, "p", "state", &loc.m(Msg::PanelNoIdentifier)));
         }
-        PanelState::NotFound { identifier, kind, alternatives, sources } => {
+        PanelState::NotFound { identifier, kind, alternatives, sources, near_misses } => {
             set_state(doc, "not_found");
             identifier_line(doc, root, identifier, alternatives, env, loc);
             let sources = sources.join(&loc.m(Msg::ListSeparator));
             let text = Text::new(Msg::PanelNotFound, [kind.name_in_sentence().into(), data(sources)]);
             append(root, &el(doc, "p", "state", &loc.t(&text)));
+            near_miss_line(doc, root, *near_misses, loc);
         }
-        PanelState::Found { identifier, alternatives, customers, errors } => {
+        PanelState::Found { identifier, alternatives, customers, errors, near_misses } => {
             set_state(doc, "found");
             identifier_line(doc, root, identifier, alternatives, env, loc);
             if customers.len() > 1 {
                 append(root, &el(doc, "p", "state", &loc.t(&Text::new(Msg::PanelMatchingRecords, [data(customers.len())]))));
             }
+            near_miss_line(doc, root, *near_misses, loc);
             for c in customers {
                 append(root, &customer_card(doc, c, env, loc));
             }
@@ -302,6 +305,14 @@ fn render_errors(doc: &Document, root: &Element, errors: &[SourceError], env: &R
     }
 }
 
+/// Records the CRM's search returned for another address or number (a
+/// fuzzy search): counted, not shown.
+fn near_miss_line(doc: &Document, root: &Element, near_misses: usize, loc: &Loc) {
+    if near_misses > 0 {
+        append(root, &el(doc, "p", "near-misses", &loc.t(&Text::new(Msg::PanelNearMisses, [data(near_misses)]))));
+    }
+}
+
 fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -> Element {
     let card = el(doc, "article", "customer", "");
     let head = el(doc, "div", "head", "");
@@ -320,6 +331,16 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -
     for (label, value) in &c.details {
         append(&dl, &el(doc, "dt", "", &loc.m(*label)));
         append(&dl, &el(doc, "dd", "", value));
+    }
+    // The admin's own fields: their label as the admin wrote it.
+    for (label, value, kind) in &c.custom {
+        append(&dl, &el(doc, "dt", "custom", label));
+        let shown = match kind {
+            FieldType::Date => loc.date(value),
+            FieldType::YesNo => loc.m(if value == "true" { Msg::Yes } else { Msg::No }),
+            _ => value.clone(),
+        };
+        append(&dl, &el(doc, "dd", "custom", &shown));
     }
     append(&card, &dl);
     if !c.orders.is_empty() {

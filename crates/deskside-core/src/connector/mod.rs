@@ -2,20 +2,24 @@
 //! onto [`Customer`]. The browser I/O itself is in `deskside-wasm`; here it is
 //! all data in, data out, so every vendor's quirks are tested natively.
 //!
-//! A connector is declarative: a [`Preset`] names the endpoint, the auth
-//! scheme and where each field of the common model sits in the vendor's JSON.
+//! A connector is declarative: a [`def::Definition`] (a shipped preset's,
+//! `crates/deskside-core/connectors/*.json`, or the admin's generic one)
+//! names the requests, the auth scheme and where each field of the common
+//! model sits in the vendor's JSON; [`engine`] runs it.
 
-mod presets;
+pub mod def;
+pub mod engine;
+pub mod path;
+pub mod presets;
 
-pub use presets::preset;
+pub use engine::Answer;
 
 use crate::config::{ConnectorConfig, ConnectorKind};
 use crate::i18n::{data, Arg, Msg, Text};
 use crate::identify::{Candidate, IdKind};
-use crate::model::{Customer, Order, VipTier};
-use crate::weburl::{encode_component, origin_of, outside_link, BaseUrl};
+use crate::secret::Secret;
+use crate::weburl::{encode_component, BaseUrl};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::fmt;
 
 /// Responses larger than this are refused before parsing.
@@ -23,74 +27,14 @@ pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// One attempt may take this long before it is abandoned.
 pub const ATTEMPT_TIMEOUT_MS: u32 = 10_000;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Auth {
-    /// `Authorization: Bearer <key>`
-    Bearer,
-    /// A named header carrying the key as-is.
-    Header(String),
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Preset {
-    pub kind: ConnectorKind,
-    pub auth: Auth,
-    /// How the API is searched, per identifier kind. A kind not listed
-    /// cannot be looked up in this system.
-    pub lookups: Vec<(IdKind, Lookup)>,
-    /// JSON pointer to the results: an array (a search), or one object (a
-    /// record fetched by its id).
-    pub results: String,
-    pub fields: FieldMap,
-}
-
-/// One way to find customers, as a `GET` relative to the base URL.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Lookup {
-    /// `{path}?{param}={value}`, e.g. `/api/v1/customers?email=…`.
-    Query { path: String, param: String },
-    /// `path` with `{id}` replaced by the value, percent-encoded as one path
-    /// segment, e.g. `/api/v1/customers/{id}`. A 404 means not found.
-    PathSegment { path: String },
-}
-
-impl Preset {
-    /// How to look up `kind`, if this system can.
-    pub fn lookup(&self, kind: IdKind) -> Option<&Lookup> {
-        self.lookups.iter().find(|(k, _)| *k == kind).map(|(_, l)| l)
-    }
-}
-
 /// Whether a connector of this kind can look customers up by `id`.
 pub fn supports(kind: ConnectorKind, id: IdKind) -> bool {
-    preset(kind).lookup(id).is_some()
+    presets::definition(kind).is_some_and(|d| !d.lookups_for(id).is_empty())
 }
 
-/// Whether any known connector kind can look customers up by `id`.
+/// Whether any shipped connector can look customers up by `id`.
 pub fn any_supports(id: IdKind) -> bool {
     ConnectorKind::ALL.into_iter().any(|k| supports(k, id))
-}
-
-/// JSON pointers, relative to one result, for each field of [`Customer`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FieldMap {
-    pub id: String,
-    pub name: Vec<String>,
-    pub emails: Vec<String>,
-    pub phones: Vec<String>,
-    pub company: String,
-    pub title: String,
-    pub tier: String,
-    pub city: String,
-    pub country: String,
-    pub url: String,
-    /// Array of orders and, inside each, its fields.
-    pub orders: String,
-    pub order_id: String,
-    pub order_status: String,
-    pub order_total_minor: String,
-    pub order_currency: String,
-    pub order_date: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +50,11 @@ pub struct HttpRequest {
     pub method: Method,
     pub url: String,
     pub headers: Vec<(String, String)>,
+    /// A JSON or form body (POST).
+    pub body: Option<String>,
+    /// The query parameter that carries a secret (auth in the query), kept
+    /// out of `Debug`.
+    pub secret_param: Option<String>,
 }
 
 impl fmt::Debug for HttpRequest {
@@ -115,8 +64,25 @@ impl fmt::Debug for HttpRequest {
             .iter()
             .map(|(k, v)| (k.as_str(), if is_secret_header(k) { "<redacted>" } else { v.as_str() }))
             .collect();
-        f.debug_struct("HttpRequest").field("method", &self.method).field("url", &self.url).field("headers", &headers).finish()
+        let url = match &self.secret_param {
+            Some(p) => redact_param(&self.url, p),
+            None => self.url.clone(),
+        };
+        // A form body may hold a client secret.
+        let body = self.body.as_deref().map(|b| if b.contains("client_secret=") { "<redacted>" } else { b });
+        f.debug_struct("HttpRequest").field("method", &self.method).field("url", &url).field("headers", &headers).field("body", &body).finish()
     }
+}
+
+/// `https://h/x?a=1&key=SECRET` → `https://h/x?a=1&key=<redacted>`.
+pub fn redact_param(url: &str, param: &str) -> String {
+    let Some((head, query)) = url.split_once('?') else { return url.to_string() };
+    let name = encode_component(param);
+    let parts: Vec<String> = query.split('&').map(|kv| match kv.split_once('=') {
+        Some((k, _)) if k == name => format!("{k}=<redacted>"),
+        _ => kv.to_string(),
+    }).collect();
+    format!("{head}?{}", parts.join("&"))
 }
 
 fn is_secret_header(name: &str) -> bool {
@@ -166,37 +132,24 @@ impl LookupError {
     }
 }
 
-/// Builds the lookup request for one identifier.
-pub fn build_lookup(cfg: &ConnectorConfig, id: &Candidate) -> Result<HttpRequest, LookupError> {
+/// The requests to try for one identifier with one connector, in order
+/// (each until one finds a record). `token` is the access token of a
+/// token-exchange auth kind, kept by the background.
+pub fn build_lookup(cfg: &ConnectorConfig, token: Option<&Secret>, id: &Candidate) -> Result<Vec<HttpRequest>, LookupError> {
     let base = BaseUrl::parse(&cfg.base_url).map_err(|e| LookupError::Config { message: e.message().into() })?;
-    if cfg.api_key.is_empty() {
-        return Err(LookupError::Config { message: Msg::LookupNoApiKey.into() });
-    }
-    let p = preset(cfg.kind);
-    let Some(lookup) = p.lookup(id.kind) else {
-        return Err(LookupError::Config { message: Text::new(Msg::LookupCannotSearchBy, [id.kind.name_in_sentence().into()]) });
+    let def = cfg.definition().ok_or(LookupError::Config { message: Msg::CfgEnterDefinition.into() })?;
+    engine::build_requests(def, &base, &cfg.all_secrets(), token, id)
+}
+
+/// The token request of a connector whose auth exchanges its secrets for an
+/// access token (`None` for the others).
+pub fn token_request(cfg: &ConnectorConfig) -> Option<Result<HttpRequest, LookupError>> {
+    let def = cfg.definition()?;
+    let base = match BaseUrl::parse(&cfg.base_url) {
+        Ok(b) => b,
+        Err(e) => return Some(Err(LookupError::Config { message: e.message().into() })),
     };
-    let url = match lookup {
-        Lookup::Query { path, param } => base.join(path, &[(param, &id.value)]),
-        Lookup::PathSegment { path } => {
-            // `.` and `..` are path steps, even percent-encoded: never a value.
-            let value = id.value.trim();
-            if value.is_empty() || value.chars().all(|c| c == '.') {
-                return Err(LookupError::Config { message: Msg::LookupBadRecordId.into() });
-            }
-            base.join(&path.replace("{id}", &encode_component(value)), &[])
-        }
-    };
-    let mut headers = vec![("Accept".to_string(), "application/json".to_string())];
-    // The key goes only to the configured origin, checked on the final URL.
-    if origin_of(&url).as_deref() != Some(base.origin().as_str()) {
-        return Err(LookupError::Config { message: Msg::LookupLeftOrigin.into() });
-    }
-    match &p.auth {
-        Auth::Bearer => headers.push(("Authorization".into(), format!("Bearer {}", cfg.api_key.expose()))),
-        Auth::Header(name) => headers.push((name.clone(), cfg.api_key.expose().to_string())),
-    }
-    Ok(HttpRequest { method: Method::Get, url, headers })
+    engine::token_request(def, &base, &cfg.all_secrets())
 }
 
 /// What came back over the wire, as the wasm crate saw it.
@@ -209,38 +162,12 @@ pub struct HttpResponse {
     pub redirected: bool,
 }
 
-/// Maps an answer onto customers (possibly none), or a typed error.
-pub fn map_lookup(cfg: &ConnectorConfig, resp: &HttpResponse) -> Result<Vec<Customer>, LookupError> {
-    match resp.status {
-        200..=299 => {}
-        401 | 403 => return Err(LookupError::Unauthorized { status: resp.status }),
-        404 => return Ok(Vec::new()),
-        429 => return Err(LookupError::RateLimited { retry_after_secs: resp.retry_after.as_deref().and_then(parse_retry_after) }),
-        s => return Err(LookupError::Server { status: s }),
-    }
-    if resp.redirected {
-        return Err(LookupError::BadResponse { message: Msg::LookupRedirected.into() });
-    }
-    if resp.body.len() > MAX_BODY_BYTES {
-        return Err(LookupError::BadResponse { message: Text::new(Msg::LookupTooLarge, [data(MAX_BODY_BYTES / 1024 / 1024)]) });
-    }
-    let body = resp.body.trim_start_matches('\u{feff}').trim();
-    if body.is_empty() || resp.status == 204 {
-        return Ok(Vec::new());
-    }
-    if body.starts_with('<') {
-        return Err(LookupError::BadResponse { message: Msg::LookupHtml.into() });
-    }
-    let json: Value = serde_json::from_str(body).map_err(|e| LookupError::BadResponse { message: Text::new(Msg::LookupBadJson, [data(e)]) })?;
-    let p = preset(cfg.kind);
-    let results = match json.pointer(&p.results) {
-        Some(Value::Array(items)) => items.as_slice(),
-        // One record (a lookup by id): it must have its id.
-        Some(record @ Value::Object(_)) if text_at(record, &p.fields.id).is_some() => std::slice::from_ref(record),
-        Some(Value::Null) | None => return Ok(Vec::new()),
-        Some(_) => return Err(LookupError::BadResponse { message: Text::new(Msg::LookupNotAList, [data(&p.results)]) }),
-    };
-    Ok(results.iter().filter(|r| r.is_object()).take(50).map(|r| map_customer(cfg, &p.fields, r)).collect())
+/// Reads the answer to attempt `attempt` of [`build_lookup`] (sent to
+/// `url`) onto customers (possibly none), or a typed error.
+pub fn map_lookup(cfg: &ConnectorConfig, attempt: usize, id: &Candidate, url: &str, resp: &HttpResponse) -> Result<Answer, LookupError> {
+    let def = cfg.definition().ok_or(LookupError::Config { message: Msg::CfgEnterDefinition.into() })?;
+    let request = def.lookups_for(id.kind).get(attempt).ok_or(LookupError::Config { message: Text::new(Msg::LookupCannotSearchBy, [id.kind.name_in_sentence().into()]) })?;
+    engine::read_answer(def, request, &cfg.label, id, url, resp)
 }
 
 /// Seconds to wait from a `Retry-After` header: delta-seconds only, capped at
@@ -251,68 +178,6 @@ pub fn parse_retry_after(v: &str) -> Option<u32> {
         return None;
     }
     Some(v.parse::<u64>().map_or(600, |n| n.min(600)) as u32)
-}
-
-fn text_at(v: &Value, ptr: &str) -> Option<String> {
-    if ptr.is_empty() {
-        return None;
-    }
-    let s = match v.pointer(ptr)? {
-        Value::String(s) => s.trim().to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
-        _ => return None,
-    };
-    // Cap what one field can hold: the panel is not a document viewer.
-    let s: String = s.chars().take(500).collect();
-    (!s.is_empty()).then_some(s)
-}
-
-fn texts_at(v: &Value, ptrs: &[String]) -> Vec<String> {
-    let mut out = Vec::new();
-    for p in ptrs {
-        match v.pointer(p) {
-            Some(Value::Array(items)) => out.extend(items.iter().filter_map(|i| text_at(i, "").or_else(|| i.as_str().map(str::to_string)))),
-            Some(_) => out.extend(text_at(v, p)),
-            None => {}
-        }
-    }
-    out.dedup();
-    out
-}
-
-fn map_customer(cfg: &ConnectorConfig, f: &FieldMap, r: &Value) -> Customer {
-    let orders = match r.pointer(&f.orders) {
-        Some(Value::Array(items)) if !f.orders.is_empty() => items
-            .iter()
-            .take(20)
-            .map(|o| Order {
-                id: text_at(o, &f.order_id).unwrap_or_default(),
-                status: text_at(o, &f.order_status).unwrap_or_default(),
-                total_minor: o.pointer(&f.order_total_minor).and_then(Value::as_i64),
-                currency: text_at(o, &f.order_currency),
-                date: text_at(o, &f.order_date),
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    let name = f.name.iter().filter_map(|p| text_at(r, p)).collect::<Vec<_>>().join(" ");
-    Customer {
-        id: text_at(r, &f.id).unwrap_or_default(),
-        source: cfg.label.clone(),
-        name,
-        emails: texts_at(r, &f.emails),
-        phones: texts_at(r, &f.phones),
-        company: text_at(r, &f.company),
-        title: text_at(r, &f.title),
-        tier: text_at(r, &f.tier).and_then(|t| VipTier::from_label(&t)),
-        city: text_at(r, &f.city),
-        country: text_at(r, &f.country),
-        // Parsed, never a prefix: `http://127.0.0.1.evil.test/` is no link.
-        url: text_at(r, &f.url).and_then(|u| outside_link(&u)),
-        orders,
-        notes: Vec::new(),
-    }
 }
 
 #[cfg(test)]

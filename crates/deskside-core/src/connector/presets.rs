@@ -1,45 +1,70 @@
-//! The declarative presets, one per known system.
+//! The shipped connector definitions, one JSON file per system in
+//! `crates/deskside-core/connectors/` (checked, samples included, by the
+//! tests below, so a broken file cannot ship).
 
-use super::{Auth, FieldMap, Lookup, Preset};
+use super::def::Definition;
 use crate::config::ConnectorKind;
-use crate::identify::IdKind;
+use std::sync::OnceLock;
 
-fn s(v: &str) -> String {
-    v.to_string()
+/// The files, by kind.
+pub const SOURCES: &[(ConnectorKind, &str, &str)] = &[(ConnectorKind::DemoCrm, "demo_crm.json", include_str!("../../connectors/demo_crm.json"))];
+
+/// A shipped kind's definition (`None` for the generic connector, whose
+/// definition is the admin's).
+pub fn definition(kind: ConnectorKind) -> Option<&'static Definition> {
+    static ALL: OnceLock<Vec<(ConnectorKind, Definition)>> = OnceLock::new();
+    let all = ALL.get_or_init(|| {
+        SOURCES
+            .iter()
+            .map(|(kind, file, json)| (*kind, Definition::parse(json).unwrap_or_else(|e| panic!("connectors/{file} is not a valid definition: {e:?}"))))
+            .collect()
+    });
+    all.iter().find(|(k, _)| *k == kind).map(|(_, d)| d)
 }
 
-pub fn preset(kind: ConnectorKind) -> Preset {
-    match kind {
-        // The demo CRM (`deskside-demo`): GET /api/v1/customers?email=…
-        // (or ?phone=…) answering {"data": [customer…]}, and
-        // GET /api/v1/customers/{id} answering {"data": customer} or 404.
-        ConnectorKind::DemoCrm => Preset {
-            kind,
-            auth: Auth::Bearer,
-            lookups: vec![
-                (IdKind::Email, Lookup::Query { path: s("/api/v1/customers"), param: s("email") }),
-                (IdKind::Phone, Lookup::Query { path: s("/api/v1/customers"), param: s("phone") }),
-                (IdKind::CustomerId, Lookup::PathSegment { path: s("/api/v1/customers/{id}") }),
-            ],
-            results: s("/data"),
-            fields: FieldMap {
-                id: s("/id"),
-                name: vec![s("/name")],
-                emails: vec![s("/email"), s("/secondary_emails")],
-                phones: vec![s("/phone")],
-                company: s("/company/name"),
-                title: s("/title"),
-                tier: s("/tier"),
-                city: s("/address/city"),
-                country: s("/address/country"),
-                url: s("/url"),
-                orders: s("/orders"),
-                order_id: s("/number"),
-                order_status: s("/status"),
-                order_total_minor: s("/total_minor"),
-                order_currency: s("/currency"),
-                order_date: s("/placed_at"),
-            },
-        },
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::connector::engine::{read_answer, Answer};
+    use crate::connector::HttpResponse;
+    use crate::identify::{Candidate, Source};
+
+    /// Every sample of every shipped definition maps to what it says.
+    #[test]
+    fn shipped_definitions_parse_and_their_samples_map() {
+        for (kind, file, _) in SOURCES {
+            let def = definition(*kind).unwrap_or_else(|| panic!("{file}"));
+            assert!(!def.samples.is_empty(), "{file} has no sample");
+            for (i, s) in def.samples.iter().enumerate() {
+                assert_eq!(check_sample(def, s), Ok(()), "{file}: sample {i}");
+            }
+        }
+    }
+
+    pub(crate) fn check_sample(def: &Definition, s: &crate::connector::def::Sample) -> Result<(), String> {
+        let id = Candidate { kind: s.identifier.kind, value: s.identifier.value.clone(), source: Source::Text, score: 1, sensitive: false, label: None };
+        let request = def.lookups_for(id.kind).first().ok_or("no lookup for the sample's kind")?;
+        let resp = HttpResponse { status: s.status, body: s.answer.to_string(), ..Default::default() };
+        let Answer { customers, .. } = read_answer(def, request, "sample", &id, "https://sample.test/", &resp).map_err(|e| format!("{e:?}"))?;
+        if customers.len() != s.expect.len() {
+            return Err(format!("{} customers, expected {}", customers.len(), s.expect.len()));
+        }
+        for (c, want) in customers.iter().zip(&s.expect) {
+            let got = serde_json::to_value(c).map_err(|e| e.to_string())?;
+            subset(want, &got, "")?;
+        }
+        Ok(())
+    }
+
+    /// Every field of `want` is in `got` with the same value (objects
+    /// recursively, arrays element by element).
+    fn subset(want: &serde_json::Value, got: &serde_json::Value, at: &str) -> Result<(), String> {
+        use serde_json::Value;
+        match (want, got) {
+            (Value::Object(w), Value::Object(g)) => w.iter().try_for_each(|(k, v)| subset(v, g.get(k).unwrap_or(&Value::Null), &format!("{at}/{k}"))),
+            (Value::Array(w), Value::Array(g)) if w.len() <= g.len() => w.iter().zip(g).enumerate().try_for_each(|(i, (w, g))| subset(w, g, &format!("{at}/{i}"))),
+            (w, g) if w == g => Ok(()),
+            (w, g) => Err(format!("{at}: expected {w}, got {g}")),
+        }
     }
 }

@@ -1,9 +1,31 @@
 use super::*;
 use crate::identify::Source;
+use crate::model::{Customer, VipTier};
 use crate::secret::Secret;
 
 fn cfg(url: &str) -> ConnectorConfig {
-    ConnectorConfig { id: "c1".into(), kind: ConnectorKind::DemoCrm, label: "Demo".into(), base_url: url.into(), api_key: Secret::new("canary-key"), enabled: true }
+    ConnectorConfig {
+        id: "c1".into(),
+        kind: ConnectorKind::DemoCrm,
+        label: "Demo".into(),
+        base_url: url.into(),
+        api_key: Secret::new("canary-key"),
+        enabled: true,
+        secrets: Default::default(),
+        definition: None,
+    }
+}
+
+/// The first request for `id` (the demo CRM has one per kind).
+fn build(c: &ConnectorConfig, id: &Candidate) -> Result<HttpRequest, LookupError> {
+    build_lookup(c, None, id).map(|mut all| all.remove(0))
+}
+
+/// The customers in an answer to a lookup by customer id (no exact-match
+/// filter: any record is the one asked for).
+fn map(c: &ConnectorConfig, r: &HttpResponse) -> Result<Vec<Customer>, LookupError> {
+    let id = Candidate { kind: IdKind::CustomerId, value: "cus_1".into(), source: Source::PageUrl, score: 1, sensitive: false, label: None };
+    map_lookup(c, 0, &id, "https://crm.test/api/v1/customers/cus_1", r).map(|a| a.customers)
 }
 
 fn email(v: &str) -> Candidate {
@@ -12,7 +34,7 @@ fn email(v: &str) -> Candidate {
 
 #[test]
 fn lookup_request_encodes_and_authenticates() {
-    let r = build_lookup(&cfg("http://127.0.0.1:7000/"), &email("a+b@x.test")).unwrap();
+    let r = build(&cfg("http://127.0.0.1:7000/"), &email("a+b@x.test")).unwrap();
     assert_eq!(r.url, "http://127.0.0.1:7000/api/v1/customers?email=a%2Bb%40x.test");
     assert!(r.headers.contains(&("Authorization".into(), "Bearer canary-key".into())));
     assert!(!format!("{r:?}").contains("canary"));
@@ -21,16 +43,16 @@ fn lookup_request_encodes_and_authenticates() {
 #[test]
 fn phones_are_looked_up_by_their_own_parameter() {
     let phone = Candidate { kind: IdKind::Phone, value: "+8613800138000".into(), source: Source::TelLink, score: 1, sensitive: false, label: None };
-    let r = build_lookup(&cfg("https://crm.test"), &phone).unwrap();
+    let r = build(&cfg("https://crm.test"), &phone).unwrap();
     assert_eq!(r.url, "https://crm.test/api/v1/customers?phone=%2B8613800138000");
     let id = Candidate { kind: IdKind::ResidentId, value: "11010519491231002X".into(), source: Source::Text, score: 1, sensitive: true, label: None };
-    assert!(matches!(build_lookup(&cfg("https://crm.test"), &id), Err(LookupError::Config { .. })));
+    assert!(matches!(build(&cfg("https://crm.test"), &id), Err(LookupError::Config { .. })));
 }
 
 #[test]
 fn hostile_identifiers_stay_in_their_parameter() {
     for v in ["x@y.test&email=evil@z.test", "x@y.test#frag", "x@y.test/../../admin", "' OR 1=1 --@y.test", "a%00@y.test"] {
-        let r = build_lookup(&cfg("https://crm.test/base"), &email(v)).unwrap();
+        let r = build(&cfg("https://crm.test/base"), &email(v)).unwrap();
         assert!(r.url.starts_with("https://crm.test/base/api/v1/customers?email="), "{}", r.url);
         let q = r.url.split_once('?').unwrap().1;
         assert_eq!(q.matches('=').count(), 1, "{q}");
@@ -42,7 +64,7 @@ fn hostile_identifiers_stay_in_their_parameter() {
 fn no_key_no_request() {
     let mut c = cfg("https://crm.test");
     c.api_key = Secret::default();
-    assert!(matches!(build_lookup(&c, &email("a@b.test")), Err(LookupError::Config { .. })));
+    assert!(matches!(build(&c, &email("a@b.test")), Err(LookupError::Config { .. })));
 }
 
 fn resp(status: u16, body: &str) -> HttpResponse {
@@ -54,7 +76,7 @@ fn maps_a_customer() {
     let body = r#"{"data":[{"id":"cus_1","name":"李娜","email":"li.na@example.cn","phone":"+8613800138000",
         "company":{"name":"上海云帆科技"},"tier":"gold","address":{"city":"上海","country":"CN"},
         "orders":[{"number":"ORD-2026-000123","status":"shipped","total_minor":129900,"currency":"CNY","placed_at":"2026-11-01"}]}]}"#;
-    let c = map_lookup(&cfg("https://crm.test"), &resp(200, body)).unwrap();
+    let c = map(&cfg("https://crm.test"), &resp(200, body)).unwrap();
     assert_eq!(c.len(), 1);
     assert_eq!(c[0].name, "李娜");
     assert_eq!(c[0].company.as_deref(), Some("上海云帆科技"));
@@ -67,22 +89,27 @@ fn maps_a_customer() {
 #[test]
 fn faults_become_typed_errors() {
     let c = cfg("https://crm.test");
-    assert_eq!(map_lookup(&c, &resp(401, "")), Err(LookupError::Unauthorized { status: 401 }));
-    assert_eq!(map_lookup(&c, &resp(503, "")), Err(LookupError::Server { status: 503 }));
+    assert_eq!(map(&c, &resp(401, "")), Err(LookupError::Unauthorized { status: 401 }));
+    assert_eq!(map(&c, &resp(503, "")), Err(LookupError::Server { status: 503 }));
     let limited = HttpResponse { status: 429, retry_after: Some("120".into()), ..Default::default() };
-    assert_eq!(map_lookup(&c, &limited), Err(LookupError::RateLimited { retry_after_secs: Some(120) }));
-    for body in ["{\"data\": [", "<html>login</html>", "{\"data\": 5}"] {
-        assert!(matches!(map_lookup(&c, &resp(200, body)), Err(LookupError::BadResponse { .. })), "{body}");
+    assert_eq!(map(&c, &limited), Err(LookupError::RateLimited { retry_after_secs: Some(120) }));
+    for body in ["{\"data\": [", "{\"data\": 5}"] {
+        assert!(matches!(map(&c, &resp(200, body)), Err(LookupError::BadResponse { .. })), "{body}");
     }
-    for body in ["", "null", "\u{feff}{\"data\":[]}", "{}"] {
-        assert_eq!(map_lookup(&c, &resp(200, body)), Ok(vec![]), "{body:?}");
+    for body in ["", "\u{feff}{\"data\":[]}", "{\"data\": null}"] {
+        assert_eq!(map(&c, &resp(200, body)), Ok(vec![]), "{body:?}");
+    }
+    // Not the shape the definition expects: the connector is set up wrong,
+    // never "not found" (a login page, another API, a wrong path).
+    for body in ["<html>login</html>", "{}", "null", "{\"items\": []}"] {
+        assert!(matches!(map(&c, &resp(200, body)), Err(LookupError::Config { .. })), "{body:?}");
     }
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
-    assert!(matches!(map_lookup(&c, &resp(200, &deep)), Err(LookupError::BadResponse { .. })));
+    assert!(matches!(map(&c, &resp(200, &deep)), Err(LookupError::BadResponse { .. })));
     let big = format!("{{\"data\":[],\"pad\":\"{}\"}}", "x".repeat(MAX_BODY_BYTES));
-    assert!(matches!(map_lookup(&c, &resp(200, &big)), Err(LookupError::BadResponse { .. })));
+    assert!(matches!(map(&c, &resp(200, &big)), Err(LookupError::BadResponse { .. })));
     let redirected = HttpResponse { status: 200, body: "{}".into(), redirected: true, ..Default::default() };
-    assert!(matches!(map_lookup(&c, &redirected), Err(LookupError::BadResponse { .. })));
+    assert!(matches!(map(&c, &redirected), Err(LookupError::BadResponse { .. })));
 }
 
 #[test]
@@ -99,7 +126,7 @@ fn retry_after_is_capped_and_strict() {
 fn record_links_are_parsed_not_prefixed() {
     let link = |u: &str| {
         let body = serde_json::json!({"data": [{"id": "1", "name": "x", "url": u}]}).to_string();
-        map_lookup(&cfg("http://127.0.0.1:7000"), &resp(200, &body)).unwrap()[0].url.clone()
+        map(&cfg("http://127.0.0.1:7000"), &resp(200, &body)).unwrap()[0].url.clone()
     };
     // The hostile-page suite's look-alikes passed the old `starts_with` check.
     assert_eq!(link("http://127.0.0.1.evil.test:7000/crm/1"), None);
@@ -111,7 +138,7 @@ fn record_links_are_parsed_not_prefixed() {
 #[test]
 fn xss_data_is_kept_as_text_and_links_filtered() {
     let body = r#"{"data":[{"id":"1","name":"<img src=x onerror=alert(1)>","url":"javascript:alert(1)"}]}"#;
-    let c = map_lookup(&cfg("https://crm.test"), &resp(200, body)).unwrap();
+    let c = map(&cfg("https://crm.test"), &resp(200, body)).unwrap();
     assert_eq!(c[0].name, "<img src=x onerror=alert(1)>");
     assert_eq!(c[0].url, None);
 }
@@ -119,19 +146,19 @@ fn xss_data_is_kept_as_text_and_links_filtered() {
 #[test]
 fn customer_ids_are_looked_up_as_one_path_segment() {
     let id = |v: &str| Candidate { kind: IdKind::CustomerId, value: v.into(), source: Source::PageUrl, score: 1, sensitive: false, label: None };
-    let r = build_lookup(&cfg("http://127.0.0.1:7000/"), &id("cus_1001")).unwrap();
+    let r = build(&cfg("http://127.0.0.1:7000/"), &id("cus_1001")).unwrap();
     assert_eq!(r.url, "http://127.0.0.1:7000/api/v1/customers/cus_1001");
     assert!(r.headers.contains(&("Authorization".into(), "Bearer canary-key".into())));
     for (hostile, encoded) in [("../admin", "..%2Fadmin"), ("a/b?c#d", "a%2Fb%3Fc%23d"), ("%2e%2e", "%252e%252e"), ("x y", "x%20y")] {
-        let r = build_lookup(&cfg("https://crm.test/base"), &id(hostile)).unwrap();
+        let r = build(&cfg("https://crm.test/base"), &id(hostile)).unwrap();
         assert_eq!(r.url, format!("https://crm.test/base/api/v1/customers/{encoded}"));
     }
     for dots in ["..", ".", "", "  "] {
-        assert!(matches!(build_lookup(&cfg("https://crm.test"), &id(dots)), Err(LookupError::Config { .. })), "{dots:?}");
+        assert!(matches!(build(&cfg("https://crm.test"), &id(dots)), Err(LookupError::Config { .. })), "{dots:?}");
     }
     // Order numbers are not searchable in the demo CRM.
     let order = Candidate { kind: IdKind::OrderId, ..id("ORD-2026-004211") };
-    let e = build_lookup(&cfg("https://crm.test"), &order).unwrap_err();
+    let e = build(&cfg("https://crm.test"), &order).unwrap_err();
     assert_eq!(crate::i18n::english(&e.user_message()), "The connector is not set up correctly: this CRM cannot be searched by order number. Ask your admin to check the options page.");
 }
 
@@ -148,9 +175,22 @@ fn which_kinds_each_connector_supports() {
 #[test]
 fn a_single_record_maps_too() {
     let c = cfg("https://crm.test");
-    let one = map_lookup(&c, &resp(200, r#"{"data":{"id":"cus_1001","name":"Mia Fischer"}}"#)).unwrap();
+    let one = map(&c, &resp(200, r#"{"data":{"id":"cus_1001","name":"Mia Fischer"}}"#)).unwrap();
     assert_eq!(one.len(), 1);
     assert_eq!(one[0].id, "cus_1001");
-    assert_eq!(map_lookup(&c, &resp(404, r#"{"error":"not_found"}"#)), Ok(vec![]));
-    assert!(matches!(map_lookup(&c, &resp(200, r#"{"data":{"error":"x"}}"#)), Err(LookupError::BadResponse { .. })));
+    assert_eq!(map(&c, &resp(404, r#"{"error":"not_found"}"#)), Ok(vec![]));
+    assert!(matches!(map(&c, &resp(200, r#"{"data":{"error":"x"}}"#)), Err(LookupError::BadResponse { .. })));
+}
+
+#[test]
+fn a_wrong_url_is_a_configuration_error_never_not_found() {
+    // A base URL one path segment off: the search answers 404 with an HTML page.
+    let c = cfg("https://crm.test/wrong");
+    let r = build(&c, &email("mia@x.test")).unwrap();
+    let e = map_lookup(&c, 0, &email("mia@x.test"), &r.url, &resp(404, "<html><body>Not Found</body></html>")).unwrap_err();
+    assert!(matches!(e, LookupError::Config { .. }), "{e:?}");
+    let words = crate::i18n::english(&e.user_message());
+    assert!(words.contains("https://crm.test/wrong/api/v1/customers") && !words.contains("mia"), "{words}");
+    let e = map_lookup(&c, 0, &email("mia@x.test"), &r.url, &resp(200, "<!doctype html><html>Sign in</html>")).unwrap_err();
+    assert!(matches!(e, LookupError::Config { .. }), "{e:?}");
 }

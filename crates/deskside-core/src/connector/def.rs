@@ -1,0 +1,574 @@
+//! The connector definition: one JSON format for every system Deskside talks
+//! to. Shipped presets are files in `crates/deskside-core/connectors/`; the
+//! generic REST connector is the same format, written by the admin. A
+//! definition is data, never code: requests are built from templates whose
+//! only placeholder is the identifier, inserted through named encoders, and
+//! answers are read through paths. See `docs/CONNECTORS.md`.
+
+use super::path;
+use crate::i18n::{data, Msg, Text};
+use crate::identify::IdKind;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Definition {
+    /// `demo_crm`, `generic`…: lower case, digits, `_`.
+    pub id: String,
+    /// Shown to the admin (the connector's label defaults to it).
+    pub name: String,
+    #[serde(default)]
+    pub auth: AuthDef,
+    /// How the API is searched, per identifier kind (`email`, `phone`,
+    /// `customer_id`, `order_id`, `account_id`): one or more requests, tried
+    /// in order until one finds something.
+    pub lookups: BTreeMap<String, Vec<RequestDef>>,
+    /// Where an API that answers 200 with an error inside says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<SuccessDef>,
+    pub results: ResultsDef,
+    pub map: MapDef,
+    #[serde(default)]
+    pub limits: Limits,
+    /// Sample answers with the customer they must map to: checked by
+    /// `cargo test` (shipped presets) and when the admin saves a definition.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub samples: Vec<Sample>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+}
+
+/// How requests are authenticated. Each kind names the secrets it needs
+/// ([`AuthDef::secrets`]); each is its own masked field on the options page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum AuthDef {
+    /// `Authorization: Bearer <api_key>`.
+    #[default]
+    Bearer,
+    /// The key as-is in a named header (`X-Api-Key: <api_key>`).
+    Header { name: String },
+    /// The key in a query parameter (`?api_token=<api_key>`).
+    Query { param: String },
+    /// HTTP Basic: `username` and `password`; with `password` fixed here,
+    /// the key is the user name (Freshdesk: key and `X`).
+    Basic {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        password: Option<String>,
+    },
+    /// OAuth 2 client credentials: `client_id` and `client_secret` are
+    /// exchanged at `token_path` (on the API's origin) for an access token,
+    /// kept in the background until it expires and sent as a Bearer token.
+    ClientCredentials {
+        token_path: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scope: Option<String>,
+    },
+}
+
+impl AuthDef {
+    /// The secrets this kind needs, by name.
+    pub fn secrets(&self) -> &'static [&'static str] {
+        match self {
+            AuthDef::Bearer | AuthDef::Header { .. } | AuthDef::Query { .. } => &["api_key"],
+            AuthDef::Basic { password: Some(_) } => &["api_key"],
+            AuthDef::Basic { password: None } => &["username", "password"],
+            AuthDef::ClientCredentials { .. } => &["client_id", "client_secret"],
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    #[default]
+    Get,
+    Post,
+}
+
+/// One request. Its templates may hold `{value}`, the identifier, written
+/// in `value`'s form and encoded for where it goes: a path segment, a query
+/// value, a JSON string (`{value:soql}` inside a string: a SOQL literal).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestDef {
+    #[serde(default)]
+    pub method: HttpMethod,
+    /// Relative to the base URL: `/v2/people/search`, `/api/v1/customers/{value}`.
+    pub path: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub query: BTreeMap<String, String>,
+    /// A JSON body template (POST).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+    #[serde(default)]
+    pub value: ValueForm,
+    /// Statuses that mean "no such record" for this request (e.g. 404 for a
+    /// lookup by id). Any other 404 is a configuration error naming the URL.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_found_status: Vec<u16>,
+}
+
+/// The shape the identifier is sent in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueForm {
+    /// As found (phones in E.164, emails in lower case).
+    #[default]
+    AsIs,
+    /// A phone without its country code: `13800138000`.
+    National,
+    /// A phone's digits, country code included: `8613800138000`.
+    Digits,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuccessDef {
+    /// Where the code is (`/errcode`); absent means success.
+    pub path: String,
+    /// The values that mean success (`0`, `"ok"`).
+    pub ok: Vec<Value>,
+    /// Where the API's own words for the error are.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultsDef {
+    /// Where the list of records is (`/data`), or the one record of a lookup
+    /// by id; a record is recognised by having an id (`map.id`).
+    pub list: String,
+    /// Where a lookup by id puts its one record, if elsewhere.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub record: String,
+    /// Where the total count is, when the API gives one.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub total: String,
+    /// Keep only records one of whose emails or phones is the identifier
+    /// (vendor searches are fuzzy); the panel says how many were dropped.
+    #[serde(default = "yes")]
+    pub exact: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A value read from a record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ValueDef {
+    /// A path (`/given_name`); with `*` steps, every value.
+    Path(String),
+    /// The first non-empty of several.
+    First(Vec<ValueDef>),
+    /// Several joined (`{"join": ["/first", "/last"], "sep": " "}`).
+    Join {
+        join: Vec<String>,
+        #[serde(default = "space")]
+        sep: String,
+    },
+    /// A fixed value.
+    Const {
+        #[serde(rename = "const")]
+        value: String,
+    },
+    /// A vendor's labels mapped onto ours (`{"path": "/segment", "map": {"KEY_ACCOUNT": "platinum"}}`).
+    Mapped { path: String, map: BTreeMap<String, String> },
+}
+
+fn space() -> String {
+    " ".into()
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapDef {
+    pub id: Option<ValueDef>,
+    pub name: Option<ValueDef>,
+    /// Every value of each listed definition (paths with `*`).
+    #[serde(default)]
+    pub emails: Vec<ValueDef>,
+    #[serde(default)]
+    pub phones: Vec<ValueDef>,
+    pub company: Option<ValueDef>,
+    pub title: Option<ValueDef>,
+    /// Mapped onto our tiers (`platinum`, `gold`, `silver`, `standard`, or kept as written).
+    pub tier: Option<ValueDef>,
+    pub city: Option<ValueDef>,
+    pub country: Option<ValueDef>,
+    /// A link to the record (https, or http on this computer, or dropped).
+    pub url: Option<ValueDef>,
+    pub updated: Option<DateDef>,
+    pub orders: Option<OrdersDef>,
+    /// Any other field the admin wants shown, with a label and a type.
+    #[serde(default)]
+    pub custom: Vec<CustomDef>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrdersDef {
+    /// The array of orders in the record.
+    pub each: String,
+    pub id: Option<ValueDef>,
+    pub status: Option<ValueDef>,
+    pub total: Option<MoneyDef>,
+    pub currency: Option<ValueDef>,
+    pub date: Option<DateDef>,
+}
+
+/// An amount: an integer in minor units (`189900`), or a decimal (`"1899.00"`, `1899.5`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum MoneyDef {
+    Minor(String),
+    Decimal(String),
+}
+
+/// A date: ISO 8601 text, or epoch seconds or milliseconds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DateDef {
+    pub path: String,
+    #[serde(default)]
+    pub format: DateFormat,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateFormat {
+    #[default]
+    Iso,
+    EpochSeconds,
+    EpochMillis,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomDef {
+    pub label: String,
+    pub path: String,
+    #[serde(default, rename = "type")]
+    pub kind: crate::model::FieldType,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Answers larger than this are refused before parsing.
+    #[serde(default = "max_body")]
+    pub max_body_bytes: usize,
+    /// Records mapped per answer.
+    #[serde(default = "max_records")]
+    pub max_records: usize,
+}
+
+fn max_body() -> usize {
+    2 * 1024 * 1024
+}
+
+fn max_records() -> usize {
+    20
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { max_body_bytes: max_body(), max_records: max_records() }
+    }
+}
+
+/// A sample answer and what it must map to (a subset of the customer's
+/// fields, as JSON).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sample {
+    /// The identifier looked up (`{"kind": "email", "value": "…"}`).
+    pub identifier: SampleId,
+    #[serde(default = "ok_status")]
+    pub status: u16,
+    pub answer: Value,
+    /// The customers it maps to, each a subset of [`crate::model::Customer`]'s JSON.
+    pub expect: Vec<Value>,
+}
+
+fn ok_status() -> u16 {
+    200
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SampleId {
+    pub kind: IdKind,
+    pub value: String,
+}
+
+/// One problem with a definition: where (`lookups.email.0.path`) and what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefError {
+    pub path: String,
+    pub message: Text,
+}
+
+/// Largest definition accepted, as JSON.
+pub const MAX_DEFINITION_BYTES: usize = 64 * 1024;
+
+impl Definition {
+    /// Parses and validates a definition; every problem at once.
+    pub fn parse(json: &str) -> Result<Definition, Vec<DefError>> {
+        if json.len() > MAX_DEFINITION_BYTES {
+            return Err(vec![DefError { path: String::new(), message: Text::new(Msg::DefTooBig, [data(MAX_DEFINITION_BYTES / 1024)]) }]);
+        }
+        let def: Definition = serde_json::from_str(json).map_err(|e| vec![DefError { path: String::new(), message: Text::new(Msg::DefUnreadable, [data(e)]) }])?;
+        def.validate()?;
+        Ok(def)
+    }
+
+    /// The lookups for an identifier kind.
+    pub fn lookups_for(&self, kind: IdKind) -> &[RequestDef] {
+        self.lookups.get(kind.id()).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    pub fn validate(&self) -> Result<(), Vec<DefError>> {
+        let mut errors = Vec::new();
+        let mut e = |path: String, message: Text| errors.push(DefError { path, message });
+        if self.id.is_empty() || self.id.len() > 40 || !self.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+            e("id".into(), Msg::DefBadId.into());
+        }
+        if self.name.trim().is_empty() || self.name.chars().count() > 60 {
+            e("name".into(), Msg::DefBadName.into());
+        }
+        match &self.auth {
+            AuthDef::Header { name } if !token_name(name) => e("auth.name".into(), Text::new(Msg::DefBadHeader, [data(name)])),
+            AuthDef::Query { param } if !token_name(param) => e("auth.param".into(), Text::new(Msg::DefBadHeader, [data(param)])),
+            AuthDef::ClientCredentials { token_path, .. } if !request_path_ok(token_path) => e("auth.token_path".into(), Text::new(Msg::DefBadRequestPath, [data(token_path)])),
+            _ => {}
+        }
+        if self.lookups.is_empty() {
+            e("lookups".into(), Msg::DefNoLookups.into());
+        }
+        for (kind, requests) in &self.lookups {
+            let at = format!("lookups.{kind}");
+            // (Not `IdKind::lookupable`: that asks the shipped definitions,
+            // which are being validated here.)
+            if IdKind::parse(kind).is_none_or(|k| !matches!(k, IdKind::Email | IdKind::Phone | IdKind::CustomerId | IdKind::OrderId | IdKind::AccountId)) {
+                e(at.clone(), Text::new(Msg::DefUnknownKind, [data(kind)]));
+            }
+            if requests.is_empty() || requests.len() > 4 {
+                e(at.clone(), Msg::DefRequestCount.into());
+            }
+            for (i, r) in requests.iter().enumerate() {
+                let at = format!("{at}.{i}");
+                if !request_path_ok(&r.path.replace("{value}", "x")) || r.path.matches("{value}").count() > 1 {
+                    e(format!("{at}.path"), Text::new(Msg::DefBadRequestPath, [data(&r.path)]));
+                }
+                for (name, v) in &r.query {
+                    if !token_name(name) || placeholders_ok(v).is_err() {
+                        e(format!("{at}.query.{name}"), Text::new(Msg::DefBadTemplate, [data(v)]));
+                    }
+                }
+                if let Some(body) = &r.body {
+                    if r.method == HttpMethod::Get {
+                        e(format!("{at}.body"), Msg::DefBodyOnGet.into());
+                    }
+                    for (p, s) in strings_in(body, "") {
+                        if placeholders_ok(s).is_err() {
+                            e(format!("{at}.body{p}"), Text::new(Msg::DefBadTemplate, [data(s)]));
+                        }
+                    }
+                }
+                let uses_value = r.path.contains("{value}") || r.query.values().any(|v| v.contains("{value")) || r.body.as_ref().is_some_and(|b| strings_in(b, "").iter().any(|(_, s)| s.contains("{value")));
+                if !uses_value {
+                    e(at.clone(), Msg::DefValueUnused.into());
+                }
+            }
+        }
+        let mut bad_paths: Vec<(String, String)> = Vec::new();
+        let mut check = |at: &str, p: &str| {
+            if path::check(p).is_err() {
+                bad_paths.push((at.to_string(), p.to_string()));
+            }
+        };
+        check("results.list", &self.results.list);
+        check("results.record", &self.results.record);
+        check("results.total", &self.results.total);
+        if let Some(s) = &self.success {
+            check("success.path", &s.path);
+            check("success.message", &s.message);
+        }
+        for (field, v) in self.map.values() {
+            for p in v.paths() {
+                check(&format!("map.{field}"), p);
+            }
+        }
+        if let Some(o) = &self.map.orders {
+            check("map.orders.each", &o.each);
+        }
+        for (i, c) in self.map.custom.iter().enumerate() {
+            check(&format!("map.custom.{i}.path"), &c.path);
+        }
+        for (at, p) in bad_paths {
+            e(at, Text::new(Msg::DefBadPath, [data(p)]));
+        }
+        for (i, c) in self.map.custom.iter().enumerate() {
+            if c.label.trim().is_empty() || c.label.chars().count() > 40 {
+                e(format!("map.custom.{i}.label"), Msg::DefBadName.into());
+            }
+        }
+        if self.map.id.is_none() {
+            e("map.id".into(), Msg::DefNoId.into());
+        }
+        if self.limits.max_body_bytes == 0 || self.limits.max_body_bytes > 8 * 1024 * 1024 || self.limits.max_records == 0 || self.limits.max_records > 100 {
+            e("limits".into(), Msg::DefBadLimits.into());
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+impl MapDef {
+    /// Every single-value field with its definition, for validation.
+    fn values(&self) -> Vec<(&'static str, &ValueDef)> {
+        let mut out: Vec<(&'static str, &ValueDef)> = Vec::new();
+        for (name, v) in [
+            ("id", &self.id),
+            ("name", &self.name),
+            ("company", &self.company),
+            ("title", &self.title),
+            ("tier", &self.tier),
+            ("city", &self.city),
+            ("country", &self.country),
+            ("url", &self.url),
+        ] {
+            out.extend(v.as_ref().map(|v| (name, v)));
+        }
+        out.extend(self.emails.iter().map(|v| ("emails", v)));
+        out.extend(self.phones.iter().map(|v| ("phones", v)));
+        if let Some(o) = &self.orders {
+            for v in [&o.id, &o.status, &o.currency].into_iter().flatten() {
+                out.push(("orders", v));
+            }
+        }
+        out
+    }
+}
+
+impl ValueDef {
+    /// The paths it reads.
+    pub fn paths(&self) -> Vec<&str> {
+        match self {
+            ValueDef::Path(p) => vec![p.as_str()],
+            ValueDef::First(all) => all.iter().flat_map(ValueDef::paths).collect(),
+            ValueDef::Join { join, .. } => join.iter().map(String::as_str).collect(),
+            ValueDef::Const { .. } => Vec::new(),
+            ValueDef::Mapped { path, .. } => vec![path.as_str()],
+        }
+    }
+}
+
+/// A header or parameter name: letters, digits, `-`, `_`, `.`.
+fn token_name(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'[' | b']'))
+}
+
+/// A path relative to the base URL: starts with `/`, no `..` or `.` steps,
+/// no scheme, query or fragment, printable ASCII.
+fn request_path_ok(p: &str) -> bool {
+    p.starts_with('/')
+        && !p.starts_with("//")
+        && p.len() <= 300
+        && p.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'?' | b'#' | b'\\'))
+        && p.split('/').all(|s| s != ".." && s != ".")
+}
+
+/// Only `{value}` and `{value:soql}` may appear in braces.
+fn placeholders_ok(s: &str) -> Result<(), ()> {
+    let mut rest = s;
+    while let Some(i) = rest.find('{') {
+        let after = &rest[i..];
+        let end = after.find('}').ok_or(())?;
+        if !matches!(&after[..=end], "{value}" | "{value:soql}") {
+            return Err(());
+        }
+        rest = &after[end + 1..];
+    }
+    Ok(())
+}
+
+/// Every string in a JSON template with its pointer.
+fn strings_in<'a>(v: &'a Value, at: &str) -> Vec<(String, &'a str)> {
+    match v {
+        Value::String(s) => vec![(at.to_string(), s.as_str())],
+        Value::Array(items) => items.iter().enumerate().flat_map(|(i, x)| strings_in(x, &format!("{at}.{i}"))).collect(),
+        Value::Object(map) => map.iter().flat_map(|(k, x)| strings_in(x, &format!("{at}.{k}"))).collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minimal() -> serde_json::Value {
+        serde_json::json!({
+            "id": "test_api",
+            "name": "Test API",
+            "auth": {"kind": "client_credentials", "token_path": "/oauth/token"},
+            "lookups": {"email": [{"path": "/v2/people/search", "query": {"q": "{value}"}}]},
+            "results": {"list": "/result/items", "total": "/result/total"},
+            "map": {"id": "/person_id", "name": {"join": ["/given_name", "/family_name"]}, "emails": ["/contact/emails/*/address"]}
+        })
+    }
+
+    #[test]
+    fn a_valid_definition_parses() {
+        let d = Definition::parse(&minimal().to_string()).unwrap();
+        assert_eq!(d.auth.secrets(), ["client_id", "client_secret"]);
+        assert_eq!(d.lookups_for(IdKind::Email).len(), 1);
+        assert!(d.lookups_for(IdKind::Phone).is_empty());
+        assert!(d.results.exact, "exact matching is the default");
+    }
+
+    #[test]
+    fn every_problem_is_named_with_its_path() {
+        let mut v = minimal();
+        v["id"] = "Bad Id".into();
+        v["lookups"]["fax"] = serde_json::json!([{"path": "/x/{value}"}]);
+        v["lookups"]["email"][0]["path"] = "https://evil.test/x".into();
+        v["lookups"]["email"][0]["query"]["q"] = "{value} {secret}".into();
+        v["lookups"]["phone"] = serde_json::json!([{"method": "GET", "path": "/p", "body": {"q": "{value}"}}]);
+        v["lookups"]["customer_id"] = serde_json::json!([{"path": "/c/../admin/{value}"}]);
+        v["results"]["list"] = "result/items".into();
+        v["map"]["custom"] = serde_json::json!([{"label": "", "path": "/x", "type": "date"}]);
+        let errors = Definition::parse(&v.to_string()).unwrap_err();
+        let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["id", "lookups.customer_id.0.path", "lookups.email.0.path", "lookups.email.0.query.q", "lookups.fax", "lookups.phone.0.body", "results.list", "map.custom.0.label"]
+        );
+        // Unknown fields and wrong types are named by serde.
+        let mut v = minimal();
+        v["auth"] = serde_json::json!({"kind": "magic"});
+        assert!(matches!(&Definition::parse(&v.to_string()).unwrap_err()[..], [DefError { message: Text { id: Msg::DefUnreadable, .. }, .. }]));
+        assert!(Definition::parse(&"x".repeat(MAX_DEFINITION_BYTES + 1)).is_err());
+    }
+
+    #[test]
+    fn templates_allow_only_the_identifier() {
+        assert!(placeholders_ok("{value}").is_ok());
+        assert!(placeholders_ok("Email = {value:soql} AND x").is_ok());
+        assert!(placeholders_ok("no placeholder").is_ok());
+        assert!(placeholders_ok("{value").is_err());
+        assert!(placeholders_ok("{key}").is_err());
+        assert!(request_path_ok("/v2/people/x"));
+        for bad in ["v2", "//evil.test/x", "/a/../b", "/a?x=1", "/a#b", "/a\\b", "/a b"] {
+            assert!(!request_path_ok(bad), "{bad}");
+        }
+    }
+}
