@@ -68,3 +68,21 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod example_tests {
+    use super::tests::check_sample;
+    use crate::connector::def::Definition;
+
+    /// The generic connector's definition the end-to-end test types into
+    /// the options page (and docs/CONNECTORS.md shows) is valid and maps its
+    /// sample.
+    #[test]
+    fn the_test_api_definition_parses_and_maps_its_sample() {
+        let def = Definition::parse(include_str!("../../../../tests/testapi/definition.json")).unwrap();
+        assert_eq!(def.auth.secrets(), ["client_id", "client_secret"]);
+        for s in &def.samples {
+            assert_eq!(check_sample(&def, s), Ok(()));
+        }
+    }
+}
