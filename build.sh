@@ -136,6 +136,8 @@ cmd_test() {
   step "web-ext lint (Firefox package)"
   run tests/node_modules/.bin/web-ext lint --source-dir "$DIST/firefox"
   build_demo_server
+  step "The test API the generic connector is proved against (tests/testapi, Node)"
+  run node --test tests/testapi/
   step "Browser end-to-end tests (real Chromium and Firefox ESR)"
   run node --test --test-concurrency=1 tests/e2e/
 }
