@@ -2,6 +2,13 @@
 //!
 //! Runs the same identifier engine the extension runs in the background on a
 //! saved page (HTML) or a text file, and prints the ranked candidates.
+//!
+//! `deskside lookup --connector FILE|PRESET --base-url URL --email X …`
+//!
+//! Runs a connector definition for one identifier (see [`lookup`]).
+
+mod http;
+mod lookup;
 
 use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
 use deskside_core::identify::{identify, Candidate, ScanContext};
@@ -9,8 +16,29 @@ use deskside_core::phone::normalize_phone;
 use serde::Serialize;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: deskside scan FILE [--region CN] [--team-domain DOMAIN]... [--team-phone NUMBER]... [--json]\n\
+const SCAN_USAGE: &str = "usage: deskside scan FILE [--region CN] [--team-domain DOMAIN]... [--team-phone NUMBER]... [--json]\n\
     Prints the identifiers found in FILE (HTML or text), best first.";
+
+fn usage() -> String {
+    format!("{SCAN_USAGE}\n\n{}", lookup::USAGE)
+}
+
+/// Why the command stopped, and its exit status: 1 a lookup failed, 2 a
+/// usage or definition error.
+pub struct Exit {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Exit {
+    pub fn usage(message: String) -> Exit {
+        Exit { code: 2, message }
+    }
+
+    pub fn lookup(message: String) -> Exit {
+        Exit { code: 1, message }
+    }
+}
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -20,25 +48,26 @@ struct Report<'a> {
 }
 
 fn main() -> ExitCode {
-    match run(std::env::args().skip(1).collect()) {
+    let mut args = std::env::args().skip(1);
+    let result = match args.next().as_deref() {
+        Some("scan") => scan(args).map_err(Exit::usage),
+        Some("lookup") => lookup::run(args),
+        Some("-h" | "--help" | "help") => {
+            println!("{}", usage());
+            Ok(())
+        }
+        _ => Err(Exit::usage(usage())),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("deskside: {e}");
-            ExitCode::from(2)
+            eprintln!("deskside: {}", e.message);
+            ExitCode::from(e.code)
         }
     }
 }
 
-fn run(args: Vec<String>) -> Result<(), String> {
-    let mut args = args.into_iter();
-    match args.next().as_deref() {
-        Some("scan") => {}
-        Some("-h" | "--help") => {
-            println!("{USAGE}");
-            return Ok(());
-        }
-        _ => return Err(USAGE.to_string()),
-    }
+fn scan(mut args: impl Iterator<Item = String>) -> Result<(), String> {
     let mut file = None;
     let mut json = false;
     let mut ctx = ScanContext { default_region: "CN".into(), ..ScanContext::default() };
@@ -50,10 +79,14 @@ fn run(args: Vec<String>) -> Result<(), String> {
             "--team-domain" => ctx.team_domains.push(args.next().ok_or("--team-domain needs a domain")?.to_lowercase()),
             "--team-phone" => team_phones.push(args.next().ok_or("--team-phone needs a number")?),
             f if !f.starts_with("--") && file.is_none() => file = Some(f.to_string()),
-            other => return Err(format!("unexpected argument '{other}'\n{USAGE}")),
+            "-h" | "--help" => {
+                println!("{SCAN_USAGE}");
+                return Ok(());
+            }
+            other => return Err(format!("unexpected argument '{other}'\n{SCAN_USAGE}")),
         }
     }
-    let file = file.ok_or(USAGE)?;
+    let file = file.ok_or(SCAN_USAGE)?;
     for p in team_phones {
         ctx.team_phones.push(normalize_phone(&p, &ctx.default_region).ok_or(format!("--team-phone {p}: not a phone number for region {}", ctx.default_region))?);
     }

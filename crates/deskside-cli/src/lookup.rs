@@ -1,0 +1,402 @@
+//! `deskside lookup`: runs a connector definition from the terminal, as the
+//! extension's background does (same request building, same mapping), so an
+//! admin can test a definition and CI can check one.
+
+use crate::http;
+use crate::Exit;
+use deskside_core::config::ConnectorKind;
+use deskside_core::connector::def::{AuthDef, Definition, RequestDef};
+use deskside_core::connector::engine::{self, Secrets};
+use deskside_core::connector::{presets, redact_param, HttpRequest, HttpResponse, LookupError, Method, ATTEMPT_TIMEOUT_MS};
+use deskside_core::i18n::{data, format, Catalog, Msg, Text};
+use deskside_core::identify::{Candidate, IdKind, Source};
+use deskside_core::model::Customer;
+use deskside_core::phone::normalize_phone;
+use deskside_core::secret::Secret;
+use deskside_core::weburl::{encode_component, BaseUrl};
+use serde::Serialize;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+pub const USAGE: &str = "usage: deskside lookup --connector FILE|PRESET --base-url URL (--email X | --phone X | --id X) [--region CN] [--dry-run | --answer FILE]\n\
+    Runs a connector definition (a JSON file in the format of docs/CONNECTORS.md, or a shipped preset: demo_crm)\n\
+    for one identifier and prints the mapped result as JSON: {\"customers\": [...], \"near_misses\": N, \"total\": N}.\n\
+    \n\
+    \x20 --connector FILE|PRESET  the definition file, or a preset's id\n\
+    \x20 --base-url URL           the API's base URL (https://, or http:// on this computer)\n\
+    \x20 --email X | --phone X | --id X   the identifier (--id is a customer id)\n\
+    \x20 --region CN              the region a phone number without +country code is read in (default CN)\n\
+    \x20 --dry-run                print the request(s) it would send, secrets redacted; send nothing\n\
+    \x20 --answer FILE            send nothing: read FILE as the API's answer (status 200) to the first request\n\
+    \n\
+    Secrets come from the environment, as the definition's auth kind needs them: DESKSIDE_KEY (api_key),\n\
+    DESKSIDE_USERNAME and DESKSIDE_PASSWORD (basic), DESKSIDE_CLIENT_ID and DESKSIDE_CLIENT_SECRET (client_credentials).\n\
+    Live requests are sent over http:// (loopback) only; for https:// use --dry-run, or --answer with a saved answer.\n\
+    Exit status: 0 found or not found, 1 the lookup failed, 2 usage or definition error.";
+
+const HTTPS_NOT_BUILT_IN: &str = "live https requests are not built into this CLI yet; use --dry-run, or --answer with a saved response";
+
+/// What the command prints on success.
+#[derive(Serialize)]
+struct Output<'a> {
+    customers: &'a [Customer],
+    near_misses: usize,
+    total: Option<u64>,
+}
+
+enum Mode {
+    DryRun,
+    Answer(String),
+    Live,
+}
+
+struct Args {
+    connector: String,
+    base_url: String,
+    identifier: (IdKind, String),
+    region: String,
+    mode: Mode,
+}
+
+pub fn run(args: impl Iterator<Item = String>) -> Result<(), Exit> {
+    let Some(args) = parse_args(args)? else {
+        println!("{USAGE}");
+        return Ok(());
+    };
+    let def = load_definition(&args.connector)?;
+    let candidate = candidate(args.identifier.0, &args.identifier.1, &args.region)?;
+    let base = BaseUrl::parse(&args.base_url).map_err(|e| Exit::usage(format!("--base-url {}: {}", args.base_url, english(&e.message().into()))))?;
+    let lookups = def.lookups_for(candidate.kind);
+    if lookups.is_empty() {
+        return Err(Exit::usage(format!("connector {}: {}", def.id, english(&Text::new(Msg::LookupCannotSearchBy, [candidate.kind.name_in_sentence().into()])))));
+    }
+    if matches!(args.mode, Mode::Live) && base.scheme != "http" {
+        return Err(Exit::usage(HTTPS_NOT_BUILT_IN.into()));
+    }
+    let (secrets, redactor) = secrets_from_env(&def.auth, !matches!(args.mode, Mode::Live))?;
+    let result = match &args.mode {
+        Mode::DryRun => {
+            print!("{}", redactor.clean(&dry_run(&def, &base, &secrets, &candidate)?));
+            eprintln!("deskside: dry run, nothing sent");
+            return Ok(());
+        }
+        Mode::Answer(file) => from_answer_file(&def, &base, &secrets, &candidate, lookups, file)?,
+        Mode::Live => live(&def, &base, &secrets, &candidate, lookups),
+    };
+    match result {
+        Ok(answer) => {
+            let out = Output { customers: &answer.customers, near_misses: answer.near_misses, total: answer.total };
+            let json = serde_json::to_string_pretty(&out).map_err(|e| Exit::lookup(e.to_string()))?;
+            println!("{}", redactor.clean(&json));
+            Ok(())
+        }
+        Err(e) => Err(Exit::lookup(redactor.clean(&e))),
+    }
+}
+
+/// `None`: help was asked for.
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, Exit> {
+    let (mut connector, mut base_url, mut identifier, mut region) = (None, None, None, "CN".to_string());
+    let (mut dry_run, mut answer) = (false, None);
+    let need = |flag: &str, v: Option<String>| v.filter(|v| !v.starts_with("--")).ok_or_else(|| Exit::usage(format!("{flag} needs a value\n{USAGE}")));
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--connector" => connector = Some(need("--connector", args.next())?),
+            "--base-url" => base_url = Some(need("--base-url", args.next())?),
+            "--region" => region = need("--region", args.next())?.to_uppercase(),
+            "--dry-run" => dry_run = true,
+            "--answer" => answer = Some(need("--answer", args.next())?),
+            "--email" | "--phone" | "--id" => {
+                let kind = match a.as_str() {
+                    "--email" => IdKind::Email,
+                    "--phone" => IdKind::Phone,
+                    _ => IdKind::CustomerId,
+                };
+                if identifier.is_some() {
+                    return Err(Exit::usage(format!("give one identifier: --email, --phone or --id\n{USAGE}")));
+                }
+                identifier = Some((kind, need(&a, args.next())?));
+            }
+            other => return Err(Exit::usage(format!("unexpected argument '{other}'\n{USAGE}"))),
+        }
+    }
+    let connector = connector.ok_or_else(|| Exit::usage(format!("--connector is required\n{USAGE}")))?;
+    let base_url = base_url.ok_or_else(|| Exit::usage(format!("--base-url is required\n{USAGE}")))?;
+    let identifier = identifier.ok_or_else(|| Exit::usage(format!("an identifier is required: --email, --phone or --id\n{USAGE}")))?;
+    let mode = match (dry_run, answer) {
+        (true, Some(_)) => return Err(Exit::usage(format!("--dry-run and --answer do not go together\n{USAGE}"))),
+        (true, None) => Mode::DryRun,
+        (false, Some(f)) => Mode::Answer(f),
+        (false, None) => Mode::Live,
+    };
+    Ok(Some(Args { connector, base_url, identifier, region, mode }))
+}
+
+/// A definition file, or a shipped preset by its id.
+fn load_definition(connector: &str) -> Result<Definition, Exit> {
+    let path = std::path::Path::new(connector);
+    if !path.is_file() {
+        let preset = ConnectorKind::parse(connector).and_then(presets::definition);
+        return preset.cloned().ok_or_else(|| {
+            let ids: Vec<&str> = presets::SOURCES.iter().map(|(k, _, _)| k.id()).collect();
+            Exit::usage(format!("--connector {connector}: no such file, and not a shipped preset ({})", ids.join(", ")))
+        });
+    }
+    let json = std::fs::read_to_string(path).map_err(|e| Exit::usage(format!("cannot read {connector}: {e}")))?;
+    Definition::parse(&json).map_err(|errors| {
+        let mut msg = format!("{connector} is not a valid connector definition ({} problem{}):", errors.len(), if errors.len() == 1 { "" } else { "s" });
+        for e in errors {
+            let at = if e.path.is_empty() { "(the file)" } else { e.path.as_str() };
+            msg.push_str(&format!("\n  {at}: {}", english(&e.message)));
+        }
+        Exit::usage(msg)
+    })
+}
+
+fn candidate(kind: IdKind, raw: &str, region: &str) -> Result<Candidate, Exit> {
+    let raw = raw.trim();
+    let value = match kind {
+        IdKind::Email => match raw.rsplit_once('@') {
+            Some((local, domain)) if !local.is_empty() && !domain.is_empty() && !raw.chars().any(char::is_whitespace) => format!("{local}@{}", domain.to_lowercase()),
+            _ => return Err(Exit::usage(format!("--email {raw}: not an email address"))),
+        },
+        IdKind::Phone => normalize_phone(raw, region).ok_or_else(|| Exit::usage(format!("--phone {raw}: not a phone number for region {region}")))?,
+        _ if raw.is_empty() => return Err(Exit::usage("--id needs a value".into())),
+        _ => raw.to_string(),
+    };
+    Ok(Candidate { kind, value, source: Source::Text, score: 1, sensitive: false, label: None })
+}
+
+/// The environment variable of a secret: `DESKSIDE_KEY` for the API key,
+/// `DESKSIDE_` and the upper-case name for the others.
+pub fn env_name(secret: &str) -> String {
+    if secret == "api_key" {
+        "DESKSIDE_KEY".into()
+    } else {
+        format!("DESKSIDE_{}", secret.to_ascii_uppercase())
+    }
+}
+
+/// The secrets the auth kind needs, from the environment. With
+/// `placeholders` (nothing is sent) a missing one is a placeholder.
+fn secrets_from_env(auth: &AuthDef, placeholders: bool) -> Result<(Secrets, Redactor), Exit> {
+    let mut secrets = Secrets::new();
+    let mut redactor = Redactor::default();
+    let mut missing = Vec::new();
+    for name in auth.secrets() {
+        let var = env_name(name);
+        match std::env::var(&var) {
+            Ok(v) if !v.is_empty() => {
+                redactor.add(&v);
+                secrets.insert((*name).to_string(), Secret::new(v));
+            }
+            _ if placeholders => {
+                eprintln!("deskside: {var} is not set (the {name} of this connector); a placeholder stands for it");
+                secrets.insert((*name).to_string(), Secret::new(format!("<{var} unset>")));
+            }
+            _ => missing.push(var),
+        }
+    }
+    if missing.is_empty() {
+        Ok((secrets, redactor))
+    } else {
+        Err(Exit::usage(format!("{} not set: this connector's auth needs {} (environment variable{})", missing.join(" and "), if missing.len() == 1 { "it" } else { "them" }, if missing.len() == 1 { "" } else { "s" })))
+    }
+}
+
+/// The requests a lookup would send, one block each, secrets redacted.
+fn dry_run(def: &Definition, base: &BaseUrl, secrets: &Secrets, id: &Candidate) -> Result<String, Exit> {
+    let mut out = String::new();
+    let token = match engine::token_request(def, base, secrets) {
+        Some(req) => {
+            let req = req.map_err(|e| Exit::usage(english(&e.user_message())))?;
+            out.push_str(&show_request("token request", &req, def));
+            out.push('\n');
+            Some(Secret::new("<token>"))
+        }
+        None => None,
+    };
+    let reqs = engine::build_requests(def, base, secrets, token.as_ref(), id).map_err(|e| Exit::usage(english(&e.user_message())))?;
+    let n = reqs.len();
+    for (i, req) in reqs.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&show_request(&format!("lookup {} of {n}", i + 1), req, def));
+    }
+    Ok(out)
+}
+
+/// One request as text: method and URL, headers, body; every secret redacted.
+fn show_request(title: &str, req: &HttpRequest, def: &Definition) -> String {
+    let method = match req.method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+    };
+    let url = match &req.secret_param {
+        Some(p) => redact_param(&req.url, p),
+        None => req.url.clone(),
+    };
+    let mut out = format!("# {title}\n{method} {url}\n");
+    for (k, v) in &req.headers {
+        out.push_str(&format!("{k}: {}\n", redact_header(k, v, &def.auth)));
+    }
+    if let Some(body) = &req.body {
+        let form = req.headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("content-type") && v.starts_with("application/x-www-form-urlencoded"));
+        out.push('\n');
+        out.push_str(&if form { redact_form(body) } else { body.clone() });
+        out.push('\n');
+    }
+    out
+}
+
+fn redact_header(name: &str, value: &str, auth: &AuthDef) -> String {
+    let n = name.to_ascii_lowercase();
+    if n == "authorization" {
+        return match value.split_once(' ') {
+            // The dry run's stand-in for a token exchanged later.
+            Some((scheme, "<token>")) => format!("{scheme} <token>"),
+            Some((scheme, _)) => format!("{scheme} <redacted>"),
+            None => "<redacted>".into(),
+        };
+    }
+    let named = matches!(auth, AuthDef::Header { name: h } if h.eq_ignore_ascii_case(name));
+    if named || n.contains("key") || n.contains("token") || n.contains("secret") {
+        "<redacted>".into()
+    } else {
+        value.to_string()
+    }
+}
+
+/// A form body with the client's credentials redacted.
+fn redact_form(body: &str) -> String {
+    body.split('&')
+        .map(|kv| match kv.split_once('=') {
+            Some((k, _)) if matches!(k, "client_secret" | "client_id" | "password" | "username" | "refresh_token") => format!("{k}=<redacted>"),
+            _ => kv.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The secrets' values, taken out of anything printed: a second line of
+/// defence behind the redaction of each place a secret goes.
+#[derive(Default)]
+struct Redactor {
+    values: Vec<String>,
+}
+
+impl Redactor {
+    fn add(&mut self, v: &str) {
+        // Very short values would blank out ordinary text; the places a
+        // secret goes are redacted one by one anyway.
+        if v.chars().count() >= 4 {
+            self.values.push(v.to_string());
+            let encoded = encode_component(v);
+            if encoded != v {
+                self.values.push(encoded);
+            }
+            if let Ok(json) = serde_json::to_string(v) {
+                let inner = json.trim_matches('"').to_string();
+                if inner != v {
+                    self.values.push(inner);
+                }
+            }
+        }
+        // Longest first, so a value's longer form is not half replaced.
+        self.values.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    }
+
+    fn clean(&self, text: &str) -> String {
+        self.values.iter().fold(text.to_string(), |t, v| t.replace(v.as_str(), "<redacted>"))
+    }
+}
+
+/// `--answer FILE`: the file is the API's answer (200) to the first request.
+fn from_answer_file(def: &Definition, base: &BaseUrl, secrets: &Secrets, id: &Candidate, lookups: &[RequestDef], file: &str) -> Result<Result<engine::Answer, String>, Exit> {
+    let body = std::fs::read(file).map_err(|e| Exit::usage(format!("cannot read {file}: {e}")))?;
+    let token = matches!(def.auth, AuthDef::ClientCredentials { .. }).then(|| Secret::new("<token>"));
+    let reqs = engine::build_requests(def, base, secrets, token.as_ref(), id).map_err(|e| Exit::usage(english(&e.user_message())))?;
+    let url = reqs.first().map(|r| r.url.clone()).unwrap_or_default();
+    let resp = HttpResponse { status: 200, body: String::from_utf8_lossy(&body).into_owned(), ..HttpResponse::default() };
+    Ok(engine::read_answer(def, &lookups[0], &def.name, id, &url, &resp).map_err(|e| english(&e.user_message())))
+}
+
+/// Sends the requests: the token exchange when the auth kind has one, then
+/// each lookup in order until one finds a record.
+fn live(def: &Definition, base: &BaseUrl, secrets: &Secrets, id: &Candidate, lookups: &[RequestDef]) -> Result<engine::Answer, String> {
+    let say = |e: LookupError| english(&e.user_message());
+    let max = def.limits.max_body_bytes + 64 * 1024;
+    let token = match engine::token_request(def, base, secrets) {
+        Some(req) => {
+            let req = req.map_err(say)?;
+            let resp = send(&req, max, def)?;
+            Some(engine::read_token(&resp).map_err(say)?.0)
+        }
+        None => None,
+    };
+    let reqs = engine::build_requests(def, base, secrets, token.as_ref(), id).map_err(say)?;
+    let mut near_misses = 0;
+    let mut last = engine::Answer::default();
+    for (req, rdef) in reqs.iter().zip(lookups) {
+        let resp = send(req, max, def)?;
+        let answer = engine::read_answer(def, rdef, &def.name, id, &req.url, &resp).map_err(say)?;
+        near_misses += answer.near_misses;
+        let found = !answer.customers.is_empty();
+        last = answer;
+        if found {
+            break;
+        }
+    }
+    last.near_misses = near_misses;
+    Ok(last)
+}
+
+fn send(req: &HttpRequest, max: usize, def: &Definition) -> Result<HttpResponse, String> {
+    let shown = match &req.secret_param {
+        Some(p) => redact_param(&req.url, p),
+        None => req.url.clone(),
+    };
+    let method = if req.method == Method::Get { "GET" } else { "POST" };
+    let resp = http::send(req, Duration::from_millis(u64::from(ATTEMPT_TIMEOUT_MS)), max).map_err(|f| match f {
+        http::Failure::Timeout => english(&LookupError::Timeout.user_message()),
+        http::Failure::TooLarge => english(&LookupError::BadResponse { message: Text::new(Msg::LookupTooLarge, [data(def.limits.max_body_bytes / 1024 / 1024)]) }.user_message()),
+        http::Failure::Transport(detail) => format!("{} ({detail})", english(&LookupError::Network { message: Msg::LookupNoService.into() }.user_message())),
+    })?;
+    eprintln!("deskside: {method} {shown} -> {}", resp.status);
+    Ok(resp)
+}
+
+/// A message in English (the extension's own catalog).
+pub fn english(text: &Text) -> String {
+    static EN: OnceLock<Catalog> = OnceLock::new();
+    let catalog = EN.get_or_init(|| Catalog::parse(include_str!("../../../extension/_locales/en/messages.json")).expect("the English catalog parses"));
+    format(catalog, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_of_each_place() {
+        let auth = AuthDef::Header { name: "X-Partner".into() };
+        assert_eq!(redact_header("Authorization", "Bearer abc", &auth), "Bearer <redacted>");
+        assert_eq!(redact_header("Authorization", "Bearer <token>", &auth), "Bearer <token>");
+        assert_eq!(redact_header("x-partner", "abc", &auth), "<redacted>");
+        assert_eq!(redact_header("X-Api-Key", "abc", &AuthDef::Bearer), "<redacted>");
+        assert_eq!(redact_header("Accept", "application/json", &auth), "application/json");
+        assert_eq!(redact_form("grant_type=client_credentials&client_id=a&client_secret=b&scope=x"), "grant_type=client_credentials&client_id=<redacted>&client_secret=<redacted>&scope=x");
+        let mut r = Redactor::default();
+        r.add("s3cr et+/");
+        r.add("ab");
+        assert_eq!(r.clean("k=s3cr%20et%2B%2F and s3cr et+/ ab"), "k=<redacted> and <redacted> ab");
+    }
+
+    #[test]
+    fn env_names() {
+        assert_eq!(env_name("api_key"), "DESKSIDE_KEY");
+        assert_eq!(env_name("client_secret"), "DESKSIDE_CLIENT_SECRET");
+    }
+}
