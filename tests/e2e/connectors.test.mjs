@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { ROOT, launch, openExtensionPage, panelState, screenshotDir, startDemo, waitLoaded } from './harness.mjs';
+import { ROOT, launch, openExtensionPage, panelState, screenshotDir, startDemo, waitLoaded, until } from './harness.mjs';
 import { startTestApi } from '../testapi/server.mjs';
 
 const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
@@ -34,16 +34,6 @@ for (const kind of BROWSERS) {
       return page.$eval('#status', (e) => ({ kind: e.dataset.kind, text: e.textContent }));
     }
 
-    async function until(what, fn, timeout = 20_000) {
-      const deadline = Date.now() + timeout;
-      let last;
-      while (Date.now() < deadline) {
-        last = await fn().catch((e) => ({ error: e.message }));
-        if (last?.ok) return last;
-        await sleep(150);
-      }
-      assert.fail(`${what}: ${JSON.stringify(last)}`);
-    }
 
     before(async () => {
       demo = await startDemo();

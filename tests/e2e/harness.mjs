@@ -175,3 +175,15 @@ export function screenshotDir(name) {
   mkdirSync(dir, { recursive: true });
   return dir;
 }
+
+/** Polls `fn` (every 150 ms) until it returns `{ ok: true, … }`; fails with `what` and the last answer. */
+export async function until(what, fn, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  while (Date.now() < deadline) {
+    last = await fn().catch((e) => ({ error: e.message }));
+    if (last?.ok) return last;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`${what}: ${JSON.stringify(last)}`);
+}

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { canaryKey, configure, launch, openExtensionPage, panelState, screenshotDir, startDemo, waitLoaded } from './harness.mjs';
+import { canaryKey, configure, launch, openExtensionPage, panelState, screenshotDir, startDemo, waitLoaded, until } from './harness.mjs';
 
 const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -32,16 +32,6 @@ for (const kind of BROWSERS) {
       return out;
     }
 
-    async function until(what, fn, timeout = 20_000) {
-      const deadline = Date.now() + timeout;
-      let last;
-      while (Date.now() < deadline) {
-        last = await fn();
-        if (last?.ok) return last;
-        await sleep(150);
-      }
-      assert.fail(`${what}: ${JSON.stringify(last)}`);
-    }
 
     // A page with nothing on it, then the requester's address appended.
     async function pageWithRequester(email) {
@@ -158,6 +148,20 @@ for (const kind of BROWSERS) {
       assert.deepEqual(held.tabs, []);
       assert.equal(apiCalls(), before, 'the framed panel made a CRM request');
       await options.close();
+      await page.close();
+    });
+
+    test('a customer id that finds nothing says which kind of identifier was looked up', async () => {
+      // A CRM-style address naming the customer only by its id.
+      const page = await ext.browser.newPage();
+      await page.goto(demo.base + '/customers/cus_9999');
+      const p = await until('the not-found state', async () => {
+        const [p] = await panels(page);
+        return { ok: p?.state === 'not_found', ...p };
+      });
+      assert.match(p.text, /No customer with this customer ID/);
+      assert.ok(!/email/i.test(p.text), p.text);
+      assert.ok(demo.requests.some((r) => r.url === '/api/v1/customers/cus_9999' && r.status === 404));
       await page.close();
     });
 

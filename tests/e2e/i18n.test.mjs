@@ -124,6 +124,30 @@ for (const kind of BROWSERS) {
       assert.equal(nothing.panel.state, 'no_identifier', nothing.panel.text);
       assert.match(nothing.panel.text, /此页面上没有找到客户的邮箱、电话或编号。/);
       await nothing.page.close();
+
+      // A ticket list: collapsed, with the number of customers.
+      const list = await openTicket('/tickets', 'panel-list');
+      assert.equal(list.panel.state, 'list', list.panel.text);
+      assert.match(list.panel.text, /\d/);
+      noEnglish(list.panel.text);
+      await list.page.close();
+
+      // A panel the page frames itself is refused, in Chinese too.
+      const framed = await ext.browser.newPage();
+      await framed.goto(demo.base + '/tickets/plain/1002');
+      await panelState(framed);
+      await framed.evaluate((base) => { const f = document.createElement('iframe'); f.src = `${base}panel.html`; document.body.append(f); }, ext.extensionBase);
+      let refused;
+      for (let i = 0; i < 100 && !refused; i++) {
+        for (const frame of framed.frames()) {
+          const info = await frame.evaluate(() => (location.pathname.endsWith('/panel.html') ? { state: document.querySelector('#root')?.dataset.state, text: document.body.innerText } : null)).catch(() => null);
+          if (info?.state === 'refused') refused = info;
+        }
+        if (!refused) await new Promise((r) => setTimeout(r, 150));
+      }
+      assert.ok(refused, 'the framed panel was not refused');
+      noEnglish(refused.text);
+      await framed.close();
     });
 
     test('a rejected key: the error and its action in Chinese', async () => {

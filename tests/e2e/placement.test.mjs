@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, canaryKey, configure, launch, panelState, screenshotDir, startDemo } from './harness.mjs';
+import { ROOT, canaryKey, configure, launch, panelState, screenshotDir, startDemo, until } from './harness.mjs';
 
 const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -38,16 +38,6 @@ for (const kind of BROWSERS) {
     let ext;
     const shots = screenshotDir(`test-screenshots/${kind}`);
 
-    async function until(what, fn, timeout = 15_000) {
-      const deadline = Date.now() + timeout;
-      let last;
-      while (Date.now() < deadline) {
-        last = await fn().catch((e) => ({ error: e.message }));
-        if (last?.ok) return last;
-        await sleep(150);
-      }
-      assert.fail(`${what}: ${JSON.stringify(last)}`);
-    }
 
     // Waits for the panel's host to settle in `mode` ('collapsed',
     // 'docked'), then checks that nothing of the page is covered.
@@ -262,7 +252,7 @@ for (const kind of BROWSERS) {
 
     // The demo's imitations of each helpdesk, expanded (the agent expands it
     // once on the site, remembered from then on) and collapsed.
-    const SITES = ['/agent/tickets/4711', '/a/tickets/52', '/zammad/#ticket/zoom/17', '/conversation/2231/1', '/browse/SUP-12',
+    const SITES = ['/tickets/strict/1003', '/app/tickets/1001', '/agent/tickets/4711', '/a/tickets/52', '/zammad/#ticket/zoom/17', '/conversation/2231/1', '/browse/SUP-12',
       '/app/accounts/1/conversations/88', '/scp/tickets.php?id=9', '/contacts/4242/record/0-1/5101', '/lightning/r/Contact/003XX000004TmiQYAS/view'];
     test('on every demo site page, neither the tab nor the docked panel covers a control', async () => {
       // The agent collapsed the panel in the previous test; start from a tab.

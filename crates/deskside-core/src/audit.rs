@@ -31,11 +31,23 @@ pub fn mask_subject(email: &str) -> String {
 
 /// Appends and drops the oldest past the cap.
 pub fn append(log: &mut Vec<AuditEntry>, entry: AuditEntry) {
-    log.push(entry);
-    if log.len() > AUDIT_CAP {
-        let drop = log.len() - AUDIT_CAP;
-        log.drain(..drop);
+    push_capped(log, entry, AUDIT_CAP);
+}
+
+/// Pushes `item` and drops the oldest past `cap`: the one rule for every
+/// list Deskside keeps in storage (the audit log, choices, layouts).
+pub fn push_capped<T>(list: &mut Vec<T>, item: T, cap: usize) {
+    list.push(item);
+    if list.len() > cap {
+        let drop = list.len() - cap;
+        list.drain(..drop);
     }
+}
+
+/// Records `value` for `key`, replacing an older one, newest last, keeping `cap`.
+pub fn remember<V>(list: &mut Vec<(String, V)>, key: &str, value: V, cap: usize) {
+    list.retain(|(k, _)| k != key);
+    push_capped(list, (key.to_string(), value), cap);
 }
 
 #[cfg(test)]

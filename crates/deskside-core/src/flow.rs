@@ -43,12 +43,7 @@ pub fn ticket_key(page_url: &str) -> String {
 
 /// Records a choice, replacing an older one for the same ticket; keeps the newest [`CHOICES_CAP`].
 pub fn remember_choice(choices: &mut Choices, ticket: &str, value: &str) {
-    choices.retain(|(t, _)| t != ticket);
-    choices.push((ticket.to_string(), value.to_string()));
-    if choices.len() > CHOICES_CAP {
-        let drop = choices.len() - CHOICES_CAP;
-        choices.drain(..drop);
-    }
+    crate::audit::remember(choices, ticket, value.to_string(), CHOICES_CAP);
 }
 
 /// Whether `value` may be chosen on this tab: it must be one of the page's

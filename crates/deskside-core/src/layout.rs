@@ -47,12 +47,7 @@ pub fn layout_for(layouts: &Layouts, site: &str, opens_expanded: bool) -> PanelL
 
 /// Records the agent's layout for a site, keeping the newest [`LAYOUTS_CAP`].
 pub fn remember_layout(layouts: &mut Layouts, site: &str, layout: PanelLayout) {
-    layouts.retain(|(s, _)| s != site);
-    layouts.push((site.to_string(), layout));
-    if layouts.len() > LAYOUTS_CAP {
-        let drop = layouts.len() - LAYOUTS_CAP;
-        layouts.drain(..drop);
-    }
+    crate::audit::remember(layouts, site, layout, LAYOUTS_CAP);
 }
 
 #[cfg(test)]
