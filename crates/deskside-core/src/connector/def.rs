@@ -42,8 +42,8 @@ pub struct Definition {
 
 /// How requests are authenticated. Each kind names the secrets it needs
 /// ([`AuthDef::secrets`]); each is its own masked field on the options page.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AuthDef {
     /// `Authorization: Bearer <api_key>`.
     #[default]
@@ -159,7 +159,7 @@ fn yes() -> bool {
 }
 
 /// A value read from a record.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum ValueDef {
     /// A path (`/given_name`); with `*` steps, every value.
@@ -183,6 +183,75 @@ pub enum ValueDef {
 
 fn space() -> String {
     " ".into()
+}
+
+// By hand, through `serde_json::Value`: serde's tagged and untagged enum
+// deserializers buffer the input in a generic form, a lot of code in the
+// wasm users download (the derived ones cost about 100 KB).
+impl<'de> Deserialize<'de> for AuthDef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<AuthDef, D::Error> {
+        use serde::de::Error;
+        let v = Value::deserialize(d)?;
+        let obj = v.as_object().ok_or_else(|| D::Error::custom("auth must be an object like {\"kind\": \"bearer\"}"))?;
+        let text = |k: &str| -> Result<Option<String>, D::Error> {
+            match obj.get(k) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => Err(D::Error::custom(format!("auth.{k} must be text"))),
+            }
+        };
+        let need = |k: &str| -> Result<String, D::Error> { text(k)?.ok_or_else(|| D::Error::custom(format!("auth.{k} is required"))) };
+        let kind = text("kind")?.unwrap_or_else(|| "bearer".into());
+        let (auth, allowed): (AuthDef, &[&str]) = match kind.as_str() {
+            "bearer" => (AuthDef::Bearer, &["kind"]),
+            "header" => (AuthDef::Header { name: need("name")? }, &["kind", "name"]),
+            "query" => (AuthDef::Query { param: need("param")? }, &["kind", "param"]),
+            "basic" => (AuthDef::Basic { password: text("password")? }, &["kind", "password"]),
+            "client_credentials" => (AuthDef::ClientCredentials { token_path: need("token_path")?, scope: text("scope")? }, &["kind", "token_path", "scope"]),
+            other => return Err(D::Error::custom(format!("unknown auth kind '{other}' (bearer, header, query, basic, client_credentials)"))),
+        };
+        if let Some(k) = obj.keys().find(|k| !allowed.contains(&k.as_str())) {
+            return Err(D::Error::custom(format!("unknown field auth.{k}")));
+        }
+        Ok(auth)
+    }
+}
+
+impl ValueDef {
+    /// A value definition from JSON: a path, a list, or an object with
+    /// `join`, `const` or `path` + `map`.
+    fn from_json(v: &Value) -> Result<ValueDef, String> {
+        let strings = |v: &Value| -> Option<Vec<String>> { v.as_array()?.iter().map(|x| x.as_str().map(str::to_string)).collect() };
+        match v {
+            Value::String(p) => Ok(ValueDef::Path(p.clone())),
+            Value::Array(items) if items.len() <= 8 => items.iter().map(ValueDef::from_json).collect::<Result<_, _>>().map(ValueDef::First),
+            Value::Object(o) => {
+                let keys: Vec<&str> = o.keys().map(String::as_str).collect();
+                match keys.as_slice() {
+                    ["join"] | ["join", "sep"] | ["sep", "join"] => Ok(ValueDef::Join {
+                        join: o.get("join").and_then(strings).ok_or("join is a list of paths")?,
+                        sep: o.get("sep").map_or(Some(" "), Value::as_str).ok_or("sep is text")?.to_string(),
+                    }),
+                    ["const"] => Ok(ValueDef::Const { value: o["const"].as_str().ok_or("const is text")?.to_string() }),
+                    ["map", "path"] | ["path", "map"] => Ok(ValueDef::Mapped {
+                        path: o["path"].as_str().ok_or("path is text")?.to_string(),
+                        map: o["map"]
+                            .as_object()
+                            .and_then(|m| m.iter().map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string()))).collect())
+                            .ok_or("map is an object of labels")?,
+                    }),
+                    _ => Err(format!("a value is a path, a list, or {{\"join\"}}, {{\"const\"}} or {{\"path\", \"map\"}}; not {{{}}}", keys.join(", "))),
+                }
+            }
+            _ => Err("a value is a path, a list, or an object".into()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ValueDef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ValueDef, D::Error> {
+        ValueDef::from_json(&Value::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
