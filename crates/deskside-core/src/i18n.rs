@@ -183,7 +183,7 @@ messages! {
     SiteNoPath = "site_no_path",
     SiteEverySite = "site_every_site",
     SiteBadHost = "site_bad_host",
-    SiteInsecure = "site_insecure",
+    SitePort = "site_port",
     // Settings validation.
     CfgUnknownConnector = "cfg_unknown_connector",
     CfgKeyHostChanged = "cfg_key_host_changed",
