@@ -233,8 +233,9 @@ pub fn page_appended(settings: &Settings, page_url: &str, tab: Option<TabState>,
 /// The lookups the panel needs, or its final state if none is needed.
 pub enum PanelPlan {
     Done(PanelState),
-    /// Look `identifier` up with every enabled connector ([`lookup_requests`]).
-    Lookup { identifier: Candidate },
+    /// Look `identifier` up with every enabled connector ([`lookup_requests`]);
+    /// `chosen`: the agent picked it (no other is tried when it finds nothing).
+    Lookup { identifier: Candidate, chosen: bool },
 }
 
 /// `choices` are the agent's remembered picks; the one for this ticket wins
@@ -255,7 +256,27 @@ pub fn plan_panel(settings: &Settings, tab: Option<&TabState>, choices: &Choices
     let Some(best) = chosen.or_else(|| tab.and_then(|t| t.candidates.iter().find(|c| c.kind.lookupable()))) else {
         return PanelPlan::Done(PanelState::NoIdentifier);
     };
-    PanelPlan::Lookup { identifier: best.clone() }
+    PanelPlan::Lookup { identifier: best.clone(), chosen: chosen.is_some() }
+}
+
+/// Kinds of identifier tried at most per lookup when the best finds nothing.
+pub const MAX_IDENTIFIERS_TRIED: usize = 3;
+
+/// When no source knows `tried`'s last identifier, the next one on the page
+/// to try: the plus-tagged address without its tag first, then the page's
+/// next identifier of another kind (email, then phone, then id, as ranked),
+/// at most [`MAX_IDENTIFIERS_TRIED`] kinds. Never after the agent chose one.
+pub fn next_identifier(tab: &TabState, tried: &[Candidate], chosen: bool) -> Option<Candidate> {
+    let last = tried.last()?;
+    if let Some(plain) = untagged(last).filter(|p| !tried.iter().any(|t| t.value == p.value)) {
+        return Some(plain);
+    }
+    let mut kinds: Vec<IdKind> = tried.iter().map(|t| t.kind).collect();
+    kinds.dedup();
+    if chosen || kinds.len() >= MAX_IDENTIFIERS_TRIED {
+        return None;
+    }
+    tab.candidates.iter().find(|c| c.kind.lookupable() && !tried.iter().any(|t| t.kind == c.kind)).cloned()
 }
 
 /// The access tokens the background holds, by connector id.
@@ -499,7 +520,7 @@ mod tests {
         let s = settings(2);
         let tab = scanned(&s);
         assert_eq!(tab.page_origin, "http://127.0.0.1:8000");
-        let PanelPlan::Lookup { identifier } = plan_panel(&s, Some(&tab), &vec![]) else { panic!("expected a lookup") };
+        let PanelPlan::Lookup { identifier, .. } = plan_panel(&s, Some(&tab), &vec![]) else { panic!("expected a lookup") };
         let requests = lookup_requests(&s, &identifier, &Tokens::new());
         assert_eq!(requests.len(), 2);
         assert_eq!(requests[0].1.as_ref().unwrap()[0].url, "http://127.0.0.1:7000/api/v1/customers?email=li.na%40example.cn");
@@ -542,6 +563,30 @@ mod tests {
             remember_choice(&mut choices, &format!("t{i}"), "v");
         }
         assert_eq!(choices.len(), CHOICES_CAP);
+    }
+
+    #[test]
+    fn when_the_best_finds_nothing_the_next_kind_is_tried() {
+        let s = settings(1);
+        let snap = PageSnapshot {
+            fields: vec![
+                Field { source: Source::MailtoLink, text: "mailto:mia+orders@shop.example".into() },
+                Field { source: Source::Text, text: "cc mia.2@shop.example, call 138 0013 8000, see /customers/cus_1001".into() },
+            ],
+        };
+        let tab = page_scanned(&s, "http://127.0.0.1:8000/customers/cus_1001", None, snap, &[]).0;
+        let PanelPlan::Lookup { identifier, chosen } = plan_panel(&s, Some(&tab), &vec![]) else { panic!("expected a lookup") };
+        assert!(!chosen);
+        let mut tried = vec![identifier];
+        while let Some(next) = next_identifier(&tab, &tried, false) {
+            tried.push(next);
+        }
+        // The address, without its tag, then the phone (another kind; not the
+        // second address), then the id: at most three.
+        let values: Vec<&str> = tried.iter().map(|c| c.value.as_str()).collect();
+        assert_eq!(values, ["mia+orders@shop.example", "mia@shop.example", "+8613800138000", "cus_1001"]);
+        // The agent's own choice is not second-guessed (its plain form aside).
+        assert_eq!(next_identifier(&tab, &tried[..2], true), None);
     }
 
     #[test]

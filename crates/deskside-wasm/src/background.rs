@@ -10,7 +10,7 @@ use deskside_core::connector::engine::read_token;
 use deskside_core::connector::{token_request, Answer, LookupError};
 use deskside_core::flow::{
     check_panel, choice_allowed, finish_panel, frame_key, lookup_requests, read_attempt, Tokens, new_grant, page_appended, page_rules, page_scanned, panel_key, plan_panel, remember_choice, tab_key,
-    tab_state_survives, untagged, Choices, PanelGrant, PanelPlan, TabState, CHOICES_KEY,
+    tab_state_survives, next_identifier, Choices, PanelGrant, PanelPlan, TabState, CHOICES_KEY,
 };
 use deskside_core::layout::{layout_for, remember_layout, Layouts, PanelLayout, LAYOUTS_KEY};
 use deskside_core::panel::PanelState;
@@ -187,7 +187,9 @@ async fn load_choices(env: &Env) -> Choices {
 async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices, layout: PanelLayout) -> Result<Response, String> {
     match plan_panel(settings, tab.as_ref(), choices) {
         PanelPlan::Done(state) => Ok(Response::PanelState { state, layout, language: settings.language }),
-        PanelPlan::Lookup { mut identifier } => {
+        PanelPlan::Lookup { mut identifier, chosen } => {
+            let mut tried = vec![identifier.clone()];
+            let mut first_not_found: Option<PanelState> = None;
             let tab = tab.unwrap_or_default();
             loop {
                 let tokens = access_tokens(env, settings, false).await;
@@ -223,8 +225,18 @@ async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choi
                 }
                 let (state, entries) = finish_panel(settings, &tab, &identifier, results, env.now());
                 append_audit(env, entries).await?;
-                match (&state, untagged(&identifier)) {
-                    (PanelState::NotFound { .. }, Some(next)) => identifier = next,
+                // Nobody under this identifier: the next one on the page. If
+                // none finds anyone either, the panel says so for the first.
+                let first = first_not_found.take();
+                match (&state, next_identifier(&tab, &tried, chosen)) {
+                    (PanelState::NotFound { .. }, Some(next)) => {
+                        first_not_found = first.or(Some(state));
+                        tried.push(next.clone());
+                        identifier = next;
+                    }
+                    (PanelState::NotFound { .. }, None) => {
+                        return Ok(Response::PanelState { state: first.unwrap_or(state), layout, language: settings.language });
+                    }
                     _ => return Ok(Response::PanelState { state, layout, language: settings.language }),
                 }
             }

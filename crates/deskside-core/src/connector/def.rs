@@ -181,10 +181,6 @@ pub enum ValueDef {
     Mapped { path: String, map: BTreeMap<String, String> },
 }
 
-fn space() -> String {
-    " ".into()
-}
-
 // By hand, through `serde_json::Value`: serde's tagged and untagged enum
 // deserializers buffer the input in a generic form, a lot of code in the
 // wasm users download (the derived ones cost about 100 KB).
