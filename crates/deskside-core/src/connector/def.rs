@@ -8,42 +8,37 @@
 use super::path;
 use crate::i18n::{data, Msg, Text};
 use crate::identify::IdKind;
-use serde::{Deserialize, Serialize};
+use crate::model::FieldType;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Definition {
     /// `demo_crm`, `generic`…: lower case, digits, `_`.
     pub id: String,
     /// Shown to the admin (the connector's label defaults to it).
     pub name: String,
-    #[serde(default)]
     pub auth: AuthDef,
     /// How the API is searched, per identifier kind (`email`, `phone`,
     /// `customer_id`, `order_id`, `account_id`): one or more requests, tried
     /// in order until one finds something.
     pub lookups: BTreeMap<String, Vec<RequestDef>>,
     /// Where an API that answers 200 with an error inside says so.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<SuccessDef>,
     pub results: ResultsDef,
     pub map: MapDef,
-    #[serde(default)]
     pub limits: Limits,
     /// Sample answers with the customer they must map to: checked by
     /// `cargo test` (shipped presets) and when the admin saves a definition.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub samples: Vec<Sample>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
+    /// The definition as JSON (compact): what is stored and shown back.
+    pub source: String,
 }
 
 /// How requests are authenticated. Each kind names the secrets it needs
 /// ([`AuthDef::secrets`]); each is its own masked field on the options page.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum AuthDef {
     /// `Authorization: Bearer <api_key>`.
     #[default]
@@ -55,7 +50,6 @@ pub enum AuthDef {
     /// HTTP Basic: `username` and `password`; with `password` fixed here,
     /// the key is the user name (Freshdesk: key and `X`).
     Basic {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         password: Option<String>,
     },
     /// OAuth 2 client credentials: `client_id` and `client_secret` are
@@ -63,7 +57,6 @@ pub enum AuthDef {
     /// kept in the background until it expires and sent as a Bearer token.
     ClientCredentials {
         token_path: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         scope: Option<String>,
     },
 }
@@ -80,8 +73,7 @@ impl AuthDef {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum HttpMethod {
     #[default]
     Get,
@@ -91,29 +83,22 @@ pub enum HttpMethod {
 /// One request. Its templates may hold `{value}`, the identifier, written
 /// in `value`'s form and encoded for where it goes: a path segment, a query
 /// value, a JSON string (`{value:soql}` inside a string: a SOQL literal).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestDef {
-    #[serde(default)]
     pub method: HttpMethod,
     /// Relative to the base URL: `/v2/people/search`, `/api/v1/customers/{value}`.
     pub path: String,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub query: BTreeMap<String, String>,
     /// A JSON body template (POST).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Value>,
-    #[serde(default)]
     pub value: ValueForm,
     /// Statuses that mean "no such record" for this request (e.g. 404 for a
     /// lookup by id). Any other 404 is a configuration error naming the URL.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_found_status: Vec<u16>,
 }
 
 /// The shape the identifier is sent in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ValueForm {
     /// As found (phones in E.164, emails in lower case).
     #[default]
@@ -124,43 +109,32 @@ pub enum ValueForm {
     Digits,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SuccessDef {
     /// Where the code is (`/errcode`); absent means success.
     pub path: String,
     /// The values that mean success (`0`, `"ok"`).
     pub ok: Vec<Value>,
     /// Where the API's own words for the error are.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub message: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResultsDef {
     /// Where the list of records is (`/data`), or the one record of a lookup
     /// by id; a record is recognised by having an id (`map.id`).
     pub list: String,
     /// Where a lookup by id puts its one record, if elsewhere.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub record: String,
     /// Where the total count is, when the API gives one.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub total: String,
     /// Keep only records one of whose emails or phones is the identifier
     /// (vendor searches are fuzzy); the panel says how many were dropped.
-    #[serde(default = "yes")]
     pub exact: bool,
 }
 
-fn yes() -> bool {
-    true
-}
-
 /// A value read from a record.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ValueDef {
     /// A path (`/given_name`); with `*` steps, every value.
     Path(String),
@@ -169,48 +143,14 @@ pub enum ValueDef {
     /// Several joined (`{"join": ["/first", "/last"], "sep": " "}`).
     Join {
         join: Vec<String>,
-        #[serde(default = "space")]
         sep: String,
     },
     /// A fixed value.
     Const {
-        #[serde(rename = "const")]
         value: String,
     },
     /// A vendor's labels mapped onto ours (`{"path": "/segment", "map": {"KEY_ACCOUNT": "platinum"}}`).
     Mapped { path: String, map: BTreeMap<String, String> },
-}
-
-// By hand, through `serde_json::Value`: serde's tagged and untagged enum
-// deserializers buffer the input in a generic form, a lot of code in the
-// wasm users download (the derived ones cost about 100 KB).
-impl<'de> Deserialize<'de> for AuthDef {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<AuthDef, D::Error> {
-        use serde::de::Error;
-        let v = Value::deserialize(d)?;
-        let obj = v.as_object().ok_or_else(|| D::Error::custom("auth must be an object like {\"kind\": \"bearer\"}"))?;
-        let text = |k: &str| -> Result<Option<String>, D::Error> {
-            match obj.get(k) {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::String(s)) => Ok(Some(s.clone())),
-                Some(_) => Err(D::Error::custom(format!("auth.{k} must be text"))),
-            }
-        };
-        let need = |k: &str| -> Result<String, D::Error> { text(k)?.ok_or_else(|| D::Error::custom(format!("auth.{k} is required"))) };
-        let kind = text("kind")?.unwrap_or_else(|| "bearer".into());
-        let (auth, allowed): (AuthDef, &[&str]) = match kind.as_str() {
-            "bearer" => (AuthDef::Bearer, &["kind"]),
-            "header" => (AuthDef::Header { name: need("name")? }, &["kind", "name"]),
-            "query" => (AuthDef::Query { param: need("param")? }, &["kind", "param"]),
-            "basic" => (AuthDef::Basic { password: text("password")? }, &["kind", "password"]),
-            "client_credentials" => (AuthDef::ClientCredentials { token_path: need("token_path")?, scope: text("scope")? }, &["kind", "token_path", "scope"]),
-            other => return Err(D::Error::custom(format!("unknown auth kind '{other}' (bearer, header, query, basic, client_credentials)"))),
-        };
-        if let Some(k) = obj.keys().find(|k| !allowed.contains(&k.as_str())) {
-            return Err(D::Error::custom(format!("unknown field auth.{k}")));
-        }
-        Ok(auth)
-    }
 }
 
 impl ValueDef {
@@ -244,21 +184,13 @@ impl ValueDef {
     }
 }
 
-impl<'de> Deserialize<'de> for ValueDef {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ValueDef, D::Error> {
-        ValueDef::from_json(&Value::deserialize(d)?).map_err(serde::de::Error::custom)
-    }
-}
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MapDef {
     pub id: Option<ValueDef>,
     pub name: Option<ValueDef>,
     /// Every value of each listed definition (paths with `*`).
-    #[serde(default)]
     pub emails: Vec<ValueDef>,
-    #[serde(default)]
     pub phones: Vec<ValueDef>,
     pub company: Option<ValueDef>,
     pub title: Option<ValueDef>,
@@ -271,12 +203,10 @@ pub struct MapDef {
     pub updated: Option<DateDef>,
     pub orders: Option<OrdersDef>,
     /// Any other field the admin wants shown, with a label and a type.
-    #[serde(default)]
     pub custom: Vec<CustomDef>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OrdersDef {
     /// The array of orders in the record.
     pub each: String,
@@ -288,24 +218,20 @@ pub struct OrdersDef {
 }
 
 /// An amount: an integer in minor units (`189900`), or a decimal (`"1899.00"`, `1899.5`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MoneyDef {
     Minor(String),
     Decimal(String),
 }
 
 /// A date: ISO 8601 text, or epoch seconds or milliseconds.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DateDef {
     pub path: String,
-    #[serde(default)]
     pub format: DateFormat,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum DateFormat {
     #[default]
     Iso,
@@ -313,23 +239,18 @@ pub enum DateFormat {
     EpochMillis,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CustomDef {
     pub label: String,
     pub path: String,
-    #[serde(default, rename = "type")]
     pub kind: crate::model::FieldType,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Answers larger than this are refused before parsing.
-    #[serde(default = "max_body")]
     pub max_body_bytes: usize,
     /// Records mapped per answer.
-    #[serde(default = "max_records")]
     pub max_records: usize,
 }
 
@@ -349,23 +270,17 @@ impl Default for Limits {
 
 /// A sample answer and what it must map to (a subset of the customer's
 /// fields, as JSON).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Sample {
     /// The identifier looked up (`{"kind": "email", "value": "…"}`).
     pub identifier: SampleId,
-    #[serde(default = "ok_status")]
     pub status: u16,
     pub answer: Value,
     /// The customers it maps to, each a subset of [`crate::model::Customer`]'s JSON.
     pub expect: Vec<Value>,
 }
 
-fn ok_status() -> u16 {
-    200
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SampleId {
     pub kind: IdKind,
     pub value: String,
@@ -387,10 +302,267 @@ impl Definition {
         if json.len() > MAX_DEFINITION_BYTES {
             return Err(vec![DefError { path: String::new(), message: Text::new(Msg::DefTooBig, [data(MAX_DEFINITION_BYTES / 1024)]) }]);
         }
-        let def: Definition = serde_json::from_str(json).map_err(|e| vec![DefError { path: String::new(), message: Text::new(Msg::DefUnreadable, [data(e)]) }])?;
+        let unreadable = |e: String| vec![DefError { path: String::new(), message: Text::new(Msg::DefUnreadable, [data(e)]) }];
+        let value: Value = serde_json::from_str(json).map_err(|e| unreadable(e.to_string()))?;
+        let def = Definition::from_json(&value).map_err(unreadable)?;
         def.validate()?;
         Ok(def)
     }
+
+    /// Reads a definition from JSON by hand: serde's derived readers for
+    /// this tree of types cost far more wasm than these few lines. Unknown
+    /// fields and wrong types are named with their place.
+    pub fn from_json(v: &Value) -> Result<Definition, String> {
+        let o = Obj::new(v, "", &["id", "name", "auth", "lookups", "success", "results", "map", "limits", "samples", "notes"])?;
+        let mut lookups = BTreeMap::new();
+        for (kind, list) in o.need("lookups")?.as_object().ok_or("lookups must be an object of kinds")? {
+            let at = format!("lookups.{kind}");
+            let items = list.as_array().ok_or_else(|| format!("{at} must be a list of requests"))?;
+            let requests = items.iter().enumerate().map(|(i, r)| RequestDef::from_json(r, &format!("{at}.{i}"))).collect::<Result<Vec<_>, _>>()?;
+            lookups.insert(kind.clone(), requests);
+        }
+        let success = match o.get("success") {
+            None => None,
+            Some(v) => {
+                let s = Obj::new(v, "success", &["path", "ok", "message"])?;
+                Some(SuccessDef { path: s.text("path")?.unwrap_or_default(), ok: s.get("ok").and_then(Value::as_array).cloned().unwrap_or_default(), message: s.text("message")?.unwrap_or_default() })
+            }
+        };
+        let r = Obj::new(o.need("results")?, "results", &["list", "record", "total", "exact"])?;
+        let results = ResultsDef {
+            list: r.text("list")?.ok_or("results.list is required")?,
+            record: r.text("record")?.unwrap_or_default(),
+            total: r.text("total")?.unwrap_or_default(),
+            exact: r.get("exact").map_or(Ok(true), |v| v.as_bool().ok_or("results.exact must be true or false"))?,
+        };
+        let limits = match o.get("limits") {
+            None => Limits::default(),
+            Some(v) => {
+                let l = Obj::new(v, "limits", &["max_body_bytes", "max_records"])?;
+                let n = |k: &str, d: usize| l.get(k).map_or(Ok(d), |v| v.as_u64().map(|n| n as usize).ok_or(format!("limits.{k} must be a number")));
+                Limits { max_body_bytes: n("max_body_bytes", max_body())?, max_records: n("max_records", max_records())? }
+            }
+        };
+        let samples = match o.get("samples") {
+            None => Vec::new(),
+            Some(v) => v.as_array().ok_or("samples must be a list")?.iter().enumerate().map(|(i, s)| Sample::from_json(s, &format!("samples.{i}"))).collect::<Result<_, _>>()?,
+        };
+        Ok(Definition {
+            id: o.text("id")?.ok_or("id is required")?,
+            name: o.text("name")?.ok_or("name is required")?,
+            auth: o.get("auth").map_or(Ok(AuthDef::Bearer), AuthDef::from_json)?,
+            lookups,
+            success,
+            results,
+            map: MapDef::from_json(o.need("map")?)?,
+            limits,
+            samples,
+            notes: o.text("notes")?.unwrap_or_default(),
+            source: v.to_string(),
+        })
+    }
+}
+
+/// A JSON object being read: its fields checked against the known ones.
+struct Obj<'a> {
+    map: &'a serde_json::Map<String, Value>,
+    at: String,
+}
+
+impl<'a> Obj<'a> {
+    fn new(v: &'a Value, at: &str, known: &[&str]) -> Result<Obj<'a>, String> {
+        let map = v.as_object().ok_or_else(|| format!("{} must be an object", if at.is_empty() { "the definition" } else { at }))?;
+        if let Some(k) = map.keys().find(|k| !known.contains(&k.as_str())) {
+            return Err(format!("unknown field {}{k}", if at.is_empty() { String::new() } else { format!("{at}.") }));
+        }
+        Ok(Obj { map, at: at.to_string() })
+    }
+    fn get(&self, k: &str) -> Option<&'a Value> {
+        self.map.get(k).filter(|v| !v.is_null())
+    }
+    fn need(&self, k: &str) -> Result<&'a Value, String> {
+        self.get(k).ok_or_else(|| format!("{} is required", self.name(k)))
+    }
+    fn name(&self, k: &str) -> String {
+        if self.at.is_empty() { k.to_string() } else { format!("{}.{k}", self.at) }
+    }
+    fn text(&self, k: &str) -> Result<Option<String>, String> {
+        match self.get(k) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(format!("{} must be text", self.name(k))),
+        }
+    }
+    fn value(&self, k: &str) -> Result<Option<ValueDef>, String> {
+        self.get(k).map(|v| ValueDef::from_json(v).map_err(|e| format!("{}: {e}", self.name(k)))).transpose()
+    }
+    fn values(&self, k: &str) -> Result<Vec<ValueDef>, String> {
+        match self.get(k) {
+            None => Ok(Vec::new()),
+            Some(Value::Array(items)) => items.iter().map(|v| ValueDef::from_json(v).map_err(|e| format!("{}: {e}", self.name(k)))).collect(),
+            Some(v) => Ok(vec![ValueDef::from_json(v).map_err(|e| format!("{}: {e}", self.name(k)))?]),
+        }
+    }
+    fn date(&self, k: &str) -> Result<Option<DateDef>, String> {
+        self.get(k).map(|v| DateDef::from_json(v, &self.name(k))).transpose()
+    }
+}
+
+impl AuthDef {
+    fn from_json(v: &Value) -> Result<AuthDef, String> {
+        let kind = v.get("kind").and_then(Value::as_str).unwrap_or("bearer");
+        let known: &[&str] = match kind {
+            "bearer" => &["kind"],
+            "header" => &["kind", "name"],
+            "query" => &["kind", "param"],
+            "basic" => &["kind", "password"],
+            "client_credentials" => &["kind", "token_path", "scope"],
+            other => return Err(format!("unknown auth kind '{other}' (bearer, header, query, basic, client_credentials)")),
+        };
+        let o = Obj::new(v, "auth", known)?;
+        let need = |k: &str| o.text(k)?.ok_or_else(|| format!("auth.{k} is required"));
+        Ok(match kind {
+            "header" => AuthDef::Header { name: need("name")? },
+            "query" => AuthDef::Query { param: need("param")? },
+            "basic" => AuthDef::Basic { password: o.text("password")? },
+            "client_credentials" => AuthDef::ClientCredentials { token_path: need("token_path")?, scope: o.text("scope")? },
+            _ => AuthDef::Bearer,
+        })
+    }
+}
+
+impl RequestDef {
+    fn from_json(v: &Value, at: &str) -> Result<RequestDef, String> {
+        let o = Obj::new(v, at, &["method", "path", "query", "body", "value", "not_found_status"])?;
+        let method = match o.text("method")?.as_deref() {
+            None | Some("GET") => HttpMethod::Get,
+            Some("POST") => HttpMethod::Post,
+            Some(m) => return Err(format!("{at}.method: '{m}' is not GET or POST")),
+        };
+        let mut query = BTreeMap::new();
+        if let Some(q) = o.get("query") {
+            for (k, v) in q.as_object().ok_or_else(|| format!("{at}.query must be an object"))? {
+                query.insert(k.clone(), v.as_str().ok_or_else(|| format!("{at}.query.{k} must be text"))?.to_string());
+            }
+        }
+        let value = match o.text("value")?.as_deref() {
+            None | Some("as_is") => ValueForm::AsIs,
+            Some("national") => ValueForm::National,
+            Some("digits") => ValueForm::Digits,
+            Some(f) => return Err(format!("{at}.value: '{f}' is not as_is, national or digits")),
+        };
+        let not_found_status = match o.get("not_found_status") {
+            None => Vec::new(),
+            Some(v) => v
+                .as_array()
+                .and_then(|a| a.iter().map(|n| n.as_u64().filter(|n| (100..600).contains(n)).map(|n| n as u16)).collect())
+                .ok_or_else(|| format!("{at}.not_found_status must be a list of statuses"))?,
+        };
+        Ok(RequestDef { method, path: o.text("path")?.ok_or_else(|| format!("{at}.path is required"))?, query, body: o.get("body").cloned(), value, not_found_status })
+    }
+}
+
+impl MapDef {
+    fn from_json(v: &Value) -> Result<MapDef, String> {
+        let o = Obj::new(v, "map", &["id", "name", "emails", "phones", "company", "title", "tier", "city", "country", "url", "updated", "orders", "custom"])?;
+        let orders = match o.get("orders") {
+            None => None,
+            Some(v) => {
+                let x = Obj::new(v, "map.orders", &["each", "id", "status", "total", "currency", "date"])?;
+                let total = match x.get("total") {
+                    None => None,
+                    Some(t) => {
+                        let m = Obj::new(t, "map.orders.total", &["minor", "decimal"])?;
+                        match (m.text("minor")?, m.text("decimal")?) {
+                            (Some(p), None) => Some(MoneyDef::Minor(p)),
+                            (None, Some(p)) => Some(MoneyDef::Decimal(p)),
+                            _ => return Err("map.orders.total is {\"minor\": path} or {\"decimal\": path}".into()),
+                        }
+                    }
+                };
+                Some(OrdersDef { each: x.text("each")?.ok_or("map.orders.each is required")?, id: x.value("id")?, status: x.value("status")?, total, currency: x.value("currency")?, date: x.date("date")? })
+            }
+        };
+        let mut custom = Vec::new();
+        if let Some(list) = o.get("custom") {
+            for (i, c) in list.as_array().ok_or("map.custom must be a list")?.iter().enumerate() {
+                let at = format!("map.custom.{i}");
+                let c = Obj::new(c, &at, &["label", "path", "type"])?;
+                let kind = match c.text("type")?.as_deref() {
+                    None | Some("text") => FieldType::Text,
+                    Some("number") => FieldType::Number,
+                    Some("money") => FieldType::Money,
+                    Some("date") => FieldType::Date,
+                    Some("url") => FieldType::Url,
+                    Some("yes_no") => FieldType::YesNo,
+                    Some(t) => return Err(format!("{at}.type: '{t}' is not text, number, money, date, url or yes_no")),
+                };
+                custom.push(CustomDef { label: c.text("label")?.unwrap_or_default(), path: c.text("path")?.ok_or_else(|| format!("{at}.path is required"))?, kind });
+            }
+        }
+        Ok(MapDef {
+            id: o.value("id")?,
+            name: o.value("name")?,
+            emails: o.values("emails")?,
+            phones: o.values("phones")?,
+            company: o.value("company")?,
+            title: o.value("title")?,
+            tier: o.value("tier")?,
+            city: o.value("city")?,
+            country: o.value("country")?,
+            url: o.value("url")?,
+            updated: o.date("updated")?,
+            orders,
+            custom,
+        })
+    }
+}
+
+impl DateDef {
+    fn from_json(v: &Value, at: &str) -> Result<DateDef, String> {
+        if let Some(p) = v.as_str() {
+            return Ok(DateDef { path: p.to_string(), format: DateFormat::Iso });
+        }
+        let o = Obj::new(v, at, &["path", "format"])?;
+        let format = match o.text("format")?.as_deref() {
+            None | Some("iso") => DateFormat::Iso,
+            Some("epoch_seconds") => DateFormat::EpochSeconds,
+            Some("epoch_millis") => DateFormat::EpochMillis,
+            Some(f) => return Err(format!("{at}.format: '{f}' is not iso, epoch_seconds or epoch_millis")),
+        };
+        Ok(DateDef { path: o.text("path")?.ok_or_else(|| format!("{at}.path is required"))?, format })
+    }
+}
+
+impl Sample {
+    fn from_json(v: &Value, at: &str) -> Result<Sample, String> {
+        let o = Obj::new(v, at, &["identifier", "status", "answer", "expect"])?;
+        let id = Obj::new(o.need("identifier")?, &format!("{at}.identifier"), &["kind", "value"])?;
+        let kind = id.text("kind")?.and_then(|k| IdKind::parse(&k)).ok_or_else(|| format!("{at}.identifier.kind is not a kind"))?;
+        Ok(Sample {
+            identifier: SampleId { kind, value: id.text("value")?.unwrap_or_default() },
+            status: o.get("status").and_then(Value::as_u64).map_or(200, |n| n as u16),
+            answer: o.need("answer")?.clone(),
+            expect: o.get("expect").and_then(Value::as_array).cloned().unwrap_or_default(),
+        })
+    }
+}
+
+// Stored and shown as the JSON it was read from; read back by hand.
+impl serde::Serialize for Definition {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde_json::from_str::<Value>(&self.source).map_err(serde::ser::Error::custom)?.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Definition {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Definition, D::Error> {
+        let v = Value::deserialize(d)?;
+        Definition::from_json(&v).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Definition {
 
     /// The lookups for an identifier kind.
     pub fn lookups_for(&self, kind: IdKind) -> &[RequestDef] {
