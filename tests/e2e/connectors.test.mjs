@@ -72,8 +72,32 @@ for (const kind of BROWSERS) {
       assert.equal((await save(page)).kind, 'error');
       assert.match(await page.$eval('[data-error-for="client_secret"]', (e) => e.textContent), /.+/);
       assert.equal(await page.$eval('[data-error-for="definition"]', (e) => e.textContent), '');
-      // With the secret: saved, and the secrets never shown again.
+      // Test connection before saving: a wrong secret is named as such…
+      const test = async () => {
+        await page.$eval('#test_result', (e) => { e.textContent = ''; e.dataset.kind = ''; });
+        await page.click('#test');
+        await page.waitForFunction(() => ['ok', 'error'].includes(document.querySelector('#test_result').dataset.kind), { timeout: 20_000 });
+        return page.$eval('#test_result', (e) => ({ kind: e.dataset.kind, text: e.innerText }));
+      };
+      await fill(page, '#sample', 'mia.fischer@globex.example');
+      await fill(page, '#client_secret', 'not-the-secret');
+      const wrong = await test();
+      assert.equal(wrong.kind, 'error', wrong.text);
+      assert.match(wrong.text, /refused the API key \(HTTP 401\)/);
+      assert.match(wrong.text, /POST http:\/\/127\.0\.0\.1:\d+\/oauth\/token/);
+      assert.ok(!wrong.text.includes('not-the-secret'), 'the typed secret is shown back');
+      // …and the right one shows each request, secrets redacted, and the customer.
       await fill(page, '#client_secret', secret);
+      const right = await test();
+      assert.equal(right.kind, 'ok', right.text);
+      assert.match(right.text, /found Mia Fischer/);
+      assert.match(right.text, /Authorization: Bearer <redacted>/);
+      assert.match(right.text, /GET http:\/\/127\.0\.0\.1:\d+\/v2\/people\/search\?per_page=20&q=mia\.fischer%40globex\.example/);
+      assert.match(right.text, /"person_id"/);
+      assert.match(right.text, /"access_token":"<redacted>"/, 'the access token is shown');
+      assert.ok(!right.text.includes(secret), 'the client secret is shown in the test');
+      await page.screenshot({ path: join(shots, 'options-test-connection.png'), fullPage: true });
+      // With the secret: saved, and the secrets never shown again.
       const saved = await save(page);
       assert.equal(saved.kind, 'ok', saved.text);
       const html = await page.evaluate(() => document.documentElement.outerHTML);
@@ -83,6 +107,8 @@ for (const kind of BROWSERS) {
     });
 
     test('a ticket shows the mapped customer, its custom fields and no near miss; one token serves every lookup', async () => {
+      // (Test connection exchanged a token of its own, never stored.)
+      const grantsBefore = api.tokens;
       const page = await ext.browser.newPage();
       await page.goto(demo.base + '/tickets/strict/1001');
       const panel = await until('the customer from the test API', async () => {
@@ -108,7 +134,7 @@ for (const kind of BROWSERS) {
         const p = await panelState(other);
         return { ok: p.state === 'found' && /娜/.test(p.text), ...p };
       });
-      assert.equal(api.tokens, 1, `${api.tokens} token exchanges for two lookups`);
+      assert.equal(api.tokens - grantsBefore, 1, `${api.tokens - grantsBefore} token exchanges for two lookups`);
       // Nothing of the secret reached a page or a request other than the token endpoint.
       for (const p of [page, other]) {
         assert.ok(!(await p.evaluate(() => document.documentElement.outerHTML)).includes(secret));

@@ -295,81 +295,10 @@ impl Settings {
         let mut errors = Vec::new();
         let mut connectors = Vec::new();
         for (i, c) in input.connectors.into_iter().enumerate() {
-            let f = |name: &str| format!("connectors.{i}.{name}");
-            let Some(kind) = ConnectorKind::parse(&c.kind) else {
-                errors.push(err(f("kind"), Text::new(Msg::CfgUnknownConnector, [data(&c.kind)])));
-                continue;
-            };
-            let base_url = match BaseUrl::parse(&c.base_url) {
-                Ok(b) => b.to_string(),
-                Err(e) => {
-                    errors.push(err(f("base_url"), e.message()));
-                    String::new()
-                }
-            };
-            let id = if c.id.trim().is_empty() { format!("c{}", i + 1) } else { c.id.trim().to_string() };
-            let previous = self.connectors.iter().find(|p| p.id == id);
-            // The generic connector's definition: every problem with its path.
-            let definition = match kind {
-                ConnectorKind::Generic if c.definition.trim().is_empty() => match previous.and_then(|p| p.definition.clone()) {
-                    Some(d) => Some(d),
-                    None => {
-                        errors.push(err(f("definition"), Msg::CfgEnterDefinition));
-                        None
-                    }
-                },
-                ConnectorKind::Generic => match Definition::parse(&c.definition) {
-                    Ok(d) => Some(d),
-                    Err(problems) => {
-                        for p in problems {
-                            errors.push(err(f("definition"), Text::new(Msg::CfgDefinitionProblem, [data(if p.path.is_empty() { "-" } else { &p.path }), p.message.into()])));
-                        }
-                        None
-                    }
-                },
-                _ => None,
-            };
-            // The secrets its auth kind needs; one left empty keeps the stored
-            // one only while the origin is unchanged: never send an old
-            // secret to a newly typed host.
-            let needed: &[&str] = match kind {
-                ConnectorKind::Generic => definition.as_ref().map_or(&[], |d| d.auth.secrets()),
-                preset => crate::connector::presets::definition(preset).map_or(&["api_key"], |d| d.auth.secrets()),
-            };
-            let mut api_key = Secret::default();
-            let mut secrets = BTreeMap::new();
-            let mut typed = c.secrets;
-            if let Some(k) = c.api_key {
-                typed.insert("api_key".into(), Some(k));
+            match self.connector_from_input(i, c) {
+                Ok(c) => connectors.push(c),
+                Err(mut e) => errors.append(&mut e),
             }
-            for name in needed {
-                let stored = previous.and_then(|p| if *name == "api_key" { Some(p.api_key.clone()) } else { p.secrets.get(*name).cloned() }).filter(|s| !s.is_empty());
-                let value = match typed.remove(*name).flatten() {
-                    Some(k) if !k.is_empty() => Secret::new(k.expose().trim()),
-                    _ => match (previous, stored) {
-                        (Some(p), Some(s)) if same_origin(&p.base_url, &base_url) => s,
-                        (Some(_), Some(_)) => {
-                            errors.push(err(f(name), Msg::CfgKeyHostChanged));
-                            Secret::default()
-                        }
-                        _ => {
-                            errors.push(err(f(name), Msg::CfgEnterKey));
-                            Secret::default()
-                        }
-                    },
-                };
-                if value.expose().chars().any(|ch| ch.is_control() || ch == ' ') {
-                    errors.push(err(f(name), Msg::CfgKeySpaces));
-                }
-                if *name == "api_key" {
-                    api_key = value;
-                } else {
-                    secrets.insert(name.to_string(), value);
-                }
-            }
-            let default_label = definition.as_ref().map_or(kind.display_name(), |d| d.name.as_str());
-            let label = if c.label.trim().is_empty() { default_label.to_string() } else { c.label.trim().to_string() };
-            connectors.push(ConnectorConfig { id, kind, label, base_url, api_key, secrets, enabled: c.enabled, definition });
         }
         let mut sites = Vec::new();
         for (i, s) in input.sites.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).enumerate() {
@@ -415,6 +344,90 @@ impl Settings {
         } else {
             Err(errors)
         }
+    }
+
+    /// One connector as submitted (row `i` of the form), against the stored
+    /// settings: its definition parsed, its secrets typed or kept (only for
+    /// the same origin); every problem at once. Save and *Test connection*
+    /// both use it.
+    pub fn connector_from_input(&self, i: usize, c: ConnectorInput) -> Result<ConnectorConfig, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let f = |name: &str| format!("connectors.{i}.{name}");
+        let Some(kind) = ConnectorKind::parse(&c.kind) else {
+            return Err(vec![err(f("kind"), Text::new(Msg::CfgUnknownConnector, [data(&c.kind)]))]);
+        };
+        let base_url = match BaseUrl::parse(&c.base_url) {
+            Ok(b) => b.to_string(),
+            Err(e) => {
+                errors.push(err(f("base_url"), e.message()));
+                String::new()
+            }
+        };
+        let id = if c.id.trim().is_empty() { format!("c{}", i + 1) } else { c.id.trim().to_string() };
+        let previous = self.connectors.iter().find(|p| p.id == id);
+        // The generic connector's definition: every problem with its path.
+        let definition = match kind {
+            ConnectorKind::Generic if c.definition.trim().is_empty() => match previous.and_then(|p| p.definition.clone()) {
+                Some(d) => Some(d),
+                None => {
+                    errors.push(err(f("definition"), Msg::CfgEnterDefinition));
+                    None
+                }
+            },
+            ConnectorKind::Generic => match Definition::parse(&c.definition) {
+                Ok(d) => Some(d),
+                Err(problems) => {
+                    for p in problems {
+                        errors.push(err(f("definition"), Text::new(Msg::CfgDefinitionProblem, [data(if p.path.is_empty() { "-" } else { &p.path }), p.message.into()])));
+                    }
+                    None
+                }
+            },
+            _ => None,
+        };
+        // The secrets its auth kind needs; one left empty keeps the stored
+        // one only while the origin is unchanged: never send an old
+        // secret to a newly typed host.
+        let needed: &[&str] = match kind {
+            ConnectorKind::Generic => definition.as_ref().map_or(&[], |d| d.auth.secrets()),
+            preset => crate::connector::presets::definition(preset).map_or(&["api_key"], |d| d.auth.secrets()),
+        };
+        let mut api_key = Secret::default();
+        let mut secrets = BTreeMap::new();
+        let mut typed = c.secrets;
+        if let Some(k) = c.api_key {
+            typed.insert("api_key".into(), Some(k));
+        }
+        for name in needed {
+            let stored = previous.and_then(|p| if *name == "api_key" { Some(p.api_key.clone()) } else { p.secrets.get(*name).cloned() }).filter(|s| !s.is_empty());
+            let value = match typed.remove(*name).flatten() {
+                Some(k) if !k.is_empty() => Secret::new(k.expose().trim()),
+                _ => match (previous, stored) {
+                    (Some(p), Some(s)) if same_origin(&p.base_url, &base_url) => s,
+                    (Some(_), Some(_)) => {
+                        errors.push(err(f(name), Msg::CfgKeyHostChanged));
+                        Secret::default()
+                    }
+                    _ => {
+                        errors.push(err(f(name), Msg::CfgEnterKey));
+                        Secret::default()
+                    }
+                },
+            };
+            if value.expose().chars().any(|ch| ch.is_control() || ch == ' ') {
+                errors.push(err(f(name), Msg::CfgKeySpaces));
+            }
+            if *name == "api_key" {
+                api_key = value;
+            } else {
+                secrets.insert(name.to_string(), value);
+            }
+        }
+        let default_label = definition.as_ref().map_or(kind.display_name(), |d| d.name.as_str());
+        let label = if c.label.trim().is_empty() { default_label.to_string() } else { c.label.trim().to_string() };
+        let config = ConnectorConfig { id, kind, label, base_url, api_key, secrets, enabled: c.enabled, definition };
+        if errors.is_empty() { Ok(config) } else { Err(errors) }
+    
     }
 
     /// Permission patterns the options page must request before saving.

@@ -8,7 +8,7 @@
 //! No request carries a URL, host or header: the background builds every
 //! outgoing request from the stored settings.
 
-use crate::config::{FieldError, SettingsInput, SettingsView};
+use crate::config::{ConnectorInput, FieldError, SettingsInput, SettingsView};
 use crate::adapters::PageRules;
 use crate::i18n::LanguageSetting;
 use crate::identify::PageSnapshot;
@@ -58,6 +58,9 @@ pub enum Request {
     GetSettings,
     /// Options page → background.
     SaveSettings { input: SettingsInput },
+    /// Options page → background: run the connector as typed (not saved)
+    /// against a sample identifier and show every step.
+    TestConnector { input: ConnectorInput, sample: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -88,6 +91,7 @@ pub enum Response {
     Layout { layout: PanelLayout },
     Settings { settings: SettingsView, required_origins: Vec<String> },
     SaveFailed { errors: Vec<FieldError> },
+    TestResult { result: crate::connector::trial::ConnectorTest },
     /// The request was refused; nothing happened.
     Rejected { reason: String },
     /// The background failed (storage and the like); nothing was lost.
@@ -141,6 +145,7 @@ impl Request {
             Request::ChooseTabIdentifier { .. } => "ChooseTabIdentifier",
             Request::GetSettings => "GetSettings",
             Request::SaveSettings { .. } => "SaveSettings",
+            Request::TestConnector { .. } => "TestConnector",
         }
     }
 
@@ -150,7 +155,7 @@ impl Request {
             (Request::GetPageRules | Request::PageScanned { .. } | Request::PageAppended { .. } | Request::PanelToken, Tier::ContentScript { .. })
                 | (Request::GetPanelState { .. } | Request::ChooseIdentifier { .. } | Request::SetPanelLayout { .. }, Tier::Panel { .. })
                 | (Request::GetTabPanelState { .. } | Request::ChooseTabIdentifier { .. }, Tier::SidePanel)
-                | (Request::GetSettings | Request::SaveSettings { .. }, Tier::Options)
+                | (Request::GetSettings | Request::SaveSettings { .. } | Request::TestConnector { .. }, Tier::Options)
         )
     }
 }
@@ -290,6 +295,7 @@ mod tests {
             Request::ChooseTabIdentifier { tab_id: 1, value: "a@b.example".into() },
             Request::GetSettings,
             Request::SaveSettings { input: SettingsInput::default() },
+            Request::TestConnector { input: ConnectorInput::default(), sample: "a@b.example".into() },
         ];
         let allowed: Vec<Vec<bool>> = all.iter().map(|r| [&content, &panel, &Tier::SidePanel, &Tier::Options].iter().map(|t| r.allowed(t)).collect()).collect();
         assert_eq!(
@@ -304,6 +310,7 @@ mod tests {
                 [false, true, false, false],
                 [false, false, true, false],
                 [false, false, true, false],
+                [false, false, false, true],
                 [false, false, false, true],
                 [false, false, false, true]
             ]

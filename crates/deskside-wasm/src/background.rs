@@ -7,7 +7,10 @@ use crate::{from_js, js_error_text, to_js};
 use deskside_core::audit::{self, AuditEntry, AUDIT_KEY};
 use deskside_core::config::{Settings, SETTINGS_KEY};
 use deskside_core::connector::engine::read_token;
-use deskside_core::connector::{token_request, Answer, LookupError};
+use deskside_core::connector::trial::{sample_identifier, step as trial_step, ConnectorTest, TestOutcome};
+use deskside_core::connector::{build_lookup, map_lookup, token_request, Answer, LookupError};
+use deskside_core::i18n::Msg;
+use deskside_core::panel::CustomerView;
 use deskside_core::flow::{
     check_panel, choice_allowed, finish_panel, frame_key, lookup_requests, read_attempt, Tokens, new_grant, page_appended, page_rules, page_scanned, panel_key, plan_panel, remember_choice, tab_key,
     tab_state_survives, next_identifier, Choices, PanelGrant, PanelPlan, TabState, CHOICES_KEY,
@@ -244,6 +247,50 @@ async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choi
     }
 }
 
+/// *Test connection*: the connector as the admin typed it (secrets typed
+/// or, for the same origin, kept), against a sample identifier; every request
+/// and answer is reported, secrets redacted. Nothing is stored.
+async fn test_connector(settings: &Settings, input: deskside_core::config::ConnectorInput, sample: &str) -> ConnectorTest {
+    let cfg = match settings.connector_from_input(0, input) {
+        Ok(c) => c,
+        Err(errors) => return ConnectorTest { steps: Vec::new(), outcome: TestOutcome::Invalid { errors } },
+    };
+    let Some(id) = sample_identifier(sample, &settings.default_region) else {
+        return ConnectorTest { steps: Vec::new(), outcome: TestOutcome::Failed { message: Msg::TestBadSample.into(), needs_admin: false } };
+    };
+    let mut steps = Vec::new();
+    let token = match token_request(&cfg) {
+        None => None,
+        Some(Err(e)) => return ConnectorTest::failed(steps, &e),
+        Some(Ok(req)) => {
+            let resp = perform(&req).await;
+            steps.push(trial_step(&req, &resp));
+            match resp.and_then(|r| read_token(&r)) {
+                Ok((token, _)) => Some(token),
+                Err(e) => return ConnectorTest::failed(steps, &e),
+            }
+        }
+    };
+    let attempts = match build_lookup(&cfg, token.as_ref(), &id) {
+        Ok(a) => a,
+        Err(e) => return ConnectorTest::failed(steps, &e),
+    };
+    let mut near_misses = 0;
+    for (k, req) in attempts.iter().enumerate() {
+        let resp = perform(req).await;
+        steps.push(trial_step(req, &resp));
+        match resp.and_then(|r| map_lookup(&cfg, k, &id, &req.url, &r)) {
+            Err(e) => return ConnectorTest::failed(steps, &e),
+            Ok(a) if a.customers.is_empty() => near_misses += a.near_misses,
+            Ok(a) => {
+                let customers = a.customers.iter().map(CustomerView::from_customer).collect();
+                return ConnectorTest { steps, outcome: TestOutcome::Found { customers, near_misses: near_misses + a.near_misses } };
+            }
+        }
+    }
+    ConnectorTest { steps, outcome: TestOutcome::NotFound { identifier: id.value, id_kind: id.kind, near_misses } }
+}
+
 /// An access token the background holds for a connector (`storage.session`,
 /// never sent to a page), with when it must be renewed.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -424,6 +471,7 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             let layout = site_layout(env, &settings, &tab_url).await;
             choose(env, &settings, tab, &value, layout).await
         }
+        (Request::TestConnector { input, sample }, Tier::Options) => Ok(Response::TestResult { result: test_connector(&settings, input, &sample).await }),
         (Request::GetSettings, Tier::Options) => {
             Ok(Response::Settings { required_origins: settings.required_origins(), settings: settings.view() })
         }

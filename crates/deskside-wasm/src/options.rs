@@ -13,6 +13,7 @@ use deskside_core::config::{ConnectorInput, ConnectorKind, FieldError, IdPattern
 use crate::i18n::{current, use_language};
 use deskside_core::i18n::{data, LanguageSetting, Msg, Text};
 use deskside_core::identify::IdKind;
+use deskside_core::connector::trial::{ConnectorTest, TestOutcome, TestStep};
 use deskside_core::messages::{Request, Response};
 use deskside_core::secret::Secret;
 use std::rc::Rc;
@@ -178,6 +179,48 @@ fn fill(doc: &Document, view: &SettingsView) {
     fill_patterns(doc, &view.id_patterns);
 }
 
+fn input_value(doc: &Document, id: &str) -> String {
+    input(doc, id).map(|e| e.value()).unwrap_or_default()
+}
+
+/// What *Test connection* found: a line for the outcome, then each request
+/// and its answer as the admin would inspect them.
+fn render_test(doc: &Document, out: &Element, result: ConnectorTest) {
+    let loc = current();
+    let (kind, line) = match &result.outcome {
+        TestOutcome::Invalid { errors } => {
+            show_errors(doc, errors);
+            ("error", loc.m(Msg::TestInvalid))
+        }
+        TestOutcome::Found { customers, .. } => {
+            let names: Vec<String> = customers.iter().map(|c| c.name.clone().unwrap_or_else(|| loc.m(Msg::PanelNoName))).collect();
+            ("ok", loc.t(&Text::new(Msg::TestFound, [data(names.join(&loc.m(Msg::ListSeparator)))])))
+        }
+        TestOutcome::NotFound { id_kind, .. } => ("ok", loc.t(&Text::new(Msg::TestNotFound, [id_kind.name_in_sentence().into()]))),
+        TestOutcome::Failed { message, .. } => ("error", loc.t(message)),
+    };
+    show_test(doc, out, kind, &line, &result.steps);
+}
+
+fn show_test(doc: &Document, out: &Element, kind: &str, line: &str, steps: &[TestStep]) {
+    let loc = current();
+    out.set_text_content(None);
+    let _ = out.set_attribute("data-kind", kind);
+    append(out, &el(doc, "p", "test-outcome", line));
+    for s in steps {
+        let block = el(doc, "div", "test-step", "");
+        append(&block, &el(doc, "h3", "", &loc.m(Msg::OptTestRequest)));
+        append(&block, &el(doc, "pre", "test-request", &s.request));
+        let heading = match s.status {
+            Some(status) => loc.t(&Text::new(Msg::OptTestAnswer, [data(status)])),
+            None => loc.m(Msg::OptTestNoAnswer),
+        };
+        append(&block, &el(doc, "h3", "", &heading));
+        append(&block, &el(doc, "pre", "test-answer", &s.answer));
+        append(out, &block);
+    }
+}
+
 /// The generic connector's fields only for that type.
 fn show_generic(doc: &Document) {
     let generic = select(doc, "kind").is_some_and(|k| k.value() == ConnectorKind::Generic.id());
@@ -308,8 +351,36 @@ pub async fn start_options(env: PageEnv) {
             }
         });
     }
-    let Some(save) = by_id(&doc, "save") else { return };
     let id = Rc::new(connector_id);
+    if let Some(test) = by_id(&doc, "test") {
+        let (env, id) = (env.clone(), id.clone());
+        on_click(&test, move || {
+            let doc = document();
+            let input = read(&doc, &id);
+            // Access to the API's origin, asked inside the click.
+            let granted = env.request_origins(to_js(&input.requested_origins()));
+            let sample = input_value(&doc, "sample");
+            let env = env.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let Some(connector) = input.connectors.into_iter().next() else { return };
+                let Some(out) = by_id(&doc, "test_result") else { return };
+                out.set_text_content(None);
+                let _ = out.set_attribute("data-kind", "busy");
+                append(&out, &el(&doc, "p", "test-outcome", &current().m(Msg::TestRunning)));
+                if !matches!(wasm_bindgen_futures::JsFuture::from(granted).await, Ok(v) if v.as_bool() == Some(true)) {
+                    show_test(&doc, &out, "error", &current().m(Msg::OptNotSavedPermission), &[]);
+                    return;
+                }
+                let answer = env.send(to_js(&Request::TestConnector { input: connector, sample })).await;
+                match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
+                    Ok(Response::TestResult { result }) => render_test(&doc, &out, result),
+                    Ok(other) => show_test(&doc, &out, "error", &failure_detail(&other), &[]),
+                    Err(e) => show_test(&doc, &out, "error", &e, &[]),
+                }
+            });
+        });
+    }
+    let Some(save) = by_id(&doc, "save") else { return };
     on_click(&save, move || {
         let doc = document();
         let input = read(&doc, &id);

@@ -11,6 +11,7 @@ pub mod def;
 pub mod engine;
 pub mod path;
 pub mod presets;
+pub mod trial;
 
 pub use engine::Answer;
 
@@ -85,7 +86,7 @@ pub fn redact_param(url: &str, param: &str) -> String {
     format!("{head}?{}", parts.join("&"))
 }
 
-fn is_secret_header(name: &str) -> bool {
+pub(crate) fn is_secret_header(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     n == "authorization" || n.contains("key") || n.contains("token")
 }
