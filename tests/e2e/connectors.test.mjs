@@ -97,7 +97,13 @@ for (const kind of BROWSERS) {
       assert.match(right.text, /"access_token":"<redacted>"/, 'the access token is shown');
       assert.ok(!right.text.includes(secret), 'the client secret is shown in the test');
       await page.screenshot({ path: join(shots, 'options-test-connection.png'), fullPage: true });
-      // With the secret: saved, and the secrets never shown again.
+      // Saving with a sample runs the test first: a wrong secret is not saved.
+      await fill(page, '#client_secret', 'not-the-secret');
+      const untested = await save(page);
+      assert.equal(untested.kind, 'error', untested.text);
+      assert.match(await page.$eval('#test_result', (e) => e.innerText), /refused the API key/);
+      await fill(page, '#client_secret', secret);
+      // With the secret: saved (after a passing test), and the secrets never shown again.
       const saved = await save(page);
       assert.equal(saved.kind, 'ok', saved.text);
       const html = await page.evaluate(() => document.documentElement.outerHTML);

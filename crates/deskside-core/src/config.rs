@@ -409,7 +409,8 @@ impl Settings {
                         Secret::default()
                     }
                     _ => {
-                        errors.push(err(f(name), Msg::CfgEnterKey));
+                        // "enter the API key" for the key; the field's own name for the others.
+                        errors.push(err(f(name), if *name == "api_key" { Msg::CfgEnterKey.into() } else { Text::new(Msg::CfgEnterSecret, [secret_label(name).into()]) }));
                         Secret::default()
                     }
                 },
@@ -488,6 +489,17 @@ fn validate_id_patterns(rows: &[IdPatternInput], errors: &mut Vec<FieldError>) -
         }
     }
     out
+}
+
+/// The options page's name for a secret, as a message.
+fn secret_label(name: &str) -> Msg {
+    match name {
+        "client_id" => Msg::OptClientId,
+        "client_secret" => Msg::OptClientSecret,
+        "username" => Msg::OptUsername,
+        "password" => Msg::OptPassword,
+        _ => Msg::OptApiKey,
+    }
 }
 
 fn same_origin(a: &str, b: &str) -> bool {

@@ -130,6 +130,7 @@ messages! {
     // A connector definition's problems (the options page, import).
     PanelNearMisses = "panel_near_misses",
     OptTest = "opt_test",
+    OptNotSavedTest = "opt_not_saved_test",
     OptSample = "opt_sample",
     OptTestRequest = "opt_test_request",
     OptTestAnswer = "opt_test_answer",
@@ -198,6 +199,7 @@ messages! {
     CfgUnknownConnector = "cfg_unknown_connector",
     CfgKeyHostChanged = "cfg_key_host_changed",
     CfgEnterKey = "cfg_enter_key",
+    CfgEnterSecret = "cfg_enter_secret",
     CfgKeySpaces = "cfg_key_spaces",
     CfgBadDomain = "cfg_bad_domain",
     CfgUnknownRegion = "cfg_unknown_region",

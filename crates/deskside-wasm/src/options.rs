@@ -400,6 +400,20 @@ pub async fn start_options(env: PageEnv) {
                     return;
                 }
             }
+            // With a sample typed in, the connector is tested first: a connector
+            // that cannot find anyone is not saved by accident.
+            let sample = input_value(&doc, "sample");
+            if let (false, Some(connector), Some(out)) = (sample.trim().is_empty(), input.connectors.first().cloned(), by_id(&doc, "test_result")) {
+                let answer = env.send(to_js(&Request::TestConnector { input: connector, sample })).await;
+                if let Ok(Response::TestResult { result }) = answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
+                    let failed = matches!(result.outcome, TestOutcome::Failed { .. } | TestOutcome::Invalid { .. });
+                    render_test(&doc, &out, result);
+                    if failed {
+                        status(&doc, Msg::OptNotSavedTest, "error", "");
+                        return;
+                    }
+                }
+            }
             let answer = env.send(to_js(&Request::SaveSettings { input })).await;
             match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
                 Ok(Response::Settings { settings, .. }) => {
