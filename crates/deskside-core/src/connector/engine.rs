@@ -5,7 +5,7 @@
 use super::def::{AuthDef, DateDef, DateFormat, Definition, HttpMethod, MoneyDef, RequestDef, ValueDef, ValueForm};
 use super::path;
 use super::{HttpRequest, HttpResponse, LookupError, Method};
-use crate::i18n::{data, Msg, Text};
+use crate::i18n::{currency_code, data, minor_unit_digits, Msg, Text};
 use crate::identify::{Candidate, IdKind};
 use crate::model::{CustomField, Customer, FieldType, Order, VipTier};
 use crate::secret::Secret;
@@ -362,15 +362,6 @@ pub fn iso_date(secs: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// Digits after the decimal point a currency's minor unit has.
-fn minor_digits(currency: Option<&str>) -> u32 {
-    match currency.unwrap_or("") {
-        "JPY" | "KRW" | "VND" | "CLP" | "ISK" => 0,
-        "BHD" | "KWD" | "OMR" | "JOD" | "TND" => 3,
-        _ => 2,
-    }
-}
-
 /// An amount in minor units from a decimal (`"1899.5"` EUR → 189950).
 pub fn decimal_to_minor(v: &Value, currency: Option<&str>) -> Option<i64> {
     let s = path::text(v)?;
@@ -383,7 +374,8 @@ pub fn decimal_to_minor(v: &Value, currency: Option<&str>) -> Option<i64> {
     if units.is_empty() && frac.is_empty() || !units.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) || units.len() > 15 {
         return None;
     }
-    let digits = minor_digits(currency) as usize;
+    // The currency's own minor unit, as the panel shows it (`RMB` as `CNY`).
+    let digits = currency.and_then(currency_code).map_or(2, |c| minor_unit_digits(&c)) as usize;
     let mut frac: String = frac.chars().take(digits).collect();
     while frac.len() < digits {
         frac.push('0');
@@ -486,6 +478,9 @@ mod tests {
         assert_eq!(decimal_to_minor(&json!(1899.5), Some("EUR")), Some(189_950));
         assert_eq!(decimal_to_minor(&json!("1,200"), Some("JPY")), Some(1_200));
         assert_eq!(decimal_to_minor(&json!("-0.05"), Some("USD")), Some(-5));
+        // The same minor units the panel formats with: UGX has none, RMB is CNY.
+        assert_eq!(decimal_to_minor(&json!("1000"), Some("UGX")), Some(1_000));
+        assert_eq!(decimal_to_minor(&json!("12.5"), Some("rmb")), Some(1_250));
         assert_eq!(decimal_to_minor(&json!("abc"), None), None);
         let body = fill_json(&json!({"filter": {"email": "{value}", "q": "Email = {value:soql}", "n": 3}}), "a\"b'@x.test");
         assert_eq!(body, json!({"filter": {"email": "a\"b'@x.test", "q": "Email = 'a\\\"b\\'@x.test'", "n": 3}}));
