@@ -128,12 +128,12 @@ pub fn check_panel(grant: Option<&PanelGrant>, token: &str, frame_id: i64, bound
 /// URL, so it is no configured site) drops it.
 pub fn tab_state_survives(tab: &TabState, url: Option<&str>, sites: &[String]) -> bool {
     let Some(url) = url else { return false };
-    sites.iter().any(|p| crate::weburl::pattern_matches(p, url)) && origin_of(url).is_some_and(|o| o == tab.page_origin)
+    crate::weburl::site_matches(sites, url) && origin_of(url).is_some_and(|o| o == tab.page_origin)
 }
 
 /// The identifier the panel looks up (before the agent's choice).
 fn best_identifier(tab: &TabState) -> Option<(crate::identify::IdKind, &str)> {
-    tab.candidates.iter().find(|c| c.kind.lookupable()).map(|c| (c.kind, c.value.as_str()))
+    best_identifier_of(&tab.candidates)
 }
 
 /// A content script reported a whole page. `previous` is what the tab held:

@@ -14,7 +14,7 @@ use crate::i18n::LanguageSetting;
 use crate::identify::PageSnapshot;
 use crate::layout::PanelLayout;
 use crate::panel::PanelState;
-use crate::weburl::pattern_matches;
+use crate::weburl::site_matches;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -176,7 +176,7 @@ pub fn classify(sender: &SenderInfo, me: &Identity, sites: &[String]) -> Result<
                 // as a top-level document) in a tab showing a configured site.
                 let frame_id = sender.frame_id.filter(|f| *f > 0).ok_or("panel outside a frame")?;
                 let tab_url = sender.tab_url.as_deref().ok_or("panel in a tab Deskside may not see")?;
-                if !is_web_url(tab_url) || !sites.iter().any(|p| pattern_matches(p, tab_url)) {
+                if !is_web_url(tab_url) || !site_matches(sites, tab_url) {
                     return Err("panel in a tab that is not a configured site".into());
                 }
                 Ok(Tier::Panel { tab_id, frame_id, tab_url: tab_url.to_string() })
@@ -199,7 +199,7 @@ pub fn classify(sender: &SenderInfo, me: &Identity, sites: &[String]) -> Result<
     if sender.frame_id != Some(0) {
         return Err("content script in a sub-frame".into());
     }
-    if !sites.iter().any(|p| pattern_matches(p, url)) {
+    if !site_matches(sites, url) {
         return Err("page is not a configured site".into());
     }
     Ok(Tier::ContentScript { tab_id, page_url: url.to_string() })

@@ -315,6 +315,11 @@ mod tests {
     }
 }
 
+/// Whether `url` is one of the configured sites (any of their patterns).
+pub fn site_matches(sites: &[String], url: &str) -> bool {
+    sites.iter().any(|p| pattern_matches(p, url))
+}
+
 /// Whether `url` matches a browser match pattern (`https://*.x.com/*`).
 /// Mirrors the browsers' rules: `*.` covers the domain and its subdomains,
 /// a pattern without a port matches any port, `*` in the path is a wildcard.
