@@ -17,7 +17,7 @@ use deskside_core::flow::{
 };
 use deskside_core::layout::{layout_for, remember_layout, Layouts, PanelLayout, LAYOUTS_KEY};
 use deskside_core::panel::PanelState;
-use deskside_core::weburl::origin_of;
+use deskside_core::weburl::{origin_of, site_matches};
 use deskside_core::messages::{classify, Identity, Request, Response, SenderInfo, Tier};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -28,20 +28,29 @@ async fn load_settings(env: &Env) -> Result<Settings, String> {
     Settings::from_stored(value)
 }
 
-async fn load_tab(env: &Env, tab_id: i64) -> Option<TabState> {
-    let raw = env.session_get(&tab_key(tab_id)).await.ok()?;
+/// A value kept in `storage.session` (per tab, tokens), if any and readable.
+async fn session_value<T: serde::de::DeserializeOwned>(env: &Env, key: &str) -> Option<T> {
+    present(env.session_get(key).await.ok()?)
+}
+
+/// A value kept in `storage.local` (choices, layouts), if any and readable.
+async fn local_value<T: serde::de::DeserializeOwned>(env: &Env, key: &str) -> Option<T> {
+    present(env.local_get(key).await.ok()?)
+}
+
+fn present<T: serde::de::DeserializeOwned>(raw: JsValue) -> Option<T> {
     if raw.is_undefined() || raw.is_null() {
         return None;
     }
     from_js(raw).ok()
 }
 
+async fn load_tab(env: &Env, tab_id: i64) -> Option<TabState> {
+    session_value(env, &tab_key(tab_id)).await
+}
+
 async fn load_grant(env: &Env, tab_id: i64) -> Option<PanelGrant> {
-    let raw = env.session_get(&panel_key(tab_id)).await.ok()?;
-    if raw.is_undefined() || raw.is_null() {
-        return None;
-    }
-    from_js(raw).ok()
+    session_value(env, &panel_key(tab_id)).await
 }
 
 /// Forgets what the background holds for a tab: its candidates and its
@@ -69,10 +78,7 @@ async fn issue_grant(env: &Env, tab_id: i64) -> Result<PanelGrant, String> {
 /// only while the tab still shows the configured site it was read on.
 async fn panel_tab(env: &Env, settings: &Settings, tab_id: i64, frame_id: i64, tab_url: &str, token: &str) -> Result<Result<Option<TabState>, String>, String> {
     let grant = load_grant(env, tab_id).await;
-    let bound = match env.session_get(&frame_key(token)).await {
-        Ok(raw) if !raw.is_undefined() && !raw.is_null() => raw.as_f64().map(|f| f as i64),
-        _ => None,
-    };
+    let bound = session_value::<f64>(env, &frame_key(token)).await.map(|f| f as i64);
     match check_panel(grant.as_ref(), token, frame_id, bound) {
         Err(reason) => return Ok(Err(reason.to_string())),
         Ok(true) => env.session_set(&frame_key(token), JsValue::from_f64(frame_id as f64)).await.map(|_| ()).map_err(|e| js_error_text(&e))?,
@@ -106,10 +112,7 @@ pub async fn tab_updated(env: Env, tab_id: f64, url: Option<String>) {
 }
 
 async fn load_layouts(env: &Env) -> Layouts {
-    match env.local_get(LAYOUTS_KEY).await {
-        Ok(raw) if !raw.is_undefined() && !raw.is_null() => from_js(raw).unwrap_or_default(),
-        _ => Layouts::new(),
-    }
+    local_value(env, LAYOUTS_KEY).await.unwrap_or_default()
 }
 
 /// Where the panel sits on the site of `page_url`.
@@ -133,7 +136,7 @@ async fn set_layout(env: &Env, tab_id: i64, page_url: &str, layout: PanelLayout)
 pub async fn toggle_panel(env: Env, tab_id: f64, url: Option<String>) {
     let Some(url) = url else { return };
     let Ok(settings) = load_settings(&env).await else { return };
-    if !settings.sites.iter().any(|p| deskside_core::weburl::pattern_matches(p, &url)) {
+    if !site_matches(&settings.sites, &url) {
         return;
     }
     let layout = site_layout(&env, &settings, &url).await.toggled();
@@ -148,7 +151,7 @@ const SIDE_PANEL_LAYOUT: PanelLayout = PanelLayout { collapsed: false, side: des
 /// only while it is still on the site it was read on.
 async fn followed_tab(env: &Env, settings: &Settings, tab_id: i64) -> Result<Option<(String, Option<TabState>)>, String> {
     let url = env.tab_url(tab_id as f64).await.ok().and_then(|v| v.as_string());
-    let Some(url) = url.filter(|u| settings.sites.iter().any(|p| deskside_core::weburl::pattern_matches(p, u))) else {
+    let Some(url) = url.filter(|u| site_matches(&settings.sites, u)) else {
         return Ok(None);
     };
     let tab = load_tab(env, tab_id).await.filter(|t| tab_state_survives(t, Some(&url), &settings.sites));
@@ -179,10 +182,7 @@ fn notify_if_changed(env: &Env, tab_id: i64, response: &Response) {
 }
 
 async fn load_choices(env: &Env) -> Choices {
-    match env.local_get(CHOICES_KEY).await {
-        Ok(raw) if !raw.is_undefined() && !raw.is_null() => from_js(raw).unwrap_or_default(),
-        _ => Choices::new(),
-    }
+    local_value(env, CHOICES_KEY).await.unwrap_or_default()
 }
 
 /// Looks up the customer for a tab (the agent's choice, or the best
@@ -321,13 +321,9 @@ async fn access_tokens(env: &Env, settings: &Settings, renew: bool) -> Tokens {
         }
         let key = token_key(&cfg.id);
         if !renew {
-            if let Ok(raw) = env.session_get(&key).await {
-                if let Ok(held) = from_js::<HeldToken>(raw) {
-                    if held.renew_at_ms > env.now() {
-                        tokens.insert(cfg.id.clone(), held.token);
-                        continue;
-                    }
-                }
+            if let Some(held) = session_value::<HeldToken>(env, &key).await.filter(|h| h.renew_at_ms > env.now()) {
+                tokens.insert(cfg.id.clone(), held.token);
+                continue;
             }
         }
         let running = EXCHANGES.with(|x| x.borrow().get(&cfg.id).cloned());
@@ -345,10 +341,8 @@ async fn access_tokens(env: &Env, settings: &Settings, renew: bool) -> Tokens {
             }
         };
         let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-        if let Ok(raw) = env.session_get(&key).await {
-            if let Ok(held) = from_js::<HeldToken>(raw) {
-                tokens.insert(cfg.id.clone(), held.token);
-            }
+        if let Some(held) = session_value::<HeldToken>(env, &key).await {
+            tokens.insert(cfg.id.clone(), held.token);
         }
     }
     tokens
