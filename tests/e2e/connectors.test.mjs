@@ -43,7 +43,7 @@ for (const kind of BROWSERS) {
     after(async () => {
       await ext?.close();
       demo?.stop();
-      await api?.stop();
+      await api?.stop().catch(() => {});
     });
 
     test('the admin types the definition and its secrets; mistakes are named with their path', async () => {
@@ -148,6 +148,60 @@ for (const kind of BROWSERS) {
       assert.ok(api.requests.filter((r) => r.url !== '/oauth/token').every((r) => !r.url.includes(secret)));
       await other.close();
       await page.close();
+    });
+
+    // Runs last: it stops the test API.
+    test('two sources that know one customer make one view naming each value\'s source; one down, the other still shows', async () => {
+      const page = await openExtensionPage(ext, 'options.html');
+      await waitLoaded(page);
+      assert.equal(await page.$$eval('fieldset.connector', (l) => l.length), 1);
+      // The admin adds the demo CRM as a second source, as typed on the page.
+      await page.click('#add_connector');
+      await page.waitForSelector('#kind-1');
+      assert.equal(await page.$eval('#remove', (e) => e.hidden), false, 'two connectors: each can be removed');
+      await fill(page, '#label-1', 'Demo CRM');
+      await fill(page, '#base_url-1', demo.base);
+      await fill(page, '#api_key-1', 'demo-key-7f3a9c2e5b1d4e86');
+      // Tier from the demo CRM; everything else in connector order (the test API first).
+      assert.equal(await page.$eval('#field_sources_block', (e) => e.hidden), false);
+      await page.select('#source-tier', await page.$eval('fieldset.connector:nth-of-type(2)', (e) => e.dataset.id));
+      const saved = await save(page);
+      assert.equal(saved.kind, 'ok', saved.text);
+      assert.equal(await page.$$eval('fieldset.connector', (l) => l.length), 2, 'both connectors are kept');
+      assert.equal(await page.$eval('#source-tier', (e) => e.value), await page.$eval('fieldset.connector:nth-of-type(2)', (e) => e.dataset.id));
+      await page.screenshot({ path: join(shots, 'options-two-connectors.png'), fullPage: true });
+      await page.close();
+
+      const ticket = await ext.browser.newPage();
+      await ticket.setViewport({ width: 1280, height: 1000 });
+      await ticket.goto(demo.base + '/tickets/strict/1001');
+      const merged = await until('one merged view of Mia Fischer', async () => {
+        const p = await panelState(ticket);
+        return { ok: p.state === 'found' && /from Demo CRM/.test(p.text) && /from Acme People/.test(p.text), ...p };
+      });
+      const { frame } = merged;
+      // One card, both sources listed; each value names where it came from.
+      assert.equal(await frame.$$eval('article.customer', (l) => l.length), 1, merged.text);
+      assert.deepEqual(await frame.$$eval('p.source', (l) => l.map((e) => e.dataset.source)).then((l) => l.length), 2);
+      const tierSource = await frame.$eval('.head .src', (e) => e.textContent);
+      assert.match(tierSource, /Demo CRM/, 'the tier comes from the preferred source');
+      assert.match(await frame.$eval('.company .src', (e) => e.textContent), /Acme People/, 'the company follows the connector order');
+      // The test API's orders came from a follow-up request by the person's id.
+      assert.match(merged.text, /SO-88012/);
+      assert.ok(api.requests.some((r) => r.url === '/v2/people/P-1001/orders' && r.status === 200), 'no follow-up request');
+      await ticket.screenshot({ path: join(shots, 'panel-merged.png') });
+
+      // The test API goes down: the demo CRM's data, and the failure named.
+      await api.stop();
+      await ticket.reload();
+      const partial = await until('the demo CRM alone, the other named', async () => {
+        const p = await panelState(ticket);
+        return { ok: p.state === 'found' && /Acme People/.test(p.text) && !/from Acme People/.test(p.text), ...p };
+      });
+      assert.match(partial.text, /Mia Fischer/);
+      assert.match(partial.text, /Acme People:/, partial.text);
+      await ticket.screenshot({ path: join(shots, 'panel-one-source-down.png') });
+      await ticket.close();
     });
   });
 }

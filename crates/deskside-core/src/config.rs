@@ -9,6 +9,7 @@ use crate::secret::{Secret, SecretState};
 use crate::weburl::{validate_match_pattern, BaseUrl};
 use crate::connector::def::Definition;
 use crate::connector::engine::Secrets;
+use crate::merge::{FieldSources, PickPolicy, ORDERED_FIELDS};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -42,6 +43,9 @@ pub struct Settings {
     /// panel, Firefox's sidebar), which never covers the page, instead of
     /// the panel on the page.
     pub side_panel: bool,
+    /// The preferred source per field of the merged customer:
+    /// `(field, connector id)`; other fields follow the connectors' order.
+    pub field_sources: FieldSources,
 }
 
 /// An identifier pattern the admin defined: what it finds, the name shown
@@ -72,6 +76,7 @@ impl Default for Settings {
             language: LanguageSetting::Auto,
             panel_opens_expanded: false,
             side_panel: false,
+            field_sources: Vec::new(),
         }
     }
 }
@@ -94,6 +99,9 @@ pub struct ConnectorConfig {
     /// The generic connector's definition, as the admin wrote it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition: Option<Definition>,
+    /// What to show when its search returns several records.
+    #[serde(default)]
+    pub pick: PickPolicy,
 }
 
 impl ConnectorConfig {
@@ -171,6 +179,8 @@ pub struct SettingsInput {
     pub language: String,
     pub panel_opens_expanded: bool,
     pub side_panel: bool,
+    /// `(field, connector id)`; an empty connector id means none preferred.
+    pub field_sources: Vec<(String, String)>,
 }
 
 /// One identifier pattern as submitted.
@@ -196,6 +206,8 @@ pub struct ConnectorInput {
     pub enabled: bool,
     /// The generic connector's definition, as JSON text.
     pub definition: String,
+    /// `ask` (or empty), `most_recently_updated`, `earliest_created`.
+    pub pick: String,
 }
 
 /// What the options page gets back: everything but the secrets.
@@ -213,6 +225,8 @@ pub struct SettingsView {
     pub panel_opens_expanded: bool,
     #[serde(default)]
     pub side_panel: bool,
+    #[serde(default)]
+    pub field_sources: FieldSources,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -228,6 +242,8 @@ pub struct ConnectorView {
     /// The generic connector's definition (definitions hold no secrets).
     #[serde(default)]
     pub definition: Option<Definition>,
+    #[serde(default)]
+    pub pick: PickPolicy,
 }
 
 /// One problem with one field, for the admin (in their language).
@@ -244,6 +260,24 @@ fn err(field: impl Into<String>, message: impl Into<Text>) -> FieldError {
 
 /// Regions whose numbering plans the identifier engine knows.
 pub const REGIONS: &[&str] = &["CN", "US", "CA", "GB", "DE", "FR", "JP", "IN", "SG", "HK", "TW", "AU"];
+
+/// Every secret name an auth kind may need, in the options form's order.
+pub const SECRET_NAMES: &[&str] = &["api_key", "client_id", "client_secret", "username", "password"];
+
+impl ConnectorKind {
+    /// The secrets a connector of this kind needs: a preset's auth kind's,
+    /// or for the generic connector those of `definition` (the JSON the admin
+    /// typed); every one while it does not parse.
+    pub fn secrets_needed(self, definition: &str) -> Vec<&'static str> {
+        match self {
+            ConnectorKind::Generic => match Definition::parse(definition) {
+                Ok(d) => d.auth.secrets().to_vec(),
+                Err(_) => SECRET_NAMES.to_vec(),
+            },
+            preset => crate::connector::presets::definition(preset).map_or(vec!["api_key"], |d| d.auth.secrets().to_vec()),
+        }
+    }
+}
 
 impl Settings {
     /// Reads what is stored, tolerating absence (a fresh install) and older
@@ -276,6 +310,7 @@ impl Settings {
                     secrets: c.secrets.iter().map(|(k, v)| (k.clone(), v.state())).collect(),
                     enabled: c.enabled,
                     definition: c.definition.clone(),
+                    pick: c.pick,
                 })
                 .collect(),
             sites: self.sites.clone(),
@@ -286,6 +321,7 @@ impl Settings {
             language: self.language,
             panel_opens_expanded: self.panel_opens_expanded,
             side_panel: self.side_panel,
+            field_sources: self.field_sources.clone(),
         }
     }
 
@@ -339,8 +375,23 @@ impl Settings {
                 LanguageSetting::Auto
             }),
         };
+        let mut ids: Vec<&str> = Vec::new();
+        for (i, c) in connectors.iter().enumerate() {
+            if ids.contains(&c.id.as_str()) {
+                errors.push(err(format!("connectors.{i}.id"), Text::new(Msg::CfgDuplicateConnector, [data(&c.id)])));
+            }
+            ids.push(&c.id);
+        }
+        let mut field_sources = FieldSources::new();
+        for (field, connector) in input.field_sources.iter().filter(|(_, c)| !c.trim().is_empty()) {
+            if !ORDERED_FIELDS.contains(&field.as_str()) || !ids.contains(&connector.trim()) {
+                errors.push(err(format!("field_sources.{field}"), Text::new(Msg::CfgUnknownSource, [data(connector)])));
+            } else if !field_sources.iter().any(|(f, _)| f == field) {
+                field_sources.push((field.clone(), connector.trim().to_string()));
+            }
+        }
         if errors.is_empty() {
-            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns, panel_opens_expanded: input.panel_opens_expanded, side_panel: input.side_panel, language })
+            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns, panel_opens_expanded: input.panel_opens_expanded, side_panel: input.side_panel, language, field_sources })
         } else {
             Err(errors)
         }
@@ -426,7 +477,14 @@ impl Settings {
         }
         let default_label = definition.as_ref().map_or(kind.display_name(), |d| d.name.as_str());
         let label = if c.label.trim().is_empty() { default_label.to_string() } else { c.label.trim().to_string() };
-        let config = ConnectorConfig { id, kind, label, base_url, api_key, secrets, enabled: c.enabled, definition };
+        let pick = match c.pick.trim() {
+            "" => PickPolicy::Ask,
+            p => PickPolicy::parse(p).unwrap_or_else(|| {
+                errors.push(err(f("pick"), Text::new(Msg::CfgUnknownPick, [data(p)])));
+                PickPolicy::Ask
+            }),
+        };
+        let config = ConnectorConfig { id, kind, label, base_url, api_key, secrets, enabled: c.enabled, definition, pick };
         if errors.is_empty() { Ok(config) } else { Err(errors) }
     
     }
@@ -492,7 +550,8 @@ fn validate_id_patterns(rows: &[IdPatternInput], errors: &mut Vec<FieldError>) -
 }
 
 /// The options page's name for a secret, as a message.
-fn secret_label(name: &str) -> Msg {
+/// The options page's label for a secret an auth kind needs.
+pub fn secret_label(name: &str) -> Msg {
     match name {
         "client_id" => Msg::OptClientId,
         "client_secret" => Msg::OptClientSecret,
@@ -532,6 +591,7 @@ mod tests {
             language: String::new(),
             panel_opens_expanded: false,
             side_panel: false,
+            field_sources: Vec::new(),
         }
     }
 

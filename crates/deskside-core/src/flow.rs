@@ -9,7 +9,8 @@ use crate::identify::{identify, Candidate, IdKind, PageSnapshot, ScanContext};
 use crate::messages::Response;
 use crate::model::Customer;
 use crate::mask::mask_phone;
-use crate::panel::{CustomerView, IdentifierChoice, PanelState, SourceError};
+use crate::merge::{pick, Selection};
+use crate::panel::{CustomerView, IdentifierChoice, MatchChoice, PanelState, SourceError};
 use crate::weburl::origin_of;
 use serde::{Deserialize, Serialize};
 
@@ -313,56 +314,120 @@ pub fn untagged(identifier: &Candidate) -> Option<Candidate> {
     (!base.is_empty()).then(|| Candidate { value: format!("{base}@{domain}"), ..identifier.clone() })
 }
 
-/// Merges every connector's answer into the panel's state and the audit
+/// The `storage.local` key of the agent's record choices: which of several
+/// records a source returned is the ticket's customer.
+pub const RECORD_CHOICES_KEY: &str = "record_choices";
+
+fn record_choice_key(ticket: &str, connector: &str) -> String {
+    format!("{ticket}|{connector}")
+}
+
+/// Records the agent's choice of record for a ticket and source. A choice
+/// only ever selects among the records the source returns for the page's
+/// identifier ([`crate::merge::pick`] ignores any other id), so a panel
+/// cannot make the background show anyone else; overlong ids are dropped.
+pub fn remember_record(choices: &mut Choices, ticket: &str, connector: &str, record: &str) -> bool {
+    if record.is_empty() || record.len() > 200 || connector.len() > 64 {
+        return false;
+    }
+    crate::audit::remember(choices, &record_choice_key(ticket, connector), record.to_string(), CHOICES_CAP);
+    true
+}
+
+/// One source's outcome for the identifier.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceOutcome {
+    /// The connector's index in the settings.
+    pub index: usize,
+    pub result: Result<Selection, LookupError>,
+    pub near_misses: usize,
+    /// Follow-up requests sent for the record shown, and those that failed.
+    pub related: usize,
+    pub related_errors: Vec<LookupError>,
+}
+
+/// Per source, the record to show: the only one, the agent's choice for
+/// this ticket, or the connector's rule's; else the agent is asked. Each
+/// record is tagged with its connector's id.
+pub fn select_records(settings: &Settings, ticket: &str, record_choices: &Choices, results: Vec<(usize, Result<Answer, LookupError>)>) -> Vec<SourceOutcome> {
+    results
+        .into_iter()
+        .filter_map(|(index, result)| {
+            let cfg = settings.connectors.get(index)?;
+            let chosen = record_choices.iter().rev().find(|(k, _)| *k == record_choice_key(ticket, &cfg.id)).map(|(_, v)| v.as_str());
+            let mut near_misses = 0;
+            let result = result.map(|a| {
+                near_misses = a.near_misses;
+                let records = a.customers.into_iter().map(|c| Customer { connector: cfg.id.clone(), ..c }).collect();
+                pick(records, cfg.pick, chosen)
+            });
+            Some(SourceOutcome { index, result, near_misses, related: 0, related_errors: Vec::new() })
+        })
+        .collect()
+}
+
+/// Merges every source's outcome into the panel's state and the audit
 /// entries to append.
-pub fn finish_panel(
-    settings: &Settings,
-    tab: &TabState,
-    identifier: &Candidate,
-    results: Vec<(usize, Result<Answer, LookupError>)>,
-    now_ms: f64,
-) -> (PanelState, Vec<AuditEntry>) {
-    let mut customers: Vec<Customer> = Vec::new();
+pub fn finish_panel(settings: &Settings, tab: &TabState, identifier: &Candidate, outcomes: Vec<SourceOutcome>, now_ms: f64) -> (PanelState, Vec<AuditEntry>) {
+    let mut records: Vec<Customer> = Vec::new();
+    let mut picks = Vec::new();
+    let mut choices = Vec::new();
     let mut errors = Vec::new();
     let mut audit = Vec::new();
     let mut sources = Vec::new();
     let mut near_misses = 0;
-    for (i, result) in results {
-        let Some(cfg) = settings.connectors.get(i) else { continue };
-        let mapped = result.map(|a| {
-            near_misses += a.near_misses;
-            a.customers
-        });
-        let outcome = match &mapped {
-            Ok(c) if c.is_empty() => "not_found".to_string(),
-            Ok(c) => format!("found:{}", c.len()),
-            Err(e) => serde_json::to_value(e).ok().and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string)).unwrap_or_else(|| "error".into()),
+    for o in outcomes {
+        let Some(cfg) = settings.connectors.get(o.index) else { continue };
+        near_misses += o.near_misses;
+        let outcome = match &o.result {
+            Ok(Selection::None) => "not_found".to_string(),
+            Ok(Selection::One { of, .. }) => format!("found:{of}"),
+            Ok(Selection::Choose(all)) => format!("found:{}", all.len()),
+            Err(e) => error_kind(e),
         };
-        audit.push(AuditEntry {
+        let entry = |action: &str, outcome: String| AuditEntry {
             at_ms: now_ms,
             connector: format!("{} ({})", cfg.label, cfg.id),
-            action: "lookup".into(),
+            action: action.into(),
             subject: mask_subject(&identifier.value),
             page_origin: tab.page_origin.clone(),
             outcome,
-        });
+        };
+        audit.push(entry("lookup", outcome));
+        if o.related > 0 {
+            let failed: Vec<String> = o.related_errors.iter().map(error_kind).collect();
+            audit.push(entry("related", if failed.is_empty() { format!("ok:{}", o.related) } else { format!("failed:{}", failed.join(",")) }));
+        }
         sources.push(cfg.label.clone());
-        match mapped {
-            Ok(found) => customers.extend(found),
+        for e in &o.related_errors {
+            errors.push(SourceError { message: Text::new(Msg::PanelRelatedFailed, [e.user_message().into()]), ..SourceError::new(&cfg.label, e) });
+        }
+        match o.result {
+            Ok(Selection::None) => {}
+            Ok(Selection::One { record, by, of }) => {
+                records.push(Customer { fetched_ms: now_ms, ..record });
+                picks.push((by, of));
+            }
+            Ok(Selection::Choose(all)) => choices.push(MatchChoice::new(&cfg.id, &cfg.label, &all)),
             Err(e) => errors.push(SourceError::new(&cfg.label, &e)),
         }
     }
     let alternatives = alternatives(tab);
     let kind = identifier.kind;
     let identifier = alternatives.iter().find(|a| a.value == identifier.value).cloned().unwrap_or_else(|| choice(identifier));
-    let state = if !customers.is_empty() {
-        PanelState::Found { identifier, alternatives, customers: customers.iter().map(CustomerView::from_customer).collect(), errors, near_misses }
+    let state = if !records.is_empty() || !choices.is_empty() {
+        let customer = (!records.is_empty()).then(|| CustomerView::merge(&records, &picks, &settings.field_sources));
+        PanelState::Found { identifier, alternatives, customer, choices, errors, near_misses }
     } else if !errors.is_empty() {
         PanelState::Error { identifier, alternatives, errors }
     } else {
         PanelState::NotFound { identifier, kind, alternatives, sources, near_misses }
     };
     (state, audit)
+}
+
+fn error_kind(e: &LookupError) -> String {
+    serde_json::to_value(e).ok().and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string)).unwrap_or_else(|| "error".into())
 }
 
 #[cfg(test)]
@@ -388,6 +453,7 @@ mod tests {
                     enabled: true,
                     secrets: Default::default(),
                     definition: None,
+                    pick: Default::default(),
                 })
                 .collect(),
             sites: vec!["http://127.0.0.1/*".into()],
@@ -526,11 +592,12 @@ mod tests {
         assert_eq!(requests[0].1.as_ref().unwrap()[0].url, "http://127.0.0.1:7000/api/v1/customers?email=li.na%40example.cn");
         let ok = HttpResponse { status: 200, body: r#"{"data":[{"id":"1","name":"Li Na","email":"li.na@example.cn"},{"id":"2","name":"Other","email":"li.na.2@example.cn"}]}"#.into(), ..Default::default() };
         let results = vec![(0, read(&s, &identifier, ok)), (1, Err(LookupError::Timeout))];
-        let (state, audit) = finish_panel(&s, &tab, &identifier, results, 1.0);
-        let PanelState::Found { customers, errors, near_misses, .. } = state else { panic!("expected found") };
-        assert_eq!(customers[0].name.as_deref(), Some("Li Na"));
+        let (state, audit) = finish_panel(&s, &tab, &identifier, select_records(&s, &tab.ticket, &vec![], results), 1.0);
+        let PanelState::Found { customer: Some(customer), errors, near_misses, choices, .. } = state else { panic!("expected found") };
+        assert_eq!(customer.name.as_deref(), Some("Li Na"));
         // The search's near miss (another address) is counted, not shown.
-        assert_eq!((customers.len(), near_misses), (1, 1));
+        assert_eq!((customer.sources.len(), near_misses, choices.len()), (1, 1, 0));
+        assert_eq!((customer.sources[0].connector.as_str(), customer.sources[0].fetched_ms), ("c0", 1.0));
         assert_eq!(errors[0].source, "CRM 1");
         assert_eq!(audit.iter().map(|a| a.outcome.as_str()).collect::<Vec<_>>(), ["found:1", "timeout"]);
         assert_eq!(audit[0].subject, "l***@example.cn");
@@ -600,17 +667,51 @@ mod tests {
     }
 
     #[test]
+    fn several_sources_make_one_view_and_several_matches_ask_the_agent() {
+        let mut s = settings(2);
+        s.field_sources = vec![("tier".into(), "c1".into())];
+        let tab = scanned(&s);
+        let id = tab.candidates[0].clone();
+        let answer = |body: &str| HttpResponse { status: 200, body: body.into(), ..Default::default() };
+        let crm = r#"{"data":[{"id":"a1","name":"Li Na","email":"li.na@example.cn","tier":"silver","company":{"name":"Yunfan"}}]}"#;
+        let desk_two = r#"{"data":[{"id":"d1","name":"Li Na (old)","email":"li.na@example.cn"},{"id":"d2","name":"Li Na","email":"LI.NA@example.cn","tier":"gold","phone":"+8613800138000"}]}"#;
+        let results = || vec![(0, read(&s, &id, answer(crm))), (1, read_attempt(&s, 1, 0, &id, "http://127.0.0.1:7000/api/v1/customers", &answer(desk_two)))];
+        // Two records in the second source and no rule: the first source's
+        // record is shown, and the agent is asked about the second's.
+        let (state, _) = finish_panel(&s, &tab, &id, select_records(&s, &tab.ticket, &vec![], results()), 1.0);
+        let PanelState::Found { customer: Some(c), choices, .. } = &state else { panic!("{state:?}") };
+        assert_eq!((c.sources.len(), choices.len(), choices[0].options.len()), (1, 1, 2));
+        assert_eq!(choices[0].connector, "c1");
+        // The agent's choice, remembered for the ticket: one merged view.
+        let mut chosen = Choices::new();
+        remember_record(&mut chosen, &tab.ticket, "c1", "d2");
+        let (state, _) = finish_panel(&s, &tab, &id, select_records(&s, &tab.ticket, &chosen, results()), 1.0);
+        let PanelState::Found { customer: Some(c), choices, .. } = state else { panic!("expected found") };
+        assert!(choices.is_empty());
+        assert_eq!(c.sources.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(), ["CRM 0", "CRM 1"]);
+        assert_eq!(c.sources[1].picked, Some(crate::merge::PickedBy::Agent));
+        // Tier from the preferred source, the company from the one that has it.
+        assert_eq!((c.tier_class.as_str(), c.tier_src, c.company.as_str(), c.company_src), ("gold", 1, "Yunfan", 0));
+        // The same address in two sources is one row; the phone names its source.
+        assert_eq!(c.details.iter().filter(|d| d.label == Msg::DetailEmail).count(), 1);
+        assert!(c.details.iter().any(|d| d.label == Msg::DetailPhone && d.src == 1));
+        // Another ticket does not inherit the choice.
+        let (state, _) = finish_panel(&s, &tab, &id, select_records(&s, "other", &chosen, results()), 1.0);
+        assert!(matches!(state, PanelState::Found { ref choices, .. } if choices.len() == 1));
+    }
+
+    #[test]
     fn all_failed_is_an_error_and_none_found_is_not_found() {
         let s = settings(1);
         let tab = scanned(&s);
         let id = tab.candidates[0].clone();
-        let (state, _) = finish_panel(&s, &tab, &id, vec![(0, read(&s, &id, HttpResponse { status: 401, ..Default::default() }))], 0.0);
+        let (state, _) = finish_panel(&s, &tab, &id, select_records(&s, "t", &vec![], vec![(0, read(&s, &id, HttpResponse { status: 401, ..Default::default() }))]), 0.0);
         assert!(matches!(state, PanelState::Error { ref errors, .. } if errors[0].needs_admin));
-        let (state, _) = finish_panel(&s, &tab, &id, vec![(0, read(&s, &id, HttpResponse { status: 200, body: r#"{"data":[]}"#.into(), ..Default::default() }))], 0.0);
+        let (state, _) = finish_panel(&s, &tab, &id, select_records(&s, "t", &vec![], vec![(0, read(&s, &id, HttpResponse { status: 200, body: r#"{"data":[]}"#.into(), ..Default::default() }))]), 0.0);
         assert!(matches!(state, PanelState::NotFound { kind: IdKind::Email, .. }));
         // A customer ID from the page URL: not found names that kind.
         let by_id = Candidate { kind: IdKind::CustomerId, value: "cus_9".into(), source: crate::identify::Source::PageUrl, score: 1, sensitive: false, label: None };
-        let (state, _) = finish_panel(&s, &tab, &by_id, vec![(0, read(&s, &by_id, HttpResponse { status: 404, ..Default::default() }))], 0.0);
+        let (state, _) = finish_panel(&s, &tab, &by_id, select_records(&s, "t", &vec![], vec![(0, read(&s, &by_id, HttpResponse { status: 404, ..Default::default() }))]), 0.0);
         let PanelState::NotFound { kind, identifier, .. } = state else { panic!("expected not found") };
         assert_eq!(kind, IdKind::CustomerId);
         let text = crate::i18n::Text::new(crate::i18n::Msg::PanelNotFound, [kind.name_in_sentence().into(), "CRM 0".into()]);

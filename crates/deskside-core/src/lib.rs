@@ -20,6 +20,7 @@ pub mod identify;
 pub mod idpattern;
 pub mod layout;
 pub mod mask;
+pub mod merge;
 pub mod messages;
 pub mod model;
 pub mod panel;

@@ -45,6 +45,11 @@ pub enum Request {
     /// Panel → background: the agent picked another identifier of this page;
     /// remember it for the ticket and look it up.
     ChooseIdentifier { value: String, token: String },
+    /// Panel → background: of the several records a source returned, the
+    /// agent says which is this ticket's customer; remembered for the ticket.
+    ChooseRecord { token: String, connector: String, record: String },
+    /// Browser side panel → background: the same for the tab it follows.
+    ChooseTabRecord { tab_id: i64, connector: String, record: String },
     /// Browser side panel → background: the customer for the tab it follows
     /// (the active tab of its window).
     GetTabPanelState { tab_id: i64 },
@@ -143,6 +148,8 @@ impl Request {
             Request::SetPanelLayout { .. } => "SetPanelLayout",
             Request::GetTabPanelState { .. } => "GetTabPanelState",
             Request::ChooseTabIdentifier { .. } => "ChooseTabIdentifier",
+            Request::ChooseRecord { .. } => "ChooseRecord",
+            Request::ChooseTabRecord { .. } => "ChooseTabRecord",
             Request::GetSettings => "GetSettings",
             Request::SaveSettings { .. } => "SaveSettings",
             Request::TestConnector { .. } => "TestConnector",
@@ -153,8 +160,8 @@ impl Request {
         matches!(
             (self, tier),
             (Request::GetPageRules | Request::PageScanned { .. } | Request::PageAppended { .. } | Request::PanelToken, Tier::ContentScript { .. })
-                | (Request::GetPanelState { .. } | Request::ChooseIdentifier { .. } | Request::SetPanelLayout { .. }, Tier::Panel { .. })
-                | (Request::GetTabPanelState { .. } | Request::ChooseTabIdentifier { .. }, Tier::SidePanel)
+                | (Request::GetPanelState { .. } | Request::ChooseIdentifier { .. } | Request::ChooseRecord { .. } | Request::SetPanelLayout { .. }, Tier::Panel { .. })
+                | (Request::GetTabPanelState { .. } | Request::ChooseTabIdentifier { .. } | Request::ChooseTabRecord { .. }, Tier::SidePanel)
                 | (Request::GetSettings | Request::SaveSettings { .. } | Request::TestConnector { .. }, Tier::Options)
         )
     }
@@ -293,6 +300,8 @@ mod tests {
             Request::SetPanelLayout { token: "t".into(), layout: PanelLayout::initial(false) },
             Request::GetTabPanelState { tab_id: 1 },
             Request::ChooseTabIdentifier { tab_id: 1, value: "a@b.example".into() },
+            Request::ChooseRecord { token: "t".into(), connector: "c1".into(), record: "r1".into() },
+            Request::ChooseTabRecord { tab_id: 1, connector: "c1".into(), record: "r1".into() },
             Request::GetSettings,
             Request::SaveSettings { input: SettingsInput::default() },
             Request::TestConnector { input: ConnectorInput::default(), sample: "a@b.example".into() },
@@ -309,6 +318,8 @@ mod tests {
                 [false, true, false, false],
                 [false, true, false, false],
                 [false, false, true, false],
+                [false, false, true, false],
+                [false, true, false, false],
                 [false, false, true, false],
                 [false, false, false, true],
                 [false, false, false, true],

@@ -22,10 +22,23 @@ pub struct Customer {
     pub url: Option<String>,
     /// When the record was last changed in its system (ISO date), when known.
     pub updated: Option<String>,
+    /// When the record was made in its system (ISO date), when known.
+    pub created: Option<String>,
+    /// The CRM's labels for the customer (segments, lists).
+    pub tags: Vec<String>,
+    /// What the customer has spent, in minor units, with its currency.
+    pub lifetime_value_minor: Option<i64>,
+    pub lifetime_currency: Option<String>,
     pub orders: Vec<Order>,
+    pub deals: Vec<Deal>,
+    pub tickets: Vec<Ticket>,
     pub notes: Vec<Note>,
     /// Fields the admin mapped beyond the common ones, in order.
     pub custom: Vec<CustomField>,
+    /// The configured connector's id (`source` is its label).
+    pub connector: String,
+    /// When Deskside fetched it (ms since the epoch; 0 when not yet known).
+    pub fetched_ms: f64,
 }
 
 /// A field the admin mapped with its own label.
@@ -97,13 +110,43 @@ pub struct Order {
     pub total_minor: Option<i64>,
     pub currency: Option<String>,
     pub date: Option<String>,
+    pub url: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Note {
+    pub id: String,
     pub date: Option<String>,
     pub text: String,
+    pub author: Option<String>,
+}
+
+/// A sales opportunity (HubSpot deal, Salesforce Opportunity, Pipedrive deal).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Deal {
+    pub id: String,
+    pub name: String,
+    pub stage: String,
+    pub amount_minor: Option<i64>,
+    pub currency: Option<String>,
+    /// Expected or actual close date (ISO).
+    pub close_date: Option<String>,
+    pub url: Option<String>,
+}
+
+/// A support ticket or case of the customer's (in the helpdesk, or the CRM's cases).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Ticket {
+    pub id: String,
+    pub subject: String,
+    pub status: String,
+    pub priority: String,
+    /// Last changed (ISO).
+    pub updated: Option<String>,
+    pub url: Option<String>,
 }
 
 #[cfg(test)]

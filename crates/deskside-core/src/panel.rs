@@ -6,7 +6,8 @@ use crate::connector::LookupError;
 use crate::i18n::{currency_code, data, minor_unit_digits, Arg, Msg, Text};
 use crate::identify::IdKind;
 use crate::mask::mask_phone;
-use crate::model::{Customer, VipTier};
+use crate::merge::{first_of, list_of, FieldSources, PickedBy};
+use crate::model::{Customer, FieldType, VipTier};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -29,10 +30,15 @@ pub enum PanelState {
         #[serde(default)]
         near_misses: usize,
     },
+    /// `customer`: every source with one record to show, merged (`None`
+    /// while every source that found someone waits for the agent's choice);
+    /// `choices`: the sources that found several records for the
+    /// identifier and have no rule to pick by.
     Found {
         identifier: IdentifierChoice,
         alternatives: Vec<IdentifierChoice>,
-        customers: Vec<CustomerView>,
+        customer: Option<CustomerView>,
+        choices: Vec<MatchChoice>,
         errors: Vec<SourceError>,
         #[serde(default)]
         near_misses: usize,
@@ -74,8 +80,10 @@ impl SourceError {
     }
 }
 
-/// A customer ready to show: text only, never markup. Labels are message
-/// ids; amounts and dates are raw, formatted by the page for its language.
+/// A customer ready to show, merged from one record per source: text only,
+/// never markup. Labels are message ids; amounts and dates are raw,
+/// formatted by the page for its language. Every value names its source by
+/// its index in `sources`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerView {
     /// `None`: the record has no name.
@@ -85,15 +93,104 @@ pub struct CustomerView {
     pub tier: Option<Arg>,
     /// A known tier's id for styling (`gold`), else empty.
     pub tier_class: String,
-    pub source: String,
-    /// `(label, value)` rows in display order.
-    pub details: Vec<(Msg, String)>,
-    /// The admin's own fields: `(label, value, type)`.
-    #[serde(default)]
-    pub custom: Vec<(String, String, crate::model::FieldType)>,
+    /// The sources of the name, the company and the tier.
+    pub name_src: usize,
+    pub company_src: usize,
+    pub tier_src: usize,
+    /// Rows in display order.
+    pub details: Vec<Detail>,
+    pub tags: Vec<(String, usize)>,
+    pub lifetime_value: Option<(Money, usize)>,
+    /// The admin's own fields: `(label, value, type, source)`.
+    pub custom: Vec<(String, String, FieldType, usize)>,
     pub orders: Vec<OrderView>,
+    pub deals: Vec<DealView>,
+    pub tickets: Vec<TicketView>,
+    pub notes: Vec<NoteView>,
+    /// The sources merged, in the settings' connector order.
+    pub sources: Vec<SourceView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Detail {
+    pub label: Msg,
+    pub value: String,
+    pub src: usize,
+}
+
+/// One source of a merged customer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SourceView {
+    pub label: String,
+    pub connector: String,
+    pub record: String,
     /// Link to the record; https (or loopback) only.
     pub url: Option<String>,
+    /// When it was fetched (ms since the epoch).
+    pub fetched_ms: f64,
+    /// How the record was picked among `of` records the source returned.
+    pub picked: Option<PickedBy>,
+    pub of: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DealView {
+    pub name: String,
+    pub stage: String,
+    pub amount: Option<Money>,
+    pub close_date: Option<String>,
+    pub url: Option<String>,
+    pub src: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketView {
+    pub id: String,
+    pub subject: String,
+    pub status: String,
+    pub priority: String,
+    pub updated: Option<String>,
+    pub url: Option<String>,
+    pub src: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NoteView {
+    pub text: String,
+    pub date: Option<String>,
+    pub author: Option<String>,
+    pub src: usize,
+}
+
+/// Several records one source returned for the identifier, for the agent to
+/// choose from ("3 matches in Acme CRM").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MatchChoice {
+    pub connector: String,
+    pub source: String,
+    pub options: Vec<MatchOption>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MatchOption {
+    pub record: String,
+    /// Name, company, updated: what tells the records apart.
+    pub name: Option<String>,
+    pub company: String,
+    pub updated: Option<String>,
+}
+
+impl MatchChoice {
+    pub fn new(connector: &str, source: &str, records: &[Customer]) -> MatchChoice {
+        MatchChoice {
+            connector: connector.to_string(),
+            source: source.to_string(),
+            options: records
+                .iter()
+                .map(|r| MatchOption { record: r.id.clone(), name: (!r.name.is_empty()).then(|| r.name.clone()), company: r.company.clone().unwrap_or_default(), updated: r.updated.clone() })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -103,6 +200,10 @@ pub struct OrderView {
     pub total: Option<Money>,
     /// As the CRM gave it (ISO 8601 dates are formatted by the page).
     pub date: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub src: usize,
 }
 
 /// An amount in minor units (`129900`, `CNY`, 2 digits = ¥1,299.00).
@@ -142,42 +243,91 @@ fn tier_view(t: &VipTier) -> (Arg, String) {
 }
 
 impl CustomerView {
+    /// One record's view (a single source).
     pub fn from_customer(c: &Customer) -> CustomerView {
-        let mut details = Vec::new();
-        for e in &c.emails {
-            details.push((Msg::DetailEmail, e.clone()));
+        CustomerView::merge(std::slice::from_ref(c), &[(None, 1)], &FieldSources::new())
+    }
+
+    /// One view of `records` (one per source, in connector order; `picks`
+    /// says for each how it was picked among how many), each field from the
+    /// sources in the admin's order.
+    pub fn merge(records: &[Customer], picks: &[(Option<PickedBy>, usize)], prefs: &FieldSources) -> CustomerView {
+        let nonempty = |s: &str| (!s.trim().is_empty()).then(|| s.to_string());
+        let name = first_of("name", records, prefs, |r| nonempty(&r.name));
+        let company = first_of("company", records, prefs, |r| r.company.as_deref().and_then(nonempty));
+        let tier = first_of("tier", records, prefs, |r| r.tier.clone());
+        let mut details: Vec<Detail> = Vec::new();
+        let mut push = |label: Msg, value: String, src: usize| {
+            if !details.iter().any(|d| d.label == label && d.value.eq_ignore_ascii_case(&value)) {
+                details.push(Detail { label, value, src });
+            }
+        };
+        for (i, r) in records.iter().enumerate() {
+            for e in &r.emails {
+                push(Msg::DetailEmail, e.clone(), i);
+            }
         }
-        for p in &c.phones {
-            details.push((Msg::DetailPhone, mask_phone(p)));
+        for (i, r) in records.iter().enumerate() {
+            for p in &r.phones {
+                push(Msg::DetailPhone, mask_phone(p), i);
+            }
         }
-        if let Some(t) = &c.title {
-            details.push((Msg::DetailTitle, t.clone()));
+        if let Some((t, i)) = first_of("title", records, prefs, |r| r.title.as_deref().and_then(nonempty)) {
+            push(Msg::DetailTitle, t, i);
         }
-        let place: Vec<&str> = [c.city.as_deref(), c.country.as_deref()].into_iter().flatten().collect();
-        if !place.is_empty() {
-            details.push((Msg::DetailLocation, place.join(", ")));
+        let place = first_of("location", records, prefs, |r| {
+            let parts: Vec<&str> = [r.city.as_deref(), r.country.as_deref()].into_iter().flatten().filter(|s| !s.trim().is_empty()).collect();
+            (!parts.is_empty()).then(|| parts.join(", "))
+        });
+        if let Some((p, i)) = place {
+            push(Msg::DetailLocation, p, i);
         }
-        details.push((Msg::DetailRecord, c.id.clone()));
-        let tier = c.tier.as_ref().map(tier_view);
+        for (i, r) in records.iter().enumerate() {
+            if !r.id.is_empty() {
+                push(Msg::DetailRecord, r.id.clone(), i);
+            }
+        }
+        let tier_v = tier.as_ref().map(|(t, _)| tier_view(t));
+        let mut tags: Vec<(String, usize)> = Vec::new();
+        for (t, i) in list_of("tags", records, prefs, |r| &r.tags) {
+            if !tags.iter().any(|(x, _)| x.eq_ignore_ascii_case(t)) {
+                tags.push((t.clone(), i));
+            }
+        }
+        let money = |m: Option<i64>, c: &Option<String>| m.map(|m| Money::new(m, c.as_deref()));
         CustomerView {
-            name: (!c.name.is_empty()).then(|| c.name.clone()),
-            company: c.company.clone().unwrap_or_default(),
-            tier_class: tier.as_ref().map(|t| t.1.clone()).unwrap_or_default(),
-            tier: tier.map(|t| t.0),
-            source: c.source.clone(),
+            name: name.as_ref().map(|n| n.0.clone()),
+            name_src: name.map_or(0, |n| n.1),
+            company: company.as_ref().map(|c| c.0.clone()).unwrap_or_default(),
+            company_src: company.map_or(0, |c| c.1),
+            tier_class: tier_v.as_ref().map(|t| t.1.clone()).unwrap_or_default(),
+            tier: tier_v.map(|t| t.0),
+            tier_src: tier.map_or(0, |t| t.1),
             details,
-            custom: c.custom.iter().map(|f| (f.label.clone(), f.value.clone(), f.kind)).collect(),
-            orders: c
-                .orders
-                .iter()
-                .map(|o| OrderView {
-                    id: o.id.clone(),
-                    status: o.status.clone(),
-                    total: o.total_minor.map(|m| Money::new(m, o.currency.as_deref())),
-                    date: o.date.clone(),
-                })
+            tags,
+            lifetime_value: first_of("lifetime_value", records, prefs, |r| money(r.lifetime_value_minor, &r.lifetime_currency)),
+            custom: list_of("custom", records, prefs, |r| &r.custom).into_iter().map(|(f, i)| (f.label.clone(), f.value.clone(), f.kind, i)).collect(),
+            orders: list_of("orders", records, prefs, |r| &r.orders)
+                .into_iter()
+                .map(|(o, src)| OrderView { id: o.id.clone(), status: o.status.clone(), total: money(o.total_minor, &o.currency), date: o.date.clone(), url: o.url.clone(), src })
                 .collect(),
-            url: c.url.clone(),
+            deals: list_of("deals", records, prefs, |r| &r.deals)
+                .into_iter()
+                .map(|(d, src)| DealView { name: d.name.clone(), stage: d.stage.clone(), amount: money(d.amount_minor, &d.currency), close_date: d.close_date.clone(), url: d.url.clone(), src })
+                .collect(),
+            tickets: list_of("tickets", records, prefs, |r| &r.tickets)
+                .into_iter()
+                .map(|(t, src)| TicketView { id: t.id.clone(), subject: t.subject.clone(), status: t.status.clone(), priority: t.priority.clone(), updated: t.updated.clone(), url: t.url.clone(), src })
+                .collect(),
+            notes: list_of("notes", records, prefs, |r| &r.notes)
+                .into_iter()
+                .map(|(n, src)| NoteView { text: n.text.clone(), date: n.date.clone(), author: n.author.clone(), src })
+                .collect(),
+            sources: records
+                .iter()
+                .zip(picks.iter().chain(std::iter::repeat(&(None, 1))))
+                .map(|(r, (picked, of))| SourceView { label: r.source.clone(), connector: r.connector.clone(), record: r.id.clone(), url: r.url.clone(), fetched_ms: r.fetched_ms, picked: *picked, of: *of })
+                .collect(),
         }
     }
 }
@@ -202,15 +352,16 @@ mod tests {
             name: "Li Na".into(),
             phones: vec!["+8613800138000".into()],
             tier: Some(VipTier::Gold),
-            orders: vec![Order { id: "O1".into(), status: "paid".into(), total_minor: Some(100), currency: Some("CNY".into()), date: Some("2026-03-14".into()) }],
+            orders: vec![Order { id: "O1".into(), status: "paid".into(), total_minor: Some(100), currency: Some("CNY".into()), date: Some("2026-03-14".into()), url: None }],
             ..Default::default()
         };
         let v = CustomerView::from_customer(&c);
         assert_eq!((v.tier, v.tier_class.as_str()), (Some(Arg::from(Msg::TierGold)), "gold"));
-        assert!(v.details.contains(&(Msg::DetailPhone, "+86 138****8000".into())));
+        assert!(v.details.contains(&Detail { label: Msg::DetailPhone, value: "+86 138****8000".into(), src: 0 }));
         assert_eq!(v.orders[0].total.as_ref().map(|m| m.minor), Some(100));
         assert_eq!(v.orders[0].date.as_deref(), Some("2026-03-14"));
         let unnamed = CustomerView::from_customer(&Customer { tier: Some(VipTier::Other("Bronze".into())), ..Default::default() });
+        assert!(unnamed.details.is_empty(), "no empty record id row");
         assert_eq!((unnamed.name, unnamed.tier, unnamed.tier_class.as_str()), (None, Some(data("Bronze")), ""));
     }
 }

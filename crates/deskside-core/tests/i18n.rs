@@ -343,6 +343,7 @@ const ALLOWED_LITERALS: &[&str] = &[
     "{} is not allowed from this context",
     "no page scanned in this tab",
     "not an identifier of this page",
+    "not a record of this page",
     "could not save: {}",
     "serialisation failed: {e}",
     "the browser gave no random token",

@@ -31,6 +31,7 @@ fuzz_target!(|data: &[u8]| {
         enabled: true,
         secrets: Default::default(),
         definition: None,
+        pick: Default::default(),
     };
     let text = String::from_utf8_lossy(rest).into_owned();
 

@@ -8,12 +8,18 @@ use deskside_core::audit::{self, AuditEntry, AUDIT_KEY};
 use deskside_core::config::{Settings, SETTINGS_KEY};
 use deskside_core::connector::engine::read_token;
 use deskside_core::connector::trial::{sample_identifier, step as trial_step, ConnectorTest, TestOutcome};
-use deskside_core::connector::{build_lookup, map_lookup, token_request, Answer, LookupError};
-use deskside_core::i18n::Msg;
+use deskside_core::config::ConnectorConfig;
+use deskside_core::connector::trial::TestStep;
+use deskside_core::connector::{build_lookup, map_lookup, map_related, related_requests, token_request, Answer, HttpResponse, LookupError};
+use deskside_core::identify::Candidate;
+use deskside_core::merge::Selection;
+use deskside_core::model::Customer;
+use deskside_core::secret::Secret;
+use deskside_core::i18n::{data, Msg, Text};
 use deskside_core::panel::CustomerView;
 use deskside_core::flow::{
-    check_panel, choice_allowed, finish_panel, frame_key, lookup_requests, read_attempt, Tokens, new_grant, page_appended, page_rules, page_scanned, panel_key, plan_panel, remember_choice, tab_key,
-    tab_state_survives, next_identifier, Choices, PanelGrant, PanelPlan, TabState, CHOICES_KEY,
+    check_panel, choice_allowed, finish_panel, frame_key, new_grant, next_identifier, page_appended, page_rules, page_scanned, panel_key, plan_panel, remember_choice, remember_record, select_records, tab_key,
+    tab_state_survives, Choices, PanelGrant, PanelPlan, TabState, Tokens, CHOICES_KEY, RECORD_CHOICES_KEY,
 };
 use deskside_core::layout::{layout_for, remember_layout, Layouts, PanelLayout, LAYOUTS_KEY};
 use deskside_core::panel::PanelState;
@@ -173,6 +179,20 @@ async fn choose(env: &Env, settings: &Settings, tab: Option<TabState>, value: &s
     panel_state(env, settings, Some(tab), &choices, layout).await
 }
 
+/// The agent said which of a source's records is the ticket's customer:
+/// remembered for the ticket, then shown.
+async fn choose_record(env: &Env, settings: &Settings, tab: Option<TabState>, connector: &str, record: &str, layout: PanelLayout) -> Result<Response, String> {
+    let Some(tab) = tab else {
+        return Ok(Response::Rejected { reason: "no page scanned in this tab".into() });
+    };
+    let mut records: Choices = local_value(env, RECORD_CHOICES_KEY).await.unwrap_or_default();
+    if !remember_record(&mut records, &tab.ticket, connector, record) {
+        return Ok(Response::Rejected { reason: "not a record of this page".into() });
+    }
+    env.local_set(RECORD_CHOICES_KEY, to_js(&records)).await.map_err(|e| js_error_text(&e))?;
+    panel_state(env, settings, Some(tab), &load_choices(env).await, layout).await
+}
+
 /// Tells the extension's pages (a browser side panel following the tab) that
 /// the tab's customer may have changed.
 fn notify_if_changed(env: &Env, tab_id: i64, response: &Response) {
@@ -186,71 +206,135 @@ async fn load_choices(env: &Env) -> Choices {
 }
 
 /// Looks up the customer for a tab (the agent's choice, or the best
-/// identifier) and audits every access.
+/// identifier) in every enabled source, picks the record to show per source,
+/// fetches its related records, and audits every access.
 async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices, layout: PanelLayout) -> Result<Response, String> {
-    match plan_panel(settings, tab.as_ref(), choices) {
-        PanelPlan::Done(state) => Ok(Response::PanelState { state, layout, language: settings.language }),
-        PanelPlan::Lookup { mut identifier, chosen } => {
-            let mut tried = vec![identifier.clone()];
-            let mut first_not_found: Option<PanelState> = None;
-            let tab = tab.unwrap_or_default();
-            loop {
-                let tokens = access_tokens(env, settings, false).await;
-                let mut results: Vec<(usize, Result<Answer, LookupError>)> = Vec::new();
-                // Sources are few; asking them one after another keeps the
-                // code simple and each within its own timeout.
-                for (i, attempts) in lookup_requests(settings, &identifier, &tokens) {
-                    let mut result = Ok(Answer::default());
-                    for (k, req) in attempts.unwrap_or_else(|e| {
-                        result = Err(e);
-                        Vec::new()
-                    })
-                    .iter()
-                    .enumerate()
-                    {
-                        let mut resp = perform(req).await;
-                        // An access token refused: renewed once, then asked again.
-                        if matches!(resp, Ok(ref r) if r.status == 401) && tokens.contains_key(&settings.connectors[i].id) {
-                            let fresh = access_tokens(env, settings, true).await;
-                            if let Some(Ok(again)) = lookup_requests(settings, &identifier, &fresh).into_iter().find(|(j, _)| *j == i).map(|(_, r)| r) {
-                                if let Some(again) = again.get(k) {
-                                    resp = perform(again).await;
-                                }
-                            }
-                        }
-                        result = resp.and_then(|r| read_attempt(settings, i, k, &identifier, &req.url, &r));
-                        // Found, or failed: the next form of the identifier is not needed.
-                        if !matches!(result, Ok(ref a) if a.customers.is_empty()) {
-                            break;
-                        }
-                    }
-                    results.push((i, result));
-                }
-                let (state, entries) = finish_panel(settings, &tab, &identifier, results, env.now());
-                append_audit(env, entries).await?;
-                // Nobody under this identifier: the next one on the page. If
-                // none finds anyone either, the panel says so for the first.
-                let first = first_not_found.take();
-                match (&state, next_identifier(&tab, &tried, chosen)) {
-                    (PanelState::NotFound { .. }, Some(next)) => {
-                        first_not_found = first.or(Some(state));
-                        tried.push(next.clone());
-                        identifier = next;
-                    }
-                    (PanelState::NotFound { .. }, None) => {
-                        return Ok(Response::PanelState { state: first.unwrap_or(state), layout, language: settings.language });
-                    }
-                    _ => return Ok(Response::PanelState { state, layout, language: settings.language }),
-                }
+    let done = |state| Ok(Response::PanelState { state, layout, language: settings.language });
+    let (mut identifier, chosen) = match plan_panel(settings, tab.as_ref(), choices) {
+        PanelPlan::Done(state) => return done(state),
+        PanelPlan::Lookup { identifier, chosen } => (identifier, chosen),
+    };
+    let tab = tab.unwrap_or_default();
+    let record_choices: Choices = local_value(env, RECORD_CHOICES_KEY).await.unwrap_or_default();
+    let mut tried = vec![identifier.clone()];
+    let mut first_not_found: Option<PanelState> = None;
+    let mut tokens = access_tokens(env, settings, false).await;
+    loop {
+        let mut results = Vec::new();
+        // Sources are few; asked one after another, each within its own timeout.
+        for (i, cfg) in settings.connectors.iter().enumerate().filter(|(_, c)| c.enabled) {
+            results.push((i, look_up(env, settings, cfg, &identifier, &mut tokens, &mut None).await));
+        }
+        let mut outcomes = select_records(settings, &tab.ticket, &record_choices, results);
+        for o in &mut outcomes {
+            if let Ok(Selection::One { record, .. }) = &mut o.result {
+                let cfg = &settings.connectors[o.index];
+                (o.related, o.related_errors) = fetch_related(cfg, tokens.get(&cfg.id), record, &mut None).await;
             }
         }
+        let (state, entries) = finish_panel(settings, &tab, &identifier, outcomes, env.now());
+        append_audit(env, entries).await?;
+        // Nobody under this identifier: the next one on the page. If none
+        // finds anyone either, the panel says so for the first.
+        let first = first_not_found.take();
+        match (&state, next_identifier(&tab, &tried, chosen)) {
+            (PanelState::NotFound { .. }, Some(next)) => {
+                first_not_found = first.or(Some(state));
+                tried.push(next.clone());
+                identifier = next;
+            }
+            (PanelState::NotFound { .. }, None) => return done(first.unwrap_or(state)),
+            _ => return done(state),
+        }
+    }
+}
+
+/// One connector's lookup: each of its requests for the identifier until one
+/// finds a record or fails. An access token the API refuses is renewed once
+/// (for every tab) and the request sent again. `trace` collects each step
+/// for *Test connection*.
+async fn look_up(env: &Env, settings: &Settings, cfg: &ConnectorConfig, id: &Candidate, tokens: &mut Tokens, trace: &mut Option<Vec<TestStep>>) -> Result<Answer, LookupError> {
+    let attempts = build_lookup(cfg, tokens.get(&cfg.id), id)?;
+    let mut near_misses = 0;
+    for (k, req) in attempts.iter().enumerate() {
+        let mut sent = req.clone();
+        let mut resp = perform(&sent).await;
+        if matches!(resp, Ok(ref r) if r.status == 401) && tokens.contains_key(&cfg.id) {
+            *tokens = access_tokens(env, settings, true).await;
+            if let Some(again) = build_lookup(cfg, tokens.get(&cfg.id), id).ok().and_then(|mut a| (k < a.len()).then(|| a.swap_remove(k))) {
+                sent = again;
+                resp = perform(&sent).await;
+            }
+        }
+        if let Some(steps) = trace {
+            steps.push(trial_step(&sent, &resp));
+        }
+        let answer = resp.and_then(|r| map_lookup(cfg, k, id, &sent.url, &r))?;
+        near_misses += answer.near_misses;
+        // Found: the next form of the identifier is not needed.
+        if !answer.customers.is_empty() {
+            return Ok(Answer { near_misses, ..answer });
+        }
+    }
+    Ok(Answer { near_misses, ..Answer::default() })
+}
+
+/// The follow-up requests for the record shown (its deals, tickets, notes),
+/// sent together; how many were sent, and what failed.
+async fn fetch_related(cfg: &ConnectorConfig, token: Option<&Secret>, record: &mut Customer, trace: &mut Option<Vec<TestStep>>) -> (usize, Vec<LookupError>) {
+    let requests = match related_requests(cfg, token, record) {
+        Ok(r) => r,
+        Err(e) => return (0, vec![e]),
+    };
+    // Started at once, awaited in order: they run side by side.
+    let pending: Vec<js_sys::Promise> = requests
+        .iter()
+        .map(|req| {
+            let req = req.clone();
+            wasm_bindgen_futures::future_to_promise(async move { Ok(to_js(&perform(&req).await.map(Wire::from))) })
+        })
+        .collect();
+    let mut errors = Vec::new();
+    for (k, (req, p)) in requests.iter().zip(pending).enumerate() {
+        let resp: Result<HttpResponse, LookupError> = match wasm_bindgen_futures::JsFuture::from(p).await {
+            Ok(v) => from_js::<Result<Wire, LookupError>>(v).map_err(|e| LookupError::BadResponse { message: Text::new(Msg::LookupBrowser, [data(e)]) }).and_then(|r| r.map(Wire::into)),
+            Err(e) => Err(LookupError::Network { message: Text::new(Msg::LookupBrowser, [data(js_error_text(&e))]) }),
+        };
+        if let Some(steps) = trace {
+            steps.push(trial_step(req, &resp));
+        }
+        if let Err(e) = resp.and_then(|r| map_related(cfg, k, &req.url, &r, record)) {
+            errors.push(e);
+        }
+    }
+    (requests.len(), errors)
+}
+
+/// An answer as it crosses a promise.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Wire {
+    status: u16,
+    retry_after: Option<String>,
+    body: String,
+    redirected: bool,
+}
+
+impl From<HttpResponse> for Wire {
+    fn from(r: HttpResponse) -> Wire {
+        Wire { status: r.status, retry_after: r.retry_after, body: r.body, redirected: r.redirected }
+    }
+}
+
+impl From<Wire> for HttpResponse {
+    fn from(w: Wire) -> HttpResponse {
+        HttpResponse { status: w.status, retry_after: w.retry_after, body: w.body, redirected: w.redirected }
     }
 }
 
 /// *Test connection*: the connector as the admin typed it (secrets typed
 /// or, for the same origin, kept), against a sample identifier; every request
 /// and answer is reported, secrets redacted. Nothing is stored.
-async fn test_connector(settings: &Settings, input: deskside_core::config::ConnectorInput, sample: &str) -> ConnectorTest {
+async fn test_connector(env: &Env, settings: &Settings, input: deskside_core::config::ConnectorInput, sample: &str) -> ConnectorTest {
     let cfg = match settings.connector_from_input(0, input) {
         Ok(c) => c,
         Err(errors) => return ConnectorTest { steps: Vec::new(), outcome: TestOutcome::Invalid { errors } },
@@ -258,37 +342,43 @@ async fn test_connector(settings: &Settings, input: deskside_core::config::Conne
     let Some(id) = sample_identifier(sample, &settings.default_region) else {
         return ConnectorTest { steps: Vec::new(), outcome: TestOutcome::Failed { message: Msg::TestBadSample.into(), needs_admin: false } };
     };
-    let mut steps = Vec::new();
-    let token = match token_request(&cfg) {
-        None => None,
-        Some(Err(e)) => return ConnectorTest::failed(steps, &e),
-        Some(Ok(req)) => {
-            let resp = perform(&req).await;
-            steps.push(trial_step(&req, &resp));
-            match resp.and_then(|r| read_token(&r)) {
-                Ok((token, _)) => Some(token),
-                Err(e) => return ConnectorTest::failed(steps, &e),
+    let mut trace = Some(Vec::new());
+    let mut tokens = Tokens::new();
+    if let Some(req) = token_request(&cfg) {
+        let req = match req {
+            Ok(r) => r,
+            Err(e) => return ConnectorTest::failed(Vec::new(), &e),
+        };
+        let resp = perform(&req).await;
+        let step = trial_step(&req, &resp);
+        match resp.and_then(|r| read_token(&r)) {
+            Ok((token, _)) => {
+                tokens.insert(cfg.id.clone(), token);
+                trace = Some(vec![step]);
             }
-        }
-    };
-    let attempts = match build_lookup(&cfg, token.as_ref(), &id) {
-        Ok(a) => a,
-        Err(e) => return ConnectorTest::failed(steps, &e),
-    };
-    let mut near_misses = 0;
-    for (k, req) in attempts.iter().enumerate() {
-        let resp = perform(req).await;
-        steps.push(trial_step(req, &resp));
-        match resp.and_then(|r| map_lookup(&cfg, k, &id, &req.url, &r)) {
-            Err(e) => return ConnectorTest::failed(steps, &e),
-            Ok(a) if a.customers.is_empty() => near_misses += a.near_misses,
-            Ok(a) => {
-                let customers = a.customers.iter().map(CustomerView::from_customer).collect();
-                return ConnectorTest { steps, outcome: TestOutcome::Found { customers, near_misses: near_misses + a.near_misses } };
-            }
+            Err(e) => return ConnectorTest::failed(vec![step], &e),
         }
     }
-    ConnectorTest { steps, outcome: TestOutcome::NotFound { identifier: id.value, id_kind: id.kind, near_misses } }
+    // A throwaway settings holding only this connector: a refused token is
+    // not renewed from the stored ones.
+    let alone = Settings { connectors: Vec::new(), ..settings.clone() };
+    let result = look_up(env, &alone, &cfg, &id, &mut tokens, &mut trace).await;
+    let outcome = match result {
+        Err(e) => return ConnectorTest::failed(trace.unwrap_or_default(), &e),
+        Ok(a) if a.customers.is_empty() => TestOutcome::NotFound { identifier: id.value.clone(), id_kind: id.kind, near_misses: a.near_misses },
+        Ok(a) => {
+            let mut customers = Vec::new();
+            for mut c in a.customers {
+                let (_, errors) = fetch_related(&cfg, tokens.get(&cfg.id), &mut c, &mut trace).await;
+                if let Some(e) = errors.first() {
+                    return ConnectorTest::failed(trace.unwrap_or_default(), e);
+                }
+                customers.push(CustomerView::from_customer(&c));
+            }
+            TestOutcome::Found { customers, near_misses: a.near_misses }
+        }
+    };
+    ConnectorTest { steps: trace.unwrap_or_default(), outcome }
 }
 
 /// An access token the background holds for a connector (`storage.session`,
@@ -442,6 +532,20 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             };
             choose(env, &settings, tab, &value, SIDE_PANEL_LAYOUT).await
         }
+        (Request::ChooseRecord { token, connector, record }, Tier::Panel { tab_id, frame_id, tab_url }) => {
+            let tab = match panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
+                Ok(tab) => tab,
+                Err(reason) => return Ok(Response::Rejected { reason }),
+            };
+            let layout = site_layout(env, &settings, &tab_url).await;
+            choose_record(env, &settings, tab, &connector, &record, layout).await
+        }
+        (Request::ChooseTabRecord { tab_id, connector, record }, Tier::SidePanel) => {
+            let Some((_, tab)) = followed_tab(env, &settings, tab_id).await? else {
+                return Ok(Response::Rejected { reason: "this tab is not a configured site".into() });
+            };
+            choose_record(env, &settings, tab, &connector, &record, SIDE_PANEL_LAYOUT).await
+        }
         (Request::SetPanelLayout { token, layout }, Tier::Panel { tab_id, frame_id, tab_url }) => {
             if let Err(reason) = panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
                 return Ok(Response::Rejected { reason });
@@ -465,7 +569,7 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             let layout = site_layout(env, &settings, &tab_url).await;
             choose(env, &settings, tab, &value, layout).await
         }
-        (Request::TestConnector { input, sample }, Tier::Options) => Ok(Response::TestResult { result: test_connector(&settings, input, &sample).await }),
+        (Request::TestConnector { input, sample }, Tier::Options) => Ok(Response::TestResult { result: test_connector(env, &settings, input, &sample).await }),
         (Request::GetSettings, Tier::Options) => {
             Ok(Response::Settings { required_origins: settings.required_origins(), settings: settings.view() })
         }

@@ -9,8 +9,11 @@
 use crate::dom::{append, by_id, document, el, on_change, on_click};
 use crate::env::PageEnv;
 use crate::{from_js, js_error_text, to_js};
-use deskside_core::config::{ConnectorInput, ConnectorKind, FieldError, IdPattern, IdPatternInput, SettingsInput, SettingsView};
-use crate::i18n::{current, use_language};
+use deskside_core::config::{secret_label, ConnectorInput, ConnectorKind, ConnectorView, FieldError, IdPattern, IdPatternInput, SettingsInput, SettingsView, SECRET_NAMES};
+use deskside_core::connector::def::Definition;
+use deskside_core::merge::{PickPolicy, ORDERED_FIELDS};
+use std::collections::BTreeMap;
+use crate::i18n::{current, localize_page, use_language};
 use deskside_core::i18n::{data, LanguageSetting, Msg, Text};
 use deskside_core::identify::IdKind;
 use deskside_core::connector::trial::{ConnectorTest, TestOutcome, TestStep};
@@ -121,40 +124,17 @@ fn status(doc: &Document, text: Msg, kind: &str, detail: &str) {
 }
 
 fn fill(doc: &Document, view: &SettingsView) {
-    let c = view.connectors.first();
-    if let Some(e) = select(doc, "kind") {
-        e.set_value(c.map_or(ConnectorKind::DemoCrm, |c| c.kind).id());
+    if let Some(list) = by_id(doc, "connectors") {
+        list.set_text_content(None);
     }
-    if let Some(e) = input(doc, "label") {
-        e.set_value(c.map_or("", |c| c.label.as_str()));
+    NEXT_BLOCK.with(|n| n.set(0));
+    for c in &view.connectors {
+        add_connector(doc, Some(c));
     }
-    if let Some(e) = input(doc, "base_url") {
-        e.set_value(c.map_or("", |c| c.base_url.as_str()));
+    if view.connectors.is_empty() {
+        add_connector(doc, None);
     }
-    if let Some(e) = input(doc, "api_key") {
-        e.set_value("");
-        let placeholder = match c {
-            Some(c) if c.api_key.set => Text::new(Msg::OptKeySaved, [data(&c.api_key.hint)]),
-            _ => Msg::OptKeyPlaceholder.into(),
-        };
-        let placeholder = current().t(&placeholder);
-        e.set_placeholder(&placeholder);
-    }
-    if let Some(e) = input(doc, "enabled") {
-        e.set_checked(c.is_none_or(|c| c.enabled));
-    }
-    for name in SECRET_FIELDS {
-        if let Some(e) = input(doc, name) {
-            e.set_value("");
-            let saved = c.and_then(|c| c.secrets.get(name)).filter(|s| s.set);
-            let placeholder = saved.map(|s| current().t(&Text::new(Msg::OptKeySaved, [data(&s.hint)]))).unwrap_or_default();
-            e.set_placeholder(&placeholder);
-        }
-    }
-    if let Some(e) = textarea(doc, "definition") {
-        let json = c.and_then(|c| c.definition.as_ref()).and_then(|d| serde_json::to_string_pretty(d).ok()).unwrap_or_default();
-        e.set_value(&json);
-    }
+    fill_field_sources(doc, &view.field_sources);
     if let Some(e) = textarea(doc, "sites") {
         e.set_value(&view.sites.join("\n"));
     }
@@ -177,10 +157,6 @@ fn fill(doc: &Document, view: &SettingsView) {
         e.set_checked(view.side_panel);
     }
     fill_patterns(doc, &view.id_patterns);
-}
-
-fn input_value(doc: &Document, id: &str) -> String {
-    input(doc, id).map(|e| e.value()).unwrap_or_default()
 }
 
 /// What *Test connection* found: a line for the outcome, then each request
@@ -221,41 +197,335 @@ fn show_test(doc: &Document, out: &Element, kind: &str, line: &str, steps: &[Tes
     }
 }
 
-/// The generic connector's fields only for that type.
-fn show_generic(doc: &Document) {
-    let generic = select(doc, "kind").is_some_and(|k| k.value() == ConnectorKind::Generic.id());
-    if let Ok(Some(block)) = doc.query_selector(".generic") {
-        if generic {
-            let _ = block.remove_attribute("hidden");
-        } else {
-            let _ = block.set_attribute("hidden", "");
+thread_local! {
+    /// Blocks made so far: the suffix of the next block's element ids (the
+    /// first block's are bare: `#kind`, `#base_url`, `#test_result`…).
+    static NEXT_BLOCK: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The connector blocks, in the form's order.
+fn connector_blocks(doc: &Document) -> Vec<Element> {
+    let Ok(list) = doc.query_selector_all("#connectors fieldset.connector") else { return Vec::new() };
+    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<Element>().ok()).collect()
+}
+
+/// A block's element for field `f`.
+fn part(block: &Element, f: &str) -> Option<Element> {
+    block.query_selector(&format!("[data-f=\"{f}\"]")).ok().flatten()
+}
+
+fn part_value(block: &Element, f: &str) -> String {
+    let Some(e) = part(block, f) else { return String::new() };
+    if let Some(i) = e.dyn_ref::<HtmlInputElement>() {
+        return i.value();
+    }
+    if let Some(t) = e.dyn_ref::<HtmlTextAreaElement>() {
+        return t.value();
+    }
+    e.dyn_ref::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default()
+}
+
+fn set_part_value(block: &Element, f: &str, value: &str) {
+    let Some(e) = part(block, f) else { return };
+    if let Some(i) = e.dyn_ref::<HtmlInputElement>() {
+        i.set_value(value);
+    } else if let Some(t) = e.dyn_ref::<HtmlTextAreaElement>() {
+        t.set_value(value);
+    } else if let Some(s) = e.dyn_ref::<HtmlSelectElement>() {
+        s.set_value(value);
+    }
+}
+
+/// A connector block from the page's template, filled from `c` (a new,
+/// empty demo connector when `None`), appended to the list.
+fn add_connector(doc: &Document, c: Option<&ConnectorView>) -> Option<Element> {
+    let template: web_sys::HtmlTemplateElement = by_id(doc, "connector_template")?.dyn_into().ok()?;
+    let block: Element = template.content().first_element_child()?.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
+    let n = NEXT_BLOCK.with(|x| {
+        let n = x.get();
+        x.set(n + 1);
+        n
+    });
+    let id = c.map(|c| c.id.clone()).unwrap_or_else(|| fresh_connector_id(doc));
+    let _ = block.set_attribute("data-id", &id);
+    // Element ids: bare for the first block, `-N` after.
+    for f in ["kind", "label", "base_url", "definition", "pick", "enabled", "sample", "test", "test_result", "remove", "export", "import"] {
+        if let Some(e) = part(&block, f) {
+            let _ = e.set_attribute("id", &if n == 0 { f.to_string() } else { format!("{f}-{n}") });
+        }
+    }
+    // One masked input per secret name; only those the auth kind needs are shown.
+    if let Some(holder) = part(&block, "secrets") {
+        let loc = current();
+        for name in SECRET_NAMES {
+            let label = el(doc, "label", "secret", "");
+            let _ = label.set_attribute("data-secret", name);
+            append(&label, &el(doc, "span", "", &loc.m(secret_label(name))));
+            let input = el(doc, "input", "", "");
+            for (k, v) in [("type", "password"), ("autocomplete", "off"), ("spellcheck", "false"), ("data-f", &format!("secret-{name}")), ("id", &if n == 0 { name.to_string() } else { format!("{name}-{n}") })] {
+                let _ = input.set_attribute(k, v);
+            }
+            let state = c.and_then(|c| if *name == "api_key" { Some(&c.api_key) } else { c.secrets.get(*name) }).filter(|s| s.set);
+            let placeholder = match state {
+                Some(s) => loc.t(&Text::new(Msg::OptKeySaved, [data(&s.hint)])),
+                None if *name == "api_key" => loc.m(Msg::OptKeyPlaceholder),
+                None => String::new(),
+            };
+            if let Some(i) = input.dyn_ref::<HtmlInputElement>() {
+                i.set_placeholder(&placeholder);
+            }
+            append(&label, &input);
+            append(holder.as_ref(), &label);
+            let error = el(doc, "span", "error", "");
+            let _ = error.set_attribute("data-error-for", name);
+            append(&holder, &error);
+        }
+    }
+    set_part_value(&block, "kind", c.map_or(ConnectorKind::DemoCrm, |c| c.kind).id());
+    set_part_value(&block, "label", c.map_or("", |c| c.label.as_str()));
+    set_part_value(&block, "base_url", c.map_or("", |c| c.base_url.as_str()));
+    set_part_value(&block, "pick", c.map_or(PickPolicy::Ask, |c| c.pick).id());
+    let json = c.and_then(|c| c.definition.as_ref()).and_then(|d| serde_json::to_string_pretty(d).ok()).unwrap_or_default();
+    set_part_value(&block, "definition", &json);
+    if let Some(e) = part(&block, "enabled").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()) {
+        e.set_checked(c.is_none_or(|c| c.enabled));
+    }
+    let list = by_id(doc, "connectors")?;
+    append(&list, &block);
+    wire_connector(doc, &block);
+    show_kind_fields(&block);
+    number_blocks(doc);
+    Some(block)
+}
+
+/// `c1`, `c2`…: the first id no block has.
+fn fresh_connector_id(doc: &Document) -> String {
+    let taken: Vec<String> = connector_blocks(doc).iter().filter_map(|b| b.get_attribute("data-id")).collect();
+    (1..).map(|i| format!("c{i}")).find(|id| !taken.contains(id)).unwrap_or_default()
+}
+
+/// Headings "Connector 1", "Connector 2"…, the Remove buttons (none for a
+/// lone connector), and the source-order table's choices.
+fn number_blocks(doc: &Document) {
+    let blocks = connector_blocks(doc);
+    let loc = current();
+    for (i, b) in blocks.iter().enumerate() {
+        if let Some(h) = part(b, "heading") {
+            h.set_text_content(Some(&loc.t(&Text::new(Msg::OptConnectorHeading, [data(i + 1)]))));
+        }
+        if let Some(r) = part(b, "remove") {
+            toggle(&r, blocks.len() > 1);
+        }
+    }
+    let chosen = read_field_sources(doc);
+    fill_field_sources(doc, &chosen);
+}
+
+fn toggle(e: &Element, shown: bool) {
+    if shown {
+        let _ = e.remove_attribute("hidden");
+    } else {
+        let _ = e.set_attribute("hidden", "");
+    }
+}
+
+/// The generic connector's fields only for that type; the secret inputs its
+/// auth kind needs only.
+fn show_kind_fields(block: &Element) {
+    let kind = ConnectorKind::parse(&part_value(block, "kind")).unwrap_or(ConnectorKind::DemoCrm);
+    if let Ok(list) = block.query_selector_all(".generic") {
+        for i in 0..list.length() {
+            if let Some(e) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                toggle(&e, kind == ConnectorKind::Generic);
+            }
+        }
+    }
+    let needed = kind.secrets_needed(&part_value(block, "definition"));
+    if let Ok(list) = block.query_selector_all("label.secret") {
+        for i in 0..list.length() {
+            if let Some(e) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                toggle(&e, e.get_attribute("data-secret").is_some_and(|s| needed.contains(&s.as_str())));
+            }
         }
     }
 }
 
-/// The secret inputs besides the API key, by the names auth kinds use.
-const SECRET_FIELDS: [&str; 4] = ["client_id", "client_secret", "username", "password"];
+/// A block's own buttons: its type and definition decide its fields; Test,
+/// Remove, Export and Import act on it alone.
+fn wire_connector(doc: &Document, block: &Element) {
+    if let Some(e) = part(block, "kind") {
+        let b = block.clone();
+        on_change(&e, move |_| show_kind_fields(&b));
+    }
+    // Typing a definition shows the secret fields its auth kind needs; a
+    // label names the connector in the source-order table.
+    for (f, rename) in [("definition", false), ("label", true)] {
+        let Some(e) = part(block, f) else { continue };
+        let b = block.clone();
+        let listener = Closure::<dyn FnMut()>::new(move || if rename { number_blocks(&document()) } else { show_kind_fields(&b) });
+        let _ = e.add_event_listener_with_callback("input", listener.as_ref().unchecked_ref());
+        listener.forget();
+    }
+    if let Some(r) = part(block, "remove") {
+        let b = block.clone();
+        on_click(&r, move || {
+            b.remove();
+            number_blocks(&document());
+        });
+    }
+    if let Some(t) = part(block, "test") {
+        let b = block.clone();
+        on_click(&t, move || test_block(&b));
+    }
+    if let Some(x) = part(block, "export") {
+        let b = block.clone();
+        on_click(&x, move || export_definition(&b));
+    }
+    if let Some(i) = part(block, "import") {
+        let b = block.clone();
+        let listener = Closure::<dyn FnMut()>::new(move || {
+            let b = b.clone();
+            wasm_bindgen_futures::spawn_local(async move { import_definition(&b).await });
+        });
+        let _ = i.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
+        listener.forget();
+    }
+    let _ = doc;
+}
 
-fn read(doc: &Document, connector_id: &str) -> SettingsInput {
-    let key = input(doc, "api_key").map(|e| e.value()).unwrap_or_default();
-    let secrets = SECRET_FIELDS
+/// Saves the block's definition as a file (definitions hold no secrets).
+fn export_definition(block: &Element) {
+    let text = part_value(block, "definition");
+    let name = Definition::parse(&text).map(|d| d.id).unwrap_or_else(|_| "connector".into());
+    let parts = js_sys::Array::of1(&JsValue::from_str(&text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    let doc = document();
+    if let Ok(a) = doc.create_element("a").map(|a| a.unchecked_into::<web_sys::HtmlAnchorElement>()) {
+        a.set_href(&url);
+        a.set_download(&format!("{name}.json"));
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Reads a definition file into the block, after checking it: an invalid
+/// file changes nothing and says why.
+async fn import_definition(block: &Element) {
+    let Some(input) = part(block, "import").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()) else { return };
+    let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+    input.set_value("");
+    let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let loc = current();
+    let error = block.query_selector("[data-error-for=\"definition\"]").ok().flatten();
+    match Definition::parse(&text) {
+        Ok(_) => {
+            set_part_value(block, "definition", &text);
+            set_part_value(block, "kind", ConnectorKind::Generic.id());
+            if let Some(e) = error {
+                e.set_text_content(None);
+            }
+            show_kind_fields(block);
+        }
+        Err(problems) => {
+            let words: Vec<String> = problems.iter().map(|p| format!("{}: {}", if p.path.is_empty() { "-" } else { &p.path }, loc.t(&p.message))).collect();
+            if let Some(e) = error {
+                e.set_text_content(Some(&loc.t(&Text::new(Msg::OptImportFailed, [data(words.join("; "))]))));
+            }
+        }
+    }
+}
+
+/// The source-order table: per field, the connector whose value comes first.
+fn fill_field_sources(doc: &Document, chosen: &[(String, String)]) {
+    let Some(body) = by_id(doc, "field_sources") else { return };
+    body.set_text_content(None);
+    let blocks = connector_blocks(doc);
+    if let Some(block) = by_id(doc, "field_sources_block") {
+        toggle(&block, blocks.len() > 1);
+    }
+    let loc = current();
+    for field in ORDERED_FIELDS {
+        let tr = el(doc, "tr", "", "");
+        append(&tr, &el(doc, "td", "", &loc.m(field_label(field))));
+        let td = el(doc, "td", "", "");
+        let select = el(doc, "select", "field-source", "");
+        let _ = select.set_attribute("data-field", field);
+        let _ = select.set_attribute("id", &format!("source-{field}"));
+        let _ = select.set_attribute("aria-label", &loc.m(field_label(field)));
+        let any = el(doc, "option", "", &loc.m(Msg::OptAnySource));
+        let _ = any.set_attribute("value", "");
+        append(&select, &any);
+        for (i, b) in blocks.iter().enumerate() {
+            let id = b.get_attribute("data-id").unwrap_or_default();
+            let label = part_value(b, "label");
+            let shown = if label.trim().is_empty() { loc.t(&Text::new(Msg::OptConnectorHeading, [data(i + 1)])) } else { label };
+            let o = el(doc, "option", "", &shown);
+            let _ = o.set_attribute("value", &id);
+            append(&select, &o);
+        }
+        if let Some(s) = select.dyn_ref::<HtmlSelectElement>() {
+            s.set_value(chosen.iter().find(|(f, _)| f == field).map_or("", |(_, c)| c.as_str()));
+        }
+        append(&td, &select);
+        append(&tr, &td);
+        append(&body, &tr);
+    }
+}
+
+fn read_field_sources(doc: &Document) -> Vec<(String, String)> {
+    let Ok(list) = doc.query_selector_all("select.field-source") else { return Vec::new() };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<HtmlSelectElement>().ok())
+        .map(|s| (s.get_attribute("data-field").unwrap_or_default(), s.value()))
+        .filter(|(_, c)| !c.is_empty())
+        .collect()
+}
+
+fn field_label(field: &str) -> Msg {
+    match field {
+        "name" => Msg::FieldName,
+        "company" => Msg::FieldCompany,
+        "title" => Msg::DetailTitle,
+        "tier" => Msg::FieldTier,
+        "location" => Msg::DetailLocation,
+        "lifetime_value" => Msg::DetailLifetimeValue,
+        "tags" => Msg::FieldTags,
+        "orders" => Msg::PanelRecentOrders,
+        "deals" => Msg::PanelDeals,
+        "tickets" => Msg::PanelTickets,
+        "notes" => Msg::PanelNotes,
+        _ => Msg::FieldCustom,
+    }
+}
+
+/// One block as submitted; a secret left empty keeps the stored one.
+fn read_connector(block: &Element) -> ConnectorInput {
+    let mut secrets: BTreeMap<String, Option<Secret>> = SECRET_NAMES
         .iter()
         .map(|name| {
-            let v = input(doc, name).map(|e| e.value()).unwrap_or_default();
+            let v = part_value(block, &format!("secret-{name}"));
             (name.to_string(), (!v.trim().is_empty()).then(|| Secret::new(v)))
         })
         .collect();
+    ConnectorInput {
+        id: block.get_attribute("data-id").unwrap_or_default(),
+        kind: part_value(block, "kind"),
+        label: part_value(block, "label"),
+        base_url: part_value(block, "base_url"),
+        api_key: secrets.remove("api_key").flatten(),
+        secrets,
+        enabled: part(block, "enabled").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()).is_some_and(|e| e.checked()),
+        definition: part_value(block, "definition"),
+        pick: part_value(block, "pick"),
+    }
+}
+
+fn read(doc: &Document) -> SettingsInput {
     SettingsInput {
-        connectors: vec![ConnectorInput {
-            id: connector_id.to_string(),
-            kind: select(doc, "kind").map(|e| e.value()).unwrap_or_default(),
-            label: input(doc, "label").map(|e| e.value()).unwrap_or_default(),
-            base_url: input(doc, "base_url").map(|e| e.value()).unwrap_or_default(),
-            api_key: (!key.trim().is_empty()).then(|| Secret::new(key)),
-            secrets,
-            enabled: input(doc, "enabled").is_some_and(|e| e.checked()),
-            definition: textarea(doc, "definition").map(|e| e.value()).unwrap_or_default(),
-        }],
+        connectors: connector_blocks(doc).iter().map(read_connector).collect(),
         sites: lines(&textarea(doc, "sites").map(|e| e.value()).unwrap_or_default()),
         team_domains: lines(&textarea(doc, "team_domains").map(|e| e.value()).unwrap_or_default()),
         team_phones: lines(&textarea(doc, "team_phones").map(|e| e.value()).unwrap_or_default()),
@@ -264,6 +534,7 @@ fn read(doc: &Document, connector_id: &str) -> SettingsInput {
         language: select(doc, "language").map(|e| e.value()).unwrap_or_default(),
         panel_opens_expanded: input(doc, "panel_opens_expanded").is_some_and(|e| e.checked()),
         side_panel: input(doc, "side_panel").is_some_and(|e| e.checked()),
+        field_sources: read_field_sources(doc),
     }
 }
 
@@ -276,6 +547,7 @@ fn show_errors(doc: &Document, errors: &[FieldError]) {
         }
     }
     let rows = pattern_rows(doc);
+    let blocks = connector_blocks(doc);
     let loc = current();
     for e in errors {
         let message = loc.t(&e.message);
@@ -296,9 +568,14 @@ fn show_errors(doc: &Document, errors: &[FieldError]) {
             continue;
         }
         // Field ids are `connectors.0.base_url`, `sites.2`…: show each next
-        // to its input (the form has one connector).
+        // to its input, a connector's in its own block.
         let key = e.field.split('.').filter(|p| p.parse::<usize>().is_err()).last().unwrap_or("");
-        let target = doc.query_selector(&format!("[data-error-for=\"{key}\"]")).ok().flatten();
+        let scope: Option<Element> = e.field.strip_prefix("connectors.").and_then(|r| r.split('.').next()?.parse::<usize>().ok()).and_then(|i| blocks.get(i).cloned());
+        let key = if e.field.starts_with("field_sources") { "field_sources" } else { key };
+        let target = match &scope {
+            Some(b) => b.query_selector(&format!("[data-error-for=\"{key}\"]")).ok().flatten(),
+            None => doc.query_selector(&format!("[data-error-for=\"{key}\"]")).ok().flatten(),
+        };
         if let Some(t) = target {
             let old = t.text_content().unwrap_or_default();
             let text = if old.is_empty() { message } else { format!("{old} {message}") };
@@ -316,22 +593,56 @@ fn failure_detail(r: &Response) -> String {
     }
 }
 
+thread_local! {
+    /// The page's environment, for the buttons of blocks added later.
+    static ENV: std::cell::RefCell<Option<Rc<PageEnv>>> = const { std::cell::RefCell::new(None) };
+}
+
+fn page_env() -> Option<Rc<PageEnv>> {
+    ENV.with(|e| e.borrow().clone())
+}
+
+/// *Test connection* for one block: access to its API's origin is asked
+/// inside the click, then the background runs it as typed.
+fn test_block(block: &Element) {
+    let Some(env) = page_env() else { return };
+    let connector = read_connector(block);
+    let origins = SettingsInput { connectors: vec![connector.clone()], ..SettingsInput::default() }.requested_origins();
+    let granted = env.request_origins(to_js(&origins));
+    let sample = part_value(block, "sample");
+    let block = block.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let doc = document();
+        let Some(out) = part(&block, "test_result") else { return };
+        out.set_text_content(None);
+        let _ = out.set_attribute("data-kind", "busy");
+        append(&out, &el(&doc, "p", "test-outcome", &current().m(Msg::TestRunning)));
+        if !matches!(wasm_bindgen_futures::JsFuture::from(granted).await, Ok(v) if v.as_bool() == Some(true)) {
+            show_test(&doc, &out, "error", &current().m(Msg::OptNotSavedPermission), &[]);
+            return;
+        }
+        let answer = env.send(to_js(&Request::TestConnector { input: connector, sample })).await;
+        match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
+            Ok(Response::TestResult { result }) => render_test(&doc, &out, result),
+            Ok(other) => show_test(&doc, &out, "error", &failure_detail(&other), &[]),
+            Err(e) => show_test(&doc, &out, "error", &e, &[]),
+        }
+    });
+}
+
 #[wasm_bindgen]
 pub async fn start_options(env: PageEnv) {
     let doc = document();
     let env = Rc::new(env);
+    ENV.with(|e| *e.borrow_mut() = Some(env.clone()));
     // The browser's language until the stored choice is known.
     use_language(&env, &doc, LanguageSetting::Auto).await;
     let answer = env.send(to_js(&Request::GetSettings)).await;
-    let connector_id = match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
+    match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
         Ok(Response::Settings { settings, .. }) => {
             use_language(&env, &doc, settings.language).await;
             fill(&doc, &settings);
-            show_generic(&doc);
-            if let Some(kind) = by_id(&doc, "kind") {
-                on_change(&kind, |_| show_generic(&document()));
-            }
-            settings.connectors.first().map(|c| c.id.clone()).unwrap_or_else(|| "c1".into())
+            localize_page(&doc, &current());
         }
         Ok(other) => {
             status(&doc, Msg::OptLoadFailed, "error", &failure_detail(&other));
@@ -341,7 +652,7 @@ pub async fn start_options(env: PageEnv) {
             status(&doc, Msg::OptLoadFailed, "error", &e);
             return;
         }
-    };
+    }
     if let Some(add) = by_id(&doc, "add_id_pattern") {
         on_click(&add, || {
             let doc = document();
@@ -351,39 +662,22 @@ pub async fn start_options(env: PageEnv) {
             }
         });
     }
-    let id = Rc::new(connector_id);
-    if let Some(test) = by_id(&doc, "test") {
-        let (env, id) = (env.clone(), id.clone());
-        on_click(&test, move || {
+    if let Some(add) = by_id(&doc, "add_connector") {
+        on_click(&add, || {
             let doc = document();
-            let input = read(&doc, &id);
-            // Access to the API's origin, asked inside the click.
-            let granted = env.request_origins(to_js(&input.requested_origins()));
-            let sample = input_value(&doc, "sample");
-            let env = env.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let Some(connector) = input.connectors.into_iter().next() else { return };
-                let Some(out) = by_id(&doc, "test_result") else { return };
-                out.set_text_content(None);
-                let _ = out.set_attribute("data-kind", "busy");
-                append(&out, &el(&doc, "p", "test-outcome", &current().m(Msg::TestRunning)));
-                if !matches!(wasm_bindgen_futures::JsFuture::from(granted).await, Ok(v) if v.as_bool() == Some(true)) {
-                    show_test(&doc, &out, "error", &current().m(Msg::OptNotSavedPermission), &[]);
-                    return;
+            if let Some(block) = add_connector(&doc, None) {
+                localize_page(&doc, &current());
+                number_blocks(&doc);
+                if let Some(kind) = part(&block, "kind").and_then(|k| k.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    let _ = kind.focus();
                 }
-                let answer = env.send(to_js(&Request::TestConnector { input: connector, sample })).await;
-                match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
-                    Ok(Response::TestResult { result }) => render_test(&doc, &out, result),
-                    Ok(other) => show_test(&doc, &out, "error", &failure_detail(&other), &[]),
-                    Err(e) => show_test(&doc, &out, "error", &e, &[]),
-                }
-            });
+            }
         });
     }
     let Some(save) = by_id(&doc, "save") else { return };
     on_click(&save, move || {
         let doc = document();
-        let input = read(&doc, &id);
+        let input = read(&doc);
         // Ask for access now, inside the click: browsers refuse later.
         let granted = env.request_origins(to_js(&input.requested_origins()));
         let env = env.clone();
@@ -400,11 +694,15 @@ pub async fn start_options(env: PageEnv) {
                     return;
                 }
             }
-            // With a sample typed in, the connector is tested first: a connector
-            // that cannot find anyone is not saved by accident.
-            let sample = input_value(&doc, "sample");
-            if let (false, Some(connector), Some(out)) = (sample.trim().is_empty(), input.connectors.first().cloned(), by_id(&doc, "test_result")) {
-                let answer = env.send(to_js(&Request::TestConnector { input: connector, sample })).await;
+            // A connector with a sample typed in is tested first: one that
+            // cannot find anyone is not saved by accident.
+            for (block, connector) in connector_blocks(&doc).iter().zip(input.connectors.iter()) {
+                let sample = part_value(block, "sample");
+                let Some(out) = part(block, "test_result") else { continue };
+                if sample.trim().is_empty() {
+                    continue;
+                }
+                let answer = env.send(to_js(&Request::TestConnector { input: connector.clone(), sample })).await;
                 if let Ok(Response::TestResult { result }) = answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
                     let failed = matches!(result.outcome, TestOutcome::Failed { .. } | TestOutcome::Invalid { .. });
                     render_test(&doc, &out, result);
@@ -421,6 +719,7 @@ pub async fn start_options(env: PageEnv) {
                     use_language(&env, &doc, settings.language).await;
                     show_errors(&doc, &[]);
                     fill(&doc, &settings);
+                    localize_page(&doc, &current());
                     status(&doc, Msg::OptSaved, "ok", "");
                 }
                 Ok(Response::SaveFailed { errors }) => {

@@ -7,7 +7,8 @@ use crate::i18n::{current, use_language, Loc};
 use crate::{from_js, js_error_text, to_js};
 use deskside_core::i18n::{data, LanguageSetting, Msg, Text};
 use deskside_core::messages::{Request, Response};
-use deskside_core::panel::{CustomerView, IdentifierChoice, PanelState, SourceError};
+use deskside_core::merge::{PickPolicy, PickedBy};
+use deskside_core::panel::{CustomerView, IdentifierChoice, MatchChoice, PanelState, SourceError};
 use deskside_core::layout::{PanelLayout, Side};
 use deskside_core::model::FieldType;
 use std::cell::RefCell;
@@ -108,8 +109,11 @@ fn render_tab(doc: &Document, root: &Element, state: &PanelState, layout: PanelL
     let _ = tab.set_attribute("id", "expand");
     let _ = tab.set_attribute("title", &loc.m(Msg::PanelShowCustomer));
     match state {
-        PanelState::Found { customers, .. } => {
-            let c = &customers[0];
+        PanelState::Found { customer: None, choices, .. } => {
+            let n: usize = choices.iter().map(|c| c.options.len()).sum();
+            append(&tab, &el(doc, "span", "tab-name", &loc.t(&Text::new(Msg::PanelMatchingRecords, [data(n)]))));
+        }
+        PanelState::Found { customer: Some(c), .. } => {
             append(&tab, &el(doc, "span", "tab-name", &c.name.clone().unwrap_or_else(|| loc.m(Msg::PanelNoName))));
             if let Some(tier) = &c.tier {
                 let badge = el(doc, "span", "tier", &loc.arg(tier));
@@ -137,6 +141,7 @@ fn state_name(state: &PanelState) -> &'static str {
         PanelState::NotConfigured => "not_configured",
         PanelState::NoIdentifier => "no_identifier",
         PanelState::NotFound { .. } => "not_found",
+        PanelState::Found { customer: None, .. } => "choose",
         PanelState::Found { .. } => "found",
         PanelState::Error { .. } => "error",
         PanelState::ListPage { .. } => "list",
@@ -236,14 +241,14 @@ fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<Panel>, l
             append(root, &el(doc, "p", "state", &loc.t(&text)));
             near_miss_line(doc, root, *near_misses, loc);
         }
-        PanelState::Found { identifier, alternatives, customers, errors, near_misses } => {
-            set_state(doc, "found");
+        PanelState::Found { identifier, alternatives, customer, choices, errors, near_misses } => {
+            set_state(doc, state_name(state));
             identifier_line(doc, root, identifier, alternatives, env, loc);
-            if customers.len() > 1 {
-                append(root, &el(doc, "p", "state", &loc.t(&Text::new(Msg::PanelMatchingRecords, [data(customers.len())]))));
-            }
             near_miss_line(doc, root, *near_misses, loc);
-            for c in customers {
+            for c in choices {
+                append(root, &match_chooser(doc, c, env, loc));
+            }
+            if let Some(c) = customer {
                 append(root, &customer_card(doc, c, env, loc));
             }
             render_errors(doc, root, errors, env, loc);
@@ -313,6 +318,55 @@ fn near_miss_line(doc: &Document, root: &Element, near_misses: usize, loc: &Loc)
     }
 }
 
+/// "3 records in Acme CRM match": the agent says which one is the ticket's
+/// customer (remembered for the ticket); never a silent pick of the first.
+fn match_chooser(doc: &Document, c: &MatchChoice, env: &Rc<Panel>, loc: &Loc) -> Element {
+    let section = el(doc, "section", "matches", "");
+    let _ = section.set_attribute("data-connector", &c.connector);
+    append(&section, &el(doc, "p", "state", &loc.t(&Text::new(Msg::PanelMatchesIn, [data(c.options.len()), data(&c.source)]))));
+    let list = el(doc, "ul", "match-list", "");
+    for o in &c.options {
+        let li = el(doc, "li", "match", "");
+        append(&li, &el(doc, "span", "match-name", &o.name.clone().unwrap_or_else(|| loc.m(Msg::PanelNoName))));
+        if !o.company.is_empty() {
+            append(&li, &el(doc, "span", "match-company", &o.company));
+        }
+        if let Some(d) = &o.updated {
+            append(&li, &el(doc, "span", "match-updated", &loc.date(d)));
+        }
+        append(&li, &el(doc, "span", "match-id", &o.record));
+        let b = el(doc, "button", "action choose-record", &loc.m(Msg::PanelChooseRecord));
+        let _ = b.set_attribute("data-record", &o.record);
+        let (env, connector, record) = (env.clone(), c.connector.clone(), o.record.clone());
+        on_click(&b, move || {
+            let request = match &env.place {
+                Place::Frame { token } => Request::ChooseRecord { token: token.clone(), connector: connector.clone(), record: record.clone() },
+                Place::SidePanel { tab_id } => Request::ChooseTabRecord { tab_id: *tab_id, connector: connector.clone(), record: record.clone() },
+            };
+            wasm_bindgen_futures::spawn_local(ask(env.clone(), request));
+        });
+        append(&li, &b);
+        append(&list, &li);
+    }
+    append(&section, &list);
+    section
+}
+
+/// A value's source, shown when several sources were merged.
+fn source_tag(doc: &Document, parent: &Element, c: &CustomerView, src: usize, loc: &Loc) {
+    if c.sources.len() > 1 {
+        if let Some(s) = c.sources.get(src) {
+            let tag = el(doc, "span", "src", &loc.t(&Text::new(Msg::PanelFrom, [data(&s.label)])));
+            let _ = tag.set_attribute("data-source", &s.connector);
+            append(parent, &tag);
+        }
+    }
+}
+
+fn section_heading(doc: &Document, card: &Element, title: Msg, loc: &Loc) {
+    append(card, &el(doc, "h3", "", &loc.m(title)));
+}
+
 fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -> Element {
     let card = el(doc, "article", "customer", "");
     let head = el(doc, "div", "head", "");
@@ -322,47 +376,103 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -
         let badge = el(doc, "span", "tier", &loc.arg(tier));
         let _ = badge.set_attribute("data-tier", &c.tier_class);
         append(&head, &badge);
+        source_tag(doc, &head, c, c.tier_src, loc);
     }
     append(&card, &head);
     if !c.company.is_empty() {
-        append(&card, &el(doc, "p", "company", &c.company));
+        let company = el(doc, "p", "company", &c.company);
+        source_tag(doc, &company, c, c.company_src, loc);
+        append(&card, &company);
+    }
+    if !c.tags.is_empty() {
+        let tags = el(doc, "p", "tags", "");
+        for (t, _) in &c.tags {
+            append(&tags, &el(doc, "span", "tag", t));
+        }
+        append(&card, &tags);
     }
     let dl = el(doc, "dl", "details", "");
-    for (label, value) in &c.details {
-        append(&dl, &el(doc, "dt", "", &loc.m(*label)));
-        append(&dl, &el(doc, "dd", "", value));
+    let row = |label: &str, value: &str, class: &str, src: usize| {
+        append(&dl, &el(doc, "dt", class, label));
+        let dd = el(doc, "dd", class, value);
+        source_tag(doc, &dd, c, src, loc);
+        append(&dl, &dd);
+    };
+    for d in &c.details {
+        row(&loc.m(d.label), &d.value, "", d.src);
+    }
+    if let Some((m, src)) = &c.lifetime_value {
+        row(&loc.m(Msg::DetailLifetimeValue), &loc.money(m), "ltv", *src);
     }
     // The admin's own fields: their label as the admin wrote it.
-    for (label, value, kind) in &c.custom {
-        append(&dl, &el(doc, "dt", "custom", label));
+    for (label, value, kind, src) in &c.custom {
         let shown = match kind {
             FieldType::Date => loc.date(value),
             FieldType::YesNo => loc.m(if value == "true" { Msg::Yes } else { Msg::No }),
             _ => value.clone(),
         };
-        append(&dl, &el(doc, "dd", "custom", &shown));
+        row(label, &shown, "custom", *src);
     }
     append(&card, &dl);
-    if !c.orders.is_empty() {
-        append(&card, &el(doc, "h3", "", &loc.m(Msg::PanelRecentOrders)));
-        let list = el(doc, "ul", "orders", "");
-        for o in &c.orders {
-            let li = el(doc, "li", "", "");
-            append(&li, &el(doc, "span", "order-id", &o.id));
-            append(&li, &el(doc, "span", "order-total", &o.total.as_ref().map(|m| loc.money(m)).unwrap_or_default()));
-            append(&li, &el(doc, "span", "order-status", &o.status));
-            append(&li, &el(doc, "span", "order-date", &o.date.as_deref().map(|d| loc.date(d)).unwrap_or_default()));
-            append(&list, &li);
+    let date = |d: &Option<String>| d.as_deref().map(|d| loc.date(d)).unwrap_or_default();
+    let list = |title: Msg, class: &str, rows: Vec<(Vec<(&str, String)>, usize)>| {
+        if rows.is_empty() {
+            return;
         }
-        append(&card, &list);
+        section_heading(doc, &card, title, loc);
+        let ul = el(doc, "ul", class, "");
+        for (cells, src) in rows {
+            let li = el(doc, "li", "", "");
+            for (class, text) in cells {
+                append(&li, &el(doc, "span", class, &text));
+            }
+            source_tag(doc, &li, c, src, loc);
+            append(&ul, &li);
+        }
+        append(&card, &ul);
+    };
+    let money = |m: &Option<deskside_core::panel::Money>| m.as_ref().map(|m| loc.money(m)).unwrap_or_default();
+    list(
+        Msg::PanelRecentOrders,
+        "orders",
+        c.orders.iter().map(|o| (vec![("order-id", o.id.clone()), ("order-total", money(&o.total)), ("order-status", o.status.clone()), ("order-date", date(&o.date))], o.src)).collect(),
+    );
+    list(
+        Msg::PanelDeals,
+        "deals",
+        c.deals.iter().map(|d| (vec![("deal-name", d.name.clone()), ("deal-amount", money(&d.amount)), ("deal-stage", d.stage.clone()), ("deal-date", date(&d.close_date))], d.src)).collect(),
+    );
+    list(
+        Msg::PanelTickets,
+        "tickets",
+        c.tickets.iter().map(|t| (vec![("ticket-subject", t.subject.clone()), ("ticket-status", t.status.clone()), ("ticket-priority", t.priority.clone()), ("ticket-date", date(&t.updated))], t.src)).collect(),
+    );
+    list(
+        Msg::PanelNotes,
+        "notes",
+        c.notes.iter().map(|n| (vec![("note-date", date(&n.date)), ("note-author", n.author.clone().unwrap_or_default()), ("note-text", n.text.clone())], n.src)).collect(),
+    );
+    // One line per source: its record link, and how it was picked among several.
+    for (i, s) in c.sources.iter().enumerate() {
+        let line = el(doc, "p", "source", &loc.t(&Text::new(Msg::PanelSource, [data(&s.label)])));
+        let _ = line.set_attribute("data-source", &s.connector);
+        if let Some(by) = s.picked {
+            let msg = match by {
+                PickedBy::Agent => Msg::PanelPickedByAgent,
+                PickedBy::Rule(PickPolicy::EarliestCreated) => Msg::PanelPickedByEarliest,
+                PickedBy::Rule(_) => Msg::PanelPickedByRecent,
+            };
+            append(&line, &el(doc, "span", "picked", &loc.t(&Text::new(msg, [data(s.of)]))));
+        }
+        // Checked again where it is opened: one rule for every outside URL.
+        if let Some(url) = s.url.as_deref().and_then(deskside_core::weburl::outside_link) {
+            let b = el(doc, "button", "link", &loc.t(&Text::new(Msg::PanelOpenIn, [data(&s.label)])));
+            let _ = b.set_attribute("data-index", &i.to_string());
+            let env = env.clone();
+            on_click(&b, move || env.open_link(&url));
+            append(&line, &b);
+        }
+        append(&card, &line);
     }
-    // Checked again where it is opened: one rule for every outside URL.
-    if let Some(url) = c.url.as_deref().and_then(deskside_core::weburl::outside_link) {
-        let b = el(doc, "button", "link", &loc.t(&Text::new(Msg::PanelOpenIn, [data(&c.source)])));
-        let env = env.clone();
-        on_click(&b, move || env.open_link(&url));
-        append(&card, &b);
-    }
-    append(&card, &el(doc, "p", "source", &loc.t(&Text::new(Msg::PanelSource, [data(&c.source)]))));
     card
 }

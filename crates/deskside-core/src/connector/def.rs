@@ -27,6 +27,8 @@ pub struct Definition {
     pub success: Option<SuccessDef>,
     pub results: ResultsDef,
     pub map: MapDef,
+    /// Follow-up requests for the found record's related items.
+    pub related: Vec<RelatedDef>,
     pub limits: Limits,
     /// Sample answers with the customer they must map to: checked by
     /// `cargo test` (shipped presets) and when the admin saves a definition.
@@ -201,20 +203,115 @@ pub struct MapDef {
     /// A link to the record (https, or http on this computer, or dropped).
     pub url: Option<ValueDef>,
     pub updated: Option<DateDef>,
-    pub orders: Option<OrdersDef>,
+    pub created: Option<DateDef>,
+    /// Every value of each listed definition (`/tags/*/name`).
+    pub tags: Vec<ValueDef>,
+    /// Lifetime value: an amount and its currency.
+    pub lifetime_value: Option<(MoneyDef, Option<ValueDef>)>,
+    /// The record's lists, by kind (absent: none in the record; they may
+    /// still come from `related` requests).
+    pub lists: Vec<(ListKind, ItemsDef)>,
     /// Any other field the admin wants shown, with a label and a type.
     pub custom: Vec<CustomDef>,
 }
 
+impl MapDef {
+    pub fn list(&self, kind: ListKind) -> Option<&ItemsDef> {
+        self.lists.iter().find(|(k, _)| *k == kind).map(|(_, d)| d)
+    }
+}
+
+/// A list in the common model: a record's orders, deals, tickets or notes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListKind {
+    Orders,
+    Deals,
+    Tickets,
+    Notes,
+}
+
+/// The shape of one field of a list's items.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    Value,
+    Money,
+    Date,
+}
+
+impl ListKind {
+    pub const ALL: [ListKind; 4] = [ListKind::Orders, ListKind::Deals, ListKind::Tickets, ListKind::Notes];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ListKind::Orders => "orders",
+            ListKind::Deals => "deals",
+            ListKind::Tickets => "tickets",
+            ListKind::Notes => "notes",
+        }
+    }
+
+    fn parse(s: &str) -> Option<ListKind> {
+        ListKind::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    /// The fields an item of this list has, with their shapes.
+    fn fields(self) -> &'static [(&'static str, Shape)] {
+        use Shape::*;
+        match self {
+            ListKind::Orders => &[("id", Value), ("status", Value), ("total", Money), ("currency", Value), ("date", Date), ("url", Value)],
+            ListKind::Deals => &[("id", Value), ("name", Value), ("stage", Value), ("amount", Money), ("currency", Value), ("close_date", Date), ("url", Value)],
+            ListKind::Tickets => &[("id", Value), ("subject", Value), ("status", Value), ("priority", Value), ("updated", Date), ("url", Value)],
+            ListKind::Notes => &[("id", Value), ("text", Value), ("date", Date), ("author", Value)],
+        }
+    }
+}
+
+/// Where a list's items are and how each field of an item is read.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OrdersDef {
-    /// The array of orders in the record.
+pub struct ItemsDef {
+    /// Where the items are in the record; empty when they come only from
+    /// [`RelatedDef`] requests (whose `list` says where they are).
     pub each: String,
-    pub id: Option<ValueDef>,
-    pub status: Option<ValueDef>,
-    pub total: Option<MoneyDef>,
-    pub currency: Option<ValueDef>,
-    pub date: Option<DateDef>,
+    pub fields: Vec<(&'static str, ItemField)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ItemField {
+    Value(ValueDef),
+    Money(MoneyDef),
+    Date(DateDef),
+}
+
+impl ItemsDef {
+    pub fn value(&self, name: &str) -> Option<&ValueDef> {
+        self.fields.iter().find_map(|(n, f)| match f {
+            ItemField::Value(v) if *n == name => Some(v),
+            _ => None,
+        })
+    }
+    pub fn money(&self, name: &str) -> Option<&MoneyDef> {
+        self.fields.iter().find_map(|(n, f)| match f {
+            ItemField::Money(m) if *n == name => Some(m),
+            _ => None,
+        })
+    }
+    pub fn date(&self, name: &str) -> Option<&DateDef> {
+        self.fields.iter().find_map(|(n, f)| match f {
+            ItemField::Date(d) if *n == name => Some(d),
+            _ => None,
+        })
+    }
+}
+
+/// A follow-up request for a found record's related items (its deals, its
+/// tickets): `{id}` in its templates is the record's id (`map.id`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelatedDef {
+    pub into: ListKind,
+    /// With `{id}` read as `{value}`: built like a lookup.
+    pub request: RequestDef,
+    /// Where the items are in the answer.
+    pub list: String,
 }
 
 /// An amount: an integer in minor units (`189900`), or a decimal (`"1899.00"`, `1899.5`).
@@ -252,6 +349,8 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// Records mapped per answer.
     pub max_records: usize,
+    /// Follow-up requests per lookup (the first ones listed in `related`).
+    pub max_related: usize,
 }
 
 fn max_body() -> usize {
@@ -264,7 +363,7 @@ fn max_records() -> usize {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_body_bytes: max_body(), max_records: max_records() }
+        Limits { max_body_bytes: max_body(), max_records: max_records(), max_related: 4 }
     }
 }
 
@@ -313,7 +412,7 @@ impl Definition {
     /// this tree of types cost far more wasm than these few lines. Unknown
     /// fields and wrong types are named with their place.
     pub fn from_json(v: &Value) -> Result<Definition, String> {
-        let o = Obj::new(v, "", &["id", "name", "auth", "lookups", "success", "results", "map", "limits", "samples", "notes"])?;
+        let o = Obj::new(v, "", &["id", "name", "auth", "lookups", "success", "results", "map", "related", "limits", "samples", "notes"])?;
         let mut lookups = BTreeMap::new();
         for (kind, list) in o.need("lookups")?.as_object().ok_or("lookups must be an object of kinds")? {
             let at = format!("lookups.{kind}");
@@ -338,9 +437,9 @@ impl Definition {
         let limits = match o.get("limits") {
             None => Limits::default(),
             Some(v) => {
-                let l = Obj::new(v, "limits", &["max_body_bytes", "max_records"])?;
+                let l = Obj::new(v, "limits", &["max_body_bytes", "max_records", "max_related"])?;
                 let n = |k: &str, d: usize| l.get(k).map_or(Ok(d), |v| v.as_u64().map(|n| n as usize).ok_or(format!("limits.{k} must be a number")));
-                Limits { max_body_bytes: n("max_body_bytes", max_body())?, max_records: n("max_records", max_records())? }
+                Limits { max_body_bytes: n("max_body_bytes", max_body())?, max_records: n("max_records", max_records())?, max_related: n("max_related", 4)? }
             }
         };
         let samples = match o.get("samples") {
@@ -355,6 +454,10 @@ impl Definition {
             success,
             results,
             map: MapDef::from_json(o.need("map")?)?,
+            related: match o.get("related") {
+                None => Vec::new(),
+                Some(v) => v.as_array().ok_or("related must be a list of requests")?.iter().enumerate().map(|(i, r)| RelatedDef::from_json(r, &format!("related.{i}"))).collect::<Result<_, _>>()?,
+            },
             limits,
             samples,
             notes: o.text("notes")?.unwrap_or_default(),
@@ -464,23 +567,22 @@ impl RequestDef {
 
 impl MapDef {
     fn from_json(v: &Value) -> Result<MapDef, String> {
-        let o = Obj::new(v, "map", &["id", "name", "emails", "phones", "company", "title", "tier", "city", "country", "url", "updated", "orders", "custom"])?;
-        let orders = match o.get("orders") {
+        let o = Obj::new(
+            v,
+            "map",
+            &["id", "name", "emails", "phones", "company", "title", "tier", "city", "country", "url", "updated", "created", "tags", "lifetime_value", "orders", "deals", "tickets", "notes", "custom"],
+        )?;
+        let mut lists = Vec::new();
+        for kind in ListKind::ALL {
+            if let Some(v) = o.get(kind.name()) {
+                lists.push((kind, ItemsDef::from_json(kind, v, &format!("map.{}", kind.name()))?));
+            }
+        }
+        let lifetime_value = match o.get("lifetime_value") {
             None => None,
             Some(v) => {
-                let x = Obj::new(v, "map.orders", &["each", "id", "status", "total", "currency", "date"])?;
-                let total = match x.get("total") {
-                    None => None,
-                    Some(t) => {
-                        let m = Obj::new(t, "map.orders.total", &["minor", "decimal"])?;
-                        match (m.text("minor")?, m.text("decimal")?) {
-                            (Some(p), None) => Some(MoneyDef::Minor(p)),
-                            (None, Some(p)) => Some(MoneyDef::Decimal(p)),
-                            _ => return Err("map.orders.total is {\"minor\": path} or {\"decimal\": path}".into()),
-                        }
-                    }
-                };
-                Some(OrdersDef { each: x.text("each")?.ok_or("map.orders.each is required")?, id: x.value("id")?, status: x.value("status")?, total, currency: x.value("currency")?, date: x.date("date")? })
+                let m = Obj::new(v, "map.lifetime_value", &["minor", "decimal", "currency"])?;
+                Some((MoneyDef::from_obj(&m)?, m.value("currency")?))
             }
         };
         let mut custom = Vec::new();
@@ -512,9 +614,78 @@ impl MapDef {
             country: o.value("country")?,
             url: o.value("url")?,
             updated: o.date("updated")?,
-            orders,
+            created: o.date("created")?,
+            tags: o.values("tags")?,
+            lifetime_value,
+            lists,
             custom,
         })
+    }
+}
+
+impl MoneyDef {
+    /// `{"minor": path}` or `{"decimal": path}` (other keys checked by the caller).
+    fn from_obj(m: &Obj) -> Result<MoneyDef, String> {
+        match (m.text("minor")?, m.text("decimal")?) {
+            (Some(p), None) => Ok(MoneyDef::Minor(p)),
+            (None, Some(p)) => Ok(MoneyDef::Decimal(p)),
+            _ => Err(format!("{} is {{\"minor\": path}} or {{\"decimal\": path}}", m.at)),
+        }
+    }
+
+    pub fn path(&self) -> &str {
+        match self {
+            MoneyDef::Minor(p) | MoneyDef::Decimal(p) => p,
+        }
+    }
+}
+
+impl ItemsDef {
+    fn from_json(kind: ListKind, v: &Value, at: &str) -> Result<ItemsDef, String> {
+        let names: Vec<&str> = kind.fields().iter().map(|(n, _)| *n).chain(["each"]).collect();
+        let o = Obj::new(v, at, &names)?;
+        let mut fields = Vec::new();
+        for (name, shape) in kind.fields() {
+            let Some(f) = o.get(name) else { continue };
+            let field = match shape {
+                Shape::Value => ItemField::Value(o.value(name)?.unwrap_or(ValueDef::Const { value: String::new() })),
+                Shape::Date => ItemField::Date(DateDef::from_json(f, &o.name(name))?),
+                Shape::Money => ItemField::Money(MoneyDef::from_obj(&Obj::new(f, &o.name(name), &["minor", "decimal"])?)?),
+            };
+            fields.push((*name, field));
+        }
+        Ok(ItemsDef { each: o.text("each")?.unwrap_or_default(), fields })
+    }
+
+    /// The paths it reads, with the field each is for.
+    fn paths(&self) -> Vec<(&'static str, &str)> {
+        let mut out = Vec::new();
+        for (name, f) in &self.fields {
+            match f {
+                ItemField::Value(v) => out.extend(v.paths().into_iter().map(|p| (*name, p))),
+                ItemField::Money(m) => out.push((*name, m.path())),
+                ItemField::Date(d) => out.push((*name, d.path.as_str())),
+            }
+        }
+        out
+    }
+}
+
+impl RelatedDef {
+    fn from_json(v: &Value, at: &str) -> Result<RelatedDef, String> {
+        let mut o = v.as_object().ok_or_else(|| format!("{at} must be an object"))?.clone();
+        let into = o.remove("into").and_then(|i| i.as_str().and_then(ListKind::parse)).ok_or_else(|| format!("{at}.into is one of orders, deals, tickets, notes"))?;
+        let list = match o.remove("list") {
+            Some(Value::String(l)) => l,
+            _ => return Err(format!("{at}.list (where the items are in the answer) is required")),
+        };
+        // `{id}` is the record's id; `{value}` (the identifier) has no place here.
+        let text = Value::Object(o.clone()).to_string();
+        if text.contains("{value") {
+            return Err(format!("{at}: a related request uses {{id}}, the found record's id, not {{value}}"));
+        }
+        let request = RequestDef::from_json(&serde_json::from_str(&text.replace("{id}", "{value}")).map_err(|e| e.to_string())?, at)?;
+        Ok(RelatedDef { into, request, list })
     }
 }
 
@@ -598,29 +769,16 @@ impl Definition {
                 e(at.clone(), Msg::DefRequestCount.into());
             }
             for (i, r) in requests.iter().enumerate() {
-                let at = format!("{at}.{i}");
-                if !request_path_ok(&r.path.replace("{value}", "x")) || r.path.matches("{value}").count() > 1 {
-                    e(format!("{at}.path"), Text::new(Msg::DefBadRequestPath, [data(&r.path)]));
-                }
-                for (name, v) in &r.query {
-                    if !token_name(name) || placeholders_ok(v).is_err() {
-                        e(format!("{at}.query.{name}"), Text::new(Msg::DefBadTemplate, [data(v)]));
-                    }
-                }
-                if let Some(body) = &r.body {
-                    if r.method == HttpMethod::Get {
-                        e(format!("{at}.body"), Msg::DefBodyOnGet.into());
-                    }
-                    for (p, s) in strings_in(body, "") {
-                        if placeholders_ok(s).is_err() {
-                            e(format!("{at}.body{p}"), Text::new(Msg::DefBadTemplate, [data(s)]));
-                        }
-                    }
-                }
-                let uses_value = r.path.contains("{value}") || r.query.values().any(|v| v.contains("{value")) || r.body.as_ref().is_some_and(|b| strings_in(b, "").iter().any(|(_, s)| s.contains("{value")));
-                if !uses_value {
-                    e(at.clone(), Msg::DefValueUnused.into());
-                }
+                r.problems(&format!("{at}.{i}"), &mut e);
+            }
+        }
+        if self.related.len() > 8 {
+            e("related".into(), Msg::DefRequestCount.into());
+        }
+        for (i, r) in self.related.iter().enumerate() {
+            r.request.problems(&format!("related.{i}"), &mut e);
+            if self.map.list(r.into).is_none() {
+                e(format!("related.{i}.into"), Text::new(Msg::DefRelatedUnmapped, [data(r.into.name())]));
             }
         }
         let mut bad_paths: Vec<(String, String)> = Vec::new();
@@ -641,8 +799,30 @@ impl Definition {
                 check(&format!("map.{field}"), p);
             }
         }
-        if let Some(o) = &self.map.orders {
-            check("map.orders.each", &o.each);
+        for (kind, items) in &self.map.lists {
+            check(&format!("map.{}.each", kind.name()), &items.each);
+            for (field, p) in items.paths() {
+                check(&format!("map.{}.{field}", kind.name()), p);
+            }
+        }
+        for t in &self.map.tags {
+            for p in t.paths() {
+                check("map.tags", p);
+            }
+        }
+        if let Some((m, cur)) = &self.map.lifetime_value {
+            check("map.lifetime_value", m.path());
+            for p in cur.iter().flat_map(ValueDef::paths) {
+                check("map.lifetime_value.currency", p);
+            }
+        }
+        for (at, d) in [("map.updated", &self.map.updated), ("map.created", &self.map.created)] {
+            if let Some(d) = d {
+                check(at, &d.path);
+            }
+        }
+        for (i, r) in self.related.iter().enumerate() {
+            check(&format!("related.{i}.list"), &r.list);
         }
         for (i, c) in self.map.custom.iter().enumerate() {
             check(&format!("map.custom.{i}.path"), &c.path);
@@ -658,13 +838,42 @@ impl Definition {
         if self.map.id.is_none() {
             e("map.id".into(), Msg::DefNoId.into());
         }
-        if self.limits.max_body_bytes == 0 || self.limits.max_body_bytes > 8 * 1024 * 1024 || self.limits.max_records == 0 || self.limits.max_records > 100 {
+        if self.limits.max_body_bytes == 0 || self.limits.max_body_bytes > 8 * 1024 * 1024 || self.limits.max_records == 0 || self.limits.max_records > 100 || self.limits.max_related > 8 {
             e("limits".into(), Msg::DefBadLimits.into());
         }
         if errors.is_empty() {
             Ok(())
         } else {
             Err(errors)
+        }
+    }
+}
+
+impl RequestDef {
+    /// What is wrong with a request template, each with its place (`at`).
+    fn problems(&self, at: &str, e: &mut impl FnMut(String, Text)) {
+        let r = self;
+        if !request_path_ok(&r.path.replace("{value}", "x")) || r.path.matches("{value}").count() > 1 {
+            e(format!("{at}.path"), Text::new(Msg::DefBadRequestPath, [data(&r.path)]));
+        }
+        for (name, v) in &r.query {
+            if !token_name(name) || placeholders_ok(v).is_err() {
+                e(format!("{at}.query.{name}"), Text::new(Msg::DefBadTemplate, [data(v)]));
+            }
+        }
+        if let Some(body) = &r.body {
+            if r.method == HttpMethod::Get {
+                e(format!("{at}.body"), Msg::DefBodyOnGet.into());
+            }
+            for (p, s) in strings_in(body, "") {
+                if placeholders_ok(s).is_err() {
+                    e(format!("{at}.body{p}"), Text::new(Msg::DefBadTemplate, [data(s)]));
+                }
+            }
+        }
+        let uses_value = r.path.contains("{value}") || r.query.values().any(|v| v.contains("{value")) || r.body.as_ref().is_some_and(|b| strings_in(b, "").iter().any(|(_, s)| s.contains("{value")));
+        if !uses_value {
+            e(at.to_string(), Msg::DefValueUnused.into());
         }
     }
 }
@@ -687,11 +896,6 @@ impl MapDef {
         }
         out.extend(self.emails.iter().map(|v| ("emails", v)));
         out.extend(self.phones.iter().map(|v| ("phones", v)));
-        if let Some(o) = &self.orders {
-            for v in [&o.id, &o.status, &o.currency].into_iter().flatten() {
-                out.push(("orders", v));
-            }
-        }
         out
     }
 }

@@ -2,12 +2,12 @@
 //! through encoders, auth attached for the connector's own origin only) and
 //! the answer read back onto the common model.
 
-use super::def::{AuthDef, DateDef, DateFormat, Definition, HttpMethod, MoneyDef, RequestDef, ValueDef, ValueForm};
+use super::def::{AuthDef, DateDef, DateFormat, Definition, HttpMethod, ItemsDef, ListKind, MoneyDef, RelatedDef, RequestDef, ValueDef, ValueForm};
 use super::path;
 use super::{HttpRequest, HttpResponse, LookupError, Method};
 use crate::i18n::{currency_code, data, minor_unit_digits, Msg, Text};
 use crate::identify::{Candidate, IdKind};
-use crate::model::{CustomField, Customer, FieldType, Order, VipTier};
+use crate::model::{CustomField, Customer, Deal, FieldType, Note, Order, Ticket, VipTier};
 use crate::secret::Secret;
 use crate::weburl::{encode_component, origin_of, outside_link, BaseUrl};
 use serde_json::Value;
@@ -214,11 +214,12 @@ pub struct Answer {
     pub total: Option<u64>,
 }
 
-/// Reads an answer to `request` (the definition's `lookups` entry) for `id`.
-pub fn read_answer(def: &Definition, request: &RequestDef, source: &str, id: &Candidate, url: &str, resp: &HttpResponse) -> Result<Answer, LookupError> {
+/// An answer's JSON, once its status, size, shape and the API's own success
+/// code say it is one; `None`: the API's "no such record".
+fn answer_json(def: &Definition, request: &RequestDef, url: &str, resp: &HttpResponse) -> Result<Option<Value>, LookupError> {
     match resp.status {
         200..=299 => {}
-        s if request.not_found_status.contains(&s) => return Ok(Answer::default()),
+        s if request.not_found_status.contains(&s) => return Ok(None),
         401 | 403 => return Err(LookupError::Unauthorized { status: resp.status }),
         // Not the definition's own "not found": the URL or path is wrong.
         404 => return Err(LookupError::Config { message: Text::new(Msg::LookupHttp404, [data(without_query(url))]) }),
@@ -233,7 +234,7 @@ pub fn read_answer(def: &Definition, request: &RequestDef, source: &str, id: &Ca
     }
     let body = resp.body.trim_start_matches('\u{feff}').trim();
     if body.is_empty() || resp.status == 204 {
-        return Ok(Answer::default());
+        return Ok(None);
     }
     if body.starts_with('<') {
         return Err(LookupError::Config { message: Text::new(Msg::LookupHtmlAt, [data(without_query(url))]) });
@@ -247,6 +248,12 @@ pub fn read_answer(def: &Definition, request: &RequestDef, source: &str, id: &Ca
             }
         }
     }
+    Ok(Some(json))
+}
+
+/// Reads an answer to `request` (the definition's `lookups` entry) for `id`.
+pub fn read_answer(def: &Definition, request: &RequestDef, source: &str, id: &Candidate, url: &str, resp: &HttpResponse) -> Result<Answer, LookupError> {
+    let Some(json) = answer_json(def, request, url, resp)? else { return Ok(Answer::default()) };
     let id_def = def.map.id.as_ref();
     let has_id = |r: &Value| id_def.and_then(|d| one(r, d)).is_some();
     // (`all`, not `first`: a null list is there, and means none.)
@@ -384,37 +391,52 @@ pub fn decimal_to_minor(v: &Value, currency: Option<&str>) -> Option<i64> {
     Some(if neg { -n } else { n })
 }
 
+fn money(x: &Value, m: &MoneyDef, currency: Option<&str>) -> Option<i64> {
+    match m {
+        MoneyDef::Minor(p) => path::first(x, p).and_then(|v| v.as_i64().or_else(|| path::text(v)?.parse().ok())),
+        MoneyDef::Decimal(p) => path::first(x, p).and_then(|v| decimal_to_minor(v, currency)),
+    }
+}
+
+/// The items of one list, read from `items` (each an object).
+fn map_items<'a>(kind: ListKind, d: &ItemsDef, items: impl Iterator<Item = &'a Value>, out: &mut Customer) {
+    for x in items.take(20) {
+        let text = |name: &str| d.value(name).and_then(|v| one(x, v)).unwrap_or_default();
+        let opt = |name: &str| d.value(name).and_then(|v| one(x, v));
+        let day = |name: &str| d.date(name).and_then(|v| date(x, v));
+        let link = || opt("url").and_then(|u| outside_link(&u));
+        let currency = || opt("currency").map(|c| c.to_uppercase());
+        match kind {
+            ListKind::Orders => {
+                let currency = currency();
+                out.orders.push(Order { id: text("id"), status: text("status"), total_minor: d.money("total").and_then(|m| money(x, m, currency.as_deref())), currency, date: day("date"), url: link() })
+            }
+            ListKind::Deals => {
+                let currency = currency();
+                out.deals.push(Deal { id: text("id"), name: text("name"), stage: text("stage"), amount_minor: d.money("amount").and_then(|m| money(x, m, currency.as_deref())), currency, close_date: day("close_date"), url: link() })
+            }
+            ListKind::Tickets => out.tickets.push(Ticket { id: text("id"), subject: text("subject"), status: text("status"), priority: text("priority"), updated: day("updated"), url: link() }),
+            ListKind::Notes => out.notes.push(Note { id: text("id"), text: text("text").chars().take(2000).collect(), date: day("date"), author: opt("author") }),
+        }
+    }
+}
+
+/// The objects at `at` in `v` (a list's items, or one object).
+fn objects<'a>(v: &'a Value, at: &str) -> Vec<&'a Value> {
+    path::all(v, at)
+        .into_iter()
+        .flat_map(|v| match v {
+            Value::Array(items) => items.iter().collect::<Vec<_>>(),
+            v => vec![v],
+        })
+        .filter(|v| v.is_object())
+        .collect()
+}
+
 /// One record onto the common model.
 pub fn map_record(def: &Definition, source: &str, r: &Value) -> Customer {
     let m = &def.map;
     let get = |d: &Option<ValueDef>| d.as_ref().and_then(|d| one(r, d));
-    let orders = m
-        .orders
-        .as_ref()
-        .map(|o| {
-            path::all(r, &o.each)
-                .into_iter()
-                .flat_map(|v| match v {
-                    Value::Array(items) => items.iter().collect::<Vec<_>>(),
-                    v => vec![v],
-                })
-                .take(20)
-                .map(|x| {
-                    let currency = o.currency.as_ref().and_then(|d| one(x, d)).map(|c| c.to_uppercase());
-                    Order {
-                        id: o.id.as_ref().and_then(|d| one(x, d)).unwrap_or_default(),
-                        status: o.status.as_ref().and_then(|d| one(x, d)).unwrap_or_default(),
-                        total_minor: o.total.as_ref().and_then(|t| match t {
-                            MoneyDef::Minor(p) => path::first(x, p).and_then(|v| v.as_i64().or_else(|| path::text(v)?.parse().ok())),
-                            MoneyDef::Decimal(p) => path::first(x, p).and_then(|v| decimal_to_minor(v, currency.as_deref())),
-                        }),
-                        currency,
-                        date: o.date.as_ref().and_then(|d| date(x, d)),
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default();
     let custom = m
         .custom
         .iter()
@@ -432,7 +454,8 @@ pub fn map_record(def: &Definition, source: &str, r: &Value) -> Customer {
             Some(CustomField { label: c.label.trim().to_string(), value, kind: c.kind })
         })
         .collect();
-    Customer {
+    let lifetime_currency = m.lifetime_value.as_ref().and_then(|(_, c)| c.as_ref()).and_then(|c| one(r, c)).map(|c| c.to_uppercase());
+    let mut c = Customer {
         id: get(&m.id).unwrap_or_default(),
         source: source.to_string(),
         name: get(&m.name).unwrap_or_default(),
@@ -446,10 +469,47 @@ pub fn map_record(def: &Definition, source: &str, r: &Value) -> Customer {
         // Parsed, never a prefix: `http://127.0.0.1.evil.test/` is no link.
         url: get(&m.url).and_then(|u| outside_link(&u)),
         updated: m.updated.as_ref().and_then(|d| date(r, d)),
-        orders,
+        created: m.created.as_ref().and_then(|d| date(r, d)),
+        tags: many(r, &m.tags),
+        lifetime_value_minor: m.lifetime_value.as_ref().and_then(|(v, _)| money(r, v, lifetime_currency.as_deref())),
+        lifetime_currency,
         custom,
-        notes: Vec::new(),
+        ..Customer::default()
+    };
+    for (kind, items) in &m.lists {
+        if !items.each.is_empty() {
+            map_items(*kind, items, objects(r, &items.each).into_iter(), &mut c);
+        }
     }
+    c
+}
+
+/// The follow-up requests for a found record's related items, at most
+/// `limits.max_related`; `{id}` is the record's id. None without an id.
+pub fn related_requests(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<&Secret>, record: &Customer) -> Result<Vec<HttpRequest>, LookupError> {
+    if record.id.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let id = Candidate { kind: IdKind::CustomerId, value: record.id.clone(), source: crate::identify::Source::Text, score: 0, sensitive: false, label: None };
+    def.related.iter().take(def.limits.max_related).map(|r| build_one(def, base, secrets, token, &r.request, &id)).collect()
+}
+
+/// Reads the answer to follow-up request `k` into the record's lists.
+pub fn read_related(def: &Definition, k: usize, url: &str, resp: &HttpResponse, record: &mut Customer) -> Result<(), LookupError> {
+    let Some(r): Option<&RelatedDef> = def.related.get(k) else { return Ok(()) };
+    let json = match answer_json(def, &r.request, url, resp)? {
+        Some(json) => json,
+        None => return Ok(()),
+    };
+    let items = match path::all(&json, &r.list).into_iter().next() {
+        Some(Value::Null) => return Ok(()),
+        Some(Value::Array(_) | Value::Object(_)) => objects(&json, &r.list),
+        Some(_) => return Err(LookupError::BadResponse { message: Text::new(Msg::LookupNotAList, [data(&r.list)]) }),
+        None => return Err(LookupError::Config { message: Text::new(Msg::LookupMissingField, [data(&r.list)]) }),
+    };
+    let fallback = ItemsDef { each: String::new(), fields: Vec::new() };
+    map_items(r.into, def.map.list(r.into).unwrap_or(&fallback), items.into_iter(), record);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -153,6 +153,20 @@ pub fn token_request(cfg: &ConnectorConfig) -> Option<Result<HttpRequest, Lookup
     engine::token_request(def, &base, &cfg.all_secrets())
 }
 
+/// The follow-up requests for a found record's related items (its deals,
+/// tickets, notes), sent together once the record is the one shown.
+pub fn related_requests(cfg: &ConnectorConfig, token: Option<&Secret>, record: &crate::model::Customer) -> Result<Vec<HttpRequest>, LookupError> {
+    let base = BaseUrl::parse(&cfg.base_url).map_err(|e| LookupError::Config { message: e.message().into() })?;
+    let def = cfg.definition().ok_or(LookupError::Config { message: Msg::CfgEnterDefinition.into() })?;
+    engine::related_requests(def, &base, &cfg.all_secrets(), token, record)
+}
+
+/// Reads the answer to follow-up request `k` into `record`'s lists.
+pub fn map_related(cfg: &ConnectorConfig, k: usize, url: &str, resp: &HttpResponse, record: &mut crate::model::Customer) -> Result<(), LookupError> {
+    let def = cfg.definition().ok_or(LookupError::Config { message: Msg::CfgEnterDefinition.into() })?;
+    engine::read_related(def, k, url, resp, record)
+}
+
 /// What came back over the wire, as the wasm crate saw it.
 #[derive(Clone, Debug, Default)]
 pub struct HttpResponse {

@@ -13,6 +13,7 @@ fn cfg(url: &str) -> ConnectorConfig {
         enabled: true,
         secrets: Default::default(),
         definition: None,
+        pick: Default::default(),
     }
 }
 
@@ -193,4 +194,75 @@ fn a_wrong_url_is_a_configuration_error_never_not_found() {
     assert!(words.contains("https://crm.test/wrong/api/v1/customers") && !words.contains("mia"), "{words}");
     let e = map_lookup(&c, 0, &email("mia@x.test"), &r.url, &resp(200, "<!doctype html><html>Sign in</html>")).unwrap_err();
     assert!(matches!(e, LookupError::Config { .. }), "{e:?}");
+}
+
+/// A generic connector whose record embeds its tags and lifetime value and
+/// whose deals and tickets come from follow-up requests by the record's id.
+fn with_related() -> ConnectorConfig {
+    let def = serde_json::json!({
+        "id": "people", "name": "People",
+        "lookups": {"email": [{"path": "/people", "query": {"email": "{value}"}}]},
+        "results": {"list": "/items"},
+        "map": {
+            "id": "/key", "name": "/name", "emails": ["/email"],
+            "tags": ["/labels/*/name"], "created": {"path": "/created", "format": "epoch_seconds"},
+            "lifetime_value": {"decimal": "/ltv/amount", "currency": "/ltv/currency"},
+            "deals": {"name": "/title", "stage": {"path": "/stage", "map": {"won": "Won"}}, "amount": {"decimal": "/value"}, "currency": "/cur", "close_date": "/close", "url": "/link"},
+            "tickets": {"each": "/recent_tickets", "id": "/id", "subject": "/subject", "status": "/status", "updated": {"path": "/at", "format": "epoch_millis"}},
+            "notes": {"text": "/body", "date": "/at", "author": "/by"}
+        },
+        "related": [
+            {"into": "deals", "path": "/people/{id}/deals", "query": {"status": "open"}, "list": "/data"},
+            {"into": "notes", "method": "POST", "path": "/notes/search", "body": {"person": "{id}"}, "list": "/notes"}
+        ]
+    });
+    ConnectorConfig { kind: ConnectorKind::Generic, definition: Some(crate::connector::def::Definition::parse(&def.to_string()).unwrap()), ..cfg("https://api.people.test") }
+}
+
+#[test]
+fn records_carry_lists_tags_and_lifetime_value_and_related_requests_fill_the_rest() {
+    let c = with_related();
+    let id = Candidate { kind: IdKind::Email, value: "mia@shop.test".into(), source: Source::Text, score: 1, sensitive: false, label: None };
+    let body = r#"{"items":[{"key":"p 1/x","name":"Mia","email":"mia@shop.test","labels":[{"name":"VIP"},{"name":"B2B"}],"created":1763424000,
+        "ltv":{"amount":"1899.50","currency":"eur"},"recent_tickets":[{"id":7,"subject":"Refund","status":"open","at":1763424000000}]}]}"#;
+    let a = map_lookup(&c, 0, &id, "https://api.people.test/people", &HttpResponse { status: 200, body: body.into(), ..Default::default() }).unwrap();
+    let mut mia = a.customers.into_iter().next().unwrap();
+    assert_eq!(mia.tags, ["VIP", "B2B"]);
+    assert_eq!((mia.lifetime_value_minor, mia.lifetime_currency.as_deref(), mia.created.as_deref()), (Some(189_950), Some("EUR"), Some("2025-11-18")));
+    assert_eq!((mia.tickets[0].id.as_str(), mia.tickets[0].updated.as_deref()), ("7", Some("2025-11-18")));
+    // The record's id goes into the follow-ups through the same encoders.
+    let reqs = related_requests(&c, None, &mia).unwrap();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[0].url, "https://api.people.test/people/p%201%2Fx/deals?status=open");
+    assert_eq!(reqs[1].body.as_deref(), Some(r#"{"person":"p 1/x"}"#));
+    assert!(reqs.iter().all(|r| r.headers.iter().any(|(k, v)| k == "Authorization" && v == "Bearer canary-key")));
+    let deals = r#"{"data":[{"title":"Renewal","stage":"won","value":"12000","cur":"usd","close":"2026-12-01","link":"javascript:alert(1)"}]}"#;
+    map_related(&c, 0, &reqs[0].url, &HttpResponse { status: 200, body: deals.into(), ..Default::default() }, &mut mia).unwrap();
+    assert_eq!((mia.deals[0].name.as_str(), mia.deals[0].stage.as_str(), mia.deals[0].amount_minor), ("Renewal", "Won", Some(1_200_000)));
+    assert_eq!((mia.deals[0].currency.as_deref(), mia.deals[0].url.as_deref()), (Some("USD"), None), "no script link");
+    map_related(&c, 1, &reqs[1].url, &HttpResponse { status: 200, body: r#"{"notes":[{"body":"Called back","at":"2026-11-02T10:00:00Z","by":"Wang"}]}"#.into(), ..Default::default() }, &mut mia).unwrap();
+    assert_eq!((mia.notes[0].text.as_str(), mia.notes[0].author.as_deref(), mia.notes[0].date.as_deref()), ("Called back", Some("Wang"), Some("2026-11-02T10:00:00Z")));
+    // A follow-up answer without its list is a configuration error, never "no deals".
+    let e = map_related(&c, 0, &reqs[0].url, &HttpResponse { status: 200, body: r#"{"rows":[]}"#.into(), ..Default::default() }, &mut mia).unwrap_err();
+    assert!(matches!(e, LookupError::Config { .. }), "{e:?}");
+    // No id, no follow-up.
+    assert!(related_requests(&c, None, &Customer::default()).unwrap().is_empty());
+}
+
+#[test]
+fn related_requests_use_the_records_id_only() {
+    let mut v: serde_json::Value = serde_json::from_str(&with_related().definition.unwrap().source).unwrap();
+    v["related"][0]["path"] = "/people/{value}/deals".into();
+    let e = crate::connector::def::Definition::parse(&v.to_string()).unwrap_err();
+    assert!(format!("{e:?}").contains("{id}"), "{e:?}");
+    v["related"][0]["path"] = "/people/deals".into();
+    let e = crate::connector::def::Definition::parse(&v.to_string()).unwrap_err();
+    assert_eq!(e[0].path, "related.0");
+    v["related"][0]["path"] = "/people/{id}/deals".into();
+    v["related"][0]["into"] = "invoices".into();
+    assert!(crate::connector::def::Definition::parse(&v.to_string()).is_err());
+    // Items with no mapping of their own would be empty rows: refused.
+    v["related"][0]["into"] = "orders".into();
+    let e = crate::connector::def::Definition::parse(&v.to_string()).unwrap_err();
+    assert_eq!(e[0].path, "related.0.into");
 }
