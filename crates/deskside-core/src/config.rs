@@ -102,9 +102,19 @@ pub struct ConnectorConfig {
     /// What to show when its search returns several records.
     #[serde(default)]
     pub pick: PickPolicy,
+    /// The one host (an intranet CRM) the admin accepted sending the key to
+    /// over plain `http:`; any other `http:` host stays refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plain_http_host: Option<String>,
 }
 
 impl ConnectorConfig {
+    /// The base URL requests go to: `https:` (or loopback `http:`), or plain
+    /// `http:` to the one host the admin accepted.
+    pub fn base(&self) -> Result<BaseUrl, crate::weburl::UrlError> {
+        base_url(&self.base_url, self.plain_http_host.as_deref())
+    }
+
     /// The definition this connector runs: a shipped preset's, or the admin's.
     pub fn definition(&self) -> Option<&Definition> {
         match self.kind {
@@ -208,6 +218,15 @@ pub struct ConnectorInput {
     pub definition: String,
     /// `ask` (or empty), `most_recently_updated`, `earliest_created`.
     pub pick: String,
+    /// The admin accepts sending the key over plain `http:` to this base URL's host.
+    pub plain_http: bool,
+}
+
+impl ConnectorInput {
+    /// The base URL as typed: plain `http:` to a remote host only when ticked.
+    pub fn base(&self) -> Result<BaseUrl, crate::weburl::UrlError> {
+        if self.plain_http { BaseUrl::parse_any(&self.base_url) } else { BaseUrl::parse(&self.base_url) }
+    }
 }
 
 /// What the options page gets back: everything but the secrets.
@@ -244,6 +263,9 @@ pub struct ConnectorView {
     pub definition: Option<Definition>,
     #[serde(default)]
     pub pick: PickPolicy,
+    /// Plain `http:` accepted for this connector's host.
+    #[serde(default)]
+    pub plain_http: bool,
 }
 
 /// One problem with one field, for the admin (in their language).
@@ -311,6 +333,7 @@ impl Settings {
                     enabled: c.enabled,
                     definition: c.definition.clone(),
                     pick: c.pick,
+                    plain_http: c.plain_http_host.is_some(),
                 })
                 .collect(),
             sites: self.sites.clone(),
@@ -407,11 +430,20 @@ impl Settings {
         let Some(kind) = ConnectorKind::parse(&c.kind) else {
             return Err(vec![err(f("kind"), Text::new(Msg::CfgUnknownConnector, [data(&c.kind)]))]);
         };
-        let base_url = match BaseUrl::parse(&c.base_url) {
-            Ok(b) => b.to_string(),
+        // Plain http to a remote host only when the admin ticked the box for it.
+        let accepted = c.plain_http.then(|| BaseUrl::parse_any(&c.base_url).map(|b| b.host).unwrap_or_default());
+        let (base_url, plain_http_host) = match base_url(&c.base_url, accepted.as_deref()) {
+            Ok(b) => {
+                let plain = (b.scheme == "http" && !crate::weburl::is_loopback_host(&b.host)).then(|| b.host.clone());
+                (b.to_string(), plain)
+            }
+            Err(crate::weburl::UrlError::InsecureRemote) => {
+                errors.push(err(f("base_url"), Msg::CfgInsecureNotAccepted));
+                (String::new(), None)
+            }
             Err(e) => {
                 errors.push(err(f("base_url"), e.message()));
-                String::new()
+                (String::new(), None)
             }
         };
         let id = if c.id.trim().is_empty() { format!("c{}", i + 1) } else { c.id.trim().to_string() };
@@ -484,7 +516,7 @@ impl Settings {
                 PickPolicy::Ask
             }),
         };
-        let config = ConnectorConfig { id, kind, label, base_url, api_key, secrets, enabled: c.enabled, definition, pick };
+        let config = ConnectorConfig { id, kind, label, base_url, api_key, secrets, enabled: c.enabled, definition, pick, plain_http_host };
         if errors.is_empty() { Ok(config) } else { Err(errors) }
     
     }
@@ -493,7 +525,7 @@ impl Settings {
     pub fn required_origins(&self) -> Vec<String> {
         let mut out: Vec<String> = self.sites.clone();
         for c in &self.connectors {
-            if let Ok(b) = BaseUrl::parse(&c.base_url) {
+            if let Ok(b) = c.base() {
                 out.push(b.permission_pattern());
             }
         }
@@ -509,7 +541,7 @@ impl SettingsInput {
     /// user gesture), before the background validates the whole input.
     pub fn requested_origins(&self) -> Vec<String> {
         let mut out: Vec<String> = self.sites.iter().map(|s| s.trim().to_string()).filter(|s| validate_match_pattern(s).is_ok()).collect();
-        out.extend(self.connectors.iter().filter_map(|c| BaseUrl::parse(&c.base_url).ok()).map(|b| b.permission_pattern()));
+        out.extend(self.connectors.iter().filter_map(|c| c.base().ok()).map(|b| b.permission_pattern()));
         out.sort();
         out.dedup();
         out
@@ -558,6 +590,14 @@ pub fn secret_label(name: &str) -> Msg {
         "username" => Msg::OptUsername,
         "password" => Msg::OptPassword,
         _ => Msg::OptApiKey,
+    }
+}
+
+/// `input` as a base URL; plain `http:` only to `accepted` (a host).
+fn base_url(input: &str, accepted: Option<&str>) -> Result<BaseUrl, crate::weburl::UrlError> {
+    match BaseUrl::parse(input) {
+        Err(crate::weburl::UrlError::InsecureRemote) => BaseUrl::parse_any(input).and_then(|b| if Some(b.host.as_str()) == accepted { Ok(b) } else { Err(crate::weburl::UrlError::InsecureRemote) }),
+        other => other,
     }
 }
 

@@ -454,6 +454,7 @@ mod tests {
                     secrets: Default::default(),
                     definition: None,
                     pick: Default::default(),
+                    plain_http_host: None,
                 })
                 .collect(),
             sites: vec!["http://127.0.0.1/*".into()],

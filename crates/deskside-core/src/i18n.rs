@@ -331,6 +331,9 @@ messages! {
     OptImportFailed = "opt_import_failed",
     OptConnectorHeading = "opt_connector_heading",
     DefRelatedUnmapped = "def_related_unmapped",
+    OptPlainHttp = "opt_plain_http",
+    OptPlainHttpWarning = "opt_plain_http_warning",
+    CfgInsecureNotAccepted = "cfg_insecure_not_accepted",
 }
 
 impl Msg {

@@ -73,7 +73,18 @@ fn valid_hostname(host: &str) -> bool {
 }
 
 impl BaseUrl {
+    /// A base URL for secrets: `https:`, or `http:` on this computer only.
     pub fn parse(input: &str) -> Result<BaseUrl, UrlError> {
+        let b = BaseUrl::parse_any(input)?;
+        if b.scheme == "http" && !is_loopback_host(&b.host) {
+            return Err(UrlError::InsecureRemote);
+        }
+        Ok(b)
+    }
+
+    /// A base URL where the admin accepted plain `http:` to a remote host
+    /// (an intranet CRM), or a page's origin: the same checks but the scheme's.
+    pub fn parse_any(input: &str) -> Result<BaseUrl, UrlError> {
         let s = input.trim();
         if s.is_empty() {
             return Err(UrlError::Empty);
@@ -129,9 +140,6 @@ impl BaseUrl {
                 (n != default).then_some(n)
             }
         };
-        if scheme == "http" && !is_loopback_host(&host) {
-            return Err(UrlError::InsecureRemote);
-        }
         let path = path.trim_end_matches('/').to_string();
         if path.split('/').any(|seg| seg == ".." || seg == ".") {
             return Err(UrlError::Host);
@@ -177,7 +185,7 @@ impl fmt::Display for BaseUrl {
 pub fn origin_of(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let base = BaseUrl::parse(&format!("{scheme}://{}", &rest[..end])).ok()?;
+    let base = BaseUrl::parse_any(&format!("{scheme}://{}", &rest[..end])).ok()?;
     Some(base.origin())
 }
 
@@ -297,6 +305,10 @@ mod tests {
         assert_eq!(origin_of("https://crm.test/x?y#z").as_deref(), Some("https://crm.test"));
         assert_eq!(origin_of("https://crm.test@evil.test/"), None);
         assert_eq!(origin_of("http://127.0.0.1:5/a").as_deref(), Some("http://127.0.0.1:5"));
+        // An intranet helpdesk over plain http has an origin too.
+        assert_eq!(origin_of("http://help.intranet.example/tickets/7").as_deref(), Some("http://help.intranet.example"));
+        assert_eq!(BaseUrl::parse("http://crm.intranet.example"), Err(UrlError::InsecureRemote));
+        assert_eq!(BaseUrl::parse_any("http://crm.intranet.example").map(|b| b.origin()), Ok("http://crm.intranet.example".into()));
         assert_ne!(origin_of("https://crm.test:8443/").as_deref(), Some("https://crm.test"));
     }
 

@@ -32,6 +32,7 @@ fuzz_target!(|data: &[u8]| {
         secrets: Default::default(),
         definition: None,
         pick: Default::default(),
+        plain_http_host: None,
     };
     let text = String::from_utf8_lossy(rest).into_owned();
 

@@ -12,6 +12,7 @@ use crate::{from_js, js_error_text, to_js};
 use deskside_core::config::{secret_label, ConnectorInput, ConnectorKind, ConnectorView, FieldError, IdPattern, IdPatternInput, SettingsInput, SettingsView, SECRET_NAMES};
 use deskside_core::connector::def::Definition;
 use deskside_core::merge::{PickPolicy, ORDERED_FIELDS};
+use deskside_core::weburl::{BaseUrl, UrlError};
 use std::collections::BTreeMap;
 use crate::i18n::{current, localize_page, use_language};
 use deskside_core::i18n::{data, LanguageSetting, Msg, Text};
@@ -290,6 +291,9 @@ fn add_connector(doc: &Document, c: Option<&ConnectorView>) -> Option<Element> {
     if let Some(e) = part(&block, "enabled").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()) {
         e.set_checked(c.is_none_or(|c| c.enabled));
     }
+    if let Some(e) = part(&block, "plain_http").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()) {
+        e.set_checked(c.is_some_and(|c| c.plain_http));
+    }
     let list = by_id(doc, "connectors")?;
     append(&list, &block);
     wire_connector(doc, &block);
@@ -340,6 +344,12 @@ fn show_kind_fields(block: &Element) {
             }
         }
     }
+    // Plain http to a remote host: the box that accepts it, with its warning.
+    let url = part_value(block, "base_url");
+    let remote_http = BaseUrl::parse(&url) == Err(UrlError::InsecureRemote);
+    if let Some(b) = part(block, "plain_http_block") {
+        toggle(&b, remote_http);
+    }
     let needed = kind.secrets_needed(&part_value(block, "definition"));
     if let Ok(list) = block.query_selector_all("label.secret") {
         for i in 0..list.length() {
@@ -359,7 +369,7 @@ fn wire_connector(doc: &Document, block: &Element) {
     }
     // Typing a definition shows the secret fields its auth kind needs; a
     // label names the connector in the source-order table.
-    for (f, rename) in [("definition", false), ("label", true)] {
+    for (f, rename) in [("definition", false), ("base_url", false), ("label", true)] {
         let Some(e) = part(block, f) else { continue };
         let b = block.clone();
         let listener = Closure::<dyn FnMut()>::new(move || if rename { number_blocks(&document()) } else { show_kind_fields(&b) });
@@ -520,6 +530,7 @@ fn read_connector(block: &Element) -> ConnectorInput {
         enabled: part(block, "enabled").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()).is_some_and(|e| e.checked()),
         definition: part_value(block, "definition"),
         pick: part_value(block, "pick"),
+        plain_http: part(block, "plain_http").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()).is_some_and(|e| e.checked()),
     }
 }
 

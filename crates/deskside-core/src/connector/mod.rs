@@ -19,7 +19,7 @@ use crate::config::{ConnectorConfig, ConnectorKind};
 use crate::i18n::{data, Arg, Msg, Text};
 use crate::identify::{Candidate, IdKind};
 use crate::secret::Secret;
-use crate::weburl::{encode_component, BaseUrl};
+use crate::weburl::encode_component;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -137,7 +137,7 @@ impl LookupError {
 /// (each until one finds a record). `token` is the access token of a
 /// token-exchange auth kind, kept by the background.
 pub fn build_lookup(cfg: &ConnectorConfig, token: Option<&Secret>, id: &Candidate) -> Result<Vec<HttpRequest>, LookupError> {
-    let base = BaseUrl::parse(&cfg.base_url).map_err(|e| LookupError::Config { message: e.message().into() })?;
+    let base = cfg.base().map_err(|e| LookupError::Config { message: e.message().into() })?;
     let def = cfg.definition().ok_or(LookupError::Config { message: Msg::CfgEnterDefinition.into() })?;
     engine::build_requests(def, &base, &cfg.all_secrets(), token, id)
 }
@@ -146,7 +146,7 @@ pub fn build_lookup(cfg: &ConnectorConfig, token: Option<&Secret>, id: &Candidat
 /// access token (`None` for the others).
 pub fn token_request(cfg: &ConnectorConfig) -> Option<Result<HttpRequest, LookupError>> {
     let def = cfg.definition()?;
-    let base = match BaseUrl::parse(&cfg.base_url) {
+    let base = match cfg.base() {
         Ok(b) => b,
         Err(e) => return Some(Err(LookupError::Config { message: e.message().into() })),
     };
@@ -156,7 +156,7 @@ pub fn token_request(cfg: &ConnectorConfig) -> Option<Result<HttpRequest, Lookup
 /// The follow-up requests for a found record's related items (its deals,
 /// tickets, notes), sent together once the record is the one shown.
 pub fn related_requests(cfg: &ConnectorConfig, token: Option<&Secret>, record: &crate::model::Customer) -> Result<Vec<HttpRequest>, LookupError> {
-    let base = BaseUrl::parse(&cfg.base_url).map_err(|e| LookupError::Config { message: e.message().into() })?;
+    let base = cfg.base().map_err(|e| LookupError::Config { message: e.message().into() })?;
     let def = cfg.definition().ok_or(LookupError::Config { message: Msg::CfgEnterDefinition.into() })?;
     engine::related_requests(def, &base, &cfg.all_secrets(), token, record)
 }

@@ -14,6 +14,7 @@ fn cfg(url: &str) -> ConnectorConfig {
         secrets: Default::default(),
         definition: None,
         pick: Default::default(),
+        plain_http_host: None,
     }
 }
 
@@ -265,4 +266,24 @@ fn related_requests_use_the_records_id_only() {
     v["related"][0]["into"] = "orders".into();
     let e = crate::connector::def::Definition::parse(&v.to_string()).unwrap_err();
     assert_eq!(e[0].path, "related.0.into");
+}
+
+#[test]
+fn plain_http_goes_only_to_the_one_host_the_admin_accepted() {
+    let s = crate::config::Settings::default();
+    let input = |url: &str, plain_http: bool| crate::config::ConnectorInput { kind: "demo_crm".into(), base_url: url.into(), api_key: Some(Secret::new("k")), enabled: true, plain_http, ..Default::default() };
+    // Not ticked: refused, with a message that says how to accept it.
+    let e = s.connector_from_input(0, input("http://crm.intranet.example", false)).unwrap_err();
+    assert_eq!((e[0].field.as_str(), e[0].message.id), ("connectors.0.base_url", crate::i18n::Msg::CfgInsecureNotAccepted));
+    // Ticked: that host, and requests go there over http.
+    let c = s.connector_from_input(0, input("http://crm.intranet.example/base", true)).unwrap();
+    assert_eq!(c.plain_http_host.as_deref(), Some("crm.intranet.example"));
+    let id = Candidate { kind: IdKind::Email, value: "a@b.test".into(), source: Source::Text, score: 1, sensitive: false, label: None };
+    assert!(build(&c, &id).unwrap().url.starts_with("http://crm.intranet.example/base/api/v1/customers?"));
+    // The acceptance does not follow the URL to another host.
+    let moved = ConnectorConfig { base_url: "http://evil.example".into(), ..c.clone() };
+    assert!(matches!(build(&moved, &id), Err(LookupError::Config { .. })));
+    // https and loopback never needed it.
+    assert_eq!(s.connector_from_input(0, input("https://crm.example.com", false)).unwrap().plain_http_host, None);
+    assert_eq!(s.connector_from_input(0, input("http://127.0.0.1:7000", true)).unwrap().plain_http_host, None);
 }
