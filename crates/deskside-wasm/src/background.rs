@@ -6,9 +6,8 @@ use crate::http::perform;
 use crate::{from_js, js_error_text, to_js};
 use deskside_core::audit::{self, AuditEntry, AUDIT_KEY};
 use deskside_core::config::{Settings, SETTINGS_KEY};
-use deskside_core::connector::engine::read_token;
 use deskside_core::connector::trial::{sample_identifier, step as trial_step, ConnectorTest, TestOutcome};
-use deskside_core::connector::{build_lookup, map_lookup, token_request, Answer, LookupError};
+use deskside_core::connector::{build_lookup, map_lookup, read_token, token_request, Answer, LookupError, Stamp};
 use deskside_core::i18n::Msg;
 use deskside_core::panel::CustomerView;
 use deskside_core::flow::{
@@ -199,7 +198,7 @@ async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choi
                 let mut results: Vec<(usize, Result<Answer, LookupError>)> = Vec::new();
                 // Sources are few; asking them one after another keeps the
                 // code simple and each within its own timeout.
-                for (i, attempts) in lookup_requests(settings, &identifier, &tokens) {
+                for (i, attempts) in lookup_requests(settings, &identifier, &tokens, &stamp(env)) {
                     let mut result = Ok(Answer::default());
                     for (k, req) in attempts.unwrap_or_else(|e| {
                         result = Err(e);
@@ -212,7 +211,7 @@ async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choi
                         // An access token refused: renewed once, then asked again.
                         if matches!(resp, Ok(ref r) if r.status == 401) && tokens.contains_key(&settings.connectors[i].id) {
                             let fresh = access_tokens(env, settings, true).await;
-                            if let Some(Ok(again)) = lookup_requests(settings, &identifier, &fresh).into_iter().find(|(j, _)| *j == i).map(|(_, r)| r) {
+                            if let Some(Ok(again)) = lookup_requests(settings, &identifier, &fresh, &stamp(env)).into_iter().find(|(j, _)| *j == i).map(|(_, r)| r) {
                                 if let Some(again) = again.get(k) {
                                     resp = perform(again).await;
                                 }
@@ -250,7 +249,7 @@ async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choi
 /// *Test connection*: the connector as the admin typed it (secrets typed
 /// or, for the same origin, kept), against a sample identifier; every request
 /// and answer is reported, secrets redacted. Nothing is stored.
-async fn test_connector(settings: &Settings, input: deskside_core::config::ConnectorInput, sample: &str) -> ConnectorTest {
+async fn test_connector(settings: &Settings, input: deskside_core::config::ConnectorInput, sample: &str, stamp: Stamp) -> ConnectorTest {
     let cfg = match settings.connector_from_input(0, input) {
         Ok(c) => c,
         Err(errors) => return ConnectorTest { steps: Vec::new(), outcome: TestOutcome::Invalid { errors } },
@@ -265,13 +264,13 @@ async fn test_connector(settings: &Settings, input: deskside_core::config::Conne
         Some(Ok(req)) => {
             let resp = perform(&req).await;
             steps.push(trial_step(&req, &resp));
-            match resp.and_then(|r| read_token(&r)) {
+            match resp.and_then(|r| read_token(&cfg, &r)) {
                 Ok((token, _)) => Some(token),
                 Err(e) => return ConnectorTest::failed(steps, &e),
             }
         }
     };
-    let attempts = match build_lookup(&cfg, token.as_ref(), &id) {
+    let attempts = match build_lookup(&cfg, token.as_ref(), &id, &stamp) {
         Ok(a) => a,
         Err(e) => return ConnectorTest::failed(steps, &e),
     };
@@ -289,6 +288,11 @@ async fn test_connector(settings: &Settings, input: deskside_core::config::Conne
         }
     }
     ConnectorTest { steps, outcome: TestOutcome::NotFound { identifier: id.value, id_kind: id.kind, near_misses } }
+}
+
+/// The time and a fresh random nonce, for signed requests.
+fn stamp(env: &Env) -> Stamp {
+    Stamp::new(env.now().max(0.0) as u64, &env.random_token())
 }
 
 /// An access token the background holds for a connector (`storage.session`,
@@ -352,7 +356,7 @@ async fn access_tokens(env: &Env, settings: &Settings, renew: bool) -> Tokens {
 async fn exchange(env: &Env, cfg: &deskside_core::config::ConnectorConfig, key: &str) -> bool {
     let Some(Ok(req)) = token_request(cfg) else { return false };
     let Ok(resp) = perform(&req).await else { return false };
-    let Ok((token, expires_in)) = read_token(&resp) else {
+    let Ok((token, expires_in)) = read_token(cfg, &resp) else {
         let _ = env.session_remove(to_js(&[key])).await;
         return false;
     };
@@ -465,7 +469,7 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             let layout = site_layout(env, &settings, &tab_url).await;
             choose(env, &settings, tab, &value, layout).await
         }
-        (Request::TestConnector { input, sample }, Tier::Options) => Ok(Response::TestResult { result: test_connector(&settings, input, &sample).await }),
+        (Request::TestConnector { input, sample }, Tier::Options) => Ok(Response::TestResult { result: test_connector(&settings, input, &sample, stamp(env)).await }),
         (Request::GetSettings, Tier::Options) => {
             Ok(Response::Settings { required_origins: settings.required_origins(), settings: settings.view() })
         }

@@ -18,7 +18,7 @@ fn cfg(url: &str) -> ConnectorConfig {
 
 /// The first request for `id` (the demo CRM has one per kind).
 fn build(c: &ConnectorConfig, id: &Candidate) -> Result<HttpRequest, LookupError> {
-    build_lookup(c, None, id).map(|mut all| all.remove(0))
+    build_lookup(c, None, id, &Stamp::default()).map(|mut all| all.remove(0))
 }
 
 /// The customers in an answer to a lookup by customer id (no exact-match
