@@ -64,8 +64,13 @@ for value in ["li.na@163.example", "+8613800138000", "c-1001", "../../admin?x=1#
 for pattern in [r"ORD-\d{4}-\d{6}", r"(?i)cust(?:omer)?[ #:-]*(?<id>\d{3,10})", r"[A-Z]{2}\d+|x{2,5}?", r"(a|b)*c"]:
     write("idpattern", pattern.encode("utf-8") + b"\x00order ORD-2026-004211, customer #00042, AB123 xxxxc")
 
-# definition: each shipped connector definition, then a NUL and an answer.
-for path in sorted(glob.glob(os.path.join(ROOT, "crates", "deskside-core", "connectors", "*.json"))):
+# definition: each shipped connector definition (and the worked examples of
+# docs/examples: signed requests; the test API's: a token exchange), then a NUL
+# and an answer.
+definitions = sorted(glob.glob(os.path.join(ROOT, "crates", "deskside-core", "connectors", "*.json")))
+definitions += sorted(glob.glob(os.path.join(ROOT, "docs", "examples", "*.json")))
+definitions += [os.path.join(ROOT, "tests", "testapi", "definition.json")]
+for path in definitions:
     with open(path, "rb") as f:
         definition = f.read()
     for body in bodies:

@@ -1,20 +1,34 @@
 // A test CRM API that Deskside has no preset for ("TestAPI CRM"), used to prove the
 // generic REST connector (issue 18) against shapes unlike the demo CRM's:
-// OAuth 2 client credentials with expiring tokens, a fuzzy paginated search, an
-// error inside a 200, and an HTML 404 for unknown paths. Plain node:http, no
+// OAuth 2 client credentials and refresh tokens with expiring tokens (also on a
+// second "accounts" origin, like login.salesforce.com), a WeCom-style app token,
+// Udesk- and Qiyu-style signed requests, a fuzzy paginated search, an error
+// inside a 200, and an HTML 404 for unknown paths. Plain node:http, no
 // dependencies; listens on 127.0.0.1 only. See README.md beside this file.
 //
 //   import { startTestApi } from './server.mjs';
-//   const api = await startTestApi({ clientSecret: 's3cret' });   // { base, requests, tokens, stop }
+//   const api = await startTestApi({ clientSecret: 's3cret' });   // { base, accounts, requests, tokens, stop }
 //
-//   node tests/testapi/server.mjs --port 8650 --client-secret S [--client-id ID] [--token-ttl 3600]
+//   node tests/testapi/server.mjs --port 8650 --client-secret S [--accounts-port 8651] [--client-id ID] [--token-ttl 3600]
 
 import http from 'node:http';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 export const DEFAULT_CLIENT_ID = 'deskside-test';
+export const DEFAULT_REFRESH_TOKEN = 'deskside-refresh-token-1';
+/** WeCom-style app credentials (`corpid`, `corpsecret`). */
+export const DEFAULT_APP_ID = 'ww-deskside-test';
+export const DEFAULT_APP_SECRET = 'app-secret-test';
+/** Udesk-style signing: the admin's email and the open API token. */
+export const DEFAULT_UDESK_EMAIL = 'admin@testapi.example';
+export const DEFAULT_UDESK_TOKEN = 'udesk-open-api-token-test';
+/** Qiyu-style signing: appKey and appSecret. */
+export const DEFAULT_QIYU_KEY = 'qiyu-app-key-test';
+export const DEFAULT_QIYU_SECRET = 'qiyu-app-secret-test';
+/** How far a signed request's timestamp may be from the server's clock. */
+export const SIGNATURE_WINDOW_SECONDS = 300;
 /** The search text that makes the search backend "fail" (answered 200 with an error inside). */
 export const FAULT_QUERY = 'envelope-error@testapi.example';
 
@@ -136,15 +150,21 @@ export const ORDERS = {
  * @returns {Promise<{base: string, requests: Array<{method: string, url: string, auth: 'bearer'|'basic'|'none', status: number}>,
  *          readonly tokens: number, stop: () => Promise<void>}>}
  */
-export async function startTestApi({ port = 0, tokenTtlSeconds = 3600, clientId = DEFAULT_CLIENT_ID, clientSecret, onRequest } = {}) {
+export async function startTestApi({
+  port = 0, accountsPort = 0, tokenTtlSeconds = 3600, clientId = DEFAULT_CLIENT_ID, clientSecret, onRequest,
+  refreshToken = DEFAULT_REFRESH_TOKEN, appId = DEFAULT_APP_ID, appSecret = DEFAULT_APP_SECRET,
+  udeskEmail = DEFAULT_UDESK_EMAIL, udeskToken = DEFAULT_UDESK_TOKEN, qiyuKey = DEFAULT_QIYU_KEY, qiyuSecret = DEFAULT_QIYU_SECRET,
+} = {}) {
   if (typeof clientSecret !== 'string' || clientSecret === '') throw new TypeError('startTestApi: clientSecret is required');
   if (!(tokenTtlSeconds > 0)) throw new TypeError('startTestApi: tokenTtlSeconds must be positive');
 
   const requests = [];
-  const issued = new Map(); // access token -> expiry (ms since epoch)
+  // access token -> { expiry (ms since epoch), kind: 'oauth' (Authorization: Bearer) | 'app' (?access_token=) }
+  const issued = new Map();
+  const nonces = new Map(); // Udesk nonce -> when it may be used again (ms)
   let grants = 0;
 
-  const handle = async (req) => {
+  const handle = async (req, accounts) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     const path = url.pathname;
 
@@ -152,14 +172,105 @@ export async function startTestApi({ port = 0, tokenTtlSeconds = 3600, clientId 
       if (req.method !== 'POST') return json(405, { error: 'method_not_allowed' }, { Allow: 'POST' });
       return tokenGrant(req);
     }
+    if (path === '/cgi-bin/gettoken') {
+      if (req.method !== 'GET') return json(405, { errcode: 43001, errmsg: 'require GET method' }, { Allow: 'GET' });
+      return appTokenGrant(url);
+    }
+    // The accounts origin only issues tokens.
+    if (accounts) return html(404, '<html><body>Not Found</body></html>');
+    if (path === '/open_api_v1/customers/get_customer') {
+      if (req.method !== 'GET') return json(405, { code: 2003, message: 'method not allowed' }, { Allow: 'GET' });
+      return udeskCustomer(url);
+    }
+    if (path === '/openapi/crm/customer/query') {
+      if (req.method !== 'POST') return json(405, { code: 405, message: 'method not allowed' }, { Allow: 'POST' });
+      return qiyuCustomer(req, url);
+    }
     const route = matchRoute(path);
     if (!route) return html(404, '<html><body>Not Found</body></html>');
     if (req.method !== 'GET') return json(405, { error: 'method_not_allowed' }, { Allow: 'GET' });
-    if (!validBearer(req.headers.authorization)) {
+    // OAuth tokens in the Authorization header only; app tokens in ?access_token= only (as WeCom).
+    const queryToken = url.searchParams.get('access_token');
+    const ok = queryToken !== null ? validToken(queryToken, 'app') : validToken(bearerOf(req.headers.authorization), 'oauth');
+    if (!ok) {
       return json(401, { error: 'invalid_token' }, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     }
     return route(url);
   };
+
+  function issue(kind, ttlSeconds) {
+    const token = randomBytes(24).toString('base64url');
+    issued.set(token, { expiry: Date.now() + ttlSeconds * 1000, kind });
+    grants += 1;
+    return token;
+  }
+
+  /** WeCom's gettoken: a wrong id or secret is a 200 with an error code. */
+  function appTokenGrant(url) {
+    const id = url.searchParams.get('corpid');
+    const secret = url.searchParams.get('corpsecret');
+    if (id === null || id === '') return json(200, { errcode: 41002, errmsg: 'corpid missing' });
+    if (!same(id, appId)) return json(200, { errcode: 40013, errmsg: 'invalid corpid' });
+    if (secret === null || !same(secret, appSecret)) return json(200, { errcode: 40001, errmsg: 'invalid credential' });
+    return json(200, { errcode: 0, errmsg: 'ok', access_token: issue('app', tokenTtlSeconds), expires_in: tokenTtlSeconds });
+  }
+
+  /** A signed request's timestamp (seconds) within the window of this clock. */
+  function fresh(timestamp) {
+    return /^\d{1,12}$/.test(timestamp || '') && Math.abs(Date.now() / 1000 - Number(timestamp)) <= SIGNATURE_WINDOW_SECONDS;
+  }
+
+  /**
+   * Udesk open API v2: sign = SHA256(email&open_api_token&timestamp&nonce&sign_version), lower-case hex;
+   * sign_version v2; a nonce once in 15 minutes. Anything wrong: 401.
+   */
+  function udeskCustomer(url) {
+    const q = (k) => url.searchParams.get(k);
+    const refuse = (message) => json(401, { code: 2002, message });
+    if (q('sign_version') !== 'v2') return refuse('sign_version must be v2');
+    if (q('email') === null || !same(q('email'), udeskEmail)) return refuse('unknown email');
+    if (!fresh(q('timestamp'))) return refuse('timestamp expired');
+    const nonce = q('nonce') || '';
+    if (!/^[A-Za-z0-9]{1,64}$/.test(nonce)) return refuse('nonce required');
+    const expected = sha256(`${udeskEmail}&${udeskToken}&${q('timestamp')}&${nonce}&v2`);
+    if (!same(q('sign') || '', expected)) return refuse('sign invalid');
+    const now = Date.now();
+    for (const [n, until] of nonces) if (until <= now) nonces.delete(n);
+    if (nonces.has(nonce)) return refuse('nonce used');
+    nonces.set(nonce, now + 15 * 60 * 1000);
+    const type = q('type');
+    const content = (q('content') || '').trim().toLowerCase();
+    let person;
+    if (type === 'email') person = PEOPLE.find((p) => p.contact.emails.some((e) => e.address === content));
+    else if (type === 'cellphone') person = PEOPLE.find((p) => p.contact.phones.some((ph) => ph.number.replace(/\D/g, '').endsWith(content.replace(/\D/g, '')) && content.replace(/\D/g, '').length >= 7));
+    else return json(200, { code: 2001, message: 'type must be email or cellphone' });
+    return json(200, { code: 1000, message: 'ok', customer: person ? udeskShape(person) : null });
+  }
+
+  /** NetEase Qiyu: checksum = SHA1(appSecret + MD5(body) + time), lower-case hex; 5 minutes. Anything wrong: 401. */
+  async function qiyuCustomer(req, url) {
+    let body;
+    try {
+      body = await readBody(req);
+    } catch {
+      return json(413, { code: 413, message: 'body too large' });
+    }
+    const q = (k) => url.searchParams.get(k);
+    const refuse = (message) => json(401, { code: 401, message });
+    if (q('appKey') === null || !same(q('appKey'), qiyuKey)) return refuse('unknown appKey');
+    if (!fresh(q('time'))) return refuse('time expired');
+    const expected = createHash('sha1').update(qiyuSecret + createHash('md5').update(body, 'utf8').digest('hex') + q('time')).digest('hex');
+    if (!same(q('checksum') || '', expected)) return refuse('checksum invalid');
+    let asked;
+    try {
+      asked = JSON.parse(body);
+    } catch {
+      return json(200, { code: 400, message: 'body is not JSON' });
+    }
+    const email = String((asked && asked.email) || '').toLowerCase();
+    const hits = PEOPLE.filter((p) => p.contact.emails.some((e) => e.address === email));
+    return json(200, { code: 200, result: hits.map(qiyuShape) });
+  }
 
   async function tokenGrant(req) {
     const type = (req.headers['content-type'] || '').split(';')[0].trim().toLowerCase();
@@ -185,12 +296,14 @@ export async function startTestApi({ port = 0, tokenTtlSeconds = 3600, clientId 
     if (id === null || secret === null || !same(id, clientId) || !same(secret, clientSecret)) return invalidClient();
     const grantType = form.get('grant_type');
     if (grantType === null) return json(400, { error: 'invalid_request', error_description: 'grant_type is required' });
-    if (grantType !== 'client_credentials') return json(400, { error: 'unsupported_grant_type' });
+    if (grantType === 'refresh_token') {
+      // RFC 6749 6: the refresh token issued to this client. It is not rotated (as Salesforce and Zoho).
+      const given = form.get('refresh_token');
+      if (given === null || given === '') return json(400, { error: 'invalid_request', error_description: 'refresh_token is required' });
+      if (!same(given, refreshToken)) return json(400, { error: 'invalid_grant', error_description: 'refresh token is invalid or revoked' });
+    } else if (grantType !== 'client_credentials') return json(400, { error: 'unsupported_grant_type' });
 
-    const token = randomBytes(24).toString('base64url');
-    issued.set(token, Date.now() + tokenTtlSeconds * 1000);
-    grants += 1;
-    const answer = { access_token: token, token_type: 'Bearer', expires_in: tokenTtlSeconds };
+    const answer = { access_token: issue('oauth', tokenTtlSeconds), token_type: 'Bearer', expires_in: tokenTtlSeconds };
     const scope = form.get('scope');
     if (scope !== null) answer.scope = scope;
     return json(200, answer, { Pragma: 'no-cache' });
@@ -200,52 +313,87 @@ export async function startTestApi({ port = 0, tokenTtlSeconds = 3600, clientId 
     return json(401, { error: 'invalid_client' }, { 'WWW-Authenticate': 'Basic realm="testapi"' });
   }
 
-  function validBearer(header) {
+  function bearerOf(header) {
     const m = /^Bearer +(\S+)\s*$/i.exec(header || '');
-    if (!m) return false;
-    const expiry = issued.get(m[1]);
-    if (expiry === undefined) return false;
-    if (Date.now() >= expiry) {
-      issued.delete(m[1]);
+    return m ? m[1] : null;
+  }
+
+  function validToken(token, kind) {
+    const held = token === null ? undefined : issued.get(token);
+    if (held === undefined || held.kind !== kind) return false;
+    if (Date.now() >= held.expiry) {
+      issued.delete(token);
       return false;
     }
     return true;
   }
 
-  const server = http.createServer((req, res) => {
-    handle(req)
+  const serve = (accounts) => http.createServer((req, res) => {
+    handle(req, accounts)
       .catch((e) => json(500, { error: 'internal_error', message: String(e && e.message) }))
       .then((reply) => {
-        const entry = { method: req.method, url: req.url, auth: authKind(req.headers.authorization), status: reply.status };
+        const entry = { method: req.method, url: req.url, auth: authKind(req.headers.authorization), status: reply.status, ...(accounts ? { origin: 'accounts' } : {}) };
         requests.push(entry);
         if (onRequest) onRequest(entry);
         res.writeHead(reply.status, { 'Cache-Control': 'no-store', ...reply.headers, 'Content-Length': Buffer.byteLength(reply.body) });
         res.end(reply.body);
       });
   });
-
-  await new Promise((resolve, reject) => {
+  const listen = (server, p) => new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(p, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
   });
+  const server = serve(false);
+  const accountsServer = serve(true);
+  await listen(server, port);
+  try {
+    await listen(accountsServer, accountsPort);
+  } catch (e) {
+    server.close();
+    throw e;
+  }
   const base = `http://127.0.0.1:${server.address().port}`;
+  const accounts = `http://127.0.0.1:${accountsServer.address().port}`;
 
   return {
     base,
+    /** The token issuer's own origin (another port: another origin), serving only the token endpoints. */
+    accounts,
     requests,
     get tokens() {
       return grants;
     },
     stop() {
-      return new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+      const close = (s) => new Promise((resolve) => {
+        s.close(() => resolve());
+        s.closeAllConnections();
       });
+      return Promise.all([close(server), close(accountsServer)]).then(() => undefined);
     },
   };
+}
+
+/** A person as Udesk's customer API shapes one. */
+function udeskShape(p) {
+  return {
+    id: Number(p.person_id.slice(2)),
+    nick_name: `${p.given_name} ${p.family_name}`,
+    email: p.contact.emails[0].address,
+    cellphones: p.contact.phones.map((ph) => ({ content: ph.number })),
+    organization: p.org ? { name: p.org.display_name } : null,
+  };
+}
+
+/** A person as the Qiyu-style API shapes one. */
+function qiyuShape(p) {
+  return { uid: p.person_id, name: `${p.given_name} ${p.family_name}`, email: p.contact.emails[0].address, mobile: p.contact.phones[0].number };
+}
+
+function sha256(text) {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 // ---- routes (all behind the bearer token) ----
@@ -394,8 +542,9 @@ function isMain() {
 }
 
 async function cli(argv) {
-  const usage = 'usage: node tests/testapi/server.mjs --client-secret S [--port 8650] [--client-id deskside-test] [--token-ttl 3600]';
-  const opts = { port: 8650, onRequest: (e) => console.log(`request ${e.method} ${e.url} auth=${e.auth} status=${e.status}`) };
+  const usage = 'usage: node tests/testapi/server.mjs --client-secret S [--port 8650] [--accounts-port 8651] [--client-id deskside-test] [--token-ttl 3600]\n' +
+    '  [--refresh-token T] [--app-id ID] [--app-secret S] [--udesk-email E] [--udesk-token T] [--qiyu-key K] [--qiyu-secret S]';
+  const opts = { port: 8650, onRequest: (e) => console.log(`request ${e.origin === 'accounts' ? 'accounts ' : ''}${e.method} ${e.url.replace(/([?&](?:corpsecret|sign|checksum|access_token)=)[^&]*/g, '$1…')} auth=${e.auth} status=${e.status}`) };
   const die = (msg) => {
     console.error(`${msg}\n${usage}`);
     process.exit(2);
@@ -407,12 +556,23 @@ async function cli(argv) {
     else if (a === '--client-secret') opts.clientSecret = value();
     else if (a === '--client-id') opts.clientId = value();
     else if (a === '--token-ttl') opts.tokenTtlSeconds = Number(value());
+    else if (a === '--accounts-port') opts.accountsPort = Number(value());
+    else if (a === '--refresh-token') opts.refreshToken = value();
+    else if (a === '--app-id') opts.appId = value();
+    else if (a === '--app-secret') opts.appSecret = value();
+    else if (a === '--udesk-email') opts.udeskEmail = value();
+    else if (a === '--udesk-token') opts.udeskToken = value();
+    else if (a === '--qiyu-key') opts.qiyuKey = value();
+    else if (a === '--qiyu-secret') opts.qiyuSecret = value();
     else if (a === '-h' || a === '--help') {
       console.log(usage);
       return;
     } else die(`unknown argument '${a}'`);
   }
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) die('--port needs a number from 0 to 65535');
+  // The accounts origin: the next port, or a free one with --port 0.
+  if (!('accountsPort' in opts)) opts.accountsPort = opts.port === 0 ? 0 : opts.port + 1;
+  if (!Number.isInteger(opts.accountsPort) || opts.accountsPort < 0 || opts.accountsPort > 65535) die('--accounts-port needs a number from 0 to 65535');
   if (!opts.clientSecret) die('--client-secret is required');
   if ('tokenTtlSeconds' in opts && !(opts.tokenTtlSeconds > 0)) die('--token-ttl needs a positive number of seconds');
   let api;
@@ -423,6 +583,7 @@ async function cli(argv) {
     process.exit(1);
   }
   console.log(`listening on ${api.base}`);
+  console.log(`accounts on ${api.accounts}`);
   const shutdown = () => api.stop().then(() => process.exit(0));
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

@@ -7,7 +7,11 @@ import net from 'node:net';
 import os from 'node:os';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startTestApi, fuzzyMatch, PEOPLE } from './server.mjs';
+import { createHash } from 'node:crypto';
+import {
+  startTestApi, fuzzyMatch, PEOPLE, DEFAULT_REFRESH_TOKEN, DEFAULT_APP_ID, DEFAULT_APP_SECRET,
+  DEFAULT_UDESK_EMAIL, DEFAULT_UDESK_TOKEN, DEFAULT_QIYU_KEY, DEFAULT_QIYU_SECRET,
+} from './server.mjs';
 
 const SECRET = 'test-secret-9c1e';
 const FORM = 'application/x-www-form-urlencoded';
@@ -70,7 +74,7 @@ test('wrong secret, wrong client id, wrong grant type, JSON body', async () => {
   r = await grant(api, { body: `grant_type=password&client_id=deskside-test&client_secret=${SECRET}` });
   assert.deepEqual([r.status, r.body], [400, { error: 'unsupported_grant_type' }]);
   r = await grant(api, { body: 'grant_type=refresh_token&refresh_token=x', headers: { authorization: basic('deskside-test', SECRET) } });
-  assert.deepEqual([r.status, r.body], [400, { error: 'unsupported_grant_type' }]);
+  assert.deepEqual([r.status, r.body], [400, { error: 'invalid_grant', error_description: 'refresh token is invalid or revoked' }]);
   const res = await fetch(`${api.base}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -334,8 +338,11 @@ test('CLI: prints the listening line first, then one line per request', async ()
     await get('/v2/people/P-1005', r.body.access_token, server);
     await get('/missing', undefined, server);
     await waitFor(/request GET \/missing auth=none status=404\n/);
+    const accounts = /^accounts on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out)[1];
+    assert.notEqual(accounts, base);
     assert.deepEqual(out.trimEnd().split('\n'), [
       `listening on ${base}`,
+      `accounts on ${accounts}`,
       'request POST /oauth/token auth=basic status=200',
       'request GET /v2/people/P-1005 auth=bearer status=200',
       'request GET /missing auth=none status=404',
@@ -353,4 +360,103 @@ test('CLI: refuses to start without a client secret', async () => {
   const code = await new Promise((resolve) => child.once('exit', resolve));
   assert.equal(code, 2);
   assert.match(err, /--client-secret is required/);
+});
+
+// ---- the other auth kinds: refresh token, a token URL on another origin, app tokens, signed requests ----
+
+const hex = (algo, text) => createHash(algo).update(text, 'utf8').digest('hex');
+
+test('refresh_token grant, on the API and on the accounts origin', async () => {
+  assert.notEqual(new URL(api.accounts).port, new URL(api.base).port, 'another origin');
+  const form = (rt) => `grant_type=refresh_token&refresh_token=${encodeURIComponent(rt)}&client_id=deskside-test&client_secret=${SECRET}`;
+  for (const server of [{ base: api.accounts }, api]) {
+    const r = await grant(server, { body: form(DEFAULT_REFRESH_TOKEN) });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(Object.keys(r.body).sort(), ['access_token', 'expires_in', 'token_type'], 'no new refresh token: not rotated');
+    // A token from the accounts origin is good on the API.
+    assert.equal((await get('/v2/people/P-1001', r.body.access_token)).status, 200);
+  }
+  let r = await grant({ base: api.accounts }, { body: form('revoked-token') });
+  assert.deepEqual([r.status, r.body.error], [400, 'invalid_grant']);
+  r = await grant({ base: api.accounts }, { body: `grant_type=refresh_token&refresh_token=${DEFAULT_REFRESH_TOKEN}&client_id=deskside-test&client_secret=wrong` });
+  assert.deepEqual([r.status, r.body.error], [401, 'invalid_client']);
+  r = await grant({ base: api.accounts }, { body: `grant_type=refresh_token&client_id=deskside-test&client_secret=${SECRET}` });
+  assert.deepEqual([r.status, r.body.error], [400, 'invalid_request']);
+  // The accounts origin issues tokens and serves nothing else.
+  const token = await tokenFor(api);
+  const other = await get('/v2/people/P-1001', token, { base: api.accounts });
+  assert.equal(other.status, 404);
+  assert.equal(api.requests.at(-1).origin, 'accounts');
+});
+
+test('app token (WeCom gettoken): errors inside a 200, the token only in ?access_token=', async () => {
+  const gettoken = async (server, id, secret) => {
+    const q = new URLSearchParams();
+    if (id !== undefined) q.set('corpid', id);
+    if (secret !== undefined) q.set('corpsecret', secret);
+    return get(`/cgi-bin/gettoken?${q}`, undefined, server);
+  };
+  let r = await gettoken(api, DEFAULT_APP_ID, DEFAULT_APP_SECRET);
+  assert.equal(r.status, 200);
+  assert.deepEqual([r.body.errcode, r.body.errmsg, r.body.expires_in], [0, 'ok', 3600]);
+  const token = r.body.access_token;
+  assert.equal((await gettoken({ base: api.accounts }, DEFAULT_APP_ID, DEFAULT_APP_SECRET)).body.errcode, 0);
+  assert.deepEqual((await gettoken(api, DEFAULT_APP_ID, 'wrong')).body, { errcode: 40001, errmsg: 'invalid credential' });
+  assert.deepEqual((await gettoken(api, 'ww-other', DEFAULT_APP_SECRET)).body, { errcode: 40013, errmsg: 'invalid corpid' });
+  assert.equal((await gettoken(api, undefined, DEFAULT_APP_SECRET)).body.errcode, 41002);
+  const found = await get(`/v2/people/search?q=li.na%40yunfan-tech.example&access_token=${token}`);
+  assert.equal(found.status, 200);
+  assert.equal(found.body.result.items[0].person_id, 'P-1003');
+  // Each kind of token only where its API takes it.
+  assert.equal((await get('/v2/people/P-1003', token)).status, 401, 'an app token as a Bearer header');
+  const oauth = await tokenFor(api);
+  assert.equal((await get(`/v2/people/P-1003?access_token=${oauth}`)).status, 401, 'an OAuth token in the query');
+  assert.equal((await get('/v2/people/P-1003?access_token=made-up')).status, 401);
+});
+
+function udeskQuery({ email = DEFAULT_UDESK_EMAIL, token = DEFAULT_UDESK_TOKEN, timestamp = Math.floor(Date.now() / 1000), nonce, version = 'v2', sign } = {}) {
+  nonce ??= Math.random().toString(36).slice(2);
+  sign ??= hex('sha256', `${email}&${token}&${timestamp}&${nonce}&${version}`);
+  return new URLSearchParams({ email, timestamp: String(timestamp), nonce, sign_version: version, sign });
+}
+
+test('Udesk-style signed request: the signature, timestamp and nonce are checked', async () => {
+  const path = '/open_api_v1/customers/get_customer?type=email&content=li.na%40yunfan-tech.example&';
+  const q = udeskQuery({ nonce: 'n0nce1' });
+  const r = await get(path + q);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body, {
+    code: 1000, message: 'ok',
+    customer: { id: 1003, nick_name: '娜 李', email: 'li.na@yunfan-tech.example', cellphones: [{ content: '+86 138 0013 8000' }], organization: { name: '上海云帆科技有限公司' } },
+  });
+  assert.deepEqual((await get(path + q)).body, { code: 2002, message: 'nonce used' }, 'a nonce only once');
+  const refused = async (opts, message) => {
+    const x = await get(path + udeskQuery(opts));
+    assert.deepEqual([x.status, x.body.message], [401, message], JSON.stringify(opts));
+  };
+  await refused({ token: 'wrong-token' }, 'sign invalid');
+  await refused({ sign: 'ab'.repeat(32) }, 'sign invalid');
+  await refused({ email: 'other@testapi.example' }, 'unknown email');
+  await refused({ timestamp: Math.floor(Date.now() / 1000) - 600 }, 'timestamp expired');
+  await refused({ version: 'v1' }, 'sign_version must be v2');
+  const none = await get('/open_api_v1/customers/get_customer?type=email&content=nobody%40x.example&' + udeskQuery());
+  assert.deepEqual(none.body, { code: 1000, message: 'ok', customer: null });
+  const phone = await get('/open_api_v1/customers/get_customer?type=cellphone&content=13800138000&' + udeskQuery());
+  assert.equal(phone.body.customer.id, 1003);
+});
+
+test('Qiyu-style checksum over the body: a changed body or secret is refused', async () => {
+  const post = async (body, { key = DEFAULT_QIYU_KEY, secret = DEFAULT_QIYU_SECRET, time = Math.floor(Date.now() / 1000), signed = body } = {}) => {
+    const checksum = hex('sha1', secret + hex('md5', signed) + time);
+    const res = await fetch(`${api.base}/openapi/crm/customer/query?appKey=${key}&time=${time}&checksum=${checksum}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    return { status: res.status, body: await res.json() };
+  };
+  const body = JSON.stringify({ email: 'mia.fischer@globex.example' });
+  const r = await post(body);
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body, { code: 200, result: [{ uid: 'P-1001', name: 'Mia Fischer', email: 'mia.fischer@globex.example', mobile: '+49 30 901820' }] });
+  assert.deepEqual(await post(body, { signed: JSON.stringify({ email: 'li.na@yunfan-tech.example' }) }), { status: 401, body: { code: 401, message: 'checksum invalid' } });
+  assert.deepEqual((await post(body, { secret: 'wrong' })).status, 401);
+  assert.deepEqual((await post(body, { key: 'other' })).body.message, 'unknown appKey');
+  assert.deepEqual((await post(body, { time: Math.floor(Date.now() / 1000) + 900 })).body.message, 'time expired');
 });

@@ -265,7 +265,7 @@ mod tests {
     #[test]
     fn header_injection_is_refused() {
         let t = Target::parse("http://127.0.0.1:1/").unwrap();
-        let req = HttpRequest { method: Method::Get, url: "http://127.0.0.1:1/".into(), headers: vec![("Authorization".into(), "Bearer a\r\nX-Evil: 1".into())], body: None, secret_param: None };
+        let req = HttpRequest { method: Method::Get, url: "http://127.0.0.1:1/".into(), headers: vec![("Authorization".into(), "Bearer a\r\nX-Evil: 1".into())], body: None, redact: Default::default() };
         assert!(request_bytes(&req, &t).is_err());
         let req = HttpRequest { headers: vec![("Accept".into(), "application/json".into())], body: Some("{}".into()), method: Method::Post, ..req };
         let wire = String::from_utf8(request_bytes(&req, &t).unwrap()).unwrap();

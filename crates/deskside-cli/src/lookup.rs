@@ -7,7 +7,7 @@ use crate::Exit;
 use deskside_core::config::ConnectorKind;
 use deskside_core::connector::def::{AuthDef, Definition, RequestDef};
 use deskside_core::connector::engine::{self, Secrets};
-use deskside_core::connector::{presets, redact_param, HttpRequest, HttpResponse, LookupError, Method, ATTEMPT_TIMEOUT_MS};
+use deskside_core::connector::{presets, HttpRequest, HttpResponse, LookupError, Method, Stamp, ATTEMPT_TIMEOUT_MS};
 use deskside_core::i18n::{data, format, Catalog, Msg, Text};
 use deskside_core::identify::{Candidate, IdKind, Source};
 use deskside_core::model::Customer;
@@ -30,7 +30,10 @@ pub const USAGE: &str = "usage: deskside lookup --connector FILE|PRESET --base-u
     \x20 --answer FILE            send nothing: read FILE as the API's answer (status 200) to the first request\n\
     \n\
     Secrets come from the environment, as the definition's auth kind needs them: DESKSIDE_KEY (api_key),\n\
-    DESKSIDE_USERNAME and DESKSIDE_PASSWORD (basic), DESKSIDE_CLIENT_ID and DESKSIDE_CLIENT_SECRET (client_credentials).\n\
+    DESKSIDE_USERNAME and DESKSIDE_PASSWORD (basic), DESKSIDE_CLIENT_ID and DESKSIDE_CLIENT_SECRET (client_credentials;\n\
+    refresh_token also DESKSIDE_REFRESH_TOKEN), DESKSIDE_APP_ID and DESKSIDE_APP_SECRET (app_token),\n\
+    DESKSIDE_KEY_ID and DESKSIDE_SECRET (signed): DESKSIDE_ and the secret's name in upper case.\n\
+    Signed requests use this computer's clock and a random nonce.\n\
     Live requests are sent over http:// (loopback) only; for https:// use --dry-run, or --answer with a saved answer.\n\
     Exit status: 0 found or not found, 1 the lookup failed, 2 usage or definition error.";
 
@@ -76,7 +79,7 @@ pub fn run(args: impl Iterator<Item = String>) -> Result<(), Exit> {
     let (secrets, redactor) = secrets_from_env(&def.auth, !matches!(args.mode, Mode::Live))?;
     let result = match &args.mode {
         Mode::DryRun => {
-            print!("{}", redactor.clean(&dry_run(&def, &base, &secrets, &candidate)?));
+            print!("{}", redactor.clean(&dry_run(&def, &base, &secrets, &candidate, &stamp())?));
             eprintln!("deskside: dry run, nothing sent");
             return Ok(());
         }
@@ -206,7 +209,7 @@ fn secrets_from_env(auth: &AuthDef, placeholders: bool) -> Result<(Secrets, Reda
 }
 
 /// The requests a lookup would send, one block each, secrets redacted.
-fn dry_run(def: &Definition, base: &BaseUrl, secrets: &Secrets, id: &Candidate) -> Result<String, Exit> {
+fn dry_run(def: &Definition, base: &BaseUrl, secrets: &Secrets, id: &Candidate, stamp: &Stamp) -> Result<String, Exit> {
     let mut out = String::new();
     let token = match engine::token_request(def, base, secrets) {
         Some(req) => {
@@ -217,7 +220,7 @@ fn dry_run(def: &Definition, base: &BaseUrl, secrets: &Secrets, id: &Candidate) 
         }
         None => None,
     };
-    let reqs = engine::build_requests(def, base, secrets, token.as_ref(), id).map_err(|e| Exit::usage(english(&e.user_message())))?;
+    let reqs = engine::build_requests(def, base, secrets, token.as_ref(), id, stamp).map_err(|e| Exit::usage(english(&e.user_message())))?;
     let n = reqs.len();
     for (i, req) in reqs.iter().enumerate() {
         if i > 0 {
@@ -234,25 +237,24 @@ fn show_request(title: &str, req: &HttpRequest, def: &Definition) -> String {
         Method::Get => "GET",
         Method::Post => "POST",
     };
-    let url = match &req.secret_param {
-        Some(p) => redact_param(&req.url, p),
-        None => req.url.clone(),
-    };
-    let mut out = format!("# {title}\n{method} {url}\n");
+    let mut out = format!("# {title}\n{method} {}\n", req.shown_url());
     for (k, v) in &req.headers {
-        out.push_str(&format!("{k}: {}\n", redact_header(k, v, &def.auth)));
+        out.push_str(&format!("{k}: {}\n", redact_header(k, v, req, &def.auth)));
     }
-    if let Some(body) = &req.body {
-        let form = req.headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("content-type") && v.starts_with("application/x-www-form-urlencoded"));
+    if let Some(body) = req.shown_body() {
         out.push('\n');
-        out.push_str(&if form { redact_form(body) } else { body.clone() });
+        out.push_str(&body);
         out.push('\n');
     }
     out
 }
 
-fn redact_header(name: &str, value: &str, auth: &AuthDef) -> String {
+fn redact_header(name: &str, value: &str, req: &HttpRequest, auth: &AuthDef) -> String {
     let n = name.to_ascii_lowercase();
+    // The dry run's stand-in for a token exchanged later, in a header of the API's own.
+    if value == "<token>" {
+        return value.into();
+    }
     if n == "authorization" {
         return match value.split_once(' ') {
             // The dry run's stand-in for a token exchanged later.
@@ -262,22 +264,11 @@ fn redact_header(name: &str, value: &str, auth: &AuthDef) -> String {
         };
     }
     let named = matches!(auth, AuthDef::Header { name: h } if h.eq_ignore_ascii_case(name));
-    if named || n.contains("key") || n.contains("token") || n.contains("secret") {
+    if named || req.secret_header(name) {
         "<redacted>".into()
     } else {
         value.to_string()
     }
-}
-
-/// A form body with the client's credentials redacted.
-fn redact_form(body: &str) -> String {
-    body.split('&')
-        .map(|kv| match kv.split_once('=') {
-            Some((k, _)) if matches!(k, "client_secret" | "client_id" | "password" | "username" | "refresh_token") => format!("{k}=<redacted>"),
-            _ => kv.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("&")
 }
 
 /// The secrets' values, taken out of anything printed: a second line of
@@ -316,8 +307,8 @@ impl Redactor {
 /// `--answer FILE`: the file is the API's answer (200) to the first request.
 fn from_answer_file(def: &Definition, base: &BaseUrl, secrets: &Secrets, id: &Candidate, lookups: &[RequestDef], file: &str) -> Result<Result<engine::Answer, String>, Exit> {
     let body = std::fs::read(file).map_err(|e| Exit::usage(format!("cannot read {file}: {e}")))?;
-    let token = matches!(def.auth, AuthDef::ClientCredentials { .. }).then(|| Secret::new("<token>"));
-    let reqs = engine::build_requests(def, base, secrets, token.as_ref(), id).map_err(|e| Exit::usage(english(&e.user_message())))?;
+    let token = def.auth.token_endpoint().is_some().then(|| Secret::new("<token>"));
+    let reqs = engine::build_requests(def, base, secrets, token.as_ref(), id, &stamp()).map_err(|e| Exit::usage(english(&e.user_message())))?;
     let url = reqs.first().map(|r| r.url.clone()).unwrap_or_default();
     let resp = HttpResponse { status: 200, body: String::from_utf8_lossy(&body).into_owned(), ..HttpResponse::default() };
     Ok(engine::read_answer(def, &lookups[0], &def.name, id, &url, &resp).map_err(|e| english(&e.user_message())))
@@ -332,11 +323,11 @@ fn live(def: &Definition, base: &BaseUrl, secrets: &Secrets, id: &Candidate, loo
         Some(req) => {
             let req = req.map_err(say)?;
             let resp = send(&req, max, def)?;
-            Some(engine::read_token(&resp).map_err(say)?.0)
+            Some(engine::read_token(&def.auth, &resp).map_err(say)?.0)
         }
         None => None,
     };
-    let reqs = engine::build_requests(def, base, secrets, token.as_ref(), id).map_err(say)?;
+    let reqs = engine::build_requests(def, base, secrets, token.as_ref(), id, &stamp()).map_err(say)?;
     let mut near_misses = 0;
     let mut last = engine::Answer::default();
     for (req, rdef) in reqs.iter().zip(lookups) {
@@ -354,10 +345,7 @@ fn live(def: &Definition, base: &BaseUrl, secrets: &Secrets, id: &Candidate, loo
 }
 
 fn send(req: &HttpRequest, max: usize, def: &Definition) -> Result<HttpResponse, String> {
-    let shown = match &req.secret_param {
-        Some(p) => redact_param(&req.url, p),
-        None => req.url.clone(),
-    };
+    let shown = req.shown_url();
     let method = if req.method == Method::Get { "GET" } else { "POST" };
     let resp = http::send(req, Duration::from_millis(u64::from(ATTEMPT_TIMEOUT_MS)), max).map_err(|f| match f {
         http::Failure::Timeout => english(&LookupError::Timeout.user_message()),
@@ -366,6 +354,24 @@ fn send(req: &HttpRequest, max: usize, def: &Definition) -> Result<HttpResponse,
     })?;
     eprintln!("deskside: {method} {shown} -> {}", resp.status);
     Ok(resp)
+}
+
+/// This computer's time and a random nonce, for signed requests.
+fn stamp() -> Stamp {
+    use std::hash::{BuildHasher, Hasher};
+    let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+    let mut bytes = [0u8; 16];
+    let from_os = std::fs::File::open("/dev/urandom").and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes)).is_ok();
+    if !from_os {
+        // No /dev/urandom: the standard library's randomly keyed hasher.
+        for (i, chunk) in bytes.chunks_mut(8).enumerate() {
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u64(now_ms ^ i as u64);
+            chunk.copy_from_slice(&h.finish().to_le_bytes());
+        }
+    }
+    let nonce: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Stamp::new(now_ms, &nonce)
 }
 
 /// A message in English (the extension's own catalog).
@@ -382,12 +388,14 @@ mod tests {
     #[test]
     fn redaction_of_each_place() {
         let auth = AuthDef::Header { name: "X-Partner".into() };
-        assert_eq!(redact_header("Authorization", "Bearer abc", &auth), "Bearer <redacted>");
-        assert_eq!(redact_header("Authorization", "Bearer <token>", &auth), "Bearer <token>");
-        assert_eq!(redact_header("x-partner", "abc", &auth), "<redacted>");
-        assert_eq!(redact_header("X-Api-Key", "abc", &AuthDef::Bearer), "<redacted>");
-        assert_eq!(redact_header("Accept", "application/json", &auth), "application/json");
-        assert_eq!(redact_form("grant_type=client_credentials&client_id=a&client_secret=b&scope=x"), "grant_type=client_credentials&client_id=<redacted>&client_secret=<redacted>&scope=x");
+        let req = HttpRequest { method: Method::Get, url: "http://127.0.0.1:1/".into(), headers: Vec::new(), body: None, redact: Default::default() };
+        assert_eq!(redact_header("Authorization", "Bearer abc", &req, &auth), "Bearer <redacted>");
+        assert_eq!(redact_header("Authorization", "Bearer <token>", &req, &auth), "Bearer <token>");
+        assert_eq!(redact_header("x-partner", "abc", &req, &auth), "<redacted>");
+        assert_eq!(redact_header("X-Api-Key", "abc", &req, &AuthDef::Bearer), "<redacted>");
+        assert_eq!(redact_header("Accept", "application/json", &req, &auth), "application/json");
+        let with = HttpRequest { redact: deskside_core::connector::Redact { headers: vec!["X-Auth".into()], ..Default::default() }, ..req };
+        assert_eq!(redact_header("x-auth", "abc", &with, &AuthDef::Bearer), "<redacted>");
         let mut r = Redactor::default();
         r.add("s3cr et+/");
         r.add("ab");

@@ -7,7 +7,18 @@ use std::net::TcpListener;
 use std::process::Command;
 use std::sync::mpsc;
 
-const SECRET_VARS: &[&str] = &["DESKSIDE_KEY", "DESKSIDE_CLIENT_ID", "DESKSIDE_CLIENT_SECRET", "DESKSIDE_USERNAME", "DESKSIDE_PASSWORD"];
+const SECRET_VARS: &[&str] = &[
+    "DESKSIDE_KEY",
+    "DESKSIDE_CLIENT_ID",
+    "DESKSIDE_CLIENT_SECRET",
+    "DESKSIDE_USERNAME",
+    "DESKSIDE_PASSWORD",
+    "DESKSIDE_REFRESH_TOKEN",
+    "DESKSIDE_APP_ID",
+    "DESKSIDE_APP_SECRET",
+    "DESKSIDE_KEY_ID",
+    "DESKSIDE_SECRET",
+];
 
 struct Run {
     code: Option<i32>,
@@ -423,4 +434,177 @@ fn live_errors_exit_1_with_the_message() {
     let r = deskside(&["--connector", "demo_crm", "--base-url", &format!("http://127.0.0.1:{port}"), "--email", "a@b.example"], &[("DESKSIDE_KEY", "k-1234")]);
     assert_eq!(r.code, Some(1), "{}", r.err);
     assert!(r.err.contains("Could not reach the CRM"), "{}", r.err);
+}
+
+/// The test API (`tests/testapi/server.mjs`, Node) on two loopback ports: the
+/// API and its accounts origin. Stopped when dropped.
+struct TestApi {
+    child: std::process::Child,
+    base: String,
+    accounts: String,
+}
+
+impl TestApi {
+    fn start() -> TestApi {
+        use std::io::BufRead;
+        let script = here("../../tests/testapi/server.mjs");
+        let mut child = Command::new("node")
+            .args([script.as_str(), "--port", "0", "--client-secret", "cli-live-secret", "--token-ttl", "120"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .expect("node runs the test API (Node.js 20 is needed for these tests)");
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut next = |prefix: &str| lines.next().and_then(Result::ok).and_then(|l| l.strip_prefix(prefix).map(str::to_string)).unwrap_or_else(|| panic!("no '{prefix}' line from the test API"));
+        let base = next("listening on ");
+        let accounts = next("accounts on ");
+        // Keep reading (one line per request) so the server never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        TestApi { child, base, accounts }
+    }
+}
+
+impl Drop for TestApi {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The test API's definition with another auth, written to a file of its own.
+fn testapi_with_auth(name: &str, auth: serde_json::Value) -> String {
+    let mut def: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(testapi_definition()).unwrap()).unwrap();
+    def["auth"] = auth;
+    let path = std::env::temp_dir().join(format!("deskside-{}-{name}.json", std::process::id()));
+    std::fs::write(&path, def.to_string()).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+struct LiveAuth {
+    name: &'static str,
+    connector: String,
+    base: String,
+    args: &'static [&'static str],
+    env: Vec<(&'static str, &'static str)>,
+    /// A wrong secret, and what the error then says.
+    wrong: (&'static str, &'static str),
+    customer: (&'static str, &'static str),
+    /// Lines on stderr (the requests sent), in this order.
+    sent: Vec<String>,
+}
+
+/// Every exchange and signed kind, live against the test API, which checks
+/// exactly what the vendor would: the refresh grant on the accounts origin
+/// (another port: another origin), WeCom's gettoken with the token in the
+/// query, Udesk's and Qiyu's signatures. A wrong secret is refused; no
+/// secret is ever printed.
+#[test]
+fn live_lookups_with_every_exchange_and_signature() {
+    let api = TestApi::start();
+    let cases = vec![
+        LiveAuth {
+            name: "refresh_token at a token URL on another origin",
+            connector: testapi_with_auth("refresh", serde_json::json!({"kind": "refresh_token", "token_url": format!("{}/oauth/token", api.accounts)})),
+            base: api.base.clone(),
+            args: &["--email", "mia.fischer@globex.example"],
+            env: vec![("DESKSIDE_CLIENT_ID", "deskside-test"), ("DESKSIDE_CLIENT_SECRET", "cli-live-secret"), ("DESKSIDE_REFRESH_TOKEN", "deskside-refresh-token-1")],
+            wrong: ("DESKSIDE_REFRESH_TOKEN", "The CRM refused the API key (HTTP 400)"),
+            customer: ("P-1001", "Mia Fischer"),
+            sent: vec![format!("POST {}/oauth/token -> 200", api.accounts), format!("GET {}/v2/people/search?per_page=20&q=mia.fischer%40globex.example -> 200", api.base)],
+        },
+        LiveAuth {
+            name: "app_token (WeCom gettoken), the token in the query",
+            connector: testapi_with_auth(
+                "app",
+                serde_json::json!({"kind": "app_token", "token_path": "/cgi-bin/gettoken", "query": {"corpid": "{app_id}", "corpsecret": "{app_secret}"},
+                    "success": {"path": "/errcode", "ok": [0], "message": "/errmsg"}, "place": {"in": "query", "name": "access_token"}}),
+            ),
+            base: api.base.clone(),
+            args: &["--phone", "+86 138 0013 8000"],
+            env: vec![("DESKSIDE_APP_ID", "ww-deskside-test"), ("DESKSIDE_APP_SECRET", "app-secret-test")],
+            wrong: ("DESKSIDE_APP_SECRET", "(code 40001): invalid credential"),
+            customer: ("P-1003", "娜 李"),
+            sent: vec![
+                format!("GET {}/cgi-bin/gettoken?corpid=<redacted>&corpsecret=<redacted> -> 200", api.base),
+                format!("GET {}/v2/people/search?per_page=20&q=%2B8613800138000&access_token=<redacted> -> 200", api.base),
+            ],
+        },
+        LiveAuth {
+            name: "signed, Udesk (docs/examples/udesk.json)",
+            connector: here("../../docs/examples/udesk.json"),
+            base: format!("{}/open_api_v1", api.base),
+            args: &["--email", "li.na@yunfan-tech.example"],
+            env: vec![("DESKSIDE_KEY_ID", "admin@testapi.example"), ("DESKSIDE_SECRET", "udesk-open-api-token-test")],
+            wrong: ("DESKSIDE_SECRET", "The CRM refused the API key (HTTP 401)"),
+            customer: ("1003", "娜 李"),
+            sent: vec![format!("GET {}/open_api_v1/customers/get_customer?content=li.na%40yunfan-tech.example&type=email&email=<redacted>&nonce=", api.base)],
+        },
+        LiveAuth {
+            name: "signed, Qiyu (docs/examples/qiyu.json)",
+            connector: here("../../docs/examples/qiyu.json"),
+            base: api.base.clone(),
+            args: &["--email", "mia.fischer@globex.example"],
+            env: vec![("DESKSIDE_KEY_ID", "qiyu-app-key-test"), ("DESKSIDE_SECRET", "qiyu-app-secret-test")],
+            wrong: ("DESKSIDE_SECRET", "The CRM refused the API key (HTTP 401)"),
+            customer: ("P-1001", "Mia Fischer"),
+            sent: vec![format!("POST {}/openapi/crm/customer/query?appKey=<redacted>&checksum=", api.base)],
+        },
+    ];
+    let mut failures = Vec::new();
+    for c in &cases {
+        let mut args = vec!["--connector", c.connector.as_str(), "--base-url", c.base.as_str()];
+        args.extend_from_slice(c.args);
+        let r = deskside(&args, &c.env);
+        let mut problems = Vec::new();
+        if r.code != Some(0) {
+            problems.push(format!("exit {:?}", r.code));
+        }
+        match serde_json::from_str::<serde_json::Value>(&r.out) {
+            Ok(v) if v["customers"][0]["id"] == c.customer.0 && v["customers"][0]["name"] == c.customer.1 => {}
+            _ => problems.push(format!("not the customer {:?}", c.customer)),
+        }
+        let sent: Vec<&str> = c.sent.iter().map(String::as_str).collect();
+        if let Err(e) = in_order(&r.err, &sent) {
+            problems.push(e);
+        }
+        // The same lookup with one secret wrong: refused, exit 1, the reason said.
+        let env: Vec<(&str, &str)> = c.env.iter().map(|&(k, v)| if k == c.wrong.0 { (k, "wrong-secret-value") } else { (k, v) }).collect();
+        let bad = deskside(&args, &env);
+        if bad.code != Some(1) || !bad.err.contains(c.wrong.1) {
+            problems.push(format!("with {} wrong: exit {:?}, want 1 and {:?}:\n{}", c.wrong.0, bad.code, c.wrong.1, bad.err));
+        }
+        for (_, secret) in c.env.iter().filter(|(k, _)| *k != "DESKSIDE_CLIENT_ID") {
+            if [&r.out, &r.err, &bad.out, &bad.err].iter().any(|t| t.contains(secret)) {
+                problems.push(format!("the secret {secret} is printed"));
+            }
+        }
+        if !problems.is_empty() {
+            failures.push(format!("{}: {}\n--- stdout\n{}--- stderr\n{}", c.name, problems.join("; "), r.out, r.err));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// A dry run of each new kind prints its requests, secrets redacted (the
+/// signature, timestamp and nonce are shown: they are no secret).
+#[test]
+fn dry_runs_of_the_exchange_and_signed_kinds() {
+    let refresh = testapi_with_auth("dry-refresh", serde_json::json!({"kind": "refresh_token", "token_url": "https://login.salesforce.com/services/oauth2/token", "place": {"in": "header", "name": "Authorization", "prefix": "OAuth "}}));
+    let r = deskside(
+        &["--connector", &refresh, "--base-url", "https://acme.my.salesforce.example", "--email", "a@b.example", "--dry-run"],
+        &[("DESKSIDE_CLIENT_ID", "canary-id-1"), ("DESKSIDE_CLIENT_SECRET", "canary-cs-2"), ("DESKSIDE_REFRESH_TOKEN", "canary-rt-3")],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.err);
+    in_order(&r.out, &["# token request\n", "POST https://login.salesforce.com/services/oauth2/token\n", "\ngrant_type=refresh_token&refresh_token=<redacted>&client_id=<redacted>&client_secret=<redacted>\n", "# lookup 1 of 1\n", "Authorization: OAuth <token>\n"]).unwrap_or_else(|e| panic!("{e}\n{}", r.out));
+    assert!(!r.out.contains("canary") && !r.err.contains("canary"), "{}{}", r.out, r.err);
+    let r = deskside(
+        &["--connector", &here("../../docs/examples/udesk.json"), "--base-url", "https://acme.udesk.cn/open_api_v1", "--email", "a@b.example", "--dry-run"],
+        &[("DESKSIDE_KEY_ID", "canary-admin@x.example"), ("DESKSIDE_SECRET", "canary-token-4")],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.err);
+    let line = r.out.lines().find(|l| l.starts_with("GET ")).unwrap_or_default();
+    assert!(line.starts_with("GET https://acme.udesk.cn/open_api_v1/customers/get_customer?content=a%40b.example&type=email&email=<redacted>&nonce="), "{line}");
+    let sign = line.split("&sign=").nth(1).and_then(|r| r.split('&').next()).unwrap_or_default();
+    assert!(sign.len() == 64 && sign.bytes().all(|b| b.is_ascii_hexdigit()), "{line}");
+    assert!(!r.out.contains("canary") && !r.err.contains("canary"), "{}{}", r.out, r.err);
 }

@@ -284,7 +284,7 @@ fn err(field: impl Into<String>, message: impl Into<Text>) -> FieldError {
 pub const REGIONS: &[&str] = &["CN", "US", "CA", "GB", "DE", "FR", "JP", "IN", "SG", "HK", "TW", "AU"];
 
 /// Every secret name an auth kind may need, in the options form's order.
-pub const SECRET_NAMES: &[&str] = &["api_key", "client_id", "client_secret", "username", "password"];
+pub const SECRET_NAMES: &[&str] = &["api_key", "client_id", "client_secret", "refresh_token", "app_id", "app_secret", "key_id", "secret", "username", "password"];
 
 impl ConnectorKind {
     /// The secrets a connector of this kind needs: a preset's auth kind's,
@@ -486,7 +486,7 @@ impl Settings {
             let value = match typed.remove(*name).flatten() {
                 Some(k) if !k.is_empty() => Secret::new(k.expose().trim()),
                 _ => match (previous, stored) {
-                    (Some(p), Some(s)) if same_origin(&p.base_url, &base_url) => s,
+                    (Some(p), Some(s)) if same_origin(&p.base_url, &base_url) && same_token_origin(p, kind, definition.as_ref()) => s,
                     (Some(_), Some(_)) => {
                         errors.push(err(f(name), Msg::CfgKeyHostChanged));
                         Secret::default()
@@ -528,6 +528,8 @@ impl Settings {
             if let Ok(b) = c.base() {
                 out.push(b.permission_pattern());
             }
+            // A token URL on another origin: the browser must allow it too.
+            out.extend(c.definition().and_then(|d| d.auth.token_permission()));
         }
         out.sort();
         out.dedup();
@@ -542,6 +544,11 @@ impl SettingsInput {
     pub fn requested_origins(&self) -> Vec<String> {
         let mut out: Vec<String> = self.sites.iter().map(|s| s.trim().to_string()).filter(|s| validate_match_pattern(s).is_ok()).collect();
         out.extend(self.connectors.iter().filter_map(|c| c.base().ok()).map(|b| b.permission_pattern()));
+        // The token URL of a definition typed in, when it is on another origin.
+        out.extend(self.connectors.iter().filter_map(|c| match ConnectorKind::parse(&c.kind)? {
+            ConnectorKind::Generic => Definition::parse(&c.definition).ok()?.auth.token_permission(),
+            preset => crate::connector::presets::definition(preset)?.auth.token_permission(),
+        }));
         out.sort();
         out.dedup();
         out
@@ -589,6 +596,11 @@ pub fn secret_label(name: &str) -> Msg {
         "client_secret" => Msg::OptClientSecret,
         "username" => Msg::OptUsername,
         "password" => Msg::OptPassword,
+        "refresh_token" => Msg::OptRefreshToken,
+        "app_id" => Msg::OptAppId,
+        "app_secret" => Msg::OptAppSecret,
+        "key_id" => Msg::OptKeyId,
+        "secret" => Msg::OptSigningSecret,
         _ => Msg::OptApiKey,
     }
 }
@@ -599,6 +611,16 @@ fn base_url(input: &str, accepted: Option<&str>) -> Result<BaseUrl, crate::webur
         Err(crate::weburl::UrlError::InsecureRemote) => BaseUrl::parse_any(input).and_then(|b| if Some(b.host.as_str()) == accepted { Ok(b) } else { Err(crate::weburl::UrlError::InsecureRemote) }),
         other => other,
     }
+}
+
+/// Whether the token URL's origin (where the secrets of a token exchange
+/// go besides the API's) is the one the stored secrets were entered for.
+fn same_token_origin(previous: &ConnectorConfig, kind: ConnectorKind, definition: Option<&Definition>) -> bool {
+    let now = match kind {
+        ConnectorKind::Generic => definition,
+        preset => crate::connector::presets::definition(preset),
+    };
+    previous.definition().and_then(|d| d.auth.token_origin()) == now.and_then(|d| d.auth.token_origin())
 }
 
 fn same_origin(a: &str, b: &str) -> bool {
@@ -760,6 +782,43 @@ mod tests {
         // And an input from an older options page, without the field.
         let input: SettingsInput = serde_json::from_value(serde_json::json!({"sites": [], "default_region": "CN"})).unwrap();
         assert!(input.id_patterns.is_empty());
+    }
+
+    fn generic(definition: &str, secrets: &[(&str, &str)]) -> SettingsInput {
+        let mut i = input(None, "https://api.crm.example");
+        i.connectors[0].kind = "generic".into();
+        i.connectors[0].definition = definition.into();
+        i.connectors[0].secrets = secrets.iter().map(|(k, v)| (k.to_string(), Some(Secret::new(*v)))).collect();
+        i
+    }
+
+    fn with_token_url(url: &str) -> String {
+        serde_json::json!({
+            "id": "t", "name": "T", "auth": {"kind": "refresh_token", "token_url": url},
+            "lookups": {"email": [{"path": "/p", "query": {"e": "{value}"}}]}, "results": {"list": "/d"}, "map": {"id": "/id"}
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn a_token_url_on_another_origin_is_asked_for_and_guards_the_stored_secrets() {
+        let salesforce = with_token_url("https://login.salesforce.com/services/oauth2/token");
+        let i = generic(&salesforce, &[("client_id", "id-1"), ("client_secret", "cs-1"), ("refresh_token", "rt-1")]);
+        assert_eq!(i.requested_origins(), ["http://127.0.0.1/*", "https://api.crm.example/*", "https://login.salesforce.com/*"]);
+        let s = Settings::default().apply(i).unwrap();
+        assert_eq!(s.required_origins(), ["http://127.0.0.1/*", "https://api.crm.example/*", "https://login.salesforce.com/*"]);
+        assert_eq!(s.connectors[0].secrets["refresh_token"].expose(), "rt-1");
+        // The same token URL: the secrets left empty are kept.
+        let kept = s.apply(generic(&salesforce, &[])).unwrap();
+        assert_eq!(kept.connectors[0].secrets["client_secret"].expose(), "cs-1");
+        // Another token origin: never send the stored secrets there.
+        let errors = s.apply(generic(&with_token_url("https://login.evil.example/token"), &[])).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["connectors.0.client_id", "connectors.0.client_secret", "connectors.0.refresh_token"]);
+        // A missing secret is named by its own field.
+        let errors = Settings::default().apply(generic(&salesforce, &[("client_id", "x"), ("client_secret", "y")])).unwrap_err();
+        assert_eq!(errors[0].field, "connectors.0.refresh_token");
+        assert_eq!(crate::i18n::english(&errors[0].message), "Refresh token: required");
     }
 
     #[test]

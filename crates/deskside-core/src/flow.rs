@@ -3,7 +3,7 @@
 
 use crate::audit::{mask_subject, AuditEntry};
 use crate::config::Settings;
-use crate::connector::{build_lookup, map_lookup, Answer, HttpRequest, HttpResponse, LookupError};
+use crate::connector::{build_lookup, map_lookup, Answer, HttpRequest, HttpResponse, LookupError, Stamp};
 use crate::i18n::{data, Msg, Text};
 use crate::identify::{identify, Candidate, IdKind, PageSnapshot, ScanContext};
 use crate::messages::Response;
@@ -286,13 +286,14 @@ pub type Tokens = std::collections::BTreeMap<String, crate::secret::Secret>;
 /// Per enabled connector, the requests to try for `identifier`, in order:
 /// the background sends each until one finds a record (or fails), reading
 /// each answer with [`read_attempt`].
-pub fn lookup_requests(settings: &Settings, identifier: &Candidate, tokens: &Tokens) -> Vec<(usize, Result<Vec<HttpRequest>, LookupError>)> {
+/// `stamp` is the time and a fresh nonce, for signed requests.
+pub fn lookup_requests(settings: &Settings, identifier: &Candidate, tokens: &Tokens, stamp: &Stamp) -> Vec<(usize, Result<Vec<HttpRequest>, LookupError>)> {
     settings
         .connectors
         .iter()
         .enumerate()
         .filter(|(_, c)| c.enabled)
-        .map(|(i, c)| (i, build_lookup(c, tokens.get(&c.id), identifier)))
+        .map(|(i, c)| (i, build_lookup(c, tokens.get(&c.id), identifier, stamp)))
         .collect()
 }
 
@@ -588,7 +589,7 @@ mod tests {
         let tab = scanned(&s);
         assert_eq!(tab.page_origin, "http://127.0.0.1:8000");
         let PanelPlan::Lookup { identifier, .. } = plan_panel(&s, Some(&tab), &vec![]) else { panic!("expected a lookup") };
-        let requests = lookup_requests(&s, &identifier, &Tokens::new());
+        let requests = lookup_requests(&s, &identifier, &Tokens::new(), &Stamp::default());
         assert_eq!(requests.len(), 2);
         assert_eq!(requests[0].1.as_ref().unwrap()[0].url, "http://127.0.0.1:7000/api/v1/customers?email=li.na%40example.cn");
         let ok = HttpResponse { status: 200, body: r#"{"data":[{"id":"1","name":"Li Na","email":"li.na@example.cn"},{"id":"2","name":"Other","email":"li.na.2@example.cn"}]}"#.into(), ..Default::default() };

@@ -334,6 +334,18 @@ messages! {
     OptPlainHttp = "opt_plain_http",
     OptPlainHttpWarning = "opt_plain_http_warning",
     CfgInsecureNotAccepted = "cfg_insecure_not_accepted",
+    // Auth kinds of connector definitions: token URLs, refresh and app tokens, signed requests.
+    DefBadTokenUrl = "def_bad_token_url",
+    DefBadAuthTemplate = "def_bad_auth_template",
+    DefSecretUnused = "def_secret_unused",
+    DefSignUnsent = "def_sign_unsent",
+    DefBadPrefix = "def_bad_prefix",
+    DefPlaceNeedsBody = "def_place_needs_body",
+    OptRefreshToken = "opt_refresh_token",
+    OptAppId = "opt_app_id",
+    OptAppSecret = "opt_app_secret",
+    OptKeyId = "opt_key_id",
+    OptSigningSecret = "opt_signing_secret",
 }
 
 impl Msg {

@@ -47,3 +47,22 @@ fn glue_never_parses_markup() {
         }
     }
 }
+
+#[test]
+fn every_secret_an_auth_kind_needs_has_a_field_on_the_options_page() {
+    use deskside_core::config::{secret_label, ConnectorKind, SECRET_NAMES};
+    use deskside_core::connector::def::Definition;
+    let mut defs: Vec<Definition> = ["docs/examples/udesk.json", "docs/examples/qiyu.json", "tests/testapi/definition.json"]
+        .iter()
+        .map(|f| Definition::parse(&read(f)).unwrap_or_else(|e| panic!("{f}: {e:?}")))
+        .collect();
+    defs.extend(ConnectorKind::ALL.iter().filter_map(|k| deskside_core::connector::presets::definition(*k).cloned()));
+    for d in &defs {
+        for name in d.auth.secrets() {
+            assert!(SECRET_NAMES.contains(name), "{}: the options page has no field for {name}", d.id);
+        }
+    }
+    for name in SECRET_NAMES.iter().filter(|n| **n != "api_key") {
+        assert_ne!(secret_label(name), deskside_core::i18n::Msg::OptApiKey, "{name} has no label of its own");
+    }
+}

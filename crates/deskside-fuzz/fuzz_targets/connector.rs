@@ -6,7 +6,7 @@
 //! connector's origin, the key goes only there, and the value arrives
 //! encoded (THREATS.md, attacks 3 and 6; faults 1, 3 and 4).
 use deskside_core::config::{ConnectorConfig, ConnectorKind};
-use deskside_core::connector::{build_lookup, map_lookup, HttpResponse};
+use deskside_core::connector::{build_lookup, map_lookup, HttpResponse, Stamp};
 use deskside_core::identify::{Candidate, IdKind, Source};
 use deskside_core::secret::Secret;
 use deskside_core::weburl::origin_of;
@@ -59,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
         sensitive: false,
         label: None,
     };
-    for req in build_lookup(&cfg, None, &id).unwrap_or_default() {
+    for req in build_lookup(&cfg, None, &id, &Stamp::new(1_763_424_000_000, "n0nce")).unwrap_or_default() {
         let origin = origin_of(&cfg.base_url).expect("a valid base");
         assert_eq!(origin_of(&req.url).as_deref(), Some(origin.as_str()), "left the origin: {}", req.url);
         let path_and_query = &req.url[origin.len()..];

@@ -6,11 +6,10 @@ use crate::http::perform;
 use crate::{from_js, js_error_text, to_js};
 use deskside_core::audit::{self, AuditEntry, AUDIT_KEY};
 use deskside_core::config::{Settings, SETTINGS_KEY};
-use deskside_core::connector::engine::read_token;
 use deskside_core::connector::trial::{sample_identifier, step as trial_step, ConnectorTest, TestOutcome};
 use deskside_core::config::ConnectorConfig;
 use deskside_core::connector::trial::TestStep;
-use deskside_core::connector::{build_lookup, map_lookup, map_related, related_requests, token_request, Answer, HttpResponse, LookupError};
+use deskside_core::connector::{build_lookup, map_lookup, map_related, read_token, related_requests, token_request, Answer, HttpResponse, LookupError, Stamp};
 use deskside_core::identify::Candidate;
 use deskside_core::merge::Selection;
 use deskside_core::model::Customer;
@@ -229,7 +228,7 @@ async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choi
         for o in &mut outcomes {
             if let Ok(Selection::One { record, .. }) = &mut o.result {
                 let cfg = &settings.connectors[o.index];
-                (o.related, o.related_errors) = fetch_related(cfg, tokens.get(&cfg.id), record, &mut None).await;
+                (o.related, o.related_errors) = fetch_related(env, cfg, tokens.get(&cfg.id), record, &mut None).await;
             }
         }
         let (state, entries) = finish_panel(settings, &tab, &identifier, outcomes, env.now());
@@ -254,14 +253,14 @@ async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choi
 /// (for every tab) and the request sent again. `trace` collects each step
 /// for *Test connection*.
 async fn look_up(env: &Env, settings: &Settings, cfg: &ConnectorConfig, id: &Candidate, tokens: &mut Tokens, trace: &mut Option<Vec<TestStep>>) -> Result<Answer, LookupError> {
-    let attempts = build_lookup(cfg, tokens.get(&cfg.id), id)?;
+    let attempts = build_lookup(cfg, tokens.get(&cfg.id), id, &stamp(env))?;
     let mut near_misses = 0;
     for (k, req) in attempts.iter().enumerate() {
         let mut sent = req.clone();
         let mut resp = perform(&sent).await;
         if matches!(resp, Ok(ref r) if r.status == 401) && tokens.contains_key(&cfg.id) {
             *tokens = access_tokens(env, settings, true).await;
-            if let Some(again) = build_lookup(cfg, tokens.get(&cfg.id), id).ok().and_then(|mut a| (k < a.len()).then(|| a.swap_remove(k))) {
+            if let Some(again) = build_lookup(cfg, tokens.get(&cfg.id), id, &stamp(env)).ok().and_then(|mut a| (k < a.len()).then(|| a.swap_remove(k))) {
                 sent = again;
                 resp = perform(&sent).await;
             }
@@ -281,8 +280,8 @@ async fn look_up(env: &Env, settings: &Settings, cfg: &ConnectorConfig, id: &Can
 
 /// The follow-up requests for the record shown (its deals, tickets, notes),
 /// sent together; how many were sent, and what failed.
-async fn fetch_related(cfg: &ConnectorConfig, token: Option<&Secret>, record: &mut Customer, trace: &mut Option<Vec<TestStep>>) -> (usize, Vec<LookupError>) {
-    let requests = match related_requests(cfg, token, record) {
+async fn fetch_related(env: &Env, cfg: &ConnectorConfig, token: Option<&Secret>, record: &mut Customer, trace: &mut Option<Vec<TestStep>>) -> (usize, Vec<LookupError>) {
+    let requests = match related_requests(cfg, token, record, &stamp(env)) {
         Ok(r) => r,
         Err(e) => return (0, vec![e]),
     };
@@ -351,7 +350,7 @@ async fn test_connector(env: &Env, settings: &Settings, input: deskside_core::co
         };
         let resp = perform(&req).await;
         let step = trial_step(&req, &resp);
-        match resp.and_then(|r| read_token(&r)) {
+        match resp.and_then(|r| read_token(&cfg, &r)) {
             Ok((token, _)) => {
                 tokens.insert(cfg.id.clone(), token);
                 trace = Some(vec![step]);
@@ -369,7 +368,7 @@ async fn test_connector(env: &Env, settings: &Settings, input: deskside_core::co
         Ok(a) => {
             let mut customers = Vec::new();
             for mut c in a.customers {
-                let (_, errors) = fetch_related(&cfg, tokens.get(&cfg.id), &mut c, &mut trace).await;
+                let (_, errors) = fetch_related(env, &cfg, tokens.get(&cfg.id), &mut c, &mut trace).await;
                 if let Some(e) = errors.first() {
                     return ConnectorTest::failed(trace.unwrap_or_default(), e);
                 }
@@ -379,6 +378,11 @@ async fn test_connector(env: &Env, settings: &Settings, input: deskside_core::co
         }
     };
     ConnectorTest { steps: trace.unwrap_or_default(), outcome }
+}
+
+/// The time and a fresh random nonce, for signed requests.
+fn stamp(env: &Env) -> Stamp {
+    Stamp::new(env.now().max(0.0) as u64, &env.random_token())
 }
 
 /// An access token the background holds for a connector (`storage.session`,
@@ -442,7 +446,7 @@ async fn access_tokens(env: &Env, settings: &Settings, renew: bool) -> Tokens {
 async fn exchange(env: &Env, cfg: &deskside_core::config::ConnectorConfig, key: &str) -> bool {
     let Some(Ok(req)) = token_request(cfg) else { return false };
     let Ok(resp) = perform(&req).await else { return false };
-    let Ok((token, expires_in)) = read_token(&resp) else {
+    let Ok((token, expires_in)) = read_token(cfg, &resp) else {
         let _ = env.session_remove(to_js(&[key])).await;
         return false;
     };

@@ -55,13 +55,124 @@ pub enum AuthDef {
         password: Option<String>,
     },
     /// OAuth 2 client credentials: `client_id` and `client_secret` are
-    /// exchanged at `token_path` (on the API's origin) for an access token,
-    /// kept in the background until it expires and sent as a Bearer token.
+    /// exchanged at the token endpoint for an access token, kept in the
+    /// background until it expires and placed in every request.
     ClientCredentials {
-        token_path: String,
+        endpoint: TokenEndpoint,
         scope: Option<String>,
+        place: TokenPlace,
     },
+    /// OAuth 2 refresh token grant: `refresh_token` with `client_id` and
+    /// `client_secret` exchanged for an access token. A new refresh token in
+    /// the answer is not kept: the stored one goes on being used.
+    RefreshToken {
+        endpoint: TokenEndpoint,
+        scope: Option<String>,
+        place: TokenPlace,
+    },
+    /// The app-id + secret → access-token pattern of Chinese business APIs
+    /// (WeCom's `gettoken`, Feishu's `app_access_token`…).
+    AppToken(Box<AppTokenDef>),
+    /// A signature computed per request from the secret, a timestamp, a
+    /// nonce, the body's digest (Udesk, NetEase Qiyu).
+    Signed(Box<SignedDef>),
 }
+
+/// Where a token exchange is sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenEndpoint {
+    /// `token_path`: on the API's own origin, relative to the base URL.
+    Path(String),
+    /// `token_url`: an absolute URL on another origin (https, or http on
+    /// this computer): `https://login.salesforce.com/services/oauth2/token`.
+    Url(String),
+}
+
+/// Where the exchanged access token goes in every request (`place`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenPlace {
+    /// A header: `Authorization: Bearer <token>` (the default), or a header
+    /// of the API's own (`X-Access-Token: <token>`).
+    Header { name: String, prefix: String },
+    /// A query parameter (`?access_token=<token>`), kept out of logs.
+    Query { name: String },
+    /// A field of every JSON body (`{"access_token": "<token>", …}`).
+    Body { name: String },
+}
+
+impl Default for TokenPlace {
+    fn default() -> TokenPlace {
+        TokenPlace::Header { name: "Authorization".into(), prefix: "Bearer ".into() }
+    }
+}
+
+/// An app-token exchange: a request with `{app_id}` and `{app_secret}` in
+/// its query or JSON body, and where the answer has the token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppTokenDef {
+    pub endpoint: TokenEndpoint,
+    pub method: HttpMethod,
+    pub query: BTreeMap<String, String>,
+    pub body: Option<Value>,
+    /// Where the access token is in the answer (`/access_token`).
+    pub token: String,
+    /// Where its lifetime in seconds is (`/expires_in`).
+    pub expires_in: String,
+    /// Where an answer that is 200 with an error inside says so (`/errcode`).
+    pub success: Option<SuccessDef>,
+    pub place: TokenPlace,
+}
+
+/// A signature computed for every request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedDef {
+    /// The text signed, a template of `{key_id}`, `{secret}`, `{timestamp}`,
+    /// `{nonce}`, `{body}`, `{body_md5}`, `{body_sha256}` and fixed text:
+    /// `{key_id}&{secret}&{timestamp}&{nonce}&v2`.
+    pub sign: String,
+    pub hash: SignHash,
+    pub output: SignOutput,
+    pub timestamp: TimeUnit,
+    /// Query parameters added to every request: templates of `{key_id}`,
+    /// `{timestamp}`, `{nonce}`, `{sign}`, `{body_md5}`, `{body_sha256}`.
+    pub query: BTreeMap<String, String>,
+    /// Headers added to every request, the same templates.
+    pub headers: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignHash {
+    Sha1,
+    Sha256,
+    Md5,
+    /// HMAC keyed with the secret.
+    HmacSha1,
+    HmacSha256,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SignOutput {
+    /// Lower-case hex.
+    #[default]
+    Hex,
+    HexUpper,
+    Base64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TimeUnit {
+    #[default]
+    Seconds,
+    Millis,
+}
+
+/// Placeholders of an app-token request.
+pub const APP_TOKEN_PLACEHOLDERS: &[&str] = &["app_id", "app_secret"];
+/// Placeholders of the text a signature is computed over.
+pub const SIGN_PLACEHOLDERS: &[&str] = &["key_id", "secret", "timestamp", "nonce", "body", "body_md5", "body_sha256"];
+/// Placeholders of the query parameters and headers a signed request adds:
+/// never the secret itself.
+pub const SIGNED_SENT_PLACEHOLDERS: &[&str] = &["key_id", "timestamp", "nonce", "sign", "body_md5", "body_sha256"];
 
 impl AuthDef {
     /// The secrets this kind needs, by name.
@@ -71,7 +182,54 @@ impl AuthDef {
             AuthDef::Basic { password: Some(_) } => &["api_key"],
             AuthDef::Basic { password: None } => &["username", "password"],
             AuthDef::ClientCredentials { .. } => &["client_id", "client_secret"],
+            AuthDef::RefreshToken { .. } => &["client_id", "client_secret", "refresh_token"],
+            AuthDef::AppToken(_) => &["app_id", "app_secret"],
+            AuthDef::Signed(s) if s.uses("key_id") => &["key_id", "secret"],
+            AuthDef::Signed(_) => &["secret"],
         }
+    }
+
+    /// Where a token-exchange kind asks for its token (`None` for the others).
+    pub fn token_endpoint(&self) -> Option<&TokenEndpoint> {
+        match self {
+            AuthDef::ClientCredentials { endpoint, .. } | AuthDef::RefreshToken { endpoint, .. } => Some(endpoint),
+            AuthDef::AppToken(a) => Some(&a.endpoint),
+            _ => None,
+        }
+    }
+
+    /// Where a token-exchange kind puts its access token.
+    pub fn token_place(&self) -> Option<&TokenPlace> {
+        match self {
+            AuthDef::ClientCredentials { place, .. } | AuthDef::RefreshToken { place, .. } => Some(place),
+            AuthDef::AppToken(a) => Some(&a.place),
+            _ => None,
+        }
+    }
+
+    /// The token URL's origin, when the token is asked for on another origin
+    /// than the API's: its secrets go there too.
+    pub fn token_origin(&self) -> Option<String> {
+        match self.token_endpoint()? {
+            TokenEndpoint::Url(u) => crate::weburl::BaseUrl::parse(u).ok().map(|b| b.origin()),
+            TokenEndpoint::Path(_) => None,
+        }
+    }
+
+    /// The permission pattern the browser must grant for the token URL.
+    pub fn token_permission(&self) -> Option<String> {
+        match self.token_endpoint()? {
+            TokenEndpoint::Url(u) => crate::weburl::BaseUrl::parse(u).ok().map(|b| b.permission_pattern()),
+            TokenEndpoint::Path(_) => None,
+        }
+    }
+}
+
+impl SignedDef {
+    /// Whether a template of this signature uses `{name}`.
+    pub fn uses(&self, name: &str) -> bool {
+        let p = format!("{{{name}}}");
+        self.sign.contains(&p) || self.query.values().chain(self.headers.values()).any(|t| t.contains(&p))
     }
 }
 
@@ -422,10 +580,7 @@ impl Definition {
         }
         let success = match o.get("success") {
             None => None,
-            Some(v) => {
-                let s = Obj::new(v, "success", &["path", "ok", "message"])?;
-                Some(SuccessDef { path: s.text("path")?.unwrap_or_default(), ok: s.get("ok").and_then(Value::as_array).cloned().unwrap_or_default(), message: s.text("message")?.unwrap_or_default() })
-            }
+            Some(v) => Some(SuccessDef::from_json(v, "success")?),
         };
         let r = Obj::new(o.need("results")?, "results", &["list", "record", "total", "exact"])?;
         let results = ResultsDef {
@@ -519,35 +674,122 @@ impl AuthDef {
             "header" => &["kind", "name"],
             "query" => &["kind", "param"],
             "basic" => &["kind", "password"],
-            "client_credentials" => &["kind", "token_path", "scope"],
-            other => return Err(format!("unknown auth kind '{other}' (bearer, header, query, basic, client_credentials)")),
+            "client_credentials" | "refresh_token" => &["kind", "token_path", "token_url", "scope", "place"],
+            "app_token" => &["kind", "token_path", "token_url", "method", "query", "body", "token", "expires_in", "success", "place"],
+            "signed" => &["kind", "sign", "hash", "output", "timestamp", "query", "headers"],
+            other => return Err(format!("unknown auth kind '{other}' (bearer, header, query, basic, client_credentials, refresh_token, app_token, signed)")),
         };
         let o = Obj::new(v, "auth", known)?;
         let need = |k: &str| o.text(k)?.ok_or_else(|| format!("auth.{k} is required"));
+        let endpoint = || -> Result<TokenEndpoint, String> {
+            match (o.text("token_path")?, o.text("token_url")?) {
+                (Some(p), None) => Ok(TokenEndpoint::Path(p)),
+                (None, Some(u)) => Ok(TokenEndpoint::Url(u)),
+                (Some(_), Some(_)) => Err("auth: give token_path (on the API's origin) or token_url (another origin), not both".into()),
+                (None, None) => Err("auth.token_path (on the API's origin) or auth.token_url (another origin) is required".into()),
+            }
+        };
+        let place = || o.get("place").map_or(Ok(TokenPlace::default()), TokenPlace::from_json);
         Ok(match kind {
             "header" => AuthDef::Header { name: need("name")? },
             "query" => AuthDef::Query { param: need("param")? },
             "basic" => AuthDef::Basic { password: o.text("password")? },
-            "client_credentials" => AuthDef::ClientCredentials { token_path: need("token_path")?, scope: o.text("scope")? },
+            "client_credentials" => AuthDef::ClientCredentials { endpoint: endpoint()?, scope: o.text("scope")?, place: place()? },
+            "refresh_token" => AuthDef::RefreshToken { endpoint: endpoint()?, scope: o.text("scope")?, place: place()? },
+            "app_token" => {
+                let success = match o.get("success") {
+                    None => None,
+                    Some(v) => Some(SuccessDef::from_json(v, "auth.success")?),
+                };
+                AuthDef::AppToken(Box::new(AppTokenDef {
+                    endpoint: endpoint()?,
+                    method: method(o.text("method")?.as_deref(), "auth")?,
+                    query: text_map(o.get("query"), "auth.query")?,
+                    body: o.get("body").cloned(),
+                    token: o.text("token")?.unwrap_or_else(|| "/access_token".into()),
+                    expires_in: o.text("expires_in")?.unwrap_or_else(|| "/expires_in".into()),
+                    success,
+                    place: place()?,
+                }))
+            }
+            "signed" => {
+                let hash = match need("hash")?.as_str() {
+                    "sha1" => SignHash::Sha1,
+                    "sha256" => SignHash::Sha256,
+                    "md5" => SignHash::Md5,
+                    "hmac_sha1" => SignHash::HmacSha1,
+                    "hmac_sha256" => SignHash::HmacSha256,
+                    h => return Err(format!("auth.hash: '{h}' is not sha1, sha256, md5, hmac_sha1 or hmac_sha256")),
+                };
+                let output = match o.text("output")?.as_deref() {
+                    None | Some("hex") => SignOutput::Hex,
+                    Some("hex_upper") => SignOutput::HexUpper,
+                    Some("base64") => SignOutput::Base64,
+                    Some(x) => return Err(format!("auth.output: '{x}' is not hex, hex_upper or base64")),
+                };
+                let timestamp = match o.text("timestamp")?.as_deref() {
+                    None | Some("seconds") => TimeUnit::Seconds,
+                    Some("millis") => TimeUnit::Millis,
+                    Some(x) => return Err(format!("auth.timestamp: '{x}' is not seconds or millis")),
+                };
+                AuthDef::Signed(Box::new(SignedDef { sign: need("sign")?, hash, output, timestamp, query: text_map(o.get("query"), "auth.query")?, headers: text_map(o.get("headers"), "auth.headers")? }))
+            }
             _ => AuthDef::Bearer,
         })
     }
 }
 
+impl TokenPlace {
+    fn from_json(v: &Value) -> Result<TokenPlace, String> {
+        let o = Obj::new(v, "auth.place", &["in", "name", "prefix"])?;
+        let name = o.text("name")?;
+        let needs_name = |name: Option<String>| name.ok_or_else(|| "auth.place.name is required".to_string());
+        match o.text("in")?.as_deref() {
+            None | Some("header") => {
+                let name = name.unwrap_or_else(|| "Authorization".into());
+                // `Bearer ` for `Authorization`; a header of the API's own takes the token as it is.
+                let default = if name.eq_ignore_ascii_case("authorization") { "Bearer " } else { "" };
+                Ok(TokenPlace::Header { prefix: o.text("prefix")?.unwrap_or_else(|| default.into()), name })
+            }
+            Some(place @ ("query" | "body")) if o.get("prefix").is_some() => Err(format!("auth.place.prefix: only a header has a prefix, not a {place}")),
+            Some("query") => Ok(TokenPlace::Query { name: needs_name(name)? }),
+            Some("body") => Ok(TokenPlace::Body { name: needs_name(name)? }),
+            Some(other) => Err(format!("auth.place.in: '{other}' is not header, query or body")),
+        }
+    }
+}
+
+impl SuccessDef {
+    fn from_json(v: &Value, at: &str) -> Result<SuccessDef, String> {
+        let s = Obj::new(v, at, &["path", "ok", "message"])?;
+        Ok(SuccessDef { path: s.text("path")?.unwrap_or_default(), ok: s.get("ok").and_then(Value::as_array).cloned().unwrap_or_default(), message: s.text("message")?.unwrap_or_default() })
+    }
+}
+
+fn method(m: Option<&str>, at: &str) -> Result<HttpMethod, String> {
+    match m {
+        None | Some("GET") => Ok(HttpMethod::Get),
+        Some("POST") => Ok(HttpMethod::Post),
+        Some(m) => Err(format!("{at}.method: '{m}' is not GET or POST")),
+    }
+}
+
+/// An object of text values (`query`, `headers`).
+fn text_map(v: Option<&Value>, at: &str) -> Result<BTreeMap<String, String>, String> {
+    let mut out = BTreeMap::new();
+    if let Some(q) = v {
+        for (k, v) in q.as_object().ok_or_else(|| format!("{at} must be an object"))? {
+            out.insert(k.clone(), v.as_str().ok_or_else(|| format!("{at}.{k} must be text"))?.to_string());
+        }
+    }
+    Ok(out)
+}
+
 impl RequestDef {
     fn from_json(v: &Value, at: &str) -> Result<RequestDef, String> {
         let o = Obj::new(v, at, &["method", "path", "query", "body", "value", "not_found_status"])?;
-        let method = match o.text("method")?.as_deref() {
-            None | Some("GET") => HttpMethod::Get,
-            Some("POST") => HttpMethod::Post,
-            Some(m) => return Err(format!("{at}.method: '{m}' is not GET or POST")),
-        };
-        let mut query = BTreeMap::new();
-        if let Some(q) = o.get("query") {
-            for (k, v) in q.as_object().ok_or_else(|| format!("{at}.query must be an object"))? {
-                query.insert(k.clone(), v.as_str().ok_or_else(|| format!("{at}.query.{k} must be text"))?.to_string());
-            }
-        }
+        let method = method(o.text("method")?.as_deref(), at)?;
+        let query = text_map(o.get("query"), &format!("{at}.query"))?;
         let value = match o.text("value")?.as_deref() {
             None | Some("as_is") => ValueForm::AsIs,
             Some("national") => ValueForm::National,
@@ -749,11 +991,8 @@ impl Definition {
         if self.name.trim().is_empty() || self.name.chars().count() > 60 {
             e("name".into(), Msg::DefBadName.into());
         }
-        match &self.auth {
-            AuthDef::Header { name } if !token_name(name) => e("auth.name".into(), Text::new(Msg::DefBadHeader, [data(name)])),
-            AuthDef::Query { param } if !token_name(param) => e("auth.param".into(), Text::new(Msg::DefBadHeader, [data(param)])),
-            AuthDef::ClientCredentials { token_path, .. } if !request_path_ok(token_path) => e("auth.token_path".into(), Text::new(Msg::DefBadRequestPath, [data(token_path)])),
-            _ => {}
+        for (path, message) in self.auth_problems() {
+            e(path, message);
         }
         if self.lookups.is_empty() {
             e("lookups".into(), Msg::DefNoLookups.into());
@@ -878,6 +1117,105 @@ impl RequestDef {
     }
 }
 
+impl Definition {
+    /// What is wrong with the auth part, each with its path (`auth.place.name`).
+    fn auth_problems(&self) -> Vec<(String, Text)> {
+        let mut out: Vec<(String, Text)> = Vec::new();
+        let mut e = |path: &str, message: Text| out.push((path.to_string(), message));
+        let template = |t: &str, allowed: &[&str]| Text::new(Msg::DefBadAuthTemplate, [data(t), data(allowed.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join(", "))]);
+        match &self.auth {
+            AuthDef::Header { name } if !token_name(name) => e("auth.name", Text::new(Msg::DefBadHeader, [data(name)])),
+            AuthDef::Query { param } if !token_name(param) => e("auth.param", Text::new(Msg::DefBadHeader, [data(param)])),
+            AuthDef::AppToken(a) => {
+                for (k, t) in &a.query {
+                    if !token_name(k) || !only_placeholders(t, APP_TOKEN_PLACEHOLDERS) {
+                        e(&format!("auth.query.{k}"), template(t, APP_TOKEN_PLACEHOLDERS));
+                    }
+                }
+                if let Some(body) = &a.body {
+                    if a.method == HttpMethod::Get {
+                        e("auth.body", Msg::DefBodyOnGet.into());
+                    }
+                    for (p, t) in strings_in(body, "") {
+                        if !only_placeholders(t, APP_TOKEN_PLACEHOLDERS) {
+                            e(&format!("auth.body{p}"), template(t, APP_TOKEN_PLACEHOLDERS));
+                        }
+                    }
+                }
+                let sent: Vec<&str> = a.query.values().map(String::as_str).chain(a.body.iter().flat_map(|b| strings_in(b, "")).map(|(_, t)| t)).collect();
+                for p in ["{app_id}", "{app_secret}"] {
+                    if !sent.iter().any(|t| t.contains(p)) {
+                        e("auth", Text::new(Msg::DefSecretUnused, [data(p)]));
+                    }
+                }
+                for (at, p) in [("auth.token", &a.token), ("auth.expires_in", &a.expires_in)] {
+                    if path::check(p).is_err() || (at == "auth.token" && p.is_empty()) {
+                        e(at, Text::new(Msg::DefBadPath, [data(p)]));
+                    }
+                }
+                if let Some(s) = &a.success {
+                    for (at, p) in [("auth.success.path", &s.path), ("auth.success.message", &s.message)] {
+                        if path::check(p).is_err() {
+                            e(at, Text::new(Msg::DefBadPath, [data(p)]));
+                        }
+                    }
+                }
+            }
+            AuthDef::Signed(sd) => {
+                if !only_placeholders(&sd.sign, SIGN_PLACEHOLDERS) {
+                    e("auth.sign", template(&sd.sign, SIGN_PLACEHOLDERS));
+                }
+                // A plain hash must cover the secret; an HMAC is keyed with it.
+                if !matches!(sd.hash, SignHash::HmacSha1 | SignHash::HmacSha256) && !sd.sign.contains("{secret}") {
+                    e("auth.sign", Text::new(Msg::DefSecretUnused, [data("{secret}")]));
+                }
+                for (at, map) in [("auth.query", &sd.query), ("auth.headers", &sd.headers)] {
+                    for (k, t) in map {
+                        if !token_name(k) || !only_placeholders(t, SIGNED_SENT_PLACEHOLDERS) || t.chars().any(char::is_control) {
+                            e(&format!("{at}.{k}"), template(t, SIGNED_SENT_PLACEHOLDERS));
+                        }
+                    }
+                }
+                if !sd.query.values().chain(sd.headers.values()).any(|t| t.contains("{sign}")) {
+                    e("auth.query", Msg::DefSignUnsent.into());
+                }
+            }
+            _ => {}
+        }
+        match self.auth.token_endpoint() {
+            Some(TokenEndpoint::Path(p)) if !request_path_ok(p) => e("auth.token_path", Text::new(Msg::DefBadRequestPath, [data(p)])),
+            Some(TokenEndpoint::Url(u)) if !token_url_ok(u) => e("auth.token_url", Text::new(Msg::DefBadTokenUrl, [data(u)])),
+            _ => {}
+        }
+        match self.auth.token_place() {
+            Some(TokenPlace::Header { name, prefix }) => {
+                if !token_name(name) {
+                    e("auth.place.name", Text::new(Msg::DefBadHeader, [data(name)]));
+                }
+                if prefix.len() > 40 || !prefix.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
+                    e("auth.place.prefix", Text::new(Msg::DefBadPrefix, [data(prefix)]));
+                }
+            }
+            Some(TokenPlace::Query { name }) if !token_name(name) => e("auth.place.name", Text::new(Msg::DefBadHeader, [data(name)])),
+            Some(TokenPlace::Body { name }) => {
+                if name.is_empty() || name.len() > 64 {
+                    e("auth.place.name", Text::new(Msg::DefBadHeader, [data(name)]));
+                }
+                // Every request must have a JSON object body to carry it.
+                for (kind, requests) in &self.lookups {
+                    for (i, r) in requests.iter().enumerate() {
+                        if r.method != HttpMethod::Post || !r.body.as_ref().is_some_and(Value::is_object) {
+                            e("auth.place.in", Text::new(Msg::DefPlaceNeedsBody, [data(format!("lookups.{kind}.{i}"))]));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+}
+
 impl MapDef {
     /// Every single-value field with its definition, for validation.
     fn values(&self) -> Vec<(&'static str, &ValueDef)> {
@@ -926,6 +1264,26 @@ fn request_path_ok(p: &str) -> bool {
         && p.len() <= 300
         && p.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'?' | b'#' | b'\\'))
         && p.split('/').all(|s| s != ".." && s != ".")
+}
+
+/// An absolute token URL: https (or http on this computer), a host, a path
+/// like a request path, no user info, query or fragment.
+fn token_url_ok(u: &str) -> bool {
+    crate::weburl::BaseUrl::parse(u).is_ok_and(|b| !b.path.is_empty() && request_path_ok(&b.path)) && !u.trim().ends_with('/')
+}
+
+/// Only `{name}` for the listed names may appear in braces.
+fn only_placeholders(s: &str, allowed: &[&str]) -> bool {
+    let mut rest = s;
+    while let Some(i) = rest.find('{') {
+        let after = &rest[i + 1..];
+        let Some(end) = after.find('}') else { return false };
+        if !allowed.contains(&&after[..end]) {
+            return false;
+        }
+        rest = &after[end + 1..];
+    }
+    true
 }
 
 /// Only `{value}` and `{value:soql}` may appear in braces.

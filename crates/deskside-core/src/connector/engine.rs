@@ -2,9 +2,9 @@
 //! through encoders, auth attached for the connector's own origin only) and
 //! the answer read back onto the common model.
 
-use super::def::{AuthDef, DateDef, DateFormat, Definition, HttpMethod, ItemsDef, ListKind, MoneyDef, RelatedDef, RequestDef, ValueDef, ValueForm};
-use super::path;
-use super::{HttpRequest, HttpResponse, LookupError, Method};
+use super::def::{AuthDef, DateDef, DateFormat, Definition, HttpMethod, ItemsDef, ListKind, MoneyDef, RelatedDef, RequestDef, SignHash, SignedDef, TimeUnit, TokenEndpoint, TokenPlace, ValueDef, ValueForm};
+use super::{path, sign};
+use super::{HttpRequest, HttpResponse, LookupError, Method, Redact};
 use crate::i18n::{currency_code, data, minor_unit_digits, Msg, Text};
 use crate::identify::{Candidate, IdKind};
 use crate::model::{CustomField, Customer, Deal, FieldType, Note, Order, Ticket, VipTier};
@@ -16,9 +16,33 @@ use std::collections::BTreeMap;
 /// The secrets of one connector, by the names its auth kind uses.
 pub type Secrets = BTreeMap<String, Secret>;
 
+/// The time and a fresh random nonce, given by the caller (the core reads
+/// no clock and draws no random numbers): signed requests are computed
+/// from them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stamp {
+    /// Milliseconds since the Unix epoch.
+    pub now_ms: u64,
+    /// Letters and digits only (others are dropped), at most 64.
+    pub nonce: String,
+}
+
+impl Stamp {
+    pub fn new(now_ms: u64, nonce: &str) -> Stamp {
+        Stamp { now_ms, nonce: nonce.chars().filter(char::is_ascii_alphanumeric).take(64).collect() }
+    }
+
+    /// The stamp of attempt `k` of one lookup: the same time, a nonce of its
+    /// own (vendors refuse a nonce used twice).
+    fn attempt(&self, k: usize) -> Stamp {
+        Stamp { now_ms: self.now_ms, nonce: if k == 0 { self.nonce.clone() } else { format!("{}{k}", self.nonce) } }
+    }
+}
+
 /// The requests to try for `id`, in order (each until one finds a record).
-/// `token` is the access token of a token-exchange auth kind.
-pub fn build_requests(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<&Secret>, id: &Candidate) -> Result<Vec<HttpRequest>, LookupError> {
+/// `token` is the access token of a token-exchange auth kind; `stamp` the
+/// time and nonce of a signed one.
+pub fn build_requests(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<&Secret>, id: &Candidate, stamp: &Stamp) -> Result<Vec<HttpRequest>, LookupError> {
     let lookups = def.lookups_for(id.kind);
     if lookups.is_empty() {
         return Err(LookupError::Config { message: Text::new(Msg::LookupCannotSearchBy, [id.kind.name_in_sentence().into()]) });
@@ -28,10 +52,10 @@ pub fn build_requests(def: &Definition, base: &BaseUrl, secrets: &Secrets, token
             return Err(LookupError::Config { message: Text::new(Msg::LookupNoSecret, [data(name)]) });
         }
     }
-    lookups.iter().map(|r| build_one(def, base, secrets, token, r, id)).collect()
+    lookups.iter().enumerate().map(|(k, r)| build_one(def, base, secrets, token, r, id, &stamp.attempt(k))).collect()
 }
 
-fn build_one(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<&Secret>, r: &RequestDef, id: &Candidate) -> Result<HttpRequest, LookupError> {
+fn build_one(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<&Secret>, r: &RequestDef, id: &Candidate, stamp: &Stamp) -> Result<HttpRequest, LookupError> {
     let value = value_in_form(id, r.value);
     let path = if r.path.contains("{value}") {
         // `.` and `..` are path steps, even percent-encoded: never a value.
@@ -44,13 +68,20 @@ fn build_one(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<
     };
     let mut query: Vec<(String, String)> = r.query.iter().map(|(k, v)| (k.clone(), fill_text(v, &value))).collect();
     let mut headers = vec![("Accept".to_string(), "application/json".to_string())];
-    let mut secret_param = None;
+    let mut redact = Redact::default();
+    let mut body = match (&r.method, &r.body) {
+        (HttpMethod::Post, Some(template)) => Some(fill_json(template, &value)),
+        _ => None,
+    };
     match &def.auth {
         AuthDef::Bearer => headers.push(("Authorization".into(), format!("Bearer {}", secret(secrets, "api_key")))),
-        AuthDef::Header { name } => headers.push((name.clone(), secret(secrets, "api_key").to_string())),
+        AuthDef::Header { name } => {
+            headers.push((name.clone(), secret(secrets, "api_key").to_string()));
+            redact.headers.push(name.clone());
+        }
         AuthDef::Query { param } => {
             query.push((param.clone(), secret(secrets, "api_key").to_string()));
-            secret_param = Some(param.clone());
+            redact.params.push(param.clone());
         }
         AuthDef::Basic { password } => {
             let (user, pass) = match password {
@@ -59,10 +90,16 @@ fn build_one(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<
             };
             headers.push(("Authorization".into(), format!("Basic {}", base64(format!("{user}:{pass}").as_bytes()))));
         }
-        AuthDef::ClientCredentials { .. } => {
-            let token = token.filter(|t| !t.is_empty()).ok_or(LookupError::Config { message: Msg::LookupNoToken.into() })?;
-            headers.push(("Authorization".into(), format!("Bearer {}", token.expose())));
-        }
+        AuthDef::ClientCredentials { place, .. } | AuthDef::RefreshToken { place, .. } => place_token(place, token, &mut headers, &mut query, &mut body, &mut redact)?,
+        AuthDef::AppToken(a) => place_token(&a.place, token, &mut headers, &mut query, &mut body, &mut redact)?,
+        AuthDef::Signed(_) => {}
+    }
+    let body = body.map(|b| b.to_string());
+    if body.is_some() {
+        headers.push(("Content-Type".into(), "application/json".into()));
+    }
+    if let AuthDef::Signed(sd) = &def.auth {
+        sign_request(sd, secrets, stamp, body.as_deref().unwrap_or(""), &mut headers, &mut query, &mut redact);
     }
     let pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let url = base.join(&path, &pairs);
@@ -70,56 +107,194 @@ fn build_one(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<
     if origin_of(&url).as_deref() != Some(base.origin().as_str()) {
         return Err(LookupError::Config { message: Msg::LookupLeftOrigin.into() });
     }
-    let body = match (&r.method, &r.body) {
-        (HttpMethod::Post, Some(template)) => {
-            headers.push(("Content-Type".into(), "application/json".into()));
-            Some(fill_json(template, &value).to_string())
-        }
-        _ => None,
-    };
     let method = match r.method {
         HttpMethod::Get => Method::Get,
         HttpMethod::Post => Method::Post,
     };
-    Ok(HttpRequest { method, url, headers, body, secret_param })
+    Ok(HttpRequest { method, url, headers, body, redact })
+}
+
+/// The access token where the API wants it.
+fn place_token(place: &TokenPlace, token: Option<&Secret>, headers: &mut Vec<(String, String)>, query: &mut Vec<(String, String)>, body: &mut Option<Value>, redact: &mut Redact) -> Result<(), LookupError> {
+    let token = token.filter(|t| !t.is_empty()).ok_or(LookupError::Config { message: Msg::LookupNoToken.into() })?.expose();
+    match place {
+        TokenPlace::Header { name, prefix } => {
+            headers.push((name.clone(), format!("{prefix}{token}")));
+            redact.headers.push(name.clone());
+        }
+        TokenPlace::Query { name } => {
+            query.push((name.clone(), token.to_string()));
+            redact.params.push(name.clone());
+        }
+        TokenPlace::Body { name } => match body {
+            Some(Value::Object(fields)) => {
+                fields.insert(name.clone(), Value::String(token.to_string()));
+                redact.fields.push(format!("/{}", name.replace('~', "~0").replace('/', "~1")));
+            }
+            // (Validation requires a POST with a JSON object body.)
+            _ => return Err(LookupError::Config { message: Text::new(Msg::DefPlaceNeedsBody, [data("-")]) }),
+        },
+    }
+    Ok(())
+}
+
+/// A signed request's parameters and headers: the signature over the
+/// definition's text, computed from the secret, the stamp and the body sent.
+fn sign_request(sd: &SignedDef, secrets: &Secrets, stamp: &Stamp, body: &str, headers: &mut Vec<(String, String)>, query: &mut Vec<(String, String)>, redact: &mut Redact) {
+    let timestamp = match sd.timestamp {
+        TimeUnit::Seconds => stamp.now_ms / 1000,
+        TimeUnit::Millis => stamp.now_ms,
+    }
+    .to_string();
+    let (key_id, key) = (secret(secrets, "key_id"), secret(secrets, "secret"));
+    let needs = |p: &str| sd.sign.contains(p) || sd.query.values().chain(sd.headers.values()).any(|t| t.contains(p));
+    let body_md5 = if needs("{body_md5}") { sign::hex(&sign::digest(SignHash::Md5, &[], body.as_bytes())) } else { String::new() };
+    let body_sha256 = if needs("{body_sha256}") { sign::hex(&sign::digest(SignHash::Sha256, &[], body.as_bytes())) } else { String::new() };
+    let fill = |t: &str, signature: &str| {
+        // One pass over the template: an inserted value is never read again
+        // for placeholders (a body holding `{secret}` stays as it is).
+        let mut out = String::with_capacity(t.len() + 64);
+        let mut rest = t;
+        while let Some(i) = rest.find('{') {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 1..];
+            let Some(end) = after.find('}') else { break };
+            out.push_str(match &after[..end] {
+                "key_id" => key_id,
+                "secret" => key,
+                "timestamp" => &timestamp,
+                "nonce" => &stamp.nonce,
+                "body" => body,
+                "body_md5" => &body_md5,
+                "body_sha256" => &body_sha256,
+                "sign" => signature,
+                _ => "",
+            });
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        out
+    };
+    let signature = sign::encode(&sign::digest(sd.hash, key.as_bytes(), fill(&sd.sign, "").as_bytes()), sd.output);
+    for (k, t) in &sd.query {
+        query.push((k.clone(), fill(t, &signature)));
+        if t.contains("{key_id}") {
+            redact.params.push(k.clone());
+        }
+    }
+    for (k, t) in &sd.headers {
+        headers.push((k.clone(), fill(t, &signature)));
+        if t.contains("{key_id}") {
+            redact.headers.push(k.clone());
+        }
+    }
 }
 
 fn secret<'a>(secrets: &'a Secrets, name: &str) -> &'a str {
     secrets.get(name).map(Secret::expose).unwrap_or("")
 }
 
-/// The token request of a token-exchange auth kind: `POST token_path` on the
-/// API's origin with the client's id and secret as a form.
+/// The token request of a token-exchange auth kind (`None` for the others):
+/// an OAuth 2 grant as a form (`client_credentials`, `refresh_token`), or an
+/// app-token request with `{app_id}` and `{app_secret}` filled in; sent to
+/// the token path on the API's origin or to the token URL.
 pub fn token_request(def: &Definition, base: &BaseUrl, secrets: &Secrets) -> Option<Result<HttpRequest, LookupError>> {
-    let AuthDef::ClientCredentials { token_path, scope } = &def.auth else { return None };
-    let (id, sec) = (secret(secrets, "client_id"), secret(secrets, "client_secret"));
-    if id.is_empty() || sec.is_empty() {
-        return Some(Err(LookupError::Config { message: Text::new(Msg::LookupNoSecret, [data(if id.is_empty() { "client_id" } else { "client_secret" })]) }));
+    let endpoint = def.auth.token_endpoint()?;
+    for name in def.auth.secrets() {
+        if secret(secrets, name).is_empty() {
+            return Some(Err(LookupError::Config { message: Text::new(Msg::LookupNoSecret, [data(name)]) }));
+        }
     }
-    let mut form = format!("grant_type=client_credentials&client_id={}&client_secret={}", encode_component(id), encode_component(sec));
-    if let Some(scope) = scope {
-        form.push_str(&format!("&scope={}", encode_component(scope)));
-    }
-    let url = base.join(token_path, &[]);
-    if origin_of(&url).as_deref() != Some(base.origin().as_str()) {
-        return Some(Err(LookupError::Config { message: Msg::LookupLeftOrigin.into() }));
-    }
-    let headers = vec![("Accept".into(), "application/json".into()), ("Content-Type".into(), "application/x-www-form-urlencoded".into())];
-    Some(Ok(HttpRequest { method: Method::Post, url, headers, body: Some(form), secret_param: None }))
+    let form = |grant: &str, scope: &Option<String>| {
+        let mut form = format!("grant_type={grant}");
+        if grant == "refresh_token" {
+            form.push_str(&format!("&refresh_token={}", encode_component(secret(secrets, "refresh_token"))));
+        }
+        form.push_str(&format!("&client_id={}&client_secret={}", encode_component(secret(secrets, "client_id")), encode_component(secret(secrets, "client_secret"))));
+        if let Some(scope) = scope {
+            form.push_str(&format!("&scope={}", encode_component(scope)));
+        }
+        form
+    };
+    let form_headers = || vec![("Accept".into(), "application/json".into()), ("Content-Type".into(), "application/x-www-form-urlencoded".into())];
+    let form_redact = || Redact { params: vec!["client_id".into(), "client_secret".into(), "refresh_token".into()], ..Redact::default() };
+    let request = match &def.auth {
+        AuthDef::ClientCredentials { scope, .. } => token_url(endpoint, base, &[]).map(|url| HttpRequest { method: Method::Post, url, headers: form_headers(), body: Some(form("client_credentials", scope)), redact: form_redact() }),
+        AuthDef::RefreshToken { scope, .. } => token_url(endpoint, base, &[]).map(|url| HttpRequest { method: Method::Post, url, headers: form_headers(), body: Some(form("refresh_token", scope)), redact: form_redact() }),
+        AuthDef::AppToken(a) => {
+            let fill = |t: &str| t.replace("{app_id}", secret(secrets, "app_id")).replace("{app_secret}", secret(secrets, "app_secret"));
+            let query: Vec<(String, String)> = a.query.iter().map(|(k, t)| (k.clone(), fill(t))).collect();
+            let pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let mut redact = Redact { params: a.query.iter().filter(|(_, t)| t.contains('{')).map(|(k, _)| k.clone()).collect(), ..Redact::default() };
+            let mut headers = vec![("Accept".to_string(), "application/json".to_string())];
+            let body = match (&a.method, &a.body) {
+                (HttpMethod::Post, Some(template)) => {
+                    redact.fields = strings_in(template, "").into_iter().filter(|(_, t)| t.contains('{')).map(|(p, _)| p).collect();
+                    headers.push(("Content-Type".into(), "application/json".into()));
+                    Some(map_strings(template, &fill).to_string())
+                }
+                _ => None,
+            };
+            let method = if a.method == HttpMethod::Post { Method::Post } else { Method::Get };
+            token_url(endpoint, base, &pairs).map(|url| HttpRequest { method, url, headers, body, redact })
+        }
+        _ => return None,
+    };
+    Some(request)
 }
 
-/// An access token and how long it lasts, from a token endpoint's answer.
-pub fn read_token(resp: &HttpResponse) -> Result<(Secret, u32), LookupError> {
+/// The token endpoint's URL; its origin is checked on the final URL.
+fn token_url(endpoint: &TokenEndpoint, base: &BaseUrl, query: &[(&str, &str)]) -> Result<String, LookupError> {
+    let left = || LookupError::Config { message: Msg::LookupLeftOrigin.into() };
+    match endpoint {
+        TokenEndpoint::Path(p) => {
+            let url = base.join(p, query);
+            (origin_of(&url).as_deref() == Some(base.origin().as_str())).then_some(url).ok_or_else(left)
+        }
+        TokenEndpoint::Url(u) => {
+            let at = BaseUrl::parse(u).map_err(|_| LookupError::Config { message: Text::new(Msg::DefBadTokenUrl, [data(u)]) })?;
+            let url = at.join("", query);
+            (origin_of(&url).as_deref() == Some(at.origin().as_str())).then_some(url).ok_or_else(left)
+        }
+    }
+}
+
+/// An access token and how long it lasts (seconds), from a token endpoint's
+/// answer: `access_token` and `expires_in` (OAuth 2), or where an app-token
+/// definition says; an error inside a 200 is a typed error. A new
+/// `refresh_token` in the answer is not kept: the stored one goes on being used.
+pub fn read_token(auth: &AuthDef, resp: &HttpResponse) -> Result<(Secret, u32), LookupError> {
     match resp.status {
         200..=299 => {}
         400 | 401 | 403 => return Err(LookupError::Unauthorized { status: resp.status }),
+        429 => return Err(LookupError::RateLimited { retry_after_secs: resp.retry_after.as_deref().and_then(super::parse_retry_after) }),
         s => return Err(LookupError::Server { status: s }),
     }
     let json: Value = serde_json::from_str(resp.body.trim()).map_err(|e| LookupError::BadResponse { message: Text::new(Msg::LookupBadJson, [data(e)]) })?;
-    let token = json.get("access_token").and_then(Value::as_str).filter(|t| !t.is_empty() && t.len() < 8192 && !t.chars().any(char::is_control));
-    let token = token.ok_or(LookupError::BadResponse { message: Text::new(Msg::LookupMissingField, [data("/access_token")]) })?;
-    // Renewed a minute early; at most a day, at least a minute.
-    let expires = json.get("expires_in").and_then(Value::as_u64).unwrap_or(3600).clamp(60, 86_400) as u32;
+    let envelope = |code: &Value, words: Option<&Value>| LookupError::BadResponse { message: Text::new(Msg::LookupEnvelopeError, [data(path::text(code).unwrap_or_default()), data(words.and_then(path::text).unwrap_or_default())]) };
+    let (token_at, expires_at) = match auth {
+        AuthDef::AppToken(a) => {
+            if let Some(s) = &a.success {
+                if let Some(code) = path::first(&json, &s.path) {
+                    if !s.ok.iter().any(|ok| same_code(ok, code)) {
+                        return Err(envelope(code, path::first(&json, &s.message)));
+                    }
+                }
+            }
+            (a.token.as_str(), a.expires_in.as_str())
+        }
+        _ => {
+            // OAuth 2 errors said in a 200 (`{"error": "invalid_code"}`, as Zoho answers).
+            if let Some(code) = json.get("error").filter(|e| e.is_string()) {
+                return Err(envelope(code, json.get("error_description")));
+            }
+            ("/access_token", "/expires_in")
+        }
+    };
+    let token = path::first(&json, token_at).and_then(Value::as_str).filter(|t| !t.is_empty() && t.len() < 8192 && !t.chars().any(char::is_control));
+    let token = token.ok_or(LookupError::BadResponse { message: Text::new(Msg::LookupMissingField, [data(token_at)]) })?;
+    // Renewed a minute early; at most a day, at least a minute; an hour when unsaid.
+    let expires = path::first(&json, expires_at).and_then(|v| v.as_u64().or_else(|| path::text(v)?.trim().parse().ok())).unwrap_or(3600).clamp(60, 86_400) as u32;
     Ok((Secret::new(token), expires))
 }
 
@@ -159,11 +334,26 @@ fn fill_text(template: &str, value: &str) -> String {
 /// A JSON template with the value inserted into its strings: the result is
 /// built as JSON, so quotes in the value stay inside their string.
 fn fill_json(template: &Value, value: &str) -> Value {
+    map_strings(template, &|s| fill_text(s, value))
+}
+
+/// A JSON template with each of its strings rewritten.
+fn map_strings(template: &Value, f: &dyn Fn(&str) -> String) -> Value {
     match template {
-        Value::String(s) => Value::String(fill_text(s, value)),
-        Value::Array(items) => Value::Array(items.iter().map(|v| fill_json(v, value)).collect()),
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), fill_json(v, value))).collect()),
+        Value::String(s) => Value::String(f(s)),
+        Value::Array(items) => Value::Array(items.iter().map(|v| map_strings(v, f)).collect()),
+        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), map_strings(v, f))).collect()),
         other => other.clone(),
+    }
+}
+
+/// Every string in a JSON template with its JSON pointer.
+fn strings_in(v: &Value, at: &str) -> Vec<(String, String)> {
+    match v {
+        Value::String(s) => vec![(at.to_string(), s.clone())],
+        Value::Array(items) => items.iter().enumerate().flat_map(|(i, x)| strings_in(x, &format!("{at}/{i}"))).collect(),
+        Value::Object(map) => map.iter().flat_map(|(k, x)| strings_in(x, &format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")))).collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -187,7 +377,7 @@ pub fn soql_literal(s: &str) -> String {
     out
 }
 
-fn base64(bytes: &[u8]) -> String {
+pub(crate) fn base64(bytes: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
@@ -486,12 +676,13 @@ pub fn map_record(def: &Definition, source: &str, r: &Value) -> Customer {
 
 /// The follow-up requests for a found record's related items, at most
 /// `limits.max_related`; `{id}` is the record's id. None without an id.
-pub fn related_requests(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<&Secret>, record: &Customer) -> Result<Vec<HttpRequest>, LookupError> {
+pub fn related_requests(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<&Secret>, record: &Customer, stamp: &Stamp) -> Result<Vec<HttpRequest>, LookupError> {
     if record.id.trim().is_empty() {
         return Ok(Vec::new());
     }
     let id = Candidate { kind: IdKind::CustomerId, value: record.id.clone(), source: crate::identify::Source::Text, score: 0, sensitive: false, label: None };
-    def.related.iter().take(def.limits.max_related).map(|r| build_one(def, base, secrets, token, &r.request, &id)).collect()
+    // Each with a nonce of its own, unlike any lookup attempt's.
+    def.related.iter().take(def.limits.max_related).enumerate().map(|(k, r)| build_one(def, base, secrets, token, &r.request, &id, &stamp.attempt(100 + k))).collect()
 }
 
 /// Reads the answer to follow-up request `k` into the record's lists.

@@ -11,9 +11,10 @@ pub mod def;
 pub mod engine;
 pub mod path;
 pub mod presets;
+pub mod sign;
 pub mod trial;
 
-pub use engine::Answer;
+pub use engine::{Answer, Stamp};
 
 use crate::config::{ConnectorConfig, ConnectorKind};
 use crate::i18n::{data, Arg, Msg, Text};
@@ -53,9 +54,58 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// A JSON or form body (POST).
     pub body: Option<String>,
-    /// The query parameter that carries a secret (auth in the query), kept
-    /// out of `Debug`.
-    pub secret_param: Option<String>,
+    /// Where it carries secrets, kept out of `Debug` and of what is shown.
+    pub redact: Redact,
+}
+
+/// Where a request carries a secret (besides headers named like one:
+/// `Authorization`, `…key…`, `…token…`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Redact {
+    /// Query parameters, and fields of a form body.
+    pub params: Vec<String>,
+    /// Headers.
+    pub headers: Vec<String>,
+    /// JSON pointers into a JSON body (`/access_token`).
+    pub fields: Vec<String>,
+}
+
+impl HttpRequest {
+    /// The URL as it may be shown: secret parameters `<redacted>`.
+    pub fn shown_url(&self) -> String {
+        self.redact.params.iter().fold(self.url.clone(), |url, p| redact_param(&url, p))
+    }
+
+    /// Whether a header holds a secret.
+    pub fn secret_header(&self, name: &str) -> bool {
+        is_secret_header(name) || self.redact.headers.iter().any(|h| h.eq_ignore_ascii_case(name))
+    }
+
+    /// The body as it may be shown: secret form fields and JSON fields `<redacted>`.
+    pub fn shown_body(&self) -> Option<String> {
+        let body = self.body.as_deref()?;
+        if self.redact.fields.is_empty() && self.redact.params.is_empty() {
+            return Some(body.to_string());
+        }
+        if let Ok(mut json) = serde_json::from_str::<serde_json::Value>(body) {
+            for p in &self.redact.fields {
+                if let Some(v) = json.pointer_mut(p) {
+                    *v = serde_json::Value::String("<redacted>".into());
+                }
+            }
+            return Some(json.to_string());
+        }
+        let names: Vec<String> = self.redact.params.iter().map(|p| encode_component(p)).collect();
+        Some(
+            body.split('&')
+                .map(|kv| match kv.split_once('=') {
+                    Some((k, _)) if names.iter().any(|n| n == k) => format!("{k}=<redacted>"),
+                    _ => kv.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("&"),
+        )
+    }
 }
 
 impl fmt::Debug for HttpRequest {
@@ -63,15 +113,9 @@ impl fmt::Debug for HttpRequest {
         let headers: Vec<(&str, &str)> = self
             .headers
             .iter()
-            .map(|(k, v)| (k.as_str(), if is_secret_header(k) { "<redacted>" } else { v.as_str() }))
+            .map(|(k, v)| (k.as_str(), if self.secret_header(k) { "<redacted>" } else { v.as_str() }))
             .collect();
-        let url = match &self.secret_param {
-            Some(p) => redact_param(&self.url, p),
-            None => self.url.clone(),
-        };
-        // A form body may hold a client secret.
-        let body = self.body.as_deref().map(|b| if b.contains("client_secret=") { "<redacted>" } else { b });
-        f.debug_struct("HttpRequest").field("method", &self.method).field("url", &url).field("headers", &headers).field("body", &body).finish()
+        f.debug_struct("HttpRequest").field("method", &self.method).field("url", &self.shown_url()).field("headers", &headers).field("body", &self.shown_body()).finish()
     }
 }
 
@@ -88,7 +132,7 @@ pub fn redact_param(url: &str, param: &str) -> String {
 
 pub(crate) fn is_secret_header(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    n == "authorization" || n.contains("key") || n.contains("token")
+    n == "authorization" || n.contains("key") || n.contains("token") || n.contains("secret")
 }
 
 /// Why a lookup did not produce customers. Each has a message for the panel.
@@ -136,10 +180,11 @@ impl LookupError {
 /// The requests to try for one identifier with one connector, in order
 /// (each until one finds a record). `token` is the access token of a
 /// token-exchange auth kind, kept by the background.
-pub fn build_lookup(cfg: &ConnectorConfig, token: Option<&Secret>, id: &Candidate) -> Result<Vec<HttpRequest>, LookupError> {
+/// `stamp` is the time and a fresh nonce, for signed requests.
+pub fn build_lookup(cfg: &ConnectorConfig, token: Option<&Secret>, id: &Candidate, stamp: &Stamp) -> Result<Vec<HttpRequest>, LookupError> {
     let base = cfg.base().map_err(|e| LookupError::Config { message: e.message().into() })?;
     let def = cfg.definition().ok_or(LookupError::Config { message: Msg::CfgEnterDefinition.into() })?;
-    engine::build_requests(def, &base, &cfg.all_secrets(), token, id)
+    engine::build_requests(def, &base, &cfg.all_secrets(), token, id, stamp)
 }
 
 /// The token request of a connector whose auth exchanges its secrets for an
@@ -155,16 +200,23 @@ pub fn token_request(cfg: &ConnectorConfig) -> Option<Result<HttpRequest, Lookup
 
 /// The follow-up requests for a found record's related items (its deals,
 /// tickets, notes), sent together once the record is the one shown.
-pub fn related_requests(cfg: &ConnectorConfig, token: Option<&Secret>, record: &crate::model::Customer) -> Result<Vec<HttpRequest>, LookupError> {
+pub fn related_requests(cfg: &ConnectorConfig, token: Option<&Secret>, record: &crate::model::Customer, stamp: &Stamp) -> Result<Vec<HttpRequest>, LookupError> {
     let base = cfg.base().map_err(|e| LookupError::Config { message: e.message().into() })?;
     let def = cfg.definition().ok_or(LookupError::Config { message: Msg::CfgEnterDefinition.into() })?;
-    engine::related_requests(def, &base, &cfg.all_secrets(), token, record)
+    engine::related_requests(def, &base, &cfg.all_secrets(), token, record, stamp)
 }
 
 /// Reads the answer to follow-up request `k` into `record`'s lists.
 pub fn map_related(cfg: &ConnectorConfig, k: usize, url: &str, resp: &HttpResponse, record: &mut crate::model::Customer) -> Result<(), LookupError> {
     let def = cfg.definition().ok_or(LookupError::Config { message: Msg::CfgEnterDefinition.into() })?;
     engine::read_related(def, k, url, resp, record)
+}
+
+/// The access token and its lifetime in seconds from the answer to
+/// [`token_request`], as the connector's auth kind reads it.
+pub fn read_token(cfg: &ConnectorConfig, resp: &HttpResponse) -> Result<(Secret, u32), LookupError> {
+    let def = cfg.definition().ok_or(LookupError::Config { message: Msg::CfgEnterDefinition.into() })?;
+    engine::read_token(&def.auth, resp)
 }
 
 /// What came back over the wire, as the wasm crate saw it.
@@ -197,3 +249,5 @@ pub fn parse_retry_after(v: &str) -> Option<u32> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod auth_tests;

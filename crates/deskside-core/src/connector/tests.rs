@@ -20,7 +20,7 @@ fn cfg(url: &str) -> ConnectorConfig {
 
 /// The first request for `id` (the demo CRM has one per kind).
 fn build(c: &ConnectorConfig, id: &Candidate) -> Result<HttpRequest, LookupError> {
-    build_lookup(c, None, id).map(|mut all| all.remove(0))
+    build_lookup(c, None, id, &Stamp::default()).map(|mut all| all.remove(0))
 }
 
 /// The customers in an answer to a lookup by customer id (no exact-match
@@ -232,7 +232,7 @@ fn records_carry_lists_tags_and_lifetime_value_and_related_requests_fill_the_res
     assert_eq!((mia.lifetime_value_minor, mia.lifetime_currency.as_deref(), mia.created.as_deref()), (Some(189_950), Some("EUR"), Some("2025-11-18")));
     assert_eq!((mia.tickets[0].id.as_str(), mia.tickets[0].updated.as_deref()), ("7", Some("2025-11-18")));
     // The record's id goes into the follow-ups through the same encoders.
-    let reqs = related_requests(&c, None, &mia).unwrap();
+    let reqs = related_requests(&c, None, &mia, &Stamp::new(0, "n")).unwrap();
     assert_eq!(reqs.len(), 2);
     assert_eq!(reqs[0].url, "https://api.people.test/people/p%201%2Fx/deals?status=open");
     assert_eq!(reqs[1].body.as_deref(), Some(r#"{"person":"p 1/x"}"#));
@@ -247,7 +247,7 @@ fn records_carry_lists_tags_and_lifetime_value_and_related_requests_fill_the_res
     let e = map_related(&c, 0, &reqs[0].url, &HttpResponse { status: 200, body: r#"{"rows":[]}"#.into(), ..Default::default() }, &mut mia).unwrap_err();
     assert!(matches!(e, LookupError::Config { .. }), "{e:?}");
     // No id, no follow-up.
-    assert!(related_requests(&c, None, &Customer::default()).unwrap().is_empty());
+    assert!(related_requests(&c, None, &Customer::default(), &Stamp::new(0, "n")).unwrap().is_empty());
 }
 
 #[test]

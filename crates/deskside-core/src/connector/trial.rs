@@ -3,7 +3,7 @@
 //! admin: the request (secrets redacted), the answer (shortened), and the
 //! customer it maps to or the precise failure.
 
-use super::{is_secret_header, redact_param, HttpRequest, HttpResponse, LookupError, Method};
+use super::{HttpRequest, HttpResponse, LookupError, Method};
 use crate::config::FieldError;
 use crate::i18n::Text;
 use crate::identify::{Candidate, IdKind, Source};
@@ -67,13 +67,9 @@ pub fn sample_identifier(text: &str, region: &str) -> Option<Candidate> {
 
 /// A request as the admin sees it: secrets redacted.
 pub fn describe(req: &HttpRequest) -> String {
-    let url = match &req.secret_param {
-        Some(p) => redact_param(&req.url, p),
-        None => req.url.clone(),
-    };
-    let mut out = format!("{} {url}\n", if req.method == Method::Post { "POST" } else { "GET" });
+    let mut out = format!("{} {}\n", if req.method == Method::Post { "POST" } else { "GET" }, req.shown_url());
     for (k, v) in &req.headers {
-        let shown = if is_secret_header(k) {
+        let shown = if req.secret_header(k) {
             match v.split_once(' ') {
                 Some((scheme @ ("Bearer" | "Basic"), _)) => format!("{scheme} <redacted>"),
                 _ => "<redacted>".to_string(),
@@ -83,22 +79,11 @@ pub fn describe(req: &HttpRequest) -> String {
         };
         out.push_str(&format!("{k}: {shown}\n"));
     }
-    if let Some(body) = &req.body {
-        let body = if body.contains("client_secret=") { redact_form(body) } else { body.clone() };
+    if let Some(body) = req.shown_body() {
         out.push('\n');
         out.push_str(&body);
     }
     out
-}
-
-fn redact_form(body: &str) -> String {
-    body.split('&')
-        .map(|kv| match kv.split_once('=') {
-            Some((k @ ("client_secret" | "client_id"), _)) => format!("{k}=<redacted>"),
-            _ => kv.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("&")
 }
 
 /// A step from a request and its answer (or the failure to get one). A
@@ -111,23 +96,44 @@ pub fn step(req: &HttpRequest, resp: &Result<HttpResponse, LookupError>) -> Test
     }
 }
 
+/// Every string under a key that names a token (`access_token`,
+/// `tenant_access_token`, `accessToken`, `data.token`…) replaced: app-token
+/// answers put theirs wherever the vendor likes.
 fn redact_tokens(body: &str) -> String {
-    match serde_json::from_str::<serde_json::Value>(body) {
-        Ok(serde_json::Value::Object(mut map)) if ["access_token", "refresh_token", "id_token"].iter().any(|k| map.contains_key(*k)) => {
-            for k in ["access_token", "refresh_token", "id_token"] {
-                if let Some(v) = map.get_mut(k) {
-                    *v = serde_json::Value::String("<redacted>".into());
+    fn walk(v: &mut serde_json::Value) -> bool {
+        let mut changed = false;
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, x) in map.iter_mut() {
+                    if x.is_string() && k.to_ascii_lowercase().contains("token") {
+                        *x = serde_json::Value::String("<redacted>".into());
+                        changed = true;
+                    } else {
+                        changed |= walk(x);
+                    }
                 }
             }
-            serde_json::Value::Object(map).to_string()
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|x| changed |= walk(x)),
+            _ => {}
         }
-        _ => body.to_string(),
+        changed
+    }
+    match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(mut v) => {
+            if walk(&mut v) {
+                v.to_string()
+            } else {
+                body.to_string()
+            }
+        }
+        Err(_) => body.to_string(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::connector::Redact;
 
     #[test]
     fn samples_are_read_as_the_kind_they_are() {
@@ -145,7 +151,7 @@ mod tests {
             url: "https://api.test/oauth/token?api_token=canary-1".into(),
             headers: vec![("Authorization".into(), "Bearer canary-2".into()), ("X-Api-Key".into(), "canary-3".into()), ("Accept".into(), "application/json".into())],
             body: Some("grant_type=client_credentials&client_id=canary-4&client_secret=canary-5".into()),
-            secret_param: Some("api_token".into()),
+            redact: Redact { params: vec!["api_token".into(), "client_id".into(), "client_secret".into()], ..Redact::default() },
         };
         let shown = describe(&req);
         assert!(!shown.contains("canary"), "{shown}");
