@@ -297,6 +297,15 @@ messages! {
     OptNotSavedPermission = "opt_not_saved_permission",
     OptNotSavedFields = "opt_not_saved_fields",
     OptNotSaved = "opt_not_saved",
+    // Presets' setup values (connector::setup) and fixed request headers.
+    SetupRequired = "setup_required",
+    SetupInvalid = "setup_invalid",
+    SetupNotAChoice = "setup_not_a_choice",
+    DefBadSetup = "def_bad_setup",
+    DefSetupUnused = "def_setup_unused",
+    DefSetupWithoutBaseUrl = "def_setup_without_base_url",
+    DefBadBaseUrl = "def_bad_base_url",
+    DefBadHelp = "def_bad_help",
 }
 
 impl Msg {

@@ -6,6 +6,7 @@
 //! answers are read through paths. See `docs/CONNECTORS.md`.
 
 use super::path;
+use super::setup::{self, LocalText, SetupField};
 use crate::i18n::{data, Msg, Text};
 use crate::identify::IdKind;
 use crate::model::FieldType;
@@ -32,6 +33,14 @@ pub struct Definition {
     /// `cargo test` (shipped presets) and when the admin saves a definition.
     pub samples: Vec<Sample>,
     pub notes: String,
+    /// The base URL as a template of the setup values
+    /// (`https://{subdomain}.zendesk.com`), or a fixed one; `None`: the
+    /// admin types the whole base URL. See [`Definition::base_url_from`].
+    pub base_url: Option<String>,
+    /// What the admin gives instead of a whole base URL (`connector::setup`).
+    pub setup: Vec<SetupField>,
+    /// One line for the admin: where the key is made, which scopes it needs.
+    pub help: Option<LocalText>,
     /// The definition as JSON (compact): what is stored and shown back.
     pub source: String,
 }
@@ -95,6 +104,8 @@ pub struct RequestDef {
     /// Statuses that mean "no such record" for this request (e.g. 404 for a
     /// lookup by id). Any other 404 is a configuration error naming the URL.
     pub not_found_status: Vec<u16>,
+    /// Fixed headers (`Intercom-Version: 2.14`): no placeholder, no secret.
+    pub headers: BTreeMap<String, String>,
 }
 
 /// The shape the identifier is sent in.
@@ -313,7 +324,7 @@ impl Definition {
     /// this tree of types cost far more wasm than these few lines. Unknown
     /// fields and wrong types are named with their place.
     pub fn from_json(v: &Value) -> Result<Definition, String> {
-        let o = Obj::new(v, "", &["id", "name", "auth", "lookups", "success", "results", "map", "limits", "samples", "notes"])?;
+        let o = Obj::new(v, "", &["id", "name", "auth", "lookups", "success", "results", "map", "limits", "samples", "notes", "base_url", "setup", "help"])?;
         let mut lookups = BTreeMap::new();
         for (kind, list) in o.need("lookups")?.as_object().ok_or("lookups must be an object of kinds")? {
             let at = format!("lookups.{kind}");
@@ -347,7 +358,11 @@ impl Definition {
             None => Vec::new(),
             Some(v) => v.as_array().ok_or("samples must be a list")?.iter().enumerate().map(|(i, s)| Sample::from_json(s, &format!("samples.{i}"))).collect::<Result<_, _>>()?,
         };
+        let (base_url, setup, help) = setup::read(v)?;
         Ok(Definition {
+            base_url,
+            setup,
+            help,
             id: o.text("id")?.ok_or("id is required")?,
             name: o.text("name")?.ok_or("name is required")?,
             auth: o.get("auth").map_or(Ok(AuthDef::Bearer), AuthDef::from_json)?,
@@ -433,7 +448,7 @@ impl AuthDef {
 
 impl RequestDef {
     fn from_json(v: &Value, at: &str) -> Result<RequestDef, String> {
-        let o = Obj::new(v, at, &["method", "path", "query", "body", "value", "not_found_status"])?;
+        let o = Obj::new(v, at, &["method", "path", "query", "body", "value", "not_found_status", "headers"])?;
         let method = match o.text("method")?.as_deref() {
             None | Some("GET") => HttpMethod::Get,
             Some("POST") => HttpMethod::Post,
@@ -443,6 +458,12 @@ impl RequestDef {
         if let Some(q) = o.get("query") {
             for (k, v) in q.as_object().ok_or_else(|| format!("{at}.query must be an object"))? {
                 query.insert(k.clone(), v.as_str().ok_or_else(|| format!("{at}.query.{k} must be text"))?.to_string());
+            }
+        }
+        let mut headers = BTreeMap::new();
+        if let Some(h) = o.get("headers") {
+            for (k, v) in h.as_object().ok_or_else(|| format!("{at}.headers must be an object"))? {
+                headers.insert(k.clone(), v.as_str().ok_or_else(|| format!("{at}.headers.{k} must be text"))?.to_string());
             }
         }
         let value = match o.text("value")?.as_deref() {
@@ -458,7 +479,7 @@ impl RequestDef {
                 .and_then(|a| a.iter().map(|n| n.as_u64().filter(|n| (100..600).contains(n)).map(|n| n as u16)).collect())
                 .ok_or_else(|| format!("{at}.not_found_status must be a list of statuses"))?,
         };
-        Ok(RequestDef { method, path: o.text("path")?.ok_or_else(|| format!("{at}.path is required"))?, query, body: o.get("body").cloned(), value, not_found_status })
+        Ok(RequestDef { method, path: o.text("path")?.ok_or_else(|| format!("{at}.path is required"))?, query, body: o.get("body").cloned(), value, not_found_status, headers })
     }
 }
 
@@ -607,6 +628,11 @@ impl Definition {
                         e(format!("{at}.query.{name}"), Text::new(Msg::DefBadTemplate, [data(v)]));
                     }
                 }
+                for (name, v) in &r.headers {
+                    if !fixed_header_ok(name, v) {
+                        e(format!("{at}.headers.{name}"), Text::new(Msg::DefBadHeader, [data(name)]));
+                    }
+                }
                 if let Some(body) = &r.body {
                     if r.method == HttpMethod::Get {
                         e(format!("{at}.body"), Msg::DefBodyOnGet.into());
@@ -658,6 +684,7 @@ impl Definition {
         if self.map.id.is_none() {
             e("map.id".into(), Msg::DefNoId.into());
         }
+        self.validate_setup(&mut e);
         if self.limits.max_body_bytes == 0 || self.limits.max_body_bytes > 8 * 1024 * 1024 || self.limits.max_records == 0 || self.limits.max_records > 100 {
             e("limits".into(), Msg::DefBadLimits.into());
         }
@@ -712,6 +739,19 @@ impl ValueDef {
 /// A header or parameter name: letters, digits, `-`, `_`, `.`.
 fn token_name(s: &str) -> bool {
     !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'[' | b']'))
+}
+
+/// A fixed request header: a plain name that is not one the engine or the
+/// browser sets (auth, body, cookies, host), a short printable value
+/// without placeholders.
+fn fixed_header_ok(name: &str, value: &str) -> bool {
+    const RESERVED: &[&str] = &["authorization", "cookie", "host", "content-type", "content-length", "accept", "origin", "referer", "proxy-authorization"];
+    token_name(name)
+        && !name.contains(['[', ']'])
+        && !RESERVED.contains(&name.to_ascii_lowercase().as_str())
+        && !super::is_secret_header(name)
+        && value.len() <= 200
+        && value.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'{' && b != b'}')
 }
 
 /// A path relative to the base URL: starts with `/`, no `..` or `.` steps,

@@ -44,6 +44,7 @@ fn build_one(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<
     };
     let mut query: Vec<(String, String)> = r.query.iter().map(|(k, v)| (k.clone(), fill_text(v, &value))).collect();
     let mut headers = vec![("Accept".to_string(), "application/json".to_string())];
+    headers.extend(r.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
     let mut secret_param = None;
     match &def.auth {
         AuthDef::Bearer => headers.push(("Authorization".into(), format!("Bearer {}", secret(secrets, "api_key")))),

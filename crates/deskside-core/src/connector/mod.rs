@@ -11,6 +11,7 @@ pub mod def;
 pub mod engine;
 pub mod path;
 pub mod presets;
+pub mod setup;
 pub mod trial;
 
 pub use engine::Answer;
