@@ -91,7 +91,8 @@ pub enum HttpMethod {
 
 /// One request. Its templates may hold `{value}`, the identifier, written
 /// in `value`'s form and encoded for where it goes: a path segment, a query
-/// value, a JSON string (`{value:soql}` inside a string: a SOQL literal).
+/// value, a JSON string (`{value:soql}` inside a string: a SOQL literal;
+/// `{value:sosl}`: a SOSL search term in its braces).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestDef {
     pub method: HttpMethod,
@@ -764,13 +765,13 @@ fn request_path_ok(p: &str) -> bool {
         && p.split('/').all(|s| s != ".." && s != ".")
 }
 
-/// Only `{value}` and `{value:soql}` may appear in braces.
+/// Only `{value}`, `{value:soql}` and `{value:sosl}` may appear in braces.
 fn placeholders_ok(s: &str) -> Result<(), ()> {
     let mut rest = s;
     while let Some(i) = rest.find('{') {
         let after = &rest[i..];
         let end = after.find('}').ok_or(())?;
-        if !matches!(&after[..=end], "{value}" | "{value:soql}") {
+        if !matches!(&after[..=end], "{value}" | "{value:soql}" | "{value:sosl}") {
             return Err(());
         }
         rest = &after[end + 1..];
