@@ -2,7 +2,8 @@
 # Deskside's one entry point.
 #
 #   ./build.sh              build dist/chrome, dist/firefox and the zips
-#   ./build.sh test         build, then run every test (cargo, wasm, lint, Chromium and Firefox e2e)
+#   ./build.sh test         build, then run every test (cargo, wasm, lint, the presets' contract suite,
+#                           Chromium and Firefox e2e)
 #   ./build.sh demo         build, start the demo server and open Chromium on a sample ticket
 #   ./build.sh demo --headless   the same without a window: screenshots in dist/screenshots/
 #   ./build.sh bench        side-by-side benchmarks (scanners in Node, the content script in Chromium),
@@ -47,8 +48,8 @@ ensure_wasm_bindgen() {
 
 ensure_node_tools() {
   command -v node >/dev/null || die "node is missing (Node.js 20 or newer is needed for the build tools and tests)"
-  if [ ! -x tests/node_modules/.bin/wasm-opt ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
-    step "Installing npm tools (binaryen's wasm-opt, web-ext, puppeteer-core)"
+  if [ ! -x tests/node_modules/.bin/wasm-opt ] || [ ! -x tests/node_modules/.bin/prism ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
+    step "Installing npm tools (binaryen's wasm-opt, web-ext, puppeteer-core, Stoplight Prism)"
     run npm ci --prefix tests --no-audit --no-fund --loglevel=error
   fi
 }
@@ -138,6 +139,9 @@ cmd_test() {
   build_demo_server
   step "The test API the generic connector is proved against (tests/testapi, Node)"
   run node --test tests/testapi/
+  step "The presets against their vendors' API descriptions (tests/contract: Prism mocks on loopback)"
+  run cargo build --quiet -p deskside-cli
+  run node --test tests/contract/
   step "Browser end-to-end tests (real Chromium and Firefox ESR)"
   run node --test --test-concurrency=1 tests/e2e/
 }

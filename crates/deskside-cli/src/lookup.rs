@@ -18,16 +18,21 @@ use serde::Serialize;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-pub const USAGE: &str = "usage: deskside lookup --connector FILE|PRESET --base-url URL (--email X | --phone X | --id X) [--region CN] [--dry-run | --answer FILE]\n\
-    Runs a connector definition (a JSON file in the format of docs/CONNECTORS.md, or a shipped preset: demo_crm)\n\
+pub const USAGE: &str = "usage: deskside lookup --connector FILE|PRESET [--base-url URL | --setup NAME=VALUE…] (--email X | --phone X | --id X) [--region CN] [--dry-run | --answer FILE | --every-attempt]\n\
+    Runs a connector definition (a JSON file in the format of docs/CONNECTORS.md, or a shipped preset: demo_crm, hubspot,\n\
+    salesforce, zendesk, freshdesk, pipedrive, zoho_crm, intercom)\n\
     for one identifier and prints the mapped result as JSON: {\"customers\": [...], \"near_misses\": N, \"total\": N}.\n\
     \n\
     \x20 --connector FILE|PRESET  the definition file, or a preset's id\n\
-    \x20 --base-url URL           the API's base URL (https://, or http:// on this computer)\n\
+    \x20 --base-url URL           the API's base URL (https://, or http:// on this computer); a preset with a base_url\n\
+    \x20                         template makes it from its setup values instead, unless --base-url is given\n\
+    \x20 --setup NAME=VALUE       a setup value of the definition (subdomain=acme, dc=.eu, instance_url=https://…)\n\
     \x20 --email X | --phone X | --id X   the identifier (--id is a customer id)\n\
     \x20 --region CN              the region a phone number without +country code is read in (default CN)\n\
     \x20 --dry-run                print the request(s) it would send, secrets redacted; send nothing\n\
     \x20 --answer FILE            send nothing: read FILE as the API's answer (status 200) to the first request\n\
+    \x20 --every-attempt          send every request of the lookup, even after one finds someone, and print each\n\
+    \x20                         one's outcome: {\"attempts\": [{\"url\", \"status\", \"customers\", \"near_misses\", \"error\"}]}\n\
     \n\
     Secrets come from the environment, as the definition's auth kind needs them: DESKSIDE_KEY (api_key),\n\
     DESKSIDE_USERNAME and DESKSIDE_PASSWORD (basic), DESKSIDE_CLIENT_ID and DESKSIDE_CLIENT_SECRET (client_credentials;\n\
@@ -51,11 +56,13 @@ enum Mode {
     DryRun,
     Answer(String),
     Live,
+    EveryAttempt,
 }
 
 struct Args {
     connector: String,
-    base_url: String,
+    base_url: Option<String>,
+    setup: std::collections::BTreeMap<String, String>,
     identifier: (IdKind, String),
     region: String,
     mode: Mode,
@@ -68,15 +75,23 @@ pub fn run(args: impl Iterator<Item = String>) -> Result<(), Exit> {
     };
     let def = load_definition(&args.connector)?;
     let candidate = candidate(args.identifier.0, &args.identifier.1, &args.region)?;
-    let base = BaseUrl::parse(&args.base_url).map_err(|e| Exit::usage(format!("--base-url {}: {}", args.base_url, english(&e.message().into()))))?;
+    let base = match &args.base_url {
+        Some(url) => BaseUrl::parse(url).map_err(|e| Exit::usage(format!("--base-url {url}: {}", english(&e.message().into()))))?,
+        None if def.asks_base_url() => return Err(Exit::usage(format!("--base-url is required for {}\n{USAGE}", def.id))),
+        None => def.base_url_from(&args.setup).map_err(|errors| {
+            let lines: Vec<String> = errors.iter().map(|e| format!("--setup {}: {}", e.field, english(&e.message))).collect();
+            Exit::usage(lines.join("\n"))
+        })?,
+    };
     let lookups = def.lookups_for(candidate.kind);
     if lookups.is_empty() {
         return Err(Exit::usage(format!("connector {}: {}", def.id, english(&Text::new(Msg::LookupCannotSearchBy, [candidate.kind.name_in_sentence().into()])))));
     }
-    if matches!(args.mode, Mode::Live) && base.scheme != "http" {
+    let live_mode = matches!(args.mode, Mode::Live | Mode::EveryAttempt);
+    if live_mode && base.scheme != "http" {
         return Err(Exit::usage(HTTPS_NOT_BUILT_IN.into()));
     }
-    let (secrets, redactor) = secrets_from_env(&def.auth, !matches!(args.mode, Mode::Live))?;
+    let (secrets, redactor) = secrets_from_env(&def.auth, !live_mode)?;
     let result = match &args.mode {
         Mode::DryRun => {
             print!("{}", redactor.clean(&dry_run(&def, &base, &secrets, &candidate, &stamp())?));
@@ -85,6 +100,11 @@ pub fn run(args: impl Iterator<Item = String>) -> Result<(), Exit> {
         }
         Mode::Answer(file) => from_answer_file(&def, &base, &secrets, &candidate, lookups, file)?,
         Mode::Live => live(&def, &base, &secrets, &candidate, lookups),
+        Mode::EveryAttempt => {
+            let (json, failed) = every_attempt(&def, &base, &secrets, &candidate, lookups);
+            println!("{}", redactor.clean(&json));
+            return if failed { Err(Exit::lookup("an attempt failed (see \"error\" above)".into())) } else { Ok(()) };
+        }
     };
     match result {
         Ok(answer) => {
@@ -100,7 +120,8 @@ pub fn run(args: impl Iterator<Item = String>) -> Result<(), Exit> {
 /// `None`: help was asked for.
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, Exit> {
     let (mut connector, mut base_url, mut identifier, mut region) = (None, None, None, "CN".to_string());
-    let (mut dry_run, mut answer) = (false, None);
+    let (mut dry_run, mut answer, mut every) = (false, None, false);
+    let mut setup = std::collections::BTreeMap::new();
     let need = |flag: &str, v: Option<String>| v.filter(|v| !v.starts_with("--")).ok_or_else(|| Exit::usage(format!("{flag} needs a value\n{USAGE}")));
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -109,6 +130,12 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, Ex
             "--base-url" => base_url = Some(need("--base-url", args.next())?),
             "--region" => region = need("--region", args.next())?.to_uppercase(),
             "--dry-run" => dry_run = true,
+            "--every-attempt" => every = true,
+            "--setup" => {
+                let v = need("--setup", args.next())?;
+                let (k, v) = v.split_once('=').ok_or_else(|| Exit::usage(format!("--setup {v}: write NAME=VALUE\n{USAGE}")))?;
+                setup.insert(k.trim().to_string(), v.to_string());
+            }
             "--answer" => answer = Some(need("--answer", args.next())?),
             "--email" | "--phone" | "--id" => {
                 let kind = match a.as_str() {
@@ -125,15 +152,16 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, Ex
         }
     }
     let connector = connector.ok_or_else(|| Exit::usage(format!("--connector is required\n{USAGE}")))?;
-    let base_url = base_url.ok_or_else(|| Exit::usage(format!("--base-url is required\n{USAGE}")))?;
     let identifier = identifier.ok_or_else(|| Exit::usage(format!("an identifier is required: --email, --phone or --id\n{USAGE}")))?;
-    let mode = match (dry_run, answer) {
-        (true, Some(_)) => return Err(Exit::usage(format!("--dry-run and --answer do not go together\n{USAGE}"))),
-        (true, None) => Mode::DryRun,
-        (false, Some(f)) => Mode::Answer(f),
-        (false, None) => Mode::Live,
+    let mode = match (dry_run, answer, every) {
+        (true, Some(_), _) => return Err(Exit::usage(format!("--dry-run and --answer do not go together\n{USAGE}"))),
+        (true, None, true) | (false, Some(_), true) => return Err(Exit::usage(format!("--every-attempt sends the requests: not with --dry-run or --answer\n{USAGE}"))),
+        (true, None, false) => Mode::DryRun,
+        (false, Some(f), false) => Mode::Answer(f),
+        (false, None, true) => Mode::EveryAttempt,
+        (false, None, false) => Mode::Live,
     };
-    Ok(Some(Args { connector, base_url, identifier, region, mode }))
+    Ok(Some(Args { connector, base_url, setup, identifier, region, mode }))
 }
 
 /// A definition file, or a shipped preset by its id.
@@ -342,6 +370,58 @@ fn live(def: &Definition, base: &BaseUrl, secrets: &Secrets, id: &Candidate, loo
     }
     last.near_misses = near_misses;
     Ok(last)
+}
+
+/// One attempt's outcome, for `--every-attempt`.
+#[derive(Serialize)]
+struct Attempt {
+    method: &'static str,
+    url: String,
+    status: Option<u16>,
+    customers: Vec<Customer>,
+    near_misses: usize,
+    error: Option<String>,
+}
+
+/// Sends every request of the lookup (the contract suite checks each one
+/// against the vendor's description) and maps each answer; the JSON of
+/// every outcome, and whether any failed.
+fn every_attempt(def: &Definition, base: &BaseUrl, secrets: &Secrets, id: &Candidate, lookups: &[RequestDef]) -> (String, bool) {
+    let say = |e: LookupError| english(&e.user_message());
+    let max = def.limits.max_body_bytes + 64 * 1024;
+    let mut attempts = Vec::new();
+    let token = match engine::token_request(def, base, secrets) {
+        Some(req) => match req.map_err(say).and_then(|req| send(&req, max, def)).and_then(|resp| engine::read_token(&def.auth, &resp).map_err(say)) {
+            Ok((t, _)) => Some(t),
+            Err(e) => return (serde_json::json!({"attempts": [], "error": e}).to_string(), true),
+        },
+        None => None,
+    };
+    let reqs = match engine::build_requests(def, base, secrets, token.as_ref(), id, &stamp()) {
+        Ok(r) => r,
+        Err(e) => return (serde_json::json!({"attempts": [], "error": say(e)}).to_string(), true),
+    };
+    for (req, rdef) in reqs.iter().zip(lookups) {
+        let url = req.shown_url();
+        let method = if req.method == Method::Get { "GET" } else { "POST" };
+        let mut a = Attempt { method, url, status: None, customers: Vec::new(), near_misses: 0, error: None };
+        match send(req, max, def) {
+            Err(e) => a.error = Some(e),
+            Ok(resp) => {
+                a.status = Some(resp.status);
+                match engine::read_answer(def, rdef, &def.name, id, &req.url, &resp) {
+                    Ok(answer) => {
+                        a.customers = answer.customers;
+                        a.near_misses = answer.near_misses;
+                    }
+                    Err(e) => a.error = Some(say(e)),
+                }
+            }
+        }
+        attempts.push(a);
+    }
+    let failed = attempts.iter().any(|a| a.error.is_some());
+    (serde_json::to_string_pretty(&serde_json::json!({ "attempts": attempts })).unwrap_or_default(), failed)
 }
 
 fn send(req: &HttpRequest, max: usize, def: &Definition) -> Result<HttpResponse, String> {

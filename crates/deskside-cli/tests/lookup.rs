@@ -302,7 +302,7 @@ fn usage_errors() {
         (&["--connector", "demo_crm", "--base-url", "http://127.0.0.1:7000", "--phone", "12", "--dry-run"], "--phone 12: not a phone number for region CN"),
         (&["--connector", "demo_crm", "--base-url", "http://127.0.0.1:7000", "--phone", "call me", "--region", "gb", "--dry-run"], "--phone call me: not a phone number for region GB"),
         (&["--connector", "demo_crm", "--base-url", "http://127.0.0.1:7000", "--email", "not-an-address", "--dry-run"], "--email not-an-address: not an email address"),
-        (&["--connector", "nosuch_crm", "--base-url", "http://127.0.0.1:7000", "--email", "a@b.example"], "--connector nosuch_crm: no such file, and not a shipped preset (demo_crm)"),
+        (&["--connector", "nosuch_crm", "--base-url", "http://127.0.0.1:7000", "--email", "a@b.example"], "--connector nosuch_crm: no such file, and not a shipped preset (demo_crm, hubspot, salesforce, zendesk, freshdesk, pipedrive, zoho_crm, intercom)"),
         (&["--connector", "generic", "--base-url", "http://127.0.0.1:7000", "--email", "a@b.example"], "not a shipped preset"),
         (&["--base-url", "http://127.0.0.1:7000", "--email", "a@b.example"], "--connector is required"),
         (&["--connector", "demo_crm", "--email", "a@b.example"], "--base-url is required"),
@@ -312,6 +312,10 @@ fn usage_errors() {
         (&["--connector", "demo_crm", "--base-url", "https://crm.example.com", "--email", "a@b.example"], "live https requests are not built into this CLI yet; use --dry-run, or --answer with a saved response"),
         (&["--connector", &def, "--base-url", "http://127.0.0.1:7000", "--id", "P-1", "--dry-run", "--answer", "x.json"], "--dry-run and --answer do not go together"),
         (&["--connector", "demo_crm", "--base-url", "http://127.0.0.1:7000", "--email", "a@b.example", "--frobnicate"], "unexpected argument '--frobnicate'"),
+        (&["--connector", "zendesk", "--email", "a@b.example", "--dry-run"], "--setup subdomain: required"),
+        (&["--connector", "zendesk", "--setup", "subdomain=evil.test/x", "--email", "a@b.example", "--dry-run"], "--setup subdomain: 'evil.test/x' does not fit here; for example: acme"),
+        (&["--connector", "zendesk", "--setup", "subdomain", "--email", "a@b.example", "--dry-run"], "--setup subdomain: write NAME=VALUE"),
+        (&["--connector", "demo_crm", "--base-url", "http://127.0.0.1:7000", "--email", "a@b.example", "--dry-run", "--every-attempt"], "--every-attempt sends the requests"),
         (&["--connector", "demo_crm", "--base-url", "http://127.0.0.1:7000", "--email", "a@b.example", "--answer", "/nonexistent/answer.json"], "cannot read /nonexistent/answer.json"),
     ];
     let mut failures = Vec::new();
@@ -322,6 +326,11 @@ fn usage_errors() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    // A preset's base URL from its setup values, or fixed.
+    let r = deskside(&["--connector", "zendesk", "--setup", "subdomain=acme", "--email", "a@b.example", "--dry-run"], &[("DESKSIDE_USERNAME", "agent@acme.example/token"), ("DESKSIDE_PASSWORD", "t-1234")]);
+    assert!(r.code == Some(0) && r.out.contains("GET https://acme.zendesk.com/api/v2/users/search?query=email%3Aa%40b.example"), "{}{}", r.out, r.err);
+    let r = deskside(&["--connector", "hubspot", "--email", "a@b.example", "--dry-run"], &[("DESKSIDE_KEY", "k-1234")]);
+    assert!(r.code == Some(0) && r.out.contains("POST https://api.hubapi.com/crm/v3/objects/contacts/search") && !r.out.contains("k-1234"), "{}{}", r.out, r.err);
     let r = deskside(&["--help"], &[]);
     assert_eq!(r.code, Some(0));
     assert!(r.out.contains("usage: deskside lookup --connector FILE|PRESET") && r.out.contains("DESKSIDE_CLIENT_SECRET"), "{}", r.out);

@@ -144,6 +144,13 @@ fn yes() -> bool {
 pub enum ConnectorKind {
     /// The demo CRM served by `deskside-demo` (and any API of the same shape).
     DemoCrm,
+    HubSpot,
+    Salesforce,
+    Zendesk,
+    Freshdesk,
+    Pipedrive,
+    ZohoCrm,
+    Intercom,
     /// Any REST API, described by the admin's own definition.
     Generic,
 }
@@ -153,12 +160,29 @@ impl ConnectorKind {
     pub fn id(self) -> &'static str {
         match self {
             ConnectorKind::DemoCrm => "demo_crm",
+            ConnectorKind::HubSpot => "hubspot",
+            ConnectorKind::Salesforce => "salesforce",
+            ConnectorKind::Zendesk => "zendesk",
+            ConnectorKind::Freshdesk => "freshdesk",
+            ConnectorKind::Pipedrive => "pipedrive",
+            ConnectorKind::ZohoCrm => "zoho_crm",
+            ConnectorKind::Intercom => "intercom",
             ConnectorKind::Generic => "generic",
         }
     }
 
     /// Every kind, as in the options form's `<select>`.
-    pub const ALL: [ConnectorKind; 2] = [ConnectorKind::DemoCrm, ConnectorKind::Generic];
+    pub const ALL: [ConnectorKind; 9] = [
+        ConnectorKind::DemoCrm,
+        ConnectorKind::HubSpot,
+        ConnectorKind::Salesforce,
+        ConnectorKind::Zendesk,
+        ConnectorKind::Freshdesk,
+        ConnectorKind::Pipedrive,
+        ConnectorKind::ZohoCrm,
+        ConnectorKind::Intercom,
+        ConnectorKind::Generic,
+    ];
 
     pub fn parse(s: &str) -> Option<ConnectorKind> {
         ConnectorKind::ALL.into_iter().find(|k| k.id() == s)
@@ -167,6 +191,13 @@ impl ConnectorKind {
     pub fn display_name(self) -> &'static str {
         match self {
             ConnectorKind::DemoCrm => "Deskside demo CRM",
+            ConnectorKind::HubSpot => "HubSpot",
+            ConnectorKind::Salesforce => "Salesforce",
+            ConnectorKind::Zendesk => "Zendesk Support",
+            ConnectorKind::Freshdesk => "Freshdesk",
+            ConnectorKind::Pipedrive => "Pipedrive",
+            ConnectorKind::ZohoCrm => "Zoho CRM",
+            ConnectorKind::Intercom => "Intercom",
             ConnectorKind::Generic => "REST API",
         }
     }

@@ -346,6 +346,15 @@ messages! {
     OptAppSecret = "opt_app_secret",
     OptKeyId = "opt_key_id",
     OptSigningSecret = "opt_signing_secret",
+    // Presets' setup values (connector::setup) and fixed request headers.
+    SetupRequired = "setup_required",
+    SetupInvalid = "setup_invalid",
+    SetupNotAChoice = "setup_not_a_choice",
+    DefBadSetup = "def_bad_setup",
+    DefSetupUnused = "def_setup_unused",
+    DefSetupWithoutBaseUrl = "def_setup_without_base_url",
+    DefBadBaseUrl = "def_bad_base_url",
+    DefBadHelp = "def_bad_help",
 }
 
 impl Msg {

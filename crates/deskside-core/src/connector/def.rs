@@ -6,6 +6,7 @@
 //! answers are read through paths. See `docs/CONNECTORS.md`.
 
 use super::path;
+use super::setup::{self, LocalText, SetupField};
 use crate::i18n::{data, Msg, Text};
 use crate::identify::IdKind;
 use crate::model::FieldType;
@@ -34,6 +35,14 @@ pub struct Definition {
     /// `cargo test` (shipped presets) and when the admin saves a definition.
     pub samples: Vec<Sample>,
     pub notes: String,
+    /// The base URL as a template of the setup values
+    /// (`https://{subdomain}.zendesk.com`), or a fixed one; `None`: the
+    /// admin types the whole base URL. See [`Definition::base_url_from`].
+    pub base_url: Option<String>,
+    /// What the admin gives instead of a whole base URL (`connector::setup`).
+    pub setup: Vec<SetupField>,
+    /// One line for the admin: where the key is made, which scopes it needs.
+    pub help: Option<LocalText>,
     /// The definition as JSON (compact): what is stored and shown back.
     pub source: String,
 }
@@ -242,7 +251,8 @@ pub enum HttpMethod {
 
 /// One request. Its templates may hold `{value}`, the identifier, written
 /// in `value`'s form and encoded for where it goes: a path segment, a query
-/// value, a JSON string (`{value:soql}` inside a string: a SOQL literal).
+/// value, a JSON string (`{value:soql}` inside a string: a SOQL literal;
+/// `{value:sosl}`: a SOSL search term in its braces).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestDef {
     pub method: HttpMethod,
@@ -255,6 +265,8 @@ pub struct RequestDef {
     /// Statuses that mean "no such record" for this request (e.g. 404 for a
     /// lookup by id). Any other 404 is a configuration error naming the URL.
     pub not_found_status: Vec<u16>,
+    /// Fixed headers (`Intercom-Version: 2.14`): no placeholder, no secret.
+    pub headers: BTreeMap<String, String>,
 }
 
 /// The shape the identifier is sent in.
@@ -570,7 +582,7 @@ impl Definition {
     /// this tree of types cost far more wasm than these few lines. Unknown
     /// fields and wrong types are named with their place.
     pub fn from_json(v: &Value) -> Result<Definition, String> {
-        let o = Obj::new(v, "", &["id", "name", "auth", "lookups", "success", "results", "map", "related", "limits", "samples", "notes"])?;
+        let o = Obj::new(v, "", &["id", "name", "auth", "lookups", "success", "results", "map", "related", "limits", "samples", "notes", "base_url", "setup", "help"])?;
         let mut lookups = BTreeMap::new();
         for (kind, list) in o.need("lookups")?.as_object().ok_or("lookups must be an object of kinds")? {
             let at = format!("lookups.{kind}");
@@ -601,7 +613,11 @@ impl Definition {
             None => Vec::new(),
             Some(v) => v.as_array().ok_or("samples must be a list")?.iter().enumerate().map(|(i, s)| Sample::from_json(s, &format!("samples.{i}"))).collect::<Result<_, _>>()?,
         };
+        let (base_url, setup, help) = setup::read(v)?;
         Ok(Definition {
+            base_url,
+            setup,
+            help,
             id: o.text("id")?.ok_or("id is required")?,
             name: o.text("name")?.ok_or("name is required")?,
             auth: o.get("auth").map_or(Ok(AuthDef::Bearer), AuthDef::from_json)?,
@@ -787,9 +803,10 @@ fn text_map(v: Option<&Value>, at: &str) -> Result<BTreeMap<String, String>, Str
 
 impl RequestDef {
     fn from_json(v: &Value, at: &str) -> Result<RequestDef, String> {
-        let o = Obj::new(v, at, &["method", "path", "query", "body", "value", "not_found_status"])?;
+        let o = Obj::new(v, at, &["method", "path", "query", "body", "value", "not_found_status", "headers"])?;
         let method = method(o.text("method")?.as_deref(), at)?;
         let query = text_map(o.get("query"), &format!("{at}.query"))?;
+        let headers = text_map(o.get("headers"), &format!("{at}.headers"))?;
         let value = match o.text("value")?.as_deref() {
             None | Some("as_is") => ValueForm::AsIs,
             Some("national") => ValueForm::National,
@@ -803,7 +820,7 @@ impl RequestDef {
                 .and_then(|a| a.iter().map(|n| n.as_u64().filter(|n| (100..600).contains(n)).map(|n| n as u16)).collect())
                 .ok_or_else(|| format!("{at}.not_found_status must be a list of statuses"))?,
         };
-        Ok(RequestDef { method, path: o.text("path")?.ok_or_else(|| format!("{at}.path is required"))?, query, body: o.get("body").cloned(), value, not_found_status })
+        Ok(RequestDef { method, path: o.text("path")?.ok_or_else(|| format!("{at}.path is required"))?, query, body: o.get("body").cloned(), value, not_found_status, headers })
     }
 }
 
@@ -1077,6 +1094,7 @@ impl Definition {
         if self.map.id.is_none() {
             e("map.id".into(), Msg::DefNoId.into());
         }
+        self.validate_setup(&mut e);
         if self.limits.max_body_bytes == 0 || self.limits.max_body_bytes > 8 * 1024 * 1024 || self.limits.max_records == 0 || self.limits.max_records > 100 || self.limits.max_related > 8 {
             e("limits".into(), Msg::DefBadLimits.into());
         }
@@ -1098,6 +1116,11 @@ impl RequestDef {
         for (name, v) in &r.query {
             if !token_name(name) || placeholders_ok(v).is_err() {
                 e(format!("{at}.query.{name}"), Text::new(Msg::DefBadTemplate, [data(v)]));
+            }
+        }
+        for (name, v) in &r.headers {
+            if !fixed_header_ok(name, v) {
+                e(format!("{at}.headers.{name}"), Text::new(Msg::DefBadHeader, [data(name)]));
             }
         }
         if let Some(body) = &r.body {
@@ -1256,6 +1279,19 @@ fn token_name(s: &str) -> bool {
     !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'[' | b']'))
 }
 
+/// A fixed request header: a plain name that is not one the engine or the
+/// browser sets (auth, body, cookies, host), a short printable value
+/// without placeholders.
+fn fixed_header_ok(name: &str, value: &str) -> bool {
+    const RESERVED: &[&str] = &["authorization", "cookie", "host", "content-type", "content-length", "accept", "origin", "referer", "proxy-authorization"];
+    token_name(name)
+        && !name.contains(['[', ']'])
+        && !RESERVED.contains(&name.to_ascii_lowercase().as_str())
+        && !super::is_secret_header(name)
+        && value.len() <= 200
+        && value.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'{' && b != b'}')
+}
+
 /// A path relative to the base URL: starts with `/`, no `..` or `.` steps,
 /// no scheme, query or fragment, printable ASCII.
 fn request_path_ok(p: &str) -> bool {
@@ -1286,13 +1322,13 @@ fn only_placeholders(s: &str, allowed: &[&str]) -> bool {
     true
 }
 
-/// Only `{value}` and `{value:soql}` may appear in braces.
+/// Only `{value}`, `{value:soql}` and `{value:sosl}` may appear in braces.
 fn placeholders_ok(s: &str) -> Result<(), ()> {
     let mut rest = s;
     while let Some(i) = rest.find('{') {
         let after = &rest[i..];
         let end = after.find('}').ok_or(())?;
-        if !matches!(&after[..=end], "{value}" | "{value:soql}") {
+        if !matches!(&after[..=end], "{value}" | "{value:soql}" | "{value:sosl}") {
             return Err(());
         }
         rest = &after[end + 1..];

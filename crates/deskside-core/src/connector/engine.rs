@@ -73,6 +73,7 @@ fn build_one(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<
         (HttpMethod::Post, Some(template)) => Some(fill_json(template, &value)),
         _ => None,
     };
+    headers.extend(r.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
     match &def.auth {
         AuthDef::Bearer => headers.push(("Authorization".into(), format!("Bearer {}", secret(secrets, "api_key")))),
         AuthDef::Header { name } => {
@@ -328,7 +329,7 @@ fn national(digits: &str) -> String {
 
 /// `{value}` in a query template, as text (the URL encodes it).
 fn fill_text(template: &str, value: &str) -> String {
-    template.replace("{value:soql}", &soql_literal(value)).replace("{value}", value)
+    template.replace("{value:soql}", &soql_literal(value)).replace("{value:sosl}", &sosl_term(value)).replace("{value}", value)
 }
 
 /// A JSON template with the value inserted into its strings: the result is
@@ -374,6 +375,27 @@ pub fn soql_literal(s: &str) -> String {
         }
     }
     out.push('\'');
+    out
+}
+
+/// A SOSL search term in its braces (`FIND {value:sosl} IN EMAIL FIELDS`):
+/// every reserved character (`? & | ! { } [ ] ( ) ^ ~ * : \ " ' + -`)
+/// escaped with a backslash, so the value is one term and cannot end the
+/// braces; control characters dropped.
+pub fn sosl_term(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('{');
+    for c in s.chars() {
+        match c {
+            '?' | '&' | '|' | '!' | '{' | '}' | '[' | ']' | '(' | ')' | '^' | '~' | '*' | ':' | '\\' | '"' | '\'' | '+' | '-' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('}');
     out
 }
 
@@ -716,6 +738,8 @@ mod tests {
     #[test]
     fn encoders_and_shapes() {
         assert_eq!(soql_literal("o'brien\\x\"\n"), "'o\\'brien\\\\x\\\"\\n'");
+        assert_eq!(sosl_term("o'b+r-x}@a.test"), "{o\\'b\\+r\\-x\\}@a.test}");
+        assert_eq!(sosl_term("4155550100"), "{4155550100}");
         assert_eq!(base64(b"key:X"), "a2V5Olg=");
         assert_eq!(base64(b"ab"), "YWI=");
         assert_eq!(national("8613800138000"), "13800138000");

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod path;
 pub mod presets;
 pub mod sign;
+pub mod setup;
 pub mod trial;
 
 pub use engine::{Answer, Stamp};

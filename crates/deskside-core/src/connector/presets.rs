@@ -7,7 +7,16 @@ use crate::config::ConnectorKind;
 use std::sync::OnceLock;
 
 /// The files, by kind.
-pub const SOURCES: &[(ConnectorKind, &str, &str)] = &[(ConnectorKind::DemoCrm, "demo_crm.json", include_str!("../../connectors/demo_crm.json"))];
+pub const SOURCES: &[(ConnectorKind, &str, &str)] = &[
+    (ConnectorKind::DemoCrm, "demo_crm.json", include_str!("../../connectors/demo_crm.json")),
+    (ConnectorKind::HubSpot, "hubspot.json", include_str!("../../connectors/hubspot.json")),
+    (ConnectorKind::Salesforce, "salesforce.json", include_str!("../../connectors/salesforce.json")),
+    (ConnectorKind::Zendesk, "zendesk.json", include_str!("../../connectors/zendesk.json")),
+    (ConnectorKind::Freshdesk, "freshdesk.json", include_str!("../../connectors/freshdesk.json")),
+    (ConnectorKind::Pipedrive, "pipedrive.json", include_str!("../../connectors/pipedrive.json")),
+    (ConnectorKind::ZohoCrm, "zoho_crm.json", include_str!("../../connectors/zoho_crm.json")),
+    (ConnectorKind::Intercom, "intercom.json", include_str!("../../connectors/intercom.json")),
+];
 
 /// A shipped kind's definition (`None` for the generic connector, whose
 /// definition is the admin's).
@@ -86,3 +95,6 @@ mod example_tests {
         }
     }
 }
+
+#[cfg(test)]
+mod shapes;
