@@ -150,6 +150,30 @@ for (const kind of BROWSERS) {
       await page.close();
     });
 
+    test('a preset asks only what its system needs: a Zendesk subdomain, checked on the field', async () => {
+      const page = await openExtensionPage(ext, 'options.html');
+      await waitLoaded(page);
+      await page.click('#add_connector');
+      await page.waitForSelector('#kind-1');
+      const kinds = await page.$$eval('#kind-1 option', (l) => l.map((o) => o.value));
+      for (const k of ['hubspot', 'salesforce', 'zendesk', 'freshdesk', 'pipedrive', 'zoho_crm', 'intercom', 'generic']) assert.ok(kinds.includes(k), `${k} is not offered: ${kinds}`);
+      await page.select('#kind-1', 'zendesk');
+      const block = 'fieldset.connector:nth-of-type(2)';
+      await page.waitForSelector(`${block} [data-setup-name]`);
+      assert.match(await page.$eval(`${block} [data-f="help"]`, (e) => e.textContent), /API token/i, 'the help line says where the key is made');
+      // Only the secrets Zendesk's auth needs are offered.
+      const shown = await page.$$eval(`${block} label.secret`, (l) => l.filter((e) => e.offsetParent !== null).map((e) => e.dataset.secret));
+      assert.ok(!shown.includes('client_secret') && !shown.includes('app_secret') && shown.length > 0, JSON.stringify(shown));
+      assert.equal(await page.$eval('#base_url-1', (e) => e.placeholder), 'Built from the fields above; type a whole address only to override it');
+      await page.$eval(`${block} [data-setup-name]`, (e) => { e.value = 'acme.evil.test/x'; });
+      const refused = await save(page);
+      assert.equal(refused.kind, 'error', refused.text);
+      const name = await page.$eval(`${block} [data-setup-name]`, (e) => e.dataset.setupName);
+      assert.match(await page.$eval(`${block} [data-error-for="setup.${name}"]`, (e) => e.textContent), /.+/, 'the problem is shown under the field');
+      await page.screenshot({ path: join(shots, 'options-preset-zendesk.png'), fullPage: true });
+      await page.close();
+    });
+
     // Runs last: it stops the test API.
     test('two sources that know one customer make one view naming each value\'s source; one down, the other still shows', async () => {
       const page = await openExtensionPage(ext, 'options.html');

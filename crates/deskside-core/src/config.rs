@@ -106,6 +106,10 @@ pub struct ConnectorConfig {
     /// over plain `http:`; any other `http:` host stays refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plain_http_host: Option<String>,
+    /// The values the address was built from (a preset's setup fields:
+    /// `subdomain`, `dc`), shown back on the options page.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub setup: BTreeMap<String, String>,
 }
 
 impl ConnectorConfig {
@@ -251,11 +255,23 @@ pub struct ConnectorInput {
     pub pick: String,
     /// The admin accepts sending the key over plain `http:` to this base URL's host.
     pub plain_http: bool,
+    /// A preset's setup values (used when `base_url` is left empty).
+    pub setup: BTreeMap<String, String>,
 }
 
 impl ConnectorInput {
-    /// The base URL as typed: plain `http:` to a remote host only when ticked.
+    /// The base URL as typed, or built from a preset's setup values when
+    /// left empty; plain `http:` to a remote host only when ticked.
     pub fn base(&self) -> Result<BaseUrl, crate::weburl::UrlError> {
+        if self.base_url.trim().is_empty() {
+            let built = ConnectorKind::parse(&self.kind)
+                .and_then(|k| match k {
+                    ConnectorKind::Generic => Definition::parse(&self.definition).ok(),
+                    preset => crate::connector::presets::definition(preset).cloned(),
+                })
+                .and_then(|d| d.base_url_from(&self.setup).ok());
+            return built.ok_or(crate::weburl::UrlError::Empty);
+        }
         if self.plain_http { BaseUrl::parse_any(&self.base_url) } else { BaseUrl::parse(&self.base_url) }
     }
 }
@@ -297,6 +313,8 @@ pub struct ConnectorView {
     /// Plain `http:` accepted for this connector's host.
     #[serde(default)]
     pub plain_http: bool,
+    #[serde(default)]
+    pub setup: BTreeMap<String, String>,
 }
 
 /// One problem with one field, for the admin (in their language).
@@ -365,6 +383,7 @@ impl Settings {
                     definition: c.definition.clone(),
                     pick: c.pick,
                     plain_http: c.plain_http_host.is_some(),
+                    setup: c.setup.clone(),
                 })
                 .collect(),
             sites: self.sites.clone(),
@@ -461,9 +480,29 @@ impl Settings {
         let Some(kind) = ConnectorKind::parse(&c.kind) else {
             return Err(vec![err(f("kind"), Text::new(Msg::CfgUnknownConnector, [data(&c.kind)]))]);
         };
+        // A preset whose address is built from setup values (a Zendesk
+        // subdomain, a Zoho data centre): built here, unless the admin typed
+        // a whole base URL, which wins.
+        let template = match kind {
+            ConnectorKind::Generic => Definition::parse(&c.definition).ok().filter(|d| !d.asks_base_url()),
+            preset => crate::connector::presets::definition(preset).filter(|d| !d.asks_base_url()).cloned(),
+        };
+        let setup: BTreeMap<String, String> = c.setup.iter().map(|(k, v)| (k.clone(), v.trim().to_string())).filter(|(_, v)| !v.is_empty()).collect();
+        let typed = match &template {
+            Some(d) if c.base_url.trim().is_empty() => match d.base_url_from(&setup) {
+                Ok(b) => b.to_string(),
+                Err(problems) => {
+                    for p in problems {
+                        errors.push(err(f(&format!("setup.{}", p.field)), p.message));
+                    }
+                    return Err(errors);
+                }
+            },
+            _ => c.base_url.clone(),
+        };
         // Plain http to a remote host only when the admin ticked the box for it.
-        let accepted = c.plain_http.then(|| BaseUrl::parse_any(&c.base_url).map(|b| b.host).unwrap_or_default());
-        let (base_url, plain_http_host) = match base_url(&c.base_url, accepted.as_deref()) {
+        let accepted = c.plain_http.then(|| BaseUrl::parse_any(&typed).map(|b| b.host).unwrap_or_default());
+        let (base_url, plain_http_host) = match base_url(&typed, accepted.as_deref()) {
             Ok(b) => {
                 let plain = (b.scheme == "http" && !crate::weburl::is_loopback_host(&b.host)).then(|| b.host.clone());
                 (b.to_string(), plain)
@@ -547,7 +586,9 @@ impl Settings {
                 PickPolicy::Ask
             }),
         };
-        let config = ConnectorConfig { id, kind, label, base_url, api_key, secrets, enabled: c.enabled, definition, pick, plain_http_host };
+        // The setup values are kept only while they built the address.
+        let setup = if template.is_some() && c.base_url.trim().is_empty() { setup } else { BTreeMap::new() };
+        let config = ConnectorConfig { id, kind, label, base_url, api_key, secrets, enabled: c.enabled, definition, pick, plain_http_host, setup };
         if errors.is_empty() { Ok(config) } else { Err(errors) }
     
     }

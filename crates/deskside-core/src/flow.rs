@@ -456,6 +456,7 @@ mod tests {
                     definition: None,
                     pick: Default::default(),
                     plain_http_host: None,
+                    setup: Default::default(),
                 })
                 .collect(),
             sites: vec!["http://127.0.0.1/*".into()],

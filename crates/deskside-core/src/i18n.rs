@@ -355,6 +355,7 @@ messages! {
     DefSetupWithoutBaseUrl = "def_setup_without_base_url",
     DefBadBaseUrl = "def_bad_base_url",
     DefBadHelp = "def_bad_help",
+    OptBaseUrlOverride = "opt_base_url_override",
 }
 
 impl Msg {

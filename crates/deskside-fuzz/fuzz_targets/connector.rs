@@ -33,6 +33,7 @@ fuzz_target!(|data: &[u8]| {
         definition: None,
         pick: Default::default(),
         plain_http_host: None,
+        setup: Default::default(),
     };
     let text = String::from_utf8_lossy(rest).into_owned();
 

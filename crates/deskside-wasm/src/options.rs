@@ -11,6 +11,7 @@ use crate::env::PageEnv;
 use crate::{from_js, js_error_text, to_js};
 use deskside_core::config::{secret_label, ConnectorInput, ConnectorKind, ConnectorView, FieldError, IdPattern, IdPatternInput, SettingsInput, SettingsView, SECRET_NAMES};
 use deskside_core::connector::def::Definition;
+use deskside_core::connector::setup::SetupKind;
 use deskside_core::merge::{PickPolicy, ORDERED_FIELDS};
 use deskside_core::weburl::{BaseUrl, UrlError};
 use std::collections::BTreeMap;
@@ -282,7 +283,21 @@ fn add_connector(doc: &Document, c: Option<&ConnectorView>) -> Option<Element> {
             append(&holder, &error);
         }
     }
+    if let Some(select) = part(&block, "kind") {
+        let loc = current();
+        for k in ConnectorKind::ALL {
+            let name = match k {
+                ConnectorKind::DemoCrm => loc.m(Msg::OptDemoCrm),
+                ConnectorKind::Generic => loc.m(Msg::OptGeneric),
+                other => other.display_name().to_string(),
+            };
+            let o = el(doc, "option", "", &name);
+            let _ = o.set_attribute("value", k.id());
+            append(&select, &o);
+        }
+    }
     set_part_value(&block, "kind", c.map_or(ConnectorKind::DemoCrm, |c| c.kind).id());
+    let _ = block.set_attribute("data-setup", &serde_json::to_string(&c.map(|c| c.setup.clone()).unwrap_or_default()).unwrap_or_default());
     set_part_value(&block, "label", c.map_or("", |c| c.label.as_str()));
     set_part_value(&block, "base_url", c.map_or("", |c| c.base_url.as_str()));
     set_part_value(&block, "pick", c.map_or(PickPolicy::Ask, |c| c.pick).id());
@@ -344,6 +359,7 @@ fn show_kind_fields(block: &Element) {
             }
         }
     }
+    render_setup(block, kind);
     // Plain http to a remote host: the box that accepts it, with its warning.
     let url = part_value(block, "base_url");
     let remote_http = BaseUrl::parse(&url) == Err(UrlError::InsecureRemote);
@@ -358,6 +374,83 @@ fn show_kind_fields(block: &Element) {
             }
         }
     }
+}
+
+/// The definition a block runs: a preset's, or the one typed in.
+fn block_definition(block: &Element, kind: ConnectorKind) -> Option<Definition> {
+    match kind {
+        ConnectorKind::Generic => Definition::parse(&part_value(block, "definition")).ok(),
+        preset => deskside_core::connector::presets::definition(preset).cloned(),
+    }
+}
+
+/// A preset's setup fields (a subdomain, a data centre) and its help line;
+/// values typed so far are kept while the fields stay the same.
+fn render_setup(block: &Element, kind: ConnectorKind) {
+    let doc = document();
+    let loc = current();
+    let def = block_definition(block, kind);
+    if let Some(help) = part(block, "help") {
+        let text = def.as_ref().and_then(|d| d.help.as_ref()).map(|h| h.get(loc.lang).to_string()).unwrap_or_default();
+        help.set_text_content(Some(&text));
+        toggle(&help, !text.is_empty());
+    }
+    let Some(holder) = part(block, "setup") else { return };
+    let mut values: BTreeMap<String, String> = block.get_attribute("data-setup").and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
+    values.extend(read_setup(block));
+    holder.set_text_content(None);
+    let fields = def.as_ref().map(|d| d.setup().to_vec()).unwrap_or_default();
+    for f in &fields {
+        let label = el(&doc, "label", "setup-field", "");
+        append(&label, &el(&doc, "span", "", f.label.get(loc.lang)));
+        let input = match &f.kind {
+            SetupKind::Choice { choices } => {
+                let select = el(&doc, "select", "", "");
+                for c in choices {
+                    let o = el(&doc, "option", "", c.label.get(loc.lang));
+                    let _ = o.set_attribute("value", &c.value);
+                    append(&select, &o);
+                }
+                if let Some(s) = select.dyn_ref::<HtmlSelectElement>() {
+                    s.set_value(values.get(&f.name).or(f.default.as_ref()).map_or("", String::as_str));
+                }
+                select
+            }
+            SetupKind::Text { .. } => {
+                let input = el(&doc, "input", "", "");
+                for (k, v) in [("type", "text"), ("autocomplete", "off"), ("spellcheck", "false"), ("placeholder", f.example.as_str())] {
+                    let _ = input.set_attribute(k, v);
+                }
+                if let Some(i) = input.dyn_ref::<HtmlInputElement>() {
+                    i.set_value(values.get(&f.name).map_or("", String::as_str));
+                }
+                input
+            }
+        };
+        let _ = input.set_attribute("data-setup-name", &f.name);
+        append(&label, &input);
+        append(&holder, &label);
+        let error = el(&doc, "span", "error", "");
+        let _ = error.set_attribute("data-error-for", &format!("setup.{}", f.name));
+        append(&holder, &error);
+    }
+    // With an address built from the fields, the base URL only overrides it.
+    if let Some(url) = part(block, "base_url").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()) {
+        let built = def.as_ref().is_some_and(|d| !d.asks_base_url());
+        url.set_placeholder(&if built { loc.m(Msg::OptBaseUrlOverride) } else { "https://api.example.com".to_string() });
+    }
+}
+
+fn read_setup(block: &Element) -> BTreeMap<String, String> {
+    let Ok(list) = block.query_selector_all("[data-setup-name]") else { return BTreeMap::new() };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
+        .map(|e| {
+            let name = e.get_attribute("data-setup-name").unwrap_or_default();
+            let value = e.dyn_ref::<HtmlInputElement>().map(|i| i.value()).or_else(|| e.dyn_ref::<HtmlSelectElement>().map(|s| s.value())).unwrap_or_default();
+            (name, value)
+        })
+        .collect()
 }
 
 /// A block's own buttons: its type and definition decide its fields; Test,
@@ -531,6 +624,7 @@ fn read_connector(block: &Element) -> ConnectorInput {
         definition: part_value(block, "definition"),
         pick: part_value(block, "pick"),
         plain_http: part(block, "plain_http").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()).is_some_and(|e| e.checked()),
+        setup: read_setup(block),
     }
 }
 
@@ -582,7 +676,8 @@ fn show_errors(doc: &Document, errors: &[FieldError]) {
         // to its input, a connector's in its own block.
         let key = e.field.split('.').filter(|p| p.parse::<usize>().is_err()).last().unwrap_or("");
         let scope: Option<Element> = e.field.strip_prefix("connectors.").and_then(|r| r.split('.').next()?.parse::<usize>().ok()).and_then(|i| blocks.get(i).cloned());
-        let key = if e.field.starts_with("field_sources") { "field_sources" } else { key };
+        let setup_key = e.field.split_once(".setup.").map(|(_, name)| format!("setup.{name}"));
+        let key = if e.field.starts_with("field_sources") { "field_sources" } else { setup_key.as_deref().unwrap_or(key) };
         let target = match &scope {
             Some(b) => b.query_selector(&format!("[data-error-for=\"{key}\"]")).ok().flatten(),
             None => doc.query_selector(&format!("[data-error-for=\"{key}\"]")).ok().flatten(),

@@ -15,6 +15,7 @@ fn cfg(url: &str) -> ConnectorConfig {
         definition: None,
         pick: Default::default(),
         plain_http_host: None,
+        setup: Default::default(),
     }
 }
 
@@ -286,4 +287,29 @@ fn plain_http_goes_only_to_the_one_host_the_admin_accepted() {
     // https and loopback never needed it.
     assert_eq!(s.connector_from_input(0, input("https://crm.example.com", false)).unwrap().plain_http_host, None);
     assert_eq!(s.connector_from_input(0, input("http://127.0.0.1:7000", true)).unwrap().plain_http_host, None);
+}
+
+#[test]
+fn a_presets_address_is_built_from_its_setup_values_unless_a_url_is_typed() {
+    let s = crate::config::Settings::default();
+    let zendesk = |setup: &[(&str, &str)], url: &str| crate::config::ConnectorInput {
+        kind: "zendesk".into(),
+        base_url: url.into(),
+        setup: setup.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        secrets: [("username".to_string(), Some(Secret::new("agent@acme.example/token"))), ("password".to_string(), Some(Secret::new("t")))].into_iter().collect(),
+        api_key: Some(Secret::new("t")),
+        enabled: true,
+        ..Default::default()
+    };
+    let field = crate::connector::presets::definition(ConnectorKind::Zendesk).unwrap().setup()[0].name.clone();
+    let c = s.connector_from_input(0, zendesk(&[(&field, "acme")], "")).unwrap();
+    assert_eq!(c.base_url, "https://acme.zendesk.com");
+    assert_eq!(c.setup.get(&field).map(String::as_str), Some("acme"));
+    assert_eq!(zendesk(&[(&field, "acme")], "").base().map(|b| b.origin()), Ok("https://acme.zendesk.com".into()));
+    // A bad value is named by its field; nothing is built.
+    let e = s.connector_from_input(0, zendesk(&[(&field, "acme.evil.test/x")], "")).unwrap_err();
+    assert_eq!(e[0].field, format!("connectors.0.setup.{field}"));
+    // A typed address wins (a test server, a proxy), and no setup is kept.
+    let c = s.connector_from_input(0, zendesk(&[(&field, "acme")], "http://127.0.0.1:9000")).unwrap();
+    assert_eq!((c.base_url.as_str(), c.setup.is_empty()), ("http://127.0.0.1:9000", true));
 }
