@@ -429,6 +429,46 @@ for (const kind of BROWSERS) {
       await ticket.close();
     });
 
+    test('several records for one address: the agent chooses (remembered for the ticket), or the admin\'s rule picks and says so', async () => {
+      const { status } = await configure(ext, { baseUrl: demo.base, key });
+      assert.equal(status.kind, 'ok');
+      const page = await ext.browser.newPage();
+      await page.goto(demo.base + '/tickets/strict/1006');
+      const asked = await panelState(page);
+      assert.equal(asked.state, 'choose', asked.text);
+      assert.match(asked.text, /2 records in Deskside demo CRM match/);
+      assert.match(asked.text, /Harbor Logistics \(Shanghai\)/);
+      assert.ok(!/ORD-2026-005120/.test(asked.text), 'a record was shown before the agent chose');
+      await page.screenshot({ path: join(shots, 'several-matches.png') });
+      await asked.frame.click('button[data-record="cus_1007"]');
+      const chosen = await untilFound(page, /陈杰/, 'the chosen record');
+      assert.match(chosen.text, /Chosen by you among 2 matches/);
+      assert.match(chosen.text, /ORD-2026-005120/);
+      // Remembered for this ticket.
+      await page.reload();
+      const again = await untilFound(page, /陈杰/, 'the choice after a reload');
+      // The agent may change their mind: the other record is a click away.
+      await again.frame.click('button.change-record');
+      await again.frame.click('section.matches:not([hidden]) button[data-record="cus_1006"]');
+      const changed = await untilFound(page, /Harbor Logistics\b(?! \()/, 'the other record');
+      assert.ok(!/陈杰/.test(changed.text.split('Choose another')[0]), changed.text);
+      await page.close();
+      // The admin's rule: the earliest created record, said so; the same
+      // customer in the single-page app is another ticket, without a choice.
+      const options = await openExtensionPage(ext, 'options.html');
+      await waitLoaded(options);
+      await options.select('#pick', 'earliest_created');
+      await options.click('#save');
+      await options.waitForFunction(() => document.querySelector('#status').dataset.kind === 'ok', { timeout: 20_000 });
+      await options.close();
+      const app = await ext.browser.newPage();
+      await app.goto(demo.base + '/app/tickets/1006');
+      const ruled = await untilFound(app, /Chen Jie/, 'the rule\'s pick');
+      assert.match(ruled.text, /Earliest created of 2 matches \(admin's rule\)/);
+      assert.ok(!/陈杰/.test(ruled.text), ruled.text);
+      await app.close();
+    });
+
     test('a rejected key ends in a "reconnect" state, not a crash', async () => {
       const { status } = await configure(ext, { baseUrl: demo.base, key: 'wrong-key-0000' });
       assert.equal(status.kind, 'ok');

@@ -377,6 +377,8 @@ pub fn finish_panel(settings: &Settings, tab: &TabState, identifier: &Candidate,
     let mut audit = Vec::new();
     let mut sources = Vec::new();
     let mut near_misses = 0;
+    // The records not shown of sources that had several, to choose another.
+    let mut others_of: Vec<MatchChoice> = Vec::new();
     for o in outcomes {
         let Some(cfg) = settings.connectors.get(o.index) else { continue };
         near_misses += o.near_misses;
@@ -405,9 +407,12 @@ pub fn finish_panel(settings: &Settings, tab: &TabState, identifier: &Candidate,
         }
         match o.result {
             Ok(Selection::None) => {}
-            Ok(Selection::One { record, by, of }) => {
+            Ok(Selection::One { record, by, of, others }) => {
                 records.push(Customer { fetched_ms: now_ms, ..record });
                 picks.push((by, of));
+                if !others.is_empty() {
+                    others_of.push(MatchChoice::new(&cfg.id, &cfg.label, &others));
+                }
             }
             Ok(Selection::Choose(all)) => choices.push(MatchChoice::new(&cfg.id, &cfg.label, &all)),
             Err(e) => errors.push(SourceError::new(&cfg.label, &e)),
@@ -417,7 +422,13 @@ pub fn finish_panel(settings: &Settings, tab: &TabState, identifier: &Candidate,
     let kind = identifier.kind;
     let identifier = alternatives.iter().find(|a| a.value == identifier.value).cloned().unwrap_or_else(|| choice(identifier));
     let state = if !records.is_empty() || !choices.is_empty() {
-        let customer = (!records.is_empty()).then(|| CustomerView::merge(&records, &picks, &settings.field_sources));
+        let customer = (!records.is_empty()).then(|| {
+            let mut view = CustomerView::merge(&records, &picks, &settings.field_sources);
+            for s in &mut view.sources {
+                s.others = others_of.iter().find(|c| c.connector == s.connector).map(|c| c.options.clone()).unwrap_or_default();
+            }
+            view
+        });
         PanelState::Found { identifier, alternatives, customer, choices, errors, near_misses }
     } else if !errors.is_empty() {
         PanelState::Error { identifier, alternatives, errors }
@@ -693,6 +704,9 @@ mod tests {
         assert!(choices.is_empty());
         assert_eq!(c.sources.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(), ["CRM 0", "CRM 1"]);
         assert_eq!(c.sources[1].picked, Some(crate::merge::PickedBy::Agent));
+        // The other record stays offered, to choose another.
+        assert_eq!(c.sources[1].others.iter().map(|o| o.record.as_str()).collect::<Vec<_>>(), ["d1"]);
+        assert!(c.sources[0].others.is_empty());
         // Tier from the preferred source, the company from the one that has it.
         assert_eq!((c.tier_class.as_str(), c.tier_src, c.company.as_str(), c.company_src), ("gold", 1, "Yunfan", 0));
         // The same address in two sources is one row; the phone names its source.

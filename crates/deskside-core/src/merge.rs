@@ -48,8 +48,9 @@ pub enum PickedBy {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Selection {
     None,
-    /// `of`: how many records the source returned (1 when only one).
-    One { record: Customer, by: Option<PickedBy>, of: usize },
+    /// `of`: how many records the source returned (1 when only one);
+    /// `others`: the ones not shown, for the agent to choose another.
+    One { record: Customer, by: Option<PickedBy>, of: usize, others: Vec<Customer> },
     /// Several records and nothing to pick by: the agent chooses.
     Choose(Vec<Customer>),
 }
@@ -60,11 +61,12 @@ pub fn pick(mut records: Vec<Customer>, policy: PickPolicy, chosen: Option<&str>
     let of = records.len();
     match of {
         0 => return Selection::None,
-        1 => return Selection::One { record: records.remove(0), by: None, of },
+        1 => return Selection::One { record: records.remove(0), by: None, of, others: Vec::new() },
         _ => {}
     }
     if let Some(i) = chosen.and_then(|c| records.iter().position(|r| r.id == c)) {
-        return Selection::One { record: records.swap_remove(i), by: Some(PickedBy::Agent), of };
+        let record = records.remove(i);
+        return Selection::One { record, by: Some(PickedBy::Agent), of, others: records };
     }
     // A rule picks only when the dates decide: every record has one, and
     // the best is not tied.
@@ -82,7 +84,8 @@ pub fn pick(mut records: Vec<Customer>, policy: PickPolicy, chosen: Option<&str>
         if let Some(best) = best.cloned() {
             if keys.iter().filter(|k| **k == best).count() == 1 {
                 let i = keys.iter().position(|k| *k == best).unwrap_or(0);
-                return Selection::One { record: records.swap_remove(i), by: Some(PickedBy::Rule(policy)), of };
+                let record = records.remove(i);
+                return Selection::One { record, by: Some(PickedBy::Rule(policy)), of, others: records };
             }
         }
     }
@@ -146,7 +149,7 @@ mod tests {
         let two = || vec![rec("a", Some("2026-01-01"), Some("2020-01-01")), rec("b", Some("2026-03-01"), Some("2021-01-01"))];
         assert!(matches!(pick(two(), PickPolicy::Ask, None), Selection::Choose(v) if v.len() == 2), "never a silent pick of the first");
         match pick(two(), PickPolicy::MostRecentlyUpdated, None) {
-            Selection::One { record, by: Some(PickedBy::Rule(PickPolicy::MostRecentlyUpdated)), of: 2 } => assert_eq!(record.id, "b"),
+            Selection::One { record, by: Some(PickedBy::Rule(PickPolicy::MostRecentlyUpdated)), of: 2, others } => assert_eq!((record.id.as_str(), others[0].id.as_str()), ("b", "a")),
             other => panic!("{other:?}"),
         }
         match pick(two(), PickPolicy::EarliestCreated, None) {

@@ -131,6 +131,9 @@ pub struct SourceView {
     /// How the record was picked among `of` records the source returned.
     pub picked: Option<PickedBy>,
     pub of: usize,
+    /// The source's other records for the identifier, to choose another.
+    #[serde(default)]
+    pub others: Vec<MatchOption>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -326,7 +329,7 @@ impl CustomerView {
             sources: records
                 .iter()
                 .zip(picks.iter().chain(std::iter::repeat(&(None, 1))))
-                .map(|(r, (picked, of))| SourceView { label: r.source.clone(), connector: r.connector.clone(), record: r.id.clone(), url: r.url.clone(), fetched_ms: r.fetched_ms, picked: *picked, of: *of })
+                .map(|(r, (picked, of))| SourceView { label: r.source.clone(), connector: r.connector.clone(), record: r.id.clone(), url: r.url.clone(), fetched_ms: r.fetched_ms, picked: *picked, of: *of, others: Vec::new() })
                 .collect(),
         }
     }

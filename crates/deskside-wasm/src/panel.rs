@@ -246,7 +246,7 @@ fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<Panel>, l
             identifier_line(doc, root, identifier, alternatives, env, loc);
             near_miss_line(doc, root, *near_misses, loc);
             for c in choices {
-                append(root, &match_chooser(doc, c, env, loc));
+                append(root, &match_chooser(doc, c, c.options.len(), env, loc));
             }
             if let Some(c) = customer {
                 append(root, &customer_card(doc, c, env, loc));
@@ -320,10 +320,10 @@ fn near_miss_line(doc: &Document, root: &Element, near_misses: usize, loc: &Loc)
 
 /// "3 records in Acme CRM match": the agent says which one is the ticket's
 /// customer (remembered for the ticket); never a silent pick of the first.
-fn match_chooser(doc: &Document, c: &MatchChoice, env: &Rc<Panel>, loc: &Loc) -> Element {
+fn match_chooser(doc: &Document, c: &MatchChoice, count: usize, env: &Rc<Panel>, loc: &Loc) -> Element {
     let section = el(doc, "section", "matches", "");
     let _ = section.set_attribute("data-connector", &c.connector);
-    append(&section, &el(doc, "p", "state", &loc.t(&Text::new(Msg::PanelMatchesIn, [data(c.options.len()), data(&c.source)]))));
+    append(&section, &el(doc, "p", "state", &loc.t(&Text::new(Msg::PanelMatchesIn, [data(count), data(&c.source)]))));
     let list = el(doc, "ul", "match-list", "");
     for o in &c.options {
         let li = el(doc, "li", "match", "");
@@ -471,6 +471,20 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -
             let env = env.clone();
             on_click(&b, move || env.open_link(&url));
             append(&line, &b);
+        }
+        // The source's other records, behind a button: the agent may choose another.
+        if !s.others.is_empty() {
+            let chooser = match_chooser(doc, &MatchChoice { connector: s.connector.clone(), source: s.label.clone(), options: s.others.clone() }, s.of, env, loc);
+            let _ = chooser.set_attribute("hidden", "");
+            let b = el(doc, "button", "link change-record", &loc.m(Msg::PanelChangeRecord));
+            let target = chooser.clone();
+            on_click(&b, move || {
+                let _ = target.remove_attribute("hidden");
+            });
+            append(&line, &b);
+            append(&card, &line);
+            append(&card, &chooser);
+            continue;
         }
         append(&card, &line);
     }
