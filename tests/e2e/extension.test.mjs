@@ -47,7 +47,7 @@ for (const kind of BROWSERS) {
       const { page, status } = await configure(ext, { baseUrl: 'http://crm.example.com', key: '' });
       assert.equal(status.kind, 'error');
       const urlError = await page.$eval('[data-error-for="base_url"]', (e) => e.textContent);
-      assert.match(urlError, /http:\/\/ is allowed only for this computer/);
+      assert.match(urlError, /http:\/\/ sends the key unencrypted: use https:\/\/, or tick/);
       const keyError = await page.$eval('[data-error-for="api_key"]', (e) => e.textContent);
       assert.match(keyError, /enter the API key/);
       await page.close();

@@ -63,7 +63,7 @@ for (const kind of BROWSERS) {
       noEnglish(shown.text);
       const { status } = await configure(ext, { baseUrl: 'http://crm.example.com', key: '', page });
       assert.deepEqual(status, { kind: 'error', text: '未保存：请修改下方标出的内容。' });
-      assert.match(await page.$eval('[data-error-for="base_url"]', (e) => e.textContent), /http:\/\/ 仅限本机/);
+      assert.match(await page.$eval('[data-error-for="base_url"]', (e) => e.textContent), /http:\/\/ 会以明文发送密钥/);
       assert.equal(await page.$eval('[data-error-for="api_key"]', (e) => e.textContent), '请填写 API 密钥');
       await page.click('#add_id_pattern');
       await page.type('#id_pattern_rows tr:last-child .id-pattern-text', 'ORD-(\\d');

@@ -527,7 +527,7 @@ impl Settings {
                     None
                 }
             },
-            ConnectorKind::Generic => match Definition::parse(&c.definition) {
+            ConnectorKind::Generic => match Definition::parse(&c.definition).and_then(|d| d.check_samples().map(|()| d)) {
                 Ok(d) => Some(d),
                 Err(problems) => {
                     for p in problems {

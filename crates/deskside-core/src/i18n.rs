@@ -356,6 +356,8 @@ messages! {
     DefBadBaseUrl = "def_bad_base_url",
     DefBadHelp = "def_bad_help",
     OptBaseUrlOverride = "opt_base_url_override",
+    DefSampleMismatch = "def_sample_mismatch",
+    DefSampleUnreadable = "def_sample_unreadable",
 }
 
 impl Msg {

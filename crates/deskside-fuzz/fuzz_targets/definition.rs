@@ -7,7 +7,8 @@
 //! secret in what it prints of a request, and reads any answer (a token
 //! endpoint's too) into customers, a token or a typed error.
 use deskside_core::connector::def::{Definition, TokenEndpoint};
-use deskside_core::connector::engine::{build_requests, read_answer, read_token, token_request, Secrets, Stamp};
+use deskside_core::connector::engine::{build_requests, read_answer, read_related, read_token, related_requests, token_request, Secrets, Stamp};
+use deskside_core::model::Customer;
 use deskside_core::connector::{HttpRequest, HttpResponse};
 use deskside_core::connector::trial::describe;
 use deskside_core::identify::{Candidate, IdKind, Source};
@@ -66,6 +67,21 @@ fuzz_target!(|data: &[u8]| {
             assert!(req.url.bytes().all(|b| b.is_ascii_graphic()), "unencoded bytes: {:?}", req.url);
             assert!(req.headers.iter().all(|(k, v)| !k.is_empty() && !v.chars().any(char::is_control)), "a header breaks: {:?}", req.headers);
             shown_without_secrets(&req, input_has_key);
+        }
+        if kind == IdKind::CustomerId {
+            // Follow-up requests by a found record's id, whatever the id.
+            let mut record = Customer { id: id.value.clone(), ..Customer::default() };
+            for req in related_requests(&def, &base, &secrets, Some(&token), &record, &stamp).unwrap_or_default() {
+                assert_eq!(origin_of(&req.url).as_deref(), Some("https://crm.example.com"), "a follow-up left the origin: {}", req.url);
+                assert!(req.url.bytes().all(|b| b.is_ascii_graphic()), "unencoded bytes: {:?}", req.url);
+                shown_without_secrets(&req, input_has_key);
+            }
+            let resp = HttpResponse { status: 200, body: answer.clone(), ..Default::default() };
+            for k in 0..def.related.len() {
+                let _ = read_related(&def, k, "https://crm.example.com/api/x", &resp, &mut record);
+            }
+            let cap = 20 * def.related.len().max(1);
+            assert!(record.orders.len() <= cap && record.deals.len() <= cap && record.tickets.len() <= cap && record.notes.len() <= cap);
         }
         if let Some(request) = def.lookups_for(kind).first() {
             let resp = HttpResponse { status: 200, body: answer.clone(), ..Default::default() };

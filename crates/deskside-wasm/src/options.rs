@@ -523,7 +523,7 @@ async fn import_definition(block: &Element) {
     let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string()).unwrap_or_default();
     let loc = current();
     let error = block.query_selector("[data-error-for=\"definition\"]").ok().flatten();
-    match Definition::parse(&text) {
+    match Definition::parse(&text).and_then(|d| d.check_samples().map(|()| d)) {
         Ok(_) => {
             set_part_value(block, "definition", &text);
             set_part_value(block, "kind", ConnectorKind::Generic.id());

@@ -578,6 +578,45 @@ impl Definition {
         Ok(def)
     }
 
+    /// Maps each sample answer and compares it with the customers it says
+    /// it maps to (a subset of each one's JSON): every mismatch with its
+    /// sample's path. The options page checks an admin's definition with it
+    /// on save, `cargo test` the shipped ones.
+    pub fn check_samples(&self) -> Result<(), Vec<DefError>> {
+        let errors: Vec<DefError> = self
+            .samples
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| self.check_sample(s).err().map(|message| DefError { path: format!("samples.{i}"), message }))
+            .collect();
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+
+    /// One sample: `Ok`, or what differs (`/0/tier: expected "gold", got
+    /// null`), or why the answer could not be read.
+    pub fn check_sample(&self, s: &Sample) -> Result<(), Text> {
+        self.sample_differs(s).map_err(|e| match e {
+            Ok(unreadable) => Text::new(Msg::DefSampleUnreadable, [crate::i18n::Arg::Text(unreadable)]),
+            Err(differs) => Text::new(Msg::DefSampleMismatch, [data(differs)]),
+        })
+    }
+
+    fn sample_differs(&self, s: &Sample) -> Result<(), Result<Text, String>> {
+        use crate::identify::{Candidate, Source};
+        let id = Candidate { kind: s.identifier.kind, value: s.identifier.value.clone(), source: Source::Text, score: 1, sensitive: false, label: None };
+        let request = self.lookups_for(id.kind).first().ok_or(Ok(Text::new(Msg::LookupCannotSearchBy, [id.kind.name_in_sentence().into()])))?;
+        let resp = super::HttpResponse { status: s.status, body: s.answer.to_string(), ..Default::default() };
+        let answer = super::engine::read_answer(self, request, "sample", &id, "https://sample.test/", &resp).map_err(|e| Ok(e.user_message()))?;
+        if answer.customers.len() != s.expect.len() {
+            return Err(Err(format!("{} customers, expected {}", answer.customers.len(), s.expect.len())));
+        }
+        for (i, (c, want)) in answer.customers.iter().zip(&s.expect).enumerate() {
+            let got = serde_json::to_value(c).map_err(|e| Err(e.to_string()))?;
+            subset(want, &got, &format!("/{i}")).map_err(Err)?;
+        }
+        Ok(())
+    }
+
     /// Reads a definition from JSON by hand: serde's derived readers for
     /// this tree of types cost far more wasm than these few lines. Unknown
     /// fields and wrong types are named with their place.
@@ -1334,6 +1373,17 @@ fn placeholders_ok(s: &str) -> Result<(), ()> {
         rest = &after[end + 1..];
     }
     Ok(())
+}
+
+/// Every field of `want` is in `got` with the same value (objects
+/// recursively, arrays element by element).
+fn subset(want: &Value, got: &Value, at: &str) -> Result<(), String> {
+    match (want, got) {
+        (Value::Object(w), Value::Object(g)) => w.iter().try_for_each(|(k, v)| subset(v, g.get(k).unwrap_or(&Value::Null), &format!("{at}/{k}"))),
+        (Value::Array(w), Value::Array(g)) if w.len() <= g.len() => w.iter().zip(g).enumerate().try_for_each(|(i, (w, g))| subset(w, g, &format!("{at}/{i}"))),
+        (w, g) if w == g => Ok(()),
+        (w, g) => Err(format!("{at}: expected {w}, got {g}")),
+    }
 }
 
 /// Every string in a JSON template with its pointer.

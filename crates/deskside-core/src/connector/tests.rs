@@ -313,3 +313,19 @@ fn a_presets_address_is_built_from_its_setup_values_unless_a_url_is_typed() {
     let c = s.connector_from_input(0, zendesk(&[(&field, "acme")], "http://127.0.0.1:9000")).unwrap();
     assert_eq!((c.base_url.as_str(), c.setup.is_empty()), ("http://127.0.0.1:9000", true));
 }
+
+#[test]
+fn an_admins_definition_whose_sample_does_not_map_as_it_says_is_not_saved() {
+    let s = crate::config::Settings::default();
+    let mut def: serde_json::Value = serde_json::from_str(&with_related().definition.unwrap().source).unwrap();
+    def["samples"] = serde_json::json!([{ "identifier": {"kind": "email", "value": "mia@shop.test"},
+        "answer": {"items": [{"key": "p1", "name": "Mia", "email": "mia@shop.test"}]},
+        "expect": [{"id": "p1", "name": "Mia Fischer"}] }]);
+    let input = |d: &serde_json::Value| crate::config::ConnectorInput { kind: "generic".into(), base_url: "https://api.people.test".into(), api_key: Some(Secret::new("k")), enabled: true, definition: d.to_string(), ..Default::default() };
+    let e = s.connector_from_input(0, input(&def)).unwrap_err();
+    assert_eq!(e[0].field, "connectors.0.definition");
+    let words = crate::i18n::english(&e[0].message);
+    assert!(words.contains("samples.0") && words.contains("/0/name: expected \"Mia Fischer\", got \"Mia\""), "{words}");
+    def["samples"][0]["expect"][0]["name"] = "Mia".into();
+    assert!(s.connector_from_input(0, input(&def)).is_ok());
+}
