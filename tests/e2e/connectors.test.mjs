@@ -94,6 +94,10 @@ for (const kind of BROWSERS) {
       assert.match(right.text, /Authorization: Bearer <redacted>/);
       assert.match(right.text, /GET http:\/\/127\.0\.0\.1:\d+\/v2\/people\/search\?per_page=20&q=mia\.fischer%40globex\.example/);
       assert.match(right.text, /"person_id"/);
+      // Each value with the path it came from.
+      assert.match(right.text, /name\s+Mia Fischer\s+\/given_name \+ \/family_name/);
+      assert.match(right.text, /company\s+Globex GmbH\s+\/org\/display_name/);
+      assert.match(right.text, /tier\s+platinum\s+\/segment \(mapped\)/);
       assert.match(right.text, /"access_token":"<redacted>"/, 'the access token is shown');
       assert.ok(!right.text.includes(secret), 'the client secret is shown in the test');
       await page.screenshot({ path: join(shots, 'options-test-connection.png'), fullPage: true });
@@ -171,6 +175,18 @@ for (const kind of BROWSERS) {
       const name = await page.$eval(`${block} [data-setup-name]`, (e) => e.dataset.setupName);
       assert.match(await page.$eval(`${block} [data-error-for="setup.${name}"]`, (e) => e.textContent), /.+/, 'the problem is shown under the field');
       await page.screenshot({ path: join(shots, 'options-preset-zendesk.png'), fullPage: true });
+      // The generic type starts from a small valid definition; the common
+      // fields' form and the JSON are one: typing a path edits the JSON.
+      await page.select('#kind-1', 'generic');
+      const starter = JSON.parse(await page.$eval('#definition-1', (e) => e.value));
+      assert.equal(starter.map.name, '/name');
+      assert.equal(await page.$eval(`${block} [data-map="map.name"]`, (e) => e.value), '/name');
+      await page.$eval(`${block} [data-map="map.company"]`, (e) => { e.value = '/org/display_name'; e.dispatchEvent(new Event('input', { bubbles: true })); });
+      await page.$eval(`${block} [data-map="map.emails"]`, (e) => { e.value = '/email, /emails/*/address'; e.dispatchEvent(new Event('input', { bubbles: true })); });
+      const edited = JSON.parse(await page.$eval('#definition-1', (e) => e.value));
+      assert.equal(edited.map.company, '/org/display_name');
+      assert.deepEqual(edited.map.emails, ['/email', '/emails/*/address']);
+      assert.equal(edited.lookups.email[0].path, starter.lookups.email[0].path, 'the rest of the JSON is kept');
       await page.close();
     });
 

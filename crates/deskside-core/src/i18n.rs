@@ -358,6 +358,15 @@ messages! {
     OptBaseUrlOverride = "opt_base_url_override",
     DefSampleMismatch = "def_sample_mismatch",
     DefSampleUnreadable = "def_sample_unreadable",
+    OptTestFieldsHeading = "opt_test_fields_heading",
+    OptTestField = "opt_test_field",
+    OptTestValue = "opt_test_value",
+    OptTestPath = "opt_test_path",
+    OptMappingHeading = "opt_mapping_heading",
+    OptMapList = "opt_map_list",
+    OptMapId = "opt_map_id",
+    OptMapUrl = "opt_map_url",
+    OptMapUpdated = "opt_map_updated",
 }
 
 impl Msg {

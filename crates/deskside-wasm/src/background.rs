@@ -367,14 +367,14 @@ async fn test_connector(env: &Env, settings: &Settings, input: deskside_core::co
         Ok(a) if a.customers.is_empty() => TestOutcome::NotFound { identifier: id.value.clone(), id_kind: id.kind, near_misses: a.near_misses },
         Ok(a) => {
             let mut customers = Vec::new();
-            for mut c in a.customers {
+            for mut c in a.customers.clone() {
                 let (_, errors) = fetch_related(env, &cfg, tokens.get(&cfg.id), &mut c, &mut trace).await;
                 if let Some(e) = errors.first() {
                     return ConnectorTest::failed(trace.unwrap_or_default(), e);
                 }
                 customers.push(CustomerView::from_customer(&c));
             }
-            TestOutcome::Found { customers, near_misses: a.near_misses }
+            TestOutcome::Found { customers, near_misses: a.near_misses, fields: a.provenance.into_iter().next().unwrap_or_default() }
         }
     };
     ConnectorTest { steps: trace.unwrap_or_default(), outcome }

@@ -178,6 +178,30 @@ fn render_test(doc: &Document, out: &Element, result: ConnectorTest) {
         TestOutcome::Failed { message, .. } => ("error", loc.t(message)),
     };
     show_test(doc, out, kind, &line, &result.steps);
+    // Where each value came from: the admin sees which path gave it.
+    if let TestOutcome::Found { fields, .. } = &result.outcome {
+        if !fields.is_empty() {
+            let heading = el(doc, "h3", "", &loc.m(Msg::OptTestFieldsHeading));
+            let table = el(doc, "table", "test-fields", "");
+            let head = el(doc, "tr", "", "");
+            for m in [Msg::OptTestField, Msg::OptTestValue, Msg::OptTestPath] {
+                append(&head, &el(doc, "th", "", &loc.m(m)));
+            }
+            append(&table, &head);
+            for f in fields {
+                let tr = el(doc, "tr", "", "");
+                append(&tr, &el(doc, "td", "", &f.field));
+                append(&tr, &el(doc, "td", "", &f.value));
+                append(&tr, &el(doc, "td", "path", &f.path));
+                append(&table, &tr);
+            }
+            // After the outcome line, before the requests.
+            let first_step = out.query_selector(".test-step").ok().flatten();
+            for e in [heading, table] {
+                let _ = out.insert_before(&e, first_step.as_ref().map(|s| s.as_ref() as &web_sys::Node));
+            }
+        }
+    }
 }
 
 fn show_test(doc: &Document, out: &Element, kind: &str, line: &str, steps: &[TestStep]) {
@@ -311,6 +335,8 @@ fn add_connector(doc: &Document, c: Option<&ConnectorView>) -> Option<Element> {
     }
     let list = by_id(doc, "connectors")?;
     append(&list, &block);
+    build_mapping(&block);
+    definition_to_mapping(&block);
     wire_connector(doc, &block);
     show_kind_fields(&block);
     number_blocks(doc);
@@ -453,19 +479,136 @@ fn read_setup(block: &Element) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The common fields the generic connector's small form edits, by where
+/// they are in the definition (`results.list`, `map.name`), with their labels.
+const MAPPING: &[(&str, Msg)] = &[
+    ("results.list", Msg::OptMapList),
+    ("map.id", Msg::OptMapId),
+    ("map.name", Msg::FieldName),
+    ("map.emails", Msg::DetailEmail),
+    ("map.phones", Msg::DetailPhone),
+    ("map.company", Msg::FieldCompany),
+    ("map.title", Msg::DetailTitle),
+    ("map.tier", Msg::FieldTier),
+    ("map.url", Msg::OptMapUrl),
+    ("map.updated", Msg::OptMapUpdated),
+];
+
+
+/// The mapping form's rows (once per block).
+fn build_mapping(block: &Element) {
+    let Some(table) = part(block, "mapping") else { return };
+    let doc = document();
+    let loc = current();
+    for (key, label) in MAPPING {
+        let tr = el(&doc, "tr", "", "");
+        append(&tr, &el(&doc, "td", "", &loc.m(*label)));
+        let td = el(&doc, "td", "", "");
+        let input = el(&doc, "input", "", "");
+        for (k, v) in [("type", "text"), ("data-map", *key), ("spellcheck", "false"), ("autocomplete", "off"), ("aria-label", &loc.m(*label))] {
+            let _ = input.set_attribute(k, v);
+        }
+        let b = block.clone();
+        let listener = Closure::<dyn FnMut()>::new(move || mapping_to_definition(&b));
+        let _ = input.add_event_listener_with_callback("input", listener.as_ref().unchecked_ref());
+        listener.forget();
+        append(&td, &input);
+        append(&tr, &td);
+        append(&table, &tr);
+    }
+}
+
+/// The definition's values shown in the mapping form: a path as typed,
+/// several joined by commas, anything richer as compact JSON.
+fn definition_to_mapping(block: &Element) {
+    let json: serde_json::Value = serde_json::from_str(&part_value(block, "definition")).unwrap_or_default();
+    for (key, _) in MAPPING {
+        let Some(input) = block.query_selector(&format!("[data-map=\"{key}\"]")).ok().flatten().and_then(|e| e.dyn_into::<HtmlInputElement>().ok()) else { continue };
+        let (section, field) = key.split_once('.').unwrap_or(("", key));
+        let shown = match json.get(section).and_then(|s| s.get(field)) {
+            None | Some(serde_json::Value::Null) => String::new(),
+            Some(serde_json::Value::String(p)) => p.clone(),
+            Some(serde_json::Value::Array(items)) if items.iter().all(|i| i.is_string()) => items.iter().filter_map(|i| i.as_str()).collect::<Vec<_>>().join(", "),
+            Some(other) => other.to_string(),
+        };
+        input.set_value(&shown);
+    }
+}
+
+/// The mapping form written back into the definition's JSON (which stays
+/// the whole truth: fields the form does not show are kept).
+fn mapping_to_definition(block: &Element) {
+    let text = part_value(block, "definition");
+    let mut json: serde_json::Value = match serde_json::from_str(if text.trim().is_empty() { deskside_core::connector::def::STARTER_DEFINITION } else { &text }) {
+        Ok(v @ serde_json::Value::Object(_)) => v,
+        // Not JSON yet: the admin is typing it; the form waits.
+        _ => return,
+    };
+    for (key, _) in MAPPING {
+        let Some(typed) = block.query_selector(&format!("[data-map=\"{key}\"]")).ok().flatten().and_then(|e| e.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value()) else { continue };
+        let (section, field) = key.split_once('.').unwrap_or(("", key));
+        let typed = typed.trim();
+        let value = if typed.is_empty() {
+            None
+        } else if typed.starts_with('{') || typed.starts_with('[') {
+            match serde_json::from_str(typed) {
+                Ok(v) => Some(v),
+                Err(_) => continue,
+            }
+        } else if matches!(field, "emails" | "phones") {
+            Some(serde_json::Value::Array(typed.split(',').map(|p| serde_json::Value::String(p.trim().to_string())).filter(|p| p != "").collect()))
+        } else if typed.contains(',') && !matches!(section, "results") {
+            // Several paths: the first that is not empty.
+            Some(serde_json::Value::Array(typed.split(',').map(|p| serde_json::Value::String(p.trim().to_string())).collect()))
+        } else {
+            Some(serde_json::Value::String(typed.to_string()))
+        };
+        let Some(obj) = json.as_object_mut() else { return };
+        let sec = obj.entry(section.to_string()).or_insert_with(|| serde_json::json!({}));
+        if let Some(sec) = sec.as_object_mut() {
+            match value {
+                Some(v) => {
+                    sec.insert(field.to_string(), v);
+                }
+                None => {
+                    sec.remove(field);
+                }
+            }
+        }
+    }
+    set_part_value(block, "definition", &serde_json::to_string_pretty(&json).unwrap_or_default());
+    show_kind_fields(block);
+}
+
 /// A block's own buttons: its type and definition decide its fields; Test,
 /// Remove, Export and Import act on it alone.
 fn wire_connector(doc: &Document, block: &Element) {
     if let Some(e) = part(block, "kind") {
         let b = block.clone();
-        on_change(&e, move |_| show_kind_fields(&b));
+        on_change(&e, move |kind| {
+            // A new generic connector starts from a small valid definition.
+            if kind == ConnectorKind::Generic.id() && part_value(&b, "definition").trim().is_empty() {
+                set_part_value(&b, "definition", deskside_core::connector::def::STARTER_DEFINITION);
+                definition_to_mapping(&b);
+            }
+            show_kind_fields(&b)
+        });
     }
     // Typing a definition shows the secret fields its auth kind needs; a
     // label names the connector in the source-order table.
     for (f, rename) in [("definition", false), ("base_url", false), ("label", true)] {
         let Some(e) = part(block, f) else { continue };
         let b = block.clone();
-        let listener = Closure::<dyn FnMut()>::new(move || if rename { number_blocks(&document()) } else { show_kind_fields(&b) });
+        let listener = Closure::<dyn FnMut()>::new(move || {
+            if rename {
+                number_blocks(&document())
+            } else {
+                if f == "definition" {
+                    definition_to_mapping(&b);
+                }
+                show_kind_fields(&b)
+            }
+        });
         let _ = e.add_event_listener_with_callback("input", listener.as_ref().unchecked_ref());
         listener.forget();
     }
@@ -527,6 +670,7 @@ async fn import_definition(block: &Element) {
         Ok(_) => {
             set_part_value(block, "definition", &text);
             set_part_value(block, "kind", ConnectorKind::Generic.id());
+            definition_to_mapping(block);
             if let Some(e) = error {
                 e.set_text_content(None);
             }

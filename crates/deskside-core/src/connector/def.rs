@@ -562,6 +562,17 @@ pub struct DefError {
     pub message: Text,
 }
 
+/// Where a new generic connector starts on the options page: a small,
+/// valid definition the admin edits (a test checks it parses).
+pub const STARTER_DEFINITION: &str = r#"{
+  "id": "my_crm",
+  "name": "My CRM",
+  "auth": { "kind": "bearer" },
+  "lookups": { "email": [{ "path": "/contacts/search", "query": { "email": "{value}" } }] },
+  "results": { "list": "/data" },
+  "map": { "id": "/id", "name": "/name", "emails": ["/email"] }
+}"#;
+
 /// Largest definition accepted, as JSON.
 pub const MAX_DEFINITION_BYTES: usize = 64 * 1024;
 
@@ -1409,6 +1420,11 @@ mod tests {
             "results": {"list": "/result/items", "total": "/result/total"},
             "map": {"id": "/person_id", "name": {"join": ["/given_name", "/family_name"]}, "emails": ["/contact/emails/*/address"]}
         })
+    }
+
+    #[test]
+    fn the_options_pages_starter_definition_is_valid() {
+        assert!(Definition::parse(STARTER_DEFINITION).is_ok());
     }
 
     #[test]

@@ -424,6 +424,76 @@ pub struct Answer {
     pub near_misses: usize,
     /// The API's total, when it gives one.
     pub total: Option<u64>,
+    /// For each customer, where each of its values came from (for *Test
+    /// connection*).
+    pub provenance: Vec<Vec<FieldSource>>,
+}
+
+/// One mapped value and the path in the vendor's record it came from.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FieldSource {
+    /// The common model's field (`name`, `emails`, a custom field's label).
+    pub field: String,
+    pub value: String,
+    /// `/given_name + /family_name`, `/segment (mapped)`, `constant`.
+    pub path: String,
+}
+
+/// Where each value of a record comes from: the path that gave it (for a
+/// list of fallbacks, the one that was not empty).
+pub fn provenance(def: &Definition, r: &Value) -> Vec<FieldSource> {
+    let m = &def.map;
+    let mut out = Vec::new();
+    let mut single = |field: &str, d: &Option<ValueDef>| {
+        if let Some((value, path)) = d.as_ref().and_then(|d| one_with_path(r, d)) {
+            out.push(FieldSource { field: field.to_string(), value, path });
+        }
+    };
+    for (field, d) in [("id", &m.id), ("name", &m.name), ("company", &m.company), ("title", &m.title), ("tier", &m.tier), ("city", &m.city), ("country", &m.country), ("url", &m.url)] {
+        single(field, d);
+    }
+    for (field, defs) in [("emails", &m.emails), ("phones", &m.phones), ("tags", &m.tags)] {
+        for d in defs {
+            for p in d.paths() {
+                for v in path::all(r, p).into_iter().flat_map(|v| match v {
+                    Value::Array(items) => items.iter().filter_map(path::text).collect::<Vec<_>>(),
+                    v => path::text(v).into_iter().collect(),
+                }) {
+                    out.push(FieldSource { field: field.to_string(), value: v, path: p.to_string() });
+                }
+            }
+        }
+    }
+    for (field, d) in [("updated", &m.updated), ("created", &m.created)] {
+        if let Some(value) = d.as_ref().and_then(|d| date(r, d)) {
+            out.push(FieldSource { field: field.to_string(), value, path: d.as_ref().map(|d| d.path.clone()).unwrap_or_default() });
+        }
+    }
+    for c in &m.custom {
+        if let Some(v) = path::first(r, &c.path).and_then(path::text) {
+            out.push(FieldSource { field: c.label.clone(), value: v, path: c.path.clone() });
+        }
+    }
+    for (kind, items) in &m.lists {
+        if !items.each.is_empty() {
+            let n = objects(r, &items.each).len();
+            if n > 0 {
+                out.push(FieldSource { field: kind.name().to_string(), value: n.to_string(), path: items.each.clone() });
+            }
+        }
+    }
+    out
+}
+
+/// One value and the path it came from.
+fn one_with_path(r: &Value, d: &ValueDef) -> Option<(String, String)> {
+    match d {
+        ValueDef::Path(p) => one(r, d).map(|v| (v, p.clone())),
+        ValueDef::First(all) => all.iter().find_map(|d| one_with_path(r, d)),
+        ValueDef::Join { join, .. } => one(r, d).map(|v| (v, join.join(" + "))),
+        ValueDef::Const { .. } => one(r, d).map(|v| (v, "constant".to_string())),
+        ValueDef::Mapped { path, .. } => one(r, d).map(|v| (v, format!("{path} (mapped)"))),
+    }
 }
 
 /// An answer's JSON, once its status, size, shape and the API's own success
@@ -490,6 +560,7 @@ pub fn read_answer(def: &Definition, request: &RequestDef, source: &str, id: &Ca
         if def.results.exact && matches!(id.kind, IdKind::Email | IdKind::Phone) && !is_identifier_of(&c, id) {
             answer.near_misses += 1;
         } else {
+            answer.provenance.push(provenance(def, r));
             answer.customers.push(c);
         }
     }

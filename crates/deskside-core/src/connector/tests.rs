@@ -329,3 +329,16 @@ fn an_admins_definition_whose_sample_does_not_map_as_it_says_is_not_saved() {
     def["samples"][0]["expect"][0]["name"] = "Mia".into();
     assert!(s.connector_from_input(0, input(&def)).is_ok());
 }
+
+#[test]
+fn test_connection_says_where_each_value_came_from() {
+    let def = crate::connector::def::Definition::parse(include_str!("../../../../tests/testapi/definition.json")).unwrap();
+    let record: serde_json::Value = def.samples[0].answer["result"]["items"][0].clone();
+    let p = crate::connector::engine::provenance(&def, &record);
+    let find = |f: &str| p.iter().find(|x| x.field == f).map(|x| (x.value.as_str(), x.path.as_str()));
+    assert_eq!(find("name"), Some(("Mia Fischer", "/given_name + /family_name")));
+    assert_eq!(find("company"), Some(("Globex GmbH", "/org/display_name")));
+    assert_eq!(find("tier"), Some(("platinum", "/segment (mapped)")));
+    assert_eq!(find("Seats"), Some(("42", "/attributes/seats")));
+    assert!(p.iter().any(|x| x.field == "emails" && x.value == "mia.fischer@globex.example" && x.path == "/contact/emails/*/address"));
+}

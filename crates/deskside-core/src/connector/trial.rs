@@ -34,7 +34,13 @@ pub struct TestStep {
 pub enum TestOutcome {
     /// The form's connector is not valid yet: its problems, as Save shows them.
     Invalid { errors: Vec<FieldError> },
-    Found { customers: Vec<CustomerView>, near_misses: usize },
+    /// `fields`: where each value of the first customer came from.
+    Found {
+        customers: Vec<CustomerView>,
+        near_misses: usize,
+        #[serde(default)]
+        fields: Vec<super::engine::FieldSource>,
+    },
     /// The connection works; nobody has this identifier.
     NotFound { identifier: String, id_kind: IdKind, near_misses: usize },
     Failed { message: Text, needs_admin: bool },
