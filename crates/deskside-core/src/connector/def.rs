@@ -1352,7 +1352,9 @@ impl Definition {
         }
         match self.auth.token_endpoint() {
             Some(TokenEndpoint::Path(p)) if !request_path_ok(p) => e("auth.token_path", Text::new(Msg::DefBadRequestPath, [data(p)])),
-            Some(TokenEndpoint::Url(u)) if !token_url_ok(u) => e("auth.token_url", Text::new(Msg::DefBadTokenUrl, [data(u)])),
+            // (A template of setup values is checked with them, in `validate_setup`.)
+            Some(TokenEndpoint::Url(u)) if !self.token_url_template() && !token_url_ok(u) => e("auth.token_url", Text::new(Msg::DefBadTokenUrl, [data(u)])),
+            Some(TokenEndpoint::Url(u)) if self.token_url_template() && self.base_url.as_deref().is_none_or(|b| !b.contains('{')) => e("auth.token_url", Text::new(Msg::DefBadTokenUrl, [data(u)])),
             _ => {}
         }
         match self.auth.token_place() {
@@ -1460,7 +1462,7 @@ fn request_path_ok(p: &str) -> bool {
 
 /// An absolute token URL: https (or http on this computer), a host, a path
 /// like a request path, no user info, query or fragment.
-fn token_url_ok(u: &str) -> bool {
+pub(crate) fn token_url_ok(u: &str) -> bool {
     crate::weburl::BaseUrl::parse(u).is_ok_and(|b| !b.path.is_empty() && request_path_ok(&b.path)) && !u.trim().ends_with('/')
 }
 

@@ -205,9 +205,16 @@ fn secret<'a>(secrets: &'a Secrets, name: &str) -> &'a str {
 /// The token request of a token-exchange auth kind (`None` for the others):
 /// an OAuth 2 grant as a form (`client_credentials`, `refresh_token`), or an
 /// app-token request with `{app_id}` and `{app_secret}` filled in; sent to
-/// the token path on the API's origin or to the token URL.
-pub fn token_request(def: &Definition, base: &BaseUrl, secrets: &Secrets) -> Option<Result<HttpRequest, LookupError>> {
+/// the token path on the API's origin or to the token URL (made of the
+/// setup values `setup`, as the base URL is: `https://accounts.zoho{dc}/…`).
+pub fn token_request(def: &Definition, base: &BaseUrl, setup: &BTreeMap<String, String>, secrets: &Secrets) -> Option<Result<HttpRequest, LookupError>> {
     let endpoint = def.auth.token_endpoint()?;
+    let endpoint = match def.token_url_from(setup) {
+        Ok(Some(url)) => TokenEndpoint::Url(url.to_string()),
+        Ok(None) => endpoint.clone(),
+        Err(e) => return Some(Err(LookupError::Config { message: e.into_iter().next().map_or_else(|| Msg::SetupRequired.into(), |e| e.message) })),
+    };
+    let endpoint = &endpoint;
     for name in def.auth.secrets() {
         if secret(secrets, name).is_empty() {
             return Some(Err(LookupError::Config { message: Text::new(Msg::LookupNoSecret, [data(name)]) }));
@@ -881,6 +888,11 @@ fn related_for(def: &Definition, record: &Customer) -> Vec<usize> {
         .map(|(k, _)| k)
         .take(def.limits.max_related)
         .collect()
+}
+
+/// What each of [`related_requests`] fills, in order (`deals`, `company`).
+pub fn related_kinds(def: &Definition, record: &Customer) -> Vec<&'static str> {
+    related_for(def, record).into_iter().map(|i| def.related[i].into.name()).collect()
 }
 
 /// The follow-up requests for a found record's related items, at most
