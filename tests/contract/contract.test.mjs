@@ -4,7 +4,9 @@
 // --errors`, from the vendor's description; for HubSpot and Salesforce a small
 // server written from the documented facts, see fixtures/README.md), a recording
 // proxy in front of it, and the real Rust engine sending every request the preset
-// can make (`deskside lookup --every-attempt`: every lookup kind, every attempt).
+// can make (`deskside lookup --every-attempt`: every lookup kind, every attempt;
+// with `--related`, then every follow-up request for the record found: its deals,
+// tickets, notes, company).
 // Fails when the mock reports a violation of the description (`sl-violations`,
 // a 4xx/5xx), when a request is not the operation the preset means (method and
 // path), when a JSON body does not have the operation's shape, or when an answer
@@ -79,24 +81,30 @@ function violations(header) {
 
 /** A proxy that records each exchange (request, status, Prism's violations).
  *  With `fixture`, an answer that breaks the description's own response
- *  schema (and only that) is replaced by the fixture, a documented shape. */
-async function recorder(targetPort, fixture) {
+ *  schema (and only that) is replaced by the fixture, a documented shape.
+ *  `route(url)` may send a request elsewhere: `{port, path?, fixture?, answer?, headers?}`
+ *  (another description's mock, a description that predates a documented change). */
+async function recorder(targetPort, fixture, route = () => null) {
   const exchanges = [];
   const server = http.createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const fwd = http.request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${targetPort}` } }, (up) => {
+      const to = route(new URL(req.url, 'http://x'), req) || {};
+      const port = to.port || targetPort;
+      const fix = to.fixture || fixture;
+      const fwd = http.request({ host: '127.0.0.1', port, method: req.method, path: to.path || req.url, headers: { ...req.headers, ...(to.headers || {}), host: `127.0.0.1:${port}` } }, (up) => {
         const out = [];
         up.on('data', (c) => out.push(c));
         up.on('end', () => {
           let answer = Buffer.concat(out);
           let status = up.statusCode;
           const v = violations(up.headers['sl-violations']);
-          const defect = fixture && v.request.length === 0 && v.response.length > 0;
+          // `to.answer`: the documented answer instead of the description's example (checked by Prism all the same).
+          const defect = (fix && v.request.length === 0 && v.response.length > 0) || (to.answer && v.request.length === 0);
           if (defect) {
-            [status, answer] = [200, fixture];
+            [status, answer] = [200, to.answer || fix];
           }
           exchanges.push({ method: req.method, url: new URL(req.url, 'http://x'), headers: req.headers, body: body.toString('utf8'), status, violations: v, defect, answer: answer.toString('utf8') });
           res.writeHead(status, { 'content-type': up.headers['content-type'] || 'application/json' });
@@ -110,12 +118,15 @@ async function recorder(targetPort, fixture) {
   return { port: await listen(server), exchanges };
 }
 
-const SECRETS = { DESKSIDE_KEY: 'contract-key-0123', DESKSIDE_USERNAME: 'agent@acme.example/token', DESKSIDE_PASSWORD: 'contract-token-0123' };
+const SECRETS = {
+  DESKSIDE_KEY: 'contract-key-0123', DESKSIDE_USERNAME: 'agent@acme.example/token', DESKSIDE_PASSWORD: 'contract-token-0123',
+  DESKSIDE_CLIENT_ID: 'contract-client-0123', DESKSIDE_CLIENT_SECRET: 'contract-secret-0123', DESKSIDE_REFRESH_TOKEN: 'contract-refresh-0123',
+};
 
 /** Every attempt of one lookup through the real engine (asynchronous: the
  *  recording proxy runs in this process). */
-async function lookup(preset, base, flag, value) {
-  const child = spawn(CLI, ['lookup', '--connector', preset, '--base-url', base, flag, value, '--every-attempt'], { env: { ...process.env, ...SECRETS } });
+async function lookup(preset, base, flag, value, extra = []) {
+  const child = spawn(CLI, ['lookup', '--connector', preset, '--base-url', base, flag, value, '--every-attempt', ...extra], { env: { ...process.env, ...SECRETS } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -124,7 +135,46 @@ async function lookup(preset, base, flag, value) {
   const r = { status, stdout, stderr };
   let out;
   try { out = JSON.parse(r.stdout); } catch { throw new Error(`deskside lookup ${preset} ${flag} ${value}: exit ${r.status}\n${r.stdout}\n${r.stderr}`); }
-  return { status: r.status, attempts: out.attempts, stderr: r.stderr };
+  return { status: r.status, attempts: out.attempts, related: out.related, record: out.record, stderr: r.stderr };
+}
+
+/** One exchange's checks: the description's verdict on the request (and on
+ *  its own answer), a success status, one of the operations meant, the body's shape. */
+function checkExchange(x, what, ops, bodyOk, flag) {
+  assert.deepEqual(x.violations.request, [], `${what}: the request violates the description: ${JSON.stringify(x.violations.request)}`);
+  if (!x.defect) assert.deepEqual(x.violations.response, [], `${what}: Prism's answer violates the description: ${JSON.stringify(x.violations.response)}\n${x.answer}`);
+  assert.ok(x.status >= 200 && x.status < 300, `${what}: status ${x.status}\n${x.answer}`);
+  const op = ops.find(([m, p]) => m === x.method && p.test(x.url.pathname));
+  assert.ok(op, `${what}: not one of the operations the preset means`);
+  if (x.method === 'POST') {
+    assert.match(x.headers['content-type'] || '', /^application\/json/, what);
+    const check = op[2] || bodyOk;
+    const problem = check(JSON.parse(x.body), flag);
+    assert.equal(problem, null, `${what}: body ${x.body}: ${problem}`);
+  }
+}
+
+/**
+ * The follow-up requests for the record one lookup finds (`--related`): each
+ * checked like a lookup, each answer read into the record without an error.
+ * `ops`: [method, path regex, bodyOk?]; `into`: what each one fills, in order.
+ */
+async function proveRelated({ preset, rec, basePath = '', lookup: [flag, value], ops, into, extra = [] }) {
+  const before = rec.exchanges.length;
+  const r = await lookup(preset, `http://127.0.0.1:${rec.port}${basePath}`, flag, value, ['--related', ...extra]);
+  assert.ok(r.record, `${preset} ${flag} ${value}: no record found, no follow-up sent\n${r.stderr}`);
+  const mine = rec.exchanges.slice(before).filter((x) => !x.url.pathname.endsWith('/token'));
+  const followUps = mine.slice(r.attempts.length);
+  assert.deepEqual(r.related.map((f) => f.into), into, `${preset}: the follow-ups sent\n${JSON.stringify(r.related, null, 1)}`);
+  assert.equal(followUps.length, into.length, `${preset}: follow-up requests seen by the mock`);
+  for (const [i, x] of followUps.entries()) {
+    const what = `${preset} follow-up ${i + 1} (${into[i]}): ${x.method} ${x.url.pathname}${x.url.search}`;
+    checkExchange(x, what, ops, () => 'a body the test did not expect', flag);
+    assert.equal(r.related[i].error, null, `${what}: the answer does not map: ${r.related[i].error}\n${x.answer}`);
+  }
+  assert.ok(!JSON.stringify(r).includes('contract-'), `${preset}: a secret in the output`);
+  assert.equal(r.status, 0, `${preset} --related: exit ${r.status}\n${r.stderr}`);
+  return r.record;
 }
 
 /**
@@ -132,29 +182,20 @@ async function lookup(preset, base, flag, value) {
  * `ops`: [method, path regex] of the operations the preset means;
  * `bodyOk(json)`: the operation's body shape, or null for GET.
  */
-async function prove({ preset, mockPort, basePath = '', lookups, ops, bodyOk, found, fixture }) {
-  const rec = await recorder(mockPort, fixture);
+async function prove({ preset, mockPort, basePath = '', lookups, ops, bodyOk, found, fixture, route, extra = [], rec: given }) {
+  const rec = given || await recorder(mockPort, fixture, route);
   const base = `http://127.0.0.1:${rec.port}${basePath}`;
   let sent = 0;
   let mapped = 0;
   for (const [flag, value, attempts] of lookups) {
     const before = rec.exchanges.length;
-    const r = await lookup(preset, base, flag, value);
-    const mine = rec.exchanges.slice(before);
+    const r = await lookup(preset, base, flag, value, extra);
+    const mine = rec.exchanges.slice(before).filter((x) => !x.url.pathname.endsWith('/token'));
     assert.equal(r.attempts.length, attempts, `${preset} ${flag} ${value}: attempts\n${JSON.stringify(r.attempts, null, 1)}`);
     assert.equal(mine.length, attempts, `${preset} ${flag} ${value}: requests seen by the mock`);
     for (const [i, x] of mine.entries()) {
       const what = `${preset} ${flag} ${value} attempt ${i + 1}: ${x.method} ${x.url.pathname}${x.url.search}`;
-      assert.deepEqual(x.violations.request, [], `${what}: the request violates the description: ${JSON.stringify(x.violations.request)}`);
-      if (!x.defect) assert.deepEqual(x.violations.response, [], `${what}: Prism's answer violates the description: ${JSON.stringify(x.violations.response)}\n${x.answer}`);
-      assert.ok(x.status >= 200 && x.status < 300, `${what}: status ${x.status}\n${x.answer}`);
-      const op = ops.find(([m, p]) => m === x.method && p.test(x.url.pathname));
-      assert.ok(op, `${what}: not one of the operations the preset means`);
-      if (x.method === 'POST') {
-        assert.match(x.headers['content-type'] || '', /^application\/json/, what);
-        const problem = bodyOk(JSON.parse(x.body), flag);
-        assert.equal(problem, null, `${what}: body ${x.body}: ${problem}`);
-      }
+      checkExchange(x, what, ops, bodyOk, flag);
       const a = r.attempts[i];
       assert.equal(a.error, null, `${what}: the answer does not map: ${a.error}\n${x.answer}`);
       assert.ok(!JSON.stringify(a).includes('contract-key') && !JSON.stringify(a).includes('contract-token'), `${what}: a secret in the output`);
@@ -164,42 +205,81 @@ async function prove({ preset, mockPort, basePath = '', lookups, ops, bodyOk, fo
     sent += mine.length;
   }
   if (found) assert.ok(mapped > 0, `${preset}: no answer held a record; the mapping was not exercised`);
-  return sent;
+  return { sent, rec };
 }
 
 const spec = (...p) => path.join(SPECS, ...p);
+const fixture = (f) => fs.readFileSync(path.join(HERE, 'fixtures', f));
 
-test('Zendesk Support against its oas.yaml (SearchUsers, ShowUser)', async () => {
+test('Zendesk Support against its oas.yaml (SearchUsers, ShowUser; ListSearchResults, ShowOrganization)', async () => {
   const port = await prism(spec('zendesk/openapi-src.yaml'));
-  const sent = await prove({
+  const { sent, rec } = await prove({
     preset: 'zendesk', mockPort: port, found: true,
     lookups: [['--email', 'robert.jones@example.com', 1], ['--phone', '+14155550132', 3], ['--id', '35436', 1]],
     ops: [['GET', /^\/api\/v2\/users\/search$/], ['GET', /^\/api\/v2\/users\/\d+$/]],
   });
   assert.equal(sent, 5);
+  // The ShowUser example has no organization_id: only the tickets are asked for.
+  const record = await proveRelated({
+    preset: 'zendesk', rec, lookup: ['--id', '35436'], into: ['tickets'],
+    ops: [['GET', /^\/api\/v2\/search$/]],
+  });
+  assert.ok(record.tickets.length > 0, 'the SearchResponse example maps to tickets');
 });
 
-test('Freshdesk against the (unofficial) contacts description (listContacts, getContact)', async () => {
-  const port = await prism(spec('freshdesk-UNOFFICIAL/freshdesk-contacts-api-openapi.yml'));
-  const sent = await prove({
-    preset: 'freshdesk', mockPort: port,
+test('Freshdesk against the (unofficial) contacts and tickets descriptions (listContacts, getContact, listTickets; companies from the documentation)', async () => {
+  const contacts = await prism(spec('freshdesk-UNOFFICIAL/freshdesk-contacts-api-openapi.yml'));
+  const tickets = await prism(spec('freshdesk-UNOFFICIAL/freshdesk-tickets-api-openapi.yml'));
+  // GET /companies/{id} is in Freshdesk's documentation (developers.freshdesk.com/api, Companies: View a Company),
+  // not in the unofficial descriptions: a server written from it answers the documented company.
+  const companies = await factServer((req, url) => {
+    // (An integer id: Prism makes up the contact's company_id from its schema.)
+    if (req.method !== 'GET' || !/^\/companies\/-?\d+$/.test(url.pathname)) return `no operation ${req.method} ${url.pathname}`;
+    if (!/^Basic \S+$/.test(req.headers.authorization || '')) return 'the API key is sent as Basic auth';
+    return null;
+  }, fixture('freshdesk-company.View_a_Company.json'));
+  const route = (url) => (url.pathname === '/tickets' ? { port: tickets } : /^\/companies\//.test(url.pathname) ? { port: companies } : null);
+  const { sent, rec } = await prove({
+    preset: 'freshdesk', mockPort: contacts, route,
     lookups: [['--email', 'wang.fang@lianhe-trade.example', 1], ['--phone', '+8613912345678', 4], ['--id', '43000551234', 1]],
     ops: [['GET', /^\/contacts$/], ['GET', /^\/contacts\/\d+$/]],
   });
   assert.equal(sent, 6);
+  await proveRelated({
+    preset: 'freshdesk', rec, lookup: ['--id', '43000551234'], into: ['tickets', 'company'],
+    ops: [['GET', /^\/tickets$/], ['GET', /^\/companies\/-?\d+$/]],
+  });
 });
 
-test('Pipedrive against its openapi-v2.yaml (searchPersons, getPerson)', async () => {
-  const port = await prism(spec('pipedrive/pipedrive_openapi-v2.yaml'));
-  const sent = await prove({
-    preset: 'pipedrive', mockPort: port, found: true,
+test('Pipedrive against its openapi-v2.yaml (searchPersons, getPerson, getDeals, getActivities, getOrganization) and v1 (getNotes)', async () => {
+  const v2 = await prism(spec('pipedrive/pipedrive_openapi-v2.yaml'));
+  const v1 = await prism(spec('pipedrive/pipedrive.oas.yaml'));
+  // The descriptions' servers are …/api/v2 and …/v1. The v1 copy (2024) declares the token as
+  // ?api_token=; Pipedrive's authentication page now says x-api-token for all requests, so the
+  // proxy moves the header into the parameter that copy checks (and nothing else).
+  const route = (url, req) => {
+    if (url.pathname.startsWith('/api/v2/')) return { port: v2, path: url.pathname.slice('/api/v2'.length) + url.search };
+    if (url.pathname.startsWith('/v1/')) {
+      const moved = new URL(url);
+      moved.searchParams.set('api_token', req.headers['x-api-token'] || '');
+      return { port: v1, path: moved.pathname.slice('/v1'.length) + moved.search };
+    }
+    return null;
+  };
+  const { sent, rec } = await prove({
+    preset: 'pipedrive', mockPort: v2, route, found: true,
     lookups: [['--email', 'jane@pipedrive.com', 1], ['--phone', '+372 555555555', 3], ['--id', '1', 1]],
-    ops: [['GET', /^\/persons\/search$/], ['GET', /^\/persons\/\d+$/]],
+    ops: [['GET', /^\/api\/v2\/persons\/search$/], ['GET', /^\/api\/v2\/persons\/\d+$/]],
   });
   assert.equal(sent, 5);
+  const record = await proveRelated({
+    preset: 'pipedrive', rec, lookup: ['--id', '1'], into: ['deals', 'notes', 'notes', 'company'],
+    ops: [['GET', /^\/api\/v2\/deals$/], ['GET', /^\/v1\/notes$/], ['GET', /^\/api\/v2\/activities$/], ['GET', /^\/api\/v2\/organizations\/\d+$/]],
+  });
+  assert.ok(record.deals.length > 0 && record.notes.length > 0, 'the examples map to deals and notes');
 });
 
-test('Intercom against its api.intercom.io.yaml 2.14 (SearchContacts)', async () => {
+test('Intercom against its api.intercom.io.yaml 2.14 (SearchContacts; ListAttachedCompaniesForContact, searchConversations, listNotes)', async () => {
   const port = await prism(path.join(HERE, 'specs/intercom/api.intercom.io.yaml'));
   // The search_request schema is loose (Prism took {"query": "a string"}): its shape by hand.
   const fields = { '--email': ['email'], '--phone': ['phone'], '--id': ['id', 'external_id'] };
@@ -211,15 +291,24 @@ test('Intercom against its api.intercom.io.yaml 2.14 (SearchContacts)', async ()
     if (qs.map((q) => q.field).join() !== fields[flag].join()) return `fields ${qs.map((q) => q.field)}`;
     return null;
   };
-  const sent = await prove({
+  const { sent } = await prove({
     preset: 'intercom', mockPort: port, bodyOk,
     lookups: [['--email', 'joe@bloggs.com', 1], ['--phone', '+33612345678', 3], ['--id', '6762f0d01bb69f9f2193bb7d', 1]],
     ops: [['POST', /^\/contacts\/search$/]],
   });
   assert.equal(sent, 5);
+  // The SearchContacts example is an empty list: the follow-ups are proved for the
+  // contact of the documented contact_list shape (fixture), the lookup itself still checked by Prism.
+  const rec = await recorder(port, null, (url) => (url.pathname === '/contacts/search' ? { answer: fixture('intercom-contacts-search.contact_list.json') } : null));
+  const conversationsBody = (b) => (b.query?.field === 'contact_ids' && b.query.operator === '=' && typeof b.query.value === 'string' && Number.isInteger(b.pagination?.per_page) ? null : 'not a contact_ids search');
+  const record = await proveRelated({
+    preset: 'intercom', rec, lookup: ['--id', '6762f0d01bb69f9f2193bb7d'], into: ['company', 'tickets', 'notes'],
+    ops: [['POST', /^\/contacts\/search$/, bodyOk], ['GET', /^\/contacts\/[^/]+\/companies$/], ['POST', /^\/conversations\/search$/, conversationsBody], ['GET', /^\/contacts\/[^/]+\/notes$/]],
+  });
+  assert.ok(record.notes.length > 0, 'the note_list example maps to notes');
 });
 
-test('Zoho CRM against its crm-oas v8.0 record.json (Search Records), $refs made local', async () => {
+test('Zoho CRM against its crm-oas v8.0 record.json (Search Records) and related_records.json (Get Related Records), $refs made local; the token from a refresh-token grant', async () => {
   // The files refer to each other by the vendor repository's URLs: copy and rewrite.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zoho-oas-'));
   const prefix = 'https://raw.githubusercontent.com/Zohocorp-Pvt-Ltd/crm-oas/refs/heads/main/v8.0/';
@@ -227,44 +316,69 @@ test('Zoho CRM against its crm-oas v8.0 record.json (Search Records), $refs made
     fs.writeFileSync(path.join(dir, f), fs.readFileSync(spec('zoho-crm', f), 'utf8').split(prefix).join('./'));
   }
   const port = await prism(path.join(dir, 'record.json'));
+  const related = await prism(path.join(dir, 'related_records.json'));
+  // Zoho's token endpoint (accounts.zoho<dc>/oauth/v2/token; Zoho's OAuth guide, "Refresh access token"):
+  // a form POST of the refresh-token grant, answered {access_token, api_domain, token_type, expires_in}.
+  const token = await factServer((req, url, body) => {
+    if (req.method !== 'POST' || url.pathname !== '/oauth/v2/token') return `no operation ${req.method} ${url.pathname}`;
+    const f = new URLSearchParams(body);
+    for (const k of ['refresh_token', 'client_id', 'client_secret']) if (!f.get(k)) return `${k} is required`;
+    return f.get('grant_type') === 'refresh_token' ? null : 'grant_type=refresh_token';
+  }, JSON.stringify({ access_token: '1000.contract-access', api_domain: 'https://www.zohoapis.com', token_type: 'Bearer', expires_in: 3600 }));
   // Search Records answers `oneOf: [Response_Wrapper, API_Exception]`, and any
   // object matches both, so Prism refuses every answer it makes (a 500 with a
   // response-only violation): the request is still checked, and the answer
-  // mapped is the documented Response_Wrapper shape.
-  const fixture = fs.readFileSync(path.join(HERE, 'fixtures/zoho-search.Response_Wrapper.json'));
-  const sent = await prove({
-    preset: 'zoho_crm', mockPort: port, basePath: '/crm/v8', fixture, found: true,
+  // mapped is the documented Response_Wrapper shape. Get Related Records alike.
+  // Prism checks an OAuth 2 scheme as `Authorization: Bearer`; Zoho's documentation has its own
+  // prefix (`Zoho-oauthtoken`, which the preset sends and the test checks below): the proxy shows
+  // Prism the same token as Bearer.
+  const asBearer = (req) => ({ authorization: (req.headers.authorization || '').replace(/^Zoho-oauthtoken /, 'Bearer ') });
+  const route = (url, req) => (/^\/crm\/v8\/\w+\/\d+\/\w+$/.test(url.pathname)
+    ? { port: related, headers: asBearer(req), fixture: url.pathname.endsWith('/Deals') ? fixture('zoho-related-deals.Response_Wrapper.json') : fixture('zoho-related-notes.Response_Wrapper.json') }
+    : { headers: asBearer(req) });
+  const extra = ['--token-url', `http://127.0.0.1:${token}/oauth/v2/token`];
+  const { sent, rec } = await prove({
+    preset: 'zoho_crm', mockPort: port, basePath: '/crm/v8', fixture: fixture('zoho-search.Response_Wrapper.json'), found: true, route, extra,
     lookups: [['--email', 'ananya.iyer@kaveri-foods.example', 2], ['--phone', '+919845012345', 4]],
     ops: [['GET', /^\/crm\/v8\/(Contacts|Leads)\/search$/]],
   });
   assert.equal(sent, 6);
+  assert.deepEqual([...new Set(rec.exchanges.map((x) => x.headers.authorization))], ['Zoho-oauthtoken 1000.contract-access'], 'the exchanged token, as Zoho wants it');
+  const record = await proveRelated({
+    preset: 'zoho_crm', rec, basePath: '/crm/v8', lookup: ['--email', 'ananya.iyer@kaveri-foods.example'], into: ['deals', 'notes'], extra,
+    ops: [['GET', /^\/crm\/v8\/Contacts\/\d+\/(Deals|Notes)$/], ['GET', /^\/crm\/v8\/(Contacts|Leads)\/search$/]],
+  });
+  assert.ok(record.deals.length > 0 && record.notes.length > 0);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** A loopback server: `check(req, url, body)` names a violation or null; answers `answer`. */
+/** A loopback server: `check(req, url, body)` names a violation or null; answers
+ *  `answer` (or `answer(req, url, body)`). */
 async function factServer(check, answer) {
   const server = http.createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url, 'http://x');
-      const problem = check(req, url, Buffer.concat(chunks).toString('utf8'));
+      const body = Buffer.concat(chunks).toString('utf8');
+      const problem = check(req, url, body);
       if (problem) {
         res.writeHead(422, { 'content-type': 'application/json', 'sl-violations': JSON.stringify([{ message: problem }]) });
         res.end(JSON.stringify({ message: problem }));
         return;
       }
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(answer);
+      res.end(typeof answer === 'function' ? answer(req, url, body) : answer);
     });
   });
   return listen(server);
 }
 
-test('HubSpot against a server written from SOURCES.md (contacts search; the description is not redistributable)', async () => {
+test('HubSpot against a server written from SOURCES.md (contacts search; deals, tickets, notes searched by association; the description is not redistributable)', async () => {
   const OPERATORS = ['EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'BETWEEN', 'IN', 'NOT_IN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY', 'CONTAINS_TOKEN', 'NOT_CONTAINS_TOKEN'];
+  const SEARCH = /^\/crm\/v3\/objects\/(contacts|deals|0-3|tickets|notes)\/search$/;
   const check = (req, url, body) => {
-    if (req.method !== 'POST' || url.pathname !== '/crm/v3/objects/contacts/search') return `no operation ${req.method} ${url.pathname}`;
+    if (req.method !== 'POST' || !SEARCH.test(url.pathname)) return `no operation ${req.method} ${url.pathname}`;
     if (!/^Bearer \S+$/.test(req.headers.authorization || '')) return 'a private-app token is sent as Authorization: Bearer';
     let b;
     try { b = JSON.parse(body); } catch { return 'the body is not JSON'; }
@@ -272,6 +386,8 @@ test('HubSpot against a server written from SOURCES.md (contacts search; the des
     for (const k of ['after', 'limit', 'properties', 'sorts']) if (!(k in b)) return `${k} is required`;
     if (typeof b.after !== 'string' || !Number.isInteger(b.limit) || b.limit > 200) return 'after is text, limit at most 200';
     if (!Array.isArray(b.properties) || !b.properties.every((p) => typeof p === 'string') || !Array.isArray(b.sorts)) return 'properties and sorts are lists';
+    // Sort: {propertyName, direction ASCENDING|DESCENDING}.
+    if (!b.sorts.every((x) => typeof x.propertyName === 'string' && ['ASCENDING', 'DESCENDING'].includes(x.direction))) return 'sorts are {propertyName, direction}';
     if (!Array.isArray(b.filterGroups) || b.filterGroups.length < 1 || b.filterGroups.length > 5) return 'one to five filterGroups';
     for (const g of b.filterGroups) {
       if (!Array.isArray(g.filters) || g.filters.length < 1) return 'each group has filters';
@@ -281,8 +397,14 @@ test('HubSpot against a server written from SOURCES.md (contacts search; the des
     }
     return null;
   };
-  const port = await factServer(check, fs.readFileSync(path.join(HERE, 'fixtures/hubspot-contacts-search.CollectionResponseWithTotalSimplePublicObject.json')));
-  const sent = await prove({
+  const answers = {
+    contacts: fixture('hubspot-contacts-search.CollectionResponseWithTotalSimplePublicObject.json'),
+    deals: fixture('hubspot-deals-search.CollectionResponseWithTotalSimplePublicObject.json'),
+    tickets: fixture('hubspot-tickets-search.CollectionResponseWithTotalSimplePublicObject.json'),
+    notes: fixture('hubspot-notes-search.CollectionResponseWithTotalSimplePublicObject.json'),
+  };
+  const port = await factServer(check, (req, url) => answers[url.pathname.split('/')[4]]);
+  const { sent, rec } = await prove({
     preset: 'hubspot', mockPort: port, found: true,
     bodyOk: (b, flag) => {
       const names = b.filterGroups.map((g) => g.filters[0].propertyName).join();
@@ -293,28 +415,65 @@ test('HubSpot against a server written from SOURCES.md (contacts search; the des
     ops: [['POST', /^\/crm\/v3\/objects\/contacts\/search$/]],
   });
   assert.equal(sent, 5);
+  // "Search through associations": the pseudo-property associations.contact, EQ the contact's id.
+  const byContact = (b) => (b.filterGroups.length === 1 && b.filterGroups[0].filters.length === 1 && b.filterGroups[0].filters[0].propertyName === 'associations.contact' && b.filterGroups[0].filters[0].value === '51201' ? null : 'not a search by the contact');
+  const record = await proveRelated({
+    preset: 'hubspot', rec, lookup: ['--email', 'maria.garcia@northwind.example'], into: ['deals', 'tickets', 'notes'],
+    ops: [['POST', /^\/crm\/v3\/objects\/contacts\/search$/, () => null], ['POST', /^\/crm\/v3\/objects\/(deals|tickets|notes)\/search$/, byContact]],
+  });
+  assert.ok(record.deals.length && record.tickets.length && record.notes.length, JSON.stringify(record));
 });
 
-test("Salesforce against the Postman collection's Search request (method, path, q) and the documented searchRecords shape", async () => {
-  const search = JSON.parse(fs.readFileSync(path.join(HERE, 'specs/salesforce/search.json'), 'utf8'));
+test("Salesforce against the Postman collection's Search, Query and Refresh Token requests (method, path, parameters) and the documented shapes", async () => {
+  const read = (f) => JSON.parse(fs.readFileSync(path.join(HERE, 'specs/salesforce', f), 'utf8'));
+  const [search, query, refresh] = [read('search.json'), read('query.json'), read('refresh_token.json')];
   // "{{_endpoint}}/services/data/v{{version}}/search?q" → a path pattern.
-  const template = search.url.replace('{{_endpoint}}', '').split('?')[0];
-  const pathRe = new RegExp('^' + template.replace('v{{version}}', 'v\\d+\\.\\d') + '$');
-  const params = search.queryParams.map((p) => p.key);
-  const check = (req, url) => {
-    if (req.method !== search.method || !pathRe.test(url.pathname)) return `not the collection's ${search.method} ${template}`;
+  const pattern = (r) => new RegExp('^' + r.url.replace(/^\{\{\w+\}\}(\{\{\w+\}\})?/, '').split('?')[0].replace('v{{version}}', 'v\\d+\\.\\d') + '$');
+  const [searchRe, queryRe, tokenRe] = [pattern(search), pattern(query), pattern(refresh)];
+  const params = (r) => r.queryParams.map((p) => p.key);
+  const check = (req, url, body) => {
+    if (req.method === refresh.method && tokenRe.test(url.pathname)) {
+      // The collection's form: grant_type=refresh_token, client_id, client_secret, refresh_token.
+      const f = new URLSearchParams(body);
+      const keys = refresh.data.map((d) => d.key);
+      if (!/^application\/x-www-form-urlencoded/.test(req.headers['content-type'] || '')) return 'the token request is a form';
+      if ([...f.keys()].sort().join() !== [...keys].sort().join()) return `form fields ${[...f.keys()]}, expected ${keys}`;
+      return f.get('grant_type') === 'refresh_token' ? null : 'grant_type';
+    }
     if (!/^Bearer \S+$/.test(req.headers.authorization || '')) return 'the collection authenticates with a Bearer token';
-    for (const k of url.searchParams.keys()) if (!params.includes(k)) return `unknown parameter ${k}`;
     const q = url.searchParams.get('q') || '';
-    // One escaped term in braces, then the fields and the objects returned.
-    if (!/^FIND \{(?:[^{}\\]|\\.)+\} IN (EMAIL|PHONE) FIELDS RETURNING Contact\(.+\), Lead\(.+\) LIMIT \d+$/.test(q)) return `not the SOSL the preset means: ${q}`;
-    return null;
+    if (req.method === search.method && searchRe.test(url.pathname)) {
+      for (const k of url.searchParams.keys()) if (!params(search).includes(k)) return `unknown parameter ${k}`;
+      // One escaped term in braces, then the fields and the objects returned.
+      if (!/^FIND \{(?:[^{}\\]|\\.)+\} IN (EMAIL|PHONE) FIELDS RETURNING Contact\(.+\), Lead\(.+\) LIMIT \d+$/.test(q)) return `not the SOSL the preset means: ${q}`;
+      return null;
+    }
+    if (req.method === query.method && queryRe.test(url.pathname)) {
+      for (const k of url.searchParams.keys()) if (!params(query).includes(k)) return `unknown parameter ${k}`;
+      // A SELECT of one object filtered by a quoted, escaped literal.
+      if (!/^SELECT [\w, ]+ FROM (Opportunity|Case) WHERE \w+ = '(?:[^'\\]|\\.)*'( AND IsClosed = false)? ORDER BY \w+( DESC)? LIMIT \d+$/.test(q)) return `not the SOQL the preset means: ${q}`;
+      return null;
+    }
+    return `not one of the collection's requests: ${req.method} ${url.pathname}`;
   };
-  const port = await factServer(check, fs.readFileSync(path.join(HERE, 'fixtures/salesforce-search.searchRecords.json')));
-  const sent = await prove({
-    preset: 'salesforce', mockPort: port, basePath: '/services/data/v62.0', found: true,
+  const answer = (req, url) => {
+    if (tokenRe.test(url.pathname)) return JSON.stringify({ access_token: '00Dcontract!access', instance_url: 'https://acme.my.salesforce.com', token_type: 'Bearer', issued_at: '1763424000000', signature: 'x' });
+    if (searchRe.test(url.pathname)) return fixture('salesforce-search.searchRecords.json');
+    return fixture(/FROM Opportunity/.test(url.searchParams.get('q')) ? 'salesforce-query.Opportunity.json' : 'salesforce-query.Case.json');
+  };
+  const port = await factServer(check, answer);
+  const rec = await recorder(port);
+  const extra = ['--token-url', `http://127.0.0.1:${rec.port}/services/oauth2/token`];
+  const { sent } = await prove({
+    preset: 'salesforce', rec, basePath: '/services/data/v62.0', found: true, extra,
     lookups: [['--email', "o'brien+x@brightpath.example", 1], ['--email', 'emily.chen@brightpath.example', 1], ['--phone', '+14155550132', 2]],
-    ops: [['GET', pathRe]],
+    ops: [['GET', searchRe]],
   });
   assert.equal(sent, 4);
+  assert.equal(rec.exchanges.filter((x) => x.url.pathname.endsWith('/token')).length, 3, 'one token exchange per run');
+  const record = await proveRelated({
+    preset: 'salesforce', rec, basePath: '/services/data/v62.0', lookup: ['--email', 'emily.chen@brightpath.example'], into: ['deals', 'tickets'], extra,
+    ops: [['GET', searchRe], ['GET', queryRe]],
+  });
+  assert.ok(record.deals.length && record.tickets.length, JSON.stringify(record));
 });

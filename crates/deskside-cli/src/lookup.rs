@@ -18,7 +18,7 @@ use serde::Serialize;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-pub const USAGE: &str = "usage: deskside lookup --connector FILE|PRESET [--base-url URL | --setup NAME=VALUE…] (--email X | --phone X | --id X) [--region CN] [--dry-run | --answer FILE | --every-attempt]\n\
+pub const USAGE: &str = "usage: deskside lookup --connector FILE|PRESET [--base-url URL | --setup NAME=VALUE…] (--email X | --phone X | --id X) [--region CN] [--dry-run | --answer FILE | --every-attempt [--related]] [--token-url URL]\n\
     Runs a connector definition (a JSON file in the format of docs/CONNECTORS.md, or a shipped preset: demo_crm, hubspot,\n\
     salesforce, zendesk, freshdesk, pipedrive, zoho_crm, intercom)\n\
     for one identifier and prints the mapped result as JSON: {\"customers\": [...], \"near_misses\": N, \"total\": N}.\n\
@@ -33,6 +33,10 @@ pub const USAGE: &str = "usage: deskside lookup --connector FILE|PRESET [--base-
     \x20 --answer FILE            send nothing: read FILE as the API's answer (status 200) to the first request\n\
     \x20 --every-attempt          send every request of the lookup, even after one finds someone, and print each\n\
     \x20                         one's outcome: {\"attempts\": [{\"url\", \"status\", \"customers\", \"near_misses\", \"error\"}]}\n\
+    \x20 --related               with --every-attempt: then send the follow-up requests of the first record found (its\n\
+    \x20                         deals, tickets, notes, company) and print each one's outcome too, and the record with\n\
+    \x20                         them: {\"attempts\": […], \"related\": [{\"into\", \"url\", \"status\", \"error\"}], \"record\": {…}}\n\
+    \x20 --token-url URL         ask for the access token here instead of the definition's token URL (a test server)\n\
     \n\
     Secrets come from the environment, as the definition's auth kind needs them: DESKSIDE_KEY (api_key),\n\
     DESKSIDE_USERNAME and DESKSIDE_PASSWORD (basic), DESKSIDE_CLIENT_ID and DESKSIDE_CLIENT_SECRET (client_credentials;\n\
@@ -66,6 +70,8 @@ struct Args {
     identifier: (IdKind, String),
     region: String,
     mode: Mode,
+    related: bool,
+    token_url: Option<String>,
 }
 
 pub fn run(args: impl Iterator<Item = String>) -> Result<(), Exit> {
@@ -73,7 +79,16 @@ pub fn run(args: impl Iterator<Item = String>) -> Result<(), Exit> {
         println!("{USAGE}");
         return Ok(());
     };
-    let def = load_definition(&args.connector)?;
+    let mut def = load_definition(&args.connector)?;
+    if let Some(url) = &args.token_url {
+        use deskside_core::connector::def::TokenEndpoint;
+        let at = BaseUrl::parse(url).map_err(|e| Exit::usage(format!("--token-url {url}: {}", english(&e.message().into()))))?;
+        match &mut def.auth {
+            AuthDef::ClientCredentials { endpoint, .. } | AuthDef::RefreshToken { endpoint, .. } => *endpoint = TokenEndpoint::Url(at.to_string()),
+            AuthDef::AppToken(a) => a.endpoint = TokenEndpoint::Url(at.to_string()),
+            _ => return Err(Exit::usage(format!("--token-url: connector {} exchanges no token", def.id))),
+        }
+    }
     let candidate = candidate(args.identifier.0, &args.identifier.1, &args.region)?;
     let base = match &args.base_url {
         Some(url) => BaseUrl::parse(url).map_err(|e| Exit::usage(format!("--base-url {url}: {}", english(&e.message().into()))))?,
@@ -92,16 +107,19 @@ pub fn run(args: impl Iterator<Item = String>) -> Result<(), Exit> {
         return Err(Exit::usage(HTTPS_NOT_BUILT_IN.into()));
     }
     let (secrets, redactor) = secrets_from_env(&def.auth, !live_mode)?;
+    // The setup values a token URL is made of (given, or those the base URL was made from).
+    let setup = if args.setup.is_empty() { def.setup_from_base(&base) } else { args.setup.clone() };
+    let ctx = Ctx { def: &def, base: &base, setup: &setup, secrets: &secrets };
     let result = match &args.mode {
         Mode::DryRun => {
-            print!("{}", redactor.clean(&dry_run(&def, &base, &secrets, &candidate, &stamp())?));
+            print!("{}", redactor.clean(&dry_run(&ctx, &candidate, &stamp())?));
             eprintln!("deskside: dry run, nothing sent");
             return Ok(());
         }
         Mode::Answer(file) => from_answer_file(&def, &base, &secrets, &candidate, lookups, file)?,
-        Mode::Live => live(&def, &base, &secrets, &candidate, lookups),
+        Mode::Live => live(&ctx, &candidate, lookups),
         Mode::EveryAttempt => {
-            let (json, failed) = every_attempt(&def, &base, &secrets, &candidate, lookups);
+            let (json, failed) = every_attempt(&ctx, &candidate, lookups, args.related);
             println!("{}", redactor.clean(&json));
             return if failed { Err(Exit::lookup("an attempt failed (see \"error\" above)".into())) } else { Ok(()) };
         }
@@ -120,7 +138,7 @@ pub fn run(args: impl Iterator<Item = String>) -> Result<(), Exit> {
 /// `None`: help was asked for.
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, Exit> {
     let (mut connector, mut base_url, mut identifier, mut region) = (None, None, None, "CN".to_string());
-    let (mut dry_run, mut answer, mut every) = (false, None, false);
+    let (mut dry_run, mut answer, mut every, mut related, mut token_url) = (false, None, false, false, None);
     let mut setup = std::collections::BTreeMap::new();
     let need = |flag: &str, v: Option<String>| v.filter(|v| !v.starts_with("--")).ok_or_else(|| Exit::usage(format!("{flag} needs a value\n{USAGE}")));
     while let Some(a) = args.next() {
@@ -131,6 +149,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, Ex
             "--region" => region = need("--region", args.next())?.to_uppercase(),
             "--dry-run" => dry_run = true,
             "--every-attempt" => every = true,
+            "--related" => related = true,
+            "--token-url" => token_url = Some(need("--token-url", args.next())?),
             "--setup" => {
                 let v = need("--setup", args.next())?;
                 let (k, v) = v.split_once('=').ok_or_else(|| Exit::usage(format!("--setup {v}: write NAME=VALUE\n{USAGE}")))?;
@@ -161,7 +181,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, Ex
         (false, None, true) => Mode::EveryAttempt,
         (false, None, false) => Mode::Live,
     };
-    Ok(Some(Args { connector, base_url, setup, identifier, region, mode }))
+    if related && !matches!(mode, Mode::EveryAttempt) {
+        return Err(Exit::usage(format!("--related goes with --every-attempt\n{USAGE}")));
+    }
+    Ok(Some(Args { connector, base_url, setup, identifier, region, mode, related, token_url }))
 }
 
 /// A definition file, or a shipped preset by its id.
@@ -236,10 +259,19 @@ fn secrets_from_env(auth: &AuthDef, placeholders: bool) -> Result<(Secrets, Reda
     }
 }
 
+/// What a lookup is run with.
+struct Ctx<'a> {
+    def: &'a Definition,
+    base: &'a BaseUrl,
+    setup: &'a std::collections::BTreeMap<String, String>,
+    secrets: &'a Secrets,
+}
+
 /// The requests a lookup would send, one block each, secrets redacted.
-fn dry_run(def: &Definition, base: &BaseUrl, secrets: &Secrets, id: &Candidate, stamp: &Stamp) -> Result<String, Exit> {
+fn dry_run(ctx: &Ctx, id: &Candidate, stamp: &Stamp) -> Result<String, Exit> {
+    let Ctx { def, base, secrets, .. } = *ctx;
     let mut out = String::new();
-    let token = match engine::token_request(def, base, secrets) {
+    let token = match engine::token_request(def, base, ctx.setup, secrets) {
         Some(req) => {
             let req = req.map_err(|e| Exit::usage(english(&e.user_message())))?;
             out.push_str(&show_request("token request", &req, def));
@@ -344,10 +376,11 @@ fn from_answer_file(def: &Definition, base: &BaseUrl, secrets: &Secrets, id: &Ca
 
 /// Sends the requests: the token exchange when the auth kind has one, then
 /// each lookup in order until one finds a record.
-fn live(def: &Definition, base: &BaseUrl, secrets: &Secrets, id: &Candidate, lookups: &[RequestDef]) -> Result<engine::Answer, String> {
+fn live(ctx: &Ctx, id: &Candidate, lookups: &[RequestDef]) -> Result<engine::Answer, String> {
+    let Ctx { def, base, secrets, .. } = *ctx;
     let say = |e: LookupError| english(&e.user_message());
     let max = def.limits.max_body_bytes + 64 * 1024;
-    let token = match engine::token_request(def, base, secrets) {
+    let token = match engine::token_request(def, base, ctx.setup, secrets) {
         Some(req) => {
             let req = req.map_err(say)?;
             let resp = send(&req, max, def)?;
@@ -383,14 +416,26 @@ struct Attempt {
     error: Option<String>,
 }
 
+/// One follow-up's outcome, for `--related`.
+#[derive(Serialize)]
+struct FollowUp {
+    into: &'static str,
+    method: &'static str,
+    url: String,
+    status: Option<u16>,
+    error: Option<String>,
+}
+
 /// Sends every request of the lookup (the contract suite checks each one
-/// against the vendor's description) and maps each answer; the JSON of
-/// every outcome, and whether any failed.
-fn every_attempt(def: &Definition, base: &BaseUrl, secrets: &Secrets, id: &Candidate, lookups: &[RequestDef]) -> (String, bool) {
+/// against the vendor's description) and maps each answer; with `related`,
+/// then the follow-ups of the first record found. The JSON of every
+/// outcome, and whether any failed.
+fn every_attempt(ctx: &Ctx, id: &Candidate, lookups: &[RequestDef], related: bool) -> (String, bool) {
+    let Ctx { def, base, secrets, .. } = *ctx;
     let say = |e: LookupError| english(&e.user_message());
     let max = def.limits.max_body_bytes + 64 * 1024;
     let mut attempts = Vec::new();
-    let token = match engine::token_request(def, base, secrets) {
+    let token = match engine::token_request(def, base, ctx.setup, secrets) {
         Some(req) => match req.map_err(say).and_then(|req| send(&req, max, def)).and_then(|resp| engine::read_token(&def.auth, &resp).map_err(say)) {
             Ok((t, _)) => Some(t),
             Err(e) => return (serde_json::json!({"attempts": [], "error": e}).to_string(), true),
@@ -420,8 +465,39 @@ fn every_attempt(def: &Definition, base: &BaseUrl, secrets: &Secrets, id: &Candi
         }
         attempts.push(a);
     }
-    let failed = attempts.iter().any(|a| a.error.is_some());
-    (serde_json::to_string_pretty(&serde_json::json!({ "attempts": attempts })).unwrap_or_default(), failed)
+    let mut failed = attempts.iter().any(|a| a.error.is_some());
+    if !related {
+        return (serde_json::to_string_pretty(&serde_json::json!({ "attempts": attempts })).unwrap_or_default(), failed);
+    }
+    let Some(mut record) = attempts.iter().find_map(|a| a.customers.first().cloned()) else {
+        let out = serde_json::json!({ "attempts": attempts, "related": [], "record": null, "error": "no record found: no follow-up to send" });
+        return (serde_json::to_string_pretty(&out).unwrap_or_default(), true);
+    };
+    let mut follow_ups = Vec::new();
+    match engine::related_requests(def, base, secrets, token.as_ref(), &record, &stamp()) {
+        Err(e) => {
+            failed = true;
+            follow_ups.push(FollowUp { into: "", method: "", url: String::new(), status: None, error: Some(say(e)) });
+        }
+        Ok(reqs) => {
+            let intos = engine::related_kinds(def, &record);
+            for (k, req) in reqs.iter().enumerate() {
+                let method = if req.method == Method::Get { "GET" } else { "POST" };
+                let mut f = FollowUp { into: intos.get(k).copied().unwrap_or(""), method, url: req.shown_url(), status: None, error: None };
+                match send(req, max, def) {
+                    Err(e) => f.error = Some(e),
+                    Ok(resp) => {
+                        f.status = Some(resp.status);
+                        f.error = engine::read_related(def, k, &req.url, &resp, &mut record).err().map(say);
+                    }
+                }
+                failed |= f.error.is_some();
+                follow_ups.push(f);
+            }
+        }
+    }
+    let out = serde_json::json!({ "attempts": attempts, "related": follow_ups, "record": record });
+    (serde_json::to_string_pretty(&out).unwrap_or_default(), failed)
 }
 
 fn send(req: &HttpRequest, max: usize, def: &Definition) -> Result<HttpResponse, String> {

@@ -127,6 +127,19 @@ impl ConnectorConfig {
         }
     }
 
+    /// The setup values its address was built from (kept on save, or read
+    /// back from a typed base URL of the template's form): a token URL may be
+    /// made of them too (Zoho's data centre).
+    pub fn setup_values(&self) -> BTreeMap<String, String> {
+        if !self.setup.is_empty() {
+            return self.setup.clone();
+        }
+        match (self.definition(), self.base()) {
+            (Some(d), Ok(b)) => d.setup_from_base(&b),
+            _ => BTreeMap::new(),
+        }
+    }
+
     /// Every secret by name (`api_key` included), for building requests.
     pub fn all_secrets(&self) -> Secrets {
         let mut all = self.secrets.clone();
@@ -556,7 +569,7 @@ impl Settings {
             let value = match typed.remove(*name).flatten() {
                 Some(k) if !k.is_empty() => Secret::new(k.expose().trim()),
                 _ => match (previous, stored) {
-                    (Some(p), Some(s)) if same_origin(&p.base_url, &base_url) && same_token_origin(p, kind, definition.as_ref()) => s,
+                    (Some(p), Some(s)) if same_origin(&p.base_url, &base_url) && same_token_origin(p, kind, definition.as_ref(), &base_url) => s,
                     (Some(_), Some(_)) => {
                         errors.push(err(f(name), Msg::CfgKeyHostChanged));
                         Secret::default()
@@ -601,7 +614,7 @@ impl Settings {
                 out.push(b.permission_pattern());
             }
             // A token URL on another origin: the browser must allow it too.
-            out.extend(c.definition().and_then(|d| d.auth.token_permission()));
+            out.extend(c.definition().and_then(|d| d.token_permission_from(&c.setup_values()).or_else(|| d.auth.token_permission())));
         }
         out.sort();
         out.dedup();
@@ -617,9 +630,13 @@ impl SettingsInput {
         let mut out: Vec<String> = self.sites.iter().map(|s| s.trim().to_string()).filter(|s| validate_match_pattern(s).is_ok()).collect();
         out.extend(self.connectors.iter().filter_map(|c| c.base().ok()).map(|b| b.permission_pattern()));
         // The token URL of a definition typed in, when it is on another origin.
-        out.extend(self.connectors.iter().filter_map(|c| match ConnectorKind::parse(&c.kind)? {
-            ConnectorKind::Generic => Definition::parse(&c.definition).ok()?.auth.token_permission(),
-            preset => crate::connector::presets::definition(preset)?.auth.token_permission(),
+        out.extend(self.connectors.iter().filter_map(|c| {
+            let def = match ConnectorKind::parse(&c.kind)? {
+                ConnectorKind::Generic => Definition::parse(&c.definition).ok()?,
+                preset => crate::connector::presets::definition(preset)?.clone(),
+            };
+            let setup = if c.base_url.trim().is_empty() { c.setup.clone() } else { c.base().map(|b| def.setup_from_base(&b)).unwrap_or_default() };
+            def.token_permission_from(&setup).or_else(|| def.auth.token_permission())
         }));
         out.sort();
         out.dedup();
@@ -687,12 +704,17 @@ fn base_url(input: &str, accepted: Option<&str>) -> Result<BaseUrl, crate::webur
 
 /// Whether the token URL's origin (where the secrets of a token exchange
 /// go besides the API's) is the one the stored secrets were entered for.
-fn same_token_origin(previous: &ConnectorConfig, kind: ConnectorKind, definition: Option<&Definition>) -> bool {
+fn same_token_origin(previous: &ConnectorConfig, kind: ConnectorKind, definition: Option<&Definition>, base_url: &str) -> bool {
     let now = match kind {
         ConnectorKind::Generic => definition,
         preset => crate::connector::presets::definition(preset),
     };
-    previous.definition().and_then(|d| d.auth.token_origin()) == now.and_then(|d| d.auth.token_origin())
+    let origin = |d: &Definition, setup: &BTreeMap<String, String>| d.token_origin_from(setup).or_else(|| d.auth.token_origin());
+    let now_setup = match (now, BaseUrl::parse_any(base_url)) {
+        (Some(d), Ok(b)) => d.setup_from_base(&b),
+        _ => BTreeMap::new(),
+    };
+    previous.definition().and_then(|d| origin(d, &previous.setup_values())) == now.and_then(|d| origin(d, &now_setup))
 }
 
 fn same_origin(a: &str, b: &str) -> bool {

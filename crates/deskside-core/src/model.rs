@@ -39,6 +39,22 @@ pub struct Customer {
     pub connector: String,
     /// When Deskside fetched it (ms since the epoch; 0 when not yet known).
     pub fetched_ms: f64,
+    /// What the connector's follow-up requests need of the vendor's record
+    /// (its type, fields other than the id): kept in memory between the
+    /// lookup and its follow-ups, never shown or stored.
+    #[serde(skip)]
+    pub refs: RecordRefs,
+}
+
+/// Values of a vendor's record that follow-up requests are built from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecordRefs {
+    /// The `record_type` of the lookup request that found it (`Contacts`,
+    /// `Leads`): follow-ups `for` other types are not sent.
+    pub record_type: Option<String>,
+    /// The text at each path the definition's follow-ups name
+    /// (`{record:/AccountId}`), by path; absent paths are not here.
+    pub values: std::collections::BTreeMap<String, String>,
 }
 
 /// A field the admin mapped with its own label.

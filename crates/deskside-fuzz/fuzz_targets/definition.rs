@@ -45,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
     let token = Secret::new(format!("{KEY}-token"));
     let answer = String::from_utf8_lossy(answer).into_owned();
     let stamp = Stamp::new(1_763_424_000_000 + answer.len() as u64, &answer.chars().take(16).collect::<String>());
-    if let Some(req) = token_request(&def, &base, &secrets) {
+    if let Some(req) = token_request(&def, &base, &Default::default(), &secrets) {
         if let Ok(req) = req {
             let expected = match def.auth.token_endpoint() {
                 Some(TokenEndpoint::Url(u)) => BaseUrl::parse(u).expect("a valid token URL").origin(),

@@ -159,7 +159,7 @@ fn bad_auth_definitions_are_named_with_their_path() {
 #[test]
 fn client_credentials_at_a_token_url_on_another_origin() {
     let d = def(json!({"kind": "client_credentials", "token_url": "https://login.salesforce.com/services/oauth2/token", "scope": "api"}));
-    let r = token_request(&d, &base(), &secrets(CANARIES)).unwrap().unwrap();
+    let r = token_request(&d, &base(), &Default::default(), &secrets(CANARIES)).unwrap().unwrap();
     assert_eq!((r.method, r.url.as_str()), (Method::Post, "https://login.salesforce.com/services/oauth2/token"));
     assert_eq!(r.body.as_deref(), Some("grant_type=client_credentials&client_id=canary-cid-1&client_secret=canary-cs%2B2%26x%3Dy&scope=api"));
     assert!(r.headers.contains(&("Content-Type".into(), "application/x-www-form-urlencoded".into())));
@@ -170,14 +170,14 @@ fn client_credentials_at_a_token_url_on_another_origin() {
     assert_eq!(lookups[0].url, "https://api.crm.example/v2/people?email=a%40b.example");
     assert!(lookups[0].headers.contains(&("Authorization".into(), "Bearer tok-1".into())));
     // Missing a secret: no request, the secret named.
-    let e = token_request(&d, &base(), &secrets(&[("client_id", "x")])).unwrap().unwrap_err();
+    let e = token_request(&d, &base(), &Default::default(), &secrets(&[("client_id", "x")])).unwrap().unwrap_err();
     assert_eq!(english(&e.user_message()), english(&LookupError::Config { message: crate::i18n::Text::new(Msg::LookupNoSecret, [crate::i18n::data("client_secret")]) }.user_message()));
 }
 
 #[test]
 fn refresh_token_grant() {
     let d = def(json!({"kind": "refresh_token", "token_url": "https://accounts.zoho.com/oauth/v2/token", "place": {"prefix": "Zoho-oauthtoken "}}));
-    let r = token_request(&d, &base(), &secrets(CANARIES)).unwrap().unwrap();
+    let r = token_request(&d, &base(), &Default::default(), &secrets(CANARIES)).unwrap().unwrap();
     assert_eq!(r.url, "https://accounts.zoho.com/oauth/v2/token");
     assert_eq!(r.body.as_deref(), Some("grant_type=refresh_token&refresh_token=canary-rt-3&client_id=canary-cid-1&client_secret=canary-cs%2B2%26x%3Dy"));
     assert!(!printed(&r).contains("canary"), "{}", printed(&r));
@@ -201,7 +201,7 @@ fn app_token_wecom_style_get_with_the_token_in_the_query() {
         "success": {"path": "/errcode", "ok": [0], "message": "/errmsg"},
         "place": {"in": "query", "name": "access_token"}
     }));
-    let r = token_request(&d, &base(), &secrets(CANARIES)).unwrap().unwrap();
+    let r = token_request(&d, &base(), &Default::default(), &secrets(CANARIES)).unwrap().unwrap();
     assert_eq!(r.method, Method::Get);
     // The same encoder as {value}: the secret stays inside its parameter.
     assert_eq!(r.url, "https://api.crm.example/v2/cgi-bin/gettoken?corpid=canary-app-4&corpsecret=canary-%22as5%26");
@@ -232,7 +232,7 @@ fn app_token_post_json_with_the_token_in_a_header_of_its_own() {
         "success": {"path": "/code", "ok": [0], "message": "/msg"},
         "place": {"in": "header", "name": "X-Tenant-Token"}
     }));
-    let r = token_request(&d, &base(), &secrets(CANARIES)).unwrap().unwrap();
+    let r = token_request(&d, &base(), &Default::default(), &secrets(CANARIES)).unwrap().unwrap();
     assert_eq!((r.method, r.url.as_str()), (Method::Post, "https://open.feishu.example/open-apis/auth/v3/tenant_access_token/internal"));
     // Built as JSON: the quote in the secret stays inside its string.
     let body: Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();

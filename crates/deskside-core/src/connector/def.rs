@@ -267,6 +267,9 @@ pub struct RequestDef {
     pub not_found_status: Vec<u16>,
     /// Fixed headers (`Intercom-Version: 2.14`): no placeholder, no secret.
     pub headers: BTreeMap<String, String>,
+    /// What a lookup request finds (`Contacts`, `Leads`): follow-ups may be
+    /// sent `for` some types only.
+    pub record_type: Option<String>,
 }
 
 /// The shape the identifier is sent in.
@@ -296,8 +299,9 @@ pub struct ResultsDef {
     /// Where the list of records is (`/data`), or the one record of a lookup
     /// by id; a record is recognised by having an id (`map.id`).
     pub list: String,
-    /// Where a lookup by id puts its one record, if elsewhere.
-    pub record: String,
+    /// Where a lookup by id puts its one record, if elsewhere (`""`: the
+    /// answer itself, as a get-by-id endpoint answers).
+    pub record: Option<String>,
     /// Where the total count is, when the API gives one.
     pub total: String,
     /// Keep only records one of whose emails or phones is the identifier
@@ -323,6 +327,12 @@ pub enum ValueDef {
     },
     /// A vendor's labels mapped onto ours (`{"path": "/segment", "map": {"KEY_ACCOUNT": "platinum"}}`).
     Mapped { path: String, map: BTreeMap<String, String> },
+    /// A link made of fixed text and the record's values
+    /// (`{"template": "https://app.intercom.com/a/apps/{record:/workspace_id}/users/{id}"}`):
+    /// `{id}` (the record's id), `{record:/path}` (a value of the record),
+    /// `{origin}` (the API's origin), each inserted as one path segment.
+    /// Only in `map.url`.
+    Template(String),
 }
 
 impl ValueDef {
@@ -341,6 +351,7 @@ impl ValueDef {
                         sep: o.get("sep").map_or(Some(" "), Value::as_str).ok_or("sep is text")?.to_string(),
                     }),
                     ["const"] => Ok(ValueDef::Const { value: o["const"].as_str().ok_or("const is text")?.to_string() }),
+                    ["template"] => Ok(ValueDef::Template(o["template"].as_str().ok_or("template is text")?.to_string())),
                     ["map", "path"] | ["path", "map"] => Ok(ValueDef::Mapped {
                         path: o["path"].as_str().ok_or("path is text")?.to_string(),
                         map: o["map"]
@@ -348,7 +359,7 @@ impl ValueDef {
                             .and_then(|m| m.iter().map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string()))).collect())
                             .ok_or("map is an object of labels")?,
                     }),
-                    _ => Err(format!("a value is a path, a list, or {{\"join\"}}, {{\"const\"}} or {{\"path\", \"map\"}}; not {{{}}}", keys.join(", "))),
+                    _ => Err(format!("a value is a path, a list, or {{\"join\"}}, {{\"const\"}}, {{\"template\"}} or {{\"path\", \"map\"}}; not {{{}}}", keys.join(", "))),
                 }
             }
             _ => Err("a value is a path, a list, or an object".into()),
@@ -474,14 +485,101 @@ impl ItemsDef {
 }
 
 /// A follow-up request for a found record's related items (its deals, its
-/// tickets): `{id}` in its templates is the record's id (`map.id`).
+/// tickets) or its company: `{id}` in its templates is the record's id
+/// (`map.id`), `{record:/path}` another value of the record (the request is
+/// not sent for a record without one).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RelatedDef {
-    pub into: ListKind,
+    pub into: RelatedInto,
     /// With `{id}` read as `{value}`: built like a lookup.
     pub request: RequestDef,
-    /// Where the items are in the answer.
+    /// Where the items are in the answer (`""`: the answer itself).
     pub list: String,
+    /// Sent only for records found by a lookup of one of these
+    /// `record_type`s (empty: for every record).
+    pub only_for: Vec<String>,
+}
+
+/// What a follow-up request fills.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RelatedInto {
+    /// A list, each item read by the `map` entry of its kind.
+    List(ListKind),
+    /// The record's company name, read by this value from the first item
+    /// (when the record has none of its own).
+    Company(ValueDef),
+}
+
+impl RelatedInto {
+    pub fn name(&self) -> &'static str {
+        match self {
+            RelatedInto::List(k) => k.name(),
+            RelatedInto::Company(_) => "company",
+        }
+    }
+}
+
+impl RelatedDef {
+    /// The record paths its templates name (`{record:/AccountId}`).
+    pub fn record_paths(&self) -> Vec<&str> {
+        let r = &self.request;
+        let mut out = Vec::new();
+        for t in std::iter::once(r.path.as_str()).chain(r.query.values().map(String::as_str)).chain(r.body.iter().flat_map(|b| strings_in(b, "")).map(|(_, s)| s)) {
+            for (p, _) in placeholders_in(t) {
+                if let Some(Some(path)) = parse_placeholder(p).map(|(path, _)| path) {
+                    if !out.contains(&path) {
+                        out.push(path);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// How an inserted value is written inside its string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// As it is (then encoded for where the string goes).
+    Plain,
+    /// A SOQL string literal (`{value:soql}`).
+    Soql,
+    /// A SOSL search term in braces (`{value:sosl}`).
+    Sosl,
+}
+
+/// What is inside a placeholder's braces: `value` (the identifier, or a
+/// follow-up's record id), or `record:/path` (a value of the found record),
+/// each optionally with `:soql` or `:sosl`. `None` for anything else.
+pub fn parse_placeholder(inner: &str) -> Option<(Option<&str>, Encoding)> {
+    let (name, enc) = match inner.rsplit_once(':') {
+        Some((n, "soql")) => (n, Encoding::Soql),
+        Some((n, "sosl")) => (n, Encoding::Sosl),
+        _ => (inner, Encoding::Plain),
+    };
+    if name == "value" {
+        return Some((None, enc));
+    }
+    let p = name.strip_prefix("record:")?;
+    (p.starts_with('/') && path::check(p).is_ok() && !p.split('/').any(|s| s == "*") && !p.contains(['{', '}'])).then_some((Some(p), enc))
+}
+
+/// The placeholders of a template (what is inside each pair of braces,
+/// with its byte range), or `None` inside when the braces do not close.
+pub fn placeholders_in(t: &str) -> Vec<(&str, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = t[from..].find('{') {
+        let start = from + i;
+        let Some(len) = t[start + 1..].find('}') else {
+            out.push(("{", start..t.len()));
+            break;
+        };
+        let end = start + 1 + len;
+        out.push((&t[start + 1..end], start..end + 1));
+        from = end + 1;
+    }
+    out
 }
 
 /// An amount: an integer in minor units (`189900`), or a decimal (`"1899.00"`, `1899.5`).
@@ -647,7 +745,7 @@ impl Definition {
         let r = Obj::new(o.need("results")?, "results", &["list", "record", "total", "exact"])?;
         let results = ResultsDef {
             list: r.text("list")?.ok_or("results.list is required")?,
-            record: r.text("record")?.unwrap_or_default(),
+            record: r.text("record")?,
             total: r.text("total")?.unwrap_or_default(),
             exact: r.get("exact").map_or(Ok(true), |v| v.as_bool().ok_or("results.exact must be true or false"))?,
         };
@@ -853,7 +951,7 @@ fn text_map(v: Option<&Value>, at: &str) -> Result<BTreeMap<String, String>, Str
 
 impl RequestDef {
     fn from_json(v: &Value, at: &str) -> Result<RequestDef, String> {
-        let o = Obj::new(v, at, &["method", "path", "query", "body", "value", "not_found_status", "headers"])?;
+        let o = Obj::new(v, at, &["method", "path", "query", "body", "value", "not_found_status", "headers", "record_type"])?;
         let method = method(o.text("method")?.as_deref(), at)?;
         let query = text_map(o.get("query"), &format!("{at}.query"))?;
         let headers = text_map(o.get("headers"), &format!("{at}.headers"))?;
@@ -870,7 +968,7 @@ impl RequestDef {
                 .and_then(|a| a.iter().map(|n| n.as_u64().filter(|n| (100..600).contains(n)).map(|n| n as u16)).collect())
                 .ok_or_else(|| format!("{at}.not_found_status must be a list of statuses"))?,
         };
-        Ok(RequestDef { method, path: o.text("path")?.ok_or_else(|| format!("{at}.path is required"))?, query, body: o.get("body").cloned(), value, not_found_status, headers })
+        Ok(RequestDef { method, path: o.text("path")?.ok_or_else(|| format!("{at}.path is required"))?, query, body: o.get("body").cloned(), value, not_found_status, headers, record_type: o.text("record_type")? })
     }
 }
 
@@ -983,18 +1081,31 @@ impl ItemsDef {
 impl RelatedDef {
     fn from_json(v: &Value, at: &str) -> Result<RelatedDef, String> {
         let mut o = v.as_object().ok_or_else(|| format!("{at} must be an object"))?.clone();
-        let into = o.remove("into").and_then(|i| i.as_str().and_then(ListKind::parse)).ok_or_else(|| format!("{at}.into is one of orders, deals, tickets, notes"))?;
+        let name = o.remove("name");
+        let into = match o.remove("into").as_ref().and_then(Value::as_str) {
+            Some("company") => RelatedInto::Company(ValueDef::from_json(name.as_ref().ok_or_else(|| format!("{at}.name (where the company's name is in an item) is required"))?).map_err(|e| format!("{at}.name: {e}"))?),
+            Some(k) if name.is_none() => RelatedInto::List(ListKind::parse(k).ok_or_else(|| format!("{at}.into is one of orders, deals, tickets, notes, company"))?),
+            Some(_) => return Err(format!("{at}.name is only for \"into\": \"company\"")),
+            None => return Err(format!("{at}.into is one of orders, deals, tickets, notes, company")),
+        };
         let list = match o.remove("list") {
             Some(Value::String(l)) => l,
             _ => return Err(format!("{at}.list (where the items are in the answer) is required")),
         };
+        let only_for = match o.remove("for") {
+            None => Vec::new(),
+            Some(v) => v.as_array().and_then(|a| a.iter().map(|t| t.as_str().map(str::to_string)).collect::<Option<Vec<_>>>()).ok_or_else(|| format!("{at}.for is a list of record types"))?,
+        };
+        if o.contains_key("record_type") {
+            return Err(format!("unknown field {at}.record_type (a lookup's; a follow-up names the types it is for in \"for\")"));
+        }
         // `{id}` is the record's id; `{value}` (the identifier) has no place here.
         let text = Value::Object(o.clone()).to_string();
         if text.contains("{value") {
             return Err(format!("{at}: a related request uses {{id}}, the found record's id, not {{value}}"));
         }
-        let request = RequestDef::from_json(&serde_json::from_str(&text.replace("{id}", "{value}")).map_err(|e| e.to_string())?, at)?;
-        Ok(RelatedDef { into, request, list })
+        let request = RequestDef::from_json(&serde_json::from_str(&text.replace("{id}", "{value}").replace("{id:", "{value:")).map_err(|e| e.to_string())?, at)?;
+        Ok(RelatedDef { into, request, list, only_for })
     }
 }
 
@@ -1075,26 +1186,45 @@ impl Definition {
                 e(at.clone(), Msg::DefRequestCount.into());
             }
             for (i, r) in requests.iter().enumerate() {
-                r.problems(&format!("{at}.{i}"), &mut e);
+                r.problems(&format!("{at}.{i}"), false, &mut e);
             }
         }
         if self.related.len() > 8 {
             e("related".into(), Msg::DefRequestCount.into());
         }
         for (i, r) in self.related.iter().enumerate() {
-            r.request.problems(&format!("related.{i}"), &mut e);
-            if self.map.list(r.into).is_none() {
-                e(format!("related.{i}.into"), Text::new(Msg::DefRelatedUnmapped, [data(r.into.name())]));
+            r.request.problems(&format!("related.{i}"), true, &mut e);
+            match &r.into {
+                RelatedInto::List(kind) if self.map.list(*kind).is_none() => e(format!("related.{i}.into"), Text::new(Msg::DefRelatedUnmapped, [data(kind.name())])),
+                RelatedInto::Company(v) => {
+                    if matches!(v, ValueDef::Template(_)) {
+                        e(format!("related.{i}.name"), Text::new(Msg::DefBadTemplate, [data("template")]));
+                    }
+                    for p in v.paths() {
+                        if path::check(p).is_err() {
+                            e(format!("related.{i}.name"), Text::new(Msg::DefBadPath, [data(p)]));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            for t in &r.only_for {
+                if !token_name(t) {
+                    e(format!("related.{i}.for"), Text::new(Msg::DefBadHeader, [data(t)]));
+                }
             }
         }
         let mut bad_paths: Vec<(String, String)> = Vec::new();
+        let mut bad_templates: Vec<(String, String)> = Vec::new();
         let mut check = |at: &str, p: &str| {
             if path::check(p).is_err() {
                 bad_paths.push((at.to_string(), p.to_string()));
             }
         };
         check("results.list", &self.results.list);
-        check("results.record", &self.results.record);
+        if let Some(record) = &self.results.record {
+            check("results.record", record);
+        }
         check("results.total", &self.results.total);
         if let Some(s) = &self.success {
             check("success.path", &s.path);
@@ -1103,6 +1233,11 @@ impl Definition {
         for (field, v) in self.map.values() {
             for p in v.paths() {
                 check(&format!("map.{field}"), p);
+            }
+            for t in v.templates() {
+                if field != "url" || !link_template_ok(t) {
+                    bad_templates.push((format!("map.{field}"), t.to_string()));
+                }
             }
         }
         for (kind, items) in &self.map.lists {
@@ -1136,6 +1271,9 @@ impl Definition {
         for (at, p) in bad_paths {
             e(at, Text::new(Msg::DefBadPath, [data(p)]));
         }
+        for (at, t) in bad_templates {
+            e(at, Text::new(Msg::DefBadTemplate, [data(t)]));
+        }
         for (i, c) in self.map.custom.iter().enumerate() {
             if c.label.trim().is_empty() || c.label.chars().count() > 40 {
                 e(format!("map.custom.{i}.label"), Msg::DefBadName.into());
@@ -1158,11 +1296,17 @@ impl Definition {
 
 impl RequestDef {
     /// What is wrong with a request template, each with its place (`at`).
-    fn problems(&self, at: &str, e: &mut impl FnMut(String, Text)) {
+    fn problems(&self, at: &str, related: bool, e: &mut impl FnMut(String, Text)) {
         let r = self;
-        if !request_path_ok(&r.path.replace("{value}", "x")) || r.path.matches("{value}").count() > 1 {
+        if !path_template_ok(&r.path, related) {
             e(format!("{at}.path"), Text::new(Msg::DefBadRequestPath, [data(&r.path)]));
         }
+        if let Some(t) = &r.record_type {
+            if related || !token_name(t) {
+                e(format!("{at}.record_type"), Text::new(Msg::DefBadHeader, [data(t)]));
+            }
+        }
+        let placeholders_ok = |s: &str| placeholders_ok(s, related);
         for (name, v) in &r.query {
             if !token_name(name) || placeholders_ok(v).is_err() {
                 e(format!("{at}.query.{name}"), Text::new(Msg::DefBadTemplate, [data(v)]));
@@ -1183,7 +1327,8 @@ impl RequestDef {
                 }
             }
         }
-        let uses_value = r.path.contains("{value}") || r.query.values().any(|v| v.contains("{value")) || r.body.as_ref().is_some_and(|b| strings_in(b, "").iter().any(|(_, s)| s.contains("{value")));
+        let uses = |p: &str| r.path.contains(p) || r.query.values().any(|v| v.contains(p)) || r.body.as_ref().is_some_and(|b| strings_in(b, "").iter().any(|(_, s)| s.contains(p)));
+        let uses_value = uses("{value") || (related && uses("{record:"));
         if !uses_value {
             e(at.to_string(), Msg::DefValueUnused.into());
         }
@@ -1257,7 +1402,9 @@ impl Definition {
         }
         match self.auth.token_endpoint() {
             Some(TokenEndpoint::Path(p)) if !request_path_ok(p) => e("auth.token_path", Text::new(Msg::DefBadRequestPath, [data(p)])),
-            Some(TokenEndpoint::Url(u)) if !token_url_ok(u) => e("auth.token_url", Text::new(Msg::DefBadTokenUrl, [data(u)])),
+            // (A template of setup values is checked with them, in `validate_setup`.)
+            Some(TokenEndpoint::Url(u)) if !self.token_url_template() && !token_url_ok(u) => e("auth.token_url", Text::new(Msg::DefBadTokenUrl, [data(u)])),
+            Some(TokenEndpoint::Url(u)) if self.token_url_template() && self.base_url.as_deref().is_none_or(|b| !b.contains('{')) => e("auth.token_url", Text::new(Msg::DefBadTokenUrl, [data(u)])),
             _ => {}
         }
         match self.auth.token_place() {
@@ -1312,6 +1459,15 @@ impl MapDef {
 }
 
 impl ValueDef {
+    /// The link templates in it.
+    pub fn templates(&self) -> Vec<&str> {
+        match self {
+            ValueDef::Template(t) => vec![t.as_str()],
+            ValueDef::First(all) => all.iter().flat_map(ValueDef::templates).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The paths it reads.
     pub fn paths(&self) -> Vec<&str> {
         match self {
@@ -1320,6 +1476,8 @@ impl ValueDef {
             ValueDef::Join { join, .. } => join.iter().map(String::as_str).collect(),
             ValueDef::Const { .. } => Vec::new(),
             ValueDef::Mapped { path, .. } => vec![path.as_str()],
+            // (Its `{record:…}` paths are checked with the template.)
+            ValueDef::Template(_) => Vec::new(),
         }
     }
 }
@@ -1354,8 +1512,21 @@ fn request_path_ok(p: &str) -> bool {
 
 /// An absolute token URL: https (or http on this computer), a host, a path
 /// like a request path, no user info, query or fragment.
-fn token_url_ok(u: &str) -> bool {
+pub(crate) fn token_url_ok(u: &str) -> bool {
     crate::weburl::BaseUrl::parse(u).is_ok_and(|b| !b.path.is_empty() && request_path_ok(&b.path)) && !u.trim().ends_with('/')
+}
+
+/// A record link template: `https://` and a host of fixed text, or
+/// `{origin}` first; then fixed text and `{id}`, `{record:/path}`.
+fn link_template_ok(t: &str) -> bool {
+    let fixed_host = t.strip_prefix("https://").and_then(|rest| rest.split(['/', '?', '#']).next()).is_some_and(|host| !host.is_empty() && !host.contains(['{', '}', '@']));
+    let all = placeholders_in(t);
+    let fits = all.iter().all(|(inner, range)| match *inner {
+        "id" => true,
+        "origin" => range.start == 0,
+        other => matches!(parse_placeholder(other), Some((Some(_), Encoding::Plain))),
+    });
+    (fixed_host || t.starts_with("{origin}/")) && fits && t.len() <= 300 && !t.chars().any(|c| c.is_control() || c == ' ')
 }
 
 /// Only `{name}` for the listed names may appear in braces.
@@ -1372,16 +1543,15 @@ fn only_placeholders(s: &str, allowed: &[&str]) -> bool {
     true
 }
 
-/// Only `{value}`, `{value:soql}` and `{value:sosl}` may appear in braces.
-fn placeholders_ok(s: &str) -> Result<(), ()> {
-    let mut rest = s;
-    while let Some(i) = rest.find('{') {
-        let after = &rest[i..];
-        let end = after.find('}').ok_or(())?;
-        if !matches!(&after[..=end], "{value}" | "{value:soql}" | "{value:sosl}") {
-            return Err(());
+/// Only `{value}`, `{value:soql}` and `{value:sosl}` may appear in braces;
+/// in a follow-up request also `{record:/path}` (with `:soql`, `:sosl`).
+fn placeholders_ok(s: &str, related: bool) -> Result<(), ()> {
+    for (inner, _) in placeholders_in(s) {
+        match parse_placeholder(inner) {
+            Some((None, _)) => {}
+            Some((Some(_), _)) if related => {}
+            _ => return Err(()),
         }
-        rest = &after[end + 1..];
     }
     Ok(())
 }
@@ -1395,6 +1565,23 @@ fn subset(want: &Value, got: &Value, at: &str) -> Result<(), String> {
         (w, g) if w == g => Ok(()),
         (w, g) => Err(format!("{at}: expected {w}, got {g}")),
     }
+}
+
+/// A request path template: at most one `{value}`, `{record:/path}` only in
+/// a follow-up, no encodings (each is one path segment); with each
+/// placeholder standing for a segment, a request path.
+fn path_template_ok(p: &str, related: bool) -> bool {
+    let all = placeholders_in(p);
+    let mut plain = p.to_string();
+    for (inner, range) in all.iter().rev() {
+        match parse_placeholder(inner) {
+            Some((None, Encoding::Plain)) => {}
+            Some((Some(_), Encoding::Plain)) if related => {}
+            _ => return false,
+        }
+        plain.replace_range(range.clone(), "x");
+    }
+    all.iter().filter(|(i, _)| *i == "value").count() <= 1 && request_path_ok(&plain)
 }
 
 /// Every string in a JSON template with its pointer.
@@ -1462,11 +1649,23 @@ mod tests {
 
     #[test]
     fn templates_allow_only_the_identifier() {
-        assert!(placeholders_ok("{value}").is_ok());
-        assert!(placeholders_ok("Email = {value:soql} AND x").is_ok());
-        assert!(placeholders_ok("no placeholder").is_ok());
-        assert!(placeholders_ok("{value").is_err());
-        assert!(placeholders_ok("{key}").is_err());
+        assert!(placeholders_ok("{value}", false).is_ok());
+        assert!(placeholders_ok("Email = {value:soql} AND x", false).is_ok());
+        assert!(placeholders_ok("no placeholder", false).is_ok());
+        assert!(placeholders_ok("{value", false).is_err());
+        assert!(placeholders_ok("{key}", false).is_err());
+        // A follow-up may name a value of the found record; a lookup may not.
+        assert!(placeholders_ok("AccountId = {record:/AccountId:soql}", true).is_ok());
+        assert!(placeholders_ok("{record:/AccountId}", false).is_err());
+        for bad in ["{record:AccountId}", "{record:/a/*/b}", "{record:}", "{record:/a{b}", "{value:sql}"] {
+            assert!(placeholders_ok(bad, true).is_err(), "{bad}");
+        }
+        assert!(path_template_ok("/organizations/{record:/organization_id}", true));
+        assert!(path_template_ok("/contacts/{value}/notes", false));
+        assert!(!path_template_ok("/organizations/{record:/organization_id}", false));
+        assert!(!path_template_ok("/a/{value}/{value}", false));
+        assert!(!path_template_ok("/a/{value:soql}", false));
+        assert!(!path_template_ok("/a/{record:/x}/../b", true));
         assert!(request_path_ok("/v2/people/x"));
         for bad in ["v2", "//evil.test/x", "/a/../b", "/a?x=1", "/a#b", "/a\\b", "/a b"] {
             assert!(!request_path_ok(bad), "{bad}");

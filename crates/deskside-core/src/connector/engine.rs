@@ -2,7 +2,7 @@
 //! through encoders, auth attached for the connector's own origin only) and
 //! the answer read back onto the common model.
 
-use super::def::{AuthDef, DateDef, DateFormat, Definition, HttpMethod, ItemsDef, ListKind, MoneyDef, RelatedDef, RequestDef, SignHash, SignedDef, TimeUnit, TokenEndpoint, TokenPlace, ValueDef, ValueForm};
+use super::def::{parse_placeholder, placeholders_in, AuthDef, DateDef, DateFormat, Definition, Encoding, HttpMethod, ItemsDef, ListKind, MoneyDef, RelatedDef, RelatedInto, RequestDef, SignHash, SignedDef, TimeUnit, TokenEndpoint, TokenPlace, ValueDef, ValueForm};
 use super::{path, sign};
 use super::{HttpRequest, HttpResponse, LookupError, Method, Redact};
 use crate::i18n::{currency_code, data, minor_unit_digits, Msg, Text};
@@ -52,25 +52,32 @@ pub fn build_requests(def: &Definition, base: &BaseUrl, secrets: &Secrets, token
             return Err(LookupError::Config { message: Text::new(Msg::LookupNoSecret, [data(name)]) });
         }
     }
-    lookups.iter().enumerate().map(|(k, r)| build_one(def, base, secrets, token, r, id, &stamp.attempt(k))).collect()
+    let none = BTreeMap::new();
+    lookups.iter().enumerate().map(|(k, r)| build_one(def, base, secrets, token, r, id, &none, &stamp.attempt(k))).collect()
 }
 
-fn build_one(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<&Secret>, r: &RequestDef, id: &Candidate, stamp: &Stamp) -> Result<HttpRequest, LookupError> {
+/// One request: `id` (its value in the request's form) and, for a follow-up,
+/// the found record's values (`refs`, by path) inserted into the templates.
+#[allow(clippy::too_many_arguments)]
+fn build_one(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<&Secret>, r: &RequestDef, id: &Candidate, refs: &BTreeMap<String, String>, stamp: &Stamp) -> Result<HttpRequest, LookupError> {
     let value = value_in_form(id, r.value);
-    let path = if r.path.contains("{value}") {
+    for (inner, _) in placeholders_in(&r.path) {
+        let raw = match parse_placeholder(inner) {
+            Some((None, _)) => value.as_str(),
+            Some((Some(p), _)) => refs.get(p).map_or("", String::as_str),
+            None => continue,
+        };
         // `.` and `..` are path steps, even percent-encoded: never a value.
-        if value.is_empty() || value.chars().all(|c| c == '.') {
+        if raw.is_empty() || raw.chars().all(|c| c == '.') {
             return Err(LookupError::Config { message: Msg::LookupBadRecordId.into() });
         }
-        r.path.replace("{value}", &encode_component(&value))
-    } else {
-        r.path.clone()
-    };
-    let mut query: Vec<(String, String)> = r.query.iter().map(|(k, v)| (k.clone(), fill_text(v, &value))).collect();
+    }
+    let path = fill_template(&r.path, &value, refs, &|s| encode_component(s));
+    let mut query: Vec<(String, String)> = r.query.iter().map(|(k, v)| (k.clone(), fill_template(v, &value, refs, &|s| s.to_string()))).collect();
     let mut headers = vec![("Accept".to_string(), "application/json".to_string())];
     let mut redact = Redact::default();
     let mut body = match (&r.method, &r.body) {
-        (HttpMethod::Post, Some(template)) => Some(fill_json(template, &value)),
+        (HttpMethod::Post, Some(template)) => Some(map_strings(template, &|s| fill_template(s, &value, refs, &|s| s.to_string()))),
         _ => None,
     };
     headers.extend(r.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -198,9 +205,16 @@ fn secret<'a>(secrets: &'a Secrets, name: &str) -> &'a str {
 /// The token request of a token-exchange auth kind (`None` for the others):
 /// an OAuth 2 grant as a form (`client_credentials`, `refresh_token`), or an
 /// app-token request with `{app_id}` and `{app_secret}` filled in; sent to
-/// the token path on the API's origin or to the token URL.
-pub fn token_request(def: &Definition, base: &BaseUrl, secrets: &Secrets) -> Option<Result<HttpRequest, LookupError>> {
+/// the token path on the API's origin or to the token URL (made of the
+/// setup values `setup`, as the base URL is: `https://accounts.zoho{dc}/…`).
+pub fn token_request(def: &Definition, base: &BaseUrl, setup: &BTreeMap<String, String>, secrets: &Secrets) -> Option<Result<HttpRequest, LookupError>> {
     let endpoint = def.auth.token_endpoint()?;
+    let endpoint = match def.token_url_from(setup) {
+        Ok(Some(url)) => TokenEndpoint::Url(url.to_string()),
+        Ok(None) => endpoint.clone(),
+        Err(e) => return Some(Err(LookupError::Config { message: e.into_iter().next().map_or_else(|| Msg::SetupRequired.into(), |e| e.message) })),
+    };
+    let endpoint = &endpoint;
     for name in def.auth.secrets() {
         if secret(secrets, name).is_empty() {
             return Some(Err(LookupError::Config { message: Text::new(Msg::LookupNoSecret, [data(name)]) }));
@@ -327,15 +341,38 @@ fn national(digits: &str) -> String {
     digits.to_string()
 }
 
-/// `{value}` in a query template, as text (the URL encodes it).
-fn fill_text(template: &str, value: &str) -> String {
-    template.replace("{value:soql}", &soql_literal(value)).replace("{value:sosl}", &sosl_term(value)).replace("{value}", value)
+/// A template with its placeholders filled in one pass (an inserted value is
+/// never read again for placeholders): `{value}` is `value`, `{record:/path}`
+/// the record's value at that path (`refs`); each written in its encoding
+/// (`:soql`, `:sosl`), then through `outer` (a path segment's
+/// percent-encoding; nothing for a query value, which the URL encodes, or a
+/// JSON string, which is built as JSON so quotes stay inside it).
+fn fill_template(t: &str, value: &str, refs: &BTreeMap<String, String>, outer: &dyn Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(t.len() + value.len());
+    let mut last = 0;
+    for (inner, range) in placeholders_in(t) {
+        let Some((at, encoding)) = parse_placeholder(inner) else { continue };
+        let raw = match at {
+            None => value,
+            Some(p) => refs.get(p).map_or("", String::as_str),
+        };
+        let written = match encoding {
+            Encoding::Plain => raw.to_string(),
+            Encoding::Soql => soql_literal(raw),
+            Encoding::Sosl => sosl_term(raw),
+        };
+        out.push_str(&t[last..range.start]);
+        out.push_str(&outer(&written));
+        last = range.end;
+    }
+    out.push_str(&t[last..]);
+    out
 }
 
-/// A JSON template with the value inserted into its strings: the result is
-/// built as JSON, so quotes in the value stay inside their string.
+/// A JSON template with the value inserted into its strings.
+#[cfg(test)]
 fn fill_json(template: &Value, value: &str) -> Value {
-    map_strings(template, &|s| fill_text(s, value))
+    map_strings(template, &|s| fill_template(s, value, &BTreeMap::new(), &|s| s.to_string()))
 }
 
 /// A JSON template with each of its strings rewritten.
@@ -493,6 +530,8 @@ fn one_with_path(r: &Value, d: &ValueDef) -> Option<(String, String)> {
         ValueDef::Join { join, .. } => one(r, d).map(|v| (v, join.join(" + "))),
         ValueDef::Const { .. } => one(r, d).map(|v| (v, "constant".to_string())),
         ValueDef::Mapped { path, .. } => one(r, d).map(|v| (v, format!("{path} (mapped)"))),
+        // Links from a template are built after mapping, not read at a path.
+        ValueDef::Template(_) => None,
     }
 }
 
@@ -543,10 +582,11 @@ pub fn read_answer(def: &Definition, request: &RequestDef, source: &str, id: &Ca
         Some(Value::Array(items)) => items.iter().filter(|r| r.is_object()).collect(),
         Some(record @ Value::Object(_)) if has_id(record) => vec![record],
         Some(Value::Null) => Vec::new(),
-        None if !def.results.record.is_empty() => match path::first(&json, &def.results.record) {
+        // `""`: the answer itself is the record (a get-by-id endpoint).
+        None if def.results.record.is_some() => match path::first(&json, def.results.record.as_deref().unwrap_or_default()) {
             Some(record @ Value::Object(_)) if has_id(record) => vec![record],
             Some(Value::Null) | None => Vec::new(),
-            Some(_) => return Err(LookupError::BadResponse { message: Text::new(Msg::LookupNotAList, [data(&def.results.record)]) }),
+            Some(_) => return Err(LookupError::BadResponse { message: Text::new(Msg::LookupNotAList, [data(def.results.record.as_deref().unwrap_or_default())]) }),
         },
         // The list is not where the definition says: the shape is not the
         // one expected (a wrong path, another API), never "not found".
@@ -555,8 +595,10 @@ pub fn read_answer(def: &Definition, request: &RequestDef, source: &str, id: &Ca
     };
     let total = path::first(&json, &def.results.total).and_then(Value::as_u64);
     let mut answer = Answer { total, ..Answer::default() };
+    let origin = origin_of(url).unwrap_or_default();
     for r in records.into_iter().take(def.limits.max_records) {
-        let c = map_record(def, source, r);
+        let mut c = map_record(def, source, &origin, r);
+        c.refs.record_type = request.record_type.clone();
         if def.results.exact && matches!(id.kind, IdKind::Email | IdKind::Phone) && !is_identifier_of(&c, id) {
             answer.near_misses += 1;
         } else {
@@ -580,11 +622,22 @@ pub fn is_identifier_of(c: &Customer, id: &Candidate) -> bool {
     match id.kind {
         IdKind::Email => c.emails.iter().any(|e| e.trim().eq_ignore_ascii_case(id.value.trim())),
         IdKind::Phone => {
-            let region = id.value.strip_prefix("+86").map_or("US", |_| "CN");
+            // A number stored in national form is read in the identifier's own country.
+            let region = region_of(&id.value);
             c.phones.iter().any(|p| crate::phone::normalize_phone(p, region).as_deref() == Some(id.value.as_str()) || digits(p) == digits(&id.value))
         }
         _ => true,
     }
+}
+
+/// The region whose national numbers an E.164 number's calling code is
+/// (`+4930…` → `DE`); `ZZ` (international forms only) for others.
+fn region_of(e164: &str) -> &'static str {
+    const CODES: &[(&str, &str)] = &[
+        ("+852", "HK"), ("+886", "TW"), ("+86", "CN"), ("+44", "GB"), ("+49", "DE"), ("+33", "FR"), ("+81", "JP"),
+        ("+91", "IN"), ("+65", "SG"), ("+61", "AU"), ("+1", "US"),
+    ];
+    CODES.iter().find(|(code, _)| e164.starts_with(code)).map_or("ZZ", |(_, r)| r)
 }
 
 fn digits(s: &str) -> String {
@@ -605,6 +658,8 @@ fn one(r: &Value, d: &ValueDef) -> Option<String> {
             let v = path::first(r, p).and_then(path::text)?;
             Some(map.get(&v).or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(&v)).map(|(_, x)| x)).cloned().unwrap_or(v))
         }
+        // A link template is filled only for `map.url` (see `link`).
+        ValueDef::Template(_) => None,
     }
 }
 
@@ -631,10 +686,91 @@ fn many(r: &Value, defs: &[ValueDef]) -> Vec<String> {
 fn date(r: &Value, d: &DateDef) -> Option<String> {
     let v = path::first(r, &d.path)?;
     match d.format {
-        DateFormat::Iso => path::text(v).filter(|s| s.len() >= 10 && s.as_bytes()[4] == b'-').map(|s| s.chars().take(25).collect()),
+        DateFormat::Iso => path::text(v).and_then(|s| iso_normalize(&s)),
         DateFormat::EpochSeconds => v.as_i64().or_else(|| path::text(v)?.parse().ok()).map(iso_date),
         DateFormat::EpochMillis => v.as_i64().or_else(|| path::text(v)?.parse().ok()).map(|ms: i64| iso_date(ms.div_euclid(1000))),
     }
+}
+
+/// An ISO 8601 date or time, checked and written one way, so dates from
+/// every vendor compare as text and parse in every browser: a date stays a
+/// date (`2026-11-02`); a time with a zone becomes UTC to the second
+/// (`2026-11-02T09:30:00.000+0000` → `2026-11-02T09:30:00Z`,
+/// `2026-11-02T10:15:42+05:30` → `2026-11-02T04:45:42Z`); a time without one
+/// is kept as local (`2026-11-02T09:30:00`). Anything else: `None`.
+pub fn iso_normalize(s: &str) -> Option<String> {
+    let b = s.trim().as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> { b.get(r.clone()).filter(|d| d.iter().all(u8::is_ascii_digit))?.iter().try_fold(0i64, |n, d| Some(n * 10 + i64::from(d - b'0'))) };
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) {
+        return None;
+    }
+    if b.len() == 10 {
+        return Some(format!("{y:04}-{mo:02}-{d:02}"));
+    }
+    if !matches!(b.get(10), Some(b'T' | b't' | b' ')) || b.get(13) != Some(&b':') {
+        return None;
+    }
+    let (h, mi) = (num(11..13)?, num(14..16)?);
+    let mut i = 16;
+    let mut sec = 0;
+    if b.get(i) == Some(&b':') {
+        sec = num(i + 1..i + 3)?;
+        i += 3;
+        if matches!(b.get(i), Some(b'.' | b',')) {
+            i += 1;
+            let start = i;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if i == start {
+                return None;
+            }
+        }
+    }
+    if h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    // The zone: none, `Z`, or ±HH, ±HHMM, ±HH:MM.
+    let offset_min = match &b[i..] {
+        [] => return Some(format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{sec:02}")),
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), rest @ ..] => {
+            let (oh, om) = match rest.len() {
+                2 => (num(i + 1..i + 3)?, 0),
+                4 => (num(i + 1..i + 3)?, num(i + 3..i + 5)?),
+                5 if rest[2] == b':' => (num(i + 1..i + 3)?, num(i + 4..i + 6)?),
+                _ => return None,
+            };
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            if *sign == b'+' { oh * 60 + om } else { -(oh * 60 + om) }
+        }
+        _ => return None,
+    };
+    let secs = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec.min(59) - offset_min * 60;
+    let t = secs.rem_euclid(86_400);
+    Some(format!("{}T{:02}:{:02}:{:02}Z", iso_date(secs), t / 3600, t % 3600 / 60, t % 60))
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a civil date (the inverse of [`iso_date`]).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// Epoch seconds → `YYYY-MM-DD` (UTC), by the civil-from-days algorithm.
@@ -716,8 +852,41 @@ fn objects<'a>(v: &'a Value, at: &str) -> Vec<&'a Value> {
         .collect()
 }
 
-/// One record onto the common model.
-pub fn map_record(def: &Definition, source: &str, r: &Value) -> Customer {
+/// A link to the record: a link template filled (`{id}`, `{record:/path}`,
+/// `{origin}`, the API's), or the value a path gives; only an outside link.
+fn link(r: &Value, d: &ValueDef, id: &str, origin: &str) -> Option<String> {
+    let url = match d {
+        ValueDef::First(all) => return all.iter().find_map(|d| link(r, d, id, origin)),
+        ValueDef::Template(t) => {
+            let mut out = String::new();
+            let mut last = 0;
+            for (inner, range) in placeholders_in(t) {
+                let v = match (inner, parse_placeholder(inner)) {
+                    ("id", _) => id.to_string(),
+                    ("origin", _) => origin.to_string(),
+                    (_, Some((Some(p), _))) => path::first(r, p).and_then(path::text)?,
+                    _ => return None,
+                };
+                // A value is one path segment; never empty, never a step.
+                if v.is_empty() || v.chars().all(|c| c == '.') {
+                    return None;
+                }
+                out.push_str(&t[last..range.start]);
+                out.push_str(&if inner == "origin" { v } else { encode_component(&v) });
+                last = range.end;
+            }
+            out.push_str(&t[last..]);
+            out
+        }
+        other => one(r, other)?,
+    };
+    // Parsed, never a prefix: `http://127.0.0.1.evil.test/` is no link.
+    outside_link(&url)
+}
+
+/// One record onto the common model. `origin` is the API's (record link
+/// templates may start with it).
+pub fn map_record(def: &Definition, source: &str, origin: &str, r: &Value) -> Customer {
     let m = &def.map;
     let get = |d: &Option<ValueDef>| d.as_ref().and_then(|d| one(r, d));
     let custom = m
@@ -738,8 +907,10 @@ pub fn map_record(def: &Definition, source: &str, r: &Value) -> Customer {
         })
         .collect();
     let lifetime_currency = m.lifetime_value.as_ref().and_then(|(_, c)| c.as_ref()).and_then(|c| one(r, c)).map(|c| c.to_uppercase());
+    let id = get(&m.id).unwrap_or_default();
     let mut c = Customer {
-        id: get(&m.id).unwrap_or_default(),
+        url: m.url.as_ref().and_then(|d| link(r, d, &id, origin)),
+        id,
         source: source.to_string(),
         name: get(&m.name).unwrap_or_default(),
         emails: many(r, &m.emails),
@@ -749,8 +920,6 @@ pub fn map_record(def: &Definition, source: &str, r: &Value) -> Customer {
         tier: get(&m.tier).and_then(|t| VipTier::from_label(&t)),
         city: get(&m.city),
         country: get(&m.country),
-        // Parsed, never a prefix: `http://127.0.0.1.evil.test/` is no link.
-        url: get(&m.url).and_then(|u| outside_link(&u)),
         updated: m.updated.as_ref().and_then(|d| date(r, d)),
         created: m.created.as_ref().and_then(|d| date(r, d)),
         tags: many(r, &m.tags),
@@ -764,23 +933,55 @@ pub fn map_record(def: &Definition, source: &str, r: &Value) -> Customer {
             map_items(*kind, items, objects(r, &items.each).into_iter(), &mut c);
         }
     }
+    // What the follow-ups need of the record besides its id.
+    for rel in &def.related {
+        for p in rel.record_paths() {
+            if let Some(v) = path::first(r, p).and_then(path::text) {
+                c.refs.values.insert(p.to_string(), v);
+            }
+        }
+    }
     c
 }
 
-/// The follow-up requests for a found record's related items, at most
-/// `limits.max_related`; `{id}` is the record's id. None without an id.
-pub fn related_requests(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<&Secret>, record: &Customer, stamp: &Stamp) -> Result<Vec<HttpRequest>, LookupError> {
+/// The follow-ups sent for a record, in order (indices into `related`):
+/// those for its type, whose record values it has, at most
+/// `limits.max_related`. None without an id. (It depends only on what the
+/// lookup found, so the answers are read back by the same numbering.)
+fn related_for(def: &Definition, record: &Customer) -> Vec<usize> {
     if record.id.trim().is_empty() {
-        return Ok(Vec::new());
+        return Vec::new();
     }
-    let id = Candidate { kind: IdKind::CustomerId, value: record.id.clone(), source: crate::identify::Source::Text, score: 0, sensitive: false, label: None };
-    // Each with a nonce of its own, unlike any lookup attempt's.
-    def.related.iter().take(def.limits.max_related).enumerate().map(|(k, r)| build_one(def, base, secrets, token, &r.request, &id, &stamp.attempt(100 + k))).collect()
+    let refs = &record.refs;
+    def.related
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.only_for.is_empty() || refs.record_type.as_ref().is_some_and(|t| r.only_for.contains(t)))
+        .filter(|(_, r)| r.record_paths().iter().all(|p| refs.values.get(*p).is_some_and(|v| !v.is_empty())))
+        .map(|(k, _)| k)
+        .take(def.limits.max_related)
+        .collect()
 }
 
-/// Reads the answer to follow-up request `k` into the record's lists.
+/// What each of [`related_requests`] fills, in order (`deals`, `company`).
+pub fn related_kinds(def: &Definition, record: &Customer) -> Vec<&'static str> {
+    related_for(def, record).into_iter().map(|i| def.related[i].into.name()).collect()
+}
+
+/// The follow-up requests for a found record's related items, at most
+/// `limits.max_related`; `{id}` is the record's id, `{record:/path}` its
+/// value there (a follow-up the record has no value for is not sent, nor
+/// one `for` other record types). None without an id.
+pub fn related_requests(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<&Secret>, record: &Customer, stamp: &Stamp) -> Result<Vec<HttpRequest>, LookupError> {
+    let id = Candidate { kind: IdKind::CustomerId, value: record.id.clone(), source: crate::identify::Source::Text, score: 0, sensitive: false, label: None };
+    // Each with a nonce of its own, unlike any lookup attempt's.
+    related_for(def, record).into_iter().enumerate().map(|(k, i)| build_one(def, base, secrets, token, &def.related[i].request, &id, &record.refs.values, &stamp.attempt(100 + k))).collect()
+}
+
+/// Reads the answer to follow-up request `k` (of [`related_requests`]) into
+/// the record's lists, or its company when it has none.
 pub fn read_related(def: &Definition, k: usize, url: &str, resp: &HttpResponse, record: &mut Customer) -> Result<(), LookupError> {
-    let Some(r): Option<&RelatedDef> = def.related.get(k) else { return Ok(()) };
+    let Some(r): Option<&RelatedDef> = related_for(def, record).get(k).map(|i| &def.related[*i]) else { return Ok(()) };
     let json = match answer_json(def, &r.request, url, resp)? {
         Some(json) => json,
         None => return Ok(()),
@@ -791,8 +992,17 @@ pub fn read_related(def: &Definition, k: usize, url: &str, resp: &HttpResponse, 
         Some(_) => return Err(LookupError::BadResponse { message: Text::new(Msg::LookupNotAList, [data(&r.list)]) }),
         None => return Err(LookupError::Config { message: Text::new(Msg::LookupMissingField, [data(&r.list)]) }),
     };
-    let fallback = ItemsDef { each: String::new(), fields: Vec::new() };
-    map_items(r.into, def.map.list(r.into).unwrap_or(&fallback), items.into_iter(), record);
+    match &r.into {
+        RelatedInto::List(kind) => {
+            let fallback = ItemsDef { each: String::new(), fields: Vec::new() };
+            map_items(*kind, def.map.list(*kind).unwrap_or(&fallback), items.into_iter(), record);
+        }
+        RelatedInto::Company(name) => {
+            if record.company.is_none() {
+                record.company = items.first().and_then(|x| one(x, name));
+            }
+        }
+    }
     Ok(())
 }
 

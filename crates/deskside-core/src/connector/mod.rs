@@ -196,7 +196,10 @@ pub fn token_request(cfg: &ConnectorConfig) -> Option<Result<HttpRequest, Lookup
         Ok(b) => b,
         Err(e) => return Some(Err(LookupError::Config { message: e.message().into() })),
     };
-    engine::token_request(def, &base, &cfg.all_secrets())
+    // The setup values the base URL was made from (a token URL may be made
+    // of them too).
+    let setup = cfg.setup_values();
+    engine::token_request(def, &base, &setup, &cfg.all_secrets())
 }
 
 /// The follow-up requests for a found record's related items (its deals,

@@ -9,7 +9,7 @@
 //! [`Definition::base_url_from`] turns the admin's values into the
 //! [`BaseUrl`], every problem named by its field. See `docs/CONNECTORS.md`.
 
-use super::def::Definition;
+use super::def::{Definition, TokenEndpoint};
 use crate::i18n::{data, Lang, Msg, Text};
 use crate::idpattern::Pattern;
 use crate::weburl::BaseUrl;
@@ -222,6 +222,16 @@ impl Definition {
             let typed = values.get("base_url").map_or("", String::as_str);
             return BaseUrl::parse(typed).map_err(|e| vec![SetupError { field: "base_url".into(), message: e.message().into() }]);
         };
+        let filled = self.checked_values(values)?;
+        BaseUrl::parse(&fill(template, &filled)).map_err(|e| {
+            // Named by the first text field (the one a typo is in), else the first field.
+            let field = self.setup.iter().find(|f| matches!(f.kind, SetupKind::Text { .. })).or(self.setup.first()).map_or("base_url".to_string(), |f| f.name.clone());
+            vec![SetupError { field, message: e.message().into() }]
+        })
+    }
+
+    /// Each setup field's value checked (empty takes the default), by name.
+    fn checked_values(&self, values: &BTreeMap<String, String>) -> Result<BTreeMap<&str, String>, Vec<SetupError>> {
         let mut errors = Vec::new();
         let mut filled = BTreeMap::new();
         for f in &self.setup {
@@ -232,14 +242,50 @@ impl Definition {
                 Err(message) => errors.push(SetupError { field: f.name.clone(), message }),
             }
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        BaseUrl::parse(&fill(template, &filled)).map_err(|e| {
-            // Named by the first text field (the one a typo is in), else the first field.
-            let field = self.setup.iter().find(|f| matches!(f.kind, SetupKind::Text { .. })).or(self.setup.first()).map_or("base_url".to_string(), |f| f.name.clone());
+        if errors.is_empty() { Ok(filled) } else { Err(errors) }
+    }
+
+    /// The token URL for the admin's setup values, when the auth kind asks
+    /// for its token at a `token_url` (`None`: at a path on the API's own
+    /// origin, or no token exchange). Like the base URL, a function of the
+    /// setup values (`https://accounts.zoho{dc}/oauth/v2/token`), so its
+    /// origin is known before the browser is asked for permission.
+    pub fn token_url_from(&self, values: &BTreeMap<String, String>) -> Result<Option<BaseUrl>, Vec<SetupError>> {
+        let Some(TokenEndpoint::Url(template)) = self.auth.token_endpoint() else { return Ok(None) };
+        let filled = if template.contains('{') { self.checked_values(values)? } else { BTreeMap::new() };
+        let url = fill(template, &filled);
+        BaseUrl::parse(&url).map(Some).map_err(|e| {
+            let field = self.setup.iter().find(|f| template.contains(&format!("{{{}}}", f.name))).map_or("base_url".to_string(), |f| f.name.clone());
             vec![SetupError { field, message: e.message().into() }]
         })
+    }
+
+    /// The origin a token exchange's secrets go to besides the API's, for
+    /// these setup values (`https://accounts.zoho.eu`).
+    pub fn token_origin_from(&self, values: &BTreeMap<String, String>) -> Option<String> {
+        self.token_url_from(values).ok().flatten().map(|u| u.origin())
+    }
+
+    /// The permission pattern the browser must grant for the token URL.
+    pub fn token_permission_from(&self, values: &BTreeMap<String, String>) -> Option<String> {
+        self.token_url_from(values).ok().flatten().map(|u| u.permission_pattern())
+    }
+
+    /// The setup values a base URL was made from by this definition's
+    /// template (one placeholder at most): `https://www.zohoapis.eu/crm/v8`
+    /// gives `dc` = `.eu`. Empty when the URL is not of the template's
+    /// form or the value does not fit its field.
+    pub fn setup_from_base(&self, base: &BaseUrl) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        let (Some(template), [f]) = (&self.base_url, self.setup.as_slice()) else { return out };
+        let Some((before, after)) = template.split_once(&format!("{{{}}}", f.name)) else { return out };
+        let url = base.to_string();
+        if let Some(v) = url.strip_prefix(before).and_then(|rest| rest.strip_suffix(after)) {
+            if f.check(Some(v)).is_ok() {
+                out.insert(f.name.clone(), v.to_string());
+            }
+        }
+        out
     }
 
     /// Checks of `base_url`, `setup` and `help` for [`Definition::validate`].
@@ -319,6 +365,13 @@ impl Definition {
                     if tries.iter().any(|s| BaseUrl::parse(&fill(template, s)).is_err()) {
                         e("base_url".into(), Text::new(Msg::DefBadBaseUrl, [data(template)]));
                     }
+                    // A token URL made of the same values: each a token URL.
+                    if let Some(TokenEndpoint::Url(t)) = self.auth.token_endpoint().filter(|_| self.token_url_template()) {
+                        let known = placeholders(t).is_ok_and(|used| used.iter().all(|u| names.contains(u)));
+                        if !known || tries.iter().any(|s| !super::def::token_url_ok(&fill(t, s))) {
+                            e("auth.token_url".into(), Text::new(Msg::DefBadTokenUrl, [data(t)]));
+                        }
+                    }
                 }
             },
         }
@@ -327,6 +380,14 @@ impl Definition {
                 e("help".into(), Msg::DefBadHelp.into());
             }
         }
+    }
+}
+
+impl Definition {
+    /// Whether the token URL holds setup placeholders (checked with the
+    /// setup values, not on its own).
+    pub(crate) fn token_url_template(&self) -> bool {
+        matches!(self.auth.token_endpoint(), Some(TokenEndpoint::Url(t)) if t.contains('{'))
     }
 }
 

@@ -342,3 +342,166 @@ fn test_connection_says_where_each_value_came_from() {
     assert_eq!(find("Seats"), Some(("42", "/attributes/seats")));
     assert!(p.iter().any(|x| x.field == "emails" && x.value == "mia.fischer@globex.example" && x.path == "/contact/emails/*/address"));
 }
+
+/// A generic connector whose follow-ups need fields of the record other
+/// than its id, are for some record types only, and fill the company.
+fn with_record_values() -> ConnectorConfig {
+    let def = serde_json::json!({
+        "id": "crm", "name": "CRM",
+        "lookups": {
+            "email": [{"path": "/contacts", "query": {"email": "{value}"}, "record_type": "Contact"},
+                      {"path": "/leads", "query": {"email": "{value}"}, "record_type": "Lead"}],
+            "customer_id": [{"path": "/contacts/{value}"}]
+        },
+        "results": {"list": "/items", "record": ""},
+        "map": {
+            "id": "/id", "name": "/name", "emails": ["/email"],
+            "url": {"template": "{origin}/app/people/{id}"},
+            "deals": {"id": "/id", "name": "/title"},
+            "tickets": {"id": "/id", "subject": "/subject", "updated": "/at"}
+        },
+        "related": [
+            {"into": "deals", "path": "/query", "query": {"q": "SELECT Id FROM Opportunity WHERE AccountId = {record:/account/id:soql} AND X = {id:soql}"}, "list": "/records"},
+            {"into": "company", "path": "/orgs/{record:/org_id}", "list": "/org", "name": "/display_name"},
+            {"into": "tickets", "for": ["Contact"], "method": "POST", "path": "/tickets/search", "body": {"requester": "{id}", "account": "{record:/account/id}"}, "list": ""}
+        ]
+    });
+    ConnectorConfig { kind: ConnectorKind::Generic, definition: Some(crate::connector::def::Definition::parse(&def.to_string()).unwrap()), ..cfg("https://api.crm.test/v1") }
+}
+
+fn found(c: &ConnectorConfig, attempt: usize, body: &str) -> Customer {
+    let id = Candidate { kind: IdKind::Email, value: "mia@shop.test".into(), source: Source::Text, score: 1, sensitive: false, label: None };
+    let a = map_lookup(c, attempt, &id, "https://api.crm.test/v1/contacts?email=x", &resp(200, body)).unwrap();
+    a.customers.into_iter().next().unwrap()
+}
+
+#[test]
+fn follow_ups_take_values_of_the_record_through_the_same_encoders() {
+    let c = with_record_values();
+    let mut mia = found(&c, 0, r#"{"items":[{"id":"003x","name":"Mia","email":"mia@shop.test","account":{"id":"001'; DROP"},"org_id":"o/../1"}]}"#);
+    assert_eq!(mia.url.as_deref(), Some("https://api.crm.test/app/people/003x"));
+    let reqs = related_requests(&c, None, &mia, &Stamp::new(0, "n")).unwrap();
+    assert_eq!(reqs.len(), 3);
+    let q = reqs[0].url.split_once("?q=").unwrap().1;
+    assert_eq!(q, "SELECT%20Id%20FROM%20Opportunity%20WHERE%20AccountId%20%3D%20%27001%5C%27%3B%20DROP%27%20AND%20X%20%3D%20%27003x%27");
+    // A value is one path segment, whatever it holds.
+    assert_eq!(reqs[1].url, "https://api.crm.test/v1/orgs/o%2F..%2F1");
+    assert_eq!(reqs[2].body.as_deref(), Some(r#"{"account":"001'; DROP","requester":"003x"}"#));
+    // The company fills the record's when it has none; a root array is a list ("").
+    map_related(&c, 1, &reqs[1].url, &resp(200, r#"{"org":{"id":1,"display_name":"Shop GmbH"}}"#), &mut mia).unwrap();
+    assert_eq!(mia.company.as_deref(), Some("Shop GmbH"));
+    map_related(&c, 2, &reqs[2].url, &resp(200, r#"[{"id":7,"subject":"Refund","at":"2026-11-02T09:30:00.000+0000"}]"#), &mut mia).unwrap();
+    assert_eq!((mia.tickets[0].subject.as_str(), mia.tickets[0].updated.as_deref()), ("Refund", Some("2026-11-02T09:30:00Z")));
+    map_related(&c, 1, &reqs[1].url, &resp(200, r#"{"org":{"display_name":"Other"}}"#), &mut mia).unwrap();
+    assert_eq!(mia.company.as_deref(), Some("Shop GmbH"), "a known company is kept");
+}
+
+#[test]
+fn a_follow_up_whose_value_is_absent_or_whose_type_differs_is_not_sent() {
+    let c = with_record_values();
+    // A lead without an account or organisation: only... nothing (tickets are for contacts).
+    let lead = found(&c, 1, r#"{"items":[{"id":"00Q1","email":"mia@shop.test","account":null}]}"#);
+    assert!(related_requests(&c, None, &lead, &Stamp::new(0, "n")).unwrap().is_empty());
+    // A contact with an organisation but no account: the company, then the tickets? No: the
+    // tickets need the account too. Numbering follows what is sent, for reading back.
+    let mut mia = found(&c, 0, r#"{"items":[{"id":"003y","email":"mia@shop.test","org_id":42}]}"#);
+    let reqs = related_requests(&c, None, &mia, &Stamp::new(0, "n")).unwrap();
+    assert_eq!(reqs.iter().map(|r| r.url.as_str()).collect::<Vec<_>>(), ["https://api.crm.test/v1/orgs/42"]);
+    map_related(&c, 0, &reqs[0].url, &resp(200, r#"{"org":{"display_name":"Org 42"}}"#), &mut mia).unwrap();
+    assert_eq!(mia.company.as_deref(), Some("Org 42"));
+    // The record values are not part of what is shown or stored.
+    let shown = serde_json::to_string(&mia).unwrap();
+    assert!(!shown.contains("refs") && !shown.contains("org_id"), "{shown}");
+}
+
+#[test]
+fn the_answer_itself_may_be_the_record() {
+    let c = with_record_values();
+    let id = Candidate { kind: IdKind::CustomerId, value: "003x".into(), source: Source::PageUrl, score: 1, sensitive: false, label: None };
+    // A get-by-id endpoint answers the record at the top level (`"record": ""`).
+    let a = map_lookup(&c, 0, &id, "https://api.crm.test/v1/contacts/003x", &resp(200, r#"{"id":"003x","name":"Mia"}"#)).unwrap();
+    assert_eq!(a.customers.len(), 1);
+    assert_eq!((a.customers[0].id.as_str(), a.customers[0].name.as_str()), ("003x", "Mia"));
+    // Without an id it is not a record, never "not found"; a missing list with no record path is a configuration error.
+    assert!(map_lookup(&c, 0, &id, "https://api.crm.test/v1/contacts/003x", &resp(200, r#"{"error":"x"}"#)).is_err());
+    let e = map(&cfg("https://crm.test"), &resp(200, r#"{"id":"1"}"#)).unwrap_err();
+    assert!(matches!(e, LookupError::Config { .. }), "{e:?}");
+}
+
+#[test]
+fn related_placeholders_are_checked() {
+    let base: serde_json::Value = serde_json::from_str(&with_record_values().definition.unwrap().source).unwrap();
+    let problem = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = base.clone();
+        edit(&mut v);
+        crate::connector::def::Definition::parse(&v.to_string()).err().map(|e| e.into_iter().map(|e| e.path).collect::<Vec<_>>())
+    };
+    assert_eq!(problem(&|_| {}), None);
+    assert_eq!(problem(&|v| v["related"][1]["path"] = "/orgs/{record:org_id}".into()), Some(vec!["related.1.path".to_string()]));
+    assert_eq!(problem(&|v| v["related"][1]["path"] = "/orgs/{record:/a/*/b}".into()), Some(vec!["related.1.path".to_string()]));
+    assert_eq!(problem(&|v| v["lookups"]["email"][0]["query"]["email"] = "{record:/x}".into()), Some(vec!["lookups.email.0.query.email".to_string(), "lookups.email.0".to_string()]));
+    assert_eq!(problem(&|v| v["lookups"]["email"][0]["record_type"] = "Bad Type".into()), Some(vec!["lookups.email.0.record_type".to_string()]));
+    assert_eq!(problem(&|v| v["related"][2]["for"] = serde_json::json!(["a b"])), Some(vec!["related.2.for".to_string()]));
+    // A link template: https or the API's origin first, only the record's values.
+    assert_eq!(problem(&|v| v["map"]["url"] = serde_json::json!({"template": "http://x.test/{id}"})), Some(vec!["map.url".to_string()]));
+    assert_eq!(problem(&|v| v["map"]["url"] = serde_json::json!({"template": "https://{id}.evil.test/"})), Some(vec!["map.url".to_string()]));
+    assert_eq!(problem(&|v| v["map"]["url"] = serde_json::json!({"template": "https://x.test/{value}"})), Some(vec!["map.url".to_string()]));
+    assert_eq!(problem(&|v| v["map"]["name"] = serde_json::json!({"template": "https://x.test/{id}"})), Some(vec!["map.name".to_string()]));
+    // `name` is for a company; a company needs one.
+    let mut v = base.clone();
+    v["related"][1].as_object_mut().unwrap().remove("name");
+    assert!(crate::connector::def::Definition::parse(&v.to_string()).is_err());
+    let mut v = base.clone();
+    v["related"][0]["name"] = "/x".into();
+    assert!(crate::connector::def::Definition::parse(&v.to_string()).is_err());
+}
+
+#[test]
+fn record_links_from_templates_are_outside_links_only() {
+    let c = with_record_values();
+    let link = |id: &str| found(&c, 0, &serde_json::json!({"items": [{"id": id, "email": "mia@shop.test"}]}).to_string()).url;
+    assert_eq!(link("a b/c").as_deref(), Some("https://api.crm.test/app/people/a%20b%2Fc"));
+    assert_eq!(link(".."), None);
+}
+
+#[test]
+fn iso_dates_are_written_one_way() {
+    use crate::connector::engine::iso_normalize as n;
+    assert_eq!(n("2026-11-02T09:30:00.000+0000").as_deref(), Some("2026-11-02T09:30:00Z"));
+    assert_eq!(n("2026-11-02T10:15:42+05:30").as_deref(), Some("2026-11-02T04:45:42Z"));
+    assert_eq!(n("2026-01-01T01:00:00-0230").as_deref(), Some("2026-01-01T03:30:00Z"));
+    assert_eq!(n("2026-01-01T01:00:00+02").as_deref(), Some("2025-12-31T23:00:00Z"));
+    assert_eq!(n("2026-10-02T14:03:11.512Z").as_deref(), Some("2026-10-02T14:03:11Z"));
+    assert_eq!(n("2024-02-29").as_deref(), Some("2024-02-29"));
+    assert_eq!(n("2020-09-01 10:00:00").as_deref(), Some("2020-09-01T10:00:00"));
+    assert_eq!(n("2026-11-02T09:30").as_deref(), Some("2026-11-02T09:30:00"));
+    for bad in ["2025-02-29", "2026-13-01", "2026-11-02T24:00:00Z", "2026-11-02T09:30:00+2", "20261102", "2026-11-02T09:30:00.Z", "2026-11-02 later", "x"] {
+        assert_eq!(n(bad), None, "{bad}");
+    }
+}
+
+#[test]
+fn national_numbers_are_read_in_the_identifiers_own_country() {
+    use crate::connector::engine::is_identifier_of;
+    let phone = |v: &str| Candidate { kind: IdKind::Phone, value: v.into(), source: Source::Text, score: 1, sensitive: false, label: None };
+    let with = |p: &str| Customer { phones: vec![p.into()], ..Customer::default() };
+    for (stored, id) in [("098450 12345", "+919845012345"), ("030 1234567", "+49301234567"), ("020 7946 0958", "+442079460958"), ("(415) 555-0132", "+14155550132"), ("139 1234 5678", "+8613912345678")] {
+        assert!(is_identifier_of(&with(stored), &phone(id)), "{stored} is {id}");
+    }
+    // The same national digits in another country are another number.
+    assert!(!is_identifier_of(&with("030 1234567"), &phone("+441301234567")));
+}
+
+#[test]
+fn a_token_url_made_from_setup_values_is_asked_for_and_used() {
+    let s = crate::config::Settings::default();
+    let secrets = ["client_id", "client_secret", "refresh_token"].iter().map(|n| (n.to_string(), Some(Secret::new(format!("s-{n}"))))).collect();
+    let zoho = crate::config::ConnectorInput { kind: "zoho_crm".into(), setup: [("dc".to_string(), ".eu".to_string())].into_iter().collect(), secrets, enabled: true, ..Default::default() };
+    let wanted = crate::config::SettingsInput { connectors: vec![zoho.clone()], ..Default::default() }.requested_origins();
+    assert!(wanted.iter().any(|o| o == "https://accounts.zoho.eu/*"), "{wanted:?}");
+    let c = s.connector_from_input(0, zoho).unwrap();
+    let settings = crate::config::Settings { connectors: vec![c.clone()], ..Default::default() };
+    assert!(settings.required_origins().iter().any(|o| o == "https://accounts.zoho.eu/*"), "{:?}", settings.required_origins());
+    let req = token_request(&c).unwrap().unwrap();
+    assert!(req.url.starts_with("https://accounts.zoho.eu/oauth/v2/token"), "{}", req.url);
+}

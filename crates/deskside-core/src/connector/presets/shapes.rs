@@ -5,7 +5,9 @@
 
 use super::definition;
 use crate::config::ConnectorKind;
-use crate::connector::engine::{build_requests, Secrets};
+use crate::connector::engine::{build_requests, map_record, read_answer, read_related, related_requests, token_request, Secrets};
+use crate::connector::{HttpResponse, Stamp};
+use crate::model::Customer;
 use crate::connector::{HttpRequest, Method};
 use crate::i18n::Lang;
 use crate::identify::{Candidate, IdKind, Source};
@@ -31,7 +33,8 @@ fn setup(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 fn requests(kind: ConnectorKind, values: &[(&str, &str)], id: &Candidate) -> Vec<HttpRequest> {
     let def = definition(kind).unwrap();
     let base = def.base_url_from(&setup(values)).unwrap_or_else(|e| panic!("{kind:?}: {e:?}"));
-    build_requests(def, &base, &secrets(kind), None, id, &crate::connector::Stamp::default()).unwrap()
+    let token = def.auth.token_endpoint().map(|_| Secret::new("token-canary"));
+    build_requests(def, &base, &secrets(kind), token.as_ref(), id, &crate::connector::Stamp::default()).unwrap()
 }
 
 /// A percent-encoded query value, decoded (ASCII and UTF-8).
@@ -111,9 +114,18 @@ fn salesforce() {
     let (path, q) = rs[0].url.split_once("?q=").unwrap();
     assert_eq!(path, "https://acme.my.salesforce.com/services/data/v62.0/search");
     let q = decode(q).unwrap();
-    assert!(q.starts_with(r"FIND {o\'brien\+x@acme.test} IN EMAIL FIELDS RETURNING Contact(Id, Name, Email,"), "{q}");
+    assert!(q.starts_with(r"FIND {o\'brien\+x@acme.test} IN EMAIL FIELDS RETURNING Contact(Id, AccountId, Name, Email,"), "{q}");
     assert!(q.contains("Lead(") && q.contains("WHERE IsConverted = false") && q.ends_with("LIMIT 20"), "{q}");
-    assert_eq!(header(&rs[0], "Authorization"), Some("Bearer api_key-canary"));
+    assert_eq!(header(&rs[0], "Authorization"), Some("Bearer token-canary"));
+    // The refresh-token grant at the instance's own token endpoint (no other origin to allow).
+    let def = definition(ConnectorKind::Salesforce).unwrap();
+    assert_eq!(def.auth.secrets(), ["client_id", "client_secret", "refresh_token"]);
+    let base = def.base_url_from(&setup(&s)).unwrap();
+    let t = token_request(def, &base, &setup(&s), &secrets(ConnectorKind::Salesforce)).unwrap().unwrap();
+    assert_eq!(t.url, "https://acme.my.salesforce.com/services/oauth2/token");
+    assert_eq!(t.body.as_deref(), Some("grant_type=refresh_token&refresh_token=refresh_token-canary&client_id=client_id-canary&client_secret=client_secret-canary"));
+    assert_eq!(def.token_origin_from(&setup(&s)).as_deref(), Some("https://acme.my.salesforce.com"));
+    assert_eq!(def.setup_from_base(&base), setup(&[("instance_url", "https://acme.my.salesforce.com")]));
     let rs = requests(ConnectorKind::Salesforce, &s, &cand(IdKind::Phone, PHONE));
     let terms: Vec<String> = rs.iter().map(|r| decode(r.url.split_once("?q=").unwrap().1).unwrap()).collect();
     assert!(terms[0].starts_with("FIND {4155550132} IN PHONE FIELDS") && terms[1].starts_with("FIND {14155550132} IN PHONE FIELDS"), "{terms:?}");
@@ -194,7 +206,19 @@ fn zoho_crm() {
     assert_eq!(paths, ["https://www.zohoapis.eu/crm/v8/Contacts/search", "https://www.zohoapis.eu/crm/v8/Leads/search"]);
     assert_eq!(rs[0].url, "https://www.zohoapis.eu/crm/v8/Contacts/search?email=a%2Bb%40x.test&fields=Full_Name%2CFirst_Name%2CLast_Name%2CEmail%2CSecondary_Email%2CPhone%2CMobile%2CTitle%2CAccount_Name%2CMailing_City%2CMailing_Country%2CModified_Time&per_page=20");
     assert!(rs[1].url.contains("Company") && !rs[1].url.contains("Account_Name"), "{}", rs[1].url);
-    assert_eq!(header(&rs[0], "Authorization"), Some("Bearer api_key-canary"));
+    assert_eq!(header(&rs[0], "Authorization"), Some("Zoho-oauthtoken token-canary"));
+    // The token comes from the accounts server of the data centre picked; its origin is known before Save asks.
+    let def = definition(ConnectorKind::ZohoCrm).unwrap();
+    let tokens: Vec<String> = [".com", ".eu", ".com.cn"].iter().map(|dc| {
+        let base = def.base_url_from(&setup(&[("dc", dc)])).unwrap();
+        token_request(def, &base, &setup(&[("dc", dc)]), &secrets(ConnectorKind::ZohoCrm)).unwrap().unwrap().url
+    }).collect();
+    assert_eq!(tokens, ["https://accounts.zoho.com/oauth/v2/token", "https://accounts.zoho.eu/oauth/v2/token", "https://accounts.zoho.com.cn/oauth/v2/token"]);
+    assert_eq!(def.token_permission_from(&setup(&[("dc", ".in")])).as_deref(), Some("https://accounts.zoho.in/*"));
+    assert_eq!(def.token_url_from(&setup(&[("dc", ".evil.test")])).unwrap_err()[0].field, "dc");
+    // The data centre read back from the base URL, for the token request of a stored connector.
+    assert_eq!(def.setup_from_base(&BaseUrl::parse("https://www.zohoapis.com.au/crm/v8").unwrap()), setup(&[("dc", ".com.au")]));
+    assert!(def.setup_from_base(&BaseUrl::parse("https://www.zohoapis.evil.test/crm/v8").unwrap()).is_empty());
     let rs = requests(ConnectorKind::ZohoCrm, &[], &cand(IdKind::Phone, "+919845012345"));
     let got: Vec<(&str, &str)> = rs.iter().map(|r| (r.url.split_once('?').unwrap().0, r.url.split("phone=").nth(1).unwrap().split('&').next().unwrap())).collect();
     assert_eq!(
@@ -234,4 +258,175 @@ fn a_loopback_base_url_still_works_for_tests() {
     let base = BaseUrl::parse("http://127.0.0.1:4010").unwrap();
     let rs = build_requests(def, &base, &secrets(ConnectorKind::Zendesk), None, &cand(IdKind::Email, EMAIL), &crate::connector::Stamp::default()).unwrap();
     assert_eq!(rs[0].url, "http://127.0.0.1:4010/api/v2/users/search?query=email%3Aa%2Bb%40x.test");
+}
+
+/// The record a lookup answer maps to (the first), as the background keeps it.
+fn found(kind: ConnectorKind, attempt: usize, id: &Candidate, answer: Value) -> Customer {
+    let def = definition(kind).unwrap();
+    let request = &def.lookups_for(id.kind)[attempt];
+    let resp = HttpResponse { status: 200, body: answer.to_string(), ..Default::default() };
+    read_answer(def, request, "t", id, "https://api.example.test/x", &resp).unwrap().customers.into_iter().next().unwrap_or_else(|| panic!("{kind:?}: nobody"))
+}
+
+/// The follow-ups for `record`, and the record once each answer (in order)
+/// is read back.
+fn follow_ups(kind: ConnectorKind, values: &[(&str, &str)], record: &mut Customer, answers: &[Value]) -> Vec<HttpRequest> {
+    let def = definition(kind).unwrap();
+    let base = def.base_url_from(&setup(values)).unwrap();
+    let token = def.auth.token_endpoint().map(|_| Secret::new("token-canary"));
+    let reqs = related_requests(def, &base, &secrets(kind), token.as_ref(), record, &Stamp::default()).unwrap();
+    assert_eq!(reqs.len(), answers.len(), "{kind:?}: {:?}", urls(&reqs));
+    for (k, (r, a)) in reqs.iter().zip(answers).enumerate() {
+        let resp = HttpResponse { status: 200, body: a.to_string(), ..Default::default() };
+        read_related(def, k, &r.url, &resp, record).unwrap_or_else(|e| panic!("{kind:?} follow-up {k}: {e:?}"));
+    }
+    reqs
+}
+
+fn q(r: &HttpRequest, name: &str) -> String {
+    r.url.split_once('?').unwrap().1.split('&').find_map(|kv| kv.strip_prefix(&format!("{name}="))).map(|v| decode(v).unwrap()).unwrap_or_default()
+}
+
+#[test]
+fn hubspot_follow_ups_search_each_type_by_association() {
+    let mut c = found(ConnectorKind::HubSpot, 0, &cand(IdKind::Email, "maria.garcia@northwind.example"), definition(ConnectorKind::HubSpot).unwrap().samples[0].answer.clone());
+    // Shapes: CollectionResponseWithTotalSimplePublicObject (SOURCES.md section 1) with each type's properties.
+    let reqs = follow_ups(ConnectorKind::HubSpot, &[], &mut c, &[
+        json!({"total": 1, "results": [{"id": "9001", "properties": {"dealname": "Northwind renewal", "dealstage": "contractsent", "amount": "12500.50", "deal_currency_code": "USD", "closedate": "2026-12-15T00:00:00Z"}, "archived": false}]}),
+        json!({"total": 1, "results": [{"id": "7001", "properties": {"subject": "Invoice copy", "hs_pipeline_stage": "1", "hs_ticket_priority": "HIGH", "hs_lastmodifieddate": "2026-11-20T08:00:00.000Z"}}]}),
+        json!({"total": 0, "results": []}),
+    ]);
+    assert_eq!(urls(&reqs), ["https://api.hubapi.com/crm/v3/objects/deals/search", "https://api.hubapi.com/crm/v3/objects/tickets/search", "https://api.hubapi.com/crm/v3/objects/notes/search"]);
+    for r in &reqs {
+        assert_eq!(body(r)["filterGroups"], json!([{"filters": [{"propertyName": "associations.contact", "operator": "EQ", "value": "51201"}]}]));
+        assert_eq!(header(r, "Authorization"), Some("Bearer api_key-canary"));
+    }
+    assert_eq!((c.deals[0].name.as_str(), c.deals[0].stage.as_str(), c.deals[0].amount_minor, c.deals[0].currency.as_deref(), c.deals[0].close_date.as_deref()),
+        ("Northwind renewal", "contractsent", Some(1_250_050), Some("USD"), Some("2026-12-15T00:00:00Z")));
+    assert_eq!((c.tickets[0].subject.as_str(), c.tickets[0].priority.as_str(), c.tickets[0].updated.as_deref()), ("Invoice copy", "HIGH", Some("2026-11-20T08:00:00Z")));
+    assert!(c.notes.is_empty());
+}
+
+#[test]
+fn salesforce_follow_ups_by_soql() {
+    let s = [("instance_url", "https://acme.my.salesforce.com")];
+    let sample = definition(ConnectorKind::Salesforce).unwrap().samples[0].answer.clone();
+    let mut c = found(ConnectorKind::Salesforce, 0, &cand(IdKind::Email, "emily.chen@brightpath.example"), sample.clone());
+    // The classic record link on the instance.
+    let def = definition(ConnectorKind::Salesforce).unwrap();
+    assert_eq!(map_record(def, "t", "https://acme.my.salesforce.com", &sample["searchRecords"][0]).url.as_deref(), Some("https://acme.my.salesforce.com/003Dn00000QX9fPIAT"));
+    // Shapes: the query resource's {totalSize, done, records[]}.
+    let reqs = follow_ups(ConnectorKind::Salesforce, &s, &mut c, &[
+        json!({"totalSize": 1, "done": true, "records": [{"attributes": {"type": "Opportunity"}, "Id": "006A", "Name": "BrightPath expansion", "StageName": "Negotiation/Review", "Amount": 48000.0, "CloseDate": "2026-12-31"}]}),
+        json!({"totalSize": 1, "done": true, "records": [{"attributes": {"type": "Case"}, "Id": "500A", "CaseNumber": "00001026", "Subject": "Login fails", "Status": "New", "Priority": "High", "LastModifiedDate": "2026-11-02T09:30:00.000+0000"}]}),
+    ]);
+    assert_eq!(q(&reqs[0], "q"), "SELECT Id, Name, StageName, Amount, CloseDate FROM Opportunity WHERE AccountId = '001Dn00000Ab12cIAB' AND IsClosed = false ORDER BY CloseDate LIMIT 20");
+    assert_eq!(q(&reqs[1], "q"), "SELECT Id, CaseNumber, Subject, Status, Priority, LastModifiedDate FROM Case WHERE ContactId = '003Dn00000QX9fPIAT' ORDER BY CreatedDate DESC LIMIT 20");
+    assert!(reqs.iter().all(|r| r.url.starts_with("https://acme.my.salesforce.com/services/data/v62.0/query/?q=")));
+    assert_eq!((c.deals[0].name.as_str(), c.deals[0].amount_minor, c.deals[0].close_date.as_deref()), ("BrightPath expansion", Some(4_800_000), Some("2026-12-31")));
+    assert_eq!((c.tickets[0].id.as_str(), c.tickets[0].updated.as_deref()), ("00001026", Some("2026-11-02T09:30:00Z")));
+    // A lead has no account: its opportunities are not asked for.
+    let lead = found(ConnectorKind::Salesforce, 0, &cand(IdKind::Email, "emily.chen@brightpath.example"), json!({"searchRecords": [sample["searchRecords"][1].clone()]}));
+    let base = def.base_url_from(&setup(&s)).unwrap();
+    let reqs = related_requests(def, &base, &secrets(ConnectorKind::Salesforce), Some(&Secret::new("t")), &lead, &Stamp::default()).unwrap();
+    assert_eq!(reqs.len(), 1);
+    assert!(q(&reqs[0], "q").contains("FROM Case WHERE ContactId = '00QDn00000Lk3aBMAR'"));
+}
+
+#[test]
+fn zendesk_follow_ups_tickets_by_search_and_the_organization() {
+    let s = [("subdomain", "acme")];
+    let mut c = found(ConnectorKind::Zendesk, 0, &cand(IdKind::Email, "dana.kim@harbor-logistics.example"), definition(ConnectorKind::Zendesk).unwrap().samples[0].answer.clone());
+    assert_eq!(c.url.as_deref(), Some("https://api.example.test/agent/users/9873843"));
+    // Shapes: the oas.yaml's SearchResponse (results[] with result_type) and OrganizationResponse.
+    let reqs = follow_ups(ConnectorKind::Zendesk, &s, &mut c, &[
+        json!({"results": [{"id": 35436, "result_type": "ticket", "subject": "Pallet missing", "status": "open", "priority": "high", "updated_at": "2026-11-19T10:00:00Z"}], "count": 1, "next_page": null}),
+        json!({"organization": {"id": 57542, "name": "Harbor Logistics"}}),
+    ]);
+    assert_eq!(urls(&reqs), ["https://acme.zendesk.com/api/v2/search?query=type%3Aticket%20requester%3A9873843&sort_by=created_at&sort_order=desc", "https://acme.zendesk.com/api/v2/organizations/57542"]);
+    assert_eq!((c.tickets[0].subject.as_str(), c.tickets[0].status.as_str()), ("Pallet missing", "open"));
+    assert_eq!(c.company.as_deref(), Some("Harbor Logistics"));
+}
+
+#[test]
+fn freshdesk_follow_ups_tickets_at_the_top_level_and_the_company() {
+    let s = [("domain", "acme")];
+    let mut c = found(ConnectorKind::Freshdesk, 0, &cand(IdKind::Email, "wang.fang@lianhe-trade.example"), definition(ConnectorKind::Freshdesk).unwrap().samples[0].answer.clone());
+    let reqs = follow_ups(ConnectorKind::Freshdesk, &s, &mut c, &[
+        json!([{"id": 1042, "subject": "发票抬头错误", "status": 2, "priority": 3, "requester_id": 43000551234i64, "updated_at": "2026-11-18T06:30:00Z"}]),
+        json!({"id": 43000112233i64, "name": "联合贸易有限公司", "domains": ["lianhe-trade.example"]}),
+    ]);
+    assert_eq!(urls(&reqs), ["https://acme.freshdesk.com/api/v2/tickets?order_by=created_at&order_type=desc&requester_id=43000551234", "https://acme.freshdesk.com/api/v2/companies/43000112233"]);
+    assert_eq!((c.tickets[0].subject.as_str(), c.tickets[0].status.as_str(), c.tickets[0].priority.as_str()), ("发票抬头错误", "Open", "High"));
+    assert_eq!(c.company.as_deref(), Some("联合贸易有限公司"));
+    assert_eq!(c.url.as_deref(), Some("https://api.example.test/a/contacts/43000551234"));
+}
+
+#[test]
+fn pipedrive_follow_ups_deals_notes_activities_and_the_organization() {
+    // A person read by id: its org_id is a number, so its organization is asked for.
+    let mut c = found(ConnectorKind::Pipedrive, 0, &cand(IdKind::CustomerId, "1"), json!({"success": true, "data": {"id": 1, "name": "Jane Doe", "org_id": 5, "emails": [{"value": "jane@pipedrive.com", "primary": true}]}}));
+    // Shapes: openapi-v2.yaml getDeals, getActivities, getOrganization; v1 getNotes.
+    let reqs = follow_ups(ConnectorKind::Pipedrive, &[], &mut c, &[
+        json!({"success": true, "data": [{"id": 77, "title": "Jane's deal", "value": 1500, "currency": "EUR", "expected_close_date": "2026-12-01", "stage_id": 2}]}),
+        json!({"success": true, "data": [{"id": 3, "content": "Prefers calls after 3pm", "add_time": "2026-10-01 12:00:00", "user": {"name": "Aino"}}]}),
+        json!({"success": true, "data": [{"id": 8, "subject": "Follow-up call", "add_time": "2026-11-01T09:00:00Z", "done": false}]}),
+        json!({"success": true, "data": {"id": 5, "name": "Pipedrive OÜ"}}),
+    ]);
+    assert_eq!(urls(&reqs), [
+        "https://api.pipedrive.com/api/v2/deals?limit=20&person_id=1&sort_by=update_time&sort_direction=desc&status=open",
+        "https://api.pipedrive.com/v1/notes?limit=20&person_id=1&sort=add_time%20DESC",
+        "https://api.pipedrive.com/api/v2/activities?done=false&limit=20&person_id=1",
+        "https://api.pipedrive.com/api/v2/organizations/5"
+    ]);
+    assert!(reqs.iter().all(|r| header(r, "x-api-token") == Some("api_key-canary")));
+    assert_eq!((c.deals[0].amount_minor, c.deals[0].currency.as_deref()), (Some(150_000), Some("EUR")));
+    let notes: Vec<(&str, Option<&str>)> = c.notes.iter().map(|n| (n.text.as_str(), n.date.as_deref())).collect();
+    assert_eq!(notes, [("Prefers calls after 3pm", Some("2026-10-01T12:00:00")), ("Follow-up call", Some("2026-11-01T09:00:00Z"))]);
+    assert_eq!(c.company.as_deref(), Some("Pipedrive OÜ"));
+    // A search hit names its organization already: no organization request.
+    let mut hit = found(ConnectorKind::Pipedrive, 0, &cand(IdKind::Email, "jane@pipedrive.com"), definition(ConnectorKind::Pipedrive).unwrap().samples[0].answer.clone());
+    let ok = json!({"success": true, "data": []});
+    assert_eq!(follow_ups(ConnectorKind::Pipedrive, &[], &mut hit, &[ok.clone(), ok.clone(), ok]).len(), 3);
+}
+
+#[test]
+fn zoho_follow_ups_depend_on_the_module_the_record_was_found_in() {
+    let sample = definition(ConnectorKind::ZohoCrm).unwrap().samples[0].answer.clone();
+    let mut contact = found(ConnectorKind::ZohoCrm, 0, &cand(IdKind::Email, "ananya.iyer@kaveri-foods.example"), sample.clone());
+    // Shapes: related_records.json Get Related Records (data[], info), fields of the v8 guide.
+    let reqs = follow_ups(ConnectorKind::ZohoCrm, &[("dc", ".in")], &mut contact, &[
+        json!({"data": [{"id": "5725767000000600001", "Deal_Name": "Kaveri Q4 supply", "Stage": "Negotiation", "Amount": 250000, "Currency": "INR", "Closing_Date": "2026-12-20"}], "info": {"count": 1, "more_records": false}}),
+        json!({"data": [{"id": "5725767000000700001", "Note_Title": "Call", "Note_Content": "Wants a volume discount", "Created_Time": "2026-11-02T10:15:42+05:30", "Owner": {"name": "Ravi", "id": "1"}}], "info": {"count": 1}}),
+    ]);
+    let paths: Vec<&str> = reqs.iter().map(|r| r.url.split_once('?').unwrap().0).collect();
+    assert_eq!(paths, ["https://www.zohoapis.in/crm/v8/Contacts/5725767000000412001/Deals", "https://www.zohoapis.in/crm/v8/Contacts/5725767000000412001/Notes"]);
+    assert!(reqs.iter().all(|r| header(r, "Authorization") == Some("Zoho-oauthtoken token-canary")));
+    assert_eq!((contact.deals[0].name.as_str(), contact.deals[0].amount_minor, contact.deals[0].currency.as_deref()), ("Kaveri Q4 supply", Some(25_000_000), Some("INR")));
+    assert_eq!((contact.notes[0].text.as_str(), contact.notes[0].author.as_deref(), contact.notes[0].date.as_deref()), ("Wants a volume discount", Some("Ravi"), Some("2026-11-02T04:45:42Z")));
+    // A lead (found by the Leads search) has notes, and no deals; "no content" (204) is none.
+    let mut lead = found(ConnectorKind::ZohoCrm, 1, &cand(IdKind::Email, "ananya.iyer@kaveri-foods.example"), sample);
+    let def = definition(ConnectorKind::ZohoCrm).unwrap();
+    let base = def.base_url_from(&setup(&[])).unwrap();
+    let reqs = related_requests(def, &base, &secrets(ConnectorKind::ZohoCrm), Some(&Secret::new("t")), &lead, &Stamp::default()).unwrap();
+    assert_eq!(reqs.iter().map(|r| r.url.split_once('?').unwrap().0).collect::<Vec<_>>(), ["https://www.zohoapis.com/crm/v8/Leads/5725767000000412001/Notes"]);
+    read_related(def, 0, &reqs[0].url, &HttpResponse { status: 204, ..Default::default() }, &mut lead).unwrap();
+    assert!(lead.notes.is_empty());
+}
+
+#[test]
+fn intercom_follow_ups_companies_conversations_notes() {
+    let mut c = found(ConnectorKind::Intercom, 0, &cand(IdKind::Email, "joe@bloggs.com"), json!({"type": "list", "data": [{"type": "contact", "id": "6762f0d01bb69f9f2193bb7d", "email": "joe@bloggs.com", "name": "Joe Bloggs"}], "total_count": 1}));
+    // Shapes and examples: api.intercom.io.yaml company_attached_contacts?, conversation_list, note_list.
+    let reqs = follow_ups(ConnectorKind::Intercom, &[], &mut c, &[
+        json!({"type": "list", "data": [{"type": "company", "id": "6762f0d51bb69f9f2193bb80", "name": "Bloggs Ltd"}], "total_count": 1}),
+        json!({"type": "conversation.list", "conversations": [{"type": "conversation", "id": "147", "title": null, "source": {"subject": "Refund please"}, "state": "open", "priority": "priority", "updated_at": 1763424000}], "total_count": 1}),
+        json!({"type": "list", "data": [{"type": "note", "id": "17495962", "created_at": 1763424000, "body": "<p>VIP since 2024</p>", "author": {"name": "Ciaran"}}], "total_count": 1}),
+    ]);
+    assert_eq!(urls(&reqs), ["https://api.intercom.io/contacts/6762f0d01bb69f9f2193bb7d/companies", "https://api.intercom.io/conversations/search", "https://api.intercom.io/contacts/6762f0d01bb69f9f2193bb7d/notes"]);
+    assert_eq!(body(&reqs[1]), json!({"query": {"field": "contact_ids", "operator": "=", "value": "6762f0d01bb69f9f2193bb7d"}, "pagination": {"per_page": 20}}));
+    assert!(reqs.iter().all(|r| header(r, "Intercom-Version") == Some("2.14")));
+    assert_eq!(c.company.as_deref(), Some("Bloggs Ltd"));
+    assert_eq!((c.tickets[0].subject.as_str(), c.tickets[0].status.as_str(), c.tickets[0].updated.as_deref()), ("Refund please", "open", Some("2025-11-18")));
+    assert_eq!((c.notes[0].author.as_deref(), c.notes[0].date.as_deref()), (Some("Ciaran"), Some("2025-11-18")));
 }
