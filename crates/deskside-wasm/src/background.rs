@@ -266,7 +266,8 @@ fn env_clone(env: &Env) -> Env {
 }
 
 fn budget(settings: &Settings, cfg: &ConnectorConfig, visible: bool, now: f64) -> Via {
-    Via::Budget(Budget { connector: cfg.id.clone(), size: layer::bucket_size(settings, cfg), visible, started_ms: now })
+    // One budget per connector as configured: a new key or URL is a new budget.
+    Via::Budget(Budget { connector: cache::config_hash(cfg), size: layer::bucket_size(settings, cfg), visible, started_ms: now })
 }
 
 /// How long a panel waits for a stale answer's refresh before showing the
