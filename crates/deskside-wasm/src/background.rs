@@ -309,7 +309,8 @@ async fn source(env: &Env, settings: &Settings, index: usize, cfg: &ConnectorCon
     };
     let now = env.now();
     let Some(e) = entry else {
-        let lost = LookupError::Network { message: Text::new(Msg::LookupBrowser, [data("the lookup ended without an answer")]) };
+        // (The job ended without an entry: the service worker stopped mid-lookup.)
+        let lost = LookupError::Network { message: Msg::LookupNoService.into() };
         return SourceAnswer { result: Err(lost), note: None, key, entry: None };
     };
     match &e.failure {
