@@ -12,6 +12,8 @@ const env = {
   identity: { id: api.runtime.id, base_url: api.runtime.getURL('') },
   async localGet(key) { return (await api.storage.local.get(key))[key]; },
   localSet(key, value) { return api.storage.local.set({ [key]: value }); },
+  localRemove(keys) { return api.storage.local.remove(keys); },
+  async tabVisible(tabId) { return (await api.tabs.get(tabId).catch(() => undefined))?.active === true; },
   async sessionGet(key) { return (await api.storage.session.get(key))[key]; },
   sessionSet(key, value) { return api.storage.session.set({ [key]: value }); },
   sessionRemove(keys) { return api.storage.session.remove(keys); },

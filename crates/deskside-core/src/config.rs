@@ -46,7 +46,20 @@ pub struct Settings {
     /// The preferred source per field of the merged customer:
     /// `(field, connector id)`; other fields follow the connectors' order.
     pub field_sources: FieldSources,
+    /// How long an answer is shown again without asking the CRM (seconds;
+    /// 0: always asked, the last answer shown meanwhile).
+    pub cache_ttl_secs: u32,
+    /// Agents whose browsers share each API key: the vendor's rate limit is
+    /// divided among them.
+    pub agents_per_key: u32,
 }
+
+/// The cache TTL when the admin has not set one: ten minutes.
+pub const DEFAULT_CACHE_TTL_SECS: u32 = 600;
+/// Longest cache TTL: a day.
+pub const MAX_CACHE_TTL_SECS: u32 = 86_400;
+/// Most agents sharing one key.
+pub const MAX_AGENTS_PER_KEY: u32 = 10_000;
 
 /// An identifier pattern the admin defined: what it finds, the name shown
 /// for it, and the pattern (the language of [`crate::idpattern`]).
@@ -77,6 +90,8 @@ impl Default for Settings {
             panel_opens_expanded: false,
             side_panel: false,
             field_sources: Vec::new(),
+            cache_ttl_secs: DEFAULT_CACHE_TTL_SECS,
+            agents_per_key: 1,
         }
     }
 }
@@ -239,6 +254,10 @@ pub struct SettingsInput {
     pub side_panel: bool,
     /// `(field, connector id)`; an empty connector id means none preferred.
     pub field_sources: Vec<(String, String)>,
+    /// Seconds, as typed; empty: the default (ten minutes).
+    pub cache_ttl_secs: String,
+    /// As typed; empty: one.
+    pub agents_per_key: String,
 }
 
 /// One identifier pattern as submitted.
@@ -306,6 +325,33 @@ pub struct SettingsView {
     pub side_panel: bool,
     #[serde(default)]
     pub field_sources: FieldSources,
+    #[serde(default = "default_ttl")]
+    pub cache_ttl_secs: u32,
+    #[serde(default = "one")]
+    pub agents_per_key: u32,
+}
+
+fn default_ttl() -> u32 {
+    DEFAULT_CACHE_TTL_SECS
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A whole number typed into the form, within `range`; empty: `default`.
+fn number_field(typed: &str, default: u32, range: std::ops::RangeInclusive<u32>, field: &str, msg: Msg, errors: &mut Vec<FieldError>) -> u32 {
+    let t = typed.trim();
+    if t.is_empty() {
+        return default;
+    }
+    match t.parse::<u32>() {
+        Ok(n) if range.contains(&n) => n,
+        _ => {
+            errors.push(err(field, Text::new(msg, [data(range.end())])));
+            default
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -408,6 +454,8 @@ impl Settings {
             panel_opens_expanded: self.panel_opens_expanded,
             side_panel: self.side_panel,
             field_sources: self.field_sources.clone(),
+            cache_ttl_secs: self.cache_ttl_secs,
+            agents_per_key: self.agents_per_key,
         }
     }
 
@@ -476,8 +524,10 @@ impl Settings {
                 field_sources.push((field.clone(), connector.trim().to_string()));
             }
         }
+        let cache_ttl_secs = number_field(&input.cache_ttl_secs, DEFAULT_CACHE_TTL_SECS, 0..=MAX_CACHE_TTL_SECS, "cache_ttl_secs", Msg::CfgBadCacheTtl, &mut errors);
+        let agents_per_key = number_field(&input.agents_per_key, 1, 1..=MAX_AGENTS_PER_KEY, "agents_per_key", Msg::CfgBadAgents, &mut errors);
         if errors.is_empty() {
-            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns, panel_opens_expanded: input.panel_opens_expanded, side_panel: input.side_panel, language, field_sources })
+            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns, panel_opens_expanded: input.panel_opens_expanded, side_panel: input.side_panel, language, field_sources, cache_ttl_secs, agents_per_key })
         } else {
             Err(errors)
         }
@@ -748,6 +798,8 @@ mod tests {
             panel_opens_expanded: false,
             side_panel: false,
             field_sources: Vec::new(),
+            cache_ttl_secs: String::new(),
+            agents_per_key: String::new(),
         }
     }
 
@@ -892,6 +944,26 @@ mod tests {
             "lookups": {"email": [{"path": "/p", "query": {"e": "{value}"}}]}, "results": {"list": "/d"}, "map": {"id": "/id"}
         })
         .to_string()
+    }
+
+    #[test]
+    fn cache_ttl_and_agents_have_defaults_and_bounds() {
+        let stored = Settings::default().apply(input(Some("k"), "https://crm.example")).unwrap();
+        assert_eq!((stored.cache_ttl_secs, stored.agents_per_key), (600, 1));
+        // Settings stored before the fields existed read with the defaults.
+        let old = serde_json::json!({"version": 1, "connectors": [], "sites": []});
+        let s = Settings::from_stored(Some(old)).unwrap();
+        assert_eq!((s.cache_ttl_secs, s.agents_per_key), (600, 1));
+        let with = |ttl: &str, agents: &str| Settings::default().apply(SettingsInput { cache_ttl_secs: ttl.into(), agents_per_key: agents.into(), ..input(Some("k"), "https://crm.example") });
+        let s = with(" 0 ", "12").unwrap();
+        assert_eq!((s.cache_ttl_secs, s.agents_per_key), (0, 12));
+        assert_eq!(s.view().cache_ttl_secs, 0);
+        assert_eq!(with("86400", "10000").unwrap().cache_ttl_secs, 86_400);
+        for (ttl, agents, field) in [("-1", "1", "cache_ttl_secs"), ("86401", "1", "cache_ttl_secs"), ("ten", "1", "cache_ttl_secs"), ("1.5", "1", "cache_ttl_secs"), ("5", "0", "agents_per_key"), ("5", "10001", "agents_per_key"), ("5", "x", "agents_per_key")] {
+            let errors = with(ttl, agents).unwrap_err();
+            assert_eq!(errors.len(), 1, "{ttl} {agents}");
+            assert_eq!(errors[0].field, field);
+        }
     }
 
     #[test]

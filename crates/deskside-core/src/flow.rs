@@ -408,7 +408,9 @@ pub fn finish_panel(settings: &Settings, tab: &TabState, identifier: &Candidate,
         match o.result {
             Ok(Selection::None) => {}
             Ok(Selection::One { record, by, of, others }) => {
-                records.push(Customer { fetched_ms: now_ms, ..record });
+                // A record from the cache keeps when it was fetched.
+                let fetched_ms = if record.fetched_ms > 0.0 { record.fetched_ms } else { now_ms };
+                records.push(Customer { fetched_ms, ..record });
                 picks.push((by, of));
                 if !others.is_empty() {
                     others_of.push(MatchChoice::new(&cfg.id, &cfg.label, &others));

@@ -367,6 +367,18 @@ messages! {
     OptMapId = "opt_map_id",
     OptMapUrl = "opt_map_url",
     OptMapUpdated = "opt_map_updated",
+    // The request layer (issue 21): stale records, waits, the cache and rate settings.
+    PanelRefreshing = "panel_refreshing",
+    PanelUpdatedAgo = "panel_updated_ago",
+    PanelUpdatedJustNow = "panel_updated_just_now",
+    PanelRetryingIn = "panel_retrying_in",
+    PanelStaleSource = "panel_stale_source",
+    OptRequests = "opt_requests",
+    OptRequestsHint = "opt_requests_hint",
+    OptCacheTtl = "opt_cache_ttl",
+    OptAgentsPerKey = "opt_agents_per_key",
+    CfgBadCacheTtl = "cfg_bad_cache_ttl",
+    CfgBadAgents = "cfg_bad_agents",
 }
 
 impl Msg {

@@ -67,6 +67,13 @@ pub struct SourceError {
     pub retryable: bool,
     /// The admin must act (key rejected, bad config): show "open settings".
     pub needs_admin: bool,
+    /// The panel asks again after this many seconds, counting them down.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_in_secs: Option<u32>,
+    /// The source's record is shown from the cache, fetched then (ms since
+    /// the epoch): the panel says how old it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale_ms: Option<f64>,
 }
 
 impl SourceError {
@@ -76,6 +83,8 @@ impl SourceError {
             message: e.user_message(),
             retryable: e.retryable(),
             needs_admin: matches!(e, LookupError::Unauthorized { .. } | LookupError::Config { .. }),
+            retry_in_secs: None,
+            stale_ms: None,
         }
     }
 }

@@ -2,7 +2,10 @@
 //! decisions and performs the storage and network I/O they need.
 
 use crate::env::Env;
+use crate::client::{read_entry, send, Budget, Via};
 use crate::http::perform;
+use deskside_core::client::cache::{self, Decision, Entry};
+use deskside_core::client::{self as layer, SourceNote};
 use crate::{from_js, js_error_text, to_js};
 use deskside_core::audit::{self, AuditEntry, AUDIT_KEY};
 use deskside_core::config::{Settings, SETTINGS_KEY};
@@ -165,7 +168,7 @@ async fn followed_tab(env: &Env, settings: &Settings, tab_id: i64) -> Result<Opt
 
 /// The agent picked another identifier of the tab's page: remembered for the
 /// ticket, then looked up.
-async fn choose(env: &Env, settings: &Settings, tab: Option<TabState>, value: &str, layout: PanelLayout) -> Result<Response, String> {
+async fn choose(env: &Env, settings: &Settings, tab: Option<TabState>, value: &str, layout: PanelLayout, visible: bool) -> Result<Response, String> {
     let Some(tab) = tab else {
         return Ok(Response::Rejected { reason: "no page scanned in this tab".into() });
     };
@@ -175,12 +178,12 @@ async fn choose(env: &Env, settings: &Settings, tab: Option<TabState>, value: &s
     let mut choices = load_choices(env).await;
     remember_choice(&mut choices, &tab.ticket, value);
     env.local_set(CHOICES_KEY, to_js(&choices)).await.map_err(|e| js_error_text(&e))?;
-    panel_state(env, settings, Some(tab), &choices, layout).await
+    panel_state(env, settings, Some(tab), &choices, layout, visible).await
 }
 
 /// The agent said which of a source's records is the ticket's customer:
 /// remembered for the ticket, then shown.
-async fn choose_record(env: &Env, settings: &Settings, tab: Option<TabState>, connector: &str, record: &str, layout: PanelLayout) -> Result<Response, String> {
+async fn choose_record(env: &Env, settings: &Settings, tab: Option<TabState>, connector: &str, record: &str, layout: PanelLayout, visible: bool) -> Result<Response, String> {
     let Some(tab) = tab else {
         return Ok(Response::Rejected { reason: "no page scanned in this tab".into() });
     };
@@ -189,7 +192,7 @@ async fn choose_record(env: &Env, settings: &Settings, tab: Option<TabState>, co
         return Ok(Response::Rejected { reason: "not a record of this page".into() });
     }
     env.local_set(RECORD_CHOICES_KEY, to_js(&records)).await.map_err(|e| js_error_text(&e))?;
-    panel_state(env, settings, Some(tab), &load_choices(env).await, layout).await
+    panel_state(env, settings, Some(tab), &load_choices(env).await, layout, visible).await
 }
 
 /// Tells the extension's pages (a browser side panel following the tab) that
@@ -207,7 +210,7 @@ async fn load_choices(env: &Env) -> Choices {
 /// Looks up the customer for a tab (the agent's choice, or the best
 /// identifier) in every enabled source, picks the record to show per source,
 /// fetches its related records, and audits every access.
-async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices, layout: PanelLayout) -> Result<Response, String> {
+async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices, layout: PanelLayout, visible: bool) -> Result<Response, String> {
     let done = |state| Ok(Response::PanelState { state, layout, language: settings.language });
     let (mut identifier, chosen) = match plan_panel(settings, tab.as_ref(), choices) {
         PanelPlan::Done(state) => return done(state),
@@ -217,21 +220,26 @@ async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choi
     let record_choices: Choices = local_value(env, RECORD_CHOICES_KEY).await.unwrap_or_default();
     let mut tried = vec![identifier.clone()];
     let mut first_not_found: Option<PanelState> = None;
-    let mut tokens = access_tokens(env, settings, false).await;
     loop {
         let mut results = Vec::new();
-        // Sources are few; asked one after another, each within its own timeout.
+        let mut notes = Vec::new();
+        let mut kept = std::collections::BTreeMap::new();
+        // Sources are few; asked one after another, each through the request layer.
         for (i, cfg) in settings.connectors.iter().enumerate().filter(|(_, c)| c.enabled) {
-            results.push((i, look_up(env, settings, cfg, &identifier, &mut tokens, &mut None).await));
+            let s = source(env, settings, i, cfg, &identifier, visible).await;
+            results.push((i, s.result));
+            notes.extend(s.note);
+            kept.insert(i, (s.key, s.entry));
         }
         let mut outcomes = select_records(settings, &tab.ticket, &record_choices, results);
         for o in &mut outcomes {
             if let Ok(Selection::One { record, .. }) = &mut o.result {
                 let cfg = &settings.connectors[o.index];
-                (o.related, o.related_errors) = fetch_related(env, cfg, tokens.get(&cfg.id), record, &mut None).await;
+                (o.related, o.related_errors) = related(env, settings, cfg, kept.get(&o.index), record, visible).await;
             }
         }
         let (state, entries) = finish_panel(settings, &tab, &identifier, outcomes, env.now());
+        let state = layer::annotate(settings, state, &notes);
         append_audit(env, entries).await?;
         // Nobody under this identifier: the next one on the page. If none
         // finds anyone either, the panel says so for the first.
@@ -248,21 +256,158 @@ async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choi
     }
 }
 
+/// A settings holding only `cfg`: a job for one connector renews only its token.
+fn alone(settings: &Settings, cfg: &ConnectorConfig) -> Settings {
+    Settings { connectors: vec![cfg.clone()], ..settings.clone() }
+}
+
+fn env_clone(env: &Env) -> Env {
+    AsRef::<JsValue>::as_ref(env).clone().unchecked_into::<Env>()
+}
+
+fn budget(settings: &Settings, cfg: &ConnectorConfig, visible: bool, now: f64) -> Via {
+    // One budget per connector as configured: a new key or URL is a new budget.
+    Via::Budget(Budget { connector: cache::config_hash(cfg), size: layer::bucket_size(settings, cfg), visible, started_ms: now })
+}
+
+/// How long a panel waits for a stale answer's refresh before showing the
+/// stale one (and asking again shortly).
+const REFRESH_GRACE_MS: u64 = 1_500;
+
+/// One source's answer for the panel, through the request layer.
+struct SourceAnswer {
+    result: Result<Answer, LookupError>,
+    note: Option<SourceNote>,
+    key: String,
+    entry: Option<Entry>,
+}
+
+/// One source for the panel: a fresh cached answer at once; a stale one
+/// while a refresh runs (or its result, if quick); a failed one held until
+/// its retry time (shown stale, counting down); else looked up, once for
+/// every tab asking the same, within the connector's budget, retried by
+/// the core's policy.
+async fn source(env: &Env, settings: &Settings, index: usize, cfg: &ConnectorConfig, id: &Candidate, visible: bool) -> SourceAnswer {
+    let config = cache::config_hash(cfg);
+    let key = cache::entry_key(&config, id);
+    let entry = read_entry(env, &key).await.filter(|e| e.config == config);
+    let start = || {
+        let live: Vec<String> = settings.connectors.iter().map(cache::config_hash).collect();
+        crate::client::flight(&key, lookup_job(env_clone(env), alone(settings, cfg), id.clone(), key.clone(), config.clone(), live, visible))
+    };
+    let entry = match cache::decide(entry.as_ref(), env.now(), layer::ttl_ms(settings)) {
+        Decision::Fresh | Decision::Hold { .. } => entry,
+        Decision::Stale => match crate::client::within(&start(), REFRESH_GRACE_MS).await {
+            Some(v) => present(v),
+            None => {
+                let stale = entry.as_ref().and_then(Entry::answer).unwrap_or_default();
+                let note = SourceNote { index, stale_ms: entry.as_ref().map(|e| e.fetched_ms), problem: None, retry_in_ms: Some(layer::REFRESH_POLL_MS) };
+                return SourceAnswer { result: Ok(stale), note: Some(note), key, entry };
+            }
+        },
+        Decision::Miss => present(crate::client::wait(&start()).await),
+    };
+    let now = env.now();
+    let Some(e) = entry else {
+        // (The job ended without an entry: the service worker stopped mid-lookup.)
+        let lost = LookupError::Network { message: Msg::LookupNoService.into() };
+        return SourceAnswer { result: Err(lost), note: None, key, entry: None };
+    };
+    match &e.failure {
+        Some(f) if f.retry_at_ms > now => {
+            let retry_in_ms = Some((f.retry_at_ms - now).ceil() as u64);
+            let (result, stale_ms) = match e.answer().filter(|_| cache::showable(&e, now)) {
+                Some(a) => (Ok(a), Some(e.fetched_ms)),
+                None => (Err(f.error.clone()), None),
+            };
+            SourceAnswer { result, note: Some(SourceNote { index, stale_ms, problem: Some(f.error.clone()), retry_in_ms }), key, entry: Some(e) }
+        }
+        _ => SourceAnswer { result: Ok(e.answer().unwrap_or_default()), note: None, key, entry: Some(e) },
+    }
+}
+
+/// A connector's lookup for one identifier, as one job for every tab: its
+/// attempts retried by the core's policy, the related items of the record
+/// it would show, the outcome kept in the cache (the answer, or the
+/// failure with the last answer). Resolves to the entry.
+async fn lookup_job(env: Env, settings: Settings, id: Candidate, key: String, config: String, live: Vec<String>, visible: bool) -> JsValue {
+    let cfg = &settings.connectors[0];
+    let started = env.now();
+    let via = budget(&settings, cfg, visible, started);
+    let mut tokens = access_tokens(&env, &settings, false).await;
+    let mut attempts = 0;
+    let result = loop {
+        attempts += 1;
+        match look_up(&env, &settings, cfg, &id, &mut tokens, &mut None, &via).await {
+            Ok(a) => break Ok(a),
+            Err(e) => match layer::retry::next_step(&layer::retry::POLICY, &e, attempts, (env.now() - started).max(0.0) as u64, crate::client::random()) {
+                layer::retry::Next::RetryAfter(ms) => crate::client::sleep(ms).await,
+                layer::retry::Next::Stop => break Err(e),
+            },
+        }
+    };
+    let now = env.now();
+    let entry = match result {
+        Ok(mut answer) => {
+            // The record the panel shows unless the agent chose another: its related items now.
+            let mut done = None;
+            if let Selection::One { mut record, .. } = deskside_core::merge::pick(answer.customers.clone(), cfg.pick, None) {
+                let (_, errors) = fetch_related(&env, cfg, tokens.get(&cfg.id), &mut record, &mut None, &via).await;
+                if errors.is_empty() {
+                    done = Some(record);
+                }
+            }
+            answer.customers.iter_mut().for_each(|c| c.fetched_ms = 0.0);
+            let entry = cache::on_success(&config, answer, now);
+            match done {
+                Some(r) => entry.with_related(&r),
+                None => entry,
+            }
+        }
+        Err(e) => cache::on_failure(read_entry(&env, &key).await, &config, e, now, &layer::retry::POLICY, crate::client::random()),
+    };
+    let mut secrets: Vec<String> = cfg.all_secrets().values().map(|s| s.expose().to_string()).collect();
+    secrets.extend(tokens.values().map(|t| t.expose().to_string()));
+    crate::client::write_entry(&env, &key, &entry, &live, &secrets).await;
+    to_js(&entry)
+}
+
+/// The related items of the record shown: from the cache when fetched with
+/// it, else fetched within the budget (and kept with the answer).
+async fn related(env: &Env, settings: &Settings, cfg: &ConnectorConfig, kept: Option<&(String, Option<Entry>)>, record: &mut Customer, visible: bool) -> (usize, Vec<LookupError>) {
+    if kept.and_then(|(_, e)| e.as_ref()).is_some_and(|e| e.related_done(&record.id)) {
+        return (0, Vec::new());
+    }
+    let alone = alone(settings, cfg);
+    let tokens = access_tokens(env, &alone, false).await;
+    let via = budget(settings, cfg, visible, env.now());
+    let (n, errors) = fetch_related(env, cfg, tokens.get(&cfg.id), record, &mut None, &via).await;
+    if let (true, Some((key, Some(_)))) = (errors.is_empty(), kept) {
+        let config = cache::config_hash(cfg);
+        if let Some(e) = read_entry(env, key).await.filter(|e| e.config == config && e.failure.is_none()) {
+            let live: Vec<String> = settings.connectors.iter().map(cache::config_hash).collect();
+            let secrets: Vec<String> = cfg.all_secrets().values().map(|s| s.expose().to_string()).chain(tokens.values().map(|t| t.expose().to_string())).collect();
+            crate::client::write_entry(env, key, &e.with_related(record), &live, &secrets).await;
+        }
+    }
+    (n, errors)
+}
+
 /// One connector's lookup: each of its requests for the identifier until one
 /// finds a record or fails. An access token the API refuses is renewed once
 /// (for every tab) and the request sent again. `trace` collects each step
 /// for *Test connection*.
-async fn look_up(env: &Env, settings: &Settings, cfg: &ConnectorConfig, id: &Candidate, tokens: &mut Tokens, trace: &mut Option<Vec<TestStep>>) -> Result<Answer, LookupError> {
+async fn look_up(env: &Env, settings: &Settings, cfg: &ConnectorConfig, id: &Candidate, tokens: &mut Tokens, trace: &mut Option<Vec<TestStep>>, via: &Via) -> Result<Answer, LookupError> {
     let attempts = build_lookup(cfg, tokens.get(&cfg.id), id, &stamp(env))?;
     let mut near_misses = 0;
     for (k, req) in attempts.iter().enumerate() {
         let mut sent = req.clone();
-        let mut resp = perform(&sent).await;
+        let mut resp = send(env, via, &sent).await;
         if matches!(resp, Ok(ref r) if r.status == 401) && tokens.contains_key(&cfg.id) {
             *tokens = access_tokens(env, settings, true).await;
             if let Some(again) = build_lookup(cfg, tokens.get(&cfg.id), id, &stamp(env)).ok().and_then(|mut a| (k < a.len()).then(|| a.swap_remove(k))) {
                 sent = again;
-                resp = perform(&sent).await;
+                resp = send(env, via, &sent).await;
             }
         }
         if let Some(steps) = trace {
@@ -280,7 +425,7 @@ async fn look_up(env: &Env, settings: &Settings, cfg: &ConnectorConfig, id: &Can
 
 /// The follow-up requests for the record shown (its deals, tickets, notes),
 /// sent together; how many were sent, and what failed.
-async fn fetch_related(env: &Env, cfg: &ConnectorConfig, token: Option<&Secret>, record: &mut Customer, trace: &mut Option<Vec<TestStep>>) -> (usize, Vec<LookupError>) {
+async fn fetch_related(env: &Env, cfg: &ConnectorConfig, token: Option<&Secret>, record: &mut Customer, trace: &mut Option<Vec<TestStep>>, via: &Via) -> (usize, Vec<LookupError>) {
     let requests = match related_requests(cfg, token, record, &stamp(env)) {
         Ok(r) => r,
         Err(e) => return (0, vec![e]),
@@ -289,8 +434,8 @@ async fn fetch_related(env: &Env, cfg: &ConnectorConfig, token: Option<&Secret>,
     let pending: Vec<js_sys::Promise> = requests
         .iter()
         .map(|req| {
-            let req = req.clone();
-            wasm_bindgen_futures::future_to_promise(async move { Ok(to_js(&perform(&req).await.map(Wire::from))) })
+            let (req, env, via) = (req.clone(), env_clone(env), via.clone());
+            wasm_bindgen_futures::future_to_promise(async move { Ok(to_js(&send(&env, &via, &req).await.map(Wire::from))) })
         })
         .collect();
     let mut errors = Vec::new();
@@ -361,14 +506,14 @@ async fn test_connector(env: &Env, settings: &Settings, input: deskside_core::co
     // A throwaway settings holding only this connector: a refused token is
     // not renewed from the stored ones.
     let alone = Settings { connectors: Vec::new(), ..settings.clone() };
-    let result = look_up(env, &alone, &cfg, &id, &mut tokens, &mut trace).await;
+    let result = look_up(env, &alone, &cfg, &id, &mut tokens, &mut trace, &Via::Direct).await;
     let outcome = match result {
         Err(e) => return ConnectorTest::failed(trace.unwrap_or_default(), &e),
         Ok(a) if a.customers.is_empty() => TestOutcome::NotFound { identifier: id.value.clone(), id_kind: id.kind, near_misses: a.near_misses },
         Ok(a) => {
             let mut customers = Vec::new();
             for mut c in a.customers.clone() {
-                let (_, errors) = fetch_related(env, &cfg, tokens.get(&cfg.id), &mut c, &mut trace).await;
+                let (_, errors) = fetch_related(env, &cfg, tokens.get(&cfg.id), &mut c, &mut trace, &Via::Direct).await;
                 if let Some(e) = errors.first() {
                     return ConnectorTest::failed(trace.unwrap_or_default(), e);
                 }
@@ -378,6 +523,11 @@ async fn test_connector(env: &Env, settings: &Settings, input: deskside_core::co
         }
     };
     ConnectorTest { steps: trace.unwrap_or_default(), outcome }
+}
+
+/// Whether the agent sees the tab (its lookups wait less).
+async fn tab_visible(env: &Env, tab_id: i64) -> bool {
+    env.tab_visible(tab_id as f64).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
 }
 
 /// The time and a fresh random nonce, for signed requests.
@@ -528,13 +678,13 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
                 return Ok(Response::PanelState { state: PanelState::NotASite, layout: SIDE_PANEL_LAYOUT, language: settings.language });
             };
             let _ = tab_url;
-            panel_state(env, &settings, tab, &load_choices(env).await, SIDE_PANEL_LAYOUT).await
+            panel_state(env, &settings, tab, &load_choices(env).await, SIDE_PANEL_LAYOUT, true).await
         }
         (Request::ChooseTabIdentifier { tab_id, value }, Tier::SidePanel) => {
             let Some((_, tab)) = followed_tab(env, &settings, tab_id).await? else {
                 return Ok(Response::Rejected { reason: "this tab is not a configured site".into() });
             };
-            choose(env, &settings, tab, &value, SIDE_PANEL_LAYOUT).await
+            choose(env, &settings, tab, &value, SIDE_PANEL_LAYOUT, true).await
         }
         (Request::ChooseRecord { token, connector, record }, Tier::Panel { tab_id, frame_id, tab_url }) => {
             let tab = match panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
@@ -542,13 +692,13 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
                 Err(reason) => return Ok(Response::Rejected { reason }),
             };
             let layout = site_layout(env, &settings, &tab_url).await;
-            choose_record(env, &settings, tab, &connector, &record, layout).await
+            choose_record(env, &settings, tab, &connector, &record, layout, tab_visible(env, tab_id).await).await
         }
         (Request::ChooseTabRecord { tab_id, connector, record }, Tier::SidePanel) => {
             let Some((_, tab)) = followed_tab(env, &settings, tab_id).await? else {
                 return Ok(Response::Rejected { reason: "this tab is not a configured site".into() });
             };
-            choose_record(env, &settings, tab, &connector, &record, SIDE_PANEL_LAYOUT).await
+            choose_record(env, &settings, tab, &connector, &record, SIDE_PANEL_LAYOUT, true).await
         }
         (Request::SetPanelLayout { token, layout }, Tier::Panel { tab_id, frame_id, tab_url }) => {
             if let Err(reason) = panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
@@ -563,7 +713,7 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
                 Err(reason) => return Ok(Response::Rejected { reason }),
             };
             let layout = site_layout(env, &settings, &tab_url).await;
-            panel_state(env, &settings, tab, &load_choices(env).await, layout).await
+            panel_state(env, &settings, tab, &load_choices(env).await, layout, tab_visible(env, tab_id).await).await
         }
         (Request::ChooseIdentifier { value, token }, Tier::Panel { tab_id, frame_id, tab_url }) => {
             let tab = match panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
@@ -571,7 +721,7 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
                 Err(reason) => return Ok(Response::Rejected { reason }),
             };
             let layout = site_layout(env, &settings, &tab_url).await;
-            choose(env, &settings, tab, &value, layout).await
+            choose(env, &settings, tab, &value, layout, tab_visible(env, tab_id).await).await
         }
         (Request::TestConnector { input, sample }, Tier::Options) => Ok(Response::TestResult { result: test_connector(env, &settings, input, &sample).await }),
         (Request::GetSettings, Tier::Options) => {
@@ -581,6 +731,8 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             Ok(new) => {
                 let stored = serde_json::to_value(&new).map_err(|e| e.to_string())?;
                 env.local_set(SETTINGS_KEY, to_js(&stored)).await.map_err(|e| format!("could not save: {}", js_error_text(&e)))?;
+                // Answers of connectors whose settings changed are dropped.
+                crate::client::prune(env, &new.connectors.iter().map(cache::config_hash).collect::<Vec<_>>()).await;
                 Ok(Response::Settings { required_origins: new.required_origins(), settings: new.view() })
             }
             Err(errors) => Ok(Response::SaveFailed { errors }),

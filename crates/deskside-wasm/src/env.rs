@@ -18,6 +18,13 @@ extern "C" {
     #[wasm_bindgen(method, catch, js_name = localSet)]
     pub async fn local_set(this: &Env, key: &str, value: JsValue) -> Result<JsValue, JsValue>;
 
+    #[wasm_bindgen(method, catch, js_name = localRemove)]
+    pub async fn local_remove(this: &Env, keys: JsValue) -> Result<JsValue, JsValue>;
+
+    /// `tabs.get(tabId).active`: whether the agent sees the tab (its lookups go first).
+    #[wasm_bindgen(method, catch, js_name = tabVisible)]
+    pub async fn tab_visible(this: &Env, tab_id: f64) -> Result<JsValue, JsValue>;
+
     #[wasm_bindgen(method, catch, js_name = sessionGet)]
     pub async fn session_get(this: &Env, key: &str) -> Result<JsValue, JsValue>;
 

@@ -20,6 +20,12 @@ fn abort_after(controller: &AbortController, ms: u32) {
 }
 
 pub async fn perform(req: &HttpRequest) -> Result<HttpResponse, LookupError> {
+    perform_within(req, ATTEMPT_TIMEOUT_MS).await
+}
+
+/// [`perform`], abandoned after `timeout_ms` (the request layer's
+/// per-attempt timeout, cut to what is left of its deadline).
+pub async fn perform_within(req: &HttpRequest, timeout_ms: u32) -> Result<HttpResponse, LookupError> {
     let controller = AbortController::new().map_err(|_| LookupError::Network { message: Text::new(Msg::LookupBrowser, [data("no AbortController")]) })?;
     // The web_sys::Request is built here, not with gloo-net's builder: that
     // one re-appends the query with a stray '&', altering the URL the core built.
@@ -41,7 +47,7 @@ pub async fn perform(req: &HttpRequest) -> Result<HttpResponse, LookupError> {
     }
     let request = web_sys::Request::new_with_str_and_init(&req.url, &init)
         .map_err(|e| LookupError::Config { message: Text::new(Msg::LookupInvalidRequest, [data(crate::js_error_text(&e))]) })?;
-    abort_after(&controller, ATTEMPT_TIMEOUT_MS);
+    abort_after(&controller, timeout_ms);
     let resp = match gloo_net::http::Request::from(request).send().await {
         Ok(r) => r,
         Err(_) if controller.signal().aborted() => return Err(LookupError::Timeout),

@@ -8,6 +8,7 @@
 //! and its tests can pass a fake.
 
 mod background;
+mod client;
 mod dom;
 mod env;
 mod http;

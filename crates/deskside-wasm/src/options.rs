@@ -159,6 +159,12 @@ fn fill(doc: &Document, view: &SettingsView) {
         e.set_checked(view.side_panel);
     }
     fill_patterns(doc, &view.id_patterns);
+    if let Some(e) = input(doc, "cache_ttl_secs") {
+        e.set_value(&view.cache_ttl_secs.to_string());
+    }
+    if let Some(e) = input(doc, "agents_per_key") {
+        e.set_value(&view.agents_per_key.to_string());
+    }
 }
 
 /// What *Test connection* found: a line for the outcome, then each request
@@ -784,6 +790,8 @@ fn read(doc: &Document) -> SettingsInput {
         panel_opens_expanded: input(doc, "panel_opens_expanded").is_some_and(|e| e.checked()),
         side_panel: input(doc, "side_panel").is_some_and(|e| e.checked()),
         field_sources: read_field_sources(doc),
+        cache_ttl_secs: input(doc, "cache_ttl_secs").map(|e| e.value()).unwrap_or_default(),
+        agents_per_key: input(doc, "agents_per_key").map(|e| e.value()).unwrap_or_default(),
     }
 }
 

@@ -14,6 +14,7 @@ use deskside_core::model::FieldType;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
 /// `token` is what the content script put in the frame's URL fragment: the
@@ -157,19 +158,58 @@ impl std::ops::Deref for Panel {
 }
 
 async fn load(env: Rc<Panel>) {
-    let request = match &env.place {
+    ask(env.clone(), panel_request(&env)).await;
+}
+
+fn panel_request(env: &Panel) -> Request {
+    match &env.place {
         Place::Frame { token } => Request::GetPanelState { token: token.clone() },
         Place::SidePanel { tab_id } => Request::GetTabPanelState { tab_id: *tab_id },
-    };
-    ask(env, request).await;
+    }
+}
+
+/// Counts the waits down each second; at zero, asks the background again
+/// (which sends nothing before the wait is over: "Try again" meanwhile
+/// gets the same wait back).
+async fn count_down(env: Rc<Panel>, shown: u32) {
+    loop {
+        crate::client::sleep(1_000).await;
+        if SHOWN.with(|s| s.get()) != shown {
+            return;
+        }
+        let doc = document();
+        let Ok(spans) = doc.query_selector_all(".retry-in") else { return };
+        let mut due = spans.length() == 0;
+        let loc = current();
+        for i in 0..spans.length() {
+            let Some(span) = spans.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
+            let secs = span.get_attribute("data-secs").and_then(|s| s.parse::<u32>().ok()).unwrap_or(0).saturating_sub(1);
+            let _ = span.set_attribute("data-secs", &secs.to_string());
+            span.set_text_content(Some(&format!(" {}", loc.t(&Text::new(Msg::PanelRetryingIn, [data(secs)])))));
+            due |= secs == 0;
+        }
+        if due {
+            // What is shown stays while the background answers.
+            ask_as(env.clone(), panel_request(&env), false).await;
+            return;
+        }
+    }
 }
 
 async fn ask(env: Rc<Panel>, request: Request) {
+    ask_as(env, request, true).await;
+}
+
+/// Asks the background; `loading`: says "Looking up…" meanwhile.
+async fn ask_as(env: Rc<Panel>, request: Request, loading: bool) {
+    SHOWN.with(|s| s.set(s.get().wrapping_add(1)));
     let doc = document();
     let Some(root) = by_id(&doc, "body") else { return };
-    set_state(&doc, "loading");
-    clear(&root);
-    append(&root, &el(&doc, "p", "state", &current().m(Msg::PanelLookingUp)));
+    if loading {
+        set_state(&doc, "loading");
+        clear(&root);
+        append(&root, &el(&doc, "p", "state", &current().m(Msg::PanelLookingUp)));
+    }
     let answer = env.send(to_js(&request)).await;
     let answer = answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>);
     let loc = match &answer {
@@ -298,10 +338,34 @@ fn identifier_line(doc: &Document, root: &Element, identifier: &IdentifierChoice
     append(root, &label);
 }
 
+thread_local! {
+    /// Bumped on every new answer: a countdown of an older one stops.
+    static SHOWN: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
 fn render_errors(doc: &Document, root: &Element, errors: &[SourceError], env: &Rc<Panel>, loc: &Loc) {
+    let mut countdown = false;
     for e in errors {
-        let text = Text::new(Msg::PanelSourceError, [data(&e.source), e.message.clone().into()]);
-        append(root, &el(doc, "p", "state error", &loc.t(&text)));
+        let line = match e.stale_ms {
+            // A record shown from the cache: how old it is, and why it is not fresh.
+            Some(at) => {
+                let minutes = ((js_sys::Date::now() - at) / 60_000.0).floor().max(0.0) as u64;
+                let age = if minutes < 1 { Text::msg(Msg::PanelUpdatedJustNow) } else { Text::new(Msg::PanelUpdatedAgo, [data(minutes)]) };
+                let text = Text::new(Msg::PanelStaleSource, [data(&e.source), age.into(), e.message.clone().into()]);
+                el(doc, "p", "state stale", &loc.t(&text))
+            }
+            None => el(doc, "p", "state error", &loc.t(&Text::new(Msg::PanelSourceError, [data(&e.source), e.message.clone().into()]))),
+        };
+        if let Some(secs) = e.retry_in_secs {
+            let wait = el(doc, "span", "retry-in", &format!(" {}", loc.t(&Text::new(Msg::PanelRetryingIn, [data(secs)]))));
+            let _ = wait.set_attribute("data-secs", &secs.to_string());
+            append(&line, &wait);
+            countdown = true;
+        }
+        append(root, &line);
+    }
+    if countdown {
+        wasm_bindgen_futures::spawn_local(count_down(env.clone(), SHOWN.with(|s| s.get())));
     }
     if errors.iter().any(|e| e.needs_admin) {
         settings_button(doc, root, loc, env);

@@ -14,6 +14,8 @@ export function fakeEnv() {
     identity: { id: 'ext-id', base_url: 'chrome-extension://ext-id/' },
     async localGet(k) { return local.get(k); },
     async localSet(k, v) { local.set(k, JSON.parse(JSON.stringify(v))); },
+    async localRemove(keys) { for (const k of [].concat(keys)) local.delete(k); },
+    async tabVisible(tabId) { return tabId === 7; },
     async sessionGet(k) { return session.get(k); },
     async sessionSet(k, v) { session.set(k, JSON.parse(JSON.stringify(v))); },
     async sessionRemove(keys) { for (const k of [].concat(keys)) session.delete(k); },

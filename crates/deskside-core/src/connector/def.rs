@@ -43,6 +43,10 @@ pub struct Definition {
     pub setup: Vec<SetupField>,
     /// One line for the admin: where the key is made, which scopes it needs.
     pub help: Option<LocalText>,
+    /// The API's published rate limit (`"rate": {"requests": 100,
+    /// "per_secs": 10}`), which the request layer keeps every team inside;
+    /// `None`: [`crate::client::bucket::Rate::DEFAULT`].
+    pub rate: Option<crate::client::bucket::Rate>,
     /// The definition as JSON (compact): what is stored and shown back.
     pub source: String,
 }
@@ -730,7 +734,7 @@ impl Definition {
     /// this tree of types cost far more wasm than these few lines. Unknown
     /// fields and wrong types are named with their place.
     pub fn from_json(v: &Value) -> Result<Definition, String> {
-        let o = Obj::new(v, "", &["id", "name", "auth", "lookups", "success", "results", "map", "related", "limits", "samples", "notes", "base_url", "setup", "help"])?;
+        let o = Obj::new(v, "", &["id", "name", "auth", "lookups", "success", "results", "map", "related", "limits", "samples", "notes", "base_url", "setup", "help", "rate"])?;
         let mut lookups = BTreeMap::new();
         for (kind, list) in o.need("lookups")?.as_object().ok_or("lookups must be an object of kinds")? {
             let at = format!("lookups.{kind}");
@@ -757,6 +761,16 @@ impl Definition {
                 Limits { max_body_bytes: n("max_body_bytes", max_body())?, max_records: n("max_records", max_records())?, max_related: n("max_related", 4)? }
             }
         };
+        let rate = match o.get("rate") {
+            None => None,
+            Some(v) => {
+                let r = Obj::new(v, "rate", &["requests", "per_secs"])?;
+                let n = |k: &str| -> Result<u32, String> {
+                    r.need(k)?.as_u64().filter(|n| (1..=1_000_000).contains(n)).map(|n| n as u32).ok_or(format!("rate.{k} must be a whole number from 1 to 1000000"))
+                };
+                Some(crate::client::bucket::Rate { requests: n("requests")?, per_secs: n("per_secs")? })
+            }
+        };
         let samples = match o.get("samples") {
             None => Vec::new(),
             Some(v) => v.as_array().ok_or("samples must be a list")?.iter().enumerate().map(|(i, s)| Sample::from_json(s, &format!("samples.{i}"))).collect::<Result<_, _>>()?,
@@ -780,6 +794,7 @@ impl Definition {
             limits,
             samples,
             notes: o.text("notes")?.unwrap_or_default(),
+            rate,
             source: v.to_string(),
         })
     }

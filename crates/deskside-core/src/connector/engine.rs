@@ -281,6 +281,7 @@ fn token_url(endpoint: &TokenEndpoint, base: &BaseUrl, query: &[(&str, &str)]) -
 pub fn read_token(auth: &AuthDef, resp: &HttpResponse) -> Result<(Secret, u32), LookupError> {
     match resp.status {
         200..=299 => {}
+        403 if crate::client::retry::is_rate_limit_body(403, &resp.body) => return Err(LookupError::RateLimited { retry_after_secs: None }),
         400 | 401 | 403 => return Err(LookupError::Unauthorized { status: resp.status }),
         429 => return Err(LookupError::RateLimited { retry_after_secs: resp.retry_after.as_deref().and_then(super::parse_retry_after) }),
         s => return Err(LookupError::Server { status: s }),
@@ -541,6 +542,7 @@ fn answer_json(def: &Definition, request: &RequestDef, url: &str, resp: &HttpRes
     match resp.status {
         200..=299 => {}
         s if request.not_found_status.contains(&s) => return Ok(None),
+        403 if crate::client::retry::is_rate_limit_body(403, &resp.body) => return Err(LookupError::RateLimited { retry_after_secs: None }),
         401 | 403 => return Err(LookupError::Unauthorized { status: resp.status }),
         // Not the definition's own "not found": the URL or path is wrong.
         404 => return Err(LookupError::Config { message: Text::new(Msg::LookupHttp404, [data(without_query(url))]) }),

@@ -172,9 +172,9 @@ impl LookupError {
         }
     }
 
-    /// Whether trying again later may help.
+    /// Whether trying again later may help (no 4xx but 408 and 429).
     pub fn retryable(&self) -> bool {
-        matches!(self, LookupError::RateLimited { .. } | LookupError::Server { .. } | LookupError::Timeout | LookupError::Network { .. })
+        crate::client::retry::error_retryable(self)
     }
 }
 

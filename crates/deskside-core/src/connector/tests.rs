@@ -505,3 +505,37 @@ fn a_token_url_made_from_setup_values_is_asked_for_and_used() {
     let req = token_request(&c).unwrap().unwrap();
     assert!(req.url.starts_with("https://accounts.zoho.eu/oauth/v2/token"), "{}", req.url);
 }
+
+#[test]
+fn a_request_limit_is_a_rate_limit_not_a_rejected_key() {
+    let c = cfg("https://crm.example");
+    let sf = r#"[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]"#;
+    assert_eq!(map(&c, &resp(403, sf)), Err(LookupError::RateLimited { retry_after_secs: None }));
+    assert_eq!(map(&c, &resp(403, r#"[{"errorCode":"INSUFFICIENT_ACCESS"}]"#)), Err(LookupError::Unauthorized { status: 403 }));
+    // 4xx other than 408 and 429: not worth another try.
+    assert!(!LookupError::Server { status: 422 }.retryable());
+    assert!(LookupError::Server { status: 408 }.retryable());
+    assert!(LookupError::Server { status: 503 }.retryable());
+}
+
+#[test]
+fn definitions_name_their_rate_limit() {
+    use crate::client::bucket::Rate;
+    let base = serde_json::json!({"id": "t", "name": "T", "lookups": {"email": [{"path": "/p", "query": {"e": "{value}"}}]}, "results": {"list": "/d"}, "map": {"id": "/id"}});
+    let with = |rate: serde_json::Value| {
+        let mut d = base.clone();
+        d["rate"] = rate;
+        def::Definition::parse(&d.to_string())
+    };
+    assert_eq!(def::Definition::parse(&base.to_string()).unwrap().rate, None);
+    assert_eq!(with(serde_json::json!({"requests": 10, "per_secs": 2})).unwrap().rate, Some(Rate { requests: 10, per_secs: 2 }));
+    for bad in [serde_json::json!({"requests": 0, "per_secs": 2}), serde_json::json!({"requests": 10}), serde_json::json!({"requests": 10, "per_secs": -1}), serde_json::json!({"requests": 10, "per_secs": 2, "burst": 3}), serde_json::json!("10/2s")] {
+        assert!(with(bad.clone()).is_err(), "{bad}");
+    }
+    // Every shipped preset names its vendor's published limit.
+    for kind in crate::config::ConnectorKind::ALL.into_iter().filter(|k| *k != crate::config::ConnectorKind::Generic) {
+        let rate = presets::definition(kind).and_then(|d| d.rate);
+        assert!(rate.is_some(), "{kind:?} has no rate");
+    }
+    assert_eq!(presets::definition(crate::config::ConnectorKind::Pipedrive).unwrap().rate, Some(Rate { requests: 10, per_secs: 2 }));
+}

@@ -1,0 +1,260 @@
+// End-to-end: the request layer (issue 21) in real Chromium and Firefox ESR
+// against tests/faultapi (every fault of THREATS.md). Per fault: the panel's
+// state and how many requests the API received (no storm); ten tabs on one
+// customer reach the API once; twenty tabs on twenty customers against an API
+// enforcing 10 requests per 2 s see no 429 and every panel filled. The cache
+// TTL and the rate are set through the options page, short, so the suite
+// stays quick.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { launch, openExtensionPage, panelState, waitLoaded, until } from './harness.mjs';
+import { startFaultApi, DEFINITION } from '../faultapi/server.mjs';
+
+const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
+const KEY = 'fault-key-7d41c0';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+for (const kind of BROWSERS) {
+  describe(`${kind}: a polite, fault-proof client`, () => {
+    let api;
+    let ext;
+    let generation = 0;
+
+    async function fill(page, selector, value) {
+      await page.$eval(selector, (e, v) => { e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); }, value);
+    }
+
+    /** Saves the connector through the options page; each call is a new definition (a new budget, an empty cache). */
+    async function configure({ rate = { requests: 100, per_secs: 1 }, ttl = '600', agents = '1' } = {}) {
+      generation += 1;
+      const page = await openExtensionPage(ext, 'options.html');
+      await waitLoaded(page);
+      await page.select('#kind', 'generic');
+      await fill(page, '#label', 'Fault CRM');
+      await fill(page, '#base_url', api.base);
+      await fill(page, '#definition', JSON.stringify({ ...DEFINITION, name: `Fault API ${generation}`, rate }));
+      await fill(page, '#api_key', KEY);
+      await fill(page, '#sites', 'http://127.0.0.1/*');
+      await fill(page, '#team_domains', 'acme-support.example');
+      await page.$eval('#panel_opens_expanded', (e) => { e.checked = true; });
+      await fill(page, '#cache_ttl_secs', ttl);
+      await fill(page, '#agents_per_key', agents);
+      await page.$eval('#status', (e) => { e.textContent = ''; e.dataset.kind = ''; });
+      await page.click('#save');
+      await page.waitForFunction(() => ['ok', 'error'].includes(document.querySelector('#status').dataset.kind), { timeout: 20_000 });
+      const status = await page.$eval('#status', (e) => ({ kind: e.dataset.kind, text: e.textContent }));
+      assert.equal(status.kind, 'ok', status.text);
+      await page.close();
+    }
+
+    async function ticket(email) {
+      const page = await ext.browser.newPage();
+      await page.goto(`${api.base}/ticket/${encodeURIComponent(email)}`);
+      return page;
+    }
+
+    /** The panel once it shows something final (not "Looking up…"). */
+    async function settled(page, timeout = 40_000) {
+      return panelState(page, { timeout });
+    }
+
+    before(async () => {
+      api = await startFaultApi({ key: KEY });
+      ext = await launch(kind);
+    });
+    after(async () => {
+      await ext?.close();
+      await api?.stop();
+    });
+
+    test('ten tabs on one customer reach the API once; the answer is cached for every tab', async () => {
+      await configure();
+      const email = 'ten@shop.example';
+      const pages = await Promise.all(Array.from({ length: 10 }, () => ticket(email)));
+      for (const p of pages) {
+        const s = await settled(p);
+        assert.equal(s.state, 'found', s.text);
+        assert.match(s.text, /Customer ten/);
+      }
+      assert.equal(api.count(email), 1, 'ten tabs, one request');
+      await pages[0].reload();
+      assert.equal((await settled(pages[0])).state, 'found');
+      assert.equal(api.count(email), 1, 'a fresh answer is shown with no request');
+      await Promise.all(pages.map((p) => p.close()));
+    });
+
+    test('a 120 s Retry-After: the wait counts down, Try again and more tabs wait their turn, the whole connector waits', async () => {
+      await configure();
+      const email = 'r120@shop.example';
+      api.setMode(email, ['429:120', 'ok']);
+      const page = await ticket(email);
+      const s = await settled(page);
+      assert.equal(s.state, 'error', s.text);
+      assert.match(s.text, /rate limiting/);
+      const secs = () => s.frame.$eval('.retry-in', (e) => Number(e.dataset.secs));
+      const first = await secs();
+      assert.ok(first > 100 && first <= 120, `${first}`);
+      await sleep(2_200);
+      assert.ok((await secs()) <= first - 2, 'the countdown moves');
+      // Three clicks on Try again and three more tabs: no request.
+      for (let i = 0; i < 3; i += 1) {
+        const { frame } = await settled(page);
+        const retry = await frame.$('button.action');
+        if (retry) await retry.click();
+        await sleep(300);
+      }
+      const more = await Promise.all([ticket(email), ticket(email), ticket(email)]);
+      for (const p of more) assert.equal((await settled(p)).state, 'error');
+      // Another customer on the same connector waits too (one budget per connector).
+      const other = await ticket('r120-other@shop.example');
+      const o = await settled(other);
+      assert.equal(o.state, 'error', o.text);
+      assert.match(o.text, /rate limiting/);
+      assert.equal(api.count(email), 1, 'inside the wait, every click and tab waited');
+      assert.equal(api.count('r120-other@shop.example'), 0);
+      await Promise.all([page, other, ...more].map((p) => p.close()));
+    });
+
+    test('short, past and junk Retry-After values, and Salesforce\'s REQUEST_LIMIT_EXCEEDED', async () => {
+      // A date 3 s ahead and a past date: waited inside the lookup, then found, two requests.
+      for (const value of ['date+3', 'past']) {
+        await configure();
+        const email = `r-${value.replace(/\W/g, '')}@shop.example`;
+        api.setMode(email, [`429:${value}`, 'ok']);
+        const page = await ticket(email);
+        const s = await settled(page);
+        assert.equal(s.state, 'found', `${value}: ${s.text}`);
+        assert.equal(api.count(email), 2, value);
+        await page.close();
+      }
+      // Junk is ignored (the default wait, capped): a countdown, one request.
+      for (const [value, max] of [['-5', 30], ['abc', 30], ['99999999', 600], ['none', 30]]) {
+        await configure();
+        const email = `r-junk${value.replace(/\W/g, '')}@shop.example`;
+        api.setMode(email, [`429:${value}`, 'ok']);
+        const page = await ticket(email);
+        const s = await settled(page);
+        assert.equal(s.state, 'error', `${value}: ${s.text}`);
+        const secs = await s.frame.$eval('.retry-in', (e) => Number(e.dataset.secs));
+        assert.ok(secs > max - 10 && secs <= max, `${value}: ${secs}`);
+        await sleep(1_000);
+        assert.equal(api.count(email), 1, value);
+        await page.close();
+      }
+      await configure();
+      const email = 'sf-limit@shop.example';
+      api.setMode(email, ['sf']);
+      const page = await ticket(email);
+      const s = await settled(page);
+      assert.equal(s.state, 'error', s.text);
+      assert.match(s.text, /rate limiting/, 'a rate limit, not a rejected key');
+      assert.doesNotMatch(s.text, /refused the API key/);
+      assert.equal(api.count(email), 1);
+      await page.close();
+    });
+
+    test('hang, trickle, 5xx, bad and oversized bodies, a revoked key: a state each, no storm, the next ticket not blocked', async () => {
+      await configure();
+      const cases = {
+        'hang@shop.example': { modes: ['hang'], state: 'error', text: /did not answer in time/, max: 3 },
+        'trickle@shop.example': { modes: ['trickle'], state: 'error', text: /did not answer in time/, max: 3 },
+        '503@shop.example': { modes: ['503'], state: 'error', text: /503/, max: 3 },
+        '503-then-ok@shop.example': { modes: ['503', 'ok'], state: 'found', text: /Customer 503-then-ok/, max: 2 },
+        '400@shop.example': { modes: ['400'], state: 'error', text: /400/, max: 1 },
+        'revoked@shop.example': { modes: ['revoked'], state: 'error', text: /reconnect/, max: 1 },
+        'truncated@shop.example': { modes: ['truncated'], state: 'error', max: 1 },
+        'html@shop.example': { modes: ['html'], state: 'error', max: 1 },
+        'bom@shop.example': { modes: ['bom'], state: 'found', max: 1 },
+        'empty@shop.example': { modes: ['empty'], state: 'not_found', max: 1 },
+        '204@shop.example': { modes: ['204'], state: 'not_found', max: 1 },
+        'null@shop.example': { modes: ['null'], max: 1 },
+        'wrongtypes@shop.example': { modes: ['wrongtypes'], max: 1 },
+        'dupkeys@shop.example': { modes: ['dupkeys'], max: 1 },
+        'surrogate@shop.example': { modes: ['surrogate'], max: 1 },
+        'deep@shop.example': { modes: ['deep'], state: 'error', max: 1 },
+        'huge@shop.example': { modes: ['huge'], state: 'error', text: /too large|larger/i, max: 1 },
+        'million@shop.example': { modes: ['million'], max: 1 },
+        'bignum@shop.example': { modes: ['bignum'], max: 1 },
+      };
+      for (const [email, c] of Object.entries(cases)) api.setMode(email, c.modes);
+      const started = Date.now();
+      const pages = {};
+      const firsts = {};
+      for (const email of Object.keys(cases)) {
+        pages[email] = await ticket(email);
+        // Counted when the panel first settles (it then retries on its own, slowly).
+        firsts[email] = settled(pages[email], 45_000).then((s) => ({ s, n: api.count(email) }));
+      }
+      // While the hang and the trickle run, another ticket is answered at once.
+      const quick = await ticket('quick@shop.example');
+      const q = await settled(quick, 10_000);
+      assert.equal(q.state, 'found', q.text);
+      assert.ok(Date.now() - started < 15_000, 'the next ticket waited for the hanging one');
+      const results = await Promise.all(Object.entries(cases).map(async ([email, c]) => {
+        const { s, n } = await firsts[email];
+        return { email, c, s, n };
+      }));
+      for (const { email, c, s, n } of results) {
+        assert.notEqual(s.state, 'failed', `${email}: the background failed: ${s.text}`);
+        if (c.state) assert.equal(s.state, c.state, `${email}: ${s.text}`);
+        if (c.text) assert.match(s.text, c.text, email);
+        assert.ok(n >= 1 && n <= c.max, `${email}: ${n} requests (at most ${c.max})`);
+      }
+      // A revoked key says reconnect, links to the options page, and is not retried.
+      const revoked = results.find((r) => r.email === 'revoked@shop.example').s;
+      assert.ok(await revoked.frame.$('button.action'), 'no button to open the settings');
+      await sleep(3_000);
+      await pages['revoked@shop.example'].reload();
+      assert.equal((await settled(pages['revoked@shop.example'])).state, 'error');
+      assert.equal(api.count('revoked@shop.example'), 1, 'a rejected key was tried again');
+      // The 5xx source retries on its own, slowly: a few more requests, never a storm.
+      const before503 = api.count('503@shop.example');
+      await sleep(6_000);
+      assert.ok(api.count('503@shop.example') - before503 <= 3, `${api.count('503@shop.example') - before503} requests in 6 s`);
+      await Promise.all([quick, ...Object.values(pages)].map((p) => p.close()));
+    });
+
+    test('CRM down: the last known record is shown stale with its age, and retried on its own', async () => {
+      await configure({ ttl: '1' });
+      const email = 'stale@shop.example';
+      const page = await ticket(email);
+      assert.equal((await settled(page)).state, 'found');
+      api.setMode(email, ['503']);
+      await sleep(1_500);
+      await page.reload();
+      const s = await until('the stale record, marked', async () => {
+        const p = await settled(page);
+        return { ok: p.state === 'found' && /503/.test(p.text), ...p };
+      }, 30_000);
+      assert.match(s.text, /Customer stale/, 'the record is still shown');
+      assert.match(s.text, /shown as updated less than a minute ago/);
+      assert.match(s.text, /retrying in \d+ s/);
+      const n = api.count(email);
+      assert.ok(n >= 2 && n <= 4, `${n} requests`);
+      // The CRM comes back: the panel retries on its own and the mark goes.
+      api.setMode(email, ['ok']);
+      await until('the fresh record again', async () => {
+        const p = await settled(page);
+        return { ok: p.state === 'found' && !/shown as/.test(p.text), ...p };
+      }, 30_000);
+      await page.close();
+    });
+
+    test('twenty tabs on twenty customers against 10 requests per 2 s: no 429, every panel filled', async () => {
+      await configure({ rate: { requests: 10, per_secs: 2 } });
+      api.setLimit({ requests: 10, perMs: 2_000 });
+      const before = api.rateLimited();
+      const emails = Array.from({ length: 20 }, (_, i) => `load-${i}@shop.example`);
+      const pages = [];
+      for (const e of emails) pages.push(await ticket(e));
+      for (const [i, p] of pages.entries()) {
+        const s = await settled(p, 60_000);
+        assert.equal(s.state, 'found', `${emails[i]}: ${s.text}`);
+      }
+      api.setLimit(null);
+      assert.equal(api.rateLimited() - before, 0, 'the API answered 429');
+      for (const e of emails) assert.equal(api.count(e), 1, e);
+      await Promise.all(pages.map((p) => p.close()));
+    });
+  });
+}
