@@ -128,6 +128,24 @@ pub struct ConnectorConfig {
 }
 
 impl ConnectorConfig {
+    /// A demo-CRM connector with one API key, enabled: what tests and fuzz
+    /// targets start from (`..ConnectorConfig::demo(…)` for the rest).
+    pub fn demo(id: &str, label: &str, base_url: &str, key: &str) -> ConnectorConfig {
+        ConnectorConfig {
+            id: id.into(),
+            kind: ConnectorKind::DemoCrm,
+            label: label.into(),
+            base_url: base_url.into(),
+            api_key: Secret::new(key),
+            secrets: BTreeMap::new(),
+            enabled: true,
+            definition: None,
+            pick: PickPolicy::Ask,
+            plain_http_host: None,
+            setup: BTreeMap::new(),
+        }
+    }
+
     /// The base URL requests go to: `https:` (or loopback `http:`), or plain
     /// `http:` to the one host the admin accepted.
     pub fn base(&self) -> Result<BaseUrl, crate::weburl::UrlError> {

@@ -447,9 +447,8 @@ fn error_kind(e: &LookupError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{ConnectorConfig, ConnectorKind};
+    use crate::config::ConnectorConfig;
     use crate::identify::{Field, Source};
-    use crate::secret::Secret;
 
     fn read(s: &Settings, id: &Candidate, resp: HttpResponse) -> Result<Answer, LookupError> {
         read_attempt(s, 0, 0, id, "http://127.0.0.1:7000/api/v1/customers", &resp)
@@ -458,19 +457,7 @@ mod tests {
     fn settings(n: usize) -> Settings {
         Settings {
             connectors: (0..n)
-                .map(|i| ConnectorConfig {
-                    id: format!("c{i}"),
-                    kind: ConnectorKind::DemoCrm,
-                    label: format!("CRM {i}"),
-                    base_url: "http://127.0.0.1:7000".into(),
-                    api_key: Secret::new("k"),
-                    enabled: true,
-                    secrets: Default::default(),
-                    definition: None,
-                    pick: Default::default(),
-                    plain_http_host: None,
-                    setup: Default::default(),
-                })
+                .map(|i| ConnectorConfig::demo(&format!("c{i}"), &format!("CRM {i}"), "http://127.0.0.1:7000", "k"))
                 .collect(),
             sites: vec!["http://127.0.0.1/*".into()],
             ..Settings::default()

@@ -22,19 +22,7 @@ fuzz_target!(|data: &[u8]| {
     let (head, rest) = data.split_at(4);
     // The shipped presets (the generic connector's definitions are fuzzed
     // in the `definition` target).
-    let cfg = ConnectorConfig {
-        id: "c1".into(),
-        kind: ConnectorKind::DemoCrm,
-        label: "CRM".into(),
-        base_url: BASES[usize::from(head[1]) % BASES.len()].into(),
-        api_key: Secret::new(KEY),
-        enabled: true,
-        secrets: Default::default(),
-        definition: None,
-        pick: Default::default(),
-        plain_http_host: None,
-        setup: Default::default(),
-    };
+    let cfg = ConnectorConfig::demo("c1", "CRM", BASES[usize::from(head[1]) % BASES.len()], KEY);
     let text = String::from_utf8_lossy(rest).into_owned();
 
     // The answer.

@@ -264,19 +264,7 @@ mod tests {
     use crate::secret::Secret;
 
     fn cfg(key: &str) -> ConnectorConfig {
-        ConnectorConfig {
-            id: "c1".into(),
-            kind: ConnectorKind::DemoCrm,
-            label: "Acme CRM".into(),
-            base_url: "https://crm.example".into(),
-            api_key: Secret::new(key),
-            enabled: true,
-            secrets: Default::default(),
-            definition: None,
-            pick: Default::default(),
-            plain_http_host: None,
-            setup: Default::default(),
-        }
+        ConnectorConfig::demo("c1", "Acme CRM", "https://crm.example", key)
     }
 
     fn id(v: &str) -> Candidate {

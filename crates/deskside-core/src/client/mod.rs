@@ -112,24 +112,10 @@ pub(crate) mod test_rng {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::ConnectorKind;
     use crate::panel::IdentifierChoice;
-    use crate::secret::Secret;
 
     fn settings() -> Settings {
-        let c = |id: &str, label: &str| ConnectorConfig {
-            id: id.into(),
-            kind: ConnectorKind::DemoCrm,
-            label: label.into(),
-            base_url: "https://crm.example".into(),
-            api_key: Secret::new("k"),
-            enabled: true,
-            secrets: Default::default(),
-            definition: None,
-            pick: Default::default(),
-            plain_http_host: None,
-            setup: Default::default(),
-        };
+        let c = |id: &str, label: &str| ConnectorConfig::demo(id, label, "https://crm.example", "k");
         Settings { connectors: vec![c("a", "Acme CRM"), c("b", "Shop")], ..Settings::default() }
     }
 

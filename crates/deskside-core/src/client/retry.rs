@@ -255,7 +255,7 @@ mod tests {
             let at = NOW + (offset / 1000.0).round() * 1000.0;
             let secs = (at / 1000.0) as i64;
             let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-            let (y, m, d) = civil_from_days(days);
+            let (y, m, d) = crate::connector::engine::civil_from_days(days);
             const M: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
             const W: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
             let text = format!("{}, {d:02} {} {y} {:02}:{:02}:{:02} GMT", W[days.rem_euclid(7) as usize], M[m as usize - 1], rem / 3600, rem % 3600 / 60, rem % 60);
@@ -263,18 +263,6 @@ mod tests {
             let want = ((at - NOW) / 1000.0).ceil().clamp(0.0, 600.0) as u32;
             assert_eq!(got, want, "{text}");
         }
-    }
-
-    fn civil_from_days(z: i64) -> (i64, u32, u32) {
-        let z = z + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        (yoe + era * 400 + i64::from(m <= 2), m, d)
     }
 
     #[test]

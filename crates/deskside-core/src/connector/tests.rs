@@ -4,19 +4,7 @@ use crate::model::{Customer, VipTier};
 use crate::secret::Secret;
 
 fn cfg(url: &str) -> ConnectorConfig {
-    ConnectorConfig {
-        id: "c1".into(),
-        kind: ConnectorKind::DemoCrm,
-        label: "Demo".into(),
-        base_url: url.into(),
-        api_key: Secret::new("canary-key"),
-        enabled: true,
-        secrets: Default::default(),
-        definition: None,
-        pick: Default::default(),
-        plain_http_host: None,
-        setup: Default::default(),
-    }
+    ConnectorConfig::demo("c1", "Demo", url, "canary-key")
 }
 
 /// The first request for `id` (the demo CRM has one per kind).
