@@ -294,21 +294,24 @@ const ID_GROUPINGS: [&[usize]; 4] = [&[6, 8, 4], &[6, 4, 4, 4], &[4, 4, 4, 4, 2]
 
 /// A resident ID written in groups, whose first group (`first_len` digits,
 /// already in `buf`) ends at `first_end`: the groups that follow, each after
-/// one space or dash (the same one throughout), fill `buf`; the end of the
-/// last group if they make a valid resident ID in one of [`ID_GROUPINGS`].
+/// one space or dash (ASCII or full-width; the same one throughout), fill
+/// `buf`; the end of the last group if they make a valid resident ID in one
+/// of [`ID_GROUPINGS`].
 fn grouped_id(text: &str, first_len: usize, first_end: usize, buf: &mut [u8; LEN]) -> Option<usize> {
     let bytes = text.as_bytes();
-    let sep = *bytes.get(first_end)?;
-    if sep != b' ' && sep != b'-' {
-        return None;
-    }
+    let sep: &[u8] = match bytes.get(first_end..)? {
+        [b' ' | b'-', ..] => &bytes[first_end..first_end + 1],
+        // U+3000 (ideographic space), U+FF0D (full-width hyphen).
+        [0xE3, 0x80, 0x80, ..] | [0xEF, 0xBC, 0x8D, ..] => &bytes[first_end..first_end + 3],
+        _ => return None,
+    };
     let (mut sizes, mut n, mut total, mut pos) = ([0usize; 5], 1, first_len, first_end);
     sizes[0] = first_len;
     while total < LEN {
-        if n == sizes.len() || bytes.get(pos) != Some(&sep) {
+        if n == sizes.len() || bytes.get(pos..pos + sep.len()) != Some(sep) {
             return None;
         }
-        pos += 1;
+        pos += sep.len();
         let mut len = 0;
         while let Some((Some(b), w)) = char_at(text, pos) {
             if len == 8 || total + len == LEN {
@@ -431,7 +434,7 @@ mod tests {
         fn found(t: &str) -> Vec<(String, &str)> {
             find_cn_ids(t).into_iter().map(|m| (m.value, &t[m.start..m.end])).collect()
         }
-        for t in ["440106 19990316 912X", "440106-19990316-912x", "4401 0619 9903 1691 2X", "440106 1999 0316 912X", "440 106 1999 0316 912X"] {
+        for t in ["440106 19990316 912X", "440106-19990316-912x", "4401 0619 9903 1691 2X", "440106 1999 0316 912X", "440 106 1999 0316 912X", "４４０１０６　１９９９０３１６　９１２Ｘ", "440106－19990316－912X"] {
             let text = format!("身份证：{t}，谢谢");
             assert_eq!(found(&text), [("44010619990316912X".to_string(), t)], "{t}");
         }

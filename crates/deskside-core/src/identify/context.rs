@@ -113,9 +113,19 @@ pub(super) fn table_row(text: &str, pos: usize) -> Option<usize> {
     (same(previous_line(text, start)) || same(next_line(text, end))).then_some(start)
 }
 
-/// The separator of a line of cells and how many there are.
+/// The separator of a line of cells and how many there are (outside
+/// double-quoted cells: `"Miller, Ava",ava@x.test`).
 fn cell_shape(line: &str) -> Option<(u8, usize)> {
-    let b = line.as_bytes();
+    let mut quoted = false;
+    let b: Vec<u8> = line
+        .bytes()
+        .map(|c| {
+            if c == b'"' {
+                quoted = !quoted;
+            }
+            if quoted && matches!(c, b',' | b';' | b'\t' | b'|') { b'_' } else { c }
+        })
+        .collect();
     let count = |sep: u8| b.iter().filter(|&&c| c == sep).count();
     let spaced = |sep: u8| b.windows(2).filter(|w| w[0] == sep && w[1] == b' ').count();
     let tabs = count(b'\t');
@@ -278,9 +288,10 @@ fn time_after(t: &[Tok], from: usize) -> Option<(u32, u32)> {
 
 /// Words before a number that make it the team's (`call us on 1-800-…`,
 /// `请拨打我们的客服热线 400-…`): the team's invitation to call it.
-const TEAM_CUES: [&str; 14] = [
+const TEAM_CUES: [&str; 20] = [
     "call us", "ring us", "give us a call", "reach us", "contact us", "text us", "our support line", "our support team on", "致电我们",
-    "拨打我们", "联系我们", "欢迎致电", "欢迎拨打", "致電我們",
+    "拨打我们", "联系我们", "欢迎致电", "欢迎拨打", "致電我們", "rufen sie uns", "erreichen sie uns", "appelez-nous", "contactez-nous",
+    "joindre au", "お問い合わせください",
 ];
 
 /// Whether the text before byte `start`, on its line (at most 80 bytes back),
@@ -342,6 +353,8 @@ mod tests {
         let row = |needle: &str| table_row(text, text.find(needle).expect(needle)).is_some();
         assert!(row("ava@") && row("liam@") && row("name,") && row("c\td"));
         assert!(!row("Jane") && !row("sadly") && !row("| x") && !row("solo"));
+        let quoted = "\"Name\",\"Email\",\"Phone\"\n\"Miller, Ava\",\"ava@x.test\",\"+1 415 555 0123\"\n";
+        assert!(table_row(quoted, quoted.find("ava@").expect("ava")).is_some());
     }
 
     #[test]
@@ -380,6 +393,7 @@ mod tests {
         assert!(!cue("please call us back, my number: 400"), "the writer's own number");
         assert!(!cue("我们的售后热线是4003707722"));
         assert!(!cue("Contact us?\nMine is 400-1"), "another line");
+        assert!(cue("bitte rufen Sie uns unter 0800 400 an"));
     }
 
     #[test]
