@@ -221,6 +221,37 @@ for (const kind of BROWSERS) {
       assert.deepEqual([...new Set(looked)].sort(), ['late@faults.example', 'li.na@yunfan-tech.example', 'mia.fischer@globex.example', 'sam@unknown-prospect.example']);
     });
 
+    // Issue 17: a thread shown newest first, no requester field, every
+    // message dated: the colleague who replied later is in the CRM too, but
+    // the customer is the one who opened the ticket.
+    test('a thread shown newest first: the person who opened the ticket is the customer', async () => {
+      const { page, panel } = await openTicket('/tickets/strict/1006');
+      const first = await page.evaluate(() => document.body.textContent.indexOf('sarah.byrne@'));
+      const opener = await page.evaluate(() => document.body.textContent.indexOf('james.oconnor@'));
+      assert.ok(first >= 0 && first < opener, 'the later reply is above the first message on the page');
+      assert.equal(panel.state, 'found', panel.text);
+      assert.match(panel.text, /James O.Connor/);
+      assert.doesNotMatch(panel.text, /Sarah Byrne/);
+      assert.equal(await panel.frame.$eval('#identifier-choice', (s) => s.value).catch(() => panel.text), 'james.oconnor@northwind.example');
+      const looked = demo.requests.filter((r) => r.url.includes('email=')).map((r) => new URL(r.url, demo.base).searchParams.get('email'));
+      assert.ok(!looked.includes('sarah.byrne@northwind.example'), JSON.stringify(looked));
+      await page.close();
+    });
+
+    test('only a pasted export on the page: nobody is shown as the customer until the agent picks one', async () => {
+      const before = demo.requests.length;
+      const { page, panel } = await openTicket('/tickets/strict/1007');
+      assert.equal(panel.state, 'choose', panel.text);
+      assert.match(panel.text, /Choose the customer/);
+      assert.ok(!demo.requests.slice(before).some((r) => r.url.includes('/api/')), 'nothing is looked up before the agent picks');
+      const options = await panel.frame.$$eval('#identifier-choice option', (os) => os.map((o) => o.value));
+      assert.ok(options.includes('sarah.byrne@northwind.example') && options.includes('james.oconnor@northwind.example'), JSON.stringify(options));
+      await panel.frame.select('#identifier-choice', 'sarah.byrne@northwind.example');
+      await panel.frame.waitForFunction(() => document.querySelector('#root').dataset.state === 'found', { timeout: 20_000 });
+      assert.match(await panel.frame.evaluate(() => document.body.innerText), /Sarah Byrne/);
+      await page.close();
+    });
+
     test('a plus-tagged address is found under the plain address', async () => {
       const { page, panel } = await openTicket('/tickets/strict/1004');
       assert.equal(panel.state, 'found', panel.text);

@@ -147,7 +147,7 @@ export async function configure(ext, { baseUrl, key, sites = ['http://127.0.0.1/
   return { page, status };
 }
 
-const FINAL = new Set(['found', 'not_found', 'no_identifier', 'not_configured', 'error', 'failed', 'list', 'refused']);
+const FINAL = new Set(['found', 'not_found', 'no_identifier', 'not_configured', 'error', 'failed', 'list', 'choose', 'refused']);
 
 /** Waits for the panel frame in `page` to reach a final state; returns it with its text. */
 export async function panelState(page, { timeout = 20_000 } = {}) {

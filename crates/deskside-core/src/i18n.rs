@@ -297,6 +297,10 @@ messages! {
     OptNotSavedPermission = "opt_not_saved_permission",
     OptNotSavedFields = "opt_not_saved_fields",
     OptNotSaved = "opt_not_saved",
+    // Identifiers only in a table block (issue 17): the agent picks the customer.
+    PanelChooseCustomer = "panel_choose_customer",
+    PanelChoosePrompt = "panel_choose_prompt",
+    TabChooseCustomer = "tab_choose_customer",
 }
 
 impl Msg {
