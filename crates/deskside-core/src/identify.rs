@@ -490,8 +490,11 @@ const MAX_AGENT_FIELDS: usize = 50;
 const MAX_AGENT_TEXT: usize = 4_096;
 
 /// What one field yielded, before ranking.
-/// (kind, value, the admin's label, byte position in the field's text).
-type Found = (IdKind, String, Option<String>, usize);
+/// (kind, value, the admin's label, where it is in the field's text).
+type Found = (IdKind, String, Option<String>, Span);
+/// Byte offsets of an identifier in its text (for emails, about: the value
+/// is normalised), or [`NO_POS`].
+type Span = (usize, usize);
 
 /// Finds and ranks the identifiers in a snapshot, best first. Reads at most
 /// [`PageSnapshot::MAX_TEXT`] bytes.
@@ -553,13 +556,13 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         // message's signature.
         let roles: Vec<HeaderRole> = here
             .iter()
-            .map(|(kind, .., at)| if prose && *kind == IdKind::Email && *at != NO_POS { context::header_role(text, *at) } else { HeaderRole::None })
+            .map(|(kind, .., at)| if prose && *kind == IdKind::Email && *at != NO_POS { context::header_role(text, at.0) } else { HeaderRole::None })
             .collect();
         let mut keep = roles.iter().map(|r| *r != HeaderRole::Machine);
         here.retain(|_| keep.next().unwrap_or(true));
         let roles: Vec<HeaderRole> = roles.into_iter().filter(|r| *r != HeaderRole::Machine).collect();
         let tabular = table_positions(prose, text, &here);
-        let requester = if prose { opener(text, &here, &tabular, month_first) } else { None };
+        let requester = if prose { opener(text, &here, &roles, &tabular, month_first) } else { None };
         // Several addresses in one text: the writer's own (the name they sign
         // with) is the customer, not the colleague they mention.
         let several = here.iter().filter(|(k, ..)| *k == IdKind::Email).nth(1).is_some();
@@ -629,7 +632,11 @@ const TABLE_WEIGHT: u32 = 10;
 /// A no-reply sender's score, wherever it is: just above a ticket number.
 const AUTOMATED_SCORE: u32 = 2;
 /// The position of an identifier that has none in its text (URL ids, links).
-const NO_POS: usize = usize::MAX;
+const NO_POS: Span = (usize::MAX, usize::MAX);
+/// A thread's opener is looked for among at most this many people's dated
+/// messages: a conversation has a few; a text with more addresses is a
+/// list or a dump, which no one opened.
+const MAX_THREAD_PEOPLE: usize = 50;
 
 /// For each identifier found in `text`, whether it is in a table block: on
 /// a row of cells ([`context::table_row`]) when at least two rows of the
@@ -642,12 +649,13 @@ fn table_positions(prose: bool, text: &str, here: &[Found]) -> Vec<bool> {
     }
     let mut lines: Vec<usize> = Vec::new();
     for (row, (kind, .., at)) in rows.iter_mut().zip(here) {
-        if *at == NO_POS || IdKind::CUSTOM.contains(kind) || *kind == IdKind::TicketId {
+        // (A cell's identifier touches a separator or the line's edge.)
+        if *at == NO_POS || IdKind::CUSTOM.contains(kind) || *kind == IdKind::TicketId || !context::at_cell_edge(text, at.0, at.1) {
             continue;
         }
-        *row = context::table_row(text, *at);
+        *row = context::table_row(text, at.0);
         if let Some(l) = *row {
-            if !lines.contains(&l) {
+            if lines.len() < 2 && !lines.contains(&l) {
                 lines.push(l);
             }
         }
@@ -658,14 +666,40 @@ fn table_positions(prose: bool, text: &str, here: &[Found]) -> Vec<bool> {
 
 /// The address that opened the thread in `text`, when several people's
 /// messages are dated (`Karen Holt <…> · Nov 24, 2026, 9:05 AM`, `From: …`
-/// then `Sent: …`): the author of the earliest one, wherever the page shows it.
-fn opener(text: &str, here: &[Found], tabular: &[bool], month_first: bool) -> Option<String> {
+/// then `Sent: …`): the author of the earliest one, wherever the page shows
+/// it. Authors are written as helpdesks and mail clients show them: on a
+/// `From:` line, or set apart (`<…>`, `(…)`).
+fn opener(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], month_first: bool) -> Option<String> {
+    let b = text.as_bytes();
+    let set_apart = |(start, end): Span| {
+        start.checked_sub(1).and_then(|i| b.get(i)).is_some_and(|c| matches!(c, b'<' | b'(')) && b.get(end).is_some_and(|c| matches!(c, b'>' | b')'))
+    };
+    let authors: Vec<(&str, Span)> = here
+        .iter()
+        .zip(roles.iter().zip(tabular))
+        .filter(|((kind, _, _, at), (role, in_table))| {
+            *kind == IdKind::Email && *at != NO_POS && !**in_table && (**role == HeaderRole::Author || set_apart(*at))
+        })
+        .map(|((_, value, _, at), _)| (value.as_str(), *at))
+        .collect();
+    let mut people: Vec<&str> = Vec::new();
+    for (value, _) in &authors {
+        if !people.contains(value) {
+            if people.len() == MAX_THREAD_PEOPLE {
+                return None;
+            }
+            people.push(value);
+        }
+    }
+    if people.len() < 2 {
+        return None;
+    }
     let mut dated: Vec<(u64, &str)> = Vec::new();
-    for ((kind, value, _, at), &in_table) in here.iter().zip(tabular) {
-        if *kind != IdKind::Email || *at == NO_POS || in_table || context::automated_sender(value) {
+    for (value, at) in authors {
+        if context::automated_sender(value) {
             continue;
         }
-        if let Some(key) = context::author_date(text, *at, month_first) {
+        if let Some(key) = context::author_date(text, at.0, month_first) {
             dated.push((key, value));
         }
     }
@@ -699,9 +733,6 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             // Deepest first: `/accounts/1/contacts/2` is about contact 2.
             out.extend(url_ids(text).into_iter().rev().map(|(k, v)| (k, v, None, NO_POS)));
             custom_ids(&decode_percent(text), ctx, steps, &mut out);
-            for f in &mut out {
-                f.3 = NO_POS;
-            }
         }
         Source::RequesterField | Source::InputValue | Source::Text | Source::TableText | Source::AgentField => {
             let whole_field = !matches!(source, Source::Text | Source::TableText);
@@ -710,7 +741,11 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             for &at in &scan.at_signs {
                 if let Some(email) = email_at(text, at, whole_field) {
                     if !ctx.excludes_email(&email) {
-                        out.push((IdKind::Email, email, None, at));
+                        // (The span as written, about: the value is normalised.)
+                    let local = email.bytes().position(|c| c == b'@').unwrap_or(0);
+                    let start = floor_char(text, at.saturating_sub(local));
+                    let end = floor_char(text, (at + email.len() - local).min(text.len()));
+                    out.push((IdKind::Email, email, None, (start, end)));
                     }
                 }
             }
@@ -718,7 +753,7 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             let team_lines = if phones.is_empty() { Vec::new() } else { ctx.team_lines(text, agent_emails) };
             // Phones come in text order: count lines incrementally (only
             // when there is a team line to be near).
-            let (mut line, mut counted) = (0, 0);
+            let (mut line, mut counted, mut ids_passed) = (0, 0, 0);
             for phone in phones {
                 if !team_lines.is_empty() {
                     line += text.as_bytes()[counted..phone.start].iter().filter(|&&b| b == b'\n').count();
@@ -728,18 +763,22 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // team's signature), or in a quote of the team's message.
                 let in_team_text = team_lines.iter().any(|&(t, exact)| if exact { t == line } else { t.abs_diff(line) <= 1 });
                 // Digits of a resident ID written in groups (`5101 0719 8805 2033 12`).
-                let in_id = cn_ids.iter().any(|id| id.start < phone.end && phone.start < id.end);
+                // (Both in text order: the IDs before this phone are passed once.)
+                while ids_passed < cn_ids.len() && cn_ids[ids_passed].end <= phone.start {
+                    ids_passed += 1;
+                }
+                let in_id = cn_ids.get(ids_passed).is_some_and(|id| id.start < phone.end);
                 if ctx.team_phones.contains(&phone.e164) || in_team_text || in_id || !whole_field && context::team_cue_before(text, phone.start) {
                     continue;
                 }
-                out.push((IdKind::Phone, phone.e164, None, phone.start));
+                out.push((IdKind::Phone, phone.e164, None, (phone.start, phone.end)));
             }
             for id in cn_ids {
                 let kind = match id.kind {
                     CnIdKind::ResidentId => IdKind::ResidentId,
                     CnIdKind::CreditCode => IdKind::CreditCode,
                 };
-                out.push((kind, id.value, None, id.start));
+                out.push((kind, id.value, None, (id.start, id.end)));
             }
             custom_ids(text, ctx, steps, &mut out);
         }
@@ -859,6 +898,14 @@ fn decode_percent(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+#[inline]
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 fn truncate(s: &str, max: usize) -> &str {

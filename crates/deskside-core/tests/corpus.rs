@@ -160,7 +160,7 @@ fn score(title: &str, cases: &[Case]) -> (BTreeMap<&'static str, Tally>, f64) {
     let (mut best_total, mut best_ok) = (0usize, 0usize);
     let mut best_wrong = Vec::new();
 
-    for case in &cases {
+    for case in cases {
         *per_file.entry(case.file.clone()).or_default() += 1;
         let mut snapshot = if looks_like_html(&case.input) { snapshot_from_html(&case.input) } else { snapshot_from_text(&case.input) };
         if let Some(url) = &case.page_url {

@@ -6,7 +6,11 @@
 //!
 //! Every function here looks at the line of one identifier and a line or two
 //! around it, each read at most [`MAX_LINE`] bytes either way, so a page
-//! of one long line costs no more than one of many.
+//! of one long line costs no more than one of many. The byte loops they
+//! need are in `deskside_detect::lines`, built for speed with the scanners
+//! (every identifier of a page asks for its line).
+
+use deskside_detect::lines::{at_cell_edge as edge, cell_shape, cue_word_in, has_year, line_end, line_start};
 
 /// How far a line is read either side of a position.
 const MAX_LINE: usize = 2048;
@@ -17,11 +21,7 @@ const MAX_LINE: usize = 2048;
 pub(super) fn line_at(text: &str, pos: usize) -> (usize, usize) {
     let b = text.as_bytes();
     let pos = pos.min(b.len());
-    let lo = pos.saturating_sub(MAX_LINE);
-    let start = b[lo..pos].iter().rposition(|&c| c == b'\n').map_or(lo, |i| lo + i + 1);
-    let hi = (pos + MAX_LINE).min(b.len());
-    let end = b[pos..hi].iter().position(|&c| c == b'\n').map_or(hi, |i| pos + i);
-    (floor_boundary(text, start), floor_boundary(text, end))
+    (floor_boundary(text, line_start(b, pos, MAX_LINE)), floor_boundary(text, line_end(b, pos, MAX_LINE)))
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
@@ -68,10 +68,11 @@ const RECIPIENT_HEADERS: [&str; 12] = ["to", "cc", "bcc", "收件人", "抄送",
 
 /// The role of the header line (or folded header) that byte `pos` is on.
 pub(super) fn header_role(text: &str, pos: usize) -> HeaderRole {
-    let (mut start, _) = line_at(text, pos);
+    let b = text.as_bytes();
+    let mut start = line_start(b, pos.min(b.len()), MAX_LINE);
     // A folded header continues on lines that start with white space.
     for _ in 0..20 {
-        if !matches!(text.as_bytes().get(start), Some(b' ' | b'\t')) {
+        if !matches!(b.get(start), Some(b' ' | b'\t')) {
             break;
         }
         match previous_line(text, start) {
@@ -79,9 +80,29 @@ pub(super) fn header_role(text: &str, pos: usize) -> HeaderRole {
             None => return HeaderRole::None,
         }
     }
+    // Most lines are no header: their first letters say so (a run of
+    // letters, digits and `-` not ending in a colon), without decoding.
+    let head = &b[start..(start + 48).min(b.len())];
+    let head = &head[head.iter().position(|&c| c != b'>' && c != b' ').unwrap_or(head.len())..];
+    let colon = "：".as_bytes();
+    let run = head.iter().enumerate().position(|(i, &c)| c == b':' || head[i..].starts_with(colon) || !(c.is_ascii_alphanumeric() || c == b'-' || c >= 0x80));
+    if !run.is_some_and(|r| r > 0 && (head[r] == b':' || head[r..].starts_with(colon))) {
+        return HeaderRole::None;
+    }
     let Some(name) = header_name(&text[start..floor_boundary(text, (start + 48).min(text.len()))]) else { return HeaderRole::None };
-    let is = |list: &[&str]| list.iter().any(|h| h.eq_ignore_ascii_case(name) || h.to_lowercase() == name.to_lowercase());
-    if is(&MACHINE_HEADERS) || name.len() > 2 && name.as_bytes()[..2].eq_ignore_ascii_case(b"x-") {
+    header_name_role(name)
+}
+
+/// The role a header's name gives the addresses on its line.
+fn header_name_role(name: &str) -> HeaderRole {
+    // Lower-cased on the stack (ASCII names), compared by length first.
+    let mut buf = [0u8; 40];
+    let n = name.len().min(buf.len());
+    buf[..n].copy_from_slice(&name.as_bytes()[..n]);
+    buf[..n].make_ascii_lowercase();
+    let lower = std::str::from_utf8(&buf[..n]).unwrap_or(name);
+    let is = |list: &[&str]| list.contains(&lower);
+    if lower.starts_with("x-") && lower.len() > 2 || is(&MACHINE_HEADERS) {
         HeaderRole::Machine
     } else if is(&AUTHOR_HEADERS) {
         HeaderRole::Author
@@ -108,41 +129,15 @@ fn header_name(line: &str) -> Option<&str> {
 /// way (a header row, another record). The row's line start, if so.
 pub(super) fn table_row(text: &str, pos: usize) -> Option<usize> {
     let (start, end) = line_at(text, pos);
-    let shape = cell_shape(&text[start..end])?;
-    let same = |line: Option<(usize, usize)>| line.is_some_and(|(s, e)| cell_shape(&text[s..e]) == Some(shape));
+    let shape = cell_shape(text[start..end].as_bytes())?;
+    let same = |line: Option<(usize, usize)>| line.is_some_and(|(s, e)| cell_shape(text[s..e].as_bytes()) == Some(shape));
     (same(previous_line(text, start)) || same(next_line(text, end))).then_some(start)
 }
 
-/// The separator of a line of cells and how many there are (outside
-/// double-quoted cells: `"Miller, Ava",ava@x.test`).
-fn cell_shape(line: &str) -> Option<(u8, usize)> {
-    let mut quoted = false;
-    let b: Vec<u8> = line
-        .bytes()
-        .map(|c| {
-            if c == b'"' {
-                quoted = !quoted;
-            }
-            if quoted && matches!(c, b',' | b';' | b'\t' | b'|') { b'_' } else { c }
-        })
-        .collect();
-    let count = |sep: u8| b.iter().filter(|&&c| c == sep).count();
-    let spaced = |sep: u8| b.windows(2).filter(|w| w[0] == sep && w[1] == b' ').count();
-    let tabs = count(b'\t');
-    if tabs >= 1 && !line.trim().is_empty() {
-        return Some((b'\t', tabs));
-    }
-    let pipes = count(b'|');
-    if pipes >= 2 {
-        return Some((b'|', pipes));
-    }
-    for sep in [b',', b';'] {
-        let n = count(sep);
-        if n >= 2 && spaced(sep) == 0 {
-            return Some((sep, n));
-        }
-    }
-    None
+/// Whether an identifier spanning `start..end` touches a cell edge (a
+/// separator, a quote, the line's edge): checked before its line is read.
+pub(super) fn at_cell_edge(text: &str, start: usize, end: usize) -> bool {
+    edge(text.as_bytes(), start, end)
 }
 
 /// Labels of a line that holds a message's date (`Sent: …` after `From: …`).
@@ -228,7 +223,8 @@ fn tokens(line: &str) -> Vec<Tok> {
 /// `24/11/2026 16:45` (`11/24/2026` when `month_first`), `23.11.2026`,
 /// `Mon, 23 Nov 2026 10:06:45`, `Nov 24, 2026, 9:05 AM`.
 pub(super) fn date_key(line: &str, month_first: bool) -> Option<u64> {
-    if !line.bytes().any(|b| b.is_ascii_digit()) {
+    // Every date written here has a year: four digits from 1970 to 2100.
+    if !has_year(line.as_bytes()) {
         return None;
     }
     let t = tokens(line);
@@ -294,11 +290,17 @@ const TEAM_CUES: [&str; 20] = [
     "joindre au", "お問い合わせください",
 ];
 
-/// Whether the text before byte `start`, on its line (at most 80 bytes back),
+/// Whether the text before byte `start`, on its line (at most 48 bytes back),
 /// invites the reader to call the team: `call us on`, `拨打我们的客服热线`,
 /// unless the writer's own number follows the invitation (`call me`, `我的`).
 pub(super) fn team_cue_before(text: &str, start: usize) -> bool {
-    let lo = floor_boundary(text, start.saturating_sub(80));
+    let lo = floor_boundary(text, start.saturating_sub(48));
+    // Every cue holds one of a few words (`us`, `uns`, `-nous`, `our`, any
+    // case) or 我们/我們/致电/致電/拨打/お問い合わせ: most numbers have none of
+    // these before them, and are let go without more (no allocation).
+    if !cue_word_in(&text.as_bytes()[lo..start]) {
+        return false;
+    }
     let window = &text[lo..start];
     let window = window.rsplit('\n').next().unwrap_or(window).to_lowercase();
     TEAM_CUES.iter().any(|cue| window.rfind(cue).is_some_and(|i| {
@@ -310,6 +312,10 @@ pub(super) fn team_cue_before(text: &str, start: usize) -> bool {
 /// Senders nobody writes to (`noreply@`, `notifications@`): still an
 /// identifier (a customer's system may send from one), ranked last.
 pub(super) fn automated_sender(email: &str) -> bool {
+    // (Every such name starts with n, d or a: most addresses stop here.)
+    if !matches!(email.as_bytes().first().map(|c| c | 0x20), Some(b'n' | b'd' | b'a')) {
+        return false;
+    }
     let local = email.rsplit_once('@').map_or(email, |(l, _)| l);
     const AUTOMATED: [&str; 12] =
         ["noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply", "notifications", "notification", "notify", "alerts", "auto-reply", "autoreply"];
@@ -394,6 +400,9 @@ mod tests {
         assert!(!cue("我们的售后热线是4003707722"));
         assert!(!cue("Contact us?\nMine is 400-1"), "another line");
         assert!(cue("bitte rufen Sie uns unter 0800 400 an"));
+        assert!(cue("Appelez-nous au 0800 400"));
+        assert!(cue("You can also reach our support line on 0800 400"));
+        assert!(!cue("Your status: 400-1"), "no cue word");
     }
 
     #[test]
