@@ -644,7 +644,7 @@ const MAX_THREAD_PEOPLE: usize = 50;
 /// header is just how someone wrote their own details).
 fn table_positions(prose: bool, text: &str, here: &[Found]) -> Vec<bool> {
     let mut rows: Vec<Option<usize>> = vec![None; here.len()];
-    if !prose || here.len() < 2 || !text.contains([',', '\t', '|', ';']) {
+    if !prose || here.len() < 2 {
         return vec![false; here.len()];
     }
     let mut lines: Vec<usize> = Vec::new();

@@ -327,6 +327,10 @@ fn grouped_id(text: &str, first_len: usize, first_end: usize, buf: &mut [u8; LEN
         sizes[n] = len;
         n += 1;
         total += len;
+        // (A date's `2026-11` or a price's `1 299` fits no grouping: stop early.)
+        if !ID_GROUPINGS.iter().any(|g| g.len() >= n && g[..n] == sizes[..n]) {
+            return None;
+        }
     }
     (ID_GROUPINGS.iter().any(|g| **g == sizes[..n]) && resident_id_ok(buf)).then_some(pos)
 }

@@ -137,6 +137,11 @@ pub fn not_a_mailbox(domain: &str) -> bool {
 /// `mailer-daemon` and `postmaster`. Such an address is never a customer's.
 pub fn bounce_local(local: &str) -> bool {
     let l = local.as_bytes();
+    // (Every such local part starts with b, p, s or m, or holds an `=`:
+    // most addresses stop here.)
+    if !matches!(l.first().map(|c| c | 0x20), Some(b'b' | b'p' | b's' | b'm')) && !l.contains(&b'=') {
+        return false;
+    }
     let starts = |p: &str| l.len() >= p.len() && l[..p.len()].eq_ignore_ascii_case(p.as_bytes());
     if starts("bounce") && l.get(6).is_none_or(|b| !b.is_ascii_alphabetic()) || starts("bounces") && l.get(7).is_none_or(|b| !b.is_ascii_alphabetic()) {
         return true;

@@ -10,7 +10,7 @@
 //! need are in `deskside_detect::lines`, built for speed with the scanners
 //! (every identifier of a page asks for its line).
 
-use deskside_detect::lines::{at_cell_edge as edge, cell_shape, cue_word_in, has_year, line_end, line_start};
+use deskside_detect::lines::{at_cell_edge as edge, cell_shape, cue_word_in, has_year, header_name_at, line_end, line_start};
 
 /// How far a line is read either side of a position.
 const MAX_LINE: usize = 2048;
@@ -82,15 +82,10 @@ pub(super) fn header_role(text: &str, pos: usize) -> HeaderRole {
     }
     // Most lines are no header: their first letters say so (a run of
     // letters, digits and `-` not ending in a colon), without decoding.
-    let head = &b[start..(start + 48).min(b.len())];
-    let head = &head[head.iter().position(|&c| c != b'>' && c != b' ').unwrap_or(head.len())..];
-    let colon = "：".as_bytes();
-    let run = head.iter().enumerate().position(|(i, &c)| c == b':' || head[i..].starts_with(colon) || !(c.is_ascii_alphanumeric() || c == b'-' || c >= 0x80));
-    if !run.is_some_and(|r| r > 0 && (head[r] == b':' || head[r..].starts_with(colon))) {
-        return HeaderRole::None;
+    match header_name_at(b, start) {
+        Some((s, e)) => std::str::from_utf8(&b[s..e]).map_or(HeaderRole::None, header_name_role),
+        None => HeaderRole::None,
     }
-    let Some(name) = header_name(&text[start..floor_boundary(text, (start + 48).min(text.len()))]) else { return HeaderRole::None };
-    header_name_role(name)
 }
 
 /// The role a header's name gives the addresses on its line.
@@ -290,11 +285,11 @@ const TEAM_CUES: [&str; 20] = [
     "joindre au", "お問い合わせください",
 ];
 
-/// Whether the text before byte `start`, on its line (at most 48 bytes back),
+/// Whether the text before byte `start`, on its line (at most 32 bytes back),
 /// invites the reader to call the team: `call us on`, `拨打我们的客服热线`,
 /// unless the writer's own number follows the invitation (`call me`, `我的`).
 pub(super) fn team_cue_before(text: &str, start: usize) -> bool {
-    let lo = floor_boundary(text, start.saturating_sub(48));
+    let lo = floor_boundary(text, start.saturating_sub(32));
     // Every cue holds one of a few words (`us`, `uns`, `-nous`, `our`, any
     // case) or 我们/我們/致电/致電/拨打/お問い合わせ: most numbers have none of
     // these before them, and are let go without more (no allocation).
