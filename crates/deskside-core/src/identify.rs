@@ -558,9 +558,12 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
             .iter()
             .map(|(kind, .., at)| if prose && *kind == IdKind::Email && *at != NO_POS { context::header_role(text, at.0) } else { HeaderRole::None })
             .collect();
-        let mut keep = roles.iter().map(|r| *r != HeaderRole::Machine);
-        here.retain(|_| keep.next().unwrap_or(true));
-        let roles: Vec<HeaderRole> = roles.into_iter().filter(|r| *r != HeaderRole::Machine).collect();
+        let mut roles = roles;
+        if roles.contains(&HeaderRole::Machine) {
+            let mut keep = roles.iter().map(|r| *r != HeaderRole::Machine);
+            here.retain(|_| keep.next().unwrap_or(true));
+            roles.retain(|r| *r != HeaderRole::Machine);
+        }
         let tabular = table_positions(prose, text, &here);
         let requester = if prose { opener(text, &here, &roles, &tabular, month_first) } else { None };
         // Several addresses in one text: the writer's own (the name they sign
