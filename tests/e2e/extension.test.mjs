@@ -221,6 +221,37 @@ for (const kind of BROWSERS) {
       assert.deepEqual([...new Set(looked)].sort(), ['late@faults.example', 'li.na@yunfan-tech.example', 'mia.fischer@globex.example', 'sam@unknown-prospect.example']);
     });
 
+    // Issue 17: a thread shown newest first, no requester field, every
+    // message dated: the colleague who replied later is in the CRM too, but
+    // the customer is the one who opened the ticket.
+    test('a thread shown newest first: the person who opened the ticket is the customer', async () => {
+      const { page, panel } = await openTicket('/tickets/strict/1006');
+      const first = await page.evaluate(() => document.body.textContent.indexOf('sarah.byrne@'));
+      const opener = await page.evaluate(() => document.body.textContent.indexOf('james.oconnor@'));
+      assert.ok(first >= 0 && first < opener, 'the later reply is above the first message on the page');
+      assert.equal(panel.state, 'found', panel.text);
+      assert.match(panel.text, /James O.Connor/);
+      assert.doesNotMatch(panel.text, /Sarah Byrne/);
+      assert.equal(await panel.frame.$eval('#identifier-choice', (s) => s.value).catch(() => panel.text), 'james.oconnor@northwind.example');
+      const looked = demo.requests.filter((r) => r.url.includes('email=')).map((r) => new URL(r.url, demo.base).searchParams.get('email'));
+      assert.ok(!looked.includes('sarah.byrne@northwind.example'), JSON.stringify(looked));
+      await page.close();
+    });
+
+    test('only a pasted export on the page: nobody is shown as the customer until the agent picks one', async () => {
+      const before = demo.requests.length;
+      const { page, panel } = await openTicket('/tickets/strict/1007');
+      assert.equal(panel.state, 'choose', panel.text);
+      assert.match(panel.text, /Choose the customer/);
+      assert.ok(!demo.requests.slice(before).some((r) => r.url.includes('/api/')), 'nothing is looked up before the agent picks');
+      const options = await panel.frame.$$eval('#identifier-choice option', (os) => os.map((o) => o.value));
+      assert.ok(options.includes('sarah.byrne@northwind.example') && options.includes('james.oconnor@northwind.example'), JSON.stringify(options));
+      await panel.frame.select('#identifier-choice', 'sarah.byrne@northwind.example');
+      await panel.frame.waitForFunction(() => document.querySelector('#root').dataset.state === 'found', { timeout: 20_000 });
+      assert.match(await panel.frame.evaluate(() => document.body.innerText), /Sarah Byrne/);
+      await page.close();
+    });
+
     test('a plus-tagged address is found under the plain address', async () => {
       const { page, panel } = await openTicket('/tickets/strict/1004');
       assert.equal(panel.state, 'found', panel.text);
@@ -434,14 +465,14 @@ for (const kind of BROWSERS) {
       const { status } = await configure(ext, { baseUrl: demo.base, key });
       assert.equal(status.kind, 'ok');
       const page = await ext.browser.newPage();
-      await page.goto(demo.base + '/tickets/strict/1006');
+      await page.goto(demo.base + '/tickets/strict/1008');
       const asked = await panelState(page);
       assert.equal(asked.state, 'choose', asked.text);
       assert.match(asked.text, /2 records in Deskside demo CRM match/);
       assert.match(asked.text, /Harbor Logistics \(Shanghai\)/);
       assert.ok(!/ORD-2026-005120/.test(asked.text), 'a record was shown before the agent chose');
       await page.screenshot({ path: join(shots, 'several-matches.png') });
-      await asked.frame.click('button[data-record="cus_1007"]');
+      await asked.frame.click('button[data-record="cus_1017"]');
       const chosen = await untilFound(page, /陈杰/, 'the chosen record');
       assert.match(chosen.text, /Chosen by you among 2 matches/);
       assert.match(chosen.text, /ORD-2026-005120/);
@@ -450,7 +481,7 @@ for (const kind of BROWSERS) {
       const again = await untilFound(page, /陈杰/, 'the choice after a reload');
       // The agent may change their mind: the other record is a click away.
       await again.frame.click('button.change-record');
-      await again.frame.click('section.matches:not([hidden]) button[data-record="cus_1006"]');
+      await again.frame.click('section.matches:not([hidden]) button[data-record="cus_1016"]');
       const changed = await untilFound(page, /Harbor Logistics\b(?! \()/, 'the other record');
       assert.ok(!/陈杰/.test(changed.text.split('Choose another')[0]), changed.text);
       await page.close();
@@ -463,7 +494,7 @@ for (const kind of BROWSERS) {
       await options.waitForFunction(() => document.querySelector('#status').dataset.kind === 'ok', { timeout: 20_000 });
       await options.close();
       const app = await ext.browser.newPage();
-      await app.goto(demo.base + '/app/tickets/1006');
+      await app.goto(demo.base + '/app/tickets/1008');
       const ruled = await untilFound(app, /Chen Jie/, 'the rule\'s pick');
       assert.match(ruled.text, /Earliest created of 2 matches \(admin's rule\)/);
       assert.ok(!/陈杰/.test(ruled.text), ruled.text);

@@ -257,6 +257,14 @@ pub fn plan_panel(settings: &Settings, tab: Option<&TabState>, choices: &Choices
     let Some(best) = chosen.or_else(|| tab.and_then(|t| t.candidates.iter().find(|c| c.kind.lookupable()))) else {
         return PanelPlan::Done(PanelState::NoIdentifier);
     };
+    // Only a table's identifiers (several people side by side, none tied to
+    // the ticket): showing the first row's person as the customer would be
+    // a guess; the agent picks.
+    if let (None, Some(t)) = (chosen, tab) {
+        if best.source == crate::identify::Source::TableText {
+            return PanelPlan::Done(PanelState::Choose { alternatives: alternatives(t) });
+        }
+    }
     PanelPlan::Lookup { identifier: best.clone(), chosen: chosen.is_some() }
 }
 
@@ -549,6 +557,35 @@ mod tests {
         assert!(!tab_state_survives(&tab, Some("http://127.0.0.1:8001/tickets/1"), &s.sites), "another origin");
         assert!(!tab_state_survives(&tab, Some("http://localhost:8000/tickets/1"), &s.sites), "not a configured site");
         assert!(!tab_state_survives(&tab, None, &s.sites), "a page Deskside may not see");
+    }
+
+    #[test]
+    fn a_table_alone_offers_the_chooser_and_the_agents_pick_is_looked_up() {
+        let s = settings(1);
+        let csv = "id,name,email\n1,Ava,ava@crest.example\n2,Liam,liam@crest.example\n";
+        let text = |t: &str| PageSnapshot { fields: vec![Field { source: Source::Text, text: t.into() }] };
+        let (tab, _) = page_scanned(&s, "http://127.0.0.1:8000/tickets/7", None, text(csv), &[]);
+        match plan_panel(&s, Some(&tab), &vec![]) {
+            PanelPlan::Done(PanelState::Choose { alternatives }) => {
+                let values: Vec<&str> = alternatives.iter().map(|a| a.value.as_str()).collect();
+                assert_eq!(values, ["ava@crest.example", "liam@crest.example"]);
+            }
+            _ => panic!("expected the chooser"),
+        }
+        // The agent's pick is looked up (and only it).
+        let mut choices = Vec::new();
+        remember_choice(&mut choices, &tab.ticket, "liam@crest.example");
+        assert!(choice_allowed(&tab, "liam@crest.example"));
+        match plan_panel(&s, Some(&tab), &choices) {
+            PanelPlan::Lookup { identifier, chosen: true } => assert_eq!(identifier.value, "liam@crest.example"),
+            _ => panic!("expected a lookup of the pick"),
+        }
+        // With the requester's own address outside the table, it is looked up.
+        let (tab, _) = page_scanned(&s, "http://127.0.0.1:8000/tickets/7", None, text(&format!("From: Emma <emma@crest.example>\n\n{csv}")), &[]);
+        match plan_panel(&s, Some(&tab), &vec![]) {
+            PanelPlan::Lookup { identifier, chosen: false } => assert_eq!(identifier.value, "emma@crest.example"),
+            _ => panic!("expected a lookup"),
+        }
     }
 
     #[test]

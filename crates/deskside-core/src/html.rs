@@ -151,6 +151,17 @@ pub fn decode_entities(s: &str) -> String {
             "quot" => Some('"'),
             "apos" => Some('\''),
             "nbsp" => Some(' '),
+            // HTML5's named forms of what addresses and numbers are made of
+            // (`jane&commat;globex&period;test`, as saved pages and some
+            // helpdesks' exports write them).
+            "commat" => Some('@'),
+            "period" => Some('.'),
+            "hyphen" | "dash" => Some('-'),
+            "lowbar" | "UnderBar" => Some('_'),
+            "plus" => Some('+'),
+            "lpar" => Some('('),
+            "rpar" => Some(')'),
+            "num" => Some('#'),
             e if e.starts_with("#x") || e.starts_with("#X") => u32::from_str_radix(&e[2..], 16).ok().and_then(char::from_u32),
             e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
             _ => None,
@@ -197,5 +208,15 @@ mod tests {
             let _ = snapshot_from_html(junk);
         }
         assert_eq!(decode_entities("&#x674E;&unknown;&amp"), "李&unknown;&amp");
+    }
+
+    #[test]
+    fn named_entities_of_addresses_and_numbers() {
+        assert_eq!(decode_entities("marcus.lee&commat;ridgeway&period;test"), "marcus.lee@ridgeway.test");
+        assert_eq!(decode_entities("&lpar;021&rpar;&hyphen;6234&plus;x&lowbar;y&num;1"), "(021)-6234+x_y#1");
+        // Entities are case-sensitive: `&Commat;` is no entity of HTML's.
+        assert_eq!(decode_entities("a&Commat;b"), "a&Commat;b");
+        let s = snapshot_from_html("<html><body><p>From: Li &lt;li&commat;example&period;cn&gt;</p></body></html>");
+        assert!(s.fields.iter().any(|f| f.text.contains("<li@example.cn>")), "{s:?}");
     }
 }

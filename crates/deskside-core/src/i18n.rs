@@ -379,6 +379,10 @@ messages! {
     OptAgentsPerKey = "opt_agents_per_key",
     CfgBadCacheTtl = "cfg_bad_cache_ttl",
     CfgBadAgents = "cfg_bad_agents",
+    // Identifiers only in a table block (issue 17): the agent picks the customer.
+    PanelChooseCustomer = "panel_choose_customer",
+    PanelChoosePrompt = "panel_choose_prompt",
+    TabChooseCustomer = "tab_choose_customer",
 }
 
 impl Msg {

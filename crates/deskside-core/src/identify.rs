@@ -9,11 +9,14 @@ use crate::cnid::CnIdKind;
 use crate::config::{IdPattern, Settings};
 use crate::idpattern::{Pattern, PatternError};
 use crate::phone::{normalize_phone, scan_text};
-use deskside_detect::email::{in_url_authority, looks_like_message_id};
+use deskside_detect::email::{bounce_local, in_url_authority, looks_like_message_id, not_a_mailbox};
 use deskside_detect::signoff::{signed_by, signoff_names};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+
+mod context;
+use context::HeaderRole;
 
 /// A small multiplicative hash (FxHash's) for the candidate index: the keys
 /// are short strings from one page, and SipHash's flood resistance buys
@@ -94,6 +97,11 @@ pub enum Source {
     PageUrl,
     /// Visible text.
     Text,
+    /// Visible text in a table or CSV block: several people's identifiers
+    /// side by side (an export pasted into a ticket). Set by [`identify`]
+    /// for what it finds there, below everything tied to the ticket; a page
+    /// whose best identifier is only here names nobody as the customer.
+    TableText,
     /// The signed-in agent's own profile (name, email, phone), as a site
     /// adapter reads it: what it holds is never the customer, anywhere on the page.
     AgentField,
@@ -111,6 +119,7 @@ impl Source {
             // page wins; a customer id in the URL still beats order and
             // account numbers in the text (same score, and the URL comes first).
             Source::PageUrl => 19,
+            Source::TableText => TABLE_WEIGHT,
             Source::AgentField => 0,
         }
     }
@@ -248,8 +257,18 @@ impl Candidate {
         if source < self.source {
             self.source = source;
         }
-        let cap = if self.kind == IdKind::TicketId { TICKET_SCORE_CAP } else { u32::MAX };
-        self.score = (self.score.max(score) + 1).min(cap);
+        // Repetition never lifts an identifier out of its tier: a ticket
+        // number or a no-reply sender (below 10) stays below every
+        // identifier, a table's (below 20) below everything tied to the ticket.
+        let best = self.score.max(score);
+        let cap = if self.kind == IdKind::TicketId || best <= TICKET_SCORE_CAP {
+            TICKET_SCORE_CAP
+        } else if best < Source::Text.weight() {
+            Source::Text.weight() - 1
+        } else {
+            u32::MAX
+        };
+        self.score = (best + 1).min(cap);
         if self.label.is_none() {
             self.label = label;
         }
@@ -296,17 +315,28 @@ impl ScanContext {
         }
     }
 
-    /// Line numbers (0-based) of `text` holding one of the team's (or the
-    /// signed-in agent's) addresses.
-    fn team_lines(&self, text: &str, agent_emails: &[String]) -> Vec<usize> {
+    /// Line numbers (0-based) of `text` that are the team's: lines holding
+    /// one of the team's (or the signed-in agent's) addresses, with `false`
+    /// (a signature: the lines next to it are the team's too), and the quoted
+    /// lines (`> …`) after such a line that introduces a quote
+    /// (`Acme Support <help@acme.example> wrote:`), with `true` (that line only).
+    fn team_lines(&self, text: &str, agent_emails: &[String]) -> Vec<(usize, bool)> {
         if (self.team_domains.is_empty() && agent_emails.is_empty()) || !text.contains('@') {
             return Vec::new();
         }
-        text.split('\n')
-            .enumerate()
-            .filter(|(_, line)| line.contains('@') && find_emails(line).iter().any(|e| self.is_team_email(e) || agent_emails.contains(e)))
-            .map(|(i, _)| i)
-            .collect()
+        let mut out = Vec::new();
+        let mut quoting = false;
+        for (i, line) in text.split('\n').enumerate() {
+            if line.contains('@') && find_emails(line).iter().any(|e| self.is_team_email(e) || agent_emails.contains(e)) {
+                out.push((i, false));
+                quoting = context::introduces_quote(line);
+            } else if quoting && line.trim_start().starts_with('>') {
+                out.push((i, true));
+            } else if !line.trim().is_empty() {
+                quoting = false;
+            }
+        }
+        out
     }
 
     fn is_team_email(&self, email: &str) -> bool {
@@ -327,14 +357,12 @@ impl ScanContext {
         false
     }
 
+    /// Addresses that are never a customer's: the team's own, and those of
+    /// bounces and forwarders (`bounces+…@`, VERP, `SRS0=…`, `mailer-daemon`).
+    /// No-reply senders are not excluded: they rank last ([`AUTOMATED_SCORE`]).
     fn excludes_email(&self, email: &str) -> bool {
         let Some((local, _)) = email.rsplit_once('@') else { return true };
-        let automated = ["noreply", "no-reply", "donotreply", "do-not-reply", "mailer-daemon", "postmaster", "notifications", "bounce"];
-        let automated_local = |a: &str| local.strip_prefix(a).is_some_and(|rest| rest.is_empty() || rest.starts_with(['+', '-']));
-        if automated.iter().any(|a| automated_local(a)) {
-            return true;
-        }
-        self.is_team_email(email)
+        bounce_local(local) || self.is_team_email(email)
     }
 }
 
@@ -399,7 +427,7 @@ fn json_source_piece(source: Source) -> &'static str {
         };
     }
     piece!(RequesterField => "requester_field", MailtoLink => "mailto_link", TelLink => "tel_link", InputValue => "input_value",
-        PageUrl => "page_url", Text => "text", AgentField => "agent_field")
+        PageUrl => "page_url", Text => "text", TableText => "table_text", AgentField => "agent_field")
 }
 
 /// A JSON string literal's contents (no quotes), escaped as serde_json
@@ -462,7 +490,11 @@ const MAX_AGENT_FIELDS: usize = 50;
 const MAX_AGENT_TEXT: usize = 4_096;
 
 /// What one field yielded, before ranking.
-type Found = (IdKind, String, Option<String>);
+/// (kind, value, the admin's label, where it is in the field's text).
+type Found = (IdKind, String, Option<String>, Span);
+/// Byte offsets of an identifier in its text (for emails, about: the value
+/// is normalised), or [`NO_POS`].
+type Span = (usize, usize);
 
 /// Finds and ranks the identifiers in a snapshot, best first. Reads at most
 /// [`PageSnapshot::MAX_TEXT`] bytes.
@@ -489,7 +521,7 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         let agent_ctx = ScanContext { team_domains: Vec::new(), team_phones: Vec::new(), ..ctx.clone() };
         for field in agent_fields {
             let text = truncate(field, MAX_AGENT_TEXT);
-            for (kind, value, _) in extract(Source::AgentField, text, &agent_ctx, &[], &mut steps) {
+            for (kind, value, ..) in extract(Source::AgentField, text, &agent_ctx, &[], &mut steps) {
                 if !agent.iter().any(|(k, v)| *k == kind && *v == value) {
                     agent.push((kind, value));
                 }
@@ -497,6 +529,7 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         }
     }
     let agent_emails: Vec<String> = agent.iter().filter(|(k, _)| *k == IdKind::Email).map(|(_, v)| v.clone()).collect();
+    let month_first = matches!(ctx.default_region.trim().to_ascii_uppercase().as_str(), "US" | "CA");
 
     let mut found: Vec<Candidate> = Vec::new();
     // Where each (kind, value) is in `found`: a page may hold thousands.
@@ -516,19 +549,55 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         budget -= text.len();
         // Earlier on the page is slightly better than later.
         let early = 10u32.saturating_sub((order / 10) as u32);
-        let here = extract(source, text, ctx, &agent_emails, &mut steps);
+        let mut here = extract(source, text, ctx, &agent_emails, &mut steps);
+        let prose = matches!(source, Source::Text | Source::TableText);
+        // Where each identifier of running text sits: a mail header line
+        // (`Message-ID:` names no one: dropped), a table block, a dated
+        // message's signature.
+        let roles: Vec<HeaderRole> = here
+            .iter()
+            .map(|(kind, .., at)| if prose && *kind == IdKind::Email && *at != NO_POS { context::header_role(text, at.0) } else { HeaderRole::None })
+            .collect();
+        let mut roles = roles;
+        if roles.contains(&HeaderRole::Machine) {
+            let mut keep = roles.iter().map(|r| *r != HeaderRole::Machine);
+            here.retain(|_| keep.next().unwrap_or(true));
+            roles.retain(|r| *r != HeaderRole::Machine);
+        }
+        let tabular = table_positions(prose, text, &here);
+        let requester = if prose { opener(text, &here, &roles, &tabular, month_first) } else { None };
         // Several addresses in one text: the writer's own (the name they sign
         // with) is the customer, not the colleague they mention.
         let several = here.iter().filter(|(k, ..)| *k == IdKind::Email).nth(1).is_some();
         let signers = if several && source == Source::Text { signoff_names(text) } else { Vec::new() };
-        for (kind, value, label) in here {
+        for (i, (kind, value, label, _)) in here.into_iter().enumerate() {
             if agent.iter().any(|(k, v)| *k == kind && *v == value) {
                 continue;
             }
-            // A ticket number names the ticket, not the customer: always last.
-            let mut score = if kind == IdKind::TicketId { 1 } else { source.weight() + kind.bonus() + early };
-            if kind == IdKind::Email && signed_by(&signers, &value) {
-                score += SIGNER_BONUS;
+            let in_table = tabular[i];
+            let source = if in_table { Source::TableText } else { source };
+            let automated = kind == IdKind::Email && context::automated_sender(&value);
+            // A ticket number names the ticket, not the customer: always
+            // last; a no-reply sender just above it.
+            let mut score = if kind == IdKind::TicketId {
+                1
+            } else if automated {
+                AUTOMATED_SCORE
+            } else if in_table {
+                source.weight() + kind.bonus() + early / 4
+            } else {
+                source.weight() + kind.bonus() + early
+            };
+            if kind == IdKind::Email && !automated && !in_table {
+                if signed_by(&signers, &value) {
+                    score += SIGNER_BONUS;
+                }
+                if roles[i] == HeaderRole::Author {
+                    score += AUTHOR_BONUS;
+                }
+                if requester.as_deref() == Some(value.as_str()) {
+                    score += OPENER_BONUS;
+                }
             }
             let key = (kind, value);
             match index.get(&key).map(|&i| &mut found[i]) {
@@ -553,15 +622,106 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
 /// What an address gains in its text when its local part is the name the
 /// text is signed with: more than page order, less than a better source.
 const SIGNER_BONUS: u32 = 4;
+/// What an address gains on a `From:`/`Reply-To:` header line: a header
+/// block's author outranks its recipients (`To:`, `Cc:`) and page order.
+const AUTHOR_BONUS: u32 = 3;
+/// What the address that opened a thread gains (the earliest dated message
+/// of several people's, whatever order the page shows them in): more than a
+/// later replier's sign-off and header line together.
+const OPENER_BONUS: u32 = 8;
+/// Where a table row's identifiers start ([`Source::TableText`]): below all
+/// running text (20), above no-reply senders and tickets (below 10).
+const TABLE_WEIGHT: u32 = 10;
+/// A no-reply sender's score, wherever it is: just above a ticket number.
+const AUTOMATED_SCORE: u32 = 2;
+/// The position of an identifier that has none in its text (URL ids, links).
+const NO_POS: Span = (usize::MAX, usize::MAX);
+/// A thread's opener is looked for among at most this many people's dated
+/// messages: a conversation has a few; a text with more addresses is a
+/// list or a dump, which no one opened.
+const MAX_THREAD_PEOPLE: usize = 50;
 
-/// The identifiers in one field, in the order found.
+/// For each identifier found in `text`, whether it is in a table block: on
+/// a row of cells ([`context::table_row`]) when at least two rows of the
+/// text hold identifiers (several people side by side; one row with a
+/// header is just how someone wrote their own details).
+fn table_positions(prose: bool, text: &str, here: &[Found]) -> Vec<bool> {
+    let mut rows: Vec<Option<usize>> = vec![None; here.len()];
+    if !prose || here.len() < 2 {
+        return vec![false; here.len()];
+    }
+    let mut lines: Vec<usize> = Vec::new();
+    for (row, (kind, .., at)) in rows.iter_mut().zip(here) {
+        // (A cell's identifier touches a separator or the line's edge.)
+        if *at == NO_POS || IdKind::CUSTOM.contains(kind) || *kind == IdKind::TicketId || !context::at_cell_edge(text, at.0, at.1) {
+            continue;
+        }
+        *row = context::table_row(text, at.0);
+        if let Some(l) = *row {
+            if lines.len() < 2 && !lines.contains(&l) {
+                lines.push(l);
+            }
+        }
+    }
+    let table = lines.len() >= 2;
+    rows.into_iter().map(|r| table && r.is_some()).collect()
+}
+
+/// The address that opened the thread in `text`, when several people's
+/// messages are dated (`Karen Holt <…> · Nov 24, 2026, 9:05 AM`, `From: …`
+/// then `Sent: …`): the author of the earliest one, wherever the page shows
+/// it. Authors are written as helpdesks and mail clients show them: on a
+/// `From:` line, or set apart (`<…>`, `(…)`).
+fn opener(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], month_first: bool) -> Option<String> {
+    let b = text.as_bytes();
+    let set_apart = |(start, end): Span| {
+        start.checked_sub(1).and_then(|i| b.get(i)).is_some_and(|c| matches!(c, b'<' | b'(')) && b.get(end).is_some_and(|c| matches!(c, b'>' | b')'))
+    };
+    let authors: Vec<(&str, Span)> = here
+        .iter()
+        .zip(roles.iter().zip(tabular))
+        .filter(|((kind, _, _, at), (role, in_table))| {
+            *kind == IdKind::Email && *at != NO_POS && !**in_table && (**role == HeaderRole::Author || set_apart(*at))
+        })
+        .map(|((_, value, _, at), _)| (value.as_str(), *at))
+        .collect();
+    let mut people: Vec<&str> = Vec::new();
+    for (value, _) in &authors {
+        if !people.contains(value) {
+            if people.len() == MAX_THREAD_PEOPLE {
+                return None;
+            }
+            people.push(value);
+        }
+    }
+    if people.len() < 2 {
+        return None;
+    }
+    let mut dated: Vec<(u64, &str)> = Vec::new();
+    for (value, at) in authors {
+        if context::automated_sender(value) {
+            continue;
+        }
+        if let Some(key) = context::author_date(text, at.0, month_first) {
+            dated.push((key, value));
+        }
+    }
+    let first = dated.iter().min_by_key(|(k, _)| *k)?;
+    let people = dated.iter().filter(|(_, v)| *v != first.1).count();
+    // Only an earlier date than everyone else's: a tie names no opener.
+    let tie = dated.iter().any(|(k, v)| *k == first.0 && *v != first.1);
+    (people > 0 && !tie).then(|| first.1.to_string())
+}
+
+/// The identifiers in one field, in the order found, each with its byte
+/// position in the text ([`NO_POS`] for those of links and URLs).
 fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String], steps: &mut u64) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
     match source {
         Source::MailtoLink => {
             for email in find_emails_in(&decode_percent(mailto_address(text)), true) {
                 if !ctx.excludes_email(&email) {
-                    out.push((IdKind::Email, email, None));
+                    out.push((IdKind::Email, email, None, NO_POS));
                 }
             }
         }
@@ -569,22 +729,26 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             let number = strip_scheme(text.trim(), "tel:").split([';', '?']).next().unwrap_or("");
             // (The team's own numbers never count, linked or not.)
             if let Some(e164) = normalize_phone(&decode_percent(number), &ctx.default_region).filter(|n| !ctx.team_phones.contains(n)) {
-                out.push((IdKind::Phone, e164, None));
+                out.push((IdKind::Phone, e164, None, NO_POS));
             }
         }
         Source::PageUrl => {
             // Deepest first: `/accounts/1/contacts/2` is about contact 2.
-            out.extend(url_ids(text).into_iter().rev().map(|(k, v)| (k, v, None)));
+            out.extend(url_ids(text).into_iter().rev().map(|(k, v)| (k, v, None, NO_POS)));
             custom_ids(&decode_percent(text), ctx, steps, &mut out);
         }
-        Source::RequesterField | Source::InputValue | Source::Text | Source::AgentField => {
-            let whole_field = source != Source::Text;
+        Source::RequesterField | Source::InputValue | Source::Text | Source::TableText | Source::AgentField => {
+            let whole_field = !matches!(source, Source::Text | Source::TableText);
             // One pass over the text finds phones, ID codes and each `@`.
             let scan = scan_text(text, &ctx.default_region);
             for &at in &scan.at_signs {
                 if let Some(email) = email_at(text, at, whole_field) {
                     if !ctx.excludes_email(&email) {
-                        out.push((IdKind::Email, email, None));
+                        // (The span as written, about: the value is normalised.)
+                    let local = email.bytes().position(|c| c == b'@').unwrap_or(0);
+                    let start = floor_char(text, at.saturating_sub(local));
+                    let end = floor_char(text, (at + email.len() - local).min(text.len()));
+                    out.push((IdKind::Email, email, None, (start, end)));
                     }
                 }
             }
@@ -592,25 +756,32 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             let team_lines = if phones.is_empty() { Vec::new() } else { ctx.team_lines(text, agent_emails) };
             // Phones come in text order: count lines incrementally (only
             // when there is a team line to be near).
-            let (mut line, mut counted) = (0, 0);
+            let (mut line, mut counted, mut ids_passed) = (0, 0, 0);
             for phone in phones {
                 if !team_lines.is_empty() {
                     line += text.as_bytes()[counted..phone.start].iter().filter(|&&b| b == b'\n').count();
                     counted = phone.start;
                 }
-                // On a team address's line or the line next to it: the team's signature.
-                let in_team_signature = team_lines.iter().any(|&t| t.abs_diff(line) <= 1);
-                if ctx.team_phones.contains(&phone.e164) || in_team_signature {
+                // On a team address's line or the line next to it (the
+                // team's signature), or in a quote of the team's message.
+                let in_team_text = team_lines.iter().any(|&(t, exact)| if exact { t == line } else { t.abs_diff(line) <= 1 });
+                // Digits of a resident ID written in groups (`5101 0719 8805 2033 12`).
+                // (Both in text order: the IDs before this phone are passed once.)
+                while ids_passed < cn_ids.len() && cn_ids[ids_passed].end <= phone.start {
+                    ids_passed += 1;
+                }
+                let in_id = cn_ids.get(ids_passed).is_some_and(|id| id.start < phone.end);
+                if ctx.team_phones.contains(&phone.e164) || in_team_text || in_id || !whole_field && context::team_cue_before(text, phone.start) {
                     continue;
                 }
-                out.push((IdKind::Phone, phone.e164, None));
+                out.push((IdKind::Phone, phone.e164, None, (phone.start, phone.end)));
             }
             for id in cn_ids {
                 let kind = match id.kind {
                     CnIdKind::ResidentId => IdKind::ResidentId,
                     CnIdKind::CreditCode => IdKind::CreditCode,
                 };
-                out.push((kind, id.value, None));
+                out.push((kind, id.value, None, (id.start, id.end)));
             }
             custom_ids(text, ctx, steps, &mut out);
         }
@@ -626,7 +797,7 @@ fn custom_ids(text: &str, ctx: &ScanContext, steps: &mut u64, out: &mut Vec<Foun
             // A value with no letter or digit (`REF:..`, `#--`) names no
             // record: it is not an identifier at all.
             if value.len() <= MAX_ID_VALUE && value.chars().any(char::is_alphanumeric) && !value.chars().any(char::is_control) {
-                out.push((rule.kind, value.to_string(), Some(rule.label.clone())));
+                out.push((rule.kind, value.to_string(), Some(rule.label.clone()), NO_POS));
             }
         }
     }
@@ -730,6 +901,14 @@ fn decode_percent(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+#[inline]
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 fn truncate(s: &str, max: usize) -> &str {
@@ -919,7 +1098,7 @@ fn email_with_local(text: &str, at: usize, local_start: usize, whole_field: bool
     };
     let (domain, end) = if valid_domain(plain) { (plain.to_string(), plain.len()) } else { idn_domain(after, |end| setting(end).delimited())? };
     let rest = &after[end..];
-    if prefix.ends_with('<') && rest.starts_with('>') && looks_like_message_id(local) {
+    if not_a_mailbox(&domain) || prefix.ends_with('<') && rest.starts_with('>') && looks_like_message_id(local) {
         return None;
     }
     Some((format!("{}@{}", local.to_lowercase(), domain.to_lowercase()), setting(end)))
@@ -1134,8 +1313,10 @@ mod tests {
         let ex = ScanContext { team_domains: vec!["acme-support.com".into()], default_region: "CN".into(), ..ScanContext::default() };
         let ranked: Vec<Candidate> = identify(&s, &ex).into_iter().filter(|c| c.kind == IdKind::Email).collect();
         let values: Vec<&str> = ranked.iter().map(|c| c.value.as_str()).collect();
-        assert_eq!(values, ["li.na@example.cn", "jane.doe@globex.test"]);
+        // A no-reply sender is kept (a customer's system may send from one), last.
+        assert_eq!(values, ["li.na@example.cn", "jane.doe@globex.test", "noreply@notifications.globex.test"]);
         assert_eq!(ranked[0].source, Source::MailtoLink);
+        assert!(ranked[2].score < 10);
     }
 
     #[test]
@@ -1167,6 +1348,88 @@ mod tests {
         let s = snap(&[(Source::TelLink, "tel:400-820-8820"), (Source::Text, "Customer: 138 0013 8000")]);
         let values: Vec<String> = identify(&s, &ctx).into_iter().map(|c| c.value).collect();
         assert_eq!(values, ["+8613800138000"]);
+    }
+
+    fn ranked(text: &str, region: &str) -> Vec<(String, Source)> {
+        let ctx = ScanContext { team_domains: vec!["acme.example".into()], default_region: region.into(), ..ScanContext::default() };
+        identify(&snap(&[(Source::Text, text)]), &ctx).into_iter().map(|c| (c.value, c.source)).collect()
+    }
+
+    fn values(text: &str, region: &str) -> Vec<String> {
+        ranked(text, region).into_iter().map(|(v, _)| v).collect()
+    }
+
+    #[test]
+    fn in_a_header_block_only_authors_and_recipients_are_people() {
+        let block = "Return-Path: <bounces+2183-9c1f-derek=coast.test@em48.coast.test>\nReceived: from o1.mta.test\n        for <help@acme.example>;\nMessage-ID: <Xa8dPqLmRz2vK9wN4hB7tQ@geopod.test>\nIn-Reply-To: <li.na@example.cn>\nReferences: <a.b@c.test>\n <d.e@f.test>\nX-Original-Sender: x.y@z.test\nCc: Hannah <h.cole@coast.test>\nFrom: Derek <derek@coast.test>\nTo: help@acme.example\n\nPallet count wrong.";
+        // The bounce address, the message-ids (however they look) and the
+        // X- header are gone; the author outranks the Cc written before.
+        assert_eq!(values(block, "US"), ["derek@coast.test", "h.cole@coast.test"]);
+        // The same addresses in running text are people.
+        assert_eq!(values("Please also ask li.na@example.cn and a.b@c.test.", "US"), ["li.na@example.cn", "a.b@c.test"]);
+    }
+
+    #[test]
+    fn no_reply_senders_rank_last_and_another_companys_support_counts() {
+        assert_eq!(values("From: Alerts <no-reply@vendor.test>\nsupport@northgate.test asked us to write to them.", "US"), ["support@northgate.test", "no-reply@vendor.test"]);
+        // Alone, a no-reply sender is still what the page has.
+        assert_eq!(values("Forwarded: donotreply@portal.merlion.test", "SG"), ["donotreply@portal.merlion.test"]);
+        // However often it is repeated, it stays below a phone seen once.
+        let text = format!("{}call me on 9123 4567", "notifications@x.test ".repeat(30));
+        assert_eq!(values(&text, "SG"), ["+6591234567", "notifications@x.test"]);
+    }
+
+    #[test]
+    fn a_table_block_ranks_below_the_ticket_and_alone_names_nobody() {
+        let csv = "first,email,phone\nAva,ava@x.test,+1-415-555-0123\nLiam,liam@x.test,+1-212-555-0147\n";
+        let got = ranked(&format!("{csv}\nThanks, Emma (emma@x.test)"), "US");
+        assert_eq!(got[0], ("emma@x.test".to_string(), Source::Text));
+        assert!(got[1..].iter().all(|(_, s)| *s == Source::TableText), "{got:?}");
+        assert_eq!(got.len(), 5);
+        // Only the table: every identifier is the table's.
+        assert!(ranked(csv, "US").iter().all(|(_, s)| *s == Source::TableText));
+        // One row under a header is how a person writes their own details;
+        // prose with commas is no table.
+        assert_eq!(ranked("name,email,phone\nJane,jane@x.test,+14155550123", "US")[0].1, Source::Text);
+        assert!(ranked("Hi, I paid, twice, sadly.\nMail me, jane@x.test, or call, ok?\nThanks, bye, Jane, x", "US").iter().all(|(_, s)| *s == Source::Text));
+        // Seen again outside the table, it is tied to the ticket.
+        let got = ranked(&format!("{csv}From: Ava <ava@x.test>"), "US");
+        assert_eq!(got[0], ("ava@x.test".to_string(), Source::Text));
+    }
+
+    #[test]
+    fn the_opener_of_a_thread_shown_newest_first_wins() {
+        let thread = "Daniel Ross <daniel@alder.test> · Nov 25, 2026, 3:12 PM\nAny update?\n\nKaren Holt <karen@alder.test> · Nov 24, 2026, 9:05 AM\nSSO fails.\n";
+        assert_eq!(values(thread, "US")[0], "karen@alder.test");
+        // Oldest first, the page order already agrees.
+        let thread = "2026-11-24 18:02 周婷 <zhou@rf.test>\n运单模板错位\n2026-11-25 16:20 刘强 <liu@rf.test>\n我来跟进";
+        assert_eq!(values(thread, "CN")[0], "zhou@rf.test");
+        // Outlook's `From:` then `Sent:` lines.
+        let quoted = "From: Greg <greg@s.test>\nSent: Wednesday, November 25, 2026 2:10 PM\n\nAny news?\n\nFrom: Tara <tara@s.test>\nSent: Monday, November 23, 2026 9:02 AM\n\nUploads fail.";
+        assert_eq!(values(quoted, "US")[0], "tara@s.test");
+        // The same date names no opener: page order decides.
+        let tie = "a.one@x.test 2026-11-24 10:00\nb.two@x.test 2026-11-24 10:00";
+        assert_eq!(values(tie, "CN")[0], "a.one@x.test");
+    }
+
+    #[test]
+    fn the_teams_numbers_in_its_own_words_and_quotes() {
+        assert_eq!(values("If urgent, call us on 1-800-555-0199.\nCustomer: (415) 555-0166 is mine.", "US"), ["+14155550166"]);
+        assert_eq!(values("如需加急，请拨打我们的客服热线 400-820-8820。\n客户：13912345678", "CN"), ["+8613912345678"]);
+        // A customer's own company line is theirs.
+        assert_eq!(values("我们的售后热线是4003707722", "CN"), ["+864003707722"]);
+        // The team's quoted message, however long, is the team's.
+        let text = "Acme <kefu@acme.example> 写道：\n> 您好\n> 这是第二行\n> 如需帮助请致电 021-6234 5678。\n\n好的，我的电话是 138 1234 5678。";
+        assert_eq!(values(text, "CN"), ["+8613812345678"]);
+    }
+
+    #[test]
+    fn a_grouped_resident_id_is_no_phone() {
+        let got: Vec<(IdKind, String)> = identify(&snap(&[(Source::Text, "证件号码：5101 0719 8805 2033 12\n电话：028-8765 4321")]), &ScanContext { default_region: "CN".into(), ..ScanContext::default() })
+            .into_iter()
+            .map(|c| (c.kind, c.value))
+            .collect();
+        assert_eq!(got, [(IdKind::Phone, "+862887654321".to_string()), (IdKind::ResidentId, "510107198805203312".to_string())]);
     }
 
     #[test]
@@ -1393,6 +1656,8 @@ mod tests {
             include_str!("../../../tests/corpus/phones_intl.jsonl"),
             include_str!("../../../tests/corpus/decoys.jsonl"),
             include_str!("../../../tests/corpus/pages.jsonl"),
+            include_str!("../../../tests/corpus/issue17_numbers.jsonl"),
+            include_str!("../../../tests/corpus/issue17_headers.jsonl"),
         ]);
         let rid = "11010519491231002X";
         let cc = "91350100M000100Y43";
@@ -1426,6 +1691,9 @@ mod tests {
             include_str!("../../../tests/corpus/phones_intl.jsonl"),
             include_str!("../../../tests/corpus/ids_cn.jsonl"),
             include_str!("../../../tests/corpus/ids_custom.jsonl"),
+            include_str!("../../../tests/corpus/issue17_headers.jsonl"),
+            include_str!("../../../tests/corpus/issue17_numbers.jsonl"),
+            include_str!("../../../tests/corpus/issue17_ranking.jsonl"),
         ];
         let mut texts: Vec<String> = corpus_inputs(&corpus);
         for odd in [

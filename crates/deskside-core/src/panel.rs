@@ -46,6 +46,11 @@ pub enum PanelState {
     Error { identifier: IdentifierChoice, alternatives: Vec<IdentifierChoice>, errors: Vec<SourceError> },
     /// A page of many customers (a ticket list, a queue): nobody is looked up.
     ListPage { customers: usize },
+    /// The page's identifiers are all in a table block (an export pasted
+    /// into a ticket that shows no author): several people, none of them
+    /// tied to the ticket. Nobody is looked up until the agent picks one of
+    /// `alternatives` (best first).
+    Choose { alternatives: Vec<IdentifierChoice> },
     /// The browser's side panel follows a tab that is not a configured site.
     NotASite,
 }

@@ -276,9 +276,63 @@ impl<'a> CnIdScan<'a> {
                 // The buffer is ASCII by construction.
                 self.out.push(CnIdMatch { kind, value: buf.iter().map(|&b| char::from(b)).collect(), start, end });
             }
+        } else if matches!(run_len, 3 | 4 | 6) && buf[..run_len].iter().all(u8::is_ascii_digit) {
+            if let Some(grouped_end) = grouped_id(text, run_len, end, &mut buf) {
+                self.out.push(CnIdMatch { kind: CnIdKind::ResidentId, value: buf.iter().map(|&b| char::from(b)).collect(), start, end: grouped_end });
+                self.next = grouped_end;
+                return;
+            }
         }
         self.next = end;
     }
+}
+
+/// The ways people group a resident ID's 18 characters when they write it
+/// out (KYC forms, ID cards read aloud): area, birth date, sequence and
+/// check (`440106 19990316 912X`), or in fours.
+const ID_GROUPINGS: [&[usize]; 4] = [&[6, 8, 4], &[6, 4, 4, 4], &[4, 4, 4, 4, 2], &[3, 3, 4, 4, 4]];
+
+/// A resident ID written in groups, whose first group (`first_len` digits,
+/// already in `buf`) ends at `first_end`: the groups that follow, each after
+/// one space or dash (ASCII or full-width; the same one throughout), fill
+/// `buf`; the end of the last group if they make a valid resident ID in one
+/// of [`ID_GROUPINGS`].
+fn grouped_id(text: &str, first_len: usize, first_end: usize, buf: &mut [u8; LEN]) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let sep: &[u8] = match bytes.get(first_end..)? {
+        [b' ' | b'-', ..] => &bytes[first_end..first_end + 1],
+        // U+3000 (ideographic space), U+FF0D (full-width hyphen).
+        [0xE3, 0x80, 0x80, ..] | [0xEF, 0xBC, 0x8D, ..] => &bytes[first_end..first_end + 3],
+        _ => return None,
+    };
+    let (mut sizes, mut n, mut total, mut pos) = ([0usize; 5], 1, first_len, first_end);
+    sizes[0] = first_len;
+    while total < LEN {
+        if n == sizes.len() || bytes.get(pos..pos + sep.len()) != Some(sep) {
+            return None;
+        }
+        pos += sep.len();
+        let mut len = 0;
+        while let Some((Some(b), w)) = char_at(text, pos) {
+            if len == 8 || total + len == LEN {
+                return None;
+            }
+            buf[total + len] = b;
+            len += 1;
+            pos += w;
+        }
+        if len == 0 {
+            return None;
+        }
+        sizes[n] = len;
+        n += 1;
+        total += len;
+        // (A date's `2026-11` or a price's `1 299` fits no grouping: stop early.)
+        if !ID_GROUPINGS.iter().any(|g| g.len() >= n && g[..n] == sizes[..n]) {
+            return None;
+        }
+    }
+    (ID_GROUPINGS.iter().any(|g| **g == sizes[..n]) && resident_id_ok(buf)).then_some(pos)
 }
 
 /// The normalised letter/digit at byte `i` (None for anything else) and the
@@ -378,6 +432,24 @@ mod tests {
     use super::*;
 
     const RID: &str = "11010519491231002X";
+
+    #[test]
+    fn resident_ids_written_in_groups() {
+        fn found(t: &str) -> Vec<(String, &str)> {
+            find_cn_ids(t).into_iter().map(|m| (m.value, &t[m.start..m.end])).collect()
+        }
+        for t in ["440106 19990316 912X", "440106-19990316-912x", "4401 0619 9903 1691 2X", "440106 1999 0316 912X", "440 106 1999 0316 912X", "４４０１０６　１９９９０３１６　９１２Ｘ", "440106－19990316－912X"] {
+            let text = format!("身份证：{t}，谢谢");
+            assert_eq!(found(&text), [("44010619990316912X".to_string(), t)], "{t}");
+        }
+        // Groupings nobody writes, a wrong check digit, mixed separators,
+        // a missing group, letters glued on: no ID.
+        for t in ["44010619 990316 912X", "440106 19990316 9121", "440106 19990316-912X", "440106 19990316", "440106 19990316 912Xa", "440106  19990316 912X"] {
+            assert!(found(t).is_empty(), "{t}");
+        }
+        // The plain form is unchanged, and so is what follows a grouped one.
+        assert_eq!(found(&format!("{RID} 440106 19990316 912X")).len(), 2);
+    }
 
     #[test]
     fn stops_are_found_eight_at_a_time_and_one_by_one() {

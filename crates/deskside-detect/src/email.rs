@@ -53,7 +53,7 @@ pub fn ascii_email_at(text: &str, at: usize) -> Option<Option<String>> {
         end -= 1;
     }
     let domain = &b[at + 1..end];
-    if !valid_ascii_domain(domain) {
+    if !valid_ascii_domain(domain) || not_a_mailbox(&text[at + 1..end]) {
         return Some(None);
     }
     if prefix.ends_with('<') && b.get(end) == Some(&b'>') && looks_like_message_id(&text[start..at]) {
@@ -88,11 +88,75 @@ pub fn in_url_authority(prefix: &str) -> bool {
     prefix.rsplit(char::is_whitespace).next().is_some_and(|word| word.contains("://"))
 }
 
-/// A message-id's left part (`<20261123093311.48213.9911@mail…>`): long, a
-/// third of it digits.
+/// A message-id's left part (`<20261123093311.48213.9911@mail…>`): long, and
+/// a third of it digits, or random-looking: digits scattered through it in
+/// four or more runs (Gmail's `<CAJv7qZkP3m+9sW2nXr=Hq0aBf@mail.gmail.com>`,
+/// Exchange's `<AM9PR08MB67241C3B5E…@…>`, UUIDs, QQ's `<tencent_8F3A2C…@qq.com>`),
+/// which an address people type never has (`Wang.JianGuo2020`: one run).
 pub fn looks_like_message_id(local: &str) -> bool {
+    if local.len() < 16 {
+        return false;
+    }
     let digits = local.bytes().filter(u8::is_ascii_digit).count();
-    local.len() >= 16 && digits * 3 >= local.len()
+    let runs = local.as_bytes().windows(2).filter(|w| !w[0].is_ascii_digit() && w[1].is_ascii_digit()).count()
+        + usize::from(local.as_bytes()[0].is_ascii_digit());
+    digits * 3 >= local.len() || runs >= 4
+}
+
+/// File extensions that end asset names written like addresses
+/// (`error-dialog@2x.png`, `logo@3x.webp`, `app.css@1.2`), none of them a
+/// top-level domain.
+const ASSET_EXTENSIONS: [&str; 24] = [
+    "png", "jpg", "jpeg", "gif", "webp", "svg", "avif", "bmp", "ico", "tif", "tiff", "heic", "heif", "css", "js", "mjs", "json", "pdf",
+    "mp4", "webm", "woff", "woff2", "ttf", "otf",
+];
+
+/// A domain (as written after the `@`) no person's mailbox is at: an asset
+/// name's scale suffix and file extension (`2x.png`, `1.5x.jpg`, `3x.webp`),
+/// or a host that only ever names messages (`mail.gmail.com` in Gmail's
+/// message-ids; Exchange Online's `….prod.outlook.com` and
+/// `….prod.exchangelabs.com`).
+pub fn not_a_mailbox(domain: &str) -> bool {
+    let tld = domain.rsplit('.').next().unwrap_or("");
+    if ASSET_EXTENSIONS.iter().any(|e| tld.eq_ignore_ascii_case(e)) {
+        return true;
+    }
+    let first = domain.split('.').next().unwrap_or("").as_bytes();
+    // `2x`, `3x`, `1.5x` (whose first label is `1`, the next `5x`): a scale.
+    let scale = |l: &[u8]| matches!(l, [d, b'x' | b'X'] | [d, _, b'x' | b'X'] if d.is_ascii_digit()) && l[..l.len() - 1].iter().all(u8::is_ascii_digit);
+    if scale(first) || first.iter().all(u8::is_ascii_digit) && domain.split('.').nth(1).is_some_and(|l| scale(l.as_bytes())) {
+        return true;
+    }
+    let lower = |suffix: &str| domain.len() >= suffix.len() && domain.as_bytes()[domain.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes());
+    domain.eq_ignore_ascii_case("mail.gmail.com") || lower(".prod.outlook.com") || lower(".prod.exchangelabs.com")
+}
+
+/// A local part that only bounces and forwarders use: `bounce…`/`bounces+…`
+/// (mailing services' return paths), VERP (`…-jane=globex.test@…`, the
+/// recipient folded into the local part), BATV and SRS (`prvs=…`, `SRS0=…`),
+/// `mailer-daemon` and `postmaster`. Such an address is never a customer's.
+pub fn bounce_local(local: &str) -> bool {
+    let l = local.as_bytes();
+    // (Every such local part starts with b, p, s or m, or holds an `=`:
+    // most addresses stop here.)
+    if !matches!(l.first().map(|c| c | 0x20), Some(b'b' | b'p' | b's' | b'm')) && !l.contains(&b'=') {
+        return false;
+    }
+    let starts = |p: &str| l.len() >= p.len() && l[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    if starts("bounce") && l.get(6).is_none_or(|b| !b.is_ascii_alphabetic()) || starts("bounces") && l.get(7).is_none_or(|b| !b.is_ascii_alphabetic()) {
+        return true;
+    }
+    if ["prvs=", "srs0=", "srs1=", "btv1=", "msprvs1=", "msprvs2="].iter().any(|p| starts(p)) {
+        return true;
+    }
+    if local.eq_ignore_ascii_case("mailer-daemon") || local.eq_ignore_ascii_case("postmaster") {
+        return true;
+    }
+    // VERP: after an `=`, a domain (`coastalfreight.test`).
+    local.rsplit_once('=').is_some_and(|(_, d)| {
+        let labels: Vec<&str> = d.split('.').collect();
+        labels.len() >= 2 && labels.iter().all(|x| !x.is_empty() && x.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')) && labels.last().is_some_and(|t| t.len() >= 2 && t.bytes().all(|b| b.is_ascii_alphabetic()))
+    })
 }
 
 #[cfg(test)]
@@ -117,5 +181,46 @@ mod tests {
             assert_eq!(at(&format!("note{space}mail:li@host.example")), Some(Some("li@host.example".into())));
         }
         assert_eq!(next_at_sign(b"no at sign here, none at all", 3), None);
+    }
+
+    #[test]
+    fn message_ids_are_no_addresses() {
+        let at = |t: &str| ascii_email_at(t, t.find('@').expect("an @"));
+        for id in [
+            "<CAJv7qZkP3m+9sW2nXr=Hq0aBf_LtQ4v8Ek@mail.example.com>",
+            "<AM9PR08MB67241C3B5E2F9A4D8E1B2C7F9D412@AM9PR08MB6724.eurprd08.example.com>",
+            "<3f9b1c2e-7a4d-4e8f-9b21-5c6d7e8f9a01@elbtal-druck.test>",
+            "<tencent_8F3A2C1B9D7E4F6A5B0C3D2E1F9A8B7C6D05@qq.com>",
+            "<Xa8dPqLmRz2vK9wN4hB7tQ@geopod.example>",
+        ] {
+            assert_eq!(at(id), Some(None), "{id}");
+        }
+        // Gmail's and Exchange Online's message hosts, even without brackets.
+        assert_eq!(at("id CAB3xY9@mail.gmail.com"), Some(None));
+        assert_eq!(at("x AM0PR01@AM0PR01.eurprd01.prod.outlook.com"), Some(None));
+        // People's addresses in brackets stay addresses.
+        for (t, e) in [("<jane.doe.1988@gmail.com>", "jane.doe.1988@gmail.com"), ("<Wang.JianGuo2020@hengda.test>", "wang.jianguo2020@hengda.test"), ("<o.pratt@wexford-legal.test>", "o.pratt@wexford-legal.test")] {
+            assert_eq!(at(t), Some(Some(e.to_string())), "{t}");
+        }
+    }
+
+    #[test]
+    fn asset_names_with_a_scale_suffix_are_no_addresses() {
+        let at = |t: &str| ascii_email_at(t, t.find('@').expect("an @"));
+        for t in ["error-dialog@2x.png", "(logo@3x.webp)", "icon-60@3x.PNG", "header@1.5x.jpg", "kaffeemuehle@2x.webp\"", "a@2x.example", "app@b.css"] {
+            assert_eq!(at(t), Some(None), "{t}");
+        }
+        assert!(!not_a_mailbox("2xs.example") && !not_a_mailbox("x2.example") && !not_a_mailbox("gmail.com") && !not_a_mailbox("outlook.com"));
+        assert!(not_a_mailbox("12x.png") && not_a_mailbox("mail.gmail.com"));
+    }
+
+    #[test]
+    fn bounce_and_forwarder_local_parts() {
+        for l in ["bounces+21834762-9c1f-derek.malone=coastalfreight.test", "bounce", "bounce-mc.us21_11223344.4412-clinic=bluegum-vet.test", "Bounce+c9f2e1", "SRS0=h7Kq=T4=rangoli-textiles.test=accounts", "prvs=0712ab34cd=yamada.k", "msprvs1=19812ZaQkPZq4=bounces-212733-1139", "MAILER-DAEMON", "postmaster", "news-1182-jlopez=mesa-roofing.test"] {
+            assert!(bounce_local(l), "{l}");
+        }
+        for l in ["bouncer.joe", "bouncyhouse", "jane.doe", "support", "a=b", "x=1.2", "team=sales"] {
+            assert!(!bounce_local(l), "{l}");
+        }
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod cnid;
 pub mod email;
+pub mod lines;
 pub mod phone;
 pub mod signoff;
 

@@ -266,15 +266,25 @@ fn left_ok(text: &str, pos: usize, c: char) -> bool {
     let pp = decode_back(text, ppos).map(|(ch, _)| ch);
     match p {
         '-' | '_' | '/' | '@' | '=' | '&' | '\\' | '?' | '%' => !pp.is_some_and(is_word),
-        ',' | '.' | ':' => !pp.is_some_and(|ch| ch.is_ascii_digit()),
+        // After a digit and a comma: a thousands group (`1,299`, three
+        // digits) is not a number of its own; a CSV cell (`1001,13800138000`,
+        // `42,+1-415-…`) is.
+        ',' => !pp.is_some_and(|ch| ch.is_ascii_digit()) || c == '+' || c == '(' || ascii_digit_run(text, pos) != 3,
+        '.' | ':' => !pp.is_some_and(|ch| ch.is_ascii_digit()),
         ' ' => !pp.is_some_and(is_currency),
         _ => true,
     }
 }
 
-/// What follows a number ending at `end`: `None` if it is glued to a word,
-/// else the extension (if any) and the end of the whole match.
-fn right_side(text: &str, end: usize) -> Option<(Option<String>, usize)> {
+/// How many ASCII digits start at `pos`.
+fn ascii_digit_run(text: &str, pos: usize) -> usize {
+    text.as_bytes().get(pos..).map_or(0, |b| b.iter().take_while(|c| c.is_ascii_digit()).count())
+}
+
+/// What follows a number ending at `end` (whose last group of digits is
+/// `last_len` long): `None` if it is glued to a word, else the extension (if
+/// any) and the end of the whole match.
+fn right_side(text: &str, end: usize, last_len: usize) -> Option<(Option<String>, usize)> {
     if let Some(found) = extension(text, end) {
         return Some(found);
     }
@@ -285,7 +295,10 @@ fn right_side(text: &str, end: usize) -> Option<(Option<String>, usize)> {
     let nn = decode(text, after).map(|(ch, _)| ch);
     let glued = match n {
         '-' | '_' | '/' | '@' | '=' | '&' | '\\' => nn.is_some_and(is_word),
-        ',' | '.' | ':' => nn.is_some_and(|ch| ch.is_ascii_digit()),
+        // `1,299`: thousands; `13800138000,299.00`: the next CSV cell (a
+        // thousands separator follows a group of at most three digits).
+        ',' => nn.is_some_and(|ch| ch.is_ascii_digit()) && last_len <= 3,
+        '.' | ':' => nn.is_some_and(|ch| ch.is_ascii_digit()),
         _ => false,
     };
     (!glued).then_some((None, end))
@@ -478,15 +491,26 @@ fn try_at(text: &str, start: usize, region: Region) -> Attempt {
         return Attempt::None;
     }
     let chain_end = chain.groups[chain.n - 1].end;
-    if card_like(&chain) {
+    if card_like(&chain) || luhn_card(&chain) {
         return Attempt::Skip(chain_end);
     }
     for k in (1..=chain.n).rev() {
         let natural = k == chain.n && !chain.truncated;
-        if !natural && !chain.groups[k - 1].sep_space {
+        let dash_extension = dash_extension(&chain, k, region);
+        if !natural && !chain.groups[k - 1].sep_space && !dash_extension {
             continue;
         }
-        let Some((extension, end)) = right_side(text, chain.groups[k - 1].end) else { continue };
+        let found = if dash_extension {
+            // `0591-76029400-775`: the last group is the extension.
+            let last = &chain.groups[k];
+            right_side(text, last.end, last.dlen).filter(|(ext, _)| ext.is_none()).map(|_| {
+                let ext: String = chain.group_digits(last).iter().map(|&b| char::from(b)).collect();
+                (Some(ext), last.end)
+            })
+        } else {
+            right_side(text, chain.groups[k - 1].end, chain.groups[k - 1].dlen)
+        };
+        let Some((extension, end)) = found else { continue };
         if look_alike(&chain, k) {
             continue;
         }
@@ -505,6 +529,49 @@ fn try_at(text: &str, start: usize, region: Region) -> Attempt {
 /// Payment-card shape: four or more groups of exactly four digits.
 fn card_like(chain: &Chain) -> bool {
     !chain.plus && chain.n >= 4 && chain.groups[..chain.n].iter().all(|g| g.dlen == 4)
+}
+
+/// A bank card number in other groupings (`3782 822463 10005`, `6222 0212
+/// 3456 7890 123`, `622848 0010000000009`): 13 to 19 digits in groups of at
+/// least four (the last of four or more groups may have three), starting as
+/// cards do (3-6), with a valid Luhn check digit.
+fn luhn_card(chain: &Chain) -> bool {
+    let groups = &chain.groups[..chain.n];
+    let total: usize = groups.iter().map(|g| g.dlen).sum();
+    let short = |(i, g): (usize, &Group)| g.dlen < 4 && !(g.dlen == 3 && i + 1 == groups.len() && groups.len() >= 4);
+    if chain.plus || chain.truncated || !(13..=19).contains(&total) || groups.iter().enumerate().any(short) {
+        return false;
+    }
+    let digits = &chain.digits[..total];
+    if !(b'3'..=b'6').contains(&digits[0]) {
+        return false;
+    }
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            let d = u32::from(d - b'0');
+            if i % 2 == 1 {
+                if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+/// Whether the first `k` groups are a Chinese landline written nationally
+/// with its extension joined by a dash as group `k + 1`, the chain's last
+/// (`0591-76029400-775`, `027-3950-9956-581`, `010-88886666-8021`).
+fn dash_extension(chain: &Chain, k: usize, region: Region) -> bool {
+    if region != Region::Cn || chain.plus || chain.truncated || k + 1 != chain.n || chain.groups[k - 1].sep_char != '-' {
+        return false;
+    }
+    let total: usize = chain.groups[..k].iter().map(|g| g.dlen).sum();
+    let d = &chain.digits[..total];
+    (1..=5).contains(&chain.groups[k].dlen) && d.first() == Some(&b'0') && d.get(1) != Some(&b'0') && cn_landline(&d[1..])
 }
 
 /// Dates, IP addresses, version strings and ISBNs among the first `k` groups.
@@ -540,6 +607,12 @@ fn look_alike(chain: &Chain, k: usize) -> bool {
     }
     // IP addresses and dotted versions.
     if k == 4 && seps_same('.') && groups.iter().all(|g| g.dlen <= 3) {
+        return true;
+    }
+    // Versions and builds (`8.0.47.2580`, `2.4.13.1180`): dotted, with a
+    // one-digit part after the first (no phone is written so) or a
+    // one-digit first part before a short one (`1.800.555.0199` is a phone).
+    if k >= 3 && seps_same('.') && (groups[1..].iter().any(|g| g.dlen == 1) || groups[0].dlen == 1 && groups[1].dlen <= 2) {
         return true;
     }
     false
@@ -655,6 +728,8 @@ fn national(region: Region, d: &[u8]) -> Option<String> {
             None => return None,
         },
         Region::Sg | Region::Hk => d,
+        // `1300 123 456`, `1800 654 321`: written without a trunk 0.
+        Region::Au if d.len() == 10 && (d.starts_with(b"1300") || d.starts_with(b"1800")) => d,
         _ => d.strip_prefix(b"0")?,
     };
     (validate(cc, nsn) == Some(true)).then(|| e164(cc, nsn))?
@@ -691,7 +766,8 @@ fn validate(cc: u16, n: &[u8]) -> Option<bool> {
         65 => len == 8 && matches!(first, b'3' | b'6' | b'8' | b'9'),
         852 => len == 8 && first >= b'2',
         886 => first >= b'2' && (8..=9).contains(&len),
-        61 => len == 9 && matches!(first, b'2' | b'3' | b'4' | b'7' | b'8'),
+        // (And the 1300 and 1800 numbers businesses answer.)
+        61 => len == 9 && matches!(first, b'2' | b'3' | b'4' | b'7' | b'8') || len == 10 && (n.starts_with(b"1300") || n.starts_with(b"1800")),
         _ => return None,
     })
 }
@@ -1012,6 +1088,64 @@ mod tests {
                 let _ = normalize_phone(&text, region);
             }
         }
+    }
+
+    #[test]
+    fn csv_cells_set_numbers_apart_but_thousands_do_not() {
+        assert_eq!(spans("1001,13800138000,299.00,2026-11-01", "CN"), vec![s("13800138000", None, "+8613800138000")]);
+        assert_eq!(spans("42,+1-415-555-0123,NY", "US"), vec![s("+1-415-555-0123", None, "+14155550123")]);
+        assert_eq!(spans("7,+86-13912345678,北京", "CN"), vec![s("+86-13912345678", None, "+8613912345678")]);
+        assert_eq!(spans("Lim,IT lead,+6591234567\n", "SG"), vec![s("+6591234567", None, "+6591234567")]);
+        assert_eq!(spans("1,(415) 555-0123,x", "US"), vec![s("(415) 555-0123", None, "+14155550123")]);
+        // Thousands groups are three digits, before or after the comma.
+        for t in ["13,800,138,000", "1,380,013,800", "¥13,800.00", "total 4155,550,123", "8613800,138"] {
+            assert!(find_phones(t, "CN").is_empty() && find_phones(t, "US").is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn australian_1300_and_1800_numbers() {
+        assert_eq!(normalize_phone("1300 123 456", "AU").as_deref(), Some("+611300123456"));
+        assert_eq!(normalize_phone("1800-654-321", "AU").as_deref(), Some("+611800654321"));
+        assert_eq!(normalize_phone("+61 1300 123 456", "US").as_deref(), Some("+611300123456"));
+        assert_eq!(normalize_phone("1300 123 456", "US"), None);
+        assert_eq!(normalize_phone("1900 123 456", "AU"), None);
+        assert_eq!(spans("ring 1300 123 456 now", "AU"), vec![s("1300 123 456", None, "+611300123456")]);
+    }
+
+    #[test]
+    fn chinese_landline_extensions_joined_by_a_dash() {
+        assert_eq!(spans("电话：0591-76029400-775 传真", "CN"), vec![s("0591-76029400-775", Some("775"), "+8659176029400")]);
+        assert_eq!(spans("call 027-3950-9956-581 (Hu)", "CN"), vec![s("027-3950-9956-581", Some("581"), "+862739509956")]);
+        assert_eq!(spans("010-88886666-8021，", "CN"), vec![s("010-88886666-8021", Some("8021"), "+861088886666")]);
+        // Not after a mobile or a service number, not six digits, not elsewhere.
+        assert!(spans("138-0013-8000-12", "CN").is_empty());
+        assert!(spans("0591-76029400-775123", "CN").is_empty());
+        assert!(spans("0591-76029400-775", "TW").iter().all(|m| m.1.is_none()));
+    }
+
+    #[test]
+    fn luhn_valid_card_numbers_in_any_grouping_are_no_phones() {
+        for t in ["3782 822463 10005", "3714 496353 98431", "6222 8645 4284 1036 643", "622885 6280232883581", "4532 1146 1879 2681"] {
+            for region in REGIONS {
+                assert!(find_phones(&format!("card {t} ok"), region).is_empty(), "{region} {t}");
+            }
+        }
+        // The same digits failing the check are left to the other rules: a
+        // US number and what follows it are still read as before.
+        assert_eq!(spans("3782 822463 10006", "US"), vec![s("3782 822463", None, "+13782822463")]);
+        assert_eq!(spans("415 555 0123 4111", "US"), vec![s("415 555 0123", None, "+14155550123")]);
+    }
+
+    #[test]
+    fn dotted_versions_are_no_phones() {
+        for t in ["8.0.47.2580", "2.4.13.1180", "9.12.3.4567", "6.3.88.1020", "10.0.19045.2965", "1.22.3.45678"] {
+            for region in REGIONS {
+                assert!(find_phones(t, region).is_empty(), "{region} {t}");
+            }
+        }
+        assert_eq!(normalize_phone("1.800.555.0199", "US").as_deref(), Some("+18005550199"));
+        assert_eq!(normalize_phone("06.12.34.56.78", "FR").as_deref(), Some("+33612345678"));
     }
 
     #[test]

@@ -9,8 +9,16 @@ use deskside_core::config::IdPattern;
 use deskside_core::identify::{candidates_to_json, identify, Field, IdKind, IdRule, PageSnapshot, ScanContext, Source};
 use libfuzzer_sys::fuzz_target;
 
-const SOURCES: [Source; 7] =
-    [Source::Text, Source::RequesterField, Source::MailtoLink, Source::TelLink, Source::InputValue, Source::PageUrl, Source::AgentField];
+const SOURCES: [Source; 8] = [
+    Source::Text,
+    Source::RequesterField,
+    Source::MailtoLink,
+    Source::TelLink,
+    Source::InputValue,
+    Source::PageUrl,
+    Source::AgentField,
+    Source::TableText,
+];
 const REGIONS: [&str; 6] = ["CN", "US", "GB", "DE", "JP", "XX"];
 
 fuzz_target!(|data: &[u8]| {

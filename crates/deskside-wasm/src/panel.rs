@@ -123,6 +123,7 @@ fn render_tab(doc: &Document, root: &Element, state: &PanelState, layout: PanelL
             }
         }
         PanelState::ListPage { customers } => append(&tab, &el(doc, "span", "tab-name", &loc.t(&Text::new(Msg::TabCustomers, [data(customers)])))),
+        PanelState::Choose { .. } => append(&tab, &el(doc, "span", "tab-name", &loc.m(Msg::TabChooseCustomer))),
         PanelState::NotFound { .. } => append(&tab, &el(doc, "span", "tab-name", &loc.m(Msg::TabNotFound))),
         PanelState::NoIdentifier => append(&tab, &el(doc, "span", "tab-name", &loc.m(Msg::TabNoCustomer))),
         PanelState::NotConfigured => append(&tab, &el(doc, "span", "tab-name", &loc.m(Msg::TabSetUp))),
@@ -146,6 +147,7 @@ fn state_name(state: &PanelState) -> &'static str {
         PanelState::Found { .. } => "found",
         PanelState::Error { .. } => "error",
         PanelState::ListPage { .. } => "list",
+        PanelState::Choose { .. } => "choose",
         PanelState::NotASite => "not_a_site",
     }
 }
@@ -305,6 +307,12 @@ fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<Panel>, l
         PanelState::ListPage { customers } => {
             set_state(doc, "list");
             append(root, &el(doc, "p", "state", &loc.t(&Text::new(Msg::PanelListPage, [data(customers)]))));
+        }
+        PanelState::Choose { alternatives } => {
+            set_state(doc, "choose");
+            append(root, &el(doc, "p", "state", &loc.m(Msg::PanelChooseCustomer)));
+            let prompt = IdentifierChoice { value: String::new(), label: Msg::PanelChoosePrompt.into() };
+            identifier_line(doc, root, &prompt, &[std::slice::from_ref(&prompt), alternatives].concat(), env, loc);
         }
     }
 }

@@ -1,0 +1,412 @@
+//! Where an identifier sits in its text, for ranking: the mail header line
+//! it is on (`From:` names a person, `Message-ID:` and `Return-Path:` never
+//! do), a table or CSV block (several people's identifiers side by side),
+//! the date of the message it signs (a thread shown newest first still has
+//! an opener), and the words before a number (`call us on …` is the team's).
+//!
+//! Every function here looks at the line of one identifier and a line or two
+//! around it, each read at most [`MAX_LINE`] bytes either way, so a page
+//! of one long line costs no more than one of many. The byte loops they
+//! need are in `deskside_detect::lines`, built for speed with the scanners
+//! (every identifier of a page asks for its line).
+
+use deskside_detect::lines::{at_cell_edge as edge, cell_shape, cue_word_in, has_year, header_name_at, line_end, line_start};
+
+/// How far a line is read either side of a position.
+const MAX_LINE: usize = 2048;
+
+/// The line holding byte `pos`: its start and end (before the `\n`), each
+/// looked for at most [`MAX_LINE`] bytes away (the text's edge, or that
+/// bound, otherwise). `pos` may be `text.len()`.
+pub(super) fn line_at(text: &str, pos: usize) -> (usize, usize) {
+    let b = text.as_bytes();
+    let pos = pos.min(b.len());
+    (floor_boundary(text, line_start(b, pos, MAX_LINE)), floor_boundary(text, line_end(b, pos, MAX_LINE)))
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The line before the one starting at `start`, if any.
+fn previous_line(text: &str, start: usize) -> Option<(usize, usize)> {
+    (start > 0).then(|| line_at(text, start - 1))
+}
+
+/// The line after the one ending at `end`, if any.
+fn next_line(text: &str, end: usize) -> Option<(usize, usize)> {
+    (end < text.len()).then(|| line_at(text, end + 1))
+}
+
+/// What a mail header line says about the addresses on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum HeaderRole {
+    /// Not a header line.
+    None,
+    /// `From:`, `Reply-To:` (and their Chinese, German, French, Japanese
+    /// names): the person who wrote.
+    Author,
+    /// `To:`, `Cc:`: people, after the author.
+    Recipient,
+    /// `Message-ID:`, `In-Reply-To:`, `References:`, `Return-Path:`,
+    /// `Received:`, DKIM and ARC, `X-…`, list and delivery headers: what
+    /// they hold names messages, hosts and bounces, never a customer.
+    Machine,
+}
+
+const MACHINE_HEADERS: [&str; 23] = [
+    "message-id", "in-reply-to", "references", "return-path", "received", "received-spf", "dkim-signature", "domainkey-signature",
+    "arc-seal", "arc-message-signature", "arc-authentication-results", "authentication-results", "delivered-to", "envelope-to",
+    "errors-to", "resent-message-id", "thread-index", "feedback-id", "list-unsubscribe", "list-id", "list-post", "list-owner",
+    "bounces-to",
+];
+const AUTHOR_HEADERS: [&str; 10] = ["from", "reply-to", "发件人", "發件人", "寄件者", "寄件人", "von", "de", "expéditeur", "差出人"];
+const RECIPIENT_HEADERS: [&str; 12] = ["to", "cc", "bcc", "收件人", "抄送", "收件者", "副本", "an", "à", "宛先", "抄送人", "密送"];
+
+/// The role of the header line (or folded header) that byte `pos` is on.
+pub(super) fn header_role(text: &str, pos: usize) -> HeaderRole {
+    let b = text.as_bytes();
+    let mut start = line_start(b, pos.min(b.len()), MAX_LINE);
+    // A folded header continues on lines that start with white space.
+    for _ in 0..20 {
+        if !matches!(b.get(start), Some(b' ' | b'\t')) {
+            break;
+        }
+        match previous_line(text, start) {
+            Some((s, _)) => start = s,
+            None => return HeaderRole::None,
+        }
+    }
+    // Most lines are no header: their first letters say so (a run of
+    // letters, digits and `-` not ending in a colon), without decoding.
+    match header_name_at(b, start) {
+        Some((s, e)) => std::str::from_utf8(&b[s..e]).map_or(HeaderRole::None, header_name_role),
+        None => HeaderRole::None,
+    }
+}
+
+/// The role a header's name gives the addresses on its line.
+fn header_name_role(name: &str) -> HeaderRole {
+    // Lower-cased on the stack (ASCII names), compared by length first.
+    let mut buf = [0u8; 40];
+    let n = name.len().min(buf.len());
+    buf[..n].copy_from_slice(&name.as_bytes()[..n]);
+    buf[..n].make_ascii_lowercase();
+    let lower = std::str::from_utf8(&buf[..n]).unwrap_or(name);
+    let is = |list: &[&str]| list.contains(&lower);
+    if lower.starts_with("x-") && lower.len() > 2 || is(&MACHINE_HEADERS) {
+        HeaderRole::Machine
+    } else if is(&AUTHOR_HEADERS) {
+        HeaderRole::Author
+    } else if is(&RECIPIENT_HEADERS) {
+        HeaderRole::Recipient
+    } else {
+        HeaderRole::None
+    }
+}
+
+/// `From` in `From: Jane <…>` (after quote marks `> `), `发件人` in
+/// `发件人：…`: a word of letters, digits and `-` right before a colon.
+fn header_name(line: &str) -> Option<&str> {
+    let line = line.trim_start_matches(['>', ' ']);
+    let colon = line.find([':', '：'])?;
+    let name = &line[..colon];
+    let ok = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '-') && name.chars().count() <= 40;
+    ok.then_some(name)
+}
+
+/// Whether the line at `pos` is a row of a table or CSV block: its cells
+/// split by tabs, `|`, or commas or semicolons not followed by a space (prose
+/// puts one there), and the line before or after has as many cells the same
+/// way (a header row, another record). The row's line start, if so.
+pub(super) fn table_row(text: &str, pos: usize) -> Option<usize> {
+    let (start, end) = line_at(text, pos);
+    let shape = cell_shape(text[start..end].as_bytes())?;
+    let same = |line: Option<(usize, usize)>| line.is_some_and(|(s, e)| cell_shape(text[s..e].as_bytes()) == Some(shape));
+    (same(previous_line(text, start)) || same(next_line(text, end))).then_some(start)
+}
+
+/// Whether an identifier spanning `start..end` touches a cell edge (a
+/// separator, a quote, the line's edge): checked before its line is read.
+pub(super) fn at_cell_edge(text: &str, start: usize, end: usize) -> bool {
+    edge(text.as_bytes(), start, end)
+}
+
+/// Labels of a line that holds a message's date (`Sent: …` after `From: …`).
+const DATE_LABELS: [&str; 13] = ["date", "sent", "datum", "gesendet", "envoyé", "发送时间", "發送時間", "日期", "时间", "時間", "寄件日期", "送信日時", "发件时间"];
+
+/// The date (as a sortable key) of the message an address on the line at
+/// `pos` signs: a date on that line (`Karen Holt <…> · Nov 24, 2026, 9:05 AM`,
+/// `On Mon, 23 Nov 2026 … <…> wrote:`), or on one of the next two lines when
+/// it is labelled (`From: …` then `Sent: …`).
+pub(super) fn author_date(text: &str, pos: usize, month_first: bool) -> Option<u64> {
+    let (start, end) = line_at(text, pos);
+    if let Some(key) = date_key(&text[start..end], month_first) {
+        return Some(key);
+    }
+    let mut line = (start, end);
+    for _ in 0..2 {
+        line = next_line(text, line.1)?;
+        let l = &text[line.0..line.1];
+        if header_name(l).is_some_and(|n| DATE_LABELS.iter().any(|d| d.eq_ignore_ascii_case(n))) {
+            return date_key(l, month_first);
+        }
+    }
+    None
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Tok {
+    /// A number and how many digits it was written with.
+    Num(u32, usize),
+    Month(u32),
+    Am,
+    Pm,
+    Sep(char),
+}
+
+const MONTHS: [&str; 12] = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+
+/// The line's words, numbers and punctuation (white space dropped), at most 48.
+fn tokens(line: &str) -> Vec<Tok> {
+    let mut out = Vec::with_capacity(24);
+    let mut chars = line.chars().take(200).peekable();
+    while let Some(c) = chars.next() {
+        if out.len() == 48 {
+            break;
+        }
+        if c.is_ascii_digit() {
+            let (mut v, mut n) = (c as u32 - '0' as u32, 1);
+            while let Some(d) = chars.peek().copied().filter(char::is_ascii_digit) {
+                v = v.saturating_mul(10).saturating_add(d as u32 - '0' as u32);
+                n += 1;
+                chars.next();
+            }
+            out.push(Tok::Num(v, n));
+        } else if c.is_ascii_alphabetic() {
+            let mut w = String::from(c.to_ascii_lowercase());
+            while let Some(d) = chars.peek().copied().filter(char::is_ascii_alphabetic) {
+                w.push(d.to_ascii_lowercase());
+                chars.next();
+            }
+            out.push(match w.as_str() {
+                "am" => Tok::Am,
+                "pm" => Tok::Pm,
+                _ => match MONTHS.iter().position(|m| w.len() >= 3 && m.starts_with(&w)) {
+                    Some(i) => Tok::Month(i as u32 + 1),
+                    None => Tok::Sep('w'),
+                },
+            });
+        } else if c == '上' && chars.peek() == Some(&'午') {
+            chars.next();
+            out.push(Tok::Am);
+        } else if (c == '下' || c == '晚') && matches!(chars.peek(), Some('午' | '上')) {
+            chars.next();
+            out.push(Tok::Pm);
+        } else if !c.is_whitespace() {
+            out.push(Tok::Sep(c));
+        }
+    }
+    out
+}
+
+/// The first date in `line` (and the time after it, if any) as a key that
+/// sorts as time does: `2026-11-24 18:02`, `2026年11月24日 9:03`,
+/// `24/11/2026 16:45` (`11/24/2026` when `month_first`), `23.11.2026`,
+/// `Mon, 23 Nov 2026 10:06:45`, `Nov 24, 2026, 9:05 AM`.
+pub(super) fn date_key(line: &str, month_first: bool) -> Option<u64> {
+    // Every date written here has a year: four digits from 1970 to 2100.
+    if !has_year(line.as_bytes()) {
+        return None;
+    }
+    let t = tokens(line);
+    for i in 0..t.len() {
+        let Some((y, m, d, next)) = date_at(&t, i, month_first) else { continue };
+        let (h, mi) = time_after(&t, next).unwrap_or((0, 0));
+        return Some((((u64::from(y) * 13 + u64::from(m)) * 32 + u64::from(d)) * 24 + u64::from(h)) * 60 + u64::from(mi));
+    }
+    None
+}
+
+fn date_at(t: &[Tok], i: usize, month_first: bool) -> Option<(u32, u32, u32, usize)> {
+    use Tok::{Month, Num, Sep};
+    let year = |y: u32, n: usize| n == 4 && (1970..=2100).contains(&y);
+    let ok = |y: u32, m: u32, d: u32| ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some(y);
+    match t.get(i..)? {
+        [Num(y, 4), Sep(s), Num(m, 1..=2), Sep(s2), Num(d, 1..=2), ..] if year(*y, 4) && s == s2 && matches!(s, '-' | '/' | '.') => {
+            ok(*y, *m, *d).map(|y| (y, *m, *d, i + 5))
+        }
+        [Num(y, 4), Sep('年'), Num(m, 1..=2), Sep('月'), Num(d, 1..=2), ..] if year(*y, 4) => ok(*y, *m, *d).map(|y| (y, *m, *d, i + 5)),
+        [Num(a, 1..=2), Sep(s), Num(b, 1..=2), Sep(s2), Num(y, 4), ..] if year(*y, 4) && s == s2 && matches!(s, '-' | '/' | '.') => {
+            let (mut m, mut d) = if month_first && *s != '.' { (*a, *b) } else { (*b, *a) };
+            if m > 12 {
+                std::mem::swap(&mut m, &mut d);
+            }
+            ok(*y, m, d).map(|y| (y, m, d, i + 5))
+        }
+        [Num(d, 1..=2), Sep('.'), Month(m), Num(y, 4), ..] if year(*y, 4) => ok(*y, *m, *d).map(|y| (y, *m, *d, i + 4)),
+        [Num(d, 1..=2), Month(m), Num(y, 4), ..] if year(*y, 4) => ok(*y, *m, *d).map(|y| (y, *m, *d, i + 3)),
+        [Month(m), Num(d, 1..=2), Sep(','), Num(y, 4), ..] if year(*y, 4) => ok(*y, *m, *d).map(|y| (y, *m, *d, i + 4)),
+        [Month(m), Num(d, 1..=2), Num(y, 4), ..] if year(*y, 4) => ok(*y, *m, *d).map(|y| (y, *m, *d, i + 3)),
+        _ => None,
+    }
+}
+
+/// `H:MM` within the few tokens after a date, with `AM`/`PM`/`上午`/`下午` around it.
+fn time_after(t: &[Tok], from: usize) -> Option<(u32, u32)> {
+    let end = (from + 8).min(t.len());
+    for i in from..end {
+        if let [Tok::Num(h, 1..=2), Tok::Sep(':'), Tok::Num(mi, 2), ..] = t[i..] {
+            if h > 23 || mi > 59 {
+                return None;
+            }
+            let around = &t[i.saturating_sub(2)..(i + 6).min(t.len())];
+            let h = if around.contains(&Tok::Pm) && h < 12 {
+                h + 12
+            } else if around.contains(&Tok::Am) && h == 12 {
+                0
+            } else {
+                h
+            };
+            return Some((h, mi));
+        }
+    }
+    None
+}
+
+/// Words before a number that make it the team's (`call us on 1-800-…`,
+/// `请拨打我们的客服热线 400-…`): the team's invitation to call it.
+const TEAM_CUES: [&str; 20] = [
+    "call us", "ring us", "give us a call", "reach us", "contact us", "text us", "our support line", "our support team on", "致电我们",
+    "拨打我们", "联系我们", "欢迎致电", "欢迎拨打", "致電我們", "rufen sie uns", "erreichen sie uns", "appelez-nous", "contactez-nous",
+    "joindre au", "お問い合わせください",
+];
+
+/// Whether the text before byte `start`, on its line (at most 32 bytes back),
+/// invites the reader to call the team: `call us on`, `拨打我们的客服热线`,
+/// unless the writer's own number follows the invitation (`call me`, `我的`).
+pub(super) fn team_cue_before(text: &str, start: usize) -> bool {
+    let lo = floor_boundary(text, start.saturating_sub(32));
+    // Every cue holds one of a few words (`us`, `uns`, `-nous`, `our`, any
+    // case) or 我们/我們/致电/致電/拨打/お問い合わせ: most numbers have none of
+    // these before them, and are let go without more (no allocation).
+    if !cue_word_in(&text.as_bytes()[lo..start]) {
+        return false;
+    }
+    let window = &text[lo..start];
+    let window = window.rsplit('\n').next().unwrap_or(window).to_lowercase();
+    TEAM_CUES.iter().any(|cue| window.rfind(cue).is_some_and(|i| {
+        let after = &window[i + cue.len()..];
+        !after.contains("我的") && !after.contains(" my ") && !after.contains(" me ")
+    }))
+}
+
+/// Senders nobody writes to (`noreply@`, `notifications@`): still an
+/// identifier (a customer's system may send from one), ranked last.
+pub(super) fn automated_sender(email: &str) -> bool {
+    // (Every such name starts with n, d or a: most addresses stop here.)
+    if !matches!(email.as_bytes().first().map(|c| c | 0x20), Some(b'n' | b'd' | b'a')) {
+        return false;
+    }
+    let local = email.rsplit_once('@').map_or(email, |(l, _)| l);
+    const AUTOMATED: [&str; 12] =
+        ["noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply", "notifications", "notification", "notify", "alerts", "auto-reply", "autoreply"];
+    AUTOMATED.iter().any(|a| {
+        local.len() >= a.len()
+            && local.as_bytes()[..a.len()].eq_ignore_ascii_case(a.as_bytes())
+            && local[a.len()..].chars().next().is_none_or(|c| !c.is_alphabetic())
+    })
+}
+
+/// Lines that hold a team address and end a quote's introduction
+/// (`Acme Support <help@acme.example> wrote:`, `… 写道：`): the quoted
+/// lines after them (`> …`) are the team's own message.
+pub(super) fn introduces_quote(line: &str) -> bool {
+    let l = line.trim_end().trim_end_matches([':', '：']).to_lowercase();
+    ["wrote", "写道", "寫道", "a écrit", "schrieb", "escribió", "scrisse"].iter().any(|w| l.ends_with(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_roles_follow_the_header_name_and_its_folded_lines() {
+        let text = "Return-Path: <b@x.test>\nReceived: from a\n        for <help@acme.test>;\nReferences: <a@b.test>\n <c@d.test>\nFrom: Jane <jane@x.test>\n> To: li@y.test\n发件人：王 <w@z.test>\nNote: x@y.test\nX-Sender: s@y.test\nHello from@home.test";
+        let role = |needle: &str| header_role(text, text.find(needle).expect(needle));
+        assert_eq!(role("b@x"), HeaderRole::Machine);
+        assert_eq!(role("help@"), HeaderRole::Machine);
+        assert_eq!(role("c@d"), HeaderRole::Machine);
+        assert_eq!(role("jane@"), HeaderRole::Author);
+        assert_eq!(role("li@"), HeaderRole::Recipient);
+        assert_eq!(role("w@z"), HeaderRole::Author);
+        assert_eq!(role("x@y"), HeaderRole::None);
+        assert_eq!(role("s@y"), HeaderRole::Machine);
+        assert_eq!(role("from@"), HeaderRole::None);
+    }
+
+    #[test]
+    fn table_rows_need_a_neighbour_of_the_same_shape() {
+        let text = "Hi, here you go, thanks, Jane\nI paid, twice, by card, sadly\nname,email,phone\nAva,ava@x.test,+14155550123\nLiam,liam@x.test,+14155550124\n\na\tb\nc\td\n| x | y |\nsolo,row,only\n";
+        let row = |needle: &str| table_row(text, text.find(needle).expect(needle)).is_some();
+        assert!(row("ava@") && row("liam@") && row("name,") && row("c\td"));
+        assert!(!row("Jane") && !row("sadly") && !row("| x") && !row("solo"));
+        let quoted = "\"Name\",\"Email\",\"Phone\"\n\"Miller, Ava\",\"ava@x.test\",\"+1 415 555 0123\"\n";
+        assert!(table_row(quoted, quoted.find("ava@").expect("ava")).is_some());
+    }
+
+    #[test]
+    fn dates_sort_as_time_does() {
+        let k = |l: &str| date_key(l, false).unwrap_or_else(|| panic!("no date in {l:?}"));
+        let us = |l: &str| date_key(l, true).unwrap_or_else(|| panic!("no date in {l:?}"));
+        assert!(k("2026-11-24 18:02 周婷") < k("2026-11-25 09:31"));
+        assert!(k("Karen <k@x> · Nov 24, 2026, 9:05 AM") < k("Daniel · Nov 24, 2026, 3:12 PM"));
+        assert!(k("Nov 24, 2026, 12:30 AM") < k("Nov 24, 2026, 1:00 AM"));
+        assert!(k("23/11/2026 08:15 — Alan") < k("24/11/2026 10:02"));
+        assert!(us("11/23/2026 8:15") < us("11/24/2026 7:00"));
+        assert!(k("23.11.2026 08:12") < k("24.11.2026 14:03"));
+        assert!(k("Sent: Monday, November 23, 2026 9:02 AM") < k("Sent: Wednesday, November 25, 2026 2:10 PM"));
+        assert!(k("Date: Mon, 23 Nov 2026 10:41:01 -0500") < k("Wed, 25 Nov 2026 08:03:11 +0000"));
+        assert!(k("2026年11月24日 上午 10:15") < k("2026年11月24日 下午 1:05"));
+        assert!(k("发送时间: 2026年11月24日 9:03") > k("2026年11月23日(星期一) 23:59"));
+        for none in ["ORD-2026-004211", "v2.13.1", "13800138000", "11/20", "Tue 10:30", "99/99/2026", ""] {
+            assert_eq!(date_key(none, false), None, "{none}");
+        }
+    }
+
+    #[test]
+    fn the_date_of_an_authors_line_or_the_labelled_line_after_it() {
+        let text = "From: Greg <g@x.test>\nSent: Wednesday, November 25, 2026 2:10 PM\nTo: h@y.test\n\nbody 2026-01-01\nFrom: Tara <t@x.test>\nTo: h@y.test\nDate: Mon, 23 Nov 2026 09:02\nNo date <n@x.test>\n";
+        let d = |needle: &str| author_date(text, text.find(needle).expect(needle), false);
+        assert!(d("g@x").is_some() && d("t@x").is_some() && d("t@x") < d("g@x"));
+        assert_eq!(d("n@x"), None);
+    }
+
+    #[test]
+    fn invitations_to_call_the_team() {
+        let cue = |t: &str| team_cue_before(t, t.find("400").or_else(|| t.find("1-8")).expect("a number"));
+        assert!(cue("If urgent, call us on 1-800-555-0199"));
+        assert!(cue("如需加急，请拨打我们的客服热线 400-820-8820"));
+        assert!(!cue("call me on 400-820-8820"));
+        assert!(!cue("please call us back, my number: 400"), "the writer's own number");
+        assert!(!cue("我们的售后热线是4003707722"));
+        assert!(!cue("Contact us?\nMine is 400-1"), "another line");
+        assert!(cue("bitte rufen Sie uns unter 0800 400 an"));
+        assert!(cue("Appelez-nous au 0800 400"));
+        assert!(cue("You can also reach our support line on 0800 400"));
+        assert!(!cue("Your status: 400-1"), "no cue word");
+    }
+
+    #[test]
+    fn automated_senders() {
+        for a in ["noreply@x.test", "No-Reply@x.test", "notifications@github.test", "donotreply@x.test", "alerts+ops@x.test", "noreply2@x.test"] {
+            assert!(automated_sender(a), "{a}");
+        }
+        for a in ["support@x.test", "notifyme.bob@x.test", "noreplyhero@x.test", "alertsman@x.test"] {
+            assert!(!automated_sender(a), "{a}");
+        }
+    }
+}

@@ -1,0 +1,262 @@
+//! The byte loops behind the ranking's look at an identifier's line
+//! (`deskside_core::identify`'s context rules): where a line starts and
+//! ends, whether it is a row of cells, whether words that invite a call to
+//! the team stand before a number, whether a line can hold a dated header.
+//! Every identifier of a page asks some of these, so they are built for
+//! speed with the scanners.
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+
+/// The high bit of each byte of `x` that is `\n`, exactly (no borrow
+/// between bytes, so the highest flag is a true one too).
+#[inline(always)]
+fn newlines(x: u64) -> u64 {
+    let y = x ^ (ONES * u64::from(b'\n'));
+    !(((y & LOW7) + LOW7) | y | LOW7)
+}
+
+/// Just past the last `\n` before `pos` (`pos` at most `b.len()`), looked
+/// for at most `max` bytes back (then `pos - max`), eight bytes a step.
+pub fn line_start(b: &[u8], pos: usize, max: usize) -> usize {
+    let pos = pos.min(b.len());
+    let lo = pos.saturating_sub(max);
+    let mut i = pos;
+    while i >= lo + 8 {
+        let hits = newlines(crate::load_u64(&b[i - 8..i]));
+        if hits != 0 {
+            return i - 8 + (63 - hits.leading_zeros() as usize) / 8 + 1;
+        }
+        i -= 8;
+    }
+    b[lo..i].iter().rposition(|&c| c == b'\n').map_or(lo, |k| lo + k + 1)
+}
+
+/// The first `\n` at or after `pos`, looked for at most `max` bytes on
+/// (then that bound, or the end of `b`).
+pub fn line_end(b: &[u8], pos: usize, max: usize) -> usize {
+    let pos = pos.min(b.len());
+    let hi = pos.saturating_add(max).min(b.len());
+    let mut i = pos;
+    while i + 8 <= hi {
+        let hits = newlines(crate::load_u64(&b[i..i + 8]));
+        if hits != 0 {
+            return i + hits.trailing_zeros() as usize / 8;
+        }
+        i += 8;
+    }
+    b[i..hi].iter().position(|&c| c == b'\n').map_or(hi, |k| i + k)
+}
+
+/// The separator of a line of cells and how many there are, outside
+/// double-quoted cells (`"Miller, Ava",ava@x.test`): tabs (one or more),
+/// pipes (two or more), or commas or semicolons (two or more, none followed
+/// by a space: prose puts one there).
+pub fn cell_shape(line: &[u8]) -> Option<(u8, usize)> {
+    let (mut tabs, mut pipes, mut commas, mut semis, mut spaced_commas, mut spaced_semis) = (0, 0, 0, 0, 0, 0);
+    let mut quoted = false;
+    for (i, &c) in line.iter().enumerate() {
+        match c {
+            b'"' => quoted = !quoted,
+            _ if quoted => {}
+            b'\t' => tabs += 1,
+            b'|' => pipes += 1,
+            b',' => {
+                commas += 1;
+                spaced_commas += usize::from(line.get(i + 1) == Some(&b' '));
+            }
+            b';' => {
+                semis += 1;
+                spaced_semis += usize::from(line.get(i + 1) == Some(&b' '));
+            }
+            _ => {}
+        }
+    }
+    if tabs >= 1 && line.iter().any(|c| !c.is_ascii_whitespace()) {
+        Some((b'\t', tabs))
+    } else if pipes >= 2 {
+        Some((b'|', pipes))
+    } else if commas >= 2 && spaced_commas == 0 {
+        Some((b',', commas))
+    } else if semis >= 2 && spaced_semis == 0 {
+        Some((b';', semis))
+    } else {
+        None
+    }
+}
+
+/// Whether something spanning `start..end` of `b` touches a cell edge: a
+/// separator or a quote right before or right after it (prose puts spaces
+/// there; a pipe table a space and the pipe). A row's first cell has one
+/// after it, its last one before it.
+pub fn at_cell_edge(b: &[u8], start: usize, end: usize) -> bool {
+    let edge = |c: Option<&u8>| matches!(c, Some(b',' | b'\t' | b'|' | b';' | b'"'));
+    let before = start.checked_sub(1).and_then(|i| b.get(i));
+    // (`, ` after it is prose's comma: `reply to x@y.test, thanks`.)
+    let after = b.get(end).filter(|c| !(matches!(c, b',' | b';') && b.get(end + 1) == Some(&b' ')));
+    let spaced = |c: Option<&u8>, next: Option<&u8>| c == Some(&b' ') && next == Some(&b'|');
+    edge(before) || edge(after) || spaced(before, start.checked_sub(2).and_then(|i| b.get(i))) || spaced(b.get(end), b.get(end + 1))
+}
+
+/// Whether `near` (the text before a number) holds a word that every
+/// invitation to call the team holds: `us`, `uns` (whole words), `nous`
+/// (after `-`), `our` (any case), or 我们, 我們, 致电, 致電, 拨打, お問い合わせ.
+/// Most numbers have none of these before them and need no closer look.
+pub fn cue_word_in(near: &[u8]) -> bool {
+    // Eight bytes a step to the few places such a word can start (u, o in
+    // any case, the lead bytes E3, E6, E8); each looked at closer.
+    let mut from = 0;
+    while from < near.len() {
+        let word = crate::load_u64(near.get(from..from + 8).unwrap_or(&[]));
+        let mut hits = if from + 8 <= near.len() {
+            let lower = word | (ONES * 0x20);
+            exact_eq(lower, b'u') | exact_eq(lower, b'o') | exact_eq(word, 0xE3) | exact_eq(word, 0xE6) | exact_eq(word, 0xE8)
+        } else {
+            // The tail, byte by byte.
+            near[from..].iter().enumerate().fold(0u64, |m, (k, &c)| {
+                if matches!(c | 0x20, b'u' | b'o') || matches!(c, 0xE3 | 0xE6 | 0xE8) { m | 0x80 << (8 * k) } else { m }
+            })
+        };
+        while hits != 0 {
+            let i = from + hits.trailing_zeros() as usize / 8;
+            if cue_word_at(near, i) {
+                return true;
+            }
+            hits &= hits - 1;
+        }
+        from += 8;
+    }
+    false
+}
+
+/// The high bit of each byte of `x` equal to `v`, exactly.
+#[inline(always)]
+fn exact_eq(x: u64, v: u8) -> u64 {
+    let y = x ^ (ONES * u64::from(v));
+    !(((y & LOW7) + LOW7) | y | LOW7)
+}
+
+/// Whether a word of [`cue_word_in`] starts at `near[i]`.
+#[inline(always)]
+fn cue_word_at(near: &[u8], i: usize) -> bool {
+    const CJK: [&[u8]; 6] = ["我们".as_bytes(), "我們".as_bytes(), "致电".as_bytes(), "致電".as_bytes(), "拨打".as_bytes(), "お問い合わせ".as_bytes()];
+    let letter = |i: usize| near.get(i).is_some_and(u8::is_ascii_alphabetic);
+    let word_at = |i: usize, w: &[u8]| {
+        near.get(i..i + w.len()).is_some_and(|s| s.eq_ignore_ascii_case(w)) && !letter(i + w.len())
+    };
+    match near[i] | 0x20 {
+        b'u' if (i == 0 || !letter(i - 1)) && (word_at(i, b"us") || word_at(i, b"uns")) => true,
+        b'u' => i >= 2 && near[i - 1] | 0x20 == b'o' && near[i - 2] | 0x20 == b'n' && word_at(i, b"us"),
+        b'o' => (i == 0 || !letter(i - 1)) && word_at(i, b"our"),
+        // 我 (E6 88 91), 拨 (E6 8B A8), 致 (E8 87 B4), お (E3 81 8A) first.
+        _ => matches!(&near[i..], [0xE6, 0x88 | 0x8B, ..] | [0xE8, 0x87, ..] | [0xE3, 0x81, ..]) && CJK.iter().any(|w| near[i..].starts_with(w)),
+    }
+}
+
+/// Where the name of a mail header ends on the line starting at `start`:
+/// after quote marks (`> `), a run of letters, digits, `-` and non-ASCII
+/// bytes right before `:` or `：` (`From:`, `Message-ID:`, `发件人：`), at
+/// most 48 bytes in. The name's byte range, if the line starts so.
+pub fn header_name_at(b: &[u8], start: usize) -> Option<(usize, usize)> {
+    let head = b.get(start..(start + 48).min(b.len()))?;
+    let lead = head.iter().position(|&c| c != b'>' && c != b' ')?;
+    let mut i = lead;
+    while i < head.len() {
+        match head[i] {
+            b':' => break,
+            0xEF if head.get(i + 1..i + 3) == Some(&[0xBC, 0x9A]) => break,
+            c if c.is_ascii_alphanumeric() || c == b'-' || c >= 0x80 => i += 1,
+            _ => return None,
+        }
+    }
+    (i > lead && i < head.len()).then_some((start + lead, start + i))
+}
+
+/// Whether `line` holds four digits that can be a year from 1970 to 2199
+/// (every date a message header is written with has one).
+pub fn has_year(line: &[u8]) -> bool {
+    line.windows(4).any(|w| matches!(w, [b'1', b'9', b'7'..=b'9', b'0'..=b'9'] | [b'2', b'0' | b'1', b'0'..=b'9', b'0'..=b'9']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_found_eight_bytes_at_a_time_as_one_by_one() {
+        let text = b"first line\nsecond, somewhat longer line of text\n\nx\nlast line without a break";
+        for pos in 0..=text.len() {
+            let slow_start = text[..pos].iter().rposition(|&c| c == b'\n').map_or(0, |k| k + 1);
+            let slow_end = text[pos..].iter().position(|&c| c == b'\n').map_or(text.len(), |k| pos + k);
+            assert_eq!(line_start(text, pos, 4096), slow_start, "start at {pos}");
+            assert_eq!(line_end(text, pos, 4096), slow_end, "end at {pos}");
+        }
+        // Bounded: at most `max` bytes either way.
+        assert_eq!(line_start(b"aaaaaaaaaaaaaaaaaaaa", 20, 5), 15);
+        assert_eq!(line_end(b"aaaaaaaaaaaaaaaaaaaa", 2, 5), 7);
+        // Every byte value beside a newline, in every position of a word.
+        for v in 0..=255u8 {
+            for k in 0..16 {
+                let mut b = vec![v; 16];
+                b[k] = b'\n';
+                assert_eq!(line_start(&b, 16, 64), if v == b'\n' { 16 } else { k + 1 });
+                assert_eq!(line_end(&b, 0, 64), if v == b'\n' { 0 } else { k });
+            }
+        }
+    }
+
+    #[test]
+    fn rows_of_cells_and_their_edges() {
+        assert_eq!(cell_shape(b"name,email,phone"), Some((b',', 2)));
+        assert_eq!(cell_shape(b"\"Miller, Ava\",ava@x.test,+1 415"), Some((b',', 2)));
+        assert_eq!(cell_shape(b"Hi, I paid, twice"), None);
+        assert_eq!(cell_shape(b"a\tb"), Some((b'\t', 1)));
+        assert_eq!(cell_shape(b"| a | b |"), Some((b'|', 3)));
+        assert_eq!(cell_shape(b"k;v;w"), Some((b';', 2)));
+        assert_eq!(cell_shape(b"\t \t"), None);
+        let row = b"Ava,ava@x.test,+1 415 | 9123 4567 |";
+        assert!(at_cell_edge(row, 4, 14) && at_cell_edge(row, 0, 3));
+        assert!(at_cell_edge(row, 24, 33), "inside a pipe cell");
+        assert!(!at_cell_edge(b"mail ava@x.test now", 5, 15));
+        assert!(!at_cell_edge(b"phone 13800138000\nnext", 6, 17), "a line's end alone is no cell");
+        assert!(!at_cell_edge(b"reply to x@y.test, thanks", 9, 17), "prose's comma");
+    }
+
+    #[test]
+    fn words_of_invitations() {
+        for yes in ["call us on ", "Call US: ", "rufen Sie uns unter ", "Appelez-nous au ", "reach our support line on ", "请拨打我们的热线 ", "欢迎致电 ", "お問い合わせください "] {
+            assert!(cue_word_in(yes.as_bytes()), "{yes}");
+        }
+        for no in ["just use the bonus thus ", "your status ", "house 4 ", "我的手机 ", "call me on "] {
+            assert!(!cue_word_in(no.as_bytes()), "{no}");
+        }
+    }
+
+    #[test]
+    fn header_names_at_line_starts() {
+        fn name(t: &str) -> Option<&str> {
+            header_name_at(t.as_bytes(), 0).map(|(a, b)| &t[a..b])
+        }
+        assert_eq!(name("From: Jane <j@x.test>"), Some("From"));
+        assert_eq!(name("> Message-ID: <a@b>"), Some("Message-ID"));
+        assert_eq!(name("发件人：王 <w@z.test>"), Some("发件人"));
+        assert_eq!(name("Hello from@home.test"), None);
+        assert_eq!(name(": x"), None);
+        assert_eq!(name("abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij: x"), None);
+        // Every position of every invitation word, eight bytes a step or not.
+        for pad in 0..17 {
+            let t = format!("{}call us on ", "x ".repeat(pad));
+            assert!(cue_word_in(t.as_bytes()), "{t}");
+            let t = format!("{}拨打我们的热线 ", "字".repeat(pad));
+            assert!(cue_word_in(t.as_bytes()), "{t}");
+            let t = format!("{}house of ", "y".repeat(pad));
+            assert!(!cue_word_in(t.as_bytes()), "{t}");
+        }
+    }
+
+    #[test]
+    fn years() {
+        assert!(has_year(b"Nov 24, 2026, 9:05 AM") && has_year(b"24.11.1999") && has_year("2026年".as_bytes()));
+        assert!(!has_year(b"v2.13.800138 at 10:30") && !has_year(b"1234 5678"));
+    }
+}
