@@ -43,8 +43,8 @@ pub const USAGE: &str = "usage: deskside lookup --connector FILE|PRESET [--base-
     refresh_token also DESKSIDE_REFRESH_TOKEN), DESKSIDE_APP_ID and DESKSIDE_APP_SECRET (app_token),\n\
     DESKSIDE_KEY_ID and DESKSIDE_SECRET (signed): DESKSIDE_ and the secret's name in upper case.\n\
     Signed requests use this computer's clock and a random nonce.\n\
-    Live requests go over https:// (or http:// on this computer, or to the --plain-http host), one connection each,\n\
-    \x20 redirects not followed (a 3xx is the answer), 10 seconds at most each.\n\
+    Live requests go over https:// (or http:// on this computer, or to the --plain-http host), one connection and\n\
+    10 seconds at most each; redirects are not followed (a 3xx is the answer, an error).\n\
     Exit status: 0 found or not found, 1 the lookup failed, 2 usage or definition error.";
 
 /// How live requests go out (the CA file and the accepted plain-http host),

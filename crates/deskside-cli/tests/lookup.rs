@@ -341,7 +341,7 @@ fn usage_errors() {
     let r = deskside(&["--help"], &[]);
     assert_eq!(r.code, Some(0));
     assert!(r.out.contains("usage: deskside lookup --connector FILE|PRESET") && r.out.contains("DESKSIDE_CLIENT_SECRET"), "{}", r.out);
-    assert!(r.out.contains("--ca-file PEM") && r.out.contains("--plain-http") && r.out.contains("redirects not followed"), "{}", r.out);
+    assert!(r.out.contains("--ca-file PEM") && r.out.contains("--plain-http") && r.out.contains("redirects are not followed"), "{}", r.out);
 }
 
 /// A server on 127.0.0.1 that answers each connection with the next canned
