@@ -812,3 +812,15 @@ fn a_hung_https_server_times_out() {
     let req = requests.recv_timeout(std::time::Duration::from_secs(1)).unwrap();
     assert!(req.starts_with("GET /api/v1/customers?email=a%40b.example HTTP/1.1\r\n"), "{req}");
 }
+
+/// Over https too, an answer past the definition's size limit (2 MB for the
+/// demo connector, and a margin) is refused before it is all read.
+#[test]
+fn a_huge_answer_over_https_is_refused() {
+    let ca = TestCa::make("huge");
+    let body = format!("{{\"data\": [], \"pad\": \"{}\"}}", "x".repeat(3 * 1024 * 1024));
+    let (base, _requests) = serve_tls(&ca, vec![Some(with_length("200 OK", "", &body))]);
+    let r = deskside(&["--connector", "demo_crm", "--base-url", &base, "--email", "a@b.example", "--ca-file", &ca.file("ca.pem")], &[("DESKSIDE_KEY", "k-1234")]);
+    assert_eq!(r.code, Some(1), "{}", r.err);
+    assert!(r.err.contains("the answer is larger than 2 MB") && r.out.is_empty(), "{}", r.err);
+}
