@@ -3,17 +3,20 @@
 // OAuth 2 client credentials and refresh tokens with expiring tokens (also on a
 // second "accounts" origin, like login.salesforce.com), a WeCom-style app token,
 // Udesk- and Qiyu-style signed requests, a fuzzy paginated search, an error
-// inside a 200, and an HTML 404 for unknown paths. Plain node:http, no
-// dependencies; listens on 127.0.0.1 only. See README.md beside this file.
+// inside a 200, and an HTML 404 for unknown paths. Plain node:http (node:https
+// with `tls: { cert, key }`), no dependencies; listens on 127.0.0.1 only. See
+// README.md beside this file.
 //
 //   import { startTestApi } from './server.mjs';
 //   const api = await startTestApi({ clientSecret: 's3cret' });   // { base, accounts, requests, tokens, stop }
 //
 //   node tests/testapi/server.mjs --port 8650 --client-secret S [--accounts-port 8651] [--client-id ID] [--token-ttl 3600]
+//        [--tls-cert CERT.pem --tls-key KEY.pem]   (https on both origins)
 
 import http from 'node:http';
+import https from 'node:https';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 export const DEFAULT_CLIENT_ID = 'deskside-test';
@@ -154,6 +157,7 @@ export async function startTestApi({
   port = 0, accountsPort = 0, tokenTtlSeconds = 3600, clientId = DEFAULT_CLIENT_ID, clientSecret, onRequest,
   refreshToken = DEFAULT_REFRESH_TOKEN, appId = DEFAULT_APP_ID, appSecret = DEFAULT_APP_SECRET,
   udeskEmail = DEFAULT_UDESK_EMAIL, udeskToken = DEFAULT_UDESK_TOKEN, qiyuKey = DEFAULT_QIYU_KEY, qiyuSecret = DEFAULT_QIYU_SECRET,
+  tls,
 } = {}) {
   if (typeof clientSecret !== 'string' || clientSecret === '') throw new TypeError('startTestApi: clientSecret is required');
   if (!(tokenTtlSeconds > 0)) throw new TypeError('startTestApi: tokenTtlSeconds must be positive');
@@ -328,7 +332,7 @@ export async function startTestApi({
     return true;
   }
 
-  const serve = (accounts) => http.createServer((req, res) => {
+  const handler = (accounts) => (req, res) => {
     handle(req, accounts)
       .catch((e) => json(500, { error: 'internal_error', message: String(e && e.message) }))
       .then((reply) => {
@@ -338,7 +342,9 @@ export async function startTestApi({
         res.writeHead(reply.status, { 'Cache-Control': 'no-store', ...reply.headers, 'Content-Length': Buffer.byteLength(reply.body) });
         res.end(reply.body);
       });
-  });
+  };
+  // `tls`: { cert, key } (PEM) serves both origins over https.
+  const serve = (accounts) => (tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler(accounts)) : http.createServer(handler(accounts)));
   const listen = (server, p) => new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(p, '127.0.0.1', () => {
@@ -355,8 +361,9 @@ export async function startTestApi({
     server.close();
     throw e;
   }
-  const base = `http://127.0.0.1:${server.address().port}`;
-  const accounts = `http://127.0.0.1:${accountsServer.address().port}`;
+  const scheme = tls ? 'https' : 'http';
+  const base = `${scheme}://127.0.0.1:${server.address().port}`;
+  const accounts = `${scheme}://127.0.0.1:${accountsServer.address().port}`;
 
   return {
     base,
@@ -543,12 +550,14 @@ function isMain() {
 
 async function cli(argv) {
   const usage = 'usage: node tests/testapi/server.mjs --client-secret S [--port 8650] [--accounts-port 8651] [--client-id deskside-test] [--token-ttl 3600]\n' +
-    '  [--refresh-token T] [--app-id ID] [--app-secret S] [--udesk-email E] [--udesk-token T] [--qiyu-key K] [--qiyu-secret S]';
+    '  [--refresh-token T] [--app-id ID] [--app-secret S] [--udesk-email E] [--udesk-token T] [--qiyu-key K] [--qiyu-secret S]\n' +
+    '  [--tls-cert CERT.pem --tls-key KEY.pem]   (https on both origins)';
   const opts = { port: 8650, onRequest: (e) => console.log(`request ${e.origin === 'accounts' ? 'accounts ' : ''}${e.method} ${e.url.replace(/([?&](?:corpsecret|sign|checksum|access_token)=)[^&]*/g, '$1…')} auth=${e.auth} status=${e.status}`) };
   const die = (msg) => {
     console.error(`${msg}\n${usage}`);
     process.exit(2);
   };
+  const tlsFiles = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => (i + 1 < argv.length ? argv[++i] : die(`${a} needs a value`));
@@ -564,6 +573,8 @@ async function cli(argv) {
     else if (a === '--udesk-token') opts.udeskToken = value();
     else if (a === '--qiyu-key') opts.qiyuKey = value();
     else if (a === '--qiyu-secret') opts.qiyuSecret = value();
+    else if (a === '--tls-cert') tlsFiles.cert = value();
+    else if (a === '--tls-key') tlsFiles.key = value();
     else if (a === '-h' || a === '--help') {
       console.log(usage);
       return;
@@ -575,6 +586,14 @@ async function cli(argv) {
   if (!Number.isInteger(opts.accountsPort) || opts.accountsPort < 0 || opts.accountsPort > 65535) die('--accounts-port needs a number from 0 to 65535');
   if (!opts.clientSecret) die('--client-secret is required');
   if ('tokenTtlSeconds' in opts && !(opts.tokenTtlSeconds > 0)) die('--token-ttl needs a positive number of seconds');
+  if (('cert' in tlsFiles) !== ('key' in tlsFiles)) die('--tls-cert and --tls-key go together');
+  if ('cert' in tlsFiles) {
+    try {
+      opts.tls = { cert: readFileSync(tlsFiles.cert), key: readFileSync(tlsFiles.key) };
+    } catch (e) {
+      die(`cannot read the TLS certificate or key: ${e.message}`);
+    }
+  }
   let api;
   try {
     api = await startTestApi(opts);

@@ -13,12 +13,12 @@ use deskside_core::identify::{Candidate, IdKind, Source};
 use deskside_core::model::Customer;
 use deskside_core::phone::normalize_phone;
 use deskside_core::secret::Secret;
-use deskside_core::weburl::{encode_component, BaseUrl};
+use deskside_core::weburl::{encode_component, is_loopback_host, BaseUrl};
 use serde::Serialize;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-pub const USAGE: &str = "usage: deskside lookup --connector FILE|PRESET [--base-url URL | --setup NAME=VALUE…] (--email X | --phone X | --id X) [--region CN] [--dry-run | --answer FILE | --every-attempt [--related]] [--token-url URL]\n\
+pub const USAGE: &str = "usage: deskside lookup --connector FILE|PRESET [--base-url URL | --setup NAME=VALUE…] (--email X | --phone X | --id X) [--region CN] [--dry-run | --answer FILE | --every-attempt [--related]] [--ca-file PEM] [--plain-http] [--token-url URL]\n\
     Runs a connector definition (a JSON file in the format of docs/CONNECTORS.md, or a shipped preset: demo_crm, hubspot,\n\
     salesforce, zendesk, freshdesk, pipedrive, zoho_crm, intercom)\n\
     for one identifier and prints the mapped result as JSON: {\"customers\": [...], \"near_misses\": N, \"total\": N}.\n\
@@ -37,16 +37,23 @@ pub const USAGE: &str = "usage: deskside lookup --connector FILE|PRESET [--base-
     \x20                         deals, tickets, notes, company) and print each one's outcome too, and the record with\n\
     \x20                         them: {\"attempts\": […], \"related\": [{\"into\", \"url\", \"status\", \"error\"}], \"record\": {…}}\n\
     \x20 --token-url URL         ask for the access token here instead of the definition's token URL (a test server)\n\
+    \x20 --ca-file PEM            also trust the certificate authorities in this PEM file (a company proxy's, a test\n\
+    \x20                         server's); Mozilla's roots, built in, are always trusted\n\
+    \x20 --plain-http             accept plain http:// for the --base-url host, another computer: the key is sent\n\
+    \x20                         unencrypted (an intranet CRM); only that host, as the extension's setting\n\
     \n\
     Secrets come from the environment, as the definition's auth kind needs them: DESKSIDE_KEY (api_key),\n\
     DESKSIDE_USERNAME and DESKSIDE_PASSWORD (basic), DESKSIDE_CLIENT_ID and DESKSIDE_CLIENT_SECRET (client_credentials;\n\
     refresh_token also DESKSIDE_REFRESH_TOKEN), DESKSIDE_APP_ID and DESKSIDE_APP_SECRET (app_token),\n\
     DESKSIDE_KEY_ID and DESKSIDE_SECRET (signed): DESKSIDE_ and the secret's name in upper case.\n\
     Signed requests use this computer's clock and a random nonce.\n\
-    Live requests are sent over http:// (loopback) only; for https:// use --dry-run, or --answer with a saved answer.\n\
+    Live requests go over https:// (or http:// on this computer, or to the --plain-http host), one connection and\n\
+    10 seconds at most each; redirects are not followed (a 3xx is the answer, an error).\n\
     Exit status: 0 found or not found, 1 the lookup failed, 2 usage or definition error.";
 
-const HTTPS_NOT_BUILT_IN: &str = "live https requests are not built into this CLI yet; use --dry-run, or --answer with a saved response";
+/// How live requests go out (the CA file and the accepted plain-http host),
+/// set once before the first one.
+static TRANSPORT: OnceLock<http::Transport> = OnceLock::new();
 
 /// What the command prints on success.
 #[derive(Serialize)]
@@ -72,6 +79,8 @@ struct Args {
     mode: Mode,
     related: bool,
     token_url: Option<String>,
+    ca_file: Option<String>,
+    plain_http: bool,
 }
 
 pub fn run(args: impl Iterator<Item = String>) -> Result<(), Exit> {
@@ -91,6 +100,7 @@ pub fn run(args: impl Iterator<Item = String>) -> Result<(), Exit> {
     }
     let candidate = candidate(args.identifier.0, &args.identifier.1, &args.region)?;
     let base = match &args.base_url {
+        Some(url) if args.plain_http => BaseUrl::parse_any(url).map_err(|e| Exit::usage(format!("--base-url {url}: {}", english(&e.message().into()))))?,
         Some(url) => BaseUrl::parse(url).map_err(|e| Exit::usage(format!("--base-url {url}: {}", english(&e.message().into()))))?,
         None if def.asks_base_url() => return Err(Exit::usage(format!("--base-url is required for {}\n{USAGE}", def.id))),
         None => def.base_url_from(&args.setup).map_err(|errors| {
@@ -103,8 +113,16 @@ pub fn run(args: impl Iterator<Item = String>) -> Result<(), Exit> {
         return Err(Exit::usage(format!("connector {}: {}", def.id, english(&Text::new(Msg::LookupCannotSearchBy, [candidate.kind.name_in_sentence().into()])))));
     }
     let live_mode = matches!(args.mode, Mode::Live | Mode::EveryAttempt);
-    if live_mode && base.scheme != "http" {
-        return Err(Exit::usage(HTTPS_NOT_BUILT_IN.into()));
+    let remote_plain = base.scheme == "http" && !is_loopback_host(&base.host);
+    if args.plain_http && !remote_plain {
+        return Err(Exit::usage(format!("--plain-http is for an http:// base URL of another computer; {} needs none", base.origin())));
+    }
+    if live_mode {
+        let transport = http::Transport::new(args.ca_file.as_deref(), remote_plain.then(|| base.host.clone())).map_err(Exit::usage)?;
+        if remote_plain {
+            eprintln!("deskside: --plain-http: the secrets go to {} unencrypted; anyone on the way can read them", base.origin());
+        }
+        let _ = TRANSPORT.set(transport);
     }
     let (secrets, redactor) = secrets_from_env(&def.auth, !live_mode)?;
     // The setup values a token URL is made of (given, or those the base URL was made from).
@@ -139,6 +157,7 @@ pub fn run(args: impl Iterator<Item = String>) -> Result<(), Exit> {
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, Exit> {
     let (mut connector, mut base_url, mut identifier, mut region) = (None, None, None, "CN".to_string());
     let (mut dry_run, mut answer, mut every, mut related, mut token_url) = (false, None, false, false, None);
+    let (mut ca_file, mut plain_http) = (None, false);
     let mut setup = std::collections::BTreeMap::new();
     let need = |flag: &str, v: Option<String>| v.filter(|v| !v.starts_with("--")).ok_or_else(|| Exit::usage(format!("{flag} needs a value\n{USAGE}")));
     while let Some(a) = args.next() {
@@ -151,6 +170,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, Ex
             "--every-attempt" => every = true,
             "--related" => related = true,
             "--token-url" => token_url = Some(need("--token-url", args.next())?),
+            "--ca-file" => ca_file = Some(need("--ca-file", args.next())?),
+            "--plain-http" => plain_http = true,
             "--setup" => {
                 let v = need("--setup", args.next())?;
                 let (k, v) = v.split_once('=').ok_or_else(|| Exit::usage(format!("--setup {v}: write NAME=VALUE\n{USAGE}")))?;
@@ -184,7 +205,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, Ex
     if related && !matches!(mode, Mode::EveryAttempt) {
         return Err(Exit::usage(format!("--related goes with --every-attempt\n{USAGE}")));
     }
-    Ok(Some(Args { connector, base_url, setup, identifier, region, mode, related, token_url }))
+    Ok(Some(Args { connector, base_url, setup, identifier, region, mode, related, token_url, ca_file, plain_http }))
 }
 
 /// A definition file, or a shipped preset by its id.
@@ -503,10 +524,12 @@ fn every_attempt(ctx: &Ctx, id: &Candidate, lookups: &[RequestDef], related: boo
 fn send(req: &HttpRequest, max: usize, def: &Definition) -> Result<HttpResponse, String> {
     let shown = req.shown_url();
     let method = if req.method == Method::Get { "GET" } else { "POST" };
-    let resp = http::send(req, Duration::from_millis(u64::from(ATTEMPT_TIMEOUT_MS)), max).map_err(|f| match f {
+    let transport = TRANSPORT.get().ok_or("no transport set up for live requests")?;
+    let resp = transport.send(req, Duration::from_millis(u64::from(ATTEMPT_TIMEOUT_MS)), max).map_err(|f| match f {
         http::Failure::Timeout => english(&LookupError::Timeout.user_message()),
         http::Failure::TooLarge => english(&LookupError::BadResponse { message: Text::new(Msg::LookupTooLarge, [data(def.limits.max_body_bytes / 1024 / 1024)]) }.user_message()),
         http::Failure::Transport(detail) => format!("{} ({detail})", english(&LookupError::Network { message: Msg::LookupNoService.into() }.user_message())),
+        http::Failure::Untrusted(detail) => detail,
     })?;
     eprintln!("deskside: {method} {shown} -> {}", resp.status);
     Ok(resp)

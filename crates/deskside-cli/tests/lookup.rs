@@ -1,6 +1,7 @@
 //! The `deskside lookup` command, run as the built binary: dry runs (secrets
 //! redacted), saved answers mapped, definition and usage errors, and live
-//! lookups against a tiny server on 127.0.0.1.
+//! lookups against a tiny server on 127.0.0.1, over http and https (a CA
+//! made at test time with the openssl command).
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -309,7 +310,10 @@ fn usage_errors() {
         (&["--connector", "demo_crm", "--base-url", "http://127.0.0.1:7000"], "an identifier is required"),
         (&["--connector", "demo_crm", "--base-url", "http://127.0.0.1:7000", "--email", "a@b.example", "--id", "7"], "give one identifier"),
         (&["--connector", "demo_crm", "--base-url", "http://crm.example.com", "--email", "a@b.example", "--dry-run"], "--base-url http://crm.example.com: "),
-        (&["--connector", "demo_crm", "--base-url", "https://crm.example.com", "--email", "a@b.example"], "live https requests are not built into this CLI yet; use --dry-run, or --answer with a saved response"),
+        (&["--connector", "demo_crm", "--base-url", "https://crm.example.com", "--email", "a@b.example", "--plain-http"], "--plain-http is for an http:// base URL of another computer; https://crm.example.com needs none"),
+        (&["--connector", "demo_crm", "--base-url", "http://127.0.0.1:7000", "--email", "a@b.example", "--plain-http", "--dry-run"], "--plain-http is for an http:// base URL of another computer; http://127.0.0.1:7000 needs none"),
+        (&["--connector", "demo_crm", "--base-url", "https://127.0.0.1:9", "--email", "a@b.example", "--ca-file", "/nonexistent/ca.pem"], "--ca-file /nonexistent/ca.pem: cannot read it"),
+        (&["--connector", "demo_crm", "--base-url", "https://127.0.0.1:9", "--email", "a@b.example", "--ca-file"], "--ca-file needs a value"),
         (&["--connector", &def, "--base-url", "http://127.0.0.1:7000", "--id", "P-1", "--dry-run", "--answer", "x.json"], "--dry-run and --answer do not go together"),
         (&["--connector", "demo_crm", "--base-url", "http://127.0.0.1:7000", "--email", "a@b.example", "--frobnicate"], "unexpected argument '--frobnicate'"),
         (&["--connector", "zendesk", "--email", "a@b.example", "--dry-run"], "--setup subdomain: required"),
@@ -331,9 +335,13 @@ fn usage_errors() {
     assert!(r.code == Some(0) && r.out.contains("GET https://acme.zendesk.com/api/v2/users/search?query=email%3Aa%40b.example"), "{}{}", r.out, r.err);
     let r = deskside(&["--connector", "hubspot", "--email", "a@b.example", "--dry-run"], &[("DESKSIDE_KEY", "k-1234")]);
     assert!(r.code == Some(0) && r.out.contains("POST https://api.hubapi.com/crm/v3/objects/contacts/search") && !r.out.contains("k-1234"), "{}{}", r.out, r.err);
+    // Plain http to another computer, accepted for that host: the dry run shows where it would go.
+    let r = deskside(&["--connector", "demo_crm", "--base-url", "http://crm.intranet:8080", "--plain-http", "--email", "a@b.example", "--dry-run"], &[("DESKSIDE_KEY", "k-1234")]);
+    assert!(r.code == Some(0) && r.out.contains("GET http://crm.intranet:8080/api/v1/customers?email=a%40b.example"), "{}{}", r.out, r.err);
     let r = deskside(&["--help"], &[]);
     assert_eq!(r.code, Some(0));
     assert!(r.out.contains("usage: deskside lookup --connector FILE|PRESET") && r.out.contains("DESKSIDE_CLIENT_SECRET"), "{}", r.out);
+    assert!(r.out.contains("--ca-file PEM") && r.out.contains("--plain-http") && r.out.contains("redirects are not followed"), "{}", r.out);
 }
 
 /// A server on 127.0.0.1 that answers each connection with the next canned
@@ -345,28 +353,32 @@ fn serve(answers: Vec<String>) -> (String, mpsc::Receiver<String>) {
     std::thread::spawn(move || {
         for answer in answers {
             let Ok((mut s, _)) = listener.accept() else { return };
-            let mut req = Vec::new();
-            let mut buf = [0u8; 4096];
-            // The head, then as much body as Content-Length says.
-            loop {
-                let n = s.read(&mut buf).unwrap_or(0);
-                req.extend_from_slice(&buf[..n]);
-                let text = String::from_utf8_lossy(&req).into_owned();
-                if let Some(end) = text.find("\r\n\r\n") {
-                    let len = text.lines().find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap())).unwrap_or(0);
-                    if req.len() >= end + 4 + len {
-                        break;
-                    }
-                }
-                if n == 0 {
-                    break;
-                }
-            }
-            let _ = tx.send(String::from_utf8_lossy(&req).into_owned());
+            let _ = tx.send(read_request(&mut s));
             let _ = s.write_all(answer.as_bytes());
         }
     });
     (base, rx)
+}
+
+/// One request: the head, then as much body as Content-Length says.
+fn read_request(s: &mut impl Read) -> String {
+    let mut req = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = s.read(&mut buf).unwrap_or(0);
+        req.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&req).into_owned();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let len = text.lines().find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap())).unwrap_or(0);
+            if req.len() >= end + 4 + len {
+                break;
+            }
+        }
+        if n == 0 {
+            break;
+        }
+    }
+    String::from_utf8_lossy(&req).into_owned()
 }
 
 fn with_length(status: &str, extra: &str, body: &str) -> String {
@@ -455,10 +467,16 @@ struct TestApi {
 
 impl TestApi {
     fn start() -> TestApi {
+        TestApi::start_with(&[])
+    }
+
+    /// With more arguments for the server (`--tls-cert`, `--tls-key`).
+    fn start_with(extra: &[&str]) -> TestApi {
         use std::io::BufRead;
         let script = here("../../tests/testapi/server.mjs");
         let mut child = Command::new("node")
             .args([script.as_str(), "--port", "0", "--client-secret", "cli-live-secret", "--token-ttl", "120"])
+            .args(extra)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::inherit())
             .spawn()
@@ -616,4 +634,193 @@ fn dry_runs_of_the_exchange_and_signed_kinds() {
     let sign = line.split("&sign=").nth(1).and_then(|r| r.split('&').next()).unwrap_or_default();
     assert!(sign.len() == 64 && sign.bytes().all(|b| b.is_ascii_hexdigit()), "{line}");
     assert!(!r.out.contains("canary") && !r.err.contains("canary"), "{}{}", r.out, r.err);
+}
+
+/// A certificate authority made at test time, and a server certificate it
+/// signs for 127.0.0.1 only (not `localhost`), by the openssl command, in a
+/// directory of their own (removed when dropped).
+struct TestCa {
+    dir: std::path::PathBuf,
+}
+
+impl TestCa {
+    fn make(name: &str) -> TestCa {
+        let dir = std::env::temp_dir().join(format!("deskside-tls-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("server.ext"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n").unwrap();
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+        let steps: [Vec<&str>; 3] = [
+            [&["req", "-x509"][..], &ec, &["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Deskside test CA"]].concat(),
+            [&["req"][..], &ec, &["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"]].concat(),
+            vec!["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", "0x5eed", "-days", "2", "-extfile", "server.ext", "-out", "server.pem"],
+        ];
+        for args in steps {
+            let out = Command::new("openssl")
+                .args(&args)
+                .current_dir(&dir)
+                .output()
+                .expect("the openssl command makes the test certificates (apt-get install openssl)");
+            assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        TestCa { dir }
+    }
+
+    fn file(&self, name: &str) -> String {
+        self.dir.join(name).to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for TestCa {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The test API over https (its certificate from a CA made here): with
+/// `--ca-file` the token exchange and the search go over TLS and find the
+/// customer; without it, or with the wrong file, or by a name the
+/// certificate is not for, the lookup fails saying the certificate of that
+/// host is not trusted, and nothing is sent.
+#[test]
+fn a_live_lookup_over_https_trusts_the_ca_file() {
+    let ca = TestCa::make("lookup");
+    let api = TestApi::start_with(&["--tls-cert", &ca.file("server.pem"), "--tls-key", &ca.file("server.key")]);
+    assert!(api.base.starts_with("https://127.0.0.1:"), "{}", api.base);
+    let def = testapi_definition();
+    let env = [("DESKSIDE_CLIENT_ID", "deskside-test"), ("DESKSIDE_CLIENT_SECRET", "cli-live-secret")];
+    let lookup = |base: &str, extra: &[&str]| {
+        let mut args = vec!["--connector", def.as_str(), "--base-url", base, "--email", "mia.fischer@globex.example"];
+        args.extend_from_slice(extra);
+        deskside(&args, &env)
+    };
+    let ca_file = ca.file("ca.pem");
+    let r = lookup(&api.base, &["--ca-file", &ca_file]);
+    assert_eq!(r.code, Some(0), "{}", r.err);
+    let v: serde_json::Value = serde_json::from_str(&r.out).unwrap_or_else(|e| panic!("{e}: {}", r.out));
+    assert_eq!((v["customers"][0]["id"].as_str(), v["customers"][0]["name"].as_str()), (Some("P-1001"), Some("Mia Fischer")), "{}", r.out);
+    assert_eq!(v["near_misses"], 1);
+    in_order(&r.err, &[&format!("POST {}/oauth/token -> 200", api.base), &format!("GET {}/v2/people/search?per_page=20&q=mia.fischer%40globex.example -> 200", api.base)]).unwrap_or_else(|e| panic!("{e}\n{}", r.err));
+
+    let authority = api.base.trim_start_matches("https://").to_string();
+    let untrusted = format!("certificate not trusted: the certificate of {authority} is not signed by a known certificate authority (a self-signed certificate, or a company proxy's): give the authority's certificate with --ca-file PEM");
+    let server_pem = ca.file("server.pem");
+    let localhost = api.base.replace("127.0.0.1", "localhost");
+    let cases: [(&str, &str, Vec<&str>, String); 3] = [
+        ("without --ca-file", api.base.as_str(), vec![], untrusted.clone()),
+        ("the server's own certificate as the CA", api.base.as_str(), vec!["--ca-file", server_pem.as_str()], untrusted.clone()),
+        ("a name the certificate is not for", localhost.as_str(), vec!["--ca-file", ca_file.as_str()], format!("certificate not trusted: the certificate of {} is not issued for localhost", localhost.trim_start_matches("https://"))),
+    ];
+    for (name, base, extra, want) in cases {
+        let r = lookup(base, &extra);
+        assert_eq!(r.code, Some(1), "{name}: {}", r.err);
+        assert!(r.err.contains(&want) && r.out.is_empty(), "{name}: want {want:?}\n{}", r.err);
+        assert!(!r.err.contains(" -> "), "{name}: an answer was read:\n{}", r.err);
+        assert!(!r.err.contains("cli-live-secret"), "{name}: {}", r.err);
+    }
+}
+
+/// A server on 127.0.0.1 speaking TLS with the CA's server certificate: each
+/// connection gets the next answer, `None` none at all (the request is read,
+/// then the connection held until the client gives up). Reports the requests.
+fn serve_tls(ca: &TestCa, answers: Vec<Option<String>>) -> (String, mpsc::Receiver<String>) {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_file_iter(ca.file("server.pem")).unwrap().collect::<Result<Vec<_>, _>>().unwrap();
+    let key = PrivateKeyDer::from_pem_file(ca.file("server.key")).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let config = std::sync::Arc::new(config);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("https://{}", listener.local_addr().unwrap());
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for answer in answers {
+            let Ok((sock, _)) = listener.accept() else { return };
+            sock.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+            let mut tls = rustls::StreamOwned::new(rustls::ServerConnection::new(config.clone()).unwrap(), sock);
+            let _ = tx.send(read_request(&mut tls));
+            match answer {
+                Some(a) => {
+                    let _ = tls.write_all(a.as_bytes());
+                    tls.conn.send_close_notify();
+                    let _ = tls.flush();
+                }
+                // Hold the connection: read until the client closes it.
+                None => while tls.read(&mut [0u8; 256]).is_ok_and(|n| n > 0) {},
+            }
+        }
+    });
+    (base, rx)
+}
+
+/// A redirect is the answer, not followed: the lookup fails with its status
+/// and the place it points to is never asked, though it would answer.
+#[test]
+fn a_redirect_over_https_is_not_followed() {
+    let ca = TestCa::make("redirect");
+    let found = with_length("200 OK", "", r#"{"data": [{"id": "cus_1002", "name": "李娜", "email": "li.na@yunfan-tech.example"}], "total": 1}"#);
+    let moved = "HTTP/1.1 302 Found\r\nLocation: /api/v2/customers?email=li.na%40yunfan-tech.example\r\nContent-Length: 0\r\n\r\n".to_string();
+    let (base, requests) = serve_tls(&ca, vec![Some(moved), Some(found)]);
+    let r = deskside(&["--connector", "demo_crm", "--base-url", &base, "--email", "li.na@yunfan-tech.example", "--ca-file", &ca.file("ca.pem")], &[("DESKSIDE_KEY", "k-1234")]);
+    assert_eq!(r.code, Some(1), "{}{}", r.out, r.err);
+    assert!(r.out.is_empty(), "{}", r.out);
+    assert!(r.err.contains(&format!("GET {base}/api/v1/customers?email=li.na%40yunfan-tech.example -> 302")) && r.err.contains("(HTTP 302)"), "{}", r.err);
+    let first = requests.recv_timeout(std::time::Duration::from_secs(5)).unwrap();
+    assert!(first.starts_with("GET /api/v1/customers?email=li.na%40yunfan-tech.example HTTP/1.1\r\n"), "{first}");
+    assert!(requests.recv_timeout(std::time::Duration::from_millis(500)).is_err(), "the redirect was followed");
+}
+
+/// A server that takes the connection and never answers (in the TLS
+/// handshake, or after the request) times out after the 10 seconds an
+/// attempt has, with the panel's message.
+#[test]
+fn a_hung_https_server_times_out() {
+    let ca = TestCa::make("hung");
+    // Accepts, and never says a word: not even the TLS handshake.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_base = format!("https://{}", silent.local_addr().unwrap());
+    std::thread::spawn(move || {
+        if let Ok((mut s, _)) = silent.accept() {
+            while s.read(&mut [0u8; 256]).is_ok_and(|n| n > 0) {}
+        }
+    });
+    // The handshake and the request, then nothing.
+    let (after_base, requests) = serve_tls(&ca, vec![None]);
+    let ca_file = ca.file("ca.pem");
+    let runs: Vec<_> = [silent_base, after_base]
+        .into_iter()
+        .map(|base| {
+            let ca_file = ca_file.clone();
+            std::thread::spawn(move || {
+                let started = std::time::Instant::now();
+                let r = deskside(&["--connector", "demo_crm", "--base-url", &base, "--email", "a@b.example", "--ca-file", &ca_file], &[("DESKSIDE_KEY", "k-1234")]);
+                (base, r, started.elapsed())
+            })
+        })
+        .collect();
+    for run in runs {
+        let (base, r, took) = run.join().unwrap();
+        assert_eq!(r.code, Some(1), "{base}: {}", r.err);
+        assert!(r.err.contains("The CRM did not answer in time."), "{base}: {}", r.err);
+        assert!(took >= std::time::Duration::from_millis(9_500) && took < std::time::Duration::from_secs(20), "{base}: gave up after {took:?}");
+    }
+    let req = requests.recv_timeout(std::time::Duration::from_secs(1)).unwrap();
+    assert!(req.starts_with("GET /api/v1/customers?email=a%40b.example HTTP/1.1\r\n"), "{req}");
+}
+
+/// Over https too, an answer past the definition's size limit (2 MB for the
+/// demo connector, and a margin) is refused before it is all read.
+#[test]
+fn a_huge_answer_over_https_is_refused() {
+    let ca = TestCa::make("huge");
+    let body = format!("{{\"data\": [], \"pad\": \"{}\"}}", "x".repeat(3 * 1024 * 1024));
+    let (base, _requests) = serve_tls(&ca, vec![Some(with_length("200 OK", "", &body))]);
+    let r = deskside(&["--connector", "demo_crm", "--base-url", &base, "--email", "a@b.example", "--ca-file", &ca.file("ca.pem")], &[("DESKSIDE_KEY", "k-1234")]);
+    assert_eq!(r.code, Some(1), "{}", r.err);
+    assert!(r.err.contains("the answer is larger than 2 MB") && r.out.is_empty(), "{}", r.err);
 }
