@@ -48,7 +48,8 @@ fuzz_target!(|data: &[u8]| {
     if let Some(req) = token_request(&def, &base, &Default::default(), &secrets) {
         if let Ok(req) = req {
             let expected = match def.auth.token_endpoint() {
-                Some(TokenEndpoint::Url(u)) => BaseUrl::parse(u).expect("a valid token URL").origin(),
+                // A token URL may be a template of the setup values (Zoho's data centre).
+                Some(TokenEndpoint::Url(_)) => def.token_origin_from(&Default::default()).expect("the token URL the request was built from"),
                 _ => base.origin(),
             };
             assert_eq!(origin_of(&req.url), Some(expected), "the token request left its origin: {}", req.url);
