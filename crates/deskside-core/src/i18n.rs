@@ -379,6 +379,7 @@ messages! {
     OptAgentsPerKey = "opt_agents_per_key",
     CfgBadCacheTtl = "cfg_bad_cache_ttl",
     CfgBadAgents = "cfg_bad_agents",
+    PanelRelatedBlockFailed = "panel_related_block_failed",
 }
 
 impl Msg {
