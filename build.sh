@@ -137,8 +137,8 @@ cmd_test() {
   step "web-ext lint (Firefox package)"
   run tests/node_modules/.bin/web-ext lint --source-dir "$DIST/firefox"
   build_demo_server
-  step "The test API the generic connector is proved against (tests/testapi, Node)"
-  run node --test tests/testapi/
+  step "The test APIs the generic connector and the presets' e2e run against (tests/testapi, tests/presetapi; Node)"
+  run node --test tests/testapi/ tests/presetapi/
   step "The presets against their vendors' API descriptions (tests/contract: Prism mocks on loopback)"
   run cargo build --quiet -p deskside-cli
   run node --test tests/contract/

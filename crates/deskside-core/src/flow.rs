@@ -352,7 +352,28 @@ pub struct SourceOutcome {
     pub near_misses: usize,
     /// Follow-up requests sent for the record shown, and those that failed.
     pub related: usize,
-    pub related_errors: Vec<LookupError>,
+    pub related_errors: Vec<RelatedError>,
+}
+
+/// A follow-up request that failed: what it was to fill (`deals`,
+/// `company`: [`crate::connector::related_kinds`]; none when the requests
+/// could not be made at all) and why. The panel names the block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelatedError {
+    pub into: Option<&'static str>,
+    pub error: LookupError,
+}
+
+/// The panel's name for what a follow-up fills.
+fn related_block(into: &str) -> Option<Msg> {
+    Some(match into {
+        "deals" => Msg::PanelDeals,
+        "tickets" => Msg::PanelTickets,
+        "notes" => Msg::PanelNotes,
+        "orders" => Msg::PanelRecentOrders,
+        "company" => Msg::FieldCompany,
+        _ => return None,
+    })
 }
 
 /// Per source, the record to show: the only one, the agent's choice for
@@ -406,12 +427,16 @@ pub fn finish_panel(settings: &Settings, tab: &TabState, identifier: &Candidate,
         };
         audit.push(entry("lookup", outcome));
         if o.related > 0 {
-            let failed: Vec<String> = o.related_errors.iter().map(error_kind).collect();
+            let failed: Vec<String> = o.related_errors.iter().map(|r| error_kind(&r.error)).collect();
             audit.push(entry("related", if failed.is_empty() { format!("ok:{}", o.related) } else { format!("failed:{}", failed.join(",")) }));
         }
         sources.push(cfg.label.clone());
-        for e in &o.related_errors {
-            errors.push(SourceError { message: Text::new(Msg::PanelRelatedFailed, [e.user_message().into()]), ..SourceError::new(&cfg.label, e) });
+        for r in &o.related_errors {
+            let message = match r.into.and_then(related_block) {
+                Some(block) => Text::new(Msg::PanelRelatedBlockFailed, [block.into(), r.error.user_message().into()]),
+                None => Text::new(Msg::PanelRelatedFailed, [r.error.user_message().into()]),
+            };
+            errors.push(SourceError { message, ..SourceError::new(&cfg.label, &r.error) });
         }
         match o.result {
             Ok(Selection::None) => {}
@@ -741,6 +766,47 @@ mod tests {
         // Another ticket does not inherit the choice.
         let (state, _) = finish_panel(&s, &tab, &id, select_records(&s, "other", &chosen, results()), 1.0);
         assert!(matches!(state, PanelState::Found { ref choices, .. } if choices.len() == 1));
+    }
+
+    #[test]
+    fn a_failed_follow_up_is_named_by_the_block_it_was_to_fill() {
+        // The preset's own numbering: a Zendesk user with an organization has
+        // two follow-ups (tickets, company); without one, only the tickets.
+        let mut s = settings(1);
+        s.connectors[0].kind = ConnectorKind::Zendesk;
+        let mut record = Customer { id: "381101".into(), ..Customer::default() };
+        assert_eq!(crate::connector::related_kinds(&s.connectors[0], &record), ["tickets"]);
+        record.refs.values.insert("/organization_id".into(), "3002".into());
+        assert_eq!(crate::connector::related_kinds(&s.connectors[0], &record), ["tickets", "company"]);
+        s.connectors[0].kind = ConnectorKind::HubSpot;
+        assert_eq!(crate::connector::related_kinds(&s.connectors[0], &record), ["deals", "tickets", "notes"]);
+
+        let tab = scanned(&s);
+        let id = tab.candidates[0].clone();
+        let found = Customer { id: "501".into(), name: "Mia Fischer".into(), connector: "c0".into(), ..Customer::default() };
+        let outcome = |errors: Vec<RelatedError>| SourceOutcome {
+            index: 0,
+            result: Ok(Selection::One { record: found.clone(), by: None, of: 1, others: Vec::new() }),
+            near_misses: 0,
+            related: 3,
+            related_errors: errors,
+        };
+        let failed = vec![
+            RelatedError { into: Some("deals"), error: LookupError::Unauthorized { status: 403 } },
+            RelatedError { into: Some("company"), error: LookupError::Server { status: 500 } },
+        ];
+        let (state, audit) = finish_panel(&s, &tab, &id, vec![outcome(failed)], 1.0);
+        let PanelState::Found { customer: Some(c), errors, .. } = state else { panic!("the record is still shown") };
+        assert_eq!(c.name.as_deref(), Some("Mia Fischer"));
+        let shown: Vec<String> = errors.iter().map(|e| crate::i18n::english(&e.message)).collect();
+        assert_eq!(shown[0], "Deals could not be loaded: The CRM refused the API key (HTTP 403). Ask your admin to reconnect it on the options page.", "{shown:?}");
+        assert!(shown[1].starts_with("Company could not be loaded: "), "{shown:?}");
+        assert!(errors[0].needs_admin && !errors[0].retryable && errors[1].retryable);
+        assert_eq!(audit.iter().map(|a| a.outcome.as_str()).collect::<Vec<_>>(), ["found:1", "failed:unauthorized,server"]);
+        // Requests that could not be made at all name no block.
+        let (state, _) = finish_panel(&s, &tab, &id, vec![outcome(vec![RelatedError { into: None, error: LookupError::Timeout }])], 1.0);
+        let PanelState::Found { errors, .. } = state else { panic!("expected found") };
+        assert!(crate::i18n::english(&errors[0].message).starts_with("some related records could not be loaded: "));
     }
 
     #[test]

@@ -383,6 +383,7 @@ messages! {
     PanelChooseCustomer = "panel_choose_customer",
     PanelChoosePrompt = "panel_choose_prompt",
     TabChooseCustomer = "tab_choose_customer",
+    PanelRelatedBlockFailed = "panel_related_block_failed",
 }
 
 impl Msg {

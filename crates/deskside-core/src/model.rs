@@ -40,21 +40,31 @@ pub struct Customer {
     /// When Deskside fetched it (ms since the epoch; 0 when not yet known).
     pub fetched_ms: f64,
     /// What the connector's follow-up requests need of the vendor's record
-    /// (its type, fields other than the id): kept in memory between the
-    /// lookup and its follow-ups, never shown or stored.
-    #[serde(skip)]
+    /// (its type, fields other than the id). Never shown (the panel gets a
+    /// `CustomerView`), but kept with the record wherever it goes (the
+    /// request layer's cache, a lookup job's answer): a record the agent
+    /// chooses later, or whose follow-ups are sent again, needs them.
+    #[serde(default, skip_serializing_if = "RecordRefs::is_empty")]
     pub refs: RecordRefs,
 }
 
 /// Values of a vendor's record that follow-up requests are built from.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordRefs {
     /// The `record_type` of the lookup request that found it (`Contacts`,
     /// `Leads`): follow-ups `for` other types are not sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
     /// The text at each path the definition's follow-ups name
     /// (`{record:/AccountId}`), by path; absent paths are not here.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub values: std::collections::BTreeMap<String, String>,
+}
+
+impl RecordRefs {
+    pub fn is_empty(&self) -> bool {
+        self.record_type.is_none() && self.values.is_empty()
+    }
 }
 
 /// A field the admin mapped with its own label.

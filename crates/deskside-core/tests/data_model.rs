@@ -31,3 +31,35 @@ fn the_data_dictionary_names_the_presets_that_fill_each_field() {
     assert!(checked >= 19, "only {checked} fields in the table");
     assert!(ConnectorKind::ALL.len() >= 9);
 }
+
+/// Each vendor preset has its page in docs/presets/, linked from
+/// docs/CONNECTORS.md, stating the preset's own `rate` (in the page and in the
+/// index) and naming every field of the data dictionary its definition fills.
+#[test]
+fn every_vendor_preset_has_a_page_with_its_rate_and_fields() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let index = std::fs::read_to_string(root.join("docs/CONNECTORS.md")).expect("docs/CONNECTORS.md");
+    let mut pages = 0;
+    for (_, file, json) in presets::SOURCES {
+        let v: serde_json::Value = serde_json::from_str(json).expect("a preset is JSON");
+        let id = file.trim_end_matches(".json");
+        if id == "demo_crm" {
+            continue;
+        }
+        let page = std::fs::read_to_string(root.join(format!("docs/presets/{id}.md"))).unwrap_or_else(|_| panic!("docs/presets/{id}.md is missing"));
+        let row = index.lines().find(|l| l.starts_with(&format!("| `{id}` | [")) && l.contains(&format!("(presets/{id}.md)"))).unwrap_or_else(|| panic!("docs/CONNECTORS.md does not link docs/presets/{id}.md"));
+        let (requests, per_secs) = (&v["rate"]["requests"], &v["rate"]["per_secs"]);
+        assert!(requests.is_u64() && per_secs.is_u64(), "{id} has no rate");
+        let literal = format!("{{\"requests\": {requests}, \"per_secs\": {per_secs}}}");
+        assert!(page.contains(&literal), "docs/presets/{id}.md does not state the preset's rate {literal}");
+        assert!(row.contains(&format!("(`{requests}` per `{per_secs}` s")), "docs/CONNECTORS.md's row for {id} does not state its rate: {row}");
+        let dictionary = page.split("## Which fields fill which part of the data dictionary").nth(1).and_then(|s| s.split("\n## ").next()).unwrap_or_else(|| panic!("docs/presets/{id}.md has no data dictionary section"));
+        let mut fields: Vec<String> = v["map"].as_object().expect("a map").keys().cloned().collect();
+        fields.extend(v["related"].as_array().into_iter().flatten().filter_map(|r| r["into"].as_str().map(str::to_string)));
+        for field in fields {
+            assert!(dictionary.contains(&format!("`{field}`")), "docs/presets/{id}.md does not say what fills {field}");
+        }
+        pages += 1;
+    }
+    assert_eq!(pages, 7);
+}

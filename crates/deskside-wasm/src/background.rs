@@ -12,7 +12,7 @@ use deskside_core::config::{Settings, SETTINGS_KEY};
 use deskside_core::connector::trial::{sample_identifier, step as trial_step, ConnectorTest, TestOutcome};
 use deskside_core::config::ConnectorConfig;
 use deskside_core::connector::trial::TestStep;
-use deskside_core::connector::{build_lookup, map_lookup, map_related, read_token, related_requests, token_request, Answer, HttpResponse, LookupError, Stamp};
+use deskside_core::connector::{build_lookup, map_lookup, map_related, read_token, related_kinds, related_requests, token_request, Answer, HttpResponse, LookupError, Stamp};
 use deskside_core::identify::Candidate;
 use deskside_core::merge::Selection;
 use deskside_core::model::Customer;
@@ -21,7 +21,7 @@ use deskside_core::i18n::{data, Msg, Text};
 use deskside_core::panel::CustomerView;
 use deskside_core::flow::{
     check_panel, choice_allowed, finish_panel, frame_key, new_grant, next_identifier, page_appended, page_rules, page_scanned, panel_key, plan_panel, remember_choice, remember_record, select_records, tab_key,
-    tab_state_survives, Choices, PanelGrant, PanelPlan, TabState, Tokens, CHOICES_KEY, RECORD_CHOICES_KEY,
+    tab_state_survives, Choices, PanelGrant, PanelPlan, RelatedError, TabState, Tokens, CHOICES_KEY, RECORD_CHOICES_KEY,
 };
 use deskside_core::layout::{layout_for, remember_layout, Layouts, PanelLayout, LAYOUTS_KEY};
 use deskside_core::panel::PanelState;
@@ -374,7 +374,7 @@ async fn lookup_job(env: Env, settings: Settings, id: Candidate, key: String, co
 
 /// The related items of the record shown: from the cache when fetched with
 /// it, else fetched within the budget (and kept with the answer).
-async fn related(env: &Env, settings: &Settings, cfg: &ConnectorConfig, kept: Option<&(String, Option<Entry>)>, record: &mut Customer, visible: bool) -> (usize, Vec<LookupError>) {
+async fn related(env: &Env, settings: &Settings, cfg: &ConnectorConfig, kept: Option<&(String, Option<Entry>)>, record: &mut Customer, visible: bool) -> (usize, Vec<RelatedError>) {
     if kept.and_then(|(_, e)| e.as_ref()).is_some_and(|e| e.related_done(&record.id)) {
         return (0, Vec::new());
     }
@@ -424,12 +424,13 @@ async fn look_up(env: &Env, settings: &Settings, cfg: &ConnectorConfig, id: &Can
 }
 
 /// The follow-up requests for the record shown (its deals, tickets, notes),
-/// sent together; how many were sent, and what failed.
-async fn fetch_related(env: &Env, cfg: &ConnectorConfig, token: Option<&Secret>, record: &mut Customer, trace: &mut Option<Vec<TestStep>>, via: &Via) -> (usize, Vec<LookupError>) {
+/// sent together; how many were sent, and what failed (named by what it fills).
+async fn fetch_related(env: &Env, cfg: &ConnectorConfig, token: Option<&Secret>, record: &mut Customer, trace: &mut Option<Vec<TestStep>>, via: &Via) -> (usize, Vec<RelatedError>) {
     let requests = match related_requests(cfg, token, record, &stamp(env)) {
         Ok(r) => r,
-        Err(e) => return (0, vec![e]),
+        Err(error) => return (0, vec![RelatedError { into: None, error }]),
     };
+    let kinds = related_kinds(cfg, record);
     // Started at once, awaited in order: they run side by side.
     let pending: Vec<js_sys::Promise> = requests
         .iter()
@@ -447,8 +448,8 @@ async fn fetch_related(env: &Env, cfg: &ConnectorConfig, token: Option<&Secret>,
         if let Some(steps) = trace {
             steps.push(trial_step(req, &resp));
         }
-        if let Err(e) = resp.and_then(|r| map_related(cfg, k, &req.url, &r, record)) {
-            errors.push(e);
+        if let Err(error) = resp.and_then(|r| map_related(cfg, k, &req.url, &r, record)) {
+            errors.push(RelatedError { into: kinds.get(k).copied(), error });
         }
     }
     (requests.len(), errors)
@@ -514,8 +515,8 @@ async fn test_connector(env: &Env, settings: &Settings, input: deskside_core::co
             let mut customers = Vec::new();
             for mut c in a.customers.clone() {
                 let (_, errors) = fetch_related(env, &cfg, tokens.get(&cfg.id), &mut c, &mut trace, &Via::Direct).await;
-                if let Some(e) = errors.first() {
-                    return ConnectorTest::failed(trace.unwrap_or_default(), e);
+                if let Some(r) = errors.first() {
+                    return ConnectorTest::failed(trace.unwrap_or_default(), &r.error);
                 }
                 customers.push(CustomerView::from_customer(&c));
             }

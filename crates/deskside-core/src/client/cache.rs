@@ -123,11 +123,15 @@ impl Entry {
         self.answer.as_ref().is_some_and(|a| a.related_done.iter().any(|r| r == record))
     }
 
-    /// Keeps the related items fetched for `record` (one of its records).
+    /// Keeps the related items fetched for `record` (one of its records):
+    /// its lists, and the company a `company` follow-up filled in.
     pub fn with_related(mut self, record: &Customer) -> Entry {
         if let Some(a) = &mut self.answer {
             if let Some(c) = a.customers.iter_mut().find(|c| c.id == record.id) {
                 (c.orders, c.deals, c.tickets, c.notes) = (record.orders.clone(), record.deals.clone(), record.tickets.clone(), record.notes.clone());
+                if c.company.is_none() {
+                    c.company = record.company.clone();
+                }
                 if !a.related_done.contains(&record.id) {
                     a.related_done.push(record.id.clone());
                 }
@@ -364,6 +368,13 @@ mod tests {
         let e = e.with_related(&mia);
         assert!(e.related_done("id-mia") && !e.related_done("id-max"));
         assert_eq!(e.answer().unwrap().customers[0].notes.len(), 1);
+        // The company a follow-up found (a Zendesk organization) is kept too:
+        // a record shown from the cache has it.
+        assert_eq!(e.answer().unwrap().customers[1].company, None);
+        let mut max = customer("max");
+        max.company = Some("Globex GmbH".into());
+        let e = e.with_related(&max);
+        assert_eq!(e.answer().unwrap().customers[1].company.as_deref(), Some("Globex GmbH"));
         // A record that is not in the answer changes nothing.
         let e2 = e.clone().with_related(&customer("eve"));
         assert_eq!(e2, e);

@@ -210,6 +210,12 @@ pub fn related_requests(cfg: &ConnectorConfig, token: Option<&Secret>, record: &
     engine::related_requests(def, &base, &cfg.all_secrets(), token, record, stamp)
 }
 
+/// What each of [`related_requests`] fills, in the same order (`deals`,
+/// `company`), so a failed one can be named.
+pub fn related_kinds(cfg: &ConnectorConfig, record: &crate::model::Customer) -> Vec<&'static str> {
+    cfg.definition().map(|def| engine::related_kinds(def, record)).unwrap_or_default()
+}
+
 /// Reads the answer to follow-up request `k` into `record`'s lists.
 pub fn map_related(cfg: &ConnectorConfig, k: usize, url: &str, resp: &HttpResponse, record: &mut crate::model::Customer) -> Result<(), LookupError> {
     let def = cfg.definition().ok_or(LookupError::Config { message: Msg::CfgEnterDefinition.into() })?;

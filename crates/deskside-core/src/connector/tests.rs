@@ -397,9 +397,18 @@ fn a_follow_up_whose_value_is_absent_or_whose_type_differs_is_not_sent() {
     assert_eq!(reqs.iter().map(|r| r.url.as_str()).collect::<Vec<_>>(), ["https://api.crm.test/v1/orgs/42"]);
     map_related(&c, 0, &reqs[0].url, &resp(200, r#"{"org":{"display_name":"Org 42"}}"#), &mut mia).unwrap();
     assert_eq!(mia.company.as_deref(), Some("Org 42"));
-    // The record values are not part of what is shown or stored.
-    let shown = serde_json::to_string(&mia).unwrap();
+    // The record values are never shown…
+    let shown = serde_json::to_string(&crate::panel::CustomerView::from_customer(&mia)).unwrap();
     assert!(!shown.contains("refs") && !shown.contains("org_id"), "{shown}");
+    // …but they stay with the record through the request layer's cache and a
+    // lookup job's answer (JSON both): a record chosen later among several
+    // still gets the follow-ups made of them.
+    let kept: crate::model::Customer = serde_json::from_str(&serde_json::to_string(&mia).unwrap()).unwrap();
+    assert_eq!(kept.refs, mia.refs);
+    assert_eq!(related_requests(&c, None, &kept, &Stamp::new(0, "n")).unwrap().iter().map(|r| r.url.as_str()).collect::<Vec<_>>(), ["https://api.crm.test/v1/orgs/42"]);
+    // A record without any has nothing more in its JSON.
+    let plain = crate::model::Customer { id: "1".into(), ..Default::default() };
+    assert!(!serde_json::to_string(&plain).unwrap().contains("refs"));
 }
 
 #[test]
