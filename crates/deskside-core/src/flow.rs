@@ -480,7 +480,7 @@ fn error_kind(e: &LookupError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::ConnectorConfig;
+    use crate::config::{ConnectorConfig, ConnectorKind};
     use crate::identify::{Field, Source};
 
     fn read(s: &Settings, id: &Candidate, resp: HttpResponse) -> Result<Answer, LookupError> {
