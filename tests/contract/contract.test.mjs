@@ -13,7 +13,7 @@
 // does not map through the preset.
 //
 //   node --test tests/contract/        (after `cargo build -p deskside-cli`)
-//   DESKSIDE_VENDOR_SPECS=/path/to/vendor-specs   (default: ../shared/vendor-specs next to the repository)
+//   DESKSIDE_VENDOR_SPECS=/path/to/vendor-specs   (default: ../shared/vendor-specs next to the repository, or /work/shared/vendor-specs; without them the suites for Zendesk, Freshdesk, Pipedrive and Zoho skip)
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,7 +27,14 @@ import { hubspotSearchProblem } from '../presetapi/server.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
-const SPECS = process.env.DESKSIDE_VENDOR_SPECS || path.resolve(ROOT, '../shared/vendor-specs');
+// The vendors' own descriptions are not redistributable (no licence is
+// stated), so they are not in the repository: read from the shared folder
+// beside it. Where it is absent, the suites that need them say so and skip;
+// HubSpot, Salesforce and Intercom (fact server, CC0, MIT) always run.
+const SPECS = [process.env.DESKSIDE_VENDOR_SPECS, path.resolve(ROOT, '../shared/vendor-specs'), '/work/shared/vendor-specs']
+  .filter(Boolean)
+  .find((d) => fs.existsSync(path.join(d, 'SOURCES.md')));
+const NEEDS_SPECS = SPECS ? {} : { skip: "the vendors' descriptions are not here (../shared/vendor-specs, or set DESKSIDE_VENDOR_SPECS); they may not be redistributed" };
 const CLI = process.env.DESKSIDE_CLI || path.join(ROOT, 'target/debug/deskside');
 const PRISM = path.join(ROOT, 'tests/node_modules/.bin/prism');
 
@@ -41,7 +48,6 @@ after(() => {
 before(() => {
   assert.ok(fs.existsSync(CLI), `${CLI} is missing: cargo build -p deskside-cli`);
   assert.ok(fs.existsSync(PRISM), `${PRISM} is missing: npm ci --prefix tests`);
-  assert.ok(fs.existsSync(path.join(SPECS, 'SOURCES.md')), `the vendors' descriptions are not at ${SPECS} (set DESKSIDE_VENDOR_SPECS)`);
 });
 
 function listen(server) {
@@ -209,10 +215,10 @@ async function prove({ preset, mockPort, basePath = '', lookups, ops, bodyOk, fo
   return { sent, rec };
 }
 
-const spec = (...p) => path.join(SPECS, ...p);
+const spec = (...p) => path.join(SPECS ?? '', ...p);
 const fixture = (f) => fs.readFileSync(path.join(HERE, 'fixtures', f));
 
-test('Zendesk Support against its oas.yaml (SearchUsers, ShowUser; ListSearchResults, ShowOrganization)', async () => {
+test('Zendesk Support against its oas.yaml (SearchUsers, ShowUser; ListSearchResults, ShowOrganization)', NEEDS_SPECS, async () => {
   const port = await prism(spec('zendesk/openapi-src.yaml'));
   const { sent, rec } = await prove({
     preset: 'zendesk', mockPort: port, found: true,
@@ -228,7 +234,7 @@ test('Zendesk Support against its oas.yaml (SearchUsers, ShowUser; ListSearchRes
   assert.ok(record.tickets.length > 0, 'the SearchResponse example maps to tickets');
 });
 
-test('Freshdesk against the (unofficial) contacts and tickets descriptions (listContacts, getContact, listTickets; companies from the documentation)', async () => {
+test('Freshdesk against the (unofficial) contacts and tickets descriptions (listContacts, getContact, listTickets; companies from the documentation)', NEEDS_SPECS, async () => {
   const contacts = await prism(spec('freshdesk-UNOFFICIAL/freshdesk-contacts-api-openapi.yml'));
   const tickets = await prism(spec('freshdesk-UNOFFICIAL/freshdesk-tickets-api-openapi.yml'));
   // GET /companies/{id} is in Freshdesk's documentation (developers.freshdesk.com/api, Companies: View a Company),
@@ -252,7 +258,7 @@ test('Freshdesk against the (unofficial) contacts and tickets descriptions (list
   });
 });
 
-test('Pipedrive against its openapi-v2.yaml (searchPersons, getPerson, getDeals, getActivities, getOrganization) and v1 (getNotes)', async () => {
+test('Pipedrive against its openapi-v2.yaml (searchPersons, getPerson, getDeals, getActivities, getOrganization) and v1 (getNotes)', NEEDS_SPECS, async () => {
   const v2 = await prism(spec('pipedrive/pipedrive_openapi-v2.yaml'));
   const v1 = await prism(spec('pipedrive/pipedrive.oas.yaml'));
   // The descriptions' servers are …/api/v2 and …/v1. The v1 copy (2024) declares the token as
@@ -309,7 +315,7 @@ test('Intercom against its api.intercom.io.yaml 2.14 (SearchContacts; ListAttach
   assert.ok(record.notes.length > 0, 'the note_list example maps to notes');
 });
 
-test('Zoho CRM against its crm-oas v8.0 record.json (Search Records) and related_records.json (Get Related Records), $refs made local; the token from a refresh-token grant', async () => {
+test('Zoho CRM against its crm-oas v8.0 record.json (Search Records) and related_records.json (Get Related Records), $refs made local; the token from a refresh-token grant', NEEDS_SPECS, async () => {
   // The files refer to each other by the vendor repository's URLs: copy and rewrite.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zoho-oas-'));
   const prefix = 'https://raw.githubusercontent.com/Zohocorp-Pvt-Ltd/crm-oas/refs/heads/main/v8.0/';
