@@ -471,9 +471,9 @@ fn returned_fields(records: &[Customer], fields: &[&str]) -> Vec<String> {
     fields.iter().filter(|f| values.iter().any(|v| v.get(**f).is_some_and(filled))).map(|f| f.to_string()).collect()
 }
 
-/// `email`, `phone`…: the kind's serialised name.
+/// `email`, `phone`…: the kind's id.
 fn id_kind_name(kind: IdKind) -> String {
-    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    kind.id().to_string()
 }
 
 fn error_kind(e: &LookupError) -> String {
