@@ -163,7 +163,7 @@ pub fn chart(log: &[Sample], connector: &str, now: f64) -> Vec<Bar> {
         }
     }
     let max = counts.iter().map(|c| c.0).max().unwrap_or(0).max(1);
-    let scale = |n: u32| ((u64::from(n) * u64::from(CHART_HEIGHT) + u64::from(max) - 1) / u64::from(max)) as u32;
+    let scale = |n: u32| (u64::from(n) * u64::from(CHART_HEIGHT)).div_ceil(u64::from(max)) as u32;
     counts
         .iter()
         .enumerate()
