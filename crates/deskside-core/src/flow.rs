@@ -409,7 +409,9 @@ pub fn finish_panel(settings: &Settings, tab: &TabState, identifier: &Candidate,
             outcome,
         };
         let (lookup_fields, related_fields) = match &o.result {
-            Ok(Selection::One { record, .. }) => (returned_fields(std::slice::from_ref(record), LOOKUP_FIELDS), returned_fields(std::slice::from_ref(record), RELATED_FIELDS)),
+            // Follow-ups fetched: theirs are listed on their own entry.
+            Ok(Selection::One { record, .. }) if o.related > 0 => (returned_fields(std::slice::from_ref(record), LOOKUP_FIELDS), returned_fields(std::slice::from_ref(record), RELATED_FIELDS)),
+            Ok(Selection::One { record, .. }) => (returned_fields(std::slice::from_ref(record), &[LOOKUP_FIELDS, RELATED_FIELDS].concat()), Vec::new()),
             Ok(Selection::Choose(all)) => (returned_fields(all, LOOKUP_FIELDS), Vec::new()),
             _ => (Vec::new(), Vec::new()),
         };
