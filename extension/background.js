@@ -22,6 +22,13 @@ const env = {
   tellTab(tabId, msg) { api.tabs.sendMessage(tabId, msg, { frameId: 0 }).catch(() => {}); },
   notifyPages(msg) { api.runtime.sendMessage(msg).catch(() => {}); }, // none listening: fine
   async tabUrl(tabId) { return (await api.tabs.get(tabId).catch(() => undefined))?.url; },
+  // The toolbar badge (a connector failing); an empty title: the extension's name.
+  setBadge(text, title) {
+    api.action.setBadgeText({ text }).catch(() => {});
+    api.action.setTitle({ title: title || api.i18n.getMessage('ext_name') }).catch(() => {});
+  },
+  languages: [...(globalThis.navigator?.languages ?? []), api.i18n.getUILanguage()],
+  loadCatalog(dir) { return fetch(api.runtime.getURL(`_locales/${dir}/messages.json`)).then((r) => r.text()); },
 };
 
 // What the browser reports about a sender (the tab's URL only where

@@ -52,7 +52,14 @@ pub struct Settings {
     /// Agents whose browsers share each API key: the vendor's rate limit is
     /// divided among them.
     pub agents_per_key: u32,
+    /// The toolbar badge warns when a connector's failed requests over the
+    /// last hour reach this percentage (of at least
+    /// [`crate::monitor::BADGE_MIN_REQUESTS`]).
+    pub badge_failure_percent: u32,
 }
+
+/// The badge's failure threshold when the admin has not set one.
+pub const DEFAULT_BADGE_FAILURE_PERCENT: u32 = 50;
 
 /// The cache TTL when the admin has not set one: ten minutes.
 pub const DEFAULT_CACHE_TTL_SECS: u32 = 600;
@@ -92,6 +99,7 @@ impl Default for Settings {
             field_sources: Vec::new(),
             cache_ttl_secs: DEFAULT_CACHE_TTL_SECS,
             agents_per_key: 1,
+            badge_failure_percent: DEFAULT_BADGE_FAILURE_PERCENT,
         }
     }
 }
@@ -276,6 +284,8 @@ pub struct SettingsInput {
     pub cache_ttl_secs: String,
     /// As typed; empty: one.
     pub agents_per_key: String,
+    /// Percent, as typed; empty: the default (50).
+    pub badge_failure_percent: String,
 }
 
 /// One identifier pattern as submitted.
@@ -347,6 +357,12 @@ pub struct SettingsView {
     pub cache_ttl_secs: u32,
     #[serde(default = "one")]
     pub agents_per_key: u32,
+    #[serde(default = "default_badge_percent")]
+    pub badge_failure_percent: u32,
+}
+
+fn default_badge_percent() -> u32 {
+    DEFAULT_BADGE_FAILURE_PERCENT
 }
 
 fn default_ttl() -> u32 {
@@ -474,6 +490,7 @@ impl Settings {
             field_sources: self.field_sources.clone(),
             cache_ttl_secs: self.cache_ttl_secs,
             agents_per_key: self.agents_per_key,
+            badge_failure_percent: self.badge_failure_percent,
         }
     }
 
@@ -544,8 +561,9 @@ impl Settings {
         }
         let cache_ttl_secs = number_field(&input.cache_ttl_secs, DEFAULT_CACHE_TTL_SECS, 0..=MAX_CACHE_TTL_SECS, "cache_ttl_secs", Msg::CfgBadCacheTtl, &mut errors);
         let agents_per_key = number_field(&input.agents_per_key, 1, 1..=MAX_AGENTS_PER_KEY, "agents_per_key", Msg::CfgBadAgents, &mut errors);
+        let badge_failure_percent = number_field(&input.badge_failure_percent, DEFAULT_BADGE_FAILURE_PERCENT, 1..=100, "badge_failure_percent", Msg::CfgBadBadgeThreshold, &mut errors);
         if errors.is_empty() {
-            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns, panel_opens_expanded: input.panel_opens_expanded, side_panel: input.side_panel, language, field_sources, cache_ttl_secs, agents_per_key })
+            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns, panel_opens_expanded: input.panel_opens_expanded, side_panel: input.side_panel, language, field_sources, cache_ttl_secs, agents_per_key, badge_failure_percent })
         } else {
             Err(errors)
         }
@@ -818,6 +836,21 @@ mod tests {
             field_sources: Vec::new(),
             cache_ttl_secs: String::new(),
             agents_per_key: String::new(),
+            badge_failure_percent: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_badge_threshold_has_a_default_and_bounds() {
+        let with = |typed: &str| Settings::default().apply(SettingsInput { badge_failure_percent: typed.into(), ..input(Some("k"), "https://crm.example") });
+        assert_eq!(with("").unwrap().badge_failure_percent, 50);
+        assert_eq!(Settings::from_stored(Some(serde_json::json!({"version": 1}))).unwrap().badge_failure_percent, 50);
+        assert_eq!(with(" 1 ").unwrap().badge_failure_percent, 1);
+        assert_eq!(with("100").unwrap().view().badge_failure_percent, 100);
+        for bad in ["0", "101", "-5", "half", "50%", "12.5"] {
+            let errors = with(bad).unwrap_err();
+            assert_eq!((errors.len(), errors[0].field.as_str()), (1, "badge_failure_percent"), "{bad}");
+            assert_eq!(errors[0].message, Text::new(Msg::CfgBadBadgeThreshold, [data(100)]));
         }
     }
 

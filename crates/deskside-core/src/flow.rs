@@ -1,7 +1,7 @@
 //! The background's decisions, as pure functions; `deskside-wasm` runs them
 //! and does the I/O in between (storage, fetch).
 
-use crate::audit::{mask_subject, AuditEntry};
+use crate::audit::{subject_hash, AuditEntry};
 use crate::config::Settings;
 use crate::connector::{build_lookup, map_lookup, Answer, HttpRequest, HttpResponse, LookupError, Stamp};
 use crate::i18n::{data, Msg, Text};
@@ -397,8 +397,9 @@ pub fn select_records(settings: &Settings, ticket: &str, record_choices: &Choice
 }
 
 /// Merges every source's outcome into the panel's state and the audit
-/// entries to append.
-pub fn finish_panel(settings: &Settings, tab: &TabState, identifier: &Candidate, outcomes: Vec<SourceOutcome>, now_ms: f64) -> (PanelState, Vec<AuditEntry>) {
+/// entries to append (the identifier as its kind and its hash with the
+/// install's `salt`, never its value).
+pub fn finish_panel(settings: &Settings, tab: &TabState, identifier: &Candidate, outcomes: Vec<SourceOutcome>, now_ms: f64, salt: &str) -> (PanelState, Vec<AuditEntry>) {
     let mut records: Vec<Customer> = Vec::new();
     let mut picks = Vec::new();
     let mut choices = Vec::new();
@@ -417,18 +418,28 @@ pub fn finish_panel(settings: &Settings, tab: &TabState, identifier: &Candidate,
             Ok(Selection::Choose(all)) => format!("found:{}", all.len()),
             Err(e) => error_kind(e),
         };
-        let entry = |action: &str, outcome: String| AuditEntry {
+        let entry = |action: &str, outcome: String, fields: Vec<String>| AuditEntry {
             at_ms: now_ms,
-            connector: format!("{} ({})", cfg.label, cfg.id),
+            connector: cfg.id.clone(),
+            label: cfg.label.clone(),
             action: action.into(),
-            subject: mask_subject(&identifier.value),
+            id_kind: id_kind_name(identifier.kind),
+            subject_hash: subject_hash(salt, &identifier.value),
             page_origin: tab.page_origin.clone(),
+            fields,
             outcome,
         };
-        audit.push(entry("lookup", outcome));
+        let (lookup_fields, related_fields) = match &o.result {
+            // Follow-ups fetched: theirs are listed on their own entry.
+            Ok(Selection::One { record, .. }) if o.related > 0 => (returned_fields(std::slice::from_ref(record), LOOKUP_FIELDS), returned_fields(std::slice::from_ref(record), RELATED_FIELDS)),
+            Ok(Selection::One { record, .. }) => (returned_fields(std::slice::from_ref(record), &[LOOKUP_FIELDS, RELATED_FIELDS].concat()), Vec::new()),
+            Ok(Selection::Choose(all)) => (returned_fields(all, LOOKUP_FIELDS), Vec::new()),
+            _ => (Vec::new(), Vec::new()),
+        };
+        audit.push(entry("lookup", outcome, lookup_fields));
         if o.related > 0 {
             let failed: Vec<String> = o.related_errors.iter().map(|r| error_kind(&r.error)).collect();
-            audit.push(entry("related", if failed.is_empty() { format!("ok:{}", o.related) } else { format!("failed:{}", failed.join(",")) }));
+            audit.push(entry("related", if failed.is_empty() { format!("ok:{}", o.related) } else { format!("failed:{}", failed.join(",")) }, related_fields));
         }
         sources.push(cfg.label.clone());
         for r in &o.related_errors {
@@ -471,6 +482,25 @@ pub fn finish_panel(settings: &Settings, tab: &TabState, identifier: &Candidate,
         PanelState::NotFound { identifier, kind, alternatives, sources, near_misses }
     };
     (state, audit)
+}
+
+/// The record's fields filled by a follow-up request.
+const RELATED_FIELDS: &[&str] = &["orders", "deals", "tickets", "notes"];
+/// The record's own fields (what its lookup returned).
+const LOOKUP_FIELDS: &[&str] = &[
+    "name", "emails", "phones", "company", "title", "tier", "city", "country", "url", "updated", "created", "tags", "lifetime_value_minor", "custom",
+];
+
+/// The names of `fields` that hold something in any of `records`, never their values.
+fn returned_fields(records: &[Customer], fields: &[&str]) -> Vec<String> {
+    let values: Vec<serde_json::Value> = records.iter().filter_map(|r| serde_json::to_value(r).ok()).collect();
+    let filled = |v: &serde_json::Value| !(v.is_null() || v.as_str() == Some("") || v.as_array().is_some_and(Vec::is_empty));
+    fields.iter().filter(|f| values.iter().any(|v| v.get(**f).is_some_and(filled))).map(|f| f.to_string()).collect()
+}
+
+/// `email`, `phone`…: the kind's id.
+fn id_kind_name(kind: IdKind) -> String {
+    kind.id().to_string()
 }
 
 fn error_kind(e: &LookupError) -> String {
@@ -657,7 +687,7 @@ mod tests {
         assert_eq!(requests[0].1.as_ref().unwrap()[0].url, "http://127.0.0.1:7000/api/v1/customers?email=li.na%40example.cn");
         let ok = HttpResponse { status: 200, body: r#"{"data":[{"id":"1","name":"Li Na","email":"li.na@example.cn"},{"id":"2","name":"Other","email":"li.na.2@example.cn"}]}"#.into(), ..Default::default() };
         let results = vec![(0, read(&s, &identifier, ok)), (1, Err(LookupError::Timeout))];
-        let (state, audit) = finish_panel(&s, &tab, &identifier, select_records(&s, &tab.ticket, &vec![], results), 1.0);
+        let (state, audit) = finish_panel(&s, &tab, &identifier, select_records(&s, &tab.ticket, &vec![], results), 1.0, SALT);
         let PanelState::Found { customer: Some(customer), errors, near_misses, choices, .. } = state else { panic!("expected found") };
         assert_eq!(customer.name.as_deref(), Some("Li Na"));
         // The search's near miss (another address) is counted, not shown.
@@ -665,8 +695,15 @@ mod tests {
         assert_eq!((customer.sources[0].connector.as_str(), customer.sources[0].fetched_ms), ("c0", 1.0));
         assert_eq!(errors[0].source, "CRM 1");
         assert_eq!(audit.iter().map(|a| a.outcome.as_str()).collect::<Vec<_>>(), ["found:1", "timeout"]);
-        assert_eq!(audit[0].subject, "l***@example.cn");
+        assert_eq!((audit[0].connector.as_str(), audit[0].id_kind.as_str()), ("c0", "email"));
+        assert_eq!(audit[0].subject_hash, crate::audit::subject_hash(SALT, "li.na@example.cn"));
+        assert_eq!(audit[0].fields, ["name", "emails"]);
+        assert!(audit[1].fields.is_empty());
+        let stored = serde_json::to_string(&audit).unwrap();
+        assert!(!stored.contains("li.na") && !stored.contains("example.cn"), "the identifier was stored: {stored}");
     }
+
+    const SALT: &str = "3f1c0a3e-5d53-4a57-9f3c-0b4b8f0d2a11";
 
     #[test]
     fn the_agents_choice_wins_while_it_is_on_the_page() {
@@ -743,14 +780,14 @@ mod tests {
         let results = || vec![(0, read(&s, &id, answer(crm))), (1, read_attempt(&s, 1, 0, &id, "http://127.0.0.1:7000/api/v1/customers", &answer(desk_two)))];
         // Two records in the second source and no rule: the first source's
         // record is shown, and the agent is asked about the second's.
-        let (state, _) = finish_panel(&s, &tab, &id, select_records(&s, &tab.ticket, &vec![], results()), 1.0);
+        let (state, _) = finish_panel(&s, &tab, &id, select_records(&s, &tab.ticket, &vec![], results()), 1.0, SALT);
         let PanelState::Found { customer: Some(c), choices, .. } = &state else { panic!("{state:?}") };
         assert_eq!((c.sources.len(), choices.len(), choices[0].options.len()), (1, 1, 2));
         assert_eq!(choices[0].connector, "c1");
         // The agent's choice, remembered for the ticket: one merged view.
         let mut chosen = Choices::new();
         remember_record(&mut chosen, &tab.ticket, "c1", "d2");
-        let (state, _) = finish_panel(&s, &tab, &id, select_records(&s, &tab.ticket, &chosen, results()), 1.0);
+        let (state, _) = finish_panel(&s, &tab, &id, select_records(&s, &tab.ticket, &chosen, results()), 1.0, SALT);
         let PanelState::Found { customer: Some(c), choices, .. } = state else { panic!("expected found") };
         assert!(choices.is_empty());
         assert_eq!(c.sources.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(), ["CRM 0", "CRM 1"]);
@@ -764,7 +801,7 @@ mod tests {
         assert_eq!(c.details.iter().filter(|d| d.label == Msg::DetailEmail).count(), 1);
         assert!(c.details.iter().any(|d| d.label == Msg::DetailPhone && d.src == 1));
         // Another ticket does not inherit the choice.
-        let (state, _) = finish_panel(&s, &tab, &id, select_records(&s, "other", &chosen, results()), 1.0);
+        let (state, _) = finish_panel(&s, &tab, &id, select_records(&s, "other", &chosen, results()), 1.0, SALT);
         assert!(matches!(state, PanelState::Found { ref choices, .. } if choices.len() == 1));
     }
 
@@ -795,7 +832,7 @@ mod tests {
             RelatedError { into: Some("deals"), error: LookupError::Unauthorized { status: 403 } },
             RelatedError { into: Some("company"), error: LookupError::Server { status: 500 } },
         ];
-        let (state, audit) = finish_panel(&s, &tab, &id, vec![outcome(failed)], 1.0);
+        let (state, audit) = finish_panel(&s, &tab, &id, vec![outcome(failed)], 1.0, "salt");
         let PanelState::Found { customer: Some(c), errors, .. } = state else { panic!("the record is still shown") };
         assert_eq!(c.name.as_deref(), Some("Mia Fischer"));
         let shown: Vec<String> = errors.iter().map(|e| crate::i18n::english(&e.message)).collect();
@@ -804,7 +841,7 @@ mod tests {
         assert!(errors[0].needs_admin && !errors[0].retryable && errors[1].retryable);
         assert_eq!(audit.iter().map(|a| a.outcome.as_str()).collect::<Vec<_>>(), ["found:1", "failed:unauthorized,server"]);
         // Requests that could not be made at all name no block.
-        let (state, _) = finish_panel(&s, &tab, &id, vec![outcome(vec![RelatedError { into: None, error: LookupError::Timeout }])], 1.0);
+        let (state, _) = finish_panel(&s, &tab, &id, vec![outcome(vec![RelatedError { into: None, error: LookupError::Timeout }])], 1.0, "salt");
         let PanelState::Found { errors, .. } = state else { panic!("expected found") };
         assert!(crate::i18n::english(&errors[0].message).starts_with("some related records could not be loaded: "));
     }
@@ -814,13 +851,13 @@ mod tests {
         let s = settings(1);
         let tab = scanned(&s);
         let id = tab.candidates[0].clone();
-        let (state, _) = finish_panel(&s, &tab, &id, select_records(&s, "t", &vec![], vec![(0, read(&s, &id, HttpResponse { status: 401, ..Default::default() }))]), 0.0);
+        let (state, _) = finish_panel(&s, &tab, &id, select_records(&s, "t", &vec![], vec![(0, read(&s, &id, HttpResponse { status: 401, ..Default::default() }))]), 0.0, SALT);
         assert!(matches!(state, PanelState::Error { ref errors, .. } if errors[0].needs_admin));
-        let (state, _) = finish_panel(&s, &tab, &id, select_records(&s, "t", &vec![], vec![(0, read(&s, &id, HttpResponse { status: 200, body: r#"{"data":[]}"#.into(), ..Default::default() }))]), 0.0);
+        let (state, _) = finish_panel(&s, &tab, &id, select_records(&s, "t", &vec![], vec![(0, read(&s, &id, HttpResponse { status: 200, body: r#"{"data":[]}"#.into(), ..Default::default() }))]), 0.0, SALT);
         assert!(matches!(state, PanelState::NotFound { kind: IdKind::Email, .. }));
         // A customer ID from the page URL: not found names that kind.
         let by_id = Candidate { kind: IdKind::CustomerId, value: "cus_9".into(), source: crate::identify::Source::PageUrl, score: 1, sensitive: false, label: None };
-        let (state, _) = finish_panel(&s, &tab, &by_id, select_records(&s, "t", &vec![], vec![(0, read(&s, &by_id, HttpResponse { status: 404, ..Default::default() }))]), 0.0);
+        let (state, _) = finish_panel(&s, &tab, &by_id, select_records(&s, "t", &vec![], vec![(0, read(&s, &by_id, HttpResponse { status: 404, ..Default::default() }))]), 0.0, SALT);
         let PanelState::NotFound { kind, identifier, .. } = state else { panic!("expected not found") };
         assert_eq!(kind, IdKind::CustomerId);
         let text = crate::i18n::Text::new(crate::i18n::Msg::PanelNotFound, [kind.name_in_sentence().into(), "CRM 0".into()]);

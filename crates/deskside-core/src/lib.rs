@@ -12,6 +12,7 @@
 pub mod config;
 pub mod adapters;
 pub mod audit;
+pub mod monitor;
 pub mod client;
 pub mod connector;
 pub mod flow;

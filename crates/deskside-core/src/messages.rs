@@ -66,6 +66,9 @@ pub enum Request {
     /// Options page → background: run the connector as typed (not saved)
     /// against a sample identifier and show every step.
     TestConnector { input: ConnectorInput, sample: String },
+    /// Options page → background: the audit trail and each connector's
+    /// monitoring numbers (options page only: no other context reads them).
+    GetActivity,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -97,6 +100,8 @@ pub enum Response {
     Settings { settings: SettingsView, required_origins: Vec<String> },
     SaveFailed { errors: Vec<FieldError> },
     TestResult { result: crate::connector::trial::ConnectorTest },
+    /// The audit trail (oldest first) and the connectors' numbers.
+    Activity { audit: Vec<crate::audit::AuditEntry>, monitor: Vec<crate::monitor::ConnectorStats>, now_ms: f64 },
     /// The request was refused; nothing happened.
     Rejected { reason: String },
     /// The background failed (storage and the like); nothing was lost.
@@ -153,6 +158,7 @@ impl Request {
             Request::GetSettings => "GetSettings",
             Request::SaveSettings { .. } => "SaveSettings",
             Request::TestConnector { .. } => "TestConnector",
+            Request::GetActivity => "GetActivity",
         }
     }
 
@@ -162,7 +168,7 @@ impl Request {
             (Request::GetPageRules | Request::PageScanned { .. } | Request::PageAppended { .. } | Request::PanelToken, Tier::ContentScript { .. })
                 | (Request::GetPanelState { .. } | Request::ChooseIdentifier { .. } | Request::ChooseRecord { .. } | Request::SetPanelLayout { .. }, Tier::Panel { .. })
                 | (Request::GetTabPanelState { .. } | Request::ChooseTabIdentifier { .. } | Request::ChooseTabRecord { .. }, Tier::SidePanel)
-                | (Request::GetSettings | Request::SaveSettings { .. } | Request::TestConnector { .. }, Tier::Options)
+                | (Request::GetSettings | Request::SaveSettings { .. } | Request::TestConnector { .. } | Request::GetActivity, Tier::Options)
         )
     }
 }
@@ -305,6 +311,7 @@ mod tests {
             Request::GetSettings,
             Request::SaveSettings { input: SettingsInput::default() },
             Request::TestConnector { input: ConnectorInput::default(), sample: "a@b.example".into() },
+            Request::GetActivity,
         ];
         let allowed: Vec<Vec<bool>> = all.iter().map(|r| [&content, &panel, &Tier::SidePanel, &Tier::Options].iter().map(|t| r.allowed(t)).collect()).collect();
         assert_eq!(
@@ -321,6 +328,7 @@ mod tests {
                 [false, false, true, false],
                 [false, true, false, false],
                 [false, false, true, false],
+                [false, false, false, true],
                 [false, false, false, true],
                 [false, false, false, true],
                 [false, false, false, true]

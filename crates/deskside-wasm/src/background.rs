@@ -238,7 +238,7 @@ async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choi
                 (o.related, o.related_errors) = related(env, settings, cfg, kept.get(&o.index), record, visible).await;
             }
         }
-        let (state, entries) = finish_panel(settings, &tab, &identifier, outcomes, env.now());
+        let (state, entries) = finish_panel(settings, &tab, &identifier, outcomes, env.now(), &crate::monitor::salt(env).await?);
         let state = layer::annotate(settings, state, &notes);
         append_audit(env, entries).await?;
         // Nobody under this identifier: the next one on the page. If none
@@ -267,7 +267,7 @@ fn env_clone(env: &Env) -> Env {
 
 fn budget(settings: &Settings, cfg: &ConnectorConfig, visible: bool, now: f64) -> Via {
     // One budget per connector as configured: a new key or URL is a new budget.
-    Via::Budget(Budget { connector: cache::config_hash(cfg), size: layer::bucket_size(settings, cfg), visible, started_ms: now })
+    Via::Budget(Budget { connector: cache::config_hash(cfg), size: layer::bucket_size(settings, cfg), visible, started_ms: now, watch: crate::monitor::Watch::new(settings, cfg) })
 }
 
 /// How long a panel waits for a stale answer's refresh before showing the
@@ -724,6 +724,7 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             let layout = site_layout(env, &settings, &tab_url).await;
             choose(env, &settings, tab, &value, layout, tab_visible(env, tab_id).await).await
         }
+        (Request::GetActivity, Tier::Options) => crate::monitor::activity(env, &settings).await,
         (Request::TestConnector { input, sample }, Tier::Options) => Ok(Response::TestResult { result: test_connector(env, &settings, input, &sample).await }),
         (Request::GetSettings, Tier::Options) => {
             Ok(Response::Settings { required_origins: settings.required_origins(), settings: settings.view() })

@@ -61,6 +61,8 @@ pub struct Budget {
     pub visible: bool,
     /// When the lookup started (its deadline counts from here).
     pub started_ms: f64,
+    /// Whom each request is counted for (monitoring, the badge).
+    pub watch: crate::monitor::Watch,
 }
 
 thread_local! {
@@ -151,7 +153,13 @@ pub async fn send(env: &Env, via: &Via, req: &HttpRequest) -> Result<HttpRespons
             retry::attempt_timeout_ms(&POLICY, elapsed)
         }
     };
-    let mut resp = perform_within(req, timeout).await?;
+    let sent_at = env.now();
+    let result = perform_within(req, timeout).await;
+    if let Some(b) = budget {
+        // Every request a connector sends is counted here, and only here.
+        crate::monitor::count(env, &b.watch, sent_at, result.as_ref()).await;
+    }
+    let mut resp = result?;
     resp.retry_after = resp.retry_after.as_deref().and_then(|v| retry::retry_after_secs(v, env.now(), POLICY.retry_after_cap_secs)).map(|s| s.to_string());
     if let Some(b) = budget {
         if resp.status == 429 || retry::is_rate_limit_body(resp.status, &resp.body) {

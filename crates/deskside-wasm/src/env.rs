@@ -54,6 +54,19 @@ extern "C" {
     #[wasm_bindgen(method, js_name = randomToken)]
     pub fn random_token(this: &Env) -> String;
 
+    /// `action.setBadgeText` and `action.setTitle` (an empty title: the
+    /// extension's name); fire and forget.
+    #[wasm_bindgen(method, catch, js_name = setBadge)]
+    pub fn set_badge(this: &Env, text: &str, title: &str) -> Result<JsValue, JsValue>;
+
+    /// The browser's languages, most preferred first (the badge's title).
+    #[wasm_bindgen(method, getter, js_name = languages)]
+    pub fn env_languages(this: &Env) -> JsValue;
+
+    /// The text of `_locales/<dir>/messages.json`.
+    #[wasm_bindgen(method, catch, js_name = loadCatalog)]
+    pub async fn env_catalog(this: &Env, dir: &str) -> Result<JsValue, JsValue>;
+
     /// Page env (panel and options pages, see `extension/pages.js`).
     pub type PageEnv;
 

@@ -13,6 +13,8 @@ mod dom;
 mod env;
 mod http;
 mod i18n;
+mod monitor;
+mod activity;
 mod options;
 mod panel;
 

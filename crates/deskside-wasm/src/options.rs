@@ -165,6 +165,9 @@ fn fill(doc: &Document, view: &SettingsView) {
     if let Some(e) = input(doc, "agents_per_key") {
         e.set_value(&view.agents_per_key.to_string());
     }
+    if let Some(e) = input(doc, "badge_failure_percent") {
+        e.set_value(&view.badge_failure_percent.to_string());
+    }
 }
 
 /// What *Test connection* found: a line for the outcome, then each request
@@ -792,6 +795,7 @@ fn read(doc: &Document) -> SettingsInput {
         field_sources: read_field_sources(doc),
         cache_ttl_secs: input(doc, "cache_ttl_secs").map(|e| e.value()).unwrap_or_default(),
         agents_per_key: input(doc, "agents_per_key").map(|e| e.value()).unwrap_or_default(),
+        badge_failure_percent: input(doc, "badge_failure_percent").map(|e| e.value()).unwrap_or_default(),
     }
 }
 
@@ -911,6 +915,7 @@ pub async fn start_options(env: PageEnv) {
             return;
         }
     }
+    crate::activity::start(env.clone());
     if let Some(add) = by_id(&doc, "add_id_pattern") {
         on_click(&add, || {
             let doc = document();

@@ -25,7 +25,13 @@ export function fakeEnv() {
     tellTab(tabId, msg) { this.told.push([tabId, msg]); },
     notifyPages(msg) { this.told.push(['pages', msg]); },
     async tabUrl(tabId) { return tabId === 7 ? 'http://127.0.0.1:5555/tickets/1' : undefined; },
+    badge: null,
+    setBadge(text, title) { this.badge = [text, title]; },
+    languages: ['en-US'],
+    async loadCatalog(dir) { return '{}'; },
     toldJson() { return JSON.stringify(this.told); },
+    auditJson() { return JSON.stringify(local.get('audit') ?? null); },
+    badgeJson() { return JSON.stringify(this.badge?.[0] ?? ''); },
     dump() { return JSON.stringify(Object.fromEntries(local)) + JSON.stringify(Object.fromEntries(session)); },
   };
 }
@@ -40,6 +46,10 @@ extern "C" {
     fn dump(this: &FakeEnv) -> String;
     #[wasm_bindgen(method, js_name = toldJson)]
     fn told_json(this: &FakeEnv) -> String;
+    #[wasm_bindgen(method, js_name = badgeJson)]
+    fn badge_json(this: &FakeEnv) -> String;
+    #[wasm_bindgen(method, js_name = auditJson)]
+    fn audit_json(this: &FakeEnv) -> String;
     fn json(v: &JsValue) -> String;
     fn parse(s: &str) -> JsValue;
 }
@@ -199,7 +209,25 @@ async fn scan_then_lookup_reports_an_unreachable_crm_and_audits_it() {
     assert!(answer.contains(r#""identifier":{"value":"li.na@example.cn","label":"li.na@example.cn"}"#), "{answer}");
     assert!(answer.contains(r#""message":{"id":"err_network","args":[{"id":"lookup_no_service"}]}"#), "{answer}");
     let dump = env.dump();
-    assert!(dump.contains(r#""subject":"l***@example.cn""#) && dump.contains(r#""outcome":"network""#), "{dump}");
+    // Audited as the identifier's kind and a salted hash, never its value.
+    let audit = env.audit_json();
+    assert!(audit.contains(r#""id_kind":"email","subject_hash":""#) && audit.contains(r#""outcome":"network""#), "{audit}");
+    assert!(!audit.to_lowercase().contains("li.na") && !audit.to_lowercase().contains("example.cn"), "{audit}");
+    assert!(dump.contains(r#""audit_salt":""#), "{dump}");
+    // The options page (only) reads the trail and the connector's numbers:
+    // the failed request was counted.
+    let activity = send(&env, r#"{"type":"GetActivity"}"#, OPTIONS).await;
+    assert!(activity.starts_with(r#"{"type":"Activity","audit":[{"#), "{activity}");
+    let v: serde_json::Value = serde_json::from_str(&activity).unwrap();
+    let day = &v["monitor"][0]["day"];
+    assert!(day["requests"].as_u64() >= Some(1) && day["errors"] == day["requests"] && day["ok"] == 0, "{activity}");
+    // Every attempt failed, five or more: the toolbar badge warns.
+    let expected = if day["requests"].as_u64() >= Some(5) { r#""!""# } else { r#""""# };
+    assert_eq!(env.badge_json(), expected, "{activity}");
+    assert!(activity.contains(r#"{"id":"mon_network"}"#), "{activity}");
+    for sender in [CONTENT, PANEL] {
+        assert!(send(&env, r#"{"type":"GetActivity"}"#, sender).await.contains(r#""type":"Rejected""#));
+    }
     assert!(!answer.contains(KEY));
 }
 
