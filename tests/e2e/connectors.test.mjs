@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { ROOT, launch, openExtensionPage, panelState, screenshotDir, startDemo, waitLoaded, until } from './harness.mjs';
+import { ROOT, launch, openExtensionPage, panelState, screenshotDir, startDemo, waitLoaded, until, fillField, saveOptions } from './harness.mjs';
 import { startTestApi } from '../testapi/server.mjs';
 
 const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
@@ -23,16 +23,8 @@ for (const kind of BROWSERS) {
     let ext;
     const shots = screenshotDir(`test-screenshots/${kind}`);
 
-    async function fill(page, selector, value) {
-      await page.$eval(selector, (e, v) => { e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); }, value);
-    }
-
-    async function save(page) {
-      await page.$eval('#status', (e) => { e.textContent = ''; e.dataset.kind = ''; });
-      await page.click('#save');
-      await page.waitForFunction(() => ['ok', 'error'].includes(document.querySelector('#status').dataset.kind), { timeout: 20_000 });
-      return page.$eval('#status', (e) => ({ kind: e.dataset.kind, text: e.textContent }));
-    }
+    const fill = fillField;
+    const save = saveOptions;
 
 
     before(async () => {

@@ -187,3 +187,16 @@ export async function until(what, fn, timeout = 20_000) {
   }
   throw new Error(`${what}: ${JSON.stringify(last)}`);
 }
+
+/** Types `value` into the options page's field `selector` as an admin would (an input event follows). */
+export async function fillField(page, selector, value) {
+  await page.$eval(selector, (e, v) => { e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); }, value);
+}
+
+/** Clicks Save on the options page and waits for its outcome: `{kind: 'ok'|'error', text}`. */
+export async function saveOptions(page, { timeout = 30_000 } = {}) {
+  await page.$eval('#status', (e) => { e.textContent = ''; e.dataset.kind = ''; });
+  await page.click('#save');
+  await page.waitForFunction(() => ['ok', 'error'].includes(document.querySelector('#status').dataset.kind), { timeout });
+  return page.$eval('#status', (e) => ({ kind: e.dataset.kind, text: e.textContent }));
+}

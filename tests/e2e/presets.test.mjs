@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { launch, openExtensionPage, panelState, screenshotDir, startDemo, waitLoaded, until } from './harness.mjs';
+import { launch, openExtensionPage, panelState, screenshotDir, startDemo, waitLoaded, until, fillField, saveOptions } from './harness.mjs';
 import { hubspotMissingScope, startHubSpot, startZendesk } from '../presetapi/server.mjs';
 
 const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
@@ -32,16 +32,8 @@ for (const kind of BROWSERS) {
     let ext;
     const shots = screenshotDir(`test-screenshots/${kind}`);
 
-    async function fill(page, selector, value) {
-      await page.$eval(selector, (e, v) => { e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); }, value);
-    }
-
-    async function save(page) {
-      await page.$eval('#status', (e) => { e.textContent = ''; e.dataset.kind = ''; });
-      await page.click('#save');
-      await page.waitForFunction(() => ['ok', 'error'].includes(document.querySelector('#status').dataset.kind), { timeout: 30_000 });
-      return page.$eval('#status', (e) => ({ kind: e.dataset.kind, text: e.textContent }));
-    }
+    const fill = fillField;
+    const save = saveOptions;
 
     /** The secret fields shown for the connector's auth kind. */
     const shownSecrets = (page) => page.$$eval('fieldset.connector:first-of-type label.secret', (l) => l.filter((e) => !e.hidden && e.offsetParent !== null).map((e) => e.dataset.secret));
