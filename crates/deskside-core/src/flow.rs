@@ -3,7 +3,7 @@
 
 use crate::audit::{subject_hash, AuditEntry};
 use crate::config::Settings;
-use crate::connector::{build_lookup, map_lookup, Answer, HttpRequest, HttpResponse, LookupError, Stamp};
+use crate::connector::{Answer, LookupError};
 use crate::i18n::{data, Msg, Text};
 use crate::identify::{identify, Candidate, IdKind, PageSnapshot, ScanContext};
 use crate::messages::Response;
@@ -234,7 +234,7 @@ pub fn page_appended(settings: &Settings, page_url: &str, tab: Option<TabState>,
 /// The lookups the panel needs, or its final state if none is needed.
 pub enum PanelPlan {
     Done(PanelState),
-    /// Look `identifier` up with every enabled connector ([`lookup_requests`]);
+    /// Look `identifier` up with every enabled connector ([`crate::connector::build_lookup`]);
     /// `chosen`: the agent picked it (no other is tried when it finds nothing).
     Lookup { identifier: Candidate, chosen: bool },
 }
@@ -290,26 +290,6 @@ pub fn next_identifier(tab: &TabState, tried: &[Candidate], chosen: bool) -> Opt
 
 /// The access tokens the background holds, by connector id.
 pub type Tokens = std::collections::BTreeMap<String, crate::secret::Secret>;
-
-/// Per enabled connector, the requests to try for `identifier`, in order:
-/// the background sends each until one finds a record (or fails), reading
-/// each answer with [`read_attempt`].
-/// `stamp` is the time and a fresh nonce, for signed requests.
-pub fn lookup_requests(settings: &Settings, identifier: &Candidate, tokens: &Tokens, stamp: &Stamp) -> Vec<(usize, Result<Vec<HttpRequest>, LookupError>)> {
-    settings
-        .connectors
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.enabled)
-        .map(|(i, c)| (i, build_lookup(c, tokens.get(&c.id), identifier, stamp)))
-        .collect()
-}
-
-/// Reads the answer to attempt `attempt` of connector `i` (sent to `url`).
-pub fn read_attempt(settings: &Settings, i: usize, attempt: usize, identifier: &Candidate, url: &str, resp: &HttpResponse) -> Result<Answer, LookupError> {
-    let cfg = settings.connectors.get(i).ok_or(LookupError::Config { message: crate::i18n::Msg::CfgEnterDefinition.into() })?;
-    map_lookup(cfg, attempt, identifier, url, resp)
-}
 
 /// A plus-tagged address (`mia+orders@shop.example`) is looked up as
 /// written first; when no source knows it, the CRM most likely stores the
@@ -511,10 +491,16 @@ fn error_kind(e: &LookupError) -> String {
 mod tests {
     use super::*;
     use crate::config::{ConnectorConfig, ConnectorKind};
+    use crate::connector::{build_lookup, map_lookup, HttpResponse, Stamp};
     use crate::identify::{Field, Source};
 
+    /// Connector `i`'s reading of an answer to its first request.
+    fn read_attempt(s: &Settings, i: usize, id: &Candidate, resp: &HttpResponse) -> Result<Answer, LookupError> {
+        map_lookup(&s.connectors[i], 0, id, "http://127.0.0.1:7000/api/v1/customers", resp)
+    }
+
     fn read(s: &Settings, id: &Candidate, resp: HttpResponse) -> Result<Answer, LookupError> {
-        read_attempt(s, 0, 0, id, "http://127.0.0.1:7000/api/v1/customers", &resp)
+        read_attempt(s, 0, id, &resp)
     }
 
     fn settings(n: usize) -> Settings {
@@ -682,9 +668,9 @@ mod tests {
         let tab = scanned(&s);
         assert_eq!(tab.page_origin, "http://127.0.0.1:8000");
         let PanelPlan::Lookup { identifier, .. } = plan_panel(&s, Some(&tab), &vec![]) else { panic!("expected a lookup") };
-        let requests = lookup_requests(&s, &identifier, &Tokens::new(), &Stamp::default());
+        let requests: Vec<_> = s.connectors.iter().filter(|c| c.enabled).map(|c| build_lookup(c, None, &identifier, &Stamp::default())).collect();
         assert_eq!(requests.len(), 2);
-        assert_eq!(requests[0].1.as_ref().unwrap()[0].url, "http://127.0.0.1:7000/api/v1/customers?email=li.na%40example.cn");
+        assert_eq!(requests[0].as_ref().unwrap()[0].url, "http://127.0.0.1:7000/api/v1/customers?email=li.na%40example.cn");
         let ok = HttpResponse { status: 200, body: r#"{"data":[{"id":"1","name":"Li Na","email":"li.na@example.cn"},{"id":"2","name":"Other","email":"li.na.2@example.cn"}]}"#.into(), ..Default::default() };
         let results = vec![(0, read(&s, &identifier, ok)), (1, Err(LookupError::Timeout))];
         let (state, audit) = finish_panel(&s, &tab, &identifier, select_records(&s, &tab.ticket, &vec![], results), 1.0, SALT);
@@ -777,7 +763,7 @@ mod tests {
         let answer = |body: &str| HttpResponse { status: 200, body: body.into(), ..Default::default() };
         let crm = r#"{"data":[{"id":"a1","name":"Li Na","email":"li.na@example.cn","tier":"silver","company":{"name":"Yunfan"}}]}"#;
         let desk_two = r#"{"data":[{"id":"d1","name":"Li Na (old)","email":"li.na@example.cn"},{"id":"d2","name":"Li Na","email":"LI.NA@example.cn","tier":"gold","phone":"+8613800138000"}]}"#;
-        let results = || vec![(0, read(&s, &id, answer(crm))), (1, read_attempt(&s, 1, 0, &id, "http://127.0.0.1:7000/api/v1/customers", &answer(desk_two)))];
+        let results = || vec![(0, read(&s, &id, answer(crm))), (1, read_attempt(&s, 1, &id, &answer(desk_two)))];
         // Two records in the second source and no rule: the first source's
         // record is shown, and the agent is asked about the second's.
         let (state, _) = finish_panel(&s, &tab, &id, select_records(&s, &tab.ticket, &vec![], results()), 1.0, SALT);
