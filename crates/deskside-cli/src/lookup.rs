@@ -126,7 +126,9 @@ pub fn run(args: impl Iterator<Item = String>) -> Result<(), Exit> {
     }
     let (secrets, redactor) = secrets_from_env(&def.auth, !live_mode)?;
     // The setup values a token URL is made of (given, or those the base URL was made from).
-    let setup = if args.setup.is_empty() { def.setup_from_base(&base) } else { args.setup.clone() };
+    // (Given ones win; a record link may use one the base URL is not made of.)
+    let mut setup = def.setup_from_base(&base);
+    setup.extend(args.setup.clone());
     let ctx = Ctx { def: &def, base: &base, setup: &setup, secrets: &secrets };
     let result = match &args.mode {
         Mode::DryRun => {
@@ -414,7 +416,7 @@ fn live(ctx: &Ctx, id: &Candidate, lookups: &[RequestDef]) -> Result<engine::Ans
     let mut last = engine::Answer::default();
     for (req, rdef) in reqs.iter().zip(lookups) {
         let resp = send(req, max, def)?;
-        let answer = engine::read_answer(def, rdef, &def.name, id, &req.url, &resp).map_err(say)?;
+        let answer = engine::read_answer_with(def, rdef, &def.name, id, &req.url, &resp, ctx.setup).map_err(say)?;
         near_misses += answer.near_misses;
         let found = !answer.customers.is_empty();
         last = answer;
@@ -475,7 +477,7 @@ fn every_attempt(ctx: &Ctx, id: &Candidate, lookups: &[RequestDef], related: boo
             Err(e) => a.error = Some(e),
             Ok(resp) => {
                 a.status = Some(resp.status);
-                match engine::read_answer(def, rdef, &def.name, id, &req.url, &resp) {
+                match engine::read_answer_with(def, rdef, &def.name, id, &req.url, &resp, ctx.setup) {
                     Ok(answer) => {
                         a.customers = answer.customers;
                         a.near_misses = answer.near_misses;

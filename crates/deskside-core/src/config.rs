@@ -172,13 +172,14 @@ impl ConnectorConfig {
     /// back from a typed base URL of the template's form): a token URL may be
     /// made of them too (Zoho's data centre).
     pub fn setup_values(&self) -> BTreeMap<String, String> {
-        if !self.setup.is_empty() {
-            return self.setup.clone();
-        }
-        match (self.definition(), self.base()) {
+        // Those kept win; the base URL's own are read back from it when not
+        // kept (a typed base URL keeps only the values for record links).
+        let mut out = match (self.definition(), self.base()) {
             (Some(d), Ok(b)) => d.setup_from_base(&b),
             _ => BTreeMap::new(),
-        }
+        };
+        out.extend(self.setup.clone());
+        out
     }
 
     /// Every secret by name (`api_key` included), for building requests.
@@ -685,8 +686,18 @@ impl Settings {
                 PickPolicy::Ask
             }),
         };
-        // The setup values are kept only while they built the address.
-        let setup = if template.is_some() && c.base_url.trim().is_empty() { setup } else { BTreeMap::new() };
+        // The setup values are kept only while they built the address; those
+        // for record links only (a HubSpot account id) are kept either way.
+        let setup = match &template {
+            Some(_) if c.base_url.trim().is_empty() => setup,
+            Some(d) => d.link_setup_from(&setup).unwrap_or_else(|problems| {
+                for p in problems {
+                    errors.push(err(f(&format!("setup.{}", p.field)), p.message));
+                }
+                BTreeMap::new()
+            }),
+            None => BTreeMap::new(),
+        };
         let config = ConnectorConfig { id, kind, label, base_url, api_key, secrets, enabled: c.enabled, definition, pick, plain_http_host, setup };
         if errors.is_empty() { Ok(config) } else { Err(errors) }
     

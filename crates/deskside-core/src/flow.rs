@@ -422,7 +422,9 @@ pub fn finish_panel(settings: &Settings, tab: &TabState, identifier: &Candidate,
             audit.push(entry("related", if failed.is_empty() { format!("ok:{}", o.related) } else { format!("failed:{}", failed.join(",")) }, related_fields));
         }
         sources.push(cfg.label.clone());
-        for r in &o.related_errors {
+        // A `labels` follow-up that failed leaves the field's value map (or
+        // the raw ids) in place: audited above, not a block that failed.
+        for r in o.related_errors.iter().filter(|r| r.into != Some("labels")) {
             let message = match r.into.and_then(related_block) {
                 Some(block) => Text::new(Msg::PanelRelatedBlockFailed, [block.into(), r.error.user_message().into()]),
                 None => Text::new(Msg::PanelRelatedFailed, [r.error.user_message().into()]),
@@ -802,7 +804,7 @@ mod tests {
         record.refs.values.insert("/organization_id".into(), "3002".into());
         assert_eq!(crate::connector::related_kinds(&s.connectors[0], &record), ["tickets", "company"]);
         s.connectors[0].kind = ConnectorKind::HubSpot;
-        assert_eq!(crate::connector::related_kinds(&s.connectors[0], &record), ["deals", "tickets", "notes"]);
+        assert_eq!(crate::connector::related_kinds(&s.connectors[0], &record), ["company", "labels", "labels", "deals", "tickets", "notes"]);
 
         let tab = scanned(&s);
         let id = tab.candidates[0].clone();
@@ -826,6 +828,16 @@ mod tests {
         assert!(shown[1].starts_with("Company could not be loaded: "), "{shown:?}");
         assert!(errors[0].needs_admin && !errors[0].retryable && errors[1].retryable);
         assert_eq!(audit.iter().map(|a| a.outcome.as_str()).collect::<Vec<_>>(), ["found:1", "failed:unauthorized,server"]);
+        // A labels follow-up that failed is audited but not shown (the value map stands in);
+        // a missing scope says what to grant.
+        let scope = LookupError::MissingPermission { status: 403, scopes: vec!["crm.objects.deals.read".into()], detail: String::new() };
+        let failed = vec![RelatedError { into: Some("labels"), error: LookupError::Server { status: 500 } }, RelatedError { into: Some("deals"), error: scope }];
+        let (state, audit) = finish_panel(&s, &tab, &id, vec![outcome(failed)], 1.0, "salt");
+        let PanelState::Found { errors, .. } = state else { panic!("expected found") };
+        let shown: Vec<String> = errors.iter().map(|e| crate::i18n::english(&e.message)).collect();
+        assert_eq!(shown, ["Deals could not be loaded: The CRM accepted the API key, but it lacks a permission this request needs: grant crm.objects.deals.read to the key (or its app) in the CRM's settings."]);
+        assert!(errors[0].needs_admin && !errors[0].retryable);
+        assert_eq!(audit[1].outcome, "failed:server,missing_permission");
         // Requests that could not be made at all name no block.
         let (state, _) = finish_panel(&s, &tab, &id, vec![outcome(vec![RelatedError { into: None, error: LookupError::Timeout }])], 1.0, "salt");
         let PanelState::Found { errors, .. } = state else { panic!("expected found") };

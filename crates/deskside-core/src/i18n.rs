@@ -419,6 +419,10 @@ messages! {
     OptAuditPage = "opt_audit_page",
     OptAuditFields = "opt_audit_fields",
     OptAuditShown = "opt_audit_shown",
+    // Presets (issue 19): labels follow-ups, a key without a permission.
+    DefLabelsAfterList = "def_labels_after_list",
+    ErrMissingScopes = "err_missing_scopes",
+    ErrMissingPermission = "err_missing_permission",
 }
 
 impl Msg {

@@ -59,11 +59,15 @@ pub struct RecordRefs {
     /// (`{record:/AccountId}`), by path; absent paths are not here.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub values: std::collections::BTreeMap<String, String>,
+    /// Labels a `labels` follow-up read for a list's field (`deals.stage`):
+    /// the vendor's id → its label, applied to the items read after it.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub labels: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
 }
 
 impl RecordRefs {
     pub fn is_empty(&self) -> bool {
-        self.record_type.is_none() && self.values.is_empty()
+        self.record_type.is_none() && self.values.is_empty() && self.labels.is_empty()
     }
 }
 

@@ -87,7 +87,7 @@ impl SourceError {
             source: source.to_string(),
             message: e.user_message(),
             retryable: e.retryable(),
-            needs_admin: matches!(e, LookupError::Unauthorized { .. } | LookupError::Config { .. }),
+            needs_admin: matches!(e, LookupError::Unauthorized { .. } | LookupError::MissingPermission { .. } | LookupError::Config { .. }),
             retry_in_secs: None,
             stale_ms: None,
         }

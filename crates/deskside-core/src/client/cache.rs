@@ -191,7 +191,7 @@ pub fn on_failure(previous: Option<Entry>, config: &str, error: LookupError, now
     let previous = previous.filter(|p| p.config == config);
     let count = previous.as_ref().and_then(|p| p.failure.as_ref()).map_or(0, |f| f.count).saturating_add(1);
     let hold = hold_after_failure_ms(policy, &error, count, random);
-    let keep = !matches!(error, LookupError::Unauthorized { .. } | LookupError::Config { .. });
+    let keep = !matches!(error, LookupError::Unauthorized { .. } | LookupError::MissingPermission { .. } | LookupError::Config { .. });
     let (fetched_ms, answer) = match previous {
         Some(p) if keep => (p.fetched_ms, p.answer),
         _ => (0.0, None),

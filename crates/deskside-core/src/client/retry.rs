@@ -66,7 +66,7 @@ pub fn error_retryable(e: &LookupError) -> bool {
     match e {
         LookupError::Server { status } => status_retryable(*status),
         LookupError::RateLimited { .. } | LookupError::Timeout | LookupError::Network { .. } => true,
-        LookupError::Config { .. } | LookupError::Unauthorized { .. } | LookupError::BadResponse { .. } => false,
+        LookupError::Config { .. } | LookupError::Unauthorized { .. } | LookupError::MissingPermission { .. } | LookupError::BadResponse { .. } => false,
     }
 }
 

@@ -334,9 +334,14 @@ pub enum ValueDef {
     /// A link made of fixed text and the record's values
     /// (`{"template": "https://app.intercom.com/a/apps/{record:/workspace_id}/users/{id}"}`):
     /// `{id}` (the record's id), `{record:/path}` (a value of the record),
-    /// `{origin}` (the API's origin), each inserted as one path segment.
+    /// `{origin}` (the API's origin), `{record_type}` (the lookup's
+    /// `record_type`), each inserted as one path segment, and
+    /// `{setup:name}` (one of the connector's setup values: a choice's value
+    /// as it is, so it may make the host; a text as one path segment).
+    /// The second part maps a setup value onto what the link wants
+    /// (`"setup": {"region": {"api.eu.intercom.io": "app.eu.intercom.com"}}`).
     /// Only in `map.url`.
-    Template(String),
+    Template(String, BTreeMap<String, BTreeMap<String, String>>),
 }
 
 impl ValueDef {
@@ -355,7 +360,14 @@ impl ValueDef {
                         sep: o.get("sep").map_or(Some(" "), Value::as_str).ok_or("sep is text")?.to_string(),
                     }),
                     ["const"] => Ok(ValueDef::Const { value: o["const"].as_str().ok_or("const is text")?.to_string() }),
-                    ["template"] => Ok(ValueDef::Template(o["template"].as_str().ok_or("template is text")?.to_string())),
+                    ["template"] => Ok(ValueDef::Template(o["template"].as_str().ok_or("template is text")?.to_string(), BTreeMap::new())),
+                    ["setup", "template"] | ["template", "setup"] => Ok(ValueDef::Template(
+                        o["template"].as_str().ok_or("template is text")?.to_string(),
+                        o["setup"]
+                            .as_object()
+                            .and_then(|m| m.iter().map(|(k, v)| Some((k.clone(), v.as_object()?.iter().map(|(a, b)| b.as_str().map(|b| (a.clone(), b.to_string()))).collect::<Option<BTreeMap<_, _>>>()?))).collect())
+                            .ok_or("setup is an object of value maps, by setup field")?,
+                    )),
                     ["map", "path"] | ["path", "map"] => Ok(ValueDef::Mapped {
                         path: o["path"].as_str().ok_or("path is text")?.to_string(),
                         map: o["map"]
@@ -512,6 +524,13 @@ pub enum RelatedInto {
     /// The record's company name, read by this value from the first item
     /// (when the record has none of its own).
     Company(ValueDef),
+    /// Labels for one field of a list's items (`deals.stage`): the answer's
+    /// items each give an id (`key`) and its label (`label`), and an item
+    /// whose value is one of the ids shows the label instead (HubSpot's
+    /// pipeline stages: `appointmentscheduled` → "Appointment scheduled").
+    /// Read before the list's own follow-ups (it comes first in `related`);
+    /// when it fails, the field's value map (or the raw value) stands.
+    Labels { list: ListKind, field: &'static str, key: String, label: String },
 }
 
 impl RelatedInto {
@@ -519,6 +538,7 @@ impl RelatedInto {
         match self {
             RelatedInto::List(k) => k.name(),
             RelatedInto::Company(_) => "company",
+            RelatedInto::Labels { .. } => "labels",
         }
     }
 }
@@ -606,6 +626,10 @@ pub enum DateFormat {
     Iso,
     EpochSeconds,
     EpochMillis,
+    /// A calendar date, whatever the vendor writes with it: the day as
+    /// written (`2026-12-01T00:00:00Z` → `2026-12-01`, HubSpot's close date),
+    /// or of epoch milliseconds (UTC). Shown without a time.
+    Day,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -1098,10 +1122,25 @@ impl RelatedDef {
         let mut o = v.as_object().ok_or_else(|| format!("{at} must be an object"))?.clone();
         let name = o.remove("name");
         let into = match o.remove("into").as_ref().and_then(Value::as_str) {
+            Some("labels") => {
+                let mut text = |k: &str, what: &str| match o.remove(k) {
+                    Some(Value::String(t)) => Ok(t),
+                    _ => Err(format!("{at}.{k} ({what}) is required text")),
+                };
+                let field = text("field", "the list's field the labels are for, as deals.stage")?;
+                let (key, label) = (text("key", "where an item's id is")?, text("label", "where its label is")?);
+                let (list, f) = field.split_once('.').ok_or_else(|| format!("{at}.field: '{field}' is not list.field, as deals.stage"))?;
+                let list = ListKind::parse(list).ok_or_else(|| format!("{at}.field: '{list}' is not orders, deals, tickets or notes"))?;
+                let field = list.fields().iter().find(|(n, shape)| *n == f && *shape == Shape::Value && !matches!(*n, "id" | "url")).map(|(n, _)| *n).ok_or_else(|| format!("{at}.field: '{f}' is not a text field of {} (an item's id and link keep their values)", list.name()))?;
+                if name.is_some() {
+                    return Err(format!("{at}.name is only for \"into\": \"company\""));
+                }
+                RelatedInto::Labels { list, field, key, label }
+            }
             Some("company") => RelatedInto::Company(ValueDef::from_json(name.as_ref().ok_or_else(|| format!("{at}.name (where the company's name is in an item) is required"))?).map_err(|e| format!("{at}.name: {e}"))?),
             Some(k) if name.is_none() => RelatedInto::List(ListKind::parse(k).ok_or_else(|| format!("{at}.into is one of orders, deals, tickets, notes, company"))?),
             Some(_) => return Err(format!("{at}.name is only for \"into\": \"company\"")),
-            None => return Err(format!("{at}.into is one of orders, deals, tickets, notes, company")),
+            None => return Err(format!("{at}.into is one of orders, deals, tickets, notes, company, labels")),
         };
         let list = match o.remove("list") {
             Some(Value::String(l)) => l,
@@ -1134,7 +1173,8 @@ impl DateDef {
             None | Some("iso") => DateFormat::Iso,
             Some("epoch_seconds") => DateFormat::EpochSeconds,
             Some("epoch_millis") => DateFormat::EpochMillis,
-            Some(f) => return Err(format!("{at}.format: '{f}' is not iso, epoch_seconds or epoch_millis")),
+            Some("day") => DateFormat::Day,
+            Some(f) => return Err(format!("{at}.format: '{f}' is not iso, day, epoch_seconds or epoch_millis")),
         };
         Ok(DateDef { path: o.text("path")?.ok_or_else(|| format!("{at}.path is required"))?, format })
     }
@@ -1208,11 +1248,31 @@ impl Definition {
             e("related".into(), Msg::DefRequestCount.into());
         }
         for (i, r) in self.related.iter().enumerate() {
-            r.request.problems(&format!("related.{i}"), true, &mut e);
+            // A labels follow-up is the same for every record: it needs no {id}.
+            let labels = matches!(r.into, RelatedInto::Labels { .. });
+            r.request.problems(&format!("related.{i}"), true, &mut |at: String, m: Text| {
+                if !(labels && m.id == Msg::DefValueUnused) {
+                    e(at, m)
+                }
+            });
             match &r.into {
                 RelatedInto::List(kind) if self.map.list(*kind).is_none() => e(format!("related.{i}.into"), Text::new(Msg::DefRelatedUnmapped, [data(kind.name())])),
+                RelatedInto::Labels { list, key, label, .. } => {
+                    if self.map.list(*list).is_none() {
+                        e(format!("related.{i}.field"), Text::new(Msg::DefRelatedUnmapped, [data(list.name())]));
+                    }
+                    // Read before the follow-ups that fill the list (answers are read in order).
+                    if self.related[..i].iter().any(|r| r.into == RelatedInto::List(*list)) {
+                        e(format!("related.{i}.into"), Text::new(Msg::DefLabelsAfterList, [data(list.name())]));
+                    }
+                    for (k, p) in [("key", key), ("label", label)] {
+                        if path::check(p).is_err() || p.contains('*') {
+                            e(format!("related.{i}.{k}"), Text::new(Msg::DefBadPath, [data(p)]));
+                        }
+                    }
+                }
                 RelatedInto::Company(v) => {
-                    if matches!(v, ValueDef::Template(_)) {
+                    if matches!(v, ValueDef::Template(..)) {
                         e(format!("related.{i}.name"), Text::new(Msg::DefBadTemplate, [data("template")]));
                     }
                     for p in v.paths() {
@@ -1477,7 +1537,7 @@ impl ValueDef {
     /// The link templates in it.
     pub fn templates(&self) -> Vec<&str> {
         match self {
-            ValueDef::Template(t) => vec![t.as_str()],
+            ValueDef::Template(t, _) => vec![t.as_str()],
             ValueDef::First(all) => all.iter().flat_map(ValueDef::templates).collect(),
             _ => Vec::new(),
         }
@@ -1492,7 +1552,7 @@ impl ValueDef {
             ValueDef::Const { .. } => Vec::new(),
             ValueDef::Mapped { path, .. } => vec![path.as_str()],
             // (Its `{record:…}` paths are checked with the template.)
-            ValueDef::Template(_) => Vec::new(),
+            ValueDef::Template(..) => Vec::new(),
         }
     }
 }
@@ -1534,14 +1594,28 @@ pub(crate) fn token_url_ok(u: &str) -> bool {
 /// A record link template: `https://` and a host of fixed text, or
 /// `{origin}` first; then fixed text and `{id}`, `{record:/path}`.
 fn link_template_ok(t: &str) -> bool {
-    let fixed_host = t.strip_prefix("https://").and_then(|rest| rest.split(['/', '?', '#']).next()).is_some_and(|host| !host.is_empty() && !host.contains(['{', '}', '@']));
+    // The host is fixed text, or made of setup values (checked to be choices
+    // with the setup fields: `Definition::link_setup_problems`).
+    let host_of = |rest: &str| rest.split(['/', '?', '#']).next().map(|h| setup_refs(h).into_iter().fold(h.to_string(), |h, n| h.replace(&format!("{{setup:{n}}}"), "x")));
+    let fixed_host = t.strip_prefix("https://").and_then(host_of).is_some_and(|host| !host.is_empty() && !host.contains(['{', '}', '@']));
     let all = placeholders_in(t);
     let fits = all.iter().all(|(inner, range)| match *inner {
-        "id" => true,
+        "id" | "record_type" => true,
         "origin" => range.start == 0,
+        other if other.starts_with("setup:") => setup_name_ok(&other["setup:".len()..]),
         other => matches!(parse_placeholder(other), Some((Some(_), Encoding::Plain))),
     });
     (fixed_host || t.starts_with("{origin}/")) && fits && t.len() <= 300 && !t.chars().any(|c| c.is_control() || c == ' ')
+}
+
+/// A setup field's name (`portal_id`).
+fn setup_name_ok(n: &str) -> bool {
+    !n.is_empty() && n.len() <= 32 && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// The setup fields a link template names (`{setup:portal_id}`), in order.
+pub fn setup_refs(t: &str) -> Vec<&str> {
+    placeholders_in(t).into_iter().filter_map(|(inner, _)| inner.strip_prefix("setup:")).collect()
 }
 
 /// Only `{name}` for the listed names may appear in braces.

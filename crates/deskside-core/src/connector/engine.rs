@@ -532,7 +532,7 @@ fn one_with_path(r: &Value, d: &ValueDef) -> Option<(String, String)> {
         ValueDef::Const { .. } => one(r, d).map(|v| (v, "constant".to_string())),
         ValueDef::Mapped { path, .. } => one(r, d).map(|v| (v, format!("{path} (mapped)"))),
         // Links from a template are built after mapping, not read at a path.
-        ValueDef::Template(_) => None,
+        ValueDef::Template(..) => None,
     }
 }
 
@@ -543,7 +543,7 @@ fn answer_json(def: &Definition, request: &RequestDef, url: &str, resp: &HttpRes
         200..=299 => {}
         s if request.not_found_status.contains(&s) => return Ok(None),
         403 if crate::client::retry::is_rate_limit_body(403, &resp.body) => return Err(LookupError::RateLimited { retry_after_secs: None }),
-        401 | 403 => return Err(LookupError::Unauthorized { status: resp.status }),
+        401 | 403 => return Err(missing_permission(resp.status, &resp.body).unwrap_or(LookupError::Unauthorized { status: resp.status })),
         // Not the definition's own "not found": the URL or path is wrong.
         404 => return Err(LookupError::Config { message: Text::new(Msg::LookupHttp404, [data(without_query(url))]) }),
         429 => return Err(LookupError::RateLimited { retry_after_secs: resp.retry_after.as_deref().and_then(super::parse_retry_after) }),
@@ -574,8 +574,63 @@ fn answer_json(def: &Definition, request: &RequestDef, url: &str, resp: &HttpRes
     Ok(Some(json))
 }
 
+/// A refused request whose answer says the key lacks a permission (rather
+/// than being wrong or revoked), as the vendors say it: HubSpot's
+/// `category: MISSING_SCOPES` with the scopes in
+/// `errors[].context.requiredGranularScopes` (or `requiredScopes`); Zoho's
+/// `code: OAUTH_SCOPE_MISMATCH` (a 401); and on a 403, Salesforce's
+/// `INSUFFICIENT_ACCESS…`/`API_DISABLED_FOR_ORG`, Freshdesk's
+/// `access_denied`, Zendesk's `Forbidden`, or words naming a scope or a
+/// permission. A bare 401 or 403 stays "key refused".
+pub fn missing_permission(status: u16, body: &str) -> Option<LookupError> {
+    if !matches!(status, 401 | 403) || body.len() > 64 * 1024 {
+        return None;
+    }
+    let json: Value = serde_json::from_str(body.trim()).ok()?;
+    // The vendor's words: HubSpot/Zoho/Freshdesk `message`, Zendesk `description`, Salesforce `[0].message`, Intercom `errors[0].message`.
+    let words = ["/message", "/description", "/0/message", "/errors/0/message", "/error"]
+        .iter()
+        .find_map(|p| path::first(&json, p).and_then(path::text))
+        .unwrap_or_default();
+    let detail: String = words.chars().take(200).collect();
+    let code = |p: &str| path::first(&json, p).and_then(path::text).unwrap_or_default();
+    if code("/category") == "MISSING_SCOPES" {
+        let mut scopes: Vec<String> = Vec::new();
+        for p in ["/errors/*/context/requiredGranularScopes", "/errors/*/context/requiredScopes", "/context/requiredGranularScopes", "/context/requiredScopes"] {
+            for v in path::all(&json, p) {
+                for s in v.as_array().into_iter().flatten().filter_map(path::text).chain(path::text(v).filter(|_| !v.is_array())) {
+                    if !scopes.contains(&s) && scopes.len() < 10 && s.len() < 80 {
+                        scopes.push(s);
+                    }
+                }
+            }
+        }
+        return Some(LookupError::MissingPermission { status, scopes, detail });
+    }
+    if code("/code") == "OAUTH_SCOPE_MISMATCH" {
+        return Some(LookupError::MissingPermission { status, scopes: Vec::new(), detail });
+    }
+    if status != 403 {
+        return None;
+    }
+    let salesforce = code("/0/errorCode");
+    let says = |w: &str| words.to_ascii_lowercase().contains(w);
+    let permission = salesforce.starts_with("INSUFFICIENT_ACCESS")
+        || salesforce == "API_DISABLED_FOR_ORG"
+        || code("/code") == "access_denied"
+        || code("/error") == "Forbidden"
+        || ["scope", "permission", "not authorized to", "do not have access", "not allowed to access"].iter().any(|w| says(w));
+    permission.then_some(LookupError::MissingPermission { status, scopes: Vec::new(), detail })
+}
+
 /// Reads an answer to `request` (the definition's `lookups` entry) for `id`.
 pub fn read_answer(def: &Definition, request: &RequestDef, source: &str, id: &Candidate, url: &str, resp: &HttpResponse) -> Result<Answer, LookupError> {
+    read_answer_with(def, request, source, id, url, resp, &BTreeMap::new())
+}
+
+/// [`read_answer`] with the connector's setup values, which record link
+/// templates may use (`{setup:portal_id}`).
+pub fn read_answer_with(def: &Definition, request: &RequestDef, source: &str, id: &Candidate, url: &str, resp: &HttpResponse, setup: &BTreeMap<String, String>) -> Result<Answer, LookupError> {
     let Some(json) = answer_json(def, request, url, resp)? else { return Ok(Answer::default()) };
     let id_def = def.map.id.as_ref();
     let has_id = |r: &Value| id_def.and_then(|d| one(r, d)).is_some();
@@ -598,8 +653,16 @@ pub fn read_answer(def: &Definition, request: &RequestDef, source: &str, id: &Ca
     let total = path::first(&json, &def.results.total).and_then(Value::as_u64);
     let mut answer = Answer { total, ..Answer::default() };
     let origin = origin_of(url).unwrap_or_default();
+    // A setup value not given is its field's default (a choice left as it was).
+    let mut setup = setup.clone();
+    for f in def.setup() {
+        if let (false, Some(d)) = (setup.contains_key(&f.name), &f.default) {
+            setup.insert(f.name.clone(), d.clone());
+        }
+    }
+    let link = LinkValues { origin: &origin, setup: &setup, record_type: request.record_type.as_deref() };
     for r in records.into_iter().take(def.limits.max_records) {
-        let mut c = map_record(def, source, &origin, r);
+        let mut c = map_record_with(def, source, &link, r);
         c.refs.record_type = request.record_type.clone();
         if def.results.exact && matches!(id.kind, IdKind::Email | IdKind::Phone) && !is_identifier_of(&c, id) {
             answer.near_misses += 1;
@@ -661,7 +724,7 @@ fn one(r: &Value, d: &ValueDef) -> Option<String> {
             Some(map.get(&v).or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(&v)).map(|(_, x)| x)).cloned().unwrap_or(v))
         }
         // A link template is filled only for `map.url` (see `link`).
-        ValueDef::Template(_) => None,
+        ValueDef::Template(..) => None,
     }
 }
 
@@ -691,6 +754,11 @@ fn date(r: &Value, d: &DateDef) -> Option<String> {
         DateFormat::Iso => path::text(v).and_then(|s| iso_normalize(&s)),
         DateFormat::EpochSeconds => v.as_i64().or_else(|| path::text(v)?.parse().ok()).map(iso_date),
         DateFormat::EpochMillis => v.as_i64().or_else(|| path::text(v)?.parse().ok()).map(|ms: i64| iso_date(ms.div_euclid(1000))),
+        // The day as written (a valid date or time), not moved to UTC.
+        DateFormat::Day => match v {
+            Value::Number(n) => n.as_i64().map(|ms| iso_date(ms.div_euclid(1000))),
+            v => path::text(v).filter(|s| iso_normalize(s).is_some()).map(|s| s.trim()[..10].to_string()),
+        },
     }
 }
 
@@ -825,9 +893,20 @@ fn money(x: &Value, m: &MoneyDef, currency: Option<&str>) -> Option<i64> {
 
 /// The items of one list, read from `items` (each an object).
 fn map_items<'a>(kind: ListKind, d: &ItemsDef, items: impl Iterator<Item = &'a Value>, out: &mut Customer) {
+    let labels = out.refs.labels.clone();
     for x in items.take(20) {
-        let text = |name: &str| d.value(name).and_then(|v| one(x, v)).unwrap_or_default();
-        let opt = |name: &str| d.value(name).and_then(|v| one(x, v));
+        // A label a `labels` follow-up read for the raw value wins over the
+        // field's own value map (the vendor's own names for its ids).
+        let labelled = |name: &str| -> Option<String> {
+            let v = d.value(name)?;
+            let raw = match v {
+                ValueDef::Mapped { path: p, .. } => path::first(x, p).and_then(path::text),
+                v => one(x, v),
+            }?;
+            labels.get(&format!("{}.{name}", kind.name())).and_then(|m| m.get(&raw)).cloned()
+        };
+        let opt = |name: &str| labelled(name).or_else(|| d.value(name).and_then(|v| one(x, v)));
+        let text = |name: &str| opt(name).unwrap_or_default();
         let day = |name: &str| d.date(name).and_then(|v| date(x, v));
         let link = || opt("url").and_then(|u| outside_link(&u));
         let currency = || opt("currency").map(|c| c.to_uppercase());
@@ -858,18 +937,38 @@ fn objects<'a>(v: &'a Value, at: &str) -> Vec<&'a Value> {
         .collect()
 }
 
+/// What a record link template is filled with besides the record: the
+/// API's origin, the connector's setup values, the lookup's `record_type`.
+#[derive(Clone, Copy, Debug)]
+pub struct LinkValues<'a> {
+    pub origin: &'a str,
+    pub setup: &'a BTreeMap<String, String>,
+    pub record_type: Option<&'a str>,
+}
+
 /// A link to the record: a link template filled (`{id}`, `{record:/path}`,
-/// `{origin}`, the API's), or the value a path gives; only an outside link.
-fn link(r: &Value, d: &ValueDef, id: &str, origin: &str) -> Option<String> {
+/// `{origin}`, the API's, `{setup:name}`, `{record_type}`), or the value a
+/// path gives; only an outside link.
+fn link(r: &Value, d: &ValueDef, id: &str, values: &LinkValues) -> Option<String> {
     let url = match d {
-        ValueDef::First(all) => return all.iter().find_map(|d| link(r, d, id, origin)),
-        ValueDef::Template(t) => {
+        ValueDef::First(all) => return all.iter().find_map(|d| link(r, d, id, values)),
+        ValueDef::Template(t, maps) => {
             let mut out = String::new();
             let mut last = 0;
             for (inner, range) in placeholders_in(t) {
+                let mut verbatim = inner == "origin";
                 let v = match (inner, parse_placeholder(inner)) {
                     ("id", _) => id.to_string(),
-                    ("origin", _) => origin.to_string(),
+                    ("origin", _) => values.origin.to_string(),
+                    ("record_type", _) => values.record_type?.to_string(),
+                    (n, _) if n.starts_with("setup:") => {
+                        let n = &n["setup:".len()..];
+                        let v = values.setup.get(n)?;
+                        // A choice's value is the definition's own (it may make
+                        // the host); a typed one is a path segment.
+                        verbatim = host_safe(v) && t.starts_with("https://") && t["https://".len()..].split('/').next().is_some_and(|h| h.contains(inner));
+                        maps.get(n).map_or(Some(v.clone()), |m| m.get(v).cloned())?
+                    }
                     (_, Some((Some(p), _))) => path::first(r, p).and_then(path::text)?,
                     _ => return None,
                 };
@@ -878,7 +977,7 @@ fn link(r: &Value, d: &ValueDef, id: &str, origin: &str) -> Option<String> {
                     return None;
                 }
                 out.push_str(&t[last..range.start]);
-                out.push_str(&if inner == "origin" { v } else { encode_component(&v) });
+                out.push_str(&if verbatim { v } else { encode_component(&v) });
                 last = range.end;
             }
             out.push_str(&t[last..]);
@@ -890,9 +989,19 @@ fn link(r: &Value, d: &ValueDef, id: &str, origin: &str) -> Option<String> {
     outside_link(&url)
 }
 
+/// Text that may stand in a host (`app.eu.intercom.com`, `.com.cn`).
+fn host_safe(v: &str) -> bool {
+    !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+}
+
 /// One record onto the common model. `origin` is the API's (record link
 /// templates may start with it).
 pub fn map_record(def: &Definition, source: &str, origin: &str, r: &Value) -> Customer {
+    map_record_with(def, source, &LinkValues { origin, setup: &BTreeMap::new(), record_type: None }, r)
+}
+
+/// [`map_record`] with everything a record link template may use.
+pub fn map_record_with(def: &Definition, source: &str, link_values: &LinkValues, r: &Value) -> Customer {
     let m = &def.map;
     let get = |d: &Option<ValueDef>| d.as_ref().and_then(|d| one(r, d));
     let custom = m
@@ -901,7 +1010,8 @@ pub fn map_record(def: &Definition, source: &str, origin: &str, r: &Value) -> Cu
         .filter_map(|c| {
             let v = path::first(r, &c.path)?;
             let value = match c.kind {
-                FieldType::Date => date(r, &DateDef { path: c.path.clone(), format: if v.is_number() { DateFormat::EpochSeconds } else { DateFormat::Iso } })?,
+                // A custom date is a calendar date (`YYYY-MM-DD`), shown without a time.
+                FieldType::Date => date(r, &DateDef { path: c.path.clone(), format: if v.is_number() { DateFormat::EpochSeconds } else { DateFormat::Day } })?,
                 FieldType::Url => path::text(v).and_then(|u| outside_link(&u))?,
                 FieldType::YesNo => match v {
                     Value::Bool(b) => b.to_string(),
@@ -915,7 +1025,7 @@ pub fn map_record(def: &Definition, source: &str, origin: &str, r: &Value) -> Cu
     let lifetime_currency = m.lifetime_value.as_ref().and_then(|(_, c)| c.as_ref()).and_then(|c| one(r, c)).map(|c| c.to_uppercase());
     let id = get(&m.id).unwrap_or_default();
     let mut c = Customer {
-        url: m.url.as_ref().and_then(|d| link(r, d, &id, origin)),
+        url: m.url.as_ref().and_then(|d| link(r, d, &id, link_values)),
         id,
         source: source.to_string(),
         name: get(&m.name).unwrap_or_default(),
@@ -1007,6 +1117,29 @@ pub fn read_related(def: &Definition, k: usize, url: &str, resp: &HttpResponse, 
             if record.company.is_none() {
                 record.company = items.first().and_then(|x| one(x, name));
             }
+        }
+        RelatedInto::Labels { list, field, key, label } => {
+            let mut map = BTreeMap::new();
+            for x in items.iter().take(500) {
+                if let (Some(k), Some(l)) = (path::first(x, key).and_then(path::text), path::first(x, label).and_then(path::text)) {
+                    map.entry(k).or_insert(l);
+                }
+            }
+            // Items already there (embedded in the record) whose value is an id.
+            let relabel = |v: &mut String| {
+                if let Some(l) = map.get(v.as_str()) {
+                    *v = l.clone();
+                }
+            };
+            match (list, *field) {
+                (ListKind::Deals, "stage") => record.deals.iter_mut().for_each(|d| relabel(&mut d.stage)),
+                (ListKind::Deals, "name") => record.deals.iter_mut().for_each(|d| relabel(&mut d.name)),
+                (ListKind::Tickets, "status") => record.tickets.iter_mut().for_each(|t| relabel(&mut t.status)),
+                (ListKind::Tickets, "priority") => record.tickets.iter_mut().for_each(|t| relabel(&mut t.priority)),
+                (ListKind::Orders, "status") => record.orders.iter_mut().for_each(|o| relabel(&mut o.status)),
+                _ => {}
+            }
+            record.refs.labels.insert(format!("{}.{field}", list.name()), map);
         }
     }
     Ok(())

@@ -144,6 +144,17 @@ pub enum LookupError {
     Config { message: Text },
     /// 401/403: the key is wrong or revoked.
     Unauthorized { status: u16 },
+    /// The key was accepted but lacks a permission the request needs, as
+    /// the vendor says (HubSpot's `MISSING_SCOPES`, Zoho's
+    /// `OAUTH_SCOPE_MISMATCH`, a 403 that names a permission): the scopes
+    /// to grant when the vendor names them, and its words.
+    MissingPermission {
+        status: u16,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        scopes: Vec<String>,
+        #[serde(default)]
+        detail: String,
+    },
     /// 429 (or a vendor's equivalent).
     RateLimited { retry_after_secs: Option<u32> },
     /// 5xx or another unexpected status.
@@ -163,6 +174,8 @@ impl LookupError {
         match self {
             LookupError::Config { message } => Text::new(Msg::ErrConfig, [detail(message)]),
             LookupError::Unauthorized { status } => Text::new(Msg::ErrUnauthorized, [data(status)]),
+            LookupError::MissingPermission { scopes, .. } if !scopes.is_empty() => Text::new(Msg::ErrMissingScopes, [data(scopes.join(", "))]),
+            LookupError::MissingPermission { status, detail, .. } => Text::new(Msg::ErrMissingPermission, [data(status), data(detail)]),
             LookupError::RateLimited { retry_after_secs: Some(s) } => Text::new(Msg::ErrRateLimitedSecs, [data(s)]),
             LookupError::RateLimited { retry_after_secs: None } => Msg::ErrRateLimited.into(),
             LookupError::Server { status } => Text::new(Msg::ErrServer, [data(status)]),
@@ -244,7 +257,7 @@ pub struct HttpResponse {
 pub fn map_lookup(cfg: &ConnectorConfig, attempt: usize, id: &Candidate, url: &str, resp: &HttpResponse) -> Result<Answer, LookupError> {
     let def = cfg.definition().ok_or(LookupError::Config { message: Msg::CfgEnterDefinition.into() })?;
     let request = def.lookups_for(id.kind).get(attempt).ok_or(LookupError::Config { message: Text::new(Msg::LookupCannotSearchBy, [id.kind.name_in_sentence().into()]) })?;
-    engine::read_answer(def, request, &cfg.label, id, url, resp)
+    engine::read_answer_with(def, request, &cfg.label, id, url, resp, &cfg.setup_values())
 }
 
 /// Seconds to wait from a `Retry-After` header: delta-seconds only, capped at

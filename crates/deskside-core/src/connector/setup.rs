@@ -245,6 +245,26 @@ impl Definition {
         if errors.is_empty() { Ok(filled) } else { Err(errors) }
     }
 
+    /// The values of the setup fields that are not part of the base URL
+    /// (for record links only: a HubSpot account id), each checked (empty
+    /// takes the default), by name: kept when the admin types a whole base
+    /// URL instead of the base URL's own fields.
+    pub fn link_setup_from(&self, values: &BTreeMap<String, String>) -> Result<BTreeMap<String, String>, Vec<SetupError>> {
+        let template = self.base_url.as_deref().unwrap_or("");
+        let mut errors = Vec::new();
+        let mut out = BTreeMap::new();
+        for f in self.setup.iter().filter(|f| !template.contains(&format!("{{{}}}", f.name))) {
+            match f.check(values.get(&f.name).map(String::as_str)) {
+                Ok(v) if v.is_empty() => {}
+                Ok(v) => {
+                    out.insert(f.name.clone(), v);
+                }
+                Err(message) => errors.push(SetupError { field: f.name.clone(), message }),
+            }
+        }
+        if errors.is_empty() { Ok(out) } else { Err(errors) }
+    }
+
     /// The token URL for the admin's setup values, when the auth kind asks
     /// for its token at a `token_url` (`None`: at a path on the API's own
     /// origin, or no token exchange). Like the base URL, a function of the
@@ -277,7 +297,10 @@ impl Definition {
     /// form or the value does not fit its field.
     pub fn setup_from_base(&self, base: &BaseUrl) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
-        let (Some(template), [f]) = (&self.base_url, self.setup.as_slice()) else { return out };
+        // (The one field the base URL is made of; others are for links.)
+        let Some(template) = &self.base_url else { return out };
+        let in_base: Vec<&SetupField> = self.setup.iter().filter(|f| template.contains(&format!("{{{}}}", f.name))).collect();
+        let [f] = in_base.as_slice() else { return out };
         let Some((before, after)) = template.split_once(&format!("{{{}}}", f.name)) else { return out };
         let url = base.to_string();
         if let Some(v) = url.strip_prefix(before).and_then(|rest| rest.strip_suffix(after)) {
@@ -345,8 +368,11 @@ impl Definition {
                             e("base_url".into(), Text::new(Msg::DefBadSetup, [data(u)]));
                         }
                     }
+                    // A field is for the base URL, or for record links only
+                    // (a HubSpot account id, a Zoho organization).
+                    let in_links: Vec<&str> = self.link_templates().iter().flat_map(|(t, _)| super::def::setup_refs(t)).collect();
                     for (i, f) in self.setup.iter().enumerate() {
-                        if !used.contains(&f.name.as_str()) {
+                        if !used.contains(&f.name.as_str()) && !in_links.contains(&f.name.as_str()) {
                             e(format!("setup.{i}.name"), Text::new(Msg::DefSetupUnused, [data(&f.name)]));
                         }
                     }
@@ -375,6 +401,31 @@ impl Definition {
                 }
             },
         }
+        // Link templates: each `{setup:…}` a field; in the host only a choice
+        // (values the definition fixes), each choice mapped where a map is given.
+        for (t, maps) in self.link_templates() {
+            let host = t.strip_prefix("https://").and_then(|r| r.split(['/', '?', '#']).next()).unwrap_or("");
+            for n in super::def::setup_refs(t) {
+                let field = self.setup.iter().find(|f| f.name == n);
+                let choices = match field.map(|f| &f.kind) {
+                    Some(SetupKind::Choice { choices }) => Some(choices),
+                    _ => None,
+                };
+                if field.is_none() || (host.contains(&format!("{{setup:{n}}}")) && choices.is_none()) {
+                    e("map.url".into(), Text::new(Msg::DefBadSetup, [data(n)]));
+                }
+                if let (Some(m), Some(choices)) = (maps.get(n), choices) {
+                    if choices.iter().any(|c| m.get(&c.value).is_none_or(|v| v.is_empty() || v.contains(['/', '{', '}', '@', '?', '#', ' ']))) {
+                        e(format!("map.url.setup.{n}"), Text::new(Msg::DefBadSetup, [data(n)]));
+                    }
+                }
+            }
+            for n in maps.keys() {
+                if !super::def::setup_refs(t).contains(&n.as_str()) {
+                    e(format!("map.url.setup.{n}"), Text::new(Msg::DefBadSetup, [data(n)]));
+                }
+            }
+        }
         if let Some(h) = &self.help {
             if !h.ok(400) {
                 e("help".into(), Msg::DefBadHelp.into());
@@ -384,6 +435,22 @@ impl Definition {
 }
 
 impl Definition {
+    /// The record link templates of `map.url`, with their setup value maps.
+    pub fn link_templates(&self) -> Vec<(&str, &BTreeMap<String, BTreeMap<String, String>>)> {
+        fn walk<'a>(v: &'a super::def::ValueDef, out: &mut Vec<(&'a str, &'a BTreeMap<String, BTreeMap<String, String>>)>) {
+            match v {
+                super::def::ValueDef::Template(t, m) => out.push((t.as_str(), m)),
+                super::def::ValueDef::First(all) => all.iter().for_each(|v| walk(v, out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        if let Some(u) = &self.map.url {
+            walk(u, &mut out);
+        }
+        out
+    }
+
     /// Whether the token URL holds setup placeholders (checked with the
     /// setup values, not on its own).
     pub(crate) fn token_url_template(&self) -> bool {

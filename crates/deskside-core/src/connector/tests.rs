@@ -508,7 +508,9 @@ fn a_request_limit_is_a_rate_limit_not_a_rejected_key() {
     let c = cfg("https://crm.example");
     let sf = r#"[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]"#;
     assert_eq!(map(&c, &resp(403, sf)), Err(LookupError::RateLimited { retry_after_secs: None }));
-    assert_eq!(map(&c, &resp(403, r#"[{"errorCode":"INSUFFICIENT_ACCESS"}]"#)), Err(LookupError::Unauthorized { status: 403 }));
+    // Salesforce's own word for a user without access: a permission, not the key.
+    assert_eq!(map(&c, &resp(403, r#"[{"errorCode":"INSUFFICIENT_ACCESS"}]"#)), Err(LookupError::MissingPermission { status: 403, scopes: vec![], detail: String::new() }));
+    assert_eq!(map(&c, &resp(403, "")), Err(LookupError::Unauthorized { status: 403 }));
     // 4xx other than 408 and 429: not worth another try.
     assert!(!LookupError::Server { status: 422 }.retryable());
     assert!(LookupError::Server { status: 408 }.retryable());

@@ -48,7 +48,7 @@ pub enum TestOutcome {
 
 impl ConnectorTest {
     pub fn failed(steps: Vec<TestStep>, e: &LookupError) -> ConnectorTest {
-        ConnectorTest { steps, outcome: TestOutcome::Failed { message: e.user_message(), needs_admin: matches!(e, LookupError::Unauthorized { .. } | LookupError::Config { .. }) } }
+        ConnectorTest { steps, outcome: TestOutcome::Failed { message: e.user_message(), needs_admin: matches!(e, LookupError::Unauthorized { .. } | LookupError::MissingPermission { .. } | LookupError::Config { .. }) } }
     }
 }
 

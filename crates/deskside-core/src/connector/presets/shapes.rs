@@ -290,21 +290,75 @@ fn q(r: &HttpRequest, name: &str) -> String {
 #[test]
 fn hubspot_follow_ups_search_each_type_by_association() {
     let mut c = found(ConnectorKind::HubSpot, 0, &cand(IdKind::Email, "maria.garcia@northwind.example"), definition(ConnectorKind::HubSpot).unwrap().samples[0].answer.clone());
-    // Shapes: CollectionResponseWithTotalSimplePublicObject (SOURCES.md section 1) with each type's properties.
+    // The contact's own `company` property is not read: the company is the associated one.
+    assert_eq!(c.company, None);
+    // Shapes: CollectionResponseWithTotalSimplePublicObject (SOURCES.md section 1) with each type's
+    // properties; the pipelines' CollectionResponsePipelineNoPaging (results[].stages[].{id, label}).
     let reqs = follow_ups(ConnectorKind::HubSpot, &[], &mut c, &[
-        json!({"total": 1, "results": [{"id": "9001", "properties": {"dealname": "Northwind renewal", "dealstage": "contractsent", "amount": "12500.50", "deal_currency_code": "USD", "closedate": "2026-12-15T00:00:00Z"}, "archived": false}]}),
+        json!({"total": 1, "results": [{"id": "3101", "properties": {"name": "Northwind Traders Inc.", "domain": "northwind.example", "hs_object_id": "3101"}, "archived": false}]}),
+        json!({"results": [{"id": "default", "label": "Sales Pipeline", "displayOrder": 0, "archived": false, "stages": [
+            {"id": "contractsent", "label": "Contract sent (legal)", "displayOrder": 4, "metadata": {"isClosed": "false", "probability": "0.9"}, "archived": false}]}]}),
+        json!({"results": [{"id": "0", "label": "Support Pipeline", "displayOrder": 0, "stages": [{"id": "1", "label": "New", "metadata": {"ticketState": "OPEN"}}, {"id": "4", "label": "Closed", "metadata": {"ticketState": "CLOSED"}}]}]}),
+        json!({"total": 2, "results": [
+            {"id": "9001", "properties": {"dealname": "Northwind renewal", "dealstage": "contractsent", "amount": "12500.50", "deal_currency_code": "USD", "closedate": "2026-12-15T00:00:00Z"}, "archived": false},
+            {"id": "9002", "properties": {"dealname": "Northwind add-on", "dealstage": "qualifiedtobuy", "amount": "100", "deal_currency_code": "USD", "closedate": "2027-01-31T00:00:00.000Z"}, "archived": false}]}),
         json!({"total": 1, "results": [{"id": "7001", "properties": {"subject": "Invoice copy", "hs_pipeline_stage": "1", "hs_ticket_priority": "HIGH", "hs_lastmodifieddate": "2026-11-20T08:00:00.000Z"}}]}),
         json!({"total": 0, "results": []}),
     ]);
-    assert_eq!(urls(&reqs), ["https://api.hubapi.com/crm/v3/objects/deals/search", "https://api.hubapi.com/crm/v3/objects/tickets/search", "https://api.hubapi.com/crm/v3/objects/notes/search"]);
-    for r in &reqs {
+    assert_eq!(urls(&reqs), ["https://api.hubapi.com/crm/v3/objects/companies/search", "https://api.hubapi.com/crm/v3/pipelines/deals", "https://api.hubapi.com/crm/v3/pipelines/tickets",
+        "https://api.hubapi.com/crm/v3/objects/deals/search", "https://api.hubapi.com/crm/v3/objects/tickets/search", "https://api.hubapi.com/crm/v3/objects/notes/search"]);
+    for r in reqs.iter().filter(|r| r.method == Method::Post) {
         assert_eq!(body(r)["filterGroups"], json!([{"filters": [{"propertyName": "associations.contact", "operator": "EQ", "value": "51201"}]}]));
+    }
+    for r in &reqs {
         assert_eq!(header(r, "Authorization"), Some("Bearer api_key-canary"));
     }
+    assert_eq!(reqs[1].method, Method::Get);
+    assert_eq!(c.company.as_deref(), Some("Northwind Traders Inc."));
+    // The portal's own stage label wins; a stage the pipelines did not name takes HubSpot's default label.
     assert_eq!((c.deals[0].name.as_str(), c.deals[0].stage.as_str(), c.deals[0].amount_minor, c.deals[0].currency.as_deref(), c.deals[0].close_date.as_deref()),
-        ("Northwind renewal", "contractsent", Some(1_250_050), Some("USD"), Some("2026-12-15T00:00:00Z")));
-    assert_eq!((c.tickets[0].subject.as_str(), c.tickets[0].priority.as_str(), c.tickets[0].updated.as_deref()), ("Invoice copy", "HIGH", Some("2026-11-20T08:00:00Z")));
+        ("Northwind renewal", "Contract sent (legal)", Some(1_250_050), Some("USD"), Some("2026-12-15")));
+    assert_eq!((c.deals[1].stage.as_str(), c.deals[1].close_date.as_deref()), ("Qualified To Buy", Some("2027-01-31")));
+    assert_eq!((c.tickets[0].subject.as_str(), c.tickets[0].status.as_str(), c.tickets[0].priority.as_str(), c.tickets[0].updated.as_deref()), ("Invoice copy", "New", "High", Some("2026-11-20T08:00:00Z")));
     assert!(c.notes.is_empty());
+}
+
+#[test]
+fn hubspot_labels_fall_back_to_the_default_pipelines_and_links_need_the_account_id() {
+    let def = definition(ConnectorKind::HubSpot).unwrap();
+    let mut c = found(ConnectorKind::HubSpot, 0, &cand(IdKind::Email, "maria.garcia@northwind.example"), def.samples[0].answer.clone());
+    // No link without the account id (an optional setup value).
+    assert_eq!(c.url, None);
+    let base = def.base_url_from(&setup(&[])).unwrap();
+    let reqs = related_requests(def, &base, &secrets(ConnectorKind::HubSpot), None, &c, &Stamp::default()).unwrap();
+    // The pipelines requests fail (a 403 without the scope): the default labels stand.
+    for (k, r) in reqs.iter().enumerate() {
+        let resp = match k {
+            1 | 2 => HttpResponse { status: 403, body: r#"{"status":"error","message":"This app hasn't been granted all required scopes to make this call.","category":"MISSING_SCOPES","errors":[{"message":"One or more of the following scopes are required.","context":{"requiredGranularScopes":["crm.objects.deals.read"]}}]}"#.into(), ..Default::default() },
+            3 => HttpResponse { status: 200, body: json!({"results": [{"id": "9001", "properties": {"dealstage": "closedwon", "closedate": "2026-12-01"}}]}).to_string(), ..Default::default() },
+            4 => HttpResponse { status: 200, body: json!({"results": [{"id": "7001", "properties": {"hs_pipeline_stage": "3", "hs_ticket_priority": "URGENT"}}, {"id": "7002", "properties": {"hs_pipeline_stage": "98765", "hs_ticket_priority": "LOW"}}]}).to_string(), ..Default::default() },
+            _ => HttpResponse { status: 200, body: r#"{"results":[]}"#.into(), ..Default::default() },
+        };
+        let read = read_related(def, k, &r.url, &resp, &mut c);
+        if k == 1 || k == 2 {
+            assert_eq!(read, Err(crate::connector::LookupError::MissingPermission { status: 403, scopes: vec!["crm.objects.deals.read".into()], detail: "This app hasn't been granted all required scopes to make this call.".into() }));
+        } else {
+            read.unwrap();
+        }
+    }
+    assert_eq!((c.deals[0].stage.as_str(), c.deals[0].close_date.as_deref()), ("Closed Won", Some("2026-12-01")));
+    // A custom pipeline's stage id the defaults do not know stays as it came.
+    assert_eq!(c.tickets.iter().map(|t| (t.status.as_str(), t.priority.as_str())).collect::<Vec<_>>(), [("Waiting on us", "Urgent"), ("98765", "Low")]);
+    // With the account id (and the EU data centre) the record links to the contact in HubSpot.
+    let link = |values: &[(&str, &str)]| {
+        let answer = HttpResponse { status: 200, body: def.samples[0].answer.to_string(), ..Default::default() };
+        crate::connector::engine::read_answer_with(def, &def.lookups_for(IdKind::Email)[0], "t", &cand(IdKind::Email, "maria.garcia@northwind.example"), "https://api.hubapi.com/x", &answer, &setup(values))
+            .unwrap().customers[0].url.clone()
+    };
+    assert_eq!(link(&[("portal_id", "12345678")]).as_deref(), Some("https://app.hubspot.com/contacts/12345678/record/0-1/51201"));
+    assert_eq!(link(&[("portal_id", "12345678"), ("app_host", "app-eu1.hubspot.com")]).as_deref(), Some("https://app-eu1.hubspot.com/contacts/12345678/record/0-1/51201"));
+    assert_eq!(link(&[("portal_id", "")]), None);
+    assert!(def.base_url_from(&setup(&[("portal_id", "12ab")])).is_err(), "an account id is digits");
 }
 
 #[test]
