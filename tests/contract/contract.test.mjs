@@ -381,16 +381,22 @@ async function factServer(check, answer) {
   return listen(server);
 }
 
-test('HubSpot against a server written from SOURCES.md (contacts search; deals, tickets, notes searched by association; the description is not redistributable)', async () => {
+test('HubSpot against a server written from SOURCES.md (contacts search; companies, deals, tickets, notes searched by association; the deal and ticket pipelines; the description is not redistributable)', async () => {
   // The request's shape by the description (shared with the e2e suite's HubSpot server).
   const check = hubspotSearchProblem;
   const answers = {
     contacts: fixture('hubspot-contacts-search.CollectionResponseWithTotalSimplePublicObject.json'),
+    companies: fixture('hubspot-companies-search.CollectionResponseWithTotalSimplePublicObject.json'),
     deals: fixture('hubspot-deals-search.CollectionResponseWithTotalSimplePublicObject.json'),
     tickets: fixture('hubspot-tickets-search.CollectionResponseWithTotalSimplePublicObject.json'),
     notes: fixture('hubspot-notes-search.CollectionResponseWithTotalSimplePublicObject.json'),
+    'pipelines/deals': fixture('hubspot-pipelines-deals.CollectionResponsePipelineNoPaging.json'),
+    'pipelines/tickets': fixture('hubspot-pipelines-tickets.CollectionResponsePipelineNoPaging.json'),
   };
-  const port = await factServer(check, (req, url) => answers[url.pathname.split('/')[4]]);
+  const port = await factServer(check, (req, url) => {
+    const [, , , kind, type] = url.pathname.split('/');
+    return answers[kind === 'pipelines' ? `pipelines/${type}` : type];
+  });
   const { sent, rec } = await prove({
     preset: 'hubspot', mockPort: port, found: true,
     bodyOk: (b, flag) => {
@@ -405,10 +411,14 @@ test('HubSpot against a server written from SOURCES.md (contacts search; deals, 
   // "Search through associations": the pseudo-property associations.contact, EQ the contact's id.
   const byContact = (b) => (b.filterGroups.length === 1 && b.filterGroups[0].filters.length === 1 && b.filterGroups[0].filters[0].propertyName === 'associations.contact' && b.filterGroups[0].filters[0].value === '51201' ? null : 'not a search by the contact');
   const record = await proveRelated({
-    preset: 'hubspot', rec, lookup: ['--email', 'maria.garcia@northwind.example'], into: ['deals', 'tickets', 'notes'],
-    ops: [['POST', /^\/crm\/v3\/objects\/contacts\/search$/, () => null], ['POST', /^\/crm\/v3\/objects\/(deals|tickets|notes)\/search$/, byContact]],
+    preset: 'hubspot', rec, lookup: ['--email', 'maria.garcia@northwind.example'], into: ['company', 'labels', 'labels', 'deals', 'tickets', 'notes'],
+    ops: [['POST', /^\/crm\/v3\/objects\/contacts\/search$/, () => null], ['POST', /^\/crm\/v3\/objects\/(companies|deals|tickets|notes)\/search$/, byContact],
+      ['GET', /^\/crm\/v3\/pipelines\/(deals|tickets)$/]],
   });
   assert.ok(record.deals.length && record.tickets.length && record.notes.length, JSON.stringify(record));
+  // The associated company (not the contact's company property), stage ids as the portal labels them, the close date as a day.
+  assert.equal(record.company, 'Northwind Traders Inc.');
+  assert.deepEqual([record.deals[0].stage, record.deals[0].close_date, record.tickets[0].status, record.tickets[0].priority], ['Contract out for signature', '2026-12-15', 'New', 'High']);
 });
 
 test("Salesforce against the Postman collection's Search, Query and Refresh Token requests (method, path, parameters) and the documented shapes", async () => {

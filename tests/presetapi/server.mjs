@@ -7,11 +7,13 @@
 // block fails while the rest of the record loads.
 //
 //   HubSpot (SOURCES.md section 1; HubSpot's CRM search guide):
-//     POST /crm/v3/objects/{contacts|deals|0-3|tickets|notes}/search, body
+//     POST /crm/v3/objects/{contacts|companies|deals|0-3|tickets|notes}/search, body
 //     PublicObjectSearchRequest (filterGroups ORed, filters ANDed; EQ, NEQ,
 //     HAS_PROPERTY, NOT_HAS_PROPERTY; `associations.contact` EQ a contact id),
-//     answer CollectionResponseWithTotalSimplePublicObject; a private-app token
-//     as `Authorization: Bearer`, else 401 INVALID_AUTHENTICATION.
+//     answer CollectionResponseWithTotalSimplePublicObject; GET
+//     /crm/v3/pipelines/{deals|tickets} (HubSpot's CRM pipelines guide), answer
+//     CollectionResponsePipelineNoPaging (results[].stages[].{id, label}); a
+//     private-app token as `Authorization: Bearer`, else 401 INVALID_AUTHENTICATION.
 //   Zendesk Support (the vendor's oas.yaml; SOURCES.md section 2):
 //     GET /api/v2/users/search?query=email:…|phone:… (UsersResponse),
 //     GET /api/v2/users/{id} (UserResponse), GET /api/v2/search?query=type:ticket
@@ -26,14 +28,22 @@
 import http from 'node:http';
 
 const OPERATORS = ['EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'BETWEEN', 'IN', 'NOT_IN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY', 'CONTAINS_TOKEN', 'NOT_CONTAINS_TOKEN'];
-export const HUBSPOT_SEARCH = /^\/crm\/v3\/objects\/(contacts|deals|0-3|tickets|notes)\/search$/;
+export const HUBSPOT_SEARCH = /^\/crm\/v3\/objects\/(contacts|companies|deals|0-3|tickets|notes)\/search$/;
+export const HUBSPOT_PIPELINES = /^\/crm\/v3\/pipelines\/(deals|tickets)$/;
 
 /**
- * What is wrong with a HubSpot search request, by the description's
- * PublicObjectSearchRequest (SOURCES.md section 1), or null. Shared with the
- * contract suite's HubSpot server.
+ * What is wrong with a HubSpot request, or null: a search by the
+ * description's PublicObjectSearchRequest (SOURCES.md section 1), or a read
+ * of an object type's pipelines (`GET /crm/v3/pipelines/{objectType}`, no
+ * parameters needed, no body). Shared with the contract suite's HubSpot server.
  */
 export function hubspotSearchProblem(req, url, body) {
+  if (req.method === 'GET' && HUBSPOT_PIPELINES.test(url.pathname)) {
+    if (!/^Bearer \S+$/.test(req.headers.authorization || '')) return 'a private-app token is sent as Authorization: Bearer';
+    if (body) return 'a GET has no body';
+    for (const k of url.searchParams.keys()) if (k !== 'archived') return `unknown parameter ${k}`;
+    return null;
+  }
   if (req.method !== 'POST' || !HUBSPOT_SEARCH.test(url.pathname)) return `no operation ${req.method} ${url.pathname}`;
   if (!/^Bearer \S+$/.test(req.headers.authorization || '')) return 'a private-app token is sent as Authorization: Bearer';
   let b;
@@ -92,12 +102,13 @@ async function serve(name, handle, port) {
 
 // ---------------------------------------------------------------- HubSpot
 
-/** The HubSpot portal's records: contacts, and deals, tickets and notes associated with contacts. */
+/** The HubSpot portal's records: contacts, and companies, deals, tickets and notes associated with contacts; its pipelines. */
 export const HUBSPOT_DATA = {
   contacts: [
+    // The contact's own free-text company property differs from its associated company: the panel shows the association.
     { id: '501', createdAt: '2025-03-14T09:12:40.001Z', updatedAt: '2026-11-02T14:03:11.512Z', properties: {
       email: 'mia.fischer@globex.example', firstname: 'Mia', lastname: 'Fischer', phone: '+49 30 901820', mobilephone: null,
-      company: 'Globex GmbH', jobtitle: 'Head of Operations', city: 'Berlin', country: 'Germany' } },
+      company: 'globex (typed by hand)', jobtitle: 'Head of Operations', city: 'Berlin', country: 'Germany' } },
     // Two people behind one office number: a phone lookup finds both.
     { id: '601', createdAt: '2025-06-01T08:00:00.000Z', updatedAt: '2026-10-20T10:00:00.000Z', properties: {
       email: 'chen.jie@harbor-logistics.example', firstname: 'Jie', lastname: 'Chen', phone: '+12065550199', mobilephone: null,
@@ -106,6 +117,18 @@ export const HUBSPOT_DATA = {
       email: 'dana.kim@harbor-logistics.example', firstname: 'Dana', lastname: 'Kim', phone: null, mobilephone: '+12065550199',
       company: 'Harbor Logistics', jobtitle: 'Operations Manager', city: 'Seattle', country: 'United States' } },
   ],
+  companies: [
+    { id: '3001', contacts: ['501'], properties: { name: 'Globex GmbH', domain: 'globex.example', hs_lastmodifieddate: '2026-05-05T10:38:52.000Z' } },
+    { id: '3002', contacts: ['601', '602'], properties: { name: 'Harbor Logistics', domain: 'harbor-logistics.example', hs_lastmodifieddate: '2026-01-05T10:00:00.000Z' } },
+  ],
+  // The portal renamed one stage of the default sales pipeline; the ticket pipeline keeps HubSpot's labels.
+  pipelines: {
+    deals: [{ id: 'default', label: 'Sales Pipeline', displayOrder: 0, stages: [
+      ['appointmentscheduled', 'Appointment Scheduled'], ['qualifiedtobuy', 'Qualified To Buy'], ['presentationscheduled', 'Presentation Scheduled'],
+      ['decisionmakerboughtin', 'Decision Maker Bought-In'], ['contractsent', 'Contract out for signature'], ['closedwon', 'Closed Won'], ['closedlost', 'Closed Lost'],
+    ] }],
+    tickets: [{ id: '0', label: 'Support Pipeline', displayOrder: 0, stages: [['1', 'New'], ['2', 'Waiting on contact'], ['3', 'Waiting on us'], ['4', 'Closed']] }],
+  },
   deals: [
     { id: '9001', contacts: ['501'], properties: { dealname: 'Globex renewal 2027', dealstage: 'contractsent', amount: '12500.50', deal_currency_code: 'EUR', closedate: '2026-12-15T00:00:00Z' } },
     { id: '9002', contacts: ['501'], properties: { dealname: 'Globex warehouse add-on', dealstage: 'appointmentscheduled', amount: '4200', deal_currency_code: 'EUR', closedate: '2027-02-01T00:00:00Z' } },
@@ -151,6 +174,21 @@ export async function startHubSpot({ token, data = HUBSPOT_DATA, port = 0 } = {}
     // Authentication first, as HubSpot does.
     if ((req.headers.authorization || '') !== `Bearer ${token}`) {
       return error(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview');
+    }
+    const pipes = HUBSPOT_PIPELINES.exec(url.pathname);
+    if (pipes && req.method === 'GET') {
+      const op = `pipelines/${pipes[1]}`;
+      const fault = faults.get(op);
+      if (fault) return { op, ...fault };
+      const problem = hubspotSearchProblem(req, url, body);
+      if (problem) return error(400, 'VALIDATION_ERROR', problem);
+      // CollectionResponsePipelineNoPaging: results[] Pipeline {id, label, displayOrder, stages[] PipelineStage, …}.
+      const results = data.pipelines[pipes[1]].map((p) => ({ id: p.id, label: p.label, displayOrder: p.displayOrder, archived: false,
+        createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
+        stages: p.stages.map(([id, label], i) => ({ id, label, displayOrder: i, archived: false, writePermissions: 'CRM_PERMISSIONS_ENFORCEMENT',
+          metadata: pipes[1] === 'deals' ? { isClosed: String(id.startsWith('closed')), probability: '0.5' } : { ticketState: id === '4' ? 'CLOSED' : 'OPEN' },
+          createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' })) }));
+      return { op, status: 200, body: { results } };
     }
     const m = HUBSPOT_SEARCH.exec(url.pathname);
     if (!m || req.method !== 'POST') return { status: 404, body: '' };

@@ -47,6 +47,19 @@ test('HubSpot: Bearer only, filter groups ORed, association searches, paging, a 
     hub.fail('deals', null);
     assert.equal((await post('/crm/v3/objects/deals/search', search([eq('associations.contact', '501')]))).status, 200);
     assert.equal((await fetch(hub.base + '/crm/v3/objects/contacts/501', { headers: { authorization: 'Bearer pat-1' } })).status, 404);
+    // The contact's associated company, and the pipelines whose stage ids deals and tickets carry.
+    const companies = await (await post('/crm/v3/objects/companies/search', search([eq('associations.contact', '602')], { properties: ['name'] }))).json();
+    assert.deepEqual(companies.results.map((c) => c.properties.name), ['Harbor Logistics']);
+    const pipelines = (type, token = 'pat-1') => fetch(`${hub.base}/crm/v3/pipelines/${type}`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal((await pipelines('deals', 'wrong')).status, 401);
+    const dealStages = (await (await pipelines('deals')).json()).results.flatMap((p) => p.stages);
+    assert.equal(dealStages.find((st) => st.id === 'contractsent').label, 'Contract out for signature');
+    const ticketStages = (await (await pipelines('tickets')).json()).results[0].stages;
+    assert.deepEqual(ticketStages.map((st) => [st.id, st.label]), [['1', 'New'], ['2', 'Waiting on contact'], ['3', 'Waiting on us'], ['4', 'Closed']]);
+    assert.equal((await fetch(`${hub.base}/crm/v3/pipelines/deals?limit=5`, { headers: { authorization: 'Bearer pat-1' } })).status, 400, 'an unknown parameter');
+    hub.fail('pipelines/deals', { status: 500, body: { status: 'error', message: 'internal error' } });
+    assert.equal((await pipelines('deals')).status, 500);
+    hub.fail('pipelines/deals', null);
   } finally {
     await hub.stop();
   }
