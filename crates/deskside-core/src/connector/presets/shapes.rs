@@ -398,7 +398,8 @@ fn zendesk_follow_ups_tickets_by_search_and_the_organization() {
         json!({"organization": {"id": 57542, "name": "Harbor Logistics"}}),
     ]);
     assert_eq!(urls(&reqs), ["https://acme.zendesk.com/api/v2/search?query=type%3Aticket%20requester%3A9873843&sort_by=created_at&sort_order=desc", "https://acme.zendesk.com/api/v2/organizations/57542"]);
-    assert_eq!((c.tickets[0].subject.as_str(), c.tickets[0].status.as_str()), ("Pallet missing", "open"));
+    // Zendesk's status and priority words, as its agents' views name them.
+    assert_eq!((c.tickets[0].subject.as_str(), c.tickets[0].status.as_str(), c.tickets[0].priority.as_str()), ("Pallet missing", "Open", "High"));
     assert_eq!(c.company.as_deref(), Some("Harbor Logistics"));
 }
 
@@ -420,28 +421,32 @@ fn freshdesk_follow_ups_tickets_at_the_top_level_and_the_company() {
 fn pipedrive_follow_ups_deals_notes_activities_and_the_organization() {
     // A person read by id: its org_id is a number, so its organization is asked for.
     let mut c = found(ConnectorKind::Pipedrive, 0, &cand(IdKind::CustomerId, "1"), json!({"success": true, "data": {"id": 1, "name": "Jane Doe", "org_id": 5, "emails": [{"value": "jane@pipedrive.com", "primary": true}]}}));
-    // Shapes: openapi-v2.yaml getDeals, getActivities, getOrganization; v1 getNotes.
+    // Shapes: openapi-v2.yaml getStages, getDeals, getActivities, getOrganization; v1 getNotes.
     let reqs = follow_ups(ConnectorKind::Pipedrive, &[], &mut c, &[
-        json!({"success": true, "data": [{"id": 77, "title": "Jane's deal", "value": 1500, "currency": "EUR", "expected_close_date": "2026-12-01", "stage_id": 2}]}),
+        json!({"success": true, "data": [{"id": 1, "name": "Lead In", "pipeline_id": 1, "order_nr": 1}, {"id": 2, "name": "Proposal Made", "pipeline_id": 1, "order_nr": 3}], "additional_data": {"next_cursor": null}}),
+        json!({"success": true, "data": [{"id": 77, "title": "Jane's deal", "value": 1500, "currency": "EUR", "expected_close_date": "2026-12-01", "stage_id": 2}, {"id": 78, "title": "Other", "stage_id": 9}]}),
         json!({"success": true, "data": [{"id": 3, "content": "Prefers calls after 3pm", "add_time": "2026-10-01 12:00:00", "user": {"name": "Aino"}}]}),
         json!({"success": true, "data": [{"id": 8, "subject": "Follow-up call", "add_time": "2026-11-01T09:00:00Z", "done": false}]}),
         json!({"success": true, "data": {"id": 5, "name": "Pipedrive OÜ"}}),
     ]);
     assert_eq!(urls(&reqs), [
+        "https://api.pipedrive.com/api/v2/stages?limit=500",
         "https://api.pipedrive.com/api/v2/deals?limit=20&person_id=1&sort_by=update_time&sort_direction=desc&status=open",
         "https://api.pipedrive.com/v1/notes?limit=20&person_id=1&sort=add_time%20DESC",
         "https://api.pipedrive.com/api/v2/activities?done=false&limit=20&person_id=1",
         "https://api.pipedrive.com/api/v2/organizations/5"
     ]);
     assert!(reqs.iter().all(|r| header(r, "x-api-token") == Some("api_key-canary")));
-    assert_eq!((c.deals[0].amount_minor, c.deals[0].currency.as_deref()), (Some(150_000), Some("EUR")));
+    assert_eq!((c.deals[0].amount_minor, c.deals[0].currency.as_deref(), c.deals[0].close_date.as_deref()), (Some(150_000), Some("EUR"), Some("2026-12-01")));
+    // The stage by its name in the company's pipelines; an id the stages did not name stays an id.
+    assert_eq!(c.deals.iter().map(|d| d.stage.as_str()).collect::<Vec<_>>(), ["Proposal Made", "9"]);
     let notes: Vec<(&str, Option<&str>)> = c.notes.iter().map(|n| (n.text.as_str(), n.date.as_deref())).collect();
     assert_eq!(notes, [("Prefers calls after 3pm", Some("2026-10-01T12:00:00")), ("Follow-up call", Some("2026-11-01T09:00:00Z"))]);
     assert_eq!(c.company.as_deref(), Some("Pipedrive OÜ"));
     // A search hit names its organization already: no organization request.
     let mut hit = found(ConnectorKind::Pipedrive, 0, &cand(IdKind::Email, "jane@pipedrive.com"), definition(ConnectorKind::Pipedrive).unwrap().samples[0].answer.clone());
     let ok = json!({"success": true, "data": []});
-    assert_eq!(follow_ups(ConnectorKind::Pipedrive, &[], &mut hit, &[ok.clone(), ok.clone(), ok]).len(), 3);
+    assert_eq!(follow_ups(ConnectorKind::Pipedrive, &[], &mut hit, &[ok.clone(), ok.clone(), ok.clone(), ok]).len(), 4);
 }
 
 #[test]
@@ -481,6 +486,33 @@ fn intercom_follow_ups_companies_conversations_notes() {
     assert_eq!(body(&reqs[1]), json!({"query": {"field": "contact_ids", "operator": "=", "value": "6762f0d01bb69f9f2193bb7d"}, "pagination": {"per_page": 20}}));
     assert!(reqs.iter().all(|r| header(r, "Intercom-Version") == Some("2.14")));
     assert_eq!(c.company.as_deref(), Some("Bloggs Ltd"));
-    assert_eq!((c.tickets[0].subject.as_str(), c.tickets[0].status.as_str(), c.tickets[0].updated.as_deref()), ("Refund please", "open", Some("2025-11-18")));
+    assert_eq!((c.tickets[0].subject.as_str(), c.tickets[0].status.as_str(), c.tickets[0].priority.as_str(), c.tickets[0].updated.as_deref()), ("Refund please", "Open", "Priority", Some("2025-11-18")));
     assert_eq!((c.notes[0].author.as_deref(), c.notes[0].date.as_deref()), (Some("Ciaran"), Some("2025-11-18")));
+}
+
+/// A record link made of the connector's setup values and the record's own.
+fn link_with(kind: ConnectorKind, attempt: usize, id: &Candidate, answer: Value, values: &[(&str, &str)]) -> Option<String> {
+    let def = definition(kind).unwrap();
+    let resp = HttpResponse { status: 200, body: answer.to_string(), ..Default::default() };
+    crate::connector::engine::read_answer_with(def, &def.lookups_for(id.kind)[attempt], "t", id, "https://api.example.test/x", &resp, &setup(values)).unwrap().customers[0].url.clone()
+}
+
+#[test]
+fn intercom_and_zoho_records_link_to_the_workspace_and_organization() {
+    // Intercom: the contact's workspace id (in the record) and the app host of the region the admin picked.
+    let contact = json!({"type": "list", "data": [{"type": "contact", "id": "6762f0d01bb69f9f2193bb7d", "workspace_id": "ecahpwf5", "email": "joe@bloggs.com"}], "total_count": 1});
+    let joe = cand(IdKind::Email, "joe@bloggs.com");
+    assert_eq!(link_with(ConnectorKind::Intercom, 0, &joe, contact.clone(), &[]).as_deref(), Some("https://app.intercom.com/a/apps/ecahpwf5/users/6762f0d01bb69f9f2193bb7d/all-conversations"));
+    assert_eq!(link_with(ConnectorKind::Intercom, 0, &joe, contact.clone(), &[("region", "api.eu.intercom.io")]).as_deref(), Some("https://app.eu.intercom.com/a/apps/ecahpwf5/users/6762f0d01bb69f9f2193bb7d/all-conversations"));
+    assert_eq!(link_with(ConnectorKind::Intercom, 0, &joe, contact, &[("region", "api.au.intercom.io")]).as_deref(), Some("https://app.au.intercom.com/a/apps/ecahpwf5/users/6762f0d01bb69f9f2193bb7d/all-conversations"));
+    // Zoho: the data centre's CRM host, the organization (optional), and the module the lookup searched.
+    let sample = definition(ConnectorKind::ZohoCrm).unwrap().samples[0].answer.clone();
+    let ananya = cand(IdKind::Email, "ananya.iyer@kaveri-foods.example");
+    assert_eq!(link_with(ConnectorKind::ZohoCrm, 0, &ananya, sample.clone(), &[("dc", ".in")]), None, "no organization, no link");
+    assert_eq!(link_with(ConnectorKind::ZohoCrm, 0, &ananya, sample.clone(), &[("dc", ".in"), ("org", "org60012345")]).as_deref(), Some("https://crm.zoho.in/crm/org60012345/tab/Contacts/5725767000000412001"));
+    assert_eq!(link_with(ConnectorKind::ZohoCrm, 1, &ananya, sample, &[("dc", ".com.cn"), ("org", "org60012345")]).as_deref(), Some("https://crm.zoho.com.cn/crm/org60012345/tab/Leads/5725767000000412001"));
+    // The organization is checked like every setup value; the base URL does not depend on it.
+    let def = definition(ConnectorKind::ZohoCrm).unwrap();
+    assert!(def.base_url_from(&setup(&[("org", "org/../x")])).is_err());
+    assert_eq!(def.setup_from_base(&BaseUrl::parse("https://www.zohoapis.eu/crm/v8").unwrap()).get("dc").map(String::as_str), Some(".eu"));
 }
