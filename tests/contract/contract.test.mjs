@@ -258,7 +258,7 @@ test('Freshdesk against the (unofficial) contacts and tickets descriptions (list
   });
 });
 
-test('Pipedrive against its openapi-v2.yaml (searchPersons, getPerson, getDeals, getActivities, getOrganization) and v1 (getNotes)', NEEDS_SPECS, async () => {
+test('Pipedrive against its openapi-v2.yaml (searchPersons, getPerson, getStages, getDeals, getActivities, getOrganization) and v1 (getNotes)', NEEDS_SPECS, async () => {
   const v2 = await prism(spec('pipedrive/pipedrive_openapi-v2.yaml'));
   const v1 = await prism(spec('pipedrive/pipedrive.oas.yaml'));
   // The descriptions' servers are …/api/v2 and …/v1. The v1 copy (2024) declares the token as
@@ -280,10 +280,12 @@ test('Pipedrive against its openapi-v2.yaml (searchPersons, getPerson, getDeals,
   });
   assert.equal(sent, 5);
   const record = await proveRelated({
-    preset: 'pipedrive', rec, lookup: ['--id', '1'], into: ['deals', 'notes', 'notes', 'company'],
-    ops: [['GET', /^\/api\/v2\/deals$/], ['GET', /^\/v1\/notes$/], ['GET', /^\/api\/v2\/activities$/], ['GET', /^\/api\/v2\/organizations\/\d+$/]],
+    preset: 'pipedrive', rec, lookup: ['--id', '1'], into: ['labels', 'deals', 'notes', 'notes', 'company'],
+    ops: [['GET', /^\/api\/v2\/stages$/], ['GET', /^\/api\/v2\/deals$/], ['GET', /^\/v1\/notes$/], ['GET', /^\/api\/v2\/activities$/], ['GET', /^\/api\/v2\/organizations\/\d+$/]],
   });
   assert.ok(record.deals.length > 0 && record.notes.length > 0, 'the examples map to deals and notes');
+  // getStages' example names the stage getDeals' example is in (a stage id without a name would stay a number).
+  assert.ok(record.deals.every((d) => d.stage && !/^\d+$/.test(d.stage)), `stages named: ${JSON.stringify(record.deals.map((d) => d.stage))}`);
 });
 
 test('Intercom against its api.intercom.io.yaml 2.14 (SearchContacts; ListAttachedCompaniesForContact, searchConversations, listNotes)', async () => {
