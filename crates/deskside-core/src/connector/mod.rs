@@ -274,3 +274,5 @@ pub fn parse_retry_after(v: &str) -> Option<u32> {
 mod tests;
 #[cfg(test)]
 mod auth_tests;
+#[cfg(test)]
+mod labels_tests;

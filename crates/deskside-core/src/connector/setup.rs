@@ -414,10 +414,13 @@ impl Definition {
                 if field.is_none() || (host.contains(&format!("{{setup:{n}}}")) && choices.is_none()) {
                     e("map.url".into(), Text::new(Msg::DefBadSetup, [data(n)]));
                 }
-                if let (Some(m), Some(choices)) = (maps.get(n), choices) {
-                    if choices.iter().any(|c| m.get(&c.value).is_none_or(|v| v.is_empty() || v.contains(['/', '{', '}', '@', '?', '#', ' ']))) {
+                // A value map is for a choice: each of its values mapped onto text for a host.
+                match (maps.get(n), choices) {
+                    (Some(m), Some(choices)) if choices.iter().any(|c| m.get(&c.value).is_none_or(|v| v.is_empty() || v.contains(['/', '{', '}', '@', '?', '#', ' ']))) => {
                         e(format!("map.url.setup.{n}"), Text::new(Msg::DefBadSetup, [data(n)]));
                     }
+                    (Some(_), None) => e(format!("map.url.setup.{n}"), Text::new(Msg::DefBadSetup, [data(n)])),
+                    _ => {}
                 }
             }
             for n in maps.keys() {
