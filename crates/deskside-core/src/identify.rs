@@ -771,8 +771,19 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     ids_passed += 1;
                 }
                 let in_id = cn_ids.get(ids_passed).is_some_and(|id| id.start < phone.end);
-                if ctx.team_phones.contains(&phone.e164) || in_team_text || in_id || !whole_field && context::team_cue_before(text, phone.start) {
+                if ctx.team_phones.contains(&phone.e164) || in_team_text || in_id {
                     continue;
+                }
+                // A number the writer invites people to call (`call us on …`)
+                // is the team's in the team's own message, and where the text
+                // does not say whose message it is; in someone else's (a B2B
+                // customer's `Bitte rufen Sie uns unter … an` under their own
+                // `From:` line) it is theirs.
+                if !whole_field && context::team_cue_before(text, phone.start) {
+                    let is_team = |e: &str| ctx.is_team_email(e) || agent_emails.iter().any(|a| a == e);
+                    if context::writer_at(text, phone.start, &is_team) != context::Writer::Other {
+                        continue;
+                    }
                 }
                 out.push((IdKind::Phone, phone.e164, None, (phone.start, phone.end)));
             }
