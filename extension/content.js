@@ -133,6 +133,8 @@
       if (active) {
         r.role(active.requester, 'requester_field');
         r.role(active.agent, 'agent_field');
+        // The team's own messages: whose invitation to call is whose.
+        r.role(active.agent_messages || [], 'team_text');
       }
       r.links(document);
       return this.slice(r, deadline);

@@ -69,6 +69,11 @@ pub struct Adapter {
     /// The container to observe for new messages.
     #[serde(default)]
     pub conversation: Option<String>,
+    /// Messages the helpdesk marks as the team's (agents' replies and
+    /// notes): a number they invite people to call is the team's, and an
+    /// invitation in any other message is the customer's.
+    #[serde(default)]
+    pub agent_messages: Vec<String>,
     /// Elements to make narrower when the panel docks beside the page (an
     /// app shell that fills the viewport); the `<html>` element always is.
     #[serde(default)]
@@ -99,6 +104,8 @@ pub struct PageRules {
     pub agent: Vec<String>,
     pub conversation: Option<String>,
     pub shrink: Vec<String>,
+    #[serde(default)]
+    pub agent_messages: Vec<String>,
 }
 
 /// Every built-in adapter. Panics on first use if a file is malformed or
@@ -159,6 +166,7 @@ impl Adapter {
             agent: self.agent.clone(),
             conversation: self.conversation.clone(),
             shrink: self.shrink.clone(),
+            agent_messages: self.agent_messages.clone(),
         }
     }
 
@@ -186,7 +194,7 @@ impl Adapter {
         if self.requester.is_empty() {
             return Err(format!("{}: requester is empty", self.id));
         }
-        let selectors = self.detect.iter().chain(&self.requester).chain(&self.agent).chain(&self.conversation);
+        let selectors = self.detect.iter().chain(&self.requester).chain(&self.agent).chain(&self.conversation).chain(&self.agent_messages);
         for s in selectors {
             check_selector(s).map_err(|e| format!("{}: selector '{s}': {e}", self.id))?;
         }
@@ -395,6 +403,16 @@ mod tests {
         for a in all() {
             assert!(seen.insert(a.id.as_str()), "duplicate id {}", a.id);
         }
+    }
+
+    #[test]
+    fn agent_messages_reach_the_content_script_and_are_checked() {
+        let rules = matching("https://support.acme.example/scp/tickets.php?id=9");
+        let os = rules.iter().find(|r| r.adapter == "osticket").expect("osticket matches");
+        assert!(os.agent_messages.iter().any(|s| s.contains(".thread-entry.response")));
+        let mut a = by_id("osticket").expect("osticket").clone();
+        a.agent_messages = vec!["javascript:alert(1)".into()];
+        assert!(a.validate().is_err());
     }
 
     #[test]

@@ -105,6 +105,13 @@ pub enum Source {
     /// The signed-in agent's own profile (name, email, phone), as a site
     /// adapter reads it: what it holds is never the customer, anywhere on the page.
     AgentField,
+    /// The text of a message the helpdesk marks as the team's (a site
+    /// adapter's `agent_messages` selector). The same text arrives as
+    /// visible text too; this field only says whose it is: a number it
+    /// invites people to call is the team's anywhere on the page, and on a
+    /// page that marks the team's messages, an invitation in a message not
+    /// marked is the customer's.
+    TeamText,
 }
 
 impl Source {
@@ -120,7 +127,7 @@ impl Source {
             // account numbers in the text (same score, and the URL comes first).
             Source::PageUrl => 19,
             Source::TableText => TABLE_WEIGHT,
-            Source::AgentField => 0,
+            Source::AgentField | Source::TeamText => 0,
         }
     }
 }
@@ -427,7 +434,7 @@ fn json_source_piece(source: Source) -> &'static str {
         };
     }
     piece!(RequesterField => "requester_field", MailtoLink => "mailto_link", TelLink => "tel_link", InputValue => "input_value",
-        PageUrl => "page_url", Text => "text", TableText => "table_text", AgentField => "agent_field")
+        PageUrl => "page_url", Text => "text", TableText => "table_text", AgentField => "agent_field", TeamText => "team_text")
 }
 
 /// A JSON string literal's contents (no quotes), escaped as serde_json
@@ -488,6 +495,8 @@ const MAX_CUSTOM_CANDIDATES: usize = 200;
 /// The agent's own fields: at most this many, each at most this long.
 const MAX_AGENT_FIELDS: usize = 50;
 const MAX_AGENT_TEXT: usize = 4_096;
+/// How much of one message marked as the team's is read.
+const MAX_TEAM_MESSAGE: usize = 16_384;
 
 /// What one field yielded, before ranking.
 /// (kind, value, the admin's label, where it is in the field's text).
@@ -521,7 +530,7 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         let agent_ctx = ScanContext { team_domains: Vec::new(), team_phones: Vec::new(), ..ctx.clone() };
         for field in agent_fields {
             let text = truncate(field, MAX_AGENT_TEXT);
-            for (kind, value, ..) in extract(Source::AgentField, text, &agent_ctx, &[], &mut steps) {
+            for (kind, value, ..) in extract(Source::AgentField, text, &agent_ctx, &[], false, &mut steps) {
                 if !agent.iter().any(|(k, v)| *k == kind && *v == value) {
                     agent.push((kind, value));
                 }
@@ -529,6 +538,26 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         }
     }
     let agent_emails: Vec<String> = agent.iter().filter(|(k, _)| *k == IdKind::Email).map(|(_, v)| v.clone()).collect();
+    // The team's own messages, where the page marks them: the numbers they
+    // invite people to call are the team's, like the admin's list.
+    let team_messages: Vec<&str> = fields.iter().filter(|f| f.0 == Source::TeamText).take(MAX_AGENT_FIELDS).map(|f| f.1).collect();
+    let marked = !team_messages.is_empty();
+    let marked_ctx;
+    let ctx = if team_messages.is_empty() {
+        ctx
+    } else {
+        let mut team_phones = ctx.team_phones.clone();
+        for text in team_messages {
+            let text = truncate(text, MAX_TEAM_MESSAGE);
+            for phone in scan_text(text, &ctx.default_region).phones {
+                if context::team_cue_before(text, phone.start) && !team_phones.contains(&phone.e164) {
+                    team_phones.push(phone.e164);
+                }
+            }
+        }
+        marked_ctx = ScanContext { team_phones, ..ctx.clone() };
+        &marked_ctx
+    };
     let month_first = matches!(ctx.default_region.trim().to_ascii_uppercase().as_str(), "US" | "CA");
 
     let mut found: Vec<Candidate> = Vec::new();
@@ -542,14 +571,14 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         if budget == 0 {
             break;
         }
-        if source == Source::AgentField {
+        if matches!(source, Source::AgentField | Source::TeamText) {
             continue;
         }
         let text = truncate(field_text, budget);
         budget -= text.len();
         // Earlier on the page is slightly better than later.
         let early = 10u32.saturating_sub((order / 10) as u32);
-        let mut here = extract(source, text, ctx, &agent_emails, &mut steps);
+        let mut here = extract(source, text, ctx, &agent_emails, marked, &mut steps);
         let prose = matches!(source, Source::Text | Source::TableText);
         // Where each identifier of running text sits: a mail header line
         // (`Message-ID:` names no one: dropped), a table block, a dated
@@ -715,7 +744,9 @@ fn opener(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], mo
 
 /// The identifiers in one field, in the order found, each with its byte
 /// position in the text ([`NO_POS`] for those of links and URLs).
-fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String], steps: &mut u64) -> Vec<Found> {
+///
+/// `marked`: the page marks the team's messages ([`Source::TeamText`]).
+fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String], marked: bool, steps: &mut u64) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
     match source {
         Source::MailtoLink => {
@@ -737,6 +768,8 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             out.extend(url_ids(text).into_iter().rev().map(|(k, v)| (k, v, None, NO_POS)));
             custom_ids(&decode_percent(text), ctx, steps, &mut out);
         }
+        // (Read for the team's numbers only, in `identify_limited`.)
+        Source::TeamText => {}
         Source::RequesterField | Source::InputValue | Source::Text | Source::TableText | Source::AgentField => {
             let whole_field = !matches!(source, Source::Text | Source::TableText);
             // One pass over the text finds phones, ID codes and each `@`.
@@ -771,8 +804,22 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     ids_passed += 1;
                 }
                 let in_id = cn_ids.get(ids_passed).is_some_and(|id| id.start < phone.end);
-                if ctx.team_phones.contains(&phone.e164) || in_team_text || in_id || !whole_field && context::team_cue_before(text, phone.start) {
+                if ctx.team_phones.contains(&phone.e164) || in_team_text || in_id {
                     continue;
+                }
+                // A number the writer invites people to call (`call us on …`)
+                // is the team's in the team's own message, and where the text
+                // does not say whose message it is; in someone else's (a B2B
+                // customer's `Bitte rufen Sie uns unter … an` under their own
+                // `From:` line) it is theirs.
+                if !whole_field && context::team_cue_before(text, phone.start) {
+                    let is_team = |e: &str| ctx.is_team_email(e) || agent_emails.iter().any(|a| a == e);
+                    // (A page that marks the team's messages has said whose
+                    // this one is: the team's invitations are in `team_phones`.)
+                    let writer = context::writer_at(text, phone.start, &is_team);
+                    if writer == context::Writer::Team || writer == context::Writer::Unknown && !marked {
+                        continue;
+                    }
                 }
                 out.push((IdKind::Phone, phone.e164, None, (phone.start, phone.end)));
             }
@@ -1421,6 +1468,17 @@ mod tests {
         // The team's quoted message, however long, is the team's.
         let text = "Acme <kefu@acme.example> 写道：\n> 您好\n> 这是第二行\n> 如需帮助请致电 021-6234 5678。\n\n好的，我的电话是 138 1234 5678。";
         assert_eq!(values(text, "CN"), ["+8613812345678"]);
+    }
+
+    #[test]
+    fn a_page_that_marks_the_teams_messages_says_whose_invitation_is_whose() {
+        let text = "Harbor Kayaks: our site is down, call us on 541-555-0133.\n\nDana: we're on it, call us on 1-877-555-0161.\n";
+        let ctx = ScanContext { team_domains: vec!["acme.example".into()], default_region: "US".into(), ..ScanContext::default() };
+        let phones = |fields: &[(Source, &str)]| -> Vec<String> { identify(&snap(fields), &ctx).into_iter().map(|c| c.value).collect() };
+        // Unmarked, the text does not say whose either message is: both the team's.
+        assert!(phones(&[(Source::Text, text)]).is_empty());
+        // Marked: the team's message holds its hotline; the other invitation is the customer's.
+        assert_eq!(phones(&[(Source::Text, text), (Source::TeamText, "we're on it, call us on 1-877-555-0161.")]), ["+15415550133"]);
     }
 
     #[test]

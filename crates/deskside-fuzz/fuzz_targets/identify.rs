@@ -9,7 +9,7 @@ use deskside_core::config::IdPattern;
 use deskside_core::identify::{candidates_to_json, identify, Field, IdKind, IdRule, PageSnapshot, ScanContext, Source};
 use libfuzzer_sys::fuzz_target;
 
-const SOURCES: [Source; 8] = [
+const SOURCES: [Source; 9] = [
     Source::Text,
     Source::RequesterField,
     Source::MailtoLink,
@@ -18,6 +18,7 @@ const SOURCES: [Source; 8] = [
     Source::PageUrl,
     Source::AgentField,
     Source::TableText,
+    Source::TeamText,
 ];
 const REGIONS: [&str; 6] = ["CN", "US", "GB", "DE", "JP", "XX"];
 

@@ -304,6 +304,121 @@ pub(super) fn team_cue_before(text: &str, start: usize) -> bool {
     }))
 }
 
+/// Who wrote the message a sentence is in, as far as the text says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Writer {
+    /// The team: its message's header or signature holds a team address.
+    Team,
+    /// Someone else (a customer, a B2B customer's staff): the header or
+    /// signature holds another address.
+    Other,
+    /// The text does not say.
+    Unknown,
+}
+
+/// How many lines back a message's header is looked for, and on for its signature.
+const HEADER_LINES: usize = 40;
+const SIGNATURE_LINES: usize = 8;
+
+/// Whose message the sentence at byte `pos` is in: the address that heads
+/// its message (a `From:`/`Von:`/`发件人：` header line, a thread entry's
+/// `Name <address> · date` line, the `… wrote:` line of a quote the
+/// sentence is in), else the address it is signed with (a short line after
+/// it, before the next message starts); `is_team` tells the team's own
+/// addresses. A separator (`-----Original Message-----`, `---`) or another
+/// message's quote between the two ends the look.
+pub(super) fn writer_at(text: &str, pos: usize, is_team: &dyn Fn(&str) -> bool) -> Writer {
+    let (start, end) = line_at(text, pos);
+    let quoted = text[start..end].trim_start().starts_with('>');
+    let writer_of = |line: &str| {
+        let emails = super::find_emails(line);
+        if emails.iter().any(|e| is_team(e)) {
+            Writer::Team
+        } else if emails.is_empty() {
+            Writer::Unknown
+        } else {
+            Writer::Other
+        }
+    };
+    // Back to the message's header.
+    let mut line = (start, end);
+    for _ in 0..HEADER_LINES {
+        let Some(prev) = previous_line(text, line.0) else { break };
+        line = prev;
+        let l = &text[line.0..line.1];
+        let in_quote = l.trim_start().starts_with('>');
+        if quoted && !in_quote {
+            // The line that introduces the quote the sentence is in.
+            if l.trim().is_empty() {
+                continue;
+            }
+            if introduces_quote(l) {
+                return writer_of(l);
+            }
+            break;
+        }
+        if !quoted && in_quote {
+            // A quote of another message above: this one has no header.
+            break;
+        }
+        let body = l.trim_start_matches(['>', ' ', '\t']);
+        if separator(body) || introduces_quote(body) {
+            break;
+        }
+        if message_head(body) {
+            return writer_of(body);
+        }
+    }
+    // On to its signature: the rest of the sentence's line, then short
+    // lines after it (blank lines between), up to the next message.
+    let w = writer_of(&text[floor_boundary(text, pos.min(end))..end]);
+    if w != Writer::Unknown {
+        return w;
+    }
+    let mut line = (start, end);
+    for _ in 0..SIGNATURE_LINES {
+        let Some(next) = next_line(text, line.1) else { break };
+        line = next;
+        let l = &text[line.0..line.1];
+        if l.trim().is_empty() {
+            continue;
+        }
+        if l.trim_start().starts_with('>') != quoted {
+            break;
+        }
+        let body = l.trim_start_matches(['>', ' ', '\t']);
+        if separator(body) || introduces_quote(body) || message_head(body) {
+            break;
+        }
+        if body.len() <= 100 && body.contains('@') {
+            let w = writer_of(body);
+            if w != Writer::Unknown {
+                return w;
+            }
+        }
+    }
+    Writer::Unknown
+}
+
+/// A line that starts a message: an author header (`From: …`, `发件人：…`),
+/// or a dated line with an address set apart (`Jane <j@x.test> · 24 Nov 2026`).
+fn message_head(line: &str) -> bool {
+    if !line.contains('@') {
+        return false;
+    }
+    if header_name(line).map(header_name_role) == Some(HeaderRole::Author) {
+        return true;
+    }
+    (line.contains('<') || line.contains('(')) && date_key(line, false).is_some()
+}
+
+/// A line that separates messages: `---`, `-----Original Message-----`,
+/// `---------- Forwarded message ---------`, `------------------ 原始邮件 ------------------`, `___`.
+fn separator(line: &str) -> bool {
+    let l = line.trim();
+    l.len() >= 3 && (l.starts_with("---") || l.starts_with("___")|| l.contains("Original Message") || l.contains("原始邮件") || l.contains("原始郵件"))
+}
+
 /// Senders nobody writes to (`noreply@`, `notifications@`): still an
 /// identifier (a customer's system may send from one), ranked last.
 pub(super) fn automated_sender(email: &str) -> bool {
@@ -325,7 +440,8 @@ pub(super) fn automated_sender(email: &str) -> bool {
 /// (`Acme Support <help@acme.example> wrote:`, `… 写道：`): the quoted
 /// lines after them (`> …`) are the team's own message.
 pub(super) fn introduces_quote(line: &str) -> bool {
-    let l = line.trim_end().trim_end_matches([':', '：']).to_lowercase();
+    // (French puts a space before the colon: `… a écrit :`.)
+    let l = line.trim_end().trim_end_matches([':', '：']).trim_end().to_lowercase();
     ["wrote", "写道", "寫道", "a écrit", "schrieb", "escribió", "scrisse"].iter().any(|w| l.ends_with(w))
 }
 
@@ -398,6 +514,29 @@ mod tests {
         assert!(cue("Appelez-nous au 0800 400"));
         assert!(cue("You can also reach our support line on 0800 400"));
         assert!(!cue("Your status: 400-1"), "no cue word");
+    }
+
+    #[test]
+    fn whose_message_a_sentence_is_in() {
+        let team = |e: &str| e.ends_with("@acme.test");
+        let w = |t: &str| writer_at(t, t.find("555").expect("a number"), &team);
+        // The message's header: a From line, a thread entry, a quote's introduction.
+        assert_eq!(w("From: Ann <ann@x.test>\nTo: help@acme.test\n\nHi.\n\nCall us on 555 0101.\n"), Writer::Other);
+        assert_eq!(w("Von: Acme <hilfe@acme.test>\nAn: ann@x.test\n\nRufen Sie uns unter 555 an.\n"), Writer::Team);
+        assert_eq!(w("Kate <kate@x.test> · 24 Nov 2026, 09:40\nRing us on 555 0101.\n"), Writer::Other);
+        assert_eq!(w("Hi.\n\nOn Tue, 24 Nov 2026, Meera <m@k.test> wrote:\n> Hello\n> call us on 555 0101\n"), Writer::Other);
+        assert_eq!(w("Acme <help@acme.test> a écrit :\n> Appelez-nous au 555\n"), Writer::Team);
+        // Else its signature.
+        assert_eq!(w("Ring us on 555 0101.\n\nThanks,\nAcme Support | help@acme.test\n"), Writer::Team);
+        assert_eq!(w("Call us at 555 0101.\nAmanda | a@kopi.test\n"), Writer::Other);
+        assert_eq!(w("Call us at 555 0101, Amanda (a@kopi.test)"), Writer::Other);
+        // Nothing said, or what is said belongs to another message.
+        assert_eq!(w("call us on 555 0101"), Writer::Unknown);
+        assert_eq!(w("From: Ann <ann@x.test>\n\nhi\n-----Original Message-----\ncall us on 555\n"), Writer::Unknown);
+        assert_eq!(w("On Mon, Ann <ann@x.test> wrote:\n> hi\n\nCall us on 555\n"), Writer::Unknown);
+        assert_eq!(w("call us on 555.\n\nFrom: Ann <ann@x.test>\nhello\n"), Writer::Unknown);
+        assert_eq!(w("call us on 555.\n---\nBob wrote: mine is bob@x.test\n"), Writer::Unknown);
+        assert_eq!(w("call us on 555.\nI have a long sentence here that mentions ann@x.test among many other words, which no signature line would.\n"), Writer::Unknown);
     }
 
     #[test]
