@@ -54,19 +54,31 @@ ensure_node_tools() {
   fi
 }
 
+# The wasm crate is built twice (issue 23), one module per side: the service
+# worker's (`background`: the router, requests, fetch) and the extension pages'
+# (`pages`: panel, side panel, options page), so the worker compiles only its own
+# code on every wake-up. Each is `deskside_<name>.js` + `deskside_<name>_bg.wasm`.
+WASM_MODULES=(background pages)
+
 build_wasm() {
-  step "Building the wasm crate (release)"
-  run cargo build --quiet --release --target "$WASM_TARGET" -p deskside-wasm
   local out="$ROOT/target/extension-wasm"
   rm -rf "$out" && mkdir -p "$out"
-  run "$TOOLS/wasm-bindgen-pinned" --target web --no-typescript --remove-name-section --remove-producers-section \
-    --out-dir "$out" "$ROOT/target/$WASM_TARGET/release/deskside_wasm.wasm"
-  step "Optimising with wasm-opt (binaryen from npm; Debian's binaryen 108 produces broken output)"
-  run tests/node_modules/.bin/wasm-opt -Oz --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-multivalue \
-    "$out/deskside_wasm_bg.wasm" -o "$out/deskside_wasm_bg.opt.wasm"
-  mv "$out/deskside_wasm_bg.opt.wasm" "$out/deskside_wasm_bg.wasm"
+  for m in "${WASM_MODULES[@]}"; do
+    step "Building the wasm crate (release, --features $m)"
+    run cargo build --quiet --release --target "$WASM_TARGET" -p deskside-wasm --no-default-features --features "$m"
+    # cargo's output, names kept, for the bench's byte breakdown and tests/bench/profile-wasm.sh
+    mkdir -p "$ROOT/target/wasm-raw"
+    cp "$ROOT/target/$WASM_TARGET/release/deskside_wasm.wasm" "$ROOT/target/wasm-raw/deskside_$m.wasm"
+    run "$TOOLS/wasm-bindgen-pinned" --target web --no-typescript --remove-name-section --remove-producers-section \
+      --out-dir "$out" --out-name "deskside_$m" "$ROOT/target/$WASM_TARGET/release/deskside_wasm.wasm"
+    step "Optimising deskside_$m with wasm-opt (binaryen from npm; Debian's binaryen 108 produces broken output)"
+    run tests/node_modules/.bin/wasm-opt -Oz $WASM_OPT_FEATURES \
+      "$out/deskside_${m}_bg.wasm" -o "$out/deskside_${m}_bg.opt.wasm"
+    mv "$out/deskside_${m}_bg.opt.wasm" "$out/deskside_${m}_bg.wasm"
+  done
 }
+
+WASM_OPT_FEATURES="--enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue"
 
 assemble() {
   step "Assembling dist/chrome and dist/firefox"
@@ -75,7 +87,7 @@ assemble() {
     mkdir -p "$DIST/$browser/wasm"
     cp -r extension/. "$DIST/$browser/"
     rm -rf "$DIST/$browser/packaging"
-    cp target/extension-wasm/deskside_wasm.js target/extension-wasm/deskside_wasm_bg.wasm "$DIST/$browser/wasm/"
+    cp target/extension-wasm/deskside_*.js target/extension-wasm/deskside_*_bg.wasm "$DIST/$browser/wasm/"
     [ -d target/extension-wasm/snippets ] && cp -r target/extension-wasm/snippets "$DIST/$browser/wasm/"
     run python3 extension/packaging/manifest.py "$browser" manifest.json "$DIST/$browser/manifest.json"
   done
@@ -84,8 +96,11 @@ assemble() {
   run python3 extension/packaging/pack.py "$DIST/firefox" "$DIST/deskside-firefox.zip"
   run python3 extension/packaging/pack.py --source "$ROOT" "$DIST/deskside-source.zip"
   step "Shipped wasm size"
-  python3 extension/packaging/sizes.py "$DIST/chrome/wasm/deskside_wasm_bg.wasm" "$DIST/chrome/wasm/deskside_wasm.js" | tee "$DIST/sizes.md"
-  python3 extension/packaging/sizes.py --record docs/BENCHMARKS.md "$DIST/chrome/wasm/deskside_wasm_bg.wasm" "$DIST/chrome/wasm/deskside_wasm.js"
+  local shipped=()
+  for m in "${WASM_MODULES[@]}"; do shipped+=("$DIST/chrome/wasm/deskside_${m}_bg.wasm" "$DIST/chrome/wasm/deskside_${m}.js"); done
+  shipped+=(--zip "$DIST/deskside-chrome.zip" "$DIST/deskside-firefox.zip")
+  python3 extension/packaging/sizes.py "${shipped[@]}" | tee "$DIST/sizes.md"
+  python3 extension/packaging/sizes.py --record docs/BENCHMARKS.md "${shipped[@]}"
 }
 
 build() {

@@ -2,10 +2,10 @@
 // Glue only: no decisions are made here (see crates/deskside-wasm).
 // Listeners are registered synchronously, before the wasm has loaded, so a
 // restarted service worker never misses the message that woke it.
-import init, { handle_message, sites_to_register, tab_updated, toggle_panel } from './wasm/deskside_wasm.js';
+import init, { handle_message, sites_to_register, tab_updated, toggle_panel } from './wasm/deskside_background.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
-const ready = init({ module_or_path: api.runtime.getURL('wasm/deskside_wasm_bg.wasm') });
+const ready = init({ module_or_path: api.runtime.getURL('wasm/deskside_background_bg.wasm') });
 const CONTENT_SCRIPT_ID = 'deskside-content';
 
 const env = {

@@ -1,4 +1,4 @@
-import init, { start_panel } from './wasm/deskside_wasm.js';
+import init, { start_panel } from './wasm/deskside_pages.js';
 import { pageEnv, wasmUrl } from './pages.js';
 
 // The content script put its one-time token in the fragment (#t=…).
