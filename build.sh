@@ -6,7 +6,8 @@
 #                           Chromium and Firefox e2e)
 #   ./build.sh demo         build, start the demo server and open Chromium on a sample ticket
 #   ./build.sh demo --headless   the same without a window: screenshots in dist/screenshots/
-#   ./build.sh bench        side-by-side benchmarks (scanners in Node, the content script in Chromium),
+#   ./build.sh bench        side-by-side benchmarks (scanners in Node, the content script in Chromium,
+#                           panel latency, start-up, shared requests, memory, where the wasm's bytes go),
 #                           written to docs/BENCHMARKS.md
 #   ./build.sh fuzz [SECS]  coverage-guided fuzzing of the core (cargo-fuzz), SECS per target (default 120);
 #                           ./build.sh test runs each target for DESKSIDE_FUZZ_SECS (default 20)
@@ -204,14 +205,52 @@ cmd_demo() {
   exec node tests/demo.mjs "$@"
 }
 
+# For tests/bench/product.mjs's start-up comparison: dist/chrome with the
+# background's module replaced by the one-module build (every feature, as
+# shipped before the split), in dist/bench-one-module.
+build_one_module() {
+  step "The one-module variant (every feature) for the start-up comparison: dist/bench-one-module"
+  run cargo build --quiet --release --target "$WASM_TARGET" -p deskside-wasm
+  mkdir -p "$ROOT/target/wasm-raw"
+  cp "$ROOT/target/$WASM_TARGET/release/deskside_wasm.wasm" "$ROOT/target/wasm-raw/deskside_one.wasm"
+  local out="$ROOT/target/extension-wasm-one"
+  rm -rf "$out" && mkdir -p "$out"
+  run "$TOOLS/wasm-bindgen-pinned" --target web --no-typescript --remove-name-section --remove-producers-section \
+    --out-dir "$out" --out-name deskside_background "$ROOT/target/wasm-raw/deskside_one.wasm"
+  run tests/node_modules/.bin/wasm-opt -Oz $WASM_OPT_FEATURES "$out/deskside_background_bg.wasm" -o "$out/opt.wasm"
+  rm -rf "$DIST/bench-one-module" && cp -r "$DIST/chrome" "$DIST/bench-one-module"
+  cp "$out/deskside_background.js" "$DIST/bench-one-module/wasm/"
+  cp "$out/opt.wasm" "$DIST/bench-one-module/wasm/deskside_background_bg.wasm"
+}
+
+# Where the bytes go: each shipped module optimised as shipped but with its
+# function names kept, read by extension/packaging/wasm_bytes.py, into
+# docs/BENCHMARKS.md.
+wasm_bytes() {
+  step "Where the bytes go (names kept, otherwise as shipped)"
+  local out="$ROOT/target/wasm-named" mods=()
+  rm -rf "$out" && mkdir -p "$out"
+  for m in "${WASM_MODULES[@]}" one; do
+    [ -f "$ROOT/target/wasm-raw/deskside_$m.wasm" ] || continue
+    run "$TOOLS/wasm-bindgen-pinned" --target web --no-typescript --out-dir "$out" --out-name "deskside_$m" "$ROOT/target/wasm-raw/deskside_$m.wasm"
+    run tests/node_modules/.bin/wasm-opt -Oz -g $WASM_OPT_FEATURES "$out/deskside_${m}_bg.wasm" -o "$out/deskside_${m}.named.wasm"
+    mods+=("$out/deskside_${m}.named.wasm")
+  done
+  run python3 extension/packaging/wasm_bytes.py --top 15 --record docs/BENCHMARKS.md "${mods[@]}"
+}
+
 cmd_bench() {
   build
+  build_one_module
+  wasm_bytes
   ensure_browsers
   build_demo_server
   step "Identifier scan, side by side (wasm vs libphonenumber-js vs JS regexes vs the copy floor)"
   run node tests/bench/scan.mjs "$@"
   step "The content script on a 1 MB ticket page (real Chromium)"
   run node tests/bench/page.mjs "$@"
+  step "The whole product in real Chromium: panel latency, service-worker start (split vs one module), shared requests, memory"
+  run node tests/bench/product.mjs "$@"
 }
 
 case "${1:-build}" in

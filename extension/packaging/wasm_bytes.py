@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Where the bytes of a wasm module go: code by crate and by function, data, the rest.
 
-    wasm_bytes.py MODULE.wasm [--top N] [--markdown]
+    wasm_bytes.py MODULE.wasm... [--top N] [--record docs/BENCHMARKS.md]
 
 MODULE must keep its name section (wasm-bindgen without --remove-name-section,
 wasm-opt with -g): the shipped module is the same code with the names removed,
@@ -12,6 +12,7 @@ counts for serde_json: the implementing type's crate, where the monomorphised co
 was asked for). No dependency beyond Python's standard library.
 """
 import argparse
+import os
 import re
 import sys
 
@@ -149,15 +150,10 @@ def analyse(path):
     return total, by_section, bodies, names
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("module")
-    ap.add_argument("--top", type=int, default=25)
-    ap.add_argument("--label", default=None)
-    args = ap.parse_args()
-    total, by_section, bodies, names = analyse(args.module)
+def report(path, top):
+    total, by_section, bodies, names = analyse(path)
     if not names:
-        sys.exit("wasm_bytes.py: the module has no name section (build it with names kept)")
+        sys.exit(f"wasm_bytes.py: {path} has no name section (build it with names kept)")
     code = sum(s for _, s in bodies)
     crates, mods = {}, {}
     for idx, size in bodies:
@@ -167,19 +163,37 @@ def main():
         m = module_of(name, c)
         mods[m] = mods.get(m, 0) + size
     named = total - by_section.get("custom:name", 0)
-    label = args.label or args.module
-    print(f"`{label}`: {named:,} bytes without its name section; code {code:,} bytes in {len(bodies):,} functions,"
-          f" data {by_section.get('data', 0):,} bytes, everything else {named - code - by_section.get('data', 0):,} bytes.\n")
-    print("| crate | code bytes | share of code |\n|---|---:|---:|")
-    for c, s in sorted(crates.items(), key=lambda kv: -kv[1])[:args.top]:
-        print(f"| `{c}` | {s:,} | {100 * s / code:.1f} % |")
-    print("\n| crate::module | code bytes | share of code |\n|---|---:|---:|")
-    for c, s in sorted(mods.items(), key=lambda kv: -kv[1])[:args.top]:
-        print(f"| `{c}` | {s:,} | {100 * s / code:.1f} % |")
-    print("\n| largest functions | bytes |\n|---|---:|")
-    for idx, size in sorted(bodies, key=lambda b: -b[1])[:args.top]:
+    label = os.path.basename(path).replace(".named.wasm", "")
+    data = by_section.get("data", 0)
+    out = [f"**`{label}`**: {named:,} bytes (as shipped, without names): code {code:,} bytes in {len(bodies):,} functions,"
+           f" data {data:,} bytes, the rest {named - code - data:,} bytes.", ""]
+    out += ["| crate | code bytes | share |", "|---|---:|---:|"]
+    out += [f"| `{c}` | {s:,} | {100 * s / code:.1f} % |" for c, s in sorted(crates.items(), key=lambda kv: -kv[1])[:top]]
+    out += ["", "| crate::module | code bytes | share |", "|---|---:|---:|"]
+    out += [f"| `{c}` | {s:,} | {100 * s / code:.1f} % |" for c, s in sorted(mods.items(), key=lambda kv: -kv[1])[:top]]
+    out += ["", "| largest functions | bytes |", "|---|---:|"]
+    for idx, size in sorted(bodies, key=lambda b: -b[1])[:top]:
         fname = short(names.get(idx, f"func[{idx}]")).replace("|", "\\|")
-        print(f"| `{fname}` | {size:,} |")
+        out.append(f"| `{fname}` | {size:,} |")
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("modules", nargs="+")
+    ap.add_argument("--top", type=int, default=25)
+    ap.add_argument("--record", default=None, help="rewrite the wasm-bytes section of this Markdown file")
+    args = ap.parse_args()
+    text = "\n\n".join(report(p, args.top) for p in args.modules)
+    print(text)
+    if args.record:
+        begin, end = "<!-- wasm-bytes:start -->", "<!-- wasm-bytes:end -->"
+        doc = open(args.record, encoding="utf-8").read()
+        if begin not in doc:
+            sys.exit(f"wasm_bytes.py: {args.record} has no '{begin}' marker")
+        head, rest = doc.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        open(args.record, "w", encoding="utf-8").write(f"{head}{begin}\n{text}\n{end}{tail}")
 
 
 if __name__ == "__main__":
