@@ -205,9 +205,9 @@ cmd_demo() {
   exec node tests/demo.mjs "$@"
 }
 
-# For tests/bench/product.mjs's start-up comparison: dist/chrome with the
-# background's module replaced by the one-module build (every feature, as
-# shipped before the split), in dist/bench-one-module.
+# For tests/bench/product.mjs's start-up comparison: dist/chrome with both
+# modules replaced by the one-module build (every feature, as shipped before
+# the split), in dist/bench-one-module.
 build_one_module() {
   step "The one-module variant (every feature) for the start-up comparison: dist/bench-one-module"
   run cargo build --quiet --release --target "$WASM_TARGET" -p deskside-wasm
@@ -219,8 +219,11 @@ build_one_module() {
     --out-dir "$out" --out-name deskside_background "$ROOT/target/wasm-raw/deskside_one.wasm"
   run tests/node_modules/.bin/wasm-opt -Oz $WASM_OPT_FEATURES "$out/deskside_background_bg.wasm" -o "$out/opt.wasm"
   rm -rf "$DIST/bench-one-module" && cp -r "$DIST/chrome" "$DIST/bench-one-module"
-  cp "$out/deskside_background.js" "$DIST/bench-one-module/wasm/"
-  cp "$out/opt.wasm" "$DIST/bench-one-module/wasm/deskside_background_bg.wasm"
+  # The same module (and glue: it exports every entry point) in the worker and the pages.
+  for m in "${WASM_MODULES[@]}"; do
+    cp "$out/deskside_background.js" "$DIST/bench-one-module/wasm/deskside_$m.js"
+    cp "$out/opt.wasm" "$DIST/bench-one-module/wasm/deskside_${m}_bg.wasm"
+  done
 }
 
 # Where the bytes go: each shipped module optimised as shipped but with its
