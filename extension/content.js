@@ -711,8 +711,10 @@
   addEventListener('popstate', schedule);
   addEventListener('hashchange', schedule);
   globalThis.navigation?.addEventListener?.('navigatesuccess', schedule);
-  // History API navigations that change nothing we observe.
-  setInterval(() => { if (location.href !== lastUrl) schedule(); }, 1000);
+  // History API navigations that change nothing we observe. (Not while a
+  // read is already waiting: settle() sees the new URL, and re-arming the
+  // quiet timer would only delay it, by up to QUIET_MS; issue 23's bench.)
+  setInterval(() => { if (location.href !== lastUrl && !waitingSince) schedule(); }, 1000);
 
   async function start() {
     const asked = performance.now();
