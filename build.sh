@@ -6,7 +6,8 @@
 #                           Chromium and Firefox e2e)
 #   ./build.sh demo         build, start the demo server and open Chromium on a sample ticket
 #   ./build.sh demo --headless   the same without a window: screenshots in dist/screenshots/
-#   ./build.sh bench        side-by-side benchmarks (scanners in Node, the content script in Chromium),
+#   ./build.sh bench        side-by-side benchmarks (scanners in Node, the content script in Chromium,
+#                           panel latency, start-up, shared requests, memory, where the wasm's bytes go),
 #                           written to docs/BENCHMARKS.md
 #   ./build.sh fuzz [SECS]  coverage-guided fuzzing of the core (cargo-fuzz), SECS per target (default 120);
 #                           ./build.sh test runs each target for DESKSIDE_FUZZ_SECS (default 20)
@@ -54,19 +55,31 @@ ensure_node_tools() {
   fi
 }
 
+# The wasm crate is built twice (issue 23), one module per side: the service
+# worker's (`background`: the router, requests, fetch) and the extension pages'
+# (`pages`: panel, side panel, options page), so the worker compiles only its own
+# code on every wake-up. Each is `deskside_<name>.js` + `deskside_<name>_bg.wasm`.
+WASM_MODULES=(background pages)
+
 build_wasm() {
-  step "Building the wasm crate (release)"
-  run cargo build --quiet --release --target "$WASM_TARGET" -p deskside-wasm
   local out="$ROOT/target/extension-wasm"
   rm -rf "$out" && mkdir -p "$out"
-  run "$TOOLS/wasm-bindgen-pinned" --target web --no-typescript --remove-name-section --remove-producers-section \
-    --out-dir "$out" "$ROOT/target/$WASM_TARGET/release/deskside_wasm.wasm"
-  step "Optimising with wasm-opt (binaryen from npm; Debian's binaryen 108 produces broken output)"
-  run tests/node_modules/.bin/wasm-opt -Oz --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-multivalue \
-    "$out/deskside_wasm_bg.wasm" -o "$out/deskside_wasm_bg.opt.wasm"
-  mv "$out/deskside_wasm_bg.opt.wasm" "$out/deskside_wasm_bg.wasm"
+  for m in "${WASM_MODULES[@]}"; do
+    step "Building the wasm crate (release, --features $m)"
+    run cargo build --quiet --release --target "$WASM_TARGET" -p deskside-wasm --no-default-features --features "$m"
+    # cargo's output, names kept, for the bench's byte breakdown and tests/bench/profile-wasm.sh
+    mkdir -p "$ROOT/target/wasm-raw"
+    cp "$ROOT/target/$WASM_TARGET/release/deskside_wasm.wasm" "$ROOT/target/wasm-raw/deskside_$m.wasm"
+    run "$TOOLS/wasm-bindgen-pinned" --target web --no-typescript --remove-name-section --remove-producers-section \
+      --out-dir "$out" --out-name "deskside_$m" "$ROOT/target/$WASM_TARGET/release/deskside_wasm.wasm"
+    step "Optimising deskside_$m with wasm-opt (binaryen from npm; Debian's binaryen 108 produces broken output)"
+    run tests/node_modules/.bin/wasm-opt -Oz $WASM_OPT_FEATURES \
+      "$out/deskside_${m}_bg.wasm" -o "$out/deskside_${m}_bg.opt.wasm"
+    mv "$out/deskside_${m}_bg.opt.wasm" "$out/deskside_${m}_bg.wasm"
+  done
 }
+
+WASM_OPT_FEATURES="--enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue"
 
 assemble() {
   step "Assembling dist/chrome and dist/firefox"
@@ -75,7 +88,7 @@ assemble() {
     mkdir -p "$DIST/$browser/wasm"
     cp -r extension/. "$DIST/$browser/"
     rm -rf "$DIST/$browser/packaging"
-    cp target/extension-wasm/deskside_wasm.js target/extension-wasm/deskside_wasm_bg.wasm "$DIST/$browser/wasm/"
+    cp target/extension-wasm/deskside_*.js target/extension-wasm/deskside_*_bg.wasm "$DIST/$browser/wasm/"
     [ -d target/extension-wasm/snippets ] && cp -r target/extension-wasm/snippets "$DIST/$browser/wasm/"
     run python3 extension/packaging/manifest.py "$browser" manifest.json "$DIST/$browser/manifest.json"
   done
@@ -84,8 +97,11 @@ assemble() {
   run python3 extension/packaging/pack.py "$DIST/firefox" "$DIST/deskside-firefox.zip"
   run python3 extension/packaging/pack.py --source "$ROOT" "$DIST/deskside-source.zip"
   step "Shipped wasm size"
-  python3 extension/packaging/sizes.py "$DIST/chrome/wasm/deskside_wasm_bg.wasm" "$DIST/chrome/wasm/deskside_wasm.js" | tee "$DIST/sizes.md"
-  python3 extension/packaging/sizes.py --record docs/BENCHMARKS.md "$DIST/chrome/wasm/deskside_wasm_bg.wasm" "$DIST/chrome/wasm/deskside_wasm.js"
+  local shipped=()
+  for m in "${WASM_MODULES[@]}"; do shipped+=("$DIST/chrome/wasm/deskside_${m}_bg.wasm" "$DIST/chrome/wasm/deskside_${m}.js"); done
+  shipped+=(--zip "$DIST/deskside-chrome.zip" "$DIST/deskside-firefox.zip")
+  python3 extension/packaging/sizes.py "${shipped[@]}" | tee "$DIST/sizes.md"
+  python3 extension/packaging/sizes.py --record docs/BENCHMARKS.md "${shipped[@]}"
 }
 
 build() {
@@ -189,14 +205,55 @@ cmd_demo() {
   exec node tests/demo.mjs "$@"
 }
 
+# For tests/bench/product.mjs's start-up comparison: dist/chrome with both
+# modules replaced by the one-module build (every feature, as shipped before
+# the split), in dist/bench-one-module.
+build_one_module() {
+  step "The one-module variant (every feature) for the start-up comparison: dist/bench-one-module"
+  run cargo build --quiet --release --target "$WASM_TARGET" -p deskside-wasm
+  mkdir -p "$ROOT/target/wasm-raw"
+  cp "$ROOT/target/$WASM_TARGET/release/deskside_wasm.wasm" "$ROOT/target/wasm-raw/deskside_one.wasm"
+  local out="$ROOT/target/extension-wasm-one"
+  rm -rf "$out" && mkdir -p "$out"
+  run "$TOOLS/wasm-bindgen-pinned" --target web --no-typescript --remove-name-section --remove-producers-section \
+    --out-dir "$out" --out-name deskside_background "$ROOT/target/wasm-raw/deskside_one.wasm"
+  run tests/node_modules/.bin/wasm-opt -Oz $WASM_OPT_FEATURES "$out/deskside_background_bg.wasm" -o "$out/opt.wasm"
+  rm -rf "$DIST/bench-one-module" && cp -r "$DIST/chrome" "$DIST/bench-one-module"
+  # The same module (and glue: it exports every entry point) in the worker and the pages.
+  for m in "${WASM_MODULES[@]}"; do
+    cp "$out/deskside_background.js" "$DIST/bench-one-module/wasm/deskside_$m.js"
+    cp "$out/opt.wasm" "$DIST/bench-one-module/wasm/deskside_${m}_bg.wasm"
+  done
+}
+
+# Where the bytes go: each shipped module optimised as shipped but with its
+# function names kept, read by extension/packaging/wasm_bytes.py, into
+# docs/BENCHMARKS.md.
+wasm_bytes() {
+  step "Where the bytes go (names kept, otherwise as shipped)"
+  local out="$ROOT/target/wasm-named" mods=()
+  rm -rf "$out" && mkdir -p "$out"
+  for m in "${WASM_MODULES[@]}" one; do
+    [ -f "$ROOT/target/wasm-raw/deskside_$m.wasm" ] || continue
+    run "$TOOLS/wasm-bindgen-pinned" --target web --no-typescript --out-dir "$out" --out-name "deskside_$m" "$ROOT/target/wasm-raw/deskside_$m.wasm"
+    run tests/node_modules/.bin/wasm-opt -Oz -g $WASM_OPT_FEATURES "$out/deskside_${m}_bg.wasm" -o "$out/deskside_${m}.named.wasm"
+    mods+=("$out/deskside_${m}.named.wasm")
+  done
+  run python3 extension/packaging/wasm_bytes.py --top 15 --record docs/BENCHMARKS.md "${mods[@]}"
+}
+
 cmd_bench() {
   build
+  build_one_module
+  wasm_bytes
   ensure_browsers
   build_demo_server
   step "Identifier scan, side by side (wasm vs libphonenumber-js vs JS regexes vs the copy floor)"
   run node tests/bench/scan.mjs "$@"
   step "The content script on a 1 MB ticket page (real Chromium)"
   run node tests/bench/page.mjs "$@"
+  step "The whole product in real Chromium: panel latency, service-worker start (split vs one module), shared requests, memory"
+  run node tests/bench/product.mjs "$@"
 }
 
 case "${1:-build}" in

@@ -213,6 +213,7 @@
     // instead of the helpdesk. A new document also guarantees nothing of
     // the previous ticket survives.
     const next = newFrame(answer.token);
+    stats.frameAt = performance.timeOrigin + performance.now();
     if (host && frame) {
       frame.replaceWith(next);
       frame = next;
@@ -536,6 +537,7 @@
     const answered = send('PageScanned', snap, rows);
     const t2 = performance.now();
     stats.full.push(t2 - t0);
+    stats.scanAt = performance.timeOrigin + t0; // (absolute, for tests/bench/product.mjs)
     stats.fullParts = { read: t1 - t0, send: t2 - t1, fields: snap.fields.length, chars: read.size };
     stats.rest = [];
     stats.restDone = read.done;
@@ -556,7 +558,7 @@
       stats.restMax = Math.max(stats.restMax, took);
       more(await next);
     };
-    answered.then(more);
+    answered.then((ok) => { stats.answeredAt = performance.timeOrigin + performance.now(); more(ok); });
   }
 
   function pickRules() {
@@ -711,11 +713,15 @@
   addEventListener('popstate', schedule);
   addEventListener('hashchange', schedule);
   globalThis.navigation?.addEventListener?.('navigatesuccess', schedule);
-  // History API navigations that change nothing we observe.
-  setInterval(() => { if (location.href !== lastUrl) schedule(); }, 1000);
+  // History API navigations that change nothing we observe. (Not while a
+  // read is already waiting: settle() sees the new URL, and re-arming the
+  // quiet timer would only delay it, by up to QUIET_MS; issue 23's bench.)
+  setInterval(() => { if (location.href !== lastUrl && !waitingSince) schedule(); }, 1000);
 
   async function start() {
+    const asked = performance.now();
     const answer = await request({ type: 'GetPageRules' });
+    stats.firstAnswer = performance.now() - asked; // a stopped service worker's wake-up included
     if (answer?.type === 'PageRules') rules = answer.rules; // else no adapters: generic detection
     pickRules();
     fullScan();

@@ -14,4 +14,4 @@ export function pageEnv() {
   };
 }
 
-export const wasmUrl = api.runtime.getURL('wasm/deskside_wasm_bg.wasm');
+export const wasmUrl = api.runtime.getURL('wasm/deskside_pages_bg.wasm');

@@ -1,7 +1,7 @@
 // The browser's own side panel (Chrome's side panel, Firefox's sidebar):
 // shows the customer of the active tab of its window, and follows it. Glue
 // only: which tab to follow, and when to show it again.
-import init, { start_side_panel } from './wasm/deskside_wasm.js';
+import init, { start_side_panel } from './wasm/deskside_pages.js';
 import { pageEnv, wasmUrl } from './pages.js';
 
 const api = globalThis.browser ?? globalThis.chrome;

@@ -11,20 +11,21 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SIZE="${1:-1000000}"
 TOP="${2:-25}"
-WASM="$ROOT/target/wasm32-unknown-unknown/release/deskside_wasm.wasm"
+# the service worker's module (the scanner runs there), cargo's output as ./build.sh kept it
+WASM="$ROOT/target/wasm-raw/deskside_background.wasm"
 [ -f "$WASM" ] || { echo "profile-wasm.sh: build first (./build.sh)" >&2; exit 1; }
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 
-"$ROOT/target/tools/wasm-bindgen-pinned" --target web --no-typescript --out-dir "$OUT/wasm" "$WASM"
+"$ROOT/target/tools/wasm-bindgen-pinned" --target web --no-typescript --out-dir "$OUT/wasm" --out-name deskside_background "$WASM"
 "$ROOT/tests/node_modules/.bin/wasm-opt" -Oz -g --enable-reference-types --enable-bulk-memory \
   --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue \
-  "$OUT/wasm/deskside_wasm_bg.wasm" -o "$OUT/wasm/named.wasm"
+  "$OUT/wasm/deskside_background_bg.wasm" -o "$OUT/wasm/named.wasm"
 
 cat >"$OUT/run.mjs" <<EOF
 import { readFileSync } from 'node:fs';
 import { ticketText } from '$ROOT/tests/bench/gen.mjs';
-const glue = await import('$OUT/wasm/deskside_wasm.js');
+const glue = await import('$OUT/wasm/deskside_background.js');
 glue.initSync({ module: readFileSync('$OUT/wasm/named.wasm') });
 const text = ticketText($SIZE, 7).text;
 const until = performance.now() + 4000;

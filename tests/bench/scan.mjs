@@ -21,8 +21,8 @@ const quick = process.argv.includes('--quick');
 const write = !process.argv.includes('--no-write');
 
 const wasmDir = join(ROOT, 'dist', 'chrome', 'wasm');
-const glue = await import(join(wasmDir, 'deskside_wasm.js'));
-glue.initSync({ module: readFileSync(join(wasmDir, 'deskside_wasm_bg.wasm')) });
+const glue = await import(join(wasmDir, 'deskside_background.js'));
+glue.initSync({ module: readFileSync(join(wasmDir, 'deskside_background_bg.wasm')) });
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const PHONES = [

@@ -15,7 +15,6 @@ use deskside_core::connector::{HttpRequest, HttpResponse, LookupError, ATTEMPT_T
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 fn present<T: serde::de::DeserializeOwned>(raw: JsValue) -> Option<T> {
@@ -25,21 +24,9 @@ fn present<T: serde::de::DeserializeOwned>(raw: JsValue) -> Option<T> {
     from_js(raw).ok()
 }
 
-/// A promise resolved after `ms` (undefined).
-fn timer(ms: u64) -> js_sys::Promise {
-    js_sys::Promise::new(&mut |resolve, _| {
-        let global = js_sys::global();
-        let set_timeout = js_sys::Reflect::get(&global, &JsValue::from_str("setTimeout")).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-        match set_timeout {
-            Some(f) => drop(f.call2(&global, &resolve, &JsValue::from_f64(ms as f64))),
-            None => drop(resolve.call0(&JsValue::UNDEFINED)),
-        }
-    })
-}
-
-pub async fn sleep(ms: u64) {
-    let _ = JsFuture::from(timer(ms)).await;
-}
+// `timer` and `sleep` live in lib.rs: the panel waits with them too, and is
+// built without this module (the `pages` module).
+pub(crate) use crate::{sleep, timer};
 
 /// A number in [0, 1) for the backoff's jitter.
 pub fn random() -> f64 {

@@ -7,28 +7,48 @@
 //! passes in (see `env.rs`), so the crate never names `chrome` or `browser`
 //! and its tests can pass a fake.
 
+// Two modules from this one crate (issue 23): `./build.sh` builds it once with
+// `--features background` (the service worker's module: the router, the request
+// layer, fetch) and once with `--features pages` (the panel, side panel and
+// options page: DOM, forms, the catalogs' rendering), so the service worker does
+// not compile the pages' code on every wake-up. Both features are on by default
+// (`cargo test`, `cargo check`). A new module goes under the feature of the side
+// that calls it; one both sides use goes outside both.
+#[cfg(feature = "background")]
 mod background;
+#[cfg(feature = "background")]
 mod client;
+#[cfg(feature = "pages")]
 mod dom;
 mod env;
+#[cfg(feature = "background")]
 mod http;
+#[cfg(feature = "pages")]
 mod i18n;
+#[cfg(feature = "background")]
 mod monitor;
+#[cfg(feature = "pages")]
 mod activity;
+#[cfg(feature = "pages")]
 mod options;
+#[cfg(feature = "pages")]
 mod panel;
 
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "background")]
 pub use background::{handle_message, sites_to_register, tab_updated, toggle_panel};
 pub use env::{Env, PageEnv};
+#[cfg(feature = "pages")]
 pub use options::start_options;
+#[cfg(feature = "pages")]
 pub use panel::{start_panel, start_side_panel};
 
 /// The identifier scanner on one text, read whole: the ranked candidates for
 /// `region` with no settings, as JSON (one string crosses into JS, not an
 /// object per candidate). Used by the benchmarks (`tests/bench/scan.mjs`) to
 /// time the shipped module, copying the text into wasm included.
+#[cfg(feature = "background")]
 #[wasm_bindgen(js_name = scanText)]
 pub fn scan_text(text: &str, region: &str) -> String {
     let ctx = deskside_core::identify::ScanContext { default_region: region.into(), ..Default::default() };
@@ -38,6 +58,22 @@ pub fn scan_text(text: &str, region: &str) -> String {
 #[wasm_bindgen(start)]
 fn start() {
     console_error_panic_hook::set_once();
+}
+
+/// A promise resolved after `ms` (undefined).
+pub(crate) fn timer(ms: u64) -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, _| {
+        let global = js_sys::global();
+        let set_timeout = js_sys::Reflect::get(&global, &JsValue::from_str("setTimeout")).ok().and_then(|f| wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(f).ok());
+        match set_timeout {
+            Some(f) => drop(f.call2(&global, &resolve, &JsValue::from_f64(ms as f64))),
+            None => drop(resolve.call0(&JsValue::UNDEFINED)),
+        }
+    })
+}
+
+pub(crate) async fn sleep(ms: u64) {
+    let _ = wasm_bindgen_futures::JsFuture::from(timer(ms)).await;
 }
 
 /// Converts a Rust value to a plain JS value (objects, not `Map`s).

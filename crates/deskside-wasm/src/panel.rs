@@ -175,7 +175,7 @@ fn panel_request(env: &Panel) -> Request {
 /// gets the same wait back).
 async fn count_down(env: Rc<Panel>, shown: u32) {
     loop {
-        crate::client::sleep(1_000).await;
+        crate::sleep(1_000).await;
         if SHOWN.with(|s| s.get()) != shown {
             return;
         }
