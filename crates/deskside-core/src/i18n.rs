@@ -419,6 +419,12 @@ messages! {
     OptAuditPage = "opt_audit_page",
     OptAuditFields = "opt_audit_fields",
     OptAuditShown = "opt_audit_shown",
+    // Audit forwarding (issue 21).
+    CfgBadForwardUrl = "cfg_bad_forward_url",
+    OptAuditForward = "opt_audit_forward",
+    OptAuditForwardHint = "opt_audit_forward_hint",
+    OptForwardStatus = "opt_forward_status",
+    OptForwardFailing = "opt_forward_failing",
 }
 
 impl Msg {

@@ -575,7 +575,18 @@ fn answer_json(def: &Definition, request: &RequestDef, url: &str, resp: &HttpRes
 }
 
 /// Reads an answer to `request` (the definition's `lookups` entry) for `id`.
+/// No [`provenance`]: only *Test connection* shows it ([`read_answer_traced`]).
 pub fn read_answer(def: &Definition, request: &RequestDef, source: &str, id: &Candidate, url: &str, resp: &HttpResponse) -> Result<Answer, LookupError> {
+    read_answer_with(def, request, source, id, url, resp, false)
+}
+
+/// [`read_answer`] with where each value came from (`Answer::provenance`),
+/// for *Test connection*.
+pub fn read_answer_traced(def: &Definition, request: &RequestDef, source: &str, id: &Candidate, url: &str, resp: &HttpResponse) -> Result<Answer, LookupError> {
+    read_answer_with(def, request, source, id, url, resp, true)
+}
+
+fn read_answer_with(def: &Definition, request: &RequestDef, source: &str, id: &Candidate, url: &str, resp: &HttpResponse, traced: bool) -> Result<Answer, LookupError> {
     let Some(json) = answer_json(def, request, url, resp)? else { return Ok(Answer::default()) };
     let id_def = def.map.id.as_ref();
     let has_id = |r: &Value| id_def.and_then(|d| one(r, d)).is_some();
@@ -604,7 +615,9 @@ pub fn read_answer(def: &Definition, request: &RequestDef, source: &str, id: &Ca
         if def.results.exact && matches!(id.kind, IdKind::Email | IdKind::Phone) && !is_identifier_of(&c, id) {
             answer.near_misses += 1;
         } else {
-            answer.provenance.push(provenance(def, r));
+            if traced {
+                answer.provenance.push(provenance(def, r));
+            }
             answer.customers.push(c);
         }
     }
