@@ -50,6 +50,15 @@ pub struct Queue {
     pub last_error: Option<String>,
 }
 
+/// How forwarding goes, for the options page.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ForwardStatus {
+    pub sent: u64,
+    pub waiting: usize,
+    pub dropped: u64,
+    pub last_error: Option<String>,
+}
+
 /// One request's worth: the first `count` pending entries, starting at `seq`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Batch {
@@ -67,6 +76,10 @@ impl Queue {
             self.first_seq += over as u64;
             self.dropped += over as u64;
         }
+    }
+
+    pub fn status(&self) -> ForwardStatus {
+        ForwardStatus { sent: self.sent, waiting: self.pending.len(), dropped: self.dropped, last_error: self.last_error.clone() }
     }
 
     /// The batch to send at `now_ms`, if any is due.

@@ -611,6 +611,8 @@ async fn append_audit(env: &Env, entries: Vec<AuditEntry>) -> Result<(), String>
     if entries.is_empty() {
         return Ok(());
     }
+    // Forwarded to the admin's endpoint, if set, without waiting.
+    crate::forward::queue(env, &entries);
     let raw = env.local_get(AUDIT_KEY).await.map_err(|e| js_error_text(&e))?;
     let mut log: Vec<AuditEntry> = if raw.is_undefined() || raw.is_null() { Vec::new() } else { from_js(raw).unwrap_or_default() };
     for e in entries {
@@ -737,6 +739,8 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
                 env.local_set(SETTINGS_KEY, to_js(&stored)).await.map_err(|e| format!("could not save: {}", js_error_text(&e)))?;
                 // Answers of connectors whose settings changed are dropped.
                 crate::client::prune(env, &new.connectors.iter().map(cache::config_hash).collect::<Vec<_>>()).await;
+                // Audit entries waiting for an endpoint (a new one, or one back up) go now.
+                crate::forward::kick(env);
                 Ok(Response::Settings { required_origins: new.required_origins(), settings: new.view() })
             }
             Err(errors) => Ok(Response::SaveFailed { errors }),

@@ -11,6 +11,7 @@ mod background;
 mod client;
 mod dom;
 mod env;
+mod forward;
 mod http;
 mod i18n;
 mod monitor;
@@ -22,6 +23,7 @@ use wasm_bindgen::prelude::*;
 
 pub use background::{handle_message, sites_to_register, tab_updated, toggle_panel};
 pub use env::{Env, PageEnv};
+pub use forward::background_tick;
 pub use options::start_options;
 pub use panel::{start_panel, start_side_panel};
 
