@@ -2,7 +2,7 @@
 // Glue only: no decisions are made here (see crates/deskside-wasm).
 // Listeners are registered synchronously, before the wasm has loaded, so a
 // restarted service worker never misses the message that woke it.
-import init, { handle_message, sites_to_register, tab_updated, toggle_panel } from './wasm/deskside_background.js';
+import init, { background_tick, handle_message, sites_to_register, tab_updated, toggle_panel } from './wasm/deskside_background.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 // Timings for tests/bench/product.mjs, kept in the worker (epoch ms): this
@@ -111,6 +111,18 @@ api.tabs.onUpdated.addListener((tabId, change, tab) => {
   if (change.status !== 'loading' && change.url === undefined) return;
   ready.then(() => tab_updated(env, tabId, change.url ?? tab?.url ?? undefined)).catch(() => {});
 });
+
+// A periodic tick that survives a stopped service worker (`alarms`), and
+// one at each start: the toolbar badge is decided again without waiting for
+// a request, and audit entries waiting for the admin's endpoint are sent.
+const TICK = 'deskside-tick';
+api.alarms?.onAlarm.addListener((alarm) => {
+  if (alarm.name === TICK) ready.then(() => background_tick(env)).catch(() => {});
+});
+Promise.resolve(api.alarms?.get(TICK))
+  .then((alarm) => { if (api.alarms && !alarm) api.alarms.create(TICK, { periodInMinutes: 1 }); })
+  .catch(() => {});
+ready.then(() => background_tick(env)).catch(() => {});
 
 // The keyboard shortcut (manifest `commands`, changeable in the browser's
 // shortcut settings): collapse or expand the panel in the active tab.

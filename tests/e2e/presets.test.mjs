@@ -181,6 +181,8 @@ for (const kind of BROWSERS) {
         assert.deepEqual(await texts(partial.frame, 'ul.notes .note-text'), ['Prefers invoices by post.']);
         assert.equal(await partial.frame.$$eval('ul.deals', (l) => l.length), 0);
         assert.ok(hub.requests.some((r) => r.op === 'deals' && r.status === 403), 'the deals search was not refused');
+        // Once per view: the lookup job's failure is kept with the cached answer, not sent again by the panel.
+        assert.equal(hub.requests.filter((r) => r.op === 'deals' && r.status === 403).length, 1, 'the failed follow-up was sent again');
         await chen.screenshot({ path: join(shots, 'preset-hubspot-related-failed.png') });
         await chen.close();
       } finally {

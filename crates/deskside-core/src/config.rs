@@ -56,6 +56,9 @@ pub struct Settings {
     /// last hour reach this percentage (of at least
     /// [`crate::monitor::BADGE_MIN_REQUESTS`]).
     pub badge_failure_percent: u32,
+    /// An HTTPS endpoint (loopback `http:` too) the audit trail is forwarded
+    /// to in batches ([`crate::forward`]); empty: not forwarded.
+    pub audit_forward_url: String,
 }
 
 /// The badge's failure threshold when the admin has not set one.
@@ -100,6 +103,7 @@ impl Default for Settings {
             cache_ttl_secs: DEFAULT_CACHE_TTL_SECS,
             agents_per_key: 1,
             badge_failure_percent: DEFAULT_BADGE_FAILURE_PERCENT,
+            audit_forward_url: String::new(),
         }
     }
 }
@@ -287,6 +291,8 @@ pub struct SettingsInput {
     pub agents_per_key: String,
     /// Percent, as typed; empty: the default (50).
     pub badge_failure_percent: String,
+    /// As typed; empty: the audit trail is not forwarded.
+    pub audit_forward_url: String,
 }
 
 /// One identifier pattern as submitted.
@@ -360,6 +366,8 @@ pub struct SettingsView {
     pub agents_per_key: u32,
     #[serde(default = "default_badge_percent")]
     pub badge_failure_percent: u32,
+    #[serde(default)]
+    pub audit_forward_url: String,
 }
 
 fn default_badge_percent() -> u32 {
@@ -372,6 +380,22 @@ fn default_ttl() -> u32 {
 
 fn one() -> u32 {
     1
+}
+
+/// The audit endpoint typed into the form: empty (not forwarded), or an
+/// `https:` URL (`http:` to this computer only) with no user, query or fragment.
+fn forward_url(typed: &str, errors: &mut Vec<FieldError>) -> String {
+    let t = typed.trim();
+    if t.is_empty() {
+        return String::new();
+    }
+    match BaseUrl::parse(t) {
+        Ok(b) => format!("{}{}", b.origin(), if b.path.is_empty() { "/" } else { b.path.as_str() }),
+        Err(_) => {
+            errors.push(err("audit_forward_url", Text::new(Msg::CfgBadForwardUrl, [data(t)])));
+            String::new()
+        }
+    }
 }
 
 /// A whole number typed into the form, within `range`; empty: `default`.
@@ -492,6 +516,7 @@ impl Settings {
             cache_ttl_secs: self.cache_ttl_secs,
             agents_per_key: self.agents_per_key,
             badge_failure_percent: self.badge_failure_percent,
+            audit_forward_url: self.audit_forward_url.clone(),
         }
     }
 
@@ -563,8 +588,9 @@ impl Settings {
         let cache_ttl_secs = number_field(&input.cache_ttl_secs, DEFAULT_CACHE_TTL_SECS, 0..=MAX_CACHE_TTL_SECS, "cache_ttl_secs", Msg::CfgBadCacheTtl, &mut errors);
         let agents_per_key = number_field(&input.agents_per_key, 1, 1..=MAX_AGENTS_PER_KEY, "agents_per_key", Msg::CfgBadAgents, &mut errors);
         let badge_failure_percent = number_field(&input.badge_failure_percent, DEFAULT_BADGE_FAILURE_PERCENT, 1..=100, "badge_failure_percent", Msg::CfgBadBadgeThreshold, &mut errors);
+        let audit_forward_url = forward_url(&input.audit_forward_url, &mut errors);
         if errors.is_empty() {
-            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns, panel_opens_expanded: input.panel_opens_expanded, side_panel: input.side_panel, language, field_sources, cache_ttl_secs, agents_per_key, badge_failure_percent })
+            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns, panel_opens_expanded: input.panel_opens_expanded, side_panel: input.side_panel, language, field_sources, cache_ttl_secs, agents_per_key, badge_failure_percent, audit_forward_url })
         } else {
             Err(errors)
         }
@@ -713,6 +739,8 @@ impl Settings {
             // A token URL on another origin: the browser must allow it too.
             out.extend(c.definition().and_then(|d| d.token_permission_from(&c.setup_values()).or_else(|| d.auth.token_permission())));
         }
+        // The audit endpoint, when the trail is forwarded.
+        out.extend(BaseUrl::parse(&self.audit_forward_url).ok().map(|b| b.permission_pattern()));
         out.sort();
         out.dedup();
         out
@@ -735,6 +763,7 @@ impl SettingsInput {
             let setup = if c.base_url.trim().is_empty() { c.setup.clone() } else { c.base().map(|b| def.setup_from_base(&b)).unwrap_or_default() };
             def.token_permission_from(&setup).or_else(|| def.auth.token_permission())
         }));
+        out.extend(BaseUrl::parse(&self.audit_forward_url).ok().map(|b| b.permission_pattern()));
         out.sort();
         out.dedup();
         out
@@ -848,7 +877,27 @@ mod tests {
             cache_ttl_secs: String::new(),
             agents_per_key: String::new(),
             badge_failure_percent: String::new(),
+            ..Default::default()
         }
+    }
+
+    #[test]
+    fn the_audit_endpoint_is_https_or_loopback_and_is_asked_for_on_save() {
+        let with = |typed: &str| Settings::default().apply(SettingsInput { audit_forward_url: typed.into(), ..input(Some("k"), "https://crm.example") });
+        assert_eq!(with("").unwrap().audit_forward_url, "", "off by default");
+        assert_eq!(Settings::from_stored(Some(serde_json::json!({"version": 1}))).unwrap().audit_forward_url, "");
+        let s = with(" https://Audit.Example.com/ingest/ ").unwrap();
+        assert_eq!(s.audit_forward_url, "https://audit.example.com/ingest");
+        assert_eq!(s.view().audit_forward_url, s.audit_forward_url);
+        assert!(s.required_origins().contains(&"https://audit.example.com/*".to_string()));
+        let typed = SettingsInput { audit_forward_url: "https://audit.example.com/ingest".into(), ..input(Some("k"), "https://crm.example") };
+        assert!(typed.requested_origins().contains(&"https://audit.example.com/*".to_string()));
+        assert_eq!(with("http://127.0.0.1:8123").unwrap().audit_forward_url, "http://127.0.0.1:8123/");
+        for bad in ["http://audit.example.com/x", "https://user:pw@audit.example.com/", "https://audit.example.com/?token=1", "ftp://audit.example.com/", "audit.example.com", "https://audit.example.com.\\evil"] {
+            let errors = with(bad).unwrap_err();
+            assert_eq!((errors.len(), errors[0].field.as_str(), errors[0].message.id), (1, "audit_forward_url", Msg::CfgBadForwardUrl), "{bad}");
+        }
+        assert!(!Settings::default().required_origins().iter().any(|o| o.contains("audit")));
     }
 
     #[test]

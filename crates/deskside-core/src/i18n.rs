@@ -423,6 +423,12 @@ messages! {
     DefLabelsAfterList = "def_labels_after_list",
     ErrMissingScopes = "err_missing_scopes",
     ErrMissingPermission = "err_missing_permission",
+    // Audit forwarding (issue 21).
+    CfgBadForwardUrl = "cfg_bad_forward_url",
+    OptAuditForward = "opt_audit_forward",
+    OptAuditForwardHint = "opt_audit_forward_hint",
+    OptForwardStatus = "opt_forward_status",
+    OptForwardFailing = "opt_forward_failing",
 }
 
 impl Msg {

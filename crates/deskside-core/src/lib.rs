@@ -16,6 +16,7 @@ pub mod monitor;
 pub mod client;
 pub mod connector;
 pub mod flow;
+pub mod forward;
 pub mod html;
 pub mod i18n;
 pub mod identify;

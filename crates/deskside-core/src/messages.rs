@@ -101,7 +101,14 @@ pub enum Response {
     SaveFailed { errors: Vec<FieldError> },
     TestResult { result: crate::connector::trial::ConnectorTest },
     /// The audit trail (oldest first) and the connectors' numbers.
-    Activity { audit: Vec<crate::audit::AuditEntry>, monitor: Vec<crate::monitor::ConnectorStats>, now_ms: f64 },
+    Activity {
+        audit: Vec<crate::audit::AuditEntry>,
+        monitor: Vec<crate::monitor::ConnectorStats>,
+        now_ms: f64,
+        /// Audit forwarding, when the admin has set an endpoint.
+        #[serde(default)]
+        forward: Option<crate::forward::ForwardStatus>,
+    },
     /// The request was refused; nothing happened.
     Rejected { reason: String },
     /// The background failed (storage and the like); nothing was lost.

@@ -65,11 +65,28 @@ pub fn start(env: Rc<PageEnv>) {
     wasm_bindgen_futures::spawn_local(async move { load(&env).await });
 }
 
+/// How audit forwarding goes (nothing when no endpoint is set).
+fn render_forward(doc: &Document, status: Option<&deskside_core::forward::ForwardStatus>) {
+    let Some(out) = by_id(doc, "forward_status") else { return };
+    clear(&out);
+    let Some(f) = status else { return };
+    let t = current();
+    let mut line = t.t(&Text::new(Msg::OptForwardStatus, [data(f.sent), data(f.waiting), data(f.dropped)]));
+    if let Some(why) = &f.last_error {
+        line.push(' ');
+        line.push_str(&t.t(&Text::new(Msg::OptForwardFailing, [data(why)])));
+    }
+    out.set_text_content(Some(&line));
+    let _ = out.set_attribute("data-waiting", &f.waiting.to_string());
+    let _ = out.set_attribute("data-sent", &f.sent.to_string());
+}
+
 async fn load(env: &PageEnv) {
     let doc = document();
     let answer = env.send(to_js(&Request::GetActivity)).await;
     match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
-        Ok(Response::Activity { audit, monitor, now_ms }) => {
+        Ok(Response::Activity { audit, monitor, now_ms, forward }) => {
+            render_forward(&doc, forward.as_ref());
             AUDIT.with(|a| *a.borrow_mut() = audit);
             render_monitor(&doc, &monitor, now_ms);
             fill_connectors(&doc, &monitor);

@@ -3,7 +3,6 @@
 
 use crate::env::Env;
 use crate::client::{read_entry, send, Budget, Via};
-use crate::http::perform;
 use deskside_core::client::cache::{self, Decision, Entry};
 use deskside_core::client::{self as layer, SourceNote};
 use crate::{from_js, js_error_text, to_js};
@@ -12,7 +11,7 @@ use deskside_core::config::{Settings, SETTINGS_KEY};
 use deskside_core::connector::trial::{sample_identifier, step as trial_step, ConnectorTest, TestOutcome};
 use deskside_core::config::ConnectorConfig;
 use deskside_core::connector::trial::TestStep;
-use deskside_core::connector::{build_lookup, map_lookup, map_related, read_token, related_kinds, related_requests, token_request, Answer, HttpResponse, LookupError, Stamp};
+use deskside_core::connector::{build_lookup, map_lookup, map_lookup_traced, map_related, read_token, related_kinds, related_requests, token_request, Answer, HttpResponse, LookupError, Stamp};
 use deskside_core::identify::Candidate;
 use deskside_core::merge::Selection;
 use deskside_core::model::Customer;
@@ -350,17 +349,18 @@ async fn lookup_job(env: Env, settings: Settings, id: Candidate, key: String, co
     let entry = match result {
         Ok(mut answer) => {
             // The record the panel shows unless the agent chose another: its related items now.
+            // A failure is kept with the entry too, so the panel's own
+            // `related` does not send the failed requests a second time.
             let mut done = None;
             if let Selection::One { mut record, .. } = deskside_core::merge::pick(answer.customers.clone(), cfg.pick, None) {
                 let (_, errors) = fetch_related(&env, cfg, tokens.get(&cfg.id), &mut record, &mut None, &via).await;
-                if errors.is_empty() {
-                    done = Some(record);
-                }
+                done = Some((record, errors));
             }
             answer.customers.iter_mut().for_each(|c| c.fetched_ms = 0.0);
             let entry = cache::on_success(&config, answer, now);
             match done {
-                Some(r) => entry.with_related(&r),
+                Some((r, errors)) if errors.is_empty() => entry.with_related(&r),
+                Some((r, errors)) => related_failed(entry, &r, errors, env.now()),
                 None => entry,
             }
         }
@@ -375,22 +375,38 @@ async fn lookup_job(env: Env, settings: Settings, id: Candidate, key: String, co
 /// The related items of the record shown: from the cache when fetched with
 /// it, else fetched within the budget (and kept with the answer).
 async fn related(env: &Env, settings: &Settings, cfg: &ConnectorConfig, kept: Option<&(String, Option<Entry>)>, record: &mut Customer, visible: bool) -> (usize, Vec<RelatedError>) {
-    if kept.and_then(|(_, e)| e.as_ref()).is_some_and(|e| e.related_done(&record.id)) {
+    let cached = kept.and_then(|(_, e)| e.as_ref());
+    if cached.is_some_and(|e| e.related_done(&record.id)) {
         return (0, Vec::new());
+    }
+    // Failed a moment ago (by the lookup job, or another tab): said again, not sent again.
+    if let Some(failed) = cached.and_then(|e| e.related_failure(&record.id, env.now())) {
+        let kinds = related_kinds(cfg, record);
+        return (0, failed.iter().map(|(into, error)| RelatedError { into: kinds.iter().copied().find(|k| Some(*k) == into.as_deref()), error: error.clone() }).collect());
     }
     let alone = alone(settings, cfg);
     let tokens = access_tokens(env, &alone, false).await;
     let via = budget(settings, cfg, visible, env.now());
     let (n, errors) = fetch_related(env, cfg, tokens.get(&cfg.id), record, &mut None, &via).await;
-    if let (true, Some((key, Some(_)))) = (errors.is_empty(), kept) {
+    if let Some((key, Some(_))) = kept {
         let config = cache::config_hash(cfg);
         if let Some(e) = read_entry(env, key).await.filter(|e| e.config == config && e.failure.is_none()) {
             let live: Vec<String> = settings.connectors.iter().map(cache::config_hash).collect();
             let secrets: Vec<String> = cfg.all_secrets().values().map(|s| s.expose().to_string()).chain(tokens.values().map(|t| t.expose().to_string())).collect();
-            crate::client::write_entry(env, key, &e.with_related(record), &live, &secrets).await;
+            let e = if errors.is_empty() { e.with_related(record) } else { related_failed(e, record, errors.clone(), env.now()) };
+            crate::client::write_entry(env, key, &e, &live, &secrets).await;
         }
     }
     (n, errors)
+}
+
+/// The entry with `record`'s failed follow-ups kept until the request
+/// layer's hold for the first error (the panel says which block failed
+/// meanwhile, without sending it again).
+fn related_failed(entry: Entry, record: &Customer, errors: Vec<RelatedError>, now: f64) -> Entry {
+    let hold = errors.first().map_or(0, |e| layer::retry::hold_after_failure_ms(&layer::retry::POLICY, &e.error, 1, crate::client::random()));
+    let failed = errors.into_iter().map(|e| (e.into.map(str::to_string), e.error)).collect();
+    entry.with_related_failure(record, failed, now + hold as f64)
 }
 
 /// One connector's lookup: each of its requests for the identifier until one
@@ -413,7 +429,9 @@ async fn look_up(env: &Env, settings: &Settings, cfg: &ConnectorConfig, id: &Can
         if let Some(steps) = trace {
             steps.push(trial_step(&sent, &resp));
         }
-        let answer = resp.and_then(|r| map_lookup(cfg, k, id, &sent.url, &r))?;
+        // Where each value came from: only *Test connection* (tracing) shows it.
+        let map = if trace.is_some() { map_lookup_traced } else { map_lookup };
+        let answer = resp.and_then(|r| map(cfg, k, id, &sent.url, &r))?;
         near_misses += answer.near_misses;
         // Found: the next form of the identifier is not needed.
         if !answer.customers.is_empty() {
@@ -436,13 +454,13 @@ async fn fetch_related(env: &Env, cfg: &ConnectorConfig, token: Option<&Secret>,
         .iter()
         .map(|req| {
             let (req, env, via) = (req.clone(), env_clone(env), via.clone());
-            wasm_bindgen_futures::future_to_promise(async move { Ok(to_js(&send(&env, &via, &req).await.map(Wire::from))) })
+            wasm_bindgen_futures::future_to_promise(async move { Ok(to_js(&send(&env, &via, &req).await)) })
         })
         .collect();
     let mut errors = Vec::new();
     for (k, (req, p)) in requests.iter().zip(pending).enumerate() {
         let resp: Result<HttpResponse, LookupError> = match wasm_bindgen_futures::JsFuture::from(p).await {
-            Ok(v) => from_js::<Result<Wire, LookupError>>(v).map_err(|e| LookupError::BadResponse { message: Text::new(Msg::LookupBrowser, [data(e)]) }).and_then(|r| r.map(Wire::into)),
+            Ok(v) => from_js::<Result<HttpResponse, LookupError>>(v).map_err(|e| LookupError::BadResponse { message: Text::new(Msg::LookupBrowser, [data(e)]) }).and_then(|r| r),
             Err(e) => Err(LookupError::Network { message: Text::new(Msg::LookupBrowser, [data(js_error_text(&e))]) }),
         };
         if let Some(steps) = trace {
@@ -453,27 +471,6 @@ async fn fetch_related(env: &Env, cfg: &ConnectorConfig, token: Option<&Secret>,
         }
     }
     (requests.len(), errors)
-}
-
-/// An answer as it crosses a promise.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Wire {
-    status: u16,
-    retry_after: Option<String>,
-    body: String,
-    redirected: bool,
-}
-
-impl From<HttpResponse> for Wire {
-    fn from(r: HttpResponse) -> Wire {
-        Wire { status: r.status, retry_after: r.retry_after, body: r.body, redirected: r.redirected }
-    }
-}
-
-impl From<Wire> for HttpResponse {
-    fn from(w: Wire) -> HttpResponse {
-        HttpResponse { status: w.status, retry_after: w.retry_after, body: w.body, redirected: w.redirected }
-    }
 }
 
 /// *Test connection*: the connector as the admin typed it (secrets typed
@@ -489,12 +486,15 @@ async fn test_connector(env: &Env, settings: &Settings, input: deskside_core::co
     };
     let mut trace = Some(Vec::new());
     let mut tokens = Tokens::new();
+    // Within the connector's rate budget like any lookup (the same budget
+    // when it is the stored connector as it is): a test never throttles the team.
+    let via = budget(settings, &cfg, true, env.now());
     if let Some(req) = token_request(&cfg) {
         let req = match req {
             Ok(r) => r,
             Err(e) => return ConnectorTest::failed(Vec::new(), &e),
         };
-        let resp = perform(&req).await;
+        let resp = send(env, &via, &req).await;
         let step = trial_step(&req, &resp);
         match resp.and_then(|r| read_token(&cfg, &r)) {
             Ok((token, _)) => {
@@ -507,14 +507,14 @@ async fn test_connector(env: &Env, settings: &Settings, input: deskside_core::co
     // A throwaway settings holding only this connector: a refused token is
     // not renewed from the stored ones.
     let alone = Settings { connectors: Vec::new(), ..settings.clone() };
-    let result = look_up(env, &alone, &cfg, &id, &mut tokens, &mut trace, &Via::Direct).await;
+    let result = look_up(env, &alone, &cfg, &id, &mut tokens, &mut trace, &via).await;
     let outcome = match result {
         Err(e) => return ConnectorTest::failed(trace.unwrap_or_default(), &e),
         Ok(a) if a.customers.is_empty() => TestOutcome::NotFound { identifier: id.value.clone(), id_kind: id.kind, near_misses: a.near_misses },
         Ok(a) => {
             let mut customers = Vec::new();
             for mut c in a.customers.clone() {
-                let (_, errors) = fetch_related(env, &cfg, tokens.get(&cfg.id), &mut c, &mut trace, &Via::Direct).await;
+                let (_, errors) = fetch_related(env, &cfg, tokens.get(&cfg.id), &mut c, &mut trace, &via).await;
                 if let Some(r) = errors.first() {
                     return ConnectorTest::failed(trace.unwrap_or_default(), &r.error);
                 }
@@ -576,8 +576,10 @@ async fn access_tokens(env: &Env, settings: &Settings, renew: bool) -> Tokens {
             Some(p) => p,
             None => {
                 let (env2, cfg2, key2) = (AsRef::<JsValue>::as_ref(env).clone().unchecked_into::<Env>(), cfg.clone(), key.clone());
+                // The exchange spends the connector's rate budget like a lookup.
+                let via = budget(settings, cfg, false, env.now());
                 let p = wasm_bindgen_futures::future_to_promise(async move {
-                    let result = exchange(&env2, &cfg2, &key2).await;
+                    let result = exchange(&env2, &cfg2, &key2, &via).await;
                     EXCHANGES.with(|x| x.borrow_mut().remove(&cfg2.id));
                     Ok(JsValue::from_bool(result))
                 });
@@ -594,9 +596,9 @@ async fn access_tokens(env: &Env, settings: &Settings, renew: bool) -> Tokens {
 }
 
 /// One token exchange; the token is stored for every tab. `false` when it failed.
-async fn exchange(env: &Env, cfg: &deskside_core::config::ConnectorConfig, key: &str) -> bool {
+async fn exchange(env: &Env, cfg: &deskside_core::config::ConnectorConfig, key: &str, via: &Via) -> bool {
     let Some(Ok(req)) = token_request(cfg) else { return false };
-    let Ok(resp) = perform(&req).await else { return false };
+    let Ok(resp) = send(env, via, &req).await else { return false };
     let Ok((token, expires_in)) = read_token(cfg, &resp) else {
         let _ = env.session_remove(to_js(&[key])).await;
         return false;
@@ -609,6 +611,8 @@ async fn append_audit(env: &Env, entries: Vec<AuditEntry>) -> Result<(), String>
     if entries.is_empty() {
         return Ok(());
     }
+    // Forwarded to the admin's endpoint, if set, without waiting.
+    crate::forward::queue(env, &entries);
     let raw = env.local_get(AUDIT_KEY).await.map_err(|e| js_error_text(&e))?;
     let mut log: Vec<AuditEntry> = if raw.is_undefined() || raw.is_null() { Vec::new() } else { from_js(raw).unwrap_or_default() };
     for e in entries {
@@ -735,6 +739,8 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
                 env.local_set(SETTINGS_KEY, to_js(&stored)).await.map_err(|e| format!("could not save: {}", js_error_text(&e)))?;
                 // Answers of connectors whose settings changed are dropped.
                 crate::client::prune(env, &new.connectors.iter().map(cache::config_hash).collect::<Vec<_>>()).await;
+                // Audit entries waiting for an endpoint (a new one, or one back up) go now.
+                crate::forward::kick(env);
                 Ok(Response::Settings { required_origins: new.required_origins(), settings: new.view() })
             }
             Err(errors) => Ok(Response::SaveFailed { errors }),

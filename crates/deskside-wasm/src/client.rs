@@ -33,11 +33,11 @@ pub fn random() -> f64 {
     js_sys::Math::random()
 }
 
-/// How a request is sent: as is (*Test connection*, token exchanges), or
-/// within its connector's budget and its lookup's deadline.
+/// How a connector's request is sent: within its connector's budget and
+/// its lookup's deadline (lookups, follow-ups, token exchanges and *Test
+/// connection* alike).
 #[derive(Clone)]
 pub enum Via {
-    Direct,
     Budget(Budget),
 }
 
@@ -126,7 +126,6 @@ async fn take_turn(env: &Env, b: &Budget) -> Result<(), LookupError> {
 /// rate limit slowing the whole connector.
 pub async fn send(env: &Env, via: &Via, req: &HttpRequest) -> Result<HttpResponse, LookupError> {
     let budget = match via {
-        Via::Direct => None,
         Via::Budget(b) => Some(b),
     };
     let timeout = match budget {

@@ -22,6 +22,8 @@ mod client;
 mod dom;
 mod env;
 #[cfg(feature = "background")]
+mod forward;
+#[cfg(feature = "background")]
 mod http;
 #[cfg(feature = "pages")]
 mod i18n;
@@ -39,6 +41,8 @@ use wasm_bindgen::prelude::*;
 #[cfg(feature = "background")]
 pub use background::{handle_message, sites_to_register, tab_updated, toggle_panel};
 pub use env::{Env, PageEnv};
+#[cfg(feature = "background")]
+pub use forward::background_tick;
 #[cfg(feature = "pages")]
 pub use options::start_options;
 #[cfg(feature = "pages")]

@@ -76,8 +76,32 @@ pub async fn count(env: &Env, watch: &Watch, sent_at: f64, result: Result<&HttpR
         };
         f.values().next().cloned()
     });
+    show(env, watch.language, title).await;
+}
+
+/// Decides the badge again for every configured connector, with no new
+/// request: failures age out of the last hour, a connector removed stops
+/// warning (the periodic alarm, and the options page opening).
+pub async fn reevaluate(env: &Env, settings: &Settings) {
+    let log = samples(env).await;
+    let now = env.now();
+    let title = FAILING.with(|f| {
+        let mut f = f.borrow_mut();
+        f.clear();
+        for c in &settings.connectors {
+            if let Some(t) = monitor::badge(&log, &[(c.id.clone(), c.label.clone())], settings.badge_failure_percent, now) {
+                f.insert(c.id.clone(), t);
+            }
+        }
+        f.values().next().cloned()
+    });
+    show(env, settings.language, title).await;
+}
+
+/// Sets the badge (and its title) when it changes.
+async fn show(env: &Env, language: LanguageSetting, title: Option<Text>) {
     let rendered = match &title {
-        Some(t) => render(env, watch.language, t).await,
+        Some(t) => render(env, language, t).await,
         None => String::new(),
     };
     if SHOWN.with(|s| s.borrow().as_deref() != Some(rendered.as_str())) {
@@ -118,10 +142,13 @@ pub async fn salt(env: &Env) -> Result<String, String> {
 /// The options page's `GetActivity`: the audit trail and each configured
 /// connector's numbers.
 pub async fn activity(env: &Env, settings: &Settings) -> Result<Response, String> {
+    // The options page opening: the badge is decided again (failures age out).
+    reevaluate(env, settings).await;
     let raw = env.local_get(AUDIT_KEY).await.map_err(|e| js_error_text(&e))?;
     let audit: Vec<AuditEntry> = if raw.is_undefined() || raw.is_null() { Vec::new() } else { from_js(raw).unwrap_or_default() };
     let now = env.now();
     let connectors: Vec<(String, String)> = settings.connectors.iter().map(|c| (c.id.clone(), c.label.clone())).collect();
     let monitor = monitor::stats(&samples(env).await, &connectors, now);
-    Ok(Response::Activity { audit, monitor, now_ms: now })
+    let forward = crate::forward::status(env, settings).await;
+    Ok(Response::Activity { audit, monitor, now_ms: now, forward })
 }

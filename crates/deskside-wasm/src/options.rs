@@ -168,6 +168,9 @@ fn fill(doc: &Document, view: &SettingsView) {
     if let Some(e) = input(doc, "badge_failure_percent") {
         e.set_value(&view.badge_failure_percent.to_string());
     }
+    if let Some(e) = input(doc, "audit_forward_url") {
+        e.set_value(&view.audit_forward_url);
+    }
 }
 
 /// What *Test connection* found: a line for the outcome, then each request
@@ -796,6 +799,7 @@ fn read(doc: &Document) -> SettingsInput {
         cache_ttl_secs: input(doc, "cache_ttl_secs").map(|e| e.value()).unwrap_or_default(),
         agents_per_key: input(doc, "agents_per_key").map(|e| e.value()).unwrap_or_default(),
         badge_failure_percent: input(doc, "badge_failure_percent").map(|e| e.value()).unwrap_or_default(),
+        audit_forward_url: input(doc, "audit_forward_url").map(|e| e.value()).unwrap_or_default(),
     }
 }
 

@@ -88,6 +88,20 @@ pub struct Cached {
     pub total: Option<u64>,
     /// Records whose related items (deals, tickets, notes) are in `customers`.
     pub related_done: Vec<String>,
+    /// Records whose follow-ups failed: shown as failed (not sent again)
+    /// until their `retry_at_ms`.
+    #[serde(default)]
+    pub related_failed: Vec<RelatedFailure>,
+}
+
+/// A record's follow-ups that failed: what each was to fill (`deals`,
+/// `company`; none when the requests could not be made) and why, and when
+/// they may be sent again.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RelatedFailure {
+    pub record: String,
+    pub failed: Vec<(Option<String>, LookupError)>,
+    pub retry_at_ms: f64,
 }
 
 /// The last failed refresh: what went wrong, how many in a row, and when a
@@ -101,7 +115,7 @@ pub struct Failure {
 
 impl Cached {
     pub fn from_answer(a: Answer) -> Cached {
-        Cached { customers: a.customers, near_misses: a.near_misses, total: a.total, related_done: Vec::new() }
+        Cached { customers: a.customers, near_misses: a.near_misses, total: a.total, related_done: Vec::new(), related_failed: Vec::new() }
     }
 }
 
@@ -125,19 +139,44 @@ impl Entry {
 
     /// Keeps the related items fetched for `record` (one of its records):
     /// its lists, and the company a `company` follow-up filled in.
-    pub fn with_related(mut self, record: &Customer) -> Entry {
+    pub fn with_related(self, record: &Customer) -> Entry {
+        self.keep_related(record, None)
+    }
+
+    /// Keeps what `record`'s follow-ups filled before some of them failed
+    /// (`failed`: what each was to fill, and why), and the failure until
+    /// `retry_at_ms`: every panel showing the record meanwhile says which
+    /// block failed without sending those requests again.
+    pub fn with_related_failure(self, record: &Customer, failed: Vec<(Option<String>, LookupError)>, retry_at_ms: f64) -> Entry {
+        self.keep_related(record, Some(RelatedFailure { record: record.id.clone(), failed, retry_at_ms }))
+    }
+
+    fn keep_related(mut self, record: &Customer, failure: Option<RelatedFailure>) -> Entry {
         if let Some(a) = &mut self.answer {
             if let Some(c) = a.customers.iter_mut().find(|c| c.id == record.id) {
                 (c.orders, c.deals, c.tickets, c.notes) = (record.orders.clone(), record.deals.clone(), record.tickets.clone(), record.notes.clone());
                 if c.company.is_none() {
                     c.company = record.company.clone();
                 }
-                if !a.related_done.contains(&record.id) {
-                    a.related_done.push(record.id.clone());
+                a.related_failed.retain(|f| f.record != record.id);
+                match failure {
+                    Some(f) => {
+                        a.related_done.retain(|r| r != &record.id);
+                        a.related_failed.push(f);
+                    }
+                    None if !a.related_done.contains(&record.id) => a.related_done.push(record.id.clone()),
+                    None => {}
                 }
             }
         }
         self
+    }
+
+    /// `record`'s follow-ups that failed, while they are held (before their
+    /// `retry_at_ms`).
+    pub fn related_failure(&self, record: &str, now_ms: f64) -> Option<&[(Option<String>, LookupError)]> {
+        let a = self.answer.as_ref()?;
+        a.related_failed.iter().find(|f| f.record == record && f.retry_at_ms > now_ms).map(|f| f.failed.as_slice())
     }
 }
 
@@ -378,6 +417,30 @@ mod tests {
         // A record that is not in the answer changes nothing.
         let e2 = e.clone().with_related(&customer("eve"));
         assert_eq!(e2, e);
+    }
+
+    #[test]
+    fn a_failed_follow_up_is_kept_with_the_answer_until_its_retry_time() {
+        let e = on_success("h", answer(&["mia", "max"]), 0.0);
+        let mut mia = customer("mia");
+        mia.notes.push(crate::model::Note { text: "kept".into(), ..Default::default() });
+        let failed = vec![(Some("deals".to_string()), LookupError::Unauthorized { status: 403 })];
+        let e = e.with_related_failure(&mia, failed.clone(), 5_000.0);
+        assert_eq!(e.related_failure("id-mia", 4_999.0), Some(failed.as_slice()), "held: not sent again");
+        assert_eq!(e.related_failure("id-mia", 5_000.0), None, "then sent again");
+        assert_eq!(e.related_failure("id-max", 0.0), None);
+        assert!(!e.related_done("id-mia"));
+        assert_eq!(e.answer().unwrap().customers[0].notes.len(), 1, "what did arrive is kept");
+        // It survives storage (an entry is JSON in storage.local).
+        let back: Entry = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+        assert_eq!(back, e);
+        // A later success replaces the failure.
+        let e = e.with_related(&mia);
+        assert!(e.related_done("id-mia"));
+        assert_eq!(e.related_failure("id-mia", 0.0), None);
+        // Entries written before this field existed still read.
+        let old = r#"{"config":"h","fetched_ms":0,"answer":{"customers":[],"near_misses":0,"total":null,"related_done":[]},"failure":null}"#;
+        assert!(serde_json::from_str::<Entry>(old).is_ok());
     }
 
     #[test]

@@ -624,6 +624,7 @@ pub fn missing_permission(status: u16, body: &str) -> Option<LookupError> {
 }
 
 /// Reads an answer to `request` (the definition's `lookups` entry) for `id`.
+/// No [`provenance`]: only *Test connection* shows it ([`read_answer_traced`]).
 pub fn read_answer(def: &Definition, request: &RequestDef, source: &str, id: &Candidate, url: &str, resp: &HttpResponse) -> Result<Answer, LookupError> {
     read_answer_with(def, request, source, id, url, resp, &BTreeMap::new())
 }
@@ -631,6 +632,17 @@ pub fn read_answer(def: &Definition, request: &RequestDef, source: &str, id: &Ca
 /// [`read_answer`] with the connector's setup values, which record link
 /// templates may use (`{setup:portal_id}`).
 pub fn read_answer_with(def: &Definition, request: &RequestDef, source: &str, id: &Candidate, url: &str, resp: &HttpResponse, setup: &BTreeMap<String, String>) -> Result<Answer, LookupError> {
+    read_answer_inner(def, request, source, id, url, resp, setup, false)
+}
+
+/// [`read_answer_with`] with where each value came from (`Answer::provenance`),
+/// for *Test connection*.
+pub fn read_answer_traced(def: &Definition, request: &RequestDef, source: &str, id: &Candidate, url: &str, resp: &HttpResponse, setup: &BTreeMap<String, String>) -> Result<Answer, LookupError> {
+    read_answer_inner(def, request, source, id, url, resp, setup, true)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_answer_inner(def: &Definition, request: &RequestDef, source: &str, id: &Candidate, url: &str, resp: &HttpResponse, setup: &BTreeMap<String, String>, traced: bool) -> Result<Answer, LookupError> {
     let Some(json) = answer_json(def, request, url, resp)? else { return Ok(Answer::default()) };
     let id_def = def.map.id.as_ref();
     let has_id = |r: &Value| id_def.and_then(|d| one(r, d)).is_some();
@@ -667,7 +679,9 @@ pub fn read_answer_with(def: &Definition, request: &RequestDef, source: &str, id
         if def.results.exact && matches!(id.kind, IdKind::Email | IdKind::Phone) && !is_identifier_of(&c, id) {
             answer.near_misses += 1;
         } else {
-            answer.provenance.push(provenance(def, r));
+            if traced {
+                answer.provenance.push(provenance(def, r));
+            }
             answer.customers.push(c);
         }
     }

@@ -242,8 +242,10 @@ pub fn read_token(cfg: &ConnectorConfig, resp: &HttpResponse) -> Result<(Secret,
     engine::read_token(&def.auth, resp)
 }
 
-/// What came back over the wire, as the wasm crate saw it.
-#[derive(Clone, Debug, Default)]
+/// What came back over the wire, as the wasm crate saw it (serde: it
+/// crosses a promise between the background's tasks as is).
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct HttpResponse {
     pub status: u16,
     pub retry_after: Option<String>,
@@ -255,9 +257,23 @@ pub struct HttpResponse {
 /// Reads the answer to attempt `attempt` of [`build_lookup`] (sent to
 /// `url`) onto customers (possibly none), or a typed error.
 pub fn map_lookup(cfg: &ConnectorConfig, attempt: usize, id: &Candidate, url: &str, resp: &HttpResponse) -> Result<Answer, LookupError> {
+    map_lookup_with(cfg, attempt, id, url, resp, false)
+}
+
+/// [`map_lookup`] with each record's provenance (`Answer::provenance`):
+/// *Test connection* shows it; a panel's lookup does not compute it.
+pub fn map_lookup_traced(cfg: &ConnectorConfig, attempt: usize, id: &Candidate, url: &str, resp: &HttpResponse) -> Result<Answer, LookupError> {
+    map_lookup_with(cfg, attempt, id, url, resp, true)
+}
+
+fn map_lookup_with(cfg: &ConnectorConfig, attempt: usize, id: &Candidate, url: &str, resp: &HttpResponse, traced: bool) -> Result<Answer, LookupError> {
     let def = cfg.definition().ok_or(LookupError::Config { message: Msg::CfgEnterDefinition.into() })?;
     let request = def.lookups_for(id.kind).get(attempt).ok_or(LookupError::Config { message: Text::new(Msg::LookupCannotSearchBy, [id.kind.name_in_sentence().into()]) })?;
-    engine::read_answer_with(def, request, &cfg.label, id, url, resp, &cfg.setup_values())
+    if traced {
+        engine::read_answer_traced(def, request, &cfg.label, id, url, resp, &cfg.setup_values())
+    } else {
+        engine::read_answer_with(def, request, &cfg.label, id, url, resp, &cfg.setup_values())
+    }
 }
 
 /// Seconds to wait from a `Retry-After` header: delta-seconds only, capped at

@@ -331,6 +331,21 @@ fn test_connection_says_where_each_value_came_from() {
     assert!(p.iter().any(|x| x.field == "emails" && x.value == "mia.fischer@globex.example" && x.path == "/contact/emails/*/address"));
 }
 
+#[test]
+fn provenance_is_computed_for_test_connection_only() {
+    let c = with_related();
+    let id = email("mia@shop.test");
+    let body = r#"{"items":[{"key":"p1","name":"Mia","email":"mia@shop.test"}]}"#;
+    let resp = HttpResponse { status: 200, body: body.into(), ..Default::default() };
+    let panel = map_lookup(&c, 0, &id, "https://api.people.test/people", &resp).unwrap();
+    assert_eq!(panel.customers.len(), 1);
+    assert!(panel.provenance.is_empty(), "a panel's lookup does not trace where values came from");
+    let traced = map_lookup_traced(&c, 0, &id, "https://api.people.test/people", &resp).unwrap();
+    assert_eq!(traced.customers, panel.customers);
+    assert_eq!(traced.provenance.len(), 1);
+    assert!(traced.provenance[0].iter().any(|f| f.field == "name" && f.value == "Mia"));
+}
+
 /// A generic connector whose follow-ups need fields of the record other
 /// than its id, are for some record types only, and fill the company.
 fn with_record_values() -> ConnectorConfig {
