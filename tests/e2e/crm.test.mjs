@@ -10,11 +10,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { canaryKey, configure, fillField, launch, openExtensionPage, panelState, screenshotDir, startDemo, until, waitLoaded } from './harness.mjs';
+import { addDemoHelpdesk, canaryKey, configure, fillField, launch, openExtensionPage, panelState, screenshotDir, startDemo, until, waitLoaded } from './harness.mjs';
 
 const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
-/** The demo helpdesk's API user (Zendesk's form); the password is the demo's key. */
-const HELPDESK_AGENT = 'agent@acme-support.example/token';
 
 for (const kind of BROWSERS) {
   describe(`${kind}: VIP rules and the helpdesk's tickets on CRM pages`, () => {
@@ -97,16 +95,10 @@ for (const kind of BROWSERS) {
     test('a CRM contact page shows the contact\'s helpdesk tickets, open first then newest first, from the helpdesk connector only', async () => {
       const options = await openExtensionPage(ext, 'options.html');
       await waitLoaded(options);
-      // Connector 2: the Zendesk preset (a helpdesk), its address overridden with the demo's.
-      await options.click('#add_connector');
-      await options.waitForSelector('#kind-1');
-      await options.select('#kind-1', 'zendesk');
-      await options.waitForFunction(() => !document.querySelector('#username-1')?.closest('label').hidden, { timeout: 10_000 });
-      await fillField(options, '#base_url-1', demo.base);
-      await fillField(options, '#username-1', HELPDESK_AGENT);
-      await fillField(options, '#password-1', key);
-      // The demo CRM's own contact pages, by the admin's pattern.
-      await fillField(options, '#crm_pages', 'http://127.0.0.1/crm/*');
+      // Connector 2: the Zendesk preset (a helpdesk), its address overridden
+      // with the demo's; the demo CRM's own contact pages by the admin's pattern.
+      await addDemoHelpdesk(options, { base: demo.base, key });
+      assert.equal(await options.$eval('#crm_pages', (e) => e.value), 'http://127.0.0.1/crm/*');
       const saved = await configure(ext, { baseUrl: demo.base, key, page: options });
       assert.equal(saved.status.kind, 'ok', saved.status.text);
       await options.close();
