@@ -91,7 +91,7 @@ impl VipRule {
         });
         let open_ok = self.min_open_tickets.is_none_or(|n| open_tickets(c) >= n as usize);
         let complaints_ok = self.min_complaints.is_none_or(|n| complaints(c).is_some_and(|k| k >= u64::from(n)));
-        let tag_ok = self.tag.as_deref().is_none_or(|t| c.tags.iter().any(|(x, _)| x.trim().eq_ignore_ascii_case(t) || x.trim().to_lowercase() == t.to_lowercase()));
+        let tag_ok = self.tag.as_deref().is_none_or(|t| c.tags.iter().any(|(x, _)| x.trim().to_lowercase() == t.to_lowercase()));
         self.has_condition() && tier_ok && value_ok && open_ok && complaints_ok && tag_ok
     }
 
