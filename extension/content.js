@@ -511,7 +511,10 @@
   // changes nothing: that read owns the panel now.
   async function send(type, snapshot, listRows) {
     const gen = reading;
-    const answer = await request(listRows ? { type, snapshot, list_rows: listRows } : { type, snapshot });
+    const msg = listRows ? { type, snapshot, list_rows: listRows } : { type, snapshot };
+    // Which adapter's rules were used: a CRM's contact page shows the contact's tickets.
+    if (type === 'PageScanned' && active) msg.adapter = active.adapter;
+    const answer = await request(msg);
     // Background unavailable (extension reloaded): the next change retries.
     if (answer === undefined || gen !== reading) return false;
     if (type === 'PageScanned' && answer?.type === 'Scanned' && answer.list !== listPage) {

@@ -3,7 +3,7 @@
 // page (as an admin would) and opens a sample ticket. With --headless it
 // writes screenshots to dist/screenshots/ instead of leaving a window open.
 import { join } from 'node:path';
-import { configure, launch, panelState, screenshotDir, startDemo } from './e2e/harness.mjs';
+import { addDemoHelpdesk, configure, launch, openExtensionPage, panelState, screenshotDir, startDemo, waitLoaded } from './e2e/harness.mjs';
 
 const headless = process.argv.includes('--headless');
 if (!headless && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
@@ -18,14 +18,19 @@ const stop = async (code = 0) => { await ext.close(); demo.stop(); process.exit(
 process.on('SIGINT', () => stop(0));
 
 try {
-  const { page: options, status } = await configure(ext, { baseUrl: demo.base, key: 'demo-key-7f3a9c2e5b1d4e86' });
+  const key = 'demo-key-7f3a9c2e5b1d4e86';
+  // The demo CRM, and the demo helpdesk (the Zendesk preset) for CRM contact pages.
+  const blank = await openExtensionPage(ext, 'options.html');
+  await waitLoaded(blank);
+  await addDemoHelpdesk(blank, { base: demo.base, key });
+  const { page: options, status } = await configure(ext, { baseUrl: demo.base, key, page: blank });
   if (status.kind !== 'ok') throw new Error(`the options page did not save: ${status.text}`);
-  console.log('Extension configured for the demo CRM.');
+  console.log('Extension configured for the demo CRM and the demo helpdesk (CRM contact pages show its tickets).');
   if (headless) {
     const dir = screenshotDir('screenshots');
     await options.screenshot({ path: join(dir, 'options.png'), fullPage: true });
     await options.close();
-    for (const [path, name] of [['/tickets/strict/1001', 'panel-strict-csp.png'], ['/tickets/plain/1002', 'panel-chinese.png'], ['/tickets/strict/1003', 'panel-not-found.png'], ['/agent/tickets/4711', 'panel-zendesk-adapter.png'], ['/scp/tickets.php?id=9', 'panel-osticket-adapter.png']]) {
+    for (const [path, name] of [['/tickets/strict/1001', 'panel-strict-csp.png'], ['/tickets/plain/1002', 'panel-chinese.png'], ['/tickets/strict/1003', 'panel-not-found.png'], ['/agent/tickets/4711', 'panel-zendesk-adapter.png'], ['/scp/tickets.php?id=9', 'panel-osticket-adapter.png'], ['/contacts/4242/record/0-1/5101', 'panel-crm-page-tickets.png']]) {
       const page = await ext.browser.newPage();
       await page.goto(demo.base + path);
       const panel = await panelState(page);

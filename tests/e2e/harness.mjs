@@ -200,3 +200,22 @@ export async function saveOptions(page, { timeout = 30_000 } = {}) {
   await page.waitForFunction(() => ['ok', 'error'].includes(document.querySelector('#status').dataset.kind), { timeout });
   return page.$eval('#status', (e) => ({ kind: e.dataset.kind, text: e.textContent }));
 }
+
+/** The demo helpdesk API's user (Zendesk's form: an agent's address and /token); the password is the demo's key. */
+export const DEMO_HELPDESK_AGENT = 'agent@acme-support.example/token';
+
+/**
+ * On an open options page: adds connector 2, the Zendesk preset (a helpdesk)
+ * pointed at the demo's Zendesk-shaped API, and marks the demo CRM's own
+ * contact pages (`/crm/*`) as CRM pages. Save afterwards (e.g. `configure`).
+ */
+export async function addDemoHelpdesk(page, { base, key }) {
+  await page.click('#add_connector');
+  await page.waitForSelector('#kind-1');
+  await page.select('#kind-1', 'zendesk');
+  await page.waitForFunction(() => !document.querySelector('#username-1')?.closest('label').hidden, { timeout: 10_000 });
+  await fillField(page, '#base_url-1', base);
+  await fillField(page, '#username-1', DEMO_HELPDESK_AGENT);
+  await fillField(page, '#password-1', key);
+  await fillField(page, '#crm_pages', 'http://127.0.0.1/crm/*');
+}

@@ -42,6 +42,8 @@ const SOURCES: &[(&str, &str)] = &[
     ("osticket.json", include_str!("../adapters/osticket.json")),
     ("hubspot.json", include_str!("../adapters/hubspot.json")),
     ("salesforce.json", include_str!("../adapters/salesforce.json")),
+    ("zoho-crm.json", include_str!("../adapters/zoho-crm.json")),
+    ("pipedrive.json", include_str!("../adapters/pipedrive.json")),
 ];
 
 /// One site's adapter, as written in its JSON file.
@@ -81,7 +83,20 @@ pub struct Adapter {
     /// Where the selectors come from, and which are best-effort.
     #[serde(default)]
     pub notes: String,
+    /// A helpdesk's ticket page (the default) or a CRM's contact page
+    /// (there the panel shows the contact's helpdesk tickets).
+    #[serde(default)]
+    pub role: SiteRole,
     pub test_urls: TestUrls,
+}
+
+/// What kind of page an adapter describes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SiteRole {
+    #[default]
+    Helpdesk,
+    Crm,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -511,6 +526,12 @@ mod tests {
     }
 
     #[test]
+    fn the_crm_contact_pages_are_marked_as_crm_pages() {
+        let crm: Vec<&str> = all().iter().filter(|a| a.role == SiteRole::Crm).map(|a| a.id.as_str()).collect();
+        assert_eq!(crm, ["hubspot", "salesforce", "zoho-crm", "pipedrive"]);
+    }
+
+    #[test]
     fn host_matches_come_first_and_need_no_detect() {
         let rules = matching("https://acme.zendesk.com/agent/tickets/4711");
         assert_eq!(rules.len(), 1);
@@ -594,6 +615,8 @@ mod tests {
             ("osticket", "/scp/tickets.php?id=9"),
             ("hubspot", "/contacts/4242/record/0-1/5101"),
             ("salesforce", "/lightning/r/Contact/003XX000004TmiQYAS/view"),
+            ("zoho-crm", "/crm/org712345678/tab/Contacts/4876876000000123456"),
+            ("pipedrive", "/person/1234"),
         ];
         for a in all() {
             let (_, path) = demo.iter().find(|(id, _)| *id == a.id).unwrap_or_else(|| panic!("{}: add a demo page", a.id));

@@ -10,6 +10,7 @@ use crate::weburl::{validate_match_pattern, BaseUrl};
 use crate::connector::def::Definition;
 use crate::connector::engine::Secrets;
 use crate::merge::{FieldSources, PickPolicy, ORDERED_FIELDS};
+use crate::vip::{VipRule, VipRuleInput};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -59,6 +60,13 @@ pub struct Settings {
     /// An HTTPS endpoint (loopback `http:` too) the audit trail is forwarded
     /// to in batches ([`crate::forward`]); empty: not forwarded.
     pub audit_forward_url: String,
+    /// The admin's VIP rules, in order: the panel's badge names the first
+    /// one the merged customer matches.
+    pub vip_rules: Vec<VipRule>,
+    /// Match patterns of CRM contact pages (besides the site adapters'
+    /// CRM pages): there the panel shows the contact's helpdesk tickets.
+    /// Each is also one of `sites`.
+    pub crm_pages: Vec<String>,
 }
 
 /// The badge's failure threshold when the admin has not set one.
@@ -104,6 +112,8 @@ impl Default for Settings {
             agents_per_key: 1,
             badge_failure_percent: DEFAULT_BADGE_FAILURE_PERCENT,
             audit_forward_url: String::new(),
+            vip_rules: Vec::new(),
+            crm_pages: Vec::new(),
         }
     }
 }
@@ -137,9 +147,54 @@ pub struct ConnectorConfig {
     /// `subdomain`, `dc`), shown back on the options page.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub setup: BTreeMap<String, String>,
+    /// The generic connector's role as the admin chose it (a preset's is
+    /// its kind's): [`ConnectorConfig::role`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<ConnectorRole>,
+}
+
+/// What a connector's system is: a CRM (its record is shown on helpdesk
+/// pages) or a helpdesk (its tickets are shown on CRM contact pages).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectorRole {
+    #[default]
+    Crm,
+    Helpdesk,
+}
+
+impl ConnectorRole {
+    pub fn id(self) -> &'static str {
+        match self {
+            ConnectorRole::Crm => "crm",
+            ConnectorRole::Helpdesk => "helpdesk",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ConnectorRole> {
+        [ConnectorRole::Crm, ConnectorRole::Helpdesk].into_iter().find(|r| r.id() == s)
+    }
+}
+
+impl ConnectorKind {
+    /// A preset's role: Zendesk and Freshdesk are helpdesks; the generic
+    /// connector's is the admin's choice (`None` here).
+    pub fn role(self) -> Option<ConnectorRole> {
+        match self {
+            ConnectorKind::Zendesk | ConnectorKind::Freshdesk => Some(ConnectorRole::Helpdesk),
+            ConnectorKind::Generic => None,
+            _ => Some(ConnectorRole::Crm),
+        }
+    }
 }
 
 impl ConnectorConfig {
+    /// Its role: the preset's, or the admin's choice for the generic
+    /// connector (a CRM unless said otherwise).
+    pub fn role(&self) -> ConnectorRole {
+        self.kind.role().or(self.role).unwrap_or_default()
+    }
+
     /// A demo-CRM connector with one API key, enabled: what tests and fuzz
     /// targets start from (`..ConnectorConfig::demo(…)` for the rest).
     pub fn demo(id: &str, label: &str, base_url: &str, key: &str) -> ConnectorConfig {
@@ -155,6 +210,7 @@ impl ConnectorConfig {
             pick: PickPolicy::Ask,
             plain_http_host: None,
             setup: BTreeMap::new(),
+            role: None,
         }
     }
 
@@ -293,6 +349,11 @@ pub struct SettingsInput {
     pub badge_failure_percent: String,
     /// As typed; empty: the audit trail is not forwarded.
     pub audit_forward_url: String,
+    /// One per row of the VIP rules table; blank rows are ignored, errors
+    /// name the row (`vip_rules.1.currency`).
+    pub vip_rules: Vec<VipRuleInput>,
+    /// Match patterns of CRM contact pages, one per line.
+    pub crm_pages: Vec<String>,
 }
 
 /// One identifier pattern as submitted.
@@ -324,6 +385,9 @@ pub struct ConnectorInput {
     pub plain_http: bool,
     /// A preset's setup values (used when `base_url` is left empty).
     pub setup: BTreeMap<String, String>,
+    /// The generic connector's role: `crm` (or empty) or `helpdesk`;
+    /// ignored for presets (their kind decides).
+    pub role: String,
 }
 
 impl ConnectorInput {
@@ -368,6 +432,9 @@ pub struct SettingsView {
     pub badge_failure_percent: u32,
     #[serde(default)]
     pub audit_forward_url: String,
+    pub vip_rules: Vec<VipRule>,
+    #[serde(default)]
+    pub crm_pages: Vec<String>,
 }
 
 fn default_badge_percent() -> u32 {
@@ -433,6 +500,9 @@ pub struct ConnectorView {
     pub plain_http: bool,
     #[serde(default)]
     pub setup: BTreeMap<String, String>,
+    /// Its role (a preset's, or the admin's choice for the generic connector).
+    #[serde(default)]
+    pub role: ConnectorRole,
 }
 
 /// One problem with one field, for the admin (in their language).
@@ -502,6 +572,7 @@ impl Settings {
                     pick: c.pick,
                     plain_http: c.plain_http_host.is_some(),
                     setup: c.setup.clone(),
+                    role: c.role(),
                 })
                 .collect(),
             sites: self.sites.clone(),
@@ -517,6 +588,8 @@ impl Settings {
             agents_per_key: self.agents_per_key,
             badge_failure_percent: self.badge_failure_percent,
             audit_forward_url: self.audit_forward_url.clone(),
+            vip_rules: self.vip_rules.clone(),
+            crm_pages: self.crm_pages.clone(),
         }
     }
 
@@ -589,8 +662,22 @@ impl Settings {
         let agents_per_key = number_field(&input.agents_per_key, 1, 1..=MAX_AGENTS_PER_KEY, "agents_per_key", Msg::CfgBadAgents, &mut errors);
         let badge_failure_percent = number_field(&input.badge_failure_percent, DEFAULT_BADGE_FAILURE_PERCENT, 1..=100, "badge_failure_percent", Msg::CfgBadBadgeThreshold, &mut errors);
         let audit_forward_url = forward_url(&input.audit_forward_url, &mut errors);
+        let vip_rules = crate::vip::validate_rules(&input.vip_rules, &mut errors);
+        // A CRM page is a site too (the content script runs there).
+        let mut crm_pages = Vec::new();
+        for (i, s) in input.crm_pages.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).enumerate() {
+            match validate_match_pattern(s) {
+                Ok(()) => {
+                    crm_pages.push(s.to_string());
+                    if !sites.iter().any(|x| x == s) {
+                        sites.push(s.to_string());
+                    }
+                }
+                Err(e) => errors.push(err(format!("crm_pages.{i}"), e)),
+            }
+        }
         if errors.is_empty() {
-            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns, panel_opens_expanded: input.panel_opens_expanded, side_panel: input.side_panel, language, field_sources, cache_ttl_secs, agents_per_key, badge_failure_percent, audit_forward_url })
+            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns, panel_opens_expanded: input.panel_opens_expanded, side_panel: input.side_panel, language, field_sources, cache_ttl_secs, agents_per_key, badge_failure_percent, audit_forward_url, vip_rules, crm_pages })
         } else {
             Err(errors)
         }
@@ -724,7 +811,16 @@ impl Settings {
             }),
             None => BTreeMap::new(),
         };
-        let config = ConnectorConfig { id, kind, label, base_url, api_key, secrets, enabled: c.enabled, definition, pick, plain_http_host, setup };
+        // The role is the admin's to choose for the generic connector only.
+        let role = match (kind, c.role.trim()) {
+            (ConnectorKind::Generic, "") => None,
+            (ConnectorKind::Generic, r) => ConnectorRole::parse(r).or_else(|| {
+                errors.push(err(f("role"), Text::new(Msg::CfgUnknownRole, [data(r)])));
+                None
+            }),
+            _ => None,
+        };
+        let config = ConnectorConfig { id, kind, label, base_url, api_key, secrets, enabled: c.enabled, definition, pick, plain_http_host, setup, role };
         if errors.is_empty() { Ok(config) } else { Err(errors) }
     
     }
@@ -752,7 +848,7 @@ impl SettingsInput {
     /// options page asks for them during the Save click (browsers require a
     /// user gesture), before the background validates the whole input.
     pub fn requested_origins(&self) -> Vec<String> {
-        let mut out: Vec<String> = self.sites.iter().map(|s| s.trim().to_string()).filter(|s| validate_match_pattern(s).is_ok()).collect();
+        let mut out: Vec<String> = self.sites.iter().chain(&self.crm_pages).map(|s| s.trim().to_string()).filter(|s| validate_match_pattern(s).is_ok()).collect();
         out.extend(self.connectors.iter().filter_map(|c| c.base().ok()).map(|b| b.permission_pattern()));
         // The token URL of a definition typed in, when it is on another origin.
         out.extend(self.connectors.iter().filter_map(|c| {
@@ -1096,6 +1192,56 @@ mod tests {
         let errors = Settings::default().apply(generic(&salesforce, &[("client_id", "x"), ("client_secret", "y")])).unwrap_err();
         assert_eq!(errors[0].field, "connectors.0.refresh_token");
         assert_eq!(crate::i18n::english(&errors[0].message), "Refresh token: required");
+    }
+
+    #[test]
+    fn vip_rules_are_stored_shown_and_name_their_row() {
+        let rule = crate::vip::VipRuleInput { name: "Key account".into(), tiers: "gold, platinum".into(), min_lifetime_value: "10000".into(), currency: "CNY".into(), ..Default::default() };
+        let s = Settings::default().apply(SettingsInput { vip_rules: vec![rule.clone()], ..input(Some("k"), "https://crm.example") }).unwrap();
+        assert_eq!(s.vip_rules[0].min_lifetime_value, Some(crate::vip::Amount { minor: 1_000_000, currency: "CNY".into() }));
+        assert_eq!(s.view().vip_rules, s.vip_rules);
+        assert_eq!(Settings::from_stored(Some(serde_json::to_value(&s).unwrap())).unwrap(), s);
+        // Settings stored before rules existed have none.
+        assert!(Settings::from_stored(Some(serde_json::json!({"version": 1}))).unwrap().vip_rules.is_empty());
+        let bad = crate::vip::VipRuleInput { currency: "".into(), ..rule };
+        let errors = Settings::default().apply(SettingsInput { vip_rules: vec![Default::default(), bad], ..input(Some("k"), "https://crm.example") }).unwrap_err();
+        assert_eq!(errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["vip_rules.1.currency"]);
+    }
+
+    #[test]
+    fn crm_pages_are_patterns_and_sites_too() {
+        let s = Settings::default().apply(SettingsInput { crm_pages: vec![" https://crm.example/contacts/* ".into(), "".into()], ..input(Some("k"), "https://crm.example") }).unwrap();
+        assert_eq!(s.crm_pages, ["https://crm.example/contacts/*"]);
+        assert_eq!(s.sites, ["http://127.0.0.1/*", "https://crm.example/contacts/*"]);
+        assert!(s.required_origins().contains(&"https://crm.example/contacts/*".to_string()));
+        assert_eq!(s.view().crm_pages, s.crm_pages);
+        // Saving again does not add it twice.
+        assert_eq!(s.apply(SettingsInput { sites: s.sites.clone(), crm_pages: s.crm_pages.clone(), ..input(Some("k"), "https://crm.example") }).unwrap().sites.len(), 2);
+        let i = SettingsInput { crm_pages: vec!["https://crm.example/p/*".into()], ..input(Some("k"), "https://crm.example") };
+        assert!(i.requested_origins().contains(&"https://crm.example/p/*".to_string()));
+        let errors = Settings::default().apply(SettingsInput { crm_pages: vec!["<all_urls>".into()], ..input(Some("k"), "https://crm.example") }).unwrap_err();
+        assert_eq!(errors[0].field, "crm_pages.0");
+    }
+
+    #[test]
+    fn a_connectors_role_is_its_presets_or_the_admins_for_the_generic_one() {
+        let mut c = ConnectorConfig::demo("c", "C", "https://x.example", "k");
+        assert_eq!(c.role(), ConnectorRole::Crm);
+        for (kind, role) in [(ConnectorKind::Zendesk, ConnectorRole::Helpdesk), (ConnectorKind::Freshdesk, ConnectorRole::Helpdesk), (ConnectorKind::HubSpot, ConnectorRole::Crm), (ConnectorKind::Salesforce, ConnectorRole::Crm)] {
+            c.kind = kind;
+            c.role = Some(if role == ConnectorRole::Crm { ConnectorRole::Helpdesk } else { ConnectorRole::Crm });
+            assert_eq!(c.role(), role, "{kind:?}: the preset decides");
+        }
+        let def = serde_json::json!({"id": "d", "name": "Desk", "lookups": {"email": [{"path": "/u", "query": {"e": "{value}"}}]}, "results": {"list": "/d"}, "map": {"id": "/id"}}).to_string();
+        let mut i = generic(&def, &[("api_key", "k")]);
+        i.connectors[0].role = "helpdesk".into();
+        let s = Settings::default().apply(i.clone()).unwrap();
+        assert_eq!((s.connectors[0].role(), s.view().connectors[0].role), (ConnectorRole::Helpdesk, ConnectorRole::Helpdesk));
+        i.connectors[0].role = String::new();
+        assert_eq!(Settings::default().apply(i.clone()).unwrap().connectors[0].role(), ConnectorRole::Crm);
+        i.connectors[0].role = "billing".into();
+        let errors = Settings::default().apply(i).unwrap_err();
+        assert_eq!((errors[0].field.as_str(), crate::i18n::english(&errors[0].message).as_str()), ("connectors.0.role", "unknown role 'billing'; one of crm, helpdesk"));
     }
 
     #[test]

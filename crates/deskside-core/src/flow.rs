@@ -2,7 +2,7 @@
 //! and does the I/O in between (storage, fetch).
 
 use crate::audit::{subject_hash, AuditEntry};
-use crate::config::Settings;
+use crate::config::{ConnectorRole, Settings};
 use crate::connector::{Answer, LookupError};
 use crate::i18n::{data, Msg, Text};
 use crate::identify::{identify, Candidate, IdKind, PageSnapshot, ScanContext};
@@ -26,6 +26,43 @@ pub struct TabState {
     /// How many customers the page lists, when it is a list (a queue, a
     /// ticket list); 0 on a page about one customer.
     pub list: usize,
+    /// A CRM contact page ([`crm_page`]): the panel shows the contact's
+    /// helpdesk tickets.
+    pub crm_page: bool,
+}
+
+/// Whether `page_url` (as the browser reported it) is a CRM contact page:
+/// one of the admin's CRM page patterns, or a page whose site adapter is a
+/// CRM's. `adapter` is the adapter the content script used (after its
+/// `detect` selector was found on the page); it counts only if it applies
+/// to this URL.
+pub fn crm_page(settings: &Settings, page_url: &str, adapter: Option<&str>) -> bool {
+    let by_adapter = adapter.is_some_and(|id| {
+        crate::adapters::matching(page_url).iter().any(|r| r.adapter == id) && crate::adapters::by_id(id).is_some_and(|a| a.role == crate::adapters::SiteRole::Crm)
+    });
+    by_adapter || crate::weburl::site_matches(&settings.crm_pages, page_url)
+}
+
+/// Whether the panel shows the tab's customer as the helpdesk knows them:
+/// on a CRM page, when a helpdesk connector is enabled (without one, the
+/// page is treated like any other).
+pub fn helpdesk_view(settings: &Settings, tab: &TabState) -> bool {
+    tab.crm_page && settings.connectors.iter().any(|c| c.enabled && c.role() == ConnectorRole::Helpdesk)
+}
+
+/// The connectors (their indexes) the panel asks for the tab's customer:
+/// on a CRM page the helpdesk connectors, not the CRM ones; elsewhere every
+/// enabled one.
+pub fn asked_connectors(settings: &Settings, tab: &TabState) -> Vec<usize> {
+    let helpdesk_only = helpdesk_view(settings, tab);
+    settings.connectors.iter().enumerate().filter(|(_, c)| c.enabled && (!helpdesk_only || c.role() == ConnectorRole::Helpdesk)).map(|(i, _)| i).collect()
+}
+
+/// A customer's tickets as a CRM page lists them: open ones first, then
+/// newest first (by when each was last updated; undated last).
+pub fn order_tickets(tickets: &mut [crate::panel::TicketView]) {
+    use crate::vip::ticket_open;
+    tickets.sort_by(|a, b| ticket_open(&b.status).cmp(&ticket_open(&a.status)).then_with(|| b.updated.cmp(&a.updated)));
 }
 
 /// The `storage.local` key of the agent's identifier choices.
@@ -150,7 +187,7 @@ pub fn page_scanned(settings: &Settings, page_url: &str, previous: Option<&TabSt
     // storage, and a long thread can hold thousands of identifiers).
     candidates.truncate(MAX_CANDIDATES);
     let count = candidates.len();
-    let state = TabState { page_origin: origin_of(page_url).unwrap_or_default(), ticket: ticket_key(page_url), candidates, list };
+    let state = TabState { page_origin: origin_of(page_url).unwrap_or_default(), ticket: ticket_key(page_url), candidates, list, crm_page: false };
     // The panel also appears with nothing found or nothing configured: it
     // then says so, rather than leaving the agent guessing.
     let same = previous.is_some_and(|p| p.ticket == state.ticket && p.list == state.list && best_identifier(p) == best_identifier(&state));
@@ -455,6 +492,11 @@ pub fn finish_panel(settings: &Settings, tab: &TabState, identifier: &Candidate,
             for s in &mut view.sources {
                 s.others = others_of.iter().find(|c| c.connector == s.connector).map(|c| c.options.clone()).unwrap_or_default();
             }
+            view.vip = crate::vip::first_match(&settings.vip_rules, &view).map(|r| r.name.clone());
+            if helpdesk_view(settings, tab) {
+                view.helpdesk = true;
+                order_tickets(&mut view.tickets);
+            }
             view
         });
         PanelState::Found { identifier, alternatives, customer, choices, errors, near_misses }
@@ -656,6 +698,94 @@ mod tests {
         page.fields.insert(0, Field { source: Source::MailtoLink, text: "mailto:sam@prospect.example".into() });
         let others: Vec<String> = (0..5).map(|i| format!("Desk {i}: +49 30 90182{i}")).collect();
         assert_eq!(page_scanned(&s, "http://127.0.0.1:8000/tickets/1", None, page, &others).0.list, 0);
+    }
+
+    #[test]
+    fn crm_pages_are_the_admins_patterns_and_the_crm_adapters_pages() {
+        let mut s = settings(1);
+        s.crm_pages = vec!["http://127.0.0.1/crm/*".into()];
+        assert!(crm_page(&s, "http://127.0.0.1:8642/crm/contacts/7", None));
+        assert!(!crm_page(&s, "http://127.0.0.1:8642/tickets/strict/1001", None));
+        // A CRM's adapter, where the content script found its detect selector.
+        assert!(crm_page(&s, "https://app.hubspot.com/contacts/4242/record/0-1/5101", Some("hubspot")));
+        assert!(crm_page(&s, "http://127.0.0.1:8642/contacts/4242/record/0-1/5101", Some("hubspot")));
+        assert!(crm_page(&s, "https://acme.pipedrive.com/person/12", Some("pipedrive")));
+        assert!(crm_page(&s, "https://crm.zoho.com/crm/org1/tab/Contacts/9", Some("zoho-crm")));
+        assert!(crm_page(&s, "https://acme.lightning.force.com/lightning/r/Contact/003XX/view", Some("salesforce")));
+        // A helpdesk's adapter, an adapter that does not apply to the URL, none.
+        assert!(!crm_page(&s, "https://acme.zendesk.com/agent/tickets/4711", Some("zendesk")));
+        assert!(!crm_page(&s, "https://acme.zendesk.com/agent/tickets/4711", Some("hubspot")), "a content script cannot make a ticket a CRM page");
+        assert!(!crm_page(&s, "https://app.hubspot.com/contacts/4242/record/0-1/5101", None));
+    }
+
+    fn helpdesk(mut c: ConnectorConfig) -> ConnectorConfig {
+        c.kind = ConnectorKind::Zendesk;
+        c
+    }
+
+    #[test]
+    fn on_a_crm_page_the_helpdesk_connectors_are_asked_and_not_the_crm_ones() {
+        let mut s = settings(3);
+        s.connectors[1] = helpdesk(s.connectors[1].clone());
+        let ticket = scanned(&s);
+        let crm = TabState { crm_page: true, ..ticket.clone() };
+        assert_eq!(asked_connectors(&s, &ticket), [0, 1, 2], "a helpdesk page asks every source");
+        assert_eq!(asked_connectors(&s, &crm), [1]);
+        assert!(helpdesk_view(&s, &crm) && !helpdesk_view(&s, &ticket));
+        // The generic connector's role is the admin's.
+        s.connectors[2].kind = ConnectorKind::Generic;
+        s.connectors[2].role = Some(ConnectorRole::Helpdesk);
+        assert_eq!(asked_connectors(&s, &crm), [1, 2]);
+        // A disabled helpdesk is not asked; with none, a CRM page is like any other.
+        s.connectors[1].enabled = false;
+        s.connectors[2].role = Some(ConnectorRole::Crm);
+        assert_eq!(asked_connectors(&s, &crm), [0, 2]);
+        assert!(!helpdesk_view(&s, &crm));
+    }
+
+    #[test]
+    fn a_crm_page_lists_the_helpdesks_tickets_open_first_then_newest_first() {
+        let mut s = settings(1);
+        s.connectors[0] = helpdesk(s.connectors[0].clone());
+        let tab = TabState { crm_page: true, ..scanned(&s) };
+        let id = tab.candidates[0].clone();
+        let t = |id: &str, status: &str, updated: Option<&str>| crate::model::Ticket { id: id.into(), subject: format!("s{id}"), status: status.into(), updated: updated.map(str::to_string), ..Default::default() };
+        let record = Customer {
+            id: "381001".into(),
+            name: "Li Na".into(),
+            tickets: vec![t("1", "solved", Some("2026-11-25")), t("2", "open", Some("2026-11-20")), t("3", "closed", None), t("4", "pending", Some("2026-11-23")), t("5", "open", None), t("6", "Closed", Some("2026-10-01"))],
+            ..Customer::default()
+        };
+        let outcome = || vec![SourceOutcome { index: 0, result: Ok(Selection::One { record: record.clone(), by: None, of: 1, others: Vec::new() }), near_misses: 0, related: 0, related_errors: Vec::new() }];
+        let (state, _) = finish_panel(&s, &tab, &id, outcome(), 1.0, SALT);
+        let PanelState::Found { customer: Some(c), .. } = state else { panic!("expected found") };
+        assert!(c.helpdesk);
+        assert_eq!(c.tickets.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["4", "2", "5", "1", "6", "3"]);
+        // On a ticket page the same record keeps the connector's order.
+        let (state, _) = finish_panel(&s, &TabState { crm_page: false, ..tab.clone() }, &id, outcome(), 1.0, SALT);
+        let PanelState::Found { customer: Some(c), .. } = state else { panic!("expected found") };
+        assert!(!c.helpdesk);
+        assert_eq!(c.tickets.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["1", "2", "3", "4", "5", "6"]);
+    }
+
+    #[test]
+    fn the_merged_customer_gets_the_first_matching_vip_rules_name() {
+        let mut s = settings(2);
+        let rule = |name: &str, tiers: &[&str], tag: Option<&str>| crate::vip::VipRule { name: name.into(), tiers: tiers.iter().map(|t| t.to_string()).collect(), min_lifetime_value: None, min_open_tickets: None, min_complaints: None, tag: tag.map(str::to_string) };
+        // The tier from one source, the tag from the other: the merged customer has both.
+        s.vip_rules = vec![rule("Strategic", &["platinum"], Some("strategic")), rule("Gold tier", &["gold"], None)];
+        let tab = scanned(&s);
+        let id = tab.candidates[0].clone();
+        let one = |i: usize, c: Customer| SourceOutcome { index: i, result: Ok(Selection::One { record: c, by: None, of: 1, others: Vec::new() }), near_misses: 0, related: 0, related_errors: Vec::new() };
+        let vip = |a: Customer, b: Customer| match finish_panel(&s, &tab, &id, vec![one(0, a), one(1, b)], 1.0, SALT).0 {
+            PanelState::Found { customer: Some(c), .. } => c.vip,
+            other => panic!("{other:?}"),
+        };
+        let tier = |t: &str| Customer { id: "a".into(), tier: crate::model::VipTier::from_label(t), ..Customer::default() };
+        let tagged = Customer { id: "b".into(), tags: vec!["Strategic".into()], ..Customer::default() };
+        assert_eq!(vip(tier("platinum"), tagged.clone()).as_deref(), Some("Strategic"));
+        assert_eq!(vip(tier("gold"), tagged.clone()).as_deref(), Some("Gold tier"));
+        assert_eq!(vip(tier("silver"), tagged), None);
     }
 
     #[test]

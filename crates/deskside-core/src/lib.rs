@@ -30,4 +30,5 @@ pub mod panel;
 /// Phone numbers and Chinese ID codes: the hot scanners, in their own crate (built for speed).
 pub use deskside_detect::{cnid, phone};
 pub mod secret;
+pub mod vip;
 pub mod weburl;

@@ -31,6 +31,11 @@ pub enum Request {
         snapshot: PageSnapshot,
         #[serde(default)]
         list_rows: Vec<String>,
+        /// The site adapter whose rules the content script used (its
+        /// `detect` selector found); counts only where it applies to the
+        /// page URL the browser reported (`flow::crm_page`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        adapter: Option<String>,
     },
     /// Content script → background: what was added to the page since the
     /// last scan (new messages); merged into the tab's candidates.
@@ -305,7 +310,7 @@ mod tests {
         let panel = Tier::Panel { tab_id: 1, frame_id: 2, tab_url: "http://127.0.0.1/".into() };
         let all = [
             Request::GetPageRules,
-            Request::PageScanned { snapshot: PageSnapshot::default(), list_rows: Vec::new() },
+            Request::PageScanned { snapshot: PageSnapshot::default(), list_rows: Vec::new(), adapter: None },
             Request::PageAppended { snapshot: PageSnapshot::default() },
             Request::PanelToken,
             Request::GetPanelState { token: "t".into() },

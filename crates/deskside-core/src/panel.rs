@@ -123,6 +123,14 @@ pub struct CustomerView {
     pub notes: Vec<NoteView>,
     /// The sources merged, in the settings' connector order.
     pub sources: Vec<SourceView>,
+    /// The name of the first of the admin's VIP rules the customer matches
+    /// ([`crate::vip`]): the panel's badge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vip: Option<String>,
+    /// On a CRM contact page: the customer as the helpdesk knows them, their
+    /// tickets (open first, newest first) the panel's main content.
+    #[serde(default)]
+    pub helpdesk: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -345,6 +353,8 @@ impl CustomerView {
                 .zip(picks.iter().chain(std::iter::repeat(&(None, 1))))
                 .map(|(r, (picked, of))| SourceView { label: r.source.clone(), connector: r.connector.clone(), record: r.id.clone(), url: r.url.clone(), fetched_ms: r.fetched_ms, picked: *picked, of: *of, others: Vec::new() })
                 .collect(),
+            vip: None,
+            helpdesk: false,
         }
     }
 }

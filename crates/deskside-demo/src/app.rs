@@ -36,7 +36,55 @@ const SITE_PAGES: &[SitePage] = &[
     SitePage { link: "/scp/tickets.php?id=9", path: "/scp/tickets.php", query: Some("id=9"), label: "osTicket staff ticket view", html: include_str!("sites/osticket.html") },
     SitePage { link: "/contacts/4242/record/0-1/5101", path: "/contacts/4242/record/0-1/5101", query: None, label: "HubSpot contact", html: include_str!("sites/hubspot.html") },
     SitePage { link: "/lightning/r/Contact/003XX000004TmiQYAS/view", path: "/lightning/r/Contact/003XX000004TmiQYAS/view", query: None, label: "Salesforce Lightning contact", html: include_str!("sites/salesforce.html") },
+    SitePage { link: "/crm/org712345678/tab/Contacts/4876876000000123456", path: "/crm/org712345678/tab/Contacts/4876876000000123456", query: None, label: "Zoho CRM contact", html: include_str!("sites/zoho-crm.html") },
+    SitePage { link: "/person/1234", path: "/person/1234", query: None, label: "Pipedrive person", html: include_str!("sites/pipedrive.html") },
 ];
+
+/// The demo CRM's own contact page (`/crm/contacts/{id}`): no site adapter
+/// knows it; the admin marks `/crm/*` as CRM pages.
+const CRM_HTML: &str = include_str!("crm.html");
+
+/// The user name of the demo helpdesk's API (Zendesk's form: an agent's
+/// address and `/token`); the password is the demo's key.
+pub const HELPDESK_AGENT: &str = "agent@acme-support.example/token";
+
+/// The demo helpdesk's end users and their tickets: a Zendesk-shaped API
+/// (`/api/v2/users/search`, `/api/v2/search?query=type:ticket requester:…`),
+/// so the Zendesk preset, pointed at the demo, is the helpdesk connector.
+fn helpdesk_data() -> Value {
+    json!({
+        "users": [
+            {"id": 381001, "name": "James O'Connor", "email": "james.oconnor@northwind.example", "phone": "+442079460958", "organization_id": null, "updated_at": "2026-11-25T09:00:00Z"},
+            {"id": 381002, "name": "Priya Raman", "email": "priya.raman@initech.example", "phone": null, "organization_id": null, "updated_at": "2026-11-02T09:00:00Z"},
+            {"id": 381003, "name": "Mia Fischer", "email": "mia.fischer@globex.example", "phone": null, "organization_id": null, "updated_at": "2026-11-21T10:15:00Z"}
+        ],
+        "tickets": [
+            {"id": 5101, "requester_id": 381001, "subject": "Invoice shows the wrong VAT rate", "status": "solved", "priority": "normal", "created_at": "2026-11-24T08:00:00Z", "updated_at": "2026-11-25T09:00:00Z"},
+            {"id": 5102, "requester_id": 381001, "subject": "Cannot export contacts to CSV", "status": "open", "priority": "high", "created_at": "2026-11-19T08:00:00Z", "updated_at": "2026-11-20T10:00:00Z"},
+            {"id": 5103, "requester_id": 381001, "subject": "Add a second admin seat", "status": "pending", "priority": "low", "created_at": "2026-11-22T08:00:00Z", "updated_at": "2026-11-23T08:00:00Z"},
+            {"id": 5104, "requester_id": 381001, "subject": "Password reset link expired", "status": "closed", "priority": "normal", "created_at": "2026-09-30T08:00:00Z", "updated_at": "2026-10-01T08:00:00Z"},
+            {"id": 5201, "requester_id": 381002, "subject": "SSO login loops back to the start page", "status": "open", "priority": "urgent", "created_at": "2026-11-01T08:00:00Z", "updated_at": "2026-11-02T09:00:00Z"},
+            {"id": 5301, "requester_id": 381003, "subject": "Delivery of order ORD-2026-004211 delayed", "status": "open", "priority": "high", "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-21T10:15:00Z"}
+        ]
+    })
+}
+
+/// Standard base64, for the expected Basic credentials.
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
 
 /// The CSP of the strict sample page: what real helpdesks ship, and what
 /// stops WebAssembly in a Chromium content script.
@@ -200,6 +248,12 @@ impl Demo {
         if let Some(rest) = path.strip_prefix("/api/v1/") {
             return self.api(req, rest, query, base);
         }
+        if let Some(rest) = path.strip_prefix("/api/v2/") {
+            return self.helpdesk_api(req, rest, query, base);
+        }
+        if let Some(id) = path.strip_prefix("/crm/contacts/") {
+            return self.crm_contact(id);
+        }
         Reply::new(404, "text/plain; charset=utf-8", "not found\n".into())
     }
 
@@ -254,6 +308,51 @@ impl Demo {
             reply.headers.push(("Content-Security-Policy", STRICT_CSP.to_string()));
         }
         reply
+    }
+
+    /// The demo CRM's contact page for a customer of the demo data.
+    fn crm_contact(&self, id: &str) -> Reply {
+        let Some(c) = self.customers.iter().find(|c| c["id"] == id) else {
+            return Reply::new(404, "text/plain; charset=utf-8", "no such contact\n".into());
+        };
+        let text = |v: &Value| escape_html(v.as_str().unwrap_or_default());
+        let html = CRM_HTML.replace("{id}", &escape_html(id)).replace("{name}", &text(&c["name"])).replace("{company}", &text(&c["company"]["name"])).replace("{email}", &text(&c["email"]));
+        let mut reply = Reply::html(html);
+        reply.headers.push(("Content-Security-Policy", STRICT_CSP.to_string()));
+        reply
+    }
+
+    /// The demo helpdesk: Zendesk's users search and ticket search, with
+    /// Zendesk's API-token Basic auth.
+    fn helpdesk_api(&self, req: &DemoRequest, rest: &str, query: &str, base: &str) -> Reply {
+        let expected = format!("Basic {}", base64(format!("{HELPDESK_AGENT}:{}", self.api_key).as_bytes()));
+        if req.authorization.as_deref() != Some(expected.as_str()) {
+            return Reply::json(401, json!({"error": "Couldn't authenticate you"}));
+        }
+        let data = helpdesk_data();
+        let q = query_param(query, "query").unwrap_or_default();
+        let users = data["users"].as_array().cloned().unwrap_or_default();
+        match rest {
+            "users/search" => {
+                let email = q.strip_prefix("email:").map(|e| e.trim().to_lowercase());
+                let hits: Vec<Value> = users.into_iter().filter(|u| email.as_deref().is_some_and(|e| u["email"].as_str().is_some_and(|x| x.eq_ignore_ascii_case(e)))).collect();
+                Reply::json(200, json!({"users": hits, "count": hits.len(), "next_page": null}))
+            }
+            "search" => {
+                let requester = q.split_whitespace().find_map(|t| t.strip_prefix("requester:")).and_then(|r| r.parse::<u64>().ok());
+                if !q.split_whitespace().any(|t| t == "type:ticket") || requester.is_none() {
+                    return Reply::json(400, json!({"error": "InvalidSearchParameters", "description": "type:ticket requester:<id> only"}));
+                }
+                let mut hits: Vec<Value> = data["tickets"].as_array().cloned().unwrap_or_default().into_iter().filter(|t| t["requester_id"].as_u64() == requester).collect();
+                hits.sort_by(|a, b| b["created_at"].as_str().cmp(&a["created_at"].as_str()));
+                for t in &mut hits {
+                    t["url"] = json!(format!("{base}/api/v2/tickets/{}.json", t["id"]));
+                    t["result_type"] = json!("ticket");
+                }
+                Reply::json(200, json!({"results": hits, "count": hits.len(), "next_page": null}))
+            }
+            _ => Reply::json(404, json!({"error": "InvalidEndpoint", "description": "Not found"})),
+        }
     }
 
     fn api(&self, req: &DemoRequest, rest: &str, query: &str, base: &str) -> Reply {
@@ -342,6 +441,36 @@ mod tests {
     }
 
     #[test]
+    fn the_helpdesk_api_is_zendesk_shaped_and_needs_the_token() {
+        let d = Demo::new("k1");
+        let auth = format!("Basic {}", base64(format!("{HELPDESK_AGENT}:k1").as_bytes()));
+        assert_eq!(base64(b"agent/token:k1"), "YWdlbnQvdG9rZW46azE=");
+        assert_eq!(base64(b"ab"), "YWI=");
+        let search = "/api/v2/users/search?query=email%3AJAMES.OCONNOR%40northwind.example";
+        assert_eq!(get(&d, search, None).status, 401);
+        assert_eq!(get(&d, search, Some(&format!("Basic {}", base64(format!("{HELPDESK_AGENT}:k2").as_bytes())))).status, 401);
+        let users: Value = serde_json::from_str(&get(&d, search, Some(&auth)).body).unwrap();
+        assert_eq!((users["count"].as_u64(), users["users"][0]["id"].as_u64()), (Some(1), Some(381001)));
+        let none: Value = serde_json::from_str(&get(&d, "/api/v2/users/search?query=email%3Anobody%40x.example", Some(&auth)).body).unwrap();
+        assert_eq!(none["count"], 0);
+        let r = get(&d, "/api/v2/search?query=type%3Aticket+requester%3A381001&sort_by=created_at&sort_order=desc", Some(&auth));
+        let tickets: Value = serde_json::from_str(&r.body).unwrap();
+        let ids: Vec<u64> = tickets["results"].as_array().unwrap().iter().map(|t| t["id"].as_u64().unwrap()).collect();
+        assert_eq!(ids, [5101, 5103, 5102, 5104], "newest created first, as asked");
+        assert_eq!(get(&d, "/api/v2/search?query=type%3Auser", Some(&auth)).status, 400);
+    }
+
+    #[test]
+    fn the_crm_contact_page_shows_a_customer_of_the_demo_data() {
+        let d = Demo::new("k");
+        let r = get(&d, "/crm/contacts/cus_1003", None);
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("mailto:james.oconnor@northwind.example") && r.body.contains("Northwind Traders Ltd") && r.body.contains("James O&#39;Connor"));
+        assert!(!r.body.to_ascii_lowercase().contains("<script"));
+        assert_eq!(get(&d, "/crm/contacts/cus_9", None).status, 404);
+    }
+
+    #[test]
     fn api_needs_the_key() {
         let d = Demo::new("k1");
         assert_eq!(get(&d, "/api/v1/customers?email=x", None).status, 401);
@@ -398,6 +527,8 @@ mod tests {
             ("/scp/tickets.php?id=9", "mia@fischer-family.example"),
             ("/contacts/4242/record/0-1/5101", "james.oconnor@northwind.example"),
             ("/lightning/r/Contact/003XX000004TmiQYAS/view", "priya.raman@initech.example"),
+            ("/crm/org712345678/tab/Contacts/4876876000000123456", "li.na@yunfan-tech.example"),
+            ("/person/1234", "wang.wei@163.example"),
         ] {
             let r = get(&d, url, None);
             assert_eq!(r.status, 200, "{url}");

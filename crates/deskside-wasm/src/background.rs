@@ -223,8 +223,10 @@ async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choi
         let mut results = Vec::new();
         let mut notes = Vec::new();
         let mut kept = std::collections::BTreeMap::new();
-        // Sources are few; asked one after another, each through the request layer.
-        for (i, cfg) in settings.connectors.iter().enumerate().filter(|(_, c)| c.enabled) {
+        // Sources are few; asked one after another, each through the request
+        // layer (on a CRM page, the helpdesk connectors only).
+        let asked = deskside_core::flow::asked_connectors(settings, &tab);
+        for (i, cfg) in settings.connectors.iter().enumerate().filter(|(i, _)| asked.contains(i)) {
             let s = source(env, settings, i, cfg, &identifier, visible).await;
             results.push((i, s.result));
             notes.extend(s.note);
@@ -667,9 +669,10 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             notify_if_changed(env, tab_id, &response);
             Ok(response)
         }
-        (Request::PageScanned { snapshot, list_rows }, Tier::ContentScript { tab_id, page_url }) => {
+        (Request::PageScanned { snapshot, list_rows, adapter }, Tier::ContentScript { tab_id, page_url }) => {
             let previous = load_tab(env, tab_id).await;
-            let (state, response) = page_scanned(&settings, &page_url, previous.as_ref(), snapshot, &list_rows);
+            let (mut state, response) = page_scanned(&settings, &page_url, previous.as_ref(), snapshot, &list_rows);
+            state.crm_page = deskside_core::flow::crm_page(&settings, &page_url, adapter.as_deref());
             env.session_set(&tab_key(tab_id), to_js(&state)).await.map_err(|e| js_error_text(&e))?;
             notify_if_changed(env, tab_id, &response);
             Ok(response)

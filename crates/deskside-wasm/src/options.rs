@@ -115,6 +115,102 @@ fn read_patterns(doc: &Document) -> Vec<IdPatternInput> {
         .collect()
 }
 
+/// The VIP rule fields, in the form's order: `(field, label)`.
+const VIP_FIELDS: [(&str, Msg); 7] = [
+    ("name", Msg::OptVipName),
+    ("tiers", Msg::OptVipTiers),
+    ("min_lifetime_value", Msg::OptVipMinValue),
+    ("currency", Msg::OptVipCurrency),
+    ("min_open_tickets", Msg::OptVipMinOpen),
+    ("min_complaints", Msg::OptVipMinComplaints),
+    ("tag", Msg::OptVipTag),
+];
+
+/// One VIP rule of the list (`#vip_rule_rows`): a block of labelled inputs,
+/// each with its error under it, and Move up / Remove (the order is the
+/// order rules are tried in).
+fn add_vip_row(doc: &Document, rule: Option<&deskside_core::vip::VipRule>) {
+    let Some(list) = by_id(doc, "vip_rule_rows") else { return };
+    let loc = current();
+    let values = rule.map(|r| r.input()).unwrap_or_default();
+    let block = el(doc, "fieldset", "vip-rule", "");
+    for (field, label) in VIP_FIELDS {
+        let value = match field {
+            "name" => &values.name,
+            "tiers" => &values.tiers,
+            "min_lifetime_value" => &values.min_lifetime_value,
+            "currency" => &values.currency,
+            "min_open_tickets" => &values.min_open_tickets,
+            "min_complaints" => &values.min_complaints,
+            _ => &values.tag,
+        };
+        let l = el(doc, "label", &format!("vip-{field}"), "");
+        append(&l, &el(doc, "span", "", &loc.m(label)));
+        let i = el(doc, "input", "", "");
+        let kind = if field.starts_with("min_") && field != "min_lifetime_value" { "number" } else { "text" };
+        for (k, v) in [("type", kind), ("data-vip", field), ("autocomplete", "off"), ("spellcheck", "false")] {
+            let _ = i.set_attribute(k, v);
+        }
+        if let Some(input) = i.dyn_ref::<HtmlInputElement>() {
+            input.set_value(value);
+        }
+        append(&l, &i);
+        append(&block, &l);
+        let error = el(doc, "span", "error", "");
+        let _ = error.set_attribute("data-error-for", field);
+        append(&block, &error);
+    }
+    let row = el(doc, "div", "row", "");
+    let up = el(doc, "button", "secondary move-up", &loc.m(Msg::OptMoveUp));
+    let _ = up.set_attribute("type", "button");
+    let target = block.clone();
+    on_click(&up, move || {
+        if let (Some(prev), Some(parent)) = (target.previous_element_sibling(), target.parent_node()) {
+            let _ = parent.insert_before(&target, Some(&prev));
+        }
+    });
+    let remove = el(doc, "button", "remove", &loc.m(Msg::OptRemove));
+    let _ = remove.set_attribute("type", "button");
+    let target = block.clone();
+    on_click(&remove, move || target.remove());
+    append(&row, &up);
+    append(&row, &remove);
+    append(&block, &row);
+    append(&list, &block);
+}
+
+fn vip_rows(doc: &Document) -> Vec<Element> {
+    let Ok(list) = doc.query_selector_all("#vip_rule_rows fieldset.vip-rule") else { return Vec::new() };
+    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<Element>().ok()).collect()
+}
+
+fn fill_vip_rules(doc: &Document, rules: &[deskside_core::vip::VipRule]) {
+    if let Some(list) = by_id(doc, "vip_rule_rows") {
+        list.set_text_content(None);
+    }
+    for r in rules {
+        add_vip_row(doc, Some(r));
+    }
+}
+
+fn read_vip_rules(doc: &Document) -> Vec<deskside_core::vip::VipRuleInput> {
+    vip_rows(doc)
+        .iter()
+        .map(|row| {
+            let v = |field: &str| row.query_selector(&format!("[data-vip=\"{field}\"]")).ok().flatten().and_then(|e| e.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default();
+            deskside_core::vip::VipRuleInput {
+                name: v("name"),
+                tiers: v("tiers"),
+                min_lifetime_value: v("min_lifetime_value"),
+                currency: v("currency"),
+                min_open_tickets: v("min_open_tickets"),
+                min_complaints: v("min_complaints"),
+                tag: v("tag"),
+            }
+        })
+        .collect()
+}
+
 /// The status line, in the page's language; the background's own
 /// (technical) detail, if any, only in the console.
 fn status(doc: &Document, text: Msg, kind: &str, detail: &str) {
@@ -159,6 +255,10 @@ fn fill(doc: &Document, view: &SettingsView) {
         e.set_checked(view.side_panel);
     }
     fill_patterns(doc, &view.id_patterns);
+    fill_vip_rules(doc, &view.vip_rules);
+    if let Some(e) = textarea(doc, "crm_pages") {
+        e.set_value(&view.crm_pages.join("\n"));
+    }
     if let Some(e) = input(doc, "cache_ttl_secs") {
         e.set_value(&view.cache_ttl_secs.to_string());
     }
@@ -287,7 +387,7 @@ fn add_connector(doc: &Document, c: Option<&ConnectorView>) -> Option<Element> {
     let id = c.map(|c| c.id.clone()).unwrap_or_else(|| fresh_connector_id(doc));
     let _ = block.set_attribute("data-id", &id);
     // Element ids: bare for the first block, `-N` after.
-    for f in ["kind", "label", "base_url", "definition", "pick", "enabled", "sample", "test", "test_result", "remove", "export", "import"] {
+    for f in ["kind", "label", "base_url", "definition", "pick", "enabled", "sample", "test", "test_result", "remove", "export", "import", "role"] {
         if let Some(e) = part(&block, f) {
             let _ = e.set_attribute("id", &if n == 0 { f.to_string() } else { format!("{f}-{n}") });
         }
@@ -337,6 +437,7 @@ fn add_connector(doc: &Document, c: Option<&ConnectorView>) -> Option<Element> {
     set_part_value(&block, "label", c.map_or("", |c| c.label.as_str()));
     set_part_value(&block, "base_url", c.map_or("", |c| c.base_url.as_str()));
     set_part_value(&block, "pick", c.map_or(PickPolicy::Ask, |c| c.pick).id());
+    set_part_value(&block, "role", c.map_or(deskside_core::config::ConnectorRole::Crm, |c| c.role).id());
     let json = c.and_then(|c| c.definition.as_ref()).and_then(|d| serde_json::to_string_pretty(d).ok()).unwrap_or_default();
     set_part_value(&block, "definition", &json);
     if let Some(e) = part(&block, "enabled").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()) {
@@ -781,6 +882,7 @@ fn read_connector(block: &Element) -> ConnectorInput {
         pick: part_value(block, "pick"),
         plain_http: part(block, "plain_http").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()).is_some_and(|e| e.checked()),
         setup: read_setup(block),
+        role: part_value(block, "role"),
     }
 }
 
@@ -799,7 +901,12 @@ fn read(doc: &Document) -> SettingsInput {
         cache_ttl_secs: input(doc, "cache_ttl_secs").map(|e| e.value()).unwrap_or_default(),
         agents_per_key: input(doc, "agents_per_key").map(|e| e.value()).unwrap_or_default(),
         badge_failure_percent: input(doc, "badge_failure_percent").map(|e| e.value()).unwrap_or_default(),
+<<<<<<< HEAD
         audit_forward_url: input(doc, "audit_forward_url").map(|e| e.value()).unwrap_or_default(),
+=======
+        vip_rules: read_vip_rules(doc),
+        crm_pages: lines(&textarea(doc, "crm_pages").map(|e| e.value()).unwrap_or_default()),
+>>>>>>> crm
     }
 }
 
@@ -816,6 +923,17 @@ fn show_errors(doc: &Document, errors: &[FieldError]) {
     let loc = current();
     for e in errors {
         let message = loc.t(&e.message);
+        // `vip_rules.1.currency`: under that input of rule 1.
+        if let Some(rest) = e.field.strip_prefix("vip_rules.") {
+            let (row, part) = rest.split_once('.').unwrap_or((rest, "name"));
+            let target = row.parse::<usize>().ok().and_then(|i| vip_rows(doc).get(i).cloned()).and_then(|r| r.query_selector(&format!("[data-error-for=\"{part}\"]")).ok().flatten());
+            if let Some(t) = target {
+                let old = t.text_content().unwrap_or_default();
+                let text = if old.is_empty() { message } else { format!("{old} {message}") };
+                t.set_text_content(Some(&text));
+            }
+            continue;
+        }
         // `id_patterns.2.pattern`: under row 2 of the pattern table.
         if let Some(rest) = e.field.strip_prefix("id_patterns.") {
             let (row, part) = rest.split_once('.').unwrap_or((rest, ""));
@@ -925,6 +1043,15 @@ pub async fn start_options(env: PageEnv) {
             let doc = document();
             add_pattern_row(&doc, None);
             if let Some(input) = pattern_rows(&doc).last().and_then(|r| r.query_selector(".id-label").ok().flatten()) {
+                let _ = input.dyn_ref::<web_sys::HtmlElement>().map(|h| h.focus());
+            }
+        });
+    }
+    if let Some(add) = by_id(&doc, "add_vip_rule") {
+        on_click(&add, || {
+            let doc = document();
+            add_vip_row(&doc, None);
+            if let Some(input) = vip_rows(&doc).last().and_then(|r| r.query_selector("[data-vip=\"name\"]").ok().flatten()) {
                 let _ = input.dyn_ref::<web_sys::HtmlElement>().map(|h| h.focus());
             }
         });

@@ -121,6 +121,7 @@ fn render_tab(doc: &Document, root: &Element, state: &PanelState, layout: PanelL
                 let _ = badge.set_attribute("data-tier", &c.tier_class);
                 append(&tab, &badge);
             }
+            vip_badge(doc, &tab, c, loc);
         }
         PanelState::ListPage { customers } => append(&tab, &el(doc, "span", "tab-name", &loc.t(&Text::new(Msg::TabCustomers, [data(customers)])))),
         PanelState::Choose { .. } => append(&tab, &el(doc, "span", "tab-name", &loc.m(Msg::TabChooseCustomer))),
@@ -439,6 +440,56 @@ fn section_heading(doc: &Document, card: &Element, title: Msg, loc: &Loc) {
     append(card, &el(doc, "h3", "", &loc.m(title)));
 }
 
+/// The name of the admin's VIP rule the customer matches, as a badge.
+fn vip_badge(doc: &Document, parent: &Element, c: &CustomerView, loc: &Loc) {
+    if let Some(rule) = &c.vip {
+        let badge = el(doc, "span", "vip", rule);
+        let _ = badge.set_attribute("title", &loc.t(&Text::new(Msg::PanelVipTitle, [data(rule)])));
+        append(parent, &badge);
+    }
+}
+
+/// On a CRM contact page: the contact's helpdesk tickets (the core put the
+/// open ones first, then the newest), each with a link to it.
+fn helpdesk_tickets(doc: &Document, card: &Element, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) {
+    let sources: Vec<&str> = c.sources.iter().map(|s| s.label.as_str()).collect();
+    let sources = data(sources.join(&loc.m(Msg::ListSeparator)));
+    let section = el(doc, "section", "helpdesk-tickets", "");
+    append(&section, &el(doc, "h3", "", &loc.t(&Text::new(Msg::PanelHelpdeskTickets, [sources.clone()]))));
+    if c.tickets.is_empty() {
+        append(&section, &el(doc, "p", "state no-tickets", &loc.t(&Text::new(Msg::PanelNoTickets, [sources]))));
+        append(card, &section);
+        return;
+    }
+    let ul = el(doc, "ul", "tickets helpdesk", "");
+    for t in &c.tickets {
+        let open = deskside_core::vip::ticket_open(&t.status);
+        let li = el(doc, "li", if open { "ticket open" } else { "ticket" }, "");
+        let _ = li.set_attribute("data-ticket", &t.id);
+        append(&li, &el(doc, "span", "ticket-subject", &t.subject));
+        let status = el(doc, "span", "ticket-status", &t.status);
+        if open {
+            let _ = status.set_attribute("title", &loc.m(Msg::PanelTicketOpen));
+        }
+        append(&li, &status);
+        append(&li, &el(doc, "span", "ticket-priority", &t.priority));
+        append(&li, &el(doc, "span", "ticket-date", &t.updated.as_deref().map(|d| loc.date(d)).unwrap_or_default()));
+        // Checked again where it is opened: one rule for every outside URL.
+        if let Some(url) = t.url.as_deref().and_then(deskside_core::weburl::outside_link) {
+            let b = el(doc, "button", "link ticket-link", &loc.m(Msg::PanelOpenTicket));
+            let _ = b.set_attribute("data-url", &url);
+            let _ = b.set_attribute("aria-label", &format!("{} {}", loc.m(Msg::PanelOpenTicket), t.subject));
+            let env = env.clone();
+            on_click(&b, move || env.open_link(&url));
+            append(&li, &b);
+        }
+        source_tag(doc, &li, c, t.src, loc);
+        append(&ul, &li);
+    }
+    append(&section, &ul);
+    append(card, &section);
+}
+
 fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -> Element {
     let card = el(doc, "article", "customer", "");
     let head = el(doc, "div", "head", "");
@@ -450,7 +501,11 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -
         append(&head, &badge);
         source_tag(doc, &head, c, c.tier_src, loc);
     }
+    vip_badge(doc, &head, c, loc);
     append(&card, &head);
+    if c.helpdesk {
+        helpdesk_tickets(doc, &card, c, env, loc);
+    }
     if !c.company.is_empty() {
         let company = el(doc, "p", "company", &c.company);
         source_tag(doc, &company, c, c.company_src, loc);
@@ -517,7 +572,8 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -
     list(
         Msg::PanelTickets,
         "tickets",
-        c.tickets.iter().map(|t| (vec![("ticket-subject", t.subject.clone()), ("ticket-status", t.status.clone()), ("ticket-priority", t.priority.clone()), ("ticket-date", date(&t.updated))], t.src)).collect(),
+        // On a CRM page they are listed above, with their links.
+        c.tickets.iter().filter(|_| !c.helpdesk).map(|t| (vec![("ticket-subject", t.subject.clone()), ("ticket-status", t.status.clone()), ("ticket-priority", t.priority.clone()), ("ticket-date", date(&t.updated))], t.src)).collect(),
     );
     list(
         Msg::PanelNotes,

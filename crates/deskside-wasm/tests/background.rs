@@ -290,3 +290,19 @@ async fn the_panels_layout_is_remembered_per_site_and_told_to_the_tab() {
     let forged = set.replace(&token, "00000000-0000-4000-8000-000000000000");
     assert!(send(&env, &forged, PANEL).await.contains(r#""type":"Rejected""#));
 }
+
+#[wasm_bindgen_test]
+async fn a_crm_contact_page_is_remembered_only_for_a_crm_adapter_that_applies_to_the_url() {
+    let env = fake_env();
+    configure(&env).await;
+    let hubspot = CONTENT.replace("/tickets/1", "/contacts/4242/record/0-1/5101");
+    let scan = |adapter: &str| format!(r#"{{"type":"PageScanned","snapshot":{{"fields":[{{"source":"mailto_link","text":"mailto:li.na@example.cn"}}]}},"adapter":"{adapter}"}}"#);
+    let crm_page = |env: &FakeEnv| env.dump().contains(r#""crm_page":true"#);
+    send(&env, &scan("hubspot"), &hubspot).await;
+    assert!(crm_page(&env), "{}", env.dump());
+    // A helpdesk's adapter, or a CRM's claimed on a page it does not describe: a ticket page.
+    send(&env, &scan("zendesk"), &hubspot).await;
+    assert!(!crm_page(&env), "{}", env.dump());
+    send(&env, &scan("hubspot"), CONTENT).await;
+    assert!(!crm_page(&env), "{}", env.dump());
+}

@@ -1320,6 +1320,16 @@ impl Definition {
             for (field, p) in items.paths() {
                 check(&format!("map.{}.{field}", kind.name()), p);
             }
+            // An item's link may be a template (`{origin}/agent/tickets/{id}`); nothing else.
+            for (field, f) in &items.fields {
+                if let ItemField::Value(v) = f {
+                    for t in v.templates() {
+                        if *field != "url" || !link_template_ok(t) {
+                            bad_templates.push((format!("map.{}.{field}", kind.name()), t.to_string()));
+                        }
+                    }
+                }
+            }
         }
         for t in &self.map.tags {
             for p in t.paths() {

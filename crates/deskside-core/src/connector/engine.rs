@@ -905,8 +905,9 @@ fn money(x: &Value, m: &MoneyDef, currency: Option<&str>) -> Option<i64> {
     }
 }
 
-/// The items of one list, read from `items` (each an object).
-fn map_items<'a>(kind: ListKind, d: &ItemsDef, items: impl Iterator<Item = &'a Value>, out: &mut Customer) {
+/// The items of one list, read from `items` (each an object); `origin` is
+/// the API's (an item's link template may start with it).
+fn map_items<'a>(kind: ListKind, d: &ItemsDef, items: impl Iterator<Item = &'a Value>, origin: &str, out: &mut Customer) {
     let labels = out.refs.labels.clone();
     for x in items.take(20) {
         // A label a `labels` follow-up read for the raw value wins over the
@@ -922,7 +923,8 @@ fn map_items<'a>(kind: ListKind, d: &ItemsDef, items: impl Iterator<Item = &'a V
         let opt = |name: &str| labelled(name).or_else(|| d.value(name).and_then(|v| one(x, v)));
         let text = |name: &str| opt(name).unwrap_or_default();
         let day = |name: &str| d.date(name).and_then(|v| date(x, v));
-        let link = || opt("url").and_then(|u| outside_link(&u));
+        // A path's value, or a template of the item's id and values.
+        let link = || d.value("url").and_then(|v| link(x, v, &text("id"), origin));
         let currency = || opt("currency").map(|c| c.to_uppercase());
         match kind {
             ListKind::Orders => {
@@ -1060,7 +1062,7 @@ pub fn map_record_with(def: &Definition, source: &str, link_values: &LinkValues,
     };
     for (kind, items) in &m.lists {
         if !items.each.is_empty() {
-            map_items(*kind, items, objects(r, &items.each).into_iter(), &mut c);
+            map_items(*kind, items, objects(r, &items.each).into_iter(), origin, &mut c);
         }
     }
     // What the follow-ups need of the record besides its id.
@@ -1125,7 +1127,7 @@ pub fn read_related(def: &Definition, k: usize, url: &str, resp: &HttpResponse, 
     match &r.into {
         RelatedInto::List(kind) => {
             let fallback = ItemsDef { each: String::new(), fields: Vec::new() };
-            map_items(*kind, def.map.list(*kind).unwrap_or(&fallback), items.into_iter(), record);
+            map_items(*kind, def.map.list(*kind).unwrap_or(&fallback), items.into_iter(), &origin_of(url).unwrap_or_default(), record);
         }
         RelatedInto::Company(name) => {
             if record.company.is_none() {

@@ -553,3 +553,36 @@ fn definitions_name_their_rate_limit() {
     }
     assert_eq!(presets::definition(crate::config::ConnectorKind::Pipedrive).unwrap().rate, Some(Rate { requests: 10, per_secs: 2 }));
 }
+
+#[test]
+fn the_helpdesk_presets_link_each_ticket_to_the_agents_view_of_it() {
+    use crate::config::ConnectorKind;
+    let resp = |body: &str| HttpResponse { status: 200, body: body.into(), ..Default::default() };
+    let mut zendesk = ConnectorConfig::demo("z", "Zendesk", "https://acme.zendesk.com", "k");
+    zendesk.kind = ConnectorKind::Zendesk;
+    let mut mia = crate::model::Customer { id: "381001".into(), ..Default::default() };
+    let reqs = related_requests(&zendesk, None, &mia, &Stamp::default()).unwrap();
+    map_related(&zendesk, 0, &reqs[0].url, &resp(r#"{"results":[{"id":4521,"subject":"Late","status":"open","priority":"high","updated_at":"2026-11-21T10:15:00Z"}],"count":1}"#), &mut mia).unwrap();
+    assert_eq!(mia.tickets[0].url.as_deref(), Some("https://acme.zendesk.com/agent/tickets/4521"));
+    let mut freshdesk = ConnectorConfig::demo("f", "Freshdesk", "https://acme.freshdesk.com/api/v2", "k");
+    freshdesk.kind = ConnectorKind::Freshdesk;
+    let mut james = crate::model::Customer { id: "52".into(), ..Default::default() };
+    let reqs = related_requests(&freshdesk, None, &james, &Stamp::default()).unwrap();
+    map_related(&freshdesk, 0, &reqs[0].url, &resp(r#"[{"id":17,"subject":"VAT","status":2,"priority":3,"updated_at":"2026-11-02T09:30:00Z"}]"#), &mut james).unwrap();
+    let t = &james.tickets[0];
+    assert_eq!((t.status.as_str(), t.priority.as_str(), t.url.as_deref()), ("Open", "High", Some("https://acme.freshdesk.com/a/tickets/17")));
+}
+
+#[test]
+fn an_item_link_template_is_checked_like_a_record_link() {
+    let def = |url: serde_json::Value| {
+        serde_json::json!({"id": "d", "name": "D", "lookups": {"email": [{"path": "/u", "query": {"e": "{value}"}}]}, "results": {"list": "/d"},
+            "map": {"id": "/id", "tickets": {"each": "/tickets", "id": "/id", "subject": "/s", "url": url}}})
+        .to_string()
+    };
+    assert!(crate::connector::def::Definition::parse(&def(serde_json::json!({"template": "{origin}/t/{id}"}))).is_ok());
+    assert!(crate::connector::def::Definition::parse(&def(serde_json::json!({"template": "javascript:{id}"}))).is_err());
+    let bad = serde_json::json!({"id": "d", "name": "D", "lookups": {"email": [{"path": "/u", "query": {"e": "{value}"}}]}, "results": {"list": "/d"},
+        "map": {"id": "/id", "tickets": {"each": "/tickets", "id": "/id", "subject": {"template": "https://x.example/{id}"}}}});
+    assert!(crate::connector::def::Definition::parse(&bad.to_string()).is_err(), "only the link may be a template");
+}
