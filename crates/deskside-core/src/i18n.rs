@@ -419,6 +419,18 @@ messages! {
     OptAuditPage = "opt_audit_page",
     OptAuditFields = "opt_audit_fields",
     OptAuditShown = "opt_audit_shown",
+    WriteNoRecord = "write_no_record",
+    WriteTooLong = "write_too_long",
+    WriteNeedSubject = "write_need_subject",
+    WriteNeedText = "write_need_text",
+    WriteBadDue = "write_bad_due",
+    WriteBadPriority = "write_bad_priority",
+    WriteMissingValue = "write_missing_value",
+    WriteNotDefined = "write_not_defined",
+    WriteBadOp = "write_bad_op",
+    WriteVerifyShape = "write_verify_shape",
+    WriteDefBadTemplate = "write_def_bad_template",
+    WriteDefUnused = "write_def_unused",
 }
 
 impl Msg {

@@ -47,6 +47,9 @@ pub struct Definition {
     /// "per_secs": 10}`), which the request layer keeps every team inside;
     /// `None`: [`crate::client::bucket::Rate::DEFAULT`].
     pub rate: Option<crate::client::bucket::Rate>,
+    /// Write-back: a note, a follow-up task (`connector::writes`); empty:
+    /// the connector only reads.
+    pub writes: super::writes::WritesDef,
     /// The definition as JSON (compact): what is stored and shown back.
     pub source: String,
 }
@@ -734,7 +737,7 @@ impl Definition {
     /// this tree of types cost far more wasm than these few lines. Unknown
     /// fields and wrong types are named with their place.
     pub fn from_json(v: &Value) -> Result<Definition, String> {
-        let o = Obj::new(v, "", &["id", "name", "auth", "lookups", "success", "results", "map", "related", "limits", "samples", "notes", "base_url", "setup", "help", "rate"])?;
+        let o = Obj::new(v, "", &["id", "name", "auth", "lookups", "success", "results", "map", "related", "limits", "samples", "notes", "base_url", "setup", "help", "rate", "writes"])?;
         let mut lookups = BTreeMap::new();
         for (kind, list) in o.need("lookups")?.as_object().ok_or("lookups must be an object of kinds")? {
             let at = format!("lookups.{kind}");
@@ -795,6 +798,7 @@ impl Definition {
             samples,
             notes: o.text("notes")?.unwrap_or_default(),
             rate,
+            writes: o.get("writes").map_or(Ok(Default::default()), super::writes::WritesDef::from_json)?,
             source: v.to_string(),
         })
     }
@@ -945,7 +949,7 @@ impl SuccessDef {
     }
 }
 
-fn method(m: Option<&str>, at: &str) -> Result<HttpMethod, String> {
+pub(super) fn method(m: Option<&str>, at: &str) -> Result<HttpMethod, String> {
     match m {
         None | Some("GET") => Ok(HttpMethod::Get),
         Some("POST") => Ok(HttpMethod::Post),
@@ -954,7 +958,7 @@ fn method(m: Option<&str>, at: &str) -> Result<HttpMethod, String> {
 }
 
 /// An object of text values (`query`, `headers`).
-fn text_map(v: Option<&Value>, at: &str) -> Result<BTreeMap<String, String>, String> {
+pub(super) fn text_map(v: Option<&Value>, at: &str) -> Result<BTreeMap<String, String>, String> {
     let mut out = BTreeMap::new();
     if let Some(q) = v {
         for (k, v) in q.as_object().ok_or_else(|| format!("{at} must be an object"))? {
@@ -1298,6 +1302,7 @@ impl Definition {
             e("map.id".into(), Msg::DefNoId.into());
         }
         self.validate_setup(&mut e);
+        self.writes.problems(&mut e);
         if self.limits.max_body_bytes == 0 || self.limits.max_body_bytes > 8 * 1024 * 1024 || self.limits.max_records == 0 || self.limits.max_records > 100 || self.limits.max_related > 8 {
             e("limits".into(), Msg::DefBadLimits.into());
         }
@@ -1498,14 +1503,14 @@ impl ValueDef {
 }
 
 /// A header or parameter name: letters, digits, `-`, `_`, `.`.
-fn token_name(s: &str) -> bool {
+pub(super) fn token_name(s: &str) -> bool {
     !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'[' | b']'))
 }
 
 /// A fixed request header: a plain name that is not one the engine or the
 /// browser sets (auth, body, cookies, host), a short printable value
 /// without placeholders.
-fn fixed_header_ok(name: &str, value: &str) -> bool {
+pub(super) fn fixed_header_ok(name: &str, value: &str) -> bool {
     const RESERVED: &[&str] = &["authorization", "cookie", "host", "content-type", "content-length", "accept", "origin", "referer", "proxy-authorization"];
     token_name(name)
         && !name.contains(['[', ']'])
@@ -1517,7 +1522,7 @@ fn fixed_header_ok(name: &str, value: &str) -> bool {
 
 /// A path relative to the base URL: starts with `/`, no `..` or `.` steps,
 /// no scheme, query or fragment, printable ASCII.
-fn request_path_ok(p: &str) -> bool {
+pub(super) fn request_path_ok(p: &str) -> bool {
     p.starts_with('/')
         && !p.starts_with("//")
         && p.len() <= 300
@@ -1533,7 +1538,7 @@ pub(crate) fn token_url_ok(u: &str) -> bool {
 
 /// A record link template: `https://` and a host of fixed text, or
 /// `{origin}` first; then fixed text and `{id}`, `{record:/path}`.
-fn link_template_ok(t: &str) -> bool {
+pub(super) fn link_template_ok(t: &str) -> bool {
     let fixed_host = t.strip_prefix("https://").and_then(|rest| rest.split(['/', '?', '#']).next()).is_some_and(|host| !host.is_empty() && !host.contains(['{', '}', '@']));
     let all = placeholders_in(t);
     let fits = all.iter().all(|(inner, range)| match *inner {
@@ -1600,7 +1605,7 @@ fn path_template_ok(p: &str, related: bool) -> bool {
 }
 
 /// Every string in a JSON template with its pointer.
-fn strings_in<'a>(v: &'a Value, at: &str) -> Vec<(String, &'a str)> {
+pub(super) fn strings_in<'a>(v: &'a Value, at: &str) -> Vec<(String, &'a str)> {
     match v {
         Value::String(s) => vec![(at.to_string(), s.as_str())],
         Value::Array(items) => items.iter().enumerate().flat_map(|(i, x)| strings_in(x, &format!("{at}.{i}"))).collect(),
