@@ -431,6 +431,14 @@ messages! {
     WriteVerifyShape = "write_verify_shape",
     WriteDefBadTemplate = "write_def_bad_template",
     WriteDefUnused = "write_def_unused",
+    WriteLostStatus = "write_lost_status",
+    WriteRefused = "write_refused",
+    WriteGaveUp = "write_gave_up",
+    WriteUnconfirmed = "write_unconfirmed",
+    WriteRetryChecking = "write_retry_checking",
+    WriteLostTimeout = "write_lost_timeout",
+    WriteLostNetwork = "write_lost_network",
+    WriteLostWorker = "write_lost_worker",
 }
 
 impl Msg {

@@ -30,3 +30,4 @@ pub mod panel;
 pub use deskside_detect::{cnid, phone};
 pub mod secret;
 pub mod weburl;
+pub mod write;
