@@ -439,6 +439,7 @@ messages! {
     WriteLostTimeout = "write_lost_timeout",
     WriteLostNetwork = "write_lost_network",
     WriteLostWorker = "write_lost_worker",
+    WriteNotOffered = "write_not_offered",
 }
 
 impl Msg {

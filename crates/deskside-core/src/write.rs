@@ -149,6 +149,9 @@ pub enum Event {
     /// The service worker started again (or the panel opened): anything
     /// that was out when it stopped is unknown.
     Resumed,
+    /// The request cannot be made (the connector's settings, the record):
+    /// it never went out, and will not.
+    Unsendable(Text),
 }
 
 /// What the background does next with an operation.
@@ -250,6 +253,14 @@ impl WriteOp {
                 self.next_ms = now_ms;
                 WriteState::Unknown { reason: lost_reason(Lost::WorkerStopped) }
             }
+            // Never out: what an earlier send did is as known as it was
+            // (a retry of an unknown one checks first).
+            (WriteState::Queued | WriteState::Resend, Event::Unsendable(reason)) => WriteState::Failed { reason, retryable: false, unconfirmed: false },
+            (WriteState::Unknown { .. }, Event::Unsendable(reason)) => WriteState::Failed { reason, retryable: true, unconfirmed: true },
+            (WriteState::Sending, Event::Unsendable(reason)) => {
+                let unconfirmed = self.sends > 1;
+                WriteState::Failed { reason, retryable: unconfirmed, unconfirmed }
+            }
             // Nothing was out: nothing to resume.
             (WriteState::Queued | WriteState::Unknown { .. } | WriteState::Resend | WriteState::Done { .. } | WriteState::Failed { .. }, Event::Resumed) => return Ok(()),
             _ => return Err(ignored),
@@ -300,9 +311,11 @@ pub fn event_for_error(e: &LookupError) -> Event {
         LookupError::Server { status } => Event::Answered { status: *status, retry_after_secs: None, created: Created::default() },
         LookupError::Unauthorized { status } => Event::Answered { status: *status, retry_after_secs: None, created: Created::default() },
         LookupError::RateLimited { retry_after_secs } => Event::Answered { status: 429, retry_after_secs: *retry_after_secs, created: Created::default() },
-        // Never sent (the request could not be built) or a body we could
-        // not read after a 2xx: the background handles these itself.
-        LookupError::Config { .. } | LookupError::BadResponse { .. } => Event::Answered { status: 400, retry_after_secs: None, created: Created::default() },
+        // Answered, but the answer could not be read (too large, cut off):
+        // whether it landed is not known.
+        LookupError::BadResponse { .. } => Event::Lost(Lost::Dropped),
+        // The browser would not send it (a header it refuses): never out.
+        LookupError::Config { message } => Event::Unsendable(message.clone()),
     }
 }
 
@@ -351,6 +364,141 @@ impl WriteOp {
         let summary = if self.input.subject.is_empty() { self.input.text.chars().take(80).collect() } else { self.input.subject.clone() };
         WriteView { id: self.id.clone(), kind: self.kind, shown: shown.into(), summary, link, reason, retry }
     }
+}
+
+// ---- one connector's writes, from its settings ----
+
+use crate::config::{ConnectorConfig, Settings};
+use crate::connector::engine::Stamp;
+use crate::connector::writes::{self as w, WriteCheck};
+use crate::connector::{HttpRequest, HttpResponse};
+use crate::secret::Secret;
+
+/// How the connector checks a lost answer (`None`: it cannot write `kind`).
+pub fn check_by(cfg: &ConnectorConfig, kind: WriteKind) -> Option<CheckBy> {
+    cfg.definition()?.writes.get(kind).map(|d| match d.check {
+        WriteCheck::Idempotency { .. } => CheckBy::IdempotencyKey,
+        WriteCheck::Verify(_) => CheckBy::Verify,
+    })
+}
+
+fn parts(cfg: &ConnectorConfig) -> Result<(&crate::connector::def::Definition, crate::weburl::BaseUrl), LookupError> {
+    let base = cfg.base().map_err(|e| LookupError::Config { message: e.message().into() })?;
+    let def = cfg.definition().ok_or(LookupError::Config { message: Msg::CfgEnterDefinition.into() })?;
+    Ok((def, base))
+}
+
+/// The request that sends the operation.
+pub fn send_request(cfg: &ConnectorConfig, token: Option<&Secret>, op: &WriteOp, stamp: &Stamp) -> Result<HttpRequest, LookupError> {
+    let (def, base) = parts(cfg)?;
+    w::build_write(def, &base, &cfg.all_secrets(), token, stamp, op.kind, &op.input, &op.id)
+}
+
+/// The request that checks it (`None`: the idempotency key is the check).
+pub fn check_request(cfg: &ConnectorConfig, token: Option<&Secret>, op: &WriteOp, stamp: &Stamp) -> Option<Result<HttpRequest, LookupError>> {
+    let (def, base) = match parts(cfg) {
+        Ok(p) => p,
+        Err(e) => return Some(Err(e)),
+    };
+    w::build_verify(def, &base, &cfg.all_secrets(), token, stamp, op.kind, &op.input.record_id, &op.id)
+}
+
+/// The event of a send's outcome: an answer (a 2xx read for what it
+/// created) or a lost one.
+pub fn send_event(cfg: &ConnectorConfig, op: &WriteOp, result: &Result<HttpResponse, LookupError>) -> Event {
+    match result {
+        Err(e) => event_for_error(e),
+        // A redirect is refused (the key never follows one): the write was
+        // not made by this request's target.
+        Ok(r) if r.redirected => Event::Answered { status: 302, retry_after_secs: None, created: Created::default() },
+        Ok(r) => {
+            let created = match (r.status, parts(cfg)) {
+                (200..=299, Ok((def, base))) => w::read_created(def, op.kind, &base.origin(), &op.input.record_id, &r.body),
+                _ => Created::default(),
+            };
+            Event::Answered { status: r.status, retry_after_secs: r.retry_after.as_deref().and_then(|v| v.parse().ok()), created }
+        }
+    }
+}
+
+/// The event of a check's outcome.
+pub fn check_event(cfg: &ConnectorConfig, op: &WriteOp, url: &str, result: Result<HttpResponse, LookupError>) -> Event {
+    let read = result.and_then(|r| {
+        if r.redirected {
+            return Err(LookupError::Config { message: Msg::LookupLeftOrigin.into() });
+        }
+        let (def, base) = parts(cfg)?;
+        w::read_verify(def, op.kind, &base.origin(), &op.input.record_id, &op.id, url, &r)
+    });
+    match read {
+        Ok(Some(created)) => Event::Found(created),
+        Ok(None) => Event::NotFound,
+        Err(e) => Event::CheckFailed(e),
+    }
+}
+
+/// What the panel offers for one connector: each kind it can write, with
+/// the fields it asks for, or why not.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteForm {
+    pub connector: String,
+    pub label: String,
+    pub note: FormKind,
+    pub task: FormKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "is", rename_all = "snake_case")]
+pub enum FormKind {
+    Available {
+        due: bool,
+        owner: bool,
+        priority: bool,
+        #[serde(default)]
+        priorities: Vec<String>,
+    },
+    /// Greyed out, with the reason.
+    Unavailable { reason: Text },
+}
+
+/// The write forms of the enabled connectors.
+pub fn forms(settings: &Settings) -> Vec<WriteForm> {
+    settings
+        .connectors
+        .iter()
+        .filter(|c| c.enabled)
+        .map(|c| {
+            let kind = |k: WriteKind| match c.definition().and_then(|d| d.writes.get(k)) {
+                Some(d) => FormKind::Available { due: d.uses("due"), owner: d.uses("owner"), priority: d.uses("priority"), priorities: d.priorities.clone() },
+                None => FormKind::Unavailable { reason: Text::new(Msg::WriteNotOffered, [data(&c.label)]) },
+            };
+            WriteForm { connector: c.id.clone(), label: c.label.clone(), note: kind(WriteKind::Note), task: kind(WriteKind::Task) }
+        })
+        .collect()
+}
+
+/// The audit entry of a finished write: the record's id hashed like an
+/// identifier, the page's origin, the outcome.
+pub fn audit_entry(op: &WriteOp, label: &str, salt: &str, now_ms: f64) -> Option<crate::audit::AuditEntry> {
+    Some(crate::audit::AuditEntry {
+        at_ms: now_ms,
+        connector: op.connector.clone(),
+        label: label.to_string(),
+        action: format!("write_{}", op.kind.name()),
+        id_kind: "record".into(),
+        subject_hash: crate::audit::subject_hash(salt, &op.input.record_id),
+        page_origin: crate::weburl::origin_of(&op.input.ticket_url).unwrap_or_default(),
+        fields: Vec::new(),
+        outcome: op.outcome()?,
+    })
+}
+
+/// The operations of one ticket (its address without query and fragment),
+/// newest first, as the panel shows them.
+pub fn views_for(ops: &[WriteOp], ticket: &str) -> Vec<WriteView> {
+    let mut mine: Vec<&WriteOp> = ops.iter().filter(|o| crate::flow::ticket_key(&o.input.ticket_url) == ticket).collect();
+    mine.sort_by_key(|o| std::cmp::Reverse(o.created_ms));
+    mine.into_iter().take(20).map(WriteOp::view).collect()
 }
 
 #[cfg(test)]
@@ -524,6 +672,22 @@ mod tests {
         let mut s = at(WriteState::Sending);
         assert!(s.apply(Event::Send, &POLICY, 1, 0.5).is_err(), "never two sends at once");
         assert!(s.apply(Event::Check, &POLICY, 1, 0.5).is_err());
+    }
+
+    #[test]
+    fn a_request_that_cannot_be_made_fails_and_says_whether_an_earlier_send_is_unknown() {
+        let why: Text = Msg::LookupBadRecordId.into();
+        let mut q = op();
+        q.apply(Event::Unsendable(why.clone()), &POLICY, 1, 0.5).unwrap();
+        assert_eq!(q.state, WriteState::Failed { reason: why.clone(), retryable: false, unconfirmed: false });
+        let mut u = at(WriteState::Unknown { reason: Msg::WriteLostTimeout.into() });
+        u.apply(Event::Unsendable(why.clone()), &POLICY, 1, 0.5).unwrap();
+        assert_eq!(u.state, WriteState::Failed { reason: why.clone(), retryable: true, unconfirmed: true });
+        u.apply(Event::Retry, &POLICY, 2, 0.5).unwrap();
+        assert_eq!(u.next_step(CheckBy::Verify, 2), Step::Check, "checked before anything is sent");
+        assert!(op().apply(Event::Unsendable(why.clone()), &POLICY, 1, 0.5).is_ok());
+        assert!(at(WriteState::Checking).apply(Event::Unsendable(why), &POLICY, 1, 0.5).is_err());
+        assert_eq!(event_for_error(&LookupError::BadResponse { message: Msg::LookupNoService.into() }), Event::Lost(Lost::Dropped), "answered but unreadable: unknown");
     }
 
     #[test]
