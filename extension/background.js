@@ -2,7 +2,7 @@
 // Glue only: no decisions are made here (see crates/deskside-wasm).
 // Listeners are registered synchronously, before the wasm has loaded, so a
 // restarted service worker never misses the message that woke it.
-import init, { handle_message, sites_to_register, tab_updated, toggle_panel } from './wasm/deskside_wasm.js';
+import init, { handle_message, resume_writes, sites_to_register, tab_updated, toggle_panel } from './wasm/deskside_wasm.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const ready = init({ module_or_path: api.runtime.getURL('wasm/deskside_wasm_bg.wasm') });
@@ -22,6 +22,7 @@ const env = {
   tellTab(tabId, msg) { api.tabs.sendMessage(tabId, msg, { frameId: 0 }).catch(() => {}); },
   notifyPages(msg) { api.runtime.sendMessage(msg).catch(() => {}); }, // none listening: fine
   async tabUrl(tabId) { return (await api.tabs.get(tabId).catch(() => undefined))?.url; },
+  async tabTitle(tabId) { return (await api.tabs.get(tabId).catch(() => undefined))?.title; },
   // The toolbar badge (a connector failing); an empty title: the extension's name.
   setBadge(text, title) {
     api.action.setBadgeText({ text }).catch(() => {});
@@ -59,6 +60,10 @@ api.runtime.onConnect.addListener((port) => {
       .then((answer) => { try { port.postMessage({ id, answer }); } catch { /* the tab went away */ } });
   });
 });
+
+// Writes to a CRM left unfinished when the worker last stopped go on (each
+// is checked before anything is sent again).
+ready.then(() => resume_writes(env)).catch((e) => console.error('Deskside: could not resume writes:', e));
 
 // The content script runs only on the helpdesk sites the admin configured
 // (and granted): it is registered here rather than in the manifest.

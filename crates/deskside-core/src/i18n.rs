@@ -440,6 +440,7 @@ messages! {
     WriteLostNetwork = "write_lost_network",
     WriteLostWorker = "write_lost_worker",
     WriteNotOffered = "write_not_offered",
+    WriteConnectorGone = "write_connector_gone",
 }
 
 impl Msg {

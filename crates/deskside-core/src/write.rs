@@ -114,6 +114,9 @@ pub struct WriteOp {
     /// When the next step (check, resend) is due.
     #[serde(default)]
     pub next_ms: u64,
+    /// Its outcome is in the audit trail.
+    #[serde(default)]
+    pub audited: bool,
 }
 
 /// Why an answer counts as lost.
@@ -152,6 +155,8 @@ pub enum Event {
     /// The request cannot be made (the connector's settings, the record):
     /// it never went out, and will not.
     Unsendable(Text),
+    /// [`Step::GiveUp`].
+    GiveUp,
 }
 
 /// What the background does next with an operation.
@@ -163,6 +168,8 @@ pub enum Step {
     WaitUntil(u64),
     /// Out already (a send or a check this worker is waiting for), or finished.
     Nothing,
+    /// Unknown, and sent as often as it may be: it fails (unconfirmed).
+    GiveUp,
 }
 
 /// An event that does not fit the state (a stale answer): ignored.
@@ -174,7 +181,7 @@ pub struct Ignored {
 impl WriteOp {
     /// A new operation, recorded `Queued`.
     pub fn new(id: &str, connector: &str, kind: WriteKind, input: WriteInput, now_ms: u64) -> WriteOp {
-        WriteOp { id: id.into(), connector: connector.into(), kind, input, state: WriteState::Queued, sends: 0, checks: 0, created_ms: now_ms, updated_ms: now_ms, next_ms: now_ms }
+        WriteOp { id: id.into(), connector: connector.into(), kind, input, state: WriteState::Queued, sends: 0, checks: 0, created_ms: now_ms, updated_ms: now_ms, next_ms: now_ms, audited: false }
     }
 
     /// What to do now. `check` is how this connector checks.
@@ -182,11 +189,12 @@ impl WriteOp {
         let due = |then: Step| if now_ms >= self.next_ms { then } else { Step::WaitUntil(self.next_ms) };
         match &self.state {
             WriteState::Queued | WriteState::Resend => due(Step::Send),
-            WriteState::Unknown { .. } => due(match check {
-                CheckBy::Verify => Step::Check,
+            WriteState::Unknown { .. } => match check {
+                CheckBy::Verify => due(Step::Check),
+                CheckBy::IdempotencyKey if self.sends >= MAX_SENDS => Step::GiveUp,
                 // The same key again: the vendor answers the first result.
-                CheckBy::IdempotencyKey => Step::Send,
-            }),
+                CheckBy::IdempotencyKey => due(Step::Send),
+            },
             WriteState::Sending | WriteState::Checking | WriteState::Done { .. } | WriteState::Failed { .. } => Step::Nothing,
         }
     }
@@ -261,6 +269,7 @@ impl WriteOp {
                 let unconfirmed = self.sends > 1;
                 WriteState::Failed { reason, retryable: unconfirmed, unconfirmed }
             }
+            (WriteState::Unknown { reason }, Event::GiveUp) => WriteState::Failed { reason: Text::new(Msg::WriteUnconfirmed, [Arg::Text(reason.clone())]), retryable: true, unconfirmed: true },
             // Nothing was out: nothing to resume.
             (WriteState::Queued | WriteState::Unknown { .. } | WriteState::Resend | WriteState::Done { .. } | WriteState::Failed { .. }, Event::Resumed) => return Ok(()),
             _ => return Err(ignored),
@@ -688,6 +697,25 @@ mod tests {
         assert!(op().apply(Event::Unsendable(why.clone()), &POLICY, 1, 0.5).is_ok());
         assert!(at(WriteState::Checking).apply(Event::Unsendable(why), &POLICY, 1, 0.5).is_err());
         assert_eq!(event_for_error(&LookupError::BadResponse { message: Msg::LookupNoService.into() }), Event::Lost(Lost::Dropped), "answered but unreadable: unknown");
+    }
+
+    #[test]
+    fn an_idempotent_write_is_sent_again_with_its_key_at_most_max_sends_times() {
+        let mut o = at(WriteState::Sending);
+        for n in 1..=MAX_SENDS {
+            assert_eq!(o.sends, n);
+            o.apply(Event::Lost(Lost::Timeout), &POLICY, 0, 0.0).unwrap();
+            let step = o.next_step(CheckBy::IdempotencyKey, o.next_ms);
+            if n < MAX_SENDS {
+                assert_eq!(step, Step::Send);
+                o.apply(Event::Send, &POLICY, o.next_ms, 0.0).unwrap();
+            } else {
+                assert_eq!(step, Step::GiveUp);
+                o.apply(Event::GiveUp, &POLICY, 1, 0.0).unwrap();
+            }
+        }
+        assert!(matches!(o.state, WriteState::Failed { retryable: true, unconfirmed: true, .. }));
+        assert!(at(WriteState::Sending).apply(Event::GiveUp, &POLICY, 1, 0.0).is_err());
     }
 
     #[test]

@@ -17,10 +17,12 @@ mod monitor;
 mod activity;
 mod options;
 mod panel;
+mod writes;
 
 use wasm_bindgen::prelude::*;
 
 pub use background::{handle_message, sites_to_register, tab_updated, toggle_panel};
+pub use writes::resume_writes;
 pub use env::{Env, PageEnv};
 pub use options::start_options;
 pub use panel::{start_panel, start_side_panel};
