@@ -17,6 +17,7 @@ mod monitor;
 mod activity;
 mod options;
 mod panel;
+mod panel_writes;
 mod writes;
 
 use wasm_bindgen::prelude::*;
