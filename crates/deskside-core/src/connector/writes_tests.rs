@@ -176,3 +176,26 @@ fn compose_and_dates() {
     let c = WriteInput { text: " a\u{0}b\n\u{202e}c ".into(), subject: "s\nt".into(), ..Default::default() }.cleaned();
     assert_eq!((c.text.as_str(), c.subject.as_str()), ("ab\n\u{202e}c", "st"));
 }
+
+#[test]
+fn the_test_apis_definition_writes_notes_and_tasks() {
+    let d = Definition::parse(include_str!("../../../../tests/testapi/definition.json")).unwrap();
+    let base = BaseUrl::parse("http://127.0.0.1:8650").unwrap();
+    let token = Secret::new("tok");
+    let secrets = BTreeMap::from([("client_id".to_string(), Secret::new("id")), ("client_secret".to_string(), Secret::new("s"))]);
+    let i = WriteInput { record_id: "P-1001".into(), ticket_url: "http://127.0.0.1:8600/tickets/1".into(), subject: "<b>Refund</b>".into(), status: "open".into(), text: "a & b".into(), ..Default::default() };
+    let r = build_write(&d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Note, &i, OP).unwrap();
+    assert_eq!(r.url, "http://127.0.0.1:8650/v2/people/P-1001/notes");
+    assert!(r.headers.iter().any(|(k, v)| k == "Authorization" && v == "Bearer tok"));
+    let body: Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
+    assert_eq!(body["body_html"], json!("&lt;b&gt;Refund&lt;/b&gt; [open]<br>http://127.0.0.1:8600/tickets/1<br><br>a &amp; b<br><br>[deskside:op-0123456789abcdef]"));
+    assert_eq!(body["subject"], json!("<b>Refund</b>"), "a JSON string field: as typed");
+    let v = build_verify(&d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Note, "P-1001", OP).unwrap().unwrap();
+    assert_eq!(v.url, "http://127.0.0.1:8650/v2/people/P-1001/notes?contains=%5Bdeskside%3Aop-0123456789abcdef%5D");
+    let t = WriteInput { record_id: "P-1001".into(), subject: "Call back".into(), due: "2026-12-01".into(), priority: "high".into(), ..Default::default() };
+    let r = build_write(&d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Task, &t, OP).unwrap();
+    assert!(r.headers.iter().any(|(k, v)| k == "Idempotency-Key" && v == OP));
+    let body: Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
+    assert_eq!(body, json!({ "person_id": "P-1001", "title": "Call back", "due_on": "2026-12-01", "priority": "high", "details": "[deskside:op-0123456789abcdef]" }));
+    assert_eq!(read_created(&d, WriteKind::Task, "http://127.0.0.1:8650", "P-1001", r#"{"result":{"task":{"task_id":"T-1"}}}"#).link.as_deref(), Some("https://crm.testapi.example/tasks/T-1"));
+}
