@@ -150,7 +150,7 @@ for (const kind of BROWSERS) {
         const id = await logNote(frame, `fault ${fault}`);
         const end = await settled(frame, id);
         assert.equal(end.state, 'done', end.text);
-        assert.equal(notesOf(id).length, 1, 'exactly one note');
+        assert.equal(notesOf(id).length, 1, `exactly one note: ${JSON.stringify(api.requests.slice(-6))}`);
         assert.ok(checksOf() > checks, 'the check asked the API before anything was sent again');
         await page.close();
       });

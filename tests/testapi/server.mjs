@@ -344,7 +344,7 @@ export async function startTestApi({
   const tasks = []; // { task_id, person_id, title, due_on, assignee, priority, details, created }
   const idempotency = new Map(); // Idempotency-Key -> the first answer
   /** Faults for the next writes (POSTs of notes and tasks), consumed in order:
-   *  'drop' (commit, then drop the connection), '500' (commit, then answer 500), '422' (refuse, commit nothing),
+   *  'drop' (commit, then drop the connection in the middle of the answer), '500' (commit, then answer 500), '422' (refuse, commit nothing),
    *  'slow' (commit, then answer after `slowMs`), 'verify-500' (the next note search answers 500). */
   const faults = [];
   let slowMs = 12_000;
@@ -431,7 +431,11 @@ export async function startTestApi({
         requests.push(entry);
         if (onRequest) onRequest(entry);
         if (reply.destroy) {
-          res.socket?.destroy();
+          // The answer is cut off after its first bytes. (A connection closed before any byte
+          // of the answer is resent by the browser itself when the connection was a reused
+          // keep-alive one, whatever the method: no client can tell that from a lost answer.)
+          const socket = res.socket;
+          socket?.write('HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"result":', () => socket.destroy());
           return;
         }
         const answer = () => {
