@@ -2,7 +2,7 @@
 // Glue only: no decisions are made here (see crates/deskside-wasm).
 // Listeners are registered synchronously, before the wasm has loaded, so a
 // restarted service worker never misses the message that woke it.
-import init, { background_tick, handle_message, sites_to_register, tab_updated, toggle_panel } from './wasm/deskside_background.js';
+import init, { background_tick, handle_message, resume_writes, sites_to_register, tab_updated, toggle_panel } from './wasm/deskside_background.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 // Timings for tests/bench/product.mjs, kept in the worker (epoch ms): this
@@ -34,6 +34,7 @@ const env = {
   tellTab(tabId, msg) { api.tabs.sendMessage(tabId, msg, { frameId: 0 }).catch(() => {}); },
   notifyPages(msg) { api.runtime.sendMessage(msg).catch(() => {}); }, // none listening: fine
   async tabUrl(tabId) { return (await api.tabs.get(tabId).catch(() => undefined))?.url; },
+  async tabTitle(tabId) { return (await api.tabs.get(tabId).catch(() => undefined))?.title; },
   // The toolbar badge (a connector failing); an empty title: the extension's name.
   setBadge(text, title) {
     api.action.setBadgeText({ text }).catch(() => {});
@@ -71,6 +72,10 @@ api.runtime.onConnect.addListener((port) => {
       .then((answer) => { try { port.postMessage({ id, answer }); } catch { /* the tab went away */ } });
   });
 });
+
+// Writes to a CRM left unfinished when the worker last stopped go on (each
+// is checked before anything is sent again).
+ready.then(() => resume_writes(env)).catch((e) => console.error('Deskside: could not resume writes:', e));
 
 // The content script runs only on the helpdesk sites the admin configured
 // (and granted): it is registered here rather than in the manifest.

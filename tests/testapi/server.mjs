@@ -190,6 +190,13 @@ export async function startTestApi({
       if (req.method !== 'POST') return json(405, { code: 405, message: 'method not allowed' }, { Allow: 'POST' });
       return qiyuCustomer(req, url);
     }
+    const write = matchWrite(path);
+    if (write) {
+      if (!validToken(bearerOf(req.headers.authorization), 'oauth')) {
+        return json(401, { error: 'invalid_token' }, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+      }
+      return write(req, url);
+    }
     const route = matchRoute(path);
     if (!route) return html(404, '<html><body>Not Found</body></html>');
     if (req.method !== 'GET') return json(405, { error: 'method_not_allowed' }, { Allow: 'GET' });
@@ -332,15 +339,112 @@ export async function startTestApi({
     return true;
   }
 
+  // ---- Write-back: notes and tasks, stored here for tests to read back, with faults on demand ----
+  const notes = []; // { note_id, person_id, subject, body_html, created }
+  const tasks = []; // { task_id, person_id, title, due_on, assignee, priority, details, created }
+  const idempotency = new Map(); // Idempotency-Key -> the first answer
+  /** Faults for the next writes (POSTs of notes and tasks), consumed in order:
+   *  'drop' (commit, then drop the connection in the middle of the answer), '500' (commit, then answer 500), '422' (refuse, commit nothing),
+   *  'slow' (commit, then answer after `slowMs`), 'verify-500' (the next note search answers 500). */
+  const faults = [];
+  let slowMs = 12_000;
+
+  function matchWrite(path) {
+    let m = /^\/v2\/people\/([^/]+)\/notes$/.exec(path);
+    if (m) {
+      const id = decodeSegment(m[1]);
+      return (req, url) => (req.method === 'POST' ? createNote(req, id) : req.method === 'GET' ? listNotes(url, id) : json(405, { error: 'method_not_allowed' }, { Allow: 'GET, POST' }));
+    }
+    if (path === '/v2/tasks') return (req) => (req.method === 'POST' ? createTask(req) : json(405, { error: 'method_not_allowed' }, { Allow: 'POST' }));
+    return null;
+  }
+
+  async function jsonBody(req) {
+    const type = (req.headers['content-type'] || '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json') return { error: json(415, { error: 'body must be application/json' }) };
+    try {
+      return { body: JSON.parse(await readBody(req)) };
+    } catch {
+      return { error: json(400, { error: 'body is not JSON' }) };
+    }
+  }
+
+  /** The answer to a committed write, as the next fault (if any) shapes it. */
+  function committed(answer, fault) {
+    if (fault === 'drop') return { destroy: true, status: 0, headers: {}, body: '' };
+    if (fault === '500') return json(500, { error: 'internal_error' });
+    if (fault === 'slow') return { ...answer, delayMs: slowMs };
+    return answer;
+  }
+
+  function nextWriteFault() {
+    const i = faults.findIndex((f) => f !== 'verify-500');
+    return i < 0 ? undefined : faults.splice(i, 1)[0];
+  }
+
+  async function createNote(req, personId) {
+    if (!PEOPLE.some((p) => p.person_id === personId)) return json(404, { error: 'not_found' });
+    const { body, error } = await jsonBody(req);
+    if (error) return error;
+    const fault = nextWriteFault();
+    if (fault === '422') return json(422, { error: 'validation_failed', message: 'note rejected' });
+    if (typeof body.body_html !== 'string' || body.body_html === '') return json(422, { error: 'validation_failed', message: 'body_html is required' });
+    const note = { note_id: `N-${notes.length + 1}`, person_id: personId, subject: String(body.subject || ''), body_html: body.body_html, created: new Date().toISOString() };
+    notes.push(note);
+    return committed(json(201, { result: { note } }), fault);
+  }
+
+  function listNotes(url, personId) {
+    const i = faults.indexOf('verify-500');
+    if (i >= 0) {
+      faults.splice(i, 1);
+      return json(500, { error: 'search backend unavailable' });
+    }
+    const contains = url.searchParams.get('contains');
+    const items = notes.filter((n) => n.person_id === personId && (contains === null || n.body_html.includes(contains)));
+    return json(200, { result: { items } });
+  }
+
+  async function createTask(req) {
+    const key = req.headers['idempotency-key'];
+    const { body, error } = await jsonBody(req);
+    if (error) return error;
+    // The vendor's idempotency: the same key answers the first result, and stores nothing new.
+    if (key && idempotency.has(key)) return { ...idempotency.get(key), headers: { ...idempotency.get(key).headers, 'Idempotent-Replayed': 'true' } };
+    const fault = nextWriteFault();
+    if (fault === '422') return json(422, { error: 'validation_failed', message: 'task rejected' });
+    if (!PEOPLE.some((p) => p.person_id === body.person_id)) return json(422, { error: 'validation_failed', message: 'person_id is unknown' });
+    if (typeof body.title !== 'string' || body.title === '') return json(422, { error: 'validation_failed', message: 'title is required' });
+    if (body.due_on !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(body.due_on)) return json(422, { error: 'validation_failed', message: 'due_on must be YYYY-MM-DD' });
+    const task = { task_id: `T-${tasks.length + 1}`, person_id: body.person_id, title: body.title, due_on: body.due_on ?? null, assignee: body.assignee ?? null, priority: body.priority ?? null, details: String(body.details || ''), created: new Date().toISOString() };
+    tasks.push(task);
+    const answer = json(201, { result: { task } });
+    if (key) idempotency.set(key, answer);
+    return committed(answer, fault);
+  }
+
   const handler = (accounts) => (req, res) => {
     handle(req, accounts)
       .catch((e) => json(500, { error: 'internal_error', message: String(e && e.message) }))
       .then((reply) => {
-        const entry = { method: req.method, url: req.url, auth: authKind(req.headers.authorization), status: reply.status, ...(accounts ? { origin: 'accounts' } : {}) };
+        const entry = { method: req.method, url: req.url, auth: authKind(req.headers.authorization), status: reply.destroy ? 'dropped' : reply.status, ...(accounts ? { origin: 'accounts' } : {}) };
         requests.push(entry);
         if (onRequest) onRequest(entry);
-        res.writeHead(reply.status, { 'Cache-Control': 'no-store', ...reply.headers, 'Content-Length': Buffer.byteLength(reply.body) });
-        res.end(reply.body);
+        if (reply.destroy) {
+          // The answer is cut off after its first bytes. (A connection closed before any byte
+          // of the answer is resent by the browser itself when the connection was a reused
+          // keep-alive one, whatever the method: no client can tell that from a lost answer.)
+          const socket = res.socket;
+          socket?.write('HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"result":', () => socket.destroy());
+          return;
+        }
+        const answer = () => {
+          if (res.destroyed) return;
+          res.writeHead(reply.status, { 'Cache-Control': 'no-store', ...reply.headers, 'Content-Length': Buffer.byteLength(reply.body) });
+          res.end(reply.body);
+        };
+        if (reply.delayMs) setTimeout(answer, reply.delayMs).unref();
+        else answer();
       });
   };
   // `tls`: { cert, key } (PEM) serves both origins over https.
@@ -372,6 +476,13 @@ export async function startTestApi({
     requests,
     get tokens() {
       return grants;
+    },
+    /** Write-back: the notes and tasks stored (live), and the faults for the next writes. */
+    notes,
+    tasks,
+    faults,
+    set slowMs(ms) {
+      slowMs = ms;
     },
     stop() {
       const close = (s) => new Promise((resolve) => {

@@ -32,3 +32,4 @@ pub use deskside_detect::{cnid, phone};
 pub mod secret;
 pub mod vip;
 pub mod weburl;
+pub mod write;

@@ -74,6 +74,32 @@ pub enum Request {
     /// Options page → background: the audit trail and each connector's
     /// monitoring numbers (options page only: no other context reads them).
     GetActivity,
+    /// Panel → background: the write-back forms (which connectors can
+    /// write a note or a task, and what they ask for), the ticket's subject
+    /// and status to start from, and this ticket's writes; resumes any
+    /// write left unfinished. The ticket is the tab's URL as the browser
+    /// reports it.
+    GetWrites { token: String },
+    /// Panel → background: write a note or a task to `record` of
+    /// `connector` (a record the tab's lookup found), for this tab's
+    /// ticket. Recorded before it is sent; the answer is `Writes`.
+    Write { token: String, connector: String, record: String, kind: crate::connector::writes::WriteKind, fields: WriteFields },
+    /// Panel → background: try a failed write of this ticket again (it is
+    /// checked first when its last send's fate is unknown).
+    RetryWrite { token: String, op: String },
+}
+
+/// What the agent typed for a write (the ticket's link is not here: it is
+/// the tab's URL as the browser reports it).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WriteFields {
+    pub subject: String,
+    pub status: String,
+    pub text: String,
+    pub due: String,
+    pub owner: String,
+    pub priority: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -106,6 +132,7 @@ pub enum Response {
     SaveFailed { errors: Vec<FieldError> },
     TestResult { result: crate::connector::trial::ConnectorTest },
     /// The audit trail (oldest first) and the connectors' numbers.
+<<<<<<< HEAD
     Activity {
         audit: Vec<crate::audit::AuditEntry>,
         monitor: Vec<crate::monitor::ConnectorStats>,
@@ -114,6 +141,14 @@ pub enum Response {
         #[serde(default)]
         forward: Option<crate::forward::ForwardStatus>,
     },
+=======
+    Activity { audit: Vec<crate::audit::AuditEntry>, monitor: Vec<crate::monitor::ConnectorStats>, now_ms: f64 },
+    /// The write-back forms, the ticket's subject and status to start
+    /// from, its link (the tab's URL), and this ticket's writes, newest first.
+    Writes { forms: Vec<crate::write::WriteForm>, subject: String, status: String, ticket_url: String, writes: Vec<crate::write::WriteView> },
+    /// A write was not accepted (the agent's values), nothing recorded.
+    WriteInvalid { message: crate::i18n::Text },
+>>>>>>> write
     /// The request was refused; nothing happened.
     Rejected { reason: String },
     /// The background failed (storage and the like); nothing was lost.
@@ -171,6 +206,9 @@ impl Request {
             Request::SaveSettings { .. } => "SaveSettings",
             Request::TestConnector { .. } => "TestConnector",
             Request::GetActivity => "GetActivity",
+            Request::GetWrites { .. } => "GetWrites",
+            Request::Write { .. } => "Write",
+            Request::RetryWrite { .. } => "RetryWrite",
         }
     }
 
@@ -179,6 +217,7 @@ impl Request {
             (self, tier),
             (Request::GetPageRules | Request::PageScanned { .. } | Request::PageAppended { .. } | Request::PanelToken, Tier::ContentScript { .. })
                 | (Request::GetPanelState { .. } | Request::ChooseIdentifier { .. } | Request::ChooseRecord { .. } | Request::SetPanelLayout { .. }, Tier::Panel { .. })
+                | (Request::GetWrites { .. } | Request::Write { .. } | Request::RetryWrite { .. }, Tier::Panel { .. })
                 | (Request::GetTabPanelState { .. } | Request::ChooseTabIdentifier { .. } | Request::ChooseTabRecord { .. }, Tier::SidePanel)
                 | (Request::GetSettings | Request::SaveSettings { .. } | Request::TestConnector { .. } | Request::GetActivity, Tier::Options)
         )
@@ -324,6 +363,9 @@ mod tests {
             Request::SaveSettings { input: SettingsInput::default() },
             Request::TestConnector { input: ConnectorInput::default(), sample: "a@b.example".into() },
             Request::GetActivity,
+            Request::GetWrites { token: "t".into() },
+            Request::Write { token: "t".into(), connector: "c1".into(), record: "r1".into(), kind: crate::connector::writes::WriteKind::Note, fields: WriteFields::default() },
+            Request::RetryWrite { token: "t".into(), op: "op-0123456789abcdef".into() },
         ];
         let allowed: Vec<Vec<bool>> = all.iter().map(|r| [&content, &panel, &Tier::SidePanel, &Tier::Options].iter().map(|t| r.allowed(t)).collect()).collect();
         assert_eq!(
@@ -343,7 +385,10 @@ mod tests {
                 [false, false, false, true],
                 [false, false, false, true],
                 [false, false, false, true],
-                [false, false, false, true]
+                [false, false, false, true],
+                [false, true, false, false],
+                [false, true, false, false],
+                [false, true, false, false]
             ]
         );
     }
@@ -356,5 +401,8 @@ mod tests {
         assert_eq!(r, Request::GetPanelState { token: "t".into() });
         // A panel request without its token does not parse either.
         assert!(serde_json::from_str::<Request>(r#"{"type":"GetPanelState"}"#).is_err());
+        // A write takes no ticket link: the tab's URL is the browser's.
+        let w: Request = serde_json::from_str(r#"{"type":"Write","token":"t","connector":"c","record":"1","kind":"note","fields":{"text":"hi","ticket_url":"https://evil.test/"},"ticket_url":"https://evil.test/"}"#).unwrap();
+        assert!(!format!("{w:?}").contains("evil"));
     }
 }

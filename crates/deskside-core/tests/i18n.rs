@@ -348,9 +348,13 @@ const ALLOWED_LITERALS: &[&str] = &[
     "serialisation failed: {e}",
     "the browser gave no random token",
     "this tab is not a configured site",
+    "no such connector",
+    "not a write of this ticket",
+    "write {id}: event ignored in state {}",
     // Console messages (extension/background.js, sidepanel.js).
     "Deskside: could not register the content script:",
     "Deskside: shortcut failed:",
+    "Deskside: could not resume writes:",
     "Deskside side panel:",
 ];
 

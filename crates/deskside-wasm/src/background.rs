@@ -29,7 +29,7 @@ use deskside_core::messages::{classify, Identity, Request, Response, SenderInfo,
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-async fn load_settings(env: &Env) -> Result<Settings, String> {
+pub(crate) async fn load_settings(env: &Env) -> Result<Settings, String> {
     let raw = env.local_get(SETTINGS_KEY).await.map_err(|e| js_error_text(&e))?;
     let value: Option<serde_json::Value> = if raw.is_undefined() || raw.is_null() { None } else { Some(from_js(raw)?) };
     Settings::from_stored(value)
@@ -52,7 +52,7 @@ fn present<T: serde::de::DeserializeOwned>(raw: JsValue) -> Option<T> {
     from_js(raw).ok()
 }
 
-async fn load_tab(env: &Env, tab_id: i64) -> Option<TabState> {
+pub(crate) async fn load_tab(env: &Env, tab_id: i64) -> Option<TabState> {
     session_value(env, &tab_key(tab_id)).await
 }
 
@@ -83,7 +83,7 @@ async fn issue_grant(env: &Env, tab_id: i64) -> Result<PanelGrant, String> {
 /// A panel's request: answered only for the frame the tab's content script
 /// made (its token, first presented by this frame), with the tab's state
 /// only while the tab still shows the configured site it was read on.
-async fn panel_tab(env: &Env, settings: &Settings, tab_id: i64, frame_id: i64, tab_url: &str, token: &str) -> Result<Result<Option<TabState>, String>, String> {
+pub(crate) async fn panel_tab(env: &Env, settings: &Settings, tab_id: i64, frame_id: i64, tab_url: &str, token: &str) -> Result<Result<Option<TabState>, String>, String> {
     let grant = load_grant(env, tab_id).await;
     let bound = session_value::<f64>(env, &frame_key(token)).await.map(|f| f as i64);
     match check_panel(grant.as_ref(), token, frame_id, bound) {
@@ -258,15 +258,15 @@ async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choi
 }
 
 /// A settings holding only `cfg`: a job for one connector renews only its token.
-fn alone(settings: &Settings, cfg: &ConnectorConfig) -> Settings {
+pub(crate) fn alone(settings: &Settings, cfg: &ConnectorConfig) -> Settings {
     Settings { connectors: vec![cfg.clone()], ..settings.clone() }
 }
 
-fn env_clone(env: &Env) -> Env {
+pub(crate) fn env_clone(env: &Env) -> Env {
     AsRef::<JsValue>::as_ref(env).clone().unchecked_into::<Env>()
 }
 
-fn budget(settings: &Settings, cfg: &ConnectorConfig, visible: bool, now: f64) -> Via {
+pub(crate) fn budget(settings: &Settings, cfg: &ConnectorConfig, visible: bool, now: f64) -> Via {
     // One budget per connector as configured: a new key or URL is a new budget.
     Via::Budget(Budget { connector: cache::config_hash(cfg), size: layer::bucket_size(settings, cfg), visible, started_ms: now, watch: crate::monitor::Watch::new(settings, cfg) })
 }
@@ -534,7 +534,7 @@ async fn tab_visible(env: &Env, tab_id: i64) -> bool {
 }
 
 /// The time and a fresh random nonce, for signed requests.
-fn stamp(env: &Env) -> Stamp {
+pub(crate) fn stamp(env: &Env) -> Stamp {
     Stamp::new(env.now().max(0.0) as u64, &env.random_token())
 }
 
@@ -560,7 +560,7 @@ thread_local! {
 /// kept until a minute before they expire, exchanged once for all tabs
 /// together, renewed when `renew` (the API refused the token). A failed
 /// exchange leaves the connector without a token: its lookup then says why.
-async fn access_tokens(env: &Env, settings: &Settings, renew: bool) -> Tokens {
+pub(crate) async fn access_tokens(env: &Env, settings: &Settings, renew: bool) -> Tokens {
     let mut tokens = Tokens::new();
     for cfg in settings.connectors.iter().filter(|c| c.enabled) {
         if token_request(cfg).is_none() {
@@ -609,7 +609,7 @@ async fn exchange(env: &Env, cfg: &deskside_core::config::ConnectorConfig, key: 
     env.session_set(key, to_js(&held)).await.is_ok()
 }
 
-async fn append_audit(env: &Env, entries: Vec<AuditEntry>) -> Result<(), String> {
+pub(crate) async fn append_audit(env: &Env, entries: Vec<AuditEntry>) -> Result<(), String> {
     if entries.is_empty() {
         return Ok(());
     }
@@ -730,6 +730,25 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             };
             let layout = site_layout(env, &settings, &tab_url).await;
             choose(env, &settings, tab, &value, layout, tab_visible(env, tab_id).await).await
+        }
+        (Request::GetWrites { token }, Tier::Panel { tab_id, frame_id, tab_url }) => {
+            if let Err(reason) = panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
+                return Ok(Response::Rejected { reason });
+            }
+            crate::writes::writes_state(env, &settings, tab_id, &tab_url).await
+        }
+        (Request::Write { token, connector, record, kind, fields }, Tier::Panel { tab_id, frame_id, tab_url }) => {
+            let tab = match panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
+                Ok(tab) => tab,
+                Err(reason) => return Ok(Response::Rejected { reason }),
+            };
+            crate::writes::start(env, &settings, tab, tab_id, &tab_url, &connector, &record, kind, fields).await
+        }
+        (Request::RetryWrite { token, op }, Tier::Panel { tab_id, frame_id, tab_url }) => {
+            if let Err(reason) = panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
+                return Ok(Response::Rejected { reason });
+            }
+            crate::writes::retry(env, &settings, tab_id, &tab_url, &op).await
         }
         (Request::GetActivity, Tier::Options) => crate::monitor::activity(env, &settings).await,
         (Request::TestConnector { input, sample }, Tier::Options) => Ok(Response::TestResult { result: test_connector(env, &settings, input, &sample).await }),

@@ -50,6 +50,11 @@ extern "C" {
     #[wasm_bindgen(method, catch, js_name = tabUrl)]
     pub async fn tab_url(this: &Env, tab_id: f64) -> Result<JsValue, JsValue>;
 
+    /// `tabs.get(tabId).title`: the ticket's subject where the page has no
+    /// adapter field for it; undefined where Deskside may not see it.
+    #[wasm_bindgen(method, catch, js_name = tabTitle)]
+    pub async fn tab_title(this: &Env, tab_id: f64) -> Result<JsValue, JsValue>;
+
     /// `crypto.randomUUID()`: the panel's tokens.
     #[wasm_bindgen(method, js_name = randomToken)]
     pub fn random_token(this: &Env) -> String;

@@ -35,11 +35,17 @@ mod activity;
 mod options;
 #[cfg(feature = "pages")]
 mod panel;
+#[cfg(feature = "pages")]
+mod panel_writes;
+#[cfg(feature = "background")]
+mod writes;
 
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "background")]
 pub use background::{handle_message, sites_to_register, tab_updated, toggle_panel};
+#[cfg(feature = "background")]
+pub use writes::resume_writes;
 pub use env::{Env, PageEnv};
 #[cfg(feature = "background")]
 pub use forward::background_tick;

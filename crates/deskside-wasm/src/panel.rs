@@ -293,6 +293,9 @@ fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<Panel>, l
             }
             if let Some(c) = customer {
                 append(root, &customer_card(doc, c, env, loc));
+                if let Place::Frame { token } = &env.place {
+                    crate::panel_writes::mount(doc, root, c, &env.env, token);
+                }
             }
             render_errors(doc, root, errors, env, loc);
         }

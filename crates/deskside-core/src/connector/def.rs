@@ -47,6 +47,9 @@ pub struct Definition {
     /// "per_secs": 10}`), which the request layer keeps every team inside;
     /// `None`: [`crate::client::bucket::Rate::DEFAULT`].
     pub rate: Option<crate::client::bucket::Rate>,
+    /// Write-back: a note, a follow-up task (`connector::writes`); empty:
+    /// the connector only reads.
+    pub writes: super::writes::WritesDef,
     /// The definition as JSON (compact): what is stored and shown back.
     pub source: String,
 }
@@ -758,7 +761,7 @@ impl Definition {
     /// this tree of types cost far more wasm than these few lines. Unknown
     /// fields and wrong types are named with their place.
     pub fn from_json(v: &Value) -> Result<Definition, String> {
-        let o = Obj::new(v, "", &["id", "name", "auth", "lookups", "success", "results", "map", "related", "limits", "samples", "notes", "base_url", "setup", "help", "rate"])?;
+        let o = Obj::new(v, "", &["id", "name", "auth", "lookups", "success", "results", "map", "related", "limits", "samples", "notes", "base_url", "setup", "help", "rate", "writes"])?;
         let mut lookups = BTreeMap::new();
         for (kind, list) in o.need("lookups")?.as_object().ok_or("lookups must be an object of kinds")? {
             let at = format!("lookups.{kind}");
@@ -819,6 +822,7 @@ impl Definition {
             samples,
             notes: o.text("notes")?.unwrap_or_default(),
             rate,
+            writes: o.get("writes").map_or(Ok(Default::default()), super::writes::WritesDef::from_json)?,
             source: v.to_string(),
         })
     }
@@ -969,7 +973,7 @@ impl SuccessDef {
     }
 }
 
-fn method(m: Option<&str>, at: &str) -> Result<HttpMethod, String> {
+pub(super) fn method(m: Option<&str>, at: &str) -> Result<HttpMethod, String> {
     match m {
         None | Some("GET") => Ok(HttpMethod::Get),
         Some("POST") => Ok(HttpMethod::Post),
@@ -978,7 +982,7 @@ fn method(m: Option<&str>, at: &str) -> Result<HttpMethod, String> {
 }
 
 /// An object of text values (`query`, `headers`).
-fn text_map(v: Option<&Value>, at: &str) -> Result<BTreeMap<String, String>, String> {
+pub(super) fn text_map(v: Option<&Value>, at: &str) -> Result<BTreeMap<String, String>, String> {
     let mut out = BTreeMap::new();
     if let Some(q) = v {
         for (k, v) in q.as_object().ok_or_else(|| format!("{at} must be an object"))? {
@@ -1368,6 +1372,7 @@ impl Definition {
             e("map.id".into(), Msg::DefNoId.into());
         }
         self.validate_setup(&mut e);
+        self.writes.problems(&mut e);
         if self.limits.max_body_bytes == 0 || self.limits.max_body_bytes > 8 * 1024 * 1024 || self.limits.max_records == 0 || self.limits.max_records > 100 || self.limits.max_related > 8 {
             e("limits".into(), Msg::DefBadLimits.into());
         }
@@ -1568,14 +1573,14 @@ impl ValueDef {
 }
 
 /// A header or parameter name: letters, digits, `-`, `_`, `.`.
-fn token_name(s: &str) -> bool {
+pub(super) fn token_name(s: &str) -> bool {
     !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'[' | b']'))
 }
 
 /// A fixed request header: a plain name that is not one the engine or the
 /// browser sets (auth, body, cookies, host), a short printable value
 /// without placeholders.
-fn fixed_header_ok(name: &str, value: &str) -> bool {
+pub(super) fn fixed_header_ok(name: &str, value: &str) -> bool {
     const RESERVED: &[&str] = &["authorization", "cookie", "host", "content-type", "content-length", "accept", "origin", "referer", "proxy-authorization"];
     token_name(name)
         && !name.contains(['[', ']'])
@@ -1587,7 +1592,7 @@ fn fixed_header_ok(name: &str, value: &str) -> bool {
 
 /// A path relative to the base URL: starts with `/`, no `..` or `.` steps,
 /// no scheme, query or fragment, printable ASCII.
-fn request_path_ok(p: &str) -> bool {
+pub(super) fn request_path_ok(p: &str) -> bool {
     p.starts_with('/')
         && !p.starts_with("//")
         && p.len() <= 300
@@ -1603,7 +1608,7 @@ pub(crate) fn token_url_ok(u: &str) -> bool {
 
 /// A record link template: `https://` and a host of fixed text, or
 /// `{origin}` first; then fixed text and `{id}`, `{record:/path}`.
-fn link_template_ok(t: &str) -> bool {
+pub(super) fn link_template_ok(t: &str) -> bool {
     // The host is fixed text, or made of setup values (checked to be choices
     // with the setup fields: `Definition::link_setup_problems`).
     let host_of = |rest: &str| rest.split(['/', '?', '#']).next().map(|h| setup_refs(h).into_iter().fold(h.to_string(), |h, n| h.replace(&format!("{{setup:{n}}}"), "x")));
@@ -1684,7 +1689,7 @@ fn path_template_ok(p: &str, related: bool) -> bool {
 }
 
 /// Every string in a JSON template with its pointer.
-fn strings_in<'a>(v: &'a Value, at: &str) -> Vec<(String, &'a str)> {
+pub(super) fn strings_in<'a>(v: &'a Value, at: &str) -> Vec<(String, &'a str)> {
     match v {
         Value::String(s) => vec![(at.to_string(), s.as_str())],
         Value::Array(items) => items.iter().enumerate().flat_map(|(i, x)| strings_in(x, &format!("{at}.{i}"))).collect(),

@@ -73,14 +73,22 @@ fn build_one(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<
         }
     }
     let path = fill_template(&r.path, &value, refs, &|s| encode_component(s));
-    let mut query: Vec<(String, String)> = r.query.iter().map(|(k, v)| (k.clone(), fill_template(v, &value, refs, &|s| s.to_string()))).collect();
+    let query: Vec<(String, String)> = r.query.iter().map(|(k, v)| (k.clone(), fill_template(v, &value, refs, &|s| s.to_string()))).collect();
     let mut headers = vec![("Accept".to_string(), "application/json".to_string())];
-    let mut redact = Redact::default();
-    let mut body = match (&r.method, &r.body) {
+    let body = match (&r.method, &r.body) {
         (HttpMethod::Post, Some(template)) => Some(map_strings(template, &|s| fill_template(s, &value, refs, &|s| s.to_string()))),
         _ => None,
     };
     headers.extend(r.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
+    authorize(def, base, secrets, token, stamp, r.method, &path, query, headers, body)
+}
+
+/// A request whose templates are filled: the auth attached (for the
+/// connector's own origin only), the body serialised, the URL joined and
+/// checked. Lookups, follow-ups and writes (`connector::writes`) end here.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn authorize(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<&Secret>, stamp: &Stamp, method: HttpMethod, path: &str, mut query: Vec<(String, String)>, mut headers: Vec<(String, String)>, mut body: Option<Value>) -> Result<HttpRequest, LookupError> {
+    let mut redact = Redact::default();
     match &def.auth {
         AuthDef::Bearer => headers.push(("Authorization".into(), format!("Bearer {}", secret(secrets, "api_key")))),
         AuthDef::Header { name } => {
@@ -110,12 +118,12 @@ fn build_one(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<
         sign_request(sd, secrets, stamp, body.as_deref().unwrap_or(""), &mut headers, &mut query, &mut redact);
     }
     let pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let url = base.join(&path, &pairs);
+    let url = base.join(path, &pairs);
     // The secrets go only to the configured origin, checked on the final URL.
     if origin_of(&url).as_deref() != Some(base.origin().as_str()) {
         return Err(LookupError::Config { message: Msg::LookupLeftOrigin.into() });
     }
-    let method = match r.method {
+    let method = match method {
         HttpMethod::Get => Method::Get,
         HttpMethod::Post => Method::Post,
     };
@@ -924,7 +932,9 @@ fn map_items<'a>(kind: ListKind, d: &ItemsDef, items: impl Iterator<Item = &'a V
         let text = |name: &str| opt(name).unwrap_or_default();
         let day = |name: &str| d.date(name).and_then(|v| date(x, v));
         // A path's value, or a template of the item's id and values.
-        let link = || d.value("url").and_then(|v| link(x, v, &text("id"), origin));
+        let no_setup = BTreeMap::new();
+        let values = LinkValues { origin, setup: &no_setup, record_type: None };
+        let link = || d.value("url").and_then(|v| link(x, v, &text("id"), &values));
         let currency = || opt("currency").map(|c| c.to_uppercase());
         match kind {
             ListKind::Orders => {
@@ -965,7 +975,7 @@ pub struct LinkValues<'a> {
 /// A link to the record: a link template filled (`{id}`, `{record:/path}`,
 /// `{origin}`, the API's, `{setup:name}`, `{record_type}`), or the value a
 /// path gives; only an outside link.
-fn link(r: &Value, d: &ValueDef, id: &str, values: &LinkValues) -> Option<String> {
+pub(super) fn link(r: &Value, d: &ValueDef, id: &str, values: &LinkValues) -> Option<String> {
     let url = match d {
         ValueDef::First(all) => return all.iter().find_map(|d| link(r, d, id, values)),
         ValueDef::Template(t, maps) => {

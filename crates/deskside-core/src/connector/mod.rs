@@ -14,6 +14,7 @@ pub mod presets;
 pub mod sign;
 pub mod setup;
 pub mod trial;
+pub mod writes;
 
 pub use engine::{Answer, Stamp};
 

@@ -1,0 +1,312 @@
+//! The panel's write-back block: "Log this ticket" (the note previewed and
+//! editable before it is sent) and "Create follow-up task", per source that
+//! can write (greyed out with the reason where it cannot), and this
+//! ticket's writes: sending, checking, done (with a link to it in the CRM),
+//! or failed with the reason and Retry. Asked of the background with
+//! `GetWrites`; polled while a write is under way.
+
+use crate::dom::{append, by_id, clear, el, on_click};
+use crate::env::PageEnv;
+use crate::i18n::{current, Loc};
+use crate::{from_js, js_error_text, to_js};
+use deskside_core::connector::writes::{compose, WriteInput, WriteKind};
+use deskside_core::i18n::{data, Arg, Msg, Text};
+use deskside_core::messages::{Request, Response, WriteFields};
+use deskside_core::panel::CustomerView;
+use deskside_core::write::{FormKind, WriteForm, WriteView};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+
+struct Wb {
+    env: PageEnv,
+    token: String,
+    /// Connector id → the record shown from it.
+    records: Vec<(String, String, String)>,
+    /// The last answer: the forms, subject, status, link.
+    last: RefCell<Option<(Vec<WriteForm>, String, String, String)>>,
+}
+
+thread_local! {
+    /// Bumped each time the block is mounted: an older poll stops.
+    static MOUNT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    /// A poll is pending: one at a time.
+    static POLLING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Adds the block under the customer card and fills it from the background.
+pub fn mount(doc: &Document, root: &Element, c: &CustomerView, env: &PageEnv, token: &str) {
+    let section = el(doc, "section", "writeback", "");
+    let _ = section.set_attribute("id", "writeback");
+    append(root, &section);
+    let records = c.sources.iter().map(|s| (s.connector.clone(), s.record.clone(), s.label.clone())).collect();
+    let wb = Rc::new(Wb { env: AsRef::<wasm_bindgen::JsValue>::as_ref(env).clone().unchecked_into::<PageEnv>(), token: token.to_string(), records, last: RefCell::new(None) });
+    let n = MOUNT.with(|m| {
+        m.set(m.get().wrapping_add(1));
+        m.get()
+    });
+    wasm_bindgen_futures::spawn_local(ask(wb, Request::GetWrites { token: token.to_string() }, n, true));
+}
+
+async fn ask(wb: Rc<Wb>, request: Request, n: u32, build_forms: bool) {
+    let answer = wb.env.send(to_js(&request)).await.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>);
+    if MOUNT.with(|m| m.get()) != n {
+        return;
+    }
+    let doc = crate::dom::document();
+    let loc = current();
+    match answer {
+        Ok(Response::Writes { forms, subject, status, ticket_url, writes }) => {
+            if build_forms || wb.last.borrow().is_none() {
+                *wb.last.borrow_mut() = Some((forms, subject, status, ticket_url));
+                render_forms(&doc, &wb, n, &loc);
+            }
+            let busy = render_list(&doc, &wb, &writes, n, &loc);
+            if busy && !POLLING.with(|p| p.replace(true)) {
+                wasm_bindgen_futures::spawn_local(poll(wb.clone(), n));
+            }
+        }
+        Ok(Response::WriteInvalid { message }) => show_error(&doc, &loc.t(&message)),
+        Ok(Response::Rejected { reason }) | Ok(Response::Failed { message: reason }) => {
+            crate::log_detail(&reason);
+            show_error(&doc, &loc.m(Msg::PanelUnexpected));
+        }
+        Ok(_) => show_error(&doc, &loc.m(Msg::PanelUnexpected)),
+        Err(e) => {
+            crate::log_detail(&e);
+            show_error(&doc, &loc.m(Msg::PanelNoAnswer));
+        }
+    }
+}
+
+async fn poll(wb: Rc<Wb>, n: u32) {
+    crate::client::sleep(1_000).await;
+    POLLING.with(|p| p.set(false));
+    if MOUNT.with(|m| m.get()) == n {
+        let token = wb.token.clone();
+        ask(wb, Request::GetWrites { token }, n, false).await;
+    }
+}
+
+fn show_error(doc: &Document, text: &str) {
+    if let Some(e) = by_id(doc, "wb-error") {
+        e.set_text_content(Some(text));
+        let _ = e.remove_attribute("hidden");
+    }
+}
+
+fn field(doc: &Document, parent: &Element, label: &str, tag: &str, id: &str, value: &str) -> Element {
+    let l = el(doc, "label", "wb-field", label);
+    let input = el(doc, tag, "", "");
+    let _ = input.set_attribute("id", id);
+    if let Some(i) = input.dyn_ref::<HtmlInputElement>() {
+        i.set_value(value);
+    } else if let Some(t) = input.dyn_ref::<HtmlTextAreaElement>() {
+        t.set_value(value);
+    }
+    append(&l, &input);
+    append(parent, &l);
+    input
+}
+
+fn value(doc: &Document, id: &str) -> String {
+    let Some(e) = by_id(doc, id) else { return String::new() };
+    if let Some(i) = e.dyn_ref::<HtmlInputElement>() {
+        return i.value();
+    }
+    if let Some(t) = e.dyn_ref::<HtmlTextAreaElement>() {
+        return t.value();
+    }
+    e.dyn_ref::<HtmlSelectElement>().map(HtmlSelectElement::value).unwrap_or_default()
+}
+
+fn on_input(e: &Element, f: impl FnMut() + 'static) {
+    let closure = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(f);
+    let _ = e.add_event_listener_with_callback("input", closure.as_ref().unchecked_ref());
+    closure.forget();
+}
+
+fn render_forms(doc: &Document, wb: &Rc<Wb>, n: u32, loc: &Loc) {
+    let Some(section) = by_id(doc, "writeback") else { return };
+    clear(&section);
+    let Some((forms, subject, status, ticket_url)) = wb.last.borrow().clone() else { return };
+    append(&section, &el(doc, "h3", "", &loc.m(Msg::WbHeading)));
+    let several = wb.records.len() > 1;
+    for (connector, record, label) in &wb.records {
+        let Some(form) = forms.iter().find(|f| &f.connector == connector) else { continue };
+        let row = el(doc, "div", "wb-source", "");
+        let _ = row.set_attribute("data-connector", connector);
+        if several {
+            append(&row, &el(doc, "p", "wb-to", &loc.t(&Text::new(Msg::WbTo, [data(label)]))));
+        }
+        for (kind, fk, msg) in [(WriteKind::Note, &form.note, Msg::WbLogTicket), (WriteKind::Task, &form.task, Msg::WbCreateTask)] {
+            let b = el(doc, "button", &format!("action wb-open-{}", kind.name()), &loc.m(msg));
+            match fk {
+                FormKind::Unavailable { reason } => {
+                    let why = loc.t(reason);
+                    let _ = b.set_attribute("disabled", "");
+                    let _ = b.set_attribute("title", &why);
+                    let _ = b.set_attribute("aria-disabled", "true");
+                    append(&row, &b);
+                    append(&row, &el(doc, "span", "wb-unavailable", &why));
+                }
+                FormKind::Available { .. } => {
+                    let (wb2, fk, connector, record) = (wb.clone(), fk.clone(), connector.clone(), record.clone());
+                    let (subject, status, ticket_url) = (subject.clone(), status.clone(), ticket_url.clone());
+                    on_click(&b, move || {
+                        let doc = crate::dom::document();
+                        open_form(&doc, &wb2, n, kind, &fk, &connector, &record, &subject, &status, &ticket_url, &current());
+                    });
+                    append(&row, &b);
+                }
+            }
+        }
+        append(&section, &row);
+    }
+    let form = el(doc, "div", "wb-form", "");
+    let _ = form.set_attribute("id", "wb-form");
+    let _ = form.set_attribute("hidden", "");
+    append(&section, &form);
+    let error = el(doc, "p", "state error", "");
+    let _ = error.set_attribute("id", "wb-error");
+    let _ = error.set_attribute("hidden", "");
+    append(&section, &error);
+    let list = el(doc, "ul", "wb-list", "");
+    let _ = list.set_attribute("id", "wb-list");
+    append(&section, &list);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn open_form(doc: &Document, wb: &Rc<Wb>, n: u32, kind: WriteKind, fk: &FormKind, connector: &str, record: &str, subject: &str, status: &str, ticket_url: &str, loc: &Loc) {
+    let Some(form) = by_id(doc, "wb-form") else { return };
+    clear(&form);
+    let _ = form.set_attribute("data-kind", kind.name());
+    let _ = form.remove_attribute("hidden");
+    let FormKind::Available { due, owner, priority, priorities } = fk else { return };
+    match kind {
+        WriteKind::Note => {
+            field(doc, &form, &loc.m(Msg::WbSubject), "input", "wb-subject", subject);
+            field(doc, &form, &loc.m(Msg::WbStatus), "input", "wb-status", status);
+            let link = el(doc, "p", "wb-link", &format!("{} {}", loc.m(Msg::WbTicketLink), ticket_url));
+            append(&form, &link);
+            field(doc, &form, &loc.m(Msg::WbYourText), "textarea", "wb-text", "");
+            append(&form, &el(doc, "p", "wb-preview-label", &loc.m(Msg::WbPreview)));
+            let preview = el(doc, "pre", "wb-preview", "");
+            let _ = preview.set_attribute("id", "wb-preview");
+            append(&form, &preview);
+            let url = ticket_url.to_string();
+            let update = move || {
+                let doc = crate::dom::document();
+                let input = WriteInput { subject: value(&doc, "wb-subject"), status: value(&doc, "wb-status"), text: value(&doc, "wb-text"), ticket_url: url.clone(), ..Default::default() }.cleaned();
+                if let Some(p) = by_id(&doc, "wb-preview") {
+                    p.set_text_content(Some(&compose(WriteKind::Note, &input, "")));
+                }
+            };
+            update();
+            for id in ["wb-subject", "wb-status", "wb-text"] {
+                if let Some(e) = by_id(doc, id) {
+                    on_input(&e, update.clone());
+                }
+            }
+        }
+        WriteKind::Task => {
+            field(doc, &form, &loc.m(Msg::WbTaskSubject), "input", "wb-task-subject", subject);
+            if *due {
+                let d = field(doc, &form, &loc.m(Msg::WbDue), "input", "wb-due", "");
+                let _ = d.set_attribute("type", "date");
+            }
+            if *owner {
+                field(doc, &form, &loc.m(Msg::WbOwner), "input", "wb-owner", "");
+            }
+            if *priority {
+                let l = el(doc, "label", "wb-field", &loc.m(Msg::WbPriority));
+                if priorities.is_empty() {
+                    let i = el(doc, "input", "", "");
+                    let _ = i.set_attribute("id", "wb-priority");
+                    append(&l, &i);
+                } else {
+                    let s = el(doc, "select", "", "");
+                    let _ = s.set_attribute("id", "wb-priority");
+                    let none = el(doc, "option", "", &loc.m(Msg::WbNoPriority));
+                    let _ = none.set_attribute("value", "");
+                    append(&s, &none);
+                    for p in priorities {
+                        let o = el(doc, "option", "", p);
+                        let _ = o.set_attribute("value", p);
+                        append(&s, &o);
+                    }
+                    append(&l, &s);
+                }
+                append(&form, &l);
+            }
+            field(doc, &form, &loc.m(Msg::WbYourText), "textarea", "wb-text", "");
+        }
+    }
+    let send = el(doc, "button", "action wb-send", &loc.m(Msg::WbSend));
+    let _ = send.set_attribute("id", "wb-send");
+    let (wb2, connector, record) = (wb.clone(), connector.to_string(), record.to_string());
+    on_click(&send, move || {
+        let doc = crate::dom::document();
+        let fields = match kind {
+            WriteKind::Note => WriteFields { subject: value(&doc, "wb-subject"), status: value(&doc, "wb-status"), text: value(&doc, "wb-text"), ..Default::default() },
+            WriteKind::Task => WriteFields { subject: value(&doc, "wb-task-subject"), text: value(&doc, "wb-text"), due: value(&doc, "wb-due"), owner: value(&doc, "wb-owner"), priority: value(&doc, "wb-priority"), ..Default::default() },
+        };
+        if let Some(f) = by_id(&doc, "wb-form") {
+            let _ = f.set_attribute("hidden", "");
+        }
+        if let Some(e) = by_id(&doc, "wb-error") {
+            let _ = e.set_attribute("hidden", "");
+        }
+        let request = Request::Write { token: wb2.token.clone(), connector: connector.clone(), record: record.clone(), kind, fields };
+        wasm_bindgen_futures::spawn_local(ask(wb2.clone(), request, n, false));
+    });
+    append(&form, &send);
+    let cancel = el(doc, "button", "link wb-cancel", &loc.m(Msg::WbCancel));
+    let f2 = form.clone();
+    on_click(&cancel, move || {
+        let _ = f2.set_attribute("hidden", "");
+    });
+    append(&form, &cancel);
+}
+
+/// The ticket's writes; `true` while one is under way (poll again).
+fn render_list(doc: &Document, wb: &Rc<Wb>, writes: &[WriteView], n: u32, loc: &Loc) -> bool {
+    let Some(list) = by_id(doc, "wb-list") else { return false };
+    clear(&list);
+    let mut busy = false;
+    for w in writes {
+        let li = el(doc, "li", "wb-op", "");
+        let _ = li.set_attribute("data-state", &w.shown);
+        let _ = li.set_attribute("data-op", &w.id);
+        let _ = li.set_attribute("data-kind", w.kind.name());
+        append(&li, &el(doc, "span", "wb-kind", &loc.m(if w.kind == WriteKind::Note { Msg::WbNote } else { Msg::WbTask })));
+        append(&li, &el(doc, "span", "wb-summary", &w.summary));
+        let state = match w.shown.as_str() {
+            "done" => loc.m(Msg::WbDone),
+            "failed" => loc.t(&Text::new(Msg::WbFailed, [Arg::Text(w.reason.clone().unwrap_or_else(|| Msg::PanelUnexpected.into()))])),
+            "checking" => loc.m(Msg::WbChecking),
+            _ => loc.m(Msg::WbSending),
+        };
+        append(&li, &el(doc, "span", "wb-state", &state));
+        busy |= matches!(w.shown.as_str(), "sending" | "checking");
+        // Checked again where it is opened: one rule for every outside URL.
+        if let Some(url) = w.link.as_deref().and_then(deskside_core::weburl::outside_link) {
+            let b = el(doc, "button", "link wb-link-open", &loc.m(Msg::WbOpen));
+            let env = AsRef::<wasm_bindgen::JsValue>::as_ref(&wb.env).clone().unchecked_into::<PageEnv>();
+            on_click(&b, move || env.open_link(&url));
+            append(&li, &b);
+        }
+        if w.retry {
+            let b = el(doc, "button", "action wb-retry", &loc.m(Msg::WbRetry));
+            let (wb2, op) = (wb.clone(), w.id.clone());
+            on_click(&b, move || {
+                let request = Request::RetryWrite { token: wb2.token.clone(), op: op.clone() };
+                wasm_bindgen_futures::spawn_local(ask(wb2.clone(), request, n, false));
+            });
+            append(&li, &b);
+        }
+        append(&list, &li);
+    }
+    busy
+}
