@@ -132,7 +132,6 @@ pub enum Response {
     SaveFailed { errors: Vec<FieldError> },
     TestResult { result: crate::connector::trial::ConnectorTest },
     /// The audit trail (oldest first) and the connectors' numbers.
-<<<<<<< HEAD
     Activity {
         audit: Vec<crate::audit::AuditEntry>,
         monitor: Vec<crate::monitor::ConnectorStats>,
@@ -141,14 +140,11 @@ pub enum Response {
         #[serde(default)]
         forward: Option<crate::forward::ForwardStatus>,
     },
-=======
-    Activity { audit: Vec<crate::audit::AuditEntry>, monitor: Vec<crate::monitor::ConnectorStats>, now_ms: f64 },
     /// The write-back forms, the ticket's subject and status to start
     /// from, its link (the tab's URL), and this ticket's writes, newest first.
     Writes { forms: Vec<crate::write::WriteForm>, subject: String, status: String, ticket_url: String, writes: Vec<crate::write::WriteView> },
     /// A write was not accepted (the agent's values), nothing recorded.
     WriteInvalid { message: crate::i18n::Text },
->>>>>>> write
     /// The request was refused; nothing happened.
     Rejected { reason: String },
     /// The background failed (storage and the like); nothing was lost.

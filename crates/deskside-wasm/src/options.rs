@@ -901,12 +901,9 @@ fn read(doc: &Document) -> SettingsInput {
         cache_ttl_secs: input(doc, "cache_ttl_secs").map(|e| e.value()).unwrap_or_default(),
         agents_per_key: input(doc, "agents_per_key").map(|e| e.value()).unwrap_or_default(),
         badge_failure_percent: input(doc, "badge_failure_percent").map(|e| e.value()).unwrap_or_default(),
-<<<<<<< HEAD
         audit_forward_url: input(doc, "audit_forward_url").map(|e| e.value()).unwrap_or_default(),
-=======
         vip_rules: read_vip_rules(doc),
         crm_pages: lines(&textarea(doc, "crm_pages").map(|e| e.value()).unwrap_or_default()),
->>>>>>> crm
     }
 }
 
