@@ -318,7 +318,7 @@ pub fn event_for_error(e: &LookupError) -> Event {
         LookupError::Timeout => Event::Lost(Lost::Timeout),
         LookupError::Network { .. } => Event::Lost(Lost::Dropped),
         LookupError::Server { status } => Event::Answered { status: *status, retry_after_secs: None, created: Created::default() },
-        LookupError::Unauthorized { status } => Event::Answered { status: *status, retry_after_secs: None, created: Created::default() },
+        LookupError::Unauthorized { status } | LookupError::MissingPermission { status, .. } => Event::Answered { status: *status, retry_after_secs: None, created: Created::default() },
         LookupError::RateLimited { retry_after_secs } => Event::Answered { status: 429, retry_after_secs: *retry_after_secs, created: Created::default() },
         // Answered, but the answer could not be read (too large, cut off):
         // whether it landed is not known.

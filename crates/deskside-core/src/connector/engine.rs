@@ -1072,7 +1072,7 @@ pub fn map_record_with(def: &Definition, source: &str, link_values: &LinkValues,
     };
     for (kind, items) in &m.lists {
         if !items.each.is_empty() {
-            map_items(*kind, items, objects(r, &items.each).into_iter(), origin, &mut c);
+            map_items(*kind, items, objects(r, &items.each).into_iter(), link_values.origin, &mut c);
         }
     }
     // What the follow-ups need of the record besides its id.
