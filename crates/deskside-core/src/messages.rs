@@ -69,6 +69,17 @@ pub enum Request {
     /// Options page → background: the audit trail and each connector's
     /// monitoring numbers (options page only: no other context reads them).
     GetActivity,
+    /// Options page → background: the whole configuration as one file's
+    /// JSON; the secrets only when the admin ticked the box (the one answer
+    /// that may carry keys, to the options page only, for the file).
+    ExportConfig { with_secrets: bool },
+    /// Options page → background: a configuration file to check whole and
+    /// store; `passcode` unlocks a locked profile.
+    ImportConfig {
+        text: String,
+        #[serde(default)]
+        passcode: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -102,6 +113,10 @@ pub enum Response {
     TestResult { result: crate::connector::trial::ConnectorTest },
     /// The audit trail (oldest first) and the connectors' numbers.
     Activity { audit: Vec<crate::audit::AuditEntry>, monitor: Vec<crate::monitor::ConnectorStats>, now_ms: f64 },
+    /// The configuration file's text, and the secrets it holds (named).
+    ConfigExport { text: String, secrets: Vec<crate::i18n::Text> },
+    /// An imported file's problems, each with its JSON path; nothing changed.
+    ImportFailed { problems: Vec<crate::configfile::ImportProblem> },
     /// The request was refused; nothing happened.
     Rejected { reason: String },
     /// The background failed (storage and the like); nothing was lost.
@@ -159,6 +174,8 @@ impl Request {
             Request::SaveSettings { .. } => "SaveSettings",
             Request::TestConnector { .. } => "TestConnector",
             Request::GetActivity => "GetActivity",
+            Request::ExportConfig { .. } => "ExportConfig",
+            Request::ImportConfig { .. } => "ImportConfig",
         }
     }
 
@@ -169,6 +186,7 @@ impl Request {
                 | (Request::GetPanelState { .. } | Request::ChooseIdentifier { .. } | Request::ChooseRecord { .. } | Request::SetPanelLayout { .. }, Tier::Panel { .. })
                 | (Request::GetTabPanelState { .. } | Request::ChooseTabIdentifier { .. } | Request::ChooseTabRecord { .. }, Tier::SidePanel)
                 | (Request::GetSettings | Request::SaveSettings { .. } | Request::TestConnector { .. } | Request::GetActivity, Tier::Options)
+                | (Request::ExportConfig { .. } | Request::ImportConfig { .. }, Tier::Options)
         )
     }
 }
@@ -312,6 +330,8 @@ mod tests {
             Request::SaveSettings { input: SettingsInput::default() },
             Request::TestConnector { input: ConnectorInput::default(), sample: "a@b.example".into() },
             Request::GetActivity,
+            Request::ExportConfig { with_secrets: true },
+            Request::ImportConfig { text: "{}".into(), passcode: String::new() },
         ];
         let allowed: Vec<Vec<bool>> = all.iter().map(|r| [&content, &panel, &Tier::SidePanel, &Tier::Options].iter().map(|t| r.allowed(t)).collect()).collect();
         assert_eq!(
@@ -328,6 +348,8 @@ mod tests {
                 [false, false, true, false],
                 [false, true, false, false],
                 [false, false, true, false],
+                [false, false, false, true],
+                [false, false, false, true],
                 [false, false, false, true],
                 [false, false, false, true],
                 [false, false, false, true],
