@@ -2,7 +2,7 @@
 // Glue only: no decisions are made here (see crates/deskside-wasm).
 // Listeners are registered synchronously, before the wasm has loaded, so a
 // restarted service worker never misses the message that woke it.
-import init, { handle_message, sites_to_register, tab_updated, toggle_panel } from './wasm/deskside_wasm.js';
+import init, { handle_message, policy_changed, sites_to_register, tab_updated, toggle_panel } from './wasm/deskside_wasm.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const ready = init({ module_or_path: api.runtime.getURL('wasm/deskside_wasm_bg.wasm') });
@@ -29,6 +29,8 @@ const env = {
   },
   languages: [...(globalThis.navigator?.languages ?? []), api.i18n.getUILanguage()],
   loadCatalog(dir) { return fetch(api.runtime.getURL(`_locales/${dir}/messages.json`)).then((r) => r.text()); },
+  // The organisation's policy; Firefox rejects where no policy is set.
+  async managedGet() { try { return await api.storage.managed?.get(null); } catch { return undefined; } },
 };
 
 // What the browser reports about a sender (the tab's URL only where
@@ -89,7 +91,11 @@ api.permissions.onAdded?.addListener(registerSitesLogged);
 api.permissions.onRemoved?.addListener(registerSitesLogged);
 api.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && changes.settings) registerSitesLogged();
+  // The organisation's policy changed: it overrides and locks what it sets.
+  if (area === 'managed') ready.then(() => policy_changed(env)).catch(() => {});
 });
+// Each start of the background applies the policy (set before install, or changed meanwhile).
+ready.then(() => policy_changed(env)).catch(() => {});
 // A closed tab: what was held for it goes (no URL: nothing survives).
 api.tabs.onRemoved.addListener((tabId) => { ready.then(() => tab_updated(env, tabId, undefined)).catch(() => {}); });
 // A tab that navigates (a new document, or its URL changes) keeps what was

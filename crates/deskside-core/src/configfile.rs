@@ -219,6 +219,19 @@ fn merged(base: &Settings, over: &Map<String, Value>) -> Result<Settings, Vec<Im
         for (k, val) in over.iter().filter(|(k, _)| k.as_str() != MARKER && k.as_str() != "version") {
             obj.insert(k.clone(), val.clone());
         }
+        // A generic connector's definition may come as its JSON text (a
+        // Chrome policy's schema cannot describe an arbitrary object).
+        for (i, c) in obj.get_mut("connectors").and_then(Value::as_array_mut).into_iter().flatten().enumerate() {
+            if let Some(d) = c.get_mut("definition") {
+                if let Some(text) = d.as_str().map(str::to_string) {
+                    *d = if text.trim().is_empty() {
+                        Value::Null
+                    } else {
+                        serde_json::from_str(&text).map_err(|e| vec![problem(&format!("$.connectors[{i}].definition"), Text::new(Msg::ImpNotJson, [data(e)]))])?
+                    };
+                }
+            }
+        }
     }
     serde_json::from_value(v).map_err(|e| vec![problem("$", Text::new(Msg::ImpUnreadable, [data(e)]))])
 }

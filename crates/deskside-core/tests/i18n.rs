@@ -352,6 +352,8 @@ const ALLOWED_LITERALS: &[&str] = &[
     "Deskside: could not register the content script:",
     "Deskside: shortcut failed:",
     "Deskside side panel:",
+    // The background's console when the organisation's policy is invalid.
+    "the organisation's Deskside policy was not applied: {}",
 ];
 
 fn english_left(name: &str, src: &str) -> Vec<String> {

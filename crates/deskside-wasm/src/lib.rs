@@ -15,12 +15,13 @@ mod http;
 mod i18n;
 mod monitor;
 mod activity;
+mod admin;
 mod options;
 mod panel;
 
 use wasm_bindgen::prelude::*;
 
-pub use background::{handle_message, sites_to_register, tab_updated, toggle_panel};
+pub use background::{handle_message, policy_changed, sites_to_register, tab_updated, toggle_panel};
 pub use env::{Env, PageEnv};
 pub use options::start_options;
 pub use panel::{start_panel, start_side_panel};
