@@ -191,8 +191,9 @@ fn known_keys() -> Vec<String> {
 }
 
 /// The keys of `file` checked: shapes, unknown keys; `marker` says whether
-/// the file must carry [`MARKER`] (a policy does not).
-fn check_keys(file: &Value, marker: bool) -> Result<&Map<String, Value>, Vec<ImportProblem>> {
+/// the file must carry [`MARKER`] (a policy does not). `Ok`: the keys whose
+/// shape is right, and the problems of the others.
+fn check_keys(file: &Value, marker: bool) -> Result<(Map<String, Value>, Vec<ImportProblem>), Vec<ImportProblem>> {
     let Some(obj) = file.as_object() else { return Err(vec![problem("$", Msg::ImpNotConfig)]) };
     match obj.get(MARKER) {
         None if marker => return Err(vec![problem("$", Msg::ImpNotConfig)]),
@@ -202,14 +203,19 @@ fn check_keys(file: &Value, marker: bool) -> Result<&Map<String, Value>, Vec<Imp
     }
     let known = known_keys();
     let mut problems = Vec::new();
+    let mut good = Map::new();
     for (k, v) in obj.iter().filter(|(k, _)| k.as_str() != MARKER) {
+        let before = problems.len();
         if !known.contains(k) {
             problems.push(problem(&format!("$.{k}"), Msg::ImpUnknownKey));
         } else {
             check(&format!("$.{k}"), v, &spec(k), &mut problems);
         }
+        if problems.len() == before {
+            good.insert(k.clone(), v.clone());
+        }
     }
-    if problems.is_empty() { Ok(obj) } else { Err(problems) }
+    Ok((good, problems))
 }
 
 /// `base` with the keys of `over` replaced, read back as settings.
@@ -284,12 +290,20 @@ pub fn to_input(s: &Settings) -> SettingsInput {
 /// Changing a locked profile needs `passcode`.
 pub fn import(current: &Settings, text: &str, passcode: &str) -> Result<Settings, Vec<ImportProblem>> {
     let file: Value = serde_json::from_str(text).map_err(|e| vec![problem("$", Text::new(Msg::ImpNotJson, [data(e)]))])?;
-    let obj = check_keys(&file, true)?;
-    let incoming = merged(current, obj)?;
+    // Keys of the wrong shape are problems; the others are still checked
+    // by the settings' own validation, so the admin sees every problem at once.
+    let (obj, mut problems) = check_keys(&file, true)?;
+    let obj = &obj;
+    let incoming = match merged(current, obj) {
+        Ok(s) => s,
+        Err(mut p) => {
+            problems.append(&mut p);
+            return Err(sorted(problems));
+        }
+    };
     let mut input = to_input(&incoming);
     input.passcode = passcode.to_string();
     let lock = obj.get("profile_lock").map(|v| serde_json::from_value::<Option<PasscodeHash>>(v.clone()).unwrap_or(None));
-    let mut problems = Vec::new();
     // A file that brings another lock changes the lock: the current passcode first.
     if let (Some(new_lock), Some(old)) = (&lock, &current.profile_lock) {
         if new_lock.as_ref() != Some(old) && !old.verify(passcode) {
@@ -303,12 +317,18 @@ pub fn import(current: &Settings, text: &str, passcode: &str) -> Result<Settings
             }
             Ok(s)
         }
-        Ok(_) => Err(problems),
+        Ok(_) => Err(sorted(problems)),
         Err(errors) => {
             problems.extend(from_errors(errors));
-            Err(problems)
+            Err(sorted(problems))
         }
     }
+}
+
+/// Problems in the order of their paths (stable: one path's keep theirs).
+fn sorted(mut problems: Vec<ImportProblem>) -> Vec<ImportProblem> {
+    problems.sort_by(|a, b| a.path.cmp(&b.path));
+    problems
 }
 
 /// The organisation's policy (`storage.managed`: the file's keys, without
@@ -321,9 +341,10 @@ pub fn overlay(stored: &Settings, managed: &Value) -> (Settings, Vec<String>, Ve
         return (stored.clone(), Vec::new(), Vec::new());
     }
     let obj = match check_keys(managed, false) {
-        Ok(o) => o,
-        Err(p) => return (stored.clone(), Vec::new(), p),
+        Ok((o, p)) if p.is_empty() => o,
+        Ok((_, p)) | Err(p) => return (stored.clone(), Vec::new(), p),
     };
+    let obj = &obj;
     let incoming = match merged(stored, obj) {
         Ok(s) => s,
         Err(p) => return (stored.clone(), Vec::new(), p),
@@ -412,7 +433,11 @@ mod tests {
         let wrong = serde_json::json!({"deskside_config": 1, "sites": ["<all_urls>"], "default_region": "XX", "profile": "boss", "fields": [{"field": "shoe size"}]});
         let problems = import(&stored(), &wrong.to_string(), "").unwrap_err();
         let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
-        assert_eq!(paths, ["$.sites[0]", "$.default_region", "$.fields[0].field", "$.profile"]);
+        assert_eq!(paths, ["$.default_region", "$.fields[0].field", "$.profile", "$.sites[0]"]);
+        // Both kinds in one file: every problem at once.
+        let both = serde_json::json!({"deskside_config": 1, "sites": 5, "default_region": "XX", "colour": "red"});
+        let paths: Vec<String> = import(&stored(), &both.to_string(), "").unwrap_err().into_iter().map(|p| p.path).collect();
+        assert_eq!(paths, ["$.colour", "$.default_region", "$.sites"]);
         for (bad, path, msg) in [("not json", "$", "This file is not JSON"), ("[1,2]", "$", "This is not a Deskside configuration file."), (r#"{"sites": []}"#, "$", "This is not a Deskside configuration file."), (r#"{"deskside_config": 7}"#, "$.deskside_config", "newer")] {
             let p = import(&stored(), bad, "").unwrap_err();
             assert_eq!(p[0].path, path, "{bad}");
