@@ -2,7 +2,7 @@
 // Glue only: no decisions are made here (see crates/deskside-wasm).
 // Listeners are registered synchronously, before the wasm has loaded, so a
 // restarted service worker never misses the message that woke it.
-import init, { background_tick, handle_message, resume_writes, sites_to_register, tab_updated, toggle_panel } from './wasm/deskside_background.js';
+import init, { background_tick, handle_message, policy_changed, resume_writes, sites_to_register, tab_updated, toggle_panel } from './wasm/deskside_background.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 // Timings for tests/bench/product.mjs, kept in the worker (epoch ms): this
@@ -42,6 +42,8 @@ const env = {
   },
   languages: [...(globalThis.navigator?.languages ?? []), api.i18n.getUILanguage()],
   loadCatalog(dir) { return fetch(api.runtime.getURL(`_locales/${dir}/messages.json`)).then((r) => r.text()); },
+  // The organisation's policy; Firefox rejects where no policy is set.
+  async managedGet() { try { return await api.storage.managed?.get(null); } catch { return undefined; } },
 };
 
 // What the browser reports about a sender (the tab's URL only where
@@ -106,7 +108,11 @@ api.permissions.onAdded?.addListener(registerSitesLogged);
 api.permissions.onRemoved?.addListener(registerSitesLogged);
 api.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && changes.settings) registerSitesLogged();
+  // The organisation's policy changed: it overrides and locks what it sets.
+  if (area === 'managed') ready.then(() => policy_changed(env)).catch(() => {});
 });
+// Each start of the background applies the policy (set before install, or changed meanwhile).
+ready.then(() => policy_changed(env)).catch(() => {});
 // A closed tab: what was held for it goes (no URL: nothing survives).
 api.tabs.onRemoved.addListener((tabId) => { ready.then(() => tab_updated(env, tabId, undefined)).catch(() => {}); });
 // A tab that navigates (a new document, or its URL changes) keeps what was

@@ -20,6 +20,9 @@ elif browser == "firefox":
             sys.exit(f"manifest.py: browser_specific_settings.gecko.{key} is required for Firefox")
     # Chrome's side panel is Firefox's sidebar_action.
     m.pop("side_panel", None)
+    # Chrome's managed-storage schema; Firefox reads a policy's "3rdparty"
+    # section (policies.json) or a managed-storage manifest without one.
+    m.pop("storage", None)
     m["permissions"] = [p for p in m.get("permissions", []) if p != "sidePanel"]
 else:
     sys.exit(f"manifest.py: unknown browser {browser!r}")

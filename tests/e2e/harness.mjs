@@ -54,7 +54,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
  * (a BCP 47 tag: the UI and the pages' preferred language). Returns the
  * browser, the extension's base URL and a close function.
  */
-export async function launch(kind, { headless = true, viewport = { width: 1280, height: 800 }, lang = 'en-US' } = {}) {
+export async function launch(kind, { headless = true, viewport = { width: 1280, height: 800 }, lang = 'en-US', env: extraEnv = {} } = {}) {
   const profile = mkdtempSync(join(tmpdir(), `deskside-${kind}-`));
   let browser;
   let extensionBase;
@@ -63,7 +63,7 @@ export async function launch(kind, { headless = true, viewport = { width: 1280, 
       browser: 'chrome', executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium', headless, pipe: true,
       enableExtensions: [join(DIST, 'chrome')], userDataDir: profile, defaultViewport: viewport,
       args: [...CHROMIUM_ARGS, `--lang=${lang}`, `--accept-lang=${lang}`, `--window-size=${viewport.width},${viewport.height + 100}`],
-      env: { ...process.env, LANGUAGE: lang.replace('-', '_'), LANG: `${lang.replace('-', '_')}.UTF-8` },
+      env: { ...process.env, LANGUAGE: lang.replace('-', '_'), LANG: `${lang.replace('-', '_')}.UTF-8`, ...extraEnv },
     });
     const worker = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'), { timeout: 15_000 });
     extensionBase = new URL('/', worker.url()).href;
@@ -79,6 +79,8 @@ export async function launch(kind, { headless = true, viewport = { width: 1280, 
       },
       // Lets WebDriver BiDi reach moz-extension:// documents.
       args: ['--remote-allow-system-access'],
+      // `extraEnv`: e.g. a HOME holding ~/.mozilla/managed-storage (tests/e2e/profiles.test.mjs).
+      env: { ...process.env, ...extraEnv },
     });
     await browser.installExtension(join(DIST, 'firefox'));
     extensionBase = `moz-extension://${FIREFOX_UUID}/`;

@@ -41,6 +41,9 @@ pub struct AuditEntry {
     pub fields: Vec<String>,
     /// `found:N`, `not_found`, `ok:N`, `failed:…` or the error kind.
     pub outcome: String,
+    /// The profile of the browser the access was made in (`agent`,
+    /// `team_lead`): what its agent was shown.
+    pub profile: String,
 }
 
 /// A salted SHA-256 of `value`, the first 16 bytes in hex. Deterministic for
@@ -172,7 +175,7 @@ mod tests {
     use super::*;
 
     fn entry(i: usize) -> AuditEntry {
-        AuditEntry { at_ms: i as f64, connector: "crm".into(), label: "CRM".into(), action: "lookup".into(), id_kind: "email".into(), subject_hash: subject_hash("salt-salt-salt-salt", "li.na@example.cn"), page_origin: "https://help.example".into(), fields: vec!["name".into()], outcome: "found:1".into() }
+        AuditEntry { at_ms: i as f64, connector: "crm".into(), label: "CRM".into(), action: "lookup".into(), id_kind: "email".into(), subject_hash: subject_hash("salt-salt-salt-salt", "li.na@example.cn"), page_origin: "https://help.example".into(), fields: vec!["name".into()], outcome: "found:1".into(), profile: "agent".into() }
     }
 
     #[test]

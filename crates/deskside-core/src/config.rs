@@ -67,6 +67,16 @@ pub struct Settings {
     /// CRM pages): there the panel shows the contact's helpdesk tickets.
     /// Each is also one of `sites`.
     pub crm_pages: Vec<String>,
+    /// The panel's fields: order, labels, shown or not (issue 22). Fields
+    /// not listed follow in their usual order.
+    pub fields: Vec<FieldSetting>,
+    /// Per profile, which fields are hidden and which masked.
+    pub profiles: Vec<Profile>,
+    /// This browser's profile (an id of `profiles`).
+    pub profile: String,
+    /// The passcode that guards the profile, as a salted hash.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile_lock: Option<PasscodeHash>,
 }
 
 /// The badge's failure threshold when the admin has not set one.
@@ -114,6 +124,10 @@ impl Default for Settings {
             audit_forward_url: String::new(),
             vip_rules: Vec::new(),
             crm_pages: Vec::new(),
+            fields: Vec::new(),
+            profiles: default_profiles(),
+            profile: PROFILE_AGENT.into(),
+            profile_lock: None,
         }
     }
 }
@@ -125,7 +139,9 @@ pub struct ConnectorConfig {
     pub kind: ConnectorKind,
     pub label: String,
     pub base_url: String,
-    /// The secret of auth kinds with one key (`api_key`).
+    /// The secret of auth kinds with one key (`api_key`); absent in a
+    /// configuration file exported without secrets.
+    #[serde(default)]
     pub api_key: Secret,
     /// The other secrets an auth kind needs (`client_id`, `client_secret`,
     /// `username`, `password`), by name.
@@ -354,6 +370,22 @@ pub struct SettingsInput {
     pub vip_rules: Vec<VipRuleInput>,
     /// Match patterns of CRM contact pages, one per line.
     pub crm_pages: Vec<String>,
+    /// The panel's fields in order (issue 22).
+    pub fields: Vec<FieldSetting>,
+    /// Empty: the profiles stay as stored.
+    pub profiles: Vec<Profile>,
+    /// This browser's profile; empty: unchanged.
+    pub profile: String,
+    /// The current passcode, needed to change a locked profile.
+    pub passcode: String,
+    /// A new passcode locks the profile (replacing the old one).
+    pub new_passcode: String,
+    /// Removes the lock (with the current passcode).
+    pub remove_lock: bool,
+    /// The salt for a new passcode: set by the background (the core draws
+    /// no random numbers), never by a page.
+    #[serde(skip)]
+    pub salt: String,
 }
 
 /// One identifier pattern as submitted.
@@ -435,6 +467,18 @@ pub struct SettingsView {
     pub vip_rules: Vec<VipRule>,
     #[serde(default)]
     pub crm_pages: Vec<String>,
+    pub fields: Vec<FieldSetting>,
+    #[serde(default)]
+    pub profiles: Vec<Profile>,
+    #[serde(default)]
+    pub profile: String,
+    /// Whether a passcode guards the profile (never the hash).
+    #[serde(default)]
+    pub profile_locked: bool,
+    /// The settings the organisation's policy sets (managed storage): shown
+    /// disabled, "set by your organisation". Filled by the background.
+    #[serde(default)]
+    pub managed: Vec<String>,
 }
 
 fn default_badge_percent() -> u32 {
@@ -590,6 +634,11 @@ impl Settings {
             audit_forward_url: self.audit_forward_url.clone(),
             vip_rules: self.vip_rules.clone(),
             crm_pages: self.crm_pages.clone(),
+            fields: self.fields.clone(),
+            profiles: self.profiles.clone(),
+            profile: self.profile.clone(),
+            profile_locked: self.profile_lock.is_some(),
+            managed: Vec::new(),
         }
     }
 
@@ -676,8 +725,19 @@ impl Settings {
                 Err(e) => errors.push(err(format!("crm_pages.{i}"), e)),
             }
         }
+        let fields = validate_fields(&input.fields, &mut errors);
+        let profiles = if input.profiles.is_empty() { self.profiles.clone() } else { validate_profiles(&input.profiles, &mut errors) };
+        let profile = match input.profile.trim() {
+            "" => self.profile.clone(),
+            p if PROFILE_IDS.contains(&p) => p.to_string(),
+            p => {
+                errors.push(err("profile", Text::new(Msg::CfgUnknownProfile, [data(p)])));
+                self.profile.clone()
+            }
+        };
+        let profile_lock = self.lock_after(LockInput { passcode: &input.passcode, new_passcode: &input.new_passcode, remove_lock: input.remove_lock, salt: &input.salt }, &profile, &profiles, &mut errors);
         if errors.is_empty() {
-            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns, panel_opens_expanded: input.panel_opens_expanded, side_panel: input.side_panel, language, field_sources, cache_ttl_secs, agents_per_key, badge_failure_percent, audit_forward_url, vip_rules, crm_pages })
+            Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns, panel_opens_expanded: input.panel_opens_expanded, side_panel: input.side_panel, language, field_sources, cache_ttl_secs, agents_per_key, badge_failure_percent, audit_forward_url, vip_rules, crm_pages, fields, profiles, profile, profile_lock })
         } else {
             Err(errors)
         }
@@ -943,6 +1003,237 @@ fn same_origin(a: &str, b: &str) -> bool {
     match (BaseUrl::parse(a), BaseUrl::parse(b)) {
         (Ok(a), Ok(b)) => a.origin() == b.origin(),
         _ => false,
+    }
+}
+
+// ---- Fields and profiles (issue 22) ----
+
+/// The panel's fields the admin may order, label, hide or mask, with their
+/// usual names; the admin's own fields are `custom:<label>`.
+pub const PANEL_FIELDS: &[(&str, Msg)] = &[
+    ("email", Msg::DetailEmail),
+    ("phone", Msg::DetailPhone),
+    ("title", Msg::DetailTitle),
+    ("location", Msg::DetailLocation),
+    ("record", Msg::DetailRecord),
+    ("lifetime_value", Msg::DetailLifetimeValue),
+    ("company", Msg::FieldCompany),
+    ("tier", Msg::FieldTier),
+    ("tags", Msg::FieldTags),
+    ("orders", Msg::PanelRecentOrders),
+    ("deals", Msg::PanelDeals),
+    ("tickets", Msg::PanelTickets),
+    ("notes", Msg::PanelNotes),
+];
+
+/// Fields whose value can be shown masked (lists and amounts can only be hidden).
+pub const MASKABLE_FIELDS: &[&str] = &["email", "phone", "title", "location", "record", "company", "tags"];
+
+/// The prefix of the admin's own fields' keys (`custom:Member since`).
+pub const CUSTOM_PREFIX: &str = "custom:";
+/// Longest custom field name in a key, in characters.
+pub const MAX_CUSTOM_KEY: usize = 60;
+
+pub const PROFILE_AGENT: &str = "agent";
+pub const PROFILE_TEAM_LEAD: &str = "team_lead";
+/// The profiles, in the options page's order.
+pub const PROFILE_IDS: &[&str] = &[PROFILE_AGENT, PROFILE_TEAM_LEAD];
+/// Shortest passcode.
+pub const MIN_PASSCODE: usize = 4;
+/// Rounds of SHA-256 over a passcode (slows guessing a stolen hash).
+pub const PASSCODE_ROUNDS: u32 = 10_000;
+
+/// One field of the panel as the admin set it: its key, its label (empty:
+/// the usual name), whether the panel shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldSetting {
+    pub field: String,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default = "yes")]
+    pub shown: bool,
+}
+
+/// A profile: which fields its agents do not see and which they see masked.
+/// Phones, ID numbers and card numbers are masked by default for agents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub id: String,
+    #[serde(default)]
+    pub hidden: Vec<String>,
+    #[serde(default)]
+    pub masked: Vec<String>,
+    /// Bank card numbers (Luhn) and resident ID numbers masked in every text value.
+    #[serde(default = "yes")]
+    pub mask_numbers: bool,
+}
+
+/// The profiles of a fresh install: the agent sees phones masked, the team
+/// lead in full; both see card and ID numbers masked in any text.
+pub fn default_profiles() -> Vec<Profile> {
+    vec![
+        Profile { id: PROFILE_AGENT.into(), hidden: Vec::new(), masked: vec!["phone".into()], mask_numbers: true },
+        Profile { id: PROFILE_TEAM_LEAD.into(), hidden: Vec::new(), masked: Vec::new(), mask_numbers: true },
+    ]
+}
+
+/// A passcode as stored: a random salt (from the background) and the
+/// iterated salted SHA-256, in hex.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasscodeHash {
+    pub salt: String,
+    pub hash: String,
+}
+
+impl PasscodeHash {
+    pub fn new(salt: &str, passcode: &str) -> PasscodeHash {
+        PasscodeHash { salt: salt.to_string(), hash: passcode_hash(salt, passcode) }
+    }
+
+    /// Whether `passcode` is the one hashed (compared in constant time).
+    pub fn verify(&self, passcode: &str) -> bool {
+        let h = passcode_hash(&self.salt, passcode);
+        h.len() == self.hash.len() && h.bytes().zip(self.hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    }
+}
+
+/// [`PASSCODE_ROUNDS`] of SHA-256 over the salt and the passcode.
+pub fn passcode_hash(salt: &str, passcode: &str) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(salt.as_bytes());
+    h.update([0u8]);
+    h.update(passcode.as_bytes());
+    let mut digest = h.finalize();
+    for _ in 1..PASSCODE_ROUNDS {
+        let mut h = sha2::Sha256::new();
+        h.update(digest);
+        h.update(salt.as_bytes());
+        digest = h.finalize();
+    }
+    crate::connector::sign::hex(&digest)
+}
+
+/// Whether `key` names a panel field (a known one or `custom:<name>`).
+pub fn is_field_key(key: &str) -> bool {
+    PANEL_FIELDS.iter().any(|(k, _)| *k == key) || key.strip_prefix(CUSTOM_PREFIX).is_some_and(|n| !n.trim().is_empty() && n.chars().count() <= MAX_CUSTOM_KEY && !n.chars().any(char::is_control))
+}
+
+/// Whether a field's value can be masked (the admin's own fields can).
+pub fn is_maskable(key: &str) -> bool {
+    MASKABLE_FIELDS.contains(&key) || key.starts_with(CUSTOM_PREFIX)
+}
+
+/// The usual name of a known field.
+pub fn field_name(key: &str) -> Option<Msg> {
+    PANEL_FIELDS.iter().find(|(k, _)| *k == key).map(|(_, m)| *m)
+}
+
+fn validate_fields(rows: &[FieldSetting], errors: &mut Vec<FieldError>) -> Vec<FieldSetting> {
+    let mut out: Vec<FieldSetting> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let key = row.field.trim();
+        let label = row.label.trim();
+        if !is_field_key(key) {
+            errors.push(err(format!("fields.{i}.field"), Text::new(Msg::CfgUnknownField, [data(key)])));
+            continue;
+        }
+        if out.iter().any(|f| f.field == key) {
+            errors.push(err(format!("fields.{i}.field"), Text::new(Msg::CfgDuplicateField, [data(key)])));
+            continue;
+        }
+        if label.chars().count() > MAX_ID_LABEL || label.chars().any(char::is_control) {
+            errors.push(err(format!("fields.{i}.label"), Text::new(Msg::CfgLabelTooLong, [data(MAX_ID_LABEL)])));
+        }
+        out.push(FieldSetting { field: key.to_string(), label: label.to_string(), shown: row.shown });
+    }
+    out
+}
+
+fn validate_profiles(rows: &[Profile], errors: &mut Vec<FieldError>) -> Vec<Profile> {
+    let mut out: Vec<Profile> = Vec::new();
+    for (i, p) in rows.iter().enumerate() {
+        let id = p.id.trim();
+        if !PROFILE_IDS.contains(&id) {
+            errors.push(err(format!("profiles.{i}.id"), Text::new(Msg::CfgUnknownProfile, [data(id)])));
+            continue;
+        }
+        if out.iter().any(|o| o.id == id) {
+            errors.push(err(format!("profiles.{i}.id"), Text::new(Msg::CfgUnknownProfile, [data(id)])));
+            continue;
+        }
+        let mut hidden = Vec::new();
+        for (j, k) in p.hidden.iter().map(|k| k.trim()).enumerate() {
+            if !is_field_key(k) {
+                errors.push(err(format!("profiles.{i}.hidden.{j}"), Text::new(Msg::CfgUnknownField, [data(k)])));
+            } else if !hidden.iter().any(|h: &String| h == k) {
+                hidden.push(k.to_string());
+            }
+        }
+        let mut masked = Vec::new();
+        for (j, k) in p.masked.iter().map(|k| k.trim()).enumerate() {
+            if !is_field_key(k) {
+                errors.push(err(format!("profiles.{i}.masked.{j}"), Text::new(Msg::CfgUnknownField, [data(k)])));
+            } else if !is_maskable(k) {
+                errors.push(err(format!("profiles.{i}.masked.{j}"), Text::new(Msg::CfgNotMaskable, [data(k)])));
+            } else if !masked.iter().any(|m: &String| m == k) {
+                masked.push(k.to_string());
+            }
+        }
+        out.push(Profile { id: id.to_string(), hidden, masked, mask_numbers: p.mask_numbers });
+    }
+    // Every profile exists: one left out keeps its defaults.
+    for d in default_profiles() {
+        if !out.iter().any(|p| p.id == d.id) {
+            out.push(d);
+        }
+    }
+    out.sort_by_key(|p| PROFILE_IDS.iter().position(|id| *id == p.id));
+    out
+}
+
+/// The lock's part of a save.
+struct LockInput<'a> {
+    passcode: &'a str,
+    new_passcode: &'a str,
+    remove_lock: bool,
+    salt: &'a str,
+}
+
+impl Settings {
+    /// This browser's profile (the agent's if the stored one is unknown:
+    /// never fewer masks by accident).
+    pub fn active_profile(&self) -> Profile {
+        let find = |id: &str| self.profiles.iter().find(|p| p.id == id).cloned();
+        find(&self.profile).or_else(|| find(PROFILE_AGENT)).unwrap_or_else(|| default_profiles().remove(0))
+    }
+
+    /// The lock after this save: a change of the profile, the profiles or
+    /// the lock itself needs the current passcode while one is set.
+    fn lock_after(&self, input: LockInput<'_>, profile: &str, profiles: &[Profile], errors: &mut Vec<FieldError>) -> Option<PasscodeHash> {
+        let changes_lock = !input.new_passcode.is_empty() || input.remove_lock;
+        if let Some(lock) = &self.profile_lock {
+            let changed = profile != self.profile || profiles != self.profiles.as_slice() || changes_lock;
+            if changed && !lock.verify(input.passcode) {
+                errors.push(err("passcode", if input.passcode.is_empty() { Msg::CfgPasscodeNeeded } else { Msg::CfgPasscodeWrong }));
+                return self.profile_lock.clone();
+            }
+        }
+        if !input.new_passcode.is_empty() {
+            if input.new_passcode.chars().count() < MIN_PASSCODE {
+                errors.push(err("new_passcode", Text::new(Msg::CfgPasscodeShort, [data(MIN_PASSCODE)])));
+                return self.profile_lock.clone();
+            }
+            if input.salt.len() < 16 {
+                errors.push(err("new_passcode", Msg::CfgPasscodeNoSalt));
+                return self.profile_lock.clone();
+            }
+            return Some(PasscodeHash::new(input.salt, input.new_passcode));
+        }
+        if input.remove_lock {
+            return None;
+        }
+        self.profile_lock.clone()
     }
 }
 
@@ -1251,5 +1542,87 @@ mod tests {
         let errors = Settings::default().apply(i).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, format!("id_patterns.{MAX_ID_PATTERNS}.pattern"));
+    }
+    const SALT: &str = "0123456789abcdef-salt";
+
+    #[test]
+    fn profiles_default_to_a_masking_agent_and_validate() {
+        let s = Settings::default();
+        assert_eq!(s.profile, "agent");
+        assert_eq!(s.active_profile().masked, ["phone"]);
+        assert!(s.profiles.iter().any(|p| p.id == "team_lead" && p.masked.is_empty()));
+        // Settings stored before profiles existed read with the defaults.
+        let old = Settings::from_stored(Some(serde_json::json!({"version": 1}))).unwrap();
+        assert_eq!((old.profiles, old.profile.as_str(), old.profile_lock), (default_profiles(), "agent", None));
+        // An unknown stored profile falls back to the agent's: never fewer masks.
+        assert_eq!(Settings { profile: "ghost".into(), ..Settings::default() }.active_profile().id, "agent");
+        let mut i = input(Some("k"), "https://crm.example");
+        i.profile = "team_lead".into();
+        i.profiles = vec![
+            Profile { id: "agent".into(), hidden: vec!["notes".into()], masked: vec!["email".into(), "custom:Payout card".into()], mask_numbers: true },
+        ];
+        let s = Settings::default().apply(i.clone()).unwrap();
+        assert_eq!(s.active_profile().id, "team_lead");
+        assert_eq!(s.profiles[0].masked, ["email", "custom:Payout card"]);
+        assert_eq!(s.profiles[1], default_profiles()[1], "a profile left out keeps its defaults");
+        i.profile = "boss".into();
+        i.profiles[0].masked = vec!["orders".into(), "shoe size".into()];
+        i.profiles[0].hidden = vec!["custom:".into()];
+        let errors = Settings::default().apply(i).unwrap_err();
+        let got: Vec<(&str, String)> = errors.iter().map(|e| (e.field.as_str(), crate::i18n::english(&e.message))).collect();
+        assert_eq!(
+            got,
+            [
+                ("profiles.0.hidden.0", "unknown field 'custom:'".to_string()),
+                ("profiles.0.masked.0", "'orders' cannot be masked; hide it instead".to_string()),
+                ("profiles.0.masked.1", "unknown field 'shoe size'".to_string()),
+                ("profile", "unknown profile 'boss'".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn fields_are_validated_in_order() {
+        let f = |field: &str, label: &str| FieldSetting { field: field.into(), label: label.into(), shown: true };
+        let mut i = input(Some("k"), "https://crm.example");
+        i.fields = vec![f(" phone ", " Mobile "), f("custom:Member since", ""), f("lifetime_value", "")];
+        let s = Settings::default().apply(i.clone()).unwrap();
+        assert_eq!(s.fields, [f("phone", "Mobile"), f("custom:Member since", ""), f("lifetime_value", "")]);
+        assert_eq!(s.view().fields, s.fields);
+        i.fields = vec![f("phone", ""), f("phone", ""), f("colour", ""), f("email", &"x".repeat(41))];
+        let errors = Settings::default().apply(i).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["fields.1.field", "fields.2.field", "fields.3.label"]);
+    }
+
+    #[test]
+    fn a_passcode_locks_the_profile() {
+        let base = Settings::default().apply(input(Some("k"), "https://crm.example")).unwrap();
+        // Locking needs a salt from the caller and four characters.
+        let lock = |code: &str, salt: &str| SettingsInput { new_passcode: code.into(), salt: salt.into(), ..input(Some("k"), "https://crm.example") };
+        assert_eq!(base.apply(lock("123", SALT)).unwrap_err()[0].field, "new_passcode");
+        assert_eq!(crate::i18n::english(&base.apply(lock("1234", "")).unwrap_err()[0].message), "the browser gave no random salt; the passcode was not set");
+        let locked = base.apply(lock("1234", SALT)).unwrap();
+        let hash = locked.profile_lock.clone().unwrap();
+        assert_eq!(hash.salt, SALT);
+        assert!(!hash.hash.contains("1234") && hash.hash.len() == 64);
+        assert!(hash.verify("1234") && !hash.verify("1235") && !hash.verify(""));
+        assert_ne!(PasscodeHash::new("another-salt-0123456", "1234").hash, hash.hash, "salted");
+        assert!(locked.view().profile_locked);
+        assert!(!serde_json::to_string(&locked.view()).unwrap().contains(&hash.hash), "the hash stays in the background");
+        // Other settings save without it; the profile does not change without it.
+        let other = SettingsInput { team_domains: vec!["corp.example".into()], ..input(Some("k"), "https://crm.example") };
+        assert_eq!(locked.apply(other).unwrap().profile_lock, Some(hash.clone()));
+        let to_lead = |code: &str| SettingsInput { profile: "team_lead".into(), passcode: code.into(), ..input(Some("k"), "https://crm.example") };
+        assert_eq!(locked.apply(to_lead("")).unwrap_err(), vec![err("passcode", Msg::CfgPasscodeNeeded)]);
+        assert_eq!(locked.apply(to_lead("9999")).unwrap_err(), vec![err("passcode", Msg::CfgPasscodeWrong)]);
+        assert_eq!(locked.apply(to_lead("1234")).unwrap().profile, "team_lead");
+        // Unmasking a field of the agent's profile is a change of the profiles.
+        let unmask = SettingsInput { profiles: vec![Profile { masked: Vec::new(), ..default_profiles()[0].clone() }], ..input(Some("k"), "https://crm.example") };
+        assert_eq!(locked.apply(unmask).unwrap_err()[0].field, "passcode");
+        // Removing the lock needs it too.
+        let remove = |code: &str| SettingsInput { remove_lock: true, passcode: code.into(), ..input(Some("k"), "https://crm.example") };
+        assert!(locked.apply(remove("0000")).is_err());
+        assert_eq!(locked.apply(remove("1234")).unwrap().profile_lock, None);
     }
 }

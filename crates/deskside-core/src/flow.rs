@@ -8,7 +8,8 @@ use crate::i18n::{data, Msg, Text};
 use crate::identify::{identify, Candidate, IdKind, PageSnapshot, ScanContext};
 use crate::messages::Response;
 use crate::model::Customer;
-use crate::mask::mask_phone;
+use crate::config::Profile;
+use crate::mask::{mask_email, mask_phone};
 use crate::merge::{pick, Selection};
 use crate::panel::{CustomerView, IdentifierChoice, MatchChoice, PanelState, SourceError};
 use crate::weburl::origin_of;
@@ -91,19 +92,25 @@ pub fn choice_allowed(tab: &TabState, value: &str) -> bool {
     tab.candidates.iter().any(|c| c.kind.lookupable() && c.value == value)
 }
 
-fn alternatives(tab: &TabState) -> Vec<IdentifierChoice> {
+fn alternatives(tab: &TabState, profile: &Profile) -> Vec<IdentifierChoice> {
     tab.candidates
         .iter()
         .filter(|c| c.kind.lookupable())
         .take(10)
-        .map(choice)
+        .map(|c| choice(c, profile))
         .collect()
 }
 
 /// How an identifier is shown: the admin's name for their own ids ("Member
-/// no.: 004211"), else the kind's for those; phones masked.
-fn choice(c: &Candidate) -> IdentifierChoice {
-    let shown = if c.kind == IdKind::Phone { mask_phone(&c.value) } else { c.value.clone() };
+/// no.: 004211"), else the kind's for those; phones and emails masked when
+/// the profile masks them.
+fn choice(c: &Candidate, profile: &Profile) -> IdentifierChoice {
+    let masks = |f: &str| profile.masked.iter().any(|m| m == f);
+    let shown = match c.kind {
+        IdKind::Phone if masks("phone") => mask_phone(&c.value),
+        IdKind::Email if masks("email") => mask_email(&c.value),
+        _ => c.value.clone(),
+    };
     let label = match (c.label.as_deref().filter(|l| !l.is_empty()), c.kind) {
         (Some(name), _) => Text::new(Msg::IdLabel, [data(name), data(&shown)]).into(),
         (None, k) if IdKind::CUSTOM.contains(&k) => Text::new(Msg::IdLabel, [k.name().into(), data(&shown)]).into(),
@@ -299,7 +306,7 @@ pub fn plan_panel(settings: &Settings, tab: Option<&TabState>, choices: &Choices
     // a guess; the agent picks.
     if let (None, Some(t)) = (chosen, tab) {
         if best.source == crate::identify::Source::TableText {
-            return PanelPlan::Done(PanelState::Choose { alternatives: alternatives(t) });
+            return PanelPlan::Done(PanelState::Choose { alternatives: alternatives(t, &settings.active_profile()) });
         }
     }
     PanelPlan::Lookup { identifier: best.clone(), chosen: chosen.is_some() }
@@ -426,6 +433,8 @@ pub fn finish_panel(settings: &Settings, tab: &TabState, identifier: &Candidate,
     let mut near_misses = 0;
     // The records not shown of sources that had several, to choose another.
     let mut others_of: Vec<MatchChoice> = Vec::new();
+    // What this browser's agent may see: applied here, before the state leaves the background.
+    let profile = settings.active_profile();
     for o in outcomes {
         let Some(cfg) = settings.connectors.get(o.index) else { continue };
         near_misses += o.near_misses;
@@ -445,6 +454,7 @@ pub fn finish_panel(settings: &Settings, tab: &TabState, identifier: &Candidate,
             page_origin: tab.page_origin.clone(),
             fields,
             outcome,
+            profile: profile.id.clone(),
         };
         let (lookup_fields, related_fields) = match &o.result {
             // Follow-ups fetched: theirs are listed on their own entry.
@@ -483,9 +493,9 @@ pub fn finish_panel(settings: &Settings, tab: &TabState, identifier: &Candidate,
             Err(e) => errors.push(SourceError::new(&cfg.label, &e)),
         }
     }
-    let alternatives = alternatives(tab);
+    let alternatives = alternatives(tab, &profile);
     let kind = identifier.kind;
-    let identifier = alternatives.iter().find(|a| a.value == identifier.value).cloned().unwrap_or_else(|| choice(identifier));
+    let identifier = alternatives.iter().find(|a| a.value == identifier.value).cloned().unwrap_or_else(|| choice(identifier, &profile));
     let state = if !records.is_empty() || !choices.is_empty() {
         let customer = (!records.is_empty()).then(|| {
             let mut view = CustomerView::merge(&records, &picks, &settings.field_sources);
@@ -497,7 +507,7 @@ pub fn finish_panel(settings: &Settings, tab: &TabState, identifier: &Candidate,
                 view.helpdesk = true;
                 order_tickets(&mut view.tickets);
             }
-            view
+            view.present(&settings.fields, &profile)
         });
         PanelState::Found { identifier, alternatives, customer, choices, errors, near_misses }
     } else if !errors.is_empty() {

@@ -10,6 +10,7 @@
 //! Invariant: this crate depends on neither `web-sys` nor `js-sys`.
 
 pub mod config;
+pub mod configfile;
 pub mod adapters;
 pub mod audit;
 pub mod monitor;

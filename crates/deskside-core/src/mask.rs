@@ -40,6 +40,127 @@ pub fn mask_id_number(id: &str) -> String {
     mask_middle(&chars, 4, 4)
 }
 
+/// `li.na@example.cn` → `l****@example.cn`: the first character of the
+/// local part and the whole domain stay (enough to tell addresses apart).
+pub fn mask_email(email: &str) -> String {
+    match email.rsplit_once('@') {
+        Some((local, domain)) if !local.is_empty() => {
+            let chars: Vec<char> = local.chars().collect();
+            let keep = usize::from(chars.len() > 1);
+            format!("{}{}@{domain}", chars[..keep].iter().collect::<String>(), "*".repeat((chars.len() - keep).max(3)))
+        }
+        _ => mask_any(email),
+    }
+}
+
+/// A value the admin marked: its first and last characters stay (two each
+/// from eight characters on), the rest become `*`.
+pub fn mask_any(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let keep = if chars.len() >= 8 { 2 } else { usize::from(chars.len() >= 3) };
+    mask_middle(&chars, keep, keep)
+}
+
+/// The Luhn check (ISO/IEC 7812) over ASCII digits.
+pub fn luhn_valid(digits: &[u8]) -> bool {
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, d)| {
+            let d = u32::from(d - b'0');
+            if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+/// Bank card numbers (13 to 19 digits, in groups split by single spaces or
+/// dashes, passing the Luhn check, not part of a longer number) and Chinese
+/// resident ID numbers (GB 11643, checksum) anywhere in `text`, masked:
+/// a card keeps its last four digits, an ID its first and last four
+/// characters. Everything else is left as it was.
+pub fn mask_numbers_in_text(text: &str) -> String {
+    let mut spans: Vec<(usize, usize, Keep)> = card_spans(text).into_iter().map(|(a, b)| (a, b, Keep::CardTail)).collect();
+    for m in crate::cnid::find_cn_ids(text).into_iter().filter(|m| m.kind == crate::cnid::CnIdKind::ResidentId) {
+        if !spans.iter().any(|(a, b, _)| m.start < *b && *a < m.end) {
+            spans.push((m.start, m.end, Keep::IdEnds));
+        }
+    }
+    if spans.is_empty() {
+        return text.to_string();
+    }
+    spans.sort_by_key(|s| s.0);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (a, b, keep) in spans {
+        out.push_str(&text[at..a]);
+        let part = &text[a..b];
+        match keep {
+            Keep::CardTail => {
+                let total = part.chars().filter(char::is_ascii_digit).count();
+                let mut seen = 0;
+                for c in part.chars() {
+                    if c.is_ascii_digit() {
+                        seen += 1;
+                        out.push(if seen > total - 4 { c } else { '*' });
+                    } else {
+                        out.push(c);
+                    }
+                }
+            }
+            Keep::IdEnds => out.push_str(&mask_id_number(part)),
+        }
+        at = b;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+#[derive(Clone, Copy)]
+enum Keep {
+    CardTail,
+    IdEnds,
+}
+
+/// Byte ranges of Luhn-valid card numbers in `text`.
+fn card_spans(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        // A run starts at a digit not glued to a letter or digit before it.
+        if !b[i].is_ascii_digit() || (i > 0 && b[i - 1].is_ascii_alphanumeric()) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut digits = Vec::new();
+        let mut end = i;
+        let mut j = i;
+        while j < b.len() {
+            if b[j].is_ascii_digit() {
+                digits.push(b[j]);
+                j += 1;
+                end = j;
+            } else if (b[j] == b' ' || b[j] == b'-') && j + 1 < b.len() && b[j + 1].is_ascii_digit() && j > start && b[j - 1].is_ascii_digit() {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let glued_after = end < b.len() && b[end].is_ascii_alphanumeric();
+        if (13..=19).contains(&digits.len()) && !glued_after && luhn_valid(&digits) {
+            out.push((start, end));
+        }
+        i = end.max(start + 1);
+    }
+    out
+}
+
 fn mask_middle(chars: &[char], head: usize, tail: usize) -> String {
     if chars.len() <= head + tail {
         return "*".repeat(chars.len());
@@ -69,5 +190,48 @@ mod tests {
     fn id_numbers() {
         assert_eq!(mask_id_number("11010519491231002X"), "1101**********002X");
         assert_eq!(mask_id_number("abc"), "***");
+    }
+    #[test]
+    fn emails_partly() {
+        assert_eq!(mask_email("li.na@example.cn"), "l****@example.cn");
+        assert_eq!(mask_email("a@b.example"), "***@b.example");
+        assert_eq!(mask_email("not-an-address"), "no**********ss");
+    }
+
+    #[test]
+    fn marked_values() {
+        assert_eq!(mask_any("Acme Trading Ltd"), "Ac************td");
+        assert_eq!(mask_any("Gold"), "G**d");
+        assert_eq!(mask_any("ab"), "**");
+        assert_eq!(mask_any(""), "");
+    }
+
+    #[test]
+    fn luhn_positives_and_negatives() {
+        for good in ["4111111111111111", "5500005555555559", "378282246310005", "6212345678901265", "4012888888881881", "79927398713"] {
+            assert!(luhn_valid(good.as_bytes()), "{good}");
+        }
+        for bad in ["4111111111111112", "5500005555555550", "1234567812345678", "79927398710", "", "4111-1111"] {
+            assert!(!luhn_valid(bad.as_bytes()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn card_numbers_in_any_text() {
+        assert_eq!(mask_numbers_in_text("card 4111 1111 1111 1111, thanks"), "card **** **** **** 1111, thanks");
+        assert_eq!(mask_numbers_in_text("paid with 5500-0055-5555-5559."), "paid with ****-****-****-5559.");
+        assert_eq!(mask_numbers_in_text("6212345678901265"), "************1265");
+        // Not Luhn-valid, too short, glued to letters, or a longer number: left alone.
+        for same in ["card 4111 1111 1111 1112", "order 1234567812345678", "call 13800138000", "ref A4111111111111111", "41111111111111110000", "4111  1111 1111 1111"] {
+            assert_eq!(mask_numbers_in_text(same), same);
+        }
+    }
+
+    #[test]
+    fn resident_ids_in_any_text() {
+        assert_eq!(mask_numbers_in_text("身份证 11010519491231002X 已核实"), "身份证 1101**********002X 已核实");
+        // A wrong check character is not an ID number.
+        assert_eq!(mask_numbers_in_text("id 110105194912310021"), "id 110105194912310021");
+        assert_eq!(mask_numbers_in_text("no numbers here"), "no numbers here");
     }
 }

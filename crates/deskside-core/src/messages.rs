@@ -87,6 +87,17 @@ pub enum Request {
     /// Panel → background: try a failed write of this ticket again (it is
     /// checked first when its last send's fate is unknown).
     RetryWrite { token: String, op: String },
+    /// Options page → background: the whole configuration as one file's
+    /// JSON; the secrets only when the admin ticked the box (the one answer
+    /// that may carry keys, to the options page only, for the file).
+    ExportConfig { with_secrets: bool },
+    /// Options page → background: a configuration file to check whole and
+    /// store; `passcode` unlocks a locked profile.
+    ImportConfig {
+        text: String,
+        #[serde(default)]
+        passcode: String,
+    },
 }
 
 /// What the agent typed for a write (the ticket's link is not here: it is
@@ -145,6 +156,10 @@ pub enum Response {
     Writes { forms: Vec<crate::write::WriteForm>, subject: String, status: String, ticket_url: String, writes: Vec<crate::write::WriteView> },
     /// A write was not accepted (the agent's values), nothing recorded.
     WriteInvalid { message: crate::i18n::Text },
+    /// The configuration file's text, and the secrets it holds (named).
+    ConfigExport { text: String, secrets: Vec<crate::i18n::Text> },
+    /// An imported file's problems, each with its JSON path; nothing changed.
+    ImportFailed { problems: Vec<crate::configfile::ImportProblem> },
     /// The request was refused; nothing happened.
     Rejected { reason: String },
     /// The background failed (storage and the like); nothing was lost.
@@ -205,6 +220,8 @@ impl Request {
             Request::GetWrites { .. } => "GetWrites",
             Request::Write { .. } => "Write",
             Request::RetryWrite { .. } => "RetryWrite",
+            Request::ExportConfig { .. } => "ExportConfig",
+            Request::ImportConfig { .. } => "ImportConfig",
         }
     }
 
@@ -216,6 +233,7 @@ impl Request {
                 | (Request::GetWrites { .. } | Request::Write { .. } | Request::RetryWrite { .. }, Tier::Panel { .. })
                 | (Request::GetTabPanelState { .. } | Request::ChooseTabIdentifier { .. } | Request::ChooseTabRecord { .. }, Tier::SidePanel)
                 | (Request::GetSettings | Request::SaveSettings { .. } | Request::TestConnector { .. } | Request::GetActivity, Tier::Options)
+                | (Request::ExportConfig { .. } | Request::ImportConfig { .. }, Tier::Options)
         )
     }
 }
@@ -362,6 +380,8 @@ mod tests {
             Request::GetWrites { token: "t".into() },
             Request::Write { token: "t".into(), connector: "c1".into(), record: "r1".into(), kind: crate::connector::writes::WriteKind::Note, fields: WriteFields::default() },
             Request::RetryWrite { token: "t".into(), op: "op-0123456789abcdef".into() },
+            Request::ExportConfig { with_secrets: true },
+            Request::ImportConfig { text: "{}".into(), passcode: String::new() },
         ];
         let allowed: Vec<Vec<bool>> = all.iter().map(|r| [&content, &panel, &Tier::SidePanel, &Tier::Options].iter().map(|t| r.allowed(t)).collect()).collect();
         assert_eq!(
@@ -384,7 +404,9 @@ mod tests {
                 [false, false, false, true],
                 [false, true, false, false],
                 [false, true, false, false],
-                [false, true, false, false]
+                [false, true, false, false],
+                [false, false, false, true],
+                [false, false, false, true]
             ]
         );
     }

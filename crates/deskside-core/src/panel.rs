@@ -5,7 +5,8 @@
 use crate::connector::LookupError;
 use crate::i18n::{currency_code, data, minor_unit_digits, Arg, Msg, Text};
 use crate::identify::IdKind;
-use crate::mask::mask_phone;
+use crate::config::{FieldSetting, Profile};
+use crate::mask::{mask_any, mask_email, mask_numbers_in_text, mask_phone};
 use crate::merge::{first_of, list_of, FieldSources, PickedBy};
 use crate::model::{Customer, FieldType, VipTier};
 use serde::{Deserialize, Serialize};
@@ -131,6 +132,9 @@ pub struct CustomerView {
     /// tickets (open first, newest first) the panel's main content.
     #[serde(default)]
     pub helpdesk: bool,
+    /// The list blocks in the admin's order (empty: the usual order).
+    #[serde(default)]
+    pub blocks: Vec<Block>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -138,7 +142,47 @@ pub struct Detail {
     pub label: Msg,
     pub value: String,
     pub src: usize,
+    /// The field's key (`email`, `lifetime_value`, `custom:Member since`):
+    /// what the admin orders, labels, hides and masks.
+    #[serde(default)]
+    pub field: String,
+    /// The admin's label, shown instead of `label`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    /// An amount (the lifetime value): formatted by the page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub money: Option<Money>,
+    /// An admin's own field: how its value is shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<FieldType>,
 }
+
+impl Detail {
+    pub fn new(label: Msg, value: String, src: usize) -> Detail {
+        let field = match label {
+            Msg::DetailEmail => "email",
+            Msg::DetailPhone => "phone",
+            Msg::DetailTitle => "title",
+            Msg::DetailLocation => "location",
+            Msg::DetailRecord => "record",
+            Msg::DetailLifetimeValue => "lifetime_value",
+            _ => "",
+        };
+        Detail { label, value, src, field: field.to_string(), caption: None, money: None, kind: None }
+    }
+}
+
+/// A list block of the customer (`orders`, `deals`, `tickets`, `notes`) in
+/// the admin's order, with the admin's heading if any.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Block {
+    pub field: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+}
+
+/// The list blocks in their usual order.
+pub const BLOCKS: [&str; 4] = ["orders", "deals", "tickets", "notes"];
 
 /// One source of a merged customer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -284,7 +328,7 @@ impl CustomerView {
         let mut details: Vec<Detail> = Vec::new();
         let mut push = |label: Msg, value: String, src: usize| {
             if !details.iter().any(|d| d.label == label && d.value.eq_ignore_ascii_case(&value)) {
-                details.push(Detail { label, value, src });
+                details.push(Detail::new(label, value, src));
             }
         };
         for (i, r) in records.iter().enumerate() {
@@ -294,7 +338,8 @@ impl CustomerView {
         }
         for (i, r) in records.iter().enumerate() {
             for p in &r.phones {
-                push(Msg::DetailPhone, mask_phone(p), i);
+                // Masked (or not) by the profile: [`CustomerView::present`].
+                push(Msg::DetailPhone, p.clone(), i);
             }
         }
         if let Some((t, i)) = first_of("title", records, prefs, |r| r.title.as_deref().and_then(nonempty)) {
@@ -355,6 +400,120 @@ impl CustomerView {
                 .collect(),
             vip: None,
             helpdesk: false,
+            blocks: Vec::new(),
+        }
+    }
+}
+
+/// A value masked the way its field is: an address partly, a phone number
+/// like everywhere else, anything else in its middle.
+pub fn mask_field(field: &str, value: &str) -> String {
+    match field {
+        "email" => mask_email(value),
+        "phone" => mask_phone(value),
+        _ => mask_any(value),
+    }
+}
+
+impl CustomerView {
+    /// The view as `profile` may see it, before it leaves the background:
+    /// the rows (lifetime value and the admin's own fields among them) in
+    /// the admin's order with the admin's labels; fields hidden by the
+    /// settings or the profile removed; fields the profile masks masked;
+    /// with `mask_numbers`, bank card and resident ID numbers masked in
+    /// every text value. The panel (and its copy buttons) only ever gets this.
+    pub fn present(mut self, fields: &[FieldSetting], profile: &Profile) -> CustomerView {
+        let setting = |key: &str| fields.iter().find(|f| f.field == key);
+        let hidden = |key: &str| profile.hidden.iter().any(|h| h == key) || setting(key).is_some_and(|f| !f.shown);
+        let masked = |key: &str| profile.masked.iter().any(|m| m == key);
+        let caption = |key: &str| setting(key).map(|f| f.label.clone()).filter(|l| !l.is_empty());
+        // Every row, in the usual order.
+        let mut rows = std::mem::take(&mut self.details);
+        if let Some((m, src)) = self.lifetime_value.take() {
+            rows.push(Detail { money: Some(m), ..Detail::new(Msg::DetailLifetimeValue, String::new(), src) });
+        }
+        for (label, value, kind, src) in std::mem::take(&mut self.custom) {
+            rows.push(Detail { field: format!("{}{label}", crate::config::CUSTOM_PREFIX), caption: Some(label), kind: Some(kind), ..Detail::new(Msg::FieldCustom, value, src) });
+        }
+        rows.retain(|d| !hidden(&d.field));
+        // The admin's order first (stable: several emails keep theirs), the rest after.
+        rows.sort_by_key(|d| fields.iter().position(|f| f.field == d.field).unwrap_or(usize::MAX));
+        for d in &mut rows {
+            if let Some(c) = caption(&d.field) {
+                d.caption = Some(c);
+            }
+            if masked(&d.field) && d.money.is_none() {
+                d.value = mask_field(&d.field, &d.value);
+            }
+        }
+        self.details = rows;
+        if hidden("company") {
+            self.company.clear();
+        } else if masked("company") {
+            self.company = mask_any(&self.company);
+        }
+        if hidden("tier") {
+            self.tier = None;
+            self.tier_class.clear();
+        }
+        if hidden("tags") {
+            self.tags.clear();
+        } else if masked("tags") {
+            self.tags.iter_mut().for_each(|(t, _)| *t = mask_any(t));
+        }
+        let mut blocks: Vec<&str> = BLOCKS.to_vec();
+        blocks.sort_by_key(|b| fields.iter().position(|f| f.field == *b).unwrap_or(usize::MAX));
+        self.blocks = blocks.into_iter().filter(|b| !hidden(b)).map(|b| Block { field: b.to_string(), caption: caption(b) }).collect();
+        for b in BLOCKS.iter().filter(|b| hidden(b)) {
+            match *b {
+                "orders" => self.orders.clear(),
+                "deals" => self.deals.clear(),
+                "tickets" => self.tickets.clear(),
+                _ => self.notes.clear(),
+            }
+        }
+        if profile.mask_numbers {
+            self.mask_numbers();
+        }
+        self
+    }
+
+    /// Bank card and resident ID numbers masked in every text value.
+    fn mask_numbers(&mut self) {
+        let m = |s: &mut String| *s = mask_numbers_in_text(s);
+        if let Some(n) = &mut self.name {
+            m(n);
+        }
+        m(&mut self.company);
+        self.tags.iter_mut().for_each(|(t, _)| m(t));
+        self.details.iter_mut().filter(|d| d.money.is_none()).for_each(|d| m(&mut d.value));
+        for o in &mut self.orders {
+            m(&mut o.id);
+            m(&mut o.status);
+        }
+        for d in &mut self.deals {
+            m(&mut d.name);
+            m(&mut d.stage);
+        }
+        for t in &mut self.tickets {
+            m(&mut t.id);
+            m(&mut t.subject);
+            m(&mut t.status);
+            m(&mut t.priority);
+        }
+        for n in &mut self.notes {
+            m(&mut n.text);
+            if let Some(a) = &mut n.author {
+                m(a);
+            }
+        }
+        for s in &mut self.sources {
+            for o in &mut s.others {
+                if let Some(n) = &mut o.name {
+                    m(n);
+                }
+                m(&mut o.company);
+            }
         }
     }
 }
@@ -382,13 +541,93 @@ mod tests {
             orders: vec![Order { id: "O1".into(), status: "paid".into(), total_minor: Some(100), currency: Some("CNY".into()), date: Some("2026-03-14".into()), url: None }],
             ..Default::default()
         };
-        let v = CustomerView::from_customer(&c);
+        let v = CustomerView::from_customer(&c).present(&[], &crate::config::default_profiles()[0]);
         assert_eq!((v.tier, v.tier_class.as_str()), (Some(Arg::from(Msg::TierGold)), "gold"));
-        assert!(v.details.contains(&Detail { label: Msg::DetailPhone, value: "+86 138****8000".into(), src: 0 }));
+        assert!(v.details.contains(&Detail::new(Msg::DetailPhone, "+86 138****8000".into(), 0)));
         assert_eq!(v.orders[0].total.as_ref().map(|m| m.minor), Some(100));
         assert_eq!(v.orders[0].date.as_deref(), Some("2026-03-14"));
         let unnamed = CustomerView::from_customer(&Customer { tier: Some(VipTier::Other("Bronze".into())), ..Default::default() });
         assert!(unnamed.details.is_empty(), "no empty record id row");
         assert_eq!((unnamed.name, unnamed.tier, unnamed.tier_class.as_str()), (None, Some(data("Bronze")), ""));
+    }
+    fn rich() -> Customer {
+        use crate::model::{CustomField, Note};
+        Customer {
+            id: "cus_1".into(),
+            name: "Li Na".into(),
+            company: Some("Acme Trading".into()),
+            emails: vec!["li.na@example.cn".into()],
+            phones: vec!["+8613800138000".into()],
+            title: Some("Buyer".into()),
+            lifetime_value_minor: Some(129900),
+            lifetime_currency: Some("CNY".into()),
+            custom: vec![
+                CustomField { label: "Member since".into(), value: "2021-04-01".into(), kind: FieldType::Date },
+                CustomField { label: "Payout card".into(), value: "6212 3456 7890 1265".into(), kind: FieldType::Text },
+            ],
+            notes: vec![Note { id: String::new(), text: "ID 11010519491231002X checked, card 4111111111111111 on file".into(), date: None, author: None }],
+            orders: vec![Order { id: "O1".into(), status: "paid".into(), total_minor: Some(100), currency: Some("CNY".into()), date: None, url: None }],
+            ..Default::default()
+        }
+    }
+
+    fn profile(hidden: &[&str], masked: &[&str], numbers: bool) -> Profile {
+        Profile { id: "agent".into(), hidden: hidden.iter().map(|s| s.to_string()).collect(), masked: masked.iter().map(|s| s.to_string()).collect(), mask_numbers: numbers }
+    }
+
+    fn rows(v: &CustomerView) -> Vec<(String, String)> {
+        v.details.iter().map(|d| (d.caption.clone().unwrap_or_else(|| d.field.clone()), if d.money.is_some() { "money".into() } else { d.value.clone() })).collect()
+    }
+
+    #[test]
+    fn the_usual_order_and_everything_in_full_for_an_open_profile() {
+        let v = CustomerView::from_customer(&rich()).present(&[], &profile(&[], &[], false));
+        assert_eq!(
+            rows(&v),
+            [
+                ("email".into(), "li.na@example.cn".into()),
+                ("phone".into(), "+8613800138000".into()),
+                ("title".into(), "Buyer".into()),
+                ("record".into(), "cus_1".into()),
+                ("lifetime_value".into(), "money".into()),
+                ("Member since".into(), "2021-04-01".into()),
+                ("Payout card".into(), "6212 3456 7890 1265".into())
+            ]
+        );
+        assert!(v.lifetime_value.is_none() && v.custom.is_empty(), "moved into the rows");
+        assert_eq!(v.blocks.iter().map(|b| b.field.as_str()).collect::<Vec<_>>(), BLOCKS);
+    }
+
+    #[test]
+    fn the_admin_orders_labels_and_hides_fields() {
+        let f = |field: &str, label: &str, shown: bool| FieldSetting { field: field.into(), label: label.into(), shown };
+        let fields = [f("custom:Member since", "Customer since", true), f("phone", "Mobile", true), f("title", "", false), f("notes", "Remarks", true), f("company", "", false)];
+        let v = CustomerView::from_customer(&rich()).present(&fields, &profile(&["orders", "record"], &[], false));
+        assert_eq!(rows(&v)[..3], [("Customer since".into(), "2021-04-01".into()), ("Mobile".into(), "+8613800138000".into()), ("email".into(), "li.na@example.cn".into())]);
+        assert!(!rows(&v).iter().any(|(k, _)| k == "title" || k == "record"), "hidden by the settings and by the profile");
+        assert_eq!(v.company, "");
+        assert!(v.orders.is_empty());
+        assert_eq!(v.blocks, [Block { field: "notes".into(), caption: Some("Remarks".into()) }, Block { field: "deals".into(), caption: None }, Block { field: "tickets".into(), caption: None }]);
+    }
+
+    #[test]
+    fn the_profile_masks_before_the_view_leaves_the_background() {
+        let agent = profile(&[], &["email", "phone", "company", "custom:Member since"], true);
+        let v = CustomerView::from_customer(&rich()).present(&[], &agent);
+        let json = serde_json::to_string(&v).unwrap();
+        for whole in ["li.na@example.cn", "13800138000", "Acme Trading", "2021-04-01", "11010519491231002X", "4111111111111111", "6212 3456 7890 1265"] {
+            assert!(!json.contains(whole), "{whole} left the background: {json}");
+        }
+        let r = rows(&v);
+        assert_eq!(r[0].1, "l****@example.cn");
+        assert_eq!(r[1].1, "+86 138****8000");
+        assert_eq!(r[5].1, "20******01");
+        assert_eq!(r[6].1, "**** **** **** 1265", "a card number in any text value");
+        assert_eq!(v.company, "Ac********ng");
+        assert_eq!(v.notes[0].text, "ID 1101**********002X checked, card ************1111 on file");
+        // The same customer for a team lead without number masking: in full.
+        let lead = CustomerView::from_customer(&rich()).present(&[], &profile(&[], &[], false));
+        assert_eq!(lead.notes[0].text, rich().notes[0].text);
+        assert_eq!(rows(&lead)[1].1, "+8613800138000");
     }
 }

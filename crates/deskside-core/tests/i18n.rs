@@ -356,6 +356,8 @@ const ALLOWED_LITERALS: &[&str] = &[
     "Deskside: shortcut failed:",
     "Deskside: could not resume writes:",
     "Deskside side panel:",
+    // The background's console when the organisation's policy is invalid.
+    "the organisation's Deskside policy was not applied: {}",
 ];
 
 fn english_left(name: &str, src: &str) -> Vec<String> {

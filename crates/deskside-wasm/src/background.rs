@@ -7,7 +7,7 @@ use deskside_core::client::cache::{self, Decision, Entry};
 use deskside_core::client::{self as layer, SourceNote};
 use crate::{from_js, js_error_text, to_js};
 use deskside_core::audit::{self, AuditEntry, AUDIT_KEY};
-use deskside_core::config::{Settings, SETTINGS_KEY};
+use deskside_core::config::{Settings, SettingsView, SETTINGS_KEY};
 use deskside_core::connector::trial::{sample_identifier, step as trial_step, ConnectorTest, TestOutcome};
 use deskside_core::config::ConnectorConfig;
 use deskside_core::connector::trial::TestStep;
@@ -624,6 +624,52 @@ pub(crate) async fn append_audit(env: &Env, entries: Vec<AuditEntry>) -> Result<
     Ok(())
 }
 
+/// Stores settings the options page saved or imported, with the
+/// organisation's policy over them (what it sets cannot be changed here).
+async fn store_settings(env: &Env, new: Settings) -> Result<Response, String> {
+    let (new, managed) = overlay_policy(env, new).await;
+    let stored = serde_json::to_value(&new).map_err(|e| e.to_string())?;
+    env.local_set(SETTINGS_KEY, to_js(&stored)).await.map_err(|e| format!("could not save: {}", js_error_text(&e)))?;
+    // Answers of connectors whose settings changed are dropped.
+    crate::client::prune(env, &new.connectors.iter().map(cache::config_hash).collect::<Vec<_>>()).await;
+    // Audit entries waiting for an endpoint (a new one, or one back up) go now.
+    crate::forward::kick(env);
+    Ok(Response::Settings { required_origins: new.required_origins(), settings: SettingsView { managed, ..new.view() } })
+}
+
+/// The organisation's policy (`storage.managed`; nothing where none is
+/// set, or the browser has no managed storage) over `settings`, and the
+/// keys it sets. An invalid policy changes nothing (its problems go to the console).
+async fn overlay_policy(env: &Env, settings: Settings) -> (Settings, Vec<String>) {
+    let raw = env.managed_get().await.unwrap_or(JsValue::UNDEFINED);
+    let policy: serde_json::Value = if raw.is_undefined() || raw.is_null() { serde_json::Value::Null } else { from_js(raw).unwrap_or(serde_json::Value::Null) };
+    let (s, keys, problems) = deskside_core::configfile::overlay(&settings, &policy);
+    if !problems.is_empty() {
+        let lines: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.path, serde_json::to_string(&p.message).unwrap_or_default())).collect();
+        crate::log_detail(&format!("the organisation's Deskside policy was not applied: {}", lines.join("; ")));
+    }
+    (s, keys)
+}
+
+/// The policy applied to the stored settings, stored when it changed them.
+async fn with_policy(env: &Env, settings: Settings) -> Result<(Settings, Vec<String>), String> {
+    let (s, keys) = overlay_policy(env, settings.clone()).await;
+    if s != settings {
+        let stored = serde_json::to_value(&s).map_err(|e| e.to_string())?;
+        env.local_set(SETTINGS_KEY, to_js(&stored)).await.map_err(|e| js_error_text(&e))?;
+    }
+    Ok((s, keys))
+}
+
+/// The glue calls this when the service worker starts and when the
+/// organisation's policy changes (`storage.onChanged`, area `managed`).
+#[wasm_bindgen]
+pub async fn policy_changed(env: Env) {
+    if let Ok(settings) = load_settings(&env).await {
+        let _ = with_policy(&env, settings).await;
+    }
+}
+
 /// The settings' site patterns, for the glue to register the content script on.
 #[wasm_bindgen]
 pub async fn sites_to_register(env: Env) -> JsValue {
@@ -753,19 +799,24 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
         (Request::GetActivity, Tier::Options) => crate::monitor::activity(env, &settings).await,
         (Request::TestConnector { input, sample }, Tier::Options) => Ok(Response::TestResult { result: test_connector(env, &settings, input, &sample).await }),
         (Request::GetSettings, Tier::Options) => {
-            Ok(Response::Settings { required_origins: settings.required_origins(), settings: settings.view() })
+            let (settings, managed) = with_policy(env, settings).await?;
+            Ok(Response::Settings { required_origins: settings.required_origins(), settings: SettingsView { managed, ..settings.view() } })
         }
-        (Request::SaveSettings { input }, Tier::Options) => match settings.apply(input) {
-            Ok(new) => {
-                let stored = serde_json::to_value(&new).map_err(|e| e.to_string())?;
-                env.local_set(SETTINGS_KEY, to_js(&stored)).await.map_err(|e| format!("could not save: {}", js_error_text(&e)))?;
-                // Answers of connectors whose settings changed are dropped.
-                crate::client::prune(env, &new.connectors.iter().map(cache::config_hash).collect::<Vec<_>>()).await;
-                // Audit entries waiting for an endpoint (a new one, or one back up) go now.
-                crate::forward::kick(env);
-                Ok(Response::Settings { required_origins: new.required_origins(), settings: new.view() })
+        (Request::SaveSettings { mut input }, Tier::Options) => {
+            // A new passcode's salt: the browser's randomness, never the page's.
+            input.salt = env.random_token();
+            match settings.apply(input) {
+                Ok(new) => store_settings(env, new).await,
+                Err(errors) => Ok(Response::SaveFailed { errors }),
             }
-            Err(errors) => Ok(Response::SaveFailed { errors }),
+        }
+        (Request::ExportConfig { with_secrets }, Tier::Options) => {
+            let (file, secrets) = deskside_core::configfile::export(&settings, with_secrets);
+            Ok(Response::ConfigExport { text: serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?, secrets })
+        }
+        (Request::ImportConfig { text, passcode }, Tier::Options) => match deskside_core::configfile::import(&settings, &text, &passcode) {
+            Ok(new) => store_settings(env, new).await,
+            Err(problems) => Ok(Response::ImportFailed { problems }),
         },
         _ => Ok(Response::Rejected { reason: "not allowed".into() }),
     }

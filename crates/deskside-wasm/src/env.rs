@@ -72,6 +72,11 @@ extern "C" {
     #[wasm_bindgen(method, catch, js_name = loadCatalog)]
     pub async fn env_catalog(this: &Env, dir: &str) -> Result<JsValue, JsValue>;
 
+    /// `storage.managed.get()`: the organisation's policy (undefined where
+    /// none is set or the browser has no managed storage).
+    #[wasm_bindgen(method, catch, js_name = managedGet)]
+    pub async fn managed_get(this: &Env) -> Result<JsValue, JsValue>;
+
     /// Page env (panel and options pages, see `extension/pages.js`).
     pub type PageEnv;
 

@@ -32,6 +32,8 @@ mod monitor;
 #[cfg(feature = "pages")]
 mod activity;
 #[cfg(feature = "pages")]
+mod admin;
+#[cfg(feature = "pages")]
 mod options;
 #[cfg(feature = "pages")]
 mod panel;
@@ -43,7 +45,7 @@ mod writes;
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "background")]
-pub use background::{handle_message, sites_to_register, tab_updated, toggle_panel};
+pub use background::{handle_message, policy_changed, sites_to_register, tab_updated, toggle_panel};
 #[cfg(feature = "background")]
 pub use writes::resume_writes;
 pub use env::{Env, PageEnv};

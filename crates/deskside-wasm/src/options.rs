@@ -271,6 +271,8 @@ fn fill(doc: &Document, view: &SettingsView) {
     if let Some(e) = input(doc, "audit_forward_url") {
         e.set_value(&view.audit_forward_url);
     }
+    // Fields, profiles, the lock, and what the organisation's policy sets.
+    crate::admin::fill(doc, view);
 }
 
 /// What *Test connection* found: a line for the outcome, then each request
@@ -752,22 +754,12 @@ fn wire_connector(doc: &Document, block: &Element) {
     let _ = doc;
 }
 
-/// Saves the block's definition as a file (definitions hold no secrets).
+/// Saves the block's definition as a file (definitions hold no secrets),
+/// the same way the whole configuration is exported.
 fn export_definition(block: &Element) {
     let text = part_value(block, "definition");
     let name = Definition::parse(&text).map(|d| d.id).unwrap_or_else(|_| "connector".into());
-    let parts = js_sys::Array::of1(&JsValue::from_str(&text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
-    let doc = document();
-    if let Ok(a) = doc.create_element("a").map(|a| a.unchecked_into::<web_sys::HtmlAnchorElement>()) {
-        a.set_href(&url);
-        a.set_download(&format!("{name}.json"));
-        a.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    crate::admin::download(&format!("{name}.json"), &text);
 }
 
 /// Reads a definition file into the block, after checking it: an invalid
@@ -887,6 +879,12 @@ fn read_connector(block: &Element) -> ConnectorInput {
 }
 
 fn read(doc: &Document) -> SettingsInput {
+    let mut input = read_form(doc);
+    crate::admin::read_into(doc, &mut input);
+    input
+}
+
+fn read_form(doc: &Document) -> SettingsInput {
     SettingsInput {
         connectors: connector_blocks(doc).iter().map(read_connector).collect(),
         sites: lines(&textarea(doc, "sites").map(|e| e.value()).unwrap_or_default()),
@@ -952,7 +950,14 @@ fn show_errors(doc: &Document, errors: &[FieldError]) {
         let key = e.field.split('.').filter(|p| p.parse::<usize>().is_err()).last().unwrap_or("");
         let scope: Option<Element> = e.field.strip_prefix("connectors.").and_then(|r| r.split('.').next()?.parse::<usize>().ok()).and_then(|i| blocks.get(i).cloned());
         let setup_key = e.field.split_once(".setup.").map(|(_, name)| format!("setup.{name}"));
-        let key = if e.field.starts_with("field_sources") { "field_sources" } else { setup_key.as_deref().unwrap_or(key) };
+        let key = if e.field.starts_with("field_sources") {
+            "field_sources"
+        } else if let Some(section) = ["fields.", "profiles."].iter().find(|p| e.field.starts_with(**p)) {
+            // One line per problem under the table, with the row it is about.
+            section.trim_end_matches('.')
+        } else {
+            setup_key.as_deref().unwrap_or(key)
+        };
         let target = match &scope {
             Some(b) => b.query_selector(&format!("[data-error-for=\"{key}\"]")).ok().flatten(),
             None => doc.query_selector(&format!("[data-error-for=\"{key}\"]")).ok().flatten(),
@@ -1035,6 +1040,11 @@ pub async fn start_options(env: PageEnv) {
         }
     }
     crate::activity::start(env.clone());
+    crate::admin::wire(env.clone(), Rc::new(|view: &SettingsView| {
+        let doc = document();
+        show_errors(&doc, &[]);
+        fill(&doc, view);
+    }));
     if let Some(add) = by_id(&doc, "add_id_pattern") {
         on_click(&add, || {
             let doc = document();

@@ -8,7 +8,7 @@ use crate::{from_js, js_error_text, to_js};
 use deskside_core::i18n::{data, LanguageSetting, Msg, Text};
 use deskside_core::messages::{Request, Response};
 use deskside_core::merge::{PickPolicy, PickedBy};
-use deskside_core::panel::{CustomerView, IdentifierChoice, MatchChoice, PanelState, SourceError};
+use deskside_core::panel::{CustomerView, IdentifierChoice, MatchChoice, PanelState, SourceError, BLOCKS};
 use deskside_core::layout::{PanelLayout, Side};
 use deskside_core::model::FieldType;
 use std::cell::RefCell;
@@ -528,8 +528,20 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -
         source_tag(doc, &dd, c, src, loc);
         append(&dl, &dd);
     };
+    // In the admin's order, with the admin's labels, masked by the core.
     for d in &c.details {
-        row(&loc.m(d.label), &d.value, "", d.src);
+        let label = d.caption.clone().unwrap_or_else(|| loc.m(d.label));
+        let (value, class) = match (&d.money, d.kind) {
+            (Some(m), _) => (loc.money(m), "ltv"),
+            (None, Some(FieldType::Date)) => (loc.date(&d.value), "custom"),
+            (None, Some(FieldType::YesNo)) => (loc.m(if d.value == "true" { Msg::Yes } else { Msg::No }), "custom"),
+            (None, Some(_)) => (d.value.clone(), "custom"),
+            (None, None) => (d.value.clone(), ""),
+        };
+        row(&label, &value, class, d.src);
+        if let Some(dd) = dl.last_element_child() {
+            let _ = dd.set_attribute("data-field", &d.field);
+        }
     }
     if let Some((m, src)) = &c.lifetime_value {
         row(&loc.m(Msg::DetailLifetimeValue), &loc.money(m), "ltv", *src);
@@ -545,11 +557,16 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -
     }
     append(&card, &dl);
     let date = |d: &Option<String>| d.as_deref().map(|d| loc.date(d)).unwrap_or_default();
+    // The blocks in the admin's order, under the admin's headings.
+    let captions: Vec<(&str, Option<&str>)> = if c.blocks.is_empty() { BLOCKS.iter().map(|b| (*b, None)).collect() } else { c.blocks.iter().map(|b| (b.field.as_str(), b.caption.as_deref())).collect() };
     let list = |title: Msg, class: &str, rows: Vec<(Vec<(&str, String)>, usize)>| {
         if rows.is_empty() {
             return;
         }
-        section_heading(doc, &card, title, loc);
+        match captions.iter().find(|(f, _)| *f == class).and_then(|(_, t)| *t) {
+            Some(t) => append(&card, &el(doc, "h3", "", t)),
+            None => section_heading(doc, &card, title, loc),
+        }
         let ul = el(doc, "ul", class, "");
         for (cells, src) in rows {
             let li = el(doc, "li", "", "");
@@ -562,27 +579,31 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -
         append(&card, &ul);
     };
     let money = |m: &Option<deskside_core::panel::Money>| m.as_ref().map(|m| loc.money(m)).unwrap_or_default();
-    list(
-        Msg::PanelRecentOrders,
-        "orders",
-        c.orders.iter().map(|o| (vec![("order-id", o.id.clone()), ("order-total", money(&o.total)), ("order-status", o.status.clone()), ("order-date", date(&o.date))], o.src)).collect(),
-    );
-    list(
-        Msg::PanelDeals,
-        "deals",
-        c.deals.iter().map(|d| (vec![("deal-name", d.name.clone()), ("deal-amount", money(&d.amount)), ("deal-stage", d.stage.clone()), ("deal-date", date(&d.close_date))], d.src)).collect(),
-    );
-    list(
-        Msg::PanelTickets,
-        "tickets",
-        // On a CRM page they are listed above, with their links.
-        c.tickets.iter().filter(|_| !c.helpdesk).map(|t| (vec![("ticket-subject", t.subject.clone()), ("ticket-status", t.status.clone()), ("ticket-priority", t.priority.clone()), ("ticket-date", date(&t.updated))], t.src)).collect(),
-    );
-    list(
-        Msg::PanelNotes,
-        "notes",
-        c.notes.iter().map(|n| (vec![("note-date", date(&n.date)), ("note-author", n.author.clone().unwrap_or_default()), ("note-text", n.text.clone())], n.src)).collect(),
-    );
+    for (block, _) in &captions {
+        match *block {
+            "orders" => list(
+                Msg::PanelRecentOrders,
+                "orders",
+                c.orders.iter().map(|o| (vec![("order-id", o.id.clone()), ("order-total", money(&o.total)), ("order-status", o.status.clone()), ("order-date", date(&o.date))], o.src)).collect(),
+            ),
+            "deals" => list(
+                Msg::PanelDeals,
+                "deals",
+                c.deals.iter().map(|d| (vec![("deal-name", d.name.clone()), ("deal-amount", money(&d.amount)), ("deal-stage", d.stage.clone()), ("deal-date", date(&d.close_date))], d.src)).collect(),
+            ),
+            "tickets" => list(
+                Msg::PanelTickets,
+                "tickets",
+                // On a CRM page they are listed above, with their links.
+                c.tickets.iter().filter(|_| !c.helpdesk).map(|t| (vec![("ticket-subject", t.subject.clone()), ("ticket-status", t.status.clone()), ("ticket-priority", t.priority.clone()), ("ticket-date", date(&t.updated))], t.src)).collect(),
+            ),
+            _ => list(
+                Msg::PanelNotes,
+                "notes",
+                c.notes.iter().map(|n| (vec![("note-date", date(&n.date)), ("note-author", n.author.clone().unwrap_or_default()), ("note-text", n.text.clone())], n.src)).collect(),
+            ),
+        }
+    }
     // One line per source: its record link, and how it was picked among several.
     for (i, s) in c.sources.iter().enumerate() {
         let line = el(doc, "p", "source", &loc.t(&Text::new(Msg::PanelSource, [data(&s.label)])));

@@ -29,6 +29,9 @@ export function fakeEnv() {
     setBadge(text, title) { this.badge = [text, title]; },
     languages: ['en-US'],
     async loadCatalog(dir) { return '{}'; },
+    managed: undefined,
+    async managedGet() { return this.managed; },
+    setManaged(json) { this.managed = JSON.parse(json); },
     toldJson() { return JSON.stringify(this.told); },
     auditJson() { return JSON.stringify(local.get('audit') ?? null); },
     badgeJson() { return JSON.stringify(this.badge?.[0] ?? ''); },
@@ -44,6 +47,8 @@ extern "C" {
     fn fake_env() -> FakeEnv;
     #[wasm_bindgen(method)]
     fn dump(this: &FakeEnv) -> String;
+    #[wasm_bindgen(method, js_name = setManaged)]
+    fn set_managed(this: &FakeEnv, json: &str);
     #[wasm_bindgen(method, js_name = toldJson)]
     fn told_json(this: &FakeEnv) -> String;
     #[wasm_bindgen(method, js_name = badgeJson)]
@@ -305,4 +310,41 @@ async fn a_crm_contact_page_is_remembered_only_for_a_crm_adapter_that_applies_to
     assert!(!crm_page(&env), "{}", env.dump());
     send(&env, &scan("hubspot"), CONTENT).await;
     assert!(!crm_page(&env), "{}", env.dump());
+}
+
+#[wasm_bindgen_test]
+async fn the_organisations_policy_overrides_and_locks_what_it_sets() {
+    let env = fake_env();
+    configure(&env).await;
+    env.set_managed(r#"{"team_domains": ["corp.example"], "profile": "agent", "profiles": [{"id": "agent", "masked": ["email", "phone"]}]}"#);
+    let answer: serde_json::Value = serde_json::from_str(&send(&env, r#"{"type":"GetSettings"}"#, OPTIONS).await).unwrap();
+    assert_eq!(answer["settings"]["managed"], serde_json::json!(["profile", "profiles", "team_domains"]), "{answer}");
+    assert_eq!(answer["settings"]["team_domains"], serde_json::json!(["corp.example"]));
+    // A save cannot change what the policy sets; the rest is saved.
+    let save = r#"{"type":"SaveSettings","input":{"connectors":[{"id":"c1","kind":"demo_crm","base_url":"http://127.0.0.1:9","enabled":true}],"sites":["http://127.0.0.1/*"],"team_domains":["mine.example"],"team_phones":["400-820-8820"],"profile":"team_lead","default_region":"CN"}}"#;
+    let answer: serde_json::Value = serde_json::from_str(&send(&env, save, OPTIONS).await).unwrap();
+    assert_eq!(answer["settings"]["team_domains"], serde_json::json!(["corp.example"]), "{answer}");
+    assert_eq!(answer["settings"]["profile"], "agent");
+    assert_eq!(answer["settings"]["team_phones"], serde_json::json!(["+864008208820"]));
+    assert!(env.dump().contains("corp.example") && !env.dump().contains("mine.example"));
+}
+
+#[wasm_bindgen_test]
+async fn the_configuration_exports_without_keys_unless_asked_and_a_broken_import_changes_nothing() {
+    let env = fake_env();
+    configure(&env).await;
+    let plain = send(&env, r#"{"type":"ExportConfig","with_secrets":false}"#, OPTIONS).await;
+    assert!(plain.contains("ConfigExport") && !plain.contains(KEY), "{plain}");
+    let with = send(&env, r#"{"type":"ExportConfig","with_secrets":true}"#, OPTIONS).await;
+    assert!(with.contains(KEY), "{with}");
+    // Not from a page or a panel.
+    assert!(send(&env, r#"{"type":"ExportConfig","with_secrets":true}"#, CONTENT).await.contains("Rejected"));
+    let before = env.dump();
+    let broken = serde_json::json!({"type": "ImportConfig", "text": r#"{"deskside_config": 1, "sites": 5, "default_region": "XX"}"#}).to_string();
+    let answer = send(&env, &broken, OPTIONS).await;
+    assert!(answer.contains("ImportFailed") && answer.contains(r#""path":"$.sites""#), "{answer}");
+    assert_eq!(env.dump(), before, "an invalid file changes nothing");
+    let good = serde_json::json!({"type": "ImportConfig", "text": r#"{"deskside_config": 1, "team_domains": ["imported.example"]}"#}).to_string();
+    assert!(send(&env, &good, OPTIONS).await.contains("imported.example"));
+    assert!(env.dump().contains("imported.example") && env.dump().contains(KEY), "the key kept for the same connector");
 }
