@@ -42,6 +42,11 @@ pub enum Request {
     PanelToken,
     /// Panel → background: the customer for the panel's tab.
     GetPanelState { token: String },
+    /// Panel → background: the agent's "Refresh": the same as
+    /// `GetPanelState`, with answers still fresh in the cache fetched anew.
+    RefreshPanel { token: String },
+    /// Browser side panel → background: "Refresh" for the tab it follows.
+    RefreshTabPanel { tab_id: i64 },
     /// Panel → background: the agent picked another identifier of this page;
     /// remember it for the ticket and look it up.
     ChooseIdentifier { value: String, token: String },
@@ -159,6 +164,8 @@ impl Request {
             Request::SaveSettings { .. } => "SaveSettings",
             Request::TestConnector { .. } => "TestConnector",
             Request::GetActivity => "GetActivity",
+            Request::RefreshPanel { .. } => "RefreshPanel",
+            Request::RefreshTabPanel { .. } => "RefreshTabPanel",
         }
     }
 
@@ -168,6 +175,8 @@ impl Request {
             (Request::GetPageRules | Request::PageScanned { .. } | Request::PageAppended { .. } | Request::PanelToken, Tier::ContentScript { .. })
                 | (Request::GetPanelState { .. } | Request::ChooseIdentifier { .. } | Request::ChooseRecord { .. } | Request::SetPanelLayout { .. }, Tier::Panel { .. })
                 | (Request::GetTabPanelState { .. } | Request::ChooseTabIdentifier { .. } | Request::ChooseTabRecord { .. }, Tier::SidePanel)
+                | (Request::RefreshPanel { .. }, Tier::Panel { .. })
+                | (Request::RefreshTabPanel { .. }, Tier::SidePanel)
                 | (Request::GetSettings | Request::SaveSettings { .. } | Request::TestConnector { .. } | Request::GetActivity, Tier::Options)
         )
     }
