@@ -281,13 +281,13 @@ fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<Panel>, l
         PanelState::NotFound { identifier, kind, alternatives, sources, near_misses, create } => {
             set_state(doc, "not_found");
             identifier_line(doc, root, identifier, alternatives, env, loc);
+            refresh_bar(doc, root, None, env, loc);
             let sources = sources.join(&loc.m(Msg::ListSeparator));
             let text = Text::new(Msg::PanelNotFound, [kind.name_in_sentence().into(), data(sources)]);
             append(root, &el(doc, "p", "state", &loc.t(&text)));
             near_miss_line(doc, root, *near_misses, loc);
             append(root, &el(doc, "p", "help", &loc.m(Msg::PanelNotFoundHelp)));
             create_buttons(doc, root, create, env, loc);
-            refresh_bar(doc, root, None, env, loc);
         }
         PanelState::Found { identifier, alternatives, customer, choices, errors, near_misses } => {
             set_state(doc, state_name(state));
@@ -695,10 +695,15 @@ fn copy_button(doc: &Document, parent: &Element, value: &str, env: &Rc<Panel>, l
         wasm_bindgen_futures::spawn_local(async move {
             let ok = matches!(wasm_bindgen_futures::JsFuture::from(done).await, Ok(v) if v.as_bool() == Some(true));
             let loc = current();
-            target.set_text_content(Some(&loc.m(if ok { Msg::PanelCopied } else { Msg::PanelCopyFailed })));
+            let said = loc.m(if ok { Msg::PanelCopied } else { Msg::PanelCopyFailed });
+            let name = target.get_attribute("aria-label").unwrap_or_default();
+            // The accessible name holds the visible text meanwhile.
+            target.set_text_content(Some(&said));
+            let _ = target.set_attribute("aria-label", &said);
             let _ = target.set_attribute("data-copied", if ok { "true" } else { "false" });
             crate::client::sleep(1_500).await;
             target.set_text_content(Some(&loc.m(Msg::PanelCopy)));
+            let _ = target.set_attribute("aria-label", &name);
             let _ = target.remove_attribute("data-copied");
         });
     });
