@@ -126,9 +126,14 @@ pub fn connector_origins(cfg: &crate::config::ConnectorConfig) -> Vec<String> {
 
 /// The error of a source the browser may not reach: `missing` are the
 /// patterns not granted; the lookup is not attempted.
-pub fn permission_error(cfg: &crate::config::ConnectorConfig, missing: Vec<String>) -> LookupError {
-    let hosts: Vec<String> = missing.iter().map(|p| p.split("://").nth(1).unwrap_or(p).trim_end_matches("/*").to_string()).collect();
-    LookupError::Network { message: Text::new(Msg::PanelNoPermission, [data(hosts.join(", ")), data(&cfg.label)]) }
+pub fn permission_error(missing: &[String]) -> LookupError {
+    LookupError::Network { message: permission_text(missing) }
+}
+
+/// "Deskside does not have access to crm.example.com yet…"
+fn permission_text(missing: &[String]) -> Text {
+    let hosts: Vec<&str> = missing.iter().map(|p| p.split("://").nth(1).unwrap_or(p).trim_end_matches("/*")).collect();
+    Text::new(Msg::PanelNoPermission, [data(hosts.join(", "))])
 }
 
 /// Marks the errors of the sources in `missing` (connector index, patterns)
@@ -146,6 +151,7 @@ pub fn mark_sources(settings: &crate::config::Settings, mut state: PanelState, m
         if let Some((_, patterns)) = missing.iter().find(|(m, _)| *m == i) {
             e.grant = patterns.clone();
             e.retryable = false;
+            e.message = permission_text(patterns);
         }
     }
     state
@@ -488,7 +494,7 @@ mod tests {
         let s = demo_settings();
         let cfg = &s.connectors[0];
         assert_eq!(connector_origins(cfg), vec!["http://127.0.0.1/*".to_string()]);
-        let e = permission_error(cfg, vec!["https://crm.example.com/*".into()]);
+        let e = permission_error(&["https://crm.example.com/*".into()]);
         assert_eq!(e.user_message().id, Msg::ErrNetwork);
         let state = PanelState::Error {
             identifier: IdentifierChoice { value: "a@b.example".into(), label: data("a@b.example") },
@@ -497,6 +503,7 @@ mod tests {
         };
         let PanelState::Error { errors, .. } = mark_sources(&s, state, &[(0, vec!["https://crm.example.com/*".into()])]) else { panic!() };
         assert_eq!((errors[0].connector.as_str(), errors[0].grant.clone(), errors[0].retryable), ("c0", vec!["https://crm.example.com/*".to_string()], false));
+        assert_eq!(errors[0].message, Text::new(Msg::PanelNoPermission, [data("crm.example.com")]), "said plainly, not as a network error");
         assert_eq!((errors[1].connector.as_str(), errors[1].grant.len()), ("", 0), "an unknown source is left alone");
     }
 }

@@ -246,7 +246,7 @@ async fn panel_state_with(env: &Env, settings: &Settings, tab: Option<TabState>,
             // Not granted: the request would fail anyway; the panel asks for access.
             let missing = missing_origins(env, cfg).await;
             if !missing.is_empty() {
-                results.push((i, Err(deskside_core::panel::permission_error(cfg, missing.clone()))));
+                results.push((i, Err(deskside_core::panel::permission_error(&missing))));
                 not_granted.push((i, missing));
                 continue;
             }

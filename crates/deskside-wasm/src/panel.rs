@@ -301,6 +301,7 @@ fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<Panel>, l
                 append(root, &customer_card(doc, c, env, loc));
             }
             render_errors(doc, root, errors, env, loc);
+            stale_first(root);
         }
         PanelState::Error { identifier, alternatives, errors } => {
             set_state(doc, "error");
@@ -553,7 +554,8 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -
     // One line per source: its record link, and how it was picked among several.
     for (i, s) in c.sources.iter().enumerate() {
         let line = el(doc, "p", "source", &loc.t(&Text::new(Msg::PanelSource, [data(&s.label)])));
-        if s.fetched_ms > 0.0 {
+        // Each source's age when several were merged (one: the bar above says it).
+        if s.fetched_ms > 0.0 && c.sources.len() > 1 {
             append(&line, &el(doc, "span", "age", &format!(" · {}", loc.t(&age_text(s.fetched_ms)))));
         }
         let _ = line.set_attribute("data-source", &s.connector);
@@ -708,4 +710,14 @@ fn copy_button(doc: &Document, parent: &Element, value: &str, env: &Rc<Panel>, l
         });
     });
     append(parent, &b);
+}
+
+/// A record shown from the cache says so above it, not below.
+fn stale_first(root: &Element) {
+    let (Ok(Some(bar)), Ok(lines)) = (root.query_selector(".freshness"), root.query_selector_all(".state.stale")) else { return };
+    for i in 0..lines.length() {
+        if let Some(line) = lines.item(i) {
+            let _ = root.insert_before(&line, bar.next_sibling().as_ref());
+        }
+    }
 }
