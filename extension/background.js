@@ -40,6 +40,12 @@ const env = {
     api.action.setBadgeText({ text }).catch(() => {});
     api.action.setTitle({ title: title || api.i18n.getMessage('ext_name') }).catch(() => {});
   },
+  // The patterns of `origins` the browser has not granted (the panel offers to ask).
+  async missingOrigins(origins) {
+    const missing = [];
+    for (const o of origins) if (!(await api.permissions.contains({ origins: [o] }))) missing.push(o);
+    return missing;
+  },
   languages: [...(globalThis.navigator?.languages ?? []), api.i18n.getUILanguage()],
   loadCatalog(dir) { return fetch(api.runtime.getURL(`_locales/${dir}/messages.json`)).then((r) => r.text()); },
   // The organisation's policy; Firefox rejects where no policy is set.

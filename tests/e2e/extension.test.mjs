@@ -507,7 +507,7 @@ for (const kind of BROWSERS) {
       const { page, panel } = await openTicket('/tickets/strict/1001');
       assert.equal(panel.state, 'error', panel.text);
       assert.match(panel.text, /refused the API key \(HTTP 401\)/);
-      assert.match(panel.text, /Open Deskside settings/);
+      assert.match(panel.text, /Reconnect /, 'the action goes to that connector\'s settings');
       await page.close();
     });
   });

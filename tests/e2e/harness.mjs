@@ -54,7 +54,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
  * (a BCP 47 tag: the UI and the pages' preferred language). Returns the
  * browser, the extension's base URL and a close function.
  */
-export async function launch(kind, { headless = true, viewport = { width: 1280, height: 800 }, lang = 'en-US', env: extraEnv = {} } = {}) {
+export async function launch(kind, { headless = true, viewport = { width: 1280, height: 800 }, lang = 'en-US', env: extraEnv = {}, firefoxPrefs = {}, chromiumArgs = [] } = {}) {
   const profile = mkdtempSync(join(tmpdir(), `deskside-${kind}-`));
   let browser;
   let extensionBase;
@@ -62,7 +62,7 @@ export async function launch(kind, { headless = true, viewport = { width: 1280, 
     browser = await puppeteer.launch({
       browser: 'chrome', executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium', headless, pipe: true,
       enableExtensions: [join(DIST, 'chrome')], userDataDir: profile, defaultViewport: viewport,
-      args: [...CHROMIUM_ARGS, `--lang=${lang}`, `--accept-lang=${lang}`, `--window-size=${viewport.width},${viewport.height + 100}`],
+      args: [...CHROMIUM_ARGS, `--lang=${lang}`, `--accept-lang=${lang}`, `--window-size=${viewport.width},${viewport.height + 100}`, ...chromiumArgs],
       env: { ...process.env, LANGUAGE: lang.replace('-', '_'), LANG: `${lang.replace('-', '_')}.UTF-8`, ...extraEnv },
     });
     const worker = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'), { timeout: 15_000 });
@@ -76,6 +76,7 @@ export async function launch(kind, { headless = true, viewport = { width: 1280, 
         'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ID]: FIREFOX_UUID }),
         // The app locale (needs a langpack to change the browser's own UI) and the pages' languages.
         'intl.locale.requested': lang, 'intl.accept_languages': lang,
+        ...firefoxPrefs,
       },
       // Lets WebDriver BiDi reach moz-extension:// documents.
       args: ['--remote-allow-system-access'],

@@ -157,7 +157,7 @@ for (const kind of BROWSERS) {
       const { page: ticket, panel } = await openTicket('/tickets/strict/1001', 'panel-error');
       assert.equal(panel.state, 'error', panel.text);
       assert.match(panel.text, /CRM 拒绝了 API 密钥（HTTP 401）/);
-      assert.match(panel.text, /打开 Deskside 设置/);
+      assert.match(panel.text, /重新连接 /);
       noEnglish(panel.text);
       await ticket.close();
     });

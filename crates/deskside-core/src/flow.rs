@@ -513,7 +513,8 @@ pub fn finish_panel(settings: &Settings, tab: &TabState, identifier: &Candidate,
     } else if !errors.is_empty() {
         PanelState::Error { identifier, alternatives, errors }
     } else {
-        PanelState::NotFound { identifier, kind, alternatives, sources, near_misses }
+        let create = crate::panel::create_links(settings, &sources, &identifier.value);
+        PanelState::NotFound { identifier, kind, alternatives, sources, near_misses, create }
     };
     (state, audit)
 }

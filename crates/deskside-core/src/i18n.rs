@@ -570,6 +570,22 @@ messages! {
     OptExportedWithSecrets = "opt_exported_with_secrets",
     OptImported = "opt_imported",
     OptImportProblems = "opt_import_problems",
+    // The agent's panel: every state with its action, copy, refresh (issue 22).
+    PanelNoPermission = "panel_no_permission",
+    PanelAllowAccess = "panel_allow_access",
+    PanelReconnect = "panel_reconnect",
+    PanelCreateIn = "panel_create_in",
+    PanelRefresh = "panel_refresh",
+    PanelRefreshTitle = "panel_refresh_title",
+    PanelCopy = "panel_copy",
+    PanelCopyValue = "panel_copy_value",
+    PanelCopied = "panel_copied",
+    PanelCopyFailed = "panel_copy_failed",
+    PanelNoIdentifierHelp = "panel_no_identifier_help",
+    PanelNotConfiguredHelp = "panel_not_configured_help",
+    PanelNotFoundHelp = "panel_not_found_help",
+    PanelSourceAge = "panel_source_age",
+    PanelLoadingBlocks = "panel_loading_blocks",
 }
 
 impl Msg {

@@ -47,6 +47,11 @@ pub enum Request {
     PanelToken,
     /// Panel → background: the customer for the panel's tab.
     GetPanelState { token: String },
+    /// Panel → background: the agent's "Refresh": the same as
+    /// `GetPanelState`, with answers still fresh in the cache fetched anew.
+    RefreshPanel { token: String },
+    /// Browser side panel → background: "Refresh" for the tab it follows.
+    RefreshTabPanel { tab_id: i64 },
     /// Panel → background: the agent picked another identifier of this page;
     /// remember it for the ticket and look it up.
     ChooseIdentifier { value: String, token: String },
@@ -222,6 +227,8 @@ impl Request {
             Request::RetryWrite { .. } => "RetryWrite",
             Request::ExportConfig { .. } => "ExportConfig",
             Request::ImportConfig { .. } => "ImportConfig",
+            Request::RefreshPanel { .. } => "RefreshPanel",
+            Request::RefreshTabPanel { .. } => "RefreshTabPanel",
         }
     }
 
@@ -232,6 +239,8 @@ impl Request {
                 | (Request::GetPanelState { .. } | Request::ChooseIdentifier { .. } | Request::ChooseRecord { .. } | Request::SetPanelLayout { .. }, Tier::Panel { .. })
                 | (Request::GetWrites { .. } | Request::Write { .. } | Request::RetryWrite { .. }, Tier::Panel { .. })
                 | (Request::GetTabPanelState { .. } | Request::ChooseTabIdentifier { .. } | Request::ChooseTabRecord { .. }, Tier::SidePanel)
+                | (Request::RefreshPanel { .. }, Tier::Panel { .. })
+                | (Request::RefreshTabPanel { .. }, Tier::SidePanel)
                 | (Request::GetSettings | Request::SaveSettings { .. } | Request::TestConnector { .. } | Request::GetActivity, Tier::Options)
                 | (Request::ExportConfig { .. } | Request::ImportConfig { .. }, Tier::Options)
         )

@@ -30,6 +30,10 @@ pub enum PanelState {
         sources: Vec<String>,
         #[serde(default)]
         near_misses: usize,
+        /// Where the agent may create the customer (sources whose
+        /// definition has a `create_url`).
+        #[serde(default)]
+        create: Vec<CreateLink>,
     },
     /// `customer`: every source with one record to show, merged (`None`
     /// while every source that found someone waits for the agent's choice);
@@ -80,6 +84,78 @@ pub struct SourceError {
     /// the epoch): the panel says how old it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stale_ms: Option<f64>,
+    /// The connector's id: "Reconnect" opens the options page at it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub connector: String,
+    /// The browser has not granted these origins (match patterns): the
+    /// panel offers a button that asks for them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grant: Vec<String>,
+}
+
+/// "Create in Acme CRM": a source's link to a new record for the identifier.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CreateLink {
+    pub source: String,
+    /// https (or loopback) only: `weburl::outside_link`.
+    pub url: String,
+}
+
+/// The "create in CRM" links for `value` of the enabled sources in
+/// `sources` (their labels) whose definition has one.
+pub fn create_links(settings: &crate::config::Settings, sources: &[String], value: &str) -> Vec<CreateLink> {
+    settings
+        .connectors
+        .iter()
+        .filter(|c| c.enabled && sources.contains(&c.label))
+        .filter_map(|c| {
+            let origin = c.base().ok()?.origin();
+            let url = c.definition()?.create_link(&origin, value)?;
+            Some(CreateLink { source: c.label.clone(), url })
+        })
+        .collect()
+}
+
+/// The permission patterns a connector's requests need (its API's origin,
+/// and a token URL's on another origin).
+pub fn connector_origins(cfg: &crate::config::ConnectorConfig) -> Vec<String> {
+    let mut out: Vec<String> = cfg.base().ok().map(|b| b.permission_pattern()).into_iter().collect();
+    out.extend(cfg.definition().and_then(|d| d.token_permission_from(&cfg.setup_values()).or_else(|| d.auth.token_permission())));
+    out.dedup();
+    out
+}
+
+/// The error of a source the browser may not reach: `missing` are the
+/// patterns not granted; the lookup is not attempted.
+pub fn permission_error(missing: &[String]) -> LookupError {
+    LookupError::Network { message: permission_text(missing) }
+}
+
+/// "Deskside does not have access to crm.example.com yet…"
+fn permission_text(missing: &[String]) -> Text {
+    let hosts: Vec<&str> = missing.iter().map(|p| p.split("://").nth(1).unwrap_or(p).trim_end_matches("/*")).collect();
+    Text::new(Msg::PanelNoPermission, [data(hosts.join(", "))])
+}
+
+/// Marks the errors of the sources in `missing` (connector index, patterns)
+/// with the patterns to ask for, and every error with its connector's id.
+pub fn mark_sources(settings: &crate::config::Settings, mut state: PanelState, missing: &[(usize, Vec<String>)]) -> PanelState {
+    let errors = match &mut state {
+        PanelState::Found { errors, .. } | PanelState::Error { errors, .. } => errors,
+        _ => return state,
+    };
+    for e in errors.iter_mut() {
+        let Some((i, cfg)) = settings.connectors.iter().enumerate().find(|(_, c)| c.label == e.source) else { continue };
+        if e.connector.is_empty() {
+            e.connector = cfg.id.clone();
+        }
+        if let Some((_, patterns)) = missing.iter().find(|(m, _)| *m == i) {
+            e.grant = patterns.clone();
+            e.retryable = false;
+            e.message = permission_text(patterns);
+        }
+    }
+    state
 }
 
 impl SourceError {
@@ -91,6 +167,8 @@ impl SourceError {
             needs_admin: matches!(e, LookupError::Unauthorized { .. } | LookupError::MissingPermission { .. } | LookupError::Config { .. }),
             retry_in_secs: None,
             stale_ms: None,
+            connector: String::new(),
+            grant: Vec::new(),
         }
     }
 }
@@ -571,6 +649,13 @@ mod tests {
         }
     }
 
+    fn demo_settings() -> crate::config::Settings {
+        crate::config::Settings {
+            connectors: vec![crate::config::ConnectorConfig::demo("c0", "Demo CRM", "http://127.0.0.1:7000", "k")],
+            ..Default::default()
+        }
+    }
+
     fn profile(hidden: &[&str], masked: &[&str], numbers: bool) -> Profile {
         Profile { id: "agent".into(), hidden: hidden.iter().map(|s| s.to_string()).collect(), masked: masked.iter().map(|s| s.to_string()).collect(), mask_numbers: numbers }
     }
@@ -629,5 +714,43 @@ mod tests {
         let lead = CustomerView::from_customer(&rich()).present(&[], &profile(&[], &[], false));
         assert_eq!(lead.notes[0].text, rich().notes[0].text);
         assert_eq!(rows(&lead)[1].1, "+8613800138000");
+    #[test]
+    fn not_found_offers_the_presets_create_link_with_the_identifier_encoded() {
+        let s = demo_settings();
+        let links = create_links(&s, &["Demo CRM".into()], "li na+x@example.cn");
+        assert_eq!(links, vec![CreateLink { source: "Demo CRM".into(), url: "http://127.0.0.1:7000/crm/customers/new?email=li%20na%2Bx%40example.cn".into() }]);
+        assert!(create_links(&s, &["Other".into()], "a@b.example").is_empty(), "only the sources that were asked");
+    }
+
+    #[test]
+    fn create_templates_are_checked() {
+        let def = |t: &str| {
+            let mut v: serde_json::Value = serde_json::from_str(include_str!("../connectors/demo_crm.json")).unwrap();
+            v["create_url"] = serde_json::json!(t);
+            crate::connector::def::Definition::parse(&v.to_string())
+        };
+        assert!(def("https://crm.example.com/new?e={value}").is_ok());
+        for bad in ["http://crm.example.com/new", "{origin}/new?x={id}", "https://{value}.example/new", "javascript:alert(1)//{origin}/", "https://crm.example.com/{origin}"] {
+            let errs = def(bad).expect_err(bad);
+            assert!(errs.iter().any(|e| e.path == "create_url"), "{bad}: {errs:?}");
+        }
+    }
+
+    #[test]
+    fn permission_and_connector_marks() {
+        let s = demo_settings();
+        let cfg = &s.connectors[0];
+        assert_eq!(connector_origins(cfg), vec!["http://127.0.0.1/*".to_string()]);
+        let e = permission_error(&["https://crm.example.com/*".into()]);
+        assert_eq!(e.user_message().id, Msg::ErrNetwork);
+        let state = PanelState::Error {
+            identifier: IdentifierChoice { value: "a@b.example".into(), label: data("a@b.example") },
+            alternatives: vec![],
+            errors: vec![SourceError::new("Demo CRM", &e), SourceError::new("Gone", &e)],
+        };
+        let PanelState::Error { errors, .. } = mark_sources(&s, state, &[(0, vec!["https://crm.example.com/*".into()])]) else { panic!() };
+        assert_eq!((errors[0].connector.as_str(), errors[0].grant.clone(), errors[0].retryable), ("c0", vec!["https://crm.example.com/*".to_string()], false));
+        assert_eq!(errors[0].message, Text::new(Msg::PanelNoPermission, [data("crm.example.com")]), "said plainly, not as a network error");
+        assert_eq!((errors[1].connector.as_str(), errors[1].grant.len()), ("", 0), "an unknown source is left alone");
     }
 }

@@ -232,6 +232,14 @@ impl Demo {
         if path == "/tickets" {
             return self.ticket_list();
         }
+        // The demo CRM's "new customer" page: where the panel's "Create in CRM" leads.
+        if path == "/crm/customers/new" {
+            let email = query_param(query, "email").unwrap_or_default();
+            return Reply::html(format!(
+                "<!doctype html><meta charset=\"utf-8\"><title>New customer</title><h1>New customer</h1><form><label>Email <input name=\"email\" value=\"{}\"></label> <button>Create</button></form>\n",
+                escape_html(&email)
+            ));
+        }
         if path == "/tickets/edge" {
             let mut reply = Reply::html(EDGE_HTML.to_string());
             reply.headers.push(("Content-Security-Policy", STRICT_CSP.to_string()));
@@ -572,6 +580,14 @@ mod tests {
     #[test]
     fn pages_escape_data() {
         assert_eq!(escape_html("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+    }
+
+    #[test]
+    fn new_customer_page_escapes_the_address() {
+        let d = Demo::new("k");
+        let r = get(&d, "/crm/customers/new?email=a%22%3Cb%40x.example", None);
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("value=\"a&quot;&lt;b@x.example\""), "{}", r.body);
     }
 
     #[test]

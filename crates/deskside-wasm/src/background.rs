@@ -210,6 +210,22 @@ async fn load_choices(env: &Env) -> Choices {
 /// identifier) in every enabled source, picks the record to show per source,
 /// fetches its related records, and audits every access.
 async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices, layout: PanelLayout, visible: bool) -> Result<Response, String> {
+    panel_state_with(env, settings, tab, choices, layout, visible, false).await
+}
+
+/// The patterns of a connector's origins the browser has not granted.
+async fn missing_origins(env: &Env, cfg: &ConnectorConfig) -> Vec<String> {
+    let wanted = deskside_core::panel::connector_origins(cfg);
+    match env.missing_origins(to_js(&wanted)).await {
+        Ok(v) => from_js::<Vec<String>>(v).unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// `refresh`: the agent asked again; answers still fresh in the cache are
+/// fetched anew (a held failure still waits for its time).
+#[allow(clippy::too_many_arguments)]
+async fn panel_state_with(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices, layout: PanelLayout, visible: bool, refresh: bool) -> Result<Response, String> {
     let done = |state| Ok(Response::PanelState { state, layout, language: settings.language });
     let (mut identifier, chosen) = match plan_panel(settings, tab.as_ref(), choices) {
         PanelPlan::Done(state) => return done(state),
@@ -226,8 +242,16 @@ async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choi
         // Sources are few; asked one after another, each through the request
         // layer (on a CRM page, the helpdesk connectors only).
         let asked = deskside_core::flow::asked_connectors(settings, &tab);
+        let mut not_granted: Vec<(usize, Vec<String>)> = Vec::new();
         for (i, cfg) in settings.connectors.iter().enumerate().filter(|(i, _)| asked.contains(i)) {
-            let s = source(env, settings, i, cfg, &identifier, visible).await;
+            // Not granted: the request would fail anyway; the panel asks for access.
+            let missing = missing_origins(env, cfg).await;
+            if !missing.is_empty() {
+                results.push((i, Err(deskside_core::panel::permission_error(&missing))));
+                not_granted.push((i, missing));
+                continue;
+            }
+            let s = source(env, settings, i, cfg, &identifier, visible, refresh).await;
             results.push((i, s.result));
             notes.extend(s.note);
             kept.insert(i, (s.key, s.entry));
@@ -241,6 +265,7 @@ async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choi
         }
         let (state, entries) = finish_panel(settings, &tab, &identifier, outcomes, env.now(), &crate::monitor::salt(env).await?);
         let state = layer::annotate(settings, state, &notes);
+        let state = deskside_core::panel::mark_sources(settings, state, &not_granted);
         append_audit(env, entries).await?;
         // Nobody under this identifier: the next one on the page. If none
         // finds anyone either, the panel says so for the first.
@@ -288,7 +313,7 @@ struct SourceAnswer {
 /// its retry time (shown stale, counting down); else looked up, once for
 /// every tab asking the same, within the connector's budget, retried by
 /// the core's policy.
-async fn source(env: &Env, settings: &Settings, index: usize, cfg: &ConnectorConfig, id: &Candidate, visible: bool) -> SourceAnswer {
+async fn source(env: &Env, settings: &Settings, index: usize, cfg: &ConnectorConfig, id: &Candidate, visible: bool, refresh: bool) -> SourceAnswer {
     let config = cache::config_hash(cfg);
     let key = cache::entry_key(&config, id);
     let entry = read_entry(env, &key).await.filter(|e| e.config == config);
@@ -296,7 +321,11 @@ async fn source(env: &Env, settings: &Settings, index: usize, cfg: &ConnectorCon
         let live: Vec<String> = settings.connectors.iter().map(cache::config_hash).collect();
         crate::client::flight(&key, lookup_job(env_clone(env), alone(settings, cfg), id.clone(), key.clone(), config.clone(), live, visible))
     };
-    let entry = match cache::decide(entry.as_ref(), env.now(), layer::ttl_ms(settings)) {
+    let decision = match cache::decide(entry.as_ref(), env.now(), layer::ttl_ms(settings)) {
+        Decision::Fresh if refresh => Decision::Stale,
+        d => d,
+    };
+    let entry = match decision {
         Decision::Fresh | Decision::Hold { .. } => entry,
         Decision::Stale => match crate::client::within(&start(), REFRESH_GRACE_MS).await {
             Some(v) => present(v),
@@ -760,6 +789,20 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             }
             set_layout(env, tab_id, &tab_url, layout).await?;
             Ok(Response::Layout { layout })
+        }
+        (Request::RefreshPanel { token }, Tier::Panel { tab_id, frame_id, tab_url }) => {
+            let tab = match panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
+                Ok(tab) => tab,
+                Err(reason) => return Ok(Response::Rejected { reason }),
+            };
+            let layout = site_layout(env, &settings, &tab_url).await;
+            panel_state_with(env, &settings, tab, &load_choices(env).await, layout, true, true).await
+        }
+        (Request::RefreshTabPanel { tab_id }, Tier::SidePanel) => {
+            let Some((_, tab)) = followed_tab(env, &settings, tab_id).await? else {
+                return Ok(Response::PanelState { state: PanelState::NotASite, layout: SIDE_PANEL_LAYOUT, language: settings.language });
+            };
+            panel_state_with(env, &settings, tab, &load_choices(env).await, SIDE_PANEL_LAYOUT, true, true).await
         }
         (Request::GetPanelState { token }, Tier::Panel { tab_id, frame_id, tab_url }) => {
             let tab = match panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {

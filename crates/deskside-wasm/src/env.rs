@@ -100,4 +100,17 @@ extern "C" {
     /// The text of the extension's `_locales/<dir>/messages.json`.
     #[wasm_bindgen(method, js_name = loadCatalog)]
     pub fn load_catalog(this: &PageEnv, dir: &str) -> js_sys::Promise;
+
+    /// The options page in a new tab, at `#hash` (`connector=ID`).
+    #[wasm_bindgen(method, catch, js_name = openOptionsAt)]
+    pub fn open_options_at(this: &PageEnv, hash: &str) -> Result<JsValue, JsValue>;
+
+    /// Puts `text` on the clipboard (during a click); resolves to whether it did.
+    #[wasm_bindgen(method, catch, js_name = copyText)]
+    pub fn copy_text(this: &PageEnv, text: &str) -> Result<js_sys::Promise, JsValue>;
+
+    /// `permissions.contains({origins})` for each pattern: resolves to the
+    /// patterns not granted (a fake env without it: every one granted).
+    #[wasm_bindgen(method, catch, js_name = missingOrigins)]
+    pub async fn missing_origins(this: &Env, origins: JsValue) -> Result<JsValue, JsValue>;
 }

@@ -1132,7 +1132,22 @@ pub async fn start_options(env: PageEnv) {
             }
         });
     });
+    focus_connector_from_hash(&doc);
     if let Some(body) = doc.body() {
         let _ = body.set_attribute("data-loaded", "true");
+    }
+}
+
+/// `options.html#connector=ID` (the panel's "Reconnect"): that connector's
+/// block scrolled into view, marked, and its first secret field focused.
+fn focus_connector_from_hash(doc: &Document) {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    let Some(id) = hash.strip_prefix("#connector=") else { return };
+    let Some(block) = connector_blocks(doc).into_iter().find(|b| b.get_attribute("data-id").as_deref() == Some(id)) else { return };
+    let _ = block.set_attribute("data-focused", "true");
+    block.scroll_into_view();
+    let field = block.query_selector("input[type=password]:not([hidden]), input[data-f=api_key], input").ok().flatten();
+    if let Some(f) = field.and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = f.focus();
     }
 }

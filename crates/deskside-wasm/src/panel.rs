@@ -8,7 +8,7 @@ use crate::{from_js, js_error_text, to_js};
 use deskside_core::i18n::{data, LanguageSetting, Msg, Text};
 use deskside_core::messages::{Request, Response};
 use deskside_core::merge::{PickPolicy, PickedBy};
-use deskside_core::panel::{CustomerView, IdentifierChoice, MatchChoice, PanelState, SourceError, BLOCKS};
+use deskside_core::panel::{CreateLink, CustomerView, IdentifierChoice, MatchChoice, PanelState, SourceError, BLOCKS};
 use deskside_core::layout::{PanelLayout, Side};
 use deskside_core::model::FieldType;
 use std::cell::RefCell;
@@ -212,6 +212,7 @@ async fn ask_as(env: Rc<Panel>, request: Request, loading: bool) {
         set_state(&doc, "loading");
         clear(&root);
         append(&root, &el(&doc, "p", "state", &current().m(Msg::PanelLookingUp)));
+        append(&root, &skeleton(&doc, &current()));
     }
     let answer = env.send(to_js(&request)).await;
     let answer = answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>);
@@ -270,19 +271,24 @@ fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<Panel>, l
         PanelState::NotConfigured => {
             set_state(doc, "not_configured");
             append(root, &el(doc, "p", "state", &loc.m(Msg::PanelNotConfigured)));
+            append(root, &el(doc, "p", "help", &loc.m(Msg::PanelNotConfiguredHelp)));
             settings_button(doc, root, loc, env);
         }
         PanelState::NoIdentifier => {
             set_state(doc, "no_identifier");
             append(root, &el(doc, "p", "state", &loc.m(Msg::PanelNoIdentifier)));
+            append(root, &el(doc, "p", "help", &loc.m(Msg::PanelNoIdentifierHelp)));
         }
-        PanelState::NotFound { identifier, kind, alternatives, sources, near_misses } => {
+        PanelState::NotFound { identifier, kind, alternatives, sources, near_misses, create } => {
             set_state(doc, "not_found");
             identifier_line(doc, root, identifier, alternatives, env, loc);
+            refresh_bar(doc, root, None, env, loc);
             let sources = sources.join(&loc.m(Msg::ListSeparator));
             let text = Text::new(Msg::PanelNotFound, [kind.name_in_sentence().into(), data(sources)]);
             append(root, &el(doc, "p", "state", &loc.t(&text)));
             near_miss_line(doc, root, *near_misses, loc);
+            append(root, &el(doc, "p", "help", &loc.m(Msg::PanelNotFoundHelp)));
+            create_buttons(doc, root, create, env, loc);
         }
         PanelState::Found { identifier, alternatives, customer, choices, errors, near_misses } => {
             set_state(doc, state_name(state));
@@ -292,12 +298,14 @@ fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<Panel>, l
                 append(root, &match_chooser(doc, c, c.options.len(), env, loc));
             }
             if let Some(c) = customer {
+                refresh_bar(doc, root, c.sources.iter().map(|s| s.fetched_ms).fold(None, |a: Option<f64>, t| Some(a.map_or(t, |a| a.min(t)))), env, loc);
                 append(root, &customer_card(doc, c, env, loc));
                 if let Place::Frame { token } = &env.place {
                     crate::panel_writes::mount(doc, root, c, &env.env, token);
                 }
             }
             render_errors(doc, root, errors, env, loc);
+            stale_first(root);
         }
         PanelState::Error { identifier, alternatives, errors } => {
             set_state(doc, "error");
@@ -379,9 +387,18 @@ fn render_errors(doc: &Document, root: &Element, errors: &[SourceError], env: &R
     if countdown {
         wasm_bindgen_futures::spawn_local(count_down(env.clone(), SHOWN.with(|s| s.get())));
     }
-    if errors.iter().any(|e| e.needs_admin) {
+    // Access not granted: a button per source that asks for it.
+    for e in errors.iter().filter(|e| !e.grant.is_empty()) {
+        grant_button(doc, root, e, env, loc);
+    }
+    // A refused key or a broken setup: straight to that connector's settings.
+    let admin: Vec<&SourceError> = errors.iter().filter(|e| e.needs_admin && e.grant.is_empty()).collect();
+    for e in admin.iter().filter(|e| !e.connector.is_empty()) {
+        reconnect_button(doc, root, e, env, loc);
+    }
+    if admin.iter().any(|e| e.connector.is_empty()) {
         settings_button(doc, root, loc, env);
-    } else if errors.iter().any(|e| e.retryable) {
+    } else if admin.is_empty() && errors.iter().any(|e| e.retryable) {
         retry_button(doc, root, loc, env);
     }
 }
@@ -541,6 +558,9 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -
         row(&label, &value, class, d.src);
         if let Some(dd) = dl.last_element_child() {
             let _ = dd.set_attribute("data-field", &d.field);
+            if matches!(d.label, Msg::DetailEmail | Msg::DetailPhone | Msg::DetailRecord) {
+                copy_button(doc, &dd, &d.value, env, loc);
+            }
         }
     }
     if let Some((m, src)) = &c.lifetime_value {
@@ -571,7 +591,12 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -
         for (cells, src) in rows {
             let li = el(doc, "li", "", "");
             for (class, text) in cells {
-                append(&li, &el(doc, "span", class, &text));
+                let cell = el(doc, "span", class, &text);
+                // Order ids are what an agent pastes elsewhere.
+                if class == "order-id" && !text.is_empty() {
+                    copy_button(doc, &cell, &text, env, loc);
+                }
+                append(&li, &cell);
             }
             source_tag(doc, &li, c, src, loc);
             append(&ul, &li);
@@ -607,6 +632,10 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -
     // One line per source: its record link, and how it was picked among several.
     for (i, s) in c.sources.iter().enumerate() {
         let line = el(doc, "p", "source", &loc.t(&Text::new(Msg::PanelSource, [data(&s.label)])));
+        // Each source's age when several were merged (one: the bar above says it).
+        if s.fetched_ms > 0.0 && c.sources.len() > 1 {
+            append(&line, &el(doc, "span", "age", &format!(" · {}", loc.t(&age_text(s.fetched_ms)))));
+        }
         let _ = line.set_attribute("data-source", &s.connector);
         if let Some(by) = s.picked {
             let msg = match by {
@@ -641,4 +670,132 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -
         append(&card, &line);
     }
     card
+}
+
+/// "updated 3 min ago" for a time in ms since the epoch.
+fn age_text(at_ms: f64) -> Text {
+    let minutes = ((js_sys::Date::now() - at_ms) / 60_000.0).floor().max(0.0) as u64;
+    if minutes < 1 { Text::msg(Msg::PanelUpdatedJustNow) } else { Text::new(Msg::PanelUpdatedAgo, [data(minutes)]) }
+}
+
+/// Grey blocks in the shape of a customer while the lookup runs.
+fn skeleton(doc: &Document, loc: &Loc) -> Element {
+    let sk = el(doc, "div", "skeleton", "");
+    let _ = sk.set_attribute("aria-busy", "true");
+    let _ = sk.set_attribute("role", "status");
+    let _ = sk.set_attribute("aria-label", &loc.m(Msg::PanelLoadingBlocks));
+    for class in ["sk-line sk-name", "sk-line sk-short", "sk-line", "sk-line", "sk-block", "sk-line sk-short", "sk-block"] {
+        append(&sk, &el(doc, "div", class, ""));
+    }
+    sk
+}
+
+/// How old the data shown is, and "Refresh" (looks the customer up again,
+/// bypassing answers still fresh in the cache).
+fn refresh_bar(doc: &Document, root: &Element, oldest_ms: Option<f64>, env: &Rc<Panel>, loc: &Loc) {
+    let bar = el(doc, "div", "freshness", "");
+    if let Some(at) = oldest_ms.filter(|t| *t > 0.0) {
+        append(&bar, &el(doc, "span", "updated", &loc.t(&age_text(at))));
+    }
+    let b = el(doc, "button", "control refresh", &loc.m(Msg::PanelRefresh));
+    let _ = b.set_attribute("type", "button");
+    let _ = b.set_attribute("id", "refresh");
+    let _ = b.set_attribute("title", &loc.m(Msg::PanelRefreshTitle));
+    let env = env.clone();
+    on_click(&b, move || {
+        let request = match &env.place {
+            Place::Frame { token } => Request::RefreshPanel { token: token.clone() },
+            Place::SidePanel { tab_id } => Request::RefreshTabPanel { tab_id: *tab_id },
+        };
+        wasm_bindgen_futures::spawn_local(ask(env.clone(), request));
+    });
+    append(&bar, &b);
+    append(root, &bar);
+}
+
+/// "Create in Acme CRM": opens the CRM's new-record page for the identifier.
+fn create_buttons(doc: &Document, root: &Element, create: &[CreateLink], env: &Rc<Panel>, loc: &Loc) {
+    for c in create {
+        // Checked again where it is opened: one rule for every outside URL.
+        let Some(url) = deskside_core::weburl::outside_link(&c.url) else { continue };
+        let b = el(doc, "button", "action create", &loc.t(&Text::new(Msg::PanelCreateIn, [data(&c.source)])));
+        let _ = b.set_attribute("type", "button");
+        let env = env.clone();
+        on_click(&b, move || env.open_link(&url));
+        append(root, &b);
+    }
+}
+
+/// "Allow access to crm.example.com": `permissions.request` inside the
+/// click, then the customer is looked up again.
+fn grant_button(doc: &Document, root: &Element, e: &SourceError, env: &Rc<Panel>, loc: &Loc) {
+    let hosts: Vec<&str> = e.grant.iter().map(|p| p.split("://").nth(1).unwrap_or(p).trim_end_matches("/*")).collect();
+    let b = el(doc, "button", "action grant", &loc.t(&Text::new(Msg::PanelAllowAccess, [data(hosts.join(", "))])));
+    let _ = b.set_attribute("type", "button");
+    let origins = e.grant.clone();
+    let env = env.clone();
+    on_click(&b, move || {
+        let asked = env.request_origins(crate::to_js(&origins));
+        let env = env.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if matches!(wasm_bindgen_futures::JsFuture::from(asked).await, Ok(v) if v.as_bool() == Some(true)) {
+                load(env).await;
+            }
+        });
+    });
+    append(root, &b);
+}
+
+/// "Reconnect Acme CRM": the options page, at that connector.
+fn reconnect_button(doc: &Document, root: &Element, e: &SourceError, env: &Rc<Panel>, loc: &Loc) {
+    let b = el(doc, "button", "action reconnect", &loc.t(&Text::new(Msg::PanelReconnect, [data(&e.source)])));
+    let _ = b.set_attribute("type", "button");
+    let _ = b.set_attribute("data-connector", &e.connector);
+    let hash = format!("connector={}", e.connector);
+    let env = env.clone();
+    on_click(&b, move || {
+        if env.open_options_at(&hash).is_err() {
+            env.open_options();
+        }
+    });
+    append(root, &b);
+}
+
+/// A small "Copy" button after a value: copies it as the panel shows it (a
+/// masked value stays masked: masking happened before it reached the panel).
+fn copy_button(doc: &Document, parent: &Element, value: &str, env: &Rc<Panel>, loc: &Loc) {
+    let b = el(doc, "button", "copy", &loc.m(Msg::PanelCopy));
+    let _ = b.set_attribute("type", "button");
+    let _ = b.set_attribute("data-copy", value);
+    let _ = b.set_attribute("aria-label", &loc.t(&Text::new(Msg::PanelCopyValue, [data(value)])));
+    let (env, value, target) = (env.clone(), value.to_string(), b.clone());
+    on_click(&b, move || {
+        let Ok(done) = env.copy_text(&value) else { return };
+        let target = target.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let ok = matches!(wasm_bindgen_futures::JsFuture::from(done).await, Ok(v) if v.as_bool() == Some(true));
+            let loc = current();
+            let said = loc.m(if ok { Msg::PanelCopied } else { Msg::PanelCopyFailed });
+            let name = target.get_attribute("aria-label").unwrap_or_default();
+            // The accessible name holds the visible text meanwhile.
+            target.set_text_content(Some(&said));
+            let _ = target.set_attribute("aria-label", &said);
+            let _ = target.set_attribute("data-copied", if ok { "true" } else { "false" });
+            crate::client::sleep(1_500).await;
+            target.set_text_content(Some(&loc.m(Msg::PanelCopy)));
+            let _ = target.set_attribute("aria-label", &name);
+            let _ = target.remove_attribute("data-copied");
+        });
+    });
+    append(parent, &b);
+}
+
+/// A record shown from the cache says so above it, not below.
+fn stale_first(root: &Element) {
+    let (Ok(Some(bar)), Ok(lines)) = (root.query_selector(".freshness"), root.query_selector_all(".state.stale")) else { return };
+    for i in 0..lines.length() {
+        if let Some(line) = lines.item(i) {
+            let _ = root.insert_before(&line, bar.next_sibling().as_ref());
+        }
+    }
 }

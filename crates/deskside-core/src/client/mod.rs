@@ -85,6 +85,8 @@ pub fn annotate(settings: &Settings, mut state: PanelState, notes: &[SourceNote]
                 needs_admin: false,
                 retry_in_secs,
                 stale_ms: Some(fetched_ms),
+                connector: cfg.id.clone(),
+                grant: Vec::new(),
             }),
             (None, None) => {}
         }

@@ -52,6 +52,10 @@ pub struct Definition {
     pub writes: super::writes::WritesDef,
     /// The definition as JSON (compact): what is stored and shown back.
     pub source: String,
+    /// Where the agent creates a record the lookup did not find: a link
+    /// template of `{origin}` (the API's) and `{value}` (the identifier,
+    /// percent-encoded), offered by the panel's "not found".
+    pub create_url: Option<String>,
 }
 
 /// How requests are authenticated. Each kind names the secrets it needs
@@ -761,7 +765,7 @@ impl Definition {
     /// this tree of types cost far more wasm than these few lines. Unknown
     /// fields and wrong types are named with their place.
     pub fn from_json(v: &Value) -> Result<Definition, String> {
-        let o = Obj::new(v, "", &["id", "name", "auth", "lookups", "success", "results", "map", "related", "limits", "samples", "notes", "base_url", "setup", "help", "rate", "writes"])?;
+        let o = Obj::new(v, "", &["id", "name", "auth", "lookups", "success", "results", "map", "related", "limits", "samples", "notes", "base_url", "setup", "help", "rate", "writes", "create_url"])?;
         let mut lookups = BTreeMap::new();
         for (kind, list) in o.need("lookups")?.as_object().ok_or("lookups must be an object of kinds")? {
             let at = format!("lookups.{kind}");
@@ -824,6 +828,7 @@ impl Definition {
             rate,
             writes: o.get("writes").map_or(Ok(Default::default()), super::writes::WritesDef::from_json)?,
             source: v.to_string(),
+            create_url: o.text("create_url")?,
         })
     }
 }
@@ -1360,6 +1365,9 @@ impl Definition {
         for (at, p) in bad_paths {
             e(at, Text::new(Msg::DefBadPath, [data(p)]));
         }
+        if let Some(t) = self.create_url.as_deref().filter(|t| !create_template_ok(t)) {
+            bad_templates.push(("create_url".into(), t.to_string()));
+        }
         for (at, t) in bad_templates {
             e(at, Text::new(Msg::DefBadTemplate, [data(t)]));
         }
@@ -1608,6 +1616,24 @@ pub(crate) fn token_url_ok(u: &str) -> bool {
 
 /// A record link template: `https://` and a host of fixed text, or
 /// `{origin}` first; then fixed text and `{id}`, `{record:/path}`.
+/// A "create in CRM" link: a fixed https host or the API's `{origin}`, and
+/// only `{origin}` (first) and `{value}` in braces.
+fn create_template_ok(t: &str) -> bool {
+    let fixed_host = t.strip_prefix("https://").and_then(|rest| rest.split(['/', '?', '#']).next()).is_some_and(|host| !host.is_empty() && !host.contains(['{', '}', '@']));
+    let fits = placeholders_in(t).iter().all(|(inner, range)| *inner == "value" || (*inner == "origin" && range.start == 0));
+    (fixed_host || t.starts_with("{origin}/")) && only_placeholders(t, &["origin", "value"]) && fits && t.len() <= 300 && !t.chars().any(|c| c.is_control() || c == ' ')
+}
+
+impl Definition {
+    /// The "create in CRM" link for `value` at the API's `origin`, checked
+    /// like every outside link (`None`: the definition has none).
+    pub fn create_link(&self, origin: &str, value: &str) -> Option<String> {
+        let t = self.create_url.as_deref().filter(|t| create_template_ok(t))?;
+        let url = t.replacen("{origin}", origin, 1).replace("{value}", &crate::weburl::encode_component(value));
+        crate::weburl::outside_link(&url)
+    }
+}
+
 pub(super) fn link_template_ok(t: &str) -> bool {
     // The host is fixed text, or made of setup values (checked to be choices
     // with the setup fields: `Definition::link_setup_problems`).
