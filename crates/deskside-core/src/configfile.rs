@@ -262,6 +262,7 @@ pub fn to_input(s: &Settings) -> SettingsInput {
                 pick: c.pick.id().into(),
                 plain_http: c.plain_http_host.is_some(),
                 setup: c.setup.clone(),
+                role: c.role.map(|r| r.id().to_string()).unwrap_or_default(),
             })
             .collect(),
         sites: s.sites.clone(),
@@ -279,6 +280,9 @@ pub fn to_input(s: &Settings) -> SettingsInput {
         fields: s.fields.clone(),
         profiles: s.profiles.clone(),
         profile: s.profile.clone(),
+        audit_forward_url: s.audit_forward_url.clone(),
+        vip_rules: s.vip_rules.iter().map(crate::vip::VipRule::input).collect(),
+        crm_pages: s.crm_pages.clone(),
         ..SettingsInput::default()
     }
 }

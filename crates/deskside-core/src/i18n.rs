@@ -542,7 +542,6 @@ messages! {
     OptFieldColumn = "opt_field_column",
     OptLabelColumn = "opt_label_column",
     OptShownColumn = "opt_shown_column",
-    OptMoveUp = "opt_move_up",
     OptMoveDown = "opt_move_down",
     OptAddCustomField = "opt_add_custom_field",
     OptCustomFieldName = "opt_custom_field_name",

@@ -714,6 +714,8 @@ mod tests {
         let lead = CustomerView::from_customer(&rich()).present(&[], &profile(&[], &[], false));
         assert_eq!(lead.notes[0].text, rich().notes[0].text);
         assert_eq!(rows(&lead)[1].1, "+8613800138000");
+    }
+
     #[test]
     fn not_found_offers_the_presets_create_link_with_the_identifier_encoded() {
         let s = demo_settings();

@@ -488,8 +488,9 @@ pub fn forms(settings: &Settings) -> Vec<WriteForm> {
 
 /// The audit entry of a finished write: the record's id hashed like an
 /// identifier, the page's origin, the outcome.
-pub fn audit_entry(op: &WriteOp, label: &str, salt: &str, now_ms: f64) -> Option<crate::audit::AuditEntry> {
+pub fn audit_entry(op: &WriteOp, label: &str, salt: &str, profile: &str, now_ms: f64) -> Option<crate::audit::AuditEntry> {
     Some(crate::audit::AuditEntry {
+        profile: profile.to_string(),
         at_ms: now_ms,
         connector: op.connector.clone(),
         label: label.to_string(),

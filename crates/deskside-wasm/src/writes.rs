@@ -256,7 +256,7 @@ async fn finish(env: &Env, settings: &Settings, op: Option<WriteOp>) {
     let Some(op) = op.filter(|o| o.state.finished() && !o.audited) else { return };
     let label = settings.connectors.iter().find(|c| c.id == op.connector).map_or(op.connector.clone(), |c| c.label.clone());
     let Ok(salt) = crate::monitor::salt(env).await else { return };
-    if let Some(entry) = core::audit_entry(&op, &label, &salt, env.now()) {
+    if let Some(entry) = core::audit_entry(&op, &label, &salt, &settings.active_profile().id, env.now()) {
         if append_audit(env, vec![entry]).await.is_ok() {
             let _ = update(env, |ops| ops.iter_mut().filter(|x| x.id == op.id).for_each(|x| x.audited = true)).await;
         }
