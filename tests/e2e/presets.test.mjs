@@ -114,9 +114,9 @@ for (const kind of BROWSERS) {
       await zd?.stop();
     });
 
-    test('HubSpot: the contact, company, deals, tickets and notes; a chooser; not found; a follow-up refused for a missing scope', async () => {
+    test('HubSpot: the contact, its associated company, deals and tickets with their stage labels, notes; a chooser; not found; a follow-up refused for a missing scope', async () => {
       const help = await configurePreset('hubspot', {
-        base: hub.base, secrets: { api_key: HUB_TOKEN }, wrong: { api_key: 'pat-na1-not-the-token' }, expectSecrets: ['api_key'], shot: 'options-preset-hubspot.png',
+        setup: { portal_id: '4711' }, base: hub.base, secrets: { api_key: HUB_TOKEN }, wrong: { api_key: 'pat-na1-not-the-token' }, expectSecrets: ['api_key'], shot: 'options-preset-hubspot.png',
       });
       assert.match(help, /Private Apps/);
       assert.match(help, /crm\.objects\.contacts\.read/);
@@ -128,11 +128,23 @@ for (const kind of BROWSERS) {
       const found = await settle(page, 'Mia Fischer from HubSpot', (p) => p.state === 'found' && /Mia Fischer/.test(p.text) && /Globex renewal 2027/.test(p.text));
       const { frame } = found;
       assert.equal(await frame.$eval('h2.name', (e) => e.textContent), 'Mia Fischer');
+      // The associated company, not the contact's free-text company property.
       assert.equal(await company(frame), 'Globex GmbH');
+      assert.ok(!/typed by hand/.test(found.text), found.text);
       assert.match(found.text, /Head of Operations/);
       assert.deepEqual(await texts(frame, 'ul.deals .deal-name'), ['Globex warehouse add-on', 'Globex renewal 2027'], 'deals, latest close date first');
       assert.match(await frame.$eval('ul.deals', (e) => e.textContent), /12,500\.50/);
+      // Stage ids named: HubSpot's label, and the portal's own name for a renamed stage (the pipelines API).
+      assert.deepEqual(await texts(frame, 'ul.deals .deal-stage'), ['Appointment Scheduled', 'Contract out for signature']);
+      // A close date is a day: no time of day.
+      const closes = await texts(frame, 'ul.deals .deal-date');
+      assert.equal(closes.length, 2);
+      for (const d of closes) assert.ok(/2027|2026/.test(d) && !/\d:\d\d|AM|PM/.test(d), `a close date with a time: ${closes}`);
       assert.deepEqual(await texts(frame, 'ul.tickets .ticket-subject'), ['Parcel for ORD-2026-004211 not delivered', 'VAT number on invoices']);
+      assert.deepEqual(await texts(frame, 'ul.tickets .ticket-status'), ['New', 'Closed']);
+      assert.deepEqual(await texts(frame, 'ul.tickets .ticket-priority'), ['High', 'Low']);
+      // The account id typed on the options page makes the record link.
+      assert.equal(await frame.$$eval('button.link', (l) => l.length), 1, 'no link to the contact in HubSpot');
       assert.deepEqual(await texts(frame, 'ul.notes .note-text'), ['Asked for a quote on 40 seats.']);
       assert.ok(!/could not be loaded/.test(found.text), found.text);
       await page.screenshot({ path: join(shots, 'preset-hubspot-found.png') });
@@ -140,9 +152,10 @@ for (const kind of BROWSERS) {
       const searches = hub.requests.filter((r) => r.status === 200 && r.authorization === `Bearer ${HUB_TOKEN}`);
       const byEmail = searches.find((r) => r.op === 'contacts' && JSON.parse(r.body).filterGroups[0].filters[0].value === 'mia.fischer@globex.example');
       assert.ok(byEmail, JSON.stringify(hub.requests.map((r) => [r.path, r.status])));
-      for (const type of ['deals', 'tickets', 'notes']) {
+      for (const type of ['companies', 'deals', 'tickets', 'notes']) {
         assert.ok(searches.some((r) => r.op === type && JSON.parse(r.body).filterGroups[0].filters[0].propertyName === 'associations.contact' && JSON.parse(r.body).filterGroups[0].filters[0].value === '501'), `no ${type} search by the contact`);
       }
+      for (const type of ['deals', 'tickets']) assert.ok(searches.some((r) => r.op === `pipelines/${type}` && r.path === `/crm/v3/pipelines/${type}`), `no ${type} pipelines read`);
       await page.close();
 
       // Two contacts behind the office number: the agent chooses.
@@ -175,7 +188,9 @@ for (const kind of BROWSERS) {
       try {
         const chen = await open(CHEN);
         const partial = await settle(chen, 'Jie Chen without deals', (p) => p.state === 'found' && /Jie Chen/.test(p.text) && /could not be loaded/.test(p.text));
-        assert.match(partial.text, /HubSpot: Deals could not be loaded: The CRM refused the API key \(HTTP 403\)/);
+        // A missing scope is not a refused key: the panel names the scope to grant.
+        assert.match(partial.text, /HubSpot: Deals could not be loaded: The CRM accepted the API key, but it lacks a permission this request needs: grant crm\.objects\.deals\.read/);
+        assert.ok(!/refused the API key/.test(partial.text), partial.text);
         assert.ok(!/Tickets could not|Notes could not/.test(partial.text), partial.text);
         assert.deepEqual(await texts(partial.frame, 'ul.tickets .ticket-subject'), ['Invoice address for October']);
         assert.deepEqual(await texts(partial.frame, 'ul.notes .note-text'), ['Prefers invoices by post.']);
@@ -203,7 +218,7 @@ for (const kind of BROWSERS) {
       const { frame } = found;
       assert.equal(await company(frame), 'Globex GmbH', 'the company from the organization');
       assert.deepEqual(await texts(frame, 'ul.tickets .ticket-subject'), ['Delivery of order ORD-2026-004211 delayed', 'Copy of invoice for September'], 'requested tickets, newest first');
-      assert.deepEqual(await texts(frame, 'ul.tickets .ticket-status'), ['open', 'solved']);
+      assert.deepEqual(await texts(frame, 'ul.tickets .ticket-status'), ['Open', 'Solved'], "Zendesk's status words as its screens name them");
       assert.ok(!/could not be loaded/.test(found.text), found.text);
       await page.screenshot({ path: join(shots, 'preset-zendesk-found.png') });
       const ok = zd.requests.filter((r) => r.status === 200);
