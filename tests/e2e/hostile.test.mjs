@@ -82,6 +82,73 @@ for (const kind of BROWSERS) {
       }
     });
 
+    // THREATS A1, A2, A5: the page listens to every message and event, spams
+    // forged ones, tries the runtime API, then walks its DOM, open shadow roots
+    // and frames: no key, no customer data, no extra CRM request.
+    test('a page that listens, forges messages and scrapes finds neither the key nor the customer', async () => {
+      const page = await ext.browser.newPage();
+      await page.goto(demo.base + '/');
+      await panelState(page);
+      await page.evaluate(() => {
+        window.__seen = [];
+        const log = (e) => { try { window.__seen.push(JSON.stringify(e.data ?? e.detail ?? null)); } catch { window.__seen.push(String(e.data)); } };
+        window.addEventListener('message', log, true);
+        for (const t of ['deskside', 'deskside-panel', 'PanelState', 'GetPanelState']) document.addEventListener(t, log, true);
+      });
+      const before = apiCalls();
+      await page.evaluate(() => {
+        const p = document.createElement('p');
+        const a = document.createElement('a');
+        a.href = 'mailto:li.na@yunfan-tech.example';
+        a.textContent = 'li.na@yunfan-tech.example';
+        p.append('From: ', a);
+        document.body.append(p);
+      });
+      const shown = await until('the real panel', async () => {
+        const ps = await panels(page);
+        return { ok: ps.some((x) => x.state === 'found' && /李娜/.test(x.text)), ps };
+      });
+      assert.ok(shown.ok);
+      const calls = apiCalls();
+      assert.ok(calls > before, 'the lookup reached the CRM');
+      // Forgeries: window and frame messages, custom events, the runtime API.
+      const forged = await page.evaluate(async (extBase) => {
+        const msgs = [{ type: 'GetPanelState', token: '' }, { type: 'SaveSettings', input: {} }, { type: 'TestConnector', input: {}, sample: 'x@y.test' },
+          { type: 'PageScanned', snapshot: { fields: [{ source: 'mailto_link', text: 'mailto:evil@evil.test' }] } }, { type: 'GetActivity' }];
+        for (let i = 0; i < 50; i++) {
+          for (const m of msgs) {
+            window.postMessage(m, '*');
+            for (const f of document.querySelectorAll('iframe')) { try { f.contentWindow.postMessage(m, '*'); } catch { /* */ } }
+            document.dispatchEvent(new CustomEvent('deskside', { detail: m }));
+          }
+        }
+        const runtime = globalThis.chrome?.runtime ?? globalThis.browser?.runtime;
+        let answered = null;
+        try { answered = await runtime?.sendMessage?.(new URL(extBase).host, msgs[0]); } catch (e) { answered = `threw: ${e.message}`; }
+        return { runtime: typeof runtime?.sendMessage, answered: answered === undefined ? null : answered };
+      }, ext.extensionBase);
+      assert.ok(forged.answered === null || /^threw/.test(String(forged.answered)), JSON.stringify(forged));
+      await sleep(1500);
+      assert.equal(apiCalls(), calls, 'a forged message made a CRM request');
+      // The scrape: the DOM, every open shadow root, every frame the page can open.
+      const scraped = await page.evaluate(() => {
+        const out = [document.documentElement.outerHTML, ...window.__seen];
+        const walk = (root) => {
+          for (const el of root.querySelectorAll('*')) {
+            if (el.shadowRoot) { out.push(el.shadowRoot.innerHTML); walk(el.shadowRoot); }
+            if (el.tagName === 'IFRAME') { try { out.push(el.contentDocument.documentElement.outerHTML); } catch { out.push('<cross-origin>'); } }
+          }
+        };
+        walk(document);
+        out.push(JSON.stringify(Object.entries(localStorage)), document.cookie);
+        return out.join('\n');
+      });
+      assert.ok(!scraped.includes(key), 'the key is readable by the page');
+      assert.ok(!/李娜|上海|yunfan-tech\.example\/|cus_/.test(scraped.replace(/li\.na@yunfan-tech\.example/g, '')), 'customer data is readable by the page');
+      assert.equal((await panels(page)).filter((x) => x.state === 'found' && /李娜/.test(x.text)).length, 1, 'the panel still shows the right customer');
+      await page.close();
+    });
+
     test('panels framed by the page itself show nothing and make no request', async () => {
       const page = await ext.browser.newPage();
       await page.goto(demo.base + '/tickets/plain/1002');
