@@ -193,6 +193,8 @@ for (const kind of BROWSERS) {
       await until('the note committed', async () => ({ ok: notesOf(id).length === 1 }), 20_000);
       const before = await storedOps();
       assert.equal(before.find((o) => o.id === id)?.state.state, 'sending', 'recorded as sent before it went out');
+      const checks = checksOf();
+      const stoppedAt = Date.now();
       if (kind === 'chromium') {
         // Stop the service worker through the DevTools protocol on its target.
         const cdp = await ext.browser.target().createCDPSession();
@@ -219,6 +221,9 @@ for (const kind of BROWSERS) {
       const again = await openTicket();
       const end = await settled(again.frame, id, 60_000);
       assert.equal(end.state, 'done', end.text);
+      // Done through the check of the restarted background, not the held answer (30 s).
+      assert.ok(checksOf() > checks, 'checked after the restart');
+      assert.ok(Date.now() - stoppedAt < 25_000, 'settled before the held answer could arrive');
       await sleep(2_000);
       assert.equal(notesOf(id).length, 1, 'exactly one note');
       const ops = await storedOps();

@@ -28,8 +28,45 @@
 import http from 'node:http';
 
 const OPERATORS = ['EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'BETWEEN', 'IN', 'NOT_IN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY', 'CONTAINS_TOKEN', 'NOT_CONTAINS_TOKEN'];
-export const HUBSPOT_SEARCH = /^\/crm\/v3\/objects\/(contacts|companies|deals|0-3|tickets|notes)\/search$/;
 export const HUBSPOT_PIPELINES = /^\/crm\/v3\/pipelines\/(deals|tickets)$/;
+export const HUBSPOT_SEARCH = /^\/crm\/v3\/objects\/(contacts|companies|deals|0-3|tickets|notes|tasks)\/search$/;
+export const HUBSPOT_CREATE = /^\/crm\/v3\/objects\/(notes|tasks)$/;
+
+/** HubSpot's association type ids of the default (HUBSPOT_DEFINED) labels: note → contact, task → contact. */
+export const HUBSPOT_TO_CONTACT = { notes: 202, tasks: 204 };
+
+/**
+ * What is wrong with a HubSpot create request for a note or a task (CRM v3 objects API:
+ * SimplePublicObjectInputForCreate, `properties` of text values and `associations`
+ * [{to: {id}, types: [{associationCategory, associationTypeId}]}]; hs_timestamp required;
+ * a task's status, type and priority from HubSpot's enumerations), or null. Shared with
+ * the contract suite.
+ */
+export function hubspotCreateProblem(req, url, body) {
+  const m = HUBSPOT_CREATE.exec(url.pathname);
+  if (req.method !== 'POST' || !m) return `no operation ${req.method} ${url.pathname}`;
+  if (!/^Bearer \S+$/.test(req.headers.authorization || '')) return 'a private-app token is sent as Authorization: Bearer';
+  let b;
+  try { b = JSON.parse(body); } catch { return 'the body is not JSON'; }
+  if (typeof b.properties !== 'object' || b.properties === null || Array.isArray(b.properties)) return 'properties is an object';
+  if (!Object.values(b.properties).every((v) => typeof v === 'string')) return 'property values are text';
+  const p = b.properties;
+  if (!p.hs_timestamp || Number.isNaN(Date.parse(p.hs_timestamp))) return 'hs_timestamp is required (a UTC time)';
+  if (!Array.isArray(b.associations) || b.associations.length < 1) return 'associations is a list';
+  for (const a of b.associations) {
+    if (typeof a?.to?.id !== 'string' && typeof a?.to?.id !== 'number') return 'association.to.id';
+    if (!Array.isArray(a.types) || !a.types.every((t) => ['HUBSPOT_DEFINED', 'USER_DEFINED', 'INTEGRATOR_DEFINED'].includes(t.associationCategory) && Number.isInteger(t.associationTypeId))) return 'association types are {associationCategory, associationTypeId}';
+    if (!a.types.some((t) => t.associationCategory === 'HUBSPOT_DEFINED' && t.associationTypeId === HUBSPOT_TO_CONTACT[m[1]])) return `a ${m[1].slice(0, -1)} is associated with a contact by type ${HUBSPOT_TO_CONTACT[m[1]]}`;
+  }
+  if (m[1] === 'notes' && typeof p.hs_note_body !== 'string') return 'hs_note_body is required';
+  if (m[1] === 'tasks') {
+    if (!p.hs_task_subject) return 'hs_task_subject is required';
+    if (p.hs_task_status && !['NOT_STARTED', 'IN_PROGRESS', 'WAITING', 'COMPLETED', 'DEFERRED'].includes(p.hs_task_status)) return 'hs_task_status';
+    if (p.hs_task_type && !['TODO', 'EMAIL', 'CALL'].includes(p.hs_task_type)) return 'hs_task_type';
+    if (p.hs_task_priority && !['LOW', 'MEDIUM', 'HIGH', 'NONE'].includes(p.hs_task_priority)) return 'hs_task_priority';
+  }
+  return null;
+}
 
 /**
  * What is wrong with a HubSpot request, or null: a search by the
@@ -167,10 +204,13 @@ function hubspotMatches(record, f) {
 }
 
 /** A HubSpot portal on loopback. */
-export async function startHubSpot({ token, data = HUBSPOT_DATA, port = 0 } = {}) {
+export async function startHubSpot({ token, data: given = HUBSPOT_DATA, port = 0 } = {}) {
   if (!token) throw new Error('startHubSpot needs the private-app token it accepts');
+  // A copy: notes and tasks written back are stored here (`hub.data.notes`, `hub.data.tasks`).
+  const data = { tasks: [], ...structuredClone(given) };
+  let nextId = 80001;
   const error = (status, category, message, extra = {}) => ({ status, body: { status: 'error', message, correlationId: '4f1e0c2a-0000-4000-8000-000000000000', category, ...extra } });
-  return serve('HubSpot', (req, url, body, faults) => {
+  const hub = await serve('HubSpot', (req, url, body, faults) => {
     // Authentication first, as HubSpot does.
     if ((req.headers.authorization || '') !== `Bearer ${token}`) {
       return error(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview');
@@ -189,6 +229,19 @@ export async function startHubSpot({ token, data = HUBSPOT_DATA, port = 0 } = {}
           metadata: pipes[1] === 'deals' ? { isClosed: String(id.startsWith('closed')), probability: '0.5' } : { ticketState: id === '4' ? 'CLOSED' : 'OPEN' },
           createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' })) }));
       return { op, status: 200, body: { results } };
+    }
+    const create = HUBSPOT_CREATE.exec(url.pathname);
+    if (create && req.method === 'POST') {
+      const problem = hubspotCreateProblem(req, url, body);
+      if (problem) return error(400, 'VALIDATION_ERROR', problem);
+      const type = create[1];
+      const fault = faults.get(`create-${type}`);
+      if (fault) return { op: `create-${type}`, ...fault };
+      const b = JSON.parse(body);
+      const now = new Date().toISOString();
+      const record = { id: String(nextId++), contacts: b.associations.map((a) => String(a.to.id)), createdAt: now, updatedAt: now, properties: { ...b.properties, hs_createdate: now } };
+      data[type].push(record);
+      return { op: `create-${type}`, status: 201, body: { id: record.id, properties: { hs_object_id: record.id, ...record.properties }, createdAt: now, updatedAt: now, archived: false } };
     }
     const m = HUBSPOT_SEARCH.exec(url.pathname);
     if (!m || req.method !== 'POST') return { status: 404, body: '' };
@@ -226,6 +279,9 @@ export async function startHubSpot({ token, data = HUBSPOT_DATA, port = 0 } = {}
     const next = after + page.length < matched.length ? { paging: { next: { after: String(after + page.length), link: `?after=${after + page.length}` } } } : {};
     return { op: type, status: 200, body: { total: matched.length, results, ...next } };
   }, port);
+  /** The portal's records, notes and tasks written back included. */
+  hub.data = data;
+  return hub;
 }
 
 /** HubSpot's answer to a private app without a scope it needs (403 MISSING_SCOPES). */

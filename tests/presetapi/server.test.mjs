@@ -99,3 +99,27 @@ test('Zendesk: Basic email/token, users search by email and phone, tickets throu
     await zd.stop();
   }
 });
+
+test('HubSpot: a note and a task created with the contact association are stored and found by search', async () => {
+  const { startHubSpot, hubspotCreateProblem } = await import('./server.mjs');
+  const hub = await startHubSpot({ token: 'pat-w' });
+  try {
+    const post = (path, body) => fetch(`${hub.base}${path}`, { method: 'POST', headers: { authorization: 'Bearer pat-w', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const assoc = (typeId) => [{ to: { id: '501' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: typeId }] }];
+    const note = await post('/crm/v3/objects/notes', { properties: { hs_timestamp: '2026-11-30T06:00:00Z', hs_note_body: 'hi [deskside:op-x]' }, associations: assoc(202) });
+    assert.equal(note.status, 201);
+    const { id } = await note.json();
+    assert.equal(hub.data.notes.at(-1).id, id);
+    const wrongType = await post('/crm/v3/objects/notes', { properties: { hs_timestamp: '2026-11-30T06:00:00Z', hs_note_body: 'x' }, associations: assoc(204) });
+    assert.equal(wrongType.status, 400, 'a note is associated with a contact by type 202');
+    const task = await post('/crm/v3/objects/tasks', { properties: { hs_timestamp: '2026-12-15T09:00:00Z', hs_task_subject: 'Call', hs_task_priority: 'URGENT' }, associations: assoc(204) });
+    assert.equal(task.status, 400, 'URGENT is not a HubSpot priority');
+    assert.equal((await post('/crm/v3/objects/tasks', { properties: { hs_timestamp: '2026-12-15T09:00:00Z', hs_task_subject: 'Call', hs_task_body: 'b [deskside:op-y]' }, associations: assoc(204) })).status, 201);
+    const search = await post('/crm/v3/objects/tasks/search', { filterGroups: [{ filters: [{ propertyName: 'associations.contact', operator: 'EQ', value: '501' }] }], properties: ['hs_task_body'], sorts: [], limit: 100, after: '0' });
+    const found = await search.json();
+    assert.deepEqual(found.results.map((r) => r.properties.hs_task_body), ['b [deskside:op-y]']);
+    assert.equal(hubspotCreateProblem({ method: 'POST', headers: { authorization: 'Bearer x' } }, new URL('http://h/crm/v3/objects/notes'), JSON.stringify({ properties: { hs_note_body: 'x' }, associations: assoc(202) })), 'hs_timestamp is required (a UTC time)');
+  } finally {
+    await hub.stop();
+  }
+});

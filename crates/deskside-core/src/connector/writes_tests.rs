@@ -199,3 +199,36 @@ fn the_test_apis_definition_writes_notes_and_tasks() {
     assert_eq!(body, json!({ "person_id": "P-1001", "title": "Call back", "due_on": "2026-12-01", "priority": "high", "details": "[deskside:op-0123456789abcdef]" }));
     assert_eq!(read_created(&d, WriteKind::Task, "http://127.0.0.1:8650", "P-1001", r#"{"result":{"task":{"task_id":"T-1"}}}"#).link.as_deref(), Some("https://crm.testapi.example/tasks/T-1"));
 }
+
+/// HubSpot's facts (CRM v3 objects API): a note or task is created with
+/// `properties` and `associations` to the contact (note→contact type 202,
+/// task→contact 204, HUBSPOT_DEFINED), `hs_timestamp` required, the note
+/// body HTML; task status, type and priority from HubSpot's enumerations.
+#[test]
+fn hubspot_writes_notes_and_tasks_associated_with_the_contact() {
+    let d = crate::connector::presets::definition(crate::config::ConnectorKind::HubSpot).unwrap();
+    let base = BaseUrl::parse("https://api.hubapi.com").unwrap();
+    let secrets = BTreeMap::from([("api_key".to_string(), Secret::new("pat-1"))]);
+    let i = WriteInput { record_id: "501".into(), ticket_url: "https://acme.zendesk.com/agent/tickets/7".into(), subject: "Parcel <missing>".into(), status: "open".into(), text: "Re-sent".into(), ..Default::default() };
+    let r = build_write(d, &base, &secrets, None, &Stamp::new(1_764_482_400_000, "n"), WriteKind::Note, &i, OP).unwrap();
+    assert_eq!((r.method, r.url.as_str()), (super::super::Method::Post, "https://api.hubapi.com/crm/v3/objects/notes"));
+    let b: Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
+    assert_eq!(b["properties"]["hs_timestamp"], json!("2025-11-30T06:00:00Z"));
+    assert!(b["properties"]["hs_note_body"].as_str().unwrap().starts_with("Parcel &lt;missing&gt; [open]<br>https://acme.zendesk.com/agent/tickets/7"));
+    assert_eq!(b["associations"], json!([{ "to": { "id": "501" }, "types": [{ "associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 202 }] }]));
+    let v = build_verify(d, &base, &secrets, None, &Stamp::default(), WriteKind::Note, "501", OP).unwrap().unwrap();
+    assert_eq!(v.url, "https://api.hubapi.com/crm/v3/objects/notes/search");
+    let vb: Value = serde_json::from_str(v.body.as_deref().unwrap()).unwrap();
+    assert_eq!(vb["filterGroups"][0]["filters"][0]["value"], json!("501"));
+    let t = WriteInput { record_id: "501".into(), subject: "Call back".into(), due: "2026-12-15".into(), priority: "HIGH".into(), ..Default::default() };
+    let r = build_write(d, &base, &secrets, None, &Stamp::default(), WriteKind::Task, &t, OP).unwrap();
+    let b: Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
+    assert_eq!(r.url, "https://api.hubapi.com/crm/v3/objects/tasks");
+    assert_eq!(b["properties"], json!({ "hs_timestamp": "2026-12-15T09:00:00Z", "hs_task_subject": "Call back", "hs_task_body": "[deskside:op-0123456789abcdef]", "hs_task_status": "NOT_STARTED", "hs_task_type": "TODO", "hs_task_priority": "HIGH" }));
+    assert_eq!(b["associations"][0]["types"][0]["associationTypeId"], json!(204));
+    // HubSpot's task needs its due date (hs_timestamp).
+    let e = build_write(d, &base, &secrets, None, &Stamp::default(), WriteKind::Task, &WriteInput { due: String::new(), ..t }, OP).unwrap_err();
+    assert_eq!(e, LookupError::Config { message: Text::new(Msg::WriteMissingValue, [data("due")]) });
+    let found = read_verify(d, WriteKind::Note, "https://api.hubapi.com", "501", OP, &v.url, &HttpResponse { status: 200, body: json!({ "total": 1, "results": [{ "id": "7777", "properties": { "hs_note_body": format!("x<br><br>[deskside:{OP}]") } }] }).to_string(), ..Default::default() }).unwrap();
+    assert_eq!(found.unwrap().id.as_deref(), Some("7777"));
+}
