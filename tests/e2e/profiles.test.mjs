@@ -62,6 +62,12 @@ async function importFile(page, text) {
   return page.$eval('#ie_status', (e) => ({ kind: e.dataset.kind, text: e.textContent }));
 }
 
+/** Reloads an extension page (Firefox reports no navigation into moz-extension:// to WebDriver, so none is awaited). */
+async function reloadPage(page) {
+  await page.evaluate(() => { document.body.dataset.loaded = 'reloading'; setTimeout(() => location.reload(), 0); }).catch(() => {});
+  await waitLoaded(page);
+}
+
 async function exportConfig(page, withSecrets) {
   await page.$eval('#export_secrets', (e, v) => { e.checked = v; }, withSecrets);
   await page.$eval('#export_config', (e) => { delete e.dataset.exported; });
@@ -193,8 +199,7 @@ for (const kind of BROWSERS) {
       const second = await page.$$eval('#import_problems li', (li) => li.map((l) => l.dataset.path));
       assert.deepEqual(second, ['$.default_region', '$.fields[0].field', '$.sites[0]']);
       // Nothing changed: the page after a reload shows the same.
-      await page.reload();
-      await waitLoaded(page);
+      await reloadPage(page);
       assert.equal(await page.$eval('#team_domains', (e) => e.value), domainsBefore);
 
       file.team_domains = ['imported.example'];
@@ -203,8 +208,7 @@ for (const kind of BROWSERS) {
       assert.equal(ok.kind, 'ok', ok.text);
       assert.equal(await page.$$eval('#import_problems li', (li) => li.length), 0);
       assert.equal(await page.$eval('#team_domains', (e) => e.value), 'imported.example');
-      await page.reload();
-      await waitLoaded(page);
+      await reloadPage(page);
       assert.equal(await page.$eval('#team_domains', (e) => e.value), 'imported.example');
       assert.equal(await page.$eval('tr.field-row[data-field="phone"] input.field-label', (e) => e.value), 'Tel.');
       await page.close();
@@ -265,8 +269,7 @@ for (const kind of BROWSERS) {
       if (skip) { t.skip(skip); return; }
       const { page } = await configure(ext, { baseUrl: demo.base, key, teamDomains: ['mine.example'] });
       const seen = await until('the policy on the options page', async () => {
-        await page.reload();
-        await waitLoaded(page);
+        await reloadPage(page);
         return page.evaluate(() => ({
           ok: document.querySelector('#team_domains').disabled,
           domains: document.querySelector('#team_domains').value,
