@@ -7,7 +7,7 @@ export function pageEnv() {
     send: (msg) => api.runtime.sendMessage(msg),
     // (Firefox gives an extension frame inside a web page no permissions API: rejected.)
     requestOrigins: (origins) => (!origins.length ? Promise.resolve(true)
-      : api.permissions?.request ? api.permissions.request({ origins }) : Promise.reject(new Error('no permissions API here'))),
+      : api.permissions?.request ? api.permissions.request({ origins }) : Promise.reject(new Error('permissions'))),
     // Firefox gives an extension frame inside a web page neither `tabs` nor
     // `openOptionsPage`: a new tab from the click, as a link would.
     openOptions: () => (api.runtime.openOptionsPage ? api.runtime.openOptionsPage() : openTab(api.runtime.getURL('options.html'))),
