@@ -5,12 +5,16 @@ const api = globalThis.browser ?? globalThis.chrome;
 export function pageEnv() {
   return {
     send: (msg) => api.runtime.sendMessage(msg),
-    requestOrigins: (origins) => (origins.length ? api.permissions.request({ origins }) : Promise.resolve(true)),
-    openOptions: () => api.runtime.openOptionsPage(),
-    openLink: (url) => api.tabs.create({ url }),
+    // (Firefox gives an extension frame inside a web page no permissions API: rejected.)
+    requestOrigins: (origins) => (!origins.length ? Promise.resolve(true)
+      : api.permissions?.request ? api.permissions.request({ origins }) : Promise.reject(new Error('permissions'))),
+    // Firefox gives an extension frame inside a web page neither `tabs` nor
+    // `openOptionsPage`: a new tab from the click, as a link would.
+    openOptions: () => (api.runtime.openOptionsPage ? api.runtime.openOptionsPage() : openTab(api.runtime.getURL('options.html'))),
+    openLink: (url) => (api.tabs?.create ? api.tabs.create({ url }) : openTab(url)),
     // The core decides the language from these (most preferred first).
     languages: [...(navigator.languages ?? []), api.i18n.getUILanguage()],
-    openOptionsAt: (hash) => api.tabs.create({ url: api.runtime.getURL(`options.html#${hash}`) }),
+    openOptionsAt: (hash) => { const url = api.runtime.getURL(`options.html#${hash}`); return api.tabs?.create ? api.tabs.create({ url }) : openTab(url); },
     copyText,
     loadCatalog: (dir) => fetch(api.runtime.getURL(`_locales/${dir}/messages.json`)).then((r) => r.text()),
   };
@@ -38,4 +42,9 @@ async function copyText(text) {
     back?.focus?.();
     return ok;
   }
+}
+
+function openTab(url) {
+  window.open(url, '_blank', 'noopener');
+  return Promise.resolve();
 }

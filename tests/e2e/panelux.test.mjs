@@ -140,6 +140,28 @@ for (const kind of BROWSERS) {
         }, email, path);
       }
 
+      /** A tab whose address satisfies `pred` (Firefox reports no navigation into extension pages: each is asked). */
+      async function findPage(pred, what) {
+        const deadline = Date.now() + 15_000;
+        while (Date.now() < deadline) {
+          for (const page of await ext.browser.pages()) {
+            const href = await page.evaluate(() => location.href).catch(() => '');
+            if (pred(href)) return { page, href };
+          }
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        assert.fail(`${what} did not open`);
+      }
+
+      /** The options page opened at `connector`: its block marked and the focus in it. */
+      async function atConnector(connector) {
+        const { page } = await findPage((href) => href.includes(`options.html#connector=${connector}`), `the options page at ${connector}`);
+        await page.waitForSelector(`fieldset.connector[data-id="${connector}"][data-focused="true"]`, { timeout: 15_000 });
+        const focused = await page.evaluate(() => document.activeElement?.closest('fieldset.connector')?.dataset.id);
+        assert.equal(focused, connector, 'the focus is in that connector');
+        await page.close();
+      }
+
       before(async () => {
         mkdirSync(docs, { recursive: true });
         demo = await startDemo({ key });
@@ -224,15 +246,20 @@ for (const kind of BROWSERS) {
         await page.close();
       });
 
-      test('keyboard: every control is reached by Tab and shows a focus ring', async () => {
+      // (Firefox: puppeteer's key presses over WebDriver BiDi do not reach a
+      // frame inside the page, so Tab cannot be driven there.)
+      test('keyboard: every control is reached by Tab and shows a focus ring', { skip: kind === 'firefox' && 'Tab cannot be driven into the frame over BiDi' }, async () => {
         const page = await openTicket('/tickets/plain/1002');
         const panel = await waitPanel(page, (p) => p.state === 'found' && /ORD-/.test(p.text), 'found');
         const { frame } = panel;
         const controls = await frame.$$eval('button:not([hidden]), select, a[href]', (all) => all.filter((e) => e.offsetParent !== null).length);
         assert.ok(controls >= 5, `controls: ${controls}`);
+        // From the first control on, by the keyboard only (focus rings show
+        // for keyboard focus: each control is checked once Tab reached it).
         await frame.evaluate(() => { window.focus(); document.querySelector('button').focus(); });
         const seen = new Set();
         for (let i = 0; i < controls + 2; i++) {
+          await page.keyboard.press('Tab');
           const f = await frame.evaluate(() => {
             const e = document.activeElement;
             const style = getComputedStyle(e);
@@ -244,9 +271,8 @@ for (const kind of BROWSERS) {
             assert.ok(f.ring, `no visible focus ring on ${f.path}`);
             seen.add(f.path);
           }
-          await page.keyboard.press('Tab');
         }
-        assert.ok(seen.size >= controls, `Tab reached ${seen.size} of ${controls} controls`);
+        assert.ok(seen.size >= controls - 1, `Tab reached ${seen.size} of the ${controls - 1} controls after the first`);
         await page.close();
       });
 
@@ -255,11 +281,12 @@ for (const kind of BROWSERS) {
         const panel = await waitPanel(page, (p) => p.state === 'not_found', 'not found');
         assert.ok(panel.text.includes(t('panel_create_in', SOURCE)), panel.text);
         await check(page, panel, 'panel-not-found');
-        const opened = ext.browser.waitForTarget((x) => x.url().includes('/crm/customers/new'), { timeout: 10_000 });
         await panel.frame.$eval('button.create', (b) => b.click());
-        const target = await opened;
-        assert.match(target.url(), /\/crm\/customers\/new\?email=sam%40unknown-prospect\.example$/);
-        await (await target.page())?.close();
+        // The CRM's new-customer page opens in a tab, with the address.
+        const tab = await findPage((href) => href.includes('/crm/customers/new'), 'the CRM\'s new-customer page');
+        assert.match(tab.href, /\/crm\/customers\/new\?email=sam%40unknown-prospect\.example$/);
+        assert.ok(demo.requests.some((r) => r.url === '/crm/customers/new?email=sam%40unknown-prospect.example'));
+        await tab.page.close();
         await page.close();
       });
 
@@ -310,15 +337,8 @@ for (const kind of BROWSERS) {
         assert.ok(panel.text.includes(t('panel_reconnect', SOURCE)), panel.text);
         await check(page, panel, 'panel-key-refused');
         const connector = await panel.frame.$eval('button.reconnect', (b) => b.dataset.connector);
-        const opened = ext.browser.waitForTarget((x) => x.url().includes(`options.html#connector=${connector}`), { timeout: 10_000 });
         await panel.frame.$eval('button.reconnect', (b) => b.click());
-        const settings = await (await opened).page();
-        if (settings) {
-          await settings.waitForSelector(`fieldset.connector[data-id="${connector}"][data-focused="true"]`, { timeout: 15_000 });
-          const focused = await settings.evaluate(() => document.activeElement?.closest('fieldset.connector')?.dataset.id);
-          assert.equal(focused, connector, 'the focus is in that connector');
-          await settings.close();
-        }
+        await atConnector(connector);
         await page.close();
       });
 
@@ -339,15 +359,23 @@ for (const kind of BROWSERS) {
         assert.ok(panel.text.includes(t('panel_no_permission', '127.0.0.2')), panel.text);
         assert.ok(panel.text.includes(t('panel_allow_access', '127.0.0.2')), panel.text);
         await check(page, panel, 'panel-permission');
-        // The button asks the browser for exactly that origin.
-        await panel.frame.evaluate(() => {
+        // The button asks the browser for exactly that origin (where the
+        // frame has no permissions API, Firefox's, the options page opens
+        // at the connector: its Save asks).
+        const api = await panel.frame.evaluate(() => {
           const api = globalThis.browser ?? globalThis.chrome;
+          if (!api.permissions) return false;
           globalThis.asked = [];
           api.permissions.request = async ({ origins }) => { globalThis.asked.push(...origins); return false; };
+          return true;
         });
         await panel.frame.$eval('button.grant', (b) => b.click());
-        await panel.frame.waitForFunction(() => globalThis.asked.length > 0, { timeout: 5_000 });
-        assert.deepEqual(await panel.frame.evaluate(() => globalThis.asked), ['http://127.0.0.2/*']);
+        if (api) {
+          await panel.frame.waitForFunction(() => globalThis.asked.length > 0, { timeout: 5_000 });
+          assert.deepEqual(await panel.frame.evaluate(() => globalThis.asked), ['http://127.0.0.2/*']);
+        } else {
+          await atConnector(await panel.frame.$eval('button.grant', (b) => b.dataset.connector));
+        }
         assert.ok(!demo.requests.some((r) => r.url.includes('127.0.0.2')), 'no request was sent');
         await page.close();
         const restore = await configure(ext, { baseUrl: demo.base, key });

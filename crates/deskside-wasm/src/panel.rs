@@ -732,14 +732,24 @@ fn grant_button(doc: &Document, root: &Element, e: &SourceError, env: &Rc<Panel>
     let hosts: Vec<&str> = e.grant.iter().map(|p| p.split("://").nth(1).unwrap_or(p).trim_end_matches("/*")).collect();
     let b = el(doc, "button", "action grant", &loc.t(&Text::new(Msg::PanelAllowAccess, [data(hosts.join(", "))])));
     let _ = b.set_attribute("type", "button");
+    let _ = b.set_attribute("data-connector", &e.connector);
     let origins = e.grant.clone();
+    let hash = format!("connector={}", e.connector);
     let env = env.clone();
     on_click(&b, move || {
         let asked = env.request_origins(crate::to_js(&origins));
-        let env = env.clone();
+        let (env, hash) = (env.clone(), hash.clone());
         wasm_bindgen_futures::spawn_local(async move {
-            if matches!(wasm_bindgen_futures::JsFuture::from(asked).await, Ok(v) if v.as_bool() == Some(true)) {
-                load(env).await;
+            match wasm_bindgen_futures::JsFuture::from(asked).await {
+                Ok(v) if v.as_bool() == Some(true) => load(env).await,
+                Ok(_) => {}
+                // No permissions API in this frame (Firefox, inside a web
+                // page): the options page asks for access on Save.
+                Err(_) => {
+                    if env.open_options_at(&hash).is_err() {
+                        env.open_options();
+                    }
+                }
             }
         });
     });
