@@ -706,11 +706,17 @@ fn opener(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], mo
     let set_apart = |(start, end): Span| {
         start.checked_sub(1).and_then(|i| b.get(i)).is_some_and(|c| matches!(c, b'<' | b'(')) && b.get(end).is_some_and(|c| matches!(c, b'>' | b')'))
     };
+    // (Or alone on its line, under a thread entry's dated head.)
+    let alone = |(start, end): Span| {
+        let (ls, le) = context::line_at(text, start);
+        let (before, after) = (&b[ls..start], &b[end.min(le)..le]);
+        before.iter().chain(after).all(|c| matches!(c, b' ' | b'\t' | b'\r'))
+    };
     let authors: Vec<(&str, Span)> = here
         .iter()
         .zip(roles.iter().zip(tabular))
         .filter(|((kind, _, _, at), (role, in_table))| {
-            *kind == IdKind::Email && *at != NO_POS && !**in_table && (**role == HeaderRole::Author || set_apart(*at))
+            *kind == IdKind::Email && *at != NO_POS && !**in_table && (**role == HeaderRole::Author || set_apart(*at) || alone(*at))
         })
         .map(|((_, value, _, at), _)| (value.as_str(), *at))
         .collect();

@@ -491,7 +491,7 @@ fn try_at(text: &str, start: usize, region: Region) -> Attempt {
         return Attempt::None;
     }
     let chain_end = chain.groups[chain.n - 1].end;
-    if card_like(&chain) || luhn_card(&chain) {
+    if card_like(&chain) || luhn_card(&chain) || (chain.groups[0].dlen == 4 && chain.n >= 2 && iban_before(text, start)) {
         return Attempt::Skip(chain_end);
     }
     for k in (1..=chain.n).rev() {
@@ -566,12 +566,47 @@ fn luhn_card(chain: &Chain) -> bool {
 /// with its extension joined by a dash as group `k + 1`, the chain's last
 /// (`0591-76029400-775`, `027-3950-9956-581`, `010-88886666-8021`).
 fn dash_extension(chain: &Chain, k: usize, region: Region) -> bool {
-    if region != Region::Cn || chain.plus || chain.truncated || k + 1 != chain.n || chain.groups[k - 1].sep_char != '-' {
+    if !matches!(region, Region::Cn | Region::Tw) || chain.plus || chain.truncated || k + 1 != chain.n || chain.groups[k - 1].sep_char != '-' {
         return false;
     }
     let total: usize = chain.groups[..k].iter().map(|g| g.dlen).sum();
     let d = &chain.digits[..total];
-    (1..=5).contains(&chain.groups[k].dlen) && d.first() == Some(&b'0') && d.get(1) != Some(&b'0') && cn_landline(&d[1..])
+    if !(1..=5).contains(&chain.groups[k].dlen) || d.first() != Some(&b'0') || d.get(1) == Some(&b'0') {
+        return false;
+    }
+    match region {
+        Region::Cn => cn_landline(&d[1..]),
+        // Taiwan: a landline's area code starts 2-8 (`04-23456789-321`,
+        // `02-2712-3456-88`); 09 is a mobile, which has no extension.
+        _ => d.get(1).is_some_and(|c| (b'2'..=b'8').contains(c)) && national(region, d).is_some(),
+    }
+}
+
+/// Whether the chain starting at `start` continues an IBAN: `DE89 3704 0044
+/// 0532 0130 00`, `GB29 NWBK 6016 1331 9268 19`. Before it, on the same line,
+/// groups of four capitals or digits separated by one space back to one of
+/// two capitals and two digits (the country and its check digits).
+fn iban_before(text: &str, start: usize) -> bool {
+    let b = text.as_bytes();
+    let mut end = start;
+    for _ in 0..8 {
+        if end < 5 || b[end - 1] != b' ' {
+            return false;
+        }
+        let g = &b[end - 5..end - 1];
+        if !g.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+            return false;
+        }
+        let word_before = end >= 6 && (b[end - 6].is_ascii_alphanumeric());
+        if word_before {
+            return false;
+        }
+        if g[0].is_ascii_uppercase() && g[1].is_ascii_uppercase() && g[2].is_ascii_digit() && g[3].is_ascii_digit() {
+            return true;
+        }
+        end -= 5;
+    }
+    false
 }
 
 /// Dates, IP addresses, version strings and ISBNs among the first `k` groups.
@@ -1122,6 +1157,31 @@ mod tests {
         assert!(spans("138-0013-8000-12", "CN").is_empty());
         assert!(spans("0591-76029400-775123", "CN").is_empty());
         assert!(spans("0591-76029400-775", "TW").iter().all(|m| m.1.is_none()));
+    }
+
+    #[test]
+    fn taiwanese_landline_extensions_joined_by_a_dash() {
+        assert_eq!(spans("總機 02-2345-6789-512 王先生", "TW"), vec![s("02-2345-6789-512", Some("512"), "+886223456789")]);
+        assert_eq!(spans("請撥 06-2098765-33，謝謝", "TW"), vec![s("06-2098765-33", Some("33"), "+88662098765")]);
+        // A mobile has no extension; the same text read in the US has none.
+        assert!(spans("0933-456-789-12", "TW").iter().all(|m| m.1.is_none()));
+        assert!(spans("02-2345-6789-512", "US").iter().all(|m| m.1.is_none()));
+    }
+
+    #[test]
+    fn ibans_are_no_phones() {
+        for (t, region) in [
+            ("IBAN DE44 5001 0517 5407 3249 31 bitte", "DE"),
+            ("IBAN: FR14 2004 1010 0505 0001 3M02 606", "FR"),
+            ("to GB82 WEST 1234 5698 7654 32 thanks", "GB"),
+            ("NL91 ABNA 0417 1643 00", "DE"),
+        ] {
+            assert!(find_phones(t, region).is_empty(), "{region} {t}");
+        }
+        // A number after an IBAN on the same line is still read.
+        assert_eq!(spans("DE44 5001 0517 5407 3249 31, Tel. 030 2345678", "DE"), vec![s("030 2345678", None, "+49302345678")]);
+        // Capitals and digits before a number not in groups of four are no IBAN.
+        assert_eq!(spans("part AB12 030 2345678", "DE"), vec![s("030 2345678", None, "+49302345678")]);
     }
 
     #[test]

@@ -19,10 +19,15 @@ pub fn signoff_names(text: &str) -> Vec<String> {
         // closing word must start the line.
         let Some(first) = raw.bytes().position(|c| !matches!(c, b' ' | b'\t' | b'\r')) else { continue };
         let lead = &raw.as_bytes()[first..];
+        let mut line = raw.trim();
         if lead[0] < 0x80 && !(closing_start(lead[0].to_ascii_lowercase()) && CLOSINGS.iter().any(|c| starts_with_ignoring_case(lead, c))) {
-            continue;
+            // A sign-off at the end of a sentence's line, before the
+            // writer's address: `…, not to me. Thanks, Ivy Chen (ivy@…)`.
+            match mid_line_closing(line) {
+                Some(tail) => line = tail,
+                None => continue,
+            }
         }
-        let line = raw.trim();
         let Some(first) = line.bytes().next().map(|c| c.to_ascii_lowercase()) else { continue };
         if line.len() > 60 || !closing_start(first) {
             continue;
@@ -35,12 +40,31 @@ pub fn signoff_names(text: &str) -> Vec<String> {
         let Some(closing) = closing else { continue };
         let rest = line[closing.len()..].trim_start_matches([',', '!', '.', ' ', '，']);
         let name = if rest.is_empty() { lines.peek_nonempty() } else { rest };
+        // (The writer's address after the name is not part of it.)
+        let name = name.find([' ', '(', '<']).map_or(name, |_| name.split(['(', '<']).next().unwrap_or(name).trim_end());
         let words: Vec<&str> = name.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3).collect();
         if name.len() <= 40 && (1..=3).contains(&words.len()) {
             names.extend(words.iter().map(|w| w.to_lowercase()));
         }
     }
     names
+}
+
+/// The end of a line that closes with an address in brackets, from a
+/// closing word after a sentence's end (`. `, `! `, `? `) in its last 60
+/// bytes. Only such lines are looked into: most end otherwise.
+fn mid_line_closing(line: &str) -> Option<&str> {
+    let b = line.as_bytes();
+    if !matches!(b.last(), Some(b')' | b'>')) || !line.contains('@') {
+        return None;
+    }
+    let lo = b.len().saturating_sub(60);
+    (lo..b.len().saturating_sub(2)).find_map(|i| {
+        let at = i + 2;
+        (matches!(b[i], b'.' | b'!' | b'?') && b[i + 1] == b' ' && line.is_char_boundary(at) && closing_start(b[at].to_ascii_lowercase()))
+            .then(|| &line[at..])
+            .filter(|tail| CLOSINGS.iter().any(|c| starts_with_ignoring_case(tail.as_bytes(), c)))
+    })
 }
 
 /// Whether `email`'s local part is one of `names` (`monica.geller@…` for
@@ -107,6 +131,15 @@ mod tests {
         for b in 0..=255u8 {
             assert_eq!(closing_start(b), CLOSINGS.iter().any(|c| c.as_bytes()[0] == b), "{b}");
         }
+    }
+
+    #[test]
+    fn closings_at_the_end_of_a_line_before_an_address() {
+        assert_eq!(signoff_names("Send it to billing@x.test, not me. Cheers, Noor Haddad (noor.haddad@x.test)\n"), vec!["noor", "haddad"]);
+        assert_eq!(signoff_names("CC sales@y.test please! Best regards, Lukas <lukas@y.test>"), vec!["lukas"]);
+        // Not without a sentence's end before the closing, nor without an address in brackets.
+        assert!(signoff_names("We thanks, Lukas (lukas@y.test)").is_empty());
+        assert!(signoff_names("Please call. Thanks, Lukas").is_empty());
     }
 
     #[test]

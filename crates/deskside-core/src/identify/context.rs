@@ -147,6 +147,20 @@ pub(super) fn author_date(text: &str, pos: usize, month_first: bool) -> Option<u
     if let Some(key) = date_key(&text[start..end], month_first) {
         return Some(key);
     }
+    // An address alone on its line under the entry's dated head
+    // (`Tom Hughes replied · 26 Nov 2026, 10:41` then the address): the
+    // head's date, when the head holds no address of its own.
+    let own = text[start..end].trim();
+    if !own.is_empty() && !own.contains([' ', '\t']) {
+        if let Some((ps, pe)) = previous_line(text, start) {
+            let head = &text[ps..pe];
+            if head.len() <= 120 && !head.contains('@') {
+                if let Some(key) = date_key(head, month_first) {
+                    return Some(key);
+                }
+            }
+        }
+    }
     let mut line = (start, end);
     for _ in 0..2 {
         line = next_line(text, line.1)?;
@@ -491,6 +505,19 @@ mod tests {
         for none in ["ORD-2026-004211", "v2.13.1", "13800138000", "11/20", "Tue 10:30", "99/99/2026", ""] {
             assert_eq!(date_key(none, false), None, "{none}");
         }
+    }
+
+    #[test]
+    fn the_date_of_the_head_above_an_address_alone_on_its_line() {
+        let t = "Marta Lind svarade · 12 Oct 2026, 08:15\nmarta@fjord-bikes.test\nHej!\n\nOla Berg · 11 Oct 2026, 17:40\nola.berg@fjord-bikes.test\nHello\n";
+        let a = author_date(t, t.find("marta@").unwrap(), false).unwrap();
+        let b = author_date(t, t.find("ola.berg@").unwrap(), false).unwrap();
+        assert!(b < a);
+        // Not when the address shares its line with words, nor when the head has an address of its own.
+        let t2 = "Ola Berg · 11 Oct 2026, 17:40\nwrite to ola.berg@fjord-bikes.test\n";
+        assert_eq!(author_date(t2, t2.find("ola.berg@").unwrap(), false), None);
+        let t3 = "Ola <o@a.test> · 11 Oct 2026, 17:40\nola.berg@fjord-bikes.test\n";
+        assert_eq!(author_date(t3, t3.find("ola.berg@").unwrap(), false), None);
     }
 
     #[test]
