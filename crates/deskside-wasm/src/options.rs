@@ -902,6 +902,7 @@ fn read_form(doc: &Document) -> SettingsInput {
         audit_forward_url: input(doc, "audit_forward_url").map(|e| e.value()).unwrap_or_default(),
         vip_rules: read_vip_rules(doc),
         crm_pages: lines(&textarea(doc, "crm_pages").map(|e| e.value()).unwrap_or_default()),
+        ..SettingsInput::default()
     }
 }
 

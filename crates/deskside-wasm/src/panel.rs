@@ -791,7 +791,7 @@ fn copy_button(doc: &Document, parent: &Element, value: &str, env: &Rc<Panel>, l
             target.set_text_content(Some(&said));
             let _ = target.set_attribute("aria-label", &said);
             let _ = target.set_attribute("data-copied", if ok { "true" } else { "false" });
-            crate::client::sleep(1_500).await;
+            crate::sleep(1_500).await;
             target.set_text_content(Some(&loc.m(Msg::PanelCopy)));
             let _ = target.set_attribute("aria-label", &name);
             let _ = target.remove_attribute("data-copied");

@@ -81,7 +81,7 @@ async fn ask(wb: Rc<Wb>, request: Request, n: u32, build_forms: bool) {
 }
 
 async fn poll(wb: Rc<Wb>, n: u32) {
-    crate::client::sleep(1_000).await;
+    crate::sleep(1_000).await;
     POLLING.with(|p| p.set(false));
     if MOUNT.with(|m| m.get()) == n {
         let token = wb.token.clone();
