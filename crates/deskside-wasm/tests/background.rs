@@ -31,6 +31,8 @@ export function fakeEnv() {
     async loadCatalog(dir) { return '{}'; },
     managed: undefined,
     async managedGet() { return this.managed; },
+    // Every origin granted (the browser answers `permissions.contains`).
+    async missingOrigins(origins) { return []; },
     setManaged(json) { this.managed = JSON.parse(json); },
     toldJson() { return JSON.stringify(this.told); },
     auditJson() { return JSON.stringify(local.get('audit') ?? null); },
