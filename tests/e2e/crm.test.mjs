@@ -117,10 +117,11 @@ for (const kind of BROWSERS) {
         link: li.querySelector('button.ticket-link')?.dataset.url,
       })));
       assert.deepEqual(rows.map((r) => [r.subject, r.status, r.priority]), [
-        ['Add a second admin seat', 'pending', 'low'],
-        ['Cannot export contacts to CSV', 'open', 'high'],
-        ['Invoice shows the wrong VAT rate', 'solved', 'normal'],
-        ['Password reset link expired', 'closed', 'normal'],
+        // Zendesk's codes shown as the preset's labels (issue 19).
+        ['Add a second admin seat', 'Pending', 'Low'],
+        ['Cannot export contacts to CSV', 'Open', 'High'],
+        ['Invoice shows the wrong VAT rate', 'Solved', 'Normal'],
+        ['Password reset link expired', 'Closed', 'Normal'],
       ], shown.text);
       assert.ok(rows.every((r) => r.date.length > 0), JSON.stringify(rows));
       assert.deepEqual(rows.map((r) => r.link), [5103, 5102, 5101, 5104].map((id) => `${demo.base}/agent/tickets/${id}`));

@@ -252,7 +252,9 @@ for (const kind of BROWSERS) {
         const page = await openTicket('/tickets/plain/1002');
         const panel = await waitPanel(page, (p) => p.state === 'found' && /ORD-/.test(p.text), 'found');
         const { frame } = panel;
-        const controls = await frame.$$eval('button:not([hidden]), select, a[href]', (all) => all.filter((e) => e.offsetParent !== null).length);
+        // Every control the keyboard can reach: disabled ones are skipped by Tab
+        // (the write-back block greys out what a connector cannot write).
+        const controls = await frame.$$eval('button:not([hidden]), select, a[href], input:not([type=hidden]), textarea', (all) => all.filter((e) => e.offsetParent !== null && !e.disabled).length);
         assert.ok(controls >= 5, `controls: ${controls}`);
         // From the first control on, by the keyboard only (focus rings show
         // for keyboard focus: each control is checked once Tab reached it).
