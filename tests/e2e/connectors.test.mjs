@@ -231,7 +231,8 @@ for (const kind of BROWSERS) {
       await ticket.reload();
       const partial = await until('the demo CRM, the other stale and named', async () => {
         const p = await panelState(ticket);
-        return { ok: p.state === 'found' && /Acme People: shown as updated/.test(p.text), ...p };
+        // Past "refreshing…": the failed attempt named, its retry counting down.
+        return { ok: p.state === 'found' && /Acme People: shown as updated/.test(p.text) && /Could not reach the CRM/.test(p.text), ...p };
       });
       assert.match(partial.text, /Mia Fischer/);
       assert.match(partial.text, /Could not reach the CRM/, partial.text);
