@@ -913,9 +913,9 @@ fn money(x: &Value, m: &MoneyDef, currency: Option<&str>) -> Option<i64> {
     }
 }
 
-/// The items of one list, read from `items` (each an object); `origin` is
-/// the API's (an item's link template may start with it).
-fn map_items<'a>(kind: ListKind, d: &ItemsDef, items: impl Iterator<Item = &'a Value>, origin: &str, out: &mut Customer) {
+/// The items of one list, read from `items` (each an object); `values` fill
+/// an item's link template (the API's origin, the setup values).
+fn map_items<'a>(kind: ListKind, d: &ItemsDef, items: impl Iterator<Item = &'a Value>, values: &LinkValues, out: &mut Customer) {
     let labels = out.refs.labels.clone();
     for x in items.take(20) {
         // A label a `labels` follow-up read for the raw value wins over the
@@ -932,9 +932,7 @@ fn map_items<'a>(kind: ListKind, d: &ItemsDef, items: impl Iterator<Item = &'a V
         let text = |name: &str| opt(name).unwrap_or_default();
         let day = |name: &str| d.date(name).and_then(|v| date(x, v));
         // A path's value, or a template of the item's id and values.
-        let no_setup = BTreeMap::new();
-        let values = LinkValues { origin, setup: &no_setup, record_type: None };
-        let link = || d.value("url").and_then(|v| link(x, v, &text("id"), &values));
+        let link = || d.value("url").and_then(|v| link(x, v, &text("id"), values));
         let currency = || opt("currency").map(|c| c.to_uppercase());
         match kind {
             ListKind::Orders => {
@@ -1072,7 +1070,8 @@ pub fn map_record_with(def: &Definition, source: &str, link_values: &LinkValues,
     };
     for (kind, items) in &m.lists {
         if !items.each.is_empty() {
-            map_items(*kind, items, objects(r, &items.each).into_iter(), link_values.origin, &mut c);
+            // An item is not the record: no `{record_type}` for its link.
+            map_items(*kind, items, objects(r, &items.each).into_iter(), &LinkValues { record_type: None, ..*link_values }, &mut c);
         }
     }
     // What the follow-ups need of the record besides its id.
@@ -1137,7 +1136,8 @@ pub fn read_related(def: &Definition, k: usize, url: &str, resp: &HttpResponse, 
     match &r.into {
         RelatedInto::List(kind) => {
             let fallback = ItemsDef { each: String::new(), fields: Vec::new() };
-            map_items(*kind, def.map.list(*kind).unwrap_or(&fallback), items.into_iter(), &origin_of(url).unwrap_or_default(), record);
+            let origin = origin_of(url).unwrap_or_default();
+            map_items(*kind, def.map.list(*kind).unwrap_or(&fallback), items.into_iter(), &LinkValues { origin: &origin, setup: &BTreeMap::new(), record_type: None }, record);
         }
         RelatedInto::Company(name) => {
             if record.company.is_none() {
