@@ -61,22 +61,9 @@ pub fn mask_any(value: &str) -> String {
     mask_middle(&chars, keep, keep)
 }
 
-/// The Luhn check (ISO/IEC 7812) over ASCII digits.
-pub fn luhn_valid(digits: &[u8]) -> bool {
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    let sum: u32 = digits
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, d)| {
-            let d = u32::from(d - b'0');
-            if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d }
-        })
-        .sum();
-    sum % 10 == 0
-}
+/// The Luhn check (ISO/IEC 7812) over ASCII digits: the scanner's, which
+/// tells card numbers from phone numbers with it.
+pub use deskside_detect::phone::luhn_valid;
 
 /// Bank card numbers (13 to 19 digits, in groups split by single spaces or
 /// dashes, passing the Luhn check, not part of a longer number) and Chinese

@@ -543,7 +543,13 @@ fn luhn_card(chain: &Chain) -> bool {
         return false;
     }
     let digits = &chain.digits[..total];
-    if !(b'3'..=b'6').contains(&digits[0]) {
+    (b'3'..=b'6').contains(&digits[0]) && luhn_valid(digits)
+}
+
+/// The Luhn check (ISO/IEC 7812) over ASCII digits; false for anything else.
+/// The core's masking finds card numbers in text with it too.
+pub fn luhn_valid(digits: &[u8]) -> bool {
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return false;
     }
     let sum: u32 = digits
