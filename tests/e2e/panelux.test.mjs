@@ -246,9 +246,7 @@ for (const kind of BROWSERS) {
         await page.close();
       });
 
-      // (Firefox: puppeteer's key presses over WebDriver BiDi do not reach a
-      // frame inside the page, so Tab cannot be driven there.)
-      test('keyboard: every control is reached by Tab and shows a focus ring', { skip: kind === 'firefox' && 'Tab cannot be driven into the frame over BiDi' }, async () => {
+      test('keyboard: every control is reached by Tab and shows a focus ring', async () => {
         const page = await openTicket('/tickets/plain/1002');
         const panel = await waitPanel(page, (p) => p.state === 'found' && /ORD-/.test(p.text), 'found');
         const { frame } = panel;
