@@ -2,16 +2,20 @@
 // against tests/faultapi (every fault of THREATS.md). Per fault: the panel's
 // state and how many requests the API received (no storm); ten tabs on one
 // customer reach the API once; twenty tabs on twenty customers against an API
-// enforcing 10 requests per 2 s see no 429 and every panel filled. The cache
+// enforcing 10 requests per 2 s see no 429 and every panel filled; the
+// visible tab is served before background tabs waiting on the same budget; a
+// redirect from the API to a decoy origin is not followed and never carries
+// the key there. The cache
 // TTL and the rate are set through the options page, short, so the suite
 // stays quick.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { launch, openExtensionPage, panelState, waitLoaded, until } from './harness.mjs';
-import { startFaultApi, DEFINITION } from '../faultapi/server.mjs';
+import { canaryKey, launch, openExtensionPage, panelState, waitLoaded, until } from './harness.mjs';
+import { startDecoy, startFaultApi, DEFINITION } from '../faultapi/server.mjs';
 
 const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
-const KEY = 'fault-key-7d41c0';
+// A fresh key per run: the decoy test looks for it where it must never be.
+const KEY = canaryKey();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 for (const kind of BROWSERS) {
@@ -25,14 +29,14 @@ for (const kind of BROWSERS) {
     }
 
     /** Saves the connector through the options page; each call is a new definition (a new budget, an empty cache). */
-    async function configure({ rate = { requests: 100, per_secs: 1 }, ttl = '600', agents = '1' } = {}) {
+    async function configure({ rate = { requests: 100, per_secs: 1 }, ttl = '600', agents = '1', auth } = {}) {
       generation += 1;
       const page = await openExtensionPage(ext, 'options.html');
       await waitLoaded(page);
       await page.select('#kind', 'generic');
       await fill(page, '#label', 'Fault CRM');
       await fill(page, '#base_url', api.base);
-      await fill(page, '#definition', JSON.stringify({ ...DEFINITION, name: `Fault API ${generation}`, rate }));
+      await fill(page, '#definition', JSON.stringify({ ...DEFINITION, name: `Fault API ${generation}`, rate, ...(auth ? { auth } : {}) }));
       await fill(page, '#api_key', KEY);
       await fill(page, '#sites', 'http://127.0.0.1/*');
       await fill(page, '#team_domains', 'acme-support.example');
@@ -240,6 +244,78 @@ for (const kind of BROWSERS) {
       await page.close();
     });
 
+    test('the visible tab is served first: background tabs waiting on the same budget go after it', async () => {
+      // A burst of 1, then a token every ~1.2 s: background tabs queue up.
+      await configure({ rate: { requests: 3, per_secs: 2 } });
+      const opener = await openExtensionPage(ext, 'options.html');
+      await waitLoaded(opener);
+      const from = api.requests.length;
+      const background = Array.from({ length: 6 }, (_, i) => `behind-${i}@shop.example`);
+      // Opened as background tabs (not active in their window), as an agent's other tickets are.
+      await opener.evaluate(async (urls) => {
+        const browser = globalThis.browser ?? globalThis.chrome;
+        for (const url of urls) await browser.tabs.create({ url, active: false });
+      }, background.map((e) => `${api.base}/ticket/${encodeURIComponent(e)}`));
+      const served = () => background.filter((e) => api.count(e) > 0).length;
+      // Wait until the first background lookup went out and the others have had time to queue.
+      await until('the background tabs queued', async () => ({ ok: served() >= 1, served: served() }), 20_000);
+      await sleep(1_500);
+      const before = served();
+      assert.ok(before <= 3, `${before} of 6 background lookups were served before the visible tab opened: no queue to jump`);
+      const front = 'front@shop.example';
+      const page = await ext.browser.newPage();
+      await page.bringToFront();
+      await page.goto(`${api.base}/ticket/${encodeURIComponent(front)}`);
+      const s = await settled(page, 30_000);
+      assert.equal(s.state, 'found', s.text);
+      const order = api.requests.slice(from).map((r) => r.email);
+      const ahead = order.indexOf(front);
+      assert.ok(ahead >= 0, 'the visible tab reached the API');
+      // Served before every background lookup still waiting when it asked: at
+      // most one more went ahead (the token being handed out as it arrived).
+      assert.ok(ahead <= before + 1, `the visible tab went out after ${ahead} background lookups (${before} had gone before it opened): ${order.join(' ')}`);
+      // The background tabs are served too, each once, and nothing was refused.
+      await until('every background tab served', async () => ({ ok: served() === background.length, served: served() }), 30_000);
+      for (const e of background) assert.equal(api.count(e), 1, e);
+      await opener.evaluate(async (base) => {
+        const browser = globalThis.browser ?? globalThis.chrome;
+        const tabs = await browser.tabs.query({});
+        await browser.tabs.remove(tabs.filter((t) => t.url?.startsWith(`${base}/ticket/behind-`)).map((t) => t.id));
+      }, api.base);
+      await Promise.all([page.close(), opener.close()]);
+    });
+
+    test('a redirect from the API to a decoy origin is not followed: the key never reaches the decoy', async () => {
+      const decoy = await startDecoy();
+      try {
+        api.setRedirect(decoy.base);
+        // The key in each place a definition can put it: Authorization, a header of its own, the query.
+        const shown = [];
+        for (const auth of [{ kind: 'bearer' }, { kind: 'header', name: 'X-Api-Key' }, { kind: 'query', param: 'api_key' }]) {
+          await configure({ auth });
+          const email = `redirect-${auth.kind}@shop.example`;
+          api.setMode(email, ['redirect']);
+          const page = await ticket(email);
+          shown.push({ auth: auth.kind, email, ...(await settled(page)) });
+          await page.close();
+        }
+        await sleep(1_000);
+        // The decoy first: where the key went is the point.
+        const seen = JSON.stringify(decoy.requests);
+        assert.ok(!seen.includes(KEY), `the canary key reached the decoy: ${seen}`);
+        assert.deepEqual(decoy.requests.map((r) => `${r.method} ${r.url}`), [], 'the redirect was followed to the decoy');
+        for (const s of shown) {
+          assert.equal(s.state, 'error', `${s.auth}: ${s.text}`);
+          assert.doesNotMatch(s.text, /Decoy Customer/, s.auth);
+          const n = api.count(s.email);
+          assert.ok(n >= 1 && n <= 3, `${s.auth}: ${n} requests`);
+        }
+      } finally {
+        api.setRedirect(null);
+        await decoy.stop();
+      }
+    });
+
     test('twenty tabs on twenty customers against 10 requests per 2 s: no 429, every panel filled', async () => {
       await configure({ rate: { requests: 10, per_secs: 2 } });
       api.setLimit({ requests: 10, perMs: 2_000 });
@@ -256,5 +332,6 @@ for (const kind of BROWSERS) {
       for (const e of emails) assert.equal(api.count(e), 1, e);
       await Promise.all(pages.map((p) => p.close()));
     });
+
   });
 }
