@@ -5,7 +5,8 @@
 // enforcing 10 requests per 2 s see no 429 and every panel filled; the
 // visible tab is served before background tabs waiting on the same budget; a
 // redirect from the API to a decoy origin is not followed and never carries
-// the key there. The cache
+// the key there; the service worker stopped in the middle of a lookup loses
+// nothing (the lookup runs again) and makes no storm. The cache
 // TTL and the rate are set through the options page, short, so the suite
 // stays quick.
 import assert from 'node:assert/strict';
@@ -333,5 +334,51 @@ for (const kind of BROWSERS) {
       await Promise.all(pages.map((p) => p.close()));
     });
 
+    test('the service worker stopped in the middle of a lookup: it runs again, the panel ends with the customer, no storm', { timeout: 120_000 }, async () => {
+      await configure();
+      const email = 'worker-stop@shop.example';
+      // The first request is held unanswered (35 s); any later one is answered.
+      api.setMode(email, ['hang', 'ok']);
+      const page = await ticket(email);
+      await until('the lookup reached the API', async () => ({ ok: api.count(email) === 1, n: api.count(email) }), 20_000);
+      const stoppedAt = Date.now();
+      if (kind === 'chromium') {
+        // Stop the service worker through the DevTools protocol on its target (as writeback.test.mjs does).
+        const cdp = await ext.browser.target().createCDPSession();
+        const { targetInfos } = await cdp.send('Target.getTargets');
+        const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.endsWith('/background.js'));
+        assert.ok(sw, 'the service worker target');
+        await cdp.send('Target.closeTarget', { targetId: sw.targetId });
+        await until('the service worker stopped', async () => {
+          const { targetInfos: now } = await cdp.send('Target.getTargets');
+          return { ok: !now.some((t) => t.targetId === sw.targetId) };
+        }, 10_000);
+        await cdp.detach().catch(() => {});
+      } else {
+        // Firefox has no protocol command that stops an extension's background page
+        // (see writeback.test.mjs): the extension is reloaded, which ends it with the
+        // request out and starts it again, as an update would. A reload also ends the
+        // tab's content script and leaves its panel frame without a background (Firefox
+        // injects the re-registered script into pages loaded afterwards only), so the
+        // agent's next look at the ticket is a reload of it.
+        const options = await openExtensionPage(ext, 'options.html');
+        await waitLoaded(options);
+        await options.evaluate(() => (globalThis.browser ?? globalThis.chrome).runtime.reload()).catch(() => {});
+        await sleep(2_000);
+        await page.reload();
+      }
+      // The panel ends with the customer, well before the held answer (35 s) could arrive.
+      const s = await until('the customer after the restart', async () => {
+        const p = await settled(page, 5_000);
+        return { ok: p.state === 'found' && /Customer worker-stop/.test(p.text), state: p.state, text: p.text };
+      }, 30_000);
+      assert.match(s.text, /Customer worker-stop/);
+      assert.ok(Date.now() - stoppedAt < 25_000, 'found through the held answer, not a lookup run again');
+      const n = api.count(email);
+      assert.ok(n >= 2 && n <= 3, `${n} requests: the lookup was run again, once`);
+      await sleep(3_000);
+      assert.equal(api.count(email), n, 'requests went on after the customer was shown');
+      await page.close();
+    });
   });
 }
