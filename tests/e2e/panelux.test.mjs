@@ -312,11 +312,13 @@ for (const kind of BROWSERS) {
         await page.close();
       });
 
-      // Known defect (issues 21/22, open): on a clean clone's Firefox run the
-      // refreshed view with the CRM down shows the error without the last
-      // answer (it passed in an earlier Firefox run); Chromium shows it stale.
-      // DESKSIDE_FIREFOX_STALE=1 runs it in Firefox.
-      test('CRM unreachable: the last known data, marked stale with its age', { skip: kind === 'firefox' && !process.env.DESKSIDE_FIREFOX_STALE && 'Firefox: the refreshed view loses the last answer (open defect)' }, async () => {
+      // Once failed in Firefox only, after the suite's earlier tests: a lookup
+      // job still running under the previous settings (the loading test's
+      // slow@faults.example, retried up to its 20 s deadline) ended after this
+      // test's Save and pruned the cache by the settings it had started with,
+      // dropping the new connector's last answer. Jobs now prune by the settings
+      // stored when they end (`background.rs::live_now`).
+      test('CRM unreachable: the last known data, marked stale with its age', async () => {
         const { status, page: options } = await configure(ext, { baseUrl: crm.base, key });
         assert.equal(status.kind, 'ok', status.text);
         await options.close();

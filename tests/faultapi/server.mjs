@@ -11,6 +11,8 @@
 //   const api = await startFaultApi({ key: 'k' });
 //   api.setMode('a@shop.example', ['429:120', 'ok']);   // each request takes the next; the last stays
 //   api.count('a@shop.example');                          // requests received for it
+//   const decoy = await startDecoy();                     // another origin that records every request
+//   api.setRedirect(decoy.base);                          // mode 'redirect': 302 to the decoy, same path and query
 
 import http from 'node:http';
 import { createHash } from 'node:crypto';
@@ -38,6 +40,7 @@ export async function startFaultApi({ key = 'fault-key', port = 0 } = {}) {
   const requests = [];
   const sockets = new Set();
   let limit = null; // { requests, perMs }
+  let redirectTo = null; // mode 'redirect': this origin, same path and query
   const arrivals = [];
 
   function nextMode(email) {
@@ -69,7 +72,10 @@ export async function startFaultApi({ key = 'fault-key', port = 0 } = {}) {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(body);
     };
-    if (req.headers.authorization !== `Bearer ${key}`) return send(401, '{"error":"unauthorized"}');
+    // The key as the definition places it: bearer, a header of its own, or a query parameter.
+    const authed = req.headers.authorization === `Bearer ${key}` || req.headers['x-api-key'] === key
+      || url.searchParams.get('api_key') === key;
+    if (!authed) return send(401, '{"error":"unauthorized"}');
     if (limit) {
       while (arrivals.length && arrivals[0] <= now - limit.perMs) arrivals.shift();
       if (arrivals.length >= limit.requests) {
@@ -89,6 +95,8 @@ export async function startFaultApi({ key = 'fault-key', port = 0 } = {}) {
     }
     switch (mode) {
       case 'ok': return send(200, ok);
+      // A compromised CRM (or an open redirect on it) sending the client elsewhere, query and all.
+      case 'redirect': return send(302, '', { location: `${redirectTo}${req.url}` });
       case 'notfound': return send(200, json({ items: [] }));
       case 'sf': return send(403, json([{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]));
       case 'revoked': return send(401, json({ error: 'invalid_token' }));
@@ -146,8 +154,44 @@ export async function startFaultApi({ key = 'fault-key', port = 0 } = {}) {
     requests,
     setMode(email, list) { modes.set(email, [...list]); },
     setLimit(l) { limit = l; arrivals.length = 0; },
+    setRedirect(base) { redirectTo = base; },
     count(email) { return requests.filter((r) => r.email === email).length; },
     rateLimited() { return requests.filter((r) => r.status === 429).length; },
+    stop() {
+      for (const s of sockets) s.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * A decoy on another loopback origin: answers everything (CORS wide open,
+ * as a hostile server would) and records every request it receives, method,
+ * URL, headers and body, so a test can assert a key never reached it.
+ */
+export async function startDecoy({ port = 0 } = {}) {
+  const requests = [];
+  const sockets = new Set();
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      requests.push({ method: req.method, url: req.url, headers: req.headers, body });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'access-control-allow-origin': req.headers.origin ?? '*',
+        'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*',
+        'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE',
+        'access-control-allow-credentials': 'true',
+      });
+      res.end(json({ items: [{ id: 'D-1', name: 'Decoy Customer', email: 'decoy@decoy.example' }] }));
+    });
+  });
+  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    base: `http://127.0.0.1:${server.address().port}`,
+    requests,
     stop() {
       for (const s of sockets) s.destroy();
       return new Promise((resolve) => server.close(() => resolve()));

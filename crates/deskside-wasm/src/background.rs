@@ -399,8 +399,20 @@ async fn lookup_job(env: Env, settings: Settings, id: Candidate, key: String, co
     };
     let mut secrets: Vec<String> = cfg.all_secrets().values().map(|s| s.expose().to_string()).collect();
     secrets.extend(tokens.values().map(|t| t.expose().to_string()));
+    let live = live_now(&env, live).await;
     crate::client::write_entry(&env, &key, &entry, &live, &secrets).await;
     to_js(&entry)
+}
+
+/// The connectors configured now, as the cache keys them. A job runs for
+/// seconds (retries, the budget's queue): the settings it started with may
+/// have been replaced meanwhile, and writing with their list would prune the
+/// new connectors' entries (the last known record a CRM outage then shows).
+async fn live_now(env: &Env, started_with: Vec<String>) -> Vec<String> {
+    match load_settings(env).await {
+        Ok(settings) => settings.connectors.iter().map(cache::config_hash).collect(),
+        Err(_) => started_with,
+    }
 }
 
 /// The related items of the record shown: from the cache when fetched with
@@ -422,7 +434,7 @@ async fn related(env: &Env, settings: &Settings, cfg: &ConnectorConfig, kept: Op
     if let Some((key, Some(_))) = kept {
         let config = cache::config_hash(cfg);
         if let Some(e) = read_entry(env, key).await.filter(|e| e.config == config && e.failure.is_none()) {
-            let live: Vec<String> = settings.connectors.iter().map(cache::config_hash).collect();
+            let live = live_now(env, settings.connectors.iter().map(cache::config_hash).collect()).await;
             let secrets: Vec<String> = cfg.all_secrets().values().map(|s| s.expose().to_string()).chain(tokens.values().map(|t| t.expose().to_string())).collect();
             let e = if errors.is_empty() { e.with_related(record) } else { related_failed(e, record, errors.clone(), env.now()) };
             crate::client::write_entry(env, key, &e, &live, &secrets).await;

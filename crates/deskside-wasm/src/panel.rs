@@ -205,7 +205,10 @@ async fn ask(env: Rc<Panel>, request: Request) {
 
 /// Asks the background; `loading`: says "Looking up…" meanwhile.
 async fn ask_as(env: Rc<Panel>, request: Request, loading: bool) {
-    SHOWN.with(|s| s.set(s.get().wrapping_add(1)));
+    let shown = SHOWN.with(|s| {
+        s.set(s.get().wrapping_add(1));
+        s.get()
+    });
     let doc = document();
     let Some(root) = by_id(&doc, "body") else { return };
     if loading {
@@ -214,7 +217,19 @@ async fn ask_as(env: Rc<Panel>, request: Request, loading: bool) {
         append(&root, &el(&doc, "p", "state", &current().m(Msg::PanelLookingUp)));
         append(&root, &skeleton(&doc, &current()));
     }
-    let answer = env.send(to_js(&request)).await;
+    let mut answer = env.send(to_js(&request)).await;
+    // No answer at all (the service worker stopped mid-lookup): asked again,
+    // a few times, which runs the lookup again; a newer question ends this one.
+    for wait in deskside_core::client::retry::PANEL_NO_ANSWER_RETRY_MS {
+        if answer.is_ok() {
+            break;
+        }
+        crate::sleep(wait).await;
+        if SHOWN.with(|s| s.get()) != shown {
+            return;
+        }
+        answer = env.send(to_js(&request)).await;
+    }
     let answer = answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>);
     let loc = match &answer {
         Ok(Response::PanelState { language, .. }) => use_language(&env, &doc, *language).await,

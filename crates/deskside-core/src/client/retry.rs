@@ -32,6 +32,13 @@ pub struct RetryPolicy {
     pub hold_ms: u32,
 }
 
+/// A panel whose question got no answer at all (the background's service
+/// worker stopped in the middle of it, or was starting again) asks again
+/// after each of these waits, which starts the worker again and runs the
+/// lookup again; only then does it say "no answer". Three at most: a
+/// background that keeps failing is not stormed.
+pub const PANEL_NO_ANSWER_RETRY_MS: [u64; 3] = [300, 1_000, 3_000];
+
 pub const POLICY: RetryPolicy = RetryPolicy {
     attempt_timeout_ms: 8_000,
     deadline_ms: 20_000,
