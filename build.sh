@@ -155,6 +155,8 @@ cmd_test() {
   build_demo_server
   step "The test APIs the generic connector and the presets' e2e run against (tests/testapi, tests/presetapi; Node)"
   run node --test tests/testapi/ tests/presetapi/
+  step "The guides name the UI's real labels and show screenshots that exist (tests/docs)"
+  run node --test tests/docs/
   step "The presets against their vendors' API descriptions (tests/contract: Prism mocks on loopback)"
   run cargo build --quiet -p deskside-cli
   run node --test tests/contract/

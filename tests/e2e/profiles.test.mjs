@@ -169,6 +169,40 @@ for (const kind of BROWSERS) {
       await page.close();
     });
 
+    test('the "N matches" chooser shows the records as the agent may see them: company and record id masked in the core', async () => {
+      const page = await openExtensionPage(ext, 'options.html');
+      await waitLoaded(page);
+      const mask = (field, on) => page.$eval(`input.p-masked[data-profile="agent"][data-field="${field}"]`, (e, v) => { e.checked = v; }, on);
+      await mask('company', true);
+      await mask('record', true);
+      await page.select('#profile', 'agent');
+      let status = await saveOptions(page);
+      assert.equal(status.kind, 'ok', status.text);
+      // Two records in the demo CRM for chen.jie@harbor-logistics.example.
+      const ticket = await ext.browser.newPage();
+      await ticket.goto(demo.base + '/app/tickets/1008');
+      const chooser = await until('the chooser', async () => {
+        const p = await panelState(ticket);
+        const shown = p.state === 'choose' ? await p.frame.$$eval('li.match', (l) => l.map((li) => ({
+          company: li.querySelector('.match-company')?.textContent ?? '',
+          id: li.querySelector('.match-id')?.textContent ?? '',
+        }))) : [];
+        const html = p.state === 'choose' ? await p.frame.evaluate(() => document.body.innerText) : '';
+        return { ok: shown.length === 2, shown, html, state: p.state };
+      }, 30_000);
+      for (const o of chooser.shown) {
+        assert.match(o.company, /^Ha\*+..$/, `the company is masked: ${JSON.stringify(chooser.shown)}`);
+        assert.match(o.id, /^cu\*+\d\d$/, `the record id is masked: ${JSON.stringify(chooser.shown)}`);
+      }
+      assert.ok(!/Harbor Logistics|cus_1016|cus_1017/.test(chooser.html), `shown in full: ${chooser.html}`);
+      await ticket.close();
+      await mask('company', false);
+      await mask('record', false);
+      status = await saveOptions(page);
+      assert.equal(status.kind, 'ok', status.text);
+      await page.close();
+    });
+
     test('export without and with secrets; a broken import lists every problem and changes nothing; a good one applies', async () => {
       const page = await openExtensionPage(ext, 'options.html');
       await waitLoaded(page);

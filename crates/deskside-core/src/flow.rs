@@ -486,10 +486,10 @@ pub fn finish_panel(settings: &Settings, tab: &TabState, identifier: &Candidate,
                 records.push(Customer { fetched_ms, ..record });
                 picks.push((by, of));
                 if !others.is_empty() {
-                    others_of.push(MatchChoice::new(&cfg.id, &cfg.label, &others));
+                    others_of.push(MatchChoice::new(&cfg.id, &cfg.label, &others, &settings.fields, &profile));
                 }
             }
-            Ok(Selection::Choose(all)) => choices.push(MatchChoice::new(&cfg.id, &cfg.label, &all)),
+            Ok(Selection::Choose(all)) => choices.push(MatchChoice::new(&cfg.id, &cfg.label, &all, &settings.fields, &profile)),
             Err(e) => errors.push(SourceError::new(&cfg.label, &e)),
         }
     }

@@ -148,6 +148,64 @@ fn card_spans(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// `text` (a record's name, which CRMs often set to the customer's address
+/// or number: a lead named `13800138000`) with every occurrence of one of
+/// `emails` masked as [`mask_email`] masks it, and every number written in
+/// it that is one of `phones` (the same digits, or one's national part, with
+/// spaces, dashes or dots between them) masked as [`mask_phone`] masks it.
+/// Other text and other numbers stay as they were.
+pub fn mask_contacts_in_text(text: &str, emails: &[String], phones: &[String]) -> String {
+    let mut out = text.to_string();
+    for e in emails.iter().map(|e| e.trim()).filter(|e| e.contains('@')) {
+        let needle = e.to_ascii_lowercase();
+        let mut at = 0;
+        // ASCII lowercase keeps byte offsets, so a hit in `lower` is one in `out`.
+        while let Some(i) = out.to_ascii_lowercase()[at..].find(&needle) {
+            let (a, b) = (at + i, at + i + needle.len());
+            let masked = mask_email(&out[a..b]);
+            out.replace_range(a..b, &masked);
+            at = a + masked.len();
+        }
+    }
+    let phone_digits: Vec<String> = phones.iter().map(|p| p.chars().filter(char::is_ascii_digit).collect::<String>()).filter(|d| d.len() >= 7).collect();
+    if phone_digits.is_empty() {
+        return out;
+    }
+    let b = out.as_bytes();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() || (i > 0 && b[i - 1].is_ascii_alphanumeric()) {
+            i += 1;
+            continue;
+        }
+        let start = if i > 0 && b[i - 1] == b'+' { i - 1 } else { i };
+        let (mut j, mut end, mut digits) = (i, i, String::new());
+        while j < b.len() {
+            if b[j].is_ascii_digit() {
+                digits.push(b[j] as char);
+                j += 1;
+                end = j;
+            } else if matches!(b[j], b' ' | b'-' | b'.') && j + 1 < b.len() && b[j + 1].is_ascii_digit() {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let glued_after = end < b.len() && b[end].is_ascii_alphanumeric();
+        let same = |p: &String| *p == digits || (digits.len() >= 7 && (p.ends_with(&digits) || digits.ends_with(p.as_str())));
+        if !glued_after && phone_digits.iter().any(same) {
+            spans.push((start, end));
+        }
+        i = end.max(i + 1);
+    }
+    for (a, b) in spans.into_iter().rev() {
+        let masked = mask_phone(&out[a..b]);
+        out.replace_range(a..b, &masked);
+    }
+    out
+}
+
 fn mask_middle(chars: &[char], head: usize, tail: usize) -> String {
     if chars.len() <= head + tail {
         return "*".repeat(chars.len());
@@ -212,6 +270,21 @@ mod tests {
         for same in ["card 4111 1111 1111 1112", "order 1234567812345678", "call 13800138000", "ref A4111111111111111", "41111111111111110000", "4111  1111 1111 1111"] {
             assert_eq!(mask_numbers_in_text(same), same);
         }
+    }
+
+    #[test]
+    fn a_name_that_is_the_records_address_or_number() {
+        let emails = vec!["Li.Na@example.cn".to_string()];
+        let phones = vec!["+8613800138000".to_string()];
+        assert_eq!(mask_contacts_in_text("13800138000", &emails, &phones), "138****8000");
+        assert_eq!(mask_contacts_in_text("客户 138-0013-8000 (VIP)", &emails, &phones), "客户 138****8000 (VIP)");
+        assert_eq!(mask_contacts_in_text("+86 138 0013 8000", &emails, &phones), "+86 138****8000");
+        assert_eq!(mask_contacts_in_text("li.na@example.cn / 13800138000", &emails, &phones), "l****@example.cn / 138****8000");
+        // Other numbers and other addresses, a number glued to letters, a plain name: left alone.
+        for same in ["Li Na", "order 13900139000", "wang@example.cn", "A13800138000", "13800138000x", "2024"] {
+            assert_eq!(mask_contacts_in_text(same, &emails, &phones), same);
+        }
+        assert_eq!(mask_contacts_in_text("13800138000", &[], &[]), "13800138000");
     }
 
     #[test]

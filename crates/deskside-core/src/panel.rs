@@ -6,7 +6,7 @@ use crate::connector::LookupError;
 use crate::i18n::{currency_code, data, minor_unit_digits, Arg, Msg, Text};
 use crate::identify::IdKind;
 use crate::config::{FieldSetting, Profile};
-use crate::mask::{mask_any, mask_email, mask_numbers_in_text, mask_phone};
+use crate::mask::{mask_any, mask_contacts_in_text, mask_email, mask_numbers_in_text, mask_phone};
 use crate::merge::{first_of, list_of, FieldSources, PickedBy};
 use crate::model::{Customer, FieldType, VipTier};
 use serde::{Deserialize, Serialize};
@@ -320,24 +320,58 @@ pub struct MatchChoice {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MatchOption {
+    /// The record's id, which the agent's pick sends back (never shown as is).
     pub record: String,
-    /// Name, company, updated: what tells the records apart.
+    /// Name, company, updated: what tells the records apart, as the profile
+    /// may see them.
     pub name: Option<String>,
     pub company: String,
     pub updated: Option<String>,
+    /// The record's id as the profile may see it: masked when it masks
+    /// `record`, empty when the field is hidden.
+    #[serde(default)]
+    pub record_shown: String,
 }
 
 impl MatchChoice {
-    pub fn new(connector: &str, source: &str, records: &[Customer]) -> MatchChoice {
-        MatchChoice {
-            connector: connector.to_string(),
-            source: source.to_string(),
-            options: records
-                .iter()
-                .map(|r| MatchOption { record: r.id.clone(), name: (!r.name.is_empty()).then(|| r.name.clone()), company: r.company.clone().unwrap_or_default(), updated: r.updated.clone() })
-                .collect(),
-        }
+    /// The records to choose from as `profile` may see them (the fields'
+    /// settings and the profile's hidden and masked fields, as
+    /// [`CustomerView::present`] applies them): a name that is the record's
+    /// email or phone masked when the profile masks or hides that field,
+    /// the company hidden or masked, card and ID numbers masked with
+    /// `mask_numbers`. Applied before the state leaves the background.
+    pub fn new(connector: &str, source: &str, records: &[Customer], fields: &[FieldSetting], profile: &Profile) -> MatchChoice {
+        let hidden = |key: &str| is_hidden(fields, profile, key);
+        let guarded = |key: &str| hidden(key) || profile.masked.iter().any(|m| m == key);
+        let numbers = |s: String| if profile.mask_numbers { mask_numbers_in_text(&s) } else { s };
+        let option = |r: &Customer| {
+            let emails = if guarded("email") { r.emails.as_slice() } else { &[] };
+            let phones = if guarded("phone") { r.phones.as_slice() } else { &[] };
+            let name = (!r.name.is_empty()).then(|| numbers(mask_contacts_in_text(&r.name, emails, phones)));
+            let company = r.company.clone().unwrap_or_default();
+            let company = if hidden("company") {
+                String::new()
+            } else if profile.masked.iter().any(|m| m == "company") {
+                mask_any(&company)
+            } else {
+                numbers(company)
+            };
+            let record_shown = if hidden("record") {
+                String::new()
+            } else if profile.masked.iter().any(|m| m == "record") {
+                mask_any(&r.id)
+            } else {
+                r.id.clone()
+            };
+            MatchOption { record: r.id.clone(), name, company, updated: r.updated.clone(), record_shown }
+        };
+        MatchChoice { connector: connector.to_string(), source: source.to_string(), options: records.iter().map(option).collect() }
     }
+}
+
+/// Whether the settings or the profile hide the field `key`.
+fn is_hidden(fields: &[FieldSetting], profile: &Profile, key: &str) -> bool {
+    profile.hidden.iter().any(|h| h == key) || fields.iter().any(|f| f.field == key && !f.shown)
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -513,6 +547,13 @@ impl CustomerView {
         for (label, value, kind, src) in std::mem::take(&mut self.custom) {
             rows.push(Detail { field: format!("{}{label}", crate::config::CUSTOM_PREFIX), caption: Some(label), kind: Some(kind), ..Detail::new(Msg::FieldCustom, value, src) });
         }
+        // A name that is the customer's email or phone (a lead named by its
+        // number) is masked as that field is, when the profile masks or hides it.
+        if let Some(name) = &mut self.name {
+            let guarded = |key: &str| hidden(key) || masked(key);
+            let values = |key: &str| if guarded(key) { rows.iter().filter(|d| d.field == key).map(|d| d.value.clone()).collect() } else { Vec::new() };
+            *name = mask_contacts_in_text(name, &values("email"), &values("phone"));
+        }
         rows.retain(|d| !hidden(&d.field));
         // The admin's order first (stable: several emails keep theirs), the rest after.
         rows.sort_by_key(|d| fields.iter().position(|f| f.field == d.field).unwrap_or(usize::MAX));
@@ -585,14 +626,7 @@ impl CustomerView {
                 m(a);
             }
         }
-        for s in &mut self.sources {
-            for o in &mut s.others {
-                if let Some(n) = &mut o.name {
-                    m(n);
-                }
-                m(&mut o.company);
-            }
-        }
+        // The sources' other records come masked: `MatchChoice::new`.
     }
 }
 
@@ -714,6 +748,41 @@ mod tests {
         let lead = CustomerView::from_customer(&rich()).present(&[], &profile(&[], &[], false));
         assert_eq!(lead.notes[0].text, rich().notes[0].text);
         assert_eq!(rows(&lead)[1].1, "+8613800138000");
+    }
+
+    #[test]
+    fn the_chooser_shows_the_records_as_the_profile_may_see_them() {
+        // Two records for one number: one named by that number (CRMs name a
+        // lead so), one with a card number in its company.
+        let by_number = Customer { id: "lead_77".into(), name: "138 0013 8000".into(), phones: vec!["+8613800138000".into()], company: Some("Acme Trading".into()), ..Default::default() };
+        let by_mail = Customer { id: "cus_1".into(), name: "li.na@example.cn".into(), emails: vec!["li.na@example.cn".into()], company: Some("Card 4111111111111111".into()), ..Default::default() };
+        let records = [by_number.clone(), by_mail.clone()];
+        let agent = profile(&[], &["email", "phone", "company", "record"], true);
+        let c = MatchChoice::new("c0", "Demo CRM", &records, &[], &agent);
+        let json = serde_json::to_string(&c.options.iter().map(|o| (&o.name, &o.company, &o.record_shown)).collect::<Vec<_>>()).unwrap();
+        for whole in ["13800138000", "138 0013 8000", "li.na@example.cn", "Acme Trading", "4111111111111111", "lead_77"] {
+            assert!(!json.contains(whole), "{whole} shown in the chooser: {json}");
+        }
+        assert_eq!(c.options[0].name.as_deref(), Some("138****8000"));
+        assert_eq!(c.options[1].name.as_deref(), Some("l****@example.cn"));
+        assert_eq!((c.options[0].company.as_str(), c.options[0].record_shown.as_str()), ("Ac********ng", "l*****7"));
+        assert_eq!(c.options[0].record, "lead_77", "the pick still names the record");
+        // Hidden fields: the company and the id are not shown; a name that is a hidden phone is masked.
+        let hiding = profile(&["phone", "company", "record"], &[], false);
+        let c = MatchChoice::new("c0", "Demo CRM", &records, &[], &hiding);
+        assert_eq!((c.options[0].name.as_deref(), c.options[0].company.as_str(), c.options[0].record_shown.as_str()), (Some("138****8000"), "", ""));
+        assert_eq!(c.options[1].name.as_deref(), Some("li.na@example.cn"), "email neither masked nor hidden");
+        // Only numbers masked: the card in the company, nothing else.
+        let c = MatchChoice::new("c0", "Demo CRM", &records, &[], &profile(&[], &[], true));
+        assert_eq!((c.options[1].company.as_str(), c.options[0].name.as_deref(), c.options[0].record_shown.as_str()), ("Card ************1111", Some("138 0013 8000"), "lead_77"));
+        // The admin's field settings hide too.
+        let f = FieldSetting { field: "company".into(), label: String::new(), shown: false };
+        assert_eq!(MatchChoice::new("c0", "Demo CRM", &records, &[f], &profile(&[], &[], false)).options[0].company, "");
+        // The main view's name, when it is the masked phone, is masked the same way.
+        let v = CustomerView::from_customer(&by_number).present(&[], &agent);
+        assert_eq!(v.name.as_deref(), Some("138****8000"));
+        let v = CustomerView::from_customer(&by_number).present(&[], &profile(&[], &[], false));
+        assert_eq!(v.name.as_deref(), Some("138 0013 8000"));
     }
 
     #[test]

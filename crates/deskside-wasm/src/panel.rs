@@ -442,7 +442,9 @@ fn match_chooser(doc: &Document, c: &MatchChoice, count: usize, env: &Rc<Panel>,
         if let Some(d) = &o.updated {
             append(&li, &el(doc, "span", "match-updated", &loc.date(d)));
         }
-        append(&li, &el(doc, "span", "match-id", &o.record));
+        if !o.record_shown.is_empty() {
+            append(&li, &el(doc, "span", "match-id", &o.record_shown));
+        }
         let b = el(doc, "button", "action choose-record", &loc.m(Msg::PanelChooseRecord));
         let _ = b.set_attribute("data-record", &o.record);
         let (env, connector, record) = (env.clone(), c.connector.clone(), o.record.clone());
