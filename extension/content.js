@@ -618,7 +618,7 @@
   // switched ticket, at once (`arrived`).
   const observer = new MutationObserver((records) => {
     const t0 = performance.now();
-    const quick = !quickWait && location.href !== lastUrl && t0 - quickAt >= QUIET_MS && arrived(records);
+    const quick = !quickWait && location.href !== lastUrl && arrived(records);
     for (const r of records) {
       if (pending.bulk) break;
       if (r.type === 'characterData') {
@@ -711,9 +711,10 @@
 
   let waitingSince = 0;
   let quickWait = false; // this wait ends at the next task (a switched ticket arrived)
-  // When the last such read was due: at most one per QUIET_MS, so a page
-  // that keeps changing its URL and identifiers (a hostile one) is read no
-  // more often than with the quiet wait alone.
+  // When the last such read was due: at most one per QUIET_MS (a later one
+  // waits for its turn), so a page that keeps changing its URL and
+  // identifiers (a hostile one) is read no more often than a page that
+  // pauses QUIET_MS between changes was before.
   let quickAt = -Infinity;
 
   // Reads once the page has been quiet for QUIET_MS, but no later than
@@ -727,8 +728,13 @@
     waitingSince ||= now;
     clearTimeout(timer);
     quickWait = quick === true;
-    if (quickWait) quickAt = now;
-    timer = setTimeout(settle, quickWait ? 0 : Math.max(0, Math.min(QUIET_MS, waitingSince + MAX_WAIT_MS - now)));
+    if (quickWait) {
+      const due = Math.max(now, quickAt + QUIET_MS);
+      quickAt = due;
+      timer = setTimeout(settle, due - now);
+      return;
+    }
+    timer = setTimeout(settle, Math.max(0, Math.min(QUIET_MS, waitingSince + MAX_WAIT_MS - now)));
   }
 
   function settle() {

@@ -229,7 +229,10 @@ async function measure(dir, kind, more = false) {
           requests: reqs.length,
           kept,
         });
-        await sleep(100);
+        // (An agent does not switch tickets more than a few times a second;
+        // the content script reads a switched ticket at once at most once per
+        // 250 ms, a faster one waits for its turn.)
+        await sleep(300);
       }
       return runs;
     }
