@@ -172,10 +172,12 @@ const med = (xs) => pct(xs, 50);
  * customers, one request each) then the same customers warm. `more`: then
  * the shared-request and memory measurements (Chromium, the build under test).
  */
-async function measure(dir, kind, more = false) {
+async function measure(dir, kind, which, more = false) {
   const ext = await launch(dir, kind);
   const res = { kind, version: await ext.browser.version() };
-  const tag = `${kind}-${dir.length}-${Date.now()}`; // customers of their own per run: no cache shared across runs
+  // Customers of their own per build and browser (letters only: a long
+  // number in a name would be masked as an ID).
+  const tag = `${kind}-${which}`;
   try {
     await configure(ext);
     const first = `first-${tag}@shop.example`;
@@ -290,7 +292,7 @@ const variants = [
 for (const [kind, which, dir] of variants) {
   const key = `${kind}-${which}`;
   try {
-    out[key] = await measure(dir, kind, !latencyOnly && kind === 'chromium' && which === 'after');
+    out[key] = await measure(dir, kind, which, !latencyOnly && kind === 'chromium' && which === 'after');
   } catch (e) {
     out[key] = { kind, error: String(e?.message ?? e) };
   }
@@ -348,7 +350,7 @@ const ms = (x) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : '–');
 const kb = (x) => `${(x / 1024).toFixed(0)} KB`;
 const parts = [
   ['content script (from the email in the DOM to its read posted: the wait, reading, posting)', 'content'],
-  ['message + background scan (to `PageScanned` answered; a kept frame: to the frame told by `TabChanged`)', 'scanned'],
+  ['message + background scan (to `PageScanned` answered; a kept frame: to the frame told)', 'scanned'],
   ['panel frame: token, new frame, pages wasm compiled and instantiated (0 for a kept frame)', 'frame'],
   ['panel asks (`GetPanelState` sent)', 'asked'],
   ['background (`GetPanelState` answered, less the request)', 'background'],
