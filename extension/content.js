@@ -7,7 +7,8 @@
 // innerText, which forces layout), mutations are only queued in the observer
 // callback, and after a quiet moment (QUIET_MS without a change, or at most
 // MAX_WAIT_MS after the first one, for apps that never stop changing) only
-// what was added is read and sent.
+// what was added is read and sent. A switched ticket (the URL changed and
+// the changes bring an identifier) is read at the next task instead.
 // Past BULK_NODES added nodes (the app re-rendered) the page is read once,
 // whole. A whole read is sliced: the first slice (adapter fields, links and
 // the start of the text, at most FIRST_MS) is sent at once so the panel can
@@ -39,6 +40,8 @@
   let host = null;
   let shadow = null;
   let frame = null;
+  let frameToken = '';
+  const EXTENSION_ORIGIN = new URL(api.runtime.getURL('')).origin;
   let lastUrl = location.href;
   let rules = [];
   let active = null;
@@ -210,9 +213,12 @@
     if (answer.in_page === false) { removePanel(); return; }
     // A new frame, not a new src: changing src would add an entry to the
     // tab's history, and the agent's Back button would move our panel
-    // instead of the helpdesk. A new document also guarantees nothing of
-    // the previous ticket survives.
+    // instead of the helpdesk. Another ticket in the same tab keeps the
+    // frame (and its started wasm): it is told (tellFrame) and asks again
+    // with its token; a new frame comes only for a first panel, a restored
+    // one, or one whose token went void.
     const next = newFrame(answer.token);
+    frameToken = answer.token;
     stats.frameAt = performance.timeOrigin + performance.now();
     if (host && frame) {
       frame.replaceWith(next);
@@ -418,6 +424,24 @@
     applyLayout();
   });
   addEventListener('resize', () => { if (host && !layout.collapsed) applyLayout(); });
+  // The customer changed: the frame asks the background again. The message
+  // carries the frame's token, which the page cannot read (the frame's
+  // address is inside a closed shadow root), so the page cannot make the
+  // frame ask; and it goes only to a document of the extension's origin.
+  // (A frame still starting asks anyway once it is up.)
+  function tellFrame() {
+    if (!frame?.contentWindow) { showPanel(); return; }
+    stats.toldAt = performance.timeOrigin + performance.now();
+    frame.contentWindow.postMessage({ deskside: 'tab-changed', token: frameToken }, EXTENSION_ORIGIN);
+  }
+
+  // Our frame's token went void (the tab left the site and came back): a
+  // new frame with a new token. Only from our frame's own window: the page
+  // can post messages too, but not as that window.
+  addEventListener('message', (e) => {
+    if (!frame || e.source !== frame.contentWindow || e.data?.deskside !== 'panel-refused') return;
+    showPanel();
+  });
 
   function removePanel() {
     if (!host) return;
@@ -521,9 +545,10 @@
       listPage = answer.list ?? 0;
       applyLayout();
     }
-    // (A page read again keeps its panel unless the customer changed; a
-    // page without one yet always gets it.)
-    if (answer?.type === 'Scanned' && (answer.show_panel || !frame)) showPanel();
+    // (A page without a panel yet gets one; another customer in a page
+    // that has one is shown by that frame, told here.)
+    if (answer?.type === 'Scanned' && !frame) showPanel();
+    else if (answer?.type === 'Scanned' && answer.show_panel) tellFrame();
     // An append the background cannot place (state lost, another ticket).
     else if (type === 'PageAppended' && answer?.type === 'Rejected') { fullScan(); return false; }
     return answer?.type === 'Scanned';
@@ -589,9 +614,11 @@
     return !p || SKIP.has(p.nodeName) || p.isContentEditable; // the agent typing a reply
   }
 
-  // Only queues: the reading happens once things are quiet.
+  // Only queues: the reading happens once things are quiet, or, for a
+  // switched ticket, at once (`arrived`).
   const observer = new MutationObserver((records) => {
     const t0 = performance.now();
+    const quick = !quickWait && location.href !== lastUrl && arrived(records);
     for (const r of records) {
       if (pending.bulk) break;
       if (r.type === 'characterData') {
@@ -612,9 +639,37 @@
         if (++pending.count > BULK_NODES) { pending.bulk = true; pending.nodes = []; break; }
       }
     }
-    schedule();
+    schedule(quick);
     stats.observer += performance.now() - t0;
   });
+
+  // The app navigated (the URL is not the one last read) and these changes
+  // bring an identifier: a contact link, the site adapter's requester
+  // element, or text like one. The switched ticket is read at the next task
+  // rather than after the quiet wait: an app renders a ticket's view in one
+  // task (a framework's commit), and what it adds in the same task or in its
+  // microtasks is in by then. Later changes take the usual path (appends,
+  // or a whole read when an identifier goes away), so an app that renders
+  // in steps is still read whole.
+  function arrived(records) {
+    const requester = active?.requester ?? [];
+    for (const r of records) {
+      if (r.type === 'characterData') {
+        if (!ignorable(r.target) && identifierLike(r.target.data)) return true;
+        continue;
+      }
+      for (const n of r.addedNodes) {
+        if (n === host || ignorable(n)) continue;
+        if (n.nodeType === Node.ELEMENT_NODE) {
+          for (const sel of requester) {
+            try { if (n.matches(sel) || n.querySelector(sel)) return true; } catch { /* not this browser's selector */ }
+          }
+        }
+        if (heldIdentifier(n)) return true;
+      }
+    }
+    return false;
+  }
 
   // The conversation container when a site adapter names one and it exists,
   // else the body; the body's direct children are watched too, to notice an
@@ -655,19 +710,36 @@
   }
 
   let waitingSince = 0;
+  let quickWait = false; // this wait ends at the next task (a switched ticket arrived)
+  // When the last such read was due: at most one per QUIET_MS (a later one
+  // waits for its turn), so a page that keeps changing its URL and
+  // identifiers (a hostile one) is read no more often than a page that
+  // pauses QUIET_MS between changes was before.
+  let quickAt = -Infinity;
 
   // Reads once the page has been quiet for QUIET_MS, but no later than
   // MAX_WAIT_MS after the first change: a ticking clock or a stream of
-  // typing indicators must not keep a re-rendered ticket unread.
-  function schedule() {
+  // typing indicators must not keep a re-rendered ticket unread. `quick`:
+  // at the next task (changes until then are read with it; they do not
+  // postpone it).
+  function schedule(quick = false) {
+    if (quickWait) return;
     const now = performance.now();
     waitingSince ||= now;
     clearTimeout(timer);
+    quickWait = quick === true;
+    if (quickWait) {
+      const due = Math.max(now, quickAt + QUIET_MS);
+      quickAt = due;
+      timer = setTimeout(settle, due - now);
+      return;
+    }
     timer = setTimeout(settle, Math.max(0, Math.min(QUIET_MS, waitingSince + MAX_WAIT_MS - now)));
   }
 
   function settle() {
     waitingSince = 0;
+    quickWait = false;
     // The app navigated (history API, hash): another ticket.
     if (location.href !== lastUrl) {
       lastUrl = location.href;

@@ -1,22 +1,43 @@
-import init, { start_panel } from './wasm/deskside_pages.js';
+import init, { panel_tab_changed, start_panel } from './wasm/deskside_pages.js';
 import { pageEnv, wasmUrl } from './pages.js';
 
-// The content script put its one-time token in the fragment (#t=…).
+// The content script put its one-time token in the fragment (#t=…). The
+// frame is kept across the tab's tickets: the content script tells it of
+// another customer with a message holding the token, and it asks again.
 const token = new URLSearchParams(location.hash.slice(1)).get('t') ?? '';
 // Timings for tests/bench/product.mjs, kept in this frame (epoch ms, high
-// resolution): frame start, wasm ready, state asked and answered, painted.
+// resolution): frame start (or, in a kept frame, the content script's word received),
+// wasm ready, state asked and answered, painted.
 const at = () => performance.timeOrigin + performance.now();
-const timing = (globalThis.__desksidePanel = { start: performance.timeOrigin, ready: 0, asked: 0, answered: 0, painted: 0, state: '' });
+let timing = (globalThis.__desksidePanel = { start: performance.timeOrigin, ready: 0, asked: 0, answered: 0, painted: 0, state: '', kept: false });
 const env = pageEnv();
 const send = env.send;
+let refreshing = false;
 env.send = (msg) => {
-  timing.asked ||= at();
-  return send(msg).then((r) => { timing.answered ||= at(); return r; });
+  const t = timing;
+  t.asked ||= at();
+  const again = refreshing && msg?.type === 'GetPanelState';
+  refreshing = false;
+  return send(msg).then((r) => {
+    t.answered ||= at();
+    // The token is void (the tab left the site and came back): the content
+    // script makes a new frame. (It trusts this only from this frame's window.)
+    if (again && r?.type === 'Rejected') parent.postMessage({ deskside: 'panel-refused' }, '*');
+    return r;
+  });
 };
 new MutationObserver(() => {
   const state = document.querySelector('#root')?.dataset.state;
-  if (!state || state === timing.state || state === 'loading') return;
-  timing.state = state;
-  requestAnimationFrame(() => { timing.painted = at(); });
+  const t = timing;
+  if (!state || state === t.state || state === 'loading') return;
+  t.state = state;
+  requestAnimationFrame(() => { t.painted = at(); });
 }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
-init({ module_or_path: wasmUrl }).then(() => { timing.ready = at(); start_panel(env, token); });
+const started = init({ module_or_path: wasmUrl }).then(() => { timing.ready = at(); start_panel(env, token); });
+addEventListener('message', (e) => {
+  // From the page's window, with this frame's token (the page itself can post
+  // here too, but does not know the token).
+  if (e.source !== parent || e.data?.deskside !== 'tab-changed' || typeof token !== 'string' || !token || e.data.token !== token) return;
+  timing = globalThis.__desksidePanel = { start: at(), ready: timing.ready, asked: 0, answered: 0, painted: 0, state: '', kept: true };
+  started.then(() => { refreshing = true; panel_tab_changed(); });
+});

@@ -52,16 +52,17 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
 /**
  * Launches a browser with the built extension, its language set to `lang`
  * (a BCP 47 tag: the UI and the pages' preferred language). Returns the
- * browser, the extension's base URL and a close function.
+ * browser, the extension's base URL and a close function. `dir`: another
+ * build of the extension than dist/ (tests/bench/product.mjs compares two).
  */
-export async function launch(kind, { headless = true, viewport = { width: 1280, height: 800 }, lang = 'en-US', env: extraEnv = {}, firefoxPrefs = {}, chromiumArgs = [] } = {}) {
+export async function launch(kind, { headless = true, viewport = { width: 1280, height: 800 }, lang = 'en-US', env: extraEnv = {}, firefoxPrefs = {}, chromiumArgs = [], dir } = {}) {
   const profile = mkdtempSync(join(tmpdir(), `deskside-${kind}-`));
   let browser;
   let extensionBase;
   if (kind === 'chromium') {
     browser = await puppeteer.launch({
       browser: 'chrome', executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium', headless, pipe: true,
-      enableExtensions: [join(DIST, 'chrome')], userDataDir: profile, defaultViewport: viewport,
+      enableExtensions: [dir ?? join(DIST, 'chrome')], userDataDir: profile, defaultViewport: viewport,
       args: [...CHROMIUM_ARGS, `--lang=${lang}`, `--accept-lang=${lang}`, `--window-size=${viewport.width},${viewport.height + 100}`, ...chromiumArgs],
       env: { ...process.env, LANGUAGE: lang.replace('-', '_'), LANG: `${lang.replace('-', '_')}.UTF-8`, ...extraEnv },
     });
@@ -83,7 +84,7 @@ export async function launch(kind, { headless = true, viewport = { width: 1280, 
       // `extraEnv`: e.g. a HOME holding ~/.mozilla/managed-storage (tests/e2e/profiles.test.mjs).
       env: { ...process.env, ...extraEnv },
     });
-    await browser.installExtension(join(DIST, 'firefox'));
+    await browser.installExtension(dir ?? join(DIST, 'firefox'));
     extensionBase = `moz-extension://${FIREFOX_UUID}/`;
   } else {
     throw new Error(`unknown browser ${kind}`);

@@ -22,6 +22,7 @@ use web_sys::{Document, Element};
 #[wasm_bindgen]
 pub async fn start_panel(env: PageEnv, token: String) {
     let env = Rc::new(Panel { env, place: Place::Frame { token }, shown: RefCell::new(None) });
+    FRAME.with(|f| *f.borrow_mut() = Some(env.clone()));
     let doc = document();
     // The browser's language until the background says what the admin chose.
     use_language(&env, &doc, LanguageSetting::Auto).await;
@@ -35,6 +36,25 @@ pub async fn start_panel(env: PageEnv, token: String) {
         });
     }
     load(env).await;
+}
+
+thread_local! {
+    /// The frame's panel, once started: kept for [`panel_tab_changed`].
+    static FRAME: RefCell<Option<Rc<Panel>>> = const { RefCell::new(None) };
+}
+
+/// The content script told this frame (a message holding its token) that
+/// the tab shows another customer (it read a switched ticket): the same
+/// frame, with the same token, asks again and shows the new state, instead
+/// of the content script making a new frame (and the pages' wasm starting
+/// again) per ticket. An answer to an earlier ask that
+/// arrives later is dropped ([`ask_as`]), so the previous ticket's customer
+/// is never shown over the new one.
+#[wasm_bindgen]
+pub fn panel_tab_changed() {
+    if let Some(env) = FRAME.with(|f| f.borrow().clone()) {
+        wasm_bindgen_futures::spawn_local(load(env));
+    }
 }
 
 /// The browser's own side panel (`sidepanel.html`), following tab `tab_id`
@@ -205,7 +225,7 @@ async fn ask(env: Rc<Panel>, request: Request) {
 
 /// Asks the background; `loading`: says "Looking up…" meanwhile.
 async fn ask_as(env: Rc<Panel>, request: Request, loading: bool) {
-    let shown = SHOWN.with(|s| {
+    let mine = SHOWN.with(|s| {
         s.set(s.get().wrapping_add(1));
         s.get()
     });
@@ -221,20 +241,27 @@ async fn ask_as(env: Rc<Panel>, request: Request, loading: bool) {
     // No answer at all (the service worker stopped mid-lookup): asked again,
     // a few times, which runs the lookup again; a newer question ends this one.
     for wait in deskside_core::client::retry::PANEL_NO_ANSWER_RETRY_MS {
-        if answer.is_ok() {
+        if answer.is_ok() || SHOWN.with(|s| s.get()) != mine {
             break;
         }
         crate::sleep(wait).await;
-        if SHOWN.with(|s| s.get()) != shown {
+        if SHOWN.with(|s| s.get()) != mine {
             return;
         }
         answer = env.send(to_js(&request)).await;
+    }
+    // Asked again meanwhile (the tab switched ticket): this answer is stale.
+    if SHOWN.with(|s| s.get()) != mine {
+        return;
     }
     let answer = answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>);
     let loc = match &answer {
         Ok(Response::PanelState { language, .. }) => use_language(&env, &doc, *language).await,
         _ => current(),
     };
+    if SHOWN.with(|s| s.get()) != mine {
+        return;
+    }
     clear(&root);
     match answer {
         Ok(Response::PanelState { state, layout, .. }) => show(&doc, &root, state, layout, &env),
