@@ -80,6 +80,17 @@ pub struct Adapter {
     /// app shell that fills the viewport); the `<html>` element always is.
     #[serde(default)]
     pub shrink: Vec<String>,
+    /// The ticket's subject and status on the page, most specific first
+    /// (the write-back note starts from them; else from the page title).
+    #[serde(default)]
+    pub subject: Vec<String>,
+    #[serde(default)]
+    pub status: Vec<String>,
+    /// The ticket page's URL shapes, `{id}` where its number is
+    /// (`/agent/tickets/{id}`): "apply priority" takes the ticket id from
+    /// the tab's URL as the browser reports it, never from the page.
+    #[serde(default)]
+    pub ticket_id: Vec<String>,
     /// Where the selectors come from, and which are best-effort.
     #[serde(default)]
     pub notes: String,
@@ -121,6 +132,11 @@ pub struct PageRules {
     pub shrink: Vec<String>,
     #[serde(default)]
     pub agent_messages: Vec<String>,
+    /// The ticket's subject and status elements (their text).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subject: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub status: Vec<String>,
 }
 
 /// Every built-in adapter. Panics on first use if a file is malformed or
@@ -182,7 +198,34 @@ impl Adapter {
             conversation: self.conversation.clone(),
             shrink: self.shrink.clone(),
             agent_messages: self.agent_messages.clone(),
+            subject: self.subject.clone(),
+            status: self.status.clone(),
         }
+    }
+
+    /// The ticket's id in `url` by this adapter's `ticket_id` shapes: the
+    /// path segment where `{id}` is (1 to 20 letters, digits, `-`, `_`);
+    /// more segments may follow (`/agent/tickets/4711/events`).
+    pub fn ticket_id_in(&self, url: &str) -> Option<String> {
+        let page = PageUrl::parse(url)?;
+        let have: Vec<&str> = page.path.split('/').collect();
+        self.ticket_id.iter().find_map(|shape| {
+            let want: Vec<&str> = shape.split('/').collect();
+            if have.len() < want.len() {
+                return None;
+            }
+            let mut id = None;
+            for (w, h) in want.iter().zip(&have) {
+                if *w == "{id}" {
+                    let ok = (1..=20).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+                    id = Some(h.to_string()).filter(|_| ok);
+                    id.as_ref()?;
+                } else if w != h {
+                    return None;
+                }
+            }
+            id
+        })
     }
 
     /// The rules every adapter file must follow.
@@ -209,7 +252,12 @@ impl Adapter {
         if self.requester.is_empty() {
             return Err(format!("{}: requester is empty", self.id));
         }
-        let selectors = self.detect.iter().chain(&self.requester).chain(&self.agent).chain(&self.conversation).chain(&self.agent_messages);
+        for t in &self.ticket_id {
+            if !t.starts_with('/') || t.matches("{id}").count() != 1 || t.split('/').any(|seg| seg.contains("{id}") && seg != "{id}") || t.contains(['*', '?', '#']) {
+                return Err(format!("{}: ticket_id '{t}': a path with one whole segment {{id}}", self.id));
+            }
+        }
+        let selectors = self.detect.iter().chain(&self.requester).chain(&self.agent).chain(&self.conversation).chain(&self.agent_messages).chain(&self.subject).chain(&self.status);
         for s in selectors {
             check_selector(s).map_err(|e| format!("{}: selector '{s}': {e}", self.id))?;
         }
@@ -218,6 +266,17 @@ impl Adapter {
         }
         Ok(())
     }
+}
+
+/// The ticket id of the page at `page_url` (as the browser reported it),
+/// by the adapter the content script used (`adapter`, counted only when it
+/// applies to this URL): what "apply priority" writes to.
+pub fn ticket_id(page_url: &str, adapter: Option<&str>) -> Option<String> {
+    let id = adapter?;
+    if !matching(page_url).iter().any(|r| r.adapter == id) {
+        return None;
+    }
+    by_id(id)?.ticket_id_in(page_url)
 }
 
 /// The parts of a page URL that adapters look at.
