@@ -660,6 +660,90 @@ mod tests {
         assert!(serde_json::from_str::<Adapter>(r#"{"id":"x","name":"X","paths":["/"],"requester":["a"],"test_urls":{"match":[],"no_match":[]},"typo":1}"#).is_err());
     }
 
+    #[test]
+    fn the_ticket_id_comes_from_the_adapters_url_shape_and_the_browsers_url() {
+        assert_eq!(ticket_id("https://acme.zendesk.com/agent/tickets/4711", Some("zendesk")).as_deref(), Some("4711"));
+        assert_eq!(ticket_id("https://acme.zendesk.com/agent/tickets/4711/events?x=1#y", Some("zendesk")).as_deref(), Some("4711"));
+        assert_eq!(ticket_id("http://127.0.0.1:8642/agent/tickets/4711", Some("zendesk")).as_deref(), Some("4711"), "the demo, by detect");
+        assert_eq!(ticket_id("https://acme.freshdesk.com/a/tickets/52", Some("freshdesk")).as_deref(), Some("52"));
+        assert_eq!(ticket_id("https://support.acme.example/helpdesk/tickets/52", Some("freshdesk")).as_deref(), Some("52"));
+        // Not without the adapter the content script used, nor one that does not apply to the URL.
+        assert_eq!(ticket_id("https://acme.zendesk.com/agent/tickets/4711", None), None);
+        assert_eq!(ticket_id("https://acme.zendesk.com/agent/tickets/4711", Some("freshdesk")), None);
+        assert_eq!(ticket_id("https://app.chatwoot.com/app/accounts/1/conversations/88", Some("chatwoot")), None, "no ticket_id shape");
+        for bad in ["https://acme.zendesk.com/agent/tickets/", "https://acme.zendesk.com/agent/tickets/%2e%2e", "https://acme.zendesk.com/agent/tickets/123456789012345678901"] {
+            assert_eq!(ticket_id(bad, Some("zendesk")), None, "{bad}");
+        }
+        let mut a = by_id("zendesk").unwrap().clone();
+        for bad in ["agent/tickets/{id}", "/agent/tickets/x{id}", "/a/{id}/{id}", "/agent/*/{id}", "/agent/tickets"] {
+            a.ticket_id = vec![bad.into()];
+            assert!(a.validate().is_err(), "{bad}");
+        }
+        a.subject = vec!["input[data-x=\"1\"".into()];
+        a.ticket_id.clear();
+        assert!(a.validate().is_err(), "the subject selector is checked like the others");
+    }
+
+    #[test]
+    fn subject_and_status_selectors_reach_the_content_script() {
+        for (url, id) in [("https://acme.zendesk.com/agent/tickets/4711", "zendesk"), ("https://acme.freshdesk.com/a/tickets/52", "freshdesk")] {
+            let rules = matching(url);
+            let r = rules.iter().find(|r| r.adapter == id).unwrap();
+            assert!(!r.subject.is_empty() && !r.status.is_empty(), "{id}");
+        }
+        let json = serde_json::to_string(&matching("https://app.chatwoot.com/app/accounts/1/conversations/88")).unwrap();
+        assert!(!json.contains("subject"), "left out where an adapter has none: {json}");
+    }
+
+    /// The demo's imitation pages hold the elements the subject and status
+    /// selectors name (the e2e tests read them there in real browsers); a
+    /// small check of the simple selectors used: `tag[attr="v"]`, `.class`.
+    #[test]
+    fn subject_and_status_selectors_find_their_element_on_the_demo_pages() {
+        fn finds(html: &str, sel: &str) -> Option<String> {
+            let (tag, rest) = match sel.find(['[', '.']) {
+                Some(i) => (&sel[..i], &sel[i..]),
+                None => (sel, ""),
+            };
+            let needle = if let Some(attr) = rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+                attr.to_string()
+            } else if let Some(class) = rest.strip_prefix('.') {
+                format!("class=\"{class}\"")
+            } else {
+                return None;
+            };
+            // Each place the attribute is written inside a start tag (not the style sheet).
+            html.match_indices(&needle).find_map(|(at, _)| {
+                let open = html[..at].rfind('<')?;
+                if html[open..at].contains('>') {
+                    return None;
+                }
+                let name: String = html[open + 1..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+                if !tag.is_empty() && name != tag {
+                    return None;
+                }
+                let end = html[at..].find('>')? + at;
+                if name == "input" {
+                    let v = &html[open..end];
+                    let i = v.find("value=\"")? + 7;
+                    return Some(v[i..i + v[i..].find('"')?].to_string());
+                }
+                let close = html[end..].find(&format!("</{name}>"))? + end;
+                Some(html[end + 1..close].trim().to_string())
+            })
+        }
+        let page = |id: &str| std::fs::read_to_string(format!("{}/../deskside-demo/src/sites/{id}.html", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        for (id, subject, status) in [("zendesk", "Delivery of order ORD-2026-004211 delayed", "Open"), ("freshdesk", "Invoice INV-88213 shows the wrong VAT number", "Pending")] {
+            let a = by_id(id).unwrap();
+            let html = page(id);
+            assert_eq!(a.subject.iter().find_map(|s| finds(&html, s)).as_deref(), Some(subject), "{id}");
+            assert_eq!(a.status.iter().find_map(|s| finds(&html, s)).as_deref(), Some(status), "{id}");
+        }
+        // The finder itself: no element, no text.
+        assert_eq!(finds("<p class=\"x\">a</p>", ".y"), None);
+        assert_eq!(finds("<p class=\"x\">a</p>", "span.x"), None);
+    }
+
     /// The demo serves one imitation page per adapter on 127.0.0.1; the e2e
     /// tests rely on these URLs reaching the adapter through its detect selector.
     #[test]

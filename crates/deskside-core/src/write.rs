@@ -533,7 +533,8 @@ pub fn forms(settings: &Settings, ticket_id: Option<&str>) -> Vec<WriteForm> {
 /// the subject and status the adapter's elements showed (one line each,
 /// at most 300 characters).
 pub fn page_ticket(page_url: &str, adapter: Option<&str>, subject: &str, status: &str) -> (String, String, String) {
-    let line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").chars().filter(|c| !c.is_control()).take(crate::connector::writes::MAX_FIELD_CHARS).collect::<String>();
+    // Control characters become spaces; runs of white space one space.
+    let line = |s: &str| s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ").chars().take(crate::connector::writes::MAX_FIELD_CHARS).collect::<String>();
     let known = adapter.is_some_and(|id| crate::adapters::matching(page_url).iter().any(|r| r.adapter == id));
     let id = crate::adapters::ticket_id(page_url, adapter).unwrap_or_default();
     if known { (id, line(subject), line(status)) } else { (id, String::new(), String::new()) }

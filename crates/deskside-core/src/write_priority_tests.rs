@@ -120,3 +120,20 @@ fn apply_priority_is_offered_for_a_vip_on_a_ticket_the_adapter_knows() {
     assert!(elsewhere.iter().all(|f| f.apply_priority.is_none()), "no ticket id from the page's adapter: nothing");
     assert!(priority_offers(&elsewhere, Some("Key accounts")).is_empty());
 }
+
+#[test]
+fn the_note_starts_from_the_subject_and_status_the_adapter_read_else_the_title() {
+    let url = "https://acme.zendesk.com/agent/tickets/4711";
+    let (id, subject, status) = page_ticket(url, Some("zendesk"), "  Parcel\n  missing \u{7}", " Open ");
+    assert_eq!((id.as_str(), subject.as_str(), status.as_str()), ("4711", "Parcel missing", "Open"));
+    let long = "x".repeat(500);
+    assert_eq!(page_ticket(url, Some("zendesk"), &long, "").1.chars().count(), crate::connector::writes::MAX_FIELD_CHARS);
+    // Only from an adapter that applies to the URL the browser reported.
+    assert_eq!(page_ticket(url, Some("freshdesk"), "S", "Open"), (String::new(), String::new(), String::new()));
+    assert_eq!(page_ticket(url, None, "S", "Open"), (String::new(), String::new(), String::new()));
+    let tab = crate::flow::TabState { subject: subject.clone(), status: status.clone(), ticket_id: id, ..Default::default() };
+    assert_eq!(note_start(Some(&tab), "Page title"), ("Parcel missing".to_string(), "Open".to_string()));
+    let bare = crate::flow::TabState::default();
+    assert_eq!(note_start(Some(&bare), "Page title"), ("Page title".to_string(), String::new()));
+    assert_eq!(note_start(None, "Page title"), ("Page title".to_string(), String::new()));
+}
