@@ -530,6 +530,17 @@
     return answer;
   }
 
+  function firstText(selectors) {
+    for (const sel of selectors || []) {
+      let el;
+      try { el = document.querySelector(sel); } catch { continue; }
+      if (!el) continue;
+      const text = (typeof el.value === 'string' && el.matches('input, textarea') ? el.value : el.textContent).trim().slice(0, 300);
+      if (text) return text;
+    }
+    return '';
+  }
+
   // Resolves true when the background took the snapshot. An answer that
   // arrives after a newer whole read began (the app navigated meanwhile)
   // changes nothing: that read owns the panel now.
@@ -537,7 +548,13 @@
     const gen = reading;
     const msg = listRows ? { type, snapshot, list_rows: listRows } : { type, snapshot };
     // Which adapter's rules were used: a CRM's contact page shows the contact's tickets.
-    if (type === 'PageScanned' && active) msg.adapter = active.adapter;
+    if (type === 'PageScanned' && active) {
+      msg.adapter = active.adapter;
+      // The ticket's subject and status, where the adapter names them: the
+      // first element found, its value (an input) or text; the note starts there.
+      msg.subject = firstText(active.subject);
+      msg.status = firstText(active.status);
+    }
     const answer = await request(msg);
     // Background unavailable (extension reloaded): the next change retries.
     if (answer === undefined || gen !== reading) return false;

@@ -18,8 +18,11 @@
 //     GET /api/v2/users/search?query=email:…|phone:… (UsersResponse),
 //     GET /api/v2/users/{id} (UserResponse), GET /api/v2/search?query=type:ticket
 //     requester:{id}&sort_by&sort_order (SearchResponse), GET
-//     /api/v2/organizations/{id} (OrganizationResponse); Basic auth with
-//     `{email}/token` and the API token, else 401 "Couldn't authenticate you".
+//     /api/v2/organizations/{id} (OrganizationResponse); PUT
+//     /api/v2/tickets/{id} (UpdateTicket: a TicketUpdateRequest
+//     `{"ticket": {…}}`, priority one of urgent, high, normal, low, else 422;
+//     the ticket in the store is changed, the answer TicketUpdateResponse);
+//     Basic auth with `{email}/token` and the API token, else 401 "Couldn't authenticate you".
 //
 //   import { startHubSpot, startZendesk } from './server.mjs';
 //   const hub = await startHubSpot({ token: 'pat-…' });     // hub.base, hub.requests, hub.fail(…), hub.stop()
@@ -338,13 +341,30 @@ export async function startZendesk({ email, token, data = ZENDESK_DATA, port = 0
     group_id: 20001, tags: [], ...t, result_type: 'ticket' });
   const notFound = { status: 404, body: { error: 'RecordNotFound', description: 'Not found' } };
   const page = (key, items) => ({ status: 200, body: { [key]: items, next_page: null, previous_page: null, count: items.length } });
-  const api = await serve('Zendesk', (req, url, _body, faults) => {
+  const api = await serve('Zendesk', (req, url, body, faults) => {
     // API token: Basic base64("{email}/token:{token}").
     const auth = /^Basic (\S+)$/.exec(req.headers.authorization || '');
     const [user_, pass] = auth ? Buffer.from(auth[1], 'base64').toString('utf8').split(/:(.*)/s) : [];
     if (user_ !== `${email}/token` || pass !== token) return { status: 401, body: { error: "Couldn't authenticate you" } };
-    if (req.method !== 'GET') return { status: 404, body: { error: 'InvalidEndpoint', description: 'Not found' } };
     const p = url.pathname;
+    const put = /^\/api\/v2\/tickets\/(\d+)$/.exec(p);
+    if (req.method === 'PUT' && put) {
+      const fault = faults.get('update');
+      if (fault) return { op: 'update', ...fault };
+      const t = data.tickets.find((x) => String(x.id) === put[1]);
+      if (!t) return { op: 'update', ...notFound };
+      let b;
+      try { b = JSON.parse(body); } catch { return { op: 'update', status: 400, body: { error: 'InvalidJSON' } }; }
+      const input = b?.ticket;
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) return { op: 'update', status: 400, body: { error: 'RecordInvalid', description: 'ticket is required' } };
+      if ('priority' in input && !['urgent', 'high', 'normal', 'low', null].includes(input.priority)) {
+        return { op: 'update', status: 422, body: { error: 'RecordInvalid', description: 'Record validation errors', details: { priority: [{ description: `Priority: ${input.priority} is not valid` }] } } };
+      }
+      for (const k of ['priority', 'status', 'subject', 'tags']) if (k in input) t[k] = input[k];
+      t.updated_at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      return { op: 'update', status: 200, body: { audit: { events: [{ field_name: 'priority', type: 'Change', value: t.priority }] }, ticket: ticket(t) } };
+    }
+    if (req.method !== 'GET') return { status: 404, body: { error: 'InvalidEndpoint', description: 'Not found' } };
     let op = null;
     if (p === '/api/v2/users/search') op = 'users';
     else if (/^\/api\/v2\/users\/\d+$/.test(p)) op = 'user';

@@ -272,10 +272,7 @@ impl Target {
 /// The request as sent. Header values with control characters (a line
 /// break in a key from the environment) are refused, never sent.
 pub fn request_bytes(req: &HttpRequest, t: &Target) -> Result<Vec<u8>, Failure> {
-    let method = match req.method {
-        Method::Get => "GET",
-        Method::Post => "POST",
-    };
+    let method = req.method.as_str();
     let mut head = format!("{method} {} HTTP/1.1\r\nHost: {}\r\n", t.path, t.authority);
     for (k, v) in &req.headers {
         if k.is_empty() || k.chars().any(|c| c.is_control() || c == ':' || c == ' ') || v.chars().any(char::is_control) {
@@ -284,7 +281,7 @@ pub fn request_bytes(req: &HttpRequest, t: &Target) -> Result<Vec<u8>, Failure> 
         head.push_str(&format!("{k}: {v}\r\n"));
     }
     let body = req.body.as_deref().unwrap_or("");
-    if req.body.is_some() || req.method == Method::Post {
+    if req.body.is_some() || req.method != Method::Get {
         head.push_str(&format!("Content-Length: {}\r\n", body.len()));
     }
     head.push_str("User-Agent: deskside-cli\r\nConnection: close\r\n\r\n");

@@ -7,7 +7,7 @@ use crate::Exit;
 use deskside_core::config::ConnectorKind;
 use deskside_core::connector::def::{AuthDef, Definition, RequestDef};
 use deskside_core::connector::engine::{self, Secrets};
-use deskside_core::connector::{presets, HttpRequest, HttpResponse, LookupError, Method, Stamp, ATTEMPT_TIMEOUT_MS};
+use deskside_core::connector::{presets, HttpRequest, HttpResponse, LookupError, Stamp, ATTEMPT_TIMEOUT_MS};
 use deskside_core::i18n::{data, format, Catalog, Msg, Text};
 use deskside_core::identify::{Candidate, IdKind, Source};
 use deskside_core::model::Customer;
@@ -316,10 +316,7 @@ fn dry_run(ctx: &Ctx, id: &Candidate, stamp: &Stamp) -> Result<String, Exit> {
 
 /// One request as text: method and URL, headers, body; every secret redacted.
 fn show_request(title: &str, req: &HttpRequest, def: &Definition) -> String {
-    let method = match req.method {
-        Method::Get => "GET",
-        Method::Post => "POST",
-    };
+    let method = req.method.as_str();
     let mut out = format!("# {title}\n{method} {}\n", req.shown_url());
     for (k, v) in &req.headers {
         out.push_str(&format!("{k}: {}\n", redact_header(k, v, req, &def.auth)));
@@ -471,7 +468,7 @@ fn every_attempt(ctx: &Ctx, id: &Candidate, lookups: &[RequestDef], related: boo
     };
     for (req, rdef) in reqs.iter().zip(lookups) {
         let url = req.shown_url();
-        let method = if req.method == Method::Get { "GET" } else { "POST" };
+        let method = req.method.as_str();
         let mut a = Attempt { method, url, status: None, customers: Vec::new(), near_misses: 0, error: None };
         match send(req, max, def) {
             Err(e) => a.error = Some(e),
@@ -505,7 +502,7 @@ fn every_attempt(ctx: &Ctx, id: &Candidate, lookups: &[RequestDef], related: boo
         Ok(reqs) => {
             let intos = engine::related_kinds(def, &record);
             for (k, req) in reqs.iter().enumerate() {
-                let method = if req.method == Method::Get { "GET" } else { "POST" };
+                let method = req.method.as_str();
                 let mut f = FollowUp { into: intos.get(k).copied().unwrap_or(""), method, url: req.shown_url(), status: None, error: None };
                 match send(req, max, def) {
                     Err(e) => f.error = Some(e),
@@ -525,7 +522,7 @@ fn every_attempt(ctx: &Ctx, id: &Candidate, lookups: &[RequestDef], related: boo
 
 fn send(req: &HttpRequest, max: usize, def: &Definition) -> Result<HttpResponse, String> {
     let shown = req.shown_url();
-    let method = if req.method == Method::Get { "GET" } else { "POST" };
+    let method = req.method.as_str();
     let transport = TRANSPORT.get().ok_or("no transport set up for live requests")?;
     let resp = transport.send(req, Duration::from_millis(u64::from(ATTEMPT_TIMEOUT_MS)), max).map_err(|f| match f {
         http::Failure::Timeout => english(&LookupError::Timeout.user_message()),
@@ -565,6 +562,7 @@ pub fn english(text: &Text) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use deskside_core::connector::Method;
 
     #[test]
     fn redaction_of_each_place() {

@@ -80,6 +80,17 @@ pub struct Adapter {
     /// app shell that fills the viewport); the `<html>` element always is.
     #[serde(default)]
     pub shrink: Vec<String>,
+    /// The ticket's subject and status on the page, most specific first
+    /// (the write-back note starts from them; else from the page title).
+    #[serde(default)]
+    pub subject: Vec<String>,
+    #[serde(default)]
+    pub status: Vec<String>,
+    /// The ticket page's URL shapes, `{id}` where its number is
+    /// (`/agent/tickets/{id}`): "apply priority" takes the ticket id from
+    /// the tab's URL as the browser reports it, never from the page.
+    #[serde(default)]
+    pub ticket_id: Vec<String>,
     /// Where the selectors come from, and which are best-effort.
     #[serde(default)]
     pub notes: String,
@@ -121,6 +132,11 @@ pub struct PageRules {
     pub shrink: Vec<String>,
     #[serde(default)]
     pub agent_messages: Vec<String>,
+    /// The ticket's subject and status elements (their text).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subject: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub status: Vec<String>,
 }
 
 /// Every built-in adapter. Panics on first use if a file is malformed or
@@ -182,7 +198,34 @@ impl Adapter {
             conversation: self.conversation.clone(),
             shrink: self.shrink.clone(),
             agent_messages: self.agent_messages.clone(),
+            subject: self.subject.clone(),
+            status: self.status.clone(),
         }
+    }
+
+    /// The ticket's id in `url` by this adapter's `ticket_id` shapes: the
+    /// path segment where `{id}` is (1 to 20 letters, digits, `-`, `_`);
+    /// more segments may follow (`/agent/tickets/4711/events`).
+    pub fn ticket_id_in(&self, url: &str) -> Option<String> {
+        let page = PageUrl::parse(url)?;
+        let have: Vec<&str> = page.path.split('/').collect();
+        self.ticket_id.iter().find_map(|shape| {
+            let want: Vec<&str> = shape.split('/').collect();
+            if have.len() < want.len() {
+                return None;
+            }
+            let mut id = None;
+            for (w, h) in want.iter().zip(&have) {
+                if *w == "{id}" {
+                    let ok = (1..=20).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+                    id = Some(h.to_string()).filter(|_| ok);
+                    id.as_ref()?;
+                } else if w != h {
+                    return None;
+                }
+            }
+            id
+        })
     }
 
     /// The rules every adapter file must follow.
@@ -209,7 +252,12 @@ impl Adapter {
         if self.requester.is_empty() {
             return Err(format!("{}: requester is empty", self.id));
         }
-        let selectors = self.detect.iter().chain(&self.requester).chain(&self.agent).chain(&self.conversation).chain(&self.agent_messages);
+        for t in &self.ticket_id {
+            if !t.starts_with('/') || t.matches("{id}").count() != 1 || t.split('/').any(|seg| seg.contains("{id}") && seg != "{id}") || t.contains(['*', '?', '#']) {
+                return Err(format!("{}: ticket_id '{t}': a path with one whole segment {{id}}", self.id));
+            }
+        }
+        let selectors = self.detect.iter().chain(&self.requester).chain(&self.agent).chain(&self.conversation).chain(&self.agent_messages).chain(&self.subject).chain(&self.status);
         for s in selectors {
             check_selector(s).map_err(|e| format!("{}: selector '{s}': {e}", self.id))?;
         }
@@ -218,6 +266,17 @@ impl Adapter {
         }
         Ok(())
     }
+}
+
+/// The ticket id of the page at `page_url` (as the browser reported it),
+/// by the adapter the content script used (`adapter`, counted only when it
+/// applies to this URL): what "apply priority" writes to.
+pub fn ticket_id(page_url: &str, adapter: Option<&str>) -> Option<String> {
+    let id = adapter?;
+    if !matching(page_url).iter().any(|r| r.adapter == id) {
+        return None;
+    }
+    by_id(id)?.ticket_id_in(page_url)
 }
 
 /// The parts of a page URL that adapters look at.
@@ -599,6 +658,90 @@ mod tests {
         assert!(broken(&|a| a.id = "Zendesk".into()).is_err());
         assert!(broken(&|a| a.test_urls.no_match.clear()).is_err());
         assert!(serde_json::from_str::<Adapter>(r#"{"id":"x","name":"X","paths":["/"],"requester":["a"],"test_urls":{"match":[],"no_match":[]},"typo":1}"#).is_err());
+    }
+
+    #[test]
+    fn the_ticket_id_comes_from_the_adapters_url_shape_and_the_browsers_url() {
+        assert_eq!(ticket_id("https://acme.zendesk.com/agent/tickets/4711", Some("zendesk")).as_deref(), Some("4711"));
+        assert_eq!(ticket_id("https://acme.zendesk.com/agent/tickets/4711/events?x=1#y", Some("zendesk")).as_deref(), Some("4711"));
+        assert_eq!(ticket_id("http://127.0.0.1:8642/agent/tickets/4711", Some("zendesk")).as_deref(), Some("4711"), "the demo, by detect");
+        assert_eq!(ticket_id("https://acme.freshdesk.com/a/tickets/52", Some("freshdesk")).as_deref(), Some("52"));
+        assert_eq!(ticket_id("https://support.acme.example/helpdesk/tickets/52", Some("freshdesk")).as_deref(), Some("52"));
+        // Not without the adapter the content script used, nor one that does not apply to the URL.
+        assert_eq!(ticket_id("https://acme.zendesk.com/agent/tickets/4711", None), None);
+        assert_eq!(ticket_id("https://acme.zendesk.com/agent/tickets/4711", Some("freshdesk")), None);
+        assert_eq!(ticket_id("https://app.chatwoot.com/app/accounts/1/conversations/88", Some("chatwoot")), None, "no ticket_id shape");
+        for bad in ["https://acme.zendesk.com/agent/tickets/", "https://acme.zendesk.com/agent/tickets/%2e%2e", "https://acme.zendesk.com/agent/tickets/123456789012345678901"] {
+            assert_eq!(ticket_id(bad, Some("zendesk")), None, "{bad}");
+        }
+        let mut a = by_id("zendesk").unwrap().clone();
+        for bad in ["agent/tickets/{id}", "/agent/tickets/x{id}", "/a/{id}/{id}", "/agent/*/{id}", "/agent/tickets"] {
+            a.ticket_id = vec![bad.into()];
+            assert!(a.validate().is_err(), "{bad}");
+        }
+        a.subject = vec!["input[data-x=\"1\"".into()];
+        a.ticket_id.clear();
+        assert!(a.validate().is_err(), "the subject selector is checked like the others");
+    }
+
+    #[test]
+    fn subject_and_status_selectors_reach_the_content_script() {
+        for (url, id) in [("https://acme.zendesk.com/agent/tickets/4711", "zendesk"), ("https://acme.freshdesk.com/a/tickets/52", "freshdesk")] {
+            let rules = matching(url);
+            let r = rules.iter().find(|r| r.adapter == id).unwrap();
+            assert!(!r.subject.is_empty() && !r.status.is_empty(), "{id}");
+        }
+        let json = serde_json::to_string(&matching("https://app.chatwoot.com/app/accounts/1/conversations/88")).unwrap();
+        assert!(!json.contains("subject"), "left out where an adapter has none: {json}");
+    }
+
+    /// The demo's imitation pages hold the elements the subject and status
+    /// selectors name (the e2e tests read them there in real browsers); a
+    /// small check of the simple selectors used: `tag[attr="v"]`, `.class`.
+    #[test]
+    fn subject_and_status_selectors_find_their_element_on_the_demo_pages() {
+        fn finds(html: &str, sel: &str) -> Option<String> {
+            let (tag, rest) = match sel.find(['[', '.']) {
+                Some(i) => (&sel[..i], &sel[i..]),
+                None => (sel, ""),
+            };
+            let needle = if let Some(attr) = rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+                attr.to_string()
+            } else if let Some(class) = rest.strip_prefix('.') {
+                format!("class=\"{class}\"")
+            } else {
+                return None;
+            };
+            // Each place the attribute is written inside a start tag (not the style sheet).
+            html.match_indices(&needle).find_map(|(at, _)| {
+                let open = html[..at].rfind('<')?;
+                if html[open..at].contains('>') {
+                    return None;
+                }
+                let name: String = html[open + 1..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+                if !tag.is_empty() && name != tag {
+                    return None;
+                }
+                let end = html[at..].find('>')? + at;
+                if name == "input" {
+                    let v = &html[open..end];
+                    let i = v.find("value=\"")? + 7;
+                    return Some(v[i..i + v[i..].find('"')?].to_string());
+                }
+                let close = html[end..].find(&format!("</{name}>"))? + end;
+                Some(html[end + 1..close].trim().to_string())
+            })
+        }
+        let page = |id: &str| std::fs::read_to_string(format!("{}/../deskside-demo/src/sites/{id}.html", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        for (id, subject, status) in [("zendesk", "Delivery of order ORD-2026-004211 delayed", "Open"), ("freshdesk", "Invoice INV-88213 shows the wrong VAT number", "Pending")] {
+            let a = by_id(id).unwrap();
+            let html = page(id);
+            assert_eq!(a.subject.iter().find_map(|s| finds(&html, s)).as_deref(), Some(subject), "{id}");
+            assert_eq!(a.status.iter().find_map(|s| finds(&html, s)).as_deref(), Some(status), "{id}");
+        }
+        // The finder itself: no element, no text.
+        assert_eq!(finds("<p class=\"x\">a</p>", ".y"), None);
+        assert_eq!(finds("<p class=\"x\">a</p>", "span.x"), None);
     }
 
     /// The demo serves one imitation page per adapter on 127.0.0.1; the e2e

@@ -30,6 +30,12 @@ pub struct TabState {
     /// A CRM contact page ([`crm_page`]): the panel shows the contact's
     /// helpdesk tickets.
     pub crm_page: bool,
+    /// The ticket's id by its adapter's URL shapes (`adapters::ticket_id`),
+    /// and its subject and status as the page shows them
+    /// (`write::page_ticket`): what write-back starts from.
+    pub ticket_id: String,
+    pub subject: String,
+    pub status: String,
 }
 
 /// Whether `page_url` (as the browser reported it) is a CRM contact page:
@@ -194,7 +200,7 @@ pub fn page_scanned(settings: &Settings, page_url: &str, previous: Option<&TabSt
     // storage, and a long thread can hold thousands of identifiers).
     candidates.truncate(MAX_CANDIDATES);
     let count = candidates.len();
-    let state = TabState { page_origin: origin_of(page_url).unwrap_or_default(), ticket: ticket_key(page_url), candidates, list, crm_page: false };
+    let state = TabState { page_origin: origin_of(page_url).unwrap_or_default(), ticket: ticket_key(page_url), candidates, list, crm_page: false, ..TabState::default() };
     // The panel also appears with nothing found or nothing configured: it
     // then says so, rather than leaving the agent guessing.
     let same = previous.is_some_and(|p| p.ticket == state.ticket && p.list == state.list && best_identifier(p) == best_identifier(&state));

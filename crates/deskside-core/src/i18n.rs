@@ -585,6 +585,12 @@ messages! {
     PanelNotFoundHelp = "panel_not_found_help",
     PanelSourceAge = "panel_source_age",
     PanelLoadingBlocks = "panel_loading_blocks",
+    // Issue 20 (apply priority, side panel writes, adapters' subject/status).
+    WritePriorityNoTicket = "write_priority_no_ticket",
+    WriteDefNoApply = "write_def_no_apply",
+    WbApplyPriority = "wb_apply_priority",
+    WbApplyConfirm = "wb_apply_confirm",
+    WbConfirm = "wb_confirm",
 }
 
 impl Msg {

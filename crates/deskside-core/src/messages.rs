@@ -36,6 +36,13 @@ pub enum Request {
         /// page URL the browser reported (`flow::crm_page`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         adapter: Option<String>,
+        /// The ticket's subject and status as that adapter's `subject` and
+        /// `status` elements show them (text only; the write-back note
+        /// starts from them, else from the page title).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        subject: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        status: String,
     },
     /// Content script → background: what was added to the page since the
     /// last scan (new messages); merged into the tab's candidates.
@@ -92,6 +99,12 @@ pub enum Request {
     /// Panel → background: try a failed write of this ticket again (it is
     /// checked first when its last send's fate is unknown).
     RetryWrite { token: String, op: String },
+    /// Browser side panel → background: `GetWrites` for the tab it follows.
+    GetTabWrites { tab_id: i64 },
+    /// Browser side panel → background: `Write` for the tab it follows.
+    TabWrite { tab_id: i64, connector: String, record: String, kind: crate::connector::writes::WriteKind, fields: WriteFields },
+    /// Browser side panel → background: `RetryWrite` for the tab it follows.
+    RetryTabWrite { tab_id: i64, op: String },
     /// Options page → background: the whole configuration as one file's
     /// JSON; the secrets only when the admin ticked the box (the one answer
     /// that may carry keys, to the options page only, for the file).
@@ -225,6 +238,9 @@ impl Request {
             Request::GetWrites { .. } => "GetWrites",
             Request::Write { .. } => "Write",
             Request::RetryWrite { .. } => "RetryWrite",
+            Request::GetTabWrites { .. } => "GetTabWrites",
+            Request::TabWrite { .. } => "TabWrite",
+            Request::RetryTabWrite { .. } => "RetryTabWrite",
             Request::ExportConfig { .. } => "ExportConfig",
             Request::ImportConfig { .. } => "ImportConfig",
             Request::RefreshPanel { .. } => "RefreshPanel",
@@ -241,6 +257,7 @@ impl Request {
                 | (Request::GetTabPanelState { .. } | Request::ChooseTabIdentifier { .. } | Request::ChooseTabRecord { .. }, Tier::SidePanel)
                 | (Request::RefreshPanel { .. }, Tier::Panel { .. })
                 | (Request::RefreshTabPanel { .. }, Tier::SidePanel)
+                | (Request::GetTabWrites { .. } | Request::TabWrite { .. } | Request::RetryTabWrite { .. }, Tier::SidePanel)
                 | (Request::GetSettings | Request::SaveSettings { .. } | Request::TestConnector { .. } | Request::GetActivity, Tier::Options)
                 | (Request::ExportConfig { .. } | Request::ImportConfig { .. }, Tier::Options)
         )
@@ -372,7 +389,7 @@ mod tests {
         let panel = Tier::Panel { tab_id: 1, frame_id: 2, tab_url: "http://127.0.0.1/".into() };
         let all = [
             Request::GetPageRules,
-            Request::PageScanned { snapshot: PageSnapshot::default(), list_rows: Vec::new(), adapter: None },
+            Request::PageScanned { snapshot: PageSnapshot::default(), list_rows: Vec::new(), adapter: None, subject: String::new(), status: String::new() },
             Request::PageAppended { snapshot: PageSnapshot::default() },
             Request::PanelToken,
             Request::GetPanelState { token: "t".into() },
@@ -389,6 +406,9 @@ mod tests {
             Request::GetWrites { token: "t".into() },
             Request::Write { token: "t".into(), connector: "c1".into(), record: "r1".into(), kind: crate::connector::writes::WriteKind::Note, fields: WriteFields::default() },
             Request::RetryWrite { token: "t".into(), op: "op-0123456789abcdef".into() },
+            Request::GetTabWrites { tab_id: 1 },
+            Request::TabWrite { tab_id: 1, connector: "c1".into(), record: "r1".into(), kind: crate::connector::writes::WriteKind::Priority, fields: WriteFields::default() },
+            Request::RetryTabWrite { tab_id: 1, op: "op-0123456789abcdef".into() },
             Request::ExportConfig { with_secrets: true },
             Request::ImportConfig { text: "{}".into(), passcode: String::new() },
         ];
@@ -414,6 +434,9 @@ mod tests {
                 [false, true, false, false],
                 [false, true, false, false],
                 [false, true, false, false],
+                [false, false, true, false],
+                [false, false, true, false],
+                [false, false, true, false],
                 [false, false, false, true],
                 [false, false, false, true]
             ]

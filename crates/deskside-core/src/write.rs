@@ -8,7 +8,14 @@
 //! `verify` request looking for the marker the note carries, or, for a
 //! vendor with an idempotency key, the same request with the same key)
 //! before it is ever sent again. 400, 401, 403, 409, 422 and every other
-//! 4xx but 408 and 429 end it: never retried.
+//! 4xx but 408 and 429 end it: never retried. One exception: a 401 to a
+//! connector that holds an access token (OAuth) renews the token, as lookups
+//! do, and the write is sent once more (a 401 is a definite answer: nothing
+//! was written); a second 401 ends it.
+//!
+//! "Apply priority" (`WriteKind::Priority`) sets a ticket's priority or tag:
+//! idempotent by nature, so a lost answer is checked by sending the same
+//! value again (as with an idempotency key).
 //!
 //! Pure: the time (`now_ms`) and the random number of the backoff's
 //! jitter come from the caller.
@@ -117,6 +124,12 @@ pub struct WriteOp {
     /// Its outcome is in the audit trail.
     #[serde(default)]
     pub audited: bool,
+    /// A 401 renewed the connector's access token once already.
+    #[serde(default)]
+    pub renewed: bool,
+    /// The next send renews the access token first (after a 401).
+    #[serde(default)]
+    pub renew_token: bool,
 }
 
 /// Why an answer counts as lost.
@@ -139,6 +152,8 @@ pub enum Event {
     Answered { status: u16, retry_after_secs: Option<u32>, created: Created },
     /// No answer.
     Lost(Lost),
+    /// A 401 from a connector that holds an access token it can renew.
+    TokenRefused,
     /// The check goes out now.
     Check,
     /// The check found it.
@@ -181,7 +196,7 @@ pub struct Ignored {
 impl WriteOp {
     /// A new operation, recorded `Queued`.
     pub fn new(id: &str, connector: &str, kind: WriteKind, input: WriteInput, now_ms: u64) -> WriteOp {
-        WriteOp { id: id.into(), connector: connector.into(), kind, input, state: WriteState::Queued, sends: 0, checks: 0, created_ms: now_ms, updated_ms: now_ms, next_ms: now_ms, audited: false }
+        WriteOp { id: id.into(), connector: connector.into(), kind, input, state: WriteState::Queued, sends: 0, checks: 0, created_ms: now_ms, updated_ms: now_ms, next_ms: now_ms, audited: false, renewed: false, renew_token: false }
     }
 
     /// What to do now. `check` is how this connector checks.
@@ -206,8 +221,18 @@ impl WriteOp {
             (WriteState::Queued | WriteState::Resend | WriteState::Unknown { .. }, Event::Send) => {
                 self.sends += 1;
                 self.checks = 0;
+                self.renew_token = false;
                 WriteState::Sending
             }
+            // Refused before anything was written: renew the token and send
+            // once more, once.
+            (WriteState::Sending, Event::TokenRefused) if !self.renewed => {
+                self.renewed = true;
+                self.renew_token = true;
+                self.next_ms = now_ms;
+                WriteState::Resend
+            }
+            (WriteState::Sending, Event::TokenRefused) => WriteState::Failed { reason: refused(401), retryable: false, unconfirmed: false },
             (WriteState::Sending, Event::Answered { status, retry_after_secs, created }) => match status {
                 200..=299 => WriteState::Done { created },
                 408 | 429 | 500..=599 => {
@@ -250,6 +275,7 @@ impl WriteOp {
                 let unconfirmed = *unconfirmed;
                 self.sends = 0;
                 self.checks = 0;
+                self.renewed = false;
                 self.next_ms = now_ms;
                 if unconfirmed { WriteState::Unknown { reason: Msg::WriteRetryChecking.into() } } else { WriteState::Resend }
             }
@@ -370,7 +396,12 @@ impl WriteOp {
             WriteState::Done { created } => ("done", created.link.clone(), None, false),
             WriteState::Failed { reason, retryable, .. } => ("failed", None, Some(reason.clone()), *retryable),
         };
-        let summary = if self.input.subject.is_empty() { self.input.text.chars().take(80).collect() } else { self.input.subject.clone() };
+        let summary = match self.kind {
+            // The value set, on the ticket.
+            WriteKind::Priority => self.input.priority.clone(),
+            _ if self.input.subject.is_empty() => self.input.text.chars().take(80).collect(),
+            _ => self.input.subject.clone(),
+        };
         WriteView { id: self.id.clone(), kind: self.kind, shown: shown.into(), summary, link, reason, retry }
     }
 }
@@ -386,7 +417,8 @@ use crate::secret::Secret;
 /// How the connector checks a lost answer (`None`: it cannot write `kind`).
 pub fn check_by(cfg: &ConnectorConfig, kind: WriteKind) -> Option<CheckBy> {
     cfg.definition()?.writes.get(kind).map(|d| match d.check {
-        WriteCheck::Idempotency { .. } => CheckBy::IdempotencyKey,
+        // Setting a value again is as safe as sending with the same key.
+        WriteCheck::Idempotency { .. } | WriteCheck::Idempotent => CheckBy::IdempotencyKey,
         WriteCheck::Verify(_) => CheckBy::Verify,
     })
 }
@@ -420,6 +452,8 @@ pub fn send_event(cfg: &ConnectorConfig, op: &WriteOp, result: &Result<HttpRespo
         // A redirect is refused (the key never follows one): the write was
         // not made by this request's target.
         Ok(r) if r.redirected => Event::Answered { status: 302, retry_after_secs: None, created: Created::default() },
+        // An access token the API refused: renewed once, as for lookups.
+        Ok(r) if r.status == 401 && crate::connector::token_request(cfg).is_some() => Event::TokenRefused,
         Ok(r) => {
             let created = match (r.status, parts(cfg)) {
                 (200..=299, Ok((def, base))) => w::read_created(def, op.kind, &base.origin(), &op.input.record_id, &r.body),
@@ -454,6 +488,11 @@ pub struct WriteForm {
     pub label: String,
     pub note: FormKind,
     pub task: FormKind,
+    /// "Apply priority": the value the one-click sets, when this connector
+    /// can set the priority of this page's ticket (its id known from the
+    /// page adapter). Offered for a VIP customer only ([`priority_offers`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_priority: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -470,8 +509,9 @@ pub enum FormKind {
     Unavailable { reason: Text },
 }
 
-/// The write forms of the enabled connectors.
-pub fn forms(settings: &Settings) -> Vec<WriteForm> {
+/// The write forms of the enabled connectors. `ticket_id`: this page's
+/// ticket, as its adapter reads the tab's URL (none: no "apply priority").
+pub fn forms(settings: &Settings, ticket_id: Option<&str>) -> Vec<WriteForm> {
     settings
         .connectors
         .iter()
@@ -481,9 +521,44 @@ pub fn forms(settings: &Settings) -> Vec<WriteForm> {
                 Some(d) => FormKind::Available { due: d.uses("due"), owner: d.uses("owner"), priority: d.uses("priority"), priorities: d.priorities.clone() },
                 None => FormKind::Unavailable { reason: Text::new(Msg::WriteNotOffered, [data(&c.label)]) },
             };
-            WriteForm { connector: c.id.clone(), label: c.label.clone(), note: kind(WriteKind::Note), task: kind(WriteKind::Task) }
+            let apply_priority = ticket_id.filter(|t| !t.is_empty()).and_then(|_| c.definition()?.writes.priority.as_ref()?.apply.clone());
+            WriteForm { connector: c.id.clone(), label: c.label.clone(), note: kind(WriteKind::Note), task: kind(WriteKind::Task), apply_priority }
         })
         .collect()
+}
+
+/// The ticket of a page as the background keeps it: its id by the
+/// adapter's URL shapes applied to the URL the browser reported (`adapter`:
+/// the one the content script used, counted only where it applies), and
+/// the subject and status the adapter's elements showed (one line each,
+/// at most 300 characters).
+pub fn page_ticket(page_url: &str, adapter: Option<&str>, subject: &str, status: &str) -> (String, String, String) {
+    // Control characters become spaces; runs of white space one space.
+    let line = |s: &str| s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ").chars().take(crate::connector::writes::MAX_FIELD_CHARS).collect::<String>();
+    let known = adapter.is_some_and(|id| crate::adapters::matching(page_url).iter().any(|r| r.adapter == id));
+    let id = crate::adapters::ticket_id(page_url, adapter).unwrap_or_default();
+    if known { (id, line(subject), line(status)) } else { (id, String::new(), String::new()) }
+}
+
+/// Where a note starts: the subject and status the page's adapter read,
+/// else the page's title (and no status).
+pub fn note_start(tab: Option<&crate::flow::TabState>, title: &str) -> (String, String) {
+    match tab {
+        Some(t) if !t.subject.is_empty() => (t.subject.clone(), t.status.clone()),
+        Some(t) => (title.chars().take(crate::connector::writes::MAX_FIELD_CHARS).collect(), t.status.clone()),
+        None => (title.chars().take(crate::connector::writes::MAX_FIELD_CHARS).collect(), String::new()),
+    }
+}
+
+/// The "apply priority" buttons the panel shows: (connector, its label,
+/// the value) for each connector that can set this ticket's priority, and
+/// only when the customer matches one of the admin's VIP rules (`vip`: the
+/// rule's name, as the panel's badge shows it).
+pub fn priority_offers(forms: &[WriteForm], vip: Option<&str>) -> Vec<(String, String, String)> {
+    if vip.is_none_or(|v| v.trim().is_empty()) {
+        return Vec::new();
+    }
+    forms.iter().filter_map(|f| Some((f.connector.clone(), f.label.clone(), f.apply_priority.clone()?))).collect()
 }
 
 /// The audit entry of a finished write: the record's id hashed like an
@@ -744,3 +819,7 @@ mod tests {
         assert_eq!(back, o);
     }
 }
+
+#[cfg(test)]
+#[path = "write_priority_tests.rs"]
+mod priority_tests;

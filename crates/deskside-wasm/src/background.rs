@@ -756,10 +756,11 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             notify_if_changed(env, tab_id, &response);
             Ok(response)
         }
-        (Request::PageScanned { snapshot, list_rows, adapter }, Tier::ContentScript { tab_id, page_url }) => {
+        (Request::PageScanned { snapshot, list_rows, adapter, subject, status }, Tier::ContentScript { tab_id, page_url }) => {
             let previous = load_tab(env, tab_id).await;
             let (mut state, response) = page_scanned(&settings, &page_url, previous.as_ref(), snapshot, &list_rows);
             state.crm_page = deskside_core::flow::crm_page(&settings, &page_url, adapter.as_deref());
+            (state.ticket_id, state.subject, state.status) = deskside_core::write::page_ticket(&page_url, adapter.as_deref(), &subject, &status);
             env.session_set(&tab_key(tab_id), to_js(&state)).await.map_err(|e| js_error_text(&e))?;
             notify_if_changed(env, tab_id, &response);
             Ok(response)
@@ -849,6 +850,24 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             if let Err(reason) = panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
                 return Ok(Response::Rejected { reason });
             }
+            crate::writes::retry(env, &settings, tab_id, &tab_url, &op).await
+        }
+        (Request::GetTabWrites { tab_id }, Tier::SidePanel) => {
+            let Some((tab_url, _)) = followed_tab(env, &settings, tab_id).await? else {
+                return Ok(Response::Rejected { reason: "this tab is not a configured site".into() });
+            };
+            crate::writes::writes_state(env, &settings, tab_id, &tab_url).await
+        }
+        (Request::TabWrite { tab_id, connector, record, kind, fields }, Tier::SidePanel) => {
+            let Some((tab_url, tab)) = followed_tab(env, &settings, tab_id).await? else {
+                return Ok(Response::Rejected { reason: "this tab is not a configured site".into() });
+            };
+            crate::writes::start(env, &settings, tab, tab_id, &tab_url, &connector, &record, kind, fields).await
+        }
+        (Request::RetryTabWrite { tab_id, op }, Tier::SidePanel) => {
+            let Some((tab_url, _)) = followed_tab(env, &settings, tab_id).await? else {
+                return Ok(Response::Rejected { reason: "this tab is not a configured site".into() });
+            };
             crate::writes::retry(env, &settings, tab_id, &tab_url, &op).await
         }
         (Request::GetActivity, Tier::Options) => crate::monitor::activity(env, &settings).await,

@@ -3,7 +3,7 @@
 //! refused so the key never follows one.
 
 use deskside_core::i18n::{data, Msg, Text};
-use deskside_core::connector::{HttpRequest, HttpResponse, LookupError, Method, ATTEMPT_TIMEOUT_MS, MAX_BODY_BYTES};
+use deskside_core::connector::{HttpRequest, HttpResponse, LookupError, ATTEMPT_TIMEOUT_MS, MAX_BODY_BYTES};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortController, Headers, RequestCredentials, RequestInit, RequestRedirect, ResponseType};
@@ -30,10 +30,7 @@ pub async fn perform_within(req: &HttpRequest, timeout_ms: u32) -> Result<HttpRe
     // The web_sys::Request is built here, not with gloo-net's builder: that
     // one re-appends the query with a stray '&', altering the URL the core built.
     let init = RequestInit::new();
-    init.set_method(match req.method {
-        Method::Get => "GET",
-        Method::Post => "POST",
-    });
+    init.set_method(req.method.as_str());
     init.set_redirect(RequestRedirect::Manual);
     init.set_credentials(RequestCredentials::Omit);
     init.set_signal(Some(&controller.signal()));

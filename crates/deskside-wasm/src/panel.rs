@@ -342,9 +342,12 @@ fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<Panel>, l
             if let Some(c) = customer {
                 refresh_bar(doc, root, c.sources.iter().map(|s| s.fetched_ms).fold(None, |a: Option<f64>, t| Some(a.map_or(t, |a| a.min(t)))), env, loc);
                 append(root, &customer_card(doc, c, env, loc));
-                if let Place::Frame { token } = &env.place {
-                    crate::panel_writes::mount(doc, root, c, &env.env, token);
-                }
+                // The same write actions in the page's panel and the browser's side panel.
+                let who = match &env.place {
+                    Place::Frame { token } => crate::panel_writes::Who::Frame(token.clone()),
+                    Place::SidePanel { tab_id } => crate::panel_writes::Who::Side(*tab_id),
+                };
+                crate::panel_writes::mount(doc, root, c, &env.env, who);
             }
             render_errors(doc, root, errors, env, loc);
             stale_first(root);

@@ -2,8 +2,12 @@
 //! editable before it is sent) and "Create follow-up task", per source that
 //! can write (greyed out with the reason where it cannot), and this
 //! ticket's writes: sending, checking, done (with a link to it in the CRM),
-//! or failed with the reason and Retry. Asked of the background with
-//! `GetWrites`; polled while a write is under way.
+//! or failed with the reason and Retry. For a VIP customer (the admin's
+//! rules), "Apply priority" per helpdesk connector that can set this
+//! ticket's priority, sent after the agent confirms. Asked of the
+//! background with `GetWrites` (in the browser's side panel `GetTabWrites`
+//! and its `Tab…` requests, for the tab it follows); polled while a write
+//! is under way.
 
 use crate::dom::{append, by_id, clear, el, on_click};
 use crate::env::PageEnv;
@@ -13,15 +17,47 @@ use deskside_core::connector::writes::{compose, WriteInput, WriteKind};
 use deskside_core::i18n::{data, Arg, Msg, Text};
 use deskside_core::messages::{Request, Response, WriteFields};
 use deskside_core::panel::CustomerView;
-use deskside_core::write::{FormKind, WriteForm, WriteView};
+use deskside_core::write::{priority_offers, FormKind, WriteForm, WriteView};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 
+/// Who asks: the panel frame (its token) or the side panel (its tab).
+#[derive(Clone)]
+pub enum Who {
+    Frame(String),
+    Side(i64),
+}
+
+impl Who {
+    fn get_writes(&self) -> Request {
+        match self {
+            Who::Frame(token) => Request::GetWrites { token: token.clone() },
+            Who::Side(tab_id) => Request::GetTabWrites { tab_id: *tab_id },
+        }
+    }
+
+    fn write(&self, connector: String, record: String, kind: WriteKind, fields: WriteFields) -> Request {
+        match self {
+            Who::Frame(token) => Request::Write { token: token.clone(), connector, record, kind, fields },
+            Who::Side(tab_id) => Request::TabWrite { tab_id: *tab_id, connector, record, kind, fields },
+        }
+    }
+
+    fn retry(&self, op: String) -> Request {
+        match self {
+            Who::Frame(token) => Request::RetryWrite { token: token.clone(), op },
+            Who::Side(tab_id) => Request::RetryTabWrite { tab_id: *tab_id, op },
+        }
+    }
+}
+
 struct Wb {
     env: PageEnv,
-    token: String,
+    who: Who,
+    /// The VIP rule the customer matches (the badge): "apply priority" only then.
+    vip: Option<String>,
     /// Connector id → the record shown from it.
     records: Vec<(String, String, String)>,
     /// The last answer: the forms, subject, status, link.
@@ -36,17 +72,17 @@ thread_local! {
 }
 
 /// Adds the block under the customer card and fills it from the background.
-pub fn mount(doc: &Document, root: &Element, c: &CustomerView, env: &PageEnv, token: &str) {
+pub fn mount(doc: &Document, root: &Element, c: &CustomerView, env: &PageEnv, who: Who) {
     let section = el(doc, "section", "writeback", "");
     let _ = section.set_attribute("id", "writeback");
     append(root, &section);
     let records = c.sources.iter().map(|s| (s.connector.clone(), s.record.clone(), s.label.clone())).collect();
-    let wb = Rc::new(Wb { env: AsRef::<wasm_bindgen::JsValue>::as_ref(env).clone().unchecked_into::<PageEnv>(), token: token.to_string(), records, last: RefCell::new(None) });
+    let wb = Rc::new(Wb { env: AsRef::<wasm_bindgen::JsValue>::as_ref(env).clone().unchecked_into::<PageEnv>(), who: who.clone(), vip: c.vip.clone(), records, last: RefCell::new(None) });
     let n = MOUNT.with(|m| {
         m.set(m.get().wrapping_add(1));
         m.get()
     });
-    wasm_bindgen_futures::spawn_local(ask(wb, Request::GetWrites { token: token.to_string() }, n, true));
+    wasm_bindgen_futures::spawn_local(ask(wb, who.get_writes(), n, true));
 }
 
 async fn ask(wb: Rc<Wb>, request: Request, n: u32, build_forms: bool) {
@@ -84,8 +120,8 @@ async fn poll(wb: Rc<Wb>, n: u32) {
     crate::sleep(1_000).await;
     POLLING.with(|p| p.set(false));
     if MOUNT.with(|m| m.get()) == n {
-        let token = wb.token.clone();
-        ask(wb, Request::GetWrites { token }, n, false).await;
+        let request = wb.who.get_writes();
+        ask(wb, request, n, false).await;
     }
 }
 
@@ -164,6 +200,17 @@ fn render_forms(doc: &Document, wb: &Rc<Wb>, n: u32, loc: &Loc) {
         }
         append(&section, &row);
     }
+    // A VIP's ticket: one click (then a confirmation) sets its priority.
+    for (connector, label, value) in priority_offers(&forms, wb.vip.as_deref()) {
+        let b = el(doc, "button", "action wb-apply-priority", &loc.t(&Text::new(Msg::WbApplyPriority, [data(&value)])));
+        let _ = b.set_attribute("data-connector", &connector);
+        let wb2 = wb.clone();
+        on_click(&b, move || {
+            let doc = crate::dom::document();
+            confirm_priority(&doc, &wb2, n, &connector, &label, &value, &current());
+        });
+        append(&section, &b);
+    }
     let form = el(doc, "div", "wb-form", "");
     let _ = form.set_attribute("id", "wb-form");
     let _ = form.set_attribute("hidden", "");
@@ -175,6 +222,38 @@ fn render_forms(doc: &Document, wb: &Rc<Wb>, n: u32, loc: &Loc) {
     let list = el(doc, "ul", "wb-list", "");
     let _ = list.set_attribute("id", "wb-list");
     append(&section, &list);
+}
+
+/// "Set this ticket's priority to … in …?": Confirm sends it, Cancel does nothing.
+fn confirm_priority(doc: &Document, wb: &Rc<Wb>, n: u32, connector: &str, label: &str, value: &str, loc: &Loc) {
+    let Some(form) = by_id(doc, "wb-form") else { return };
+    clear(&form);
+    let _ = form.set_attribute("data-kind", WriteKind::Priority.name());
+    let _ = form.remove_attribute("hidden");
+    let q = el(doc, "p", "wb-confirm-question", &loc.t(&Text::new(Msg::WbApplyConfirm, [data(value), data(label)])));
+    append(&form, &q);
+    let ok = el(doc, "button", "action wb-send", &loc.m(Msg::WbConfirm));
+    let _ = ok.set_attribute("id", "wb-confirm-priority");
+    let (wb2, connector, value) = (wb.clone(), connector.to_string(), value.to_string());
+    on_click(&ok, move || {
+        let doc = crate::dom::document();
+        if let Some(f) = by_id(&doc, "wb-form") {
+            let _ = f.set_attribute("hidden", "");
+        }
+        if let Some(e) = by_id(&doc, "wb-error") {
+            let _ = e.set_attribute("hidden", "");
+        }
+        let fields = WriteFields { priority: value.clone(), ..Default::default() };
+        let request = wb2.who.write(connector.clone(), String::new(), WriteKind::Priority, fields);
+        wasm_bindgen_futures::spawn_local(ask(wb2.clone(), request, n, false));
+    });
+    append(&form, &ok);
+    let cancel = el(doc, "button", "link wb-cancel", &loc.m(Msg::WbCancel));
+    let f2 = form.clone();
+    on_click(&cancel, move || {
+        let _ = f2.set_attribute("hidden", "");
+    });
+    append(&form, &cancel);
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -242,6 +321,8 @@ fn open_form(doc: &Document, wb: &Rc<Wb>, n: u32, kind: WriteKind, fk: &FormKind
             }
             field(doc, &form, &loc.m(Msg::WbYourText), "textarea", "wb-text", "");
         }
+        // Offered on its own button ([`confirm_priority`]).
+        WriteKind::Priority => return,
     }
     let send = el(doc, "button", "action wb-send", &loc.m(Msg::WbSend));
     let _ = send.set_attribute("id", "wb-send");
@@ -250,7 +331,7 @@ fn open_form(doc: &Document, wb: &Rc<Wb>, n: u32, kind: WriteKind, fk: &FormKind
         let doc = crate::dom::document();
         let fields = match kind {
             WriteKind::Note => WriteFields { subject: value(&doc, "wb-subject"), status: value(&doc, "wb-status"), text: value(&doc, "wb-text"), ..Default::default() },
-            WriteKind::Task => WriteFields { subject: value(&doc, "wb-task-subject"), text: value(&doc, "wb-text"), due: value(&doc, "wb-due"), owner: value(&doc, "wb-owner"), priority: value(&doc, "wb-priority"), ..Default::default() },
+            WriteKind::Task | WriteKind::Priority => WriteFields { subject: value(&doc, "wb-task-subject"), text: value(&doc, "wb-text"), due: value(&doc, "wb-due"), owner: value(&doc, "wb-owner"), priority: value(&doc, "wb-priority"), ..Default::default() },
         };
         if let Some(f) = by_id(&doc, "wb-form") {
             let _ = f.set_attribute("hidden", "");
@@ -258,7 +339,7 @@ fn open_form(doc: &Document, wb: &Rc<Wb>, n: u32, kind: WriteKind, fk: &FormKind
         if let Some(e) = by_id(&doc, "wb-error") {
             let _ = e.set_attribute("hidden", "");
         }
-        let request = Request::Write { token: wb2.token.clone(), connector: connector.clone(), record: record.clone(), kind, fields };
+        let request = wb2.who.write(connector.clone(), record.clone(), kind, fields);
         wasm_bindgen_futures::spawn_local(ask(wb2.clone(), request, n, false));
     });
     append(&form, &send);
@@ -280,7 +361,12 @@ fn render_list(doc: &Document, wb: &Rc<Wb>, writes: &[WriteView], n: u32, loc: &
         let _ = li.set_attribute("data-state", &w.shown);
         let _ = li.set_attribute("data-op", &w.id);
         let _ = li.set_attribute("data-kind", w.kind.name());
-        append(&li, &el(doc, "span", "wb-kind", &loc.m(if w.kind == WriteKind::Note { Msg::WbNote } else { Msg::WbTask })));
+        let kind = match w.kind {
+            WriteKind::Note => Msg::WbNote,
+            WriteKind::Task => Msg::WbTask,
+            WriteKind::Priority => Msg::WbPriority,
+        };
+        append(&li, &el(doc, "span", "wb-kind", &loc.m(kind)));
         append(&li, &el(doc, "span", "wb-summary", &w.summary));
         let state = match w.shown.as_str() {
             "done" => loc.m(Msg::WbDone),
@@ -301,7 +387,7 @@ fn render_list(doc: &Document, wb: &Rc<Wb>, writes: &[WriteView], n: u32, loc: &
             let b = el(doc, "button", "action wb-retry", &loc.m(Msg::WbRetry));
             let (wb2, op) = (wb.clone(), w.id.clone());
             on_click(&b, move || {
-                let request = Request::RetryWrite { token: wb2.token.clone(), op: op.clone() };
+                let request = wb2.who.retry(op.clone());
                 wasm_bindgen_futures::spawn_local(ask(wb2.clone(), request, n, false));
             });
             append(&li, &b);

@@ -81,9 +81,12 @@ async fn apply(env: &Env, id: &str, event: Event) -> Result<Option<WriteOp>, Str
 pub async fn writes_state(env: &Env, settings: &Settings, tab_id: i64, tab_url: &str) -> Result<Response, String> {
     resume(env).await;
     let title = env.tab_title(tab_id as f64).await.ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let tab = crate::background::load_tab(env, tab_id).await;
+    let (subject, status) = core::note_start(tab.as_ref(), &title);
     let ticket = ticket_key(tab_url);
     let writes = OPS.with(|o| core::views_for(o.borrow().as_deref().unwrap_or_default(), &ticket));
-    Ok(Response::Writes { forms: core::forms(settings), subject: title.chars().take(300).collect(), status: String::new(), ticket_url: tab_url.to_string(), writes })
+    let forms = core::forms(settings, tab.as_ref().map(|t| t.ticket_id.as_str()));
+    Ok(Response::Writes { forms, subject, status, ticket_url: tab_url.to_string(), writes })
 }
 
 /// Whether `record` is one of the records a lookup of this tab's
@@ -111,10 +114,18 @@ pub async fn start(env: &Env, settings: &Settings, tab: Option<TabState>, tab_id
     let Some(tab) = tab else {
         return Ok(Response::Rejected { reason: "no page scanned in this tab".into() });
     };
-    if !record_of_tab(env, cfg, &tab, record).await {
-        return Ok(Response::Rejected { reason: "not a record of this page".into() });
-    }
-    let input = WriteInput { record_id: record.into(), ticket_url: tab_url.into(), subject: fields.subject, status: fields.status, text: fields.text, due: fields.due, owner: fields.owner, priority: fields.priority }.cleaned();
+    let input = if kind == WriteKind::Priority {
+        // The page's ticket, by its adapter from the URL the browser
+        // reported: the record written is that ticket. The value is the
+        // definition's own unless the agent picked one of its priorities.
+        let priority = if fields.priority.trim().is_empty() { def.apply.clone().unwrap_or_default() } else { fields.priority };
+        WriteInput { record_id: tab.ticket_id.clone(), ticket_id: tab.ticket_id.clone(), ticket_url: tab_url.into(), subject: tab.subject.clone(), status: tab.status.clone(), priority, ..Default::default() }.cleaned()
+    } else {
+        if !record_of_tab(env, cfg, &tab, record).await {
+            return Ok(Response::Rejected { reason: "not a record of this page".into() });
+        }
+        WriteInput { record_id: record.into(), ticket_url: tab_url.into(), subject: fields.subject, status: fields.status, text: fields.text, due: fields.due, owner: fields.owner, priority: fields.priority, ticket_id: tab.ticket_id.clone() }.cleaned()
+    };
     if let Some(message) = input.problem(kind, def) {
         return Ok(Response::WriteInvalid { message });
     }
@@ -207,7 +218,8 @@ async fn drive(env: &Env, id: &str) -> Result<(), String> {
                 sleep(t - now).await;
             }
             Step::Send => {
-                let tokens = access_tokens(env, &solo, false).await;
+                // After a 401 the token is renewed first (once: the op says).
+                let tokens = access_tokens(env, &solo, op.renew_token).await;
                 let req = match core::send_request(cfg, tokens.get(&cfg.id), &op, &stamp(env)) {
                     Ok(r) => r,
                     Err(e) => {

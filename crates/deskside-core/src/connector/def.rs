@@ -258,6 +258,8 @@ pub enum HttpMethod {
     #[default]
     Get,
     Post,
+    /// Writes only (`writes.priority`: setting a ticket's field).
+    Put,
 }
 
 /// One request. Its templates may hold `{value}`, the identifier, written

@@ -126,6 +126,7 @@ pub(crate) fn authorize(def: &Definition, base: &BaseUrl, secrets: &Secrets, tok
     let method = match method {
         HttpMethod::Get => Method::Get,
         HttpMethod::Post => Method::Post,
+        HttpMethod::Put => Method::Put,
     };
     Ok(HttpRequest { method, url, headers, body, redact })
 }

@@ -45,6 +45,17 @@ pub fn any_supports(id: IdKind) -> bool {
 pub enum Method {
     Get,
     Post,
+    Put,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+        }
+    }
 }
 
 /// A request ready for `fetch`, key included. Only [`build_lookup`] makes one,

@@ -3,7 +3,7 @@
 //! admin: the request (secrets redacted), the answer (shortened), and the
 //! customer it maps to or the precise failure.
 
-use super::{HttpRequest, HttpResponse, LookupError, Method};
+use super::{HttpRequest, HttpResponse, LookupError};
 use crate::config::FieldError;
 use crate::i18n::Text;
 use crate::identify::{Candidate, IdKind, Source};
@@ -73,7 +73,7 @@ pub fn sample_identifier(text: &str, region: &str) -> Option<Candidate> {
 
 /// A request as the admin sees it: secrets redacted.
 pub fn describe(req: &HttpRequest) -> String {
-    let mut out = format!("{} {}\n", if req.method == Method::Post { "POST" } else { "GET" }, req.shown_url());
+    let mut out = format!("{} {}\n", req.method.as_str(), req.shown_url());
     for (k, v) in &req.headers {
         let shown = if req.secret_header(k) {
             match v.split_once(' ') {
@@ -139,7 +139,7 @@ fn redact_tokens(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::connector::Redact;
+    use crate::connector::{Method, Redact};
 
     #[test]
     fn samples_are_read_as_the_kind_they_are() {

@@ -27,6 +27,9 @@ use std::collections::BTreeMap;
 pub enum WriteKind {
     Note,
     Task,
+    /// The helpdesk ticket's priority (or a tag) set for a VIP customer:
+    /// `writes.priority`, idempotent by nature.
+    Priority,
 }
 
 impl WriteKind {
@@ -34,6 +37,7 @@ impl WriteKind {
         match self {
             WriteKind::Note => "note",
             WriteKind::Task => "task",
+            WriteKind::Priority => "priority",
         }
     }
 }
@@ -43,6 +47,9 @@ impl WriteKind {
 pub struct WritesDef {
     pub note: Option<WriteDef>,
     pub task: Option<WriteDef>,
+    /// "Apply priority": sets the ticket's priority (or a tag) through the
+    /// helpdesk's API; `{ticket_id}` from the page adapter.
+    pub priority: Option<WriteDef>,
 }
 
 impl WritesDef {
@@ -50,6 +57,7 @@ impl WritesDef {
         match kind {
             WriteKind::Note => self.note.as_ref(),
             WriteKind::Task => self.task.as_ref(),
+            WriteKind::Priority => self.priority.as_ref(),
         }
     }
 }
@@ -70,6 +78,8 @@ pub struct WriteDef {
     pub link: Option<String>,
     /// The values the agent may choose from for `{priority}` (empty: free text).
     pub priorities: Vec<String>,
+    /// `writes.priority` only: the value the one-click "apply priority" sets.
+    pub apply: Option<String>,
     pub check: WriteCheck,
 }
 
@@ -82,6 +92,10 @@ pub enum WriteCheck {
     /// A request that lists the record's recent notes or tasks; the write
     /// landed when one of them carries the operation's marker.
     Verify(Box<VerifyDef>),
+    /// Setting a value (a ticket's priority, a tag) is idempotent by
+    /// nature: sending it again changes nothing more, so sending again is
+    /// the check (`writes.priority` only, which takes neither key nor verify).
+    Idempotent,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,7 +114,7 @@ pub struct VerifyDef {
 }
 
 /// The placeholders a write's templates may hold.
-pub const WRITE_FIELDS: &[&str] = &["record_id", "ticket_url", "subject", "status", "text", "note", "marker", "due", "owner", "priority", "now"];
+pub const WRITE_FIELDS: &[&str] = &["record_id", "ticket_url", "subject", "status", "text", "note", "marker", "due", "owner", "priority", "now", "ticket_id"];
 /// The placeholders a `verify` request may hold.
 pub const VERIFY_FIELDS: &[&str] = &["record_id", "marker"];
 
@@ -169,6 +183,10 @@ pub struct WriteInput {
     pub owner: String,
     #[serde(default)]
     pub priority: String,
+    /// The helpdesk's ticket id, from the page adapter's ticket URL shape
+    /// applied to the tab's URL (never from the content script).
+    #[serde(default)]
+    pub ticket_id: String,
 }
 
 /// Longest agent text, in characters.
@@ -182,12 +200,20 @@ impl WriteInput {
     pub fn cleaned(&self) -> WriteInput {
         let line = |s: &str| s.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_string();
         let text = self.text.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect::<String>().trim().to_string();
-        WriteInput { record_id: line(&self.record_id), ticket_url: line(&self.ticket_url), subject: line(&self.subject), status: line(&self.status), text, due: line(&self.due), owner: line(&self.owner), priority: line(&self.priority) }
+        WriteInput { record_id: line(&self.record_id), ticket_url: line(&self.ticket_url), subject: line(&self.subject), status: line(&self.status), text, due: line(&self.due), owner: line(&self.owner), priority: line(&self.priority), ticket_id: line(&self.ticket_id) }
     }
 
     /// What is wrong with the values for a write of this kind: the first
     /// problem, as a message for the agent.
     pub fn problem(&self, kind: WriteKind, def: &WriteDef) -> Option<Text> {
+        if kind == WriteKind::Priority {
+            if self.ticket_id.is_empty() {
+                return Some(Msg::WritePriorityNoTicket.into());
+            }
+            if self.priority.is_empty() || (!def.priorities.is_empty() && !def.priorities.contains(&self.priority)) {
+                return Some(Text::new(Msg::WriteBadPriority, [data(&self.priority)]));
+            }
+        }
         if self.record_id.is_empty() {
             return Some(Msg::WriteNoRecord.into());
         }
@@ -297,6 +323,7 @@ fn values_of(kind: WriteKind, input: &WriteInput, op_id: &str, now_ms: u64) -> B
         ("owner", input.owner.clone()),
         ("priority", input.priority.clone()),
         ("now", iso_time(now_ms)),
+        ("ticket_id", input.ticket_id.clone()),
     ])
 }
 
@@ -393,7 +420,7 @@ fn build(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<&Sec
     let mut headers = vec![("Accept".to_string(), "application/json".to_string())];
     headers.extend(headers_t.iter().map(|(k, v)| (k.clone(), v.clone())));
     let body = match (method, body_t) {
-        (HttpMethod::Post, Some(t)) => fill_body(t, values, allowed).map_err(missing)?,
+        (HttpMethod::Post | HttpMethod::Put, Some(t)) => fill_body(t, values, allowed).map_err(missing)?,
         _ => None,
     };
     for name in def.auth.secrets() {
@@ -538,14 +565,14 @@ fn text_of(map: &serde_json::Map<String, Value>, k: &str, at: &str) -> Result<Op
 impl WritesDef {
     /// Reads `writes` (`{"note": {…}, "task": {…}}`).
     pub fn from_json(v: &Value) -> Result<WritesDef, String> {
-        let map = obj(v, "writes", &["note", "task"])?;
-        let one = |k: &str| map.get(k).filter(|v| !v.is_null()).map(|v| WriteDef::from_json(v, &format!("writes.{k}"))).transpose();
-        Ok(WritesDef { note: one("note")?, task: one("task")? })
+        let map = obj(v, "writes", &["note", "task", "priority"])?;
+        let one = |k: &str| map.get(k).filter(|v| !v.is_null()).map(|v| WriteDef::from_json(v, &format!("writes.{k}"), k == "priority")).transpose();
+        Ok(WritesDef { note: one("note")?, task: one("task")?, priority: one("priority")? })
     }
 
     /// Every problem, with its path (`writes.note.body.properties.x`).
     pub fn problems(&self, e: &mut impl FnMut(String, Text)) {
-        for (k, w) in [("note", &self.note), ("task", &self.task)] {
+        for (k, w) in [("note", &self.note), ("task", &self.task), ("priority", &self.priority)] {
             if let Some(w) = w {
                 w.problems(&format!("writes.{k}"), e);
             }
@@ -554,9 +581,12 @@ impl WritesDef {
 }
 
 impl WriteDef {
-    fn from_json(v: &Value, at: &str) -> Result<WriteDef, String> {
-        let o = obj(v, at, &["method", "path", "query", "headers", "body", "id", "link", "priorities", "idempotency_key", "verify"])?;
+    fn from_json(v: &Value, at: &str, sets_priority: bool) -> Result<WriteDef, String> {
+        let known: &[&str] = if sets_priority { &["method", "path", "query", "headers", "body", "id", "link", "priorities", "apply"] } else { &["method", "path", "query", "headers", "body", "id", "link", "priorities", "idempotency_key", "verify"] };
+        let o = obj(v, at, known)?;
         let check = match (text_of(o, "idempotency_key", at)?, o.get("verify").filter(|v| !v.is_null())) {
+            // Setting a value again changes nothing: no key, no marker needed.
+            _ if sets_priority => WriteCheck::Idempotent,
             (Some(h), None) => WriteCheck::Idempotency { header: h },
             (None, Some(v)) => WriteCheck::Verify(Box::new(VerifyDef::from_json(v, &format!("{at}.verify"))?)),
             (Some(_), Some(_)) => return Err(format!("{at}: give idempotency_key or verify, not both")),
@@ -567,8 +597,12 @@ impl WriteDef {
             Some(Value::Array(items)) => items.iter().map(|x| x.as_str().map(str::to_string).ok_or(format!("{at}.priorities must be a list of text"))).collect::<Result<_, _>>()?,
             Some(_) => return Err(format!("{at}.priorities must be a list of text")),
         };
+        let method = match text_of(o, "method", at)?.as_deref() {
+            Some("PUT") => HttpMethod::Put,
+            m => method(Some(m.unwrap_or("POST")), at).map_err(|_| format!("{at}.method: '{}' is not POST or PUT", m.unwrap_or_default()))?,
+        };
         Ok(WriteDef {
-            method: method(Some(text_of(o, "method", at)?.as_deref().unwrap_or("POST")), at)?,
+            method,
             path: text_of(o, "path", at)?.ok_or(format!("{at}.path is required"))?,
             query: text_map(o.get("query"), &format!("{at}.query"))?,
             headers: text_map(o.get("headers"), &format!("{at}.headers"))?,
@@ -576,6 +610,7 @@ impl WriteDef {
             id: text_of(o, "id", at)?.unwrap_or_else(|| "/id".into()),
             link: text_of(o, "link", at)?,
             priorities,
+            apply: text_of(o, "apply", at)?,
             check,
         })
     }
@@ -597,10 +632,24 @@ impl WriteDef {
                 e(format!("{at}.link"), Text::new(Msg::WriteDefBadTemplate, [data(l), data("{id}, {record_id}, {origin}")]));
             }
         }
-        if !self.uses("record_id") {
+        if self.check == WriteCheck::Idempotent {
+            // The ticket is the page's: its id is in the path.
+            if !placeholders(&self.path).iter().any(|(inner, _)| parse_ph(inner, WRITE_FIELDS).is_some_and(|(n, _)| n == "ticket_id")) {
+                e(format!("{at}.path"), Text::new(Msg::WriteDefUnused, [data("{ticket_id}")]));
+            }
+            if !self.uses("priority") {
+                e(at.to_string(), Text::new(Msg::WriteDefUnused, [data("{priority}")]));
+            }
+            match &self.apply {
+                None => e(format!("{at}.apply"), Msg::WriteDefNoApply.into()),
+                Some(a) if a.trim().is_empty() || (!self.priorities.is_empty() && !self.priorities.contains(a)) => e(format!("{at}.apply"), Text::new(Msg::WriteBadPriority, [data(a)])),
+                Some(_) => {}
+            }
+        } else if !self.uses("record_id") {
             e(at.to_string(), Text::new(Msg::WriteDefUnused, [data("{record_id}")]));
         }
         match &self.check {
+            WriteCheck::Idempotent => {}
             WriteCheck::Idempotency { header } => {
                 const RESERVED: &[&str] = &["authorization", "cookie", "host", "content-type", "content-length", "accept", "origin", "referer", "proxy-authorization"];
                 if !token_name(header) || header.contains(['[', ']']) || RESERVED.contains(&header.to_ascii_lowercase().as_str()) {
@@ -643,7 +692,7 @@ impl VerifyDef {
 fn template_ok(t: &str, allowed: &[&'static str]) -> bool {
     placeholders(t).iter().all(|(inner, range)| match parse_ph(inner, allowed) {
         // A number is a whole value, never part of a text: an id.
-        Some((name, Enc::Number)) => matches!(name, "record_id" | "owner") && range.start == 0 && range.end == t.len(),
+        Some((name, Enc::Number)) => matches!(name, "record_id" | "owner" | "priority" | "ticket_id") && range.start == 0 && range.end == t.len(),
         Some(_) => true,
         None => false,
     })
@@ -702,3 +751,7 @@ fn write_link_ok(t: &str) -> bool {
 #[cfg(test)]
 #[path = "writes_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "priority_tests.rs"]
+mod priority_tests;

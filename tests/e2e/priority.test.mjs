@@ -1,0 +1,142 @@
+// End-to-end (issue 20, "apply priority"): in real Chromium and Firefox ESR,
+// the demo's Zendesk-shaped ticket page (/agent/tickets/4711, known by the
+// Zendesk site adapter through its detect selector) shows Mia Fischer, whom a
+// VIP rule matches (platinum in the demo CRM). The Zendesk preset, pointed at
+// the loopback Zendesk-shaped API (tests/presetapi), offers "Apply priority";
+// nothing is sent until the agent confirms; then one PUT
+// /api/v2/tickets/4711 {"ticket":{"priority":"urgent"}} (the ticket id from
+// the adapter's URL shape), the write is shown done, and the ticket's
+// priority is read back from the API's own store. Then the same in the
+// browser's side panel (sidepanel.html, opened for the tab): the write-back
+// actions are the injected panel's.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { join } from 'node:path';
+import { addDemoHelpdesk, canaryKey, configure, fillField, launch, openExtensionPage, panelState, screenshotDir, startDemo, until, waitLoaded } from './harness.mjs';
+import { startZendesk, ZENDESK_DATA } from '../presetapi/server.mjs';
+
+const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
+const ZD_TOKEN = `zd-${Math.random().toString(16).slice(2)}`;
+
+for (const kind of BROWSERS) {
+  describe(`${kind}: apply priority on a VIP's Zendesk ticket`, () => {
+    const key = canaryKey();
+    let demo;
+    let zd;
+    let ext;
+    let data;
+    const shots = screenshotDir(`test-screenshots/${kind}`);
+
+    before(async () => {
+      demo = await startDemo({ key });
+      // The demo page's ticket, Mia's, at normal priority in the API's store.
+      data = structuredClone(ZENDESK_DATA);
+      data.tickets.push({ id: 4711, requester_id: 381001, subject: 'Delivery of order ORD-2026-004211 delayed', status: 'open', priority: 'normal', type: 'incident', created_at: '2026-11-22T09:00:00Z', updated_at: '2026-11-22T09:00:00Z' });
+      zd = await startZendesk({ email: 'agent@acme-support.example', token: ZD_TOKEN, data });
+      ext = await launch(kind);
+    });
+    after(async () => {
+      await ext?.close();
+      demo?.stop();
+      await zd?.stop();
+    });
+
+    test('offered for the VIP, sent once after the confirmation, the priority read back from the API', async () => {
+      const options = await openExtensionPage(ext, 'options.html');
+      await waitLoaded(options);
+      await options.click('#add_vip_rule');
+      await fillField(options, '#vip_rule_rows fieldset.vip-rule:last-of-type [data-vip="name"]', 'Key account');
+      await fillField(options, '#vip_rule_rows fieldset.vip-rule:last-of-type [data-vip="tiers"]', 'platinum, diamond');
+      await addDemoHelpdesk(options, { base: zd.base, key: ZD_TOKEN });
+      const saved = await configure(ext, { baseUrl: demo.base, key, page: options });
+      assert.equal(saved.status.kind, 'ok', saved.status.text);
+      await options.close();
+
+      const page = await ext.browser.newPage();
+      await page.setViewport({ width: 1280, height: 1000 });
+      await page.goto(demo.base + '/agent/tickets/4711');
+      const found = await until('Mia Fischer with the VIP badge', async () => {
+        const p = await panelState(page);
+        return { ok: p.state === 'found' && /Mia Fischer/.test(p.text) && /Key account/.test(p.text), ...p };
+      }, 40_000);
+      const { frame } = found;
+      await frame.waitForSelector('#writeback .wb-apply-priority', { timeout: 20_000 });
+      assert.equal(await frame.$eval('.wb-apply-priority', (e) => e.textContent), 'Apply priority "urgent"');
+      const puts = () => zd.requests.filter((r) => r.method === 'PUT');
+      await frame.click('.wb-apply-priority');
+      await frame.waitForSelector('#wb-confirm-priority');
+      assert.match(await frame.$eval('.wb-confirm-question', (e) => e.textContent), /^Set this ticket's priority to "urgent" in .*Zendesk.*\?$/);
+      // Cancel sends nothing.
+      await frame.click('#wb-form .wb-cancel');
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(puts().length, 0, 'nothing before the agent confirms');
+      await frame.click('.wb-apply-priority');
+      await frame.waitForSelector('#wb-confirm-priority');
+      await page.screenshot({ path: join(shots, 'apply-priority-confirm.png') });
+      await frame.click('#wb-confirm-priority');
+      const done = await until('the priority write done', async () => {
+        const li = await frame.$$eval('.wb-op[data-kind="priority"]', (l) => l.map((e) => ({ state: e.dataset.state, text: e.innerText })));
+        return { ok: li.length === 1 && li[0].state === 'done', li };
+      }, 30_000);
+      assert.match(done.li[0].text, /urgent/);
+      await page.screenshot({ path: join(shots, 'apply-priority-done.png') });
+      // Read back from the API's own store: exactly one update, to this ticket.
+      assert.equal(data.tickets.find((t) => t.id === 4711).priority, 'urgent');
+      assert.equal(data.tickets.find((t) => t.id === 4521).priority, 'high', 'no other ticket changed');
+      assert.equal(puts().length, 1, JSON.stringify(puts()));
+      assert.equal(puts()[0].path, '/api/v2/tickets/4711');
+      assert.deepEqual(JSON.parse(puts()[0].body), { ticket: { priority: 'urgent' } });
+      await page.close();
+    });
+
+    /** The browser's id of the tab showing `url` (asked from an extension context). */
+    async function tabId(url) {
+      if (kind === 'chromium') {
+        const target = await ext.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'));
+        const worker = await target.worker();
+        return worker.evaluate(async (u) => (await chrome.tabs.query({})).find((x) => x.url === u)?.id, url);
+      }
+      const page = await ext.browser.newPage();
+      page.goto(`${ext.extensionBase}options.html`).catch(() => {});
+      await until('an extension page', async () => ({ ok: await page.evaluate(() => location.protocol === 'moz-extension:') }));
+      const id = await page.evaluate(async (u) => (await browser.tabs.query({})).find((x) => x.url === u)?.id, url);
+      await page.close();
+      return id;
+    }
+
+    test('the same in the browser\'s side panel', async () => {
+      data.tickets.find((t) => t.id === 4711).priority = 'normal';
+      const before = zd.requests.filter((r) => r.method === 'PUT').length;
+      const { page: options, status } = await configure(ext, { baseUrl: demo.base, key, sidePanel: true });
+      assert.equal(status.kind, 'ok', status.text);
+      await options.close();
+      const page = await ext.browser.newPage();
+      const url = demo.base + '/agent/tickets/4711';
+      await page.goto(url);
+      const id = await until('the tab id', async () => {
+        const t = await tabId(url);
+        return { ok: Number.isInteger(t), t };
+      });
+      const side = await ext.browser.newPage();
+      await side.setViewport({ width: 360, height: 900 });
+      side.goto(`${ext.extensionBase}sidepanel.html?tab=${id.t}`).catch(() => {});
+      await until('the side panel with the apply button', async () => {
+        const info = await side.evaluate(() => ({ state: document.querySelector('#root')?.dataset.state, text: document.body.innerText, button: Boolean(document.querySelector('.wb-apply-priority')) }));
+        return { ok: info.state === 'found' && /Mia Fischer/.test(info.text) && info.button, ...info };
+      }, 40_000);
+      await side.click('.wb-apply-priority');
+      await side.waitForSelector('#wb-confirm-priority');
+      await side.click('#wb-confirm-priority');
+      await until('the priority write done in the side panel', async () => {
+        const li = await side.$$eval('.wb-op[data-kind="priority"]', (l) => l.map((e) => e.dataset.state));
+        // Newest first; the first test's write to this ticket is listed too.
+        return { ok: li.length === 2 && li[0] === 'done', li };
+      }, 30_000);
+      await side.screenshot({ path: join(shots, 'side-panel-apply-priority.png') });
+      assert.equal(data.tickets.find((t) => t.id === 4711).priority, 'urgent');
+      assert.equal(zd.requests.filter((r) => r.method === 'PUT').length, before + 1, 'one PUT');
+      await side.close();
+      await page.close();
+    });
+  });
+}
