@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hubspotSearchProblem } from '../presetapi/server.mjs';
+import { hubspotSearchProblem, hubspotCreateProblem, HUBSPOT_CREATE } from '../presetapi/server.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -475,4 +475,214 @@ test("Salesforce against the Postman collection's Search, Query and Refresh Toke
     ops: [['GET', searchRe], ['GET', queryRe]],
   });
   assert.ok(record.deals.length && record.tickets.length, JSON.stringify(record));
+});
+
+// ---------------------------------------------------------------- writes (issue 20)
+//
+// Every preset's write-back requests, sent by the real engine (`deskside write
+// --verify`: the note or task, then the check that searches for the operation's
+// marker), each checked like a lookup: the vendor's description (Prism) or the
+// documented facts (a fact server) must accept the request, the answer must be
+// a 2xx, the request must be the operation the preset means, and its body must
+// carry what the write is for (the record, the marker).
+
+const WRITE_VALUES = {
+  note: ['--subject', 'Parcel <missing> & late', '--status', 'open', '--ticket-url', 'https://acme.zendesk.com/agent/tickets/7', '--text', 'Re-sent "by courier"\nline 2'],
+  task: ['--subject', 'Call back about ORD-1', '--due', '2026-12-15', '--text', 'ask <b>now</b>'],
+};
+
+/** One write and its check through the engine. */
+async function write(preset, base, kind, record, extra = []) {
+  const op = `op-contract-${kind}-${Date.now().toString(36)}`;
+  const child = spawn(CLI, ['write', '--connector', preset, '--base-url', base, '--record', record, `--${kind}`, ...WRITE_VALUES[kind], '--op', op, '--verify', ...extra], { env: { ...process.env, ...SECRETS } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const status = await new Promise((resolve) => child.on('close', resolve));
+  let out;
+  try { out = JSON.parse(stdout); } catch { throw new Error(`deskside write ${preset} --${kind}: exit ${status}\n${stdout}\n${stderr}`); }
+  return { status, op, out, stderr };
+}
+
+/**
+ * Each of `kinds` ([kind, writeOp, verifyOp, bodyOk(json, op)]) written for
+ * `record` and checked: two exchanges seen (the write, then its check), each
+ * accepted by the description, a 2xx, the operation meant; the write's body
+ * as `bodyOk` wants it and carrying the marker; the answer read (the created
+ * id) and the check's answer read without an error.
+ */
+async function proveWrites({ preset, rec, basePath = '', record, kinds, extra = [] }) {
+  for (const [kind, writeOp, verifyOp, bodyOk] of kinds) {
+    const before = rec.exchanges.length;
+    const r = await write(preset, `http://127.0.0.1:${rec.port}${basePath}`, kind, record, extra);
+    const mine = rec.exchanges.slice(before).filter((x) => !x.url.pathname.endsWith('/token'));
+    assert.equal(mine.length, 2, `${preset} ${kind}: the write and its check\n${JSON.stringify(r.out, null, 1)}\n${r.stderr}`);
+    const [w, v] = mine;
+    const marker = `[deskside:${r.op}]`;
+    checkExchange(w, `${preset} ${kind}: ${w.method} ${w.url.pathname}`, [[...writeOp, (b) => bodyOk(b, marker)]], null);
+    assert.ok(w.body.includes(marker), `${preset} ${kind}: the write carries its marker: ${w.body}`);
+    checkExchange(v, `${preset} ${kind} check: ${v.method} ${v.url.pathname}${v.url.search}`, [verifyOp], () => null);
+    assert.equal(r.out.write.error, null, `${preset} ${kind}: ${r.out.write.error}`);
+    assert.ok(r.out.write.created?.id, `${preset} ${kind}: the created id is read from the answer\n${w.answer}`);
+    assert.equal(r.out.verify.error, null, `${preset} ${kind} check: the answer does not read: ${r.out.verify.error}\n${v.answer}`);
+    assert.ok(!JSON.stringify(r.out).includes('contract-key') && !JSON.stringify(r.out).includes('contract-token'), `${preset} ${kind}: a secret in the output`);
+    assert.equal(r.status, 0, `${preset} ${kind}: exit ${r.status}\n${r.stderr}`);
+  }
+}
+
+/** A JSON text value that holds the note as HTML: the agent's markup escaped, line breaks as <br>. */
+const htmlNote = (s, marker) => typeof s === 'string' && s.includes('Parcel &lt;missing&gt; &amp; late') && s.includes('Re-sent &quot;by courier&quot;<br>line 2') && s.endsWith(marker);
+const htmlTask = (s, marker) => typeof s === 'string' && s.startsWith('ask &lt;b&gt;now&lt;/b&gt;') && s.endsWith(marker);
+
+test('Writes: HubSpot notes and tasks (SimplePublicObjectInputForCreate with associations to the contact; the check a search by association)', async () => {
+  const created = (type) => JSON.stringify({ id: '80001', properties: { hs_object_id: '80001' }, createdAt: '2026-11-30T09:00:00Z', updatedAt: '2026-11-30T09:00:00Z', archived: false, type });
+  const port = await factServer(
+    (req, url, body) => (HUBSPOT_CREATE.test(url.pathname) ? hubspotCreateProblem(req, url, body) : hubspotSearchProblem(req, url, body)),
+    (req, url) => (HUBSPOT_CREATE.test(url.pathname) ? created(url.pathname) : fixture('hubspot-notes-search.CollectionResponseWithTotalSimplePublicObject.json')),
+  );
+  const rec = await recorder(port);
+  const byContact = (b) => (b.filterGroups[0].filters[0].propertyName === 'associations.contact' && b.filterGroups[0].filters[0].value === '51201' ? null : 'not a search by the contact');
+  await proveWrites({
+    preset: 'hubspot', rec, record: '51201', kinds: [
+      ['note', ['POST', /^\/crm\/v3\/objects\/notes$/], ['POST', /^\/crm\/v3\/objects\/notes\/search$/, byContact],
+        (b, m) => (htmlNote(b.properties.hs_note_body, m) ? null : `hs_note_body ${b.properties.hs_note_body}`)],
+      ['task', ['POST', /^\/crm\/v3\/objects\/tasks$/], ['POST', /^\/crm\/v3\/objects\/tasks\/search$/, byContact],
+        (b, m) => (htmlTask(b.properties.hs_task_body, m) && b.properties.hs_timestamp === '2026-12-15T09:00:00Z' ? null : `properties ${JSON.stringify(b.properties)}`)],
+    ],
+  });
+});
+
+test("Writes: Salesforce Tasks (the Postman collection's SObject Create and Query; Task fields and picklists from the Object Reference)", async () => {
+  const read = (f) => JSON.parse(fs.readFileSync(path.join(HERE, 'specs/salesforce', f), 'utf8'));
+  const [create, query, refresh] = [read('sobject_create.json'), read('query.json'), read('refresh_token.json')];
+  const pattern = (r) => new RegExp('^' + r.url.replace(/^\{\{\w+\}\}(\{\{\w+\}\})?/, '').split('?')[0].replace('v{{version}}', 'v\\d+\\.\\d').replace('<SOBJECT_API_NAME>', '(\\w+)') + '$');
+  const [createRe, queryRe, tokenRe] = [pattern(create), pattern(query), pattern(refresh)];
+  // Task (Object Reference): these fields are createable; Status and Priority are the standard picklists.
+  const TASK_FIELDS = ['WhoId', 'WhatId', 'Subject', 'Description', 'Status', 'Priority', 'ActivityDate', 'OwnerId', 'TaskSubtype'];
+  const STATUS = ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'];
+  const check = (req, url, body) => {
+    if (req.method === refresh.method && tokenRe.test(url.pathname)) return new URLSearchParams(body).get('grant_type') === 'refresh_token' ? null : 'grant_type';
+    if (!/^Bearer \S+$/.test(req.headers.authorization || '')) return 'the collection authenticates with a Bearer token';
+    const c = createRe.exec(url.pathname);
+    if (req.method === create.method && c) {
+      if (c[1] !== 'Task') return `not a Task: ${c[1]}`;
+      if (!/^application\/json/.test(req.headers['content-type'] || '')) return "the collection's Content-Type is application/json";
+      const b = JSON.parse(body);
+      for (const k of Object.keys(b)) if (!TASK_FIELDS.includes(k)) return `Task has no createable field ${k}`;
+      if (!/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(b.WhoId || '')) return 'WhoId is a 15 or 18 character id';
+      if (b.Status && !STATUS.includes(b.Status)) return `Status ${b.Status}`;
+      if (b.Priority && !['High', 'Normal', 'Low'].includes(b.Priority)) return `Priority ${b.Priority}`;
+      if (b.ActivityDate && !/^\d{4}-\d{2}-\d{2}$/.test(b.ActivityDate)) return 'ActivityDate is a date';
+      if (b.TaskSubtype && !['Task', 'Email', 'ListEmail', 'Cadence', 'Call', 'LinkedIn'].includes(b.TaskSubtype)) return 'TaskSubtype';
+      return null;
+    }
+    if (req.method === query.method && queryRe.test(url.pathname)) {
+      for (const k of url.searchParams.keys()) if (k !== 'q') return `unknown parameter ${k}`;
+      const q = url.searchParams.get('q') || '';
+      return /^SELECT Id, Description FROM Task WHERE WhoId = '(?:[^'\\]|\\.)*' ORDER BY CreatedDate DESC LIMIT \d+$/.test(q) ? null : `not the SOQL the preset means: ${q}`;
+    }
+    return `not one of the collection's requests: ${req.method} ${url.pathname}`;
+  };
+  const answer = (req, url) => {
+    if (tokenRe.test(url.pathname)) return JSON.stringify({ access_token: '00Dcontract!access', instance_url: 'https://acme.my.salesforce.com', token_type: 'Bearer', issued_at: '1763424000000', signature: 'x' });
+    if (createRe.test(url.pathname)) return JSON.stringify({ id: '00TDn00000abcdEMAQ', success: true, errors: [] });
+    return JSON.stringify({ totalSize: 1, done: true, records: [{ attributes: { type: 'Task', url: '/services/data/v62.0/sobjects/Task/00TDn00000abcdXMAQ' }, Id: '00TDn00000abcdXMAQ', Description: 'Called.' }] });
+  };
+  const rec = await recorder(await factServer(check, answer));
+  const extra = ['--token-url', `http://127.0.0.1:${rec.port}/services/oauth2/token`];
+  const plain = (s, marker) => typeof s === 'string' && s.endsWith(marker);
+  await proveWrites({
+    preset: 'salesforce', rec, basePath: '/services/data/v62.0', record: '003Dn00000QX9fPIAT', extra, kinds: [
+      ['note', ['POST', createRe], ['GET', queryRe], (b, m) => (b.Status === 'Completed' && plain(b.Description, m) && b.Description.includes('Parcel <missing> & late [open]') ? null : JSON.stringify(b))],
+      ['task', ['POST', createRe], ['GET', queryRe], (b, m) => (b.Status === 'Not Started' && b.ActivityDate === '2026-12-15' && plain(b.Description, m) ? null : JSON.stringify(b))],
+    ],
+  });
+});
+
+test('Writes: Pipedrive notes (v1 addNote, getNotes) and activities (v2 addActivity, getActivities)', NEEDS_SPECS, async () => {
+  const v2 = await prism(spec('pipedrive/pipedrive_openapi-v2.yaml'));
+  const v1 = await prism(spec('pipedrive/pipedrive.oas.yaml'));
+  const route = (url, req) => {
+    if (url.pathname.startsWith('/api/v2/')) return { port: v2, path: url.pathname.slice('/api/v2'.length) + url.search };
+    const moved = new URL(url);
+    moved.searchParams.set('api_token', req.headers['x-api-token'] || '');
+    return { port: v1, path: moved.pathname.slice('/v1'.length) + moved.search };
+  };
+  const rec = await recorder(v2, null, route);
+  await proveWrites({
+    preset: 'pipedrive', rec, record: '1', kinds: [
+      ['note', ['POST', /^\/v1\/notes$/], ['GET', /^\/v1\/notes$/], (b, m) => (b.person_id === 1 && htmlNote(b.content, m) ? null : JSON.stringify(b))],
+      ['task', ['POST', /^\/api\/v2\/activities$/], ['GET', /^\/api\/v2\/activities$/], (b, m) => (b.person_id === 1 && b.type === 'task' && b.due_date === '2026-12-15' && htmlTask(b.note, m) ? null : JSON.stringify(b))],
+    ],
+  });
+});
+
+test('Writes: Zoho CRM Notes (notes.json Create Notes) and Tasks (record.json Create Records), checked by Get Related Records', NEEDS_SPECS, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zoho-oas-'));
+  const prefix = 'https://raw.githubusercontent.com/Zohocorp-Pvt-Ltd/crm-oas/refs/heads/main/v8.0/';
+  for (const f of fs.readdirSync(spec('zoho-crm'))) {
+    fs.writeFileSync(path.join(dir, f), fs.readFileSync(spec('zoho-crm', f), 'utf8').split(prefix).join('./'));
+  }
+  // notes.json's one Note schema serves the answers and the Create Notes request alike: it
+  // requires the fields Zoho fills in (id, Owner, Created_Time, $attachments, …), which no
+  // create can send. The copy Prism reads requires, for a request, what the v8 guide's
+  // Create Notes requires: Note_Content and Parent_Id. And it keeps only the operation the
+  // preset uses (POST /crm/v8/Notes): the others refer to a parameter the file lacks
+  // (If-Modified-Since), which stops Prism. Nothing else in the file is changed.
+  const notes = JSON.parse(fs.readFileSync(path.join(dir, 'notes.json'), 'utf8'));
+  notes.components.schemas.Note.required = ['Note_Content', 'Parent_Id'];
+  notes.paths = { '/crm/v8/Notes': { post: notes.paths['/crm/v8/Notes'].post } };
+  fs.writeFileSync(path.join(dir, 'notes.json'), JSON.stringify(notes));
+  // Parent_Id.module is modules.json's Minified_Module, which requires a (nullable) id beside
+  // api_name; the v8 guide's Create Notes request names the module by api_name alone (a module's
+  // id differs from one organisation to the next): the copy requires api_name.
+  const modules = JSON.parse(fs.readFileSync(path.join(dir, 'modules.json'), 'utf8'));
+  modules.components.schemas.Minified_Module.required = ['api_name'];
+  fs.writeFileSync(path.join(dir, 'modules.json'), JSON.stringify(modules));
+  const [notesPort, records, related] = [await prism(path.join(dir, 'notes.json')), await prism(path.join(dir, 'record.json')), await prism(path.join(dir, 'related_records.json'))];
+  const token = await factServer((req, url, body) => (req.method === 'POST' && url.pathname === '/oauth/v2/token' && new URLSearchParams(body).get('grant_type') === 'refresh_token' ? null : 'a refresh-token grant'),
+    JSON.stringify({ access_token: '1000.contract-access', api_domain: 'https://www.zohoapis.com', token_type: 'Bearer', expires_in: 3600 }));
+  // The answers' schemas are `oneOf`s any object matches (see the lookup test): where Prism
+  // refuses its own answer, the documented one (Success_Response, Response_Wrapper) stands in.
+  const added = Buffer.from(JSON.stringify({ data: [{ code: 'SUCCESS', details: { Modified_Time: '2026-11-30T10:00:00+05:30', Modified_By: { name: 'Agent', id: '5725767000000235011' }, Created_Time: '2026-11-30T10:00:00+05:30', id: '5725767000000640001', Created_By: { name: 'Agent', id: '5725767000000235011' } }, message: 'record added', status: 'success' }] }));
+  const asBearer = (req) => ({ authorization: (req.headers.authorization || '').replace(/^Zoho-oauthtoken /, 'Bearer ') });
+  const route = (url, req) => {
+    if (url.pathname === '/crm/v8/Notes') return { port: notesPort, headers: asBearer(req), fixture: added };
+    if (url.pathname === '/crm/v8/Tasks') return { port: records, headers: asBearer(req), fixture: added };
+    return { port: related, headers: asBearer(req), fixture: fixture('zoho-related-notes.Response_Wrapper.json') };
+  };
+  const rec = await recorder(related, null, route);
+  await proveWrites({
+    preset: 'zoho_crm', rec, basePath: '/crm/v8', record: '5725767000000412001', extra: ['--token-url', `http://127.0.0.1:${token}/oauth/v2/token`], kinds: [
+      ['note', ['POST', /^\/crm\/v8\/Notes$/], ['GET', /^\/crm\/v8\/Contacts\/\d+\/Notes$/],
+        (b, m) => (b.data.length === 1 && b.data[0].Parent_Id.module.api_name === 'Contacts' && b.data[0].Parent_Id.id === '5725767000000412001' && htmlNote(b.data[0].Note_Content, m) ? null : JSON.stringify(b))],
+      ['task', ['POST', /^\/crm\/v8\/Tasks$/], ['GET', /^\/crm\/v8\/Contacts\/\d+\/Tasks$/],
+        (b, m) => (b.data.length === 1 && b.data[0].Who_Id.id === '5725767000000412001' && b.data[0].Due_Date === '2026-12-15' && b.data[0].Description.endsWith(m) ? null : JSON.stringify(b))],
+    ],
+  });
+  assert.ok(rec.exchanges.every((x) => x.headers.authorization === 'Zoho-oauthtoken 1000.contract-access'));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('Writes: Intercom notes (createNote, listNotes; Intercom has no tasks)', async () => {
+  // createNote declares its contact_id path parameter an integer, against its own request
+  // examples ("contact_id": "6762f0ad1bb69f9f2193bb62"), listNotes' string on the same path and
+  // every contact id the API hands out (24 hex digits): the copy Prism reads says string there.
+  const text = fs.readFileSync(path.join(HERE, 'specs/intercom/api.intercom.io.yaml'), 'utf8');
+  const at = text.indexOf('operationId: createNote');
+  const param = "description: The unique identifier of a given contact.\n        example: '123'\n        schema:\n          type: integer";
+  const cut = text.lastIndexOf(param, at);
+  assert.ok(cut > 0 && at - cut < 2000, "createNote's contact_id parameter, as the description has it");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'intercom-oas-'));
+  fs.writeFileSync(path.join(dir, 'api.intercom.io.yaml'), text.slice(0, cut) + param.replace(/integer$/, 'string') + text.slice(cut + param.length));
+  const port = await prism(path.join(dir, 'api.intercom.io.yaml'));
+  const rec = await recorder(port);
+  await proveWrites({
+    preset: 'intercom', rec, record: '6762f0d01bb69f9f2193bb7d', kinds: [
+      ['note', ['POST', /^\/contacts\/[^/]+\/notes$/], ['GET', /^\/contacts\/[^/]+\/notes$/], (b, m) => (Object.keys(b).join() === 'body' && htmlNote(b.body, m) ? null : JSON.stringify(b))],
+    ],
+  });
+  const r = await write('intercom', `http://127.0.0.1:${rec.port}`, 'task', '6762f0d01bb69f9f2193bb7d').catch((e) => ({ error: String(e) }));
+  assert.match(r.error || '', /no writes\.task/, 'a task is refused before anything is sent');
 });

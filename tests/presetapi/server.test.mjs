@@ -123,3 +123,37 @@ test('HubSpot: a note and a task created with the contact association are stored
     await hub.stop();
   }
 });
+
+test("HubSpot: the preset's own note and task requests (deskside write, the engine the extension runs) are accepted, stored and found by their check", async (t) => {
+  const { spawn } = await import('node:child_process');
+  const { existsSync } = await import('node:fs');
+  const cli = process.env.DESKSIDE_CLI || new URL('../../target/debug/deskside', import.meta.url).pathname;
+  if (!existsSync(cli)) return t.skip(`${cli} is missing: cargo build -p deskside-cli`);
+  const hub = await startHubSpot({ token: 'pat-engine' });
+  const run = (args) => new Promise((resolve) => {
+    const c = spawn(cli, ['write', '--connector', 'hubspot', '--base-url', hub.base, '--record', '501', '--verify', ...args], { env: { ...process.env, DESKSIDE_KEY: 'pat-engine' } });
+    let out = '';
+    c.stdout.on('data', (d) => (out += d));
+    c.on('close', (status) => resolve({ status, out: JSON.parse(out) }));
+  });
+  try {
+    const note = await run(['--note', '--subject', 'Parcel <missing>', '--status', 'open', '--text', 'Re-sent & tracked', '--op', 'op-presetapi-0001']);
+    assert.equal(note.status, 0);
+    const stored = hub.data.notes.filter((n) => n.properties.hs_note_body.includes('[deskside:op-presetapi-0001]'));
+    assert.equal(stored.length, 1);
+    assert.deepEqual(stored[0].contacts, ['501']);
+    assert.match(stored[0].properties.hs_note_body, /^Parcel &lt;missing&gt; \[open\]<br><br>Re-sent &amp; tracked<br><br>\[deskside:op-presetapi-0001\]$/);
+    assert.deepEqual(note.out.verify.found, { id: stored[0].id, link: null }, 'the check finds the note by its marker');
+    const task = await run(['--task', '--subject', 'Call back', '--due', '2026-12-15', '--priority', 'HIGH', '--op', 'op-presetapi-0002']);
+    assert.equal(task.status, 0);
+    const t1 = hub.data.tasks.find((x) => x.properties.hs_task_body === '[deskside:op-presetapi-0002]');
+    assert.deepEqual([t1.properties.hs_task_subject, t1.properties.hs_timestamp, t1.properties.hs_task_priority, t1.contacts], ['Call back', '2026-12-15T09:00:00Z', 'HIGH', ['501']]);
+    // With two notes on the contact, the check finds the one its marker names.
+    const { status, out } = await run(['--note', '--text', 'x', '--op', 'op-presetapi-0003']);
+    assert.equal(status, 0);
+    assert.equal(out.verify.found.id, out.write.created.id);
+    assert.notEqual(out.write.created.id, stored[0].id);
+  } finally {
+    await hub.stop();
+  }
+});

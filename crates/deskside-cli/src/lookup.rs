@@ -53,7 +53,7 @@ pub const USAGE: &str = "usage: deskside lookup --connector FILE|PRESET [--base-
 
 /// How live requests go out (the CA file and the accepted plain-http host),
 /// set once before the first one.
-static TRANSPORT: OnceLock<http::Transport> = OnceLock::new();
+pub(crate) static TRANSPORT: OnceLock<http::Transport> = OnceLock::new();
 
 /// What the command prints on success.
 #[derive(Serialize)]
@@ -211,7 +211,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, Ex
 }
 
 /// A definition file, or a shipped preset by its id.
-fn load_definition(connector: &str) -> Result<Definition, Exit> {
+pub(crate) fn load_definition(connector: &str) -> Result<Definition, Exit> {
     let path = std::path::Path::new(connector);
     if !path.is_file() {
         let preset = ConnectorKind::parse(connector).and_then(presets::definition);
@@ -257,7 +257,7 @@ pub fn env_name(secret: &str) -> String {
 
 /// The secrets the auth kind needs, from the environment. With
 /// `placeholders` (nothing is sent) a missing one is a placeholder.
-fn secrets_from_env(auth: &AuthDef, placeholders: bool) -> Result<(Secrets, Redactor), Exit> {
+pub(crate) fn secrets_from_env(auth: &AuthDef, placeholders: bool) -> Result<(Secrets, Redactor), Exit> {
     let mut secrets = Secrets::new();
     let mut redactor = Redactor::default();
     let mut missing = Vec::new();
@@ -354,7 +354,7 @@ fn redact_header(name: &str, value: &str, req: &HttpRequest, auth: &AuthDef) -> 
 /// The secrets' values, taken out of anything printed: a second line of
 /// defence behind the redaction of each place a secret goes.
 #[derive(Default)]
-struct Redactor {
+pub(crate) struct Redactor {
     values: Vec<String>,
 }
 
@@ -379,7 +379,7 @@ impl Redactor {
         self.values.sort_by_key(|s| std::cmp::Reverse(s.len()));
     }
 
-    fn clean(&self, text: &str) -> String {
+    pub(crate) fn clean(&self, text: &str) -> String {
         self.values.iter().fold(text.to_string(), |t, v| t.replace(v.as_str(), "<redacted>"))
     }
 }
@@ -520,7 +520,7 @@ fn every_attempt(ctx: &Ctx, id: &Candidate, lookups: &[RequestDef], related: boo
     (serde_json::to_string_pretty(&out).unwrap_or_default(), failed)
 }
 
-fn send(req: &HttpRequest, max: usize, def: &Definition) -> Result<HttpResponse, String> {
+pub(crate) fn send(req: &HttpRequest, max: usize, def: &Definition) -> Result<HttpResponse, String> {
     let shown = req.shown_url();
     let method = req.method.as_str();
     let transport = TRANSPORT.get().ok_or("no transport set up for live requests")?;
@@ -535,7 +535,7 @@ fn send(req: &HttpRequest, max: usize, def: &Definition) -> Result<HttpResponse,
 }
 
 /// This computer's time and a random nonce, for signed requests.
-fn stamp() -> Stamp {
+pub(crate) fn stamp() -> Stamp {
     use std::hash::{BuildHasher, Hasher};
     let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
     let mut bytes = [0u8; 16];

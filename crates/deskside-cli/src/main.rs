@@ -6,9 +6,14 @@
 //! `deskside lookup --connector FILE|PRESET --base-url URL --email X …`
 //!
 //! Runs a connector definition for one identifier (see [`lookup`]).
+//!
+//! `deskside write --connector FILE|PRESET --record ID --note|--task …`
+//!
+//! Sends one write-back of a definition, and its check (see [`write`]).
 
 mod http;
 mod lookup;
+mod write;
 
 use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
 use deskside_core::identify::{identify, Candidate, ScanContext};
@@ -20,7 +25,7 @@ const SCAN_USAGE: &str = "usage: deskside scan FILE [--region CN] [--team-domain
     Prints the identifiers found in FILE (HTML or text), best first.";
 
 fn usage() -> String {
-    format!("{SCAN_USAGE}\n\n{}", lookup::USAGE)
+    format!("{SCAN_USAGE}\n\n{}\n\n{}", lookup::USAGE, write::USAGE)
 }
 
 /// Why the command stopped, and its exit status: 1 a lookup failed, 2 a
@@ -52,6 +57,7 @@ fn main() -> ExitCode {
     let result = match args.next().as_deref() {
         Some("scan") => scan(args).map_err(Exit::usage),
         Some("lookup") => lookup::run(args),
+        Some("write") => write::run(args),
         Some("-h" | "--help" | "help") => {
             println!("{}", usage());
             Ok(())

@@ -63,3 +63,31 @@ fn every_vendor_preset_has_a_page_with_its_rate_and_fields() {
     }
     assert_eq!(pages, 7);
 }
+
+/// A vendor preset that writes back says so on its page: a "Writing back"
+/// section naming each write's request path (as the vendor documents it: the
+/// preset's path, or with the base URL's own path in front), and saying what
+/// the panel greys out where the preset cannot write.
+#[test]
+fn every_preset_page_says_what_it_writes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut writing = 0;
+    for (_, file, json) in presets::SOURCES {
+        let v: serde_json::Value = serde_json::from_str(json).expect("a preset is JSON");
+        let id = file.trim_end_matches(".json");
+        let Some(writes) = v["writes"].as_object() else { continue };
+        let page = std::fs::read_to_string(root.join(format!("docs/presets/{id}.md"))).unwrap_or_else(|_| panic!("docs/presets/{id}.md is missing"));
+        let section = page.split("## Writing back").nth(1).and_then(|s| s.split("\n## ").next()).unwrap_or_else(|| panic!("docs/presets/{id}.md writes back but has no 'Writing back' section"));
+        for kind in ["note", "task"] {
+            match writes.get(kind) {
+                Some(w) => {
+                    let p = w["path"].as_str().expect("a write's path").replace("{record_id}", "<id>");
+                    assert!(section.contains(&p), "docs/presets/{id}.md, Writing back: the {kind} request {p} is not named");
+                }
+                None => assert!(section.contains(&format!("no {kind}s")), "docs/presets/{id}.md, Writing back: does not say the preset has no {kind}s"),
+            }
+        }
+        writing += 1;
+    }
+    assert_eq!(writing, 5, "HubSpot, Salesforce, Pipedrive, Zoho CRM and Intercom write back");
+}

@@ -5,7 +5,8 @@
 //! priority, the operation's marker), each inserted through an encoder for
 //! where it goes: one path segment, a URL component, a JSON string, HTML
 //! text (`{text:html}`, for vendors whose note body is HTML, so markup the
-//! agent types is shown as typed) or a JSON number (`{record_id:number}`).
+//! agent types is shown as typed), a SOQL literal (`{record_id:soql}`) or a
+//! JSON number (`{record_id:number}`).
 //! The created object's id and link are read from the answer; a write whose
 //! answer was lost is checked (the vendor's idempotency key, or a `verify`
 //! request that finds the marker the note carries) before it is ever sent
@@ -127,12 +128,15 @@ enum Enc {
     Html,
     /// A JSON number (the whole string is the placeholder; digits only).
     Number,
+    /// A SOQL string literal, quoted and escaped (`WHERE WhoId = {record_id:soql}`).
+    Soql,
 }
 
 fn parse_ph(inner: &str, allowed: &[&'static str]) -> Option<(&'static str, Enc)> {
     let (name, enc) = match inner.split_once(':') {
         Some((n, "html")) => (n, Enc::Html),
         Some((n, "number")) => (n, Enc::Number),
+        Some((n, "soql")) => (n, Enc::Soql),
         Some(_) => return None,
         None => (inner, Enc::Plain),
     };
@@ -346,6 +350,7 @@ fn fill(t: &str, values: &BTreeMap<&'static str, String>, allowed: &[&'static st
         out.push_str(&t[last..range.start]);
         out.push_str(&outer(&match enc {
             Enc::Html => html_text(v),
+            Enc::Soql => super::engine::soql_literal(v),
             _ => v.to_string(),
         }));
         last = range.end;
@@ -390,6 +395,11 @@ fn fill_body(v: &Value, values: &BTreeMap<&'static str, String>, allowed: &[&'st
                 if let Some(x) = fill_body(x, values, allowed)? {
                     out.insert(k.clone(), x);
                 }
+            }
+            // An object all of whose members were left out (`"Owner": {"id":
+            // "{owner}"}` with no owner given) is left out too.
+            if out.is_empty() && !map.is_empty() {
+                return Ok(None);
             }
             Value::Object(out)
         }
@@ -514,6 +524,8 @@ pub fn read_verify(def: &Definition, kind: WriteKind, origin: &str, record_id: &
     let Some(WriteCheck::Verify(v)) = def.writes.get(kind).map(|w| &w.check) else { return Ok(None) };
     let wd = def.writes.get(kind).expect("checked above");
     match resp.status {
+        // No content: nothing listed (Zoho answers a related list without records so).
+        204 => return Ok(None),
         200..=299 => {}
         401 | 403 => return Err(LookupError::Unauthorized { status: resp.status }),
         429 => return Err(LookupError::RateLimited { retry_after_secs: resp.retry_after.as_deref().and_then(super::parse_retry_after) }),
@@ -693,6 +705,8 @@ fn template_ok(t: &str, allowed: &[&'static str]) -> bool {
     placeholders(t).iter().all(|(inner, range)| match parse_ph(inner, allowed) {
         // A number is a whole value, never part of a text: an id.
         Some((name, Enc::Number)) => matches!(name, "record_id" | "owner" | "priority" | "ticket_id") && range.start == 0 && range.end == t.len(),
+        // A SOQL literal is the record's id in a query (`WHERE WhoId = {record_id:soql}`).
+        Some((name, Enc::Soql)) => name == "record_id",
         Some(_) => true,
         None => false,
     })

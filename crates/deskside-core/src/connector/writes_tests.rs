@@ -232,3 +232,147 @@ fn hubspot_writes_notes_and_tasks_associated_with_the_contact() {
     let found = read_verify(d, WriteKind::Note, "https://api.hubapi.com", "501", OP, &v.url, &HttpResponse { status: 200, body: json!({ "total": 1, "results": [{ "id": "7777", "properties": { "hs_note_body": format!("x<br><br>[deskside:{OP}]") } }] }).to_string(), ..Default::default() }).unwrap();
     assert_eq!(found.unwrap().id.as_deref(), Some("7777"));
 }
+
+fn preset(kind: crate::config::ConnectorKind) -> &'static Definition {
+    crate::connector::presets::definition(kind).unwrap()
+}
+
+fn body_of(r: &HttpRequest) -> Value {
+    serde_json::from_str(r.body.as_deref().unwrap()).unwrap()
+}
+
+fn answer(status: u16, body: Value) -> HttpResponse {
+    HttpResponse { status, body: body.to_string(), ..Default::default() }
+}
+
+fn agent_note(record_id: &str) -> WriteInput {
+    WriteInput { record_id: record_id.into(), ticket_url: "https://acme.zendesk.com/agent/tickets/7".into(), subject: "Parcel <missing>".into(), status: "open".into(), text: "Re-sent & \"tracked\"".into(), ..Default::default() }
+}
+
+fn agent_task(record_id: &str, owner: &str, priority: &str) -> WriteInput {
+    WriteInput { record_id: record_id.into(), subject: "Call back".into(), due: "2026-12-15".into(), owner: owner.into(), priority: priority.into(), text: "ask about <b>ORD-1</b>".into(), ..Default::default() }
+}
+
+/// Salesforce (REST API, sObject Create `POST …/sobjects/Task`): a logged note
+/// is a completed Task on the contact or lead (WhoId), its text in the plain
+/// text Description; a follow-up is an open Task with ActivityDate, OwnerId and
+/// Priority (the standard picklist High, Normal, Low). No idempotency key in
+/// the REST API: a lost answer is checked by a SOQL query of the record's Tasks
+/// for the marker, the record id a quoted SOQL literal.
+#[test]
+fn salesforce_writes_tasks_on_the_contact() {
+    let d = preset(crate::config::ConnectorKind::Salesforce);
+    let base = BaseUrl::parse("https://acme.my.salesforce.com/services/data/v62.0").unwrap();
+    let secrets = BTreeMap::from([("client_id".to_string(), Secret::new("c")), ("client_secret".to_string(), Secret::new("s")), ("refresh_token".to_string(), Secret::new("r"))]);
+    let token = Secret::new("00D!tok");
+    let r = build_write(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Note, &agent_note("003Dn00000QX9fPIAT"), OP).unwrap();
+    assert_eq!((r.method, r.url.as_str()), (super::super::Method::Post, "https://acme.my.salesforce.com/services/data/v62.0/sobjects/Task"));
+    assert!(r.headers.iter().any(|(k, v)| k == "Authorization" && v == "Bearer 00D!tok"));
+    let b = body_of(&r);
+    assert_eq!(b["WhoId"], json!("003Dn00000QX9fPIAT"));
+    assert_eq!(b["Status"], json!("Completed"));
+    assert_eq!(b["Subject"], json!("Parcel <missing>"), "a JSON string: as typed");
+    assert!(b["Description"].as_str().unwrap().ends_with("Re-sent & \"tracked\"\n\n[deskside:op-0123456789abcdef]"), "plain text: {b}");
+    let t = build_write(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Task, &agent_task("003Dn00000QX9fPIAT", "005Dn000001AbCdIAK", "High"), OP).unwrap();
+    assert_eq!(body_of(&t), json!({ "WhoId": "003Dn00000QX9fPIAT", "Subject": "Call back", "Description": "ask about <b>ORD-1</b>\n\n[deskside:op-0123456789abcdef]",
+        "ActivityDate": "2026-12-15", "OwnerId": "005Dn000001AbCdIAK", "Priority": "High", "Status": "Not Started", "TaskSubtype": "Task" }));
+    // Owner and priority are optional; a priority Salesforce does not have is refused before sending.
+    let bare = build_write(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Task, &agent_task("003Dn00000QX9fPIAT", "", ""), OP).unwrap();
+    assert!(body_of(&bare).get("OwnerId").is_none() && body_of(&bare).get("Priority").is_none());
+    assert!(agent_task("003X", "", "Urgent").problem(WriteKind::Task, d.writes.task.as_ref().unwrap()).is_some());
+    // The check: a SOQL literal, whatever the id holds.
+    let v = build_verify(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Note, "003Dn'x", OP).unwrap().unwrap();
+    assert_eq!(v.url, format!("https://acme.my.salesforce.com/services/data/v62.0/query/?q={}", encode_component("SELECT Id, Description FROM Task WHERE WhoId = '003Dn\\'x' ORDER BY CreatedDate DESC LIMIT 100")));
+    let created = read_created(d, WriteKind::Note, "https://acme.my.salesforce.com", "003Dn00000QX9fPIAT", r#"{"id":"00TDn00000abcdEMAQ","success":true,"errors":[]}"#);
+    assert_eq!((created.id.as_deref(), created.link.as_deref()), (Some("00TDn00000abcdEMAQ"), Some("https://acme.my.salesforce.com/00TDn00000abcdEMAQ")));
+    let found = read_verify(d, WriteKind::Task, "https://acme.my.salesforce.com", "003X", OP, &v.url, &answer(200, json!({ "totalSize": 2, "done": true, "records": [
+        { "attributes": { "type": "Task" }, "Id": "00T1", "Description": null },
+        { "attributes": { "type": "Task" }, "Id": "00T2", "Description": format!("x\n\n[deskside:{OP}]") }] }))).unwrap();
+    assert_eq!(found.unwrap().id.as_deref(), Some("00T2"));
+}
+
+/// Pipedrive: a note is v1 `POST /v1/notes` (`content` HTML, `person_id` a
+/// number), a follow-up a v2 `POST /api/v2/activities` (type task, due_date,
+/// owner_id a number, the note HTML). Checked by listing the person's notes
+/// (v1) or activities (v2) for the marker.
+#[test]
+fn pipedrive_writes_notes_and_activities_on_the_person() {
+    let d = preset(crate::config::ConnectorKind::Pipedrive);
+    let base = BaseUrl::parse("https://api.pipedrive.com").unwrap();
+    let secrets = BTreeMap::from([("api_key".to_string(), Secret::new("pd-1"))]);
+    let r = build_write(d, &base, &secrets, None, &Stamp::default(), WriteKind::Note, &agent_note("1"), OP).unwrap();
+    assert_eq!(r.url, "https://api.pipedrive.com/v1/notes");
+    assert!(r.headers.iter().any(|(k, v)| k == "x-api-token" && v == "pd-1"));
+    let b = body_of(&r);
+    assert_eq!(b["person_id"], json!(1));
+    assert_eq!(b["content"], json!("Parcel &lt;missing&gt; [open]<br>https://acme.zendesk.com/agent/tickets/7<br><br>Re-sent &amp; &quot;tracked&quot;<br><br>[deskside:op-0123456789abcdef]"));
+    let t = build_write(d, &base, &secrets, None, &Stamp::default(), WriteKind::Task, &agent_task("1", "17", ""), OP).unwrap();
+    assert_eq!(t.url, "https://api.pipedrive.com/api/v2/activities");
+    assert_eq!(body_of(&t), json!({ "subject": "Call back", "type": "task", "due_date": "2026-12-15", "owner_id": 17, "person_id": 1, "note": "ask about &lt;b&gt;ORD-1&lt;/b&gt;<br><br>[deskside:op-0123456789abcdef]", "done": false }));
+    // An owner is a user id: digits only.
+    assert!(build_write(d, &base, &secrets, None, &Stamp::default(), WriteKind::Task, &agent_task("1", "Ann", ""), OP).is_err());
+    assert!(!d.writes.task.as_ref().unwrap().uses("priority"), "Pipedrive's priority is a number of the account's own list: not asked");
+    let v = build_verify(d, &base, &secrets, None, &Stamp::default(), WriteKind::Note, "1", OP).unwrap().unwrap();
+    assert_eq!(v.url, "https://api.pipedrive.com/v1/notes?limit=100&person_id=1&sort=add_time%20DESC");
+    assert_eq!(read_created(d, WriteKind::Note, "https://api.pipedrive.com", "1", r#"{"success":true,"data":{"id":881,"content":"x"}}"#).id.as_deref(), Some("881"));
+    let v = build_verify(d, &base, &secrets, None, &Stamp::default(), WriteKind::Task, "1", OP).unwrap().unwrap();
+    let found = read_verify(d, WriteKind::Task, "https://api.pipedrive.com", "1", OP, &v.url, &answer(200, json!({ "success": true, "data": [{ "id": 5, "note": null }, { "id": 6, "note": format!("<p>x</p><br>[deskside:{OP}]") }] }))).unwrap();
+    assert_eq!(found.unwrap().id.as_deref(), Some("6"));
+}
+
+/// Zoho CRM: a note is `POST /crm/v8/Notes` (Body_Wrapper, Parent_Id the
+/// contact), a follow-up `POST /crm/v8/Tasks` (Who_Id the contact, Due_Date,
+/// Priority from Zoho's picklist, Owner); the created id in
+/// `data[0].details.id`. Checked by the contact's related Notes or Tasks; a
+/// related list without records answers 204, which is "not there".
+#[test]
+fn zoho_writes_notes_and_tasks_on_the_contact() {
+    let d = preset(crate::config::ConnectorKind::ZohoCrm);
+    let base = BaseUrl::parse("https://www.zohoapis.com/crm/v8").unwrap();
+    let secrets = BTreeMap::from([("client_id".to_string(), Secret::new("c")), ("client_secret".to_string(), Secret::new("s")), ("refresh_token".to_string(), Secret::new("r"))]);
+    let token = Secret::new("1000.tok");
+    let r = build_write(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Note, &agent_note("5725767000000412001"), OP).unwrap();
+    assert_eq!(r.url, "https://www.zohoapis.com/crm/v8/Notes");
+    let b = body_of(&r);
+    assert_eq!(b["data"][0]["Parent_Id"], json!({ "module": { "api_name": "Contacts" }, "id": "5725767000000412001" }));
+    assert_eq!(b["data"][0]["Note_Title"], json!("Parcel <missing>"));
+    assert!(b["data"][0]["Note_Content"].as_str().unwrap().starts_with("Parcel &lt;missing&gt; [open]<br>"));
+    let t = build_write(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Task, &agent_task("5725767000000412001", "", "High"), OP).unwrap();
+    assert_eq!(t.url, "https://www.zohoapis.com/crm/v8/Tasks");
+    assert_eq!(body_of(&t), json!({ "data": [{ "Subject": "Call back", "Due_Date": "2026-12-15", "Priority": "High", "Status": "Not Started",
+        "Description": "ask about <b>ORD-1</b>\n\n[deskside:op-0123456789abcdef]", "Who_Id": { "id": "5725767000000412001" } }] }), "no owner given: no Owner object");
+    let t = build_write(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Task, &agent_task("5725767000000412001", "5725767000000235011", "Low"), OP).unwrap();
+    assert_eq!(body_of(&t)["data"][0]["Owner"], json!({ "id": "5725767000000235011" }));
+    let created = read_created(d, WriteKind::Task, "https://www.zohoapis.com", "1", r#"{"data":[{"code":"SUCCESS","details":{"id":"5725767000000640001"},"message":"record added","status":"success"}]}"#);
+    assert_eq!(created.id.as_deref(), Some("5725767000000640001"));
+    let v = build_verify(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Note, "5725767000000412001", OP).unwrap().unwrap();
+    assert!(v.url.starts_with("https://www.zohoapis.com/crm/v8/Contacts/5725767000000412001/Notes?fields=Note_Content&"), "{}", v.url);
+    assert_eq!(read_verify(d, WriteKind::Note, "", "1", OP, &v.url, &HttpResponse { status: 204, ..Default::default() }).unwrap(), None);
+    let found = read_verify(d, WriteKind::Note, "", "1", OP, &v.url, &answer(200, json!({ "data": [{ "id": "9", "Note_Content": format!("a<br><br>[deskside:{OP}]") }], "info": { "more_records": false } }))).unwrap();
+    assert_eq!(found.unwrap().id.as_deref(), Some("9"));
+}
+
+/// Intercom: notes only (`POST /contacts/{id}/notes`, body HTML); Intercom has
+/// no tasks, so the panel offers none.
+#[test]
+fn intercom_writes_notes_and_no_tasks() {
+    let d = preset(crate::config::ConnectorKind::Intercom);
+    let base = BaseUrl::parse("https://api.intercom.io").unwrap();
+    let secrets = BTreeMap::from([("api_key".to_string(), Secret::new("ic-1"))]);
+    let r = build_write(d, &base, &secrets, None, &Stamp::default(), WriteKind::Note, &agent_note("6762f0d01bb69f9f2193bb7d"), OP).unwrap();
+    assert_eq!(r.url, "https://api.intercom.io/contacts/6762f0d01bb69f9f2193bb7d/notes");
+    assert!(r.headers.iter().any(|(k, v)| k == "Intercom-Version" && v == "2.14"));
+    assert!(body_of(&r)["body"].as_str().unwrap().contains("Re-sent &amp; &quot;tracked&quot;"));
+    assert!(d.writes.task.is_none());
+    assert_eq!(build_write(d, &base, &secrets, None, &Stamp::default(), WriteKind::Task, &agent_task("1", "", ""), OP).unwrap_err(), LookupError::Config { message: Text::new(Msg::WriteNotDefined, [data("task")]) });
+    let v = build_verify(d, &base, &secrets, None, &Stamp::default(), WriteKind::Note, "6762f0d01bb69f9f2193bb7d", OP).unwrap().unwrap();
+    let found = read_verify(d, WriteKind::Note, "", "x", OP, &v.url, &answer(200, json!({ "type": "list", "data": [{ "type": "note", "id": "31", "body": format!("<p>Hello</p>[deskside:{OP}]") }] }))).unwrap();
+    assert_eq!(found.unwrap().id.as_deref(), Some("31"));
+}
+
+#[test]
+fn an_object_whose_members_are_all_left_out_is_left_out() {
+    let d = def_with(json!({ "task": { "path": "/tasks", "body": { "who": { "id": "{record_id}" }, "owner": { "id": "{owner}" }, "keep": {}, "list": [{ "o": "{owner}" }] }, "idempotency_key": "Idempotency-Key" } })).unwrap();
+    let r = build_write(&d, &base(), &secrets(), None, &Stamp::default(), WriteKind::Task, &WriteInput { record_id: "42".into(), subject: "s".into(), ..Default::default() }, OP).unwrap();
+    assert_eq!(body_of(&r), json!({ "who": { "id": "42" }, "keep": {}, "list": [] }));
+}
