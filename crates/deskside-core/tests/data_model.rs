@@ -66,7 +66,8 @@ fn every_vendor_preset_has_a_page_with_its_rate_and_fields() {
 
 /// A vendor preset that writes back says so on its page: a "Writing back"
 /// section naming each write's request path (as the vendor documents it: the
-/// preset's path, or with the base URL's own path in front), and saying what
+/// preset's path, or with the base URL's own path in front; "apply priority"
+/// too), and saying what
 /// the panel greys out where the preset cannot write.
 #[test]
 fn every_preset_page_says_what_it_writes() {
@@ -78,6 +79,11 @@ fn every_preset_page_says_what_it_writes() {
         let Some(writes) = v["writes"].as_object() else { continue };
         let page = std::fs::read_to_string(root.join(format!("docs/presets/{id}.md"))).unwrap_or_else(|_| panic!("docs/presets/{id}.md is missing"));
         let section = page.split("## Writing back").nth(1).and_then(|s| s.split("\n## ").next()).unwrap_or_else(|| panic!("docs/presets/{id}.md writes back but has no 'Writing back' section"));
+        if let Some(w) = writes.get("priority") {
+            // The base URL may carry the API's own path (Freshdesk's `/api/v2`).
+            let p = w["path"].as_str().expect("a write's path").replace("{ticket_id}", "<ticket id>");
+            assert!(section.contains(&p), "docs/presets/{id}.md, Writing back: the priority request {p} is not named");
+        }
         for kind in ["note", "task"] {
             match writes.get(kind) {
                 Some(w) => {
@@ -89,5 +95,5 @@ fn every_preset_page_says_what_it_writes() {
         }
         writing += 1;
     }
-    assert_eq!(writing, 5, "HubSpot, Salesforce, Pipedrive, Zoho CRM and Intercom write back");
+    assert_eq!(writing, 7, "HubSpot, Salesforce, Pipedrive, Zoho CRM and Intercom write notes; Zendesk and Freshdesk apply priority");
 }
