@@ -79,7 +79,7 @@ build_wasm() {
   done
 }
 
-WASM_OPT_FEATURES="--enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue"
+WASM_OPT_FEATURES="--enable-simd --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue"
 
 assemble() {
   step "Assembling dist/chrome and dist/firefox"

@@ -18,7 +18,7 @@ OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 
 "$ROOT/target/tools/wasm-bindgen-pinned" --target web --no-typescript --out-dir "$OUT/wasm" --out-name deskside_background "$WASM"
-"$ROOT/tests/node_modules/.bin/wasm-opt" -Oz -g --enable-reference-types --enable-bulk-memory \
+"$ROOT/tests/node_modules/.bin/wasm-opt" -Oz -g --enable-simd --enable-reference-types --enable-bulk-memory \
   --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue \
   "$OUT/wasm/deskside_background_bg.wasm" -o "$OUT/wasm/named.wasm"
 

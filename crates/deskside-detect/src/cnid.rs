@@ -381,8 +381,19 @@ impl Stops {
 /// which this skips without looking at each byte; in a word that holds a
 /// stop, the lowest flagged byte is the first stop (the masks below are
 /// exact up to their first hit), so no byte is looked at one by one either.
+///
+/// Sixteen bytes a step first where the build enables wasm `simd128`
+/// ([`crate::simd`]), the eight-byte words for what is left.
 #[inline(always)]
 pub(crate) fn next_stop(bytes: &[u8], mut from: usize, stops: Stops) -> Option<usize> {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    while let Some(sixteen) = bytes.get(from..from + 16) {
+        let hits = crate::simd::stops16(sixteen, stops);
+        if hits != 0 {
+            return Some(from + hits.trailing_zeros() as usize);
+        }
+        from += 16;
+    }
     while from + 8 <= bytes.len() {
         let hits = stops.mask(crate::load_u64(&bytes[from..from + 8]));
         if hits != 0 {

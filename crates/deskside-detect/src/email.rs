@@ -21,6 +21,7 @@ pub fn is_local_byte(b: u8) -> bool {
 
 /// The address whose `@` is at `at`: `Some(Some(address))` (lower-cased),
 /// `Some(None)` when there is none, `None` when the general path must decide.
+#[inline(never)]
 pub fn ascii_email_at(text: &str, at: usize) -> Option<Option<String>> {
     let b = text.as_bytes();
     let mut start = at;

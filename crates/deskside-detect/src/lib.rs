@@ -4,6 +4,11 @@
 //! workspace `Cargo.toml`) while everything else stays optimised for size;
 //! `docs/BENCHMARKS.md` has both measurements. `deskside-core` re-exports
 //! them as `deskside_core::phone` and `deskside_core::cnid`.
+//! The entry points the core calls for every text or identifier
+//! (`phone::scan_text`, `signoff::signoff_names`, `email::ascii_email_at`,
+//! the `lines` readers) are `#[inline(never)]`: inlined into a size-built
+//! caller (link-time optimisation does that), their loops were compiled for
+//! size with it and ran slower (measured in `docs/BENCHMARKS.md`, issue 17).
 //!
 //! Invariant (as for the core): no web-sys, no js-sys.
 
@@ -12,6 +17,8 @@ pub mod email;
 pub mod lines;
 pub mod phone;
 pub mod signoff;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd;
 
 /// Eight bytes as a little-endian word (zero if `eight` is not eight bytes
 /// long). One load: `copy_from_slice` into a buffer was a call per word in

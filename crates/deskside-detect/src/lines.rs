@@ -18,6 +18,7 @@ fn newlines(x: u64) -> u64 {
 
 /// Just past the last `\n` before `pos` (`pos` at most `b.len()`), looked
 /// for at most `max` bytes back (then `pos - max`), eight bytes a step.
+#[inline(never)]
 pub fn line_start(b: &[u8], pos: usize, max: usize) -> usize {
     let pos = pos.min(b.len());
     let lo = pos.saturating_sub(max);
@@ -34,6 +35,7 @@ pub fn line_start(b: &[u8], pos: usize, max: usize) -> usize {
 
 /// The first `\n` at or after `pos`, looked for at most `max` bytes on
 /// (then that bound, or the end of `b`).
+#[inline(never)]
 pub fn line_end(b: &[u8], pos: usize, max: usize) -> usize {
     let pos = pos.min(b.len());
     let hi = pos.saturating_add(max).min(b.len());
@@ -52,6 +54,7 @@ pub fn line_end(b: &[u8], pos: usize, max: usize) -> usize {
 /// double-quoted cells (`"Miller, Ava",ava@x.test`): tabs (one or more),
 /// pipes (two or more), or commas or semicolons (two or more, none followed
 /// by a space: prose puts one there).
+#[inline(never)]
 pub fn cell_shape(line: &[u8]) -> Option<(u8, usize)> {
     let (mut tabs, mut pipes, mut commas, mut semis, mut spaced_commas, mut spaced_semis) = (0, 0, 0, 0, 0, 0);
     let mut quoted = false;
@@ -89,6 +92,7 @@ pub fn cell_shape(line: &[u8]) -> Option<(u8, usize)> {
 /// separator or a quote right before or right after it (prose puts spaces
 /// there; a pipe table a space and the pipe). A row's first cell has one
 /// after it, its last one before it.
+#[inline(never)]
 pub fn at_cell_edge(b: &[u8], start: usize, end: usize) -> bool {
     let edge = |c: Option<&u8>| matches!(c, Some(b',' | b'\t' | b'|' | b';' | b'"'));
     let before = start.checked_sub(1).and_then(|i| b.get(i));
@@ -102,6 +106,7 @@ pub fn at_cell_edge(b: &[u8], start: usize, end: usize) -> bool {
 /// invitation to call the team holds: `us`, `uns` (whole words), `nous`
 /// (after `-`), `our` (any case), or 我们, 我們, 致电, 致電, 拨打, お問い合わせ.
 /// Most numbers have none of these before them and need no closer look.
+#[inline(never)]
 pub fn cue_word_in(near: &[u8]) -> bool {
     // Eight bytes a step to the few places such a word can start (u, o in
     // any case, the lead bytes E3, E6, E8); each looked at closer.
@@ -157,6 +162,7 @@ fn cue_word_at(near: &[u8], i: usize) -> bool {
 /// after quote marks (`> `), a run of letters, digits, `-` and non-ASCII
 /// bytes right before `:` or `：` (`From:`, `Message-ID:`, `发件人：`), at
 /// most 48 bytes in. The name's byte range, if the line starts so.
+#[inline(never)]
 pub fn header_name_at(b: &[u8], start: usize) -> Option<(usize, usize)> {
     let head = b.get(start..(start + 48).min(b.len()))?;
     let lead = head.iter().position(|&c| c != b'>' && c != b' ')?;
@@ -174,6 +180,7 @@ pub fn header_name_at(b: &[u8], start: usize) -> Option<(usize, usize)> {
 
 /// Whether `line` holds four digits that can be a year from 1970 to 2199
 /// (every date a message header is written with has one).
+#[inline(never)]
 pub fn has_year(line: &[u8]) -> bool {
     line.windows(4).any(|w| matches!(w, [b'1', b'9', b'7'..=b'9', b'0'..=b'9'] | [b'2', b'0' | b'1', b'0'..=b'9', b'0'..=b'9']))
 }

@@ -58,6 +58,7 @@ pub struct TextScan {
 /// Phone numbers, Chinese ID codes and `@` signs in one pass over the text:
 /// the same as [`find_phones`], [`crate::cnid::find_cn_ids`] and every
 /// [`crate::email::next_at_sign`], for one walk instead of three.
+#[inline(never)]
 pub fn scan_text(text: &str, default_region: &str) -> TextScan {
     let mut ids = crate::cnid::CnIdScan::new(text);
     let mut at_signs = Vec::new();

@@ -11,6 +11,7 @@ const CLOSINGS: [&str; 17] = [
 
 /// The names a text is signed with: `Cheers, Monica`, or `Best regards,` with
 /// the name on the next line. Lower-cased words of at least three letters.
+#[inline(never)]
 pub fn signoff_names(text: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut lines = Lines { text, pos: 0 };
@@ -19,15 +20,20 @@ pub fn signoff_names(text: &str) -> Vec<String> {
         // closing word must start the line.
         let Some(first) = raw.bytes().position(|c| !matches!(c, b' ' | b'\t' | b'\r')) else { continue };
         let lead = &raw.as_bytes()[first..];
-        let mut line = raw.trim();
-        if lead[0] < 0x80 && !(closing_start(lead[0].to_ascii_lowercase()) && CLOSINGS.iter().any(|c| starts_with_ignoring_case(lead, c))) {
+        let line = if lead[0] < 0x80 && !starts_with_closing(lead) {
             // A sign-off at the end of a sentence's line, before the
             // writer's address: `…, not to me. Thanks, Ivy Chen (ivy@…)`.
-            match mid_line_closing(line) {
-                Some(tail) => line = tail,
+            // (Most lines end otherwise: looked at before trimming.)
+            if !matches!(raw.trim_end().as_bytes().last(), Some(b')' | b'>')) {
+                continue;
+            }
+            match mid_line_closing(raw.trim()) {
+                Some(tail) => tail,
                 None => continue,
             }
-        }
+        } else {
+            raw.trim()
+        };
         let Some(first) = line.bytes().next().map(|c| c.to_ascii_lowercase()) else { continue };
         if line.len() > 60 || !closing_start(first) {
             continue;
@@ -63,7 +69,7 @@ fn mid_line_closing(line: &str) -> Option<&str> {
         let at = i + 2;
         (matches!(b[i], b'.' | b'!' | b'?') && b[i + 1] == b' ' && line.is_char_boundary(at) && closing_start(b[at].to_ascii_lowercase()))
             .then(|| &line[at..])
-            .filter(|tail| CLOSINGS.iter().any(|c| starts_with_ignoring_case(tail.as_bytes(), c)))
+            .filter(|tail| starts_with_closing(tail.as_bytes()))
     })
 }
 
@@ -77,6 +83,14 @@ pub fn signed_by(names: &[String], email: &str) -> bool {
     let local = email.as_bytes().split(|&b| b == b'@').next().unwrap_or_default();
     let local = local.split(|&b| b == b'+').next().unwrap_or(local);
     local.split(|&b| matches!(b, b'.' | b'_' | b'-')).any(|part| names.iter().any(|n| n.as_bytes() == part))
+}
+
+/// Whether `text` starts with one of the closing words, in any case. (Only
+/// the closings with its first letter are compared: asked for most lines.)
+#[inline(always)]
+fn starts_with_closing(text: &[u8]) -> bool {
+    let Some(first) = text.first().map(u8::to_ascii_lowercase) else { return false };
+    closing_start(first) && CLOSINGS.iter().any(|c| c.as_bytes()[0] == first && starts_with_ignoring_case(text, c))
 }
 
 /// Whether `text` starts with the lower-case ASCII `word`, in any case.
