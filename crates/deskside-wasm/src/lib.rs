@@ -101,8 +101,10 @@ pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
 
 /// A plain JS value (what `to_js` made, storage, a message) → a Rust value,
 /// through `JSON.stringify` and serde_json. `undefined` reads as `null`
-/// (an `Option` is `None`); a value JSON cannot hold (a `BigInt`, a cycle) is
-/// an error.
+/// (an `Option` is `None`); a lone surrogate in a string (which
+/// `JSON.stringify` escapes and serde_json refuses) reads as U+FFFD, as a
+/// direct string conversion gives; a value JSON cannot hold (a `BigInt`, a
+/// cycle) is an error.
 pub(crate) fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, String> {
     let text = if value.is_undefined() {
         "null".to_string()
@@ -112,7 +114,7 @@ pub(crate) fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<
             Err(e) => return Err(js_error_text(&e)),
         }
     };
-    serde_json::from_str(&text).map_err(|e| e.to_string())
+    serde_json::from_str(&deskside_core::jsontext::lone_surrogates_replaced(&text)).map_err(|e| e.to_string())
 }
 
 pub(crate) fn js_error_text(e: &JsValue) -> String {
