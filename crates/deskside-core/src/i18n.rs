@@ -19,9 +19,17 @@ macro_rules! messages {
     ($($variant:ident = $key:literal,)*) => {
         /// Every user-visible string, by its `messages.json` key (which is
         /// also its serialised form).
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Msg {
             $($variant,)*
+        }
+
+        /// Shown by its key: the variants' own names would ship a second
+        /// string per message in every module (issue 23).
+        impl std::fmt::Debug for Msg {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.key())
+            }
         }
 
         impl Msg {

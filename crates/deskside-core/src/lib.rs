@@ -34,3 +34,4 @@ pub mod secret;
 pub mod vip;
 pub mod weburl;
 pub mod write;
+pub mod jsontext;

@@ -11,12 +11,12 @@ use deskside_core::config::{Settings, SettingsView, SETTINGS_KEY};
 use deskside_core::connector::trial::{sample_identifier, step as trial_step, ConnectorTest, TestOutcome};
 use deskside_core::config::ConnectorConfig;
 use deskside_core::connector::trial::TestStep;
-use deskside_core::connector::{build_lookup, map_lookup, map_lookup_traced, map_related, read_token, related_kinds, related_requests, token_request, Answer, HttpResponse, LookupError, Stamp};
+use deskside_core::connector::{build_lookup, map_lookup, map_lookup_traced, map_related, read_token, related_kinds, related_requests, token_request, Answer, LookupError, Stamp};
 use deskside_core::identify::Candidate;
 use deskside_core::merge::Selection;
 use deskside_core::model::Customer;
 use deskside_core::secret::Secret;
-use deskside_core::i18n::{data, Msg, Text};
+use deskside_core::i18n::Msg;
 use deskside_core::panel::CustomerView;
 use deskside_core::flow::{
     check_panel, choice_allowed, finish_panel, frame_key, new_grant, next_identifier, page_appended, page_rules, page_scanned, panel_key, plan_panel, remember_choice, remember_record, select_records, tab_key,
@@ -484,6 +484,28 @@ async fn look_up(env: &Env, settings: &Settings, cfg: &ConnectorConfig, id: &Can
     Ok(Answer { near_misses, ..Answer::default() })
 }
 
+/// Polls every future until all are done and answers their outputs in order:
+/// they run side by side (each request's fetch is in flight at once).
+async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
+    use std::task::Poll;
+    let mut futures: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (f, out) in futures.iter_mut().zip(outputs.iter_mut()) {
+            if out.is_none() {
+                match f.as_mut().poll(cx) {
+                    Poll::Ready(v) => *out = Some(v),
+                    Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending { Poll::Pending } else { Poll::Ready(()) }
+    })
+    .await;
+    outputs.into_iter().flatten().collect()
+}
+
 /// The follow-up requests for the record shown (its deals, tickets, notes),
 /// sent together; how many were sent, and what failed (named by what it fills).
 async fn fetch_related(env: &Env, cfg: &ConnectorConfig, token: Option<&Secret>, record: &mut Customer, trace: &mut Option<Vec<TestStep>>, via: &Via) -> (usize, Vec<RelatedError>) {
@@ -492,20 +514,11 @@ async fn fetch_related(env: &Env, cfg: &ConnectorConfig, token: Option<&Secret>,
         Err(error) => return (0, vec![RelatedError { into: None, error }]),
     };
     let kinds = related_kinds(cfg, record);
-    // Started at once, awaited in order: they run side by side.
-    let pending: Vec<js_sys::Promise> = requests
-        .iter()
-        .map(|req| {
-            let (req, env, via) = (req.clone(), env_clone(env), via.clone());
-            wasm_bindgen_futures::future_to_promise(async move { Ok(to_js(&send(&env, &via, &req).await)) })
-        })
-        .collect();
+    // Started at once, side by side, in this task (no round trip of each
+    // answer through a JS promise and its (de)serialisers: issue 23).
+    let answers = join_all(requests.iter().map(|req| send(env, via, req)).collect()).await;
     let mut errors = Vec::new();
-    for (k, (req, p)) in requests.iter().zip(pending).enumerate() {
-        let resp: Result<HttpResponse, LookupError> = match wasm_bindgen_futures::JsFuture::from(p).await {
-            Ok(v) => from_js::<Result<HttpResponse, LookupError>>(v).map_err(|e| LookupError::BadResponse { message: Text::new(Msg::LookupBrowser, [data(e)]) }).and_then(|r| r),
-            Err(e) => Err(LookupError::Network { message: Text::new(Msg::LookupBrowser, [data(js_error_text(&e))]) }),
-        };
+    for (k, (req, resp)) in requests.iter().zip(answers).enumerate() {
         if let Some(steps) = trace {
             steps.push(trial_step(req, &resp));
         }

@@ -88,15 +88,33 @@ pub(crate) async fn sleep(ms: u64) {
     let _ = wasm_bindgen_futures::JsFuture::from(timer(ms)).await;
 }
 
-/// Converts a Rust value to a plain JS value (objects, not `Map`s).
+/// Converts a Rust value to a plain JS value (objects, not `Map`s): serde_json's
+/// text, parsed by the engine's `JSON.parse`. One serde flavour for messages,
+/// storage and CRM answers (issue 23): every type's (de)serialiser is
+/// monomorphised for serde_json only, not again for serde-wasm-bindgen.
 pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or_else(|e| JsValue::from_str(&format!("serialisation failed: {e}")))
+    match serde_json::to_string(value) {
+        Ok(text) => js_sys::JSON::parse(&text).unwrap_or_else(|_| JsValue::from_str("serialisation failed")),
+        Err(e) => JsValue::from_str(&format!("serialisation failed: {e}")),
+    }
 }
 
+/// A plain JS value (what `to_js` made, storage, a message) → a Rust value,
+/// through `JSON.stringify` and serde_json. `undefined` reads as `null`
+/// (an `Option` is `None`); a lone surrogate in a string (which
+/// `JSON.stringify` escapes and serde_json refuses) reads as U+FFFD, as a
+/// direct string conversion gives; a value JSON cannot hold (a `BigInt`, a
+/// cycle) is an error.
 pub(crate) fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, String> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
+    let text = if value.is_undefined() {
+        "null".to_string()
+    } else {
+        match js_sys::JSON::stringify(&value) {
+            Ok(s) => s.as_string().unwrap_or_else(|| "null".into()),
+            Err(e) => return Err(js_error_text(&e)),
+        }
+    };
+    serde_json::from_str(&deskside_core::jsontext::lone_surrogates_replaced(&text)).map_err(|e| e.to_string())
 }
 
 pub(crate) fn js_error_text(e: &JsValue) -> String {
