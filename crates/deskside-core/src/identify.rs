@@ -576,10 +576,21 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         }
         let text = truncate(field_text, budget);
         budget -= text.len();
+        let prose = matches!(source, Source::Text | Source::TableText);
+        // An address written with HTML entities in the page's own text (a
+        // saved page's source pasted into a ticket, an export escaped twice:
+        // `jane&commat;globex&period;test`): the text is read decoded. Most
+        // texts hold no `&` before an `@`'s entity and are read where they are.
+        let decoded;
+        let text = if prose && has_address_entity(text) {
+            decoded = crate::html::decode_entities(text);
+            decoded.as_str()
+        } else {
+            text
+        };
         // Earlier on the page is slightly better than later.
         let early = 10u32.saturating_sub((order / 10) as u32);
         let mut here = extract(source, text, ctx, &agent_emails, marked, &mut steps);
-        let prose = matches!(source, Source::Text | Source::TableText);
         // Where each identifier of running text sits: a mail header line
         // (`Message-ID:` names no one: dropped), a table block, a dated
         // message's signature.
@@ -627,6 +638,10 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
                 if requester.as_deref() == Some(value.as_str()) {
                     score += OPENER_BONUS;
                 }
+                // A shared mailbox beside a person's own address in an equal place: the person first.
+                if context::role_address(&value) {
+                    score -= ROLE_PENALTY;
+                }
             }
             let key = (kind, value);
             match index.get(&key).map(|&i| &mut found[i]) {
@@ -648,6 +663,22 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
     found
 }
 
+/// Whether `text` writes an `@` as an HTML entity (`&commat;`, `&#64;`,
+/// `&#x40;`): a look at each `&` (found by `memchr`), nothing else.
+fn has_address_entity(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = text.get(from..).and_then(|rest| rest.find('&')) {
+        let at = from + i + 1;
+        let rest = &b[at..b.len().min(at + 7)];
+        if rest.eq_ignore_ascii_case(b"commat;") || rest.starts_with(b"#64;") || rest.len() >= 5 && rest[..5].eq_ignore_ascii_case(b"#x40;") {
+            return true;
+        }
+        from = at;
+    }
+    false
+}
+
 /// What an address gains in its text when its local part is the name the
 /// text is signed with: more than page order, less than a better source.
 const SIGNER_BONUS: u32 = 4;
@@ -658,6 +689,11 @@ const AUTHOR_BONUS: u32 = 3;
 /// of several people's, whatever order the page shows them in): more than a
 /// later replier's sign-off and header line together.
 const OPENER_BONUS: u32 = 8;
+/// What a shared mailbox (`orders@`, `support@`) loses against a person's
+/// address in the same place: less than any bonus, so it only breaks ties
+/// of page order (a `From:` role before a `Reply-To:` person, a B2B
+/// customer's `support@` mentioned before the writer's own address).
+const ROLE_PENALTY: u32 = 1;
 /// Where a table row's identifiers start ([`Source::TableText`]): below all
 /// running text (20), above no-reply senders and tickets (below 10).
 const TABLE_WEIGHT: u32 = 10;
@@ -820,9 +856,10 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // `From:` line) it is theirs.
                 if !whole_field && context::team_cue_before(text, phone.start) {
                     let is_team = |e: &str| ctx.is_team_email(e) || agent_emails.iter().any(|a| a == e);
+                    let signs = context::TeamSigns { is_team: &is_team, names: context::TeamSigns::domain_names(&ctx.team_domains) };
                     // (A page that marks the team's messages has said whose
                     // this one is: the team's invitations are in `team_phones`.)
-                    let writer = context::writer_at(text, phone.start, &is_team);
+                    let writer = context::writer_at(text, phone.start, &signs);
                     if writer == context::Writer::Team || writer == context::Writer::Unknown && !marked {
                         continue;
                     }

@@ -20,8 +20,10 @@
 //! 17): scored by the same code and printed as a second table, "held out",
 //! without targets, so that what it says stays a measure of text the engine
 //! was not tuned on. Each file there is its own table: `issue17_holdout.jsonl`
-//! (written before issue 17's rules) and `issue17_holdout2.jsonl` (written
-//! before the rules on whose message a sentence is in).
+//! (written before issue 17's rules), `issue17_holdout2.jsonl` (written
+//! before the rules on whose message a sentence is in), `issue17_holdout3.jsonl`
+//! and `issue17_holdout4.jsonl` (each written before its round's rules; scores
+//! in `docs/IDENTIFIERS.md`).
 
 use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
 use deskside_core::phone::normalize_phone;

@@ -3,11 +3,32 @@
 //! of a text that holds more than one address: built for speed with the
 //! other scanners.
 
-/// Closing words before a writer's name, longest first.
-const CLOSINGS: [&str; 17] = [
-    "with best regards", "all the best", "best regards", "kind regards", "warm regards", "many thanks", "thank you", "sincerely",
-    "greetings", "regards", "cheers", "thanks", "yours", "best", "thx", "br", "love",
-];
+/// Closing words before a writer's name (English, German, French, Spanish,
+/// Italian, Dutch; `Danke und Gruß`, `Bien cordialement`, `LG`), by their
+/// first letter (lower case), longest first: a line is compared only with
+/// the few its first letter can start.
+fn closings(first: u8) -> &'static [&'static str] {
+    match first {
+        b'a' => &["all the best", "amicalement", "atentamente"],
+        b'b' => &["bien cordialement", "bonne journée", "beste grüsse", "beste grüße", "bonne soirée", "best regards", "bien à vous", "best wishes", "besten dank", "bedankt", "best", "br"],
+        b'c' => &["cordiali saluti", "cordialement", "cheers"],
+        b'd' => &["danke und grüsse", "danke und grüße", "danke und gruss", "danke und gruß", "danke"],
+        b'f' => &["freundliche grüsse", "freundliche grüße"],
+        b'g' => &["greetings", "gracias", "groeten", "grüsse", "grüße", "grazie", "groet", "gruss", "gruß"],
+        b'h' => &["herzliche grüsse", "herzliche grüße"],
+        b'k' => &["kind regards"],
+        b'l' => &["liebe grüsse", "liebe grüße", "love", "lg"],
+        b'm' => &["mit freundlichen grüssen", "mit freundlichen grüßen", "meilleures salutations", "met vriendelijke groet", "mit besten grüssen", "mit besten grüßen", "merci d'avance", "many thanks", "merci", "mfg"],
+        b'r' => &["respectfully", "regards"],
+        b's' => &["sincères salutations", "schöne grüsse", "schöne grüße", "salutations", "sincerely", "saludos", "saluti"],
+        b't' => &["thanks again", "take care", "thank you", "thanks", "thx"],
+        b'u' => &["un saludo"],
+        b'v' => &["vriendelijke groeten", "viele grüsse", "viele grüße", "vielen dank", "vg"],
+        b'w' => &["with best regards", "warm regards", "warmly"],
+        b'y' => &["yours"],
+        _ => &[],
+    }
+}
 
 /// The names a text is signed with: `Cheers, Monica`, or `Best regards,` with
 /// the name on the next line. Lower-cased words of at least three letters.
@@ -35,12 +56,12 @@ pub fn signoff_names(text: &str) -> Vec<String> {
             raw.trim()
         };
         let Some(first) = line.bytes().next().map(|c| c.to_ascii_lowercase()) else { continue };
-        if line.len() > 60 || !closing_start(first) {
+        // (Measured without the writer's address in brackets after the name.)
+        if line.split(['(', '<']).next().unwrap_or(line).len() > 60 || !closing_start(first) {
             continue;
         }
-        let closing = CLOSINGS.iter().find(|c| {
-            c.as_bytes()[0] == first
-                && line.get(..c.len()).is_some_and(|p| p.eq_ignore_ascii_case(c))
+        let closing = closings(first).iter().find(|c| {
+            line.get(..c.len()).is_some_and(|p| p.eq_ignore_ascii_case(c))
                 && line[c.len()..].chars().next().is_none_or(|n| matches!(n, ',' | '!' | '.' | ' ' | '，'))
         });
         let Some(closing) = closing else { continue };
@@ -57,20 +78,37 @@ pub fn signoff_names(text: &str) -> Vec<String> {
 }
 
 /// The end of a line that closes with an address in brackets, from a
-/// closing word after a sentence's end (`. `, `! `, `? `) in its last 60
-/// bytes. Only such lines are looked into: most end otherwise.
+/// closing word after a sentence's end (`. `, `! `, `? `) in its last 100
+/// bytes (a closing, a name, the address). Only such lines are looked
+/// into: most end otherwise.
 fn mid_line_closing(line: &str) -> Option<&str> {
     let b = line.as_bytes();
     if !matches!(b.last(), Some(b')' | b'>')) || !line.contains('@') {
         return None;
     }
-    let lo = b.len().saturating_sub(60);
+    let lo = b.len().saturating_sub(100);
     (lo..b.len().saturating_sub(2)).find_map(|i| {
         let at = i + 2;
         (matches!(b[i], b'.' | b'!' | b'?') && b[i + 1] == b' ' && line.is_char_boundary(at) && closing_start(b[at].to_ascii_lowercase()))
             .then(|| &line[at..])
             .filter(|tail| starts_with_closing(tail.as_bytes()))
     })
+}
+
+/// What follows the closing word when `line` (trimmed) starts with one
+/// (`Cordialement,` gives "", `Cheers, Ben` gives "Ben"), or with a dash
+/// that leads a signature (`——广州晨光贸易 陈经理`, `-- `); `None` otherwise.
+pub fn after_closing(line: &str) -> Option<&str> {
+    let line = line.trim();
+    let dashes = line.trim_start_matches(['—', '–', '-']);
+    if dashes.len() < line.len() && !line.starts_with("---") {
+        return Some(dashes.trim());
+    }
+    let first = line.bytes().next()?.to_ascii_lowercase();
+    let closing = closings(first).iter().find(|c| {
+        line.get(..c.len()).is_some_and(|p| p.eq_ignore_ascii_case(c)) && line[c.len()..].chars().next().is_none_or(|n| matches!(n, ',' | '!' | '.' | ' ' | '，'))
+    })?;
+    Some(line[closing.len()..].trim_start_matches([',', '!', '.', ' ', '，']).trim())
 }
 
 /// Whether `email`'s local part is one of `names` (`monica.geller@…` for
@@ -90,7 +128,7 @@ pub fn signed_by(names: &[String], email: &str) -> bool {
 #[inline(always)]
 fn starts_with_closing(text: &[u8]) -> bool {
     let Some(first) = text.first().map(u8::to_ascii_lowercase) else { return false };
-    closing_start(first) && CLOSINGS.iter().any(|c| c.as_bytes()[0] == first && starts_with_ignoring_case(text, c))
+    closings(first).iter().any(|c| starts_with_ignoring_case(text, c))
 }
 
 /// Whether `text` starts with the lower-case ASCII `word`, in any case.
@@ -103,7 +141,7 @@ fn starts_with_ignoring_case(text: &[u8], word: &str) -> bool {
 /// match, not a search in a list: asked for every line.)
 #[inline(always)]
 fn closing_start(b: u8) -> bool {
-    matches!(b, b'a' | b'b' | b'c' | b'g' | b'k' | b'l' | b'm' | b'r' | b's' | b't' | b'w' | b'y')
+    !closings(b).is_empty()
 }
 
 /// The lines of a text, found eight bytes at a time.
@@ -141,10 +179,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn closing_starts_are_the_closings_first_letters() {
+    fn closings_are_filed_under_their_first_letter_longest_first() {
         for b in 0..=255u8 {
-            assert_eq!(closing_start(b), CLOSINGS.iter().any(|c| c.as_bytes()[0] == b), "{b}");
+            let list = closings(b);
+            assert_eq!(closing_start(b), !list.is_empty(), "{b}");
+            for c in list {
+                assert_eq!(c.as_bytes()[0], b, "{c}");
+                assert_eq!(c.to_lowercase(), *c, "{c}");
+            }
+            // A closing that starts another comes after it (`best` after `best regards`).
+            for (i, c) in list.iter().enumerate() {
+                assert!(list[..i].iter().all(|earlier| !c.starts_with(earlier)), "{c} is hidden by a shorter closing before it");
+            }
         }
+    }
+
+    #[test]
+    fn closings_in_other_languages() {
+        assert_eq!(signoff_names("Bitte auch rechnung@x.test in CC setzen. Danke und Gruß, Ute Vogt (ute.vogt@x.test)\n"), ["ute", "vogt"]);
+        assert_eq!(signoff_names("Mit freundlichen Grüßen\nKatrin Oswald\n"), ["katrin", "oswald"]);
+        assert_eq!(signoff_names("LG\nMarkus Roth\n"), ["markus", "roth"]);
+        assert_eq!(signoff_names("Bien cordialement,\nLuc Blanc\n"), ["luc", "blanc"]);
+        assert_eq!(signoff_names("Un saludo,\nLucía Fernández"), ["lucía", "fernández"]);
+        assert!(signoff_names("Danke für die schnelle Hilfe beim letzten Mal, wirklich super\n").is_empty());
+    }
+
+    #[test]
+    fn the_rest_of_a_closing_line() {
+        assert_eq!(after_closing("Cordialement,"), Some(""));
+        assert_eq!(after_closing("  Cheers, Ben "), Some("Ben"));
+        assert_eq!(after_closing("——广州晨光贸易 陈经理"), Some("广州晨光贸易 陈经理"));
+        assert_eq!(after_closing("-- "), Some(""));
+        assert_eq!(after_closing("---------- Forwarded message"), None);
+        assert_eq!(after_closing("Bestseller list"), None);
+        assert_eq!(after_closing("Our booking page is down."), None);
     }
 
     #[test]

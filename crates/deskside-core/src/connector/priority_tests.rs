@@ -88,10 +88,10 @@ fn a_generic_definition_can_set_a_tag_and_is_validated() {
         }
     };
     // The ticket is the page's: its id must be in the path.
-    assert_eq!(problems(json!({ "method": "PUT", "path": "/tickets", "body": { "id": "{ticket_id}", "p": "{priority}" }, "apply": "vip" })), ["writes.priority.path WriteDefUnused"]);
-    assert_eq!(problems(json!({ "method": "PUT", "path": "/tickets/{ticket_id}", "body": { "p": "high" }, "apply": "vip" })), ["writes.priority WriteDefUnused"]);
-    assert_eq!(problems(json!({ "method": "PUT", "path": "/tickets/{ticket_id}", "body": { "p": "{priority}" } })), ["writes.priority.apply WriteDefNoApply"]);
-    assert_eq!(problems(json!({ "method": "PUT", "path": "/tickets/{ticket_id}", "body": { "p": "{priority}" }, "priorities": ["low", "high"], "apply": "urgent" })), ["writes.priority.apply WriteBadPriority"]);
+    assert_eq!(problems(json!({ "method": "PUT", "path": "/tickets", "body": { "id": "{ticket_id}", "p": "{priority}" }, "apply": "vip" })), ["writes.priority.path write_def_unused"]);
+    assert_eq!(problems(json!({ "method": "PUT", "path": "/tickets/{ticket_id}", "body": { "p": "high" }, "apply": "vip" })), ["writes.priority write_def_unused"]);
+    assert_eq!(problems(json!({ "method": "PUT", "path": "/tickets/{ticket_id}", "body": { "p": "{priority}" } })), ["writes.priority.apply write_def_no_apply"]);
+    assert_eq!(problems(json!({ "method": "PUT", "path": "/tickets/{ticket_id}", "body": { "p": "{priority}" }, "priorities": ["low", "high"], "apply": "urgent" })), ["writes.priority.apply write_bad_priority"]);
     // Idempotent by nature: neither a key nor a verify request.
     let e = def_with(json!({ "method": "PUT", "path": "/tickets/{ticket_id}", "body": { "p": "{priority}" }, "apply": "x", "idempotency_key": "Idempotency-Key" })).unwrap_err();
     assert!(format!("{:?}", e[0].message).contains("unknown field writes.priority.idempotency_key"), "{e:?}");

@@ -345,16 +345,21 @@ const SIGNATURE_LINES: usize = 8;
 /// Whose message the sentence at byte `pos` is in: the address that heads
 /// its message (a `From:`/`Von:`/`发件人：` header line, a thread entry's
 /// `Name <address> · date` line, the `… wrote:` line of a quote the
-/// sentence is in), else the address it is signed with (a short line after
-/// it, before the next message starts); `is_team` tells the team's own
-/// addresses. A separator (`-----Original Message-----`, `---`) or another
-/// message's quote between the two ends the look.
-pub(super) fn writer_at(text: &str, pos: usize, is_team: &dyn Fn(&str) -> bool) -> Writer {
+/// sentence is in, a thread entry's dated head with the author's address or
+/// the team's name beside it), else the address it is signed with (a short
+/// line after it, before the next message starts), else the name it is
+/// signed with: the team's (`Kind regards, Acme Support`: a team word or
+/// the name of a team domain) or someone's name with their company or
+/// title (`Cordialement, Julien Martin, Boulangerie Martin`, `——广州晨光贸易
+/// 陈经理`). `team.is_team` tells the team's own addresses. A separator
+/// (`-----Original Message-----`, `---`) or another message's quote or head
+/// between the two ends the look.
+pub(super) fn writer_at(text: &str, pos: usize, team: &TeamSigns) -> Writer {
     let (start, end) = line_at(text, pos);
     let quoted = text[start..end].trim_start().starts_with('>');
     let writer_of = |line: &str| {
         let emails = super::find_emails(line);
-        if emails.iter().any(|e| is_team(e)) {
+        if emails.iter().any(|e| (team.is_team)(e)) {
             Writer::Team
         } else if emails.is_empty() {
             Writer::Unknown
@@ -366,6 +371,7 @@ pub(super) fn writer_at(text: &str, pos: usize, is_team: &dyn Fn(&str) -> bool) 
     let mut line = (start, end);
     for _ in 0..HEADER_LINES {
         let Some(prev) = previous_line(text, line.0) else { break };
+        let below = line;
         line = prev;
         let l = &text[line.0..line.1];
         let in_quote = l.trim_start().starts_with('>');
@@ -390,6 +396,23 @@ pub(super) fn writer_at(text: &str, pos: usize, is_team: &dyn Fn(&str) -> bool) 
         if message_head(body) {
             return writer_of(body);
         }
+        if entry_head(body) {
+            // A thread entry's dated head (`Tally Help (Support)` then
+            // `Nov 26, 2026, 11:02 AM`; `Tom replied · 26 Nov 2026, 09:05`
+            // then the address alone): the author is beside it, or named.
+            let above = previous_line(text, line.0).map(|(s, e)| &text[s..e]).filter(|a| a.len() <= 80 && !a.trim().is_empty());
+            let after = (below.0 < start).then(|| &text[below.0..below.1]).filter(|a| a.len() <= 80);
+            for near in [Some(body), above, after].into_iter().flatten() {
+                let w = writer_of(near);
+                if w != Writer::Unknown {
+                    return w;
+                }
+            }
+            if team.names_team(body) || above.is_some_and(|a| team.names_team(a)) {
+                return Writer::Team;
+            }
+            break;
+        }
     }
     // On to its signature: the rest of the sentence's line, then short
     // lines after it (blank lines between), up to the next message.
@@ -398,6 +421,8 @@ pub(super) fn writer_at(text: &str, pos: usize, is_team: &dyn Fn(&str) -> bool) 
         return w;
     }
     let mut line = (start, end);
+    // The name lines after a closing (`Cordialement,` then `Julien Martin, Boulangerie Martin`).
+    let mut signed: Option<Vec<&str>> = None;
     for _ in 0..SIGNATURE_LINES {
         let Some(next) = next_line(text, line.1) else { break };
         line = next;
@@ -409,17 +434,105 @@ pub(super) fn writer_at(text: &str, pos: usize, is_team: &dyn Fn(&str) -> bool) 
             break;
         }
         let body = l.trim_start_matches(['>', ' ', '\t']);
-        if separator(body) || introduces_quote(body) || message_head(body) {
+        if separator(body) || introduces_quote(body) || message_head(body) || entry_head(body) {
             break;
         }
         if body.len() <= 100 && body.contains('@') {
+            // (An address over a dated line is the next thread entry's head.)
+            let dated_below = next_line(text, line.1).is_some_and(|(s, e)| entry_head(text[s..e].trim_start_matches(['>', ' ', '\t'])));
+            if dated_below {
+                break;
+            }
             let w = writer_of(body);
             if w != Writer::Unknown {
                 return w;
             }
         }
+        match &mut signed {
+            None => {
+                if let Some(rest) = deskside_detect::signoff::after_closing(body) {
+                    signed = Some(if rest.is_empty() { Vec::new() } else { vec![rest] });
+                }
+            }
+            Some(names) if names.len() < 3 && body.len() <= 60 => names.push(body.trim()),
+            Some(_) => {}
+        }
     }
-    Writer::Unknown
+    match signed {
+        Some(names) if names.iter().any(|n| team.names_team(n)) => Writer::Team,
+        // A name with a company or a title: someone's own signature.
+        Some(names) if names.iter().map(|n| signature_parts(n)).sum::<usize>() >= 2 => Writer::Other,
+        _ => Writer::Unknown,
+    }
+}
+
+/// What tells the team's messages apart when no address does: its
+/// addresses (`is_team`), and the names of its domains as written in a
+/// signature (`tallyhelp.example`: "Tally Help").
+pub(super) struct TeamSigns<'a> {
+    pub is_team: &'a dyn Fn(&str) -> bool,
+    /// Each team domain's name, letters and digits only, lower case (`tallyhelp`).
+    pub names: Vec<String>,
+}
+
+/// Words a team signs its messages with (`Acme Support`, `Ihr Acme-Team`,
+/// `Customer Care`, `客服部`).
+const TEAM_WORDS: [&str; 16] = [
+    "support", "team", "service", "help", "care", "customer", "kundendienst", "équipe", "equipe", "soporte", "客服", "售后", "サポート", "团队",
+    "團隊", "チーム",
+];
+
+impl TeamSigns<'_> {
+    /// The names of `domains` (`acme-support.example` gives `acmesupport`;
+    /// `help.acme.co.uk` gives `acme`): the label before the top-level
+    /// one, or before a short second-level one (`co`, `com`).
+    pub fn domain_names(domains: &[String]) -> Vec<String> {
+        domains
+            .iter()
+            .filter_map(|d| {
+                let labels: Vec<&str> = d.trim().trim_end_matches('.').split('.').collect();
+                let mut i = labels.len().checked_sub(2)?;
+                if labels[i].len() <= 3 && i > 0 {
+                    i -= 1;
+                }
+                let name: String = labels[i].chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+                (name.chars().count() >= 4).then_some(name)
+            })
+            .collect()
+    }
+
+    /// Whether `line` signs as the team: a team word, or a team domain's name.
+    fn names_team(&self, line: &str) -> bool {
+        let lower = line.to_lowercase();
+        if TEAM_WORDS.iter().any(|w| lower.contains(w)) {
+            return true;
+        }
+        let squeezed: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
+        self.names.iter().any(|n| squeezed.contains(n.as_str()))
+    }
+}
+
+/// How many parts a signature line has: a name, a company, a title,
+/// split by `,`, `|`, `·`, dashes, or (in CJK text, which has no spaces
+/// between words) by spaces.
+fn signature_parts(line: &str) -> usize {
+    let cjk = !line.bytes().any(|b| b.is_ascii_alphabetic());
+    line.split(|c: char| matches!(c, ',' | '|' | '·' | '—' | '–' | '，' | '、' | '/') || cjk && c.is_whitespace())
+        .flat_map(|p| p.split(" - "))
+        .filter(|p| p.chars().any(char::is_alphabetic))
+        .count()
+}
+
+/// A thread entry's dated head without an address: a short line with a
+/// date and a time (`Nov 26, 2026, 11:02 AM`, `Tom replied · 26 Nov 2026,
+/// 09:05`, `2026-11-26 15:20 客服-小王：`), not a sentence.
+fn entry_head(line: &str) -> bool {
+    let l = line.trim();
+    l.len() <= 80
+        && !l.contains('@')
+        && !l.ends_with(['.', '!', '?', '。'])
+        && l.as_bytes().windows(4).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit())
+        && date_key(l, false).is_some()
 }
 
 /// A line that starts a message: an author header (`From: …`, `发件人：…`),
@@ -456,6 +569,32 @@ pub(super) fn automated_sender(email: &str) -> bool {
             && local.as_bytes()[..a.len()].eq_ignore_ascii_case(a.as_bytes())
             && local[a.len()..].chars().next().is_none_or(|c| !c.is_alphabetic())
     })
+}
+
+/// Shared mailboxes (`orders@`, `billing@`, `support@`, `info@`,
+/// `rechnung@`, `compta@`): a company's, where a person's own address
+/// names the person. Still an identifier (a B2B customer writes from one);
+/// beside a person's address in an equal place, the person's ranks first
+/// (`From: Orders <orders@…>` then `Reply-To: Tom Becker <tom@…>`).
+pub(super) fn role_address(email: &str) -> bool {
+    let local = email.rsplit_once('@').map_or(email, |(l, _)| l);
+    // The name before a `-`, `_`, `.` or `+` (`support-emea`, `sales.de`).
+    let name = local.split(['-', '_', '.', '+']).next().unwrap_or(local);
+    if name.len() < 2 || name.len() > 16 {
+        return false;
+    }
+    let mut buf = [0u8; 16];
+    buf[..name.len()].copy_from_slice(name.as_bytes());
+    buf[..name.len()].make_ascii_lowercase();
+    const ROLES: [&str; 52] = [
+        "accounts", "accounting", "admin", "billing", "booking", "bookings", "contact", "customerservice", "enquiries", "finance", "hello",
+        "help", "helpdesk", "hr", "info", "inquiries", "invoice", "invoices", "it", "marketing", "office", "operations", "ops", "order", "orders",
+        "procurement", "purchasing", "reservations", "sales", "service", "shop", "store", "support", "team", "webmaster",
+        // German, French, Chinese (pinyin)
+        "buchhaltung", "einkauf", "kontakt", "kundenservice", "rechnung", "rechnungen", "verkauf", "vertrieb", "accueil", "compta",
+        "comptabilite", "facturation", "factures", "commercial", "kefu", "caiwu", "caigou",
+    ];
+    std::str::from_utf8(&buf[..name.len()]).is_ok_and(|n| ROLES.contains(&n))
 }
 
 /// Lines that hold a team address and end a quote's introduction
@@ -582,7 +721,8 @@ mod tests {
     #[test]
     fn whose_message_a_sentence_is_in() {
         let team = |e: &str| e.ends_with("@acme.test");
-        let w = |t: &str| writer_at(t, t.find("555").expect("a number"), &team);
+        let signs = TeamSigns { is_team: &team, names: TeamSigns::domain_names(&["acme.test".to_string()]) };
+        let w = |t: &str| writer_at(t, t.find("555").expect("a number"), &signs);
         // The message's header: a From line, a thread entry, a quote's introduction.
         assert_eq!(w("From: Ann <ann@x.test>\nTo: help@acme.test\n\nHi.\n\nCall us on 555 0101.\n"), Writer::Other);
         assert_eq!(w("Von: Acme <hilfe@acme.test>\nAn: ann@x.test\n\nRufen Sie uns unter 555 an.\n"), Writer::Team);
@@ -600,6 +740,34 @@ mod tests {
         assert_eq!(w("call us on 555.\n\nFrom: Ann <ann@x.test>\nhello\n"), Writer::Unknown);
         assert_eq!(w("call us on 555.\n---\nBob wrote: mine is bob@x.test\n"), Writer::Unknown);
         assert_eq!(w("call us on 555.\nI have a long sentence here that mentions ann@x.test among many other words, which no signature line would.\n"), Writer::Unknown);
+        // A thread entry's dated head: the team named there; the next entry's address is not a signature.
+        assert_eq!(w("Acme Help (Support)\nNov 26, 2026, 11:02 AM\nCall us on 555 0101.\n\nAna Silva\nana@x.test\nNov 26, 2026, 9:15 AM\nHello\n"), Writer::Team);
+        assert_eq!(w("Priya\nNov 26, 2026, 11:02 AM\nCall us on 555 0101.\n\nAna Silva\nana@x.test\nNov 26, 2026, 9:15 AM\nHello\n"), Writer::Unknown);
+        assert_eq!(w("Ana replied · 26 Nov 2026, 09:05\nana@x.test\nCall us on 555 0101.\n"), Writer::Other);
+        // Signed with a name and a company, or as the team.
+        assert_eq!(w("Appelez-nous au 555 0101.\nCordialement,\nJulien Martin, Boulangerie Martin\n"), Writer::Other);
+        assert_eq!(w("Call us on 555 0101.\nKind regards,\nMorag Fraser\nFraser & Lyle Opticians\n"), Writer::Other);
+        assert_eq!(w("请拨打我们的热线 555 0101。\n——广州晨光贸易 陈经理\n"), Writer::Other);
+        assert_eq!(w("Call us on 555 0101.\nKind regards,\nAcme Customer Care\n"), Writer::Team);
+        assert_eq!(w("Call us on 555 0101.\nBest,\nMaya, Acme\n"), Writer::Team);
+        assert_eq!(w("Call us on 555 0101.\nBest,\nMaya\n"), Writer::Unknown);
+        assert_eq!(w("Call us on 555 0101.\nJulien Martin, Boulangerie Martin\n"), Writer::Unknown, "no closing: not read as a signature");
+    }
+
+    #[test]
+    fn team_domain_names() {
+        let names = TeamSigns::domain_names(&["acme-support.example".into(), "help.globex.co.uk".into(), "x.io".into(), "tallyhelp.example".into()]);
+        assert_eq!(names, ["acmesupport", "globex", "tallyhelp"]);
+    }
+
+    #[test]
+    fn shared_mailboxes() {
+        for a in ["orders@shop.x.test", "Billing@x.test", "support-emea@x.test", "rechnung@x.test", "info+web@x.test", "kefu@x.test"] {
+            assert!(role_address(a), "{a}");
+        }
+        for a in ["tom.becker@x.test", "ute.vogt@x.test", "supporter@x.test", "info2go@x.test", "m.hoffmann@x.test", "b@x.test"] {
+            assert!(!role_address(a), "{a}");
+        }
     }
 
     #[test]
