@@ -156,6 +156,58 @@ for (const kind of BROWSERS) {
         assert.ok(searches.some((r) => r.op === type && JSON.parse(r.body).filterGroups[0].filters[0].propertyName === 'associations.contact' && JSON.parse(r.body).filterGroups[0].filters[0].value === '501'), `no ${type} search by the contact`);
       }
       for (const type of ['deals', 'tickets']) assert.ok(searches.some((r) => r.op === `pipelines/${type}` && r.path === `/crm/v3/pipelines/${type}`), `no ${type} pipelines read`);
+
+      // Write-back with the preset as configured above (issue 20): "Log this ticket" from the
+      // panel creates one note on the contact, read back from the HubSpot API's own store.
+      await frame.waitForSelector('#writeback .wb-open-note', { timeout: 20_000 });
+      const before = await frame.$$eval('.wb-op', (l) => l.map((e) => e.dataset.op));
+      await frame.click('.wb-open-note');
+      await frame.waitForSelector('#wb-text');
+      const agentText = 'Courier re-sent <b>today</b> & confirmed';
+      await frame.$eval('#wb-text', (e, v) => { e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); }, agentText);
+      assert.ok((await frame.$eval('#wb-preview', (e) => e.textContent)).includes(agentText), 'the preview shows the text as typed');
+      await frame.click('#wb-send');
+      const op = await until('the note in the panel', async () => {
+        const ids = await frame.$$eval('.wb-op', (l) => l.map((e) => e.dataset.op));
+        const fresh = ids.find((id) => !before.includes(id));
+        return { ok: Boolean(fresh), id: fresh };
+      });
+      const done = await until('the note written', async () => {
+        const li = await frame.$eval(`.wb-op[data-op="${op.id}"]`, (e) => ({ state: e.dataset.state, text: e.innerText }));
+        return { ok: ['done', 'failed'].includes(li.state), ...li };
+      }, 40_000);
+      assert.equal(done.state, 'done', done.text);
+      const written = hub.data.notes.filter((n) => n.properties.hs_note_body.includes(`[deskside:${op.id}]`));
+      assert.equal(written.length, 1, 'exactly one note in HubSpot');
+      assert.deepEqual(written[0].contacts, ['501'], 'associated with the contact shown');
+      assert.ok(written[0].properties.hs_note_body.includes('Courier re-sent &lt;b&gt;today&lt;/b&gt; &amp; confirmed'), written[0].properties.hs_note_body);
+      assert.ok(hub.requests.some((r) => r.op === 'create-notes' && r.status === 201 && r.authorization === `Bearer ${HUB_TOKEN}`));
+      await page.screenshot({ path: join(shots, 'preset-hubspot-note-written.png') });
+
+      // "Create follow-up task": one task on the contact, with its due date and priority.
+      const beforeTask = await frame.$$eval('.wb-op', (l) => l.map((e) => e.dataset.op));
+      await frame.click('.wb-open-task');
+      await frame.waitForSelector('#wb-task-subject');
+      for (const [sel, v] of [['#wb-task-subject', 'Call Globex back about the delivery'], ['#wb-due', '2026-12-15']]) {
+        await frame.$eval(sel, (e, val) => { e.value = val; e.dispatchEvent(new Event('input', { bubbles: true })); }, v);
+      }
+      await frame.select('#wb-priority', 'HIGH');
+      await frame.click('#wb-send');
+      const taskOp = await until('the task in the panel', async () => {
+        const ids = await frame.$$eval('.wb-op', (l) => l.map((e) => e.dataset.op));
+        const fresh = ids.find((id) => !beforeTask.includes(id));
+        return { ok: Boolean(fresh), id: fresh };
+      });
+      const taskDone = await until('the task written', async () => {
+        const li = await frame.$eval(`.wb-op[data-op="${taskOp.id}"]`, (e) => ({ state: e.dataset.state, text: e.innerText }));
+        return { ok: ['done', 'failed'].includes(li.state), ...li };
+      }, 40_000);
+      assert.equal(taskDone.state, 'done', taskDone.text);
+      const tasks = hub.data.tasks.filter((x) => x.properties.hs_task_body.includes(`[deskside:${taskOp.id}]`));
+      assert.equal(tasks.length, 1, 'exactly one task in HubSpot');
+      assert.deepEqual(tasks[0].contacts, ['501']);
+      const tp = tasks[0].properties;
+      assert.deepEqual([tp.hs_task_subject, tp.hs_timestamp, tp.hs_task_priority, tp.hs_task_status], ['Call Globex back about the delivery', '2026-12-15T09:00:00Z', 'HIGH', 'NOT_STARTED']);
       await page.close();
 
       // Two contacts behind the office number: the agent chooses.
