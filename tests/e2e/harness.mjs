@@ -223,3 +223,40 @@ export async function addDemoHelpdesk(page, { base, key }) {
   await fillField(page, '#password-1', key);
   await fillField(page, '#crm_pages', 'http://127.0.0.1/crm/*');
 }
+
+/** The browser's id of the tab showing `url`, asked from an extension context (the worker in Chromium, an extension page in Firefox). */
+export async function tabId(ext, url) {
+  if (ext.kind === 'chromium') {
+    const target = await ext.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'));
+    const worker = await target.worker();
+    return worker.evaluate(async (u) => (await chrome.tabs.query({})).find((x) => x.url === u)?.id, url);
+  }
+  const page = await ext.browser.newPage();
+  page.goto(`${ext.extensionBase}options.html`).catch(() => {});
+  await until('an extension page', async () => ({ ok: await page.evaluate(() => location.protocol === 'moz-extension:') }));
+  const id = await page.evaluate(async (u) => (await browser.tabs.query({})).find((x) => x.url === u)?.id, url);
+  await page.close();
+  return id;
+}
+
+/**
+ * Chromium: stops the extension's service worker through the DevTools
+ * protocol (`Target.closeTarget` on its target), as the browser does to an
+ * idle worker, and waits until it is gone. (Firefox has no such command:
+ * the suites reload the extension instead.)
+ */
+export async function stopServiceWorker(ext) {
+  const cdp = await ext.browser.target().createCDPSession();
+  try {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.endsWith('/background.js'));
+    if (!sw) throw new Error('no service worker target to stop');
+    await cdp.send('Target.closeTarget', { targetId: sw.targetId });
+    await until('the service worker stopped', async () => {
+      const { targetInfos: now } = await cdp.send('Target.getTargets');
+      return { ok: !now.some((t) => t.targetId === sw.targetId) };
+    }, 10_000);
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, canaryKey, configure, launch, panelState, screenshotDir, startDemo, until } from './harness.mjs';
+import { ROOT, canaryKey, configure, launch, panelState, screenshotDir, startDemo, until, tabId as harnessTabId } from './harness.mjs';
 
 const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -190,20 +190,7 @@ for (const kind of BROWSERS) {
       await page.close();
     });
 
-    // The tab id of the page showing `url`, as the extension sees it.
-    async function tabId(url) {
-      if (kind === 'chromium') {
-        const target = await ext.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'));
-        const worker = await target.worker();
-        return worker.evaluate(async (u) => (await chrome.tabs.query({})).find((x) => x.url === u)?.id, url);
-      }
-      const page = await ext.browser.newPage();
-      page.goto(`${ext.extensionBase}options.html`).catch(() => {});
-      await until('an extension page', async () => ({ ok: await page.evaluate(() => location.protocol === 'moz-extension:') }));
-      const id = await page.evaluate(async (u) => (await browser.tabs.query({})).find((x) => x.url === u)?.id, url);
-      await page.close();
-      return id;
-    }
+    const tabId = (url) => harnessTabId(ext, url);
 
     test('the admin can choose the browser\'s own side panel: nothing on the page, the customer beside it', async () => {
       const { page: options, status } = await configure(ext, { baseUrl: demo.base, key, sidePanel: true });

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { addDemoHelpdesk, canaryKey, configure, fillField, launch, openExtensionPage, panelState, screenshotDir, startDemo, until, waitLoaded } from './harness.mjs';
+import { addDemoHelpdesk, canaryKey, configure, fillField, launch, openExtensionPage, panelState, screenshotDir, startDemo, until, waitLoaded, tabId as harnessTabId } from './harness.mjs';
 import { startZendesk, ZENDESK_DATA } from '../presetapi/server.mjs';
 
 const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
@@ -89,20 +89,7 @@ for (const kind of BROWSERS) {
       await page.close();
     });
 
-    /** The browser's id of the tab showing `url` (asked from an extension context). */
-    async function tabId(url) {
-      if (kind === 'chromium') {
-        const target = await ext.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'));
-        const worker = await target.worker();
-        return worker.evaluate(async (u) => (await chrome.tabs.query({})).find((x) => x.url === u)?.id, url);
-      }
-      const page = await ext.browser.newPage();
-      page.goto(`${ext.extensionBase}options.html`).catch(() => {});
-      await until('an extension page', async () => ({ ok: await page.evaluate(() => location.protocol === 'moz-extension:') }));
-      const id = await page.evaluate(async (u) => (await browser.tabs.query({})).find((x) => x.url === u)?.id, url);
-      await page.close();
-      return id;
-    }
+    const tabId = (url) => harnessTabId(ext, url);
 
     test('the same in the browser\'s side panel', async () => {
       data.tickets.find((t) => t.id === 4711).priority = 'normal';

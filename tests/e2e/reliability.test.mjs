@@ -11,7 +11,7 @@
 // stays quick.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { canaryKey, launch, openExtensionPage, panelState, waitLoaded, until } from './harness.mjs';
+import { canaryKey, launch, openExtensionPage, panelState, waitLoaded, until, stopServiceWorker } from './harness.mjs';
 import { startDecoy, startFaultApi, DEFINITION } from '../faultapi/server.mjs';
 
 const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
@@ -344,17 +344,7 @@ for (const kind of BROWSERS) {
       await until('the lookup reached the API', async () => ({ ok: api.count(email) === 1, n: api.count(email) }), 20_000);
       const stoppedAt = Date.now();
       if (kind === 'chromium') {
-        // Stop the service worker through the DevTools protocol on its target (as writeback.test.mjs does).
-        const cdp = await ext.browser.target().createCDPSession();
-        const { targetInfos } = await cdp.send('Target.getTargets');
-        const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.endsWith('/background.js'));
-        assert.ok(sw, 'the service worker target');
-        await cdp.send('Target.closeTarget', { targetId: sw.targetId });
-        await until('the service worker stopped', async () => {
-          const { targetInfos: now } = await cdp.send('Target.getTargets');
-          return { ok: !now.some((t) => t.targetId === sw.targetId) };
-        }, 10_000);
-        await cdp.detach().catch(() => {});
+        await stopServiceWorker(ext);
       } else {
         // Firefox has no protocol command that stops an extension's background page
         // (see writeback.test.mjs): the extension is reloaded, which ends it with the

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { ROOT, launch, openExtensionPage, panelState, screenshotDir, startDemo, waitLoaded, until, fillField, saveOptions } from './harness.mjs';
+import { ROOT, launch, openExtensionPage, panelState, screenshotDir, startDemo, waitLoaded, until, fillField, saveOptions, stopServiceWorker } from './harness.mjs';
 import { startTestApi } from '../testapi/server.mjs';
 
 const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
@@ -196,16 +196,7 @@ for (const kind of BROWSERS) {
       const checks = checksOf();
       const stoppedAt = Date.now();
       if (kind === 'chromium') {
-        // Stop the service worker through the DevTools protocol on its target.
-        const cdp = await ext.browser.target().createCDPSession();
-        const { targetInfos } = await cdp.send('Target.getTargets');
-        const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.endsWith('/background.js'));
-        assert.ok(sw, 'the service worker target');
-        await cdp.send('Target.closeTarget', { targetId: sw.targetId });
-        await until('the service worker stopped', async () => {
-          const { targetInfos: now } = await cdp.send('Target.getTargets');
-          return { ok: !now.some((t) => t.targetId === sw.targetId) };
-        }, 10_000);
+        await stopServiceWorker(ext);
       } else {
         // Firefox has no protocol command that stops an extension's background page
         // (WebDriver BiDi has none, and the event page is not suspended while it waits on
