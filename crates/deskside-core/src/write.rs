@@ -493,6 +493,9 @@ pub struct WriteForm {
     /// page adapter). Offered for a VIP customer only ([`priority_offers`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_priority: Option<String>,
+    /// What the panel calls that value (the definition's `apply_label`, else the value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_priority_label: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -521,8 +524,10 @@ pub fn forms(settings: &Settings, ticket_id: Option<&str>) -> Vec<WriteForm> {
                 Some(d) => FormKind::Available { due: d.uses("due"), owner: d.uses("owner"), priority: d.uses("priority"), priorities: d.priorities.clone() },
                 None => FormKind::Unavailable { reason: Text::new(Msg::WriteNotOffered, [data(&c.label)]) },
             };
-            let apply_priority = ticket_id.filter(|t| !t.is_empty()).and_then(|_| c.definition()?.writes.priority.as_ref()?.apply.clone());
-            WriteForm { connector: c.id.clone(), label: c.label.clone(), note: kind(WriteKind::Note), task: kind(WriteKind::Task), apply_priority }
+            let priority = ticket_id.filter(|t| !t.is_empty()).and_then(|_| c.definition()?.writes.priority.as_ref());
+            let apply_priority = priority.and_then(|p| p.apply.clone());
+            let apply_priority_label = priority.and_then(|p| p.apply_label.clone().or_else(|| p.apply.clone()));
+            WriteForm { connector: c.id.clone(), label: c.label.clone(), note: kind(WriteKind::Note), task: kind(WriteKind::Task), apply_priority, apply_priority_label }
         })
         .collect()
 }
@@ -554,11 +559,28 @@ pub fn note_start(tab: Option<&crate::flow::TabState>, title: &str) -> (String, 
 /// the value) for each connector that can set this ticket's priority, and
 /// only when the customer matches one of the admin's VIP rules (`vip`: the
 /// rule's name, as the panel's badge shows it).
-pub fn priority_offers(forms: &[WriteForm], vip: Option<&str>) -> Vec<(String, String, String)> {
+pub fn priority_offers(forms: &[WriteForm], vip: Option<&str>) -> Vec<PriorityOffer> {
     if vip.is_none_or(|v| v.trim().is_empty()) {
         return Vec::new();
     }
-    forms.iter().filter_map(|f| Some((f.connector.clone(), f.label.clone(), f.apply_priority.clone()?))).collect()
+    forms
+        .iter()
+        .filter_map(|f| {
+            let value = f.apply_priority.clone()?;
+            let shown = f.apply_priority_label.clone().unwrap_or_else(|| value.clone());
+            Some(PriorityOffer { connector: f.connector.clone(), label: f.label.clone(), value, shown })
+        })
+        .collect()
+}
+
+/// One "apply priority" button: the connector (id and label), the value
+/// sent, and the value as the panel names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PriorityOffer {
+    pub connector: String,
+    pub label: String,
+    pub value: String,
+    pub shown: String,
 }
 
 /// The audit entry of a finished write: the record's id hashed like an

@@ -113,7 +113,7 @@ fn apply_priority_is_offered_for_a_vip_on_a_ticket_the_adapter_knows() {
     let settings = Settings { connectors: vec![hub, zd], ..Settings::default() };
     let on_ticket = forms(&settings, Some("4711"));
     assert_eq!(on_ticket.iter().map(|f| f.apply_priority.as_deref()).collect::<Vec<_>>(), [None, Some("urgent")]);
-    assert_eq!(priority_offers(&on_ticket, Some("Key accounts")), [("zd".to_string(), "Zendesk".to_string(), "urgent".to_string())]);
+    assert_eq!(priority_offers(&on_ticket, Some("Key accounts")), [PriorityOffer { connector: "zd".into(), label: "Zendesk".into(), value: "urgent".into(), shown: "urgent".into() }]);
     assert!(priority_offers(&on_ticket, None).is_empty(), "not a VIP: nothing to apply");
     assert!(priority_offers(&on_ticket, Some(" ")).is_empty());
     let elsewhere = forms(&settings, None);

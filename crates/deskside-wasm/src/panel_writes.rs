@@ -17,7 +17,7 @@ use deskside_core::connector::writes::{compose, WriteInput, WriteKind};
 use deskside_core::i18n::{data, Arg, Msg, Text};
 use deskside_core::messages::{Request, Response, WriteFields};
 use deskside_core::panel::CustomerView;
-use deskside_core::write::{priority_offers, FormKind, WriteForm, WriteView};
+use deskside_core::write::{priority_offers, FormKind, PriorityOffer, WriteForm, WriteView};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -201,13 +201,13 @@ fn render_forms(doc: &Document, wb: &Rc<Wb>, n: u32, loc: &Loc) {
         append(&section, &row);
     }
     // A VIP's ticket: one click (then a confirmation) sets its priority.
-    for (connector, label, value) in priority_offers(&forms, wb.vip.as_deref()) {
-        let b = el(doc, "button", "action wb-apply-priority", &loc.t(&Text::new(Msg::WbApplyPriority, [data(&value)])));
+    for PriorityOffer { connector, label, value, shown } in priority_offers(&forms, wb.vip.as_deref()) {
+        let b = el(doc, "button", "action wb-apply-priority", &loc.t(&Text::new(Msg::WbApplyPriority, [data(&shown)])));
         let _ = b.set_attribute("data-connector", &connector);
         let wb2 = wb.clone();
         on_click(&b, move || {
             let doc = crate::dom::document();
-            confirm_priority(&doc, &wb2, n, &connector, &label, &value, &current());
+            confirm_priority(&doc, &wb2, n, &connector, &label, &value, &shown, &current());
         });
         append(&section, &b);
     }
@@ -225,12 +225,12 @@ fn render_forms(doc: &Document, wb: &Rc<Wb>, n: u32, loc: &Loc) {
 }
 
 /// "Set this ticket's priority to … in …?": Confirm sends it, Cancel does nothing.
-fn confirm_priority(doc: &Document, wb: &Rc<Wb>, n: u32, connector: &str, label: &str, value: &str, loc: &Loc) {
+fn confirm_priority(doc: &Document, wb: &Rc<Wb>, n: u32, connector: &str, label: &str, value: &str, shown: &str, loc: &Loc) {
     let Some(form) = by_id(doc, "wb-form") else { return };
     clear(&form);
     let _ = form.set_attribute("data-kind", WriteKind::Priority.name());
     let _ = form.remove_attribute("hidden");
-    let q = el(doc, "p", "wb-confirm-question", &loc.t(&Text::new(Msg::WbApplyConfirm, [data(value), data(label)])));
+    let q = el(doc, "p", "wb-confirm-question", &loc.t(&Text::new(Msg::WbApplyConfirm, [data(shown), data(label)])));
     append(&form, &q);
     let ok = el(doc, "button", "action wb-send", &loc.m(Msg::WbConfirm));
     let _ = ok.set_attribute("id", "wb-confirm-priority");

@@ -44,6 +44,8 @@ fn freshdesk_sets_the_priority_as_a_number() {
     let d = definition(ConnectorKind::Freshdesk).unwrap();
     let wd = d.writes.priority.as_ref().unwrap();
     assert_eq!(wd.apply.as_deref(), Some("4"));
+    // The panel's button names it as Freshdesk does, not by its number.
+    assert_eq!(wd.apply_label.as_deref(), Some("Urgent"));
     let base = BaseUrl::parse("https://acme.freshdesk.com/api/v2").unwrap();
     let secrets = BTreeMap::from([("api_key".to_string(), Secret::new("fd-1"))]);
     let r = build_write(d, &base, &secrets, None, &Stamp::default(), WriteKind::Priority, &on_ticket("52", "4"), OP).unwrap();
@@ -91,6 +93,7 @@ fn a_generic_definition_can_set_a_tag_and_is_validated() {
     assert_eq!(problems(json!({ "method": "PUT", "path": "/tickets", "body": { "id": "{ticket_id}", "p": "{priority}" }, "apply": "vip" })), ["writes.priority.path write_def_unused"]);
     assert_eq!(problems(json!({ "method": "PUT", "path": "/tickets/{ticket_id}", "body": { "p": "high" }, "apply": "vip" })), ["writes.priority write_def_unused"]);
     assert_eq!(problems(json!({ "method": "PUT", "path": "/tickets/{ticket_id}", "body": { "p": "{priority}" } })), ["writes.priority.apply write_def_no_apply"]);
+    assert!(problems(json!({ "method": "PUT", "path": "/tickets/{ticket_id}", "body": { "p": "{priority}" }, "apply": "9", "apply_label": 9 })).len() == 1, "apply_label is text");
     assert_eq!(problems(json!({ "method": "PUT", "path": "/tickets/{ticket_id}", "body": { "p": "{priority}" }, "priorities": ["low", "high"], "apply": "urgent" })), ["writes.priority.apply write_bad_priority"]);
     // Idempotent by nature: neither a key nor a verify request.
     let e = def_with(json!({ "method": "PUT", "path": "/tickets/{ticket_id}", "body": { "p": "{priority}" }, "apply": "x", "idempotency_key": "Idempotency-Key" })).unwrap_err();

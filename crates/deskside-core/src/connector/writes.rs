@@ -81,6 +81,9 @@ pub struct WriteDef {
     pub priorities: Vec<String>,
     /// `writes.priority` only: the value the one-click "apply priority" sets.
     pub apply: Option<String>,
+    /// `writes.priority` only: what the panel calls that value, in the
+    /// vendor's own word (Freshdesk's `4` is "Urgent"); the value where none.
+    pub apply_label: Option<String>,
     pub check: WriteCheck,
 }
 
@@ -594,7 +597,7 @@ impl WritesDef {
 
 impl WriteDef {
     fn from_json(v: &Value, at: &str, sets_priority: bool) -> Result<WriteDef, String> {
-        let known: &[&str] = if sets_priority { &["method", "path", "query", "headers", "body", "id", "link", "priorities", "apply"] } else { &["method", "path", "query", "headers", "body", "id", "link", "priorities", "idempotency_key", "verify"] };
+        let known: &[&str] = if sets_priority { &["method", "path", "query", "headers", "body", "id", "link", "priorities", "apply", "apply_label"] } else { &["method", "path", "query", "headers", "body", "id", "link", "priorities", "idempotency_key", "verify"] };
         let o = obj(v, at, known)?;
         let check = match (text_of(o, "idempotency_key", at)?, o.get("verify").filter(|v| !v.is_null())) {
             // Setting a value again changes nothing: no key, no marker needed.
@@ -623,6 +626,7 @@ impl WriteDef {
             link: text_of(o, "link", at)?,
             priorities,
             apply: text_of(o, "apply", at)?,
+            apply_label: text_of(o, "apply_label", at)?,
             check,
         })
     }
