@@ -167,6 +167,12 @@ fn render_forms(doc: &Document, wb: &Rc<Wb>, n: u32, loc: &Loc) {
     let Some(section) = by_id(doc, "writeback") else { return };
     clear(&section);
     let Some((forms, subject, status, ticket_url)) = wb.last.borrow().clone() else { return };
+    // Nothing this page can write (a CRM contact page): no write-back block.
+    if forms.is_empty() {
+        let _ = section.set_attribute("hidden", "");
+        return;
+    }
+    let _ = section.remove_attribute("hidden");
     append(&section, &el(doc, "h3", "", &loc.m(Msg::WbHeading)));
     let several = wb.records.len() > 1;
     for (connector, record, label) in &wb.records {

@@ -85,7 +85,12 @@ pub async fn writes_state(env: &Env, settings: &Settings, tab_id: i64, tab_url: 
     let (subject, status) = core::note_start(tab.as_ref(), &title);
     let ticket = ticket_key(tab_url);
     let writes = OPS.with(|o| core::views_for(o.borrow().as_deref().unwrap_or_default(), &ticket));
-    let forms = core::forms(settings, tab.as_ref().map(|t| t.ticket_id.as_str()));
+    // On a CRM contact page shown as the helpdesk knows the contact there is
+    // no ticket to log in the CRM: no write forms.
+    let forms = match &tab {
+        Some(t) if deskside_core::flow::helpdesk_view(settings, t) => Vec::new(),
+        _ => core::forms(settings, tab.as_ref().map(|t| t.ticket_id.as_str())),
+    };
     Ok(Response::Writes { forms, subject, status, ticket_url: tab_url.to_string(), writes })
 }
 
