@@ -115,37 +115,53 @@ enum Keep {
 
 /// Byte ranges of Luhn-valid card numbers in `text`.
 fn card_spans(text: &str) -> Vec<(usize, usize)> {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
+    digit_runs(text.as_bytes(), b" -")
+        .filter(|r| (13..=19).contains(&r.digits.len()) && luhn_valid(&r.digits))
+        .map(|r| (r.start, r.end))
+        .collect()
+}
+
+/// A run of digits in a text, single `separators` allowed between them.
+struct DigitRun {
+    /// Where its first digit is.
+    start: usize,
+    /// Just after its last digit.
+    end: usize,
+    digits: Vec<u8>,
+}
+
+/// The runs of digits in `b` that stand on their own: not glued to a
+/// letter or digit before or after them, with single `separators` between
+/// digits (`4111 1111-1111`). Shared by the card and the phone masks.
+fn digit_runs<'a>(b: &'a [u8], separators: &'a [u8]) -> impl Iterator<Item = DigitRun> + 'a {
     let mut i = 0;
-    while i < b.len() {
-        // A run starts at a digit not glued to a letter or digit before it.
-        if !b[i].is_ascii_digit() || (i > 0 && b[i - 1].is_ascii_alphanumeric()) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut digits = Vec::new();
-        let mut end = i;
-        let mut j = i;
-        while j < b.len() {
-            if b[j].is_ascii_digit() {
-                digits.push(b[j]);
-                j += 1;
-                end = j;
-            } else if (b[j] == b' ' || b[j] == b'-') && j + 1 < b.len() && b[j + 1].is_ascii_digit() && j > start && b[j - 1].is_ascii_digit() {
-                j += 1;
-            } else {
-                break;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            if !b[i].is_ascii_digit() || (i > 0 && b[i - 1].is_ascii_alphanumeric()) {
+                i += 1;
+                continue;
             }
+            let start = i;
+            let (mut j, mut end, mut digits) = (i, i, Vec::new());
+            while j < b.len() {
+                if b[j].is_ascii_digit() {
+                    digits.push(b[j]);
+                    j += 1;
+                    end = j;
+                } else if separators.contains(&b[j]) && j + 1 < b.len() && b[j + 1].is_ascii_digit() {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            i = end.max(start + 1);
+            if end < b.len() && b[end].is_ascii_alphanumeric() {
+                continue;
+            }
+            return Some(DigitRun { start, end, digits });
         }
-        let glued_after = end < b.len() && b[end].is_ascii_alphanumeric();
-        if (13..=19).contains(&digits.len()) && !glued_after && luhn_valid(&digits) {
-            out.push((start, end));
-        }
-        i = end.max(start + 1);
-    }
-    out
+        None
+    })
 }
 
 /// `text` (a record's name, which CRMs often set to the customer's address
@@ -172,33 +188,14 @@ pub fn mask_contacts_in_text(text: &str, emails: &[String], phones: &[String]) -
         return out;
     }
     let b = out.as_bytes();
-    let mut spans = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if !b[i].is_ascii_digit() || (i > 0 && b[i - 1].is_ascii_alphanumeric()) {
-            i += 1;
-            continue;
-        }
-        let start = if i > 0 && b[i - 1] == b'+' { i - 1 } else { i };
-        let (mut j, mut end, mut digits) = (i, i, String::new());
-        while j < b.len() {
-            if b[j].is_ascii_digit() {
-                digits.push(b[j] as char);
-                j += 1;
-                end = j;
-            } else if matches!(b[j], b' ' | b'-' | b'.') && j + 1 < b.len() && b[j + 1].is_ascii_digit() {
-                j += 1;
-            } else {
-                break;
-            }
-        }
-        let glued_after = end < b.len() && b[end].is_ascii_alphanumeric();
-        let same = |p: &String| *p == digits || (digits.len() >= 7 && (p.ends_with(&digits) || digits.ends_with(p.as_str())));
-        if !glued_after && phone_digits.iter().any(same) {
-            spans.push((start, end));
-        }
-        i = end.max(i + 1);
-    }
+    let spans: Vec<(usize, usize)> = digit_runs(b, b" -.")
+        .filter(|r| {
+            let digits = std::str::from_utf8(&r.digits).unwrap_or_default();
+            phone_digits.iter().any(|p| p.as_str() == digits || (digits.len() >= 7 && (p.ends_with(digits) || digits.ends_with(p.as_str()))))
+        })
+        // A leading `+` is part of the number.
+        .map(|r| (if r.start > 0 && b[r.start - 1] == b'+' { r.start - 1 } else { r.start }, r.end))
+        .collect();
     for (a, b) in spans.into_iter().rev() {
         let masked = mask_phone(&out[a..b]);
         out.replace_range(a..b, &masked);
@@ -295,3 +292,4 @@ mod tests {
         assert_eq!(mask_numbers_in_text("no numbers here"), "no numbers here");
     }
 }
+
