@@ -5,9 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { canaryKey, configure, launch, openExtensionPage, panelState, screenshotDir, startDemo, until, waitLoaded } from './harness.mjs';
+import { BROWSERS, canaryKey, openExtensionPage, panelState, screenshotDir, startConfigured, until, waitLoaded } from './harness.mjs';
 
-const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
 const EMAIL = 'mia.fischer@globex.example';
 
 for (const kind of BROWSERS) {
@@ -15,19 +14,14 @@ for (const kind of BROWSERS) {
     const key = canaryKey();
     let demo;
     let ext;
+    let env;
     const shots = screenshotDir(`test-screenshots/${kind}`);
 
     before(async () => {
-      demo = await startDemo({ key });
-      ext = await launch(kind);
-      const saved = await configure(ext, { baseUrl: demo.base, key });
-      assert.equal(saved.status.kind, 'ok', saved.status.text);
-      await saved.page.close();
+      env = await startConfigured(kind, { key });
+      ({ demo, ext } = env);
     });
-    after(async () => {
-      await ext?.close();
-      demo?.stop();
-    });
+    after(() => env?.close());
 
     test('a lookup is audited as kind + hash, counted, and exported as CSV', async () => {
       const ticket = await ext.browser.newPage();

@@ -8,10 +8,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { ROOT, launch, openExtensionPage, panelState, screenshotDir, startDemo, waitLoaded, until, fillField, saveOptions } from './harness.mjs';
+import { BROWSERS, ROOT, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, fillField, saveOptions } from './harness.mjs';
 import { startTestApi } from '../testapi/server.mjs';
 
-const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
 const DEFINITION = readFileSync(join(ROOT, 'tests/testapi/definition.json'), 'utf8');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -21,6 +20,7 @@ for (const kind of BROWSERS) {
     let demo;
     let api;
     let ext;
+    let env;
     const shots = screenshotDir(`test-screenshots/${kind}`);
 
     const fill = fillField;
@@ -28,15 +28,10 @@ for (const kind of BROWSERS) {
 
 
     before(async () => {
-      demo = await startDemo();
-      api = await startTestApi({ clientSecret: secret, tokenTtlSeconds: 3600 });
-      ext = await launch(kind);
+      env = await startSuite(kind, { servers: { api: () => startTestApi({ clientSecret: secret, tokenTtlSeconds: 3600 }) } });
+      ({ demo, api, ext } = env);
     });
-    after(async () => {
-      await ext?.close();
-      demo?.stop();
-      await api?.stop().catch(() => {});
-    });
+    after(() => env?.close());
 
     test('the admin types the definition and its secrets; mistakes are named with their path', async () => {
       const page = await openExtensionPage(ext, 'options.html');

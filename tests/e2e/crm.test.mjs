@@ -10,25 +10,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { addDemoHelpdesk, canaryKey, configure, fillField, launch, openExtensionPage, panelState, screenshotDir, startDemo, until, waitLoaded } from './harness.mjs';
-
-const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
+import { BROWSERS, addDemoHelpdesk, canaryKey, configure, fillField, openExtensionPage, panelState, screenshotDir, startSuite, until, waitLoaded } from './harness.mjs';
 
 for (const kind of BROWSERS) {
   describe(`${kind}: VIP rules and the helpdesk's tickets on CRM pages`, () => {
     const key = canaryKey();
     let demo;
     let ext;
+    let env;
     const shots = screenshotDir(`test-screenshots/${kind}`);
 
     before(async () => {
-      demo = await startDemo({ key });
-      ext = await launch(kind);
+      env = await startSuite(kind, { key });
+      ({ demo, ext } = env);
     });
-    after(async () => {
-      await ext?.close();
-      demo?.stop();
-    });
+    after(() => env?.close());
 
     async function open(path) {
       const page = await ext.browser.newPage();

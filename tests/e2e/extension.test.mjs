@@ -3,15 +3,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { canaryKey, configure, launch, openExtensionPage, panelState, screenshotDir, startDemo, waitLoaded } from './harness.mjs';
-
-const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
+import { BROWSERS, canaryKey, configure, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded } from './harness.mjs';
 
 for (const kind of BROWSERS) {
   describe(`${kind}: end to end`, () => {
     const key = canaryKey();
     let demo;
     let ext;
+    let env;
     const shots = screenshotDir(`test-screenshots/${kind}`);
 
     async function openTicket(path) {
@@ -35,13 +34,10 @@ for (const kind of BROWSERS) {
     }
 
     before(async () => {
-      demo = await startDemo({ key });
-      ext = await launch(kind);
+      env = await startSuite(kind, { key });
+      ({ demo, ext } = env);
     });
-    after(async () => {
-      await ext?.close();
-      demo?.stop();
-    });
+    after(() => env?.close());
 
     test('options page: invalid input gets clear errors and nothing is saved', async () => {
       const { page, status } = await configure(ext, { baseUrl: 'http://crm.example.com', key: '' });

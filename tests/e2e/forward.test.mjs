@@ -7,9 +7,8 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { canaryKey, configure, fillField, launch, openExtensionPage, panelState, startDemo, until, waitLoaded } from './harness.mjs';
+import { BROWSERS, canaryKey, configure, fillField, openExtensionPage, panelState, startSuite, until, waitLoaded } from './harness.mjs';
 
-const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
 const EMAIL = 'mia.fischer@globex.example';
 
 /** An audit endpoint on loopback: `mode` is 'hang', 'down' (503) or 'up' (204). */
@@ -45,17 +44,13 @@ for (const kind of BROWSERS) {
     let demo;
     let ext;
     let endpoint;
+    let env;
 
     before(async () => {
-      demo = await startDemo({ key });
-      endpoint = await startEndpoint();
-      ext = await launch(kind);
+      env = await startSuite(kind, { key, servers: { endpoint: startEndpoint } });
+      ({ demo, endpoint, ext } = env);
     });
-    after(async () => {
-      await ext?.close();
-      demo?.stop();
-      endpoint?.stop();
-    });
+    after(() => env?.close());
 
     test('a bad endpoint is refused on save', async () => {
       const page = await openExtensionPage(ext, 'options.html');

@@ -10,6 +10,8 @@ import puppeteer from 'puppeteer-core';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST = join(ROOT, 'dist');
+/** The browsers the suites run in: DESKSIDE_BROWSERS (comma-separated), by default both. */
+export const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
 const FIREFOX_ID = 'deskside@deskside.example';
 const FIREFOX_UUID = '5e0c6a1e-7d2b-4c1a-9f3e-d35c51de0001';
 
@@ -259,4 +261,65 @@ export async function stopServiceWorker(ext) {
   } finally {
     await cdp.detach().catch(() => {});
   }
+}
+
+/** Stops one started server; its stop() may be sync or async, and may already have run (a suite that stops it on purpose). */
+async function stopQuietly(server) {
+  try {
+    await server?.stop();
+  } catch { /* already stopped */ }
+}
+
+/**
+ * One suite's before(): starts what the suite runs against and the browser.
+ * - `key`: the demo CRM's API key (undefined: the demo asks for none).
+ * - `demo`: false for a suite with no demo server.
+ * - `servers`: more servers, `{ name: () => startX(…) }`, each resolving to
+ *   something with `stop()`; started in order after the demo, each returned
+ *   under its name.
+ * - `browser`: launch()'s options (`lang`, `env`, `firefoxPrefs`, …).
+ * Returns `{ ext, demo, …servers, close }`; `close()` (the suite's after())
+ * closes the browser, then stops the demo and the servers. If a step fails,
+ * what was already started is stopped before the error is thrown.
+ */
+export async function startSuite(kind, { key, demo = true, servers = {}, browser = {} } = {}) {
+  const env = {};
+  const started = [];
+  env.close = async () => {
+    await env.ext?.close();
+    for (const server of started.reverse()) await stopQuietly(server);
+    started.length = 0;
+  };
+  try {
+    if (demo) started.push(env.demo = await startDemo({ key }));
+    for (const [name, start] of Object.entries(servers)) {
+      if (name in env || name === 'ext') throw new Error(`startSuite: the server name ${name} is taken`);
+      started.push(env[name] = await start());
+    }
+    env.ext = await launch(kind, browser);
+  } catch (e) {
+    await env.close();
+    throw e;
+  }
+  return env;
+}
+
+/**
+ * startSuite, then the demo CRM's connector saved through the options page
+ * (configure() with the demo's address and `key`, plus `configure`'s
+ * options: `expanded`, `sidePanel`, …). Throws unless the options page said
+ * Saved; the page is closed.
+ */
+export async function startConfigured(kind, { configure: settings = {}, ...options } = {}) {
+  if (options.demo === false) throw new Error('startConfigured configures the demo CRM: use startSuite without one');
+  const env = await startSuite(kind, options);
+  try {
+    const { page, status } = await configure(env.ext, { baseUrl: env.demo.base, key: options.key, ...settings });
+    if (status.kind !== 'ok') throw new Error(`the options page did not save: ${status.text}`);
+    await page.close();
+  } catch (e) {
+    await env.close();
+    throw e;
+  }
+  return env;
 }

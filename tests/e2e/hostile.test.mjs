@@ -5,9 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { canaryKey, configure, launch, openExtensionPage, panelState, screenshotDir, startDemo, waitLoaded, until } from './harness.mjs';
+import { BROWSERS, canaryKey, openExtensionPage, panelState, screenshotDir, startConfigured, waitLoaded, until } from './harness.mjs';
 
-const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 for (const kind of BROWSERS) {
@@ -15,6 +14,7 @@ for (const kind of BROWSERS) {
     const key = canaryKey();
     let demo;
     let ext;
+    let env;
     const shots = screenshotDir(`test-screenshots/${kind}`);
     const apiCalls = () => demo.requests.filter((r) => r.url.startsWith('/api/')).length;
 
@@ -50,16 +50,10 @@ for (const kind of BROWSERS) {
     }
 
     before(async () => {
-      demo = await startDemo({ key });
-      ext = await launch(kind);
-      const { page, status } = await configure(ext, { baseUrl: demo.base, key });
-      assert.equal(status.kind, 'ok', status.text);
-      await page.close();
+      env = await startConfigured(kind, { key });
+      ({ demo, ext } = env);
     });
-    after(async () => {
-      await ext?.close();
-      demo?.stop();
-    });
+    after(() => env?.close());
 
     test('a record whose link only looks like the CRM\'s gets no link', async () => {
       // Control: the demo CRM's own link is offered.

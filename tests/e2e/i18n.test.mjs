@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { ROOT, canaryKey, configure, launch, openExtensionPage, panelState, screenshotDir, startDemo, waitLoaded } from './harness.mjs';
+import { BROWSERS, ROOT, canaryKey, configure, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded } from './harness.mjs';
 
-const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
 // Any Latin-script sentence of three words or more that is not demo data.
 const ENGLISH = /\b(?!Deskside|Demo|CRM|HTTP|API)[A-Z]?[a-z]{2,} [a-z]{2,} [a-z]{2,}\b/;
 
@@ -16,6 +15,7 @@ for (const kind of BROWSERS) {
     const key = canaryKey();
     let demo;
     let ext;
+    let env;
     const shots = screenshotDir(`test-screenshots/${kind}-zh-CN`);
 
     async function openTicket(path, name) {
@@ -32,13 +32,10 @@ for (const kind of BROWSERS) {
     }
 
     before(async () => {
-      demo = await startDemo({ key });
-      ext = await launch(kind, { lang: 'zh-CN' });
+      env = await startSuite(kind, { key, browser: { lang: 'zh-CN' } });
+      ({ demo, ext } = env);
     });
-    after(async () => {
-      await ext?.close();
-      demo?.stop();
-    });
+    after(() => env?.close());
 
     test('options page: Chinese text and validation problems', async () => {
       const page = await openExtensionPage(ext, 'options.html');

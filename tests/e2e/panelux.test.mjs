@@ -11,11 +11,10 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, canaryKey, configure, launch, openExtensionPage, screenshotDir, startDemo, waitLoaded } from './harness.mjs';
+import { BROWSERS, ROOT, canaryKey, configure, openExtensionPage, screenshotDir, startConfigured, startDemo, startSuite, waitLoaded } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
 const SHOTS = Boolean(process.env.DESKSIDE_SCREENSHOTS);
 const LANGS = SHOTS ? ['en-US', 'zh-CN'] : ['en-US'];
 
@@ -77,6 +76,7 @@ for (const kind of BROWSERS) {
       let demo;
       let crm;
       let ext;
+      let env;
       // Whether this browser lets the test switch prefers-color-scheme per page.
       let darkWorks = true;
       const SOURCE = 'Deskside demo CRM';
@@ -164,15 +164,10 @@ for (const kind of BROWSERS) {
 
       before(async () => {
         mkdirSync(docs, { recursive: true });
-        demo = await startDemo({ key });
-        crm = await startDemo({ key });
-        ext = await launch(kind, { lang });
+        env = await startSuite(kind, { key, servers: { crm: () => startDemo({ key }) }, browser: { lang } });
+        ({ demo, crm, ext } = env);
       });
-      after(async () => {
-        await ext?.close();
-        demo?.stop();
-        crm?.stop();
-      });
+      after(() => env?.close());
 
       test('not configured: says so and opens the settings', async () => {
         const page = await openExtensionPage(ext, 'options.html');
@@ -435,17 +430,12 @@ if (BROWSERS.includes('firefox')) {
     const shots = screenshotDir('test-screenshots/firefox-panelux');
     let demo;
     let ext;
+    let env;
     before(async () => {
-      demo = await startDemo({ key });
-      ext = await launch('firefox', { firefoxPrefs: { 'ui.systemUsesDarkTheme': 1, 'layout.css.prefers-color-scheme.content-override': 0 } });
-      const { page, status } = await configure(ext, { baseUrl: demo.base, key });
-      assert.equal(status.kind, 'ok', status.text);
-      await page.close();
+      env = await startConfigured('firefox', { key, browser: { firefoxPrefs: { 'ui.systemUsesDarkTheme': 1, 'layout.css.prefers-color-scheme.content-override': 0 } } });
+      ({ demo, ext } = env);
     });
-    after(async () => {
-      await ext?.close();
-      demo?.stop();
-    });
+    after(() => env?.close());
 
     for (const [name, path, state] of [['panel-found', '/tickets/plain/1002', 'found'], ['panel-no-identifier', '/', 'no_identifier']]) {
       test(`${name}: dark, readable, axe finds no serious problem`, async () => {

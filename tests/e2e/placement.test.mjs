@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, canaryKey, configure, launch, panelState, screenshotDir, startDemo, until, tabId as harnessTabId } from './harness.mjs';
+import { BROWSERS, ROOT, canaryKey, configure, panelState, screenshotDir, startConfigured, until, tabId as harnessTabId } from './harness.mjs';
 
-const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // In the page: the page's controls the panel's host covers (at a control's
@@ -36,6 +35,7 @@ for (const kind of BROWSERS) {
     const key = canaryKey();
     let demo;
     let ext;
+    let env;
     const shots = screenshotDir(`test-screenshots/${kind}`);
 
 
@@ -87,16 +87,12 @@ for (const kind of BROWSERS) {
     }
 
     before(async () => {
-      demo = await startDemo({ key });
-      ext = await launch(kind);
       // The admin leaves "open expanded" off: the panel starts as a tab.
-      const { page, status } = await configure(ext, { baseUrl: demo.base, key, expanded: false });
-      assert.equal(status.kind, 'ok', status.text);
-      await page.close();
+      env = await startConfigured(kind, { key, configure: { expanded: false } });
+      ({ demo, ext } = env);
     });
     after(async () => {
-      await ext?.close();
-      demo?.stop();
+      await env?.close();
       // The README's screenshots of each placement, per browser.
       if (!process.env.DESKSIDE_SCREENSHOTS) return;
       const docs = join(ROOT, 'docs/screenshots');

@@ -11,10 +11,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { launch, openExtensionPage, panelState, screenshotDir, startDemo, waitLoaded, until, fillField, saveOptions } from './harness.mjs';
+import { BROWSERS, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, fillField, saveOptions } from './harness.mjs';
 import { hubspotMissingScope, startHubSpot, startZendesk } from '../presetapi/server.mjs';
 
-const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
 const HUB_TOKEN = `pat-na1-${Math.random().toString(16).slice(2)}`;
 const ZD_AGENT = 'agent@acme-support.example';
 const ZD_TOKEN = `zd-${Math.random().toString(16).slice(2)}`;
@@ -30,6 +29,7 @@ for (const kind of BROWSERS) {
     let hub;
     let zd;
     let ext;
+    let env;
     const shots = screenshotDir(`test-screenshots/${kind}`);
 
     const fill = fillField;
@@ -102,17 +102,12 @@ for (const kind of BROWSERS) {
     const company = (frame) => frame.$eval('p.company', (e) => e.firstChild.textContent.trim());
 
     before(async () => {
-      demo = await startDemo();
-      hub = await startHubSpot({ token: HUB_TOKEN });
-      zd = await startZendesk({ email: ZD_AGENT, token: ZD_TOKEN });
-      ext = await launch(kind);
+      env = await startSuite(kind, {
+        servers: { hub: () => startHubSpot({ token: HUB_TOKEN }), zd: () => startZendesk({ email: ZD_AGENT, token: ZD_TOKEN }) },
+      });
+      ({ demo, hub, zd, ext } = env);
     });
-    after(async () => {
-      await ext?.close();
-      demo?.stop();
-      await hub?.stop();
-      await zd?.stop();
-    });
+    after(() => env?.close());
 
     test('HubSpot: the contact, its associated company, deals and tickets with their stage labels, notes; a chooser; not found; a follow-up refused for a missing scope', async () => {
       const help = await configurePreset('hubspot', {

@@ -12,10 +12,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { addDemoHelpdesk, canaryKey, configure, fillField, launch, openExtensionPage, panelState, screenshotDir, startDemo, until, waitLoaded, tabId as harnessTabId } from './harness.mjs';
+import { BROWSERS, addDemoHelpdesk, canaryKey, configure, fillField, openExtensionPage, panelState, screenshotDir, startSuite, until, waitLoaded, tabId as harnessTabId } from './harness.mjs';
 import { startZendesk, ZENDESK_DATA } from '../presetapi/server.mjs';
 
-const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
 const ZD_TOKEN = `zd-${Math.random().toString(16).slice(2)}`;
 
 for (const kind of BROWSERS) {
@@ -25,21 +24,17 @@ for (const kind of BROWSERS) {
     let zd;
     let ext;
     let data;
+    let env;
     const shots = screenshotDir(`test-screenshots/${kind}`);
 
     before(async () => {
-      demo = await startDemo({ key });
       // The demo page's ticket, Mia's, at normal priority in the API's store.
       data = structuredClone(ZENDESK_DATA);
       data.tickets.push({ id: 4711, requester_id: 381001, subject: 'Delivery of order ORD-2026-004211 delayed', status: 'open', priority: 'normal', type: 'incident', created_at: '2026-11-22T09:00:00Z', updated_at: '2026-11-22T09:00:00Z' });
-      zd = await startZendesk({ email: 'agent@acme-support.example', token: ZD_TOKEN, data });
-      ext = await launch(kind);
+      env = await startSuite(kind, { key, servers: { zd: () => startZendesk({ email: 'agent@acme-support.example', token: ZD_TOKEN, data }) } });
+      ({ demo, zd, ext } = env);
     });
-    after(async () => {
-      await ext?.close();
-      demo?.stop();
-      await zd?.stop();
-    });
+    after(() => env?.close());
 
     test('offered for the VIP, sent once after the confirmation, the priority read back from the API', async () => {
       const options = await openExtensionPage(ext, 'options.html');

@@ -21,9 +21,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, rmdirSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DIST, canaryKey, configure, fillField, launch, openExtensionPage, panelState, saveOptions, screenshotDir, startDemo, until, waitLoaded } from './harness.mjs';
+import { BROWSERS, DIST, canaryKey, configure, fillField, openExtensionPage, panelState, saveOptions, screenshotDir, startConfigured, startSuite, until, waitLoaded } from './harness.mjs';
 
-const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
 const EMAIL = 'mia.fischer@globex.example';
 const TICKET = '/tickets/strict/1001';
 const FIREFOX_ID = 'deskside@deskside.example';
@@ -84,19 +83,14 @@ for (const kind of BROWSERS) {
     const key = canaryKey();
     let demo;
     let ext;
+    let env;
     const shots = screenshotDir(`test-screenshots/${kind}`);
 
     before(async () => {
-      demo = await startDemo({ key });
-      ext = await launch(kind);
-      const saved = await configure(ext, { baseUrl: demo.base, key });
-      assert.equal(saved.status.kind, 'ok', saved.status.text);
-      await saved.page.close();
+      env = await startConfigured(kind, { key });
+      ({ demo, ext } = env);
     });
-    after(async () => {
-      await ext?.close();
-      demo?.stop();
-    });
+    after(() => env?.close());
 
     test('fields in the admin\'s order and labels; a field masked for the agent, in full for the team lead; a passcode lock', async () => {
       const page = await openExtensionPage(ext, 'options.html');
@@ -259,12 +253,13 @@ for (const kind of BROWSERS) {
     const policy = { team_domains: ['policy.example'], profile: 'agent', profiles: [{ id: 'agent', masked: ['email', 'phone'] }] };
     let demo;
     let ext;
+    let env;
     let cleanup = () => {};
     let skip = false;
     const key = canaryKey();
 
     before(async () => {
-      let env = {};
+      let browserEnv = {};
       if (kind === 'chromium') {
         const id = unpackedId(join(DIST, 'chrome'));
         const file = join(CHROMIUM_POLICY_DIR, `deskside-e2e-${id}.json`);
@@ -284,11 +279,11 @@ for (const kind of BROWSERS) {
         const home = mkdtempSync(join(tmpdir(), 'deskside-ff-home-'));
         mkdirSync(join(home, '.mozilla/managed-storage'), { recursive: true });
         writeFileSync(join(home, '.mozilla/managed-storage', `${FIREFOX_ID}.json`), JSON.stringify({ name: FIREFOX_ID, description: 'Deskside team policy', type: 'storage', data: policy }));
-        env = { HOME: home };
+        browserEnv = { HOME: home };
         cleanup = () => rmSync(home, { recursive: true, force: true });
       }
-      demo = await startDemo({ key });
-      ext = await launch(kind, { env });
+      env = await startSuite(kind, { key, browser: { env: browserEnv } });
+      ({ demo, ext } = env);
       if (kind === 'chromium') {
         const worker = ext.browser.targets().find((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'));
         assert.equal(new URL(worker.url()).host, unpackedId(join(DIST, 'chrome')), 'the policy names this extension');
@@ -309,8 +304,7 @@ for (const kind of BROWSERS) {
       }
     });
     after(async () => {
-      await ext?.close();
-      demo?.stop();
+      await env?.close();
       cleanup();
     });
 

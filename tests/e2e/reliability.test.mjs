@@ -11,10 +11,9 @@
 // stays quick.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { canaryKey, launch, openExtensionPage, panelState, waitLoaded, until, stopServiceWorker } from './harness.mjs';
+import { BROWSERS, canaryKey, openExtensionPage, panelState, startSuite, waitLoaded, until, stopServiceWorker } from './harness.mjs';
 import { startDecoy, startFaultApi, DEFINITION } from '../faultapi/server.mjs';
 
-const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
 // A fresh key per run: the decoy test looks for it where it must never be.
 const KEY = canaryKey();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -23,6 +22,7 @@ for (const kind of BROWSERS) {
   describe(`${kind}: a polite, fault-proof client`, () => {
     let api;
     let ext;
+    let env;
     let generation = 0;
 
     async function fill(page, selector, value) {
@@ -64,13 +64,10 @@ for (const kind of BROWSERS) {
     }
 
     before(async () => {
-      api = await startFaultApi({ key: KEY });
-      ext = await launch(kind);
+      env = await startSuite(kind, { demo: false, servers: { api: () => startFaultApi({ key: KEY }) } });
+      ({ api, ext } = env);
     });
-    after(async () => {
-      await ext?.close();
-      await api?.stop();
-    });
+    after(() => env?.close());
 
     test('ten tabs on one customer reach the API once; the answer is cached for every tab', async () => {
       await configure();

@@ -10,10 +10,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { ROOT, launch, openExtensionPage, panelState, screenshotDir, startDemo, waitLoaded, until, fillField, saveOptions, stopServiceWorker } from './harness.mjs';
+import { BROWSERS, ROOT, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, fillField, saveOptions, stopServiceWorker } from './harness.mjs';
 import { startTestApi } from '../testapi/server.mjs';
 
-const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
 const DEFINITION = readFileSync(join(ROOT, 'tests/testapi/definition.json'), 'utf8');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -24,12 +23,13 @@ for (const kind of BROWSERS) {
     let api;
     let ext;
     let options;
+    let env;
     const shots = screenshotDir(`test-screenshots/${kind}`);
 
     before(async () => {
-      demo = await startDemo();
-      api = await startTestApi({ clientSecret: secret, tokenTtlSeconds: 3600 });
-      ext = await launch(kind);
+      env = await startSuite(kind, { servers: { api: () => startTestApi({ clientSecret: secret, tokenTtlSeconds: 3600 }) } });
+      ({ demo, api, ext } = env);
+      // The generic connector on the test API, typed on the options page; the page stays open (storedOps).
       options = await openExtensionPage(ext, 'options.html');
       await waitLoaded(options);
       await options.select('#kind', 'generic');
@@ -44,11 +44,7 @@ for (const kind of BROWSERS) {
       const saved = await saveOptions(options);
       assert.equal(saved.kind, 'ok', saved.text);
     });
-    after(async () => {
-      await ext?.close();
-      demo?.stop();
-      await api?.stop().catch(() => {});
-    });
+    after(() => env?.close());
 
     /** The write operations kept in the extension's storage (read from the options page). */
     async function storedOps() {
