@@ -904,6 +904,7 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             };
             crate::writes::retry(env, &settings, tab_id, &tab_url, &op).await
         }
+        (Request::Ping, Tier::Panel { .. }) => Ok(Response::Pong),
         (Request::GetActivity, Tier::Options) => crate::monitor::activity(env, &settings).await,
         (Request::TestConnector { input, sample }, Tier::Options) => Ok(Response::TestResult { result: test_connector(env, &settings, input, &sample).await }),
         (Request::GetSettings, Tier::Options) => {
