@@ -102,13 +102,36 @@ async function registerSites() {
     }]);
   }
   await api.storage.session.set({ registered_sites: granted });
+  return granted;
 }
 
 function registerSitesLogged() {
   registerSites().catch((e) => console.error('Deskside: could not register the content script:', e));
 }
 
-api.runtime.onInstalled.addListener(registerSitesLogged);
+// Installed or updated (a reload too): pages of the sites already open have
+// no content script of this version (Firefox ended the old one; Chromium
+// left it running without a runtime), and their panel frames are cut off.
+// The content script is injected into each open tab of a granted site, so
+// the panel comes back by itself; an old copy still running is stopped first.
+// (Where the browser refuses, the old frame says so and offers a reload.)
+async function injectOpenTabs(sites) {
+  if (!sites.length || !api.scripting?.executeScript) return;
+  const tabs = await api.tabs.query({ url: sites }).catch(() => []);
+  await Promise.all(tabs.map(async (tab) => {
+    const target = { tabId: tab.id, frameIds: [0] };
+    try {
+      await api.scripting.executeScript({ target, func: () => { globalThis.__desksideContent?.stop?.(); delete globalThis.__desksideContent; } });
+      await api.scripting.executeScript({ target, files: ['content.js'] });
+    } catch { /* a tab the browser does not let the extension into: its panel offers a reload */ }
+  }));
+}
+
+api.runtime.onInstalled.addListener((details) => {
+  registerSites()
+    .then((granted) => (details?.reason === 'install' || details?.reason === 'update' ? injectOpenTabs(granted) : undefined))
+    .catch((e) => console.error('Deskside: could not register the content script:', e));
+});
 api.runtime.onStartup.addListener(registerSitesLogged);
 api.permissions.onAdded?.addListener(registerSitesLogged);
 api.permissions.onRemoved?.addListener(registerSitesLogged);

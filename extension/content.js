@@ -21,6 +21,13 @@
   if (globalThis.__desksideContent) return;
   const stats = { full: [], rest: [], restTotal: 0, restMax: 0, append: [], appendRead: [], observer: 0 };
   globalThis.__desksideContent = stats;
+  // The extension was reloaded or updated while this page was open: its
+  // background injects this script again (Firefox ends the old one; Chromium
+  // leaves it running without a runtime, and first calls its `stop`). The
+  // old script's panel is still on the page, its frame cut off from the
+  // background: removed here, and this script makes its own.
+  let stopped = false;
+  for (const stale of document.querySelectorAll('deskside-panel')) stale.remove();
 
   const CHUNK = 64 * 1024; // text per field: few objects to serialise
   const MAX_TEXT = 2 * 1024 * 1024; // the background reads no more than this
@@ -184,8 +191,10 @@
     // (The browser's language: the page side has no settings to read.)
     f.title = api.i18n.getMessage('frame_title');
     // The token in the fragment: the background answers only the frame that
-    // presents it (a page framing panel.html itself has none).
-    f.src = `${api.runtime.getURL('panel.html')}#t=${encodeURIComponent(token)}`;
+    // presents it (a page framing panel.html itself has none). And the
+    // page's address, which the frame cannot read: a frame cut off from the
+    // background by an update offers to load this page again.
+    f.src = `${api.runtime.getURL('panel.html')}#t=${encodeURIComponent(token)}&u=${encodeURIComponent(location.href)}`;
     const fs = f.style;
     fs.setProperty('width', '100%');
     fs.setProperty('height', '100%');
@@ -432,7 +441,7 @@
   function tellFrame() {
     if (!frame?.contentWindow) { showPanel(); return; }
     stats.toldAt = performance.timeOrigin + performance.now();
-    frame.contentWindow.postMessage({ deskside: 'tab-changed', token: frameToken }, EXTENSION_ORIGIN);
+    frame.contentWindow.postMessage({ deskside: 'tab-changed', token: frameToken, url: location.href }, EXTENSION_ORIGIN);
   }
 
   // Our frame's token went void (the tab left the site and came back): a
@@ -740,7 +749,7 @@
   // at the next task (changes until then are read with it; they do not
   // postpone it).
   function schedule(quick = false) {
-    if (quickWait) return;
+    if (quickWait || stopped) return;
     const now = performance.now();
     waitingSince ||= now;
     clearTimeout(timer);
@@ -809,6 +818,16 @@
   // read is already waiting: settle() sees the new URL, and re-arming the
   // quiet timer would only delay it, by up to QUIET_MS; issue 23's bench.)
   setInterval(() => { if (location.href !== lastUrl && !waitingSince) schedule(); }, 1000);
+
+  // Called by the background before it injects a newer copy of this script
+  // (an update, in Chromium, where this one keeps running): no more reads,
+  // the panel and the page's margins as they were.
+  stats.stop = () => {
+    stopped = true;
+    clearTimeout(timer);
+    observer.disconnect();
+    removePanel();
+  };
 
   async function start() {
     const asked = performance.now();

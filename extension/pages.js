@@ -5,6 +5,19 @@ const api = globalThis.browser ?? globalThis.chrome;
 export function pageEnv() {
   return {
     send: (msg) => api.runtime.sendMessage(msg),
+    // Whether this page still reaches the background. A reloaded or updated
+    // extension leaves an old panel frame behind: Chromium takes its
+    // runtime away, Firefox leaves its messages unanswered. Any answer to
+    // `ping` (or a refusal by the browser, which did reach the extension) is
+    // "yes"; none within `ms` is "no".
+    alive: (ping, ms) => new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      const done = (yes) => { clearTimeout(timer); resolve(yes); };
+      try {
+        if (!api.runtime?.id) { done(false); return; }
+        api.runtime.sendMessage(ping).then(() => done(true), () => done(true));
+      } catch { done(false); }
+    }),
     // (Firefox gives an extension frame inside a web page no permissions API: rejected.)
     requestOrigins: (origins) => (!origins.length ? Promise.resolve(true)
       : api.permissions?.request ? api.permissions.request({ origins }) : Promise.reject(new Error('permissions'))),

@@ -4,7 +4,11 @@ import { pageEnv, wasmUrl } from './pages.js';
 // The content script put its one-time token in the fragment (#t=…). The
 // frame is kept across the tab's tickets: the content script tells it of
 // another customer with a message holding the token, and it asks again.
-const token = new URLSearchParams(location.hash.slice(1)).get('t') ?? '';
+const fragment = new URLSearchParams(location.hash.slice(1));
+const token = fragment.get('t') ?? '';
+// The page's address as the content script last gave it (the frame cannot
+// read its parent's): "Reload this page" after an update loads it again.
+let pageUrl = fragment.get('u') ?? '';
 // Timings for tests/bench/product.mjs, kept in this frame (epoch ms, high
 // resolution): frame start (or, in a kept frame, the content script's word received),
 // wasm ready, state asked and answered, painted.
@@ -13,6 +17,14 @@ let timing = (globalThis.__desksidePanel = { start: performance.timeOrigin, read
 const env = pageEnv();
 const send = env.send;
 let refreshing = false;
+// During the click on "Reload this page": the parent, at its own address
+// (http or https only). A cross-origin frame may navigate the top window
+// on a click; it may not read it.
+env.reloadPage = () => {
+  if (!/^https?:\/\//i.test(pageUrl)) return false;
+  window.top.location.href = pageUrl;
+  return true;
+};
 env.send = (msg) => {
   const t = timing;
   t.asked ||= at();
@@ -38,6 +50,7 @@ addEventListener('message', (e) => {
   // From the page's window, with this frame's token (the page itself can post
   // here too, but does not know the token).
   if (e.source !== parent || e.data?.deskside !== 'tab-changed' || typeof token !== 'string' || !token || e.data.token !== token) return;
+  if (typeof e.data.url === 'string') pageUrl = e.data.url;
   timing = globalThis.__desksidePanel = { start: at(), ready: timing.ready, asked: 0, answered: 0, painted: 0, state: '', kept: true };
   started.then(() => { refreshing = true; panel_tab_changed(); });
 });

@@ -618,7 +618,7 @@ test('Writes: Pipedrive notes (v1 addNote, getNotes) and activities (v2 addActiv
   });
 });
 
-test('Writes: Zoho CRM Notes (notes.json Create Notes) and Tasks (record.json Create Records), checked by Get Related Records', NEEDS_SPECS, async () => {
+test('Writes: Zoho CRM Notes (notes.json Create Notes) on a contact and on a lead, and Tasks (record.json Create Records), checked by Get Related Records', NEEDS_SPECS, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zoho-oas-'));
   const prefix = 'https://raw.githubusercontent.com/Zohocorp-Pvt-Ltd/crm-oas/refs/heads/main/v8.0/';
   for (const f of fs.readdirSync(spec('zoho-crm'))) {
@@ -653,12 +653,21 @@ test('Writes: Zoho CRM Notes (notes.json Create Notes) and Tasks (record.json Cr
     return { port: related, headers: asBearer(req), fixture: fixture('zoho-related-notes.Response_Wrapper.json') };
   };
   const rec = await recorder(related, null, route);
+  const tokenUrl = ['--token-url', `http://127.0.0.1:${token}/oauth/v2/token`];
   await proveWrites({
-    preset: 'zoho_crm', rec, basePath: '/crm/v8', record: '5725767000000412001', extra: ['--token-url', `http://127.0.0.1:${token}/oauth/v2/token`], kinds: [
+    preset: 'zoho_crm', rec, basePath: '/crm/v8', record: '5725767000000412001', extra: [...tokenUrl, '--record-type', 'Contacts'], kinds: [
       ['note', ['POST', /^\/crm\/v8\/Notes$/], ['GET', /^\/crm\/v8\/Contacts\/\d+\/Notes$/],
         (b, m) => (b.data.length === 1 && b.data[0].Parent_Id.module.api_name === 'Contacts' && b.data[0].Parent_Id.id === '5725767000000412001' && htmlNote(b.data[0].Note_Content, m) ? null : JSON.stringify(b))],
       ['task', ['POST', /^\/crm\/v8\/Tasks$/], ['GET', /^\/crm\/v8\/Contacts\/\d+\/Tasks$/],
         (b, m) => (b.data.length === 1 && b.data[0].Who_Id.id === '5725767000000412001' && b.data[0].Due_Date === '2026-12-15' && b.data[0].Description.endsWith(m) ? null : JSON.stringify(b))],
+    ],
+  });
+  // A lead, found by the Leads search (the lookup's record_type): its note goes to Leads and is
+  // checked in the lead's own related Notes.
+  await proveWrites({
+    preset: 'zoho_crm', rec, basePath: '/crm/v8', record: '5725767000000500002', extra: [...tokenUrl, '--record-type', 'Leads'], kinds: [
+      ['note', ['POST', /^\/crm\/v8\/Notes$/], ['GET', /^\/crm\/v8\/Leads\/5725767000000500002\/Notes$/],
+        (b, m) => (b.data.length === 1 && b.data[0].Parent_Id.module.api_name === 'Leads' && b.data[0].Parent_Id.id === '5725767000000500002' && htmlNote(b.data[0].Note_Content, m) ? null : JSON.stringify(b))],
     ],
   });
   assert.ok(rec.exchanges.every((x) => x.headers.authorization === 'Zoho-oauthtoken 1000.contract-access'));

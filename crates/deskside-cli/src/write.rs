@@ -13,11 +13,12 @@ use deskside_core::connector::{HttpRequest, LookupError, Method};
 use deskside_core::weburl::{is_loopback_host, BaseUrl};
 use serde::Serialize;
 
-pub const USAGE: &str = "usage: deskside write --connector FILE|PRESET [--base-url URL | --setup NAME=VALUE…] --record ID (--note | --task) [--subject S] [--status S] [--text T] [--ticket-url URL] [--due YYYY-MM-DD] [--owner ID] [--priority P] [--op OP] [--verify] [--token-url URL] [--ca-file PEM] [--plain-http]\n\
+pub const USAGE: &str = "usage: deskside write --connector FILE|PRESET [--base-url URL | --setup NAME=VALUE…] --record ID [--record-type T] (--note | --task) [--subject S] [--status S] [--text T] [--ticket-url URL] [--due YYYY-MM-DD] [--owner ID] [--priority P] [--op OP] [--verify] [--token-url URL] [--ca-file PEM] [--plain-http]\n\
     Sends one write of a connector definition (its writes.note or writes.task) for the record ID, as the extension does,\n\
     and prints the outcome as JSON: {\"op\", \"write\": {\"method\", \"url\", \"status\", \"created\": {\"id\", \"link\"}, \"error\"}, \"verify\"}.\n\
     \n\
     \x20 --note | --task          what to write: a note on the record (ticket subject, status, link, the text) or a follow-up task\n\
+    \x20 --record-type T          the record's type as the lookup that found it names it (`{record_type}`: Zoho's Contacts, Leads)\n\
     \x20 --subject, --status, --text, --ticket-url, --due, --owner, --priority   the write's values, as the panel's form gives them\n\
     \x20 --op OP                  the operation id (op- and 8 to 64 letters, digits or -): its marker, its idempotency key;\n\
     \x20                         default a fresh random one\n\
@@ -64,6 +65,7 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), Exit> {
             "--note" => kind = Some(WriteKind::Note),
             "--task" => kind = Some(WriteKind::Task),
             "--record" => input.record_id = need(&a, args.next())?,
+            "--record-type" => input.record_type = need(&a, args.next())?,
             "--subject" => input.subject = need(&a, args.next())?,
             "--status" => input.status = need(&a, args.next())?,
             "--text" => input.text = need(&a, args.next())?,
@@ -131,7 +133,7 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), Exit> {
         }
     }
     let mut failed = write.error.is_some();
-    let checked = match verify.then(|| build_verify(&def, &base, &secrets, token.as_ref(), &stamp(), kind, &input.record_id, &op)).flatten() {
+    let checked = match verify.then(|| build_verify(&def, &base, &secrets, token.as_ref(), &stamp(), kind, &input.record_id, &input.record_type, &op)).flatten() {
         None => None,
         Some(Err(e)) => return Err(Exit::usage(say(e))),
         Some(Ok(req)) => {

@@ -599,6 +599,11 @@ messages! {
     WbApplyPriority = "wb_apply_priority",
     WbApplyConfirm = "wb_apply_confirm",
     WbConfirm = "wb_confirm",
+    // Reliability (relmisc): an orphaned panel, the background's own VIP check.
+    PanelUpdated = "panel_updated",
+    PanelReloadPage = "panel_reload_page",
+    WritePriorityNotVip = "write_priority_not_vip",
+    WriteNoRecordType = "write_no_record_type",
 }
 
 impl Msg {

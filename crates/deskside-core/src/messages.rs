@@ -116,6 +116,11 @@ pub enum Request {
         #[serde(default)]
         passcode: String,
     },
+    /// Panel → background: whether this frame still reaches the background.
+    /// An extension reloaded or updated leaves the old frame behind, whose
+    /// messages are never answered; an answer (`Pong`) says the frame is
+    /// live and its question is still being worked on. Nothing is done.
+    Ping,
 }
 
 /// What the agent typed for a write (the ticket's link is not here: it is
@@ -182,6 +187,8 @@ pub enum Response {
     Rejected { reason: String },
     /// The background failed (storage and the like); nothing was lost.
     Failed { message: String },
+    /// The answer to `Ping`.
+    Pong,
 }
 
 /// What the browser says about a message's sender (`runtime.MessageSender`).
@@ -245,6 +252,7 @@ impl Request {
             Request::ImportConfig { .. } => "ImportConfig",
             Request::RefreshPanel { .. } => "RefreshPanel",
             Request::RefreshTabPanel { .. } => "RefreshTabPanel",
+            Request::Ping => "Ping",
         }
     }
 
@@ -255,7 +263,7 @@ impl Request {
                 | (Request::GetPanelState { .. } | Request::ChooseIdentifier { .. } | Request::ChooseRecord { .. } | Request::SetPanelLayout { .. }, Tier::Panel { .. })
                 | (Request::GetWrites { .. } | Request::Write { .. } | Request::RetryWrite { .. }, Tier::Panel { .. })
                 | (Request::GetTabPanelState { .. } | Request::ChooseTabIdentifier { .. } | Request::ChooseTabRecord { .. }, Tier::SidePanel)
-                | (Request::RefreshPanel { .. }, Tier::Panel { .. })
+                | (Request::RefreshPanel { .. } | Request::Ping, Tier::Panel { .. })
                 | (Request::RefreshTabPanel { .. }, Tier::SidePanel)
                 | (Request::GetTabWrites { .. } | Request::TabWrite { .. } | Request::RetryTabWrite { .. }, Tier::SidePanel)
                 | (Request::GetSettings | Request::SaveSettings { .. } | Request::TestConnector { .. } | Request::GetActivity, Tier::Options)

@@ -441,7 +441,7 @@ pub fn check_request(cfg: &ConnectorConfig, token: Option<&Secret>, op: &WriteOp
         Ok(p) => p,
         Err(e) => return Some(Err(e)),
     };
-    w::build_verify(def, &base, &cfg.all_secrets(), token, stamp, op.kind, &op.input.record_id, &op.id)
+    w::build_verify(def, &base, &cfg.all_secrets(), token, stamp, op.kind, &op.input.record_id, &op.input.record_type, &op.id)
 }
 
 /// The event of a send's outcome: an answer (a 2xx read for what it
@@ -571,6 +571,22 @@ pub fn priority_offers(forms: &[WriteForm], vip: Option<&str>) -> Vec<PriorityOf
             Some(PriorityOffer { connector: f.connector.clone(), label: f.label.clone(), value, shown })
         })
         .collect()
+}
+
+/// The background's own check before an "apply priority" write is
+/// recorded: the tab's customer, as the background itself shows it now
+/// (`state`, from the same lookup and merge as the panel's), matches one of
+/// the admin's current VIP rules. The panel's offer is not trusted: a
+/// request naming a priority write for anyone else is refused with the reason.
+pub fn priority_permitted(settings: &crate::config::Settings, state: &crate::panel::PanelState) -> Result<(), Text> {
+    let vip = match state {
+        crate::panel::PanelState::Found { customer: Some(c), .. } => c.vip.as_deref(),
+        _ => None,
+    };
+    match vip {
+        Some(name) if settings.vip_rules.iter().any(|r| r.name == name) => Ok(()),
+        _ => Err(Msg::WritePriorityNotVip.into()),
+    }
 }
 
 /// One "apply priority" button: the connector (id and label), the value

@@ -137,3 +137,40 @@ fn the_note_starts_from_the_subject_and_status_the_adapter_read_else_the_title()
     assert_eq!(note_start(Some(&bare), "Page title"), ("Page title".to_string(), String::new()));
     assert_eq!(note_start(None, "Page title"), ("Page title".to_string(), String::new()));
 }
+
+/// The background's own VIP check before a priority write: the customer it
+/// shows for the tab now (the same `finish_panel` as the panel's), never the
+/// panel's word.
+#[test]
+fn a_priority_write_is_permitted_only_for_a_customer_matching_a_current_vip_rule() {
+    use crate::config::Settings;
+    use crate::flow::{finish_panel, page_scanned, SourceOutcome};
+    use crate::identify::{Field, PageSnapshot, Source};
+    use crate::merge::Selection;
+    use crate::model::{Customer, VipTier};
+    use crate::panel::PanelState;
+    let rule = |name: &str, tier: &str| crate::vip::VipRule { name: name.into(), tiers: vec![tier.into()], min_lifetime_value: None, min_open_tickets: None, min_complaints: None, tag: None };
+    let mut s = Settings { connectors: vec![ConnectorConfig::demo("crm", "CRM", "http://127.0.0.1:7000", "k")], sites: vec!["http://127.0.0.1/*".into()], ..Settings::default() };
+    s.vip_rules = vec![rule("Key account", "platinum")];
+    let snap = PageSnapshot { fields: vec![Field { source: Source::MailtoLink, text: "mailto:mia@example.de".into() }] };
+    let tab = page_scanned(&s, "http://127.0.0.1:8000/agent/tickets/4711", None, snap, &[]).0;
+    let id = tab.candidates[0].clone();
+    let shown = |s: &Settings, tier: &str| {
+        let record = Customer { id: "381001".into(), tier: VipTier::from_label(tier), ..Customer::default() };
+        let one = SourceOutcome { index: 0, result: Ok(Selection::One { record, by: None, of: 1, others: Vec::new() }), near_misses: 0, related: 0, related_errors: Vec::new() };
+        finish_panel(s, &tab, &id, vec![one], 1.0, "salt").0
+    };
+    let refused = Err(Text::from(Msg::WritePriorityNotVip));
+    assert_eq!(priority_permitted(&s, &shown(&s, "platinum")), Ok(()));
+    // Another customer on the ticket: refused, though a panel might have offered it.
+    assert_eq!(priority_permitted(&s, &shown(&s, "silver")), refused);
+    // No customer shown (not found, nothing looked up yet, several to choose from).
+    assert_eq!(priority_permitted(&s, &PanelState::NoIdentifier), refused);
+    assert_eq!(priority_permitted(&s, &PanelState::NotConfigured), refused);
+    // The rule was removed since: the state shown before no longer counts.
+    let before = shown(&s, "platinum");
+    let mut now = s.clone();
+    now.vip_rules.clear();
+    assert_eq!(priority_permitted(&now, &before), refused);
+    assert_eq!(priority_permitted(&now, &shown(&now, "platinum")), refused);
+}

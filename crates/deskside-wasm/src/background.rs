@@ -165,6 +165,12 @@ async fn followed_tab(env: &Env, settings: &Settings, tab_id: i64) -> Result<Opt
     Ok(Some((url, tab)))
 }
 
+/// `followed_tab` for a side panel's request that acts on the tab (its
+/// writes, a choice): a tab that is not a configured site is refused.
+async fn side_panel_tab(env: &Env, settings: &Settings, tab_id: i64) -> Result<Result<(String, Option<TabState>), Response>, String> {
+    Ok(followed_tab(env, settings, tab_id).await?.ok_or_else(|| Response::Rejected { reason: "this tab is not a configured site".into() }))
+}
+
 /// The agent picked another identifier of the tab's page: remembered for the
 /// ticket, then looked up.
 async fn choose(env: &Env, settings: &Settings, tab: Option<TabState>, value: &str, layout: PanelLayout, visible: bool) -> Result<Response, String> {
@@ -211,6 +217,16 @@ async fn load_choices(env: &Env) -> Choices {
 /// fetches its related records, and audits every access.
 async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices, layout: PanelLayout, visible: bool) -> Result<Response, String> {
     panel_state_with(env, settings, tab, choices, layout, visible, false).await
+}
+
+/// The tab's customer as the background itself shows it now (the panel's
+/// own lookup and merge, from the cache while fresh): for checks the panel
+/// is not trusted with (apply priority's VIP rule).
+pub(crate) async fn tab_panel_state(env: &Env, settings: &Settings, tab: &TabState) -> Result<PanelState, String> {
+    match panel_state(env, settings, Some(tab.clone()), &load_choices(env).await, SIDE_PANEL_LAYOUT, true).await? {
+        Response::PanelState { state, .. } => Ok(state),
+        _ => Ok(PanelState::NoIdentifier),
+    }
 }
 
 /// The patterns of a connector's origins the browser has not granted.
@@ -790,8 +806,9 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             panel_state(env, &settings, tab, &load_choices(env).await, SIDE_PANEL_LAYOUT, true).await
         }
         (Request::ChooseTabIdentifier { tab_id, value }, Tier::SidePanel) => {
-            let Some((_, tab)) = followed_tab(env, &settings, tab_id).await? else {
-                return Ok(Response::Rejected { reason: "this tab is not a configured site".into() });
+            let (_, tab) = match side_panel_tab(env, &settings, tab_id).await? {
+                Ok(t) => t,
+                Err(refused) => return Ok(refused),
             };
             choose(env, &settings, tab, &value, SIDE_PANEL_LAYOUT, true).await
         }
@@ -804,8 +821,9 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             choose_record(env, &settings, tab, &connector, &record, layout, tab_visible(env, tab_id).await).await
         }
         (Request::ChooseTabRecord { tab_id, connector, record }, Tier::SidePanel) => {
-            let Some((_, tab)) = followed_tab(env, &settings, tab_id).await? else {
-                return Ok(Response::Rejected { reason: "this tab is not a configured site".into() });
+            let (_, tab) = match side_panel_tab(env, &settings, tab_id).await? {
+                Ok(t) => t,
+                Err(refused) => return Ok(refused),
             };
             choose_record(env, &settings, tab, &connector, &record, SIDE_PANEL_LAYOUT, true).await
         }
@@ -866,23 +884,27 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             crate::writes::retry(env, &settings, tab_id, &tab_url, &op).await
         }
         (Request::GetTabWrites { tab_id }, Tier::SidePanel) => {
-            let Some((tab_url, _)) = followed_tab(env, &settings, tab_id).await? else {
-                return Ok(Response::Rejected { reason: "this tab is not a configured site".into() });
+            let (tab_url, _) = match side_panel_tab(env, &settings, tab_id).await? {
+                Ok(t) => t,
+                Err(refused) => return Ok(refused),
             };
             crate::writes::writes_state(env, &settings, tab_id, &tab_url).await
         }
         (Request::TabWrite { tab_id, connector, record, kind, fields }, Tier::SidePanel) => {
-            let Some((tab_url, tab)) = followed_tab(env, &settings, tab_id).await? else {
-                return Ok(Response::Rejected { reason: "this tab is not a configured site".into() });
+            let (tab_url, tab) = match side_panel_tab(env, &settings, tab_id).await? {
+                Ok(t) => t,
+                Err(refused) => return Ok(refused),
             };
             crate::writes::start(env, &settings, tab, tab_id, &tab_url, &connector, &record, kind, fields).await
         }
         (Request::RetryTabWrite { tab_id, op }, Tier::SidePanel) => {
-            let Some((tab_url, _)) = followed_tab(env, &settings, tab_id).await? else {
-                return Ok(Response::Rejected { reason: "this tab is not a configured site".into() });
+            let (tab_url, _) = match side_panel_tab(env, &settings, tab_id).await? {
+                Ok(t) => t,
+                Err(refused) => return Ok(refused),
             };
             crate::writes::retry(env, &settings, tab_id, &tab_url, &op).await
         }
+        (Request::Ping, Tier::Panel { .. }) => Ok(Response::Pong),
         (Request::GetActivity, Tier::Options) => crate::monitor::activity(env, &settings).await,
         (Request::TestConnector { input, sample }, Tier::Options) => Ok(Response::TestResult { result: test_connector(env, &settings, input, &sample).await }),
         (Request::GetSettings, Tier::Options) => {

@@ -84,6 +84,23 @@ extern "C" {
     #[wasm_bindgen(method, catch)]
     pub async fn send(this: &PageEnv, msg: JsValue) -> Result<JsValue, JsValue>;
 
+    /// The same `send`, its promise as it is (raced against the panel's
+    /// check that the frame still reaches the background).
+    #[wasm_bindgen(method, catch, js_name = send)]
+    pub fn send_promise(this: &PageEnv, msg: JsValue) -> Result<js_sys::Promise, JsValue>;
+
+    /// Whether this page still reaches the background: resolves to false
+    /// when the browser says its extension context is gone, or when a
+    /// `Ping` gets no answer within `ms`.
+    #[wasm_bindgen(method, catch)]
+    pub fn alive(this: &PageEnv, ping: JsValue, ms: u32) -> Result<js_sys::Promise, JsValue>;
+
+    /// The panel frame only: loads the tab's page again (the frame's
+    /// parent, at the address the content script gave the frame); must be
+    /// called during a click.
+    #[wasm_bindgen(method, catch, js_name = reloadPage)]
+    pub fn reload_page(this: &PageEnv) -> Result<JsValue, JsValue>;
+
     /// `permissions.request({origins})`; must be called during a click.
     #[wasm_bindgen(method, js_name = requestOrigins)]
     pub fn request_origins(this: &PageEnv, origins: JsValue) -> js_sys::Promise;

@@ -237,7 +237,11 @@ async fn ask_as(env: Rc<Panel>, request: Request, loading: bool) {
         append(&root, &el(&doc, "p", "state", &current().m(Msg::PanelLookingUp)));
         append(&root, &skeleton(&doc, &current()));
     }
-    let mut answer = env.send(to_js(&request)).await;
+    // `None`: this frame no longer reaches the background (the extension
+    // was reloaded or updated); its question will never be answered.
+    let Some(mut answer) = send_watched(&env, to_js(&request)).await else {
+        return render_cut_off(&env, mine);
+    };
     // No answer at all (the service worker stopped mid-lookup): asked again,
     // a few times, which runs the lookup again; a newer question ends this one.
     for wait in deskside_core::client::retry::PANEL_NO_ANSWER_RETRY_MS {
@@ -248,7 +252,15 @@ async fn ask_as(env: Rc<Panel>, request: Request, loading: bool) {
         if SHOWN.with(|s| s.get()) != mine {
             return;
         }
-        answer = env.send(to_js(&request)).await;
+        let Some(again) = send_watched(&env, to_js(&request)).await else {
+            return render_cut_off(&env, mine);
+        };
+        answer = again;
+    }
+    // Still no answer: a frame whose extension is gone (Chromium refuses its
+    // messages at once) says so rather than "no answer".
+    if answer.is_err() && !alive(&env).await {
+        return render_cut_off(&env, mine);
     }
     // Asked again meanwhile (the tab switched ticket): this answer is stale.
     if SHOWN.with(|s| s.get()) != mine {
@@ -276,6 +288,72 @@ async fn ask_as(env: Rc<Panel>, request: Request, loading: bool) {
         Ok(_) => render_failure(&doc, &root, &loc, Msg::PanelUnexpected, "", &env),
         // The background was unreachable (e.g. restarting): say so, offer retry.
         Err(e) => render_failure(&doc, &root, &loc, Msg::PanelNoAnswer, &e, &env),
+    }
+}
+
+/// Sends `msg` to the background and waits for the answer; while none
+/// comes, checks every `PANEL_ALIVE_CHECK_MS` that this frame still
+/// reaches the background (a slow lookup is waited for, however long).
+/// `None`: it does not.
+async fn send_watched(env: &Panel, msg: JsValue) -> Option<Result<JsValue, JsValue>> {
+    use deskside_core::client::retry::PANEL_ALIVE_CHECK_MS;
+    let pending = match env.send_promise(msg) {
+        Ok(p) => p,
+        Err(e) => return Some(Err(e)),
+    };
+    // What the check's timer resolves to: no answer is this object.
+    let tick = JsValue::from(js_sys::Object::new());
+    loop {
+        let race = js_sys::Promise::race(&js_sys::Array::of2(&pending, &timer_to(PANEL_ALIVE_CHECK_MS, &tick)));
+        match wasm_bindgen_futures::JsFuture::from(race).await {
+            Ok(v) if js_sys::Object::is(&v, &tick) => {
+                if !alive(env).await {
+                    return None;
+                }
+            }
+            other => return Some(other),
+        }
+    }
+}
+
+/// A promise resolved with `value` after `ms`.
+fn timer_to(ms: u64, value: &JsValue) -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, _| {
+        let done = resolve.bind1(&JsValue::NULL, value);
+        let global = js_sys::global();
+        match js_sys::Reflect::get(&global, &JsValue::from_str("setTimeout")).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+            Some(f) => drop(f.call2(&global, &done, &JsValue::from_f64(ms as f64))),
+            None => drop(done.call0(&JsValue::NULL)),
+        }
+    })
+}
+
+/// Whether this frame still reaches the background (`Ping`, a short wait).
+async fn alive(env: &Panel) -> bool {
+    use deskside_core::client::retry::PANEL_PING_WAIT_MS;
+    let Ok(check) = env.alive(to_js(&Request::Ping), PANEL_PING_WAIT_MS as u32) else { return false };
+    wasm_bindgen_futures::JsFuture::from(check).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
+}
+
+/// The frame is cut off from the background (the extension was reloaded or
+/// updated and its script on the page could not be replaced): says so, with
+/// a button that loads the page again, which brings the panel back. Nothing
+/// to retry from here.
+fn render_cut_off(env: &Rc<Panel>, mine: u32) {
+    if SHOWN.with(|s| s.get()) != mine {
+        return;
+    }
+    let doc = document();
+    let Some(root) = by_id(&doc, "body") else { return };
+    let loc = current();
+    clear(&root);
+    set_state(&doc, "updated");
+    append(&root, &el(&doc, "p", "state error", &loc.m(Msg::PanelUpdated)));
+    if matches!(env.place, Place::Frame { .. }) {
+        let b = el(&doc, "button", "action", &loc.m(Msg::PanelReloadPage));
+        let env = env.clone();
+        on_click(&b, move || drop(env.reload_page()));
+        append(&root, &b);
     }
 }
 

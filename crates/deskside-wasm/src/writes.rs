@@ -95,16 +95,17 @@ pub async fn writes_state(env: &Env, settings: &Settings, tab_id: i64, tab_url: 
 }
 
 /// Whether `record` is one of the records a lookup of this tab's
-/// identifiers found with this connector (what the panel can show).
-async fn record_of_tab(env: &Env, cfg: &deskside_core::config::ConnectorConfig, tab: &TabState, record: &str) -> bool {
+/// identifiers found with this connector (what the panel can show): then
+/// the `record_type` of the lookup that found it (empty where none).
+async fn record_of_tab(env: &Env, cfg: &deskside_core::config::ConnectorConfig, tab: &TabState, record: &str) -> Option<String> {
     let config = cache::config_hash(cfg);
     for c in tab.candidates.iter().filter(|c| c.kind.lookupable()).take(20) {
-        let found = read_entry(env, &cache::entry_key(&config, c)).await.filter(|e| e.config == config).and_then(|e| e.answer()).is_some_and(|a| a.customers.iter().any(|x| x.id == record));
-        if found {
-            return true;
+        let found = read_entry(env, &cache::entry_key(&config, c)).await.filter(|e| e.config == config).and_then(|e| e.answer()).and_then(|a| a.customers.iter().find(|x| x.id == record).map(|x| x.refs.record_type.clone().unwrap_or_default()));
+        if found.is_some() {
+            return found;
         }
     }
-    false
+    None
 }
 
 /// A new write: checked, recorded `queued`, then driven.
@@ -119,6 +120,14 @@ pub async fn start(env: &Env, settings: &Settings, tab: Option<TabState>, tab_id
     let Some(tab) = tab else {
         return Ok(Response::Rejected { reason: "no page scanned in this tab".into() });
     };
+    if kind == WriteKind::Priority {
+        // The panel offers it for a VIP only; the background checks again,
+        // on the customer it shows for this tab itself.
+        let state = crate::background::tab_panel_state(env, settings, &tab).await?;
+        if let Err(message) = core::priority_permitted(settings, &state) {
+            return Ok(Response::WriteInvalid { message });
+        }
+    }
     let input = if kind == WriteKind::Priority {
         // The page's ticket, by its adapter from the URL the browser
         // reported: the record written is that ticket. The value is the
@@ -126,10 +135,10 @@ pub async fn start(env: &Env, settings: &Settings, tab: Option<TabState>, tab_id
         let priority = if fields.priority.trim().is_empty() { def.apply.clone().unwrap_or_default() } else { fields.priority };
         WriteInput { record_id: tab.ticket_id.clone(), ticket_id: tab.ticket_id.clone(), ticket_url: tab_url.into(), subject: tab.subject.clone(), status: tab.status.clone(), priority, ..Default::default() }.cleaned()
     } else {
-        if !record_of_tab(env, cfg, &tab, record).await {
+        let Some(record_type) = record_of_tab(env, cfg, &tab, record).await else {
             return Ok(Response::Rejected { reason: "not a record of this page".into() });
-        }
-        WriteInput { record_id: record.into(), ticket_url: tab_url.into(), subject: fields.subject, status: fields.status, text: fields.text, due: fields.due, owner: fields.owner, priority: fields.priority, ticket_id: tab.ticket_id.clone() }.cleaned()
+        };
+        WriteInput { record_id: record.into(), record_type, ticket_url: tab_url.into(), subject: fields.subject, status: fields.status, text: fields.text, due: fields.due, owner: fields.owner, priority: fields.priority, ticket_id: tab.ticket_id.clone() }.cleaned()
     };
     if let Some(message) = input.problem(kind, def) {
         return Ok(Response::WriteInvalid { message });

@@ -350,3 +350,34 @@ async fn the_configuration_exports_without_keys_unless_asked_and_a_broken_import
     assert!(send(&env, &good, OPTIONS).await.contains("imported.example"));
     assert!(env.dump().contains("imported.example") && env.dump().contains(KEY), "the key kept for the same connector");
 }
+
+#[wasm_bindgen_test]
+async fn a_panel_frame_may_ask_whether_the_background_still_hears_it() {
+    let env = fake_env();
+    configure(&env).await;
+    // The panel's check after a long wait (an orphaned frame gets no answer at all).
+    assert_eq!(send(&env, r#"{"type":"Ping"}"#, PANEL).await, r#"{"type":"Pong"}"#);
+    for sender in [CONTENT, OPTIONS] {
+        assert!(send(&env, r#"{"type":"Ping"}"#, sender).await.contains(r#""type":"Rejected""#), "{sender}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_priority_write_is_refused_unless_the_background_itself_shows_a_vip() {
+    let env = fake_env();
+    // The Zendesk preset (it has "apply priority"), its API unreachable, and a VIP rule.
+    let save = format!(
+        r#"{{"type":"SaveSettings","input":{{"connectors":[{{"id":"c1","kind":"zendesk","base_url":"http://127.0.0.1:9","secrets":{{"username":"agent@acme-support.example/token","password":"{KEY}"}},"enabled":true}}],"sites":["http://127.0.0.1/*"],"team_domains":["acme-support.example"],"default_region":"CN","vip_rules":[{{"name":"Key account","tiers":"platinum"}}]}}}}"#
+    );
+    let answer = send(&env, &save, OPTIONS).await;
+    assert!(answer.contains(r#""type":"Settings""#), "{answer}");
+    let scan = r#"{"type":"PageScanned","snapshot":{"fields":[{"source":"mailto_link","text":"mailto:li.na@example.cn"}]}}"#;
+    send(&env, scan, CONTENT).await;
+    let token = panel_token(&env).await;
+    // A panel (or anything able to send as one) asks for the write though no
+    // VIP customer is shown for the tab: refused, with the reason, nothing recorded.
+    let write = format!(r#"{{"type":"Write","token":"{token}","connector":"c1","record":"","kind":"priority","fields":{{}}}}"#);
+    let answer = send(&env, &write, PANEL).await;
+    assert!(answer.contains(r#""type":"WriteInvalid""#) && answer.contains("write_priority_not_vip"), "{answer}");
+    assert!(!env.dump().contains("write_ops") || env.dump().contains(r#""write_ops":[]"#), "{}", env.dump());
+}

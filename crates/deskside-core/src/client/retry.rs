@@ -39,6 +39,16 @@ pub struct RetryPolicy {
 /// background that keeps failing is not stormed.
 pub const PANEL_NO_ANSWER_RETRY_MS: [u64; 3] = [300, 1_000, 3_000];
 
+/// A panel frame waiting this long for an answer checks that it still
+/// reaches the background (`Request::Ping`), and again each time this long
+/// passes: a lookup may rightly take longer (a slow CRM, several sources),
+/// but an extension reloaded or updated leaves the old frame behind, whose
+/// question is never answered. No answer to the check within
+/// [`PANEL_PING_WAIT_MS`] (or the browser says the frame's extension is
+/// gone): the panel says Deskside was updated and offers to reload the page.
+pub const PANEL_ALIVE_CHECK_MS: u64 = 4_000;
+pub const PANEL_PING_WAIT_MS: u64 = 2_500;
+
 pub const POLICY: RetryPolicy = RetryPolicy {
     attempt_timeout_ms: 8_000,
     deadline_ms: 20_000,

@@ -26,7 +26,7 @@ fn zendesk_sets_the_tickets_priority_with_put() {
     assert_eq!(serde_json::from_str::<Value>(r.body.as_deref().unwrap()).unwrap(), json!({ "ticket": { "priority": "urgent" } }));
     assert!(r.headers.iter().any(|(k, v)| k == "Authorization" && v.starts_with("Basic ")));
     assert!(r.headers.iter().all(|(k, _)| !k.eq_ignore_ascii_case("idempotency-key")), "idempotent by nature: no key");
-    assert!(build_verify(d, &base, &secrets, None, &Stamp::default(), WriteKind::Priority, "4711", OP).is_none(), "sending again is the check");
+    assert!(build_verify(d, &base, &secrets, None, &Stamp::default(), WriteKind::Priority, "4711", "", OP).is_none(), "sending again is the check");
     let created = read_created(d, WriteKind::Priority, "https://acme.zendesk.com", "4711", r#"{"audit":{},"ticket":{"id":4711,"priority":"urgent"}}"#);
     assert_eq!(created.link.as_deref(), Some("https://acme.zendesk.com/agent/tickets/4711"));
     // A ticket id is one path segment, never a step.

@@ -118,9 +118,9 @@ pub struct VerifyDef {
 }
 
 /// The placeholders a write's templates may hold.
-pub const WRITE_FIELDS: &[&str] = &["record_id", "ticket_url", "subject", "status", "text", "note", "marker", "due", "owner", "priority", "now", "ticket_id"];
+pub const WRITE_FIELDS: &[&str] = &["record_id", "record_type", "ticket_url", "subject", "status", "text", "note", "marker", "due", "owner", "priority", "now", "ticket_id"];
 /// The placeholders a `verify` request may hold.
-pub const VERIFY_FIELDS: &[&str] = &["record_id", "marker"];
+pub const VERIFY_FIELDS: &[&str] = &["record_id", "record_type", "marker"];
 
 /// How a value is written where it goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,6 +173,12 @@ pub fn html_text(s: &str) -> String {
 pub struct WriteInput {
     /// The CRM record the write belongs to (the record shown).
     pub record_id: String,
+    /// `{record_type}`: the `record_type` of the lookup request that found
+    /// the record (Zoho's `Contacts` or `Leads`), from the definition, never
+    /// the page; empty where the lookup names none (a template that needs it
+    /// then builds no request).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub record_type: String,
     /// The ticket's address, as the browser reported the tab's URL.
     pub ticket_url: String,
     /// A note: the ticket's subject. A task: the task's subject.
@@ -207,7 +213,7 @@ impl WriteInput {
     pub fn cleaned(&self) -> WriteInput {
         let line = |s: &str| s.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_string();
         let text = self.text.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect::<String>().trim().to_string();
-        WriteInput { record_id: line(&self.record_id), ticket_url: line(&self.ticket_url), subject: line(&self.subject), status: line(&self.status), text, due: line(&self.due), owner: line(&self.owner), priority: line(&self.priority), ticket_id: line(&self.ticket_id) }
+        WriteInput { record_id: line(&self.record_id), record_type: line(&self.record_type), ticket_url: line(&self.ticket_url), subject: line(&self.subject), status: line(&self.status), text, due: line(&self.due), owner: line(&self.owner), priority: line(&self.priority), ticket_id: line(&self.ticket_id) }
     }
 
     /// What is wrong with the values for a write of this kind: the first
@@ -223,6 +229,9 @@ impl WriteInput {
         }
         if self.record_id.is_empty() {
             return Some(Msg::WriteNoRecord.into());
+        }
+        if self.record_type.is_empty() && def.uses_record_type() {
+            return Some(Msg::WriteNoRecordType.into());
         }
         if self.text.chars().count() > MAX_TEXT_CHARS {
             return Some(Text::new(Msg::WriteTooLong, [data(MAX_TEXT_CHARS)]));
@@ -320,6 +329,7 @@ fn values_of(kind: WriteKind, input: &WriteInput, op_id: &str, now_ms: u64) -> B
     let m = marker(op_id);
     BTreeMap::from([
         ("record_id", input.record_id.clone()),
+        ("record_type", input.record_type.clone()),
         ("ticket_url", input.ticket_url.clone()),
         ("subject", input.subject.clone()),
         ("status", input.status.clone()),
@@ -463,10 +473,10 @@ pub fn build_write(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: O
 /// The request that checks whether an operation landed (`None` for a
 /// definition whose check is the idempotency key: sending again is it).
 #[allow(clippy::too_many_arguments)]
-pub fn build_verify(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<&Secret>, stamp: &Stamp, kind: WriteKind, record_id: &str, op_id: &str) -> Option<Result<HttpRequest, LookupError>> {
+pub fn build_verify(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: Option<&Secret>, stamp: &Stamp, kind: WriteKind, record_id: &str, record_type: &str, op_id: &str) -> Option<Result<HttpRequest, LookupError>> {
     let wd = def.writes.get(kind)?;
     let WriteCheck::Verify(v) = &wd.check else { return None };
-    let values = BTreeMap::from([("record_id", record_id.to_string()), ("marker", marker(op_id))]);
+    let values = BTreeMap::from([("record_id", record_id.to_string()), ("record_type", record_type.to_string()), ("marker", marker(op_id))]);
     Some(build(def, base, secrets, token, stamp, v.method, &v.path, &v.query, &v.headers, v.body.as_ref(), &values, VERIFY_FIELDS))
 }
 
@@ -636,6 +646,15 @@ impl WriteDef {
     pub fn uses(&self, name: &str) -> bool {
         let hit = |t: &str| placeholders(t).iter().any(|(inner, _)| parse_ph(inner, WRITE_FIELDS).is_some_and(|(n, _)| n == name));
         hit(&self.path) || self.query.values().any(|t| hit(t)) || self.body.iter().flat_map(|b| strings_in(b, "")).any(|(_, t)| hit(t))
+    }
+
+    /// Whether the write or its check needs the record's type (`{record_type}`).
+    pub fn uses_record_type(&self) -> bool {
+        let in_verify = match &self.check {
+            WriteCheck::Verify(v) => [&v.path].into_iter().chain(v.query.values()).any(|t| t.contains("{record_type}")),
+            _ => false,
+        };
+        self.uses("record_type") || in_verify
     }
 
     fn problems(&self, at: &str, e: &mut impl FnMut(String, Text)) {

@@ -89,7 +89,7 @@ fn a_task_carries_the_idempotency_key_and_its_optional_fields() {
     assert_eq!(body["due"], json!("2026-12-01"));
     assert!(body.get("owner").is_none());
     assert_eq!(body["body"], json!("https://help.acme.test/tickets/7\n\n[deskside:op-0123456789abcdef]"));
-    assert!(build_verify(&d, &base(), &secrets(), None, &Stamp::default(), WriteKind::Task, "42", OP).is_none(), "the key is the check");
+    assert!(build_verify(&d, &base(), &secrets(), None, &Stamp::default(), WriteKind::Task, "42", "", OP).is_none(), "the key is the check");
     let task = d.writes.task.as_ref().unwrap();
     assert!(task.uses("owner") && task.uses("due") && !task.uses("priority"));
     assert_eq!(i.problem(WriteKind::Task, task), None);
@@ -125,7 +125,7 @@ fn the_created_id_and_link_are_read_from_the_answer() {
 #[test]
 fn verify_finds_the_marker_or_says_it_is_not_there() {
     let d = def_with(note_verify()).unwrap();
-    let r = build_verify(&d, &base(), &secrets(), None, &Stamp::default(), WriteKind::Note, "42", OP).unwrap().unwrap();
+    let r = build_verify(&d, &base(), &secrets(), None, &Stamp::default(), WriteKind::Note, "42", "", OP).unwrap().unwrap();
     assert_eq!(r.url, "https://api.acme.test/people/42/notes?q=%5Bdeskside%3Aop-0123456789abcdef%5D");
     let long = format!("{}\n\n[deskside:{OP}]", "x".repeat(2000));
     let ok = |body: Value| HttpResponse { status: 200, body: body.to_string(), ..Default::default() };
@@ -190,7 +190,7 @@ fn the_test_apis_definition_writes_notes_and_tasks() {
     let body: Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
     assert_eq!(body["body_html"], json!("&lt;b&gt;Refund&lt;/b&gt; [open]<br>http://127.0.0.1:8600/tickets/1<br><br>a &amp; b<br><br>[deskside:op-0123456789abcdef]"));
     assert_eq!(body["subject"], json!("<b>Refund</b>"), "a JSON string field: as typed");
-    let v = build_verify(&d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Note, "P-1001", OP).unwrap().unwrap();
+    let v = build_verify(&d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Note, "P-1001", "", OP).unwrap().unwrap();
     assert_eq!(v.url, "http://127.0.0.1:8650/v2/people/P-1001/notes?contains=%5Bdeskside%3Aop-0123456789abcdef%5D");
     let t = WriteInput { record_id: "P-1001".into(), subject: "Call back".into(), due: "2026-12-01".into(), priority: "high".into(), ..Default::default() };
     let r = build_write(&d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Task, &t, OP).unwrap();
@@ -216,7 +216,7 @@ fn hubspot_writes_notes_and_tasks_associated_with_the_contact() {
     assert_eq!(b["properties"]["hs_timestamp"], json!("2025-11-30T06:00:00Z"));
     assert!(b["properties"]["hs_note_body"].as_str().unwrap().starts_with("Parcel &lt;missing&gt; [open]<br>https://acme.zendesk.com/agent/tickets/7"));
     assert_eq!(b["associations"], json!([{ "to": { "id": "501" }, "types": [{ "associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 202 }] }]));
-    let v = build_verify(d, &base, &secrets, None, &Stamp::default(), WriteKind::Note, "501", OP).unwrap().unwrap();
+    let v = build_verify(d, &base, &secrets, None, &Stamp::default(), WriteKind::Note, "501", "", OP).unwrap().unwrap();
     assert_eq!(v.url, "https://api.hubapi.com/crm/v3/objects/notes/search");
     let vb: Value = serde_json::from_str(v.body.as_deref().unwrap()).unwrap();
     assert_eq!(vb["filterGroups"][0]["filters"][0]["value"], json!("501"));
@@ -281,7 +281,7 @@ fn salesforce_writes_tasks_on_the_contact() {
     assert!(body_of(&bare).get("OwnerId").is_none() && body_of(&bare).get("Priority").is_none());
     assert!(agent_task("003X", "", "Urgent").problem(WriteKind::Task, d.writes.task.as_ref().unwrap()).is_some());
     // The check: a SOQL literal, whatever the id holds.
-    let v = build_verify(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Note, "003Dn'x", OP).unwrap().unwrap();
+    let v = build_verify(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Note, "003Dn'x", "", OP).unwrap().unwrap();
     assert_eq!(v.url, format!("https://acme.my.salesforce.com/services/data/v62.0/query/?q={}", encode_component("SELECT Id, Description FROM Task WHERE WhoId = '003Dn\\'x' ORDER BY CreatedDate DESC LIMIT 100")));
     let created = read_created(d, WriteKind::Note, "https://acme.my.salesforce.com", "003Dn00000QX9fPIAT", r#"{"id":"00TDn00000abcdEMAQ","success":true,"errors":[]}"#);
     assert_eq!((created.id.as_deref(), created.link.as_deref()), (Some("00TDn00000abcdEMAQ"), Some("https://acme.my.salesforce.com/00TDn00000abcdEMAQ")));
@@ -312,10 +312,10 @@ fn pipedrive_writes_notes_and_activities_on_the_person() {
     // An owner is a user id: digits only.
     assert!(build_write(d, &base, &secrets, None, &Stamp::default(), WriteKind::Task, &agent_task("1", "Ann", ""), OP).is_err());
     assert!(!d.writes.task.as_ref().unwrap().uses("priority"), "Pipedrive's priority is a number of the account's own list: not asked");
-    let v = build_verify(d, &base, &secrets, None, &Stamp::default(), WriteKind::Note, "1", OP).unwrap().unwrap();
+    let v = build_verify(d, &base, &secrets, None, &Stamp::default(), WriteKind::Note, "1", "", OP).unwrap().unwrap();
     assert_eq!(v.url, "https://api.pipedrive.com/v1/notes?limit=100&person_id=1&sort=add_time%20DESC");
     assert_eq!(read_created(d, WriteKind::Note, "https://api.pipedrive.com", "1", r#"{"success":true,"data":{"id":881,"content":"x"}}"#).id.as_deref(), Some("881"));
-    let v = build_verify(d, &base, &secrets, None, &Stamp::default(), WriteKind::Task, "1", OP).unwrap().unwrap();
+    let v = build_verify(d, &base, &secrets, None, &Stamp::default(), WriteKind::Task, "1", "", OP).unwrap().unwrap();
     let found = read_verify(d, WriteKind::Task, "https://api.pipedrive.com", "1", OP, &v.url, &answer(200, json!({ "success": true, "data": [{ "id": 5, "note": null }, { "id": 6, "note": format!("<p>x</p><br>[deskside:{OP}]") }] }))).unwrap();
     assert_eq!(found.unwrap().id.as_deref(), Some("6"));
 }
@@ -331,10 +331,21 @@ fn zoho_writes_notes_and_tasks_on_the_contact() {
     let base = BaseUrl::parse("https://www.zohoapis.com/crm/v8").unwrap();
     let secrets = BTreeMap::from([("client_id".to_string(), Secret::new("c")), ("client_secret".to_string(), Secret::new("s")), ("refresh_token".to_string(), Secret::new("r"))]);
     let token = Secret::new("1000.tok");
-    let r = build_write(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Note, &agent_note("5725767000000412001"), OP).unwrap();
+    let contact = WriteInput { record_type: "Contacts".into(), ..agent_note("5725767000000412001") };
+    let r = build_write(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Note, &contact, OP).unwrap();
     assert_eq!(r.url, "https://www.zohoapis.com/crm/v8/Notes");
     let b = body_of(&r);
     assert_eq!(b["data"][0]["Parent_Id"], json!({ "module": { "api_name": "Contacts" }, "id": "5725767000000412001" }));
+    // A lead (found by the Leads search): the note goes to Leads, and is checked there.
+    let lead = WriteInput { record_type: "Leads".into(), ..agent_note("5725767000000500002") };
+    let l = build_write(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Note, &lead, OP).unwrap();
+    assert_eq!(body_of(&l)["data"][0]["Parent_Id"], json!({ "module": { "api_name": "Leads" }, "id": "5725767000000500002" }));
+    let lv = build_verify(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Note, "5725767000000500002", "Leads", OP).unwrap().unwrap();
+    assert!(lv.url.starts_with("https://www.zohoapis.com/crm/v8/Leads/5725767000000500002/Notes?"), "{}", lv.url);
+    // A record whose lookup named no type: refused with the reason before anything is recorded.
+    let note = d.writes.get(WriteKind::Note).unwrap();
+    assert_eq!(agent_note("5725767000000412001").problem(WriteKind::Note, note), Some(Msg::WriteNoRecordType.into()));
+    assert_eq!(contact.problem(WriteKind::Note, note), None);
     assert_eq!(b["data"][0]["Note_Title"], json!("Parcel <missing>"));
     assert!(b["data"][0]["Note_Content"].as_str().unwrap().starts_with("Parcel &lt;missing&gt; [open]<br>"));
     let t = build_write(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Task, &agent_task("5725767000000412001", "", "High"), OP).unwrap();
@@ -345,7 +356,7 @@ fn zoho_writes_notes_and_tasks_on_the_contact() {
     assert_eq!(body_of(&t)["data"][0]["Owner"], json!({ "id": "5725767000000235011" }));
     let created = read_created(d, WriteKind::Task, "https://www.zohoapis.com", "1", r#"{"data":[{"code":"SUCCESS","details":{"id":"5725767000000640001"},"message":"record added","status":"success"}]}"#);
     assert_eq!(created.id.as_deref(), Some("5725767000000640001"));
-    let v = build_verify(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Note, "5725767000000412001", OP).unwrap().unwrap();
+    let v = build_verify(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Note, "5725767000000412001", "Contacts", OP).unwrap().unwrap();
     assert!(v.url.starts_with("https://www.zohoapis.com/crm/v8/Contacts/5725767000000412001/Notes?fields=Note_Content&"), "{}", v.url);
     assert_eq!(read_verify(d, WriteKind::Note, "", "1", OP, &v.url, &HttpResponse { status: 204, ..Default::default() }).unwrap(), None);
     let found = read_verify(d, WriteKind::Note, "", "1", OP, &v.url, &answer(200, json!({ "data": [{ "id": "9", "Note_Content": format!("a<br><br>[deskside:{OP}]") }], "info": { "more_records": false } }))).unwrap();
@@ -365,7 +376,7 @@ fn intercom_writes_notes_and_no_tasks() {
     assert!(body_of(&r)["body"].as_str().unwrap().contains("Re-sent &amp; &quot;tracked&quot;"));
     assert!(d.writes.task.is_none());
     assert_eq!(build_write(d, &base, &secrets, None, &Stamp::default(), WriteKind::Task, &agent_task("1", "", ""), OP).unwrap_err(), LookupError::Config { message: Text::new(Msg::WriteNotDefined, [data("task")]) });
-    let v = build_verify(d, &base, &secrets, None, &Stamp::default(), WriteKind::Note, "6762f0d01bb69f9f2193bb7d", OP).unwrap().unwrap();
+    let v = build_verify(d, &base, &secrets, None, &Stamp::default(), WriteKind::Note, "6762f0d01bb69f9f2193bb7d", "", OP).unwrap().unwrap();
     let found = read_verify(d, WriteKind::Note, "", "x", OP, &v.url, &answer(200, json!({ "type": "list", "data": [{ "type": "note", "id": "31", "body": format!("<p>Hello</p>[deskside:{OP}]") }] }))).unwrap();
     assert_eq!(found.unwrap().id.as_deref(), Some("31"));
 }
