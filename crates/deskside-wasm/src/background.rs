@@ -7,7 +7,7 @@ use deskside_core::client::cache::{self, Decision, Entry};
 use deskside_core::client::{self as layer, SourceNote};
 use crate::{from_js, js_error_text, to_js};
 use deskside_core::audit::{self, AuditEntry, AUDIT_KEY};
-use deskside_core::config::{Settings, SettingsView, SETTINGS_KEY};
+use deskside_core::config::{Settings, SettingsView};
 use deskside_core::connector::trial::{sample_identifier, step as trial_step, ConnectorTest, TestOutcome};
 use deskside_core::config::ConnectorConfig;
 use deskside_core::connector::trial::TestStep;
@@ -29,10 +29,10 @@ use deskside_core::messages::{classify, Identity, Request, Response, SenderInfo,
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// The stored settings, parsed: kept in the worker while nothing changes
+/// them (`kept.rs`, issue 23).
 pub(crate) async fn load_settings(env: &Env) -> Result<Settings, String> {
-    let raw = env.local_get(SETTINGS_KEY).await.map_err(|e| js_error_text(&e))?;
-    let value: Option<serde_json::Value> = if raw.is_undefined() || raw.is_null() { None } else { Some(from_js(raw)?) };
-    Settings::from_stored(value)
+    crate::kept::settings(env).await
 }
 
 /// A value kept in `storage.session` (per tab, tokens), if any and readable.
@@ -215,11 +215,8 @@ async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choi
 
 /// The patterns of a connector's origins the browser has not granted.
 async fn missing_origins(env: &Env, cfg: &ConnectorConfig) -> Vec<String> {
-    let wanted = deskside_core::panel::connector_origins(cfg);
-    match env.missing_origins(to_js(&wanted)).await {
-        Ok(v) => from_js::<Vec<String>>(v).unwrap_or_default(),
-        Err(_) => Vec::new(),
-    }
+    // Each origin's answer kept until a permission changes (`kept.rs`, issue 23).
+    crate::kept::missing_origins(env, &deskside_core::panel::connector_origins(cfg)).await
 }
 
 /// `refresh`: the agent asked again; answers still fresh in the cache are
@@ -682,8 +679,7 @@ pub(crate) async fn append_audit(env: &Env, entries: Vec<AuditEntry>) -> Result<
 /// organisation's policy over them (what it sets cannot be changed here).
 async fn store_settings(env: &Env, new: Settings) -> Result<Response, String> {
     let (new, managed) = overlay_policy(env, new).await;
-    let stored = serde_json::to_value(&new).map_err(|e| e.to_string())?;
-    env.local_set(SETTINGS_KEY, to_js(&stored)).await.map_err(|e| format!("could not save: {}", js_error_text(&e)))?;
+    crate::kept::store_settings(env, &new).await.map_err(|e| format!("could not save: {}", js_error_text(&e)))?;
     // Answers of connectors whose settings changed are dropped.
     crate::client::prune(env, &new.connectors.iter().map(cache::config_hash).collect::<Vec<_>>()).await;
     // Audit entries waiting for an endpoint (a new one, or one back up) go now.
@@ -709,8 +705,7 @@ async fn overlay_policy(env: &Env, settings: Settings) -> (Settings, Vec<String>
 async fn with_policy(env: &Env, settings: Settings) -> Result<(Settings, Vec<String>), String> {
     let (s, keys) = overlay_policy(env, settings.clone()).await;
     if s != settings {
-        let stored = serde_json::to_value(&s).map_err(|e| e.to_string())?;
-        env.local_set(SETTINGS_KEY, to_js(&stored)).await.map_err(|e| js_error_text(&e))?;
+        crate::kept::store_settings(env, &s).await.map_err(|e| js_error_text(&e))?;
     }
     Ok((s, keys))
 }
