@@ -84,14 +84,14 @@ async fn issue_grant(env: &Env, tab_id: i64) -> Result<PanelGrant, String> {
 /// made (its token, first presented by this frame), with the tab's state
 /// only while the tab still shows the configured site it was read on.
 pub(crate) async fn panel_tab(env: &Env, settings: &Settings, tab_id: i64, frame_id: i64, tab_url: &str, token: &str) -> Result<Result<Option<TabState>, String>, String> {
-    let grant = load_grant(env, tab_id).await;
-    let bound = session_value::<f64>(env, &frame_key(token)).await.map(|f| f as i64);
+    // Read side by side (issue 23); the tab's state is used only if the check passes.
+    let ((grant, bound), tab) = both(both(load_grant(env, tab_id), session_value::<f64>(env, &frame_key(token))), load_tab(env, tab_id)).await;
+    let bound = bound.map(|f| f as i64);
     match check_panel(grant.as_ref(), token, frame_id, bound) {
         Err(reason) => return Ok(Err(reason.to_string())),
         Ok(true) => env.session_set(&frame_key(token), JsValue::from_f64(frame_id as f64)).await.map(|_| ()).map_err(|e| js_error_text(&e))?,
         Ok(false) => {}
     }
-    let tab = load_tab(env, tab_id).await;
     if tab.as_ref().is_some_and(|t| !tab_state_survives(t, Some(tab_url), &settings.sites)) {
         env.session_remove(to_js(&[tab_key(tab_id)])).await.map_err(|e| js_error_text(&e))?;
         return Ok(Ok(None));
@@ -229,7 +229,9 @@ async fn panel_state_with(env: &Env, settings: &Settings, tab: Option<TabState>,
         PanelPlan::Lookup { identifier, chosen } => (identifier, chosen),
     };
     let tab = tab.unwrap_or_default();
-    let record_choices: Choices = local_value(env, RECORD_CHOICES_KEY).await.unwrap_or_default();
+    // (The audit's salt read with the agent's record choices: one round trip.)
+    let (record_choices, salt) = both(local_value::<Choices>(env, RECORD_CHOICES_KEY), crate::monitor::salt(env)).await;
+    let (record_choices, salt) = (record_choices.unwrap_or_default(), salt?);
     let mut tried = vec![identifier.clone()];
     let mut first_not_found: Option<PanelState> = None;
     loop {
@@ -260,7 +262,7 @@ async fn panel_state_with(env: &Env, settings: &Settings, tab: Option<TabState>,
                 (o.related, o.related_errors) = related(env, settings, cfg, kept.get(&o.index), record, visible).await;
             }
         }
-        let (state, entries) = finish_panel(settings, &tab, &identifier, outcomes, env.now(), &crate::monitor::salt(env).await?);
+        let (state, entries) = finish_panel(settings, &tab, &identifier, outcomes, env.now(), &salt);
         let state = layer::annotate(settings, state, &notes);
         let state = deskside_core::panel::mark_sources(settings, state, &not_granted);
         append_audit(env, entries).await?;
@@ -501,6 +503,34 @@ async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
     })
     .await;
     outputs.into_iter().flatten().collect()
+}
+
+/// Two futures side by side: their storage reads in flight together, not one
+/// round trip after another (issue 23).
+pub(crate) async fn both<A: std::future::Future, B: std::future::Future>(a: A, b: B) -> (A::Output, B::Output) {
+    use std::task::Poll;
+    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
+    let (mut ra, mut rb) = (None, None);
+    std::future::poll_fn(|cx| {
+        if ra.is_none() {
+            if let Poll::Ready(v) = a.as_mut().poll(cx) {
+                ra = Some(v);
+            }
+        }
+        if rb.is_none() {
+            if let Poll::Ready(v) = b.as_mut().poll(cx) {
+                rb = Some(v);
+            }
+        }
+        match (ra.take(), rb.take()) {
+            (Some(x), Some(y)) => Poll::Ready((x, y)),
+            (x, y) => {
+                (ra, rb) = (x, y);
+                Poll::Pending
+            }
+        }
+    })
+    .await
 }
 
 /// The follow-up requests for the record shown (its deals, tickets, notes),
@@ -826,12 +856,14 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             panel_state_with(env, &settings, tab, &load_choices(env).await, SIDE_PANEL_LAYOUT, true, true).await
         }
         (Request::GetPanelState { token }, Tier::Panel { tab_id, frame_id, tab_url }) => {
-            let tab = match panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
+            // Read side by side; nothing but the check's answer is used unless the frame passes it.
+            let (checked, (layout, (choices, visible))) =
+                both(panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token), both(site_layout(env, &settings, &tab_url), both(load_choices(env), tab_visible(env, tab_id)))).await;
+            let tab = match checked? {
                 Ok(tab) => tab,
                 Err(reason) => return Ok(Response::Rejected { reason }),
             };
-            let layout = site_layout(env, &settings, &tab_url).await;
-            panel_state(env, &settings, tab, &load_choices(env).await, layout, tab_visible(env, tab_id).await).await
+            panel_state(env, &settings, tab, &choices, layout, visible).await
         }
         (Request::ChooseIdentifier { value, token }, Tier::Panel { tab_id, frame_id, tab_url }) => {
             let tab = match panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
