@@ -2,7 +2,7 @@
 // Glue only: no decisions are made here (see crates/deskside-wasm).
 // Listeners are registered synchronously, before the wasm has loaded, so a
 // restarted service worker never misses the message that woke it.
-import init, { background_tick, handle_message, policy_changed, resume_writes, sites_to_register, tab_updated, toggle_panel } from './wasm/deskside_background.js';
+import init, { background_tick, handle_message, permissions_changed, policy_changed, resume_writes, settings_changed, sites_to_register, tab_updated, toggle_panel } from './wasm/deskside_background.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 // Timings for tests/bench/product.mjs, kept in the worker (epoch ms): this
@@ -135,7 +135,15 @@ api.runtime.onInstalled.addListener((details) => {
 api.runtime.onStartup.addListener(registerSitesLogged);
 api.permissions.onAdded?.addListener(registerSitesLogged);
 api.permissions.onRemoved?.addListener(registerSitesLogged);
+// The worker keeps the parsed settings and each origin's permission answer
+// while it lives (issue 23); a change the browser reports forgets them.
+// (Chained on `ready` like every message, so a message the browser
+// dispatched after the change is handled after the forgetting.)
+const forgetGranted = () => { ready.then(() => permissions_changed(env)).catch(() => {}); };
+api.permissions.onAdded?.addListener(forgetGranted);
+api.permissions.onRemoved?.addListener(forgetGranted);
 api.storage.onChanged.addListener((changes, area) => {
+  if (((area === 'local' || area === 'sync') && changes.settings) || area === 'managed') ready.then(() => settings_changed(env)).catch(() => {});
   if (area === 'local' && changes.settings) registerSitesLogged();
   // The organisation's policy changed: it overrides and locks what it sets.
   if (area === 'managed') ready.then(() => policy_changed(env)).catch(() => {});

@@ -7,7 +7,7 @@ use deskside_core::client::cache::{self, Decision, Entry};
 use deskside_core::client::{self as layer, SourceNote};
 use crate::{from_js, js_error_text, to_js};
 use deskside_core::audit::{self, AuditEntry, AUDIT_KEY};
-use deskside_core::config::{Settings, SettingsView, SETTINGS_KEY};
+use deskside_core::config::{Settings, SettingsView};
 use deskside_core::connector::trial::{sample_identifier, step as trial_step, ConnectorTest, TestOutcome};
 use deskside_core::config::ConnectorConfig;
 use deskside_core::connector::trial::TestStep;
@@ -29,10 +29,10 @@ use deskside_core::messages::{classify, Identity, Request, Response, SenderInfo,
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// The stored settings, parsed: kept in the worker while nothing changes
+/// them (`kept.rs`, issue 23).
 pub(crate) async fn load_settings(env: &Env) -> Result<Settings, String> {
-    let raw = env.local_get(SETTINGS_KEY).await.map_err(|e| js_error_text(&e))?;
-    let value: Option<serde_json::Value> = if raw.is_undefined() || raw.is_null() { None } else { Some(from_js(raw)?) };
-    Settings::from_stored(value)
+    crate::kept::settings(env).await
 }
 
 /// A value kept in `storage.session` (per tab, tokens), if any and readable.
@@ -84,14 +84,14 @@ async fn issue_grant(env: &Env, tab_id: i64) -> Result<PanelGrant, String> {
 /// made (its token, first presented by this frame), with the tab's state
 /// only while the tab still shows the configured site it was read on.
 pub(crate) async fn panel_tab(env: &Env, settings: &Settings, tab_id: i64, frame_id: i64, tab_url: &str, token: &str) -> Result<Result<Option<TabState>, String>, String> {
-    let grant = load_grant(env, tab_id).await;
-    let bound = session_value::<f64>(env, &frame_key(token)).await.map(|f| f as i64);
+    // Read side by side (issue 23); the tab's state is used only if the check passes.
+    let ((grant, bound), tab) = both(both(load_grant(env, tab_id), session_value::<f64>(env, &frame_key(token))), load_tab(env, tab_id)).await;
+    let bound = bound.map(|f| f as i64);
     match check_panel(grant.as_ref(), token, frame_id, bound) {
         Err(reason) => return Ok(Err(reason.to_string())),
         Ok(true) => env.session_set(&frame_key(token), JsValue::from_f64(frame_id as f64)).await.map(|_| ()).map_err(|e| js_error_text(&e))?,
         Ok(false) => {}
     }
-    let tab = load_tab(env, tab_id).await;
     if tab.as_ref().is_some_and(|t| !tab_state_survives(t, Some(tab_url), &settings.sites)) {
         env.session_remove(to_js(&[tab_key(tab_id)])).await.map_err(|e| js_error_text(&e))?;
         return Ok(Ok(None));
@@ -231,11 +231,8 @@ pub(crate) async fn tab_panel_state(env: &Env, settings: &Settings, tab: &TabSta
 
 /// The patterns of a connector's origins the browser has not granted.
 async fn missing_origins(env: &Env, cfg: &ConnectorConfig) -> Vec<String> {
-    let wanted = deskside_core::panel::connector_origins(cfg);
-    match env.missing_origins(to_js(&wanted)).await {
-        Ok(v) => from_js::<Vec<String>>(v).unwrap_or_default(),
-        Err(_) => Vec::new(),
-    }
+    // Each origin's answer kept until a permission changes (`kept.rs`, issue 23).
+    crate::kept::missing_origins(env, &deskside_core::panel::connector_origins(cfg)).await
 }
 
 /// `refresh`: the agent asked again; answers still fresh in the cache are
@@ -248,7 +245,9 @@ async fn panel_state_with(env: &Env, settings: &Settings, tab: Option<TabState>,
         PanelPlan::Lookup { identifier, chosen } => (identifier, chosen),
     };
     let tab = tab.unwrap_or_default();
-    let record_choices: Choices = local_value(env, RECORD_CHOICES_KEY).await.unwrap_or_default();
+    // (The audit's salt read with the agent's record choices: one round trip.)
+    let (record_choices, salt) = both(local_value::<Choices>(env, RECORD_CHOICES_KEY), crate::monitor::salt(env)).await;
+    let (record_choices, salt) = (record_choices.unwrap_or_default(), salt?);
     let mut tried = vec![identifier.clone()];
     let mut first_not_found: Option<PanelState> = None;
     loop {
@@ -279,7 +278,7 @@ async fn panel_state_with(env: &Env, settings: &Settings, tab: Option<TabState>,
                 (o.related, o.related_errors) = related(env, settings, cfg, kept.get(&o.index), record, visible).await;
             }
         }
-        let (state, entries) = finish_panel(settings, &tab, &identifier, outcomes, env.now(), &crate::monitor::salt(env).await?);
+        let (state, entries) = finish_panel(settings, &tab, &identifier, outcomes, env.now(), &salt);
         let state = layer::annotate(settings, state, &notes);
         let state = deskside_core::panel::mark_sources(settings, state, &not_granted);
         append_audit(env, entries).await?;
@@ -522,6 +521,34 @@ async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
     outputs.into_iter().flatten().collect()
 }
 
+/// Two futures side by side: their storage reads in flight together, not one
+/// round trip after another (issue 23).
+pub(crate) async fn both<A: std::future::Future, B: std::future::Future>(a: A, b: B) -> (A::Output, B::Output) {
+    use std::task::Poll;
+    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
+    let (mut ra, mut rb) = (None, None);
+    std::future::poll_fn(|cx| {
+        if ra.is_none() {
+            if let Poll::Ready(v) = a.as_mut().poll(cx) {
+                ra = Some(v);
+            }
+        }
+        if rb.is_none() {
+            if let Poll::Ready(v) = b.as_mut().poll(cx) {
+                rb = Some(v);
+            }
+        }
+        match (ra.take(), rb.take()) {
+            (Some(x), Some(y)) => Poll::Ready((x, y)),
+            (x, y) => {
+                (ra, rb) = (x, y);
+                Poll::Pending
+            }
+        }
+    })
+    .await
+}
+
 /// The follow-up requests for the record shown (its deals, tickets, notes),
 /// sent together; how many were sent, and what failed (named by what it fills).
 async fn fetch_related(env: &Env, cfg: &ConnectorConfig, token: Option<&Secret>, record: &mut Customer, trace: &mut Option<Vec<TestStep>>, via: &Via) -> (usize, Vec<RelatedError>) {
@@ -698,8 +725,7 @@ pub(crate) async fn append_audit(env: &Env, entries: Vec<AuditEntry>) -> Result<
 /// organisation's policy over them (what it sets cannot be changed here).
 async fn store_settings(env: &Env, new: Settings) -> Result<Response, String> {
     let (new, managed) = overlay_policy(env, new).await;
-    let stored = serde_json::to_value(&new).map_err(|e| e.to_string())?;
-    env.local_set(SETTINGS_KEY, to_js(&stored)).await.map_err(|e| format!("could not save: {}", js_error_text(&e)))?;
+    crate::kept::store_settings(env, &new).await.map_err(|e| format!("could not save: {}", js_error_text(&e)))?;
     // Answers of connectors whose settings changed are dropped.
     crate::client::prune(env, &new.connectors.iter().map(cache::config_hash).collect::<Vec<_>>()).await;
     // Audit entries waiting for an endpoint (a new one, or one back up) go now.
@@ -725,8 +751,7 @@ async fn overlay_policy(env: &Env, settings: Settings) -> (Settings, Vec<String>
 async fn with_policy(env: &Env, settings: Settings) -> Result<(Settings, Vec<String>), String> {
     let (s, keys) = overlay_policy(env, settings.clone()).await;
     if s != settings {
-        let stored = serde_json::to_value(&s).map_err(|e| e.to_string())?;
-        env.local_set(SETTINGS_KEY, to_js(&stored)).await.map_err(|e| js_error_text(&e))?;
+        crate::kept::store_settings(env, &s).await.map_err(|e| js_error_text(&e))?;
     }
     Ok((s, keys))
 }
@@ -849,12 +874,14 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             panel_state_with(env, &settings, tab, &load_choices(env).await, SIDE_PANEL_LAYOUT, true, true).await
         }
         (Request::GetPanelState { token }, Tier::Panel { tab_id, frame_id, tab_url }) => {
-            let tab = match panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
+            // Read side by side; nothing but the check's answer is used unless the frame passes it.
+            let (checked, (layout, (choices, visible))) =
+                both(panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token), both(site_layout(env, &settings, &tab_url), both(load_choices(env), tab_visible(env, tab_id)))).await;
+            let tab = match checked? {
                 Ok(tab) => tab,
                 Err(reason) => return Ok(Response::Rejected { reason }),
             };
-            let layout = site_layout(env, &settings, &tab_url).await;
-            panel_state(env, &settings, tab, &load_choices(env).await, layout, tab_visible(env, tab_id).await).await
+            panel_state(env, &settings, tab, &choices, layout, visible).await
         }
         (Request::ChooseIdentifier { value, token }, Tier::Panel { tab_id, frame_id, tab_url }) => {
             let tab = match panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {

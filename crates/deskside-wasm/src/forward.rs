@@ -10,7 +10,7 @@ use crate::env::Env;
 use crate::http::perform;
 use crate::{from_js, js_error_text, to_js};
 use deskside_core::audit::AuditEntry;
-use deskside_core::config::{Settings, SETTINGS_KEY};
+use deskside_core::config::Settings;
 use deskside_core::forward::{self, Queue, FORWARD_KEY};
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
@@ -57,9 +57,8 @@ async fn change<R>(env: &Env, f: impl FnOnce(&mut Queue) -> R) -> R {
 }
 
 async fn settings(env: &Env) -> Option<Settings> {
-    let raw = env.local_get(SETTINGS_KEY).await.ok()?;
-    let value = if raw.is_undefined() || raw.is_null() { None } else { Some(from_js(raw).ok()?) };
-    Settings::from_stored(value).ok()
+    // The worker's kept settings (issue 23): a panel view queues entries.
+    crate::background::load_settings(env).await.ok()
 }
 
 /// Queues new audit entries for the admin's endpoint (if one is set) and

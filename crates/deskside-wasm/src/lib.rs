@@ -25,6 +25,8 @@ mod env;
 mod forward;
 #[cfg(feature = "background")]
 mod http;
+#[cfg(feature = "background")]
+mod kept;
 #[cfg(feature = "pages")]
 mod i18n;
 #[cfg(feature = "background")]
@@ -48,6 +50,8 @@ use wasm_bindgen::prelude::*;
 pub use background::{handle_message, policy_changed, sites_to_register, tab_updated, toggle_panel};
 #[cfg(feature = "background")]
 pub use writes::resume_writes;
+#[cfg(feature = "background")]
+pub use kept::{permissions_changed, settings_changed};
 pub use env::{Env, PageEnv};
 #[cfg(feature = "background")]
 pub use forward::background_tick;

@@ -2,7 +2,7 @@
 //! browser: sender checks, storage of settings, and a real `fetch` through
 //! gloo-net (to a closed port, so the failure path is exercised).
 
-use deskside_wasm::{handle_message, tab_updated, Env};
+use deskside_wasm::{handle_message, permissions_changed, settings_changed, tab_updated, Env};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -31,8 +31,15 @@ export function fakeEnv() {
     async loadCatalog(dir) { return '{}'; },
     managed: undefined,
     async managedGet() { return this.managed; },
-    // Every origin granted (the browser answers `permissions.contains`).
-    async missingOrigins(origins) { return []; },
+    // Every origin granted but those in `denied` (the browser answers
+    // `permissions.contains`); each origin asked is noted in `asked`.
+    asked: [],
+    denied: [],
+    async missingOrigins(origins) { this.asked.push(...origins); return origins.filter((o) => this.denied.includes(o)); },
+    askedJson() { return JSON.stringify(this.asked); },
+    deny(origin) { this.denied.push(origin); },
+    localJson(k) { return JSON.stringify(local.get(k) ?? null); },
+    setLocalJson(k, s) { local.set(k, JSON.parse(s)); },
     setManaged(json) { this.managed = JSON.parse(json); },
     toldJson() { return JSON.stringify(this.told); },
     auditJson() { return JSON.stringify(local.get('audit') ?? null); },
@@ -57,6 +64,14 @@ extern "C" {
     fn badge_json(this: &FakeEnv) -> String;
     #[wasm_bindgen(method, js_name = auditJson)]
     fn audit_json(this: &FakeEnv) -> String;
+    #[wasm_bindgen(method, js_name = askedJson)]
+    fn asked_json(this: &FakeEnv) -> String;
+    #[wasm_bindgen(method)]
+    fn deny(this: &FakeEnv, origin: &str);
+    #[wasm_bindgen(method, js_name = localJson)]
+    fn local_json(this: &FakeEnv, key: &str) -> String;
+    #[wasm_bindgen(method, js_name = setLocalJson)]
+    fn set_local_json(this: &FakeEnv, key: &str, json: &str);
     fn json(v: &JsValue) -> String;
     fn parse(s: &str) -> JsValue;
 }
@@ -380,4 +395,57 @@ async fn a_priority_write_is_refused_unless_the_background_itself_shows_a_vip() 
     let answer = send(&env, &write, PANEL).await;
     assert!(answer.contains(r#""type":"WriteInvalid""#) && answer.contains("write_priority_not_vip"), "{answer}");
     assert!(!env.dump().contains("write_ops") || env.dump().contains(r#""write_ops":[]"#), "{}", env.dump());
+}
+
+// Issue 23: the worker keeps the parsed settings and the granted origins
+// while it lives; a change the browser reports (or a Save) is seen at once.
+
+#[wasm_bindgen_test]
+async fn the_settings_are_kept_until_the_browser_reports_a_change() {
+    let env = fake_env();
+    configure(&env).await;
+    let sites = |answer: &str| serde_json::from_str::<serde_json::Value>(answer).unwrap()["settings"]["sites"].clone();
+    let get = r#"{"type":"GetSettings"}"#;
+    assert_eq!(sites(&send(&env, get, OPTIONS).await), serde_json::json!(["http://127.0.0.1/*"]));
+    // Changed in storage behind the worker's back, with no change event: the kept settings answer.
+    let mut stored: serde_json::Value = serde_json::from_str(&env.local_json("settings")).unwrap();
+    stored["sites"] = serde_json::json!(["https://help.example/*"]);
+    env.set_local_json("settings", &stored.to_string());
+    assert_eq!(sites(&send(&env, get, OPTIONS).await), serde_json::json!(["http://127.0.0.1/*"]));
+    // `storage.onChanged`: read fresh.
+    settings_changed(as_env(&env));
+    assert_eq!(sites(&send(&env, get, OPTIONS).await), serde_json::json!(["https://help.example/*"]));
+    // A Save is seen by the very next message (no change event needed).
+    let save = r#"{"type":"SaveSettings","input":{"connectors":[],"sites":["https://desk.example/*"],"default_region":"CN"}}"#;
+    assert!(send(&env, save, OPTIONS).await.contains(r#""type":"Settings""#));
+    assert_eq!(sites(&send(&env, get, OPTIONS).await), serde_json::json!(["https://desk.example/*"]));
+    // Another env (a fresh worker, another test) never sees what this one kept.
+    let other = fake_env();
+    assert_eq!(sites(&send(&other, get, OPTIONS).await), serde_json::json!([]));
+}
+
+#[wasm_bindgen_test]
+async fn a_granted_origin_is_asked_once_until_a_permission_changes_and_a_missing_one_every_time() {
+    let env = fake_env();
+    configure(&env).await;
+    let scan = r#"{"type":"PageScanned","snapshot":{"fields":[{"source":"mailto_link","text":"mailto:li.na@example.cn"}]}}"#;
+    send(&env, scan, CONTENT).await;
+    let token = panel_token(&env).await;
+    let asked = |env: &FakeEnv| serde_json::from_str::<Vec<String>>(&env.asked_json()).unwrap();
+    send(&env, &get_panel(&token), PANEL).await;
+    let first = asked(&env);
+    assert!(!first.is_empty(), "the browser was not asked");
+    send(&env, &get_panel(&token), PANEL).await;
+    assert_eq!(asked(&env), first, "a granted origin was asked again");
+    // `permissions.onRemoved`: asked again, and now missing; so the panel says so, every time.
+    let origin = first[0].clone();
+    env.deny(&origin);
+    permissions_changed(as_env(&env));
+    let answer = send(&env, &get_panel(&token), PANEL).await;
+    assert!(answer.contains(r#""state":"error""#), "{answer}");
+    assert_eq!(asked(&env).len(), 2 * first.len());
+    send(&env, &get_panel(&token), PANEL).await;
+    let now = asked(&env);
+    assert_eq!(now.len(), 2 * first.len() + 1, "only the missing origin is asked again: {now:?}");
+    assert_eq!(now.last(), Some(&origin), "a missing origin was answered from memory");
 }
