@@ -4,7 +4,7 @@
 use crate::dom::{append, by_id, clear, document, el, on_change, on_click};
 use crate::env::PageEnv;
 use crate::i18n::{current, use_language, Loc};
-use crate::{from_js, js_error_text, to_js};
+use crate::{js_error_text, message_from_js, message_to_js};
 use deskside_core::i18n::{data, LanguageSetting, Msg, Text};
 use deskside_core::messages::{Request, Response};
 use deskside_core::merge::{PickPolicy, PickedBy};
@@ -95,8 +95,8 @@ fn other_side(side: Side) -> Side {
 /// content script resizes the frame), then shows the same state again.
 async fn set_layout(env: Rc<Panel>, layout: PanelLayout) {
     let Place::Frame { token } = &env.place else { return };
-    let answer = env.send(to_js(&Request::SetPanelLayout { token: token.clone(), layout })).await;
-    let Ok(Response::Layout { layout }) = answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) else { return };
+    let answer = env.send(message_to_js(&Request::SetPanelLayout { token: token.clone(), layout })).await;
+    let Ok(Response::Layout { layout }) = answer.map_err(|e| js_error_text(&e)).and_then(message_from_js::<Response>) else { return };
     let Some((state, _)) = env.shown.borrow().clone() else { return };
     let doc = document();
     if let Some(root) = by_id(&doc, "body") {
@@ -237,7 +237,7 @@ async fn ask_as(env: Rc<Panel>, request: Request, loading: bool) {
         append(&root, &el(&doc, "p", "state", &current().m(Msg::PanelLookingUp)));
         append(&root, &skeleton(&doc, &current()));
     }
-    let mut answer = env.send(to_js(&request)).await;
+    let mut answer = env.send(message_to_js(&request)).await;
     // No answer at all (the service worker stopped mid-lookup): asked again,
     // a few times, which runs the lookup again; a newer question ends this one.
     for wait in deskside_core::client::retry::PANEL_NO_ANSWER_RETRY_MS {
@@ -248,13 +248,13 @@ async fn ask_as(env: Rc<Panel>, request: Request, loading: bool) {
         if SHOWN.with(|s| s.get()) != mine {
             return;
         }
-        answer = env.send(to_js(&request)).await;
+        answer = env.send(message_to_js(&request)).await;
     }
     // Asked again meanwhile (the tab switched ticket): this answer is stale.
     if SHOWN.with(|s| s.get()) != mine {
         return;
     }
-    let answer = answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>);
+    let answer = answer.map_err(|e| js_error_text(&e)).and_then(message_from_js::<Response>);
     let loc = match &answer {
         Ok(Response::PanelState { language, .. }) => use_language(&env, &doc, *language).await,
         _ => current(),
