@@ -35,3 +35,4 @@ pub mod vip;
 pub mod weburl;
 pub mod write;
 pub mod jsontext;
+pub mod sort;

@@ -393,7 +393,7 @@ pub fn prune(ops: &mut Vec<WriteOp>, max: usize) {
         return;
     }
     let mut finished: Vec<(u64, String)> = ops.iter().filter(|o| o.state.finished()).map(|o| (o.updated_ms, o.id.clone())).collect();
-    finished.sort();
+    crate::sort::sort(&mut finished);
     let excess = ops.len() - max;
     let drop: Vec<String> = finished.into_iter().take(excess).map(|(_, id)| id).collect();
     ops.retain(|o| !drop.contains(&o.id));
@@ -636,7 +636,7 @@ pub fn audit_entry(op: &WriteOp, label: &str, salt: &str, profile: &str, now_ms:
 /// newest first, as the panel shows them.
 pub fn views_for(ops: &[WriteOp], ticket: &str) -> Vec<WriteView> {
     let mut mine: Vec<&WriteOp> = ops.iter().filter(|o| crate::flow::ticket_key(&o.input.ticket_url) == ticket).collect();
-    mine.sort_by_key(|o| std::cmp::Reverse(o.created_ms));
+    crate::sort::sort_by_key(&mut mine, |o| std::cmp::Reverse(o.created_ms));
     mine.into_iter().take(20).map(WriteOp::view).collect()
 }
 
