@@ -897,7 +897,7 @@ impl Settings {
         }
         // The audit endpoint, when the trail is forwarded.
         out.extend(BaseUrl::parse(&self.audit_forward_url).ok().map(|b| b.permission_pattern()));
-        out.sort();
+        crate::sort::sort(&mut out);
         out.dedup();
         out
     }
@@ -920,7 +920,7 @@ impl SettingsInput {
             def.token_permission_from(&setup).or_else(|| def.auth.token_permission())
         }));
         out.extend(BaseUrl::parse(&self.audit_forward_url).ok().map(|b| b.permission_pattern()));
-        out.sort();
+        crate::sort::sort(&mut out);
         out.dedup();
         out
     }
@@ -1188,7 +1188,7 @@ fn validate_profiles(rows: &[Profile], errors: &mut Vec<FieldError>) -> Vec<Prof
             out.push(d);
         }
     }
-    out.sort_by_key(|p| PROFILE_IDS.iter().position(|id| *id == p.id));
+    crate::sort::sort_by_key(&mut out, |p| PROFILE_IDS.iter().position(|id| *id == p.id));
     out
 }
 

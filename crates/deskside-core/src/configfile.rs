@@ -331,7 +331,7 @@ pub fn import(current: &Settings, text: &str, passcode: &str) -> Result<Settings
 
 /// Problems in the order of their paths (stable: one path's keep theirs).
 fn sorted(mut problems: Vec<ImportProblem>) -> Vec<ImportProblem> {
-    problems.sort_by(|a, b| a.path.cmp(&b.path));
+    crate::sort::sort_by(&mut problems, |a, b| a.path.cmp(&b.path));
     problems
 }
 

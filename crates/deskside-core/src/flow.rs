@@ -69,7 +69,7 @@ pub fn asked_connectors(settings: &Settings, tab: &TabState) -> Vec<usize> {
 /// newest first (by when each was last updated; undated last).
 pub fn order_tickets(tickets: &mut [crate::panel::TicketView]) {
     use crate::vip::ticket_open;
-    tickets.sort_by(|a, b| ticket_open(&b.status).cmp(&ticket_open(&a.status)).then_with(|| b.updated.cmp(&a.updated)));
+    crate::sort::sort_by(tickets, |a, b| ticket_open(&b.status).cmp(&ticket_open(&a.status)).then_with(|| b.updated.cmp(&a.updated)));
 }
 
 /// The `storage.local` key of the agent's identifier choices.
@@ -273,7 +273,7 @@ pub fn page_appended(settings: &Settings, page_url: &str, tab: Option<TabState>,
         }
     }
     // Stable: equal scores keep page order.
-    tab.candidates.sort_by_key(|c| std::cmp::Reverse(c.score));
+    crate::sort::sort_by_key(&mut tab.candidates, |c| std::cmp::Reverse(c.score));
     tab.candidates.truncate(MAX_CANDIDATES);
     let show_panel = best_identifier(&tab) != before.as_ref().map(|(k, v)| (*k, v.as_str()));
     let count = tab.candidates.len();

@@ -659,7 +659,7 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         }
     }
     // Stable: equal scores keep page order.
-    found.sort_by_key(|c| std::cmp::Reverse(c.score));
+    crate::sort::sort_by_key(&mut found, |c| std::cmp::Reverse(c.score));
     found
 }
 

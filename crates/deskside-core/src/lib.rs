@@ -36,3 +36,4 @@ pub mod weburl;
 pub mod write;
 pub mod jsontext;
 pub mod kept;
+pub mod sort;

@@ -80,7 +80,7 @@ pub fn mask_numbers_in_text(text: &str) -> String {
     if spans.is_empty() {
         return text.to_string();
     }
-    spans.sort_by_key(|s| s.0);
+    crate::sort::sort_by_key(&mut spans, |s| s.0);
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for (a, b, keep) in spans {

@@ -106,7 +106,7 @@ pub type FieldSources = Vec<(String, String)>;
 pub fn order_for<'a>(field: &str, records: &'a [Customer], prefs: &FieldSources) -> Vec<&'a Customer> {
     let mut out: Vec<&Customer> = records.iter().collect();
     if let Some((_, first)) = prefs.iter().find(|(f, _)| f == field) {
-        out.sort_by_key(|r| r.connector != *first);
+        crate::sort::sort_by_key(&mut out, |r| r.connector != *first);
     }
     out
 }

@@ -17,8 +17,10 @@ use crate::panel::PanelState;
 use crate::weburl::site_matches;
 use serde::{Deserialize, Serialize};
 
+/// Externally tagged in Rust (`{"Name": {...}}`); the contexts exchange
+/// `{type: "Name", ...}`, and the wasm crate's `message_to_js` /
+/// `message_from_js` move the tag (issue 23: no buffering through `Content`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type")]
 pub enum Request {
     /// Content script → background: which elements of this page hold the
     /// requester and the agent (site adapters), decided from the page URL the
@@ -136,8 +138,8 @@ pub struct WriteFields {
     pub priority: String,
 }
 
+/// Externally tagged, like [`Request`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type")]
 pub enum Response {
     /// The site adapters that may describe this page, most specific first.
     PageRules { rules: Vec<PageRules> },
@@ -453,14 +455,18 @@ mod tests {
 
     #[test]
     fn unknown_or_url_carrying_messages_do_not_parse() {
-        assert!(serde_json::from_str::<Request>(r#"{"type":"Fetch","url":"https://evil.test"}"#).is_err());
+        // The Rust form (the wasm crate moves the contexts' `type` tag; its
+        // tests send the wire form).
+        assert!(serde_json::from_str::<Request>(r#"{"Fetch":{"url":"https://evil.test"}}"#).is_err());
+        assert!(serde_json::from_str::<Request>(r#""Fetch""#).is_err());
         // Extra fields are ignored, never used: there is nowhere to put a URL.
-        let r: Request = serde_json::from_str(r#"{"type":"GetPanelState","token":"t","url":"https://evil.test"}"#).unwrap();
+        let r: Request = serde_json::from_str(r#"{"GetPanelState":{"type":"GetPanelState","token":"t","url":"https://evil.test"}}"#).unwrap();
         assert_eq!(r, Request::GetPanelState { token: "t".into() });
         // A panel request without its token does not parse either.
-        assert!(serde_json::from_str::<Request>(r#"{"type":"GetPanelState"}"#).is_err());
+        assert!(serde_json::from_str::<Request>(r#""GetPanelState""#).is_err());
+        assert!(serde_json::from_str::<Request>(r#"{"GetPanelState":{"type":"GetPanelState"}}"#).is_err());
         // A write takes no ticket link: the tab's URL is the browser's.
-        let w: Request = serde_json::from_str(r#"{"type":"Write","token":"t","connector":"c","record":"1","kind":"note","fields":{"text":"hi","ticket_url":"https://evil.test/"},"ticket_url":"https://evil.test/"}"#).unwrap();
+        let w: Request = serde_json::from_str(r#"{"Write":{"token":"t","connector":"c","record":"1","kind":"note","fields":{"text":"hi","ticket_url":"https://evil.test/"},"ticket_url":"https://evil.test/"}}"#).unwrap();
         assert!(!format!("{w:?}").contains("evil"));
     }
 }

@@ -126,7 +126,7 @@ pub fn window(log: &[Sample], connector: &str, now: f64, span_ms: f64) -> Window
         }
         times.push(s.ms);
     }
-    times.sort_unstable();
+    crate::sort::sort(&mut times);
     w.p50_ms = percentile(&times, 50);
     w.p95_ms = percentile(&times, 95);
     w

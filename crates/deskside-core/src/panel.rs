@@ -556,7 +556,7 @@ impl CustomerView {
         }
         rows.retain(|d| !hidden(&d.field));
         // The admin's order first (stable: several emails keep theirs), the rest after.
-        rows.sort_by_key(|d| fields.iter().position(|f| f.field == d.field).unwrap_or(usize::MAX));
+        crate::sort::sort_by_key(&mut rows, |d| fields.iter().position(|f| f.field == d.field).unwrap_or(usize::MAX));
         for d in &mut rows {
             if let Some(c) = caption(&d.field) {
                 d.caption = Some(c);
@@ -581,7 +581,7 @@ impl CustomerView {
             self.tags.iter_mut().for_each(|(t, _)| *t = mask_any(t));
         }
         let mut blocks: Vec<&str> = BLOCKS.to_vec();
-        blocks.sort_by_key(|b| fields.iter().position(|f| f.field == *b).unwrap_or(usize::MAX));
+        crate::sort::sort_by_key(&mut blocks, |b| fields.iter().position(|f| f.field == *b).unwrap_or(usize::MAX));
         self.blocks = blocks.into_iter().filter(|b| !hidden(b)).map(|b| Block { field: b.to_string(), caption: caption(b) }).collect();
         for b in BLOCKS.iter().filter(|b| hidden(b)) {
             match *b {

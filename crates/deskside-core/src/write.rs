@@ -46,8 +46,11 @@ pub const MAX_SENDS: u32 = 3;
 /// (retryable: Retry checks again first).
 pub const MAX_CHECKS: u32 = 4;
 
+/// Stored in the write journal as `{"state": "failed", "reason": …}`; read
+/// through [`WriteStateForm`], one flat struct, not serde's derived
+/// internally tagged reader, which buffers through `Content` (issue 23).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(tag = "state", rename_all = "snake_case", try_from = "WriteStateForm")]
 pub enum WriteState {
     /// Recorded, not sent yet.
     Queued,
@@ -70,6 +73,35 @@ pub enum WriteState {
     Checking,
     /// Checked: it did not land; sent again at `next_ms`.
     Resend,
+}
+
+/// A stored [`WriteState`] as written: its `state` and every variant's
+/// fields side by side.
+#[derive(Deserialize)]
+pub struct WriteStateForm {
+    state: String,
+    created: Option<Created>,
+    reason: Option<Text>,
+    retryable: Option<bool>,
+    #[serde(default)]
+    unconfirmed: bool,
+}
+
+impl TryFrom<WriteStateForm> for WriteState {
+    type Error = String;
+    fn try_from(f: WriteStateForm) -> Result<Self, String> {
+        use crate::connector::required;
+        Ok(match f.state.as_str() {
+            "queued" => WriteState::Queued,
+            "sending" => WriteState::Sending,
+            "done" => WriteState::Done { created: required(f.created, "created")? },
+            "failed" => WriteState::Failed { reason: required(f.reason, "reason")?, retryable: required(f.retryable, "retryable")?, unconfirmed: f.unconfirmed },
+            "unknown" => WriteState::Unknown { reason: required(f.reason, "reason")? },
+            "checking" => WriteState::Checking,
+            "resend" => WriteState::Resend,
+            other => return Err(format!("unknown variant `{other}`")),
+        })
+    }
 }
 
 impl WriteState {
@@ -361,7 +393,7 @@ pub fn prune(ops: &mut Vec<WriteOp>, max: usize) {
         return;
     }
     let mut finished: Vec<(u64, String)> = ops.iter().filter(|o| o.state.finished()).map(|o| (o.updated_ms, o.id.clone())).collect();
-    finished.sort();
+    crate::sort::sort(&mut finished);
     let excess = ops.len() - max;
     let drop: Vec<String> = finished.into_iter().take(excess).map(|(_, id)| id).collect();
     ops.retain(|o| !drop.contains(&o.id));
@@ -620,12 +652,42 @@ pub fn audit_entry(op: &WriteOp, label: &str, salt: &str, profile: &str, now_ms:
 /// newest first, as the panel shows them.
 pub fn views_for(ops: &[WriteOp], ticket: &str) -> Vec<WriteView> {
     let mut mine: Vec<&WriteOp> = ops.iter().filter(|o| crate::flow::ticket_key(&o.input.ticket_url) == ticket).collect();
-    mine.sort_by_key(|o| std::cmp::Reverse(o.created_ms));
+    crate::sort::sort_by_key(&mut mine, |o| std::cmp::Reverse(o.created_ms));
     mine.into_iter().take(20).map(WriteOp::view).collect()
 }
 
 #[cfg(test)]
 mod tests {
+    /// The write journal keeps each operation's state in the internally
+    /// tagged form earlier versions wrote; the flat reader (issue 23) reads
+    /// each as before, writes the same text, and refuses what was refused.
+    #[test]
+    fn stored_write_states_read_as_written_before() {
+        use crate::connector::writes::Created;
+        let reason = || crate::i18n::Text::from(crate::i18n::Msg::ErrTimeout);
+        let stored = [
+            (r#"{"state":"queued"}"#, WriteState::Queued),
+            (r#"{"state":"sending"}"#, WriteState::Sending),
+            (r#"{"state":"done","created":{"id":"7","link":null}}"#, WriteState::Done { created: Created { id: Some("7".into()), link: None } }),
+            (r#"{"state":"failed","reason":{"id":"err_timeout"},"retryable":true,"unconfirmed":false}"#, WriteState::Failed { reason: reason(), retryable: true, unconfirmed: false }),
+            (r#"{"state":"unknown","reason":{"id":"err_timeout"}}"#, WriteState::Unknown { reason: reason() }),
+            (r#"{"state":"checking"}"#, WriteState::Checking),
+            (r#"{"state":"resend"}"#, WriteState::Resend),
+        ];
+        for (text, want) in stored {
+            assert_eq!(serde_json::from_str::<WriteState>(text).unwrap(), want, "{text}");
+            assert_eq!(serde_json::to_string(&want).unwrap(), text);
+        }
+        // Written before `unconfirmed` existed.
+        assert_eq!(
+            serde_json::from_str::<WriteState>(r#"{"retryable":false,"reason":{"id":"err_timeout"},"state":"failed"}"#).unwrap(),
+            WriteState::Failed { reason: reason(), retryable: false, unconfirmed: false }
+        );
+        for bad in [r#"{"state":"done"}"#, r#"{"state":"failed","reason":{"id":"err_timeout"}}"#, r#"{"state":"lost"}"#, r#"{"reason":{"id":"err_timeout"}}"#, r#""queued""#] {
+            assert!(serde_json::from_str::<WriteState>(bad).is_err(), "{bad}");
+        }
+    }
+
     use super::*;
     use crate::client::retry::POLICY;
 

@@ -6,7 +6,7 @@
 use crate::dom::{append, by_id, clear, document, el, on_click};
 use crate::env::PageEnv;
 use crate::i18n::current;
-use crate::{from_js, js_error_text, to_js};
+use crate::{js_error_text, message_from_js, message_to_js};
 use deskside_core::audit::{filtered, iso_time, to_csv, AuditEntry, AuditFilter};
 use deskside_core::i18n::{data, Msg, Text};
 use deskside_core::identify::IdKind;
@@ -83,8 +83,8 @@ fn render_forward(doc: &Document, status: Option<&deskside_core::forward::Forwar
 
 async fn load(env: &PageEnv) {
     let doc = document();
-    let answer = env.send(to_js(&Request::GetActivity)).await;
-    match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
+    let answer = env.send(message_to_js(&Request::GetActivity)).await;
+    match answer.map_err(|e| js_error_text(&e)).and_then(message_from_js::<Response>) {
         Ok(Response::Activity { audit, monitor, now_ms, forward }) => {
             render_forward(&doc, forward.as_ref());
             AUDIT.with(|a| *a.borrow_mut() = audit);

@@ -7,7 +7,7 @@
 use crate::dom::{append, by_id, document, el, on_click};
 use crate::env::PageEnv;
 use crate::i18n::{current, localize_page, use_language};
-use crate::{from_js, js_error_text, to_js};
+use crate::{js_error_text, message_from_js, message_to_js};
 use deskside_core::config::{field_name, is_maskable, FieldSetting, Profile, SettingsView, CUSTOM_PREFIX, PANEL_FIELDS, PROFILE_IDS};
 use deskside_core::i18n::{data, Msg, Text};
 use deskside_core::messages::{Request, Response};
@@ -352,8 +352,8 @@ pub fn wire(env: Rc<PageEnv>, refill: Rc<dyn Fn(&SettingsView)>) {
             wasm_bindgen_futures::spawn_local(async move {
                 let doc = document();
                 let loc = current();
-                let answer = env.send(to_js(&Request::ExportConfig { with_secrets })).await;
-                match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
+                let answer = env.send(message_to_js(&Request::ExportConfig { with_secrets })).await;
+                match answer.map_err(|e| js_error_text(&e)).and_then(message_from_js::<Response>) {
                     Ok(Response::ConfigExport { text, secrets }) => {
                         let _ = target.set_attribute("data-exported", &text);
                         download("deskside-config.json", &text);
@@ -380,9 +380,9 @@ pub fn wire(env: Rc<PageEnv>, refill: Rc<dyn Fn(&SettingsView)>) {
                 let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string()).unwrap_or_default();
                 let doc = document();
                 let passcode = input(&doc, "passcode").map(|i| i.value()).unwrap_or_default();
-                let answer = env.send(to_js(&Request::ImportConfig { text, passcode })).await;
+                let answer = env.send(message_to_js(&Request::ImportConfig { text, passcode })).await;
                 let loc = current();
-                match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
+                match answer.map_err(|e| js_error_text(&e)).and_then(message_from_js::<Response>) {
                     Ok(Response::Settings { settings, .. }) => {
                         show_problems(&doc, &[]);
                         use_language(&env, &doc, settings.language).await;

@@ -5,7 +5,7 @@ use crate::env::Env;
 use crate::client::{read_entry, send, Budget, Via};
 use deskside_core::client::cache::{self, Decision, Entry};
 use deskside_core::client::{self as layer, SourceNote};
-use crate::{from_js, js_error_text, to_js};
+use crate::{from_js, js_error_text, message_from_js, message_to_js, to_js};
 use deskside_core::audit::{self, AuditEntry, AUDIT_KEY};
 use deskside_core::config::{Settings, SettingsView};
 use deskside_core::connector::trial::{sample_identifier, step as trial_step, ConnectorTest, TestOutcome};
@@ -132,7 +132,7 @@ async fn set_layout(env: &Env, tab_id: i64, page_url: &str, layout: PanelLayout)
     let mut layouts = load_layouts(env).await;
     remember_layout(&mut layouts, &origin_of(page_url).unwrap_or_default(), layout);
     env.local_set(LAYOUTS_KEY, to_js(&layouts)).await.map_err(|e| js_error_text(&e))?;
-    env.tell_tab(tab_id as f64, to_js(&Response::Layout { layout }));
+    env.tell_tab(tab_id as f64, message_to_js(&Response::Layout { layout }));
     Ok(())
 }
 
@@ -204,7 +204,7 @@ async fn choose_record(env: &Env, settings: &Settings, tab: Option<TabState>, co
 /// the tab's customer may have changed.
 fn notify_if_changed(env: &Env, tab_id: i64, response: &Response) {
     if matches!(response, Response::Scanned { show_panel: true, .. }) {
-        env.notify_pages(to_js(&Response::TabChanged { tab_id }));
+        env.notify_pages(message_to_js(&Response::TabChanged { tab_id }));
     }
 }
 
@@ -782,7 +782,7 @@ pub async fn handle_message(env: Env, msg: JsValue, sender: JsValue) -> JsValue 
         Ok(r) => r,
         Err(message) => Response::Failed { message },
     };
-    to_js(&response)
+    message_to_js(&response)
 }
 
 async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, String> {
@@ -793,7 +793,7 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
         Ok(t) => t,
         Err(reason) => return Ok(Response::Rejected { reason }),
     };
-    let request: Request = match from_js(msg) {
+    let request: Request = match message_from_js(msg) {
         Ok(r) => r,
         Err(e) => return Ok(Response::Rejected { reason: format!("unknown message: {e}") }),
     };

@@ -121,6 +121,49 @@ pub(crate) fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<
     serde_json::from_str(&deskside_core::jsontext::lone_surrogates_replaced(&text)).map_err(|e| e.to_string())
 }
 
+/// A message ([`deskside_core::messages::Request`] or `Response`) → the plain
+/// JS object the extension's contexts exchange, `{type: "Name", ...fields}`
+/// (what `content.js` sends and reads). The Rust types are externally tagged
+/// (`{"Name": {...}}`, a unit variant `"Name"`), which serde reads without
+/// buffering every message through its `Content` tree as `#[serde(tag)]`
+/// did (issue 23); the tag is moved here, in the engine, not by Rust code.
+pub(crate) fn message_to_js<T: serde::Serialize>(value: &T) -> JsValue {
+    let tagged = to_js(value);
+    let out = js_sys::Object::new();
+    if tagged.is_string() {
+        let _ = js_sys::Reflect::set(&out, &JsValue::from_str("type"), &tagged);
+        return out.into();
+    }
+    let Some(obj) = tagged.dyn_ref::<js_sys::Object>() else { return tagged };
+    let keys = js_sys::Object::keys(obj);
+    if keys.length() != 1 {
+        return tagged;
+    }
+    let name = keys.get(0);
+    let _ = js_sys::Reflect::set(&out, &JsValue::from_str("type"), &name);
+    if let Some(fields) = js_sys::Reflect::get(obj, &name).ok().and_then(|f| f.dyn_into::<js_sys::Object>().ok()) {
+        js_sys::Object::assign(&out, &fields);
+    }
+    out.into()
+}
+
+/// A message as the contexts exchange it (`{type: "Name", ...fields}`) → the
+/// Rust type (see [`message_to_js`]). Fields the variant does not have are
+/// ignored, as before; no string `type`, or an unknown one, is an error.
+pub(crate) fn message_from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, String> {
+    let name = if value.is_object() { js_sys::Reflect::get(&value, &JsValue::from_str("type")).ok().filter(|t| t.is_string()) } else { None };
+    let Some(name) = name else { return Err("missing field `type`".into()) };
+    let only_type = value.dyn_ref::<js_sys::Object>().is_some_and(|o| js_sys::Object::keys(o).length() == 1);
+    if only_type {
+        // A unit variant (or a struct variant missing its fields: an error).
+        return from_js(name);
+    }
+    let wrapped = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&wrapped, &name, &value);
+    // A unit variant sent with extra fields reads as that variant, as before.
+    from_js(wrapped.into()).or_else(|e| from_js(name).map_err(|_| e))
+}
+
 pub(crate) fn js_error_text(e: &JsValue) -> String {
     if let Some(s) = e.as_string() {
         return s;

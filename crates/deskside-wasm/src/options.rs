@@ -8,7 +8,7 @@
 
 use crate::dom::{append, by_id, document, el, on_change, on_click};
 use crate::env::PageEnv;
-use crate::{from_js, js_error_text, to_js};
+use crate::{js_error_text, message_from_js, message_to_js, to_js};
 use deskside_core::config::{secret_label, ConnectorInput, ConnectorKind, ConnectorView, FieldError, IdPattern, IdPatternInput, SettingsInput, SettingsView, SECRET_NAMES};
 use deskside_core::connector::def::Definition;
 use deskside_core::connector::setup::SetupKind;
@@ -1008,8 +1008,8 @@ fn test_block(block: &Element) {
             show_test(&doc, &out, "error", &current().m(Msg::OptNotSavedPermission), &[]);
             return;
         }
-        let answer = env.send(to_js(&Request::TestConnector { input: connector, sample })).await;
-        match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
+        let answer = env.send(message_to_js(&Request::TestConnector { input: connector, sample })).await;
+        match answer.map_err(|e| js_error_text(&e)).and_then(message_from_js::<Response>) {
             Ok(Response::TestResult { result }) => render_test(&doc, &out, result),
             Ok(other) => show_test(&doc, &out, "error", &failure_detail(&other), &[]),
             Err(e) => show_test(&doc, &out, "error", &e, &[]),
@@ -1024,8 +1024,8 @@ pub async fn start_options(env: PageEnv) {
     ENV.with(|e| *e.borrow_mut() = Some(env.clone()));
     // The browser's language until the stored choice is known.
     use_language(&env, &doc, LanguageSetting::Auto).await;
-    let answer = env.send(to_js(&Request::GetSettings)).await;
-    match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
+    let answer = env.send(message_to_js(&Request::GetSettings)).await;
+    match answer.map_err(|e| js_error_text(&e)).and_then(message_from_js::<Response>) {
         Ok(Response::Settings { settings, .. }) => {
             use_language(&env, &doc, settings.language).await;
             fill(&doc, &settings);
@@ -1104,8 +1104,8 @@ pub async fn start_options(env: PageEnv) {
                 if sample.trim().is_empty() {
                     continue;
                 }
-                let answer = env.send(to_js(&Request::TestConnector { input: connector.clone(), sample })).await;
-                if let Ok(Response::TestResult { result }) = answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
+                let answer = env.send(message_to_js(&Request::TestConnector { input: connector.clone(), sample })).await;
+                if let Ok(Response::TestResult { result }) = answer.map_err(|e| js_error_text(&e)).and_then(message_from_js::<Response>) {
                     let failed = matches!(result.outcome, TestOutcome::Failed { .. } | TestOutcome::Invalid { .. });
                     render_test(&doc, &out, result);
                     if failed {
@@ -1114,8 +1114,8 @@ pub async fn start_options(env: PageEnv) {
                     }
                 }
             }
-            let answer = env.send(to_js(&Request::SaveSettings { input })).await;
-            match answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) {
+            let answer = env.send(message_to_js(&Request::SaveSettings { input })).await;
+            match answer.map_err(|e| js_error_text(&e)).and_then(message_from_js::<Response>) {
                 Ok(Response::Settings { settings, .. }) => {
                     // A new language choice applies at once.
                     use_language(&env, &doc, settings.language).await;

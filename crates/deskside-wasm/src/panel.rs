@@ -4,7 +4,7 @@
 use crate::dom::{append, by_id, clear, document, el, on_change, on_click};
 use crate::env::PageEnv;
 use crate::i18n::{current, use_language, Loc};
-use crate::{from_js, js_error_text, to_js};
+use crate::{js_error_text, message_from_js, message_to_js};
 use deskside_core::i18n::{data, LanguageSetting, Msg, Text};
 use deskside_core::messages::{Request, Response};
 use deskside_core::merge::{PickPolicy, PickedBy};
@@ -95,8 +95,8 @@ fn other_side(side: Side) -> Side {
 /// content script resizes the frame), then shows the same state again.
 async fn set_layout(env: Rc<Panel>, layout: PanelLayout) {
     let Place::Frame { token } = &env.place else { return };
-    let answer = env.send(to_js(&Request::SetPanelLayout { token: token.clone(), layout })).await;
-    let Ok(Response::Layout { layout }) = answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>) else { return };
+    let answer = env.send(message_to_js(&Request::SetPanelLayout { token: token.clone(), layout })).await;
+    let Ok(Response::Layout { layout }) = answer.map_err(|e| js_error_text(&e)).and_then(message_from_js::<Response>) else { return };
     let Some((state, _)) = env.shown.borrow().clone() else { return };
     let doc = document();
     if let Some(root) = by_id(&doc, "body") {
@@ -239,7 +239,7 @@ async fn ask_as(env: Rc<Panel>, request: Request, loading: bool) {
     }
     // `None`: this frame no longer reaches the background (the extension
     // was reloaded or updated); its question will never be answered.
-    let Some(mut answer) = send_watched(&env, to_js(&request)).await else {
+    let Some(mut answer) = send_watched(&env, message_to_js(&request)).await else {
         return render_cut_off(&env, mine);
     };
     // No answer at all (the service worker stopped mid-lookup): asked again,
@@ -252,7 +252,7 @@ async fn ask_as(env: Rc<Panel>, request: Request, loading: bool) {
         if SHOWN.with(|s| s.get()) != mine {
             return;
         }
-        let Some(again) = send_watched(&env, to_js(&request)).await else {
+        let Some(again) = send_watched(&env, message_to_js(&request)).await else {
             return render_cut_off(&env, mine);
         };
         answer = again;
@@ -266,7 +266,7 @@ async fn ask_as(env: Rc<Panel>, request: Request, loading: bool) {
     if SHOWN.with(|s| s.get()) != mine {
         return;
     }
-    let answer = answer.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>);
+    let answer = answer.map_err(|e| js_error_text(&e)).and_then(message_from_js::<Response>);
     let loc = match &answer {
         Ok(Response::PanelState { language, .. }) => use_language(&env, &doc, *language).await,
         _ => current(),
@@ -331,7 +331,7 @@ fn timer_to(ms: u64, value: &JsValue) -> js_sys::Promise {
 /// Whether this frame still reaches the background (`Ping`, a short wait).
 async fn alive(env: &Panel) -> bool {
     use deskside_core::client::retry::PANEL_PING_WAIT_MS;
-    let Ok(check) = env.alive(to_js(&Request::Ping), PANEL_PING_WAIT_MS as u32) else { return false };
+    let Ok(check) = env.alive(message_to_js(&Request::Ping), PANEL_PING_WAIT_MS as u32) else { return false };
     wasm_bindgen_futures::JsFuture::from(check).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
 }
 

@@ -12,7 +12,7 @@
 use crate::dom::{append, by_id, clear, el, on_click};
 use crate::env::PageEnv;
 use crate::i18n::{current, Loc};
-use crate::{from_js, js_error_text, to_js};
+use crate::{js_error_text, message_from_js, message_to_js};
 use deskside_core::connector::writes::{compose, WriteInput, WriteKind};
 use deskside_core::i18n::{data, Arg, Msg, Text};
 use deskside_core::messages::{Request, Response, WriteFields};
@@ -86,7 +86,7 @@ pub fn mount(doc: &Document, root: &Element, c: &CustomerView, env: &PageEnv, wh
 }
 
 async fn ask(wb: Rc<Wb>, request: Request, n: u32, build_forms: bool) {
-    let answer = wb.env.send(to_js(&request)).await.map_err(|e| js_error_text(&e)).and_then(from_js::<Response>);
+    let answer = wb.env.send(message_to_js(&request)).await.map_err(|e| js_error_text(&e)).and_then(message_from_js::<Response>);
     if MOUNT.with(|m| m.get()) != n {
         return;
     }

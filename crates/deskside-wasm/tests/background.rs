@@ -120,6 +120,23 @@ async fn settings_are_stored_but_never_sent_back() {
     assert!(!answer.contains(KEY), "{answer}");
 }
 
+/// The contexts' `{type, ...}` form, moved to and from the externally tagged
+/// Rust types: a unit message with extra fields still reads, a missing or
+/// unknown `type` or a missing field is refused, and `type` comes first.
+#[wasm_bindgen_test]
+async fn messages_cross_in_the_contexts_type_tagged_form() {
+    let env = fake_env();
+    configure(&env).await;
+    let answer = send(&env, r#"{"type":"GetSettings","url":"https://evil.example/"}"#, OPTIONS).await;
+    assert!(answer.starts_with(r#"{"type":"Settings","settings":{"#), "{answer}");
+    for msg in [r#"{"input":{}}"#, r#"{"type":7}"#, r#""GetSettings""#, r#"{"type":"Fetch"}"#, r#"{"type":"GetPanelState"}"#, r#"{"type":"GetPanelState","url":"x"}"#] {
+        let answer = send(&env, msg, OPTIONS).await;
+        assert!(answer.starts_with(r#"{"type":"Rejected","reason":"unknown message: "#), "{msg}: {answer}");
+    }
+    let answer = send(&env, r#"{"type":"PanelToken","extra":true}"#, CONTENT).await;
+    assert!(answer.starts_with(r#"{"type":"PanelToken","token":""#), "{answer}");
+}
+
 #[wasm_bindgen_test]
 async fn invalid_settings_are_refused_and_nothing_is_lost() {
     let env = fake_env();

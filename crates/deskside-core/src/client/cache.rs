@@ -277,7 +277,7 @@ impl Index {
         self.rows.retain(|r| r.key != key);
         self.rows.push(Row { key: key.to_string(), config: config.to_string(), written_ms: now_ms, bytes });
         let mut gone = self.prune(live);
-        self.rows.sort_by(|a, b| a.written_ms.total_cmp(&b.written_ms));
+        crate::sort::sort_by(&mut self.rows, |a, b| a.written_ms.total_cmp(&b.written_ms));
         while self.rows.len() > limits.max_entries || self.bytes() > limits.max_bytes {
             gone.push(self.rows.remove(0).key);
         }

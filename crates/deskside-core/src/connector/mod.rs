@@ -149,8 +149,12 @@ pub(crate) fn is_secret_header(name: &str) -> bool {
 }
 
 /// Why a lookup did not produce customers. Each has a message for the panel.
+///
+/// Stored (cache entries keep a failure) as `{"kind": "server", "status": 503}`;
+/// read through [`LookupErrorForm`], one flat struct, not serde's derived
+/// internally tagged reader, which buffers through `Content` (issue 23).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "LookupErrorForm")]
 pub enum LookupError {
     /// The connector is misconfigured (bad URL and the like).
     Config { message: Text },
@@ -177,6 +181,42 @@ pub enum LookupError {
     Timeout,
     /// The request never got an answer (offline, DNS, refused, CORS, no permission).
     Network { message: Text },
+}
+
+/// A stored [`LookupError`] as written: its `kind` and every variant's fields
+/// side by side.
+#[derive(Deserialize)]
+pub struct LookupErrorForm {
+    kind: String,
+    message: Option<Text>,
+    status: Option<u16>,
+    #[serde(default)]
+    scopes: Vec<String>,
+    #[serde(default)]
+    detail: String,
+    retry_after_secs: Option<u32>,
+}
+
+/// A variant's required field, or serde's words for its absence.
+pub(crate) fn required<T>(v: Option<T>, name: &str) -> Result<T, String> {
+    v.ok_or_else(|| format!("missing field `{name}`"))
+}
+
+impl TryFrom<LookupErrorForm> for LookupError {
+    type Error = String;
+    fn try_from(f: LookupErrorForm) -> Result<Self, String> {
+        Ok(match f.kind.as_str() {
+            "config" => LookupError::Config { message: required(f.message, "message")? },
+            "unauthorized" => LookupError::Unauthorized { status: required(f.status, "status")? },
+            "missing_permission" => LookupError::MissingPermission { status: required(f.status, "status")?, scopes: f.scopes, detail: f.detail },
+            "rate_limited" => LookupError::RateLimited { retry_after_secs: f.retry_after_secs },
+            "server" => LookupError::Server { status: required(f.status, "status")? },
+            "bad_response" => LookupError::BadResponse { message: required(f.message, "message")? },
+            "timeout" => LookupError::Timeout,
+            "network" => LookupError::Network { message: required(f.message, "message")? },
+            other => return Err(format!("unknown variant `{other}`")),
+        })
+    }
 }
 
 impl LookupError {

@@ -586,3 +586,32 @@ fn an_item_link_template_is_checked_like_a_record_link() {
         "map": {"id": "/id", "tickets": {"each": "/tickets", "id": "/id", "subject": {"template": "https://x.example/{id}"}}}});
     assert!(crate::connector::def::Definition::parse(&bad.to_string()).is_err(), "only the link may be a template");
 }
+
+/// Cache entries keep a failure in the internally tagged form earlier
+/// versions wrote; the flat reader (issue 23) reads each variant as before,
+/// writes the same text, and refuses what the derived reader refused.
+#[test]
+fn stored_lookup_errors_read_as_written_before() {
+    let stored = [
+        (r#"{"kind":"config","message":{"id":"cfg_enter_definition"}}"#, LookupError::Config { message: Msg::CfgEnterDefinition.into() }),
+        (r#"{"kind":"unauthorized","status":401}"#, LookupError::Unauthorized { status: 401 }),
+        (r#"{"kind":"missing_permission","status":403,"scopes":["crm.objects.contacts.read"],"detail":"MISSING_SCOPES"}"#, LookupError::MissingPermission { status: 403, scopes: vec!["crm.objects.contacts.read".into()], detail: "MISSING_SCOPES".into() }),
+        (r#"{"kind":"missing_permission","status":403,"detail":""}"#, LookupError::MissingPermission { status: 403, scopes: vec![], detail: String::new() }),
+        (r#"{"kind":"rate_limited","retry_after_secs":30}"#, LookupError::RateLimited { retry_after_secs: Some(30) }),
+        (r#"{"kind":"rate_limited","retry_after_secs":null}"#, LookupError::RateLimited { retry_after_secs: None }),
+        (r#"{"kind":"server","status":503}"#, LookupError::Server { status: 503 }),
+        (r#"{"kind":"bad_response","message":{"id":"cfg_enter_definition"}}"#, LookupError::BadResponse { message: Msg::CfgEnterDefinition.into() }),
+        (r#"{"kind":"timeout"}"#, LookupError::Timeout),
+        (r#"{"kind":"network","message":{"id":"cfg_enter_definition"}}"#, LookupError::Network { message: Msg::CfgEnterDefinition.into() }),
+    ];
+    for (text, want) in stored {
+        assert_eq!(serde_json::from_str::<LookupError>(text).unwrap(), want, "{text}");
+        assert_eq!(serde_json::to_string(&want).unwrap(), text);
+    }
+    // Fields in another order, and an older one that no longer exists.
+    assert_eq!(serde_json::from_str::<LookupError>(r#"{"status":500,"old":1,"kind":"server"}"#).unwrap(), LookupError::Server { status: 500 });
+    assert_eq!(serde_json::from_str::<LookupError>(r#"{"kind":"rate_limited"}"#).unwrap(), LookupError::RateLimited { retry_after_secs: None });
+    for bad in [r#"{"kind":"server"}"#, r#"{"kind":"config"}"#, r#"{"kind":"teapot","status":418}"#, r#"{"status":500}"#, r#"{"kind":"server","status":"x"}"#, r#""timeout""#] {
+        assert!(serde_json::from_str::<LookupError>(bad).is_err(), "{bad}");
+    }
+}
