@@ -26,6 +26,15 @@ fn closings(first: u8) -> &'static [&'static str] {
         b'v' => &["vriendelijke groeten", "viele grüsse", "viele grüße", "vielen dank", "vg"],
         b'w' => &["with best regards", "warm regards", "warmly"],
         b'y' => &["yours"],
+        // Japanese, Chinese, Korean, by their first byte in UTF-8: よろしく…, 以上、よろしく…, 宜しく…, 多谢, 此致, 祝好, 顺祝, 谢谢, 謝謝, 감사합니다.
+        0xE3 => &["よろしくお願いいたします", "よろしくお願い申し上げます", "よろしくお願いします"],
+        0xE4 => &["以上、よろしくお願いいたします", "以上、よろしくお願い申し上げます", "以上、よろしくお願いします"],
+        0xE5 => &["宜しくお願いいたします", "宜しくお願いします", "多谢", "多謝"],
+        0xE6 => &["此致敬礼", "此致敬禮", "此致"],
+        0xE7 => &["祝商祺", "祝好"],
+        0xE9 => &["顺祝商祺", "順祝商祺"],
+        0xE8 => &["谢谢", "謝謝"],
+        0xEA => &["감사합니다"],
         _ => &[],
     }
 }
@@ -60,12 +69,14 @@ pub fn signoff_names(text: &str) -> Vec<String> {
         if line.split(['(', '<']).next().unwrap_or(line).len() > 60 || !closing_start(first) {
             continue;
         }
-        let closing = closings(first).iter().find(|c| {
-            line.get(..c.len()).is_some_and(|p| p.eq_ignore_ascii_case(c))
-                && line[c.len()..].chars().next().is_none_or(|n| matches!(n, ',' | '!' | '.' | ' ' | '，'))
-        });
-        let Some(closing) = closing else { continue };
-        let rest = line[closing.len()..].trim_start_matches([',', '!', '.', ' ', '，']);
+        let Some(rest) = closing_rest(line) else { continue };
+        let rest = combined(rest);
+        // An address alone (or nearly) on a signature line after the
+        // closing (`よろしくお願いいたします。` then the company, the name in
+        // kanji, `ken.hoshino@…`): its local part names the writer too.
+        names.extend(lines.signature_address().map(|local| {
+            local.split(['.', '_', '-', '+']).filter(|w| w.len() >= 3).map(str::to_lowercase).collect::<Vec<_>>()
+        }).unwrap_or_default());
         let name = if rest.is_empty() { lines.peek_nonempty() } else { rest };
         // (The writer's address after the name is not part of it.)
         let name = name.find([' ', '(', '<']).map_or(name, |_| name.split(['(', '<']).next().unwrap_or(name).trim_end());
@@ -104,11 +115,34 @@ pub fn after_closing(line: &str) -> Option<&str> {
     if dashes.len() < line.len() && !line.starts_with("---") {
         return Some(dashes.trim());
     }
+    closing_rest(line).map(|rest| combined(rest).trim())
+}
+
+/// Punctuation that may end a closing word (`Cheers,`, `谢谢！`, `よろしくお願いいたします。`).
+const AFTER_CLOSING: [char; 9] = [',', '!', '.', ' ', '，', '。', '！', '、', '\u{3000}'];
+
+/// What follows the closing word that `line` (trimmed, non-empty) starts
+/// with, past its punctuation; `None` when it starts with none.
+fn closing_rest(line: &str) -> Option<&str> {
     let first = line.bytes().next()?.to_ascii_lowercase();
     let closing = closings(first).iter().find(|c| {
-        line.get(..c.len()).is_some_and(|p| p.eq_ignore_ascii_case(c)) && line[c.len()..].chars().next().is_none_or(|n| matches!(n, ',' | '!' | '.' | ' ' | '，'))
+        line.get(..c.len()).is_some_and(|p| p.eq_ignore_ascii_case(c)) && line[c.len()..].chars().next().is_none_or(|n| AFTER_CLOSING.contains(&n))
     })?;
-    Some(line[closing.len()..].trim_start_matches([',', '!', '.', ' ', '，']).trim())
+    Some(line[closing.len()..].trim_start_matches(AFTER_CLOSING))
+}
+
+/// Past a second closing joined to the first (`Besten Dank und viele
+/// Grüße, Petra`, `Thanks and best regards, Ann`, `Merci et bonne
+/// journée`): the rest after it; `rest` itself otherwise.
+fn combined(rest: &str) -> &str {
+    for joint in ["und ", "and ", "& ", "et ", "y ", "e ", "en "] {
+        if starts_with_ignoring_case(rest.as_bytes(), joint) {
+            if let Some(after) = closing_rest(rest[joint.len()..].trim_start()) {
+                return after;
+            }
+        }
+    }
+    rest
 }
 
 /// Whether `email`'s local part is one of `names` (`monica.geller@…` for
@@ -160,6 +194,33 @@ impl<'a> Lines<'a> {
         let line = &self.text[self.pos..end];
         self.pos = end + 1;
         Some(line)
+    }
+
+    /// The local part of an address on one of the next four non-blank
+    /// lines that is alone or nearly so (at most five words, no sentence),
+    /// without moving past them; none past a quote or another message's head.
+    fn signature_address(&self) -> Option<&'a str> {
+        let mut ahead = Lines { text: self.text, pos: self.pos };
+        let mut seen = 0;
+        while let Some(l) = ahead.next_raw() {
+            let l = l.trim();
+            if l.is_empty() {
+                continue;
+            }
+            seen += 1;
+            let lower_start = |w: &str| starts_with_ignoring_case(l.as_bytes(), w);
+            if seen > 4 || l.len() > 80 || l.starts_with('>') || ["from:", "von:", "de :", "de:", "on ", "发件人", "-----"].iter().any(|w| lower_start(w)) {
+                return None;
+            }
+            let Some(at) = l.find('@') else { continue };
+            if l.split_whitespace().nth(5).is_some() || l.ends_with(['.', '?', '。']) {
+                return None;
+            }
+            let local = &l[..at];
+            let from = local.rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+'))).map_or(0, |i| i + local[i..].chars().next().map_or(1, char::len_utf8));
+            return Some(&local[from..]).filter(|s| !s.is_empty());
+        }
+        None
     }
 
     /// The next line that is not blank, trimmed, without moving past it.
