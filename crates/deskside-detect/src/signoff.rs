@@ -71,20 +71,31 @@ pub fn signoff_names(text: &str) -> Vec<String> {
         }
         let Some(rest) = closing_rest(line) else { continue };
         let rest = combined(rest);
-        // An address alone (or nearly) on a signature line after the
-        // closing (`よろしくお願いいたします。` then the company, the name in
-        // kanji, `ken.hoshino@…`): its local part names the writer too.
-        names.extend(lines.signature_address().map(|local| {
-            local.split(['.', '_', '-', '+']).filter(|w| w.len() >= 3).map(str::to_lowercase).collect::<Vec<_>>()
-        }).unwrap_or_default());
+        // A Japanese or Chinese closing stands alone on its line (`谢谢，发票…` is a sentence).
+        if first >= 0x80 && !rest.is_empty() {
+            continue;
+        }
         let name = if rest.is_empty() { lines.peek_nonempty() } else { rest };
         // (The writer's address after the name is not part of it.)
         let name = name.find([' ', '(', '<']).map_or(name, |_| name.split(['(', '<']).next().unwrap_or(name).trim_end());
         let words: Vec<&str> = name.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3).collect();
         if name.len() <= 40 && (1..=3).contains(&words.len()) {
             names.extend(words.iter().map(|w| w.to_lowercase()));
+        } else if !rest.is_empty() {
+            // Not a sign-off (`Thanks but the app still fails`).
+            continue;
+        }
+        // An address alone (or nearly) on a signature line after the
+        // closing (`よろしくお願いいたします。` then the company, the name in
+        // kanji, `ken.hoshino@…`): its local part names the writer too.
+        if let Some(local) = lines.signature_address() {
+            names.extend(local.split(['.', '_', '-', '+']).filter(|w| w.len() >= 3).map(str::to_lowercase));
         }
     }
+    // Sorted and without repeats: every address of the text is looked up
+    // in them (a long thread is signed many times).
+    names.sort_unstable();
+    names.dedup();
     names
 }
 
@@ -147,14 +158,15 @@ fn combined(rest: &str) -> &str {
 
 /// Whether `email`'s local part is one of `names` (`monica.geller@…` for
 /// "Monica", `mgeller@` for "Geller" does not count: too loose). Asked for
-/// every address of a text with a sign-off: on bytes.
+/// every address of a text with a sign-off: on bytes, `names` sorted as
+/// [`signoff_names`] returns them (a binary search).
 pub fn signed_by(names: &[String], email: &str) -> bool {
     if names.is_empty() {
         return false;
     }
     let local = email.as_bytes().split(|&b| b == b'@').next().unwrap_or_default();
     let local = local.split(|&b| b == b'+').next().unwrap_or(local);
-    local.split(|&b| matches!(b, b'.' | b'_' | b'-')).any(|part| names.iter().any(|n| n.as_bytes() == part))
+    local.split(|&b| matches!(b, b'.' | b'_' | b'-')).any(|part| names.binary_search_by(|n| n.as_bytes().cmp(part)).is_ok())
 }
 
 /// Whether `text` starts with one of the closing words, in any case. (Only
@@ -260,9 +272,33 @@ mod tests {
         assert_eq!(signoff_names("Bitte auch rechnung@x.test in CC setzen. Danke und Gruß, Ute Vogt (ute.vogt@x.test)\n"), ["ute", "vogt"]);
         assert_eq!(signoff_names("Mit freundlichen Grüßen\nKatrin Oswald\n"), ["katrin", "oswald"]);
         assert_eq!(signoff_names("LG\nMarkus Roth\n"), ["markus", "roth"]);
-        assert_eq!(signoff_names("Bien cordialement,\nLuc Blanc\n"), ["luc", "blanc"]);
-        assert_eq!(signoff_names("Un saludo,\nLucía Fernández"), ["lucía", "fernández"]);
+        assert_eq!(signoff_names("Bien cordialement,\nLuc Blanc\n"), ["blanc", "luc"]);
+        assert_eq!(signoff_names("Un saludo,\nLucía Fernández"), ["fernández", "lucía"]);
         assert!(signoff_names("Danke für die schnelle Hilfe beim letzten Mal, wirklich super\n").is_empty());
+    }
+
+    #[test]
+    fn combined_closings() {
+        assert_eq!(signoff_names("An lager@x.test schicken? Besten Dank und viele Grüße, Petra Sommer (p.sommer@x.test)\n"), ["petra", "sommer"]);
+        assert_eq!(signoff_names("Copy ben@x.test. Thanks and kind regards, Olivia Grant (olivia@x.test)"), ["grant", "olivia"]);
+        assert_eq!(signoff_names("Grazie e cordiali saluti,\nFrancesca Bellini\n"), ["bellini", "francesca"]);
+        assert_eq!(after_closing("Merci et bonne journée, Paul"), Some("Paul"));
+        assert_eq!(after_closing("Thanks and welcome"), Some("and welcome"), "no second closing: the rest as it is");
+    }
+
+    #[test]
+    fn japanese_and_chinese_sign_offs_and_the_address_under_them() {
+        let ja = "経理（keiri@x.test）にも送ってください。\n\nよろしくお願いいたします。\n星野工業株式会社\n星野 健\nken.hoshino@x.test\n";
+        let names = signoff_names(ja);
+        assert!(signed_by(&names, "ken.hoshino@x.test") && !signed_by(&names, "keiri@x.test"), "{names:?}");
+        let zh = "抄送给财务 zhou.min@x.test 。\n谢谢！\n恒达贸易 采购部\n刘洋\nliu.yang@x.test\n";
+        let names = signoff_names(zh);
+        assert!(signed_by(&names, "liu.yang@x.test") && !signed_by(&names, "zhou.min@x.test"), "{names:?}");
+        assert_eq!(after_closing("以上、よろしくお願いいたします。"), Some(""));
+        // Not an address in a sentence after the closing, nor past another message's head.
+        assert!(!signed_by(&signoff_names("Thanks,\nBob\nPS: please also copy in mary.jones@x.test on the next invoice.\n"), "mary.jones@x.test"));
+        assert!(!signed_by(&signoff_names("Thanks,\nBob\n\nFrom: Mary <mary.jones@x.test>\n"), "mary.jones@x.test"));
+        assert!(signoff_names("谢谢您的帮助，我的订单还没有收到\n").is_empty(), "thanks inside a sentence");
     }
 
     #[test]
@@ -278,7 +314,7 @@ mod tests {
 
     #[test]
     fn closings_at_the_end_of_a_line_before_an_address() {
-        assert_eq!(signoff_names("Send it to billing@x.test, not me. Cheers, Noor Haddad (noor.haddad@x.test)\n"), vec!["noor", "haddad"]);
+        assert_eq!(signoff_names("Send it to billing@x.test, not me. Cheers, Noor Haddad (noor.haddad@x.test)\n"), vec!["haddad", "noor"]);
         assert_eq!(signoff_names("CC sales@y.test please! Best regards, Lukas <lukas@y.test>"), vec!["lukas"]);
         // Not without a sentence's end before the closing, nor without an address in brackets.
         assert!(signoff_names("We thanks, Lukas (lukas@y.test)").is_empty());
@@ -287,11 +323,11 @@ mod tests {
 
     #[test]
     fn names_after_closings() {
-        assert_eq!(signoff_names("Thanks!\nMonica Geller\nbestseller item\nBR, Tom"), ["monica", "geller", "tom"]);
+        assert_eq!(signoff_names("Thanks!\nMonica Geller\nbestseller item\nBR, Tom"), ["geller", "monica", "tom"]);
         assert_eq!(signoff_names("Best regards,\n\n  Wang Wei  \n"), ["wang", "wei"]);
         assert!(signoff_names("Thanks for the quick reply, I tried again and it still fails").is_empty());
         assert!(signoff_names("best").is_empty());
-        assert_eq!(signoff_names("\u{3000}Regards,\r\n\r\n   \n Lin Lei\r\n"), ["lin", "lei"]);
+        assert_eq!(signoff_names("\u{3000}Regards,\r\n\r\n   \n Lin Lei\r\n"), ["lei", "lin"]);
         assert_eq!(signoff_names("Cheers,"), Vec::<String>::new());
         let names = signoff_names("Cheers, Monica");
         assert!(signed_by(&names, "monica.geller+x@friends.example"));

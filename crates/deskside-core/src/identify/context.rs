@@ -416,9 +416,9 @@ const TEAM_CUES_AFTER: [&str; 3] = ["までお問い合わせ", "までお気軽
 /// writer's own number is meant (`私の携帯（…）までご連絡ください`).
 pub(super) fn team_cue_after(text: &str, start: usize, end: usize) -> bool {
     let b = text.as_bytes();
-    // Japanese text is kana (E3 lead bytes): anything else is let go on its next few bytes.
+    // Every cue holds まで or へ (E3 81 BE, E3 81 B8): anything else is let go on its next few bytes.
     let hi = floor_boundary(text, end.saturating_add(60).min(b.len()));
-    if !b[end.min(hi)..hi].contains(&0xE3) {
+    if !b[end.min(hi)..hi].windows(3).any(|w| w[0] == 0xE3 && w[1] == 0x81 && matches!(w[2], 0xBE | 0xB8)) {
         return false;
     }
     let after = &text[end.min(hi)..hi];
@@ -502,6 +502,9 @@ fn head_writer(text: &str, pos: usize, team: &TeamSigns, by_word: bool) -> Optio
     let depth = quote_depth(&text[start..end]);
     // Back to the message's header.
     let mut line = (start, end);
+    // Whether deeper quote lines were just passed (their introduction, at
+    // this level, is passed too).
+    let mut deeper = false;
     for _ in 0..HEADER_LINES {
         let Some(prev) = previous_line(text, line.0) else { break };
         let below = line;
@@ -525,8 +528,14 @@ fn head_writer(text: &str, pos: usize, team: &TeamSigns, by_word: bool) -> Optio
                 break;
             }
             // A deeper quote inside the quoted message: someone else's.
+            deeper = true;
             continue;
         }
+        if deeper && (body.trim().is_empty() || introduces_quote(body)) {
+            deeper = !introduces_quote(body);
+            continue;
+        }
+        deeper = false;
         if separator(body) || introduces_quote(body) {
             break;
         }
@@ -926,6 +935,105 @@ mod tests {
         assert_eq!(w("Call us on 555 0101.\nBest,\nMaya, Acme\n"), Writer::Team);
         assert_eq!(w("Call us on 555 0101.\nBest,\nMaya\n"), Writer::Unknown);
         assert_eq!(w("Call us on 555 0101.\nJulien Martin, Boulangerie Martin\n"), Writer::Unknown, "no closing: not read as a signature");
+    }
+
+    #[test]
+    fn dotted_and_foreign_month_names() {
+        let k = |l: &str| date_key(l, false).unwrap_or_else(|| panic!("no date in {l:?}"));
+        assert_eq!(k("26. Nov. 2026, 14:10"), k("2026-11-26 14:10"));
+        assert_eq!(k("26 nov. 2026 à 14:22"), k("2026-11-26 14:22"));
+        assert_eq!(k("Nov. 26, 2026, 2:22 PM"), k("2026-11-26 14:22"));
+        assert_eq!(k("Reply by Fiona <f@x.test> on 03-Dec-2026 15:47"), k("2026-12-03 15:47"));
+        assert_eq!(k("27. Okt. 2026, 09:40"), k("2026-10-27 09:40"));
+        assert_eq!(k("Camille · 3 déc. 2026 à 11:20"), k("2026-12-03 11:20"));
+        assert_eq!(k("Envoyé : lundi 23 novembre 2026 10:02"), k("2026-11-23 10:02"));
+        assert_eq!(k("3 dic. 2026, 10:15"), k("2026-12-03 10:15"));
+        assert_eq!(k("le 2 déc. 2026 à 14h22"), k("2026-12-02 14:22"));
+        assert_eq!(k("Am Mi., 2. Dez. 2026 um 11:15 Uhr"), k("2026-12-02 11:15"));
+        assert!(entry_head("26. Nov. 2026, 14:10") && entry_head("Hugo Lambert · 2 déc. 2026 à 16h45"));
+        for none in ["set 12 of 2026", "the 5 mai", "Okt. 2026", "v2026.12"] {
+            assert_eq!(date_key(none, false), None, "{none}");
+        }
+    }
+
+    #[test]
+    fn french_header_names_with_a_space_before_the_colon() {
+        assert_eq!(header_name("De : Service Client <s@x.test>"), Some("De"));
+        assert_eq!(header_name("Envoyé : lundi"), Some("Envoyé"));
+        assert_eq!(header_name("a b : c"), None);
+    }
+
+    #[test]
+    fn the_date_of_the_line_under_an_address_alone_on_its_line() {
+        let t = "Carla Brandt\nc.brandt@x.test\n26. Okt. 2026, 17:05\nHi\n\nHenrik Brandt\nh.brandt@x.test\n26. Okt. 2026, 08:12\nHello\n";
+        let c = author_date(t, t.find("c.brandt@").unwrap(), false).unwrap();
+        let h = author_date(t, t.find("h.brandt@").unwrap(), false).unwrap();
+        assert!(h < c);
+        let t2 = "mail c.brandt@x.test\n26. Okt. 2026, 17:05\n";
+        assert_eq!(author_date(t2, t2.find("c.brandt@").unwrap(), false), None, "not under an address in a sentence");
+    }
+
+    #[test]
+    fn more_invitations_and_japanese_order() {
+        let cue = |t: &str| team_cue_before(t, t.find('+').or_else(|| t.find(|c: char| c.is_ascii_digit())).expect("a number"));
+        for yes in [
+            "please ring our helpline on 0330", "give us a ring on 0330", "You can reach us at (888)", "erreichen Sie unsere Hotline unter 0800",
+            "contactez notre service client au 09", "si lo prefiere, llámenos al +34", "chiamare il nostro numero verde +39", "bel ons gerust op +31",
+            "如有疑问欢迎来电 400",
+        ] {
+            assert!(cue(yes), "{yes}");
+        }
+        for no in ["Mi móvil: +34 612", "Buenos días, mi número +34 612", "our order 4000", "call me on 0330"] {
+            assert!(!cue(no), "{no}");
+        }
+        let after = |t: &str| {
+            let s = t.find(|c: char| c.is_ascii_digit()).expect("a number");
+            let e = t.rfind(|c: char| c.is_ascii_digit()).expect("a number") + 1;
+            team_cue_after(t, s, e)
+        };
+        assert!(after("カスタマーサポート（03-6123-4567）までお問い合わせください。"));
+        assert!(after("サポートセンター 0120-987-654 までお気軽にどうぞ"));
+        assert!(!after("私の携帯（090-1234-5678）までお気軽にご連絡ください。"), "the writer's own");
+        assert!(!after("弊社 092-712-3456 までお電話ください。"), "a customer asks to be called");
+        assert!(!after("Call 0120-987-654 today"));
+    }
+
+    #[test]
+    fn numbers_said_to_be_the_readers() {
+        let r = |t: &str| reader_cue_before(t, t.find("0170").expect("a number"));
+        assert!(r("wir rufen Sie morgen unter Ihrer Nummer 0170"));
+        assert!(r("we will call you back on 0170"));
+        assert!(!r("nous avons débloqué votre accès. Pour toute question : 0170"), "another sentence");
+        assert!(!r("Telefon 0170"));
+    }
+
+    #[test]
+    fn each_quote_level_is_its_own_writers() {
+        let team = |e: &str| e.ends_with("@acme.test");
+        let signs = TeamSigns { is_team: &team, names: TeamSigns::domain_names(&["acme.test".to_string()]) };
+        let t = "Still broken.\n\nOn Wed, Acme <help@acme.test> wrote:\n> Call us on 555 0101.\n>\n> On Tue, Nina <nina@x.test> wrote:\n>> Reach me on 555 0202.\n> Or reach us on 555 0303.\n";
+        let w = |needle: &str| writer_at(t, t.find(needle).expect(needle), &signs);
+        assert_eq!(w("555 0101"), Writer::Team);
+        assert_eq!(w("555 0202"), Writer::Other);
+        assert_eq!(w("555 0303"), Writer::Team, "back at the team's level");
+        let de = "Am Mi., 2. Dez. 2026 um 11:15 Uhr schrieb Acme <help@acme.test>:\n> Sie erreichen uns unter 555 0101.\n";
+        assert!(introduces_quote("Am Mi., 2. Dez. 2026 um 11:15 Uhr schrieb Acme <help@acme.test>:"));
+        assert_eq!(writer_at(de, de.find("555").unwrap(), &signs), Writer::Team);
+    }
+
+    #[test]
+    fn a_number_in_the_teams_own_message() {
+        let team = |e: &str| e.ends_with("@acme.test");
+        let signs = TeamSigns { is_team: &team, names: TeamSigns::domain_names(&["acme.test".to_string()]) };
+        let t = "De : Service Client <support@acme.test>\nEnvoyé : lundi 23 novembre 2026 10:02\nÀ : Julie <julie@x.test>\nObjet : RE\n\nBonjour, standard : 555 0101.\n";
+        assert!(in_team_message(t, t.find("555").unwrap(), &signs));
+        let c = "From: Julie <julie@x.test>\nTo: support@acme.test\nDate: Mon, 23 Nov 2026 10:02\n\nMy number 555 0101\n";
+        assert!(!in_team_message(c, c.find("555").unwrap(), &signs), "a To: or Date: line beside is not the author");
+        // Named by a generic team word only: not enough without an invitation.
+        let g = "Support\nNov 26, 2026, 11:02 AM\nYour line is 555 0101.\n";
+        assert!(!in_team_message(g, g.find("555").unwrap(), &signs));
+        let n = "Acme Help\nNov 26, 2026, 11:02 AM\nOpening hours, line 555 0101.\n";
+        assert!(in_team_message(n, n.find("555").unwrap(), &signs));
     }
 
     #[test]
