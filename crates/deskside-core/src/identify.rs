@@ -326,21 +326,29 @@ impl ScanContext {
     /// one of the team's (or the signed-in agent's) addresses, with `false`
     /// (a signature: the lines next to it are the team's too), and the quoted
     /// lines (`> …`) after such a line that introduces a quote
-    /// (`Acme Support <help@acme.example> wrote:`), with `true` (that line only).
+    /// (`Acme Support <help@acme.example> wrote:`), with `true` (that line
+    /// only): those of the quote's own level, not the deeper quotes inside
+    /// it (`>> …`, someone else's message the team quoted).
     fn team_lines(&self, text: &str, agent_emails: &[String]) -> Vec<(usize, bool)> {
         if (self.team_domains.is_empty() && agent_emails.is_empty()) || !text.contains('@') {
             return Vec::new();
         }
         let mut out = Vec::new();
-        let mut quoting = false;
+        // The quote level of the team's quoted message, while in it.
+        let mut quoting: Option<usize> = None;
+        let depth = |line: &str| line.bytes().take_while(|c| matches!(c, b'>' | b' ' | b'\t')).filter(|&c| c == b'>').count();
         for (i, line) in text.split('\n').enumerate() {
             if line.contains('@') && find_emails(line).iter().any(|e| self.is_team_email(e) || agent_emails.contains(e)) {
                 out.push((i, false));
-                quoting = context::introduces_quote(line);
-            } else if quoting && line.trim_start().starts_with('>') {
-                out.push((i, true));
+                quoting = context::introduces_quote(line).then(|| depth(line) + 1);
+            } else if let Some(level) = quoting.filter(|_| line.trim_start().starts_with('>')) {
+                match depth(line) {
+                    d if d == level => out.push((i, true)),
+                    d if d > level => {}
+                    _ => quoting = None,
+                }
             } else if !line.trim().is_empty() {
-                quoting = false;
+                quoting = None;
             }
         }
         out
@@ -765,9 +773,10 @@ fn opener(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], mo
             people.push(value);
         }
     }
-    if people.len() < 2 {
+    if people.is_empty() {
         return None;
     }
+    let one_author = people.len() == 1;
     let mut dated: Vec<(u64, &str)> = Vec::new();
     for (value, at) in authors {
         if context::automated_sender(value) {
@@ -781,7 +790,18 @@ fn opener(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], mo
     let people = dated.iter().filter(|(_, v)| *v != first.1).count();
     // Only an earlier date than everyone else's: a tie names no opener.
     let tie = dated.iter().any(|(k, v)| *k == first.0 && *v != first.1);
-    (people > 0 && !tie).then(|| first.1.to_string())
+    // One author of dated messages, whose address is the only one set
+    // apart (a thread whose later entries name a colleague mid-sentence):
+    // the thread is theirs.
+    let alone = one_author && authors_only_one(here, first.1);
+    ((people > 0 || alone) && !tie).then(|| first.1.to_string())
+}
+
+/// Whether `author` is the only author of a thread and `here` names
+/// someone else's address too (mentioned mid-sentence): only then does the
+/// author gain the opener's place over page order.
+fn authors_only_one(here: &[Found], author: &str) -> bool {
+    here.iter().any(|(kind, value, ..)| *kind == IdKind::Email && value != author && !context::automated_sender(value))
 }
 
 /// The identifiers in one field, in the order found, each with its byte
@@ -849,18 +869,28 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 if ctx.team_phones.contains(&phone.e164) || in_team_text || in_id {
                     continue;
                 }
-                // A number the writer invites people to call (`call us on …`)
-                // is the team's in the team's own message, and where the text
-                // does not say whose message it is; in someone else's (a B2B
-                // customer's `Bitte rufen Sie uns unter … an` under their own
-                // `From:` line) it is theirs.
-                if !whole_field && context::team_cue_before(text, phone.start) {
-                    let is_team = |e: &str| ctx.is_team_email(e) || agent_emails.iter().any(|a| a == e);
+                let is_team = |e: &str| ctx.is_team_email(e) || agent_emails.iter().any(|a| a == e);
+                // A number the writer invites people to call (`call us on …`,
+                // `（0120-…）までお問い合わせください`) is the team's in the
+                // team's own message, and where the text does not say whose
+                // message it is; in someone else's (a B2B customer's `Bitte
+                // rufen Sie uns unter … an` under their own `From:` line) it is theirs.
+                if !whole_field && (context::team_cue_before(text, phone.start) || context::team_cue_after(text, phone.start, phone.end)) {
                     let signs = context::TeamSigns { is_team: &is_team, names: context::TeamSigns::domain_names(&ctx.team_domains) };
                     // (A page that marks the team's messages has said whose
                     // this one is: the team's invitations are in `team_phones`.)
                     let writer = context::writer_at(text, phone.start, &signs);
                     if writer == context::Writer::Team || writer == context::Writer::Unknown && !marked {
+                        continue;
+                    }
+                } else if !whole_field && !team_lines.is_empty() && !context::reader_cue_before(text, phone.start) {
+                    // Any other number in a message the team wrote (`De :
+                    // Service Client <support@…>` then `Pour toute question :
+                    // 09 72 …`) is the team's too, unless it is said to be
+                    // the reader's (`we will call you back on …`). (Asked
+                    // only in a text that holds a team address.)
+                    let signs = context::TeamSigns { is_team: &is_team, names: context::TeamSigns::domain_names(&ctx.team_domains) };
+                    if context::in_team_message(text, phone.start, &signs) {
                         continue;
                     }
                 }

@@ -103,8 +103,10 @@ pub fn at_cell_edge(b: &[u8], start: usize, end: usize) -> bool {
 }
 
 /// Whether `near` (the text before a number) holds a word that every
-/// invitation to call the team holds: `us`, `uns` (whole words), `nous`
-/// (after `-`), `our` (any case), or 我们, 我們, 致电, 致電, 拨打, お問い合わせ.
+/// invitation to call the team holds: `us`, `uns`, `our`, `ons` (whole
+/// words), `unser…`, `onze`, `nous`, `notre`, `nostr…`, `nuestr…`, `numero verde`,
+/// `…nos` (`llámenos`), `contatt…` (any case), or 我们, 我們, 致电, 致電, 拨打, 欢迎,
+/// お問い合わせ.
 /// Most numbers have none of these before them and need no closer look.
 #[inline(never)]
 pub fn cue_word_in(near: &[u8]) -> bool {
@@ -144,17 +146,21 @@ fn exact_eq(x: u64, v: u8) -> u64 {
 /// Whether a word of [`cue_word_in`] starts at `near[i]`.
 #[inline(always)]
 fn cue_word_at(near: &[u8], i: usize) -> bool {
-    const CJK: [&[u8]; 6] = ["我们".as_bytes(), "我們".as_bytes(), "致电".as_bytes(), "致電".as_bytes(), "拨打".as_bytes(), "お問い合わせ".as_bytes()];
+    const CJK: [&[u8]; 7] =
+        ["我们".as_bytes(), "我們".as_bytes(), "致电".as_bytes(), "致電".as_bytes(), "拨打".as_bytes(), "欢迎".as_bytes(), "お問い合わせ".as_bytes()];
     let letter = |i: usize| near.get(i).is_some_and(u8::is_ascii_alphabetic);
-    let word_at = |i: usize, w: &[u8]| {
-        near.get(i..i + w.len()).is_some_and(|s| s.eq_ignore_ascii_case(w)) && !letter(i + w.len())
-    };
+    let prefix = |i: usize, w: &[u8]| near.get(i..i + w.len()).is_some_and(|s| s.eq_ignore_ascii_case(w));
+    let word_at = |i: usize, w: &[u8]| prefix(i, w) && !letter(i + w.len());
+    let start = i == 0 || !letter(i - 1);
+    let after = |c: u8| i >= 1 && near[i - 1] | 0x20 == c;
     match near[i] | 0x20 {
-        b'u' if (i == 0 || !letter(i - 1)) && (word_at(i, b"us") || word_at(i, b"uns")) => true,
-        b'u' => i >= 2 && near[i - 1] | 0x20 == b'o' && near[i - 2] | 0x20 == b'n' && word_at(i, b"us"),
-        b'o' => (i == 0 || !letter(i - 1)) && word_at(i, b"our"),
-        // 我 (E6 88 91), 拨 (E6 8B A8), 致 (E8 87 B4), お (E3 81 8A) first.
-        _ => matches!(&near[i..], [0xE6, 0x88 | 0x8B, ..] | [0xE8, 0x87, ..] | [0xE3, 0x81, ..]) && CJK.iter().any(|w| near[i..].starts_with(w)),
+        b'u' if start && (word_at(i, b"us") || word_at(i, b"uns") || prefix(i, b"unser")) => true,
+        b'u' => i >= 2 && near[i - 1] | 0x20 == b'o' && near[i - 2] | 0x20 == b'n' && word_at(i, b"us") || after(b'n') && (prefix(i, b"uestr") || prefix(i, b"umero verde")),
+        b'o' if start && (word_at(i, b"our") || word_at(i, b"ons") || prefix(i, b"onze")) => true,
+        // `notre`, `nostro`, `llámenos`, `contattaci`.
+        b'o' => after(b'n') && (prefix(i, b"otre") || prefix(i, b"ostr") || word_at(i, b"os")) || after(b'c') && prefix(i, b"ontatt"),
+        // 我 (E6 88 91), 拨 (E6 8B A8), 欢 (E6 AC A2), 致 (E8 87 B4), お (E3 81 8A) first.
+        _ => matches!(&near[i..], [0xE6, 0x88 | 0x8B | 0xAC, ..] | [0xE8, 0x87, ..] | [0xE3, 0x81, ..]) && CJK.iter().any(|w| near[i..].starts_with(w)),
     }
 }
 
@@ -231,7 +237,11 @@ mod tests {
 
     #[test]
     fn words_of_invitations() {
-        for yes in ["call us on ", "Call US: ", "rufen Sie uns unter ", "Appelez-nous au ", "reach our support line on ", "请拨打我们的热线 ", "欢迎致电 ", "お問い合わせください "] {
+        for yes in [
+            "call us on ", "Call US: ", "rufen Sie uns unter ", "Appelez-nous au ", "reach our support line on ", "请拨打我们的热线 ", "欢迎致电 ", "お問い合わせください ",
+            "unsere Hotline ", "notre service client au ", "il nostro numero verde ", "nuestro teléfono ", "Llámenos al ", "contattaci al ", "bel ons op ",
+            "onze klantenservice ", "欢迎来电 ",
+        ] {
             assert!(cue_word_in(yes.as_bytes()), "{yes}");
         }
         for no in ["just use the bonus thus ", "your status ", "house 4 ", "我的手机 ", "call me on "] {

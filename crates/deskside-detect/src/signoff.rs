@@ -26,6 +26,15 @@ fn closings(first: u8) -> &'static [&'static str] {
         b'v' => &["vriendelijke groeten", "viele grüsse", "viele grüße", "vielen dank", "vg"],
         b'w' => &["with best regards", "warm regards", "warmly"],
         b'y' => &["yours"],
+        // Japanese, Chinese, Korean, by their first byte in UTF-8: よろしく…, 以上、よろしく…, 宜しく…, 多谢, 此致, 祝好, 顺祝, 谢谢, 謝謝, 감사합니다.
+        0xE3 => &["よろしくお願いいたします", "よろしくお願い申し上げます", "よろしくお願いします"],
+        0xE4 => &["以上、よろしくお願いいたします", "以上、よろしくお願い申し上げます", "以上、よろしくお願いします"],
+        0xE5 => &["宜しくお願いいたします", "宜しくお願いします", "多谢", "多謝"],
+        0xE6 => &["此致敬礼", "此致敬禮", "此致"],
+        0xE7 => &["祝商祺", "祝好"],
+        0xE9 => &["顺祝商祺", "順祝商祺"],
+        0xE8 => &["谢谢", "謝謝"],
+        0xEA => &["감사합니다"],
         _ => &[],
     }
 }
@@ -60,20 +69,33 @@ pub fn signoff_names(text: &str) -> Vec<String> {
         if line.split(['(', '<']).next().unwrap_or(line).len() > 60 || !closing_start(first) {
             continue;
         }
-        let closing = closings(first).iter().find(|c| {
-            line.get(..c.len()).is_some_and(|p| p.eq_ignore_ascii_case(c))
-                && line[c.len()..].chars().next().is_none_or(|n| matches!(n, ',' | '!' | '.' | ' ' | '，'))
-        });
-        let Some(closing) = closing else { continue };
-        let rest = line[closing.len()..].trim_start_matches([',', '!', '.', ' ', '，']);
+        let Some(rest) = closing_rest(line) else { continue };
+        let rest = combined(rest);
+        // A Japanese or Chinese closing stands alone on its line (`谢谢，发票…` is a sentence).
+        if first >= 0x80 && !rest.is_empty() {
+            continue;
+        }
         let name = if rest.is_empty() { lines.peek_nonempty() } else { rest };
         // (The writer's address after the name is not part of it.)
         let name = name.find([' ', '(', '<']).map_or(name, |_| name.split(['(', '<']).next().unwrap_or(name).trim_end());
         let words: Vec<&str> = name.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3).collect();
         if name.len() <= 40 && (1..=3).contains(&words.len()) {
             names.extend(words.iter().map(|w| w.to_lowercase()));
+        } else if !rest.is_empty() {
+            // Not a sign-off (`Thanks but the app still fails`).
+            continue;
+        }
+        // An address alone (or nearly) on a signature line after the
+        // closing (`よろしくお願いいたします。` then the company, the name in
+        // kanji, `ken.hoshino@…`): its local part names the writer too.
+        if let Some(local) = lines.signature_address() {
+            names.extend(local.split(['.', '_', '-', '+']).filter(|w| w.len() >= 3).map(str::to_lowercase));
         }
     }
+    // Sorted and without repeats: every address of the text is looked up
+    // in them (a long thread is signed many times).
+    names.sort_unstable();
+    names.dedup();
     names
 }
 
@@ -104,23 +126,47 @@ pub fn after_closing(line: &str) -> Option<&str> {
     if dashes.len() < line.len() && !line.starts_with("---") {
         return Some(dashes.trim());
     }
+    closing_rest(line).map(|rest| combined(rest).trim())
+}
+
+/// Punctuation that may end a closing word (`Cheers,`, `谢谢！`, `よろしくお願いいたします。`).
+const AFTER_CLOSING: [char; 9] = [',', '!', '.', ' ', '，', '。', '！', '、', '\u{3000}'];
+
+/// What follows the closing word that `line` (trimmed, non-empty) starts
+/// with, past its punctuation; `None` when it starts with none.
+fn closing_rest(line: &str) -> Option<&str> {
     let first = line.bytes().next()?.to_ascii_lowercase();
     let closing = closings(first).iter().find(|c| {
-        line.get(..c.len()).is_some_and(|p| p.eq_ignore_ascii_case(c)) && line[c.len()..].chars().next().is_none_or(|n| matches!(n, ',' | '!' | '.' | ' ' | '，'))
+        line.get(..c.len()).is_some_and(|p| p.eq_ignore_ascii_case(c)) && line[c.len()..].chars().next().is_none_or(|n| AFTER_CLOSING.contains(&n))
     })?;
-    Some(line[closing.len()..].trim_start_matches([',', '!', '.', ' ', '，']).trim())
+    Some(line[closing.len()..].trim_start_matches(AFTER_CLOSING))
+}
+
+/// Past a second closing joined to the first (`Besten Dank und viele
+/// Grüße, Petra`, `Thanks and best regards, Ann`, `Merci et bonne
+/// journée`): the rest after it; `rest` itself otherwise.
+fn combined(rest: &str) -> &str {
+    for joint in ["und ", "and ", "& ", "et ", "y ", "e ", "en "] {
+        if starts_with_ignoring_case(rest.as_bytes(), joint) {
+            if let Some(after) = closing_rest(rest[joint.len()..].trim_start()) {
+                return after;
+            }
+        }
+    }
+    rest
 }
 
 /// Whether `email`'s local part is one of `names` (`monica.geller@…` for
 /// "Monica", `mgeller@` for "Geller" does not count: too loose). Asked for
-/// every address of a text with a sign-off: on bytes.
+/// every address of a text with a sign-off: on bytes, `names` sorted as
+/// [`signoff_names`] returns them (a binary search).
 pub fn signed_by(names: &[String], email: &str) -> bool {
     if names.is_empty() {
         return false;
     }
     let local = email.as_bytes().split(|&b| b == b'@').next().unwrap_or_default();
     let local = local.split(|&b| b == b'+').next().unwrap_or(local);
-    local.split(|&b| matches!(b, b'.' | b'_' | b'-')).any(|part| names.iter().any(|n| n.as_bytes() == part))
+    local.split(|&b| matches!(b, b'.' | b'_' | b'-')).any(|part| names.binary_search_by(|n| n.as_bytes().cmp(part)).is_ok())
 }
 
 /// Whether `text` starts with one of the closing words, in any case. (Only
@@ -162,6 +208,33 @@ impl<'a> Lines<'a> {
         Some(line)
     }
 
+    /// The local part of an address on one of the next four non-blank
+    /// lines that is alone or nearly so (at most five words, no sentence),
+    /// without moving past them; none past a quote or another message's head.
+    fn signature_address(&self) -> Option<&'a str> {
+        let mut ahead = Lines { text: self.text, pos: self.pos };
+        let mut seen = 0;
+        while let Some(l) = ahead.next_raw() {
+            let l = l.trim();
+            if l.is_empty() {
+                continue;
+            }
+            seen += 1;
+            let lower_start = |w: &str| starts_with_ignoring_case(l.as_bytes(), w);
+            if seen > 4 || l.len() > 80 || l.starts_with('>') || ["from:", "von:", "de :", "de:", "on ", "发件人", "-----"].iter().any(|w| lower_start(w)) {
+                return None;
+            }
+            let Some(at) = l.find('@') else { continue };
+            if l.split_whitespace().nth(5).is_some() || l.ends_with(['.', '?', '。']) {
+                return None;
+            }
+            let local = &l[..at];
+            let from = local.rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+'))).map_or(0, |i| i + local[i..].chars().next().map_or(1, char::len_utf8));
+            return Some(&local[from..]).filter(|s| !s.is_empty());
+        }
+        None
+    }
+
     /// The next line that is not blank, trimmed, without moving past it.
     fn peek_nonempty(&self) -> &'a str {
         let mut ahead = Lines { text: self.text, pos: self.pos };
@@ -199,9 +272,33 @@ mod tests {
         assert_eq!(signoff_names("Bitte auch rechnung@x.test in CC setzen. Danke und Gruß, Ute Vogt (ute.vogt@x.test)\n"), ["ute", "vogt"]);
         assert_eq!(signoff_names("Mit freundlichen Grüßen\nKatrin Oswald\n"), ["katrin", "oswald"]);
         assert_eq!(signoff_names("LG\nMarkus Roth\n"), ["markus", "roth"]);
-        assert_eq!(signoff_names("Bien cordialement,\nLuc Blanc\n"), ["luc", "blanc"]);
-        assert_eq!(signoff_names("Un saludo,\nLucía Fernández"), ["lucía", "fernández"]);
+        assert_eq!(signoff_names("Bien cordialement,\nLuc Blanc\n"), ["blanc", "luc"]);
+        assert_eq!(signoff_names("Un saludo,\nLucía Fernández"), ["fernández", "lucía"]);
         assert!(signoff_names("Danke für die schnelle Hilfe beim letzten Mal, wirklich super\n").is_empty());
+    }
+
+    #[test]
+    fn combined_closings() {
+        assert_eq!(signoff_names("An lager@x.test schicken? Besten Dank und viele Grüße, Petra Sommer (p.sommer@x.test)\n"), ["petra", "sommer"]);
+        assert_eq!(signoff_names("Copy ben@x.test. Thanks and kind regards, Olivia Grant (olivia@x.test)"), ["grant", "olivia"]);
+        assert_eq!(signoff_names("Grazie e cordiali saluti,\nFrancesca Bellini\n"), ["bellini", "francesca"]);
+        assert_eq!(after_closing("Merci et bonne journée, Paul"), Some("Paul"));
+        assert_eq!(after_closing("Thanks and welcome"), Some("and welcome"), "no second closing: the rest as it is");
+    }
+
+    #[test]
+    fn japanese_and_chinese_sign_offs_and_the_address_under_them() {
+        let ja = "経理（keiri@x.test）にも送ってください。\n\nよろしくお願いいたします。\n星野工業株式会社\n星野 健\nken.hoshino@x.test\n";
+        let names = signoff_names(ja);
+        assert!(signed_by(&names, "ken.hoshino@x.test") && !signed_by(&names, "keiri@x.test"), "{names:?}");
+        let zh = "抄送给财务 zhou.min@x.test 。\n谢谢！\n恒达贸易 采购部\n刘洋\nliu.yang@x.test\n";
+        let names = signoff_names(zh);
+        assert!(signed_by(&names, "liu.yang@x.test") && !signed_by(&names, "zhou.min@x.test"), "{names:?}");
+        assert_eq!(after_closing("以上、よろしくお願いいたします。"), Some(""));
+        // Not an address in a sentence after the closing, nor past another message's head.
+        assert!(!signed_by(&signoff_names("Thanks,\nBob\nPS: please also copy in mary.jones@x.test on the next invoice.\n"), "mary.jones@x.test"));
+        assert!(!signed_by(&signoff_names("Thanks,\nBob\n\nFrom: Mary <mary.jones@x.test>\n"), "mary.jones@x.test"));
+        assert!(signoff_names("谢谢您的帮助，我的订单还没有收到\n").is_empty(), "thanks inside a sentence");
     }
 
     #[test]
@@ -217,7 +314,7 @@ mod tests {
 
     #[test]
     fn closings_at_the_end_of_a_line_before_an_address() {
-        assert_eq!(signoff_names("Send it to billing@x.test, not me. Cheers, Noor Haddad (noor.haddad@x.test)\n"), vec!["noor", "haddad"]);
+        assert_eq!(signoff_names("Send it to billing@x.test, not me. Cheers, Noor Haddad (noor.haddad@x.test)\n"), vec!["haddad", "noor"]);
         assert_eq!(signoff_names("CC sales@y.test please! Best regards, Lukas <lukas@y.test>"), vec!["lukas"]);
         // Not without a sentence's end before the closing, nor without an address in brackets.
         assert!(signoff_names("We thanks, Lukas (lukas@y.test)").is_empty());
@@ -226,11 +323,11 @@ mod tests {
 
     #[test]
     fn names_after_closings() {
-        assert_eq!(signoff_names("Thanks!\nMonica Geller\nbestseller item\nBR, Tom"), ["monica", "geller", "tom"]);
+        assert_eq!(signoff_names("Thanks!\nMonica Geller\nbestseller item\nBR, Tom"), ["geller", "monica", "tom"]);
         assert_eq!(signoff_names("Best regards,\n\n  Wang Wei  \n"), ["wang", "wei"]);
         assert!(signoff_names("Thanks for the quick reply, I tried again and it still fails").is_empty());
         assert!(signoff_names("best").is_empty());
-        assert_eq!(signoff_names("\u{3000}Regards,\r\n\r\n   \n Lin Lei\r\n"), ["lin", "lei"]);
+        assert_eq!(signoff_names("\u{3000}Regards,\r\n\r\n   \n Lin Lei\r\n"), ["lei", "lin"]);
         assert_eq!(signoff_names("Cheers,"), Vec::<String>::new());
         let names = signoff_names("Cheers, Monica");
         assert!(signed_by(&names, "monica.geller+x@friends.example"));

@@ -115,9 +115,14 @@ fn header_name(line: &str) -> Option<&str> {
     // The name before the first colon (`:` or `：`): 1 to 40 letters, digits
     // and `-`. Given up at the first char that cannot be in it (a search for
     // the colon across a long line was a fifth of a 10 KB scan).
-    for (n, (i, c)) in line.char_indices().enumerate() {
+    let mut chars = line.char_indices().enumerate().peekable();
+    while let Some((n, (i, c))) = chars.next() {
         if c == ':' || c == '：' {
             return (i > 0).then(|| &line[..i]);
+        }
+        // French puts a space before the colon: `De : …`, `Envoyé : …`.
+        if matches!(c, ' ' | '\u{a0}' | '\u{202f}') && i > 0 && chars.peek().is_some_and(|&(_, (_, next))| next == ':' || next == '：') {
+            return Some(&line[..i]);
         }
         if n == 40 || !(c.is_alphanumeric() || c == '-') {
             return None;
@@ -169,6 +174,16 @@ pub(super) fn author_date(text: &str, pos: usize, month_first: bool) -> Option<u
             }
         }
     }
+    // The entry's date on the line under an address alone on its line
+    // (`Miriam Kern`, then the address, then `26. Nov. 2026, 08:47`).
+    if !own.is_empty() && !own.contains([' ', '\t']) {
+        if let Some((ns, ne)) = next_line(text, end) {
+            let below = &text[ns..ne];
+            if entry_head(below) {
+                return date_key(below, month_first);
+            }
+        }
+    }
     let mut line = (start, end);
     for _ in 0..2 {
         line = next_line(text, line.1)?;
@@ -187,10 +202,47 @@ enum Tok {
     Month(u32),
     Am,
     Pm,
+    /// The `h` of a French time (`14h22`).
+    H,
     Sep(char),
 }
 
 const MONTHS: [&str; 12] = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+
+/// Month names and their abbreviations in German, French, Spanish, Italian
+/// and Dutch that are not the start of the English name (`okt`, `déc`,
+/// `mai`, `janv`), with the month's number. (The English prefixes, three
+/// letters or more, are read from [`MONTHS`]: `nov`, `sept`, `mar`.)
+const OTHER_MONTHS: &[(&str, u32)] = &[
+    ("janv", 1), ("janvier", 1), ("januar", 1), ("januari", 1), ("ene", 1), ("enero", 1), ("gen", 1), ("gennaio", 1),
+    ("févr", 2), ("fevr", 2), ("février", 2), ("fevrier", 2), ("februar", 2), ("februari", 2), ("febrero", 2), ("febbraio", 2),
+    ("mär", 3), ("märz", 3), ("mars", 3), ("marzo", 3), ("maart", 3), ("mrt", 3),
+    ("avr", 4), ("avril", 4), ("abr", 4), ("abril", 4), ("aprile", 4),
+    ("mai", 5), ("mayo", 5), ("mag", 5), ("maggio", 5), ("mei", 5),
+    ("juin", 6), ("juni", 6), ("junio", 6), ("giu", 6), ("giugno", 6),
+    ("juil", 7), ("juillet", 7), ("juli", 7), ("julio", 7), ("lug", 7), ("luglio", 7),
+    ("août", 8), ("aout", 8), ("ago", 8), ("agosto", 8), ("augustus", 8),
+    ("septembre", 9), ("septiembre", 9), ("set", 9), ("settembre", 9),
+    ("okt", 10), ("oktober", 10), ("octubre", 10), ("ott", 10), ("ottobre", 10),
+    ("novembre", 11), ("noviembre", 11),
+    ("déc", 12), ("décembre", 12), ("decembre", 12), ("dez", 12), ("dezember", 12), ("dic", 12), ("diciembre", 12),
+];
+
+/// The month a word names (lower case), in English or one of [`OTHER_MONTHS`].
+fn month_of(w: &str) -> Option<u32> {
+    if w.len() < 3 {
+        return None;
+    }
+    if let Some(i) = MONTHS.iter().position(|m| m.starts_with(w)) {
+        return Some(i as u32 + 1);
+    }
+    OTHER_MONTHS.iter().find(|(name, _)| *name == w).map(|&(_, m)| m)
+}
+
+/// A letter of a word in a Latin-script date (`déc`, `März`), not of CJK text.
+fn latin_letter(c: char) -> bool {
+    c.is_ascii_alphabetic() || ('\u{C0}'..='\u{24F}').contains(&c) && c != '×' && c != '÷'
+}
 
 /// The line's words, numbers and punctuation (white space dropped), at most 48.
 fn tokens(line: &str) -> Vec<Tok> {
@@ -208,17 +260,24 @@ fn tokens(line: &str) -> Vec<Tok> {
                 chars.next();
             }
             out.push(Tok::Num(v, n));
-        } else if c.is_ascii_alphabetic() {
-            let mut w = String::from(c.to_ascii_lowercase());
-            while let Some(d) = chars.peek().copied().filter(char::is_ascii_alphabetic) {
-                w.push(d.to_ascii_lowercase());
+        } else if latin_letter(c) {
+            let mut w: String = c.to_lowercase().collect();
+            while let Some(d) = chars.peek().copied().filter(|&d| latin_letter(d)) {
+                w.extend(d.to_lowercase());
                 chars.next();
             }
             out.push(match w.as_str() {
                 "am" => Tok::Am,
                 "pm" => Tok::Pm,
-                _ => match MONTHS.iter().position(|m| w.len() >= 3 && m.starts_with(&w)) {
-                    Some(i) => Tok::Month(i as u32 + 1),
+                "h" => Tok::H,
+                _ => match month_of(&w) {
+                    Some(m) => {
+                        // An abbreviation's dot (`26. Nov. 2026`, `Nov. 26, 2026`) is part of the month.
+                        if chars.peek() == Some(&'.') {
+                            chars.next();
+                        }
+                        Tok::Month(m)
+                    }
                     None => Tok::Sep('w'),
                 },
             });
@@ -271,6 +330,10 @@ fn date_at(t: &[Tok], i: usize, month_first: bool) -> Option<(u32, u32, u32, usi
         }
         [Num(d, 1..=2), Sep('.'), Month(m), Num(y, 4), ..] if year(*y, 4) => ok(*y, *m, *d).map(|y| (y, *m, *d, i + 4)),
         [Num(d, 1..=2), Month(m), Num(y, 4), ..] if year(*y, 4) => ok(*y, *m, *d).map(|y| (y, *m, *d, i + 3)),
+        // `26-Nov-2026`, `26/nov/2026`.
+        [Num(d, 1..=2), Sep(s), Month(m), Sep(s2), Num(y, 4), ..] if year(*y, 4) && s == s2 && matches!(s, '-' | '/') => {
+            ok(*y, *m, *d).map(|y| (y, *m, *d, i + 5))
+        }
         [Month(m), Num(d, 1..=2), Sep(','), Num(y, 4), ..] if year(*y, 4) => ok(*y, *m, *d).map(|y| (y, *m, *d, i + 4)),
         [Month(m), Num(d, 1..=2), Num(y, 4), ..] if year(*y, 4) => ok(*y, *m, *d).map(|y| (y, *m, *d, i + 3)),
         _ => None,
@@ -281,7 +344,7 @@ fn date_at(t: &[Tok], i: usize, month_first: bool) -> Option<(u32, u32, u32, usi
 fn time_after(t: &[Tok], from: usize) -> Option<(u32, u32)> {
     let end = (from + 8).min(t.len());
     for i in from..end {
-        if let [Tok::Num(h, 1..=2), Tok::Sep(':'), Tok::Num(mi, 2), ..] = t[i..] {
+        if let [Tok::Num(h, 1..=2), Tok::Sep(':') | Tok::H, Tok::Num(mi, 2), ..] = t[i..] {
             if h > 23 || mi > 59 {
                 return None;
             }
@@ -301,19 +364,36 @@ fn time_after(t: &[Tok], from: usize) -> Option<(u32, u32)> {
 
 /// Words before a number that make it the team's (`call us on 1-800-…`,
 /// `请拨打我们的客服热线 400-…`): the team's invitation to call it.
-const TEAM_CUES: [&str; 20] = [
-    "call us", "ring us", "give us a call", "reach us", "contact us", "text us", "our support line", "our support team on", "致电我们",
-    "拨打我们", "联系我们", "欢迎致电", "欢迎拨打", "致電我們", "rufen sie uns", "erreichen sie uns", "appelez-nous", "contactez-nous",
-    "joindre au", "お問い合わせください",
+const TEAM_CUES: &[&str] = &[
+    "call us", "ring us", "give us a call", "give us a ring", "reach us", "contact us", "text us", "phone us",
+    "our support line", "our support team on", "our helpline", "our hotline", "our freephone", "our customer service", "our service line",
+    "our service desk", "our support desk", "our contact cent", "our customer care",
+    // German, French
+    "rufen sie uns", "erreichen sie uns", "kontaktieren sie uns", "uns unter", "unsere hotline", "unserer hotline", "unseren kundenservice",
+    "unser kundenservice", "unsere servicenummer", "unseren support", "unser support", "unser service",
+    "appelez-nous", "contactez-nous", "joindre au", "nous joindre", "nous contacter", "nous appeler", "notre service client", "notre hotline",
+    "notre assistance", "notre numéro", "notre standard", "notre support", "notre ligne",
+    // Spanish, Italian, Dutch
+    "llámenos", "llamenos", "llámanos", "llamanos", "contáctenos", "contactenos", "contáctanos", "contactanos", "nuestro teléfono", "nuestro telefono",
+    "nuestra línea", "nuestra linea", "nuestro servicio", "nuestro número", "nuestro numero", "contattaci", "contattateci", "nostro numero",
+    "nostro servizio", "nostra assistenza", "numero verde", "bel ons", "met ons", "bereik ons", "onze klantenservice", "onze helpdesk",
+    "onze servicedesk", "onze hotline", "onze klantendienst",
+    // Chinese, Japanese
+    "致电我们", "拨打我们", "联系我们", "欢迎致电", "欢迎拨打", "欢迎来电", "致電我們", "拨打客服", "致电客服", "お問い合わせください",
 ];
 
-/// Whether the text before byte `start`, on its line (at most 32 bytes back),
-/// invites the reader to call the team: `call us on`, `拨打我们的客服热线`,
+/// How far before a number an invitation to call is looked for.
+const CUE_WINDOW: usize = 40;
+
+/// Whether the text before byte `start`, on its line (at most [`CUE_WINDOW`]
+/// bytes back), invites the reader to call the team: `call us on`,
+/// `拨打我们的客服热线`, `please ring our helpline on`, `llámenos al`,
 /// unless the writer's own number follows the invitation (`call me`, `我的`).
 pub(super) fn team_cue_before(text: &str, start: usize) -> bool {
-    let lo = floor_boundary(text, start.saturating_sub(32));
-    // Every cue holds one of a few words (`us`, `uns`, `-nous`, `our`, any
-    // case) or 我们/我們/致电/致電/拨打/お問い合わせ: most numbers have none of
+    let lo = floor_boundary(text, start.saturating_sub(CUE_WINDOW));
+    // Every cue holds one of a few words (`us`, `uns`, `unser…`, `-nous`,
+    // `notre`, `our`, `ons`, `nuestr…`, `-nos`, any case) or
+    // 我们/我們/致电/致電/拨打/欢迎/お問い合わせ: most numbers have none of
     // these before them, and are let go without more (no allocation).
     if !cue_word_in(&text.as_bytes()[lo..start]) {
         return false;
@@ -324,6 +404,48 @@ pub(super) fn team_cue_before(text: &str, start: usize) -> bool {
         let after = &window[i + cue.len()..];
         !after.contains("我的") && !after.contains(" my ") && !after.contains(" me ")
     }))
+}
+
+/// Words after a number that invite a call to the team, in languages that
+/// put the verb last (`サポートセンター（0120-123-456）までお気軽にお問い合わせください`).
+/// (Not `までお電話ください`, `までご連絡ください`: a customer asks to be called so, at their own company's number.)
+const TEAM_CUES_AFTER: [&str; 3] = ["までお問い合わせ", "までお気軽に", "へお問い合わせ"];
+
+/// Whether the text after byte `end`, on its line (at most 60 bytes on),
+/// invites the reader to call the number (Japanese word order), unless the
+/// writer's own number is meant (`私の携帯（…）までご連絡ください`).
+pub(super) fn team_cue_after(text: &str, start: usize, end: usize) -> bool {
+    let b = text.as_bytes();
+    // Every cue holds まで or へ (E3 81 BE, E3 81 B8): anything else is let go on its next few bytes.
+    let hi = floor_boundary(text, end.saturating_add(60).min(b.len()));
+    if !b[end.min(hi)..hi].windows(3).any(|w| w[0] == 0xE3 && w[1] == 0x81 && matches!(w[2], 0xBE | 0xB8)) {
+        return false;
+    }
+    let after = &text[end.min(hi)..hi];
+    let after = after.split('\n').next().unwrap_or(after);
+    if !TEAM_CUES_AFTER.iter().any(|cue| after.contains(cue)) {
+        return false;
+    }
+    let lo = floor_boundary(text, start.saturating_sub(CUE_WINDOW));
+    let before = &text[lo..start];
+    let before = before.rsplit('\n').next().unwrap_or(before);
+    !["私", "携帯", "自宅", "直通"].iter().any(|w| before.contains(w))
+}
+
+/// Words before a number that say it is the reader's (`we will call you
+/// back on`, `your number`, `votre numéro`, `您的`): in the team's message,
+/// the customer's number.
+const READER_CUES: [&str; 14] =
+    ["your ", "you on", "you at", "you back", "you tomorrow", "votre ", "vous au", "vous rappeler", "ihre ", "ihrer ", "ihnen unter", "您的", "你的", "お客様"];
+
+/// Whether the words before byte `start` in its sentence (at most
+/// [`CUE_WINDOW`] bytes back) say the number is the reader's.
+pub(super) fn reader_cue_before(text: &str, start: usize) -> bool {
+    let lo = floor_boundary(text, start.saturating_sub(CUE_WINDOW));
+    let window = &text[lo..start];
+    let sentence = ["\n", ". ", "! ", "? ", "。", "！"].iter().filter_map(|end| window.rfind(end).map(|i| i + end.len())).max().unwrap_or(0);
+    let window = window[sentence..].to_lowercase();
+    READER_CUES.iter().any(|cue| window.contains(cue))
 }
 
 /// Who wrote the message a sentence is in, as far as the text says.
@@ -342,6 +464,110 @@ pub(super) enum Writer {
 const HEADER_LINES: usize = 40;
 const SIGNATURE_LINES: usize = 8;
 
+/// How many quote marks (`>`) a line starts with (`>> text` is 2).
+fn quote_depth(line: &str) -> usize {
+    line.bytes().take_while(|c| matches!(c, b'>' | b' ' | b'\t')).filter(|&c| c == b'>').count()
+}
+
+/// Who the addresses of `line` name: the team, someone else, or nobody.
+fn writer_of(line: &str, team: &TeamSigns) -> Writer {
+    let emails = super::find_emails(line);
+    if emails.iter().any(|e| (team.is_team)(e)) {
+        Writer::Team
+    } else if emails.is_empty() {
+        Writer::Unknown
+    } else {
+        Writer::Other
+    }
+}
+
+/// Whether the sentence at byte `pos` is in a message the team wrote, as
+/// its head says (a `From:`/`De :` line with a team address, a thread
+/// entry's dated head with one beside it or the name of a team domain, the
+/// introduction of the quote it is in): a number there is the team's, with
+/// or without words that invite a call. Stricter than [`writer_at`]: no
+/// signature is read and a generic team word (`Support`) is not enough.
+pub(super) fn in_team_message(text: &str, pos: usize, team: &TeamSigns) -> bool {
+    head_writer(text, pos, team, false) == Some(Writer::Team)
+}
+
+/// The head part of [`writer_at`]: the writer named by the head of the
+/// message the sentence at `pos` is in, or by the introduction of the
+/// quote level it is at (`>>` lines under `> On …, Raj <raj@…> wrote:` are
+/// Raj's, though the whole quote is under the team's introduction);
+/// `None` when no head was found. `by_word`: a team word in an entry's
+/// head (`Support`) names the team.
+fn head_writer(text: &str, pos: usize, team: &TeamSigns, by_word: bool) -> Option<Writer> {
+    let (start, end) = line_at(text, pos);
+    let depth = quote_depth(&text[start..end]);
+    // Back to the message's header.
+    let mut line = (start, end);
+    // Whether deeper quote lines were just passed (their introduction, at
+    // this level, is passed too).
+    let mut deeper = false;
+    for _ in 0..HEADER_LINES {
+        let Some(prev) = previous_line(text, line.0) else { break };
+        let below = line;
+        line = prev;
+        let l = &text[line.0..line.1];
+        let d = quote_depth(l);
+        let body = l.trim_start_matches(['>', ' ', '\t']);
+        if d < depth {
+            // The line that introduces the quote (level) the sentence is in.
+            if body.trim().is_empty() {
+                continue;
+            }
+            if introduces_quote(body) {
+                return Some(writer_of(body, team));
+            }
+            break;
+        }
+        if d > depth {
+            if depth == 0 {
+                // A quote of another message above: this one has no header.
+                break;
+            }
+            // A deeper quote inside the quoted message: someone else's.
+            deeper = true;
+            continue;
+        }
+        if deeper && (body.trim().is_empty() || introduces_quote(body)) {
+            deeper = !introduces_quote(body);
+            continue;
+        }
+        deeper = false;
+        if separator(body) || introduces_quote(body) {
+            break;
+        }
+        if message_head(body) {
+            return Some(writer_of(body, team));
+        }
+        if header_name(body).is_some() {
+            // Another line of a header block (`Date: …`, `Envoyé : …`, `To: …`):
+            // its author is on the `From:` line above.
+            continue;
+        }
+        if entry_head(body) {
+            // A thread entry's dated head (`Tally Help (Support)` then
+            // `Nov 26, 2026, 11:02 AM`; `Tom replied · 26 Nov 2026, 09:05`
+            // then the address alone): the author is beside it, or named.
+            let above = previous_line(text, line.0).map(|(s, e)| &text[s..e]).filter(|a| a.len() <= 80 && !a.trim().is_empty());
+            let after = (below.0 < start).then(|| &text[below.0..below.1]).filter(|a| a.len() <= 80);
+            for near in [Some(body), above, after].into_iter().flatten() {
+                let w = writer_of(near, team);
+                if w != Writer::Unknown {
+                    return Some(w);
+                }
+            }
+            if team.names_team(body, by_word) || above.is_some_and(|a| team.names_team(a, by_word)) {
+                return Some(Writer::Team);
+            }
+            break;
+        }
+    }
+    None
+}
+
 /// Whose message the sentence at byte `pos` is in: the address that heads
 /// its message (a `From:`/`Von:`/`发件人：` header line, a thread entry's
 /// `Name <address> · date` line, the `… wrote:` line of a quote the
@@ -355,65 +581,12 @@ const SIGNATURE_LINES: usize = 8;
 /// (`-----Original Message-----`, `---`) or another message's quote or head
 /// between the two ends the look.
 pub(super) fn writer_at(text: &str, pos: usize, team: &TeamSigns) -> Writer {
-    let (start, end) = line_at(text, pos);
-    let quoted = text[start..end].trim_start().starts_with('>');
-    let writer_of = |line: &str| {
-        let emails = super::find_emails(line);
-        if emails.iter().any(|e| (team.is_team)(e)) {
-            Writer::Team
-        } else if emails.is_empty() {
-            Writer::Unknown
-        } else {
-            Writer::Other
-        }
-    };
-    // Back to the message's header.
-    let mut line = (start, end);
-    for _ in 0..HEADER_LINES {
-        let Some(prev) = previous_line(text, line.0) else { break };
-        let below = line;
-        line = prev;
-        let l = &text[line.0..line.1];
-        let in_quote = l.trim_start().starts_with('>');
-        if quoted && !in_quote {
-            // The line that introduces the quote the sentence is in.
-            if l.trim().is_empty() {
-                continue;
-            }
-            if introduces_quote(l) {
-                return writer_of(l);
-            }
-            break;
-        }
-        if !quoted && in_quote {
-            // A quote of another message above: this one has no header.
-            break;
-        }
-        let body = l.trim_start_matches(['>', ' ', '\t']);
-        if separator(body) || introduces_quote(body) {
-            break;
-        }
-        if message_head(body) {
-            return writer_of(body);
-        }
-        if entry_head(body) {
-            // A thread entry's dated head (`Tally Help (Support)` then
-            // `Nov 26, 2026, 11:02 AM`; `Tom replied · 26 Nov 2026, 09:05`
-            // then the address alone): the author is beside it, or named.
-            let above = previous_line(text, line.0).map(|(s, e)| &text[s..e]).filter(|a| a.len() <= 80 && !a.trim().is_empty());
-            let after = (below.0 < start).then(|| &text[below.0..below.1]).filter(|a| a.len() <= 80);
-            for near in [Some(body), above, after].into_iter().flatten() {
-                let w = writer_of(near);
-                if w != Writer::Unknown {
-                    return w;
-                }
-            }
-            if team.names_team(body) || above.is_some_and(|a| team.names_team(a)) {
-                return Writer::Team;
-            }
-            break;
-        }
+    if let Some(w) = head_writer(text, pos, team, true) {
+        return w;
     }
+    let (start, end) = line_at(text, pos);
+    let depth = quote_depth(&text[start..end]);
+    let writer_of = |line: &str| writer_of(line, team);
     // On to its signature: the rest of the sentence's line, then short
     // lines after it (blank lines between), up to the next message.
     let w = writer_of(&text[floor_boundary(text, pos.min(end))..end]);
@@ -430,7 +603,7 @@ pub(super) fn writer_at(text: &str, pos: usize, team: &TeamSigns) -> Writer {
         if l.trim().is_empty() {
             continue;
         }
-        if l.trim_start().starts_with('>') != quoted {
+        if quote_depth(l) != depth {
             break;
         }
         let body = l.trim_start_matches(['>', ' ', '\t']);
@@ -459,7 +632,7 @@ pub(super) fn writer_at(text: &str, pos: usize, team: &TeamSigns) -> Writer {
         }
     }
     match signed {
-        Some(names) if names.iter().any(|n| team.names_team(n)) => Writer::Team,
+        Some(names) if names.iter().any(|n| team.names_team(n, true)) => Writer::Team,
         // A name with a company or a title: someone's own signature.
         Some(names) if names.iter().map(|n| signature_parts(n)).sum::<usize>() >= 2 => Writer::Other,
         _ => Writer::Unknown,
@@ -501,10 +674,10 @@ impl TeamSigns<'_> {
             .collect()
     }
 
-    /// Whether `line` signs as the team: a team word, or a team domain's name.
-    fn names_team(&self, line: &str) -> bool {
+    /// Whether `line` signs as the team: a team word (when `by_word`), or a team domain's name.
+    fn names_team(&self, line: &str, by_word: bool) -> bool {
         let lower = line.to_lowercase();
-        if TEAM_WORDS.iter().any(|w| lower.contains(w)) {
+        if by_word && TEAM_WORDS.iter().any(|w| lower.contains(w)) {
             return true;
         }
         let squeezed: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
@@ -531,7 +704,7 @@ fn entry_head(line: &str) -> bool {
     l.len() <= 80
         && !l.contains('@')
         && !l.ends_with(['.', '!', '?', '。'])
-        && l.as_bytes().windows(4).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit())
+        && l.as_bytes().windows(4).any(|w| w[0].is_ascii_digit() && matches!(w[1], b':' | b'h') && w[2].is_ascii_digit() && w[3].is_ascii_digit())
         && date_key(l, false).is_some()
 }
 
@@ -571,6 +744,21 @@ pub(super) fn automated_sender(email: &str) -> bool {
     })
 }
 
+/// Shared mailboxes' names, sorted (a binary search): English, German, French, Spanish, Italian,
+/// Dutch, Japanese and Chinese (romanised: `keiri`, `kefu`) mailbox names.
+const ROLES: [&str; 108] = [
+    "accounting", "accounts", "accueil", "achats", "acquisti", "admin", "administracion", "administratie", "amministrazione",
+    "assistenza", "auftrag", "bestellung", "bestellungen", "billing", "boekhouding", "booking", "bookings", "buchhaltung", "caigou",
+    "caiwu", "careers", "commercial", "compras", "compta", "comptabilite", "contabilidad", "contact", "customerservice", "direction",
+    "dispatch", "eigyo", "einkauf", "empfang", "enquiries", "expedition", "facturacion", "facturation", "facturen", "factures",
+    "fatture", "finance", "frontdesk", "hello", "help", "helpdesk", "hr", "info", "inkoop", "inquiries", "invoice", "invoices", "it",
+    "jinji", "jobs", "kefu", "keiri", "klantenservice", "kobai", "kontakt", "kuaiji", "kundenservice", "lager", "legal", "logistics",
+    "logistik", "logistique", "magazijn", "magazzino", "marketing", "office", "operations", "ops", "order", "orders", "ordini",
+    "payroll", "pedidos", "personal", "press", "procurement", "purchasing", "reception", "rechnung", "rechnungen", "renshi",
+    "reservations", "returns", "rh", "sales", "secretariat", "service", "shipping", "shop", "soumu", "store", "support", "team",
+    "uketsuke", "vendite", "ventas", "verkauf", "verkoop", "versand", "vertrieb", "warehouse", "webmaster", "xiaoshou", "zentrale",
+];
+
 /// Shared mailboxes (`orders@`, `billing@`, `support@`, `info@`,
 /// `rechnung@`, `compta@`): a company's, where a person's own address
 /// names the person. Still an identifier (a B2B customer writes from one);
@@ -586,15 +774,7 @@ pub(super) fn role_address(email: &str) -> bool {
     let mut buf = [0u8; 16];
     buf[..name.len()].copy_from_slice(name.as_bytes());
     buf[..name.len()].make_ascii_lowercase();
-    const ROLES: [&str; 52] = [
-        "accounts", "accounting", "admin", "billing", "booking", "bookings", "contact", "customerservice", "enquiries", "finance", "hello",
-        "help", "helpdesk", "hr", "info", "inquiries", "invoice", "invoices", "it", "marketing", "office", "operations", "ops", "order", "orders",
-        "procurement", "purchasing", "reservations", "sales", "service", "shop", "store", "support", "team", "webmaster",
-        // German, French, Chinese (pinyin)
-        "buchhaltung", "einkauf", "kontakt", "kundenservice", "rechnung", "rechnungen", "verkauf", "vertrieb", "accueil", "compta",
-        "comptabilite", "facturation", "factures", "commercial", "kefu", "caiwu", "caigou",
-    ];
-    std::str::from_utf8(&buf[..name.len()]).is_ok_and(|n| ROLES.contains(&n))
+    std::str::from_utf8(&buf[..name.len()]).is_ok_and(|n| ROLES.binary_search(&n).is_ok())
 }
 
 /// Lines that hold a team address and end a quote's introduction
@@ -603,7 +783,9 @@ pub(super) fn role_address(email: &str) -> bool {
 pub(super) fn introduces_quote(line: &str) -> bool {
     // (French puts a space before the colon: `… a écrit :`.)
     let l = line.trim_end().trim_end_matches([':', '：']).trim_end().to_lowercase();
-    ["wrote", "写道", "寫道", "a écrit", "schrieb", "escribió", "scrisse"].iter().any(|w| l.ends_with(w))
+    ["wrote", "写道", "寫道", "a écrit", "schrieb", "escribió", "scrisse", "ha scritto", "schreef", "skrev"].iter().any(|w| l.ends_with(w))
+        // German and Dutch put the verb before the writer: `Am Mi., 2. Dez. 2026 um 11:15 Uhr schrieb Lumera <…>:`.
+        || l.ends_with('>') && (l.contains(" schrieb ") || l.contains(" schreef "))
 }
 
 #[cfg(test)]
@@ -616,6 +798,7 @@ mod tests {
         let line = line.trim_start_matches(['>', ' ']);
         let colon = line.find([':', '：'])?;
         let name = &line[..colon];
+        let name = name.strip_suffix([' ', '\u{a0}', '\u{202f}']).filter(|n| !n.is_empty()).unwrap_or(name);
         let ok = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '-') && name.chars().count() <= 40;
         ok.then_some(name)
     }
@@ -755,6 +938,105 @@ mod tests {
     }
 
     #[test]
+    fn dotted_and_foreign_month_names() {
+        let k = |l: &str| date_key(l, false).unwrap_or_else(|| panic!("no date in {l:?}"));
+        assert_eq!(k("26. Nov. 2026, 14:10"), k("2026-11-26 14:10"));
+        assert_eq!(k("26 nov. 2026 à 14:22"), k("2026-11-26 14:22"));
+        assert_eq!(k("Nov. 26, 2026, 2:22 PM"), k("2026-11-26 14:22"));
+        assert_eq!(k("Reply by Fiona <f@x.test> on 03-Dec-2026 15:47"), k("2026-12-03 15:47"));
+        assert_eq!(k("27. Okt. 2026, 09:40"), k("2026-10-27 09:40"));
+        assert_eq!(k("Camille · 3 déc. 2026 à 11:20"), k("2026-12-03 11:20"));
+        assert_eq!(k("Envoyé : lundi 23 novembre 2026 10:02"), k("2026-11-23 10:02"));
+        assert_eq!(k("3 dic. 2026, 10:15"), k("2026-12-03 10:15"));
+        assert_eq!(k("le 2 déc. 2026 à 14h22"), k("2026-12-02 14:22"));
+        assert_eq!(k("Am Mi., 2. Dez. 2026 um 11:15 Uhr"), k("2026-12-02 11:15"));
+        assert!(entry_head("26. Nov. 2026, 14:10") && entry_head("Hugo Lambert · 2 déc. 2026 à 16h45"));
+        for none in ["set 12 of 2026", "the 5 mai", "Okt. 2026", "v2026.12"] {
+            assert_eq!(date_key(none, false), None, "{none}");
+        }
+    }
+
+    #[test]
+    fn french_header_names_with_a_space_before_the_colon() {
+        assert_eq!(header_name("De : Service Client <s@x.test>"), Some("De"));
+        assert_eq!(header_name("Envoyé : lundi"), Some("Envoyé"));
+        assert_eq!(header_name("a b : c"), None);
+    }
+
+    #[test]
+    fn the_date_of_the_line_under_an_address_alone_on_its_line() {
+        let t = "Carla Brandt\nc.brandt@x.test\n26. Okt. 2026, 17:05\nHi\n\nHenrik Brandt\nh.brandt@x.test\n26. Okt. 2026, 08:12\nHello\n";
+        let c = author_date(t, t.find("c.brandt@").unwrap(), false).unwrap();
+        let h = author_date(t, t.find("h.brandt@").unwrap(), false).unwrap();
+        assert!(h < c);
+        let t2 = "mail c.brandt@x.test\n26. Okt. 2026, 17:05\n";
+        assert_eq!(author_date(t2, t2.find("c.brandt@").unwrap(), false), None, "not under an address in a sentence");
+    }
+
+    #[test]
+    fn more_invitations_and_japanese_order() {
+        let cue = |t: &str| team_cue_before(t, t.find('+').or_else(|| t.find(|c: char| c.is_ascii_digit())).expect("a number"));
+        for yes in [
+            "please ring our helpline on 0330", "give us a ring on 0330", "You can reach us at (888)", "erreichen Sie unsere Hotline unter 0800",
+            "contactez notre service client au 09", "si lo prefiere, llámenos al +34", "chiamare il nostro numero verde +39", "bel ons gerust op +31",
+            "如有疑问欢迎来电 400",
+        ] {
+            assert!(cue(yes), "{yes}");
+        }
+        for no in ["Mi móvil: +34 612", "Buenos días, mi número +34 612", "our order 4000", "call me on 0330"] {
+            assert!(!cue(no), "{no}");
+        }
+        let after = |t: &str| {
+            let s = t.find(|c: char| c.is_ascii_digit()).expect("a number");
+            let e = t.rfind(|c: char| c.is_ascii_digit()).expect("a number") + 1;
+            team_cue_after(t, s, e)
+        };
+        assert!(after("カスタマーサポート（03-6123-4567）までお問い合わせください。"));
+        assert!(after("サポートセンター 0120-987-654 までお気軽にどうぞ"));
+        assert!(!after("私の携帯（090-1234-5678）までお気軽にご連絡ください。"), "the writer's own");
+        assert!(!after("弊社 092-712-3456 までお電話ください。"), "a customer asks to be called");
+        assert!(!after("Call 0120-987-654 today"));
+    }
+
+    #[test]
+    fn numbers_said_to_be_the_readers() {
+        let r = |t: &str| reader_cue_before(t, t.find("0170").expect("a number"));
+        assert!(r("wir rufen Sie morgen unter Ihrer Nummer 0170"));
+        assert!(r("we will call you back on 0170"));
+        assert!(!r("nous avons débloqué votre accès. Pour toute question : 0170"), "another sentence");
+        assert!(!r("Telefon 0170"));
+    }
+
+    #[test]
+    fn each_quote_level_is_its_own_writers() {
+        let team = |e: &str| e.ends_with("@acme.test");
+        let signs = TeamSigns { is_team: &team, names: TeamSigns::domain_names(&["acme.test".to_string()]) };
+        let t = "Still broken.\n\nOn Wed, Acme <help@acme.test> wrote:\n> Call us on 555 0101.\n>\n> On Tue, Nina <nina@x.test> wrote:\n>> Reach me on 555 0202.\n> Or reach us on 555 0303.\n";
+        let w = |needle: &str| writer_at(t, t.find(needle).expect(needle), &signs);
+        assert_eq!(w("555 0101"), Writer::Team);
+        assert_eq!(w("555 0202"), Writer::Other);
+        assert_eq!(w("555 0303"), Writer::Team, "back at the team's level");
+        let de = "Am Mi., 2. Dez. 2026 um 11:15 Uhr schrieb Acme <help@acme.test>:\n> Sie erreichen uns unter 555 0101.\n";
+        assert!(introduces_quote("Am Mi., 2. Dez. 2026 um 11:15 Uhr schrieb Acme <help@acme.test>:"));
+        assert_eq!(writer_at(de, de.find("555").unwrap(), &signs), Writer::Team);
+    }
+
+    #[test]
+    fn a_number_in_the_teams_own_message() {
+        let team = |e: &str| e.ends_with("@acme.test");
+        let signs = TeamSigns { is_team: &team, names: TeamSigns::domain_names(&["acme.test".to_string()]) };
+        let t = "De : Service Client <support@acme.test>\nEnvoyé : lundi 23 novembre 2026 10:02\nÀ : Julie <julie@x.test>\nObjet : RE\n\nBonjour, standard : 555 0101.\n";
+        assert!(in_team_message(t, t.find("555").unwrap(), &signs));
+        let c = "From: Julie <julie@x.test>\nTo: support@acme.test\nDate: Mon, 23 Nov 2026 10:02\n\nMy number 555 0101\n";
+        assert!(!in_team_message(c, c.find("555").unwrap(), &signs), "a To: or Date: line beside is not the author");
+        // Named by a generic team word only: not enough without an invitation.
+        let g = "Support\nNov 26, 2026, 11:02 AM\nYour line is 555 0101.\n";
+        assert!(!in_team_message(g, g.find("555").unwrap(), &signs));
+        let n = "Acme Help\nNov 26, 2026, 11:02 AM\nOpening hours, line 555 0101.\n";
+        assert!(in_team_message(n, n.find("555").unwrap(), &signs));
+    }
+
+    #[test]
     fn team_domain_names() {
         let names = TeamSigns::domain_names(&["acme-support.example".into(), "help.globex.co.uk".into(), "x.io".into(), "tallyhelp.example".into()]);
         assert_eq!(names, ["acmesupport", "globex", "tallyhelp"]);
@@ -762,6 +1044,10 @@ mod tests {
 
     #[test]
     fn shared_mailboxes() {
+        assert!(ROLES.windows(2).all(|w| w[0] < w[1]), "ROLES must be sorted");
+        for a in ["lager@x.test", "keiri@x.test", "versand-nord@x.test", "magazzino@x.test", "ventas@x.test"] {
+            assert!(role_address(a), "{a}");
+        }
         for a in ["orders@shop.x.test", "Billing@x.test", "support-emea@x.test", "rechnung@x.test", "info+web@x.test", "kefu@x.test"] {
             assert!(role_address(a), "{a}");
         }
