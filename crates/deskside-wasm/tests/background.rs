@@ -98,6 +98,15 @@ async fn panel_token(env: &FakeEnv) -> String {
     v["token"].as_str().unwrap_or_else(|| panic!("{answer}")).to_string()
 }
 
+/// The content script's scan of a ticket whose requester is li.na@example.cn.
+const SCAN_LI_NA: &str = r#"{"type":"PageScanned","snapshot":{"fields":[{"source":"mailto_link","text":"mailto:li.na@example.cn"}]}}"#;
+
+/// Tab 7 scanned (its requester li.na@example.cn): the panel frame's token.
+async fn scan_customer(env: &FakeEnv) -> String {
+    send(env, SCAN_LI_NA, CONTENT).await;
+    panel_token(env).await
+}
+
 fn get_panel(token: &str) -> String {
     format!(r#"{{"type":"GetPanelState","token":"{token}"}}"#)
 }
@@ -188,9 +197,7 @@ async fn a_panel_without_a_connector_says_so() {
 async fn a_panel_the_content_script_did_not_make_gets_nothing_and_costs_nothing() {
     let env = fake_env();
     configure(&env).await;
-    let scan = r#"{"type":"PageScanned","snapshot":{"fields":[{"source":"mailto_link","text":"mailto:li.na@example.cn"}]}}"#;
-    send(&env, scan, CONTENT).await;
-    let token = panel_token(&env).await;
+    let token = scan_customer(&env).await;
     let other_frame = PANEL.replace(r#""frame_id":3"#, r#""frame_id":4"#);
     let other_site = PANEL.replace("http://127.0.0.1:5555/tickets/1", "http://localhost:5555/hostile");
     for (msg, sender) in [
@@ -220,9 +227,7 @@ async fn a_panel_the_content_script_did_not_make_gets_nothing_and_costs_nothing(
 async fn a_tab_that_leaves_the_configured_site_holds_no_customer() {
     let env = fake_env();
     configure(&env).await;
-    let scan = r#"{"type":"PageScanned","snapshot":{"fields":[{"source":"mailto_link","text":"mailto:li.na@example.cn"}]}}"#;
-    send(&env, scan, CONTENT).await;
-    panel_token(&env).await;
+    scan_customer(&env).await;
     // Another ticket on the same site keeps it (the content script reads it anew).
     tab_updated(as_env(&env), 7.0, Some("http://127.0.0.1:5555/tickets/2".into())).await;
     assert!(env.dump().contains("li.na@example.cn"));
@@ -296,8 +301,7 @@ async fn the_browser_side_panel_shows_the_tab_it_follows_and_only_a_configured_o
     let env = fake_env();
     configure(&env).await;
     let side = r#"{"id":"ext-id","url":"chrome-extension://ext-id/sidepanel.html"}"#;
-    let scan = r#"{"type":"PageScanned","snapshot":{"fields":[{"source":"mailto_link","text":"mailto:li.na@example.cn"}]}}"#;
-    send(&env, scan, CONTENT).await;
+    send(&env, SCAN_LI_NA, CONTENT).await;
     // The scan told the extension's pages that tab 7 changed.
     assert!(env.told_json().contains(r#"["pages",{"type":"TabChanged","tab_id":7}]"#), "{}", env.told_json());
     let answer = send(&env, r#"{"type":"GetTabPanelState","tab_id":7}"#, side).await;
@@ -403,9 +407,7 @@ async fn a_priority_write_is_refused_unless_the_background_itself_shows_a_vip() 
     );
     let answer = send(&env, &save, OPTIONS).await;
     assert!(answer.contains(r#""type":"Settings""#), "{answer}");
-    let scan = r#"{"type":"PageScanned","snapshot":{"fields":[{"source":"mailto_link","text":"mailto:li.na@example.cn"}]}}"#;
-    send(&env, scan, CONTENT).await;
-    let token = panel_token(&env).await;
+    let token = scan_customer(&env).await;
     // A panel (or anything able to send as one) asks for the write though no
     // VIP customer is shown for the tab: refused, with the reason, nothing recorded.
     let write = format!(r#"{{"type":"Write","token":"{token}","connector":"c1","record":"","kind":"priority","fields":{{}}}}"#);
@@ -445,9 +447,7 @@ async fn the_settings_are_kept_until_the_browser_reports_a_change() {
 async fn a_granted_origin_is_asked_once_until_a_permission_changes_and_a_missing_one_every_time() {
     let env = fake_env();
     configure(&env).await;
-    let scan = r#"{"type":"PageScanned","snapshot":{"fields":[{"source":"mailto_link","text":"mailto:li.na@example.cn"}]}}"#;
-    send(&env, scan, CONTENT).await;
-    let token = panel_token(&env).await;
+    let token = scan_customer(&env).await;
     let asked = |env: &FakeEnv| serde_json::from_str::<Vec<String>>(&env.asked_json()).unwrap();
     send(&env, &get_panel(&token), PANEL).await;
     let first = asked(&env);
