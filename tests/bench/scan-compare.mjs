@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ticketText } from './gen.mjs';
+import { measure } from './measure.mjs';
 
 const args = process.argv.slice(2);
 let sizes = [10e3, 100e3, 1e6, 10e6];
@@ -37,27 +38,6 @@ for (const b of builds) {
   glue.initSync({ module: readFileSync(join(b.dir, 'deskside_background_bg.wasm')) });
   b.scan = (text) => JSON.parse(glue.scanText(text, 'CN'));
   b.raw = (text) => glue.scanText(text, 'CN');
-}
-
-// Milliseconds per run: median of batches of at least 2 ms after a warm-up.
-function measure(fn, text, budgetMs) {
-  const warmUntil = performance.now() + budgetMs / 3;
-  let once = Infinity;
-  do {
-    const t0 = performance.now();
-    fn(text);
-    once = Math.min(once, performance.now() - t0);
-  } while (performance.now() < warmUntil);
-  const batch = Math.max(1, Math.ceil(2 / Math.max(once, 1e-3)));
-  const times = [];
-  const until = performance.now() + (budgetMs * 2) / 3;
-  do {
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) fn(text);
-    times.push((performance.now() - t0) / batch);
-  } while (performance.now() < until && times.length < 50);
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
 }
 
 const label = (n) => (n >= 1e6 ? `${n / 1e6} MB` : `${n / 1e3} KB`);

@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findNumbers } from 'libphonenumber-js/max';
 import { ticketText } from './gen.mjs';
+import { measure } from './measure.mjs';
 import { writeSection } from './report.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -79,33 +80,6 @@ function toE164(s) {
   if (d.startsWith('+')) return d;
   if (d.startsWith('0')) return '+86' + d.slice(1);
   return '+86' + d;
-}
-
-// Milliseconds per run: the median of timed batches, after a warm-up of a
-// third of the budget (V8 first runs wasm and JS in baseline tiers and
-// optimises hot functions in the background; a cold 10 KB run measured that,
-// not the scanner). A batch repeats the run until it lasts at least 2 ms,
-// so small inputs are not measured at the timer's resolution.
-function measure(fn, text, budgetMs) {
-  const warmUntil = performance.now() + budgetMs / 3;
-  let warm = 0;
-  let once = Infinity;
-  do {
-    const t0 = performance.now();
-    fn(text);
-    once = Math.min(once, performance.now() - t0);
-    warm++;
-  } while (performance.now() < warmUntil || warm < 2);
-  const batch = Math.max(1, Math.ceil(2 / Math.max(once, 1e-3)));
-  const times = [];
-  const until = performance.now() + (budgetMs * 2) / 3;
-  do {
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) fn(text);
-    times.push((performance.now() - t0) / batch);
-  } while (performance.now() < until && times.length < 50);
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
 }
 
 function score(found, truth) {
