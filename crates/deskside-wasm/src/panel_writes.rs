@@ -230,6 +230,28 @@ fn render_forms(doc: &Document, wb: &Rc<Wb>, n: u32, loc: &Loc) {
     append(&section, &list);
 }
 
+/// The form's send (or confirm) clicked: the form and the last error
+/// hidden, the write asked for.
+fn submit(doc: &Document, wb: &Rc<Wb>, request: Request, n: u32) {
+    if let Some(f) = by_id(doc, "wb-form") {
+        let _ = f.set_attribute("hidden", "");
+    }
+    if let Some(e) = by_id(doc, "wb-error") {
+        let _ = e.set_attribute("hidden", "");
+    }
+    wasm_bindgen_futures::spawn_local(ask(wb.clone(), request, n, false));
+}
+
+/// The form's Cancel: hides the form, sends nothing.
+fn append_cancel(doc: &Document, form: &Element, loc: &Loc) {
+    let cancel = el(doc, "button", "link wb-cancel", &loc.m(Msg::WbCancel));
+    let f2 = form.clone();
+    on_click(&cancel, move || {
+        let _ = f2.set_attribute("hidden", "");
+    });
+    append(form, &cancel);
+}
+
 /// "Set this ticket's priority to … in …?": Confirm sends it, Cancel does nothing.
 fn confirm_priority(doc: &Document, wb: &Rc<Wb>, n: u32, connector: &str, label: &str, value: &str, shown: &str, loc: &Loc) {
     let Some(form) = by_id(doc, "wb-form") else { return };
@@ -243,23 +265,11 @@ fn confirm_priority(doc: &Document, wb: &Rc<Wb>, n: u32, connector: &str, label:
     let (wb2, connector, value) = (wb.clone(), connector.to_string(), value.to_string());
     on_click(&ok, move || {
         let doc = crate::dom::document();
-        if let Some(f) = by_id(&doc, "wb-form") {
-            let _ = f.set_attribute("hidden", "");
-        }
-        if let Some(e) = by_id(&doc, "wb-error") {
-            let _ = e.set_attribute("hidden", "");
-        }
         let fields = WriteFields { priority: value.clone(), ..Default::default() };
-        let request = wb2.who.write(connector.clone(), String::new(), WriteKind::Priority, fields);
-        wasm_bindgen_futures::spawn_local(ask(wb2.clone(), request, n, false));
+        submit(&doc, &wb2, wb2.who.write(connector.clone(), String::new(), WriteKind::Priority, fields), n);
     });
     append(&form, &ok);
-    let cancel = el(doc, "button", "link wb-cancel", &loc.m(Msg::WbCancel));
-    let f2 = form.clone();
-    on_click(&cancel, move || {
-        let _ = f2.set_attribute("hidden", "");
-    });
-    append(&form, &cancel);
+    append_cancel(doc, &form, loc);
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -339,22 +349,10 @@ fn open_form(doc: &Document, wb: &Rc<Wb>, n: u32, kind: WriteKind, fk: &FormKind
             WriteKind::Note => WriteFields { subject: value(&doc, "wb-subject"), status: value(&doc, "wb-status"), text: value(&doc, "wb-text"), ..Default::default() },
             WriteKind::Task | WriteKind::Priority => WriteFields { subject: value(&doc, "wb-task-subject"), text: value(&doc, "wb-text"), due: value(&doc, "wb-due"), owner: value(&doc, "wb-owner"), priority: value(&doc, "wb-priority"), ..Default::default() },
         };
-        if let Some(f) = by_id(&doc, "wb-form") {
-            let _ = f.set_attribute("hidden", "");
-        }
-        if let Some(e) = by_id(&doc, "wb-error") {
-            let _ = e.set_attribute("hidden", "");
-        }
-        let request = wb2.who.write(connector.clone(), record.clone(), kind, fields);
-        wasm_bindgen_futures::spawn_local(ask(wb2.clone(), request, n, false));
+        submit(&doc, &wb2, wb2.who.write(connector.clone(), record.clone(), kind, fields), n);
     });
     append(&form, &send);
-    let cancel = el(doc, "button", "link wb-cancel", &loc.m(Msg::WbCancel));
-    let f2 = form.clone();
-    on_click(&cancel, move || {
-        let _ = f2.set_attribute("hidden", "");
-    });
-    append(&form, &cancel);
+    append_cancel(doc, &form, loc);
 }
 
 /// The ticket's writes; `true` while one is under way (poll again).
