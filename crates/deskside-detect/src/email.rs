@@ -54,7 +54,7 @@ pub fn ascii_email_at(text: &str, at: usize) -> Option<Option<String>> {
         end -= 1;
     }
     let domain = &b[at + 1..end];
-    if !valid_ascii_domain(domain) || not_a_mailbox(&text[at + 1..end]) {
+    if !valid_ascii_domain(domain) || not_a_mailbox(&text[at + 1..end]) || shell_target(b, start, end) {
         return Some(None);
     }
     if prefix.ends_with('<') && b.get(end) == Some(&b'>') && looks_like_message_id(&text[start..at]) {
@@ -112,14 +112,16 @@ const ASSET_EXTENSIONS: [&str; 24] = [
     "mp4", "webm", "woff", "woff2", "ttf", "otf",
 ];
 
-/// A domain (as written after the `@`) no person's mailbox is at: an asset
-/// name's scale suffix and file extension (`2x.png`, `1.5x.jpg`, `3x.webp`),
+/// A domain (as written after the `@`) no person's mailbox is at: a host
+/// on an internal name (`build-02.acme.internal`, `nas.lan`, `pi.local`:
+/// [`INTERNAL_TLDS`]), an asset name's scale suffix and file extension
+/// (`2x.png`, `1.5x.jpg`, `3x.webp`),
 /// or a host that only ever names messages (`mail.gmail.com` in Gmail's
 /// message-ids; Exchange Online's `….prod.outlook.com` and
 /// `….prod.exchangelabs.com`).
 pub fn not_a_mailbox(domain: &str) -> bool {
     let tld = domain.rsplit('.').next().unwrap_or("");
-    if ASSET_EXTENSIONS.iter().any(|e| tld.eq_ignore_ascii_case(e)) {
+    if ASSET_EXTENSIONS.iter().any(|e| tld.eq_ignore_ascii_case(e)) || INTERNAL_TLDS.iter().any(|e| tld.eq_ignore_ascii_case(e)) {
         return true;
     }
     let first = domain.split('.').next().unwrap_or("").as_bytes();
@@ -130,6 +132,33 @@ pub fn not_a_mailbox(domain: &str) -> bool {
     }
     let lower = |suffix: &str| domain.len() >= suffix.len() && domain.as_bytes()[domain.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes());
     domain.eq_ignore_ascii_case("mail.gmail.com") || lower(".prod.outlook.com") || lower(".prod.exchangelabs.com")
+}
+
+/// Top-level labels of names that only resolve inside a network (RFC 6762
+/// `.local`, RFC 8375 `.home.arpa`, ICANN's `.internal`, and the usual
+/// private ones): a host, never a mailbox people write to.
+const INTERNAL_TLDS: [&str; 10] = ["internal", "local", "lan", "corp", "arpa", "localdomain", "intranet", "intra", "localhost", "private"];
+
+/// `user@host` as a shell target, not an address (issue 17, round 6): a
+/// Git or scp remote (`git@github.com:org/repo.git`, `backup@files.x:/srv/`,
+/// the domain followed by `:` and a path or `~`), a shell prompt
+/// (`deploy@build-02.x:~/app$`), a password prompt (`admin@host's password:`),
+/// or the target of `ssh`, `scp`, `sftp`, `rsync`, `mosh` or `telnet`
+/// earlier on its line (at most 80 bytes back). `start..end` is the
+/// address as found. Read only for a found address.
+#[inline(never)]
+pub fn shell_target(b: &[u8], start: usize, end: usize) -> bool {
+    match b.get(end) {
+        Some(b':') if b.get(end + 1).is_some_and(|&c| !c.is_ascii_whitespace() && c != b'<' && c != b'"' && c != b'\'' && c != b')') => return true,
+        Some(b'\'') if b.get(end + 1..end + 11) == Some(b"s password") => return true,
+        _ => {}
+    }
+    let lo = crate::lines::line_start(b, start, 80);
+    // (The command the address is in: after the last `;`, `|`, `&` or `,`.)
+    let line = &b[lo..start];
+    let line = line.rsplit(|&c| matches!(c, b';' | b'|' | b'&' | b',')).next().unwrap_or(line);
+    const COMMANDS: [&[u8]; 6] = [b"ssh", b"scp", b"sftp", b"rsync", b"mosh", b"telnet"];
+    line.split(|&c| c.is_ascii_whitespace() || c >= 0x80 || matches!(c, b'$' | b'#' | b'>' | b'`' | b'(' | b';')).any(|word| COMMANDS.iter().any(|c| word == *c))
 }
 
 /// A local part that only bounces and forwarders use: `bounce…`/`bounces+…`
@@ -213,6 +242,40 @@ mod tests {
         }
         assert!(!not_a_mailbox("2xs.example") && !not_a_mailbox("x2.example") && !not_a_mailbox("gmail.com") && !not_a_mailbox("outlook.com"));
         assert!(not_a_mailbox("12x.png") && not_a_mailbox("mail.gmail.com"));
+    }
+
+    #[test]
+    fn shell_targets_and_internal_hosts_are_no_addresses() {
+        let at = |t: &str| ascii_email_at(t, t.find('@').expect("an @"));
+        for t in [
+            "git clone git@github.com:harbor-ops/billing-api.git",
+            "remote: git@gitlab.acme.test:platform/app.git",
+            "$ ssh deploy@build-02.acme.test",
+            "ssh -p 2222 ops@bastion.acme.test 'uptime'",
+            "scp dump.sql admin@db-01.acme.test:/tmp/",
+            "rsync -av ./ backup@files.acme.test:/srv/",
+            "deploy@build-02.acme.test:~/app$ make",
+            "admin@fw.acme.test's password:",
+            "mail deploy@build-02.harbor.internal now",
+            "pi@raspberrypi.local",
+            "admin@nas.LAN",
+            "user@printer.home.arpa",
+        ] {
+            assert_eq!(at(t), Some(None), "{t}");
+        }
+        // Addresses followed by a colon and a space, in a sentence, on a line with a word like `ssh` in it: still addresses.
+        for (t, e) in [
+            ("write to jane@acme.test: she knows", "jane@acme.test"),
+            ("Mail: jane@acme.test", "jane@acme.test"),
+            ("my sshkey is fine, mail jane@acme.test", "jane@acme.test"),
+            ("From: Jane <jane@acme.test>", "jane@acme.test"),
+            ("jane@localhost-labs.test", "jane@localhost-labs.test"),
+        ] {
+            assert_eq!(at(t), Some(Some(e.to_string())), "{t}");
+        }
+        // Commands on another line, or before a `;`, do not reach this one.
+        assert_eq!(at("ssh web-01; mail jane@acme.test"), Some(Some("jane@acme.test".to_string())));
+        assert_eq!(at("ssh worked\nmail jane@acme.test"), Some(Some("jane@acme.test".to_string())));
     }
 
     #[test]
