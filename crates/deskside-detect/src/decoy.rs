@@ -202,7 +202,7 @@ fn dial_in(b: &[u8], start: usize, end: usize) -> bool {
         b"meeting id", b"passcode", b"dial-in", b"join by phone", b"conference id", b"one tap mobile", b"dial by your location", b"zoom.us",
         b"zoom meeting", b"microsoft teams", b"teams meeting", b"webex meeting", b"webex.com", b"access code", b"participant code", b"meeting number",
     ];
-    const CJK: [&str; 5] = ["会议号", "會議號", "会议ID", "会议 ID", "入会密码"];
+    const CJK: [&str; 7] = ["会议号", "會議號", "会议ID", "会议 ID", "入会密码", "电话入会", "電話入會"];
     // A pasted calendar: its property lines, in capitals at a line's start.
     const ICS: [&[u8]; 4] = [b"BEGIN:V", b"DESCRIPTION:", b"LOCATION:", b"SUMMARY:"];
     let mut cue_end = None;

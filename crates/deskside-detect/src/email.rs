@@ -143,6 +143,7 @@ const INTERNAL_TLDS: [&str; 10] = ["internal", "local", "lan", "corp", "arpa", "
 /// Git or scp remote (`git@github.com:org/repo.git`, `backup@files.x:/srv/`,
 /// the domain followed by `:` and a path or `~`), a shell prompt
 /// (`deploy@build-02.x:~/app$`), a password prompt (`admin@host's password:`),
+/// ssh's own errors (`release@host: Permission denied (publickey).`),
 /// or the target of `ssh`, `scp`, `sftp`, `rsync`, `mosh` or `telnet`
 /// earlier on its line (at most 80 bytes back). `start..end` is the
 /// address as found. Read only for a found address.
@@ -151,6 +152,14 @@ pub fn shell_target(b: &[u8], start: usize, end: usize) -> bool {
     match b.get(end) {
         Some(b':') if b.get(end + 1).is_some_and(|&c| !c.is_ascii_whitespace() && c != b'<' && c != b'"' && c != b'\'' && c != b')') => return true,
         Some(b'\'') if b.get(end + 1..end + 11) == Some(b"s password") => return true,
+        // ssh's own errors: `release@host: Permission denied (publickey).`
+        Some(b':') => {
+            let after = &b[end + 1..(end + 20).min(b.len())];
+            let after = after.strip_prefix(b" ").unwrap_or(after);
+            if [b"Permission denied".as_slice(), b"Connection refused", b"Connection closed", b"Host key"].iter().any(|m| after.starts_with(m)) {
+                return true;
+            }
+        }
         _ => {}
     }
     let lo = crate::lines::line_start(b, start, 80);
@@ -256,6 +265,7 @@ mod tests {
             "rsync -av ./ backup@files.acme.test:/srv/",
             "deploy@build-02.acme.test:~/app$ make",
             "admin@fw.acme.test's password:",
+            "release@artifacts.acme.test: Permission denied (publickey).",
             "mail deploy@build-02.harbor.internal now",
             "pi@raspberrypi.local",
             "admin@nas.LAN",

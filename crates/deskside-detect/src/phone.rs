@@ -271,9 +271,10 @@ fn left_ok(text: &str, pos: usize, c: char) -> bool {
     match p {
         '-' | '_' | '/' | '@' | '=' | '&' | '\\' | '?' | '%' => !pp.is_some_and(is_word),
         // After a digit and a comma: a thousands group (`1,299`, three
-        // digits) is not a number of its own; a CSV cell (`1001,13800138000`,
-        // `42,+1-415-…`) is.
-        ',' => !pp.is_some_and(|ch| ch.is_ascii_digit()) || c == '+' || c == '(' || ascii_digit_run(text, pos) != 3,
+        // digits after a group of one to three) is not a number of its own;
+        // a CSV cell (`1001,13800138000`, `42,+1-415-…`, a landline after a
+        // mobile: `13800138000,020-8733 5102`) is.
+        ',' => !pp.is_some_and(|ch| ch.is_ascii_digit()) || c == '+' || c == '(' || ascii_digit_run(text, pos) != 3 || digits_before(text.as_bytes(), ppos) > 3,
         '.' | ':' => !pp.is_some_and(|ch| ch.is_ascii_digit()),
         ' ' => !pp.is_some_and(is_currency),
         _ => true,
@@ -284,6 +285,11 @@ fn left_ok(text: &str, pos: usize, c: char) -> bool {
 fn written_international(b: &[u8], pos: usize) -> bool {
     let p = if b.get(pos) == Some(&b'(') { pos + 1 } else { pos };
     matches!(b.get(p..p + 2), Some([b'+', _] | [b'0', b'0'])) || b.get(p..p + 3) == Some(&[0xEF, 0xBC, 0x8B])
+}
+
+/// How many ASCII digits end at `pos` (counted up to four).
+fn digits_before(b: &[u8], pos: usize) -> usize {
+    b[..pos].iter().rev().take(4).take_while(|c| c.is_ascii_digit()).count()
 }
 
 /// How many ASCII digits start at `pos`.
@@ -1257,6 +1263,11 @@ mod tests {
         assert_eq!(spans("7,+86-13912345678,北京", "CN"), vec![s("+86-13912345678", None, "+8613912345678")]);
         assert_eq!(spans("Lim,IT lead,+6591234567\n", "SG"), vec![s("+6591234567", None, "+6591234567")]);
         assert_eq!(spans("1,(415) 555-0123,x", "US"), vec![s("(415) 555-0123", None, "+14155550123")]);
+        // A three-digit area code after a mobile's cell is a cell too.
+        assert_eq!(
+            spans("15017283346,020-8733 5102,x", "CN"),
+            vec![s("15017283346", None, "+8615017283346"), s("020-8733 5102", None, "+862087335102")]
+        );
         // Thousands groups are three digits, before or after the comma.
         for t in ["13,800,138,000", "1,380,013,800", "¥13,800.00", "total 4155,550,123", "8613800,138"] {
             assert!(find_phones(t, "CN").is_empty() && find_phones(t, "US").is_empty(), "{t}");
