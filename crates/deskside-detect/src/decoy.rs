@@ -110,15 +110,24 @@ fn skip_label_separators(b: &[u8], start: usize) -> (usize, bool) {
     (i, hash)
 }
 
-/// Labels of ids, lower-case ASCII, as whole words.
-const ID_WORDS: [&[u8]; 44] = [
-    b"ref", b"reference", b"id", b"no", b"nr", b"tracking", b"track", b"order", b"invoice", b"inv", b"txn", b"transaction", b"serial",
-    b"s/n", b"sn", b"imei", b"meid", b"iccid", b"awb", b"waybill", b"consignment", b"shipment", b"parcel", b"po", b"receipt", b"account",
-    b"acct", b"a/c", b"iban", b"ticket", b"booking", b"confirmation", b"passcode", b"pin", b"utr", b"rrn", b"sku", b"commande", b"facture",
-    b"colis", b"pedido", b"factura", b"ordine", b"fattura",
-];
+/// Labels of ids (and carriers' names), as whole words, any case.
+fn id_word(word: &[u8]) -> bool {
+    let mut buf = [0u8; 12];
+    let Some(lower) = buf.get_mut(..word.len()) else { return false };
+    lower.copy_from_slice(word);
+    lower.make_ascii_lowercase();
+    matches!(
+        &*lower,
+        b"ref" | b"reference" | b"id" | b"no" | b"nr" | b"tracking" | b"track" | b"order" | b"invoice" | b"inv" | b"txn" | b"transaction"
+            | b"serial" | b"s/n" | b"sn" | b"imei" | b"meid" | b"iccid" | b"awb" | b"waybill" | b"consignment" | b"shipment" | b"parcel"
+            | b"po" | b"receipt" | b"account" | b"acct" | b"a/c" | b"iban" | b"ticket" | b"booking" | b"confirmation" | b"passcode" | b"pin"
+            | b"utr" | b"rrn" | b"sku" | b"commande" | b"facture" | b"colis" | b"pedido" | b"factura" | b"ordine" | b"fattura"
+            // Carriers.
+            | b"dhl" | b"ups" | b"fedex" | b"usps" | b"ems" | b"sf" | b"tnt" | b"gls"
+    )
+}
 
-/// Whether the word ending at `end` is an id's label: one of [`ID_WORDS`],
+/// Whether the word ending at `end` is an id's label: an [`id_word`],
 /// a carrier's name (`DHL`, `UPS`, `FedEx`, `USPS`, `EMS`, `SF`), a German
 /// compound ending in `nummer`/`nr` (`Bestellnummer`, `Kundennr`), or a
 /// Chinese, Japanese or Korean label ending in 号/號/番号/번호/编码.
@@ -138,12 +147,15 @@ fn id_label_before(b: &[u8], end: usize) -> bool {
         if NUMBER.iter().any(|w| word.eq_ignore_ascii_case(w)) && s >= 2 && b[s - 1] == b' ' {
             return id_label_before(b, s - 1);
         }
-        const CARRIERS: [&[u8]; 8] = [b"dhl", b"ups", b"fedex", b"usps", b"ems", b"sf", b"tnt", b"gls"];
-        return ID_WORDS.iter().chain(CARRIERS.iter()).any(|w| word.eq_ignore_ascii_case(w))
+        return id_word(word)
             || word.len() > 6 && ends_with_ignore_case(word, b"nummer")
             || (4..=16).contains(&word.len()) && ends_with_ignore_case(word, b"nr");
     }
     // (Not 号, 番号 or 번호 alone, "number": `我自己的号`, `代表番号`, `전화번호`.)
+    // (Each ends in 号, 號, 码, 碼 or 호: most text before a number does not.)
+    if !matches!(b[..end].last_chunk::<3>(), Some([0xE5, 0x8F, 0xB7] | [0xE8, 0x99, 0x9F] | [0xE7, 0xA0, 0x81] | [0xE7, 0xA2, 0xBC] | [0xED, 0x98, 0xB8])) {
+        return false;
+    }
     const CJK: [&str; 38] = [
         "单号", "單號", "编号", "編號", "流水号", "流水號", "卡号", "卡號", "账号", "帳號", "帐号", "会员号", "會員號", "工号", "序列号", "序號", "批号",
         "型号", "型號", "票号", "编码", "編碼", "注文番号", "会員番号", "受付番号", "伝票番号", "追跡番号", "登録番号", "請求番号", "製造番号",
@@ -173,11 +185,16 @@ fn code_before(b: &[u8], label_end: usize, start: usize) -> bool {
 }
 
 /// A conference dial-in: a dial string after the number (`,,81244719920#`,
-/// `;123#`), or words of a meeting invitation on its line or the two above
-/// (`Meeting ID`, `Passcode`, `Dial-in`, `Join by phone`, `Conference ID`,
-/// `One tap mobile`, `Dial by your location`, `zoom.us`, `Microsoft Teams`,
-/// `Webex`, `会议号`), or a pasted calendar's property line (`DESCRIPTION:`,
-/// `LOCATION:`, a folded continuation of one).
+/// `;123#`); a meeting's id right after it (`+44 20 3481 5237 Conference ID:
+/// …`); a pasted calendar's property line (`DESCRIPTION:`, `LOCATION:`); or,
+/// for a number alone at its line's start or after a dial-in's label
+/// (`Dial-in:`, `Join by phone`, `电话入会：`), words of a meeting invitation
+/// on its line or the two above (`Meeting ID`, `Passcode`, `One tap
+/// mobile`, `Dial by your location`, `zoom.us`, `Microsoft Teams`,
+/// `Webex`, `会议号`) with no phone label after them (`Meeting ID: 812 4471
+/// 9920, Phone: (415) 555-0123` keeps the phone). (Most numbers stop at
+/// the first two cheap looks: the words of a whole window are read only
+/// for the few at a line's start or after such a label.)
 fn dial_in(b: &[u8], start: usize, end: usize) -> bool {
     if matches!(b.get(end..end + 2), Some([b',' | b';', b',' | b';' | b'0'..=b'9'])) {
         let mut i = end;
@@ -189,8 +206,48 @@ fn dial_in(b: &[u8], start: usize, end: usize) -> bool {
             return true;
         }
     }
+    // A meeting's id or code right after the number.
+    let mut i = end;
+    while i < b.len() && i - end < 3 && matches!(b[i], b' ' | b',' | b'\t') {
+        i += 1;
+    }
+    const AFTER: [&[u8]; 5] = [b"conference id", b"meeting id", b"passcode", b"access code", b"participant code"];
+    let after = &b[i..(i + 16).min(b.len())];
+    if after.first().is_some_and(|&c| matches!(c | 0x20, b'c' | b'm' | b'p' | b'a'))
+        && AFTER.iter().any(|c| after.len() >= c.len() && after[..c.len()].eq_ignore_ascii_case(c))
+    {
+        return true;
+    }
+    let (label_end, _) = skip_label_separators(b, start);
+    let mut i = label_end;
+    while i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'\r') {
+        i -= 1;
+    }
+    let at_line_start = i == 0 || b[i - 1] == b'\n' || label_end < start && b[label_end..start].contains(&b'\n');
+    const LABELS: [&[u8]; 5] = [b"dial-in", b"dial in", b"join by phone", b"call-in", b"call in"];
+    let w = &b[label_end.saturating_sub(16)..label_end];
+    let labelled = match w.last() {
+        Some(&c) if matches!(c | 0x20, b'n' | b'e') => LABELS.iter().any(|l| ends_with_ignore_case(w, l)),
+        Some(0x9A | 0x83) => ["入会", "入會"].iter().any(|l| w.ends_with(l.as_bytes())),
+        _ => false,
+    };
+    // A pasted calendar's property lines (`DESCRIPTION:…\nDial +1 …`):
+    // looked for where a `\` (an escaped line break) stands before the number.
+    let escaped = b[start.saturating_sub(LABEL_WINDOW)..start].contains(&b'\\');
+    if !at_line_start && !labelled && !escaped {
+        return false;
+    }
     let lo = start.saturating_sub(LINE_WINDOW);
-    let mut line_lo = line_start(b, start, start - lo);
+    let own = line_start(b, start, start - lo);
+    // (Its property names, in capitals at a line's start.)
+    const ICS: [&[u8]; 4] = [b"BEGIN:V", b"DESCRIPTION:", b"LOCATION:", b"SUMMARY:"];
+    if (own == 0 || b[own - 1] == b'\n') && ICS.iter().any(|p| b[own..].starts_with(p)) {
+        return true;
+    }
+    if !at_line_start && !labelled {
+        return false;
+    }
+    let mut line_lo = own;
     for _ in 0..2 {
         if line_lo <= lo {
             break;
@@ -203,8 +260,6 @@ fn dial_in(b: &[u8], start: usize, end: usize) -> bool {
         b"zoom meeting", b"microsoft teams", b"teams meeting", b"webex meeting", b"webex.com", b"access code", b"participant code", b"meeting number",
     ];
     const CJK: [&str; 7] = ["会议号", "會議號", "会议ID", "会议 ID", "入会密码", "电话入会", "電話入會"];
-    // A pasted calendar: its property lines, in capitals at a line's start.
-    const ICS: [&[u8]; 4] = [b"BEGIN:V", b"DESCRIPTION:", b"LOCATION:", b"SUMMARY:"];
     let mut cue_end = None;
     for c in CUES {
         if let Some(i) = rfind_ignore_case(w, c) {
@@ -223,19 +278,8 @@ fn dial_in(b: &[u8], start: usize, end: usize) -> bool {
         }
         at += line.len() + 1;
     }
-    match cue_end {
-        // (`Meeting ID: 812 4471 9920, Phone: (415) 555-0123`: a phone's label after the cue wins.)
-        Some(e) => !phone_word_in(&w[e..]),
-        // `+44 20 3481 5237 Conference ID: 482 113 907#`: the cue after the number, on its line.
-        None => {
-            let hi = (end + 48).min(b.len());
-            let after = &b[end..hi];
-            let after = after.split(|&c| c == b'\n').next().unwrap_or(after);
-            let lo = line_start(b, start, LABEL_WINDOW);
-            [b"conference id".as_slice(), b"meeting id", b"passcode", b"access code", b"participant code"].iter().any(|c| rfind_ignore_case(after, c).is_some())
-                && !phone_word_in(&b[lo..start])
-        }
-    }
+    // (`Meeting ID: 812 4471 9920, Phone: (415) 555-0123`: a phone's label after the cue wins.)
+    cue_end.is_some_and(|e| !phone_word_in(&w[e..]))
 }
 
 fn rfind_ignore_case(hay: &[u8], needle: &[u8]) -> Option<usize> {

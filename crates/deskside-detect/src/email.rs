@@ -114,14 +114,14 @@ const ASSET_EXTENSIONS: [&str; 24] = [
 
 /// A domain (as written after the `@`) no person's mailbox is at: a host
 /// on an internal name (`build-02.acme.internal`, `nas.lan`, `pi.local`:
-/// [`INTERNAL_TLDS`]), an asset name's scale suffix and file extension
+/// [`internal_tld`]), an asset name's scale suffix and file extension
 /// (`2x.png`, `1.5x.jpg`, `3x.webp`),
 /// or a host that only ever names messages (`mail.gmail.com` in Gmail's
 /// message-ids; Exchange Online's `….prod.outlook.com` and
 /// `….prod.exchangelabs.com`).
 pub fn not_a_mailbox(domain: &str) -> bool {
     let tld = domain.rsplit('.').next().unwrap_or("");
-    if ASSET_EXTENSIONS.iter().any(|e| tld.eq_ignore_ascii_case(e)) || INTERNAL_TLDS.iter().any(|e| tld.eq_ignore_ascii_case(e)) {
+    if ASSET_EXTENSIONS.iter().any(|e| tld.eq_ignore_ascii_case(e)) || internal_tld(tld) {
         return true;
     }
     let first = domain.split('.').next().unwrap_or("").as_bytes();
@@ -134,10 +134,16 @@ pub fn not_a_mailbox(domain: &str) -> bool {
     domain.eq_ignore_ascii_case("mail.gmail.com") || lower(".prod.outlook.com") || lower(".prod.exchangelabs.com")
 }
 
-/// Top-level labels of names that only resolve inside a network (RFC 6762
+/// A top-level label of names that only resolve inside a network (RFC 6762
 /// `.local`, RFC 8375 `.home.arpa`, ICANN's `.internal`, and the usual
 /// private ones): a host, never a mailbox people write to.
-const INTERNAL_TLDS: [&str; 10] = ["internal", "local", "lan", "corp", "arpa", "localdomain", "intranet", "intra", "localhost", "private"];
+fn internal_tld(tld: &str) -> bool {
+    let mut buf = [0u8; 11];
+    let Some(lower) = buf.get_mut(..tld.len()) else { return false };
+    lower.copy_from_slice(tld.as_bytes());
+    lower.make_ascii_lowercase();
+    matches!(&*lower, b"internal" | b"local" | b"lan" | b"corp" | b"arpa" | b"localdomain" | b"intranet" | b"intra" | b"localhost" | b"private")
+}
 
 /// `user@host` as a shell target, not an address (issue 17, round 6): a
 /// Git or scp remote (`git@github.com:org/repo.git`, `backup@files.x:/srv/`,
@@ -145,7 +151,7 @@ const INTERNAL_TLDS: [&str; 10] = ["internal", "local", "lan", "corp", "arpa", "
 /// (`deploy@build-02.x:~/app$`), a password prompt (`admin@host's password:`),
 /// ssh's own errors (`release@host: Permission denied (publickey).`),
 /// or the target of `ssh`, `scp`, `sftp`, `rsync`, `mosh` or `telnet`
-/// earlier on its line (at most 80 bytes back). `start..end` is the
+/// (one of the four words before it, at most 48 bytes back). `start..end` is the
 /// address as found. Read only for a found address.
 #[inline(never)]
 pub fn shell_target(b: &[u8], start: usize, end: usize) -> bool {
@@ -162,12 +168,31 @@ pub fn shell_target(b: &[u8], start: usize, end: usize) -> bool {
         }
         _ => {}
     }
-    let lo = crate::lines::line_start(b, start, 80);
-    // (The command the address is in: after the last `;`, `|`, `&` or `,`.)
-    let line = &b[lo..start];
-    let line = line.rsplit(|&c| matches!(c, b';' | b'|' | b'&' | b',')).next().unwrap_or(line);
-    const COMMANDS: [&[u8]; 6] = [b"ssh", b"scp", b"sftp", b"rsync", b"mosh", b"telnet"];
-    line.split(|&c| c.is_ascii_whitespace() || c >= 0x80 || matches!(c, b'$' | b'#' | b'>' | b'`' | b'(' | b';')).any(|word| COMMANDS.iter().any(|c| word == *c))
+    // The word before, or up to three options and paths before that (at
+    // most 48 bytes back), within one command (not past `;`, `|`, `&`,
+    // `,`): `ssh -p 2222 ops@…`, `rsync -av ./ backup@…`.
+    let lo = start.saturating_sub(48);
+    let mut i = start;
+    for _ in 0..4 {
+        while i > lo && b[i - 1] == b' ' {
+            i -= 1;
+        }
+        let e = i;
+        while i > lo && !matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'\r' | b'$' | b'#' | b'>' | b'`' | b'(' | b';' | b'|' | b'&' | b',' | 0x80..) {
+            i -= 1;
+        }
+        let word = &b[i..e];
+        if matches!(word, b"ssh" | b"scp" | b"sftp" | b"rsync" | b"mosh" | b"telnet") {
+            return true;
+        }
+        // Past options, their numbers and paths only (`-p 2222`, `./site/`):
+        // a word of a sentence (`mail`, `to`) ends the look at once.
+        let option = word.first() == Some(&b'-') || word.iter().all(u8::is_ascii_digit) || word.iter().any(|&c| matches!(c, b'/' | b'.' | b'~'));
+        if word.is_empty() || !option || i > lo && b[i - 1] != b' ' {
+            return false;
+        }
+    }
+    false
 }
 
 /// A local part that only bounces and forwarders use: `bounce…`/`bounces+…`

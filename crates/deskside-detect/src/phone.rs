@@ -600,6 +600,9 @@ fn grouped_id(chain: &Chain, region: Region) -> bool {
 /// fifteen digits with a valid Luhn check digit, starting as reporting
 /// bodies' type codes do (01, 35, 86, 99).
 fn imei(chain: &Chain) -> bool {
+    if chain.n < 2 || !matches!(chain.digits[0], b'0' | b'3' | b'8' | b'9') {
+        return false;
+    }
     let total: usize = chain.groups[..chain.n].iter().map(|g| g.dlen).sum();
     let d = &chain.digits[..total.min(MAX_DIGITS)];
     !chain.plus && !chain.truncated && total == 15 && matches!(d.get(..2), Some(b"01" | b"35" | b"86" | b"99")) && luhn_valid(d)
