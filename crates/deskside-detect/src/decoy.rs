@@ -76,8 +76,8 @@ pub fn phone_label_before(b: &[u8], pos: usize) -> bool {
 
 /// Whether `w` holds a word that names a phone.
 fn phone_word_in(w: &[u8]) -> bool {
-    const ASCII: [&[u8]; 23] = [
-        b"tel", b"phone", b"hp", b"h/p", b"mobil", b"mob ", b"mob:", b"mob.", b"cell", b"fax", b"call", b"whatsapp", b"contact", b"hotline", b"handy", b"ruf",
+    const ASCII: [&[u8]; 32] = [
+        b"tel", b"phone", b"hp", b"h/p", b"wechat", b"weixin", b"line", b"landline", b"signal", b"telegram", b"viber", b"helpline", b"emergency", b"mobil", b"mob ", b"mob:", b"mob.", b"cell", b"fax", b"call", b"whatsapp", b"contact", b"hotline", b"handy", b"ruf",
         b"portable", b"movil", b"m\xc3\xb3vil", b"celular", b"sms", b"numero verde", b"num\xc3\xa9ro vert",
     ];
     const OTHER: [&str; 20] = [
@@ -348,6 +348,7 @@ mod tests {
             ("手机号 138 0013 8000", "138 0013 8000"),
             ("전화번호 010-1234-5678", "010-1234-5678"),
             ("Caller ID: 415-555-0123", "415-555-0123"),
+            ("WeChat ID: 13800138000", "13800138000"),
             ("Order 5 13800138000", "13800138000"),
             ("my order is late, call 415-555-0123", "415-555-0123"),
             ("Ref: see +44 20 7946 0958", "+44 20 7946 0958"),

@@ -554,10 +554,11 @@ fn try_at(text: &str, start: usize, region: Region) -> Attempt {
     if let Some(m) = own_code_mobile(text, start, &chain, region) {
         return Attempt::Match(m);
     }
-    // A chain of three or more groups of three to five digits joined by one
-    // separator that is no number as a whole (`812 4471 9920`, `1402 9377
-    // 8556 1`) is one id: no number is looked for inside it. (Unless it
-    // starts with the region's country code: `852 9876 1032`.)
+    // A chain of groups of four or five digits (the first may be three, the
+    // last shorter) joined by one separator that is no number as a whole
+    // (`812 4471 9920`, `1402 9377 8556 1`) is one id: no number is looked
+    // for inside it. (Unless it starts with the region's country code:
+    // `852 9876 1032`.)
     if grouped_id(&chain, region) {
         return Attempt::Skip(chain_end);
     }
@@ -580,16 +581,25 @@ fn uniform_groups(chain: &Chain) -> bool {
         && groups[chain.n - 1].dlen <= first.dlen
 }
 
-/// Three or more groups, all but the last of three to five digits, the
-/// last of one to five, joined by one separator char, not written with `+`
-/// or `00` and not starting with the region's own country code.
+/// Three or more groups joined by one separator char: the inner ones of
+/// one length, four or five digits; the first of three digits up to that
+/// length, the last at most that long (`812 4471 9920`, `1402 9377 8556 1`,
+/// `3601 2345 6784`); not written with `+` or `00` and not starting with the
+/// region's own country code. (`Suite 1200 415 555 0123`: three-digit
+/// groups inside, so the walk still finds the number in it.)
 fn grouped_id(chain: &Chain, region: Region) -> bool {
     let groups = &chain.groups[..chain.n];
     let sep = groups[0].sep_char;
     if chain.n < 3 || chain.plus || sep == '\0' || chain.digits.starts_with(b"00") {
         return false;
     }
-    if !groups[..chain.n - 1].iter().all(|g| (3..=5).contains(&g.dlen) && g.sep_char == sep) || groups[chain.n - 1].dlen > 5 {
+    let inner = groups[1].dlen;
+    if !(4..=5).contains(&inner)
+        || !groups[1..chain.n - 1].iter().all(|g| g.dlen == inner)
+        || !groups[..chain.n - 1].iter().all(|g| g.sep_char == sep)
+        || !(3..=inner).contains(&groups[0].dlen)
+        || groups[chain.n - 1].dlen > inner
+    {
         return false;
     }
     let first = chain.group_digits(&groups[0]);
@@ -1275,6 +1285,16 @@ mod tests {
         for t in ["13,800,138,000", "1,380,013,800", "¥13,800.00", "total 4155,550,123", "8613800,138"] {
             assert!(find_phones(t, "CN").is_empty() && find_phones(t, "US").is_empty(), "{t}");
         }
+    }
+
+    #[test]
+    fn grouped_ids_are_not_searched_inside_but_addresses_before_a_number_are_passed() {
+        for (t, region) in [("ID 812 4471 9920 ok", "HK"), ("3601 2345 6784", "HK"), ("SF 1402 9377 8556 1", "SG"), ("9400 1118 9922 3397 4465 20", "US")] {
+            assert!(find_phones(t, region).is_empty(), "{region} {t}");
+        }
+        assert_eq!(spans("Suite 1200 415 555 0123", "US"), vec![s("415 555 0123", None, "+14155550123")]);
+        assert_eq!(spans("NSW 2000 0412 345 678", "AU"), vec![s("0412 345 678", None, "+61412345678")]);
+        assert_eq!(spans("852 9876 1032", "HK"), vec![s("9876 1032", None, "+85298761032")]);
     }
 
     #[test]
