@@ -186,9 +186,9 @@ fn code_before(b: &[u8], label_end: usize, start: usize) -> bool {
 
 /// A conference dial-in: a dial string after the number (`,,81244719920#`,
 /// `;123#`); a meeting's id right after it (`+44 20 3481 5237 Conference ID:
-/// …`); a pasted calendar's property line (`DESCRIPTION:`, `LOCATION:`); or,
-/// for a number alone at its line's start or after a dial-in's label
-/// (`Dial-in:`, `Join by phone`, `电话入会：`), words of a meeting invitation
+/// …`); or, for a number alone at its line's start or after a dial-in's
+/// label (`Dial-in:`, `Dial`, `Join by phone`, `电话入会：`), a pasted
+/// calendar's property line (`DESCRIPTION:`, `LOCATION:`) or words of a meeting invitation
 /// on its line or the two above (`Meeting ID`, `Passcode`, `One tap
 /// mobile`, `Dial by your location`, `zoom.us`, `Microsoft Teams`,
 /// `Webex`, `会议号`) with no phone label after them (`Meeting ID: 812 4471
@@ -223,29 +223,24 @@ fn dial_in(b: &[u8], start: usize, end: usize) -> bool {
     while i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'\r') {
         i -= 1;
     }
-    let at_line_start = i == 0 || b[i - 1] == b'\n' || label_end < start && b[label_end..start].contains(&b'\n');
-    const LABELS: [&[u8]; 5] = [b"dial-in", b"dial in", b"join by phone", b"call-in", b"call in"];
+    let at_line_start = i == 0 || b[i - 1] == b'\n' || b[label_end..start].iter().any(|&c| c == b'\n');
+    const LABELS: [&[u8]; 6] = [b"dial-in", b"dial in", b"dial", b"join by phone", b"call-in", b"call in"];
     let w = &b[label_end.saturating_sub(16)..label_end];
     let labelled = match w.last() {
-        Some(&c) if matches!(c | 0x20, b'n' | b'e') => LABELS.iter().any(|l| ends_with_ignore_case(w, l)),
+        Some(&c) if matches!(c | 0x20, b'n' | b'e' | b'l') => LABELS.iter().any(|l| ends_with_ignore_case(w, l)),
         Some(0x9A | 0x83) => ["入会", "入會"].iter().any(|l| w.ends_with(l.as_bytes())),
         _ => false,
     };
-    // A pasted calendar's property lines (`DESCRIPTION:…\nDial +1 …`):
-    // looked for where a `\` (an escaped line break) stands before the number.
-    let escaped = b[start.saturating_sub(LABEL_WINDOW)..start].contains(&b'\\');
-    if !at_line_start && !labelled && !escaped {
+    if !at_line_start && !labelled {
         return false;
     }
     let lo = start.saturating_sub(LINE_WINDOW);
     let own = line_start(b, start, start - lo);
-    // (Its property names, in capitals at a line's start.)
+    // A pasted calendar's property lines (`DESCRIPTION:…\nDial +1 …`), in
+    // capitals at a line's start.
     const ICS: [&[u8]; 4] = [b"BEGIN:V", b"DESCRIPTION:", b"LOCATION:", b"SUMMARY:"];
     if (own == 0 || b[own - 1] == b'\n') && ICS.iter().any(|p| b[own..].starts_with(p)) {
         return true;
-    }
-    if !at_line_start && !labelled {
-        return false;
     }
     let mut line_lo = own;
     for _ in 0..2 {

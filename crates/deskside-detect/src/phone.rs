@@ -622,8 +622,11 @@ fn imei(chain: &Chain) -> bool {
 /// own country code written without `+`, then a valid mobile number of
 /// that country, the whole chain, with a phone label before it on its line.
 fn own_code_mobile(text: &str, start: usize, chain: &Chain, region: Region) -> Option<PhoneMatch> {
+    if chain.plus || chain.truncated || chain.n < 2 || chain.groups[0].dlen > 3 {
+        return None;
+    }
     let cc = region.country_code()?;
-    if chain.plus || chain.truncated || chain.n < 2 || chain.groups[0].dlen > 3 || num(chain.group_digits(&chain.groups[0])) != u32::from(cc) {
+    if num(chain.group_digits(&chain.groups[0])) != u32::from(cc) {
         return None;
     }
     let total: usize = chain.groups[..chain.n].iter().map(|g| g.dlen).sum();
