@@ -9,7 +9,7 @@ use crate::cnid::CnIdKind;
 use crate::config::{IdPattern, Settings};
 use crate::idpattern::{Pattern, PatternError};
 use crate::phone::{normalize_phone, scan_text};
-use deskside_detect::email::{bounce_local, in_url_authority, looks_like_message_id, not_a_mailbox};
+use deskside_detect::email::{bounce_local, in_url_authority, looks_like_message_id, not_a_mailbox, shell_target};
 use deskside_detect::signoff::{signed_by, signoff_names};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -1218,7 +1218,7 @@ fn email_with_local(text: &str, at: usize, local_start: usize, whole_field: bool
     };
     let (domain, end) = if valid_domain(plain) { (plain.to_string(), plain.len()) } else { idn_domain(after, |end| setting(end).delimited())? };
     let rest = &after[end..];
-    if not_a_mailbox(&domain) || prefix.ends_with('<') && rest.starts_with('>') && looks_like_message_id(local) {
+    if not_a_mailbox(&domain) || prefix.ends_with('<') && rest.starts_with('>') && looks_like_message_id(local) || shell_target(text.as_bytes(), local_start, at + 1 + end) {
         return None;
     }
     Some((format!("{}@{}", local.to_lowercase(), domain.to_lowercase()), setting(end)))

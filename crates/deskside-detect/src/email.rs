@@ -54,7 +54,7 @@ pub fn ascii_email_at(text: &str, at: usize) -> Option<Option<String>> {
         end -= 1;
     }
     let domain = &b[at + 1..end];
-    if !valid_ascii_domain(domain) || not_a_mailbox(&text[at + 1..end]) {
+    if !valid_ascii_domain(domain) || not_a_mailbox(&text[at + 1..end]) || shell_target(b, start, end) {
         return Some(None);
     }
     if prefix.ends_with('<') && b.get(end) == Some(&b'>') && looks_like_message_id(&text[start..at]) {
@@ -112,14 +112,16 @@ const ASSET_EXTENSIONS: [&str; 24] = [
     "mp4", "webm", "woff", "woff2", "ttf", "otf",
 ];
 
-/// A domain (as written after the `@`) no person's mailbox is at: an asset
-/// name's scale suffix and file extension (`2x.png`, `1.5x.jpg`, `3x.webp`),
+/// A domain (as written after the `@`) no person's mailbox is at: a host
+/// on an internal name (`build-02.acme.internal`, `nas.lan`, `pi.local`:
+/// [`internal_tld`]), an asset name's scale suffix and file extension
+/// (`2x.png`, `1.5x.jpg`, `3x.webp`),
 /// or a host that only ever names messages (`mail.gmail.com` in Gmail's
 /// message-ids; Exchange Online's `….prod.outlook.com` and
 /// `….prod.exchangelabs.com`).
 pub fn not_a_mailbox(domain: &str) -> bool {
     let tld = domain.rsplit('.').next().unwrap_or("");
-    if ASSET_EXTENSIONS.iter().any(|e| tld.eq_ignore_ascii_case(e)) {
+    if ASSET_EXTENSIONS.iter().any(|e| tld.eq_ignore_ascii_case(e)) || internal_tld(tld) {
         return true;
     }
     let first = domain.split('.').next().unwrap_or("").as_bytes();
@@ -130,6 +132,67 @@ pub fn not_a_mailbox(domain: &str) -> bool {
     }
     let lower = |suffix: &str| domain.len() >= suffix.len() && domain.as_bytes()[domain.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes());
     domain.eq_ignore_ascii_case("mail.gmail.com") || lower(".prod.outlook.com") || lower(".prod.exchangelabs.com")
+}
+
+/// A top-level label of names that only resolve inside a network (RFC 6762
+/// `.local`, RFC 8375 `.home.arpa`, ICANN's `.internal`, and the usual
+/// private ones): a host, never a mailbox people write to.
+fn internal_tld(tld: &str) -> bool {
+    let mut buf = [0u8; 11];
+    let Some(lower) = buf.get_mut(..tld.len()) else { return false };
+    lower.copy_from_slice(tld.as_bytes());
+    lower.make_ascii_lowercase();
+    matches!(&*lower, b"internal" | b"local" | b"lan" | b"corp" | b"arpa" | b"localdomain" | b"intranet" | b"intra" | b"localhost" | b"private")
+}
+
+/// `user@host` as a shell target, not an address (issue 17, round 6): a
+/// Git or scp remote (`git@github.com:org/repo.git`, `backup@files.x:/srv/`,
+/// the domain followed by `:` and a path or `~`), a shell prompt
+/// (`deploy@build-02.x:~/app$`), a password prompt (`admin@host's password:`),
+/// ssh's own errors (`release@host: Permission denied (publickey).`),
+/// or the target of `ssh`, `scp`, `sftp`, `rsync`, `mosh` or `telnet`
+/// (one of the four words before it, at most 48 bytes back). `start..end` is the
+/// address as found. Read only for a found address.
+#[inline(never)]
+pub fn shell_target(b: &[u8], start: usize, end: usize) -> bool {
+    match b.get(end) {
+        Some(b':') if b.get(end + 1).is_some_and(|&c| !c.is_ascii_whitespace() && c != b'<' && c != b'"' && c != b'\'' && c != b')') => return true,
+        Some(b'\'') if b.get(end + 1..end + 11) == Some(b"s password") => return true,
+        // ssh's own errors: `release@host: Permission denied (publickey).`
+        Some(b':') => {
+            let after = &b[end + 1..(end + 20).min(b.len())];
+            let after = after.strip_prefix(b" ").unwrap_or(after);
+            if [b"Permission denied".as_slice(), b"Connection refused", b"Connection closed", b"Host key"].iter().any(|m| after.starts_with(m)) {
+                return true;
+            }
+        }
+        _ => {}
+    }
+    // The word before, or up to three options and paths before that (at
+    // most 48 bytes back), within one command (not past `;`, `|`, `&`,
+    // `,`): `ssh -p 2222 ops@…`, `rsync -av ./ backup@…`.
+    let lo = start.saturating_sub(48);
+    let mut i = start;
+    for _ in 0..4 {
+        while i > lo && b[i - 1] == b' ' {
+            i -= 1;
+        }
+        let e = i;
+        while i > lo && !matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'\r' | b'$' | b'#' | b'>' | b'`' | b'(' | b';' | b'|' | b'&' | b',' | 0x80..) {
+            i -= 1;
+        }
+        let word = &b[i..e];
+        if matches!(word, b"ssh" | b"scp" | b"sftp" | b"rsync" | b"mosh" | b"telnet") {
+            return true;
+        }
+        // Past options, their numbers and paths only (`-p 2222`, `./site/`):
+        // a word of a sentence (`mail`, `to`) ends the look at once.
+        let option = word.first() == Some(&b'-') || word.iter().all(u8::is_ascii_digit) || word.iter().any(|&c| matches!(c, b'/' | b'.' | b'~'));
+        if word.is_empty() || !option || i > lo && b[i - 1] != b' ' {
+            return false;
+        }
+    }
+    false
 }
 
 /// A local part that only bounces and forwarders use: `bounce…`/`bounces+…`
@@ -213,6 +276,41 @@ mod tests {
         }
         assert!(!not_a_mailbox("2xs.example") && !not_a_mailbox("x2.example") && !not_a_mailbox("gmail.com") && !not_a_mailbox("outlook.com"));
         assert!(not_a_mailbox("12x.png") && not_a_mailbox("mail.gmail.com"));
+    }
+
+    #[test]
+    fn shell_targets_and_internal_hosts_are_no_addresses() {
+        let at = |t: &str| ascii_email_at(t, t.find('@').expect("an @"));
+        for t in [
+            "git clone git@github.com:harbor-ops/billing-api.git",
+            "remote: git@gitlab.acme.test:platform/app.git",
+            "$ ssh deploy@build-02.acme.test",
+            "ssh -p 2222 ops@bastion.acme.test 'uptime'",
+            "scp dump.sql admin@db-01.acme.test:/tmp/",
+            "rsync -av ./ backup@files.acme.test:/srv/",
+            "deploy@build-02.acme.test:~/app$ make",
+            "admin@fw.acme.test's password:",
+            "release@artifacts.acme.test: Permission denied (publickey).",
+            "mail deploy@build-02.harbor.internal now",
+            "pi@raspberrypi.local",
+            "admin@nas.LAN",
+            "user@printer.home.arpa",
+        ] {
+            assert_eq!(at(t), Some(None), "{t}");
+        }
+        // Addresses followed by a colon and a space, in a sentence, on a line with a word like `ssh` in it: still addresses.
+        for (t, e) in [
+            ("write to jane@acme.test: she knows", "jane@acme.test"),
+            ("Mail: jane@acme.test", "jane@acme.test"),
+            ("my sshkey is fine, mail jane@acme.test", "jane@acme.test"),
+            ("From: Jane <jane@acme.test>", "jane@acme.test"),
+            ("jane@localhost-labs.test", "jane@localhost-labs.test"),
+        ] {
+            assert_eq!(at(t), Some(Some(e.to_string())), "{t}");
+        }
+        // Commands on another line, or before a `;`, do not reach this one.
+        assert_eq!(at("ssh web-01; mail jane@acme.test"), Some(Some("jane@acme.test".to_string())));
+        assert_eq!(at("ssh worked\nmail jane@acme.test"), Some(Some("jane@acme.test".to_string())));
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //! Invariant (as for the core): no web-sys, no js-sys.
 
 pub mod cnid;
+pub mod decoy;
 pub mod email;
 pub mod lines;
 pub mod phone;

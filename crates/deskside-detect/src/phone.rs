@@ -110,7 +110,10 @@ fn walk(text: &str, default_region: &str, mut also: Option<(&mut crate::cnid::Cn
             let jump = match try_at(text, pos, region) {
                 Attempt::Match(m) => {
                     let end = m.end;
-                    out.push(m);
+                    // (Asked per number found: an id's label, a code, a dial-in around it.)
+                    if !crate::decoy::not_a_phone(text, m.start, m.end, written_international(bytes, m.start)) {
+                        out.push(m);
+                    }
                     Some(end)
                 }
                 Attempt::Skip(to) if to > pos => Some(to),
@@ -268,13 +271,25 @@ fn left_ok(text: &str, pos: usize, c: char) -> bool {
     match p {
         '-' | '_' | '/' | '@' | '=' | '&' | '\\' | '?' | '%' => !pp.is_some_and(is_word),
         // After a digit and a comma: a thousands group (`1,299`, three
-        // digits) is not a number of its own; a CSV cell (`1001,13800138000`,
-        // `42,+1-415-…`) is.
-        ',' => !pp.is_some_and(|ch| ch.is_ascii_digit()) || c == '+' || c == '(' || ascii_digit_run(text, pos) != 3,
+        // digits after a group of one to three) is not a number of its own;
+        // a CSV cell (`1001,13800138000`, `42,+1-415-…`, a landline after a
+        // mobile: `13800138000,020-8733 5102`) is.
+        ',' => !pp.is_some_and(|ch| ch.is_ascii_digit()) || c == '+' || c == '(' || ascii_digit_run(text, pos) != 3 || digits_before(text.as_bytes(), ppos) > 3,
         '.' | ':' => !pp.is_some_and(|ch| ch.is_ascii_digit()),
         ' ' => !pp.is_some_and(is_currency),
         _ => true,
     }
+}
+
+/// Whether the number starting at `pos` is written with `+`, `＋`, `(+` or `00`.
+fn written_international(b: &[u8], pos: usize) -> bool {
+    let p = if b.get(pos) == Some(&b'(') { pos + 1 } else { pos };
+    matches!(b.get(p..p + 2), Some([b'+', _] | [b'0', b'0'])) || b.get(p..p + 3) == Some(&[0xEF, 0xBC, 0x8B])
+}
+
+/// How many ASCII digits end at `pos` (counted up to four).
+fn digits_before(b: &[u8], pos: usize) -> usize {
+    b[..pos].iter().rev().take(4).take_while(|c| c.is_ascii_digit()).count()
 }
 
 /// How many ASCII digits start at `pos`.
@@ -492,11 +507,21 @@ fn try_at(text: &str, start: usize, region: Region) -> Attempt {
         return Attempt::None;
     }
     let chain_end = chain.groups[chain.n - 1].end;
-    if card_like(&chain) || luhn_card(&chain) || (chain.groups[0].dlen == 4 && chain.n >= 2 && iban_before(text, start)) {
+    if card_like(&chain) || luhn_card(&chain) || imei(&chain) || (chain.groups[0].dlen == 4 && chain.n >= 2 && iban_before(text, start)) {
+        return Attempt::Skip(chain_end);
+    }
+    // Groups of one length (`9400 1118 9922 3397 4465 20`, `7749 1283
+    // 6650`): an id's grouping. Four or more such groups are no phone; of
+    // three, only the whole chain may be one (`0151 2345 6789`), no prefix.
+    let uniform = uniform_groups(&chain) && !dash_extension(&chain, chain.n - 1, region);
+    if uniform && (chain.n >= 4 || chain.truncated) {
         return Attempt::Skip(chain_end);
     }
     for k in (1..=chain.n).rev() {
         let natural = k == chain.n && !chain.truncated;
+        if uniform && !natural {
+            break;
+        }
         let dash_extension = dash_extension(&chain, k, region);
         if !natural && !chain.groups[k - 1].sep_space && !dash_extension {
             continue;
@@ -524,12 +549,114 @@ fn try_at(text: &str, start: usize, region: Region) -> Attempt {
             return Attempt::Match(PhoneMatch { e164, extension, start, end });
         }
     }
+    // The region's country code without `+` before a mobile
+    // (`91-9845-612-207`), where a phone label says so.
+    if let Some(m) = own_code_mobile(text, start, &chain, region) {
+        return Attempt::Match(m);
+    }
+    // A chain of groups of four or five digits (the first may be three, the
+    // last shorter) joined by one separator that is no number as a whole
+    // (`812 4471 9920`, `1402 9377 8556 1`) is one id: no number is looked
+    // for inside it. (Unless it starts with the region's country code:
+    // `852 9876 1032`.)
+    if grouped_id(&chain, region) {
+        return Attempt::Skip(chain_end);
+    }
     Attempt::None
 }
 
+/// One separator char between all groups, and groups of one length of four
+/// or five digits but the last, which may be shorter; not written with `+`
+/// or `00`.
+fn uniform_groups(chain: &Chain) -> bool {
+    let groups = &chain.groups[..chain.n];
+    let first = groups[0];
+    let sep = first.sep_char;
+    chain.n >= 3
+        && !chain.plus
+        && sep != '\0'
+        && (4..=5).contains(&first.dlen)
+        && !chain.digits.starts_with(b"00")
+        && groups[..chain.n - 1].iter().all(|g| g.dlen == first.dlen && g.sep_char == sep)
+        && groups[chain.n - 1].dlen <= first.dlen
+}
+
+/// Three or more groups joined by one separator char: the inner ones of
+/// one length, four or five digits; the first of three digits up to that
+/// length, the last at most that long (`812 4471 9920`, `1402 9377 8556 1`,
+/// `3601 2345 6784`); not written with `+` or `00` and not starting with the
+/// region's own country code. (`Suite 1200 415 555 0123`: three-digit
+/// groups inside, so the walk still finds the number in it.)
+fn grouped_id(chain: &Chain, region: Region) -> bool {
+    let groups = &chain.groups[..chain.n];
+    let sep = groups[0].sep_char;
+    if chain.n < 3 || chain.plus || sep == '\0' || chain.digits.starts_with(b"00") {
+        return false;
+    }
+    let inner = groups[1].dlen;
+    if !(4..=5).contains(&inner)
+        || !groups[1..chain.n - 1].iter().all(|g| g.dlen == inner)
+        || !groups[..chain.n - 1].iter().all(|g| g.sep_char == sep)
+        || !(3..=inner).contains(&groups[0].dlen)
+        || groups[chain.n - 1].dlen > inner
+    {
+        return false;
+    }
+    let first = chain.group_digits(&groups[0]);
+    !region.country_code().is_some_and(|cc| num(first) == u32::from(cc))
+}
+
+/// An IMEI written in groups (`35 209900 176148 1`, `35-209900-176148-1`):
+/// fifteen digits with a valid Luhn check digit, starting as reporting
+/// bodies' type codes do (01, 35, 86, 99).
+fn imei(chain: &Chain) -> bool {
+    if chain.n < 2 || !matches!(chain.digits[0], b'0' | b'3' | b'8' | b'9') {
+        return false;
+    }
+    let total: usize = chain.groups[..chain.n].iter().map(|g| g.dlen).sum();
+    let d = &chain.digits[..total.min(MAX_DIGITS)];
+    !chain.plus && !chain.truncated && total == 15 && matches!(d.get(..2), Some(b"01" | b"35" | b"86" | b"99")) && luhn_valid(d)
+}
+
+/// `91-9845-612-207`, `44 7700 900123`, `61 412 345 678`: the region's
+/// own country code written without `+`, then a valid mobile number of
+/// that country, the whole chain, with a phone label before it on its line.
+fn own_code_mobile(text: &str, start: usize, chain: &Chain, region: Region) -> Option<PhoneMatch> {
+    if chain.plus || chain.truncated || chain.n < 2 || chain.groups[0].dlen > 3 {
+        return None;
+    }
+    let cc = region.country_code()?;
+    if num(chain.group_digits(&chain.groups[0])) != u32::from(cc) {
+        return None;
+    }
+    let total: usize = chain.groups[..chain.n].iter().map(|g| g.dlen).sum();
+    let nsn = &chain.digits[chain.groups[0].dlen..total];
+    let mobile = match region {
+        Region::In => nsn.len() == 10 && (b'6'..=b'9').contains(&nsn[0]),
+        Region::Gb => nsn.len() == 10 && nsn.starts_with(b"7"),
+        Region::De => matches!(nsn.get(..2), Some(b"15" | b"16" | b"17")) && (10..=11).contains(&nsn.len()),
+        Region::Fr => nsn.len() == 9 && matches!(nsn[0], b'6' | b'7'),
+        Region::Au => nsn.len() == 9 && nsn[0] == b'4',
+        Region::Jp => nsn.len() == 10 && matches!(nsn.get(..2), Some(b"70" | b"80" | b"90")),
+        Region::Sg => nsn.len() == 8 && matches!(nsn[0], b'8' | b'9'),
+        Region::Hk => nsn.len() == 8 && matches!(nsn[0], b'5' | b'6' | b'9'),
+        Region::Tw => nsn.len() == 9 && nsn[0] == b'9',
+        _ => false,
+    };
+    let last = chain.groups[chain.n - 1];
+    if !mobile || validate(cc, nsn) != Some(true) || !crate::decoy::phone_label_before(text.as_bytes(), start) {
+        return None;
+    }
+    let (extension, end) = right_side(text, last.end, last.dlen)?;
+    Some(PhoneMatch { e164: e164(cc, nsn)?, extension, start, end })
+}
+
 /// Payment-card shape: four or more groups of exactly four digits.
+/// (Written with one separator kind: `0574-2788 3010-8006` is a landline
+/// with its extension.)
 fn card_like(chain: &Chain) -> bool {
-    !chain.plus && chain.n >= 4 && chain.groups[..chain.n].iter().all(|g| g.dlen == 4)
+    let sep = chain.groups[0].sep_char;
+    !chain.plus && chain.n >= 4 && chain.groups[..chain.n].iter().all(|g| g.dlen == 4) && chain.groups[..chain.n - 1].iter().all(|g| g.sep_char == sep)
 }
 
 /// A bank card number in other groupings (`3782 822463 10005`, `6222 0212
@@ -714,7 +841,10 @@ fn international(d: &[u8]) -> Option<String> {
             let two = num(d.get(..2)?) as u16;
             if TWO_DIGIT_CC.contains(&two) {
                 2
-            } else if matches!(two, 28 | 83 | 89) {
+            } else if !matches!(two, 21..=26 | 29 | 35 | 37 | 38 | 42 | 50 | 59 | 67..=69 | 80 | 85 | 87 | 88 | 96 | 97 | 99) {
+                // (No country code starts so: `0042-7781-9930` is no number.)
+                return None;
+            } else if !assigned_cc3(num(d.get(..3)?) as u16) {
                 return None;
             } else {
                 3
@@ -735,6 +865,16 @@ fn international(d: &[u8]) -> Option<String> {
         }
         None => (nsn.len() >= 6).then(|| e164(cc, nsn))?,
     }
+}
+
+/// Whether a three-digit country code is assigned (ITU-T E.164, spare
+/// codes left out), given that its first two digits start one.
+fn assigned_cc3(cc: u16) -> bool {
+    !matches!(
+        cc,
+        210 | 214 | 215 | 217 | 219 | 259 | 292..=296 | 384 | 388 | 422 | 424..=429 | 671 | 693..=699 | 801..=807 | 809 | 830..=839 | 851 | 854
+            | 857..=859 | 871..=877 | 879 | 884 | 885 | 887 | 889 | 969 | 990 | 991 | 997 | 999
+    )
 }
 
 fn has_trunk(cc: u16) -> bool {
@@ -1139,10 +1279,25 @@ mod tests {
         assert_eq!(spans("7,+86-13912345678,北京", "CN"), vec![s("+86-13912345678", None, "+8613912345678")]);
         assert_eq!(spans("Lim,IT lead,+6591234567\n", "SG"), vec![s("+6591234567", None, "+6591234567")]);
         assert_eq!(spans("1,(415) 555-0123,x", "US"), vec![s("(415) 555-0123", None, "+14155550123")]);
+        // A three-digit area code after a mobile's cell is a cell too.
+        assert_eq!(
+            spans("15017283346,020-8733 5102,x", "CN"),
+            vec![s("15017283346", None, "+8615017283346"), s("020-8733 5102", None, "+862087335102")]
+        );
         // Thousands groups are three digits, before or after the comma.
         for t in ["13,800,138,000", "1,380,013,800", "¥13,800.00", "total 4155,550,123", "8613800,138"] {
             assert!(find_phones(t, "CN").is_empty() && find_phones(t, "US").is_empty(), "{t}");
         }
+    }
+
+    #[test]
+    fn grouped_ids_are_not_searched_inside_but_addresses_before_a_number_are_passed() {
+        for (t, region) in [("ID 812 4471 9920 ok", "HK"), ("3601 2345 6784", "HK"), ("SF 1402 9377 8556 1", "SG"), ("9400 1118 9922 3397 4465 20", "US")] {
+            assert!(find_phones(t, region).is_empty(), "{region} {t}");
+        }
+        assert_eq!(spans("Suite 1200 415 555 0123", "US"), vec![s("415 555 0123", None, "+14155550123")]);
+        assert_eq!(spans("NSW 2000 0412 345 678", "AU"), vec![s("0412 345 678", None, "+61412345678")]);
+        assert_eq!(spans("852 9876 1032", "HK"), vec![s("9876 1032", None, "+85298761032")]);
     }
 
     #[test]

@@ -1,0 +1,360 @@
+//! What the text right around a phone-shaped number says it is (issue 17,
+//! round 6): an id label right before it (`ref`, `Tracking:`, `Invoice #`,
+//! `IMEI`, `端末ID`, `订单号`, `주문번호`, `Bestellnummer`), a code it
+//! continues (`1Z 999 AA1 01 2345 6784`: a group of letters and digits just
+//! before), a conference dial-in (`Meeting ID`, `Passcode`, `One tap mobile`,
+//! a dial string `+1 646…,,81244719920#`, a pasted calendar's `DESCRIPTION:`
+//! line), and the phone labels that outweigh them (`Tel`, `mobile`, `电话`).
+//!
+//! Asked only for a number the scanner has found (never per byte), each
+//! reads a bounded window on the number's line (at most [`LABEL_WINDOW`]
+//! bytes before it, [`LINE_WINDOW`] for its line and the two above), without
+//! allocating.
+
+use crate::lines::line_start;
+
+/// How far before a number its label and a phone label are looked for.
+const LABEL_WINDOW: usize = 40;
+/// How far back a number's line (and the two above it) are read for a dial-in's words.
+const LINE_WINDOW: usize = 240;
+
+/// Whether the found number at `start..end` is an id, a code or a dial-in
+/// rather than someone's phone. `plus`: it was written with `+` or `00`.
+#[inline(never)]
+pub fn not_a_phone(text: &str, start: usize, end: usize, plus: bool) -> bool {
+    let b = text.as_bytes();
+    if dial_in(b, start, end) {
+        return true;
+    }
+    if plus {
+        return false;
+    }
+    let (label_end, hash) = skip_label_separators(b, start);
+    if code_before(b, label_end, start) {
+        return true;
+    }
+    if (hash || id_label_before(b, label_end)) && !phone_label_before(b, label_end) {
+        return true;
+    }
+    // The number may start inside a run of digit groups (`IMEI 0151
+    // 23456789` read in Hong Kong, `AA1 01 2345 6784`): the label or code
+    // before the run counts.
+    let run = run_start(b, start);
+    if run == start {
+        return false;
+    }
+    let (label_end, hash) = skip_label_separators(b, run);
+    code_before(b, label_end, run) || (hash || id_label_before(b, label_end)) && !phone_label_before(b, label_end)
+}
+
+/// The start of the run of digit groups joined by one space or `-` that
+/// ends at `start`, groups of two digits or more (at most 24 bytes back;
+/// `start` when none).
+fn run_start(b: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while i >= 2 && start - i < 24 && matches!(b[i - 1], b' ' | b'-') && b[i - 2].is_ascii_digit() {
+        let mut j = i - 1;
+        while j > 0 && b[j - 1].is_ascii_digit() {
+            j -= 1;
+        }
+        // (A single digit is a count or a list item: `Order 5 13800138000`.)
+        if i - 1 - j < 2 {
+            break;
+        }
+        i = j;
+    }
+    i
+}
+
+/// Whether a word that names a phone (`Tel`, `mobile`, `Handy`, `电话`,
+/// `携帯`, `전화`) stands in the [`LABEL_WINDOW`] bytes before `pos` on its line.
+#[inline(never)]
+pub fn phone_label_before(b: &[u8], pos: usize) -> bool {
+    let lo = line_start(b, pos, LABEL_WINDOW);
+    phone_word_in(&b[lo..pos])
+}
+
+/// Whether `w` holds a word that names a phone.
+fn phone_word_in(w: &[u8]) -> bool {
+    const ASCII: [&[u8]; 32] = [
+        b"tel", b"phone", b"hp", b"h/p", b"wechat", b"weixin", b"line", b"landline", b"signal", b"telegram", b"viber", b"helpline", b"emergency", b"mobil", b"mob ", b"mob:", b"mob.", b"cell", b"fax", b"call", b"whatsapp", b"contact", b"hotline", b"handy", b"ruf",
+        b"portable", b"movil", b"m\xc3\xb3vil", b"celular", b"sms", b"numero verde", b"num\xc3\xa9ro vert",
+    ];
+    const OTHER: [&str; 20] = [
+        "电话", "電話", "手机", "手機", "联系", "聯絡", "聯繫", "热线", "座机", "传真", "微信", "携帯", "連絡", "代表", "ダイヤル", "直通", "전화", "휴대폰", "핸드폰", "연락처",
+    ];
+    ASCII.iter().any(|word| contains_word_ignore_case(w, word)) || OTHER.iter().any(|word| contains(w, word.as_bytes()))
+}
+
+/// Back from `start` over what stands between a label and its number
+/// (spaces, `:`, `：`, `.`, `#`, `-`, `=`, at most six bytes): where the label
+/// would end, and whether a `#` was among them.
+fn skip_label_separators(b: &[u8], start: usize) -> (usize, bool) {
+    let (mut i, mut hash) = (start, false);
+    while i > 0 && start - i < 6 {
+        match b[i - 1] {
+            // (A label on the line above: `ref` then `2611-5501` alone.)
+            b' ' | b'\t' | b':' | b'.' | b'-' | b'=' | b'\n' | b'\r' => i -= 1,
+            b'#' => {
+                hash = true;
+                i -= 1;
+            }
+            // `：` and `＃` (EF BC 9A, EF BC 83).
+            0x9A | 0x83 if i >= 3 && b[i - 3] == 0xEF && b[i - 2] == 0xBC => {
+                hash |= b[i - 1] == 0x83;
+                i -= 3;
+            }
+            _ => break,
+        }
+    }
+    (i, hash)
+}
+
+/// Labels of ids (and carriers' names), as whole words, any case.
+fn id_word(word: &[u8]) -> bool {
+    let mut buf = [0u8; 12];
+    let Some(lower) = buf.get_mut(..word.len()) else { return false };
+    lower.copy_from_slice(word);
+    lower.make_ascii_lowercase();
+    matches!(
+        &*lower,
+        b"ref" | b"reference" | b"id" | b"no" | b"nr" | b"tracking" | b"track" | b"order" | b"invoice" | b"inv" | b"txn" | b"transaction"
+            | b"serial" | b"s/n" | b"sn" | b"imei" | b"meid" | b"iccid" | b"awb" | b"waybill" | b"consignment" | b"shipment" | b"parcel"
+            | b"po" | b"receipt" | b"account" | b"acct" | b"a/c" | b"iban" | b"ticket" | b"booking" | b"confirmation" | b"passcode" | b"pin"
+            | b"utr" | b"rrn" | b"sku" | b"commande" | b"facture" | b"colis" | b"pedido" | b"factura" | b"ordine" | b"fattura"
+            // Carriers.
+            | b"dhl" | b"ups" | b"fedex" | b"usps" | b"ems" | b"sf" | b"tnt" | b"gls"
+    )
+}
+
+/// Whether the word ending at `end` is an id's label: an [`id_word`],
+/// a carrier's name (`DHL`, `UPS`, `FedEx`, `USPS`, `EMS`, `SF`), a German
+/// compound ending in `nummer`/`nr` (`Bestellnummer`, `Kundennr`), or a
+/// Chinese, Japanese or Korean label ending in 号/號/番号/번호/编码.
+fn id_label_before(b: &[u8], end: usize) -> bool {
+    let mut s = end;
+    while s > 0 && end - s < 24 && (b[s - 1].is_ascii_alphabetic() || b[s - 1] == b'/') {
+        s -= 1;
+    }
+    if s < end {
+        // An ASCII word, after a space, punctuation or CJK text (`端末ID`).
+        if s > 0 && b[s - 1].is_ascii_alphanumeric() {
+            return false;
+        }
+        let word = &b[s..end];
+        // `Tracking number`, `order no`, `numéro de commande`: the word before `number` says what of.
+        const NUMBER: [&[u8]; 4] = [b"number", b"num", b"nummer", b"numbers"];
+        if NUMBER.iter().any(|w| word.eq_ignore_ascii_case(w)) && s >= 2 && b[s - 1] == b' ' {
+            return id_label_before(b, s - 1);
+        }
+        return id_word(word)
+            || word.len() > 6 && ends_with_ignore_case(word, b"nummer")
+            || (4..=16).contains(&word.len()) && ends_with_ignore_case(word, b"nr");
+    }
+    // (Not 号, 番号 or 번호 alone, "number": `我自己的号`, `代表番号`, `전화번호`.)
+    // (Each ends in 号, 號, 码, 碼 or 호: most text before a number does not.)
+    if !matches!(b[..end].last_chunk::<3>(), Some([0xE5, 0x8F, 0xB7] | [0xE8, 0x99, 0x9F] | [0xE7, 0xA0, 0x81] | [0xE7, 0xA2, 0xBC] | [0xED, 0x98, 0xB8])) {
+        return false;
+    }
+    const CJK: [&str; 38] = [
+        "单号", "單號", "编号", "編號", "流水号", "流水號", "卡号", "卡號", "账号", "帳號", "帐号", "会员号", "會員號", "工号", "序列号", "序號", "批号",
+        "型号", "型號", "票号", "编码", "編碼", "注文番号", "会員番号", "受付番号", "伝票番号", "追跡番号", "登録番号", "請求番号", "製造番号",
+        "管理番号", "問い合わせ番号", "問合せ番号", "契約番号", "顧客番号", "주문번호", "송장번호", "회원번호",
+    ];
+    CJK.iter().any(|l| b[..end].ends_with(l.as_bytes()))
+}
+
+/// `1Z 999 AA1 01 2345 6784`: a group mixing capitals and digits right
+/// before the number (one space between), itself after a group holding a
+/// digit, makes the number part of a code (`Room B2 0412 …` stays a number).
+fn code_before(b: &[u8], label_end: usize, start: usize) -> bool {
+    if label_end + 1 != start || b[label_end] != b' ' {
+        return false;
+    }
+    let token = |end: usize| {
+        let mut s = end;
+        while s > 0 && end - s < 8 && b[s - 1].is_ascii_alphanumeric() {
+            s -= 1;
+        }
+        s
+    };
+    let s = token(label_end);
+    let word = &b[s..label_end];
+    let mixed = word.len() >= 2 && word.iter().any(u8::is_ascii_digit) && word.iter().any(u8::is_ascii_uppercase) && !word.iter().any(u8::is_ascii_lowercase);
+    mixed && s >= 2 && b[s - 1] == b' ' && b[token(s - 1)..s - 1].iter().any(u8::is_ascii_digit)
+}
+
+/// A conference dial-in: a dial string after the number (`,,81244719920#`,
+/// `;123#`); a meeting's id right after it (`+44 20 3481 5237 Conference ID:
+/// …`); or, for a number alone at its line's start or after a dial-in's
+/// label (`Dial-in:`, `Dial`, `Join by phone`, `电话入会：`), a pasted
+/// calendar's property line (`DESCRIPTION:`, `LOCATION:`) or words of a meeting invitation
+/// on its line or the two above (`Meeting ID`, `Passcode`, `One tap
+/// mobile`, `Dial by your location`, `zoom.us`, `Microsoft Teams`,
+/// `Webex`, `会议号`) with no phone label after them (`Meeting ID: 812 4471
+/// 9920, Phone: (415) 555-0123` keeps the phone). (Most numbers stop at
+/// the first two cheap looks: the words of a whole window are read only
+/// for the few at a line's start or after such a label.)
+fn dial_in(b: &[u8], start: usize, end: usize) -> bool {
+    if matches!(b.get(end..end + 2), Some([b',' | b';', b',' | b';' | b'0'..=b'9'])) {
+        let mut i = end;
+        while i < b.len() && matches!(b[i], b',' | b';') {
+            i += 1;
+        }
+        let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits >= 3 && b.get(i + digits) == Some(&b'#') || b[end] == b',' && b.get(end + 1) == Some(&b',') {
+            return true;
+        }
+    }
+    // A meeting's id or code right after the number.
+    let mut i = end;
+    while i < b.len() && i - end < 3 && matches!(b[i], b' ' | b',' | b'\t') {
+        i += 1;
+    }
+    const AFTER: [&[u8]; 5] = [b"conference id", b"meeting id", b"passcode", b"access code", b"participant code"];
+    let after = &b[i..(i + 16).min(b.len())];
+    if after.first().is_some_and(|&c| matches!(c | 0x20, b'c' | b'm' | b'p' | b'a'))
+        && AFTER.iter().any(|c| after.len() >= c.len() && after[..c.len()].eq_ignore_ascii_case(c))
+    {
+        return true;
+    }
+    let (label_end, _) = skip_label_separators(b, start);
+    let mut i = label_end;
+    while i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'\r') {
+        i -= 1;
+    }
+    let at_line_start = i == 0 || b[i - 1] == b'\n' || b[label_end..start].iter().any(|&c| c == b'\n');
+    const LABELS: [&[u8]; 6] = [b"dial-in", b"dial in", b"dial", b"join by phone", b"call-in", b"call in"];
+    let w = &b[label_end.saturating_sub(16)..label_end];
+    let labelled = match w.last() {
+        Some(&c) if matches!(c | 0x20, b'n' | b'e' | b'l') => LABELS.iter().any(|l| ends_with_ignore_case(w, l)),
+        Some(0x9A | 0x83) => ["入会", "入會"].iter().any(|l| w.ends_with(l.as_bytes())),
+        _ => false,
+    };
+    if !at_line_start && !labelled {
+        return false;
+    }
+    let lo = start.saturating_sub(LINE_WINDOW);
+    let own = line_start(b, start, start - lo);
+    // A pasted calendar's property lines (`DESCRIPTION:…\nDial +1 …`), in
+    // capitals at a line's start.
+    const ICS: [&[u8]; 4] = [b"BEGIN:V", b"DESCRIPTION:", b"LOCATION:", b"SUMMARY:"];
+    if (own == 0 || b[own - 1] == b'\n') && ICS.iter().any(|p| b[own..].starts_with(p)) {
+        return true;
+    }
+    let mut line_lo = own;
+    for _ in 0..2 {
+        if line_lo <= lo {
+            break;
+        }
+        line_lo = line_start(b, line_lo - 1, line_lo - 1 - lo);
+    }
+    let w = &b[line_lo..start];
+    const CUES: [&[u8]; 16] = [
+        b"meeting id", b"passcode", b"dial-in", b"join by phone", b"conference id", b"one tap mobile", b"dial by your location", b"zoom.us",
+        b"zoom meeting", b"microsoft teams", b"teams meeting", b"webex meeting", b"webex.com", b"access code", b"participant code", b"meeting number",
+    ];
+    const CJK: [&str; 7] = ["会议号", "會議號", "会议ID", "会议 ID", "入会密码", "电话入会", "電話入會"];
+    let mut cue_end = None;
+    for c in CUES {
+        if let Some(i) = rfind_ignore_case(w, c) {
+            cue_end = cue_end.max(Some(i + c.len()));
+        }
+    }
+    for c in CJK {
+        if let Some(i) = rfind_ignore_case(w, c.as_bytes()) {
+            cue_end = cue_end.max(Some(i + c.len()));
+        }
+    }
+    let mut at = 0;
+    for line in w.split(|&c| c == b'\n') {
+        if let Some(p) = ICS.iter().find(|p| line.starts_with(p)) {
+            cue_end = cue_end.max(Some(at + p.len()));
+        }
+        at += line.len() + 1;
+    }
+    // (`Meeting ID: 812 4471 9920, Phone: (415) 555-0123`: a phone's label after the cue wins.)
+    cue_end.is_some_and(|e| !phone_word_in(&w[e..]))
+}
+
+fn rfind_ignore_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if hay.len() < needle.len() {
+        return None;
+    }
+    hay.windows(needle.len()).rposition(|w| w.eq_ignore_ascii_case(needle))
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.len() >= needle.len() && hay.windows(needle.len()).any(|w| w == needle)
+}
+/// `needle` at the start of a word of `hay` (`Tel.`, `Telefon`; not `Bestellnummer`).
+fn contains_word_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
+    hay.len() >= needle.len()
+        && hay.windows(needle.len()).enumerate().any(|(i, w)| (i == 0 || !hay[i - 1].is_ascii_alphabetic()) && w.eq_ignore_ascii_case(needle))
+}
+
+fn ends_with_ignore_case(hay: &[u8], suffix: &[u8]) -> bool {
+    hay.len() >= suffix.len() && hay[hay.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str, number: &str) -> bool {
+        let start = text.find(number).expect("number in text");
+        let plus = number.starts_with('+');
+        not_a_phone(text, start, start + number.len(), plus)
+    }
+
+    #[test]
+    fn id_labels_make_a_number_an_id() {
+        for (t, n) in [
+            ("paid, ref 2611-5501 from HSBC", "2611-5501"),
+            ("端末ID 0042-7781-9930。", "0042-7781-9930"),
+            ("订单号：13812345678", "13812345678"),
+            ("Invoice # 020 7946 0958", "020 7946 0958"),
+            ("S/N: 03-1234-5678", "03-1234-5678"),
+            ("주문번호 010-1234-5678", "010-1234-5678"),
+            ("お問い合わせ番号 3601-2345-6784", "3601-2345-6784"),
+            ("Bestellnummer 0151 23456789", "0151 23456789"),
+            ("via DHL 3392654187 today", "3392654187"),
+            ("Order No. 415-555-0123", "415-555-0123"),
+            ("UPS 1Z 999 AA1 01 2345 6784", "01 2345 6784"),
+            ("Meeting ID: 812 4471 9920", "812 4471 9920"),
+            ("One tap mobile\n+16469313860,,81244719920# US", "+16469313860"),
+            ("DESCRIPTION:Join us \\nDial +1 646 931 3860 US", "+1 646 931 3860"),
+            ("IMEI 0151 23456789", "23456789"),
+            ("Tracking number: 3392654187", "3392654187"),
+            ("ref\n2611-5501\nThanks", "2611-5501"),
+            ("+44 20 3481 5237 Conference ID: 482 113 907#", "+44 20 3481 5237"),
+        ] {
+            assert!(at(t, n), "{t}");
+        }
+    }
+
+    #[test]
+    fn phone_labels_and_plain_sentences_keep_a_number() {
+        for (t, n) in [
+            ("Tel. No. 030 12345678", "030 12345678"),
+            ("電話番号：03-1234-5678", "03-1234-5678"),
+            ("Contact No. 98765 43210", "98765 43210"),
+            ("Telefonnummer 0151 23456789", "0151 23456789"),
+            ("手机号 138 0013 8000", "138 0013 8000"),
+            ("전화번호 010-1234-5678", "010-1234-5678"),
+            ("Caller ID: 415-555-0123", "415-555-0123"),
+            ("WeChat ID: 13800138000", "13800138000"),
+            ("Order 5 13800138000", "13800138000"),
+            ("my order is late, call 415-555-0123", "415-555-0123"),
+            ("Ref: see +44 20 7946 0958", "+44 20 7946 0958"),
+            ("Room B2 0412 345 678", "0412 345 678"),
+            ("I use Zoom a lot; mobile 0412 345 678", "0412 345 678"),
+            ("Meeting ID: 812 4471 9920, Phone: (415) 555-0123", "(415) 555-0123"),
+            ("Phone number: 0412 345 678", "0412 345 678"),
+            ("当社代表番号：03-6212-3456", "03-6212-3456"),
+            ("我自己的号 1391 0023 478 也收不到", "1391 0023 478"),
+        ] {
+            assert!(!at(t, n), "{t}");
+        }
+    }
+}
