@@ -651,6 +651,11 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
                     score -= ROLE_PENALTY;
                 }
             }
+            // A company's toll-free or shared-cost line below a person's own
+            // number in an equal place (by number type: the value's first digits).
+            if kind == IdKind::Phone && context::service_number(&value) {
+                score -= SERVICE_PENALTY;
+            }
             let key = (kind, value);
             match index.get(&key).map(|&i| &mut found[i]) {
                 Some(c) => c.seen_again(source, score, label),
@@ -702,6 +707,11 @@ const OPENER_BONUS: u32 = 8;
 /// of page order (a `From:` role before a `Reply-To:` person, a B2B
 /// customer's `support@` mentioned before the writer's own address).
 const ROLE_PENALTY: u32 = 1;
+/// What a service number (toll-free, shared-cost, premium:
+/// [`context::service_number`]) loses against a person's mobile or direct
+/// line in the same place: more than one repetition adds, so a hotline
+/// written twice still ranks below the writer's own number written once.
+const SERVICE_PENALTY: u32 = 2;
 /// Where a table row's identifiers start ([`Source::TableText`]): below all
 /// running text (20), above no-reply senders and tickets (below 10).
 const TABLE_WEIGHT: u32 = 10;
@@ -713,6 +723,12 @@ const NO_POS: Span = (usize::MAX, usize::MAX);
 /// messages: a conversation has a few; a text with more addresses is a
 /// list or a dump, which no one opened.
 const MAX_THREAD_PEOPLE: usize = 50;
+
+/// `（`, `）`, `＜`, `＞` in UTF-8.
+const FULLWIDTH_OPEN: &[u8] = "（".as_bytes();
+const FULLWIDTH_CLOSE: &[u8] = "）".as_bytes();
+const FULLWIDTH_LT: &[u8] = "＜".as_bytes();
+const FULLWIDTH_GT: &[u8] = "＞".as_bytes();
 
 /// For each identifier found in `text`, whether it is in a table block: on
 /// a row of cells ([`context::table_row`]) when at least two rows of the
@@ -749,6 +765,9 @@ fn opener(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], mo
     let b = text.as_bytes();
     let set_apart = |(start, end): Span| {
         start.checked_sub(1).and_then(|i| b.get(i)).is_some_and(|c| matches!(c, b'<' | b'(')) && b.get(end).is_some_and(|c| matches!(c, b'>' | b')'))
+            // Full-width brackets in CJK text (`王磊（wanglei@…）`, `＜…＞`).
+            || start >= 3 && matches!(b.get(start - 3..start), Some(FULLWIDTH_OPEN | FULLWIDTH_LT))
+                && matches!(b.get(end..end + 3), Some(FULLWIDTH_CLOSE | FULLWIDTH_GT))
     };
     // (Or alone on its line, under a thread entry's dated head.)
     let alone = |(start, end): Span| {
@@ -777,24 +796,32 @@ fn opener(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], mo
         return None;
     }
     let one_author = people.len() == 1;
-    let mut dated: Vec<(u64, &str)> = Vec::new();
+    let mut dated: Vec<(u64, &str, usize)> = Vec::new();
     for (value, at) in authors {
         if context::automated_sender(value) {
             continue;
         }
         if let Some(key) = context::author_date(text, at.0, month_first) {
-            dated.push((key, value));
+            dated.push((key, value, at.0));
         }
     }
-    let first = dated.iter().min_by_key(|(k, _)| *k)?;
-    let people = dated.iter().filter(|(_, v)| *v != first.1).count();
+    let first = dated.iter().min_by_key(|(k, ..)| *k)?;
+    let people = dated.iter().filter(|(_, v, _)| *v != first.1).count();
     // Only an earlier date than everyone else's: a tie names no opener.
-    let tie = dated.iter().any(|(k, v)| *k == first.0 && *v != first.1);
+    let tie = dated.iter().any(|(k, v, _)| *k == first.0 && *v != first.1);
     // One author of dated messages, whose address is the only one set
     // apart (a thread whose later entries name a colleague mid-sentence):
     // the thread is theirs.
     let alone = one_author && authors_only_one(here, first.1);
-    ((people > 0 || alone) && !tie).then(|| first.1.to_string())
+    // The only dated message is a quoted one (`Em qui., 26 de nov. de 2026
+    // às 10:41, Rafael <…> escreveu:`) and someone else's address is set
+    // apart in the text quoting it: a quoted message is older than the
+    // message quoting it, so its writer opened the thread.
+    let quoted = people == 0 && !one_author && {
+        let (ls, le) = context::line_at(text, first.2);
+        context::introduces_quote(text[ls..le].trim_start_matches(['>', ' ', '\t']))
+    };
+    ((people > 0 || alone || quoted) && !tie).then(|| first.1.to_string())
 }
 
 /// Whether `author` is the only author of a thread and `here` names
@@ -875,15 +902,30 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // team's own message, and where the text does not say whose
                 // message it is; in someone else's (a B2B customer's `Bitte
                 // rufen Sie uns unter … an` under their own `From:` line) it is theirs.
-                if !whole_field && (context::team_cue_before(text, phone.start) || context::team_cue_after(text, phone.start, phone.end)) {
+                let cue = !whole_field && (context::team_cue_before(text, phone.start) || context::team_cue_after(text, phone.start, phone.end));
+                // Asked to call it in Japanese word order (`…までお電話ください`):
+                // the team's only in the team's own message (a customer asks so too).
+                let request = !whole_field && !cue && context::call_request_after(text, phone.end);
+                if cue || request {
                     let signs = context::TeamSigns { is_team: &is_team, names: context::TeamSigns::domain_names(&ctx.team_domains) };
                     // (A page that marks the team's messages has said whose
                     // this one is: the team's invitations are in `team_phones`.)
                     let writer = context::writer_at(text, phone.start, &signs);
-                    if writer == context::Writer::Team || writer == context::Writer::Unknown && !marked {
+                    if writer == context::Writer::Team || cue && writer == context::Writer::Unknown && !marked {
                         continue;
                     }
-                } else if !whole_field && !team_lines.is_empty() && !context::reader_cue_before(text, phone.start) {
+                }
+                if cue || whole_field {
+                    // (Decided above.)
+                } else if team_lines.is_empty() && !ctx.team_domains.is_empty() && context::label_before(text, phone.start) {
+                    // A labelled number (`Hotline: 030 …`) under a thread
+                    // entry's head that names the team (`Tallyline Support`,
+                    // a date), in a text without a team address.
+                    let signs = context::TeamSigns { is_team: &is_team, names: context::TeamSigns::domain_names(&ctx.team_domains) };
+                    if context::under_team_head(text, phone.start, &signs) {
+                        continue;
+                    }
+                } else if !context::reader_cue_before(text, phone.start) {
                     // Any other number in a message the team wrote (`De :
                     // Service Client <support@…>` then `Pour toute question :
                     // 09 72 …`) is the team's too, unless it is said to be
