@@ -618,6 +618,7 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         // with) is the customer, not the colleague they mention.
         let several = here.iter().filter(|(k, ..)| *k == IdKind::Email).nth(1).is_some();
         let signers = if several && source == Source::Text { signoff_names(text) } else { Vec::new() };
+        let at_of: Vec<Span> = if roles.contains(&HeaderRole::Recipient) { here.iter().map(|f| f.3).collect() } else { Vec::new() };
         for (i, (kind, value, label, _)) in here.into_iter().enumerate() {
             if agent.iter().any(|(k, v)| *k == kind && *v == value) {
                 continue;
@@ -642,6 +643,15 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
                 }
                 if roles[i] == HeaderRole::Author {
                     score += AUTHOR_BONUS;
+                }
+                // The recipient of a message forwarded to the team (a B2B
+                // customer passing on their customer's complaint) is who
+                // brought it in: the requester, above the forwarded part's author.
+                if roles[i] == HeaderRole::Recipient && at_of[i] != NO_POS {
+                    let is_team = |e: &str| ctx.is_team_email(e) || agent_emails.iter().any(|a| a == e);
+                    if context::forwarded_to(text, at_of[i].0, &is_team) {
+                        score += OPENER_BONUS;
+                    }
                 }
                 if requester.as_deref() == Some(value.as_str()) {
                     score += OPENER_BONUS;
@@ -753,7 +763,85 @@ fn table_positions(prose: bool, text: &str, here: &[Found]) -> Vec<bool> {
         }
     }
     let table = lines.len() >= 2;
+    if !table {
+        return column_table(text, here);
+    }
     rows.into_iter().map(|r| table && r.is_some()).collect()
+}
+
+/// The longest cell line of a table read one cell per line.
+const MAX_CELL_LINE: usize = 80;
+/// Most cells a row of such a table is looked across.
+const MAX_ROW_CELLS: usize = 16;
+
+/// A table whose cells arrive one per line (an HTML table's text as the
+/// content script reads it: each cell's text node on its own line): for
+/// each identifier, whether it is a cell of one. That is so when two rows
+/// each hold an address and a number alone on their lines, at the same
+/// distance in lines (the row's width) and interleaved (`a@…`, `+33 4…`,
+/// then `b@…`, `+33 6…`), with nothing but short cells between (no
+/// sentence: a thread's messages have them). An identifier that appears
+/// only as such a cell is a table's, whoever else the page names.
+fn column_table(text: &str, here: &[Found]) -> Vec<bool> {
+    let mut out = vec![false; here.len()];
+    let personal = |k: &IdKind| matches!(k, IdKind::Email | IdKind::Phone);
+    if here.iter().filter(|f| f.0 == IdKind::Email).nth(1).is_none() || here.iter().filter(|f| f.0 == IdKind::Phone).nth(1).is_none() {
+        return out;
+    }
+    let b = text.as_bytes();
+    // Identifiers alone on their (short) line: (position, kind, index).
+    let mut cells: Vec<(usize, IdKind, usize)> = Vec::new();
+    for (i, (kind, .., at)) in here.iter().enumerate() {
+        if !personal(kind) || *at == NO_POS {
+            continue;
+        }
+        let (ls, le) = context::line_at(text, at.0);
+        if le - ls <= MAX_CELL_LINE && b[ls..at.0].iter().chain(&b[at.1.min(le)..le]).all(|c| c.is_ascii_whitespace()) {
+            cells.push((at.0, *kind, i));
+        }
+    }
+    if cells.len() < 4 {
+        return out;
+    }
+    crate::sort::sort_by_key(&mut cells, |c| c.0);
+    // For each cell, the next cell of its kind and how many lines on it is,
+    // when only short cells are between.
+    let mut strides: Vec<Option<(usize, usize)>> = vec![None; cells.len()];
+    for (n, &(pos, kind, _)) in cells.iter().enumerate() {
+        let Some(m) = cells[n + 1..].iter().position(|c| c.1 == kind).map(|m| n + 1 + m) else { continue };
+        let target = cells[m].0;
+        let (mut line, mut lines, mut read) = (context::line_at(text, pos), 0, 0);
+        // (Blank lines between cells are passed, a bounded number of them.)
+        while line.1 < target && lines <= MAX_ROW_CELLS && read < 4 * MAX_ROW_CELLS {
+            read += 1;
+            line = context::line_at(text, line.1 + 1);
+            let cell = text[line.0..line.1].trim();
+            if cell.is_empty() {
+                continue;
+            }
+            lines += 1;
+            if line.1 - line.0 > MAX_CELL_LINE || cell.ends_with(['.', '!', '?', '。', '！', '？', ':']) {
+                lines = MAX_ROW_CELLS + 1;
+            }
+        }
+        if (2..=MAX_ROW_CELLS).contains(&lines) && line.0 <= target && target <= line.1 {
+            strides[n] = Some((m, lines));
+        }
+    }
+    // Two kinds' pairs at the same width, interleaved: x1 < y1 < x2 < y2.
+    for (x1, s) in strides.iter().enumerate() {
+        let Some((x2, width)) = *s else { continue };
+        for (y1, t) in strides.iter().enumerate().take(x2).skip(x1 + 1) {
+            if let Some((y2, w)) = *t {
+                if w == width && cells[y1].1 != cells[x1].1 && y2 > x2 {
+                    for c in [x1, x2, y1, y2] {
+                        out[cells[c].2] = true;
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The address that opened the thread in `text`, when several people's

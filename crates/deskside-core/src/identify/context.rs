@@ -825,6 +825,101 @@ fn separator(line: &str) -> bool {
     l.len() >= 3 && (l.starts_with("---") || l.starts_with("___")|| l.contains("Original Message") || l.contains("原始邮件") || l.contains("原始郵件"))
 }
 
+/// Lines that say a forwarded message follows (besides [`separator`]'s
+/// dashes): Apple Mail's `Begin forwarded message:`, `转发的邮件`, …
+fn forward_marker(line: &str) -> bool {
+    let l = line.trim();
+    if l.len() > 120 {
+        return false;
+    }
+    separator(l) || {
+        let lower = l.to_lowercase();
+        ["forwarded message", "转发的邮件", "转发邮件", "轉寄的郵件", "転送されたメッセージ", "weitergeleitete nachricht", "message transféré", "mensaje reenviado", "mensagem encaminhada"]
+            .iter()
+            .any(|m| lower.contains(m))
+    }
+}
+
+/// Whether the address at byte `pos`, on the `To:` line of a pasted header
+/// block, names who forwarded that message to the team: the block follows
+/// a forward's or original message's separator (`-------- 原始邮件 --------`,
+/// `-----Original Message-----`, `---------- Forwarded message ---------`)
+/// under a note of the forwarder's own without a header (`转给你们看一下`),
+/// its `From:` is someone else's, and none of its addresses is the team's
+/// (the message was never sent to the team: its recipient brought it in,
+/// a B2B customer forwarding their own customer's complaint). `To:`
+/// holds that one address only. Reads the block and up to
+/// [`HEADER_LINES`] lines above it.
+pub(super) fn forwarded_to(text: &str, pos: usize, is_team: &dyn Fn(&str) -> bool) -> bool {
+    let (start, end) = line_at(text, pos);
+    let line = &text[start..end];
+    let Some(name) = header_name(line) else { return false };
+    let lower = name.to_lowercase();
+    if !["to", "收件人", "收件者", "an", "à", "宛先", "para", "aan", "a"].contains(&lower.as_str()) {
+        return false;
+    }
+    let team_in = |l: &str| l.contains('@') && super::find_emails(l).iter().any(|e| is_team(e));
+    if team_in(line) || super::find_emails(line).len() != 1 {
+        return false;
+    }
+    // Up to the block's `From:` line; its other lines hold no team address.
+    let mut top = (start, end);
+    let mut from = false;
+    for _ in 0..8 {
+        let Some(prev) = previous_line(text, top.0) else { break };
+        let l = &text[prev.0..prev.1];
+        let Some(n) = header_name(l) else { break };
+        if team_in(l) {
+            return false;
+        }
+        top = prev;
+        if header_name_role(n) == HeaderRole::Author {
+            from = l.contains('@');
+            break;
+        }
+    }
+    if !from {
+        return false;
+    }
+    let mut below = (start, end);
+    for _ in 0..8 {
+        let Some(next) = next_line(text, below.1) else { break };
+        let l = &text[next.0..next.1];
+        if header_name(l).is_none() {
+            break;
+        }
+        if team_in(l) {
+            return false;
+        }
+        below = next;
+    }
+    // Above the block: the separator (blank lines between), then the
+    // forwarder's note, with no header or quote of its own.
+    let mut line = top;
+    let mut marked = false;
+    let mut note = false;
+    for _ in 0..HEADER_LINES {
+        let Some(prev) = previous_line(text, line.0) else { break };
+        line = prev;
+        let l = &text[line.0..line.1];
+        if l.trim().is_empty() {
+            continue;
+        }
+        if !marked {
+            if !forward_marker(l) {
+                return false;
+            }
+            marked = true;
+            continue;
+        }
+        if separator(l) || introduces_quote(l) || message_head(l) || header_name(l).map(header_name_role) == Some(HeaderRole::Author) || l.trim_start().starts_with('>') {
+            return false;
+        }
+        note = true;
+    }
+    marked && note
+}
+
 /// Senders nobody writes to (`noreply@`, `notifications@`): still an
 /// identifier (a customer's system may send from one), ranked last.
 pub(super) fn automated_sender(email: &str) -> bool {
