@@ -789,14 +789,18 @@ fn column_table(text: &str, here: &[Found]) -> Vec<bool> {
         return out;
     }
     let b = text.as_bytes();
-    // Identifiers alone on their (short) line: (position, kind, index).
+    // Identifiers alone on their line: (position, kind, index). (Looked at
+    // from the identifier out, over blanks only: a line of words stops at
+    // its first letter.)
+    let blank = |c: &&u8| matches!(c, b' ' | b'\t' | b'\r');
     let mut cells: Vec<(usize, IdKind, usize)> = Vec::new();
     for (i, (kind, .., at)) in here.iter().enumerate() {
-        if !personal(kind) || *at == NO_POS {
+        if !personal(kind) || *at == NO_POS || at.1 > b.len() {
             continue;
         }
-        let (ls, le) = context::line_at(text, at.0);
-        if le - ls <= MAX_CELL_LINE && b[ls..at.0].iter().chain(&b[at.1.min(le)..le]).all(|c| c.is_ascii_whitespace()) {
+        let before = b[..at.0].iter().rev().find(|c| !blank(c));
+        let after = b[at.1..].iter().find(|c| !blank(c));
+        if before.is_none_or(|&c| c == b'\n') && after.is_none_or(|&c| c == b'\n') {
             cells.push((at.0, *kind, i));
         }
     }

@@ -834,7 +834,10 @@ fn forward_marker(line: &str) -> bool {
     }
     separator(l) || {
         let lower = l.to_lowercase();
-        ["forwarded message", "转发的邮件", "转发邮件", "轉寄的郵件", "転送されたメッセージ", "weitergeleitete nachricht", "message transféré", "mensaje reenviado", "mensagem encaminhada"]
+        [
+            "forwarded message", "weitergeleitete", "message réexpédié", "message transféré", "mensaje reenviado", "mensagem encaminhada",
+            "messaggio inoltrato", "doorgestuurd bericht", "转发的邮件", "转发邮件", "轉寄", "転送されたメッセージ",
+        ]
             .iter()
             .any(|m| lower.contains(m))
     }
