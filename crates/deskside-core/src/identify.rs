@@ -1634,6 +1634,33 @@ mod tests {
     }
 
     #[test]
+    fn a_table_read_one_cell_per_line() {
+        // An HTML table's text as the content script sends it: each cell on its own line.
+        let cells = "Name\nE-mail\nPhone\nAva Stone\nava@x.test\n+1 415 555 0123\nAdmin\nLiam Ross\nliam@x.test\n+1 212 555 0147\nStaff\n";
+        let got = ranked(cells, "US");
+        assert_eq!(got.len(), 4);
+        assert!(got.iter().all(|(_, s)| *s == Source::TableText), "{got:?}");
+        // Blank lines between cells are passed; the writer's own address outside is tied to the ticket.
+        let spaced = format!("From: Ava <ava@x.test>\n\n{}", cells.replace('\n', "\n\n"));
+        let got = ranked(&spaced, "US");
+        assert_eq!(got[0], ("ava@x.test".to_string(), Source::Text));
+        assert!(got[1..].iter().all(|(_, s)| *s == Source::TableText), "{got:?}");
+        // Thread entries with a sentence between are no table; nor one row alone.
+        let thread = "Ava Stone\nava@x.test\n+1 415 555 0123\nI cannot log in.\nLiam Ross\nliam@x.test\n+1 212 555 0147\nMe neither.\n";
+        assert!(ranked(thread, "US").iter().all(|(_, s)| *s == Source::Text));
+        assert!(ranked("Ava Stone\nava@x.test\n+1 415 555 0123\nAdmin\n", "US").iter().all(|(_, s)| *s == Source::Text));
+    }
+
+    #[test]
+    fn a_service_number_ranks_below_a_personal_one() {
+        assert_eq!(values("Our line 1300 655 210 is down. Mobile 0421 556 983", "AU"), ["+61421556983", "+611300655210"]);
+        assert_eq!(values("Mobile 0421 556 983, our line 1300 655 210 is down.", "AU"), ["+61421556983", "+611300655210"]);
+        // Alone, it is what the page has; an email still comes first.
+        assert_eq!(values("Our line 1300 655 210 is down.", "AU"), ["+611300655210"]);
+        assert_eq!(values("Our line 1300 655 210 is down. tom@wattle.test", "AU")[0], "tom@wattle.test");
+    }
+
+    #[test]
     fn a_table_block_ranks_below_the_ticket_and_alone_names_nobody() {
         let csv = "first,email,phone\nAva,ava@x.test,+1-415-555-0123\nLiam,liam@x.test,+1-212-555-0147\n";
         let got = ranked(&format!("{csv}\nThanks, Emma (emma@x.test)"), "US");

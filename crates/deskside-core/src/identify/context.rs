@@ -1299,6 +1299,97 @@ mod tests {
     }
 
     #[test]
+    fn service_numbers_by_type() {
+        for yes in [
+            "+18885550134", "+18775550199", "+611300655210", "+611800770221", "+61132265", "+864006901122", "+868001413771", "+448000461234",
+            "+443300882211", "+448456001234", "+498003304477", "+491805123456", "+33825123456", "+33805692114", "+81120330112", "+81570064111",
+            "+9118004192277", "+34900123456", "+31800022",
+        ] {
+            assert!(service_number(yes), "{yes}");
+        }
+        for no in [
+            "+13125550187", "+61421556983", "+61298765432", "+8615911223344", "+862988301177", "+447700900456", "+441614960733", "+4915123456789",
+            "+33671229013", "+819044127789", "+815031982277", "+919845033127", "+34611234987", "+6113", "18005550188", "",
+        ] {
+            assert!(!service_number(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn dates_in_more_languages() {
+        let k = |l: &str| date_key(l, false).unwrap_or_else(|| panic!("no date in {l:?}"));
+        assert_eq!(k("Lucía respondió · 27 de noviembre de 2026, 10:14"), k("2026-11-27 10:14"));
+        assert_eq!(k("Em qui., 26 de nov. de 2026 às 10:41, Rafael"), k("2026-11-26 10:41"));
+        assert_eq!(k("2026. 11. 27. 오후 2:05"), k("2026-11-27 14:05"));
+        assert_eq!(k("2026년 11월 26일 (목) 오전 9:10"), k("2026-11-26 09:10"));
+        assert_eq!(k("2026年11月27日 午後3:12 — 小林"), k("2026-11-27 15:12"));
+        assert_eq!(k("令和8年 2026年11月26日（木）14時22分ごろ"), k("2026-11-26 14:22"));
+        assert!(k("2026年11月27日 午前9:40") < k("2026年11月27日 午後3:12"));
+        // `de` alone is no month: a French header's `De :` reads as before.
+        assert_eq!(date_key("De : 26 de 2026", false), None);
+    }
+
+    #[test]
+    fn quote_introductions_without_a_verb() {
+        assert!(introduces_quote("2026年11月25日(水) 17:30 Tallyline サポート <support@tallyline.example>:"));
+        assert!(introduces_quote("Em qui., 26 de nov. de 2026 às 10:41, Rafael Souza <r@x.test> escreveu:"));
+        assert!(introduces_quote("2026년 11월 26일 (목) 오후 5:10, 박민수 <m@x.test>님이 작성:"));
+        assert!(!introduces_quote("2026年11月25日(水) 17:30 Tallyline サポート <support@tallyline.example>"), "no colon");
+        assert!(!introduces_quote("Contact: Jane <jane@x.test>:"), "no date");
+    }
+
+    #[test]
+    fn call_requests_and_labels() {
+        let t = "お手数ですが 0120-558-613（平日9時〜18時）までお電話ください。";
+        let end = t.find("613").unwrap() + 3;
+        assert!(call_request_after(t, end));
+        let t2 = "サポートセンター（050-3198-2277）へお電話いただけますでしょうか。";
+        assert!(call_request_after(t2, t2.find("2277").unwrap() + 4));
+        let t3 = "携帯 090-1234-5678\nまでお電話";
+        assert!(!call_request_after(t3, t3.find("5678").unwrap() + 4), "another line");
+        let l = |t: &str| label_before(t, t.find(|c: char| c.is_ascii_digit() || c == '+').expect("a number"));
+        for yes in ["Hotline: 030 5557", "Danke. Hotline 030", "Tel. 089 2145", "TEL：03-1234", "客服电话：400", "Phone: +44"] {
+            assert!(l(yes), "{yes}");
+        }
+        for no in ["Hotel 030 5557", "call 030 5557", "Intel: 030", "Telephone number below 030"] {
+            assert!(!l(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn the_teams_name_as_a_signature() {
+        let team = |e: &str| e.ends_with("@tallyline.example");
+        let signs = TeamSigns { is_team: &team, names: TeamSigns::domain_names(&["tallyline.example".to_string()]) };
+        let w = |t: &str| writer_at(t, t.find("0120").expect("a number"), &signs);
+        assert_eq!(w("0120-771-208 までお電話ください。\n\nTallyline サポートセンター\n"), Writer::Team);
+        assert_eq!(w("0120-771-208 までお電話ください。\n\n株式会社みなと精機 総務部\n"), Writer::Unknown);
+        assert_eq!(w("0120-771-208 までお電話ください。\nTallyline の件で困っています。\n"), Writer::Unknown, "a sentence");
+        let h = "Tallyline Support\n27 Nov 2026, 14:20\nThanks. Hotline: 0161 555 0190\n";
+        assert!(under_team_head(h, h.find("0161").unwrap(), &signs));
+        let c = "Owen Pryce\n26 Nov 2026, 09:02\nHotline: 0161 555 0190\n";
+        assert!(!under_team_head(c, c.find("0161").unwrap(), &signs));
+    }
+
+    #[test]
+    fn the_recipient_of_a_forwarded_message() {
+        let team = |e: &str| e.ends_with("@tallyline.example");
+        let fwd = "转给你们看一下。\n\n-------- 原始邮件 --------\n发件人：Jenny <jenny@x.test>\n发件时间：2026年11月26日 10:03\n收件人：\"售后\" <shouhou@shop.test>\n主题：没发货\n\n你们好\n";
+        assert!(forwarded_to(fwd, fwd.find("shouhou@").unwrap(), &team));
+        // The team among the recipients: a message sent to the team, not brought in.
+        let cc = fwd.replace("主题", "抄送：help@tallyline.example\n主题");
+        assert!(!forwarded_to(&cc, cc.find("shouhou@").unwrap(), &team));
+        // No separator, or no note above it, or a header above: not a forward.
+        let plain = fwd.replace("-------- 原始邮件 --------\n", "");
+        assert!(!forwarded_to(&plain, plain.find("shouhou@").unwrap(), &team));
+        let bare = &fwd[fwd.find("--------").unwrap()..];
+        assert!(!forwarded_to(bare, bare.find("shouhou@").unwrap(), &team));
+        let chain = format!("From: Ann <ann@y.test>\nSent: Monday\n\nsee below\n{fwd}");
+        assert!(!forwarded_to(&chain, chain.find("shouhou@").unwrap(), &team));
+        // Only the `To:` line.
+        assert!(!forwarded_to(fwd, fwd.find("jenny@").unwrap(), &team));
+    }
+
+    #[test]
     fn automated_senders() {
         for a in ["noreply@x.test", "No-Reply@x.test", "notifications@github.test", "donotreply@x.test", "alerts+ops@x.test", "noreply2@x.test"] {
             assert!(automated_sender(a), "{a}");
