@@ -769,6 +769,27 @@ fn table_positions(prose: bool, text: &str, here: &[Found]) -> Vec<bool> {
     rows.into_iter().map(|r| table && r.is_some()).collect()
 }
 
+/// Whether `start..end` of `b` has only blanks (spaces, tabs) beside it on its line.
+fn alone_on_line(b: &[u8], start: usize, end: usize) -> bool {
+    let mut i = start.min(b.len());
+    while i > 0 {
+        match b[i - 1] {
+            b' ' | b'\t' | b'\r' => i -= 1,
+            b'\n' => break,
+            _ => return false,
+        }
+    }
+    let mut j = end;
+    while j < b.len() {
+        match b[j] {
+            b' ' | b'\t' | b'\r' => j += 1,
+            b'\n' => break,
+            _ => return false,
+        }
+    }
+    true
+}
+
 /// The longest cell line of a table read one cell per line.
 const MAX_CELL_LINE: usize = 80;
 /// Most cells a row of such a table is looked across.
@@ -791,16 +812,14 @@ fn column_table(text: &str, here: &[Found]) -> Vec<bool> {
     let b = text.as_bytes();
     // Identifiers alone on their line: (position, kind, index). (Looked at
     // from the identifier out, over blanks only: a line of words stops at
-    // its first letter.)
-    let blank = |c: &&u8| matches!(c, b' ' | b'\t' | b'\r');
+    // its first letter. Emails come first in `here`: without two alone,
+    // the phones are not looked at.)
     let mut cells: Vec<(usize, IdKind, usize)> = Vec::new();
     for (i, (kind, .., at)) in here.iter().enumerate() {
-        if !personal(kind) || *at == NO_POS || at.1 > b.len() {
-            continue;
+        if *kind == IdKind::Phone && cells.len() < 2 {
+            return out;
         }
-        let before = b[..at.0].iter().rev().find(|c| !blank(c));
-        let after = b[at.1..].iter().find(|c| !blank(c));
-        if before.is_none_or(|&c| c == b'\n') && after.is_none_or(|&c| c == b'\n') {
+        if personal(kind) && *at != NO_POS && alone_on_line(b, at.0, at.1) {
             cells.push((at.0, *kind, i));
         }
     }
@@ -994,10 +1013,12 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // team's own message, and where the text does not say whose
                 // message it is; in someone else's (a B2B customer's `Bitte
                 // rufen Sie uns unter … an` under their own `From:` line) it is theirs.
-                let cue = !whole_field && (context::team_cue_before(text, phone.start) || context::team_cue_after(text, phone.start, phone.end));
+                // (The words after it, in languages that put the verb last: read once.)
+                let tail = if whole_field { None } else { context::verb_last_tail(text, phone.end) };
+                let cue = !whole_field && (context::team_cue_before(text, phone.start) || tail.is_some_and(|t| context::team_cue_in(text, phone.start, t)));
                 // Asked to call it in Japanese word order (`…までお電話ください`):
                 // the team's only in the team's own message (a customer asks so too).
-                let request = !whole_field && !cue && context::call_request_after(text, phone.end);
+                let request = !cue && tail.is_some_and(context::call_request_in);
                 if cue || request {
                     let signs = context::TeamSigns { is_team: &is_team, names: context::TeamSigns::domain_names(&ctx.team_domains) };
                     // (A page that marks the team's messages has said whose
@@ -1017,7 +1038,7 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     if context::under_team_head(text, phone.start, &signs) {
                         continue;
                     }
-                } else if !context::reader_cue_before(text, phone.start) {
+                } else if !team_lines.is_empty() && !context::reader_cue_before(text, phone.start) {
                     // Any other number in a message the team wrote (`De :
                     // Service Client <support@…>` then `Pour toute question :
                     // 09 72 …`) is the team's too, unless it is said to be

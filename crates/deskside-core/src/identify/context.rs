@@ -428,18 +428,38 @@ pub(super) fn team_cue_before(text: &str, start: usize) -> bool {
 /// (Not `までお電話ください`, `までご連絡ください`: a customer asks to be called so, at their own company's number.)
 const TEAM_CUES_AFTER: [&str; 3] = ["までお問い合わせ", "までお気軽に", "へお問い合わせ"];
 
+/// The text after byte `end` on its line (at most 60 bytes on), when it
+/// holds まで or へ (E3 81 BE, E3 81 B8), which every Japanese cue after a
+/// number holds ([`TEAM_CUES_AFTER`], [`CALL_REQUESTS_AFTER`]); `None` for
+/// most numbers, let go on their next few bytes. Read once per number.
+pub(super) fn verb_last_tail(text: &str, end: usize) -> Option<&str> {
+    let b = text.as_bytes();
+    let hi = floor_boundary(text, end.saturating_add(60).min(b.len()));
+    let lo = end.min(hi);
+    let mut i = lo;
+    while i + 3 <= hi {
+        match b[i] {
+            b'\n' => return None,
+            0xE3 if b[i + 1] == 0x81 && matches!(b[i + 2], 0xBE | 0xB8) => {
+                let after = &text[lo..hi];
+                return Some(after.split('\n').next().unwrap_or(after));
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// Whether the text after byte `end`, on its line (at most 60 bytes on),
 /// invites the reader to call the number (Japanese word order), unless the
 /// writer's own number is meant (`私の携帯（…）までご連絡ください`).
+#[cfg(test)]
 pub(super) fn team_cue_after(text: &str, start: usize, end: usize) -> bool {
-    let b = text.as_bytes();
-    // Every cue holds まで or へ (E3 81 BE, E3 81 B8): anything else is let go on its next few bytes.
-    let hi = floor_boundary(text, end.saturating_add(60).min(b.len()));
-    if !b[end.min(hi)..hi].windows(3).any(|w| w[0] == 0xE3 && w[1] == 0x81 && matches!(w[2], 0xBE | 0xB8)) {
-        return false;
-    }
-    let after = &text[end.min(hi)..hi];
-    let after = after.split('\n').next().unwrap_or(after);
+    verb_last_tail(text, end).is_some_and(|tail| team_cue_in(text, start, tail))
+}
+
+/// [`team_cue_after`] on the number's [`verb_last_tail`].
+pub(super) fn team_cue_in(text: &str, start: usize, after: &str) -> bool {
     if !TEAM_CUES_AFTER.iter().any(|cue| after.contains(cue)) {
         return false;
     }
@@ -458,15 +478,13 @@ const CALL_REQUESTS_AFTER: [&str; 3] = ["までお電話", "へお電話", "ま�
 
 /// Whether the text after byte `end`, on its line (at most 60 bytes on),
 /// asks the reader to call the number ([`CALL_REQUESTS_AFTER`]).
+#[cfg(test)]
 pub(super) fn call_request_after(text: &str, end: usize) -> bool {
-    let b = text.as_bytes();
-    let hi = floor_boundary(text, end.saturating_add(60).min(b.len()));
-    // Every request holds まで or へ (E3 81 BE, E3 81 B8).
-    if !b[end.min(hi)..hi].windows(3).any(|w| w[0] == 0xE3 && w[1] == 0x81 && matches!(w[2], 0xBE | 0xB8)) {
-        return false;
-    }
-    let after = &text[end.min(hi)..hi];
-    let after = after.split('\n').next().unwrap_or(after);
+    verb_last_tail(text, end).is_some_and(call_request_in)
+}
+
+/// [`call_request_after`] on the number's [`verb_last_tail`].
+pub(super) fn call_request_in(after: &str) -> bool {
     CALL_REQUESTS_AFTER.iter().any(|cue| after.contains(cue))
 }
 
