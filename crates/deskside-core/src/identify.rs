@@ -618,6 +618,7 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         // with) is the customer, not the colleague they mention.
         let several = here.iter().filter(|(k, ..)| *k == IdKind::Email).nth(1).is_some();
         let signers = if several && source == Source::Text { signoff_names(text) } else { Vec::new() };
+        let at_of: Vec<Span> = if roles.contains(&HeaderRole::Recipient) { here.iter().map(|f| f.3).collect() } else { Vec::new() };
         for (i, (kind, value, label, _)) in here.into_iter().enumerate() {
             if agent.iter().any(|(k, v)| *k == kind && *v == value) {
                 continue;
@@ -643,6 +644,15 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
                 if roles[i] == HeaderRole::Author {
                     score += AUTHOR_BONUS;
                 }
+                // The recipient of a message forwarded to the team (a B2B
+                // customer passing on their customer's complaint) is who
+                // brought it in: the requester, above the forwarded part's author.
+                if roles[i] == HeaderRole::Recipient && at_of[i] != NO_POS {
+                    let is_team = |e: &str| ctx.is_team_email(e) || agent_emails.iter().any(|a| a == e);
+                    if context::forwarded_to(text, at_of[i].0, &is_team) {
+                        score += OPENER_BONUS;
+                    }
+                }
                 if requester.as_deref() == Some(value.as_str()) {
                     score += OPENER_BONUS;
                 }
@@ -650,6 +660,11 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
                 if context::role_address(&value) {
                     score -= ROLE_PENALTY;
                 }
+            }
+            // A company's toll-free or shared-cost line below a person's own
+            // number in an equal place (by number type: the value's first digits).
+            if kind == IdKind::Phone && context::service_number(&value) {
+                score -= SERVICE_PENALTY;
             }
             let key = (kind, value);
             match index.get(&key).map(|&i| &mut found[i]) {
@@ -702,6 +717,11 @@ const OPENER_BONUS: u32 = 8;
 /// of page order (a `From:` role before a `Reply-To:` person, a B2B
 /// customer's `support@` mentioned before the writer's own address).
 const ROLE_PENALTY: u32 = 1;
+/// What a service number (toll-free, shared-cost, premium:
+/// [`context::service_number`]) loses against a person's mobile or direct
+/// line in the same place: more than one repetition adds, so a hotline
+/// written twice still ranks below the writer's own number written once.
+const SERVICE_PENALTY: u32 = 2;
 /// Where a table row's identifiers start ([`Source::TableText`]): below all
 /// running text (20), above no-reply senders and tickets (below 10).
 const TABLE_WEIGHT: u32 = 10;
@@ -713,6 +733,12 @@ const NO_POS: Span = (usize::MAX, usize::MAX);
 /// messages: a conversation has a few; a text with more addresses is a
 /// list or a dump, which no one opened.
 const MAX_THREAD_PEOPLE: usize = 50;
+
+/// `（`, `）`, `＜`, `＞` in UTF-8.
+const FULLWIDTH_OPEN: &[u8] = "（".as_bytes();
+const FULLWIDTH_CLOSE: &[u8] = "）".as_bytes();
+const FULLWIDTH_LT: &[u8] = "＜".as_bytes();
+const FULLWIDTH_GT: &[u8] = "＞".as_bytes();
 
 /// For each identifier found in `text`, whether it is in a table block: on
 /// a row of cells ([`context::table_row`]) when at least two rows of the
@@ -737,7 +763,108 @@ fn table_positions(prose: bool, text: &str, here: &[Found]) -> Vec<bool> {
         }
     }
     let table = lines.len() >= 2;
+    if !table {
+        return column_table(text, here);
+    }
     rows.into_iter().map(|r| table && r.is_some()).collect()
+}
+
+/// Whether `start..end` of `b` has only blanks (spaces, tabs) beside it on its line.
+fn alone_on_line(b: &[u8], start: usize, end: usize) -> bool {
+    let mut i = start.min(b.len());
+    while i > 0 {
+        match b[i - 1] {
+            b' ' | b'\t' | b'\r' => i -= 1,
+            b'\n' => break,
+            _ => return false,
+        }
+    }
+    let mut j = end;
+    while j < b.len() {
+        match b[j] {
+            b' ' | b'\t' | b'\r' => j += 1,
+            b'\n' => break,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// The longest cell line of a table read one cell per line.
+const MAX_CELL_LINE: usize = 80;
+/// Most cells a row of such a table is looked across.
+const MAX_ROW_CELLS: usize = 16;
+
+/// A table whose cells arrive one per line (an HTML table's text as the
+/// content script reads it: each cell's text node on its own line): for
+/// each identifier, whether it is a cell of one. That is so when two rows
+/// each hold an address and a number alone on their lines, at the same
+/// distance in lines (the row's width) and interleaved (`a@…`, `+33 4…`,
+/// then `b@…`, `+33 6…`), with nothing but short cells between (no
+/// sentence: a thread's messages have them). An identifier that appears
+/// only as such a cell is a table's, whoever else the page names.
+fn column_table(text: &str, here: &[Found]) -> Vec<bool> {
+    let mut out = vec![false; here.len()];
+    let personal = |k: &IdKind| matches!(k, IdKind::Email | IdKind::Phone);
+    if here.iter().filter(|f| f.0 == IdKind::Email).nth(1).is_none() || here.iter().filter(|f| f.0 == IdKind::Phone).nth(1).is_none() {
+        return out;
+    }
+    let b = text.as_bytes();
+    // Identifiers alone on their line: (position, kind, index). (Looked at
+    // from the identifier out, over blanks only: a line of words stops at
+    // its first letter. Emails come first in `here`: without two alone,
+    // the phones are not looked at.)
+    let mut cells: Vec<(usize, IdKind, usize)> = Vec::new();
+    for (i, (kind, .., at)) in here.iter().enumerate() {
+        if *kind == IdKind::Phone && cells.len() < 2 {
+            return out;
+        }
+        if personal(kind) && *at != NO_POS && alone_on_line(b, at.0, at.1) {
+            cells.push((at.0, *kind, i));
+        }
+    }
+    if cells.len() < 4 {
+        return out;
+    }
+    crate::sort::sort_by_key(&mut cells, |c| c.0);
+    // For each cell, the next cell of its kind and how many lines on it is,
+    // when only short cells are between.
+    let mut strides: Vec<Option<(usize, usize)>> = vec![None; cells.len()];
+    for (n, &(pos, kind, _)) in cells.iter().enumerate() {
+        let Some(m) = cells[n + 1..].iter().position(|c| c.1 == kind).map(|m| n + 1 + m) else { continue };
+        let target = cells[m].0;
+        let (mut line, mut lines, mut read) = (context::line_at(text, pos), 0, 0);
+        // (Blank lines between cells are passed, a bounded number of them.)
+        while line.1 < target && lines <= MAX_ROW_CELLS && read < 4 * MAX_ROW_CELLS {
+            read += 1;
+            line = context::line_at(text, line.1 + 1);
+            let cell = text[line.0..line.1].trim();
+            if cell.is_empty() {
+                continue;
+            }
+            lines += 1;
+            if line.1 - line.0 > MAX_CELL_LINE || cell.ends_with(['.', '!', '?', '。', '！', '？', ':']) {
+                lines = MAX_ROW_CELLS + 1;
+            }
+        }
+        if (2..=MAX_ROW_CELLS).contains(&lines) && line.0 <= target && target <= line.1 {
+            strides[n] = Some((m, lines));
+        }
+    }
+    // Two kinds' pairs at the same width, interleaved: x1 < y1 < x2 < y2.
+    for (x1, s) in strides.iter().enumerate() {
+        let Some((x2, width)) = *s else { continue };
+        for (y1, t) in strides.iter().enumerate().take(x2).skip(x1 + 1) {
+            if let Some((y2, w)) = *t {
+                if w == width && cells[y1].1 != cells[x1].1 && y2 > x2 {
+                    for c in [x1, x2, y1, y2] {
+                        out[cells[c].2] = true;
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The address that opened the thread in `text`, when several people's
@@ -749,6 +876,9 @@ fn opener(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], mo
     let b = text.as_bytes();
     let set_apart = |(start, end): Span| {
         start.checked_sub(1).and_then(|i| b.get(i)).is_some_and(|c| matches!(c, b'<' | b'(')) && b.get(end).is_some_and(|c| matches!(c, b'>' | b')'))
+            // Full-width brackets in CJK text (`王磊（wanglei@…）`, `＜…＞`).
+            || start >= 3 && matches!(b.get(start - 3..start), Some(FULLWIDTH_OPEN | FULLWIDTH_LT))
+                && matches!(b.get(end..end + 3), Some(FULLWIDTH_CLOSE | FULLWIDTH_GT))
     };
     // (Or alone on its line, under a thread entry's dated head.)
     let alone = |(start, end): Span| {
@@ -777,24 +907,32 @@ fn opener(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], mo
         return None;
     }
     let one_author = people.len() == 1;
-    let mut dated: Vec<(u64, &str)> = Vec::new();
+    let mut dated: Vec<(u64, &str, usize)> = Vec::new();
     for (value, at) in authors {
         if context::automated_sender(value) {
             continue;
         }
         if let Some(key) = context::author_date(text, at.0, month_first) {
-            dated.push((key, value));
+            dated.push((key, value, at.0));
         }
     }
-    let first = dated.iter().min_by_key(|(k, _)| *k)?;
-    let people = dated.iter().filter(|(_, v)| *v != first.1).count();
+    let first = dated.iter().min_by_key(|(k, ..)| *k)?;
+    let people = dated.iter().filter(|(_, v, _)| *v != first.1).count();
     // Only an earlier date than everyone else's: a tie names no opener.
-    let tie = dated.iter().any(|(k, v)| *k == first.0 && *v != first.1);
+    let tie = dated.iter().any(|(k, v, _)| *k == first.0 && *v != first.1);
     // One author of dated messages, whose address is the only one set
     // apart (a thread whose later entries name a colleague mid-sentence):
     // the thread is theirs.
     let alone = one_author && authors_only_one(here, first.1);
-    ((people > 0 || alone) && !tie).then(|| first.1.to_string())
+    // The only dated message is a quoted one (`Em qui., 26 de nov. de 2026
+    // às 10:41, Rafael <…> escreveu:`) and someone else's address is set
+    // apart in the text quoting it: a quoted message is older than the
+    // message quoting it, so its writer opened the thread.
+    let quoted = people == 0 && !one_author && {
+        let (ls, le) = context::line_at(text, first.2);
+        context::introduces_quote(text[ls..le].trim_start_matches(['>', ' ', '\t']))
+    };
+    ((people > 0 || alone || quoted) && !tie).then(|| first.1.to_string())
 }
 
 /// Whether `author` is the only author of a thread and `here` names
@@ -875,15 +1013,32 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // team's own message, and where the text does not say whose
                 // message it is; in someone else's (a B2B customer's `Bitte
                 // rufen Sie uns unter … an` under their own `From:` line) it is theirs.
-                if !whole_field && (context::team_cue_before(text, phone.start) || context::team_cue_after(text, phone.start, phone.end)) {
+                // (The words after it, in languages that put the verb last: read once.)
+                let tail = if whole_field { None } else { context::verb_last_tail(text, phone.end) };
+                let cue = !whole_field && (context::team_cue_before(text, phone.start) || tail.is_some_and(|t| context::team_cue_in(text, phone.start, t)));
+                // Asked to call it in Japanese word order (`…までお電話ください`):
+                // the team's only in the team's own message (a customer asks so too).
+                let request = !cue && tail.is_some_and(context::call_request_in);
+                if cue || request {
                     let signs = context::TeamSigns { is_team: &is_team, names: context::TeamSigns::domain_names(&ctx.team_domains) };
                     // (A page that marks the team's messages has said whose
                     // this one is: the team's invitations are in `team_phones`.)
                     let writer = context::writer_at(text, phone.start, &signs);
-                    if writer == context::Writer::Team || writer == context::Writer::Unknown && !marked {
+                    if writer == context::Writer::Team || cue && writer == context::Writer::Unknown && !marked {
                         continue;
                     }
-                } else if !whole_field && !team_lines.is_empty() && !context::reader_cue_before(text, phone.start) {
+                }
+                if cue || whole_field {
+                    // (Decided above.)
+                } else if team_lines.is_empty() && !ctx.team_domains.is_empty() && context::label_before(text, phone.start) {
+                    // A labelled number (`Hotline: 030 …`) under a thread
+                    // entry's head that names the team (`Tallyline Support`,
+                    // a date), in a text without a team address.
+                    let signs = context::TeamSigns { is_team: &is_team, names: context::TeamSigns::domain_names(&ctx.team_domains) };
+                    if context::under_team_head(text, phone.start, &signs) {
+                        continue;
+                    }
+                } else if !team_lines.is_empty() && !context::reader_cue_before(text, phone.start) {
                     // Any other number in a message the team wrote (`De :
                     // Service Client <support@…>` then `Pour toute question :
                     // 09 72 …`) is the team's too, unless it is said to be
@@ -1497,6 +1652,33 @@ mod tests {
         // However often it is repeated, it stays below a phone seen once.
         let text = format!("{}call me on 9123 4567", "notifications@x.test ".repeat(30));
         assert_eq!(values(&text, "SG"), ["+6591234567", "notifications@x.test"]);
+    }
+
+    #[test]
+    fn a_table_read_one_cell_per_line() {
+        // An HTML table's text as the content script sends it: each cell on its own line.
+        let cells = "Name\nE-mail\nPhone\nAva Stone\nava@x.test\n+1 415 555 0123\nAdmin\nLiam Ross\nliam@x.test\n+1 212 555 0147\nStaff\n";
+        let got = ranked(cells, "US");
+        assert_eq!(got.len(), 4);
+        assert!(got.iter().all(|(_, s)| *s == Source::TableText), "{got:?}");
+        // Blank lines between cells are passed; the writer's own address outside is tied to the ticket.
+        let spaced = format!("From: Ava <ava@x.test>\n\n{}", cells.replace('\n', "\n\n"));
+        let got = ranked(&spaced, "US");
+        assert_eq!(got[0], ("ava@x.test".to_string(), Source::Text));
+        assert!(got[1..].iter().all(|(_, s)| *s == Source::TableText), "{got:?}");
+        // Thread entries with a sentence between are no table; nor one row alone.
+        let thread = "Ava Stone\nava@x.test\n+1 415 555 0123\nI cannot log in.\nLiam Ross\nliam@x.test\n+1 212 555 0147\nMe neither.\n";
+        assert!(ranked(thread, "US").iter().all(|(_, s)| *s == Source::Text));
+        assert!(ranked("Ava Stone\nava@x.test\n+1 415 555 0123\nAdmin\n", "US").iter().all(|(_, s)| *s == Source::Text));
+    }
+
+    #[test]
+    fn a_service_number_ranks_below_a_personal_one() {
+        assert_eq!(values("Our line 1300 655 210 is down. Mobile 0421 556 983", "AU"), ["+61421556983", "+611300655210"]);
+        assert_eq!(values("Mobile 0421 556 983, our line 1300 655 210 is down.", "AU"), ["+61421556983", "+611300655210"]);
+        // Alone, it is what the page has; an email still comes first.
+        assert_eq!(values("Our line 1300 655 210 is down.", "AU"), ["+611300655210"]);
+        assert_eq!(values("Our line 1300 655 210 is down. tom@wattle.test", "AU")[0], "tom@wattle.test");
     }
 
     #[test]

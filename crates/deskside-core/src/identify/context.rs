@@ -204,6 +204,8 @@ enum Tok {
     Pm,
     /// The `h` of a French time (`14h22`).
     H,
+    /// `de`/`del` between a date's parts (`26 de nov. de 2026`, `26 de noviembre de 2026`).
+    Of,
     Sep(char),
 }
 
@@ -270,6 +272,7 @@ fn tokens(line: &str) -> Vec<Tok> {
                 "am" => Tok::Am,
                 "pm" => Tok::Pm,
                 "h" => Tok::H,
+                "de" | "del" => Tok::Of,
                 _ => match month_of(&w) {
                     Some(m) => {
                         // An abbreviation's dot (`26. Nov. 2026`, `Nov. 26, 2026`) is part of the month.
@@ -287,6 +290,12 @@ fn tokens(line: &str) -> Vec<Tok> {
         } else if (c == '下' || c == '晚') && matches!(chars.peek(), Some('午' | '上')) {
             chars.next();
             out.push(Tok::Pm);
+        } else if c == '午' && matches!(chars.peek(), Some('前' | '後')) {
+            // Japanese `午前`/`午後`.
+            out.push(if chars.next() == Some('前') { Tok::Am } else { Tok::Pm });
+        } else if c == '오' && matches!(chars.peek(), Some('전' | '후')) {
+            // Korean `오전`/`오후`.
+            out.push(if chars.next() == Some('전') { Tok::Am } else { Tok::Pm });
         } else if !c.is_whitespace() {
             out.push(Tok::Sep(c));
         }
@@ -320,7 +329,9 @@ fn date_at(t: &[Tok], i: usize, month_first: bool) -> Option<(u32, u32, u32, usi
         [Num(y, 4), Sep(s), Num(m, 1..=2), Sep(s2), Num(d, 1..=2), ..] if year(*y, 4) && s == s2 && matches!(s, '-' | '/' | '.') => {
             ok(*y, *m, *d).map(|y| (y, *m, *d, i + 5))
         }
-        [Num(y, 4), Sep('年'), Num(m, 1..=2), Sep('月'), Num(d, 1..=2), ..] if year(*y, 4) => ok(*y, *m, *d).map(|y| (y, *m, *d, i + 5)),
+        [Num(y, 4), Sep('年' | '년'), Num(m, 1..=2), Sep('月' | '월'), Num(d, 1..=2), ..] if year(*y, 4) => ok(*y, *m, *d).map(|y| (y, *m, *d, i + 5)),
+        // Portuguese and Spanish: `26 de nov. de 2026`, `26 de noviembre de 2026`.
+        [Num(d, 1..=2), Tok::Of, Month(m), Tok::Of, Num(y, 4), ..] if year(*y, 4) => ok(*y, *m, *d).map(|y| (y, *m, *d, i + 5)),
         [Num(a, 1..=2), Sep(s), Num(b, 1..=2), Sep(s2), Num(y, 4), ..] if year(*y, 4) && s == s2 && matches!(s, '-' | '/' | '.') => {
             let (mut m, mut d) = if month_first && *s != '.' { (*a, *b) } else { (*b, *a) };
             if m > 12 {
@@ -344,7 +355,13 @@ fn date_at(t: &[Tok], i: usize, month_first: bool) -> Option<(u32, u32, u32, usi
 fn time_after(t: &[Tok], from: usize) -> Option<(u32, u32)> {
     let end = (from + 8).min(t.len());
     for i in from..end {
-        if let [Tok::Num(h, 1..=2), Tok::Sep(':') | Tok::H, Tok::Num(mi, 2), ..] = t[i..] {
+        // (`14:22`, `14h22`, and in CJK text `14時22分`, `14点22分`, `14시 22분`.)
+        let hm = match t[i..] {
+            [Tok::Num(h, 1..=2), Tok::Sep(':') | Tok::H, Tok::Num(mi, 2), ..] => Some((h, mi)),
+            [Tok::Num(h, 1..=2), Tok::Sep('時' | '时' | '点' | '시'), Tok::Num(mi, 1..=2), Tok::Sep('分' | '분'), ..] => Some((h, mi)),
+            _ => None,
+        };
+        if let Some((h, mi)) = hm {
             if h > 23 || mi > 59 {
                 return None;
             }
@@ -411,18 +428,38 @@ pub(super) fn team_cue_before(text: &str, start: usize) -> bool {
 /// (Not `までお電話ください`, `までご連絡ください`: a customer asks to be called so, at their own company's number.)
 const TEAM_CUES_AFTER: [&str; 3] = ["までお問い合わせ", "までお気軽に", "へお問い合わせ"];
 
+/// The text after byte `end` on its line (at most 60 bytes on), when it
+/// holds まで or へ (E3 81 BE, E3 81 B8), which every Japanese cue after a
+/// number holds ([`TEAM_CUES_AFTER`], [`CALL_REQUESTS_AFTER`]); `None` for
+/// most numbers, let go on their next few bytes. Read once per number.
+pub(super) fn verb_last_tail(text: &str, end: usize) -> Option<&str> {
+    let b = text.as_bytes();
+    let hi = floor_boundary(text, end.saturating_add(60).min(b.len()));
+    let lo = end.min(hi);
+    let mut i = lo;
+    while i + 3 <= hi {
+        match b[i] {
+            b'\n' => return None,
+            0xE3 if b[i + 1] == 0x81 && matches!(b[i + 2], 0xBE | 0xB8) => {
+                let after = &text[lo..hi];
+                return Some(after.split('\n').next().unwrap_or(after));
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// Whether the text after byte `end`, on its line (at most 60 bytes on),
 /// invites the reader to call the number (Japanese word order), unless the
 /// writer's own number is meant (`私の携帯（…）までご連絡ください`).
+#[cfg(test)]
 pub(super) fn team_cue_after(text: &str, start: usize, end: usize) -> bool {
-    let b = text.as_bytes();
-    // Every cue holds まで or へ (E3 81 BE, E3 81 B8): anything else is let go on its next few bytes.
-    let hi = floor_boundary(text, end.saturating_add(60).min(b.len()));
-    if !b[end.min(hi)..hi].windows(3).any(|w| w[0] == 0xE3 && w[1] == 0x81 && matches!(w[2], 0xBE | 0xB8)) {
-        return false;
-    }
-    let after = &text[end.min(hi)..hi];
-    let after = after.split('\n').next().unwrap_or(after);
+    verb_last_tail(text, end).is_some_and(|tail| team_cue_in(text, start, tail))
+}
+
+/// [`team_cue_after`] on the number's [`verb_last_tail`].
+pub(super) fn team_cue_in(text: &str, start: usize, after: &str) -> bool {
     if !TEAM_CUES_AFTER.iter().any(|cue| after.contains(cue)) {
         return false;
     }
@@ -430,6 +467,65 @@ pub(super) fn team_cue_after(text: &str, start: usize, end: usize) -> bool {
     let before = &text[lo..start];
     let before = before.rsplit('\n').next().unwrap_or(before);
     !["私", "携帯", "自宅", "直通"].iter().any(|w| before.contains(w))
+}
+
+/// Words after a number that ask the reader to call it, in Japanese word
+/// order (`0120-558-613（平日9時〜18時）までお電話ください`,
+/// `サポートセンター（050-…）へお電話いただけますでしょうか`): a customer
+/// writes so about their own company's number too, so these make a number
+/// the team's only in a message the text says is the team's.
+const CALL_REQUESTS_AFTER: [&str; 3] = ["までお電話", "へお電話", "までご連絡"];
+
+/// Whether the text after byte `end`, on its line (at most 60 bytes on),
+/// asks the reader to call the number ([`CALL_REQUESTS_AFTER`]).
+#[cfg(test)]
+pub(super) fn call_request_after(text: &str, end: usize) -> bool {
+    verb_last_tail(text, end).is_some_and(call_request_in)
+}
+
+/// [`call_request_after`] on the number's [`verb_last_tail`].
+pub(super) fn call_request_in(after: &str) -> bool {
+    CALL_REQUESTS_AFTER.iter().any(|cue| after.contains(cue))
+}
+
+/// Labels right before a number (`Hotline: 030 …`, `Tel. 0351 …`,
+/// `電話：`, `客服电话：`): in a message the text says is the team's, the
+/// number is the team's, though the text holds no team address (a thread
+/// entry headed `Tallyline Support` and a date).
+const NUMBER_LABELS: [&str; 16] = [
+    "hotline", "tel", "tel.", "phone", "telefon", "téléphone", "telephone", "teléfono", "telefono", "fon", "电话", "電話", "热线", "熱線",
+    "ダイヤル", "service",
+];
+
+/// Whether a label from [`NUMBER_LABELS`] ends right before byte `start`
+/// (a colon or a dot and spaces between): a look at the 20 bytes before.
+pub(super) fn label_before(text: &str, start: usize) -> bool {
+    let b = text.as_bytes();
+    let mut i = start;
+    while i > 0 && matches!(b[i - 1], b' ' | b'\t' | b':') {
+        i -= 1;
+    }
+    if i >= 3 && &b[i - 3..i] == "：".as_bytes() {
+        i -= 3;
+    }
+    if i == start {
+        return false;
+    }
+    let lo = floor_boundary(text, i.saturating_sub(20));
+    let before = &text[lo..i];
+    NUMBER_LABELS.iter().any(|l| {
+        before.len() >= l.len()
+            && before.is_char_boundary(before.len() - l.len())
+            && before[before.len() - l.len()..].eq_ignore_ascii_case(l)
+            && before[..before.len() - l.len()].chars().next_back().is_none_or(|c| !c.is_ascii_alphabetic())
+    })
+}
+
+/// Whether the sentence at byte `pos` is in a message whose head names the
+/// team by a team domain's name (`Tallyline Support` over `26.11.2026 15:02`),
+/// for a text that holds no team address: [`in_team_message`] without one.
+pub(super) fn under_team_head(text: &str, pos: usize, team: &TeamSigns) -> bool {
+    !team.names.is_empty() && in_team_message(text, pos, team)
 }
 
 /// Words before a number that say it is the reader's (`we will call you
@@ -625,6 +721,11 @@ pub(super) fn writer_at(text: &str, pos: usize, team: &TeamSigns) -> Writer {
             None => {
                 if let Some(rest) = deskside_detect::signoff::after_closing(body) {
                     signed = Some(if rest.is_empty() { Vec::new() } else { vec![rest] });
+                } else if team_signature(body, team) {
+                    // The team's name as the message's signature, without a
+                    // closing (`Tallyline カスタマーサポート`, `Tallyline
+                    // サポートデスク 中村`): a short line, not a sentence.
+                    return Writer::Team;
                 }
             }
             Some(names) if names.len() < 3 && body.len() <= 60 => names.push(body.trim()),
@@ -685,6 +786,21 @@ impl TeamSigns<'_> {
     }
 }
 
+/// Whether `line` is the team's signature without a closing before it: a
+/// short line (a name, a desk, a person) that names a team domain's name
+/// (`Tallyline カスタマーサポート` under `tallyline.example`), with no
+/// sentence's end, no address, no digits. A generic team word alone
+/// (`Support`) is not enough: a customer's own company signs so too.
+fn team_signature(line: &str, team: &TeamSigns) -> bool {
+    let l = line.trim();
+    !l.is_empty()
+        && l.len() <= 60
+        && !team.names.is_empty()
+        && !l.ends_with(['.', '!', '?', '。', '！', '？', ':', '：', ','])
+        && !l.bytes().any(|b| b.is_ascii_digit() || b == b'@')
+        && team.names_team(l, false)
+}
+
 /// How many parts a signature line has: a name, a company, a title,
 /// split by `,`, `|`, `·`, dashes, or (in CJK text, which has no spaces
 /// between words) by spaces.
@@ -725,6 +841,104 @@ fn message_head(line: &str) -> bool {
 fn separator(line: &str) -> bool {
     let l = line.trim();
     l.len() >= 3 && (l.starts_with("---") || l.starts_with("___")|| l.contains("Original Message") || l.contains("原始邮件") || l.contains("原始郵件"))
+}
+
+/// Lines that say a forwarded message follows (besides [`separator`]'s
+/// dashes): Apple Mail's `Begin forwarded message:`, `转发的邮件`, …
+fn forward_marker(line: &str) -> bool {
+    let l = line.trim();
+    if l.len() > 120 {
+        return false;
+    }
+    separator(l) || {
+        let lower = l.to_lowercase();
+        [
+            "forwarded message", "weitergeleitete", "message réexpédié", "message transféré", "mensaje reenviado", "mensagem encaminhada",
+            "messaggio inoltrato", "doorgestuurd bericht", "转发的邮件", "转发邮件", "轉寄", "転送されたメッセージ",
+        ]
+            .iter()
+            .any(|m| lower.contains(m))
+    }
+}
+
+/// Whether the address at byte `pos`, on the `To:` line of a pasted header
+/// block, names who forwarded that message to the team: the block follows
+/// a forward's or original message's separator (`-------- 原始邮件 --------`,
+/// `-----Original Message-----`, `---------- Forwarded message ---------`)
+/// under a note of the forwarder's own without a header (`转给你们看一下`),
+/// its `From:` is someone else's, and none of its addresses is the team's
+/// (the message was never sent to the team: its recipient brought it in,
+/// a B2B customer forwarding their own customer's complaint). `To:`
+/// holds that one address only. Reads the block and up to
+/// [`HEADER_LINES`] lines above it.
+pub(super) fn forwarded_to(text: &str, pos: usize, is_team: &dyn Fn(&str) -> bool) -> bool {
+    let (start, end) = line_at(text, pos);
+    let line = &text[start..end];
+    let Some(name) = header_name(line) else { return false };
+    let lower = name.to_lowercase();
+    if !["to", "收件人", "收件者", "an", "à", "宛先", "para", "aan", "a"].contains(&lower.as_str()) {
+        return false;
+    }
+    let team_in = |l: &str| l.contains('@') && super::find_emails(l).iter().any(|e| is_team(e));
+    if team_in(line) || super::find_emails(line).len() != 1 {
+        return false;
+    }
+    // Up to the block's `From:` line; its other lines hold no team address.
+    let mut top = (start, end);
+    let mut from = false;
+    for _ in 0..8 {
+        let Some(prev) = previous_line(text, top.0) else { break };
+        let l = &text[prev.0..prev.1];
+        let Some(n) = header_name(l) else { break };
+        if team_in(l) {
+            return false;
+        }
+        top = prev;
+        if header_name_role(n) == HeaderRole::Author {
+            from = l.contains('@');
+            break;
+        }
+    }
+    if !from {
+        return false;
+    }
+    let mut below = (start, end);
+    for _ in 0..8 {
+        let Some(next) = next_line(text, below.1) else { break };
+        let l = &text[next.0..next.1];
+        if header_name(l).is_none() {
+            break;
+        }
+        if team_in(l) {
+            return false;
+        }
+        below = next;
+    }
+    // Above the block: the separator (blank lines between), then the
+    // forwarder's note, with no header or quote of its own.
+    let mut line = top;
+    let mut marked = false;
+    let mut note = false;
+    for _ in 0..HEADER_LINES {
+        let Some(prev) = previous_line(text, line.0) else { break };
+        line = prev;
+        let l = &text[line.0..line.1];
+        if l.trim().is_empty() {
+            continue;
+        }
+        if !marked {
+            if !forward_marker(l) {
+                return false;
+            }
+            marked = true;
+            continue;
+        }
+        if separator(l) || introduces_quote(l) || message_head(l) || header_name(l).map(header_name_role) == Some(HeaderRole::Author) || l.trim_start().starts_with('>') {
+            return false;
+        }
+        note = true;
+    }
+    marked && note
 }
 
 /// Senders nobody writes to (`noreply@`, `notifications@`): still an
@@ -777,15 +991,61 @@ pub(super) fn role_address(email: &str) -> bool {
     std::str::from_utf8(&buf[..name.len()]).is_ok_and(|n| ROLES.binary_search(&n).is_ok())
 }
 
+/// A company's service number rather than a person's line, by its number
+/// type (E.164): toll-free, shared-cost, premium and national-rate numbers
+/// (`+1 800/888/877/866/855/844/833/822`, `+61 1300/1800/13xx xx`,
+/// `+91 1800/1860`, `+86 400/800`, `+44 3xx/80x/84x/87x`, `+49 800/180`,
+/// `+33 8`, `+81 120/570/800`, `+34 80x/90x`, `+39 800/803`, `+31 800/900`,
+/// `+852 800`, `+65 1800`…). A person's mobile or direct line is the better
+/// key to look someone up by than their company's hotline: such a number
+/// ranks below a personal one found in the same place. Bytes compared on
+/// the value, no allocation.
+pub(super) fn service_number(e164: &str) -> bool {
+    let Some(n) = e164.strip_prefix('+') else { return false };
+    let n = n.as_bytes();
+    let after = |cc: &[u8]| n.strip_prefix(cc).unwrap_or(&[]);
+    let starts = |rest: &[u8], list: &[&[u8]]| list.iter().any(|p| rest.starts_with(p));
+    match n.first() {
+        Some(b'1') => starts(after(b"1"), &[b"800", b"888", b"877", b"866", b"855", b"844", b"833", b"822", b"900"]),
+        Some(b'6') if n.starts_with(b"61") => {
+            let r = after(b"61");
+            // 1300/1800/1900 numbers (ten digits), and six-digit 13 numbers (`13 22 11`).
+            starts(r, &[b"1300", b"1800", b"1900"]) || r.len() == 6 && r.starts_with(b"13")
+        }
+        Some(b'6') if n.starts_with(b"65") => starts(after(b"65"), &[b"1800", b"1900"]),
+        Some(b'9') if n.starts_with(b"91") => starts(after(b"91"), &[b"1800", b"1860"]),
+        Some(b'8') if n.starts_with(b"86") => starts(after(b"86"), &[b"400", b"800"]),
+        Some(b'8') if n.starts_with(b"852") => starts(after(b"852"), &[b"800", b"900"]),
+        Some(b'8') if n.starts_with(b"81") => starts(after(b"81"), &[b"120", b"570", b"800", b"990"]),
+        Some(b'4') if n.starts_with(b"44") => starts(after(b"44"), &[b"3", b"80", b"84", b"87", b"9"]),
+        Some(b'4') if n.starts_with(b"49") => starts(after(b"49"), &[b"800", b"180", b"900", b"137"]),
+        Some(b'3') if n.starts_with(b"33") => starts(after(b"33"), &[b"8"]),
+        Some(b'3') if n.starts_with(b"34") => starts(after(b"34"), &[b"80", b"90"]),
+        Some(b'3') if n.starts_with(b"39") => starts(after(b"39"), &[b"800", b"803", b"89", b"199"]),
+        Some(b'3') if n.starts_with(b"31") => starts(after(b"31"), &[b"800", b"900", b"906", b"909"]),
+        Some(b'5') if n.starts_with(b"55") => starts(after(b"55"), &[b"800", b"300", b"400"]),
+        _ => false,
+    }
+}
+
 /// Lines that hold a team address and end a quote's introduction
 /// (`Acme Support <help@acme.example> wrote:`, `… 写道：`): the quoted
 /// lines after them (`> …`) are the team's own message.
 pub(super) fn introduces_quote(line: &str) -> bool {
     // (French puts a space before the colon: `… a écrit :`.)
-    let l = line.trim_end().trim_end_matches([':', '：']).trim_end().to_lowercase();
-    ["wrote", "写道", "寫道", "a écrit", "schrieb", "escribió", "scrisse", "ha scritto", "schreef", "skrev"].iter().any(|w| l.ends_with(w))
+    let trimmed = line.trim_end();
+    let l = trimmed.trim_end_matches([':', '：']).trim_end().to_lowercase();
+    [
+        "wrote", "写道", "寫道", "a écrit", "schrieb", "escribió", "escreveu", "scrisse", "ha scritto", "schreef", "skrev", "napisał", "kirjoitti",
+        "написал", "написала", "작성",
+    ]
+    .iter()
+    .any(|w| l.ends_with(w))
         // German and Dutch put the verb before the writer: `Am Mi., 2. Dez. 2026 um 11:15 Uhr schrieb Lumera <…>:`.
         || l.ends_with('>') && (l.contains(" schrieb ") || l.contains(" schreef "))
+        // Gmail in Japanese, Chinese and Korean has no verb: the date, the
+        // writer, and a colon (`2026年11月25日(水) 17:30 Tallyline サポート <support@…>:`).
+        || l.ends_with('>') && trimmed.len() > l.len() && l.contains('<') && date_key(&l, false).is_some()
 }
 
 #[cfg(test)]
@@ -1054,6 +1314,97 @@ mod tests {
         for a in ["tom.becker@x.test", "ute.vogt@x.test", "supporter@x.test", "info2go@x.test", "m.hoffmann@x.test", "b@x.test"] {
             assert!(!role_address(a), "{a}");
         }
+    }
+
+    #[test]
+    fn service_numbers_by_type() {
+        for yes in [
+            "+18885550134", "+18775550199", "+611300655210", "+611800770221", "+61132265", "+864006901122", "+868001413771", "+448000461234",
+            "+443300882211", "+448456001234", "+498003304477", "+491805123456", "+33825123456", "+33805692114", "+81120330112", "+81570064111",
+            "+9118004192277", "+34900123456", "+31800022",
+        ] {
+            assert!(service_number(yes), "{yes}");
+        }
+        for no in [
+            "+13125550187", "+61421556983", "+61298765432", "+8615911223344", "+862988301177", "+447700900456", "+441614960733", "+4915123456789",
+            "+33671229013", "+819044127789", "+815031982277", "+919845033127", "+34611234987", "+6113", "18005550188", "",
+        ] {
+            assert!(!service_number(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn dates_in_more_languages() {
+        let k = |l: &str| date_key(l, false).unwrap_or_else(|| panic!("no date in {l:?}"));
+        assert_eq!(k("Lucía respondió · 27 de noviembre de 2026, 10:14"), k("2026-11-27 10:14"));
+        assert_eq!(k("Em qui., 26 de nov. de 2026 às 10:41, Rafael"), k("2026-11-26 10:41"));
+        assert_eq!(k("2026. 11. 27. 오후 2:05"), k("2026-11-27 14:05"));
+        assert_eq!(k("2026년 11월 26일 (목) 오전 9:10"), k("2026-11-26 09:10"));
+        assert_eq!(k("2026年11月27日 午後3:12 — 小林"), k("2026-11-27 15:12"));
+        assert_eq!(k("令和8年 2026年11月26日（木）14時22分ごろ"), k("2026-11-26 14:22"));
+        assert!(k("2026年11月27日 午前9:40") < k("2026年11月27日 午後3:12"));
+        // `de` alone is no month: a French header's `De :` reads as before.
+        assert_eq!(date_key("De : 26 de 2026", false), None);
+    }
+
+    #[test]
+    fn quote_introductions_without_a_verb() {
+        assert!(introduces_quote("2026年11月25日(水) 17:30 Tallyline サポート <support@tallyline.example>:"));
+        assert!(introduces_quote("Em qui., 26 de nov. de 2026 às 10:41, Rafael Souza <r@x.test> escreveu:"));
+        assert!(introduces_quote("2026년 11월 26일 (목) 오후 5:10, 박민수 <m@x.test>님이 작성:"));
+        assert!(!introduces_quote("2026年11月25日(水) 17:30 Tallyline サポート <support@tallyline.example>"), "no colon");
+        assert!(!introduces_quote("Contact: Jane <jane@x.test>:"), "no date");
+    }
+
+    #[test]
+    fn call_requests_and_labels() {
+        let t = "お手数ですが 0120-558-613（平日9時〜18時）までお電話ください。";
+        let end = t.find("613").unwrap() + 3;
+        assert!(call_request_after(t, end));
+        let t2 = "サポートセンター（050-3198-2277）へお電話いただけますでしょうか。";
+        assert!(call_request_after(t2, t2.find("2277").unwrap() + 4));
+        let t3 = "携帯 090-1234-5678\nまでお電話";
+        assert!(!call_request_after(t3, t3.find("5678").unwrap() + 4), "another line");
+        let l = |t: &str| label_before(t, t.find(|c: char| c.is_ascii_digit() || c == '+').expect("a number"));
+        for yes in ["Hotline: 030 5557", "Danke. Hotline 030", "Tel. 089 2145", "TEL：03-1234", "客服电话：400", "Phone: +44"] {
+            assert!(l(yes), "{yes}");
+        }
+        for no in ["Hotel 030 5557", "call 030 5557", "Intel: 030", "Telephone number below 030"] {
+            assert!(!l(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn the_teams_name_as_a_signature() {
+        let team = |e: &str| e.ends_with("@tallyline.example");
+        let signs = TeamSigns { is_team: &team, names: TeamSigns::domain_names(&["tallyline.example".to_string()]) };
+        let w = |t: &str| writer_at(t, t.find("0120").expect("a number"), &signs);
+        assert_eq!(w("0120-771-208 までお電話ください。\n\nTallyline サポートセンター\n"), Writer::Team);
+        assert_eq!(w("0120-771-208 までお電話ください。\n\n株式会社みなと精機 総務部\n"), Writer::Unknown);
+        assert_eq!(w("0120-771-208 までお電話ください。\nTallyline の件で困っています。\n"), Writer::Unknown, "a sentence");
+        let h = "Tallyline Support\n27 Nov 2026, 14:20\nThanks. Hotline: 0161 555 0190\n";
+        assert!(under_team_head(h, h.find("0161").unwrap(), &signs));
+        let c = "Owen Pryce\n26 Nov 2026, 09:02\nHotline: 0161 555 0190\n";
+        assert!(!under_team_head(c, c.find("0161").unwrap(), &signs));
+    }
+
+    #[test]
+    fn the_recipient_of_a_forwarded_message() {
+        let team = |e: &str| e.ends_with("@tallyline.example");
+        let fwd = "转给你们看一下。\n\n-------- 原始邮件 --------\n发件人：Jenny <jenny@x.test>\n发件时间：2026年11月26日 10:03\n收件人：\"售后\" <shouhou@shop.test>\n主题：没发货\n\n你们好\n";
+        assert!(forwarded_to(fwd, fwd.find("shouhou@").unwrap(), &team));
+        // The team among the recipients: a message sent to the team, not brought in.
+        let cc = fwd.replace("主题", "抄送：help@tallyline.example\n主题");
+        assert!(!forwarded_to(&cc, cc.find("shouhou@").unwrap(), &team));
+        // No separator, or no note above it, or a header above: not a forward.
+        let plain = fwd.replace("-------- 原始邮件 --------\n", "");
+        assert!(!forwarded_to(&plain, plain.find("shouhou@").unwrap(), &team));
+        let bare = &fwd[fwd.find("--------").unwrap()..];
+        assert!(!forwarded_to(bare, bare.find("shouhou@").unwrap(), &team));
+        let chain = format!("From: Ann <ann@y.test>\nSent: Monday\n\nsee below\n{fwd}");
+        assert!(!forwarded_to(&chain, chain.find("shouhou@").unwrap(), &team));
+        // Only the `To:` line.
+        assert!(!forwarded_to(fwd, fwd.find("jenny@").unwrap(), &team));
     }
 
     #[test]
