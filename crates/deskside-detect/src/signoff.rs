@@ -193,7 +193,7 @@ pub fn signed_by(names: &[String], email: &str) -> bool {
     }
     let local = email.as_bytes().split(|&b| b == b'@').next().unwrap_or_default();
     let local = local.split(|&b| b == b'+').next().unwrap_or(local);
-    local.split(|&b| matches!(b, b'.' | b'_' | b'-')).any(|part| names.binary_search_by(|n| n.as_bytes().cmp(part)).is_ok())
+    local.split(|&b| matches!(b, b'.' | b'_' | b'-')).any(|part| names.binary_search_by(|n| crate::lines::cmp_bytes(n.as_bytes(), part)).is_ok())
 }
 
 /// Whether `text` starts with one of the closing words, in any case. (Only

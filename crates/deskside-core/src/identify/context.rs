@@ -774,7 +774,8 @@ pub(super) fn role_address(email: &str) -> bool {
     let mut buf = [0u8; 16];
     buf[..name.len()].copy_from_slice(name.as_bytes());
     buf[..name.len()].make_ascii_lowercase();
-    std::str::from_utf8(&buf[..name.len()]).is_ok_and(|n| ROLES.binary_search(&n).is_ok())
+    // (Compared in a loop, not by `memcmp` calls: asked for every address.)
+    ROLES.binary_search_by(|r| deskside_detect::lines::cmp_bytes(r.as_bytes(), &buf[..name.len()])).is_ok()
 }
 
 /// Lines that hold a team address and end a quote's introduction
