@@ -734,7 +734,7 @@ pub(super) fn automated_sender(email: &str) -> bool {
     if !matches!(email.as_bytes().first().map(|c| c | 0x20), Some(b'n' | b'd' | b'a')) {
         return false;
     }
-    let local = email.rsplit_once('@').map_or(email, |(l, _)| l);
+    let local = deskside_detect::lines::rsplit_at_sign(email).map_or(email, |(l, _)| l);
     const AUTOMATED: [&str; 12] =
         ["noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply", "notifications", "notification", "notify", "alerts", "auto-reply", "autoreply"];
     AUTOMATED.iter().any(|a| {
@@ -765,7 +765,7 @@ const ROLES: [&str; 108] = [
 /// beside a person's address in an equal place, the person's ranks first
 /// (`From: Orders <orders@…>` then `Reply-To: Tom Becker <tom@…>`).
 pub(super) fn role_address(email: &str) -> bool {
-    let local = email.rsplit_once('@').map_or(email, |(l, _)| l);
+    let local = deskside_detect::lines::rsplit_at_sign(email).map_or(email, |(l, _)| l);
     // The name before a `-`, `_`, `.` or `+` (`support-emea`, `sales.de`).
     let name = local.split(['-', '_', '.', '+']).next().unwrap_or(local);
     if name.len() < 2 || name.len() > 16 {
