@@ -358,7 +358,7 @@ impl ScanContext {
         if self.team_domains.is_empty() {
             return false;
         }
-        let domain = email.rsplit_once('@').map_or("", |(_, d)| d);
+        let domain = deskside_detect::lines::rsplit_at_sign(email).map_or("", |(_, d)| d);
         let same = |a: &str, b: &str| a == b || a.ends_with(&format!(".{b}"));
         if self.team_domains.iter().any(|d| same(domain, d)) {
             return true;
@@ -376,7 +376,7 @@ impl ScanContext {
     /// bounces and forwarders (`bounces+…@`, VERP, `SRS0=…`, `mailer-daemon`).
     /// No-reply senders are not excluded: they rank last ([`AUTOMATED_SCORE`]).
     fn excludes_email(&self, email: &str) -> bool {
-        let Some((local, _)) = email.rsplit_once('@') else { return true };
+        let Some((local, _)) = deskside_detect::lines::rsplit_at_sign(email) else { return true };
         bounce_local(local) || self.is_team_email(email)
     }
 }

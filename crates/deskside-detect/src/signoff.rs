@@ -7,7 +7,7 @@
 /// Italian, Dutch; `Danke und Gruß`, `Bien cordialement`, `LG`), by their
 /// first letter (lower case), longest first: a line is compared only with
 /// the few its first letter can start.
-fn closings(first: u8) -> &'static [&'static str] {
+const fn closings(first: u8) -> &'static [&'static str] {
     match first {
         b'a' => &["all the best", "amicalement", "atentamente"],
         b'b' => &["bien cordialement", "bonne journée", "beste grüsse", "beste grüße", "bonne soirée", "best regards", "bien à vous", "best wishes", "besten dank", "bedankt", "best", "br"],
@@ -50,6 +50,13 @@ pub fn signoff_names(text: &str) -> Vec<String> {
         // closing word must start the line.
         let Some(first) = raw.bytes().position(|c| !matches!(c, b' ' | b'\t' | b'\r')) else { continue };
         let lead = &raw.as_bytes()[first..];
+        // A line of CJK text (or any non-ASCII start) that starts with no
+        // closing is let go before it is trimmed, unless it starts with
+        // Unicode white space, which trimming would remove (lead bytes C2,
+        // E1, E2, E3: U+0085, U+00A0, U+1680, U+2000…, U+3000).
+        if lead[0] >= 0x80 && !matches!(lead[0], 0xC2 | 0xE1 | 0xE2 | 0xE3) && !starts_with_closing(lead) {
+            continue;
+        }
         let line = if lead[0] < 0x80 && !starts_with_closing(lead) {
             // A sign-off at the end of a sentence's line, before the
             // writer's address: `…, not to me. Thanks, Ivy Chen (ivy@…)`.
@@ -186,7 +193,7 @@ pub fn signed_by(names: &[String], email: &str) -> bool {
     }
     let local = email.as_bytes().split(|&b| b == b'@').next().unwrap_or_default();
     let local = local.split(|&b| b == b'+').next().unwrap_or(local);
-    local.split(|&b| matches!(b, b'.' | b'_' | b'-')).any(|part| names.binary_search_by(|n| n.as_bytes().cmp(part)).is_ok())
+    local.split(|&b| matches!(b, b'.' | b'_' | b'-')).any(|part| names.binary_search_by(|n| crate::lines::cmp_bytes(n.as_bytes(), part)).is_ok())
 }
 
 /// Whether `text` starts with one of the closing words, in any case. (Only
@@ -194,8 +201,41 @@ pub fn signed_by(names: &[String], email: &str) -> bool {
 #[inline(always)]
 fn starts_with_closing(text: &[u8]) -> bool {
     let Some(first) = text.first().map(u8::to_ascii_lowercase) else { return false };
+    // The second letter first: most lines that start with a closing's first
+    // letter (`the`, `my`, `would`) are out on it, without a comparison.
+    if first < 0x80 {
+        let seconds = SECOND_LETTERS[usize::from(first)];
+        if seconds & ANY_SECOND == 0 {
+            let Some(second) = text.get(1).map(u8::to_ascii_lowercase) else { return false };
+            if !second.is_ascii_lowercase() || seconds >> (second - b'a') & 1 == 0 {
+                return false;
+            }
+        }
+    }
     closings(first).iter().any(|c| starts_with_ignoring_case(text, c))
 }
+
+/// In [`SECOND_LETTERS`]: some closing under this first letter has a second
+/// byte that is not a lower-case ASCII letter (no filter on it).
+const ANY_SECOND: u32 = 1 << 26;
+
+/// For each ASCII first letter, the second letters of its closings (bit 0
+/// for `a`); computed from [`closings`], so the two cannot disagree.
+const SECOND_LETTERS: [u32; 128] = {
+    let mut table = [0u32; 128];
+    let mut first = 0;
+    while first < 128 {
+        let list = closings(first as u8);
+        let mut k = 0;
+        while k < list.len() {
+            let c = list[k].as_bytes();
+            table[first] |= if c.len() >= 2 && c[1].is_ascii_lowercase() { 1 << (c[1] - b'a') } else { ANY_SECOND };
+            k += 1;
+        }
+        first += 1;
+    }
+    table
+};
 
 /// Whether `text` starts with the lower-case `word`, ASCII letters in any
 /// case (as `eq_ignore_ascii_case`). Byte by byte, out at the first that
@@ -215,6 +255,7 @@ fn closing_start(b: u8) -> bool {
 }
 
 /// The lines of a text, found eight bytes at a time.
+#[derive(Clone, Copy)]
 struct Lines<'a> {
     text: &'a str,
     pos: usize,
@@ -236,7 +277,7 @@ impl<'a> Lines<'a> {
     /// lines that is alone or nearly so (at most five words, no sentence),
     /// without moving past them; none past a quote or another message's head.
     fn signature_address(&self) -> Option<&'a str> {
-        let mut ahead = Lines { text: self.text, pos: self.pos };
+        let mut ahead = *self;
         let mut seen = 0;
         while let Some(l) = ahead.next_raw() {
             let l = l.trim();
@@ -261,7 +302,7 @@ impl<'a> Lines<'a> {
 
     /// The next line that is not blank, trimmed, without moving past it.
     fn peek_nonempty(&self) -> &'a str {
-        let mut ahead = Lines { text: self.text, pos: self.pos };
+        let mut ahead = *self;
         while let Some(l) = ahead.next_raw() {
             if !l.trim().is_empty() {
                 return l.trim();
@@ -288,6 +329,29 @@ mod tests {
             for (i, c) in list.iter().enumerate() {
                 assert!(list[..i].iter().all(|earlier| !c.starts_with(earlier)), "{c} is hidden by a shorter closing before it");
             }
+        }
+    }
+
+    #[test]
+    fn the_second_letter_filter_rejects_only_what_no_closing_starts() {
+        let plain = |t: &[u8]| t.first().is_some_and(|f| closings(f.to_ascii_lowercase()).iter().any(|c| starts_with_ignoring_case(t, c)));
+        let mut texts: Vec<Vec<u8>> = Vec::new();
+        for first in 0..=255u8 {
+            for c in closings(first) {
+                // The closing in both cases, and with every second byte.
+                texts.push(c.as_bytes().to_vec());
+                texts.push(c.to_uppercase().into_bytes());
+                for second in 0..=255u8 {
+                    let mut t = c.as_bytes().to_vec();
+                    t[1] = second;
+                    texts.push(t);
+                }
+            }
+            texts.push(vec![first]);
+            texts.push(vec![first, b'h', b'e']);
+        }
+        for t in &texts {
+            assert_eq!(starts_with_closing(t), plain(t), "{:?}", String::from_utf8_lossy(t));
         }
     }
 

@@ -948,7 +948,7 @@ pub(super) fn automated_sender(email: &str) -> bool {
     if !matches!(email.as_bytes().first().map(|c| c | 0x20), Some(b'n' | b'd' | b'a')) {
         return false;
     }
-    let local = email.rsplit_once('@').map_or(email, |(l, _)| l);
+    let local = deskside_detect::lines::rsplit_at_sign(email).map_or(email, |(l, _)| l);
     const AUTOMATED: [&str; 12] =
         ["noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply", "notifications", "notification", "notify", "alerts", "auto-reply", "autoreply"];
     AUTOMATED.iter().any(|a| {
@@ -979,7 +979,7 @@ const ROLES: [&str; 108] = [
 /// beside a person's address in an equal place, the person's ranks first
 /// (`From: Orders <orders@…>` then `Reply-To: Tom Becker <tom@…>`).
 pub(super) fn role_address(email: &str) -> bool {
-    let local = email.rsplit_once('@').map_or(email, |(l, _)| l);
+    let local = deskside_detect::lines::rsplit_at_sign(email).map_or(email, |(l, _)| l);
     // The name before a `-`, `_`, `.` or `+` (`support-emea`, `sales.de`).
     let name = local.split(['-', '_', '.', '+']).next().unwrap_or(local);
     if name.len() < 2 || name.len() > 16 {
@@ -988,7 +988,8 @@ pub(super) fn role_address(email: &str) -> bool {
     let mut buf = [0u8; 16];
     buf[..name.len()].copy_from_slice(name.as_bytes());
     buf[..name.len()].make_ascii_lowercase();
-    std::str::from_utf8(&buf[..name.len()]).is_ok_and(|n| ROLES.binary_search(&n).is_ok())
+    // (Compared in a loop, not by `memcmp` calls: asked for every address.)
+    ROLES.binary_search_by(|r| deskside_detect::lines::cmp_bytes(r.as_bytes(), &buf[..name.len()])).is_ok()
 }
 
 /// A company's service number rather than a person's line, by its number
