@@ -219,14 +219,14 @@ async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choi
     panel_state_with(env, settings, tab, choices, layout, visible, false).await
 }
 
-/// The tab's customer as the background itself shows it now (the panel's
-/// own lookup and merge, from the cache while fresh): for checks the panel
-/// is not trusted with (apply priority's VIP rule).
-pub(crate) async fn tab_panel_state(env: &Env, settings: &Settings, tab: &TabState) -> Result<PanelState, String> {
-    match panel_state(env, settings, Some(tab.clone()), &load_choices(env).await, SIDE_PANEL_LAYOUT, true).await? {
-        Response::PanelState { state, .. } => Ok(state),
-        _ => Ok(PanelState::NoIdentifier),
-    }
+/// The tab's customer as the background itself last showed it (the panel's
+/// own merge, from the cache only: no request, no audit entry): for checks
+/// the panel is not trusted with (apply priority's VIP rule). `None` when an
+/// answer it needs is not in the cache or no longer fresh: the panel must
+/// be loaded again (which looks it up and audits it) before the check.
+pub(crate) async fn tab_panel_state(env: &Env, settings: &Settings, tab: &TabState) -> Result<Option<PanelState>, String> {
+    let computed = compute_panel(env, settings, Some(tab.clone()), &load_choices(env).await, None).await?;
+    Ok(computed.map(|(state, _unaudited)| state))
 }
 
 /// The patterns of a connector's origins the browser has not granted.
@@ -235,13 +235,35 @@ async fn missing_origins(env: &Env, cfg: &ConnectorConfig) -> Vec<String> {
     crate::kept::missing_origins(env, &deskside_core::panel::connector_origins(cfg)).await
 }
 
-/// `refresh`: the agent asked again; answers still fresh in the cache are
-/// fetched anew (a held failure still waits for its time).
+/// "Show": the tab's customer as the panel shows it, looked up where the
+/// cache holds no fresh answer, every access audited. `refresh`: the agent
+/// asked again; answers still fresh in the cache are fetched anew (a held
+/// failure still waits for its time).
 #[allow(clippy::too_many_arguments)]
 async fn panel_state_with(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices, layout: PanelLayout, visible: bool, refresh: bool) -> Result<Response, String> {
-    let done = |state| Ok(Response::PanelState { state, layout, language: settings.language });
+    let computed = compute_panel(env, settings, tab, choices, Some(Fetch { visible, refresh })).await?;
+    // (With a fetch, every source answers: never `None`.)
+    let (state, entries) = computed.unwrap_or((PanelState::NoIdentifier, Vec::new()));
+    append_audit(env, entries).await?;
+    Ok(Response::PanelState { state, layout, language: settings.language })
+}
+
+/// How "show" may reach the sources: whether the agent sees the tab, and
+/// whether fresh answers are asked again.
+#[derive(Clone, Copy)]
+struct Fetch {
+    visible: bool,
+    refresh: bool,
+}
+
+/// "Compute": the tab's customer from what the sources answer, and the
+/// audit entries for those accesses (appended by "show" only). With
+/// `fetch`, sources are looked up through the request layer; without it,
+/// only their cached answers are read (fresh ones, or failures held), and
+/// `None` is answered when one is missing.
+async fn compute_panel(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices, fetch: Option<Fetch>) -> Result<Option<(PanelState, Vec<AuditEntry>)>, String> {
     let (mut identifier, chosen) = match plan_panel(settings, tab.as_ref(), choices) {
-        PanelPlan::Done(state) => return done(state),
+        PanelPlan::Done(state) => return Ok(Some((state, Vec::new()))),
         PanelPlan::Lookup { identifier, chosen } => (identifier, chosen),
     };
     let tab = tab.unwrap_or_default();
@@ -250,6 +272,7 @@ async fn panel_state_with(env: &Env, settings: &Settings, tab: Option<TabState>,
     let (record_choices, salt) = (record_choices.unwrap_or_default(), salt?);
     let mut tried = vec![identifier.clone()];
     let mut first_not_found: Option<PanelState> = None;
+    let mut audit = Vec::new();
     loop {
         let mut results = Vec::new();
         let mut notes = Vec::new();
@@ -266,7 +289,7 @@ async fn panel_state_with(env: &Env, settings: &Settings, tab: Option<TabState>,
                 not_granted.push((i, missing));
                 continue;
             }
-            let s = source(env, settings, i, cfg, &identifier, visible, refresh).await;
+            let Some(s) = source(env, settings, i, cfg, &identifier, fetch).await else { return Ok(None) };
             results.push((i, s.result));
             notes.extend(s.note);
             kept.insert(i, (s.key, s.entry));
@@ -275,13 +298,14 @@ async fn panel_state_with(env: &Env, settings: &Settings, tab: Option<TabState>,
         for o in &mut outcomes {
             if let Ok(Selection::One { record, .. }) = &mut o.result {
                 let cfg = &settings.connectors[o.index];
-                (o.related, o.related_errors) = related(env, settings, cfg, kept.get(&o.index), record, visible).await;
+                let Some(r) = related(env, settings, cfg, kept.get(&o.index), record, fetch).await else { return Ok(None) };
+                (o.related, o.related_errors) = r;
             }
         }
         let (state, entries) = finish_panel(settings, &tab, &identifier, outcomes, env.now(), &salt);
         let state = layer::annotate(settings, state, &notes);
         let state = deskside_core::panel::mark_sources(settings, state, &not_granted);
-        append_audit(env, entries).await?;
+        audit.extend(entries);
         // Nobody under this identifier: the next one on the page. If none
         // finds anyone either, the panel says so for the first.
         let first = first_not_found.take();
@@ -291,8 +315,8 @@ async fn panel_state_with(env: &Env, settings: &Settings, tab: Option<TabState>,
                 tried.push(next.clone());
                 identifier = next;
             }
-            (PanelState::NotFound { .. }, None) => return done(first.unwrap_or(state)),
-            _ => return done(state),
+            (PanelState::NotFound { .. }, None) => return Ok(Some((first.unwrap_or(state), audit))),
+            _ => return Ok(Some((state, audit))),
         }
     }
 }
@@ -327,27 +351,29 @@ struct SourceAnswer {
 /// while a refresh runs (or its result, if quick); a failed one held until
 /// its retry time (shown stale, counting down); else looked up, once for
 /// every tab asking the same, within the connector's budget, retried by
-/// the core's policy.
-async fn source(env: &Env, settings: &Settings, index: usize, cfg: &ConnectorConfig, id: &Candidate, visible: bool, refresh: bool) -> SourceAnswer {
+/// the core's policy. Without `fetch`, nothing is looked up: `None` where
+/// the answer is not fresh in the cache (nor a failure held).
+async fn source(env: &Env, settings: &Settings, index: usize, cfg: &ConnectorConfig, id: &Candidate, fetch: Option<Fetch>) -> Option<SourceAnswer> {
     let config = cache::config_hash(cfg);
     let key = cache::entry_key(&config, id);
     let entry = read_entry(env, &key).await.filter(|e| e.config == config);
     let start = || {
         let live: Vec<String> = settings.connectors.iter().map(cache::config_hash).collect();
-        crate::client::flight(&key, lookup_job(env_clone(env), alone(settings, cfg), id.clone(), key.clone(), config.clone(), live, visible))
+        crate::client::flight(&key, lookup_job(env_clone(env), alone(settings, cfg), id.clone(), key.clone(), config.clone(), live, fetch.is_some_and(|f| f.visible)))
     };
     let decision = match cache::decide(entry.as_ref(), env.now(), layer::ttl_ms(settings)) {
-        Decision::Fresh if refresh => Decision::Stale,
+        Decision::Fresh if fetch.is_some_and(|f| f.refresh) => Decision::Stale,
         d => d,
     };
     let entry = match decision {
         Decision::Fresh | Decision::Hold { .. } => entry,
+        Decision::Stale | Decision::Miss if fetch.is_none() => return None,
         Decision::Stale => match crate::client::within(&start(), REFRESH_GRACE_MS).await {
             Some(v) => present(v),
             None => {
                 let stale = entry.as_ref().and_then(Entry::answer).unwrap_or_default();
                 let note = SourceNote { index, stale_ms: entry.as_ref().map(|e| e.fetched_ms), problem: None, retry_in_ms: Some(layer::REFRESH_POLL_MS) };
-                return SourceAnswer { result: Ok(stale), note: Some(note), key, entry };
+                return Some(SourceAnswer { result: Ok(stale), note: Some(note), key, entry });
             }
         },
         Decision::Miss => present(crate::client::wait(&start()).await),
@@ -356,7 +382,7 @@ async fn source(env: &Env, settings: &Settings, index: usize, cfg: &ConnectorCon
     let Some(e) = entry else {
         // (The job ended without an entry: the service worker stopped mid-lookup.)
         let lost = LookupError::Network { message: Msg::LookupNoService.into() };
-        return SourceAnswer { result: Err(lost), note: None, key, entry: None };
+        return Some(SourceAnswer { result: Err(lost), note: None, key, entry: None });
     };
     match &e.failure {
         Some(f) if f.retry_at_ms > now => {
@@ -365,9 +391,9 @@ async fn source(env: &Env, settings: &Settings, index: usize, cfg: &ConnectorCon
                 Some(a) => (Ok(a), Some(e.fetched_ms)),
                 None => (Err(f.error.clone()), None),
             };
-            SourceAnswer { result, note: Some(SourceNote { index, stale_ms, problem: Some(f.error.clone()), retry_in_ms }), key, entry: Some(e) }
+            Some(SourceAnswer { result, note: Some(SourceNote { index, stale_ms, problem: Some(f.error.clone()), retry_in_ms }), key, entry: Some(e) })
         }
-        _ => SourceAnswer { result: Ok(e.answer().unwrap_or_default()), note: None, key, entry: Some(e) },
+        _ => Some(SourceAnswer { result: Ok(e.answer().unwrap_or_default()), note: None, key, entry: Some(e) }),
     }
 }
 
@@ -431,20 +457,22 @@ async fn live_now(env: &Env, started_with: Vec<String>) -> Vec<String> {
 }
 
 /// The related items of the record shown: from the cache when fetched with
-/// it, else fetched within the budget (and kept with the answer).
-async fn related(env: &Env, settings: &Settings, cfg: &ConnectorConfig, kept: Option<&(String, Option<Entry>)>, record: &mut Customer, visible: bool) -> (usize, Vec<RelatedError>) {
+/// it, else fetched within the budget (and kept with the answer); without
+/// `fetch`, `None` where the cache does not hold them.
+async fn related(env: &Env, settings: &Settings, cfg: &ConnectorConfig, kept: Option<&(String, Option<Entry>)>, record: &mut Customer, fetch: Option<Fetch>) -> Option<(usize, Vec<RelatedError>)> {
     let cached = kept.and_then(|(_, e)| e.as_ref());
     if cached.is_some_and(|e| e.related_done(&record.id)) {
-        return (0, Vec::new());
+        return Some((0, Vec::new()));
     }
     // Failed a moment ago (by the lookup job, or another tab): said again, not sent again.
     if let Some(failed) = cached.and_then(|e| e.related_failure(&record.id, env.now())) {
         let kinds = related_kinds(cfg, record);
-        return (0, failed.iter().map(|(into, error)| RelatedError { into: kinds.iter().copied().find(|k| Some(*k) == into.as_deref()), error: error.clone() }).collect());
+        return Some((0, failed.iter().map(|(into, error)| RelatedError { into: kinds.iter().copied().find(|k| Some(*k) == into.as_deref()), error: error.clone() }).collect()));
     }
+    let fetch = fetch?;
     let alone = alone(settings, cfg);
     let tokens = access_tokens(env, &alone, false).await;
-    let via = budget(settings, cfg, visible, env.now());
+    let via = budget(settings, cfg, fetch.visible, env.now());
     let (n, errors) = fetch_related(env, cfg, tokens.get(&cfg.id), record, &mut None, &via).await;
     if let Some((key, Some(_))) = kept {
         let config = cache::config_hash(cfg);
@@ -455,7 +483,7 @@ async fn related(env: &Env, settings: &Settings, cfg: &ConnectorConfig, kept: Op
             crate::client::write_entry(env, key, &e, &live, &secrets).await;
         }
     }
-    (n, errors)
+    Some((n, errors))
 }
 
 /// The entry with `record`'s failed follow-ups kept until the request

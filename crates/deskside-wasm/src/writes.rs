@@ -122,8 +122,11 @@ pub async fn start(env: &Env, settings: &Settings, tab: Option<TabState>, tab_id
     };
     if kind == WriteKind::Priority {
         // The panel offers it for a VIP only; the background checks again,
-        // on the customer it shows for this tab itself.
-        let state = crate::background::tab_panel_state(env, settings, &tab).await?;
+        // on the customer it showed for this tab itself (from its cache:
+        // nothing looked up or audited again; no fresh answer, no write).
+        let Some(state) = crate::background::tab_panel_state(env, settings, &tab).await? else {
+            return Ok(Response::WriteInvalid { message: Msg::WritePriorityReload.into() });
+        };
         if let Err(message) = core::priority_permitted(settings, &state) {
             return Ok(Response::WriteInvalid { message });
         }

@@ -80,6 +80,8 @@ const OPTIONS: &str = r#"{"id":"ext-id","url":"chrome-extension://ext-id/options
 const CONTENT: &str = r#"{"id":"ext-id","url":"http://127.0.0.1:5555/tickets/1","tab_id":7,"frame_id":0}"#;
 const PANEL: &str = r#"{"id":"ext-id","url":"chrome-extension://ext-id/panel.html","tab_id":7,"frame_id":3,"tab_url":"http://127.0.0.1:5555/tickets/1"}"#;
 const KEY: &str = "canary-0123456789abcdef";
+/// How the request layer's cache entries are keyed in `storage.local`.
+const CACHE_ENTRY: &str = r#""lc:"#;
 
 async fn send(env: &FakeEnv, msg: &str, sender: &str) -> String {
     // The fake is an ordinary JS object: hand over a second handle to it.
@@ -408,12 +410,25 @@ async fn a_priority_write_is_refused_unless_the_background_itself_shows_a_vip() 
     let answer = send(&env, &save, OPTIONS).await;
     assert!(answer.contains(r#""type":"Settings""#), "{answer}");
     let token = scan_customer(&env).await;
-    // A panel (or anything able to send as one) asks for the write though no
-    // VIP customer is shown for the tab: refused, with the reason, nothing recorded.
     let write = format!(r#"{{"type":"Write","token":"{token}","connector":"c1","record":"","kind":"priority","fields":{{}}}}"#);
+    // Before the panel showed anyone, the check has nothing in the cache to
+    // read: refused (refresh the panel), and nothing is looked up for it.
+    let answer = send(&env, &write, PANEL).await;
+    assert!(answer.contains(r#""type":"WriteInvalid""#) && answer.contains("write_priority_reload"), "{answer}");
+    assert!(!env.dump().contains(CACHE_ENTRY), "no lookup ran: {}", env.dump());
+    assert_eq!(env.audit_json(), "null", "nothing was looked up, so nothing audited");
+    // The panel shows the tab's customer (the CRM unreachable: an error, audited once).
+    assert!(send(&env, &get_panel(&token), PANEL).await.contains(r#""state":"error""#));
+    let audited = |env: &FakeEnv| serde_json::from_str::<Vec<serde_json::Value>>(&env.audit_json()).unwrap().len();
+    let shown = audited(&env);
+    assert!(shown >= 1);
+    // A panel (or anything able to send as one) asks for the write though no
+    // VIP customer is shown for the tab: refused, with the reason, nothing recorded,
+    // and the check does not log the customer as shown a second time.
     let answer = send(&env, &write, PANEL).await;
     assert!(answer.contains(r#""type":"WriteInvalid""#) && answer.contains("write_priority_not_vip"), "{answer}");
     assert!(!env.dump().contains("write_ops") || env.dump().contains(r#""write_ops":[]"#), "{}", env.dump());
+    assert_eq!(audited(&env), shown, "{}", env.audit_json());
 }
 
 // Issue 23: the worker keeps the parsed settings and the granted origins
