@@ -165,10 +165,17 @@ async fn followed_tab(env: &Env, settings: &Settings, tab_id: i64) -> Result<Opt
     Ok(Some((url, tab)))
 }
 
-/// `followed_tab` for a side panel's request that acts on the tab (its
-/// writes, a choice): a tab that is not a configured site is refused.
-async fn side_panel_tab(env: &Env, settings: &Settings, tab_id: i64) -> Result<Result<(String, Option<TabState>), Response>, String> {
-    Ok(followed_tab(env, settings, tab_id).await?.ok_or_else(|| Response::Rejected { reason: "this tab is not a configured site".into() }))
+/// A side panel's request that acts on the tab it follows (`tab_url`, a
+/// configured site, and what the background holds for it).
+async fn side_panel_on_tab(env: &Env, settings: &Settings, tab_id: i64, tab_url: &str, tab: Option<TabState>, request: Request) -> Result<Response, String> {
+    match request {
+        Request::ChooseTabIdentifier { value, .. } => choose(env, settings, tab, &value, SIDE_PANEL_LAYOUT, true).await,
+        Request::ChooseTabRecord { connector, record, .. } => choose_record(env, settings, tab, &connector, &record, SIDE_PANEL_LAYOUT, true).await,
+        Request::GetTabWrites { .. } => crate::writes::writes_state(env, settings, tab_id, tab_url).await,
+        Request::TabWrite { connector, record, kind, fields, .. } => crate::writes::start(env, settings, tab, tab_id, tab_url, &connector, &record, kind, fields).await,
+        Request::RetryTabWrite { op, .. } => crate::writes::retry(env, settings, tab_id, tab_url, &op).await,
+        other => Ok(Response::Rejected { reason: format!("{} does not act on a tab", other.name()) }),
+    }
 }
 
 /// The agent picked another identifier of the tab's page: remembered for the
@@ -851,19 +858,25 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             let grant = issue_grant(env, tab_id).await?;
             Ok(Response::PanelToken { token: grant.token, layout: site_layout(env, &settings, &page_url).await, in_page: !settings.side_panel })
         }
+        // Every side-panel request that acts on its tab (a choice, the writes):
+        // refused in one place unless the tab shows a configured site.
+        (
+            request @ (Request::ChooseTabIdentifier { tab_id, .. }
+            | Request::ChooseTabRecord { tab_id, .. }
+            | Request::GetTabWrites { tab_id }
+            | Request::TabWrite { tab_id, .. }
+            | Request::RetryTabWrite { tab_id, .. }),
+            Tier::SidePanel,
+        ) => match followed_tab(env, &settings, tab_id).await? {
+            Some((tab_url, tab)) => side_panel_on_tab(env, &settings, tab_id, &tab_url, tab, request).await,
+            None => Ok(Response::Rejected { reason: "this tab is not a configured site".into() }),
+        },
         (Request::GetTabPanelState { tab_id }, Tier::SidePanel) => {
             let Some((tab_url, tab)) = followed_tab(env, &settings, tab_id).await? else {
                 return Ok(Response::PanelState { state: PanelState::NotASite, layout: SIDE_PANEL_LAYOUT, language: settings.language });
             };
             let _ = tab_url;
             panel_state(env, &settings, tab, &load_choices(env).await, SIDE_PANEL_LAYOUT, true).await
-        }
-        (Request::ChooseTabIdentifier { tab_id, value }, Tier::SidePanel) => {
-            let (_, tab) = match side_panel_tab(env, &settings, tab_id).await? {
-                Ok(t) => t,
-                Err(refused) => return Ok(refused),
-            };
-            choose(env, &settings, tab, &value, SIDE_PANEL_LAYOUT, true).await
         }
         (Request::ChooseRecord { token, connector, record }, Tier::Panel { tab_id, frame_id, tab_url }) => {
             let tab = match panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
@@ -872,13 +885,6 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             };
             let layout = site_layout(env, &settings, &tab_url).await;
             choose_record(env, &settings, tab, &connector, &record, layout, tab_visible(env, tab_id).await).await
-        }
-        (Request::ChooseTabRecord { tab_id, connector, record }, Tier::SidePanel) => {
-            let (_, tab) = match side_panel_tab(env, &settings, tab_id).await? {
-                Ok(t) => t,
-                Err(refused) => return Ok(refused),
-            };
-            choose_record(env, &settings, tab, &connector, &record, SIDE_PANEL_LAYOUT, true).await
         }
         (Request::SetPanelLayout { token, layout }, Tier::Panel { tab_id, frame_id, tab_url }) => {
             if let Err(reason) = panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
@@ -936,27 +942,6 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             if let Err(reason) = panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
                 return Ok(Response::Rejected { reason });
             }
-            crate::writes::retry(env, &settings, tab_id, &tab_url, &op).await
-        }
-        (Request::GetTabWrites { tab_id }, Tier::SidePanel) => {
-            let (tab_url, _) = match side_panel_tab(env, &settings, tab_id).await? {
-                Ok(t) => t,
-                Err(refused) => return Ok(refused),
-            };
-            crate::writes::writes_state(env, &settings, tab_id, &tab_url).await
-        }
-        (Request::TabWrite { tab_id, connector, record, kind, fields }, Tier::SidePanel) => {
-            let (tab_url, tab) = match side_panel_tab(env, &settings, tab_id).await? {
-                Ok(t) => t,
-                Err(refused) => return Ok(refused),
-            };
-            crate::writes::start(env, &settings, tab, tab_id, &tab_url, &connector, &record, kind, fields).await
-        }
-        (Request::RetryTabWrite { tab_id, op }, Tier::SidePanel) => {
-            let (tab_url, _) = match side_panel_tab(env, &settings, tab_id).await? {
-                Ok(t) => t,
-                Err(refused) => return Ok(refused),
-            };
             crate::writes::retry(env, &settings, tab_id, &tab_url, &op).await
         }
         (Request::Ping, Tier::Panel { .. }) => Ok(Response::Pong),

@@ -25,6 +25,7 @@ export function fakeEnv() {
     tellTab(tabId, msg) { this.told.push([tabId, msg]); },
     notifyPages(msg) { this.told.push(['pages', msg]); },
     async tabUrl(tabId) { return tabId === 7 ? 'http://127.0.0.1:5555/tickets/1' : undefined; },
+    async tabTitle(tabId) { return tabId === 7 ? 'Order 1 never arrived' : undefined; },
     badge: null,
     setBadge(text, title) { this.badge = [text, title]; },
     languages: ['en-US'],
@@ -315,6 +316,34 @@ async fn the_browser_side_panel_shows_the_tab_it_follows_and_only_a_configured_o
     for sender in [PANEL, CONTENT, OPTIONS] {
         let answer = send(&env, r#"{"type":"GetTabPanelState","tab_id":7}"#, sender).await;
         assert!(answer.contains(r#""type":"Rejected""#), "{sender}: {answer}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn every_side_panel_request_that_acts_on_a_tab_is_refused_for_a_tab_that_is_not_a_configured_site() {
+    let env = fake_env();
+    configure(&env).await;
+    send(&env, SCAN_LI_NA, CONTENT).await;
+    let side = r#"{"id":"ext-id","url":"chrome-extension://ext-id/sidepanel.html"}"#;
+    let requests = [
+        r#""type":"ChooseTabIdentifier","value":"li.na@example.cn""#,
+        r#""type":"ChooseTabRecord","connector":"c1","record":"r1""#,
+        r#""type":"GetTabWrites""#,
+        r#""type":"TabWrite","connector":"c1","record":"r1","kind":"note","fields":{"text":"hello"}"#,
+        r#""type":"RetryTabWrite","op":"op-1""#,
+    ];
+    for r in requests {
+        // Tab 8: its URL is not one Deskside may see.
+        let answer = send(&env, &format!(r#"{{{r},"tab_id":8}}"#), side).await;
+        assert_eq!(answer, r#"{"type":"Rejected","reason":"this tab is not a configured site"}"#, "{r}");
+        // Tab 7 (a configured site): the request reaches its own handler.
+        let answer = send(&env, &format!(r#"{{{r},"tab_id":7}}"#), side).await;
+        assert!(!answer.contains("not a configured site") && !answer.contains("not allowed"), "{r}: {answer}");
+        // Only the side panel names a tab by its id.
+        for sender in [PANEL, CONTENT, OPTIONS] {
+            let answer = send(&env, &format!(r#"{{{r},"tab_id":7}}"#), sender).await;
+            assert!(answer.contains(r#""type":"Rejected""#), "{r} from {sender}: {answer}");
+        }
     }
 }
 
