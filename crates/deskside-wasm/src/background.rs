@@ -174,7 +174,7 @@ async fn side_panel_on_tab(env: &Env, settings: &Settings, tab_id: i64, tab_url:
         Request::GetTabWrites { .. } => crate::writes::writes_state(env, settings, tab_id, tab_url).await,
         Request::TabWrite { connector, record, kind, fields, .. } => crate::writes::start(env, settings, tab, tab_id, tab_url, &connector, &record, kind, fields).await,
         Request::RetryTabWrite { op, .. } => crate::writes::retry(env, settings, tab_id, tab_url, &op).await,
-        other => Ok(Response::Rejected { reason: format!("{} does not act on a tab", other.name()) }),
+        other => Ok(Response::Rejected { reason: format!("{} is not allowed from this context", other.name()) }),
     }
 }
 
