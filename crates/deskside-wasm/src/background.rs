@@ -193,15 +193,22 @@ async fn choose(env: &Env, settings: &Settings, tab: Option<TabState>, value: &s
     panel_state(env, settings, Some(tab), &choices, layout, visible).await
 }
 
-/// The agent said which of a source's records is the ticket's customer:
-/// remembered for the ticket, then shown.
-async fn choose_record(env: &Env, settings: &Settings, tab: Option<TabState>, connector: &str, record: &str, layout: PanelLayout, visible: bool) -> Result<Response, String> {
+/// The agent said which of a source's records is the ticket's customer (the
+/// chooser's opaque handle for it, `flow::record_handle`, resolved here
+/// among the records the tab's lookups found): remembered for the ticket,
+/// then shown.
+async fn choose_record(env: &Env, settings: &Settings, tab: Option<TabState>, connector: &str, handle: &str, layout: PanelLayout, visible: bool) -> Result<Response, String> {
     let Some(tab) = tab else {
         return Ok(Response::Rejected { reason: "no page scanned in this tab".into() });
     };
+    let not_ours = || Ok(Response::Rejected { reason: "not a record of this page".into() });
+    let Some(cfg) = settings.connectors.iter().find(|c| c.id == connector) else { return not_ours() };
+    let salt = crate::monitor::salt(env).await?;
+    let resolve = |c: &Customer| deskside_core::flow::record_for_handle(&salt, &tab.ticket, connector, handle, [c.id.as_str()]);
+    let Some(record) = crate::writes::find_tab_record(env, cfg, &tab, resolve).await else { return not_ours() };
     let mut records: Choices = local_value(env, RECORD_CHOICES_KEY).await.unwrap_or_default();
-    if !remember_record(&mut records, &tab.ticket, connector, record) {
-        return Ok(Response::Rejected { reason: "not a record of this page".into() });
+    if !remember_record(&mut records, &tab.ticket, connector, &record) {
+        return not_ours();
     }
     env.local_set(RECORD_CHOICES_KEY, to_js(&records)).await.map_err(|e| js_error_text(&e))?;
     panel_state(env, settings, Some(tab), &load_choices(env).await, layout, visible).await

@@ -98,9 +98,15 @@ pub async fn writes_state(env: &Env, settings: &Settings, tab_id: i64, tab_url: 
 /// identifiers found with this connector (what the panel can show): then
 /// the `record_type` of the lookup that found it (empty where none).
 async fn record_of_tab(env: &Env, cfg: &deskside_core::config::ConnectorConfig, tab: &TabState, record: &str) -> Option<String> {
+    find_tab_record(env, cfg, tab, |x| (x.id == record).then(|| x.refs.record_type.clone().unwrap_or_default())).await
+}
+
+/// The first of the records a lookup of this tab's identifiers found with
+/// this connector (in the cache) for which `pick` answers something.
+pub(crate) async fn find_tab_record<T>(env: &Env, cfg: &deskside_core::config::ConnectorConfig, tab: &TabState, pick: impl Fn(&deskside_core::model::Customer) -> Option<T>) -> Option<T> {
     let config = cache::config_hash(cfg);
     for c in tab.candidates.iter().filter(|c| c.kind.lookupable()).take(20) {
-        let found = read_entry(env, &cache::entry_key(&config, c)).await.filter(|e| e.config == config).and_then(|e| e.answer()).and_then(|a| a.customers.iter().find(|x| x.id == record).map(|x| x.refs.record_type.clone().unwrap_or_default()));
+        let found = read_entry(env, &cache::entry_key(&config, c)).await.filter(|e| e.config == config).and_then(|e| e.answer()).and_then(|a| a.customers.iter().find_map(&pick));
         if found.is_some() {
             return found;
         }
