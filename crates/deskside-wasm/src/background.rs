@@ -239,8 +239,7 @@ async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choi
 /// answer it needs is not in the cache or no longer fresh: the panel must
 /// be loaded again (which looks it up and audits it) before the check.
 pub(crate) async fn tab_panel_state(env: &Env, settings: &Settings, tab: &TabState) -> Result<Option<PanelState>, String> {
-    let computed = compute_panel(env, settings, Some(tab.clone()), &load_choices(env).await, None).await?;
-    Ok(computed.map(|(state, _unaudited)| state))
+    compute_panel(env, settings, Some(tab.clone()), &load_choices(env).await, None).await
 }
 
 /// The patterns of a connector's origins the browser has not granted.
@@ -257,9 +256,7 @@ async fn missing_origins(env: &Env, cfg: &ConnectorConfig) -> Vec<String> {
 async fn panel_state_with(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices, layout: PanelLayout, visible: bool, refresh: bool) -> Result<Response, String> {
     let computed = compute_panel(env, settings, tab, choices, Some(Fetch { visible, refresh })).await?;
     // (With a fetch, every source answers: never `None`.)
-    let (state, entries) = computed.unwrap_or((PanelState::NoIdentifier, Vec::new()));
-    append_audit(env, entries).await?;
-    Ok(Response::PanelState { state, layout, language: settings.language })
+    Ok(Response::PanelState { state: computed.unwrap_or(PanelState::NoIdentifier), layout, language: settings.language })
 }
 
 /// How "show" may reach the sources: whether the agent sees the tab, and
@@ -270,14 +267,14 @@ struct Fetch {
     refresh: bool,
 }
 
-/// "Compute": the tab's customer from what the sources answer, and the
-/// audit entries for those accesses (appended by "show" only). With
-/// `fetch`, sources are looked up through the request layer; without it,
-/// only their cached answers are read (fresh ones, or failures held), and
-/// `None` is answered when one is missing.
-async fn compute_panel(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices, fetch: Option<Fetch>) -> Result<Option<(PanelState, Vec<AuditEntry>)>, String> {
+/// "Compute": the tab's customer from what the sources answer. With `fetch`
+/// ("show"), sources are looked up through the request layer and each
+/// identifier's accesses are audited as they are made; without it, only
+/// their cached answers are read (fresh ones, or failures held), nothing is
+/// audited, and `None` is answered when one is missing.
+async fn compute_panel(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices, fetch: Option<Fetch>) -> Result<Option<PanelState>, String> {
     let (mut identifier, chosen) = match plan_panel(settings, tab.as_ref(), choices) {
-        PanelPlan::Done(state) => return Ok(Some((state, Vec::new()))),
+        PanelPlan::Done(state) => return Ok(Some(state)),
         PanelPlan::Lookup { identifier, chosen } => (identifier, chosen),
     };
     let tab = tab.unwrap_or_default();
@@ -286,7 +283,6 @@ async fn compute_panel(env: &Env, settings: &Settings, tab: Option<TabState>, ch
     let (record_choices, salt) = (record_choices.unwrap_or_default(), salt?);
     let mut tried = vec![identifier.clone()];
     let mut first_not_found: Option<PanelState> = None;
-    let mut audit = Vec::new();
     loop {
         let mut results = Vec::new();
         let mut notes = Vec::new();
@@ -319,7 +315,9 @@ async fn compute_panel(env: &Env, settings: &Settings, tab: Option<TabState>, ch
         let (state, entries) = finish_panel(settings, &tab, &identifier, outcomes, env.now(), &salt);
         let state = layer::annotate(settings, state, &notes);
         let state = deskside_core::panel::mark_sources(settings, state, &not_granted);
-        audit.extend(entries);
+        if fetch.is_some() {
+            append_audit(env, entries).await?;
+        }
         // Nobody under this identifier: the next one on the page. If none
         // finds anyone either, the panel says so for the first.
         let first = first_not_found.take();
@@ -329,8 +327,8 @@ async fn compute_panel(env: &Env, settings: &Settings, tab: Option<TabState>, ch
                 tried.push(next.clone());
                 identifier = next;
             }
-            (PanelState::NotFound { .. }, None) => return Ok(Some((first.unwrap_or(state), audit))),
-            _ => return Ok(Some((state, audit))),
+            (PanelState::NotFound { .. }, None) => return Ok(Some(first.unwrap_or(state))),
+            _ => return Ok(Some(state)),
         }
     }
 }
