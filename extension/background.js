@@ -105,8 +105,9 @@ async function registerSites() {
   return granted;
 }
 
+// The granted sites registered; none (the failure logged) when registering failed.
 function registerSitesLogged() {
-  registerSites().catch((e) => console.error('Deskside: could not register the content script:', e));
+  return registerSites().catch((e) => { console.error('Deskside: could not register the content script:', e); return []; });
 }
 
 // Installed or updated (a reload too): pages of the sites already open have
@@ -128,9 +129,9 @@ async function injectOpenTabs(sites) {
 }
 
 api.runtime.onInstalled.addListener((details) => {
-  registerSites()
-    .then((granted) => (details?.reason === 'install' || details?.reason === 'update' ? injectOpenTabs(granted) : undefined))
-    .catch((e) => console.error('Deskside: could not register the content script:', e));
+  const fresh = details?.reason === 'install' || details?.reason === 'update';
+  // (injectOpenTabs handles each tab's refusal itself.)
+  registerSitesLogged().then((granted) => (fresh ? injectOpenTabs(granted) : undefined));
 });
 api.runtime.onStartup.addListener(registerSitesLogged);
 api.permissions.onAdded?.addListener(registerSitesLogged);

@@ -1,4 +1,4 @@
-import init, { panel_tab_changed, start_panel } from './wasm/deskside_pages.js';
+import init, { panel_tab_changed, reload_url, start_panel } from './wasm/deskside_pages.js';
 import { pageEnv, wasmUrl } from './pages.js';
 
 // The content script put its one-time token in the fragment (#t=…). The
@@ -18,11 +18,13 @@ const env = pageEnv();
 const send = env.send;
 let refreshing = false;
 // During the click on "Reload this page": the parent, at its own address
-// (http or https only). A cross-origin frame may navigate the top window
-// on a click; it may not read it.
+// (http or https only; with a #fragment, an address that loads it again
+// rather than scrolling: reload_url). A cross-origin frame may navigate the
+// top window on a click; it may not read it or call its reload().
 env.reloadPage = () => {
-  if (!/^https?:\/\//i.test(pageUrl)) return false;
-  window.top.location.href = pageUrl;
+  const url = reload_url(pageUrl);
+  if (!url) return false;
+  window.top.location.href = url;
   return true;
 };
 env.send = (msg) => {

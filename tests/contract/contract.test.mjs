@@ -663,11 +663,14 @@ test('Writes: Zoho CRM Notes (notes.json Create Notes) on a contact and on a lea
     ],
   });
   // A lead, found by the Leads search (the lookup's record_type): its note goes to Leads and is
-  // checked in the lead's own related Notes.
+  // checked in the lead's own related Notes; its task names it as What_Id with $se_module Leads
+  // (Who_Id is a contact's), checked in the lead's own related Tasks.
   await proveWrites({
     preset: 'zoho_crm', rec, basePath: '/crm/v8', record: '5725767000000500002', extra: [...tokenUrl, '--record-type', 'Leads'], kinds: [
       ['note', ['POST', /^\/crm\/v8\/Notes$/], ['GET', /^\/crm\/v8\/Leads\/5725767000000500002\/Notes$/],
         (b, m) => (b.data.length === 1 && b.data[0].Parent_Id.module.api_name === 'Leads' && b.data[0].Parent_Id.id === '5725767000000500002' && htmlNote(b.data[0].Note_Content, m) ? null : JSON.stringify(b))],
+      ['task', ['POST', /^\/crm\/v8\/Tasks$/], ['GET', /^\/crm\/v8\/Leads\/5725767000000500002\/Tasks$/],
+        (b, m) => (b.data.length === 1 && b.data[0].What_Id?.id === '5725767000000500002' && b.data[0].$se_module === 'Leads' && !('Who_Id' in b.data[0]) && b.data[0].Description.endsWith(m) ? null : JSON.stringify(b))],
     ],
   });
   assert.ok(rec.exchanges.every((x) => x.headers.authorization === 'Zoho-oauthtoken 1000.contract-access'));

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { BROWSERS, canaryKey, configure, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded } from './harness.mjs';
+import { BROWSERS, canaryKey, chooseRecord, configure, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded } from './harness.mjs';
 
 for (const kind of BROWSERS) {
   describe(`${kind}: end to end`, () => {
@@ -468,7 +468,7 @@ for (const kind of BROWSERS) {
       assert.match(asked.text, /Harbor Logistics \(Shanghai\)/);
       assert.ok(!/ORD-2026-005120/.test(asked.text), 'a record was shown before the agent chose');
       await page.screenshot({ path: join(shots, 'several-matches.png') });
-      await asked.frame.click('button[data-record="cus_1017"]');
+      await chooseRecord(asked.frame, 'cus_1017');
       const chosen = await untilFound(page, /陈杰/, 'the chosen record');
       assert.match(chosen.text, /Chosen by you among 2 matches/);
       assert.match(chosen.text, /ORD-2026-005120/);
@@ -477,7 +477,7 @@ for (const kind of BROWSERS) {
       const again = await untilFound(page, /陈杰/, 'the choice after a reload');
       // The agent may change their mind: the other record is a click away.
       await again.frame.click('button.change-record');
-      await again.frame.click('section.matches:not([hidden]) button[data-record="cus_1016"]');
+      await chooseRecord(again.frame, 'cus_1016');
       const changed = await untilFound(page, /Harbor Logistics\b(?! \()/, 'the other record');
       assert.ok(!/陈杰/.test(changed.text.split('Choose another')[0]), changed.text);
       await page.close();

@@ -323,3 +323,21 @@ export async function startConfigured(kind, { configure: settings = {}, ...optio
   }
   return env;
 }
+
+/**
+ * Clicks "This one" in a panel frame's record chooser for the record whose id
+ * the chooser shows as `shown`. The button holds an opaque handle the
+ * background resolves, never the record's id (which it checks).
+ */
+export async function chooseRecord(frame, shown, scope = 'section.matches:not([hidden])') {
+  const found = await frame.evaluate((scope, shown) => {
+    const items = [...document.querySelectorAll(`${scope} li.match`)];
+    const li = items.find((x) => x.querySelector('.match-id')?.textContent === shown);
+    const ids = items.map((x) => x.querySelector('button.choose-record')?.dataset.record ?? '');
+    return { index: li ? items.indexOf(li) : -1, ids, shown: items.map((x) => x.querySelector('.match-id')?.textContent ?? '') };
+  }, scope, shown);
+  if (found.index < 0) throw new Error(`no record shown as ${shown} in the chooser: ${JSON.stringify(found.shown)}`);
+  if (found.ids.some((h) => found.shown.includes(h) || !/^[0-9a-f]{32}$/.test(h))) throw new Error(`the chooser holds record ids: ${JSON.stringify(found.ids)}`);
+  const buttons = await frame.$$(`${scope} li.match button.choose-record`);
+  await buttons[found.index].click();
+}

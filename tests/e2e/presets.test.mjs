@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { BROWSERS, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, fillField, saveOptions } from './harness.mjs';
+import { BROWSERS, chooseRecord, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, fillField, saveOptions } from './harness.mjs';
 import { hubspotMissingScope, startHubSpot, startZendesk } from '../presetapi/server.mjs';
 
 const HUB_TOKEN = `pat-na1-${Math.random().toString(16).slice(2)}`;
@@ -214,7 +214,7 @@ for (const kind of BROWSERS) {
       const phoneSearch = hub.requests.filter((r) => r.op === 'contacts').map((r) => JSON.parse(r.body)).find((b) => b.filterGroups.length === 2);
       assert.deepEqual(phoneSearch.filterGroups.map((g) => [g.filters[0].propertyName, g.filters[0].value]), [['phone', '+12065550199'], ['mobilephone', '+12065550199']]);
       await desk.screenshot({ path: join(shots, 'preset-hubspot-chooser.png') });
-      await asked.frame.click('section.matches:not([hidden]) button[data-record="602"]');
+      await chooseRecord(asked.frame, '602');
       const chosen = await settle(desk, 'the chosen contact', (p) => p.state === 'found' && /Dana Kim/.test(p.text) && /Harbor fleet tracking/.test(p.text));
       assert.match(chosen.text, /Chosen by you among 2 matches/);
       assert.equal(await company(chosen.frame), 'Harbor Logistics');
@@ -281,7 +281,7 @@ for (const kind of BROWSERS) {
       assert.match(asked.text, /Dana Kim/);
       assert.ok(zd.requests.some((r) => r.op === 'users' && new URLSearchParams(r.query).get('query') === 'phone:+12065550199'));
       await desk.screenshot({ path: join(shots, 'preset-zendesk-chooser.png') });
-      await asked.frame.click('section.matches:not([hidden]) button[data-record="381101"]');
+      await chooseRecord(asked.frame, '381101');
       const chosen = await settle(desk, 'the chosen user', (p) => p.state === 'found' && /Chen Jie/.test(p.text) && /Harbor Logistics Inc\./.test(p.text));
       assert.deepEqual(await texts(chosen.frame, 'ul.tickets .ticket-subject'), ['Invoice address for the October order']);
       await desk.close();

@@ -36,6 +36,17 @@ for (const kind of BROWSERS) {
     });
     after(() => env?.close());
 
+    // The audit trail's entries' actions (storage.local, read by an extension page).
+    async function audited() {
+      const p = await openExtensionPage(ext, 'options.html');
+      try {
+        await waitLoaded(p);
+        return await p.evaluate(async () => ((await (globalThis.browser ?? globalThis.chrome).storage.local.get('audit')).audit ?? []).map((e) => e.action));
+      } finally {
+        await p.close().catch(() => {});
+      }
+    }
+
     test('offered for the VIP, sent once after the confirmation, the priority read back from the API', async () => {
       const options = await openExtensionPage(ext, 'options.html');
       await waitLoaded(options);
@@ -68,6 +79,8 @@ for (const kind of BROWSERS) {
       await frame.click('.wb-apply-priority');
       await frame.waitForSelector('#wb-confirm-priority');
       await page.screenshot({ path: join(shots, 'apply-priority-confirm.png') });
+      const shown = await audited();
+      assert.ok(shown.includes('lookup'), `the customer shown was audited: ${shown}`);
       await frame.click('#wb-confirm-priority');
       const done = await until('the priority write done', async () => {
         const li = await frame.$$eval('.wb-op[data-kind="priority"]', (l) => l.map((e) => ({ state: e.dataset.state, text: e.innerText })));
@@ -81,6 +94,13 @@ for (const kind of BROWSERS) {
       assert.equal(puts().length, 1, JSON.stringify(puts()));
       assert.equal(puts()[0].path, '/api/v2/tickets/4711');
       assert.deepEqual(JSON.parse(puts()[0].body), { ticket: { priority: 'urgent' } });
+      // The background's VIP check read the customer it showed from its cache:
+      // not logged as shown a second time.
+      // (The write itself is audited, once.)
+      const after = await audited();
+      const writes = (l) => l.filter((a) => a === 'write_priority');
+      assert.deepEqual(after.filter((a) => a !== 'write_priority'), shown.filter((a) => a !== 'write_priority'), `the VIP check added no lookup entry: ${after}`);
+      assert.equal(writes(after).length, writes(shown).length + 1, `${after}`);
       await page.close();
     });
 

@@ -10,7 +10,8 @@
 // 2. A tab it does not inject into (here: its site was not configured when the
 //    update started): the old frame, asked to refresh, says Deskside was
 //    updated and offers "Reload this page", which loads the page again and
-//    brings the panel back.
+//    brings the panel back (an address with a #fragment too: loaded again,
+//    not just scrolled to the fragment).
 // Self-contained (its own demo server and browser). Chromium's update is the
 // unpacked extension loaded again; Firefox's, `runtime.reload()`.
 import assert from 'node:assert/strict';
@@ -76,9 +77,9 @@ for (const kind of BROWSERS) {
       demo?.stop();
     });
 
-    async function ticketWithCustomer() {
+    async function ticketWithCustomer(hash = '') {
       const page = await ext.browser.newPage();
-      await page.goto(demo.base + '/tickets/plain/1002');
+      await page.goto(demo.base + '/tickets/plain/1002' + hash);
       const [first] = (await until('the customer in the panel', async () => {
         const found = (await panels(page)).filter((p) => p.state === 'found' && /李娜/.test(p.text));
         return { ok: found.length === 1, found };
@@ -111,11 +112,13 @@ for (const kind of BROWSERS) {
       await page.close();
     });
 
-    test('a tab it does not inject into: the cut-off panel says Deskside was updated, and "Reload this page" brings it back', async () => {
+    // With a #fragment in the address too: sending the window to the same
+    // address would only scroll to the fragment (the page not loaded again).
+    for (const hash of ['', '#latest']) test(`a tab it does not inject into${hash ? ', its address with a #fragment' : ''}: the cut-off panel says Deskside was updated, and "Reload this page" brings it back`, async () => {
       const saved = await configure(ext, { baseUrl: demo.base, key });
       assert.equal(saved.status.kind, 'ok', saved.status.text);
       await saved.page.close();
-      const { page, token } = await ticketWithCustomer();
+      const { page, token } = await ticketWithCustomer(hash);
       // The site is no longer configured when the update starts: the new
       // background injects nothing into this tab.
       const off = await configure(ext, { baseUrl: demo.base, key, sites: ['http://localhost/*'] });
@@ -146,6 +149,9 @@ for (const kind of BROWSERS) {
         return { ok: all.length === 1 && all[0].state === 'found' && all[0].token !== token, all: all.map(({ state }) => state), text: all[0]?.text };
       }, 30_000);
       assert.match(back.text, /李娜/);
+      // The same ticket, its fragment kept.
+      assert.equal(new URL(page.url()).pathname, '/tickets/plain/1002');
+      assert.equal(new URL(page.url()).hash, hash);
       await page.close();
     });
   });

@@ -373,6 +373,29 @@ pub fn remember_record(choices: &mut Choices, ticket: &str, connector: &str, rec
     true
 }
 
+/// The opaque handle that stands for one of a source's records in the
+/// panel's chooser, which the agent's pick sends back: a salted hash (the
+/// install's secret salt) of the ticket, the connector and the record's id.
+/// Only the background, which holds the salt and the records the tab's
+/// lookups found, can tell which record it is (`record_for_handle`).
+pub fn record_handle(salt: &str, ticket: &str, connector: &str, record: &str) -> String {
+    crate::audit::subject_hash(salt, &format!("record\u{0}{ticket}\u{0}{connector}\u{0}{record}"))
+}
+
+/// The record among `records` (what the tab's lookups found with
+/// `connector`) whose chooser handle is `handle`; `None` for anything else.
+pub fn record_for_handle<'a>(salt: &str, ticket: &str, connector: &str, handle: &str, records: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    records.into_iter().find(|r| !handle.is_empty() && record_handle(salt, ticket, connector, r) == handle).map(str::to_string)
+}
+
+/// A chooser whose records are named by their handles, not their ids.
+fn sealed(mut choice: MatchChoice, salt: &str, ticket: &str) -> MatchChoice {
+    for o in &mut choice.options {
+        o.record = record_handle(salt, ticket, &choice.connector, &o.record);
+    }
+    choice
+}
+
 /// One source's outcome for the identifier.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SourceOutcome {
@@ -492,10 +515,10 @@ pub fn finish_panel(settings: &Settings, tab: &TabState, identifier: &Candidate,
                 records.push(Customer { fetched_ms, ..record });
                 picks.push((by, of));
                 if !others.is_empty() {
-                    others_of.push(MatchChoice::new(&cfg.id, &cfg.label, &others, &settings.fields, &profile));
+                    others_of.push(sealed(MatchChoice::new(&cfg.id, &cfg.label, &others, &settings.fields, &profile), salt, &tab.ticket));
                 }
             }
-            Ok(Selection::Choose(all)) => choices.push(MatchChoice::new(&cfg.id, &cfg.label, &all, &settings.fields, &profile)),
+            Ok(Selection::Choose(all)) => choices.push(sealed(MatchChoice::new(&cfg.id, &cfg.label, &all, &settings.fields, &profile), salt, &tab.ticket)),
             Err(e) => errors.push(SourceError::new(&cfg.label, &e)),
         }
     }
@@ -919,6 +942,18 @@ mod tests {
         let PanelState::Found { customer: Some(c), choices, .. } = &state else { panic!("{state:?}") };
         assert_eq!((c.sources.len(), choices.len(), choices[0].options.len()), (1, 1, 2));
         assert_eq!(choices[0].connector, "c1");
+        // The chooser names the records by opaque handles, never their ids,
+        // which only the background (the salt, the records found) resolves.
+        let handles: Vec<&str> = choices[0].options.iter().map(|o| o.record.as_str()).collect();
+        assert!(handles.iter().all(|h| h.len() == 32 && !["d1", "d2"].contains(h)), "{handles:?}");
+        assert_eq!(record_for_handle(SALT, &tab.ticket, "c1", handles[1], ["d1", "d2"]).as_deref(), Some("d2"));
+        assert_eq!(record_for_handle(SALT, &tab.ticket, "c1", handles[0], ["d1", "d2"]).as_deref(), Some("d1"));
+        // Not for another connector, ticket or install, nor a record the lookups did not find.
+        assert_eq!(record_for_handle(SALT, &tab.ticket, "c0", handles[1], ["d1", "d2"]), None);
+        assert_eq!(record_for_handle(SALT, "http://127.0.0.1:8000/tickets/9", "c1", handles[1], ["d1", "d2"]), None);
+        assert_eq!(record_for_handle("another-install-salt", &tab.ticket, "c1", handles[1], ["d1", "d2"]), None);
+        assert_eq!(record_for_handle(SALT, &tab.ticket, "c1", handles[1], ["d1"]), None);
+        assert_eq!(record_for_handle(SALT, &tab.ticket, "c1", "d2", ["d1", "d2"]), None);
         // The agent's choice, remembered for the ticket: one merged view.
         let mut chosen = Choices::new();
         remember_record(&mut chosen, &tab.ticket, "c1", "d2");
@@ -928,7 +963,9 @@ mod tests {
         assert_eq!(c.sources.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(), ["CRM 0", "CRM 1"]);
         assert_eq!(c.sources[1].picked, Some(crate::merge::PickedBy::Agent));
         // The other record stays offered, to choose another.
-        assert_eq!(c.sources[1].others.iter().map(|o| o.record.as_str()).collect::<Vec<_>>(), ["d1"]);
+        let others: Vec<&str> = c.sources[1].others.iter().map(|o| o.record.as_str()).collect();
+        assert_eq!(others, [record_handle(SALT, &tab.ticket, "c1", "d1")]);
+        assert_eq!(c.sources[1].others[0].record_shown, "d1", "the id as the profile may see it");
         assert!(c.sources[0].others.is_empty());
         // Tier from the preferred source, the company from the one that has it.
         assert_eq!((c.tier_class.as_str(), c.tier_src, c.company.as_str(), c.company_src), ("gold", 1, "Yunfan", 0));

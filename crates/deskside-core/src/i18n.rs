@@ -604,6 +604,8 @@ messages! {
     PanelReloadPage = "panel_reload_page",
     WritePriorityNotVip = "write_priority_not_vip",
     WriteNoRecordType = "write_no_record_type",
+    // misc6: the background's VIP check reads only what the panel showed.
+    WritePriorityReload = "write_priority_reload",
 }
 
 impl Msg {

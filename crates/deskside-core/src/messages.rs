@@ -66,6 +66,8 @@ pub enum Request {
     ChooseIdentifier { value: String, token: String },
     /// Panel → background: of the several records a source returned, the
     /// agent says which is this ticket's customer; remembered for the ticket.
+    /// `record` is the chooser's opaque handle (`flow::record_handle`), never
+    /// the record's id: the background resolves it among the records found.
     ChooseRecord { token: String, connector: String, record: String },
     /// Browser side panel → background: the same for the tab it follows.
     ChooseTabRecord { tab_id: i64, connector: String, record: String },

@@ -320,7 +320,10 @@ pub struct MatchChoice {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MatchOption {
-    /// The record's id, which the agent's pick sends back (never shown as is).
+    /// What the agent's pick sends back: the record's id as `MatchChoice::new`
+    /// makes it; in a panel state, an opaque handle for it instead
+    /// (`flow::record_handle`, set by `finish_panel`), which only the
+    /// background resolves. Never shown.
     pub record: String,
     /// Name, company, updated: what tells the records apart, as the profile
     /// may see them.

@@ -210,6 +210,33 @@ pub fn outside_link(url: &str) -> Option<String> {
     Some(format!("{}{tail}", base.origin()))
 }
 
+/// The address that loads the helpdesk page at `page_url` again when the top
+/// window is sent there (the cut-off panel's "Reload this page"). A frame of
+/// another origin may set the top window's address but not call its
+/// `reload()`, and an address that differs only in its `#fragment` only
+/// scrolls to the fragment: so where there is a fragment, the query is
+/// changed in a way servers and routers read the same (none ↔ an empty one,
+/// a trailing `&` added or removed), keeping the fragment (a hash-routed
+/// helpdesk's ticket). `None` for anything but http(s).
+pub fn reload_url(page_url: &str) -> Option<String> {
+    let lower = page_url.get(..8)?.to_ascii_lowercase();
+    if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+        return None;
+    }
+    let Some((before, fragment)) = page_url.split_once('#') else {
+        return Some(page_url.to_string());
+    };
+    let before = match before.split_once('?') {
+        None => format!("{before}?"),
+        Some((path, "")) => path.to_string(),
+        Some(_) => match before.strip_suffix('&') {
+            Some(kept) => kept.to_string(),
+            None => format!("{before}&"),
+        },
+    };
+    Some(format!("{before}#{fragment}"))
+}
+
 /// Longest link from outside that is shown.
 pub const MAX_LINK: usize = 2048;
 
@@ -257,6 +284,26 @@ pub fn validate_match_pattern(p: &str) -> Result<(), Text> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_reload_address_is_a_new_load_even_with_a_fragment_and_keeps_it() {
+        let r = |u: &str| reload_url(u);
+        // No fragment: the address itself (sending the window there loads it).
+        assert_eq!(r("https://help.example/tickets/1").as_deref(), Some("https://help.example/tickets/1"));
+        assert_eq!(r("http://127.0.0.1:5555/tickets/1?tab=2").as_deref(), Some("http://127.0.0.1:5555/tickets/1?tab=2"));
+        // A fragment: the query changes outside it, read the same, the fragment kept.
+        assert_eq!(r("https://help.example/tickets/1#latest").as_deref(), Some("https://help.example/tickets/1?#latest"));
+        assert_eq!(r("https://help.example/tickets/1?#latest").as_deref(), Some("https://help.example/tickets/1#latest"));
+        assert_eq!(r("https://help.example/a?b=1#/tickets/9").as_deref(), Some("https://help.example/a?b=1&#/tickets/9"));
+        assert_eq!(r("https://help.example/a?b=1&#/tickets/9").as_deref(), Some("https://help.example/a?b=1#/tickets/9"));
+        assert_eq!(r("https://help.example/#").as_deref(), Some("https://help.example/?#"));
+        // A second "#" belongs to the fragment.
+        assert_eq!(r("HTTPS://help.example/x#a#b?c").as_deref(), Some("HTTPS://help.example/x?#a#b?c"));
+        // Only web pages.
+        for bad in ["", "javascript:alert(1)#x", "chrome-extension://id/panel.html#t=1", "ftp://x/#y", "http:"] {
+            assert_eq!(r(bad), None, "{bad}");
+        }
+    }
     use super::*;
 
     #[test]

@@ -165,10 +165,17 @@ async fn followed_tab(env: &Env, settings: &Settings, tab_id: i64) -> Result<Opt
     Ok(Some((url, tab)))
 }
 
-/// `followed_tab` for a side panel's request that acts on the tab (its
-/// writes, a choice): a tab that is not a configured site is refused.
-async fn side_panel_tab(env: &Env, settings: &Settings, tab_id: i64) -> Result<Result<(String, Option<TabState>), Response>, String> {
-    Ok(followed_tab(env, settings, tab_id).await?.ok_or_else(|| Response::Rejected { reason: "this tab is not a configured site".into() }))
+/// A side panel's request that acts on the tab it follows (`tab_url`, a
+/// configured site, and what the background holds for it).
+async fn side_panel_on_tab(env: &Env, settings: &Settings, tab_id: i64, tab_url: &str, tab: Option<TabState>, request: Request) -> Result<Response, String> {
+    match request {
+        Request::ChooseTabIdentifier { value, .. } => choose(env, settings, tab, &value, SIDE_PANEL_LAYOUT, true).await,
+        Request::ChooseTabRecord { connector, record, .. } => choose_record(env, settings, tab, &connector, &record, SIDE_PANEL_LAYOUT, true).await,
+        Request::GetTabWrites { .. } => crate::writes::writes_state(env, settings, tab_id, tab_url).await,
+        Request::TabWrite { connector, record, kind, fields, .. } => crate::writes::start(env, settings, tab, tab_id, tab_url, &connector, &record, kind, fields).await,
+        Request::RetryTabWrite { op, .. } => crate::writes::retry(env, settings, tab_id, tab_url, &op).await,
+        other => Ok(Response::Rejected { reason: format!("{} is not allowed from this context", other.name()) }),
+    }
 }
 
 /// The agent picked another identifier of the tab's page: remembered for the
@@ -186,15 +193,22 @@ async fn choose(env: &Env, settings: &Settings, tab: Option<TabState>, value: &s
     panel_state(env, settings, Some(tab), &choices, layout, visible).await
 }
 
-/// The agent said which of a source's records is the ticket's customer:
-/// remembered for the ticket, then shown.
-async fn choose_record(env: &Env, settings: &Settings, tab: Option<TabState>, connector: &str, record: &str, layout: PanelLayout, visible: bool) -> Result<Response, String> {
+/// The agent said which of a source's records is the ticket's customer (the
+/// chooser's opaque handle for it, `flow::record_handle`, resolved here
+/// among the records the tab's lookups found): remembered for the ticket,
+/// then shown.
+async fn choose_record(env: &Env, settings: &Settings, tab: Option<TabState>, connector: &str, handle: &str, layout: PanelLayout, visible: bool) -> Result<Response, String> {
     let Some(tab) = tab else {
         return Ok(Response::Rejected { reason: "no page scanned in this tab".into() });
     };
+    let not_ours = || Ok(Response::Rejected { reason: "not a record of this page".into() });
+    let Some(cfg) = settings.connectors.iter().find(|c| c.id == connector) else { return not_ours() };
+    let salt = crate::monitor::salt(env).await?;
+    let resolve = |c: &Customer| deskside_core::flow::record_for_handle(&salt, &tab.ticket, connector, handle, [c.id.as_str()]);
+    let Some(record) = crate::writes::find_tab_record(env, cfg, &tab, resolve).await else { return not_ours() };
     let mut records: Choices = local_value(env, RECORD_CHOICES_KEY).await.unwrap_or_default();
-    if !remember_record(&mut records, &tab.ticket, connector, record) {
-        return Ok(Response::Rejected { reason: "not a record of this page".into() });
+    if !remember_record(&mut records, &tab.ticket, connector, &record) {
+        return not_ours();
     }
     env.local_set(RECORD_CHOICES_KEY, to_js(&records)).await.map_err(|e| js_error_text(&e))?;
     panel_state(env, settings, Some(tab), &load_choices(env).await, layout, visible).await
@@ -219,14 +233,13 @@ async fn panel_state(env: &Env, settings: &Settings, tab: Option<TabState>, choi
     panel_state_with(env, settings, tab, choices, layout, visible, false).await
 }
 
-/// The tab's customer as the background itself shows it now (the panel's
-/// own lookup and merge, from the cache while fresh): for checks the panel
-/// is not trusted with (apply priority's VIP rule).
-pub(crate) async fn tab_panel_state(env: &Env, settings: &Settings, tab: &TabState) -> Result<PanelState, String> {
-    match panel_state(env, settings, Some(tab.clone()), &load_choices(env).await, SIDE_PANEL_LAYOUT, true).await? {
-        Response::PanelState { state, .. } => Ok(state),
-        _ => Ok(PanelState::NoIdentifier),
-    }
+/// The tab's customer as the background itself last showed it (the panel's
+/// own merge, from the cache only: no request, no audit entry): for checks
+/// the panel is not trusted with (apply priority's VIP rule). `None` when an
+/// answer it needs is not in the cache or no longer fresh: the panel must
+/// be loaded again (which looks it up and audits it) before the check.
+pub(crate) async fn tab_panel_state(env: &Env, settings: &Settings, tab: &TabState) -> Result<Option<PanelState>, String> {
+    compute_panel(env, settings, Some(tab.clone()), &load_choices(env).await, None).await
 }
 
 /// The patterns of a connector's origins the browser has not granted.
@@ -235,13 +248,33 @@ async fn missing_origins(env: &Env, cfg: &ConnectorConfig) -> Vec<String> {
     crate::kept::missing_origins(env, &deskside_core::panel::connector_origins(cfg)).await
 }
 
-/// `refresh`: the agent asked again; answers still fresh in the cache are
-/// fetched anew (a held failure still waits for its time).
+/// "Show": the tab's customer as the panel shows it, looked up where the
+/// cache holds no fresh answer, every access audited. `refresh`: the agent
+/// asked again; answers still fresh in the cache are fetched anew (a held
+/// failure still waits for its time).
 #[allow(clippy::too_many_arguments)]
 async fn panel_state_with(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices, layout: PanelLayout, visible: bool, refresh: bool) -> Result<Response, String> {
-    let done = |state| Ok(Response::PanelState { state, layout, language: settings.language });
+    let computed = compute_panel(env, settings, tab, choices, Some(Fetch { visible, refresh })).await?;
+    // (With a fetch, every source answers: never `None`.)
+    Ok(Response::PanelState { state: computed.unwrap_or(PanelState::NoIdentifier), layout, language: settings.language })
+}
+
+/// How "show" may reach the sources: whether the agent sees the tab, and
+/// whether fresh answers are asked again.
+#[derive(Clone, Copy)]
+struct Fetch {
+    visible: bool,
+    refresh: bool,
+}
+
+/// "Compute": the tab's customer from what the sources answer. With `fetch`
+/// ("show"), sources are looked up through the request layer and each
+/// identifier's accesses are audited as they are made; without it, only
+/// their cached answers are read (fresh ones, or failures held), nothing is
+/// audited, and `None` is answered when one is missing.
+async fn compute_panel(env: &Env, settings: &Settings, tab: Option<TabState>, choices: &Choices, fetch: Option<Fetch>) -> Result<Option<PanelState>, String> {
     let (mut identifier, chosen) = match plan_panel(settings, tab.as_ref(), choices) {
-        PanelPlan::Done(state) => return done(state),
+        PanelPlan::Done(state) => return Ok(Some(state)),
         PanelPlan::Lookup { identifier, chosen } => (identifier, chosen),
     };
     let tab = tab.unwrap_or_default();
@@ -266,7 +299,7 @@ async fn panel_state_with(env: &Env, settings: &Settings, tab: Option<TabState>,
                 not_granted.push((i, missing));
                 continue;
             }
-            let s = source(env, settings, i, cfg, &identifier, visible, refresh).await;
+            let Some(s) = source(env, settings, i, cfg, &identifier, fetch).await else { return Ok(None) };
             results.push((i, s.result));
             notes.extend(s.note);
             kept.insert(i, (s.key, s.entry));
@@ -275,13 +308,16 @@ async fn panel_state_with(env: &Env, settings: &Settings, tab: Option<TabState>,
         for o in &mut outcomes {
             if let Ok(Selection::One { record, .. }) = &mut o.result {
                 let cfg = &settings.connectors[o.index];
-                (o.related, o.related_errors) = related(env, settings, cfg, kept.get(&o.index), record, visible).await;
+                let Some(r) = related(env, settings, cfg, kept.get(&o.index), record, fetch).await else { return Ok(None) };
+                (o.related, o.related_errors) = r;
             }
         }
         let (state, entries) = finish_panel(settings, &tab, &identifier, outcomes, env.now(), &salt);
         let state = layer::annotate(settings, state, &notes);
         let state = deskside_core::panel::mark_sources(settings, state, &not_granted);
-        append_audit(env, entries).await?;
+        if fetch.is_some() {
+            append_audit(env, entries).await?;
+        }
         // Nobody under this identifier: the next one on the page. If none
         // finds anyone either, the panel says so for the first.
         let first = first_not_found.take();
@@ -291,8 +327,8 @@ async fn panel_state_with(env: &Env, settings: &Settings, tab: Option<TabState>,
                 tried.push(next.clone());
                 identifier = next;
             }
-            (PanelState::NotFound { .. }, None) => return done(first.unwrap_or(state)),
-            _ => return done(state),
+            (PanelState::NotFound { .. }, None) => return Ok(Some(first.unwrap_or(state))),
+            _ => return Ok(Some(state)),
         }
     }
 }
@@ -327,27 +363,29 @@ struct SourceAnswer {
 /// while a refresh runs (or its result, if quick); a failed one held until
 /// its retry time (shown stale, counting down); else looked up, once for
 /// every tab asking the same, within the connector's budget, retried by
-/// the core's policy.
-async fn source(env: &Env, settings: &Settings, index: usize, cfg: &ConnectorConfig, id: &Candidate, visible: bool, refresh: bool) -> SourceAnswer {
+/// the core's policy. Without `fetch`, nothing is looked up: `None` where
+/// the answer is not fresh in the cache (nor a failure held).
+async fn source(env: &Env, settings: &Settings, index: usize, cfg: &ConnectorConfig, id: &Candidate, fetch: Option<Fetch>) -> Option<SourceAnswer> {
     let config = cache::config_hash(cfg);
     let key = cache::entry_key(&config, id);
     let entry = read_entry(env, &key).await.filter(|e| e.config == config);
     let start = || {
         let live: Vec<String> = settings.connectors.iter().map(cache::config_hash).collect();
-        crate::client::flight(&key, lookup_job(env_clone(env), alone(settings, cfg), id.clone(), key.clone(), config.clone(), live, visible))
+        crate::client::flight(&key, lookup_job(env_clone(env), alone(settings, cfg), id.clone(), key.clone(), config.clone(), live, fetch.is_some_and(|f| f.visible)))
     };
     let decision = match cache::decide(entry.as_ref(), env.now(), layer::ttl_ms(settings)) {
-        Decision::Fresh if refresh => Decision::Stale,
+        Decision::Fresh if fetch.is_some_and(|f| f.refresh) => Decision::Stale,
         d => d,
     };
     let entry = match decision {
         Decision::Fresh | Decision::Hold { .. } => entry,
+        Decision::Stale | Decision::Miss if fetch.is_none() => return None,
         Decision::Stale => match crate::client::within(&start(), REFRESH_GRACE_MS).await {
             Some(v) => present(v),
             None => {
                 let stale = entry.as_ref().and_then(Entry::answer).unwrap_or_default();
                 let note = SourceNote { index, stale_ms: entry.as_ref().map(|e| e.fetched_ms), problem: None, retry_in_ms: Some(layer::REFRESH_POLL_MS) };
-                return SourceAnswer { result: Ok(stale), note: Some(note), key, entry };
+                return Some(SourceAnswer { result: Ok(stale), note: Some(note), key, entry });
             }
         },
         Decision::Miss => present(crate::client::wait(&start()).await),
@@ -356,7 +394,7 @@ async fn source(env: &Env, settings: &Settings, index: usize, cfg: &ConnectorCon
     let Some(e) = entry else {
         // (The job ended without an entry: the service worker stopped mid-lookup.)
         let lost = LookupError::Network { message: Msg::LookupNoService.into() };
-        return SourceAnswer { result: Err(lost), note: None, key, entry: None };
+        return Some(SourceAnswer { result: Err(lost), note: None, key, entry: None });
     };
     match &e.failure {
         Some(f) if f.retry_at_ms > now => {
@@ -365,9 +403,9 @@ async fn source(env: &Env, settings: &Settings, index: usize, cfg: &ConnectorCon
                 Some(a) => (Ok(a), Some(e.fetched_ms)),
                 None => (Err(f.error.clone()), None),
             };
-            SourceAnswer { result, note: Some(SourceNote { index, stale_ms, problem: Some(f.error.clone()), retry_in_ms }), key, entry: Some(e) }
+            Some(SourceAnswer { result, note: Some(SourceNote { index, stale_ms, problem: Some(f.error.clone()), retry_in_ms }), key, entry: Some(e) })
         }
-        _ => SourceAnswer { result: Ok(e.answer().unwrap_or_default()), note: None, key, entry: Some(e) },
+        _ => Some(SourceAnswer { result: Ok(e.answer().unwrap_or_default()), note: None, key, entry: Some(e) }),
     }
 }
 
@@ -431,20 +469,22 @@ async fn live_now(env: &Env, started_with: Vec<String>) -> Vec<String> {
 }
 
 /// The related items of the record shown: from the cache when fetched with
-/// it, else fetched within the budget (and kept with the answer).
-async fn related(env: &Env, settings: &Settings, cfg: &ConnectorConfig, kept: Option<&(String, Option<Entry>)>, record: &mut Customer, visible: bool) -> (usize, Vec<RelatedError>) {
+/// it, else fetched within the budget (and kept with the answer); without
+/// `fetch`, `None` where the cache does not hold them.
+async fn related(env: &Env, settings: &Settings, cfg: &ConnectorConfig, kept: Option<&(String, Option<Entry>)>, record: &mut Customer, fetch: Option<Fetch>) -> Option<(usize, Vec<RelatedError>)> {
     let cached = kept.and_then(|(_, e)| e.as_ref());
     if cached.is_some_and(|e| e.related_done(&record.id)) {
-        return (0, Vec::new());
+        return Some((0, Vec::new()));
     }
     // Failed a moment ago (by the lookup job, or another tab): said again, not sent again.
     if let Some(failed) = cached.and_then(|e| e.related_failure(&record.id, env.now())) {
         let kinds = related_kinds(cfg, record);
-        return (0, failed.iter().map(|(into, error)| RelatedError { into: kinds.iter().copied().find(|k| Some(*k) == into.as_deref()), error: error.clone() }).collect());
+        return Some((0, failed.iter().map(|(into, error)| RelatedError { into: kinds.iter().copied().find(|k| Some(*k) == into.as_deref()), error: error.clone() }).collect()));
     }
+    let fetch = fetch?;
     let alone = alone(settings, cfg);
     let tokens = access_tokens(env, &alone, false).await;
-    let via = budget(settings, cfg, visible, env.now());
+    let via = budget(settings, cfg, fetch.visible, env.now());
     let (n, errors) = fetch_related(env, cfg, tokens.get(&cfg.id), record, &mut None, &via).await;
     if let Some((key, Some(_))) = kept {
         let config = cache::config_hash(cfg);
@@ -455,7 +495,7 @@ async fn related(env: &Env, settings: &Settings, cfg: &ConnectorConfig, kept: Op
             crate::client::write_entry(env, key, &e, &live, &secrets).await;
         }
     }
-    (n, errors)
+    Some((n, errors))
 }
 
 /// The entry with `record`'s failed follow-ups kept until the request
@@ -823,19 +863,25 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             let grant = issue_grant(env, tab_id).await?;
             Ok(Response::PanelToken { token: grant.token, layout: site_layout(env, &settings, &page_url).await, in_page: !settings.side_panel })
         }
+        // Every side-panel request that acts on its tab (a choice, the writes):
+        // refused in one place unless the tab shows a configured site.
+        (
+            request @ (Request::ChooseTabIdentifier { tab_id, .. }
+            | Request::ChooseTabRecord { tab_id, .. }
+            | Request::GetTabWrites { tab_id }
+            | Request::TabWrite { tab_id, .. }
+            | Request::RetryTabWrite { tab_id, .. }),
+            Tier::SidePanel,
+        ) => match followed_tab(env, &settings, tab_id).await? {
+            Some((tab_url, tab)) => side_panel_on_tab(env, &settings, tab_id, &tab_url, tab, request).await,
+            None => Ok(Response::Rejected { reason: "this tab is not a configured site".into() }),
+        },
         (Request::GetTabPanelState { tab_id }, Tier::SidePanel) => {
             let Some((tab_url, tab)) = followed_tab(env, &settings, tab_id).await? else {
                 return Ok(Response::PanelState { state: PanelState::NotASite, layout: SIDE_PANEL_LAYOUT, language: settings.language });
             };
             let _ = tab_url;
             panel_state(env, &settings, tab, &load_choices(env).await, SIDE_PANEL_LAYOUT, true).await
-        }
-        (Request::ChooseTabIdentifier { tab_id, value }, Tier::SidePanel) => {
-            let (_, tab) = match side_panel_tab(env, &settings, tab_id).await? {
-                Ok(t) => t,
-                Err(refused) => return Ok(refused),
-            };
-            choose(env, &settings, tab, &value, SIDE_PANEL_LAYOUT, true).await
         }
         (Request::ChooseRecord { token, connector, record }, Tier::Panel { tab_id, frame_id, tab_url }) => {
             let tab = match panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
@@ -844,13 +890,6 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             };
             let layout = site_layout(env, &settings, &tab_url).await;
             choose_record(env, &settings, tab, &connector, &record, layout, tab_visible(env, tab_id).await).await
-        }
-        (Request::ChooseTabRecord { tab_id, connector, record }, Tier::SidePanel) => {
-            let (_, tab) = match side_panel_tab(env, &settings, tab_id).await? {
-                Ok(t) => t,
-                Err(refused) => return Ok(refused),
-            };
-            choose_record(env, &settings, tab, &connector, &record, SIDE_PANEL_LAYOUT, true).await
         }
         (Request::SetPanelLayout { token, layout }, Tier::Panel { tab_id, frame_id, tab_url }) => {
             if let Err(reason) = panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
@@ -908,27 +947,6 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             if let Err(reason) = panel_tab(env, &settings, tab_id, frame_id, &tab_url, &token).await? {
                 return Ok(Response::Rejected { reason });
             }
-            crate::writes::retry(env, &settings, tab_id, &tab_url, &op).await
-        }
-        (Request::GetTabWrites { tab_id }, Tier::SidePanel) => {
-            let (tab_url, _) = match side_panel_tab(env, &settings, tab_id).await? {
-                Ok(t) => t,
-                Err(refused) => return Ok(refused),
-            };
-            crate::writes::writes_state(env, &settings, tab_id, &tab_url).await
-        }
-        (Request::TabWrite { tab_id, connector, record, kind, fields }, Tier::SidePanel) => {
-            let (tab_url, tab) = match side_panel_tab(env, &settings, tab_id).await? {
-                Ok(t) => t,
-                Err(refused) => return Ok(refused),
-            };
-            crate::writes::start(env, &settings, tab, tab_id, &tab_url, &connector, &record, kind, fields).await
-        }
-        (Request::RetryTabWrite { tab_id, op }, Tier::SidePanel) => {
-            let (tab_url, _) = match side_panel_tab(env, &settings, tab_id).await? {
-                Ok(t) => t,
-                Err(refused) => return Ok(refused),
-            };
             crate::writes::retry(env, &settings, tab_id, &tab_url, &op).await
         }
         (Request::Ping, Tier::Panel { .. }) => Ok(Response::Pong),

@@ -50,6 +50,14 @@ thread_local! {
 /// again) per ticket. An answer to an earlier ask that
 /// arrives later is dropped ([`ask_as`]), so the previous ticket's customer
 /// is never shown over the new one.
+/// Where "Reload this page" sends the top window (`weburl::reload_url`: a
+/// new load, even of an address with a `#fragment`); none for a page that
+/// is not http(s).
+#[wasm_bindgen]
+pub fn reload_url(page_url: &str) -> Option<String> {
+    deskside_core::weburl::reload_url(page_url)
+}
+
 #[wasm_bindgen]
 pub fn panel_tab_changed() {
     if let Some(env) = FRAME.with(|f| f.borrow().clone()) {

@@ -98,9 +98,15 @@ pub async fn writes_state(env: &Env, settings: &Settings, tab_id: i64, tab_url: 
 /// identifiers found with this connector (what the panel can show): then
 /// the `record_type` of the lookup that found it (empty where none).
 async fn record_of_tab(env: &Env, cfg: &deskside_core::config::ConnectorConfig, tab: &TabState, record: &str) -> Option<String> {
+    find_tab_record(env, cfg, tab, |x| (x.id == record).then(|| x.refs.record_type.clone().unwrap_or_default())).await
+}
+
+/// The first of the records a lookup of this tab's identifiers found with
+/// this connector (in the cache) for which `pick` answers something.
+pub(crate) async fn find_tab_record<T>(env: &Env, cfg: &deskside_core::config::ConnectorConfig, tab: &TabState, pick: impl Fn(&deskside_core::model::Customer) -> Option<T>) -> Option<T> {
     let config = cache::config_hash(cfg);
     for c in tab.candidates.iter().filter(|c| c.kind.lookupable()).take(20) {
-        let found = read_entry(env, &cache::entry_key(&config, c)).await.filter(|e| e.config == config).and_then(|e| e.answer()).and_then(|a| a.customers.iter().find(|x| x.id == record).map(|x| x.refs.record_type.clone().unwrap_or_default()));
+        let found = read_entry(env, &cache::entry_key(&config, c)).await.filter(|e| e.config == config).and_then(|e| e.answer()).and_then(|a| a.customers.iter().find_map(&pick));
         if found.is_some() {
             return found;
         }
@@ -122,8 +128,11 @@ pub async fn start(env: &Env, settings: &Settings, tab: Option<TabState>, tab_id
     };
     if kind == WriteKind::Priority {
         // The panel offers it for a VIP only; the background checks again,
-        // on the customer it shows for this tab itself.
-        let state = crate::background::tab_panel_state(env, settings, &tab).await?;
+        // on the customer it showed for this tab itself (from its cache:
+        // nothing looked up or audited again; no fresh answer, no write).
+        let Some(state) = crate::background::tab_panel_state(env, settings, &tab).await? else {
+            return Ok(Response::WriteInvalid { message: Msg::WritePriorityReload.into() });
+        };
         if let Err(message) = core::priority_permitted(settings, &state) {
             return Ok(Response::WriteInvalid { message });
         }

@@ -25,6 +25,7 @@ export function fakeEnv() {
     tellTab(tabId, msg) { this.told.push([tabId, msg]); },
     notifyPages(msg) { this.told.push(['pages', msg]); },
     async tabUrl(tabId) { return tabId === 7 ? 'http://127.0.0.1:5555/tickets/1' : undefined; },
+    async tabTitle(tabId) { return tabId === 7 ? 'Order 1 never arrived' : undefined; },
     badge: null,
     setBadge(text, title) { this.badge = [text, title]; },
     languages: ['en-US'],
@@ -80,6 +81,8 @@ const OPTIONS: &str = r#"{"id":"ext-id","url":"chrome-extension://ext-id/options
 const CONTENT: &str = r#"{"id":"ext-id","url":"http://127.0.0.1:5555/tickets/1","tab_id":7,"frame_id":0}"#;
 const PANEL: &str = r#"{"id":"ext-id","url":"chrome-extension://ext-id/panel.html","tab_id":7,"frame_id":3,"tab_url":"http://127.0.0.1:5555/tickets/1"}"#;
 const KEY: &str = "canary-0123456789abcdef";
+/// How the request layer's cache entries are keyed in `storage.local`.
+const CACHE_ENTRY: &str = r#""lc:"#;
 
 async fn send(env: &FakeEnv, msg: &str, sender: &str) -> String {
     // The fake is an ordinary JS object: hand over a second handle to it.
@@ -317,6 +320,34 @@ async fn the_browser_side_panel_shows_the_tab_it_follows_and_only_a_configured_o
 }
 
 #[wasm_bindgen_test]
+async fn every_side_panel_request_that_acts_on_a_tab_is_refused_for_a_tab_that_is_not_a_configured_site() {
+    let env = fake_env();
+    configure(&env).await;
+    send(&env, SCAN_LI_NA, CONTENT).await;
+    let side = r#"{"id":"ext-id","url":"chrome-extension://ext-id/sidepanel.html"}"#;
+    let requests = [
+        r#""type":"ChooseTabIdentifier","value":"li.na@example.cn""#,
+        r#""type":"ChooseTabRecord","connector":"c1","record":"r1""#,
+        r#""type":"GetTabWrites""#,
+        r#""type":"TabWrite","connector":"c1","record":"r1","kind":"note","fields":{"text":"hello"}"#,
+        r#""type":"RetryTabWrite","op":"op-1""#,
+    ];
+    for r in requests {
+        // Tab 8: its URL is not one Deskside may see.
+        let answer = send(&env, &format!(r#"{{{r},"tab_id":8}}"#), side).await;
+        assert_eq!(answer, r#"{"type":"Rejected","reason":"this tab is not a configured site"}"#, "{r}");
+        // Tab 7 (a configured site): the request reaches its own handler.
+        let answer = send(&env, &format!(r#"{{{r},"tab_id":7}}"#), side).await;
+        assert!(!answer.contains("not a configured site") && !answer.contains("not allowed"), "{r}: {answer}");
+        // Only the side panel names a tab by its id.
+        for sender in [PANEL, CONTENT, OPTIONS] {
+            let answer = send(&env, &format!(r#"{{{r},"tab_id":7}}"#), sender).await;
+            assert!(answer.contains(r#""type":"Rejected""#), "{r} from {sender}: {answer}");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
 async fn the_panels_layout_is_remembered_per_site_and_told_to_the_tab() {
     let env = fake_env();
     configure(&env).await;
@@ -408,12 +439,25 @@ async fn a_priority_write_is_refused_unless_the_background_itself_shows_a_vip() 
     let answer = send(&env, &save, OPTIONS).await;
     assert!(answer.contains(r#""type":"Settings""#), "{answer}");
     let token = scan_customer(&env).await;
-    // A panel (or anything able to send as one) asks for the write though no
-    // VIP customer is shown for the tab: refused, with the reason, nothing recorded.
     let write = format!(r#"{{"type":"Write","token":"{token}","connector":"c1","record":"","kind":"priority","fields":{{}}}}"#);
+    // Before the panel showed anyone, the check has nothing in the cache to
+    // read: refused (refresh the panel), and nothing is looked up for it.
+    let answer = send(&env, &write, PANEL).await;
+    assert!(answer.contains(r#""type":"WriteInvalid""#) && answer.contains("write_priority_reload"), "{answer}");
+    assert!(!env.dump().contains(CACHE_ENTRY), "no lookup ran: {}", env.dump());
+    assert_eq!(env.audit_json(), "null", "nothing was looked up, so nothing audited");
+    // The panel shows the tab's customer (the CRM unreachable: an error, audited once).
+    assert!(send(&env, &get_panel(&token), PANEL).await.contains(r#""state":"error""#));
+    let audited = |env: &FakeEnv| serde_json::from_str::<Vec<serde_json::Value>>(&env.audit_json()).unwrap().len();
+    let shown = audited(&env);
+    assert!(shown >= 1);
+    // A panel (or anything able to send as one) asks for the write though no
+    // VIP customer is shown for the tab: refused, with the reason, nothing recorded,
+    // and the check does not log the customer as shown a second time.
     let answer = send(&env, &write, PANEL).await;
     assert!(answer.contains(r#""type":"WriteInvalid""#) && answer.contains("write_priority_not_vip"), "{answer}");
     assert!(!env.dump().contains("write_ops") || env.dump().contains(r#""write_ops":[]"#), "{}", env.dump());
+    assert_eq!(audited(&env), shown, "{}", env.audit_json());
 }
 
 // Issue 23: the worker keeps the parsed settings and the granted origins

@@ -72,6 +72,11 @@ pub struct WriteDef {
     pub query: BTreeMap<String, String>,
     pub headers: BTreeMap<String, String>,
     pub body: Option<Value>,
+    /// The body for a record of one type (`{record_type}`: the module the
+    /// lookup found it in) where the vendor wants another shape there
+    /// (Zoho: a lead's task names it as `What_Id` with `$se_module`, a
+    /// contact's as `Who_Id`); `body` for every other type.
+    pub body_for: BTreeMap<String, Value>,
     /// Where the created object's id is in the answer.
     pub id: String,
     /// The created object's link: `https://host/…{id}`, `{origin}/…`, with
@@ -463,7 +468,7 @@ pub fn build_write(def: &Definition, base: &BaseUrl, secrets: &Secrets, token: O
         return Err(config(Msg::WriteBadOp.into()));
     }
     let values = values_of(kind, input, op_id, stamp.now_ms);
-    let mut req = build(def, base, secrets, token, stamp, wd.method, &wd.path, &wd.query, &wd.headers, wd.body.as_ref(), &values, WRITE_FIELDS)?;
+    let mut req = build(def, base, secrets, token, stamp, wd.method, &wd.path, &wd.query, &wd.headers, wd.body_for(&input.record_type), &values, WRITE_FIELDS)?;
     if let WriteCheck::Idempotency { header } = &wd.check {
         req.headers.push((header.clone(), op_id.to_string()));
     }
@@ -607,7 +612,7 @@ impl WritesDef {
 
 impl WriteDef {
     fn from_json(v: &Value, at: &str, sets_priority: bool) -> Result<WriteDef, String> {
-        let known: &[&str] = if sets_priority { &["method", "path", "query", "headers", "body", "id", "link", "priorities", "apply", "apply_label"] } else { &["method", "path", "query", "headers", "body", "id", "link", "priorities", "idempotency_key", "verify"] };
+        let known: &[&str] = if sets_priority { &["method", "path", "query", "headers", "body", "id", "link", "priorities", "apply", "apply_label"] } else { &["method", "path", "query", "headers", "body", "body_for", "id", "link", "priorities", "idempotency_key", "verify"] };
         let o = obj(v, at, known)?;
         let check = match (text_of(o, "idempotency_key", at)?, o.get("verify").filter(|v| !v.is_null())) {
             // Setting a value again changes nothing: no key, no marker needed.
@@ -632,6 +637,11 @@ impl WriteDef {
             query: text_map(o.get("query"), &format!("{at}.query"))?,
             headers: text_map(o.get("headers"), &format!("{at}.headers"))?,
             body: o.get("body").filter(|v| !v.is_null()).cloned(),
+            body_for: match o.get("body_for") {
+                None | Some(Value::Null) => BTreeMap::new(),
+                Some(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                Some(_) => return Err(format!("{at}.body_for must map a record type to its body")),
+            },
             id: text_of(o, "id", at)?.unwrap_or_else(|| "/id".into()),
             link: text_of(o, "link", at)?,
             priorities,
@@ -645,7 +655,7 @@ impl WriteDef {
     /// owner and priority only where it does).
     pub fn uses(&self, name: &str) -> bool {
         let hit = |t: &str| placeholders(t).iter().any(|(inner, _)| parse_ph(inner, WRITE_FIELDS).is_some_and(|(n, _)| n == name));
-        hit(&self.path) || self.query.values().any(|t| hit(t)) || self.body.iter().flat_map(|b| strings_in(b, "")).any(|(_, t)| hit(t))
+        hit(&self.path) || self.query.values().any(|t| hit(t)) || self.body.iter().chain(self.body_for.values()).flat_map(|b| strings_in(b, "")).any(|(_, t)| hit(t))
     }
 
     /// Whether the write or its check needs the record's type (`{record_type}`).
@@ -654,11 +664,20 @@ impl WriteDef {
             WriteCheck::Verify(v) => [&v.path].into_iter().chain(v.query.values()).any(|t| t.contains("{record_type}")),
             _ => false,
         };
-        self.uses("record_type") || in_verify
+        // (A body per record type: which one is sent depends on it.)
+        self.uses("record_type") || in_verify || !self.body_for.is_empty()
+    }
+
+    /// The body template for a record of `record_type`.
+    pub fn body_for(&self, record_type: &str) -> Option<&Value> {
+        self.body_for.get(record_type).or(self.body.as_ref())
     }
 
     fn problems(&self, at: &str, e: &mut impl FnMut(String, Text)) {
         request_problems(at, self.method, &self.path, &self.query, &self.headers, self.body.as_ref(), WRITE_FIELDS, e);
+        for (record_type, body) in &self.body_for {
+            body_problems(&format!("{at}.body_for.{record_type}"), body, WRITE_FIELDS, e);
+        }
         if path::check(&self.id).is_err() || self.id.is_empty() {
             e(format!("{at}.id"), Text::new(Msg::DefBadPath, [data(&self.id)]));
         }
@@ -766,10 +785,17 @@ fn request_problems(at: &str, m: HttpMethod, path_t: &str, query: &BTreeMap<Stri
         if m == HttpMethod::Get {
             e(format!("{at}.body"), Msg::DefBodyOnGet.into());
         }
-        for (p, t) in strings_in(b, "") {
-            if !template_ok(t, allowed) {
-                e(format!("{at}.body{p}"), bad(t));
-            }
+        body_problems(&format!("{at}.body"), b, allowed, e);
+    }
+}
+
+/// A body template's strings that are not templates of `allowed` values,
+/// each named by its path under `at`.
+fn body_problems(at: &str, body: &Value, allowed: &[&'static str], e: &mut impl FnMut(String, Text)) {
+    let names = allowed.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join(", ");
+    for (p, t) in strings_in(body, "") {
+        if !template_ok(t, allowed) {
+            e(format!("{at}{p}"), Text::new(Msg::WriteDefBadTemplate, [data(t), data(&names)]));
         }
     }
 }

@@ -160,6 +160,13 @@ fn problems_are_named_by_path() {
     assert!(e[0].path.is_empty() && format!("{:?}", e[0].message).contains("idempotency_key"));
     let e = def_with(json!({ "comment": {} })).unwrap_err();
     assert!(format!("{:?}", e[0].message).contains("unknown field writes.comment"));
+    // A body per record type is checked like the body, named by its type.
+    let e = def_with(json!({ "task": { "path": "/tasks", "body": { "s": "{subject}", "r": "{record_id}" }, "body_for": { "Leads": { "s": "{value}" } }, "idempotency_key": "Idempotency-Key" } })).unwrap_err();
+    assert_eq!(e.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(), ["writes.task.body_for.Leads.s"]);
+    let e = def_with(json!({ "task": { "path": "/tasks", "body_for": ["Leads"], "idempotency_key": "Idempotency-Key" } })).unwrap_err();
+    assert!(format!("{:?}", e[0].message).contains("body_for"), "{e:?}");
+    // Not on "apply priority", which writes the page's ticket, never a record.
+    assert!(def_with(json!({ "priority": { "method": "PUT", "path": "/tickets/{ticket_id}", "body": { "p": "{priority}" }, "body_for": { "Leads": {} }, "apply": "urgent" } })).is_err());
 }
 
 #[test]
@@ -326,7 +333,7 @@ fn pipedrive_writes_notes_and_activities_on_the_person() {
 /// `data[0].details.id`. Checked by the contact's related Notes or Tasks; a
 /// related list without records answers 204, which is "not there".
 #[test]
-fn zoho_writes_notes_and_tasks_on_the_contact() {
+fn zoho_writes_notes_and_tasks_on_the_contact_and_the_lead() {
     let d = preset(crate::config::ConnectorKind::ZohoCrm);
     let base = BaseUrl::parse("https://www.zohoapis.com/crm/v8").unwrap();
     let secrets = BTreeMap::from([("client_id".to_string(), Secret::new("c")), ("client_secret".to_string(), Secret::new("s")), ("refresh_token".to_string(), Secret::new("r"))]);
@@ -348,12 +355,28 @@ fn zoho_writes_notes_and_tasks_on_the_contact() {
     assert_eq!(contact.problem(WriteKind::Note, note), None);
     assert_eq!(b["data"][0]["Note_Title"], json!("Parcel <missing>"));
     assert!(b["data"][0]["Note_Content"].as_str().unwrap().starts_with("Parcel &lt;missing&gt; [open]<br>"));
-    let t = build_write(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Task, &agent_task("5725767000000412001", "", "High"), OP).unwrap();
+    let contact_task = |owner: &str, priority: &str| WriteInput { record_type: "Contacts".into(), ..agent_task("5725767000000412001", owner, priority) };
+    let t = build_write(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Task, &contact_task("", "High"), OP).unwrap();
     assert_eq!(t.url, "https://www.zohoapis.com/crm/v8/Tasks");
     assert_eq!(body_of(&t), json!({ "data": [{ "Subject": "Call back", "Due_Date": "2026-12-15", "Priority": "High", "Status": "Not Started",
         "Description": "ask about <b>ORD-1</b>\n\n[deskside:op-0123456789abcdef]", "Who_Id": { "id": "5725767000000412001" } }] }), "no owner given: no Owner object");
-    let t = build_write(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Task, &agent_task("5725767000000412001", "5725767000000235011", "Low"), OP).unwrap();
+    let t = build_write(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Task, &contact_task("5725767000000235011", "Low"), OP).unwrap();
     assert_eq!(body_of(&t)["data"][0]["Owner"], json!({ "id": "5725767000000235011" }));
+    // A lead's task: Zoho takes a lead as What_Id with $se_module Leads (Who_Id is a contact's),
+    // and it is checked in the lead's own related Tasks.
+    let lead_task = WriteInput { record_type: "Leads".into(), ..agent_task("5725767000000500002", "", "High") };
+    let lt = build_write(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Task, &lead_task, OP).unwrap();
+    assert_eq!(lt.url, "https://www.zohoapis.com/crm/v8/Tasks");
+    assert_eq!(body_of(&lt), json!({ "data": [{ "Subject": "Call back", "Due_Date": "2026-12-15", "Priority": "High", "Status": "Not Started",
+        "Description": "ask about <b>ORD-1</b>\n\n[deskside:op-0123456789abcdef]", "What_Id": { "id": "5725767000000500002" }, "$se_module": "Leads" }] }));
+    let ltv = build_verify(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Task, "5725767000000500002", "Leads", OP).unwrap().unwrap();
+    assert!(ltv.url.starts_with("https://www.zohoapis.com/crm/v8/Leads/5725767000000500002/Tasks?"), "{}", ltv.url);
+    let ctv = build_verify(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Task, "5725767000000412001", "Contacts", OP).unwrap().unwrap();
+    assert!(ctv.url.starts_with("https://www.zohoapis.com/crm/v8/Contacts/5725767000000412001/Tasks?"), "{}", ctv.url);
+    // Which body is sent depends on the type: a task on a record of no known type is refused.
+    let task = d.writes.get(WriteKind::Task).unwrap();
+    assert_eq!(agent_task("5725767000000412001", "", "High").problem(WriteKind::Task, task), Some(Msg::WriteNoRecordType.into()));
+    assert_eq!(lead_task.problem(WriteKind::Task, task), None);
     let created = read_created(d, WriteKind::Task, "https://www.zohoapis.com", "1", r#"{"data":[{"code":"SUCCESS","details":{"id":"5725767000000640001"},"message":"record added","status":"success"}]}"#);
     assert_eq!(created.id.as_deref(), Some("5725767000000640001"));
     let v = build_verify(d, &base, &secrets, Some(&token), &Stamp::default(), WriteKind::Note, "5725767000000412001", "Contacts", OP).unwrap().unwrap();
