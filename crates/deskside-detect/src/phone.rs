@@ -157,6 +157,8 @@ enum Region {
     Hk,
     Tw,
     Au,
+    /// A region of the data-driven national plans (`phone_plans.rs`): its index in `PLANS`.
+    Plan(u8),
     Other,
 }
 
@@ -178,10 +180,13 @@ impl Region {
             ("TW", Region::Tw),
             ("AU", Region::Au),
         ];
-        TABLE
+        if let Some(&(_, r)) = TABLE.iter().find(|(k, _)| k.eq_ignore_ascii_case(code)) {
+            return r;
+        }
+        PLANS
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(code))
-            .map_or(Region::Other, |&(_, r)| r)
+            .position(|p| p.iso.eq_ignore_ascii_case(code.as_bytes()))
+            .map_or(Region::Other, |i| Region::Plan(i as u8))
     }
 
     fn country_code(self) -> Option<u16> {
@@ -197,6 +202,7 @@ impl Region {
             Region::Hk => 852,
             Region::Tw => 886,
             Region::Au => 61,
+            Region::Plan(i) => PLANS[usize::from(i)].cc,
             Region::Other => return None,
         })
     }
@@ -641,6 +647,7 @@ fn own_code_mobile(text: &str, start: usize, chain: &Chain, region: Region) -> O
         Region::Sg => nsn.len() == 8 && matches!(nsn[0], b'8' | b'9'),
         Region::Hk => nsn.len() == 8 && matches!(nsn[0], b'5' | b'6' | b'9'),
         Region::Tw => nsn.len() == 9 && nsn[0] == b'9',
+        Region::Plan(i) => PLANS[usize::from(i)].kind(nsn) == Some(Kind::Mobile),
         _ => false,
     };
     let last = chain.groups[chain.n - 1];
@@ -878,7 +885,7 @@ fn assigned_cc3(cc: u16) -> bool {
 }
 
 fn has_trunk(cc: u16) -> bool {
-    matches!(cc, 86 | 44 | 49 | 33 | 81 | 886 | 61 | 91)
+    matches!(cc, 86 | 44 | 49 | 33 | 81 | 886 | 61 | 91) || plan_for(cc).is_some_and(|p| !p.trunk.is_empty())
 }
 
 /// A number written without international prefix, read in `region`.
@@ -912,6 +919,7 @@ fn national(region: Region, d: &[u8]) -> Option<String> {
         Region::Sg | Region::Hk => d,
         // `1300 123 456`, `1800 654 321`: written without a trunk 0.
         Region::Au if d.len() == 10 && (d.starts_with(b"1300") || d.starts_with(b"1800")) => d,
+        Region::Plan(i) => return PLANS[usize::from(i)].national(d),
         _ => d.strip_prefix(b"0")?,
     };
     (validate(cc, nsn) == Some(true)).then(|| e164(cc, nsn))?
@@ -950,7 +958,122 @@ fn validate(cc: u16, n: &[u8]) -> Option<bool> {
         886 => first >= b'2' && (8..=9).contains(&len),
         // (And the 1300 and 1800 numbers businesses answer.)
         61 => len == 9 && matches!(first, b'2' | b'3' | b'4' | b'7' | b'8') || len == 10 && (n.starts_with(b"1300") || n.starts_with(b"1800")),
-        _ => return None,
+        // (+7 6 and +7 7 are Kazakhstan's: left unchecked.)
+        7 if matches!(first, b'6' | b'7') => return None,
+        _ => plan_for(cc)?.kind(n).is_some(),
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Data-driven national plans (round 6): one row per region in `phone_plans.rs`,
+// generated from libphonenumber's metadata by `tests/phone_plans/gen.py`.
+
+#[path = "phone_plans.rs"]
+mod plans;
+use plans::PLANS;
+
+/// What a national number is, as far as the plans tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Mobile,
+    Fixed,
+    /// Toll-free, shared-cost and universal access numbers: a business's line.
+    Service,
+}
+
+/// Leading digits and the national significant number's lengths for one kind.
+pub(crate) struct Row {
+    prefix: &'static [u8],
+    min: u8,
+    max: u8,
+    kind: Kind,
+    /// Written nationally without the trunk prefix (SA `800 123 4567`, KR `1588-4418`).
+    bare: bool,
+}
+
+/// One region's national numbering plan.
+pub(crate) struct Plan {
+    iso: [u8; 2],
+    cc: u16,
+    /// The trunk prefix written before a national number (`0`, RU `8`); empty
+    /// where there is none (ES, IT, PL, MX, PT: IT's leading `0` is part of the number).
+    trunk: &'static [u8],
+    /// National numbers are also written without the trunk prefix (BR `(21) 99412-3387`).
+    bare: bool,
+    /// A mobile number's national token after its area code (AR `011 15 4873-2210`
+    /// is `+54 9 11 4873 2210`).
+    mobile_token: &'static [u8],
+    rows: &'static [Row],
+}
+
+impl Plan {
+    /// The kind of a national significant number, or None if no row takes it.
+    fn kind(&self, n: &[u8]) -> Option<Kind> {
+        self.row(n).map(|r| r.kind)
+    }
+
+    /// The first row (service rows come first) that takes a national significant number.
+    fn row(&self, n: &[u8]) -> Option<&Row> {
+        let len = n.len();
+        self.rows.iter().find(|r| n.starts_with(r.prefix) && (usize::from(r.min)..=usize::from(r.max)).contains(&len))
+    }
+
+    /// A number written nationally (digits only) in E.164, or None.
+    fn national(&self, d: &[u8]) -> Option<String> {
+        if !self.trunk.is_empty() {
+            if let Some(rest) = d.strip_prefix(self.trunk) {
+                if self.kind(rest).is_some() {
+                    return e164(self.cc, rest);
+                }
+                if let Some(m) = self.token_mobile(rest) {
+                    return m;
+                }
+            }
+        }
+        match self.row(d) {
+            Some(r) if self.trunk.is_empty() || self.bare || r.bare => e164(self.cc, d),
+            _ => None,
+        }
+    }
+
+    /// `11 15 4873 2210` (trunk stripped): area code, the mobile token,
+    /// subscriber; internationally `9`, area code, subscriber.
+    fn token_mobile(&self, rest: &[u8]) -> Option<Option<String>> {
+        let t = self.mobile_token;
+        if t.is_empty() {
+            return None;
+        }
+        for area in 2..=4 {
+            if rest.get(area..area + t.len()) != Some(t) {
+                continue;
+            }
+            let mut buf = [0u8; MAX_DIGITS];
+            let len = 1 + rest.len() - t.len();
+            if len > MAX_DIGITS {
+                return None;
+            }
+            buf[0] = b'9';
+            buf[1..=area].copy_from_slice(&rest[..area]);
+            buf[area + 1..len].copy_from_slice(&rest[area + t.len()..]);
+            if self.kind(&buf[..len]) == Some(Kind::Mobile) {
+                return Some(e164(self.cc, &buf[..len]));
+            }
+        }
+        None
+    }
+}
+
+fn plan_for(cc: u16) -> Option<&'static Plan> {
+    PLANS.iter().find(|p| p.cc == cc)
+}
+
+/// Whether an E.164 number is a service number (toll-free, shared-cost,
+/// universal access) of a region in the data-driven plans.
+pub fn plan_service(e164: &str) -> bool {
+    let Some(d) = e164.strip_prefix('+').map(str::as_bytes) else { return false };
+    PLANS.iter().any(|p| {
+        let cc = p.cc.to_string();
+        d.strip_prefix(cc.as_bytes()).is_some_and(|n| p.kind(n) == Some(Kind::Service))
     })
 }
 
