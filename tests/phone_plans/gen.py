@@ -25,6 +25,9 @@ import phonenumbers as pn
 from phonenumbers import PhoneMetadata
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# Longest national number taken when written as one run of digits (IT: an
+# 11-digit run is a Partita IVA or order code far more often than a landline).
+UNGROUPED_MAX = {"IT": 10}
 # region, trunk prefix as written nationally ("" = none), national numbers
 # also written without the trunk prefix (BR: `(21) 99412-3387`), the token
 # a mobile number carries nationally after its area code (AR: `011 15 …`).
@@ -48,7 +51,7 @@ def bare_type(region, attr, trunk):
     if not trunk:
         return True
     ex = pn.example_number_for_type(region, PNTYPE[attr])
-    return bool(ex) and not pn.format_number(ex, pn.PhoneNumberFormat.NATIONAL).startswith(trunk)
+    return bool(ex) and not re.sub(r"\D", "", pn.format_number(ex, pn.PhoneNumberFormat.NATIONAL)).startswith(trunk)
 
 
 def rows_for(region, trunk):
@@ -105,7 +108,7 @@ def write_table():
     for region, trunk, bare in REGIONS:
         cc, rows = rows_for(region, trunk)
         mobile_token = "b\"15\"" if region == "AR" else "b\"\""
-        lines.append(f"    Plan {{ iso: *b\"{region}\", cc: {cc}, trunk: b\"{trunk}\", bare: {str(bare).lower()}, mobile_token: {mobile_token}, rows: &[")
+        lines.append(f"    Plan {{ iso: *b\"{region}\", cc: {cc}, trunk: b\"{trunk}\", bare: {str(bare).lower()}, mobile_token: {mobile_token}, ungrouped_max: {UNGROUPED_MAX.get(region, 0)}, rows: &[")
         for pre, lo, hi, kind, bare in rows:
             lines.append(f"        Row {{ prefix: b\"{pre}\", min: {lo}, max: {hi}, kind: Kind::{kind}, bare: {str(bare).lower()} }},")
         lines.append("    ] },")
@@ -159,7 +162,7 @@ def groupings(region, num):
     # Pairs after a first group of three (`612 48 33 07`), where long enough.
     if len(digits) == 9 and not trunk_of(region):
         ways.append(" ".join([digits[:3], digits[3:5], digits[5:7], digits[7:]]))
-    if len(digits) <= 11:
+    if len(digits) <= (UNGROUPED_MAX.get(region) or 11):
         ways.append(digits)
     seen = []
     for w in ways:

@@ -781,6 +781,24 @@ fn look_alike(chain: &Chain, k: usize) -> bool {
             return true;
         }
     }
+    // Amounts with thousands dots (`Rp 41.870.000`), a Brazilian CPF
+    // (`318.447.205-19`), a boleto's dotted fields (`34191.79001`, `95000.063305`).
+    if k >= 3 && seps_same('.') && groups[0].dlen <= 2 && groups[1..].iter().all(|g| g.dlen == 3) {
+        return true;
+    }
+    if k == 4 && groups.iter().map(|g| g.dlen).eq([3, 3, 3, 2]) && groups[0].sep_char == '.' && groups[1].sep_char == '.' && groups[2].sep_char == '-' {
+        return true;
+    }
+    if k >= 2 && groups[0].dlen == 5 && groups[0].sep_char == '.' && (5..=6).contains(&groups[1].dlen) {
+        return true;
+    }
+    // A day and month (`01/12–04/12`, a date range).
+    if k >= 2 && groups[0].sep_char == '/' && groups[0].dlen == 2 && groups[1].dlen == 2 {
+        let (d, m) = (num(chain.group_digits(&groups[0])), num(chain.group_digits(&groups[1])));
+        if (1..=31).contains(&d) && (1..=12).contains(&m) {
+            return true;
+        }
+    }
     // IP addresses and dotted versions.
     if k == 4 && seps_same('.') && groups.iter().all(|g| g.dlen <= 3) {
         return true;
@@ -818,7 +836,15 @@ fn normalize_chain(chain: &Chain, k: usize, region: Region) -> Option<String> {
     } else {
         None
     };
-    let Some(prefix) = prefix else { return national(region, raw) };
+    let Some(prefix) = prefix else {
+        if let Region::Plan(i) = region {
+            let max = usize::from(PLANS[usize::from(i)].ungrouped_max);
+            if k == 1 && max > 0 && raw_total > max {
+                return None;
+            }
+        }
+        return national(region, raw);
+    };
     // International: drop "(0)" trunk markers.
     let mut buf = [0u8; MAX_DIGITS];
     let mut len = 0;
@@ -1003,6 +1029,8 @@ pub(crate) struct Plan {
     /// A mobile number's national token after its area code (AR `011 15 4873-2210`
     /// is `+54 9 11 4873 2210`).
     mobile_token: &'static [u8],
+    /// The longest national number taken written as one run of digits (0: any).
+    ungrouped_max: u8,
     rows: &'static [Row],
 }
 
@@ -1032,7 +1060,8 @@ impl Plan {
         }
         match self.row(d) {
             Some(r) if self.trunk.is_empty() || self.bare || r.bare => e164(self.cc, d),
-            _ => None,
+            // (AR mobiles are also written without the trunk 0: `11 15 5823-4417`.)
+            _ => self.token_mobile(d).flatten(),
         }
     }
 

@@ -29,3 +29,27 @@ fn plan_numbers_found_exactly() {
     assert!(n > 500, "only {n} numbers");
     assert!(failures.is_empty(), "{} of {n} failed:\n{}", failures.len(), failures.join("\n"));
 }
+
+/// Shapes written in the new regions that are no phone numbers, and national
+/// forms the table alone does not give.
+#[test]
+fn plan_region_shapes() {
+    let phones = |t: &str, r: &str| find_phones(t, r).into_iter().map(|m| m.e164).collect::<Vec<_>>();
+    // AR: the mobile token `15` after the area code, with or without the trunk 0.
+    assert_eq!(phones("Mi celu 11 15 5823-4417.", "AR"), ["+5491158234417"]);
+    assert_eq!(phones("Mi celu 011 15 5823-4417.", "AR"), ["+5491158234417"]);
+    // RU trunk 8, KR service numbers without trunk, BR area code in parentheses.
+    assert_eq!(phones("тел. 8 (495) 418-22-07, 8 800 555-41-87", "RU"), ["+74954182207", "+78005554187"]);
+    assert_eq!(phones("대표번호 1544-4188, 070-4418-2207", "KR"), ["+8215444188", "+827044182207"]);
+    assert_eq!(phones("celular (21) 99412-3387", "BR"), ["+5521994123387"]);
+    // Not phones: amounts with thousands dots, a CPF, boleto fields, a date range, a Partita IVA.
+    assert!(phones("Rp 41.870.000", "ID").is_empty());
+    assert!(phones("CPF 318.447.205-19", "BR").is_empty());
+    assert!(phones("boleto 34191.79001 01043.510047 91020.150008 8", "BR").is_empty());
+    assert!(phones("3 notti (01/12–04/12), € 418,00", "IT").is_empty());
+    assert!(phones("P.IVA 04817290961", "IT").is_empty());
+    // But an Italian landline with its leading 0, grouped.
+    assert_eq!(phones("tel. 02 8945 1172", "IT"), ["+390289451172"]);
+    // Unknown regions still read no national numbers.
+    assert!(phones("call 0612 483 307", "XX").is_empty());
+}
