@@ -28,6 +28,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # Longest national number taken when written as one run of digits (IT: an
 # 11-digit run is a Partita IVA or order code far more often than a landline).
 UNGROUPED_MAX = {"IT": 10}
+# Shortest national number taken (default 7). PL's 7-digit fixed ranges are
+# rare and collide with coordinates, postcodes and builds in a region without trunk prefix.
+MIN_LEN = {"PL": 9}
 # region, trunk prefix as written nationally ("" = none), national numbers
 # also written without the trunk prefix (BR: `(21) 99412-3387`), the token
 # a mobile number carries nationally after its area code (AR: `011 15 …`).
@@ -66,7 +69,7 @@ def rows_for(region, trunk):
         # Service ranges are narrow: three leading digits; the others two.
         width, samples = (3, 150) if kind == "Service" else (2, SAMPLES)
         for length in desc.possible_length:
-            if length < 7:  # too short to tell from other numbers in text
+            if length < MIN_LEN.get(region, 7):  # too short to tell from other numbers in text
                 continue
             for p in range(10 ** width):
                 pre = str(p).zfill(width)
@@ -122,14 +125,14 @@ def random_valid(region, attr, n):
     numbers it says are valid and of that type."""
     out = []
     ex = pn.example_number_for_type(region, PNTYPE[attr])
-    if ex and len(pn.national_significant_number(ex)) >= 7:
+    if ex and len(pn.national_significant_number(ex)) >= MIN_LEN.get(region, 7):
         out.append(ex)
     m = PhoneMetadata.metadata_for_region(region)
     desc = getattr(m, attr)
     if not desc or not desc.national_number_pattern:
         return out
     pat = re.compile(desc.national_number_pattern)
-    lens = [l for l in desc.possible_length if l >= 7]
+    lens = [l for l in desc.possible_length if l >= MIN_LEN.get(region, 7)]
     tries = 0
     while len(out) < n and tries < 200000 and lens:
         tries += 1
@@ -162,7 +165,8 @@ def groupings(region, num):
     # Pairs after a first group of three (`612 48 33 07`), where long enough.
     if len(digits) == 9 and not trunk_of(region):
         ways.append(" ".join([digits[:3], digits[3:5], digits[5:7], digits[7:]]))
-    if len(digits) <= (UNGROUPED_MAX.get(region) or 11):
+    # (BR numbers without their trunk 0 are taken only after a two-digit area code.)
+    if len(digits) <= (UNGROUPED_MAX.get(region) or 11) and not (region == "BR" and not digits.startswith("0") and pn.number_type(num) != pn.PhoneNumberType.SHARED_COST):
         ways.append(digits)
     seen = []
     for w in ways:

@@ -792,6 +792,10 @@ fn look_alike(chain: &Chain, k: usize) -> bool {
     if k >= 2 && groups[0].dlen == 5 && groups[0].sep_char == '.' && (5..=6).contains(&groups[1].dlen) {
         return true;
     }
+    // A ZIP+4 code (`83702-5521`).
+    if k == 2 && groups[0].dlen == 5 && groups[1].dlen == 4 && groups[0].sep_char == '-' && all[0] != b'0' {
+        return true;
+    }
     // A day and month (`01/12–04/12`, a date range).
     if k >= 2 && groups[0].sep_char == '/' && groups[0].dlen == 2 && groups[1].dlen == 2 {
         let (d, m) = (num(chain.group_digits(&groups[0])), num(chain.group_digits(&groups[1])));
@@ -838,8 +842,7 @@ fn normalize_chain(chain: &Chain, k: usize, region: Region) -> Option<String> {
     };
     let Some(prefix) = prefix else {
         if let Region::Plan(i) = region {
-            let max = usize::from(PLANS[usize::from(i)].ungrouped_max);
-            if k == 1 && max > 0 && raw_total > max {
+            if !PLANS[usize::from(i)].written_so(raw, groups) {
                 return None;
             }
         }
@@ -1044,6 +1047,35 @@ impl Plan {
     fn row(&self, n: &[u8]) -> Option<&Row> {
         let len = n.len();
         self.rows.iter().find(|r| n.starts_with(r.prefix) && (usize::from(r.min)..=usize::from(r.max)).contains(&len))
+    }
+
+    /// Whether a national number's grouping is one people write in a region
+    /// where numbers need no trunk prefix (where a bare run of digits is
+    /// more often something else): not two groups joined by a dot (`22631.4460`,
+    /// a build); without a trunk prefix, not shaped as the ids below;
+    /// BR without its trunk 0: its two-digit area code first (`(21) 99412-3387`).
+    fn written_so(&self, raw: &[u8], groups: &[Group]) -> bool {
+        let k = groups.len();
+        let max = usize::from(self.ungrouped_max);
+        if k == 1 && max > 0 && raw.len() > max {
+            return false;
+        }
+        if k == 2 && groups[0].sep_char == '.' {
+            return false;
+        }
+        let with_trunk = !self.trunk.is_empty() && raw.starts_with(self.trunk);
+        if self.trunk.is_empty() && k >= 2 {
+            // `123 4567 89`: a tax id; `1234 5678 9`: a tracking number; `12-3456789`: an EIN.
+            let (last, before) = (groups[k - 1].dlen, groups[k - 2].dlen);
+            if (before == 4 && last == 2) || last == 1 || (k == 2 && groups[0].dlen == 2 && groups[0].sep_char == '-' && last == 7 && raw[0] != b'0') {
+                return false;
+            }
+        }
+        let service = self.kind(raw) == Some(Kind::Service);
+        if self.bare && !with_trunk && !service && (k < 2 || groups[0].dlen != 2 || groups[0].sep_char == '.') {
+            return false;
+        }
+        true
     }
 
     /// A number written nationally (digits only) in E.164, or None.
