@@ -781,6 +781,30 @@ fn look_alike(chain: &Chain, k: usize) -> bool {
             return true;
         }
     }
+    if k >= 2 && matches!(groups[0].sep_char, '.' | '-' | '/') && punctuated_look_alike(chain, k) {
+        return true;
+    }
+    // IP addresses and dotted versions.
+    if k == 4 && seps_same('.') && groups.iter().all(|g| g.dlen <= 3) {
+        return true;
+    }
+    // Versions and builds (`8.0.47.2580`, `2.4.13.1180`): dotted, with a
+    // one-digit part after the first (no phone is written so) or a
+    // one-digit first part before a short one (`1.800.555.0199` is a phone).
+    if k >= 3 && seps_same('.') && (groups[1..].iter().any(|g| g.dlen == 1) || groups[0].dlen == 1 && groups[1].dlen <= 2) {
+        return true;
+    }
+    false
+}
+
+/// Look-alikes whose first separator is `.`, `-` or `/` (round 6; kept out
+/// of line: most numbers are written with spaces).
+#[inline(never)]
+fn punctuated_look_alike(chain: &Chain, k: usize) -> bool {
+    let groups = &chain.groups[..k];
+    let total: usize = groups.iter().map(|g| g.dlen).sum();
+    let all = &chain.digits[..total];
+    let seps_same = |c: char| groups[..k - 1].iter().all(|g| g.sep_char == c);
     // Amounts with thousands dots (`Rp 41.870.000`), a Brazilian CPF
     // (`318.447.205-19`), a boleto's dotted fields (`34191.79001`, `95000.063305`).
     if k >= 3 && seps_same('.') && groups[0].dlen <= 2 && groups[1..].iter().all(|g| g.dlen == 3) {
@@ -802,16 +826,6 @@ fn look_alike(chain: &Chain, k: usize) -> bool {
         if (1..=31).contains(&d) && (1..=12).contains(&m) {
             return true;
         }
-    }
-    // IP addresses and dotted versions.
-    if k == 4 && seps_same('.') && groups.iter().all(|g| g.dlen <= 3) {
-        return true;
-    }
-    // Versions and builds (`8.0.47.2580`, `2.4.13.1180`): dotted, with a
-    // one-digit part after the first (no phone is written so) or a
-    // one-digit first part before a short one (`1.800.555.0199` is a phone).
-    if k >= 3 && seps_same('.') && (groups[1..].iter().any(|g| g.dlen == 1) || groups[0].dlen == 1 && groups[1].dlen <= 2) {
-        return true;
     }
     false
 }
@@ -1133,8 +1147,15 @@ fn plan_for(cc: u16) -> Option<&'static Plan> {
 pub fn plan_service(e164: &str) -> bool {
     let Some(d) = e164.strip_prefix('+').map(str::as_bytes) else { return false };
     PLANS.iter().any(|p| {
-        let cc = p.cc.to_string();
-        d.strip_prefix(cc.as_bytes()).is_some_and(|n| p.kind(n) == Some(Kind::Service))
+        // The country code's digits, without allocating.
+        let mut buf = [0u8; 3];
+        let (mut cc, mut i) = (p.cc, 3);
+        while cc > 0 && i > 0 {
+            i -= 1;
+            buf[i] = b'0' + (cc % 10) as u8;
+            cc /= 10;
+        }
+        d.strip_prefix(&buf[i..]).is_some_and(|n| p.kind(n) == Some(Kind::Service))
     })
 }
 
