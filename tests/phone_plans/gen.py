@@ -112,8 +112,16 @@ def write_table():
         cc, rows = rows_for(region, trunk)
         mobile_token = "b\"15\"" if region == "AR" else "b\"\""
         lines.append(f"    Plan {{ iso: *b\"{region}\", cc: {cc}, trunk: b\"{trunk}\", bare: {str(bare).lower()}, mobile_token: {mobile_token}, ungrouped_max: {UNGROUPED_MAX.get(region, 0)}, rows: &[")
+        # Siblings that differ only in their last digit share one row: the
+        # leading digits before it and a bit mask of that digit.
+        merged = {}
         for pre, lo, hi, kind, bare in rows:
-            lines.append(f"        Row {{ prefix: b\"{pre}\", min: {lo}, max: {hi}, kind: Kind::{kind}, bare: {str(bare).lower()} }},")
+            key = (pre[:-1], lo, hi, kind, bare)
+            merged.setdefault(key, 0)
+            merged[key] |= 1 << int(pre[-1])
+        for (lead, lo, hi, kind, bare), mask in merged.items():
+            lb = ", ".join(f"b'{c}'" for c in lead.ljust(2, "0"))
+            lines.append(f"        Row {{ lead: [{lb}], lead_len: {len(lead)}, next: 0b{mask:010b}, min: {lo}, max: {hi}, kind: Kind::{kind}, bare: {str(bare).lower()} }},")
         lines.append("    ] },")
     lines.append("];")
     with open(os.path.join(ROOT, "crates/deskside-detect/src/phone_plans.rs"), "w") as f:

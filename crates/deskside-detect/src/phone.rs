@@ -1024,9 +1024,12 @@ pub enum Kind {
     Service,
 }
 
-/// Leading digits and the national significant number's lengths for one kind.
+/// Leading digits and the national significant number's lengths for one kind:
+/// the first `lead_len` digits are `lead`, the next one's bit is set in `next`.
 pub(crate) struct Row {
-    prefix: &'static [u8],
+    lead: [u8; 2],
+    lead_len: u8,
+    next: u16,
     min: u8,
     max: u8,
     kind: Kind,
@@ -1060,7 +1063,13 @@ impl Plan {
     /// The first row (service rows come first) that takes a national significant number.
     fn row(&self, n: &[u8]) -> Option<&Row> {
         let len = n.len();
-        self.rows.iter().find(|r| n.starts_with(r.prefix) && (usize::from(r.min)..=usize::from(r.max)).contains(&len))
+        self.rows.iter().find(|r| {
+            let l = usize::from(r.lead_len);
+            (usize::from(r.min)..=usize::from(r.max)).contains(&len)
+                && n[..l] == r.lead[..l]
+                && n[l].is_ascii_digit()
+                && r.next & (1 << (n[l] - b'0')) != 0
+        })
     }
 
     /// Whether a national number's grouping is one people write in a region
