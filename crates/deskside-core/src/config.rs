@@ -562,7 +562,10 @@ fn err(field: impl Into<String>, message: impl Into<Text>) -> FieldError {
 }
 
 /// Regions whose numbering plans the identifier engine knows.
-pub const REGIONS: &[&str] = &["CN", "US", "CA", "GB", "DE", "FR", "JP", "IN", "SG", "HK", "TW", "AU"];
+pub const REGIONS: &[&str] = &["CN", "US", "CA", "GB", "DE", "FR", "JP", "IN", "SG", "HK", "TW", "AU",
+    // Round 6: the data-driven national plans (`deskside_detect::phone`, `phone_plans.rs`).
+    "ES", "IT", "NL", "BE", "PL", "TR", "RU", "KR", "BR", "MX", "AR", "ZA", "NZ", "AE", "SA", "VN", "TH", "ID", "PH", "MY", "CH", "AT", "SE", "PT", "IE",
+];
 
 /// Every secret name an auth kind may need, in the options form's order.
 pub const SECRET_NAMES: &[&str] = &["api_key", "client_id", "client_secret", "refresh_token", "app_id", "app_secret", "key_id", "secret", "username", "password"];

@@ -17,7 +17,11 @@
 use deskside_core::identify::{identify_text, IdKind, ScanContext};
 use std::collections::BTreeMap;
 
-const REGIONS: [&str; 10] = ["US", "CN", "GB", "DE", "FR", "JP", "IN", "SG", "HK", "AU"];
+const REGIONS: [&str; 35] = [
+    "US", "CN", "GB", "DE", "FR", "JP", "IN", "SG", "HK", "AU",
+    // Round 6's national plans.
+    "ES", "IT", "NL", "BE", "PL", "TR", "RU", "KR", "BR", "MX", "AR", "ZA", "NZ", "AE", "SA", "VN", "TH", "ID", "PH", "MY", "CH", "AT", "SE", "PT", "IE",
+];
 
 /// A decoy family: its name, the label people write before such a value
 /// (empty: none usual), and values as people write them.

@@ -157,6 +157,8 @@ enum Region {
     Hk,
     Tw,
     Au,
+    /// A region of the data-driven national plans (`phone_plans.rs`): its index in `PLANS`.
+    Plan(u8),
     Other,
 }
 
@@ -178,10 +180,13 @@ impl Region {
             ("TW", Region::Tw),
             ("AU", Region::Au),
         ];
-        TABLE
+        if let Some(&(_, r)) = TABLE.iter().find(|(k, _)| k.eq_ignore_ascii_case(code)) {
+            return r;
+        }
+        PLANS
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(code))
-            .map_or(Region::Other, |&(_, r)| r)
+            .position(|p| p.iso.eq_ignore_ascii_case(code.as_bytes()))
+            .map_or(Region::Other, |i| Region::Plan(i as u8))
     }
 
     fn country_code(self) -> Option<u16> {
@@ -197,6 +202,7 @@ impl Region {
             Region::Hk => 852,
             Region::Tw => 886,
             Region::Au => 61,
+            Region::Plan(i) => PLANS[usize::from(i)].cc,
             Region::Other => return None,
         })
     }
@@ -641,6 +647,7 @@ fn own_code_mobile(text: &str, start: usize, chain: &Chain, region: Region) -> O
         Region::Sg => nsn.len() == 8 && matches!(nsn[0], b'8' | b'9'),
         Region::Hk => nsn.len() == 8 && matches!(nsn[0], b'5' | b'6' | b'9'),
         Region::Tw => nsn.len() == 9 && nsn[0] == b'9',
+        Region::Plan(i) => PLANS[usize::from(i)].kind(nsn) == Some(Kind::Mobile),
         _ => false,
     };
     let last = chain.groups[chain.n - 1];
@@ -774,6 +781,9 @@ fn look_alike(chain: &Chain, k: usize) -> bool {
             return true;
         }
     }
+    if k >= 2 && matches!(groups[0].sep_char, '.' | '-' | '/') && punctuated_look_alike(chain, k) {
+        return true;
+    }
     // IP addresses and dotted versions.
     if k == 4 && seps_same('.') && groups.iter().all(|g| g.dlen <= 3) {
         return true;
@@ -783,6 +793,39 @@ fn look_alike(chain: &Chain, k: usize) -> bool {
     // one-digit first part before a short one (`1.800.555.0199` is a phone).
     if k >= 3 && seps_same('.') && (groups[1..].iter().any(|g| g.dlen == 1) || groups[0].dlen == 1 && groups[1].dlen <= 2) {
         return true;
+    }
+    false
+}
+
+/// Look-alikes whose first separator is `.`, `-` or `/` (round 6; kept out
+/// of line: most numbers are written with spaces).
+#[inline(never)]
+fn punctuated_look_alike(chain: &Chain, k: usize) -> bool {
+    let groups = &chain.groups[..k];
+    let total: usize = groups.iter().map(|g| g.dlen).sum();
+    let all = &chain.digits[..total];
+    let seps_same = |c: char| groups[..k - 1].iter().all(|g| g.sep_char == c);
+    // Amounts with thousands dots (`Rp 41.870.000`), a Brazilian CPF
+    // (`318.447.205-19`), a boleto's dotted fields (`34191.79001`, `95000.063305`).
+    if k >= 3 && seps_same('.') && groups[0].dlen <= 2 && groups[1..].iter().all(|g| g.dlen == 3) {
+        return true;
+    }
+    if k == 4 && groups.iter().map(|g| g.dlen).eq([3, 3, 3, 2]) && groups[0].sep_char == '.' && groups[1].sep_char == '.' && groups[2].sep_char == '-' {
+        return true;
+    }
+    if k >= 2 && groups[0].dlen == 5 && groups[0].sep_char == '.' && (5..=6).contains(&groups[1].dlen) {
+        return true;
+    }
+    // A ZIP+4 code (`83702-5521`).
+    if k == 2 && groups[0].dlen == 5 && groups[1].dlen == 4 && groups[0].sep_char == '-' && all[0] != b'0' {
+        return true;
+    }
+    // A day and month (`01/12–04/12`, a date range).
+    if k >= 2 && groups[0].sep_char == '/' && groups[0].dlen == 2 && groups[1].dlen == 2 {
+        let (d, m) = (num(chain.group_digits(&groups[0])), num(chain.group_digits(&groups[1])));
+        if (1..=31).contains(&d) && (1..=12).contains(&m) {
+            return true;
+        }
     }
     false
 }
@@ -811,7 +854,14 @@ fn normalize_chain(chain: &Chain, k: usize, region: Region) -> Option<String> {
     } else {
         None
     };
-    let Some(prefix) = prefix else { return national(region, raw) };
+    let Some(prefix) = prefix else {
+        if let Region::Plan(i) = region {
+            if !PLANS[usize::from(i)].written_so(raw, groups) {
+                return None;
+            }
+        }
+        return national(region, raw);
+    };
     // International: drop "(0)" trunk markers.
     let mut buf = [0u8; MAX_DIGITS];
     let mut len = 0;
@@ -878,7 +928,7 @@ fn assigned_cc3(cc: u16) -> bool {
 }
 
 fn has_trunk(cc: u16) -> bool {
-    matches!(cc, 86 | 44 | 49 | 33 | 81 | 886 | 61 | 91)
+    matches!(cc, 86 | 44 | 49 | 33 | 81 | 886 | 61 | 91) || plan_for(cc).is_some_and(|p| !p.trunk.is_empty())
 }
 
 /// A number written without international prefix, read in `region`.
@@ -912,6 +962,7 @@ fn national(region: Region, d: &[u8]) -> Option<String> {
         Region::Sg | Region::Hk => d,
         // `1300 123 456`, `1800 654 321`: written without a trunk 0.
         Region::Au if d.len() == 10 && (d.starts_with(b"1300") || d.starts_with(b"1800")) => d,
+        Region::Plan(i) => return PLANS[usize::from(i)].national(d),
         _ => d.strip_prefix(b"0")?,
     };
     (validate(cc, nsn) == Some(true)).then(|| e164(cc, nsn))?
@@ -950,7 +1001,170 @@ fn validate(cc: u16, n: &[u8]) -> Option<bool> {
         886 => first >= b'2' && (8..=9).contains(&len),
         // (And the 1300 and 1800 numbers businesses answer.)
         61 => len == 9 && matches!(first, b'2' | b'3' | b'4' | b'7' | b'8') || len == 10 && (n.starts_with(b"1300") || n.starts_with(b"1800")),
-        _ => return None,
+        // (+7 6 and +7 7 are Kazakhstan's: left unchecked.)
+        7 if matches!(first, b'6' | b'7') => return None,
+        _ => plan_for(cc)?.kind(n).is_some(),
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Data-driven national plans (round 6): one row per region in `phone_plans.rs`,
+// generated from libphonenumber's metadata by `tests/phone_plans/gen.py`.
+
+#[path = "phone_plans.rs"]
+mod plans;
+use plans::PLANS;
+
+/// What a national number is, as far as the plans tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Mobile,
+    Fixed,
+    /// Toll-free, shared-cost and universal access numbers: a business's line.
+    Service,
+}
+
+/// Leading digits and the national significant number's lengths for one kind:
+/// the first `lead_len` digits are `lead`, the next one's bit is set in `next`.
+pub(crate) struct Row {
+    lead: [u8; 2],
+    lead_len: u8,
+    next: u16,
+    min: u8,
+    max: u8,
+    kind: Kind,
+    /// Written nationally without the trunk prefix (SA `800 123 4567`, KR `1588-4418`).
+    bare: bool,
+}
+
+/// One region's national numbering plan.
+pub(crate) struct Plan {
+    iso: [u8; 2],
+    cc: u16,
+    /// The trunk prefix written before a national number (`0`, RU `8`); empty
+    /// where there is none (ES, IT, PL, MX, PT: IT's leading `0` is part of the number).
+    trunk: &'static [u8],
+    /// National numbers are also written without the trunk prefix (BR `(21) 99412-3387`).
+    bare: bool,
+    /// A mobile number's national token after its area code (AR `011 15 4873-2210`
+    /// is `+54 9 11 4873 2210`).
+    mobile_token: &'static [u8],
+    /// The longest national number taken written as one run of digits (0: any).
+    ungrouped_max: u8,
+    rows: &'static [Row],
+}
+
+impl Plan {
+    /// The kind of a national significant number, or None if no row takes it.
+    fn kind(&self, n: &[u8]) -> Option<Kind> {
+        self.row(n).map(|r| r.kind)
+    }
+
+    /// The first row (service rows come first) that takes a national significant number.
+    fn row(&self, n: &[u8]) -> Option<&Row> {
+        let len = n.len();
+        self.rows.iter().find(|r| {
+            let l = usize::from(r.lead_len);
+            (usize::from(r.min)..=usize::from(r.max)).contains(&len)
+                && n[..l] == r.lead[..l]
+                && n[l].is_ascii_digit()
+                && r.next & (1 << (n[l] - b'0')) != 0
+        })
+    }
+
+    /// Whether a national number's grouping is one people write in a region
+    /// where numbers need no trunk prefix (where a bare run of digits is
+    /// more often something else): not two groups joined by a dot (`22631.4460`,
+    /// a build); without a trunk prefix, not shaped as the ids below;
+    /// BR without its trunk 0: its two-digit area code first (`(21) 99412-3387`).
+    fn written_so(&self, raw: &[u8], groups: &[Group]) -> bool {
+        let k = groups.len();
+        let max = usize::from(self.ungrouped_max);
+        if k == 1 && max > 0 && raw.len() > max {
+            return false;
+        }
+        if k == 2 && groups[0].sep_char == '.' {
+            return false;
+        }
+        let with_trunk = !self.trunk.is_empty() && raw.starts_with(self.trunk);
+        if self.trunk.is_empty() && k >= 2 {
+            // `123 4567 89`: a tax id; `1234 5678 9`: a tracking number; `12-3456789`: an EIN.
+            let (last, before) = (groups[k - 1].dlen, groups[k - 2].dlen);
+            if (before == 4 && last == 2) || last == 1 || (k == 2 && groups[0].dlen == 2 && groups[0].sep_char == '-' && last == 7 && raw[0] != b'0') {
+                return false;
+            }
+        }
+        let service = self.kind(raw) == Some(Kind::Service);
+        if self.bare && !with_trunk && !service && (k < 2 || groups[0].dlen != 2 || groups[0].sep_char == '.') {
+            return false;
+        }
+        true
+    }
+
+    /// A number written nationally (digits only) in E.164, or None.
+    fn national(&self, d: &[u8]) -> Option<String> {
+        if !self.trunk.is_empty() {
+            if let Some(rest) = d.strip_prefix(self.trunk) {
+                if self.kind(rest).is_some() {
+                    return e164(self.cc, rest);
+                }
+                if let Some(m) = self.token_mobile(rest) {
+                    return m;
+                }
+            }
+        }
+        match self.row(d) {
+            Some(r) if self.trunk.is_empty() || self.bare || r.bare => e164(self.cc, d),
+            // (AR mobiles are also written without the trunk 0: `11 15 5823-4417`.)
+            _ => self.token_mobile(d).flatten(),
+        }
+    }
+
+    /// `11 15 4873 2210` (trunk stripped): area code, the mobile token,
+    /// subscriber; internationally `9`, area code, subscriber.
+    fn token_mobile(&self, rest: &[u8]) -> Option<Option<String>> {
+        let t = self.mobile_token;
+        if t.is_empty() {
+            return None;
+        }
+        for area in 2..=4 {
+            if rest.get(area..area + t.len()) != Some(t) {
+                continue;
+            }
+            let mut buf = [0u8; MAX_DIGITS];
+            let len = 1 + rest.len() - t.len();
+            if len > MAX_DIGITS {
+                return None;
+            }
+            buf[0] = b'9';
+            buf[1..=area].copy_from_slice(&rest[..area]);
+            buf[area + 1..len].copy_from_slice(&rest[area + t.len()..]);
+            if self.kind(&buf[..len]) == Some(Kind::Mobile) {
+                return Some(e164(self.cc, &buf[..len]));
+            }
+        }
+        None
+    }
+}
+
+fn plan_for(cc: u16) -> Option<&'static Plan> {
+    PLANS.iter().find(|p| p.cc == cc)
+}
+
+/// Whether an E.164 number is a service number (toll-free, shared-cost,
+/// universal access) of a region in the data-driven plans.
+pub fn plan_service(e164: &str) -> bool {
+    let Some(d) = e164.strip_prefix('+').map(str::as_bytes) else { return false };
+    PLANS.iter().any(|p| {
+        // The country code's digits, without allocating.
+        let mut buf = [0u8; 3];
+        let (mut cc, mut i) = (p.cc, 3);
+        while cc > 0 && i > 0 {
+            i -= 1;
+            buf[i] = b'0' + (cc % 10) as u8;
+            cc /= 10;
+        }
+        d.strip_prefix(&buf[i..]).is_some_and(|n| p.kind(n) == Some(Kind::Service))
     })
 }
 

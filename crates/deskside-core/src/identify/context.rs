@@ -1025,7 +1025,8 @@ pub(super) fn service_number(e164: &str) -> bool {
         Some(b'3') if n.starts_with(b"39") => starts(after(b"39"), &[b"800", b"803", b"89", b"199"]),
         Some(b'3') if n.starts_with(b"31") => starts(after(b"31"), &[b"800", b"900", b"906", b"909"]),
         Some(b'5') if n.starts_with(b"55") => starts(after(b"55"), &[b"800", b"300", b"400"]),
-        _ => false,
+        // The round-6 regions: their plans' toll-free, shared-cost and UAN rows.
+        _ => crate::phone::plan_service(e164),
     }
 }
 
