@@ -886,6 +886,27 @@ fn opener(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], mo
         let (before, after) = (&b[ls..start], &b[end.min(le)..le]);
         before.iter().chain(after).all(|c| matches!(c, b' ' | b'\t' | b'\r'))
     };
+    // An activity log that names the entry which opened the ticket (`Ben
+    // Whitaker opened this ticket · 26 Nov 2026, 4:18 PM`): the one address
+    // in that entry, whatever order the log shows entries in.
+    let mut named: Option<&str> = None;
+    for ((kind, value, _, at), in_table) in here.iter().zip(tabular) {
+        if *kind != IdKind::Email || *at == NO_POS || *in_table || context::automated_sender(value) {
+            continue;
+        }
+        if context::in_opened_entry(text, at.0) {
+            match named {
+                Some(v) if v != value.as_str() => {
+                    named = None;
+                    break;
+                }
+                _ => named = Some(value.as_str()),
+            }
+        }
+    }
+    if let Some(v) = named {
+        return Some(v.to_string());
+    }
     let authors: Vec<(&str, Span)> = here
         .iter()
         .zip(roles.iter().zip(tabular))

@@ -195,6 +195,60 @@ pub(super) fn author_date(text: &str, pos: usize, month_first: bool) -> Option<u
     None
 }
 
+/// What a helpdesk's activity log writes in the dated head of the entry
+/// that opened a ticket (`Ben Whitaker opened this ticket · 26 Nov 2026,
+/// 4:18 PM`, `Fernanda Lopes abriu este chamado · …`, `钱俊 创建了工单 · …`):
+/// lowercase, matched ASCII-case-insensitively.
+const OPENED_PHRASES: [&str; 22] = [
+    "opened this ticket", "opened this request", "opened this conversation", "opened this case", "created this ticket",
+    "submitted this request", "abriu este chamado", "abriu o chamado", "abriu este ticket", "abriu esta solicitação",
+    "abrió esta solicitud", "abrió este ticket", "abrió el ticket", "abrió este caso", "创建了工单", "提交了工单",
+    "建立了工單", "提交了工單", "チケットを作成", "チケットを起票", "티켓을 열었습니다", "티켓을 생성했습니다",
+];
+
+/// How many lines above an address its entry's head may be.
+const OPENED_HEAD_LINES: usize = 4;
+
+/// Whether the address at `pos` is in the activity-log entry whose dated
+/// head says its writer opened the ticket: the head is the address's own
+/// line or one of the [`OPENED_HEAD_LINES`] lines above it, with no blank
+/// line and no other dated entry head between (a newest-first log shows the
+/// opener last, after repliers). Bounded: a few lines, each at most
+/// [`MAX_LINE`] bytes.
+pub(super) fn in_opened_entry(text: &str, pos: usize) -> bool {
+    let mut line = line_at(text, pos);
+    for step in 0..=OPENED_HEAD_LINES {
+        let l = &text[line.0..line.1];
+        if l.trim().is_empty() {
+            return false;
+        }
+        if opened_head(l) {
+            return true;
+        }
+        // Another entry's dated head (`Camila replied · 27/11/2026 11:20`): the address is in that entry.
+        if step > 0 && entry_head(l) {
+            return false;
+        }
+        match previous_line(text, line.0) {
+            Some(p) => line = p,
+            None => return false,
+        }
+    }
+    false
+}
+
+/// A short line with an opened-the-ticket phrase and a date.
+fn opened_head(line: &str) -> bool {
+    line.len() <= 200
+        && OPENED_PHRASES.iter().any(|p| contains_ignore_ascii_case(line.as_bytes(), p.as_bytes()))
+        && date_key(line, false).is_some()
+}
+
+/// Whether `hay` holds `needle` (lowercase), ASCII letters in any case; no allocation.
+fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
+    needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Tok {
     /// A number and how many digits it was written with.
