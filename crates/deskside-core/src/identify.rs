@@ -555,10 +555,16 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         ctx
     } else {
         let mut team_phones = ctx.team_phones.clone();
+        let names = context::TeamSigns::domain_names(&ctx.team_domains);
         for text in team_messages {
             let text = truncate(text, MAX_TEAM_MESSAGE);
+            // A message that introduces itself as the team (`这里是 Lumenpay
+            // 客服`, `Dear Customer,`): every number it gives is the team's,
+            // unless said to be the reader's.
+            let intro = context::introduces_team(text, &names);
             for phone in scan_text(text, &ctx.default_region).phones {
-                if context::team_cue_before(text, phone.start) && !team_phones.contains(&phone.e164) {
+                let team = if intro { !context::reader_cue_before(text, phone.start) } else { context::team_cue_before(text, phone.start) };
+                if team && !team_phones.contains(&phone.e164) {
                     team_phones.push(phone.e164);
                 }
             }
@@ -1011,6 +1017,8 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             // Phones come in text order: count lines incrementally (only
             // when there is a team line to be near).
             let (mut line, mut counted, mut ids_passed) = (0, 0, 0);
+            // The team domains' names, for a signature line that starts with one (computed once).
+            let names = if phones.is_empty() || whole_field { Vec::new() } else { context::TeamSigns::domain_names(&ctx.team_domains) };
             for phone in phones {
                 if !team_lines.is_empty() {
                     line += text.as_bytes()[counted..phone.start].iter().filter(|&&b| b == b'\n').count();
@@ -1026,6 +1034,10 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 }
                 let in_id = cn_ids.get(ids_passed).is_some_and(|id| id.start < phone.end);
                 if ctx.team_phones.contains(&phone.e164) || in_team_text || in_id {
+                    continue;
+                }
+                // On the team's signature line (`Lumenpay Onboarding · Direct (415) 555-0131`).
+                if context::team_name_line(text, phone.start, &names) {
                     continue;
                 }
                 let is_team = |e: &str| ctx.is_team_email(e) || agent_emails.iter().any(|a| a == e);

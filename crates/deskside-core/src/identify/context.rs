@@ -438,7 +438,7 @@ fn time_after(t: &[Tok], from: usize) -> Option<(u32, u32)> {
 const TEAM_CUES: &[&str] = &[
     "call us", "ring us", "give us a call", "give us a ring", "reach us", "contact us", "text us", "phone us",
     "our support line", "our support team on", "our helpline", "our hotline", "our freephone", "our customer service", "our service line",
-    "our service desk", "our support desk", "our contact cent", "our customer care",
+    "our service desk", "our support desk", "our contact cent", "our customer care", "whatsapp us", "message us", "our toll-free", "our toll free",
     // German, French
     "rufen sie uns", "erreichen sie uns", "kontaktieren sie uns", "uns unter", "unsere hotline", "unserer hotline", "unseren kundenservice",
     "unser kundenservice", "unsere servicenummer", "unseren support", "unser support", "unser service",
@@ -838,6 +838,72 @@ impl TeamSigns<'_> {
         let squeezed: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
         self.names.iter().any(|n| squeezed.contains(n.as_str()))
     }
+}
+
+/// Support words that follow the team's name where a message introduces
+/// itself as the team (`Lumenpay カスタマーサポートでございます`, `这里是
+/// Lumenpay 客服`, `[Lumenpay 고객지원]`), letters only, lower case.
+const INTRO_WORDS: [&str; 14] =
+    ["support", "team", "customercare", "customerservice", "help", "客服", "售后", "サポート", "カスタマー", "お客様", "고객지원", "고객센터", "고객센타", "상담"];
+
+/// Greetings that only a company writes to its customers (`Dear Customer`).
+const INTRO_GREETINGS: [&str; 5] = ["dear customer", "dear valued customer", "尊敬的客户", "親愛的客戶", "고객님께"];
+
+/// How far into a message its introduction is looked for (bytes).
+const INTRO_WINDOW: usize = 120;
+/// How many letters may stand between the team's name and its support word.
+const INTRO_GAP: usize = 12;
+
+/// Whether a message the page marks as the team's introduces itself as the
+/// team at its start: a team domain's name followed by a support word
+/// within its first [`INTRO_WINDOW`] bytes (`Lumenpay カスタマーサポートでございます`,
+/// `我們是 Lumenpay 客服`), or a greeting only a company writes (`Dear
+/// Customer,`). Then every number it gives is the team's (one look per
+/// team message, not per number).
+pub(super) fn introduces_team(message: &str, names: &[String]) -> bool {
+    let head = &message[..floor_boundary(message, message.len().min(INTRO_WINDOW))];
+    let lower = head.trim_start().to_lowercase();
+    if INTRO_GREETINGS.iter().any(|g| lower.starts_with(g)) {
+        return true;
+    }
+    let squeezed: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
+    names.iter().any(|n| {
+        squeezed.match_indices(n.as_str()).any(|(i, _)| {
+            let after = &squeezed[i + n.len()..];
+            let gap = floor_boundary(after, after.len().min(INTRO_GAP * 3));
+            INTRO_WORDS.iter().any(|w| after[..gap].find(w).is_some_and(|j| after[..j].chars().count() <= INTRO_GAP))
+                || INTRO_WORDS.iter().any(|w| after.starts_with(w))
+        })
+    })
+}
+
+/// How long a team's signature line may be before its number.
+const NAME_LINE_WINDOW: usize = 60;
+
+/// Whether the number at byte `start` is on a signature-shaped line that
+/// starts with a team domain's name (`Lumenpay Onboarding · Direct (415)
+/// 555-0131`, `Lumenpay Support | Tel 030 …`): the name first, then a
+/// separator (`·`, `|`, `—`) before the number, within [`NAME_LINE_WINDOW`]
+/// bytes of the line's start. A sentence (`Lumenpay charged me twice, call
+/// me on …`) has no such separator.
+pub(super) fn team_name_line(text: &str, start: usize, names: &[String]) -> bool {
+    if names.is_empty() {
+        return false;
+    }
+    let b = text.as_bytes();
+    let ls = line_start(b, start, NAME_LINE_WINDOW);
+    if start - ls >= NAME_LINE_WINDOW || ls > 0 && b[ls - 1] != b'\n' {
+        return false;
+    }
+    let before = &text[floor_boundary(text, ls)..floor_boundary(text, start)];
+    let lead = before.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '—' | '–' | '>'));
+    let Some(sep) = lead.find(['·', '|', '—']) else { return false };
+    let name_part = &lead[..sep];
+    let letters = name_part.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase);
+    names.iter().any(|n| {
+        let mut l = letters.clone();
+        n.chars().all(|c| l.next() == Some(c))
+    })
 }
 
 /// Whether `line` is the team's signature without a closing before it: a
