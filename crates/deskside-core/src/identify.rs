@@ -625,6 +625,23 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         let several = here.iter().filter(|(k, ..)| *k == IdKind::Email).nth(1).is_some();
         let signers = if several && source == Source::Text { signoff_names(text) } else { Vec::new() };
         let at_of: Vec<Span> = if roles.contains(&HeaderRole::Recipient) { here.iter().map(|f| f.3).collect() } else { Vec::new() };
+        // Addresses a bounce reports undeliverable, when the text names
+        // another person's address (a note on who called): those lose.
+        let rejected: Vec<&str> = if prose && several {
+            let mut r: Vec<&str> = Vec::new();
+            for ((kind, value, _, at), in_table) in here.iter().zip(&tabular) {
+                if *kind == IdKind::Email && *at != NO_POS && !in_table && !r.contains(&value.as_str()) && context::rejected_address(text, at.0) {
+                    r.push(value.as_str());
+                }
+            }
+            let other = here.iter().zip(&tabular).any(|((kind, value, ..), in_table)| {
+                *kind == IdKind::Email && !in_table && !r.contains(&value.as_str()) && !context::automated_sender(value) && !context::role_address(value)
+            });
+            if other { r } else { Vec::new() }
+        } else {
+            Vec::new()
+        };
+        let rejected: Vec<String> = rejected.into_iter().map(str::to_string).collect();
         for (i, (kind, value, label, _)) in here.into_iter().enumerate() {
             if agent.iter().any(|(k, v)| *k == kind && *v == value) {
                 continue;
@@ -661,6 +678,9 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
                 }
                 if requester.as_deref() == Some(value.as_str()) {
                     score += OPENER_BONUS;
+                }
+                if rejected.contains(&value) {
+                    score = score.saturating_sub(REJECTED_PENALTY);
                 }
                 // A shared mailbox beside a person's own address in an equal place: the person first.
                 if context::role_address(&value) {
@@ -733,6 +753,11 @@ const SERVICE_PENALTY: u32 = 2;
 const TABLE_WEIGHT: u32 = 10;
 /// A no-reply sender's score, wherever it is: just above a ticket number.
 const AUTOMATED_SCORE: u32 = 2;
+/// What an address a bounce reports undeliverable loses when the text names
+/// another person's address too (a note: `Customer on the phone: Rosa
+/// Delgado, …`): as much as an opener gains, more than its repetitions in
+/// the report add.
+const REJECTED_PENALTY: u32 = 8;
 /// The position of an identifier that has none in its text (URL ids, links).
 const NO_POS: Span = (usize::MAX, usize::MAX);
 /// A thread's opener is looked for among at most this many people's dated

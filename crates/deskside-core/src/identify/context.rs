@@ -195,6 +195,42 @@ pub(super) fn author_date(text: &str, pos: usize, month_first: bool) -> Option<u
     None
 }
 
+/// What a bounce or non-delivery report writes on or around the address it
+/// could not deliver to (Postfix, Exchange in English, French, German,
+/// Chinese), lowercase, matched ASCII-case-insensitively.
+const BOUNCE_WORDS: [&str; 18] = [
+    "recipient address rejected", "user unknown", "final-recipient", "original-recipient", "could not be delivered", "delivery has failed",
+    "recipientnotfound", "not found by smtp", "mailbox unavailable", "no such user", "remise à ces destinataires", "est introuvable",
+    "unzustellbar", "konnte nicht zugestellt", "无法投递", "退信", "無法傳遞", "宛先不明",
+];
+
+/// How many lines above an address a bounce's words may be (`Delivery has
+/// failed to these recipients or groups:`, a blank line, the address).
+const BOUNCE_LINES_ABOVE: usize = 2;
+
+/// Whether the address at `pos` is one a mail system reports it could not
+/// deliver to: a bounce's words on its line, the line below, or up to
+/// [`BOUNCE_LINES_ABOVE`] lines above (each line read at most 300 bytes).
+pub(super) fn rejected_address(text: &str, pos: usize) -> bool {
+    let bounce = |(s, e): (usize, usize)| {
+        let l = &text.as_bytes()[s..e.min(s + 300)];
+        BOUNCE_WORDS.iter().any(|w| contains_ignore_ascii_case(l, w.as_bytes()))
+    };
+    let own = line_at(text, pos);
+    if bounce(own) || next_line(text, own.1).is_some_and(bounce) {
+        return true;
+    }
+    let mut line = own;
+    for _ in 0..BOUNCE_LINES_ABOVE {
+        match previous_line(text, line.0) {
+            Some(p) if bounce(p) => return true,
+            Some(p) => line = p,
+            None => break,
+        }
+    }
+    false
+}
+
 /// What a helpdesk's activity log writes in the dated head of the entry
 /// that opened a ticket (`Ben Whitaker opened this ticket · 26 Nov 2026,
 /// 4:18 PM`, `Fernanda Lopes abriu este chamado · …`, `钱俊 创建了工单 · …`):
