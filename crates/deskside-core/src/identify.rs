@@ -625,6 +625,8 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         let several = here.iter().filter(|(k, ..)| *k == IdKind::Email).nth(1).is_some();
         let signers = if several && source == Source::Text { signoff_names(text) } else { Vec::new() };
         let at_of: Vec<Span> = if roles.contains(&HeaderRole::Recipient) { here.iter().map(|f| f.3).collect() } else { Vec::new() };
+        // Where each address is (for its line's closing or header block).
+        let at_pos: Vec<Span> = if prose { here.iter().map(|f| if f.0 == IdKind::Email { f.3 } else { NO_POS }).collect() } else { vec![NO_POS; here.len()] };
         // Addresses a bounce reports undeliverable, when the text names
         // another person's address (a note on who called): those lose.
         let rejected: Vec<&str> = if prose && several {
@@ -666,6 +668,9 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
                 }
                 if roles[i] == HeaderRole::Author {
                     score += AUTHOR_BONUS;
+                } else if several && at_pos[i] != NO_POS && !signed_by(&signers, &value) && context::on_closing_line(text, at_pos[i].0) {
+                    // The address written on the closing's line (`Cordiali saluti, Valentina Greco, amministrazione@…`).
+                    score += SIGNER_BONUS;
                 }
                 // The recipient of a message forwarded to the team (a B2B
                 // customer passing on their customer's complaint) is who

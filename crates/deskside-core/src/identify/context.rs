@@ -231,6 +231,22 @@ pub(super) fn rejected_address(text: &str, pos: usize) -> bool {
     false
 }
 
+/// Whether the address at `pos` is on a line that starts with a closing
+/// (`Cordiali saluti, Valentina Greco, amministrazione@…, 349 …`): the
+/// address the writer signs with, whatever its local part.
+pub(super) fn on_closing_line(text: &str, pos: usize) -> bool {
+    let (s, e) = line_at(text, pos);
+    let line = &text[s..e];
+    // (The address is a whole part of what follows the closing, split by
+    // commas: a signature, not a sentence that starts with `Merci`.)
+    let own = &text[floor_boundary(text, pos)..e];
+    let address = own.split([',', ' ', '\t']).next().unwrap_or(own);
+    line.len() <= 200
+        && deskside_detect::signoff::after_closing(line.trim()).is_some_and(|rest| {
+            rest.split(',').nth(1).is_some() && rest.split(',').any(|part| part.trim() == address)
+        })
+}
+
 /// What a helpdesk's activity log writes in the dated head of the entry
 /// that opened a ticket (`Ben Whitaker opened this ticket · 26 Nov 2026,
 /// 4:18 PM`, `Fernanda Lopes abriu este chamado · …`, `钱俊 创建了工单 · …`):
@@ -1116,17 +1132,17 @@ pub(super) fn automated_sender(email: &str) -> bool {
 
 /// Shared mailboxes' names, sorted (a binary search): English, German, French, Spanish, Italian,
 /// Dutch, Japanese and Chinese (romanised: `keiri`, `kefu`) mailbox names.
-const ROLES: [&str; 108] = [
-    "accounting", "accounts", "accueil", "achats", "acquisti", "admin", "administracion", "administratie", "amministrazione",
-    "assistenza", "auftrag", "bestellung", "bestellungen", "billing", "boekhouding", "booking", "bookings", "buchhaltung", "caigou",
-    "caiwu", "careers", "commercial", "compras", "compta", "comptabilite", "contabilidad", "contact", "customerservice", "direction",
-    "dispatch", "eigyo", "einkauf", "empfang", "enquiries", "expedition", "facturacion", "facturation", "facturen", "factures",
-    "fatture", "finance", "frontdesk", "hello", "help", "helpdesk", "hr", "info", "inkoop", "inquiries", "invoice", "invoices", "it",
-    "jinji", "jobs", "kefu", "keiri", "klantenservice", "kobai", "kontakt", "kuaiji", "kundenservice", "lager", "legal", "logistics",
-    "logistik", "logistique", "magazijn", "magazzino", "marketing", "office", "operations", "ops", "order", "orders", "ordini",
-    "payroll", "pedidos", "personal", "press", "procurement", "purchasing", "reception", "rechnung", "rechnungen", "renshi",
-    "reservations", "returns", "rh", "sales", "secretariat", "service", "shipping", "shop", "soumu", "store", "support", "team",
-    "uketsuke", "vendite", "ventas", "verkauf", "verkoop", "versand", "vertrieb", "warehouse", "webmaster", "xiaoshou", "zentrale",
+const ROLES: [&str; 111] = [
+    "accounting", "accounts", "acct", "accueil", "achats", "acquisti", "admin", "administracion", "administratie", "amministrazione", "ap", "ar",
+    "assistenza", "auftrag", "bestellung", "bestellungen", "billing", "boekhouding", "booking", "bookings", "buchhaltung", "caigou", "caiwu", "careers",
+    "commercial", "compras", "compta", "comptabilite", "contabilidad", "contact", "customerservice", "direction", "dispatch", "eigyo", "einkauf", "empfang",
+    "enquiries", "expedition", "facturacion", "facturation", "facturen", "factures", "fatture", "finance", "frontdesk", "hello", "help", "helpdesk",
+    "hr", "info", "inkoop", "inquiries", "invoice", "invoices", "it", "jinji", "jobs", "kefu", "keiri", "klantenservice",
+    "kobai", "kontakt", "kuaiji", "kundenservice", "lager", "legal", "logistics", "logistik", "logistique", "magazijn", "magazzino", "marketing",
+    "office", "operations", "ops", "order", "orders", "ordini", "payroll", "pedidos", "personal", "press", "procurement", "purchasing",
+    "reception", "rechnung", "rechnungen", "renshi", "reservations", "returns", "rh", "sales", "secretariat", "service", "shipping", "shop",
+    "soumu", "store", "support", "team", "uketsuke", "vendite", "ventas", "verkauf", "verkoop", "versand", "vertrieb", "warehouse",
+    "webmaster", "xiaoshou", "zentrale",
 ];
 
 /// Shared mailboxes (`orders@`, `billing@`, `support@`, `info@`,
