@@ -632,7 +632,7 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         let rejected: Vec<&str> = if prose && several {
             let mut r: Vec<&str> = Vec::new();
             for ((kind, value, _, at), in_table) in here.iter().zip(&tabular) {
-                if *kind == IdKind::Email && *at != NO_POS && !in_table && !r.contains(&value.as_str()) && context::rejected_address(text, at.0) {
+                if *kind == IdKind::Email && *at != NO_POS && !in_table && !r.contains(&value.as_str()) && context::rejected_address(text, at.0, at.1) {
                     r.push(value.as_str());
                 }
             }
@@ -668,7 +668,7 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
                 }
                 if roles[i] == HeaderRole::Author {
                     score += AUTHOR_BONUS;
-                } else if several && at_pos[i] != NO_POS && !signed_by(&signers, &value) && context::on_closing_line(text, at_pos[i].0) {
+                } else if several && roles[i] == HeaderRole::None && at_pos[i] != NO_POS && !signed_by(&signers, &value) && context::on_closing_line(text, at_pos[i].0) {
                     // The address written on the closing's line (`Cordiali saluti, Valentina Greco, amministrazione@…`).
                     score += SIGNER_BONUS;
                 }
@@ -926,8 +926,9 @@ fn opener(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], mo
     // Whitaker opened this ticket · 26 Nov 2026, 4:18 PM`): the one address
     // in that entry, whatever order the log shows entries in.
     let mut named: Option<&str> = None;
-    for ((kind, value, _, at), in_table) in here.iter().zip(tabular) {
-        if *kind != IdKind::Email || *at == NO_POS || *in_table || context::automated_sender(value) {
+    // (An address on a mail header line is no log entry's: let go first.)
+    for (((kind, value, _, at), in_table), role) in here.iter().zip(tabular).zip(roles) {
+        if *kind != IdKind::Email || *at == NO_POS || *in_table || *role != HeaderRole::None || context::automated_sender(value) {
             continue;
         }
         if context::in_opened_entry(text, at.0) {
