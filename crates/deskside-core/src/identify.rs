@@ -928,10 +928,10 @@ fn opener(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], mo
     let mut named: Option<&str> = None;
     // (An address on a mail header line is no log entry's: let go first.)
     for (((kind, value, _, at), in_table), role) in here.iter().zip(tabular).zip(roles) {
-        if *kind != IdKind::Email || *at == NO_POS || *in_table || *role != HeaderRole::None || context::automated_sender(value) {
+        if *kind != IdKind::Email || *at == NO_POS || *in_table || *role != HeaderRole::None {
             continue;
         }
-        if context::in_opened_entry(text, at.0) {
+        if context::in_opened_entry(text, at.0) && !context::automated_sender(value) {
             match named {
                 Some(v) if v != value.as_str() => {
                     named = None;

@@ -248,6 +248,16 @@ pub(super) fn rejected_address(text: &str, pos: usize, end: usize) -> bool {
 /// (`Cordiali saluti, Valentina Greco, amministrazione@…, 349 …`): the
 /// address the writer signs with, whatever its local part.
 pub(super) fn on_closing_line(text: &str, pos: usize) -> bool {
+    // (A comma right before the address, spaces between: most addresses have
+    // none and are let go on a few bytes.)
+    let b = text.as_bytes();
+    let mut i = pos;
+    while i > 0 && matches!(b[i - 1], b' ' | b'\t') {
+        i -= 1;
+    }
+    if i == 0 || b[i - 1] != b',' {
+        return false;
+    }
     let (s, e) = line_at(text, pos);
     let line = &text[s..e];
     // (The address is a whole part of what follows the closing, split by
@@ -281,6 +291,11 @@ const OPENED_HEAD_LINES: usize = 3;
 /// opener last, after repliers). Bounded: a few lines, each at most
 /// [`MAX_LINE`] bytes.
 pub(super) fn in_opened_entry(text: &str, pos: usize) -> bool {
+    // Every opened head has a time (`4:18`): one byte walk over the lines it
+    // may be on lets most addresses go before any line is read.
+    if !time_near(text.as_bytes(), pos) {
+        return false;
+    }
     let mut line = line_at(text, pos);
     for step in 0..=OPENED_HEAD_LINES {
         let l = &text[line.0..line.1];
@@ -297,6 +312,35 @@ pub(super) fn in_opened_entry(text: &str, pos: usize) -> bool {
         match previous_line(text, line.0) {
             Some(p) => line = p,
             None => return false,
+        }
+    }
+    false
+}
+
+/// Whether a time (`d:dd`) is on the line at `pos` (at most 200 bytes on) or
+/// on the [`OPENED_HEAD_LINES`] lines above it (at most 800 bytes back, up to a
+/// blank line).
+fn time_near(b: &[u8], pos: usize) -> bool {
+    let time_at = |i: usize| i >= 1 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit) && b.get(i + 2).is_some_and(u8::is_ascii_digit);
+    let mut i = pos;
+    while i < b.len() && i - pos < 200 && b[i] != b'\n' {
+        if b[i] == b':' && time_at(i) {
+            return true;
+        }
+        i += 1;
+    }
+    let (mut i, mut lines) = (pos, 0);
+    while i > 0 && pos - i < 800 {
+        i -= 1;
+        match b[i] {
+            b'\n' => {
+                lines += 1;
+                if lines > OPENED_HEAD_LINES || i > 0 && b[i - 1] == b'\n' {
+                    return false;
+                }
+            }
+            b':' if time_at(i) => return true,
+            _ => {}
         }
     }
     false
