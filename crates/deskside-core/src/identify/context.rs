@@ -216,6 +216,14 @@ pub(super) fn rejected_address(text: &str, pos: usize, end: usize) -> bool {
     // alone says so), alone on its line (`compta@…`) or as `<…>:` (Postfix).
     // Most addresses are none of these and are let go on a few bytes.
     let b = text.as_bytes();
+    // (First on a few bytes: a line's start or `rfc822;` before it, `>:` after it.)
+    let mut i = pos;
+    while i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'<') {
+        i -= 1;
+    }
+    if !(i == 0 || matches!(b[i - 1], b'\n' | b';') || b.get(end..end + 2) == Some(b">:")) {
+        return false;
+    }
     let (ls, le) = line_at(text, pos);
     let alone = b[ls..pos].iter().all(|c| c.is_ascii_whitespace()) && b[end.min(le)..le].iter().all(|c| c.is_ascii_whitespace());
     let header = header_name(&text[ls..le]);
