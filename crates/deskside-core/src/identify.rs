@@ -555,10 +555,16 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         ctx
     } else {
         let mut team_phones = ctx.team_phones.clone();
+        let names = context::TeamSigns::domain_names(&ctx.team_domains);
         for text in team_messages {
             let text = truncate(text, MAX_TEAM_MESSAGE);
+            // A message that introduces itself as the team (`这里是 Lumenpay
+            // 客服`, `Dear Customer,`): every number it gives is the team's,
+            // unless said to be the reader's.
+            let intro = context::introduces_team(text, &names);
             for phone in scan_text(text, &ctx.default_region).phones {
-                if context::team_cue_before(text, phone.start) && !team_phones.contains(&phone.e164) {
+                let team = if intro { !context::reader_cue_before(text, phone.start) } else { context::team_cue_before(text, phone.start) };
+                if team && !team_phones.contains(&phone.e164) {
                     team_phones.push(phone.e164);
                 }
             }
@@ -619,6 +625,25 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         let several = here.iter().filter(|(k, ..)| *k == IdKind::Email).nth(1).is_some();
         let signers = if several && source == Source::Text { signoff_names(text) } else { Vec::new() };
         let at_of: Vec<Span> = if roles.contains(&HeaderRole::Recipient) { here.iter().map(|f| f.3).collect() } else { Vec::new() };
+        // Where each address is (for its line's closing or header block).
+        let at_pos: Vec<Span> = if prose { here.iter().map(|f| if f.0 == IdKind::Email { f.3 } else { NO_POS }).collect() } else { vec![NO_POS; here.len()] };
+        // Addresses a bounce reports undeliverable, when the text names
+        // another person's address (a note on who called): those lose.
+        let rejected: Vec<&str> = if prose && several {
+            let mut r: Vec<&str> = Vec::new();
+            for ((kind, value, _, at), in_table) in here.iter().zip(&tabular) {
+                if *kind == IdKind::Email && *at != NO_POS && !in_table && !r.contains(&value.as_str()) && context::rejected_address(text, at.0, at.1) {
+                    r.push(value.as_str());
+                }
+            }
+            let other = here.iter().zip(&tabular).any(|((kind, value, ..), in_table)| {
+                *kind == IdKind::Email && !in_table && !r.contains(&value.as_str()) && !context::automated_sender(value) && !context::role_address(value)
+            });
+            if other { r } else { Vec::new() }
+        } else {
+            Vec::new()
+        };
+        let rejected: Vec<String> = rejected.into_iter().map(str::to_string).collect();
         for (i, (kind, value, label, _)) in here.into_iter().enumerate() {
             if agent.iter().any(|(k, v)| *k == kind && *v == value) {
                 continue;
@@ -643,6 +668,9 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
                 }
                 if roles[i] == HeaderRole::Author {
                     score += AUTHOR_BONUS;
+                } else if several && roles[i] == HeaderRole::None && at_pos[i] != NO_POS && !signed_by(&signers, &value) && context::on_closing_line(text, at_pos[i].0) {
+                    // The address written on the closing's line (`Cordiali saluti, Valentina Greco, amministrazione@…`).
+                    score += SIGNER_BONUS;
                 }
                 // The recipient of a message forwarded to the team (a B2B
                 // customer passing on their customer's complaint) is who
@@ -655,6 +683,9 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
                 }
                 if requester.as_deref() == Some(value.as_str()) {
                     score += OPENER_BONUS;
+                }
+                if rejected.contains(&value) {
+                    score = score.saturating_sub(REJECTED_PENALTY);
                 }
                 // A shared mailbox beside a person's own address in an equal place: the person first.
                 if context::role_address(&value) {
@@ -727,6 +758,11 @@ const SERVICE_PENALTY: u32 = 2;
 const TABLE_WEIGHT: u32 = 10;
 /// A no-reply sender's score, wherever it is: just above a ticket number.
 const AUTOMATED_SCORE: u32 = 2;
+/// What an address a bounce reports undeliverable loses when the text names
+/// another person's address too (a note: `Customer on the phone: Rosa
+/// Delgado, …`): as much as an opener gains, more than its repetitions in
+/// the report add.
+const REJECTED_PENALTY: u32 = 8;
 /// The position of an identifier that has none in its text (URL ids, links).
 const NO_POS: Span = (usize::MAX, usize::MAX);
 /// A thread's opener is looked for among at most this many people's dated
@@ -886,6 +922,28 @@ fn opener(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], mo
         let (before, after) = (&b[ls..start], &b[end.min(le)..le]);
         before.iter().chain(after).all(|c| matches!(c, b' ' | b'\t' | b'\r'))
     };
+    // An activity log that names the entry which opened the ticket (`Ben
+    // Whitaker opened this ticket · 26 Nov 2026, 4:18 PM`): the one address
+    // in that entry, whatever order the log shows entries in.
+    let mut named: Option<&str> = None;
+    // (An address on a mail header line is no log entry's: let go first.)
+    for (((kind, value, _, at), in_table), role) in here.iter().zip(tabular).zip(roles) {
+        if *kind != IdKind::Email || *at == NO_POS || *in_table || *role != HeaderRole::None {
+            continue;
+        }
+        if context::in_opened_entry(text, at.0) && !context::automated_sender(value) {
+            match named {
+                Some(v) if v != value.as_str() => {
+                    named = None;
+                    break;
+                }
+                _ => named = Some(value.as_str()),
+            }
+        }
+    }
+    if let Some(v) = named {
+        return Some(v.to_string());
+    }
     let authors: Vec<(&str, Span)> = here
         .iter()
         .zip(roles.iter().zip(tabular))
@@ -990,6 +1048,8 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             // Phones come in text order: count lines incrementally (only
             // when there is a team line to be near).
             let (mut line, mut counted, mut ids_passed) = (0, 0, 0);
+            // The team domains' names, for a signature line that starts with one (computed once).
+            let names = if phones.is_empty() || whole_field { Vec::new() } else { context::TeamSigns::domain_names(&ctx.team_domains) };
             for phone in phones {
                 if !team_lines.is_empty() {
                     line += text.as_bytes()[counted..phone.start].iter().filter(|&&b| b == b'\n').count();
@@ -1005,6 +1065,10 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 }
                 let in_id = cn_ids.get(ids_passed).is_some_and(|id| id.start < phone.end);
                 if ctx.team_phones.contains(&phone.e164) || in_team_text || in_id {
+                    continue;
+                }
+                // On the team's signature line (`Lumenpay Onboarding · Direct (415) 555-0131`).
+                if context::team_name_line(text, phone.start, &names) {
                     continue;
                 }
                 let is_team = |e: &str| ctx.is_team_email(e) || agent_emails.iter().any(|a| a == e);

@@ -223,7 +223,29 @@ fn dial_in(b: &[u8], start: usize, end: usize) -> bool {
     while i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'\r') {
         i -= 1;
     }
+    // (A list's bullet before it counts as the line's start: `• +61 2 8015 6011 Australia`.)
+    let bullet = |i: usize| {
+        let mut j = i;
+        if j >= 3 && &b[j - 3..j] == "•".as_bytes() {
+            j -= 3;
+        } else if j >= 2 && &b[j - 2..j] == "·".as_bytes() {
+            j -= 2;
+        } else if j >= 1 && matches!(b[j - 1], b'-' | b'*') {
+            j -= 1;
+        } else {
+            return i;
+        }
+        while j > 0 && matches!(b[j - 1], b' ' | b'\t') {
+            j -= 1;
+        }
+        j
+    };
+    let i = bullet(i);
     let at_line_start = i == 0 || b[i - 1] == b'\n' || b[label_end..start].iter().any(|&c| c == b'\n');
+    // A number written with `+` after a meeting's access code on its line
+    // (`Webex backup: access code 2641 880 9921, +61-2-9338-9315`): the
+    // digit group and comma just before it are the cheap first look.
+    let after_code = b.get(start) == Some(&b'+') && i >= 2 && b[i - 1] == b',' && b[i - 2].is_ascii_digit();
     const LABELS: [&[u8]; 6] = [b"dial-in", b"dial in", b"dial", b"join by phone", b"call-in", b"call in"];
     let w = &b[label_end.saturating_sub(16)..label_end];
     let labelled = match w.last() {
@@ -231,7 +253,7 @@ fn dial_in(b: &[u8], start: usize, end: usize) -> bool {
         Some(0x9A | 0x83) => ["入会", "入會"].iter().any(|l| w.ends_with(l.as_bytes())),
         _ => false,
     };
-    if !at_line_start && !labelled {
+    if !at_line_start && !labelled && !after_code {
         return false;
     }
     let lo = start.saturating_sub(LINE_WINDOW);
@@ -353,8 +375,23 @@ mod tests {
             ("Phone number: 0412 345 678", "0412 345 678"),
             ("当社代表番号：03-6212-3456", "03-6212-3456"),
             ("我自己的号 1391 0023 478 也收不到", "1391 0023 478"),
+            // A bulleted list of people's numbers, no meeting words near.
+            ("Contacts:\n• +61 412 345 678 Dana\n• +61 2 9876 5432 office", "+61 2 9876 5432"),
+            // A number after a comma and digits, but no meeting's code on its line.
+            ("Orders 2641 880 9921, +61-2-9338-9315 is my desk", "+61-2-9338-9315"),
         ] {
             assert!(!at(t, n), "{t}");
+        }
+    }
+
+    #[test]
+    fn bulleted_dial_ins_and_numbers_after_an_access_code_are_dial_ins() {
+        for (t, n) in [
+            ("Join Zoom Meeting\nDial by your location\n• +61 2 8015 6011 Australia\n• +61 3 7018 2005 Australia", "+61 3 7018 2005"),
+            ("Dial by your location\n• +61 2 8015 6011 Australia", "+61 2 8015 6011"),
+            ("Webex backup: access code 2641 880 9921, +61-2-9338-9315", "+61-2-9338-9315"),
+        ] {
+            assert!(at(t, n), "{t}");
         }
     }
 }

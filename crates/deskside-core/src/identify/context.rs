@@ -195,6 +195,196 @@ pub(super) fn author_date(text: &str, pos: usize, month_first: bool) -> Option<u
     None
 }
 
+/// What a bounce or non-delivery report writes on or around the address it
+/// could not deliver to (Postfix, Exchange in English, French, German,
+/// Chinese), lowercase, matched ASCII-case-insensitively.
+const BOUNCE_WORDS: [&str; 18] = [
+    "recipient address rejected", "user unknown", "final-recipient", "original-recipient", "could not be delivered", "delivery has failed",
+    "recipientnotfound", "not found by smtp", "mailbox unavailable", "no such user", "remise à ces destinataires", "est introuvable",
+    "unzustellbar", "konnte nicht zugestellt", "无法投递", "退信", "無法傳遞", "宛先不明",
+];
+
+/// How many lines above an address a bounce's words may be (`Delivery has
+/// failed to these recipients or groups:`, a blank line, the address).
+const BOUNCE_LINES_ABOVE: usize = 2;
+
+/// Whether the address at `pos` is one a mail system reports it could not
+/// deliver to: a bounce's words on its line, the line below, or up to
+/// [`BOUNCE_LINES_ABOVE`] lines above (each line read at most 300 bytes).
+pub(super) fn rejected_address(text: &str, pos: usize, end: usize) -> bool {
+    // Only where a report writes it: on its `Final-Recipient:` line (that
+    // alone says so), alone on its line (`compta@…`) or as `<…>:` (Postfix).
+    // Most addresses are none of these and are let go on a few bytes.
+    let b = text.as_bytes();
+    // (First on a few bytes: a line's start or `rfc822;` before it, `>:` after it.)
+    let mut i = pos;
+    while i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'<') {
+        i -= 1;
+    }
+    if !(i == 0 || matches!(b[i - 1], b'\n' | b';') || b.get(end..end + 2) == Some(b">:")) {
+        return false;
+    }
+    let (ls, le) = line_at(text, pos);
+    let alone = b[ls..pos].iter().all(|c| c.is_ascii_whitespace()) && b[end.min(le)..le].iter().all(|c| c.is_ascii_whitespace());
+    let header = header_name(&text[ls..le]);
+    if header.is_some_and(|n| n.eq_ignore_ascii_case("final-recipient") || n.eq_ignore_ascii_case("original-recipient")) {
+        return true;
+    }
+    if !alone && b.get(end..end + 2) != Some(b">:") {
+        return false;
+    }
+    let bounce = |(s, e): (usize, usize)| {
+        let l = &text.as_bytes()[s..e.min(s + 300)];
+        BOUNCE_WORDS.iter().any(|w| contains_ignore_ascii_case(l, w.as_bytes()))
+    };
+    let own = line_at(text, pos);
+    if bounce(own) || next_line(text, own.1).is_some_and(bounce) {
+        return true;
+    }
+    let mut line = own;
+    for _ in 0..BOUNCE_LINES_ABOVE {
+        match previous_line(text, line.0) {
+            Some(p) if bounce(p) => return true,
+            Some(p) => line = p,
+            None => break,
+        }
+    }
+    false
+}
+
+/// Whether the address at `pos` is on a line that starts with a closing
+/// (`Cordiali saluti, Valentina Greco, amministrazione@…, 349 …`): the
+/// address the writer signs with, whatever its local part.
+pub(super) fn on_closing_line(text: &str, pos: usize) -> bool {
+    // (A comma right before the address, spaces between: most addresses have
+    // none and are let go on a few bytes.)
+    let b = text.as_bytes();
+    let mut i = pos;
+    while i > 0 && matches!(b[i - 1], b' ' | b'\t') {
+        i -= 1;
+    }
+    if i == 0 || b[i - 1] != b',' {
+        return false;
+    }
+    let (s, e) = line_at(text, pos);
+    let line = &text[s..e];
+    // (The address is a whole part of what follows the closing, split by
+    // commas: a signature, not a sentence that starts with `Merci`.)
+    let own = &text[floor_boundary(text, pos)..e];
+    let address = own.split([',', ' ', '\t']).next().unwrap_or(own);
+    line.len() <= 200
+        && deskside_detect::signoff::after_closing(line.trim()).is_some_and(|rest| {
+            rest.split(',').nth(1).is_some() && rest.split(',').any(|part| part.trim() == address)
+        })
+}
+
+/// What a helpdesk's activity log writes in the dated head of the entry
+/// that opened a ticket (`Ben Whitaker opened this ticket · 26 Nov 2026,
+/// 4:18 PM`, `Fernanda Lopes abriu este chamado · …`, `钱俊 创建了工单 · …`):
+/// lowercase, matched ASCII-case-insensitively.
+const OPENED_PHRASES: [&str; 22] = [
+    "opened this ticket", "opened this request", "opened this conversation", "opened this case", "created this ticket",
+    "submitted this request", "abriu este chamado", "abriu o chamado", "abriu este ticket", "abriu esta solicitação",
+    "abrió esta solicitud", "abrió este ticket", "abrió el ticket", "abrió este caso", "创建了工单", "提交了工单",
+    "建立了工單", "提交了工單", "チケットを作成", "チケットを起票", "티켓을 열었습니다", "티켓을 생성했습니다",
+];
+
+/// How many lines above an address its entry's head may be.
+const OPENED_HEAD_LINES: usize = 3;
+
+/// Whether the address at `pos` is in the activity-log entry whose dated
+/// head says its writer opened the ticket: the head is the address's own
+/// line or one of the [`OPENED_HEAD_LINES`] lines above it, with no blank
+/// line and no other dated entry head between (a newest-first log shows the
+/// opener last, after repliers). Bounded: a few lines, each at most
+/// [`MAX_LINE`] bytes.
+pub(super) fn in_opened_entry(text: &str, pos: usize) -> bool {
+    // Every opened head has a time (`4:18`): one byte walk over the lines it
+    // may be on lets most addresses go before any line is read.
+    if !time_near(text.as_bytes(), pos) {
+        return false;
+    }
+    let mut line = line_at(text, pos);
+    for step in 0..=OPENED_HEAD_LINES {
+        let l = &text[line.0..line.1];
+        if l.trim().is_empty() {
+            return false;
+        }
+        if opened_head(l) {
+            return true;
+        }
+        // Another entry's dated head (`Camila replied · 27/11/2026 11:20`): the address is in that entry.
+        if step > 0 && entry_head(l) {
+            return false;
+        }
+        match previous_line(text, line.0) {
+            Some(p) => line = p,
+            None => return false,
+        }
+    }
+    false
+}
+
+/// Whether a time (`d:dd`) is on the line at `pos` (at most 200 bytes on) or
+/// on the [`OPENED_HEAD_LINES`] lines above it (at most 800 bytes back, up to a
+/// blank line).
+fn time_near(b: &[u8], pos: usize) -> bool {
+    let time_at = |i: usize| i >= 1 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit) && b.get(i + 2).is_some_and(u8::is_ascii_digit);
+    let mut i = pos;
+    while i < b.len() && i - pos < 200 && b[i] != b'\n' {
+        if b[i] == b':' && time_at(i) {
+            return true;
+        }
+        i += 1;
+    }
+    let (mut i, mut lines) = (pos, 0);
+    while i > 0 && pos - i < 800 {
+        i -= 1;
+        match b[i] {
+            b'\n' => {
+                lines += 1;
+                if lines > OPENED_HEAD_LINES || i > 0 && b[i - 1] == b'\n' {
+                    return false;
+                }
+            }
+            b':' if time_at(i) => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// A short line with an opened-the-ticket phrase and a date.
+fn opened_head(line: &str) -> bool {
+    // (A time first, `4:18`, then a year: the cheap looks that let most lines go.)
+    line.len() <= 200
+        && line.as_bytes().windows(4).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit())
+        && has_year(line.as_bytes())
+        && OPENED_PHRASES.iter().any(|p| contains_ignore_ascii_case(line.as_bytes(), p.as_bytes()))
+        && date_key(line, false).is_some()
+}
+
+/// Whether `hay` holds `needle` (lowercase), ASCII letters in any case; no allocation.
+/// (Byte by byte on the first byte, then the rest: `eq_ignore_ascii_case` per
+/// window was nine tenths of a 1 MB scan.)
+fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else { return true };
+    if needle.len() > hay.len() {
+        return false;
+    }
+    let upper = first.to_ascii_uppercase();
+    let last = hay.len() - needle.len();
+    let mut i = 0;
+    while i <= last {
+        let c = hay[i];
+        if (c == first || c == upper) && hay[i + 1..i + needle.len()].iter().zip(rest).all(|(a, b)| a.to_ascii_lowercase() == *b) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Tok {
     /// A number and how many digits it was written with.
@@ -384,7 +574,7 @@ fn time_after(t: &[Tok], from: usize) -> Option<(u32, u32)> {
 const TEAM_CUES: &[&str] = &[
     "call us", "ring us", "give us a call", "give us a ring", "reach us", "contact us", "text us", "phone us",
     "our support line", "our support team on", "our helpline", "our hotline", "our freephone", "our customer service", "our service line",
-    "our service desk", "our support desk", "our contact cent", "our customer care",
+    "our service desk", "our support desk", "our contact cent", "our customer care", "whatsapp us", "message us", "our toll-free", "our toll free",
     // German, French
     "rufen sie uns", "erreichen sie uns", "kontaktieren sie uns", "uns unter", "unsere hotline", "unserer hotline", "unseren kundenservice",
     "unser kundenservice", "unsere servicenummer", "unseren support", "unser support", "unser service",
@@ -786,6 +976,72 @@ impl TeamSigns<'_> {
     }
 }
 
+/// Support words that follow the team's name where a message introduces
+/// itself as the team (`Lumenpay カスタマーサポートでございます`, `这里是
+/// Lumenpay 客服`, `[Lumenpay 고객지원]`), letters only, lower case.
+const INTRO_WORDS: [&str; 14] =
+    ["support", "team", "customercare", "customerservice", "help", "客服", "售后", "サポート", "カスタマー", "お客様", "고객지원", "고객센터", "고객센타", "상담"];
+
+/// Greetings that only a company writes to its customers (`Dear Customer`).
+const INTRO_GREETINGS: [&str; 5] = ["dear customer", "dear valued customer", "尊敬的客户", "親愛的客戶", "고객님께"];
+
+/// How far into a message its introduction is looked for (bytes).
+const INTRO_WINDOW: usize = 120;
+/// How many letters may stand between the team's name and its support word.
+const INTRO_GAP: usize = 12;
+
+/// Whether a message the page marks as the team's introduces itself as the
+/// team at its start: a team domain's name followed by a support word
+/// within its first [`INTRO_WINDOW`] bytes (`Lumenpay カスタマーサポートでございます`,
+/// `我們是 Lumenpay 客服`), or a greeting only a company writes (`Dear
+/// Customer,`). Then every number it gives is the team's (one look per
+/// team message, not per number).
+pub(super) fn introduces_team(message: &str, names: &[String]) -> bool {
+    let head = &message[..floor_boundary(message, message.len().min(INTRO_WINDOW))];
+    let lower = head.trim_start().to_lowercase();
+    if INTRO_GREETINGS.iter().any(|g| lower.starts_with(g)) {
+        return true;
+    }
+    let squeezed: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
+    names.iter().any(|n| {
+        squeezed.match_indices(n.as_str()).any(|(i, _)| {
+            let after = &squeezed[i + n.len()..];
+            let gap = floor_boundary(after, after.len().min(INTRO_GAP * 3));
+            INTRO_WORDS.iter().any(|w| after[..gap].find(w).is_some_and(|j| after[..j].chars().count() <= INTRO_GAP))
+                || INTRO_WORDS.iter().any(|w| after.starts_with(w))
+        })
+    })
+}
+
+/// How long a team's signature line may be before its number.
+const NAME_LINE_WINDOW: usize = 60;
+
+/// Whether the number at byte `start` is on a signature-shaped line that
+/// starts with a team domain's name (`Lumenpay Onboarding · Direct (415)
+/// 555-0131`, `Lumenpay Support | Tel 030 …`): the name first, then a
+/// separator (`·`, `|`, `—`) before the number, within [`NAME_LINE_WINDOW`]
+/// bytes of the line's start. A sentence (`Lumenpay charged me twice, call
+/// me on …`) has no such separator.
+pub(super) fn team_name_line(text: &str, start: usize, names: &[String]) -> bool {
+    if names.is_empty() {
+        return false;
+    }
+    let b = text.as_bytes();
+    let ls = line_start(b, start, NAME_LINE_WINDOW);
+    if start - ls >= NAME_LINE_WINDOW || ls > 0 && b[ls - 1] != b'\n' {
+        return false;
+    }
+    let before = &text[floor_boundary(text, ls)..floor_boundary(text, start)];
+    let lead = before.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '—' | '–' | '>'));
+    let Some(sep) = lead.find(['·', '|', '—']) else { return false };
+    let name_part = &lead[..sep];
+    let letters = name_part.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase);
+    names.iter().any(|n| {
+        let mut l = letters.clone();
+        n.chars().all(|c| l.next() == Some(c))
+    })
+}
+
 /// Whether `line` is the team's signature without a closing before it: a
 /// short line (a name, a desk, a person) that names a team domain's name
 /// (`Tallyline カスタマーサポート` under `tallyline.example`), with no
@@ -960,17 +1216,17 @@ pub(super) fn automated_sender(email: &str) -> bool {
 
 /// Shared mailboxes' names, sorted (a binary search): English, German, French, Spanish, Italian,
 /// Dutch, Japanese and Chinese (romanised: `keiri`, `kefu`) mailbox names.
-const ROLES: [&str; 108] = [
-    "accounting", "accounts", "accueil", "achats", "acquisti", "admin", "administracion", "administratie", "amministrazione",
-    "assistenza", "auftrag", "bestellung", "bestellungen", "billing", "boekhouding", "booking", "bookings", "buchhaltung", "caigou",
-    "caiwu", "careers", "commercial", "compras", "compta", "comptabilite", "contabilidad", "contact", "customerservice", "direction",
-    "dispatch", "eigyo", "einkauf", "empfang", "enquiries", "expedition", "facturacion", "facturation", "facturen", "factures",
-    "fatture", "finance", "frontdesk", "hello", "help", "helpdesk", "hr", "info", "inkoop", "inquiries", "invoice", "invoices", "it",
-    "jinji", "jobs", "kefu", "keiri", "klantenservice", "kobai", "kontakt", "kuaiji", "kundenservice", "lager", "legal", "logistics",
-    "logistik", "logistique", "magazijn", "magazzino", "marketing", "office", "operations", "ops", "order", "orders", "ordini",
-    "payroll", "pedidos", "personal", "press", "procurement", "purchasing", "reception", "rechnung", "rechnungen", "renshi",
-    "reservations", "returns", "rh", "sales", "secretariat", "service", "shipping", "shop", "soumu", "store", "support", "team",
-    "uketsuke", "vendite", "ventas", "verkauf", "verkoop", "versand", "vertrieb", "warehouse", "webmaster", "xiaoshou", "zentrale",
+const ROLES: [&str; 111] = [
+    "accounting", "accounts", "acct", "accueil", "achats", "acquisti", "admin", "administracion", "administratie", "amministrazione", "ap", "ar",
+    "assistenza", "auftrag", "bestellung", "bestellungen", "billing", "boekhouding", "booking", "bookings", "buchhaltung", "caigou", "caiwu", "careers",
+    "commercial", "compras", "compta", "comptabilite", "contabilidad", "contact", "customerservice", "direction", "dispatch", "eigyo", "einkauf", "empfang",
+    "enquiries", "expedition", "facturacion", "facturation", "facturen", "factures", "fatture", "finance", "frontdesk", "hello", "help", "helpdesk",
+    "hr", "info", "inkoop", "inquiries", "invoice", "invoices", "it", "jinji", "jobs", "kefu", "keiri", "klantenservice",
+    "kobai", "kontakt", "kuaiji", "kundenservice", "lager", "legal", "logistics", "logistik", "logistique", "magazijn", "magazzino", "marketing",
+    "office", "operations", "ops", "order", "orders", "ordini", "payroll", "pedidos", "personal", "press", "procurement", "purchasing",
+    "reception", "rechnung", "rechnungen", "renshi", "reservations", "returns", "rh", "sales", "secretariat", "service", "shipping", "shop",
+    "soumu", "store", "support", "team", "uketsuke", "vendite", "ventas", "verkauf", "verkoop", "versand", "vertrieb", "warehouse",
+    "webmaster", "xiaoshou", "zentrale",
 ];
 
 /// Shared mailboxes (`orders@`, `billing@`, `support@`, `info@`,
