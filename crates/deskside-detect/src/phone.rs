@@ -1155,16 +1155,11 @@ fn plan_for(cc: u16) -> Option<&'static Plan> {
 /// universal access) of a region in the data-driven plans.
 pub fn plan_service(e164: &str) -> bool {
     let Some(d) = e164.strip_prefix('+').map(str::as_bytes) else { return false };
-    PLANS.iter().any(|p| {
-        // The country code's digits, without allocating.
-        let mut buf = [0u8; 3];
-        let (mut cc, mut i) = (p.cc, 3);
-        while cc > 0 && i > 0 {
-            i -= 1;
-            buf[i] = b'0' + (cc % 10) as u8;
-            cc /= 10;
-        }
-        d.strip_prefix(&buf[i..]).is_some_and(|n| p.kind(n) == Some(Kind::Service))
+    // Country codes are prefix-free: at most one of the first one to three
+    // digits names a plan.
+    (1..=3.min(d.len())).any(|k| {
+        let cc = d[..k].iter().try_fold(0u16, |cc, &c| c.is_ascii_digit().then(|| cc * 10 + u16::from(c - b'0')));
+        cc.and_then(plan_for).is_some_and(|p| p.kind(&d[k..]) == Some(Kind::Service))
     })
 }
 
