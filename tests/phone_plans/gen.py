@@ -199,6 +199,231 @@ def write_numbers():
         f.write("\n".join(rows) + "\n")
 
 
+# ---------------------------------------------------------------------------
+# Round 7 (issue 17): one table of service ranges for every region the admin
+# can pick (deskside_core::config::REGIONS), read by `phone::plan_service`
+# and so by the ranking's `context::service_number`. Own rng, own functions:
+# `gen.py service` writes only these two files.
+#
+#   crates/deskside-detect/src/service_ranges.rs    the table
+#   crates/deskside-detect/tests/data/service_numbers.tsv   per region and
+#       type, libphonenumber's example and random valid numbers, each with
+#       whether it is a service number (crates/deskside-detect/tests/service.rs)
+
+SERVICE_REGIONS = ["CN", "US", "CA", "GB", "DE", "FR", "JP", "IN", "SG", "HK", "TW", "AU",
+                   "ES", "IT", "NL", "BE", "PL", "TR", "RU", "KR", "BR", "MX", "AR", "ZA", "NZ", "AE", "SA",
+                   "VN", "TH", "ID", "PH", "MY", "CH", "AT", "SE", "PT", "IE"]
+# The number types that are a business's line, not a person's.
+SERVICE_TYPES = [("toll_free", "TollFree"), ("shared_cost", "SharedCost"), ("premium_rate", "Premium"), ("uan", "Uan")]
+# Other types a region uses for company lines, limited to the leading digits
+# that are (docs/IDENTIFIERS.md, "Round 7"): IT `199` (libphonenumber's
+# personal_number 1(78|99): 199 is a company's national-rate line, 178 a
+# person's fax/voicemail number); TR `850` (voip: the nationwide number firms
+# print as their hotline). Every other voip/personal_number/pager range
+# (GB 070/056, US/CA 5xx, JP 050/060, KR 050/070, NL 085/091, AT 05/0720,
+# ZA 087, …) is a person's or a desk's own line and stays out.
+SERVICE_EXTRA = {"IT": [("personal_number", "Uan", "199")], "TR": [("voip", "Uan", "850")]}
+# Shortest national number a range is kept for: AU's six-digit `13 xx xx` is
+# the shortest number the scanner finds; shorter (NL 140xx, short codes) never reach the ranking.
+SERVICE_MIN_LEN = 6
+# CN's scanner takes 11-digit mobiles, 400/800 numbers and landlines of an
+# area code and a 7-8-digit subscriber: its 8-digit 160/168 premium and
+# 1010xxxx numbers and the city hotlines `{area code}96xxx(x)` (7-9 digits,
+# 250 ranges) never reach the ranking, so they stay out of the table.
+SERVICE_MIN_LEN_IN = {"CN": 10}
+
+
+def svc_min_len(region):
+    return SERVICE_MIN_LEN_IN.get(region, SERVICE_MIN_LEN)
+svc_rng = random.Random(1707)
+
+
+def regex_sample(node, rng):
+    """A random string the parsed regex matches (digits-only patterns:
+    literals, classes, ranges, \d, groups, alternation, bounded repeats)."""
+    from re import _parser as sp, _constants as sc
+    out = []
+    for op, av in node:
+        if op == sc.LITERAL:
+            out.append(chr(av))
+        elif op == sc.IN:
+            choices = []
+            for o, a in av:
+                if o == sc.LITERAL:
+                    choices.append(chr(a))
+                elif o == sc.RANGE:
+                    choices.extend(chr(c) for c in range(a[0], a[1] + 1))
+                elif o == sc.CATEGORY and a == sc.CATEGORY_DIGIT:
+                    choices.extend("0123456789")
+                else:
+                    raise ValueError(f"class item {o} {a}")
+            out.append(rng.choice(choices))
+        elif op in (sc.MAX_REPEAT, sc.MIN_REPEAT):
+            lo, hi, sub = av
+            for _ in range(rng.randint(lo, min(hi, lo + 12))):
+                out.append(regex_sample(sub, rng))
+        elif op == sc.SUBPATTERN:
+            out.append(regex_sample(av[-1], rng))
+        elif op == sc.BRANCH:
+            out.append(regex_sample(rng.choice(av[1]), rng))
+        else:
+            raise ValueError(f"op {op}")
+    return "".join(out)
+
+
+def service_prefixes(pattern, only="", min_len=SERVICE_MIN_LEN):
+    """(prefix, length) pairs whose every completion to that length the
+    pattern matches, covering every number of the pattern (at least
+    `min_len` digits) that starts with `only`. The strings the pattern
+    generates lead the search, so narrow literal ranges are found; a prefix
+    is full when every sampled completion matches."""
+    from re import _parser as sp
+    pat = re.compile(pattern)
+    tree = sp.parse(pattern)
+    full = {}
+
+    def is_full(p, length):
+        key = (p, length)
+        if key not in full:
+            rest = length - len(p)
+            tries = [p + "".join(svc_rng.choice("0123456789") for _ in range(rest)) for _ in range(0 if rest == 0 else 300)]
+            tries += [p + c * rest for c in "0123456789"] if rest else [p]
+            full[key] = all(pat.fullmatch(t) for t in tries)
+        return full[key]
+
+    found = set()
+    for _ in range(6000):
+        s = regex_sample(tree, svc_rng)
+        if len(s) < min_len or not s.startswith(only) or not pat.fullmatch(s):
+            continue
+        for k in range(max(1, len(only)), len(s) + 1):
+            if is_full(s[:k], len(s)):
+                found.add((s[:k], len(s)))
+                break
+    # A prefix under another full prefix of the same length is redundant.
+    return {(p, l) for p, l in found if not any((p[:k], l) in found for k in range(1, len(p)))}
+
+
+def service_rows(region):
+    m = PhoneMetadata.metadata_for_region(region)
+    kinds = [(attr, kind, "") for attr, kind in SERVICE_TYPES] + SERVICE_EXTRA.get(region, [])
+    cells = {}  # (kind, prefix) -> lengths
+    for attr, kind, only in kinds:
+        desc = getattr(m, attr)
+        if not desc or not desc.national_number_pattern:
+            continue
+        for p, l in service_prefixes(desc.national_number_pattern, only, svc_min_len(region)):
+            cells.setdefault((kind, p), set()).add(l)
+    # Siblings that differ in their last digit and share lengths: one row
+    # (the digits before it and a bit mask of it); ten siblings: their parent.
+    rows = {}
+    for (kind, p), lens in cells.items():
+        lens = sorted(lens)
+        run = [lens[0]]
+        for l in lens[1:] + [None]:
+            if l is not None and l == run[-1] + 1:
+                run.append(l)
+                continue
+            key = (kind, p[:-1], run[0], run[-1])
+            rows[key] = rows.get(key, 0) | 1 << int(p[-1])
+            if l is not None:
+                run = [l]
+    return m.country_code, sorted((lead, mask, lo, hi, kind) for (kind, lead, lo, hi), mask in rows.items())
+
+
+def write_service_table():
+    by_cc = {}
+    for region in SERVICE_REGIONS:
+        cc, rows = service_rows(region)
+        regions, all_rows = by_cc.setdefault(cc, ([], set()))
+        regions.append(region)
+        all_rows.update(rows)  # US and CA share +1
+    lines = [
+        "// @generated by tests/phone_plans/gen.py (write_service_table) from libphonenumber",
+        f"// metadata (python phonenumbers {pn.__version__}). Do not edit by hand: edit gen.py's",
+        "// SERVICE_* settings and rerun `python3 tests/phone_plans/gen.py service`.",
+        "//",
+        "// Per country code: a number is a service number of that kind when its national",
+        "// significant number has between `min` and `max` digits, starts with the",
+        "// `lead_len` digits of `lead` and the digit after them has its bit set in `next`.",
+        "",
+        "use super::{Range, ServiceKind};",
+        "",
+        "pub(super) const RANGES: &[(u16, &[Range])] = &[",
+    ]
+    n = 0
+    for cc in sorted(by_cc):
+        regions, rows = by_cc[cc]
+        lines.append(f"    // {' '.join(regions)}")
+        lines.append(f"    ({cc}, &[")
+        for lead, mask, lo, hi, kind in sorted(rows):
+            n += 1
+            lines.append(f"        Range {{ lead: {int(lead) if lead else 0}, lead_len: {len(lead)}, next: 0b{mask:010b}, min: {lo}, max: {hi}, kind: ServiceKind::{kind} }},")
+        lines.append("    ]),")
+    lines.append("];")
+    with open(os.path.join(ROOT, "crates/deskside-detect/src/service_ranges.rs"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print(f"service_ranges.rs: {len(by_cc)} country codes, {n} ranges")
+
+
+def typed_numbers(region, attr, n, only=""):
+    """libphonenumber's example of a type and random numbers it calls valid
+    and of that type (US/CA mobile and fixed are one type to it)."""
+    want = {PNTYPE.get(attr, getattr(pn.PhoneNumberType, attr.upper()))}
+    if attr in ("mobile", "fixed_line"):
+        want.add(pn.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    m = PhoneMetadata.metadata_for_region(region)
+    desc = getattr(m, attr)
+    if not desc or not desc.national_number_pattern:
+        return []
+    out = []
+    ex = pn.example_number_for_type(region, getattr(pn.PhoneNumberType, attr.upper()))
+    if ex and pn.national_significant_number(ex).startswith(only) and len(pn.national_significant_number(ex)) >= svc_min_len(region):
+        out.append(pn.national_significant_number(ex))
+    from re import _parser as sp
+    tree = sp.parse(desc.national_number_pattern)
+    tries = 0
+    while len(out) < n and tries < 5000:
+        tries += 1
+        s = regex_sample(tree, svc_rng)
+        if len(s) < svc_min_len(region) or not s.startswith(only) or s in out:
+            continue
+        num = pn.parse(f"+{m.country_code}{s}")
+        if pn.is_valid_number_for_region(num, region) and pn.number_type(num) in want:
+            out.append(s)
+    return [f"+{m.country_code}{s}" for s in out]
+
+
+def write_service_numbers():
+    rows = []
+    for region in SERVICE_REGIONS:
+        for attr, _ in SERVICE_TYPES:
+            rows += [f"{region}\t{attr}\t{e}\tservice" for e in typed_numbers(region, attr, 4)]
+        for attr, _, only in SERVICE_EXTRA.get(region, []):
+            rows += [f"{region}\t{attr} {only}\t{e}\tservice" for e in typed_numbers(region, attr, 4, only)]
+        for attr in ("mobile", "fixed_line"):
+            rows += [f"{region}\t{attr}\t{e}\tperson" for e in typed_numbers(region, attr, 4)]
+        # The types left out on purpose: a person's or a desk's own line.
+        extra = {a for a, _, o in SERVICE_EXTRA.get(region, []) if not o}
+        for attr in ("voip", "personal_number"):
+            if attr in extra:
+                continue
+            only_in = [o for a, _, o in SERVICE_EXTRA.get(region, []) if a == attr]
+            for e in typed_numbers(region, attr, 3):
+                if not any(e[1 + len(str(pn.parse(e).country_code)):].startswith(o) for o in only_in):
+                    rows.append(f"{region}\t{attr}\t{e}\tperson")
+    with open(os.path.join(ROOT, "crates/deskside-detect/tests/data/service_numbers.tsv"), "w") as f:
+        f.write(f"# @generated by tests/phone_plans/gen.py (write_service_numbers; python phonenumbers {pn.__version__}): region, type, E.164, service or person\n")
+        f.write("\n".join(rows) + "\n")
+    print(f"service_numbers.tsv: {len(rows)} numbers")
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["service"]:
+        write_service_table()
+        write_service_numbers()
+        sys.exit(0)
     write_table()
     write_numbers()
+    write_service_table()
+    write_service_numbers()

@@ -1152,15 +1152,10 @@ fn plan_for(cc: u16) -> Option<&'static Plan> {
 }
 
 /// Whether an E.164 number is a service number (toll-free, shared-cost,
-/// universal access) of a region in the data-driven plans.
+/// premium, universal access) in any region the admin can pick: the one
+/// generated table of `crate::service` (round 7), not the plans' rows.
 pub fn plan_service(e164: &str) -> bool {
-    let Some(d) = e164.strip_prefix('+').map(str::as_bytes) else { return false };
-    // Country codes are prefix-free: at most one of the first one to three
-    // digits names a plan.
-    (1..=3.min(d.len())).any(|k| {
-        let cc = d[..k].iter().try_fold(0u16, |cc, &c| c.is_ascii_digit().then(|| cc * 10 + u16::from(c - b'0')));
-        cc.and_then(plan_for).is_some_and(|p| p.kind(&d[k..]) == Some(Kind::Service))
-    })
+    crate::service::service_kind(e164).is_some()
 }
 
 fn cn_mobile(n: &[u8]) -> bool {

@@ -1249,41 +1249,16 @@ pub(super) fn role_address(email: &str) -> bool {
 }
 
 /// A company's service number rather than a person's line, by its number
-/// type (E.164): toll-free, shared-cost, premium and national-rate numbers
-/// (`+1 800/888/877/866/855/844/833/822`, `+61 1300/1800/13xx xx`,
-/// `+91 1800/1860`, `+86 400/800`, `+44 3xx/80x/84x/87x`, `+49 800/180`,
-/// `+33 8`, `+81 120/570/800`, `+34 80x/90x`, `+39 800/803`, `+31 800/900`,
-/// `+852 800`, `+65 1800`…). A person's mobile or direct line is the better
-/// key to look someone up by than their company's hotline: such a number
-/// ranks below a personal one found in the same place. Bytes compared on
-/// the value, no allocation.
+/// type (E.164): toll-free, shared-cost, premium and universal access
+/// numbers of every region the admin can pick (`+1 800/833/…/888/900`,
+/// `+61 1300/1800/1900/13 xx xx`, `+86 400/800/950`, `+44 03/080/084/087/09`,
+/// `+81 0120/0570/0800/0990`…), read from the one generated table
+/// (`deskside_detect::service`, docs/IDENTIFIERS.md "Round 7"). A person's
+/// mobile or direct line is the better key to look someone up by than their
+/// company's hotline: such a number ranks below a personal one found in the
+/// same place. Compared on the value's digits, no allocation.
 pub(super) fn service_number(e164: &str) -> bool {
-    let Some(n) = e164.strip_prefix('+') else { return false };
-    let n = n.as_bytes();
-    let after = |cc: &[u8]| n.strip_prefix(cc).unwrap_or(&[]);
-    let starts = |rest: &[u8], list: &[&[u8]]| list.iter().any(|p| rest.starts_with(p));
-    match n.first() {
-        Some(b'1') => starts(after(b"1"), &[b"800", b"888", b"877", b"866", b"855", b"844", b"833", b"822", b"900"]),
-        Some(b'6') if n.starts_with(b"61") => {
-            let r = after(b"61");
-            // 1300/1800/1900 numbers (ten digits), and six-digit 13 numbers (`13 22 11`).
-            starts(r, &[b"1300", b"1800", b"1900"]) || r.len() == 6 && r.starts_with(b"13")
-        }
-        Some(b'6') if n.starts_with(b"65") => starts(after(b"65"), &[b"1800", b"1900"]),
-        Some(b'9') if n.starts_with(b"91") => starts(after(b"91"), &[b"1800", b"1860"]),
-        Some(b'8') if n.starts_with(b"86") => starts(after(b"86"), &[b"400", b"800"]),
-        Some(b'8') if n.starts_with(b"852") => starts(after(b"852"), &[b"800", b"900"]),
-        Some(b'8') if n.starts_with(b"81") => starts(after(b"81"), &[b"120", b"570", b"800", b"990"]),
-        Some(b'4') if n.starts_with(b"44") => starts(after(b"44"), &[b"3", b"80", b"84", b"87", b"9"]),
-        Some(b'4') if n.starts_with(b"49") => starts(after(b"49"), &[b"800", b"180", b"900", b"137"]),
-        Some(b'3') if n.starts_with(b"33") => starts(after(b"33"), &[b"8"]),
-        Some(b'3') if n.starts_with(b"34") => starts(after(b"34"), &[b"80", b"90"]),
-        Some(b'3') if n.starts_with(b"39") => starts(after(b"39"), &[b"800", b"803", b"89", b"199"]),
-        Some(b'3') if n.starts_with(b"31") => starts(after(b"31"), &[b"800", b"900", b"906", b"909"]),
-        Some(b'5') if n.starts_with(b"55") => starts(after(b"55"), &[b"800", b"300", b"400"]),
-        // The round-6 regions: their plans' toll-free, shared-cost and UAN rows.
-        _ => crate::phone::plan_service(e164),
-    }
+    crate::phone::plan_service(e164)
 }
 
 /// Lines that hold a team address and end a quote's introduction
@@ -1579,16 +1554,29 @@ mod tests {
         for yes in [
             "+18885550134", "+18775550199", "+611300655210", "+611800770221", "+61132265", "+864006901122", "+868001413771", "+448000461234",
             "+443300882211", "+448456001234", "+498003304477", "+491805123456", "+33825123456", "+33805692114", "+81120330112", "+81570064111",
-            "+9118004192277", "+34900123456", "+31800022",
+            "+9118004192277", "+34900123456", "+31800022123",
+            // Round 7: the regions the hand-written list left out, from the one table.
+            "+886800123456", "+31880123456", "+904441444", "+908501234567", "+39199100119", "+41581234567", "+971600522222",
         ] {
             assert!(service_number(yes), "{yes}");
         }
         for no in [
             "+13125550187", "+61421556983", "+61298765432", "+8615911223344", "+862988301177", "+447700900456", "+441614960733", "+4915123456789",
             "+33671229013", "+819044127789", "+815031982277", "+919845033127", "+34611234987", "+6113", "18005550188", "",
+            // A 6-digit NL 0800 number does not exist (7 to 10 digits); IT 178 is a person's number.
+            "+31800022", "+391781234567", "+886912345678", "+447012345678",
         ] {
             assert!(!service_number(no), "{no}");
         }
+        // The table covers every region the admin can pick (its generated check, one per region).
+        let tsv = include_str!("../../../deskside-detect/tests/data/service_numbers.tsv");
+        let mut regions: Vec<&str> = tsv.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split('\t').next()).filter(|r| !r.is_empty()).collect();
+        regions.dedup();
+        regions.sort_unstable();
+        regions.dedup();
+        let mut want = crate::config::REGIONS.to_vec();
+        want.sort_unstable();
+        assert_eq!(regions, want);
     }
 
     #[test]
