@@ -8,7 +8,12 @@
 // the adapter's URL shape), the write is shown done, and the ticket's
 // priority is read back from the API's own store. Then the same in the
 // browser's side panel (sidepanel.html, opened for the tab): the write-back
-// actions are the injected panel's.
+// actions are the injected panel's. Then with the lookup cache emptied (no
+// fresh answer for the background's VIP check): the write is refused with
+// "Refresh and apply again", nothing is sent or looked up until the agent
+// clicks it; the click refreshes the panel (its own lookup, audited as any
+// show) and sends the write once. What the panel receives names neither
+// record by its id (only by its handle).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
@@ -138,6 +143,99 @@ for (const kind of BROWSERS) {
       assert.equal(data.tickets.find((t) => t.id === 4711).priority, 'urgent');
       assert.equal(zd.requests.filter((r) => r.method === 'PUT').length, before + 1, 'one PUT');
       await side.close();
+      await page.close();
+    });
+
+    // The lookup cache emptied (as when its answers have aged out): the
+    // background has no fresh answer to check the VIP rule against.
+    async function forgetCachedAnswers() {
+      const p = await openExtensionPage(ext, 'options.html');
+      try {
+        await waitLoaded(p);
+        await p.evaluate(async () => {
+          const local = (globalThis.browser ?? globalThis.chrome).storage.local;
+          const keys = Object.keys(await local.get(null)).filter((k) => k.startsWith('lc:') || k === 'lookup_cache');
+          await local.remove(keys);
+        });
+      } finally {
+        await p.close().catch(() => {});
+      }
+    }
+
+    test('no fresh answer for the VIP check: "Refresh and apply again" refreshes, then sends the write once', async () => {
+      data.tickets.find((t) => t.id === 4711).priority = 'normal';
+      // The panel in the page again (the test before chose the browser's side panel).
+      const { page: options, status } = await configure(ext, { baseUrl: demo.base, key });
+      assert.equal(status.kind, 'ok', status.text);
+      await options.close();
+      const puts = () => zd.requests.filter((r) => r.method === 'PUT').length;
+      const lookups = (l) => l.filter((a) => a === 'lookup').length;
+      const writes = (l) => l.filter((a) => a === 'write_priority').length;
+      const opened = await audited();
+      const page = await ext.browser.newPage();
+      await page.setViewport({ width: 1280, height: 1000 });
+      await page.goto(demo.base + '/agent/tickets/4711');
+      const { frame } = await until('Mia Fischer with the VIP badge', async () => {
+        const p = await panelState(page);
+        return { ok: p.state === 'found' && /Mia Fischer/.test(p.text) && /Key account/.test(p.text), ...p };
+      }, 40_000);
+      await frame.waitForSelector('#writeback .wb-apply-priority', { timeout: 20_000 });
+      const shown = await audited();
+      // One show: an entry per connector asked.
+      const perShow = lookups(shown) - lookups(opened);
+      assert.ok(perShow >= 1, `${shown}`);
+      // What the panel receives names no demo CRM or Zendesk record by its id
+      // (outside the record row, shown as the admin allows, and the CRM links).
+      const view = await frame.evaluate(async () => {
+        const rt = (globalThis.browser ?? globalThis.chrome).runtime;
+        const token = new URLSearchParams(location.hash.slice(1)).get('t');
+        return rt.sendMessage({ type: 'GetPanelState', token });
+      });
+      const strip = (v) => (Array.isArray(v) ? v.filter((x) => x?.field !== 'record').map(strip) : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'url').map(([k, x]) => [k, strip(x)])) : v);
+      assert.equal(view.state.customer.sources.length, 2, JSON.stringify(view.state.customer.sources));
+      for (const s of view.state.customer.sources) assert.match(s.record, /^[0-9a-f]{32}$/);
+      // The ids as the record rows show them (demo CRM and Zendesk: cus_1001, 381001).
+      const ids = view.state.customer.details.filter((d) => d.field === 'record').map((d) => d.value);
+      assert.deepEqual(ids, ['cus_1001', '381001']);
+      const text = JSON.stringify(strip(view.state));
+      for (const raw of ids) assert.ok(!text.includes(raw), `${raw} in ${text}`);
+      const beforeRefused = await audited();
+      const putsBefore = puts();
+      await forgetCachedAnswers();
+      await frame.click('.wb-apply-priority');
+      await frame.waitForSelector('#wb-confirm-priority');
+      await frame.click('#wb-confirm-priority');
+      // Refused: the reason, and one button to refresh and apply again.
+      await frame.waitForSelector('#wb-error:not([hidden]) #wb-refresh-apply', { timeout: 20_000 });
+      assert.match(await frame.$eval('#wb-error', (e) => e.textContent), /click Refresh in the panel, then apply priority again/);
+      assert.equal(await frame.$eval('#wb-refresh-apply', (e) => e.textContent), 'Refresh and apply again');
+      await page.screenshot({ path: join(shots, 'apply-priority-refresh-offered.png') });
+      // Nothing sent, looked up or audited until the agent clicks.
+      await new Promise((r) => setTimeout(r, 1_500));
+      assert.equal(puts(), putsBefore, 'no write without the click');
+      assert.deepEqual(await audited(), beforeRefused, 'the refused write looked nothing up');
+      const listed = await frame.$$eval('.wb-op[data-kind="priority"]', (l) => l.length);
+      await frame.click('#wb-refresh-apply');
+      const done = await until('the refreshed panel applies the priority', async () => {
+        const p = await panelState(page);
+        const li = await p.frame.$$eval('.wb-op[data-kind="priority"]', (l) => l.map((e) => e.dataset.state)).catch(() => []);
+        return { ok: p.state === 'found' && li.length === listed + 1 && li[0] === 'done' && puts() === putsBefore + 1, li, frame: p.frame };
+      }, 40_000);
+      await done.frame.$eval('#writeback', (e) => e.scrollIntoView());
+      await page.screenshot({ path: join(shots, 'apply-priority-refreshed-done.png') });
+      assert.equal(data.tickets.find((t) => t.id === 4711).priority, 'urgent');
+      await new Promise((r) => setTimeout(r, 1_500));
+      assert.equal(puts(), putsBefore + 1, 'sent once');
+      assert.equal(await done.frame.$('#wb-refresh-apply'), null, 'the offer is gone');
+      // The refresh's own lookup (one entry per connector, as any show) and the write: nothing more.
+      const after = await audited();
+      assert.equal(lookups(after) - lookups(beforeRefused), perShow, `${after}`);
+      assert.equal(writes(after) - writes(beforeRefused), 1, `${after}`);
+      // Refreshing again by hand sends nothing more.
+      await done.frame.click('#refresh');
+      await new Promise((r) => setTimeout(r, 2_000));
+      assert.equal(puts(), putsBefore + 1, 'no write after a later refresh');
       await page.close();
     });
   });

@@ -138,6 +138,45 @@ for (const kind of BROWSERS) {
       await page.close();
     });
 
+    test('the panel holds the shown record\'s handle, never its id; a write naming the raw id is refused and sends nothing', async () => {
+      const { page, frame } = await openTicket();
+      const posts = () => api.requests.filter((r) => r.method === 'POST' && /\/notes$/.test(r.url)).length;
+      const before = posts();
+      const opsBefore = (await storedOps()).length;
+      // What the panel receives, asked as the panel asks (its token), and a
+      // write as a panel (or anything able to send as one) could forge it.
+      const { state, raw, forged } = await frame.evaluate(async () => {
+        const rt = (globalThis.browser ?? globalThis.chrome).runtime;
+        const token = new URLSearchParams(location.hash.slice(1)).get('t');
+        const state = await rt.sendMessage({ type: 'GetPanelState', token });
+        const connector = state.state.customer.sources[0].connector;
+        const write = (record) => rt.sendMessage({ type: 'Write', token, connector, record, kind: 'note', fields: { text: 'forged write' } });
+        return { state, raw: await write('P-1001'), forged: await write('0123456789abcdef0123456789abcdef') };
+      });
+      const source = state.state.customer.sources[0];
+      assert.match(source.record, /^[0-9a-f]{32}$/, 'the shown record is named by its handle');
+      // Outside the record row (shown as the admin allows) and the CRM links, nothing names the record.
+      const strip = (v) => (Array.isArray(v) ? v.filter((x) => x?.field !== 'record').map(strip) : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'url').map(([k, x]) => [k, strip(x)])) : v);
+      // (The test API's id for Mia, as the record row shows it.)
+      assert.deepEqual(state.state.customer.details.filter((d) => d.field === 'record').map((d) => d.value), ['P-1001']);
+      const view = JSON.stringify(strip(state.state));
+      assert.ok(!view.includes('P-1001'), view);
+      for (const answer of [raw, forged]) {
+        assert.equal(answer.type, 'WriteInvalid', JSON.stringify(answer));
+        assert.equal(answer.message.id, 'write_record_not_shown');
+      }
+      await sleep(1_000);
+      assert.equal(posts(), before, 'nothing sent');
+      assert.equal((await storedOps()).length, opsBefore, 'nothing recorded');
+      // The panel's own write (the handle it holds) still lands, once, on the real record.
+      const id = await logNote(frame, 'through the handle');
+      const end = await settled(frame, id);
+      assert.equal(end.state, 'done', end.text);
+      assert.deepEqual(notesOf(id).map((n) => n.person_id), ['P-1001']);
+      await page.close();
+    });
+
     for (const [fault, why] of [['drop', 'the connection dropped after the commit'], ['500', 'a 500 after the commit']]) {
       test(`${why}: checked, found, exactly one note, shown done`, async () => {
         const { page, frame } = await openTicket();

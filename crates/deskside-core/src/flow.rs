@@ -536,7 +536,13 @@ pub fn finish_panel(settings: &Settings, tab: &TabState, identifier: &Candidate,
                 view.helpdesk = true;
                 order_tickets(&mut view.tickets);
             }
-            view.present(&settings.fields, &profile)
+            let mut view = view.present(&settings.fields, &profile);
+            // The panel names each shown record by its handle, as the
+            // chooser does: a write sends it back and the background resolves it.
+            for s in &mut view.sources {
+                s.record = record_handle(salt, &tab.ticket, &s.connector, &s.record);
+            }
+            view
         });
         PanelState::Found { identifier, alternatives, customer, choices, errors, near_misses }
     } else if !errors.is_empty() {
@@ -924,6 +930,32 @@ mod tests {
         assert_eq!(untagged(&c("+x@shop.example")), None);
         let phone = Candidate { kind: crate::identify::IdKind::Phone, ..c("+8613800138000") };
         assert_eq!(untagged(&phone), None);
+    }
+
+    #[test]
+    fn the_shown_record_reaches_the_panel_as_a_handle_never_its_id() {
+        let mut s = settings(2);
+        // The admin hides the record row: nothing shown names the record.
+        s.fields = vec![crate::config::FieldSetting { field: "record".into(), label: String::new(), shown: false }];
+        let tab = scanned(&s);
+        let id = tab.candidates[0].clone();
+        let answer = |body: &str| HttpResponse { status: 200, body: body.into(), ..Default::default() };
+        let crm = r#"{"data":[{"id":"cus_7001","name":"Li Na","email":"li.na@example.cn"}]}"#;
+        let desk = r#"{"data":[{"id":"cus_7002","name":"Li Na","email":"li.na@example.cn","tier":"gold"}]}"#;
+        let results = vec![(0, read(&s, &id, answer(crm))), (1, read_attempt(&s, 1, &id, &answer(desk)))];
+        let (state, _) = finish_panel(&s, &tab, &id, select_records(&s, &tab.ticket, &vec![], results), 1.0, SALT);
+        let PanelState::Found { customer: Some(c), .. } = &state else { panic!("{state:?}") };
+        let handles: Vec<&str> = c.sources.iter().map(|x| x.record.as_str()).collect();
+        assert_eq!(handles, [record_handle(SALT, &tab.ticket, "c0", "cus_7001"), record_handle(SALT, &tab.ticket, "c1", "cus_7002")]);
+        // Nothing the panel receives holds a raw id.
+        let json = serde_json::to_string(&state).unwrap();
+        assert!(!json.contains("cus_700"), "{json}");
+        // The background resolves each handle to its record, only for its own
+        // connector and ticket; a raw id resolves to nothing.
+        assert_eq!(record_for_handle(SALT, &tab.ticket, "c0", handles[0], ["cus_7001"]).as_deref(), Some("cus_7001"));
+        assert_eq!(record_for_handle(SALT, &tab.ticket, "c1", handles[0], ["cus_7001", "cus_7002"]), None);
+        assert_eq!(record_for_handle(SALT, "http://127.0.0.1:5555/tickets/2", "c0", handles[0], ["cus_7001"]), None);
+        assert_eq!(record_for_handle(SALT, &tab.ticket, "c0", "cus_7001", ["cus_7001"]), None);
     }
 
     #[test]

@@ -631,6 +631,9 @@ messages! {
     RegionSe = "region_se",
     RegionPt = "region_pt",
     RegionIe = "region_ie",
+    // misc7: the shown record's handle refused; one click to refresh and apply priority again.
+    WriteRecordNotShown = "write_record_not_shown",
+    WbRefreshApply = "wb_refresh_apply",
 }
 
 impl Msg {

@@ -267,6 +267,10 @@ pub const BLOCKS: [&str; 4] = ["orders", "deals", "tickets", "notes"];
 pub struct SourceView {
     pub label: String,
     pub connector: String,
+    /// The record's id as `CustomerView::merge` makes it; in a panel state,
+    /// an opaque handle for it instead (`flow::record_handle`, set by
+    /// `finish_panel`): what a write from the panel sends back, which only
+    /// the background resolves. Never shown.
     pub record: String,
     /// Link to the record; https (or loopback) only.
     pub url: Option<String>,

@@ -433,7 +433,11 @@ fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<Panel>, l
                     Place::Frame { token } => crate::panel_writes::Who::Frame(token.clone()),
                     Place::SidePanel { tab_id } => crate::panel_writes::Who::Side(*tab_id),
                 };
-                crate::panel_writes::mount(doc, root, c, &env.env, who);
+                // "Refresh and apply again" (a priority write the background
+                // could not check without a fresh answer): the panel's Refresh.
+                let again = env.clone();
+                let refresh: Rc<dyn Fn()> = Rc::new(move || wasm_bindgen_futures::spawn_local(ask(again.clone(), refresh_request(&again))));
+                crate::panel_writes::mount(doc, root, c, &env.env, who, refresh);
             }
             render_errors(doc, root, errors, env, loc);
             stale_first(root);
@@ -492,6 +496,12 @@ fn identifier_line(doc: &Document, root: &Element, identifier: &IdentifierChoice
 thread_local! {
     /// Bumped on every new answer: a countdown of an older one stops.
     static SHOWN: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// The number of the panel's latest question (each ask bumps it): what
+/// "Refresh and apply again" waits for (`panel_writes`).
+pub(crate) fn shown_now() -> u32 {
+    SHOWN.with(|s| s.get())
 }
 
 fn render_errors(doc: &Document, root: &Element, errors: &[SourceError], env: &Rc<Panel>, loc: &Loc) {
@@ -836,14 +846,18 @@ fn refresh_bar(doc: &Document, root: &Element, oldest_ms: Option<f64>, env: &Rc<
     let _ = b.set_attribute("title", &loc.m(Msg::PanelRefreshTitle));
     let env = env.clone();
     on_click(&b, move || {
-        let request = match &env.place {
-            Place::Frame { token } => Request::RefreshPanel { token: token.clone() },
-            Place::SidePanel { tab_id } => Request::RefreshTabPanel { tab_id: *tab_id },
-        };
-        wasm_bindgen_futures::spawn_local(ask(env.clone(), request));
+        wasm_bindgen_futures::spawn_local(ask(env.clone(), refresh_request(&env)));
     });
     append(&bar, &b);
     append(root, &bar);
+}
+
+/// Refresh: the customer looked up again, past answers still fresh in the cache.
+fn refresh_request(env: &Panel) -> Request {
+    match &env.place {
+        Place::Frame { token } => Request::RefreshPanel { token: token.clone() },
+        Place::SidePanel { tab_id } => Request::RefreshTabPanel { tab_id: *tab_id },
+    }
 }
 
 /// "Create in Acme CRM": opens the CRM's new-record page for the identifier.

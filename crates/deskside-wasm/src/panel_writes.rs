@@ -62,6 +62,19 @@ struct Wb {
     records: Vec<(String, String, String)>,
     /// The last answer: the forms, subject, status, link.
     last: RefCell<Option<(Vec<WriteForm>, String, String, String)>>,
+    /// The panel's Refresh (looks the customer up again and shows it).
+    refresh: Rc<dyn Fn()>,
+}
+
+/// "Refresh and apply again" was clicked: the priority write (connector,
+/// value) the agent confirmed, sent once the refreshed customer is shown,
+/// i.e. by the block mounted for the panel's answer `at` (the refresh's own
+/// question). Any other answer drops it: never a write the agent did not
+/// click for.
+struct Pending {
+    connector: String,
+    value: String,
+    at: u32,
 }
 
 thread_local! {
@@ -69,15 +82,17 @@ thread_local! {
     static MOUNT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
     /// A poll is pending: one at a time.
     static POLLING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The priority write to send again after the panel's refresh.
+    static PENDING: RefCell<Option<Pending>> = const { RefCell::new(None) };
 }
 
 /// Adds the block under the customer card and fills it from the background.
-pub fn mount(doc: &Document, root: &Element, c: &CustomerView, env: &PageEnv, who: Who) {
+pub fn mount(doc: &Document, root: &Element, c: &CustomerView, env: &PageEnv, who: Who, refresh: Rc<dyn Fn()>) {
     let section = el(doc, "section", "writeback", "");
     let _ = section.set_attribute("id", "writeback");
     append(root, &section);
     let records = c.sources.iter().map(|s| (s.connector.clone(), s.record.clone(), s.label.clone())).collect();
-    let wb = Rc::new(Wb { env: AsRef::<wasm_bindgen::JsValue>::as_ref(env).clone().unchecked_into::<PageEnv>(), who: who.clone(), vip: c.vip.clone(), records, last: RefCell::new(None) });
+    let wb = Rc::new(Wb { env: AsRef::<wasm_bindgen::JsValue>::as_ref(env).clone().unchecked_into::<PageEnv>(), who: who.clone(), vip: c.vip.clone(), records, last: RefCell::new(None), refresh });
     let n = MOUNT.with(|m| {
         m.set(m.get().wrapping_add(1));
         m.get()
@@ -102,8 +117,20 @@ async fn ask(wb: Rc<Wb>, request: Request, n: u32, build_forms: bool) {
             if busy && !POLLING.with(|p| p.replace(true)) {
                 wasm_bindgen_futures::spawn_local(poll(wb.clone(), n));
             }
+            if build_forms {
+                apply_pending(&doc, &wb, n, &loc);
+            }
         }
-        Ok(Response::WriteInvalid { message }) => show_error(&doc, &loc.t(&message)),
+        Ok(Response::WriteInvalid { message }) => {
+            show_error(&doc, &loc.t(&message));
+            // No fresh answer for the background's VIP check: one click
+            // refreshes the customer, then sends the same write again.
+            if message.id == Msg::WritePriorityReload {
+                if let Some((connector, value)) = priority_write(&request) {
+                    refresh_apply_button(&doc, &wb, connector, value, &loc);
+                }
+            }
+        }
         Ok(Response::Rejected { reason }) | Ok(Response::Failed { message: reason }) => {
             crate::log_detail(&reason);
             show_error(&doc, &loc.m(Msg::PanelUnexpected));
@@ -113,6 +140,49 @@ async fn ask(wb: Rc<Wb>, request: Request, n: u32, build_forms: bool) {
             crate::log_detail(&e);
             show_error(&doc, &loc.m(Msg::PanelNoAnswer));
         }
+    }
+}
+
+/// The connector and value of a priority write request.
+fn priority_write(request: &Request) -> Option<(String, String)> {
+    match request {
+        Request::Write { connector, kind: WriteKind::Priority, fields, .. } | Request::TabWrite { connector, kind: WriteKind::Priority, fields, .. } => Some((connector.clone(), fields.priority.clone())),
+        _ => None,
+    }
+}
+
+/// "Refresh and apply again" under the error: the panel's Refresh (the
+/// lookup and its audit entry, as the agent's own Refresh), and, once the
+/// refreshed customer is shown, the same priority write ([`apply_pending`]).
+fn refresh_apply_button(doc: &Document, wb: &Rc<Wb>, connector: String, value: String, loc: &Loc) {
+    let Some(error) = by_id(doc, "wb-error") else { return };
+    let b = el(doc, "button", "action wb-refresh-apply", &loc.m(Msg::WbRefreshApply));
+    let _ = b.set_attribute("id", "wb-refresh-apply");
+    let _ = b.set_attribute("type", "button");
+    let wb2 = wb.clone();
+    on_click(&b, move || {
+        // The refresh's question is the panel's next one.
+        let at = crate::panel::shown_now().wrapping_add(1);
+        PENDING.with(|p| *p.borrow_mut() = Some(Pending { connector: connector.clone(), value: value.clone(), at }));
+        (wb2.refresh)();
+    });
+    append(&error, &b);
+}
+
+/// The block was mounted for the refresh "Refresh and apply again" asked
+/// for: the write it was clicked for is sent, once, if the refreshed
+/// customer is still offered it (else why not); any other mount drops it.
+fn apply_pending(doc: &Document, wb: &Rc<Wb>, n: u32, loc: &Loc) {
+    let Some(p) = PENDING.with(|p| p.borrow_mut().take()) else { return };
+    if p.at != crate::panel::shown_now() {
+        return;
+    }
+    let forms = wb.last.borrow().as_ref().map(|l| l.0.clone()).unwrap_or_default();
+    if priority_offers(&forms, wb.vip.as_deref()).iter().any(|o| o.connector == p.connector && o.value == p.value) {
+        let fields = WriteFields { priority: p.value, ..Default::default() };
+        submit(doc, wb, wb.who.write(p.connector, String::new(), WriteKind::Priority, fields), n);
+    } else {
+        show_error(doc, &loc.m(Msg::WritePriorityNotVip));
     }
 }
 

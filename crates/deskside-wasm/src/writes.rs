@@ -94,11 +94,17 @@ pub async fn writes_state(env: &Env, settings: &Settings, tab_id: i64, tab_url: 
     Ok(Response::Writes { forms, subject, status, ticket_url: tab_url.to_string(), writes })
 }
 
-/// Whether `record` is one of the records a lookup of this tab's
-/// identifiers found with this connector (what the panel can show): then
-/// the `record_type` of the lookup that found it (empty where none).
-async fn record_of_tab(env: &Env, cfg: &deskside_core::config::ConnectorConfig, tab: &TabState, record: &str) -> Option<String> {
-    find_tab_record(env, cfg, tab, |x| (x.id == record).then(|| x.refs.record_type.clone().unwrap_or_default())).await
+/// The record whose handle (`flow::record_handle`, what the panel holds
+/// for the record it shows) is `handle`, among the records a lookup of this
+/// tab's identifiers found with this connector: its real id and the
+/// `record_type` of the lookup that found it (empty where none). `None` for
+/// anything else (a raw id, another ticket's or connector's handle).
+async fn record_of_tab(env: &Env, cfg: &deskside_core::config::ConnectorConfig, tab: &TabState, handle: &str) -> Result<Option<(String, String)>, String> {
+    let salt = crate::monitor::salt(env).await?;
+    let resolve = |x: &deskside_core::model::Customer| {
+        deskside_core::flow::record_for_handle(&salt, &tab.ticket, &cfg.id, handle, [x.id.as_str()]).map(|id| (id, x.refs.record_type.clone().unwrap_or_default()))
+    };
+    Ok(find_tab_record(env, cfg, tab, resolve).await)
 }
 
 /// The first of the records a lookup of this tab's identifiers found with
@@ -144,10 +150,12 @@ pub async fn start(env: &Env, settings: &Settings, tab: Option<TabState>, tab_id
         let priority = if fields.priority.trim().is_empty() { def.apply.clone().unwrap_or_default() } else { fields.priority };
         WriteInput { record_id: tab.ticket_id.clone(), ticket_id: tab.ticket_id.clone(), ticket_url: tab_url.into(), subject: tab.subject.clone(), status: tab.status.clone(), priority, ..Default::default() }.cleaned()
     } else {
-        let Some(record_type) = record_of_tab(env, cfg, &tab, record).await else {
-            return Ok(Response::Rejected { reason: "not a record of this page".into() });
+        // The panel holds the shown record's handle, never its id: the
+        // write (and its idempotency key) names the real record found here.
+        let Some((record_id, record_type)) = record_of_tab(env, cfg, &tab, record).await? else {
+            return Ok(Response::WriteInvalid { message: Msg::WriteRecordNotShown.into() });
         };
-        WriteInput { record_id: record.into(), record_type, ticket_url: tab_url.into(), subject: fields.subject, status: fields.status, text: fields.text, due: fields.due, owner: fields.owner, priority: fields.priority, ticket_id: tab.ticket_id.clone() }.cleaned()
+        WriteInput { record_id, record_type, ticket_url: tab_url.into(), subject: fields.subject, status: fields.status, text: fields.text, due: fields.due, owner: fields.owner, priority: fields.priority, ticket_id: tab.ticket_id.clone() }.cleaned()
     };
     if let Some(message) = input.problem(kind, def) {
         return Ok(Response::WriteInvalid { message });

@@ -42,12 +42,36 @@ export function fakeEnv() {
     localJson(k) { return JSON.stringify(local.get(k) ?? null); },
     setLocalJson(k, s) { local.set(k, JSON.parse(s)); },
     setManaged(json) { this.managed = JSON.parse(json); },
+    // The clock moves (a test whose requests reach a CRM: the request
+    // layer's waits end by the clock).
+    realClock() { this.now = () => Date.now(); },
     toldJson() { return JSON.stringify(this.told); },
     auditJson() { return JSON.stringify(local.get('audit') ?? null); },
     badgeJson() { return JSON.stringify(this.badge?.[0] ?? ''); },
     dump() { return JSON.stringify(Object.fromEntries(local)) + JSON.stringify(Object.fromEntries(session)); },
   };
 }
+// A CRM on http://127.0.0.1:7 answered in this process (every other
+// origin still goes to the real fetch): Pipedrive-shaped, one person for
+// li.na@example.cn (id 4242), a note accepted; each request noted.
+const crmSeen = [];
+export function installFakeCrm() {
+  if (globalThis.__desksideFakeCrm) return;
+  globalThis.__desksideFakeCrm = true;
+  const real = globalThis.fetch;
+  globalThis.fetch = async (req, init) => {
+    const url = typeof req === 'string' ? req : req.url;
+    if (!url.startsWith('http://127.0.0.1:7/')) return real(req, init);
+    const method = typeof req === 'string' ? (init?.method ?? 'GET') : req.method;
+    const body = typeof req === 'string' ? '' : await req.text();
+    crmSeen.push({ method, url, body });
+    const answer = (v) => new Response(JSON.stringify(v), { status: 200, headers: { 'content-type': 'application/json' } });
+    if (url.includes('/persons/search')) return answer({ success: true, data: { items: [{ item: { id: 4242, name: 'Li Na', emails: ['li.na@example.cn'] } }] } });
+    if (method === 'POST') return answer({ success: true, data: { id: 9001 } });
+    return answer({ success: true, data: [] });
+  };
+}
+export function fakeCrmSeen() { return JSON.stringify(crmSeen); }
 export function json(v) { return JSON.stringify(v); }
 export function parse(s) { return JSON.parse(s); }
 "#)]
@@ -71,10 +95,16 @@ extern "C" {
     fn deny(this: &FakeEnv, origin: &str);
     #[wasm_bindgen(method, js_name = localJson)]
     fn local_json(this: &FakeEnv, key: &str) -> String;
+    #[wasm_bindgen(method, js_name = realClock)]
+    fn real_clock(this: &FakeEnv);
     #[wasm_bindgen(method, js_name = setLocalJson)]
     fn set_local_json(this: &FakeEnv, key: &str, json: &str);
     fn json(v: &JsValue) -> String;
     fn parse(s: &str) -> JsValue;
+    #[wasm_bindgen(js_name = installFakeCrm)]
+    fn install_fake_crm();
+    #[wasm_bindgen(js_name = fakeCrmSeen)]
+    fn fake_crm_seen() -> String;
 }
 
 const OPTIONS: &str = r#"{"id":"ext-id","url":"chrome-extension://ext-id/options.html"}"#;
@@ -458,6 +488,53 @@ async fn a_priority_write_is_refused_unless_the_background_itself_shows_a_vip() 
     assert!(answer.contains(r#""type":"WriteInvalid""#) && answer.contains("write_priority_not_vip"), "{answer}");
     assert!(!env.dump().contains("write_ops") || env.dump().contains(r#""write_ops":[]"#), "{}", env.dump());
     assert_eq!(audited(&env), shown, "{}", env.audit_json());
+}
+
+#[wasm_bindgen_test]
+async fn the_panel_holds_the_shown_records_handle_and_a_write_naming_anything_else_is_refused() {
+    install_fake_crm();
+    let env = fake_env();
+    env.real_clock();
+    // Pipedrive (it writes notes) on the fake CRM, which knows li.na@example.cn as person 4242.
+    let save = format!(
+        r#"{{"type":"SaveSettings","input":{{"connectors":[{{"id":"c1","kind":"pipedrive","base_url":"http://127.0.0.1:7","api_key":"{KEY}","enabled":true}}],"sites":["http://127.0.0.1/*"],"team_domains":["acme-support.example"],"default_region":"CN"}}}}"#
+    );
+    let answer = send(&env, &save, OPTIONS).await;
+    assert!(answer.contains(r#""type":"Settings""#), "{answer}");
+    let token = scan_customer(&env).await;
+    let shown = send(&env, &get_panel(&token), PANEL).await;
+    assert!(shown.contains(r#""state":"found""#) && shown.contains("Li Na"), "{shown}");
+    // The panel gets the record's handle, never its id: outside the record
+    // row (shown as the admin and the profile allow) nothing names it
+    // (Pipedrive gives no link here).
+    let v: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    let handle = v["state"]["customer"]["sources"][0]["record"].as_str().unwrap_or_else(|| panic!("{shown}")).to_string();
+    assert_eq!(handle.len(), 32, "{shown}");
+    let without_record_row = {
+        let mut v = v.clone();
+        v["state"]["customer"]["details"].as_array_mut().unwrap().retain(|d| d["field"] != "record");
+        v.to_string()
+    };
+    assert!(!without_record_row.contains("4242"), "{shown}");
+    let write = |token: &str, record: &str| format!(r#"{{"type":"Write","token":"{token}","connector":"c1","record":"{record}","kind":"note","fields":{{"text":"Refund sent"}}}}"#);
+    let posts = || serde_json::from_str::<Vec<serde_json::Value>>(&fake_crm_seen()).unwrap().into_iter().filter(|r| r["method"] == "POST").count();
+    let posts_before = posts();
+    // A write naming the raw id (what the panel used to hold), a made-up
+    // handle, or another ticket's handle for the same record: refused with
+    // the panel's message, nothing recorded, nothing sent.
+    let other_ticket = deskside_core::flow::record_handle(&serde_json::from_str::<String>(&env.local_json("audit_salt")).unwrap(), "http://127.0.0.1:5555/tickets/2", "c1", "4242");
+    for record in ["4242", "0123456789abcdef0123456789abcdef", "", other_ticket.as_str()] {
+        let answer = send(&env, &write(&token, record), PANEL).await;
+        assert!(answer.contains(r#""type":"WriteInvalid""#) && answer.contains("write_record_not_shown"), "{record}: {answer}");
+    }
+    assert!(!env.dump().contains("write_ops") || env.dump().contains(r#""write_ops":[]"#), "{}", env.dump());
+    assert_eq!(posts(), posts_before, "{}", fake_crm_seen());
+    // The handle the panel holds: recorded against the real record.
+    let answer = send(&env, &write(&token, &handle), PANEL).await;
+    assert!(answer.contains(r#""type":"Writes""#), "{answer}");
+    let ops: serde_json::Value = serde_json::from_str(&env.local_json("write_ops")).unwrap();
+    assert_eq!(ops.as_array().map(Vec::len), Some(1), "{ops}");
+    assert_eq!(ops[0]["input"]["record_id"], "4242", "{ops}");
 }
 
 // Issue 23: the worker keeps the parsed settings and the granted origins
