@@ -136,6 +136,80 @@ pub fn cue_word_in(near: &[u8]) -> bool {
     false
 }
 
+/// Where `needle` first starts in `hay`, ASCII letters compared in any case
+/// (what `eq_ignore_ascii_case` on every window says), without allocating:
+/// eight bytes a step to the places the needle's first byte (in either
+/// case) is at, the rest compared there. The one case-insensitive search the
+/// ranking's looks and the decoy checks share.
+#[inline(never)]
+pub fn find_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let Some((&first, rest)) = needle.split_first() else { return Some(0) };
+    let last = hay.len().checked_sub(needle.len())?;
+    let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let rest_at = |k: usize| hay[k + 1..k + needle.len()].iter().zip(rest).all(|(a, b)| a.eq_ignore_ascii_case(b));
+    let mut i = 0;
+    // (Every byte of the word `i..i + 8` a start the needle fits after.)
+    while i + 8 <= last + 1 {
+        let w = crate::load_u64(&hay[i..i + 8]);
+        let mut hits = exact_eq(w, lo) | exact_eq(w, up);
+        while hits != 0 {
+            let k = i + hits.trailing_zeros() as usize / 8;
+            if rest_at(k) {
+                return Some(k);
+            }
+            hits &= hits - 1;
+        }
+        i += 8;
+    }
+    (i..=last).find(|&k| (hay[k] == lo || hay[k] == up) && rest_at(k))
+}
+
+/// Where `needle` last starts in `hay`, ASCII letters in any case.
+#[inline(never)]
+pub fn rfind_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let Some((&first, rest)) = needle.split_first() else { return Some(hay.len()) };
+    let last = hay.len().checked_sub(needle.len())?;
+    let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let rest_at = |k: usize| hay[k + 1..k + needle.len()].iter().zip(rest).all(|(a, b)| a.eq_ignore_ascii_case(b));
+    // (Starts `0..end` are left to look at.)
+    let mut end = last + 1;
+    while end >= 8 {
+        let w = crate::load_u64(&hay[end - 8..end]);
+        let mut hits = exact_eq(w, lo) | exact_eq(w, up);
+        while hits != 0 {
+            let top = 63 - hits.leading_zeros() as usize;
+            let k = end - 8 + top / 8;
+            if rest_at(k) {
+                return Some(k);
+            }
+            hits &= !(1u64 << top);
+        }
+        end -= 8;
+    }
+    (0..end).rev().find(|&k| (hay[k] == lo || hay[k] == up) && rest_at(k))
+}
+
+/// Whether `hay` holds `needle`, ASCII letters in any case.
+#[inline]
+pub fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
+    find_ignore_ascii_case(hay, needle).is_some()
+}
+
+/// `needle` at the start of a word of `hay`, ASCII letters in any case
+/// (`Tel.`, `Telefon`; not `Bestellnummer`): no ASCII letter right before it.
+#[inline(never)]
+pub fn contains_word_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(k) = hay.get(from..).and_then(|h| find_ignore_ascii_case(h, needle)) {
+        let at = from + k;
+        if at == 0 || !hay[at - 1].is_ascii_alphabetic() {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
+}
+
 /// The high bit of each byte of `x` equal to `v`, exactly.
 #[inline(always)]
 fn exact_eq(x: u64, v: u8) -> u64 {
@@ -316,5 +390,38 @@ mod tests {
     fn years() {
         assert!(has_year(b"Nov 24, 2026, 9:05 AM") && has_year(b"24.11.1999") && has_year("2026年".as_bytes()));
         assert!(!has_year(b"v2.13.800138 at 10:30") && !has_year(b"1234 5678"));
+    }
+
+    #[test]
+    fn case_insensitive_searches_agree_with_the_plain_ones() {
+        // Every window compared with `eq_ignore_ascii_case`, on haystacks of
+        // every length up to 40 over a small alphabet (both cases, a
+        // non-ASCII byte, the case bit's neighbours `@` and `` ` ``), and
+        // needles of one to five bytes.
+        let alphabet = [b'a', b'A', b'b', b'B', b'@', b'`', 0xC3, b' '];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let hay: Vec<u8> = (0..next() % 41).map(|_| alphabet[(next() % 8) as usize]).collect();
+            let needle: Vec<u8> = (0..1 + next() % 5).map(|_| alphabet[(next() % 8) as usize]).collect();
+            let plain: Vec<usize> = if hay.len() < needle.len() {
+                Vec::new()
+            } else {
+                (0..=hay.len() - needle.len()).filter(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(&needle)).collect()
+            };
+            assert_eq!(find_ignore_ascii_case(&hay, &needle), plain.first().copied(), "{hay:?} {needle:?}");
+            assert_eq!(rfind_ignore_ascii_case(&hay, &needle), plain.last().copied(), "{hay:?} {needle:?}");
+            assert_eq!(contains_ignore_ascii_case(&hay, &needle), !plain.is_empty());
+            let word = plain.iter().any(|&i| i == 0 || !hay[i - 1].is_ascii_alphabetic());
+            assert_eq!(contains_word_ignore_ascii_case(&hay, &needle), word, "{hay:?} {needle:?}");
+        }
+        assert_eq!(find_ignore_ascii_case(b"Recipient Address Rejected: x", b"address rejected"), Some(10));
+        assert_eq!(rfind_ignore_ascii_case(b"ref REF ref", b"Ref"), Some(8));
+        assert!(contains_word_ignore_ascii_case(b"Bestellnummer, Tel. 030", b"tel") && !contains_word_ignore_ascii_case(b"Hotel 030", b"tel"));
     }
 }

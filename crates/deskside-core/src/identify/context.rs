@@ -235,7 +235,7 @@ pub(super) fn rejected_address(text: &str, pos: usize, end: usize) -> bool {
     }
     let bounce = |(s, e): (usize, usize)| {
         let l = &text.as_bytes()[s..e.min(s + 300)];
-        BOUNCE_WORDS.iter().any(|w| contains_ignore_ascii_case(l, w.as_bytes()))
+        BOUNCE_WORDS.iter().any(|w| deskside_detect::lines::contains_ignore_ascii_case(l, w.as_bytes()))
     };
     let own = line_at(text, pos);
     if bounce(own) || next_line(text, own.1).is_some_and(bounce) {
@@ -360,29 +360,8 @@ fn opened_head(line: &str) -> bool {
     line.len() <= 200
         && line.as_bytes().windows(4).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit())
         && has_year(line.as_bytes())
-        && OPENED_PHRASES.iter().any(|p| contains_ignore_ascii_case(line.as_bytes(), p.as_bytes()))
+        && OPENED_PHRASES.iter().any(|p| deskside_detect::lines::contains_ignore_ascii_case(line.as_bytes(), p.as_bytes()))
         && date_key(line, false).is_some()
-}
-
-/// Whether `hay` holds `needle` (lowercase), ASCII letters in any case; no allocation.
-/// (Byte by byte on the first byte, then the rest: `eq_ignore_ascii_case` per
-/// window was nine tenths of a 1 MB scan.)
-fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
-    let Some((&first, rest)) = needle.split_first() else { return true };
-    if needle.len() > hay.len() {
-        return false;
-    }
-    let upper = first.to_ascii_uppercase();
-    let last = hay.len() - needle.len();
-    let mut i = 0;
-    while i <= last {
-        let c = hay[i];
-        if (c == first || c == upper) && hay[i + 1..i + needle.len()].iter().zip(rest).all(|(a, b)| a.to_ascii_lowercase() == *b) {
-            return true;
-        }
-        i += 1;
-    }
-    false
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
