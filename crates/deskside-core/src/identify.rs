@@ -663,12 +663,14 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
                 source.weight() + kind.bonus() + early
             };
             if kind == IdKind::Email && !automated && !in_table {
-                if signed_by(&signers, &value) {
+                // (Asked once: a binary search per part of the local part.)
+                let signed = signed_by(&signers, &value);
+                if signed {
                     score += SIGNER_BONUS;
                 }
                 if roles[i] == HeaderRole::Author {
                     score += AUTHOR_BONUS;
-                } else if several && roles[i] == HeaderRole::None && at_pos[i] != NO_POS && !signed_by(&signers, &value) && context::on_closing_line(text, at_pos[i].0) {
+                } else if several && roles[i] == HeaderRole::None && at_pos[i] != NO_POS && !signed && context::on_closing_line(text, at_pos[i].0) {
                     // The address written on the closing's line (`Cordiali saluti, Valentina Greco, amministrazione@…`).
                     score += SIGNER_BONUS;
                 }
