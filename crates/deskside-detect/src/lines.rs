@@ -210,6 +210,72 @@ pub fn contains_word_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
     false
 }
 
+/// Whether a time (`d:dd`: a digit, `:`, two digits) is on the line at
+/// `pos` (at most `ahead` bytes on) or on the `lines_above` lines above it
+/// (at most `back` bytes back; a blank line, `\n\n`, ends the look first).
+/// Eight bytes a step to the `\n`s and `:`s: asked for every address
+/// (whether an activity log's dated head is above it), most of which have
+/// none near and are let go after a few words.
+#[inline(never)]
+pub fn time_near(b: &[u8], pos: usize, lines_above: usize, ahead: usize, back: usize) -> bool {
+    let pos = pos.min(b.len());
+    let time_at = |i: usize| i >= 1 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit) && b.get(i + 2).is_some_and(u8::is_ascii_digit);
+    // On: up to the line's end.
+    let hi = pos.saturating_add(ahead).min(b.len());
+    let mut i = pos;
+    while i < hi {
+        let w = if i + 8 <= hi { crate::load_u64(&b[i..i + 8]) } else { tail_word(&b[i..hi]) };
+        let mut hits = exact_eq(w, b'\n') | exact_eq(w, b':');
+        while hits != 0 {
+            let k = i + hits.trailing_zeros() as usize / 8;
+            if b[k] == b'\n' {
+                return back_time(b, pos, lines_above, back, time_at);
+            }
+            if time_at(k) {
+                return true;
+            }
+            hits &= hits - 1;
+        }
+        i += 8;
+    }
+    back_time(b, pos, lines_above, back, time_at)
+}
+
+/// [`time_near`]'s look back from `pos`, the bytes `pos - back..pos` from the last.
+#[inline(always)]
+fn back_time(b: &[u8], pos: usize, lines_above: usize, back: usize, time_at: impl Fn(usize) -> bool) -> bool {
+    let lo = pos.saturating_sub(back);
+    let mut lines = 0;
+    let mut end = pos;
+    while end > lo {
+        let start = end.saturating_sub(8).max(lo);
+        let w = if end - start == 8 { crate::load_u64(&b[start..end]) } else { tail_word(&b[start..end]) };
+        let mut hits = exact_eq(w, b'\n') | exact_eq(w, b':');
+        while hits != 0 {
+            let top = 63 - hits.leading_zeros() as usize;
+            let k = start + top / 8;
+            if b[k] == b'\n' {
+                lines += 1;
+                if lines > lines_above || k > 0 && b[k - 1] == b'\n' {
+                    return false;
+                }
+            } else if time_at(k) {
+                return true;
+            }
+            hits &= !(1u64 << top);
+        }
+        end = start;
+    }
+    false
+}
+
+/// Fewer than eight bytes as a word, the missing high bytes zero (which no
+/// searched byte is).
+#[inline(always)]
+fn tail_word(bytes: &[u8]) -> u64 {
+    bytes.iter().rev().fold(0u64, |w, &c| w << 8 | u64::from(c))
+}
+
 /// The high bit of each byte of `x` equal to `v`, exactly.
 #[inline(always)]
 fn exact_eq(x: u64, v: u8) -> u64 {
@@ -423,5 +489,59 @@ mod tests {
         assert_eq!(find_ignore_ascii_case(b"Recipient Address Rejected: x", b"address rejected"), Some(10));
         assert_eq!(rfind_ignore_ascii_case(b"ref REF ref", b"Ref"), Some(8));
         assert!(contains_word_ignore_ascii_case(b"Bestellnummer, Tel. 030", b"tel") && !contains_word_ignore_ascii_case(b"Hotel 030", b"tel"));
+    }
+
+    #[test]
+    fn time_near_agrees_with_the_byte_walk() {
+        // The walk it replaced, byte by byte.
+        fn plain(b: &[u8], pos: usize) -> bool {
+            let time_at = |i: usize| i >= 1 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit) && b.get(i + 2).is_some_and(u8::is_ascii_digit);
+            let mut i = pos;
+            while i < b.len() && i - pos < 200 && b[i] != b'\n' {
+                if b[i] == b':' && time_at(i) {
+                    return true;
+                }
+                i += 1;
+            }
+            let (mut i, mut lines) = (pos, 0);
+            while i > 0 && pos - i < 800 {
+                i -= 1;
+                match b[i] {
+                    b'\n' => {
+                        lines += 1;
+                        if lines > 3 || i > 0 && b[i - 1] == b'\n' {
+                            return false;
+                        }
+                    }
+                    b':' if time_at(i) => return true,
+                    _ => {}
+                }
+            }
+            false
+        }
+        let alphabet = [b'1', b':', b'\n', b'a', b' ', b'5', 0xE5, b'0'];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..3_000 {
+            // Short texts, and long ones (past both bounds) with few `\n`s.
+            let len = if round % 3 == 0 { (next() % 1200) as usize } else { (next() % 60) as usize };
+            let sparse = round % 2 == 0;
+            let b: Vec<u8> = (0..len)
+                .map(|_| {
+                    let c = alphabet[(next() % 8) as usize];
+                    if sparse && c == b'\n' && next() % 16 != 0 { b'a' } else { c }
+                })
+                .collect();
+            for pos in 0..=len {
+                assert_eq!(time_near(&b, pos, 3, 200, 800), plain(&b, pos), "{b:?} at {pos}");
+            }
+        }
+        assert!(time_near(b"Ben opened this ticket 26 Nov 2026, 4:18 PM\nben@x.test", 44, 3, 200, 800));
+        assert!(!time_near(b"4:18 PM\n\nben@x.test", 9, 3, 200, 800));
     }
 }
