@@ -276,6 +276,32 @@ fn tail_word(bytes: &[u8]) -> u64 {
     bytes.iter().rev().fold(0u64, |w, &c| w << 8 | u64::from(c))
 }
 
+/// Whether a three-byte UTF-8 char led by `E3` that `third` accepts (given
+/// its lead's index) starts in `b[lo..hi]` (wholly inside it) before any
+/// `\n` does; a `\n` in the last two bytes does not count. Eight bytes a
+/// step to the `\n`s and `E3`s.
+#[inline(never)]
+pub fn mark_before_newline(b: &[u8], lo: usize, hi: usize, third: impl Fn(usize) -> bool) -> bool {
+    let stop = hi.min(b.len()).saturating_sub(2);
+    let mut i = lo;
+    while i < stop {
+        let w = if i + 8 <= stop { crate::load_u64(&b[i..i + 8]) } else { tail_word(&b[i..stop]) };
+        let mut hits = exact_eq(w, b'\n') | exact_eq(w, 0xE3);
+        while hits != 0 {
+            let k = i + hits.trailing_zeros() as usize / 8;
+            if b[k] == b'\n' {
+                return false;
+            }
+            if third(k) {
+                return true;
+            }
+            hits &= hits - 1;
+        }
+        i += 8;
+    }
+    false
+}
+
 /// The high bit of each byte of `x` equal to `v`, exactly.
 #[inline(always)]
 fn exact_eq(x: u64, v: u8) -> u64 {
@@ -543,5 +569,37 @@ mod tests {
         }
         assert!(time_near(b"Ben opened this ticket 26 Nov 2026, 4:18 PM\nben@x.test", 44, 3, 200, 800));
         assert!(!time_near(b"4:18 PM\n\nben@x.test", 9, 3, 200, 800));
+    }
+
+    #[test]
+    fn mark_before_newline_agrees_with_the_byte_walk() {
+        let plain = |b: &[u8], lo: usize, hi: usize| {
+            let mut i = lo;
+            while i + 3 <= hi {
+                match b[i] {
+                    b'\n' => return false,
+                    0xE3 if b[i + 1] == 0x81 && matches!(b[i + 2], 0xBE | 0xB8) => return true,
+                    _ => i += 1,
+                }
+            }
+            false
+        };
+        let alphabet = [0xE3, 0x81, 0xBE, 0xB8, b'\n', b'a', b'0', 0xE3];
+        let mut seed = 0x853C_49E6_748F_EA9Bu64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..5_000 {
+            let b: Vec<u8> = (0..next() % 40).map(|_| alphabet[(next() % 8) as usize]).collect();
+            for lo in 0..=b.len() {
+                for hi in lo..=b.len() {
+                    let third = |k: usize| b[k + 1] == 0x81 && matches!(b[k + 2], 0xBE | 0xB8);
+                    assert_eq!(mark_before_newline(&b, lo, hi, third), plain(&b, lo, hi), "{b:?} {lo}..{hi}");
+                }
+            }
+        }
     }
 }
