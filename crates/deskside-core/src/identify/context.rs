@@ -566,7 +566,9 @@ pub(super) fn team_cue_before(text: &str, start: usize) -> bool {
     }
     let window = &text[lo..start];
     let window = window.rsplit('\n').next().unwrap_or(window).to_lowercase();
-    TEAM_CUES.iter().any(|cue| window.rfind(cue).is_some_and(|i| {
+    // (The window is lowercase already: the shared byte search finds what
+    // `str::rfind` would, without setting up a two-way searcher per cue.)
+    TEAM_CUES.iter().any(|cue| deskside_detect::lines::rfind_ignore_ascii_case(window.as_bytes(), cue.as_bytes()).is_some_and(|i| {
         let after = &window[i + cue.len()..];
         !after.contains("我的") && !after.contains(" my ") && !after.contains(" me ")
     }))
@@ -1626,6 +1628,16 @@ mod tests {
         }
         for a in ["support@x.test", "notifyme.bob@x.test", "noreplyhero@x.test", "alertsman@x.test"] {
             assert!(!automated_sender(a), "{a}");
+        }
+    }
+
+    #[test]
+    fn cue_lists_are_lowercase() {
+        // `team_cue_before` and the bounce and opened-head looks compare them
+        // with lowercase text (or ASCII case folded): an uppercase letter in
+        // one would make it match differently.
+        for w in TEAM_CUES.iter().chain(&BOUNCE_WORDS).chain(&OPENED_PHRASES) {
+            assert_eq!(*w, w.to_lowercase(), "{w}");
         }
     }
 }
