@@ -94,9 +94,7 @@ fn tag_end(s: &str) -> Option<usize> {
 }
 
 fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
-    let h = haystack.as_bytes();
-    let n = needle.as_bytes();
-    (0..h.len().saturating_sub(n.len() - 1)).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+    deskside_detect::lines::find_ignore_ascii_case(haystack.as_bytes(), needle.as_bytes())
 }
 
 fn attr(tag: &str, name: &str) -> Option<String> {

@@ -577,8 +577,12 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
     let mut found: Vec<Candidate> = Vec::new();
     // Where each (kind, value) is in `found`: a page may hold thousands.
     let text_len: usize = fields.iter().map(|f| f.1.len()).sum::<usize>().min(max_text);
-    let mut index: HashMap<(IdKind, String), usize, BuildHasherDefault<FastHash>> =
+    // (Keyed by the pair's hash, the candidates with one hash chained through
+    // `same_hash`: no second copy of each value, no allocation per identifier.)
+    let hasher = BuildHasherDefault::<FastHash>::default();
+    let mut index: HashMap<u64, usize, BuildHasherDefault<FastHash>> =
         HashMap::with_capacity_and_hasher((text_len / 256).min(8192), BuildHasherDefault::default());
+    let mut same_hash: Vec<Option<usize>> = Vec::new();
     let mut custom = 0;
     let mut budget = max_text;
     for (order, &(source, field_text)) in fields.iter().take(PageSnapshot::MAX_FIELDS).enumerate() {
@@ -663,12 +667,14 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
                 source.weight() + kind.bonus() + early
             };
             if kind == IdKind::Email && !automated && !in_table {
-                if signed_by(&signers, &value) {
+                // (Asked once: a binary search per part of the local part.)
+                let signed = signed_by(&signers, &value);
+                if signed {
                     score += SIGNER_BONUS;
                 }
                 if roles[i] == HeaderRole::Author {
                     score += AUTHOR_BONUS;
-                } else if several && roles[i] == HeaderRole::None && at_pos[i] != NO_POS && !signed_by(&signers, &value) && context::on_closing_line(text, at_pos[i].0) {
+                } else if several && roles[i] == HeaderRole::None && at_pos[i] != NO_POS && !signed && context::on_closing_line(text, at_pos[i].0) {
                     // The address written on the closing's line (`Cordiali saluti, Valentina Greco, amministrazione@…`).
                     score += SIGNER_BONUS;
                 }
@@ -697,8 +703,12 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
             if kind == IdKind::Phone && context::service_number(&value) {
                 score -= SERVICE_PENALTY;
             }
-            let key = (kind, value);
-            match index.get(&key).map(|&i| &mut found[i]) {
+            let key_hash = std::hash::BuildHasher::hash_one(&hasher, (kind, value.as_str()));
+            let mut at = index.get(&key_hash).copied();
+            while let Some(i) = at.filter(|&i| found[i].kind != kind || found[i].value != value) {
+                at = same_hash[i];
+            }
+            match at.map(|i| &mut found[i]) {
                 Some(c) => c.seen_again(source, score, label),
                 None => {
                     let is_custom = IdKind::CUSTOM.contains(&kind) || kind == IdKind::TicketId;
@@ -706,8 +716,8 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
                         continue;
                     }
                     custom += usize::from(is_custom);
-                    found.push(Candidate { kind, value: key.1.clone(), source, score, sensitive: kind == IdKind::ResidentId, label });
-                    index.insert(key, found.len() - 1);
+                    same_hash.push(index.insert(key_hash, found.len()));
+                    found.push(Candidate { kind, value, source, score, sensitive: kind == IdKind::ResidentId, label });
                 }
             }
         }

@@ -83,7 +83,7 @@ fn phone_word_in(w: &[u8]) -> bool {
     const OTHER: [&str; 20] = [
         "电话", "電話", "手机", "手機", "联系", "聯絡", "聯繫", "热线", "座机", "传真", "微信", "携帯", "連絡", "代表", "ダイヤル", "直通", "전화", "휴대폰", "핸드폰", "연락처",
     ];
-    ASCII.iter().any(|word| contains_word_ignore_case(w, word)) || OTHER.iter().any(|word| contains(w, word.as_bytes()))
+    ASCII.iter().any(|word| crate::lines::contains_word_ignore_ascii_case(w, word)) || OTHER.iter().any(|word| contains(w, word.as_bytes()))
 }
 
 /// Back from `start` over what stands between a label and its number
@@ -279,12 +279,12 @@ fn dial_in(b: &[u8], start: usize, end: usize) -> bool {
     const CJK: [&str; 7] = ["会议号", "會議號", "会议ID", "会议 ID", "入会密码", "电话入会", "電話入會"];
     let mut cue_end = None;
     for c in CUES {
-        if let Some(i) = rfind_ignore_case(w, c) {
+        if let Some(i) = crate::lines::rfind_ignore_ascii_case(w, c) {
             cue_end = cue_end.max(Some(i + c.len()));
         }
     }
     for c in CJK {
-        if let Some(i) = rfind_ignore_case(w, c.as_bytes()) {
+        if let Some(i) = crate::lines::rfind_ignore_ascii_case(w, c.as_bytes()) {
             cue_end = cue_end.max(Some(i + c.len()));
         }
     }
@@ -299,22 +299,9 @@ fn dial_in(b: &[u8], start: usize, end: usize) -> bool {
     cue_end.is_some_and(|e| !phone_word_in(&w[e..]))
 }
 
-fn rfind_ignore_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if hay.len() < needle.len() {
-        return None;
-    }
-    hay.windows(needle.len()).rposition(|w| w.eq_ignore_ascii_case(needle))
-}
-
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.len() >= needle.len() && hay.windows(needle.len()).any(|w| w == needle)
 }
-/// `needle` at the start of a word of `hay` (`Tel.`, `Telefon`; not `Bestellnummer`).
-fn contains_word_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
-    hay.len() >= needle.len()
-        && hay.windows(needle.len()).enumerate().any(|(i, w)| (i == 0 || !hay[i - 1].is_ascii_alphabetic()) && w.eq_ignore_ascii_case(needle))
-}
-
 fn ends_with_ignore_case(hay: &[u8], suffix: &[u8]) -> bool {
     hay.len() >= suffix.len() && hay[hay.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
 }

@@ -136,6 +136,172 @@ pub fn cue_word_in(near: &[u8]) -> bool {
     false
 }
 
+/// Where `needle` first starts in `hay`, ASCII letters compared in any case
+/// (what `eq_ignore_ascii_case` on every window says), without allocating:
+/// eight bytes a step to the places the needle's first byte (in either
+/// case) is at, the rest compared there. The one case-insensitive search the
+/// ranking's looks and the decoy checks share.
+#[inline(never)]
+pub fn find_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let Some((&first, rest)) = needle.split_first() else { return Some(0) };
+    let last = hay.len().checked_sub(needle.len())?;
+    let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let rest_at = |k: usize| hay[k + 1..k + needle.len()].iter().zip(rest).all(|(a, b)| a.eq_ignore_ascii_case(b));
+    let mut i = 0;
+    // (Every byte of the word `i..i + 8` a start the needle fits after.)
+    while i + 8 <= last + 1 {
+        let w = crate::load_u64(&hay[i..i + 8]);
+        let mut hits = exact_eq(w, lo) | exact_eq(w, up);
+        while hits != 0 {
+            let k = i + hits.trailing_zeros() as usize / 8;
+            if rest_at(k) {
+                return Some(k);
+            }
+            hits &= hits - 1;
+        }
+        i += 8;
+    }
+    (i..=last).find(|&k| (hay[k] == lo || hay[k] == up) && rest_at(k))
+}
+
+/// Where `needle` last starts in `hay`, ASCII letters in any case.
+#[inline(never)]
+pub fn rfind_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let Some((&first, rest)) = needle.split_first() else { return Some(hay.len()) };
+    let last = hay.len().checked_sub(needle.len())?;
+    let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let rest_at = |k: usize| hay[k + 1..k + needle.len()].iter().zip(rest).all(|(a, b)| a.eq_ignore_ascii_case(b));
+    // (Starts `0..end` are left to look at.)
+    let mut end = last + 1;
+    while end >= 8 {
+        let w = crate::load_u64(&hay[end - 8..end]);
+        let mut hits = exact_eq(w, lo) | exact_eq(w, up);
+        while hits != 0 {
+            let top = 63 - hits.leading_zeros() as usize;
+            let k = end - 8 + top / 8;
+            if rest_at(k) {
+                return Some(k);
+            }
+            hits &= !(1u64 << top);
+        }
+        end -= 8;
+    }
+    (0..end).rev().find(|&k| (hay[k] == lo || hay[k] == up) && rest_at(k))
+}
+
+/// Whether `hay` holds `needle`, ASCII letters in any case.
+#[inline]
+pub fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
+    find_ignore_ascii_case(hay, needle).is_some()
+}
+
+/// `needle` at the start of a word of `hay`, ASCII letters in any case
+/// (`Tel.`, `Telefon`; not `Bestellnummer`): no ASCII letter right before it.
+#[inline(never)]
+pub fn contains_word_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(k) = hay.get(from..).and_then(|h| find_ignore_ascii_case(h, needle)) {
+        let at = from + k;
+        if at == 0 || !hay[at - 1].is_ascii_alphabetic() {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
+}
+
+/// Whether a time (`d:dd`: a digit, `:`, two digits) is on the line at
+/// `pos` (at most `ahead` bytes on) or on the `lines_above` lines above it
+/// (at most `back` bytes back; a blank line, `\n\n`, ends the look first).
+/// Eight bytes a step to the `\n`s and `:`s: asked for every address
+/// (whether an activity log's dated head is above it), most of which have
+/// none near and are let go after a few words.
+#[inline(never)]
+pub fn time_near(b: &[u8], pos: usize, lines_above: usize, ahead: usize, back: usize) -> bool {
+    let pos = pos.min(b.len());
+    let time_at = |i: usize| i >= 1 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit) && b.get(i + 2).is_some_and(u8::is_ascii_digit);
+    // On: up to the line's end.
+    let hi = pos.saturating_add(ahead).min(b.len());
+    let mut i = pos;
+    while i < hi {
+        let w = if i + 8 <= hi { crate::load_u64(&b[i..i + 8]) } else { tail_word(&b[i..hi]) };
+        let mut hits = exact_eq(w, b'\n') | exact_eq(w, b':');
+        while hits != 0 {
+            let k = i + hits.trailing_zeros() as usize / 8;
+            if b[k] == b'\n' {
+                return back_time(b, pos, lines_above, back, time_at);
+            }
+            if time_at(k) {
+                return true;
+            }
+            hits &= hits - 1;
+        }
+        i += 8;
+    }
+    back_time(b, pos, lines_above, back, time_at)
+}
+
+/// [`time_near`]'s look back from `pos`, the bytes `pos - back..pos` from the last.
+#[inline(always)]
+fn back_time(b: &[u8], pos: usize, lines_above: usize, back: usize, time_at: impl Fn(usize) -> bool) -> bool {
+    let lo = pos.saturating_sub(back);
+    let mut lines = 0;
+    let mut end = pos;
+    while end > lo {
+        let start = end.saturating_sub(8).max(lo);
+        let w = if end - start == 8 { crate::load_u64(&b[start..end]) } else { tail_word(&b[start..end]) };
+        let mut hits = exact_eq(w, b'\n') | exact_eq(w, b':');
+        while hits != 0 {
+            let top = 63 - hits.leading_zeros() as usize;
+            let k = start + top / 8;
+            if b[k] == b'\n' {
+                lines += 1;
+                if lines > lines_above || k > 0 && b[k - 1] == b'\n' {
+                    return false;
+                }
+            } else if time_at(k) {
+                return true;
+            }
+            hits &= !(1u64 << top);
+        }
+        end = start;
+    }
+    false
+}
+
+/// Fewer than eight bytes as a word, the missing high bytes zero (which no
+/// searched byte is).
+#[inline(always)]
+fn tail_word(bytes: &[u8]) -> u64 {
+    bytes.iter().rev().fold(0u64, |w, &c| w << 8 | u64::from(c))
+}
+
+/// Whether a three-byte UTF-8 char led by `E3` that `third` accepts (given
+/// its lead's index) starts in `b[lo..hi]` (wholly inside it) before any
+/// `\n` does; a `\n` in the last two bytes does not count. Eight bytes a
+/// step to the `\n`s and `E3`s.
+#[inline(never)]
+pub fn mark_before_newline(b: &[u8], lo: usize, hi: usize, third: impl Fn(usize) -> bool) -> bool {
+    let stop = hi.min(b.len()).saturating_sub(2);
+    let mut i = lo;
+    while i < stop {
+        let w = if i + 8 <= stop { crate::load_u64(&b[i..i + 8]) } else { tail_word(&b[i..stop]) };
+        let mut hits = exact_eq(w, b'\n') | exact_eq(w, 0xE3);
+        while hits != 0 {
+            let k = i + hits.trailing_zeros() as usize / 8;
+            if b[k] == b'\n' {
+                return false;
+            }
+            if third(k) {
+                return true;
+            }
+            hits &= hits - 1;
+        }
+        i += 8;
+    }
+    false
+}
+
 /// The high bit of each byte of `x` equal to `v`, exactly.
 #[inline(always)]
 fn exact_eq(x: u64, v: u8) -> u64 {
@@ -316,5 +482,124 @@ mod tests {
     fn years() {
         assert!(has_year(b"Nov 24, 2026, 9:05 AM") && has_year(b"24.11.1999") && has_year("2026年".as_bytes()));
         assert!(!has_year(b"v2.13.800138 at 10:30") && !has_year(b"1234 5678"));
+    }
+
+    #[test]
+    fn case_insensitive_searches_agree_with_the_plain_ones() {
+        // Every window compared with `eq_ignore_ascii_case`, on haystacks of
+        // every length up to 40 over a small alphabet (both cases, a
+        // non-ASCII byte, the case bit's neighbours `@` and `` ` ``), and
+        // needles of one to five bytes.
+        let alphabet = [b'a', b'A', b'b', b'B', b'@', b'`', 0xC3, b' '];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let hay: Vec<u8> = (0..next() % 41).map(|_| alphabet[(next() % 8) as usize]).collect();
+            let needle: Vec<u8> = (0..1 + next() % 5).map(|_| alphabet[(next() % 8) as usize]).collect();
+            let plain: Vec<usize> = if hay.len() < needle.len() {
+                Vec::new()
+            } else {
+                (0..=hay.len() - needle.len()).filter(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(&needle)).collect()
+            };
+            assert_eq!(find_ignore_ascii_case(&hay, &needle), plain.first().copied(), "{hay:?} {needle:?}");
+            assert_eq!(rfind_ignore_ascii_case(&hay, &needle), plain.last().copied(), "{hay:?} {needle:?}");
+            assert_eq!(contains_ignore_ascii_case(&hay, &needle), !plain.is_empty());
+            let word = plain.iter().any(|&i| i == 0 || !hay[i - 1].is_ascii_alphabetic());
+            assert_eq!(contains_word_ignore_ascii_case(&hay, &needle), word, "{hay:?} {needle:?}");
+        }
+        assert_eq!(find_ignore_ascii_case(b"Recipient Address Rejected: x", b"address rejected"), Some(10));
+        assert_eq!(rfind_ignore_ascii_case(b"ref REF ref", b"Ref"), Some(8));
+        assert!(contains_word_ignore_ascii_case(b"Bestellnummer, Tel. 030", b"tel") && !contains_word_ignore_ascii_case(b"Hotel 030", b"tel"));
+    }
+
+    #[test]
+    fn time_near_agrees_with_the_byte_walk() {
+        // The walk it replaced, byte by byte.
+        fn plain(b: &[u8], pos: usize) -> bool {
+            let time_at = |i: usize| i >= 1 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit) && b.get(i + 2).is_some_and(u8::is_ascii_digit);
+            let mut i = pos;
+            while i < b.len() && i - pos < 200 && b[i] != b'\n' {
+                if b[i] == b':' && time_at(i) {
+                    return true;
+                }
+                i += 1;
+            }
+            let (mut i, mut lines) = (pos, 0);
+            while i > 0 && pos - i < 800 {
+                i -= 1;
+                match b[i] {
+                    b'\n' => {
+                        lines += 1;
+                        if lines > 3 || i > 0 && b[i - 1] == b'\n' {
+                            return false;
+                        }
+                    }
+                    b':' if time_at(i) => return true,
+                    _ => {}
+                }
+            }
+            false
+        }
+        let alphabet = [b'1', b':', b'\n', b'a', b' ', b'5', 0xE5, b'0'];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..3_000 {
+            // Short texts, and long ones (past both bounds) with few `\n`s.
+            let len = if round % 3 == 0 { (next() % 1200) as usize } else { (next() % 60) as usize };
+            let sparse = round % 2 == 0;
+            let b: Vec<u8> = (0..len)
+                .map(|_| {
+                    let c = alphabet[(next() % 8) as usize];
+                    if sparse && c == b'\n' && next() % 16 != 0 { b'a' } else { c }
+                })
+                .collect();
+            for pos in 0..=len {
+                assert_eq!(time_near(&b, pos, 3, 200, 800), plain(&b, pos), "{b:?} at {pos}");
+            }
+        }
+        assert!(time_near(b"Ben opened this ticket 26 Nov 2026, 4:18 PM\nben@x.test", 44, 3, 200, 800));
+        assert!(!time_near(b"4:18 PM\n\nben@x.test", 9, 3, 200, 800));
+    }
+
+    #[test]
+    fn mark_before_newline_agrees_with_the_byte_walk() {
+        let plain = |b: &[u8], lo: usize, hi: usize| {
+            let mut i = lo;
+            while i + 3 <= hi {
+                match b[i] {
+                    b'\n' => return false,
+                    0xE3 if b[i + 1] == 0x81 && matches!(b[i + 2], 0xBE | 0xB8) => return true,
+                    _ => i += 1,
+                }
+            }
+            false
+        };
+        let alphabet = [0xE3, 0x81, 0xBE, 0xB8, b'\n', b'a', b'0', 0xE3];
+        let mut seed = 0x853C_49E6_748F_EA9Bu64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..5_000 {
+            let b: Vec<u8> = (0..next() % 40).map(|_| alphabet[(next() % 8) as usize]).collect();
+            for lo in 0..=b.len() {
+                for hi in lo..=b.len() {
+                    let third = |k: usize| b[k + 1] == 0x81 && matches!(b[k + 2], 0xBE | 0xB8);
+                    assert_eq!(mark_before_newline(&b, lo, hi, third), plain(&b, lo, hi), "{b:?} {lo}..{hi}");
+                }
+            }
+        }
     }
 }
