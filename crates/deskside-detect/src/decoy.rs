@@ -202,7 +202,11 @@ fn dial_in(b: &[u8], start: usize, end: usize) -> bool {
             i += 1;
         }
         let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if digits >= 3 && b.get(i + digits) == Some(&b'#') || b[end] == b',' && b.get(end + 1) == Some(&b',') {
+        // (`,,` alone is an empty CSV cell: `…,+34 914 418 221,,ES21 …`,
+        // `…,0726618045,,4380211764,R 0.00`. A dial string's pause is
+        // followed by a code that ends the line, a space or `#`.)
+        let code_ends = matches!(b.get(i + digits), None | Some(b'#' | b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'<'));
+        if digits >= 3 && b.get(i + digits) == Some(&b'#') || b[end] == b',' && b.get(end + 1) == Some(&b',') && digits >= 4 && code_ends {
             return true;
         }
     }

@@ -326,6 +326,21 @@ fn right_side(text: &str, end: usize, last_len: usize) -> Option<(Option<String>
     (!glued).then_some((None, end))
 }
 
+/// The last group's length as [`right_side`] weighs a comma after it: only
+/// the first `k` groups written as an amount (one group, or a first of at
+/// most three digits and then groups of three: `1 299,00`, `12 500,50`) can
+/// go on with thousands or decimals; after any other grouping (`1300 884
+/// 221,33 102 417 032`, `0411 772 019,12 660 …`) the comma ends a CSV cell.
+fn comma_len(chain: &Chain, k: usize) -> usize {
+    let groups = &chain.groups[..k];
+    let last = groups[k - 1].dlen;
+    if k == 1 || groups[0].dlen <= 3 && groups[1..].iter().all(|g| g.dlen == 3) {
+        last
+    } else {
+        usize::MAX
+    }
+}
+
 fn skip_spaces(text: &str, mut pos: usize, max: usize) -> usize {
     for _ in 0..max {
         match decode(text, pos) {
@@ -535,12 +550,13 @@ fn try_at(text: &str, start: usize, region: Region) -> Attempt {
         let found = if dash_extension {
             // `0591-76029400-775`: the last group is the extension.
             let last = &chain.groups[k];
-            right_side(text, last.end, last.dlen).filter(|(ext, _)| ext.is_none()).map(|_| {
+            // (No amount ends in `-806`: a comma after it ends a CSV cell.)
+            right_side(text, last.end, usize::MAX).filter(|(ext, _)| ext.is_none()).map(|_| {
                 let ext: String = chain.group_digits(last).iter().map(|&b| char::from(b)).collect();
                 (Some(ext), last.end)
             })
         } else {
-            right_side(text, chain.groups[k - 1].end, chain.groups[k - 1].dlen)
+            right_side(text, chain.groups[k - 1].end, comma_len(&chain, k))
         };
         let Some((extension, end)) = found else { continue };
         if look_alike(&chain, k) {
@@ -627,16 +643,31 @@ fn imei(chain: &Chain) -> bool {
 /// `91-9845-612-207`, `44 7700 900123`, `61 412 345 678`: the region's
 /// own country code written without `+`, then a valid mobile number of
 /// that country, the whole chain, with a phone label before it on its line.
+///
+/// Round 7: also as one run of digits (`6591824470`, `5541991124488` in a
+/// CSV cell: no national number is that long), and without a label when
+/// the rest is a mobile; a landline or service number needs the label.
 fn own_code_mobile(text: &str, start: usize, chain: &Chain, region: Region) -> Option<PhoneMatch> {
-    if chain.plus || chain.truncated || chain.n < 2 || chain.groups[0].dlen > 3 {
+    if chain.plus || chain.truncated {
         return None;
     }
     let cc = region.country_code()?;
-    if num(chain.group_digits(&chain.groups[0])) != u32::from(cc) {
+    let cc_len = if cc >= 100 { 3 } else if cc >= 10 { 2 } else { 1 };
+    let first = chain.group_digits(&chain.groups[0]);
+    let run = chain.n == 1;
+    if run {
+        // (The region's code, then a number of a national length.)
+        if first.len() < cc_len + 7 || num(&first[..cc_len]) != u32::from(cc) {
+            return None;
+        }
+    } else if first.len() != cc_len || num(first) != u32::from(cc) {
         return None;
     }
     let total: usize = chain.groups[..chain.n].iter().map(|g| g.dlen).sum();
-    let nsn = &chain.digits[chain.groups[0].dlen..total];
+    let nsn = &chain.digits[cc_len..total];
+    if nsn.first() == Some(&b'0') {
+        return None;
+    }
     let mobile = match region {
         Region::In => nsn.len() == 10 && (b'6'..=b'9').contains(&nsn[0]),
         Region::Gb => nsn.len() == 10 && nsn.starts_with(b"7"),
@@ -651,10 +682,10 @@ fn own_code_mobile(text: &str, start: usize, chain: &Chain, region: Region) -> O
         _ => false,
     };
     let last = chain.groups[chain.n - 1];
-    if !mobile || validate(cc, nsn) != Some(true) || !crate::decoy::phone_label_before(text.as_bytes(), start) {
+    if validate(cc, nsn) != Some(true) || !mobile && !crate::decoy::phone_label_before(text.as_bytes(), start) {
         return None;
     }
-    let (extension, end) = right_side(text, last.end, last.dlen)?;
+    let (extension, end) = right_side(text, last.end, comma_len(chain, chain.n))?;
     Some(PhoneMatch { e164: e164(cc, nsn)?, extension, start, end })
 }
 
@@ -1500,13 +1531,41 @@ mod tests {
     }
 
     #[test]
+    fn csv_cells_after_a_number_in_any_grouping_and_empty_cells() {
+        // Round 7: `221,33 …` is the next cell (a 4-3-3 number is no amount).
+        assert_eq!(
+            spans("C-20931,Bondi Surf Co,1300 884 221,33 102 417 032,growth", "AU"),
+            vec![s("1300 884 221", None, "+611300884221")]
+        );
+        assert_eq!(spans("Perth,0411 772 019,12 660 385 241", "AU"), vec![s("0411 772 019", None, "+61411772019")]);
+        // An empty cell after it is no dial string's pause.
+        assert_eq!(spans("ACC-7723,Ayesha Patel,,0726618045,,4380211764,R 0.00", "ZA"), vec![s("0726618045", None, "+27726618045")]);
+        assert_eq!(spans("B28765431,+34 914 418 221,,ES21 1465", "ES"), vec![s("+34 914 418 221", None, "+34914418221")]);
+        assert_eq!(spans("深圳,0755-2667 1180-806,17727 184 512", "CN").len(), 2);
+        // Amounts still go on after their comma.
+        assert!(find_phones("total 1 234 567,89 EUR", "FR").is_empty());
+        assert!(find_phones("Dial +1 646 931 3860,,81244719920 now", "US").is_empty());
+    }
+
+    #[test]
+    fn the_regions_own_code_without_plus_before_a_mobile_in_one_run() {
+        assert_eq!(spans("me at 6591824470, thanks", "SG"), vec![s("6591824470", None, "+6591824470")]);
+        assert_eq!(spans("Lívia;5541991124488;381.147", "BR"), vec![s("5541991124488", None, "+5541991124488")]);
+        assert_eq!(spans("cell 44 7700 900123", "GB"), vec![s("44 7700 900123", None, "+447700900123")]);
+        // Not a landline without a label, not a number too short or invalid after the code.
+        assert!(find_phones("ref 6512345678", "SG").is_empty());
+        assert!(find_phones("order 65912", "SG").is_empty());
+    }
+
+    #[test]
     fn grouped_ids_are_not_searched_inside_but_addresses_before_a_number_are_passed() {
         for (t, region) in [("ID 812 4471 9920 ok", "HK"), ("3601 2345 6784", "HK"), ("SF 1402 9377 8556 1", "SG"), ("9400 1118 9922 3397 4465 20", "US")] {
             assert!(find_phones(t, region).is_empty(), "{region} {t}");
         }
         assert_eq!(spans("Suite 1200 415 555 0123", "US"), vec![s("415 555 0123", None, "+14155550123")]);
         assert_eq!(spans("NSW 2000 0412 345 678", "AU"), vec![s("0412 345 678", None, "+61412345678")]);
-        assert_eq!(spans("852 9876 1032", "HK"), vec![s("9876 1032", None, "+85298761032")]);
+        // (The region's code without `+` before a mobile belongs to it: round 7.)
+        assert_eq!(spans("852 9876 1032", "HK"), vec![s("852 9876 1032", None, "+85298761032")]);
     }
 
     #[test]
