@@ -147,6 +147,10 @@ fn id_label_before(b: &[u8], end: usize) -> bool {
         if NUMBER.iter().any(|w| word.eq_ignore_ascii_case(w)) && s >= 2 && b[s - 1] == b' ' {
             return id_label_before(b, s - 1);
         }
+        // (`No.`, `no:`, `order no 415…` are an id's; Portuguese `ligar no 21 …`, "in the", is not.)
+        if word.eq_ignore_ascii_case(b"no") && b.get(end) == Some(&b' ') {
+            return s >= 2 && b[s - 1] == b' ' && id_label_before(b, s - 1);
+        }
         return id_word(word)
             || word.len() > 6 && ends_with_ignore_case(word, b"nummer")
             || (4..=16).contains(&word.len()) && ends_with_ignore_case(word, b"nr");

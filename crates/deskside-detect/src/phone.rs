@@ -538,10 +538,20 @@ fn try_at(text: &str, start: usize, region: Region) -> Attempt {
     if uniform && (chain.n >= 4 || chain.truncated) {
         return Attempt::Skip(chain_end);
     }
+    let mut own_tried = false;
     for k in (1..=chain.n).rev() {
         let natural = k == chain.n && !chain.truncated;
         if uniform && !natural {
             break;
+        }
+        // The whole chain as the region's code without `+` and a number
+        // (`48 12 345 67 89`) before any shorter national reading of it
+        // (`48 12 345 67`).
+        if k < chain.n && !own_tried {
+            own_tried = true;
+            if let Some(m) = own_code_mobile(text, start, &chain, region) {
+                return Attempt::Match(m);
+            }
         }
         let dash_extension = dash_extension(&chain, k, region);
         if !natural && !chain.groups[k - 1].sep_space && !dash_extension {
@@ -573,7 +583,7 @@ fn try_at(text: &str, start: usize, region: Region) -> Attempt {
     }
     // The region's country code without `+` before a mobile
     // (`91-9845-612-207`), where a phone label says so.
-    if let Some(m) = own_code_mobile(text, start, &chain, region) {
+    if let Some(m) = own_code_mobile(text, start, &chain, region).filter(|_| !own_tried) {
         return Attempt::Match(m);
     }
     // A chain of groups of four or five digits (the first may be three, the
@@ -646,7 +656,8 @@ fn imei(chain: &Chain) -> bool {
 ///
 /// Round 7: also as one run of digits (`6591824470`, `5541991124488` in a
 /// CSV cell: no national number is that long), and without a label when
-/// the rest is a mobile; a landline or service number needs the label.
+/// the rest is a mobile or is written in groups after the code (`44 20 7946
+/// 0958`); a landline in one run or one group after the code needs the label.
 fn own_code_mobile(text: &str, start: usize, chain: &Chain, region: Region) -> Option<PhoneMatch> {
     if chain.plus || chain.truncated {
         return None;
@@ -665,7 +676,8 @@ fn own_code_mobile(text: &str, start: usize, chain: &Chain, region: Region) -> O
     }
     let total: usize = chain.groups[..chain.n].iter().map(|g| g.dlen).sum();
     let nsn = &chain.digits[cc_len..total];
-    if nsn.first() == Some(&b'0') {
+    // (A trunk `0` after the code is no number's; IT's leading `0` is part of its numbers.)
+    if nsn.first() == Some(&b'0') && has_trunk(cc) {
         return None;
     }
     let mobile = match region {
@@ -682,7 +694,10 @@ fn own_code_mobile(text: &str, start: usize, chain: &Chain, region: Region) -> O
         _ => false,
     };
     let last = chain.groups[chain.n - 1];
-    if validate(cc, nsn) != Some(true) || !mobile && !crate::decoy::phone_label_before(text.as_bytes(), start) {
+    // (The code as a group of its own before two or more groups is a
+    // number's international grouping, whatever its kind: `44 20 7946 0958`.)
+    let grouped = chain.n >= 3;
+    if validate(cc, nsn) != Some(true) || !mobile && !grouped && !crate::decoy::phone_label_before(text.as_bytes(), start) {
         return None;
     }
     let (extension, end) = right_side(text, last.end, comma_len(chain, chain.n))?;
