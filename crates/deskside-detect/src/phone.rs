@@ -331,6 +331,7 @@ fn right_side(text: &str, end: usize, last_len: usize) -> Option<(Option<String>
 /// most three digits and then groups of three: `1 299,00`, `12 500,50`) can
 /// go on with thousands or decimals; after any other grouping (`1300 884
 /// 221,33 102 417 032`, `0411 772 019,12 660 …`) the comma ends a CSV cell.
+#[inline(always)]
 fn comma_len(chain: &Chain, k: usize) -> usize {
     let groups = &chain.groups[..k];
     let last = groups[k - 1].dlen;
@@ -538,7 +539,8 @@ fn try_at(text: &str, start: usize, region: Region) -> Attempt {
     if uniform && (chain.n >= 4 || chain.truncated) {
         return Attempt::Skip(chain_end);
     }
-    let mut own_tried = false;
+    // (Asked only when the first group is the region's code: one compare per chain.)
+    let mut own_tried = chain.n < 2 || chain.plus || chain.groups[0].dlen > 3 || region.country_code().is_none_or(|cc| num(chain.group_digits(&chain.groups[0])) != u32::from(cc));
     for k in (1..=chain.n).rev() {
         let natural = k == chain.n && !chain.truncated;
         if uniform && !natural {
@@ -583,8 +585,11 @@ fn try_at(text: &str, start: usize, region: Region) -> Attempt {
     }
     // The region's country code without `+` before a mobile
     // (`91-9845-612-207`), where a phone label says so.
-    if let Some(m) = own_code_mobile(text, start, &chain, region).filter(|_| !own_tried) {
-        return Attempt::Match(m);
+    // (Or in one run: `6591824470`.)
+    if chain.n == 1 && chain.groups[0].dlen >= 8 && !chain.plus || !own_tried {
+        if let Some(m) = own_code_mobile(text, start, &chain, region) {
+            return Attempt::Match(m);
+        }
     }
     // A chain of groups of four or five digits (the first may be three, the
     // last shorter) joined by one separator that is no number as a whole
@@ -658,6 +663,7 @@ fn imei(chain: &Chain) -> bool {
 /// CSV cell: no national number is that long), and without a label when
 /// the rest is a mobile or is written in groups after the code (`44 20 7946
 /// 0958`); a landline in one run or one group after the code needs the label.
+#[inline(never)]
 fn own_code_mobile(text: &str, start: usize, chain: &Chain, region: Region) -> Option<PhoneMatch> {
     if chain.plus || chain.truncated {
         return None;
