@@ -591,6 +591,12 @@ fn try_at(text: &str, start: usize, region: Region) -> Attempt {
             return Attempt::Match(m);
         }
     }
+    // Another country's code without `+`, as its own group before two or
+    // more groups that are a valid number of that country (`852 2801 7733`
+    // written in Singapore).
+    if let Some(m) = foreign_code(text, start, &chain, region) {
+        return Attempt::Match(m);
+    }
     // A chain of groups of four or five digits (the first may be three, the
     // last shorter) joined by one separator that is no number as a whole
     // (`812 4471 9920`, `1402 9377 8556 1`) is one id: no number is looked
@@ -706,6 +712,47 @@ fn own_code_mobile(text: &str, start: usize, chain: &Chain, region: Region) -> O
     if validate(cc, nsn) != Some(true) || !mobile && !grouped && !crate::decoy::phone_label_before(text.as_bytes(), start) {
         return None;
     }
+    let (extension, end) = right_side(text, last.end, comma_len(chain, chain.n))?;
+    Some(PhoneMatch { e164: e164(cc, nsn)?, extension, start, end })
+}
+
+/// `852 2801 7733`, `44 20 7946 0958` read in another region: a country
+/// code this module checks strictly (not 1 or 7, whose codes are a digit),
+/// then two or more groups valid for it, the whole chain; with a phone label
+/// or the country's ISO code (`HK`, `UK`) before it on its line.
+#[inline(never)]
+fn foreign_code(text: &str, start: usize, chain: &Chain, region: Region) -> Option<PhoneMatch> {
+    let first = chain.groups[0];
+    if chain.plus || chain.truncated || chain.n < 3 || !(2..=3).contains(&first.dlen) || chain.digits[0] == b'0' {
+        return None;
+    }
+    let cc = num(chain.group_digits(&first)) as u16;
+    if region.country_code() == Some(cc) || !chain.groups[..chain.n - 1].iter().all(|g| g.sep_space) {
+        return None;
+    }
+    let total: usize = chain.groups[..chain.n].iter().map(|g| g.dlen).sum();
+    let nsn = &chain.digits[first.dlen..total];
+    if validate(cc, nsn) != Some(true) {
+        return None;
+    }
+    // (Said to be that country's, or a phone: `our HK office 852 …`, `UK mobile 44 …`,
+    // `Tel 852 …`; an ABN `33 102 417 032` in an Australian CSV row is no French number.)
+    let b = text.as_bytes();
+    let lo = crate::lines::line_start(b, start, 40);
+    let before = &b[lo..start];
+    let named = |iso: &[u8]| {
+        before.windows(2).enumerate().any(|(i, w)| {
+            w == iso && (i == 0 || !before[i - 1].is_ascii_alphanumeric()) && before.get(i + 2).is_none_or(|c| !c.is_ascii_alphanumeric())
+        })
+    };
+    let iso: &[u8] = match cc {
+        86 => b"CN", 44 => b"UK", 49 => b"DE", 33 => b"FR", 81 => b"JP", 91 => b"IN", 65 => b"SG", 852 => b"HK", 886 => b"TW", 61 => b"AU",
+        _ => plan_for(cc).map_or(b"", |p| &p.iso[..]),
+    };
+    if !(iso.len() == 2 && (named(iso) || cc == 44 && named(b"GB"))) && !crate::decoy::phone_label_before(b, start) {
+        return None;
+    }
+    let last = chain.groups[chain.n - 1];
     let (extension, end) = right_side(text, last.end, comma_len(chain, chain.n))?;
     Some(PhoneMatch { e164: e164(cc, nsn)?, extension, start, end })
 }
@@ -1576,6 +1623,16 @@ mod tests {
         // Not a landline without a label, not a number too short or invalid after the code.
         assert!(find_phones("ref 6512345678", "SG").is_empty());
         assert!(find_phones("order 65912", "SG").is_empty());
+    }
+
+    #[test]
+    fn another_countrys_code_without_plus_when_the_line_names_it() {
+        assert_eq!(spans("our HK office 852 2801 7733.", "SG"), vec![s("852 2801 7733", None, "+85228017733")]);
+        assert_eq!(spans("UK mobile: 44 7700 900123", "US"), vec![s("44 7700 900123", None, "+447700900123")]);
+        assert_eq!(spans("Tel 33 1 42 68 53 00", "DE"), vec![s("33 1 42 68 53 00", None, "+33142685300")]);
+        // An ABN is no French number; an id in 3-4-4 groups no Hong Kong one.
+        assert!(find_phones("C-20931,Bondi Surf Co,33 102 417 032,growth", "AU").is_empty());
+        assert!(find_phones("Meeting 852 2801 7733 at noon", "SG").is_empty());
     }
 
     #[test]
