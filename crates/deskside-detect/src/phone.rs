@@ -568,7 +568,9 @@ fn try_at(text: &str, start: usize, region: Region) -> Attempt {
                 (Some(ext), last.end)
             })
         } else {
-            right_side(text, chain.groups[k - 1].end, comma_len(&chain, k))
+            let g = &chain.groups[k - 1];
+            // (How a comma after it weighs: asked only when one follows.)
+            right_side(text, g.end, if text.as_bytes().get(g.end) == Some(&b',') { comma_len(&chain, k) } else { g.dlen })
         };
         let Some((extension, end)) = found else { continue };
         if look_alike(&chain, k) {
@@ -594,8 +596,10 @@ fn try_at(text: &str, start: usize, region: Region) -> Attempt {
     // Another country's code without `+`, as its own group before two or
     // more groups that are a valid number of that country (`852 2801 7733`
     // written in Singapore).
-    if let Some(m) = foreign_code(text, start, &chain, region) {
-        return Attempt::Match(m);
+    if chain.n >= 3 && !chain.plus && chain.groups[0].sep_space && (2..=3).contains(&chain.groups[0].dlen) {
+        if let Some(m) = foreign_code(text, start, &chain, region) {
+            return Attempt::Match(m);
+        }
     }
     // A chain of groups of four or five digits (the first may be three, the
     // last shorter) joined by one separator that is no number as a whole
@@ -726,8 +730,11 @@ fn foreign_code(text: &str, start: usize, chain: &Chain, region: Region) -> Opti
     if chain.plus || chain.truncated || chain.n < 3 || !(2..=3).contains(&first.dlen) || chain.digits[0] == b'0' {
         return None;
     }
+    if !chain.groups[..chain.n - 1].iter().all(|g| g.sep_space) {
+        return None;
+    }
     let cc = num(chain.group_digits(&first)) as u16;
-    if region.country_code() == Some(cc) || !chain.groups[..chain.n - 1].iter().all(|g| g.sep_space) {
+    if region.country_code() == Some(cc) || matches!(cc, 1 | 7) {
         return None;
     }
     let total: usize = chain.groups[..chain.n].iter().map(|g| g.dlen).sum();
