@@ -147,6 +147,10 @@ fn id_label_before(b: &[u8], end: usize) -> bool {
         if NUMBER.iter().any(|w| word.eq_ignore_ascii_case(w)) && s >= 2 && b[s - 1] == b' ' {
             return id_label_before(b, s - 1);
         }
+        // (`No.`, `no:`, `order no 415…` are an id's; Portuguese `ligar no 21 …`, "in the", is not.)
+        if word.eq_ignore_ascii_case(b"no") && b.get(end) == Some(&b' ') {
+            return s >= 2 && b[s - 1] == b' ' && id_label_before(b, s - 1);
+        }
         return id_word(word)
             || word.len() > 6 && ends_with_ignore_case(word, b"nummer")
             || (4..=16).contains(&word.len()) && ends_with_ignore_case(word, b"nr");
@@ -202,7 +206,11 @@ fn dial_in(b: &[u8], start: usize, end: usize) -> bool {
             i += 1;
         }
         let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if digits >= 3 && b.get(i + digits) == Some(&b'#') || b[end] == b',' && b.get(end + 1) == Some(&b',') {
+        // (`,,` alone is an empty CSV cell: `…,+34 914 418 221,,ES21 …`,
+        // `…,0726618045,,4380211764,R 0.00`. A dial string's pause is
+        // followed by a code that ends the line, a space or `#`.)
+        let code_ends = matches!(b.get(i + digits), None | Some(b'#' | b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'<'));
+        if digits >= 3 && b.get(i + digits) == Some(&b'#') || b[end] == b',' && b.get(end + 1) == Some(&b',') && digits >= 4 && code_ends {
             return true;
         }
     }

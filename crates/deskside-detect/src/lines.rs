@@ -64,6 +64,8 @@ pub fn cell_shape(line: &[u8]) -> Option<(u8, usize)> {
             _ if quoted => {}
             b'\t' => tabs += 1,
             b'|' => pipes += 1,
+            // (`NT$4,560`, `R$ 1,299`: an amount's thousands comma splits no cell.)
+            b',' if amount_comma(line, i) => {}
             b',' => {
                 commas += 1;
                 spaced_commas += usize::from(line.get(i + 1) == Some(&b' '));
@@ -86,6 +88,25 @@ pub fn cell_shape(line: &[u8]) -> Option<(u8, usize)> {
     } else {
         None
     }
+}
+
+/// Whether the comma at `i` is a thousands comma of an amount written with
+/// its currency sign (`NT$4,560`, `$12,480`, `¥3,200`): digits back to a
+/// sign, exactly three digits after it.
+fn amount_comma(line: &[u8], i: usize) -> bool {
+    if !line.get(i + 1..i + 4).is_some_and(|d| d.iter().all(u8::is_ascii_digit)) || line.get(i + 4).is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
+    let mut j = i;
+    while j > 0 && (line[j - 1].is_ascii_digit() || line[j - 1] == b',') && i - j < 12 {
+        j -= 1;
+    }
+    if j == i || !line[j].is_ascii_digit() {
+        return false;
+    }
+    let before = &line[..j];
+    let before = before.strip_suffix(b" ").unwrap_or(before);
+    before.ends_with(b"$") || ["€", "¥", "£", "₹", "￥"].iter().any(|c| before.ends_with(c.as_bytes()))
 }
 
 /// Whether something spanning `start..end` of `b` touches a cell edge: a
@@ -417,6 +438,10 @@ mod tests {
         assert_eq!(cell_shape(b"| a | b |"), Some((b'|', 3)));
         assert_eq!(cell_shape(b"k;v;w"), Some((b';', 2)));
         assert_eq!(cell_shape(b"\t \t"), None);
+        // An amount's thousands comma after its currency sign splits no cell (round 7).
+        assert_eq!(cell_shape(b"TW52,Huang,NT$4,560,8801"), Some((b',', 3)));
+        assert_eq!(cell_shape("C-1,Li,¥12,999,x".as_bytes()), Some((b',', 3)));
+        assert_eq!(cell_shape(b"1001,299,paid,x"), Some((b',', 3)));
         let row = b"Ava,ava@x.test,+1 415 | 9123 4567 |";
         assert!(at_cell_edge(row, 4, 14) && at_cell_edge(row, 0, 3));
         assert!(at_cell_edge(row, 24, 33), "inside a pipe cell");

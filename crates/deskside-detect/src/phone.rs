@@ -326,6 +326,22 @@ fn right_side(text: &str, end: usize, last_len: usize) -> Option<(Option<String>
     (!glued).then_some((None, end))
 }
 
+/// The last group's length as [`right_side`] weighs a comma after it: only
+/// the first `k` groups written as an amount (one group, or a first of at
+/// most three digits and then groups of three: `1 299,00`, `12 500,50`) can
+/// go on with thousands or decimals; after any other grouping (`1300 884
+/// 221,33 102 417 032`, `0411 772 019,12 660 …`) the comma ends a CSV cell.
+#[inline(always)]
+fn comma_len(chain: &Chain, k: usize) -> usize {
+    let groups = &chain.groups[..k];
+    let last = groups[k - 1].dlen;
+    if k == 1 || groups[0].dlen <= 3 && groups[1..].iter().all(|g| g.dlen == 3) {
+        last
+    } else {
+        usize::MAX
+    }
+}
+
 fn skip_spaces(text: &str, mut pos: usize, max: usize) -> usize {
     for _ in 0..max {
         match decode(text, pos) {
@@ -523,10 +539,21 @@ fn try_at(text: &str, start: usize, region: Region) -> Attempt {
     if uniform && (chain.n >= 4 || chain.truncated) {
         return Attempt::Skip(chain_end);
     }
+    // (Asked only when the first group is the region's code: one compare per chain.)
+    let mut own_tried = chain.n < 2 || chain.plus || chain.groups[0].dlen > 3 || region.country_code().is_none_or(|cc| num(chain.group_digits(&chain.groups[0])) != u32::from(cc));
     for k in (1..=chain.n).rev() {
         let natural = k == chain.n && !chain.truncated;
         if uniform && !natural {
             break;
+        }
+        // The whole chain as the region's code without `+` and a number
+        // (`48 12 345 67 89`) before any shorter national reading of it
+        // (`48 12 345 67`).
+        if k < chain.n && !own_tried {
+            own_tried = true;
+            if let Some(m) = own_code_mobile(text, start, &chain, region) {
+                return Attempt::Match(m);
+            }
         }
         let dash_extension = dash_extension(&chain, k, region);
         if !natural && !chain.groups[k - 1].sep_space && !dash_extension {
@@ -535,12 +562,15 @@ fn try_at(text: &str, start: usize, region: Region) -> Attempt {
         let found = if dash_extension {
             // `0591-76029400-775`: the last group is the extension.
             let last = &chain.groups[k];
-            right_side(text, last.end, last.dlen).filter(|(ext, _)| ext.is_none()).map(|_| {
+            // (No amount ends in `-806`: a comma after it ends a CSV cell.)
+            right_side(text, last.end, usize::MAX).filter(|(ext, _)| ext.is_none()).map(|_| {
                 let ext: String = chain.group_digits(last).iter().map(|&b| char::from(b)).collect();
                 (Some(ext), last.end)
             })
         } else {
-            right_side(text, chain.groups[k - 1].end, chain.groups[k - 1].dlen)
+            let g = &chain.groups[k - 1];
+            // (How a comma after it weighs: asked only when one follows.)
+            right_side(text, g.end, if text.as_bytes().get(g.end) == Some(&b',') { comma_len(&chain, k) } else { g.dlen })
         };
         let Some((extension, end)) = found else { continue };
         if look_alike(&chain, k) {
@@ -557,8 +587,19 @@ fn try_at(text: &str, start: usize, region: Region) -> Attempt {
     }
     // The region's country code without `+` before a mobile
     // (`91-9845-612-207`), where a phone label says so.
-    if let Some(m) = own_code_mobile(text, start, &chain, region) {
-        return Attempt::Match(m);
+    // (Or in one run: `6591824470`.)
+    if chain.n == 1 && chain.groups[0].dlen >= 8 && !chain.plus || !own_tried {
+        if let Some(m) = own_code_mobile(text, start, &chain, region) {
+            return Attempt::Match(m);
+        }
+    }
+    // Another country's code without `+`, as its own group before two or
+    // more groups that are a valid number of that country (`852 2801 7733`
+    // written in Singapore).
+    if chain.n >= 3 && !chain.plus && chain.groups[0].sep_space && (2..=3).contains(&chain.groups[0].dlen) {
+        if let Some(m) = foreign_code(text, start, &chain, region) {
+            return Attempt::Match(m);
+        }
     }
     // A chain of groups of four or five digits (the first may be three, the
     // last shorter) joined by one separator that is no number as a whole
@@ -627,16 +668,34 @@ fn imei(chain: &Chain) -> bool {
 /// `91-9845-612-207`, `44 7700 900123`, `61 412 345 678`: the region's
 /// own country code written without `+`, then a valid mobile number of
 /// that country, the whole chain, with a phone label before it on its line.
+///
+/// Round 7: also as one run of digits (`6591824470`, `5541991124488` in a
+/// CSV cell: no national number is that long), and without a label when
+/// the rest is a mobile or is written in groups after the code (`44 20 7946
+/// 0958`); a landline in one run or one group after the code needs the label.
+#[inline(never)]
 fn own_code_mobile(text: &str, start: usize, chain: &Chain, region: Region) -> Option<PhoneMatch> {
-    if chain.plus || chain.truncated || chain.n < 2 || chain.groups[0].dlen > 3 {
+    if chain.plus || chain.truncated {
         return None;
     }
     let cc = region.country_code()?;
-    if num(chain.group_digits(&chain.groups[0])) != u32::from(cc) {
+    let cc_len = if cc >= 100 { 3 } else if cc >= 10 { 2 } else { 1 };
+    let first = chain.group_digits(&chain.groups[0]);
+    let run = chain.n == 1;
+    if run {
+        // (The region's code, then a number of a national length.)
+        if first.len() < cc_len + 7 || num(&first[..cc_len]) != u32::from(cc) {
+            return None;
+        }
+    } else if first.len() != cc_len || num(first) != u32::from(cc) {
         return None;
     }
     let total: usize = chain.groups[..chain.n].iter().map(|g| g.dlen).sum();
-    let nsn = &chain.digits[chain.groups[0].dlen..total];
+    let nsn = &chain.digits[cc_len..total];
+    // (A trunk `0` after the code is no number's; IT's leading `0` is part of its numbers.)
+    if nsn.first() == Some(&b'0') && has_trunk(cc) {
+        return None;
+    }
     let mobile = match region {
         Region::In => nsn.len() == 10 && (b'6'..=b'9').contains(&nsn[0]),
         Region::Gb => nsn.len() == 10 && nsn.starts_with(b"7"),
@@ -651,10 +710,57 @@ fn own_code_mobile(text: &str, start: usize, chain: &Chain, region: Region) -> O
         _ => false,
     };
     let last = chain.groups[chain.n - 1];
-    if !mobile || validate(cc, nsn) != Some(true) || !crate::decoy::phone_label_before(text.as_bytes(), start) {
+    // (The code as a group of its own before two or more groups is a
+    // number's international grouping, whatever its kind: `44 20 7946 0958`.)
+    let grouped = chain.n >= 3;
+    if validate(cc, nsn) != Some(true) || !mobile && !grouped && !crate::decoy::phone_label_before(text.as_bytes(), start) {
         return None;
     }
-    let (extension, end) = right_side(text, last.end, last.dlen)?;
+    let (extension, end) = right_side(text, last.end, comma_len(chain, chain.n))?;
+    Some(PhoneMatch { e164: e164(cc, nsn)?, extension, start, end })
+}
+
+/// `852 2801 7733`, `44 20 7946 0958` read in another region: a country
+/// code this module checks strictly (not 1 or 7, whose codes are a digit),
+/// then two or more groups valid for it, the whole chain; with a phone label
+/// or the country's ISO code (`HK`, `UK`) before it on its line.
+#[inline(never)]
+fn foreign_code(text: &str, start: usize, chain: &Chain, region: Region) -> Option<PhoneMatch> {
+    let first = chain.groups[0];
+    if chain.plus || chain.truncated || chain.n < 3 || !(2..=3).contains(&first.dlen) || chain.digits[0] == b'0' {
+        return None;
+    }
+    if !chain.groups[..chain.n - 1].iter().all(|g| g.sep_space) {
+        return None;
+    }
+    let cc = num(chain.group_digits(&first)) as u16;
+    if region.country_code() == Some(cc) || matches!(cc, 1 | 7) {
+        return None;
+    }
+    let total: usize = chain.groups[..chain.n].iter().map(|g| g.dlen).sum();
+    let nsn = &chain.digits[first.dlen..total];
+    if validate(cc, nsn) != Some(true) {
+        return None;
+    }
+    // (Said to be that country's, or a phone: `our HK office 852 …`, `UK mobile 44 …`,
+    // `Tel 852 …`; an ABN `33 102 417 032` in an Australian CSV row is no French number.)
+    let b = text.as_bytes();
+    let lo = crate::lines::line_start(b, start, 40);
+    let before = &b[lo..start];
+    let named = |iso: &[u8]| {
+        before.windows(2).enumerate().any(|(i, w)| {
+            w == iso && (i == 0 || !before[i - 1].is_ascii_alphanumeric()) && before.get(i + 2).is_none_or(|c| !c.is_ascii_alphanumeric())
+        })
+    };
+    let iso: &[u8] = match cc {
+        86 => b"CN", 44 => b"UK", 49 => b"DE", 33 => b"FR", 81 => b"JP", 91 => b"IN", 65 => b"SG", 852 => b"HK", 886 => b"TW", 61 => b"AU",
+        _ => plan_for(cc).map_or(b"", |p| &p.iso[..]),
+    };
+    if !(iso.len() == 2 && (named(iso) || cc == 44 && named(b"GB"))) && !crate::decoy::phone_label_before(b, start) {
+        return None;
+    }
+    let last = chain.groups[chain.n - 1];
+    let (extension, end) = right_side(text, last.end, comma_len(chain, chain.n))?;
     Some(PhoneMatch { e164: e164(cc, nsn)?, extension, start, end })
 }
 
@@ -1495,13 +1601,51 @@ mod tests {
     }
 
     #[test]
+    fn csv_cells_after_a_number_in_any_grouping_and_empty_cells() {
+        // Round 7: `221,33 …` is the next cell (a 4-3-3 number is no amount).
+        assert_eq!(
+            spans("C-20931,Bondi Surf Co,1300 884 221,33 102 417 032,growth", "AU"),
+            vec![s("1300 884 221", None, "+611300884221")]
+        );
+        assert_eq!(spans("Perth,0411 772 019,12 660 385 241", "AU"), vec![s("0411 772 019", None, "+61411772019")]);
+        // An empty cell after it is no dial string's pause.
+        assert_eq!(spans("ACC-7723,Ayesha Patel,,0726618045,,4380211764,R 0.00", "ZA"), vec![s("0726618045", None, "+27726618045")]);
+        assert_eq!(spans("B28765431,+34 914 418 221,,ES21 1465", "ES"), vec![s("+34 914 418 221", None, "+34914418221")]);
+        assert_eq!(spans("深圳,0755-2667 1180-806,17727 184 512", "CN").len(), 2);
+        // Amounts still go on after their comma.
+        assert!(find_phones("total 1 234 567,89 EUR", "FR").is_empty());
+        assert!(find_phones("Dial +1 646 931 3860,,81244719920 now", "US").is_empty());
+    }
+
+    #[test]
+    fn the_regions_own_code_without_plus_before_a_mobile_in_one_run() {
+        assert_eq!(spans("me at 6591824470, thanks", "SG"), vec![s("6591824470", None, "+6591824470")]);
+        assert_eq!(spans("Lívia;5541991124488;381.147", "BR"), vec![s("5541991124488", None, "+5541991124488")]);
+        assert_eq!(spans("cell 44 7700 900123", "GB"), vec![s("44 7700 900123", None, "+447700900123")]);
+        // Not a landline without a label, not a number too short or invalid after the code.
+        assert!(find_phones("ref 6512345678", "SG").is_empty());
+        assert!(find_phones("order 65912", "SG").is_empty());
+    }
+
+    #[test]
+    fn another_countrys_code_without_plus_when_the_line_names_it() {
+        assert_eq!(spans("our HK office 852 2801 7733.", "SG"), vec![s("852 2801 7733", None, "+85228017733")]);
+        assert_eq!(spans("UK mobile: 44 7700 900123", "US"), vec![s("44 7700 900123", None, "+447700900123")]);
+        assert_eq!(spans("Tel 33 1 42 68 53 00", "DE"), vec![s("33 1 42 68 53 00", None, "+33142685300")]);
+        // An ABN is no French number; an id in 3-4-4 groups no Hong Kong one.
+        assert!(find_phones("C-20931,Bondi Surf Co,33 102 417 032,growth", "AU").is_empty());
+        assert!(find_phones("Meeting 852 2801 7733 at noon", "SG").is_empty());
+    }
+
+    #[test]
     fn grouped_ids_are_not_searched_inside_but_addresses_before_a_number_are_passed() {
         for (t, region) in [("ID 812 4471 9920 ok", "HK"), ("3601 2345 6784", "HK"), ("SF 1402 9377 8556 1", "SG"), ("9400 1118 9922 3397 4465 20", "US")] {
             assert!(find_phones(t, region).is_empty(), "{region} {t}");
         }
         assert_eq!(spans("Suite 1200 415 555 0123", "US"), vec![s("415 555 0123", None, "+14155550123")]);
         assert_eq!(spans("NSW 2000 0412 345 678", "AU"), vec![s("0412 345 678", None, "+61412345678")]);
-        assert_eq!(spans("852 9876 1032", "HK"), vec![s("9876 1032", None, "+85298761032")]);
+        // (The region's code without `+` before a mobile belongs to it: round 7.)
+        assert_eq!(spans("852 9876 1032", "HK"), vec![s("852 9876 1032", None, "+85298761032")]);
     }
 
     #[test]
