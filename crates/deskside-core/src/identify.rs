@@ -714,7 +714,7 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
                     score = score.saturating_sub(REJECTED_PENALTY);
                 }
                 // A shared mailbox beside a person's own address in an equal place: the person first.
-                if context::role_address(&value) || context::bot_address(&value) {
+                if over == Over::Mailbox || context::role_address(&value) || context::bot_address(&value) {
                     score -= ROLE_PENALTY;
                 }
             }
@@ -759,6 +759,7 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
 /// address or number) ranks above it, whether it is a header block's
 /// `From:` or named in the text (IDENTIFIERS.md, "One convention for a
 /// shared mailbox and the person who signs").
+#[inline(never)]
 fn under_person(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], signers: &[String]) -> Vec<Over> {
     fn domain(v: &str) -> &str {
         deskside_detect::lines::rsplit_at_sign(v).map_or("", |(_, d)| d)
@@ -855,6 +856,7 @@ enum Over {
 /// (`Walker & Sons · Freephone 0800 … · DDI 09 … · Mob 022 …`): the person's
 /// own number ranks above them. (A mobile written after a direct line in a
 /// sentence keeps page order: `tel 021-…, mobile 135 …`.)
+#[inline(never)]
 fn mobile_over_company(text: &str, here: &[Found]) -> Vec<bool> {
     let mut out = Vec::new();
     for (i, (kind, _, _, at)) in here.iter().enumerate() {

@@ -1432,6 +1432,7 @@ fn world_cue_word_in(near: &[u8]) -> bool {
 /// (`يرجى الاتصال على الرقم المجاني 800 …`, `撥打客服專線 0800-…`,
 /// `고객센터 1661-…`, `ligue para nossa central 0800 …`, `zadzwoń do nas:
 /// 22 …`), unless words of the writer's or the reader's own follow it.
+#[inline(never)]
 pub(super) fn world_cue_before(text: &str, start: usize) -> bool {
     let lo = floor_boundary(text, start.saturating_sub(WORLD_WINDOW));
     let near = &text.as_bytes()[lo..start];
@@ -1545,6 +1546,7 @@ const MOBILE_LABELS: [&str; 25] = [
 /// byte `start` (a colon, a dot or spaces between): a look at the 20 bytes
 /// before, only the labels that end in the byte before compared, no
 /// allocation.
+#[inline(never)]
 pub(super) fn mobile_label_before(text: &str, start: usize) -> bool {
     let b = text.as_bytes();
     let mut i = start;
@@ -1630,7 +1632,17 @@ pub(super) fn switchboard_on(line: &str) -> bool {
 /// Bots' mailboxes (`ci-bot@`, `jenkins@`, `github-actions@`,
 /// `dependabot@`, `release_bot@`, `builds@`): a system's, like a shared
 /// mailbox; below a person of the same organisation who writes.
+#[inline(never)]
 pub(super) fn bot_address(email: &str) -> bool {
+    // (Every bot name starts with b, c, d, g, j, r or t, or ends in `bot`
+    // before the `@`: most addresses stop on their first byte and their `@`.)
+    let first = email.as_bytes().first().map_or(0, |c| c | 0x20);
+    if !matches!(first, b'b' | b'c' | b'd' | b'g' | b'j' | b'r' | b't') {
+        let at = email.as_bytes().iter().rposition(|&c| c == b'@').unwrap_or(0);
+        if at < 4 || !email.as_bytes()[at - 3..at].eq_ignore_ascii_case(b"bot") {
+            return false;
+        }
+    }
     let local = deskside_detect::lines::rsplit_at_sign(email).map_or(email, |(l, _)| l);
     let b = local.as_bytes();
     let ends_bot = b.len() > 4 && b[b.len() - 3..].eq_ignore_ascii_case(b"bot") && matches!(b[b.len() - 4], b'-' | b'_' | b'.' | b'+');
