@@ -2023,4 +2023,46 @@ mod tests {
             assert!(!automated_sender(a), "{a}");
         }
     }
+    #[test]
+    fn world_cues_and_their_guards() {
+        let at = |t: &str, n: &str| world_cue_before(t, t.find(n).unwrap());
+        assert!(at("للاستفسار يرجى الاتصال على الرقم المجاني 800 586 7362", "800"));
+        assert!(at("如有問題請撥打客服專線 0800-221-335", "0800"));
+        assert!(at("고객센터 1588-3321 로 문의", "1588"));
+        assert!(at("Dúvidas? Ligue para nossa central 0800 727 4410", "0800"));
+        assert!(at("w razie pytań zadzwoń do nas: 22 599 1100", "22 599"));
+        assert!(at("sorularınız için bizi arayın: 0212 444 1820", "0212"));
+        assert!(at("Звоните нам: +7 495 120 4400", "+7"));
+        assert!(at("silakan hubungi kami di 021 2995 4400", "021"));
+        // The writer's own number, the customer's own company's line, no cue.
+        assert!(!at("Por favor ligue para o meu celular (31) 98877-1204", "(31)"));
+        assert!(!at("我的手機 0910-224-668。敝公司客服專線 0800-555-102", "0800"));
+        assert!(!at("Mój numer to 601 224 873", "601"));
+        assert!(!at("Sipariş 7741220 gelmedi, cep 0532 418 7720", "0532"));
+        assert!(world_cue_country("+966920033418") && world_cue_country("+886800221335"));
+        assert!(!world_cue_country("+8613800138000") && !world_cue_country("+14155550123"));
+    }
+
+    #[test]
+    fn team_signatures_bots_and_mobile_labels() {
+        let names = vec!["parcelo".to_string()];
+        assert!(signs_as_team("Sorularınız için 0850 460 1122.\nParcelo Destek Ekibi", &names));
+        assert!(signs_as_team("يمكنكم الاتصال بنا على 04 512 3300\nفريق Parcelo", &names));
+        assert!(signs_as_team("Equipe Parcelo: seu pedido saiu.", &names));
+        assert!(!signs_as_team("Parcelo charged me twice, call me on 0850 460 1122.\nAyşe Demir", &names));
+        for a in ["ci-bot@x.test", "jenkins@x.test", "github-actions@x.test", "release_bot@x.test", "Dependabot@x.test"] {
+            assert!(bot_address(a), "{a}");
+        }
+        for a in ["talbot@x.test", "abbot.j@x.test", "tom@x.test", "botha@x.test", "jenny@x.test"] {
+            assert!(!bot_address(a), "{a}");
+        }
+        let m = |t: &str, n: &str| mobile_label_before(t, t.find(n).unwrap());
+        assert!(m("DDI 09 377 4420 · Mob 022 418 3390", "022"));
+        assert!(m("Zentrale 089 4410 220 · Handy: 0171 334 8802", "0171"));
+        assert!(m("總機 (02) 2517-3300 | 手機 0935-612-408", "0935"));
+        assert!(m("M: 021 337 5820", "021"));
+        assert!(!m("Tel. 089 4410 220", "089"));
+        assert!(!m("PM 021 337 5820", "021"));
+        assert!(!m("Ring me on 021 337 5820", "021"));
+    }
 }
