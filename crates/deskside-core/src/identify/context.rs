@@ -1542,6 +1542,18 @@ const MOBILE_LABELS: [&str; 25] = [
     "gsm", "komórka", "cep", "hp", "휴대폰", "핸드폰", "di động", "มือถือ", "جوال", "моб",
 ];
 
+/// The last bytes of [`MOBILE_LABELS`] (lower case), built at compile time.
+const LABEL_ENDS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < MOBILE_LABELS.len() {
+        let l = MOBILE_LABELS[i].as_bytes();
+        t[l[l.len() - 1] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 /// Whether a mobile label ([`MOBILE_LABELS`], or `M:`) ends right before
 /// byte `start` (a colon, a dot or spaces between): a look at the 20 bytes
 /// before, only the labels that end in the byte before compared, no
@@ -1561,6 +1573,10 @@ pub(super) fn mobile_label_before(text: &str, start: usize) -> bool {
     }
     let last = b[i - 1];
     let fold = if last.is_ascii_alphabetic() { last | 0x20 } else { last };
+    // (Most numbers have a byte before them that ends no label: let go on one table look.)
+    if !LABEL_ENDS[fold as usize] && fold != b'm' {
+        return false;
+    }
     let word_edge = |k: usize| k == 0 || !b[k - 1].is_ascii_alphabetic();
     // `M: 021 …`, `M. 021 …` (a letter alone, then a colon or a dot).
     if fold == b'm' && matches!(b.get(i), Some(b':' | b'.')) && (i == 1 || !b[i - 2].is_ascii_alphabetic()) {
