@@ -561,9 +561,18 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
             // A message that introduces itself as the team (`这里是 Lumenpay
             // 客服`, `Dear Customer,`): every number it gives is the team's,
             // unless said to be the reader's.
-            let intro = context::introduces_team(text, &names);
+            let intro = context::introduces_team(text, &names) || context::signs_as_team(text, &names);
             for phone in scan_text(text, &ctx.default_region).phones {
-                let team = if intro { !context::reader_cue_before(text, phone.start) } else { context::team_cue_before(text, phone.start) };
+                // Else an invitation to call (any language), or a service
+                // number or a labelled one (`Atendimento: 0800 …`, `고객센터
+                // 1661-…`, `Hotline: …`): the team gives its own lines.
+                let team = if intro {
+                    !context::reader_cue_any(text, phone.start)
+                } else {
+                    context::team_cue_before(text, phone.start)
+                        || context::world_cue_before(text, phone.start)
+                        || (context::service_number(&phone.e164) || context::label_before(text, phone.start)) && !context::reader_cue_any(text, phone.start)
+                };
                 if team && !team_phones.contains(&phone.e164) {
                     team_phones.push(phone.e164);
                 }
@@ -648,6 +657,15 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
             Vec::new()
         };
         let rejected: Vec<String> = rejected.into_iter().map(str::to_string).collect();
+        // Shared and bot mailboxes under a person of the same organisation
+        // who writes (asked only of a text that holds one).
+        let under = if prose && (several || here.iter().any(|f| f.0 == IdKind::Phone) && here.iter().any(|f| f.0 == IdKind::Email)) {
+            under_person(text, &here, &roles, &tabular, &signers)
+        } else {
+            Vec::new()
+        };
+        // A mobile beside its company's lines (round 7b).
+        let mobile_first = if prose { mobile_over_company(text, &here) } else { Vec::new() };
         for (i, (kind, value, label, _)) in here.into_iter().enumerate() {
             if agent.iter().any(|(k, v)| *k == kind && *v == value) {
                 continue;
@@ -672,7 +690,14 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
                 if signed {
                     score += SIGNER_BONUS;
                 }
-                if roles[i] == HeaderRole::Author {
+                let over = under.get(i).copied().unwrap_or(Over::No);
+                if over == Over::Person {
+                    score += PERSON_BONUS;
+                }
+                if over == Over::Mailbox {
+                    // (Not the author: the person who writes and signs is.)
+                    score -= UNDER_PERSON_PENALTY;
+                } else if roles[i] == HeaderRole::Author {
                     score += AUTHOR_BONUS;
                 } else if several && roles[i] == HeaderRole::None && at_pos[i] != NO_POS && !signed && context::on_closing_line(text, at_pos[i].0) {
                     // The address written on the closing's line (`Cordiali saluti, Valentina Greco, amministrazione@…`).
@@ -687,14 +712,15 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
                         score += OPENER_BONUS;
                     }
                 }
-                if requester.as_deref() == Some(value.as_str()) {
+                // (A mailbox under a person who writes is not the requester: the person is.)
+                if requester.as_deref() == Some(value.as_str()) && over != Over::Mailbox {
                     score += OPENER_BONUS;
                 }
                 if rejected.contains(&value) {
                     score = score.saturating_sub(REJECTED_PENALTY);
                 }
                 // A shared mailbox beside a person's own address in an equal place: the person first.
-                if context::role_address(&value) {
+                if over == Over::Mailbox || context::role_address(&value) || context::bot_address(&value) {
                     score -= ROLE_PENALTY;
                 }
             }
@@ -702,6 +728,12 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
             // number in an equal place (by number type: the value's first digits).
             if kind == IdKind::Phone && context::service_number(&value) {
                 score -= SERVICE_PENALTY;
+            }
+            // A number labelled as a mobile (`Mob 022 …`, `手机`, `Handy`):
+            // the person's own, above their company's switchboard or direct
+            // line beside it (page order otherwise).
+            if mobile_first.get(i).copied().unwrap_or(false) {
+                score += MOBILE_BONUS;
             }
             let key_hash = std::hash::BuildHasher::hash_one(&hasher, (kind, value.as_str()));
             let mut at = index.get(&key_hash).copied();
@@ -725,6 +757,132 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
     // Stable: equal scores keep page order.
     crate::sort::sort_by_key(&mut found, |c| std::cmp::Reverse(c.score));
     found
+}
+
+/// For each of `here`'s identifiers: whether it is a shared or bot mailbox
+/// ([`context::role_address`], [`context::bot_address`]) under a person of
+/// the same organisation who writes: another address of its domain given
+/// as a signature (signed with, first on its line, on a `|`/`·` line), not
+/// on a header line nor in a table; or, for a mailbox written before a
+/// closing, a number signed under that closing (`Un cordiale saluto` /
+/// `Stefano Riva` / `Birrificio Alpi – +39 …`). Then the person (their
+/// address or number) ranks above it, whether it is a header block's
+/// `From:` or named in the text (IDENTIFIERS.md, "One convention for a
+/// shared mailbox and the person who signs").
+#[inline(never)]
+fn under_person(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], signers: &[String]) -> Vec<Over> {
+    fn domain(v: &str) -> &str {
+        deskside_detect::lines::rsplit_at_sign(v).map_or("", |(_, d)| d)
+    }
+    let mailbox = |v: &str| context::role_address(v) || context::bot_address(v);
+    // (Each address asked once: a text may hold many mailboxes.)
+    let mut person: Vec<u8> = Vec::new();
+    let mut is_person = |j: usize| {
+        if person.is_empty() {
+            person = vec![2; here.len()];
+        }
+        if person[j] == 2 {
+            let (kind, value, _, at) = &here[j];
+            person[j] = u8::from(
+                *kind == IdKind::Email
+                    && *at != NO_POS
+                    && roles[j] == HeaderRole::None
+                    && !tabular[j]
+                    && !mailbox(value)
+                    && !context::automated_sender(value)
+                    && (signed_by(signers, value) || context::signature_address(text, at.0)),
+            );
+        }
+        person[j] == 1
+    };
+    // (Addresses and numbers are each in text order in `here`: a mailbox
+    // looks only at those within [`UNDER_WINDOW`] bytes of it.)
+    let near = |at: usize, f: &Found| f.3 != NO_POS && f.3 .0.abs_diff(at) <= UNDER_WINDOW;
+    let mut out: Vec<Over> = Vec::new();
+    let phones = here.iter().position(|f| f.0 == IdKind::Phone).unwrap_or(here.len());
+    let mut looked = 0;
+    for (i, (kind, value, _, at)) in here.iter().enumerate() {
+        if *kind != IdKind::Email || *at == NO_POS || tabular[i] || !mailbox(value) {
+            continue;
+        }
+        // (A work limit: a text that names more mailboxes is a list.)
+        if looked == MAX_MAILBOXES {
+            break;
+        }
+        looked += 1;
+        if out.is_empty() {
+            out = vec![Over::No; here.len()];
+        }
+        let d = domain(value);
+        let first = here[..i].iter().rposition(|f| f.0 != IdKind::Email || !near(at.0, f)).map_or(0, |k| k + 1);
+        let mut over = false;
+        for j in first..here.len() {
+            let f = &here[j];
+            if f.0 != IdKind::Email || f.3 != NO_POS && f.3 .0 > at.0 + UNDER_WINDOW {
+                break;
+            }
+            if j != i && near(at.0, f) && f.1.len() > d.len() && f.1.ends_with(d) && domain(&f.1) == d && is_person(j) {
+                out[j] = Over::Person;
+                over = true;
+            }
+        }
+        if !over {
+            // A number signed under a closing below the mailbox.
+            if let Some((c, block_end)) = context::closing_below(text, at.0) {
+                let from = phones + here[phones..].partition_point(|f| f.0 == IdKind::Phone && (f.3 == NO_POS || f.3 .0 < c));
+                over = here[from..]
+                    .iter()
+                    .enumerate()
+                    .take_while(|(_, f)| f.0 == IdKind::Phone && f.3 != NO_POS && f.3 .0 < block_end)
+                    .any(|(k, _)| !tabular[from + k]);
+            }
+        }
+        if over {
+            out[i] = Over::Mailbox;
+        }
+    }
+    out
+}
+
+/// How far from a mailbox the person who writes is looked for (bytes): a
+/// message and its pasted header block.
+const UNDER_WINDOW: usize = 4096;
+/// At most this many mailboxes of one text are looked at by [`under_person`].
+const MAX_MAILBOXES: usize = 16;
+
+/// What [`under_person`] says of an identifier.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Over {
+    No,
+    /// A shared or bot mailbox under a person who writes.
+    Mailbox,
+    /// That person's own address (above the header block's recipients too).
+    Person,
+}
+
+/// For each of `here`'s identifiers: whether it is a number labelled as a
+/// mobile ([`context::mobile_label_before`]: `Mob 022 …`, `手机`) on a line
+/// that also gives its company's lines, a service number or a switchboard
+/// (`Walker & Sons · Freephone 0800 … · DDI 09 … · Mob 022 …`): the person's
+/// own number ranks above them. (A mobile written after a direct line in a
+/// sentence keeps page order: `tel 021-…, mobile 135 …`.)
+#[inline(never)]
+fn mobile_over_company(text: &str, here: &[Found]) -> Vec<bool> {
+    let mut out = Vec::new();
+    for (i, (kind, _, _, at)) in here.iter().enumerate() {
+        if *kind != IdKind::Phone || *at == NO_POS || !context::mobile_label_before(text, at.0) {
+            continue;
+        }
+        let (s, e) = context::line_at(text, at.0);
+        // (Phones are in text order in `here`: only the neighbours on its line are looked at.)
+        let on_line = |f: &&Found| f.0 == IdKind::Phone && f.3 != NO_POS && f.3 .0 >= s && f.3 .0 < e;
+        let service = here[..i].iter().rev().take_while(on_line).chain(here[i + 1..].iter().take_while(on_line)).any(|f| context::service_number(&f.1));
+        if service || context::switchboard_on(&text[s..e]) {
+            out.resize(here.len(), false);
+            out[i] = true;
+        }
+    }
+    out
 }
 
 /// Whether `text` writes an `@` as an HTML entity (`&commat;`, `&#64;`,
@@ -763,6 +921,19 @@ const ROLE_PENALTY: u32 = 1;
 /// line in the same place: more than one repetition adds, so a hotline
 /// written twice still ranks below the writer's own number written once.
 const SERVICE_PENALTY: u32 = 2;
+/// What a shared or bot mailbox loses under a person of the same
+/// organisation who writes ([`under_person`]), besides its header line's
+/// [`AUTHOR_BONUS`]: with [`ROLE_PENALTY`], below the person's address
+/// and their signed number, also when the mailbox is repeated (`From:` and
+/// `Reply-To:`).
+const UNDER_PERSON_PENALTY: u32 = 2;
+/// What the person who writes gains over their organisation's mailbox
+/// ([`under_person`]): above the pasted header block's recipients (`To:
+/// <customer.list@…>`) in an equal place.
+const PERSON_BONUS: u32 = 1;
+/// What a number labelled as a mobile gains ([`context::mobile_label_before`]):
+/// only breaks page order between numbers in an equal place.
+const MOBILE_BONUS: u32 = 1;
 /// Where a table row's identifiers start ([`Source::TableText`]): below all
 /// running text (20), above no-reply senders and tickets (below 10).
 const TABLE_WEIGHT: u32 = 10;
@@ -1089,7 +1260,10 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // rufen Sie uns unter … an` under their own `From:` line) it is theirs.
                 // (The words after it, in languages that put the verb last: read once.)
                 let tail = if whole_field { None } else { context::verb_last_tail(text, phone.end) };
-                let cue = !whole_field && (context::team_cue_before(text, phone.start) || tail.is_some_and(|t| context::team_cue_in(text, phone.start, t)));
+                let cue = !whole_field
+                    && (context::team_cue_before(text, phone.start)
+                        || tail.is_some_and(|t| context::team_cue_in(text, phone.start, t))
+                        || context::world_cue_country(&phone.e164) && context::world_cue_before(text, phone.start));
                 // Asked to call it in Japanese word order (`…までお電話ください`):
                 // the team's only in the team's own message (a customer asks so too).
                 let request = !cue && tail.is_some_and(context::call_request_in);
@@ -1120,6 +1294,16 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     // only in a text that holds a team address.)
                     let signs = context::TeamSigns { is_team: &is_team, names: context::TeamSigns::domain_names(&ctx.team_domains) };
                     if context::in_team_message(text, phone.start, &signs) {
+                        continue;
+                    }
+                }
+                // A service number (toll-free, shared-cost, unified) in a
+                // message the text says is the team's (its head or its
+                // signature names the team): the team's hotline, with or
+                // without words around it. (Asked of service numbers only.)
+                if !whole_field && !ctx.team_domains.is_empty() && context::service_number(&phone.e164) && !context::reader_cue_any(text, phone.start) {
+                    let signs = context::TeamSigns { is_team: &is_team, names: context::TeamSigns::domain_names(&ctx.team_domains) };
+                    if context::writer_named_at(text, phone.start, &signs) == context::Writer::Team {
                         continue;
                     }
                 }

@@ -822,7 +822,18 @@ fn head_writer(text: &str, pos: usize, team: &TeamSigns, by_word: bool) -> Optio
 /// (`-----Original Message-----`, `---`) or another message's quote or head
 /// between the two ends the look.
 pub(super) fn writer_at(text: &str, pos: usize, team: &TeamSigns) -> Writer {
-    if let Some(w) = head_writer(text, pos, team, true) {
+    writer_at_by(text, pos, team, true)
+}
+
+/// [`writer_at`] where only the team's addresses and the names of its
+/// domains name the team (`by_word` false: a generic team word, `Support`,
+/// `售后`, is not enough; a customer's company signs so too).
+pub(super) fn writer_named_at(text: &str, pos: usize, team: &TeamSigns) -> Writer {
+    writer_at_by(text, pos, team, false)
+}
+
+fn writer_at_by(text: &str, pos: usize, team: &TeamSigns, by_word: bool) -> Writer {
+    if let Some(w) = head_writer(text, pos, team, by_word) {
         return w;
     }
     let (start, end) = line_at(text, pos);
@@ -878,7 +889,7 @@ pub(super) fn writer_at(text: &str, pos: usize, team: &TeamSigns) -> Writer {
         }
     }
     match signed {
-        Some(names) if names.iter().any(|n| team.names_team(n, true)) => Writer::Team,
+        Some(names) if names.iter().any(|n| team.names_team(n, by_word)) => Writer::Team,
         // A name with a company or a title: someone's own signature.
         Some(names) if names.iter().map(|n| signature_parts(n)).sum::<usize>() >= 2 => Writer::Other,
         _ => Writer::Unknown,
@@ -1235,6 +1246,360 @@ pub(super) fn introduces_quote(line: &str) -> bool {
         // Gmail in Japanese, Chinese and Korean has no verb: the date, the
         // writer, and a colon (`2026年11月25日(水) 17:30 Tallyline サポート <support@…>:`).
         || l.ends_with('>') && trimmed.len() > l.len() && l.contains('<') && date_key(&l, false).is_some()
+}
+
+// Round 7b: the team's own message in more languages and word orders, a
+// person's own number over their company's lines.
+
+/// Invitations to call the team and "our hotline / toll-free / unified
+/// number" words in the languages [`TEAM_CUES`] does not cover, lower case
+/// (Arabic, Traditional Chinese, Korean, Portuguese, Polish, Turkish,
+/// Russian, Vietnamese, Thai, Indonesian, and Italian/Spanish words without
+/// "our"). Like [`TEAM_CUES`], they make a number the team's only where the
+/// message is the team's or does not say whose it is.
+const WORLD_CUES: &[&str] = &[
+    // Arabic
+    "اتصل بنا", "اتصلوا بنا", "الاتصال على", "الاتصال بنا", "الرقم المجاني", "الرقم الموحد", "رقمنا", "خدمة العملاء", "للتواصل مع", "تواصل معنا",
+    "تواصلوا معنا",
+    // Traditional Chinese
+    "撥打", "客服專線", "服務專線", "免付費", "請致電", "聯絡我們", "聯繫我們", "客服電話",
+    // Korean
+    "고객센터", "대표번호", "콜센터", "상담센터", "고객지원센터",
+    // Portuguese
+    "ligue para", "ligue-nos", "nosso telefone", "nossa central", "nosso atendimento", "nosso número", "nosso numero", "fale conosco",
+    "central de atendimento", "nossa linha", "nosso whatsapp",
+    // Polish
+    "zadzwoń do nas", "zadzwon do nas", "nasza infolinia", "naszą infolinię", "nasza infolinie", "infolinia", "skontaktuj się z nami", "nasz numer",
+    "biuro obsługi klienta",
+    // Turkish
+    "bizi arayın", "bizi arayin", "bize ulaşın", "bize ulasin", "çağrı merkezimiz", "cagri merkezimiz", "müşteri hizmetlerimiz", "destek hattımız",
+    "numaramız",
+    // Russian
+    "звоните нам", "позвоните нам", "свяжитесь с нами", "горячая линия", "горячей линии", "наш телефон", "служба поддержки", "службы поддержки",
+    // Vietnamese
+    "gọi cho chúng tôi", "liên hệ chúng tôi", "liên hệ với chúng tôi", "tổng đài", "đường dây nóng", "của chúng tôi",
+    // Thai
+    "ติดต่อเรา", "โทรหาเรา", "สายด่วน", "ศูนย์บริการลูกค้า", "คอลเซ็นเตอร์", "ฝ่ายบริการลูกค้า",
+    // Indonesian
+    "hubungi kami", "layanan pelanggan kami", "call center kami", "nomor kami", "hotline kami",
+    // Italian, Spanish
+    "chiamateci", "chiamaci", "servizio clienti", "linea gratuita", "línea gratuita", "atención al cliente", "atencion al cliente",
+];
+
+/// A customer's words for their own company (`敝公司免付費專線`, `我司`):
+/// the number after them is the customer's company's, not the team's.
+const WORLD_OWN_COMPANY: [&str; 4] = ["敝公司", "我司", "本店", "弊社"];
+
+/// Whether a number's country (its E.164 value) is one whose languages
+/// [`WORLD_CUES`] holds: not one whose invitations [`TEAM_CUES`] already
+/// reads (the United States and Canada, China, Japan, the United Kingdom,
+/// Germany, France, the Netherlands, Australia, New Zealand, Singapore,
+/// Ireland, India, Austria, Switzerland, Belgium). The team gives its lines
+/// in its own country's language: a Chinese or English text's numbers are
+/// let go without the look.
+pub(super) fn world_cue_country(e164: &str) -> bool {
+    let n = e164.as_bytes();
+    let cc = |p: &[u8]| n.len() > p.len() && &n[1..=p.len()] == p;
+    !(cc(b"1") || cc(b"86") || cc(b"81") || cc(b"44") || cc(b"49") || cc(b"33") || cc(b"31") || cc(b"61") || cc(b"64") || cc(b"65")
+        || cc(b"353") || cc(b"91") || cc(b"43") || cc(b"41") || cc(b"32"))
+}
+
+/// Words that make the number the writer's own or the reader's, not the
+/// team's, after a [`WORLD_CUES`] word (`ligue para mim`, `mój numer`).
+const WORLD_NOT_TEAM: &[&str] = &[
+    " mim", "meu ", "minha ", "mój", "moj ", "moja ", "mnie", "benim", "numaram ", "мой", "мне", "رقمي", "جوالي", "제 ", "저의", "제가", "của tôi",
+    "ของฉัน", "ของผม", "saya", " mio", " mia ", "我的", "seu ", "sua ", "twój", "twoj", "pana ", "pani ", "numaranız", "sizin", "ваш", "رقمك",
+    "جوالك", "고객님의", "고객님 번호", "của bạn", "của quý khách", "ของคุณ", "anda", "您的", "你的", "suo ", "vostro", "vostra",
+];
+
+/// How far before a number [`WORLD_CUES`] are looked for (bytes: Arabic,
+/// Korean and Thai letters take two or three).
+const WORLD_WINDOW: usize = 64;
+
+/// Whether `near` holds a byte that every [`WORLD_CUES`] word starts with
+/// or holds: the lead bytes of Arabic, Cyrillic, Hangul, Thai, Vietnamese
+/// and Polish/Turkish letters, 撥 請 聯 免 專 客服, or an ASCII word's first
+/// letters (`ligue`, `noss…`, `nasz`, `infolini`, `kami`, `bizi`…). Chinese
+/// and Western European text has none of these for most numbers: let go
+/// on one loop over at most [`WORLD_WINDOW`] bytes, no allocation.
+fn world_cue_word_in(near: &[u8]) -> bool {
+    let pre = |i: usize, w: &[u8]| near.get(i..i + w.len()).is_some_and(|s| s.eq_ignore_ascii_case(w));
+    (0..near.len()).any(|i| match near[i] {
+        0xC4 | 0xC5 | 0xD0 | 0xD1 | 0xD8 | 0xD9 | 0xE0 | 0xE1 | 0xEA..=0xED => true,
+        // 撥 (E6 92 A5), 請 (E8 AB 8B), 聯 (E8 81 AF), 免 (E5 85 8D), 專 (E5 B0 88).
+        0xE6 => near.get(i + 1..i + 3) == Some(&[0x92, 0xA5]),
+        0xE8 => matches!(near.get(i + 1..i + 3), Some([0xAB, 0x8B] | [0x81, 0xAF])),
+        0xE5 => matches!(near.get(i + 1..i + 3), Some([0x85, 0x8D] | [0xB0, 0x88])),
+        // ASCII words only at a word's start, on their first two letters first.
+        c if c.is_ascii_alphabetic() && (i == 0 || !near[i - 1].is_ascii_alphabetic()) => {
+            match (c | 0x20, near.get(i + 1).map_or(0, |n| n | 0x20)) {
+                (b'l', b'i') => pre(i, b"ligue") || pre(i, b"linea"),
+                (b'n', b'o') => pre(i, b"noss") || pre(i, b"nomor"),
+                (b'n', b'a') => pre(i, b"nasz"),
+                (b'n', b'u') => pre(i, b"numaram"),
+                (b'i', b'n') => pre(i, b"infolini"),
+                (b'k', b'a') => pre(i, b"kami"),
+                (b'b', b'i') => pre(i, b"bizi") || pre(i, b"bize") || pre(i, b"biuro"),
+                (b'c', b'h') => pre(i, b"chiama"),
+                (b'c', b'e') => pre(i, b"central de"),
+                (b'c', b'a') => pre(i, b"cagri") || pre(i, b"call center"),
+                (b'f', b'a') => pre(i, b"fale conosco"),
+                (b's', b'e') => pre(i, b"servizio clienti"),
+                (b's', b'k') => pre(i, b"skontaktuj"),
+                (b'a', b't') => pre(i, b"atenci"),
+                (b'h', b'u') => pre(i, b"hubungi"),
+                (b'z', b'a') => pre(i, b"zadzwo"),
+                (b'm', 0xC3) => pre(i, "müşteri".as_bytes()),
+                _ => false,
+            }
+        }
+        _ => false,
+    })
+}
+
+/// Whether the text before byte `start`, on its line (at most
+/// [`WORLD_WINDOW`] bytes back), invites the reader to call the team or
+/// names the team's hotline in one of the languages of [`WORLD_CUES`]
+/// (`يرجى الاتصال على الرقم المجاني 800 …`, `撥打客服專線 0800-…`,
+/// `고객센터 1661-…`, `ligue para nossa central 0800 …`, `zadzwoń do nas:
+/// 22 …`), unless words of the writer's or the reader's own follow it.
+#[inline(never)]
+pub(super) fn world_cue_before(text: &str, start: usize) -> bool {
+    let lo = floor_boundary(text, start.saturating_sub(WORLD_WINDOW));
+    let near = &text.as_bytes()[lo..start];
+    if !world_cue_word_in(near) {
+        return false;
+    }
+    let window = &text[lo..start];
+    let window = window.rsplit('\n').next().unwrap_or(window).to_lowercase();
+    WORLD_CUES.iter().any(|cue| {
+        window.rfind(cue).is_some_and(|i| {
+            let after = &window[i + cue.len()..];
+            !WORLD_NOT_TEAM.iter().any(|w| after.contains(w)) && !window[..i].ends_with("제 ") && !window[..i].ends_with("my ")
+        })
+    }) && !WORLD_OWN_COMPANY.iter().any(|w| window.contains(w))
+}
+
+/// Words before a number in the team's own message that say it is the
+/// reader's, in the languages of [`WORLD_CUES`] (`seu número`, `numaranız`,
+/// `ваш номер`, `رقمك`, `고객님의 번호`, `nomor anda`, `của quý khách`).
+const WORLD_READER_CUES: &[&str] = &[
+    "seu ", "sua ", "su número", "su numero", "su teléfono", "su telefono", "tu número", "tu numero", "il suo", "la sua", "vostro", "vostra", "uw ",
+    "jouw", "twój", "twoj", "pana ", "pani ", "numaranız", "numaraniz", "sizin", "ваш", "вам", "رقمك", "جوالك", "고객님의", "고객님 번호", "고객님께",
+    "của bạn", "của quý khách", "ของคุณ", "anda",
+];
+
+/// Whether the words before byte `start` in its sentence say the number is
+/// the reader's, in English, French, German, Chinese ([`reader_cue_before`])
+/// or the languages of [`WORLD_READER_CUES`]. Asked only of numbers in a
+/// message already known to be the team's (few).
+pub(super) fn reader_cue_any(text: &str, start: usize) -> bool {
+    if reader_cue_before(text, start) {
+        return true;
+    }
+    let lo = floor_boundary(text, start.saturating_sub(WORLD_WINDOW));
+    let window = &text[lo..start];
+    let sentence = ["\n", ". ", "! ", "? ", "。", "！", "،"].iter().filter_map(|end| window.rfind(end).map(|i| i + end.len())).max().unwrap_or(0);
+    let window = window[sentence..].to_lowercase();
+    WORLD_READER_CUES.iter().any(|cue| window.contains(cue))
+}
+
+/// Team words that come before the team's name where a message introduces
+/// or signs itself as the team (`فريق Lumenpay`, `Equipe Harbourdesk`,
+/// `Служба поддержки Lumenpay`, `Đội ngũ Lumenpay`, `ทีมงาน Lumenpay`,
+/// `Tim Lumenpay`, `Zespół Lumenpay`), letters only, lower case.
+const TEAM_WORDS_BEFORE: [&str; 16] = [
+    "فريق", "دعم", "equipe", "équipe", "equipo", "team", "servizioclienti", "assistenza", "службаподдержки", "поддержка", "độingũ", "hỗtrợ", "ทีมงาน",
+    "tim", "zespół", "obsługaklienta",
+];
+
+/// Team words after the team's name in a signature, beside [`INTRO_WORDS`]
+/// (`Lumenpay Destek Ekibi`, `Lumenpay Suporte`, `Lumenpay Soporte`,
+/// `Lumenpay Assistenza`, `Lumenpay 客服部`), letters only, lower case.
+const TEAM_WORDS_AFTER: [&str; 10] = ["destek", "ekibi", "suporte", "soporte", "assistenza", "atendimento", "klantenservice", "obsługa", "поддержка", "ฝ่าย"];
+
+/// Whether a line names the team the way a message introduces or signs
+/// itself: a team domain's name with a team word after it
+/// ([`INTRO_WORDS`], [`TEAM_WORDS_AFTER`]) or before it
+/// ([`TEAM_WORDS_BEFORE`]), at most [`INTRO_GAP`] letters between.
+fn names_team_with_word(line: &str, names: &[String]) -> bool {
+    let squeezed: String = line.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+    names.iter().any(|n| {
+        squeezed.match_indices(n.as_str()).any(|(i, _)| {
+            let after = &squeezed[i + n.len()..];
+            let gap = floor_boundary(after, after.len().min(INTRO_GAP * 3 + 12));
+            let before = &squeezed[..i];
+            let from = floor_boundary(before, before.len().saturating_sub(INTRO_GAP * 3 + 24));
+            INTRO_WORDS.iter().chain(&TEAM_WORDS_AFTER).any(|w| after[..gap].find(w).is_some_and(|j| after[..j].chars().count() <= INTRO_GAP))
+                || TEAM_WORDS_BEFORE.iter().any(|w| before[from..].rfind(w).is_some_and(|j| before[from + j + w.len()..].chars().count() <= INTRO_GAP))
+        })
+    })
+}
+
+/// Whether a message the page marks as the team's says so itself in the
+/// word orders [`introduces_team`] does not read: the team's name after a
+/// team word at its start (`فريق Lumenpay يرحب بكم`, `Equipe Harbourdesk:`),
+/// or a signature naming the team on one of its last three lines (`فريق
+/// Lumenpay`, `Lumenpay Support`, `Lumenpay Destek Ekibi`): then every
+/// number it gives is the team's, unless said to be the reader's. (One look
+/// per team message.)
+pub(super) fn signs_as_team(message: &str, names: &[String]) -> bool {
+    if names.is_empty() {
+        return false;
+    }
+    let head = &message[..floor_boundary(message, message.len().min(INTRO_WINDOW))];
+    let first = head.trim_start().split('\n').next().unwrap_or("");
+    if names_team_with_word(first, names) {
+        return true;
+    }
+    message
+        .trim_end()
+        .rsplit('\n')
+        .filter(|l| !l.trim().is_empty())
+        .take(3)
+        .any(|l| {
+            let l = l.trim().trim_start_matches(['-', '—', '–', ' ']);
+            l.len() <= 60 && !l.bytes().any(|b| b.is_ascii_digit() || b == b'@') && names_team_with_word(l, names)
+        })
+}
+
+/// Labels of a person's own mobile right before a number (`Mob 022 …`,
+/// `Mobile:`, `Cell`, `手机`, `携帯`, `Handy`, `Portable`, `Móvil`,
+/// `Celular`, `Cellulare`, `GSM`, `Komórka`, `Cep`, `HP`, `휴대폰`, `Di động`,
+/// `มือถือ`, `Моб.`, `جوال`): of a signature's several numbers, the one
+/// that reaches the person, above the company's switchboard and toll-free.
+const MOBILE_LABELS: [&str; 25] = [
+    "mob", "mobile", "mobil", "cell", "cellphone", "手机", "手機", "携帯", "handy", "portable", "móvil", "movil", "celular", "cel", "cellulare",
+    "gsm", "komórka", "cep", "hp", "휴대폰", "핸드폰", "di động", "มือถือ", "جوال", "моб",
+];
+
+/// The last bytes of [`MOBILE_LABELS`] (lower case), built at compile time.
+const LABEL_ENDS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < MOBILE_LABELS.len() {
+        let l = MOBILE_LABELS[i].as_bytes();
+        t[l[l.len() - 1] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// Whether a mobile label ([`MOBILE_LABELS`], or `M:`) ends right before
+/// byte `start` (a colon, a dot or spaces between): a look at the 20 bytes
+/// before, only the labels that end in the byte before compared, no
+/// allocation.
+#[inline(never)]
+pub(super) fn mobile_label_before(text: &str, start: usize) -> bool {
+    let b = text.as_bytes();
+    let mut i = start;
+    while i > 0 && matches!(b[i - 1], b' ' | b'\t' | b':' | b'.') {
+        i -= 1;
+    }
+    if i >= 3 && &b[i - 3..i] == "：".as_bytes() {
+        i -= 3;
+    }
+    if i == start || i == 0 {
+        return false;
+    }
+    let last = b[i - 1];
+    let fold = if last.is_ascii_alphabetic() { last | 0x20 } else { last };
+    // (Most numbers have a byte before them that ends no label: let go on one table look.)
+    if !LABEL_ENDS[fold as usize] && fold != b'm' {
+        return false;
+    }
+    let word_edge = |k: usize| k == 0 || !b[k - 1].is_ascii_alphabetic();
+    // `M: 021 …`, `M. 021 …` (a letter alone, then a colon or a dot).
+    if fold == b'm' && matches!(b.get(i), Some(b':' | b'.')) && (i == 1 || !b[i - 2].is_ascii_alphabetic()) {
+        return true;
+    }
+    MOBILE_LABELS.iter().any(|l| {
+        let l = l.as_bytes();
+        l.last() == Some(&fold) && i >= l.len() && b[i - l.len()..i].eq_ignore_ascii_case(l) && (l[0] >= 0x80 || word_edge(i - l.len()))
+    })
+}
+
+/// The closing below the line at `pos` that signs its message (`Un
+/// cordiale saluto` then `Stefano Riva` then `Birrificio Alpi – +39 0342 …`):
+/// the start of a closing line at most [`CLOSING_LINES`] lines on, and the
+/// end of its signature (three lines after it). `None` when another
+/// message's head or a separator comes first. Bounded: a look at a few
+/// lines, asked only of shared mailboxes.
+pub(super) fn closing_below(text: &str, pos: usize) -> Option<(usize, usize)> {
+    let mut line = line_at(text, pos);
+    for _ in 0..CLOSING_LINES {
+        line = next_line(text, line.1)?;
+        let l = &text[line.0..line.1];
+        let body = l.trim_start_matches(['>', ' ', '\t']);
+        // (Another message's header line ends the look: `From: …`, `De :`.)
+        if header_name_at(text.as_bytes(), line.0).is_some() {
+            return None;
+        }
+        if l.len() <= 120 && !body.starts_with(['-', '—', '–']) && deskside_detect::signoff::after_closing(body).is_some() {
+            let start = line.0;
+            let mut end = line.1;
+            for _ in 0..3 {
+                match next_line(text, end) {
+                    Some(n) => end = n.1,
+                    None => break,
+                }
+            }
+            return Some((start, end));
+        }
+    }
+    None
+}
+
+/// How many lines below a shared mailbox its message's closing is looked for.
+const CLOSING_LINES: usize = 8;
+
+/// Whether the address at `pos` is written the way a person gives their own
+/// (a signature, not a sentence): first on its line (`poppy@… · 01865 …`),
+/// or on a short line split by `|`, `·`, `–` (`Sam Okoye | Platform Eng |
+/// sam.okoye@…`).
+pub(super) fn signature_address(text: &str, pos: usize) -> bool {
+    let (s, e) = line_at(text, pos);
+    let line = &text[s..e];
+    let first = text[s..floor_boundary(text, pos.min(e))].trim_start_matches(['>', ' ', '\t']).is_empty();
+    line.len() <= 160 && (first || line.contains(['|', '·', '–']))
+}
+
+/// Words of a company's switchboard on a signature line (`Switchboard`,
+/// `Zentrale`, `Standard`, `Centralino`, `总机`, `代表`), lower case.
+const SWITCHBOARD_WORDS: [&str; 11] =
+    ["switchboard", "main line", "reception", "zentrale", "standard", "centralino", "centralita", "总机", "總機", "代表", "대표번호"];
+
+/// Whether `line` names a company's switchboard ([`SWITCHBOARD_WORDS`]).
+/// (Asked only of a line with a number labelled as a mobile.)
+pub(super) fn switchboard_on(line: &str) -> bool {
+    let l = line.to_lowercase();
+    SWITCHBOARD_WORDS.iter().any(|w| l.contains(w))
+}
+
+/// Bots' mailboxes (`ci-bot@`, `jenkins@`, `github-actions@`,
+/// `dependabot@`, `release_bot@`, `builds@`): a system's, like a shared
+/// mailbox; below a person of the same organisation who writes.
+#[inline(never)]
+pub(super) fn bot_address(email: &str) -> bool {
+    // (Every bot name starts with b, c, d, g, j, r or t, or ends in `bot`
+    // before the `@`: most addresses stop on their first byte and their `@`.)
+    let first = email.as_bytes().first().map_or(0, |c| c | 0x20);
+    if !matches!(first, b'b' | b'c' | b'd' | b'g' | b'j' | b'r' | b't') {
+        let at = email.as_bytes().iter().rposition(|&c| c == b'@').unwrap_or(0);
+        if at < 4 || !email.as_bytes()[at - 3..at].eq_ignore_ascii_case(b"bot") {
+            return false;
+        }
+    }
+    let local = deskside_detect::lines::rsplit_at_sign(email).map_or(email, |(l, _)| l);
+    let b = local.as_bytes();
+    let ends_bot = b.len() > 4 && b[b.len() - 3..].eq_ignore_ascii_case(b"bot") && matches!(b[b.len() - 4], b'-' | b'_' | b'.' | b'+');
+    if ends_bot {
+        return true;
+    }
+    let name = &b[..b.iter().position(|c| matches!(c, b'-' | b'_' | b'.' | b'+')).unwrap_or(b.len())];
+    const BOTS: [&str; 14] =
+        ["bitbucket", "build", "buildbot", "builds", "circleci", "cron", "daemon", "dependabot", "deploy", "github", "gitlab", "jenkins", "renovate", "travis"];
+    name.len() <= 16 && BOTS.iter().any(|n| n.len() == name.len() && n.as_bytes().eq_ignore_ascii_case(name))
 }
 
 #[cfg(test)]
@@ -1627,5 +1992,48 @@ mod tests {
         for w in TEAM_CUES.iter().chain(&BOUNCE_WORDS).chain(&OPENED_PHRASES) {
             assert_eq!(*w, w.to_lowercase(), "{w}");
         }
+    }
+
+    #[test]
+    fn world_cues_and_their_guards() {
+        let at = |t: &str, n: &str| world_cue_before(t, t.find(n).unwrap());
+        assert!(at("للاستفسار يرجى الاتصال على الرقم المجاني 800 586 7362", "800"));
+        assert!(at("如有問題請撥打客服專線 0800-221-335", "0800"));
+        assert!(at("고객센터 1588-3321 로 문의", "1588"));
+        assert!(at("Dúvidas? Ligue para nossa central 0800 727 4410", "0800"));
+        assert!(at("w razie pytań zadzwoń do nas: 22 599 1100", "22 599"));
+        assert!(at("sorularınız için bizi arayın: 0212 444 1820", "0212"));
+        assert!(at("Звоните нам: +7 495 120 4400", "+7"));
+        assert!(at("silakan hubungi kami di 021 2995 4400", "021"));
+        // The writer's own number, the customer's own company's line, no cue.
+        assert!(!at("Por favor ligue para o meu celular (31) 98877-1204", "(31)"));
+        assert!(!at("我的手機 0910-224-668。敝公司客服專線 0800-555-102", "0800"));
+        assert!(!at("Mój numer to 601 224 873", "601"));
+        assert!(!at("Sipariş 7741220 gelmedi, cep 0532 418 7720", "0532"));
+        assert!(world_cue_country("+966920033418") && world_cue_country("+886800221335"));
+        assert!(!world_cue_country("+8613800138000") && !world_cue_country("+14155550123"));
+    }
+
+    #[test]
+    fn team_signatures_bots_and_mobile_labels() {
+        let names = vec!["parcelo".to_string()];
+        assert!(signs_as_team("Sorularınız için 0850 460 1122.\nParcelo Destek Ekibi", &names));
+        assert!(signs_as_team("يمكنكم الاتصال بنا على 04 512 3300\nفريق Parcelo", &names));
+        assert!(signs_as_team("Equipe Parcelo: seu pedido saiu.", &names));
+        assert!(!signs_as_team("Parcelo charged me twice, call me on 0850 460 1122.\nAyşe Demir", &names));
+        for a in ["ci-bot@x.test", "jenkins@x.test", "github-actions@x.test", "release_bot@x.test", "Dependabot@x.test"] {
+            assert!(bot_address(a), "{a}");
+        }
+        for a in ["talbot@x.test", "abbot.j@x.test", "tom@x.test", "botha@x.test", "jenny@x.test"] {
+            assert!(!bot_address(a), "{a}");
+        }
+        let m = |t: &str, n: &str| mobile_label_before(t, t.find(n).unwrap());
+        assert!(m("DDI 09 377 4420 · Mob 022 418 3390", "022"));
+        assert!(m("Zentrale 089 4410 220 · Handy: 0171 334 8802", "0171"));
+        assert!(m("總機 (02) 2517-3300 | 手機 0935-612-408", "0935"));
+        assert!(m("M: 021 337 5820", "021"));
+        assert!(!m("Tel. 089 4410 220", "089"));
+        assert!(!m("PM 021 337 5820", "021"));
+        assert!(!m("Ring me on 021 337 5820", "021"));
     }
 }
