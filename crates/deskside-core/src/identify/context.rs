@@ -1261,8 +1261,9 @@ const WORLD_CUES: &[&str] = &[
     // Arabic
     "اتصل بنا", "اتصلوا بنا", "الاتصال على", "الاتصال بنا", "الرقم المجاني", "الرقم الموحد", "رقمنا", "خدمة العملاء", "للتواصل مع", "تواصل معنا",
     "تواصلوا معنا",
-    // Traditional Chinese
-    "撥打", "客服專線", "服務專線", "免付費", "請致電", "聯絡我們", "聯繫我們", "客服電話",
+    // Traditional Chinese (not `免付費`, "toll-free", alone: a customer's
+    // `我們的免付費專線 … 打不通` is their own company's line)
+    "撥打", "客服專線", "服務專線", "請致電", "聯絡我們", "聯繫我們", "客服電話",
     // Korean
     "고객센터", "대표번호", "콜센터", "상담센터", "고객지원센터",
     // Portuguese
@@ -1318,7 +1319,7 @@ const WORLD_WINDOW: usize = 64;
 
 /// Whether `near` holds a byte that every [`WORLD_CUES`] word starts with
 /// or holds: the lead bytes of Arabic, Cyrillic, Hangul, Thai, Vietnamese
-/// and Polish/Turkish letters, 撥 請 聯 免 專 客服, or an ASCII word's first
+/// and Polish/Turkish letters, 撥 請 聯 專 客服, or an ASCII word's first
 /// letters (`ligue`, `noss…`, `nasz`, `infolini`, `kami`, `bizi`…). Chinese
 /// and Western European text has none of these for most numbers: let go
 /// on one loop over at most [`WORLD_WINDOW`] bytes, no allocation.
@@ -1326,10 +1327,10 @@ fn world_cue_word_in(near: &[u8]) -> bool {
     let pre = |i: usize, w: &[u8]| near.get(i..i + w.len()).is_some_and(|s| s.eq_ignore_ascii_case(w));
     (0..near.len()).any(|i| match near[i] {
         0xC4 | 0xC5 | 0xD0 | 0xD1 | 0xD8 | 0xD9 | 0xE0 | 0xE1 | 0xEA..=0xED => true,
-        // 撥 (E6 92 A5), 請 (E8 AB 8B), 聯 (E8 81 AF), 免 (E5 85 8D), 專 (E5 B0 88).
+        // 撥 (E6 92 A5), 請 (E8 AB 8B), 聯 (E8 81 AF), 專 (E5 B0 88).
         0xE6 => near.get(i + 1..i + 3) == Some(&[0x92, 0xA5]),
         0xE8 => matches!(near.get(i + 1..i + 3), Some([0xAB, 0x8B] | [0x81, 0xAF])),
-        0xE5 => matches!(near.get(i + 1..i + 3), Some([0x85, 0x8D] | [0xB0, 0x88])),
+        0xE5 => near.get(i + 1..i + 3) == Some(&[0xB0, 0x88]),
         // ASCII words only at a word's start, on their first two letters first.
         c if c.is_ascii_alphabetic() && (i == 0 || !near[i - 1].is_ascii_alphabetic()) => {
             match (c | 0x20, near.get(i + 1).map_or(0, |n| n | 0x20)) {
