@@ -1308,7 +1308,19 @@ fn cn_landline(n: &[u8]) -> bool {
 fn e164(cc: u16, nsn: &[u8]) -> Option<String> {
     let mut s = String::with_capacity(1 + 3 + nsn.len());
     s.push('+');
-    s.push_str(&cc.to_string());
+    // The code's digits without `to_string` (a second allocation and the
+    // formatting machinery, per number found).
+    let mut digits = [0u8; 5];
+    let (mut n, mut rest) = (0, cc);
+    loop {
+        digits[n] = b'0' + (rest % 10) as u8;
+        n += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    s.extend(digits[..n].iter().rev().map(|&b| char::from(b)));
     s.extend(nsn.iter().map(|&b| char::from(b)));
     Some(s)
 }
@@ -1320,6 +1332,13 @@ mod tests {
     /// `clock_like` only skips starts where reading the chain answers `Attempt::None`,
     /// for every region, on random digit, separator and letter texts (and
     /// it does say yes often enough to matter).
+    #[test]
+    fn e164_writes_every_code_as_to_string_does() {
+        for cc in 0..=u16::MAX {
+            assert_eq!(e164(cc, b"12345").as_deref(), Some(format!("+{cc}12345").as_str()));
+        }
+    }
+
     #[test]
     fn clock_like_agrees_with_try_at() {
         let mut regions: Vec<Region> = ["CN", "US", "CA", "GB", "DE", "FR", "JP", "IN", "SG", "HK", "TW", "AU", "ZZ"].iter().map(|r| Region::parse(r)).collect();
