@@ -274,7 +274,10 @@ pub(super) fn on_closing_line(text: &str, pos: usize) -> bool {
     let address = own.split([',', ' ', '\t']).next().unwrap_or(own);
     line.len() <= 200
         && deskside_detect::signoff::after_closing(line.trim()).is_some_and(|rest| {
-            rest.split(',').nth(1).is_some() && rest.split(',').any(|part| part.trim() == address)
+            // (And what follows the closing starts with a name, not a
+            // sentence: `Obrigado pela resposta mas …, marcos@…, desde …`.)
+            let first = rest.split(',').next().unwrap_or(rest);
+            first.split_whitespace().nth(4).is_none() && rest.split(',').nth(1).is_some() && rest.split(',').any(|part| part.trim() == address)
         })
 }
 
