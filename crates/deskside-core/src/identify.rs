@@ -912,9 +912,15 @@ fn chat_partner(text: &str, here: &[Found]) -> Vec<bool> {
         if *kind != IdKind::Phone || *at == NO_POS {
             continue;
         }
+        // (Most numbers are out on a few bytes: neither near the text's
+        // start nor followed by a colon.)
+        let colon = text.as_bytes()[at.1.min(text.len())..].iter().take(4).find(|c| **c != b' ').is_some_and(|c| *c == b':');
+        if !colon && at.0 > CHAT_TITLE_WITHIN + 200 {
+            continue;
+        }
         let (ls, le) = context::line_at(text, at.0);
         // A message's author: `[…] <number>:` or `28/11/2026, 19:02 - <number>:` starting its line.
-        let author = chat_stamp(text[ls..at.0].trim()) && text[at.1.min(le)..le].trim_start().starts_with(':');
+        let author = colon && chat_stamp(text[ls..at.0].trim());
         let title = !author && ls <= CHAT_TITLE_WITHIN && text[..ls].trim().is_empty() && chat_title_name(text, *at).is_some_and(|name| {
             // The name signs a message below: `] Name:`.
             let window = &text[le..floor_char(text, (le + CHAT_LINES_WINDOW).min(text.len()))];
