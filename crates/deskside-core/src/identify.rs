@@ -666,6 +666,8 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         };
         // A mobile beside its company's lines (round 7b).
         let mobile_first = if prose { mobile_over_company(text, &here) } else { Vec::new() };
+        // The number of the person a chat export is with (round 8).
+        let partner = if prose && here.iter().any(|f| f.0 == IdKind::Phone) { chat_partner(text, &here) } else { Vec::new() };
         for (i, (kind, value, label, _)) in here.into_iter().enumerate() {
             if agent.iter().any(|(k, v)| *k == kind && *v == value) {
                 continue;
@@ -734,6 +736,10 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
             // line beside it (page order otherwise).
             if mobile_first.get(i).copied().unwrap_or(false) {
                 score += MOBILE_BONUS;
+            }
+            // The person a chat export is with: as a thread's opener.
+            if partner.get(i).copied().unwrap_or(false) {
+                score += OPENER_BONUS;
             }
             let key_hash = std::hash::BuildHasher::hash_one(&hasher, (kind, value.as_str()));
             let mut at = index.get(&key_hash).copied();
@@ -883,6 +889,91 @@ fn mobile_over_company(text: &str, here: &[Found]) -> Vec<bool> {
         }
     }
     out
+}
+
+/// How far into a chat export its title line may start, and how far below
+/// it the chat partner's own messages are looked for ([`chat_partner`]).
+const CHAT_TITLE_WITHIN: usize = 256;
+const CHAT_LINES_WINDOW: usize = 4096;
+
+/// For each of `here`'s identifiers: whether it is the number of the person
+/// a chat export is with (round 8). Two layouts, any app and language:
+/// the export's title line names the person with their number in brackets
+/// (`WhatsApp — Brianna Holt (+1 512-634-2164)`, `KakaoTalk — 김서연
+/// （+82 10-…）`) and a message below is signed by that name (`[28/11/2026,
+/// 10:09:14] Brianna Holt: …`); or the number is itself a message's author
+/// (`[28/11/26 19:02] +54 9 351 612-4487: …`, a contact the phone has no
+/// name for). Either is who the chat is with, above an address or number
+/// they pass on in it (a colleague's, an accountant's).
+#[inline(never)]
+fn chat_partner(text: &str, here: &[Found]) -> Vec<bool> {
+    let mut out = Vec::new();
+    for (i, (kind, _, _, at)) in here.iter().enumerate() {
+        if *kind != IdKind::Phone || *at == NO_POS {
+            continue;
+        }
+        // (Most numbers are out on a few bytes: neither near the text's
+        // start nor followed by a colon.)
+        let colon = text.as_bytes()[at.1.min(text.len())..].iter().take(4).find(|c| **c != b' ').is_some_and(|c| *c == b':');
+        if !colon && at.0 > CHAT_TITLE_WITHIN + 200 {
+            continue;
+        }
+        let (ls, le) = context::line_at(text, at.0);
+        // A message's author: `[…] <number>:` or `28/11/2026, 19:02 - <number>:` starting its line.
+        let author = colon && chat_stamp(text[ls..at.0].trim());
+        let title = !author && ls <= CHAT_TITLE_WITHIN && text[..ls].trim().is_empty() && chat_title_name(text, *at).is_some_and(|name| {
+            // The name signs a message below: `] Name:`.
+            let window = &text[le..floor_char(text, (le + CHAT_LINES_WINDOW).min(text.len()))];
+            window.match_indices(name).any(|(k, _)| {
+                let (s, _) = context::line_at(window, k);
+                chat_stamp(window[s..k].trim()) && window[k + name.len()..].starts_with(':')
+            })
+        });
+        if author || title {
+            out.resize(here.len(), false);
+            out[i] = true;
+        }
+    }
+    out
+}
+
+/// Whether `head` (trimmed) is a chat message's time stamp before its
+/// author: `[28/11/2026, 10:09:14]` (one bracket pair), or `28/11/2026,
+/// 10:09 -` (a digit first, a dash last); both with a time (`hh:mm`), so a
+/// tag (`[Rappel] 06 … : …`) is none.
+fn chat_stamp(head: &str) -> bool {
+    let b = head.as_bytes();
+    let time = b.windows(3).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit());
+    if !time || head.len() > 40 {
+        return false;
+    }
+    if head.starts_with('[') {
+        return head.find(']') == Some(head.len() - 1);
+    }
+    head.starts_with(|c: char| c.is_ascii_digit()) && (head.ends_with(" -") || head.ends_with(" –"))
+}
+
+/// The name before a number set apart in brackets on a chat export's title
+/// line (`WhatsApp — Brianna Holt (+1 …)` gives `Brianna Holt`): what
+/// follows the line's last dash, bar or colon, or the whole line before it.
+fn chat_title_name(text: &str, (start, end): Span) -> Option<&str> {
+    let b = text.as_bytes();
+    let open = if start >= 1 && b[start - 1] == b'(' {
+        start - 1
+    } else if start >= 3 && &b[start - 3..start] == FULLWIDTH_OPEN {
+        start - 3
+    } else {
+        return None;
+    };
+    let closed = b.get(end) == Some(&b')') || b.get(end..end + 3) == Some(FULLWIDTH_CLOSE);
+    if !closed {
+        return None;
+    }
+    let (ls, _) = context::line_at(text, start);
+    let name = &text[ls..open];
+    let cut = ["—", "–", " - ", "|", ":", "·"].iter().filter_map(|sep| name.rfind(sep).map(|k| k + sep.len())).max().unwrap_or(0);
+    let name = name[cut..].trim();
+    (!name.is_empty() && name.len() <= 60).then_some(name)
 }
 
 /// Whether `text` writes an `@` as an HTML entity (`&commat;`, `&#64;`,

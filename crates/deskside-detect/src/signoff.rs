@@ -4,26 +4,29 @@
 //! other scanners.
 
 /// Closing words before a writer's name (English, German, French, Spanish,
-/// Italian, Dutch; `Danke und Gruß`, `Bien cordialement`, `LG`), by their
+/// Italian, Dutch; round 8: Portuguese, Swedish, Danish, Norwegian, Polish,
+/// Indonesian; `Danke und Gruß`, `Bien cordialement`, `LG`), by their
 /// first letter (lower case), longest first: a line is compared only with
 /// the few its first letter can start.
 const fn closings(first: u8) -> &'static [&'static str] {
     match first {
-        b'a' => &["all the best", "amicalement", "atentamente"],
+        b'a' => &["atenciosamente", "all the best", "amicalement", "atentamente"],
         b'b' => &["bien cordialement", "bonne journée", "beste grüsse", "beste grüße", "bonne soirée", "best regards", "bien à vous", "best wishes", "besten dank", "bedankt", "best", "br"],
-        b'c' => &["cordiali saluti", "cordialement", "cheers"],
+        b'c' => &["cordiali saluti", "cordialement", "cumprimentos", "cheers"],
         b'd' => &["danke und grüsse", "danke und grüße", "danke und gruss", "danke und gruß", "danke"],
         b'f' => &["freundliche grüsse", "freundliche grüße"],
         b'g' => &["greetings", "gracias", "groeten", "grüsse", "grüße", "grazie", "groet", "gruss", "gruß"],
-        b'h' => &["herzliche grüsse", "herzliche grüße"],
+        b'h' => &["herzliche grüsse", "herzliche grüße", "hormat kami", "hormat saya"],
         b'k' => &["kind regards"],
         b'l' => &["liebe grüsse", "liebe grüße", "love", "lg"],
-        b'm' => &["mit freundlichen grüssen", "mit freundlichen grüßen", "meilleures salutations", "met vriendelijke groet", "mit besten grüssen", "mit besten grüßen", "merci d'avance", "many thanks", "merci", "mfg"],
+        b'm' => &["mit freundlichen grüssen", "mit freundlichen grüßen", "med vänliga hälsningar", "meilleures salutations", "med vänlig hälsning", "med vennlig hilsen", "med venlig hilsen", "met vriendelijke groet", "mit besten grüssen", "mit besten grüßen", "merci d'avance", "many thanks", "merci", "mvh", "mfg"],
+        b'o' => &["obrigado(a)", "obrigada", "obrigado"],
+        b'p' => &["pozdrawiam"],
         b'r' => &["respectfully", "regards"],
-        b's' => &["sincères salutations", "schöne grüsse", "schöne grüße", "salutations", "sincerely", "saludos", "saluti"],
-        b't' => &["thanks again", "take care", "thank you", "thanks", "thx"],
+        b's' => &["sincères salutations", "schöne grüsse", "schöne grüße", "salutations", "sincerely", "saludos", "saluti", "salam"],
+        b't' => &["thanks again", "terima kasih", "take care", "thank you", "thanks", "thx"],
         b'u' => &["un saludo"],
-        b'v' => &["vriendelijke groeten", "viele grüsse", "viele grüße", "vielen dank", "vg"],
+        b'v' => &["vriendelijke groeten", "vänliga hälsningar", "viele grüsse", "viele grüße", "vielen dank", "vg"],
         b'w' => &["with best regards", "warm regards", "warmly"],
         b'y' => &["yours"],
         // Japanese, Chinese, Korean, by their first byte in UTF-8: よろしく…, 以上、よろしく…, 宜しく…, 多谢, 此致, 祝好, 顺祝, 谢谢, 謝謝, 감사합니다.
@@ -89,7 +92,8 @@ pub fn signoff_names(text: &str) -> Vec<String> {
         }
         let name = if rest.is_empty() { lines.peek_nonempty() } else { rest };
         // (The writer's address after the name is not part of it.)
-        let name = name.find([' ', '(', '<']).map_or(name, |_| name.split(['(', '<']).next().unwrap_or(name).trim_end());
+        // (Nor is what follows a dash or bar: `Beatriz Lopes — bia.lopes@…`, `Ana Lima | Financeiro`.)
+        let name = name.find([' ', '(', '<']).map_or(name, |_| name.split(['(', '<', '—', '–', '|']).next().unwrap_or(name).trim_end());
         let words: Vec<&str> = name.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3).collect();
         if name.len() <= 40 && (1..=3).contains(&words.len()) {
             names.extend(words.iter().map(|w| w.to_lowercase()));
@@ -363,6 +367,17 @@ mod tests {
         assert_eq!(signoff_names("Bien cordialement,\nLuc Blanc\n"), ["blanc", "luc"]);
         assert_eq!(signoff_names("Un saludo,\nLucía Fernández"), ["fernández", "lucía"]);
         assert!(signoff_names("Danke für die schnelle Hilfe beim letzten Mal, wirklich super\n").is_empty());
+    }
+
+    #[test]
+    fn round_8_closings_and_a_name_before_a_dash() {
+        assert_eq!(signoff_names("Obrigado(a),\nBeatriz Lopes — bia.lopes@x.test\n"), ["beatriz", "bia", "lopes"]);
+        assert_eq!(signoff_names("Vänliga hälsningar\nMalin Sjöberg\n"), ["malin", "sjöberg"]);
+        assert_eq!(signoff_names("Salam,\nRina Puspitasari\n"), ["puspitasari", "rina"]);
+        assert_eq!(signoff_names("Pozdrawiam,\nTomasz Wójcik\n"), ["tomasz", "wójcik"]);
+        assert_eq!(signoff_names("Med venlig hilsen\nLars Holm | Holm El\n"), ["holm", "lars"]);
+        // A sentence that starts with a closing word signs nothing.
+        assert!(signoff_names("Obrigado pela resposta mas o erro continua no app do meu sócio Marcos desde ontem.\n").is_empty());
     }
 
     #[test]

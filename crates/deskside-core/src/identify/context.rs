@@ -57,14 +57,16 @@ pub(super) enum HeaderRole {
     Machine,
 }
 
-const MACHINE_HEADERS: [&str; 23] = [
+const MACHINE_HEADERS: [&str; 21] = [
     "message-id", "in-reply-to", "references", "return-path", "received", "received-spf", "dkim-signature", "domainkey-signature",
-    "arc-seal", "arc-message-signature", "arc-authentication-results", "authentication-results", "delivered-to", "envelope-to",
+    "arc-seal", "arc-message-signature", "arc-authentication-results", "authentication-results",
     "errors-to", "resent-message-id", "thread-index", "feedback-id", "list-unsubscribe", "list-id", "list-post", "list-owner",
     "bounces-to",
 ];
 const AUTHOR_HEADERS: [&str; 10] = ["from", "reply-to", "发件人", "發件人", "寄件者", "寄件人", "von", "de", "expéditeur", "差出人"];
-const RECIPIENT_HEADERS: [&str; 12] = ["to", "cc", "bcc", "收件人", "抄送", "收件者", "副本", "an", "à", "宛先", "抄送人", "密送"];
+// (`Delivered-To:`, `Envelope-To:` name the mailbox a pasted mail reached:
+// its recipient's, round 8.)
+const RECIPIENT_HEADERS: [&str; 14] = ["to", "cc", "bcc", "delivered-to", "envelope-to", "收件人", "抄送", "收件者", "副本", "an", "à", "宛先", "抄送人", "密送"];
 
 /// The role of the header line (or folded header) that byte `pos` is on.
 pub(super) fn header_role(text: &str, pos: usize) -> HeaderRole {
@@ -274,7 +276,10 @@ pub(super) fn on_closing_line(text: &str, pos: usize) -> bool {
     let address = own.split([',', ' ', '\t']).next().unwrap_or(own);
     line.len() <= 200
         && deskside_detect::signoff::after_closing(line.trim()).is_some_and(|rest| {
-            rest.split(',').nth(1).is_some() && rest.split(',').any(|part| part.trim() == address)
+            // (And what follows the closing starts with a name, not a
+            // sentence: `Obrigado pela resposta mas …, marcos@…, desde …`.)
+            let first = rest.split(',').next().unwrap_or(rest);
+            first.split_whitespace().nth(4).is_none() && rest.split(',').nth(1).is_some() && rest.split(',').any(|part| part.trim() == address)
         })
 }
 
@@ -1166,13 +1171,17 @@ pub(super) fn forwarded_to(text: &str, pos: usize, is_team: &dyn Fn(&str) -> boo
 /// Senders nobody writes to (`noreply@`, `notifications@`): still an
 /// identifier (a customer's system may send from one), ranked last.
 pub(super) fn automated_sender(email: &str) -> bool {
-    // (Every such name starts with n, d or a: most addresses stop here.)
-    if !matches!(email.as_bytes().first().map(|c| c | 0x20), Some(b'n' | b'd' | b'a')) {
+    // (Every such name starts with n, d, a, o or p: most addresses stop here.)
+    if !matches!(email.as_bytes().first().map(|c| c | 0x20), Some(b'n' | b'd' | b'a' | b'o' | b'p')) {
         return false;
     }
     let local = deskside_detect::lines::rsplit_at_sign(email).map_or(email, |(l, _)| l);
-    const AUTOMATED: [&str; 12] =
-        ["noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply", "notifications", "notification", "notify", "alerts", "auto-reply", "autoreply"];
+    // (Round 8: bulk mail's senders too, `newsletter@`, `offers@`,
+    // `promo@`: no one writes from them to a helpdesk.)
+    const AUTOMATED: [&str; 16] = [
+        "noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply", "notifications", "notification", "notify", "alerts", "auto-reply", "autoreply",
+        "newsletter", "offers", "promo", "deals",
+    ];
     AUTOMATED.iter().any(|a| {
         local.len() >= a.len()
             && local.as_bytes()[..a.len()].eq_ignore_ascii_case(a.as_bytes())
