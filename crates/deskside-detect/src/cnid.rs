@@ -276,9 +276,9 @@ impl<'a> CnIdScan<'a> {
                 // The buffer is ASCII by construction.
                 self.out.push(CnIdMatch { kind, value: buf.iter().map(|&b| char::from(b)).collect(), start, end });
             }
-        } else if matches!(run_len, 3 | 4 | 6) && buf[..run_len].iter().all(u8::is_ascii_digit) {
-            if let Some(grouped_end) = grouped_id(text, run_len, end, &mut buf) {
-                self.out.push(CnIdMatch { kind: CnIdKind::ResidentId, value: buf.iter().map(|&b| char::from(b)).collect(), start, end: grouped_end });
+        } else if (matches!(run_len, 3 | 4 | 6 | 8) || run_len == 2 && code_parts_follow(bytes, end)) && buf[..run_len].iter().all(u8::is_ascii_digit) {
+            if let Some((kind, grouped_end)) = grouped_id(text, run_len, end, &mut buf) {
+                self.out.push(CnIdMatch { kind, value: buf.iter().map(|&b| char::from(b)).collect(), start, end: grouped_end });
                 self.next = grouped_end;
                 return;
             }
@@ -292,12 +292,35 @@ impl<'a> CnIdScan<'a> {
 /// check (`440106 19990316 912X`), or in fours.
 const ID_GROUPINGS: [&[usize]; 4] = [&[6, 8, 4], &[6, 4, 4, 4], &[4, 4, 4, 4, 2], &[3, 3, 4, 4, 4]];
 
-/// A resident ID written in groups, whose first group (`first_len` digits,
-/// already in `buf`) ends at `first_end`: the groups that follow, each after
-/// one space or dash (ASCII or full-width; the same one throughout), fill
-/// `buf`; the end of the last group if they make a valid resident ID in one
-/// of [`ID_GROUPINGS`].
-fn grouped_id(text: &str, first_len: usize, first_end: usize, buf: &mut [u8; LEN]) -> Option<usize> {
+/// The ways people group a credit code's 18 characters (contracts, invoices
+/// read out): in fours (`9144 0300 MA5F UW3N 70`), in eights
+/// (`91440300 MA5F8K2L 4T`), or by its parts: registration, area,
+/// organisation code, check (`91 440300 MA5F8K2L4 T`).
+const CODE_GROUPINGS: [&[usize]; 3] = [&[4, 4, 4, 4, 2], &[8, 8, 2], &[2, 6, 9, 1]];
+
+/// Whether a credit code's six-digit area group follows a two-character
+/// run ending at `end` (`91 440300 …`), after an ASCII space or dash: two
+/// digits then a space are everywhere (`12 items`), so the grouped reading
+/// is tried only after this look on bytes.
+#[inline(always)]
+fn code_parts_follow(bytes: &[u8], end: usize) -> bool {
+    matches!(bytes.get(end), Some(b' ' | b'-'))
+        && bytes.get(end + 1..end + 7).is_some_and(|g| g.iter().all(u8::is_ascii_digit))
+        && bytes.get(end + 7) == bytes.get(end)
+}
+
+/// Whether `sizes[..n]` begins (`whole`: is) one of `groupings`.
+fn fits(groupings: &[&[usize]], sizes: &[usize], n: usize, whole: bool) -> bool {
+    groupings.iter().any(|g| if whole { g.len() == n } else { g.len() >= n } && (0..n).all(|k| g[k] == sizes[k]))
+}
+
+/// A resident ID or credit code written in groups, whose first group
+/// (`first_len` digits, already in `buf`) ends at `first_end`: the groups
+/// that follow, each after one space or dash (ASCII or full-width; the same
+/// one throughout), fill `buf`; the kind and the end of the last group if
+/// they make a valid resident ID in one of [`ID_GROUPINGS`] or a valid
+/// credit code in one of [`CODE_GROUPINGS`].
+fn grouped_id(text: &str, first_len: usize, first_end: usize, buf: &mut [u8; LEN]) -> Option<(CnIdKind, usize)> {
     let bytes = text.as_bytes();
     // (The separator's bytes compared one by one, and the groupings' sizes
     // too: a slice comparison was a `memcmp` call, about 20,000 a 1 MB scan
@@ -317,7 +340,7 @@ fn grouped_id(text: &str, first_len: usize, first_end: usize, buf: &mut [u8; LEN
         pos += sep_len;
         let mut len = 0;
         while let Some((Some(b), w)) = char_at(text, pos) {
-            if len == 8 || total + len == LEN {
+            if len == 9 || total + len == LEN {
                 return None;
             }
             buf[total + len] = b;
@@ -331,11 +354,17 @@ fn grouped_id(text: &str, first_len: usize, first_end: usize, buf: &mut [u8; LEN
         n += 1;
         total += len;
         // (A date's `2026-11` or a price's `1 299` fits no grouping: stop early.)
-        if !ID_GROUPINGS.iter().any(|g| g.len() >= n && (0..n).all(|k| g[k] == sizes[k])) {
+        if !fits(&ID_GROUPINGS, &sizes, n, false) && !fits(&CODE_GROUPINGS, &sizes, n, false) {
             return None;
         }
     }
-    (ID_GROUPINGS.iter().any(|g| g.len() == n && (0..n).all(|k| g[k] == sizes[k])) && resident_id_ok(buf)).then_some(pos)
+    if fits(&ID_GROUPINGS, &sizes, n, true) && resident_id_ok(buf) {
+        Some((CnIdKind::ResidentId, pos))
+    } else if fits(&CODE_GROUPINGS, &sizes, n, true) && credit_code_ok(buf) {
+        Some((CnIdKind::CreditCode, pos))
+    } else {
+        None
+    }
 }
 
 /// The normalised letter/digit at byte `i` (None for anything else) and the
@@ -463,6 +492,26 @@ mod tests {
         }
         // The plain form is unchanged, and so is what follows a grouped one.
         assert_eq!(found(&format!("{RID} 440106 19990316 912X")).len(), 2);
+    }
+
+    #[test]
+    fn credit_codes_written_in_groups() {
+        let code = "91310000MA1FL8TQ23";
+        assert!(is_valid_credit_code(code));
+        fn kinds(t: &str) -> Vec<(CnIdKind, String, String)> {
+            find_cn_ids(t).into_iter().map(|m| (m.kind, m.value, t[m.start..m.end].to_string())).collect()
+        }
+        for t in ["9131 0000 MA1F L8TQ 23", "91310000 MA1FL8TQ 23", "91 310000 MA1FL8TQ2 3", "9131-0000-MA1F-L8TQ-23", "９１３１　００００　ＭＡ１Ｆ　Ｌ８ＴＱ　２３"] {
+            let text = format!("统一社会信用代码：{t}。");
+            assert_eq!(kinds(&text), [(CnIdKind::CreditCode, code.to_string(), t.to_string())], "{t}");
+        }
+        // A wrong check character, a grouping nobody writes, mixed
+        // separators, a letter glued on: no code.
+        for t in ["9131 0000 MA1F L8TQ 24", "913100 00MA1F L8TQ23", "9131 0000-MA1F L8TQ 23", "9131 0000 MA1F L8TQ 23a"] {
+            assert!(find_cn_ids(t).is_empty(), "{t}");
+        }
+        // Digits in eights that make no valid code (dates, order numbers) stay nothing.
+        assert!(find_cn_ids("20261127 41887220 04").is_empty());
     }
 
     #[test]
