@@ -403,8 +403,19 @@ pub fn rsplit_at_sign(s: &str) -> Option<(&str, &str)> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A xorshift generator for the randomised agreement tests: the same
+    /// sequence on every run for a seed.
+    pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+        move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        }
+    }
 
     #[test]
     fn lines_are_found_eight_bytes_at_a_time_as_one_by_one() {
@@ -516,13 +527,7 @@ mod tests {
         // non-ASCII byte, the case bit's neighbours `@` and `` ` ``), and
         // needles of one to five bytes.
         let alphabet = [b'a', b'A', b'b', b'B', b'@', b'`', 0xC3, b' '];
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15u64);
         for _ in 0..20_000 {
             let hay: Vec<u8> = (0..next() % 41).map(|_| alphabet[(next() % 8) as usize]).collect();
             let needle: Vec<u8> = (0..1 + next() % 5).map(|_| alphabet[(next() % 8) as usize]).collect();
@@ -571,13 +576,7 @@ mod tests {
             false
         }
         let alphabet = [b'1', b':', b'\n', b'a', b' ', b'5', 0xE5, b'0'];
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = xorshift(0x2545_F491_4F6C_DD1Du64);
         for round in 0..3_000 {
             // Short texts, and long ones (past both bounds) with few `\n`s.
             let len = if round % 3 == 0 { (next() % 1200) as usize } else { (next() % 60) as usize };
@@ -610,13 +609,7 @@ mod tests {
             false
         };
         let alphabet = [0xE3, 0x81, 0xBE, 0xB8, b'\n', b'a', b'0', 0xE3];
-        let mut seed = 0x853C_49E6_748F_EA9Bu64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = xorshift(0x853C_49E6_748F_EA9Bu64);
         for _ in 0..5_000 {
             let b: Vec<u8> = (0..next() % 40).map(|_| alphabet[(next() % 8) as usize]).collect();
             for lo in 0..=b.len() {

@@ -1344,15 +1344,12 @@ mod tests {
         let mut regions: Vec<Region> = ["CN", "US", "CA", "GB", "DE", "FR", "JP", "IN", "SG", "HK", "TW", "AU", "ZZ"].iter().map(|r| Region::parse(r)).collect();
         regions.extend((0..PLANS.len()).map(|i| Region::Plan(i as u8)));
         const PIECES: &[&str] = &["0", "1", "2", "5", "8", "9", "86", "138", "0013", "8000", ":", ":", ":", " ", "-", ".", "x", "ext", "#", "转", "a", "%", ",", "(", ")", "+", "：", "１", "\n", "13800138000", "6591824470", "919845612207"];
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = crate::lines::tests::xorshift(0x2545_f491_4f6c_dd1d_u64);
         let mut yes = 0;
         for _ in 0..20_000 {
             let mut text = String::new();
             for _ in 0..12 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
+                text.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
             }
             let b = text.as_bytes();
             for pos in 0..b.len() {
