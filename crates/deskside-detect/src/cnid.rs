@@ -383,14 +383,14 @@ fn char_at(text: &str, i: usize) -> Option<(Option<u8>, usize)> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Stops {
     /// ASCII digits and 0xEF (the lead byte of the full-width forms, among
-    /// them full-width digits): where an ID code's digits can be.
+    /// them full-width digits and `＋`, `（`): where an ID code's digits can
+    /// be, and where the phone walk stops (a number's `+` or `(` is looked
+    /// back for from its first digit, see `phone::walk`).
     Digits,
-    /// The same plus `+` and `(`: where a phone number can begin.
-    PhoneStart,
     /// `@`, for the email scanner.
     AtSign,
-    /// Where a phone number can begin, and `@`: the one pass over a text.
-    PhoneStartOrAt,
+    /// The same as `Digits`, and `@`: the one pass over a text.
+    DigitsOrAt,
     /// Line breaks, for the sign-off scanner.
     Newline,
 }
@@ -402,8 +402,7 @@ impl Stops {
             Stops::AtSign => b == b'@',
             Stops::Newline => b == b'\n',
             Stops::Digits => b.is_ascii_digit() || b == 0xEF,
-            Stops::PhoneStart => b.is_ascii_digit() || b == 0xEF || b == b'+' || b == b'(',
-            Stops::PhoneStartOrAt => Stops::PhoneStart.byte(b) || b == b'@',
+            Stops::DigitsOrAt => Stops::Digits.byte(b) || b == b'@',
         }
     }
 }
@@ -464,8 +463,7 @@ impl Stops {
             Stops::AtSign => bytes_equal(x, b'@'),
             Stops::Newline => bytes_equal(x, b'\n'),
             Stops::Digits => ascii_digits(x) | bytes_equal(x, 0xEF),
-            Stops::PhoneStart => ascii_digits(x) | bytes_equal(x, 0xEF) | bytes_equal(x, b'+') | bytes_equal(x, b'('),
-            Stops::PhoneStartOrAt => Stops::PhoneStart.mask(x) | bytes_equal(x, b'@'),
+            Stops::DigitsOrAt => Stops::Digits.mask(x) | bytes_equal(x, b'@'),
         }
     }
 }
@@ -518,7 +516,7 @@ mod tests {
     fn stops_are_found_eight_at_a_time_and_one_by_one() {
         let text = "Hello there, friend: abcdefgh ijklmnop 7 qrstuvwx（）０ yz+ ( end.";
         let b = text.as_bytes();
-        for stops in [Stops::Digits, Stops::PhoneStart] {
+        for stops in [Stops::Digits, Stops::DigitsOrAt] {
             let slow: Vec<usize> = (0..b.len()).filter(|&i| stops.byte(b[i])).collect();
             let mut fast = Vec::new();
             let mut i = 0;
@@ -530,7 +528,7 @@ mod tests {
         }
         // Every pair of byte values, where a borrow could flag a byte that is
         // no stop: the first flagged byte is the first stop all the same.
-        for stops in [Stops::Digits, Stops::PhoneStart, Stops::AtSign, Stops::Newline, Stops::PhoneStartOrAt] {
+        for stops in [Stops::Digits, Stops::AtSign, Stops::Newline, Stops::DigitsOrAt] {
             for a in 0..=255u8 {
                 for c in 0..=255u8 {
                     let mut w = [b'x'; 16];
@@ -542,7 +540,7 @@ mod tests {
             }
         }
         assert_eq!(next_stop(b"no numbers here, at all (none) + more", 0, Stops::Digits), None);
-        assert_eq!(next_stop(b"no numbers here, at all (none)", 0, Stops::PhoneStart), Some(24));
+        assert_eq!(next_stop(b"no numbers here, at all (none) + m@il", 0, Stops::DigitsOrAt), Some(34));
     }
     /// 91310000MA1FL8TQ2X from the sample page has a bad check char; this is
     /// the same prefix with the computed check char `3`.

@@ -215,9 +215,35 @@ fn starts_with_closing(text: &[u8]) -> bool {
                 return false;
             }
         }
+    } else if first & 0xF0 == 0xE0 {
+        // A line of CJK text: its first char's second byte against those of
+        // the closings under its lead byte (`您好` and `麻烦` are out here).
+        let Some(&second) = text.get(1) else { return false };
+        if second & 0xC0 != 0x80 || SECOND_BYTES_E[usize::from(first & 0x0F)] >> (second & 0x3F) & 1 == 0 {
+            return false;
+        }
     }
     closings(first).iter().any(|c| starts_with_ignoring_case(text, c))
 }
+
+/// For each lead byte `E0`–`EF` (a three-byte char: most CJK), the second
+/// bytes of its closings (bit `b & 0x3F` for a continuation byte `b`);
+/// computed from [`closings`], so the two cannot disagree.
+const SECOND_BYTES_E: [u64; 16] = {
+    let mut table = [0u64; 16];
+    let mut lead = 0;
+    while lead < 16 {
+        let list = closings(0xE0 + lead as u8);
+        let mut k = 0;
+        while k < list.len() {
+            let c = list[k].as_bytes();
+            table[lead] |= 1 << (c[1] & 0x3F);
+            k += 1;
+        }
+        lead += 1;
+    }
+    table
+};
 
 /// In [`SECOND_LETTERS`]: some closing under this first letter has a second
 /// byte that is not a lower-case ASCII letter (no filter on it).
