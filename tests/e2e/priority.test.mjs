@@ -73,11 +73,11 @@ for (const kind of BROWSERS) {
       }, 40_000);
       const { frame } = found;
       await frame.waitForSelector('#writeback .wb-apply-priority', { timeout: 20_000 });
-      assert.equal(await frame.$eval('.wb-apply-priority', (e) => e.textContent), 'Apply priority "urgent"');
+      assert.equal(await frame.$eval('.wb-apply-priority', (e) => e.textContent), 'Apply priority "Urgent"', 'the vendor\'s word as the panel names it');
       const puts = () => zd.requests.filter((r) => r.method === 'PUT');
       await frame.click('.wb-apply-priority');
       await frame.waitForSelector('#wb-confirm-priority');
-      assert.match(await frame.$eval('.wb-confirm-question', (e) => e.textContent), /^Set this ticket's priority to "urgent" in .*Zendesk.*\?$/);
+      assert.match(await frame.$eval('.wb-confirm-question', (e) => e.textContent), /^Set this ticket's priority to "Urgent" in .*Zendesk.*\?$/);
       // Cancel sends nothing.
       await frame.click('#wb-form .wb-cancel');
       await new Promise((r) => setTimeout(r, 500));
@@ -92,7 +92,7 @@ for (const kind of BROWSERS) {
         const li = await frame.$$eval('.wb-op[data-kind="priority"]', (l) => l.map((e) => ({ state: e.dataset.state, text: e.innerText })));
         return { ok: li.length === 1 && li[0].state === 'done', li };
       }, 30_000);
-      assert.match(done.li[0].text, /urgent/);
+      assert.match(done.li[0].text, /Urgent/);
       await page.screenshot({ path: join(shots, 'apply-priority-done.png') });
       // Read back from the API's own store: exactly one update, to this ticket.
       assert.equal(data.tickets.find((t) => t.id === 4711).priority, 'urgent');
@@ -285,6 +285,7 @@ for (const kind of BROWSERS) {
       await side.waitForSelector('#wb-error:not([hidden]) #wb-refresh-apply', { timeout: 20_000 });
       assert.match(await side.$eval('#wb-error', (e) => e.textContent), /click Refresh in the panel, then apply priority again/);
       assert.equal(await side.$eval('#wb-refresh-apply', (e) => e.textContent), 'Refresh and apply again');
+      await side.$eval('#wb-error', (e) => e.scrollIntoView({ block: 'center' }));
       await side.screenshot({ path: join(shots, 'side-panel-refresh-offered.png') });
       // Nothing sent, looked up or audited until the agent clicks.
       await new Promise((r) => setTimeout(r, 1_500));
@@ -298,6 +299,7 @@ for (const kind of BROWSERS) {
         return { ok: i.state === 'found' && i.ops.length === listed + 1 && i.ops[0] === 'done' && puts() === putsBefore + 1, ...i };
       }, 40_000);
       assert.equal(done.offer, false, 'the offer is gone');
+      await side.$eval('#wb-list', (e) => e.scrollIntoView({ block: 'center' }));
       await side.screenshot({ path: join(shots, 'side-panel-refreshed-done.png') });
       assert.equal(data.tickets.find((t) => t.id === 4711).priority, 'urgent');
       await new Promise((r) => setTimeout(r, 1_500));
