@@ -652,6 +652,9 @@ messages! {
     TermPriority = "term_priority",
     TermNotPriority = "term_not_priority",
     OptExampleMemberPattern = "opt_example_member_pattern",
+    JsonEndsEarly = "json_ends_early",
+    JsonSyntax = "json_syntax",
+    JsonTooDeep = "json_too_deep",
 }
 
 impl Msg {
