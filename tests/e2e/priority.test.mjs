@@ -276,6 +276,11 @@ for (const kind of BROWSERS) {
       const shown = await audited();
       const perShow = lookups(shown) - lookups(opened);
       assert.ok(perShow >= 1, `the side panel's show was audited: ${shown}`);
+      // Each source's greyed-out write buttons say why once, under them (not once per button).
+      const reasons = await side.$$eval('.wb-source', (rows) => rows.map((r) => [...r.querySelectorAll('.wb-unavailable')].map((e) => e.textContent)));
+      assert.equal(reasons.length, 2, JSON.stringify(reasons));
+      for (const r of reasons) assert.deepEqual(r, [...new Set(r)], `a reason said twice: ${JSON.stringify(reasons)}`);
+      assert.ok(reasons.every((r) => r.length === 1 && /write definition/.test(r[0])), JSON.stringify(reasons));
       const beforeRefused = await audited();
       const putsBefore = puts();
       await forgetCachedAnswers();

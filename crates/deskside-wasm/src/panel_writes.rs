@@ -252,6 +252,9 @@ fn render_forms(doc: &Document, wb: &Rc<Wb>, n: u32, loc: &Loc) {
         if several {
             append(&row, &el(doc, "p", "wb-to", &loc.t(&Text::new(Msg::WbTo, [data(label)]))));
         }
+        // Why a button is greyed out, under the buttons, each reason once
+        // ("… has no write definition" was said under both).
+        let mut reasons: Vec<String> = Vec::new();
         for (kind, fk, msg) in [(WriteKind::Note, &form.note, Msg::WbLogTicket), (WriteKind::Task, &form.task, Msg::WbCreateTask)] {
             let b = el(doc, "button", &format!("action wb-open-{}", kind.name()), &loc.m(msg));
             match fk {
@@ -261,7 +264,9 @@ fn render_forms(doc: &Document, wb: &Rc<Wb>, n: u32, loc: &Loc) {
                     let _ = b.set_attribute("title", &why);
                     let _ = b.set_attribute("aria-disabled", "true");
                     append(&row, &b);
-                    append(&row, &el(doc, "span", "wb-unavailable", &why));
+                    if !reasons.contains(&why) {
+                        reasons.push(why);
+                    }
                 }
                 FormKind::Available { .. } => {
                     let (wb2, fk, connector, record) = (wb.clone(), fk.clone(), connector.clone(), record.clone());
@@ -273,6 +278,9 @@ fn render_forms(doc: &Document, wb: &Rc<Wb>, n: u32, loc: &Loc) {
                     append(&row, &b);
                 }
             }
+        }
+        for why in &reasons {
+            append(&row, &el(doc, "span", "wb-unavailable", why));
         }
         append(&section, &row);
     }
