@@ -35,7 +35,10 @@ try {
       await page.goto(demo.base + path);
       const panel = await panelState(page);
       await page.screenshot({ path: join(dir, name) });
-      console.log(`${name}: panel ${panel.state} (${panel.text.split('\n').map((l) => l.trim()).filter(Boolean).slice(2, 6).join(' · ')})`);
+      // What the panel shows (not its header's buttons).
+      const customer = await panel.frame.$eval('.customer .name', (e) => e.textContent).catch(() => '');
+      const shown = customer || await panel.frame.$eval('#body', (e) => e.innerText).catch(() => panel.text);
+      console.log(`${name}: panel ${panel.state} (${shown.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' · ')})`);
       await page.close();
     }
     console.log(`Screenshots written to ${dir}`);

@@ -13,7 +13,8 @@
 // "Refresh and apply again", nothing is sent or looked up until the agent
 // clicks it; the click refreshes the panel (its own lookup, audited as any
 // show) and sends the write once. What the panel receives names neither
-// record by its id (only by its handle).
+// record by its id (only by its handle). The same refusal and its one
+// click in the side panel.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
@@ -72,11 +73,11 @@ for (const kind of BROWSERS) {
       }, 40_000);
       const { frame } = found;
       await frame.waitForSelector('#writeback .wb-apply-priority', { timeout: 20_000 });
-      assert.equal(await frame.$eval('.wb-apply-priority', (e) => e.textContent), 'Apply priority "urgent"');
+      assert.equal(await frame.$eval('.wb-apply-priority', (e) => e.textContent), 'Apply priority "Urgent"', 'the vendor\'s word as the panel names it');
       const puts = () => zd.requests.filter((r) => r.method === 'PUT');
       await frame.click('.wb-apply-priority');
       await frame.waitForSelector('#wb-confirm-priority');
-      assert.match(await frame.$eval('.wb-confirm-question', (e) => e.textContent), /^Set this ticket's priority to "urgent" in .*Zendesk.*\?$/);
+      assert.match(await frame.$eval('.wb-confirm-question', (e) => e.textContent), /^Set this ticket's priority to "Urgent" in .*Zendesk.*\?$/);
       // Cancel sends nothing.
       await frame.click('#wb-form .wb-cancel');
       await new Promise((r) => setTimeout(r, 500));
@@ -91,7 +92,7 @@ for (const kind of BROWSERS) {
         const li = await frame.$$eval('.wb-op[data-kind="priority"]', (l) => l.map((e) => ({ state: e.dataset.state, text: e.innerText })));
         return { ok: li.length === 1 && li[0].state === 'done', li };
       }, 30_000);
-      assert.match(done.li[0].text, /urgent/);
+      assert.match(done.li[0].text, /Urgent/);
       await page.screenshot({ path: join(shots, 'apply-priority-done.png') });
       // Read back from the API's own store: exactly one update, to this ticket.
       assert.equal(data.tickets.find((t) => t.id === 4711).priority, 'urgent');
@@ -236,6 +237,90 @@ for (const kind of BROWSERS) {
       await done.frame.click('#refresh');
       await new Promise((r) => setTimeout(r, 2_000));
       assert.equal(puts(), putsBefore + 1, 'no write after a later refresh');
+      await page.close();
+    });
+
+    // The same refusal in the browser's side panel (sidepanel.html for the
+    // tab: Chrome's side panel and Firefox's sidebar show this one page,
+    // which the test opens as a tab of its own, as the test above): its
+    // writes are `TabWrite`s and its refresh `RefreshTabPanel`.
+    test('side panel: no fresh answer for the VIP check, "Refresh and apply again" refreshes, then sends the write once', async () => {
+      data.tickets.find((t) => t.id === 4711).priority = 'normal';
+      const { page: options, status } = await configure(ext, { baseUrl: demo.base, key, sidePanel: true });
+      assert.equal(status.kind, 'ok', status.text);
+      await options.close();
+      const puts = () => zd.requests.filter((r) => r.method === 'PUT').length;
+      const lookups = (l) => l.filter((a) => a === 'lookup').length;
+      const writes = (l) => l.filter((a) => a === 'write_priority').length;
+      const page = await ext.browser.newPage();
+      const url = demo.base + '/agent/tickets/4711';
+      await page.goto(url);
+      const id = await until('the tab id', async () => {
+        const t = await tabId(url);
+        return { ok: Number.isInteger(t), t };
+      });
+      const opened = await audited();
+      const side = await ext.browser.newPage();
+      await side.setViewport({ width: 360, height: 900 });
+      side.goto(`${ext.extensionBase}sidepanel.html?tab=${id.t}`).catch(() => {});
+      const info = () => side.evaluate(() => ({
+        state: document.querySelector('#root')?.dataset.state,
+        text: document.body.innerText,
+        ops: [...document.querySelectorAll('.wb-op[data-kind="priority"]')].map((e) => e.dataset.state),
+        offer: Boolean(document.querySelector('#wb-refresh-apply')),
+      }));
+      await until('the side panel with the apply button', async () => {
+        const i = await side.evaluate(() => ({ state: document.querySelector('#root')?.dataset.state, text: document.body.innerText, button: Boolean(document.querySelector('.wb-apply-priority')) }));
+        return { ok: i.state === 'found' && /Mia Fischer/.test(i.text) && /Key account/.test(i.text) && i.button, ...i };
+      }, 40_000);
+      const shown = await audited();
+      const perShow = lookups(shown) - lookups(opened);
+      assert.ok(perShow >= 1, `the side panel's show was audited: ${shown}`);
+      // Each source's greyed-out write buttons say why once, under them (not once per button).
+      const reasons = await side.$$eval('.wb-source', (rows) => rows.map((r) => [...r.querySelectorAll('.wb-unavailable')].map((e) => e.textContent)));
+      assert.equal(reasons.length, 2, JSON.stringify(reasons));
+      for (const r of reasons) assert.deepEqual(r, [...new Set(r)], `a reason said twice: ${JSON.stringify(reasons)}`);
+      assert.ok(reasons.every((r) => r.length === 1 && /write definition/.test(r[0])), JSON.stringify(reasons));
+      const beforeRefused = await audited();
+      const putsBefore = puts();
+      await forgetCachedAnswers();
+      await side.click('.wb-apply-priority');
+      await side.waitForSelector('#wb-confirm-priority');
+      await side.click('#wb-confirm-priority');
+      await side.waitForSelector('#wb-error:not([hidden]) #wb-refresh-apply', { timeout: 20_000 });
+      assert.match(await side.$eval('#wb-error', (e) => e.textContent), /click Refresh in the panel, then apply priority again/);
+      assert.equal(await side.$eval('#wb-refresh-apply', (e) => e.textContent), 'Refresh and apply again');
+      await side.$eval('#wb-error', (e) => e.scrollIntoView({ block: 'center' }));
+      await side.screenshot({ path: join(shots, 'side-panel-refresh-offered.png') });
+      // Nothing sent, looked up or audited until the agent clicks.
+      await new Promise((r) => setTimeout(r, 1_500));
+      assert.equal(puts(), putsBefore, 'no write without the click');
+      assert.deepEqual(await audited(), beforeRefused, 'the refused write looked nothing up');
+      assert.equal(data.tickets.find((t) => t.id === 4711).priority, 'normal');
+      const listed = (await info()).ops.length;
+      await side.click('#wb-refresh-apply');
+      const done = await until('the refreshed side panel applies the priority', async () => {
+        const i = await info();
+        return { ok: i.state === 'found' && i.ops.length === listed + 1 && i.ops[0] === 'done' && puts() === putsBefore + 1, ...i };
+      }, 40_000);
+      assert.equal(done.offer, false, 'the offer is gone');
+      await side.$eval('#wb-list', (e) => e.scrollIntoView({ block: 'center' }));
+      await side.screenshot({ path: join(shots, 'side-panel-refreshed-done.png') });
+      assert.equal(data.tickets.find((t) => t.id === 4711).priority, 'urgent');
+      await new Promise((r) => setTimeout(r, 1_500));
+      assert.equal(puts(), putsBefore + 1, 'sent once');
+      const last = zd.requests.filter((r) => r.method === 'PUT').at(-1);
+      assert.equal(last.path, '/api/v2/tickets/4711');
+      assert.deepEqual(JSON.parse(last.body), { ticket: { priority: 'urgent' } });
+      // The refresh's own lookup (one entry per connector, as any show) and the write: nothing more.
+      const after = await audited();
+      assert.equal(lookups(after) - lookups(beforeRefused), perShow, `${after}`);
+      assert.equal(writes(after) - writes(beforeRefused), 1, `${after}`);
+      // Refreshing again by hand sends nothing more.
+      await side.click('#refresh');
+      await new Promise((r) => setTimeout(r, 2_000));
+      assert.equal(puts(), putsBefore + 1, 'no write after a later refresh');
+      await side.close();
       await page.close();
     });
   });

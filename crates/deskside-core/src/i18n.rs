@@ -634,6 +634,27 @@ messages! {
     // misc7: the shown record's handle refused; one click to refresh and apply priority again.
     WriteRecordNotShown = "write_record_not_shown",
     WbRefreshApply = "wb_refresh_apply",
+    TermNew = "term_new",
+    TermOpen = "term_open",
+    TermPending = "term_pending",
+    TermOnHold = "term_on_hold",
+    TermSolved = "term_solved",
+    TermResolved = "term_resolved",
+    TermClosed = "term_closed",
+    TermSnoozed = "term_snoozed",
+    TermWaitingOnContact = "term_waiting_on_contact",
+    TermWaitingOnUs = "term_waiting_on_us",
+    TermLow = "term_low",
+    TermNormal = "term_normal",
+    TermMedium = "term_medium",
+    TermHigh = "term_high",
+    TermUrgent = "term_urgent",
+    TermPriority = "term_priority",
+    TermNotPriority = "term_not_priority",
+    OptExampleMemberPattern = "opt_example_member_pattern",
+    JsonEndsEarly = "json_ends_early",
+    JsonSyntax = "json_syntax",
+    JsonTooDeep = "json_too_deep",
 }
 
 impl Msg {

@@ -637,6 +637,36 @@ impl CustomerView {
     }
 }
 
+/// A ticket's status or priority as the shipped presets name them (Zendesk,
+/// Freshdesk, HubSpot, Intercom map their values to "Open", "On-hold",
+/// "Urgent"…), as a message, so the panel shows it in its language;
+/// `None`: any other word (a HubSpot pipeline's own stage label, a generic
+/// connector's value), shown as it came. Case and spaces around are ignored.
+pub fn ticket_term(value: &str) -> Option<Msg> {
+    let v = value.trim();
+    const TERMS: [(&str, Msg); 18] = [
+        ("new", Msg::TermNew),
+        ("open", Msg::TermOpen),
+        ("pending", Msg::TermPending),
+        ("on-hold", Msg::TermOnHold),
+        ("on hold", Msg::TermOnHold),
+        ("solved", Msg::TermSolved),
+        ("resolved", Msg::TermResolved),
+        ("closed", Msg::TermClosed),
+        ("snoozed", Msg::TermSnoozed),
+        ("waiting on contact", Msg::TermWaitingOnContact),
+        ("waiting on us", Msg::TermWaitingOnUs),
+        ("low", Msg::TermLow),
+        ("normal", Msg::TermNormal),
+        ("medium", Msg::TermMedium),
+        ("high", Msg::TermHigh),
+        ("urgent", Msg::TermUrgent),
+        ("priority", Msg::TermPriority),
+        ("not priority", Msg::TermNotPriority),
+    ];
+    TERMS.iter().find(|(word, _)| v.eq_ignore_ascii_case(word)).map(|(_, m)| *m)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -830,5 +860,47 @@ mod tests {
         assert_eq!((errors[0].connector.as_str(), errors[0].grant.clone(), errors[0].retryable), ("c0", vec!["https://crm.example.com/*".to_string()], false));
         assert_eq!(errors[0].message, Text::new(Msg::PanelNoPermission, [data("crm.example.com")]), "said plainly, not as a network error");
         assert_eq!((errors[1].connector.as_str(), errors[1].grant.len()), ("", 0), "an unknown source is left alone");
+    }
+}
+
+#[cfg(test)]
+mod ticket_term_tests {
+    use super::ticket_term;
+    use crate::i18n::Msg;
+
+    /// Every status and priority word a shipped preset maps a vendor's value
+    /// to has its message, whose English text is that very word (the English
+    /// panel shows what it showed before).
+    #[test]
+    fn every_preset_ticket_word_is_a_message() {
+        let en: serde_json::Value = serde_json::from_str(include_str!("../../../extension/_locales/en/messages.json")).expect("the English catalog");
+        let mut seen = 0;
+        for (name, def) in [
+            ("zendesk", include_str!("../connectors/zendesk.json")),
+            ("freshdesk", include_str!("../connectors/freshdesk.json")),
+            ("hubspot", include_str!("../connectors/hubspot.json")),
+            ("intercom", include_str!("../connectors/intercom.json")),
+        ] {
+            let def: serde_json::Value = serde_json::from_str(def).expect("a preset definition");
+            for field in ["status", "priority"] {
+                let map = def["map"]["tickets"][field]["map"].as_object().unwrap_or_else(|| panic!("{name}: no tickets.{field} map"));
+                for word in map.values().map(|w| w.as_str().expect("a word")) {
+                    let m = ticket_term(word).unwrap_or_else(|| panic!("{name}: {field} {word:?} has no message"));
+                    assert_eq!(en[m.key()]["message"].as_str(), Some(word), "{name}: {field} {word:?}");
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen >= 20, "{seen}");
+    }
+
+    #[test]
+    fn case_and_spaces_ignored_other_words_as_they_came() {
+        assert_eq!(ticket_term(" urgent "), Some(Msg::TermUrgent));
+        assert_eq!(ticket_term("ON HOLD"), Some(Msg::TermOnHold));
+        assert_eq!(ticket_term("On-hold"), Some(Msg::TermOnHold));
+        for other in ["", "Appointment Scheduled", "opened", "待处理", "4", "high priority"] {
+            assert_eq!(ticket_term(other), None, "{other:?}");
+        }
     }
 }

@@ -418,3 +418,21 @@ fn the_catalogs_render_the_core_texts() {
         }
     }
 }
+
+/// The options page's example id pattern is shown in the page's language
+/// (`opt_example_member_pattern`): in each catalog it is a pattern the
+/// options page accepts, and it finds the member number in a line written
+/// in that language.
+#[test]
+fn example_id_pattern_compiles_in_each_language() {
+    use deskside_core::idpattern::Pattern;
+    for (lang, text) in [("en", "Member no. 12345678 called"), ("zh_CN", "会员号：12345678，请回电")] {
+        let source = &catalog(lang).entries["opt_example_member_pattern"].message;
+        let p = Pattern::compile(source).unwrap_or_else(|e| panic!("{lang}: {source:?}: {:?}", e.text()));
+        let found: Vec<&str> = p.find_all(text).iter().map(|m| m.value(text)).collect();
+        assert_eq!(found, ["12345678"], "{lang}: {source:?}");
+    }
+    // Not written in the other language's way: the Chinese example does not take the English line.
+    let zh = Pattern::compile(&catalog("zh_CN").entries["opt_example_member_pattern"].message).expect("compiles");
+    assert!(zh.find_all("Member no. 12345678").is_empty());
+}

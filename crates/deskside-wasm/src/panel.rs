@@ -612,6 +612,12 @@ fn vip_badge(doc: &Document, parent: &Element, c: &CustomerView, loc: &Loc) {
     }
 }
 
+/// A ticket's status or priority in the panel's language when a preset
+/// named it ("Open" → "待处理"); any other word as it came.
+pub(crate) fn ticket_word(value: &str, loc: &Loc) -> String {
+    deskside_core::panel::ticket_term(value).map_or_else(|| value.to_string(), |m| loc.m(m))
+}
+
 /// On a CRM contact page: the contact's helpdesk tickets (the core put the
 /// open ones first, then the newest), each with a link to it.
 fn helpdesk_tickets(doc: &Document, card: &Element, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) {
@@ -630,12 +636,12 @@ fn helpdesk_tickets(doc: &Document, card: &Element, c: &CustomerView, env: &Rc<P
         let li = el(doc, "li", if open { "ticket open" } else { "ticket" }, "");
         let _ = li.set_attribute("data-ticket", &t.id);
         append(&li, &el(doc, "span", "ticket-subject", &t.subject));
-        let status = el(doc, "span", "ticket-status", &t.status);
+        let status = el(doc, "span", "ticket-status", &ticket_word(&t.status, loc));
         if open {
             let _ = status.set_attribute("title", &loc.m(Msg::PanelTicketOpen));
         }
         append(&li, &status);
-        append(&li, &el(doc, "span", "ticket-priority", &t.priority));
+        append(&li, &el(doc, "span", "ticket-priority", &ticket_word(&t.priority, loc)));
         append(&li, &el(doc, "span", "ticket-date", &t.updated.as_deref().map(|d| loc.date(d)).unwrap_or_default()));
         // Checked again where it is opened: one rule for every outside URL.
         if let Some(url) = t.url.as_deref().and_then(deskside_core::weburl::outside_link) {
@@ -698,13 +704,16 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -
             (None, Some(_)) => (d.value.clone(), "custom"),
             (None, None) => (d.value.clone(), ""),
         };
-        row(&label, &value, class, d.src);
-        if let Some(dd) = dl.last_element_child() {
-            let _ = dd.set_attribute("data-field", &d.field);
-            if matches!(d.label, Msg::DetailEmail | Msg::DetailPhone | Msg::DetailRecord) {
-                copy_button(doc, &dd, &d.value, env, loc);
-            }
+        // Copy right after the value, then its source (merged sources): the
+        // button on the value's line as with one source.
+        append(&dl, &el(doc, "dt", class, &label));
+        let dd = el(doc, "dd", class, &value);
+        let _ = dd.set_attribute("data-field", &d.field);
+        if matches!(d.label, Msg::DetailEmail | Msg::DetailPhone | Msg::DetailRecord) {
+            copy_button(doc, &dd, &d.value, env, loc);
         }
+        source_tag(doc, &dd, c, d.src, loc);
+        append(&dl, &dd);
     }
     if let Some((m, src)) = &c.lifetime_value {
         row(&loc.m(Msg::DetailLifetimeValue), &loc.money(m), "ltv", *src);
@@ -763,7 +772,7 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -
                 Msg::PanelTickets,
                 "tickets",
                 // On a CRM page they are listed above, with their links.
-                c.tickets.iter().filter(|_| !c.helpdesk).map(|t| (vec![("ticket-subject", t.subject.clone()), ("ticket-status", t.status.clone()), ("ticket-priority", t.priority.clone()), ("ticket-date", date(&t.updated))], t.src)).collect(),
+                c.tickets.iter().filter(|_| !c.helpdesk).map(|t| (vec![("ticket-subject", t.subject.clone()), ("ticket-status", ticket_word(&t.status, loc)), ("ticket-priority", ticket_word(&t.priority, loc)), ("ticket-date", date(&t.updated))], t.src)).collect(),
             ),
             _ => list(
                 Msg::PanelNotes,

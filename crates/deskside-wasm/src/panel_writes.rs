@@ -252,6 +252,9 @@ fn render_forms(doc: &Document, wb: &Rc<Wb>, n: u32, loc: &Loc) {
         if several {
             append(&row, &el(doc, "p", "wb-to", &loc.t(&Text::new(Msg::WbTo, [data(label)]))));
         }
+        // Why a button is greyed out, under the buttons, each reason once
+        // ("… has no write definition" was said under both).
+        let mut reasons: Vec<String> = Vec::new();
         for (kind, fk, msg) in [(WriteKind::Note, &form.note, Msg::WbLogTicket), (WriteKind::Task, &form.task, Msg::WbCreateTask)] {
             let b = el(doc, "button", &format!("action wb-open-{}", kind.name()), &loc.m(msg));
             match fk {
@@ -261,7 +264,9 @@ fn render_forms(doc: &Document, wb: &Rc<Wb>, n: u32, loc: &Loc) {
                     let _ = b.set_attribute("title", &why);
                     let _ = b.set_attribute("aria-disabled", "true");
                     append(&row, &b);
-                    append(&row, &el(doc, "span", "wb-unavailable", &why));
+                    if !reasons.contains(&why) {
+                        reasons.push(why);
+                    }
                 }
                 FormKind::Available { .. } => {
                     let (wb2, fk, connector, record) = (wb.clone(), fk.clone(), connector.clone(), record.clone());
@@ -274,10 +279,15 @@ fn render_forms(doc: &Document, wb: &Rc<Wb>, n: u32, loc: &Loc) {
                 }
             }
         }
+        for why in &reasons {
+            append(&row, &el(doc, "span", "wb-unavailable", why));
+        }
         append(&section, &row);
     }
     // A VIP's ticket: one click (then a confirmation) sets its priority.
     for PriorityOffer { connector, label, value, shown } in priority_offers(&forms, wb.vip.as_deref()) {
+        // The vendor's word ("urgent", Freshdesk's "Urgent") in the panel's language.
+        let shown = crate::panel::ticket_word(&shown, loc);
         let b = el(doc, "button", "action wb-apply-priority", &loc.t(&Text::new(Msg::WbApplyPriority, [data(&shown)])));
         let _ = b.set_attribute("data-connector", &connector);
         let wb2 = wb.clone();
@@ -441,7 +451,9 @@ fn render_list(doc: &Document, wb: &Rc<Wb>, writes: &[WriteView], n: u32, loc: &
             WriteKind::Priority => Msg::WbPriority,
         };
         append(&li, &el(doc, "span", "wb-kind", &loc.m(kind)));
-        append(&li, &el(doc, "span", "wb-summary", &w.summary));
+        // A priority's summary is the vendor's word ("urgent"): in the panel's language.
+        let summary = if w.kind == WriteKind::Priority { crate::panel::ticket_word(&w.summary, loc) } else { w.summary.clone() };
+        append(&li, &el(doc, "span", "wb-summary", &summary));
         let state = match w.shown.as_str() {
             "done" => loc.m(Msg::WbDone),
             "failed" => loc.t(&Text::new(Msg::WbFailed, [Arg::Text(w.reason.clone().unwrap_or_else(|| Msg::PanelUnexpected.into()))])),
@@ -452,7 +464,9 @@ fn render_list(doc: &Document, wb: &Rc<Wb>, writes: &[WriteView], n: u32, loc: &
         busy |= matches!(w.shown.as_str(), "sending" | "checking");
         // Checked again where it is opened: one rule for every outside URL.
         if let Some(url) = w.link.as_deref().and_then(deskside_core::weburl::outside_link) {
-            let b = el(doc, "button", "link wb-link-open", &loc.m(Msg::WbOpen));
+            // A priority was set on the helpdesk's ticket, not in a CRM: "View", as the ticket lists say.
+            let open = if w.kind == WriteKind::Priority { Msg::PanelOpenTicket } else { Msg::WbOpen };
+            let b = el(doc, "button", "link wb-link-open", &loc.m(open));
             let env = AsRef::<wasm_bindgen::JsValue>::as_ref(&wb.env).clone().unchecked_into::<PageEnv>();
             on_click(&b, move || env.open_link(&url));
             append(&li, &b);

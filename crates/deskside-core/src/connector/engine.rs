@@ -283,6 +283,20 @@ fn token_url(endpoint: &TokenEndpoint, base: &BaseUrl, query: &[(&str, &str)]) -
     }
 }
 
+/// "Invalid JSON" with what is wrong and where, in the reader's language
+/// (serde_json's own words are English: "EOF while parsing a string at line
+/// 1 column 85" was shown as it is in the Chinese panel).
+pub(crate) fn bad_json(e: &serde_json::Error) -> Text {
+    let what = if e.is_eof() {
+        Msg::JsonEndsEarly
+    } else if e.to_string().starts_with("recursion limit exceeded") {
+        Msg::JsonTooDeep
+    } else {
+        Msg::JsonSyntax
+    };
+    Text::new(Msg::LookupBadJson, [crate::i18n::Arg::Text(Text::new(what, [data(e.line()), data(e.column())]))])
+}
+
 /// An access token and how long it lasts (seconds), from a token endpoint's
 /// answer: `access_token` and `expires_in` (OAuth 2), or where an app-token
 /// definition says; an error inside a 200 is a typed error. A new
@@ -295,7 +309,7 @@ pub fn read_token(auth: &AuthDef, resp: &HttpResponse) -> Result<(Secret, u32), 
         429 => return Err(LookupError::RateLimited { retry_after_secs: resp.retry_after.as_deref().and_then(super::parse_retry_after) }),
         s => return Err(LookupError::Server { status: s }),
     }
-    let json: Value = serde_json::from_str(resp.body.trim()).map_err(|e| LookupError::BadResponse { message: Text::new(Msg::LookupBadJson, [data(e)]) })?;
+    let json: Value = serde_json::from_str(resp.body.trim()).map_err(|e| LookupError::BadResponse { message: bad_json(&e) })?;
     let envelope = |code: &Value, words: Option<&Value>| LookupError::BadResponse { message: Text::new(Msg::LookupEnvelopeError, [data(path::text(code).unwrap_or_default()), data(words.and_then(path::text).unwrap_or_default())]) };
     let (token_at, expires_at) = match auth {
         AuthDef::AppToken(a) => {
@@ -571,7 +585,7 @@ fn answer_json(def: &Definition, request: &RequestDef, url: &str, resp: &HttpRes
     if body.starts_with('<') {
         return Err(LookupError::Config { message: Text::new(Msg::LookupHtmlAt, [data(without_query(url))]) });
     }
-    let json: Value = serde_json::from_str(body).map_err(|e| LookupError::BadResponse { message: Text::new(Msg::LookupBadJson, [data(e)]) })?;
+    let json: Value = serde_json::from_str(body).map_err(|e| LookupError::BadResponse { message: bad_json(&e) })?;
     if let Some(s) = &def.success {
         if let Some(code) = path::first(&json, &s.path) {
             if !s.ok.iter().any(|ok| same_code(ok, code)) {
@@ -1206,5 +1220,28 @@ mod tests {
         assert_eq!(decimal_to_minor(&json!("abc"), None), None);
         let body = fill_json(&json!({"filter": {"email": "{value}", "q": "Email = {value:soql}", "n": 3}}), "a\"b'@x.test");
         assert_eq!(body, json!({"filter": {"email": "a\"b'@x.test", "q": "Email = 'a\\\"b\\'@x.test'", "n": 3}}));
+    }
+}
+
+#[cfg(test)]
+mod bad_json_tests {
+    use super::bad_json;
+    use crate::i18n::{data, Arg, Msg, Text};
+
+    fn detail(body: &str) -> Text {
+        let e = serde_json::from_str::<serde_json::Value>(body).expect_err("not JSON");
+        let t = bad_json(&e);
+        assert_eq!(t.id, Msg::LookupBadJson);
+        match &t.args[..] {
+            [Arg::Text(inner)] => inner.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn what_is_wrong_and_where_as_messages_not_the_parsers_english() {
+        assert_eq!(detail("{\"items\":[{\"name\":\"Ann"), Text::new(Msg::JsonEndsEarly, [data(1), data(22)]));
+        assert_eq!(detail(&format!("{}{}", "[".repeat(200), "]".repeat(200))), Text::new(Msg::JsonTooDeep, [data(1), data(128)]));
+        assert_eq!(detail("{\n  \"a\": tru }"), Text::new(Msg::JsonSyntax, [data(2), data(11)]));
     }
 }
