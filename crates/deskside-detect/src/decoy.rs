@@ -45,6 +45,11 @@ pub fn not_a_phone(text: &str, start: usize, end: usize, plus: bool) -> bool {
     if tax_label_before(b, start) {
         return true;
     }
+    // (A code that ends in `#`, the key a dial-in's PIN is ended with:
+    // `PIN: 802 117 449#` under `Join by phone`.)
+    if b.get(end) == Some(&b'#') {
+        return true;
+    }
     // The number may start inside a run of digit groups (`IMEI 0151
     // 23456789` read in Hong Kong, `AA1 01 2345 6784`): the label or code
     // before the run counts.
@@ -53,7 +58,7 @@ pub fn not_a_phone(text: &str, start: usize, end: usize, plus: bool) -> bool {
         return false;
     }
     let (label_end, hash) = skip_label_separators(b, run);
-    code_before(b, label_end, run) || (hash || id_label_before(b, label_end)) && !phone_label_before(b, label_end)
+    code_before(b, label_end, run) || (hash || id_label_before(b, label_end)) && !phone_label_before(b, label_end) || tax_label_before(b, run)
 }
 
 /// The start of the run of digit groups joined by one space or `-` that
@@ -578,6 +583,9 @@ mod tests {
         ] {
             assert!(!at(t, n), "{t}");
         }
+        // The PIN itself, even under `Join by phone` on its line; digits inside a registry number's groups.
+        assert!(at("Join by phone (US) +1 646-555-0100  PIN: 802 117 449#", "802 117 449"));
+        assert!(at("Numéro SIRET : 732 829 320 00074", "320 00074"));
     }
 
     #[test]
