@@ -132,37 +132,37 @@ fn skip_label_separators(b: &[u8], start: usize) -> (usize, bool) {
 /// 525-000-12-34, REGON 140123456`, `NIF 245 678 901`, `Ons
 /// ondernemingsnummer is BE 0456.789.123`, `Mã số thuế shop: 0312345678`,
 /// `เลขประจำตัวผู้เสียภาษี 0105541887220`, `사업자등록번호`, `税号`): a word that
-/// names one among the words between the number and the last digit before
-/// it on its line (at most [`LABEL_WINDOW`] bytes back), with no phone
-/// label after it (`VAT invoice attached, call me on 0412 345 678` keeps the
-/// phone). The words are read right to left, each compared once.
+/// names one among the three words before the number on its line (the
+/// two nearer ones short, no digit between, at most [`LABEL_WINDOW`] bytes
+/// back), with no phone label after it (`VAT no. 4012, call me on 0412 345
+/// 678` keeps the phone). The words are read right to left, each compared once.
 fn tax_label_before(b: &[u8], start: usize) -> bool {
-    let lo = line_start(b, start, LABEL_WINDOW);
-    let mut s = start;
-    while s > lo && !b[s - 1].is_ascii_digit() {
-        s -= 1;
-    }
-    let w = &b[s..start];
+    let lo = start.saturating_sub(LABEL_WINDOW);
     let sep = |c: u8| matches!(c, b' ' | b'\t' | b':' | b',' | b';' | b'(' | b')' | b'[' | b']' | b'|' | b'=' | b'#' | b'"' | b'\'' | b'*');
-    // (At most two short words between the label and the number: `Mã số
-    // thuế shop: 0312…`, `ondernemingsnummer is BE 0456…`; not `the wrong tax
-    // rate since Monday. Office (303) …`.)
-    let mut end = w.len();
+    // (A digit or the line's start ends the look: `NIP 525-000-12-34, 0412 …`
+    // is a phone after a tax number. At most two short words between the
+    // label and the number: `Mã số thuế shop: 0312…`, `ondernemingsnummer is
+    // BE 0456…`; not `the wrong tax rate since Monday. Office (303) …`. Most
+    // numbers are let go after a word or two.)
+    let stop = |c: u8| c.is_ascii_digit() || c == b'\n';
+    let mut end = start;
     for words_between in 0..3 {
-        while end > 0 && sep(w[end - 1]) {
+        while end > lo && sep(b[end - 1]) {
             end -= 1;
         }
         let mut t = end;
-        while t > 0 && !sep(w[t - 1]) {
+        while t > lo && !sep(b[t - 1]) && !stop(b[t - 1]) {
             t -= 1;
         }
-        if t == end {
+        // (Nothing before the number but a digit or the line's start; or a
+        // word glued to digits, `B01`, `2x`: no label.)
+        if t == end || t > lo && b[t - 1].is_ascii_digit() {
             return false;
         }
-        if tax_word(&w[t..end]) {
-            return !phone_word_in(&w[end..]);
+        if tax_word(&b[t..end]) {
+            return !phone_word_in(&b[end..start]);
         }
-        if words_between == 2 || end - t > 5 {
+        if words_between == 2 || end - t > 5 || t == lo || stop(b[t - 1]) {
             return false;
         }
         end = t;
@@ -182,7 +182,11 @@ fn tax_word(word: &[u8]) -> bool {
             _ => break,
         }
     }
-    if word.is_empty() {
+    // (The cheap first look: three bytes at least, and an ASCII word or the
+    // last byte of one of the words in other scripts below: most words
+    // before a number are let go here.)
+    let Some(&last) = word.last() else { return false };
+    if word.len() < 3 || last >= 0x80 && !matches!(last, 0xBF | 0xB7 | 0x9F | 0x81 | 0xB8 | 0xB5 | 0x8A | 0x9D) {
         return false;
     }
     if word.is_ascii() {
@@ -419,12 +423,21 @@ fn dial_in(b: &[u8], start: usize, end: usize) -> bool {
 }
 
 /// Round 9: a meeting's PIN or code ending in `#` after the number on its
-/// line (`(US) +1 646-555-0100  PIN: 802 117 449#`, `+49 30 5679 5800
+/// line, its label in Latin letters (`(US) +1 646-555-0100  PIN: 802 117 449#`, `+49 30 5679 5800
 /// Kenncode: 123 456 789#`, `+33 1 70 37 22 46 (code : 4821 9911#)`): a word
 /// between the number and the code, the code's digits (spaces between
 /// groups) at least four, at most [`LABEL_WINDOW`] bytes on; no phone label
 /// between (`+1 646 555 0100 mobile, door code 4471#` is someone's).
 fn code_then_hash_after(b: &[u8], end: usize) -> bool {
+    // (The cheap first look: a word or a bracket right after the number, past at most two spaces.)
+    let mut i = end;
+    while i < b.len() && i - end < 2 && b[i] == b' ' {
+        i += 1;
+    }
+    // (`PIN`, `code`, `Kenncode`, `Zugangscode`, `ID`, `access code`, `meeting …`, `(code`.)
+    if !b.get(i).is_some_and(|&c| matches!(c | 0x20, b'p' | b'c' | b'k' | b'z' | b'i' | b'a' | b'm') || c == b'(') {
+        return false;
+    }
     let hi = (end + LABEL_WINDOW).min(b.len());
     let Some(k) = b[end..hi].iter().position(|&c| c == b'#' || c == b'\n').map(|k| end + k) else { return false };
     if b[k] != b'#' {
