@@ -63,10 +63,13 @@ const MACHINE_HEADERS: [&str; 21] = [
     "errors-to", "resent-message-id", "thread-index", "feedback-id", "list-unsubscribe", "list-id", "list-post", "list-owner",
     "bounces-to",
 ];
-const AUTHOR_HEADERS: [&str; 10] = ["from", "reply-to", "发件人", "發件人", "寄件者", "寄件人", "von", "de", "expéditeur", "差出人"];
+const AUTHOR_HEADERS: [&str; 11] = ["from", "reply-to", "发件人", "發件人", "寄件者", "寄件人", "von", "de", "expéditeur", "差出人",
+    // (Round 9: Outlook's Dutch headers, `Van:`/`Aan:`: a forwarded courier's
+    // `Bel onze klantenservice 088-…` is the courier's, not the team's.)
+    "van"];
 // (`Delivered-To:`, `Envelope-To:` name the mailbox a pasted mail reached:
 // its recipient's, round 8.)
-const RECIPIENT_HEADERS: [&str; 14] = ["to", "cc", "bcc", "delivered-to", "envelope-to", "收件人", "抄送", "收件者", "副本", "an", "à", "宛先", "抄送人", "密送"];
+const RECIPIENT_HEADERS: [&str; 15] = ["to", "cc", "bcc", "delivered-to", "envelope-to", "收件人", "抄送", "收件者", "副本", "an", "à", "宛先", "抄送人", "密送", "aan"];
 
 /// The role of the header line (or folded header) that byte `pos` is on.
 pub(super) fn header_role(text: &str, pos: usize) -> HeaderRole {
