@@ -1362,7 +1362,8 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     let signs = context::TeamSigns { is_team: &is_team, names: context::TeamSigns::domain_names(&ctx.team_domains) };
                     // (A page that marks the team's messages has said whose
                     // this one is: the team's invitations are in `team_phones`.)
-                    let writer = context::writer_at(text, phone.start, &signs);
+                    // (Round 9: on a chat line the team's bot or agent speaks, the team's.)
+                    let writer = if context::chat_speaker_team(text, phone.start, &signs) == Some(true) { context::Writer::Team } else { context::writer_at(text, phone.start, &signs) };
                     if writer == context::Writer::Team || cue && writer == context::Writer::Unknown && !marked {
                         continue;
                     }
@@ -1375,6 +1376,20 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     // a date), in a text without a team address.
                     let signs = context::TeamSigns { is_team: &is_team, names: context::TeamSigns::domain_names(&ctx.team_domains) };
                     if context::under_team_head(text, phone.start, &signs) {
+                        continue;
+                    }
+                } else if team_lines.is_empty() && !names.is_empty() {
+                    // Round 9: any number on a chat line the team's bot or
+                    // agent speaks (`[28/11/26 19:05] Cuotaya Bot: … al
+                    // 0810-…`, `客服 小云：…`), or under a thread entry's head
+                    // that names the team (`Sam Okoro (quillpay.example) ·
+                    // 28/11/2026 16:40` then `You can reach me on 6818
+                    // 4182`), unless said to be the reader's. (A chat line
+                    // is its own message: an earlier line's head is not its writer.)
+                    let signs = context::TeamSigns { is_team: &is_team, names: names.clone() };
+                    if context::chat_speaker_team(text, phone.start, &signs).unwrap_or_else(|| context::under_team_head(text, phone.start, &signs))
+                        && !context::reader_cue_before(text, phone.start)
+                    {
                         continue;
                     }
                 } else if !team_lines.is_empty() && !context::reader_cue_before(text, phone.start) {

@@ -54,6 +54,12 @@ const PHONE_DECOYS: &[Family] = &[
     Family { name: "ISBN/EAN/IMEI/serials", label: "IMEI", values: &["ISBN 978-3-16-148410-0", "4006381333931", "35 209900 176148 1", "352099001761481", "2026 1126 0071", "C02XK1ABJG5H", "0042-7781-9930"] },
     Family { name: "postcodes", label: "ZIP", values: &["83702-5521", "SW1A 1AA", "〒150-0002", "75008", "200120", "560 001", "2000 NSW"] },
     Family { name: "conference dial-ins", label: "Meeting ID:", values: &["812 4471 9920", "+1 646 931 3860,,81244719920#", "+16469313860,,81244719920#", "Passcode: 559012", "+44 20 3481 5237 Conference ID: 482 113 907#"] },
+    // Round 9 (spent sets 7, 7b and 8): tax and company registry numbers
+    // with their label a few words before; ids after a label written with
+    // `00`; a meeting's PIN ending in `#` after a dial-in number.
+    Family { name: "tax/registry numbers with their label", label: "", values: &["MST 0314188722", "Mã số thuế shop: 0312345678", "NIP: 525-000-12-34, REGON 140123456", "NIF 245 678 901", "Ons ondernemingsnummer is BE 0456.789.123", "Numéro SIRET : 732 829 320 00074", "USt-IdNr.: DE 0301 2345678", "P.IVA 02 1234 5678", "Steuernummer 030 12345678", "ABN 51 824 753 556", "CUIT 20-12345678-9", "เลขประจำตัวผู้เสียภาษี 0105541887220", "사업자등록번호 02-3445-7742", "纳税人识别号：02087335102", "KvK 0612 345 678", "BTW BE 0476.332.109"] },
+    Family { name: "id labels before 00-numbers", label: "", values: &["PromptPay ref 004999041887220", "Reference: 0049 30 1234 5678", "Order No. 0044 20 7946 0958", "订单号 0086 138 0013 8000", "txn 0061 412 345 678"] },
+    Family { name: "dial-ins with a PIN ending in #", label: "Join by phone", values: &["(US) +1 646-555-0100  PIN: 802 117 449#", "(CA) +1 647-558-0190 PIN: 418 229 071#", "+49 30 5679 5800 Kenncode: 123 456 789#", "+33 1 70 37 22 46 (code : 4821 9911#)", "+65 3138 2001 PIN: 802117449#"] },
     // Written exactly as a number of some region, with their label only in
     // the family's labelled contexts: found in the others (see `LEFT`).
     Family { name: "phone-shaped refs without a label", label: "ref", values: &["2611-5501", "3392654187"] },

@@ -26,14 +26,28 @@ pub fn not_a_phone(text: &str, start: usize, end: usize, plus: bool) -> bool {
     if dial_in(b, start, end) {
         return true;
     }
-    if plus {
+    // (Round 9: `00` is how an id that starts with zeros begins, too:
+    // `PromptPay ref 004999041887220`. Only `+` outweighs an id's label.)
+    let zeros = plus && b.get(start) == Some(&b'0');
+    if plus && !zeros {
         return false;
     }
     let (label_end, hash) = skip_label_separators(b, start);
+    if zeros {
+        return (hash || id_label_before(b, label_end)) && !phone_label_before(b, label_end);
+    }
     if code_before(b, label_end, start) {
         return true;
     }
     if (hash || id_label_before(b, label_end)) && !phone_label_before(b, label_end) {
+        return true;
+    }
+    if tax_label_before(b, start) {
+        return true;
+    }
+    // (A code that ends in `#`, the key a dial-in's PIN is ended with:
+    // `PIN: 802 117 449#` under `Join by phone`.)
+    if b.get(end) == Some(&b'#') {
         return true;
     }
     // The number may start inside a run of digit groups (`IMEI 0151
@@ -44,7 +58,7 @@ pub fn not_a_phone(text: &str, start: usize, end: usize, plus: bool) -> bool {
         return false;
     }
     let (label_end, hash) = skip_label_separators(b, run);
-    code_before(b, label_end, run) || (hash || id_label_before(b, label_end)) && !phone_label_before(b, label_end)
+    code_before(b, label_end, run) || (hash || id_label_before(b, label_end)) && !phone_label_before(b, label_end) || tax_label_before(b, run)
 }
 
 /// The start of the run of digit groups joined by one space or `-` that
@@ -76,12 +90,16 @@ pub fn phone_label_before(b: &[u8], pos: usize) -> bool {
 
 /// Whether `w` holds a word that names a phone.
 fn phone_word_in(w: &[u8]) -> bool {
-    const ASCII: [&[u8]; 32] = [
+    const ASCII: [&[u8]; 40] = [
         b"tel", b"phone", b"hp", b"h/p", b"wechat", b"weixin", b"line", b"landline", b"signal", b"telegram", b"viber", b"helpline", b"emergency", b"mobil", b"mob ", b"mob:", b"mob.", b"cell", b"fax", b"call", b"whatsapp", b"contact", b"hotline", b"handy", b"ruf",
         b"portable", b"movil", b"m\xc3\xb3vil", b"celular", b"sms", b"numero verde", b"num\xc3\xa9ro vert",
+        // (Round 9.)
+        b"zalo", b"sdt", b"kontakt", b"bel ", b"bellen", b"ring me", b"reach me", b"t\xc3\xa9l",
     ];
-    const OTHER: [&str; 20] = [
+    const OTHER: [&str; 26] = [
         "电话", "電話", "手机", "手機", "联系", "聯絡", "聯繫", "热线", "座机", "传真", "微信", "携帯", "連絡", "代表", "ダイヤル", "直通", "전화", "휴대폰", "핸드폰", "연락처",
+        // (Round 9, Vietnamese: `điện thoại`, `di động`, `gọi`, `SĐT`; Thai โทร, มือถือ.)
+        "iện thoại", "i động", "gọi", "SĐT", "โทร", "มือถือ",
     ];
     ASCII.iter().any(|word| crate::lines::contains_word_ignore_ascii_case(w, word)) || OTHER.iter().any(|word| contains(w, word.as_bytes()))
 }
@@ -108,6 +126,100 @@ fn skip_label_separators(b: &[u8], start: usize) -> (usize, bool) {
         }
     }
     (i, hash)
+}
+
+/// Round 9: a tax or company registry number (`MST 0314188722`, `NIP:
+/// 525-000-12-34, REGON 140123456`, `NIF 245 678 901`, `Ons
+/// ondernemingsnummer is BE 0456.789.123`, `Mã số thuế shop: 0312345678`,
+/// `เลขประจำตัวผู้เสียภาษี 0105541887220`, `사업자등록번호`, `税号`): a word that
+/// names one among the three words before the number on its line (the
+/// two nearer ones short, no digit between, at most [`LABEL_WINDOW`] bytes
+/// back), with no phone label after it (`VAT no. 4012, call me on 0412 345
+/// 678` keeps the phone). The words are read right to left, each compared once.
+fn tax_label_before(b: &[u8], start: usize) -> bool {
+    let lo = start.saturating_sub(LABEL_WINDOW);
+    let sep = |c: u8| matches!(c, b' ' | b'\t' | b':' | b',' | b';' | b'(' | b')' | b'[' | b']' | b'|' | b'=' | b'#' | b'"' | b'\'' | b'*');
+    // (A digit or the line's start ends the look: `NIP 525-000-12-34, 0412 …`
+    // is a phone after a tax number. At most two short words between the
+    // label and the number: `Mã số thuế shop: 0312…`, `ondernemingsnummer is
+    // BE 0456…`; not `the wrong tax rate since Monday. Office (303) …`. Most
+    // numbers are let go after a word or two.)
+    let stop = |c: u8| c.is_ascii_digit() || c == b'\n';
+    let mut end = start;
+    for words_between in 0..3 {
+        while end > lo && sep(b[end - 1]) {
+            end -= 1;
+        }
+        let mut t = end;
+        while t > lo && !sep(b[t - 1]) && !stop(b[t - 1]) {
+            t -= 1;
+        }
+        // (Nothing before the number but a digit or the line's start; or a
+        // word glued to digits, `B01`, `2x`: no label.)
+        if t == end || t > lo && b[t - 1].is_ascii_digit() {
+            return false;
+        }
+        if tax_word(&b[t..end]) {
+            return !phone_word_in(&b[end..start]);
+        }
+        if words_between == 2 || end - t > 5 || t == lo || stop(b[t - 1]) {
+            return false;
+        }
+        end = t;
+    }
+    false
+}
+
+/// Whether one word (without the separators around it) names a tax or
+/// company registry number, in any case.
+fn tax_word(word: &[u8]) -> bool {
+    let mut word = word;
+    // (`Reg.`, `St.-Nr.`, `税号：`, `NIF-`.)
+    loop {
+        match word {
+            [rest @ .., b'.' | b'-' | b'/'] => word = rest,
+            [rest @ .., 0xEF, 0xBC, 0x9A | 0x8C | 0x8E] => word = rest,
+            _ => break,
+        }
+    }
+    // (The cheap first look: three bytes at least, and an ASCII word or the
+    // last byte of one of the words in other scripts below: most words
+    // before a number are let go here.)
+    let Some(&last) = word.last() else { return false };
+    if word.len() < 3 || last >= 0x80 && !matches!(last, 0xBF | 0xB7 | 0x9F | 0x81 | 0xB8 | 0xB5 | 0x8A | 0x9D) {
+        return false;
+    }
+    if word.is_ascii() {
+        let mut buf = [0u8; 20];
+        let Some(lower) = buf.get_mut(..word.len()) else { return false };
+        lower.copy_from_slice(word);
+        lower.make_ascii_lowercase();
+        // (Acronyms that are words too, in capitals only: `BTW`, not "btw, it's …"; `NIP`, `TIN`, `RUT`.)
+        if matches!(&*lower, b"btw" | b"tin" | b"nit" | b"rut" | b"nip" | b"uid" | b"ust" | b"ein" | b"crn" | b"ruc" | b"cif") {
+            return !word.iter().any(u8::is_ascii_lowercase);
+        }
+        return matches!(
+            &*lower,
+            b"vat" | b"taxid" | b"tax-id" | b"ssn" | b"gst" | b"gstin" | b"abn" | b"acn" | b"taxpayer"
+                // DE/AT/CH, NL/BE, FR, IT, ES/PT, PL, Nordics.
+                | b"ust-id" | b"ust-idnr" | b"ustid" | b"ustidnr" | b"mwst" | b"uid" | b"steuernummer" | b"steuernr" | b"steuer-nr" | b"st.-nr" | b"stnr" | b"steuer-id" | b"hrb" | b"hra"
+                | b"btw-nummer" | b"ondernemingsnummer" | b"kvk" | b"kvk-nummer" | b"rsin" | b"bsn"
+                | b"tva" | b"siren" | b"siret"
+                | b"iva" | b"p.iva" | b"piva" | b"fiscale"
+                | b"nif" | b"nipc" | b"fiscal" | b"contribuinte"
+                | b"regon" | b"krs" | b"pesel"
+                | b"cvr" | b"orgnr" | b"org.nr" | b"organisationsnummer" | b"y-tunnus"
+                // Latin America, South-East Asia, Türkiye.
+                | b"cnpj" | b"cpf" | b"cuit" | b"cuil" | b"rfc"
+                | b"mst" | b"npwp" | b"vkn" | b"tckn"
+        );
+    }
+    // (`Mã số thuế`, `Mã số doanh nghiệp`, 税号, 纳税人识别号, 統一編號, 法人番号,
+    // 사업자등록번호, Thai `…ภาษี`, Arabic `الضريبي`/`التجاري`, ИНН, ОГРН.)
+    const OTHER: [&str; 18] = [
+        "thuế", "nghiệp", "税号", "税號", "识别号", "識別號", "统一编号", "統一編號", "信用代码", "法人番号", "사업자등록번호", "사업자번호", "법인등록번호", "ภาษี", "الضريبي", "التجاري", "ИНН", "ОГРН",
+    ];
+    OTHER.iter().any(|o| word.len() >= o.len() && word[word.len() - o.len()..].eq_ignore_ascii_case(o.as_bytes()))
 }
 
 /// Labels of ids (and carriers' names), as whole words, any case.
@@ -226,6 +338,9 @@ fn dial_in(b: &[u8], start: usize, end: usize) -> bool {
     {
         return true;
     }
+    if code_then_hash_after(b, end) {
+        return true;
+    }
     let (label_end, _) = skip_label_separators(b, start);
     let mut i = label_end;
     while i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'\r') {
@@ -307,6 +422,36 @@ fn dial_in(b: &[u8], start: usize, end: usize) -> bool {
     cue_end.is_some_and(|e| !phone_word_in(&w[e..]))
 }
 
+/// Round 9: a meeting's PIN or code ending in `#` after the number on its
+/// line, its label in Latin letters (`(US) +1 646-555-0100  PIN: 802 117 449#`, `+49 30 5679 5800
+/// Kenncode: 123 456 789#`, `+33 1 70 37 22 46 (code : 4821 9911#)`): a word
+/// between the number and the code, the code's digits (spaces between
+/// groups) at least four, at most [`LABEL_WINDOW`] bytes on; no phone label
+/// between (`+1 646 555 0100 mobile, door code 4471#` is someone's).
+fn code_then_hash_after(b: &[u8], end: usize) -> bool {
+    // (The cheap first look: a word or a bracket right after the number, past at most two spaces.)
+    let mut i = end;
+    while i < b.len() && i - end < 2 && b[i] == b' ' {
+        i += 1;
+    }
+    // (`PIN`, `code`, `Kenncode`, `Zugangscode`, `ID`, `access code`, `meeting …`, `(code`.)
+    if !b.get(i).is_some_and(|&c| matches!(c | 0x20, b'p' | b'c' | b'k' | b'z' | b'i' | b'a' | b'm') || c == b'(') {
+        return false;
+    }
+    let hi = (end + LABEL_WINDOW).min(b.len());
+    let Some(k) = b[end..hi].iter().position(|&c| c == b'#' || c == b'\n').map(|k| end + k) else { return false };
+    if b[k] != b'#' {
+        return false;
+    }
+    let (mut j, mut digits) = (k, 0);
+    while j > end && (b[j - 1].is_ascii_digit() || b[j - 1] == b' ') {
+        digits += usize::from(b[j - 1].is_ascii_digit());
+        j -= 1;
+    }
+    let between = &b[end..j];
+    digits >= 4 && between.iter().any(|c| c.is_ascii_alphabetic() || *c >= 0x80) && !phone_word_in(between)
+}
+
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.len() >= needle.len() && hay.windows(needle.len()).any(|w| w == needle)
 }
@@ -320,7 +465,7 @@ mod tests {
 
     fn at(text: &str, number: &str) -> bool {
         let start = text.find(number).expect("number in text");
-        let plus = number.starts_with('+');
+        let plus = number.starts_with('+') || number.starts_with("00");
         not_a_phone(text, start, start + number.len(), plus)
     }
 
@@ -377,6 +522,83 @@ mod tests {
         ] {
             assert!(!at(t, n), "{t}");
         }
+    }
+
+    #[test]
+    fn tax_and_registry_numbers_are_not_phones() {
+        for (t, n) in [
+            ("MST 0314188722", "0314188722"),
+            ("Công ty TNHH Gỗ Mộc An, MST 0312345678) có lô hàng", "0312345678"),
+            ("Mã số thuế shop: 0312345678. Tài khoản", "0312345678"),
+            ("NIP: 525-000-12-34, REGON 140123456.", "140123456"),
+            ("NIF 245 678 901. Nº cliente FJ-PT-7741.", "245 678 901"),
+            ("Ons ondernemingsnummer is BE 0456.789.123.", "0456.789.123"),
+            ("Numéro SIRET : 732 829 320 00074", "732 829 320 00074"),
+            ("USt-IdNr.: DE 0301 2345678", "0301 2345678"),
+            ("P.IVA 02 1234 5678", "02 1234 5678"),
+            ("Steuernummer 030 12345678", "030 12345678"),
+            ("ABN 51 824 753 556", "51 824 753 556"),
+            ("CUIT 20-12345678-9", "20-12345678"),
+            ("เลขประจำตัวผู้เสียภาษี 0105541887220", "0105541887220"),
+            ("사업자등록번호 02-3445-7742", "02-3445-7742"),
+            ("纳税人识别号：02087335102", "02087335102"),
+            ("VAT no. 020 7946 0958", "020 7946 0958"),
+        ] {
+            assert!(at(t, n), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_phone_after_a_tax_number_or_under_a_phone_label_stays() {
+        for (t, n) in [
+            ("NIP 525-000-12-34, 0412 345 678", "0412 345 678"),
+            ("VAT invoice attached, call me on 0412 345 678", "0412 345 678"),
+            ("MST 0314188722 · Di động 0912 468 317", "0912 468 317"),
+            ("Mã số thuế ở trên, gọi em 0903 512 788", "0903 512 788"),
+            ("BTW-nummer klopt niet, bel 06-41827735", "06-41827735"),
+            ("Pas de TVA. Tél. 06 12 34 56 78", "06 12 34 56 78"),
+            // Words that only look like a tax label: Polish `nie` ("not"), an inn.
+            ("nie działa, 512 884 301", "512 884 301"),
+            ("Red Lion Inn 020 7946 0958", "020 7946 0958"),
+            ("the wrong tax rate since Monday. Office (303) 555-0147.", "(303) 555-0147"),
+            ("btw it's 0412 345 678", "0412 345 678"),
+            ("prices incl. VAT went up, so 0412 345 678 is best", "0412 345 678"),
+            ("VAT: +44 20 7946 0958", "+44 20 7946 0958"),
+        ] {
+            assert!(!at(t, n), "{t}");
+        }
+    }
+
+    #[test]
+    fn an_id_label_outweighs_00_but_not_plus() {
+        assert!(at("PromptPay ref 004999041887220 |", "004999041887220"));
+        assert!(at("Reference: 0049 30 1234 5678", "0049 30 1234 5678"));
+        assert!(!at("Ref: +49 30 1234 5678", "+49 30 1234 5678"));
+        assert!(!at("Tel. No. 0049 30 1234 5678", "0049 30 1234 5678"));
+        assert!(!at("call me on 0049 30 1234 5678", "0049 30 1234 5678"));
+    }
+
+    #[test]
+    fn a_pin_ending_in_hash_after_a_number_makes_it_a_dial_in() {
+        for (t, n) in [
+            ("Join by phone\n(US) +1 646-555-0100  PIN: 802 117 449#", "+1 646-555-0100"),
+            ("(CA) +1 647-558-0190 PIN: 418 229 071#", "+1 647-558-0190"),
+            ("+49 30 5679 5800 Kenncode: 123 456 789#", "+49 30 5679 5800"),
+            ("+33 1 70 37 22 46 (code : 4821 9911#)", "+33 1 70 37 22 46"),
+        ] {
+            assert!(at(t, n), "{t}");
+        }
+        for (t, n) in [
+            ("+1 646 555 0100 mobile, door code 4471#", "+1 646 555 0100"),
+            ("+1 646 555 0100 #2", "+1 646 555 0100"),
+            ("+1 646 555 0100 then press 1#", "+1 646 555 0100"),
+            ("+1 646 555 0100\nPIN 4471#", "+1 646 555 0100"),
+        ] {
+            assert!(!at(t, n), "{t}");
+        }
+        // The PIN itself, even under `Join by phone` on its line; digits inside a registry number's groups.
+        assert!(at("Join by phone (US) +1 646-555-0100  PIN: 802 117 449#", "802 117 449"));
+        assert!(at("Numéro SIRET : 732 829 320 00074", "320 00074"));
     }
 
     #[test]

@@ -63,10 +63,13 @@ const MACHINE_HEADERS: [&str; 21] = [
     "errors-to", "resent-message-id", "thread-index", "feedback-id", "list-unsubscribe", "list-id", "list-post", "list-owner",
     "bounces-to",
 ];
-const AUTHOR_HEADERS: [&str; 10] = ["from", "reply-to", "发件人", "發件人", "寄件者", "寄件人", "von", "de", "expéditeur", "差出人"];
+const AUTHOR_HEADERS: [&str; 11] = ["from", "reply-to", "发件人", "發件人", "寄件者", "寄件人", "von", "de", "expéditeur", "差出人",
+    // (Round 9: Outlook's Dutch headers, `Van:`/`Aan:`: a forwarded courier's
+    // `Bel onze klantenservice 088-…` is the courier's, not the team's.)
+    "van"];
 // (`Delivered-To:`, `Envelope-To:` name the mailbox a pasted mail reached:
 // its recipient's, round 8.)
-const RECIPIENT_HEADERS: [&str; 14] = ["to", "cc", "bcc", "delivered-to", "envelope-to", "收件人", "抄送", "收件者", "副本", "an", "à", "宛先", "抄送人", "密送"];
+const RECIPIENT_HEADERS: [&str; 15] = ["to", "cc", "bcc", "delivered-to", "envelope-to", "收件人", "抄送", "收件者", "副本", "an", "à", "宛先", "抄送人", "密送", "aan"];
 
 /// The role of the header line (or folded header) that byte `pos` is on.
 pub(super) fn header_role(text: &str, pos: usize) -> HeaderRole {
@@ -901,6 +904,38 @@ fn writer_at_by(text: &str, pos: usize, team: &TeamSigns, by_word: bool) -> Writ
     }
 }
 
+/// Round 9: whether the number at byte `start` is on a chat line (a stamp
+/// holding a time, then the speaker and a colon before the number:
+/// `[28/11/26 19:05] Cuotaya Bot: … al 0810-345-2868`, `2026-11-30
+/// 09:15:30 客服 小云：…拨打我们的服务热线 400-…`, Android's `28/11/2026,
+/// 10:09 - Name: …`): `Some(true)` when the speaker names the team (a team
+/// domain's name, a team word: `Support`, `客服`, or a bot), `Some(false)` for
+/// another speaker, `None` for no chat line. Each chat line is its own
+/// message: the head of an earlier one is not its writer. A look at the
+/// line's first bytes (no allocation unless a stamp is there).
+pub(super) fn chat_speaker_team(text: &str, start: usize, team: &TeamSigns) -> Option<bool> {
+    let b = text.as_bytes();
+    let ls = line_start(b, start, MAX_LINE);
+    let first = *b.get(ls)?;
+    if first != b'[' && !first.is_ascii_digit() {
+        return None;
+    }
+    // The stamp's time (`10:09`), within its first 32 bytes.
+    let head = &b[ls..start.min(ls + 32)];
+    let t = head.windows(4).position(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit())?;
+    let mut i = ls + t + 4;
+    // Past the rest of the stamp (seconds, `]`, ` - `, `,`).
+    while i < start && (b[i].is_ascii_digit() || matches!(b[i], b':' | b']' | b' ' | b'-' | b',' | b'\t')) {
+        i += 1;
+    }
+    // The speaker: up to the first colon, at most 40 bytes, before the number.
+    let rest = &text[floor_boundary(text, i)..floor_boundary(text, start)];
+    let colon = rest.find([':', '：']).filter(|&c| c > 0 && c <= 40)?;
+    let speaker = &rest[..colon];
+    let lower = speaker.to_lowercase();
+    Some(team.names_team(speaker, true) || lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == "bot"))
+}
+
 /// What tells the team's messages apart when no address does: its
 /// addresses (`is_team`), and the names of its domains as written in a
 /// signature (`tallyhelp.example`: "Tally Help").
@@ -1615,6 +1650,20 @@ pub(super) fn bot_address(email: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chat_line_is_the_team_s_when_its_speaker_names_the_team() {
+        let team = |e: &str| e.ends_with("@cuotaya.example");
+        let signs = TeamSigns { is_team: &team, names: TeamSigns::domain_names(&["cuotaya.example".to_string()]) };
+        let at = |t: &str, n: &str| chat_speaker_team(t, t.find(n).expect("number in text"), &signs);
+        assert_eq!(at("[28/11/26 19:05] Cuotaya Bot: Horario: 9 a 18 h al 0810-345-2868.", "0810"), Some(true));
+        assert_eq!(at("2026-11-30 09:15:30 客服 小云：好的，也可以拨打我们的服务热线 400-820-1133", "400-"), Some(true));
+        assert_eq!(at("28/11/2026, 10:09 - Soporte: 0810-345-2868", "0810"), Some(true));
+        assert_eq!(at("[28/11/26 19:06] Lucas Ferreyra: mi cel 351 612-4487", "351"), Some(false));
+        assert_eq!(at("[28/11/26 19:06] +54 9 351 612-4487: hola", "+54"), None);
+        assert_eq!(at("Horario: 9 a 18 h al 0810-345-2868.", "0810"), None);
+        assert_eq!(at("2026 was a year; call 0810-345-2868", "0810"), None);
+    }
 
     /// `header_name` as first written (the colon found first, then the name
     /// checked): the early-exit version must agree on every line.
