@@ -364,7 +364,7 @@ fn dial_in(b: &[u8], start: usize, end: usize) -> bool {
         j
     };
     let i = bullet(i);
-    let at_line_start = i == 0 || b[i - 1] == b'\n' || b[label_end..start].iter().any(|&c| c == b'\n');
+    let at_line_start = i == 0 || b[i - 1] == b'\n' || b[label_end..start].contains(&b'\n');
     // A number written with `+` after a meeting's access code on its line
     // (`Webex backup: access code 2641 880 9921, +61-2-9338-9315`): the
     // digit group and comma just before it are the cheap first look.

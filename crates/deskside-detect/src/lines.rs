@@ -584,7 +584,7 @@ pub(crate) mod tests {
             let b: Vec<u8> = (0..len)
                 .map(|_| {
                     let c = alphabet[(next() % 8) as usize];
-                    if sparse && c == b'\n' && next() % 16 != 0 { b'a' } else { c }
+                    if sparse && c == b'\n' && !next().is_multiple_of(16) { b'a' } else { c }
                 })
                 .collect();
             for pos in 0..=len {

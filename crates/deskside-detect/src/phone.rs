@@ -696,7 +696,7 @@ fn grouped_id(chain: &Chain, region: Region) -> bool {
         return false;
     }
     let first = chain.group_digits(&groups[0]);
-    !region.country_code().is_some_and(|cc| num(first) == u32::from(cc))
+    region.country_code().is_none_or(|cc| num(first) != u32::from(cc))
 }
 
 /// An IMEI written in groups (`35 209900 176148 1`, `35-209900-176148-1`):
@@ -852,7 +852,7 @@ pub fn luhn_valid(digits: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Whether the first `k` groups are a Chinese landline written nationally
