@@ -1216,11 +1216,21 @@ fn opener(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], mo
     if let Some(v) = named {
         return Some(v.to_string());
     }
+    // (Round 9: or in a thread entry whose dated head names its writer
+    // without an address, `Ilse Verhoeven — 26 nov 2026 09:12`: asked only
+    // of a text with two addresses or more.)
+    let several = here.iter().filter(|f| f.0 == IdKind::Email).nth(1).is_some();
     let authors: Vec<(&str, Span)> = here
         .iter()
         .zip(roles.iter().zip(tabular))
-        .filter(|((kind, _, _, at), (role, in_table))| {
-            *kind == IdKind::Email && *at != NO_POS && !**in_table && (**role == HeaderRole::Author || set_apart(*at) || alone(*at))
+        .filter(|((kind, value, _, at), (role, in_table))| {
+            *kind == IdKind::Email
+                && *at != NO_POS
+                && !**in_table
+                && (**role == HeaderRole::Author
+                    || set_apart(*at)
+                    || alone(*at)
+                    || several && **role == HeaderRole::None && context::entry_head_date(text, at.0, value, month_first).is_some())
         })
         .map(|((_, value, _, at), _)| (value.as_str(), *at))
         .collect();
@@ -1242,7 +1252,8 @@ fn opener(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], mo
         if context::automated_sender(value) {
             continue;
         }
-        if let Some(key) = context::author_date(text, at.0, month_first) {
+        let head = || several.then(|| context::entry_head_date(text, at.0, value, month_first)).flatten();
+        if let Some(key) = context::author_date(text, at.0, month_first).or_else(head) {
             dated.push((key, value, at.0));
         }
     }

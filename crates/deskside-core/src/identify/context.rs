@@ -151,7 +151,12 @@ pub(super) fn at_cell_edge(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// Labels of a line that holds a message's date (`Sent: …` after `From: …`).
-const DATE_LABELS: [&str; 13] = ["date", "sent", "datum", "gesendet", "envoyé", "发送时间", "發送時間", "日期", "时间", "時間", "寄件日期", "送信日時", "发件时间"];
+/// (Round 9: Outlook's `Sent:` in Italian, Spanish and Portuguese, Dutch,
+/// Polish, Swedish, Danish and Norwegian, Turkish, Russian, and `Data:`/`Fecha:`.)
+const DATE_LABELS: [&str; 25] = [
+    "date", "sent", "datum", "gesendet", "envoyé", "发送时间", "發送時間", "日期", "时间", "時間", "寄件日期", "送信日時", "发件时间",
+    "inviato", "enviado", "enviada", "verzonden", "wysłano", "skickat", "sendt", "gönderildi", "tarih", "отправлено", "data", "fecha",
+];
 
 /// The date (as a sortable key) of the message an address on the line at
 /// `pos` signs: a date on that line (`Karen Holt <…> · Nov 24, 2026, 9:05 AM`,
@@ -195,6 +200,83 @@ pub(super) fn author_date(text: &str, pos: usize, month_first: bool) -> Option<u
         }
     }
     None
+}
+
+/// How many lines above an address the dated head of its thread entry is
+/// looked for ([`entry_head_date`]).
+const ENTRY_LINES: usize = 8;
+
+/// The date of the thread entry an address is in, when the entry opens
+/// with a head that names its writer and a date but no address (`Ilse
+/// Verhoeven — 26 nov 2026 09:12`, `Paul Tremblay  Nov 30, 2026 11:48`: a
+/// helpdesk's thread printed as text) and that name is the address's
+/// (`ilse.verhoeven@…`, `emilie.gagnon@…` for `Émilie Gagnon`): the head is
+/// a short line after a blank line (or the text's start) that starts with
+/// the name, within [`ENTRY_LINES`] lines above the address. An address of
+/// someone else the entry mentions is not its writer's (round 9).
+pub(super) fn entry_head_date(text: &str, pos: usize, email: &str, month_first: bool) -> Option<u64> {
+    let local = email.split('@').next().unwrap_or(email);
+    let (mut start, _) = line_at(text, pos);
+    for _ in 0..ENTRY_LINES {
+        let (ps, pe) = previous_line(text, start)?;
+        start = ps;
+        let head = text[ps..pe].trim();
+        if head.is_empty() || head.len() > 120 || head.contains('@') || !has_year(head.as_bytes()) {
+            continue;
+        }
+        let above_blank = previous_line(text, ps).is_none_or(|(s, e)| text[s..e].trim().is_empty());
+        if !above_blank {
+            continue;
+        }
+        // The name: the head's words before its first digit or dash.
+        let name = head.split(|c: char| c.is_ascii_digit() || matches!(c, '—' | '–' | '|' | '·' | '(' | ',')).next().unwrap_or("");
+        let words = name.split_whitespace();
+        if !(1..=4).contains(&words.clone().count()) || !words.clone().any(|w| names_local(w, local)) {
+            return None;
+        }
+        return date_key(head, month_first);
+    }
+    None
+}
+
+/// Whether a name's word (`Émilie`, `Verhoeven`) is a part of an address's
+/// local part (`emilie.gagnon`, `ilse.verhoeven`, `g.serra`), Latin accents
+/// read as their base letters; words under three letters never are.
+fn names_local(word: &str, local: &str) -> bool {
+    let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+    if word.chars().count() < 3 {
+        return false;
+    }
+    local.split(['.', '_', '-', '+']).any(|part| {
+        part.len() == word.chars().filter(|c| !matches!(c, '-' | '\'')).count()
+            && word.chars().filter(|c| !matches!(c, '-' | '\'')).zip(part.bytes()).all(|(c, p)| base_letter(c) == p.to_ascii_lowercase())
+    })
+}
+
+/// The ASCII base letter of a Latin letter (`É` → `e`, `ß` stays no letter: 0).
+fn base_letter(c: char) -> u8 {
+    if c.is_ascii() {
+        return (c as u8).to_ascii_lowercase();
+    }
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    match lower {
+        'à'..='å' | 'ā' | 'ą' | 'ă' => b'a',
+        'ç' | 'ć' | 'č' => b'c',
+        'è'..='ë' | 'ē' | 'ę' | 'ě' => b'e',
+        'ì'..='ï' | 'ī' | 'ı' => b'i',
+        'ñ' | 'ń' | 'ň' => b'n',
+        'ò'..='ö' | 'ø' | 'ō' | 'ő' => b'o',
+        'ù'..='ü' | 'ū' | 'ů' | 'ű' => b'u',
+        'ý' | 'ÿ' => b'y',
+        'ś' | 'š' | 'ş' => b's',
+        'ź' | 'ż' | 'ž' => b'z',
+        'ł' => b'l',
+        'ğ' => b'g',
+        'ř' => b'r',
+        'ď' => b'd',
+        'ť' | 'ţ' => b't',
+        _ => 0,
+    }
 }
 
 /// What a bounce or non-delivery report writes on or around the address it
@@ -382,6 +464,12 @@ const OTHER_MONTHS: &[(&str, u32)] = &[
     ("okt", 10), ("oktober", 10), ("octubre", 10), ("ott", 10), ("ottobre", 10),
     ("novembre", 11), ("noviembre", 11),
     ("déc", 12), ("décembre", 12), ("decembre", 12), ("dez", 12), ("dezember", 12), ("dic", 12), ("diciembre", 12),
+    // Round 9: Portuguese, Polish (the genitive a date writes: `1 grudnia 2026`), Swedish and Danish.
+    ("janeiro", 1), ("fevereiro", 2), ("março", 3), ("maio", 5), ("junho", 6), ("julho", 7), ("setembro", 9), ("outubro", 10),
+    ("novembro", 11), ("dezembro", 12),
+    ("stycznia", 1), ("lutego", 2), ("marca", 3), ("kwietnia", 4), ("maja", 5), ("czerwca", 6), ("lipca", 7), ("sierpnia", 8),
+    ("września", 9), ("października", 10), ("listopada", 11), ("grudnia", 12),
+    ("maj", 5), ("marts", 3),
 ];
 
 /// The month a word names (lower case), in English or one of [`OTHER_MONTHS`].
@@ -2045,5 +2133,20 @@ mod tests {
         assert!(!m("Tel. 089 4410 220", "089"));
         assert!(!m("PM 021 337 5820", "021"));
         assert!(!m("Ring me on 021 337 5820", "021"));
+    }
+
+    #[test]
+    fn entry_heads_that_name_the_address() {
+        let t = "Re: export\n\nThijs Bakker — 27 nov 2026 16:20\nMijn nummer staat hieronder. thijs.bakker@x.test\n\nÉmilie Gagnon  Nov 29, 2026 16:02\nIt fails.\nemilie.gagnon@x.test\n";
+        let at = |a: &str| t.find(a).unwrap();
+        assert!(entry_head_date(t, at("thijs.bakker@"), "thijs.bakker@x.test", false).is_some());
+        assert!(entry_head_date(t, at("emilie.gagnon@"), "emilie.gagnon@x.test", true).is_some());
+        // Someone the entry mentions is not its writer.
+        assert!(entry_head_date(t, at("thijs.bakker@"), "lars@x.test", false).is_none());
+        // A dated sentence is no head: it does not follow a blank line here.
+        let s = "Hi,\nSince 26 Nov 2026 Tom Price saw it\ntom.price@x.test\n";
+        assert!(entry_head_date(s, s.find("tom.price@").unwrap(), "tom.price@x.test", false).is_none());
+        assert!(names_local("Wójcik", "a.wojcik") && names_local("Hélène", "helene.dubois") && !names_local("Li", "li.wei"));
+        assert!(date_key("Wysłano: wtorek, 1 grudnia 2026 10:14", false).is_some());
     }
 }
