@@ -636,7 +636,17 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         // Several addresses in one text: the writer's own (the name they sign
         // with) is the customer, not the colleague they mention.
         let several = here.iter().filter(|(k, ..)| *k == IdKind::Email).nth(1).is_some();
-        let signers = if several && source == Source::Text { signoff_names(text) } else { Vec::new() };
+        let mut signers = if several && source == Source::Text { signoff_names(text) } else { Vec::new() };
+        // A signature block without a closing that ends the text (an
+        // out-of-office reply), when no mail header's author is above it
+        // (a forwarded message's signature is its author's): round 9.
+        if several && source == Source::Text && !roles.contains(&HeaderRole::Author) {
+            if let Some(name) = deskside_detect::signoff::closing_less_signature(text) {
+                signers.extend(deskside_detect::signoff::name_words(name));
+                signers.sort_unstable();
+                signers.dedup();
+            }
+        }
         let at_of: Vec<Span> = if roles.contains(&HeaderRole::Recipient) { here.iter().map(|f| f.3).collect() } else { Vec::new() };
         // Where each address is (for its line's closing or header block).
         let at_pos: Vec<Span> = if prose { here.iter().map(|f| if f.0 == IdKind::Email { f.3 } else { NO_POS }).collect() } else { vec![NO_POS; here.len()] };
