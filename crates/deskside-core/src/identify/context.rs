@@ -63,10 +63,16 @@ const MACHINE_HEADERS: [&str; 21] = [
     "errors-to", "resent-message-id", "thread-index", "feedback-id", "list-unsubscribe", "list-id", "list-post", "list-owner",
     "bounces-to",
 ];
-const AUTHOR_HEADERS: [&str; 10] = ["from", "reply-to", "发件人", "發件人", "寄件者", "寄件人", "von", "de", "expéditeur", "差出人"];
+/// (Round 9: Outlook's `From:` in Italian, Dutch, Polish, Swedish, Danish and Norwegian, Turkish.)
+const AUTHOR_HEADERS: [&str; 16] =
+    ["from", "reply-to", "发件人", "發件人", "寄件者", "寄件人", "von", "de", "expéditeur", "差出人", "van", "od", "från", "fra", "kimden", "remitente"];
 // (`Delivered-To:`, `Envelope-To:` name the mailbox a pasted mail reached:
 // its recipient's, round 8.)
-const RECIPIENT_HEADERS: [&str; 14] = ["to", "cc", "bcc", "delivered-to", "envelope-to", "收件人", "抄送", "收件者", "副本", "an", "à", "宛先", "抄送人", "密送"];
+// (Round 9: `To:` in Spanish and Portuguese, Italian, Dutch, Polish, Swedish, Danish and Norwegian, Turkish.)
+const RECIPIENT_HEADERS: [&str; 22] = [
+    "to", "cc", "bcc", "delivered-to", "envelope-to", "收件人", "抄送", "收件者", "副本", "an", "à", "宛先", "抄送人", "密送", "para", "a", "aan", "do", "till",
+    "til", "kime", "dw",
+];
 
 /// The role of the header line (or folded header) that byte `pos` is on.
 pub(super) fn header_role(text: &str, pos: usize) -> HeaderRole {
@@ -1191,7 +1197,7 @@ pub(super) fn forwarded_to(text: &str, pos: usize, is_team: &dyn Fn(&str) -> boo
     let line = &text[start..end];
     let Some(name) = header_name(line) else { return false };
     let lower = name.to_lowercase();
-    if !["to", "收件人", "收件者", "an", "à", "宛先", "para", "aan", "a"].contains(&lower.as_str()) {
+    if !["to", "收件人", "收件者", "an", "à", "宛先", "para", "aan", "a", "till", "til", "do", "kime"].contains(&lower.as_str()) {
         return false;
     }
     let team_in = |l: &str| l.contains('@') && super::find_emails(l).iter().any(|e| is_team(e));
@@ -2148,5 +2154,19 @@ mod tests {
         assert!(entry_head_date(s, s.find("tom.price@").unwrap(), "tom.price@x.test", false).is_none());
         assert!(names_local("Wójcik", "a.wojcik") && names_local("Hélène", "helene.dubois") && !names_local("Li", "li.wei"));
         assert!(date_key("Wysłano: wtorek, 1 grudnia 2026 10:14", false).is_some());
+    }
+
+    #[test]
+    fn round_9_header_names() {
+        let role = |l: &str| header_role(l, l.find('@').unwrap());
+        assert_eq!(role("Para: Renata <r@x.test>"), HeaderRole::Recipient);
+        assert_eq!(role("Till: Elin <e@x.test>"), HeaderRole::Recipient);
+        assert_eq!(role("Van: Bram <b@x.test>"), HeaderRole::Author);
+        assert_eq!(role("Från: Oskar <o@x.test>"), HeaderRole::Author);
+        // Italian `Da:` stays no author: a shop's forwarded confirmation
+        // would outrank the customer who forwarded it (IDENTIFIERS.md, round 9).
+        assert_eq!(role("Da: Ordini <ordini@x.test>"), HeaderRole::None);
+        let t = "Renata <r@x.test>\nOlá, veja abaixo.\n\n---------- Mensagem encaminhada ---------\nDe: Caio <c@y.test>\nPara: Renata <r@x.test>\n";
+        assert!(forwarded_to(t, t.rfind("r@x").unwrap(), &|_| false));
     }
 }
