@@ -640,12 +640,32 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         // A signature block without a closing that ends the text (an
         // out-of-office reply), when no mail header's author is above it
         // (a forwarded message's signature is its author's): round 9.
+        let mut more = false;
         if several && source == Source::Text && !roles.contains(&HeaderRole::Author) {
             if let Some(name) = deskside_detect::signoff::closing_less_signature(text) {
                 signers.extend(deskside_detect::signoff::name_words(name));
-                signers.sort_unstable();
-                signers.dedup();
+                more = true;
             }
+        }
+        // A closing mid-line before a bare address that ends the line
+        // (`… ? Merci — Claire Bonnefoy, Maison du Thé Vert, claire@…`):
+        // asked of the lines addresses end, on bytes first (round 9).
+        if several && source == Source::Text {
+            let b = text.as_bytes();
+            for (k, (kind, .., at)) in here.iter().enumerate() {
+                let ends_line = || b[at.1.min(b.len())..].iter().take_while(|&&c| c != b'\n').all(|c| matches!(c, b' ' | b'\t' | b'\r'));
+                if *kind == IdKind::Email && *at != NO_POS && roles[k] == HeaderRole::None && ends_line() {
+                    let (ls, le) = context::line_at(text, at.0);
+                    if let Some(name) = deskside_detect::signoff::bare_address_signoff(&text[ls..le]) {
+                        signers.extend(deskside_detect::signoff::name_words(name));
+                        more = true;
+                    }
+                }
+            }
+        }
+        if more {
+            signers.sort_unstable();
+            signers.dedup();
         }
         let at_of: Vec<Span> = if roles.contains(&HeaderRole::Recipient) { here.iter().map(|f| f.3).collect() } else { Vec::new() };
         // Where each address is (for its line's closing or header block).
@@ -1227,10 +1247,11 @@ fn opener(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], mo
         return Some(v.to_string());
     }
     // (Round 9: or in a thread entry whose dated head names its writer
-    // without an address, `Ilse Verhoeven — 26 nov 2026 09:12`: asked only
-    // of a text with two addresses or more.)
-    let several = here.iter().filter(|f| f.0 == IdKind::Email).nth(1).is_some();
-    let authors: Vec<(&str, Span)> = here
+    // without an address, `Ilse Verhoeven — 26 nov 2026 09:12`, as a
+    // helpdesk prints a thread: asked only of a text with two addresses or
+    // more and no mail header's author, whose blocks date their messages.)
+    let several = here.iter().filter(|f| f.0 == IdKind::Email).nth(1).is_some() && !roles.contains(&HeaderRole::Author);
+    let authors: Vec<(&str, Span, bool)> = here
         .iter()
         .zip(roles.iter().zip(tabular))
         .filter(|((kind, value, _, at), (role, in_table))| {
@@ -1242,10 +1263,10 @@ fn opener(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], mo
                     || alone(*at)
                     || several && **role == HeaderRole::None && context::entry_head_date(text, at.0, value, month_first).is_some())
         })
-        .map(|((_, value, _, at), _)| (value.as_str(), *at))
+        .map(|((_, value, _, at), (role, _))| (value.as_str(), *at, several && *role == HeaderRole::None))
         .collect();
     let mut people: Vec<&str> = Vec::new();
-    for (value, _) in &authors {
+    for (value, ..) in &authors {
         if !people.contains(value) {
             if people.len() == MAX_THREAD_PEOPLE {
                 return None;
@@ -1258,11 +1279,12 @@ fn opener(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], mo
     }
     let one_author = people.len() == 1;
     let mut dated: Vec<(u64, &str, usize)> = Vec::new();
-    for (value, at) in authors {
+    for (value, at, headless) in authors {
         if context::automated_sender(value) {
             continue;
         }
-        let head = || several.then(|| context::entry_head_date(text, at.0, value, month_first)).flatten();
+        // (Not a header line's address: its block has its own date.)
+        let head = || headless.then(|| context::entry_head_date(text, at.0, value, month_first)).flatten();
         if let Some(key) = context::author_date(text, at.0, month_first).or_else(head) {
             dated.push((key, value, at.0));
         }

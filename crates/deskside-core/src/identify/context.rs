@@ -222,27 +222,42 @@ const ENTRY_LINES: usize = 8;
 /// someone else the entry mentions is not its writer's (round 9).
 pub(super) fn entry_head_date(text: &str, pos: usize, email: &str, month_first: bool) -> Option<u64> {
     let local = email.split('@').next().unwrap_or(email);
-    let (mut start, _) = line_at(text, pos);
-    for _ in 0..ENTRY_LINES {
-        let (ps, pe) = previous_line(text, start)?;
-        start = ps;
-        let head = text[ps..pe].trim();
-        if head.is_empty() || head.len() > 120 || head.contains('@') || !has_year(head.as_bytes()) {
-            continue;
+    // The first line of the address's paragraph (lines up to a blank one),
+    // not the address's own: the one line that can be the entry's head.
+    // (On bytes, one look at each line: most addresses are no entry's.)
+    let b = text.as_bytes();
+    let blank = |l: &[u8]| l.iter().all(|c| matches!(c, b' ' | b'\t' | b'\r'));
+    let mut start = line_start(b, pos.min(b.len()), MAX_LINE);
+    let mut head = None;
+    let mut lines = 0;
+    while start > 0 {
+        let end = start - 1;
+        let s = line_start(b, end, MAX_LINE);
+        if blank(&b[s..end]) {
+            break;
         }
-        let above_blank = previous_line(text, ps).is_none_or(|(s, e)| text[s..e].trim().is_empty());
-        if !above_blank {
-            continue;
-        }
-        // The name: the head's words before its first digit or dash.
-        let name = head.split(|c: char| c.is_ascii_digit() || matches!(c, '—' | '–' | '|' | '·' | '(' | ',')).next().unwrap_or("");
-        let words = name.split_whitespace();
-        if !(1..=4).contains(&words.clone().count()) || !words.clone().any(|w| names_local(w, local)) {
+        lines += 1;
+        if lines > ENTRY_LINES {
             return None;
         }
-        return date_key(head, month_first);
+        head = Some((s, end));
+        start = s;
     }
-    None
+    let (ps, pe) = head?;
+    if !text.is_char_boundary(ps) || !text.is_char_boundary(pe) {
+        return None;
+    }
+    let head = text[ps..pe].trim();
+    if head.len() > 120 || head.contains('@') {
+        return None;
+    }
+    // The name: the head's words before its first digit or dash.
+    let name = head.split(|c: char| c.is_ascii_digit() || matches!(c, '—' | '–' | '|' | '·' | '(' | ',')).next().unwrap_or("");
+    let words = name.split_whitespace();
+    if !(1..=4).contains(&words.clone().count()) || !words.clone().any(|w| names_local(w, local)) || !has_year(head.as_bytes()) {
+        return None;
+    }
+    date_key(head, month_first)
 }
 
 /// Whether a name's word (`Émilie`, `Verhoeven`) is a part of an address's
