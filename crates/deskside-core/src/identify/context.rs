@@ -1423,12 +1423,15 @@ pub(super) fn world_cue_country(e164: &str) -> bool {
         || cc(b"353") || cc(b"91") || cc(b"43") || cc(b"41") || cc(b"32"))
 }
 
-/// Words that make the number the writer's own or the reader's, not the
-/// team's, after a [`WORLD_CUES`] word (`ligue para mim`, `mój numer`).
-const WORLD_NOT_TEAM: &[&str] = &[
+/// Words that make the number the writer's own, not the team's, after a
+/// [`WORLD_CUES`] word (`ligue para mim`, `mój numer`); the reader's
+/// ([`WORLD_READER_CUES`]) do too. (Round 9: one list of the reader's words
+/// for both looks, where there were two lists of nearly the same words.)
+const WORLD_WRITER_WORDS: &[&str] = &[
     " mim", "meu ", "minha ", "mój", "moj ", "moja ", "mnie", "benim", "numaram ", "мой", "мне", "رقمي", "جوالي", "제 ", "저의", "제가", "của tôi",
-    "ของฉัน", "ของผม", "saya", " mio", " mia ", "我的", "seu ", "sua ", "twój", "twoj", "pana ", "pani ", "numaranız", "sizin", "ваш", "رقمك",
-    "جوالك", "고객님의", "고객님 번호", "của bạn", "của quý khách", "ของคุณ", "anda", "您的", "你的", "suo ", "vostro", "vostra",
+    "ของฉัน", "ของผม", "saya", " mio", " mia ", "我的",
+    // (The reader's, but not said of a team's own message's number: `您的退款已提交，如有疑问可以打 021-…`.)
+    "您的", "你的", "suo ",
 ];
 
 /// How far before a number [`WORLD_CUES`] are looked for (bytes: Arabic,
@@ -1494,7 +1497,7 @@ pub(super) fn world_cue_before(text: &str, start: usize) -> bool {
     WORLD_CUES.iter().any(|cue| {
         window.rfind(cue).is_some_and(|i| {
             let after = &window[i + cue.len()..];
-            !WORLD_NOT_TEAM.iter().any(|w| after.contains(w)) && !window[..i].ends_with("제 ") && !window[..i].ends_with("my ")
+            !WORLD_WRITER_WORDS.iter().chain(WORLD_READER_CUES).any(|w| after.contains(w)) && !window[..i].ends_with("제 ") && !window[..i].ends_with("my ")
         })
     }) && !WORLD_OWN_COMPANY.iter().any(|w| window.contains(w))
 }
@@ -1702,14 +1705,16 @@ pub(super) fn switchboard_on(line: &str) -> bool {
 pub(super) fn bot_address(email: &str) -> bool {
     // (Every bot name starts with b, c, d, g, j, r or t, or ends in `bot`
     // before the `@`: most addresses stop on their first byte and their `@`.)
+    // (The `@` looked for once.)
+    let split = deskside_detect::lines::rsplit_at_sign(email);
     let first = email.as_bytes().first().map_or(0, |c| c | 0x20);
     if !matches!(first, b'b' | b'c' | b'd' | b'g' | b'j' | b'r' | b't') {
-        let at = email.as_bytes().iter().rposition(|&c| c == b'@').unwrap_or(0);
-        if at < 4 || !email.as_bytes()[at - 3..at].eq_ignore_ascii_case(b"bot") {
+        let Some((l, _)) = split else { return false };
+        if l.len() < 4 || !l.as_bytes()[l.len() - 3..].eq_ignore_ascii_case(b"bot") {
             return false;
         }
     }
-    let local = deskside_detect::lines::rsplit_at_sign(email).map_or(email, |(l, _)| l);
+    let local = split.map_or(email, |(l, _)| l);
     let b = local.as_bytes();
     let ends_bot = b.len() > 4 && b[b.len() - 3..].eq_ignore_ascii_case(b"bot") && matches!(b[b.len() - 4], b'-' | b'_' | b'.' | b'+');
     if ends_bot {
