@@ -698,13 +698,19 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         let mobile_first = if prose { mobile_over_company(text, &here) } else { Vec::new() };
         // The number of the person a chat export is with (round 8).
         let partner = if prose && here.iter().any(|f| f.0 == IdKind::Phone) { chat_partner(text, &here) } else { Vec::new() };
+        // A bulk or no-reply mail's other author header (`From:
+        // newsletter@shop…` then `Reply-To: kontakt@shop…`): the same
+        // organisation's shared mailbox, ranked as the sender is (round 9).
+        // (A web form's `Reply-To:` of another domain is the visitor's, a
+        // person's under their company's `noreply@` theirs: kept.)
+        let bulk_reply = if prose && roles.contains(&HeaderRole::Author) { bulk_reply_to(&here, &roles) } else { Vec::new() };
         for (i, (kind, value, label, _)) in here.into_iter().enumerate() {
             if agent.iter().any(|(k, v)| *k == kind && *v == value) {
                 continue;
             }
             let in_table = tabular[i];
             let source = if in_table { Source::TableText } else { source };
-            let automated = kind == IdKind::Email && context::automated_sender(&value);
+            let automated = kind == IdKind::Email && (context::automated_sender(&value) || bulk_reply.get(i).copied().unwrap_or(false));
             // A ticket number names the ticket, not the customer: always
             // last; a no-reply sender just above it.
             let mut score = if kind == IdKind::TicketId {
@@ -879,6 +885,35 @@ fn under_person(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[boo
     }
     out
 }
+
+/// For each of `here`'s identifiers: whether it is a shared mailbox
+/// (`kontakt@`, `info@`) on an author header line (`Reply-To:`) within a
+/// few lines of an automated sender's
+/// author line (`From: newsletter@…`) of the same domain or one of its
+/// subdomains: the bulk mail's own reply address, not a person who wrote.
+/// (A person's `Reply-To:` under a `noreply@` of their company is theirs.)
+fn bulk_reply_to(here: &[Found], roles: &[HeaderRole]) -> Vec<bool> {
+    fn domain(v: &str) -> &str {
+        deskside_detect::lines::rsplit_at_sign(v).map_or("", |(_, d)| d)
+    }
+    let same_org = |a: &str, b: &str| {
+        let (a, b) = (domain(a), domain(b));
+        !a.is_empty() && (a == b || a.ends_with(b) && a[..a.len() - b.len()].ends_with('.') || b.ends_with(a) && b[..b.len() - a.len()].ends_with('.'))
+    };
+    let mut out = vec![false; here.len()];
+    for (i, (kind, value, _, at)) in here.iter().enumerate() {
+        if *kind != IdKind::Email || roles[i] != HeaderRole::Author || *at == NO_POS || context::automated_sender(value) || !context::role_address(value) {
+            continue;
+        }
+        out[i] = here.iter().zip(roles).any(|((k, v, _, a), r)| {
+            *k == IdKind::Email && *r == HeaderRole::Author && *a != NO_POS && a.0.abs_diff(at.0) <= BULK_HEADER_WINDOW && context::automated_sender(v) && same_org(v, value)
+        });
+    }
+    out
+}
+
+/// How far apart a bulk mail's `From:` and `Reply-To:` lines may be (bytes).
+const BULK_HEADER_WINDOW: usize = 512;
 
 /// How far from a mailbox the person who writes is looked for (bytes): a
 /// message and its pasted header block.

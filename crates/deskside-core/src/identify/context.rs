@@ -1287,9 +1287,11 @@ pub(super) fn automated_sender(email: &str) -> bool {
     let local = deskside_detect::lines::rsplit_at_sign(email).map_or(email, |(l, _)| l);
     // (Round 8: bulk mail's senders too, `newsletter@`, `offers@`,
     // `promo@`: no one writes from them to a helpdesk.)
-    const AUTOMATED: [&str; 16] = [
+    // (Round 9: and in German, Dutch, French, Spanish, Portuguese, Italian, Polish.)
+    const AUTOMATED: [&str; 28] = [
         "noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply", "notifications", "notification", "notify", "alerts", "auto-reply", "autoreply",
-        "newsletter", "offers", "promo", "deals",
+        "newsletter", "offers", "promo", "deals", "angebote", "aktionen", "aanbiedingen", "nieuwsbrief", "offres", "ofertas", "offerte", "oferty", "promos",
+        "promocje", "promociones", "promozioni",
     ];
     AUTOMATED.iter().any(|a| {
         local.len() >= a.len()
