@@ -703,14 +703,16 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         // organisation's shared mailbox, ranked as the sender is (round 9).
         // (A web form's `Reply-To:` of another domain is the visitor's, a
         // person's under their company's `noreply@` theirs: kept.)
-        let bulk_reply = if prose && roles.contains(&HeaderRole::Author) { bulk_reply_to(&here, &roles) } else { Vec::new() };
+        // (Whether each address is an automated sender: asked once.)
+        let auto: Vec<bool> = here.iter().map(|f| f.0 == IdKind::Email && context::automated_sender(&f.1)).collect();
+        let bulk_reply = if prose && roles.contains(&HeaderRole::Author) { bulk_reply_to(&here, &roles, &auto) } else { Vec::new() };
         for (i, (kind, value, label, _)) in here.into_iter().enumerate() {
             if agent.iter().any(|(k, v)| *k == kind && *v == value) {
                 continue;
             }
             let in_table = tabular[i];
             let source = if in_table { Source::TableText } else { source };
-            let automated = kind == IdKind::Email && (context::automated_sender(&value) || bulk_reply.get(i).copied().unwrap_or(false));
+            let automated = auto[i] || bulk_reply.get(i).copied().unwrap_or(false);
             // A ticket number names the ticket, not the customer: always
             // last; a no-reply sender just above it.
             let mut score = if kind == IdKind::TicketId {
@@ -892,7 +894,7 @@ fn under_person(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[boo
 /// author line (`From: newsletter@…`) of the same domain or one of its
 /// subdomains: the bulk mail's own reply address, not a person who wrote.
 /// (A person's `Reply-To:` under a `noreply@` of their company is theirs.)
-fn bulk_reply_to(here: &[Found], roles: &[HeaderRole]) -> Vec<bool> {
+fn bulk_reply_to(here: &[Found], roles: &[HeaderRole], auto: &[bool]) -> Vec<bool> {
     fn domain(v: &str) -> &str {
         deskside_detect::lines::rsplit_at_sign(v).map_or("", |(_, d)| d)
     }
@@ -900,14 +902,24 @@ fn bulk_reply_to(here: &[Found], roles: &[HeaderRole]) -> Vec<bool> {
         let (a, b) = (domain(a), domain(b));
         !a.is_empty() && (a == b || a.ends_with(b) && a[..a.len() - b.len()].ends_with('.') || b.ends_with(a) && b[..b.len() - a.len()].ends_with('.'))
     };
-    let mut out = vec![false; here.len()];
+    let mut out = Vec::new();
+    // (From each automated sender's author line, few, outwards over its
+    // neighbours in `here`, whose addresses are in text order.)
     for (i, (kind, value, _, at)) in here.iter().enumerate() {
-        if *kind != IdKind::Email || roles[i] != HeaderRole::Author || *at == NO_POS || context::automated_sender(value) || !context::role_address(value) {
+        if !auto[i] || *kind != IdKind::Email || roles[i] != HeaderRole::Author || *at == NO_POS {
             continue;
         }
-        out[i] = here.iter().zip(roles).any(|((k, v, _, a), r)| {
-            *k == IdKind::Email && *r == HeaderRole::Author && *a != NO_POS && a.0.abs_diff(at.0) <= BULK_HEADER_WINDOW && context::automated_sender(v) && same_org(v, value)
-        });
+        let near = |j: &usize| here[*j].0 == IdKind::Email && here[*j].3 != NO_POS && here[*j].3 .0.abs_diff(at.0) <= BULK_HEADER_WINDOW;
+        // (At most four addresses either way: a header block's lines.)
+        for j in (0..i).rev().take_while(near).take(4).chain((i + 1..here.len()).take_while(near).take(4)) {
+            let v = &here[j].1;
+            if roles[j] == HeaderRole::Author && !auto[j] && same_org(v, value) && context::role_address(v) {
+                if out.is_empty() {
+                    out = vec![false; here.len()];
+                }
+                out[j] = true;
+            }
+        }
     }
     out
 }
