@@ -636,7 +636,37 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         // Several addresses in one text: the writer's own (the name they sign
         // with) is the customer, not the colleague they mention.
         let several = here.iter().filter(|(k, ..)| *k == IdKind::Email).nth(1).is_some();
-        let signers = if several && source == Source::Text { signoff_names(text) } else { Vec::new() };
+        let mut signers = if several && source == Source::Text { signoff_names(text) } else { Vec::new() };
+        // A signature block without a closing that ends the text (an
+        // out-of-office reply), when no mail header's author is above it
+        // (a forwarded message's signature is its author's): round 9.
+        let mut more = false;
+        if several && source == Source::Text && !roles.contains(&HeaderRole::Author) {
+            if let Some(name) = deskside_detect::signoff::closing_less_signature(text) {
+                signers.extend(deskside_detect::signoff::name_words(name));
+                more = true;
+            }
+        }
+        // A closing mid-line before a bare address that ends the line
+        // (`… ? Merci — Claire Bonnefoy, Maison du Thé Vert, claire@…`):
+        // asked of the lines addresses end, on bytes first (round 9).
+        if several && source == Source::Text {
+            let b = text.as_bytes();
+            for (k, (kind, .., at)) in here.iter().enumerate() {
+                let ends_line = || b[at.1.min(b.len())..].iter().take_while(|&&c| c != b'\n').all(|c| matches!(c, b' ' | b'\t' | b'\r'));
+                if *kind == IdKind::Email && *at != NO_POS && roles[k] == HeaderRole::None && ends_line() {
+                    let (ls, le) = context::line_at(text, at.0);
+                    if let Some(name) = deskside_detect::signoff::bare_address_signoff(&text[ls..le]) {
+                        signers.extend(deskside_detect::signoff::name_words(name));
+                        more = true;
+                    }
+                }
+            }
+        }
+        if more {
+            signers.sort_unstable();
+            signers.dedup();
+        }
         let at_of: Vec<Span> = if roles.contains(&HeaderRole::Recipient) { here.iter().map(|f| f.3).collect() } else { Vec::new() };
         // Where each address is (for its line's closing or header block).
         let at_pos: Vec<Span> = if prose { here.iter().map(|f| if f.0 == IdKind::Email { f.3 } else { NO_POS }).collect() } else { vec![NO_POS; here.len()] };
@@ -668,13 +698,21 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         let mobile_first = if prose { mobile_over_company(text, &here) } else { Vec::new() };
         // The number of the person a chat export is with (round 8).
         let partner = if prose && here.iter().any(|f| f.0 == IdKind::Phone) { chat_partner(text, &here) } else { Vec::new() };
+        // A bulk or no-reply mail's other author header (`From:
+        // newsletter@shop…` then `Reply-To: kontakt@shop…`): the same
+        // organisation's shared mailbox, ranked as the sender is (round 9).
+        // (A web form's `Reply-To:` of another domain is the visitor's, a
+        // person's under their company's `noreply@` theirs: kept.)
+        // (Whether each address is an automated sender: asked once.)
+        let auto: Vec<bool> = here.iter().map(|f| f.0 == IdKind::Email && context::automated_sender(&f.1)).collect();
+        let bulk_reply = if prose && roles.contains(&HeaderRole::Author) { bulk_reply_to(&here, &roles, &auto) } else { Vec::new() };
         for (i, (kind, value, label, _)) in here.into_iter().enumerate() {
             if agent.iter().any(|(k, v)| *k == kind && *v == value) {
                 continue;
             }
             let in_table = tabular[i];
             let source = if in_table { Source::TableText } else { source };
-            let automated = kind == IdKind::Email && context::automated_sender(&value);
+            let automated = auto[i] || bulk_reply.get(i).copied().unwrap_or(false);
             // A ticket number names the ticket, not the customer: always
             // last; a no-reply sender just above it.
             let mut score = if kind == IdKind::TicketId {
@@ -849,6 +887,45 @@ fn under_person(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[boo
     }
     out
 }
+
+/// For each of `here`'s identifiers: whether it is a shared mailbox
+/// (`kontakt@`, `info@`) on an author header line (`Reply-To:`) within a
+/// few lines of an automated sender's
+/// author line (`From: newsletter@…`) of the same domain or one of its
+/// subdomains: the bulk mail's own reply address, not a person who wrote.
+/// (A person's `Reply-To:` under a `noreply@` of their company is theirs.)
+fn bulk_reply_to(here: &[Found], roles: &[HeaderRole], auto: &[bool]) -> Vec<bool> {
+    fn domain(v: &str) -> &str {
+        deskside_detect::lines::rsplit_at_sign(v).map_or("", |(_, d)| d)
+    }
+    let same_org = |a: &str, b: &str| {
+        let (a, b) = (domain(a), domain(b));
+        !a.is_empty() && (a == b || a.ends_with(b) && a[..a.len() - b.len()].ends_with('.') || b.ends_with(a) && b[..b.len() - a.len()].ends_with('.'))
+    };
+    let mut out = Vec::new();
+    // (From each automated sender's author line, few, outwards over its
+    // neighbours in `here`, whose addresses are in text order.)
+    for (i, (kind, value, _, at)) in here.iter().enumerate() {
+        if !auto[i] || *kind != IdKind::Email || roles[i] != HeaderRole::Author || *at == NO_POS {
+            continue;
+        }
+        let near = |j: &usize| here[*j].0 == IdKind::Email && here[*j].3 != NO_POS && here[*j].3 .0.abs_diff(at.0) <= BULK_HEADER_WINDOW;
+        // (At most four addresses either way: a header block's lines.)
+        for j in (0..i).rev().take_while(near).take(4).chain((i + 1..here.len()).take_while(near).take(4)) {
+            let v = &here[j].1;
+            if roles[j] == HeaderRole::Author && !auto[j] && same_org(v, value) && context::role_address(v) {
+                if out.is_empty() {
+                    out = vec![false; here.len()];
+                }
+                out[j] = true;
+            }
+        }
+    }
+    out
+}
+
+/// How far apart a bulk mail's `From:` and `Reply-To:` lines may be (bytes).
+const BULK_HEADER_WINDOW: usize = 512;
 
 /// How far from a mailbox the person who writes is looked for (bytes): a
 /// message and its pasted header block.
@@ -1216,16 +1293,27 @@ fn opener(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], mo
     if let Some(v) = named {
         return Some(v.to_string());
     }
-    let authors: Vec<(&str, Span)> = here
+    // (Round 9: or in a thread entry whose dated head names its writer
+    // without an address, `Ilse Verhoeven — 26 nov 2026 09:12`, as a
+    // helpdesk prints a thread: asked only of a text with two addresses or
+    // more and no mail header's author, whose blocks date their messages.)
+    let several = here.iter().filter(|f| f.0 == IdKind::Email).nth(1).is_some() && !roles.contains(&HeaderRole::Author);
+    let authors: Vec<(&str, Span, bool)> = here
         .iter()
         .zip(roles.iter().zip(tabular))
-        .filter(|((kind, _, _, at), (role, in_table))| {
-            *kind == IdKind::Email && *at != NO_POS && !**in_table && (**role == HeaderRole::Author || set_apart(*at) || alone(*at))
+        .filter(|((kind, value, _, at), (role, in_table))| {
+            *kind == IdKind::Email
+                && *at != NO_POS
+                && !**in_table
+                && (**role == HeaderRole::Author
+                    || set_apart(*at)
+                    || alone(*at)
+                    || several && **role == HeaderRole::None && context::entry_head_date(text, at.0, value, month_first).is_some())
         })
-        .map(|((_, value, _, at), _)| (value.as_str(), *at))
+        .map(|((_, value, _, at), (role, _))| (value.as_str(), *at, several && *role == HeaderRole::None))
         .collect();
     let mut people: Vec<&str> = Vec::new();
-    for (value, _) in &authors {
+    for (value, ..) in &authors {
         if !people.contains(value) {
             if people.len() == MAX_THREAD_PEOPLE {
                 return None;
@@ -1238,11 +1326,13 @@ fn opener(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], mo
     }
     let one_author = people.len() == 1;
     let mut dated: Vec<(u64, &str, usize)> = Vec::new();
-    for (value, at) in authors {
+    for (value, at, headless) in authors {
         if context::automated_sender(value) {
             continue;
         }
-        if let Some(key) = context::author_date(text, at.0, month_first) {
+        // (Not a header line's address: its block has its own date.)
+        let head = || headless.then(|| context::entry_head_date(text, at.0, value, month_first)).flatten();
+        if let Some(key) = context::author_date(text, at.0, month_first).or_else(head) {
             dated.push((key, value, at.0));
         }
     }

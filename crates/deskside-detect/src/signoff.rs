@@ -10,25 +10,27 @@
 /// the few its first letter can start.
 const fn closings(first: u8) -> &'static [&'static str] {
     match first {
-        b'a' => &["atenciosamente", "all the best", "amicalement", "atentamente"],
-        b'b' => &["bien cordialement", "bonne journée", "beste grüsse", "beste grüße", "bonne soirée", "best regards", "bien à vous", "best wishes", "besten dank", "bedankt", "best", "br"],
-        b'c' => &["cordiali saluti", "cordialement", "cumprimentos", "cheers"],
-        b'd' => &["danke und grüsse", "danke und grüße", "danke und gruss", "danke und gruß", "danke"],
+        b'a' => &["atenciosamente", "all the best", "amicalement", "atentamente", "abrazos", "abrazo"],
+        b'b' => &["bien cordialement", "bonne journée", "beste grüsse", "beste grüße", "beste groeten", "bonne soirée", "best regards", "bien à vous", "best wishes", "besten dank", "bedankt", "best", "br"],
+        b'c' => &["cordiali saluti", "cordialement", "cordialmente", "cumprimentos", "cheers"],
+        b'd' => &["danke und grüsse", "danke und grüße", "danke und gruss", "danke und gruß", "distinti saluti", "danke"],
         b'f' => &["freundliche grüsse", "freundliche grüße"],
         b'g' => &["greetings", "gracias", "groeten", "grüsse", "grüße", "grazie", "groet", "gruss", "gruß"],
-        b'h' => &["herzliche grüsse", "herzliche grüße", "hormat kami", "hormat saya"],
+        b'h' => &["herzliche grüsse", "herzliche grüße", "hartelijke groet", "hormat kami", "hormat saya"],
         b'k' => &["kind regards"],
         b'l' => &["liebe grüsse", "liebe grüße", "love", "lg"],
-        b'm' => &["mit freundlichen grüssen", "mit freundlichen grüßen", "med vänliga hälsningar", "meilleures salutations", "med vänlig hälsning", "med vennlig hilsen", "med venlig hilsen", "met vriendelijke groet", "mit besten grüssen", "mit besten grüßen", "merci d'avance", "many thanks", "merci", "mvh", "mfg"],
+        b'm' => &["mit freundlichen grüssen", "mit freundlichen grüßen", "med vänliga hälsningar", "meilleures salutations", "med vänlig hälsning", "med vennlig hilsen", "med venlig hilsen", "met vriendelijke groet", "mit besten grüssen", "mit besten grüßen", "merci d'avance", "many thanks", "merci", "mvh", "mvg", "mfg"],
         b'o' => &["obrigado(a)", "obrigada", "obrigado"],
         b'p' => &["pozdrawiam"],
         b'r' => &["respectfully", "regards"],
-        b's' => &["sincères salutations", "schöne grüsse", "schöne grüße", "salutations", "sincerely", "saludos", "saluti", "salam"],
-        b't' => &["thanks again", "terima kasih", "take care", "thank you", "thanks", "thx"],
-        b'u' => &["un saludo"],
+        b's' => &["sincères salutations", "schöne grüsse", "schöne grüße", "salutations", "saygılarımla", "sincerely", "saludos", "saluti", "salam"],
+        b't' => &["thanks again", "terima kasih", "take care", "thank you", "thanks", "tack", "thx"],
+        b'u' => &["un cordiale saluto", "un abrazo", "un saludo", "un saluto"],
         b'v' => &["vriendelijke groeten", "vänliga hälsningar", "viele grüsse", "viele grüße", "vielen dank", "vg"],
         b'w' => &["with best regards", "warm regards", "warmly"],
         b'y' => &["yours"],
+        // Round 9: Polish `Z poważaniem`.
+        b'z' => &["z wyrazami szacunku", "z pozdrowieniami", "z poważaniem"],
         // Japanese, Chinese, Korean, by their first byte in UTF-8: よろしく…, 以上、よろしく…, 宜しく…, 多谢, 此致, 祝好, 顺祝, 谢谢, 謝謝, 감사합니다.
         0xE3 => &["よろしくお願いいたします", "よろしくお願い申し上げます", "よろしくお願いします"],
         0xE4 => &["以上、よろしくお願いいたします", "以上、よろしくお願い申し上げます", "以上、よろしくお願いします"],
@@ -64,6 +66,8 @@ pub fn signoff_names(text: &str) -> Vec<String> {
             // A sign-off at the end of a sentence's line, before the
             // writer's address: `…, not to me. Thanks, Ivy Chen (ivy@…)`.
             // (Most lines end otherwise: looked at before trimming.)
+            // (A line that ends with the bare address instead is asked
+            // from the address: [`bare_address_signoff`].)
             if !ends_with_bracket(raw) {
                 continue;
             }
@@ -128,13 +132,113 @@ fn ends_with_bracket(raw: &str) -> bool {
     }
 }
 
+/// The lower-cased words (three letters or more) of a signed name, as
+/// [`signoff_names`] gives them.
+pub fn name_words(name: &str) -> impl Iterator<Item = String> + '_ {
+    name.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3).map(str::to_lowercase)
+}
+
+/// Most lines of a closing-less signature block ([`closing_less_signature`]).
+const SIGNATURE_BLOCK_LINES: usize = 5;
+
+/// The name line of a signature block that ends the text without a
+/// closing word above it: the text's last lines after a blank line, at
+/// most [`SIGNATURE_BLOCK_LINES`], the last of them an address alone, the
+/// first a name (two to four capitalised words, no digits, no sentence).
+/// Only the text's last few hundred bytes are read; a quoted block (`>`)
+/// signs nothing. (The caller asks it only of a text without a mail
+/// header's author above: a forwarded message's signature is its author's.)
+pub fn closing_less_signature(text: &str) -> Option<&str> {
+    let mut end = text.trim_end().len();
+    let mut floor = end.saturating_sub(600);
+    while !text.is_char_boundary(floor) {
+        floor += 1;
+    }
+    let mut lines: Vec<&str> = Vec::new();
+    loop {
+        if end <= floor {
+            return None;
+        }
+        let start = text[floor..end].rfind('\n').map_or(floor, |i| floor + i + 1);
+        if start == floor && floor > 0 {
+            return None;
+        }
+        let line = text[start..end].trim();
+        if line.is_empty() {
+            break;
+        }
+        if lines.len() == SIGNATURE_BLOCK_LINES || line.starts_with('>') {
+            return None;
+        }
+        lines.push(line);
+        if start == 0 {
+            break;
+        }
+        end = start - 1;
+    }
+    let (&last, &first) = (lines.first()?, lines.last()?);
+    if lines.len() < 2 || last.contains(char::is_whitespace) || !last.contains('@') || last.ends_with(['.', ':']) {
+        return None;
+    }
+    let name = first.split(['|', '—', '–', ',']).next().unwrap_or(first).trim();
+    let words = name.split_whitespace();
+    let capitalised = words.clone().all(|w| w.chars().next().is_some_and(char::is_uppercase) && !w.contains(|c: char| c.is_ascii_digit() || c == '@'));
+    ((2..=4).contains(&words.count()) && capitalised && name.len() <= 40 && !name.ends_with(['.', ':', '!', '?'])).then_some(name)
+}
+
+/// The name signed mid-line before a bare address that ends the line
+/// (`Pouvez-vous vérifier ? Merci — Claire Bonnefoy, Maison du Thé Vert,
+/// claire@…`): a closing after a sentence's end, a dash or not, a name of
+/// one to three words cut at a comma. Asked by the caller of the lines its
+/// addresses end (few), not of every line (round 9).
+pub fn bare_address_signoff(line: &str) -> Option<&str> {
+    let line = line.trim();
+    if !ends_with_address(line) {
+        return None;
+    }
+    let tail = mid_line_closing(line)?;
+    let rest = closing_rest(tail)?;
+    let measured = tail.trim_end().rsplit_once(' ').map_or(tail, |(m, _)| m);
+    if measured.len() > 60 {
+        return None;
+    }
+    let rest = combined(rest).trim_start_matches(['—', '–', ' ']);
+    let name = rest.split(['(', '<', '—', '–', '|', ',']).next().unwrap_or(rest).trim_end();
+    let words = name.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3).count();
+    (name.len() <= 40 && (1..=3).contains(&words) && !name.contains('@')).then_some(name)
+}
+
+/// Whether `raw` ends with an address written bare (its last word holds an
+/// `@`, no `/`, and ends with a letter or digit): on the last word's bytes
+/// only, at most 100 of them.
+#[inline(always)]
+fn ends_with_address(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    let Some(last) = b.iter().rposition(|c| !matches!(c, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')) else { return false };
+    if !b[last].is_ascii_alphanumeric() {
+        return false;
+    }
+    let mut at = false;
+    for &c in b[..=last].iter().rev().take(100) {
+        match c {
+            b' ' | b'\t' => return at,
+            b'/' => return false,
+            b'@' => at = true,
+            _ => {}
+        }
+    }
+    at && last < 100
+}
+
 /// The end of a line that closes with an address in brackets, from a
 /// closing word after a sentence's end (`. `, `! `, `? `) in its last 100
 /// bytes (a closing, a name, the address). Only such lines are looked
-/// into: most end otherwise.
+/// into: most end otherwise. (Inlined in both callers: asked of every
+/// line that ends with a bracket.)
+#[inline(always)]
 fn mid_line_closing(line: &str) -> Option<&str> {
     let b = line.as_bytes();
-    if !matches!(b.last(), Some(b')' | b'>')) || !line.contains('@') {
+    if !(matches!(b.last(), Some(b')' | b'>')) || ends_with_address(line)) || !line.contains('@') {
         return None;
     }
     let lo = b.len().saturating_sub(100);
@@ -404,6 +508,25 @@ mod tests {
         assert_eq!(signoff_names("Med venlig hilsen\nLars Holm | Holm El\n"), ["holm", "lars"]);
         // A sentence that starts with a closing word signs nothing.
         assert!(signoff_names("Obrigado pela resposta mas o erro continua no app do meu sócio Marcos desde ontem.\n").is_empty());
+    }
+
+    #[test]
+    fn round_9_closings_a_bare_address_mid_line_and_a_block_without_closing() {
+        assert_eq!(signoff_names("Un abrazo,\nDaniela Ortiz\n"), ["daniela", "ortiz"]);
+        assert_eq!(signoff_names("Z poważaniem\nEwa Mazur\n"), ["ewa", "mazur"]);
+        assert_eq!(signoff_names("Saygılarımla,\nZeynep Kaya\n"), ["kaya", "zeynep"]);
+        assert_eq!(signoff_names("Beste groeten,\nFemke Jansen\n"), ["femke", "jansen"]);
+        // A closing mid-line, a dash, the name, its company, the bare address.
+        assert_eq!(bare_address_signoff("Pouvez-vous vérifier ? Merci — Claire Bonnefoy, Maison du Thé Vert, claire@x.test\n"), Some("Claire Bonnefoy"));
+        // A dash after the closing that starts a sentence signs nothing.
+        assert_eq!(bare_address_signoff("Is it fixed yet? Thanks — please also loop in our bookkeeper at books@x.test"), None);
+        assert_eq!(bare_address_signoff("Merci — Claire, claire@x.test (bureau)"), None);
+        let ooo = "I am away.\nPlease contact Reem: reem@x.test\n\nSultan Al-Dossary\nInvestor Relations | IR\nsultan.aldossary@x.test\n";
+        assert_eq!(closing_less_signature(ooo), Some("Sultan Al-Dossary"));
+        assert_eq!(closing_less_signature("Hi,\n\nPlease also copy my assistant\njules@x.test\n"), None);
+        assert_eq!(closing_less_signature("Hi,\n\n> Jane Roe\n> jane@x.test\n"), None);
+        assert_eq!(closing_less_signature("Hi,\n\nJane Roe\nCall me, jane@x.test\n"), None);
+        assert_eq!(closing_less_signature("jane@x.test"), None);
     }
 
     #[test]

@@ -63,13 +63,17 @@ const MACHINE_HEADERS: [&str; 21] = [
     "errors-to", "resent-message-id", "thread-index", "feedback-id", "list-unsubscribe", "list-id", "list-post", "list-owner",
     "bounces-to",
 ];
-const AUTHOR_HEADERS: [&str; 11] = ["from", "reply-to", "发件人", "發件人", "寄件者", "寄件人", "von", "de", "expéditeur", "差出人",
-    // (Round 9: Outlook's Dutch headers, `Van:`/`Aan:`: a forwarded courier's
-    // `Bel onze klantenservice 088-…` is the courier's, not the team's.)
-    "van"];
+/// (Round 9: Outlook's `From:` in Italian, Dutch, Polish, Swedish, Danish and Norwegian, Turkish. Dutch `Van:`/`Aan:`
+/// also keep a forwarded courier's `Bel onze klantenservice 088-…` the courier's, not the team's.)
+const AUTHOR_HEADERS: [&str; 16] =
+    ["from", "reply-to", "发件人", "發件人", "寄件者", "寄件人", "von", "de", "expéditeur", "差出人", "van", "od", "från", "fra", "kimden", "remitente"];
 // (`Delivered-To:`, `Envelope-To:` name the mailbox a pasted mail reached:
 // its recipient's, round 8.)
-const RECIPIENT_HEADERS: [&str; 15] = ["to", "cc", "bcc", "delivered-to", "envelope-to", "收件人", "抄送", "收件者", "副本", "an", "à", "宛先", "抄送人", "密送", "aan"];
+// (Round 9: `To:` in Spanish and Portuguese, Italian, Dutch, Polish, Swedish, Danish and Norwegian, Turkish.)
+const RECIPIENT_HEADERS: [&str; 22] = [
+    "to", "cc", "bcc", "delivered-to", "envelope-to", "收件人", "抄送", "收件者", "副本", "an", "à", "宛先", "抄送人", "密送", "para", "a", "aan", "do", "till",
+    "til", "kime", "dw",
+];
 
 /// The role of the header line (or folded header) that byte `pos` is on.
 pub(super) fn header_role(text: &str, pos: usize) -> HeaderRole {
@@ -101,7 +105,15 @@ fn header_name_role(name: &str) -> HeaderRole {
     buf[..n].copy_from_slice(&name.as_bytes()[..n]);
     buf[..n].make_ascii_lowercase();
     let lower = std::str::from_utf8(&buf[..n]).unwrap_or(name);
-    let is = |list: &[&str]| list.contains(&lower);
+    // (A plain loop: the lists are longer than the compiler unrolls.)
+    let is = |list: &[&str]| {
+        for name in list {
+            if *name == lower {
+                return true;
+            }
+        }
+        false
+    };
     if lower.starts_with("x-") && lower.len() > 2 || is(&MACHINE_HEADERS) {
         HeaderRole::Machine
     } else if is(&AUTHOR_HEADERS) {
@@ -154,7 +166,12 @@ pub(super) fn at_cell_edge(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// Labels of a line that holds a message's date (`Sent: …` after `From: …`).
-const DATE_LABELS: [&str; 13] = ["date", "sent", "datum", "gesendet", "envoyé", "发送时间", "發送時間", "日期", "时间", "時間", "寄件日期", "送信日時", "发件时间"];
+/// (Round 9: Outlook's `Sent:` in Italian, Spanish and Portuguese, Dutch,
+/// Polish, Swedish, Danish and Norwegian, Turkish, Russian, and `Data:`/`Fecha:`.)
+const DATE_LABELS: [&str; 25] = [
+    "date", "sent", "datum", "gesendet", "envoyé", "发送时间", "發送時間", "日期", "时间", "時間", "寄件日期", "送信日時", "发件时间",
+    "inviato", "enviado", "enviada", "verzonden", "wysłano", "skickat", "sendt", "gönderildi", "tarih", "отправлено", "data", "fecha",
+];
 
 /// The date (as a sortable key) of the message an address on the line at
 /// `pos` signs: a date on that line (`Karen Holt <…> · Nov 24, 2026, 9:05 AM`,
@@ -198,6 +215,98 @@ pub(super) fn author_date(text: &str, pos: usize, month_first: bool) -> Option<u
         }
     }
     None
+}
+
+/// How many lines above an address the dated head of its thread entry is
+/// looked for ([`entry_head_date`]).
+const ENTRY_LINES: usize = 8;
+
+/// The date of the thread entry an address is in, when the entry opens
+/// with a head that names its writer and a date but no address (`Ilse
+/// Verhoeven — 26 nov 2026 09:12`, `Paul Tremblay  Nov 30, 2026 11:48`: a
+/// helpdesk's thread printed as text) and that name is the address's
+/// (`ilse.verhoeven@…`, `emilie.gagnon@…` for `Émilie Gagnon`): the head is
+/// a short line after a blank line (or the text's start) that starts with
+/// the name, within [`ENTRY_LINES`] lines above the address. An address of
+/// someone else the entry mentions is not its writer's (round 9).
+pub(super) fn entry_head_date(text: &str, pos: usize, email: &str, month_first: bool) -> Option<u64> {
+    let local = email.split('@').next().unwrap_or(email);
+    // The first line of the address's paragraph (lines up to a blank one),
+    // not the address's own: the one line that can be the entry's head.
+    // (On bytes, one look at each line: most addresses are no entry's.)
+    let b = text.as_bytes();
+    let blank = |l: &[u8]| l.iter().all(|c| matches!(c, b' ' | b'\t' | b'\r'));
+    let mut start = line_start(b, pos.min(b.len()), MAX_LINE);
+    let mut head = None;
+    let mut lines = 0;
+    while start > 0 {
+        let end = start - 1;
+        let s = line_start(b, end, MAX_LINE);
+        if blank(&b[s..end]) {
+            break;
+        }
+        lines += 1;
+        if lines > ENTRY_LINES {
+            return None;
+        }
+        head = Some((s, end));
+        start = s;
+    }
+    let (ps, pe) = head?;
+    if !text.is_char_boundary(ps) || !text.is_char_boundary(pe) {
+        return None;
+    }
+    let head = text[ps..pe].trim();
+    if head.len() > 120 || head.contains('@') {
+        return None;
+    }
+    // The name: the head's words before its first digit or dash.
+    let name = head.split(|c: char| c.is_ascii_digit() || matches!(c, '—' | '–' | '|' | '·' | '(' | ',')).next().unwrap_or("");
+    let words = name.split_whitespace();
+    if !(1..=4).contains(&words.clone().count()) || !words.clone().any(|w| names_local(w, local)) || !has_year(head.as_bytes()) {
+        return None;
+    }
+    date_key(head, month_first)
+}
+
+/// Whether a name's word (`Émilie`, `Verhoeven`) is a part of an address's
+/// local part (`emilie.gagnon`, `ilse.verhoeven`, `g.serra`), Latin accents
+/// read as their base letters; words under three letters never are.
+fn names_local(word: &str, local: &str) -> bool {
+    let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+    if word.chars().count() < 3 {
+        return false;
+    }
+    local.split(['.', '_', '-', '+']).any(|part| {
+        part.len() == word.chars().filter(|c| !matches!(c, '-' | '\'')).count()
+            && word.chars().filter(|c| !matches!(c, '-' | '\'')).zip(part.bytes()).all(|(c, p)| base_letter(c) == p.to_ascii_lowercase())
+    })
+}
+
+/// The ASCII base letter of a Latin letter (`É` → `e`, `ß` stays no letter: 0).
+fn base_letter(c: char) -> u8 {
+    if c.is_ascii() {
+        return (c as u8).to_ascii_lowercase();
+    }
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    match lower {
+        'à'..='å' | 'ā' | 'ą' | 'ă' => b'a',
+        'ç' | 'ć' | 'č' => b'c',
+        'è'..='ë' | 'ē' | 'ę' | 'ě' => b'e',
+        'ì'..='ï' | 'ī' | 'ı' => b'i',
+        'ñ' | 'ń' | 'ň' => b'n',
+        'ò'..='ö' | 'ø' | 'ō' | 'ő' => b'o',
+        'ù'..='ü' | 'ū' | 'ů' | 'ű' => b'u',
+        'ý' | 'ÿ' => b'y',
+        'ś' | 'š' | 'ş' => b's',
+        'ź' | 'ż' | 'ž' => b'z',
+        'ł' => b'l',
+        'ğ' => b'g',
+        'ř' => b'r',
+        'ď' => b'd',
+        'ť' | 'ţ' => b't',
+        _ => 0,
+    }
 }
 
 /// What a bounce or non-delivery report writes on or around the address it
@@ -385,6 +494,12 @@ const OTHER_MONTHS: &[(&str, u32)] = &[
     ("okt", 10), ("oktober", 10), ("octubre", 10), ("ott", 10), ("ottobre", 10),
     ("novembre", 11), ("noviembre", 11),
     ("déc", 12), ("décembre", 12), ("decembre", 12), ("dez", 12), ("dezember", 12), ("dic", 12), ("diciembre", 12),
+    // Round 9: Portuguese, Polish (the genitive a date writes: `1 grudnia 2026`), Swedish and Danish.
+    ("janeiro", 1), ("fevereiro", 2), ("março", 3), ("maio", 5), ("junho", 6), ("julho", 7), ("setembro", 9), ("outubro", 10),
+    ("novembro", 11), ("dezembro", 12),
+    ("stycznia", 1), ("lutego", 2), ("marca", 3), ("kwietnia", 4), ("maja", 5), ("czerwca", 6), ("lipca", 7), ("sierpnia", 8),
+    ("września", 9), ("października", 10), ("listopada", 11), ("grudnia", 12),
+    ("maj", 5), ("marts", 3),
 ];
 
 /// The month a word names (lower case), in English or one of [`OTHER_MONTHS`].
@@ -1138,7 +1253,7 @@ pub(super) fn forwarded_to(text: &str, pos: usize, is_team: &dyn Fn(&str) -> boo
     let line = &text[start..end];
     let Some(name) = header_name(line) else { return false };
     let lower = name.to_lowercase();
-    if !["to", "收件人", "收件者", "an", "à", "宛先", "para", "aan", "a"].contains(&lower.as_str()) {
+    if !["to", "收件人", "收件者", "an", "à", "宛先", "para", "aan", "a", "till", "til", "do", "kime"].contains(&lower.as_str()) {
         return false;
     }
     let team_in = |l: &str| l.contains('@') && super::find_emails(l).iter().any(|e| is_team(e));
@@ -1206,22 +1321,29 @@ pub(super) fn forwarded_to(text: &str, pos: usize, is_team: &dyn Fn(&str) -> boo
 /// Senders nobody writes to (`noreply@`, `notifications@`): still an
 /// identifier (a customer's system may send from one), ranked last.
 pub(super) fn automated_sender(email: &str) -> bool {
-    // (Every such name starts with n, d, a, o or p: most addresses stop here.)
-    if !matches!(email.as_bytes().first().map(|c| c | 0x20), Some(b'n' | b'd' | b'a' | b'o' | b'p')) {
-        return false;
-    }
-    let local = deskside_detect::lines::rsplit_at_sign(email).map_or(email, |(l, _)| l);
     // (Round 8: bulk mail's senders too, `newsletter@`, `offers@`,
-    // `promo@`: no one writes from them to a helpdesk.)
-    const AUTOMATED: [&str; 16] = [
-        "noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply", "notifications", "notification", "notify", "alerts", "auto-reply", "autoreply",
-        "newsletter", "offers", "promo", "deals",
-    ];
-    AUTOMATED.iter().any(|a| {
-        local.len() >= a.len()
+    // `promo@`: no one writes from them to a helpdesk. Round 9: and in
+    // German, Dutch, French, Spanish, Portuguese, Italian, Polish. Filed by
+    // first letter: most addresses stop on it, the others meet a few names.)
+    let names: &[&str] = match email.as_bytes().first().map(|c| c | 0x20) {
+        Some(b'n') => &["noreply", "no-reply", "no_reply", "notifications", "notification", "notify", "newsletter", "nieuwsbrief"],
+        Some(b'd') => &["donotreply", "do-not-reply", "do_not_reply", "deals"],
+        Some(b'a') => &["alerts", "auto-reply", "autoreply", "angebote", "aktionen", "aanbiedingen"],
+        Some(b'o') => &["offers", "offres", "ofertas", "offerte", "oferty"],
+        Some(b'p') => &["promo", "promos", "promocje", "promociones", "promozioni"],
+        _ => return false,
+    };
+    let local = deskside_detect::lines::rsplit_at_sign(email).map_or(email, |(l, _)| l);
+    // (A plain loop: asked of most addresses several times a scan.)
+    for a in names {
+        if local.len() >= a.len()
             && local.as_bytes()[..a.len()].eq_ignore_ascii_case(a.as_bytes())
             && local[a.len()..].chars().next().is_none_or(|c| !c.is_alphabetic())
-    })
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// Shared mailboxes' names, sorted (a binary search): English, German, French, Spanish, Italian,
@@ -1349,12 +1471,15 @@ pub(super) fn world_cue_country(e164: &str) -> bool {
         || cc(b"353") || cc(b"91") || cc(b"43") || cc(b"41") || cc(b"32"))
 }
 
-/// Words that make the number the writer's own or the reader's, not the
-/// team's, after a [`WORLD_CUES`] word (`ligue para mim`, `mój numer`).
-const WORLD_NOT_TEAM: &[&str] = &[
+/// Words that make the number the writer's own, not the team's, after a
+/// [`WORLD_CUES`] word (`ligue para mim`, `mój numer`); the reader's
+/// ([`WORLD_READER_CUES`]) do too. (Round 9: one list of the reader's words
+/// for both looks, where there were two lists of nearly the same words.)
+const WORLD_WRITER_WORDS: &[&str] = &[
     " mim", "meu ", "minha ", "mój", "moj ", "moja ", "mnie", "benim", "numaram ", "мой", "мне", "رقمي", "جوالي", "제 ", "저의", "제가", "của tôi",
-    "ของฉัน", "ของผม", "saya", " mio", " mia ", "我的", "seu ", "sua ", "twój", "twoj", "pana ", "pani ", "numaranız", "sizin", "ваш", "رقمك",
-    "جوالك", "고객님의", "고객님 번호", "của bạn", "của quý khách", "ของคุณ", "anda", "您的", "你的", "suo ", "vostro", "vostra",
+    "ของฉัน", "ของผม", "saya", " mio", " mia ", "我的",
+    // (The reader's, but not said of a team's own message's number: `您的退款已提交，如有疑问可以打 021-…`.)
+    "您的", "你的", "suo ",
 ];
 
 /// How far before a number [`WORLD_CUES`] are looked for (bytes: Arabic,
@@ -1420,7 +1545,7 @@ pub(super) fn world_cue_before(text: &str, start: usize) -> bool {
     WORLD_CUES.iter().any(|cue| {
         window.rfind(cue).is_some_and(|i| {
             let after = &window[i + cue.len()..];
-            !WORLD_NOT_TEAM.iter().any(|w| after.contains(w)) && !window[..i].ends_with("제 ") && !window[..i].ends_with("my ")
+            !WORLD_WRITER_WORDS.iter().chain(WORLD_READER_CUES).any(|w| after.contains(w)) && !window[..i].ends_with("제 ") && !window[..i].ends_with("my ")
         })
     }) && !WORLD_OWN_COMPANY.iter().any(|w| window.contains(w))
 }
@@ -1628,14 +1753,16 @@ pub(super) fn switchboard_on(line: &str) -> bool {
 pub(super) fn bot_address(email: &str) -> bool {
     // (Every bot name starts with b, c, d, g, j, r or t, or ends in `bot`
     // before the `@`: most addresses stop on their first byte and their `@`.)
+    // (The `@` looked for once.)
+    let split = deskside_detect::lines::rsplit_at_sign(email);
     let first = email.as_bytes().first().map_or(0, |c| c | 0x20);
     if !matches!(first, b'b' | b'c' | b'd' | b'g' | b'j' | b'r' | b't') {
-        let at = email.as_bytes().iter().rposition(|&c| c == b'@').unwrap_or(0);
-        if at < 4 || !email.as_bytes()[at - 3..at].eq_ignore_ascii_case(b"bot") {
+        let Some((l, _)) = split else { return false };
+        if l.len() < 4 || !l.as_bytes()[l.len() - 3..].eq_ignore_ascii_case(b"bot") {
             return false;
         }
     }
-    let local = deskside_detect::lines::rsplit_at_sign(email).map_or(email, |(l, _)| l);
+    let local = split.map_or(email, |(l, _)| l);
     let b = local.as_bytes();
     let ends_bot = b.len() > 4 && b[b.len() - 3..].eq_ignore_ascii_case(b"bot") && matches!(b[b.len() - 4], b'-' | b'_' | b'.' | b'+');
     if ends_bot {
@@ -2094,5 +2221,34 @@ mod tests {
         assert!(!m("Tel. 089 4410 220", "089"));
         assert!(!m("PM 021 337 5820", "021"));
         assert!(!m("Ring me on 021 337 5820", "021"));
+    }
+
+    #[test]
+    fn entry_heads_that_name_the_address() {
+        let t = "Re: export\n\nThijs Bakker — 27 nov 2026 16:20\nMijn nummer staat hieronder. thijs.bakker@x.test\n\nÉmilie Gagnon  Nov 29, 2026 16:02\nIt fails.\nemilie.gagnon@x.test\n";
+        let at = |a: &str| t.find(a).unwrap();
+        assert!(entry_head_date(t, at("thijs.bakker@"), "thijs.bakker@x.test", false).is_some());
+        assert!(entry_head_date(t, at("emilie.gagnon@"), "emilie.gagnon@x.test", true).is_some());
+        // Someone the entry mentions is not its writer.
+        assert!(entry_head_date(t, at("thijs.bakker@"), "lars@x.test", false).is_none());
+        // A dated sentence is no head: it does not follow a blank line here.
+        let s = "Hi,\nSince 26 Nov 2026 Tom Price saw it\ntom.price@x.test\n";
+        assert!(entry_head_date(s, s.find("tom.price@").unwrap(), "tom.price@x.test", false).is_none());
+        assert!(names_local("Wójcik", "a.wojcik") && names_local("Hélène", "helene.dubois") && !names_local("Li", "li.wei"));
+        assert!(date_key("Wysłano: wtorek, 1 grudnia 2026 10:14", false).is_some());
+    }
+
+    #[test]
+    fn round_9_header_names() {
+        let role = |l: &str| header_role(l, l.find('@').unwrap());
+        assert_eq!(role("Para: Renata <r@x.test>"), HeaderRole::Recipient);
+        assert_eq!(role("Till: Elin <e@x.test>"), HeaderRole::Recipient);
+        assert_eq!(role("Van: Bram <b@x.test>"), HeaderRole::Author);
+        assert_eq!(role("Från: Oskar <o@x.test>"), HeaderRole::Author);
+        // Italian `Da:` stays no author: a shop's forwarded confirmation
+        // would outrank the customer who forwarded it (IDENTIFIERS.md, round 9).
+        assert_eq!(role("Da: Ordini <ordini@x.test>"), HeaderRole::None);
+        let t = "Renata <r@x.test>\nOlá, veja abaixo.\n\n---------- Mensagem encaminhada ---------\nDe: Caio <c@y.test>\nPara: Renata <r@x.test>\n";
+        assert!(forwarded_to(t, t.rfind("r@x").unwrap(), &|_| false));
     }
 }
