@@ -42,11 +42,23 @@ REGIONS = [
     ("CH", "0", False), ("AT", "0", False), ("SE", "0", False), ("PT", "", False), ("IE", "0", False),
 ]
 TYPES = [("mobile", "Mobile"), ("fixed_line", "Fixed"), ("toll_free", "Service"), ("shared_cost", "Service"), ("uan", "Service")]
-EXTRA = {"KR": [("voip", "Fixed")]}  # KR 070 numbers people give as their line
+# VoIP ranges people and companies give as their line (KR 070, NL 085, PL 39, TR 0850, VN 0672, TH 060,
+# AT 050/0780, PT 30, IE 076). Not IT (55 + 8 digits without a trunk prefix reads like an order code) and
+# not AU (014 satellite ranges nobody writes in a ticket).
+EXTRA = {r: [("voip", "Fixed")] for r in ("KR", "NL", "PL", "TR", "VN", "TH", "AT", "PT", "IE")}
 PNTYPE = {"mobile": pn.PhoneNumberType.MOBILE, "fixed_line": pn.PhoneNumberType.FIXED_LINE, "toll_free": pn.PhoneNumberType.TOLL_FREE,
           "shared_cost": pn.PhoneNumberType.SHARED_COST, "uan": pn.PhoneNumberType.UAN, "voip": pn.PhoneNumberType.VOIP}
 SAMPLES = 400
 rng = random.Random(17)
+# The VoIP ranges added in session 8 draw from their own generator, so that the rows and test numbers of every
+# other type and region stay exactly what they were (one shared generator would shift every later sample).
+_own_rngs = {}
+
+
+def rng_for(region, attr):
+    if attr == "voip" and region != "KR":
+        return _own_rngs.setdefault(region, random.Random(f"voip-{region}"))
+    return rng
 
 
 def bare_type(region, attr, trunk):
@@ -66,6 +78,7 @@ def rows_for(region, trunk):
             continue
         pat = re.compile(desc.national_number_pattern)
         bare = bare_type(region, attr, trunk)
+        r = rng_for(region, attr)
         # Service ranges are narrow: three leading digits; the others two.
         width, samples = (3, 150) if kind == "Service" else (2, SAMPLES)
         for length in desc.possible_length:
@@ -73,7 +86,7 @@ def rows_for(region, trunk):
                 continue
             for p in range(10 ** width):
                 pre = str(p).zfill(width)
-                if any(pat.fullmatch(pre + "".join(rng.choice("0123456789") for _ in range(length - width))) for _ in range(samples)):
+                if any(pat.fullmatch(pre + "".join(r.choice("0123456789") for _ in range(length - width))) for _ in range(samples)):
                     found.setdefault((kind, bare, pre), set()).add(length)
     # Fold ten siblings with one length set into their parent, repeatedly.
     for width in (3, 2):
@@ -142,10 +155,11 @@ def random_valid(region, attr, n):
     pat = re.compile(desc.national_number_pattern)
     lens = [l for l in desc.possible_length if l >= MIN_LEN.get(region, 7)]
     tries = 0
+    r = rng_for(region, attr)
     while len(out) < n and tries < 200000 and lens:
         tries += 1
-        L = rng.choice(lens)
-        s = str(rng.randint(1, 9)) + "".join(rng.choice("0123456789") for _ in range(L - 1))
+        L = r.choice(lens)
+        s = str(r.randint(1, 9)) + "".join(r.choice("0123456789") for _ in range(L - 1))
         if region == "IT" and attr == "fixed_line":
             s = "0" + s[1:]
         if not pat.fullmatch(s):

@@ -33,6 +33,8 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0101111111, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b1111101011, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0010100000, min: 9, max: 9, kind: Kind::Fixed, bare: false },
+        Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000100000, min: 9, max: 9, kind: Kind::Fixed, bare: false },
+        Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0000000010, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
     Plan { iso: *b"BE", cc: 32, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'7', b'8'], lead_len: 2, next: 0b1011111111, min: 8, max: 8, kind: Kind::Service, bare: false },
@@ -59,7 +61,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0100000000, min: 9, max: 9, kind: Kind::Mobile, bare: true },
         Row { lead: [b'1', b'0'], lead_len: 1, next: 0b0111111100, min: 9, max: 9, kind: Kind::Fixed, bare: true },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b1001111100, min: 9, max: 9, kind: Kind::Fixed, bare: true },
-        Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0000011100, min: 9, max: 9, kind: Kind::Fixed, bare: true },
+        Row { lead: [b'3', b'0'], lead_len: 1, next: 0b1000011100, min: 9, max: 9, kind: Kind::Fixed, bare: true },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0111011110, min: 9, max: 9, kind: Kind::Fixed, bare: true },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b1101110100, min: 9, max: 9, kind: Kind::Fixed, bare: true },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0110101110, min: 9, max: 9, kind: Kind::Fixed, bare: true },
@@ -76,6 +78,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0111111110, min: 10, max: 10, kind: Kind::Fixed, bare: false },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b1111111110, min: 10, max: 10, kind: Kind::Fixed, bare: false },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0111111110, min: 10, max: 10, kind: Kind::Fixed, bare: false },
+        Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000100000, min: 10, max: 10, kind: Kind::Fixed, bare: false },
     ] },
     Plan { iso: *b"RU", cc: 7, trunk: b"8", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000010001, min: 10, max: 10, kind: Kind::Service, bare: false },
@@ -227,6 +230,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b1111000001, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b1111111110, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0000000100, min: 10, max: 10, kind: Kind::Fixed, bare: false },
+        Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0010000000, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
     Plan { iso: *b"TH", cc: 66, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'0', b'0'], lead_len: 2, next: 0b0000000010, min: 13, max: 13, kind: Kind::Service, bare: true },
@@ -239,6 +243,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b1111111100, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0000111100, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0001111100, min: 8, max: 8, kind: Kind::Fixed, bare: false },
+        Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0100000001, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0011111000, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
     Plan { iso: *b"ID", cc: 62, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
@@ -315,9 +320,10 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b1111100110, min: 7, max: 13, kind: Kind::Fixed, bare: false },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0101111010, min: 7, max: 13, kind: Kind::Fixed, bare: false },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0111001100, min: 7, max: 13, kind: Kind::Fixed, bare: false },
-        Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0001111110, min: 7, max: 13, kind: Kind::Fixed, bare: false },
+        Row { lead: [b'5', b'0'], lead_len: 1, next: 0b1011111111, min: 7, max: 13, kind: Kind::Fixed, bare: false },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0001110110, min: 7, max: 13, kind: Kind::Fixed, bare: false },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b1011111100, min: 7, max: 13, kind: Kind::Fixed, bare: false },
+        Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0100000000, min: 9, max: 13, kind: Kind::Fixed, bare: false },
     ] },
     Plan { iso: *b"SE", cc: 46, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'1', b'0'], lead_len: 2, next: 0b0111111110, min: 9, max: 9, kind: Kind::Service, bare: false },
@@ -346,6 +352,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0001101001, min: 9, max: 9, kind: Kind::Mobile, bare: true },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0001011110, min: 9, max: 9, kind: Kind::Mobile, bare: true },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b1111111110, min: 9, max: 9, kind: Kind::Fixed, bare: true },
+        Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0000000001, min: 9, max: 9, kind: Kind::Fixed, bare: true },
     ] },
     Plan { iso: *b"IE", cc: 353, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'1', b'8'], lead_len: 2, next: 0b1000100001, min: 10, max: 10, kind: Kind::Service, bare: true },
@@ -365,7 +372,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0000000010, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b1110001100, min: 7, max: 7, kind: Kind::Fixed, bare: false },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0001110000, min: 9, max: 9, kind: Kind::Fixed, bare: false },
-        Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0000010010, min: 9, max: 9, kind: Kind::Fixed, bare: false },
+        Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0001010010, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0000010001, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0000000010, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b1111101000, min: 7, max: 7, kind: Kind::Fixed, bare: false },
