@@ -31,6 +31,7 @@
 //! `issue17_holdout8.jsonl`: written by hand before round 8's rules, not yet scored.
 //! `issue17_holdout9.jsonl`: written by hand before round 9's rules, not yet scored.
 //! `issue17_holdout9b.jsonl`: written by hand before round 9's rules, not yet scored.
+//! `issue17_holdout10.jsonl`: written by hand before round 10's rules, not yet scored.
 
 use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
 use deskside_core::phone::normalize_phone;
