@@ -1468,6 +1468,11 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     if context::under_team_head(text, phone.start, &signs) {
                         continue;
                     }
+                    // (Round 10: or on a chat line the team speaks, `28.11.2026
+                    // 08:40 Zollkontor (Kommentar): … Hotline 0800 …`.)
+                    if context::chat_speaker_team(text, phone.start, &signs) == Some(true) && !context::reader_cue_before(text, phone.start) {
+                        continue;
+                    }
                 } else if team_lines.is_empty() && !names.is_empty() {
                     // Round 9: any number on a chat line the team's bot or
                     // agent speaks (`[28/11/26 19:05] Cuotaya Bot: … al

@@ -60,6 +60,9 @@ const PHONE_DECOYS: &[Family] = &[
     Family { name: "tax/registry numbers with their label", label: "", values: &["MST 0314188722", "Mã số thuế shop: 0312345678", "NIP: 525-000-12-34, REGON 140123456", "NIF 245 678 901", "Ons ondernemingsnummer is BE 0456.789.123", "Numéro SIRET : 732 829 320 00074", "USt-IdNr.: DE 0301 2345678", "P.IVA 02 1234 5678", "Steuernummer 030 12345678", "ABN 51 824 753 556", "CUIT 20-12345678-9", "เลขประจำตัวผู้เสียภาษี 0105541887220", "사업자등록번호 02-3445-7742", "纳税人识别号：02087335102", "KvK 0612 345 678", "BTW BE 0476.332.109"] },
     Family { name: "id labels before 00-numbers", label: "", values: &["PromptPay ref 004999041887220", "Reference: 0049 30 1234 5678", "Order No. 0044 20 7946 0958", "订单号 0086 138 0013 8000", "txn 0061 412 345 678"] },
     Family { name: "dial-ins with a PIN ending in #", label: "Join by phone", values: &["(US) +1 646-555-0100  PIN: 802 117 449#", "(CA) +1 647-558-0190 PIN: 418 229 071#", "+49 30 5679 5800 Kenncode: 123 456 789#", "+33 1 70 37 22 46 (code : 4821 9911#)", "+65 3138 2001 PIN: 802117449#"] },
+    // Round 10 (spent sets 9 and 9b): ids after their label, in capitals
+    // where the label is a word too.
+    Family { name: "account, card, waybill, vehicle and meeting ids", label: "", values: &["complaint SR 8812204418", "户号 0300 8812 4471", "戶號：0300 8812 4471", "八達通卡 88120418", "PDR: 00881200447731", "POD 0312 345 678", "RENAVAM 01284477310", "MAWB 020-44182207", "HAWB 0151 4418 2207", "Zoom 841 2207 3316"] },
     // Written exactly as a number of some region, with their label only in
     // the family's labelled contexts: found in the others (see `LEFT`).
     Family { name: "phone-shaped refs without a label", label: "ref", values: &["2611-5501", "3392654187"] },

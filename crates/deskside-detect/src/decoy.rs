@@ -236,7 +236,16 @@ fn id_word(word: &[u8]) -> bool {
             | b"utr" | b"rrn" | b"sku" | b"commande" | b"facture" | b"colis" | b"pedido" | b"factura" | b"ordine" | b"fattura"
             // Carriers.
             | b"dhl" | b"ups" | b"fedex" | b"usps" | b"ems" | b"sf" | b"tnt" | b"gls"
+            // (Round 10: air waybills, a BR vehicle's registry, a meeting's id.)
+            | b"mawb" | b"hawb" | b"renavam" | b"zoom"
     )
+}
+
+/// Round 10: ids whose acronyms are words too, in capitals only: a service
+/// request (`complaint SR 8812204418`, not `Sr.`), Italian gas and power
+/// supply points (`PDR: 00881200447731`, `POD`).
+fn id_acronym(word: &[u8]) -> bool {
+    matches!(word, b"SR" | b"PDR" | b"POD")
 }
 
 /// Whether the word ending at `end` is an id's label: an [`id_word`],
@@ -264,18 +273,22 @@ fn id_label_before(b: &[u8], end: usize) -> bool {
             return s >= 2 && b[s - 1] == b' ' && id_label_before(b, s - 1);
         }
         return id_word(word)
+            || id_acronym(word)
             || word.len() > 6 && ends_with_ignore_case(word, b"nummer")
             || (4..=16).contains(&word.len()) && ends_with_ignore_case(word, b"nr");
     }
     // (Not 号, 番号 or 번호 alone, "number": `我自己的号`, `代表番号`, `전화번호`.)
     // (Each ends in 号, 號, 码, 碼 or 호: most text before a number does not.)
-    if !matches!(b[..end].last_chunk::<3>(), Some([0xE5, 0x8F, 0xB7] | [0xE8, 0x99, 0x9F] | [0xE7, 0xA0, 0x81] | [0xE7, 0xA2, 0xBC] | [0xED, 0x98, 0xB8])) {
+    // (Round 10: a Hong Kong Octopus card, 八達通卡, ends in 卡.)
+    if !matches!(b[..end].last_chunk::<3>(), Some([0xE5, 0x8F, 0xB7] | [0xE8, 0x99, 0x9F] | [0xE7, 0xA0, 0x81] | [0xE7, 0xA2, 0xBC] | [0xED, 0x98, 0xB8] | [0xE5, 0x8D, 0xA1])) {
         return false;
     }
-    const CJK: [&str; 38] = [
+    const CJK: [&str; 42] = [
         "单号", "單號", "编号", "編號", "流水号", "流水號", "卡号", "卡號", "账号", "帳號", "帐号", "会员号", "會員號", "工号", "序列号", "序號", "批号",
         "型号", "型號", "票号", "编码", "編碼", "注文番号", "会員番号", "受付番号", "伝票番号", "追跡番号", "登録番号", "請求番号", "製造番号",
         "管理番号", "問い合わせ番号", "問合せ番号", "契約番号", "顧客番号", "주문번호", "송장번호", "회원번호",
+        // (Round 10: a utility's account, 户号; an Octopus card.)
+        "户号", "戶號", "八達通卡", "八达通卡",
     ];
     CJK.iter().any(|l| b[..end].ends_with(l.as_bytes()))
 }

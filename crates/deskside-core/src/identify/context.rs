@@ -1039,16 +1039,50 @@ pub(super) fn chat_speaker_team(text: &str, start: usize, team: &TeamSigns) -> O
     let head = &b[ls..start.min(ls + 32)];
     let t = head.windows(4).position(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit())?;
     let mut i = ls + t + 4;
-    // Past the rest of the stamp (seconds, `]`, ` - `, `,`).
-    while i < start && (b[i].is_ascii_digit() || matches!(b[i], b':' | b']' | b' ' | b'-' | b',' | b'\t')) {
-        i += 1;
+    // Round 10: a speaker in the stamp's brackets, before its time or
+    // beside it (`[客服-阿澈] 11-30 20:13:02  您好…`, `[客服 小柚 14:22] 亲…`).
+    if first == b'[' {
+        let close = head.iter().position(|&c| c == b']');
+        let speaker_end = match close {
+            Some(c) if c < t => Some(c),
+            _ => Some(t).filter(|_| close.is_none_or(|c| c >= t + 4)),
+        };
+        if let Some(e) = speaker_end.map(|e| ls + e) {
+            let mut e = e;
+            while e > ls + 1 && b[e - 1].is_ascii_digit() {
+                e -= 1;
+            }
+            let speaker = text[floor_boundary(text, ls + 1)..floor_boundary(text, e)].trim_matches([' ', '-', ',']);
+            if speaker.chars().any(char::is_alphabetic) && !speaker.chars().any(|c| c.is_ascii_digit()) {
+                return Some(speaker_is_team(speaker, team));
+            }
+        }
+    }
+    // Past the rest of the stamp (seconds, `AM`/`PM`, `]`, ` - `, ` – `, `,`).
+    loop {
+        if i < start && (b[i].is_ascii_digit() || matches!(b[i], b':' | b']' | b' ' | b'-' | b',' | b'\t')) {
+            i += 1;
+        } else if i + 2 <= start && matches!(&b[i..i + 2], b"AM" | b"PM" | b"am" | b"pm") && b.get(i + 2).is_some_and(|c| !c.is_ascii_alphabetic()) {
+            i += 2;
+        } else if i + 3 <= start && &b[i..i + 3] == "–".as_bytes() {
+            i += 3;
+        } else {
+            break;
+        }
     }
     // The speaker: up to the first colon, at most 40 bytes, before the number.
     let rest = &text[floor_boundary(text, i)..floor_boundary(text, start)];
     let colon = rest.find([':', '：']).filter(|&c| c > 0 && c <= 40)?;
-    let speaker = &rest[..colon];
+    Some(speaker_is_team(&rest[..colon], team))
+}
+
+/// Whether a chat line's speaker is the team's: a team domain's name, a
+/// team word (`Support`, `客服`), a bot, or (round 10) the team's agent by
+/// title (`Agent Priya`, `Staff Jack`). (Not a collections clerk's `专员`:
+/// their notes log the numbers they dialled, `专员 罗敏：拨打担保人 … 137 …`.)
+fn speaker_is_team(speaker: &str, team: &TeamSigns) -> bool {
     let lower = speaker.to_lowercase();
-    Some(team.names_team(speaker, true) || lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == "bot"))
+    team.names_team(speaker, true) || lower.split(|c: char| !c.is_alphanumeric()).any(|w| matches!(w, "bot" | "agent" | "staff"))
 }
 
 /// What tells the team's messages apart when no address does: its
@@ -1790,6 +1824,14 @@ mod tests {
         assert_eq!(at("[28/11/26 19:06] +54 9 351 612-4487: hola", "+54"), None);
         assert_eq!(at("Horario: 9 a 18 h al 0810-345-2868.", "0810"), None);
         assert_eq!(at("2026 was a year; call 0810-345-2868", "0810"), None);
+        // Round 10: the speaker in the stamp's brackets; a 12-hour stamp; an agent by title.
+        assert_eq!(at("[客服-阿澈] 11-30 20:13:02  您好，客服热线 4006-887-120。", "4006"), Some(true));
+        assert_eq!(at("[客服 小柚 14:22] 亲，退货组 0571-8890 2211", "0571"), Some(true));
+        assert_eq!(at("[访客] 11-30 20:12:15  我的手机号 177 2093 5518", "177"), Some(false));
+        assert_eq!(at("[Nov 29, 9:32 AM] Agent Priya: Support: 1 877 555 0190.", "1 877"), Some(true));
+        assert_eq!(at("[Nov 29, 9:30 AM] Olivier: 514-555-0161.", "514"), Some(false));
+        assert_eq!(at("28/Nov/26 9:02 AM – Service Desk (intern): Tel. 0316 380-1000", "0316"), Some(true));
+        assert_eq!(at("[Nov 28, 10:02 PM] Agentur Kowalski: 0316 380-1000", "0316"), Some(false));
     }
 
     /// `header_name` as first written (the colon found first, then the name
