@@ -697,7 +697,7 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         // A mobile beside its company's lines (round 7b).
         let mobile_first = if prose { mobile_over_company(text, &here) } else { Vec::new() };
         // A number the writer gives as their own or to call them back on (round 10).
-        let own: Vec<bool> = if prose { here.iter().map(|f| f.0 == IdKind::Phone && f.3 != NO_POS && context::own_number_before(text, f.3 .0)).collect() } else { Vec::new() };
+        let own = if prose { own_numbers(text, &here) } else { Vec::new() };
         // The number of the person a chat export is with (round 8).
         let partner = if prose && here.iter().any(|f| f.0 == IdKind::Phone) { chat_partner(text, &here) } else { Vec::new() };
         // A bulk or no-reply mail's other author header (`From:
@@ -969,6 +969,22 @@ fn mobile_over_company(text: &str, here: &[Found]) -> Vec<bool> {
         let on_line = |f: &&Found| f.0 == IdKind::Phone && f.3 != NO_POS && f.3 .0 >= s && f.3 .0 < e;
         let service = here[..i].iter().rev().take_while(on_line).chain(here[i + 1..].iter().take_while(on_line)).any(|f| context::service_number(&f.1));
         if service || context::switchboard_on(&text[s..e]) {
+            out.resize(here.len(), false);
+            out[i] = true;
+        }
+    }
+    out
+}
+
+/// For each of `here`'s identifiers: whether it is a number the writer
+/// gives as their own or to be called back on ([`context::own_number_before`]:
+/// `回拨号码 139…`, `Préfère être rappelé au 076…`, round 10). Empty when
+/// none is.
+#[inline(never)]
+fn own_numbers(text: &str, here: &[Found]) -> Vec<bool> {
+    let mut out = Vec::new();
+    for (i, (kind, _, _, at)) in here.iter().enumerate() {
+        if *kind == IdKind::Phone && *at != NO_POS && context::own_number_before(text, at.0) {
             out.resize(here.len(), false);
             out[i] = true;
         }

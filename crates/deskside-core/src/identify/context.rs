@@ -1733,23 +1733,26 @@ pub(super) fn own_number_before(text: &str, start: usize) -> bool {
         return false;
     }
     let fold = b[i - 1].to_ascii_lowercase();
-    if !OWN_ENDS[fold as usize] {
-        return false;
+    // (Most numbers have a byte before them that ends no cue: one table look.)
+    let mut cues = OWN_ENDS[fold as usize];
+    while cues != 0 {
+        let l = OWN_NUMBER_CUES[cues.trailing_zeros() as usize].as_bytes();
+        cues &= cues - 1;
+        if i >= l.len() && b[i - l.len()..i].eq_ignore_ascii_case(l) && (l[0] >= 0x80 || i == l.len() || !b[i - l.len() - 1].is_ascii_alphabetic()) {
+            return true;
+        }
     }
-    let word_edge = |k: usize| k == 0 || !b[k - 1].is_ascii_alphabetic();
-    OWN_NUMBER_CUES.iter().any(|l| {
-        let l = l.as_bytes();
-        l.last() == Some(&fold) && i >= l.len() && b[i - l.len()..i].eq_ignore_ascii_case(l) && (l[0] >= 0x80 || word_edge(i - l.len()))
-    })
+    false
 }
 
-/// The last bytes of [`OWN_NUMBER_CUES`] (lower case), built at compile time.
-const OWN_ENDS: [bool; 256] = {
-    let mut t = [false; 256];
+/// For each last byte (lower case), which of [`OWN_NUMBER_CUES`] end in it
+/// (a bit per cue), built at compile time.
+const OWN_ENDS: [u64; 256] = {
+    let mut t = [0u64; 256];
     let mut i = 0;
     while i < OWN_NUMBER_CUES.len() {
         let l = OWN_NUMBER_CUES[i].as_bytes();
-        t[l[l.len() - 1] as usize] = true;
+        t[l[l.len() - 1] as usize] |= 1 << i;
         i += 1;
     }
     t
