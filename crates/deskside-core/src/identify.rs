@@ -696,6 +696,8 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         };
         // A mobile beside its company's lines (round 7b).
         let mobile_first = if prose { mobile_over_company(text, &here) } else { Vec::new() };
+        // A number the writer gives as their own or to call them back on (round 10).
+        let own = if prose { own_numbers(text, &here) } else { Vec::new() };
         // The number of the person a chat export is with (round 8).
         let partner = if prose && here.iter().any(|f| f.0 == IdKind::Phone) { chat_partner(text, &here) } else { Vec::new() };
         // A bulk or no-reply mail's other author header (`From:
@@ -774,6 +776,12 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
             // line beside it (page order otherwise).
             if mobile_first.get(i).copied().unwrap_or(false) {
                 score += MOBILE_BONUS;
+            }
+            // The writer's own or callback number (`回拨号码 139…`, `Préfère
+            // être rappelé au 076…`): above a number the note only reports
+            // (the line called from, a guarantor's) and a third person's address.
+            if !in_table && own.get(i).copied().unwrap_or(false) {
+                score += OWN_NUMBER_BONUS;
             }
             // The person a chat export is with: as a thread's opener.
             if partner.get(i).copied().unwrap_or(false) {
@@ -968,6 +976,22 @@ fn mobile_over_company(text: &str, here: &[Found]) -> Vec<bool> {
     out
 }
 
+/// For each of `here`'s identifiers: whether it is a number the writer
+/// gives as their own or to be called back on ([`context::own_number_before`]:
+/// `回拨号码 139…`, `Préfère être rappelé au 076…`, round 10). Empty when
+/// none is.
+#[inline(never)]
+fn own_numbers(text: &str, here: &[Found]) -> Vec<bool> {
+    let mut out = Vec::new();
+    for (i, (kind, _, _, at)) in here.iter().enumerate() {
+        if *kind == IdKind::Phone && *at != NO_POS && context::own_number_before(text, at.0) {
+            out.resize(here.len(), false);
+            out[i] = true;
+        }
+    }
+    out
+}
+
 /// How far into a chat export its title line may start, and how far below
 /// it the chat partner's own messages are looked for ([`chat_partner`]).
 const CHAT_TITLE_WITHIN: usize = 256;
@@ -1102,6 +1126,11 @@ const PERSON_BONUS: u32 = 1;
 /// What a number labelled as a mobile gains ([`context::mobile_label_before`]):
 /// only breaks page order between numbers in an equal place.
 const MOBILE_BONUS: u32 = 1;
+/// What a number the writer gives as their own or to be called back on
+/// gains ([`context::own_number_before`]): only breaks page order between
+/// numbers in an equal place, like [`MOBILE_BONUS`] (an address still
+/// outranks it by its kind).
+const OWN_NUMBER_BONUS: u32 = 1;
 /// Where a table row's identifiers start ([`Source::TableText`]): below all
 /// running text (20), above no-reply senders and tickets (below 10).
 const TABLE_WEIGHT: u32 = 10;

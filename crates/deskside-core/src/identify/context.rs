@@ -1723,6 +1723,75 @@ pub(super) fn mobile_label_before(text: &str, start: usize) -> bool {
     })
 }
 
+/// Words that give the number right after them as the writer's own, or the
+/// one to call them back on (round 10): a caller's wish (`Préfère être
+/// rappelé au`, `回拨号码`, `contact me at`), the writer's own (`我的电话`,
+/// `my number`) or new number (`新号码是`). Any language; compared like
+/// [`MOBILE_LABELS`], ending right before the number. (A mobile label
+/// alone, `my mobile`, `我手机`, is none: a mobile written after a direct
+/// line in a sentence keeps page order, `h3-odd-group-hk`.)
+const OWN_NUMBER_CUES: [&str; 48] = [
+    // zh
+    "回拨", "回拨号码", "回拨电话", "回拨手机", "回電號碼", "回电号码", "我的电话", "我的号码", "我的電話",
+    "新号码是", "新号码", "新號碼", "打我", "联系我", "找我",
+    // en
+    "call me on", "call me at", "reach me on", "reach me at", "contact me on", "contact me at", "call me back on",
+    "my number", "my new number",
+    // fr, de, nl
+    "rappelé au", "rappelée au", "me rappeler au", "me joindre au", "mon numéro", "erreichbar unter",
+    "meine nummer", "rückruf unter", "bereikbaar op", "bel me op", "mijn nummer",
+    // es, pt, it
+    "llámame al", "mi número", "me liga no", "meu número", "me ligue no",
+    "il mio numero", "richiamarmi al",
+    // vi, ja, ko, id
+    "để lại", "gọi lại", "折り返し", "제 번호", "hubungi saya di", "nomor saya",
+];
+
+/// Whether an own-number cue ([`OWN_NUMBER_CUES`]) ends right before byte
+/// `start` (a colon, a dot, spaces or `是` between): a look at the bytes
+/// before, no allocation. Asked of every number in running text.
+#[inline(never)]
+pub(super) fn own_number_before(text: &str, start: usize) -> bool {
+    let b = text.as_bytes();
+    let mut i = start.min(b.len());
+    while i > 0 && matches!(b[i - 1], b' ' | b'\t' | b':' | b'.') {
+        i -= 1;
+    }
+    if i >= 3 && &b[i - 3..i] == "：".as_bytes() {
+        i -= 3;
+        while i > 0 && b[i - 1] == b' ' {
+            i -= 1;
+        }
+    }
+    if i == 0 {
+        return false;
+    }
+    let fold = b[i - 1].to_ascii_lowercase();
+    // (Most numbers have a byte before them that ends no cue: one table look.)
+    let mut cues = OWN_ENDS[fold as usize];
+    while cues != 0 {
+        let l = OWN_NUMBER_CUES[cues.trailing_zeros() as usize].as_bytes();
+        cues &= cues - 1;
+        if i >= l.len() && b[i - l.len()..i].eq_ignore_ascii_case(l) && (l[0] >= 0x80 || i == l.len() || !b[i - l.len() - 1].is_ascii_alphabetic()) {
+            return true;
+        }
+    }
+    false
+}
+
+/// For each last byte (lower case), which of [`OWN_NUMBER_CUES`] end in it
+/// (a bit per cue), built at compile time.
+const OWN_ENDS: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut i = 0;
+    while i < OWN_NUMBER_CUES.len() {
+        let l = OWN_NUMBER_CUES[i].as_bytes();
+        t[l[l.len() - 1] as usize] |= 1 << i;
+        i += 1;
+    }
+    t
+};
+
 /// The closing below the line at `pos` that signs its message (`Un
 /// cordiale saluto` then `Stefano Riva` then `Birrificio Alpi – +39 0342 …`):
 /// the start of a closing line at most [`CLOSING_LINES`] lines on, and the
