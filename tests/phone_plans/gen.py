@@ -46,7 +46,10 @@ TYPES = [("mobile", "Mobile"), ("fixed_line", "Fixed"), ("toll_free", "Service")
 # AT 050/0780, PT 30, IE 076). Not IT (55 + 8 digits without a trunk prefix reads like an order code) and
 # not AU (014 satellite ranges nobody writes in a ticket).
 EXTRA = {r: [("voip", "Fixed")] for r in ("KR", "NL", "PL", "TR", "VN", "TH", "AT", "PT", "IE")}
-PNTYPE = {"mobile": pn.PhoneNumberType.MOBILE, "fixed_line": pn.PhoneNumberType.FIXED_LINE, "toll_free": pn.PhoneNumberType.TOLL_FREE,
+# VN's 1900 numbers are premium-rate by libphonenumber's type, but they are what Vietnamese companies print as their
+# hotline (`Hotline 1900 6868`), so a customer company's and the team's own are read as service numbers.
+EXTRA["VN"] = EXTRA["VN"] + [("premium_rate", "Service")]
+PNTYPE = {"premium_rate": pn.PhoneNumberType.PREMIUM_RATE, "mobile": pn.PhoneNumberType.MOBILE, "fixed_line": pn.PhoneNumberType.FIXED_LINE, "toll_free": pn.PhoneNumberType.TOLL_FREE,
           "shared_cost": pn.PhoneNumberType.SHARED_COST, "uan": pn.PhoneNumberType.UAN, "voip": pn.PhoneNumberType.VOIP}
 SAMPLES = 400
 rng = random.Random(17)
@@ -58,6 +61,8 @@ _own_rngs = {}
 def rng_for(region, attr):
     if attr == "voip" and region != "KR":
         return _own_rngs.setdefault(region, random.Random(f"voip-{region}"))
+    if attr == "premium_rate":
+        return _own_rngs.setdefault((region, attr), random.Random(f"{attr}-{region}"))
     return rng
 
 

@@ -1109,6 +1109,8 @@ fn national(region: Region, d: &[u8]) -> Option<String> {
         Region::In => match d.strip_prefix(b"0") {
             Some(rest) => rest,
             None if d.len() == 10 && (b'6'..=b'9').contains(&d[0]) => d,
+            // Toll-free `1800 419 2020` and shared-cost `1860 …`: written without a trunk 0.
+            None if in_service(d) => d,
             None => return None,
         },
         Region::Sg | Region::Hk => d,
@@ -1147,7 +1149,7 @@ fn validate(cc: u16, n: &[u8]) -> Option<bool> {
                 first != b'0' && (9..=10).contains(&len)
             }
         }
-        91 => len == 10 && first != b'0',
+        91 => len == 10 && first != b'0' || in_service(n),
         65 => len == 8 && matches!(first, b'3' | b'6' | b'8' | b'9'),
         852 => len == 8 && first >= b'2',
         886 => first >= b'2' && (8..=9).contains(&len),
@@ -1310,6 +1312,11 @@ pub fn plan_service(e164: &str) -> bool {
     crate::service::service_kind(e164).is_some()
 }
 
+/// India's toll-free (`1800` + 6 to 9 digits) and shared-cost (`1860` + 7) numbers, as companies print them.
+fn in_service(n: &[u8]) -> bool {
+    n.starts_with(b"1800") && (10..=13).contains(&n.len()) || n.starts_with(b"1860") && n.len() == 11
+}
+
 fn cn_mobile(n: &[u8]) -> bool {
     n.len() == 11 && n[0] == b'1' && (b'3'..=b'9').contains(&n[1])
 }
@@ -1450,6 +1457,9 @@ mod tests {
         ("IN", "098765 43210", "+919876543210", None),
         ("IN", "+91 98765 43210", "+919876543210", None),
         ("IN", "022 2345 6789", "+912223456789", None),
+        ("IN", "1800 419 2020", "+9118004192020", None),
+        ("IN", "1800-102-3344", "+9118001023344", None),
+        ("IN", "1860 500 1234", "+9118605001234", None),
         // SG
         ("SG", "6123 4567", "+6561234567", None),
         ("SG", "9123-4567", "+6591234567", None),

@@ -221,6 +221,7 @@ pub(super) const PLANS: &[Plan] = &[
     Plan { iso: *b"VN", cc: 84, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'1', b'2'], lead_len: 2, next: 0b0000000101, min: 8, max: 8, kind: Kind::Service, bare: true },
         Row { lead: [b'1', b'8'], lead_len: 2, next: 0b0000000001, min: 8, max: 10, kind: Kind::Service, bare: true },
+        Row { lead: [b'1', b'9'], lead_len: 2, next: 0b0000000001, min: 8, max: 10, kind: Kind::Service, bare: true },
         Row { lead: [b'1', b'9'], lead_len: 2, next: 0b1000000000, min: 7, max: 7, kind: Kind::Service, bare: false },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b1000000000, min: 7, max: 8, kind: Kind::Service, bare: false },
         Row { lead: [b'7', b'9'], lead_len: 2, next: 0b1000000000, min: 7, max: 7, kind: Kind::Service, bare: false },
