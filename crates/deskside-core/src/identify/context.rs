@@ -197,7 +197,9 @@ pub(super) fn author_date(text: &str, pos: usize, month_first: bool) -> Option<u
     // (`Tom Hughes replied · 26 Nov 2026, 10:41` then the address): the
     // head's date, when the head holds no address of its own.
     let own = text[start..end].trim();
-    if !own.is_empty() && !own.contains([' ', '\t']) {
+    // (Asked once, on bytes: a char-pattern search decoded every char of the line, twice.)
+    let alone = !own.is_empty() && !own.bytes().any(|c| c == b' ' || c == b'\t');
+    if alone {
         if let Some((ps, pe)) = previous_line(text, start) {
             let head = &text[ps..pe];
             if head.len() <= 120 && !head.contains('@') {
@@ -209,7 +211,7 @@ pub(super) fn author_date(text: &str, pos: usize, month_first: bool) -> Option<u
     }
     // The entry's date on the line under an address alone on its line
     // (`Miriam Kern`, then the address, then `26. Nov. 2026, 08:47`).
-    if !own.is_empty() && !own.contains([' ', '\t']) {
+    if alone {
         if let Some((ns, ne)) = next_line(text, end) {
             let below = &text[ns..ne];
             if entry_head(below) {
