@@ -32,33 +32,33 @@ pub fn not_a_phone(text: &str, start: usize, end: usize, plus: bool) -> bool {
     if plus && !zeros {
         return false;
     }
-    let (label_end, hash) = skip_label_separators(b, start);
     if zeros {
-        return (hash || id_label_before(b, label_end)) && !phone_label_before(b, label_end);
-    }
-    if code_before(b, label_end, start) {
-        return true;
-    }
-    if (hash || id_label_before(b, label_end)) && !phone_label_before(b, label_end) {
-        return true;
-    }
-    if tax_label_before(b, start) {
-        return true;
+        let (label_end, hash) = skip_label_separators(b, start);
+        return labelled_id(b, label_end, hash);
     }
     // (A code that ends in `#`, the key a dial-in's PIN is ended with:
     // `PIN: 802 117 449#` under `Join by phone`.)
-    if b.get(end) == Some(&b'#') {
+    if id_or_code_before(b, start) || b.get(end) == Some(&b'#') {
         return true;
     }
     // The number may start inside a run of digit groups (`IMEI 0151
     // 23456789` read in Hong Kong, `AA1 01 2345 6784`): the label or code
     // before the run counts.
     let run = run_start(b, start);
-    if run == start {
-        return false;
-    }
-    let (label_end, hash) = skip_label_separators(b, run);
-    code_before(b, label_end, run) || (hash || id_label_before(b, label_end)) && !phone_label_before(b, label_end) || tax_label_before(b, run)
+    run != start && id_or_code_before(b, run)
+}
+
+/// Whether what stands right before `at` (past the label's separators) makes
+/// the number there an id: a code it continues, an id's label (or `#`) with no
+/// phone label after it, or a tax or registry number's label.
+fn id_or_code_before(b: &[u8], at: usize) -> bool {
+    let (label_end, hash) = skip_label_separators(b, at);
+    code_before(b, label_end, at) || labelled_id(b, label_end, hash) || tax_label_before(b, at)
+}
+
+/// An id's label (or a `#`) ending at `label_end`, not outweighed by a phone label.
+fn labelled_id(b: &[u8], label_end: usize, hash: bool) -> bool {
+    (hash || id_label_before(b, label_end)) && !phone_label_before(b, label_end)
 }
 
 /// The start of the run of digit groups joined by one space or `-` that
