@@ -811,6 +811,11 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
     found
 }
 
+/// An address's domain (after its last `@`); empty when it has none.
+fn domain(v: &str) -> &str {
+    deskside_detect::lines::rsplit_at_sign(v).map_or("", |(_, d)| d)
+}
+
 /// For each of `here`'s identifiers: whether it is a shared or bot mailbox
 /// ([`context::role_address`], [`context::bot_address`]) under a person of
 /// the same organisation who writes: another address of its domain given
@@ -823,9 +828,6 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
 /// shared mailbox and the person who signs").
 #[inline(never)]
 fn under_person(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[bool], signers: &[String]) -> Vec<Over> {
-    fn domain(v: &str) -> &str {
-        deskside_detect::lines::rsplit_at_sign(v).map_or("", |(_, d)| d)
-    }
     let mailbox = |v: &str| context::role_address(v) || context::bot_address(v);
     // (Each address asked once: a text may hold many mailboxes.)
     let mut person: Vec<u8> = Vec::new();
@@ -903,9 +905,6 @@ fn under_person(text: &str, here: &[Found], roles: &[HeaderRole], tabular: &[boo
 /// subdomains: the bulk mail's own reply address, not a person who wrote.
 /// (A person's `Reply-To:` under a `noreply@` of their company is theirs.)
 fn bulk_reply_to(here: &[Found], roles: &[HeaderRole], auto: &[bool]) -> Vec<bool> {
-    fn domain(v: &str) -> &str {
-        deskside_detect::lines::rsplit_at_sign(v).map_or("", |(_, d)| d)
-    }
     let same_org = |a: &str, b: &str| {
         let (a, b) = (domain(a), domain(b));
         !a.is_empty() && (a == b || a.ends_with(b) && a[..a.len() - b.len()].ends_with('.') || b.ends_with(a) && b[..b.len() - a.len()].ends_with('.'))
