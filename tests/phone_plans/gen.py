@@ -41,6 +41,18 @@ REGIONS = [
     ("VN", "0", False), ("TH", "0", False), ("ID", "0", False), ("PH", "0", False), ("MY", "0", False),
     ("CH", "0", False), ("AT", "0", False), ("SE", "0", False), ("PT", "", False), ("IE", "0", False),
 ]
+# Regions 11: where small support teams are common. Own generators (`rng_for`), so the rows and test numbers of
+# the 25 regions above stay byte-identical. No trunk prefix: QA KW CL GR CZ DK NO. CO's `0` is written only before
+# `1 800` (`01 8000 …`): its mobiles and `60x` landlines are rows written without it. HU's trunk prefix is `06`.
+REGIONS11 = [
+    ("NG", "0", False), ("KE", "0", False), ("EG", "0", False), ("PK", "0", False), ("BD", "0", False),
+    ("LK", "0", False), ("IL", "0", False), ("QA", "", False), ("KW", "", False), ("CO", "0", False),
+    ("PE", "0", False), ("CL", "", False), ("GR", "", False), ("CZ", "", False), ("HU", "06", False),
+    ("RO", "0", False), ("DK", "", False), ("NO", "", False), ("FI", "0", False), ("UA", "0", False),
+    ("MA", "0", False), ("GH", "0", False),
+]
+NEW11 = {r for r, _, _ in REGIONS11}
+REGIONS = REGIONS + REGIONS11
 TYPES = [("mobile", "Mobile"), ("fixed_line", "Fixed"), ("toll_free", "Service"), ("shared_cost", "Service"), ("uan", "Service")]
 # VoIP ranges people and companies give as their line (KR 070, NL 085, PL 39, TR 0850, VN 0672, TH 060,
 # AT 050/0780, PT 30, IE 076). Not IT (55 + 8 digits without a trunk prefix reads like an order code) and
@@ -59,6 +71,8 @@ _own_rngs = {}
 
 
 def rng_for(region, attr):
+    if region in NEW11:
+        return _own_rngs.setdefault(("regions11", region), random.Random(f"regions11-{region}"))
     if attr == "voip" and region != "KR":
         return _own_rngs.setdefault(region, random.Random(f"voip-{region}"))
     if attr == "premium_rate":
@@ -93,6 +107,15 @@ def rows_for(region, trunk):
                 pre = str(p).zfill(width)
                 if any(pat.fullmatch(pre + "".join(r.choice("0123456789") for _ in range(length - width))) for _ in range(samples)):
                     found.setdefault((kind, bare, pre), set()).add(length)
+        if region in NEW11:
+            # Narrow ranges random completions rarely hit (PK's UAN `0xx 111 …`, GR's `5005 …`): the numbers the
+            # pattern itself generates add their prefixes too (each is a full match, so the prefix is real).
+            from re import _parser as sp
+            tree = sp.parse(desc.national_number_pattern)
+            for _ in range(4000):
+                s = regex_sample(tree, r)
+                if len(s) in desc.possible_length and len(s) >= MIN_LEN.get(region, 7) and pat.fullmatch(s):
+                    found.setdefault((kind, bare, s[:width]), set()).add(len(s))
     # Fold ten siblings with one length set into their parent, repeatedly.
     for width in (3, 2):
         for kind, bare in {(k, b) for k, b, _ in found}:
@@ -231,7 +254,7 @@ def write_numbers():
 
 SERVICE_REGIONS = ["CN", "US", "CA", "GB", "DE", "FR", "JP", "IN", "SG", "HK", "TW", "AU",
                    "ES", "IT", "NL", "BE", "PL", "TR", "RU", "KR", "BR", "MX", "AR", "ZA", "NZ", "AE", "SA",
-                   "VN", "TH", "ID", "PH", "MY", "CH", "AT", "SE", "PT", "IE"]
+                   "VN", "TH", "ID", "PH", "MY", "CH", "AT", "SE", "PT", "IE"] + [r for r, _, _ in REGIONS11]
 # The number types that are a business's line, not a person's.
 SERVICE_TYPES = [("toll_free", "TollFree"), ("shared_cost", "SharedCost"), ("premium_rate", "Premium"), ("uan", "Uan")]
 # Other types a region uses for company lines, limited to the leading digits
@@ -255,6 +278,21 @@ SERVICE_MIN_LEN_IN = {"CN": 10}
 def svc_min_len(region):
     return SERVICE_MIN_LEN_IN.get(region, SERVICE_MIN_LEN)
 svc_rng = random.Random(1707)
+
+
+def own_svc_rng(region):
+    """Regions 11: each new region samples from its own generator, so the shared `svc_rng`'s sequence (and
+    so every earlier region's ranges and test numbers) is what it was. Swaps the global; returns the old one."""
+    global svc_rng
+    old = svc_rng
+    if region in NEW11:
+        svc_rng = _own_rngs.setdefault(("svc11", region), random.Random(f"svc11-{region}"))
+    return old
+
+
+def restore_svc_rng(old):
+    global svc_rng
+    svc_rng = old
 
 
 def regex_sample(node, rng):
@@ -353,7 +391,9 @@ def service_rows(region):
 def write_service_table():
     by_cc = {}
     for region in SERVICE_REGIONS:
+        old = own_svc_rng(region)
         cc, rows = service_rows(region)
+        restore_svc_rng(old)
         regions, all_rows = by_cc.setdefault(cc, ([], set()))
         regions.append(region)
         all_rows.update(rows)  # US and CA share +1
@@ -416,6 +456,7 @@ def typed_numbers(region, attr, n, only=""):
 def write_service_numbers():
     rows = []
     for region in SERVICE_REGIONS:
+        old = own_svc_rng(region)
         for attr, _ in SERVICE_TYPES:
             rows += [f"{region}\t{attr}\t{e}\tservice" for e in typed_numbers(region, attr, 4)]
         for attr, _, only in SERVICE_EXTRA.get(region, []):
@@ -431,6 +472,7 @@ def write_service_numbers():
             for e in typed_numbers(region, attr, 3):
                 if not any(e[1 + len(str(pn.parse(e).country_code)):].startswith(o) for o in only_in):
                     rows.append(f"{region}\t{attr}\t{e}\tperson")
+        restore_svc_rng(old)
     with open(os.path.join(ROOT, "crates/deskside-detect/tests/data/service_numbers.tsv"), "w") as f:
         f.write(f"# @generated by tests/phone_plans/gen.py (write_service_numbers; python phonenumbers {pn.__version__}): region, type, E.164, service or person\n")
         f.write("\n".join(rows) + "\n")

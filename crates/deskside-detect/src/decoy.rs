@@ -34,7 +34,8 @@ pub fn not_a_phone(text: &str, start: usize, end: usize, plus: bool) -> bool {
     }
     if zeros {
         let (label_end, hash) = skip_label_separators(b, start);
-        return labelled_id(b, label_end, hash);
+        // (Regions 11: and a tax number's label: Morocco's ICE is fifteen digits starting `00`, `ICE 0024…`.)
+        return labelled_id(b, label_end, hash) || tax_label_before(b, start);
     }
     // (A code that ends in `#`, the key a dial-in's PIN is ended with:
     // `PIN: 802 117 449#` under `Join by phone`.)
@@ -45,7 +46,13 @@ pub fn not_a_phone(text: &str, start: usize, end: usize, plus: bool) -> bool {
     // 23456789` read in Hong Kong, `AA1 01 2345 6784`): the label or code
     // before the run counts.
     let run = run_start(b, start);
-    run != start && id_or_code_before(b, run)
+    if run != start && id_or_code_before(b, run) {
+        return true;
+    }
+    // (Round 11: a tax or social security number's label before a run that
+    // starts with one digit, `N° de sécurité sociale : 2 88 04 75 118 227
+    // 41`; an id's label there stays a count, `Order 5 13800138000`.)
+    run >= 3 && b[run - 1] == b' ' && b[run - 2].is_ascii_digit() && !b[run - 3].is_ascii_alphanumeric() && tax_label_before(b, run - 2)
 }
 
 /// Whether what stands right before `at` (past the label's separators) makes
@@ -186,7 +193,10 @@ fn tax_word(word: &[u8]) -> bool {
     // last byte of one of the words in other scripts below: most words
     // before a number are let go here.)
     let Some(&last) = word.last() else { return false };
-    if word.len() < 3 || last >= 0x80 && !matches!(last, 0xBF | 0xB7 | 0x9F | 0x81 | 0xB8 | 0xB5 | 0x8A | 0x9D) {
+    // (Regions 11: У, ז, פ, מ, Μ, Α, Č, ó, each a two-byte char: its lead byte is asked too, so the CJK words
+    // before most numbers in Chinese text, three-byte chars, are still let go here.)
+    let two_byte_last = |set: &[u8]| word.len() >= 2 && matches!(word[word.len() - 2], 0xC3..=0xDF) && set.contains(&last);
+    if word.len() < 3 || last >= 0x80 && !matches!(last, 0xBF | 0xB7 | 0x9F | 0x81 | 0xB8 | 0xB5 | 0x8A | 0x9D) && !two_byte_last(&[0xA3, 0x96, 0xA4, 0x9E, 0x9C, 0x91, 0x8C, 0xB3]) {
         return false;
     }
     if word.is_ascii() {
@@ -195,7 +205,13 @@ fn tax_word(word: &[u8]) -> bool {
         lower.copy_from_slice(word);
         lower.make_ascii_lowercase();
         // (Acronyms that are words too, in capitals only: `BTW`, not "btw, it's …"; `NIP`, `TIN`, `RUT`.)
-        if matches!(&*lower, b"btw" | b"tin" | b"nit" | b"rut" | b"nip" | b"uid" | b"ust" | b"ein" | b"crn" | b"ruc" | b"cif") {
+        // (Regions 11: `NIN`, `NIC`, `NID`, `DNI`, `CNP`, `CUI`, `TAJ`, `ICE`, `CIN`, `KRA`, `AFM`: `3 dni` is Polish
+        // "3 days", `ice`, `taj`, `cin` are words.)
+        if matches!(
+            &*lower,
+            b"btw" | b"tin" | b"nit" | b"rut" | b"nip" | b"uid" | b"ust" | b"ein" | b"crn" | b"ruc" | b"cif" | b"nir"
+                | b"nin" | b"nic" | b"nid" | b"dni" | b"cnp" | b"cui" | b"taj" | b"ice" | b"cin" | b"kra" | b"afm"
+        ) {
             return !word.iter().any(u8::is_ascii_lowercase);
         }
         return matches!(
@@ -204,7 +220,7 @@ fn tax_word(word: &[u8]) -> bool {
                 // DE/AT/CH, NL/BE, FR, IT, ES/PT, PL, Nordics.
                 | b"ust-id" | b"ust-idnr" | b"ustid" | b"ustidnr" | b"mwst" | b"uid" | b"steuernummer" | b"steuernr" | b"steuer-nr" | b"st.-nr" | b"stnr" | b"steuer-id" | b"hrb" | b"hra"
                 | b"btw-nummer" | b"ondernemingsnummer" | b"kvk" | b"kvk-nummer" | b"rsin" | b"bsn"
-                | b"tva" | b"siren" | b"siret"
+                | b"tva" | b"siren" | b"siret" | b"sociale"
                 | b"iva" | b"p.iva" | b"piva" | b"fiscale"
                 | b"nif" | b"nipc" | b"fiscal" | b"contribuinte"
                 | b"regon" | b"krs" | b"pesel"
@@ -212,6 +228,9 @@ fn tax_word(word: &[u8]) -> bool {
                 // Latin America, South-East Asia, Türkiye.
                 | b"cnpj" | b"cpf" | b"cuit" | b"cuil" | b"rfc"
                 | b"mst" | b"npwp" | b"vkn" | b"tckn"
+                // Regions 11: NG, PK, GR, DK, QA, CO, CZ, FI, NO, MA ids and bank accounts.
+                | b"nuban" | b"bvn" | b"cnic" | b"ntn" | b"amka" | b"cpr" | b"qid" | b"cedula" | b"ico" | b"dic" | b"hetu"
+                | b"fodselsnummer" | b"personnummer" | b"kennitala"
         );
     }
     // (`Mã số thuế`, `Mã số doanh nghiệp`, 税号, 纳税人识别号, 統一編號, 法人番号,
@@ -219,7 +238,12 @@ fn tax_word(word: &[u8]) -> bool {
     const OTHER: [&str; 18] = [
         "thuế", "nghiệp", "税号", "税號", "识别号", "識別號", "统一编号", "統一編號", "信用代码", "法人番号", "사업자등록번호", "사업자번호", "법인등록번호", "ภาษี", "الضريبي", "التجاري", "ИНН", "ОГРН",
     ];
-    OTHER.iter().any(|o| word.len() >= o.len() && word[word.len() - o.len()..].eq_ignore_ascii_case(o.as_bytes()))
+    // (Regions 11: UA `ІПН`, `ЄДРПОУ`, `РНОКПП`; IL `ת.ז`, `ח.פ`, `ע.מ`; GR `ΑΦΜ`, `ΑΜΚΑ`; CZ `IČO`, `DIČ`;
+    // HU `adószám`, `adóazonosító`: each ends in a two-byte char or an ASCII letter, so a word ending in a
+    // three-byte char, as the CJK words before most numbers in Chinese text do, is not compared with them.)
+    const OTHER11: [&str; 12] = ["ІПН", "ЄДРПОУ", "РНОКПП", "ת.ז", "ח.פ", "ע.מ", "ΑΦΜ", "ΑΜΚΑ", "IČO", "DIČ", "adószám", "adóazonosító"];
+    let ends_with = |o: &&str| word.len() >= o.len() && word[word.len() - o.len()..].eq_ignore_ascii_case(o.as_bytes());
+    OTHER.iter().any(ends_with) || (last < 0x80 || matches!(word[word.len() - 2], 0xC3..=0xDF)) && OTHER11.iter().any(ends_with)
 }
 
 /// Labels of ids (and carriers' names), as whole words, any case.
@@ -238,6 +262,8 @@ fn id_word(word: &[u8]) -> bool {
             | b"dhl" | b"ups" | b"fedex" | b"usps" | b"ems" | b"sf" | b"tnt" | b"gls"
             // (Round 10: air waybills, a BR vehicle's registry, a meeting's id.)
             | b"mawb" | b"hawb" | b"renavam" | b"zoom"
+            // (Round 11: a French account, `compte 2918-447-103`.)
+            | b"compte"
     )
 }
 
@@ -283,12 +309,14 @@ fn id_label_before(b: &[u8], end: usize) -> bool {
     if !matches!(b[..end].last_chunk::<3>(), Some([0xE5, 0x8F, 0xB7] | [0xE8, 0x99, 0x9F] | [0xE7, 0xA0, 0x81] | [0xE7, 0xA2, 0xBC] | [0xED, 0x98, 0xB8] | [0xE5, 0x8D, 0xA1])) {
         return false;
     }
-    const CJK: [&str; 42] = [
+    const CJK: [&str; 44] = [
         "单号", "單號", "编号", "編號", "流水号", "流水號", "卡号", "卡號", "账号", "帳號", "帐号", "会员号", "會員號", "工号", "序列号", "序號", "批号",
         "型号", "型號", "票号", "编码", "編碼", "注文番号", "会員番号", "受付番号", "伝票番号", "追跡番号", "登録番号", "請求番号", "製造番号",
         "管理番号", "問い合わせ番号", "問合せ番号", "契約番号", "顧客番号", "주문번호", "송장번호", "회원번호",
         // (Round 10: a utility's account, 户号; an Octopus card.)
         "户号", "戶號", "八達通卡", "八达通卡",
+        // (Round 11: a merchant's or store's code, 商店代號.)
+        "代號", "代号",
     ];
     CJK.iter().any(|l| b[..end].ends_with(l.as_bytes()))
 }
@@ -503,6 +531,11 @@ mod tests {
             ("Tracking number: 3392654187", "3392654187"),
             ("ref\n2611-5501\nThanks", "2611-5501"),
             ("+44 20 3481 5237 Conference ID: 482 113 907#", "+44 20 3481 5237"),
+            // Round 11: a French account, a store's code, a social security number (one-digit first group).
+            ("compte 2918-447-103, compteur 4A17", "2918-447-103"),
+            ("商店代號 0418872207，端末", "0418872207"),
+            ("N° de sécurité sociale : 2 88 04 75 118 227 41", "04 75 118 227"),
+            ("NIR 1 84 12 76 451 089 46", "76 451 089"),
         ] {
             assert!(at(t, n), "{t}");
         }
@@ -520,6 +553,10 @@ mod tests {
             ("Caller ID: 415-555-0123", "415-555-0123"),
             ("WeChat ID: 13800138000", "13800138000"),
             ("Order 5 13800138000", "13800138000"),
+            // (Round 11: a count before a number stays one, a social word in a sentence is no label.)
+            ("Order 5 06 12 44 18 27", "06 12 44 18 27"),
+            ("aide sociale 2 fois, tél 06 12 44 18 27", "06 12 44 18 27"),
+            ("mon compte, mobile 06 12 44 18 27", "06 12 44 18 27"),
             ("my order is late, call 415-555-0123", "415-555-0123"),
             ("Ref: see +44 20 7946 0958", "+44 20 7946 0958"),
             ("Room B2 0412 345 678", "0412 345 678"),
@@ -556,9 +593,22 @@ mod tests {
             ("사업자등록번호 02-3445-7742", "02-3445-7742"),
             ("纳税人识别号：02087335102", "02087335102"),
             ("VAT no. 020 7946 0958", "020 7946 0958"),
+            // Regions 11.
+            ("NUBAN 0219447301", "0219447301"),
+            ("CPR 170385-2291", "170385-2291"),
+            ("ת.ז. 031447209", "031447209"),
+            ("ΑΦΜ 094417732", "094417732"),
+            ("TAJ 044 718 229", "044 718 229"),
+            ("DNI 44718229", "44718229"),
+            ("IČO 27182934", "27182934"),
+            ("ЄДРПОУ 38471920", "38471920"),
+            ("adószám 24471822-2-42", "24471822-2-42"),
+            ("ICE 001527330000082", "001527330000082"),
         ] {
             assert!(at(t, n), "{t}");
         }
+        // (Acronyms that are words too, in capitals only: Polish `3 dni` is "3 days".)
+        assert!(!at("oddzwonię za 3 dni 601 234 567", "601 234 567"));
     }
 
     #[test]

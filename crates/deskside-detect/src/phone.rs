@@ -972,6 +972,14 @@ fn punctuated_look_alike(chain: &Chain, k: usize) -> bool {
     if k == 2 && groups[0].dlen == 5 && groups[1].dlen == 4 && groups[0].sep_char == '-' && all[0] != b'0' {
         return true;
     }
+    // Regions 11: a Czech or Slovak birth number (`rodné číslo 900101/4182`): a date YYMMDD (a woman's month
+    // plus 50), `/`, three or four digits. (No phone is grouped six, `/`, four.)
+    if k == 2 && groups[0].sep_char == '/' && groups[0].dlen == 6 && (3..=4).contains(&groups[1].dlen) {
+        let (m, d) = (num(&all[2..4]), num(&all[4..6]));
+        if ((1..=12).contains(&m) || (51..=62).contains(&m)) && (1..=31).contains(&d) {
+            return true;
+        }
+    }
     // A day and month (`01/12–04/12`, a date range).
     if k >= 2 && groups[0].sep_char == '/' && groups[0].dlen == 2 && groups[1].dlen == 2 {
         let (d, m) = (num(chain.group_digits(&groups[0])), num(chain.group_digits(&groups[1])));

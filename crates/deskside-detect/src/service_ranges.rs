@@ -27,6 +27,11 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 80, lead_len: 2, next: 0b1000001000, min: 10, max: 10, kind: ServiceKind::Premium },
         Range { lead: 810, lead_len: 3, next: 0b0100000000, min: 14, max: 14, kind: ServiceKind::TollFree },
     ]),
+    // EG
+    (20, &[
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 90, lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: ServiceKind::Premium },
+    ]),
     // ZA
     (27, &[
         Range { lead: 8, lead_len: 1, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::TollFree },
@@ -34,6 +39,17 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 86, lead_len: 2, next: 0b0000000010, min: 9, max: 10, kind: ServiceKind::Uan },
         Range { lead: 86, lead_len: 2, next: 0b1111111100, min: 9, max: 9, kind: ServiceKind::Premium },
         Range { lead: 9, lead_len: 1, next: 0b0000000111, min: 9, max: 9, kind: ServiceKind::Premium },
+    ]),
+    // GR
+    (30, &[
+        Range { lead: 500500, lead_len: 6, next: 0b0000000001, min: 10, max: 10, kind: ServiceKind::Uan },
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 10, max: 12, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b0001000010, min: 10, max: 10, kind: ServiceKind::SharedCost },
+        Range { lead: 81, lead_len: 2, next: 0b0000000100, min: 10, max: 10, kind: ServiceKind::SharedCost },
+        Range { lead: 82, lead_len: 2, next: 0b0000100000, min: 10, max: 10, kind: ServiceKind::SharedCost },
+        Range { lead: 85, lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: ServiceKind::SharedCost },
+        Range { lead: 87, lead_len: 2, next: 0b0000100000, min: 10, max: 10, kind: ServiceKind::SharedCost },
+        Range { lead: 90, lead_len: 2, next: 0b1000000010, min: 10, max: 10, kind: ServiceKind::Premium },
     ]),
     // NL
     (31, &[
@@ -90,6 +106,14 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 90, lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::TollFree },
         Range { lead: 90, lead_len: 2, next: 0b0000000110, min: 9, max: 9, kind: ServiceKind::SharedCost },
     ]),
+    // HU
+    (36, &[
+        Range { lead: 3, lead_len: 1, next: 0b0100000000, min: 9, max: 9, kind: ServiceKind::Uan },
+        Range { lead: 4, lead_len: 1, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 680, lead_len: 3, next: 0b1000000100, min: 9, max: 9, kind: ServiceKind::TollFree },
+        Range { lead: 8, lead_len: 1, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 9, lead_len: 1, next: 0b0000000011, min: 8, max: 8, kind: ServiceKind::Premium },
+    ]),
     // IT
     (39, &[
         Range { lead: 87, lead_len: 3, next: 0b0100000000, min: 9, max: 9, kind: ServiceKind::Premium },
@@ -108,6 +132,14 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 894, lead_len: 3, next: 0b1111100000, min: 8, max: 8, kind: ServiceKind::Premium },
         Range { lead: 895, lead_len: 3, next: 0b0000011111, min: 6, max: 6, kind: ServiceKind::Premium },
         Range { lead: 895, lead_len: 3, next: 0b1111100000, min: 10, max: 10, kind: ServiceKind::Premium },
+    ]),
+    // RO
+    (40, &[
+        Range { lead: 3, lead_len: 1, next: 0b0010000000, min: 9, max: 9, kind: ServiceKind::Uan },
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b0000000010, min: 9, max: 9, kind: ServiceKind::SharedCost },
+        Range { lead: 80, lead_len: 2, next: 0b0110100000, min: 9, max: 9, kind: ServiceKind::Uan },
+        Range { lead: 90, lead_len: 2, next: 0b0001001011, min: 9, max: 9, kind: ServiceKind::Premium },
     ]),
     // CH
     (41, &[
@@ -140,6 +172,11 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 9, lead_len: 1, next: 0b0000000011, min: 10, max: 10, kind: ServiceKind::Premium },
         Range { lead: 98, lead_len: 2, next: 0b1000011100, min: 10, max: 10, kind: ServiceKind::Premium },
     ]),
+    // DK
+    (45, &[
+        Range { lead: 8, lead_len: 1, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 9, lead_len: 1, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::Premium },
+    ]),
     // SE
     (46, &[
         Range { lead: 10, lead_len: 2, next: 0b0111111110, min: 9, max: 9, kind: ServiceKind::Uan },
@@ -151,6 +188,16 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 944, lead_len: 3, next: 0b0111111110, min: 7, max: 10, kind: ServiceKind::Premium },
         Range { lead: 99, lead_len: 2, next: 0b1000111110, min: 7, max: 7, kind: ServiceKind::Premium },
         Range { lead: 99, lead_len: 2, next: 0b1000111110, min: 10, max: 10, kind: ServiceKind::Premium },
+    ]),
+    // NO
+    (47, &[
+        Range { lead: 80, lead_len: 2, next: 0b0000000011, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 81, lead_len: 2, next: 0b0000100000, min: 8, max: 8, kind: ServiceKind::Uan },
+        Range { lead: 810, lead_len: 3, next: 0b0000000010, min: 8, max: 8, kind: ServiceKind::Uan },
+        Range { lead: 810, lead_len: 3, next: 0b0111111100, min: 8, max: 8, kind: ServiceKind::SharedCost },
+        Range { lead: 8100, lead_len: 4, next: 0b0001111111, min: 8, max: 8, kind: ServiceKind::SharedCost },
+        Range { lead: 8100, lead_len: 4, next: 0b1110000000, min: 8, max: 8, kind: ServiceKind::Uan },
+        Range { lead: 82, lead_len: 2, next: 0b1000000001, min: 8, max: 8, kind: ServiceKind::Premium },
     ]),
     // PL
     (48, &[
@@ -170,6 +217,12 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 10, max: 15, kind: ServiceKind::TollFree },
         Range { lead: 900, lead_len: 3, next: 0b0000101010, min: 10, max: 10, kind: ServiceKind::Premium },
         Range { lead: 900, lead_len: 3, next: 0b1000000000, min: 11, max: 11, kind: ServiceKind::Premium },
+    ]),
+    // PE
+    (51, &[
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b0000000010, min: 8, max: 8, kind: ServiceKind::SharedCost },
+        Range { lead: 80, lead_len: 2, next: 0b0000100000, min: 8, max: 8, kind: ServiceKind::Premium },
     ]),
     // MX
     (52, &[
@@ -195,6 +248,19 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 50, lead_len: 2, next: 0b0000000001, min: 9, max: 10, kind: ServiceKind::Premium },
         Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 9, max: 10, kind: ServiceKind::TollFree },
         Range { lead: 90, lead_len: 2, next: 0b0000000001, min: 9, max: 10, kind: ServiceKind::Premium },
+    ]),
+    // CL
+    (56, &[
+        Range { lead: 1230, lead_len: 4, next: 0b0000000001, min: 11, max: 11, kind: ServiceKind::TollFree },
+        Range { lead: 60, lead_len: 2, next: 0b0000000001, min: 10, max: 11, kind: ServiceKind::SharedCost },
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::TollFree },
+    ]),
+    // CO
+    (57, &[
+        Range { lead: 180, lead_len: 3, next: 0b0000000001, min: 11, max: 11, kind: ServiceKind::TollFree },
+        Range { lead: 190, lead_len: 3, next: 0b0000000011, min: 11, max: 11, kind: ServiceKind::Premium },
+        Range { lead: 194, lead_len: 3, next: 0b0110000000, min: 11, max: 11, kind: ServiceKind::Premium },
+        Range { lead: 90, lead_len: 2, next: 0b0000000010, min: 10, max: 10, kind: ServiceKind::Premium },
     ]),
     // MY
     (60, &[
@@ -339,6 +405,134 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 186, lead_len: 3, next: 0b0000000001, min: 11, max: 11, kind: ServiceKind::SharedCost },
         Range { lead: 186, lead_len: 3, next: 0b0000000110, min: 13, max: 13, kind: ServiceKind::Premium },
     ]),
+    // PK
+    (92, &[
+        Range { lead: 2111, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 2211, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 23211, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 23311, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 23511, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 23811, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 24211, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 24311, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 24411, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 2511, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 29211, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 29311, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 29411, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 29511, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 29611, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 29711, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 29811, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 4011, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 4111, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 4211, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 4411, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 45311, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 45411, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 45711, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 45911, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 4611, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 4711, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 4811, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 4911, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 5111, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 5211, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 5311, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 54211, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 54311, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 54411, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 54611, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 54711, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 5511, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 5611, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 5711, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 60411, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 60611, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 60811, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 6111, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 6211, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 6311, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 6411, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 6511, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 6611, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 6711, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 6811, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 7111, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 72211, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 72311, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 72611, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 7411, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 11, max: 11, kind: ServiceKind::TollFree },
+        Range { lead: 8111, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 82211, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 82311, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 82411, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 82511, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 82611, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 82811, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 82911, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 83211, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 83311, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 83511, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 83711, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 83811, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 84311, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 84411, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 84711, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 84811, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 85211, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 85311, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 85511, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 85611, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 8611, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 90, lead_len: 2, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 9111, lead_len: 4, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::Uan },
+        Range { lead: 92211, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 93211, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 93711, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 93811, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 93911, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 94211, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 94311, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 94411, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 94511, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 94611, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 96311, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 96511, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 96611, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 96911, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 99211, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 99311, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 99411, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 99511, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 99611, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 99711, lead_len: 5, next: 0b0000000010, min: 12, max: 12, kind: ServiceKind::Uan },
+    ]),
+    // LK
+    (94, &[
+        Range { lead: 197, lead_len: 3, next: 0b0000001000, min: 9, max: 9, kind: ServiceKind::Uan },
+    ]),
+    // MA
+    (212, &[
+        Range { lead: 8, lead_len: 1, next: 0b1000000000, min: 9, max: 9, kind: ServiceKind::Premium },
+        Range { lead: 80, lead_len: 2, next: 0b0011111111, min: 9, max: 9, kind: ServiceKind::TollFree },
+    ]),
+    // GH
+    (233, &[
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 8, max: 9, kind: ServiceKind::TollFree },
+    ]),
+    // NG
+    (234, &[
+        Range { lead: 70, lead_len: 2, next: 0b0000000001, min: 10, max: 14, kind: ServiceKind::Uan },
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 10, max: 14, kind: ServiceKind::TollFree },
+    ]),
+    // KE
+    (254, &[
+        Range { lead: 800, lead_len: 3, next: 0b0111111101, min: 9, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 900, lead_len: 3, next: 0b1111111101, min: 9, max: 9, kind: ServiceKind::Premium },
+    ]),
     // PT
     (351, &[
         Range { lead: 60, lead_len: 2, next: 0b0110000010, min: 9, max: 9, kind: ServiceKind::Premium },
@@ -370,6 +564,37 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 189, lead_len: 3, next: 0b0000000001, min: 10, max: 10, kind: ServiceKind::SharedCost },
         Range { lead: 81, lead_len: 2, next: 0b0100000000, min: 9, max: 9, kind: ServiceKind::Uan },
     ]),
+    // FI
+    (358, &[
+        Range { lead: 1, lead_len: 1, next: 0b0000000001, min: 6, max: 10, kind: ServiceKind::Uan },
+        Range { lead: 2, lead_len: 1, next: 0b1000000001, min: 6, max: 10, kind: ServiceKind::Uan },
+        Range { lead: 3, lead_len: 1, next: 0b1000000001, min: 6, max: 10, kind: ServiceKind::Uan },
+        Range { lead: 60, lead_len: 2, next: 0b0000000001, min: 8, max: 9, kind: ServiceKind::Premium },
+        Range { lead: 60, lead_len: 2, next: 0b0000000110, min: 8, max: 9, kind: ServiceKind::Uan },
+        Range { lead: 60, lead_len: 2, next: 0b0001000000, min: 10, max: 10, kind: ServiceKind::Uan },
+        Range { lead: 7, lead_len: 1, next: 0b0000000010, min: 9, max: 9, kind: ServiceKind::Uan },
+        Range { lead: 7, lead_len: 1, next: 0b0000001000, min: 10, max: 10, kind: ServiceKind::Uan },
+        Range { lead: 70, lead_len: 2, next: 0b0000000001, min: 8, max: 9, kind: ServiceKind::Premium },
+        Range { lead: 70, lead_len: 2, next: 0b0000111110, min: 8, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 70, lead_len: 2, next: 0b0110000000, min: 10, max: 10, kind: ServiceKind::Uan },
+        Range { lead: 709, lead_len: 3, next: 0b1000000000, min: 8, max: 9, kind: ServiceKind::Uan },
+        Range { lead: 75, lead_len: 2, next: 0b1111111001, min: 6, max: 10, kind: ServiceKind::Uan },
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 7, max: 9, kind: ServiceKind::TollFree },
+    ]),
+    // UA
+    (380, &[
+        Range { lead: 800, lead_len: 3, next: 0b0111111110, min: 9, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 900, lead_len: 3, next: 0b1000001100, min: 9, max: 10, kind: ServiceKind::Premium },
+    ]),
+    // CZ
+    (420, &[
+        Range { lead: 8, lead_len: 1, next: 0b0000011010, min: 9, max: 9, kind: ServiceKind::SharedCost },
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::TollFree },
+        Range { lead: 9, lead_len: 1, next: 0b0000100000, min: 9, max: 9, kind: ServiceKind::Uan },
+        Range { lead: 90, lead_len: 2, next: 0b1101100001, min: 9, max: 9, kind: ServiceKind::Premium },
+        Range { lead: 97, lead_len: 2, next: 0b0000011100, min: 9, max: 9, kind: ServiceKind::Uan },
+        Range { lead: 97, lead_len: 2, next: 0b0001000000, min: 9, max: 9, kind: ServiceKind::Premium },
+    ]),
     // HK
     (852, &[
         Range { lead: 30, lead_len: 2, next: 0b0011100010, min: 8, max: 8, kind: ServiceKind::Uan },
@@ -380,6 +605,10 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 900, lead_len: 3, next: 0b0000001000, min: 6, max: 8, kind: ServiceKind::Premium },
         Range { lead: 900, lead_len: 3, next: 0b1111110111, min: 11, max: 11, kind: ServiceKind::Premium },
     ]),
+    // BD
+    (880, &[
+        Range { lead: 80, lead_len: 2, next: 0b0000001001, min: 10, max: 10, kind: ServiceKind::TollFree },
+    ]),
     // TW
     (886, &[
         Range { lead: 20, lead_len: 2, next: 0b0000000100, min: 7, max: 7, kind: ServiceKind::Premium },
@@ -387,6 +616,10 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 50, lead_len: 2, next: 0b1111011111, min: 9, max: 9, kind: ServiceKind::Uan },
         Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 8, max: 9, kind: ServiceKind::TollFree },
         Range { lead: 80, lead_len: 2, next: 0b1011111110, min: 9, max: 9, kind: ServiceKind::TollFree },
+    ]),
+    // KW
+    (965, &[
+        Range { lead: 1, lead_len: 1, next: 0b0100000000, min: 7, max: 7, kind: ServiceKind::TollFree },
     ]),
     // SA
     (966, &[
@@ -401,5 +634,23 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 700, lead_len: 3, next: 0b0000100001, min: 9, max: 9, kind: ServiceKind::SharedCost },
         Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 6, max: 12, kind: ServiceKind::TollFree },
         Range { lead: 900, lead_len: 3, next: 0b0000000101, min: 9, max: 9, kind: ServiceKind::Premium },
+    ]),
+    // IL
+    (972, &[
+        Range { lead: 120, lead_len: 3, next: 0b0000000001, min: 10, max: 10, kind: ServiceKind::Premium },
+        Range { lead: 121, lead_len: 3, next: 0b0000000100, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 125, lead_len: 3, next: 0b0000100000, min: 7, max: 7, kind: ServiceKind::TollFree },
+        Range { lead: 159, lead_len: 3, next: 0b1000000000, min: 10, max: 10, kind: ServiceKind::Uan },
+        Range { lead: 170, lead_len: 3, next: 0b0000000001, min: 10, max: 10, kind: ServiceKind::SharedCost },
+        Range { lead: 180, lead_len: 3, next: 0b1000000011, min: 10, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 19, lead_len: 2, next: 0b1000000000, min: 10, max: 10, kind: ServiceKind::Premium },
+        Range { lead: 190, lead_len: 3, next: 0b0000000111, min: 10, max: 10, kind: ServiceKind::Premium },
+        Range { lead: 191, lead_len: 3, next: 0b1000000000, min: 10, max: 10, kind: ServiceKind::Premium },
+    ]),
+    // QA
+    (974, &[
+        Range { lead: 80, lead_len: 4, next: 0b0000000011, min: 11, max: 11, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 7, max: 7, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::TollFree },
     ]),
 ];

@@ -50,6 +50,14 @@ fn plan_region_shapes() {
     assert!(phones("P.IVA 04817290961", "IT").is_empty());
     // But an Italian landline with its leading 0, grouped.
     assert_eq!(phones("tel. 02 8945 1172", "IT"), ["+390289451172"]);
+    // Regions 11: the national forms support teams there see, and a Czech birth number.
+    assert_eq!(phones("my line is 0803 412 7765", "NG"), ["+2348034127765"]);
+    assert_eq!(phones("nipigie 0722 418 903", "KE"), ["+254722418903"]);
+    assert_eq!(phones("رقمي 010 0418 2276", "EG"), ["+201004182276"]);
+    assert_eq!(phones("mobil 06 30 418 2207, vezetékes (06 1) 418 2207", "HU"), ["+36304182207", "+3614182207"]);
+    assert_eq!(phones("cel. 312 418 2207, línea gratuita 01 8000 418 220", "CO"), ["+573124182207", "+5718000418220"]);
+    assert_eq!(phones("mob. 21 48 33 07", "DK"), ["+4521483307"]);
+    assert!(phones("rodné číslo 900101/4182", "IN").is_empty());
     // Unknown regions still read no national numbers.
     assert!(phones("call 0612 483 307", "XX").is_empty());
 }

@@ -43,7 +43,7 @@ fn service_numbers_by_libphonenumber_type() {
         }
         assert_eq!(plan_service(e164), got.is_some(), "{e164}");
     }
-    assert_eq!(per_region.len(), 37, "regions: {:?}", per_region.keys());
+    assert_eq!(per_region.len(), 59, "regions: {:?}", per_region.keys());
     for (region, (service, person)) in &per_region {
         // PH has one service type (toll-free): its example and three more.
         assert!(*service >= 4 && *person >= 4, "{region}: {service} service, {person} person numbers");
