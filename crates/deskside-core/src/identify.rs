@@ -632,7 +632,14 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
             roles.retain(|r| *r != HeaderRole::Machine);
         }
         let tabular = table_positions(prose, text, &here);
-        let requester = if prose { opener(text, &here, &roles, &tabular, month_first) } else { None };
+        let mut requester = if prose { opener(text, &here, &roles, &tabular, month_first) } else { None };
+        // The opener of a forwarded chain whose message never went to the
+        // team (a father's mail his daughter forwards): the one author who
+        // wrote to the team (a header block whose `To:` is the team's)
+        // brought the ticket in (round 11).
+        if requester.is_some() && roles.contains(&HeaderRole::Author) {
+            requester = forwarder_over_opener(text, &here, &roles, requester, &|e: &str| ctx.is_team_email(e) || agent_emails.iter().any(|a| a == e));
+        }
         // Several addresses in one text: the writer's own (the name they sign
         // with) is the customer, not the colleague they mention.
         let several = here.iter().filter(|(k, ..)| *k == IdKind::Email).nth(1).is_some();
@@ -698,6 +705,10 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         let mobile_first = if prose { mobile_over_company(text, &here) } else { Vec::new() };
         // A number the writer gives as their own or to call them back on (round 10).
         let own = if prose { own_numbers(text, &here) } else { Vec::new() };
+        // A third person's identifiers the writer passes on (round 11), and
+        // those of a message pasted as a quote nobody introduces.
+        let third = if prose { third_persons(text, &here, &roles, &own, &tabular) } else { Vec::new() };
+        let bare = if prose && text.contains("\n>") { bare_quoted(text, &here, &roles) } else { Vec::new() };
         // The number of the person a chat export is with (round 8).
         let partner = if prose && here.iter().any(|f| f.0 == IdKind::Phone) { chat_partner(text, &here) } else { Vec::new() };
         // A bulk or no-reply mail's other author header (`From:
@@ -782,6 +793,12 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
             // (the line called from, a guarantor's) and a third person's address.
             if !in_table && own.get(i).copied().unwrap_or(false) {
                 score += OWN_NUMBER_BONUS;
+            }
+            // A manager's, a colleague's, a solicitor's or a referee's
+            // (`My solicitor, Mr. Leung, is on … and leung@…`): below the
+            // writer's own, whatever its kind (round 11).
+            if !in_table && (third.get(i).copied().unwrap_or(false) || bare.get(i).copied().unwrap_or(false)) {
+                score = score.saturating_sub(THIRD_PERSON_PENALTY);
             }
             // The person a chat export is with: as a thread's opener.
             if partner.get(i).copied().unwrap_or(false) {
@@ -991,6 +1008,90 @@ fn own_numbers(text: &str, here: &[Found]) -> Vec<bool> {
     out
 }
 
+/// The thread's opener (`requester`), or instead the one author (an author
+/// header's address) whose header block is addressed to the team
+/// ([`context::writes_to_team`]) when the opener's own header blocks are
+/// not and are forwarded ones (`---------- Doorgestuurd bericht ---------`
+/// above them): that author forwarded the opener's message (round 11).
+#[inline(never)]
+fn forwarder_over_opener(text: &str, here: &[Found], roles: &[HeaderRole], requester: Option<String>, is_team: &dyn Fn(&str) -> bool) -> Option<String> {
+    let Some(opener) = requester.as_deref() else { return requester };
+    let mut opener_blocks = here.iter().zip(roles).filter(|((k, v, _, at), r)| *k == IdKind::Email && v == opener && **r == HeaderRole::Author && *at != NO_POS).peekable();
+    // (An opener named only outside header blocks, or who wrote to the team, stays.)
+    if opener_blocks.peek().is_none() || opener_blocks.any(|((_, _, _, at), _)| context::writes_to_team(text, at.0, is_team) || !context::forwarded_block(text, at.0)) {
+        return requester;
+    }
+    author_to_team(text, here, roles, is_team).or(requester)
+}
+
+/// The one author (an author header's address) whose header block is
+/// addressed to the team ([`context::writes_to_team`]); `None` when no
+/// author, or two different ones, wrote to the team (round 11).
+fn author_to_team(text: &str, here: &[Found], roles: &[HeaderRole], is_team: &dyn Fn(&str) -> bool) -> Option<String> {
+    let mut one: Option<&str> = None;
+    for ((kind, value, _, at), role) in here.iter().zip(roles) {
+        if *kind != IdKind::Email || *role != HeaderRole::Author || *at == NO_POS || context::automated_sender(value) {
+            continue;
+        }
+        if one != Some(value.as_str()) && context::writes_to_team(text, at.0, is_team) {
+            if one.is_some() {
+                return None;
+            }
+            one = Some(value.as_str());
+        }
+    }
+    one.map(str::to_string)
+}
+
+/// For each of `here`'s identifiers: whether it is on a quoted line of a
+/// quote nobody introduces ([`context::bare_quote`]), not a header line's,
+/// when the text has an identifier outside quotes too. Empty when none is
+/// (round 11).
+#[inline(never)]
+fn bare_quoted(text: &str, here: &[Found], roles: &[HeaderRole]) -> Vec<bool> {
+    let b = text.as_bytes();
+    let quoted = |at: usize| {
+        let s = deskside_detect::lines::line_start(b, at, 2048);
+        b[s..at].iter().find(|c| !matches!(c, b' ' | b'\t')) == Some(&b'>')
+    };
+    if !here.iter().any(|f| f.3 != NO_POS && !quoted(f.3 .0)) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, (kind, _, _, at)) in here.iter().enumerate() {
+        if matches!(kind, IdKind::Email | IdKind::Phone) && *at != NO_POS && roles[i] == HeaderRole::None && quoted(at.0) && context::bare_quote(text, at.0) {
+            out.resize(here.len(), false);
+            out[i] = true;
+        }
+    }
+    out
+}
+
+/// For each of `here`'s identifiers: whether it is given as a third
+/// person's ([`context::third_person_before`]: `my solicitor`, `我同事`,
+/// `Referee 1:`), not on a mail header line and not the writer's own
+/// number by its cue (`call me on`: [`own_numbers`]'s `own`, asked once).
+/// Not asked of a table's identifiers (`in_table`), which the penalty
+/// spares. Empty when none is (round 11).
+#[inline(never)]
+fn third_persons(text: &str, here: &[Found], roles: &[HeaderRole], own: &[bool], in_table: &[bool]) -> Vec<bool> {
+    let mut out = Vec::new();
+    for (i, (kind, _, _, at)) in here.iter().enumerate() {
+        if !matches!(kind, IdKind::Email | IdKind::Phone) || *at == NO_POS {
+            continue;
+        }
+        // (`own[i]` is `own_number_before` of a phone's start.)
+        if roles[i] != HeaderRole::None || in_table[i] || own.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        if context::third_person_before(text, at.0) {
+            out.resize(here.len(), false);
+            out[i] = true;
+        }
+    }
+    out
+}
+
 /// How far into a chat export its title line may start, and how far below
 /// it the chat partner's own messages are looked for ([`chat_partner`]).
 const CHAT_TITLE_WITHIN: usize = 256;
@@ -1130,6 +1231,10 @@ const MOBILE_BONUS: u32 = 1;
 /// numbers in an equal place, like [`MOBILE_BONUS`] (an address still
 /// outranks it by its kind).
 const OWN_NUMBER_BONUS: u32 = 1;
+/// A third person's identifier the writer passes on (a manager's address,
+/// a solicitor's number) loses this much: below the writer's own number
+/// even when it is an address (kind 5 against 3), round 11.
+const THIRD_PERSON_PENALTY: u32 = 3;
 /// Where a table row's identifiers start ([`Source::TableText`]): below all
 /// running text (20), above no-reply senders and tickets (below 10).
 const TABLE_WEIGHT: u32 = 10;
@@ -1440,6 +1545,17 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             let (mut line, mut counted, mut ids_passed) = (0, 0, 0);
             // The team domains' names, for a signature line that starts with one (computed once).
             let names = if phones.is_empty() || whole_field { Vec::new() } else { context::TeamSigns::domain_names(&ctx.team_domains) };
+            // Round 11: where the team's listed numbers are, for a number
+            // joined to one on its line (`TEL 0460-… / FAX 0460-…`). (Only
+            // when a listed one is in the text: most texts hold none.)
+            let listed: Vec<(usize, usize)> = if ctx.team_phones.is_empty() || whole_field {
+                Vec::new()
+            } else {
+                phones.iter().filter(|p| ctx.team_phones.contains(&p.e164)).map(|p| (p.start, p.end)).collect()
+            };
+            let is_team_text = |e: &str| ctx.is_team_email(e) || agent_emails.iter().any(|a| a == e);
+            let text_signs = context::TeamSigns { is_team: &is_team_text, names: names.clone() };
+            let mut head_memo = context::HeadMemo::default();
             for phone in phones {
                 if !team_lines.is_empty() {
                     line += text.as_bytes()[counted..phone.start].iter().filter(|&&b| b == b'\n').count();
@@ -1522,9 +1638,15 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     // the reader's (`we will call you back on …`). (Asked
                     // only in a text that holds a team address.)
                     let signs = context::TeamSigns { is_team: &is_team, names: context::TeamSigns::domain_names(&ctx.team_domains) };
-                    if context::in_team_message(text, phone.start, &signs) {
+                    // (Round 12: a row of a table the team exported or
+                    // pasted, `kontakte.csv (exportiert von m.klein@…)` then
+                    // `Schulz;Anna;…;0151 …`, is its row's person's.)
+                    if context::in_team_message(text, phone.start, &signs) && context::table_row(text, phone.start).is_none() {
                         continue;
                     }
+                }
+                if !whole_field && !cue && round11_team_number(text, &phone, &listed, &text_signs, &mut head_memo) {
+                    continue;
                 }
                 // A service number (toll-free, shared-cost, unified) in a
                 // message the text says is the team's (its head or its
@@ -1549,6 +1671,45 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
         }
     }
     out
+}
+
+/// Round 11: whether a number of running text is the team's own though no
+/// team address stands near it (docs/IDENTIFIERS.md, "Round 11"): in a
+/// message whose head names the team ([`context::team_head_above`]: an
+/// agent's title, an internal note, the team's name; a chat line's speaker
+/// decides for its line), unless said to be the reader's or logged as
+/// someone's (`customer's mobile`, `回拨`); joined on its line to a listed
+/// team number (`TEL 0460-85-0000 / FAX 0460-85-0001`); labelled on a line
+/// that names the team before it (`Issued by Navimar Logística, …, tel.
+/// 314 …`); or named as the reader's company's in a message not the team's
+/// (`貴社フリーダイヤル 0120-…`, `your hotline`).
+fn round11_team_number(
+    text: &str,
+    phone: &deskside_detect::phone::PhoneMatch,
+    listed: &[(usize, usize)],
+    signs: &context::TeamSigns,
+    memo: &mut context::HeadMemo,
+) -> bool {
+    let (start, end) = (phone.start, phone.end);
+    // Beside a listed number, joined by a label or `or` only.
+    if listed.iter().any(|&(s, e)| {
+        (e <= start && context::joined_numbers(&text[e..start])) || (end <= s && context::joined_numbers(&text[end..s]))
+    }) {
+        return true;
+    }
+    // (The number's line start, found once for the looks below.)
+    let ls = context::own_line_start(text, start);
+    let head = match context::chat_speaker_team_at(text, ls, start, signs) {
+        Some(team) => team,
+        None => context::team_head_above(text, ls, start, &signs.names, memo),
+    };
+    if head && !context::reader_cue_any(text, start) && !context::logged_number_before(text, start) {
+        return true;
+    }
+    if !signs.names.is_empty() && context::label_before(text, start) && context::team_named_line(text, start, &signs.names) {
+        return true;
+    }
+    context::your_company_before(text, ls, start) && context::writer_at(text, start, signs) != context::Writer::Team
 }
 
 /// Matches of the admin's patterns.

@@ -32,6 +32,8 @@
 //! `issue17_holdout9.jsonl`: written by hand before round 9's rules, not yet scored.
 //! `issue17_holdout9b.jsonl`: written by hand before round 9's rules, not yet scored.
 //! `issue17_holdout10.jsonl`: written by hand before round 10's rules, not yet scored.
+//! `issue17_holdout11.jsonl`, `issue17_holdout11b.jsonl`: written by hand before round 11's rules; scored at
+//! `e192a2b` and after round 11 (docs/IDENTIFIERS.md), spent since.
 
 use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
 use deskside_core::phone::normalize_phone;

@@ -17,10 +17,12 @@
 use deskside_core::identify::{identify_text, IdKind, ScanContext};
 use std::collections::BTreeMap;
 
-const REGIONS: [&str; 35] = [
+const REGIONS: [&str; 57] = [
     "US", "CN", "GB", "DE", "FR", "JP", "IN", "SG", "HK", "AU",
     // Round 6's national plans.
     "ES", "IT", "NL", "BE", "PL", "TR", "RU", "KR", "BR", "MX", "AR", "ZA", "NZ", "AE", "SA", "VN", "TH", "ID", "PH", "MY", "CH", "AT", "SE", "PT", "IE",
+    // Regions 11.
+    "NG", "KE", "EG", "PK", "BD", "LK", "IL", "QA", "KW", "CO", "PE", "CL", "GR", "CZ", "HU", "RO", "DK", "NO", "FI", "UA", "MA", "GH",
 ];
 
 /// A decoy family: its name, the label people write before such a value
@@ -63,6 +65,22 @@ const PHONE_DECOYS: &[Family] = &[
     // Round 10 (spent sets 9 and 9b): ids after their label, in capitals
     // where the label is a word too.
     Family { name: "account, card, waybill, vehicle and meeting ids", label: "", values: &["complaint SR 8812204418", "户号 0300 8812 4471", "戶號：0300 8812 4471", "八達通卡 88120418", "PDR: 00881200447731", "POD 0312 345 678", "RENAVAM 01284477310", "MAWB 020-44182207", "HAWB 0151 4418 2207", "Zoom 841 2207 3316"] },
+    // Regions 11: the new regions' own ids after their label (tax and company numbers, national ids, bank
+    // accounts, mobile-money references), as people there write them.
+    Family { name: "regions 11: ids, accounts and mobile-money refs", label: "", values: &[
+        "BVN 22184417730", "NIN: 41873220915", "NUBAN 0123418872", "Acct No: 2034418826",
+        "M-Pesa ref QK74HG21XZ", "Paybill 522522 Account 1184072219", "Till No. 5188204", "KRA PIN A004187220Z", "ID No. 28841773",
+        "الرقم القومي 29001011234567", "Tax Reg. No. 418-227-305",
+        "CNIC 35202-4418227-3", "NTN 4182273-5", "NID 4182207735", "TrxID 8N4K2L7QX1",
+        "NIC 199418220735", "NIC 941822073V", "ת.ז. 041822073", "ח.פ. 514418227",
+        "QID 28463401187", "Civil ID 289041801234",
+        "C.C. 1.020.418.227", "NIT 900.418.227-3", "NIT 9004182273", "DNI 41822073", "RUC 20418220735", "RUT 12.418.227-5", "RUT 76.418.227-K",
+        "ΑΦΜ 041822073", "AMKA 01019041822", "IČO 41822073", "DIČ CZ41822073", "č.ú. 19-2000418227/0800", "rodné číslo 900101/4182",
+        "adószám 12345678-2-41", "TAJ 041 822 073", "számlaszám 11773016-11418227", "CNP 1900101418227", "CUI RO41822073",
+        "CVR 41822073", "CPR 010190-4182", "Reg.nr. 1551 Kontonr. 4182207351", "Org.nr. 918 220 735", "fødselsnummer 01019041822", "kontonr. 1503.41.82207",
+        "Y-tunnus 1841822-7", "henkilötunnus 010190-418K", "ІПН 3418220735", "ЄДРПОУ 41822073",
+        "ICE 001841822000073", "RIB 011 780 0000418227000 52 41", "Ghana Card GHA-718418227-3", "MoMo Transaction ID 41822073541",
+    ] },
     // Written exactly as a number of some region, with their label only in
     // the family's labelled contexts: found in the others (see `LEFT`).
     Family { name: "phone-shaped refs without a label", label: "ref", values: &["2611-5501", "3392654187"] },
@@ -95,6 +113,12 @@ const PHONES: &[(&str, &str, &str)] = &[
     ("HK", "My mobile 9876 1032", "+85298761032"),
     ("AU", "mob 0412 345 678", "+61412345678"),
     ("US", "Tel +44 20 7946 0958", "+442079460958"),
+    // Regions 11.
+    ("NG", "Phone: 0803 412 7765", "+2348034127765"),
+    ("KE", "Tel 0722 418 903", "+254722418903"),
+    ("EG", "موبايل 010 0418 2276", "+201004182276"),
+    ("DK", "Tlf. 21 48 33 07", "+4521483307"),
+    ("CO", "Cel. 312 418 2207", "+573124182207"),
 ];
 
 /// Strings with an `@` that are no one's address.
@@ -192,7 +216,7 @@ fn print(title: &str, tally: &Tally) -> (usize, usize) {
 /// why (named in `docs/IDENTIFIERS.md`); every other family must read clean.
 const LEFT: &[(&str, &str)] = &[(
     "phone-shaped refs without a label",
-    "a Hong Kong FPS reference `2611-5501` and a DHL waybill `3392654187` are a valid HK and US number as written; only a label says otherwise",
+    "a Hong Kong FPS reference `2611-5501` and a DHL waybill `3392654187` are a valid HK and US number as written (and a DK landline, an IT/MX/CO mobile); only a label says otherwise",
 )];
 
 #[test]

@@ -84,7 +84,8 @@ fn trunk(region: &str) -> &'static str {
     match region {
         "US" | "CA" => "1",
         "RU" => "8",
-        "ES" | "IT" | "PL" | "MX" | "PT" | "SG" | "HK" => "",
+        "HU" => "06",
+        "ES" | "IT" | "PL" | "MX" | "PT" | "SG" | "HK" | "QA" | "KW" | "CL" | "GR" | "CZ" | "DK" | "NO" => "",
         _ => "0",
     }
 }
@@ -96,6 +97,9 @@ fn country_code(region: &str) -> &'static str {
         "TR" => "90", "RU" => "7", "KR" => "82", "BR" => "55", "MX" => "52", "AR" => "54", "ZA" => "27", "NZ" => "64",
         "AE" => "971", "SA" => "966", "VN" => "84", "TH" => "66", "ID" => "62", "PH" => "63", "MY" => "60", "CH" => "41",
         "AT" => "43", "SE" => "46", "PT" => "351", "IE" => "353",
+        "NG" => "234", "KE" => "254", "EG" => "20", "PK" => "92", "BD" => "880", "LK" => "94", "IL" => "972", "QA" => "974",
+        "KW" => "965", "CO" => "57", "PE" => "51", "CL" => "56", "GR" => "30", "CZ" => "420", "HU" => "36", "RO" => "40",
+        "DK" => "45", "NO" => "47", "FI" => "358", "UA" => "380", "MA" => "212", "GH" => "233",
         other => panic!("no country code for {other}: add the region to the battery"),
     }
 }

@@ -10,7 +10,7 @@
 //! need are in `deskside_detect::lines`, built for speed with the scanners
 //! (every identifier of a page asks for its line).
 
-use deskside_detect::lines::{at_cell_edge as edge, cell_shape, cue_word_in, has_year, header_name_at, line_end, line_start};
+use deskside_detect::lines::{at_cell_edge as edge, cell_shape, cue_word_in, same_cells, has_year, header_name_at, line_end, line_start};
 
 /// How far a line is read either side of a position.
 const MAX_LINE: usize = 2048;
@@ -65,13 +65,14 @@ const MACHINE_HEADERS: [&str; 21] = [
 ];
 /// (Round 9: Outlook's `From:` in Italian, Dutch, Polish, Swedish, Danish and Norwegian, Turkish. Dutch `Van:`/`Aan:`
 /// also keep a forwarded courier's `Bel onze klantenservice 088-…` the courier's, not the team's.)
-const AUTHOR_HEADERS: [&str; 16] =
-    ["from", "reply-to", "发件人", "發件人", "寄件者", "寄件人", "von", "de", "expéditeur", "差出人", "van", "od", "från", "fra", "kimden", "remitente"];
+/// (Round 12: the two-word `Reply-To:` of Gmail in PT, ES, IT, FR, DE.)
+const AUTHOR_HEADERS: [&str; 22] =
+    ["from", "reply-to", "responder a", "responder para", "rispondi a", "répondre à", "antwort an", "reply to", "发件人", "發件人", "寄件者", "寄件人", "von", "de", "expéditeur", "差出人", "van", "od", "från", "fra", "kimden", "remitente"];
 // (`Delivered-To:`, `Envelope-To:` name the mailbox a pasted mail reached:
 // its recipient's, round 8.)
 // (Round 9: `To:` in Spanish and Portuguese, Italian, Dutch, Polish, Swedish, Danish and Norwegian, Turkish.)
-const RECIPIENT_HEADERS: [&str; 22] = [
-    "to", "cc", "bcc", "delivered-to", "envelope-to", "收件人", "抄送", "收件者", "副本", "an", "à", "宛先", "抄送人", "密送", "para", "a", "aan", "do", "till",
+const RECIPIENT_HEADERS: [&str; 23] = [
+    "to", "cc", "bcc", "delivered-to", "envelope-to", "收件人", "抄送", "收件者", "副本", "an", "à", "À", "宛先", "抄送人", "密送", "para", "a", "aan", "do", "till",
     "til", "kime", "dw",
 ];
 
@@ -152,7 +153,9 @@ fn header_name(line: &str) -> Option<&str> {
         if matches!(c, ' ' | '\u{a0}' | '\u{202f}') && i > 0 && i + w < b.len() && matches!(char_at(i + w).0, ':' | '：') {
             return Some(&line[..i]);
         }
-        let word = if c.is_ascii() { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() };
+        // (A CJK ideograph, every char of a line of Chinese, is a letter:
+        // answered without the Unicode tables.)
+        let word = if c.is_ascii() { c.is_ascii_alphanumeric() } else { ('\u{4e00}'..='\u{9fff}').contains(&c) || c.is_alphanumeric() };
         if n == 40 || !(word || c == '-') {
             return None;
         }
@@ -169,7 +172,10 @@ fn header_name(line: &str) -> Option<&str> {
 pub(super) fn table_row(text: &str, pos: usize) -> Option<usize> {
     let (start, end) = line_at(text, pos);
     let shape = cell_shape(text[start..end].as_bytes())?;
-    let same = |line: Option<(usize, usize)>| line.is_some_and(|(s, e)| cell_shape(text[s..e].as_bytes()) == Some(shape));
+    // (A row with an unquoted `1,200.00` has a cell more: still a row, round 11.)
+    let b = text.as_bytes();
+    let row = &b[start..end];
+    let same = |line: Option<(usize, usize)>| line.is_some_and(|(s, e)| cell_shape(&b[s..e]).is_some_and(|other| same_cells(row, shape, &b[s..e], other)));
     (same(previous_line(text, start)) || same(next_line(text, end))).then_some(start)
 }
 
@@ -597,8 +603,9 @@ fn tokens(line: &str) -> Vec<Tok> {
 /// `Mon, 23 Nov 2026 10:06:45`, `Nov 24, 2026, 9:05 AM`.
 pub(super) fn date_key(line: &str, month_first: bool) -> Option<u64> {
     // Every date written here has a year: four digits from 1970 to 2100.
+    // (Or it is an age, as helpdesks show recent entries: round 11.)
     if !has_year(line.as_bytes()) {
-        return None;
+        return relative_key(line);
     }
     let t = tokens(line);
     for i in 0..t.len() {
@@ -919,7 +926,10 @@ fn head_writer(text: &str, pos: usize, team: &TeamSigns, by_word: bool) -> Optio
         if separator(body) || introduces_quote(body) {
             break;
         }
-        if message_head(body) {
+        // (Round 11: and Outlook's Italian `Da:` with an address, here
+        // only, where whose message a number is in is asked; not as an
+        // author for ranking, see round 9.)
+        if message_head(body) || body.contains('@') && header_name(body) == Some("Da") {
             return Some(writer_of(body, team));
         }
         if header_name(body).is_some() {
@@ -1045,8 +1055,21 @@ fn writer_at_by(text: &str, pos: usize, team: &TeamSigns, by_word: bool) -> Writ
 /// message: the head of an earlier one is not its writer. A look at the
 /// line's first bytes (no allocation unless a stamp is there).
 pub(super) fn chat_speaker_team(text: &str, start: usize, team: &TeamSigns) -> Option<bool> {
+    chat_speaker_team_at(text, own_line_start(text, start), start, team)
+}
+
+/// Where the line of byte `start` starts (looked for at most [`MAX_LINE`]
+/// bytes back), for the looks that take it ([`chat_speaker_team_at`],
+/// [`team_head_above`], [`your_company_before`]): round 11 asks each
+/// number's line once for all of them.
+pub(super) fn own_line_start(text: &str, start: usize) -> usize {
+    line_start(text.as_bytes(), start, MAX_LINE)
+}
+
+/// [`chat_speaker_team`] of the number at `start`, whose line starts at `ls`
+/// ([`own_line_start`]).
+pub(super) fn chat_speaker_team_at(text: &str, ls: usize, start: usize, team: &TeamSigns) -> Option<bool> {
     let b = text.as_bytes();
-    let ls = line_start(b, start, MAX_LINE);
     let first = *b.get(ls)?;
     if first != b'[' && !first.is_ascii_digit() {
         return None;
@@ -1097,6 +1120,12 @@ pub(super) fn chat_speaker_team(text: &str, start: usize, team: &TeamSigns) -> O
 /// title (`Agent Priya`, `Staff Jack`). (Not a collections clerk's `专员`:
 /// their notes log the numbers they dialled, `专员 罗敏：拨打担保人 … 137 …`.)
 fn speaker_is_team(speaker: &str, team: &TeamSigns) -> bool {
+    // (Round 11: an SMS gateway's outbound line, `11/29 20:20 TO 0918…:`,
+    // is the team's message; `FROM 0918…:` is the customer's.)
+    let t = speaker.trim();
+    if t.len() > 3 && t.as_bytes()[..3].eq_ignore_ascii_case(b"to ") && t[3..].bytes().all(|c| c.is_ascii_digit() || matches!(c, b'+' | b' ' | b'-')) {
+        return true;
+    }
     let lower = speaker.to_lowercase();
     team.names_team(speaker, true) || lower.split(|c: char| !c.is_alphanumeric()).any(|w| matches!(w, "bot" | "agent" | "staff"))
 }
@@ -1131,8 +1160,14 @@ impl TeamSigns<'_> {
                     i -= 1;
                 }
                 let name: String = labels[i].chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
-                (name.chars().count() >= 4).then_some(name)
+                // Round 11: and the first part of a hyphenated name, the
+                // brand (`marinahomes-mgmt`: `Marina Homes`; `navimar-log`:
+                // `Navimar Logística`), at five letters or more.
+                let brand = labels[i].split_once('-').map(|(b, _)| b.to_ascii_lowercase()).filter(|b| b.len() >= 5 && b.bytes().all(|c| c.is_ascii_alphanumeric()));
+                Some([(name.chars().count() >= 4).then_some(name), brand])
             })
+            .flatten()
+            .flatten()
             .collect()
     }
 
@@ -1277,15 +1312,20 @@ fn forward_marker(line: &str) -> bool {
     if l.len() > 120 {
         return false;
     }
-    separator(l) || {
-        let lower = l.to_lowercase();
-        [
-            "forwarded message", "weitergeleitete", "message réexpédié", "message transféré", "mensaje reenviado", "mensagem encaminhada",
-            "messaggio inoltrato", "doorgestuurd bericht", "转发的邮件", "转发邮件", "轉寄", "転送されたメッセージ",
-        ]
-            .iter()
-            .any(|m| lower.contains(m))
-    }
+    separator(l) || forward_words(l)
+}
+
+/// Whether `line` (at most 120 bytes) says a forwarded message follows in
+/// words (`Forwarded message`, `Doorgestuurd bericht`, `转发的邮件`), not
+/// only by dashes or `Original Message` (a reply's quote has those too).
+fn forward_words(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    [
+        "forwarded message", "weitergeleitete", "message réexpédié", "message transféré", "mensaje reenviado", "mensagem encaminhada",
+        "messaggio inoltrato", "doorgestuurd bericht", "转发的邮件", "转发邮件", "轉寄", "転送されたメッセージ",
+    ]
+    .iter()
+    .any(|m| lower.contains(m))
 }
 
 /// Whether the address at byte `pos`, on the `To:` line of a pasted header
@@ -1398,18 +1438,34 @@ pub(super) fn automated_sender(email: &str) -> bool {
 
 /// Shared mailboxes' names, sorted (a binary search): English, German, French, Spanish, Italian,
 /// Dutch, Japanese and Chinese (romanised: `keiri`, `kefu`) mailbox names.
-const ROLES: [&str; 111] = [
+const ROLES: [&str; 129] = [
     "accounting", "accounts", "acct", "accueil", "achats", "acquisti", "admin", "administracion", "administratie", "amministrazione", "ap", "ar",
-    "assistenza", "auftrag", "bestellung", "bestellungen", "billing", "boekhouding", "booking", "bookings", "buchhaltung", "caigou", "caiwu", "careers",
-    "commercial", "compras", "compta", "comptabilite", "contabilidad", "contact", "customerservice", "direction", "dispatch", "eigyo", "einkauf", "empfang",
-    "enquiries", "expedition", "facturacion", "facturation", "facturen", "factures", "fatture", "finance", "frontdesk", "hello", "help", "helpdesk",
-    "hr", "info", "inkoop", "inquiries", "invoice", "invoices", "it", "jinji", "jobs", "kefu", "keiri", "klantenservice",
-    "kobai", "kontakt", "kuaiji", "kundenservice", "lager", "legal", "logistics", "logistik", "logistique", "magazijn", "magazzino", "marketing",
-    "office", "operations", "ops", "order", "orders", "ordini", "payroll", "pedidos", "personal", "press", "procurement", "purchasing",
-    "reception", "rechnung", "rechnungen", "renshi", "reservations", "returns", "rh", "sales", "secretariat", "service", "shipping", "shop",
-    "soumu", "store", "support", "team", "uketsuke", "vendite", "ventas", "verkauf", "verkoop", "versand", "vertrieb", "warehouse",
-    "webmaster", "xiaoshou", "zentrale",
+    "assistenza", "auftrag", "bestellung", "bestellungen", "billing", "boekhouding", "booking", "bookings", "buchhaltung", "caigou", "caiwu",
+    "cangku", "careers", "commercial", "compras", "compta", "comptabilite", "contabilidad", "contabilita", "contact", "customerservice", "cw",
+    "direction", "dispatch", "eigyo", "einkauf", "empfang", "enquiries", "expedition", "facturacion", "facturation", "facturen", "factures", "fapiao",
+    "fatture", "faturamento", "finance", "financeiro", "fiscal", "frontdesk", "hello", "help", "helpdesk", "hr", "info", "inkoop", "inquiries",
+    "invoice", "invoices", "it", "jinji", "jobs", "kefu", "keiri", "kf", "klantenservice", "kobai", "kontakt", "kuaiji", "kundenservice", "lager",
+    "legal", "logistics", "logistik", "logistique", "magazijn", "magazzino", "marketing", "nfe", "notafiscal", "office", "operations", "ops", "order",
+    "orders", "ordini", "payroll", "pedidos", "personal", "press", "procurement", "purchasing", "qiantai", "reception", "rechnung", "rechnungen",
+    "renshi", "reservations", "returns", "rh", "sales", "secretariat", "segreteria", "service", "shichang", "shipping", "shop", "soumu", "store",
+    "support", "team", "uketsuke", "vendite", "ventas", "verkauf", "verkoop", "versand", "vertrieb", "warehouse", "webmaster", "wuliu", "xiaoshou",
+    "xingzheng", "yunying", "zentrale", "zhaopin", "zongban",
 ];
+
+/// For each first letter `a`–`z`, the lengths of the [`ROLES`] names that
+/// start with it, as bits (`1 << len`; every name is 2–16 bytes of `a`–`z`
+/// first: a name that is not fails to compile here).
+const ROLE_LENGTHS: [u32; 26] = {
+    let mut t = [0u32; 26];
+    let mut i = 0;
+    while i < ROLES.len() {
+        let r = ROLES[i].as_bytes();
+        assert!(r.len() >= 2 && r.len() <= 16 && r[0] >= b'a' && r[0] <= b'z');
+        t[(r[0] - b'a') as usize] |= 1 << r.len();
+        i += 1;
+    }
+    t
+};
 
 /// Shared mailboxes (`orders@`, `billing@`, `support@`, `info@`,
 /// `rechnung@`, `compta@`): a company's, where a person's own address
@@ -1423,7 +1479,16 @@ pub(super) fn role_address(email: &str) -> bool {
     // `@`, and no role name does.)
     let b = email.as_bytes();
     let stop = b.iter().position(|c| matches!(c, b'-' | b'_' | b'.' | b'+' | b'@')).unwrap_or(b.len());
-    if !(2..=16).contains(&stop) || b[stop..].first() == Some(&b'@') && b[stop + 1..].contains(&b'@') {
+    if !(2..=16).contains(&stop) {
+        return false;
+    }
+    // (Most names are no role's: no role name has their first letter and
+    // length. Asked on one table word before the `@` check and the search.)
+    let first = b[0] | 0x20;
+    if !first.is_ascii_lowercase() || ROLE_LENGTHS[usize::from(first - b'a')] & 1 << stop == 0 {
+        return false;
+    }
+    if b[stop..].first() == Some(&b'@') && b[stop + 1..].contains(&b'@') {
         return false;
     }
     let name = &email[..stop];
@@ -1749,7 +1814,7 @@ pub(super) fn mobile_label_before(text: &str, start: usize) -> bool {
 /// [`MOBILE_LABELS`], ending right before the number. (A mobile label
 /// alone, `my mobile`, `我手机`, is none: a mobile written after a direct
 /// line in a sentence keeps page order, `h3-odd-group-hk`.)
-const OWN_NUMBER_CUES: [&str; 48] = [
+const OWN_NUMBER_CUES: [&str; 56] = [
     // zh
     "回拨", "回拨号码", "回拨电话", "回拨手机", "回電號碼", "回电号码", "我的电话", "我的号码", "我的電話",
     "新号码是", "新号码", "新號碼", "打我", "联系我", "找我",
@@ -1764,6 +1829,8 @@ const OWN_NUMBER_CUES: [&str; 48] = [
     "il mio numero", "richiamarmi al",
     // vi, ja, ko, id
     "để lại", "gọi lại", "折り返し", "제 번호", "hubungi saya di", "nomor saya",
+    // round 11: a number said to be the person's own, not their office's (`Personal mobile 07723 …`)
+    "personal mobile", "private mobile", "personal number", "private number", "personal cell", "私人手机", "私人号码", "handy privat",
 ];
 
 /// Whether an own-number cue ([`OWN_NUMBER_CUES`]) ends right before byte
@@ -1852,8 +1919,23 @@ const CLOSING_LINES: usize = 8;
 pub(super) fn signature_address(text: &str, pos: usize) -> bool {
     let (s, e) = line_at(text, pos);
     let line = &text[s..e];
-    let first = text[s..floor_boundary(text, pos.min(e))].trim_start_matches(['>', ' ', '\t']).is_empty();
-    line.len() <= 160 && (first || has_signature_mark(line.as_bytes()))
+    let before = text[s..floor_boundary(text, pos.min(e))].trim_start_matches(['>', ' ', '\t']);
+    let first = before.is_empty();
+    line.len() <= 160 && (first || has_signature_mark(line.as_bytes()) || contact_label_only(before))
+}
+
+/// Contact labels that may stand alone before an address on a signature's
+/// line (`邮箱 wangfang@…`, `E-mail: …`), lower case (round 11).
+const CONTACT_LABELS: [&str; 16] = [
+    "email", "e-mail", "mail", "邮箱", "电邮", "電郵", "邮件", "郵箱", "メール", "이메일", "courriel", "correo", "e-posta", "eposta", "posta", "epost",
+];
+
+/// Whether `before` (the line's text before an address) is a contact label
+/// alone ([`CONTACT_LABELS`], then a colon or spaces): the address is a
+/// signature line's, as one first on its line is (round 11).
+fn contact_label_only(before: &str) -> bool {
+    let l = before.trim_end_matches([' ', '\t', ':', '：']);
+    !l.is_empty() && l.len() <= 12 && CONTACT_LABELS.iter().any(|c| l.eq_ignore_ascii_case(c))
 }
 
 /// Whether `line` holds a `|`, `·` or `–`, found on bytes in one pass (a
@@ -1905,6 +1987,698 @@ pub(super) fn bot_address(email: &str) -> bool {
     name.len() <= 16 && BOTS.iter().any(|n| n.len() == name.len() && n.as_bytes().eq_ignore_ascii_case(name))
 }
 
+// Round 11: the team's own message when no address says so, by the head
+// that starts it (an agent's title, an internal note, the team's name), and
+// the team's numbers beside its listed ones.
+
+/// Words that mark a message head as the team's: an agent's title
+/// (`Agent Neha`, `Marta Ibáñez (Agente)`, `Staff reply — Jack`), an
+/// internal note (`Note (internal, …)`, `Comment (internal, Kelvin):`,
+/// `(Kommentar)`). ASCII words, any case, read at a word's start and end.
+/// (Not `support`, `service`, `customer`: a customer's head says
+/// `Customer · 10:02`, and their company signs `… Support` too.)
+/// (Round 12: Indonesian `Agen (Putri)`.)
+const HEAD_TITLES: [&[u8]; 5] = [b"agent", b"agente", b"agen", b"atendente", b"staff"];
+
+/// Words of a note's head (`Internal note — agent Farhan`, `Nota de
+/// llamada (agente 12)`, `Comment (internal, Kelvin)`, `来电记录（坐席 …）`,
+/// `（内部备注）`): a note logs what the customer gave (their callback
+/// number, read out on the phone), so a head with one of these is no
+/// reply of the team's. ASCII any case, anywhere in the head.
+const NOTE_WORDS: [&[u8]; 14] = [
+    b"note", b"nota", b"catatan", b"notiz", b"comment", b"internal", b"interne", b"intern", "备注".as_bytes(), "備註".as_bytes(), "记录".as_bytes(),
+    "記錄".as_bytes(), "メモ".as_bytes(), "留言".as_bytes(),
+];
+
+/// Labels that end a line's lead when it names a number, not a writer
+/// (`客服电话：`, `我们公司的客服热线：`, `Agent hotline:`), any case.
+const LEAD_LABELS: [&[u8]; 14] = [
+    "电话".as_bytes(), "電話".as_bytes(), "热线".as_bytes(), "熱線".as_bytes(), "专线".as_bytes(), "專線".as_bytes(), "号码".as_bytes(),
+    "號碼".as_bytes(), "手机".as_bytes(), "手機".as_bytes(), b"tel", b"phone", b"line", b"number",
+];
+
+/// The same, in scripts without spaces between words or with other word
+/// forms (`客服 林晓`, `海运通客服 小周`, `【美牙口腔-前台小吴】`,
+/// `（内部备注）`, `رد الفريق:`): read anywhere in the head.
+const HEAD_TITLES_OTHER: [&str; 3] = ["客服", "前台", "الفريق"];
+
+/// Round 12: titles that name the team's speaker only as a word of their
+/// own in the head (`山丘咖啡 小編`, `솔잎가구 상담원:`), not
+/// inside a customer's words (`王女士 售后一直不回`, `小編你好`):
+/// a shop's social-account editor, after-sales, Korean counsellor. (Not
+/// Japanese `担当`: a B2B customer signs `担当：石田` too.)
+const HEAD_TITLE_WORDS: [&str; 6] = ["小编", "小編", "售后", "售後", "상담원", "상담사"];
+
+/// Words after a time that say how long ago an entry was written, which
+/// helpdesks print in place of a date (`hace 5 minutos`, `2 hours ago`,
+/// `há 1 dia`, `il y a 3 jours`, `vor 2 Tagen`, `5分钟前`).
+const RELATIVE_TIMES: [&[u8]; 7] = [b"hace ", b" ago", "há ".as_bytes(), b"il y a ", b"vor ", "分钟前".as_bytes(), "小时前".as_bytes()];
+
+/// How many lines above a number the head of its entry is looked for.
+const TEAM_HEAD_LINES: usize = 2;
+/// How long a head may be (bytes), and how far into its own line a head
+/// that ends in a colon may run.
+const TEAM_HEAD_MAX: usize = 120;
+
+/// Whether `word` stands in `hay` at `at` as a whole ASCII word.
+fn word_at(hay: &[u8], at: usize, len: usize) -> bool {
+    (at == 0 || !hay[at - 1].is_ascii_alphanumeric()) && hay.get(at + len).is_none_or(|c| !c.is_ascii_alphanumeric())
+}
+
+/// Whether `head` (a head's bytes) holds a team title: a CJK or Arabic one
+/// anywhere, an ASCII one as a whole word that starts the head (after its
+/// brackets and dashes) or stands inside its parentheses (`Note (internal,
+/// agent Neha)`, `Marta Ibáñez (Agente)`). (A customer's sentence that
+/// mentions an agent has it elsewhere: `The agent said …`.)
+fn head_title(head: &[u8]) -> bool {
+    // (The note words last: most heads hold no title, and then none is asked.)
+    let titled = HEAD_TITLES_OTHER.iter().any(|t| deskside_detect::lines::find_ignore_ascii_case(head, t.as_bytes()).is_some()) || ascii_title(head);
+    titled && !NOTE_WORDS.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(head, w).is_some())
+}
+
+/// [`head_title`]'s ASCII titles: a whole word that starts the head or
+/// stands inside its parentheses.
+fn ascii_title(head: &[u8]) -> bool {
+    let lead = head.iter().position(|c| c.is_ascii_alphanumeric() || *c >= 0x80).unwrap_or(head.len());
+    HEAD_TITLES.iter().any(|t| {
+        let mut from = 0;
+        while let Some(k) = head.get(from..).and_then(|h| deskside_detect::lines::find_ignore_ascii_case(h, t)) {
+            let at = from + k;
+            if word_at(head, at, t.len()) {
+                let open = head[..at].iter().rposition(|&c| c == b'(' || c == b'[');
+                let close = head[..at].iter().rposition(|&c| c == b')' || c == b']');
+                if at == lead || open.is_some_and(|o| close.is_none_or(|c| c < o)) {
+                    return true;
+                }
+            }
+            from = at + 1;
+        }
+        false
+    })
+}
+
+/// Whether `line` holds `name` (a team domain's name, lower case letters
+/// and digits) with only spaces, dashes, dots and the like between its
+/// letters (`BrightSmile Billing` for `brightsmilebilling`, `Tienda Luna`):
+/// [`TeamSigns::names_team`] on bytes, without the lower-case copy.
+fn squeezed_has(line: &[u8], name: &[u8]) -> bool {
+    if name.is_empty() {
+        return false;
+    }
+    (0..line.len()).any(|i| {
+        // (From a word's start: `Lunapark` holds no `luna` of a team.)
+        if !line[i].eq_ignore_ascii_case(&name[0]) || i > 0 && line[i - 1].is_ascii_alphanumeric() {
+            return false;
+        }
+        let mut n = 0;
+        for &c in &line[i..] {
+            if n == name.len() {
+                break;
+            }
+            if c.is_ascii_alphanumeric() {
+                if !c.eq_ignore_ascii_case(&name[n]) {
+                    return false;
+                }
+                n += 1;
+            } else if c >= 0x80 {
+                return false;
+            }
+        }
+        n == name.len()
+    })
+}
+
+/// A head's shape: a short line, no sentence's end, with a time (`10:15`,
+/// `9:40am`) or a time ago after a separator (`· hace 1 día`, `— 2 hours ago`).
+fn head_shaped(l: &[u8]) -> bool {
+    if l.len() > TEAM_HEAD_MAX + 8 {
+        return false;
+    }
+    let l = l.trim_ascii();
+    if l.is_empty() || l.len() > TEAM_HEAD_MAX || matches!(l.last(), Some(b'.' | b'!' | b'?')) || l.ends_with("。".as_bytes()) {
+        return false;
+    }
+    // (One pass: a time, a digit at all, a head's separator (`·`, `—`,
+    // `–`), an `@`. A time ago has a number and a separator before it.)
+    let (mut time, mut digit, mut sep) = (false, false, false);
+    for k in 0..l.len() {
+        let c = l[k];
+        if c == b'@' {
+            return false;
+        }
+        if c.is_ascii_digit() {
+            digit = true;
+            time = time || l.get(k + 1..k + 4).is_some_and(|w| w[0] == b':' && w[1].is_ascii_digit() && w[2].is_ascii_digit());
+        } else if c == 0xC2 && l.get(k + 1) == Some(&0xB7) || c == 0xE2 && matches!(l.get(k + 1..k + 3), Some([0x80, 0x93 | 0x94])) {
+            sep = true;
+        }
+    }
+    time || digit && sep && RELATIVE_TIMES.iter().any(|r| deskside_detect::lines::find_ignore_ascii_case(l, r).is_some())
+}
+
+/// Whether a time (`d:dd`) is in `l`.
+fn has_time(l: &[u8]) -> bool {
+    l.windows(4).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit())
+}
+
+/// Whether a head names the team: a title ([`head_title`]) or a team
+/// domain's name.
+fn head_names_team(head: &[u8], names: &[String]) -> bool {
+    head_title(head) || head_title_word(head) || names.iter().any(|n| squeezed_has(head, n.as_bytes()))
+}
+
+/// Whether `head` holds one of [`HEAD_TITLE_WORDS`] as a word of its own:
+/// after the head's start, a space (ASCII or ideographic), a bracket or a
+/// dash, and before its end, a space, a colon or a closing bracket. (Not a
+/// note's head: a note logs what the customer gave.)
+fn head_title_word(head: &[u8]) -> bool {
+    let before = |at: usize| at == 0 || matches!(head[at - 1], b' ' | b'\t' | b'-' | b'(' | b'[' | b'|') || head[..at].ends_with("\u{3000}".as_bytes()) || head[..at].ends_with("（".as_bytes()) || head[..at].ends_with("【".as_bytes());
+    let after = |at: usize| {
+        let rest = &head[at..];
+        rest.is_empty() || matches!(rest[0], b' ' | b'\t' | b':' | b')' | b']') || ["\u{3000}", "：", "）", "】"].iter().any(|c| rest.starts_with(c.as_bytes()))
+    };
+    let found = HEAD_TITLE_WORDS.iter().any(|t| {
+        let t = t.as_bytes();
+        let mut from = 0;
+        while let Some(k) = head.get(from..).and_then(|h| deskside_detect::lines::find_ignore_ascii_case(h, t)) {
+            let at = from + k;
+            if before(at) && after(at + t.len()) {
+                return true;
+            }
+            from = at + t.len();
+        }
+        false
+    });
+    found && !NOTE_WORDS.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(head, w).is_some())
+}
+
+/// Round 11: whether the number at byte `start` is in a message the team
+/// wrote, as its head says though no address does — the head that starts
+/// the number's own line and ends in a colon (`Staff reply — Jack (30 Nov
+/// 2026, 08:15): … Our number is …`, `Note (internal, agent Neha): …`,
+/// `رد الفريق: … 800 3252`, `门诊回复（前台 小沈）：…`), or the nearest
+/// dated head above it in its paragraph (`客服 林晓 2026-11-30 09:40`,
+/// `Agent Neha · 29 Nov 2026 11:30 AM`, `Tanya (BrightSmile Billing) — Nov
+/// 29 at 9:40am`, `Tienda Luna (Macro: reembolso) — hace 1 día`,
+/// `【美牙口腔-前台小吴】 10:15`). A chat line is its own message (its
+/// speaker decides, [`chat_speaker_team`]); a customer's head (`【张阿姨】
+/// 10:16`) stops the look. On bytes: a look at the number's line and at
+/// most [`TEAM_HEAD_LINES`] lines above it, no allocation.
+/// (`ls`: where the number's line starts, [`own_line_start`].)
+pub(super) fn team_head_above(text: &str, ls: usize, start: usize, names: &[String], memo: &mut HeadMemo) -> bool {
+    let b = text.as_bytes();
+    // The number's own line, up to its first colon that is no time's.
+    let own = &b[ls..start.min(ls + TEAM_HEAD_MAX)];
+    // (Eight bytes a step, `:` and `：` in one pass: most lines before a number have one or none.)
+    if let Some(c) = deskside_detect::lines::lead_colon(own) {
+        let lead = own[..c].trim_ascii_end();
+        // (The labels are lower case: each byte of the lead's end lowered and compared, inline.)
+        let label = LEAD_LABELS.iter().any(|w| lead.len() >= w.len() && lead[lead.len() - w.len()..].iter().zip(w.iter()).all(|(a, b)| a.to_ascii_lowercase() == *b));
+        if !label && head_names_team(lead, names) {
+            return true;
+        }
+        // (Round 12: a head of someone else's on the number's own line,
+        // `访客 14:03:55：…手机１３６－…` under the agent's line, is its
+        // writer's message: the line above does not decide.)
+        if !label && head_shaped(lead) {
+            return false;
+        }
+    }
+    // A line that starts with its time (`14:11 陳小姐 診所電話 04-…`, a
+    // chat without colons) is its own message: its first words are its head.
+    if own.first().is_some_and(u8::is_ascii_digit) && has_time(&own[..own.len().min(20)]) {
+        let cut = own.len().min(40);
+        return head_names_team(&own[..floor_boundary(text, ls + cut) - ls], names);
+    }
+    // Another number on this line asked already: the same head above.
+    if memo.set && memo.line == ls {
+        return memo.above;
+    }
+    // The lines above, to the paragraph's start: the first head decides.
+    // (Numbers come in text order: the walk stops at the line of the one
+    // before, whose answer holds above it, so each line is read once.)
+    let mut s = ls;
+    let mut above = false;
+    for _ in 0..TEAM_HEAD_LINES {
+        if s == 0 {
+            break;
+        }
+        let end = s - 1;
+        let marked;
+        (s, marked) = deskside_detect::lines::line_start_marked(b, end, MAX_LINE);
+        let l = &b[s..end];
+        if l.len() <= TEAM_HEAD_MAX && !l.iter().any(|&c| c.is_ascii_alphanumeric() || c >= 0xC3 && c != 0xE2) {
+            // A blank line or a rule of dashes: the message's start.
+            break;
+        }
+        // (A head has a time's colon or a separator: most lines have neither.)
+        if marked && head_shaped(l) {
+            above = head_names_team(l, names);
+            break;
+        }
+        if memo.set && memo.line == s {
+            above = memo.above;
+            break;
+        }
+    }
+    *memo = HeadMemo { set: true, line: ls, above };
+    above
+}
+
+/// What [`team_head_above`] found above the last number's line, for the
+/// next number of the same text (one per text, in text order).
+#[derive(Clone, Copy, Default)]
+pub(super) struct HeadMemo {
+    set: bool,
+    line: usize,
+    above: bool,
+}
+
+/// Words before a number in the team's message that say whose it is, when
+/// it is the customer's or someone else's the note logs (`customer's
+/// mobile`, `rang from`, `客户手机`, `回拨`): the number stays.
+const LOGGED_NUMBER_CUES: [&[u8]; 14] = [
+    b"customer's", b"client's", b"caller's", b"callback", b"call back", b"rang from", b"called from", b"his ", b"her ",
+    "客户".as_bytes(), "顾客".as_bytes(), "来电".as_bytes(), "回拨".as_bytes(), "用户".as_bytes(),
+];
+
+/// Whether the words before byte `start` on its line (at most
+/// [`CUE_WINDOW`] bytes) log someone else's number ([`LOGGED_NUMBER_CUES`]).
+pub(super) fn logged_number_before(text: &str, start: usize) -> bool {
+    let b = text.as_bytes();
+    let lo = line_start(b, start, CUE_WINDOW);
+    let near = &b[lo..start];
+    LOGGED_NUMBER_CUES.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(near, w).is_some())
+}
+
+/// Words that may stand between two numbers of the team's on one line
+/// (`TEL 0460-85-0000 / FAX 0460-85-0001`, `0800-091-227 或 (02) 2656-8800`,
+/// `800 3252 أو 04 600 4418`), lower case.
+const JOIN_WORDS: [&str; 18] =
+    ["or", "oder", "ou", "o", "of", "ó", "或", "或者", "أو", "fax", "tel", "tél", "phone", "传真", "傳真", "电话", "電話", "ファックス"];
+
+/// Whether the bytes between two numbers on one line join them as one
+/// party's lines: only [`JOIN_WORDS`], separators (`/`, `|`, `·`, `、`,
+/// `,`), colons and dots, at most 24 bytes. (`0460-85-0000, my mobile
+/// 090-…` or `… 或我的手机 139…` is no join.)
+pub(super) fn joined_numbers(gap: &str) -> bool {
+    gap.len() <= 24
+        && !gap.contains('\n')
+        && gap
+            .split(|c: char| c.is_whitespace() || matches!(c, '/' | '|' | '·' | '、' | ',' | '，' | ':' | '：' | '.' | '(' | ')' | '（' | '）' | ';'))
+            .filter(|w| !w.is_empty())
+            .all(|w| JOIN_WORDS.iter().any(|j| j.eq_ignore_ascii_case(w) || w.chars().count() == j.chars().count() && w.to_lowercase() == *j))
+}
+
+/// Words right before a number that name it as the reader's company's (the
+/// team's, in a customer's message): `貴社フリーダイヤル`, `贵司热线`,
+/// `your hotline`, `your customer service`.
+const YOUR_COMPANY_CUES: [&[u8]; 13] = [
+    "貴社".as_bytes(), "贵司".as_bytes(), "贵公司".as_bytes(), "貴公司".as_bytes(), "貴司".as_bytes(), b"your hotline", b"your helpline",
+    b"your customer service", b"your support line", b"your toll-free", b"your toll free", b"your freephone", b"your call cent",
+];
+
+/// Whether a [`YOUR_COMPANY_CUES`] word stands in the [`CUE_WINDOW`] bytes before
+/// `start` on its line: the number is the team's, unless the team itself
+/// writes it (then the company is the customer's, a B2B customer's line).
+/// (`ls`: where the number's line starts, [`own_line_start`]; the window
+/// starts there or [`CUE_WINDOW`] bytes back, as `line_start` would give.)
+pub(super) fn your_company_before(text: &str, ls: usize, start: usize) -> bool {
+    let b = text.as_bytes();
+    let lo = ls.max(start.saturating_sub(CUE_WINDOW));
+    let near = &b[lo..start];
+    // (Each cue starts with `your` or 貴/贵 (E8 B2 B4, E8 B4 B5): most numbers have neither before them.)
+    let maybe = near.iter().enumerate().any(|(k, &c)| {
+        (c | 0x20) == b'y' && near.get(k + 1..k + 4).is_some_and(|w| w.eq_ignore_ascii_case(b"our")) || c == 0xE8 && matches!(near.get(k + 1..k + 3), Some([0xB2, 0xB4] | [0xB4, 0xB5]))
+    });
+    maybe && YOUR_COMPANY_CUES.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(near, w).is_some())
+}
+
+/// Whether the labelled number at `start` is on the team's letterhead or
+/// footer line: the line names the team by a team domain's name before the
+/// number (`Issued by Navimar Logística, Manzanillo, tel. 314 …`). Asked
+/// only of numbers with a label right before them.
+pub(super) fn team_named_line(text: &str, start: usize, names: &[String]) -> bool {
+    let b = text.as_bytes();
+    let ls = line_start(b, start, TEAM_HEAD_MAX);
+    let before = &b[ls..start];
+    names.iter().any(|n| squeezed_has(before, n.as_bytes()))
+}
+
+// Round 11 (rank11): a quote nobody introduces.
+
+/// How many quoted lines above an identifier [`bare_quote`] reads.
+const QUOTE_LINES: usize = 30;
+
+/// Whether byte `pos` is on a quoted line (`> …`) of a quote that neither a
+/// `… wrote:` line nor a header line introduces: a message the writer
+/// pastes as they got it (a letting agent's auto-reply under `Forwarding
+/// the auto-reply I got from my letting agent below`), whose signature's
+/// identifiers are its sender's, not the writer's (`h7b-gb-landlord-ooo-forward`).
+/// A quote of the thread's own earlier message has its `wrote:` line or
+/// its header block. Reads at most [`QUOTE_LINES`] lines up.
+pub(super) fn bare_quote(text: &str, pos: usize) -> bool {
+    let quoted = |l: &str| l.trim_start_matches([' ', '\t']).starts_with('>');
+    let mut line = line_at(text, pos);
+    if !quoted(&text[line.0..line.1]) {
+        return false;
+    }
+    for _ in 0..QUOTE_LINES {
+        let l = text[line.0..line.1].trim_start_matches([' ', '\t', '>']);
+        if header_name(l).is_some_and(|n| matches!(header_name_role(n), HeaderRole::Author | HeaderRole::Recipient)) || introduces_quote(l) {
+            return false;
+        }
+        let Some(prev) = previous_line(text, line.0) else { return false };
+        let p = &text[prev.0..prev.1];
+        if !quoted(p) {
+            // The line above the quote (or above a blank line there): not its introduction.
+            if !p.trim().is_empty() {
+                return !introduces_quote(p);
+            }
+            return previous_line(text, prev.0).is_none_or(|pp| !introduces_quote(&text[pp.0..pp.1]));
+        }
+        line = prev;
+    }
+    false
+}
+
+// Round 11 (rank11): an entry's age instead of its date.
+
+/// Units of an age (`3 hours ago`, `hace 5 minutos`, `vor 2 Tagen`,
+/// `il y a 1 heure`, `2 uur geleden`, `3 ore fa`, `há 2 dias`), lower case,
+/// and their minutes; a unit matches a word that starts with it.
+const AGE_UNITS: [(&str, u64); 20] = [
+    ("min", 1), ("minuto", 1), ("minute", 1), ("hour", 60), ("hr", 60), ("hora", 60), ("stunde", 60), ("heure", 60), ("uur", 60),
+    ("ore", 60), ("ora", 60), ("day", 1440), ("día", 1440), ("dia", 1440), ("tag", 1440), ("jour", 1440), ("dag", 1440),
+    ("giorn", 1440), ("week", 10080), ("semana", 10080),
+];
+
+/// Words that make a number and a unit an age: after them (`ago`,
+/// `geleden`, `fa`, `atrás`, `temu`) or before them (`hace`, `vor`,
+/// `il y a`, `há`).
+const AGE_AFTER: [&str; 5] = ["ago", "geleden", "fa", "atrás", "temu"];
+const AGE_BEFORE: [&str; 4] = ["hace", "vor", "il y a", "há"];
+
+/// CJK ages: a number, then one of these (`5分钟前`, `3小时前`, `2天前`,
+/// `3時間前`, `2日前`), with the minutes of one.
+const AGE_CJK: [(&str, u64); 6] = [("分钟前", 1), ("分鐘前", 1), ("分前", 1), ("小时前", 60), ("小時前", 60), ("時間前", 60)];
+const AGE_CJK_DAYS: [&str; 2] = ["天前", "日前"];
+
+/// An entry's age on a line without a year (`Lucía Ferrer <…> · hace 1
+/// hora`, `Tom replied 3 hours ago`, `李雷 5分钟前`) as a [`date_key`]: later
+/// than every dated key (an age is recent), the older the smaller. Lines
+/// over 200 bytes or without a digit have none.
+fn relative_key(line: &str) -> Option<u64> {
+    let b = line.as_bytes();
+    if b.len() > 200 {
+        return None;
+    }
+    // (An age has a digit then, after a space or none, a unit's first
+    // letter or a CJK unit's lead byte: most lines have none, and are not
+    // lower-cased.)
+    let unit_after = |k: usize| {
+        let k = if b.get(k) == Some(&b' ') { k + 1 } else { k };
+        b.get(k).is_some_and(|&c| c.is_ascii_alphabetic() || matches!(c, 0xC3 | 0xE5 | 0xE6))
+    };
+    let age_digit = |k: usize| b[k].is_ascii_digit() && !b.get(k + 1).is_some_and(u8::is_ascii_digit) && unit_after(k + 1);
+    // (Eight bytes a step: a word with no digit (no byte of `x ^ 0x30`
+    // under 10, exact for whether there is one) is passed at once; a mail
+    // header's line has one or two digits, if any.)
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut k = 0;
+    let mut any = false;
+    while !any && k + 8 <= b.len() {
+        let t = deskside_detect::load_u64(&b[k..k + 8]) ^ (0x30 * ONES);
+        any = t.wrapping_sub(10 * ONES) & !t & (0x80 * ONES) != 0 && (k..k + 8).any(age_digit);
+        k += 8;
+    }
+    if !any && !(k..b.len()).any(age_digit) {
+        return None;
+    }
+    let minutes = relative_minutes(line)?;
+    // Above the year 2100's keys (the base is the year 2200's first minute).
+    const BASE: u64 = 2200 * 13 * 32 * 24 * 60;
+    Some(BASE - minutes.min(10_000_000))
+}
+
+fn relative_minutes(line: &str) -> Option<u64> {
+    let lower = line.to_lowercase();
+    let b = lower.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() || i > 0 && b[i - 1].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut n: u64 = 0;
+        while i < b.len() && b[i].is_ascii_digit() && i - start < 4 {
+            n = n * 10 + u64::from(b[i] - b'0');
+            i += 1;
+        }
+        if i < b.len() && b[i].is_ascii_digit() {
+            continue;
+        }
+        let rest = &lower[i..];
+        // CJK: right after the number.
+        if let Some((_, m)) = AGE_CJK.iter().find(|(w, _)| rest.starts_with(w)) {
+            return Some(n * m);
+        }
+        if AGE_CJK_DAYS.iter().any(|w| rest.starts_with(w)) {
+            return Some(n * 1440);
+        }
+        let after_num = rest.trim_start();
+        let Some((_, unit)) = AGE_UNITS.iter().find(|(u, _)| after_num.starts_with(u)) else { continue };
+        let word_end = after_num.find(|c: char| !c.is_alphabetic()).unwrap_or(after_num.len());
+        let after_unit = after_num[word_end..].trim_start_matches(['.', ' ']);
+        let before = lower[..start].trim_end();
+        let ago = AGE_AFTER.iter().any(|w| after_unit.starts_with(w) && !after_unit[w.len()..].starts_with(|c: char| c.is_alphabetic()));
+        let lead = AGE_BEFORE.iter().any(|w| before.ends_with(w) && !before[..before.len() - w.len()].ends_with(|c: char| c.is_alphabetic()));
+        if ago || lead {
+            return Some(n * unit);
+        }
+    }
+    None
+}
+
+// Round 11 (rank11): the author of a header block addressed to the team.
+
+/// Whether the address at byte `pos`, on an author header line (`From:`,
+/// `Van:`), heads a header block whose recipient line (`To:`, `Aan:`,
+/// `收件人:`) names the team: that author sent the message to the team and
+/// brought the ticket in, whatever older message they forward below it
+/// (`h10-be-forwarded-chain-telecom`: a daughter forwards her father's
+/// mail). Reads the block's header lines, at most [`TO_TEAM_LINES`] either way.
+pub(super) fn writes_to_team(text: &str, pos: usize, is_team: &dyn Fn(&str) -> bool) -> bool {
+    let (start, end) = line_at(text, pos);
+    if header_name(&text[start..end]).is_none_or(|n| header_name_role(n) != HeaderRole::Author) {
+        return false;
+    }
+    let to_team = |l: &str| {
+        header_name(l).is_some_and(|n| header_name_role(n) == HeaderRole::Recipient) && l.contains('@') && super::find_emails(l).iter().any(|e| is_team(e))
+    };
+    let mut line = (start, end);
+    for _ in 0..TO_TEAM_LINES {
+        let Some(next) = next_line(text, line.1) else { break };
+        line = next;
+        let l = &text[line.0..line.1];
+        if header_name(l).is_none() || header_name(l).is_some_and(|n| header_name_role(n) == HeaderRole::Author) {
+            break;
+        }
+        if to_team(l) {
+            return true;
+        }
+    }
+    let mut line = (start, end);
+    for _ in 0..TO_TEAM_LINES {
+        let Some(prev) = previous_line(text, line.0) else { break };
+        line = prev;
+        let l = &text[line.0..line.1];
+        if header_name(l).is_none() || header_name(l).is_some_and(|n| header_name_role(n) == HeaderRole::Author) {
+            break;
+        }
+        if to_team(l) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether the header block the address at byte `pos` is in (an author
+/// line) is a forwarded message's: the first line above the block (blank
+/// lines passed) says so in words ([`forward_words`]). Round 11.
+pub(super) fn forwarded_block(text: &str, pos: usize) -> bool {
+    let mut line = line_at(text, pos);
+    for _ in 0..TO_TEAM_LINES * 2 {
+        let Some(prev) = previous_line(text, line.0) else { return false };
+        line = prev;
+        let l = &text[line.0..line.1];
+        if l.trim().is_empty() || header_name(l).is_some() {
+            continue;
+        }
+        return l.len() <= 120 && forward_words(l);
+    }
+    false
+}
+
+/// How many header lines of a block [`writes_to_team`] reads either way.
+const TO_TEAM_LINES: usize = 8;
+
+// Round 11 (rank11): a third person the writer names.
+
+/// Words that name someone other than the writer whose details the writer
+/// passes on (a manager, a colleague, a solicitor, a referee): `my
+/// solicitor, Mr. Leung, is on … and leung@…`, `mijn leidinggevende wil ook
+/// op de hoogte blijven: r.smit@…`, `联系人换成我同事 刘敏 186…，邮箱 liumin@…`,
+/// `Referee 1: Dr Adam Hughes, 0113 …, a.hughes@…`. Lower case; Latin ones
+/// start a word. With a possessive (`my`, `mijn`, `mon`, `我`), so that a
+/// writer's own title (`office manager`) is none.
+const THIRD_PERSON_WORDS: [&str; 103] = [
+    // en
+    "my manager", "my line manager", "our manager", "my boss", "my supervisor", "my colleague", "our colleague", "my coworker",
+    "my co-worker", "my solicitor", "our solicitor", "my lawyer", "our lawyer", "my attorney", "our attorney", "my accountant",
+    "our accountant", "my assistant", "my secretary", "my referee", "referee", "my landlord", "my letting agent",
+    // nl
+    "mijn leidinggevende", "mijn manager", "mijn collega", "onze collega", "mijn baas", "mijn advocaat", "onze advocaat",
+    "mijn boekhouder", "onze boekhouder",
+    // de
+    "mein chef", "meine chefin", "mein kollege", "meine kollegin", "unser kollege", "unsere kollegin", "mein anwalt",
+    "meine anwältin", "unser anwalt", "mein vorgesetzter", "meine vorgesetzte", "mein steuerberater", "unser steuerberater",
+    // fr
+    "mon collègue", "ma collègue", "mon responsable", "ma responsable", "mon avocat", "mon avocate", "notre avocat",
+    "mon comptable", "notre comptable", "mon chef",
+    // es
+    "mi compañero", "mi compañera", "mi jefe", "mi jefa", "mi abogado", "mi abogada", "mi gestor", "mi contable",
+    // it
+    "mio collega", "mia collega", "mio responsabile", "mia responsabile", "mio avvocato", "mio capo", "mio commercialista",
+    // pt
+    "meu colega", "minha colega", "meu chefe", "minha chefe", "meu advogado", "minha advogada", "meu contador", "meu gerente",
+    // zh
+    "我同事", "我的同事", "我们同事", "我們同事", "我领导", "我的领导", "我们领导", "我們領導", "我的律师", "我们律师", "我的律師",
+    "我們律師", "我们经理", "我們經理", "我老板", "我上司", "我的会计", "我们会计",
+    // ja, ko
+    "同僚", "上司", "弁護士", "동료", "상사", "변호사",
+    // vi (`sếp`, `luật sư` left out: words starting with `s` and `l` would be looked at all through English text)
+    "đồng nghiệp",
+];
+
+/// For each first byte (lower case), which of [`THIRD_PERSON_WORDS`] start
+/// with it (a bit per word), built at compile time.
+const THIRD_STARTS: [u128; 256] = {
+    let mut t = [0u128; 256];
+    let mut i = 0;
+    while i < THIRD_PERSON_WORDS.len() {
+        t[THIRD_PERSON_WORDS[i].as_bytes()[0] as usize] |= 1 << i;
+        i += 1;
+    }
+    t
+};
+
+/// For each second byte, and for each third byte, which of
+/// [`THIRD_PERSON_WORDS`] have it there (a bit per word), built at compile
+/// time. Every word is lower case and at least three bytes long, with no
+/// zero byte: a text's last two bytes (no second or third one, taken as
+/// zero) start none.
+const THIRD_SECONDS: [u128; 256] = third_person_bytes_at(1);
+const THIRD_THIRDS: [u128; 256] = third_person_bytes_at(2);
+
+const fn third_person_bytes_at(k: usize) -> [u128; 256] {
+    let mut t = [0u128; 256];
+    let mut i = 0;
+    while i < THIRD_PERSON_WORDS.len() {
+        let w = THIRD_PERSON_WORDS[i].as_bytes();
+        assert!(w.len() >= 3 && w[k] != 0 && !w[k].is_ascii_uppercase());
+        t[w[k] as usize] |= 1 << i;
+        i += 1;
+    }
+    t
+}
+
+/// How far back on its line a third person's word is looked for (bytes).
+const THIRD_PERSON_WINDOW: usize = 160;
+
+/// Whether the identifier starting at byte `start` is given as a third
+/// person's (a word of [`THIRD_PERSON_WORDS`] before it in its sentence on
+/// its line, at most [`THIRD_PERSON_WINDOW`] bytes back): the writer passes
+/// on someone else's details, and the writer's own identifiers rank above
+/// them. The sentence starts after the last `.`, `!`, `?` and a space (not
+/// after a title: `Mr. Leung`) or `。！？`. On bytes, no allocation; asked of
+/// identifiers in running text.
+#[inline(never)]
+pub(super) fn third_person_before(text: &str, start: usize) -> bool {
+    let b = text.as_bytes();
+    let start = start.min(b.len());
+    let from = line_start(b, start, THIRD_PERSON_WINDOW);
+    // One pass forward: a word seen since the sentence's start. (Most bytes
+    // start no word and end no sentence: one table look each.)
+    let mut found = false;
+    let mut i = from;
+    while i < start {
+        let c = b[i];
+        if !THIRD_BYTES[c as usize] {
+            i += 1;
+            continue;
+        }
+        match c {
+            b'.' | b'!' | b'?' if b.get(i + 1) == Some(&b' ') => {
+                // (`Mr. Leung`, `Dr. Hughes`: a title's dot ends no sentence.)
+                let w = b[from..i].iter().rposition(|c| !c.is_ascii_alphabetic()).map_or(from, |p| from + p + 1);
+                if ![&b"mr"[..], b"mrs", b"ms", b"dr", b"prof", b"mx", b"st"].iter().any(|t| b[w..i].eq_ignore_ascii_case(t)) {
+                    found = false;
+                }
+            }
+            // `。` E3 80 82, `！` EF BC 81, `？` EF BC 9F: their last byte.
+            0x82 if i >= from + 2 && b[i - 2] == 0xE3 && b[i - 1] == 0x80 => found = false,
+            0x81 | 0x9F if i >= from + 2 && b[i - 2] == 0xEF && b[i - 1] == 0xBC => found = false,
+            _ if !found && (c >= 0x80 || i == from || !b[i - 1].is_ascii_alphabetic()) => {
+                let seg = &b[i..start];
+                // (The words with this first, second and third byte, by three
+                // table looks: a CJK character led by E6, as most are, starts
+                // none of the 18 `我…` words unless its second byte is 88;
+                // `me ` none of the 14 `mein…`/`meu…` words.)
+                let second = seg.get(1).map_or(0, u8::to_ascii_lowercase);
+                let third = seg.get(2).map_or(0, u8::to_ascii_lowercase);
+                let mut words = THIRD_STARTS[c.to_ascii_lowercase() as usize] & THIRD_SECONDS[second as usize] & THIRD_THIRDS[third as usize];
+                while words != 0 {
+                    let w = THIRD_PERSON_WORDS[words.trailing_zeros() as usize].as_bytes();
+                    words &= words - 1;
+                    if seg.len() >= w.len()
+                        && seg[w.len() - 1].to_ascii_lowercase() == w[w.len() - 1]
+                        && seg[..w.len()].eq_ignore_ascii_case(w)
+                        && (w[0] >= 0x80 || seg.get(w.len()).is_none_or(|c| !c.is_ascii_alphabetic()))
+                    {
+                        found = true;
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    found
+}
+
+/// The bytes [`third_person_before`] stops at: the first bytes of
+/// [`THIRD_PERSON_WORDS`] (both cases) and the sentence ends' last bytes.
+const THIRD_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < THIRD_PERSON_WORDS.len() {
+        let c = THIRD_PERSON_WORDS[i].as_bytes()[0];
+        t[c as usize] = true;
+        t[c.to_ascii_uppercase() as usize] = true;
+        i += 1;
+    }
+    t[b'.' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'?' as usize] = true;
+    t[0x82] = true;
+    t[0x81] = true;
+    t[0x9F] = true;
+    t
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1929,6 +2703,50 @@ mod tests {
         assert_eq!(at("[Nov 29, 9:30 AM] Olivier: 514-555-0161.", "514"), Some(false));
         assert_eq!(at("28/Nov/26 9:02 AM – Service Desk (intern): Tel. 0316 380-1000", "0316"), Some(true));
         assert_eq!(at("[Nov 28, 10:02 PM] Agentur Kowalski: 0316 380-1000", "0316"), Some(false));
+    }
+
+    #[test]
+    fn a_team_head_without_an_address_makes_the_message_the_team_s() {
+        let names = TeamSigns::domain_names(&["brightsmile-billing.example".to_string(), "marinahomes-mgmt.example".to_string()]);
+        assert!(names.contains(&"brightsmile".to_string()) && names.contains(&"marinahomes".to_string()));
+        let at = |t: &str, n: &str| {
+            let start = t.find(n).expect("number in text");
+            team_head_above(t, own_line_start(t, start), start, &names, &mut HeadMemo::default())
+        };
+        // The head on the number's own line, ending in a colon.
+        assert!(at("Staff reply — Jack (30 Nov 2026, 08:15): Hi Olivia, our number is 0330 088 4120.", "0330"));
+        assert!(at("رد الفريق: شكراً، اتصل على 800 3252", "800"));
+        assert!(at("门诊回复（前台 小沈）：刘女士您好，客服热线 400-611-3300", "400"));
+        // The nearest dated head above, in the paragraph.
+        assert!(at("客服 林晓 2026-11-30 09:40\n顾先生您好，报关组直线 021-5012 8800。", "021"));
+        assert!(at("Agent Neha · 29 Nov 2026 11:30 AM\nHi Rohan, toll-free 1800 889 9999.", "1800"));
+        assert!(at("Marta Ibáñez (Agente) · hace 5 minutos\nSi necesitas algo llama al 910 50 40 30.", "910"));
+        assert!(at("Tanya (BrightSmile Billing) — Nov 29 at 9:40am\nAppeal filed. Our direct line is (312) 555-0111.", "(312)"));
+        assert!(at("【美牙口腔-前台小吴】 10:15\n好的，门诊电话 010-8457 2266。", "010"));
+        // A customer's head, a note's head, a label that ends the line's lead, a customer's chat line.
+        assert!(!at("【张阿姨】 10:16\n她电话 15910063528", "159"));
+        assert!(!at("【美牙口腔-前台小吴】 10:15\n好的\n【张阿姨】 10:16\n她电话 15910063528", "159"));
+        assert!(!at("Internal note — agent Farhan, 30/11 10:15\nCaller gave her HP as 9812 3456.", "9812"));
+        assert!(!at("Nota de llamada (agente 12) 30/11/2026 11:02\nLlamó desde el 954 21 88 40.", "954"));
+        assert!(!at("客服电话：８００８２０１２３４（免费），手机：１５８ ２２３３ ４４５５", "１５８"));
+        assert!(!at("14:11 陳小姐 診所電話 04-2418 6610", "04-"));
+        assert!(!at("The agent said: call me on 0412 345 678", "0412"));
+        // A blank line ends the paragraph: the head above it is another message's.
+        assert!(!at("Agent Neha · 29 Nov 2026 11:30 AM\nHi.\n\nMy number is 98201 44182", "98201"));
+    }
+
+    #[test]
+    fn numbers_joined_to_the_team_s_and_named_as_the_reader_s_company_s() {
+        assert!(joined_numbers(" / FAX ") && joined_numbers(" 或 ") && joined_numbers(", fax: ") && joined_numbers(" أو "));
+        assert!(!joined_numbers(", my mobile ") && !joined_numbers(" 或我的手机 ") && !joined_numbers(" then call Tom on "));
+        let your_company_before = |t: &str, start: usize| your_company_before(t, own_line_start(t, start), start);
+        let t = "※貴社フリーダイヤル 0120-441-880 に電話しましたが";
+        assert!(your_company_before(t, t.find("0120").unwrap()));
+        let t = "I rang your hotline 0800 123 4567 twice";
+        assert!(your_company_before(t, t.find("0800").unwrap()));
+        let t = "Your mobile 0412 345 678 is on file";
+        assert!(!your_company_before(t, t.find("0412").unwrap()));
+        assert!(logged_number_before("customer's callback 0412 345 678", 20));
     }
 
     /// `header_name` as first written (the colon found first, then the name
@@ -2101,6 +2919,8 @@ mod tests {
         assert_eq!(header_name("De : Service Client <s@x.test>"), Some("De"));
         assert_eq!(header_name("Envoyé : lundi"), Some("Envoyé"));
         assert_eq!(header_name("a b : c"), None);
+        // (speed21: the ideographs `header_name` takes as letters without the tables are letters.)
+        assert!(('\u{4e00}'..='\u{9fff}').all(char::is_alphanumeric));
     }
 
     #[test]
@@ -2443,5 +3263,59 @@ mod tests {
             assert_eq!(role_address(&s), reference(&s), "{s:?}");
         }
         assert!(role_address("Info@acme.test") && role_address("sales.de@acme.test") && !role_address("info@x@acme.test"));
+        // (speed21: the first letter and length table lets every role name through, in either case, and
+        // a name a letter longer or shorter only where the list has one.)
+        for r in ROLES {
+            for name in [r.to_string(), r.to_ascii_uppercase(), format!("{r}s"), r[1..].to_string(), format!("{r}x"), format!("b{r}")] {
+                for s in [format!("{name}@acme.test"), format!("{name}-emea@acme.test"), format!("{name}@x@acme.test"), name.clone()] {
+                    assert_eq!(role_address(&s), reference(&s), "{s:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_third_person_the_writer_names() {
+        let at = |t: &str, v: &str| third_person_before(t, t.find(v).unwrap());
+        let t = "Please contact me at 9441 8822.\nMy solicitor, Mr. Leung, is on 3105 4418 and leung@x.test.";
+        assert!(at(t, "3105") && at(t, "leung@") && !at(t, "9441"));
+        assert!(at("Referee 1: Dr Adam Hughes, 0113 496 0207, a.hughes@x.test", "a.hughes"));
+        assert!(at("联系人换成我同事 刘敏 186-2033-7415，邮箱 liumin@x.test", "liumin"));
+        assert!(at("mijn leidinggevende wil ook op de hoogte blijven: r.smit@x.test", "r.smit"));
+        // A new sentence, a title without a possessive, a word inside another: none.
+        assert!(!at("My manager asked me to write. You can reach me at kim@x.test", "kim@"));
+        assert!(!at("I'm the office manager here, email me at tessa@x.test", "tessa@"));
+        assert!(!at("Dummy referees: bob@x.test", "bob@") && at("referee bob@x.test", "bob@"));
+        assert!(!at("Enemy colleague-free zone: zed@x.test", "zed@"));
+    }
+
+    #[test]
+    fn an_age_is_a_key_later_than_every_date_and_older_is_smaller() {
+        let k = |l: &str| date_key(l, false).unwrap_or_else(|| panic!("no key in {l:?}"));
+        assert!(k("Raúl <r@x.test> · hace 3 horas") < k("Lucía <l@x.test> · hace 1 hora"));
+        assert!(k("hace 1 hora") < k("hace 5 minutos") && k("vor 2 Tagen") < k("vor 20 Minuten"));
+        assert!(k("2 days ago") < k("3 hours ago") && k("2小时前") < k("10分钟前") && k("il y a 2 jours") < k("2 uur geleden"));
+        assert!(k("Mon, 30 Nov 2099 10:00") < k("5 weeks ago"));
+        for none in ["Call me in 2 hours", "3 hours", "Order 3 days late", "hace calor", "vorne 3 Tage"] {
+            assert_eq!(date_key(none, false), None, "{none}");
+        }
+    }
+
+    #[test]
+    fn a_quote_nobody_introduces() {
+        let at = |t: &str, v: &str| bare_quote(t, t.find(v).unwrap());
+        let t = "This came back:\n\n> We are closed.\n> Acme | a@x.test\n\nCall me on 0412";
+        assert!(at(t, "a@x") && !at(t, "0412"));
+        let t = "Any news?\n\nOn Mon, 30 Nov 2026, Ella <e@x.test> wrote:\n> my address e@x.test";
+        assert!(!at(t, "address e@"));
+        assert!(!at("reply\n在 2026-11-25 16:40:02，客服 <k@t.example> 写道：\n>发送到 l@163.com", "l@163"));
+        assert!(!at("Fwd\n> From: Jo <jo@x.test>\n> Sent: 1 Dec 2026\n> hi, jo2@x.test", "jo2@"));
+    }
+
+    #[test]
+    fn an_address_after_a_contact_label_alone_is_a_signature_line() {
+        let sig = |t: &str| signature_address(t, t.find("da@").unwrap());
+        assert!(sig("邮箱 da@x.test") && sig("E-mail: da@x.test") && sig("邮箱：da@x.test") && sig("Line one\nEmail da@x.test"));
+        assert!(!sig("Please write to da@x.test") && !sig("Email me at da@x.test"));
     }
 }
