@@ -85,7 +85,7 @@ struct Args {
 
 pub fn run(args: impl Iterator<Item = String>) -> Result<(), Exit> {
     let Some(args) = parse_args(args)? else {
-        println!("{USAGE}");
+        outln!("{USAGE}");
         return Ok(());
     };
     let mut def = load_definition(&args.connector)?;
@@ -132,7 +132,7 @@ pub fn run(args: impl Iterator<Item = String>) -> Result<(), Exit> {
     let ctx = Ctx { def: &def, base: &base, setup: &setup, secrets: &secrets };
     let result = match &args.mode {
         Mode::DryRun => {
-            print!("{}", redactor.clean(&dry_run(&ctx, &candidate, &stamp())?));
+            out!("{}", redactor.clean(&dry_run(&ctx, &candidate, &stamp())?));
             eprintln!("deskside: dry run, nothing sent");
             return Ok(());
         }
@@ -140,7 +140,7 @@ pub fn run(args: impl Iterator<Item = String>) -> Result<(), Exit> {
         Mode::Live => live(&ctx, &candidate, lookups),
         Mode::EveryAttempt => {
             let (json, failed) = every_attempt(&ctx, &candidate, lookups, args.related);
-            println!("{}", redactor.clean(&json));
+            outln!("{}", redactor.clean(&json));
             return if failed { Err(Exit::lookup("an attempt failed (see \"error\" above)".into())) } else { Ok(()) };
         }
     };
@@ -148,7 +148,7 @@ pub fn run(args: impl Iterator<Item = String>) -> Result<(), Exit> {
         Ok(answer) => {
             let out = Output { customers: &answer.customers, near_misses: answer.near_misses, total: answer.total };
             let json = serde_json::to_string_pretty(&out).map_err(|e| Exit::lookup(e.to_string()))?;
-            println!("{}", redactor.clean(&json));
+            outln!("{}", redactor.clean(&json));
             Ok(())
         }
         Err(e) => Err(Exit::lookup(redactor.clean(&e))),

@@ -11,6 +11,31 @@
 //!
 //! Sends one write-back of a definition, and its check (see [`write`]).
 
+/// `print!`/`println!` that end the program quietly when the reader of
+/// stdout has gone (`deskside scan big.txt | head`): the standard macros
+/// panic on a broken pipe. Any other write error ends it with a message.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::write_out(format_args!($($arg)*))
+    };
+}
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::write_out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+fn write_out(args: std::fmt::Arguments) {
+    use std::io::Write;
+    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("deskside: cannot write the output: {e}");
+        std::process::exit(1);
+    }
+}
+
 mod http;
 mod lookup;
 mod write;
@@ -59,7 +84,7 @@ fn main() -> ExitCode {
         Some("lookup") => lookup::run(args),
         Some("write") => write::run(args),
         Some("-h" | "--help" | "help") => {
-            println!("{}", usage());
+            outln!("{}", usage());
             Ok(())
         }
         _ => Err(Exit::usage(usage())),
@@ -86,7 +111,7 @@ fn scan(mut args: impl Iterator<Item = String>) -> Result<(), String> {
             "--team-phone" => team_phones.push(args.next().ok_or("--team-phone needs a number")?),
             f if !f.starts_with("--") && file.is_none() => file = Some(f.to_string()),
             "-h" | "--help" => {
-                println!("{SCAN_USAGE}");
+                outln!("{SCAN_USAGE}");
                 return Ok(());
             }
             other => return Err(format!("unexpected argument '{other}'\n{SCAN_USAGE}")),
@@ -102,12 +127,12 @@ fn scan(mut args: impl Iterator<Item = String>) -> Result<(), String> {
     let candidates = identify(&snapshot, &ctx);
     if json {
         let report = Report { file: &file, region: &ctx.default_region, candidates: &candidates };
-        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+        outln!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
     } else if candidates.is_empty() {
-        println!("no identifiers found in {file}");
+        outln!("no identifiers found in {file}");
     } else {
         for (i, c) in candidates.iter().enumerate() {
-            println!("{:>2}. {:<12} {:<40} {:<14} score {}", i + 1, format!("{:?}", c.kind), c.value, format!("{:?}", c.source), c.score);
+            outln!("{:>2}. {:<12} {:<40} {:<14} score {}", i + 1, format!("{:?}", c.kind), c.value, format!("{:?}", c.source), c.score);
         }
     }
     Ok(())

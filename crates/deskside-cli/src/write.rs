@@ -51,7 +51,7 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), Exit> {
     while let Some(a) = args.next() {
         match a.as_str() {
             "-h" | "--help" => {
-                println!("{USAGE}");
+                outln!("{USAGE}");
                 return Ok(());
             }
             "--connector" => connector = Some(need(&a, args.next())?),
@@ -153,7 +153,7 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), Exit> {
         }
     };
     let out = serde_json::json!({ "op": op, "write": write, "verify": checked });
-    println!("{}", redactor.clean(&serde_json::to_string_pretty(&out).unwrap_or_default()));
+    outln!("{}", redactor.clean(&serde_json::to_string_pretty(&out).unwrap_or_default()));
     if failed {
         Err(Exit::lookup("the write or its check failed (see \"error\" above)".into()))
     } else {

@@ -43,3 +43,30 @@ fn bad_input_gets_a_clear_error() {
     let out = Command::new(env!("CARGO_BIN_EXE_deskside")).arg("frobnicate").output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("usage: deskside scan"));
 }
+
+/// `deskside scan big.txt --json | head -c 10`: the reader goes away before the output is written; the
+/// command ends quietly (status 0, no panic) instead of panicking on the broken pipe.
+#[test]
+fn a_reader_that_goes_away_ends_the_scan_quietly() {
+    use std::process::Stdio;
+    let dir = std::env::temp_dir().join(format!("deskside-cli-{}-pipe", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("many.txt");
+    // Far more output than a pipe holds (64 KiB on Linux).
+    let text: String = (0..3000).map(|i| format!("Contact {i}: person.number{i}@customer-{i}.test\n")).collect();
+    std::fs::write(&file, text).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_deskside"))
+        .arg("scan")
+        .arg(&file)
+        .arg("--json")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.status.success(), "status {:?}: {err}", out.status);
+}
