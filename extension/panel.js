@@ -43,7 +43,7 @@ env.send = (msg) => {
 new MutationObserver(() => {
   const state = document.querySelector('#root')?.dataset.state;
   const t = timing;
-  if (!state || state === t.state || state === 'loading') return;
+  if (!state || state === t.state || state === 'loading' || state === 'restarting') return;
   t.state = state;
   requestAnimationFrame(() => { t.painted = at(); });
 }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });

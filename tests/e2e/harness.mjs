@@ -341,3 +341,31 @@ export async function chooseRecord(frame, shown, scope = 'section.matches:not([h
   const buttons = await frame.$$(`${scope} li.match button.choose-record`);
   await buttons[found.index].click();
 }
+
+/**
+ * Where the text in `selector` (in `target`) wraps onto a new line: for each
+ * line after the first, the character it starts with and the one before it
+ * (text inside buttons and source tags left out).
+ */
+export async function lineStarts(target, selector) {
+  return target.$eval(selector, (e) => {
+    const starts = [];
+    const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+    let top = null;
+    let prev = '';
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (n.parentElement.closest('button, .src')) continue;
+      for (let i = 0; i < n.data.length; i++) {
+        const r = document.createRange();
+        r.setStart(n, i);
+        r.setEnd(n, i + 1);
+        const box = r.getClientRects()[0];
+        if (!box) continue;
+        if (top !== null && box.top > top + 2) starts.push({ before: prev, at: n.data[i] });
+        top = box.top;
+        prev = n.data[i];
+      }
+    }
+    return starts;
+  });
+}

@@ -101,6 +101,9 @@ for (const kind of BROWSERS) {
       assert.match(found.panel.text, /邮箱/);
       assert.match(found.panel.text, /最近订单/);
       assert.match(found.panel.text, /来源：/);
+      // The demo connector's default label as the options page names it (misc10).
+      assert.match(found.panel.text, /来源：Deskside 演示 CRM/);
+      assert.doesNotMatch(found.panel.text, /demo CRM/);
       assert.match(found.panel.text, /¥[\d,]+\.\d\d/, 'amounts in yuan, formatted by Intl');
       assert.match(found.panel.text, /\d{4}年\d{1,2}月\d{1,2}日/, 'dates as Chinese writes them');
       noEnglish(found.panel.text);
@@ -114,6 +117,8 @@ for (const kind of BROWSERS) {
       const missing = await openTicket('/tickets/strict/1003', 'panel-not-found');
       assert.equal(missing.panel.state, 'not_found', missing.panel.text);
       assert.match(missing.panel.text, /中没有此邮箱对应的客户。/);
+      assert.match(missing.panel.text, /Deskside 演示 CRM/);
+      assert.doesNotMatch(missing.panel.text, /demo CRM/);
       noEnglish(missing.panel.text);
       await missing.page.close();
 

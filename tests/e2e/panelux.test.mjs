@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BROWSERS, ROOT, canaryKey, configure, openExtensionPage, screenshotDir, startConfigured, startDemo, startSuite, waitLoaded } from './harness.mjs';
+import { BROWSERS, ROOT, canaryKey, configure, lineStarts, openExtensionPage, screenshotDir, startConfigured, startDemo, startSuite, waitLoaded } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -79,7 +79,8 @@ for (const kind of BROWSERS) {
       let env;
       // Whether this browser lets the test switch prefers-color-scheme per page.
       let darkWorks = true;
-      const SOURCE = 'Deskside demo CRM';
+      // The demo connector's default label, in the panel's language (misc10).
+      const SOURCE = t('opt_demo_crm');
 
       async function openTicket(path) {
         const page = await ext.browser.newPage();
@@ -289,6 +290,19 @@ for (const kind of BROWSERS) {
         await page.close();
       });
 
+      test('a long email address wraps before its @ or a dot, never mid-word', async () => {
+        const page = await openTicket('/app/tickets/1001');
+        await waitPanel(page, (p) => p.state === 'found', 'first ticket');
+        const email = 'alexandrina.konstantinopoulou@globalshippinglogistics.example';
+        await spaWith(page, email, '/app/tickets/7010');
+        const panel = await waitPanel(page, (p) => p.state === 'not_found' && p.text.includes(email), 'the long address not found');
+        const starts = await lineStarts(panel.frame, '.identifier');
+        assert.ok(starts.length >= 1, 'the address wraps in the panel');
+        for (const s of starts) assert.ok(['@', '.'].includes(s.at) || /\s/.test(s.before), `a line starts mid-word: ${JSON.stringify(starts)}`);
+        assert.equal(await panel.frame.$eval('.identifier', (e, v) => e.textContent.includes(v), email), true, 'the text is the address as it is');
+        await page.close();
+      });
+
       test('several matches: a chooser', async () => {
         const page = await openTicket('/app/tickets/1008');
         const panel = await waitPanel(page, (p) => p.state === 'choose', 'several matches');
@@ -307,6 +321,11 @@ for (const kind of BROWSERS) {
         const first = await secs(panel);
         await waitPanel(page, async (p) => (await secs(p)) < first, 'the countdown', 5_000);
         assert.ok(panel.text.includes(t('panel_retrying_in', first).split(String(first))[0].trim()), panel.text);
+        // One state with one time (misc10): the wait's own words, not "try again shortly" beside the countdown.
+        const line = await panel.frame.$eval('.state.error', (e) => e.textContent);
+        assert.ok(line.includes(t('err_rate_limited_waiting')), line);
+        assert.ok(!line.includes(t('err_rate_limited')), line);
+        assert.equal(line.match(/\d+/g)?.length, 1, `one time in: ${line}`);
         await check(page, panel, 'panel-rate-limited');
         await page.close();
       });
@@ -392,7 +411,22 @@ for (const kind of BROWSERS) {
       });
 
       test('options page: axe finds no serious problem, light or dark', async () => {
-        const page = await openExtensionPage(ext, 'options.html');
+        let page = await openExtensionPage(ext, 'options.html');
+        await waitLoaded(page);
+        // No identifier patterns: a sentence instead of a table of bare headers (misc10).
+        const patterns = () => page.evaluate(() => ({
+          table: document.querySelector('table.patterns').getBoundingClientRect().height,
+          empty: document.querySelector('#id_patterns_empty')?.getBoundingClientRect().height ?? 0,
+          text: document.querySelector('#id_patterns_empty')?.textContent ?? '',
+        }));
+        const none = await patterns();
+        assert.equal(none.table, 0, 'the empty table is not shown');
+        assert.ok(none.empty > 0 && none.text === t('opt_no_patterns'), JSON.stringify(none));
+        await page.click('#add_id_pattern');
+        const one = await patterns();
+        assert.ok(one.table > 0 && one.empty === 0, JSON.stringify(one));
+        await page.close();
+        page = await openExtensionPage(ext, 'options.html');
         await waitLoaded(page);
         for (const mode of ['light', 'dark']) {
           await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: mode }]).catch(() => {});

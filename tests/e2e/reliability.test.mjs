@@ -11,7 +11,8 @@
 // stays quick.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BROWSERS, canaryKey, openExtensionPage, panelState, startSuite, waitLoaded, until, stopServiceWorker } from './harness.mjs';
+import { join } from 'node:path';
+import { BROWSERS, canaryKey, lineStarts, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, stopServiceWorker } from './harness.mjs';
 import { startDecoy, startFaultApi, DEFINITION } from '../faultapi/server.mjs';
 
 // A fresh key per run: the decoy test looks for it where it must never be.
@@ -230,7 +231,7 @@ for (const kind of BROWSERS) {
       }, 30_000);
       assert.match(s.text, /Customer stale/, 'the record is still shown');
       assert.match(s.text, /shown as updated less than a minute ago/);
-      assert.match(s.text, /retrying in \d+ s/);
+      assert.match(s.text, /Deskside asks again in \d+ s\./);
       const n = api.count(email);
       assert.ok(n >= 2 && n <= 4, `${n} requests`);
       // The CRM comes back: the panel retries on its own and the mark goes.
@@ -332,16 +333,53 @@ for (const kind of BROWSERS) {
       await Promise.all(pages.map((p) => p.close()));
     });
 
+    test('a long email address in the record wraps before its @ or a dot; Copy copies it whole', async () => {
+      await configure();
+      const email = 'alexandrina.konstantinopoulou@globalshippinglogistics.example';
+      const page = await ticket(email);
+      const s = await settled(page);
+      assert.equal(s.state, 'found', s.text);
+      const starts = await lineStarts(s.frame, 'dd[data-field="email"]');
+      assert.ok(starts.length >= 1, 'the address wraps in the panel');
+      for (const x of starts) assert.ok(['@', '.'].includes(x.at), `a line starts mid-word: ${JSON.stringify(starts)}`);
+      assert.equal(await s.frame.$eval('dd[data-field="email"] button.copy', (b) => b.dataset.copy), email);
+      await page.screenshot({ path: join(screenshotDir(`test-screenshots/${kind}`), 'panel-long-email.png') });
+      await page.close();
+    });
+
     test('the service worker stopped in the middle of a lookup: it runs again, the panel ends with the customer, no storm', { timeout: 120_000 }, async () => {
       await configure();
       const email = 'worker-stop@shop.example';
-      // The first request is held unanswered (35 s); any later one is answered.
-      api.setMode(email, ['hang', 'ok']);
+      // The first request is held unanswered (35 s); the next is answered after 3 s
+      // (the panel's state meanwhile is what the agent reads), any later one at once.
+      api.setMode(email, ['hang', 'slow', 'ok']);
       const page = await ticket(email);
       await until('the lookup reached the API', async () => ({ ok: api.count(email) === 1, n: api.count(email) }), 20_000);
+      // Every state the panel shows from here on, with its words (misc10).
+      const shots = screenshotDir(`test-screenshots/${kind}`);
+      let frame;
+      if (kind === 'chromium') {
+        frame = page.frames().find((f) => f.url().includes('/panel.html'));
+        await frame.evaluate(() => {
+          globalThis.seenStates = [];
+          const root = document.querySelector('#root');
+          const note = () => globalThis.seenStates.push({ state: root.dataset.state, text: document.body.innerText, at: Date.now() });
+          note();
+          new MutationObserver(note).observe(root, { attributes: true, attributeFilter: ['data-state'], childList: true, subtree: true, characterData: true });
+        });
+      }
       const stoppedAt = Date.now();
       if (kind === 'chromium') {
         await stopServiceWorker(ext);
+        // The lookup asked again of the restarted worker: the panel says so,
+        // and that it runs on its own (no error, no button to press).
+        const meanwhile = await until('the panel to say the background restarted', async () => {
+          const info = await frame.evaluate(() => ({ state: document.querySelector('#root').dataset.state, text: document.body.innerText }));
+          return { ok: info.state === 'restarting', ...info };
+        }, 3_000);
+        assert.match(meanwhile.text, /Deskside's background stopped during the lookup: it is starting again and looking the customer up again…/);
+        assert.doesNotMatch(meanwhile.text, /Try again|did not answer/);
+        await page.screenshot({ path: join(shots, 'worker-stopped.png') });
       } else {
         // Firefox has no protocol command that stops an extension's background page
         // (see writeback.test.mjs): the extension is reloaded, which ends it with the
@@ -361,6 +399,12 @@ for (const kind of BROWSERS) {
         return { ok: p.state === 'found' && /Customer worker-stop/.test(p.text), state: p.state, text: p.text };
       }, 30_000);
       assert.match(s.text, /Customer worker-stop/);
+      if (frame) {
+        const states = await frame.evaluate(() => globalThis.seenStates.map((x) => ({ state: x.state, text: x.text.slice(0, 200), at: x.at })));
+        // From the stop to the customer: Looking up…, the restart said, the customer; never an error.
+        const after = states.map((x) => x.state).filter((x, i, all) => x !== all[i - 1]);
+        assert.deepEqual(after, ['loading', 'restarting', 'found'], JSON.stringify(states));
+      }
       assert.ok(Date.now() - stoppedAt < 25_000, 'found through the held answer, not a lookup run again');
       const n = api.count(email);
       assert.ok(n >= 2 && n <= 3, `${n} requests: the lookup was run again, once`);

@@ -108,6 +108,10 @@ export async function startFaultApi({ key = 'fault-key', port = 0 } = {}) {
         entry.status = 'hang';
         setTimeout(() => { try { send(200, ok); } catch { /* gone */ } }, 35_000);
         return;
+      case 'slow':
+        // Answers after 3 s (well inside the lookup's deadline).
+        setTimeout(() => { try { send(200, ok); } catch { /* gone */ } }, 3_000);
+        return;
       case 'trickle': {
         // 1 KB a second of a large answer.
         entry.status = 'trickle';

@@ -565,6 +565,8 @@ fn err(field: impl Into<String>, message: impl Into<Text>) -> FieldError {
 pub const REGIONS: &[&str] = &["CN", "US", "CA", "GB", "DE", "FR", "JP", "IN", "SG", "HK", "TW", "AU",
     // Round 6: the data-driven national plans (`deskside_detect::phone`, `phone_plans.rs`).
     "ES", "IT", "NL", "BE", "PL", "TR", "RU", "KR", "BR", "MX", "AR", "ZA", "NZ", "AE", "SA", "VN", "TH", "ID", "PH", "MY", "CH", "AT", "SE", "PT", "IE",
+    // Regions 11: the same table, 22 more regions where small support teams are common.
+    "NG", "KE", "EG", "PK", "BD", "LK", "IL", "QA", "KW", "CO", "PE", "CL", "GR", "CZ", "HU", "RO", "DK", "NO", "FI", "UA", "MA", "GH",
 ];
 
 /// Every secret name an auth kind may need, in the options form's order.

@@ -5,7 +5,7 @@
 
 use crate::env::PageEnv;
 use crate::from_js;
-use deskside_core::i18n::{format, format_arg, resolve_language, Arg, Catalog, Lang, LanguageSetting, Msg, Text};
+use deskside_core::i18n::{format, resolve_language, Arg, Catalog, Lang, LanguageSetting, Msg, Text};
 use deskside_core::panel::Money;
 use js_sys::{Array, Date, Intl, Object, Reflect};
 use std::cell::RefCell;
@@ -25,13 +25,54 @@ thread_local! {
 
 impl Loc {
     pub fn t(&self, text: &Text) -> String {
-        format(&self.catalog, text)
+        match self.named(text) {
+            Some(text) => format(&self.catalog, &text),
+            None => format(&self.catalog, text),
+        }
     }
     pub fn m(&self, id: Msg) -> String {
         format(&self.catalog, &Text::msg(id))
     }
     pub fn arg(&self, a: &Arg) -> String {
-        format_arg(&self.catalog, a)
+        match a {
+            Arg::Text(t) => self.t(t),
+            Arg::Data(s) => self.source(s),
+        }
+    }
+    /// `text` with the demo connector's default label, wherever a message
+    /// names it (a connector's label is always an argument: "… has no write
+    /// definition"), in this language ([`Loc::source`]); `None`: nothing to change.
+    fn named(&self, text: &Text) -> Option<Text> {
+        let demo = deskside_core::config::ConnectorKind::DemoCrm.display_name();
+        let mut changed = false;
+        let args = text
+            .args
+            .iter()
+            .map(|a| match a {
+                Arg::Data(s) if s == demo => {
+                    changed = true;
+                    Arg::Data(self.m(Msg::OptDemoCrm))
+                }
+                Arg::Text(t) => self.named(t).map_or_else(|| a.clone(), |t| {
+                    changed = true;
+                    Arg::Text(t)
+                }),
+                a => a.clone(),
+            })
+            .collect();
+        changed.then(|| Text { id: text.id, args })
+    }
+
+    /// A connector's label as the panel shows it: the demo connector's
+    /// default label (stored in English when the admin left it empty) in
+    /// this language, as the options page names it; any other label as the
+    /// admin wrote it (a vendor's name is not translated).
+    pub fn source(&self, label: &str) -> String {
+        if label == deskside_core::config::ConnectorKind::DemoCrm.display_name() {
+            self.m(Msg::OptDemoCrm)
+        } else {
+            label.to_string()
+        }
     }
 
     fn locales(&self) -> Array {

@@ -256,6 +256,16 @@ async fn ask_as(env: Rc<Panel>, request: Request, loading: bool) {
         if answer.is_ok() || SHOWN.with(|s| s.get()) != mine {
             break;
         }
+        // What the agent sees meanwhile: that the background stopped and the
+        // lookup runs again on its own (not "Looking up…" as if nothing
+        // happened, nor an error with a button to press). A quiet ask (a
+        // countdown's) keeps what is shown, as it does while it waits.
+        if let Some(root) = by_id(&doc, "body").filter(|_| loading) {
+            set_state(&doc, "restarting");
+            clear(&root);
+            append(&root, &el(&doc, "p", "state", &current().m(Msg::PanelRestarting)));
+            append(&root, &skeleton(&doc, &current()));
+        }
         crate::sleep(wait).await;
         if SHOWN.with(|s| s.get()) != mine {
             return;
@@ -411,7 +421,7 @@ fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<Panel>, l
             set_state(doc, "not_found");
             identifier_line(doc, root, identifier, alternatives, env, loc);
             refresh_bar(doc, root, None, env, loc);
-            let sources = sources.join(&loc.m(Msg::ListSeparator));
+            let sources = sources.iter().map(|s| loc.source(s)).collect::<Vec<_>>().join(&loc.m(Msg::ListSeparator));
             let text = Text::new(Msg::PanelNotFound, [kind.name_in_sentence().into(), data(sources)]);
             append(root, &el(doc, "p", "state", &loc.t(&text)));
             near_miss_line(doc, root, *near_misses, loc);
@@ -467,7 +477,9 @@ fn render(doc: &Document, root: &Element, state: &PanelState, env: &Rc<Panel>, l
 /// What was looked up; with several identifiers on the page, a chooser.
 fn identifier_line(doc: &Document, root: &Element, identifier: &IdentifierChoice, alternatives: &[IdentifierChoice], env: &Rc<Panel>, loc: &Loc) {
     if alternatives.len() < 2 {
-        append(root, &el(doc, "p", "identifier", &loc.arg(&identifier.label)));
+        let line = el(doc, "p", "identifier", "");
+        append_breakable(doc, &line, &loc.arg(&identifier.label));
+        append(root, &line);
         return;
     }
     let label = el(doc, "label", "identifier", &format!("{} ", loc.m(Msg::PanelLookingUpLabel)));
@@ -512,10 +524,10 @@ fn render_errors(doc: &Document, root: &Element, errors: &[SourceError], env: &R
             Some(at) => {
                 let minutes = ((js_sys::Date::now() - at) / 60_000.0).floor().max(0.0) as u64;
                 let age = if minutes < 1 { Text::msg(Msg::PanelUpdatedJustNow) } else { Text::new(Msg::PanelUpdatedAgo, [data(minutes)]) };
-                let text = Text::new(Msg::PanelStaleSource, [data(&e.source), age.into(), e.message.clone().into()]);
+                let text = Text::new(Msg::PanelStaleSource, [data(loc.source(&e.source)), age.into(), e.message.clone().into()]);
                 el(doc, "p", "state stale", &loc.t(&text))
             }
-            None => el(doc, "p", "state error", &loc.t(&Text::new(Msg::PanelSourceError, [data(&e.source), e.message.clone().into()]))),
+            None => el(doc, "p", "state error", &loc.t(&Text::new(Msg::PanelSourceError, [data(loc.source(&e.source)), e.message.clone().into()]))),
         };
         if let Some(secs) = e.retry_in_secs {
             let wait = el(doc, "span", "retry-in", &format!(" {}", loc.t(&Text::new(Msg::PanelRetryingIn, [data(secs)]))));
@@ -548,7 +560,9 @@ fn render_errors(doc: &Document, root: &Element, errors: &[SourceError], env: &R
 /// fuzzy search): counted, not shown.
 fn near_miss_line(doc: &Document, root: &Element, near_misses: usize, loc: &Loc) {
     if near_misses > 0 {
-        append(root, &el(doc, "p", "near-misses", &loc.t(&Text::new(Msg::PanelNearMisses, [data(near_misses)]))));
+        // One record in the singular: chrome.i18n has no plural forms, so two messages.
+        let text = if near_misses == 1 { Text::msg(Msg::PanelNearMissOne) } else { Text::new(Msg::PanelNearMisses, [data(near_misses)]) };
+        append(root, &el(doc, "p", "near-misses", &loc.t(&text)));
     }
 }
 
@@ -557,7 +571,7 @@ fn near_miss_line(doc: &Document, root: &Element, near_misses: usize, loc: &Loc)
 fn match_chooser(doc: &Document, c: &MatchChoice, count: usize, env: &Rc<Panel>, loc: &Loc) -> Element {
     let section = el(doc, "section", "matches", "");
     let _ = section.set_attribute("data-connector", &c.connector);
-    append(&section, &el(doc, "p", "state", &loc.t(&Text::new(Msg::PanelMatchesIn, [data(count), data(&c.source)]))));
+    append(&section, &el(doc, "p", "state", &loc.t(&Text::new(Msg::PanelMatchesIn, [data(count), data(loc.source(&c.source))]))));
     let list = el(doc, "ul", "match-list", "");
     for o in &c.options {
         let li = el(doc, "li", "match", "");
@@ -592,7 +606,7 @@ fn match_chooser(doc: &Document, c: &MatchChoice, count: usize, env: &Rc<Panel>,
 fn source_tag(doc: &Document, parent: &Element, c: &CustomerView, src: usize, loc: &Loc) {
     if c.sources.len() > 1 {
         if let Some(s) = c.sources.get(src) {
-            let tag = el(doc, "span", "src", &loc.t(&Text::new(Msg::PanelFrom, [data(&s.label)])));
+            let tag = el(doc, "span", "src", &loc.t(&Text::new(Msg::PanelFrom, [data(loc.source(&s.label))])));
             let _ = tag.set_attribute("data-source", &s.connector);
             append(parent, &tag);
         }
@@ -621,7 +635,7 @@ pub(crate) fn ticket_word(value: &str, loc: &Loc) -> String {
 /// On a CRM contact page: the contact's helpdesk tickets (the core put the
 /// open ones first, then the newest), each with a link to it.
 fn helpdesk_tickets(doc: &Document, card: &Element, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) {
-    let sources: Vec<&str> = c.sources.iter().map(|s| s.label.as_str()).collect();
+    let sources: Vec<String> = c.sources.iter().map(|s| loc.source(&s.label)).collect();
     let sources = data(sources.join(&loc.m(Msg::ListSeparator)));
     let section = el(doc, "section", "helpdesk-tickets", "");
     append(&section, &el(doc, "h3", "", &loc.t(&Text::new(Msg::PanelHelpdeskTickets, [sources.clone()]))));
@@ -707,7 +721,12 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -
         // Copy right after the value, then its source (merged sources): the
         // button on the value's line as with one source.
         append(&dl, &el(doc, "dt", class, &label));
-        let dd = el(doc, "dd", class, &value);
+        let dd = el(doc, "dd", class, "");
+        // (The value in one element of its own, before Copy and the source:
+        // its `<wbr>`s split it into several text nodes.)
+        let shown = el(doc, "span", "value", "");
+        append_breakable(doc, &shown, &value);
+        append(&dd, &shown);
         let _ = dd.set_attribute("data-field", &d.field);
         if matches!(d.label, Msg::DetailEmail | Msg::DetailPhone | Msg::DetailRecord) {
             copy_button(doc, &dd, &d.value, env, loc);
@@ -783,7 +802,7 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -
     }
     // One line per source: its record link, and how it was picked among several.
     for (i, s) in c.sources.iter().enumerate() {
-        let line = el(doc, "p", "source", &loc.t(&Text::new(Msg::PanelSource, [data(&s.label)])));
+        let line = el(doc, "p", "source", &loc.t(&Text::new(Msg::PanelSource, [data(loc.source(&s.label))])));
         // Each source's age when several were merged (one: the bar above says it).
         if s.fetched_ms > 0.0 && c.sources.len() > 1 {
             append(&line, &el(doc, "span", "age", &format!(" · {}", loc.t(&age_text(s.fetched_ms)))));
@@ -799,7 +818,7 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -
         }
         // Checked again where it is opened: one rule for every outside URL.
         if let Some(url) = s.url.as_deref().and_then(deskside_core::weburl::outside_link) {
-            let b = el(doc, "button", "link", &loc.t(&Text::new(Msg::PanelOpenIn, [data(&s.label)])));
+            let b = el(doc, "button", "link", &loc.t(&Text::new(Msg::PanelOpenIn, [data(loc.source(&s.label))])));
             let _ = b.set_attribute("data-index", &i.to_string());
             let env = env.clone();
             on_click(&b, move || env.open_link(&url));
@@ -822,6 +841,33 @@ fn customer_card(doc: &Document, c: &CustomerView, env: &Rc<Panel>, loc: &Loc) -
         append(&card, &line);
     }
     card
+}
+
+/// `text` into `parent`, an email address in it breakable before each `@`
+/// and `.` (a `<wbr>`: nothing added to the text, so what is selected or
+/// copied is the address as it is): the 280 px panel wraps a long address
+/// there, not mid-word (`overflow-wrap: anywhere` breaks inside a part only
+/// when that part alone is wider than the panel).
+fn append_breakable(doc: &Document, parent: &Element, text: &str) {
+    let mut run = String::new();
+    let mut in_email = false;
+    for (i, ch) in text.char_indices() {
+        if i == 0 || text[..i].ends_with(char::is_whitespace) {
+            let word = text[i..].split(char::is_whitespace).next().unwrap_or("");
+            in_email = word.contains('@');
+        }
+        if in_email && (ch == '@' || ch == '.') && !run.is_empty() && !run.ends_with(char::is_whitespace) {
+            let _ = parent.append_with_str_1(&run);
+            run.clear();
+            if let Ok(wbr) = doc.create_element("wbr") {
+                append(parent, &wbr);
+            }
+        }
+        run.push(ch);
+    }
+    if !run.is_empty() {
+        let _ = parent.append_with_str_1(&run);
+    }
 }
 
 /// "updated 3 min ago" for a time in ms since the epoch.
@@ -874,7 +920,7 @@ fn create_buttons(doc: &Document, root: &Element, create: &[CreateLink], env: &R
     for c in create {
         // Checked again where it is opened: one rule for every outside URL.
         let Some(url) = deskside_core::weburl::outside_link(&c.url) else { continue };
-        let b = el(doc, "button", "action create", &loc.t(&Text::new(Msg::PanelCreateIn, [data(&c.source)])));
+        let b = el(doc, "button", "action create", &loc.t(&Text::new(Msg::PanelCreateIn, [data(loc.source(&c.source))])));
         let _ = b.set_attribute("type", "button");
         let env = env.clone();
         on_click(&b, move || env.open_link(&url));
@@ -914,7 +960,7 @@ fn grant_button(doc: &Document, root: &Element, e: &SourceError, env: &Rc<Panel>
 
 /// "Reconnect Acme CRM": the options page, at that connector.
 fn reconnect_button(doc: &Document, root: &Element, e: &SourceError, env: &Rc<Panel>, loc: &Loc) {
-    let b = el(doc, "button", "action reconnect", &loc.t(&Text::new(Msg::PanelReconnect, [data(&e.source)])));
+    let b = el(doc, "button", "action reconnect", &loc.t(&Text::new(Msg::PanelReconnect, [data(loc.source(&e.source))])));
     let _ = b.set_attribute("type", "button");
     let _ = b.set_attribute("data-connector", &e.connector);
     let hash = format!("connector={}", e.connector);

@@ -243,14 +243,20 @@ fn render_forms(doc: &Document, wb: &Rc<Wb>, n: u32, loc: &Loc) {
         return;
     }
     let _ = section.remove_attribute("hidden");
-    append(&section, &el(doc, "h3", "", &loc.m(Msg::WbHeading)));
     let several = wb.records.len() > 1;
+    // Named by the connector's label (a helpdesk is not a CRM); with several
+    // sources, each row says "To …".
+    let heading = match wb.records.first() {
+        Some((_, _, label)) if !several => loc.t(&Text::new(Msg::WbHeadingTo, [data(loc.source(label))])),
+        _ => loc.m(Msg::WbHeading),
+    };
+    append(&section, &el(doc, "h3", "", &heading));
     for (connector, record, label) in &wb.records {
         let Some(form) = forms.iter().find(|f| &f.connector == connector) else { continue };
         let row = el(doc, "div", "wb-source", "");
         let _ = row.set_attribute("data-connector", connector);
         if several {
-            append(&row, &el(doc, "p", "wb-to", &loc.t(&Text::new(Msg::WbTo, [data(label)]))));
+            append(&row, &el(doc, "p", "wb-to", &loc.t(&Text::new(Msg::WbTo, [data(loc.source(label))]))));
         }
         // Why a button is greyed out, under the buttons, each reason once
         // ("… has no write definition" was said under both).
@@ -338,7 +344,7 @@ fn confirm_priority(doc: &Document, wb: &Rc<Wb>, n: u32, connector: &str, label:
     clear(&form);
     let _ = form.set_attribute("data-kind", WriteKind::Priority.name());
     let _ = form.remove_attribute("hidden");
-    let q = el(doc, "p", "wb-confirm-question", &loc.t(&Text::new(Msg::WbApplyConfirm, [data(shown), data(label)])));
+    let q = el(doc, "p", "wb-confirm-question", &loc.t(&Text::new(Msg::WbApplyConfirm, [data(shown), data(loc.source(label))])));
     append(&form, &q);
     let ok = el(doc, "button", "action wb-send", &loc.m(Msg::WbConfirm));
     let _ = ok.set_attribute("id", "wb-confirm-priority");

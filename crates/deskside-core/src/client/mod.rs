@@ -67,7 +67,7 @@ pub fn annotate(settings: &Settings, mut state: PanelState, notes: &[SourceNote]
         let retry_in_secs = n.retry_in_ms.map(|ms| ms.div_ceil(1000).max(1) as u32);
         // A countdown replaces the error's own "try again in N s".
         let message = |e: &LookupError| match e {
-            LookupError::RateLimited { .. } if retry_in_secs.is_some() => Msg::ErrRateLimited.into(),
+            LookupError::RateLimited { .. } if retry_in_secs.is_some() => Msg::ErrRateLimitedWaiting.into(),
             e => e.user_message(),
         };
         match (&n.problem, n.stale_ms) {
@@ -138,7 +138,7 @@ mod tests {
         ];
         let PanelState::Error { errors, .. } = annotate(&s, state, &notes) else { panic!() };
         assert_eq!(errors[0].retry_in_secs, Some(120));
-        assert_eq!(errors[0].message, Text::msg(Msg::ErrRateLimited), "the countdown says the seconds, not a frozen 'in 120 s'");
+        assert_eq!(errors[0].message, Text::msg(Msg::ErrRateLimitedWaiting), "the countdown says the seconds, not a frozen 'in 120 s' nor 'try again shortly' beside it");
         assert_eq!(errors[1].retry_in_secs, None, "a rejected key is not retried on its own");
         assert!(errors[1].needs_admin);
     }
