@@ -34,6 +34,8 @@
 //! `issue17_holdout10.jsonl`: written by hand before round 10's rules, not yet scored.
 //! `issue17_holdout11.jsonl`, `issue17_holdout11b.jsonl`: written by hand before round 11's rules; scored at
 //! `e192a2b` and after round 11 (docs/IDENTIFIERS.md), spent since.
+//! `issue17_holdout12.jsonl`, `issue17_holdout12b.jsonl`: written by hand before round 13's rules; scored at
+//! `d67e8ba` (docs/IDENTIFIERS.md), to be scored again after round 13.
 
 use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
 use deskside_core::phone::normalize_phone;
