@@ -1648,6 +1648,12 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 if !whole_field && !cue && round11_team_number(text, &phone, &listed, &text_signs, &mut head_memo) {
                     continue;
                 }
+                // prec13: the team's own line in its agent's note or reply
+                // section (`内部备注（…）：…我司成都校区 028-…`, `Respuesta: …
+                // Línea de atención 018000 …`), invitation or not.
+                if !whole_field && context::section_team_number(text, context::own_line_start(text, phone.start), phone.start, &phone.e164) {
+                    continue;
+                }
                 // A service number (toll-free, shared-cost, unified) in a
                 // message the text says is the team's (its head or its
                 // signature names the team): the team's hotline, with or

@@ -1127,7 +1127,10 @@ fn speaker_is_team(speaker: &str, team: &TeamSigns) -> bool {
         return true;
     }
     let lower = speaker.to_lowercase();
-    team.names_team(speaker, true) || lower.split(|c: char| !c.is_alphanumeric()).any(|w| matches!(w, "bot" | "agent" | "staff"))
+    // (prec13: and by a role's abbreviation or title, `Camille (SAV)`,
+    // `Mộc Miên (CSKH Hằng)`, `Marta (Asesora)`.)
+    team.names_team(speaker, true)
+        || lower.split(|c: char| !c.is_alphanumeric()).any(|w| matches!(w, "bot" | "agent" | "staff" | "sav" | "cskh" | "sac" | "csr" | "asesor" | "asesora" | "temsilci"))
 }
 
 /// What tells the team's messages apart when no address does: its
@@ -2323,6 +2326,154 @@ pub(super) fn team_named_line(text: &str, start: usize, names: &[String]) -> boo
     let ls = line_start(b, start, TEAM_HEAD_MAX);
     let before = &b[ls..start];
     names.iter().any(|n| squeezed_has(before, n.as_bytes()))
+}
+
+// prec13: the team's numbers in its agents' notes and replies.
+
+/// Words that start the team's reply section of a web form or ticket page
+/// (`Respuesta:`, `Odpověď (Lucie):`, `Antwort (Service, Nina):`, `回复：`),
+/// lower case: the first word of a lead.
+const REPLY_WORDS: [&str; 26] = [
+    "reply", "answer", "response", "respuesta", "resposta", "risposta", "réponse", "reponse", "antwort", "antwoord", "odpověď", "odpoved",
+    "odpowiedź", "odpowiedz", "yanıt", "yanit", "cevap", "svar", "vastaus", "回复", "答复", "回覆", "答覆", "返信", "답변", "trả lời",
+];
+
+/// Words that make a lead the customer's, not the team's (`Reply from
+/// customer (Ana):`, `客户回复：`), lower case, anywhere in the lead.
+const LEAD_CUSTOMER_WORDS: [&[u8]; 12] = [
+    b"customer", b"client", b"kunde", b"kundin", "zákazník".as_bytes(), "müşteri".as_bytes(), "客户".as_bytes(), "顾客".as_bytes(), "客戶".as_bytes(),
+    "khách".as_bytes(), "お客様".as_bytes(), "고객".as_bytes(),
+];
+
+/// Words that make a note's head an agent's note, beside a note word: an
+/// internal word (`Internal note`, `内部备注`, `Nota interna`), a team title
+/// (`Temsilci notu`, `Agent note`); a name in parentheses or a bracketed
+/// head does too (`Note from Finance (Ada)`, `[Zendesk 内部备注 · …]`).
+const NOTE_TEAM_WORDS: [&[u8]; 12] = [
+    b"internal", b"interne", b"interna", b"interno", b"intern", b"private", "privé".as_bytes(), b"dahili", "内部".as_bytes(), "nội bộ".as_bytes(), b"temsilci", b"agent",
+];
+
+/// Words before a number in the team's note or reply that make it the
+/// team's own line (`our hotline`, `我司成都校区`, `客服外呼线路`, `şirket
+/// hattımız`, `notre service livraison au`), lower case. (Not `回访`
+/// alone: `回访电话 138…` in a note is the customer's number to call back.)
+const OUR_WORDS: [&[u8]; 28] = [
+    b"our ", b"notre ", b"nos ", b"nuestra ", b"nuestro ", b"nuestros ", b"unsere", b"unser ", b"onze ", b"nostra ", b"nostro ", b"nossa ",
+    b"nosso ", "naše".as_bytes(), "náš ".as_bytes(), b"nasz", "hattımız".as_bytes(), "numaramız".as_bytes(), "şirketimiz".as_bytes(),
+    "chúng tôi".as_bytes(), "我司".as_bytes(), "本公司".as_bytes(), "我们公司".as_bytes(), "我公司".as_bytes(), "外呼".as_bytes(), "当社".as_bytes(),
+    "弊社".as_bytes(), "저희".as_bytes(),
+];
+
+/// Labels of a service line before a number in the team's reply
+/// (`Línea de atención`, `Zákaznická linka`, `Servicenummer`, `客服热线`),
+/// lower case, anywhere in the number's window.
+const SERVICE_LINE_WORDS: [&[u8]; 20] = [
+    b"line", "línea".as_bytes(), b"linea", b"linha", b"ligne", b"linka", b"linky", b"hotline", b"helpline", b"servicenummer", b"service",
+    b"infolinia", "hattı".as_bytes(), "đường dây".as_bytes(), "tổng đài".as_bytes(), "热线".as_bytes(), "熱線".as_bytes(), "专线".as_bytes(),
+    "專線".as_bytes(), "客服".as_bytes(),
+];
+
+/// How far before a number [`OUR_WORDS`] and [`SERVICE_LINE_WORDS`] are
+/// looked for, on its line (bytes: `我司成都校区 春熙路校区 ` is 35).
+const SECTION_CUE_WINDOW: usize = 48;
+
+/// What a head says of the section under it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Section {
+    /// The team's reply to a form or ticket.
+    Reply,
+    /// An agent's internal note.
+    Note,
+}
+
+/// What a lead (a head's bytes) says: a reply word first, or a note word
+/// with an internal word, a team title, or a name in parentheses; `None`
+/// for a lead of the customer's (`Reply from customer`) and any other.
+fn section_of(lead: &[u8]) -> Option<Section> {
+    let lead = lead.trim_ascii();
+    if lead.is_empty() || lead.len() > TEAM_HEAD_MAX {
+        return None;
+    }
+    let has = |w: &[u8]| deskside_detect::lines::find_ignore_ascii_case(lead, w).is_some();
+    // (Past brackets, dashes and spaces: `[Reply]`, `【回复】`, `— Antwort`.)
+    let mut first = lead;
+    while let Some(&c) = first.first() {
+        if matches!(c, b'[' | b'(' | b' ' | b'-' | b'*' | b'#' | b'\t') {
+            first = &first[1..];
+        } else if first.starts_with("【".as_bytes()) || first.starts_with("（".as_bytes()) {
+            first = &first[3..];
+        } else {
+            break;
+        }
+    }
+    let reply = REPLY_WORDS.iter().any(|w| {
+        let w = w.as_bytes();
+        first.len() >= w.len() && first[..w.len()].eq_ignore_ascii_case(w) && first.get(w.len()).is_none_or(|c| !c.is_ascii_alphabetic())
+    });
+    let note = !reply && NOTE_WORDS.iter().chain(&[b"notu" as &[u8], "poznámka".as_bytes(), "ghi chú".as_bytes()]).any(|w| has(w))
+        && (NOTE_TEAM_WORDS.iter().any(|w| has(w)) || lead.contains(&b'(') || lead.starts_with("（".as_bytes()) || lead.windows(3).any(|w| w == "（".as_bytes()) || lead[0] == b'[');
+    if !(reply || note) || LEAD_CUSTOMER_WORDS.iter().any(|w| has(w)) {
+        return None;
+    }
+    Some(if reply { Section::Reply } else { Section::Note })
+}
+
+/// prec13: the section the number at `start` is in, as its head says: the
+/// lead of its own line (up to its first colon that is no time's: `Odpověď
+/// (Lucie): …`, `内部备注（阿澈 19:20）：…`), the bracketed head that starts
+/// its line (`[Zendesk 内部备注 · 退费组 邬晨 11-30 09:10] …`), or a head
+/// alone on one of the [`TEAM_HEAD_LINES`] lines above in its paragraph
+/// (`Internal note — Ada:` then the note). `ls`: the number's line start.
+/// On bytes, no allocation.
+pub(super) fn section_at(text: &str, ls: usize, start: usize) -> Option<Section> {
+    let b = text.as_bytes();
+    let own = &b[ls..start.min(ls + TEAM_HEAD_MAX)];
+    if own.first() == Some(&b'[') || own.starts_with("【".as_bytes()) {
+        let close = own.iter().position(|&c| c == b']').or_else(|| own.windows(3).position(|w| w == "】".as_bytes()));
+        if let Some(c) = close {
+            if let Some(s) = section_of(&own[..c]) {
+                return Some(s);
+            }
+        }
+    }
+    if let Some(c) = deskside_detect::lines::lead_colon(own) {
+        return section_of(&own[..c]);
+    }
+    let mut s = ls;
+    for _ in 0..TEAM_HEAD_LINES {
+        if s == 0 {
+            break;
+        }
+        let end = s - 1;
+        s = line_start(b, end, MAX_LINE);
+        let l = b[s..end].trim_ascii();
+        if l.is_empty() || l.len() > TEAM_HEAD_MAX {
+            break;
+        }
+        if l.ends_with(b":") || l.ends_with("：".as_bytes()) {
+            return section_of(&l[..l.len() - if l.ends_with(b":") { 1 } else { 3 }]);
+        }
+    }
+    None
+}
+
+/// prec13: whether the number at `start` is the team's own line in the
+/// team's note or reply ([`section_at`]): labelled with the team's own
+/// words (`our hotline`, `我司…校区`, `客服外呼线路`, `şirket hattımız`), or,
+/// in a reply, with a service line's label (`Línea de atención`,
+/// `Zákaznická linka`) or a service number (`e164`'s kind), unless said to be
+/// the reader's or logged as someone's. A third party's number an agent
+/// notes (`technician Sipho's mobile`) and a callback number a note logs
+/// stay. (`ls`: the number's line start.)
+pub(super) fn section_team_number(text: &str, ls: usize, start: usize, e164: &str) -> bool {
+    let Some(section) = section_at(text, ls, start) else { return false };
+    let b = text.as_bytes();
+    let lo = floor_boundary(text, ls.max(start.saturating_sub(SECTION_CUE_WINDOW)));
+    let near = &b[lo..start];
+    let has = |w: &[u8]| deskside_detect::lines::find_ignore_ascii_case(near, w).is_some();
+    let ours = OUR_WORDS.iter().any(|w| has(w));
+    let service = section == Section::Reply && (SERVICE_LINE_WORDS.iter().any(|w| has(w)) || service_number(e164));
+    (ours || service) && !reader_cue_any(text, start) && !logged_number_before(text, start)
 }
 
 // Round 11 (rank11): a quote nobody introduces.
