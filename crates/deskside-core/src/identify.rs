@@ -1651,8 +1651,13 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // prec13: the team's own line in its agent's note or reply
                 // section (`内部备注（…）：…我司成都校区 028-…`, `Respuesta: …
                 // Línea de atención 018000 …`), invitation or not.
-                if !whole_field && context::section_team_number(text, context::own_line_start(text, phone.start), phone.start, &phone.e164) {
-                    continue;
+                if !whole_field {
+                    let ls = context::own_line_start(text, phone.start);
+                    // (And the branch phone on the header of the team's own
+                    // form: `星途租车 · 车损争议处理单  门店：…（门店电话 0898-…）`.)
+                    if context::section_team_number(text, ls, phone.start, &phone.e164) || context::team_form_branch(text, ls, phone.start) {
+                        continue;
+                    }
                 }
                 // A service number (toll-free, shared-cost, unified) in a
                 // message the text says is the team's (its head or its

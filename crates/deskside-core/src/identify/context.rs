@@ -2471,9 +2471,61 @@ pub(super) fn section_team_number(text: &str, ls: usize, start: usize, e164: &st
     let lo = floor_boundary(text, ls.max(start.saturating_sub(SECTION_CUE_WINDOW)));
     let near = &b[lo..start];
     let has = |w: &[u8]| deskside_detect::lines::find_ignore_ascii_case(near, w).is_some();
-    let ours = OUR_WORDS.iter().any(|w| has(w));
+    // (The team's own words nearest the number decide: `tried to reach her
+    // from our Leeds office 0113 …` is the office's line, the person logged
+    // before it.)
+    // (An ASCII word at a word's start: not the `our ` of `your `, `hour `.)
+    let last_word = |w: &[u8]| {
+        let mut hay = near;
+        while let Some(k) = deskside_detect::lines::rfind_ignore_ascii_case(hay, w) {
+            if k == 0 || !w[0].is_ascii_alphabetic() || !hay[k - 1].is_ascii_alphabetic() {
+                return Some(k + w.len());
+            }
+            hay = &hay[..k];
+        }
+        None
+    };
+    let ours = OUR_WORDS.iter().filter_map(|w| last_word(w)).max();
+    if let Some(k) = ours {
+        let after = &near[k..];
+        return !LOGGED_NUMBER_CUES.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(after, w).is_some()) && !reader_cue_any(text, start);
+    }
     let service = section == Section::Reply && (SERVICE_LINE_WORDS.iter().any(|w| has(w)) || service_number(e164));
-    (ours || service) && !reader_cue_any(text, start) && !logged_number_before(text, start)
+    service && !reader_cue_any(text, start) && !logged_number_before(text, start)
+}
+
+/// Labels of a branch's or store's phone (`门店电话`, `营业厅电话`, `Store
+/// phone`, `Filiale`, `Sucursal`), lower case, before a number on the
+/// header of the team's own form ([`team_form_branch`]).
+const BRANCH_LABELS: [&[u8]; 16] = [
+    "门店".as_bytes(), "門店".as_bytes(), "分店".as_bytes(), "店铺电话".as_bytes(), "营业厅".as_bytes(), "网点电话".as_bytes(), "店舗".as_bytes(),
+    b"store", b"branch", b"filiale", b"agence", b"sucursal", b"tienda", b"loja", "mağaza".as_bytes(), "cửa hàng".as_bytes(),
+];
+
+/// Words of a form's title (`车损争议处理单`, `受理单`, `Reklamationsformular`,
+/// `Claim form`), lower case, on the text's first line.
+const FORM_WORDS: [&[u8]; 12] = [
+    "处理单".as_bytes(), "受理单".as_bytes(), "登记表".as_bytes(), "报修单".as_bytes(), "申请单".as_bytes(), "工单".as_bytes(), "受付票".as_bytes(),
+    b"form", b"formular", b"formulaire", b"formulario", "formulário".as_bytes(),
+];
+
+/// prec13: whether the number at `start` is the branch phone on the header
+/// of the team's own form: on the text's first two lines, after a
+/// [`BRANCH_LABELS`] word, with a [`FORM_WORDS`] title on the first line
+/// (`星途租车 · 车损争议处理单  门店：三亚凤凰机场店（门店电话 0898-…）`),
+/// and no customer's word before it (`客户门店电话`: the customer's store,
+/// on a POS vendor's form). (`ls`: the number's line start; a look at the
+/// first two lines only.)
+pub(super) fn team_form_branch(text: &str, ls: usize, start: usize) -> bool {
+    let b = text.as_bytes();
+    if ls > MAX_LINE || b[..ls.saturating_sub(1)].contains(&b'\n') {
+        return false;
+    }
+    let first = &b[..line_end(b, 0, MAX_LINE)];
+    let lo = floor_boundary(text, ls.max(start.saturating_sub(SECTION_CUE_WINDOW)));
+    let near = &b[lo..start];
+    let has = |hay: &[u8], w: &[u8]| deskside_detect::lines::find_ignore_ascii_case(hay, w).is_some();
+    BRANCH_LABELS.iter().any(|w| has(near, w)) && FORM_WORDS.iter().any(|w| has(first, w)) && !LEAD_CUSTOMER_WORDS.iter().any(|w| has(near, w))
 }
 
 // Round 11 (rank11): a quote nobody introduces.
