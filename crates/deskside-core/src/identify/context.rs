@@ -2952,6 +2952,36 @@ mod tests {
         assert!(logged_number_before("customer's callback 0412 345 678", 20));
     }
 
+    #[test]
+    fn a_note_s_or_reply_s_own_line_and_the_team_form_s_branch_are_the_team_s() {
+        let at = |t: &str, n: &str| {
+            let start = t.find(n).unwrap();
+            section_team_number(t, own_line_start(t, start), start, "+0")
+        };
+        // A reply's service line; a note's number the team calls its own.
+        assert!(at("Mensaje: no funciona.\nRespuesta: Línea de atención 018000 515 151.", "018000"));
+        assert!(at("Odpověď (Lucie): Zákaznická linka 800 100 288.", "800 1"));
+        assert!(at("内部备注（阿澈 19:20）：请用客服外呼线路 025-5287 6600", "025"));
+        assert!(at("[Zendesk 内部备注 · 退费组 邬晨 11-30 09:10] 已告知可到我司成都校区 028-8666 0901", "028"));
+        assert!(at("Internal note — Ada:\nrang her from our Leeds office 0113 496 0881", "0113"));
+        // The customer's number in the same sections, a third party's, a
+        // customer's own lead, a lead that is no section's.
+        assert!(!at("Odpověď (Lucie): technik vám zavolá na číslo 724 118 503.", "724"));
+        assert!(!at("Internal note (Ada): technician's mobile 082 555 0147.", "082"));
+        assert!(!at("内部备注（阿澈）：家长晚上打 135 0211 4687", "135"));
+        assert!(!at("Reply from customer (Ana): our building line 02 9374 4000", "02 9"));
+        assert!(!at("Delivery notes: our office 020 7946 0123", "020"));
+        assert!(!at("Internal note (Ada): open 24 hour line 1300 555 010", "1300"));
+        let form = |t: &str, n: &str| {
+            let start = t.find(n).unwrap();
+            team_form_branch(t, own_line_start(t, start), start)
+        };
+        assert!(form("星途租车 · 车损争议处理单  门店：三亚凤凰机场店（门店电话 0898-8828 6000）\n手机：186 0898 2271", "0898-"));
+        assert!(!form("星途租车 · 车损争议处理单\n承租人手机：186 0898 2271", "186"));
+        assert!(!form("云收银 · 设备报修单\n客户门店：喜茶乐（客户门店电话 0571-8765 4321）", "0571"));
+        assert!(!form("星途租车 · 车损争议处理单\n单号：1\n门店电话 0898-8828 6000", "0898"));
+    }
+
     /// `header_name` as first written (the colon found first, then the name
     /// checked): the early-exit version must agree on every line.
     fn header_name_reference(line: &str) -> Option<&str> {
