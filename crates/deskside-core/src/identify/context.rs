@@ -2394,6 +2394,11 @@ fn section_of(lead: &[u8]) -> Option<Section> {
     if lead.is_empty() || lead.len() > TEAM_HEAD_MAX {
         return None;
     }
+    // (A lead that ends in a phone label names a number, not a section:
+    // `联系电话：`, `Customer line:`; most numbers' leads are such.)
+    if LEAD_LABELS.iter().any(|w| lead.len() >= w.len() && lead[lead.len() - w.len()..].eq_ignore_ascii_case(w)) {
+        return None;
+    }
     let has = |w: &[u8]| deskside_detect::lines::find_ignore_ascii_case(lead, w).is_some();
     // (Past brackets, dashes and spaces: `[Reply]`, `【回复】`, `— Antwort`.)
     let mut first = lead;
@@ -2410,7 +2415,10 @@ fn section_of(lead: &[u8]) -> Option<Section> {
         let w = w.as_bytes();
         first.len() >= w.len() && first[..w.len()].eq_ignore_ascii_case(w) && first.get(w.len()).is_none_or(|c| !c.is_ascii_alphabetic())
     });
-    let note = !reply && NOTE_WORDS.iter().chain(&[b"notu" as &[u8], "poznámka".as_bytes(), "ghi chú".as_bytes()]).any(|w| has(w))
+    // (The note words of other scripts asked only of a lead that has such letters.)
+    let wide = lead.iter().any(|&c| c >= 0xC3);
+    let note = !reply
+        && NOTE_WORDS.iter().chain(&[b"notu" as &[u8], "poznámka".as_bytes(), "ghi chú".as_bytes()]).any(|w| (wide || w[0] < 0x80) && has(w))
         && (NOTE_TEAM_WORDS.iter().any(|w| has(w)) || lead.contains(&b'(') || lead.starts_with("（".as_bytes()) || lead.windows(3).any(|w| w == "（".as_bytes()) || lead[0] == b'[');
     if !(reply || note) || LEAD_CUSTOMER_WORDS.iter().any(|w| has(w)) {
         return None;
@@ -2425,7 +2433,7 @@ fn section_of(lead: &[u8]) -> Option<Section> {
 /// alone on one of the [`TEAM_HEAD_LINES`] lines above in its paragraph
 /// (`Internal note — Ada:` then the note). `ls`: the number's line start.
 /// On bytes, no allocation.
-pub(super) fn section_at(text: &str, ls: usize, start: usize) -> Option<Section> {
+pub(super) fn section_at(text: &str, ls: usize, start: usize, memo: &mut SectionMemo) -> Option<Section> {
     let b = text.as_bytes();
     let own = &b[ls..start.min(ls + TEAM_HEAD_MAX)];
     if own.first() == Some(&b'[') || own.starts_with("【".as_bytes()) {
@@ -2439,7 +2447,12 @@ pub(super) fn section_at(text: &str, ls: usize, start: usize) -> Option<Section>
     if let Some(c) = deskside_detect::lines::lead_colon(own) {
         return section_of(&own[..c]);
     }
+    // Another number on this line asked already: the same head above.
+    if memo.set && memo.line == ls {
+        return memo.above;
+    }
     let mut s = ls;
+    let mut above = None;
     for _ in 0..TEAM_HEAD_LINES {
         if s == 0 {
             break;
@@ -2451,10 +2464,21 @@ pub(super) fn section_at(text: &str, ls: usize, start: usize) -> Option<Section>
             break;
         }
         if l.ends_with(b":") || l.ends_with("：".as_bytes()) {
-            return section_of(&l[..l.len() - if l.ends_with(b":") { 1 } else { 3 }]);
+            above = section_of(&l[..l.len() - if l.ends_with(b":") { 1 } else { 3 }]);
+            break;
         }
     }
-    None
+    *memo = SectionMemo { set: true, line: ls, above };
+    above
+}
+
+/// What [`section_at`] found above the last number's line without a lead,
+/// for the next number on the same line (one per text, in text order).
+#[derive(Clone, Copy, Default)]
+pub(super) struct SectionMemo {
+    set: bool,
+    line: usize,
+    above: Option<Section>,
 }
 
 /// prec13: whether the number at `start` is the team's own line in the
@@ -2465,8 +2489,8 @@ pub(super) fn section_at(text: &str, ls: usize, start: usize) -> Option<Section>
 /// the reader's or logged as someone's. A third party's number an agent
 /// notes (`technician Sipho's mobile`) and a callback number a note logs
 /// stay. (`ls`: the number's line start.)
-pub(super) fn section_team_number(text: &str, ls: usize, start: usize, e164: &str) -> bool {
-    let Some(section) = section_at(text, ls, start) else { return false };
+pub(super) fn section_team_number(text: &str, ls: usize, start: usize, e164: &str, memo: &mut SectionMemo) -> bool {
+    let Some(section) = section_at(text, ls, start, memo) else { return false };
     let b = text.as_bytes();
     let lo = floor_boundary(text, ls.max(start.saturating_sub(SECTION_CUE_WINDOW)));
     let near = &b[lo..start];
@@ -2956,7 +2980,7 @@ mod tests {
     fn a_note_s_or_reply_s_own_line_and_the_team_form_s_branch_are_the_team_s() {
         let at = |t: &str, n: &str| {
             let start = t.find(n).unwrap();
-            section_team_number(t, own_line_start(t, start), start, "+0")
+            section_team_number(t, own_line_start(t, start), start, "+0", &mut SectionMemo::default())
         };
         // A reply's service line; a note's number the team calls its own.
         assert!(at("Mensaje: no funciona.\nRespuesta: Línea de atención 018000 515 151.", "018000"));
