@@ -2430,8 +2430,8 @@ fn section_of(lead: &[u8]) -> Option<Section> {
 /// lead of its own line (up to its first colon that is no time's: `Odpověď
 /// (Lucie): …`, `内部备注（阿澈 19:20）：…`), the bracketed head that starts
 /// its line (`[Zendesk 内部备注 · 退费组 邬晨 11-30 09:10] …`), or a head
-/// alone on one of the [`TEAM_HEAD_LINES`] lines above in its paragraph
-/// (`Internal note — Ada:` then the note). `ls`: the number's line start.
+/// alone on the line above, ending in a colon (`Internal note — Ada:` then
+/// the note). `ls`: the number's line start.
 /// On bytes, no allocation.
 pub(super) fn section_at(text: &str, ls: usize, start: usize, memo: &mut SectionMemo) -> Option<Section> {
     let b = text.as_bytes();
@@ -2451,23 +2451,14 @@ pub(super) fn section_at(text: &str, ls: usize, start: usize, memo: &mut Section
     if memo.set && memo.line == ls {
         return memo.above;
     }
-    let mut s = ls;
-    let mut above = None;
-    for _ in 0..TEAM_HEAD_LINES {
-        if s == 0 {
-            break;
-        }
-        let end = s - 1;
-        s = line_start(b, end, MAX_LINE);
-        let l = b[s..end].trim_ascii();
-        if l.is_empty() || l.len() > TEAM_HEAD_MAX {
-            break;
-        }
-        if l.ends_with(b":") || l.ends_with("：".as_bytes()) {
-            above = section_of(&l[..l.len() - if l.ends_with(b":") { 1 } else { 3 }]);
-            break;
-        }
-    }
+    // The line above, when it ends in a colon (its end looked at first:
+    // most lines above a number end otherwise, and their start is not sought).
+    let above = ls.checked_sub(1).and_then(|end| {
+        let l = b[..end].trim_ascii_end();
+        let cut = if l.ends_with(b":") { 1 } else if l.ends_with("：".as_bytes()) { 3 } else { return None };
+        let l = &l[line_start(b, l.len(), TEAM_HEAD_MAX + 8)..];
+        (l.len() <= TEAM_HEAD_MAX && !l.contains(&b'\n')).then(|| section_of(&l[..l.len() - cut])).flatten()
+    });
     *memo = SectionMemo { set: true, line: ls, above };
     above
 }
