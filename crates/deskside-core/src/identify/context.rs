@@ -2411,9 +2411,12 @@ fn section_of(lead: &[u8]) -> Option<Section> {
             break;
         }
     }
+    // (A reply word heads the section only alone or before its writer:
+    // `Respuesta:`, `Odpověď (Lucie)`, `Reply from Care (Anjali)`, `返信（山田）`;
+    // not a customer's `Antwort auf Ihre Frage:`.)
     let reply = REPLY_WORDS.iter().any(|w| {
         let w = w.as_bytes();
-        first.len() >= w.len() && first[..w.len()].eq_ignore_ascii_case(w) && first.get(w.len()).is_none_or(|c| !c.is_ascii_alphabetic())
+        first.len() >= w.len() && first[..w.len()].eq_ignore_ascii_case(w) && reply_writer(first[w.len()..].trim_ascii_start())
     });
     // (The note words of other scripts asked only of a lead that has such letters.)
     let wide = lead.iter().any(|&c| c >= 0xC3);
@@ -2424,6 +2427,14 @@ fn section_of(lead: &[u8]) -> Option<Section> {
         return None;
     }
     Some(if reply { Section::Reply } else { Section::Note })
+}
+
+/// What may follow a reply word in a section's lead: nothing, the writer in
+/// brackets or after a dash, or `from`/`von`/`de`/`od`/`van`/`by` and a name.
+fn reply_writer(rest: &[u8]) -> bool {
+    const MARKS: [&str; 10] = ["(", "[", "（", "【", "-", "—", "–", "·", "|", ","];
+    const FROM: [&[u8]; 8] = [b"from ", b"von ", b"de ", b"del ", b"od ", b"van ", b"by ", b"da "];
+    rest.is_empty() || MARKS.iter().any(|m| rest.starts_with(m.as_bytes())) || FROM.iter().any(|f| rest.len() > f.len() && rest[..f.len()].eq_ignore_ascii_case(f))
 }
 
 /// prec13: the section the number at `start` is in, as its head says: the
@@ -2986,6 +2997,8 @@ mod tests {
         assert!(!at("内部备注（阿澈）：家长晚上打 135 0211 4687", "135"));
         assert!(!at("Reply from customer (Ana): our building line 02 9374 4000", "02 9"));
         assert!(!at("Delivery notes: our office 020 7946 0123", "020"));
+        assert!(!at("Antwort auf Ihre Frage: unsere Zentrale 030 4477 1200", "030"));
+        assert!(at("Antwort (Service, Nina): unsere Zentrale 030 4477 1200", "030"));
         assert!(!at("Internal note (Ada): open 24 hour line 1300 555 010", "1300"));
         let form = |t: &str, n: &str| {
             let start = t.find(n).unwrap();
