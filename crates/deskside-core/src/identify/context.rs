@@ -327,8 +327,31 @@ fn base_letter(c: char) -> u8 {
         'ř' => b'r',
         'ď' => b'd',
         'ť' | 'ţ' => b't',
+        // (prec13: Vietnamese, `Mộc Miên`, `Hằng`, `Đức`: the precomposed
+        // letters of Latin Extended Additional, by their base's rows.)
+        'ĩ' => b'i',
+        'ũ' => b'u',
+        'đ' => b'd',
+        'ơ' => b'o',
+        'ư' => b'u',
+        '\u{1ea0}'..='\u{1eb7}' => b'a',
+        '\u{1eb8}'..='\u{1ec7}' => b'e',
+        '\u{1ec8}'..='\u{1ecb}' => b'i',
+        '\u{1ecc}'..='\u{1ee3}' => b'o',
+        '\u{1ee4}'..='\u{1ef1}' => b'u',
+        '\u{1ef2}'..='\u{1ef9}' => b'y',
         _ => 0,
     }
+}
+
+/// prec13: whether `speaker`, written with accents, names a team domain's
+/// name once its Latin letters are read as their base letters (`Mộc Miên`
+/// for `mocmien-fashion`, `Güçlü Yapı` for `gucluyapi-market`). Asked of
+/// chat speakers outside ASCII only.
+fn names_team_folded(speaker: &str, names: &[String]) -> bool {
+    // (A letter with no base letter breaks the name: `#`.)
+    let folded: Vec<u8> = speaker.chars().filter(|c| c.is_alphanumeric()).map(|c| match base_letter(c) { 0 => b'#', b => b }).collect();
+    names.iter().any(|n| folded.windows(n.len()).any(|w| w == n.as_bytes()))
 }
 
 /// What a bounce or non-delivery report writes on or around the address it
@@ -1130,6 +1153,7 @@ fn speaker_is_team(speaker: &str, team: &TeamSigns) -> bool {
     // (prec13: and by a role's abbreviation or title, `Camille (SAV)`,
     // `Mộc Miên (CSKH Hằng)`, `Marta (Asesora)`.)
     team.names_team(speaker, true)
+        || !speaker.is_ascii() && names_team_folded(speaker, &team.names)
         || lower.split(|c: char| !c.is_alphanumeric()).any(|w| matches!(w, "bot" | "agent" | "staff" | "sav" | "cskh" | "sac" | "csr" | "asesor" | "asesora" | "temsilci"))
 }
 
