@@ -3024,6 +3024,10 @@ mod tests {
         assert!(!at("Antwort auf Ihre Frage: unsere Zentrale 030 4477 1200", "030"));
         assert!(at("Antwort (Service, Nina): unsere Zentrale 030 4477 1200", "030"));
         assert!(!at("Internal note (Ada): open 24 hour line 1300 555 010", "1300"));
+        // A shop's name with accents as its domain's brand.
+        let names = ["mocmien".to_string(), "gucluyapi".to_string()];
+        assert!(names_team_folded("Mộc Miên (Hằng)", &names) && names_team_folded("Güçlü Yapı (Ece)", &names));
+        assert!(!names_team_folded("Trần Thu Hà", &names) && !names_team_folded("Mộc 小 Miên", &names));
         let form = |t: &str, n: &str| {
             let start = t.find(n).unwrap();
             team_form_branch(t, own_line_start(t, start), start)
