@@ -1556,6 +1556,7 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             let is_team_text = |e: &str| ctx.is_team_email(e) || agent_emails.iter().any(|a| a == e);
             let text_signs = context::TeamSigns { is_team: &is_team_text, names: names.clone() };
             let mut head_memo = context::HeadMemo::default();
+            let mut section_memo = context::SectionMemo::default();
             for phone in phones {
                 if !team_lines.is_empty() {
                     line += text.as_bytes()[counted..phone.start].iter().filter(|&&b| b == b'\n').count();
@@ -1645,7 +1646,19 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                         continue;
                     }
                 }
-                if !whole_field && !cue && round11_team_number(text, &phone, &listed, &text_signs, &mut head_memo) {
+                // (The number's line start, found once for the looks below.)
+                let ls = if whole_field { 0 } else { context::own_line_start(text, phone.start) };
+                if !whole_field && !cue && round11_team_number(text, &phone, ls, &listed, &text_signs, &mut head_memo) {
+                    continue;
+                }
+                // prec13: the team's own line in its agent's note or reply
+                // section (`内部备注（…）：…我司成都校区 028-…`, `Respuesta: …
+                // Línea de atención 018000 …`), invitation or not; and the
+                // branch phone on the header of the team's own form
+                // (`星途租车 · 车损争议处理单  门店：…（门店电话 0898-…）`).
+                if !whole_field
+                    && (context::section_team_number(text, ls, phone.start, &phone.e164, &mut section_memo) || context::team_form_branch(text, ls, phone.start))
+                {
                     continue;
                 }
                 // A service number (toll-free, shared-cost, unified) in a
@@ -1686,6 +1699,7 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
 fn round11_team_number(
     text: &str,
     phone: &deskside_detect::phone::PhoneMatch,
+    ls: usize,
     listed: &[(usize, usize)],
     signs: &context::TeamSigns,
     memo: &mut context::HeadMemo,
@@ -1697,8 +1711,7 @@ fn round11_team_number(
     }) {
         return true;
     }
-    // (The number's line start, found once for the looks below.)
-    let ls = context::own_line_start(text, start);
+    // (`ls`: the number's line start, found once for the looks below.)
     let head = match context::chat_speaker_team_at(text, ls, start, signs) {
         Some(team) => team,
         None => context::team_head_above(text, ls, start, &signs.names, memo),

@@ -327,8 +327,31 @@ fn base_letter(c: char) -> u8 {
         'ř' => b'r',
         'ď' => b'd',
         'ť' | 'ţ' => b't',
+        // (prec13: Vietnamese, `Mộc Miên`, `Hằng`, `Đức`: the precomposed
+        // letters of Latin Extended Additional, by their base's rows.)
+        'ĩ' => b'i',
+        'ũ' => b'u',
+        'đ' => b'd',
+        'ơ' => b'o',
+        'ư' => b'u',
+        '\u{1ea0}'..='\u{1eb7}' => b'a',
+        '\u{1eb8}'..='\u{1ec7}' => b'e',
+        '\u{1ec8}'..='\u{1ecb}' => b'i',
+        '\u{1ecc}'..='\u{1ee3}' => b'o',
+        '\u{1ee4}'..='\u{1ef1}' => b'u',
+        '\u{1ef2}'..='\u{1ef9}' => b'y',
         _ => 0,
     }
+}
+
+/// prec13: whether `speaker`, written with accents, names a team domain's
+/// name once its Latin letters are read as their base letters (`Mộc Miên`
+/// for `mocmien-fashion`, `Güçlü Yapı` for `gucluyapi-market`). Asked of
+/// chat speakers outside ASCII only.
+fn names_team_folded(speaker: &str, names: &[String]) -> bool {
+    // (A letter with no base letter breaks the name: `#`.)
+    let folded: Vec<u8> = speaker.chars().filter(|c| c.is_alphanumeric()).map(|c| match base_letter(c) { 0 => b'#', b => b }).collect();
+    names.iter().any(|n| folded.windows(n.len()).any(|w| w == n.as_bytes()))
 }
 
 /// What a bounce or non-delivery report writes on or around the address it
@@ -1127,7 +1150,11 @@ fn speaker_is_team(speaker: &str, team: &TeamSigns) -> bool {
         return true;
     }
     let lower = speaker.to_lowercase();
-    team.names_team(speaker, true) || lower.split(|c: char| !c.is_alphanumeric()).any(|w| matches!(w, "bot" | "agent" | "staff"))
+    // (prec13: and by a role's abbreviation or title, `Camille (SAV)`,
+    // `Mộc Miên (CSKH Hằng)`, `Marta (Asesora)`.)
+    team.names_team(speaker, true)
+        || !speaker.is_ascii() && names_team_folded(speaker, &team.names)
+        || lower.split(|c: char| !c.is_alphanumeric()).any(|w| matches!(w, "bot" | "agent" | "staff" | "sav" | "cskh" | "sac" | "csr" | "asesor" | "asesora" | "temsilci"))
 }
 
 /// What tells the team's messages apart when no address does: its
@@ -2325,6 +2352,232 @@ pub(super) fn team_named_line(text: &str, start: usize, names: &[String]) -> boo
     names.iter().any(|n| squeezed_has(before, n.as_bytes()))
 }
 
+// prec13: the team's numbers in its agents' notes and replies.
+
+/// Words that start the team's reply section of a web form or ticket page
+/// (`Respuesta:`, `Odpověď (Lucie):`, `Antwort (Service, Nina):`, `回复：`),
+/// lower case: the first word of a lead.
+const REPLY_WORDS: [&str; 26] = [
+    "reply", "answer", "response", "respuesta", "resposta", "risposta", "réponse", "reponse", "antwort", "antwoord", "odpověď", "odpoved",
+    "odpowiedź", "odpowiedz", "yanıt", "yanit", "cevap", "svar", "vastaus", "回复", "答复", "回覆", "答覆", "返信", "답변", "trả lời",
+];
+
+/// Words that make a lead the customer's, not the team's (`Reply from
+/// customer (Ana):`, `客户回复：`), lower case, anywhere in the lead.
+const LEAD_CUSTOMER_WORDS: [&[u8]; 12] = [
+    b"customer", b"client", b"kunde", b"kundin", "zákazník".as_bytes(), "müşteri".as_bytes(), "客户".as_bytes(), "顾客".as_bytes(), "客戶".as_bytes(),
+    "khách".as_bytes(), "お客様".as_bytes(), "고객".as_bytes(),
+];
+
+/// Words that make a note's head an agent's note, beside a note word: an
+/// internal word (`Internal note`, `内部备注`, `Nota interna`), a team title
+/// (`Temsilci notu`, `Agent note`); a name in parentheses or a bracketed
+/// head does too (`Note from Finance (Ada)`, `[Zendesk 内部备注 · …]`).
+const NOTE_TEAM_WORDS: [&[u8]; 12] = [
+    b"internal", b"interne", b"interna", b"interno", b"intern", b"private", "privé".as_bytes(), b"dahili", "内部".as_bytes(), "nội bộ".as_bytes(), b"temsilci", b"agent",
+];
+
+/// Words before a number in the team's note or reply that make it the
+/// team's own line (`our hotline`, `我司成都校区`, `客服外呼线路`, `şirket
+/// hattımız`, `notre service livraison au`), lower case. (Not `回访`
+/// alone: `回访电话 138…` in a note is the customer's number to call back.)
+const OUR_WORDS: [&[u8]; 28] = [
+    b"our ", b"notre ", b"nos ", b"nuestra ", b"nuestro ", b"nuestros ", b"unsere", b"unser ", b"onze ", b"nostra ", b"nostro ", b"nossa ",
+    b"nosso ", "naše".as_bytes(), "náš ".as_bytes(), b"nasz", "hattımız".as_bytes(), "numaramız".as_bytes(), "şirketimiz".as_bytes(),
+    "chúng tôi".as_bytes(), "我司".as_bytes(), "本公司".as_bytes(), "我们公司".as_bytes(), "我公司".as_bytes(), "外呼".as_bytes(), "当社".as_bytes(),
+    "弊社".as_bytes(), "저희".as_bytes(),
+];
+
+/// Labels of a service line before a number in the team's reply
+/// (`Línea de atención`, `Zákaznická linka`, `Servicenummer`, `客服热线`),
+/// lower case, anywhere in the number's window.
+const SERVICE_LINE_WORDS: [&[u8]; 20] = [
+    b"line", "línea".as_bytes(), b"linea", b"linha", b"ligne", b"linka", b"linky", b"hotline", b"helpline", b"servicenummer", b"service",
+    b"infolinia", "hattı".as_bytes(), "đường dây".as_bytes(), "tổng đài".as_bytes(), "热线".as_bytes(), "熱線".as_bytes(), "专线".as_bytes(),
+    "專線".as_bytes(), "客服".as_bytes(),
+];
+
+/// How far before a number [`OUR_WORDS`] and [`SERVICE_LINE_WORDS`] are
+/// looked for, on its line (bytes: `我司成都校区 春熙路校区 ` is 35).
+const SECTION_CUE_WINDOW: usize = 48;
+
+/// What a head says of the section under it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Section {
+    /// The team's reply to a form or ticket.
+    Reply,
+    /// An agent's internal note.
+    Note,
+}
+
+/// What a lead (a head's bytes) says: a reply word first, or a note word
+/// with an internal word, a team title, or a name in parentheses; `None`
+/// for a lead of the customer's (`Reply from customer`) and any other.
+fn section_of(lead: &[u8]) -> Option<Section> {
+    let lead = lead.trim_ascii();
+    if lead.is_empty() || lead.len() > TEAM_HEAD_MAX {
+        return None;
+    }
+    // (A lead that ends in a phone label names a number, not a section:
+    // `联系电话：`, `Customer line:`; most numbers' leads are such.)
+    if LEAD_LABELS.iter().any(|w| lead.len() >= w.len() && lead[lead.len() - w.len()..].eq_ignore_ascii_case(w)) {
+        return None;
+    }
+    let has = |w: &[u8]| deskside_detect::lines::find_ignore_ascii_case(lead, w).is_some();
+    // (Past brackets, dashes and spaces: `[Reply]`, `【回复】`, `— Antwort`.)
+    let mut first = lead;
+    while let Some(&c) = first.first() {
+        if matches!(c, b'[' | b'(' | b' ' | b'-' | b'*' | b'#' | b'\t') {
+            first = &first[1..];
+        } else if first.starts_with("【".as_bytes()) || first.starts_with("（".as_bytes()) {
+            first = &first[3..];
+        } else {
+            break;
+        }
+    }
+    // (A reply word heads the section only alone or before its writer:
+    // `Respuesta:`, `Odpověď (Lucie)`, `Reply from Care (Anjali)`, `返信（山田）`;
+    // not a customer's `Antwort auf Ihre Frage:`.)
+    let reply = REPLY_WORDS.iter().any(|w| {
+        let w = w.as_bytes();
+        first.len() >= w.len() && first[..w.len()].eq_ignore_ascii_case(w) && reply_writer(first[w.len()..].trim_ascii_start())
+    });
+    // (The note words of other scripts asked only of a lead that has such letters.)
+    let wide = lead.iter().any(|&c| c >= 0xC3);
+    let note = !reply
+        && NOTE_WORDS.iter().chain(&[b"notu" as &[u8], "poznámka".as_bytes(), "ghi chú".as_bytes()]).any(|w| (wide || w[0] < 0x80) && has(w))
+        && (NOTE_TEAM_WORDS.iter().any(|w| has(w)) || lead.contains(&b'(') || lead.starts_with("（".as_bytes()) || lead.windows(3).any(|w| w == "（".as_bytes()) || lead[0] == b'[');
+    if !(reply || note) || LEAD_CUSTOMER_WORDS.iter().any(|w| has(w)) {
+        return None;
+    }
+    Some(if reply { Section::Reply } else { Section::Note })
+}
+
+/// What may follow a reply word in a section's lead: nothing, the writer in
+/// brackets or after a dash, or `from`/`von`/`de`/`od`/`van`/`by` and a name.
+fn reply_writer(rest: &[u8]) -> bool {
+    const MARKS: [&str; 10] = ["(", "[", "（", "【", "-", "—", "–", "·", "|", ","];
+    const FROM: [&[u8]; 8] = [b"from ", b"von ", b"de ", b"del ", b"od ", b"van ", b"by ", b"da "];
+    rest.is_empty() || MARKS.iter().any(|m| rest.starts_with(m.as_bytes())) || FROM.iter().any(|f| rest.len() > f.len() && rest[..f.len()].eq_ignore_ascii_case(f))
+}
+
+/// prec13: the section the number at `start` is in, as its head says: the
+/// lead of its own line (up to its first colon that is no time's: `Odpověď
+/// (Lucie): …`, `内部备注（阿澈 19:20）：…`), the bracketed head that starts
+/// its line (`[Zendesk 内部备注 · 退费组 邬晨 11-30 09:10] …`), or a head
+/// alone on the line above, ending in a colon (`Internal note — Ada:` then
+/// the note). `ls`: the number's line start.
+/// On bytes, no allocation.
+pub(super) fn section_at(text: &str, ls: usize, start: usize, memo: &mut SectionMemo) -> Option<Section> {
+    let b = text.as_bytes();
+    let own = &b[ls..start.min(ls + TEAM_HEAD_MAX)];
+    if own.first() == Some(&b'[') || own.starts_with("【".as_bytes()) {
+        let close = own.iter().position(|&c| c == b']').or_else(|| own.windows(3).position(|w| w == "】".as_bytes()));
+        if let Some(c) = close {
+            if let Some(s) = section_of(&own[..c]) {
+                return Some(s);
+            }
+        }
+    }
+    if let Some(c) = deskside_detect::lines::lead_colon(own) {
+        return section_of(&own[..c]);
+    }
+    // Another number on this line asked already: the same head above.
+    if memo.set && memo.line == ls {
+        return memo.above;
+    }
+    // The line above, when it ends in a colon (its end looked at first:
+    // most lines above a number end otherwise, and their start is not sought).
+    let above = ls.checked_sub(1).and_then(|end| {
+        let l = b[..end].trim_ascii_end();
+        let cut = if l.ends_with(b":") { 1 } else if l.ends_with("：".as_bytes()) { 3 } else { return None };
+        let l = &l[line_start(b, l.len(), TEAM_HEAD_MAX + 8)..];
+        (l.len() <= TEAM_HEAD_MAX && !l.contains(&b'\n')).then(|| section_of(&l[..l.len() - cut])).flatten()
+    });
+    *memo = SectionMemo { set: true, line: ls, above };
+    above
+}
+
+/// What [`section_at`] found above the last number's line without a lead,
+/// for the next number on the same line (one per text, in text order).
+#[derive(Clone, Copy, Default)]
+pub(super) struct SectionMemo {
+    set: bool,
+    line: usize,
+    above: Option<Section>,
+}
+
+/// prec13: whether the number at `start` is the team's own line in the
+/// team's note or reply ([`section_at`]): labelled with the team's own
+/// words (`our hotline`, `我司…校区`, `客服外呼线路`, `şirket hattımız`), or,
+/// in a reply, with a service line's label (`Línea de atención`,
+/// `Zákaznická linka`) or a service number (`e164`'s kind), unless said to be
+/// the reader's or logged as someone's. A third party's number an agent
+/// notes (`technician Sipho's mobile`) and a callback number a note logs
+/// stay. (`ls`: the number's line start.)
+pub(super) fn section_team_number(text: &str, ls: usize, start: usize, e164: &str, memo: &mut SectionMemo) -> bool {
+    let Some(section) = section_at(text, ls, start, memo) else { return false };
+    let b = text.as_bytes();
+    let lo = floor_boundary(text, ls.max(start.saturating_sub(SECTION_CUE_WINDOW)));
+    let near = &b[lo..start];
+    let has = |w: &[u8]| deskside_detect::lines::find_ignore_ascii_case(near, w).is_some();
+    // (The team's own words nearest the number decide: `tried to reach her
+    // from our Leeds office 0113 …` is the office's line, the person logged
+    // before it.)
+    // (An ASCII word at a word's start: not the `our ` of `your `, `hour `.)
+    let last_word = |w: &[u8]| {
+        let mut hay = near;
+        while let Some(k) = deskside_detect::lines::rfind_ignore_ascii_case(hay, w) {
+            if k == 0 || !w[0].is_ascii_alphabetic() || !hay[k - 1].is_ascii_alphabetic() {
+                return Some(k + w.len());
+            }
+            hay = &hay[..k];
+        }
+        None
+    };
+    let ours = OUR_WORDS.iter().filter_map(|w| last_word(w)).max();
+    if let Some(k) = ours {
+        let after = &near[k..];
+        return !LOGGED_NUMBER_CUES.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(after, w).is_some()) && !reader_cue_any(text, start);
+    }
+    let service = section == Section::Reply && (SERVICE_LINE_WORDS.iter().any(|w| has(w)) || service_number(e164));
+    service && !reader_cue_any(text, start) && !logged_number_before(text, start)
+}
+
+/// Labels of a branch's or store's phone (`门店电话`, `营业厅电话`, `Store
+/// phone`, `Filiale`, `Sucursal`), lower case, before a number on the
+/// header of the team's own form ([`team_form_branch`]).
+const BRANCH_LABELS: [&[u8]; 16] = [
+    "门店".as_bytes(), "門店".as_bytes(), "分店".as_bytes(), "店铺电话".as_bytes(), "营业厅".as_bytes(), "网点电话".as_bytes(), "店舗".as_bytes(),
+    b"store", b"branch", b"filiale", b"agence", b"sucursal", b"tienda", b"loja", "mağaza".as_bytes(), "cửa hàng".as_bytes(),
+];
+
+/// Words of a form's title (`车损争议处理单`, `受理单`, `Reklamationsformular`,
+/// `Claim form`), lower case, on the text's first line.
+const FORM_WORDS: [&[u8]; 12] = [
+    "处理单".as_bytes(), "受理单".as_bytes(), "登记表".as_bytes(), "报修单".as_bytes(), "申请单".as_bytes(), "工单".as_bytes(), "受付票".as_bytes(),
+    b"form", b"formular", b"formulaire", b"formulario", "formulário".as_bytes(),
+];
+
+/// prec13: whether the number at `start` is the branch phone on the header
+/// of the team's own form: on the text's first two lines, after a
+/// [`BRANCH_LABELS`] word, with a [`FORM_WORDS`] title on the first line
+/// (`星途租车 · 车损争议处理单  门店：三亚凤凰机场店（门店电话 0898-…）`),
+/// and no customer's word before it (`客户门店电话`: the customer's store,
+/// on a POS vendor's form). (`ls`: the number's line start; a look at the
+/// first two lines only.)
+pub(super) fn team_form_branch(text: &str, ls: usize, start: usize) -> bool {
+    let b = text.as_bytes();
+    if ls > MAX_LINE || b[..ls.saturating_sub(1)].contains(&b'\n') {
+        return false;
+    }
+    let first = &b[..line_end(b, 0, MAX_LINE)];
+    let lo = floor_boundary(text, ls.max(start.saturating_sub(SECTION_CUE_WINDOW)));
+    let near = &b[lo..start];
+    let has = |hay: &[u8], w: &[u8]| deskside_detect::lines::find_ignore_ascii_case(hay, w).is_some();
+    BRANCH_LABELS.iter().any(|w| has(near, w)) && FORM_WORDS.iter().any(|w| has(first, w)) && !LEAD_CUSTOMER_WORDS.iter().any(|w| has(near, w))
+}
+
 // Round 11 (rank11): a quote nobody introduces.
 
 /// How many quoted lines above an identifier [`bare_quote`] reads.
@@ -2747,6 +3000,42 @@ mod tests {
         let t = "Your mobile 0412 345 678 is on file";
         assert!(!your_company_before(t, t.find("0412").unwrap()));
         assert!(logged_number_before("customer's callback 0412 345 678", 20));
+    }
+
+    #[test]
+    fn a_note_s_or_reply_s_own_line_and_the_team_form_s_branch_are_the_team_s() {
+        let at = |t: &str, n: &str| {
+            let start = t.find(n).unwrap();
+            section_team_number(t, own_line_start(t, start), start, "+0", &mut SectionMemo::default())
+        };
+        // A reply's service line; a note's number the team calls its own.
+        assert!(at("Mensaje: no funciona.\nRespuesta: Línea de atención 018000 515 151.", "018000"));
+        assert!(at("Odpověď (Lucie): Zákaznická linka 800 100 288.", "800 1"));
+        assert!(at("内部备注（阿澈 19:20）：请用客服外呼线路 025-5287 6600", "025"));
+        assert!(at("[Zendesk 内部备注 · 退费组 邬晨 11-30 09:10] 已告知可到我司成都校区 028-8666 0901", "028"));
+        assert!(at("Internal note — Ada:\nrang her from our Leeds office 0113 496 0881", "0113"));
+        // The customer's number in the same sections, a third party's, a
+        // customer's own lead, a lead that is no section's.
+        assert!(!at("Odpověď (Lucie): technik vám zavolá na číslo 724 118 503.", "724"));
+        assert!(!at("Internal note (Ada): technician's mobile 082 555 0147.", "082"));
+        assert!(!at("内部备注（阿澈）：家长晚上打 135 0211 4687", "135"));
+        assert!(!at("Reply from customer (Ana): our building line 02 9374 4000", "02 9"));
+        assert!(!at("Delivery notes: our office 020 7946 0123", "020"));
+        assert!(!at("Antwort auf Ihre Frage: unsere Zentrale 030 4477 1200", "030"));
+        assert!(at("Antwort (Service, Nina): unsere Zentrale 030 4477 1200", "030"));
+        assert!(!at("Internal note (Ada): open 24 hour line 1300 555 010", "1300"));
+        // A shop's name with accents as its domain's brand.
+        let names = ["mocmien".to_string(), "gucluyapi".to_string()];
+        assert!(names_team_folded("Mộc Miên (Hằng)", &names) && names_team_folded("Güçlü Yapı (Ece)", &names));
+        assert!(!names_team_folded("Trần Thu Hà", &names) && !names_team_folded("Mộc 小 Miên", &names));
+        let form = |t: &str, n: &str| {
+            let start = t.find(n).unwrap();
+            team_form_branch(t, own_line_start(t, start), start)
+        };
+        assert!(form("星途租车 · 车损争议处理单  门店：三亚凤凰机场店（门店电话 0898-8828 6000）\n手机：186 0898 2271", "0898-"));
+        assert!(!form("星途租车 · 车损争议处理单\n承租人手机：186 0898 2271", "186"));
+        assert!(!form("云收银 · 设备报修单\n客户门店：喜茶乐（客户门店电话 0571-8765 4321）", "0571"));
+        assert!(!form("星途租车 · 车损争议处理单\n单号：1\n门店电话 0898-8828 6000", "0898"));
     }
 
     /// `header_name` as first written (the colon found first, then the name
