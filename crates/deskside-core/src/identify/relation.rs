@@ -401,6 +401,11 @@ mod tests {
         assert_eq!(at("엄마 폰이 고장나서요, 제 번호로 연락 주세요 010-7741-2086", "010"), Whose::Unsaid);
         assert_eq!(at("Kunde: Frau Petra Lang, Tel. 0151 2288 4410", "0151"), Whose::Unsaid);
         assert_eq!(at("Customer: Tom Reid 0412 555 019", "0412"), Whose::Unsaid);
+        // Words that only look like relations: `大丈夫` (all right), `担任` (to serve as), `eine Frau`.
+        assert_eq!(at("来週なら大丈夫です、090-6612-4471 にお電話ください", "090"), Whose::Unsaid);
+        assert_eq!(at("我在公司担任财务，邮箱 chenlu@hengda-food.test", "chen"), Whose::Unsaid);
+        assert_eq!(at("Eine Frau hat angerufen, Rückruf unter 0151 2288 4410", "0151"), Whose::Unsaid);
+        assert_eq!(at("夫の会社のメールは使わないでください（ishikawa.t@tokai.test）", "ishi"), Whose::Third);
     }
 
     #[test]
