@@ -28,42 +28,53 @@ const RELATION_WINDOW: usize = 96;
 /// person's after a possessive or `a`/`another` ([`THIRD_BEFORE`]), never alone
 /// (`Frau Lang`, `Mann`, `Sohn` as names or titles).
 const RELATION_NOUNS: [&str; 91] = [
-    "amie", "amiga", "amigo", "ami", "boyfriend", "brother", "casera", "casero", "colleague", "coworker", "dad", "daughter",
-    "esposa", "esposo", "father", "femme", "filha", "filho", "fille", "fils", "flatmate", "frau", "freund", "freundin",
-    "friend", "frère", "girlfriend", "hermana", "hermano", "hija", "hijo", "husband", "irmã", "irmão", "landlady",
-    "landlord", "lehrer", "lehrerin", "madre", "mama", "mamá", "mann", "manager", "mari", "marido", "maman", "mom",
-    "mother", "mulher", "mum", "mutter", "mãe", "mère", "nachbar", "nachbarin", "neighbor", "neighbour", "padre", "pai",
-    "papa", "papá", "profesor", "profesora", "professeur", "professor", "professora", "propriétaire", "roommate",
-    "schwester", "senhoria", "senhorio", "sister", "sohn", "son", "sœur", "teacher", "tochter", "vater", "vecina",
-    "vecino", "vermieter", "vermieterin", "vizinha", "vizinho", "voisin", "voisine", "wife", "mujer", "père", "hijastra",
-    "suegra",
+    "ami", "amie", "amiga", "amigo", "boyfriend", "brother", "casera", "casero", "colleague", "coworker", "dad",
+    "daughter", "esposa", "esposo", "father", "femme", "filha", "filho", "fille", "fils", "flatmate", "frau",
+    "freund", "freundin", "friend", "frère", "girlfriend", "hermana", "hermano", "hija", "hijastra", "hijo",
+    "husband", "irmã", "irmão", "landlady", "landlord", "lehrer", "lehrerin", "madre", "mama", "maman", "mamá",
+    "manager", "mann", "mari", "marido", "mom", "mother", "mujer", "mulher", "mum", "mutter", "mãe", "mère",
+    "nachbar", "nachbarin", "neighbor", "neighbour", "padre", "pai", "papa", "papá", "profesor", "profesora",
+    "professeur", "professor", "professora", "propriétaire", "père", "roommate", "schwester", "senhoria", "senhorio",
+    "sister", "sohn", "son", "suegra", "sœur", "teacher", "tochter", "vater", "vecina", "vecino", "vermieter",
+    "vermieterin", "vizinha", "vizinho", "voisin", "voisine", "wife",
 ];
 
-/// Words for a customer or client: a third person's after `another`
-/// (`another customer`, `otro cliente`, `ein anderer Kunde`); the first five
-/// the requester's after a first person's possessive, a lawyer's `our
-/// client`, `unser Mandant` (not `our customer line`).
-const CLIENT_NOUNS: [&str; 8] = ["client", "cliente", "clienta", "mandant", "mandantin", "customer", "kunde", "kundin"];
+/// Words for a client: the requester's after a first person's possessive
+/// (a lawyer's `our client`, `unser Mandant`), a third person's after
+/// `another` (`otro cliente`).
+const CLIENT_NOUNS: [&str; 5] = [
+    "client", "clienta", "cliente", "mandant", "mandantin",
+];
+
+/// Words for a customer: a third person's after `another` (`another
+/// customer`, `ein anderer Kunde`); never the requester's (`our customer line`).
+const CUSTOMER_NOUNS: [&str; 3] = [
+    "customer", "kunde", "kundin",
+];
 
 /// Words before a relation noun that make it someone's (lower case).
 const THIRD_BEFORE: [&str; 40] = [
-    "a", "an", "another", "my", "our", "his", "her", "their", "mein", "meine", "meinem", "meiner", "meines", "sein", "seine",
-    "seinem", "seiner", "ihr", "ihre", "ihrem", "ihrer", "unser", "unsere", "unserem", "mon", "ma", "son", "sa", "notre",
-    "mi", "su", "sus", "nuestro", "nuestra", "meu", "minha", "seu", "sua", "nosso", "nossa",
+    "a", "an", "another", "her", "his", "ihr", "ihre", "ihrem", "ihrer", "ma", "mein", "meine", "meinem", "meiner",
+    "meines", "meu", "mi", "minha", "mon", "my", "nossa", "nosso", "notre", "nuestra", "nuestro", "our", "sa",
+    "sein", "seine", "seinem", "seiner", "seu", "son", "su", "sua", "sus", "their", "unser", "unsere", "unserem",
 ];
 
 /// Words before a customer word that make it another one.
-const OTHER_BEFORE: [&str; 9] = ["another", "other", "anderer", "andere", "anderen", "autre", "otro", "otra", "outro"];
+const OTHER_BEFORE: [&str; 9] = [
+    "andere", "anderen", "anderer", "another", "autre", "other", "otra", "otro", "outro",
+];
 
 /// First persons' possessives before a client word: the writer acts for them.
-const OURS_BEFORE: [&str; 12] = ["our", "my", "unser", "unsere", "unseren", "unserer", "notre", "nuestro", "nuestra", "nosso", "nossa", "mon"];
+const OURS_BEFORE: [&str; 12] = [
+    "mon", "my", "nossa", "nosso", "notre", "nuestra", "nuestro", "our", "unser", "unsere", "unseren", "unserer",
+];
 
 /// The writer's own words after which a relation named earlier in the
 /// sentence no longer says whose the identifier is (`My wife and I stayed …,
 /// send it to me at …`, `我老公…，先用我的号码联系：…`).
 const OWN_WORDS: [&str; 23] = [
-    "i", "me", "my", "mine", "myself", "mich", "mir", "mein", "meine", "moi", "mon", "ma", "mes", "je", "yo", "mi", "mí",
-    "eu", "mim", "comigo", "conmigo", "meu", "minha",
+    "comigo", "conmigo", "eu", "i", "je", "ma", "me", "mein", "meine", "mes", "meu", "mi", "mich", "mim", "mine",
+    "minha", "mir", "moi", "mon", "my", "myself", "mí", "yo",
 ];
 
 /// Relation and own words in Chinese, Japanese and Korean, read alone: a
@@ -108,33 +119,57 @@ const fn cjk_hash(a: u8, b: u8, c: u8) -> usize {
     ((a as usize) * 7 + (b as usize) * 131 + (c as usize) * 17) & 1023
 }
 
-/// Whether a Latin word of this first letter and length may be one of the
-/// lists' (a bit per length up to 15, per lower-case first byte): most words
-/// of a text are none, one look each.
-const LATIN_FIRSTS: [u16; 256] = {
-    let mut t = [0u16; 256];
-    let lists: [&[&str]; 3] = [&RELATION_NOUNS, &CLIENT_NOUNS, &OWN_WORDS];
+/// Whether a Latin word of these first two bytes and this length may be
+/// one of the lists' nouns ([`RELATION_NOUNS`], [`CLIENT_NOUNS`],
+/// [`CUSTOMER_NOUNS`]), or of [`OWN_WORDS`] (a bit per length up to 15, per
+/// pair of lower-case letters, [`pair`]): most words of a text are none
+/// (`the`, `and`), one look each.
+const NOUN_PAIRS: [u16; 27 * 27] = pairs(&[&RELATION_NOUNS, &CLIENT_NOUNS, &CUSTOMER_NOUNS]);
+const OWN_PAIRS: [u16; 27 * 27] = pairs(&[&OWN_WORDS]);
+
+const fn pairs(lists: &[&[&str]]) -> [u16; 27 * 27] {
+    let mut t = [0u16; 27 * 27];
     let mut l = 0;
     while l < lists.len() {
         let mut i = 0;
         while i < lists[l].len() {
             let w = lists[l][i].as_bytes();
             assert!(w.len() < 16);
-            t[w[0] as usize] |= 1 << w.len();
+            t[pair(w[0], if w.len() > 1 { w[1] } else { b' ' })] |= 1 << w.len();
             i += 1;
         }
         l += 1;
     }
     t
-};
+}
 
-/// Whether `word` (as written) is one of `list`'s (lower case).
+/// A table index for a word's first two bytes: a lower-case letter each
+/// (`a`..`z`), any other byte as one more.
+const fn pair(a: u8, b: u8) -> usize {
+    const fn slot(c: u8) -> usize {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() { (c - b'a') as usize } else { 26 }
+    }
+    slot(a) * 27 + slot(b)
+}
+
+/// Whether `word` (as written, at most 15 bytes) is one of `list`'s (lower
+/// case, sorted by bytes: a binary search).
 fn one_of(word: &[u8], list: &[&str]) -> bool {
-    list.iter().any(|w| word.len() == w.len() && word.eq_ignore_ascii_case(w.as_bytes()))
+    let mut low = [0u8; 16];
+    if word.is_empty() || word.len() >= low.len() {
+        return false;
+    }
+    let low = &mut low[..word.len()];
+    low.copy_from_slice(word);
+    low.make_ascii_lowercase();
+    list.binary_search_by(|w| w.as_bytes().cmp(low)).is_ok()
 }
 
 /// Titles whose dot ends no sentence (`la Sra. Rocío`, `Mr. Leung`).
-const TITLES: [&str; 9] = ["mr", "mrs", "ms", "dr", "sr", "sra", "srta", "st", "prof"];
+const TITLES: [&str; 9] = [
+    "dr", "mr", "mrs", "ms", "prof", "sr", "sra", "srta", "st",
+];
 
 /// Whose the identifier starting at byte `start` is by the words of its
 /// sentence before it, at most [`RELATION_WINDOW`] bytes back on its line:
@@ -160,16 +195,18 @@ pub(super) fn whose_before(text: &str, start: usize) -> Whose {
                 e += 1;
             }
             let w = &b[i..e];
-            if w.len() < 16 && LATIN_FIRSTS[w[0].to_ascii_lowercase() as usize] & (1 << w.len()) != 0 {
-                if one_of(w, &OWN_WORDS) {
-                    whose = Whose::Unsaid;
-                }
+            let slot = pair(w[0], w.get(1).copied().unwrap_or(b' '));
+            let len = 1u16.checked_shl(w.len() as u32).unwrap_or(0);
+            if OWN_PAIRS[slot] & len != 0 && one_of(w, &OWN_WORDS) {
+                whose = Whose::Unsaid;
+            }
+            if NOUN_PAIRS[slot] & len != 0 {
                 if one_of(w, &RELATION_NOUNS) && one_of(prev, &THIRD_BEFORE) {
                     whose = Whose::Third;
-                } else if one_of(w, &CLIENT_NOUNS) {
+                } else if one_of(w, &CLIENT_NOUNS) || one_of(w, &CUSTOMER_NOUNS) {
                     if one_of(prev, &OTHER_BEFORE) {
                         whose = Whose::Third;
-                    } else if one_of(prev, &OURS_BEFORE) && one_of(w, &CLIENT_NOUNS[..5]) {
+                    } else if one_of(prev, &OURS_BEFORE) && one_of(w, &CLIENT_NOUNS) {
                         whose = Whose::Client;
                     }
                 }
@@ -245,31 +282,46 @@ const BLOCK_LINE: usize = 512;
 #[inline(never)]
 pub(super) fn in_requester_block(text: &str, start: usize) -> bool {
     let b = text.as_bytes();
-    let mut end = start.min(b.len());
-    // (The lines read so far, own line first: their heads are read only
-    // once a label is found above them.)
-    let mut below = [(0usize, 0usize); REQUESTER_LINES];
-    for k in 0..=REQUESTER_LINES {
+    let start = start.min(b.len());
+    let ls = line_start(b, start, BLOCK_LINE);
+    let own = &b[ls..start];
+    if starts_with_requester_label(skip_bullet(own).0) {
+        return true;
+    }
+    // Below the label, the identifier's own line is a contact field
+    // (`手机：`, `등록 연락처:`, `Phone:`; not `就诊医院：…` of the same form):
+    // most identifiers' lines are none, and no line above is read.
+    if ls == 0 || !contact_field(own) {
+        return false;
+    }
+    let mut end = ls - 1;
+    let mut between = (ls, start);
+    for _ in 0..REQUESTER_LINES {
         let ls = line_start(b, end, BLOCK_LINE);
         if ls > 0 && b[ls - 1] != b'\n' {
             return false;
         }
-        let (body, numbered) = skip_bullet(&b[ls..end]);
-        if body.is_empty() && k > 0 {
+        let line = &b[ls..end];
+        let (body, numbered) = skip_bullet(line);
+        if body.is_empty() {
             return false;
         }
-        if LABEL_FIRSTS[body.first().map_or(0, u8::to_ascii_lowercase) as usize] && starts_with_requester_label(body) {
-            // (Below the label, the identifier's own line is a contact field:
-            // `手机：`, `등록 연락처:`, `Phone:`, not `就诊医院：…` of the same form.)
-            return k == 0 || contact_field(&b[below[0].0..below[0].1]) && below[..k].iter().all(|&(s, e)| !other_role(&b[s..e]));
+        if starts_with_requester_label(body) {
+            // (Read only now: the lines between hold no other person's role.)
+            return !text_has_other_role(b, between);
         }
-        if numbered || ls == 0 || k == REQUESTER_LINES {
+        if numbered || ls == 0 {
             return false;
         }
-        below[k] = (ls, end);
+        between = (ls, between.1);
         end = ls - 1;
     }
     false
+}
+
+/// Whether any line of `b[span]` has another person's role in its head.
+fn text_has_other_role(b: &[u8], span: (usize, usize)) -> bool {
+    b[span.0..span.1].split(|&c| c == b'\n').any(other_role)
 }
 
 /// Whether a line's head (before its first colon, at most [`HEAD_BYTES`])
@@ -280,23 +332,28 @@ fn other_role(line: &[u8]) -> bool {
 }
 
 /// Words of a contact field's label (lower case).
-const CONTACT_WORDS: [&str; 37] = [
+const CONTACT_WORDS: [&str; 40] = [
     "手机", "手機", "电话", "電話", "邮箱", "郵箱", "邮件", "联系方式", "연락처", "전화", "휴대폰", "핸드폰", "이메일", "메일", "携帯",
     "メール", "phone", "mobile", "tel", "email", "e-mail", "mail", "cell", "telefon", "handy", "teléfono", "telefone", "celular",
-    "correo", "courriel", "portable", "móvil", "contact", "whatsapp", "rückruf", "callback", "rappel",
+    "correo", "courriel", "portable", "móvil", "contact", "whatsapp", "rückruf", "callback", "rappel", "号码", "番号", "번호",
 ];
 
-/// Whether a line's head is a contact field's label: a word of
+/// Whether a line's head is a contact field's label: it ends with a word of
 /// [`CONTACT_WORDS`] (a Latin one starting a word) before a colon (`手机：`,
-/// `Phone:`; not `Rappel demandé au 514 … (cell) ; au bureau 438 …`).
+/// `등록 연락처:`, `Tel.:`; not `Rappel demandé au 514 … (cell) ; au bureau 438 …`).
 fn contact_field(line: &[u8]) -> bool {
     let (head, colon) = head_of(line);
     if !colon {
         return false;
     }
+    let mut head = head.trim_ascii_end();
+    while let [rest @ .., b'.' | b' '] = head {
+        head = rest;
+    }
     CONTACT_WORDS.iter().any(|w| {
         let w = w.as_bytes();
-        head.windows(w.len()).enumerate().any(|(p, x)| x.eq_ignore_ascii_case(w) && (w[0] >= 0x80 || p == 0 || !head[p - 1].is_ascii_alphabetic()))
+        let Some(p) = head.len().checked_sub(w.len()) else { return false };
+        head[p..].eq_ignore_ascii_case(w) && (w[0] >= 0x80 || p == 0 || !head[p - 1].is_ascii_alphabetic())
     })
 }
 
@@ -304,8 +361,13 @@ fn contact_field(line: &[u8]) -> bool {
 /// whether a colon ends it.
 fn head_of(line: &[u8]) -> (&[u8], bool) {
     let head = &line[..line.len().min(HEAD_BYTES)];
-    let (head, ascii) = head.iter().position(|&c| c == b':').map_or((head, false), |p| (&head[..p], true));
-    find(head, "：".as_bytes()).map_or((head, ascii), |p| (&head[..p], true))
+    // (`：` is EF BC 9A: one pass for both colons.)
+    for (p, &c) in head.iter().enumerate() {
+        if c == b':' || c == 0xEF && head.get(p + 1) == Some(&0xBC) && head.get(p + 2) == Some(&0x9A) {
+            return (&head[..p], true);
+        }
+    }
+    (head, false)
 }
 
 /// A line's text past its list number or bullet (`二、`, `2.`, `- `, `【`),
@@ -316,39 +378,55 @@ fn skip_bullet(line: &[u8]) -> (&[u8], bool) {
         s = rest;
     }
     let mut numbered = false;
-    // `一、` … `十、`, `1.`, `2)`, `3、`: a number and its mark.
+    // `一、` … `十、`, `1.`, `2)`, `3、`: a number and its mark (`、` E3 80 81).
     let digits = s.iter().take_while(|c| c.is_ascii_digit()).count();
     if digits > 0 && digits < 3 {
-        let rest = &s[digits..];
-        if let Some(rest) = rest.strip_prefix(b".").or_else(|| rest.strip_prefix(b")")).or_else(|| rest.strip_prefix("、".as_bytes())) {
-            (s, numbered) = (rest, true);
+        match s[digits..] {
+            [b'.' | b')', ..] => (s, numbered) = (&s[digits + 1..], true),
+            [0xE3, 0x80, 0x81, ..] => (s, numbered) = (&s[digits + 3..], true),
+            _ => {}
         }
-    } else if s.len() >= 6 && s[3..].starts_with("、".as_bytes()) && "一二三四五六七八九十".as_bytes().chunks(3).any(|n| s.starts_with(n)) {
-        (s, numbered) = (&s[6..], true);
+    } else if let [0xE4 | 0xE5, _, _, 0xE3, 0x80, 0x81, ..] = s {
+        if "一二三四五六七八九十".as_bytes().chunks(3).any(|n| s.starts_with(n)) {
+            (s, numbered) = (&s[6..], true);
+        }
     }
-    for mark in ["【", "•", "・"] {
-        if let Some(rest) = s.strip_prefix(mark.as_bytes()) {
-            s = rest;
-        }
+    // `【` E3 80 90, `•` E2 80 A2, `・` E3 83 BB.
+    if let [0xE3, 0x80, 0x90, ..] | [0xE2, 0x80, 0xA2, ..] | [0xE3, 0x83, 0xBB, ..] = s {
+        s = &s[3..];
     }
     (s.trim_ascii_start(), numbered)
 }
 
-/// The lower-case first bytes of [`REQUESTER_LABELS`]: most lines start none.
-const LABEL_FIRSTS: [bool; 256] = {
-    let mut t = [false; 256];
+/// For each lower-case first byte, which of [`REQUESTER_LABELS`] start
+/// with it (a bit per label), and the same for the second byte: most lines
+/// start none, and a Chinese line's E6 only five.
+const LABEL_FIRSTS: [u64; 256] = label_bytes_at(0);
+const LABEL_SECONDS: [u64; 256] = label_bytes_at(1);
+
+const fn label_bytes_at(k: usize) -> [u64; 256] {
+    let mut t = [0u64; 256];
     let mut i = 0;
     while i < REQUESTER_LABELS.len() {
-        t[REQUESTER_LABELS[i].as_bytes()[0] as usize] = true;
+        t[REQUESTER_LABELS[i].as_bytes()[k] as usize] |= 1 << i;
         i += 1;
     }
     t
-};
+}
 
 /// Whether `body` starts with a requester's label and a mark after it.
 fn starts_with_requester_label(body: &[u8]) -> bool {
-    REQUESTER_LABELS.iter().any(|l| {
-        let l = l.as_bytes();
+    let (Some(&first), Some(&second)) = (body.first(), body.get(1)) else { return false };
+    let mut labels = LABEL_FIRSTS[first.to_ascii_lowercase() as usize] & LABEL_SECONDS[second.to_ascii_lowercase() as usize];
+    std::iter::from_fn(|| {
+        (labels != 0).then(|| {
+            let i = labels.trailing_zeros() as usize;
+            labels &= labels - 1;
+            i
+        })
+    })
+    .any(|i| {
+        let l = REQUESTER_LABELS[i].as_bytes();
         if body.len() < l.len() || !body[..l.len()].eq_ignore_ascii_case(l) {
             return false;
         }
@@ -361,10 +439,6 @@ fn starts_with_requester_label(body: &[u8]) -> bool {
         ["：", "（", "(", ":", "/", " ", "\t", "】", "信息", "资料", "資料", "姓名", "情報", "정보", "手机", "手機", "电话", "電話", "邮箱", "연락처"].iter().any(|m| rest.starts_with(m.as_bytes()))
             || rest.is_empty()
     })
-}
-
-fn find(h: &[u8], n: &[u8]) -> Option<usize> {
-    h.windows(n.len()).position(|w| w == n)
 }
 
 fn find_ci(h: &[u8], n: &[u8]) -> Option<usize> {
@@ -428,9 +502,12 @@ mod tests {
     }
 
     #[test]
-    fn the_lists_are_lower_case() {
+    fn the_lists_are_lower_case_and_sorted() {
         for w in RELATION_NOUNS.iter().chain(&CLIENT_NOUNS).chain(&OWN_WORDS).chain(&THIRD_BEFORE).chain(&REQUESTER_LABELS) {
             assert_eq!(w.to_lowercase(), *w);
+        }
+        for list in [&RELATION_NOUNS[..], &CLIENT_NOUNS, &CUSTOMER_NOUNS, &THIRD_BEFORE, &OTHER_BEFORE, &OURS_BEFORE, &OWN_WORDS, &TITLES] {
+            assert!(list.windows(2).all(|w| w[0].as_bytes() < w[1].as_bytes()), "{list:?}");
         }
     }
 }
