@@ -79,26 +79,26 @@ const OWN_WORDS: [&str; 23] = [
 
 /// Relation and own words in Chinese, Japanese and Korean, read alone: a
 /// third person's (`Third`), the requester's (`Client`), or the writer's own
-/// (`Unsaid`: a relation before it no longer counts).
+/// (`Unsaid`: a relation before it no longer counts). Sorted by bytes: the
+/// words of one first character are found by halves. (`丈夫` and `妻子` only
+/// with `我`/`的`: `大丈夫` is "all right"; `担任の`, as `担任` is "to serve
+/// as" in Chinese; no `선생님`, which an agent calls a customer.)
 const CJK_WORDS: [(&str, Whose); 68] = [
-    // zh
-    ("老公", Whose::Third), ("老婆", Whose::Third), ("我爱人", Whose::Third), ("我愛人", Whose::Third), ("我丈夫", Whose::Third),
-    ("丈夫的", Whose::Third), ("我妻子", Whose::Third), ("媳妇", Whose::Third), ("我妈", Whose::Third), ("我媽", Whose::Third), ("我爸", Whose::Third),
-    ("儿子", Whose::Third), ("兒子", Whose::Third), ("女儿", Whose::Third), ("女兒", Whose::Third), ("班主任", Whose::Third),
-    ("房东", Whose::Third), ("房東", Whose::Third), ("邻居", Whose::Third), ("鄰居", Whose::Third), ("我朋友", Whose::Third),
-    ("另一位", Whose::Third), ("另一个", Whose::Third), ("另一個", Whose::Third), ("我先生", Whose::Third), ("我太太", Whose::Third),
-    ("委托人", Whose::Client), ("委託人", Whose::Client), ("当事人", Whose::Client), ("當事人", Whose::Client),
-    ("我的", Whose::Unsaid), ("我手机", Whose::Unsaid), ("我手機", Whose::Unsaid), ("我邮箱", Whose::Unsaid), ("本人", Whose::Unsaid),
-    // ja
-    ("主人の", Whose::Third), ("夫の", Whose::Third), ("妻の", Whose::Third), ("旦那", Whose::Third), ("息子", Whose::Third),
-    ("娘の", Whose::Third), ("母の", Whose::Third), ("父の", Whose::Third), ("担任の", Whose::Third), ("大家さん", Whose::Third),
-    ("経理担当", Whose::Third), ("友人", Whose::Third), ("私の", Whose::Unsaid),
-    // ko
-    ("남편", Whose::Third), ("아내", Whose::Third), ("와이프", Whose::Third), ("엄마", Whose::Third), ("아빠", Whose::Third),
-    ("어머니", Whose::Third), ("아버지", Whose::Third), ("아들", Whose::Third), ("담임", Whose::Third),
-    ("집주인", Whose::Third), ("이웃", Whose::Third), ("친구", Whose::Third), ("다른 고객", Whose::Third), ("다른 분", Whose::Third),
-    ("제 ", Whose::Unsaid), ("저의", Whose::Unsaid), ("내 ", Whose::Unsaid), ("제가", Whose::Unsaid), ("제번호", Whose::Unsaid),
-    ("제 번호", Whose::Unsaid),
+    ("丈夫的", Whose::Third), ("主人の", Whose::Third), ("儿子", Whose::Third), ("兒子", Whose::Third), ("友人", Whose::Third),
+    ("另一个", Whose::Third), ("另一位", Whose::Third), ("另一個", Whose::Third), ("大家さん", Whose::Third), ("夫の", Whose::Third),
+    ("女儿", Whose::Third), ("女兒", Whose::Third), ("妻の", Whose::Third), ("委托人", Whose::Client), ("委託人", Whose::Client),
+    ("娘の", Whose::Third), ("媳妇", Whose::Third), ("当事人", Whose::Client), ("息子", Whose::Third), ("我丈夫", Whose::Third),
+    ("我先生", Whose::Third), ("我太太", Whose::Third), ("我妈", Whose::Third), ("我妻子", Whose::Third), ("我媽", Whose::Third),
+    ("我愛人", Whose::Third), ("我手机", Whose::Unsaid), ("我手機", Whose::Unsaid), ("我朋友", Whose::Third),
+    ("我爱人", Whose::Third), ("我爸", Whose::Third), ("我的", Whose::Unsaid), ("我邮箱", Whose::Unsaid), ("房东", Whose::Third),
+    ("房東", Whose::Third), ("担任の", Whose::Third), ("旦那", Whose::Third), ("本人", Whose::Unsaid), ("母の", Whose::Third),
+    ("父の", Whose::Third), ("班主任", Whose::Third), ("當事人", Whose::Client), ("私の", Whose::Unsaid),
+    ("経理担当", Whose::Third), ("老公", Whose::Third), ("老婆", Whose::Third), ("邻居", Whose::Third), ("鄰居", Whose::Third),
+    ("남편", Whose::Third), ("내 ", Whose::Unsaid), ("다른 고객", Whose::Third), ("다른 분", Whose::Third),
+    ("담임", Whose::Third), ("아내", Whose::Third), ("아들", Whose::Third), ("아버지", Whose::Third), ("아빠", Whose::Third),
+    ("어머니", Whose::Third), ("엄마", Whose::Third), ("와이프", Whose::Third), ("이웃", Whose::Third), ("저의", Whose::Unsaid),
+    ("제 ", Whose::Unsaid), ("제 번호", Whose::Unsaid), ("제가", Whose::Unsaid), ("제번호", Whose::Unsaid),
+    ("집주인", Whose::Third), ("친구", Whose::Third),
 ];
 
 /// Whether a CJK word may start with a character whose three bytes hash
@@ -225,7 +225,10 @@ pub(super) fn whose_before(text: &str, start: usize) -> Whose {
                     let h = cjk_hash(c, b[i + 1], b[i + 2]);
                     if CJK_FIRSTS[h / 64] & (1 << (h % 64)) != 0 {
                         let seg = &b[i..start];
-                        if let Some((w, cue)) = CJK_WORDS.iter().find(|(w, _)| seg.starts_with(w.as_bytes())) {
+                        let first = &seg[..3];
+                        let from = CJK_WORDS.partition_point(|(w, _)| &w.as_bytes()[..3] < first);
+                        let mut same = CJK_WORDS[from..].iter().take_while(|(w, _)| &w.as_bytes()[..3] == first);
+                        if let Some((w, cue)) = same.find(|(w, _)| seg.starts_with(w.as_bytes())) {
                             whose = *cue;
                             i += w.len();
                             prev = &[];
@@ -509,5 +512,6 @@ mod tests {
         for list in [&RELATION_NOUNS[..], &CLIENT_NOUNS, &CUSTOMER_NOUNS, &THIRD_BEFORE, &OTHER_BEFORE, &OURS_BEFORE, &OWN_WORDS, &TITLES] {
             assert!(list.windows(2).all(|w| w[0].as_bytes() < w[1].as_bytes()), "{list:?}");
         }
+        assert!(CJK_WORDS.windows(2).all(|w| w[0].0.as_bytes() < w[1].0.as_bytes()));
     }
 }
