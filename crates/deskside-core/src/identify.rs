@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 mod context;
+mod relation;
 use context::HeaderRole;
 
 /// A small multiplicative hash (FxHash's) for the candidate index: the keys
@@ -707,7 +708,9 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         let own = if prose { own_numbers(text, &here) } else { Vec::new() };
         // A third person's identifiers the writer passes on (round 11), and
         // those of a message pasted as a quote nobody introduces.
-        let third = if prose { third_persons(text, &here, &roles, &own, &tabular) } else { Vec::new() };
+        // Round 13: a relation named right before (`남편 메일로 …`), and the
+        // requester's block of a form (`投诉人（求职者）：…`) or a lawyer's client.
+        let (third, requester_side) = if prose { third_persons(text, &here, &roles, &own, &tabular) } else { (Vec::new(), Vec::new()) };
         let bare = if prose && text.contains("\n>") { bare_quoted(text, &here, &roles) } else { Vec::new() };
         // The number of the person a chat export is with (round 8).
         let partner = if prose && here.iter().any(|f| f.0 == IdKind::Phone) { chat_partner(text, &here) } else { Vec::new() };
@@ -739,7 +742,8 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
             };
             if kind == IdKind::Email && !automated && !in_table {
                 // (Asked once: a binary search per part of the local part.)
-                let signed = signed_by(&signers, &value);
+                // (A third person's address shares the writer's family name, not their signature.)
+                let signed = third.get(i) != Some(&RELATION) && signed_by(&signers, &value);
                 if signed {
                     score += SIGNER_BONUS;
                 }
@@ -797,8 +801,13 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
             // A manager's, a colleague's, a solicitor's or a referee's
             // (`My solicitor, Mr. Leung, is on … and leung@…`): below the
             // writer's own, whatever its kind (round 11).
-            if !in_table && (third.get(i).copied().unwrap_or(false) || bare.get(i).copied().unwrap_or(false)) {
+            if !in_table && (third.get(i).is_some_and(|&t| t != 0) || bare.get(i).copied().unwrap_or(false)) {
                 score = score.saturating_sub(THIRD_PERSON_PENALTY);
+            }
+            // The requester's own block of a form or record, or the client
+            // a lawyer writes for: above another person's address (round 13).
+            if !in_table && requester_side.get(i).copied().unwrap_or(false) {
+                score += REQUESTER_BONUS;
             }
             // The person a chat export is with: as a thread's opener.
             if partner.get(i).copied().unwrap_or(false) {
@@ -1073,24 +1082,47 @@ fn bare_quoted(text: &str, here: &[Found], roles: &[HeaderRole]) -> Vec<bool> {
 /// number by its cue (`call me on`: [`own_numbers`]'s `own`, asked once).
 /// Not asked of a table's identifiers (`in_table`), which the penalty
 /// spares. Empty when none is (round 11).
+///
+/// Round 13: also a relation named right before it
+/// ([`relation::whose_before`]: `남편 메일로`, `mi marido … su correo`,
+/// `班主任`, `another customer`); and, as the second answer, whether it is
+/// the requester's ([`relation::in_requester_block`]: under `投诉人：`,
+/// `고객:`, `Requester:`; or after `our client`, `委托人`), a third person's
+/// never. The client's only for an address: a lawyer names the client's
+/// number to stop calls to it (`refrain from contacting our client directly
+/// on 072 …`). The first answer is [`THIRD`] or [`RELATION`] (0: neither).
 #[inline(never)]
-fn third_persons(text: &str, here: &[Found], roles: &[HeaderRole], own: &[bool], in_table: &[bool]) -> Vec<bool> {
-    let mut out = Vec::new();
+fn third_persons(text: &str, here: &[Found], roles: &[HeaderRole], own: &[bool], in_table: &[bool]) -> (Vec<u8>, Vec<bool>) {
+    let (mut out, mut requester) = (Vec::new(), Vec::new());
     for (i, (kind, _, _, at)) in here.iter().enumerate() {
         if !matches!(kind, IdKind::Email | IdKind::Phone) || *at == NO_POS {
             continue;
         }
-        // (`own[i]` is `own_number_before` of a phone's start.)
-        if roles[i] != HeaderRole::None || in_table[i] || own.get(i).copied().unwrap_or(false) {
+        if roles[i] != HeaderRole::None || in_table[i] {
             continue;
         }
-        if context::third_person_before(text, at.0) {
-            out.resize(here.len(), false);
-            out[i] = true;
+        // (`own[i]` is `own_number_before` of a phone's start.)
+        let own = own.get(i).copied().unwrap_or(false);
+        let whose = relation::whose_before(text, at.0);
+        if !own && whose == relation::Whose::Third {
+            out.resize(here.len(), 0);
+            out[i] = RELATION;
+        } else if !own && context::third_person_before(text, at.0) {
+            out.resize(here.len(), 0);
+            out[i] = THIRD;
+        } else if whose == relation::Whose::Client && *kind == IdKind::Email || relation::in_requester_block(text, at.0) {
+            requester.resize(here.len(), false);
+            requester[i] = true;
         }
     }
-    out
+    (out, requester)
 }
+
+/// [`third_persons`]' answers: a third person's by a word of their
+/// sentence, or by a relation right before (which also undoes a signature
+/// matched by a shared family name).
+const THIRD: u8 = 1;
+const RELATION: u8 = 2;
 
 /// How far into a chat export its title line may start, and how far below
 /// it the chat partner's own messages are looked for ([`chat_partner`]).
@@ -1235,6 +1267,11 @@ const OWN_NUMBER_BONUS: u32 = 1;
 /// a solicitor's number) loses this much: below the writer's own number
 /// even when it is an address (kind 5 against 3), round 11.
 const THIRD_PERSON_PENALTY: u32 = 3;
+/// What an identifier in the requester's block of a form or record gains
+/// (`고객: …` then `등록 연락처: 010-…`), or the client's a lawyer names: a
+/// phone there above another person's address beside it (5 against 3 by
+/// kind, page order), round 13.
+const REQUESTER_BONUS: u32 = 3;
 /// Where a table row's identifiers start ([`Source::TableText`]): below all
 /// running text (20), above no-reply senders and tickets (below 10).
 const TABLE_WEIGHT: u32 = 10;

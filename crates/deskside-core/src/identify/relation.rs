@@ -1,0 +1,517 @@
+//! Round 13 (rank13): whose an identifier is by the words right before it —
+//! a relation the writer names (`남편 메일로 …`, `mi marido … su correo`,
+//! `班主任 熊老师 028-…`, `Another customer, daniel@…`) — and the requester's
+//! own block of a form or record (`投诉人（求职者）：… 登录手机：…`, `고객: 박지윤`
+//! then `등록 연락처: 010-…`, `Requester: …` then `Phone: …`), or a lawyer's
+//! `our client … can be reached at …`. On bytes, no allocation, on the
+//! identifier's sentence and the few lines above it only.
+
+use deskside_detect::lines::line_start;
+
+/// Whose an identifier is by the words of its sentence before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Whose {
+    /// Nothing said.
+    Unsaid,
+    /// A third person's: a relation the writer names (`my husband`, `另一位`).
+    Third,
+    /// The requester's, named by the writer who acts for them (`our client`, `委托人`).
+    Client,
+}
+
+/// How far back on its line a relation word is looked for (bytes): the
+/// word stands right before the identifier or its label, not anywhere in
+/// a long sentence (a longer reach is [`super::context::third_person_before`]'s).
+const RELATION_WINDOW: usize = 96;
+
+/// Relation nouns in Latin script, lower case, sorted (bytes): a third
+/// person's after a possessive or `a`/`another` ([`THIRD_BEFORE`]), never alone
+/// (`Frau Lang`, `Mann`, `Sohn` as names or titles).
+const RELATION_NOUNS: [&str; 91] = [
+    "ami", "amie", "amiga", "amigo", "boyfriend", "brother", "casera", "casero", "colleague", "coworker", "dad",
+    "daughter", "esposa", "esposo", "father", "femme", "filha", "filho", "fille", "fils", "flatmate", "frau",
+    "freund", "freundin", "friend", "frère", "girlfriend", "hermana", "hermano", "hija", "hijastra", "hijo",
+    "husband", "irmã", "irmão", "landlady", "landlord", "lehrer", "lehrerin", "madre", "mama", "maman", "mamá",
+    "manager", "mann", "mari", "marido", "mom", "mother", "mujer", "mulher", "mum", "mutter", "mãe", "mère",
+    "nachbar", "nachbarin", "neighbor", "neighbour", "padre", "pai", "papa", "papá", "profesor", "profesora",
+    "professeur", "professor", "professora", "propriétaire", "père", "roommate", "schwester", "senhoria", "senhorio",
+    "sister", "sohn", "son", "suegra", "sœur", "teacher", "tochter", "vater", "vecina", "vecino", "vermieter",
+    "vermieterin", "vizinha", "vizinho", "voisin", "voisine", "wife",
+];
+
+/// Words for a client: the requester's after a first person's possessive
+/// (a lawyer's `our client`, `unser Mandant`), a third person's after
+/// `another` (`otro cliente`).
+const CLIENT_NOUNS: [&str; 5] = [
+    "client", "clienta", "cliente", "mandant", "mandantin",
+];
+
+/// Words for a customer: a third person's after `another` (`another
+/// customer`, `ein anderer Kunde`); never the requester's (`our customer line`).
+const CUSTOMER_NOUNS: [&str; 3] = [
+    "customer", "kunde", "kundin",
+];
+
+/// Words before a relation noun that make it someone's (lower case).
+const THIRD_BEFORE: [&str; 40] = [
+    "a", "an", "another", "her", "his", "ihr", "ihre", "ihrem", "ihrer", "ma", "mein", "meine", "meinem", "meiner",
+    "meines", "meu", "mi", "minha", "mon", "my", "nossa", "nosso", "notre", "nuestra", "nuestro", "our", "sa",
+    "sein", "seine", "seinem", "seiner", "seu", "son", "su", "sua", "sus", "their", "unser", "unsere", "unserem",
+];
+
+/// Words before a customer word that make it another one.
+const OTHER_BEFORE: [&str; 9] = [
+    "andere", "anderen", "anderer", "another", "autre", "other", "otra", "otro", "outro",
+];
+
+/// First persons' possessives before a client word: the writer acts for them.
+const OURS_BEFORE: [&str; 12] = [
+    "mon", "my", "nossa", "nosso", "notre", "nuestra", "nuestro", "our", "unser", "unsere", "unseren", "unserer",
+];
+
+/// The writer's own words after which a relation named earlier in the
+/// sentence no longer says whose the identifier is (`My wife and I stayed …,
+/// send it to me at …`, `我老公…，先用我的号码联系：…`).
+const OWN_WORDS: [&str; 23] = [
+    "comigo", "conmigo", "eu", "i", "je", "ma", "me", "mein", "meine", "mes", "meu", "mi", "mich", "mim", "mine",
+    "minha", "mir", "moi", "mon", "my", "myself", "mí", "yo",
+];
+
+/// Relation and own words in Chinese, Japanese and Korean, read alone: a
+/// third person's (`Third`), the requester's (`Client`), or the writer's own
+/// (`Unsaid`: a relation before it no longer counts). Sorted by bytes: the
+/// words of one first character are found by halves. (`丈夫` and `妻子` only
+/// with `我`/`的`: `大丈夫` is "all right"; `担任の`, as `担任` is "to serve
+/// as" in Chinese; no `선생님`, which an agent calls a customer.)
+const CJK_WORDS: [(&str, Whose); 68] = [
+    ("丈夫的", Whose::Third), ("主人の", Whose::Third), ("儿子", Whose::Third), ("兒子", Whose::Third), ("友人", Whose::Third),
+    ("另一个", Whose::Third), ("另一位", Whose::Third), ("另一個", Whose::Third), ("大家さん", Whose::Third), ("夫の", Whose::Third),
+    ("女儿", Whose::Third), ("女兒", Whose::Third), ("妻の", Whose::Third), ("委托人", Whose::Client), ("委託人", Whose::Client),
+    ("娘の", Whose::Third), ("媳妇", Whose::Third), ("当事人", Whose::Client), ("息子", Whose::Third), ("我丈夫", Whose::Third),
+    ("我先生", Whose::Third), ("我太太", Whose::Third), ("我妈", Whose::Third), ("我妻子", Whose::Third), ("我媽", Whose::Third),
+    ("我愛人", Whose::Third), ("我手机", Whose::Unsaid), ("我手機", Whose::Unsaid), ("我朋友", Whose::Third),
+    ("我爱人", Whose::Third), ("我爸", Whose::Third), ("我的", Whose::Unsaid), ("我邮箱", Whose::Unsaid), ("房东", Whose::Third),
+    ("房東", Whose::Third), ("担任の", Whose::Third), ("旦那", Whose::Third), ("本人", Whose::Unsaid), ("母の", Whose::Third),
+    ("父の", Whose::Third), ("班主任", Whose::Third), ("當事人", Whose::Client), ("私の", Whose::Unsaid),
+    ("経理担当", Whose::Third), ("老公", Whose::Third), ("老婆", Whose::Third), ("邻居", Whose::Third), ("鄰居", Whose::Third),
+    ("남편", Whose::Third), ("내 ", Whose::Unsaid), ("다른 고객", Whose::Third), ("다른 분", Whose::Third),
+    ("담임", Whose::Third), ("아내", Whose::Third), ("아들", Whose::Third), ("아버지", Whose::Third), ("아빠", Whose::Third),
+    ("어머니", Whose::Third), ("엄마", Whose::Third), ("와이프", Whose::Third), ("이웃", Whose::Third), ("저의", Whose::Unsaid),
+    ("제 ", Whose::Unsaid), ("제 번호", Whose::Unsaid), ("제가", Whose::Unsaid), ("제번호", Whose::Unsaid),
+    ("집주인", Whose::Third), ("친구", Whose::Third),
+];
+
+/// Whether a CJK word may start with a character whose three bytes hash
+/// to this bit ([`cjk_hash`]): most characters start none, one look each.
+const CJK_FIRSTS: [u64; 16] = {
+    let mut t = [0u64; 16];
+    let mut i = 0;
+    while i < CJK_WORDS.len() {
+        let w = CJK_WORDS[i].0.as_bytes();
+        let h = cjk_hash(w[0], w[1], w[2]);
+        t[h / 64] |= 1 << (h % 64);
+        i += 1;
+    }
+    t
+};
+
+const fn cjk_hash(a: u8, b: u8, c: u8) -> usize {
+    ((a as usize) * 7 + (b as usize) * 131 + (c as usize) * 17) & 1023
+}
+
+/// Whether a Latin word of these first two bytes and this length may be
+/// one of the lists' nouns ([`RELATION_NOUNS`], [`CLIENT_NOUNS`],
+/// [`CUSTOMER_NOUNS`]), or of [`OWN_WORDS`] (a bit per length up to 15, per
+/// pair of lower-case letters, [`pair`]): most words of a text are none
+/// (`the`, `and`), one look each.
+const NOUN_PAIRS: [u16; 27 * 27] = pairs(&[&RELATION_NOUNS, &CLIENT_NOUNS, &CUSTOMER_NOUNS]);
+const OWN_PAIRS: [u16; 27 * 27] = pairs(&[&OWN_WORDS]);
+
+const fn pairs(lists: &[&[&str]]) -> [u16; 27 * 27] {
+    let mut t = [0u16; 27 * 27];
+    let mut l = 0;
+    while l < lists.len() {
+        let mut i = 0;
+        while i < lists[l].len() {
+            let w = lists[l][i].as_bytes();
+            assert!(w.len() < 16);
+            t[pair(w[0], if w.len() > 1 { w[1] } else { b' ' })] |= 1 << w.len();
+            i += 1;
+        }
+        l += 1;
+    }
+    t
+}
+
+/// A table index for a word's first two bytes: a lower-case letter each
+/// (`a`..`z`), any other byte as one more.
+const fn pair(a: u8, b: u8) -> usize {
+    const fn slot(c: u8) -> usize {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() { (c - b'a') as usize } else { 26 }
+    }
+    slot(a) * 27 + slot(b)
+}
+
+/// Whether `word` (as written, at most 15 bytes) is one of `list`'s (lower
+/// case, sorted by bytes: a binary search).
+fn one_of(word: &[u8], list: &[&str]) -> bool {
+    let mut low = [0u8; 16];
+    if word.is_empty() || word.len() >= low.len() {
+        return false;
+    }
+    let low = &mut low[..word.len()];
+    low.copy_from_slice(word);
+    low.make_ascii_lowercase();
+    list.binary_search_by(|w| w.as_bytes().cmp(low)).is_ok()
+}
+
+/// Titles whose dot ends no sentence (`la Sra. Rocío`, `Mr. Leung`).
+const TITLES: [&str; 9] = [
+    "dr", "mr", "mrs", "ms", "prof", "sr", "sra", "srta", "st",
+];
+
+/// Whose the identifier starting at byte `start` is by the words of its
+/// sentence before it, at most [`RELATION_WINDOW`] bytes back on its line:
+/// the last cue wins, and the writer's own words (`me`, `我的`, `제`) undo a
+/// relation named before them. Asked of identifiers in running text.
+#[inline(never)]
+pub(super) fn whose_before(text: &str, start: usize) -> Whose {
+    let b = text.as_bytes();
+    let start = start.min(b.len());
+    let mut i = line_start(b, start, RELATION_WINDOW);
+    // (A window cut mid-character starts at the next one.)
+    while i < start && (b[i] & 0xC0) == 0x80 {
+        i += 1;
+    }
+    let mut whose = Whose::Unsaid;
+    let mut prev: &[u8] = &[];
+    while i < start {
+        let c = b[i];
+        if c.is_ascii_alphabetic() || (0xC3..=0xC5).contains(&c) {
+            // A Latin word (with its accented letters: `mère`, `irmã`, `sœur`).
+            let mut e = i;
+            while e < start && (b[e].is_ascii_alphabetic() || (0xC3..=0xC5).contains(&b[e]) || (b[e] & 0xC0) == 0x80 && e > i) {
+                e += 1;
+            }
+            let w = &b[i..e];
+            let slot = pair(w[0], w.get(1).copied().unwrap_or(b' '));
+            let len = 1u16.checked_shl(w.len() as u32).unwrap_or(0);
+            if OWN_PAIRS[slot] & len != 0 && one_of(w, &OWN_WORDS) {
+                whose = Whose::Unsaid;
+            }
+            if NOUN_PAIRS[slot] & len != 0 {
+                if one_of(w, &RELATION_NOUNS) && one_of(prev, &THIRD_BEFORE) {
+                    whose = Whose::Third;
+                } else if one_of(w, &CLIENT_NOUNS) || one_of(w, &CUSTOMER_NOUNS) {
+                    if one_of(prev, &OTHER_BEFORE) {
+                        whose = Whose::Third;
+                    } else if one_of(prev, &OURS_BEFORE) && one_of(w, &CLIENT_NOUNS) {
+                        whose = Whose::Client;
+                    }
+                }
+            }
+            prev = w;
+            i = e;
+            continue;
+        }
+        if c >= 0xE0 {
+            let n = if c >= 0xF0 { 4 } else { 3 };
+            if i + 2 < start {
+                // `。` E3 80 82, `！` EF BC 81, `？` EF BC 9F end a sentence.
+                if (c, b[i + 1], b[i + 2]) == (0xE3, 0x80, 0x82) || (c == 0xEF && b[i + 1] == 0xBC && matches!(b[i + 2], 0x81 | 0x9F)) {
+                    whose = Whose::Unsaid;
+                } else {
+                    let h = cjk_hash(c, b[i + 1], b[i + 2]);
+                    if CJK_FIRSTS[h / 64] & (1 << (h % 64)) != 0 {
+                        let seg = &b[i..start];
+                        let first = &seg[..3];
+                        let from = CJK_WORDS.partition_point(|(w, _)| &w.as_bytes()[..3] < first);
+                        let mut same = CJK_WORDS[from..].iter().take_while(|(w, _)| &w.as_bytes()[..3] == first);
+                        if let Some((w, cue)) = same.find(|(w, _)| seg.starts_with(w.as_bytes())) {
+                            whose = *cue;
+                            i += w.len();
+                            prev = &[];
+                            continue;
+                        }
+                    }
+                }
+            }
+            prev = &[];
+            i += n;
+            continue;
+        }
+        if matches!(c, b'.' | b'!' | b'?') && b.get(i + 1).is_none_or(|&n| n == b' ') && !one_of(prev, &TITLES) {
+            whose = Whose::Unsaid;
+        }
+        if c != b' ' && c != b',' {
+            prev = &[];
+        }
+        i += 1;
+    }
+    whose
+}
+
+/// Labels that head the requester's block of a form or record (lower case),
+/// at a line's start (after a list's number or bullet), followed by a colon,
+/// a bracket, a slash or (CJK) `信息`/`资料`/`姓名`: `投诉人（求职者）：`,
+/// `二、投保人/申请人`, `고객: 박지윤`, `Requester:`, `Kunde:`. Not `客户经理`,
+/// `Customer Service`, `Kundennummer`.
+const REQUESTER_LABELS: [&str; 34] = [
+    "投诉人", "投訴人", "申请人", "申請人", "投保人", "客户", "客戶", "顾客", "顧客", "报案人", "来电人", "고객", "신청인", "민원인",
+    "お客様", "申込者", "申請者", "依頼者", "requester", "applicant", "caller", "claimant", "complainant", "customer", "cliente",
+    "solicitante", "reclamante", "requerente", "kunde", "kundin", "antragsteller", "antragstellerin", "demandeur", "client",
+];
+
+/// Words of a line's head that name someone else's block (a contact
+/// person, an emergency contact, the accused party, a teacher): a walk up
+/// to the requester's label stops there.
+const OTHER_ROLES: [&str; 20] = [
+    "联系人", "聯絡人", "紧急", "緊急", "被", "老师", "老師", "担保", "经理", "經理", "代理", "보호자", "담당", "担当", "emergency",
+    "guarantor", "contact person", "notfall", "ansprech", "landlord",
+];
+
+/// How many lines above its own the requester's label is looked for.
+const REQUESTER_LINES: usize = 3;
+/// How much of a line's start is read for another's role (bytes).
+const HEAD_BYTES: usize = 48;
+/// How long a line of a form's block may be (bytes).
+const BLOCK_LINE: usize = 512;
+
+/// Whether the identifier starting at byte `start` is in the requester's
+/// block: its own line or one of the [`REQUESTER_LINES`] above starts with a
+/// [`REQUESTER_LABELS`] label, with no blank line, numbered section head
+/// (`三、出险经过`) or other person's role ([`OTHER_ROLES`]) between.
+#[inline(never)]
+pub(super) fn in_requester_block(text: &str, start: usize) -> bool {
+    let b = text.as_bytes();
+    let start = start.min(b.len());
+    let ls = line_start(b, start, BLOCK_LINE);
+    let own = &b[ls..start];
+    if starts_with_requester_label(skip_bullet(own).0) {
+        return true;
+    }
+    // Below the label, the identifier's own line is a contact field
+    // (`手机：`, `등록 연락처:`, `Phone:`; not `就诊医院：…` of the same form):
+    // most identifiers' lines are none, and no line above is read.
+    if ls == 0 || !contact_field(own) {
+        return false;
+    }
+    let mut end = ls - 1;
+    let mut between = (ls, start);
+    for _ in 0..REQUESTER_LINES {
+        let ls = line_start(b, end, BLOCK_LINE);
+        if ls > 0 && b[ls - 1] != b'\n' {
+            return false;
+        }
+        let line = &b[ls..end];
+        let (body, numbered) = skip_bullet(line);
+        if body.is_empty() {
+            return false;
+        }
+        if starts_with_requester_label(body) {
+            // (Read only now: the lines between hold no other person's role.)
+            return !text_has_other_role(b, between);
+        }
+        if numbered || ls == 0 {
+            return false;
+        }
+        between = (ls, between.1);
+        end = ls - 1;
+    }
+    false
+}
+
+/// Whether any line of `b[span]` has another person's role in its head.
+fn text_has_other_role(b: &[u8], span: (usize, usize)) -> bool {
+    b[span.0..span.1].split(|&c| c == b'\n').any(other_role)
+}
+
+/// Whether a line's head (before its first colon, at most [`HEAD_BYTES`])
+/// names another person's role.
+fn other_role(line: &[u8]) -> bool {
+    let (head, _) = head_of(line);
+    OTHER_ROLES.iter().any(|r| find_ci(head, r.as_bytes()).is_some())
+}
+
+/// Words of a contact field's label (lower case).
+const CONTACT_WORDS: [&str; 40] = [
+    "手机", "手機", "电话", "電話", "邮箱", "郵箱", "邮件", "联系方式", "연락처", "전화", "휴대폰", "핸드폰", "이메일", "메일", "携帯",
+    "メール", "phone", "mobile", "tel", "email", "e-mail", "mail", "cell", "telefon", "handy", "teléfono", "telefone", "celular",
+    "correo", "courriel", "portable", "móvil", "contact", "whatsapp", "rückruf", "callback", "rappel", "号码", "番号", "번호",
+];
+
+/// Whether a line's head is a contact field's label: it ends with a word of
+/// [`CONTACT_WORDS`] (a Latin one starting a word) before a colon (`手机：`,
+/// `등록 연락처:`, `Tel.:`; not `Rappel demandé au 514 … (cell) ; au bureau 438 …`).
+fn contact_field(line: &[u8]) -> bool {
+    let (head, colon) = head_of(line);
+    if !colon {
+        return false;
+    }
+    let mut head = head.trim_ascii_end();
+    while let [rest @ .., b'.' | b' '] = head {
+        head = rest;
+    }
+    CONTACT_WORDS.iter().any(|w| {
+        let w = w.as_bytes();
+        let Some(p) = head.len().checked_sub(w.len()) else { return false };
+        head[p..].eq_ignore_ascii_case(w) && (w[0] >= 0x80 || p == 0 || !head[p - 1].is_ascii_alphabetic())
+    })
+}
+
+/// A line's head: before its first colon, at most [`HEAD_BYTES`]; and
+/// whether a colon ends it.
+fn head_of(line: &[u8]) -> (&[u8], bool) {
+    let head = &line[..line.len().min(HEAD_BYTES)];
+    // (`：` is EF BC 9A: one pass for both colons.)
+    for (p, &c) in head.iter().enumerate() {
+        if c == b':' || c == 0xEF && head.get(p + 1) == Some(&0xBC) && head.get(p + 2) == Some(&0x9A) {
+            return (&head[..p], true);
+        }
+    }
+    (head, false)
+}
+
+/// A line's text past its list number or bullet (`二、`, `2.`, `- `, `【`),
+/// and whether it had a number (a section head, unless the requester's).
+fn skip_bullet(line: &[u8]) -> (&[u8], bool) {
+    let mut s = line.trim_ascii_start();
+    while let [b'-' | b'*' | b'[' | b'#', rest @ ..] = s {
+        s = rest;
+    }
+    let mut numbered = false;
+    // `一、` … `十、`, `1.`, `2)`, `3、`: a number and its mark (`、` E3 80 81).
+    let digits = s.iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits > 0 && digits < 3 {
+        match s[digits..] {
+            [b'.' | b')', ..] => (s, numbered) = (&s[digits + 1..], true),
+            [0xE3, 0x80, 0x81, ..] => (s, numbered) = (&s[digits + 3..], true),
+            _ => {}
+        }
+    } else if let [0xE4 | 0xE5, _, _, 0xE3, 0x80, 0x81, ..] = s {
+        if "一二三四五六七八九十".as_bytes().chunks(3).any(|n| s.starts_with(n)) {
+            (s, numbered) = (&s[6..], true);
+        }
+    }
+    // `【` E3 80 90, `•` E2 80 A2, `・` E3 83 BB.
+    if let [0xE3, 0x80, 0x90, ..] | [0xE2, 0x80, 0xA2, ..] | [0xE3, 0x83, 0xBB, ..] = s {
+        s = &s[3..];
+    }
+    (s.trim_ascii_start(), numbered)
+}
+
+/// For each lower-case first byte, which of [`REQUESTER_LABELS`] start
+/// with it (a bit per label), and the same for the second byte: most lines
+/// start none, and a Chinese line's E6 only five.
+const LABEL_FIRSTS: [u64; 256] = label_bytes_at(0);
+const LABEL_SECONDS: [u64; 256] = label_bytes_at(1);
+
+const fn label_bytes_at(k: usize) -> [u64; 256] {
+    let mut t = [0u64; 256];
+    let mut i = 0;
+    while i < REQUESTER_LABELS.len() {
+        t[REQUESTER_LABELS[i].as_bytes()[k] as usize] |= 1 << i;
+        i += 1;
+    }
+    t
+}
+
+/// Whether `body` starts with a requester's label and a mark after it.
+fn starts_with_requester_label(body: &[u8]) -> bool {
+    let (Some(&first), Some(&second)) = (body.first(), body.get(1)) else { return false };
+    let mut labels = LABEL_FIRSTS[first.to_ascii_lowercase() as usize] & LABEL_SECONDS[second.to_ascii_lowercase() as usize];
+    std::iter::from_fn(|| {
+        (labels != 0).then(|| {
+            let i = labels.trailing_zeros() as usize;
+            labels &= labels - 1;
+            i
+        })
+    })
+    .any(|i| {
+        let l = REQUESTER_LABELS[i].as_bytes();
+        if body.len() < l.len() || !body[..l.len()].eq_ignore_ascii_case(l) {
+            return false;
+        }
+        let mut rest = &body[l.len()..];
+        if l[0] < 0x80 {
+            // (`Customer Service`, `Kundennummer`: no label.)
+            rest = rest.trim_ascii_start();
+            return matches!(rest.first(), Some(b':' | b'(' | b'/')) || rest.starts_with("：".as_bytes()) || rest.starts_with("（".as_bytes());
+        }
+        ["：", "（", "(", ":", "/", " ", "\t", "】", "信息", "资料", "資料", "姓名", "情報", "정보", "手机", "手機", "电话", "電話", "邮箱", "연락처"].iter().any(|m| rest.starts_with(m.as_bytes()))
+            || rest.is_empty()
+    })
+}
+
+fn find_ci(h: &[u8], n: &[u8]) -> Option<usize> {
+    h.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(t: &str, n: &str) -> Whose {
+        whose_before(t, t.find(n).expect("identifier in text"))
+    }
+
+    fn block(t: &str, n: &str) -> bool {
+        in_requester_block(t, t.find(n).expect("identifier in text"))
+    }
+
+    #[test]
+    fn a_relation_right_before_an_identifier_makes_it_a_third_person_s() {
+        assert_eq!(at("[오후 2:13] 이수민: 남편 메일로 영수증 보내주세요 parkjh0719@naver.com", "park"), Whose::Third);
+        assert_eq!(at("Comentarios: la reserva la hizo mi marido desde su correo jordi@gmail.test", "jordi"), Whose::Third);
+        assert_eq!(at("Pide que se avise a su vecina, la Sra. Rocío, al correo rocio@hotmail.test", "rocio"), Whose::Third);
+        assert_eq!(at("Another customer, daniel.ho@bigpond.test, told me", "daniel"), Whose::Third);
+        assert_eq!(at("（班主任 熊老师 028-8521 7736）", "028"), Whose::Third);
+        assert_eq!(at("投诉人补充：另一位求职者 zhouyue_job@qq.com 也被骗了", "zhou"), Whose::Third);
+        assert_eq!(at("Our client can be reached directly at deb@yeah.test", "deb"), Whose::Client);
+        assert_eq!(at("our customer line 1300 88 77 66 forwards", "1300"), Whose::Unsaid);
+        assert_eq!(at("请与我方委托人联系，委托人邮箱 gong@yeah.test。", "gong"), Whose::Client);
+        // The writer's own words after the relation; a sentence's end; a name alone.
+        assert_eq!(at("My wife and I stayed here. Please send it to me at tom@outlook.test", "tom"), Whose::Unsaid);
+        assert_eq!(at("My wife and I stayed, send it to me at tom@outlook.test", "tom"), Whose::Unsaid);
+        assert_eq!(at("我老公上周办的宽带，他手机坏了，先用我的号码联系：139 1022 4837", "139"), Whose::Unsaid);
+        assert_eq!(at("엄마 폰이 고장나서요, 제 번호로 연락 주세요 010-7741-2086", "010"), Whose::Unsaid);
+        assert_eq!(at("Kunde: Frau Petra Lang, Tel. 0151 2288 4410", "0151"), Whose::Unsaid);
+        assert_eq!(at("Customer: Tom Reid 0412 555 019", "0412"), Whose::Unsaid);
+        // Words that only look like relations: `大丈夫` (all right), `担任` (to serve as), `eine Frau`.
+        assert_eq!(at("来週なら大丈夫です、090-6612-4471 にお電話ください", "090"), Whose::Unsaid);
+        assert_eq!(at("我在公司担任财务，邮箱 chenlu@hengda-food.test", "chen"), Whose::Unsaid);
+        assert_eq!(at("Eine Frau hat angerufen, Rückruf unter 0151 2288 4410", "0151"), Whose::Unsaid);
+        assert_eq!(at("夫の会社のメールは使わないでください（ishikawa.t@tokai.test）", "ishi"), Whose::Third);
+    }
+
+    #[test]
+    fn the_requester_s_block_is_read_up_to_its_label() {
+        assert!(block("고객: 박지윤  회원번호 HK-1\n등록 연락처: 010-3381-5274\n", "010"));
+        assert!(block("二、投保人/申请人\n姓名：龚宏伟  与被保险人关系：父女\n手机：186 0283 3917\n", "186"));
+        assert!(block("投诉人（求职者）：韦嘉宁  登录手机：153 7702 4186\n", "153"));
+        assert!(block("Requester: Hannah Cole\nPhone: (02) 9374 4410\n", "(02)"));
+        assert!(!block("投诉人：韦嘉宁\n被投诉企业：蓝川\n企业认证联系人 邹先生 电话 0755-8613 2290\n", "0755"));
+        assert!(!block("一、被保险人\n姓名：龚梓涵（班主任 熊老师 028-8521 7736）\n", "028"));
+        assert!(!block("客户：林晓峰\n客户经理：周凯 180 1622 0937\n", "180"));
+        assert!(!block("Customer Service: 1-800-555-0199\n", "1-800"));
+        assert!(!block("Kundennummer: 448-2093\nTel. 0151 2288 4410\n", "0151"));
+        assert!(!block("申请人：张三\n\n手机：138 0013 8000\n", "138"));
+        assert!(!block("投保人：林佳怡\n保单号 PI 2026\n就诊医院：瑞派宠物医院 0571-8826 4010\n", "0571"));
+        assert!(block("投保人手机 176 5820 3391  邮箱 lin@petlover.test\n", "lin@"));
+        assert!(!block("Client : Geneviève\nRappel demandé au 514 555-0187 (cell) ; au bureau 438-555-0123\n", "438"));
+        assert!(!block("Cliente: Alessandro Rinaldi\nRichiesta: anticipare\nRichiamare sul fisso ufficio 011 562 8830\n", "011"));
+        assert!(!block("申请人：张三\n二、联系方式\n手机：138 0013 8000\n", "138"));
+    }
+
+    #[test]
+    fn the_lists_are_lower_case_and_sorted() {
+        for w in RELATION_NOUNS.iter().chain(&CLIENT_NOUNS).chain(&OWN_WORDS).chain(&THIRD_BEFORE).chain(&REQUESTER_LABELS) {
+            assert_eq!(w.to_lowercase(), *w);
+        }
+        for list in [&RELATION_NOUNS[..], &CLIENT_NOUNS, &CUSTOMER_NOUNS, &THIRD_BEFORE, &OTHER_BEFORE, &OURS_BEFORE, &OWN_WORDS, &TITLES] {
+            assert!(list.windows(2).all(|w| w[0].as_bytes() < w[1].as_bytes()), "{list:?}");
+        }
+        assert!(CJK_WORDS.windows(2).all(|w| w[0].0.as_bytes() < w[1].0.as_bytes()));
+    }
+}
