@@ -84,7 +84,7 @@ fn walk(text: &str, default_region: &str, mut also: Option<(&mut crate::cnid::Cn
         // right before such a byte: looked back for below, not stopped at —
         // two fewer byte classes in the eight-byte search.)
         let from = pos;
-        match crate::cnid::next_stop(bytes, pos, stops) {
+        match crate::cnid::next_number_stop(bytes, pos, stops) {
             Some(at) => pos = at,
             None => break,
         }

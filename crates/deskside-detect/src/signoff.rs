@@ -397,6 +397,7 @@ struct Lines<'a> {
 
 impl<'a> Lines<'a> {
     /// The next line as written (without its `\n`).
+    #[inline(always)]
     fn next_raw(&mut self) -> Option<&'a str> {
         if self.pos >= self.text.len() {
             return None;
