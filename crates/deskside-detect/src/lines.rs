@@ -414,6 +414,27 @@ pub fn mark_before_newline(b: &[u8], lo: usize, hi: usize, third: impl Fn(usize)
     false
 }
 
+/// The first of `f`'s answers, asked in order at each `i` in `lo..hi`
+/// (within `b`) where `b[i]` is one of the three bytes of `set`; eight
+/// bytes a step to them instead of a test of every byte.
+#[inline(always)]
+pub fn find_map_among<R>(b: &[u8], lo: usize, hi: usize, set: [u8; 3], mut f: impl FnMut(usize) -> Option<R>) -> Option<R> {
+    let hi = hi.min(b.len());
+    let mut i = lo;
+    while i < hi {
+        let w = if i + 8 <= hi { crate::load_u64(&b[i..i + 8]) } else { tail_word(&b[i..hi]) };
+        let mut hits = exact_eq(w, set[0]) | exact_eq(w, set[1]) | exact_eq(w, set[2]);
+        while hits != 0 {
+            if let Some(found) = f(i + hits.trailing_zeros() as usize / 8) {
+                return Some(found);
+            }
+            hits &= hits - 1;
+        }
+        i += 8;
+    }
+    None
+}
+
 /// The high bit of each byte of `x` equal to `v`, exactly.
 #[inline(always)]
 fn exact_eq(x: u64, v: u8) -> u64 {
@@ -659,6 +680,24 @@ pub(crate) mod tests {
         }
         for no in ["just use the bonus thus ", "your status ", "house 4 ", "我的手机 ", "call me on "] {
             assert!(!cue_word_in(no.as_bytes()), "{no}");
+        }
+    }
+
+    #[test]
+    fn find_map_among_asks_every_listed_byte_in_order() {
+        let text = b"Hi. All good! Really? yes.. no?!\n. x.y!z?".repeat(3);
+        for lo in 0..12 {
+            for hi in [text.len(), text.len() - 3, 17, 9, lo] {
+                let mut asked = Vec::new();
+                let none: Option<()> = find_map_among(&text, lo, hi, [b'.', b'!', b'?'], |i| {
+                    asked.push(i);
+                    None
+                });
+                assert!(none.is_none());
+                let slow: Vec<usize> = (lo..hi.min(text.len())).filter(|&i| matches!(text[i], b'.' | b'!' | b'?')).collect();
+                assert_eq!(asked, slow, "{lo}..{hi}");
+                assert_eq!(find_map_among(&text, lo, hi, [b'.', b'!', b'?'], |i| (text[i] == b'?').then_some(i)), slow.iter().copied().find(|&i| text[i] == b'?'));
+            }
         }
     }
 
