@@ -507,12 +507,19 @@ fn read_chain_at(text: &str, start: usize, region: Region) -> Attempt {
         // A run of digits.
         let mut glen = 0usize;
         let mut q = p;
-        while let Some((d, n)) = decode(text, q) {
-            if !d.is_ascii_digit() {
-                break;
-            }
+        loop {
+            // (ASCII digits on bytes; only a non-ASCII char is decoded, for
+            // the full-width digits.)
+            let (d, n) = match text.as_bytes().get(q) {
+                Some(&c) if c.is_ascii_digit() => (c, q + 1),
+                Some(&c) if c >= 0x80 => match decode(text, q) {
+                    Some((d, n)) if d.is_ascii_digit() => (d as u8, n),
+                    _ => break,
+                },
+                _ => break,
+            };
             if glen < MAX_GROUP_LEN && total + glen < MAX_DIGITS {
-                chain.digits[total + glen] = d as u8;
+                chain.digits[total + glen] = d;
             }
             glen += 1;
             q = n;
