@@ -284,12 +284,19 @@ fn is_cjk(c: char) -> bool {
 
 /// A letter or digit that glues to a number (CJK text does not).
 fn is_word(c: char) -> bool {
+    // (ASCII, nearly every char next to a number, without the Unicode tables.)
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() && !is_cjk(c)
 }
 
 #[inline(always)]
 fn is_currency(c: char) -> bool {
-    matches!(c, '$' | '¥' | '€' | '£' | '₹' | '₩' | '₽')
+    if c.is_ascii() {
+        return c == '$';
+    }
+    matches!(c, '¥' | '€' | '£' | '₹' | '₩' | '₽')
 }
 
 /// Whether a number may start at `pos` (holding `c`), judging by what precedes it.
