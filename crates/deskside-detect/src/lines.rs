@@ -513,7 +513,9 @@ fn two_word_header(head: &[u8], lead: usize) -> Option<usize> {
 /// (every date a message header is written with has one).
 #[inline(never)]
 pub fn has_year(line: &[u8]) -> bool {
-    line.windows(4).any(|w| matches!(w, [b'1', b'9', b'7'..=b'9', b'0'..=b'9'] | [b'2', b'0' | b'1', b'0'..=b'9', b'0'..=b'9']))
+    // (Eight bytes a step to the `1`s and `2`s a year starts with.)
+    let year = |i: usize| matches!(line[i..i + 4], [b'1', b'9', b'7'..=b'9', b'0'..=b'9'] | [b'2', b'0' | b'1', b'0'..=b'9', b'0'..=b'9']).then_some(());
+    find_map_among(line, 0, line.len().saturating_sub(3), [b'1', b'2', b'2'], year).is_some()
 }
 
 /// Two byte strings in the order of `<[u8]>::cmp`, compared in a loop:
@@ -697,6 +699,17 @@ pub(crate) mod tests {
                 let slow: Vec<usize> = (lo..hi.min(text.len())).filter(|&i| matches!(text[i], b'.' | b'!' | b'?')).collect();
                 assert_eq!(asked, slow, "{lo}..{hi}");
                 assert_eq!(find_map_among(&text, lo, hi, [b'.', b'!', b'?'], |i| (text[i] == b'?').then_some(i)), slow.iter().copied().find(|&i| text[i] == b'?'));
+            }
+        }
+    }
+
+    #[test]
+    fn has_year_agrees_with_every_window() {
+        let slow = |l: &[u8]| l.windows(4).any(|w| matches!(w, [b'1', b'9', b'7'..=b'9', b'0'..=b'9'] | [b'2', b'0' | b'1', b'0'..=b'9', b'0'..=b'9']));
+        let text = b"On 12 Nov 2026, 1969 1970 2199 2200 x1999y 2 0 2 6 12:30 21-11-26 1\n2026".to_vec();
+        for lo in 0..text.len() {
+            for hi in lo..=text.len() {
+                assert_eq!(has_year(&text[lo..hi]), slow(&text[lo..hi]), "{:?}", &text[lo..hi]);
             }
         }
     }
