@@ -56,7 +56,7 @@ const CC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 2
 /// Normalises one character to an upper-case ASCII letter or digit, or `None`
 /// if it is not an (ASCII or full-width) letter or digit.
 #[inline(always)]
-fn norm_char(c: char) -> Option<u8> {
+const fn norm_char(c: char) -> Option<u8> {
     let u = c as u32;
     let ascii = match c {
         '0'..='9' | 'A'..='Z' => u as u8,
@@ -68,6 +68,22 @@ fn norm_char(c: char) -> Option<u8> {
     };
     Some(ascii)
 }
+
+/// [`norm_char`] of every ASCII byte, 0 for none: one load for each char
+/// of every letter/digit run the scanner reads, instead of the match's
+/// range tests (computed from [`norm_char`], so the two cannot disagree).
+const ASCII_NORM: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match norm_char(b as u8 as char) {
+            Some(n) => n,
+            None => 0,
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Normalises a whole string into an 18-byte buffer; `None` if it is not
 /// exactly 18 letters/digits.
@@ -221,7 +237,7 @@ impl<'a> CnIdScan<'a> {
     pub(crate) fn scan_to(&mut self, limit: usize) {
         let bytes = self.text.as_bytes();
         while self.next < limit {
-            match next_stop(bytes, self.next, Stops::Digits) {
+            match next_number_stop(bytes, self.next, Stops::Digits) {
                 Some(at) if at < limit => self.visit(at),
                 _ => break,
             }
@@ -373,7 +389,8 @@ fn grouped_id(text: &str, first_len: usize, first_end: usize, buf: &mut [u8; LEN
 fn char_at(text: &str, i: usize) -> Option<(Option<u8>, usize)> {
     let b = *text.as_bytes().get(i)?;
     if b.is_ascii() {
-        return Some((norm_char(char::from(b)), 1));
+        let n = ASCII_NORM[usize::from(b)];
+        return Some(((n != 0).then_some(n), 1));
     }
     let c = text[i..].chars().next()?;
     Some((norm_char(c), c.len_utf8()))
@@ -425,14 +442,34 @@ pub(crate) fn next_stop(bytes: &[u8], mut from: usize, stops: Stops) -> Option<u
         }
         from += 16;
     }
-    while from + 8 <= bytes.len() {
-        let hits = stops.mask(crate::load_u64(&bytes[from..from + 8]));
+    // (Whole words from an exact-size iterator: no bounds or length check
+    // per word, which the indexed loop paid on every eight bytes.)
+    let mut words = bytes.get(from..)?.chunks_exact(8);
+    for word in &mut words {
+        let hits = stops.mask(crate::load_u64(word));
         if hits != 0 {
             return Some(from + (hits.trailing_zeros() / 8) as usize);
         }
         from += 8;
     }
-    bytes.get(from..)?.iter().position(|&b| stops.byte(b)).map(|i| from + i)
+    words.remainder().iter().position(|&b| stops.byte(b)).map(|i| from + i)
+}
+
+/// [`next_stop`] for `Digits` or `DigitsOrAt`, past full-width forms that
+/// cannot start a number (`，`, `：`, `。`: 0xEF not before `０`-`９`, `＋`,
+/// `（`), which both the phone walk and [`CnIdScan::visit`] only step over:
+/// common in Chinese text, and each was a return to the walk, a visit and
+/// a new search. (Not visiting one changes nothing: no letter/digit run
+/// holds it, and every later stop is past it.)
+#[inline(always)]
+pub(crate) fn next_number_stop(bytes: &[u8], mut from: usize, stops: Stops) -> Option<usize> {
+    loop {
+        let at = next_stop(bytes, from, stops)?;
+        if bytes[at] != 0xEF || matches!(bytes.get(at + 1..at + 3), Some([0xBC, 0x90..=0x99 | 0x8B | 0x88])) {
+            return Some(at);
+        }
+        from = at + 3;
+    }
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;

@@ -16,8 +16,35 @@ pub fn next_at_sign(bytes: &[u8], from: usize) -> Option<usize> {
 /// An ASCII byte that may be part of an unquoted local part (RFC 5322 atext and `.`).
 #[inline(always)]
 pub fn is_local_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'.' | b'/' | b'=' | b'?' | b'^'..=b'`' | b'{'..=b'~')
+    ascii_in(&LOCAL_BYTES, b)
 }
+
+/// Whether byte `b` is one of `set`'s (a flag per byte value): one load for
+/// the byte loops below, which read every byte of an address.
+#[inline(always)]
+fn ascii_in(set: &[bool; 256], b: u8) -> bool {
+    set[usize::from(b)]
+}
+
+/// The flags of the ASCII bytes `$b` for which `$test` holds (a `const`
+/// loop: no function pointers in constant evaluation).
+macro_rules! ascii_set {
+    (|$b:ident| $test:expr) => {{
+        let mut set = [false; 256];
+        let mut $b = 0u8;
+        while $b < 128 {
+            set[$b as usize] = $test;
+            $b += 1;
+        }
+        set
+    }};
+}
+
+/// [`is_local_byte`]'s bytes.
+static LOCAL_BYTES: [bool; 256] = ascii_set!(|b| b.is_ascii_alphanumeric() || matches!(b, b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'.' | b'/' | b'=' | b'?' | b'^'..=b'`' | b'{'..=b'~'));
+
+/// The bytes of an ASCII domain: letters, digits, `.` and `-`.
+static DOMAIN_BYTES: [bool; 256] = ascii_set!(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
 
 /// The address whose `@` is at `at`: `Some(Some(address))` (lower-cased),
 /// `Some(None)` when there is none, `None` when the general path must decide.
@@ -32,7 +59,7 @@ pub fn ascii_email_at(text: &str, at: usize) -> Option<Option<String>> {
         return None;
     }
     let mut end = at + 1;
-    while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'.' || b[end] == b'-') {
+    while end < b.len() && ascii_in(&DOMAIN_BYTES, b[end]) {
         end += 1;
     }
     if end < b.len() && b[end] >= 0x80 {

@@ -84,7 +84,7 @@ fn walk(text: &str, default_region: &str, mut also: Option<(&mut crate::cnid::Cn
         // right before such a byte: looked back for below, not stopped at —
         // two fewer byte classes in the eight-byte search.)
         let from = pos;
-        match crate::cnid::next_stop(bytes, pos, stops) {
+        match crate::cnid::next_number_stop(bytes, pos, stops) {
             Some(at) => pos = at,
             None => break,
         }
@@ -284,12 +284,19 @@ fn is_cjk(c: char) -> bool {
 
 /// A letter or digit that glues to a number (CJK text does not).
 fn is_word(c: char) -> bool {
+    // (ASCII, nearly every char next to a number, without the Unicode tables.)
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() && !is_cjk(c)
 }
 
 #[inline(always)]
 fn is_currency(c: char) -> bool {
-    matches!(c, '$' | '¥' | '€' | '£' | '₹' | '₩' | '₽')
+    if c.is_ascii() {
+        return c == '$';
+    }
+    matches!(c, '¥' | '€' | '£' | '₹' | '₩' | '₽')
 }
 
 /// Whether a number may start at `pos` (holding `c`), judging by what precedes it.
@@ -507,12 +514,19 @@ fn read_chain_at(text: &str, start: usize, region: Region) -> Attempt {
         // A run of digits.
         let mut glen = 0usize;
         let mut q = p;
-        while let Some((d, n)) = decode(text, q) {
-            if !d.is_ascii_digit() {
-                break;
-            }
+        loop {
+            // (ASCII digits on bytes; only a non-ASCII char is decoded, for
+            // the full-width digits.)
+            let (d, n) = match text.as_bytes().get(q) {
+                Some(&c) if c.is_ascii_digit() => (c, q + 1),
+                Some(&c) if c >= 0x80 => match decode(text, q) {
+                    Some((d, n)) if d.is_ascii_digit() => (d as u8, n),
+                    _ => break,
+                },
+                _ => break,
+            };
             if glen < MAX_GROUP_LEN && total + glen < MAX_DIGITS {
-                chain.digits[total + glen] = d as u8;
+                chain.digits[total + glen] = d;
             }
             glen += 1;
             q = n;

@@ -242,9 +242,9 @@ fn mid_line_closing(line: &str) -> Option<&str> {
         return None;
     }
     let lo = b.len().saturating_sub(100);
-    (lo..b.len().saturating_sub(2)).find_map(|i| {
+    crate::lines::find_map_among(b, lo, b.len().saturating_sub(2), [b'.', b'!', b'?'], |i| {
         let at = i + 2;
-        (matches!(b[i], b'.' | b'!' | b'?') && b[i + 1] == b' ' && line.is_char_boundary(at) && closing_start(b[at].to_ascii_lowercase()))
+        (b[i + 1] == b' ' && line.is_char_boundary(at) && closing_start(b[at].to_ascii_lowercase()))
             .then(|| &line[at..])
             .filter(|tail| starts_with_closing(tail.as_bytes()))
     })
@@ -397,6 +397,7 @@ struct Lines<'a> {
 
 impl<'a> Lines<'a> {
     /// The next line as written (without its `\n`).
+    #[inline(always)]
     fn next_raw(&mut self) -> Option<&'a str> {
         if self.pos >= self.text.len() {
             return None;
