@@ -1609,7 +1609,10 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     // entry's head that names the team (`Tallyline Support`,
                     // a date), in a text without a team address.
                     let signs = context::TeamSigns { is_team: &is_team, names: context::TeamSigns::domain_names(&ctx.team_domains) };
-                    if context::under_team_head(text, phone.start, &signs) {
+                    if context::under_team_head(text, phone.start, &signs)
+                        && !context::logged_number_before(text, phone.start)
+                        && context::chat_speaker_team(text, phone.start, &signs) != Some(false)
+                    {
                         continue;
                     }
                     // (Round 10: or on a chat line the team speaks, `28.11.2026
@@ -1626,8 +1629,11 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     // 4182`), unless said to be the reader's. (A chat line
                     // is its own message: an earlier line's head is not its writer.)
                     let signs = context::TeamSigns { is_team: &is_team, names: names.clone() };
+                    // (Rec13: nor logged as someone's, a call note's `Phone
+                    // (caller): …` under the agent's dated head.)
                     if context::chat_speaker_team(text, phone.start, &signs).unwrap_or_else(|| context::under_team_head(text, phone.start, &signs))
                         && !context::reader_cue_before(text, phone.start)
+                        && !context::logged_number_before(text, phone.start)
                     {
                         continue;
                     }

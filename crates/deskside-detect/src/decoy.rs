@@ -65,7 +65,25 @@ fn id_or_code_before(b: &[u8], at: usize) -> bool {
 
 /// An id's label (or a `#`) ending at `label_end`, not outweighed by a phone label.
 fn labelled_id(b: &[u8], label_end: usize, hash: bool) -> bool {
-    (hash || id_label_before(b, label_end)) && !phone_label_before(b, label_end)
+    (hash && !number_sign(b, label_end) || id_label_before(b, label_end)) && !phone_label_before(b, label_end)
+}
+
+/// Rec13: whether the `#` before a number is a number sign after whose
+/// number it is (`his # (905) 273-5518`, `my #`, `cell #`): the word ending
+/// at `label_end` is a possessive or a phone's name, any case.
+fn number_sign(b: &[u8], label_end: usize) -> bool {
+    let mut t = label_end;
+    while t > 0 && b[t - 1].is_ascii_alphabetic() {
+        t -= 1;
+    }
+    if t > 0 && b[t - 1].is_ascii_alphanumeric() || label_end - t > 6 {
+        return false;
+    }
+    let mut buf = [0u8; 6];
+    let word = &mut buf[..label_end - t];
+    word.copy_from_slice(&b[t..label_end]);
+    word.make_ascii_lowercase();
+    matches!(&*word, b"his" | b"her" | b"my" | b"our" | b"their" | b"your" | b"phone" | b"cell" | b"mobile")
 }
 
 /// The start of the run of digit groups joined by one space or `-` that

@@ -300,7 +300,10 @@ fn left_ok(text: &str, pos: usize, c: char) -> bool {
     }
     let pp = decode_back(text, ppos).map(|(ch, _)| ch);
     match p {
-        '-' | '_' | '/' | '@' | '=' | '&' | '\\' | '?' | '%' => !pp.is_some_and(is_word),
+        // (Rec13: Hebrew glues a one-letter preposition to a number with a
+        // dash, `זמין ב-054-332-9081`: ב ל מ ה ו ש כ alone after a space.)
+        '-' => !pp.is_some_and(is_word) || pp.is_some_and(|ch| "בלמהושכ".contains(ch)) && hebrew_prefix(text, ppos),
+        '_' | '/' | '@' | '=' | '&' | '\\' | '?' | '%' => !pp.is_some_and(is_word),
         // After a digit and a comma: a thousands group (`1,299`, three
         // digits after a group of one to three) is not a number of its own;
         // a CSV cell (`1001,13800138000`, `42,+1-415-…`, a landline after a
@@ -310,6 +313,13 @@ fn left_ok(text: &str, pos: usize, c: char) -> bool {
         ' ' => !pp.is_some_and(is_currency),
         _ => true,
     }
+}
+
+/// Whether the Hebrew letter that ends at `end` (two bytes) stands alone as
+/// a word: the text's start or a space, a bracket or a quote before it.
+fn hebrew_prefix(text: &str, end: usize) -> bool {
+    let b = text.as_bytes();
+    end <= 2 || matches!(b[end - 3], b' ' | b'\t' | b'\n' | b'(' | b'"' | b'\'' | b',')
 }
 
 /// One or two ASCII digits at `pos` glued by `:` to a digit (`9:30`,

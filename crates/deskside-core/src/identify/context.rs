@@ -949,7 +949,9 @@ fn head_writer(text: &str, pos: usize, team: &TeamSigns, by_word: bool) -> Optio
                     return Some(w);
                 }
             }
-            if team.names_team(body, by_word) || above.is_some_and(|a| team.names_team(a, by_word)) {
+            // (Rec13: not a note's head, `Call log — Sarathi Telecom · 30 Nov
+            // 2026 11:05`: the numbers a note logs are the caller's.)
+            if (team.names_team(body, by_word) || above.is_some_and(|a| team.names_team(a, by_word))) && !note_head(body.as_bytes()) && !above.is_some_and(|a| note_head(a.as_bytes())) {
                 return Some(Writer::Team);
             }
             break;
@@ -1072,7 +1074,9 @@ pub(super) fn chat_speaker_team_at(text: &str, ls: usize, start: usize, team: &T
     let b = text.as_bytes();
     let first = *b.get(ls)?;
     if first != b'[' && !first.is_ascii_digit() {
-        return None;
+        // (Rec13: a chat without stamps, `Nathalie : … me rappeler au 0476
+        // …` under `Live chat — Lumina Énergie · 14:02`.)
+        return unstamped_speaker(text, ls, start).map(|speaker| speaker_is_team(speaker, team));
     }
     // The stamp's time (`10:09`), within its first 32 bytes.
     let head = &b[ls..start.min(ls + 32)];
@@ -1113,6 +1117,42 @@ pub(super) fn chat_speaker_team_at(text: &str, ls: usize, start: usize, team: &T
     let rest = &text[floor_boundary(text, i)..floor_boundary(text, start)];
     let colon = rest.find([':', '：']).filter(|&c| c > 0 && c <= 40)?;
     Some(speaker_is_team(&rest[..colon], team))
+}
+
+/// Rec13: the speaker of a chat line without a stamp (`Nathalie : vous
+/// pouvez me rappeler au …`, `Agent Lucas : …`): a name before the line's
+/// first colon (one to three words, capitalised, no digit, at most 32 bytes,
+/// no mail header's name and no phone label, `Mobile:`, `Hotline:`) that
+/// starts another line as a speaker too, one of the three lines above or the
+/// one below: a chat's lines, each its own message. (A label alone, `Caller:`,
+/// `Fax:`, does not repeat so.) On bytes, at most five lines read.
+fn unstamped_speaker(text: &str, ls: usize, start: usize) -> Option<&str> {
+    let b = text.as_bytes();
+    let own = &b[ls..start.min(ls + 40)];
+    let colon = own.iter().position(|&c| c == b':').or_else(|| deskside_detect::lines::find_ignore_ascii_case(own, "：".as_bytes()))?;
+    let lead = text[ls..ls + colon].trim_end_matches([' ', '\u{a0}', '\u{202f}']);
+    let words = lead.split(' ').filter(|w| !w.is_empty()).count();
+    let shaped = (2..=32).contains(&lead.len())
+        && (1..=3).contains(&words)
+        && lead.chars().next().is_some_and(|c| c.is_uppercase() || ('\u{4e00}'..='\u{9fff}').contains(&c))
+        && lead.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '-' | '\''));
+    if !shaped || header_name_role(lead) != HeaderRole::None || deskside_detect::decoy::phone_label_before(b, ls + lead.len()) {
+        return None;
+    }
+    let speaks = |(s, e): (usize, usize)| {
+        let l = &text[s..e];
+        l.len() > lead.len() && l.starts_with(lead) && l[lead.len()..].trim_start_matches([' ', '\u{a0}', '\u{202f}']).starts_with([':', '：'])
+    };
+    let mut line = (ls, ls);
+    for _ in 0..3 {
+        let Some(prev) = previous_line(text, line.0) else { break };
+        line = prev;
+        if speaks(line) {
+            return Some(lead);
+        }
+    }
+    let (_, le) = line_at(text, start);
+    next_line(text, le).filter(|&l| speaks(l)).map(|_| lead)
 }
 
 /// Whether a chat line's speaker is the team's: a team domain's name, a
@@ -2005,8 +2045,11 @@ const HEAD_TITLES: [&[u8]; 5] = [b"agent", b"agente", b"agen", b"atendente", b"s
 /// `（内部备注）`): a note logs what the customer gave (their callback
 /// number, read out on the phone), so a head with one of these is no
 /// reply of the team's. ASCII any case, anywhere in the head.
-const NOTE_WORDS: [&[u8]; 14] = [
+const NOTE_WORDS: [&[u8]; 25] = [
     b"note", b"nota", b"catatan", b"notiz", b"comment", b"internal", b"interne", b"intern", "备注".as_bytes(), "備註".as_bytes(), "记录".as_bytes(),
+    // (Rec13: a call's log, `Call log — <team> · date`, `Kwela Insure — inbound call · date`, `Anruf`, `llamada`,
+    // `chamada`, `appel entrant`, `来电`, `通话`, `通話`.)
+    b"call log", b"inbound call", b"outbound call", b"call from", b"anruf", b"llamada", b"chamada", b"appel entrant", "来电".as_bytes(), "通话".as_bytes(), "通話".as_bytes(),
     "記錄".as_bytes(), "メモ".as_bytes(), "留言".as_bytes(),
 ];
 
@@ -2053,7 +2096,7 @@ fn word_at(hay: &[u8], at: usize, len: usize) -> bool {
 fn head_title(head: &[u8]) -> bool {
     // (The note words last: most heads hold no title, and then none is asked.)
     let titled = HEAD_TITLES_OTHER.iter().any(|t| deskside_detect::lines::find_ignore_ascii_case(head, t.as_bytes()).is_some()) || ascii_title(head);
-    titled && !NOTE_WORDS.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(head, w).is_some())
+    titled && !note_head(head)
 }
 
 /// [`head_title`]'s ASCII titles: a whole word that starts the head or
@@ -2144,7 +2187,14 @@ fn has_time(l: &[u8]) -> bool {
 /// Whether a head names the team: a title ([`head_title`]) or a team
 /// domain's name.
 fn head_names_team(head: &[u8], names: &[String]) -> bool {
-    head_title(head) || head_title_word(head) || names.iter().any(|n| squeezed_has(head, n.as_bytes()))
+    // (Rec13: a note's head that names the team, `CALL NOTE — Jengo Power
+    // Customer Care · 14:22`, logs what a caller gave: no reply of the team's.)
+    head_title(head) || head_title_word(head) || names.iter().any(|n| squeezed_has(head, n.as_bytes())) && !note_head(head)
+}
+
+/// Whether a head holds a note's word ([`NOTE_WORDS`]).
+fn note_head(head: &[u8]) -> bool {
+    NOTE_WORDS.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(head, w).is_some())
 }
 
 /// Whether `head` holds one of [`HEAD_TITLE_WORDS`] as a word of its own:
@@ -2169,7 +2219,7 @@ fn head_title_word(head: &[u8]) -> bool {
         }
         false
     });
-    found && !NOTE_WORDS.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(head, w).is_some())
+    found && !note_head(head)
 }
 
 /// Round 11: whether the number at byte `start` is in a message the team
@@ -2257,9 +2307,11 @@ pub(super) struct HeadMemo {
 /// Words before a number in the team's message that say whose it is, when
 /// it is the customer's or someone else's the note logs (`customer's
 /// mobile`, `rang from`, `客户手机`, `回拨`): the number stays.
-const LOGGED_NUMBER_CUES: [&[u8]; 14] = [
-    b"customer's", b"client's", b"caller's", b"callback", b"call back", b"rang from", b"called from", b"his ", b"her ",
-    "客户".as_bytes(), "顾客".as_bytes(), "来电".as_bytes(), "回拨".as_bytes(), "用户".as_bytes(),
+const LOGGED_NUMBER_CUES: [&[u8]; 21] = [
+    b"customer's", b"client's", b"caller", b"callback", b"call back", b"rang from", b"called from", b"his ", b"her ",
+    // (Rec13: a call note's labels, `CLI: +91 …`, `Alt contact: wife, …`, and a number on file for the reader.)
+    b"cli:", b"alt contact", b"alternate contact", b"on file", b"on record",
+    "客户".as_bytes(), "顾客".as_bytes(), "来电".as_bytes(), "回拨".as_bytes(), "用户".as_bytes(), "本人".as_bytes(), "系统里".as_bytes(),
 ];
 
 /// Whether the words before byte `start` on its line (at most
