@@ -1563,7 +1563,10 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 }
                 // On a team address's line or the line next to it (the
                 // team's signature), or in a quote of the team's message.
-                let in_team_text = team_lines.iter().any(|&(t, exact)| if exact { t == line } else { t.abs_diff(line) <= 1 });
+                // (Rec13: not the line next to it when the number is logged as
+                // someone's, a call note's `Agent: wanjiru@<team>` over `Phone
+                // (caller): 0722 …`, `CLI: +91 …`.)
+                let in_team_text = team_lines.iter().any(|&(t, exact)| t == line || !exact && t.abs_diff(line) == 1 && !context::logged_number_before(text, phone.start));
                 // Digits of a resident ID written in groups (`5101 0719 8805 2033 12`).
                 // (Both in text order: the IDs before this phone are passed once.)
                 while ids_passed < cn_ids.len() && cn_ids[ids_passed].end <= phone.start {
@@ -1611,6 +1614,7 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     let signs = context::TeamSigns { is_team: &is_team, names: context::TeamSigns::domain_names(&ctx.team_domains) };
                     if context::under_team_head(text, phone.start, &signs)
                         && !context::logged_number_before(text, phone.start)
+                        && !context::reader_cue_before(text, phone.start)
                         && context::chat_speaker_team(text, phone.start, &signs) != Some(false)
                     {
                         continue;

@@ -292,6 +292,13 @@ fn id_acronym(word: &[u8]) -> bool {
     matches!(word, b"SR" | b"PDR" | b"POD")
 }
 
+/// Rec13: a German compound that names a phone's number (`Rückrufnummer`,
+/// read from `ckrufnummer` after the `ü`; `Festnetznummer`, `Durchwahlnummer`),
+/// not an id's (`Kundennummer`, `Fondsnummer`, `Berufsnummer` stay ids).
+fn phone_compound(word: &[u8]) -> bool {
+    [&b"ckruf"[..], b"anruf", b"festnetz", b"durchwahl", b"fax", b"handy", b"mobil", b"telefon"].iter().any(|w| crate::lines::find_ignore_ascii_case(word, w).is_some())
+}
+
 /// Whether the word ending at `end` is an id's label: an [`id_word`],
 /// a carrier's name (`DHL`, `UPS`, `FedEx`, `USPS`, `EMS`, `SF`), a German
 /// compound ending in `nummer`/`nr` (`Bestellnummer`, `Kundennr`), or a
@@ -318,7 +325,7 @@ fn id_label_before(b: &[u8], end: usize) -> bool {
         }
         return id_word(word)
             || id_acronym(word)
-            || word.len() > 6 && ends_with_ignore_case(word, b"nummer")
+            || word.len() > 6 && ends_with_ignore_case(word, b"nummer") && !phone_compound(word)
             || (4..=16).contains(&word.len()) && ends_with_ignore_case(word, b"nr");
     }
     // (Not 号, 番号 or 번호 alone, "number": `我自己的号`, `代表番号`, `전화번호`.)

@@ -822,8 +822,13 @@ pub(super) fn under_team_head(text: &str, pos: usize, team: &TeamSigns) -> bool 
 /// Words before a number that say it is the reader's (`we will call you
 /// back on`, `your number`, `votre numéro`, `您的`): in the team's message,
 /// the customer's number.
-const READER_CUES: [&str; 14] =
-    ["your ", "you on", "you at", "you back", "you tomorrow", "votre ", "vous au", "vous rappeler", "ihre ", "ihrer ", "ihnen unter", "您的", "你的", "お客様"];
+const READER_CUES: [&str; 27] = [
+    "your ", "you on", "you at", "you back", "you tomorrow", "votre ", "vous au", "vous rappeler", "ihre ", "ihrer ", "ihnen unter", "您的", "你的", "お客様",
+    // (Rec13: the team restating the customer's own number, `¿tu celular sigue siendo el …?`, `el número que tenemos
+    // registrado a su nombre`, `als Rückrufnummer … hinterlegt`, `您留的手機是 …`.)
+    "tu celular", "tu número", "tu numero", "tu teléfono", "su número", "su numero", "su celular", "su teléfono", "registrado",
+    "rückrufnummer", "您留", "你留", "登记的",
+];
 
 /// Whether the words before byte `start` in its sentence (at most
 /// [`CUE_WINDOW`] bytes back) say the number is the reader's.
