@@ -1615,7 +1615,7 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     if context::under_team_head(text, phone.start, &signs)
                         && !context::logged_number_before(text, phone.start)
                         && !context::reader_cue_before(text, phone.start)
-                        && context::chat_speaker_team(text, phone.start, &signs) != Some(false)
+                        && context::not_another_speaker(text, context::own_line_start(text, phone.start), phone.start, &signs)
                     {
                         continue;
                     }
@@ -1635,8 +1635,10 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     let signs = context::TeamSigns { is_team: &is_team, names: names.clone() };
                     // (Rec13: nor logged as someone's, a call note's `Phone
                     // (caller): …` under the agent's dated head.)
-                    if context::chat_speaker_team(text, phone.start, &signs).unwrap_or_else(|| context::under_team_head(text, phone.start, &signs))
-                        && !context::reader_cue_before(text, phone.start)
+                    // (And an unstamped chat line is its speaker's, `Nathalie : …`.)
+                    if context::chat_speaker_team(text, phone.start, &signs).unwrap_or_else(|| {
+                        context::under_team_head(text, phone.start, &signs) && context::not_another_speaker(text, context::own_line_start(text, phone.start), phone.start, &signs)
+                    }) && !context::reader_cue_before(text, phone.start)
                         && !context::logged_number_before(text, phone.start)
                     {
                         continue;
@@ -1711,7 +1713,8 @@ fn round11_team_number(
     let ls = context::own_line_start(text, start);
     let head = match context::chat_speaker_team_at(text, ls, start, signs) {
         Some(team) => team,
-        None => context::team_head_above(text, ls, start, &signs.names, memo),
+        // (Rec13: not on an unstamped chat line of another speaker's.)
+        None => context::team_head_above(text, ls, start, &signs.names, memo) && context::not_another_speaker(text, ls, start, signs),
     };
     if head && !context::reader_cue_any(text, start) && !context::logged_number_before(text, start) {
         return true;

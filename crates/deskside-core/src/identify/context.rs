@@ -822,12 +822,12 @@ pub(super) fn under_team_head(text: &str, pos: usize, team: &TeamSigns) -> bool 
 /// Words before a number that say it is the reader's (`we will call you
 /// back on`, `your number`, `votre numéro`, `您的`): in the team's message,
 /// the customer's number.
-const READER_CUES: [&str; 27] = [
+const READER_CUES: [&str; 29] = [
     "your ", "you on", "you at", "you back", "you tomorrow", "votre ", "vous au", "vous rappeler", "ihre ", "ihrer ", "ihnen unter", "您的", "你的", "お客様",
     // (Rec13: the team restating the customer's own number, `¿tu celular sigue siendo el …?`, `el número que tenemos
     // registrado a su nombre`, `als Rückrufnummer … hinterlegt`, `您留的手機是 …`.)
-    "tu celular", "tu número", "tu numero", "tu teléfono", "su número", "su numero", "su celular", "su teléfono", "registrado",
-    "rückrufnummer", "您留", "你留", "登记的",
+    "tu celular", "tu número", "tu numero", "tu teléfono", "su número", "su numero", "su celular", "su teléfono", "tenemos registrado",
+    "registrado a su", "registrado a tu", "rückrufnummer", "您留", "你留", "登记的",
 ];
 
 /// Whether the words before byte `start` in its sentence (at most
@@ -1079,9 +1079,7 @@ pub(super) fn chat_speaker_team_at(text: &str, ls: usize, start: usize, team: &T
     let b = text.as_bytes();
     let first = *b.get(ls)?;
     if first != b'[' && !first.is_ascii_digit() {
-        // (Rec13: a chat without stamps, `Nathalie : … me rappeler au 0476
-        // …` under `Live chat — Lumina Énergie · 14:02`.)
-        return unstamped_speaker(text, ls, start).map(|speaker| speaker_is_team(speaker, team));
+        return None;
     }
     // The stamp's time (`10:09`), within its first 32 bytes.
     let head = &b[ls..start.min(ls + 32)];
@@ -1131,6 +1129,9 @@ pub(super) fn chat_speaker_team_at(text: &str, ls: usize, start: usize, team: &T
 /// starts another line as a speaker too, one of the three lines above or the
 /// one below: a chat's lines, each its own message. (A label alone, `Caller:`,
 /// `Fax:`, does not repeat so.) On bytes, at most five lines read.
+///
+/// Asked only of a number a head above would make the team's
+/// ([`not_another_speaker`]): most numbers never come here.
 fn unstamped_speaker(text: &str, ls: usize, start: usize) -> Option<&str> {
     let b = text.as_bytes();
     let own = &b[ls..start.min(ls + 40)];
@@ -1158,6 +1159,15 @@ fn unstamped_speaker(text: &str, ls: usize, start: usize) -> Option<&str> {
     }
     let (_, le) = line_at(text, start);
     next_line(text, le).filter(|&l| speaks(l)).map(|_| lead)
+}
+
+/// Rec13: whether the number at `start` (its line starting at `ls`) is not
+/// on a chat line another speaker than the team speaks
+/// ([`unstamped_speaker`]): a head above that names the team decides only
+/// then (`Nathalie : … 0476 …` under `Live chat — Lumina Énergie · 14:02`
+/// is Nathalie's).
+pub(super) fn not_another_speaker(text: &str, ls: usize, start: usize, team: &TeamSigns) -> bool {
+    unstamped_speaker(text, ls, start).is_none_or(|speaker| speaker_is_team(speaker, team))
 }
 
 /// Whether a chat line's speaker is the team's: a team domain's name, a
