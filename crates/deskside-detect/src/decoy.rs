@@ -535,6 +535,21 @@ mod tests {
         not_a_phone(text, start, start + number.len(), plus)
     }
 
+    /// Rec13: `#` after whose number it is, and German compounds naming a
+    /// phone's number, are no id labels.
+    #[test]
+    fn number_signs_and_phone_compounds_are_no_id_labels() {
+        assert!(!at("his # (905) 273-5518 ext 12", "905"));
+        assert!(!at("cell # 416 839 2271", "416"));
+        assert!(!at("My #: 416 839 2271", "416"));
+        assert!(at("Order # 4168392271", "4168392271"));
+        assert!(at("Invoice #4168392271", "4168392271"));
+        assert!(!at("als Rückrufnummer 0176 4418 2290", "0176"));
+        assert!(!at("Festnetznummer 089 5512 7730", "089"));
+        assert!(at("Kundennummer 0176441822", "0176441822"));
+        assert!(at("Fondsnummer 0176441822", "0176441822"));
+    }
+
     #[test]
     fn id_labels_make_a_number_an_id() {
         for (t, n) in [

@@ -1909,4 +1909,19 @@ mod tests {
         }
         assert_eq!(find_phones(&text, "CN").len(), 1000);
     }
+
+    /// Rec13: a Hebrew one-letter preposition glued by `-` (`ב-054-…`) does
+    /// not glue the number to a word; a Latin code does (`AB-054…`). AR
+    /// landlines without the trunk `0` after a two-digit area code.
+    #[test]
+    fn hebrew_prefixes_and_ar_numbers_without_trunk() {
+        let e164s = |t: &str, r: &str| find_phones(t, r).into_iter().map(|p| p.e164).collect::<Vec<_>>();
+        assert_eq!(e164s("זמין גם הוא ב-054-332-9081.", "IL"), ["+972543329081"]);
+        assert_eq!(e164s("ל-052-448-1937 אחרי חמש", "IL"), ["+972524481937"]);
+        assert!(e164s("קוד AB-0543329081", "IL").is_empty());
+        assert!(e164s("קודב-0543329081", "IL").is_empty());
+        assert_eq!(e164s("Lorena, 11 4982-3317 (fijo)", "AR"), ["+541149823317"]);
+        assert_eq!(e164s("al 011 4982-3317", "AR"), ["+541149823317"]);
+        assert!(e164s("ref 1149823317", "AR").is_empty());
+    }
 }

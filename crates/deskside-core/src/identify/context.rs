@@ -2772,6 +2772,27 @@ mod tests {
         assert_eq!(at("[Nov 28, 10:02 PM] Agentur Kowalski: 0316 380-1000", "0316"), Some(false));
     }
 
+    /// Rec13: an unstamped chat line's speaker, when the same lead starts a
+    /// line near it; labels (`Hotline:`, `Caller:` once) are no speakers.
+    #[test]
+    fn an_unstamped_chat_line_is_its_speaker_s() {
+        let team = |e: &str| e.ends_with("@lumina-energie.example");
+        let signs = TeamSigns { is_team: &team, names: TeamSigns::domain_names(&["lumina-energie.example".to_string()]) };
+        let chat = "Live chat — Lumina Énergie · 30/11/2026 14:02\nNathalie : bonjour\nAgent Lucas : Notre service clientèle : 078 35 33 33\nNathalie : rappelez-moi au 0476 21 88 35\nAgent Lucas : noté.\n";
+        let at = |t: &str, n: &str| {
+            let start = t.find(n).expect("number in text");
+            not_another_speaker(t, own_line_start(t, start), start, &signs)
+        };
+        assert!(!at(chat, "0476"));
+        assert!(at(chat, "078"));
+        assert!(at("Kundenservice · 30.11.2026 09:40\nHotline: 030 2291 4400\nHotline: 0800 229 1440\n", "0800"));
+        assert!(at("Call note 14:22\nCaller: Mr. Brian Otieno, 0722 481 903\n", "0722"));
+        assert!(at("Nathalie : rappelez-moi au 0476 21 88 35\n", "0476"));
+        assert!(logged_number_before("CLI: +91 98450 31276", 5) && logged_number_before("Phone (caller): 0722 481 903", 16));
+        assert!(note_head("CALL NOTE — Jengo Power Customer Care".as_bytes()) && note_head("Kwela Insure — inbound call · 30/11/2026 10:41".as_bytes()));
+        assert!(!note_head("Jengo Power Support · 30 Nov 2026 14:22".as_bytes()));
+    }
+
     #[test]
     fn a_team_head_without_an_address_makes_the_message_the_team_s() {
         let names = TeamSigns::domain_names(&["brightsmile-billing.example".to_string(), "marinahomes-mgmt.example".to_string()]);
