@@ -2268,6 +2268,11 @@ pub(super) fn team_head_above(text: &str, ls: usize, start: usize, names: &[Stri
         if !label && head_shaped(lead) {
             return false;
         }
+        // (Rec13: a note's lead on the number's own line, `Call note: Brian
+        // says … 0722 …` under the agent's dated head: the note logs it.)
+        if !label && note_head(lead) {
+            return false;
+        }
     }
     // A line that starts with its time (`14:11 陳小姐 診所電話 04-…`, a
     // chat without colons) is its own message: its first words are its head.
@@ -2322,10 +2327,11 @@ pub(super) struct HeadMemo {
 /// Words before a number in the team's message that say whose it is, when
 /// it is the customer's or someone else's the note logs (`customer's
 /// mobile`, `rang from`, `客户手机`, `回拨`): the number stays.
-const LOGGED_NUMBER_CUES: [&[u8]; 21] = [
+const LOGGED_NUMBER_CUES: [&[u8]; 23] = [
     b"customer's", b"client's", b"caller", b"callback", b"call back", b"rang from", b"called from", b"his ", b"her ",
-    // (Rec13: a call note's labels, `CLI: +91 …`, `Alt contact: wife, …`, and a number on file for the reader.)
-    b"cli:", b"alt contact", b"alternate contact", b"on file", b"on record",
+    // (Rec13: a call note's labels, `CLI: +91 …`, `Alt contact: wife, …`, a number on file for the reader, a third
+    // party's, `told him to call Safaricom on …`.)
+    b"cli:", b"alt contact", b"alternate contact", b"on file", b"on record", b"him ", b"them ",
     "客户".as_bytes(), "顾客".as_bytes(), "来电".as_bytes(), "回拨".as_bytes(), "用户".as_bytes(), "本人".as_bytes(), "系统里".as_bytes(),
 ];
 
