@@ -2797,6 +2797,13 @@ mod tests {
         assert!(logged_number_before("CLI: +91 98450 31276", 5) && logged_number_before("Phone (caller): 0722 481 903", 16));
         assert!(note_head("CALL NOTE — Jengo Power Customer Care".as_bytes()) && note_head("Kwela Insure — inbound call · 30/11/2026 10:41".as_bytes()));
         assert!(!note_head("Jengo Power Support · 30 Nov 2026 14:22".as_bytes()));
+        // A note's lead on the number's own line: the agent's head above does not decide.
+        let head = |t: &str, n: &str| {
+            let start = t.find(n).expect("number in text");
+            team_head_above(t, own_line_start(t, start), start, &signs.names, &mut HeadMemo::default())
+        };
+        assert!(!head("Agent Chioma · 30 Nov 2026 16:05\nCall note: Mr Tunde Bakare rang from 0803 412 7765.", "0803"));
+        assert!(head("Agent Chioma · 30 Nov 2026 16:05\nOur NOC line stays 01 631 8800.", "01 631"));
     }
 
     #[test]
