@@ -32,12 +32,13 @@ UNGROUPED_MAX = {"IT": 10}
 # rare and collide with coordinates, postcodes and builds in a region without trunk prefix.
 MIN_LEN = {"PL": 9}
 # region, trunk prefix as written nationally ("" = none), national numbers
-# also written without the trunk prefix (BR: `(21) 99412-3387`), the token
+# also written without the trunk prefix (BR: `(21) 99412-3387`; rec13: AR `11 4982-3317`, both only after a
+# two-digit area code, `Plan::written_so`), the token
 # a mobile number carries nationally after its area code (AR: `011 15 …`).
 REGIONS = [
     ("ES", "", False), ("IT", "", False), ("NL", "0", False), ("BE", "0", False), ("PL", "", False),
     ("TR", "0", False), ("RU", "8", False), ("KR", "0", False), ("BR", "0", True), ("MX", "", False),
-    ("AR", "0", False), ("ZA", "0", False), ("NZ", "0", False), ("AE", "0", False), ("SA", "0", False),
+    ("AR", "0", True), ("ZA", "0", False), ("NZ", "0", False), ("AE", "0", False), ("SA", "0", False),
     ("VN", "0", False), ("TH", "0", False), ("ID", "0", False), ("PH", "0", False), ("MY", "0", False),
     ("CH", "0", False), ("AT", "0", False), ("SE", "0", False), ("PT", "", False), ("IE", "0", False),
 ]

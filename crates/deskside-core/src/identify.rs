@@ -1601,7 +1601,10 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 }
                 // On a team address's line or the line next to it (the
                 // team's signature), or in a quote of the team's message.
-                let in_team_text = team_lines.iter().any(|&(t, exact)| if exact { t == line } else { t.abs_diff(line) <= 1 });
+                // (Rec13: not the line next to it when the number is logged as
+                // someone's, a call note's `Agent: wanjiru@<team>` over `Phone
+                // (caller): 0722 …`, `CLI: +91 …`.)
+                let in_team_text = team_lines.iter().any(|&(t, exact)| t == line || !exact && t.abs_diff(line) == 1 && !context::logged_number_before(text, phone.start));
                 // Digits of a resident ID written in groups (`5101 0719 8805 2033 12`).
                 // (Both in text order: the IDs before this phone are passed once.)
                 while ids_passed < cn_ids.len() && cn_ids[ids_passed].end <= phone.start {
@@ -1647,7 +1650,11 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     // entry's head that names the team (`Tallyline Support`,
                     // a date), in a text without a team address.
                     let signs = context::TeamSigns { is_team: &is_team, names: context::TeamSigns::domain_names(&ctx.team_domains) };
-                    if context::under_team_head(text, phone.start, &signs) {
+                    if context::under_team_head(text, phone.start, &signs)
+                        && !context::logged_number_before(text, phone.start)
+                        && !context::reader_cue_before(text, phone.start)
+                        && context::not_another_speaker(text, context::own_line_start(text, phone.start), phone.start, &signs)
+                    {
                         continue;
                     }
                     // (Round 10: or on a chat line the team speaks, `28.11.2026
@@ -1664,8 +1671,13 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     // 4182`), unless said to be the reader's. (A chat line
                     // is its own message: an earlier line's head is not its writer.)
                     let signs = context::TeamSigns { is_team: &is_team, names: names.clone() };
-                    if context::chat_speaker_team(text, phone.start, &signs).unwrap_or_else(|| context::under_team_head(text, phone.start, &signs))
-                        && !context::reader_cue_before(text, phone.start)
+                    // (Rec13: nor logged as someone's, a call note's `Phone
+                    // (caller): …` under the agent's dated head.)
+                    // (And an unstamped chat line is its speaker's, `Nathalie : …`.)
+                    if context::chat_speaker_team(text, phone.start, &signs).unwrap_or_else(|| {
+                        context::under_team_head(text, phone.start, &signs) && context::not_another_speaker(text, context::own_line_start(text, phone.start), phone.start, &signs)
+                    }) && !context::reader_cue_before(text, phone.start)
+                        && !context::logged_number_before(text, phone.start)
                     {
                         continue;
                     }
@@ -1751,7 +1763,8 @@ fn round11_team_number(
     // (`ls`: the number's line start, found once for the looks below.)
     let head = match context::chat_speaker_team_at(text, ls, start, signs) {
         Some(team) => team,
-        None => context::team_head_above(text, ls, start, &signs.names, memo),
+        // (Rec13: not on an unstamped chat line of another speaker's.)
+        None => context::team_head_above(text, ls, start, &signs.names, memo) && context::not_another_speaker(text, ls, start, signs),
     };
     if head && !context::reader_cue_any(text, start) && !context::logged_number_before(text, start) {
         return true;

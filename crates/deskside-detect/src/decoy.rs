@@ -65,7 +65,25 @@ fn id_or_code_before(b: &[u8], at: usize) -> bool {
 
 /// An id's label (or a `#`) ending at `label_end`, not outweighed by a phone label.
 fn labelled_id(b: &[u8], label_end: usize, hash: bool) -> bool {
-    (hash || id_label_before(b, label_end)) && !phone_label_before(b, label_end)
+    (hash && !number_sign(b, label_end) || id_label_before(b, label_end)) && !phone_label_before(b, label_end)
+}
+
+/// Rec13: whether the `#` before a number is a number sign after whose
+/// number it is (`his # (905) 273-5518`, `my #`, `cell #`): the word ending
+/// at `label_end` is a possessive or a phone's name, any case.
+fn number_sign(b: &[u8], label_end: usize) -> bool {
+    let mut t = label_end;
+    while t > 0 && b[t - 1].is_ascii_alphabetic() {
+        t -= 1;
+    }
+    if t > 0 && b[t - 1].is_ascii_alphanumeric() || label_end - t > 6 {
+        return false;
+    }
+    let mut buf = [0u8; 6];
+    let word = &mut buf[..label_end - t];
+    word.copy_from_slice(&b[t..label_end]);
+    word.make_ascii_lowercase();
+    matches!(&*word, b"his" | b"her" | b"my" | b"our" | b"their" | b"your" | b"phone" | b"cell" | b"mobile")
 }
 
 /// The start of the run of digit groups joined by one space or `-` that
@@ -274,6 +292,13 @@ fn id_acronym(word: &[u8]) -> bool {
     matches!(word, b"SR" | b"PDR" | b"POD")
 }
 
+/// Rec13: a German compound that names a phone's number (`Rückrufnummer`,
+/// read from `ckrufnummer` after the `ü`; `Festnetznummer`, `Durchwahlnummer`),
+/// not an id's (`Kundennummer`, `Fondsnummer`, `Berufsnummer` stay ids).
+fn phone_compound(word: &[u8]) -> bool {
+    [&b"ckruf"[..], b"anruf", b"festnetz", b"durchwahl", b"fax", b"handy", b"mobil", b"telefon"].iter().any(|w| crate::lines::find_ignore_ascii_case(word, w).is_some())
+}
+
 /// Whether the word ending at `end` is an id's label: an [`id_word`],
 /// a carrier's name (`DHL`, `UPS`, `FedEx`, `USPS`, `EMS`, `SF`), a German
 /// compound ending in `nummer`/`nr` (`Bestellnummer`, `Kundennr`), or a
@@ -300,7 +325,7 @@ fn id_label_before(b: &[u8], end: usize) -> bool {
         }
         return id_word(word)
             || id_acronym(word)
-            || word.len() > 6 && ends_with_ignore_case(word, b"nummer")
+            || word.len() > 6 && ends_with_ignore_case(word, b"nummer") && !phone_compound(word)
             || (4..=16).contains(&word.len()) && ends_with_ignore_case(word, b"nr");
     }
     // (Not 号, 番号 or 번호 alone, "number": `我自己的号`, `代表番号`, `전화번호`.)
@@ -508,6 +533,21 @@ mod tests {
         let start = text.find(number).expect("number in text");
         let plus = number.starts_with('+') || number.starts_with("00");
         not_a_phone(text, start, start + number.len(), plus)
+    }
+
+    /// Rec13: `#` after whose number it is, and German compounds naming a
+    /// phone's number, are no id labels.
+    #[test]
+    fn number_signs_and_phone_compounds_are_no_id_labels() {
+        assert!(!at("his # (905) 273-5518 ext 12", "905"));
+        assert!(!at("cell # 416 839 2271", "416"));
+        assert!(!at("My #: 416 839 2271", "416"));
+        assert!(at("Order # 4168392271", "4168392271"));
+        assert!(at("Invoice #4168392271", "4168392271"));
+        assert!(!at("als Rückrufnummer 0176 4418 2290", "0176"));
+        assert!(!at("Festnetznummer 089 5512 7730", "089"));
+        assert!(at("Kundennummer 0176441822", "0176441822"));
+        assert!(at("Fondsnummer 0176441822", "0176441822"));
     }
 
     #[test]

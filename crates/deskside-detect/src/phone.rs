@@ -307,7 +307,10 @@ fn left_ok(text: &str, pos: usize, c: char) -> bool {
     }
     let pp = decode_back(text, ppos).map(|(ch, _)| ch);
     match p {
-        '-' | '_' | '/' | '@' | '=' | '&' | '\\' | '?' | '%' => !pp.is_some_and(is_word),
+        // (Rec13: Hebrew glues a one-letter preposition to a number with a
+        // dash, `זמין ב-054-332-9081`: ב ל מ ה ו ש כ alone after a space.)
+        '-' => !pp.is_some_and(is_word) || pp.is_some_and(|ch| "בלמהושכ".contains(ch)) && hebrew_prefix(text, ppos),
+        '_' | '/' | '@' | '=' | '&' | '\\' | '?' | '%' => !pp.is_some_and(is_word),
         // After a digit and a comma: a thousands group (`1,299`, three
         // digits after a group of one to three) is not a number of its own;
         // a CSV cell (`1001,13800138000`, `42,+1-415-…`, a landline after a
@@ -317,6 +320,13 @@ fn left_ok(text: &str, pos: usize, c: char) -> bool {
         ' ' => !pp.is_some_and(is_currency),
         _ => true,
     }
+}
+
+/// Whether the Hebrew letter that ends at `end` (two bytes) stands alone as
+/// a word: the text's start or a space, a bracket or a quote before it.
+fn hebrew_prefix(text: &str, end: usize) -> bool {
+    let b = text.as_bytes();
+    end <= 2 || matches!(b[end - 3], b' ' | b'\t' | b'\n' | b'(' | b'"' | b'\'' | b',')
 }
 
 /// One or two ASCII digits at `pos` glued by `:` to a digit (`9:30`,
@@ -1912,5 +1922,20 @@ mod tests {
             text.push_str(" 备注 v1.2.3.4\n");
         }
         assert_eq!(find_phones(&text, "CN").len(), 1000);
+    }
+
+    /// Rec13: a Hebrew one-letter preposition glued by `-` (`ב-054-…`) does
+    /// not glue the number to a word; a Latin code does (`AB-054…`). AR
+    /// landlines without the trunk `0` after a two-digit area code.
+    #[test]
+    fn hebrew_prefixes_and_ar_numbers_without_trunk() {
+        let e164s = |t: &str, r: &str| find_phones(t, r).into_iter().map(|p| p.e164).collect::<Vec<_>>();
+        assert_eq!(e164s("זמין גם הוא ב-054-332-9081.", "IL"), ["+972543329081"]);
+        assert_eq!(e164s("ל-052-448-1937 אחרי חמש", "IL"), ["+972524481937"]);
+        assert!(e164s("קוד AB-0543329081", "IL").is_empty());
+        assert!(e164s("קודב-0543329081", "IL").is_empty());
+        assert_eq!(e164s("Lorena, 11 4982-3317 (fijo)", "AR"), ["+541149823317"]);
+        assert_eq!(e164s("al 011 4982-3317", "AR"), ["+541149823317"]);
+        assert!(e164s("ref 1149823317", "AR").is_empty());
     }
 }

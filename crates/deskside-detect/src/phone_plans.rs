@@ -151,7 +151,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b1011011110, min: 10, max: 10, kind: Kind::Fixed, bare: true },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b1111101110, min: 10, max: 10, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"AR", cc: 54, trunk: b"0", bare: false, mobile_token: b"15", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"AR", cc: 54, trunk: b"0", bare: true, mobile_token: b"15", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 10, max: 11, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'1'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: false },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0010000000, min: 10, max: 10, kind: Kind::Mobile, bare: false },

@@ -845,8 +845,13 @@ pub(super) fn under_team_head(text: &str, pos: usize, team: &TeamSigns) -> bool 
 /// Words before a number that say it is the reader's (`we will call you
 /// back on`, `your number`, `votre numéro`, `您的`): in the team's message,
 /// the customer's number.
-const READER_CUES: [&str; 14] =
-    ["your ", "you on", "you at", "you back", "you tomorrow", "votre ", "vous au", "vous rappeler", "ihre ", "ihrer ", "ihnen unter", "您的", "你的", "お客様"];
+const READER_CUES: [&str; 29] = [
+    "your ", "you on", "you at", "you back", "you tomorrow", "votre ", "vous au", "vous rappeler", "ihre ", "ihrer ", "ihnen unter", "您的", "你的", "お客様",
+    // (Rec13: the team restating the customer's own number, `¿tu celular sigue siendo el …?`, `el número que tenemos
+    // registrado a su nombre`, `als Rückrufnummer … hinterlegt`, `您留的手機是 …`.)
+    "tu celular", "tu número", "tu numero", "tu teléfono", "su número", "su numero", "su celular", "su teléfono", "tenemos registrado",
+    "registrado a su", "registrado a tu", "rückrufnummer", "您留", "你留", "登记的",
+];
 
 /// Whether the words before byte `start` in its sentence (at most
 /// [`CUE_WINDOW`] bytes back) say the number is the reader's.
@@ -972,7 +977,9 @@ fn head_writer(text: &str, pos: usize, team: &TeamSigns, by_word: bool) -> Optio
                     return Some(w);
                 }
             }
-            if team.names_team(body, by_word) || above.is_some_and(|a| team.names_team(a, by_word)) {
+            // (Rec13: not a note's head, `Call log — Sarathi Telecom · 30 Nov
+            // 2026 11:05`: the numbers a note logs are the caller's.)
+            if (team.names_team(body, by_word) || above.is_some_and(|a| team.names_team(a, by_word))) && !note_head(body.as_bytes()) && !above.is_some_and(|a| note_head(a.as_bytes())) {
                 return Some(Writer::Team);
             }
             break;
@@ -1136,6 +1143,54 @@ pub(super) fn chat_speaker_team_at(text: &str, ls: usize, start: usize, team: &T
     let rest = &text[floor_boundary(text, i)..floor_boundary(text, start)];
     let colon = rest.find([':', '：']).filter(|&c| c > 0 && c <= 40)?;
     Some(speaker_is_team(&rest[..colon], team))
+}
+
+/// Rec13: the speaker of a chat line without a stamp (`Nathalie : vous
+/// pouvez me rappeler au …`, `Agent Lucas : …`): a name before the line's
+/// first colon (one to three words, capitalised, no digit, at most 32 bytes,
+/// no mail header's name and no phone label, `Mobile:`, `Hotline:`) that
+/// starts another line as a speaker too, one of the three lines above or the
+/// one below: a chat's lines, each its own message. (A label alone, `Caller:`,
+/// `Fax:`, does not repeat so.) On bytes, at most five lines read.
+///
+/// Asked only of a number a head above would make the team's
+/// ([`not_another_speaker`]): most numbers never come here.
+fn unstamped_speaker(text: &str, ls: usize, start: usize) -> Option<&str> {
+    let b = text.as_bytes();
+    let own = &b[ls..start.min(ls + 40)];
+    let colon = own.iter().position(|&c| c == b':').or_else(|| deskside_detect::lines::find_ignore_ascii_case(own, "：".as_bytes()))?;
+    let lead = text[ls..ls + colon].trim_end_matches([' ', '\u{a0}', '\u{202f}']);
+    let words = lead.split(' ').filter(|w| !w.is_empty()).count();
+    let shaped = (2..=32).contains(&lead.len())
+        && (1..=3).contains(&words)
+        && lead.chars().next().is_some_and(|c| c.is_uppercase() || ('\u{4e00}'..='\u{9fff}').contains(&c))
+        && lead.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '-' | '\''));
+    if !shaped || header_name_role(lead) != HeaderRole::None || deskside_detect::decoy::phone_label_before(b, ls + lead.len()) {
+        return None;
+    }
+    let speaks = |(s, e): (usize, usize)| {
+        let l = &text[s..e];
+        l.len() > lead.len() && l.starts_with(lead) && l[lead.len()..].trim_start_matches([' ', '\u{a0}', '\u{202f}']).starts_with([':', '：'])
+    };
+    let mut line = (ls, ls);
+    for _ in 0..3 {
+        let Some(prev) = previous_line(text, line.0) else { break };
+        line = prev;
+        if speaks(line) {
+            return Some(lead);
+        }
+    }
+    let (_, le) = line_at(text, start);
+    next_line(text, le).filter(|&l| speaks(l)).map(|_| lead)
+}
+
+/// Rec13: whether the number at `start` (its line starting at `ls`) is not
+/// on a chat line another speaker than the team speaks
+/// ([`unstamped_speaker`]): a head above that names the team decides only
+/// then (`Nathalie : … 0476 …` under `Live chat — Lumina Énergie · 14:02`
+/// is Nathalie's).
+pub(super) fn not_another_speaker(text: &str, ls: usize, start: usize, team: &TeamSigns) -> bool {
+    unstamped_speaker(text, ls, start).is_none_or(|speaker| speaker_is_team(speaker, team))
 }
 
 /// Whether a chat line's speaker is the team's: a team domain's name, a
@@ -2032,8 +2087,11 @@ const HEAD_TITLES: [&[u8]; 5] = [b"agent", b"agente", b"agen", b"atendente", b"s
 /// `（内部备注）`): a note logs what the customer gave (their callback
 /// number, read out on the phone), so a head with one of these is no
 /// reply of the team's. ASCII any case, anywhere in the head.
-const NOTE_WORDS: [&[u8]; 14] = [
+const NOTE_WORDS: [&[u8]; 25] = [
     b"note", b"nota", b"catatan", b"notiz", b"comment", b"internal", b"interne", b"intern", "备注".as_bytes(), "備註".as_bytes(), "记录".as_bytes(),
+    // (Rec13: a call's log, `Call log — <team> · date`, `Kwela Insure — inbound call · date`, `Anruf`, `llamada`,
+    // `chamada`, `appel entrant`, `来电`, `通话`, `通話`.)
+    b"call log", b"inbound call", b"outbound call", b"call from", b"anruf", b"llamada", b"chamada", b"appel entrant", "来电".as_bytes(), "通话".as_bytes(), "通話".as_bytes(),
     "記錄".as_bytes(), "メモ".as_bytes(), "留言".as_bytes(),
 ];
 
@@ -2080,7 +2138,7 @@ fn word_at(hay: &[u8], at: usize, len: usize) -> bool {
 fn head_title(head: &[u8]) -> bool {
     // (The note words last: most heads hold no title, and then none is asked.)
     let titled = HEAD_TITLES_OTHER.iter().any(|t| deskside_detect::lines::find_ignore_ascii_case(head, t.as_bytes()).is_some()) || ascii_title(head);
-    titled && !NOTE_WORDS.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(head, w).is_some())
+    titled && !note_head(head)
 }
 
 /// [`head_title`]'s ASCII titles: a whole word that starts the head or
@@ -2171,7 +2229,14 @@ fn has_time(l: &[u8]) -> bool {
 /// Whether a head names the team: a title ([`head_title`]) or a team
 /// domain's name.
 fn head_names_team(head: &[u8], names: &[String]) -> bool {
-    head_title(head) || head_title_word(head) || names.iter().any(|n| squeezed_has(head, n.as_bytes()))
+    // (Rec13: a note's head that names the team, `CALL NOTE — Jengo Power
+    // Customer Care · 14:22`, logs what a caller gave: no reply of the team's.)
+    head_title(head) || head_title_word(head) || names.iter().any(|n| squeezed_has(head, n.as_bytes())) && !note_head(head)
+}
+
+/// Whether a head holds a note's word ([`NOTE_WORDS`]).
+fn note_head(head: &[u8]) -> bool {
+    NOTE_WORDS.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(head, w).is_some())
 }
 
 /// Whether `head` holds one of [`HEAD_TITLE_WORDS`] as a word of its own:
@@ -2196,7 +2261,7 @@ fn head_title_word(head: &[u8]) -> bool {
         }
         false
     });
-    found && !NOTE_WORDS.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(head, w).is_some())
+    found && !note_head(head)
 }
 
 /// Round 11: whether the number at byte `start` is in a message the team
@@ -2228,6 +2293,11 @@ pub(super) fn team_head_above(text: &str, ls: usize, start: usize, names: &[Stri
         // `访客 14:03:55：…手机１３６－…` under the agent's line, is its
         // writer's message: the line above does not decide.)
         if !label && head_shaped(lead) {
+            return false;
+        }
+        // (Rec13: a note's lead on the number's own line, `Call note: Brian
+        // says … 0722 …` under the agent's dated head: the note logs it.)
+        if !label && note_head(lead) {
             return false;
         }
     }
@@ -2284,9 +2354,12 @@ pub(super) struct HeadMemo {
 /// Words before a number in the team's message that say whose it is, when
 /// it is the customer's or someone else's the note logs (`customer's
 /// mobile`, `rang from`, `客户手机`, `回拨`): the number stays.
-const LOGGED_NUMBER_CUES: [&[u8]; 14] = [
-    b"customer's", b"client's", b"caller's", b"callback", b"call back", b"rang from", b"called from", b"his ", b"her ",
-    "客户".as_bytes(), "顾客".as_bytes(), "来电".as_bytes(), "回拨".as_bytes(), "用户".as_bytes(),
+const LOGGED_NUMBER_CUES: [&[u8]; 23] = [
+    b"customer's", b"client's", b"caller", b"callback", b"call back", b"rang from", b"called from", b"his ", b"her ",
+    // (Rec13: a call note's labels, `CLI: +91 …`, `Alt contact: wife, …`, a number on file for the reader, a third
+    // party's, `told him to call Safaricom on …`.)
+    b"cli:", b"alt contact", b"alternate contact", b"on file", b"on record", b"him ", b"them ",
+    "客户".as_bytes(), "顾客".as_bytes(), "来电".as_bytes(), "回拨".as_bytes(), "用户".as_bytes(), "本人".as_bytes(), "系统里".as_bytes(),
 ];
 
 /// Whether the words before byte `start` on its line (at most
@@ -2956,6 +3029,34 @@ mod tests {
         assert_eq!(at("[Nov 29, 9:30 AM] Olivier: 514-555-0161.", "514"), Some(false));
         assert_eq!(at("28/Nov/26 9:02 AM – Service Desk (intern): Tel. 0316 380-1000", "0316"), Some(true));
         assert_eq!(at("[Nov 28, 10:02 PM] Agentur Kowalski: 0316 380-1000", "0316"), Some(false));
+    }
+
+    /// Rec13: an unstamped chat line's speaker, when the same lead starts a
+    /// line near it; labels (`Hotline:`, `Caller:` once) are no speakers.
+    #[test]
+    fn an_unstamped_chat_line_is_its_speaker_s() {
+        let team = |e: &str| e.ends_with("@lumina-energie.example");
+        let signs = TeamSigns { is_team: &team, names: TeamSigns::domain_names(&["lumina-energie.example".to_string()]) };
+        let chat = "Live chat — Lumina Énergie · 30/11/2026 14:02\nNathalie : bonjour\nAgent Lucas : Notre service clientèle : 078 35 33 33\nNathalie : rappelez-moi au 0476 21 88 35\nAgent Lucas : noté.\n";
+        let at = |t: &str, n: &str| {
+            let start = t.find(n).expect("number in text");
+            not_another_speaker(t, own_line_start(t, start), start, &signs)
+        };
+        assert!(!at(chat, "0476"));
+        assert!(at(chat, "078"));
+        assert!(at("Kundenservice · 30.11.2026 09:40\nHotline: 030 2291 4400\nHotline: 0800 229 1440\n", "0800"));
+        assert!(at("Call note 14:22\nCaller: Mr. Brian Otieno, 0722 481 903\n", "0722"));
+        assert!(at("Nathalie : rappelez-moi au 0476 21 88 35\n", "0476"));
+        assert!(logged_number_before("CLI: +91 98450 31276", 5) && logged_number_before("Phone (caller): 0722 481 903", 16));
+        assert!(note_head("CALL NOTE — Jengo Power Customer Care".as_bytes()) && note_head("Kwela Insure — inbound call · 30/11/2026 10:41".as_bytes()));
+        assert!(!note_head("Jengo Power Support · 30 Nov 2026 14:22".as_bytes()));
+        // A note's lead on the number's own line: the agent's head above does not decide.
+        let head = |t: &str, n: &str| {
+            let start = t.find(n).expect("number in text");
+            team_head_above(t, own_line_start(t, start), start, &signs.names, &mut HeadMemo::default())
+        };
+        assert!(!head("Agent Chioma · 30 Nov 2026 16:05\nCall note: Mr Tunde Bakare rang from 0803 412 7765.", "0803"));
+        assert!(head("Agent Chioma · 30 Nov 2026 16:05\nOur NOC line stays 01 631 8800.", "01 631"));
     }
 
     #[test]
