@@ -294,7 +294,7 @@ pub(super) fn in_requester_block(text: &str, start: usize) -> bool {
     // Below the label, the identifier's own line is a contact field
     // (`手机：`, `등록 연락처:`, `Phone:`; not `就诊医院：…` of the same form):
     // most identifiers' lines are none, and no line above is read.
-    if ls == 0 || !contact_field(own) {
+    if ls == 0 || !contact_field(own) || names_a_relation(own) {
         return false;
     }
     let mut end = ls - 1;
@@ -350,6 +350,10 @@ fn contact_field(line: &[u8]) -> bool {
         return false;
     }
     let mut head = head.trim_ascii_end();
+    // (A qualifier in brackets after the label: `Phone (caller):`, `手机（本人）：`.)
+    if let Some(open) = bracket_tail(head) {
+        head = head[..open].trim_ascii_end();
+    }
     while let [rest @ .., b'.' | b' '] = head {
         head = rest;
     }
@@ -358,6 +362,30 @@ fn contact_field(line: &[u8]) -> bool {
         let Some(p) = head.len().checked_sub(w.len()) else { return false };
         head[p..].eq_ignore_ascii_case(w) && (w[0] >= 0x80 || p == 0 || !head[p - 1].is_ascii_alphabetic())
     })
+}
+
+/// Where a label's bracketed tail starts (`Phone (caller)`, `手机（本人）`:
+/// the `(`/`（`), when the label ends with its closing bracket.
+fn bracket_tail(head: &[u8]) -> Option<usize> {
+    // (`（` is EF BC 88, `）` EF BC 89.)
+    if head.ends_with(b")") {
+        head.iter().rposition(|&c| c == b'(')
+    } else if head.ends_with("）".as_bytes()) {
+        head.windows(3).rposition(|w| w == "（".as_bytes())
+    } else {
+        None
+    }
+}
+
+/// Whether a contact field's value starts with a relation (`Alt contact:
+/// wife, Akinyi, 0110 …`, `Notfall: Mutter 0171 …`): another person's
+/// number under the requester's label, not theirs.
+fn names_a_relation(line: &[u8]) -> bool {
+    let (head, _) = head_of(line);
+    let value = line[(head.len() + 1).min(line.len())..].trim_ascii_start();
+    // (A Latin word with its accented letters: two-byte characters only.)
+    let word = value.iter().take_while(|&&c| c.is_ascii_alphabetic() || (0x80..0xE0).contains(&c)).count();
+    word > 0 && one_of(&value[..word], &RELATION_NOUNS)
 }
 
 /// A line's head: before its first colon, at most [`HEAD_BYTES`]; and
@@ -502,6 +530,11 @@ mod tests {
         assert!(!block("Client : Geneviève\nRappel demandé au 514 555-0187 (cell) ; au bureau 438-555-0123\n", "438"));
         assert!(!block("Cliente: Alessandro Rinaldi\nRichiesta: anticipare\nRichiamare sul fisso ufficio 011 562 8830\n", "011"));
         assert!(!block("申请人：张三\n二、联系方式\n手机：138 0013 8000\n", "138"));
+        // A qualifier in brackets after the label; a relation as the field's value.
+        assert!(block("Caller: Mr. Brian Otieno\nPhone (caller): 0722 481 903\n", "0722"));
+        assert!(block("客户：何雯雯\n手机（本人）：158 2836 0097\n", "158"));
+        assert!(!block("Caller: Mr. Brian Otieno\nPhone (caller): 0722 481 903\nAlt contact: wife, Akinyi, 0110 285 773\n", "0110"));
+        assert!(!block("Kunde: Jonas Weber\nNotfallkontakt: Mutter 0171 2288 4410\n", "0171"));
     }
 
     #[test]
