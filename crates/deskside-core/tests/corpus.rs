@@ -35,7 +35,9 @@
 //! `issue17_holdout11.jsonl`, `issue17_holdout11b.jsonl`: written by hand before round 11's rules; scored at
 //! `e192a2b` and after round 11 (docs/IDENTIFIERS.md), spent since.
 //! `issue17_holdout12.jsonl`, `issue17_holdout12b.jsonl`: written by hand before round 13's rules; scored at
-//! `d67e8ba` (docs/IDENTIFIERS.md), to be scored again after round 13.
+//! `d67e8ba` and after round 13 (docs/IDENTIFIERS.md), spent since.
+//! `issue17_holdout13.jsonl`, `issue17_holdout13b.jsonl`: written by hand while round 13 was worked on, kept out of
+//! its branches; scored before and after it (docs/IDENTIFIERS.md), spent since.
 
 use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
 use deskside_core::phone::normalize_phone;
