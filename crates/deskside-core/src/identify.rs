@@ -1107,7 +1107,7 @@ fn third_persons(text: &str, here: &[Found], roles: &[HeaderRole], own: &[bool],
         if !own && whose == relation::Whose::Third {
             out.resize(here.len(), 0);
             out[i] = RELATION;
-        } else if !own && context::third_person_before(text, at.0) {
+        } else if !own && (context::third_person_before(text, at.0) || *kind == IdKind::Phone && relation::other_party_before(text, at.0)) {
             out.resize(here.len(), 0);
             out[i] = THIRD;
         } else if whose == relation::Whose::Client && *kind == IdKind::Email || relation::in_requester_block(text, at.0) {
@@ -1604,14 +1604,28 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // (Rec13: not the line next to it when the number is logged as
                 // someone's, a call note's `Agent: wanjiru@<team>` over `Phone
                 // (caller): 0722 …`, `CLI: +91 …`.)
-                let in_team_text = team_lines.iter().any(|&(t, exact)| t == line || !exact && t.abs_diff(line) == 1 && !context::logged_number_before(text, phone.start));
+                let in_team_text = team_lines.iter().any(|&(t, exact)| t == line || !exact
+                    && t.abs_diff(line) == 1
+                    && !context::logged_number_before(text, phone.start)
+                    && !own_message_line(text, phone.start, &text_signs));
                 // Digits of a resident ID written in groups (`5101 0719 8805 2033 12`).
                 // (Both in text order: the IDs before this phone are passed once.)
                 while ids_passed < cn_ids.len() && cn_ids[ids_passed].end <= phone.start {
                     ids_passed += 1;
                 }
                 let in_id = cn_ids.get(ids_passed).is_some_and(|id| id.start < phone.end);
-                if ctx.team_phones.contains(&phone.e164) || in_team_text || in_id {
+                if ctx.team_phones.contains(&phone.e164) || in_id {
+                    continue;
+                }
+                // Rec14: a number the team's message names as another
+                // party's (`师傅姓孙，电话 …`, `Kurye Mehmet Bey sizi …`,
+                // `call the bank on …`) is theirs, whatever rule below would
+                // give it to the team.
+                if !whole_field && relation::other_party_before(text, phone.start) {
+                    out.push((IdKind::Phone, phone.e164, None, (phone.start, phone.end)));
+                    continue;
+                }
+                if in_team_text {
                     continue;
                 }
                 // On the team's signature line (`Lumenpay Onboarding · Direct (415) 555-0131`).
@@ -1734,6 +1748,23 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
     }
     out
 }
+
+/// Rec14: whether the number at `start` is on a line that is a message of
+/// its own, not part of a team address's signature next to it: a chat line
+/// another speaker speaks, stamped or not (`[15:05] Joost: … 06 12345678`
+/// over the agent's `[15:06] Medewerker Sanne: … service@<team>`, `김민지 :
+/// 회사 번호는 02-…`), or a line of prose longer than a signature's
+/// ([`SIGNATURE_LINE`] bytes: a web form's `Notes: if no answer ring my
+/// partner …` over the team's auto-reply).
+fn own_message_line(text: &str, start: usize, signs: &context::TeamSigns) -> bool {
+    let ls = context::own_line_start(text, start);
+    let le = text[start..].find('\n').map_or(text.len(), |e| start + e);
+    le - ls > SIGNATURE_LINE || context::chat_speaker_team_at(text, ls, start, signs) == Some(false) || !context::not_another_speaker(text, ls, start, signs)
+}
+
+/// Rec14: the longest line read as part of a signature next to a team
+/// address (bytes).
+const SIGNATURE_LINE: usize = 100;
 
 /// Round 11: whether a number of running text is the team's own though no
 /// team address stands near it (docs/IDENTIFIERS.md, "Round 11"): in a

@@ -299,6 +299,24 @@ fn phone_compound(word: &[u8]) -> bool {
     [&b"ckruf"[..], b"anruf", b"festnetz", b"durchwahl", b"fax", b"handy", b"mobil", b"telefon"].iter().any(|w| crate::lines::find_ignore_ascii_case(word, w).is_some())
 }
 
+/// Rec14: whether the word before a `nr` starting at `s` says it is a
+/// phone's number: `har`/`hat`/`has` ("has"), `tlf.`/`tel.`/`telefon`.
+fn phone_nr(b: &[u8], s: usize) -> bool {
+    if s < 2 || b[s - 1] != b' ' {
+        return false;
+    }
+    let mut e = s - 1;
+    if b[e - 1] == b'.' {
+        e -= 1;
+    }
+    let mut p = e;
+    while p > 0 && e - p < 8 && b[p - 1].is_ascii_alphabetic() {
+        p -= 1;
+    }
+    let prev = &b[p..e];
+    [&b"har"[..], b"hat", b"has", b"tlf", b"tel", b"telefon", b"mobil"].iter().any(|w| prev.eq_ignore_ascii_case(w))
+}
+
 /// Whether the word ending at `end` is an id's label: an [`id_word`],
 /// a carrier's name (`DHL`, `UPS`, `FedEx`, `USPS`, `EMS`, `SF`), a German
 /// compound ending in `nummer`/`nr` (`Bestellnummer`, `Kundennr`), or a
@@ -322,6 +340,11 @@ fn id_label_before(b: &[u8], end: usize) -> bool {
         // (`No.`, `no:`, `order no 415…` are an id's; Portuguese `ligar no 21 …`, "in the", is not.)
         if word.eq_ignore_ascii_case(b"no") && b.get(end) == Some(&b' ') {
             return s >= 2 && b[s - 1] == b' ' && id_label_before(b, s - 1);
+        }
+        // (Rec14: `nr.` after `har`/`hat`/`tlf.` is a phone's, "has number":
+        // `Viby Boligselskab, har nr. 86 11 47 20`.)
+        if word.eq_ignore_ascii_case(b"nr") && phone_nr(b, s) {
+            return false;
         }
         return id_word(word)
             || id_acronym(word)

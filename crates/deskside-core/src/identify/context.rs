@@ -1163,7 +1163,8 @@ fn unstamped_speaker(text: &str, ls: usize, start: usize) -> Option<&str> {
     let words = lead.split(' ').filter(|w| !w.is_empty()).count();
     let shaped = (2..=32).contains(&lead.len())
         && (1..=3).contains(&words)
-        && lead.chars().next().is_some_and(|c| c.is_uppercase() || ('\u{4e00}'..='\u{9fff}').contains(&c))
+        // (Rec14: or a Hangul name, `김민지 : 회사 번호는 02-…`.)
+        && lead.chars().next().is_some_and(|c| c.is_uppercase() || ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{ac00}'..='\u{d7a3}').contains(&c))
         && lead.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '-' | '\''));
     if !shaped || header_name_role(lead) != HeaderRole::None || deskside_detect::decoy::phone_label_before(b, ls + lead.len()) {
         return None;

@@ -252,6 +252,108 @@ pub(super) fn whose_before(text: &str, start: usize) -> Whose {
     whose
 }
 
+/// Rec14: how far back on its line another party's role or kind is looked
+/// for (bytes): it stands right before the number (`师傅姓孙，电话 …`,
+/// `Kurye Mehmet Bey sizi …`, `an engineer from our partner MeterServe UK
+/// (booking line …`), not anywhere in a long line.
+const OTHER_PARTY_WINDOW: usize = 72;
+
+/// Another party's role or kind in Latin script (lower case, sorted by
+/// bytes): a person's trade or title (`technician`, `montador`, `kurye`,
+/// `supervisor`, a customer's `vet` or `landlord`), another organisation's
+/// kind (`bank`, `partner`, `dealer`,
+/// `filiale`, `şubesi`, `ubezpieczyciela`). Not `agent`, `office`, `centre`
+/// or `hotline` alone: the team has those too.
+const OTHER_PARTY_WORDS: [&str; 50] = [
+    "bank", "bezorger", "carrier", "corriere", "courier", "dealer", "dealership", "dentist", "doctor", "driver",
+    "electrician", "engineer", "filiale", "installer", "insurer", "koerier", "kurier", "kurir", "kurye", "landlord",
+    "livreur", "locksmith", "manufacturer", "mensajero", "montador", "monteur", "montør", "partenaire", "partner",
+    "partners", "plumber", "repartidor", "satpam", "subcontractor", "supervisor", "supplier", "technician",
+    "technicien", "technik", "techniker", "tecnico", "transporteur", "técnico", "ubezpieczyciel", "ubezpieczyciela",
+    "udlejer", "vendor", "vermieter", "vet", "şubesi",
+];
+
+/// Words of the kinds in [`OTHER_PARTY_WORDS`] that stay another's after
+/// the team's possessive (`our repair partner`, `our courier`): every other
+/// role after `our` is the team's own (`our technician`).
+const OTHER_EVEN_OURS: [&str; 10] = [
+    "bank", "carrier", "corriere", "courier", "kurier", "kurir", "kurye", "partenaire", "partner", "partners",
+];
+
+/// The team's or writer's own words: after them the number is no longer
+/// another party's (`For us, it's …`, `our hotline`, `call me on`).
+const OWN_PARTY_WORDS: [&str; 27] = [
+    "bizim", "ich", "kami", "kita", "me", "mein", "meine", "mi", "mine", "my", "nasz", "nasza", "nos", "nossa",
+    "nosso", "notre", "nous", "nuestra", "nuestro", "ons", "onze", "our", "saya", "uns", "unser", "us", "we",
+];
+
+/// Another party's role or kind in Chinese, Japanese and Korean, and the
+/// team's own words (`false`): `师傅`, `导游`, `主管`, `网点`, `服务商`, `仓库`.
+const OTHER_PARTY_CJK: [(&str, bool); 30] = [
+    ("主管", true), ("仓库", true), ("倉庫", true), ("厂家", true), ("品牌方", true), ("导游", true), ("導遊", true),
+    ("師傅", true), ("师傅", true), ("快递员", true), ("快遞員", true), ("司机", true), ("司機", true), ("服务商", true),
+    ("服務商", true), ("物业", true), ("物業", true), ("网点", true), ("網點", true), ("银行", true), ("銀行", true),
+    ("配送業者", true), ("기사님", true), ("택배", true), ("我们", false), ("我們", false), ("我司", false),
+    ("本公司", false), ("本店", false), ("我的", false),
+];
+
+/// Whether the number starting at byte `start` is another party's by the
+/// words right before it on its line (at most [`OTHER_PARTY_WINDOW`] bytes,
+/// from its sentence's start): the last cue wins, a role or kind of
+/// [`OTHER_PARTY_WORDS`]/[`OTHER_PARTY_CJK`] against the team's or writer's
+/// own words. Asked of numbers a rule would give to the team: a team
+/// message that passes on a courier's, a technician's, a bank's line.
+#[inline(never)]
+pub(super) fn other_party_before(text: &str, start: usize) -> bool {
+    let b = text.as_bytes();
+    let start = start.min(b.len());
+    let mut i = line_start(b, start, OTHER_PARTY_WINDOW);
+    while i < start && (b[i] & 0xC0) == 0x80 {
+        i += 1;
+    }
+    let mut other = false;
+    let mut prev: &[u8] = &[];
+    while i < start {
+        let c = b[i];
+        if c.is_ascii_alphabetic() || (0xC3..=0xC5).contains(&c) {
+            let mut e = i;
+            while e < start && (b[e].is_ascii_alphabetic() || (0xC3..=0xC5).contains(&b[e]) || (b[e] & 0xC0) == 0x80 && e > i) {
+                e += 1;
+            }
+            let w = &b[i..e];
+            if one_of(w, &OWN_PARTY_WORDS) {
+                other = false;
+            } else if one_of(w, &OTHER_PARTY_WORDS) && (one_of(w, &OTHER_EVEN_OURS) || !one_of(prev, &OWN_PARTY_WORDS)) {
+                other = true;
+            }
+            prev = w;
+            i = e;
+            continue;
+        }
+        if c >= 0xE0 {
+            let seg = &b[i..start];
+            // `。` E3 80 82 ends a sentence.
+            if seg.starts_with("。".as_bytes()) {
+                other = false;
+            } else if let Some((w, cue)) = OTHER_PARTY_CJK.iter().find(|(w, _)| seg.starts_with(w.as_bytes())) {
+                other = *cue;
+                i += w.len();
+                continue;
+            }
+            i += if c >= 0xF0 { 4 } else { 3 };
+            continue;
+        }
+        if matches!(c, b'.' | b'!' | b'?' | b';') && b.get(i + 1).is_none_or(|&n| n == b' ') && !one_of(prev, &TITLES) {
+            other = false;
+        }
+        if !matches!(c, b' ' | b',') {
+            prev = &[];
+        }
+        i += 1;
+    }
+    other
+}
+
 /// Labels that head the requester's block of a form or record (lower case),
 /// at a line's start (after a list's number or bullet), followed by a colon,
 /// a bracket, a slash or (CJK) `信息`/`资料`/`姓名`: `投诉人（求职者）：`,
@@ -538,6 +640,22 @@ mod tests {
     }
 
     #[test]
+    fn another_party_s_role_or_kind_right_before_a_number_makes_it_theirs() {
+        let other = |t: &str, n: &str| other_party_before(t, t.find(n).expect("number in text"));
+        assert!(other("已帮您联系安装网点，师傅姓孙，电话 186 7520 9943，预计11点前到", "186"));
+        assert!(other("Kurye Mehmet Bey sizi 0532 711 48 26 numarasından arayacak.", "0532"));
+        assert!(other("an engineer from our partner MeterServe UK (booking line 0330 912 4470) will", "0330"));
+        assert!(other("please call the HDFC bank helpline at 1800 266 4332 and quote", "1800"));
+        assert!(other("kalo kurir bingung telpon satpam kos 0274 889 412", "0274"));
+        // The team's or writer's own words closer; a sentence's end; a role after `our`.
+        assert!(!other("please call the bank at 1800 266 4332. For us, it's 1800 419 2277.", "1800 419"));
+        assert!(!other("师傅明天上门。如需改约，请拨打我们的服务热线 400-156-8800。", "400"));
+        assert!(!other("our technician will call you from our workshop line 0161 496 0777", "0161"));
+        assert!(!other("Our technician Jan: 0161 496 0777", "0161"));
+        assert!(!other("Hotline: 0800 048 9921", "0800"));
+    }
+
+    #[test]
     fn the_lists_are_lower_case_and_sorted() {
         for w in RELATION_NOUNS.iter().chain(&CLIENT_NOUNS).chain(&OWN_WORDS).chain(&THIRD_BEFORE).chain(&REQUESTER_LABELS) {
             assert_eq!(w.to_lowercase(), *w);
@@ -546,5 +664,9 @@ mod tests {
             assert!(list.windows(2).all(|w| w[0].as_bytes() < w[1].as_bytes()), "{list:?}");
         }
         assert!(CJK_WORDS.windows(2).all(|w| w[0].0.as_bytes() < w[1].0.as_bytes()));
+        for list in [&OTHER_PARTY_WORDS[..], &OTHER_EVEN_OURS, &OWN_PARTY_WORDS] {
+            assert!(list.windows(2).all(|w| w[0].as_bytes() < w[1].as_bytes()), "{list:?}");
+            assert!(list.iter().all(|w| w.to_lowercase() == *w && w.len() < 16));
+        }
     }
 }
