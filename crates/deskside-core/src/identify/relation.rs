@@ -166,6 +166,29 @@ fn one_of(word: &[u8], list: &[&str]) -> bool {
     list.binary_search_by(|w| w.as_bytes().cmp(low)).is_ok()
 }
 
+/// The text's bytes, `start` within them, and where a look back of at
+/// most `max` bytes on the line of byte `start` begins (a window cut
+/// mid-character starts at the next one).
+fn window(text: &str, start: usize, max: usize) -> (&[u8], usize, usize) {
+    let b = text.as_bytes();
+    let start = start.min(b.len());
+    let mut i = line_start(b, start, max);
+    while i < start && (b[i] & 0xC0) == 0x80 {
+        i += 1;
+    }
+    (b, start, i)
+}
+
+/// The end of the Latin word starting at `i` (with its accented letters:
+/// `mère`, `irmã`, `sœur`, `şubesi`), at most `start`.
+fn latin_word_end(b: &[u8], i: usize, start: usize) -> usize {
+    let mut e = i;
+    while e < start && (b[e].is_ascii_alphabetic() || (0xC3..=0xC5).contains(&b[e]) || (b[e] & 0xC0) == 0x80 && e > i) {
+        e += 1;
+    }
+    e
+}
+
 /// Titles whose dot ends no sentence (`la Sra. Rocío`, `Mr. Leung`).
 const TITLES: [&str; 9] = [
     "dr", "mr", "mrs", "ms", "prof", "sr", "sra", "srta", "st",
@@ -177,23 +200,13 @@ const TITLES: [&str; 9] = [
 /// relation named before them. Asked of identifiers in running text.
 #[inline(never)]
 pub(super) fn whose_before(text: &str, start: usize) -> Whose {
-    let b = text.as_bytes();
-    let start = start.min(b.len());
-    let mut i = line_start(b, start, RELATION_WINDOW);
-    // (A window cut mid-character starts at the next one.)
-    while i < start && (b[i] & 0xC0) == 0x80 {
-        i += 1;
-    }
+    let (b, start, mut i) = window(text, start, RELATION_WINDOW);
     let mut whose = Whose::Unsaid;
     let mut prev: &[u8] = &[];
     while i < start {
         let c = b[i];
         if c.is_ascii_alphabetic() || (0xC3..=0xC5).contains(&c) {
-            // A Latin word (with its accented letters: `mère`, `irmã`, `sœur`).
-            let mut e = i;
-            while e < start && (b[e].is_ascii_alphabetic() || (0xC3..=0xC5).contains(&b[e]) || (b[e] & 0xC0) == 0x80 && e > i) {
-                e += 1;
-            }
+            let e = latin_word_end(b, i, start);
             let w = &b[i..e];
             let slot = pair(w[0], w.get(1).copied().unwrap_or(b' '));
             let len = 1u16.checked_shl(w.len() as u32).unwrap_or(0);
@@ -305,21 +318,13 @@ const OTHER_PARTY_CJK: [(&str, bool); 30] = [
 /// message that passes on a courier's, a technician's, a bank's line.
 #[inline(never)]
 pub(super) fn other_party_before(text: &str, start: usize) -> bool {
-    let b = text.as_bytes();
-    let start = start.min(b.len());
-    let mut i = line_start(b, start, OTHER_PARTY_WINDOW);
-    while i < start && (b[i] & 0xC0) == 0x80 {
-        i += 1;
-    }
-    let mut other = false;
+    let (b, start, mut i) = window(text, start, OTHER_PARTY_WINDOW);
     let mut prev: &[u8] = &[];
+    let mut other = false;
     while i < start {
         let c = b[i];
         if c.is_ascii_alphabetic() || (0xC3..=0xC5).contains(&c) {
-            let mut e = i;
-            while e < start && (b[e].is_ascii_alphabetic() || (0xC3..=0xC5).contains(&b[e]) || (b[e] & 0xC0) == 0x80 && e > i) {
-                e += 1;
-            }
+            let e = latin_word_end(b, i, start);
             let w = &b[i..e];
             if one_of(w, &OWN_PARTY_WORDS) {
                 other = false;
@@ -641,18 +646,23 @@ mod tests {
 
     #[test]
     fn another_party_s_role_or_kind_right_before_a_number_makes_it_theirs() {
-        let other = |t: &str, n: &str| other_party_before(t, t.find(n).expect("number in text"));
-        assert!(other("已帮您联系安装网点，师傅姓孙，电话 186 7520 9943，预计11点前到", "186"));
-        assert!(other("Kurye Mehmet Bey sizi 0532 711 48 26 numarasından arayacak.", "0532"));
-        assert!(other("an engineer from our partner MeterServe UK (booking line 0330 912 4470) will", "0330"));
-        assert!(other("please call the HDFC bank helpline at 1800 266 4332 and quote", "1800"));
-        assert!(other("kalo kurir bingung telpon satpam kos 0274 889 412", "0274"));
-        // The team's or writer's own words closer; a sentence's end; a role after `our`.
-        assert!(!other("please call the bank at 1800 266 4332. For us, it's 1800 419 2277.", "1800 419"));
-        assert!(!other("师傅明天上门。如需改约，请拨打我们的服务热线 400-156-8800。", "400"));
-        assert!(!other("our technician will call you from our workshop line 0161 496 0777", "0161"));
-        assert!(!other("Our technician Jan: 0161 496 0777", "0161"));
-        assert!(!other("Hotline: 0800 048 9921", "0800"));
+        // (Text, the number's first bytes, whether it is another party's.)
+        let cases = [
+            ("已帮您联系安装网点，师傅姓孙，电话 186 7520 9943，预计11点前到", "186", true),
+            ("Kurye Mehmet Bey sizi 0532 711 48 26 numarasından arayacak.", "0532", true),
+            ("an engineer from our partner MeterServe UK (booking line 0330 912 4470) will", "0330", true),
+            ("please call the HDFC bank helpline at 1800 266 4332 and quote", "1800", true),
+            ("kalo kurir bingung telpon satpam kos 0274 889 412", "0274", true),
+            // The team's or writer's own words closer; a sentence's end; a role after `our`.
+            ("please call the bank at 1800 266 4332. For us, it's 1800 419 2277.", "1800 419", false),
+            ("师傅明天上门。如需改约，请拨打我们的服务热线 400-156-8800。", "400", false),
+            ("our technician will call you from our workshop line 0161 496 0777", "0161", false),
+            ("Our technician Jan: 0161 496 0777", "0161", false),
+            ("Hotline: 0800 048 9921", "0800", false),
+        ];
+        for (text, number, want) in cases {
+            assert_eq!(other_party_before(text, text.find(number).expect("number in text")), want, "{text}");
+        }
     }
 
     #[test]
