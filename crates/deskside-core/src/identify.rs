@@ -1107,7 +1107,7 @@ fn third_persons(text: &str, here: &[Found], roles: &[HeaderRole], own: &[bool],
         if !own && whose == relation::Whose::Third {
             out.resize(here.len(), 0);
             out[i] = RELATION;
-        } else if !own && (context::third_person_before(text, at.0) || *kind == IdKind::Phone && relation::other_party_before(text, at.0)) {
+        } else if !own && (context::third_person_before(text, at.0) || *kind == IdKind::Phone && relation::other_party_before(text, at.0) && !relation::in_requester_block(text, at.0)) {
             out.resize(here.len(), 0);
             out[i] = THIRD;
         } else if whose == relation::Whose::Client && *kind == IdKind::Email || relation::in_requester_block(text, at.0) {
@@ -1622,6 +1622,12 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // `call the bank on …`) is theirs, whatever rule below would
                 // give it to the team.
                 if !whole_field && relation::other_party_before(text, phone.start) {
+                    // (The head above is still read, as round 11 would have:
+                    // the next number's walk up stops at this line's answer.)
+                    let ls = context::own_line_start(text, phone.start);
+                    if context::chat_speaker_team_at(text, ls, phone.start, &text_signs).is_none() {
+                        context::team_head_above(text, ls, phone.start, &text_signs.names, &mut head_memo);
+                    }
                     out.push((IdKind::Phone, phone.e164, None, (phone.start, phone.end)));
                     continue;
                 }
@@ -1754,16 +1760,16 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
 /// another speaker speaks, stamped or not (`[15:05] Joost: … 06 12345678`
 /// over the agent's `[15:06] Medewerker Sanne: … service@<team>`, `김민지 :
 /// 회사 번호는 02-…`), or a line of prose longer than a signature's
-/// ([`SIGNATURE_LINE`] bytes: a web form's `Notes: if no answer ring my
+/// ([`SIGNATURE_LINE`] characters: a web form's `Notes: if no answer ring my
 /// partner …` over the team's auto-reply).
 fn own_message_line(text: &str, start: usize, signs: &context::TeamSigns) -> bool {
     let ls = context::own_line_start(text, start);
     let le = text[start..].find('\n').map_or(text.len(), |e| start + e);
-    le - ls > SIGNATURE_LINE || context::chat_speaker_team_at(text, ls, start, signs) == Some(false) || !context::not_another_speaker(text, ls, start, signs)
+    text[ls..le].chars().count() > SIGNATURE_LINE || context::chat_speaker_team_at(text, ls, start, signs) == Some(false) || !context::not_another_speaker(text, ls, start, signs)
 }
 
 /// Rec14: the longest line read as part of a signature next to a team
-/// address (bytes).
+/// address (characters, so that a CJK line counts as long as it reads).
 const SIGNATURE_LINE: usize = 100;
 
 /// Round 11: whether a number of running text is the team's own though no

@@ -301,9 +301,10 @@ const OWN_PARTY_WORDS: [&str; 27] = [
 ];
 
 /// Another party's role or kind in Chinese, Japanese and Korean, and the
-/// team's own words (`false`): `师傅`, `导游`, `主管`, `网点`, `服务商`, `仓库`.
-const OTHER_PARTY_CJK: [(&str, bool); 30] = [
-    ("主管", true), ("仓库", true), ("倉庫", true), ("厂家", true), ("品牌方", true), ("导游", true), ("導遊", true),
+/// team's own words (`false`): `师傅`, `导游`, `主管`, `网点`, `服务商`. (Not
+/// `仓库`, a warehouse: the team's own as often, `倉庫電話 …`.)
+const OTHER_PARTY_CJK: [(&str, bool); 28] = [
+    ("主管", true), ("厂家", true), ("品牌方", true), ("导游", true), ("導遊", true),
     ("師傅", true), ("师傅", true), ("快递员", true), ("快遞員", true), ("司机", true), ("司機", true), ("服务商", true),
     ("服務商", true), ("物业", true), ("物業", true), ("网点", true), ("網點", true), ("银行", true), ("銀行", true),
     ("配送業者", true), ("기사님", true), ("택배", true), ("我们", false), ("我們", false), ("我司", false),
