@@ -1607,7 +1607,7 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 let in_team_text = team_lines.iter().any(|&(t, exact)| t == line || !exact
                     && t.abs_diff(line) == 1
                     && !context::logged_number_before(text, phone.start)
-                    && !own_message_line(text, phone.start, &text_signs));
+                    && !own_message_line(text, phone.start, &text_signs, t < line));
                 // Digits of a resident ID written in groups (`5101 0719 8805 2033 12`).
                 // (Both in text order: the IDs before this phone are passed once.)
                 while ids_passed < cn_ids.len() && cn_ids[ids_passed].end <= phone.start {
@@ -1762,10 +1762,35 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
 /// 회사 번호는 02-…`), or a line of prose longer than a signature's
 /// ([`SIGNATURE_LINE`] characters: a web form's `Notes: if no answer ring my
 /// partner …` over the team's auto-reply).
-fn own_message_line(text: &str, start: usize, signs: &context::TeamSigns) -> bool {
+/// (`above`: the team address's line is the one above; a chat line of the
+/// same speaker as that line, `[19:13] Sneha K: … grievance@<team>` then
+/// `[19:14] Sneha K: Our Nodal Officer …, 022-…`, goes on that message.)
+fn own_message_line(text: &str, start: usize, signs: &context::TeamSigns, above: bool) -> bool {
     let ls = context::own_line_start(text, start);
     let le = text[start..].find('\n').map_or(text.len(), |e| start + e);
-    text[ls..le].chars().count() > SIGNATURE_LINE || context::chat_speaker_team_at(text, ls, start, signs) == Some(false) || !context::not_another_speaker(text, ls, start, signs)
+    if text[ls..le].chars().count() > SIGNATURE_LINE {
+        return true;
+    }
+    if context::chat_speaker_team_at(text, ls, start, signs) != Some(false) && context::not_another_speaker(text, ls, start, signs) {
+        return false;
+    }
+    let next = if above {
+        let pe = ls.saturating_sub(1);
+        &text[text[..pe].rfind('\n').map_or(0, |p| p + 1)..pe]
+    } else {
+        let ns = (le + 1).min(text.len());
+        &text[ns..text[ns..].find('\n').map_or(text.len(), |e| ns + e)]
+    };
+    speaker_of(&text[ls..le]).is_none_or(|s| speaker_of(next) != Some(s))
+}
+
+/// A chat line's speaker as written: after a bracketed stamp, up to the
+/// first colon within 48 bytes (`[15:05] Joost: …` → `Joost`, `김민지 : …` →
+/// `김민지`).
+fn speaker_of(line: &str) -> Option<&str> {
+    let rest = if line.starts_with('[') { &line[line.find(']')? + 1..] } else { line };
+    let colon = rest.char_indices().take_while(|&(i, _)| i < 48).find(|&(_, c)| c == ':' || c == '：')?.0;
+    Some(rest[..colon].trim()).filter(|s| !s.is_empty())
 }
 
 /// Rec14: the longest line read as part of a signature next to a team
