@@ -2374,12 +2374,14 @@ pub(super) struct HeadMemo {
 /// Words before a number in the team's message that say whose it is, when
 /// it is the customer's or someone else's the note logs (`customer's
 /// mobile`, `rang from`, `客户手机`, `回拨`): the number stays.
-const LOGGED_NUMBER_CUES: [&[u8]; 23] = [
+const LOGGED_NUMBER_CUES: [&[u8]; 25] = [
     b"customer's", b"client's", b"caller", b"callback", b"call back", b"rang from", b"called from", b"his ", b"her ",
     // (Rec13: a call note's labels, `CLI: +91 …`, `Alt contact: wife, …`, a number on file for the reader, a third
     // party's, `told him to call Safaricom on …`.)
     b"cli:", b"alt contact", b"alternate contact", b"on file", b"on record", b"him ", b"them ",
     "客户".as_bytes(), "顾客".as_bytes(), "来电".as_bytes(), "回拨".as_bytes(), "用户".as_bytes(), "本人".as_bytes(), "系统里".as_bytes(),
+    // (prec14: a rider or driver the team passes on, `顺丰同城骑手 孙师傅 177 …`, under a shop staff's chat head.)
+    "骑手".as_bytes(), "师傅".as_bytes(),
 ];
 
 /// Whether the words before byte `start` on its line (at most
@@ -3122,7 +3124,9 @@ pub(super) fn self_labelled_team(text: &str, ls: usize, start: usize, end: usize
     // (`2026-12-01 14:02  王老板（厦门鲜果坊）` then `本店电话 0592-…`).
     // (An inn's `当館`: its guests do not say it, whoever the chat names.)
     let line = std::str::from_utf8(before).unwrap_or("");
-    let Some(word) = SELF_COMPANY_WORDS.iter().find(|w| line.contains(*w)) else { return false };
+    // (Not a place's name that ends in the word with its number in brackets:
+    // `前橋本店（027-…）`, a shop's main branch.)
+    let Some(word) = SELF_COMPANY_WORDS.iter().find(|w| line.rfind(*w).is_some_and(|k| !line[k..].contains(['（', '(']))) else { return false };
     if reader_cue_any(text, start) {
         return false;
     }
@@ -3848,5 +3852,30 @@ mod tests {
         let sig = |t: &str| signature_address(t, t.find("da@").unwrap());
         assert!(sig("邮箱 da@x.test") && sig("E-mail: da@x.test") && sig("邮箱：da@x.test") && sig("Line one\nEmail da@x.test"));
         assert!(!sig("Please write to da@x.test") && !sig("Email me at da@x.test"));
+    }
+
+    /// prec14: numbers the team labels as its own by its name or its words.
+    #[test]
+    fn numbers_the_team_labels_with_its_name_or_words_are_the_team_s() {
+        let is_team = |_: &str| false;
+        let team = TeamSigns { is_team: &is_team, names: TeamSigns::domain_names(&["bergbo-fastighet.example".to_string(), "impalanet.example".to_string()]) };
+        let at = |t: &str, n: &str| {
+            let start = t.find(n).expect("number in text");
+            self_labelled_team(t, own_line_start(t, start), start, start + n.len(), &team)
+        };
+        assert!(at("Akut efter kontorstid: Bergbo jour 018-30 20 10", "018-30 20 10"));
+        assert!(at("2026-11-30 08:02 OUT CALL from 010 447 2210 → 083 512 7741", "010 447 2210"));
+        assert!(at("07:20:02  外呼  主叫 021-6188 3300 → 被叫 139 1822 4406", "021-6188 3300"));
+        assert!(at("IN CALL from 083 512 7741 → 010 447 2200 (ImpalaNet support)", "010 447 2200"));
+        assert!(at("我社 24 小时值班电话：025-8466 2010", "025-8466 2010"));
+        assert!(at("联系区域管家 许磊（内部 138 1276 4450）", "138 1276 4450"));
+        assert!(at("北京朝阳店电话 010-8577 3301 为门店座机，不是会员", "010-8577 3301"));
+        // The other end of a call, a name with more words between, a place named `…本店`, a customer's `弊社`.
+        assert!(!at("2026-11-30 08:02 OUT CALL from 010 447 2210 → 083 512 7741", "083 512 7741"));
+        assert!(!at("07:20:02  外呼  主叫 021-6188 3300 → 被叫 139 1822 4406", "139 1822 4406"));
+        assert!(!at("Bergbo har bokat rörmokare Jonas 073-118 26 04", "073-118 26 04"));
+        assert!(!at("購入店：ヤマダ電機 前橋本店（027-290-1122）", "027-290-1122"));
+        assert!(!at("弊社代表 06-6312-4471 までお電話ください。", "06-6312-4471"));
+        assert!(!at("联系方式：0571-8712 3300（门店座机）", "0571-8712 3300"));
     }
 }
