@@ -3053,6 +3053,13 @@ const STORE_LINE_AFTER: [&str; 4] = ["为门店座机", "是门店座机", "為�
 const CALL_OUT_WORDS: [&[u8]; 5] = [b"out call", b"out sms", b"outbound", "外呼".as_bytes(), "呼出".as_bytes()];
 const CALL_IN_WORDS: [&[u8]; 4] = [b"in call", b"in  call", b"inbound", "呼入".as_bytes()];
 
+/// The bytes before a number without the spaces and the colon (ASCII or
+/// full-width) that end them: `主叫：` gives `主叫`.
+fn past_colon(before: &[u8]) -> &[u8] {
+    let b = before.trim_ascii_end();
+    b.strip_suffix(b":").or_else(|| b.strip_suffix("：".as_bytes())).unwrap_or(b).trim_ascii_end()
+}
+
 /// prec14: whether the number at `start` is the team's end of a call log's
 /// line: the caller of a call the team made (`OUT CALL from 010 500 6650 →
 /// 082 …`, `外呼  主叫 010-5739 8800 → 被叫 136 …`) or the called number of
@@ -3061,8 +3068,7 @@ fn call_log_team_end(text: &str, ls: usize, start: usize) -> bool {
     let b = text.as_bytes();
     let lo = floor_boundary(text, ls.max(start.saturating_sub(SECTION_CUE_WINDOW * 2)));
     let before = &b[lo..start];
-    let lead = before.trim_ascii_end();
-    let lead = lead.strip_suffix(b":").or_else(|| lead.strip_suffix("：".as_bytes())).unwrap_or(lead).trim_ascii_end();
+    let lead = past_colon(before);
     let ends = |w: &[u8]| lead.len() >= w.len() && lead[lead.len() - w.len()..].eq_ignore_ascii_case(w) && (w[0] >= 0x80 || lead.len() == w.len() || !lead[lead.len() - w.len() - 1].is_ascii_alphabetic());
     let has = |ws: &[&[u8]]| ws.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(before, w).is_some());
     if ends(b"from") || ends("主叫".as_bytes()) || ends(b"caller") {
@@ -3107,8 +3113,7 @@ pub(super) fn self_labelled_team(text: &str, ls: usize, start: usize, end: usize
         }
     }
     // An internal line in parentheses (`（内部 150 0621 3307）`).
-    let inner = before.trim_ascii_end();
-    let inner = inner.strip_suffix(b":").or_else(|| inner.strip_suffix("：".as_bytes())).unwrap_or(inner).trim_ascii_end();
+    let inner = past_colon(before);
     if let Some(w) = INTERNAL_LINE_WORDS.iter().find(|w| inner.len() >= w.len() && inner[inner.len() - w.len()..].eq_ignore_ascii_case(w)) {
         let open = inner[..inner.len() - w.len()].trim_ascii_end();
         if open.ends_with(b"(") || open.ends_with("（".as_bytes()) {
