@@ -3128,10 +3128,17 @@ pub(super) fn self_labelled_team(text: &str, ls: usize, start: usize, end: usize
     // nor on a chat line or under a chat head of another speaker's
     // (`2026-12-01 14:02  王老板（厦门鲜果坊）` then `本店电话 0592-…`).
     // (An inn's `当館`: its guests do not say it, whoever the chat names.)
-    let line = std::str::from_utf8(before).unwrap_or("");
     // (Not a place's name that ends in the word with its number in brackets:
-    // `前橋本店（027-…）`, a shop's main branch.)
-    let Some(word) = SELF_COMPANY_WORDS.iter().find(|w| line.rfind(*w).is_some_and(|k| !line[k..].contains(['（', '(']))) else { return false };
+    // `前橋本店（027-…）`, a shop's main branch.) (On bytes, one pass: the
+    // words start with `我`, `当`, `當`, `本`, `弊` or `敝`; other characters are passed at once.)
+    let first = |c: &[u8]| matches!(c, [0xE6, 0x88, 0x91, ..] | [0xE5, 0xBD, 0x93, ..] | [0xE7, 0x95, 0xB6, ..] | [0xE6, 0x9C, 0xAC, ..] | [0xE5, 0xBC, 0x8A, ..] | [0xE6, 0x95, 0x9D, ..]);
+    let word = (0..before.len()).rev().filter(|&i| first(&before[i..])).find_map(|i| SELF_COMPANY_WORDS.iter().find(|w| before[i..].starts_with(w.as_bytes())));
+    let Some(word) = word.filter(|w| {
+        let k = deskside_detect::lines::rfind_ignore_ascii_case(before, w.as_bytes()).unwrap_or(0);
+        !before[k..].contains(&b'(') && !before[k..].windows(3).any(|x| x == "（".as_bytes())
+    }) else {
+        return false;
+    };
     if reader_cue_any(text, start) {
         return false;
     }
