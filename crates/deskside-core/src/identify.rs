@@ -1726,7 +1726,10 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // branch phone on the header of the team's own form
                 // (`星途租车 · 车损争议处理单  门店：…（门店电话 0898-…）`).
                 if !whole_field
-                    && (context::section_team_number(text, ls, phone.start, &phone.e164, &mut section_memo) || context::team_form_branch(text, ls, phone.start))
+                    && (context::section_team_number(text, ls, phone.start, &phone.e164, &mut section_memo)
+                        || context::team_form_branch(text, ls, phone.start)
+                        // prec14: labelled as the team's by its own name or words.
+                        || context::self_labelled_team(text, ls, phone.start, phone.end, &text_signs))
                 {
                     continue;
                 }

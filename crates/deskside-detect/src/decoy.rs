@@ -389,6 +389,16 @@ fn code_before(b: &[u8], label_end: usize, start: usize) -> bool {
     mixed && s >= 2 && b[s - 1] == b' ' && b[token(s - 1)..s - 1].iter().any(u8::is_ascii_digit)
 }
 
+/// A meeting's id or code written right after a dial-in number (`+44 20
+/// 3481 5237 Conference ID: …`), lower case; prec14: in Dutch, German,
+/// French, Spanish, Portuguese, Italian, Swedish, Polish, Chinese, Japanese
+/// and Korean too (`+31 20 794 8011, vergader-ID 318 772 904#`).
+const MEETING_ID_AFTER: [&str; 24] = [
+    "conference id", "meeting id", "passcode", "access code", "participant code", "meeting-id", "vergader-id", "vergadering-id",
+    "besprechungs-id", "konferenz-id", "id de réunion", "id de conférence", "id de reunión", "id de la reunión", "id da reunião",
+    "id riunione", "id della riunione", "mötes-id", "id spotkania", "会议号", "会议id", "會議id", "会議id", "회의 id",
+];
+
 /// A conference dial-in: a dial string after the number (`,,81244719920#`,
 /// `;123#`); a meeting's id right after it (`+44 20 3481 5237 Conference ID:
 /// …`); or, for a number alone at its line's start or after a dial-in's
@@ -420,10 +430,9 @@ fn dial_in(b: &[u8], start: usize, end: usize) -> bool {
     while i < b.len() && i - end < 3 && matches!(b[i], b' ' | b',' | b'\t') {
         i += 1;
     }
-    const AFTER: [&[u8]; 5] = [b"conference id", b"meeting id", b"passcode", b"access code", b"participant code"];
-    let after = &b[i..(i + 16).min(b.len())];
-    if after.first().is_some_and(|&c| matches!(c | 0x20, b'c' | b'm' | b'p' | b'a'))
-        && AFTER.iter().any(|c| after.len() >= c.len() && after[..c.len()].eq_ignore_ascii_case(c))
+    let after = &b[i..(i + 24).min(b.len())];
+    if after.first().is_some_and(|&c| matches!(c | 0x20, b'c' | b'm' | b'p' | b'a' | b'v' | b'b' | b'k' | b'i') || c >= 0xE3)
+        && MEETING_ID_AFTER.iter().any(|c| after.len() >= c.len() && after[..c.len()].eq_ignore_ascii_case(c.as_bytes()))
     {
         return true;
     }
@@ -484,11 +493,16 @@ fn dial_in(b: &[u8], start: usize, end: usize) -> bool {
         line_lo = line_start(b, line_lo - 1, line_lo - 1 - lo);
     }
     let w = &b[line_lo..start];
-    const CUES: [&[u8]; 16] = [
+    // (prec14: and the words of an invitation in other languages: `Teams-vergadering`,
+    // `deelnemen via telefoon`, `Besprechungs-ID`, `participer par téléphone`, `ID de reunión`.)
+    const CUES: [&[u8]; 34] = [
         b"meeting id", b"passcode", b"dial-in", b"join by phone", b"conference id", b"one tap mobile", b"dial by your location", b"zoom.us",
         b"zoom meeting", b"microsoft teams", b"teams meeting", b"webex meeting", b"webex.com", b"access code", b"participant code", b"meeting number",
+        b"teams-vergadering", b"vergader-id", b"deelnemen via telefoon", b"teams-besprechung", b"besprechungs-id", b"telefonisch teilnehmen",
+        b"participer par t", b"r\xc3\xa9union teams", b"unirse por tel", b"id de reuni", b"participar por telefone", b"id da reuni",
+        b"partecipa per telefono", b"id riunione", b"teams-m\xc3\xb6te", b"m\xc3\xb6tes-id", b"do\xc5\x82\xc4\x85cz przez telefon", b"id spotkania",
     ];
-    const CJK: [&str; 7] = ["会议号", "會議號", "会议ID", "会议 ID", "入会密码", "电话入会", "電話入會"];
+    const CJK: [&str; 12] = ["会议号", "會議號", "会议ID", "会议 ID", "入会密码", "电话入会", "電話入會", "会議ID", "電話で参加", "회의 ID", "전화로 참가", "전화 참가"];
     let mut cue_end = None;
     for c in CUES {
         if let Some(i) = crate::lines::rfind_ignore_ascii_case(w, c) {
@@ -736,5 +750,21 @@ mod tests {
         ] {
             assert!(at(t, n), "{t}");
         }
+    }
+
+    /// prec14: a meeting's id right after the number, and invitation words, in other languages.
+    #[test]
+    fn meeting_ids_and_invitations_in_other_languages_make_dial_ins() {
+        for (t, n) in [
+            ("Teams-vergadering: deelnemen via telefoon +31 20 794 8011, vergader-ID 318 772 904#", "+31 20 794 8011"),
+            ("telefonisch teilnehmen +49 69 3807 4411, Besprechungs-ID: 284 551 903#", "+49 69 3807 4411"),
+            ("participer par téléphone : +33 1 70 99 42 18, ID de conférence : 662 018 339#", "+33 1 70 99 42 18"),
+            ("unirse por teléfono +34 91 123 4567, ID de reunión: 447 220 118#", "+34 91 123 4567"),
+            ("Teams-vergadering\nDeelnemen via telefoon\n+31 20 794 8011", "+31 20 794 8011"),
+        ] {
+            assert!(at(t, n), "{t}");
+        }
+        // A customer's number after the meeting's words, with a phone label between, stays.
+        assert!(!at("vergader-ID 318 772 904, mijn telefoon: 06 12345678", "06 12345678"));
     }
 }

@@ -1210,7 +1210,8 @@ fn speaker_is_team(speaker: &str, team: &TeamSigns) -> bool {
     // `Mộc Miên (CSKH Hằng)`, `Marta (Asesora)`.)
     team.names_team(speaker, true)
         || !speaker.is_ascii() && names_team_folded(speaker, &team.names)
-        || lower.split(|c: char| !c.is_alphanumeric()).any(|w| matches!(w, "bot" | "agent" | "staff" | "sav" | "cskh" | "sac" | "csr" | "asesor" | "asesora" | "temsilci"))
+        // (prec14: and Vietnamese `NV` (nhân viên, staff): `09:20  NV Minh Anh: … Hotline shop 1900 …`.)
+        || lower.split(|c: char| !c.is_alphanumeric()).any(|w| matches!(w, "bot" | "agent" | "staff" | "sav" | "cskh" | "sac" | "csr" | "asesor" | "asesora" | "temsilci" | "nv"))
 }
 
 /// What tells the team's messages apart when no address does: its
@@ -2262,7 +2263,26 @@ fn head_title_word(head: &[u8]) -> bool {
         }
         false
     });
-    found && !note_head(head)
+    (found || dash_staff_title(head)) && !note_head(head)
+}
+
+/// prec14: titles a shop's staff write right after their shop's name and a
+/// dash in a chat name, before their own name (`小满-售后小鱼`,
+/// `青木教育-课程顾问Amy`), or in brackets after such a name (`小满-阿坤（群主）`:
+/// the shop's group owner).
+const DASH_STAFF_TITLES: [&str; 9] = ["售后", "售後", "顾问", "顧問", "课程顾问", "店长", "店長", "管家", "客服"];
+
+/// prec14: whether `head` names a speaker as `Shop-Title Name` or `Shop-Name（群主）`.
+fn dash_staff_title(head: &[u8]) -> bool {
+    let Some(d) = head.iter().position(|&c| c == b'-').or_else(|| head.windows(3).position(|w| w == "－".as_bytes())) else { return false };
+    // (A shop's name before the dash: not a date's `2026-11-30`.)
+    if d == 0 || head[d - 1].is_ascii_digit() {
+        let rest = &head[d + 1..];
+        return rest.iter().any(|&c| c == b'-') && dash_staff_title(rest);
+    }
+    let rest = &head[d + if head[d] == b'-' { 1 } else { 3 }..];
+    DASH_STAFF_TITLES.iter().any(|t| rest.starts_with(t.as_bytes()))
+        || ["（群主）", "(群主)"].iter().any(|t| deskside_detect::lines::find_ignore_ascii_case(rest, t.as_bytes()).is_some())
 }
 
 /// Round 11: whether the number at byte `start` is in a message the team
@@ -2355,12 +2375,14 @@ pub(super) struct HeadMemo {
 /// Words before a number in the team's message that say whose it is, when
 /// it is the customer's or someone else's the note logs (`customer's
 /// mobile`, `rang from`, `客户手机`, `回拨`): the number stays.
-const LOGGED_NUMBER_CUES: [&[u8]; 23] = [
+const LOGGED_NUMBER_CUES: [&[u8]; 25] = [
     b"customer's", b"client's", b"caller", b"callback", b"call back", b"rang from", b"called from", b"his ", b"her ",
     // (Rec13: a call note's labels, `CLI: +91 …`, `Alt contact: wife, …`, a number on file for the reader, a third
     // party's, `told him to call Safaricom on …`.)
     b"cli:", b"alt contact", b"alternate contact", b"on file", b"on record", b"him ", b"them ",
     "客户".as_bytes(), "顾客".as_bytes(), "来电".as_bytes(), "回拨".as_bytes(), "用户".as_bytes(), "本人".as_bytes(), "系统里".as_bytes(),
+    // (prec14: a rider or driver the team passes on, `顺丰同城骑手 孙师傅 177 …`, under a shop staff's chat head.)
+    "骑手".as_bytes(), "师傅".as_bytes(),
 ];
 
 /// Whether the words before byte `start` on its line (at most
@@ -3005,6 +3027,141 @@ const THIRD_BYTES: [bool; 256] = {
     t[0x9F] = true;
     t
 };
+
+// prec14: the team's numbers it labels with its own name or its own words.
+
+/// Words a company uses for itself right before its own number (`我社 24h
+/// 紧急电话：`, `当館代表`, `本店电话`, `弊社窓口`): the team's in a message
+/// that is not someone else's. (Not `我司`: a B2B customer's chat says it of
+/// their company as often, and prec13 reads it in notes and replies.)
+const SELF_COMPANY_WORDS: [&str; 9] = ["我社", "当館", "當館", "当店", "當店", "本店", "弊社", "本公司", "敝公司"];
+
+/// How far before a number [`SELF_COMPANY_WORDS`] and a team's name beside
+/// it are looked for, on its line (bytes: `我社 24h 紧急电话：` is 26).
+const SELF_LABEL_WINDOW: usize = 40;
+
+/// Words right before a number in parentheses that make it an internal line
+/// of the team's staff (`（内部 150 0621 3307）`, `(intern 0761 …)`).
+const INTERNAL_LINE_WORDS: [&[u8]; 5] = ["内部".as_bytes(), "内线".as_bytes(), "內線".as_bytes(), b"internal", b"intern"];
+
+/// Words right after a number that say it is the team's store's landline, not
+/// a customer's (`021-6473 0001 为门店座机，不是会员`).
+const STORE_LINE_AFTER: [&str; 4] = ["为门店座机", "是门店座机", "為門市座機", "是門市座機"];
+
+/// Words of a call or SMS log's line for a call the team made (`OUT CALL`,
+/// `Outbound`, `外呼`, `呼出`) and one it took (`IN CALL`, `Inbound`, `呼入`),
+/// lower case.
+const CALL_OUT_WORDS: [&[u8]; 5] = [b"out call", b"out sms", b"outbound", "外呼".as_bytes(), "呼出".as_bytes()];
+const CALL_IN_WORDS: [&[u8]; 4] = [b"in call", b"in  call", b"inbound", "呼入".as_bytes()];
+
+/// The bytes before a number without the spaces and the colon (ASCII or
+/// full-width) that end them: `主叫：` gives `主叫`.
+fn past_colon(before: &[u8]) -> &[u8] {
+    let b = before.trim_ascii_end();
+    b.strip_suffix(b":").or_else(|| b.strip_suffix("：".as_bytes())).unwrap_or(b).trim_ascii_end()
+}
+
+/// prec14: whether the number at `start` is the team's end of a call log's
+/// line: the caller of a call the team made (`OUT CALL from 010 500 6650 →
+/// 082 …`, `外呼  主叫 010-5739 8800 → 被叫 136 …`) or the called number of
+/// one it took (`呼入  主叫 177… → 被叫 10105-9977`). The other end stays.
+fn call_log_team_end(text: &str, ls: usize, start: usize) -> bool {
+    let b = text.as_bytes();
+    let lo = floor_boundary(text, ls.max(start.saturating_sub(SECTION_CUE_WINDOW * 2)));
+    let before = &b[lo..start];
+    let lead = past_colon(before);
+    let ends = |w: &[u8]| lead.len() >= w.len() && lead[lead.len() - w.len()..].eq_ignore_ascii_case(w) && (w[0] >= 0x80 || lead.len() == w.len() || !lead[lead.len() - w.len() - 1].is_ascii_alphabetic());
+    let has = |ws: &[&[u8]]| ws.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(before, w).is_some());
+    if ends(b"from") || ends("主叫".as_bytes()) || ends(b"caller") {
+        return has(&CALL_OUT_WORDS);
+    }
+    (ends("→".as_bytes()) || ends(b"->") || ends("被叫".as_bytes()) || ends(b"to")) && has(&CALL_IN_WORDS)
+}
+
+/// prec14: whether the number at `start..end` (its line starts at `ls`) is
+/// labelled as the team's own by the team itself: its brand right beside it
+/// (`Hemfast jour 021-…`, `010 500 6650 (KuduFibre)`), a company's word for
+/// itself before it ([`SELF_COMPANY_WORDS`]) in a message that is not
+/// someone else's, an internal line in parentheses (`（内部 150 …）`), or
+/// a note that it is the store's landline (`为门店座机`). On bytes of the
+/// number's line only.
+pub(super) fn self_labelled_team(text: &str, ls: usize, start: usize, end: usize, team: &TeamSigns) -> bool {
+    let b = text.as_bytes();
+    let lo = floor_boundary(text, ls.max(start.saturating_sub(SELF_LABEL_WINDOW)));
+    let before = &b[lo..start];
+    let mut tail = end;
+    while tail < b.len() && b[tail] == b' ' {
+        tail += 1;
+    }
+    let after = &b[tail..floor_boundary(text, (tail + 24).min(b.len()))];
+    // The brand beside it: before, with at most one word between (`Hemfast
+    // jour`, `KuduFibre:`), or in brackets right after (`(KuduFibre)`).
+    for n in &team.names {
+        let n = n.as_bytes();
+        if let Some(k) = deskside_detect::lines::rfind_ignore_ascii_case(before, n) {
+            let between = before[k + n.len()..].trim_ascii();
+            let between = between.strip_suffix(b":").unwrap_or(between).trim_ascii_end();
+            let at_word = k == 0 || !before[k - 1].is_ascii_alphanumeric();
+            // (Not a customer's word between: `Hemfast kund 070 …`.)
+            let customer = LEAD_CUSTOMER_WORDS.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(between, w).is_some()) || between.starts_with(b"kund");
+            if at_word && between.iter().all(|c| c.is_ascii_alphabetic()) && between.len() <= 12 && !customer {
+                return true;
+            }
+        }
+        let open = if after.starts_with(b"(") { 1 } else if after.starts_with("（".as_bytes()) { 3 } else { 0 };
+        if open > 0 && after.len() >= open + n.len() && after[open..open + n.len()].eq_ignore_ascii_case(n) {
+            return true;
+        }
+    }
+    // An internal line in parentheses (`（内部 150 0621 3307）`).
+    let inner = past_colon(before);
+    if let Some(w) = INTERNAL_LINE_WORDS.iter().find(|w| inner.len() >= w.len() && inner[inner.len() - w.len()..].eq_ignore_ascii_case(w)) {
+        let open = inner[..inner.len() - w.len()].trim_ascii_end();
+        if open.ends_with(b"(") || open.ends_with("（".as_bytes()) {
+            return true;
+        }
+    }
+    if STORE_LINE_AFTER.iter().any(|w| after.starts_with(w.as_bytes())) || call_log_team_end(text, ls, start) {
+        return true;
+    }
+    // A company's word for itself, in a message not someone else's (a B2B
+    // customer's `弊社代表 03-…` under their own `From:` line stays theirs),
+    // nor on a chat line or under a chat head of another speaker's
+    // (`2026-12-01 14:02  王老板（厦门鲜果坊）` then `本店电话 0592-…`).
+    // (An inn's `当館`: its guests do not say it, whoever the chat names.)
+    // (Not a place's name that ends in the word with its number in brackets:
+    // `前橋本店（027-…）`, a shop's main branch.) (On bytes, one pass: the
+    // words start with `我`, `当`, `當`, `本`, `弊` or `敝`; other characters are passed at once.)
+    let first = |c: &[u8]| matches!(c, [0xE6, 0x88, 0x91, ..] | [0xE5, 0xBD, 0x93, ..] | [0xE7, 0x95, 0xB6, ..] | [0xE6, 0x9C, 0xAC, ..] | [0xE5, 0xBC, 0x8A, ..] | [0xE6, 0x95, 0x9D, ..]);
+    let word = (0..before.len()).rev().filter(|&i| first(&before[i..])).find_map(|i| SELF_COMPANY_WORDS.iter().find(|w| before[i..].starts_with(w.as_bytes())));
+    let Some(word) = word.filter(|w| {
+        let k = deskside_detect::lines::rfind_ignore_ascii_case(before, w.as_bytes()).unwrap_or(0);
+        !before[k..].contains(&b'(') && !before[k..].windows(3).any(|x| x == "（".as_bytes())
+    }) else {
+        return false;
+    };
+    if reader_cue_any(text, start) {
+        return false;
+    }
+    let inn = word.ends_with('館');
+    // (`弊社`, `敝公司`: a customer's words for their own company where the
+    // text does not say whose message it is, `弊社代表 06-… までお電話ください`,
+    // `敝公司客服專線 0800-…`: the team's only under a head that names the team.)
+    let humble = matches!(*word, "弊社" | "敝公司");
+    let speaker = chat_speaker_team_at(text, ls, start, team);
+    if humble {
+        return speaker.unwrap_or_else(|| team_head_above(text, ls, start, &team.names, &mut HeadMemo::default()) || writer_at(text, start, team) == Writer::Team);
+    }
+    match speaker {
+        Some(speaker) => speaker || inn,
+        None => {
+            // (A stamped head alone on the line above: the team's only as round 11 reads it.)
+            let above = ls.checked_sub(1).map(|e| &b[line_start(b, e, TEAM_HEAD_MAX)..e]);
+            let stamped = above.is_some_and(|l| l.first().is_some_and(u8::is_ascii_digit) && l.contains(&b':'));
+            (!stamped || inn || team_head_above(text, ls, start, &team.names, &mut HeadMemo::default())) && writer_at(text, start, team) != Writer::Other
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -3708,5 +3865,30 @@ mod tests {
         let sig = |t: &str| signature_address(t, t.find("da@").unwrap());
         assert!(sig("邮箱 da@x.test") && sig("E-mail: da@x.test") && sig("邮箱：da@x.test") && sig("Line one\nEmail da@x.test"));
         assert!(!sig("Please write to da@x.test") && !sig("Email me at da@x.test"));
+    }
+
+    /// prec14: numbers the team labels as its own by its name or its words.
+    #[test]
+    fn numbers_the_team_labels_with_its_name_or_words_are_the_team_s() {
+        let is_team = |_: &str| false;
+        let team = TeamSigns { is_team: &is_team, names: TeamSigns::domain_names(&["bergbo-fastighet.example".to_string(), "impalanet.example".to_string()]) };
+        let at = |t: &str, n: &str| {
+            let start = t.find(n).expect("number in text");
+            self_labelled_team(t, own_line_start(t, start), start, start + n.len(), &team)
+        };
+        assert!(at("Akut efter kontorstid: Bergbo jour 018-30 20 10", "018-30 20 10"));
+        assert!(at("2026-11-30 08:02 OUT CALL from 010 447 2210 → 083 512 7741", "010 447 2210"));
+        assert!(at("07:20:02  外呼  主叫 021-6188 3300 → 被叫 139 1822 4406", "021-6188 3300"));
+        assert!(at("IN CALL from 083 512 7741 → 010 447 2200 (ImpalaNet support)", "010 447 2200"));
+        assert!(at("我社 24 小时值班电话：025-8466 2010", "025-8466 2010"));
+        assert!(at("联系区域管家 许磊（内部 138 1276 4450）", "138 1276 4450"));
+        assert!(at("北京朝阳店电话 010-8577 3301 为门店座机，不是会员", "010-8577 3301"));
+        // The other end of a call, a name with more words between, a place named `…本店`, a customer's `弊社`.
+        assert!(!at("2026-11-30 08:02 OUT CALL from 010 447 2210 → 083 512 7741", "083 512 7741"));
+        assert!(!at("07:20:02  外呼  主叫 021-6188 3300 → 被叫 139 1822 4406", "139 1822 4406"));
+        assert!(!at("Bergbo har bokat rörmokare Jonas 073-118 26 04", "073-118 26 04"));
+        assert!(!at("購入店：ヤマダ電機 前橋本店（027-290-1122）", "027-290-1122"));
+        assert!(!at("弊社代表 06-6312-4471 までお電話ください。", "06-6312-4471"));
+        assert!(!at("联系方式：0571-8712 3300（门店座机）", "0571-8712 3300"));
     }
 }
