@@ -38,6 +38,7 @@
 //! `d67e8ba` and after round 13 (docs/IDENTIFIERS.md), spent since.
 //! `issue17_holdout13.jsonl`, `issue17_holdout13b.jsonl`: written by hand while round 13 was worked on, kept out of
 //! its branches; scored before and after it (docs/IDENTIFIERS.md), spent since.
+//! `issue17_holdout14.jsonl`, `issue17_holdout14b.jsonl`: the same for round 14; spent since.
 
 use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
 use deskside_core::phone::normalize_phone;
