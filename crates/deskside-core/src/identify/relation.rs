@@ -311,6 +311,22 @@ const OTHER_PARTY_CJK: [(&str, bool); 28] = [
     ("本公司", false), ("本店", false), ("我的", false),
 ];
 
+/// [`other_party_before`]'s first looks: a Latin word's first two bytes
+/// and length ([`pairs`]) in either of its lists, a CJK character's hash
+/// ([`cjk_hash`]) among its words' first characters.
+const PARTY_PAIRS: [u16; 27 * 27] = pairs(&[&OTHER_PARTY_WORDS, &OWN_PARTY_WORDS]);
+const PARTY_CJK_FIRSTS: [u64; 16] = {
+    let mut t = [0u64; 16];
+    let mut i = 0;
+    while i < OTHER_PARTY_CJK.len() {
+        let w = OTHER_PARTY_CJK[i].0.as_bytes();
+        let h = cjk_hash(w[0], w[1], w[2]);
+        t[h / 64] |= 1 << (h % 64);
+        i += 1;
+    }
+    t
+};
+
 /// Whether the number starting at byte `start` is another party's by the
 /// words right before it on its line (at most [`OTHER_PARTY_WINDOW`] bytes,
 /// from its sentence's start): the last cue wins, a role or kind of
@@ -327,10 +343,15 @@ pub(super) fn other_party_before(text: &str, start: usize) -> bool {
         if c.is_ascii_alphabetic() || (0xC3..=0xC5).contains(&c) {
             let e = latin_word_end(b, i, start);
             let w = &b[i..e];
-            if one_of(w, &OWN_PARTY_WORDS) {
-                other = false;
-            } else if one_of(w, &OTHER_PARTY_WORDS) && (one_of(w, &OTHER_EVEN_OURS) || !one_of(prev, &OWN_PARTY_WORDS)) {
-                other = true;
+            // (Most words are in neither list: one look at their first two
+            // bytes and length first.)
+            let len = 1u16.checked_shl(w.len() as u32).unwrap_or(0);
+            if PARTY_PAIRS[pair(w[0], w.get(1).copied().unwrap_or(b' '))] & len != 0 {
+                if one_of(w, &OWN_PARTY_WORDS) {
+                    other = false;
+                } else if one_of(w, &OTHER_PARTY_WORDS) && (one_of(w, &OTHER_EVEN_OURS) || !one_of(prev, &OWN_PARTY_WORDS)) {
+                    other = true;
+                }
             }
             prev = w;
             i = e;
@@ -338,10 +359,15 @@ pub(super) fn other_party_before(text: &str, start: usize) -> bool {
         }
         if c >= 0xE0 {
             let seg = &b[i..start];
+            // (A character no word of the list starts with, most, is let go at one look.)
+            let may = seg.len() >= 3 && {
+                let h = cjk_hash(c, seg[1], seg[2]);
+                PARTY_CJK_FIRSTS[h / 64] & (1 << (h % 64)) != 0
+            };
             // `。` E3 80 82 ends a sentence.
             if seg.starts_with("。".as_bytes()) {
                 other = false;
-            } else if let Some((w, cue)) = OTHER_PARTY_CJK.iter().find(|(w, _)| seg.starts_with(w.as_bytes())) {
+            } else if let Some((w, cue)) = OTHER_PARTY_CJK.iter().take(if may { OTHER_PARTY_CJK.len() } else { 0 }).find(|(w, _)| seg.starts_with(w.as_bytes())) {
                 other = *cue;
                 i += w.len();
                 continue;
