@@ -103,17 +103,26 @@ const CJK_WORDS: [(&str, Whose); 68] = [
 
 /// Whether a CJK word may start with a character whose three bytes hash
 /// to this bit ([`cjk_hash`]): most characters start none, one look each.
-const CJK_FIRSTS: [u64; 16] = {
+const CJK_FIRSTS: [u64; 16] = cjk_firsts(&CJK_WORDS);
+
+/// A bit per [`cjk_hash`] of each word's first character.
+const fn cjk_firsts<T: Copy>(words: &[(&str, T)]) -> [u64; 16] {
     let mut t = [0u64; 16];
     let mut i = 0;
-    while i < CJK_WORDS.len() {
-        let w = CJK_WORDS[i].0.as_bytes();
+    while i < words.len() {
+        let w = words[i].0.as_bytes();
         let h = cjk_hash(w[0], w[1], w[2]);
         t[h / 64] |= 1 << (h % 64);
         i += 1;
     }
     t
-};
+}
+
+/// Whether a word of `firsts`' list may start with the character `a b c`.
+fn may_start(firsts: &[u64; 16], a: u8, b: u8, c: u8) -> bool {
+    let h = cjk_hash(a, b, c);
+    firsts[h / 64] & (1 << (h % 64)) != 0
+}
 
 const fn cjk_hash(a: u8, b: u8, c: u8) -> usize {
     ((a as usize) * 7 + (b as usize) * 131 + (c as usize) * 17) & 1023
@@ -235,8 +244,7 @@ pub(super) fn whose_before(text: &str, start: usize) -> Whose {
                 if (c, b[i + 1], b[i + 2]) == (0xE3, 0x80, 0x82) || (c == 0xEF && b[i + 1] == 0xBC && matches!(b[i + 2], 0x81 | 0x9F)) {
                     whose = Whose::Unsaid;
                 } else {
-                    let h = cjk_hash(c, b[i + 1], b[i + 2]);
-                    if CJK_FIRSTS[h / 64] & (1 << (h % 64)) != 0 {
+                    if may_start(&CJK_FIRSTS, c, b[i + 1], b[i + 2]) {
                         let seg = &b[i..start];
                         let first = &seg[..3];
                         let from = CJK_WORDS.partition_point(|(w, _)| &w.as_bytes()[..3] < first);
@@ -315,17 +323,7 @@ const OTHER_PARTY_CJK: [(&str, bool); 28] = [
 /// and length ([`pairs`]) in either of its lists, a CJK character's hash
 /// ([`cjk_hash`]) among its words' first characters.
 const PARTY_PAIRS: [u16; 27 * 27] = pairs(&[&OTHER_PARTY_WORDS, &OWN_PARTY_WORDS]);
-const PARTY_CJK_FIRSTS: [u64; 16] = {
-    let mut t = [0u64; 16];
-    let mut i = 0;
-    while i < OTHER_PARTY_CJK.len() {
-        let w = OTHER_PARTY_CJK[i].0.as_bytes();
-        let h = cjk_hash(w[0], w[1], w[2]);
-        t[h / 64] |= 1 << (h % 64);
-        i += 1;
-    }
-    t
-};
+const PARTY_CJK_FIRSTS: [u64; 16] = cjk_firsts(&OTHER_PARTY_CJK);
 
 /// Whether the number starting at byte `start` is another party's by the
 /// words right before it on its line (at most [`OTHER_PARTY_WINDOW`] bytes,
@@ -360,10 +358,7 @@ pub(super) fn other_party_before(text: &str, start: usize) -> bool {
         if c >= 0xE0 {
             let seg = &b[i..start];
             // (A character no word of the list starts with, most, is let go at one look.)
-            let may = seg.len() >= 3 && {
-                let h = cjk_hash(c, seg[1], seg[2]);
-                PARTY_CJK_FIRSTS[h / 64] & (1 << (h % 64)) != 0
-            };
+            let may = seg.len() >= 3 && may_start(&PARTY_CJK_FIRSTS, c, seg[1], seg[2]);
             // `。` E3 80 82 ends a sentence.
             if seg.starts_with("。".as_bytes()) {
                 other = false;
