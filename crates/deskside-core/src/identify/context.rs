@@ -1102,7 +1102,8 @@ pub(super) fn chat_speaker_team_at(text: &str, ls: usize, start: usize, team: &T
     let b = text.as_bytes();
     let first = *b.get(ls)?;
     if first != b'[' && !first.is_ascii_digit() {
-        return None;
+        // (prec15: or a team role that speaks without a stamp.)
+        return unstamped_team_lead(text, ls, start, team).then_some(true);
     }
     // The stamp's time (`10:09`), within its first 32 bytes.
     let head = &b[ls..start.min(ls + 32)];
@@ -1143,6 +1144,42 @@ pub(super) fn chat_speaker_team_at(text: &str, ls: usize, start: usize, team: &T
     let rest = &text[floor_boundary(text, i)..floor_boundary(text, start)];
     let colon = rest.find([':', '：']).filter(|&c| c > 0 && c <= 40)?;
     Some(speaker_is_team(&rest[..colon], team))
+}
+
+/// prec15: roles of the team's people that lead a line of a ticket as its
+/// speaker without a stamp (`Support (Tolu): …`, `— Temsilci Burak: …`,
+/// `Dispatcher: …`), lower case, whole words.
+const UNSTAMPED_TEAM_ROLES: [&str; 11] = ["support", "agent", "staff", "temsilci", "dispatcher", "dispatch", "csr", "sav", "cskh", "asesor", "asesora"];
+
+/// prec15: whether the line of the number at `start` (starting at `ls`) is a
+/// team person's message without a stamp: past a dash or bullet, a lead of
+/// one to five words and no digit up to a colon within 48 bytes, that names a
+/// team role ([`UNSTAMPED_TEAM_ROLES`], `客服`, `售后`) or the team's name
+/// (`Reply from Merlion Journeys (Hazel):`), and some words of a message
+/// between that colon and the number. Not a customer's lead (`Customer
+/// support ticket:`), a mail header, a phone label (`Support: 0800 …` is a
+/// label) or a note's head (a note logs what a caller gave). On the
+/// line's first bytes only.
+fn unstamped_team_lead(text: &str, ls: usize, start: usize, team: &TeamSigns) -> bool {
+    let own = &text[ls..floor_boundary(text, start.min(ls + 64))];
+    let body = own.trim_start_matches(['—', '–', '-', '*', '•', '>', ' ']);
+    let Some(colon) = body.find([':', '：']).filter(|&c| c > 1 && c <= 48) else { return false };
+    let lead = body[..colon].trim();
+    let message = body[colon..].trim_start_matches([':', '：', ' ']);
+    let words = lead.split_whitespace().count();
+    if !(1..=5).contains(&words) || lead.bytes().any(|c| c.is_ascii_digit()) || message.len() < 8 && own.len() < 64 {
+        return false;
+    }
+    let lb = lead.as_bytes();
+    // (A label's lead, `我们公司的客服电话：`, names a number, no speaker.)
+    let label = LEAD_LABELS.iter().any(|w| lb.len() >= w.len() && lb[lb.len() - w.len()..].eq_ignore_ascii_case(w));
+    if label || header_name_role(lead) != HeaderRole::None || note_head(lb) || lead.to_lowercase().contains("notu") || LEAD_CUSTOMER_WORDS.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(lb, w).is_some()) {
+        return false;
+    }
+    let lower = lead.to_lowercase();
+    lower.split(|c: char| !c.is_alphanumeric()).any(|w| UNSTAMPED_TEAM_ROLES.contains(&w))
+        || ["客服", "售后"].iter().any(|w| lead.contains(w))
+        || team.names_team(lead, false)
 }
 
 /// Rec13: the speaker of a chat line without a stamp (`Nathalie : vous
@@ -1210,6 +1247,8 @@ fn speaker_is_team(speaker: &str, team: &TeamSigns) -> bool {
     // `Mộc Miên (CSKH Hằng)`, `Marta (Asesora)`.)
     team.names_team(speaker, true)
         || !speaker.is_ascii() && names_team_folded(speaker, &team.names)
+        // (prec15: a shop's staff by title beside a dash, `牙迹云-实施 小鹏`, `澜汐售后-阿蔓`.)
+        || !speaker.is_ascii() && dash_staff_title(speaker.as_bytes())
         // (prec14: and Vietnamese `NV` (nhân viên, staff): `09:20  NV Minh Anh: … Hotline shop 1900 …`.)
         || lower.split(|c: char| !c.is_alphanumeric()).any(|w| matches!(w, "bot" | "agent" | "staff" | "sav" | "cskh" | "sac" | "csr" | "asesor" | "asesora" | "temsilci" | "nv"))
 }
@@ -2270,7 +2309,10 @@ fn head_title_word(head: &[u8]) -> bool {
 /// dash in a chat name, before their own name (`小满-售后小鱼`,
 /// `青木教育-课程顾问Amy`), or in brackets after such a name (`小满-阿坤（群主）`:
 /// the shop's group owner).
-const DASH_STAFF_TITLES: [&str; 9] = ["售后", "售後", "顾问", "顧問", "课程顾问", "店长", "店長", "管家", "客服"];
+const DASH_STAFF_TITLES: [&str; 11] = ["售后", "售後", "顾问", "顧問", "课程顾问", "店长", "店長", "管家", "客服", "实施", "技术支持"];
+
+/// prec15: grades after a staff title (`售后主管`, `客服组长`).
+const STAFF_GRADES: [&str; 4] = ["主管", "组长", "組長", "经理"];
 
 /// prec14: whether `head` names a speaker as `Shop-Title Name` or `Shop-Name（群主）`.
 fn dash_staff_title(head: &[u8]) -> bool {
@@ -2281,7 +2323,13 @@ fn dash_staff_title(head: &[u8]) -> bool {
         return rest.iter().any(|&c| c == b'-') && dash_staff_title(rest);
     }
     let rest = &head[d + if head[d] == b'-' { 1 } else { 3 }..];
-    DASH_STAFF_TITLES.iter().any(|t| rest.starts_with(t.as_bytes()))
+    // (prec15: or the title ends the shop's part, a grade after it:
+    // `澜汐售后-阿蔓`, `澜汐售后主管-老陈`.)
+    let shop = &head[..d];
+    let shop = STAFF_GRADES.iter().find_map(|g| shop.strip_suffix(g.as_bytes())).unwrap_or(shop);
+    // (The shop's name right before that title: not a label's `操作人：店长-韩`.)
+    let named = |t: &[u8]| shop.len() > t.len() && std::str::from_utf8(&shop[..shop.len() - t.len()]).ok().and_then(|n| n.chars().last()).is_some_and(char::is_alphanumeric);
+    DASH_STAFF_TITLES.iter().any(|t| rest.starts_with(t.as_bytes()) || shop.ends_with(t.as_bytes()) && named(t.as_bytes()))
         || ["（群主）", "(群主)"].iter().any(|t| deskside_detect::lines::find_ignore_ascii_case(rest, t.as_bytes()).is_some())
 }
 
