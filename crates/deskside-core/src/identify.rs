@@ -832,9 +832,23 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
             }
         }
     }
+    one_argentine_mobile(&mut found);
     // Stable: equal scores keep page order.
     crate::sort::sort_by_key(&mut found, |c| std::cmp::Reverse(c.score));
     found
+}
+
+/// prec15: an Argentine mobile written both as dialled at home without its
+/// `9` (`11 5823-4107`, read as the landline `+541158234107`) and in full
+/// (`+54 9 11 5823 4107`) is one number: the full form stays. (Asked only
+/// when a full mobile is there.)
+fn one_argentine_mobile(found: &mut Vec<Candidate>) {
+    let full = |c: &Candidate| c.kind == IdKind::Phone && c.value.len() == 14 && c.value.starts_with("+549");
+    if !found.iter().any(full) {
+        return;
+    }
+    let mobiles: Vec<String> = found.iter().filter(|c| full(c)).map(|c| c.value[4..].to_string()).collect();
+    found.retain(|c| !(c.kind == IdKind::Phone && c.value.len() == 13 && c.value.starts_with("+54") && mobiles.iter().any(|m| *m == c.value[3..])));
 }
 
 /// An address's domain (after its last `@`); empty when it has none.

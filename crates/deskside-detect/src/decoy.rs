@@ -282,6 +282,8 @@ fn id_word(word: &[u8]) -> bool {
             | b"mawb" | b"hawb" | b"renavam" | b"zoom"
             // (Round 11: a French account, `compte 2918-447-103`.)
             | b"compte"
+            // (prec15: a hotel's or airline's booking, `conf 88120947`, `PNR`, `voucher`, `reservation`.)
+            | b"conf" | b"pnr" | b"voucher" | b"reservation" | b"resv"
     )
 }
 
