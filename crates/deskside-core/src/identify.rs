@@ -1631,6 +1631,10 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 if ctx.team_phones.contains(&phone.e164) || in_id {
                     continue;
                 }
+                // prec15: a number its writer takes back (`… is wrong, sorry — it's …`).
+                if !whole_field && context::retracted_after(text, phone.end) {
+                    continue;
+                }
                 // Rec14: a number the team's message names as another
                 // party's (`师傅姓孙，电话 …`, `Kurye Mehmet Bey sizi …`,
                 // `call the bank on …`) is theirs, whatever rule below would

@@ -2632,7 +2632,21 @@ pub(super) fn section_at(text: &str, ls: usize, start: usize, memo: &mut Section
     }
     // The line above, when it ends in a colon (its end looked at first:
     // most lines above a number end otherwise, and their start is not sought).
-    let above = ls.checked_sub(1).and_then(|end| {
+    // (prec15: past the items above of a bulleted list the number's own
+    // item is in, `内部备注（阿澈 19:20）：` then `- 序列号…` then `- …回访电话请用
+    // 客服外呼线路 025-…`; at most [`LIST_ITEMS`] of them.)
+    let mut top = ls;
+    if bullet(&b[ls..start]) {
+        for _ in 0..LIST_ITEMS {
+            let Some(end) = top.checked_sub(1) else { break };
+            let s = line_start(b, end, MAX_LINE);
+            if !bullet(&b[s..end]) {
+                break;
+            }
+            top = s;
+        }
+    }
+    let above = top.checked_sub(1).and_then(|end| {
         let l = b[..end].trim_ascii_end();
         let cut = if l.ends_with(b":") { 1 } else if l.ends_with("：".as_bytes()) { 3 } else { return None };
         let l = &l[line_start(b, l.len(), TEAM_HEAD_MAX + 8)..];
@@ -2640,6 +2654,39 @@ pub(super) fn section_at(text: &str, ls: usize, start: usize, memo: &mut Section
     });
     *memo = SectionMemo { set: true, line: ls, above };
     above
+}
+
+/// prec15: words right after a number by which its writer takes it back
+/// (`438-555-0199 is wrong, sorry — it's …`, `… ist falsch`, `… 写错了`),
+/// lower case.
+const RETRACTED_AFTER: [&str; 20] = [
+    "is wrong", "was wrong", "is incorrect", "was incorrect", "is a typo", "was a typo", "(wrong)", "(typo)", "ist falsch", "war falsch",
+    "stimmt nicht", "est faux", "n'est pas le bon", "est erroné", "está mal", "es incorrecto", "está errado", "写错了", "是错的", "有误",
+];
+
+/// prec15: whether the writer takes the number ending at `end` back right
+/// after it ([`RETRACTED_AFTER`]): no one's identifier. On the next bytes
+/// of its line only.
+pub(super) fn retracted_after(text: &str, end: usize) -> bool {
+    let b = text.as_bytes();
+    let mut k = end;
+    while k < b.len() && matches!(b[k], b' ' | b'"' | b'\'' | b',') {
+        k += 1;
+    }
+    let tail = &b[k..floor_boundary(text, (k + 24).min(b.len()))];
+    // (A whole word: `is wrongly listed as a landline` takes nothing back.)
+    RETRACTED_AFTER.iter().any(|w| tail.len() >= w.len() && tail[..w.len()].eq_ignore_ascii_case(w.as_bytes()) && tail.get(w.len()).is_none_or(|c| !c.is_ascii_alphabetic()))
+}
+
+/// prec15: how many items of a bulleted list above a number [`section_at`]
+/// passes to the list's head.
+const LIST_ITEMS: usize = 6;
+
+/// prec15: whether a line is a list's item: a dash, star or bullet and a
+/// space at its start (after its indent).
+fn bullet(line: &[u8]) -> bool {
+    let l = line.trim_ascii_start();
+    ["- ", "* ", "• ", "・"].iter().any(|m| l.starts_with(m.as_bytes()))
 }
 
 /// What [`section_at`] found above the last number's line without a lead,
