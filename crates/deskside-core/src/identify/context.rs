@@ -1342,6 +1342,10 @@ pub(super) fn introduces_team(message: &str, names: &[String]) -> bool {
     })
 }
 
+/// prec15: possessives a team's signature line may start with before the
+/// team's name (`Ihr Lichtwerk-Team`, `Your Acme team`, `Votre équipe`).
+const SIGN_POSSESSIVES: [&str; 9] = ["ihr ", "ihre ", "euer ", "dein ", "your ", "votre ", "uw ", "je ", "il vostro "];
+
 /// How long a team's signature line may be before its number.
 const NAME_LINE_WINDOW: usize = 60;
 
@@ -1362,8 +1366,16 @@ pub(super) fn team_name_line(text: &str, start: usize, names: &[String]) -> bool
     }
     let before = &text[floor_boundary(text, ls)..floor_boundary(text, start)];
     let lead = before.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '—' | '–' | '>'));
+    // (prec15: after a closing's possessive, `Ihr Lichtwerk-Team · Tobias Ferne · 030 …`, `Your Acme team | …`.)
+    let owned = SIGN_POSSESSIVES.iter().find_map(|p| lead.get(..p.len()).filter(|h| h.eq_ignore_ascii_case(p)).map(|_| &lead[p.len()..]));
+    let lead = owned.unwrap_or(lead);
     let Some(sep) = lead.find(['·', '|', '—']) else { return false };
     let name_part = &lead[..sep];
+    // (Then a team's name of at most three words with a team word: not a
+    // customer's `Your Brightwave bill is wrong again — call me on …`.)
+    if owned.is_some() && (name_part.split_whitespace().count() > 3 || !TEAM_WORDS.iter().any(|w| name_part.to_lowercase().contains(w))) {
+        return false;
+    }
     let letters = name_part.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase);
     names.iter().any(|n| {
         let mut l = letters.clone();
