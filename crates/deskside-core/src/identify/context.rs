@@ -1166,20 +1166,22 @@ fn unstamped_team_lead(text: &str, ls: usize, start: usize, team: &TeamSigns) ->
     let Some(colon) = body.find([':', '：']).filter(|&c| c > 1 && c <= 48) else { return false };
     let lead = body[..colon].trim();
     let message = body[colon..].trim_start_matches([':', '：', ' ']);
-    let words = lead.split_whitespace().count();
-    if !(1..=5).contains(&words) || lead.bytes().any(|c| c.is_ascii_digit()) || message.len() < 8 && own.len() < 64 {
+    if message.len() < 8 && own.len() < 64 || lead.bytes().any(|c| c.is_ascii_digit()) || !(1..=5).contains(&lead.split_whitespace().count()) {
         return false;
     }
     let lb = lead.as_bytes();
-    // (A label's lead, `我们公司的客服电话：`, names a number, no speaker.)
-    let label = LEAD_LABELS.iter().any(|w| lb.len() >= w.len() && lb[lb.len() - w.len()..].eq_ignore_ascii_case(w));
-    if label || header_name_role(lead) != HeaderRole::None || note_head(lb) || lead.to_lowercase().contains("notu") || LEAD_CUSTOMER_WORDS.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(lb, w).is_some()) {
+    // (The role or the name first, on bytes: most leads hold neither, and
+    // then nothing else is asked.)
+    let role = UNSTAMPED_TEAM_ROLES.iter().any(|w| deskside_detect::lines::contains_word_ignore_ascii_case(lb, w.as_bytes()))
+        || ["客服", "售后"].iter().any(|w| lead.contains(w))
+        || team.names.iter().any(|n| squeezed_has(lb, n.as_bytes()));
+    if !role {
         return false;
     }
-    let lower = lead.to_lowercase();
-    lower.split(|c: char| !c.is_alphanumeric()).any(|w| UNSTAMPED_TEAM_ROLES.contains(&w))
-        || ["客服", "售后"].iter().any(|w| lead.contains(w))
-        || team.names_team(lead, false)
+    // (A label's lead, `我们公司的客服电话：`, names a number, no speaker.)
+    let label = LEAD_LABELS.iter().any(|w| lb.len() >= w.len() && lb[lb.len() - w.len()..].eq_ignore_ascii_case(w));
+    let note = note_head(lb) || deskside_detect::lines::contains_ignore_ascii_case(lb, b"notu");
+    !label && !note && header_name_role(lead) == HeaderRole::None && !LEAD_CUSTOMER_WORDS.iter().any(|w| deskside_detect::lines::contains_ignore_ascii_case(lb, w))
 }
 
 /// Rec13: the speaker of a chat line without a stamp (`Nathalie : vous
@@ -2684,6 +2686,10 @@ pub(super) fn retracted_after(text: &str, end: usize) -> bool {
     let mut k = end;
     while k < b.len() && matches!(b[k], b' ' | b'"' | b'\'' | b',') {
         k += 1;
+    }
+    // (Each word starts with one of these bytes: most numbers are followed by none.)
+    if !b.get(k).is_some_and(|&c| matches!(c | 0x20, b'i' | b'w' | b'(' | b's' | b'e' | b'n') || matches!(c, 0xE5 | 0xE6)) {
+        return false;
     }
     let tail = &b[k..floor_boundary(text, (k + 24).min(b.len()))];
     // (A whole word: `is wrongly listed as a landline` takes nothing back.)
