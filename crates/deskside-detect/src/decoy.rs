@@ -754,6 +754,14 @@ mod tests {
         }
     }
 
+    /// prec15: a booking's label before an 8-digit id; a hotel's `+` number stays a phone.
+    #[test]
+    fn a_booking_s_label_makes_an_id() {
+        assert!(at("Hotel: Alila Seminyak, conf 88120947, hotel tel +62 361 3021 888", "88120947"));
+        assert!(at("Voucher 61537720，Reservation 98203417（Okinawa Marriott）", "98203417"));
+        assert!(!at("Hotel: Alila Seminyak, conf 88120947, hotel tel +62 361 3021 888", "+62 361 3021 888"));
+    }
+
     /// prec14: a meeting's id right after the number, and invitation words, in other languages.
     #[test]
     fn meeting_ids_and_invitations_in_other_languages_make_dial_ins() {

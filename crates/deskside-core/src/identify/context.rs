@@ -4004,4 +4004,33 @@ mod tests {
         assert!(!at("弊社代表 06-6312-4471 までお電話ください。", "06-6312-4471"));
         assert!(!at("联系方式：0571-8712 3300（门店座机）", "0571-8712 3300"));
     }
+
+    /// prec15: a team role that speaks without a stamp, a shop's staff title
+    /// before the dash, a note's bulleted items, a retracted number.
+    #[test]
+    fn unstamped_team_speakers_list_items_and_retracted_numbers() {
+        let is_team = |_: &str| false;
+        let team = TeamSigns { is_team: &is_team, names: TeamSigns::domain_names(&["merlion-journeys.example".to_string()]) };
+        let speaker = |t: &str, n: &str| chat_speaker_team(t, t.find(n).expect("number in text"), &team);
+        assert_eq!(speaker("Support (Tolu): Reversal queued. Our line: 0700 5834 3569.", "0700"), Some(true));
+        assert_eq!(speaker("— Temsilci Burak: Elif Hanım merhaba. Bizi 444 27 63'ten arayabilirsiniz.", "444"), Some(true));
+        assert_eq!(speaker("Reply from Merlion Journeys (Hazel): noted. Hotline 6732 9100.", "6732"), Some(true));
+        // A customer's line, a label, a note, a customer's lead: no team speaker.
+        assert_eq!(speaker("Chinedu: My office line is 0201 270 4418. Please reverse.", "0201"), None);
+        assert_eq!(speaker("我们公司的客服电话：400 6666 888，另外我的手机 18612345678。", "186"), None);
+        assert_eq!(speaker("Agent note: tenant's partner Sam asked to be called instead, 07911 204 387.", "07911"), None);
+        assert_eq!(speaker("Customer (Bola Adeyemi): Reach me on 0803 512 7740.", "0803"), None);
+        assert!(dash_staff_title("澜汐售后-阿蔓".as_bytes()));
+        assert!(dash_staff_title("澜汐售后主管-老陈".as_bytes()));
+        assert!(dash_staff_title("牙迹云-实施 小鹏".as_bytes()));
+        assert!(!dash_staff_title("导出于 2026-11-01 09:30，操作人：店长-韩".as_bytes()));
+        let notes = "内部备注（阿澈 19:20）：\n- 序列号已登记至 CRM\n- 回访电话请用客服外呼线路 025-5287 6600（分部）\n";
+        let start = notes.find("025").expect("number in text");
+        assert!(section_team_number(notes, own_line_start(notes, start), start, "+862552876600", &mut SectionMemo::default()));
+        let retracted = |t: &str, n: &str| retracted_after(t, t.find(n).expect("number in text") + n.len());
+        assert!(retracted("Kevin (438-555-0199 is wrong, sorry — it's 438 826 1157)", "438-555-0199"));
+        assert!(retracted("刚才留的手机 186 2219 0475 写错了", "186 2219 0475"));
+        assert!(!retracted("Kevin (438-555-0199 is wrong, sorry — it's 438 826 1157)", "438 826 1157"));
+        assert!(!retracted("My mobile 0412 771 906 is wrongly listed as a landline", "0412 771 906"));
+    }
 }
