@@ -3292,6 +3292,18 @@ mod tests {
         assert_eq!(at("[28/11/26 19:06] +54 9 351 612-4487: hola", "+54"), None);
         assert_eq!(at("Horario: 9 a 18 h al 0810-345-2868.", "0810"), None);
         assert_eq!(at("2026 was a year; call 0810-345-2868", "0810"), None);
+        // prec15: a team role that speaks without a stamp; not a customer's line, a label, a note, a customer's lead.
+        for (t, n, team) in [
+            ("Support (Tolu): Reversal queued. Our line: 0700 5834 3569.", "0700", true),
+            ("— Temsilci Burak: Elif Hanım merhaba. Bizi 444 27 63'ten arayabilirsiniz.", "444", true),
+            ("Reply from Cuotaya (Hazel): anotado. Línea 0810-345-2868.", "0810", true),
+            ("Chinedu: My office line is 0201 270 4418. Please reverse.", "0201", false),
+            ("我们公司的客服电话：400 6666 888，另外我的手机 18612345678。", "186", false),
+            ("Agent note: tenant's partner Sam asked to be called instead, 07911 204 387.", "07911", false),
+            ("Customer (Bola Adeyemi): Reach me on 0803 512 7740.", "0803", false),
+        ] {
+            assert_eq!(at(t, n), team.then_some(true), "{t}");
+        }
         // Round 10: the speaker in the stamp's brackets; a 12-hour stamp; an agent by title.
         assert_eq!(at("[客服-阿澈] 11-30 20:13:02  您好，客服热线 4006-887-120。", "4006"), Some(true));
         assert_eq!(at("[客服 小柚 14:22] 亲，退货组 0571-8890 2211", "0571"), Some(true));
@@ -4005,21 +4017,10 @@ mod tests {
         assert!(!at("联系方式：0571-8712 3300（门店座机）", "0571-8712 3300"));
     }
 
-    /// prec15: a team role that speaks without a stamp, a shop's staff title
-    /// before the dash, a note's bulleted items, a retracted number.
+    /// prec15: a shop's staff title before the dash, a note's bulleted
+    /// items, a retracted number (the unstamped speakers: above, with the chat lines).
     #[test]
-    fn unstamped_team_speakers_list_items_and_retracted_numbers() {
-        let is_team = |_: &str| false;
-        let team = TeamSigns { is_team: &is_team, names: TeamSigns::domain_names(&["merlion-journeys.example".to_string()]) };
-        let speaker = |t: &str, n: &str| chat_speaker_team(t, t.find(n).expect("number in text"), &team);
-        assert_eq!(speaker("Support (Tolu): Reversal queued. Our line: 0700 5834 3569.", "0700"), Some(true));
-        assert_eq!(speaker("— Temsilci Burak: Elif Hanım merhaba. Bizi 444 27 63'ten arayabilirsiniz.", "444"), Some(true));
-        assert_eq!(speaker("Reply from Merlion Journeys (Hazel): noted. Hotline 6732 9100.", "6732"), Some(true));
-        // A customer's line, a label, a note, a customer's lead: no team speaker.
-        assert_eq!(speaker("Chinedu: My office line is 0201 270 4418. Please reverse.", "0201"), None);
-        assert_eq!(speaker("我们公司的客服电话：400 6666 888，另外我的手机 18612345678。", "186"), None);
-        assert_eq!(speaker("Agent note: tenant's partner Sam asked to be called instead, 07911 204 387.", "07911"), None);
-        assert_eq!(speaker("Customer (Bola Adeyemi): Reach me on 0803 512 7740.", "0803"), None);
+    fn staff_titles_list_items_and_retracted_numbers() {
         assert!(dash_staff_title("澜汐售后-阿蔓".as_bytes()));
         assert!(dash_staff_title("澜汐售后主管-老陈".as_bytes()));
         assert!(dash_staff_title("牙迹云-实施 小鹏".as_bytes()));
