@@ -2089,12 +2089,16 @@ const HEAD_TITLES: [&[u8]; 5] = [b"agent", b"agente", b"agen", b"atendente", b"s
 /// `（内部备注）`): a note logs what the customer gave (their callback
 /// number, read out on the phone), so a head with one of these is no
 /// reply of the team's. ASCII any case, anywhere in the head.
-const NOTE_WORDS: [&[u8]; 25] = [
+const NOTE_WORDS: [&[u8]; 37] = [
     b"note", b"nota", b"catatan", b"notiz", b"comment", b"internal", b"interne", b"intern", "备注".as_bytes(), "備註".as_bytes(), "记录".as_bytes(),
     // (Rec13: a call's log, `Call log — <team> · date`, `Kwela Insure — inbound call · date`, `Anruf`, `llamada`,
     // `chamada`, `appel entrant`, `来电`, `通话`, `通話`.)
     b"call log", b"inbound call", b"outbound call", b"call from", b"anruf", b"llamada", b"chamada", b"appel entrant", "来电".as_bytes(), "通话".as_bytes(), "通話".as_bytes(),
     "記錄".as_bytes(), "メモ".as_bytes(), "留言".as_bytes(),
+    // (Rec15: a web form's submission, `Nieuw formulier: Schade melden — <team>` over `Ingezonden op … 18:22`,
+    // `<team> — Participação de sinistro (formulário online)`: the fields are the submitter's.)
+    b"formular", b"formulier", b"formulaire", "formulário".as_bytes(), b"web form", b"webform", b"submission", b"submitted",
+    b"ingezonden", "submissão".as_bytes(), "表单".as_bytes(), "表單".as_bytes(),
 ];
 
 /// Labels that end a line's lead when it names a number, not a writer
@@ -2151,7 +2155,9 @@ fn ascii_title(head: &[u8]) -> bool {
         let mut from = 0;
         while let Some(k) = head.get(from..).and_then(|h| deskside_detect::lines::find_ignore_ascii_case(h, t)) {
             let at = from + k;
-            if word_at(head, at, t.len()) {
+            // (Rec15: not a field's label, `Agent ID: PX-2231   Call time: …`
+            // on a call summary: the title names an id there, no writer.)
+            if word_at(head, at, t.len()) && !id_label_after(&head[at + t.len()..]) {
                 let open = head[..at].iter().rposition(|&c| c == b'(' || c == b'[');
                 let close = head[..at].iter().rposition(|&c| c == b')' || c == b']');
                 if at == lead || open.is_some_and(|o| close.is_none_or(|c| c < o)) {
@@ -2162,6 +2168,17 @@ fn ascii_title(head: &[u8]) -> bool {
         }
         false
     })
+}
+
+/// Rec15: words after a title that make it a field's label (`Agent ID:`,
+/// `Agent no.`, `Staff number`), lower case.
+const ID_LABEL_WORDS: [&[u8]; 5] = [b"id", b"no", b"nr", b"number", b"code"];
+
+/// Whether `rest` (the bytes after a title) starts with an
+/// [`ID_LABEL_WORDS`] word, after one space or dash.
+fn id_label_after(rest: &[u8]) -> bool {
+    let Some(rest) = rest.strip_prefix(b" ").or_else(|| rest.strip_prefix(b"-")) else { return false };
+    ID_LABEL_WORDS.iter().any(|w| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w) && word_at(rest, 0, w.len()))
 }
 
 /// Whether `line` holds `name` (a team domain's name, lower case letters
@@ -2390,8 +2407,26 @@ const LOGGED_NUMBER_CUES: [&[u8]; 25] = [
 pub(super) fn logged_number_before(text: &str, start: usize) -> bool {
     let b = text.as_bytes();
     let lo = line_start(b, start, CUE_WINDOW);
-    let near = &b[lo..start];
+    let near = wrapped_lead(b, lo, start);
     LOGGED_NUMBER_CUES.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(near, w).is_some())
+}
+
+/// Rec15: the words before byte `start` on its line (from `lo`), or, when
+/// the number starts its line and the line above runs on into it (no
+/// sentence's end: `He'll text from his work mobile` then `07700 163 592
+/// when …`), the last [`CUE_WINDOW`] bytes of the line above.
+fn wrapped_lead(b: &[u8], lo: usize, start: usize) -> &[u8] {
+    let near = &b[lo..start];
+    if !near.trim_ascii().is_empty() || lo == 0 || b[lo - 1] != b'\n' {
+        return near;
+    }
+    let end = lo - 1;
+    let above = &b[line_start(b, end, CUE_WINDOW)..end];
+    let above = above.trim_ascii_end();
+    match above.last() {
+        Some(c) if c.is_ascii_alphabetic() || *c >= 0x80 && !above.ends_with("。".as_bytes()) => above,
+        _ => near,
+    }
 }
 
 /// Words that may stand between two numbers of the team's on one line
@@ -2407,6 +2442,9 @@ const JOIN_WORDS: [&str; 18] =
 pub(super) fn joined_numbers(gap: &str) -> bool {
     gap.len() <= 24
         && !gap.contains('\n')
+        // (Rec15: not a table's column gap, `呼出   0571-88190000    0571-87026613`
+        // in a call log: the called number is the other end's.)
+        && !(gap.bytes().all(|c| c == b' ' || c == b'\t') && (gap.contains("  ") || gap.contains('\t')))
         && gap
             .split(|c: char| c.is_whitespace() || matches!(c, '/' | '|' | '·' | '、' | ',' | '，' | ':' | '：' | '.' | '(' | ')' | '（' | '）' | ';'))
             .filter(|w| !w.is_empty())

@@ -285,11 +285,12 @@ const OTHER_PARTY_WINDOW: usize = 72;
 /// kind (`bank`, `partner`, `dealer`,
 /// `filiale`, `şubesi`, `ubezpieczyciela`). Not `agent`, `office`, `centre`
 /// or `hotline` alone: the team has those too.
-const OTHER_PARTY_WORDS: [&str; 50] = [
+const OTHER_PARTY_WORDS: [&str; 58] = [
     "bank", "bezorger", "carrier", "corriere", "courier", "dealer", "dealership", "dentist", "doctor", "driver",
-    "electrician", "engineer", "filiale", "installer", "insurer", "koerier", "kurier", "kurir", "kurye", "landlord",
-    "livreur", "locksmith", "manufacturer", "mensajero", "montador", "monteur", "montør", "partenaire", "partner",
-    "partners", "plumber", "repartidor", "satpam", "subcontractor", "supervisor", "supplier", "technician",
+    "electrician", "engineer", "fabricant", "fabricante", "fabrikant", "filiale", "hersteller", "installer",
+    "insurer", "koerier", "kurier", "kurir", "kurye", "landlord", "livreur", "locksmith", "manufacturer", "mensajero",
+    "montador", "monteur", "montør", "partenaire", "partner", "partners", "plumber", "producent", "producenta",
+    "produttore", "repartidor", "satpam", "shipper", "subcontractor", "supervisor", "supplier", "technician",
     "technicien", "technik", "techniker", "tecnico", "transporteur", "técnico", "ubezpieczyciel", "ubezpieczyciela",
     "udlejer", "vendor", "vermieter", "vet", "şubesi",
 ];
