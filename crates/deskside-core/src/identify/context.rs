@@ -2181,6 +2181,12 @@ fn id_label_after(rest: &[u8]) -> bool {
     ID_LABEL_WORDS.iter().any(|w| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w) && word_at(rest, 0, w.len()))
 }
 
+/// Rec15: whether `line` names the team by one of its domains' names, as
+/// [`squeezed_has`] reads it.
+pub(super) fn names_a_team(line: &[u8], names: &[String]) -> bool {
+    names.iter().any(|n| squeezed_has(line, n.as_bytes()))
+}
+
 /// Whether `line` holds `name` (a team domain's name, lower case letters
 /// and digits) with only spaces, dashes, dots and the like between its
 /// letters (`BrightSmile Billing` for `brightsmilebilling`, `Tienda Luna`):

@@ -188,6 +188,35 @@ fn window(text: &str, start: usize, max: usize) -> (&[u8], usize, usize) {
     (b, start, i)
 }
 
+/// Rec15: [`window`], and when the line above runs on into the number's
+/// (it ends without a sentence's end: `… Our accountant Wong & Partners`
+/// then `(Mr Daniel Wong, +65 …`), that line's end too, within `max` bytes
+/// in all.
+fn run_on_window(text: &str, start: usize, max: usize) -> (&[u8], usize, usize) {
+    let (b, start, i) = window(text, start, max);
+    if i == 0 || b[i - 1] != b'\n' || start - i >= max {
+        return (b, start, i);
+    }
+    // (Spaces at its end only: a blank line between is a paragraph's end.)
+    let mut e = i - 1;
+    while e > 0 && matches!(b[e - 1], b' ' | b'\t' | b'\r') {
+        e -= 1;
+    }
+    // (A sentence's words end it, a letter or a comma: not a log's row,
+    // `… (technician Lwazi)  1m10s` or `…（司机 王师傅） 未接通`, over the
+    // next row; and the number's own line holds no digit before it, as a
+    // row's date.)
+    let runs_on = b[..e].last().is_some_and(|&c| c.is_ascii_alphabetic() || c == b',') && !b[i..start].iter().any(u8::is_ascii_digit);
+    if !runs_on {
+        return (b, start, i);
+    }
+    let mut j = line_start(b, i - 1, max - (start - i));
+    while j < start && (b[j] & 0xC0) == 0x80 {
+        j += 1;
+    }
+    (b, start, j)
+}
+
 /// The end of the Latin word starting at `i` (with its accented letters:
 /// `mère`, `irmã`, `sœur`, `şubesi`), at most `start`.
 fn latin_word_end(b: &[u8], i: usize, start: usize) -> usize {
@@ -284,7 +313,9 @@ const OTHER_PARTY_WINDOW: usize = 72;
 /// `supervisor`, a customer's `vet` or `landlord`), another organisation's
 /// kind (`bank`, `partner`, `dealer`,
 /// `filiale`, `şubesi`, `ubezpieczyciela`). Not `agent`, `office`, `centre`
-/// or `hotline` alone: the team has those too.
+/// or `hotline` alone: the team has those too. (Rec15: a `shipper`, the
+/// courier in Vietnamese chats, and a manufacturer in more languages,
+/// `Serwis producenta (…, infolinia …`, `Hersteller`, `fabricante`.)
 const OTHER_PARTY_WORDS: [&str; 58] = [
     "bank", "bezorger", "carrier", "corriere", "courier", "dealer", "dealership", "dentist", "doctor", "driver",
     "electrician", "engineer", "fabricant", "fabricante", "fabrikant", "filiale", "hersteller", "installer",
@@ -334,7 +365,7 @@ const PARTY_CJK_FIRSTS: [u64; 16] = cjk_firsts(&OTHER_PARTY_CJK);
 /// message that passes on a courier's, a technician's, a bank's line.
 #[inline(never)]
 pub(super) fn other_party_before(text: &str, start: usize) -> bool {
-    let (b, start, mut i) = window(text, start, OTHER_PARTY_WINDOW);
+    let (b, start, mut i) = run_on_window(text, start, OTHER_PARTY_WINDOW);
     let mut prev: &[u8] = &[];
     let mut other = false;
     while i < start {
@@ -380,6 +411,117 @@ pub(super) fn other_party_before(text: &str, start: usize) -> bool {
         i += 1;
     }
     other
+}
+
+/// Rec15: words for an organisation's service line (lower case, sorted by
+/// bytes): `HDFC card care at …`, `the Amer centre on …`, `the SACCO office
+/// (…`, `Mitsubishi Electric service hotline …`, `service center resmi
+/// Samsung …`. The team has them too: only after (or before) a name that is
+/// not the team's, [`named_org_before`].
+const SERVICE_LINE_WORDS: [&str; 9] = [
+    "care", "center", "centre", "helpline", "hotline", "kantor", "office", "service", "servis",
+];
+
+/// Capitalised words that name no organisation before a service word
+/// (`Customer Care`, `Please call …`, `Our office`), lower case, sorted.
+const GENERIC_WORDS: [&str; 34] = [
+    "a", "an", "at", "billing", "call", "card", "claims", "client", "contact", "customer", "dial", "emergency",
+    "general", "head", "help", "hotline", "line", "main", "on", "or", "phone", "please", "reach", "ring", "sales",
+    "support", "technical", "the", "their", "this", "to", "toll", "visit", "your",
+];
+
+/// Words between a service line's name and its number (`at`, `on`, `di`,
+/// `au`, `line`, `number`), lower case, sorted.
+const LINE_CONNECTORS: [&str; 11] = [
+    "al", "at", "au", "di", "is", "line", "no", "number", "on", "tel", "unter",
+];
+
+/// Words that say a service line is its maker's own (`service center resmi
+/// Samsung`, `the official Apple support line`), lower case, sorted.
+const OFFICIAL_WORDS: [&str; 7] = [
+    "authorised", "authorized", "oficial", "officiel", "official", "offizielle", "resmi",
+];
+
+/// How far back the named organisation's line is looked for (bytes).
+const NAMED_ORG_WINDOW: usize = 64;
+
+/// Rec15: whether the number starting at byte `start` is a named
+/// organisation's service line by the words right before it — a name that
+/// is not the team's ([`super::context::names_a_team`]) before a
+/// [`SERVICE_LINE_WORDS`] word (`please call HDFC card care at 1800 …`,
+/// `call the Amer centre on 800 …`, `Mitsubishi Electric service hotline
+/// 6471 …`, `notify the SACCO office (020 …`), or after one and an
+/// [`OFFICIAL_WORDS`] word (`service center resmi Samsung Mangga Dua (021)
+/// …`); only connectors (`at`, `on`), spaces and an opening bracket between
+/// it and the number, and no own word (`our`, `kami`) before the name.
+#[inline(never)]
+pub(super) fn named_org_before(text: &str, start: usize, names: &[String]) -> bool {
+    let (b, start, mut i) = window(text, start, NAMED_ORG_WINDOW);
+    // The words of the sentence before the number, the last few kept, each
+    // with whether only spaces join it to the one before.
+    let mut words = [(0usize, 0usize, false); 10];
+    let mut n = 0;
+    let mut joined = false;
+    while i < start {
+        let c = b[i];
+        if c.is_ascii_alphabetic() || (0xC3..=0xC5).contains(&c) {
+            let e = latin_word_end(b, i, start);
+            if n == words.len() {
+                words.copy_within(1.., 0);
+                n -= 1;
+            }
+            words[n] = (i, e, joined && n > 0);
+            n += 1;
+            joined = true;
+            i = e;
+            continue;
+        }
+        if matches!(c, b'.' | b'!' | b'?' | b';') && b.get(i + 1).is_none_or(|&x| x == b' ') || c == b'\n' {
+            n = 0;
+        }
+        joined = joined && matches!(c, b' ' | b'&');
+        i += if c >= 0xF0 { 4 } else if c >= 0xE0 { 3 } else if c >= 0xC0 { 2 } else { 1 };
+    }
+    let word = |k: usize| &b[words[k].0..words[k].1];
+    // Only spaces, `(` and `:` after the last word, and connectors before it.
+    let last = n.checked_sub(1).map_or(0, |k| words[k].1);
+    if n == 0 || !b[last..start].iter().all(|c| matches!(c, b' ' | b'(' | b':' | b'\t')) {
+        return false;
+    }
+    let mut k = n;
+    while k > 0 && one_of(word(k - 1), &LINE_CONNECTORS) && k + 2 > n {
+        k -= 1;
+    }
+    // A name: capitalised words, not generic ones, not the team's, not at
+    // the sentence's start and not after an own word.
+    let name_ok = |from: usize, to: usize| {
+        from > 0
+            && from < to
+            && (from..to).all(|j| word(j)[0].is_ascii_uppercase() && word(j).len() >= 2 && !one_of(word(j), &GENERIC_WORDS) && (j == from || words[j].2))
+            && !one_of(word(from - 1), &OWN_PARTY_WORDS)
+            && !super::context::names_a_team(&b[words[from].0..words[to - 1].1], names)
+    };
+    let name_start = |to: usize| {
+        let mut f = to;
+        while f > 0 && to - f < 4 && word(f - 1)[0].is_ascii_uppercase() && !one_of(word(f - 1), &GENERIC_WORDS) && (f == to || words[f].2) {
+            f -= 1;
+        }
+        f
+    };
+    if k == 0 {
+        return false;
+    }
+    if one_of(word(k - 1), &SERVICE_LINE_WORDS) {
+        // The name before: past up to two generic or service words.
+        let mut to = k - 1;
+        while to > 0 && k - 1 - to < 2 && words[to].2 && (one_of(word(to - 1), &GENERIC_WORDS) || one_of(word(to - 1), &SERVICE_LINE_WORDS)) {
+            to -= 1;
+        }
+        return words[to].2 && name_ok(name_start(to), to);
+    }
+    // The name after: `service center resmi Samsung Mangga Dua (`.
+    let from = name_start(k);
+    from > 1 && one_of(word(from - 1), &OFFICIAL_WORDS) && one_of(word(from - 2), &SERVICE_LINE_WORDS) && name_ok(from, k)
 }
 
 /// Labels that head the requester's block of a form or record (lower case),
