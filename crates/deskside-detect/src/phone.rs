@@ -626,7 +626,9 @@ fn read_chain_at(text: &str, start: usize, region: Region) -> Attempt {
             }
         }
         let dash_extension = dash_extension(&chain, k, region);
-        if !natural && !chain.groups[k - 1].sep_space && !dash_extension {
+        // (Rec15: or before an opening bracket, `0755-2781 6630（9:00-18:00）`,
+        // `0755-27816630(9:00-18:00)`: the bracket's words are about it.)
+        if !natural && !chain.groups[k - 1].sep_space && !dash_extension && chain.groups[k - 1].sep_char != '(' {
             continue;
         }
         let found = if dash_extension {

@@ -715,6 +715,8 @@ const TEAM_CUES: &[&str] = &[
     "onze servicedesk", "onze hotline", "onze klantendienst",
     // Chinese, Japanese
     "致电我们", "拨打我们", "联系我们", "欢迎致电", "欢迎拨打", "欢迎来电", "致電我們", "拨打客服", "致电客服", "お問い合わせください",
+    // (Rec15: `お問い合わせは 0120-…（9:00〜18:00）まで`, found whole now that a bracket of hours after it is read as its own.)
+    "お問い合わせは",
 ];
 
 /// How far before a number an invitation to call is looked for.
