@@ -2203,6 +2203,7 @@ fn squeezed_has(line: &[u8], name: &[u8]) -> bool {
             return false;
         }
         let mut n = 0;
+        let mut j = i;
         for &c in &line[i..] {
             if n == name.len() {
                 break;
@@ -2215,8 +2216,11 @@ fn squeezed_has(line: &[u8], name: &[u8]) -> bool {
             } else if c >= 0x80 {
                 return false;
             }
+            j += 1;
         }
-        n == name.len()
+        // (Rec15: to a word's end too: `Mon assurance habitation :` holds no
+        // `habitat` of `habitat-serein`.)
+        n == name.len() && line.get(j).is_none_or(|c| !c.is_ascii_alphanumeric())
     })
 }
 
