@@ -1713,7 +1713,9 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     // (Round 12: a row of a table the team exported or
                     // pasted, `kontakte.csv (exportiert von m.klein@…)` then
                     // `Schulz;Anna;…;0151 …`, is its row's person's.)
-                    if context::in_team_message(text, phone.start, &signs) && context::table_row(text, phone.start).is_none() {
+                    // (Rec15: nor logged as someone's, `reach Jen there on
+                    // her direct line …` of the team's repair partner.)
+                    if context::in_team_message(text, phone.start, &signs) && context::table_row(text, phone.start).is_none() && !context::third_line_before(text, phone.start) {
                         continue;
                     }
                 }

@@ -2417,10 +2417,27 @@ const LOGGED_NUMBER_CUES: [&[u8]; 25] = [
 /// Whether the words before byte `start` on its line (at most
 /// [`CUE_WINDOW`] bytes) log someone else's number ([`LOGGED_NUMBER_CUES`]).
 pub(super) fn logged_number_before(text: &str, start: usize) -> bool {
+    cue_on_lead(text, start, &LOGGED_NUMBER_CUES)
+}
+
+/// Rec15: a third person's possessive before a number, in a message a team
+/// address heads (`reach Jen there on her direct line (303) …`): the
+/// person's line the team passes on. (Not all of [`LOGGED_NUMBER_CUES`]:
+/// `客户` names the customer's mail a team note forwards, `转一封客户邮件，请跟进。门店电话 …`.)
+const THIRD_LINE_CUES: [&[u8]; 3] = [b"his ", b"her ", b"their "];
+
+/// Whether a [`THIRD_LINE_CUES`] word stands before byte `start` on its line.
+pub(super) fn third_line_before(text: &str, start: usize) -> bool {
+    cue_on_lead(text, start, &THIRD_LINE_CUES)
+}
+
+/// Whether one of `cues` stands in the [`CUE_WINDOW`] bytes before `start`
+/// on its line (or the line it runs on from, [`wrapped_lead`]).
+fn cue_on_lead(text: &str, start: usize, cues: &[&[u8]]) -> bool {
     let b = text.as_bytes();
     let lo = line_start(b, start, CUE_WINDOW);
     let near = wrapped_lead(b, lo, start);
-    LOGGED_NUMBER_CUES.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(near, w).is_some())
+    cues.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(near, w).is_some())
 }
 
 /// Rec15: the words before byte `start` on its line (from `lo`), or, when
