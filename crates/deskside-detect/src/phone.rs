@@ -673,6 +673,11 @@ fn read_chain_at(text: &str, start: usize, region: Region) -> Attempt {
             return Attempt::Match(m);
         }
     }
+    // (Rec15: a Hong Kong number written as its people write it, without
+    // `+852`, beside words that name Hong Kong, in another region's text.)
+    if let Some(m) = named_hong_kong(text, start, &chain, region) {
+        return Attempt::Match(m);
+    }
     // A chain of groups of four or five digits (the first may be three, the
     // last shorter) joined by one separator that is no number as a whole
     // (`812 4471 9920`, `1402 9377 8556 1`) is one id: no number is looked
@@ -834,6 +839,32 @@ fn foreign_code(text: &str, start: usize, chain: &Chain, region: Region) -> Opti
     let last = chain.groups[chain.n - 1];
     let (extension, end) = right_side(text, last.end, comma_len(chain, chain.n))?;
     Some(PhoneMatch { e164: e164(cc, nsn)?, extension, start, end })
+}
+
+/// Rec15: words that name Hong Kong beside a number (any case).
+const HONG_KONG_WORDS: [&[u8]; 3] = ["香港".as_bytes(), b"hong kong", b"hongkong"];
+
+/// Rec15: a Hong Kong number of eight digits in one or two groups, without
+/// `+852`, in a text of another region (a cross-border shop's ticket, in
+/// China), where the 24 bytes before it or the 16 after it name Hong Kong
+/// (`順豐香港客服 2730 0273`, `陳子朗 6438 2109（香港手機）`).
+fn named_hong_kong(text: &str, start: usize, chain: &Chain, region: Region) -> Option<PhoneMatch> {
+    if chain.plus || chain.truncated || chain.n > 2 || region == Region::Hk {
+        return None;
+    }
+    let total: usize = chain.groups[..chain.n].iter().map(|g| g.dlen).sum();
+    let nsn = &chain.digits[..total];
+    if total != 8 || validate(852, nsn) != Some(true) {
+        return None;
+    }
+    let b = text.as_bytes();
+    let last = chain.groups[chain.n - 1];
+    let near = [&b[start.saturating_sub(24)..start], &b[last.end..(last.end + 16).min(b.len())]];
+    if !near.iter().any(|n| HONG_KONG_WORDS.iter().any(|w| crate::lines::find_ignore_ascii_case(n, w).is_some())) {
+        return None;
+    }
+    let (extension, end) = right_side(text, last.end, comma_len(chain, chain.n))?;
+    Some(PhoneMatch { e164: e164(852, nsn)?, extension, start, end })
 }
 
 /// Payment-card shape: four or more groups of exactly four digits.

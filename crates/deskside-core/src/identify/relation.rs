@@ -343,8 +343,11 @@ const OWN_PARTY_WORDS: [&str; 27] = [
 /// Another party's role or kind in Chinese, Japanese and Korean, and the
 /// team's own words (`false`): `师傅`, `导游`, `主管`, `网点`, `服务商`. (Not
 /// `仓库`, a warehouse: the team's own as often, `倉庫電話 …`.)
-const OTHER_PARTY_CJK: [(&str, bool); 28] = [
+const OTHER_PARTY_CJK: [(&str, bool); 40] = [
     ("主管", true), ("厂家", true), ("品牌方", true), ("导游", true), ("導遊", true),
+    // (Rec15: a carrier by its name, `顺丰香港热线 2730 0273`, `順豐香港客服 …`, under the shop's `客服-…` chat head.)
+    ("顺丰", true), ("順豐", true), ("中通", true), ("圆通", true), ("圓通", true), ("申通", true), ("韵达", true),
+    ("韻達", true), ("极兔", true), ("德邦", true), ("邮政", true), ("郵政", true),
     ("師傅", true), ("师傅", true), ("快递员", true), ("快遞員", true), ("司机", true), ("司機", true), ("服务商", true),
     ("服務商", true), ("物业", true), ("物業", true), ("网点", true), ("網點", true), ("银行", true), ("銀行", true),
     ("配送業者", true), ("기사님", true), ("택배", true), ("我们", false), ("我們", false), ("我司", false),
