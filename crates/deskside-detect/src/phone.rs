@@ -846,8 +846,9 @@ const HONG_KONG_WORDS: [&[u8]; 3] = ["香港".as_bytes(), b"hong kong", b"hongko
 
 /// Rec15: a Hong Kong number of eight digits in one or two groups, without
 /// `+852`, in a text of another region (a cross-border shop's ticket, in
-/// China), where the 24 bytes before it or the 16 after it name Hong Kong
-/// (`順豐香港客服 2730 0273`, `陳子朗 6438 2109（香港手機）`).
+/// China), where the few bytes right before it (`順豐香港客服 2730 0273`)
+/// or a bracket right after it (`陳子朗 6438 2109（香港手機）`) name Hong
+/// Kong; not a clause after it (`批次 2730 0273，香港仓发出`).
 fn named_hong_kong(text: &str, start: usize, chain: &Chain, region: Region) -> Option<PhoneMatch> {
     if chain.plus || chain.truncated || chain.n > 2 || region == Region::Hk {
         return None;
@@ -859,7 +860,10 @@ fn named_hong_kong(text: &str, start: usize, chain: &Chain, region: Region) -> O
     }
     let b = text.as_bytes();
     let last = chain.groups[chain.n - 1];
-    let near = [&b[start.saturating_sub(24)..start], &b[last.end..(last.end + 16).min(b.len())]];
+    let after = &b[last.end..(last.end + 16).min(b.len())];
+    let after = after.trim_ascii_start();
+    let bracket = after.starts_with(b"(") || after.starts_with("（".as_bytes());
+    let near = [&b[start.saturating_sub(16)..start], if bracket { after } else { &[] }];
     if !near.iter().any(|n| HONG_KONG_WORDS.iter().any(|w| crate::lines::find_ignore_ascii_case(n, w).is_some())) {
         return None;
     }
