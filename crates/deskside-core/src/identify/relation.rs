@@ -540,10 +540,12 @@ const REQUESTER_LABELS: [&str; 34] = [
 
 /// Words of a line's head that name someone else's block (a contact
 /// person, an emergency contact, the accused party, a teacher): a walk up
-/// to the requester's label stops there.
-const OTHER_ROLES: [&str; 20] = [
+/// to the requester's label stops there. (Rec15: and a transfer's or
+/// parcel's receiver, `Receiver mobile (per form): …` under `Caller: …`,
+/// on the identifier's own line too.)
+const OTHER_ROLES: [&str; 23] = [
     "联系人", "聯絡人", "紧急", "緊急", "被", "老师", "老師", "担保", "经理", "經理", "代理", "보호자", "담당", "担当", "emergency",
-    "guarantor", "contact person", "notfall", "ansprech", "landlord",
+    "guarantor", "contact person", "notfall", "ansprech", "landlord", "receiver", "recipient", "beneficiary",
 ];
 
 /// How many lines above its own the requester's label is looked for.
@@ -569,7 +571,7 @@ pub(super) fn in_requester_block(text: &str, start: usize) -> bool {
     // Below the label, the identifier's own line is a contact field
     // (`手机：`, `등록 연락처:`, `Phone:`; not `就诊医院：…` of the same form):
     // most identifiers' lines are none, and no line above is read.
-    if ls == 0 || !contact_field(own) || names_a_relation(own) {
+    if ls == 0 || !contact_field(own) || names_a_relation(own) || other_role(own) {
         return false;
     }
     let mut end = ls - 1;
