@@ -2091,14 +2091,20 @@ const HEAD_TITLES: [&[u8]; 5] = [b"agent", b"agente", b"agen", b"atendente", b"s
 /// `（内部备注）`): a note logs what the customer gave (their callback
 /// number, read out on the phone), so a head with one of these is no
 /// reply of the team's. ASCII any case, anywhere in the head.
-const NOTE_WORDS: [&[u8]; 37] = [
+const NOTE_WORDS: [&[u8]; 25] = [
     b"note", b"nota", b"catatan", b"notiz", b"comment", b"internal", b"interne", b"intern", "备注".as_bytes(), "備註".as_bytes(), "记录".as_bytes(),
     // (Rec13: a call's log, `Call log — <team> · date`, `Kwela Insure — inbound call · date`, `Anruf`, `llamada`,
     // `chamada`, `appel entrant`, `来电`, `通话`, `通話`.)
     b"call log", b"inbound call", b"outbound call", b"call from", b"anruf", b"llamada", b"chamada", b"appel entrant", "来电".as_bytes(), "通话".as_bytes(), "通話".as_bytes(),
     "記錄".as_bytes(), "メモ".as_bytes(), "留言".as_bytes(),
-    // (Rec15: a web form's submission, `Nieuw formulier: Schade melden — <team>` over `Ingezonden op … 18:22`,
-    // `<team> — Participação de sinistro (formulário online)`: the fields are the submitter's.)
+];
+
+/// Rec15: words of a web form's head, read like [`NOTE_WORDS`] on a head
+/// above a number (`Nieuw formulier: Schade melden — <team>` over
+/// `Ingezonden op … 18:22`, `<team> — Participação de sinistro (formulário
+/// online)`): the fields below are the submitter's. (Not on the number's
+/// own lead, the look every number takes: a form's head is a line of its own.)
+const FORM_HEAD_WORDS: [&[u8]; 12] = [
     b"formular", b"formulier", b"formulaire", "formulário".as_bytes(), b"web form", b"webform", b"submission", b"submitted",
     b"ingezonden", "submissão".as_bytes(), "表单".as_bytes(), "表單".as_bytes(),
 ];
@@ -2265,8 +2271,13 @@ fn head_names_team(head: &[u8], names: &[String]) -> bool {
     head_title(head) || head_title_word(head) || names.iter().any(|n| squeezed_has(head, n.as_bytes())) && !note_head(head)
 }
 
-/// Whether a head holds a note's word ([`NOTE_WORDS`]).
+/// Whether a head holds a note's word ([`NOTE_WORDS`]) or a form's ([`FORM_HEAD_WORDS`]).
 fn note_head(head: &[u8]) -> bool {
+    logged_note(head) || FORM_HEAD_WORDS.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(head, w).is_some())
+}
+
+/// [`note_head`] without [`FORM_HEAD_WORDS`]: a note's or a call log's words only.
+fn logged_note(head: &[u8]) -> bool {
     NOTE_WORDS.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(head, w).is_some())
 }
 
@@ -2347,7 +2358,7 @@ pub(super) fn team_head_above(text: &str, ls: usize, start: usize, names: &[Stri
         }
         // (Rec13: a note's lead on the number's own line, `Call note: Brian
         // says … 0722 …` under the agent's dated head: the note logs it.)
-        if !label && note_head(lead) {
+        if !label && logged_note(lead) {
             return false;
         }
     }

@@ -188,13 +188,22 @@ fn window(text: &str, start: usize, max: usize) -> (&[u8], usize, usize) {
     (b, start, i)
 }
 
+/// Rec15: how long the start of a number's line may be for
+/// [`run_on_window`] to read the line above too (bytes).
+const RUN_ON_LEAD: usize = 24;
+
 /// Rec15: [`window`], and when the line above runs on into the number's
 /// (it ends without a sentence's end: `… Our accountant Wong & Partners`
 /// then `(Mr Daniel Wong, +65 …`), that line's end too, within `max` bytes
 /// in all.
 fn run_on_window(text: &str, start: usize, max: usize) -> (&[u8], usize, usize) {
     let (b, start, i) = window(text, start, max);
-    if i == 0 || b[i - 1] != b'\n' || start - i >= max {
+    // (Only a short start of the number's line, `(Mr Kevin Lim, `: a longer
+    // one holds the sentence's own words.)
+    // (And one that goes on a sentence: a bracket or a small letter first,
+    // or the number itself, not a new line's `Office +65 …`.)
+    let lead = b[i..start].trim_ascii_start();
+    if i == 0 || b[i - 1] != b'\n' || start - i > RUN_ON_LEAD || lead.first().is_some_and(|&c| c != b'(' && !c.is_ascii_lowercase()) {
         return (b, start, i);
     }
     // (Spaces at its end only: a blank line between is a paragraph's end.)
@@ -343,10 +352,10 @@ const OWN_PARTY_WORDS: [&str; 27] = [
 /// Another party's role or kind in Chinese, Japanese and Korean, and the
 /// team's own words (`false`): `师傅`, `导游`, `主管`, `网点`, `服务商`. (Not
 /// `仓库`, a warehouse: the team's own as often, `倉庫電話 …`.)
-const OTHER_PARTY_CJK: [(&str, bool); 40] = [
+const OTHER_PARTY_CJK: [(&str, bool); 39] = [
     ("主管", true), ("厂家", true), ("品牌方", true), ("导游", true), ("導遊", true),
     // (Rec15: a carrier by its name, `顺丰香港热线 2730 0273`, `順豐香港客服 …`, under the shop's `客服-…` chat head.)
-    ("顺丰", true), ("順豐", true), ("中通", true), ("圆通", true), ("圓通", true), ("申通", true), ("韵达", true),
+    ("顺丰", true), ("順豐", true), ("圆通", true), ("圓通", true), ("申通", true), ("韵达", true),
     ("韻達", true), ("极兔", true), ("德邦", true), ("邮政", true), ("郵政", true),
     ("師傅", true), ("师傅", true), ("快递员", true), ("快遞員", true), ("司机", true), ("司機", true), ("服务商", true),
     ("服務商", true), ("物业", true), ("物業", true), ("网点", true), ("網點", true), ("银行", true), ("銀行", true),
@@ -435,8 +444,8 @@ const GENERIC_WORDS: [&str; 34] = [
 
 /// Words between a service line's name and its number (`at`, `on`, `di`,
 /// `au`, `line`, `number`), lower case, sorted.
-const LINE_CONNECTORS: [&str; 11] = [
-    "al", "at", "au", "di", "is", "line", "no", "number", "on", "tel", "unter",
+const LINE_CONNECTORS: [&str; 10] = [
+    "al", "at", "au", "di", "is", "line", "no", "number", "on", "unter",
 ];
 
 /// Words that say a service line is its maker's own (`service center resmi
@@ -459,72 +468,81 @@ const NAMED_ORG_WINDOW: usize = 64;
 /// it and the number, and no own word (`our`, `kami`) before the name.
 #[inline(never)]
 pub(super) fn named_org_before(text: &str, start: usize, names: &[String]) -> bool {
-    let (b, start, mut i) = window(text, start, NAMED_ORG_WINDOW);
-    // The words of the sentence before the number, the last few kept, each
-    // with whether only spaces join it to the one before.
-    let mut words = [(0usize, 0usize, false); 10];
-    let mut n = 0;
-    let mut joined = false;
-    while i < start {
-        let c = b[i];
-        if c.is_ascii_alphabetic() || (0xC3..=0xC5).contains(&c) {
-            let e = latin_word_end(b, i, start);
-            if n == words.len() {
-                words.copy_within(1.., 0);
-                n -= 1;
+    // (Read back from the number, a word at a time: most numbers have no
+    // Latin word right before them, or one that is no connector, service
+    // word or name, `Tel`, `phone`, and are let go there.)
+    let b = text.as_bytes();
+    let start = start.min(b.len());
+    let lo = line_start(b, start, NAMED_ORG_WINDOW);
+    let word_ending = |end: usize| {
+        let mut s = end;
+        while s > lo && b[s - 1].is_ascii_alphabetic() {
+            s -= 1;
+        }
+        (s < end && (s == lo || b[s - 1] < 0x80)).then_some((s, end))
+    };
+    // The word before `w`, with only spaces or `&` between.
+    let before = |w: (usize, usize)| {
+        let mut e = w.0;
+        while e > lo && matches!(b[e - 1], b' ' | b'&') {
+            e -= 1;
+        }
+        if e == w.0 { None } else { word_ending(e) }
+    };
+    let word = |w: (usize, usize)| &b[w.0..w.1];
+    let is_name = |w: (usize, usize)| b[w.0].is_ascii_uppercase() && w.1 - w.0 >= 2 && !one_of(word(w), &GENERIC_WORDS);
+    // The first word of a name and the name's end: not the sentence's
+    // first word, not after an own word, not the team's.
+    let name_ok = |first: (usize, usize), end: usize| {
+        let mut p = first.0;
+        while p > lo && b[p - 1] == b' ' {
+            p -= 1;
+        }
+        let opens = p == 0 || matches!(b[p - 1], b'\n' | b'.' | b'!' | b'?' | b';');
+        !opens && !before(first).is_some_and(|o| one_of(word(o), &OWN_PARTY_WORDS)) && !super::context::names_a_team(&b[first.0..end], names)
+    };
+    // The name's first word, back from its last (at most four words).
+    let name_from = |mut first: (usize, usize)| {
+        for _ in 0..3 {
+            match before(first) {
+                Some(p) if is_name(p) => first = p,
+                _ => break,
             }
-            words[n] = (i, e, joined && n > 0);
-            n += 1;
-            joined = true;
-            i = e;
-            continue;
         }
-        if matches!(c, b'.' | b'!' | b'?' | b';') && b.get(i + 1).is_none_or(|&x| x == b' ') || c == b'\n' {
-            n = 0;
-        }
-        joined = joined && matches!(c, b' ' | b'&');
-        i += if c >= 0xF0 { 4 } else if c >= 0xE0 { 3 } else if c >= 0xC0 { 2 } else { 1 };
-    }
-    let word = |k: usize| &b[words[k].0..words[k].1];
-    // Only spaces, `(` and `:` after the last word, and connectors before it.
-    let last = n.checked_sub(1).map_or(0, |k| words[k].1);
-    if n == 0 || !b[last..start].iter().all(|c| matches!(c, b' ' | b'(' | b':' | b'\t')) {
-        return false;
-    }
-    let mut k = n;
-    while k > 0 && one_of(word(k - 1), &LINE_CONNECTORS) && k + 2 > n {
-        k -= 1;
-    }
-    // A name: capitalised words, not generic ones, not the team's, not at
-    // the sentence's start and not after an own word.
-    let name_ok = |from: usize, to: usize| {
-        from > 0
-            && from < to
-            && (from..to).all(|j| word(j)[0].is_ascii_uppercase() && word(j).len() >= 2 && !one_of(word(j), &GENERIC_WORDS) && (j == from || words[j].2))
-            && !one_of(word(from - 1), &OWN_PARTY_WORDS)
-            && !super::context::names_a_team(&b[words[from].0..words[to - 1].1], names)
+        first
     };
-    let name_start = |to: usize| {
-        let mut f = to;
-        while f > 0 && to - f < 4 && word(f - 1)[0].is_ascii_uppercase() && !one_of(word(f - 1), &GENERIC_WORDS) && (f == to || words[f].2) {
-            f -= 1;
-        }
-        f
-    };
-    if k == 0 {
-        return false;
+    // Only spaces, `(`, `:` after the last word, and at most two connectors before it.
+    let mut e = start;
+    while e > lo && matches!(b[e - 1], b' ' | b'(' | b':' | b'\t') {
+        e -= 1;
     }
-    if one_of(word(k - 1), &SERVICE_LINE_WORDS) {
+    let Some(mut w) = word_ending(e) else { return false };
+    for _ in 0..2 {
+        if !one_of(word(w), &LINE_CONNECTORS) {
+            break;
+        }
+        let Some(p) = before(w) else { return false };
+        w = p;
+    }
+    if one_of(word(w), &SERVICE_LINE_WORDS) {
         // The name before: past up to two generic or service words.
-        let mut to = k - 1;
-        while to > 0 && k - 1 - to < 2 && words[to].2 && (one_of(word(to - 1), &GENERIC_WORDS) || one_of(word(to - 1), &SERVICE_LINE_WORDS)) {
-            to -= 1;
+        let mut to = w;
+        for _ in 0..2 {
+            match before(to) {
+                Some(p) if one_of(word(p), &GENERIC_WORDS) || one_of(word(p), &SERVICE_LINE_WORDS) => to = p,
+                _ => break,
+            }
         }
-        return words[to].2 && name_ok(name_start(to), to);
+        let Some(last) = before(to).filter(|&p| is_name(p)) else { return false };
+        return name_ok(name_from(last), last.1);
     }
     // The name after: `service center resmi Samsung Mangga Dua (`.
-    let from = name_start(k);
-    from > 1 && one_of(word(from - 1), &OFFICIAL_WORDS) && one_of(word(from - 2), &SERVICE_LINE_WORDS) && name_ok(from, k)
+    if !is_name(w) {
+        return false;
+    }
+    let first = name_from(w);
+    let Some(official) = before(first).filter(|&p| one_of(word(p), &OFFICIAL_WORDS)) else { return false };
+    before(official).is_some_and(|p| one_of(word(p), &SERVICE_LINE_WORDS)) && name_ok(first, w.1)
 }
 
 /// Labels that head the requester's block of a form or record (lower case),
@@ -541,8 +559,8 @@ const REQUESTER_LABELS: [&str; 34] = [
 /// Words of a line's head that name someone else's block (a contact
 /// person, an emergency contact, the accused party, a teacher): a walk up
 /// to the requester's label stops there. (Rec15: and a transfer's or
-/// parcel's receiver, `Receiver mobile (per form): …` under `Caller: …`,
-/// on the identifier's own line too.)
+/// parcel's receiver, `Receiver mobile (per form): …` under `Caller: …`:
+/// the identifier's own line is among the lines read.)
 const OTHER_ROLES: [&str; 23] = [
     "联系人", "聯絡人", "紧急", "緊急", "被", "老师", "老師", "担保", "经理", "經理", "代理", "보호자", "담당", "担当", "emergency",
     "guarantor", "contact person", "notfall", "ansprech", "landlord", "receiver", "recipient", "beneficiary",
@@ -571,7 +589,7 @@ pub(super) fn in_requester_block(text: &str, start: usize) -> bool {
     // Below the label, the identifier's own line is a contact field
     // (`手机：`, `등록 연락처:`, `Phone:`; not `就诊医院：…` of the same form):
     // most identifiers' lines are none, and no line above is read.
-    if ls == 0 || !contact_field(own) || names_a_relation(own) || other_role(own) {
+    if ls == 0 || !contact_field(own) || names_a_relation(own) {
         return false;
     }
     let mut end = ls - 1;
