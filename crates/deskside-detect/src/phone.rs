@@ -1441,6 +1441,18 @@ mod tests {
     }
 
     #[test]
+    fn a_bracket_after_a_number_and_hong_kong_named_beside_it() {
+        let found = |t: &str, r: &str| find_phones(t, r).into_iter().map(|m| m.e164).collect::<Vec<_>>();
+        assert_eq!(found("服务商座机 0755-2781 6630（9:00-18:00）", "CN"), ["+8675527816630"]);
+        assert_eq!(found("服务商座机 0755-27816630(9:00-18:00)", "CN"), ["+8675527816630"]);
+        assert_eq!(found("office 0161 496 0733(9:00-17:00)", "GB"), ["+441614960733"]);
+        assert_eq!(found("順豐香港客服 2730 0273 可查件", "CN"), ["+85227300273"]);
+        assert_eq!(found("陳子朗 6438 2109（香港手機）", "CN"), ["+85264382109"]);
+        assert!(found("批次 2730 0273，香港仓发出", "CN").is_empty());
+        assert!(found("订单 2730 0273", "CN").is_empty());
+    }
+
+    #[test]
     fn clock_like_agrees_with_try_at() {
         let mut regions: Vec<Region> = ["CN", "US", "CA", "GB", "DE", "FR", "JP", "IN", "SG", "HK", "TW", "AU", "ZZ"].iter().map(|r| Region::parse(r)).collect();
         regions.extend((0..PLANS.len()).map(|i| Region::Plan(i as u8)));

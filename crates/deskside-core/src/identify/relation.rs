@@ -451,7 +451,7 @@ const LINE_CONNECTORS: [&str; 10] = [
 /// Words that say a service line is its maker's own (`service center resmi
 /// Samsung`, `the official Apple support line`), lower case, sorted.
 const OFFICIAL_WORDS: [&str; 7] = [
-    "authorised", "authorized", "oficial", "officiel", "official", "offizielle", "resmi",
+    "authorised", "authorized", "official", "officiel", "offizielle", "oficial", "resmi",
 ];
 
 /// How far back the named organisation's line is looked for (bytes).
@@ -854,7 +854,34 @@ mod tests {
     }
 
     #[test]
+    fn a_named_organisation_s_service_line_is_theirs() {
+        let names = vec!["shopkart".to_string()];
+        // (Text, the number's first bytes, whether it is the named organisation's.)
+        let cases = [
+            ("please call HDFC card care at 1800 266 4332 and quote", "1800", true),
+            ("You can also call the Amer centre on 800 47 2215 for status.", "800", true),
+            ("Please check with Mitsubishi Electric service hotline 6471 3911", "6471", true),
+            ("I'll also notify the SACCO office (020 231 4470, info@…).", "(020", true),
+            ("Silakan ke service center resmi Samsung Mangga Dua (021) 6230 1188", "(021", true),
+            // The team's own name, generic words, the sentence's first word, an own word.
+            ("please call ShopKart care at 1800 572 4411", "1800", false),
+            ("or Customer Care on 1800 572 4412.", "1800", false),
+            ("Hotline 1800 572 4413", "1800", false),
+            ("HDFC care: 1800 266 4332", "1800", false),
+            ("call our Amer centre on 800 47 2215", "800", false),
+            ("call me on 0912 448 703", "0912", false),
+        ];
+        for (text, number, want) in cases {
+            assert_eq!(named_org_before(text, text.find(number).expect("number in text"), &names), want, "{text}");
+        }
+    }
+
+    #[test]
     fn the_lists_are_lower_case_and_sorted() {
+        for list in [&SERVICE_LINE_WORDS[..], &GENERIC_WORDS, &LINE_CONNECTORS, &OFFICIAL_WORDS] {
+            assert!(list.windows(2).all(|w| w[0].as_bytes() < w[1].as_bytes()), "{list:?}");
+            assert!(list.iter().all(|w| w.to_lowercase() == *w && w.len() < 16));
+        }
         for w in RELATION_NOUNS.iter().chain(&CLIENT_NOUNS).chain(&OWN_WORDS).chain(&THIRD_BEFORE).chain(&REQUESTER_LABELS) {
             assert_eq!(w.to_lowercase(), *w);
         }
