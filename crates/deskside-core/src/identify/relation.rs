@@ -848,8 +848,14 @@ mod tests {
             ("Our technician Jan: 0161 496 0777", "0161", false),
             ("Hotline: 0800 048 9921", "0800", false),
         ];
-        for (text, number, want) in cases {
-            assert_eq!(other_party_before(text, text.find(number).expect("number in text")), want, "{text}");
+        each_number(&cases, other_party_before);
+    }
+
+    /// Asks `look` of each case's number (text, the number's first bytes,
+    /// the answer wanted).
+    fn each_number(cases: &[(&str, &str, bool)], look: impl Fn(&str, usize) -> bool) {
+        for &(text, number, want) in cases {
+            assert_eq!(look(text, text.find(number).expect("number in text")), want, "{text}");
         }
     }
 
@@ -871,9 +877,7 @@ mod tests {
             ("call our Amer centre on 800 47 2215", "800", false),
             ("call me on 0912 448 703", "0912", false),
         ];
-        for (text, number, want) in cases {
-            assert_eq!(named_org_before(text, text.find(number).expect("number in text"), &names), want, "{text}");
-        }
+        each_number(&cases, |text, start| named_org_before(text, start, &names));
     }
 
     #[test]
