@@ -1639,7 +1639,9 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // party's (`师傅姓孙，电话 …`, `Kurye Mehmet Bey sizi …`,
                 // `call the bank on …`) is theirs, whatever rule below would
                 // give it to the team.
-                if !whole_field && relation::other_party_before(text, phone.start) {
+                // (Rec15: or a named organisation's service line, `please
+                // call HDFC card care at …`, `the Amer centre on …`.)
+                if !whole_field && (relation::other_party_before(text, phone.start) || relation::named_org_before(text, phone.start, &names)) {
                     // (The head above is still read, as round 11 would have:
                     // the next number's walk up stops at this line's answer.)
                     let ls = context::own_line_start(text, phone.start);
@@ -1729,7 +1731,9 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     // (Round 12: a row of a table the team exported or
                     // pasted, `kontakte.csv (exportiert von m.klein@…)` then
                     // `Schulz;Anna;…;0151 …`, is its row's person's.)
-                    if context::in_team_message(text, phone.start, &signs) && context::table_row(text, phone.start).is_none() {
+                    // (Rec15: nor logged as someone's, `reach Jen there on
+                    // her direct line …` of the team's repair partner.)
+                    if context::in_team_message(text, phone.start, &signs) && context::table_row(text, phone.start).is_none() && !context::third_line_before(text, phone.start) {
                         continue;
                     }
                 }

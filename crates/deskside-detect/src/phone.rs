@@ -626,7 +626,9 @@ fn read_chain_at(text: &str, start: usize, region: Region) -> Attempt {
             }
         }
         let dash_extension = dash_extension(&chain, k, region);
-        if !natural && !chain.groups[k - 1].sep_space && !dash_extension {
+        // (Rec15: or before an opening bracket, `0755-2781 6630（9:00-18:00）`,
+        // `0755-27816630(9:00-18:00)`: the bracket's words are about it.)
+        if !natural && !chain.groups[k - 1].sep_space && !dash_extension && chain.groups[k - 1].sep_char != '(' {
             continue;
         }
         let found = if dash_extension {
@@ -670,6 +672,11 @@ fn read_chain_at(text: &str, start: usize, region: Region) -> Attempt {
         if let Some(m) = foreign_code(text, start, &chain, region) {
             return Attempt::Match(m);
         }
+    }
+    // (Rec15: a Hong Kong number written as its people write it, without
+    // `+852`, beside words that name Hong Kong, in another region's text.)
+    if let Some(m) = named_hong_kong(text, start, &chain, region) {
+        return Attempt::Match(m);
     }
     // A chain of groups of four or five digits (the first may be three, the
     // last shorter) joined by one separator that is no number as a whole
@@ -832,6 +839,36 @@ fn foreign_code(text: &str, start: usize, chain: &Chain, region: Region) -> Opti
     let last = chain.groups[chain.n - 1];
     let (extension, end) = right_side(text, last.end, comma_len(chain, chain.n))?;
     Some(PhoneMatch { e164: e164(cc, nsn)?, extension, start, end })
+}
+
+/// Rec15: words that name Hong Kong beside a number (any case).
+const HONG_KONG_WORDS: [&[u8]; 3] = ["香港".as_bytes(), b"hong kong", b"hongkong"];
+
+/// Rec15: a Hong Kong number of eight digits in one or two groups, without
+/// `+852`, in a text of another region (a cross-border shop's ticket, in
+/// China), where the few bytes right before it (`順豐香港客服 2730 0273`)
+/// or a bracket right after it (`陳子朗 6438 2109（香港手機）`) name Hong
+/// Kong; not a clause after it (`批次 2730 0273，香港仓发出`).
+fn named_hong_kong(text: &str, start: usize, chain: &Chain, region: Region) -> Option<PhoneMatch> {
+    if chain.plus || chain.truncated || chain.n > 2 || region == Region::Hk {
+        return None;
+    }
+    let total: usize = chain.groups[..chain.n].iter().map(|g| g.dlen).sum();
+    let nsn = &chain.digits[..total];
+    if total != 8 || validate(852, nsn) != Some(true) {
+        return None;
+    }
+    let b = text.as_bytes();
+    let last = chain.groups[chain.n - 1];
+    let after = &b[last.end..(last.end + 16).min(b.len())];
+    let after = after.trim_ascii_start();
+    let bracket = after.starts_with(b"(") || after.starts_with("（".as_bytes());
+    let near = [&b[start.saturating_sub(16)..start], if bracket { after } else { &[] }];
+    if !near.iter().any(|n| HONG_KONG_WORDS.iter().any(|w| crate::lines::find_ignore_ascii_case(n, w).is_some())) {
+        return None;
+    }
+    let (extension, end) = right_side(text, last.end, comma_len(chain, chain.n))?;
+    Some(PhoneMatch { e164: e164(852, nsn)?, extension, start, end })
 }
 
 /// Payment-card shape: four or more groups of exactly four digits.
@@ -1401,6 +1438,18 @@ mod tests {
         for cc in 0..=u16::MAX {
             assert_eq!(e164(cc, b"12345").as_deref(), Some(format!("+{cc}12345").as_str()));
         }
+    }
+
+    #[test]
+    fn a_bracket_after_a_number_and_hong_kong_named_beside_it() {
+        let found = |t: &str, r: &str| find_phones(t, r).into_iter().map(|m| m.e164).collect::<Vec<_>>();
+        assert_eq!(found("服务商座机 0755-2781 6630（9:00-18:00）", "CN"), ["+8675527816630"]);
+        assert_eq!(found("服务商座机 0755-27816630(9:00-18:00)", "CN"), ["+8675527816630"]);
+        assert_eq!(found("office 0161 496 0733(9:00-17:00)", "GB"), ["+441614960733"]);
+        assert_eq!(found("順豐香港客服 2730 0273 可查件", "CN"), ["+85227300273"]);
+        assert_eq!(found("陳子朗 6438 2109（香港手機）", "CN"), ["+85264382109"]);
+        assert!(found("批次 2730 0273，香港仓发出", "CN").is_empty());
+        assert!(found("订单 2730 0273", "CN").is_empty());
     }
 
     #[test]

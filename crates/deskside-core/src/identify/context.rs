@@ -715,6 +715,8 @@ const TEAM_CUES: &[&str] = &[
     "onze servicedesk", "onze hotline", "onze klantendienst",
     // Chinese, Japanese
     "致电我们", "拨打我们", "联系我们", "欢迎致电", "欢迎拨打", "欢迎来电", "致電我們", "拨打客服", "致电客服", "お問い合わせください",
+    // (Rec15: `お問い合わせは 0120-…（9:00〜18:00）まで`, found whole now that a bracket of hours after it is read as its own.)
+    "お問い合わせは",
 ];
 
 /// How far before a number an invitation to call is looked for.
@@ -2150,6 +2152,16 @@ const NOTE_WORDS: [&[u8]; 25] = [
     "記錄".as_bytes(), "メモ".as_bytes(), "留言".as_bytes(),
 ];
 
+/// Rec15: words of a web form's head, read like [`NOTE_WORDS`] on a head
+/// above a number (`Nieuw formulier: Schade melden — <team>` over
+/// `Ingezonden op … 18:22`, `<team> — Participação de sinistro (formulário
+/// online)`): the fields below are the submitter's. (Not on the number's
+/// own lead, the look every number takes: a form's head is a line of its own.)
+const FORM_HEAD_WORDS: [&[u8]; 12] = [
+    b"formular", b"formulier", b"formulaire", "formulário".as_bytes(), b"web form", b"webform", b"submission", b"submitted",
+    b"ingezonden", "submissão".as_bytes(), "表单".as_bytes(), "表單".as_bytes(),
+];
+
 /// Labels that end a line's lead when it names a number, not a writer
 /// (`客服电话：`, `我们公司的客服热线：`, `Agent hotline:`), any case.
 const LEAD_LABELS: [&[u8]; 14] = [
@@ -2204,7 +2216,9 @@ fn ascii_title(head: &[u8]) -> bool {
         let mut from = 0;
         while let Some(k) = head.get(from..).and_then(|h| deskside_detect::lines::find_ignore_ascii_case(h, t)) {
             let at = from + k;
-            if word_at(head, at, t.len()) {
+            // (Rec15: not a field's label, `Agent ID: PX-2231   Call time: …`
+            // on a call summary: the title names an id there, no writer.)
+            if word_at(head, at, t.len()) && !id_label_after(&head[at + t.len()..]) {
                 let open = head[..at].iter().rposition(|&c| c == b'(' || c == b'[');
                 let close = head[..at].iter().rposition(|&c| c == b')' || c == b']');
                 if at == lead || open.is_some_and(|o| close.is_none_or(|c| c < o)) {
@@ -2215,6 +2229,23 @@ fn ascii_title(head: &[u8]) -> bool {
         }
         false
     })
+}
+
+/// Rec15: words after a title that make it a field's label (`Agent ID:`,
+/// `Agent no.`, `Staff number`), lower case.
+const ID_LABEL_WORDS: [&[u8]; 5] = [b"id", b"no", b"nr", b"number", b"code"];
+
+/// Whether `rest` (the bytes after a title) starts with an
+/// [`ID_LABEL_WORDS`] word, after one space or dash.
+fn id_label_after(rest: &[u8]) -> bool {
+    let Some(rest) = rest.strip_prefix(b" ").or_else(|| rest.strip_prefix(b"-")) else { return false };
+    ID_LABEL_WORDS.iter().any(|w| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w) && word_at(rest, 0, w.len()))
+}
+
+/// Rec15: whether `line` names the team by one of its domains' names, as
+/// [`squeezed_has`] reads it.
+pub(super) fn names_a_team(line: &[u8], names: &[String]) -> bool {
+    names.iter().any(|n| squeezed_has(line, n.as_bytes()))
 }
 
 /// Whether `line` holds `name` (a team domain's name, lower case letters
@@ -2231,6 +2262,7 @@ fn squeezed_has(line: &[u8], name: &[u8]) -> bool {
             return false;
         }
         let mut n = 0;
+        let mut j = i;
         for &c in &line[i..] {
             if n == name.len() {
                 break;
@@ -2243,8 +2275,11 @@ fn squeezed_has(line: &[u8], name: &[u8]) -> bool {
             } else if c >= 0x80 {
                 return false;
             }
+            j += 1;
         }
-        n == name.len()
+        // (Rec15: to a word's end too: `Mon assurance habitation :` holds no
+        // `habitat` of `habitat-serein`.)
+        n == name.len() && line.get(j).is_none_or(|c| !c.is_ascii_alphanumeric())
     })
 }
 
@@ -2289,8 +2324,13 @@ fn head_names_team(head: &[u8], names: &[String]) -> bool {
     head_title(head) || head_title_word(head) || names.iter().any(|n| squeezed_has(head, n.as_bytes())) && !note_head(head)
 }
 
-/// Whether a head holds a note's word ([`NOTE_WORDS`]).
+/// Whether a head holds a note's word ([`NOTE_WORDS`]) or a form's ([`FORM_HEAD_WORDS`]).
 fn note_head(head: &[u8]) -> bool {
+    logged_note(head) || FORM_HEAD_WORDS.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(head, w).is_some())
+}
+
+/// [`note_head`] without [`FORM_HEAD_WORDS`]: a note's or a call log's words only.
+fn logged_note(head: &[u8]) -> bool {
     NOTE_WORDS.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(head, w).is_some())
 }
 
@@ -2380,7 +2420,7 @@ pub(super) fn team_head_above(text: &str, ls: usize, start: usize, names: &[Stri
         }
         // (Rec13: a note's lead on the number's own line, `Call note: Brian
         // says … 0722 …` under the agent's dated head: the note logs it.)
-        if !label && note_head(lead) {
+        if !label && logged_note(lead) {
             return false;
         }
     }
@@ -2450,10 +2490,45 @@ const LOGGED_NUMBER_CUES: [&[u8]; 25] = [
 /// Whether the words before byte `start` on its line (at most
 /// [`CUE_WINDOW`] bytes) log someone else's number ([`LOGGED_NUMBER_CUES`]).
 pub(super) fn logged_number_before(text: &str, start: usize) -> bool {
+    cue_on_lead(text, start, &LOGGED_NUMBER_CUES)
+}
+
+/// Rec15: a third person's possessive before a number, in a message a team
+/// address heads (`reach Jen there on her direct line (303) …`): the
+/// person's line the team passes on. (Not all of [`LOGGED_NUMBER_CUES`]:
+/// `客户` names the customer's mail a team note forwards, `转一封客户邮件，请跟进。门店电话 …`.)
+const THIRD_LINE_CUES: [&[u8]; 3] = [b"his ", b"her ", b"their "];
+
+/// Whether a [`THIRD_LINE_CUES`] word stands before byte `start` on its line.
+pub(super) fn third_line_before(text: &str, start: usize) -> bool {
+    cue_on_lead(text, start, &THIRD_LINE_CUES)
+}
+
+/// Whether one of `cues` stands in the [`CUE_WINDOW`] bytes before `start`
+/// on its line (or the line it runs on from, [`wrapped_lead`]).
+fn cue_on_lead(text: &str, start: usize, cues: &[&[u8]]) -> bool {
     let b = text.as_bytes();
     let lo = line_start(b, start, CUE_WINDOW);
+    let near = wrapped_lead(b, lo, start);
+    cues.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(near, w).is_some())
+}
+
+/// Rec15: the words before byte `start` on its line (from `lo`), or, when
+/// the number starts its line and the line above runs on into it (no
+/// sentence's end: `He'll text from his work mobile` then `07700 163 592
+/// when …`), the last [`CUE_WINDOW`] bytes of the line above.
+fn wrapped_lead(b: &[u8], lo: usize, start: usize) -> &[u8] {
     let near = &b[lo..start];
-    LOGGED_NUMBER_CUES.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(near, w).is_some())
+    if !near.trim_ascii().is_empty() || lo == 0 || b[lo - 1] != b'\n' {
+        return near;
+    }
+    let end = lo - 1;
+    let above = &b[line_start(b, end, CUE_WINDOW)..end];
+    let above = above.trim_ascii_end();
+    match above.last() {
+        Some(c) if c.is_ascii_alphabetic() || *c >= 0x80 && !above.ends_with("。".as_bytes()) => above,
+        _ => near,
+    }
 }
 
 /// Words that may stand between two numbers of the team's on one line
@@ -2469,6 +2544,9 @@ const JOIN_WORDS: [&str; 18] =
 pub(super) fn joined_numbers(gap: &str) -> bool {
     gap.len() <= 24
         && !gap.contains('\n')
+        // (Rec15: not a table's column gap, `呼出   0571-88190000    0571-87026613`
+        // in a call log: the called number is the other end's.)
+        && !(gap.bytes().all(|c| c == b' ' || c == b'\t') && (gap.contains("  ") || gap.contains('\t')))
         && gap
             .split(|c: char| c.is_whitespace() || matches!(c, '/' | '|' | '·' | '、' | ',' | '，' | ':' | '：' | '.' | '(' | ')' | '（' | '）' | ';'))
             .filter(|w| !w.is_empty())

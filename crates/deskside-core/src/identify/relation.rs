@@ -188,6 +188,44 @@ fn window(text: &str, start: usize, max: usize) -> (&[u8], usize, usize) {
     (b, start, i)
 }
 
+/// Rec15: how long the start of a number's line may be for
+/// [`run_on_window`] to read the line above too (bytes).
+const RUN_ON_LEAD: usize = 24;
+
+/// Rec15: [`window`], and when the line above runs on into the number's
+/// (it ends without a sentence's end: `… Our accountant Wong & Partners`
+/// then `(Mr Daniel Wong, +65 …`), that line's end too, within `max` bytes
+/// in all.
+fn run_on_window(text: &str, start: usize, max: usize) -> (&[u8], usize, usize) {
+    let (b, start, i) = window(text, start, max);
+    // (Only a short start of the number's line, `(Mr Kevin Lim, `: a longer
+    // one holds the sentence's own words.)
+    // (And one that goes on a sentence: a bracket or a small letter first,
+    // or the number itself, not a new line's `Office +65 …`.)
+    let lead = b[i..start].trim_ascii_start();
+    if i == 0 || b[i - 1] != b'\n' || start - i > RUN_ON_LEAD || lead.first().is_some_and(|&c| c != b'(' && !c.is_ascii_lowercase()) {
+        return (b, start, i);
+    }
+    // (Spaces at its end only: a blank line between is a paragraph's end.)
+    let mut e = i - 1;
+    while e > 0 && matches!(b[e - 1], b' ' | b'\t' | b'\r') {
+        e -= 1;
+    }
+    // (A sentence's words end it, a letter or a comma: not a log's row,
+    // `… (technician Lwazi)  1m10s` or `…（司机 王师傅） 未接通`, over the
+    // next row; and the number's own line holds no digit before it, as a
+    // row's date.)
+    let runs_on = b[..e].last().is_some_and(|&c| c.is_ascii_alphabetic() || c == b',') && !b[i..start].iter().any(u8::is_ascii_digit);
+    if !runs_on {
+        return (b, start, i);
+    }
+    let mut j = line_start(b, i - 1, max - (start - i));
+    while j < start && (b[j] & 0xC0) == 0x80 {
+        j += 1;
+    }
+    (b, start, j)
+}
+
 /// The end of the Latin word starting at `i` (with its accented letters:
 /// `mère`, `irmã`, `sœur`, `şubesi`), at most `start`.
 fn latin_word_end(b: &[u8], i: usize, start: usize) -> usize {
@@ -284,12 +322,15 @@ const OTHER_PARTY_WINDOW: usize = 72;
 /// `supervisor`, a customer's `vet` or `landlord`), another organisation's
 /// kind (`bank`, `partner`, `dealer`,
 /// `filiale`, `şubesi`, `ubezpieczyciela`). Not `agent`, `office`, `centre`
-/// or `hotline` alone: the team has those too.
-const OTHER_PARTY_WORDS: [&str; 50] = [
+/// or `hotline` alone: the team has those too. (Rec15: a `shipper`, the
+/// courier in Vietnamese chats, and a manufacturer in more languages,
+/// `Serwis producenta (…, infolinia …`, `Hersteller`, `fabricante`.)
+const OTHER_PARTY_WORDS: [&str; 58] = [
     "bank", "bezorger", "carrier", "corriere", "courier", "dealer", "dealership", "dentist", "doctor", "driver",
-    "electrician", "engineer", "filiale", "installer", "insurer", "koerier", "kurier", "kurir", "kurye", "landlord",
-    "livreur", "locksmith", "manufacturer", "mensajero", "montador", "monteur", "montør", "partenaire", "partner",
-    "partners", "plumber", "repartidor", "satpam", "subcontractor", "supervisor", "supplier", "technician",
+    "electrician", "engineer", "fabricant", "fabricante", "fabrikant", "filiale", "hersteller", "installer",
+    "insurer", "koerier", "kurier", "kurir", "kurye", "landlord", "livreur", "locksmith", "manufacturer", "mensajero",
+    "montador", "monteur", "montør", "partenaire", "partner", "partners", "plumber", "producent", "producenta",
+    "produttore", "repartidor", "satpam", "shipper", "subcontractor", "supervisor", "supplier", "technician",
     "technicien", "technik", "techniker", "tecnico", "transporteur", "técnico", "ubezpieczyciel", "ubezpieczyciela",
     "udlejer", "vendor", "vermieter", "vet", "şubesi",
 ];
@@ -311,8 +352,11 @@ const OWN_PARTY_WORDS: [&str; 27] = [
 /// Another party's role or kind in Chinese, Japanese and Korean, and the
 /// team's own words (`false`): `师傅`, `导游`, `主管`, `网点`, `服务商`. (Not
 /// `仓库`, a warehouse: the team's own as often, `倉庫電話 …`.)
-const OTHER_PARTY_CJK: [(&str, bool); 28] = [
+const OTHER_PARTY_CJK: [(&str, bool); 39] = [
     ("主管", true), ("厂家", true), ("品牌方", true), ("导游", true), ("導遊", true),
+    // (Rec15: a carrier by its name, `顺丰香港热线 2730 0273`, `順豐香港客服 …`, under the shop's `客服-…` chat head.)
+    ("顺丰", true), ("順豐", true), ("圆通", true), ("圓通", true), ("申通", true), ("韵达", true),
+    ("韻達", true), ("极兔", true), ("德邦", true), ("邮政", true), ("郵政", true),
     ("師傅", true), ("师傅", true), ("快递员", true), ("快遞員", true), ("司机", true), ("司機", true), ("服务商", true),
     ("服務商", true), ("物业", true), ("物業", true), ("网点", true), ("網點", true), ("银行", true), ("銀行", true),
     ("配送業者", true), ("기사님", true), ("택배", true), ("我们", false), ("我們", false), ("我司", false),
@@ -333,7 +377,7 @@ const PARTY_CJK_FIRSTS: [u64; 16] = cjk_firsts(&OTHER_PARTY_CJK);
 /// message that passes on a courier's, a technician's, a bank's line.
 #[inline(never)]
 pub(super) fn other_party_before(text: &str, start: usize) -> bool {
-    let (b, start, mut i) = window(text, start, OTHER_PARTY_WINDOW);
+    let (b, start, mut i) = run_on_window(text, start, OTHER_PARTY_WINDOW);
     let mut prev: &[u8] = &[];
     let mut other = false;
     while i < start {
@@ -381,6 +425,126 @@ pub(super) fn other_party_before(text: &str, start: usize) -> bool {
     other
 }
 
+/// Rec15: words for an organisation's service line (lower case, sorted by
+/// bytes): `HDFC card care at …`, `the Amer centre on …`, `the SACCO office
+/// (…`, `Mitsubishi Electric service hotline …`, `service center resmi
+/// Samsung …`. The team has them too: only after (or before) a name that is
+/// not the team's, [`named_org_before`].
+const SERVICE_LINE_WORDS: [&str; 9] = [
+    "care", "center", "centre", "helpline", "hotline", "kantor", "office", "service", "servis",
+];
+
+/// Capitalised words that name no organisation before a service word
+/// (`Customer Care`, `Please call …`, `Our office`), lower case, sorted.
+const GENERIC_WORDS: [&str; 34] = [
+    "a", "an", "at", "billing", "call", "card", "claims", "client", "contact", "customer", "dial", "emergency",
+    "general", "head", "help", "hotline", "line", "main", "on", "or", "phone", "please", "reach", "ring", "sales",
+    "support", "technical", "the", "their", "this", "to", "toll", "visit", "your",
+];
+
+/// Words between a service line's name and its number (`at`, `on`, `di`,
+/// `au`, `line`, `number`), lower case, sorted.
+const LINE_CONNECTORS: [&str; 10] = [
+    "al", "at", "au", "di", "is", "line", "no", "number", "on", "unter",
+];
+
+/// Words that say a service line is its maker's own (`service center resmi
+/// Samsung`, `the official Apple support line`), lower case, sorted.
+const OFFICIAL_WORDS: [&str; 7] = [
+    "authorised", "authorized", "official", "officiel", "offizielle", "oficial", "resmi",
+];
+
+/// How far back the named organisation's line is looked for (bytes).
+const NAMED_ORG_WINDOW: usize = 64;
+
+/// Rec15: whether the number starting at byte `start` is a named
+/// organisation's service line by the words right before it — a name that
+/// is not the team's ([`super::context::names_a_team`]) before a
+/// [`SERVICE_LINE_WORDS`] word (`please call HDFC card care at 1800 …`,
+/// `call the Amer centre on 800 …`, `Mitsubishi Electric service hotline
+/// 6471 …`, `notify the SACCO office (020 …`), or after one and an
+/// [`OFFICIAL_WORDS`] word (`service center resmi Samsung Mangga Dua (021)
+/// …`); only connectors (`at`, `on`), spaces and an opening bracket between
+/// it and the number, and no own word (`our`, `kami`) before the name.
+#[inline(never)]
+pub(super) fn named_org_before(text: &str, start: usize, names: &[String]) -> bool {
+    // (Read back from the number, a word at a time: most numbers have no
+    // Latin word right before them, or one that is no connector, service
+    // word or name, `Tel`, `phone`, and are let go there.)
+    let b = text.as_bytes();
+    let start = start.min(b.len());
+    let lo = line_start(b, start, NAMED_ORG_WINDOW);
+    let word_ending = |end: usize| {
+        let mut s = end;
+        while s > lo && b[s - 1].is_ascii_alphabetic() {
+            s -= 1;
+        }
+        (s < end && (s == lo || b[s - 1] < 0x80)).then_some((s, end))
+    };
+    // The word before `w`, with only spaces or `&` between.
+    let before = |w: (usize, usize)| {
+        let mut e = w.0;
+        while e > lo && matches!(b[e - 1], b' ' | b'&') {
+            e -= 1;
+        }
+        if e == w.0 { None } else { word_ending(e) }
+    };
+    let word = |w: (usize, usize)| &b[w.0..w.1];
+    let is_name = |w: (usize, usize)| b[w.0].is_ascii_uppercase() && w.1 - w.0 >= 2 && !one_of(word(w), &GENERIC_WORDS);
+    // The first word of a name and the name's end: not the sentence's
+    // first word, not after an own word, not the team's.
+    let name_ok = |first: (usize, usize), end: usize| {
+        let mut p = first.0;
+        while p > lo && b[p - 1] == b' ' {
+            p -= 1;
+        }
+        let opens = p == 0 || matches!(b[p - 1], b'\n' | b'.' | b'!' | b'?' | b';');
+        !opens && !before(first).is_some_and(|o| one_of(word(o), &OWN_PARTY_WORDS)) && !super::context::names_a_team(&b[first.0..end], names)
+    };
+    // The name's first word, back from its last (at most four words).
+    let name_from = |mut first: (usize, usize)| {
+        for _ in 0..3 {
+            match before(first) {
+                Some(p) if is_name(p) => first = p,
+                _ => break,
+            }
+        }
+        first
+    };
+    // Only spaces, `(`, `:` after the last word, and at most two connectors before it.
+    let mut e = start;
+    while e > lo && matches!(b[e - 1], b' ' | b'(' | b':' | b'\t') {
+        e -= 1;
+    }
+    let Some(mut w) = word_ending(e) else { return false };
+    for _ in 0..2 {
+        if !one_of(word(w), &LINE_CONNECTORS) {
+            break;
+        }
+        let Some(p) = before(w) else { return false };
+        w = p;
+    }
+    if one_of(word(w), &SERVICE_LINE_WORDS) {
+        // The name before: past up to two generic or service words.
+        let mut to = w;
+        for _ in 0..2 {
+            match before(to) {
+                Some(p) if one_of(word(p), &GENERIC_WORDS) || one_of(word(p), &SERVICE_LINE_WORDS) => to = p,
+                _ => break,
+            }
+        }
+        let Some(last) = before(to).filter(|&p| is_name(p)) else { return false };
+        return name_ok(name_from(last), last.1);
+    }
+    // The name after: `service center resmi Samsung Mangga Dua (`.
+    if !is_name(w) {
+        return false;
+    }
+    let first = name_from(w);
+    let Some(official) = before(first).filter(|&p| one_of(word(p), &OFFICIAL_WORDS)) else { return false };
+    before(official).is_some_and(|p| one_of(word(p), &SERVICE_LINE_WORDS)) && name_ok(first, w.1)
+}
+
 /// Labels that head the requester's block of a form or record (lower case),
 /// at a line's start (after a list's number or bullet), followed by a colon,
 /// a bracket, a slash or (CJK) `信息`/`资料`/`姓名`: `投诉人（求职者）：`,
@@ -394,10 +558,12 @@ const REQUESTER_LABELS: [&str; 34] = [
 
 /// Words of a line's head that name someone else's block (a contact
 /// person, an emergency contact, the accused party, a teacher): a walk up
-/// to the requester's label stops there.
-const OTHER_ROLES: [&str; 20] = [
+/// to the requester's label stops there. (Rec15: and a transfer's or
+/// parcel's receiver, `Receiver mobile (per form): …` under `Caller: …`:
+/// the identifier's own line is among the lines read.)
+const OTHER_ROLES: [&str; 23] = [
     "联系人", "聯絡人", "紧急", "緊急", "被", "老师", "老師", "担保", "经理", "經理", "代理", "보호자", "담당", "担当", "emergency",
-    "guarantor", "contact person", "notfall", "ansprech", "landlord",
+    "guarantor", "contact person", "notfall", "ansprech", "landlord", "receiver", "recipient", "beneficiary",
 ];
 
 /// How many lines above its own the requester's label is looked for.
@@ -682,13 +848,44 @@ mod tests {
             ("Our technician Jan: 0161 496 0777", "0161", false),
             ("Hotline: 0800 048 9921", "0800", false),
         ];
-        for (text, number, want) in cases {
-            assert_eq!(other_party_before(text, text.find(number).expect("number in text")), want, "{text}");
+        each_number(&cases, other_party_before);
+    }
+
+    /// Asks `look` of each case's number (text, the number's first bytes,
+    /// the answer wanted).
+    fn each_number(cases: &[(&str, &str, bool)], look: impl Fn(&str, usize) -> bool) {
+        for &(text, number, want) in cases {
+            assert_eq!(look(text, text.find(number).expect("number in text")), want, "{text}");
         }
     }
 
     #[test]
+    fn a_named_organisation_s_service_line_is_theirs() {
+        let names = vec!["shopkart".to_string()];
+        // (Text, the number's first bytes, whether it is the named organisation's.)
+        let cases = [
+            ("please call HDFC card care at 1800 266 4332 and quote", "1800", true),
+            ("You can also call the Amer centre on 800 47 2215 for status.", "800", true),
+            ("Please check with Mitsubishi Electric service hotline 6471 3911", "6471", true),
+            ("I'll also notify the SACCO office (020 231 4470, info@…).", "(020", true),
+            ("Silakan ke service center resmi Samsung Mangga Dua (021) 6230 1188", "(021", true),
+            // The team's own name, generic words, the sentence's first word, an own word.
+            ("please call ShopKart care at 1800 572 4411", "1800", false),
+            ("or Customer Care on 1800 572 4412.", "1800", false),
+            ("Hotline 1800 572 4413", "1800", false),
+            ("HDFC care: 1800 266 4332", "1800", false),
+            ("call our Amer centre on 800 47 2215", "800", false),
+            ("call me on 0912 448 703", "0912", false),
+        ];
+        each_number(&cases, |text, start| named_org_before(text, start, &names));
+    }
+
+    #[test]
     fn the_lists_are_lower_case_and_sorted() {
+        for list in [&SERVICE_LINE_WORDS[..], &GENERIC_WORDS, &LINE_CONNECTORS, &OFFICIAL_WORDS] {
+            assert!(list.windows(2).all(|w| w[0].as_bytes() < w[1].as_bytes()), "{list:?}");
+            assert!(list.iter().all(|w| w.to_lowercase() == *w && w.len() < 16));
+        }
         for w in RELATION_NOUNS.iter().chain(&CLIENT_NOUNS).chain(&OWN_WORDS).chain(&THIRD_BEFORE).chain(&REQUESTER_LABELS) {
             assert_eq!(w.to_lowercase(), *w);
         }
