@@ -386,10 +386,11 @@ pub(super) fn other_party_before(text: &str, start: usize) -> bool {
 /// a bracket, a slash or (CJK) `信息`/`资料`/`姓名`: `投诉人（求职者）：`,
 /// `二、投保人/申请人`, `고객: 박지윤`, `Requester:`, `Kunde:`. Not `客户经理`,
 /// `Customer Service`, `Kundennummer`.
-const REQUESTER_LABELS: [&str; 34] = [
+const REQUESTER_LABELS: [&str; 36] = [
     "投诉人", "投訴人", "申请人", "申請人", "投保人", "客户", "客戶", "顾客", "顧客", "报案人", "来电人", "고객", "신청인", "민원인",
     "お客様", "申込者", "申請者", "依頼者", "requester", "applicant", "caller", "claimant", "complainant", "customer", "cliente",
     "solicitante", "reclamante", "requerente", "kunde", "kundin", "antragsteller", "antragstellerin", "demandeur", "client",
+    "policyholder", "meldende person",
 ];
 
 /// Words of a line's head that name someone else's block (a contact
@@ -599,6 +600,55 @@ fn starts_with_requester_label(body: &[u8]) -> bool {
         ["：", "（", "(", ":", "/", " ", "\t", "】", "信息", "资料", "資料", "姓名", "情報", "정보", "手机", "手機", "电话", "電話", "邮箱", "연락처"].iter().any(|m| rest.starts_with(m.as_bytes()))
             || rest.is_empty()
     })
+}
+
+/// Round 15: whether an address's local part repeats a word of the line the
+/// phone at byte `phone` is on or of the line right above (a record's name
+/// or account field: `Caller: Mr. Venkatesh Iyer  CLI: …` and
+/// `venkat.iyer.blr`, `宽带账号：nj_songjh_0827` and `songjh0827`). Words
+/// are runs of at least [`NAME_RUN`] ASCII letters, equal or one the start of
+/// the other (`thandi` of `Thandiwe`); the line's addresses are no words.
+pub(super) fn names_the_address(text: &str, phone: usize, local: &str) -> bool {
+    let b = text.as_bytes();
+    let phone = phone.min(b.len());
+    let ls = line_start(b, phone, BLOCK_LINE);
+    let le = b[phone..].iter().position(|&c| c == b'\n').map_or(b.len(), |n| phone + n).min(phone + BLOCK_LINE);
+    let above = if ls > 0 { line_start(b, ls - 1, BLOCK_LINE) } else { ls };
+    let parts: Vec<&[u8]> = letter_runs(local.as_bytes()).collect();
+    if parts.is_empty() {
+        return false;
+    }
+    b[above..le]
+        .split(|c| c.is_ascii_whitespace())
+        .filter(|token| !token.contains(&b'@'))
+        .flat_map(letter_runs)
+        .any(|word| {
+            parts.iter().any(|p| {
+                let n = p.len().min(word.len());
+                p[..n].eq_ignore_ascii_case(&word[..n])
+            })
+        })
+}
+
+/// How long a run of ASCII letters must be to name a person in
+/// [`names_the_address`] (`iyer`; not `nj`, `mr`).
+const NAME_RUN: usize = 4;
+
+fn letter_runs(s: &[u8]) -> impl Iterator<Item = &[u8]> {
+    s.split(|c| !c.is_ascii_alphabetic()).filter(|r| r.len() >= NAME_RUN)
+}
+
+/// Round 15: whether the address at byte `start` is written in a chat
+/// message whose speaker is the number `phone` as written (`05/12/26,
+/// 10:16 - +91 98450 12376: ramesh…@`): the text before it on its line ends
+/// with the number and a colon.
+pub(super) fn spoken_by(text: &str, start: usize, phone: &str) -> bool {
+    let b = text.as_bytes();
+    let start = start.min(b.len());
+    let head = &b[line_start(b, start, BLOCK_LINE)..start];
+    let head = head.trim_ascii_end();
+    let head = head.strip_suffix(b":").or_else(|| head.strip_suffix("：".as_bytes()));
+    head.is_some_and(|h| h.trim_ascii_end().ends_with(phone.as_bytes()))
 }
 
 fn find_ci(h: &[u8], n: &[u8]) -> Option<usize> {
