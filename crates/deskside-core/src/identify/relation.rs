@@ -640,16 +640,28 @@ fn letter_runs(s: &[u8]) -> impl Iterator<Item = &[u8]> {
 
 /// Round 15: whether the address at byte `start` is written in a chat
 /// message whose speaker is the number `phone` as written (`05/12/26,
-/// 10:16 - +91 98450 12376: ramesh…@`): the text before it on its line ends
-/// with the number and a colon.
+/// 10:16 - +91 98450 12376: ramesh…@`, `[02/12/2026 10:11] +55 11
+/// 98765-2210: meu email é …`): the number, then a colon, stands before it
+/// on its line, and at most a short lead-in without a comma after the colon
+/// (not `ok, send the credit note to my office admin, Ms. Sheetal, …@`).
 pub(super) fn spoken_by(text: &str, start: usize, phone: &str) -> bool {
     let b = text.as_bytes();
     let start = start.min(b.len());
     let head = &b[line_start(b, start, BLOCK_LINE)..start];
-    let head = head.trim_ascii_end();
-    let head = head.strip_suffix(b":").or_else(|| head.strip_suffix("：".as_bytes()));
-    head.is_some_and(|h| h.trim_ascii_end().ends_with(phone.as_bytes()))
+    let p = phone.as_bytes();
+    if p.is_empty() {
+        return false;
+    }
+    head.windows(p.len()).position(|w| w == p).is_some_and(|i| {
+        let rest = head[i + p.len()..].trim_ascii_start();
+        let said = rest.strip_prefix(b":").or_else(|| rest.strip_prefix("：".as_bytes()));
+        said.is_some_and(|s| s.len() <= LEAD_IN && !s.contains(&b',') && find_ci(s, "，".as_bytes()).is_none())
+    })
 }
+
+/// How long the words before a chat speaker's own address may be in
+/// [`spoken_by`] (bytes: `meu email é `, `my email id is `, `邮箱是`).
+const LEAD_IN: usize = 24;
 
 fn find_ci(h: &[u8], n: &[u8]) -> Option<usize> {
     h.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
