@@ -465,10 +465,10 @@ fn other_role(line: &[u8]) -> bool {
 }
 
 /// Words of a contact field's label (lower case).
-const CONTACT_WORDS: [&str; 40] = [
+const CONTACT_WORDS: [&str; 42] = [
     "手机", "手機", "电话", "電話", "邮箱", "郵箱", "邮件", "联系方式", "연락처", "전화", "휴대폰", "핸드폰", "이메일", "메일", "携帯",
     "メール", "phone", "mobile", "tel", "email", "e-mail", "mail", "cell", "telefon", "handy", "teléfono", "telefone", "celular",
-    "correo", "courriel", "portable", "móvil", "contact", "whatsapp", "rückruf", "callback", "rappel", "号码", "番号", "번호",
+    "correo", "courriel", "portable", "móvil", "contact", "contacto", "contato", "whatsapp", "rückruf", "callback", "rappel", "号码", "番号", "번호",
 ];
 
 /// Whether a line's head is a contact field's label: it ends with a word of
