@@ -763,4 +763,25 @@ mod tests {
             assert!(list.iter().all(|w| w.to_lowercase() == *w && w.len() < 16));
         }
     }
+
+    #[test]
+    fn one_persons_address_by_name_or_chat_speaker() {
+        let t = "Caller: Mr. Venkatesh Iyer   CLI: +91 98450 31276\n- Wants it emailed to venkat.iyer.blr@gmail.com";
+        assert!(names_the_address(t, t.find("+91").unwrap(), "venkat.iyer.blr"));
+        assert!(!names_the_address(t, t.find("+91").unwrap(), "emily.chen"));
+        // The line above, an account word; the line's own address is no word.
+        let t = "客户：宋建华   宽带账号：nj_songjh_0827\n来电号码：13813964052   邮箱：x.lee@163.com";
+        assert!(names_the_address(t, t.find("138").unwrap(), "songjh0827"));
+        assert!(!names_the_address(t, t.find("138").unwrap(), "lee.x"));
+        // Two lines up is not read; runs under four letters name no one.
+        assert!(!names_the_address("Name: Jo Ann Marsh\n\nMobile: 0412 771 358", 26, "marsh.jo"));
+        assert!(!names_the_address("Caller: Mr. Jo Li  CLI: 0412 771 358", 24, "jo.li"));
+        let chat = "05/12/26, 10:16 - +91 98450 12376: ramesh.k77@rediffmail.com";
+        assert!(spoken_by(chat, chat.find("ramesh").unwrap(), "+91 98450 12376"));
+        assert!(!spoken_by(chat, chat.find("ramesh").unwrap(), "+91 98450 99999"));
+        let chat = "[02/12/2026 10:11] +55 11 98765-2210: meu email é jp.82@gmail.com";
+        assert!(spoken_by(chat, chat.find("jp.82").unwrap(), "+55 11 98765-2210"));
+        let chat = "03/12/26, 12:05 - +91 98200 44712: ok, send it to my office admin, Ms. Sheetal, sheetal.a@gmail.com";
+        assert!(!spoken_by(chat, chat.find("sheetal.a").unwrap(), "+91 98200 44712"));
+    }
 }
