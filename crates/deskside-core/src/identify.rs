@@ -726,6 +726,10 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         // where they are and where they went in `found` (for `one_person`).
         let mut spots: Vec<Spot> = Vec::new();
         let both = prose && here.iter().any(|f| f.0 == IdKind::Phone) && here.iter().any(|f| f.0 == IdKind::Email);
+        // Round 15, a list page: a table block's rows, and outside them only
+        // third parties' identifiers (new to `found` from this text).
+        let listed = prose && tabular.contains(&true);
+        let (first_new, mut own_outside, mut third_outside) = (found.len(), false, Vec::new());
         for (i, (kind, value, label, pos)) in here.into_iter().enumerate() {
             if agent.iter().any(|(k, v)| *k == kind && *v == value) {
                 continue;
@@ -849,9 +853,27 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
             if spot {
                 spots.push(Spot { phone, slot, at: pos });
             }
+            if listed && !in_table && !automated && kind != IdKind::TicketId {
+                if third.get(i).is_some_and(|&t| t != 0) && slot >= first_new {
+                    third_outside.push(slot);
+                } else {
+                    own_outside = true;
+                }
+            }
         }
         if !spots.is_empty() {
             one_person(text, &spots, &mut found);
+        }
+        // A list page whose only identifiers outside its table are third
+        // parties' (`the bank hotline for reversal is 2233 3322`, `J&T hub
+        // supervisor Hafiz 013-…`): no one is tied to the ticket, and the
+        // third party goes below the rows, so the chooser is offered.
+        if !own_outside {
+            for slot in third_outside {
+                let c = &mut found[slot];
+                c.source = Source::TableText;
+                c.score = c.score.min(TABLE_WEIGHT + c.kind.bonus());
+            }
         }
     }
     // Stable: equal scores keep page order.
