@@ -722,7 +722,15 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         // (Whether each address is an automated sender: asked once.)
         let auto: Vec<bool> = here.iter().map(|f| f.0 == IdKind::Email && context::automated_sender(&f.1)).collect();
         let bulk_reply = if prose && roles.contains(&HeaderRole::Author) { bulk_reply_to(&here, &roles, &auto) } else { Vec::new() };
-        for (i, (kind, value, label, _)) in here.into_iter().enumerate() {
+        // Round 15: the running text's phones and personal addresses, with
+        // where they are and where they went in `found` (for `one_person`).
+        let mut spots: Vec<Spot> = Vec::new();
+        let both = prose && here.iter().any(|f| f.0 == IdKind::Phone) && here.iter().any(|f| f.0 == IdKind::Email);
+        // Round 15, a list page: a table block's rows, and outside them only
+        // third parties' identifiers (new to `found` from this text).
+        let listed = prose && tabular.contains(&true);
+        let (first_new, mut own_outside, mut third_outside) = (found.len(), false, Vec::new());
+        for (i, (kind, value, label, pos)) in here.into_iter().enumerate() {
             if agent.iter().any(|(k, v)| *k == kind && *v == value) {
                 continue;
             }
@@ -818,8 +826,19 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
             while let Some(i) = at.filter(|&i| found[i].kind != kind || found[i].value != value) {
                 at = same_hash[i];
             }
-            match at.map(|i| &mut found[i]) {
-                Some(c) => c.seen_again(source, score, label),
+            let spot = both
+                && !in_table
+                && !automated
+                && pos != NO_POS
+                && third.get(i).is_none_or(|&t| t == 0)
+                && !bare.get(i).copied().unwrap_or(false)
+                && (kind == IdKind::Phone || kind == IdKind::Email && !context::role_address(&value) && !context::bot_address(&value));
+            let phone = kind == IdKind::Phone;
+            let slot = match at {
+                Some(i) => {
+                    found[i].seen_again(source, score, label);
+                    i
+                }
                 None => {
                     let is_custom = IdKind::CUSTOM.contains(&kind) || kind == IdKind::TicketId;
                     if is_custom && custom == MAX_CUSTOM_CANDIDATES {
@@ -828,7 +847,32 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
                     custom += usize::from(is_custom);
                     same_hash.push(index.insert(key_hash, found.len()));
                     found.push(Candidate { kind, value, source, score, sensitive: kind == IdKind::ResidentId, label });
+                    found.len() - 1
                 }
+            };
+            if spot {
+                spots.push(Spot { phone, slot, at: pos });
+            }
+            if listed && !in_table && !automated && kind != IdKind::TicketId {
+                if third.get(i).is_some_and(|&t| t != 0) && slot >= first_new {
+                    third_outside.push(slot);
+                } else {
+                    own_outside = true;
+                }
+            }
+        }
+        if !spots.is_empty() {
+            one_person(text, &spots, &mut found);
+        }
+        // A list page whose only identifiers outside its table are third
+        // parties' (`the bank hotline for reversal is 2233 3322`, `J&T hub
+        // supervisor Hafiz 013-…`): no one is tied to the ticket, and the
+        // third party goes below the rows, so the chooser is offered.
+        if !own_outside {
+            for slot in third_outside {
+                let c = &mut found[slot];
+                c.source = Source::TableText;
+                c.score = c.score.min(TABLE_WEIGHT + c.kind.bonus());
             }
         }
     }
@@ -849,6 +893,45 @@ fn one_argentine_mobile(found: &mut Vec<Candidate>) {
     }
     let mobiles: Vec<String> = found.iter().filter(|c| full(c)).map(|c| c.value[4..].to_string()).collect();
     found.retain(|c| !(c.kind == IdKind::Phone && c.value.len() == 13 && c.value.starts_with("+54") && mobiles.iter().any(|m| *m == c.value[3..])));
+}
+
+/// Round 15: a phone or a personal address of running text, not a third
+/// person's: whether it is a phone, its candidate in `found`, where it is.
+struct Spot {
+    phone: bool,
+    slot: usize,
+    at: Span,
+}
+
+/// Round 15, one person's address over their phone (docs/IDENTIFIERS.md,
+/// "One convention for a person's email and phone"): when the phone that
+/// ranks first among the text's own (a caller's `CLI:` under `Caller:`, a
+/// chat's speaker) and an address are one person's, the address ranks
+/// right above it. One person's when the address's local part repeats a
+/// name or account word of the phone's line or the line above
+/// ([`relation::names_the_address`]: `Caller: Mr. Venkatesh Iyer  CLI: +91
+/// …` and `venkat.iyer.blr@`), or the address is written in a chat message
+/// whose speaker is that phone ([`relation::spoken_by`]: `10:16 - +91 98450
+/// 12376: ramesh…@`). Asked once per text, of the top phone's line only.
+#[inline(never)]
+fn one_person(text: &str, spots: &[Spot], found: &mut [Candidate]) {
+    let Some(top) = spots.iter().filter(|s| s.phone).fold(None::<&Spot>, |best, s| match best {
+        Some(b) if found[b.slot].score >= found[s.slot].score => Some(b),
+        _ => Some(s),
+    }) else {
+        return;
+    };
+    let phone_score = found[top.slot].score;
+    for s in spots.iter().filter(|s| !s.phone) {
+        if found[s.slot].score > phone_score {
+            continue;
+        }
+        let value = &found[s.slot].value;
+        let local = value.rsplit_once('@').map_or(value.as_str(), |(l, _)| l);
+        if relation::names_the_address(text, top.at.0, local) || relation::spoken_by(text, s.at.0, &text[top.at.0..top.at.1]) {
+            found[s.slot].score = phone_score + 1;
+        }
+    }
 }
 
 /// An address's domain (after its last `@`); empty when it has none.

@@ -1577,12 +1577,12 @@ pub(super) fn automated_sender(email: &str) -> bool {
 
 /// Shared mailboxes' names, sorted (a binary search): English, German, French, Spanish, Italian,
 /// Dutch, Japanese and Chinese (romanised: `keiri`, `kefu`) mailbox names.
-const ROLES: [&str; 129] = [
+const ROLES: [&str; 132] = [
     "accounting", "accounts", "acct", "accueil", "achats", "acquisti", "admin", "administracion", "administratie", "amministrazione", "ap", "ar",
     "assistenza", "auftrag", "bestellung", "bestellungen", "billing", "boekhouding", "booking", "bookings", "buchhaltung", "caigou", "caiwu",
-    "cangku", "careers", "commercial", "compras", "compta", "comptabilite", "contabilidad", "contabilita", "contact", "customerservice", "cw",
-    "direction", "dispatch", "eigyo", "einkauf", "empfang", "enquiries", "expedition", "facturacion", "facturation", "facturen", "factures", "fapiao",
-    "fatture", "faturamento", "finance", "financeiro", "fiscal", "frontdesk", "hello", "help", "helpdesk", "hr", "info", "inkoop", "inquiries",
+    "cangku", "careers", "commercial", "compras", "compta", "comptabilite", "contabilidad", "contabilita", "contact", "contato", "customerservice", "cw",
+    "direction", "dispatch", "eigyo", "einkauf", "empfang", "enquiries", "expedition", "facturacion", "facturas", "facturation", "facturen", "factures", "fapiao",
+    "fatture", "faturamento", "finance", "financeiro", "fiscal", "frontdesk", "hallitus", "hello", "help", "helpdesk", "hr", "info", "inkoop", "inquiries",
     "invoice", "invoices", "it", "jinji", "jobs", "kefu", "keiri", "kf", "klantenservice", "kobai", "kontakt", "kuaiji", "kundenservice", "lager",
     "legal", "logistics", "logistik", "logistique", "magazijn", "magazzino", "marketing", "nfe", "notafiscal", "office", "operations", "ops", "order",
     "orders", "ordini", "payroll", "pedidos", "personal", "press", "procurement", "purchasing", "qiantai", "reception", "rechnung", "rechnungen",

@@ -550,10 +550,11 @@ pub(super) fn named_org_before(text: &str, start: usize, names: &[String]) -> bo
 /// a bracket, a slash or (CJK) `信息`/`资料`/`姓名`: `投诉人（求职者）：`,
 /// `二、投保人/申请人`, `고객: 박지윤`, `Requester:`, `Kunde:`. Not `客户经理`,
 /// `Customer Service`, `Kundennummer`.
-const REQUESTER_LABELS: [&str; 34] = [
+const REQUESTER_LABELS: [&str; 36] = [
     "投诉人", "投訴人", "申请人", "申請人", "投保人", "客户", "客戶", "顾客", "顧客", "报案人", "来电人", "고객", "신청인", "민원인",
     "お客様", "申込者", "申請者", "依頼者", "requester", "applicant", "caller", "claimant", "complainant", "customer", "cliente",
     "solicitante", "reclamante", "requerente", "kunde", "kundin", "antragsteller", "antragstellerin", "demandeur", "client",
+    "policyholder", "meldende person",
 ];
 
 /// Words of a line's head that name someone else's block (a contact
@@ -630,10 +631,10 @@ fn other_role(line: &[u8]) -> bool {
 }
 
 /// Words of a contact field's label (lower case).
-const CONTACT_WORDS: [&str; 40] = [
+const CONTACT_WORDS: [&str; 42] = [
     "手机", "手機", "电话", "電話", "邮箱", "郵箱", "邮件", "联系方式", "연락처", "전화", "휴대폰", "핸드폰", "이메일", "메일", "携帯",
     "メール", "phone", "mobile", "tel", "email", "e-mail", "mail", "cell", "telefon", "handy", "teléfono", "telefone", "celular",
-    "correo", "courriel", "portable", "móvil", "contact", "whatsapp", "rückruf", "callback", "rappel", "号码", "番号", "번호",
+    "correo", "courriel", "portable", "móvil", "contact", "contacto", "contato", "whatsapp", "rückruf", "callback", "rappel", "号码", "番号", "번호",
 ];
 
 /// Whether a line's head is a contact field's label: it ends with a word of
@@ -767,6 +768,67 @@ fn starts_with_requester_label(body: &[u8]) -> bool {
     })
 }
 
+/// Round 15: whether an address's local part repeats a word of the line the
+/// phone at byte `phone` is on or of the line right above (a record's name
+/// or account field: `Caller: Mr. Venkatesh Iyer  CLI: …` and
+/// `venkat.iyer.blr`, `宽带账号：nj_songjh_0827` and `songjh0827`). Words
+/// are runs of at least [`NAME_RUN`] ASCII letters, equal or one the start of
+/// the other (`thandi` of `Thandiwe`); the line's addresses are no words.
+pub(super) fn names_the_address(text: &str, phone: usize, local: &str) -> bool {
+    let b = text.as_bytes();
+    let phone = phone.min(b.len());
+    let ls = line_start(b, phone, BLOCK_LINE);
+    let le = b[phone..].iter().position(|&c| c == b'\n').map_or(b.len(), |n| phone + n).min(phone + BLOCK_LINE);
+    let above = if ls > 0 { line_start(b, ls - 1, BLOCK_LINE) } else { ls };
+    let parts: Vec<&[u8]> = letter_runs(local.as_bytes()).collect();
+    if parts.is_empty() {
+        return false;
+    }
+    b[above..le]
+        .split(|c| c.is_ascii_whitespace())
+        .filter(|token| !token.contains(&b'@'))
+        .flat_map(letter_runs)
+        .any(|word| {
+            parts.iter().any(|p| {
+                let n = p.len().min(word.len());
+                p[..n].eq_ignore_ascii_case(&word[..n])
+            })
+        })
+}
+
+/// How long a run of ASCII letters must be to name a person in
+/// [`names_the_address`] (`iyer`; not `nj`, `mr`).
+const NAME_RUN: usize = 4;
+
+fn letter_runs(s: &[u8]) -> impl Iterator<Item = &[u8]> {
+    s.split(|c| !c.is_ascii_alphabetic()).filter(|r| r.len() >= NAME_RUN)
+}
+
+/// Round 15: whether the address at byte `start` is written in a chat
+/// message whose speaker is the number `phone` as written (`05/12/26,
+/// 10:16 - +91 98450 12376: ramesh…@`, `[02/12/2026 10:11] +55 11
+/// 98765-2210: meu email é …`): the number, then a colon, stands before it
+/// on its line, and at most a short lead-in without a comma after the colon
+/// (not `ok, send the credit note to my office admin, Ms. Sheetal, …@`).
+pub(super) fn spoken_by(text: &str, start: usize, phone: &str) -> bool {
+    let b = text.as_bytes();
+    let start = start.min(b.len());
+    let head = &b[line_start(b, start, BLOCK_LINE)..start];
+    let p = phone.as_bytes();
+    if p.is_empty() {
+        return false;
+    }
+    head.windows(p.len()).position(|w| w == p).is_some_and(|i| {
+        let rest = head[i + p.len()..].trim_ascii_start();
+        let said = rest.strip_prefix(b":").or_else(|| rest.strip_prefix("：".as_bytes()));
+        said.is_some_and(|s| s.len() <= LEAD_IN && !s.contains(&b',') && find_ci(s, "，".as_bytes()).is_none())
+    })
+}
+
+/// How long the words before a chat speaker's own address may be in
+/// [`spoken_by`] (bytes: `meu email é `, `my email id is `, `邮箱是`).
+const LEAD_IN: usize = 24;
+
 fn find_ci(h: &[u8], n: &[u8]) -> Option<usize> {
     h.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
 }
@@ -897,5 +959,26 @@ mod tests {
             assert!(list.windows(2).all(|w| w[0].as_bytes() < w[1].as_bytes()), "{list:?}");
             assert!(list.iter().all(|w| w.to_lowercase() == *w && w.len() < 16));
         }
+    }
+
+    #[test]
+    fn one_persons_address_by_name_or_chat_speaker() {
+        let t = "Caller: Mr. Venkatesh Iyer   CLI: +91 98450 31276\n- Wants it emailed to venkat.iyer.blr@gmail.com";
+        assert!(names_the_address(t, t.find("+91").unwrap(), "venkat.iyer.blr"));
+        assert!(!names_the_address(t, t.find("+91").unwrap(), "emily.chen"));
+        // The line above, an account word; the line's own address is no word.
+        let t = "客户：宋建华   宽带账号：nj_songjh_0827\n来电号码：13813964052   邮箱：x.lee@163.com";
+        assert!(names_the_address(t, t.find("138").unwrap(), "songjh0827"));
+        assert!(!names_the_address(t, t.find("138").unwrap(), "lee.x"));
+        // Two lines up is not read; runs under four letters name no one.
+        assert!(!names_the_address("Name: Jo Ann Marsh\n\nMobile: 0412 771 358", 26, "marsh.jo"));
+        assert!(!names_the_address("Caller: Mr. Jo Li  CLI: 0412 771 358", 24, "jo.li"));
+        let chat = "05/12/26, 10:16 - +91 98450 12376: ramesh.k77@rediffmail.com";
+        assert!(spoken_by(chat, chat.find("ramesh").unwrap(), "+91 98450 12376"));
+        assert!(!spoken_by(chat, chat.find("ramesh").unwrap(), "+91 98450 99999"));
+        let chat = "[02/12/2026 10:11] +55 11 98765-2210: meu email é jp.82@gmail.com";
+        assert!(spoken_by(chat, chat.find("jp.82").unwrap(), "+55 11 98765-2210"));
+        let chat = "03/12/26, 12:05 - +91 98200 44712: ok, send it to my office admin, Ms. Sheetal, sheetal.a@gmail.com";
+        assert!(!spoken_by(chat, chat.find("sheetal.a").unwrap(), "+91 98200 44712"));
     }
 }
