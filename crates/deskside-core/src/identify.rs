@@ -722,6 +722,9 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         // (Whether each address is an automated sender: asked once.)
         let auto: Vec<bool> = here.iter().map(|f| f.0 == IdKind::Email && context::automated_sender(&f.1)).collect();
         let bulk_reply = if prose && roles.contains(&HeaderRole::Author) { bulk_reply_to(&here, &roles, &auto) } else { Vec::new() };
+        // (Room for this text's identifiers at once: no growing copy of the candidates one push at a time.)
+        found.reserve(here.len());
+        same_hash.reserve(here.len());
         for (i, (kind, value, label, _)) in here.into_iter().enumerate() {
             if agent.iter().any(|(k, v)| *k == kind && *v == value) {
                 continue;
@@ -1104,13 +1107,16 @@ fn third_persons(text: &str, here: &[Found], roles: &[HeaderRole], own: &[bool],
         // (`own[i]` is `own_number_before` of a phone's start.)
         let own = own.get(i).copied().unwrap_or(false);
         let whose = relation::whose_before(text, at.0);
+        // (`in_requester_block` asked at most once per identifier: both tests below may need it.)
+        let mut in_block = None;
+        let mut requester_block = || *in_block.get_or_insert_with(|| relation::in_requester_block(text, at.0));
         if !own && whose == relation::Whose::Third {
             out.resize(here.len(), 0);
             out[i] = RELATION;
-        } else if !own && (context::third_person_before(text, at.0) || *kind == IdKind::Phone && relation::other_party_before(text, at.0) && !relation::in_requester_block(text, at.0)) {
+        } else if !own && (context::third_person_before(text, at.0) || *kind == IdKind::Phone && relation::other_party_before(text, at.0) && !requester_block()) {
             out.resize(here.len(), 0);
             out[i] = THIRD;
-        } else if whose == relation::Whose::Client && *kind == IdKind::Email || relation::in_requester_block(text, at.0) {
+        } else if whose == relation::Whose::Client && *kind == IdKind::Email || requester_block() {
             requester.resize(here.len(), false);
             requester[i] = true;
         }
@@ -1564,6 +1570,8 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             let whole_field = !matches!(source, Source::Text | Source::TableText);
             // One pass over the text finds phones, ID codes and each `@`.
             let scan = scan_text(text, &ctx.default_region);
+            // (At most one identifier per `@`, phone and ID code: sized once.)
+            out.reserve(scan.at_signs.len() + scan.phones.len() + scan.cn_ids.len());
             for &at in &scan.at_signs {
                 if let Some(email) = email_at(text, at, whole_field) {
                     if !ctx.excludes_email(&email) {
