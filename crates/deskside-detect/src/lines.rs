@@ -88,6 +88,28 @@ pub fn lead_colon(b: &[u8]) -> Option<usize> {
     (i..b.len()).find(|&k| (b[k] == b':' || b[k] == 0xEF) && ok(k))
 }
 
+/// Where the first `:` or full-width `：` (EF BC 9A, wholly inside `b`) of
+/// `b` is: eight bytes a step to the `:`s and `EF`s (speed25; a line's
+/// head is read for its colon for every identifier a form's block may hold).
+#[inline(never)]
+pub fn first_colon(b: &[u8]) -> Option<usize> {
+    let ok = |k: usize| b[k] == b':' || b.get(k + 1..k + 3) == Some(&[0xBC, 0x9A][..]);
+    let mut i = 0;
+    while i < b.len() {
+        let w = if i + 8 <= b.len() { crate::load_u64(&b[i..i + 8]) } else { tail_word(&b[i..]) };
+        let mut hits = exact_eq(w, b':') | exact_eq(w, 0xEF);
+        while hits != 0 {
+            let k = i + hits.trailing_zeros() as usize / 8;
+            if ok(k) {
+                return Some(k);
+            }
+            hits &= hits - 1;
+        }
+        i += 8;
+    }
+    None
+}
+
 /// The first `\n` at or after `pos`, looked for at most `max` bytes on
 /// (then that bound, or the end of `b`).
 #[inline(never)]
@@ -568,6 +590,23 @@ pub(crate) mod tests {
             seed ^= seed >> 7;
             seed ^= seed << 17;
             seed
+        }
+    }
+
+    #[test]
+    fn first_colon_is_found_eight_bytes_at_a_time_as_one_by_one() {
+        // (The head loop `first_colon` replaced, speed25.)
+        let slow = |head: &[u8]| {
+            head.iter().enumerate().position(|(p, &c)| c == b':' || c == 0xEF && head.get(p + 1) == Some(&0xBC) && head.get(p + 2) == Some(&0x9A))
+        };
+        let pieces: [&[u8]; 9] = [b"a", b":", "：".as_bytes(), "，".as_bytes(), &[0xEF], &[0xEF, 0xBC], "手机".as_bytes(), b" ", b"\n"];
+        let mut next = xorshift(0x5EED_25);
+        for _ in 0..20_000 {
+            let mut head = Vec::new();
+            for _ in 0..next() % 24 {
+                head.extend_from_slice(pieces[(next() % pieces.len() as u64) as usize]);
+            }
+            assert_eq!(first_colon(&head), slow(&head), "{head:?}");
         }
     }
 
