@@ -449,8 +449,12 @@ fn json_source_piece(source: Source) -> &'static str {
 /// A JSON string literal's contents (no quotes), escaped as serde_json
 /// escapes them.
 fn json_string_body(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
     let mut plain = 0;
-    for (i, b) in s.bytes().enumerate() {
+    // (Speed25: most values need no escape; to the next byte that does, one
+    // table look a byte, not the match below for every byte.)
+    while let Some(k) = bytes[plain..].iter().position(|&c| JSON_ESCAPED[usize::from(c)]) {
+        let (i, b) = (plain + k, bytes[plain + k]);
         let short = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -459,8 +463,7 @@ fn json_string_body(out: &mut String, s: &str) {
             b'\t' => "\\t",
             0x08 => "\\b",
             0x0C => "\\f",
-            0..=0x1F => "",
-            _ => continue,
+            _ => "",
         };
         out.push_str(&s[plain..i]);
         plain = i + 1;
@@ -472,6 +475,17 @@ fn json_string_body(out: &mut String, s: &str) {
     }
     out.push_str(&s[plain..]);
 }
+
+/// The bytes [`json_string_body`] escapes: `"`, `\` and the control bytes.
+const JSON_ESCAPED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = c < 0x20 || c == b'"' as usize || c == b'\\' as usize;
+        c += 1;
+    }
+    t
+};
 
 /// Whether the byte-level email path decides every `@` it takes in `text`
 /// as the general path does, in running text and in a one-value field; `Ok`
