@@ -65,35 +65,19 @@ pub fn line_start_marked(b: &[u8], pos: usize, max: usize) -> (usize, bool) {
 /// `：`; eight bytes a step, one pass for both.
 #[inline(never)]
 pub fn lead_colon(b: &[u8]) -> Option<usize> {
-    let ok = |k: usize| {
+    colon_where(b, |k| {
         if b[k] == b':' {
             !b.get(k + 1).is_some_and(u8::is_ascii_digit)
         } else {
             b[k] == 0xEF && b.get(k + 1..k + 3) == Some(&[0xBC, 0x9A][..])
         }
-    };
-    let mut i = 0;
-    while i + 8 <= b.len() {
-        let w = crate::load_u64(&b[i..i + 8]);
-        let mut hits = exact_eq(w, b':') | exact_eq(w, 0xEF);
-        while hits != 0 {
-            let k = i + hits.trailing_zeros() as usize / 8;
-            if ok(k) {
-                return Some(k);
-            }
-            hits &= hits - 1;
-        }
-        i += 8;
-    }
-    (i..b.len()).find(|&k| (b[k] == b':' || b[k] == 0xEF) && ok(k))
+    })
 }
 
-/// Where the first `:` or full-width `：` (EF BC 9A, wholly inside `b`) of
-/// `b` is: eight bytes a step to the `:`s and `EF`s (speed25; a line's
-/// head is read for its colon for every identifier a form's block may hold).
-#[inline(never)]
-pub fn first_colon(b: &[u8]) -> Option<usize> {
-    let ok = |k: usize| b[k] == b':' || b.get(k + 1..k + 3) == Some(&[0xBC, 0x9A][..]);
+/// The first `:` or `EF` byte of `b` (at `k`) that `ok(k)` accepts: eight
+/// bytes a step to them ([`lead_colon`], [`first_colon`]).
+#[inline(always)]
+fn colon_where(b: &[u8], ok: impl Fn(usize) -> bool) -> Option<usize> {
     let mut i = 0;
     while i < b.len() {
         let w = if i + 8 <= b.len() { crate::load_u64(&b[i..i + 8]) } else { tail_word(&b[i..]) };
@@ -108,6 +92,14 @@ pub fn first_colon(b: &[u8]) -> Option<usize> {
         i += 8;
     }
     None
+}
+
+/// Where the first `:` or full-width `：` (EF BC 9A, wholly inside `b`) of
+/// `b` is: eight bytes a step to the `:`s and `EF`s (speed25; a line's
+/// head is read for its colon for every identifier a form's block may hold).
+#[inline(never)]
+pub fn first_colon(b: &[u8]) -> Option<usize> {
+    colon_where(b, |k| b[k] == b':' || b.get(k + 1..k + 3) == Some(&[0xBC, 0x9A][..]))
 }
 
 /// The first `\n` at or after `pos`, looked for at most `max` bytes on
