@@ -360,7 +360,10 @@ impl ScanContext {
             return false;
         }
         let domain = deskside_detect::lines::rsplit_at_sign(email).map_or("", |(_, d)| d);
-        let same = |a: &str, b: &str| a == b || a.ends_with(&format!(".{b}"));
+        // (A subdomain: `b` after a dot. Compared in place: this is asked for
+        // every address against every team domain, and the `format!` of
+        // `.{b}` it replaced was an allocation each time; speed25.)
+        let same = |a: &str, b: &str| a == b || a.len() > b.len() && a.ends_with(b) && a.as_bytes()[a.len() - b.len() - 1] == b'.';
         if self.team_domains.iter().any(|d| same(domain, d)) {
             return true;
         }
@@ -449,8 +452,12 @@ fn json_source_piece(source: Source) -> &'static str {
 /// A JSON string literal's contents (no quotes), escaped as serde_json
 /// escapes them.
 fn json_string_body(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
     let mut plain = 0;
-    for (i, b) in s.bytes().enumerate() {
+    // (Speed25: most values need no escape; to the next byte that does, one
+    // table look a byte, not the match below for every byte.)
+    while let Some(k) = bytes[plain..].iter().position(|&c| JSON_ESCAPED[usize::from(c)]) {
+        let (i, b) = (plain + k, bytes[plain + k]);
         let short = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -459,8 +466,7 @@ fn json_string_body(out: &mut String, s: &str) {
             b'\t' => "\\t",
             0x08 => "\\b",
             0x0C => "\\f",
-            0..=0x1F => "",
-            _ => continue,
+            _ => "",
         };
         out.push_str(&s[plain..i]);
         plain = i + 1;
@@ -472,6 +478,17 @@ fn json_string_body(out: &mut String, s: &str) {
     }
     out.push_str(&s[plain..]);
 }
+
+/// The bytes [`json_string_body`] escapes: `"`, `\` and the control bytes.
+const JSON_ESCAPED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = c < 0x20 || c == b'"' as usize || c == b'\\' as usize;
+        c += 1;
+    }
+    t
+};
 
 /// Whether the byte-level email path decides every `@` it takes in `text`
 /// as the general path does, in running text and in a one-value field; `Ok`
@@ -730,6 +747,9 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         // third parties' identifiers (new to `found` from this text).
         let listed = prose && tabular.contains(&true);
         let (first_new, mut own_outside, mut third_outside) = (found.len(), false, Vec::new());
+        // (Room for this text's identifiers at once: no growing copy of the candidates one push at a time.)
+        found.reserve(here.len());
+        same_hash.reserve(here.len());
         for (i, (kind, value, label, pos)) in here.into_iter().enumerate() {
             if agent.iter().any(|(k, v)| *k == kind && *v == value) {
                 continue;
@@ -1201,13 +1221,16 @@ fn third_persons(text: &str, here: &[Found], roles: &[HeaderRole], own: &[bool],
         // (`own[i]` is `own_number_before` of a phone's start.)
         let own = own.get(i).copied().unwrap_or(false);
         let whose = relation::whose_before(text, at.0);
+        // (`in_requester_block` asked at most once per identifier: both tests below may need it.)
+        let mut in_block = None;
+        let mut requester_block = || *in_block.get_or_insert_with(|| relation::in_requester_block(text, at.0));
         if !own && whose == relation::Whose::Third {
             out.resize(here.len(), 0);
             out[i] = RELATION;
-        } else if !own && (context::third_person_before(text, at.0) || *kind == IdKind::Phone && relation::other_party_before(text, at.0) && !relation::in_requester_block(text, at.0)) {
+        } else if !own && (context::third_person_before(text, at.0) || *kind == IdKind::Phone && relation::other_party_before(text, at.0) && !requester_block()) {
             out.resize(here.len(), 0);
             out[i] = THIRD;
-        } else if whose == relation::Whose::Client && *kind == IdKind::Email || relation::in_requester_block(text, at.0) {
+        } else if whose == relation::Whose::Client && *kind == IdKind::Email || requester_block() {
             requester.resize(here.len(), false);
             requester[i] = true;
         }
@@ -1661,6 +1684,8 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             let whole_field = !matches!(source, Source::Text | Source::TableText);
             // One pass over the text finds phones, ID codes and each `@`.
             let scan = scan_text(text, &ctx.default_region);
+            // (At most one identifier per `@`, phone and ID code: sized once.)
+            out.reserve(scan.at_signs.len() + scan.phones.len() + scan.cn_ids.len());
             for &at in &scan.at_signs {
                 if let Some(email) = email_at(text, at, whole_field) {
                     if !ctx.excludes_email(&email) {

@@ -475,32 +475,42 @@ pub(crate) fn next_number_stop(bytes: &[u8], mut from: usize, stops: Stops) -> O
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
-/// The high bit of each byte of `x` that equals `b`, exact up to the first
-/// (Bit Twiddling Hacks' haszero of `x ^ b`: a borrow can only flag bytes
-/// above a true hit).
+/// The high bit of each byte of `y` below `n` (at most 0x80), exact up to
+/// the first (Bit Twiddling Hacks' hasless: a borrow can only flag bytes
+/// above a true hit). Without its `& HIGH`: [`Stops::mask`] applies that
+/// once to the masks it joins.
 #[inline(always)]
-fn bytes_equal(x: u64, b: u8) -> u64 {
-    let y = x ^ (ONES * u64::from(b));
-    y.wrapping_sub(ONES) & !y & HIGH
+fn bytes_below(y: u64, n: u8) -> u64 {
+    y.wrapping_sub(ONES * u64::from(n)) & !y
 }
 
-/// The high bit of each ASCII digit of `x`, exact (hasbetween on the low
-/// seven bits, the high bit clear).
+/// The high bit of each byte of `x` that equals `b`, exact up to the first
+/// (haszero of `x ^ b`); as [`bytes_below`], without its `& HIGH`.
+#[inline(always)]
+fn bytes_equal(x: u64, b: u8) -> u64 {
+    bytes_below(x ^ (ONES * u64::from(b)), 1)
+}
+
+/// The high bit of each ASCII digit of `x`, exact up to the first: `x ^ '0'`
+/// is below 10 for `0`-`9` alone. (Speed25: the exact hasbetween it
+/// replaces took eight operations a word, this three; [`next_stop`] reads
+/// only the first hit.) As [`bytes_below`], without its `& HIGH`.
 #[inline(always)]
 fn ascii_digits(x: u64) -> u64 {
-    let low = x & (ONES * 0x7F);
-    (ONES * (127 + 0x3A) - low) & !x & (low + ONES * (127 - 0x2F)) & HIGH
+    bytes_below(x ^ (ONES * u64::from(b'0')), 10)
 }
 
 impl Stops {
-    /// The high bit of each byte of `x` this names (exact up to the first).
+    /// The high bit of each byte of `x` this names (exact up to the first:
+    /// the lowest flag of any of the masks joined is a true hit, as each
+    /// one's lowest is).
     #[inline(always)]
     fn mask(self, x: u64) -> u64 {
-        match self {
+        HIGH & match self {
             Stops::AtSign => bytes_equal(x, b'@'),
             Stops::Newline => bytes_equal(x, b'\n'),
             Stops::Digits => ascii_digits(x) | bytes_equal(x, 0xEF),
-            Stops::DigitsOrAt => Stops::Digits.mask(x) | bytes_equal(x, b'@'),
+            Stops::DigitsOrAt => ascii_digits(x) | bytes_equal(x, 0xEF) | bytes_equal(x, b'@'),
         }
     }
 }

@@ -87,9 +87,26 @@ pub fn ascii_email_at(text: &str, at: usize) -> Option<Option<String>> {
     if prefix.ends_with('<') && b.get(end) == Some(&b'>') && looks_like_message_id(&text[start..at]) {
         return Some(None);
     }
-    let mut email = text[start..end].to_string();
-    email.make_ascii_lowercase();
-    Some(Some(email))
+    // (Every byte of `start..end` is ASCII: a local part's or a domain's.)
+    let mut email = b[start..end].to_vec();
+    lower_ascii(&mut email);
+    String::from_utf8(email).ok().map(Some)
+}
+
+/// ASCII `A`–`Z` of `bytes` lowered, eight bytes a step (speed25: the
+/// library's byte loop was a third of the work of a typical address here).
+fn lower_ascii(bytes: &mut [u8]) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut words = bytes.chunks_exact_mut(8);
+    for word in &mut words {
+        let x = crate::load_u64(word);
+        // (The high bit of each byte `A`–`Z`, exactly: hasbetween on the low
+        // seven bits, the high bit clear; moved to `0x20`, the case bit.)
+        let low = x & (ONES * 0x7F);
+        let upper = (ONES * (127 + u64::from(b'Z') + 1) - low) & !x & (low + ONES * (127 - u64::from(b'A') + 1)) & (ONES * 0x80);
+        word.copy_from_slice(&(x | upper >> 2).to_le_bytes());
+    }
+    words.into_remainder().make_ascii_lowercase();
 }
 
 /// Two or more labels of 1 to 63 letters, digits and inner `-`, at most 253
@@ -257,6 +274,21 @@ pub fn bounce_local(local: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_is_lowered_eight_bytes_at_a_time_as_one_by_one() {
+        // (Every byte value, at every place of a word and in the tail.)
+        for c in 0..=255u8 {
+            for at in 0..19 {
+                let mut b = *b"Mixed.CASE_addr@X19";
+                b[at] = c;
+                let mut want = b;
+                want.make_ascii_lowercase();
+                lower_ascii(&mut b);
+                assert_eq!(b, want, "{c:#x} at {at}");
+            }
+        }
+    }
 
     #[test]
     fn decides_plain_addresses_and_defers_the_rest() {

@@ -86,7 +86,7 @@ pub fn signoff_names(text: &str) -> Vec<String> {
         }
         let Some(rest) = closing_rest(line) else { continue };
         // (Measured without the writer's address in brackets after the name.)
-        if line.split(['(', '<']).next().unwrap_or(line).len() > 60 {
+        if line.bytes().position(|c| c == b'(' || c == b'<').unwrap_or(line.len()) > 60 {
             continue;
         }
         let rest = combined(rest);

@@ -1651,24 +1651,56 @@ pub(super) fn service_number(e164: &str) -> bool {
     crate::phone::plan_service(e164)
 }
 
+/// The verbs that end a quote's introduction ([`introduces_quote`]), lower case.
+const QUOTE_VERBS: [&str; 16] = [
+    "wrote", "写道", "寫道", "a écrit", "schrieb", "escribió", "escreveu", "scrisse", "ha scritto", "schreef", "skrev", "napisał", "kirjoitti",
+    "написал", "написала", "작성",
+];
+
+/// For each byte value, whether a verb of [`QUOTE_VERBS`] ends with it.
+const QUOTE_VERB_ENDS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut k = 0;
+    while k < QUOTE_VERBS.len() {
+        let w = QUOTE_VERBS[k].as_bytes();
+        t[w[w.len() - 1] as usize] = 1;
+        k += 1;
+    }
+    t
+};
+
 /// Lines that hold a team address and end a quote's introduction
 /// (`Acme Support <help@acme.example> wrote:`, `… 写道：`): the quoted
 /// lines after them (`> …`) are the team's own message.
 pub(super) fn introduces_quote(line: &str) -> bool {
     // (French puts a space before the colon: `… a écrit :`.)
     let trimmed = line.trim_end();
-    let l = trimmed.trim_end_matches([':', '：']).trim_end().to_lowercase();
-    [
-        "wrote", "写道", "寫道", "a écrit", "schrieb", "escribió", "escreveu", "scrisse", "ha scritto", "schreef", "skrev", "napisał", "kirjoitti",
-        "написал", "написала", "작성",
-    ]
-    .iter()
-    .any(|w| l.ends_with(w))
-        // German and Dutch put the verb before the writer: `Am Mi., 2. Dez. 2026 um 11:15 Uhr schrieb Lumera <…>:`.
-        || l.ends_with('>') && (l.contains(" schrieb ") || l.contains(" schreef "))
+    let stripped = trimmed.trim_end_matches([':', '：']).trim_end();
+    // (Speed25: asked of every line a walk up to a message's head passes,
+    // and the line lowered first, an allocation each. Lower-casing maps
+    // each char alone, so the lowered line's end is its chars' lowered from
+    // the last: a verb is compared there in place, and only a line whose
+    // lowered end is `>` is lowered whole. `Σ`, which lowers by its context,
+    // lowers to no char of a verb either way.)
+    let Some(last) = stripped.chars().next_back().and_then(|c| c.to_lowercase().last()) else { return false };
+    if last != '>' {
+        // (Most lines' lowered last byte ends no verb: out at one table look.)
+        let mut utf8 = [0u8; 4];
+        let end = *last.encode_utf8(&mut utf8).as_bytes().last().unwrap_or(&0);
+        if QUOTE_VERB_ENDS[usize::from(end)] == 0 {
+            return false;
+        }
+        return QUOTE_VERBS.iter().filter(|w| w.as_bytes().last() == Some(&end)).any(|w| {
+            let mut lowered = stripped.chars().rev().flat_map(|c| c.to_lowercase().rev());
+            w.chars().rev().all(|v| lowered.next() == Some(v))
+        });
+    }
+    let l = stripped.to_lowercase();
+    // German and Dutch put the verb before the writer: `Am Mi., 2. Dez. 2026 um 11:15 Uhr schrieb Lumera <…>:`.
+    l.contains(" schrieb ") || l.contains(" schreef ")
         // Gmail in Japanese, Chinese and Korean has no verb: the date, the
         // writer, and a colon (`2026年11月25日(水) 17:30 Tallyline サポート <support@…>:`).
-        || l.ends_with('>') && trimmed.len() > l.len() && l.contains('<') && date_key(&l, false).is_some()
+        || trimmed.len() > l.len() && l.contains('<') && date_key(&l, false).is_some()
 }
 
 // Round 7b: the team's own message in more languages and word orders, a
@@ -1799,8 +1831,19 @@ pub(super) fn world_cue_before(text: &str, start: usize) -> bool {
     }
     let window = &text[lo..start];
     let window = window.rsplit('\n').next().unwrap_or(window).to_lowercase();
+    // (Speed25: a cue is in the window only where its first two bytes are;
+    // most cues' pair is nowhere in it. A bit per byte pair seen, hashed to
+    // 1,024, lets those go without a substring search each, whose set-up
+    // alone cost more than this pass.)
+    let pair = |a: u8, b: u8| (usize::from(a) * 31 + usize::from(b)) & 1023;
+    let mut seen = [0u64; 16];
+    for p in window.as_bytes().windows(2) {
+        let k = pair(p[0], p[1]);
+        seen[k / 64] |= 1 << (k % 64);
+    }
+    let may_hold = |cue: &[u8]| cue.len() < 2 || seen[pair(cue[0], cue[1]) / 64] >> (pair(cue[0], cue[1]) % 64) & 1 != 0;
     WORLD_CUES.iter().any(|cue| {
-        window.rfind(cue).is_some_and(|i| {
+        may_hold(cue.as_bytes()) && window.rfind(cue).is_some_and(|i| {
             let after = &window[i + cue.len()..];
             !WORLD_WRITER_WORDS.iter().chain(WORLD_READER_CUES).any(|w| after.contains(w)) && !window[..i].ends_with("제 ") && !window[..i].ends_with("my ")
         })
@@ -3818,6 +3861,33 @@ mod tests {
         assert!(introduces_quote("2026년 11월 26일 (목) 오후 5:10, 박민수 <m@x.test>님이 작성:"));
         assert!(!introduces_quote("2026年11月25日(水) 17:30 Tallyline サポート <support@tallyline.example>"), "no colon");
         assert!(!introduces_quote("Contact: Jane <jane@x.test>:"), "no date");
+    }
+
+    #[test]
+    fn quote_introductions_as_the_lowered_line_read_them() {
+        // Speed25's in-place look against the look it replaced (the line
+        // lowered whole, then `ends_with`), on endings in any case and
+        // chars that lower to more than one or by their context.
+        let before = |line: &str| {
+            let trimmed = line.trim_end();
+            let l = trimmed.trim_end_matches([':', '：']).trim_end().to_lowercase();
+            QUOTE_VERBS.iter().any(|w| l.ends_with(w))
+                || l.ends_with('>') && (l.contains(" schrieb ") || l.contains(" schreef "))
+                || l.ends_with('>') && trimmed.len() > l.len() && l.contains('<') && date_key(&l, false).is_some()
+        };
+        let heads = ["", "On Tue, Raj <raj@x.test> ", "Am 2. Dez. 2026 um 11:15 Uhr schrieb Lumera <l@x.test>", "2026年11月25日 Ana <a@x.test>", "ΣΑΣ ", "İ", "x"];
+        let ends = [
+            "wrote", "WROTE", "Wrote", "wrotE", "写道", "寫道", "A ÉCRIT", "a écrit", "Schrieb", "ESCRIBIÓ", "escreveu", "scrisse", "HA SCRITTO", "schreef",
+            "SKREV", "NAPISAŁ", "kirjoitti", "НАПИСАЛ", "написала", "작성", "rote", "wrot", "İ", "Σ", "ΣΣ", "ẞ", ">", "", "note", "bit", "tutu",
+        ];
+        for head in heads {
+            for end in ends {
+                for tail in ["", ":", " :", "：", " \t", ":  ", "::"] {
+                    let line = format!("{head}{end}{tail}");
+                    assert_eq!(introduces_quote(&line), before(&line), "{line:?}");
+                }
+            }
+        }
     }
 
     #[test]
