@@ -1144,7 +1144,7 @@ pub(super) fn chat_speaker_team_at(text: &str, ls: usize, start: usize, team: &T
     }
     // The speaker: up to the first colon, at most 40 bytes, before the number.
     let rest = &text[floor_boundary(text, i)..floor_boundary(text, start)];
-    let colon = rest.find([':', '：']).filter(|&c| c > 0 && c <= 40)?;
+    let colon = deskside_detect::lines::first_colon(rest.as_bytes()).filter(|&c| c > 0 && c <= 40)?;
     Some(speaker_is_team(&rest[..colon], team))
 }
 
@@ -1165,7 +1165,7 @@ const UNSTAMPED_TEAM_ROLES: [&str; 11] = ["support", "agent", "staff", "temsilci
 fn unstamped_team_lead(text: &str, ls: usize, start: usize, team: &TeamSigns) -> bool {
     let own = &text[ls..floor_boundary(text, start.min(ls + 64))];
     let body = own.trim_start_matches(['—', '–', '-', '*', '•', '>', ' ']);
-    let Some(colon) = body.find([':', '：']).filter(|&c| c > 1 && c <= 48) else { return false };
+    let Some(colon) = deskside_detect::lines::first_colon(body.as_bytes()).filter(|&c| c > 1 && c <= 48) else { return false };
     let lead = body[..colon].trim();
     let message = body[colon..].trim_start_matches([':', '：', ' ']);
     if message.len() < 8 && own.len() < 64 || lead.bytes().any(|c| c.is_ascii_digit()) || !(1..=5).contains(&lead.split_whitespace().count()) {
