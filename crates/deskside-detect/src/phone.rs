@@ -307,6 +307,46 @@ fn is_currency(c: char) -> bool {
     matches!(c, '¥' | '€' | '£' | '₹' | '₩' | '₽')
 }
 
+/// ISO codes written after an amount (`12.000 EUR`, `1 200 PLN`).
+const CURRENCY_CODES: &[&[u8; 3]] = &[
+    b"EUR", b"USD", b"GBP", b"CHF", b"CNY", b"RMB", b"JPY", b"KRW", b"HKD", b"TWD", b"SGD", b"MYR", b"THB", b"VND", b"IDR",
+    b"PHP", b"INR", b"AUD", b"NZD", b"CAD", b"MXN", b"BRL", b"ARS", b"CLP", b"COP", b"PEN", b"PLN", b"CZK", b"HUF", b"RON",
+    b"SEK", b"NOK", b"DKK", b"UAH", b"RUB", b"TRY", b"ILS", b"AED", b"SAR", b"EGP", b"ZAR", b"NGN", b"KES",
+];
+
+/// Currency words written after an amount, each ending at a non-letter
+/// (`9 800 Kč`, `1 200 zł`, `12 000 грн`, `3 000 元`).
+const CURRENCY_WORDS: &[&str] = &["zł", "Kč", "Ft", "kr", "lei", "руб", "грн", "đ", "TL"];
+
+/// Chinese and Japanese currency characters (`3 000 元左右`): no word end to
+/// look for after them.
+const CURRENCY_CJK: &[&str] = &["元", "円", "块", "圓", "萬元", "万元"];
+
+/// Whether the chain of groups ending at `end` is an amount: a currency
+/// sign, code or word right after it, or after one space (`9.000 – 12.000
+/// €`, a range in a form's budget field, `1 250 000 ₫`, `12.000 EUR`). A
+/// sign with a digit after it opens the next amount (`… $20`) and says
+/// nothing of this one. (Prec16: read in every region; a phone number is
+/// never written with its price.)
+fn currency_after(text: &str, end: usize) -> bool {
+    let mut p = end;
+    if let Some((c, n)) = decode(text, p) {
+        if matches!(c, ' ' | '\u{A0}' | '\u{202F}' | '\u{2009}') {
+            p = n;
+        }
+    }
+    let Some((c, n)) = decode(text, p) else { return false };
+    if is_currency(c) || matches!(c, '\u{20A0}'..='\u{20CF}' | '¢' | '﷼') {
+        return !decode(text, n).is_some_and(|(d, _)| d.is_ascii_digit());
+    }
+    let rest = &text.as_bytes()[p..];
+    let ends_word = |len: usize| text.get(p + len..).and_then(|r| r.chars().next()).is_none_or(|ch| !ch.is_alphabetic());
+    if rest.len() >= 3 && CURRENCY_CODES.iter().any(|code| rest[..3] == code[..]) && ends_word(3) {
+        return true;
+    }
+    CURRENCY_WORDS.iter().any(|w| rest.starts_with(w.as_bytes()) && ends_word(w.len())) || CURRENCY_CJK.iter().any(|w| rest.starts_with(w.as_bytes()))
+}
+
 /// Whether a number may start at `pos` (holding `c`), judging by what precedes it.
 fn left_ok(text: &str, pos: usize, c: char) -> bool {
     let Some((p, ppos)) = decode_back(text, pos) else { return true };
@@ -607,7 +647,7 @@ fn read_chain_at(text: &str, start: usize, region: Region) -> Attempt {
         return Attempt::None;
     }
     let chain_end = chain.groups[chain.n - 1].end;
-    if card_like(&chain) || luhn_card(&chain) || imei(&chain) || (chain.groups[0].dlen == 4 && chain.n >= 2 && iban_before(text, start)) {
+    if card_like(&chain) || luhn_card(&chain) || imei(&chain) || (chain.groups[0].dlen == 4 && chain.n >= 2 && iban_before(text, start)) || currency_after(text, chain_end) {
         return Attempt::Skip(chain_end);
     }
     // Groups of one length (`9400 1118 9922 3397 4465 20`, `7749 1283
@@ -1590,6 +1630,12 @@ mod tests {
         "¥12,999.00",
         "￥12,999.00",
         "1 299,00 €",
+        // (Prec16: amounts and ranges with their currency after them.)
+        "9.000 – 12.000 €",
+        "150 000 - 200 000 zł",
+        "250 000 – 300 000 Kč",
+        "500 000 - 600 000 PLN",
+        "3000-5000元左右",
         "$ 41555501",
         "ORD-2026-004211",
         "order ORD-13800138000",

@@ -2180,7 +2180,15 @@ pub(super) fn bot_address(email: &str) -> bool {
 /// (Not `support`, `service`, `customer`: a customer's head says
 /// `Customer · 10:02`, and their company signs `… Support` too.)
 /// (Round 12: Indonesian `Agen (Putri)`.)
-const HEAD_TITLES: [&[u8]; 5] = [b"agent", b"agente", b"agen", b"atendente", b"staff"];
+/// (Prec16: a staff member's job title as the speaker, `Conseiller (Julien)
+/// :`, `Asesora Marta:`, `Berater (Jonas):`, `Advisor (Priya):`: French,
+/// Spanish, Portuguese, Italian, German, Dutch, Polish, Czech and English
+/// adviser titles. A customer's head names the customer, not a trade.)
+const HEAD_TITLES: [&[u8]; 23] = [
+    b"agent", b"agente", b"agen", b"atendente", b"staff", b"conseiller", "conseillère".as_bytes(), b"asesor", b"asesora", b"consultor",
+    b"consultora", b"consulente", b"berater", b"beraterin", b"adviser", b"advisor", b"adviseur", b"doradca", b"poradce", b"poradkyne",
+    "poradkyně".as_bytes(), b"operatore", b"operatrice",
+];
 
 /// Words of a note's head (`Internal note — agent Farhan`, `Nota de
 /// llamada (agente 12)`, `Comment (internal, Kelvin)`, `来电记录（坐席 …）`,
@@ -2222,7 +2230,8 @@ const HEAD_TITLES_OTHER: [&str; 3] = ["客服", "前台", "الفريق"];
 /// inside a customer's words (`王女士 售后一直不回`, `小編你好`):
 /// a shop's social-account editor, after-sales, Korean counsellor. (Not
 /// Japanese `担当`: a B2B customer signs `担当：石田` too.)
-const HEAD_TITLE_WORDS: [&str; 6] = ["小编", "小編", "售后", "售後", "상담원", "상담사"];
+/// (Prec16: and an adviser, `顾问 小林：`, `専任担当 佐藤：`.)
+const HEAD_TITLE_WORDS: [&str; 10] = ["小编", "小編", "售后", "售後", "상담원", "상담사", "顾问", "顧問", "専任", "専任担当"];
 
 /// Words after a time that say how long ago an entry was written, which
 /// helpdesks print in place of a date (`hace 5 minutos`, `2 hours ago`,
