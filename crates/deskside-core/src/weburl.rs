@@ -407,7 +407,7 @@ pub fn pattern_matches(pattern: &str, url: &str) -> bool {
         }
     }
     let host_ok = match phost.strip_prefix("*.") {
-        Some(domain) => uhost == domain || uhost.ends_with(&format!(".{domain}")),
+        Some(domain) => deskside_detect::lines::same_or_subdomain(&uhost, domain),
         None => uhost == phost,
     };
     let upath = if upath.is_empty() { "/" } else { upath };
