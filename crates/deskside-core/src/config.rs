@@ -567,6 +567,11 @@ pub const REGIONS: &[&str] = &["CN", "US", "CA", "GB", "DE", "FR", "JP", "IN", "
     "ES", "IT", "NL", "BE", "PL", "TR", "RU", "KR", "BR", "MX", "AR", "ZA", "NZ", "AE", "SA", "VN", "TH", "ID", "PH", "MY", "CH", "AT", "SE", "PT", "IE",
     // Regions 11: the same table, 22 more regions where small support teams are common.
     "NG", "KE", "EG", "PK", "BD", "LK", "IL", "QA", "KW", "CO", "PE", "CL", "GR", "CZ", "HU", "RO", "DK", "NO", "FI", "UA", "MA", "GH",
+    // Regions 18: the same table, 60 more regions; the NANP regions DO, JM, PR, TT read as US.
+    "EE", "LV", "LT", "RS", "HR", "SI", "SK", "BG", "IS", "MT", "CY", "LU", "BA", "ME", "MK", "AL",
+    "MD", "BY", "GE", "AM", "AZ", "UY", "EC", "BO", "PY", "CR", "GT", "PA", "SV", "HN", "NI", "VE",
+    "DO", "JM", "PR", "TT", "JO", "LB", "OM", "BH", "IQ", "TN", "DZ", "ET", "UG", "TZ", "RW", "ZM",
+    "ZW", "CM", "CI", "SN", "MZ", "MU", "NA", "BW", "KZ", "UZ", "KG", "MN", "KH", "LA", "NP", "MO",
 ];
 
 /// Every secret name an auth kind may need, in the options form's order.

@@ -17,12 +17,17 @@
 use deskside_core::identify::{identify_text, IdKind, ScanContext};
 use std::collections::BTreeMap;
 
-const REGIONS: [&str; 57] = [
+const REGIONS: &[&str] = &[
     "US", "CN", "GB", "DE", "FR", "JP", "IN", "SG", "HK", "AU",
     // Round 6's national plans.
     "ES", "IT", "NL", "BE", "PL", "TR", "RU", "KR", "BR", "MX", "AR", "ZA", "NZ", "AE", "SA", "VN", "TH", "ID", "PH", "MY", "CH", "AT", "SE", "PT", "IE",
     // Regions 11.
     "NG", "KE", "EG", "PK", "BD", "LK", "IL", "QA", "KW", "CO", "PE", "CL", "GR", "CZ", "HU", "RO", "DK", "NO", "FI", "UA", "MA", "GH",
+    // Regions 18.
+    "EE", "LV", "LT", "RS", "HR", "SI", "SK", "BG", "IS", "MT", "CY", "LU", "BA", "ME", "MK", "AL",
+    "MD", "BY", "GE", "AM", "AZ", "UY", "EC", "BO", "PY", "CR", "GT", "PA", "SV", "HN", "NI", "VE",
+    "DO", "JM", "PR", "TT", "JO", "LB", "OM", "BH", "IQ", "TN", "DZ", "ET", "UG", "TZ", "RW", "ZM",
+    "ZW", "CM", "CI", "SN", "MZ", "MU", "NA", "BW", "KZ", "UZ", "KG", "MN", "KH", "LA", "NP", "MO",
 ];
 
 /// A decoy family: its name, the label people write before such a value

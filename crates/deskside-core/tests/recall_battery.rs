@@ -65,6 +65,15 @@ const OWN_NUMBERS: &[(&str, &str, &str, &str)] = &[
     ("AU", "mobile", "0411 772 019", "+61411772019"),
     ("AU", "fixed_line", "(03) 6231 4402", "+61362314402"),
     ("AU", "toll_free", "1300 884 221", "+611300884221"),
+    // Regions 18: the NANP regions read as US (no rows of their own in the plans).
+    ("DO", "mobile", "(809) 962-4417", "+18099624417"),
+    ("DO", "fixed_line", "829-557-0193", "+18295570193"),
+    ("JM", "mobile", "(876) 210-4471", "+18762104471"),
+    ("JM", "fixed_line", "876 922 0155", "+18769220155"),
+    ("PR", "mobile", "(787) 340-2281", "+17873402281"),
+    ("PR", "fixed_line", "939-221-4408", "+19392214408"),
+    ("TT", "mobile", "(868) 620-3391", "+18686203391"),
+    ("TT", "fixed_line", "868 625 4471", "+18686254471"),
 ];
 
 /// How many numbers of each type per region the battery takes.
@@ -80,7 +89,25 @@ struct Number {
     national: Vec<String>,
 }
 
+/// Regions 18: (region, country code, trunk prefix as written nationally), as `tests/phone_plans/gen.py` has them.
+const REGIONS18: &[(&str, &str, &str)] = &[
+    ("EE", "372", ""), ("LV", "371", ""), ("LT", "370", "0"), ("RS", "381", "0"), ("HR", "385", "0"), ("SI", "386", "0"),
+    ("SK", "421", "0"), ("BG", "359", "0"), ("IS", "354", ""), ("MT", "356", ""), ("CY", "357", ""), ("LU", "352", ""),
+    ("BA", "387", "0"), ("ME", "382", "0"), ("MK", "389", "0"), ("AL", "355", "0"), ("MD", "373", "0"), ("BY", "375", "80"),
+    ("GE", "995", "0"), ("AM", "374", "0"), ("AZ", "994", "0"), ("UY", "598", "0"), ("EC", "593", "0"), ("BO", "591", "0"),
+    ("PY", "595", "0"), ("CR", "506", ""), ("GT", "502", ""), ("PA", "507", ""), ("SV", "503", ""), ("HN", "504", ""),
+    ("NI", "505", ""), ("VE", "58", "0"), ("DO", "1", "1"), ("JM", "1", "1"), ("PR", "1", "1"), ("TT", "1", "1"),
+    ("JO", "962", "0"), ("LB", "961", "0"), ("OM", "968", ""), ("BH", "973", ""), ("IQ", "964", "0"), ("TN", "216", ""),
+    ("DZ", "213", "0"), ("ET", "251", "0"), ("UG", "256", "0"), ("TZ", "255", "0"), ("RW", "250", "0"), ("ZM", "260", "0"),
+    ("ZW", "263", "0"), ("CM", "237", ""), ("CI", "225", ""), ("SN", "221", ""), ("MZ", "258", ""), ("MU", "230", ""),
+    ("NA", "264", "0"), ("BW", "267", ""), ("KZ", "7", "8"), ("UZ", "998", ""), ("KG", "996", "0"), ("MN", "976", "0"),
+    ("KH", "855", "0"), ("LA", "856", "0"), ("NP", "977", "0"), ("MO", "853", ""),
+];
+
 fn trunk(region: &str) -> &'static str {
+    if let Some(&(_, _, t)) = REGIONS18.iter().find(|r| r.0 == region) {
+        return t;
+    }
     match region {
         "US" | "CA" => "1",
         "RU" => "8",
@@ -91,6 +118,9 @@ fn trunk(region: &str) -> &'static str {
 }
 
 fn country_code(region: &str) -> &'static str {
+    if let Some(&(_, cc, _)) = REGIONS18.iter().find(|r| r.0 == region) {
+        return cc;
+    }
     match region {
         "CN" => "86", "US" | "CA" => "1", "GB" => "44", "DE" => "49", "FR" => "33", "JP" => "81", "IN" => "91", "SG" => "65",
         "HK" => "852", "TW" => "886", "AU" => "61", "ES" => "34", "IT" => "39", "NL" => "31", "BE" => "32", "PL" => "48",
@@ -150,8 +180,14 @@ impl Number {
         let digits: String = groups.concat();
         let nsn = self.nsn();
         let t = trunk(self.region);
-        if digits.len() > nsn.len() && !t.is_empty() && groups[0].starts_with(t) {
-            groups[0] = groups[0][t.len()..].to_string();
+        if digits.len() > nsn.len() && !t.is_empty() && digits.starts_with(t) {
+            // (Across groups: BY's trunk `80` is written `8 0152 …`.)
+            let mut left = t.len();
+            for g in groups.iter_mut() {
+                let cut = left.min(g.len());
+                *g = g[cut..].to_string();
+                left -= cut;
+            }
             groups.retain(|g| !g.is_empty());
         }
         if groups.concat() != nsn {

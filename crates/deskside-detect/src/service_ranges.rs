@@ -9,21 +9,28 @@
 use super::{Range, ServiceKind};
 
 pub(super) const RANGES: &[(u16, &[Range])] = &[
-    // US CA
+    // US CA DO JM PR TT
     (1, &[
         Range { lead: 31, lead_len: 2, next: 0b0000000001, min: 7, max: 7, kind: ServiceKind::Uan },
         Range { lead: 800, lead_len: 3, next: 0b1111111100, min: 10, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 8001, lead_len: 4, next: 0b0000010000, min: 10, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 809, lead_len: 3, next: 0b0000000011, min: 10, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 829, lead_len: 3, next: 0b0000000011, min: 10, max: 10, kind: ServiceKind::TollFree },
         Range { lead: 833, lead_len: 3, next: 0b1111111100, min: 10, max: 10, kind: ServiceKind::TollFree },
         Range { lead: 844, lead_len: 3, next: 0b1111111100, min: 10, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 849, lead_len: 3, next: 0b0000000011, min: 10, max: 10, kind: ServiceKind::TollFree },
         Range { lead: 855, lead_len: 3, next: 0b1111111100, min: 10, max: 10, kind: ServiceKind::TollFree },
         Range { lead: 866, lead_len: 3, next: 0b1111111100, min: 10, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 86880, lead_len: 5, next: 0b0000000001, min: 10, max: 10, kind: ServiceKind::TollFree },
         Range { lead: 877, lead_len: 3, next: 0b1111111100, min: 10, max: 10, kind: ServiceKind::TollFree },
         Range { lead: 888, lead_len: 3, next: 0b1111111100, min: 10, max: 10, kind: ServiceKind::TollFree },
         Range { lead: 900, lead_len: 3, next: 0b1111111100, min: 10, max: 10, kind: ServiceKind::Premium },
     ]),
-    // RU
+    // RU KZ
     (7, &[
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: ServiceKind::TollFree },
         Range { lead: 80, lead_len: 2, next: 0b0000010001, min: 10, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b1000000000, min: 10, max: 10, kind: ServiceKind::Premium },
         Range { lead: 80, lead_len: 2, next: 0b1000001000, min: 10, max: 10, kind: ServiceKind::Premium },
         Range { lead: 810, lead_len: 3, next: 0b0100000000, min: 14, max: 14, kind: ServiceKind::TollFree },
     ]),
@@ -261,6 +268,12 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 190, lead_len: 3, next: 0b0000000011, min: 11, max: 11, kind: ServiceKind::Premium },
         Range { lead: 194, lead_len: 3, next: 0b0110000000, min: 11, max: 11, kind: ServiceKind::Premium },
         Range { lead: 90, lead_len: 2, next: 0b0000000010, min: 10, max: 10, kind: ServiceKind::Premium },
+    ]),
+    // VE
+    (58, &[
+        Range { lead: 50, lead_len: 2, next: 0b0000000010, min: 10, max: 10, kind: ServiceKind::Uan },
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 90, lead_len: 2, next: 0b0000000011, min: 10, max: 10, kind: ServiceKind::Premium },
     ]),
     // MY
     (60, &[
@@ -519,6 +532,40 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 8, lead_len: 1, next: 0b1000000000, min: 9, max: 9, kind: ServiceKind::Premium },
         Range { lead: 80, lead_len: 2, next: 0b0011111111, min: 9, max: 9, kind: ServiceKind::TollFree },
     ]),
+    // DZ
+    (213, &[
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::TollFree },
+        Range { lead: 801, lead_len: 3, next: 0b0000000010, min: 9, max: 9, kind: ServiceKind::SharedCost },
+        Range { lead: 802, lead_len: 3, next: 0b0000000010, min: 9, max: 9, kind: ServiceKind::SharedCost },
+        Range { lead: 803, lead_len: 3, next: 0b0000000010, min: 9, max: 9, kind: ServiceKind::Premium },
+        Range { lead: 804, lead_len: 3, next: 0b0000000010, min: 9, max: 9, kind: ServiceKind::Premium },
+        Range { lead: 805, lead_len: 3, next: 0b0000000010, min: 9, max: 9, kind: ServiceKind::Premium },
+        Range { lead: 806, lead_len: 3, next: 0b0000000010, min: 9, max: 9, kind: ServiceKind::Premium },
+        Range { lead: 808, lead_len: 3, next: 0b0000000010, min: 9, max: 9, kind: ServiceKind::Premium },
+        Range { lead: 809, lead_len: 3, next: 0b0000000010, min: 9, max: 9, kind: ServiceKind::Premium },
+    ]),
+    // TN
+    (216, &[
+        Range { lead: 8, lead_len: 1, next: 0b0100000000, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 801, lead_len: 3, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 811, lead_len: 3, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::SharedCost },
+        Range { lead: 821, lead_len: 3, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::SharedCost },
+    ]),
+    // SN
+    (221, &[
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::TollFree },
+        Range { lead: 81, lead_len: 2, next: 0b0101010101, min: 9, max: 9, kind: ServiceKind::SharedCost },
+        Range { lead: 88, lead_len: 2, next: 0b1101010000, min: 9, max: 9, kind: ServiceKind::Premium },
+    ]),
+    // CI
+    (225, &[
+    ]),
+    // MU
+    (230, &[
+        Range { lead: 3, lead_len: 1, next: 0b0000000001, min: 7, max: 7, kind: ServiceKind::Premium },
+        Range { lead: 80, lead_len: 2, next: 0b0000000100, min: 10, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b0000000111, min: 7, max: 7, kind: ServiceKind::TollFree },
+    ]),
     // GH
     (233, &[
         Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 8, max: 9, kind: ServiceKind::TollFree },
@@ -528,10 +575,59 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 70, lead_len: 2, next: 0b0000000001, min: 10, max: 14, kind: ServiceKind::Uan },
         Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 10, max: 14, kind: ServiceKind::TollFree },
     ]),
+    // CM
+    (237, &[
+        Range { lead: 8, lead_len: 1, next: 0b0100000000, min: 8, max: 9, kind: ServiceKind::TollFree },
+    ]),
+    // RW
+    (250, &[
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::TollFree },
+        Range { lead: 90, lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::Premium },
+    ]),
+    // ET
+    (251, &[
+    ]),
     // KE
     (254, &[
         Range { lead: 800, lead_len: 3, next: 0b0111111101, min: 9, max: 10, kind: ServiceKind::TollFree },
         Range { lead: 900, lead_len: 3, next: 0b1111111101, min: 9, max: 9, kind: ServiceKind::Premium },
+    ]),
+    // TZ
+    (255, &[
+        Range { lead: 80, lead_len: 2, next: 0b0100000001, min: 9, max: 9, kind: ServiceKind::TollFree },
+        Range { lead: 84, lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::SharedCost },
+        Range { lead: 86, lead_len: 2, next: 0b0000000011, min: 9, max: 9, kind: ServiceKind::SharedCost },
+        Range { lead: 9, lead_len: 1, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::Premium },
+    ]),
+    // UG
+    (256, &[
+        Range { lead: 800, lead_len: 3, next: 0b0000001110, min: 9, max: 9, kind: ServiceKind::TollFree },
+        Range { lead: 90, lead_len: 2, next: 0b0000001110, min: 9, max: 9, kind: ServiceKind::Premium },
+    ]),
+    // MZ
+    (258, &[
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::TollFree },
+    ]),
+    // ZM
+    (260, &[
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::TollFree },
+    ]),
+    // ZW
+    (263, &[
+        Range { lead: 80, lead_len: 2, next: 0b0000000011, min: 7, max: 7, kind: ServiceKind::TollFree },
+        Range { lead: 802, lead_len: 3, next: 0b0000000001, min: 7, max: 7, kind: ServiceKind::TollFree },
+        Range { lead: 808, lead_len: 3, next: 0b0111111111, min: 7, max: 7, kind: ServiceKind::TollFree },
+    ]),
+    // NA
+    (264, &[
+        Range { lead: 8, lead_len: 1, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::TollFree },
+        Range { lead: 870, lead_len: 3, next: 0b0000000010, min: 9, max: 9, kind: ServiceKind::Premium },
+    ]),
+    // BW
+    (267, &[
+        Range { lead: 80, lead_len: 3, next: 0b0000000001, min: 10, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 9, lead_len: 1, next: 0b0000000001, min: 7, max: 7, kind: ServiceKind::Premium },
     ]),
     // PT
     (351, &[
@@ -548,6 +644,12 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 80, lead_len: 2, next: 0b0100000000, min: 9, max: 9, kind: ServiceKind::SharedCost },
         Range { lead: 809, lead_len: 3, next: 0b1010100010, min: 9, max: 9, kind: ServiceKind::SharedCost },
     ]),
+    // LU
+    (352, &[
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b0000000010, min: 8, max: 8, kind: ServiceKind::SharedCost },
+        Range { lead: 90, lead_len: 2, next: 0b0000100011, min: 8, max: 8, kind: ServiceKind::Premium },
+    ]),
     // IE
     (353, &[
         Range { lead: 151, lead_len: 3, next: 0b0111111100, min: 10, max: 10, kind: ServiceKind::Premium },
@@ -563,6 +665,64 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 185, lead_len: 3, next: 0b0000000001, min: 10, max: 10, kind: ServiceKind::SharedCost },
         Range { lead: 189, lead_len: 3, next: 0b0000000001, min: 10, max: 10, kind: ServiceKind::SharedCost },
         Range { lead: 81, lead_len: 2, next: 0b0100000000, min: 9, max: 9, kind: ServiceKind::Uan },
+    ]),
+    // IS
+    (354, &[
+        Range { lead: 80, lead_len: 2, next: 0b0111111111, min: 7, max: 7, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b1000000000, min: 7, max: 7, kind: ServiceKind::Uan },
+        Range { lead: 90, lead_len: 2, next: 0b0000000001, min: 7, max: 7, kind: ServiceKind::Premium },
+        Range { lead: 901, lead_len: 3, next: 0b1011100000, min: 7, max: 7, kind: ServiceKind::Premium },
+        Range { lead: 902, lead_len: 3, next: 0b1011100011, min: 7, max: 7, kind: ServiceKind::Premium },
+        Range { lead: 903, lead_len: 3, next: 0b1011101010, min: 7, max: 7, kind: ServiceKind::Premium },
+        Range { lead: 904, lead_len: 3, next: 0b0011100110, min: 7, max: 7, kind: ServiceKind::Premium },
+        Range { lead: 905, lead_len: 3, next: 0b1011100100, min: 7, max: 7, kind: ServiceKind::Premium },
+        Range { lead: 907, lead_len: 3, next: 0b0010001110, min: 7, max: 7, kind: ServiceKind::Premium },
+        Range { lead: 908, lead_len: 3, next: 0b0011101111, min: 7, max: 7, kind: ServiceKind::Premium },
+    ]),
+    // AL
+    (355, &[
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 7, max: 7, kind: ServiceKind::TollFree },
+        Range { lead: 808, lead_len: 3, next: 0b1111111110, min: 6, max: 6, kind: ServiceKind::SharedCost },
+        Range { lead: 900, lead_len: 3, next: 0b1111111110, min: 6, max: 6, kind: ServiceKind::Premium },
+    ]),
+    // MT
+    (356, &[
+        Range { lead: 50, lead_len: 2, next: 0b0000000010, min: 8, max: 8, kind: ServiceKind::Uan },
+        Range { lead: 50, lead_len: 2, next: 0b0001000000, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5003, lead_len: 4, next: 0b0010000000, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5004, lead_len: 4, next: 0b0000001000, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 507, lead_len: 3, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 509, lead_len: 3, next: 0b0101000011, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5100, lead_len: 4, next: 0b0000111110, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5110, lead_len: 4, next: 0b0000111110, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5120, lead_len: 4, next: 0b0000111110, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5130, lead_len: 4, next: 0b0000111110, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5140, lead_len: 4, next: 0b0000111110, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5150, lead_len: 4, next: 0b0000111110, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5160, lead_len: 4, next: 0b0000111110, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5170, lead_len: 4, next: 0b0000111110, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5180, lead_len: 4, next: 0b0000111110, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5190, lead_len: 4, next: 0b0000111110, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5200, lead_len: 4, next: 0b0000111110, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5210, lead_len: 4, next: 0b0000111110, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5220, lead_len: 4, next: 0b0000111110, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5230, lead_len: 4, next: 0b0000111110, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5240, lead_len: 4, next: 0b0000111110, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5250, lead_len: 4, next: 0b0000111110, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5260, lead_len: 4, next: 0b0000111110, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5270, lead_len: 4, next: 0b0000111110, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5280, lead_len: 4, next: 0b0000111110, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 5290, lead_len: 4, next: 0b0000111110, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 800, lead_len: 3, next: 0b0011011000, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 8000, lead_len: 4, next: 0b0000000100, min: 8, max: 8, kind: ServiceKind::TollFree },
+    ]),
+    // CY
+    (357, &[
+        Range { lead: 5, lead_len: 1, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::Uan },
+        Range { lead: 7, lead_len: 1, next: 0b0010000000, min: 8, max: 8, kind: ServiceKind::Uan },
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b1111111110, min: 8, max: 8, kind: ServiceKind::SharedCost },
+        Range { lead: 90, lead_len: 2, next: 0b1000000001, min: 8, max: 8, kind: ServiceKind::Premium },
     ]),
     // FI
     (358, &[
@@ -581,10 +741,109 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 75, lead_len: 2, next: 0b1111111001, min: 6, max: 10, kind: ServiceKind::Uan },
         Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 7, max: 9, kind: ServiceKind::TollFree },
     ]),
+    // BG
+    (359, &[
+        Range { lead: 80, lead_len: 4, next: 0b0000000001, min: 12, max: 12, kind: ServiceKind::TollFree },
+        Range { lead: 70, lead_len: 2, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::SharedCost },
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 9, lead_len: 1, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::Premium },
+    ]),
+    // LT
+    (370, &[
+        Range { lead: 70, lead_len: 2, next: 0b0011000000, min: 8, max: 8, kind: ServiceKind::Uan },
+        Range { lead: 80, lead_len: 2, next: 0b0000000101, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b0100000000, min: 8, max: 8, kind: ServiceKind::SharedCost },
+        Range { lead: 90, lead_len: 2, next: 0b1000001101, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 91, lead_len: 2, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::Premium },
+    ]),
+    // LV
+    (371, &[
+        Range { lead: 8, lead_len: 1, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 8, lead_len: 1, next: 0b0000000010, min: 8, max: 8, kind: ServiceKind::SharedCost },
+        Range { lead: 9, lead_len: 1, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::Premium },
+    ]),
+    // EE
+    (372, &[
+        Range { lead: 4, lead_len: 1, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 800, lead_len: 3, next: 0b0000000001, min: 10, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 800, lead_len: 3, next: 0b0000000010, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 800, lead_len: 3, next: 0b1111111100, min: 7, max: 7, kind: ServiceKind::TollFree },
+        Range { lead: 90, lead_len: 2, next: 0b0000000001, min: 7, max: 7, kind: ServiceKind::Premium },
+    ]),
+    // MD
+    (373, &[
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b0000001000, min: 8, max: 8, kind: ServiceKind::Uan },
+        Range { lead: 80, lead_len: 2, next: 0b0100000000, min: 8, max: 8, kind: ServiceKind::SharedCost },
+        Range { lead: 90, lead_len: 2, next: 0b0001100001, min: 8, max: 8, kind: ServiceKind::Premium },
+    ]),
+    // AM
+    (374, &[
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b0000011110, min: 8, max: 8, kind: ServiceKind::SharedCost },
+        Range { lead: 90, lead_len: 2, next: 0b0001000011, min: 8, max: 8, kind: ServiceKind::Premium },
+    ]),
+    // BY
+    (375, &[
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 6, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b0000001010, min: 10, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 81, lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: ServiceKind::Premium },
+        Range { lead: 82, lead_len: 2, next: 0b0000000001, min: 11, max: 11, kind: ServiceKind::TollFree },
+        Range { lead: 90, lead_len: 2, next: 0b0000000100, min: 10, max: 10, kind: ServiceKind::Premium },
+    ]),
     // UA
     (380, &[
         Range { lead: 800, lead_len: 3, next: 0b0111111110, min: 9, max: 10, kind: ServiceKind::TollFree },
         Range { lead: 900, lead_len: 3, next: 0b1000001100, min: 9, max: 10, kind: ServiceKind::Premium },
+    ]),
+    // RS
+    (381, &[
+        Range { lead: 7, lead_len: 1, next: 0b0001000001, min: 6, max: 12, kind: ServiceKind::Uan },
+        Range { lead: 7, lead_len: 1, next: 0b0100000000, min: 6, max: 10, kind: ServiceKind::Premium },
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 6, max: 12, kind: ServiceKind::TollFree },
+        Range { lead: 90, lead_len: 2, next: 0b1001000011, min: 6, max: 10, kind: ServiceKind::Premium },
+    ]),
+    // ME
+    (382, &[
+        Range { lead: 77, lead_len: 2, next: 0b1111111110, min: 8, max: 8, kind: ServiceKind::Uan },
+        Range { lead: 80, lead_len: 2, next: 0b0110100111, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b1000000000, min: 9, max: 9, kind: ServiceKind::TollFree },
+        Range { lead: 94, lead_len: 2, next: 0b0101100010, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 95, lead_len: 2, next: 0b0110000010, min: 8, max: 8, kind: ServiceKind::Premium },
+    ]),
+    // HR
+    (385, &[
+        Range { lead: 6, lead_len: 1, next: 0b0000000011, min: 7, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 6, lead_len: 1, next: 0b0000000100, min: 8, max: 9, kind: ServiceKind::Uan },
+        Range { lead: 6, lead_len: 1, next: 0b1000110000, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 7, lead_len: 1, next: 0b0000000100, min: 8, max: 8, kind: ServiceKind::Uan },
+        Range { lead: 8, lead_len: 1, next: 0b0000000001, min: 7, max: 9, kind: ServiceKind::TollFree },
+    ]),
+    // SI
+    (386, &[
+        Range { lead: 8, lead_len: 1, next: 0b0000000001, min: 6, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 89, lead_len: 2, next: 0b0000001110, min: 6, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 9, lead_len: 1, next: 0b0000000001, min: 6, max: 8, kind: ServiceKind::Premium },
+    ]),
+    // BA
+    (387, &[
+        Range { lead: 702, lead_len: 3, next: 0b0000111111, min: 8, max: 8, kind: ServiceKind::Uan },
+        Range { lead: 703, lead_len: 3, next: 0b0001010011, min: 8, max: 8, kind: ServiceKind::Uan },
+        Range { lead: 7032, lead_len: 4, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::Uan },
+        Range { lead: 7033, lead_len: 4, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::Uan },
+        Range { lead: 7035, lead_len: 4, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::Uan },
+        Range { lead: 705, lead_len: 3, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::Uan },
+        Range { lead: 706, lead_len: 3, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::Uan },
+        Range { lead: 8, lead_len: 1, next: 0b0000000110, min: 8, max: 8, kind: ServiceKind::SharedCost },
+        Range { lead: 8, lead_len: 1, next: 0b0100000001, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 9, lead_len: 1, next: 0b0001010101, min: 8, max: 8, kind: ServiceKind::Premium },
+    ]),
+    // MK
+    (389, &[
+        Range { lead: 0, lead_len: 0, next: 0b0000100000, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 8, lead_len: 1, next: 0b1111111110, min: 8, max: 8, kind: ServiceKind::SharedCost },
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b1111111110, min: 8, max: 8, kind: ServiceKind::SharedCost },
     ]),
     // CZ
     (420, &[
@@ -595,6 +854,80 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 97, lead_len: 2, next: 0b0000011100, min: 9, max: 9, kind: ServiceKind::Uan },
         Range { lead: 97, lead_len: 2, next: 0b0001000000, min: 9, max: 9, kind: ServiceKind::Premium },
     ]),
+    // SK
+    (421, &[
+        Range { lead: 8, lead_len: 1, next: 0b1111100000, min: 9, max: 9, kind: ServiceKind::SharedCost },
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::TollFree },
+        Range { lead: 9, lead_len: 1, next: 0b0001000000, min: 9, max: 9, kind: ServiceKind::Uan },
+        Range { lead: 9, lead_len: 1, next: 0b0110000000, min: 9, max: 9, kind: ServiceKind::Premium },
+        Range { lead: 90, lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::Premium },
+    ]),
+    // GT
+    (502, &[
+        Range { lead: 1, lead_len: 1, next: 0b1000000000, min: 11, max: 11, kind: ServiceKind::Premium },
+        Range { lead: 18, lead_len: 2, next: 0b0000000011, min: 11, max: 11, kind: ServiceKind::TollFree },
+    ]),
+    // SV
+    (503, &[
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 11, max: 11, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b0000000011, min: 7, max: 7, kind: ServiceKind::TollFree },
+        Range { lead: 90, lead_len: 2, next: 0b0000000001, min: 7, max: 7, kind: ServiceKind::Premium },
+        Range { lead: 90, lead_len: 2, next: 0b0000000001, min: 11, max: 11, kind: ServiceKind::Premium },
+    ]),
+    // HN
+    (504, &[
+        Range { lead: 800, lead_len: 3, next: 0b0000000100, min: 11, max: 11, kind: ServiceKind::TollFree },
+    ]),
+    // NI
+    (505, &[
+        Range { lead: 180, lead_len: 3, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::TollFree },
+    ]),
+    // CR
+    (506, &[
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 90, lead_len: 2, next: 0b1000100001, min: 10, max: 10, kind: ServiceKind::Premium },
+    ]),
+    // PA
+    (507, &[
+        Range { lead: 80, lead_len: 4, next: 0b0000000001, min: 11, max: 11, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 7, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 82, lead_len: 2, next: 0b0000000100, min: 7, max: 7, kind: ServiceKind::Premium },
+        Range { lead: 85, lead_len: 2, next: 0b0000100000, min: 7, max: 7, kind: ServiceKind::Premium },
+        Range { lead: 86, lead_len: 2, next: 0b0000000001, min: 7, max: 7, kind: ServiceKind::Premium },
+        Range { lead: 87, lead_len: 2, next: 0b0110000000, min: 7, max: 7, kind: ServiceKind::Premium },
+        Range { lead: 88, lead_len: 2, next: 0b0001000000, min: 7, max: 7, kind: ServiceKind::Premium },
+        Range { lead: 90, lead_len: 2, next: 0b0000000001, min: 7, max: 7, kind: ServiceKind::Premium },
+        Range { lead: 98, lead_len: 2, next: 0b0000000010, min: 7, max: 7, kind: ServiceKind::Premium },
+    ]),
+    // BO
+    (591, &[
+        Range { lead: 8001, lead_len: 4, next: 0b0010000001, min: 9, max: 9, kind: ServiceKind::TollFree },
+    ]),
+    // EC
+    (593, &[
+        Range { lead: 170, lead_len: 3, next: 0b0000000001, min: 10, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 180, lead_len: 3, next: 0b0000000001, min: 10, max: 11, kind: ServiceKind::TollFree },
+    ]),
+    // PY
+    (595, &[
+        Range { lead: 2, lead_len: 1, next: 0b0000000001, min: 8, max: 9, kind: ServiceKind::Uan },
+        Range { lead: 3, lead_len: 1, next: 0b0000000001, min: 6, max: 9, kind: ServiceKind::Uan },
+        Range { lead: 4, lead_len: 1, next: 0b0000000001, min: 8, max: 9, kind: ServiceKind::Uan },
+        Range { lead: 5, lead_len: 1, next: 0b0000000001, min: 8, max: 9, kind: ServiceKind::Uan },
+        Range { lead: 6, lead_len: 1, next: 0b0000000001, min: 6, max: 9, kind: ServiceKind::Uan },
+        Range { lead: 7, lead_len: 1, next: 0b0000000001, min: 6, max: 9, kind: ServiceKind::Uan },
+        Range { lead: 8, lead_len: 1, next: 0b0000000001, min: 6, max: 9, kind: ServiceKind::Uan },
+        Range { lead: 9, lead_len: 1, next: 0b0000000001, min: 6, max: 9, kind: ServiceKind::Uan },
+        Range { lead: 980, lead_len: 3, next: 0b0000000001, min: 9, max: 11, kind: ServiceKind::TollFree },
+    ]),
+    // UY
+    (598, &[
+        Range { lead: 0, lead_len: 3, next: 0b0000010000, min: 6, max: 13, kind: ServiceKind::TollFree },
+        Range { lead: 40, lead_len: 2, next: 0b0000100000, min: 7, max: 7, kind: ServiceKind::TollFree },
+        Range { lead: 80, lead_len: 2, next: 0b0000100001, min: 7, max: 7, kind: ServiceKind::TollFree },
+        Range { lead: 90, lead_len: 2, next: 0b0111111111, min: 7, max: 7, kind: ServiceKind::Premium },
+    ]),
     // HK
     (852, &[
         Range { lead: 30, lead_len: 2, next: 0b0011100010, min: 8, max: 8, kind: ServiceKind::Uan },
@@ -604,6 +937,20 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::TollFree },
         Range { lead: 900, lead_len: 3, next: 0b0000001000, min: 6, max: 8, kind: ServiceKind::Premium },
         Range { lead: 900, lead_len: 3, next: 0b1111110111, min: 11, max: 11, kind: ServiceKind::Premium },
+    ]),
+    // MO
+    (853, &[
+        Range { lead: 80, lead_len: 3, next: 0b0000000001, min: 7, max: 7, kind: ServiceKind::TollFree },
+    ]),
+    // KH
+    (855, &[
+        Range { lead: 1800, lead_len: 4, next: 0b0000000010, min: 10, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 18002, lead_len: 5, next: 0b1000000011, min: 10, max: 10, kind: ServiceKind::TollFree },
+        Range { lead: 1900, lead_len: 4, next: 0b0000000010, min: 10, max: 10, kind: ServiceKind::Premium },
+        Range { lead: 19002, lead_len: 5, next: 0b1000000001, min: 10, max: 10, kind: ServiceKind::Premium },
+    ]),
+    // LA
+    (856, &[
     ]),
     // BD
     (880, &[
@@ -617,6 +964,22 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 8, max: 9, kind: ServiceKind::TollFree },
         Range { lead: 80, lead_len: 2, next: 0b1011111110, min: 9, max: 9, kind: ServiceKind::TollFree },
     ]),
+    // LB
+    (961, &[
+        Range { lead: 8, lead_len: 1, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::SharedCost },
+        Range { lead: 9, lead_len: 1, next: 0b0000000011, min: 8, max: 8, kind: ServiceKind::Premium },
+    ]),
+    // JO
+    (962, &[
+        Range { lead: 0, lead_len: 0, next: 0b1000000000, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 8, lead_len: 1, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 8, lead_len: 1, next: 0b0000100000, min: 8, max: 8, kind: ServiceKind::SharedCost },
+        Range { lead: 8, lead_len: 1, next: 0b0100000000, min: 8, max: 8, kind: ServiceKind::Uan },
+        Range { lead: 81, lead_len: 2, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::Uan },
+    ]),
+    // IQ
+    (964, &[
+    ]),
     // KW
     (965, &[
         Range { lead: 1, lead_len: 1, next: 0b0100000000, min: 7, max: 7, kind: ServiceKind::TollFree },
@@ -626,6 +989,13 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: ServiceKind::TollFree },
         Range { lead: 92, lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::SharedCost },
         Range { lead: 92, lead_len: 2, next: 0b0000100000, min: 9, max: 9, kind: ServiceKind::Premium },
+    ]),
+    // OM
+    (968, &[
+        Range { lead: 50, lead_len: 2, next: 0b0000000001, min: 7, max: 7, kind: ServiceKind::TollFree },
+        Range { lead: 800, lead_len: 3, next: 0b0000100001, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 800, lead_len: 3, next: 0b0010000000, min: 8, max: 9, kind: ServiceKind::TollFree },
+        Range { lead: 90, lead_len: 2, next: 0b0000000001, min: 8, max: 8, kind: ServiceKind::Premium },
     ]),
     // AE
     (971, &[
@@ -647,10 +1017,41 @@ pub(super) const RANGES: &[(u16, &[Range])] = &[
         Range { lead: 190, lead_len: 3, next: 0b0000000111, min: 10, max: 10, kind: ServiceKind::Premium },
         Range { lead: 191, lead_len: 3, next: 0b1000000000, min: 10, max: 10, kind: ServiceKind::Premium },
     ]),
+    // BH
+    (973, &[
+        Range { lead: 8, lead_len: 1, next: 0b0000010000, min: 8, max: 8, kind: ServiceKind::SharedCost },
+        Range { lead: 8, lead_len: 1, next: 0b0010000000, min: 8, max: 8, kind: ServiceKind::Premium },
+        Range { lead: 8, lead_len: 1, next: 0b1001001101, min: 8, max: 8, kind: ServiceKind::TollFree },
+        Range { lead: 9, lead_len: 1, next: 0b0111111111, min: 8, max: 8, kind: ServiceKind::Premium },
+    ]),
     // QA
     (974, &[
         Range { lead: 80, lead_len: 4, next: 0b0000000011, min: 11, max: 11, kind: ServiceKind::TollFree },
         Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 7, max: 7, kind: ServiceKind::TollFree },
         Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::TollFree },
+    ]),
+    // MN
+    (976, &[
+    ]),
+    // NP
+    (977, &[
+        Range { lead: 16600, lead_len: 5, next: 0b0000000010, min: 11, max: 11, kind: ServiceKind::TollFree },
+        Range { lead: 180, lead_len: 3, next: 0b0000000001, min: 11, max: 11, kind: ServiceKind::TollFree },
+    ]),
+    // AZ
+    (994, &[
+        Range { lead: 8, lead_len: 1, next: 0b0100000000, min: 9, max: 9, kind: ServiceKind::TollFree },
+        Range { lead: 90020, lead_len: 5, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::Premium },
+    ]),
+    // GE
+    (995, &[
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: ServiceKind::TollFree },
+    ]),
+    // KG
+    (996, &[
+        Range { lead: 80, lead_len: 2, next: 0b0000000001, min: 9, max: 10, kind: ServiceKind::TollFree },
+    ]),
+    // UZ
+    (998, &[
     ]),
 ];

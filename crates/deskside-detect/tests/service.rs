@@ -43,10 +43,13 @@ fn service_numbers_by_libphonenumber_type() {
         }
         assert_eq!(plan_service(e164), got.is_some(), "{e164}");
     }
-    assert_eq!(per_region.len(), 59, "regions: {:?}", per_region.keys());
+    // (The 59 regions of rounds 6–11 and regions 18's 64.)
+    assert_eq!(per_region.len(), 123, "regions: {:?}", per_region.keys());
     for (region, (service, person)) in &per_region {
         // PH has one service type (toll-free): its example and three more.
-        assert!(*service >= 4 && *person >= 4, "{region}: {service} service, {person} person numbers");
+        // (Regions 18: libphonenumber knows no service type in CI ET IQ LA MN UZ.)
+        let none = ["CI", "ET", "IQ", "LA", "MN", "UZ"].contains(region);
+        assert!((*service >= 4 || none && *service == 0) && *person >= 4, "{region}: {service} service, {person} person numbers");
     }
     assert!(failures.is_empty(), "{} failed:\n{}", failures.len(), failures.join("\n"));
 }
