@@ -48,6 +48,8 @@ for (const kind of BROWSERS) {
         key: document.querySelector('#api_key').placeholder,
         language: document.querySelector('#language').value,
         region: document.querySelector('#region option[value="CN"]').textContent,
+        regions: [...document.querySelectorAll('#region option')].map((o) => o.textContent),
+        regionValue: document.querySelector('#region').value,
       }));
       assert.equal(shown.lang, 'zh-CN');
       assert.equal(shown.title, 'Deskside 设置');
@@ -55,6 +57,11 @@ for (const kind of BROWSERS) {
       assert.match(shown.text, /CRM 连接/);
       assert.match(shown.text, /坐席看到的名称/);
       assert.equal(shown.region, '中国大陆 (+86)');
+      // The 123 regions in pinyin order (an admin finds their country by name), the chosen one kept.
+      assert.equal(shown.regions.length, 123);
+      assert.deepEqual(shown.regions, [...shown.regions].sort((a, b) => a.localeCompare(b, 'zh-CN')));
+      assert.equal(shown.regions[0], '阿尔巴尼亚 (+355)');
+      assert.equal(shown.regionValue, 'CN');
       assert.equal(shown.key, '粘贴 API 密钥');
       assert.equal(shown.language, 'auto');
       noEnglish(shown.text);

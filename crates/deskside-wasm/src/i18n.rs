@@ -177,4 +177,30 @@ pub fn localize_page(doc: &Document, loc: &Loc) {
             }
         }
     }
+    sort_options(doc, loc);
+}
+
+/// The options of every `<select data-i18n-sort>` in the page language's
+/// alphabetical order (the 123 regions: an admin looks for their country by
+/// name, and Chinese names sort by pinyin only under the `zh` collation).
+/// The selected value is kept.
+fn sort_options(doc: &Document, loc: &Loc) {
+    use wasm_bindgen::JsCast;
+    let Ok(selects) = doc.query_selector_all("select[data-i18n-sort]") else { return };
+    let locales = Array::of1(&JsValue::from_str(loc.lang.tag()));
+    let options = Object::new();
+    for i in 0..selects.length() {
+        let Some(select) = selects.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlSelectElement>().ok()) else { continue };
+        let chosen = select.value();
+        let Ok(list) = select.query_selector_all("option") else { continue };
+        let mut items: Vec<(js_sys::JsString, web_sys::Element)> = (0..list.length())
+            .filter_map(|k| list.item(k)?.dyn_into::<web_sys::Element>().ok())
+            .map(|e| (js_sys::JsString::from(e.text_content().unwrap_or_default()), e))
+            .collect();
+        items.sort_by(|a, b| a.0.locale_compare(&String::from(&b.0), &locales, &options).cmp(&0));
+        for (_, e) in &items {
+            let _ = select.append_child(e);
+        }
+        select.set_value(&chosen);
+    }
 }
