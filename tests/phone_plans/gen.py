@@ -177,6 +177,9 @@ def rows_for(region, trunk):
 # Regions 18: types left out. BY's toll-free `8 801 …` is written with a trunk `8` where every other BY number has
 # `8 0` (the plan has one trunk prefix).
 SKIP_TYPES = {"BY": ("toll_free",)}
+# Regions 18: a second trunk prefix still written. LT changed its trunk prefix from 8 to 0 in 2025; people go on
+# writing `8 612 44871` (a blind writer's page did).
+TRUNK2 = {"LT": "8"}
 # Regions 18: the longest national number taken (LU's plan runs to 11 digits; its people write 6 to 9).
 MAX_LEN = {"LU": 9}
 
@@ -221,7 +224,7 @@ def write_table():
     for region, trunk, bare in REGIONS:
         cc, rows = rows_for(region, trunk)
         mobile_token = "b\"15\"" if region == "AR" else "b\"\""
-        lines.append(f"    Plan {{ iso: *b\"{region}\", cc: {cc}, trunk: b\"{trunk}\", bare: {str(bare).lower()}, mobile_token: {mobile_token}, ungrouped_max: {UNGROUPED_MAX.get(region, 0)}, rows: &[")
+        lines.append(f"    Plan {{ iso: *b\"{region}\", cc: {cc}, trunk: b\"{trunk}\", trunk2: b\"{TRUNK2.get(region, '')}\", bare: {str(bare).lower()}, mobile_token: {mobile_token}, ungrouped_max: {UNGROUPED_MAX.get(region, 0)}, rows: &[")
         # Siblings that differ only in their last digit share one row: the
         # leading digits before it and a bit mask of that digit.
         merged = {}

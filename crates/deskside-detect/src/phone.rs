@@ -464,11 +464,19 @@ fn right_side(text: &str, end: usize, last_len: usize) -> Option<(Option<String>
         '-' | '_' | '/' | '@' | '=' | '&' | '\\' => nn.is_some_and(is_word),
         // `1,299`: thousands; `13800138000,299.00`: the next CSV cell (a
         // thousands separator follows a group of at most three digits).
-        ',' => nn.is_some_and(|ch| ch.is_ascii_digit()) && last_len <= 3,
+        // (Unless a date follows the comma: `99 512 744,01/12/2026` is a cell, then the next cell's date.)
+        ',' => nn.is_some_and(|ch| ch.is_ascii_digit()) && last_len <= 3 && !date_cell_at(text, after),
         '.' | ':' => nn.is_some_and(|ch| ch.is_ascii_digit()),
         _ => false,
     };
     (!glued).then_some((None, end))
+}
+
+/// A date starting at `pos` (`01/12/2026`, `1/12/26`, `2026-12-01`): one to four digits, then `/` or `-` and a digit.
+fn date_cell_at(text: &str, pos: usize) -> bool {
+    let b = &text.as_bytes()[pos.min(text.len())..];
+    let n = b.iter().take(5).take_while(|c| c.is_ascii_digit()).count();
+    (1..=4).contains(&n) && matches!(b.get(n), Some(b'/' | b'-')) && b.get(n + 1).is_some_and(u8::is_ascii_digit)
 }
 
 /// The last group's length as [`right_side`] weighs a comma after it: only
@@ -1377,6 +1385,8 @@ pub(crate) struct Plan {
     /// The trunk prefix written before a national number (`0`, RU `8`); empty
     /// where there is none (ES, IT, PL, MX, PT: IT's leading `0` is part of the number).
     trunk: &'static [u8],
+    /// A second trunk prefix people still write (LT's `8`, which became `0` in 2025); empty for most.
+    trunk2: &'static [u8],
     /// National numbers are also written without the trunk prefix (BR `(21) 99412-3387`).
     bare: bool,
     /// A mobile number's national token after its area code (AR `011 15 4873-2210`
@@ -1436,6 +1446,13 @@ impl Plan {
 
     /// A number written nationally (digits only) in E.164, or None.
     fn national(&self, d: &[u8]) -> Option<String> {
+        if !self.trunk2.is_empty() {
+            if let Some(rest) = d.strip_prefix(self.trunk2) {
+                if self.kind(rest).is_some() {
+                    return e164(self.cc, rest);
+                }
+            }
+        }
         if !self.trunk.is_empty() {
             if let Some(rest) = d.strip_prefix(self.trunk) {
                 if self.kind(rest).is_some() {
@@ -2030,6 +2047,13 @@ mod tests {
             assert!(find_phones(t, region).is_empty(), "{region} {t}");
         }
         assert_eq!(spans("Call 138 0013 8000 2 times", "CN"), vec![s("138 0013 8000", None, "+8613800138000")]);
+        // A CSV cell before a date cell; an amount's decimals stay glued.
+        assert_eq!(spans("Maria,Nurse,99 512 744,01/12/2026", "CY"), vec![s("99 512 744", None, "+35799512744")]);
+        assert!(find_phones("Total 99 512 744,01 EUR", "CY").is_empty());
+        // LT's trunk prefix was 8 until 2025 and is still written so.
+        for t in ["tel. 8 612 44871", "tel. 0 612 44871", "tel. (8-612) 44871", "+370 612 44871"] {
+            assert_eq!(find_phones(t, "LT").iter().map(|m| m.e164.as_str()).collect::<Vec<_>>(), ["+37061244871"], "{t}");
+        }
         // A postcode after its mark, in any region.
         assert!(find_phones("〒150-0002 東京都渋谷区", "PA").is_empty());
         assert!(find_phones("ZIP 〒 150-0002", "PA").is_empty());

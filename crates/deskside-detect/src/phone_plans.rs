@@ -4,7 +4,7 @@
 use super::{Kind, Plan, Row};
 
 pub(super) const PLANS: &[Plan] = &[
-    Plan { iso: *b"ES", cc: 34, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"ES", cc: 34, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0000000010, min: 9, max: 9, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: true },
         Row { lead: [b'9', b'0'], lead_len: 2, next: 0b0000000111, min: 9, max: 9, kind: Kind::Service, bare: true },
@@ -14,7 +14,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0111111110, min: 9, max: 9, kind: Kind::Fixed, bare: true },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0111111110, min: 9, max: 9, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"IT", cc: 39, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 10, rows: &[
+    Plan { iso: *b"IT", cc: 39, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 10, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'4'], lead_len: 2, next: 0b0100000001, min: 9, max: 9, kind: Kind::Service, bare: true },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0000000010, min: 10, max: 10, kind: Kind::Mobile, bare: true },
@@ -23,7 +23,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'0', b'0'], lead_len: 1, next: 0b1011111110, min: 7, max: 11, kind: Kind::Fixed, bare: true },
         Row { lead: [b'0', b'0'], lead_len: 1, next: 0b0100000000, min: 7, max: 12, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"NL", cc: 31, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"NL", cc: 31, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 7, max: 10, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0110010000, min: 9, max: 9, kind: Kind::Service, bare: true },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0100111110, min: 9, max: 9, kind: Kind::Mobile, bare: false },
@@ -36,7 +36,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000100000, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0000000010, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"BE", cc: 32, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"BE", cc: 32, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'7', b'8'], lead_len: 2, next: 0b1011111111, min: 8, max: 8, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 8, max: 8, kind: Kind::Service, bare: false },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b1111100000, min: 9, max: 9, kind: Kind::Mobile, bare: false },
@@ -50,7 +50,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b1011111111, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0000011100, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"PL", cc: 48, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"PL", cc: 48, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 10, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000010010, min: 9, max: 9, kind: Kind::Service, bare: true },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0000000010, min: 9, max: 9, kind: Kind::Mobile, bare: true },
@@ -69,7 +69,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b1011111110, min: 9, max: 9, kind: Kind::Fixed, bare: true },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0000110010, min: 9, max: 9, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"TR", cc: 90, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"TR", cc: 90, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'4', b'4'], lead_len: 2, next: 0b0000010000, min: 7, max: 7, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 12, max: 13, kind: Kind::Service, bare: false },
@@ -80,7 +80,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0111111110, min: 10, max: 10, kind: Kind::Fixed, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000100000, min: 10, max: 10, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"RU", cc: 7, trunk: b"8", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"RU", cc: 7, trunk: b"8", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000010001, min: 10, max: 10, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'1'], lead_len: 2, next: 0b0000000001, min: 14, max: 14, kind: Kind::Service, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b1000000000, min: 10, max: 10, kind: Kind::Mobile, bare: false },
@@ -88,7 +88,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b1110000111, min: 10, max: 10, kind: Kind::Fixed, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0011111110, min: 10, max: 10, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"KR", cc: 82, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"KR", cc: 82, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'0', b'0'], lead_len: 2, next: 0b0000001000, min: 12, max: 12, kind: Kind::Service, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 2, next: 0b0010000000, min: 12, max: 14, kind: Kind::Service, bare: false },
         Row { lead: [b'1', b'5'], lead_len: 2, next: 0b1111011100, min: 8, max: 8, kind: Kind::Service, bare: true },
@@ -104,7 +104,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0000011110, min: 9, max: 10, kind: Kind::Fixed, bare: false },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0000000001, min: 10, max: 10, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"BR", cc: 55, trunk: b"0", bare: true, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"BR", cc: 55, trunk: b"0", trunk2: b"", bare: true, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'3', b'0'], lead_len: 2, next: 0b0000000001, min: 8, max: 8, kind: Kind::Service, bare: true },
         Row { lead: [b'3', b'0'], lead_len: 2, next: 0b0000001001, min: 10, max: 10, kind: Kind::Service, bare: true },
         Row { lead: [b'4', b'0'], lead_len: 2, next: 0b0000000101, min: 8, max: 8, kind: Kind::Service, bare: true },
@@ -130,7 +130,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b1111111110, min: 10, max: 10, kind: Kind::Fixed, bare: true },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b1111111110, min: 10, max: 10, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"MX", cc: 52, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"MX", cc: 52, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'3', b'0'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'8'], lead_len: 2, next: 0b0100000000, min: 10, max: 10, kind: Kind::Service, bare: true },
@@ -151,7 +151,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b1011011110, min: 10, max: 10, kind: Kind::Fixed, bare: true },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b1111101110, min: 10, max: 10, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"AR", cc: 54, trunk: b"0", bare: true, mobile_token: b"15", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"AR", cc: 54, trunk: b"0", trunk2: b"", bare: true, mobile_token: b"15", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 10, max: 11, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'1'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: false },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0010000000, min: 10, max: 10, kind: Kind::Mobile, bare: false },
@@ -161,7 +161,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0111111000, min: 10, max: 10, kind: Kind::Fixed, bare: false },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0010000000, min: 10, max: 10, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"ZA", cc: 27, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"ZA", cc: 27, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'6'], lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'6'], lead_len: 2, next: 0b0000000010, min: 9, max: 10, kind: Kind::Service, bare: false },
@@ -178,7 +178,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0000010000, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0111011010, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"NZ", cc: 64, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"NZ", cc: 64, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'5', b'0'], lead_len: 2, next: 0b0100000000, min: 9, max: 10, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000000001, min: 8, max: 10, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'1'], lead_len: 2, next: 0b1111000010, min: 7, max: 10, kind: Kind::Service, bare: false },
@@ -199,7 +199,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b1110111100, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b1111111100, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"AE", cc: 971, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"AE", cc: 971, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'4', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: true },
         Row { lead: [b'6', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: true },
         Row { lead: [b'7', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: true },
@@ -212,13 +212,13 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0111111100, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0111111100, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"SA", cc: 966, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"SA", cc: 966, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: true },
         Row { lead: [b'9', b'2'], lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: true },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b1111111011, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'1', b'0'], lead_len: 1, next: 0b0011011110, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"VN", cc: 84, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"VN", cc: 84, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'1', b'2'], lead_len: 2, next: 0b0000000101, min: 8, max: 8, kind: Kind::Service, bare: true },
         Row { lead: [b'1', b'8'], lead_len: 2, next: 0b0000000001, min: 8, max: 10, kind: Kind::Service, bare: true },
         Row { lead: [b'1', b'9'], lead_len: 2, next: 0b0000000001, min: 8, max: 10, kind: Kind::Service, bare: true },
@@ -233,7 +233,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0000000100, min: 10, max: 10, kind: Kind::Fixed, bare: false },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0010000000, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"TH", cc: 66, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"TH", cc: 66, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'0', b'0'], lead_len: 2, next: 0b0000000010, min: 13, max: 13, kind: Kind::Service, bare: true },
         Row { lead: [b'1', b'8'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: true },
         Row { lead: [b'1', b'0'], lead_len: 1, next: 0b0000010000, min: 9, max: 9, kind: Kind::Mobile, bare: false },
@@ -247,7 +247,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0100000001, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0011111000, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"ID", cc: 62, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"ID", cc: 62, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'0', b'0'], lead_len: 2, next: 0b0000000010, min: 13, max: 13, kind: Kind::Service, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 2, next: 0b0000000010, min: 15, max: 15, kind: Kind::Service, bare: false },
         Row { lead: [b'1', b'5'], lead_len: 2, next: 0b0000000001, min: 7, max: 7, kind: Kind::Service, bare: false },
@@ -268,7 +268,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0011111111, min: 8, max: 11, kind: Kind::Fixed, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0111100111, min: 8, max: 11, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"PH", cc: 63, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"PH", cc: 63, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'1', b'8'], lead_len: 2, next: 0b0000000001, min: 11, max: 13, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b1000000010, min: 10, max: 10, kind: Kind::Mobile, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b1000000000, min: 10, max: 10, kind: Kind::Mobile, bare: false },
@@ -281,7 +281,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0011111100, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0100000000, min: 8, max: 10, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"MY", cc: 60, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"MY", cc: 60, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'1', b'3'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: true },
         Row { lead: [b'1', b'7'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: true },
         Row { lead: [b'1', b'8'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: true },
@@ -296,7 +296,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b1111111100, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b1000000000, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"CH", cc: 41, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"CH", cc: 41, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0100000010, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'4'], lead_len: 2, next: 0b0100010101, min: 9, max: 9, kind: Kind::Service, bare: false },
@@ -311,7 +311,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000000010, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0000000010, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"AT", cc: 43, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"AT", cc: 43, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 13, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'1'], lead_len: 2, next: 0b0000000001, min: 9, max: 13, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'2'], lead_len: 2, next: 0b0000000011, min: 9, max: 13, kind: Kind::Service, bare: false },
@@ -326,7 +326,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b1011111100, min: 7, max: 13, kind: Kind::Fixed, bare: false },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0100000000, min: 9, max: 13, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"SE", cc: 46, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"SE", cc: 46, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'1', b'0'], lead_len: 2, next: 0b0111111110, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0000000001, min: 7, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'7', b'7'], lead_len: 2, next: 0b0011111111, min: 9, max: 9, kind: Kind::Service, bare: false },
@@ -346,7 +346,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0000000001, min: 7, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0111111110, min: 8, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"PT", cc: 351, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"PT", cc: 351, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'7', b'0'], lead_len: 2, next: 0b0110101000, min: 9, max: 9, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b1100000101, min: 9, max: 9, kind: Kind::Service, bare: true },
         Row { lead: [b'1', b'0'], lead_len: 1, next: 0b0001000000, min: 9, max: 9, kind: Kind::Mobile, bare: true },
@@ -355,7 +355,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b1111111110, min: 9, max: 9, kind: Kind::Fixed, bare: true },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0000000001, min: 9, max: 9, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"IE", cc: 353, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"IE", cc: 353, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'1', b'8'], lead_len: 2, next: 0b1000100001, min: 10, max: 10, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'1'], lead_len: 2, next: 0b0100000000, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b1111101100, min: 9, max: 9, kind: Kind::Mobile, bare: false },
@@ -378,7 +378,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0000000010, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b1111101000, min: 7, max: 7, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"NG", cc: 234, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"NG", cc: 234, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'7', b'0'], lead_len: 2, next: 0b0000000001, min: 10, max: 14, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 10, max: 14, kind: Kind::Service, bare: false },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0000000111, min: 10, max: 10, kind: Kind::Mobile, bare: false },
@@ -386,7 +386,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0000000011, min: 10, max: 10, kind: Kind::Mobile, bare: false },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0000000001, min: 10, max: 10, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"KE", cc: 254, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"KE", cc: 254, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 10, kind: Kind::Service, bare: false },
         Row { lead: [b'1', b'0'], lead_len: 1, next: 0b0100011111, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0010000000, min: 9, max: 9, kind: Kind::Mobile, bare: false },
@@ -400,7 +400,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0000000100, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0001000000, min: 8, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"EG", cc: 20, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"EG", cc: 20, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: false },
         Row { lead: [b'1', b'0'], lead_len: 1, next: 0b0000100111, min: 10, max: 10, kind: Kind::Mobile, bare: false },
         Row { lead: [b'1', b'0'], lead_len: 1, next: 0b0000001000, min: 9, max: 9, kind: Kind::Fixed, bare: false },
@@ -414,7 +414,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0101010100, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0011101100, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"PK", cc: 92, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"PK", cc: 92, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'2', b'1'], lead_len: 2, next: 0b0000000010, min: 11, max: 11, kind: Kind::Service, bare: false },
         Row { lead: [b'2', b'2'], lead_len: 2, next: 0b0000000010, min: 11, max: 11, kind: Kind::Service, bare: false },
         Row { lead: [b'2', b'3'], lead_len: 2, next: 0b0100101100, min: 12, max: 12, kind: Kind::Service, bare: false },
@@ -475,7 +475,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0001111110, min: 9, max: 10, kind: Kind::Fixed, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b1001011110, min: 9, max: 10, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"BD", cc: 880, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"BD", cc: 880, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000001001, min: 10, max: 10, kind: Kind::Service, bare: false },
         Row { lead: [b'1', b'0'], lead_len: 1, next: 0b1111111010, min: 10, max: 10, kind: Kind::Mobile, bare: false },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0110000000, min: 10, max: 10, kind: Kind::Mobile, bare: false },
@@ -514,7 +514,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0000000100, min: 7, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0000010000, min: 7, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"LK", cc: 94, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"LK", cc: 94, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'1', b'9'], lead_len: 2, next: 0b0010000000, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0111110111, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'1', b'0'], lead_len: 1, next: 0b0000000110, min: 9, max: 9, kind: Kind::Fixed, bare: false },
@@ -526,7 +526,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000000110, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b1000000110, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"IL", cc: 972, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"IL", cc: 972, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'1', b'2'], lead_len: 2, next: 0b0000100000, min: 7, max: 7, kind: Kind::Service, bare: true },
         Row { lead: [b'1', b'5'], lead_len: 2, next: 0b1000000000, min: 10, max: 10, kind: Kind::Service, bare: true },
         Row { lead: [b'1', b'7'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: true },
@@ -535,28 +535,28 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'1', b'0'], lead_len: 1, next: 0b0000100000, min: 11, max: 12, kind: Kind::Fixed, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b1100011100, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"QA", cc: 974, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"QA", cc: 974, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'0', b'0'], lead_len: 2, next: 0b0100000000, min: 11, max: 11, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 7, max: 7, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: true },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0011101000, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b1000010111, min: 8, max: 8, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"KW", cc: 965, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"KW", cc: 965, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'1', b'0'], lead_len: 1, next: 0b0100000000, min: 7, max: 7, kind: Kind::Service, bare: true },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0000000010, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b1111100111, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b1001000000, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0000111100, min: 8, max: 8, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"CO", cc: 57, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"CO", cc: 57, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'1', b'8'], lead_len: 2, next: 0b0000000001, min: 11, max: 11, kind: Kind::Service, bare: false },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0010101111, min: 10, max: 10, kind: Kind::Mobile, bare: true },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0000010000, min: 10, max: 10, kind: Kind::Mobile, bare: true },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0001000000, min: 8, max: 8, kind: Kind::Fixed, bare: true },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0000000001, min: 10, max: 10, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"PE", cc: 51, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"PE", cc: 51, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000011, min: 8, max: 8, kind: Kind::Service, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b1000000000, min: 9, max: 9, kind: Kind::Mobile, bare: true },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0000000010, min: 8, max: 8, kind: Kind::Fixed, bare: false },
@@ -566,7 +566,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0001111110, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0011011110, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"CL", cc: 56, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"CL", cc: 56, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'1', b'2'], lead_len: 2, next: 0b0000001000, min: 11, max: 11, kind: Kind::Service, bare: true },
         Row { lead: [b'6', b'0'], lead_len: 2, next: 0b0000000001, min: 10, max: 11, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: true },
@@ -587,7 +587,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0100000000, min: 9, max: 9, kind: Kind::Fixed, bare: true },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b1111111110, min: 9, max: 9, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"GR", cc: 30, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"GR", cc: 30, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'5', b'0'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 10, max: 12, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0001000010, min: 10, max: 10, kind: Kind::Service, bare: true },
@@ -599,7 +599,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0000010000, min: 10, max: 10, kind: Kind::Mobile, bare: true },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0111111110, min: 10, max: 10, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"CZ", cc: 420, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"CZ", cc: 420, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000011010, min: 9, max: 9, kind: Kind::Service, bare: true },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0000100000, min: 9, max: 9, kind: Kind::Service, bare: true },
@@ -611,7 +611,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b1111000010, min: 9, max: 9, kind: Kind::Fixed, bare: true },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b1111111010, min: 9, max: 9, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"HU", cc: 36, trunk: b"06", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"HU", cc: 36, trunk: b"06", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0100000000, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0000000001, min: 8, max: 8, kind: Kind::Service, bare: false },
         Row { lead: [b'6', b'8'], lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: false },
@@ -630,14 +630,14 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b1110111100, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b1001111100, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"RO", cc: 40, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"RO", cc: 40, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0010000000, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0110100011, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0010000000, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0001111010, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0001111010, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"DK", cc: 45, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"DK", cc: 45, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000000001, min: 8, max: 8, kind: Kind::Service, bare: true },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0011110100, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b1101111111, min: 8, max: 8, kind: Kind::Mobile, bare: true },
@@ -648,7 +648,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b1111000110, min: 8, max: 8, kind: Kind::Fixed, bare: true },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b1111011110, min: 8, max: 8, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"NO", cc: 47, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"NO", cc: 47, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000011, min: 8, max: 8, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'1'], lead_len: 2, next: 0b0000100001, min: 8, max: 8, kind: Kind::Service, bare: true },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0111100011, min: 8, max: 8, kind: Kind::Mobile, bare: true },
@@ -659,7 +659,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b1111011110, min: 8, max: 8, kind: Kind::Fixed, bare: true },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0111111111, min: 8, max: 8, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"FI", cc: 358, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"FI", cc: 358, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'1', b'0'], lead_len: 1, next: 0b0000000001, min: 7, max: 10, kind: Kind::Service, bare: false },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b1000000001, min: 7, max: 10, kind: Kind::Service, bare: false },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b1000000001, min: 7, max: 10, kind: Kind::Service, bare: false },
@@ -682,7 +682,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0111111110, min: 7, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0111111111, min: 7, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"UA", cc: 380, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"UA", cc: 380, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 10, kind: Kind::Service, bare: false },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b1000000000, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0000000001, min: 9, max: 9, kind: Kind::Mobile, bare: false },
@@ -694,19 +694,19 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0011111110, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b1000110110, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"MA", cc: 212, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"MA", cc: 212, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0011111111, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0001000000, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0111101111, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0000111110, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"GH", cc: 233, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"GH", cc: 233, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 8, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b1111111001, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b1011111001, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0000001000, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"EE", cc: 372, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"EE", cc: 372, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 7, max: 8, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: true },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0001100111, min: 7, max: 8, kind: Kind::Mobile, bare: true },
@@ -718,12 +718,12 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b1111111110, min: 7, max: 7, kind: Kind::Fixed, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0100000000, min: 7, max: 7, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"LV", cc: 371, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"LV", cc: 371, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000000011, min: 8, max: 8, kind: Kind::Service, bare: true },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0000000100, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0001000000, min: 8, max: 8, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"LT", cc: 370, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"LT", cc: 370, trunk: b"0", trunk2: b"8", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'7', b'0'], lead_len: 2, next: 0b0011000000, min: 8, max: 8, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0100000101, min: 8, max: 8, kind: Kind::Service, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0001000000, min: 8, max: 8, kind: Kind::Mobile, bare: false },
@@ -731,14 +731,14 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0001110110, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0000000100, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"RS", cc: 381, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"RS", cc: 381, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0001000001, min: 7, max: 12, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 7, max: 12, kind: Kind::Service, bare: false },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b1101111111, min: 8, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0010000000, min: 9, max: 10, kind: Kind::Mobile, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0000001110, min: 7, max: 12, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"HR", cc: 385, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"HR", cc: 385, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0000000100, min: 8, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0000000100, min: 8, max: 8, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000000001, min: 7, max: 9, kind: Kind::Service, bare: false },
@@ -750,7 +750,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b1110011101, min: 8, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0000001110, min: 8, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"SI", cc: 386, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"SI", cc: 386, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000000001, min: 7, max: 8, kind: Kind::Service, bare: false },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0000000011, min: 8, max: 8, kind: Kind::Mobile, bare: false },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0000001011, min: 8, max: 8, kind: Kind::Mobile, bare: false },
@@ -764,7 +764,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0111111100, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0111111100, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"SK", cc: 421, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"SK", cc: 421, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b1111100000, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0001000000, min: 9, max: 9, kind: Kind::Service, bare: false },
@@ -780,7 +780,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0000000001, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000000010, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"BG", cc: 359, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"BG", cc: 359, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'0', b'0'], lead_len: 2, next: 0b0100000000, min: 12, max: 12, kind: Kind::Service, bare: false },
         Row { lead: [b'7', b'0'], lead_len: 2, next: 0b0000000001, min: 8, max: 8, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 8, max: 8, kind: Kind::Service, bare: false },
@@ -793,7 +793,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0001111110, min: 7, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0011111110, min: 7, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"IS", cc: 354, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"IS", cc: 354, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000000001, min: 7, max: 7, kind: Kind::Service, bare: true },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0100000000, min: 9, max: 9, kind: Kind::Mobile, bare: true },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b1111111110, min: 7, max: 7, kind: Kind::Mobile, bare: true },
@@ -803,21 +803,21 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0000100000, min: 7, max: 7, kind: Kind::Fixed, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0010000000, min: 7, max: 7, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"MT", cc: 356, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"MT", cc: 356, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'5', b'0'], lead_len: 2, next: 0b0000000010, min: 8, max: 8, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 8, max: 8, kind: Kind::Service, bare: true },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b1010000100, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b1101000100, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0011101111, min: 8, max: 8, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"CY", cc: 357, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"CY", cc: 357, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0000000001, min: 8, max: 8, kind: Kind::Service, bare: true },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0010000000, min: 8, max: 8, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000000001, min: 8, max: 8, kind: Kind::Service, bare: true },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b1011110010, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0001111100, min: 8, max: 8, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"LU", cc: 352, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 9, rows: &[
+    Plan { iso: *b"LU", cc: 352, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 9, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000011, min: 8, max: 8, kind: Kind::Service, bare: true },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b1111100100, min: 9, max: 9, kind: Kind::Mobile, bare: true },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b1111111100, min: 7, max: 9, kind: Kind::Fixed, bare: true },
@@ -825,7 +825,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b1111111011, min: 7, max: 9, kind: Kind::Fixed, bare: true },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b1010111101, min: 7, max: 9, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"BA", cc: 387, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"BA", cc: 387, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'7', b'0'], lead_len: 2, next: 0b0001101100, min: 8, max: 8, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0100000111, min: 8, max: 8, kind: Kind::Service, bare: false },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0010010001, min: 9, max: 9, kind: Kind::Mobile, bare: false },
@@ -833,7 +833,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0000101000, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b1000000000, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"ME", cc: 382, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"ME", cc: 382, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'7', b'7'], lead_len: 2, next: 0b1111111110, min: 8, max: 8, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0110100111, min: 8, max: 8, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b1000000000, min: 9, max: 9, kind: Kind::Service, bare: false },
@@ -843,14 +843,14 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0000000011, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0000000111, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"MK", cc: 389, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"MK", cc: 389, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0100000000, min: 8, max: 8, kind: Kind::Service, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0010000000, min: 8, max: 8, kind: Kind::Mobile, bare: false },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0111101111, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0000011110, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0111111100, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"AL", cc: 355, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"AL", cc: 355, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 7, max: 7, kind: Kind::Service, bare: false },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b1110000000, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b1111111110, min: 8, max: 8, kind: Kind::Fixed, bare: false },
@@ -859,7 +859,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b1111111110, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b1111111110, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"MD", cc: 373, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"MD", cc: 373, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0100001001, min: 8, max: 8, kind: Kind::Service, bare: false },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0001000000, min: 8, max: 8, kind: Kind::Mobile, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0001000000, min: 8, max: 8, kind: Kind::Mobile, bare: false },
@@ -868,21 +868,21 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b1011111110, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0000101000, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"BY", cc: 375, trunk: b"80", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"BY", cc: 375, trunk: b"80", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b1000100000, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0000001000, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0000010000, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'1', b'0'], lead_len: 1, next: 0b0011100000, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0000001110, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"GE", cc: 995, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"GE", cc: 995, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0000100000, min: 9, max: 9, kind: Kind::Mobile, bare: true },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b1000000000, min: 9, max: 9, kind: Kind::Mobile, bare: true },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0011110100, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b1010011110, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"AM", cc: 374, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"AM", cc: 374, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000011111, min: 8, max: 8, kind: Kind::Service, bare: false },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0000001000, min: 8, max: 8, kind: Kind::Mobile, bare: false },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b1000011010, min: 8, max: 8, kind: Kind::Mobile, bare: false },
@@ -895,7 +895,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0000000110, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0010000000, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"AZ", cc: 994, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"AZ", cc: 994, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0100000000, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'1', b'0'], lead_len: 1, next: 0b0000000001, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0001000000, min: 9, max: 9, kind: Kind::Mobile, bare: false },
@@ -909,7 +909,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0001000000, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0001000000, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"UY", cc: 598, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"UY", cc: 598, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'0', b'0'], lead_len: 2, next: 0b0000000001, min: 7, max: 13, kind: Kind::Service, bare: false },
         Row { lead: [b'4', b'0'], lead_len: 2, next: 0b0000100000, min: 7, max: 7, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000100001, min: 7, max: 7, kind: Kind::Service, bare: false },
@@ -918,7 +918,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0000000100, min: 8, max: 8, kind: Kind::Fixed, bare: true },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0011111100, min: 8, max: 8, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"EC", cc: 593, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"EC", cc: 593, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'1', b'7'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: true },
         Row { lead: [b'1', b'8'], lead_len: 2, next: 0b0000000001, min: 10, max: 11, kind: Kind::Service, bare: true },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b1111101000, min: 9, max: 9, kind: Kind::Mobile, bare: false },
@@ -929,7 +929,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0011111100, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0011111100, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"BO", cc: 591, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"BO", cc: 591, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: true },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0010000000, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0011000000, min: 8, max: 8, kind: Kind::Mobile, bare: true },
@@ -937,7 +937,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b1100011000, min: 8, max: 8, kind: Kind::Fixed, bare: true },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0001010000, min: 8, max: 8, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"PY", cc: 595, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"PY", cc: 595, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0000000001, min: 8, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0000000001, min: 7, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0000000001, min: 8, max: 9, kind: Kind::Service, bare: false },
@@ -961,7 +961,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0001001110, min: 7, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000100000, min: 8, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"CR", cc: 506, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"CR", cc: 506, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: true },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0000000001, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0010000001, min: 8, max: 8, kind: Kind::Mobile, bare: true },
@@ -970,7 +970,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b1111111000, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0011110111, min: 8, max: 8, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"GT", cc: 502, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"GT", cc: 502, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'1', b'8'], lead_len: 2, next: 0b0000000011, min: 11, max: 11, kind: Kind::Service, bare: true },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0000111000, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000000001, min: 8, max: 8, kind: Kind::Mobile, bare: true },
@@ -978,7 +978,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b1111111100, min: 8, max: 8, kind: Kind::Fixed, bare: true },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b1111111100, min: 8, max: 8, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"PA", cc: 507, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"PA", cc: 507, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'0', b'0'], lead_len: 2, next: 0b0100000000, min: 11, max: 11, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 7, max: 8, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: true },
@@ -992,18 +992,18 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b1111111101, min: 7, max: 7, kind: Kind::Fixed, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0100111101, min: 7, max: 7, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"SV", cc: 503, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"SV", cc: 503, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000011, min: 7, max: 7, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 11, max: 11, kind: Kind::Service, bare: true },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0011100000, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b1111111110, min: 8, max: 8, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"HN", cc: 504, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"HN", cc: 504, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 11, max: 11, kind: Kind::Service, bare: true },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b1110001000, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0111110100, min: 8, max: 8, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"NI", cc: 505, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"NI", cc: 505, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'1', b'8'], lead_len: 2, next: 0b0000000001, min: 8, max: 8, kind: Kind::Service, bare: true },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0110100000, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b1110111100, min: 8, max: 8, kind: Kind::Mobile, bare: true },
@@ -1011,7 +1011,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0100000000, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0000000100, min: 8, max: 8, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"VE", cc: 58, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"VE", cc: 58, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'5', b'0'], lead_len: 2, next: 0b0000000010, min: 10, max: 10, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: false },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0000000110, min: 10, max: 10, kind: Kind::Mobile, bare: false },
@@ -1020,7 +1020,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0000000001, min: 10, max: 10, kind: Kind::Fixed, bare: false },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0000000001, min: 10, max: 10, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"JO", cc: 962, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"JO", cc: 962, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0100100001, min: 8, max: 8, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'1'], lead_len: 2, next: 0b0000000001, min: 8, max: 8, kind: Kind::Service, bare: false },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0000000100, min: 9, max: 9, kind: Kind::Mobile, bare: false },
@@ -1031,7 +1031,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0000111100, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0010000000, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"LB", cc: 961, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"LB", cc: 961, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000000001, min: 8, max: 8, kind: Kind::Service, bare: true },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0000001000, min: 7, max: 7, kind: Kind::Mobile, bare: false },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b1101000011, min: 8, max: 8, kind: Kind::Mobile, bare: true },
@@ -1041,7 +1041,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b1111111100, min: 7, max: 7, kind: Kind::Fixed, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b1111111101, min: 7, max: 7, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"OM", cc: 968, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"OM", cc: 968, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'5', b'0'], lead_len: 2, next: 0b0000000001, min: 7, max: 7, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 8, max: 9, kind: Kind::Service, bare: true },
         Row { lead: [b'1', b'0'], lead_len: 1, next: 0b0000100000, min: 8, max: 8, kind: Kind::Mobile, bare: true },
@@ -1049,7 +1049,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b1000000000, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0001111110, min: 8, max: 8, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"BH", cc: 973, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"BH", cc: 973, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b1001011101, min: 8, max: 8, kind: Kind::Service, bare: true },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0000001000, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0001011000, min: 8, max: 8, kind: Kind::Mobile, bare: true },
@@ -1057,7 +1057,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b1001100010, min: 8, max: 8, kind: Kind::Fixed, bare: true },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0010000011, min: 8, max: 8, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"IQ", cc: 964, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"IQ", cc: 964, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b1111111000, min: 10, max: 10, kind: Kind::Mobile, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0000000010, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0000111010, min: 8, max: 9, kind: Kind::Fixed, bare: false },
@@ -1066,7 +1066,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0000001001, min: 8, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0001000101, min: 8, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"TN", cc: 216, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"TN", cc: 216, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000010, min: 8, max: 8, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'1'], lead_len: 2, next: 0b0000000010, min: 8, max: 8, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'2'], lead_len: 2, next: 0b0000000010, min: 8, max: 8, kind: Kind::Service, bare: true },
@@ -1077,7 +1077,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0010000000, min: 8, max: 8, kind: Kind::Fixed, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000000010, min: 8, max: 8, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"DZ", cc: 213, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"DZ", cc: 213, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000111, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0001110000, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0001000000, min: 9, max: 9, kind: Kind::Mobile, bare: false },
@@ -1086,7 +1086,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b1101111011, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0001000000, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"ET", cc: 251, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"ET", cc: 251, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b1110001111, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000000011, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b1000000000, min: 9, max: 9, kind: Kind::Mobile, bare: false },
@@ -1096,13 +1096,13 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0011000000, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0110000000, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"UG", cc: 256, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"UG", cc: 256, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0010000000, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0000000001, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0000011000, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"TZ", cc: 255, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"TZ", cc: 255, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0100000001, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'4'], lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'6'], lead_len: 2, next: 0b0000000011, min: 9, max: 9, kind: Kind::Service, bare: false },
@@ -1110,20 +1110,20 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0010000000, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0111111100, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"RW", cc: 250, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"RW", cc: 250, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b1110001100, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 1, next: 0b0001000000, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0101101100, min: 9, max: 9, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"ZM", cc: 260, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"ZM", cc: 260, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0111100000, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b1111100000, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0111100000, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0000000010, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"ZW", cc: 263, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"ZW", cc: 263, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0100000111, min: 7, max: 7, kind: Kind::Service, bare: false },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b1110101110, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b1011110001, min: 9, max: 9, kind: Kind::Fixed, bare: false },
@@ -1132,28 +1132,28 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0111100010, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b1000111010, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"CM", cc: 237, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"CM", cc: 237, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0100000000, min: 8, max: 9, kind: Kind::Service, bare: true },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0000010000, min: 9, max: 9, kind: Kind::Mobile, bare: true },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b1111110100, min: 9, max: 9, kind: Kind::Mobile, bare: true },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0000001100, min: 9, max: 9, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"CI", cc: 225, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"CI", cc: 225, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'0', b'0'], lead_len: 1, next: 0b0010100010, min: 10, max: 10, kind: Kind::Mobile, bare: true },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0010100010, min: 10, max: 10, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"SN", cc: 221, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"SN", cc: 221, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'1'], lead_len: 2, next: 0b0101010101, min: 9, max: 9, kind: Kind::Service, bare: true },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b1111100111, min: 9, max: 9, kind: Kind::Mobile, bare: true },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0001001101, min: 9, max: 9, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"MZ", cc: 258, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"MZ", cc: 258, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b1111111100, min: 9, max: 9, kind: Kind::Mobile, bare: true },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b1111111010, min: 8, max: 8, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"MU", cc: 230, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"MU", cc: 230, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000111, min: 7, max: 7, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000100, min: 10, max: 10, kind: Kind::Service, bare: true },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b1110110100, min: 8, max: 8, kind: Kind::Mobile, bare: true },
@@ -1164,13 +1164,13 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0001000000, min: 7, max: 7, kind: Kind::Fixed, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000001010, min: 7, max: 7, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"NA", cc: 264, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"NA", cc: 264, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000000001, min: 9, max: 9, kind: Kind::Service, bare: false },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0000000001, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0000110110, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0011111110, min: 8, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"BW", cc: 267, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"BW", cc: 267, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'0', b'8'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: true },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b1111111110, min: 8, max: 8, kind: Kind::Mobile, bare: true },
@@ -1180,13 +1180,13 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0000100000, min: 7, max: 7, kind: Kind::Fixed, bare: true },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0101111101, min: 7, max: 7, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"KZ", cc: 7, trunk: b"8", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"KZ", cc: 7, trunk: b"8", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: false },
         Row { lead: [b'8', b'1'], lead_len: 2, next: 0b0000000001, min: 14, max: 14, kind: Kind::Service, bare: false },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0111010001, min: 10, max: 10, kind: Kind::Mobile, bare: false },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0000000110, min: 10, max: 10, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"UZ", cc: 998, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"UZ", cc: 998, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0000000001, min: 9, max: 9, kind: Kind::Mobile, bare: true },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0000001000, min: 9, max: 9, kind: Kind::Mobile, bare: true },
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0000000001, min: 9, max: 9, kind: Kind::Mobile, bare: true },
@@ -1198,7 +1198,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b1011100110, min: 9, max: 9, kind: Kind::Fixed, bare: true },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b1101111110, min: 9, max: 9, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"KG", cc: 996, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"KG", cc: 996, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 2, next: 0b0000000001, min: 9, max: 10, kind: Kind::Service, bare: false },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0000000101, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0000000010, min: 9, max: 9, kind: Kind::Mobile, bare: false },
@@ -1210,7 +1210,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b1011110110, min: 9, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0000000111, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"MN", cc: 976, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"MN", cc: 976, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0000100001, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b1001000001, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0100000100, min: 8, max: 8, kind: Kind::Mobile, bare: true },
@@ -1225,7 +1225,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0101001000, min: 8, max: 8, kind: Kind::Fixed, bare: true },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0000000011, min: 8, max: 8, kind: Kind::Fixed, bare: true },
     ] },
-    Plan { iso: *b"KH", cc: 855, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"KH", cc: 855, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'1', b'8'], lead_len: 2, next: 0b0000000001, min: 10, max: 10, kind: Kind::Service, bare: true },
         Row { lead: [b'1', b'0'], lead_len: 1, next: 0b1011111011, min: 8, max: 8, kind: Kind::Mobile, bare: false },
         Row { lead: [b'1', b'0'], lead_len: 1, next: 0b0100000100, min: 8, max: 9, kind: Kind::Mobile, bare: false },
@@ -1249,7 +1249,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0000111100, min: 8, max: 9, kind: Kind::Fixed, bare: false },
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0000111100, min: 8, max: 9, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"LA", cc: 856, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"LA", cc: 856, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0000000001, min: 10, max: 10, kind: Kind::Mobile, bare: false },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0000000001, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0000001010, min: 8, max: 8, kind: Kind::Fixed, bare: false },
@@ -1260,7 +1260,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0000010010, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0101010010, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"NP", cc: 977, trunk: b"0", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"NP", cc: 977, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'1', b'6'], lead_len: 2, next: 0b0001000000, min: 11, max: 11, kind: Kind::Service, bare: true },
         Row { lead: [b'1', b'8'], lead_len: 2, next: 0b0000000001, min: 11, max: 11, kind: Kind::Service, bare: true },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b0111000001, min: 10, max: 10, kind: Kind::Mobile, bare: true },
@@ -1274,7 +1274,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b1111011110, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'9', b'0'], lead_len: 1, next: 0b1011111110, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
-    Plan { iso: *b"MO", cc: 853, trunk: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
+    Plan { iso: *b"MO", cc: 853, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'0', b'8'], lead_len: 2, next: 0b0000000001, min: 7, max: 7, kind: Kind::Service, bare: true },
         Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0101101100, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0100000000, min: 8, max: 8, kind: Kind::Fixed, bare: true },
