@@ -39,6 +39,9 @@
 //! `issue17_holdout13.jsonl`, `issue17_holdout13b.jsonl`: written by hand while round 13 was worked on, kept out of
 //! its branches; scored before and after it (docs/IDENTIFIERS.md), spent since.
 //! `issue17_holdout14.jsonl`, `issue17_holdout14b.jsonl`: the same for round 14; spent since.
+//! `issue17_holdout15*.jsonl`, `issue17_holdout16*.jsonl`: the same for rounds 15 and 16; spent since.
+//! `issue17_holdout18.jsonl`, `issue17_holdout18b.jsonl`: written blind in session 13 while regions 18 and round 18
+//! were worked on, kept off their branches; scored before and after (docs/IDENTIFIERS.md).
 
 use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
 use deskside_core::phone::normalize_phone;
