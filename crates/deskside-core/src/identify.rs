@@ -1746,7 +1746,13 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // give it to the team.
                 // (Rec15: or a named organisation's service line, `please
                 // call HDFC card care at …`, `the Amer centre on …`.)
-                if !whole_field && (relation::other_party_before(text, phone.start) || relation::named_org_before(text, phone.start, &names)) {
+                // (Rec18: or a person named by an honorific right before it,
+                // `Mrs Aiko Brennan 0401 …`, `Murat Bey: 0542 …`.)
+                if !whole_field
+                    && (relation::other_party_before(text, phone.start)
+                        || relation::named_org_before(text, phone.start, &names)
+                        || relation::honorific_before(text, phone.start))
+                {
                     // (The head above is still read, as round 11 would have:
                     // the next number's walk up stops at this line's answer.)
                     let ls = context::own_line_start(text, phone.start);

@@ -2529,7 +2529,7 @@ pub(super) struct HeadMemo {
 /// Words before a number in the team's message that say whose it is, when
 /// it is the customer's or someone else's the note logs (`customer's
 /// mobile`, `rang from`, `客户手机`, `回拨`): the number stays.
-const LOGGED_NUMBER_CUES: [&[u8]; 25] = [
+const LOGGED_NUMBER_CUES: [&[u8]; 27] = [
     b"customer's", b"client's", b"caller", b"callback", b"call back", b"rang from", b"called from", b"his ", b"her ",
     // (Rec13: a call note's labels, `CLI: +91 …`, `Alt contact: wife, …`, a number on file for the reader, a third
     // party's, `told him to call Safaricom on …`.)
@@ -2537,6 +2537,8 @@ const LOGGED_NUMBER_CUES: [&[u8]; 25] = [
     "客户".as_bytes(), "顾客".as_bytes(), "来电".as_bytes(), "回拨".as_bytes(), "用户".as_bytes(), "本人".as_bytes(), "系统里".as_bytes(),
     // (prec14: a rider or driver the team passes on, `顺丰同城骑手 孙师傅 177 …`, under a shop staff's chat head.)
     "骑手".as_bytes(), "师傅".as_bytes(),
+    // (Rec18: a call log's caller, `Agent: Wanjiru K.    Inbound from: 0712 …`.)
+    b"inbound from", b"incoming from",
 ];
 
 /// Whether the words before byte `start` on its line (at most
