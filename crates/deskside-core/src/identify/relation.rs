@@ -239,21 +239,25 @@ fn latin_word_end(b: &[u8], i: usize, start: usize) -> usize {
 }
 
 /// The bytes of a Latin word after its first: ASCII letters, the lead bytes
-/// `C3`–`C5` of its accented letters and continuation bytes.
+/// `C3`–`C5` of its accented letters (`E1` of Vietnamese ones) and continuation bytes.
 const LATIN_WORD_BYTES: [bool; 256] = {
     let mut t = [false; 256];
     let mut c = 0;
     while c < 256 {
         let b = c as u8;
-        t[c] = b.is_ascii_alphabetic() || matches!(b, 0xC3..=0xC5) || b & 0xC0 == 0x80;
+        // (Rec18: and `E1`, Vietnamese letters of Latin Extended Additional, `tài xế`, `tiệm`.)
+        t[c] = b.is_ascii_alphabetic() || matches!(b, 0xC3..=0xC5 | 0xE1) || b & 0xC0 == 0x80;
         c += 1;
     }
     t
 };
 
 /// Titles whose dot ends no sentence (`la Sra. Rocío`, `Mr. Leung`).
-const TITLES: [&str; 14] = [
-    "avv", "dott", "dr", "geom", "ing", "mr", "mrs", "ms", "prof", "sig", "sr", "sra", "srta", "st",
+/// (Rec18: nor a phone's or street's abbreviation, `Serwis CleanTech, ul.
+/// Fabryczna 8, tel. 42 …`, `geom. Ferri, cell. 339 …`.)
+const TITLES: [&str; 20] = [
+    "avv", "cel", "cell", "dott", "dr", "geom", "ing", "mob", "mr", "mrs", "ms", "prof", "sig", "sr", "sra", "srta", "st",
+    "tel", "tlf", "ul",
 ];
 
 /// Whose the identifier starting at byte `start` is by the words of its
@@ -340,7 +344,7 @@ const OTHER_PARTY_WINDOW: usize = 72;
 /// or `hotline` alone: the team has those too. (Rec15: a `shipper`, the
 /// courier in Vietnamese chats, and a manufacturer in more languages,
 /// `Serwis producenta (…, infolinia …`, `Hersteller`, `fabricante`.)
-const OTHER_PARTY_WORDS: [&str; 91] = [
+const OTHER_PARTY_WORDS: [&str; 93] = [
     "accountant", "adjuster", "aerolinea", "aerolínea", "airline", "bank", "bezorger", "carpenter", "carpintero",
     "carrier", "contador", "contractor", "corriere", "courier", "dealer", "dealership", "dentist", "doctor",
     "driver", "electrician", "engineer", "extern", "external", "externe", "externo", "fabrica", "fabricant",
@@ -349,8 +353,9 @@ const OTHER_PARTY_WORDS: [&str; 91] = [
     "montador", "monteur", "montör", "montør", "nachbar", "neighbor", "neighbour", "partenaire", "partner",
     "partners", "plumber", "producent", "producenta", "produttore", "repartidor", "rider", "satpam", "satıcı",
     "seller", "serwis", "serwisu", "shipper", "subcontractor", "supervisor", "supplier", "technician", "technicien",
-    "technik", "techniker", "tecnico", "their", "transporteur", "técnico", "ubezpieczyciel", "ubezpieczyciela",
-    "udlejer", "vecina", "vecino", "vendor", "vermieter", "vet", "voisin", "voisine", "yetkili", "şubesi",
+    "technik", "techniker", "tecnico", "their", "tiệm", "transporteur", "técnico", "ubezpieczyciel",
+    "ubezpieczyciela", "udlejer", "vecina", "vecino", "vendor", "vermieter", "vet", "voisin", "voisine", "xế",
+    "yetkili", "şubesi",
 ];
 
 /// Words of the kinds in [`OTHER_PARTY_WORDS`] that stay another's after
@@ -667,7 +672,8 @@ pub(super) fn named_org_before(text: &str, start: usize, names: &[String]) -> bo
     // The word before `w`, with only spaces or `&` between.
     let before = |w: (usize, usize)| {
         let mut e = w.0;
-        while e > lo && matches!(b[e - 1], b' ' | b'&') {
+        // (Rec18: or an opening bracket, `BatteryWorks Europe (service +31 …`.)
+        while e > lo && matches!(b[e - 1], b' ' | b'&' | b'(') {
             e -= 1;
         }
         if e == w.0 { None } else { word_ending(e) }
@@ -681,7 +687,8 @@ pub(super) fn named_org_before(text: &str, start: usize, names: &[String]) -> bo
         while p > lo && b[p - 1] == b' ' {
             p -= 1;
         }
-        let opens = p == 0 || matches!(b[p - 1], b'\n' | b'.' | b'!' | b'?' | b';');
+        // (Rec18: a line that goes on from a comma opens none, `… naar de fabrikant,` then `BatteryWorks Europe (service …`.)
+        let opens = p == 0 || matches!(b[p - 1], b'.' | b'!' | b'?' | b';') || b[p - 1] == b'\n' && !b[..p - 1].trim_ascii_end().ends_with(b",");
         !opens && !before(first).is_some_and(|o| one_of(word(o), &OWN_PARTY_WORDS)) && !super::context::names_a_team(&b[first.0..end], names)
     };
     // The name's first word, back from its last (at most four words).
