@@ -3453,6 +3453,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_chat_speaker_before_its_time() {
+        let line = "访客 14:22:55  电话 15618372049".as_bytes();
+        assert_eq!(timed_speaker(line, line.iter().position(|&c| c == b':').unwrap()), Some("访客".len()));
+        let line = "客服·Vivian 14:21:40  有的".as_bytes();
+        assert_eq!(timed_speaker(line, line.iter().position(|&c| c == b':').unwrap()), Some("客服·Vivian".len()));
+        // A half-day word, then the speaker after the time; a date before the time.
+        let line = "오전 10:03 고객 박서준: 제 번호".as_bytes();
+        assert_eq!(timed_speaker(line, line.iter().position(|&c| c == b':').unwrap()), None);
+        let line = "2026-11-30 14:05  来电".as_bytes();
+        assert_eq!(timed_speaker(line, line.iter().position(|&c| c == b':').unwrap()), None);
+    }
+
+    #[test]
     fn a_chat_line_is_the_team_s_when_its_speaker_names_the_team() {
         let team = |e: &str| e.ends_with("@cuotaya.example");
         let signs = TeamSigns { is_team: &team, names: TeamSigns::domain_names(&["cuotaya.example".to_string()]) };

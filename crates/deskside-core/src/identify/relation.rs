@@ -1109,6 +1109,35 @@ mod tests {
     }
 
     #[test]
+    fn a_person_named_by_an_honorific_before_a_number_is_theirs() {
+        let at = |t: &str, n: &str| honorific_before(t, t.find(n).unwrap());
+        assert!(at("The key holder is Mrs Joan Pritchard 07700 900 412, flat 3.", "07700"));
+        assert!(at("yarın Kemal Bey gelecek. Kemal Bey: 0533 214 87 60", "0533"));
+        assert!(at("Referente: geom. Marco Rinaldi, cell. 347 218 9034.", "347"));
+        // The second number after the first, and a quoted line run on from a comma.
+        let t = "> abbiamo incaricato Edilcasa s.r.l. (ing. Paolo Gatti,\n> tel. 051 488 2210, cell. 347 661 0938).";
+        assert!(at(t, "051"));
+        assert!(at(t, "347"));
+        assert!(at("已轉給維修窗口 王先生 0928-114-306，他下午會聯絡您", "0928"));
+        // Guards: a greeting, the team's own, a comma after the reader's title, no honorific.
+        assert!(!at("Dear Mrs Okafor, 020 7946 0321 is the number to ring.", "020"));
+        assert!(!at("Please ask for our Mr Lee on 020 7946 0321.", "020"));
+        assert!(!at("好的陳小姐，總部專線 02-2712-6600 也可以撥打", "02-"));
+        assert!(!at("Jordan Ellis | Portfolio Manager | Maplecrest | 514-390-7700", "514"));
+        assert!(!at("Call Support on 020 7946 0321.", "020"));
+    }
+
+    #[test]
+    fn more_kinds_of_party_and_abbreviations_that_end_no_sentence() {
+        let at = |t: &str, n: &str| other_party_before(t, t.find(n).unwrap());
+        assert!(at("Serwis AquaTech Polska, ul. Przemysłowa 12, Poznań, tel. 61 843 22 10.", "61 843"));
+        assert!(at("Rider Musa (Kubwa hub) 0906 223 4418 will deliver by 2pm.", "0906"));
+        assert!(at("Nuestro carpintero externo, Taller Robles, tel (55) 5611 8042, pasará.", "(55)"));
+        assert!(at("Xe đưa đón: tài xế anh Lộc 0978 215 463", "0978"));
+        assert!(!at("Our rider desk 0209 880 1255 can confirm the slot.", "0209"));
+    }
+
+    #[test]
     fn a_named_organisation_s_service_line_is_theirs() {
         let names = vec!["shopkart".to_string()];
         // (Text, the number's first bytes, whether it is the named organisation's.)
