@@ -313,7 +313,7 @@ fn phone_nr(b: &[u8], s: usize) -> bool {
         e -= 1;
     }
     let mut p = e;
-    while p > 0 && e - p < 8 && b[p - 1].is_ascii_alphabetic() {
+    while p > 0 && e - p < 10 && b[p - 1].is_ascii_alphabetic() {
         p -= 1;
     }
     let prev = &b[p..e];
@@ -321,7 +321,11 @@ fn phone_nr(b: &[u8], s: usize) -> bool {
     // `her no. …`; `order no.` stays an id's.)
     let possessive = prev.eq_ignore_ascii_case(b"s") && (b[..p].ends_with(b"'") || b[..p].ends_with("\u{2019}".as_bytes()));
     possessive
-        || [&b"har"[..], b"hat", b"has", b"tlf", b"tel", b"telefon", b"mobil", b"my", b"his", b"her", b"your", b"our", b"their"]
+        // (And a mobile wallet's or messenger's number, `M-Pesa no. 0722 …`, `GCash no.`, `WhatsApp no.`.)
+        || [
+            &b"har"[..], b"hat", b"has", b"tlf", b"tel", b"telefon", b"mobil", b"my", b"his", b"her", b"your", b"our", b"their", b"pesa",
+            b"mpesa", b"gcash", b"bkash", b"easypaisa", b"jazzcash", b"whatsapp", b"viber",
+        ]
             .iter()
             .any(|w| prev.eq_ignore_ascii_case(w))
 }
