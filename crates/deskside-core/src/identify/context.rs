@@ -1244,7 +1244,7 @@ fn timed_speaker(line: &[u8], colon: usize) -> Option<usize> {
     // One or two digits before the colon, two after, a space before the digits.
     let digits = line[..colon].iter().rev().take_while(|c| c.is_ascii_digit()).count();
     let after = line.get(colon + 1..colon + 3)?;
-    if !(1..=2).contains(&digits) || !after.iter().all(u8::is_ascii_digit) || line.get(colon + 3).is_some_and(u8::is_ascii_digit) {
+    if digits == 0 || digits > 2 || !after.iter().all(u8::is_ascii_digit) || line.get(colon + 3).is_some_and(u8::is_ascii_digit) {
         return None;
     }
     let t = colon - digits;

@@ -499,7 +499,7 @@ pub(super) fn honorific_before(text: &str, start: usize) -> bool {
     // The word ending at `e` (letters of any script but CJK), its start.
     let word_start = |e: usize| {
         let mut s = e;
-        while s > lo && (b[s - 1].is_ascii_alphabetic() || b[s - 1] >= 0x80 && !(0xE3..=0xEF).contains(&b[s - 1]) && !is_cjk_tail(b, s)) {
+        while s > lo && (b[s - 1].is_ascii_alphabetic() || b[s - 1] >= 0x80 && !(b[s - 1] >= 0xE3 && b[s - 1] <= 0xEF) && !is_cjk_tail(b, s)) {
             s -= 1;
         }
         while s < e && (b[s] & 0xC0) == 0x80 {
@@ -508,6 +508,13 @@ pub(super) fn honorific_before(text: &str, start: usize) -> bool {
         s
     };
     let lower = |w: &[u8]| -> Option<([u8; 15], usize)> {
+        // (Most words are ASCII: lower-cased byte by byte.)
+        if w.is_ascii() {
+            let mut buf = [0u8; 15];
+            buf.get_mut(..w.len())?.copy_from_slice(w);
+            buf.make_ascii_lowercase();
+            return Some((buf, w.len()));
+        }
         let s = std::str::from_utf8(w).ok()?;
         let mut buf = [0u8; 15];
         let mut n = 0;
@@ -520,7 +527,22 @@ pub(super) fn honorific_before(text: &str, start: usize) -> bool {
         Some((buf, n))
     };
     let is = |w: &[u8], list: &[&str]| lower(w).is_some_and(|(buf, n)| list.binary_search_by(|x| x.as_bytes().cmp(&buf[..n])).is_ok());
-    let capital = |w: &[u8]| std::str::from_utf8(w).ok().and_then(|s| s.chars().next()).is_some_and(char::is_uppercase);
+    let capital = |w: &[u8]| match w.first() {
+        Some(c) if c.is_ascii() => c.is_ascii_uppercase(),
+        _ => std::str::from_utf8(w).ok().and_then(|s| s.chars().next()).is_some_and(char::is_uppercase),
+    };
+    // (Speed: a number right after a CJK character, most in Chinese text,
+    // is asked the Chinese title only; one after no letter or digit, nothing.)
+    let mut e = start;
+    while e > lo && matches!(b[e - 1], b' ' | b':' | b'(') {
+        e -= 1;
+    }
+    if is_cjk_tail(b, e) {
+        return [&"先生"[..], "女士", "小姐"].iter().any(|h| b[lo..e].ends_with(h.as_bytes())) && e - 6 >= lo + 3 && is_cjk_tail(b, e - 6);
+    }
+    if e == lo || !(b[e - 1].is_ascii_alphanumeric() || b[e - 1] >= 0x80 || matches!(b[e - 1], b',' | b'.' | b'\n' | b'>' | b'/' | b'\t')) {
+        return false;
+    }
     // Back past separators, labels and at most one number before (`tel. 051 633 9127, cell. `).
     let mut e = start;
     let mut numbers = 0;
@@ -551,7 +573,7 @@ pub(super) fn honorific_before(text: &str, start: usize) -> bool {
             continue;
         }
         let s = word_start(e);
-        if s < e && labels < 2 && is(&b[s..e], &NAME_NUMBER_LABELS) && !(capital(&b[s..e]) && e - s == 1) {
+        if s < e && labels < 2 && e - s <= 8 && is(&b[s..e], &NAME_NUMBER_LABELS) && !(capital(&b[s..e]) && e - s == 1) {
             labels += 1;
             e = s;
             continue;
@@ -572,7 +594,12 @@ pub(super) fn honorific_before(text: &str, start: usize) -> bool {
             return false;
         }
         let w = &b[s..w_end];
-        if k == 0 && is(w, &HONORIFICS_AFTER) {
+        // (Speed: a small word that is no honorific ends the look at once.)
+        let cap = capital(w);
+        if !cap && (names == 0 || w.len() > 8) && !(k == 0 && matches!(w[0], b'b' | b'h' | b's')) {
+            return false;
+        }
+        if k == 0 && w.len() <= 6 && is(w, &HONORIFICS_AFTER) {
             // `Murat Bey`: a name before it.
             let mut p = s;
             while p > lo && b[p - 1] == b' ' {
@@ -581,7 +608,7 @@ pub(super) fn honorific_before(text: &str, start: usize) -> bool {
             let q = word_start(p);
             return q < p && capital(&b[q..p]);
         }
-        if names > 0 && is(w, &HONORIFICS) {
+        if names > 0 && w.len() <= 8 && is(w, &HONORIFICS) {
             // Not a greeting's or the team's own (`Dear Mr …`, `our Mr …`).
             let mut p = s;
             while p > lo && b[p - 1] == b' ' {
@@ -591,7 +618,7 @@ pub(super) fn honorific_before(text: &str, start: usize) -> bool {
             let prev = &b[q..p];
             return !is(prev, &GREETINGS) && !one_of(prev, &OWN_PARTY_WORDS);
         }
-        if !capital(w) {
+        if !cap {
             return false;
         }
         names += 1;
@@ -609,8 +636,9 @@ pub(super) fn honorific_before(text: &str, start: usize) -> bool {
 }
 
 /// Whether the byte before `s` ends a CJK character (E3–EF lead byte three back).
+#[inline]
 fn is_cjk_tail(b: &[u8], s: usize) -> bool {
-    s >= 3 && (0xE3..=0xEF).contains(&b[s - 3]) && (b[s - 1] & 0xC0) == 0x80
+    s >= 3 && b[s - 3] >= 0xE3 && b[s - 3] <= 0xEF && (b[s - 1] & 0xC0) == 0x80
 }
 
 /// Rec15: words for an organisation's service line (lower case, sorted by
