@@ -1723,10 +1723,14 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // (Rec13: not the line next to it when the number is logged as
                 // someone's, a call note's `Agent: wanjiru@<team>` over `Phone
                 // (caller): 0722 …`, `CLI: +91 …`.)
+                // (Rec18: nor a row of a table the team exported, next to
+                // its `导出人 …@<team>` line: the row's person's, as round 12
+                // reads such a row anywhere in the team's message.)
                 let in_team_text = team_lines.iter().any(|&(t, exact)| t == line || !exact
                     && t.abs_diff(line) == 1
                     && !context::logged_number_before(text, phone.start)
-                    && !own_message_line(text, phone.start, &text_signs, t < line));
+                    && !own_message_line(text, phone.start, &text_signs, t < line)
+                    && context::table_row(text, phone.start).is_none());
                 // Digits of a resident ID written in groups (`5101 0719 8805 2033 12`).
                 // (Both in text order: the IDs before this phone are passed once.)
                 while ids_passed < cn_ids.len() && cn_ids[ids_passed].end <= phone.start {
@@ -1746,7 +1750,13 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // give it to the team.
                 // (Rec15: or a named organisation's service line, `please
                 // call HDFC card care at …`, `the Amer centre on …`.)
-                if !whole_field && (relation::other_party_before(text, phone.start) || relation::named_org_before(text, phone.start, &names)) {
+                // (Rec18: or a person named by an honorific right before it,
+                // `Mrs Aiko Brennan 0401 …`, `Murat Bey: 0542 …`.)
+                if !whole_field
+                    && (relation::other_party_before(text, phone.start)
+                        || relation::named_org_before(text, phone.start, &names)
+                        || relation::honorific_before(text, phone.start))
+                {
                     // (The head above is still read, as round 11 would have:
                     // the next number's walk up stops at this line's answer.)
                     let ls = context::own_line_start(text, phone.start);

@@ -302,7 +302,8 @@ fn phone_compound(word: &[u8]) -> bool {
 }
 
 /// Rec14: whether the word before a `nr` starting at `s` says it is a
-/// phone's number: `har`/`hat`/`has` ("has"), `tlf.`/`tel.`/`telefon`.
+/// phone's number: `har`/`hat`/`has` ("has"), `tlf.`/`tel.`/`telefon`;
+/// rec18: a `no`/`nr` after a possessive (`my`, `her`, `son's`).
 fn phone_nr(b: &[u8], s: usize) -> bool {
     if s < 2 || b[s - 1] != b' ' {
         return false;
@@ -312,11 +313,21 @@ fn phone_nr(b: &[u8], s: usize) -> bool {
         e -= 1;
     }
     let mut p = e;
-    while p > 0 && e - p < 8 && b[p - 1].is_ascii_alphabetic() {
+    while p > 0 && e - p < 10 && b[p - 1].is_ascii_alphabetic() {
         p -= 1;
     }
     let prev = &b[p..e];
-    [&b"har"[..], b"hat", b"has", b"tlf", b"tel", b"telefon", b"mobil"].iter().any(|w| prev.eq_ignore_ascii_case(w))
+    // (Rec18: or a possessive, whose number it is: `my son's no. 080 …`,
+    // `her no. …`; `order no.` stays an id's.)
+    let possessive = prev.eq_ignore_ascii_case(b"s") && (b[..p].ends_with(b"'") || b[..p].ends_with("\u{2019}".as_bytes()));
+    possessive
+        // (And a mobile wallet's or messenger's number, `M-Pesa no. 0722 …`, `GCash no.`, `WhatsApp no.`.)
+        || [
+            &b"har"[..], b"hat", b"has", b"tlf", b"tel", b"telefon", b"mobil", b"my", b"his", b"her", b"your", b"our", b"their", b"pesa",
+            b"mpesa", b"gcash", b"bkash", b"easypaisa", b"jazzcash", b"whatsapp", b"viber",
+        ]
+            .iter()
+            .any(|w| prev.eq_ignore_ascii_case(w))
 }
 
 /// Whether the word ending at `end` is an id's label: an [`id_word`],
@@ -345,7 +356,8 @@ fn id_label_before(b: &[u8], end: usize) -> bool {
         }
         // (Rec14: `nr.` after `har`/`hat`/`tlf.` is a phone's, "has number":
         // `Viby Boligselskab, har nr. 86 11 47 20`.)
-        if word.eq_ignore_ascii_case(b"nr") && phone_nr(b, s) {
+        // (Rec18: `no.` too after a possessive, `my son's no. 080 4127 6650`.)
+        if (word.eq_ignore_ascii_case(b"nr") || word.eq_ignore_ascii_case(b"no")) && phone_nr(b, s) {
             return false;
         }
         return id_word(word)

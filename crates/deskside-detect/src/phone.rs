@@ -401,7 +401,10 @@ fn left_ok(text: &str, pos: usize, c: char) -> bool {
         // (Rec13: Hebrew glues a one-letter preposition to a number with a
         // dash, `זמין ב-054-332-9081`: ב ל מ ה ו ש כ alone after a space.)
         '-' => !pp.is_some_and(is_word) || pp.is_some_and(|ch| "בלמהושכ".contains(ch)) && hebrew_prefix(text, ppos),
-        '_' | '/' | '@' | '=' | '&' | '\\' | '?' | '%' => !pp.is_some_and(is_word),
+        // (Rec18: a log's phone field, `SEND to=13580071126`, `IN from=+48…`,
+        // `msisdn=…`: a word before `=` that names a phone.)
+        '=' => !pp.is_some_and(is_word) || phone_key_before(text.as_bytes(), ppos),
+        '_' | '/' | '@' | '&' | '\\' | '?' | '%' => !pp.is_some_and(is_word),
         // After a digit and a comma: a thousands group (`1,299`, three
         // digits after a group of one to three) is not a number of its own;
         // a CSV cell (`1001,13800138000`, `42,+1-415-…`, a landline after a
@@ -411,6 +414,23 @@ fn left_ok(text: &str, pos: usize, c: char) -> bool {
         ' ' => !pp.is_some_and(is_currency),
         _ => true,
     }
+}
+
+/// Rec18: whether the ASCII word ending at `end` (before a `=`) is a log's
+/// key for a phone number: `to`, `from`, `msisdn`, `phone`, `caller`, ….
+fn phone_key_before(b: &[u8], end: usize) -> bool {
+    let mut s = end;
+    while s > 0 && end - s < 10 && b[s - 1].is_ascii_alphabetic() {
+        s -= 1;
+    }
+    if s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_') {
+        return false;
+    }
+    const KEYS: [&[u8]; 14] = [
+        b"ani", b"callee", b"caller", b"cli", b"dst", b"from", b"mobile", b"msisdn", b"phone", b"receiver", b"recipient", b"src", b"tel",
+        b"to",
+    ];
+    KEYS.iter().any(|k| b[s..end].eq_ignore_ascii_case(k))
 }
 
 /// Whether the Hebrew letter that ends at `end` (two bytes) stands alone as
@@ -1556,6 +1576,19 @@ fn e164(cc: u16, nsn: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_log_s_phone_field_after_its_key() {
+        let found = |t: &str, r: &str| find_phones(t, r).into_iter().map(|m| m.e164).collect::<Vec<_>>();
+        assert_eq!(found("09:00:01 SEND to=13580071126 tpl=BILL_DUE msgid=9af31c02", "CN"), ["+8613580071126"]);
+        assert_eq!(found("10:02:15Z IN  from=+48600112233 msg=\"nie dziala\"", "PL"), ["+48600112233"]);
+        // Another key's value stays no number (a URL's `id=`, a batch's `uid=`).
+        assert!(found("https://x.example/a?id=13580071126&uid=13580071127", "CN").is_empty());
+        // rec18: `no.` after a possessive or a mobile wallet is a phone's.
+        assert_eq!(found("also my son's no. 080 4127 6650 if I'm not reachable", "IN"), ["+918041276650"]);
+        assert_eq!(found("M-Pesa no. 0722 418 903 (also his main contact).", "KE"), ["+254722418903"]);
+        assert!(found("please check my order no. 4082 1934 552", "IN").is_empty());
+    }
 
     /// `clock_like` only skips starts where reading the chain answers `Attempt::None`,
     /// for every region, on random digit, separator and letter texts (and

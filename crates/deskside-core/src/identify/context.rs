@@ -1200,19 +1200,30 @@ fn unstamped_speaker(text: &str, ls: usize, start: usize) -> Option<&str> {
     let b = text.as_bytes();
     let own = &b[ls..start.min(ls + 40)];
     let colon = own.iter().position(|&c| c == b':').or_else(|| deskside_detect::lines::find_ignore_ascii_case(own, "：".as_bytes()))?;
-    let lead = text[ls..ls + colon].trim_end_matches([' ', '\u{a0}', '\u{202f}']);
+    // (Rec18: or the speaker before a time, `访客 14:22:55  电话 156…` under
+    // `客服·Vivian 14:21:40  …`, as 美洽 and other chat exports write it.)
+    let timed = timed_speaker(own, colon);
+    let lead = match timed {
+        Some(e) => &text[ls..ls + e],
+        None => text[ls..ls + colon].trim_end_matches([' ', '\u{a0}', '\u{202f}']),
+    };
     let words = lead.split(' ').filter(|w| !w.is_empty()).count();
     let shaped = (2..=32).contains(&lead.len())
         && (1..=3).contains(&words)
         // (Rec14: or a Hangul name, `김민지 : 회사 번호는 02-…`.)
         && lead.chars().next().is_some_and(|c| c.is_uppercase() || ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{ac00}'..='\u{d7a3}').contains(&c))
-        && lead.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '-' | '\''));
+        && lead.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '-' | '\'') || timed.is_some() && c == '·');
     if !shaped || header_name_role(lead) != HeaderRole::None || deskside_detect::decoy::phone_label_before(b, ls + lead.len()) {
         return None;
     }
     let speaks = |(s, e): (usize, usize)| {
         let l = &text[s..e];
-        l.len() > lead.len() && l.starts_with(lead) && l[lead.len()..].trim_start_matches([' ', '\u{a0}', '\u{202f}']).starts_with([':', '：'])
+        l.len() > lead.len()
+            && l.starts_with(lead)
+            && match timed {
+                None => l[lead.len()..].trim_start_matches([' ', '\u{a0}', '\u{202f}']).starts_with([':', '：']),
+                Some(_) => timed_speaker(l.as_bytes(), l.bytes().position(|c| c == b':').unwrap_or(0)) == Some(lead.len()),
+            }
     };
     let mut line = (ls, ls);
     for _ in 0..3 {
@@ -1224,6 +1235,35 @@ fn unstamped_speaker(text: &str, ls: usize, start: usize) -> Option<&str> {
     }
     let (_, le) = line_at(text, start);
     next_line(text, le).filter(|&l| speaks(l)).map(|_| lead)
+}
+
+/// Rec18: where a chat line's speaker ends when a time follows it (`访客
+/// 14:22:55  …`, `Anna 9:05 …`): `colon` is the line's first colon, inside
+/// the time; the speaker is the text before the time's space (no digit in it).
+fn timed_speaker(line: &[u8], colon: usize) -> Option<usize> {
+    // One or two digits before the colon, two after, a space before the digits.
+    let digits = line[..colon].iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    let after = line.get(colon + 1..colon + 3)?;
+    if digits == 0 || digits > 2 || !after.iter().all(u8::is_ascii_digit) || line.get(colon + 3).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let t = colon - digits;
+    // (Not a date's half-day word before the time, `오전 10:03 고객 박서준: …`,
+    // whose speaker comes after it: no colon of a speaker's after the time.)
+    let mut rest = colon + 3;
+    if line.get(rest) == Some(&b':') {
+        rest += 3;
+    }
+    let rest = line.get(rest.min(line.len())..(rest + 40).min(line.len())).unwrap_or(&[]);
+    if rest.contains(&b':') || deskside_detect::lines::find_ignore_ascii_case(rest, "：".as_bytes()).is_some() {
+        return None;
+    }
+    let speaker = line[..t.saturating_sub(1)].trim_ascii_end();
+    const HALF_DAYS: [&str; 8] = ["am", "pm", "오전", "오후", "上午", "下午", "午前", "午後"];
+    if HALF_DAYS.iter().any(|h| speaker.eq_ignore_ascii_case(h.as_bytes()) || speaker.ends_with(h.as_bytes()) && h.len() > 2) {
+        return None;
+    }
+    (t >= 2 && line[t - 1] == b' ' && !line[..t].iter().any(u8::is_ascii_digit)).then_some(speaker.len()).filter(|&e| e > 0)
 }
 
 /// Rec13: whether the number at `start` (its line starting at `ls`) is not
@@ -2529,7 +2569,7 @@ pub(super) struct HeadMemo {
 /// Words before a number in the team's message that say whose it is, when
 /// it is the customer's or someone else's the note logs (`customer's
 /// mobile`, `rang from`, `客户手机`, `回拨`): the number stays.
-const LOGGED_NUMBER_CUES: [&[u8]; 25] = [
+const LOGGED_NUMBER_CUES: [&[u8]; 27] = [
     b"customer's", b"client's", b"caller", b"callback", b"call back", b"rang from", b"called from", b"his ", b"her ",
     // (Rec13: a call note's labels, `CLI: +91 …`, `Alt contact: wife, …`, a number on file for the reader, a third
     // party's, `told him to call Safaricom on …`.)
@@ -2537,6 +2577,8 @@ const LOGGED_NUMBER_CUES: [&[u8]; 25] = [
     "客户".as_bytes(), "顾客".as_bytes(), "来电".as_bytes(), "回拨".as_bytes(), "用户".as_bytes(), "本人".as_bytes(), "系统里".as_bytes(),
     // (prec14: a rider or driver the team passes on, `顺丰同城骑手 孙师傅 177 …`, under a shop staff's chat head.)
     "骑手".as_bytes(), "师傅".as_bytes(),
+    // (Rec18: a call log's caller, `Agent: Wanjiru K.    Inbound from: 0712 …`.)
+    b"inbound from", b"incoming from",
 ];
 
 /// Whether the words before byte `start` on its line (at most
@@ -3409,6 +3451,19 @@ pub(super) fn self_labelled_team(text: &str, ls: usize, start: usize, end: usize
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chat_speaker_before_its_time() {
+        let line = "访客 14:22:55  电话 15618372049".as_bytes();
+        assert_eq!(timed_speaker(line, line.iter().position(|&c| c == b':').unwrap()), Some("访客".len()));
+        let line = "客服·Vivian 14:21:40  有的".as_bytes();
+        assert_eq!(timed_speaker(line, line.iter().position(|&c| c == b':').unwrap()), Some("客服·Vivian".len()));
+        // A half-day word, then the speaker after the time; a date before the time.
+        let line = "오전 10:03 고객 박서준: 제 번호".as_bytes();
+        assert_eq!(timed_speaker(line, line.iter().position(|&c| c == b':').unwrap()), None);
+        let line = "2026-11-30 14:05  来电".as_bytes();
+        assert_eq!(timed_speaker(line, line.iter().position(|&c| c == b':').unwrap()), None);
+    }
 
     #[test]
     fn a_chat_line_is_the_team_s_when_its_speaker_names_the_team() {

@@ -239,21 +239,25 @@ fn latin_word_end(b: &[u8], i: usize, start: usize) -> usize {
 }
 
 /// The bytes of a Latin word after its first: ASCII letters, the lead bytes
-/// `C3`–`C5` of its accented letters and continuation bytes.
+/// `C3`–`C5` of its accented letters (`E1` of Vietnamese ones) and continuation bytes.
 const LATIN_WORD_BYTES: [bool; 256] = {
     let mut t = [false; 256];
     let mut c = 0;
     while c < 256 {
         let b = c as u8;
-        t[c] = b.is_ascii_alphabetic() || matches!(b, 0xC3..=0xC5) || b & 0xC0 == 0x80;
+        // (Rec18: and `E1`, Vietnamese letters of Latin Extended Additional, `tài xế`, `tiệm`.)
+        t[c] = b.is_ascii_alphabetic() || matches!(b, 0xC3..=0xC5 | 0xE1) || b & 0xC0 == 0x80;
         c += 1;
     }
     t
 };
 
 /// Titles whose dot ends no sentence (`la Sra. Rocío`, `Mr. Leung`).
-const TITLES: [&str; 9] = [
-    "dr", "mr", "mrs", "ms", "prof", "sr", "sra", "srta", "st",
+/// (Rec18: nor a phone's or street's abbreviation, `Serwis CleanTech, ul.
+/// Fabryczna 8, tel. 42 …`, `geom. Ferri, cell. 339 …`.)
+const TITLES: [&str; 20] = [
+    "avv", "cel", "cell", "dott", "dr", "geom", "ing", "mob", "mr", "mrs", "ms", "prof", "sig", "sr", "sra", "srta", "st",
+    "tel", "tlf", "ul",
 ];
 
 /// Whose the identifier starting at byte `start` is by the words of its
@@ -340,21 +344,26 @@ const OTHER_PARTY_WINDOW: usize = 72;
 /// or `hotline` alone: the team has those too. (Rec15: a `shipper`, the
 /// courier in Vietnamese chats, and a manufacturer in more languages,
 /// `Serwis producenta (…, infolinia …`, `Hersteller`, `fabricante`.)
-const OTHER_PARTY_WORDS: [&str; 58] = [
-    "bank", "bezorger", "carrier", "corriere", "courier", "dealer", "dealership", "dentist", "doctor", "driver",
-    "electrician", "engineer", "fabricant", "fabricante", "fabrikant", "filiale", "hersteller", "installer",
-    "insurer", "koerier", "kurier", "kurir", "kurye", "landlord", "livreur", "locksmith", "manufacturer", "mensajero",
-    "montador", "monteur", "montør", "partenaire", "partner", "partners", "plumber", "producent", "producenta",
-    "produttore", "repartidor", "satpam", "shipper", "subcontractor", "supervisor", "supplier", "technician",
-    "technicien", "technik", "techniker", "tecnico", "transporteur", "técnico", "ubezpieczyciel", "ubezpieczyciela",
-    "udlejer", "vendor", "vermieter", "vet", "şubesi",
+const OTHER_PARTY_WORDS: [&str; 93] = [
+    "accountant", "adjuster", "aerolinea", "aerolínea", "airline", "bank", "bezorger", "carpenter", "carpintero",
+    "carrier", "contador", "contractor", "corriere", "courier", "dealer", "dealership", "dentist", "doctor",
+    "driver", "electrician", "engineer", "extern", "external", "externe", "externo", "fabrica", "fabricant",
+    "fabricante", "fabrikant", "filiale", "financiera", "fábrica", "hersteller", "installer", "insurer", "koerier",
+    "kurier", "kurir", "kurye", "landlord", "leur", "leurs", "livreur", "locksmith", "manufacturer", "mensajero",
+    "montador", "monteur", "montör", "montør", "nachbar", "neighbor", "neighbour", "partenaire", "partner",
+    "partners", "plumber", "producent", "producenta", "produttore", "repartidor", "rider", "satpam", "satıcı",
+    "seller", "serwis", "serwisu", "shipper", "subcontractor", "supervisor", "supplier", "technician", "technicien",
+    "technik", "techniker", "tecnico", "their", "tiệm", "transporteur", "técnico", "ubezpieczyciel",
+    "ubezpieczyciela", "udlejer", "vecina", "vecino", "vendor", "vermieter", "vet", "voisin", "voisine", "xế",
+    "yetkili", "şubesi",
 ];
 
 /// Words of the kinds in [`OTHER_PARTY_WORDS`] that stay another's after
 /// the team's possessive (`our repair partner`, `our courier`): every other
 /// role after `our` is the team's own (`our technician`).
-const OTHER_EVEN_OURS: [&str; 10] = [
-    "bank", "carrier", "corriere", "courier", "kurier", "kurir", "kurye", "partenaire", "partner", "partners",
+const OTHER_EVEN_OURS: [&str; 14] = [
+    "bank", "carrier", "corriere", "courier", "extern", "external", "externe", "externo", "kurier", "kurir", "kurye",
+    "partenaire", "partner", "partners",
 ];
 
 /// The team's or writer's own words: after them the number is no longer
@@ -367,7 +376,7 @@ const OWN_PARTY_WORDS: [&str; 27] = [
 /// Another party's role or kind in Chinese, Japanese and Korean, and the
 /// team's own words (`false`): `师傅`, `导游`, `主管`, `网点`, `服务商`. (Not
 /// `仓库`, a warehouse: the team's own as often, `倉庫電話 …`.)
-const OTHER_PARTY_CJK: [(&str, bool); 39] = [
+const OTHER_PARTY_CJK: [(&str, bool); 46] = [
     ("主管", true), ("厂家", true), ("品牌方", true), ("导游", true), ("導遊", true),
     // (Rec15: a carrier by its name, `顺丰香港热线 2730 0273`, `順豐香港客服 …`, under the shop's `客服-…` chat head.)
     ("顺丰", true), ("順豐", true), ("圆通", true), ("圓通", true), ("申通", true), ("韵达", true),
@@ -376,6 +385,9 @@ const OTHER_PARTY_CJK: [(&str, bool); 39] = [
     ("服務商", true), ("物业", true), ("物業", true), ("网点", true), ("網點", true), ("银行", true), ("銀行", true),
     ("配送業者", true), ("기사님", true), ("택배", true), ("我们", false), ("我們", false), ("我司", false),
     ("本公司", false), ("本店", false), ("我的", false),
+    // (Rec18: a coach, `栾教练 186…`, an owner in a property's log, `901 业主 乔振宇 158 …`, a carrier's station,
+    // `大榮台中站 (04)…`; the reader addressed, `您`, undoes them.)
+    ("教练", true), ("教練", true), ("业主", true), ("業主", true), ("大榮", true), ("大荣", true), ("您", false),
 ];
 
 /// [`other_party_before`]'s first looks: a Latin word's first two bytes
@@ -440,6 +452,195 @@ pub(super) fn other_party_before(text: &str, start: usize) -> bool {
     other
 }
 
+/// Rec18: how far back from a number a person named by an honorific is
+/// looked for (bytes, on its line and a quoted line it runs on from).
+const HONORIFIC_WINDOW: usize = 96;
+
+/// Rec18: honorifics before a person's name (lower case, sorted by bytes):
+/// `Mrs Aiko Brennan 0401 …`, `geom. Marco Rinaldi, cell. 347 …`, `anh Lộc
+/// 0978 …`, `Herr Volker Brandes, Mobil …`.
+/// (Not Vietnamese `anh`, `chị`: said of anyone, the team's own staff too,
+/// `bộ phận kỹ thuật … anh Tuấn 0935 …`.)
+const HONORIFICS: [&str; 38] = [
+    "arch", "avv", "bapak", "bu", "dhr", "don", "dona", "doña", "dott", "dr", "frau", "fru", "geom", "herr", "ibu",
+    "ing", "m", "madame", "mevr", "mevrouw", "miss", "mlle", "mme", "monsieur", "mr", "mrs", "ms", "pak", "pan", "pani",
+    "senhor", "senhora", "sig", "signor", "signora", "sr", "sra", "srta",
+];
+
+/// Rec18: honorifics written after a name (`Murat Bey: 0542 …`), lower case, sorted.
+const HONORIFICS_AFTER: [&str; 4] = ["bey", "hanim", "hanım", "san"];
+
+/// Rec18: words that open a greeting before the honorific (`Dear Mr Smith,
+/// 0800 … is our line`): the reader addressed, not a person passed on.
+const GREETINGS: [&str; 22] = [
+    "beste", "bonjour", "cara", "caro", "chào", "dear", "estimada", "estimado", "geachte", "gentile", "hallo", "hello",
+    "hey", "hi", "kính", "liebe", "lieber", "merhaba", "olá", "prezada", "prezado", "sehr",
+];
+
+/// Rec18: a phone's label between a name and its number (`cell.`, `tel`,
+/// `Mobil`, `HP`), or a connector (`au`, `on`), lower case, sorted.
+const NAME_NUMBER_LABELS: [&str; 20] = [
+    "at", "au", "cel", "cell", "celular", "gsm", "handy", "hp", "m", "mob", "mobil", "mobile", "on", "ph", "phone", "tel",
+    "telefon", "telefono", "tlf", "whatsapp",
+];
+
+/// Rec18: whether the number starting at byte `start` is a person's whom
+/// the words right before it name by an honorific — `Mrs Aiko Brennan 0401
+/// 962 338`, `Murat Bey: 0542 …`, `Referente: geom. Marco Rinaldi, cell. 347
+/// …` (and the second number after a first, `tel. 051 …, cell. 339 …`) —
+/// a person the team's message passes on, not the team's own line. Not
+/// after a greeting (`Dear Mr Smith, 0800 …`) or an own word (`our Mr
+/// Lee on …`).
+#[inline(never)]
+pub(super) fn honorific_before(text: &str, start: usize) -> bool {
+    let b = text.as_bytes();
+    let start = start.min(b.len());
+    let lo = start.saturating_sub(HONORIFIC_WINDOW);
+    // The word ending at `e` (letters of any script but CJK), its start.
+    let word_start = |e: usize| {
+        let mut s = e;
+        while s > lo && (b[s - 1].is_ascii_alphabetic() || b[s - 1] >= 0x80 && !(b[s - 1] >= 0xE3 && b[s - 1] <= 0xEF) && !is_cjk_tail(b, s)) {
+            s -= 1;
+        }
+        while s < e && (b[s] & 0xC0) == 0x80 {
+            s += 1;
+        }
+        s
+    };
+    let lower = |w: &[u8]| -> Option<([u8; 15], usize)> {
+        // (Most words are ASCII: lower-cased byte by byte.)
+        if w.is_ascii() {
+            let mut buf = [0u8; 15];
+            buf.get_mut(..w.len())?.copy_from_slice(w);
+            buf.make_ascii_lowercase();
+            return Some((buf, w.len()));
+        }
+        let s = std::str::from_utf8(w).ok()?;
+        let mut buf = [0u8; 15];
+        let mut n = 0;
+        for c in s.chars().flat_map(char::to_lowercase) {
+            let mut t = [0u8; 4];
+            let e = c.encode_utf8(&mut t).as_bytes();
+            buf.get_mut(n..n + e.len())?.copy_from_slice(e);
+            n += e.len();
+        }
+        Some((buf, n))
+    };
+    let is = |w: &[u8], list: &[&str]| lower(w).is_some_and(|(buf, n)| list.binary_search_by(|x| x.as_bytes().cmp(&buf[..n])).is_ok());
+    let capital = |w: &[u8]| match w.first() {
+        Some(c) if c.is_ascii() => c.is_ascii_uppercase(),
+        _ => std::str::from_utf8(w).ok().and_then(|s| s.chars().next()).is_some_and(char::is_uppercase),
+    };
+    // (Speed: a number right after a CJK character, most in Chinese text,
+    // is asked the Chinese title only; one after no letter or digit, nothing.)
+    let mut e = start;
+    while e > lo && matches!(b[e - 1], b' ' | b':' | b'(') {
+        e -= 1;
+    }
+    if is_cjk_tail(b, e) {
+        return [&"先生"[..], "女士", "小姐"].iter().any(|h| b[lo..e].ends_with(h.as_bytes())) && e - 6 >= lo + 3 && is_cjk_tail(b, e - 6);
+    }
+    if e == lo || !(b[e - 1].is_ascii_alphanumeric() || b[e - 1] >= 0x80 || matches!(b[e - 1], b',' | b'.' | b'\n' | b'>' | b'/' | b'\t')) {
+        return false;
+    }
+    // Back past separators, labels and at most one number before (`tel. 051 633 9127, cell. `).
+    let mut e = start;
+    let mut numbers = 0;
+    let mut labels = 0;
+    loop {
+        while e > lo && matches!(b[e - 1], b' ' | b'\t' | b',' | b':' | b'(' | b'.' | b'/') {
+            e -= 1;
+        }
+        // A quoted line the number's line runs on from (`Ferri,` then `> tel. 051 …`).
+        if e > lo && b[e - 1] == b'\n' || e > lo && b[e - 1] == b'>' {
+            let mut q = e;
+            while q > lo && matches!(b[q - 1], b'>' | b' ') {
+                q -= 1;
+            }
+            if q > lo && b[q - 1] == b'\n' && q > lo + 1 && b[q - 2] == b',' {
+                e = q - 1;
+                continue;
+            }
+            if q == e {
+                return false;
+            }
+        }
+        if e > lo && b[e - 1].is_ascii_digit() && numbers == 0 {
+            while e > lo && (b[e - 1].is_ascii_digit() || matches!(b[e - 1], b' ' | b'-' | b'.' | b'(' | b')' | b'+')) {
+                e -= 1;
+            }
+            numbers += 1;
+            continue;
+        }
+        let s = word_start(e);
+        if s < e && labels < 2 && e - s <= 8 && is(&b[s..e], &NAME_NUMBER_LABELS) && !(capital(&b[s..e]) && e - s == 1) {
+            labels += 1;
+            e = s;
+            continue;
+        }
+        break;
+    }
+    // A Chinese name with its title right before the number (`陳先生 0922-…`,
+    // `李女士：138…`): not after a comma (`好的王先生，门店电话 …` addresses the reader).
+    if [&"先生"[..], "女士", "小姐"].iter().any(|h| b[lo..e].ends_with(h.as_bytes())) {
+        return e - 6 >= lo + 3 && is_cjk_tail(b, e - 6);
+    }
+    // The name: up to three capitalised words, the honorific before them or right after.
+    let mut names = 0;
+    let mut w_end = e;
+    for k in 0..4 {
+        let s = word_start(w_end);
+        if s == w_end {
+            return false;
+        }
+        let w = &b[s..w_end];
+        // (Speed: a small word that is no honorific ends the look at once.)
+        let cap = capital(w);
+        if !cap && (names == 0 || w.len() > 8) && !(k == 0 && matches!(w[0], b'b' | b'h' | b's')) {
+            return false;
+        }
+        if k == 0 && w.len() <= 6 && is(w, &HONORIFICS_AFTER) {
+            // `Murat Bey`: a name before it.
+            let mut p = s;
+            while p > lo && b[p - 1] == b' ' {
+                p -= 1;
+            }
+            let q = word_start(p);
+            return q < p && capital(&b[q..p]);
+        }
+        if names > 0 && w.len() <= 8 && is(w, &HONORIFICS) {
+            // Not a greeting's or the team's own (`Dear Mr …`, `our Mr …`).
+            let mut p = s;
+            while p > lo && b[p - 1] == b' ' {
+                p -= 1;
+            }
+            let q = word_start(p);
+            let prev = &b[q..p];
+            return !is(prev, &GREETINGS) && !one_of(prev, &OWN_PARTY_WORDS);
+        }
+        if !cap {
+            return false;
+        }
+        names += 1;
+        // The honorific's dot (`geom. Marco`, `Sig.ra`), or a space.
+        let mut p = s;
+        while p > lo && matches!(b[p - 1], b' ' | b'.') && s - p < 3 {
+            p -= 1;
+        }
+        if p == s {
+            return false;
+        }
+        w_end = p;
+    }
+    false
+}
+
+/// Whether the byte before `s` ends a CJK character (E3–EF lead byte three back).
+#[inline]
+fn is_cjk_tail(b: &[u8], s: usize) -> bool {
+    s >= 3 && b[s - 3] >= 0xE3 && b[s - 3] <= 0xEF && (b[s - 1] & 0xC0) == 0x80
+}
+
 /// Rec15: words for an organisation's service line (lower case, sorted by
 /// bytes): `HDFC card care at …`, `the Amer centre on …`, `the SACCO office
 /// (…`, `Mitsubishi Electric service hotline …`, `service center resmi
@@ -499,7 +700,8 @@ pub(super) fn named_org_before(text: &str, start: usize, names: &[String]) -> bo
     // The word before `w`, with only spaces or `&` between.
     let before = |w: (usize, usize)| {
         let mut e = w.0;
-        while e > lo && matches!(b[e - 1], b' ' | b'&') {
+        // (Rec18: or an opening bracket, `BatteryWorks Europe (service +31 …`.)
+        while e > lo && matches!(b[e - 1], b' ' | b'&' | b'(') {
             e -= 1;
         }
         if e == w.0 { None } else { word_ending(e) }
@@ -513,7 +715,8 @@ pub(super) fn named_org_before(text: &str, start: usize, names: &[String]) -> bo
         while p > lo && b[p - 1] == b' ' {
             p -= 1;
         }
-        let opens = p == 0 || matches!(b[p - 1], b'\n' | b'.' | b'!' | b'?' | b';');
+        // (Rec18: a line that goes on from a comma opens none, `… naar de fabrikant,` then `BatteryWorks Europe (service …`.)
+        let opens = p == 0 || matches!(b[p - 1], b'.' | b'!' | b'?' | b';') || b[p - 1] == b'\n' && !b[..p - 1].trim_ascii_end().ends_with(b",");
         !opens && !before(first).is_some_and(|o| one_of(word(o), &OWN_PARTY_WORDS)) && !super::context::names_a_team(&b[first.0..end], names)
     };
     // The name's first word, back from its last (at most four words).
@@ -931,6 +1134,35 @@ mod tests {
         for &(text, number, want) in cases {
             assert_eq!(look(text, text.find(number).expect("number in text")), want, "{text}");
         }
+    }
+
+    #[test]
+    fn a_person_named_by_an_honorific_before_a_number_is_theirs() {
+        let at = |t: &str, n: &str| honorific_before(t, t.find(n).unwrap());
+        assert!(at("The key holder is Mrs Joan Pritchard 07700 900 412, flat 3.", "07700"));
+        assert!(at("yarın Kemal Bey gelecek. Kemal Bey: 0533 214 87 60", "0533"));
+        assert!(at("Referente: geom. Marco Rinaldi, cell. 347 218 9034.", "347"));
+        // The second number after the first, and a quoted line run on from a comma.
+        let t = "> abbiamo incaricato Edilcasa s.r.l. (ing. Paolo Gatti,\n> tel. 051 488 2210, cell. 347 661 0938).";
+        assert!(at(t, "051"));
+        assert!(at(t, "347"));
+        assert!(at("已轉給維修窗口 王先生 0928-114-306，他下午會聯絡您", "0928"));
+        // Guards: a greeting, the team's own, a comma after the reader's title, no honorific.
+        assert!(!at("Dear Mrs Okafor, 020 7946 0321 is the number to ring.", "020"));
+        assert!(!at("Please ask for our Mr Lee on 020 7946 0321.", "020"));
+        assert!(!at("好的陳小姐，總部專線 02-2712-6600 也可以撥打", "02-"));
+        assert!(!at("Jordan Ellis | Portfolio Manager | Maplecrest | 514-390-7700", "514"));
+        assert!(!at("Call Support on 020 7946 0321.", "020"));
+    }
+
+    #[test]
+    fn more_kinds_of_party_and_abbreviations_that_end_no_sentence() {
+        let at = |t: &str, n: &str| other_party_before(t, t.find(n).unwrap());
+        assert!(at("Serwis AquaTech Polska, ul. Przemysłowa 12, Poznań, tel. 61 843 22 10.", "61 843"));
+        assert!(at("Rider Musa (Kubwa hub) 0906 223 4418 will deliver by 2pm.", "0906"));
+        assert!(at("Nuestro carpintero externo, Taller Robles, tel (55) 5611 8042, pasará.", "(55)"));
+        assert!(at("Xe đưa đón: tài xế anh Lộc 0978 215 463", "0978"));
+        assert!(!at("Our rider desk 0209 880 1255 can confirm the slot.", "0209"));
     }
 
     #[test]
