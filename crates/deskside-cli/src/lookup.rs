@@ -11,7 +11,7 @@ use deskside_core::connector::{presets, HttpRequest, HttpResponse, LookupError, 
 use deskside_core::i18n::{data, format, Catalog, Msg, Text};
 use deskside_core::identify::{Candidate, IdKind, Source};
 use deskside_core::model::Customer;
-use deskside_core::phone::normalize_phone;
+use deskside_core::phone::normalize_phone_typed;
 use deskside_core::secret::Secret;
 use deskside_core::weburl::{encode_component, is_loopback_host, BaseUrl};
 use serde::Serialize;
@@ -238,7 +238,7 @@ fn candidate(kind: IdKind, raw: &str, region: &str) -> Result<Candidate, Exit> {
             Some((local, domain)) if !local.is_empty() && !domain.is_empty() && !raw.chars().any(char::is_whitespace) => format!("{local}@{}", domain.to_lowercase()),
             _ => return Err(Exit::usage(format!("--email {raw}: not an email address"))),
         },
-        IdKind::Phone => normalize_phone(raw, region).ok_or_else(|| Exit::usage(format!("--phone {raw}: not a phone number for region {region}")))?,
+        IdKind::Phone => normalize_phone_typed(raw, region).ok_or_else(|| Exit::usage(format!("--phone {raw}: not a phone number for region {region}")))?,
         _ if raw.is_empty() => return Err(Exit::usage("--id needs a value".into())),
         _ => raw.to_string(),
     };

@@ -88,6 +88,15 @@ fn dry_runs_print_the_requests_with_secrets_redacted() {
             expect: &["GET http://127.0.0.1:7000/api/v1/customers?phone=%2B8613800138000\n", "Authorization: Bearer <redacted>\n"],
         },
         DryRun {
+            // (A number the country's plan refuses, typed whole in international
+            // form, is searched as typed: Pipedrive's own example is one.)
+            name: "demo_crm by a typed international number the plan refuses",
+            connector: "demo_crm".into(),
+            args: &["--phone", "+372 555555555"],
+            env: &[("DESKSIDE_KEY", "canary-key-4711")],
+            expect: &["GET http://127.0.0.1:7000/api/v1/customers?phone=%2B372555555555\n"],
+        },
+        DryRun {
             name: "demo_crm by id",
             connector: "demo_crm".into(),
             args: &["--id", "cus_1002"],

@@ -41,6 +41,49 @@ pub fn normalize_phone(raw: &str, default_region: &str) -> Option<String> {
     }
 }
 
+/// One number someone typed to look up (a connector's test sample, the
+/// command line's `--phone`): as [`normalize_phone`], and besides, a number
+/// written whole in international form (`+372 555555555`) that the country's
+/// plan refuses is searched as typed: a CRM holds what people typed, and a
+/// plan may lag a country's new ranges. Settings fields stay strict (a team
+/// number with a digit missing should be told, not kept), and so does NANP,
+/// whose shape rules are exact (`+1 055 555 0123` is no number).
+pub fn normalize_phone_typed(raw: &str, default_region: &str) -> Option<String> {
+    if let Some(n) = normalize_phone(raw, default_region) {
+        return Some(n);
+    }
+    let t = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+    if !t.starts_with('+') && !t.starts_with('\u{ff0b}') {
+        return None;
+    }
+    let mut d = Vec::with_capacity(MAX_DIGITS);
+    for c in t.chars().map(fold) {
+        match c {
+            '0'..='9' => d.push(c as u8),
+            ' ' | '-' | '(' | ')' | '.' | '+' | '\u{a0}' => {}
+            _ => return None,
+        }
+    }
+    let cc_len = (1..=3).find(|&n| d.len() > n && international_cc(&d[..n]))?;
+    let nsn = &d[cc_len..];
+    (d[0] != b'1' && (6..=15 - cc_len).contains(&nsn.len()) && nsn[0] != b'0').then(|| e164(num(&d[..cc_len]) as u16, nsn))?
+}
+
+/// Whether `cc` (1 to 3 digits) is an assigned country code, read as
+/// [`international`] reads the start of a number.
+fn international_cc(cc: &[u8]) -> bool {
+    match cc {
+        [b'1' | b'7'] => true,
+        [_] => false,
+        [a, b] => TWO_DIGIT_CC.contains(&(num(&[*a, *b]) as u16)),
+        [a, b, _] => {
+            let two = num(&[*a, *b]) as u16;
+            !TWO_DIGIT_CC.contains(&two) && matches!(two, 21..=26 | 29 | 35 | 37 | 38 | 42 | 50 | 59 | 67..=69 | 80 | 85 | 87 | 88 | 96 | 97 | 99) && assigned_cc3(num(cc) as u16)
+        }
+        _ => false,
+    }
+}
+
 /// One number typed alone (a settings field), when the scanner's reading of
 /// running text refuses it: the text's cautions (a bare run of digits is an
 /// id, BR needs its area code apart, AU's `13 22 19` is too short to tell
@@ -1893,6 +1936,16 @@ mod tests {
         assert_eq!(normalize_phone("13800138000", "ZZ"), None);
         assert_eq!(normalize_phone("+8613800138000", "ZZ").as_deref(), Some("+8613800138000"));
         assert_eq!(normalize_phone("+86 12345", "CN"), None);
+        // Typed to look up: a number the plan refuses, searched as typed.
+        assert_eq!(normalize_phone("+372 555555555", "CN"), None);
+        assert_eq!(normalize_phone_typed("+372 555555555", "CN").as_deref(), Some("+372555555555"));
+        assert_eq!(normalize_phone_typed("＋372 5555-5555", "CN").as_deref(), Some("+37255555555"));
+        assert_eq!(normalize_phone_typed("138 0013 8000", "CN").as_deref(), Some("+8613800138000"));
+        assert_eq!(normalize_phone_typed("+86 12345", "CN"), None);
+        assert_eq!(normalize_phone_typed("+1 055 555 0123", "US"), None);
+        assert_eq!(normalize_phone_typed("+292 5555555", "CN"), None);
+        assert_eq!(normalize_phone_typed("372 555555555", "CN"), None);
+        assert_eq!(normalize_phone_typed("+372 555555555 x", "CN"), None);
         assert_eq!(normalize_phone("+1 055 555 0123", "US"), None);
         assert_eq!(normalize_phone("+0 123 456 789", "US"), None);
         assert_eq!(normalize_phone("", "US"), None);

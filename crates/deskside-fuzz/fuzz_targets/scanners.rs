@@ -5,7 +5,7 @@
 //! as the general path does; a number normalised once stays the same when
 //! normalised again; and no match starts or ends inside a character.
 use deskside_core::cnid::find_cn_ids;
-use deskside_core::phone::{find_phones, normalize_phone, scan_text};
+use deskside_core::phone::{find_phones, normalize_phone, normalize_phone_typed, scan_text};
 use libfuzzer_sys::fuzz_target;
 
 const REGIONS: [&str; 6] = ["CN", "US", "GB", "IN", "AU", ""];
@@ -35,5 +35,11 @@ fuzz_target!(|data: &[u8]| {
     // The whole input as one number, as a `tel:` link or a form gives it.
     if let Some(e164) = normalize_phone(text, region) {
         assert_eq!(normalize_phone(&e164, region).as_deref(), Some(e164.as_str()), "{text:?}");
+    }
+    // Typed to look up: never refuses what the strict reading takes, and reads its own output back.
+    match (normalize_phone(text, region), normalize_phone_typed(text, region)) {
+        (Some(a), b) => assert_eq!(b.as_deref(), Some(a.as_str()), "{text:?}"),
+        (None, Some(e164)) => assert_eq!(normalize_phone_typed(&e164, region).as_deref(), Some(e164.as_str()), "{text:?}"),
+        (None, None) => {}
     }
 });

@@ -61,7 +61,7 @@ pub fn sample_identifier(text: &str, region: &str) -> Option<Candidate> {
     }
     let (kind, value) = if t.contains('@') {
         (IdKind::Email, t.to_lowercase())
-    } else if let Some(e164) = crate::phone::normalize_phone(t, region).filter(|_| t.chars().filter(char::is_ascii_digit).count() >= 7) {
+    } else if let Some(e164) = crate::phone::normalize_phone_typed(t, region).filter(|_| t.chars().filter(char::is_ascii_digit).count() >= 7) {
         (IdKind::Phone, e164)
     } else if t.chars().any(char::is_alphanumeric) {
         (IdKind::CustomerId, t.to_string())
