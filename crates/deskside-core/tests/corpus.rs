@@ -42,6 +42,8 @@
 //! `issue17_holdout15*.jsonl`, `issue17_holdout16*.jsonl`: the same for rounds 15 and 16; spent since.
 //! `issue17_holdout18.jsonl`, `issue17_holdout18b.jsonl`: written blind in session 13 while regions 18 and round 18
 //! were worked on, kept off their branches; scored before and after (docs/IDENTIFIERS.md).
+//! `issue17_holdout19.jsonl`, `issue17_holdout19b.jsonl`: written blind in session 14 from a labelling extract alone
+//! while round 19 was worked on (on spent sets 18/18b), kept off its branch; scored before and after it.
 
 use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
 use deskside_core::phone::normalize_phone;
