@@ -11,6 +11,7 @@
 //   const api = await startFaultApi({ key: 'k' });
 //   api.setMode('a@shop.example', ['429:120', 'ok']);   // each request takes the next; the last stays
 //   api.count('a@shop.example');                          // requests received for it
+//   api.holds('a@shop.example');                          // one of them open now, unanswered (hang, trickle)
 //   const decoy = await startDecoy();                     // another origin that records every request
 //   api.setRedirect(decoy.base);                          // mode 'redirect': 302 to the decoy, same path and query
 
@@ -106,6 +107,7 @@ export async function startFaultApi({ key = 'fault-key', port = 0 } = {}) {
       case 'hang':
         // Accepts, then says nothing for 35 s.
         entry.status = 'hang';
+        res.on('close', () => { if (entry.status === 'hang') entry.status = 'dropped'; });
         setTimeout(() => { try { send(200, ok); } catch { /* gone */ } }, 35_000);
         return;
       case 'slow':
@@ -121,7 +123,7 @@ export async function startFaultApi({ key = 'fault-key', port = 0 } = {}) {
           if (res.destroyed) { clearInterval(timer); return; }
           res.write(`"${'x'.repeat(1020)}",`);
         }, 1000);
-        res.on('close', () => clearInterval(timer));
+        res.on('close', () => { clearInterval(timer); if (entry.status === 'trickle') entry.status = 'dropped'; });
         return;
       }
       case 'truncated': return send(200, ok.slice(0, ok.length - 7));
@@ -160,6 +162,8 @@ export async function startFaultApi({ key = 'fault-key', port = 0 } = {}) {
     setLimit(l) { limit = l; arrivals.length = 0; },
     setRedirect(base) { redirectTo = base; },
     count(email) { return requests.filter((r) => r.email === email).length; },
+    // Whether a request for `email` is open now, unanswered (a hang's, a trickle's; not one the client dropped).
+    holds(email) { return requests.some((r) => r.email === email && (r.status === 'hang' || r.status === 'trickle')); },
     rateLimited() { return requests.filter((r) => r.status === 429).length; },
     stop() {
       for (const s of sockets) s.destroy();
