@@ -48,6 +48,20 @@ new MutationObserver(() => {
   requestAnimationFrame(() => { t.painted = at(); });
 }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
 const started = init({ module_or_path: wasmUrl }).then(() => { timing.ready = at(); start_panel(env, token); });
+// The pages' wasm did not load (a failed fetch or compile): say so rather
+// than "Starting…" for ever. (The catalog by the browser's language: the
+// admin's choice lives in the background, which the wasm would have asked.)
+started.catch((e) => {
+  console.error('deskside:', e);
+  const root = document.querySelector('#root');
+  const body = document.querySelector('#body');
+  if (!root || !body) return;
+  const p = document.createElement('p');
+  p.className = 'state';
+  p.textContent = (globalThis.browser ?? globalThis.chrome).i18n.getMessage('panel_start_failed');
+  body.replaceChildren(p);
+  root.dataset.state = 'failed';
+});
 addEventListener('message', (e) => {
   // From the page's window, with this frame's token (the page itself can post
   // here too, but does not know the token).

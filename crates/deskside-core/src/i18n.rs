@@ -74,6 +74,7 @@ messages! {
     // The panel.
     PanelHeading = "panel_heading",
     PanelStarting = "panel_starting",
+    PanelStartFailed = "panel_start_failed",
     PanelLookingUp = "panel_looking_up",
     PanelLookingUpLabel = "panel_looking_up_label",
     PanelNotConfigured = "panel_not_configured",
