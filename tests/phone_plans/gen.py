@@ -79,9 +79,9 @@ NANP18 = ["DO", "JM", "PR", "TT"]
 REGIONS = REGIONS + REGIONS11 + REGIONS18
 TYPES = [("mobile", "Mobile"), ("fixed_line", "Fixed"), ("toll_free", "Service"), ("shared_cost", "Service"), ("uan", "Service")]
 # VoIP ranges people and companies give as their line (KR 070, NL 085, PL 39, TR 0850, VN 0672, TH 060,
-# AT 050/0780, PT 30, IE 076). Not IT (55 + 8 digits without a trunk prefix reads like an order code) and
+# AT 050/0780, PT 30, IE 076, IL 072/073/077, CR 4xxx, AM 60). Not IT (55 + 8 digits without a trunk prefix reads like an order code) and
 # not AU (014 satellite ranges nobody writes in a ticket).
-EXTRA = {r: [("voip", "Fixed")] for r in ("KR", "NL", "PL", "TR", "VN", "TH", "AT", "PT", "IE")}
+EXTRA = {r: [("voip", "Fixed")] for r in ("KR", "NL", "PL", "TR", "VN", "TH", "AT", "PT", "IE", "IL", "CR", "AM")}
 # VN's 1900 numbers are premium-rate by libphonenumber's type, but they are what Vietnamese companies print as their
 # hotline (`Hotline 1900 6868`), so a customer company's and the team's own are read as service numbers.
 EXTRA["VN"] = EXTRA["VN"] + [("premium_rate", "Service")]

@@ -534,6 +534,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'5', b'0'], lead_len: 1, next: 0b1101111111, min: 9, max: 9, kind: Kind::Mobile, bare: false },
         Row { lead: [b'1', b'0'], lead_len: 1, next: 0b0000100000, min: 11, max: 12, kind: Kind::Fixed, bare: false },
         Row { lead: [b'0', b'0'], lead_len: 0, next: 0b1100011100, min: 8, max: 8, kind: Kind::Fixed, bare: false },
+        Row { lead: [b'7', b'0'], lead_len: 1, next: 0b1111011110, min: 9, max: 9, kind: Kind::Fixed, bare: false },
     ] },
     Plan { iso: *b"QA", cc: 974, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'0', b'0'], lead_len: 2, next: 0b0100000000, min: 11, max: 11, kind: Kind::Service, bare: true },
@@ -894,6 +895,7 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0101111100, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'3', b'0'], lead_len: 1, next: 0b0000000110, min: 8, max: 8, kind: Kind::Fixed, bare: false },
         Row { lead: [b'4', b'0'], lead_len: 1, next: 0b0010000000, min: 8, max: 8, kind: Kind::Fixed, bare: false },
+        Row { lead: [b'6', b'0'], lead_len: 1, next: 0b0000000001, min: 8, max: 8, kind: Kind::Fixed, bare: false },
     ] },
     Plan { iso: *b"AZ", cc: 994, trunk: b"0", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b0100000000, min: 9, max: 9, kind: Kind::Service, bare: false },
@@ -969,6 +971,8 @@ pub(super) const PLANS: &[Plan] = &[
         Row { lead: [b'7', b'0'], lead_len: 1, next: 0b0000001111, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'8', b'0'], lead_len: 1, next: 0b1111111000, min: 8, max: 8, kind: Kind::Mobile, bare: true },
         Row { lead: [b'2', b'0'], lead_len: 1, next: 0b0011110111, min: 8, max: 8, kind: Kind::Fixed, bare: true },
+        Row { lead: [b'0', b'0'], lead_len: 0, next: 0b0000010000, min: 8, max: 8, kind: Kind::Fixed, bare: true },
+        Row { lead: [b'5', b'0'], lead_len: 1, next: 0b0000000010, min: 8, max: 8, kind: Kind::Fixed, bare: true },
     ] },
     Plan { iso: *b"GT", cc: 502, trunk: b"", trunk2: b"", bare: false, mobile_token: b"", ungrouped_max: 0, rows: &[
         Row { lead: [b'1', b'8'], lead_len: 2, next: 0b0000000011, min: 11, max: 11, kind: Kind::Service, bare: true },
