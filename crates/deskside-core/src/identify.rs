@@ -1865,7 +1865,13 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // (`星途租车 · 车损争议处理单  门店：…（门店电话 0898-…）`).
                 // (prec19: and a number joined to the one before it that the
                 // section gave the team, `210 … (απευθείας) ή +30 697 …`.)
-                if !whole_field && section_last.is_some_and(|e: usize| e <= phone.start && context::joined_numbers(&text[e..phone.start])) {
+                // (Past the label in brackets after the one before: `(απευθείας) ή`.)
+                let joined = |e: usize| {
+                    let gap = text[e..phone.start].trim_start();
+                    let gap = if gap.starts_with('(') { gap.find(')').map_or(gap, |c| &gap[c + 1..]) } else { gap };
+                    context::joined_numbers(gap)
+                };
+                if !whole_field && section_last.is_some_and(|e: usize| e <= phone.start && joined(e)) {
                     section_last = Some(phone.end);
                     continue;
                 }

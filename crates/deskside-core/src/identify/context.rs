@@ -1911,7 +1911,15 @@ pub(super) fn reader_cue_any(text: &str, start: usize) -> bool {
     let window = &text[lo..start];
     let sentence = ["\n", ". ", "! ", "? ", "。", "！", "،"].iter().filter_map(|end| window.rfind(end).map(|i| i + end.len())).max().unwrap_or(0);
     let window = window[sentence..].to_lowercase();
-    WORLD_READER_CUES.iter().any(|cue| window.contains(cue))
+    // (prec19: a cue that starts with a Latin letter at a word's start: not
+    // the `anda` of `standard`, the `seu ` of `museu `.)
+    WORLD_READER_CUES.iter().any(|cue| {
+        let first = cue.as_bytes()[0];
+        if !first.is_ascii_alphabetic() {
+            return window.contains(cue);
+        }
+        window.match_indices(cue).any(|(i, _)| i == 0 || !window.as_bytes()[i - 1].is_ascii_alphabetic())
+    })
 }
 
 /// Team words that come before the team's name where a message introduces
@@ -2417,7 +2425,7 @@ fn head_names_team(head: &[u8], names: &[String]) -> bool {
     head_title(head)
         || head_title_word(head)
         || (names.iter().any(|n| squeezed_has(head, n.as_bytes()))
-            || head.iter().any(|&c| c >= 0xC3) && std::str::from_utf8(head).is_ok_and(|h| names_team_folded_words(h, names)))
+            || !names.is_empty() && head.iter().any(|&c| c >= 0xC3) && std::str::from_utf8(head).is_ok_and(|h| names_team_folded_words(h, names)))
             && !note_head(head)
 }
 
@@ -2744,6 +2752,24 @@ const LEAD_CUSTOMER_WORDS: [&[u8]; 12] = [
     "khách".as_bytes(), "お客様".as_bytes(), "고객".as_bytes(),
 ];
 
+/// prec19: whether a lead holds a word of [`LEAD_CUSTOMER_WORDS`] that
+/// is not the start of the team's customer service's name (`kundeservice`,
+/// `Kundendienst`, `customer service`, `customer care`, `客服` is no `客户`).
+fn customer_in_lead(lead: &[u8]) -> bool {
+    const SERVICE_AFTER: [&[u8]; 8] = [b"service", b"nservice", b"ndienst", b"senter", b" service", b" care", b"center", b" support"];
+    LEAD_CUSTOMER_WORDS.iter().any(|w| {
+        let mut from = 0;
+        while let Some(k) = deskside_detect::lines::find_ignore_ascii_case(&lead[from..], w) {
+            let rest = &lead[from + k + w.len()..];
+            if !SERVICE_AFTER.iter().any(|s| rest.len() >= s.len() && rest[..s.len()].eq_ignore_ascii_case(s)) {
+                return true;
+            }
+            from += k + w.len();
+        }
+        false
+    })
+}
+
 /// Words that make a note's head an agent's note, beside a note word: an
 /// internal word (`Internal note`, `内部备注`, `Nota interna`), a team title
 /// (`Temsilci notu`, `Agent note`); a name in parentheses or a bracketed
@@ -2866,7 +2892,7 @@ fn section_of(lead: &[u8]) -> Option<Section> {
     let note = !reply
         && NOTE_WORDS.iter().chain(&[b"notu" as &[u8], "poznámka".as_bytes(), "ghi chú".as_bytes()]).any(|w| (wide || w[0] < 0x80) && has(w))
         && (NOTE_TEAM_WORDS.iter().any(|w| has(w)) || lead.contains(&b'(') || lead.starts_with("（".as_bytes()) || lead.windows(3).any(|w| w == "（".as_bytes()) || lead[0] == b'[');
-    if !(reply || note) || LEAD_CUSTOMER_WORDS.iter().any(|w| has(w)) {
+    if !(reply || note) || customer_in_lead(lead) {
         return None;
     }
     Some(if reply { Section::Reply } else { Section::Note })
@@ -2904,7 +2930,7 @@ pub(super) fn section_at(text: &str, ls: usize, start: usize, names: &[String], 
         // (prec19: a field's label of the team's section, `现场工程师：…`, `Για
         // άμεση επικοινωνία: …`, is in the section its head above opened; a
         // lead with a customer's word, `Customer: …`, is theirs.)
-        if found.is_some() || LEAD_CUSTOMER_WORDS.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(lead, w).is_some()) {
+        if found.is_some() || customer_in_lead(lead) {
             return found;
         }
         return memo.map_at(text, ls, names);
@@ -3068,13 +3094,14 @@ fn section_map(text: &str, names: &[String]) -> Vec<(usize, usize, Section)> {
         let l = &b[pos..end];
         let next = (end + 1).min(b.len());
         let t = l.trim_ascii();
-        // (Cheap first: a head is short and starts or ends with a mark, or holds a bracket.)
-        let head = if t.is_empty() || t.len() > TEAM_HEAD_MAX + 24 {
+        // (Cheap first, a byte or two of each line: a head is short and starts
+        // or ends with a mark, or starts with a reply word.)
+        let head = if t.is_empty() || t.len() > TEAM_HEAD_MAX + 24 || !head_candidate(t) {
             None
         } else {
             let (core, decorated) = undecorated(t);
             let core = core.strip_suffix(b":").or_else(|| core.strip_suffix("：".as_bytes())).unwrap_or(core).trim_ascii_end();
-            let bracket = core.contains(&b'(') || core.windows(3).any(|w| w == "（".as_bytes() || w == "【".as_bytes());
+            let bracket = core.contains(&b'(') || core.windows(3).any(|w| w[0] == 0xEF && w[1] == 0xBC && w[2] == 0x88 || w[0] == 0xE3 && w[1] == 0x80 && w[2] == 0x90);
             let quoted = t[0] == b'>';
             if quoted || t.ends_with(b":") || t.ends_with("：".as_bytes()) {
                 // A quote's introduction naming the team.
@@ -3116,6 +3143,34 @@ fn section_map(text: &str, names: &[String]) -> Vec<(usize, usize, Section)> {
         out.push((s0, b.len(), sec));
     }
     out
+}
+
+/// For each byte value, whether a word of [`REPLY_WORDS`] starts with it
+/// (either case of an ASCII letter).
+const REPLY_FIRST: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < REPLY_WORDS.len() {
+        let c = REPLY_WORDS[i].as_bytes()[0];
+        t[c as usize] = true;
+        t[c.to_ascii_uppercase() as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// Whether a trimmed line may be a head of [`section_map`]: a mark at its
+/// start (`-`, `=`, `>`, `[`, `【`, a dash or rule) or end (`:`, `)`, `）`,
+/// a dash), or a reply word's first byte at its start. (Every line of a
+/// text is asked: its first and last bytes only.)
+fn head_candidate(t: &[u8]) -> bool {
+    let (f, l) = (t[0], t[t.len() - 1]);
+    matches!(f, b'-' | b'=' | b'*' | b'#' | b'>' | b'[' | b'|')
+        || matches!(l, b':' | b')' | b'-' | b'=')
+        || f == 0xE2 && decoration_at(t)
+        || t.starts_with("【".as_bytes())
+        || t.len() >= 3 && (t.ends_with("：".as_bytes()) || t.ends_with("）".as_bytes()) || decoration_at(&t[t.len() - 3..]))
+        || REPLY_FIRST[usize::from(f)] && REPLY_WORDS.iter().any(|w| t.len() >= w.len() && t[..w.len()].eq_ignore_ascii_case(w.as_bytes()))
 }
 
 /// Whether a head has no colon with words after it (`Respuesta: …` is a
