@@ -1881,7 +1881,8 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 }
                 // prec19: a service number offered to the team's customers
                 // (`Hotline für Kund:innen …`, `商户可致电 400 …`).
-                if !whole_field && context::service_number(&phone.e164) && context::customer_line_before(text, ls, phone.start) {
+                // (Where the admin has named the team: asked of every number left.)
+                if !whole_field && !names.is_empty() && context::service_number(&phone.e164) && context::customer_line_before(text, ls, phone.start) {
                     continue;
                 }
                 if !whole_field

@@ -2802,6 +2802,54 @@ const OUR_WORDS: [&[u8]; 77] = [
     "测试机".as_bytes(), "测试号".as_bytes(), b"test phone", b"test device",
 ];
 
+/// For each byte value (ASCII lowered), which words of [`OUR_WORDS`] start
+/// with it (bit `i` for word `i`), and bit 127 for an [`OUR_SUFFIXES`] one.
+const OUR_FIRST: [u128; 256] = {
+    let mut t = [0u128; 256];
+    let mut i = 0;
+    while i < OUR_WORDS.len() {
+        t[OUR_WORDS[i][0].to_ascii_lowercase() as usize] |= 1 << i;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < OUR_SUFFIXES.len() {
+        t[OUR_SUFFIXES[i][0] as usize] |= 1 << 127;
+        i += 1;
+    }
+    t
+};
+
+/// Where the last of the team's own words ([`OUR_WORDS`]: an ASCII word at
+/// a word's start, not the `our ` of `your `) or a Turkic "our" suffix at a
+/// word's end ([`OUR_SUFFIXES`], `mühəndisimiz`) ends in `near`. (One pass
+/// back over its bytes; at each, only the words that start with it.)
+fn last_our_word(near: &[u8]) -> Option<usize> {
+    for k in (0..near.len()).rev() {
+        let mut bits = OUR_FIRST[usize::from(near[k].to_ascii_lowercase())];
+        if bits == 0 {
+            continue;
+        }
+        let rest = &near[k..];
+        if bits >> 127 != 0 {
+            bits &= !(1 << 127);
+            let suffix = OUR_SUFFIXES.iter().find(|w| {
+                k > 0 && rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w) && rest.get(w.len()).is_none_or(|c| !c.is_ascii_alphabetic() && *c < 0x80)
+            });
+            if let Some(w) = suffix {
+                return Some(k + w.len());
+            }
+        }
+        while bits != 0 {
+            let w = OUR_WORDS[bits.trailing_zeros() as usize];
+            bits &= bits - 1;
+            if rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w) && (k == 0 || !w[0].is_ascii_alphabetic() || !near[k - 1].is_ascii_alphabetic()) {
+                return Some(k + w.len());
+            }
+        }
+    }
+    None
+}
+
 /// prec19: Turkic possessive suffixes of "our" at a word's end before a
 /// number in the team's section (`mühəndisimiz Elvin (050 …)`, `destek
 /// hattımız`): the team's own line or staff.
@@ -2913,7 +2961,7 @@ fn reply_writer(rest: &[u8]) -> bool {
 /// alone on the line above, ending in a colon (`Internal note — Ada:` then
 /// the note). `ls`: the number's line start.
 /// On bytes, no allocation.
-pub(super) fn section_at(text: &str, ls: usize, start: usize, names: &[String], memo: &mut SectionMemo) -> Option<Section> {
+pub(super) fn section_at(text: &str, ls: usize, start: usize, names: &[String], use_map: bool, memo: &mut SectionMemo) -> Option<Section> {
     let b = text.as_bytes();
     let own = &b[ls..start.min(ls + TEAM_HEAD_MAX)];
     if own.first() == Some(&b'[') || own.starts_with("【".as_bytes()) {
@@ -2933,11 +2981,11 @@ pub(super) fn section_at(text: &str, ls: usize, start: usize, names: &[String], 
         if found.is_some() || customer_in_lead(lead) {
             return found;
         }
-        return memo.map_at(text, ls, names);
+        return if use_map { memo.map_at(text, ls, names) } else { None };
     }
     // Another number on this line asked already: the same head above.
     if memo.set && memo.line == ls {
-        return memo.above;
+        return if memo.above.is_none() && use_map { memo.map_at(text, ls, names) } else { memo.above };
     }
     // The line above, when it ends in a colon (its end looked at first:
     // most lines above a number end otherwise, and their start is not sought).
@@ -2963,9 +3011,8 @@ pub(super) fn section_at(text: &str, ls: usize, start: usize, names: &[String], 
     });
     // (prec19: else the section a head further up opened, from the text's
     // map of sections, built once.)
-    let above = above.or_else(|| memo.map_at(text, ls, names));
     (memo.set, memo.line, memo.above) = (true, ls, above);
-    above
+    if above.is_none() && use_map { memo.map_at(text, ls, names) } else { above }
 }
 
 /// prec15: words right after a number by which its writer takes it back
@@ -3089,14 +3136,16 @@ fn section_map(text: &str, names: &[String]) -> Vec<(usize, usize, Section)> {
     let mut open: Option<(usize, Section, usize, bool)> = None;
     let mut blank = false;
     let mut pos = 0;
-    while pos < b.len() {
+    // (Each line's end found eight bytes a step; most lines are out at their
+    // first and last bytes.)
+    while pos <= b.len() {
         let end = deskside_detect::lines::line_end(b, pos, usize::MAX);
         let l = &b[pos..end];
         let next = (end + 1).min(b.len());
         let t = l.trim_ascii();
         // (Cheap first, a byte or two of each line: a head is short and starts
         // or ends with a mark, or starts with a reply word.)
-        let head = if t.is_empty() || t.len() > TEAM_HEAD_MAX + 24 || !head_candidate(t) {
+        let head = if t.is_empty() || t.len() > TEAM_HEAD_MAX + 24 || !head_candidate(t) || holds_identifier(t) {
             None
         } else {
             let (core, decorated) = undecorated(t);
@@ -3125,7 +3174,7 @@ fn section_map(text: &str, names: &[String]) -> Vec<(usize, usize, Section)> {
             let close = head.is_some()
                 || quoted && !t.starts_with(b">")
                 || n >= SECTION_LINES
-                || !t.is_empty() && !t.iter().any(|&c| c.is_ascii_alphanumeric() || c >= 0xC3 && c != 0xE2)
+                || !t.is_empty() && head_candidate(t) && !t.iter().any(|&c| c.is_ascii_alphanumeric() || c >= 0xC3 && c != 0xE2)
                 || blank && head_shaped(t);
             if close {
                 out.push((s0, pos, open.take().unwrap().1));
@@ -3145,32 +3194,71 @@ fn section_map(text: &str, names: &[String]) -> Vec<(usize, usize, Section)> {
     out
 }
 
-/// For each byte value, whether a word of [`REPLY_WORDS`] starts with it
-/// (either case of an ASCII letter).
-const REPLY_FIRST: [bool; 256] = {
-    let mut t = [false; 256];
+/// For each byte value, which words of [`REPLY_WORDS`] start with it (bit
+/// `i` for word `i`; either case of an ASCII letter).
+const REPLY_FIRST: [u64; 256] = {
+    let mut t = [0u64; 256];
     let mut i = 0;
     while i < REPLY_WORDS.len() {
         let c = REPLY_WORDS[i].as_bytes()[0];
-        t[c as usize] = true;
-        t[c.to_ascii_uppercase() as usize] = true;
+        t[c as usize] |= 1 << i;
+        t[c.to_ascii_uppercase() as usize] |= 1 << i;
         i += 1;
     }
     t
 };
 
-/// Whether a trimmed line may be a head of [`section_map`]: a mark at its
-/// start (`-`, `=`, `>`, `[`, `【`, a dash or rule) or end (`:`, `)`, `）`,
-/// a dash), or a reply word's first byte at its start. (Every line of a
-/// text is asked: its first and last bytes only.)
+/// Whether a trimmed line may be a head of [`section_map`]: a rule at its
+/// start (`--`, `==`, `—`, `─`), a quote mark, a short line ending in `:`,
+/// `)`, `）`, `【客服回复】`, or a reply word and a bracket (`Réponse de
+/// l'agent (…) — …`). (Every line of a text is asked: most are out at its
+/// first and last bytes.)
 fn head_candidate(t: &[u8]) -> bool {
-    let (f, l) = (t[0], t[t.len() - 1]);
-    matches!(f, b'-' | b'=' | b'*' | b'#' | b'>' | b'[' | b'|')
-        || matches!(l, b':' | b')' | b'-' | b'=')
-        || f == 0xE2 && decoration_at(t)
-        || t.starts_with("【".as_bytes())
-        || t.len() >= 3 && (t.ends_with("：".as_bytes()) || t.ends_with("）".as_bytes()) || decoration_at(&t[t.len() - 3..]))
-        || REPLY_FIRST[usize::from(f)] && REPLY_WORDS.iter().any(|w| t.len() >= w.len() && t[..w.len()].eq_ignore_ascii_case(w.as_bytes()))
+    // (Bytes compared in place: with the size build's `opt-level`, the
+    // slices' `ends_with`/`contains` are calls.)
+    let n = t.len();
+    let (f, l) = (t[0], t[n - 1]);
+    if matches!(f, b'-' | b'=') && n > 1 && t[1] == f || f == b'>' || f == 0xE2 && decoration_at(t) {
+        return true;
+    }
+    // (`：` is EF BC 9A, `）` EF BC 89.)
+    let wide_end = n >= 3 && t[n - 3] == 0xEF && t[n - 2] == 0xBC && matches!(l, 0x9A | 0x89);
+    if (matches!(l, b':' | b')') || wide_end) && n <= TEAM_HEAD_MAX {
+        return true;
+    }
+    // (`【客服回复】`: `【` is E3 80 90, `客` E5 AE A2.)
+    if f == 0xE3 && n >= 6 && t[1] == 0x80 && t[2] == 0x90 && t[3] == 0xE5 && t[4] == 0xAE && t[5] == 0xA2 {
+        return true;
+    }
+    let mut bits = REPLY_FIRST[usize::from(f)];
+    while bits != 0 {
+        let w = REPLY_WORDS[bits.trailing_zeros() as usize].as_bytes();
+        bits &= bits - 1;
+        if n >= w.len() && t[..w.len()].eq_ignore_ascii_case(w) {
+            return t.iter().any(|&c| c == b'(');
+        }
+    }
+    false
+}
+
+/// Whether a line holds a `+`, an `@` or a run of five digits: a number's
+/// or an address's line, no head (a head's dates and times run to four).
+fn holds_identifier(t: &[u8]) -> bool {
+    let mut run = 0;
+    for &c in t {
+        if c.is_ascii_digit() {
+            run += 1;
+            if run == 5 {
+                return true;
+            }
+        } else {
+            if c == b'+' || c == b'@' {
+                return true;
+            }
+            run = 0;
+        }
+    }
+    false
 }
 
 /// Whether a head has no colon with words after it (`Respuesta: …` is a
@@ -3188,54 +3276,65 @@ fn lead_colon_free(core: &[u8]) -> bool {
 /// notes (`technician Sipho's mobile`) and a callback number a note logs
 /// stay. (`ls`: the number's line start.)
 pub(super) fn section_team_number(text: &str, ls: usize, start: usize, end: usize, e164: &str, names: &[String], memo: &mut SectionMemo) -> bool {
-    let Some(section) = section_at(text, ls, start, names, memo) else { return false };
     let b = text.as_bytes();
     let lo = floor_boundary(text, ls.max(start.saturating_sub(SECTION_CUE_WINDOW)));
     let near = &b[lo..start];
-    let has = |w: &[u8]| deskside_detect::lines::find_ignore_ascii_case(near, w).is_some();
     // (The team's own words nearest the number decide: `tried to reach her
     // from our Leeds office 0113 …` is the office's line, the person logged
     // before it.)
     // (An ASCII word at a word's start: not the `our ` of `your `, `hour `.)
-    let last_word = |w: &[u8]| {
-        let mut hay = near;
-        while let Some(k) = deskside_detect::lines::rfind_ignore_ascii_case(hay, w) {
-            if k == 0 || !w[0].is_ascii_alphabetic() || !hay[k - 1].is_ascii_alphabetic() {
-                return Some(k + w.len());
-            }
-            hay = &hay[..k];
-        }
-        None
-    };
-    // (prec19: and a Turkic "our" suffix at a word's end, `mühəndisimiz`.)
-    let suffix = OUR_SUFFIXES
-        .iter()
-        .filter_map(|w| {
-            let mut hay = near;
-            while let Some(k) = deskside_detect::lines::rfind_ignore_ascii_case(hay, w) {
-                if near.get(k + w.len()).is_none_or(|c| !c.is_ascii_alphabetic() && *c < 0x80) && k > 0 {
-                    return Some(k + w.len());
-                }
-                hay = &hay[..k];
-            }
-            None
-        })
-        .max();
-    let ours = OUR_WORDS.iter().filter_map(|w| last_word(w)).max().max(suffix);
-    if let Some(k) = ours {
-        let after = &near[k..];
-        return !LOGGED_NUMBER_CUES.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(after, w).is_some()) && !reader_cue_any(text, start);
-    }
+    // (prec19: one pass back over the window, a word compared only where its
+    // first byte stands: 77 words and 4 suffixes, most bytes start none.)
+    // (prec19: the text's map of sections, [`section_map`], when the number's
+    // own line and the line above name none.)
+    // (Asked where the admin has named the team's domains, `names`: the map
+    // costs a look at every line's ends, and a scan without a team keeps
+    // prec13's heads on the number's own line and the line above.)
+    let Some(section) = section_at(text, ls, start, names, !names.is_empty(), memo) else { return false };
+    let ours = last_our_word(near);
     // (prec19: or a label in brackets right after it, `(απευθείας)`, `(bureau de Toronto)`.)
     let after = &b[end.min(b.len())..floor_boundary(text, (end + 24).min(b.len()))];
     let after = after.trim_ascii_start();
     let labelled_after = after.first() == Some(&b'(') && LINE_LABELS_AFTER.iter().any(|w| after.len() >= w.len() && after[..w.len()].eq_ignore_ascii_case(w));
-    let labelled = SERVICE_LINE_WORDS.iter().any(|w| has(w)) || labelled_after;
+    let labelled = labelled_after || ours.is_none() && any_service_word(near);
+    let service = service_number(e164);
+    if let Some(k) = ours {
+        let after = &near[k..];
+        return !LOGGED_NUMBER_CUES.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(after, w).is_some()) && !reader_cue_any(text, start);
+    }
     // (prec19: in a note too, a service number its label after it names the
     // writer's office's, `da linha 707 … (apoio empresas)`; not one after a
     // label before it, `Fahrerhotline 0800 …` of a carrier, `TNB Careline 1-300 …`.)
-    let service = section == Section::Reply && (labelled || service_number(e164)) || labelled_after && service_number(e164);
+    let service = section == Section::Reply && (labelled || service) || labelled_after && service;
     service && !reader_cue_any(text, start) && !logged_number_before(text, start)
+}
+
+/// For each byte value (ASCII lowered), which words of
+/// [`SERVICE_LINE_WORDS`] start with it (bit `i` for word `i`).
+const SERVICE_FIRST: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut i = 0;
+    while i < SERVICE_LINE_WORDS.len() {
+        t[SERVICE_LINE_WORDS[i][0].to_ascii_lowercase() as usize] |= 1 << i;
+        i += 1;
+    }
+    t
+};
+
+/// Whether a word of [`SERVICE_LINE_WORDS`] is in `near` (anywhere, as
+/// prec13 read them): one pass, only the words that start with each byte.
+fn any_service_word(near: &[u8]) -> bool {
+    (0..near.len()).any(|k| {
+        let mut bits = SERVICE_FIRST[usize::from(near[k].to_ascii_lowercase())];
+        while bits != 0 {
+            let w = SERVICE_LINE_WORDS[bits.trailing_zeros() as usize];
+            bits &= bits - 1;
+            if near.len() - k >= w.len() && near[k..k + w.len()].eq_ignore_ascii_case(w) {
+                return true;
+            }
+        }
+        false
+    })
 }
 
 /// Labels of a branch's or store's phone (`门店电话`, `营业厅电话`, `Store
