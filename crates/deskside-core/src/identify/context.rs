@@ -3131,65 +3131,65 @@ const SECTION_LINES: usize = 12;
 /// text order.
 fn section_map(text: &str, names: &[String]) -> Vec<(usize, usize, Section)> {
     let b = text.as_bytes();
-    let mut out = Vec::new();
-    // (The open section: its first line's start, kind, lines so far, quoted.)
-    let mut open: Option<(usize, Section, usize, bool)> = None;
-    let mut blank = false;
-    let mut pos = 0;
-    // (Each line's end found eight bytes a step; most lines are out at their
-    // first and last bytes.)
-    while pos <= b.len() {
-        let end = deskside_detect::lines::line_end(b, pos, usize::MAX);
-        let l = &b[pos..end];
-        let next = (end + 1).min(b.len());
-        let t = l.trim_ascii();
-        // (Cheap first, a byte or two of each line: a head is short and starts
-        // or ends with a mark, or starts with a reply word.)
-        let head = if t.is_empty() || t.len() > TEAM_HEAD_MAX + 24 || !head_candidate(t) || holds_identifier(t) {
-            None
-        } else {
-            let (core, decorated) = undecorated(t);
-            let core = core.strip_suffix(b":").or_else(|| core.strip_suffix("：".as_bytes())).unwrap_or(core).trim_ascii_end();
-            let bracket = core.contains(&b'(') || core.windows(3).any(|w| w[0] == 0xEF && w[1] == 0xBC && w[2] == 0x88 || w[0] == 0xE3 && w[1] == 0x80 && w[2] == 0x90);
-            let quoted = t[0] == b'>';
-            if quoted || t.ends_with(b":") || t.ends_with("：".as_bytes()) {
-                // A quote's introduction naming the team.
-                let intro = (t.ends_with(b":") || t.ends_with("：".as_bytes()))
-                    && QUOTE_INTRO_VERBS.iter().any(|v| deskside_detect::lines::find_ignore_ascii_case(core, v).is_some())
-                    && (names_a_team(core, names) || core.iter().any(|&c| c >= 0x80) && std::str::from_utf8(core).is_ok_and(|c| names_team_folded(c, names)));
-                if intro {
-                    Some((Section::Reply, true))
-                } else if !quoted && (decorated || bracket) && lead_colon_free(core) {
-                    section_of(core).map(|s| (s, false))
-                } else {
-                    None
-                }
-            } else if (decorated || bracket) && lead_colon_free(core) {
+    // (The lines that may be heads, found in one pass by the speed-built
+    // scanner: most lines are out at their first and last bytes.)
+    let mut lines = Vec::new();
+    deskside_detect::lines::head_lines(b, TEAM_HEAD_MAX + 24, TEAM_HEAD_MAX, &REPLY_FIRST, &mut lines);
+    // The heads: (line start, next line's start, kind, quoted).
+    let mut heads: Vec<(usize, usize, Section, bool)> = Vec::new();
+    for (pos, end) in lines {
+        let t = b[pos..end].trim_ascii();
+        if t.is_empty() || !head_candidate(t) || holds_identifier(t) {
+            continue;
+        }
+        let (core, decorated) = undecorated(t);
+        let core = core.strip_suffix(b":").or_else(|| core.strip_suffix("：".as_bytes())).unwrap_or(core).trim_ascii_end();
+        let bracket = core.contains(&b'(') || core.windows(3).any(|w| w[0] == 0xEF && w[1] == 0xBC && w[2] == 0x88 || w[0] == 0xE3 && w[1] == 0x80 && w[2] == 0x90);
+        let quoted = t[0] == b'>';
+        let head = if quoted || t.ends_with(b":") || t.ends_with("：".as_bytes()) {
+            // A quote's introduction naming the team.
+            let intro = (t.ends_with(b":") || t.ends_with("：".as_bytes()))
+                && QUOTE_INTRO_VERBS.iter().any(|v| deskside_detect::lines::find_ignore_ascii_case(core, v).is_some())
+                && (names_a_team(core, names) || core.iter().any(|&c| c >= 0x80) && std::str::from_utf8(core).is_ok_and(|c| names_team_folded(c, names)));
+            if intro {
+                Some((Section::Reply, true))
+            } else if !quoted && (decorated || bracket) && lead_colon_free(core) {
                 section_of(core).map(|s| (s, false))
             } else {
                 None
             }
+        } else if (decorated || bracket) && lead_colon_free(core) {
+            section_of(core).map(|s| (s, false))
+        } else {
+            None
         };
-        if let Some((s0, _, n, quoted)) = open {
-            let close = head.is_some()
-                || quoted && !t.starts_with(b">")
-                || n >= SECTION_LINES
+        if let Some((sec, quoted)) = head {
+            heads.push((pos, (end + 1).min(b.len()), sec, quoted));
+        }
+    }
+    // Each head's section, to the next head, a rule, the quote's end, a
+    // blank line before a head-shaped line, or [`SECTION_LINES`] lines.
+    let mut out = Vec::with_capacity(heads.len());
+    for (k, &(_, body, sec, quoted)) in heads.iter().enumerate() {
+        let stop = heads.get(k + 1).map_or(b.len(), |h| h.0);
+        let mut pos = body;
+        let mut blank = false;
+        for _ in 0..SECTION_LINES {
+            if pos >= stop {
+                break;
+            }
+            let end = deskside_detect::lines::line_end(b, pos, usize::MAX);
+            let t = b[pos..end].trim_ascii();
+            let close = quoted && !t.starts_with(b">")
                 || !t.is_empty() && head_candidate(t) && !t.iter().any(|&c| c.is_ascii_alphanumeric() || c >= 0xC3 && c != 0xE2)
                 || blank && head_shaped(t);
             if close {
-                out.push((s0, pos, open.take().unwrap().1));
-            } else {
-                open = Some((s0, open.unwrap().1, n + 1, quoted));
+                break;
             }
+            blank = t.is_empty();
+            pos = end + 1;
         }
-        if let Some((sec, quoted)) = head {
-            open = Some((next, sec, 0, quoted));
-        }
-        blank = t.is_empty();
-        pos = end + 1;
-    }
-    if let Some((s0, sec, _, _)) = open {
-        out.push((s0, b.len(), sec));
+        out.push((body, pos.min(stop).max(body), sec));
     }
     out
 }
@@ -3235,7 +3235,7 @@ fn head_candidate(t: &[u8]) -> bool {
         let w = REPLY_WORDS[bits.trailing_zeros() as usize].as_bytes();
         bits &= bits - 1;
         if n >= w.len() && t[..w.len()].eq_ignore_ascii_case(w) {
-            return t.iter().any(|&c| c == b'(');
+            return t[n - 1].is_ascii_digit() && t.iter().any(|&c| c == b'(');
         }
     }
     false
@@ -3285,18 +3285,21 @@ pub(super) fn section_team_number(text: &str, ls: usize, start: usize, end: usiz
     // (An ASCII word at a word's start: not the `our ` of `your `, `hour `.)
     // (prec19: one pass back over the window, a word compared only where its
     // first byte stands: 77 words and 4 suffixes, most bytes start none.)
+    let labels = || {
+        let ours = last_our_word(near);
+        // (prec19: or a label in brackets right after it, `(απευθείας)`, `(bureau de Toronto)`.)
+        let after = &b[end.min(b.len())..floor_boundary(text, (end + 24).min(b.len()))];
+        let after = after.trim_ascii_start();
+        let labelled_after = after.first() == Some(&b'(') && LINE_LABELS_AFTER.iter().any(|w| after.len() >= w.len() && after[..w.len()].eq_ignore_ascii_case(w));
+        (ours, labelled_after, labelled_after || ours.is_none() && any_service_word(near))
+    };
     // (prec19: the text's map of sections, [`section_map`], when the number's
-    // own line and the line above name none.)
-    // (Asked where the admin has named the team's domains, `names`: the map
-    // costs a look at every line's ends, and a scan without a team keeps
-    // prec13's heads on the number's own line and the line above.)
+    // own line and the line above name none, where the admin has named the
+    // team's domains (`names`): the map costs a look at every line's ends,
+    // once a text, and a scan without a team keeps prec13's heads on the
+    // number's own line and the line above.)
     let Some(section) = section_at(text, ls, start, names, !names.is_empty(), memo) else { return false };
-    let ours = last_our_word(near);
-    // (prec19: or a label in brackets right after it, `(απευθείας)`, `(bureau de Toronto)`.)
-    let after = &b[end.min(b.len())..floor_boundary(text, (end + 24).min(b.len()))];
-    let after = after.trim_ascii_start();
-    let labelled_after = after.first() == Some(&b'(') && LINE_LABELS_AFTER.iter().any(|w| after.len() >= w.len() && after[..w.len()].eq_ignore_ascii_case(w));
-    let labelled = labelled_after || ours.is_none() && any_service_word(near);
+    let (ours, labelled_after, labelled) = labels();
     let service = service_number(e164);
     if let Some(k) = ours {
         let after = &near[k..];
