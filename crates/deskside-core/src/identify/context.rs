@@ -1918,7 +1918,7 @@ pub(super) fn reader_cue_any(text: &str, start: usize) -> bool {
         if !first.is_ascii_alphabetic() {
             return window.contains(cue);
         }
-        window.match_indices(cue).any(|(i, _)| i == 0 || !window.as_bytes()[i - 1].is_ascii_alphabetic())
+        window.contains(cue) && window.match_indices(cue).any(|(i, _)| i == 0 || !window.as_bytes()[i - 1].is_ascii_alphabetic())
     })
 }
 
@@ -2905,11 +2905,6 @@ fn section_of(lead: &[u8]) -> Option<Section> {
     if LEAD_LABELS.iter().any(|w| lead.len() >= w.len() && lead[lead.len() - w.len()..].eq_ignore_ascii_case(w)) {
         return None;
     }
-    // (prec19: a lead with a sentence's end in it, `Dag Pieter, we hebben een
-    // creditnota aangemaakt (…). Voor vragen: …`, is prose, no head.)
-    if lead.windows(3).any(|w| matches!(w[0], b'a'..=b'z' | b')') && matches!(w[1], b'.' | b'!' | b'?') && w[2] == b' ') {
-        return None;
-    }
     let has = |w: &[u8]| deskside_detect::lines::find_ignore_ascii_case(lead, w).is_some();
     // (Past brackets, dashes and spaces: `[Reply]`, `【回复】`, `— Antwort`.)
     let mut first = lead;
@@ -2931,16 +2926,25 @@ fn section_of(lead: &[u8]) -> Option<Section> {
     // (A reply word heads the section only alone or before its writer:
     // `Respuesta:`, `Odpověď (Lucie)`, `Reply from Care (Anjali)`, `返信（山田）`;
     // not a customer's `Antwort auf Ihre Frage:`.)
-    let reply = REPLY_WORDS.iter().any(|w| {
-        let w = w.as_bytes();
-        first.len() >= w.len() && first[..w.len()].eq_ignore_ascii_case(w) && reply_writer(first[w.len()..].trim_ascii_start())
-    });
+    // (prec19: only the reply words that start with the lead's first byte.)
+    let mut bits = first.first().map_or(0, |&c| REPLY_FIRST[usize::from(c)]);
+    let mut reply = false;
+    while bits != 0 && !reply {
+        let w = REPLY_WORDS[bits.trailing_zeros() as usize].as_bytes();
+        bits &= bits - 1;
+        reply = first.len() >= w.len() && first[..w.len()].eq_ignore_ascii_case(w) && reply_writer(first[w.len()..].trim_ascii_start());
+    }
     // (The note words of other scripts asked only of a lead that has such letters.)
     let wide = lead.iter().any(|&c| c >= 0xC3);
     let note = !reply
         && NOTE_WORDS.iter().chain(&[b"notu" as &[u8], "poznámka".as_bytes(), "ghi chú".as_bytes()]).any(|w| (wide || w[0] < 0x80) && has(w))
         && (NOTE_TEAM_WORDS.iter().any(|w| has(w)) || lead.contains(&b'(') || lead.starts_with("（".as_bytes()) || lead.windows(3).any(|w| w == "（".as_bytes()) || lead[0] == b'[');
     if !(reply || note) || customer_in_lead(lead) {
+        return None;
+    }
+    // (prec19: a lead with a sentence's end in it, `Dag Pieter, we hebben een
+    // creditnota aangemaakt (…). Voor vragen: …`, is prose, no head.)
+    if lead.windows(3).any(|w| matches!(w[0], b'a'..=b'z' | b')') && matches!(w[1], b'.' | b'!' | b'?') && w[2] == b' ') {
         return None;
     }
     Some(if reply { Section::Reply } else { Section::Note })
@@ -2978,7 +2982,7 @@ pub(super) fn section_at(text: &str, ls: usize, start: usize, names: &[String], 
         // (prec19: a field's label of the team's section, `现场工程师：…`, `Για
         // άμεση επικοινωνία: …`, is in the section its head above opened; a
         // lead with a customer's word, `Customer: …`, is theirs.)
-        if found.is_some() || customer_in_lead(lead) {
+        if found.is_some() || !use_map || customer_in_lead(lead) {
             return found;
         }
         return if use_map { memo.map_at(text, ls, names) } else { None };
