@@ -2752,6 +2752,12 @@ const LEAD_CUSTOMER_WORDS: [&[u8]; 12] = [
     "khách".as_bytes(), "お客様".as_bytes(), "고객".as_bytes(),
 ];
 
+/// prec19: whether a lead has a sentence's end in it (a small letter or a
+/// closing bracket, then `.`, `!` or `?` and a space): prose, no head.
+fn prose(lead: &[u8]) -> bool {
+    lead.windows(3).any(|w| matches!(w[0], b'a'..=b'z' | b')') && matches!(w[1], b'.' | b'!' | b'?') && w[2] == b' ')
+}
+
 /// prec19: whether a lead holds a word of [`LEAD_CUSTOMER_WORDS`] that
 /// is not the start of the team's customer service's name (`kundeservice`,
 /// `Kundendienst`, `customer service`, `customer care`, `客服` is no `客户`).
@@ -2944,7 +2950,7 @@ fn section_of(lead: &[u8]) -> Option<Section> {
     }
     // (prec19: a lead with a sentence's end in it, `Dag Pieter, we hebben een
     // creditnota aangemaakt (…). Voor vragen: …`, is prose, no head.)
-    if lead.windows(3).any(|w| matches!(w[0], b'a'..=b'z' | b')') && matches!(w[1], b'.' | b'!' | b'?') && w[2] == b' ') {
+    if prose(lead) {
         return None;
     }
     Some(if reply { Section::Reply } else { Section::Note })
@@ -2982,7 +2988,9 @@ pub(super) fn section_at(text: &str, ls: usize, start: usize, names: &[String], 
         // (prec19: a field's label of the team's section, `现场工程师：…`, `Για
         // άμεση επικοινωνία: …`, is in the section its head above opened; a
         // lead with a customer's word, `Customer: …`, is theirs.)
-        if found.is_some() || !use_map || customer_in_lead(lead) {
+        // (A prose lead, with a sentence's end in it, `Grüezi …, bitte senden Sie uns die
+        // Kundendaten. Unser Händlersupport: …`, is no field's label: its words say nothing.)
+        if found.is_some() || !use_map || !prose(lead) && customer_in_lead(lead) {
             return found;
         }
         return if use_map { memo.map_at(text, ls, names) } else { None };
@@ -3290,7 +3298,12 @@ pub(super) fn section_team_number(text: &str, ls: usize, start: usize, end: usiz
     // (prec19: one pass back over the window, a word compared only where its
     // first byte stands: 77 words and 4 suffixes, most bytes start none.)
     let labels = || {
-        let ours = last_our_word(near);
+        // (Or the team's own word right after the number: `0571-… 为我司审核专线`.)
+        let ours = last_our_word(near).or_else(|| {
+            let rest = &b[end.min(b.len())..];
+            let rest = rest.trim_ascii_start();
+            OURS_AFTER.iter().any(|w| rest.starts_with(w.as_bytes())).then_some(near.len())
+        });
         // (prec19: or a label in brackets right after it, `(απευθείας)`, `(bureau de Toronto)`.)
         let after = &b[end.min(b.len())..floor_boundary(text, (end + 24).min(b.len()))];
         let after = after.trim_ascii_start();
@@ -3315,6 +3328,10 @@ pub(super) fn section_team_number(text: &str, ls: usize, start: usize, end: usiz
     let service = section == Section::Reply && (labelled || service) || labelled_after && service;
     service && !reader_cue_any(text, start) && !logged_number_before(text, start)
 }
+
+/// prec19: words right after a number in the team's section that say it is
+/// the team's own line (`（呼出号码 0571-… 为我司审核专线）`).
+const OURS_AFTER: [&str; 8] = ["为我司", "是我司", "為我司", "为本公司", "是本公司", "為本公司", "为我方", "是我方"];
 
 /// For each byte value (ASCII lowered), which words of
 /// [`SERVICE_LINE_WORDS`] start with it (bit `i` for word `i`).
