@@ -1879,6 +1879,15 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     section_last = Some(phone.end);
                     continue;
                 }
+                // prec19: the writer's own line on a line that gives the
+                // team's listed number as "us" (`Du når oss även på 0771-… eller
+                // mig direkt på 08-…`). (Only when a listed one is in the text.)
+                if !whole_field && !listed.is_empty() {
+                    let le = text[phone.start..].find('\n').map_or(text.len(), |e| phone.start + e);
+                    if context::own_line_beside_listed(text, ls, le, phone.start, &listed) {
+                        continue;
+                    }
+                }
                 // prec19: a service number offered to the team's customers
                 // (`Hotline für Kund:innen …`, `商户可致电 400 …`).
                 // (Where the admin has named the team: asked of every number left.)

@@ -3329,6 +3329,37 @@ pub(super) fn section_team_number(text: &str, ls: usize, start: usize, end: usiz
     service && !reader_cue_any(text, start) && !logged_number_before(text, start)
 }
 
+/// prec19: "us" before the team's listed number on a line (`Du når oss även
+/// på 0771-…`, `reach us on`, `rufen Sie uns unter`), lower case, at a
+/// word's start: the line is the team's own.
+const US_WORDS: [&[u8]; 11] = [b"us ", b"oss ", b"uns ", b"nous ", b"ons ", b"noi ", b"nas ", "nós ".as_bytes(), b"bize ", "我们".as_bytes(), "我們".as_bytes()];
+
+/// prec19: whether the number at `start` is the writer's own line (the
+/// team's own words or the writer's, [`last_our_word`], in the 48 bytes
+/// before it) on a line where the team's listed number stands after "us"
+/// ([`US_WORDS`] in the 24 bytes before it): `Du når oss även på 0771-44 22
+/// 00 eller mig direkt på 08-…`. (`listed`: the listed numbers' spans; `ls`,
+/// `le`: the number's line.)
+pub(super) fn own_line_beside_listed(text: &str, ls: usize, le: usize, start: usize, listed: &[(usize, usize)]) -> bool {
+    let b = text.as_bytes();
+    let us = listed.iter().any(|&(s, _)| {
+        s >= ls && s < le && s != start && {
+            let near = &b[floor_boundary(text, ls.max(s.saturating_sub(24)))..s];
+            US_WORDS.iter().any(|w| {
+                let mut hay = near;
+                while let Some(k) = deskside_detect::lines::rfind_ignore_ascii_case(hay, w) {
+                    if k == 0 || !w[0].is_ascii_alphabetic() || !hay[k - 1].is_ascii_alphabetic() {
+                        return true;
+                    }
+                    hay = &hay[..k];
+                }
+                false
+            })
+        }
+    });
+    us && last_our_word(&b[floor_boundary(text, ls.max(start.saturating_sub(SECTION_CUE_WINDOW)))..start]).is_some() && !reader_cue_any(text, start)
+}
+
 /// prec19: words right after a number in the team's section that say it is
 /// the team's own line (`（呼出号码 0571-… 为我司审核专线）`).
 const OURS_AFTER: [&str; 8] = ["为我司", "是我司", "為我司", "为本公司", "是本公司", "為本公司", "为我方", "是我方"];
