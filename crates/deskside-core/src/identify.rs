@@ -1713,6 +1713,7 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             let text_signs = context::TeamSigns { is_team: &is_team_text, names: names.clone() };
             let mut head_memo = context::HeadMemo::default();
             let mut section_memo = context::SectionMemo::default();
+            let mut section_last: Option<usize> = None;
             for phone in phones {
                 if !team_lines.is_empty() {
                     line += text.as_bytes()[counted..phone.start].iter().filter(|&&b| b == b'\n').count();
@@ -1862,9 +1863,39 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // Línea de atención 018000 …`), invitation or not; and the
                 // branch phone on the header of the team's own form
                 // (`星途租车 · 车损争议处理单  门店：…（门店电话 0898-…）`).
+                // (prec19: and a number joined to the one before it that the
+                // section gave the team, `210 … (απευθείας) ή +30 697 …`.)
+                // (Past the label in brackets after the one before: `(απευθείας) ή`.)
+                let joined = |e: usize| {
+                    let gap = text[e..phone.start].trim_start();
+                    let gap = if gap.starts_with('(') { gap.find(')').map_or(gap, |c| &gap[c + 1..]) } else { gap };
+                    context::joined_numbers(gap)
+                };
+                if !whole_field && section_last.is_some_and(|e: usize| e <= phone.start && joined(e)) {
+                    section_last = Some(phone.end);
+                    continue;
+                }
+                if !whole_field && context::section_team_number(text, ls, phone.start, phone.end, &phone.e164, &names, &mut section_memo) {
+                    section_last = Some(phone.end);
+                    continue;
+                }
+                // prec19: the writer's own line on a line that gives the
+                // team's listed number as "us" (`Du når oss även på 0771-… eller
+                // mig direkt på 08-…`). (Only when a listed one is in the text.)
+                if !whole_field && !listed.is_empty() {
+                    let le = text[phone.start..].find('\n').map_or(text.len(), |e| phone.start + e);
+                    if context::own_line_beside_listed(text, ls, le, phone.start, &listed) {
+                        continue;
+                    }
+                }
+                // prec19: a service number offered to the team's customers
+                // (`Hotline für Kund:innen …`, `商户可致电 400 …`).
+                // (Where the admin has named the team: asked of every number left.)
+                if !whole_field && !names.is_empty() && context::service_number(&phone.e164) && context::customer_line_before(text, ls, phone.start) {
+                    continue;
+                }
                 if !whole_field
-                    && (context::section_team_number(text, ls, phone.start, &phone.e164, &mut section_memo)
-                        || context::team_form_branch(text, ls, phone.start)
+                    && (context::team_form_branch(text, ls, phone.start)
                         // prec14: labelled as the team's by its own name or words.
                         || context::self_labelled_team(text, ls, phone.start, phone.end, &text_signs))
                 {

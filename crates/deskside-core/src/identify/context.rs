@@ -1911,7 +1911,15 @@ pub(super) fn reader_cue_any(text: &str, start: usize) -> bool {
     let window = &text[lo..start];
     let sentence = ["\n", ". ", "! ", "? ", "。", "！", "،"].iter().filter_map(|end| window.rfind(end).map(|i| i + end.len())).max().unwrap_or(0);
     let window = window[sentence..].to_lowercase();
-    WORLD_READER_CUES.iter().any(|cue| window.contains(cue))
+    // (prec19: a cue that starts with a Latin letter at a word's start: not
+    // the `anda` of `standard`, the `seu ` of `museu `.)
+    WORLD_READER_CUES.iter().any(|cue| {
+        let first = cue.as_bytes()[0];
+        if !first.is_ascii_alphabetic() {
+            return window.contains(cue);
+        }
+        window.contains(cue) && window.match_indices(cue).any(|(i, _)| i == 0 || !window.as_bytes()[i - 1].is_ascii_alphabetic())
+    })
 }
 
 /// Team words that come before the team's name where a message introduces
@@ -2413,7 +2421,45 @@ fn has_time(l: &[u8]) -> bool {
 fn head_names_team(head: &[u8], names: &[String]) -> bool {
     // (Rec13: a note's head that names the team, `CALL NOTE — Jengo Power
     // Customer Care · 14:22`, logs what a caller gave: no reply of the team's.)
-    head_title(head) || head_title_word(head) || names.iter().any(|n| squeezed_has(head, n.as_bytes())) && !note_head(head)
+    // (prec19: or its name written with accents, `Santiago (CFE Fácil) · 27/11`, read through its base letters.)
+    head_title(head)
+        || head_title_word(head)
+        || (names.iter().any(|n| squeezed_has(head, n.as_bytes()))
+            || !names.is_empty() && head.iter().any(|&c| c >= 0xC3) && std::str::from_utf8(head).is_ok_and(|h| names_team_folded_words(h, names)))
+            && !note_head(head)
+}
+
+/// prec19: [`names_team_folded`] from a word's start only (`CFE Fácil` for
+/// `cfe-facil`; not the `luna` inside `Lunapark`).
+fn names_team_folded_words(head: &str, names: &[String]) -> bool {
+    let mut starts = head.char_indices().filter(|&(i, c)| c.is_alphanumeric() && head[..i].chars().next_back().is_none_or(|p| !p.is_alphanumeric()));
+    starts.any(|(i, _)| {
+        let folded: Vec<u8> = head[i..].chars().filter(|c| c.is_alphanumeric()).take(40).map(|c| match base_letter(c) { 0 => b'#', b => b }).collect();
+        names.iter().any(|n| !n.is_empty() && folded.starts_with(n.as_bytes()))
+    })
+}
+
+/// prec19: words before a service number that offer it to the team's
+/// customers (`Störungshotline für Kund:innen bleibt 0800 …`, `Linia de
+/// suport pentru clienți 0800 …`, `Asiakas voi myös soittaa … 0800 …`,
+/// `商户可致电 400 …`): the team's own line, whoever writes it. Lower case.
+const CUSTOMER_LINE_CUES: [&[u8]; 26] = [
+    b"for customers", b"for our customers", b"customers can", b"customer can", "für kund".as_bytes(), b"kunden kann", "kunden können".as_bytes(),
+    b"pour les clients", b"client peut", b"clients peuvent", b"para clientes", b"para os clientes", b"cliente puede", b"clientes pueden",
+    b"cliente pode", "pentru clienți".as_bytes(), b"pentru clienti", b"asiakas voi", b"asiakkaat voivat", b"kunden kan", b"kunder kan",
+    b"klanten kunnen", "商户可".as_bytes(), "客户可".as_bytes(), "用户可".as_bytes(), "顾客可".as_bytes(),
+];
+
+/// How far before a number [`CUSTOMER_LINE_CUES`] are looked for, on its line (bytes).
+const CUSTOMER_LINE_WINDOW: usize = 64;
+
+/// prec19: whether the service number at `start` is offered to the team's
+/// customers ([`CUSTOMER_LINE_CUES`] before it on its line), unless said
+/// to be the reader's. (`ls`: its line start; asked of service numbers only.)
+pub(super) fn customer_line_before(text: &str, ls: usize, start: usize) -> bool {
+    let b = text.as_bytes();
+    let near = &b[floor_boundary(text, ls.max(start.saturating_sub(CUSTOMER_LINE_WINDOW)))..start];
+    CUSTOMER_LINE_CUES.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(near, w).is_some()) && !reader_cue_any(text, start)
 }
 
 /// Whether a head holds a note's word ([`NOTE_WORDS`]) or a form's ([`FORM_HEAD_WORDS`]).
@@ -2628,8 +2674,12 @@ fn wrapped_lead(b: &[u8], lo: usize, start: usize) -> &[u8] {
 /// Words that may stand between two numbers of the team's on one line
 /// (`TEL 0460-85-0000 / FAX 0460-85-0001`, `0800-091-227 或 (02) 2656-8800`,
 /// `800 3252 أو 04 600 4418`), lower case.
-const JOIN_WORDS: [&str; 18] =
-    ["or", "oder", "ou", "o", "of", "ó", "或", "或者", "أو", "fax", "tel", "tél", "phone", "传真", "傳真", "电话", "電話", "ファックス"];
+const JOIN_WORDS: [&str; 30] = [
+    "or", "oder", "ou", "o", "of", "ó", "或", "或者", "أو", "fax", "tel", "tél", "phone", "传真", "傳真", "电话", "電話", "ファックス",
+    // (prec19: "or" in Greek, Russian, Ukrainian, Turkish, Uzbek, Hebrew, the Nordic languages, Finnish, Romanian, Hungarian,
+    // Vietnamese, Malay/Indonesian.)
+    "ή", "или", "або", "veya", "yoki", "או", "eller", "tai", "sau", "vagy", "hoặc", "atau",
+];
 
 /// Whether the bytes between two numbers on one line join them as one
 /// party's lines: only [`JOIN_WORDS`], separators (`/`, `|`, `·`, `、`,
@@ -2687,9 +2737,12 @@ pub(super) fn team_named_line(text: &str, start: usize, names: &[String]) -> boo
 /// Words that start the team's reply section of a web form or ticket page
 /// (`Respuesta:`, `Odpověď (Lucie):`, `Antwort (Service, Nina):`, `回复：`),
 /// lower case: the first word of a lead.
-const REPLY_WORDS: [&str; 26] = [
+const REPLY_WORDS: [&str; 38] = [
     "reply", "answer", "response", "respuesta", "resposta", "risposta", "réponse", "reponse", "antwort", "antwoord", "odpověď", "odpoved",
     "odpowiedź", "odpowiedz", "yanıt", "yanit", "cevap", "svar", "vastaus", "回复", "答复", "回覆", "答覆", "返信", "답변", "trả lời",
+    // (prec19: Greek, Azerbaijani, Ukrainian, Russian, Hungarian, Malay, Romanian, Vietnamese `phản hồi`, and the
+    // agent's reply written as one word in Chinese, `【客服回复】`.)
+    "απάντηση", "Απάντηση", "operatorun cavabı", "cavab", "відповідь", "Відповідь", "ответ", "Ответ", "válasz", "balasan", "răspuns", "phản hồi",
 ];
 
 /// Words that make a lead the customer's, not the team's (`Reply from
@@ -2699,32 +2752,137 @@ const LEAD_CUSTOMER_WORDS: [&[u8]; 12] = [
     "khách".as_bytes(), "お客様".as_bytes(), "고객".as_bytes(),
 ];
 
+/// prec19: whether a lead has a sentence's end in it (a small letter or a
+/// closing bracket, then `.`, `!` or `?` and a space): prose, no head.
+fn prose(lead: &[u8]) -> bool {
+    lead.windows(3).any(|w| matches!(w[0], b'a'..=b'z' | b')') && matches!(w[1], b'.' | b'!' | b'?') && w[2] == b' ')
+}
+
+/// prec19: whether a lead holds a word of [`LEAD_CUSTOMER_WORDS`] that
+/// is not the start of the team's customer service's name (`kundeservice`,
+/// `Kundendienst`, `customer service`, `customer care`, `客服` is no `客户`).
+fn customer_in_lead(lead: &[u8]) -> bool {
+    const SERVICE_AFTER: [&[u8]; 8] = [b"service", b"nservice", b"ndienst", b"senter", b" service", b" care", b"center", b" support"];
+    LEAD_CUSTOMER_WORDS.iter().any(|w| {
+        let mut from = 0;
+        while let Some(k) = deskside_detect::lines::find_ignore_ascii_case(&lead[from..], w) {
+            let rest = &lead[from + k + w.len()..];
+            if !SERVICE_AFTER.iter().any(|s| rest.len() >= s.len() && rest[..s.len()].eq_ignore_ascii_case(s)) {
+                return true;
+            }
+            from += k + w.len();
+        }
+        false
+    })
+}
+
 /// Words that make a note's head an agent's note, beside a note word: an
 /// internal word (`Internal note`, `内部备注`, `Nota interna`), a team title
 /// (`Temsilci notu`, `Agent note`); a name in parentheses or a bracketed
 /// head does too (`Note from Finance (Ada)`, `[Zendesk 内部备注 · …]`).
-const NOTE_TEAM_WORDS: [&[u8]; 12] = [
+const NOTE_TEAM_WORDS: [&[u8]; 16] = [
     b"internal", b"interne", b"interna", b"interno", b"intern", b"private", "privé".as_bytes(), b"dahili", "内部".as_bytes(), "nội bộ".as_bytes(), b"temsilci", b"agent",
+    // (prec19: Malay, Finnish, `我方备注` (our side's note), Ukrainian.)
+    b"dalaman", "sisäinen".as_bytes(), "我方".as_bytes(), "внутрішн".as_bytes(),
 ];
 
 /// Words before a number in the team's note or reply that make it the
 /// team's own line (`our hotline`, `我司成都校区`, `客服外呼线路`, `şirket
 /// hattımız`, `notre service livraison au`), lower case. (Not `回访`
 /// alone: `回访电话 138…` in a note is the customer's number to call back.)
-const OUR_WORDS: [&[u8]; 28] = [
+const OUR_WORDS: [&[u8]; 77] = [
     b"our ", b"notre ", b"nos ", b"nuestra ", b"nuestro ", b"nuestros ", b"unsere", b"unser ", b"onze ", b"nostra ", b"nostro ", b"nossa ",
     b"nosso ", "naše".as_bytes(), "náš ".as_bytes(), b"nasz", "hattımız".as_bytes(), "numaramız".as_bytes(), "şirketimiz".as_bytes(),
     "chúng tôi".as_bytes(), "我司".as_bytes(), "本公司".as_bytes(), "我们公司".as_bytes(), "我公司".as_bytes(), "外呼".as_bytes(), "当社".as_bytes(),
     "弊社".as_bytes(), "저희".as_bytes(),
+    // (prec19: "our" in the Nordic languages, Finnish, Romanian, Ukrainian/Russian, Greek, Hungarian `számunk`,
+    // Malay/Indonesian `kami`, `我方`; and the writer's own line, `my direct line`, said in the team's section:
+    // `mon poste direct`, `mijn rechtstreekse lijn`, `mig direkt`, `mənim birbaşa nömrəm`, `мій робочий`, `meu
+    // direto`, `talian terus saya`, `我的座机`; a test device's number, `测试机`.)
+    "vårt ".as_bytes(), "vår ".as_bytes(), b"vores ", "meidän ".as_bytes(), "noastră".as_bytes(), b"noastra", b"nostru ", "наша ".as_bytes(), "наш ".as_bytes(),
+    "нашу ".as_bytes(), "наше ".as_bytes(), "μας".as_bytes(), "számunk".as_bytes(), "számunkon".as_bytes(), b" kami ", "我方".as_bytes(),
+    b"my direct", b"my desk", b"my extension", b"my own line", b"mon poste", b"ma ligne", b"mijn ", b"mig direkt", b"min direkt",
+    b"mich direkt", b"meine durchwahl", b"meine direkt", "mənim".as_bytes(), "мій ".as_bytes(), "мой ".as_bytes(), "моя ".as_bytes(),
+    b"meu direto", b"meu telefone direto", b"mi directo", "mi línea".as_bytes(), b"mi linea", b"la mia linea", b"il mio interno",
+    b"mio diretto", b"terus saya", "我的座机".as_bytes(), "我的分机".as_bytes(), "我的直线".as_bytes(), "我的工作".as_bytes(),
+    "测试机".as_bytes(), "测试号".as_bytes(), b"test phone", b"test device",
 ];
+
+/// For each byte value (ASCII lowered), which words of [`OUR_WORDS`] start
+/// with it (bit `i` for word `i`), and bit 127 for an [`OUR_SUFFIXES`] one.
+const OUR_FIRST: [u128; 256] = {
+    let mut t = [0u128; 256];
+    let mut i = 0;
+    while i < OUR_WORDS.len() {
+        t[OUR_WORDS[i][0].to_ascii_lowercase() as usize] |= 1 << i;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < OUR_SUFFIXES.len() {
+        t[OUR_SUFFIXES[i][0] as usize] |= 1 << 127;
+        i += 1;
+    }
+    t
+};
+
+/// Where the last of the team's own words ([`OUR_WORDS`]: an ASCII word at
+/// a word's start, not the `our ` of `your `) or a Turkic "our" suffix at a
+/// word's end ([`OUR_SUFFIXES`], `mühəndisimiz`) ends in `near`. (One pass
+/// back over its bytes; at each, only the words that start with it.)
+fn last_our_word(near: &[u8]) -> Option<usize> {
+    for k in (0..near.len()).rev() {
+        let mut bits = OUR_FIRST[usize::from(near[k].to_ascii_lowercase())];
+        if bits == 0 {
+            continue;
+        }
+        let rest = &near[k..];
+        if bits >> 127 != 0 {
+            bits &= !(1 << 127);
+            let suffix = OUR_SUFFIXES.iter().find(|w| {
+                k > 0 && rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w) && rest.get(w.len()).is_none_or(|c| !c.is_ascii_alphabetic() && *c < 0x80)
+            });
+            if let Some(w) = suffix {
+                return Some(k + w.len());
+            }
+        }
+        while bits != 0 {
+            let w = OUR_WORDS[bits.trailing_zeros() as usize];
+            bits &= bits - 1;
+            if rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w) && (k == 0 || !w[0].is_ascii_alphabetic() || !near[k - 1].is_ascii_alphabetic()) {
+                return Some(k + w.len());
+            }
+        }
+    }
+    None
+}
+
+/// prec19: Turkic possessive suffixes of "our" at a word's end before a
+/// number in the team's section (`mühəndisimiz Elvin (050 …)`, `destek
+/// hattımız`): the team's own line or staff.
+const OUR_SUFFIXES: [&[u8]; 4] = [b"imiz", "ımız".as_bytes(), b"umuz", "ümüz".as_bytes()];
 
 /// Labels of a service line before a number in the team's reply
 /// (`Línea de atención`, `Zákaznická linka`, `Servicenummer`, `客服热线`),
 /// lower case, anywhere in the number's window.
-const SERVICE_LINE_WORDS: [&[u8]; 20] = [
+const SERVICE_LINE_WORDS: [&[u8]; 47] = [
     b"line", "línea".as_bytes(), b"linea", b"linha", b"ligne", b"linka", b"linky", b"hotline", b"helpline", b"servicenummer", b"service",
     b"infolinia", "hattı".as_bytes(), "đường dây".as_bytes(), "tổng đài".as_bytes(), "热线".as_bytes(), "熱線".as_bytes(), "专线".as_bytes(),
     "專線".as_bytes(), "客服".as_bytes(),
+    // (prec19: a customer service's or call centre's name in more languages, and an agent's direct line or
+    // extension: `klantendienst`, `centre d'appel`, `Call-markaz`, `Qaynar xətt`, `гаряча лінія`, `zöld szám`,
+    // `direkt`, `rechtstreekse lijn`, `poste`, `birbaşa`, `talian`.)
+    b"lijn", b"linje", b"linja", b"linia", b"klantendienst", b"kundeservice", b"kundesenter", "kundtjänst".as_bytes(), b"asiakaspalvelu",
+    b"centre d'appel", b"call center", b"call centre", b"call-markaz", b"callcenter", "xətt".as_bytes(), "лінія".as_bytes(), "линия".as_bytes(),
+    "zöld szám".as_bytes(), b"direct", b"direkt", b"direto", b"directo", b"diretto", b"poste ", "birbaşa".as_bytes(), b"talian", b"suport",
+];
+
+/// prec19: labels right after a number, in brackets, that name it a line
+/// of the writer's office (`210 … (απευθείας)`, `+1 416 … (bureau de
+/// Toronto)`, `707 … (apoio empresas)`), lower case, read in the team's
+/// section like [`SERVICE_LINE_WORDS`] before it.
+const LINE_LABELS_AFTER: [&[u8]; 12] = [
+    "(απευθείας".as_bytes(), b"(direct", b"(direkt", b"(bureau", b"(office", b"(kantoor", "(büro".as_bytes(), b"(oficina",
+    "(escritório".as_bytes(), b"(ufficio", b"(apoio", b"(linha",
 ];
 
 /// How far before a number [`OUR_WORDS`] and [`SERVICE_LINE_WORDS`] are
@@ -2757,27 +2915,42 @@ fn section_of(lead: &[u8]) -> Option<Section> {
     // (Past brackets, dashes and spaces: `[Reply]`, `【回复】`, `— Antwort`.)
     let mut first = lead;
     while let Some(&c) = first.first() {
-        if matches!(c, b'[' | b'(' | b' ' | b'-' | b'*' | b'#' | b'\t') {
+        if matches!(c, b'[' | b'(' | b' ' | b'-' | b'*' | b'#' | b'\t' | b'=' | b'>') {
             first = &first[1..];
-        } else if first.starts_with("【".as_bytes()) || first.starts_with("（".as_bytes()) {
+        } else if first.starts_with("【".as_bytes()) || first.starts_with("（".as_bytes()) || decoration_at(first) {
+            // (prec19: and the dashes and rules of a head set off as a line of its own, `— Réponse (Ines) —`,
+            // `──── 文章 4（内部备注）`.)
             first = &first[3..];
         } else {
             break;
         }
     }
+    // (prec19: the agent's reply written as one word, `【客服回复】林小雨 …`.)
+    if first.starts_with("客服回复".as_bytes()) || first.starts_with("客服回覆".as_bytes()) {
+        return Some(Section::Reply);
+    }
     // (A reply word heads the section only alone or before its writer:
     // `Respuesta:`, `Odpověď (Lucie)`, `Reply from Care (Anjali)`, `返信（山田）`;
     // not a customer's `Antwort auf Ihre Frage:`.)
-    let reply = REPLY_WORDS.iter().any(|w| {
-        let w = w.as_bytes();
-        first.len() >= w.len() && first[..w.len()].eq_ignore_ascii_case(w) && reply_writer(first[w.len()..].trim_ascii_start())
-    });
+    // (prec19: only the reply words that start with the lead's first byte.)
+    let mut bits = first.first().map_or(0, |&c| REPLY_FIRST[usize::from(c)]);
+    let mut reply = false;
+    while bits != 0 && !reply {
+        let w = REPLY_WORDS[bits.trailing_zeros() as usize].as_bytes();
+        bits &= bits - 1;
+        reply = first.len() >= w.len() && first[..w.len()].eq_ignore_ascii_case(w) && reply_writer(first[w.len()..].trim_ascii_start());
+    }
     // (The note words of other scripts asked only of a lead that has such letters.)
     let wide = lead.iter().any(|&c| c >= 0xC3);
     let note = !reply
         && NOTE_WORDS.iter().chain(&[b"notu" as &[u8], "poznámka".as_bytes(), "ghi chú".as_bytes()]).any(|w| (wide || w[0] < 0x80) && has(w))
         && (NOTE_TEAM_WORDS.iter().any(|w| has(w)) || lead.contains(&b'(') || lead.starts_with("（".as_bytes()) || lead.windows(3).any(|w| w == "（".as_bytes()) || lead[0] == b'[');
-    if !(reply || note) || LEAD_CUSTOMER_WORDS.iter().any(|w| has(w)) {
+    if !(reply || note) || customer_in_lead(lead) {
+        return None;
+    }
+    // (prec19: a lead with a sentence's end in it, `Dag Pieter, we hebben een
+    // creditnota aangemaakt (…). Voor vragen: …`, is prose, no head.)
+    if prose(lead) {
         return None;
     }
     Some(if reply { Section::Reply } else { Section::Note })
@@ -2798,7 +2971,7 @@ fn reply_writer(rest: &[u8]) -> bool {
 /// alone on the line above, ending in a colon (`Internal note — Ada:` then
 /// the note). `ls`: the number's line start.
 /// On bytes, no allocation.
-pub(super) fn section_at(text: &str, ls: usize, start: usize, memo: &mut SectionMemo) -> Option<Section> {
+pub(super) fn section_at(text: &str, ls: usize, start: usize, names: &[String], use_map: bool, memo: &mut SectionMemo) -> Option<Section> {
     let b = text.as_bytes();
     let own = &b[ls..start.min(ls + TEAM_HEAD_MAX)];
     if own.first() == Some(&b'[') || own.starts_with("【".as_bytes()) {
@@ -2810,11 +2983,21 @@ pub(super) fn section_at(text: &str, ls: usize, start: usize, memo: &mut Section
         }
     }
     if let Some(c) = deskside_detect::lines::lead_colon(own) {
-        return section_of(&own[..c]);
+        let lead = &own[..c];
+        let found = section_of(lead);
+        // (prec19: a field's label of the team's section, `现场工程师：…`, `Για
+        // άμεση επικοινωνία: …`, is in the section its head above opened; a
+        // lead with a customer's word, `Customer: …`, is theirs.)
+        // (A prose lead, with a sentence's end in it, `Grüezi …, bitte senden Sie uns die
+        // Kundendaten. Unser Händlersupport: …`, is no field's label: its words say nothing.)
+        if found.is_some() || !use_map || !prose(lead) && customer_in_lead(lead) {
+            return found;
+        }
+        return if use_map { memo.map_at(text, ls, names) } else { None };
     }
     // Another number on this line asked already: the same head above.
     if memo.set && memo.line == ls {
-        return memo.above;
+        return if memo.above.is_none() && use_map { memo.map_at(text, ls, names) } else { memo.above };
     }
     // The line above, when it ends in a colon (its end looked at first:
     // most lines above a number end otherwise, and their start is not sought).
@@ -2838,8 +3021,10 @@ pub(super) fn section_at(text: &str, ls: usize, start: usize, memo: &mut Section
         let l = &l[line_start(b, l.len(), TEAM_HEAD_MAX + 8)..];
         (l.len() <= TEAM_HEAD_MAX && !l.contains(&b'\n')).then(|| section_of(&l[..l.len() - cut])).flatten()
     });
-    *memo = SectionMemo { set: true, line: ls, above };
-    above
+    // (prec19: else the section a head further up opened, from the text's
+    // map of sections, built once.)
+    (memo.set, memo.line, memo.above) = (true, ls, above);
+    if above.is_none() && use_map { memo.map_at(text, ls, names) } else { above }
 }
 
 /// prec15: words right after a number by which its writer takes it back
@@ -2881,11 +3066,217 @@ fn bullet(line: &[u8]) -> bool {
 
 /// What [`section_at`] found above the last number's line without a lead,
 /// for the next number on the same line (one per text, in text order).
-#[derive(Clone, Copy, Default)]
+/// (prec19: and the text's map of sections, [`section_map`], built at the
+/// first number that asks for it.)
+#[derive(Default)]
 pub(super) struct SectionMemo {
     set: bool,
     line: usize,
     above: Option<Section>,
+    map: Option<Vec<(usize, usize, Section)>>,
+}
+
+impl SectionMemo {
+    /// The section of the text's map the line starting at `ls` is in.
+    fn map_at(&mut self, text: &str, ls: usize, names: &[String]) -> Option<Section> {
+        let map = self.map.get_or_insert_with(|| section_map(text, names));
+        let i = map.partition_point(|&(s, _, _)| s <= ls);
+        let &(_, e, sec) = map.get(i.checked_sub(1)?)?;
+        (ls < e).then_some(sec)
+    }
+}
+
+/// prec19: whether a dash or rule character (`—`, `–`, `─`, `━`, `═`) starts `b`: 3 bytes.
+fn decoration_at(b: &[u8]) -> bool {
+    b.len() >= 3 && b[0] == 0xE2 && matches!((b[1], b[2]), (0x80, 0x93 | 0x94) | (0x94, 0x80 | 0x81) | (0x95, 0x90))
+}
+
+/// prec19: `l` without the dashes, rules, quote marks and spaces around it,
+/// and whether any stood there.
+fn undecorated(mut l: &[u8]) -> (&[u8], bool) {
+    let n = l.len();
+    loop {
+        if let Some(&c) = l.first().filter(|&&c| matches!(c, b' ' | b'\t' | b'-' | b'=' | b'*' | b'#' | b'>' | b'|')) {
+            let _ = c;
+            l = &l[1..];
+        } else if decoration_at(l) {
+            l = &l[3..];
+        } else {
+            break;
+        }
+    }
+    let lead = n - l.len();
+    loop {
+        if let Some(&c) = l.last().filter(|&&c| matches!(c, b' ' | b'\t' | b'-' | b'=' | b'*' | b'#' | b'\r')) {
+            let _ = c;
+            l = &l[..l.len() - 1];
+        } else if l.len() >= 3 && decoration_at(&l[l.len() - 3..]) {
+            l = &l[..l.len() - 3];
+        } else {
+            break;
+        }
+    }
+    (l, lead > 0 && l.len() + lead < n || l.len() + lead + 3 < n)
+}
+
+/// Words of a quote's introduction, lower case (`> Am … schrieb Nadine
+/// (BikeDesk Händlersupport):`, `… az Ügyfélkapu Szolgáltató írta:`).
+const QUOTE_INTRO_VERBS: [&[u8]; 15] = [
+    b"wrote", b"schrieb", b"schreef", "a écrit".as_bytes(), "escribió".as_bytes(), b"escreveu", b"scrisse", b"ha scritto", b"skrev",
+    "írta".as_bytes(), "napisał".as_bytes(), b"kirjoitti", "写道".as_bytes(), "寫道".as_bytes(), "έγραψε".as_bytes(),
+];
+
+/// How many lines a section of [`section_map`] runs at most below its head.
+const SECTION_LINES: usize = 12;
+
+/// prec19: the text's sections whose head stands on a line of its own
+/// above the lines it heads (one pass over the text's lines, built once):
+/// a reply's or note's head set off by dashes or brackets, or with its
+/// writer in brackets (`--- Antwoord (Lotte, 30/11/2026 10:22) ---`,
+/// `Réponse de l'agent (Mathieu, …) — 30 novembre`, `Intern merknad
+/// (Sindre, kundeservice …)`, `四、平台审核备注（内部）`, `【客服回复】林小雨
+/// 2026-11-30 16:42`), read by [`section_of`]; and a quote's introduction
+/// that names the team (`> Am … schrieb Nadine (BikeDesk Händlersupport):`),
+/// a reply over the quoted lines below it. A section runs to the next such
+/// head, a blank line before a head-shaped line or a rule, the end of the
+/// quote, or [`SECTION_LINES`] lines. `(first line start, end, kind)`, in
+/// text order.
+fn section_map(text: &str, names: &[String]) -> Vec<(usize, usize, Section)> {
+    let b = text.as_bytes();
+    // (The lines that may be heads, found in one pass by the speed-built
+    // scanner: most lines are out at their first and last bytes.)
+    let mut lines = Vec::new();
+    deskside_detect::lines::head_lines(b, TEAM_HEAD_MAX + 24, TEAM_HEAD_MAX, &REPLY_FIRST, &mut lines);
+    // The heads: (line start, next line's start, kind, quoted).
+    let mut heads: Vec<(usize, usize, Section, bool)> = Vec::new();
+    for (pos, end) in lines {
+        let t = b[pos..end].trim_ascii();
+        if t.is_empty() || !head_candidate(t) || holds_identifier(t) {
+            continue;
+        }
+        let (core, decorated) = undecorated(t);
+        let core = core.strip_suffix(b":").or_else(|| core.strip_suffix("：".as_bytes())).unwrap_or(core).trim_ascii_end();
+        let bracket = core.contains(&b'(') || core.windows(3).any(|w| w[0] == 0xEF && w[1] == 0xBC && w[2] == 0x88 || w[0] == 0xE3 && w[1] == 0x80 && w[2] == 0x90);
+        let quoted = t[0] == b'>';
+        let head = if quoted || t.ends_with(b":") || t.ends_with("：".as_bytes()) {
+            // A quote's introduction naming the team.
+            let intro = (t.ends_with(b":") || t.ends_with("：".as_bytes()))
+                && QUOTE_INTRO_VERBS.iter().any(|v| deskside_detect::lines::find_ignore_ascii_case(core, v).is_some())
+                && (names_a_team(core, names) || core.iter().any(|&c| c >= 0x80) && std::str::from_utf8(core).is_ok_and(|c| names_team_folded(c, names)));
+            if intro {
+                Some((Section::Reply, true))
+            } else if !quoted && (decorated || bracket) && lead_colon_free(core) {
+                section_of(core).map(|s| (s, false))
+            } else {
+                None
+            }
+        } else if (decorated || bracket) && lead_colon_free(core) {
+            section_of(core).map(|s| (s, false))
+        } else {
+            None
+        };
+        if let Some((sec, quoted)) = head {
+            heads.push((pos, (end + 1).min(b.len()), sec, quoted));
+        }
+    }
+    // Each head's section, to the next head, a rule, the quote's end, a
+    // blank line before a head-shaped line, or [`SECTION_LINES`] lines.
+    let mut out = Vec::with_capacity(heads.len());
+    for (k, &(_, body, sec, quoted)) in heads.iter().enumerate() {
+        let stop = heads.get(k + 1).map_or(b.len(), |h| h.0);
+        let mut pos = body;
+        let mut blank = false;
+        for _ in 0..SECTION_LINES {
+            if pos >= stop {
+                break;
+            }
+            let end = deskside_detect::lines::line_end(b, pos, usize::MAX);
+            let t = b[pos..end].trim_ascii();
+            let close = quoted && !t.starts_with(b">")
+                || !t.is_empty() && head_candidate(t) && !t.iter().any(|&c| c.is_ascii_alphanumeric() || c >= 0xC3 && c != 0xE2)
+                || blank && head_shaped(t);
+            if close {
+                break;
+            }
+            blank = t.is_empty();
+            pos = end + 1;
+        }
+        out.push((body, pos.min(stop).max(body), sec));
+    }
+    out
+}
+
+/// For each byte value, which words of [`REPLY_WORDS`] start with it (bit
+/// `i` for word `i`; either case of an ASCII letter).
+const REPLY_FIRST: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut i = 0;
+    while i < REPLY_WORDS.len() {
+        let c = REPLY_WORDS[i].as_bytes()[0];
+        t[c as usize] |= 1 << i;
+        t[c.to_ascii_uppercase() as usize] |= 1 << i;
+        i += 1;
+    }
+    t
+};
+
+/// Whether a trimmed line may be a head of [`section_map`]: a rule at its
+/// start (`--`, `==`, `—`, `─`), a quote mark, a short line ending in `:`,
+/// `)`, `）`, `【客服回复】`, or a reply word and a bracket (`Réponse de
+/// l'agent (…) — …`). (Every line of a text is asked: most are out at its
+/// first and last bytes.)
+fn head_candidate(t: &[u8]) -> bool {
+    // (Bytes compared in place: with the size build's `opt-level`, the
+    // slices' `ends_with`/`contains` are calls.)
+    let n = t.len();
+    let (f, l) = (t[0], t[n - 1]);
+    if matches!(f, b'-' | b'=') && n > 1 && t[1] == f || f == b'>' || f == 0xE2 && decoration_at(t) {
+        return true;
+    }
+    // (`：` is EF BC 9A, `）` EF BC 89.)
+    let wide_end = n >= 3 && t[n - 3] == 0xEF && t[n - 2] == 0xBC && matches!(l, 0x9A | 0x89);
+    if (matches!(l, b':' | b')') || wide_end) && n <= TEAM_HEAD_MAX {
+        return true;
+    }
+    // (`【客服回复】`: `【` is E3 80 90, `客` E5 AE A2.)
+    if f == 0xE3 && n >= 6 && t[1] == 0x80 && t[2] == 0x90 && t[3] == 0xE5 && t[4] == 0xAE && t[5] == 0xA2 {
+        return true;
+    }
+    let mut bits = REPLY_FIRST[usize::from(f)];
+    while bits != 0 {
+        let w = REPLY_WORDS[bits.trailing_zeros() as usize].as_bytes();
+        bits &= bits - 1;
+        if n >= w.len() && t[..w.len()].eq_ignore_ascii_case(w) {
+            return t[n - 1].is_ascii_digit() && t.iter().any(|&c| c == b'(');
+        }
+    }
+    false
+}
+
+/// Whether a line holds a `+`, an `@` or a run of five digits: a number's
+/// or an address's line, no head (a head's dates and times run to four).
+fn holds_identifier(t: &[u8]) -> bool {
+    let mut run = 0;
+    for &c in t {
+        if c.is_ascii_digit() {
+            run += 1;
+            if run == 5 {
+                return true;
+            }
+        } else {
+            if c == b'+' || c == b'@' {
+                return true;
+            }
+            run = 0;
+        }
+    }
+    false
+}
+
+/// Whether a head has no colon with words after it (`Respuesta: …` is a
+/// lead the number's own line reads; `(Lucie, 10:22)` has a time's colon).
+fn lead_colon_free(core: &[u8]) -> bool {
+    deskside_detect::lines::lead_colon(core).is_none_or(|c| core[c + 1..].trim_ascii().is_empty())
 }
 
 /// prec13: whether the number at `start` is the team's own line in the
@@ -2896,33 +3287,109 @@ pub(super) struct SectionMemo {
 /// the reader's or logged as someone's. A third party's number an agent
 /// notes (`technician Sipho's mobile`) and a callback number a note logs
 /// stay. (`ls`: the number's line start.)
-pub(super) fn section_team_number(text: &str, ls: usize, start: usize, e164: &str, memo: &mut SectionMemo) -> bool {
-    let Some(section) = section_at(text, ls, start, memo) else { return false };
+pub(super) fn section_team_number(text: &str, ls: usize, start: usize, end: usize, e164: &str, names: &[String], memo: &mut SectionMemo) -> bool {
     let b = text.as_bytes();
     let lo = floor_boundary(text, ls.max(start.saturating_sub(SECTION_CUE_WINDOW)));
     let near = &b[lo..start];
-    let has = |w: &[u8]| deskside_detect::lines::find_ignore_ascii_case(near, w).is_some();
     // (The team's own words nearest the number decide: `tried to reach her
     // from our Leeds office 0113 …` is the office's line, the person logged
     // before it.)
     // (An ASCII word at a word's start: not the `our ` of `your `, `hour `.)
-    let last_word = |w: &[u8]| {
-        let mut hay = near;
-        while let Some(k) = deskside_detect::lines::rfind_ignore_ascii_case(hay, w) {
-            if k == 0 || !w[0].is_ascii_alphabetic() || !hay[k - 1].is_ascii_alphabetic() {
-                return Some(k + w.len());
-            }
-            hay = &hay[..k];
-        }
-        None
+    // (prec19: one pass back over the window, a word compared only where its
+    // first byte stands: 77 words and 4 suffixes, most bytes start none.)
+    let labels = || {
+        // (Or the team's own word right after the number: `0571-… 为我司审核专线`.)
+        let ours = last_our_word(near).or_else(|| {
+            let rest = &b[end.min(b.len())..];
+            let rest = rest.trim_ascii_start();
+            OURS_AFTER.iter().any(|w| rest.starts_with(w.as_bytes())).then_some(near.len())
+        });
+        // (prec19: or a label in brackets right after it, `(απευθείας)`, `(bureau de Toronto)`.)
+        let after = &b[end.min(b.len())..floor_boundary(text, (end + 24).min(b.len()))];
+        let after = after.trim_ascii_start();
+        let labelled_after = after.first() == Some(&b'(') && LINE_LABELS_AFTER.iter().any(|w| after.len() >= w.len() && after[..w.len()].eq_ignore_ascii_case(w));
+        (ours, labelled_after, labelled_after || ours.is_none() && any_service_word(near))
     };
-    let ours = OUR_WORDS.iter().filter_map(|w| last_word(w)).max();
+    // (prec19: the text's map of sections, [`section_map`], when the number's
+    // own line and the line above name none, where the admin has named the
+    // team's domains (`names`): the map costs a look at every line's ends,
+    // once a text, and a scan without a team keeps prec13's heads on the
+    // number's own line and the line above.)
+    let Some(section) = section_at(text, ls, start, names, !names.is_empty(), memo) else { return false };
+    let (ours, labelled_after, labelled) = labels();
+    let service = service_number(e164);
     if let Some(k) = ours {
         let after = &near[k..];
         return !LOGGED_NUMBER_CUES.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(after, w).is_some()) && !reader_cue_any(text, start);
     }
-    let service = section == Section::Reply && (SERVICE_LINE_WORDS.iter().any(|w| has(w)) || service_number(e164));
+    // (prec19: in a note too, a service number its label after it names the
+    // writer's office's, `da linha 707 … (apoio empresas)`; not one after a
+    // label before it, `Fahrerhotline 0800 …` of a carrier, `TNB Careline 1-300 …`.)
+    let service = section == Section::Reply && (labelled || service) || labelled_after && service;
     service && !reader_cue_any(text, start) && !logged_number_before(text, start)
+}
+
+/// prec19: "us" before the team's listed number on a line (`Du når oss även
+/// på 0771-…`, `reach us on`, `rufen Sie uns unter`), lower case, at a
+/// word's start: the line is the team's own.
+const US_WORDS: [&[u8]; 11] = [b"us ", b"oss ", b"uns ", b"nous ", b"ons ", b"noi ", b"nas ", "nós ".as_bytes(), b"bize ", "我们".as_bytes(), "我們".as_bytes()];
+
+/// prec19: whether the number at `start` is the writer's own line (the
+/// team's own words or the writer's, [`last_our_word`], in the 48 bytes
+/// before it) on a line where the team's listed number stands after "us"
+/// ([`US_WORDS`] in the 24 bytes before it): `Du når oss även på 0771-44 22
+/// 00 eller mig direkt på 08-…`. (`listed`: the listed numbers' spans; `ls`,
+/// `le`: the number's line.)
+pub(super) fn own_line_beside_listed(text: &str, ls: usize, le: usize, start: usize, listed: &[(usize, usize)]) -> bool {
+    let b = text.as_bytes();
+    let us = listed.iter().any(|&(s, _)| {
+        s >= ls && s < le && s != start && {
+            let near = &b[floor_boundary(text, ls.max(s.saturating_sub(24)))..s];
+            US_WORDS.iter().any(|w| {
+                let mut hay = near;
+                while let Some(k) = deskside_detect::lines::rfind_ignore_ascii_case(hay, w) {
+                    if k == 0 || !w[0].is_ascii_alphabetic() || !hay[k - 1].is_ascii_alphabetic() {
+                        return true;
+                    }
+                    hay = &hay[..k];
+                }
+                false
+            })
+        }
+    });
+    us && last_our_word(&b[floor_boundary(text, ls.max(start.saturating_sub(SECTION_CUE_WINDOW)))..start]).is_some() && !reader_cue_any(text, start)
+}
+
+/// prec19: words right after a number in the team's section that say it is
+/// the team's own line (`（呼出号码 0571-… 为我司审核专线）`).
+const OURS_AFTER: [&str; 8] = ["为我司", "是我司", "為我司", "为本公司", "是本公司", "為本公司", "为我方", "是我方"];
+
+/// For each byte value (ASCII lowered), which words of
+/// [`SERVICE_LINE_WORDS`] start with it (bit `i` for word `i`).
+const SERVICE_FIRST: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut i = 0;
+    while i < SERVICE_LINE_WORDS.len() {
+        t[SERVICE_LINE_WORDS[i][0].to_ascii_lowercase() as usize] |= 1 << i;
+        i += 1;
+    }
+    t
+};
+
+/// Whether a word of [`SERVICE_LINE_WORDS`] is in `near` (anywhere, as
+/// prec13 read them): one pass, only the words that start with each byte.
+fn any_service_word(near: &[u8]) -> bool {
+    (0..near.len()).any(|k| {
+        let mut bits = SERVICE_FIRST[usize::from(near[k].to_ascii_lowercase())];
+        while bits != 0 {
+            let w = SERVICE_LINE_WORDS[bits.trailing_zeros() as usize];
+            bits &= bits - 1;
+            if near.len() - k >= w.len() && near[k..k + w.len()].eq_ignore_ascii_case(w) {
+                return true;
+            }
+        }
+        false
+    })
 }
 
 /// Labels of a branch's or store's phone (`门店电话`, `营业厅电话`, `Store
@@ -3575,7 +4042,7 @@ mod tests {
     fn a_note_s_or_reply_s_own_line_and_the_team_form_s_branch_are_the_team_s() {
         let at = |t: &str, n: &str| {
             let start = t.find(n).unwrap();
-            section_team_number(t, own_line_start(t, start), start, "+0", &mut SectionMemo::default())
+            section_team_number(t, own_line_start(t, start), start, start, "+0", &[], &mut SectionMemo::default())
         };
         // A reply's service line; a note's number the team calls its own.
         assert!(at("Mensaje: no funciona.\nRespuesta: Línea de atención 018000 515 151.", "018000"));
@@ -4239,7 +4706,7 @@ mod tests {
         assert!(!dash_staff_title("导出于 2026-11-01 09:30，操作人：店长-韩".as_bytes()));
         let notes = "内部备注（阿澈 19:20）：\n- 序列号已登记至 CRM\n- 回访电话请用客服外呼线路 025-5287 6600（分部）\n";
         let start = notes.find("025").expect("number in text");
-        assert!(section_team_number(notes, own_line_start(notes, start), start, "+862552876600", &mut SectionMemo::default()));
+        assert!(section_team_number(notes, own_line_start(notes, start), start, start, "+862552876600", &[], &mut SectionMemo::default()));
         let retracted = |t: &str, n: &str| retracted_after(t, t.find(n).expect("number in text") + n.len());
         assert!(retracted("Kevin (438-555-0199 is wrong, sorry — it's 438 826 1157)", "438-555-0199"));
         assert!(retracted("刚才留的手机 186 2219 0475 写错了", "186 2219 0475"));

@@ -255,9 +255,10 @@ const LATIN_WORD_BYTES: [bool; 256] = {
 /// Titles whose dot ends no sentence (`la Sra. Rocío`, `Mr. Leung`).
 /// (Rec18: nor a phone's or street's abbreviation, `Serwis CleanTech, ul.
 /// Fabryczna 8, tel. 42 …`, `geom. Ferri, cell. 339 …`.)
-const TITLES: [&str; 20] = [
+const TITLES: [&str; 21] = [
     "avv", "cel", "cell", "dott", "dr", "geom", "ing", "mob", "mr", "mrs", "ms", "prof", "sig", "sr", "sra", "srta", "st",
-    "tel", "tlf", "ul",
+    // (prec19: French `tél.`, `(SAV Clim Service, tél. 70 …)`.)
+    "tel", "tlf", "tél", "ul",
 ];
 
 /// Whose the identifier starting at byte `start` is by the words of its
@@ -344,12 +345,12 @@ const OTHER_PARTY_WINDOW: usize = 72;
 /// or `hotline` alone: the team has those too. (Rec15: a `shipper`, the
 /// courier in Vietnamese chats, and a manufacturer in more languages,
 /// `Serwis producenta (…, infolinia …`, `Hersteller`, `fabricante`.)
-const OTHER_PARTY_WORDS: [&str; 93] = [
+const OTHER_PARTY_WORDS: [&str; 94] = [
     "accountant", "adjuster", "aerolinea", "aerolínea", "airline", "bank", "bezorger", "carpenter", "carpintero",
     "carrier", "contador", "contractor", "corriere", "courier", "dealer", "dealership", "dentist", "doctor",
     "driver", "electrician", "engineer", "extern", "external", "externe", "externo", "fabrica", "fabricant",
     "fabricante", "fabrikant", "filiale", "financiera", "fábrica", "hersteller", "installer", "insurer", "koerier",
-    "kurier", "kurir", "kurye", "landlord", "leur", "leurs", "livreur", "locksmith", "manufacturer", "mensajero",
+    "kurier", "kurir", "kurye", "kuryer", "landlord", "leur", "leurs", "livreur", "locksmith", "manufacturer", "mensajero",
     "montador", "monteur", "montör", "montør", "nachbar", "neighbor", "neighbour", "partenaire", "partner",
     "partners", "plumber", "producent", "producenta", "produttore", "repartidor", "rider", "satpam", "satıcı",
     "seller", "serwis", "serwisu", "shipper", "subcontractor", "supervisor", "supplier", "technician", "technicien",
@@ -361,8 +362,8 @@ const OTHER_PARTY_WORDS: [&str; 93] = [
 /// Words of the kinds in [`OTHER_PARTY_WORDS`] that stay another's after
 /// the team's possessive (`our repair partner`, `our courier`): every other
 /// role after `our` is the team's own (`our technician`).
-const OTHER_EVEN_OURS: [&str; 14] = [
-    "bank", "carrier", "corriere", "courier", "extern", "external", "externe", "externo", "kurier", "kurir", "kurye",
+const OTHER_EVEN_OURS: [&str; 15] = [
+    "bank", "carrier", "corriere", "courier", "extern", "external", "externe", "externo", "kurier", "kurir", "kurye", "kuryer",
     "partenaire", "partner", "partners",
 ];
 
