@@ -3803,8 +3803,9 @@ const STORE_LINE_AFTER: [&str; 4] = ["为门店座机", "是门店座机", "為�
 /// Words of a call or SMS log's line for a call the team made (`OUT CALL`,
 /// `Outbound`, `外呼`, `呼出`) and one it took (`IN CALL`, `Inbound`, `呼入`),
 /// lower case.
-const CALL_OUT_WORDS: [&[u8]; 5] = [b"out call", b"out sms", b"outbound", "外呼".as_bytes(), "呼出".as_bytes()];
-const CALL_IN_WORDS: [&[u8]; 4] = [b"in call", b"in  call", b"inbound", "呼入".as_bytes()];
+/// (Round 20: Turkish `Giden SMS`/`Giden arama`, `Gelen …`.)
+const CALL_OUT_WORDS: [&[u8]; 7] = [b"out call", b"out sms", b"outbound", "外呼".as_bytes(), "呼出".as_bytes(), b"giden sms", b"giden arama"];
+const CALL_IN_WORDS: [&[u8]; 6] = [b"in call", b"in  call", b"inbound", "呼入".as_bytes(), b"gelen sms", b"gelen arama"];
 
 /// The bytes before a number without the spaces and the colon (ASCII or
 /// full-width) that end them: `主叫：` gives `主叫`.
@@ -3827,7 +3828,18 @@ fn call_log_team_end(text: &str, ls: usize, start: usize) -> bool {
     if ends(b"from") || ends("主叫".as_bytes()) || ends(b"caller") {
         return has(&CALL_OUT_WORDS);
     }
-    (ends("→".as_bytes()) || ends(b"->") || ends("被叫".as_bytes()) || ends(b"to")) && has(&CALL_IN_WORDS)
+    // (Round 20: the out-word itself right before the caller, `Outbound
+    // 080-… → 97690 …`, `Giden SMS (0850 …) → 0532 …`, with the called
+    // number after an arrow on the line.)
+    let open = lead.strip_suffix(b"(").unwrap_or(lead).trim_ascii_end();
+    if CALL_OUT_WORDS.iter().any(|w| open.len() >= w.len() && open[open.len() - w.len()..].eq_ignore_ascii_case(w) && (w[0] >= 0x80 || open.len() == w.len() || !open[open.len() - w.len() - 1].is_ascii_alphabetic())) {
+        let le = b[start..].iter().position(|&c| c == b'\n').map_or(b.len(), |e| start + e);
+        let rest = &b[start..le];
+        return deskside_detect::lines::find_ignore_ascii_case(rest, "→".as_bytes()).is_some() || deskside_detect::lines::find_ignore_ascii_case(rest, b"->").is_some();
+    }
+    // (Round 20: or the arrow before a bracket, `Gelen SMS 0533 … → (0850 …)`.)
+    let arrow = open.ends_with("→".as_bytes()) || open.ends_with(b"->");
+    (arrow || ends("→".as_bytes()) || ends(b"->") || ends("被叫".as_bytes()) || ends(b"to")) && has(&CALL_IN_WORDS)
 }
 
 /// prec14: whether the number at `start..end` (its line starts at `ls`) is
