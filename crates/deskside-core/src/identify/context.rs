@@ -2790,7 +2790,7 @@ const NOTE_TEAM_WORDS: [&[u8]; 16] = [
 /// team's own line (`our hotline`, `我司成都校区`, `客服外呼线路`, `şirket
 /// hattımız`, `notre service livraison au`), lower case. (Not `回访`
 /// alone: `回访电话 138…` in a note is the customer's number to call back.)
-const OUR_WORDS: [&[u8]; 77] = [
+const OUR_WORDS: [&[u8]; 83] = [
     b"our ", b"notre ", b"nos ", b"nuestra ", b"nuestro ", b"nuestros ", b"unsere", b"unser ", b"onze ", b"nostra ", b"nostro ", b"nossa ",
     b"nosso ", "naše".as_bytes(), "náš ".as_bytes(), b"nasz", "hattımız".as_bytes(), "numaramız".as_bytes(), "şirketimiz".as_bytes(),
     "chúng tôi".as_bytes(), "我司".as_bytes(), "本公司".as_bytes(), "我们公司".as_bytes(), "我公司".as_bytes(), "外呼".as_bytes(), "当社".as_bytes(),
@@ -2806,6 +2806,8 @@ const OUR_WORDS: [&[u8]; 77] = [
     b"meu direto", b"meu telefone direto", b"mi directo", "mi línea".as_bytes(), b"mi linea", b"la mia linea", b"il mio interno",
     b"mio diretto", b"terus saya", "我的座机".as_bytes(), "我的分机".as_bytes(), "我的直线".as_bytes(), "我的工作".as_bytes(),
     "测试机".as_bytes(), "测试号".as_bytes(), b"test phone", b"test device",
+    // (Round 20: the writer's own mobile in the team's note, `grab me on my mobile …`, `volal ze svého mobilu …`.)
+    b"my mobile", b"my cell", b"my personal", "svého mobil".as_bytes(), "můj mobil".as_bytes(), "mého mobil".as_bytes(),
 ];
 
 /// For each byte value (ASCII lowered), which words of [`OUR_WORDS`] start
