@@ -890,12 +890,34 @@ fn quote_depth(line: &str) -> usize {
 fn writer_of(line: &str, team: &TeamSigns) -> Writer {
     let emails = super::find_emails(line);
     if emails.iter().any(|e| (team.is_team)(e)) {
+        // (Round 20: a web form the team's site relays from its no-reply
+        // address, `Von: Kontaktformular <no-reply@…>`, is the submitter's
+        // message: its fields and text are not the team's.)
+        if relayed_form(line, &emails) {
+            return Writer::Unknown;
+        }
         Writer::Team
     } else if emails.is_empty() {
         Writer::Unknown
     } else {
         Writer::Other
     }
+}
+
+/// Round 20: words of a web form's sender name (lower case).
+const FORM_SENDER_WORDS: [&[u8]; 9] = [
+    b"kontaktformular", b"contact form", b"contactformulier", b"formulaire", b"formulario", b"web form", b"webform", b"form submission",
+    b"modulo di contatto",
+];
+
+/// Round 20: whether a head line names a web form as its sender, from a
+/// no-reply address (`Von: Kontaktformular <no-reply@kuehlwerk.example>`).
+fn relayed_form(line: &str, emails: &[String]) -> bool {
+    let b = line.as_bytes();
+    emails.iter().any(|e| {
+        let local = e.split('@').next().unwrap_or("");
+        local.contains("noreply") || local.contains("no-reply") || local.contains("no_reply") || local.contains("donotreply")
+    }) && FORM_SENDER_WORDS.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(b, w).is_some())
 }
 
 /// Whether the sentence at byte `pos` is in a message the team wrote, as
@@ -3833,15 +3855,20 @@ fn call_log_team_end(text: &str, ls: usize, start: usize) -> bool {
     // (Round 20: the out-word itself right before the caller, `Outbound
     // 080-… → 97690 …`, `Giden SMS (0850 …) → 0532 …`, with the called
     // number after an arrow on the line.)
-    let open = lead.strip_suffix(b"(").unwrap_or(lead).trim_ascii_end();
-    if CALL_OUT_WORDS.iter().any(|w| open.len() >= w.len() && open[open.len() - w.len()..].eq_ignore_ascii_case(w) && (w[0] >= 0x80 || open.len() == w.len() || !open[open.len() - w.len() - 1].is_ascii_alphabetic())) {
+    // (Most leads end in none: their last byte is compared first.)
+    let bracket = lead.last() == Some(&b'(');
+    let open = if bracket { lead[..lead.len() - 1].trim_ascii_end() } else { lead };
+    let last = open.last().map_or(0, u8::to_ascii_lowercase);
+    if matches!(last, b'l' | b's' | b'd' | b'a')
+        && CALL_OUT_WORDS.iter().any(|w| w[0] < 0x80 && open.len() >= w.len() && w[w.len() - 1] == last && open[open.len() - w.len()..].eq_ignore_ascii_case(w) && (open.len() == w.len() || !open[open.len() - w.len() - 1].is_ascii_alphabetic()))
+    {
         let le = b[start..].iter().position(|&c| c == b'\n').map_or(b.len(), |e| start + e);
         let rest = &b[start..le];
         return deskside_detect::lines::find_ignore_ascii_case(rest, "→".as_bytes()).is_some() || deskside_detect::lines::find_ignore_ascii_case(rest, b"->").is_some();
     }
     // (Round 20: or the arrow before a bracket, `Gelen SMS 0533 … → (0850 …)`.)
-    let arrow = open.ends_with("→".as_bytes()) || open.ends_with(b"->");
-    (arrow || ends("→".as_bytes()) || ends(b"->") || ends("被叫".as_bytes()) || ends(b"to")) && has(&CALL_IN_WORDS)
+    let arrow = || bracket && (open.ends_with("→".as_bytes()) || open.ends_with(b"->"));
+    (ends("→".as_bytes()) || ends(b"->") || ends("被叫".as_bytes()) || ends(b"to") || arrow()) && has(&CALL_IN_WORDS)
 }
 
 /// prec14: whether the number at `start..end` (its line starts at `ls`) is
