@@ -2637,7 +2637,7 @@ pub(super) struct HeadMemo {
 /// Words before a number in the team's message that say whose it is, when
 /// it is the customer's or someone else's the note logs (`customer's
 /// mobile`, `rang from`, `客户手机`, `回拨`): the number stays.
-const LOGGED_NUMBER_CUES: [&[u8]; 27] = [
+const LOGGED_NUMBER_CUES: [&[u8]; 29] = [
     b"customer's", b"client's", b"caller", b"callback", b"call back", b"rang from", b"called from", b"his ", b"her ",
     // (Rec13: a call note's labels, `CLI: +91 …`, `Alt contact: wife, …`, a number on file for the reader, a third
     // party's, `told him to call Safaricom on …`.)
@@ -2647,6 +2647,8 @@ const LOGGED_NUMBER_CUES: [&[u8]; 27] = [
     "骑手".as_bytes(), "师傅".as_bytes(),
     // (Rec18: a call log's caller, `Agent: Wanjiru K.    Inbound from: 0712 …`.)
     b"inbound from", b"incoming from",
+    // (Round 20: a contact the team's records hold, `contact in system 058 … (Mr. …)`.)
+    b"in system", b"in the system",
 ];
 
 /// Whether the words before byte `start` on its line (at most
