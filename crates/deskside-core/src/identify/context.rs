@@ -890,12 +890,34 @@ fn quote_depth(line: &str) -> usize {
 fn writer_of(line: &str, team: &TeamSigns) -> Writer {
     let emails = super::find_emails(line);
     if emails.iter().any(|e| (team.is_team)(e)) {
+        // (Round 20: a web form the team's site relays from its no-reply
+        // address, `Von: Kontaktformular <no-reply@…>`, is the submitter's
+        // message: its fields and text are not the team's.)
+        if relayed_form(line, &emails) {
+            return Writer::Unknown;
+        }
         Writer::Team
     } else if emails.is_empty() {
         Writer::Unknown
     } else {
         Writer::Other
     }
+}
+
+/// Round 20: words of a web form's sender name (lower case).
+const FORM_SENDER_WORDS: [&[u8]; 9] = [
+    b"kontaktformular", b"contact form", b"contactformulier", b"formulaire", b"formulario", b"web form", b"webform", b"form submission",
+    b"modulo di contatto",
+];
+
+/// Round 20: whether a head line names a web form as its sender, from a
+/// no-reply address (`Von: Kontaktformular <no-reply@kuehlwerk.example>`).
+fn relayed_form(line: &str, emails: &[String]) -> bool {
+    let b = line.as_bytes();
+    emails.iter().any(|e| {
+        let local = e.split('@').next().unwrap_or("");
+        local.contains("noreply") || local.contains("no-reply") || local.contains("no_reply") || local.contains("donotreply")
+    }) && FORM_SENDER_WORDS.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(b, w).is_some())
 }
 
 /// Whether the sentence at byte `pos` is in a message the team wrote, as
@@ -2615,7 +2637,7 @@ pub(super) struct HeadMemo {
 /// Words before a number in the team's message that say whose it is, when
 /// it is the customer's or someone else's the note logs (`customer's
 /// mobile`, `rang from`, `客户手机`, `回拨`): the number stays.
-const LOGGED_NUMBER_CUES: [&[u8]; 27] = [
+const LOGGED_NUMBER_CUES: [&[u8]; 29] = [
     b"customer's", b"client's", b"caller", b"callback", b"call back", b"rang from", b"called from", b"his ", b"her ",
     // (Rec13: a call note's labels, `CLI: +91 …`, `Alt contact: wife, …`, a number on file for the reader, a third
     // party's, `told him to call Safaricom on …`.)
@@ -2625,6 +2647,8 @@ const LOGGED_NUMBER_CUES: [&[u8]; 27] = [
     "骑手".as_bytes(), "师傅".as_bytes(),
     // (Rec18: a call log's caller, `Agent: Wanjiru K.    Inbound from: 0712 …`.)
     b"inbound from", b"incoming from",
+    // (Round 20: a contact the team's records hold, `contact in system 058 … (Mr. …)`.)
+    b"in system", b"in the system",
 ];
 
 /// Whether the words before byte `start` on its line (at most
@@ -2790,7 +2814,7 @@ const NOTE_TEAM_WORDS: [&[u8]; 16] = [
 /// team's own line (`our hotline`, `我司成都校区`, `客服外呼线路`, `şirket
 /// hattımız`, `notre service livraison au`), lower case. (Not `回访`
 /// alone: `回访电话 138…` in a note is the customer's number to call back.)
-const OUR_WORDS: [&[u8]; 77] = [
+const OUR_WORDS: [&[u8]; 83] = [
     b"our ", b"notre ", b"nos ", b"nuestra ", b"nuestro ", b"nuestros ", b"unsere", b"unser ", b"onze ", b"nostra ", b"nostro ", b"nossa ",
     b"nosso ", "naše".as_bytes(), "náš ".as_bytes(), b"nasz", "hattımız".as_bytes(), "numaramız".as_bytes(), "şirketimiz".as_bytes(),
     "chúng tôi".as_bytes(), "我司".as_bytes(), "本公司".as_bytes(), "我们公司".as_bytes(), "我公司".as_bytes(), "外呼".as_bytes(), "当社".as_bytes(),
@@ -2806,6 +2830,8 @@ const OUR_WORDS: [&[u8]; 77] = [
     b"meu direto", b"meu telefone direto", b"mi directo", "mi línea".as_bytes(), b"mi linea", b"la mia linea", b"il mio interno",
     b"mio diretto", b"terus saya", "我的座机".as_bytes(), "我的分机".as_bytes(), "我的直线".as_bytes(), "我的工作".as_bytes(),
     "测试机".as_bytes(), "测试号".as_bytes(), b"test phone", b"test device",
+    // (Round 20: the writer's own mobile in the team's note, `grab me on my mobile …`, `volal ze svého mobilu …`.)
+    b"my mobile", b"my cell", b"my personal", "svého mobil".as_bytes(), "můj mobil".as_bytes(), "mého mobil".as_bytes(),
 ];
 
 /// For each byte value (ASCII lowered), which words of [`OUR_WORDS`] start
@@ -3803,8 +3829,9 @@ const STORE_LINE_AFTER: [&str; 4] = ["为门店座机", "是门店座机", "為�
 /// Words of a call or SMS log's line for a call the team made (`OUT CALL`,
 /// `Outbound`, `外呼`, `呼出`) and one it took (`IN CALL`, `Inbound`, `呼入`),
 /// lower case.
-const CALL_OUT_WORDS: [&[u8]; 5] = [b"out call", b"out sms", b"outbound", "外呼".as_bytes(), "呼出".as_bytes()];
-const CALL_IN_WORDS: [&[u8]; 4] = [b"in call", b"in  call", b"inbound", "呼入".as_bytes()];
+/// (Round 20: Turkish `Giden SMS`/`Giden arama`, `Gelen …`.)
+const CALL_OUT_WORDS: [&[u8]; 7] = [b"out call", b"out sms", b"outbound", "外呼".as_bytes(), "呼出".as_bytes(), b"giden sms", b"giden arama"];
+const CALL_IN_WORDS: [&[u8]; 6] = [b"in call", b"in  call", b"inbound", "呼入".as_bytes(), b"gelen sms", b"gelen arama"];
 
 /// The bytes before a number without the spaces and the colon (ASCII or
 /// full-width) that end them: `主叫：` gives `主叫`.
@@ -3827,7 +3854,23 @@ fn call_log_team_end(text: &str, ls: usize, start: usize) -> bool {
     if ends(b"from") || ends("主叫".as_bytes()) || ends(b"caller") {
         return has(&CALL_OUT_WORDS);
     }
-    (ends("→".as_bytes()) || ends(b"->") || ends("被叫".as_bytes()) || ends(b"to")) && has(&CALL_IN_WORDS)
+    // (Round 20: the out-word itself right before the caller, `Outbound
+    // 080-… → 97690 …`, `Giden SMS (0850 …) → 0532 …`, with the called
+    // number after an arrow on the line.)
+    // (Most leads end in none: their last byte is compared first.)
+    let bracket = lead.last() == Some(&b'(');
+    let open = if bracket { lead[..lead.len() - 1].trim_ascii_end() } else { lead };
+    let last = open.last().map_or(0, u8::to_ascii_lowercase);
+    if matches!(last, b'l' | b's' | b'd' | b'a')
+        && CALL_OUT_WORDS.iter().any(|w| w[0] < 0x80 && open.len() >= w.len() && w[w.len() - 1] == last && open[open.len() - w.len()..].eq_ignore_ascii_case(w) && (open.len() == w.len() || !open[open.len() - w.len() - 1].is_ascii_alphabetic()))
+    {
+        let le = b[start..].iter().position(|&c| c == b'\n').map_or(b.len(), |e| start + e);
+        let rest = &b[start..le];
+        return deskside_detect::lines::find_ignore_ascii_case(rest, "→".as_bytes()).is_some() || deskside_detect::lines::find_ignore_ascii_case(rest, b"->").is_some();
+    }
+    // (Round 20: or the arrow before a bracket, `Gelen SMS 0533 … → (0850 …)`.)
+    let arrow = || bracket && (open.ends_with("→".as_bytes()) || open.ends_with(b"->"));
+    (ends("→".as_bytes()) || ends(b"->") || ends("被叫".as_bytes()) || ends(b"to") || arrow()) && has(&CALL_IN_WORDS)
 }
 
 /// prec14: whether the number at `start..end` (its line starts at `ls`) is

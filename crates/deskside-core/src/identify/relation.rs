@@ -345,26 +345,27 @@ const OTHER_PARTY_WINDOW: usize = 72;
 /// or `hotline` alone: the team has those too. (Rec15: a `shipper`, the
 /// courier in Vietnamese chats, and a manufacturer in more languages,
 /// `Serwis producenta (…, infolinia …`, `Hersteller`, `fabricante`.)
-const OTHER_PARTY_WORDS: [&str; 94] = [
-    "accountant", "adjuster", "aerolinea", "aerolínea", "airline", "bank", "bezorger", "carpenter", "carpintero",
-    "carrier", "contador", "contractor", "corriere", "courier", "dealer", "dealership", "dentist", "doctor",
-    "driver", "electrician", "engineer", "extern", "external", "externe", "externo", "fabrica", "fabricant",
-    "fabricante", "fabrikant", "filiale", "financiera", "fábrica", "hersteller", "installer", "insurer", "koerier",
-    "kurier", "kurir", "kurye", "kuryer", "landlord", "leur", "leurs", "livreur", "locksmith", "manufacturer", "mensajero",
-    "montador", "monteur", "montör", "montør", "nachbar", "neighbor", "neighbour", "partenaire", "partner",
+const OTHER_PARTY_WORDS: [&str; 108] = [
+    "accountant", "adjuster", "adjusters", "aerolinea", "aerolínea", "airline", "assessor", "assessors", "bank",
+    "bezorger", "carpenter", "carpintero", "carrier", "colaborador", "colaboradores", "contador", "contractor",
+    "corriere", "courier", "dealer", "dealership", "dentist", "doctor", "driver", "electrician", "engineer", "extern",
+    "external", "externe", "externo", "fabrica", "fabricant", "fabricante", "fabrikant", "filiale", "financiera",
+    "fábrica", "ham", "hen", "hersteller", "installer", "insurer", "koerier", "kurier", "kurir", "kurirnya",
+    "kurye", "kuryer", "landlord", "leur", "leurs", "livreur", "locksmith", "manufacturer", "mensajero", "montador",
+    "monteur", "montör", "montør", "nachbar", "neighbor", "neighbour", "netbeheerder", "partenaire", "partner",
     "partners", "plumber", "producent", "producenta", "produttore", "repartidor", "rider", "satpam", "satıcı",
-    "seller", "serwis", "serwisu", "shipper", "subcontractor", "supervisor", "supplier", "technician", "technicien",
-    "technik", "techniker", "tecnico", "their", "tiệm", "transporteur", "técnico", "ubezpieczyciel",
-    "ubezpieczyciela", "udlejer", "vecina", "vecino", "vendor", "vermieter", "vet", "voisin", "voisine", "xế",
-    "yetkili", "şubesi",
+    "seller", "serwis", "serwisu", "shipper", "subcontractor", "supervisor", "supplier", "takstmann", "takstmannen",
+    "tapicero", "technician", "technicien", "technik", "techniker", "tecnico", "their", "tiệm",
+    "transporteur", "técnico", "ubezpieczyciel", "ubezpieczyciela", "udlejer", "utleier", "utleieren", "vecina",
+    "vecino", "vendor", "vermieter", "vet", "voisin", "voisine", "xế", "yetkili", "şubesi",
 ];
 
 /// Words of the kinds in [`OTHER_PARTY_WORDS`] that stay another's after
 /// the team's possessive (`our repair partner`, `our courier`): every other
 /// role after `our` is the team's own (`our technician`).
-const OTHER_EVEN_OURS: [&str; 15] = [
-    "bank", "carrier", "corriere", "courier", "extern", "external", "externe", "externo", "kurier", "kurir", "kurye", "kuryer",
-    "partenaire", "partner", "partners",
+const OTHER_EVEN_OURS: [&str; 17] = [
+    "bank", "carrier", "colaborador", "colaboradores", "corriere", "courier", "extern", "external", "externe",
+    "externo", "kurier", "kurir", "kurye", "kuryer", "partenaire", "partner", "partners",
 ];
 
 /// The team's or writer's own words: after them the number is no longer
