@@ -64,24 +64,9 @@ pub fn normalize_phone_typed(raw: &str, default_region: &str) -> Option<String> 
             _ => return None,
         }
     }
-    let cc_len = (1..=3).find(|&n| d.len() > n && international_cc(&d[..n]))?;
+    let cc_len = cc_len(&d).filter(|&n| d.len() > n)?;
     let nsn = &d[cc_len..];
     (d[0] != b'1' && (6..=15 - cc_len).contains(&nsn.len()) && nsn[0] != b'0').then(|| e164(num(&d[..cc_len]) as u16, nsn))?
-}
-
-/// Whether `cc` (1 to 3 digits) is an assigned country code, read as
-/// [`international`] reads the start of a number.
-fn international_cc(cc: &[u8]) -> bool {
-    match cc {
-        [b'1' | b'7'] => true,
-        [_] => false,
-        [a, b] => TWO_DIGIT_CC.contains(&(num(&[*a, *b]) as u16)),
-        [a, b, _] => {
-            let two = num(&[*a, *b]) as u16;
-            !TWO_DIGIT_CC.contains(&two) && matches!(two, 21..=26 | 29 | 35 | 37 | 38 | 42 | 50 | 59 | 67..=69 | 80 | 85 | 87 | 88 | 96 | 97 | 99) && assigned_cc3(num(cc) as u16)
-        }
-        _ => false,
-    }
 }
 
 /// One number typed alone (a settings field), when the scanner's reading of
@@ -1284,25 +1269,31 @@ const TWO_DIGIT_CC: &[u16] = &[
     62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98,
 ];
 
-fn international(d: &[u8]) -> Option<String> {
+/// How many digits of `d` (a number's digits after `+`/`00`) are its
+/// assigned country code, or None when no country code starts so.
+fn cc_len(d: &[u8]) -> Option<usize> {
     let first = *d.first()?;
-    let cc_len = match first {
-        b'0' => return None,
-        b'1' | b'7' => 1,
+    match first {
+        b'0' => None,
+        b'1' | b'7' => Some(1),
         _ => {
             let two = num(d.get(..2)?) as u16;
             if TWO_DIGIT_CC.contains(&two) {
-                2
+                Some(2)
             } else if !matches!(two, 21..=26 | 29 | 35 | 37 | 38 | 42 | 50 | 59 | 67..=69 | 80 | 85 | 87 | 88 | 96 | 97 | 99) {
                 // (No country code starts so: `0042-7781-9930` is no number.)
-                return None;
+                None
             } else if !assigned_cc3(num(d.get(..3)?) as u16) {
-                return None;
+                None
             } else {
-                3
+                Some(3)
             }
         }
-    };
+    }
+}
+
+fn international(d: &[u8]) -> Option<String> {
+    let cc_len = cc_len(d)?;
     let cc = num(d.get(..cc_len)?) as u16;
     let nsn = &d[cc_len..];
     if cc_len + nsn.len() > 15 {
