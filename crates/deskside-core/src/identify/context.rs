@@ -2837,12 +2837,7 @@ const OUR_WORDS: [&[u8]; 83] = [
 /// For each byte value (ASCII lowered), which words of [`OUR_WORDS`] start
 /// with it (bit `i` for word `i`), and bit 127 for an [`OUR_SUFFIXES`] one.
 const OUR_FIRST: [u128; 256] = {
-    let mut t = [0u128; 256];
-    let mut i = 0;
-    while i < OUR_WORDS.len() {
-        t[OUR_WORDS[i][0].to_ascii_lowercase() as usize] |= 1 << i;
-        i += 1;
-    }
+    let mut t = first_byte_bits(&OUR_WORDS);
     let mut i = 0;
     while i < OUR_SUFFIXES.len() {
         t[OUR_SUFFIXES[i][0] as usize] |= 1 << 127;
@@ -3392,15 +3387,22 @@ const OURS_AFTER: [&str; 8] = ["为我司", "是我司", "為我司", "为本公
 
 /// For each byte value (ASCII lowered), which words of
 /// [`SERVICE_LINE_WORDS`] start with it (bit `i` for word `i`).
-const SERVICE_FIRST: [u64; 256] = {
-    let mut t = [0u64; 256];
+const SERVICE_FIRST: [u128; 256] = first_byte_bits(&SERVICE_LINE_WORDS);
+
+/// For each byte value (ASCII lowered), which of `words` start with it (bit
+/// `i` for word `i`; at most 127 words, bit 127 is left to the caller): the
+/// table [`last_our_word`] and [`any_service_word`] step back or forth with,
+/// asking at each byte only the words that can start there.
+const fn first_byte_bits(words: &[&[u8]]) -> [u128; 256] {
+    assert!(words.len() < 128, "first_byte_bits: bit 127 is kept for the caller");
+    let mut t = [0u128; 256];
     let mut i = 0;
-    while i < SERVICE_LINE_WORDS.len() {
-        t[SERVICE_LINE_WORDS[i][0].to_ascii_lowercase() as usize] |= 1 << i;
+    while i < words.len() {
+        t[words[i][0].to_ascii_lowercase() as usize] |= 1 << i;
         i += 1;
     }
     t
-};
+}
 
 /// Whether a word of [`SERVICE_LINE_WORDS`] is in `near` (anywhere, as
 /// prec13 read them): one pass, only the words that start with each byte.
