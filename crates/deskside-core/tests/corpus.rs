@@ -44,6 +44,9 @@
 //! were worked on, kept off their branches; scored before and after (docs/IDENTIFIERS.md).
 //! `issue17_holdout19.jsonl`, `issue17_holdout19b.jsonl`: written blind in session 14 from a labelling extract alone
 //! while round 19 was worked on (on spent sets 18/18b), kept off its branch; scored before and after it.
+//! `issue17_holdout20.jsonl`: written blind in session 15 from the labelling extract alone; round 21 tunes on it
+//! (spent once its failures were read). `issue17_holdout20b.jsonl`: written blind beside it and kept sealed: only its
+//! totals were read, before and after round 21, so it measures that round on text the round never saw.
 
 use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
 use deskside_core::phone::normalize_phone;
