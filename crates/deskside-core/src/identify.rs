@@ -553,7 +553,7 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         let agent_ctx = ScanContext { team_domains: Vec::new(), team_phones: Vec::new(), ..ctx.clone() };
         for field in agent_fields {
             let text = truncate(field, MAX_AGENT_TEXT);
-            for (kind, value, ..) in extract(Source::AgentField, text, &agent_ctx, &[], false, &mut steps) {
+            for (kind, value, ..) in extract(Source::AgentField, text, &agent_ctx, &[], &[], false, &mut steps) {
                 if !agent.iter().any(|(k, v)| *k == kind && *v == value) {
                     agent.push((kind, value));
                 }
@@ -561,6 +561,17 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         }
     }
     let agent_emails: Vec<String> = agent.iter().filter(|(k, _)| *k == IdKind::Email).map(|(_, v)| v.clone()).collect();
+    // Round 21: the signed-in agent's name (a profile field that is a name
+    // alone, `Marco Ruiz`, `周航`), squeezed like a team domain's name: a
+    // thread entry's head that names the agent heads the team's message.
+    let agent_names: Vec<String> = fields
+        .iter()
+        .filter(|f| f.0 == Source::AgentField)
+        .take(MAX_AGENT_FIELDS)
+        .filter(|f| f.1.len() <= 48 && !f.1.bytes().any(|c| c == b'@' || c.is_ascii_digit()))
+        .map(|f| f.1.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>())
+        .filter(|n| n.len() >= 6)
+        .collect();
     // The team's own messages, where the page marks them: the numbers they
     // invite people to call are the team's, like the admin's list.
     let team_messages: Vec<&str> = fields.iter().filter(|f| f.0 == Source::TeamText).take(MAX_AGENT_FIELDS).map(|f| f.1).collect();
@@ -632,7 +643,7 @@ fn identify_limited(fields: &[(Source, &str)], ctx: &ScanContext, max_text: usiz
         };
         // Earlier on the page is slightly better than later.
         let early = 10u32.saturating_sub((order / 10) as u32);
-        let mut here = extract(source, text, ctx, &agent_emails, marked, &mut steps);
+        let mut here = extract(source, text, ctx, &agent_emails, &agent_names, marked, &mut steps);
         // Where each identifier of running text sits: a mail header line
         // (`Message-ID:` names no one: dropped), a table block, a dated
         // message's signature.
@@ -1653,7 +1664,7 @@ fn authors_only_one(here: &[Found], author: &str) -> bool {
 /// position in the text ([`NO_POS`] for those of links and URLs).
 ///
 /// `marked`: the page marks the team's messages ([`Source::TeamText`]).
-fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String], marked: bool, steps: &mut u64) -> Vec<Found> {
+fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String], agent_names: &[String], marked: bool, steps: &mut u64) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
     match source {
         Source::MailtoLink => {
@@ -1826,7 +1837,8 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     // 28/11/2026 16:40` then `You can reach me on 6818
                     // 4182`), unless said to be the reader's. (A chat line
                     // is its own message: an earlier line's head is not its writer.)
-                    let signs = context::TeamSigns { is_team: &is_team, names: names.clone() };
+                    // (Round 21: and a head that names the signed-in agent, `Marco Ruiz — Mar 4, 2024, 10:40 AM`.)
+                    let signs = context::TeamSigns { is_team: &is_team, names: names.iter().chain(agent_names).cloned().collect() };
                     // (Rec13: nor logged as someone's, a call note's `Phone
                     // (caller): …` under the agent's dated head.)
                     // (And an unstamped chat line is its speaker's, `Nathalie : …`.)

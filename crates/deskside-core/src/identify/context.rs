@@ -944,6 +944,8 @@ fn head_writer(text: &str, pos: usize, team: &TeamSigns, by_word: bool) -> Optio
     // Whether deeper quote lines were just passed (their introduction, at
     // this level, is passed too).
     let mut deeper = false;
+    // (Round 21: whether a speaker's head of its own line was passed, `Jeremy Tan:`.)
+    let mut speaker_passed = false;
     for _ in 0..HEADER_LINES {
         let Some(prev) = previous_line(text, line.0) else { break };
         let below = line;
@@ -989,6 +991,17 @@ fn head_writer(text: &str, pos: usize, team: &TeamSigns, by_word: bool) -> Optio
             // its author is on the `From:` line above.
             continue;
         }
+        // Round 21: a speaker's head on a line of its own that names the
+        // team in its brackets, without a date (`Faizal (CoolBreeze):`,
+        // `Agent Brian (GasFasta):`, `Ana (Papelería Sol · Facturación):`),
+        // with no other speaker's head (`Jeremy Tan:`) passed on the way up.
+        // (Not a note's head, `Call note (GasFasta):`: a note logs callers' numbers.)
+        if let Some(bracketed) = speaker_head(body) {
+            if bracketed && !speaker_passed && team.names_head(body) && !note_head(body.as_bytes()) {
+                return Some(Writer::Team);
+            }
+            speaker_passed = true;
+        }
         if entry_head(body) {
             // A thread entry's dated head (`Tally Help (Support)` then
             // `Nov 26, 2026, 11:02 AM`; `Tom replied · 26 Nov 2026, 09:05`
@@ -1010,6 +1023,30 @@ fn head_writer(text: &str, pos: usize, team: &TeamSigns, by_word: bool) -> Optio
         }
     }
     None
+}
+
+/// Round 21: whether `line` is a speaker's head on a line of its own: at
+/// most 80 bytes, ending in a colon, no address or digit, one to four words
+/// before the colon or its bracket (`Jeremy Tan:`, `Faizal (CoolBreeze):`,
+/// `周航（晨星科技）：`); `Some(true)` when a bracket closes right before
+/// the colon.
+fn speaker_head(line: &str) -> Option<bool> {
+    // (Most lines are let go at their last byte, before any other look.)
+    let end = line.as_bytes().trim_ascii_end();
+    if end.len() > 84 || !(end.last() == Some(&b':') || end.ends_with("：".as_bytes())) {
+        return None;
+    }
+    let l = line.trim();
+    let b = l.as_bytes();
+    if b.len() > 80 || b.len() < 3 || b.iter().any(|&c| c.is_ascii_digit() || c == b'@') {
+        return None;
+    }
+    let body = l.strip_suffix(':').or_else(|| l.strip_suffix('：'))?.trim_end();
+    let bracketed = body.ends_with(')') || body.ends_with('）');
+    let name = if bracketed { &body[..body.find(['(', '（'])?] } else { body };
+    let words = name.split_whitespace().count();
+    let cjk = name.bytes().any(|c| c >= 0xE3);
+    ((1..=4).contains(&words) || cjk && words <= 4 && !name.trim().is_empty()).then_some(bracketed)
 }
 
 /// Whose message the sentence at byte `pos` is in: the address that heads
@@ -1361,6 +1398,12 @@ impl TeamSigns<'_> {
     }
 
     /// Whether `line` signs as the team: a team word (when `by_word`), or a team domain's name.
+    /// Round 21: whether a head line names the team by a domain's name,
+    /// written with accents too (`Papelería Sol` for `papeleriasol`).
+    fn names_head(&self, line: &str) -> bool {
+        self.names_team(line, false) || !self.names.is_empty() && !line.is_ascii() && names_team_folded_words(line, &self.names)
+    }
+
     fn names_team(&self, line: &str, by_word: bool) -> bool {
         let lower = line.to_lowercase();
         if by_word && TEAM_WORDS.iter().any(|w| lower.contains(w)) {

@@ -345,19 +345,23 @@ const OTHER_PARTY_WINDOW: usize = 72;
 /// or `hotline` alone: the team has those too. (Rec15: a `shipper`, the
 /// courier in Vietnamese chats, and a manufacturer in more languages,
 /// `Serwis producenta (…, infolinia …`, `Hersteller`, `fabricante`.)
-const OTHER_PARTY_WORDS: [&str; 108] = [
+/// (Round 21: Portuguese "theirs", `a central de coletas deles: (51) …`
+/// (not `dele`/`dela`, Nordic "share"), and a company or branch in Turkish cases, `kargo
+/// firmasının … şubesini aramanız gerekiyor: 0212 …`.)
+const OTHER_PARTY_WORDS: [&str; 117] = [
     "accountant", "adjuster", "adjusters", "aerolinea", "aerolínea", "airline", "assessor", "assessors", "bank",
     "bezorger", "carpenter", "carpintero", "carrier", "colaborador", "colaboradores", "contador", "contractor",
-    "corriere", "courier", "dealer", "dealership", "dentist", "doctor", "driver", "electrician", "engineer", "extern",
-    "external", "externe", "externo", "fabrica", "fabricant", "fabricante", "fabrikant", "filiale", "financiera",
-    "fábrica", "ham", "hen", "hersteller", "installer", "insurer", "koerier", "kurier", "kurir", "kurirnya",
-    "kurye", "kuryer", "landlord", "leur", "leurs", "livreur", "locksmith", "manufacturer", "mensajero", "montador",
-    "monteur", "montör", "montør", "nachbar", "neighbor", "neighbour", "netbeheerder", "partenaire", "partner",
-    "partners", "plumber", "producent", "producenta", "produttore", "repartidor", "rider", "satpam", "satıcı",
-    "seller", "serwis", "serwisu", "shipper", "subcontractor", "supervisor", "supplier", "takstmann", "takstmannen",
-    "tapicero", "technician", "technicien", "technik", "techniker", "tecnico", "their", "tiệm",
-    "transporteur", "técnico", "ubezpieczyciel", "ubezpieczyciela", "udlejer", "utleier", "utleieren", "vecina",
-    "vecino", "vendor", "vermieter", "vet", "voisin", "voisine", "xế", "yetkili", "şubesi",
+    "corriere", "courier", "dealer", "dealership", "delas", "deles", "dentist", "doctor", "driver",
+    "electrician", "engineer", "extern", "external", "externe", "externo", "fabrica", "fabricant", "fabricante",
+    "fabrikant", "filiale", "financiera", "firması", "firmasına", "firmasını", "firmasının", "fábrica", "ham", "hen",
+    "hersteller", "installer", "insurer", "koerier", "kurier", "kurir", "kurirnya", "kurye", "kuryer", "landlord",
+    "leur", "leurs", "livreur", "locksmith", "manufacturer", "mensajero", "montador", "monteur", "montör", "montør",
+    "nachbar", "neighbor", "neighbour", "netbeheerder", "partenaire", "partner", "partners", "plumber", "producent",
+    "producenta", "produttore", "repartidor", "rider", "satpam", "satıcı", "seller", "serwis", "serwisu", "shipper",
+    "subcontractor", "supervisor", "supplier", "takstmann", "takstmannen", "tapicero", "technician", "technicien",
+    "technik", "techniker", "tecnico", "their", "tiệm", "transporteur", "técnico", "ubezpieczyciel",
+    "ubezpieczyciela", "udlejer", "utleier", "utleieren", "vecina", "vecino", "vendor", "vermieter", "vet", "voisin",
+    "voisine", "xế", "yetkili", "şubesi", "şubesine", "şubesini", "şubesinin",
 ];
 
 /// Words of the kinds in [`OTHER_PARTY_WORDS`] that stay another's after
@@ -662,8 +666,22 @@ const GENERIC_WORDS: [&str; 34] = [
 
 /// Words between a service line's name and its number (`at`, `on`, `di`,
 /// `au`, `line`, `number`), lower case, sorted.
-const LINE_CONNECTORS: [&str; 10] = [
-    "al", "at", "au", "di", "is", "line", "no", "number", "on", "unter",
+/// (Round 21: and `toll-free`, `the Frostline service centre toll-free 1800 …`.)
+const LINE_CONNECTORS: [&str; 12] = [
+    "al", "at", "au", "di", "free", "is", "line", "no", "number", "on", "toll", "unter",
+];
+
+/// Round 21: words that join a service line to the organisation after it
+/// (`le service à la clientèle de Frigomax au …`, `the care line of Kelvo
+/// on …`), lower case, sorted.
+const OF_WORDS: [&str; 9] = ["da", "de", "del", "della", "di", "do", "du", "of", "von"];
+
+/// Round 21: a service line's words before [`OF_WORDS`] (lower case, read
+/// anywhere in the 40 bytes before it: `service à la clientèle`,
+/// `assistência técnica`, `servicio técnico`, `Kundendienst`).
+const SERVICE_BEFORE_OF: [&[u8]; 14] = [
+    b"servi", b"atendimento", b"assist", b"care", b"support", b"soporte", b"suporte", b"kundendienst", b"kundenservice", b"centre",
+    b"center", b"centro", b"central", b"helpline",
 ];
 
 /// Words that say a service line is its maker's own (`service center resmi
@@ -703,7 +721,8 @@ pub(super) fn named_org_before(text: &str, start: usize, names: &[String]) -> bo
     let before = |w: (usize, usize)| {
         let mut e = w.0;
         // (Rec18: or an opening bracket, `BatteryWorks Europe (service +31 …`.)
-        while e > lo && matches!(b[e - 1], b' ' | b'&' | b'(') {
+        // (Round 21: or a hyphen, `toll-free`.)
+        while e > lo && matches!(b[e - 1], b' ' | b'&' | b'(' | b'-') {
             e -= 1;
         }
         if e == w.0 { None } else { word_ending(e) }
@@ -761,6 +780,12 @@ pub(super) fn named_org_before(text: &str, start: usize, names: &[String]) -> bo
         return false;
     }
     let first = name_from(w);
+    // (Round 21: a service line, then `de`/`of` and the name: `appeler le
+    // service à la clientèle de Frigomax au 1 800 …`.)
+    if let Some(of) = before(first).filter(|&p| one_of(word(p), &OF_WORDS)) {
+        let near = &b[lo.max(of.0.saturating_sub(40))..of.0];
+        return SERVICE_BEFORE_OF.iter().any(|s| deskside_detect::lines::find_ignore_ascii_case(near, s).is_some()) && name_ok(first, w.1);
+    }
     let Some(official) = before(first).filter(|&p| one_of(word(p), &OFFICIAL_WORDS)) else { return false };
     before(official).is_some_and(|p| one_of(word(p), &SERVICE_LINE_WORDS)) && name_ok(first, w.1)
 }
