@@ -70,6 +70,9 @@ for path in sys.argv[1:]:
             try:
                 if not phonenumbers.is_valid_number(phonenumbers.parse(tp, None)): err(f'team phone {tp} not valid')
             except Exception as ex: err(f'team phone {tp}: {ex}')
+        for key in ('agent', 'team_messages', 'team_domains', 'team_phones'):
+            if key in d and not (isinstance(d[key], list) and all(isinstance(x, str) for x in d[key])):
+                err(f'{key} must be a list of strings')
         for m in d.get('team_messages', []):
             if m not in text: err('a team_messages text is not inside input')
         if not 200 <= len(text) <= 4000: err(f'input length {len(text)} out of 200..4000')
