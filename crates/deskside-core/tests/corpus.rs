@@ -119,8 +119,17 @@ fn load(sub: &str) -> Vec<Case> {
             if let Some(b) = &best {
                 assert!(expect.iter().any(|(_, val)| val == b), "{at}: best {b:?} is not among expect");
             }
+            // (A list of strings or absent: any other shape is the case's
+            // writer's mistake, refused rather than read as an empty list.)
             let list = |key: &str| -> Vec<String> {
-                v.get(key).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default()
+                match v.get(key) {
+                    None => Vec::new(),
+                    Some(Value::Array(a)) => a
+                        .iter()
+                        .map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| panic!("{at}: {key} must be a list of strings, not {x}")))
+                        .collect(),
+                    Some(other) => panic!("{at}: {key} must be a list of strings, not {other}"),
+                }
             };
             let team_domains = list("team_domains");
             let team_phones = list("team_phones");
