@@ -47,6 +47,9 @@
 //! `issue17_holdout20.jsonl`: written blind in session 15 from the labelling extract alone; round 21 tunes on it
 //! (spent once its failures were read). `issue17_holdout20b.jsonl`: written blind beside it and kept sealed: only its
 //! totals were read, before and after round 21, so it measures that round on text the round never saw.
+//! Round 22 tunes on 20b (spent from then). `issue17_holdout21.jsonl` (60 pages) and `issue17_holdout21b.jsonl` (40
+//! dense): written blind in session 15 from the labelling extract alone, sealed: only their totals are read, before
+//! and after round 22.
 
 use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
 use deskside_core::phone::normalize_phone;
