@@ -1397,13 +1397,13 @@ impl TeamSigns<'_> {
             .collect()
     }
 
-    /// Whether `line` signs as the team: a team word (when `by_word`), or a team domain's name.
     /// Round 21: whether a head line names the team by a domain's name,
     /// written with accents too (`Papelería Sol` for `papeleriasol`).
     fn names_head(&self, line: &str) -> bool {
         self.names_team(line, false) || !self.names.is_empty() && !line.is_ascii() && names_team_folded_words(line, &self.names)
     }
 
+    /// Whether `line` signs as the team: a team word (when `by_word`), or a team domain's name.
     fn names_team(&self, line: &str, by_word: bool) -> bool {
         let lower = line.to_lowercase();
         if by_word && TEAM_WORDS.iter().any(|w| lower.contains(w)) {
