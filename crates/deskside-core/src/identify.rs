@@ -1710,7 +1710,8 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             // Phones come in text order: count lines incrementally (only
             // when there is a team line to be near).
             let (mut line, mut counted, mut ids_passed) = (0, 0, 0);
-            // The team domains' names, for a signature line that starts with one (computed once).
+            // The team domains' names, for a signature line that starts with one (computed once;
+            // every look below that reads them runs outside a whole field, where this is them).
             let names = if phones.is_empty() || whole_field { Vec::new() } else { context::TeamSigns::domain_names(&ctx.team_domains) };
             // Round 11: where the team's listed numbers are, for a number
             // joined to one on its line (`TEL 0460-… / FAX 0460-…`). (Only
@@ -1801,7 +1802,7 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // the team's only in the team's own message (a customer asks so too).
                 let request = !cue && tail.is_some_and(context::call_request_in);
                 if cue || request {
-                    let signs = context::TeamSigns { is_team: &is_team, names: context::TeamSigns::domain_names(&ctx.team_domains) };
+                    let signs = context::TeamSigns { is_team: &is_team, names: names.clone() };
                     // (A page that marks the team's messages has said whose
                     // this one is: the team's invitations are in `team_phones`.)
                     // (Round 9: on a chat line the team's bot or agent speaks, the team's.)
@@ -1816,7 +1817,7 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     // A labelled number (`Hotline: 030 …`) under a thread
                     // entry's head that names the team (`Tallyline Support`,
                     // a date), in a text without a team address.
-                    let signs = context::TeamSigns { is_team: &is_team, names: context::TeamSigns::domain_names(&ctx.team_domains) };
+                    let signs = context::TeamSigns { is_team: &is_team, names: names.clone() };
                     if context::under_team_head(text, phone.start, &signs)
                         && !context::logged_number_before(text, phone.start)
                         && !context::reader_cue_before(text, phone.start)
@@ -1855,7 +1856,7 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     // 09 72 …`) is the team's too, unless it is said to be
                     // the reader's (`we will call you back on …`). (Asked
                     // only in a text that holds a team address.)
-                    let signs = context::TeamSigns { is_team: &is_team, names: context::TeamSigns::domain_names(&ctx.team_domains) };
+                    let signs = context::TeamSigns { is_team: &is_team, names: names.clone() };
                     // (Round 12: a row of a table the team exported or
                     // pasted, `kontakte.csv (exportiert von m.klein@…)` then
                     // `Schulz;Anna;…;0151 …`, is its row's person's.)
@@ -1918,7 +1919,7 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // signature names the team): the team's hotline, with or
                 // without words around it. (Asked of service numbers only.)
                 if !whole_field && !ctx.team_domains.is_empty() && context::service_number(&phone.e164) && !context::reader_cue_any(text, phone.start) {
-                    let signs = context::TeamSigns { is_team: &is_team, names: context::TeamSigns::domain_names(&ctx.team_domains) };
+                    let signs = context::TeamSigns { is_team: &is_team, names: names.clone() };
                     if context::writer_named_at(text, phone.start, &signs) == context::Writer::Team {
                         continue;
                     }
