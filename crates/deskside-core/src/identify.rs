@@ -1726,7 +1726,12 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             let mut head_memo = context::HeadMemo::default();
             let mut section_memo = context::SectionMemo::default();
             let mut section_last: Option<usize> = None;
+            // (Round 22: the number before, for a sent message's body after its recipient.)
+            let mut prev_phone: Option<(usize, usize)> = None;
+            let mut body_end: Option<usize> = None;
             for phone in phones {
+                let prev = prev_phone.replace((phone.start, phone.end));
+                let prev_in_body = prev.is_some_and(|p| body_end == Some(p.1));
                 if !team_lines.is_empty() {
                     line += text.as_bytes()[counted..phone.start].iter().filter(|&&b| b == b'\n').count();
                     counted = phone.start;
@@ -1753,6 +1758,13 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 if ctx.team_phones.contains(&phone.e164) || in_id {
                     continue;
                 }
+                // Round 22: a number of a listed team number's block, its
+                // extension dialled through (`Tel. 08131 66 49 0` listed, `Durchwahl
+                // 08131 66 49 14`) or a line beside it (`21 846 3302` listed,
+                // `extensão direta 21 846 3310`), is the team's.
+                if ctx.team_phones.iter().any(|t| same_block(&phone.e164, t)) {
+                    continue;
+                }
                 // prec15: a number its writer takes back (`… is wrong, sorry — it's …`).
                 if !whole_field && context::retracted_after(text, phone.end) {
                     continue;
@@ -1765,6 +1777,15 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // call HDFC card care at …`, `the Amer centre on …`.)
                 // (Rec18: or a person named by an honorific right before it,
                 // `Mrs Aiko Brennan 0401 …`, `Murat Bey: 0542 …`.)
+                // Round 22: a bracket after the number that says it is the team's own,
+                // on a line its lead makes the team's note or reply (`Dispatch note
+                // (Tane, …) 02/03/2024 08:15: technician Rawiri 021 … (our work
+                // mobile)`), over another party's word before it.
+                let bracket = if whole_field { None } else { context::bracket_after(text, phone.end) };
+                let ours_after = bracket.is_some_and(|k| context::ours_at(text, k) && context::own_lead_section(text, context::own_line_start(text, phone.start), phone.start));
+                if ours_after {
+                    continue;
+                }
                 if !whole_field
                     && (relation::other_party_before(text, phone.start)
                         || relation::named_org_before(text, phone.start, &names)
@@ -1780,6 +1801,17 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     continue;
                 }
                 if in_team_text {
+                    continue;
+                }
+                // Round 22: a number marked internal in a bracket after it
+                // (`0571-… （内部号码，勿外传）`, `021 … (interne)`), or inside the
+                // quoted body of a message a log line says was sent to the number
+                // before it (`SMS sent to 0438 …: "SouthernLink: … 1300 …"`): the team's own.
+                if bracket.is_some_and(|k| context::internal_at(text, k)) {
+                    continue;
+                }
+                if !whole_field && prev.is_some_and(|p| context::sent_message_body(text, p, phone.start, prev_in_body)) {
+                    body_end = Some(phone.end);
                     continue;
                 }
                 // On the team's signature line (`Lumenpay Onboarding · Direct (415) 555-0131`).
@@ -1937,6 +1969,24 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
         }
     }
     out
+}
+
+/// Round 22: whether `e164` is in the block of the team's listed number
+/// `team`: the listed number with one to four digits more (an extension
+/// dialled through, as German and Austrian numbers are written; or in place
+/// of a switchboard's final `0`), or the
+/// same length with only its last two digits different (a line of the same
+/// exchange block). Ten digits or more, so a short number matches nothing.
+fn same_block(e164: &str, team: &str) -> bool {
+    let (p, t) = (e164.as_bytes(), team.as_bytes());
+    if t.len() < 11 || p == t {
+        return false;
+    }
+    if p.len() == t.len() {
+        return p[..p.len() - 2] == t[..t.len() - 2];
+    }
+    // (Or its switchboard's final `0` replaced by the extension: `08131 66 49 0`, `08131 66 49 14`.)
+    p.len() > t.len() && (p.len() - t.len() <= 4 && p.starts_with(t) || t.ends_with(b"0") && p.len() - t.len() <= 3 && p.starts_with(&t[..t.len() - 1]))
 }
 
 /// Rec14: whether the number at `start` is on a line that is a message of

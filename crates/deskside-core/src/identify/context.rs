@@ -4003,6 +4003,169 @@ pub(super) fn self_labelled_team(text: &str, ls: usize, start: usize, end: usize
     }
 }
 
+/// Round 22: words that open a bracket right after a number and mark it
+/// internal or not to be passed on (`0571-… （内部号码，勿外传）`, `021 … (interne)`,
+/// `04 72 … (ne pas communiquer aux clients)`, `(internal only)`, `(nicht an
+/// Kunden weitergeben)`), lower case, in many languages. A number its writer
+/// keeps from the customer is the team's own: a customer's own number is
+/// never "internal". (Read at the bracket's first word, so a customer's
+/// `(poste interne 12)` after their office line is no such mark.)
+const INTERNAL_AFTER: [&[u8]; 39] = [
+    b"intern", b"inside line", b"staff only", b"team only", b"agents only", b"not for customer", b"not for client", b"do not share", b"don't share",
+    b"do not give", b"don't give", b"do not pass", b"not to be shared", b"ne pas communiquer", b"ne pas donner", b"ne pas diffuser", b"nicht weitergeben",
+    b"nicht an kunden", b"nicht herausgeben", b"no compartir", b"no dar al cliente", b"no facilitar", b"non divulgare", b"non dare", b"non comunicare",
+    "não divulgar".as_bytes(), "não passar".as_bytes(), b"niet delen", b"niet doorgeven", b"ikke del", b"ikke oppgi", "內部".as_bytes(), "内部".as_bytes(),
+    "勿外传".as_bytes(), "请勿外传".as_bytes(), "勿外傳".as_bytes(), "社内".as_bytes(), "내부".as_bytes(), "dahili".as_bytes(),
+];
+
+/// For each byte value (ASCII lowered), which words of [`INTERNAL_AFTER`] start with it.
+const INTERNAL_FIRST: [u128; 256] = first_byte_bits(&INTERNAL_AFTER);
+
+/// Round 22: where the words in a bracket right after the number ending at
+/// `end` start (`… (interne)`, `…（内部号码`), past spaces; `None` for most
+/// numbers, at their first bytes. (Bytes compared in place: the size
+/// build makes each slice look a call.)
+pub(super) fn bracket_after(text: &str, end: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = end;
+    while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+        i += 1;
+    }
+    let mut k = if i < b.len() && b[i] == b'(' {
+        i + 1
+    } else if i + 2 < b.len() && b[i] == 0xEF && b[i + 1] == 0xBC && b[i + 2] == 0x88 {
+        i + 3
+    } else {
+        return None;
+    };
+    while k < b.len() && b[k] == b' ' {
+        k += 1;
+    }
+    (k < b.len()).then_some(k)
+}
+
+/// Whether a word of `words` (lower case) starts at `k` in `b`, comparing
+/// only the words `first` says start with its byte.
+fn listed_word_at(b: &[u8], k: usize, words: &[&[u8]], first: &[u128; 256]) -> bool {
+    let mut bits = first[usize::from(b[k].to_ascii_lowercase())] & !(1 << 127);
+    while bits != 0 {
+        let w = words[bits.trailing_zeros() as usize];
+        bits &= bits - 1;
+        if b.len() - k >= w.len() && b[k..k + w.len()].eq_ignore_ascii_case(w) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Round 22: whether the bracket after a number, its words at `k`
+/// ([`bracket_after`]), marks it internal or not to be passed on
+/// ([`INTERNAL_AFTER`]): the team's own line, whoever's section it stands in.
+pub(super) fn internal_at(text: &str, k: usize) -> bool {
+    static WORDS: &[&[u8]] = &INTERNAL_AFTER;
+    listed_word_at(text.as_bytes(), k, WORDS, &INTERNAL_FIRST)
+}
+
+/// Round 22: whether the bracket after a number, its words at `k`
+/// ([`bracket_after`]), opens with the team's own words ([`OUR_WORDS`]:
+/// `07984 … (our van mobile, OK to give the tenant)`, `5411 2086 (our
+/// company mobile)`, `(notre portable de service)`). Read on a line its lead
+/// makes the team's section only (a customer's `(our landline)` is their own).
+pub(super) fn ours_at(text: &str, k: usize) -> bool {
+    static WORDS: &[&[u8]] = &OUR_WORDS;
+    listed_word_at(text.as_bytes(), k, WORDS, &OUR_FIRST)
+}
+
+/// Round 22: whether the lead of the number's own line (up to its first
+/// colon that is no time's) heads the team's note or reply ([`section_of`]:
+/// `Dispatch note (Tane, KiwiHeat) 02/03/2024 08:15: technician …`).
+#[inline(never)]
+pub(super) fn own_lead_section(text: &str, ls: usize, start: usize) -> bool {
+    let own = &text.as_bytes()[ls..start.min(ls + TEAM_HEAD_MAX)];
+    deskside_detect::lines::lead_colon(own).is_some_and(|c| section_of(&own[..c]).is_some())
+}
+
+/// Round 22: "SMS" (and a text message's names in other scripts) on a
+/// call or contact log's line, lower case.
+static SMS_WORDS: [&[u8]; 8] = [
+    b"sms", b"text", "短信".as_bytes(), "簡訊".as_bytes(), "简讯".as_bytes(), "ショートメール".as_bytes(), "문자".as_bytes(), b"whatsapp",
+];
+
+/// Round 22: words of sending on such a line (`SMS sent to`, `SMS envoyé
+/// au`, `短信已发送至`, `SMS gesendet an`, `SMS enviado para`, `Giden SMS`),
+/// lower case, in many languages; an inbound line (`SMS received from`,
+/// `SMS reçu de`) has none.
+static SENT_WORDS: [&[u8]; 24] = [
+    b"sent", b"envoy", b"gesendet", b"verschickt", b"versandt", b"enviad", b"inviat", b"verstuurd", b"verzonden", "wysłan".as_bytes(), b"skickat",
+    b"sendt", b"sendte", "lähetetty".as_bytes(), "отправлен".as_bytes(), "gönderil".as_bytes(), b"giden", "已发".as_bytes(), "已發".as_bytes(),
+    "发送".as_bytes(), "發送".as_bytes(), "送信".as_bytes(), "발송".as_bytes(), b"dikirim",
+];
+
+/// Round 22: whether the number at `start` stands inside the quoted body of
+/// a message the log line says was sent to the number before it on its line
+/// (`prev`: that number's span): `SMS sent to 0438 …: "SouthernLink: …
+/// Questions? 1300 …"`, `短信已发送至 139…：「【快线宽带】… 咨询请拨 400-…」`,
+/// `SMS envoyé au 06 … : « … Votre chef d'équipe : Karim, 07 … »`: the
+/// team's own text, so its numbers are the team's (the recipient's number
+/// stays theirs; another party the text names is read before this). Asked
+/// only when the number before is on the same line within 200 bytes and an
+/// opening quote stands between them.
+/// (`in_body`: the number before was itself in such a body, `… Karim, 07 …
+/// Infos : 09 …`: the body goes on to its closing quote or the line's end.)
+#[inline(never)]
+pub(super) fn sent_message_body(text: &str, prev: (usize, usize), start: usize, in_body: bool) -> bool {
+    let b = text.as_bytes();
+    let (ps, pe) = prev;
+    if pe > start || start - pe > 200 {
+        return false;
+    }
+    // (A colon after the recipient, past spaces: bytes compared in place.)
+    let mut i = pe;
+    while i < start && b[i] == b' ' {
+        i += 1;
+    }
+    if !in_body && !(i < start && (b[i] == b':' || b[i] == 0xEF)) {
+        return false;
+    }
+    // (The quote opens right after the recipient and a colon, `0438 …: "`,
+    // `139…：「`, `06 … : «`: a few bytes' look for most numbers.)
+    static OPEN: [&str; 6] = ["«", "“", "「", "『", "„", "\""];
+    static CLOSE: [&str; 6] = ["»", "”", "」", "』", "“", "\""];
+    let body = if in_body {
+        &b[pe..start]
+    } else {
+        let mut at = b[pe..start].trim_ascii_start();
+        if let Some(r) = at.strip_prefix(b":").or_else(|| at.strip_prefix("：".as_bytes())) {
+            at = r.trim_ascii_start();
+        } else {
+            return false;
+        }
+        let Some(o) = OPEN.iter().find(|o| at.starts_with(o.as_bytes())) else { return false };
+        &at[o.len()..]
+    };
+    // (No line's end and no closing quote between it and the number.)
+    for (k, &c) in body.iter().enumerate() {
+        if c == b'\n' || (c == b'"' || c == 0xC2 || c == 0xE2 || c == 0xE3) && CLOSE.iter().any(|q| body[k..].starts_with(q.as_bytes())) {
+            return false;
+        }
+    }
+    if in_body {
+        return true;
+    }
+    let lead = &b[own_line_start(text, ps)..ps];
+    let has = |w: &&[u8]| {
+        let mut hay = lead;
+        while let Some(i) = deskside_detect::lines::find_ignore_ascii_case(hay, w) {
+            if !w[0].is_ascii_alphabetic() || (i == 0 || !hay[i - 1].is_ascii_alphabetic()) {
+                return true;
+            }
+            hay = &hay[i + 1..];
+        }
+        false
+    };
+    SMS_WORDS.iter().any(has) && SENT_WORDS.iter().any(has)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
