@@ -3450,17 +3450,7 @@ const fn first_byte_bits(words: &[&[u8]]) -> [u128; 256] {
 /// Whether a word of [`SERVICE_LINE_WORDS`] is in `near` (anywhere, as
 /// prec13 read them): one pass, only the words that start with each byte.
 fn any_service_word(near: &[u8]) -> bool {
-    (0..near.len()).any(|k| {
-        let mut bits = SERVICE_FIRST[usize::from(near[k].to_ascii_lowercase())];
-        while bits != 0 {
-            let w = SERVICE_LINE_WORDS[bits.trailing_zeros() as usize];
-            bits &= bits - 1;
-            if near.len() - k >= w.len() && near[k..k + w.len()].eq_ignore_ascii_case(w) {
-                return true;
-            }
-        }
-        false
-    })
+    (0..near.len()).any(|k| listed_word_at(near, k, &SERVICE_LINE_WORDS, &SERVICE_FIRST))
 }
 
 /// Labels of a branch's or store's phone (`门店电话`, `营业厅电话`, `Store
