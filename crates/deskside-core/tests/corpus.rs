@@ -50,6 +50,8 @@
 //! Round 22 tunes on 20b (spent from then). `issue17_holdout21.jsonl` (60 pages) and `issue17_holdout21b.jsonl` (40
 //! dense): written blind in session 15 from the labelling extract alone, sealed: only their totals are read, before
 //! and after round 22.
+//! Round 23 tunes on 21 and 21b (spent from then). `issue17_holdout22.jsonl` (25 everyday and 25 dense pages):
+//! written blind in session 15, sealed: only its totals are read, before and after round 23.
 
 use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
 use deskside_core::phone::normalize_phone;
