@@ -31,6 +31,8 @@ mod kept;
 mod i18n;
 #[cfg(feature = "background")]
 mod monitor;
+#[cfg(feature = "background")]
+mod noticed;
 #[cfg(feature = "pages")]
 mod activity;
 #[cfg(feature = "pages")]
