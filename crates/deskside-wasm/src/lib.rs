@@ -38,6 +38,8 @@ mod activity;
 #[cfg(feature = "pages")]
 mod admin;
 #[cfg(feature = "pages")]
+mod noticed_page;
+#[cfg(feature = "pages")]
 mod options;
 #[cfg(feature = "pages")]
 mod panel;
