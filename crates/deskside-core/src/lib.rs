@@ -14,6 +14,7 @@ pub mod configfile;
 pub mod adapters;
 pub mod audit;
 pub mod monitor;
+pub mod noticed;
 pub mod client;
 pub mod connector;
 pub mod flow;

@@ -120,6 +120,16 @@ pub enum Request {
         #[serde(default)]
         passcode: String,
     },
+    /// Options page → background: the phone numbers seen on the tickets of
+    /// many different customers, suggested as probably the team's own
+    /// (`noticed::Noticed::suggestions`). Adding one is a `SaveSettings`
+    /// with it in `team_phones`: the one validated settings path.
+    GetNoticedNumbers,
+    /// Options page → background: "Not ours": the number (E.164) is
+    /// forgotten and never suggested again. Answered with the suggestions.
+    DismissNoticedNumber { number: String },
+    /// Options page → background: "Forget what Deskside noticed".
+    ForgetNoticedNumbers,
     /// Panel → background: whether this frame still reaches the background.
     /// An extension reloaded or updated leaves the old frame behind, whose
     /// messages are never answered; an answer (`Pong`) says the frame is
@@ -193,6 +203,9 @@ pub enum Response {
     Failed { message: String },
     /// The answer to `Ping`.
     Pong,
+    /// The numbers seen on many customers' tickets that the team's numbers
+    /// do not list, most customers first.
+    NoticedNumbers { suggestions: Vec<crate::noticed::Suggestion> },
 }
 
 /// What the browser says about a message's sender (`runtime.MessageSender`).
@@ -257,6 +270,9 @@ impl Request {
             Request::RefreshPanel { .. } => "RefreshPanel",
             Request::RefreshTabPanel { .. } => "RefreshTabPanel",
             Request::Ping => "Ping",
+            Request::GetNoticedNumbers => "GetNoticedNumbers",
+            Request::DismissNoticedNumber { .. } => "DismissNoticedNumber",
+            Request::ForgetNoticedNumbers => "ForgetNoticedNumbers",
         }
     }
 
@@ -272,6 +288,7 @@ impl Request {
                 | (Request::GetTabWrites { .. } | Request::TabWrite { .. } | Request::RetryTabWrite { .. }, Tier::SidePanel)
                 | (Request::GetSettings | Request::SaveSettings { .. } | Request::TestConnector { .. } | Request::GetActivity, Tier::Options)
                 | (Request::ExportConfig { .. } | Request::ImportConfig { .. }, Tier::Options)
+                | (Request::GetNoticedNumbers | Request::DismissNoticedNumber { .. } | Request::ForgetNoticedNumbers, Tier::Options)
         )
     }
 }
@@ -423,6 +440,9 @@ mod tests {
             Request::RetryTabWrite { tab_id: 1, op: "op-0123456789abcdef".into() },
             Request::ExportConfig { with_secrets: true },
             Request::ImportConfig { text: "{}".into(), passcode: String::new() },
+            Request::GetNoticedNumbers,
+            Request::DismissNoticedNumber { number: "+864008208888".into() },
+            Request::ForgetNoticedNumbers,
         ];
         let allowed: Vec<Vec<bool>> = all.iter().map(|r| [&content, &panel, &Tier::SidePanel, &Tier::Options].iter().map(|t| r.allowed(t)).collect()).collect();
         assert_eq!(
@@ -449,6 +469,9 @@ mod tests {
                 [false, false, true, false],
                 [false, false, true, false],
                 [false, false, true, false],
+                [false, false, false, true],
+                [false, false, false, true],
+                [false, false, false, true],
                 [false, false, false, true],
                 [false, false, false, true]
             ]

@@ -12,6 +12,12 @@ const LIST_HTML: &str = include_str!("list.html");
 const EDGE_HTML: &str = include_str!("edge.html");
 const CUSTOMERS: &str = include_str!("../data/customers.json");
 const TICKETS: &str = include_str!("../data/tickets.json");
+/// Tickets of several customers whose agent replies carry the team's
+/// hotline, a number the admin has not listed as the team's (and one
+/// customer with two tickets and their own number on both): what
+/// "numbers on many customers' tickets" notices. Served like the others,
+/// not in the ticket list or the single-page app.
+const SHARED_LINE_TICKETS: &str = include_str!("../data/shared_line_tickets.json");
 
 /// An imitation of a known helpdesk's or CRM's ticket view, for the site
 /// adapters (`crates/deskside-core/adapters/`): served at a path its adapter
@@ -150,6 +156,7 @@ pub struct Demo {
     pub api_key: String,
     customers: Vec<Value>,
     tickets: Vec<Ticket>,
+    shared_line: Vec<Ticket>,
 }
 
 pub fn escape_html(s: &str) -> String {
@@ -201,6 +208,7 @@ impl Demo {
             api_key: api_key.to_string(),
             customers: serde_json::from_str(CUSTOMERS).expect("valid built-in customers"),
             tickets: serde_json::from_str(TICKETS).expect("valid built-in tickets"),
+            shared_line: serde_json::from_str(SHARED_LINE_TICKETS).expect("valid built-in tickets"),
         }
     }
 
@@ -220,6 +228,8 @@ impl Demo {
                 .map(|t| format!("<li><a href=\"/tickets/{}/{}\">#{} {}</a> ({} CSP)</li>", t.csp, t.id, t.id, escape_html(&t.subject), t.csp))
                 .collect();
             let list = format!("{list}<li><a href=\"/app/tickets/1001\">The same tickets in a single-page app</a> (history API navigation)</li>");
+            let shared: String = self.shared_line.iter().map(|t| format!("<a href=\"/tickets/{}/{}\">#{}</a> ", t.csp, t.id, t.id)).collect();
+            let list = format!("{list}<li>Tickets of different customers with the team's unlisted hotline in the agent's replies: {shared}</li>");
             let sites: String = SITE_PAGES.iter().map(|p| format!("<li><a href=\"{}\">{}</a> (imitation, strict CSP)</li>", p.link, p.label)).collect();
             return Reply::html(INDEX_HTML.replace("{tickets}", &format!("{list}{sites}")).replace("{base}", &escape_html(base)));
         }
@@ -292,7 +302,7 @@ impl Demo {
         let Some((csp, id)) = rest.split_once('/') else {
             return Reply::new(404, "text/plain; charset=utf-8", "no such ticket\n".into());
         };
-        let Some(t) = self.tickets.iter().find(|t| t.csp == csp && id.parse() == Ok(t.id)) else {
+        let Some(t) = self.tickets.iter().chain(&self.shared_line).find(|t| t.csp == csp && id.parse() == Ok(t.id)) else {
             return Reply::new(404, "text/plain; charset=utf-8", "no such ticket\n".into());
         };
         let filler = (1..=t.filler).map(|i| {
@@ -506,6 +516,21 @@ mod tests {
         assert!(r.body.contains("cus_1002"), "{}", r.body);
         let r = get(&d, "/api/v1/customers?phone=%2B10000000000", Some("Bearer k"));
         assert_eq!(serde_json::from_str::<Value>(&r.body).unwrap()["data"], json!([]));
+    }
+
+    #[test]
+    fn the_shared_hotline_tickets_are_served_but_not_listed() {
+        let d = Demo::new("k");
+        for id in 2001..=2007 {
+            let r = get(&d, &format!("/tickets/strict/{id}"), None);
+            assert_eq!(r.status, 200, "{id}");
+            assert!(r.body.contains("+86 400 820 8888"), "{id}");
+            assert!(r.headers.contains(&("Content-Security-Policy", STRICT_CSP.to_string())));
+        }
+        // Not in the ticket list (a queue of its own tickets) nor the app.
+        assert!(!get(&d, "/tickets", None).body.contains("/tickets/strict/2001"));
+        assert!(!d.ticket_paths().iter().any(|p| p.ends_with("/2001")));
+        assert!(get(&d, "/", None).body.contains("/tickets/strict/2007"));
     }
 
     #[test]

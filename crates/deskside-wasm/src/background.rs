@@ -856,6 +856,8 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             state.crm_page = deskside_core::flow::crm_page(&settings, &page_url, adapter.as_deref());
             (state.ticket_id, state.subject, state.status) = deskside_core::write::page_ticket(&page_url, adapter.as_deref(), &subject, &status);
             env.session_set(&tab_key(tab_id), to_js(&state)).await.map_err(|e| js_error_text(&e))?;
+            // Its numbers counted with its customer (spawned: not awaited).
+            crate::noticed::observe(env, &settings, &state);
             notify_if_changed(env, tab_id, &response);
             Ok(response)
         }
@@ -972,6 +974,9 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             Ok(new) => store_settings(env, new).await,
             Err(problems) => Ok(Response::ImportFailed { problems }),
         },
+        (Request::GetNoticedNumbers, Tier::Options) => crate::noticed::suggestions(env, &settings).await,
+        (Request::DismissNoticedNumber { number }, Tier::Options) => crate::noticed::dismiss(env, &settings, &number).await,
+        (Request::ForgetNoticedNumbers, Tier::Options) => crate::noticed::forget(env, &settings).await,
         _ => Ok(Response::Rejected { reason: "not allowed".into() }),
     }
 }

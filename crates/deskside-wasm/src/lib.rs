@@ -31,10 +31,14 @@ mod kept;
 mod i18n;
 #[cfg(feature = "background")]
 mod monitor;
+#[cfg(feature = "background")]
+mod noticed;
 #[cfg(feature = "pages")]
 mod activity;
 #[cfg(feature = "pages")]
 mod admin;
+#[cfg(feature = "pages")]
+mod noticed_page;
 #[cfg(feature = "pages")]
 mod options;
 #[cfg(feature = "pages")]

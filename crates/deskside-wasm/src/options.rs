@@ -989,6 +989,11 @@ fn page_env() -> Option<Rc<PageEnv>> {
     ENV.with(|e| e.borrow().clone())
 }
 
+/// The options page's environment, for its other sections.
+pub(crate) fn env() -> Option<Rc<PageEnv>> {
+    page_env()
+}
+
 /// *Test connection* for one block: access to its API's origin is asked
 /// inside the click, then the background runs it as typed.
 fn test_block(block: &Element) {
@@ -1041,6 +1046,7 @@ pub async fn start_options(env: PageEnv) {
         }
     }
     crate::activity::start(env.clone());
+    crate::noticed_page::start(env.clone());
     crate::admin::wire(env.clone(), Rc::new(|view: &SettingsView| {
         let doc = document();
         show_errors(&doc, &[]);
@@ -1123,6 +1129,8 @@ pub async fn start_options(env: PageEnv) {
                     fill(&doc, &settings);
                     localize_page(&doc, &current());
                     status(&doc, Msg::OptSaved, "ok", "");
+                    // A number added to the team's is no longer suggested.
+                    crate::noticed_page::reload();
                 }
                 Ok(Response::SaveFailed { errors }) => {
                     show_errors(&doc, &errors);

@@ -73,6 +73,7 @@ export function installFakeCrm() {
 }
 export function fakeCrmSeen() { return JSON.stringify(crmSeen); }
 export function json(v) { return JSON.stringify(v); }
+export function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
 export function parse(s) { return JSON.parse(s); }
 "#)]
 extern "C" {
@@ -100,6 +101,7 @@ extern "C" {
     #[wasm_bindgen(method, js_name = setLocalJson)]
     fn set_local_json(this: &FakeEnv, key: &str, json: &str);
     fn json(v: &JsValue) -> String;
+    fn sleep(ms: u32) -> js_sys::Promise;
     fn parse(s: &str) -> JsValue;
     #[wasm_bindgen(js_name = installFakeCrm)]
     fn install_fake_crm();
@@ -586,4 +588,50 @@ async fn a_granted_origin_is_asked_once_until_a_permission_changes_and_a_missing
     let now = asked(&env);
     assert_eq!(now.len(), 2 * first.len() + 1, "only the missing origin is asked again: {now:?}");
     assert_eq!(now.last(), Some(&origin), "a missing origin was answered from memory");
+}
+
+/// Tab 7 scanned: a ticket of `email` whose agent's reply is signed with the
+/// team's hotline (not listed) and, on every ticket of that customer, their own number.
+fn scan_with_hotline(email: &str, own: &str) -> String {
+    format!(
+        r#"{{"type":"PageScanned","snapshot":{{"fields":[{{"source":"mailto_link","text":"mailto:{email}"}},{{"source":"text","text":"Hello, my number is {own}.\n\nHi, it is done.\n\nTom Becker\nAcme Support\n+86 400 820 8888"}}]}}}}"#
+    )
+}
+
+#[wasm_bindgen_test]
+async fn numbers_on_many_customers_tickets_are_suggested_to_the_options_page_only() {
+    let env = fake_env();
+    configure(&env).await;
+    let settle = || wasm_bindgen_futures::JsFuture::from(sleep(50));
+    // Four customers, each with the hotline; one of them on three tickets.
+    for (email, own) in [("a@x.example", "138 0013 8001"), ("b@x.example", "138 0013 8002"), ("c@x.example", "138 0013 8003"), ("c@x.example", "138 0013 8003"), ("c@x.example", "138 0013 8003")] {
+        assert!(send(&env, &scan_with_hotline(email, own), CONTENT).await.contains(r#""type":"Scanned""#));
+        settle().await.unwrap();
+    }
+    let answer = send(&env, r#"{"type":"GetNoticedNumbers"}"#, OPTIONS).await;
+    assert_eq!(answer, r#"{"type":"NoticedNumbers","suggestions":[]}"#, "three customers: below the threshold");
+    assert!(!env.local_json("noticed_numbers").contains("4008208888") && !env.local_json("noticed_numbers").contains("13800138003"));
+    send(&env, &scan_with_hotline("d@x.example", "138 0013 8004"), CONTENT).await;
+    settle().await.unwrap();
+    let answer = send(&env, r#"{"type":"GetNoticedNumbers"}"#, OPTIONS).await;
+    assert!(answer.contains(r#""number":"+864008208888","display":"+86 400 820 8888","customers":4"#), "{answer}");
+    assert!(!answer.contains("13800138003"), "a customer's own number on their own tickets: {answer}");
+    // Only the options page may ask, dismiss or forget.
+    for msg in [r#"{"type":"GetNoticedNumbers"}"#, r#"{"type":"DismissNoticedNumber","number":"+864008208888"}"#, r#"{"type":"ForgetNoticedNumbers"}"#] {
+        for sender in [CONTENT, PANEL, r#"{"id":"other-ext","url":"chrome-extension://ext-id/options.html"}"#] {
+            let answer = send(&env, msg, sender).await;
+            assert!(answer.contains(r#""type":"Rejected""#), "{msg} from {sender}: {answer}");
+        }
+    }
+    assert!(env.local_json("noticed_numbers").contains("+864008208888"), "a refused request changed nothing");
+    // Listed as the team's through the settings: no longer suggested.
+    let save = r#"{"type":"SaveSettings","input":{"connectors":[{"id":"c1","kind":"demo_crm","base_url":"http://127.0.0.1:9","enabled":true}],"sites":["http://127.0.0.1/*"],"team_domains":["acme-support.example"],"team_phones":["+86 400 820 8888"],"default_region":"CN"}}"#;
+    assert!(send(&env, save, OPTIONS).await.contains(r#""team_phones":["+864008208888"]"#));
+    assert_eq!(send(&env, r#"{"type":"GetNoticedNumbers"}"#, OPTIONS).await, r#"{"type":"NoticedNumbers","suggestions":[]}"#);
+    // "Not ours" and "Forget" answer the list.
+    let answer = send(&env, r#"{"type":"DismissNoticedNumber","number":"+864008208888"}"#, OPTIONS).await;
+    assert_eq!(answer, r#"{"type":"NoticedNumbers","suggestions":[]}"#);
+    assert!(!env.local_json("noticed_numbers").contains("+864008208888"));
+    assert_eq!(send(&env, r#"{"type":"ForgetNoticedNumbers"}"#, OPTIONS).await, r#"{"type":"NoticedNumbers","suggestions":[]}"#);
+    assert_eq!(env.local_json("noticed_numbers"), r#"{"numbers":[],"dismissed":[]}"#);
 }
