@@ -862,6 +862,8 @@ pub(super) fn reader_cue_before(text: &str, start: usize) -> bool {
     let window = &text[lo..start];
     let sentence = ["\n", ". ", "! ", "? ", "。", "！"].iter().filter_map(|end| window.rfind(end).map(|i| i + end.len())).max().unwrap_or(0);
     let window = window[sentence..].to_lowercase();
+    // (round23: `お客様相談室`, `お客様相談センター`, is the team's customer service's name, no reader.)
+    let window = if window.contains("お客様相談") { window.replace("お客様相談", "") } else { window };
     READER_CUES.iter().any(|cue| window.contains(cue))
 }
 
@@ -2829,7 +2831,8 @@ fn prose(lead: &[u8]) -> bool {
 /// is not the start of the team's customer service's name (`kundeservice`,
 /// `Kundendienst`, `customer service`, `customer care`, `客服` is no `客户`).
 fn customer_in_lead(lead: &[u8]) -> bool {
-    const SERVICE_AFTER: [&[u8]; 8] = [b"service", b"nservice", b"ndienst", b"senter", b" service", b" care", b"center", b" support"];
+    // (round23: and Japanese `お客様相談室`, `お客様相談センター`, the customer service's name.)
+    const SERVICE_AFTER: [&[u8]; 9] = [b"service", b"nservice", b"ndienst", b"senter", b" service", b" care", b"center", b" support", "相談".as_bytes()];
     LEAD_CUSTOMER_WORDS.iter().any(|w| {
         let mut from = 0;
         while let Some(k) = deskside_detect::lines::find_ignore_ascii_case(&lead[from..], w) {
@@ -2928,7 +2931,7 @@ const OUR_SUFFIXES: [&[u8]; 4] = [b"imiz", "ımız".as_bytes(), b"umuz", "ümüz
 /// Labels of a service line before a number in the team's reply
 /// (`Línea de atención`, `Zákaznická linka`, `Servicenummer`, `客服热线`),
 /// lower case, anywhere in the number's window.
-const SERVICE_LINE_WORDS: [&[u8]; 47] = [
+const SERVICE_LINE_WORDS: [&[u8]; 48] = [
     b"line", "línea".as_bytes(), b"linea", b"linha", b"ligne", b"linka", b"linky", b"hotline", b"helpline", b"servicenummer", b"service",
     b"infolinia", "hattı".as_bytes(), "đường dây".as_bytes(), "tổng đài".as_bytes(), "热线".as_bytes(), "熱線".as_bytes(), "专线".as_bytes(),
     "專線".as_bytes(), "客服".as_bytes(),
@@ -2938,6 +2941,8 @@ const SERVICE_LINE_WORDS: [&[u8]; 47] = [
     b"lijn", b"linje", b"linja", b"linia", b"klantendienst", b"kundeservice", b"kundesenter", "kundtjänst".as_bytes(), b"asiakaspalvelu",
     b"centre d'appel", b"call center", b"call centre", b"call-markaz", b"callcenter", "xətt".as_bytes(), "лінія".as_bytes(), "линия".as_bytes(),
     "zöld szám".as_bytes(), b"direct", b"direkt", b"direto", b"directo", b"diretto", b"poste ", "birbaşa".as_bytes(), b"talian", b"suport",
+    // (round23: a direct line in Japanese and Chinese, `直通 03-…`, as `direct` beside it.)
+    "直通".as_bytes(),
 ];
 
 /// prec19: labels right after a number, in brackets, that name it a line
@@ -3003,6 +3008,24 @@ fn section_of(lead: &[u8]) -> Option<Section> {
         let w = REPLY_WORDS[bits.trailing_zeros() as usize].as_bytes();
         bits &= bits - 1;
         reply = first.len() >= w.len() && first[..w.len()].eq_ignore_ascii_case(w) && reply_writer(first[w.len()..].trim_ascii_start());
+    }
+    // (round23: a reply word after one short word of the team's tier or role,
+    // `L2 reply (Farah K., …)`, `Agent reply (…)`, `Tier 2 response [Ola]`:
+    // with the writer in brackets right after it; a customer's word in the
+    // lead, `Customer reply (Ana)`, is read below.)
+    if !reply {
+        let k = first.iter().position(|&c| c == b' ').unwrap_or(first.len());
+        if (1..=8).contains(&k) && first[..k].iter().all(u8::is_ascii_alphanumeric) {
+            let rest = first[k..].trim_ascii_start();
+            let mut bits = rest.first().map_or(0, |&c| REPLY_FIRST[usize::from(c)]);
+            while bits != 0 && !reply {
+                let w = REPLY_WORDS[bits.trailing_zeros() as usize].as_bytes();
+                bits &= bits - 1;
+                reply = rest.len() > w.len()
+                    && rest[..w.len()].eq_ignore_ascii_case(w)
+                    && ["(", "[", "（", "【"].iter().any(|m| rest[w.len()..].trim_ascii_start().starts_with(m.as_bytes()));
+            }
+        }
     }
     // (The note words of other scripts asked only of a lead that has such letters.)
     let wide = lead.iter().any(|&c| c >= 0xC3);
@@ -3236,6 +3259,8 @@ fn section_map(text: &str, names: &[String]) -> Vec<(usize, usize, Section)> {
             }
         } else if (decorated || bracket) && lead_colon_free(core) {
             section_of(core).map(|s| (s, false))
+        } else if bracket {
+            staff_head(core).map(|s| (s, false))
         } else {
             None
         };
@@ -3268,6 +3293,43 @@ fn section_map(text: &str, names: &[String]) -> Vec<(usize, usize, Section)> {
         out.push((body, pos.min(stop).max(body), sec));
     }
     out
+}
+
+/// round23: labels of the agent who handles a thread's entry, right before
+/// a colon in its dated head (`■ 2024/08/07 14:22　担当：中村（修理受付）`,
+/// `2024-05-02 10:14 · Agent: Ola (Billing)`), lower case.
+const STAFF_LABELS: [&[u8]; 22] = [
+    "担当".as_bytes(), "担当者".as_bytes(), "対応者".as_bytes(), "坐席".as_bytes(), "处理人".as_bytes(), "經辦人".as_bytes(), "经办人".as_bytes(),
+    "客服".as_bytes(), "담당".as_bytes(), "담당자".as_bytes(), "상담원".as_bytes(), b"agent", b"assignee", b"handled by", b"bearbeiter",
+    b"sachbearbeiter", b"agente", b"atendente", b"conseiller", b"temsilci", b"operator", b"operador",
+];
+
+/// round23: whether a line of its own is the dated head of a thread entry
+/// the team's agent wrote: a date or time, then a label of the agent who
+/// handles it ([`STAFF_LABELS`]) and a colon, then the agent's name and a
+/// bracket closing the line (`■ 2024/08/07 14:22　担当：中村（修理受付）`,
+/// `12.03.2024 09:40 — Bearbeiter: Jonas (Reklamation)`): a reply. A
+/// customer's entry head names no such label (`■ 2024/08/06 19:40　佐藤
+/// 由美`), and a call summary's field line (`Agente: Paola · Fecha: …`)
+/// ends in no bracket after the name.
+fn staff_head(core: &[u8]) -> Option<Section> {
+    let n = core.len();
+    if n < 8 || !(core[n - 1] == b')' || core.ends_with("）".as_bytes())) || customer_in_lead(core) {
+        return None;
+    }
+    let colon = deskside_detect::lines::lead_colon(core)?;
+    let label = core[..colon].trim_ascii_end();
+    let k = STAFF_LABELS.iter().find(|w| {
+        label.len() >= w.len() && label[label.len() - w.len()..].eq_ignore_ascii_case(w) && label.len().checked_sub(w.len() + 1).is_none_or(|p| !label[p].is_ascii_alphabetic())
+    })?;
+    // (A date or time before the label: four digits at least, with a separator between two of them.)
+    let before = &label[..label.len() - k.len()];
+    let digits = before.iter().filter(|c| c.is_ascii_digit()).count();
+    let dated = digits >= 4 && before.windows(3).any(|w| w[0].is_ascii_digit() && matches!(w[1], b':' | b'/' | b'-' | b'.') && w[2].is_ascii_digit());
+    // (After the colon: a name, then one bracket to the line's end; no second label.)
+    let rest = core[colon + if core[colon] == b':' { 1 } else { 3 }..].trim_ascii_start();
+    let open = rest.iter().position(|&c| c == b'(').or_else(|| rest.windows(3).position(|w| w == "（".as_bytes()))?;
+    (dated && open > 0 && open <= 40 && deskside_detect::lines::lead_colon(rest).is_none()).then_some(Section::Reply)
 }
 
 /// For each byte value, which words of [`REPLY_WORDS`] start with it (bit
@@ -3314,7 +3376,8 @@ fn head_candidate(t: &[u8]) -> bool {
             return t[n - 1].is_ascii_digit() && t.iter().any(|&c| c == b'(');
         }
     }
-    false
+    // (round23: a line with a bracket that ends in a time, a thread entry's dated head.)
+    n <= TEAM_HEAD_MAX && deskside_detect::lines::time_end(t) && (f == b'[' || t.contains(&b'('))
 }
 
 /// Whether a line holds a `+`, an `@` or a run of five digits: a number's
