@@ -3069,6 +3069,15 @@ pub(super) fn section_at(text: &str, ls: usize, start: usize, names: &[String], 
             }
         }
     }
+    // (round23: a number inside the writer's bracket of a note's or reply's
+    // head on its own line, `Gesprächsnotiz (M. Schulz, Durchwahl 089 …):`.)
+    if let Some(p) = own.iter().rposition(|&c| c == b'(') {
+        if p > 0 && !own[p..].contains(&b')') && deskside_detect::lines::lead_colon(own).is_none() {
+            if let Some(s) = section_of(own) {
+                return Some(s);
+            }
+        }
+    }
     if let Some(c) = deskside_detect::lines::lead_colon(own) {
         let lead = &own[..c];
         let found = section_of(lead);
@@ -3449,6 +3458,14 @@ pub(super) fn section_team_number(text: &str, ls: usize, start: usize, end: usiz
         let after = &near[k..];
         return !LOGGED_NUMBER_CUES.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(after, w).is_some()) && !reader_cue_any(text, start);
     }
+    // (round23: in a note too, the writer's direct line, labelled inside a
+    // bracket the number stands in: `Gesprächsnotiz (M. Schulz, Durchwahl
+    // 089 …)`, `Skapad av: Elin, kundtjänst (direkt 08-…)`; not after
+    // another's possessive, `Neil on Hisaki's trade desk (direct 01908 …)`,
+    // and a customer's is logged as theirs.)
+    if section == Section::Note && direct_in_bracket(&b[ls..start]) {
+        return !reader_cue_any(text, start) && !logged_number_before(text, start);
+    }
     // (prec19: in a note too, a service number its label after it names the
     // writer's office's, `da linha 707 … (apoio empresas)`; not one after a
     // label before it, `Fahrerhotline 0800 …` of a carrier, `TNB Careline 1-300 …`.)
@@ -3524,6 +3541,30 @@ fn any_service_word(near: &[u8]) -> bool {
         }
         false
     })
+}
+
+/// round23: labels of a person's direct line, lower case (`Durchwahl`,
+/// `direkt`, `direct line`, `直通`), looked for in the [`DIRECT_WINDOW`]
+/// bytes right before a number in the team's note.
+const DIRECT_LABELS: [&[u8]; 7] = [b"direct", b"direkt", b"durchwahl", b"direto", b"directo", b"diretto", "直通".as_bytes()];
+
+/// round23: how far before a number [`DIRECT_LABELS`] are looked for.
+const DIRECT_WINDOW: usize = 16;
+
+/// round23: whether the number whose line runs `line` before it stands in
+/// an open bracket with a label of [`DIRECT_LABELS`] in the
+/// [`DIRECT_WINDOW`] bytes before it, and no possessive (`'s `, `’s `)
+/// before the bracket on the line.
+fn direct_in_bracket(line: &[u8]) -> bool {
+    let Some(p) = line.iter().rposition(|&c| c == b'(') else { return false };
+    let inside = &line[p..];
+    let near = &inside[inside.len().saturating_sub(DIRECT_WINDOW)..];
+    // (Each label starts with `d` or `直`'s first byte: most windows have neither.)
+    !inside.contains(&b')')
+        && near.iter().any(|&c| c | 0x20 == b'd' || c == 0xE7)
+        && DIRECT_LABELS.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(near, w).is_some())
+        && !line[..p].windows(3).any(|w| w == b"'s ")
+        && deskside_detect::lines::find_ignore_ascii_case(&line[..p], "’s ".as_bytes()).is_none()
 }
 
 /// Labels of a branch's or store's phone (`门店电话`, `营业厅电话`, `Store
