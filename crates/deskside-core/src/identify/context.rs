@@ -2860,7 +2860,7 @@ const NOTE_TEAM_WORDS: [&[u8]; 16] = [
 /// team's own line (`our hotline`, `我司成都校区`, `客服外呼线路`, `şirket
 /// hattımız`, `notre service livraison au`), lower case. (Not `回访`
 /// alone: `回访电话 138…` in a note is the customer's number to call back.)
-const OUR_WORDS: [&[u8]; 83] = [
+const OUR_WORDS: [&[u8]; 84] = [
     b"our ", b"notre ", b"nos ", b"nuestra ", b"nuestro ", b"nuestros ", b"unsere", b"unser ", b"onze ", b"nostra ", b"nostro ", b"nossa ",
     b"nosso ", "naše".as_bytes(), "náš ".as_bytes(), b"nasz", "hattımız".as_bytes(), "numaramız".as_bytes(), "şirketimiz".as_bytes(),
     "chúng tôi".as_bytes(), "我司".as_bytes(), "本公司".as_bytes(), "我们公司".as_bytes(), "我公司".as_bytes(), "外呼".as_bytes(), "当社".as_bytes(),
@@ -2878,6 +2878,8 @@ const OUR_WORDS: [&[u8]; 83] = [
     "测试机".as_bytes(), "测试号".as_bytes(), b"test phone", b"test device",
     // (Round 20: the writer's own mobile in the team's note, `grab me on my mobile …`, `volal ze svého mobilu …`.)
     b"my mobile", b"my cell", b"my personal", "svého mobil".as_bytes(), "můj mobil".as_bytes(), "mého mobil".as_bytes(),
+    // (Round 23: the writer's work line, `use my work mobile …`, as `我的工作` beside it.)
+    b"my work",
 ];
 
 /// For each byte value (ASCII lowered), which words of [`OUR_WORDS`] start
@@ -3292,7 +3294,10 @@ fn section_map(text: &str, names: &[String]) -> Vec<(usize, usize, Section)> {
             let t = b[pos..end].trim_ascii();
             let close = quoted && !t.starts_with(b">")
                 || !t.is_empty() && head_candidate(t) && !t.iter().any(|&c| c.is_ascii_alphanumeric() || c >= 0xC3 && c != 0xE2)
-                || blank && head_shaped(t);
+                || blank && head_shaped(t)
+                // (round23: and a message's author header, `From: Leilani <…>`, `Von:`, `发件人：`: the next
+                // message, the customer's perhaps, is not the section's.)
+                || blank && !t.is_empty() && matches!(header_role(text, pos), HeaderRole::Author);
             if close {
                 break;
             }
