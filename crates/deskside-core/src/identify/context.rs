@@ -2933,7 +2933,7 @@ const OUR_SUFFIXES: [&[u8]; 4] = [b"imiz", "ımız".as_bytes(), b"umuz", "ümüz
 /// Labels of a service line before a number in the team's reply
 /// (`Línea de atención`, `Zákaznická linka`, `Servicenummer`, `客服热线`),
 /// lower case, anywhere in the number's window.
-const SERVICE_LINE_WORDS: [&[u8]; 48] = [
+const SERVICE_LINE_WORDS: [&[u8]; 49] = [
     b"line", "línea".as_bytes(), b"linea", b"linha", b"ligne", b"linka", b"linky", b"hotline", b"helpline", b"servicenummer", b"service",
     b"infolinia", "hattı".as_bytes(), "đường dây".as_bytes(), "tổng đài".as_bytes(), "热线".as_bytes(), "熱線".as_bytes(), "专线".as_bytes(),
     "專線".as_bytes(), "客服".as_bytes(),
@@ -2943,8 +2943,9 @@ const SERVICE_LINE_WORDS: [&[u8]; 48] = [
     b"lijn", b"linje", b"linja", b"linia", b"klantendienst", b"kundeservice", b"kundesenter", "kundtjänst".as_bytes(), b"asiakaspalvelu",
     b"centre d'appel", b"call center", b"call centre", b"call-markaz", b"callcenter", "xətt".as_bytes(), "лінія".as_bytes(), "линия".as_bytes(),
     "zöld szám".as_bytes(), b"direct", b"direkt", b"direto", b"directo", b"diretto", b"poste ", "birbaşa".as_bytes(), b"talian", b"suport",
-    // (round23: a direct line in Japanese and Chinese, `直通 03-…`, as `direct` beside it.)
-    "直通".as_bytes(),
+    // (round23: a direct line in Japanese and Chinese, `直通 03-…`, and Finnish `suoraan`, "directly", as
+    // `direct` beside them.)
+    "直通".as_bytes(), b"suoraan",
 ];
 
 /// prec19: labels right after a number, in brackets, that name it a line
@@ -3275,6 +3276,19 @@ fn section_map(text: &str, names: &[String]) -> Vec<(usize, usize, Section)> {
         } else {
             None
         };
+        // (round23: a dated entry head whose bracket names the team, `[Asiakaspalvelu – Laura, Kotiverkko Oy]
+        // 12.2.2024 klo 10.14`, `Burak K. (Beyaz Dünya) · 18.07.2024 11:40`: the team's agent's reply; not a
+        // head with a customer's word, nor prose.)
+        let head = head.or_else(|| {
+            (!quoted
+                && (bracket || t[0] == b'[')
+                && deskside_detect::lines::time_end(core)
+                && names_a_team(core, names)
+                && !customer_in_lead(core)
+                // (Prose read up to the bracket's close: the date's `kl. 12.15` is no sentence's end.)
+                && !prose(&core[..core.iter().rposition(|&c| c == b']' || c == b')').map_or(core.len(), |k| k + 1)]))
+            .then_some((Section::Reply, false))
+        });
         if let Some((sec, quoted)) = head {
             heads.push((pos, (end + 1).min(b.len()), sec, quoted));
         }
