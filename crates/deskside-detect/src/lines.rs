@@ -941,6 +941,17 @@ pub(crate) mod tests {
         }
     }
 
+    /// round23: a line ends in a time (`10:02`, `klo 10.14`), not in a year or a number.
+    #[test]
+    fn time_ends_are_a_digit_a_separator_and_two_digits() {
+        for t in ["Internal note (Gav, FlatFix dispatch) 15/01/2024 10:02", "[Asiakaspalvelu – Laura] 12.2.2024 klo 10.14", "at 9:05"] {
+            assert!(time_end(t.as_bytes()), "{t}");
+        }
+        for t in ["Reply (Ana) 2024", "Order 12345", "12:5", "(Ana) 1.234", ":05"] {
+            assert!(!time_end(t.as_bytes()), "{t}");
+        }
+    }
+
     /// prec19: the head lines found a word at a time are those a line-by-line
     /// reading finds, on lines of every length around the word boundaries.
     #[test]

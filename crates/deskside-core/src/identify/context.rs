@@ -4293,6 +4293,25 @@ pub(super) fn sent_message_body(text: &str, prev: (usize, usize), start: usize, 
 mod tests {
     use super::*;
 
+    /// round23: a dated entry head with an agent's label, a name and a bracket
+    /// closing it is a reply's; a customer's head, a field line and a label
+    /// without a date are not.
+    #[test]
+    fn staff_heads_need_a_date_a_label_a_name_and_a_closing_bracket() {
+        for h in ["■ 2024/08/07 14:22　担当：中村（修理受付）", "2024-05-03 10:20 · Assignee: Rhiannon (Returns desk)"] {
+            assert!(staff_head(h.as_bytes()) == Some(Section::Reply), "{h}");
+        }
+        for h in [
+            "■ 2024/08/06 19:40　佐藤 由美",
+            "Agente: Paola Restrepo · Fecha: 2024-05-02 (lunes)",
+            "担当：中村（修理受付）",
+            "2024-05-03 10:20 · Assignee: Owen (customer)",
+            "2024-05-03 10:20 · Management: Rhiannon (Returns desk)",
+        ] {
+            assert!(staff_head(h.as_bytes()).is_none(), "{h}");
+        }
+    }
+
     #[test]
     fn a_chat_speaker_before_its_time() {
         let line = "访客 14:22:55  电话 15618372049".as_bytes();
