@@ -1782,7 +1782,14 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // (Tane, …) 02/03/2024 08:15: technician Rawiri 021 … (our work
                 // mobile)`), over another party's word before it.
                 let bracket = if whole_field { None } else { context::bracket_after(text, phone.end) };
-                let ours_after = bracket.is_some_and(|k| context::ours_at(text, k) && context::own_lead_section(text, context::own_line_start(text, phone.start), phone.start));
+                // (round23: or a section a head above opened, from the text's map: `Internal note (Gav,
+                // FlatFix dispatch) 15/01/2024 10:02` over `Engineer: Dean … 07984 … (our van mobile …)`.)
+                let ours_after = bracket.is_some_and(|k| {
+                    context::ours_at(text, k) && {
+                        let ls = context::own_line_start(text, phone.start);
+                        context::own_lead_section(text, ls, phone.start) || !names.is_empty() && context::section_at(text, ls, phone.start, &names, true, &mut section_memo).is_some()
+                    }
+                });
                 if ours_after {
                     continue;
                 }

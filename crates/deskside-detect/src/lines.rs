@@ -941,6 +941,17 @@ pub(crate) mod tests {
         }
     }
 
+    /// round23: a line ends in a time (`10:02`, `klo 10.14`), not in a year or a number.
+    #[test]
+    fn time_ends_are_a_digit_a_separator_and_two_digits() {
+        for t in ["Internal note (Gav, FlatFix dispatch) 15/01/2024 10:02", "[Asiakaspalvelu – Laura] 12.2.2024 klo 10.14", "at 9:05"] {
+            assert!(time_end(t.as_bytes()), "{t}");
+        }
+        for t in ["Reply (Ana) 2024", "Order 12345", "12:5", "(Ana) 1.234", ":05"] {
+            assert!(!time_end(t.as_bytes()), "{t}");
+        }
+    }
+
     /// prec19: the head lines found a word at a time are those a line-by-line
     /// reading finds, on lines of every length around the word boundaries.
     #[test]
@@ -995,9 +1006,12 @@ fn rule_char(t: &[u8]) -> bool {
 /// line: trimmed of spaces at most `max` bytes long, and a rule at its
 /// start (`--`, `==`, `—`, `─`), a quoted line ending in a colon (a quote's
 /// introduction, `> Am … schrieb …:`), a line of at most
-/// `max_end` bytes ending in `:`, `)`, `：`, `）`, `【客…` at its start, or a
+/// `max_end` bytes ending in `:`, `)`, `：`, `）`, `【客…` at its start, a
 /// first byte `first` marks (a reply word's), a `(` in it and a digit at its
-/// end (`Réponse de l'agent (Mathieu, …) — 30 novembre 2026 09:18`). One pass over
+/// end (`Réponse de l'agent (Mathieu, …) — 30 novembre 2026 09:18`), or
+/// (round23) a line of at most `max_end` bytes with a `(` in it or a `[` at
+/// its start that ends in a time ([`time_end`]: `Internal note (Gav, …)
+/// 15/01/2024 10:02`). One pass over
 /// the text, eight bytes a step to each line's end; most lines are out at
 /// their first and last bytes. (Never inlined: the size-built core would
 /// compile its loop for size.)
@@ -1025,6 +1039,16 @@ pub fn head_lines(b: &[u8], max: usize, max_end: usize, first: &[u64; 256], out:
     head_line(b, s, b.len(), max, max_end, first, out);
 }
 
+/// round23: whether a trimmed line ends in a time (`… 15/01/2024 10:02`,
+/// `… klo 10.14`): a digit, a colon or dot, two digits. With a bracket in the
+/// line, the shape of a thread entry's dated head (`Internal note (Gav,
+/// FlatFix dispatch) 15/01/2024 10:02`).
+#[inline(always)]
+pub fn time_end(t: &[u8]) -> bool {
+    let n = t.len();
+    n >= 5 && t[n - 1].is_ascii_digit() && t[n - 2].is_ascii_digit() && matches!(t[n - 3], b':' | b'.') && t[n - 4].is_ascii_digit()
+}
+
 /// [`head_lines`] for the line from `s` to `e`.
 #[inline(always)]
 fn head_line(b: &[u8], s: usize, e: usize, max: usize, max_end: usize, first: &[u64; 256], out: &mut Vec<(usize, usize)>) {
@@ -1047,7 +1071,8 @@ fn head_line(b: &[u8], s: usize, e: usize, max: usize, max_end: usize, first: &[
         || f == 0xE2 && rule_char(t)
         || (matches!(l, b':' | b')') || wide_end) && n <= max_end
         || f == 0xE3 && n >= 6 && t[1] == 0x80 && t[2] == 0x90 && t[3] == 0xE5 && t[4] == 0xAE && t[5] == 0xA2
-        || first[usize::from(f)] != 0 && l.is_ascii_digit() && t.contains(&b'(');
+        || first[usize::from(f)] != 0 && l.is_ascii_digit() && t.contains(&b'(')
+        || n <= max_end && time_end(t) && (f == b'[' || t.contains(&b'('));
     if head {
         out.push((s, e));
     }

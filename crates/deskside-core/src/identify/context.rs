@@ -862,6 +862,8 @@ pub(super) fn reader_cue_before(text: &str, start: usize) -> bool {
     let window = &text[lo..start];
     let sentence = ["\n", ". ", "! ", "? ", "。", "！"].iter().filter_map(|end| window.rfind(end).map(|i| i + end.len())).max().unwrap_or(0);
     let window = window[sentence..].to_lowercase();
+    // (round23: `お客様相談室`, `お客様相談センター`, is the team's customer service's name, no reader.)
+    let window = if window.contains("お客様相談") { window.replace("お客様相談", "") } else { window };
     READER_CUES.iter().any(|cue| window.contains(cue))
 }
 
@@ -2829,7 +2831,8 @@ fn prose(lead: &[u8]) -> bool {
 /// is not the start of the team's customer service's name (`kundeservice`,
 /// `Kundendienst`, `customer service`, `customer care`, `客服` is no `客户`).
 fn customer_in_lead(lead: &[u8]) -> bool {
-    const SERVICE_AFTER: [&[u8]; 8] = [b"service", b"nservice", b"ndienst", b"senter", b" service", b" care", b"center", b" support"];
+    // (round23: and Japanese `お客様相談室`, `お客様相談センター`, the customer service's name.)
+    const SERVICE_AFTER: [&[u8]; 9] = [b"service", b"nservice", b"ndienst", b"senter", b" service", b" care", b"center", b" support", "相談".as_bytes()];
     LEAD_CUSTOMER_WORDS.iter().any(|w| {
         let mut from = 0;
         while let Some(k) = deskside_detect::lines::find_ignore_ascii_case(&lead[from..], w) {
@@ -2857,7 +2860,7 @@ const NOTE_TEAM_WORDS: [&[u8]; 16] = [
 /// team's own line (`our hotline`, `我司成都校区`, `客服外呼线路`, `şirket
 /// hattımız`, `notre service livraison au`), lower case. (Not `回访`
 /// alone: `回访电话 138…` in a note is the customer's number to call back.)
-const OUR_WORDS: [&[u8]; 83] = [
+const OUR_WORDS: [&[u8]; 84] = [
     b"our ", b"notre ", b"nos ", b"nuestra ", b"nuestro ", b"nuestros ", b"unsere", b"unser ", b"onze ", b"nostra ", b"nostro ", b"nossa ",
     b"nosso ", "naše".as_bytes(), "náš ".as_bytes(), b"nasz", "hattımız".as_bytes(), "numaramız".as_bytes(), "şirketimiz".as_bytes(),
     "chúng tôi".as_bytes(), "我司".as_bytes(), "本公司".as_bytes(), "我们公司".as_bytes(), "我公司".as_bytes(), "外呼".as_bytes(), "当社".as_bytes(),
@@ -2875,6 +2878,8 @@ const OUR_WORDS: [&[u8]; 83] = [
     "测试机".as_bytes(), "测试号".as_bytes(), b"test phone", b"test device",
     // (Round 20: the writer's own mobile in the team's note, `grab me on my mobile …`, `volal ze svého mobilu …`.)
     b"my mobile", b"my cell", b"my personal", "svého mobil".as_bytes(), "můj mobil".as_bytes(), "mého mobil".as_bytes(),
+    // (Round 23: the writer's work line, `use my work mobile …`, as `我的工作` beside it.)
+    b"my work",
 ];
 
 /// For each byte value (ASCII lowered), which words of [`OUR_WORDS`] start
@@ -2928,7 +2933,7 @@ const OUR_SUFFIXES: [&[u8]; 4] = [b"imiz", "ımız".as_bytes(), b"umuz", "ümüz
 /// Labels of a service line before a number in the team's reply
 /// (`Línea de atención`, `Zákaznická linka`, `Servicenummer`, `客服热线`),
 /// lower case, anywhere in the number's window.
-const SERVICE_LINE_WORDS: [&[u8]; 47] = [
+const SERVICE_LINE_WORDS: [&[u8]; 49] = [
     b"line", "línea".as_bytes(), b"linea", b"linha", b"ligne", b"linka", b"linky", b"hotline", b"helpline", b"servicenummer", b"service",
     b"infolinia", "hattı".as_bytes(), "đường dây".as_bytes(), "tổng đài".as_bytes(), "热线".as_bytes(), "熱線".as_bytes(), "专线".as_bytes(),
     "專線".as_bytes(), "客服".as_bytes(),
@@ -2938,6 +2943,9 @@ const SERVICE_LINE_WORDS: [&[u8]; 47] = [
     b"lijn", b"linje", b"linja", b"linia", b"klantendienst", b"kundeservice", b"kundesenter", "kundtjänst".as_bytes(), b"asiakaspalvelu",
     b"centre d'appel", b"call center", b"call centre", b"call-markaz", b"callcenter", "xətt".as_bytes(), "лінія".as_bytes(), "линия".as_bytes(),
     "zöld szám".as_bytes(), b"direct", b"direkt", b"direto", b"directo", b"diretto", b"poste ", "birbaşa".as_bytes(), b"talian", b"suport",
+    // (round23: a direct line in Japanese and Chinese, `直通 03-…`, and Finnish `suoraan`, "directly", as
+    // `direct` beside them.)
+    "直通".as_bytes(), b"suoraan",
 ];
 
 /// prec19: labels right after a number, in brackets, that name it a line
@@ -3004,6 +3012,24 @@ fn section_of(lead: &[u8]) -> Option<Section> {
         bits &= bits - 1;
         reply = first.len() >= w.len() && first[..w.len()].eq_ignore_ascii_case(w) && reply_writer(first[w.len()..].trim_ascii_start());
     }
+    // (round23: a reply word after one short word of the team's tier or role,
+    // `L2 reply (Farah K., …)`, `Agent reply (…)`, `Tier 2 response [Ola]`:
+    // with the writer in brackets right after it; a customer's word in the
+    // lead, `Customer reply (Ana)`, is read below.)
+    if !reply {
+        let k = first.iter().position(|&c| c == b' ').unwrap_or(first.len());
+        if (1..=8).contains(&k) && first[..k].iter().all(u8::is_ascii_alphanumeric) {
+            let rest = first[k..].trim_ascii_start();
+            let mut bits = rest.first().map_or(0, |&c| REPLY_FIRST[usize::from(c)]);
+            while bits != 0 && !reply {
+                let w = REPLY_WORDS[bits.trailing_zeros() as usize].as_bytes();
+                bits &= bits - 1;
+                reply = rest.len() > w.len()
+                    && rest[..w.len()].eq_ignore_ascii_case(w)
+                    && ["(", "[", "（", "【"].iter().any(|m| rest[w.len()..].trim_ascii_start().starts_with(m.as_bytes()));
+            }
+        }
+    }
     // (The note words of other scripts asked only of a lead that has such letters.)
     let wide = lead.iter().any(|&c| c >= 0xC3);
     let note = !reply
@@ -3042,6 +3068,15 @@ pub(super) fn section_at(text: &str, ls: usize, start: usize, names: &[String], 
         let close = own.iter().position(|&c| c == b']').or_else(|| own.windows(3).position(|w| w == "】".as_bytes()));
         if let Some(c) = close {
             if let Some(s) = section_of(&own[..c]) {
+                return Some(s);
+            }
+        }
+    }
+    // (round23: a number inside the writer's bracket of a note's or reply's
+    // head on its own line, `Gesprächsnotiz (M. Schulz, Durchwahl 089 …):`.)
+    if let Some(p) = own.iter().rposition(|&c| c == b'(') {
+        if p > 0 && !own[p..].contains(&b')') && deskside_detect::lines::lead_colon(own).is_none() {
+            if let Some(s) = section_of(own) {
                 return Some(s);
             }
         }
@@ -3236,9 +3271,24 @@ fn section_map(text: &str, names: &[String]) -> Vec<(usize, usize, Section)> {
             }
         } else if (decorated || bracket) && lead_colon_free(core) {
             section_of(core).map(|s| (s, false))
+        } else if bracket {
+            staff_head(core).map(|s| (s, false))
         } else {
             None
         };
+        // (round23: a dated entry head whose bracket names the team, `[Asiakaspalvelu – Laura, Kotiverkko Oy]
+        // 12.2.2024 klo 10.14`, `Burak K. (Beyaz Dünya) · 18.07.2024 11:40`: the team's agent's reply; not a
+        // head with a customer's word, nor prose.)
+        let head = head.or_else(|| {
+            (!quoted
+                && (bracket || t[0] == b'[')
+                && deskside_detect::lines::time_end(core)
+                && names_a_team(core, names)
+                && !customer_in_lead(core)
+                // (Prose read up to the bracket's close: the date's `kl. 12.15` is no sentence's end.)
+                && !prose(&core[..core.iter().rposition(|&c| c == b']' || c == b')').map_or(core.len(), |k| k + 1)]))
+            .then_some((Section::Reply, false))
+        });
         if let Some((sec, quoted)) = head {
             heads.push((pos, (end + 1).min(b.len()), sec, quoted));
         }
@@ -3258,7 +3308,10 @@ fn section_map(text: &str, names: &[String]) -> Vec<(usize, usize, Section)> {
             let t = b[pos..end].trim_ascii();
             let close = quoted && !t.starts_with(b">")
                 || !t.is_empty() && head_candidate(t) && !t.iter().any(|&c| c.is_ascii_alphanumeric() || c >= 0xC3 && c != 0xE2)
-                || blank && head_shaped(t);
+                || blank && head_shaped(t)
+                // (round23: and a message's author header, `From: Leilani <…>`, `Von:`, `发件人：`: the next
+                // message, the customer's perhaps, is not the section's.)
+                || blank && !t.is_empty() && matches!(header_role(text, pos), HeaderRole::Author);
             if close {
                 break;
             }
@@ -3268,6 +3321,43 @@ fn section_map(text: &str, names: &[String]) -> Vec<(usize, usize, Section)> {
         out.push((body, pos.min(stop).max(body), sec));
     }
     out
+}
+
+/// round23: labels of the agent who handles a thread's entry, right before
+/// a colon in its dated head (`■ 2024/08/07 14:22　担当：中村（修理受付）`,
+/// `2024-05-02 10:14 · Agent: Ola (Billing)`), lower case.
+const STAFF_LABELS: [&[u8]; 22] = [
+    "担当".as_bytes(), "担当者".as_bytes(), "対応者".as_bytes(), "坐席".as_bytes(), "处理人".as_bytes(), "經辦人".as_bytes(), "经办人".as_bytes(),
+    "客服".as_bytes(), "담당".as_bytes(), "담당자".as_bytes(), "상담원".as_bytes(), b"agent", b"assignee", b"handled by", b"bearbeiter",
+    b"sachbearbeiter", b"agente", b"atendente", b"conseiller", b"temsilci", b"operator", b"operador",
+];
+
+/// round23: whether a line of its own is the dated head of a thread entry
+/// the team's agent wrote: a date or time, then a label of the agent who
+/// handles it ([`STAFF_LABELS`]) and a colon, then the agent's name and a
+/// bracket closing the line (`■ 2024/08/07 14:22　担当：中村（修理受付）`,
+/// `12.03.2024 09:40 — Bearbeiter: Jonas (Reklamation)`): a reply. A
+/// customer's entry head names no such label (`■ 2024/08/06 19:40　佐藤
+/// 由美`), and a call summary's field line (`Agente: Paola · Fecha: …`)
+/// ends in no bracket after the name.
+fn staff_head(core: &[u8]) -> Option<Section> {
+    let n = core.len();
+    if n < 8 || !(core[n - 1] == b')' || core.ends_with("）".as_bytes())) || customer_in_lead(core) {
+        return None;
+    }
+    let colon = deskside_detect::lines::lead_colon(core)?;
+    let label = core[..colon].trim_ascii_end();
+    let k = STAFF_LABELS.iter().find(|w| {
+        label.len() >= w.len() && label[label.len() - w.len()..].eq_ignore_ascii_case(w) && label.len().checked_sub(w.len() + 1).is_none_or(|p| !label[p].is_ascii_alphabetic())
+    })?;
+    // (A date or time before the label: four digits at least, with a separator between two of them.)
+    let before = &label[..label.len() - k.len()];
+    let digits = before.iter().filter(|c| c.is_ascii_digit()).count();
+    let dated = digits >= 4 && before.windows(3).any(|w| w[0].is_ascii_digit() && matches!(w[1], b':' | b'/' | b'-' | b'.') && w[2].is_ascii_digit());
+    // (After the colon: a name, then one bracket to the line's end; no second label.)
+    let rest = core[colon + if core[colon] == b':' { 1 } else { 3 }..].trim_ascii_start();
+    let open = rest.iter().position(|&c| c == b'(').or_else(|| rest.windows(3).position(|w| w == "（".as_bytes()))?;
+    (dated && open > 0 && open <= 40 && deskside_detect::lines::lead_colon(rest).is_none()).then_some(Section::Reply)
 }
 
 /// For each byte value, which words of [`REPLY_WORDS`] start with it (bit
@@ -3314,7 +3404,8 @@ fn head_candidate(t: &[u8]) -> bool {
             return t[n - 1].is_ascii_digit() && t.iter().any(|&c| c == b'(');
         }
     }
-    false
+    // (round23: a line with a bracket that ends in a time, a thread entry's dated head.)
+    n <= TEAM_HEAD_MAX && deskside_detect::lines::time_end(t) && (f == b'[' || t.contains(&b'('))
 }
 
 /// Whether a line holds a `+`, an `@` or a run of five digits: a number's
@@ -3386,6 +3477,14 @@ pub(super) fn section_team_number(text: &str, ls: usize, start: usize, end: usiz
         let after = &near[k..];
         return !LOGGED_NUMBER_CUES.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(after, w).is_some()) && !reader_cue_any(text, start);
     }
+    // (round23: in a note too, the writer's direct line, labelled inside a
+    // bracket the number stands in: `Gesprächsnotiz (M. Schulz, Durchwahl
+    // 089 …)`, `Skapad av: Elin, kundtjänst (direkt 08-…)`; not after
+    // another's possessive, `Neil on Hisaki's trade desk (direct 01908 …)`,
+    // and a customer's is logged as theirs.)
+    if section == Section::Note && direct_in_bracket(&b[ls..start]) {
+        return !reader_cue_any(text, start) && !logged_number_before(text, start);
+    }
     // (prec19: in a note too, a service number its label after it names the
     // writer's office's, `da linha 707 … (apoio empresas)`; not one after a
     // label before it, `Fahrerhotline 0800 …` of a carrier, `TNB Careline 1-300 …`.)
@@ -3451,6 +3550,30 @@ const fn first_byte_bits(words: &[&[u8]]) -> [u128; 256] {
 /// prec13 read them): one pass, only the words that start with each byte.
 fn any_service_word(near: &[u8]) -> bool {
     (0..near.len()).any(|k| listed_word_at(near, k, &SERVICE_LINE_WORDS, &SERVICE_FIRST))
+}
+
+/// round23: labels of a person's direct line, lower case (`Durchwahl`,
+/// `direkt`, `direct line`, `直通`), looked for in the [`DIRECT_WINDOW`]
+/// bytes right before a number in the team's note.
+const DIRECT_LABELS: [&[u8]; 7] = [b"direct", b"direkt", b"durchwahl", b"direto", b"directo", b"diretto", "直通".as_bytes()];
+
+/// round23: how far before a number [`DIRECT_LABELS`] are looked for.
+const DIRECT_WINDOW: usize = 16;
+
+/// round23: whether the number whose line runs `line` before it stands in
+/// an open bracket with a label of [`DIRECT_LABELS`] in the
+/// [`DIRECT_WINDOW`] bytes before it, and no possessive (`'s `, `’s `)
+/// before the bracket on the line.
+fn direct_in_bracket(line: &[u8]) -> bool {
+    let Some(p) = line.iter().rposition(|&c| c == b'(') else { return false };
+    let inside = &line[p..];
+    let near = &inside[inside.len().saturating_sub(DIRECT_WINDOW)..];
+    // (Each label starts with `d` or `直`'s first byte: most windows have neither.)
+    !inside.contains(&b')')
+        && near.iter().any(|&c| c | 0x20 == b'd' || c == 0xE7)
+        && DIRECT_LABELS.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(near, w).is_some())
+        && !line[..p].windows(3).any(|w| w == b"'s ")
+        && deskside_detect::lines::find_ignore_ascii_case(&line[..p], "’s ".as_bytes()).is_none()
 }
 
 /// Labels of a branch's or store's phone (`门店电话`, `营业厅电话`, `Store
@@ -4159,6 +4282,25 @@ pub(super) fn sent_message_body(text: &str, prev: (usize, usize), start: usize, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// round23: a dated entry head with an agent's label, a name and a bracket
+    /// closing it is a reply's; a customer's head, a field line and a label
+    /// without a date are not.
+    #[test]
+    fn staff_heads_need_a_date_a_label_a_name_and_a_closing_bracket() {
+        for h in ["■ 2024/08/07 14:22　担当：中村（修理受付）", "2024-05-03 10:20 · Assignee: Rhiannon (Returns desk)"] {
+            assert!(staff_head(h.as_bytes()) == Some(Section::Reply), "{h}");
+        }
+        for h in [
+            "■ 2024/08/06 19:40　佐藤 由美",
+            "Agente: Paola Restrepo · Fecha: 2024-05-02 (lunes)",
+            "担当：中村（修理受付）",
+            "2024-05-03 10:20 · Assignee: Owen (customer)",
+            "2024-05-03 10:20 · Management: Rhiannon (Returns desk)",
+        ] {
+            assert!(staff_head(h.as_bytes()).is_none(), "{h}");
+        }
+    }
 
     #[test]
     fn a_chat_speaker_before_its_time() {
