@@ -1965,11 +1965,34 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 }
                 out.push((IdKind::Phone, phone.e164, None, (phone.start, phone.end)));
             }
+            // Session 15: the seller's credit code on a VAT invoice the team's
+            // reply or note quotes (`以下是我司（销售方）开票信息：` then `销售方：…`
+            // then `纳税人识别号：9111…`) is the team's company's: in the team's
+            // message or section, or said to be the writer's own (`我司`, `我方`)
+            // in a message no one else is said to have written. (A seller's
+            // code a supplier sends the team is theirs; so is any code a
+            // team's note logs without the seller's label.) Credit codes
+            // only, few a page; only with team domains.
+            let is_team_id = |e: &str| ctx.is_team_email(e) || agent_emails.iter().any(|a| a == e);
+            let id_names = if whole_field || ctx.team_domains.is_empty() { Vec::new() } else { context::TeamSigns::domain_names(&ctx.team_domains) };
+            let mut id_sections = context::SectionMemo::default();
             for id in cn_ids {
                 let kind = match id.kind {
                     CnIdKind::ResidentId => IdKind::ResidentId,
                     CnIdKind::CreditCode => IdKind::CreditCode,
                 };
+                if kind == IdKind::CreditCode && !whole_field && !ctx.team_domains.is_empty() {
+                    if let Some(ours) = context::seller_code(text, id.start) {
+                        let signs = context::TeamSigns { is_team: &is_team_id, names: id_names.clone() };
+                        let ls = context::own_line_start(text, id.start);
+                        if context::in_team_message(text, id.start, &signs)
+                            || !id_names.is_empty() && context::section_at(text, ls, id.start, &id_names, true, &mut id_sections).is_some()
+                            || ours && context::writer_at(text, id.start, &signs) != context::Writer::Other
+                        {
+                            continue;
+                        }
+                    }
+                }
                 out.push((kind, id.value, None, (id.start, id.end)));
             }
             custom_ids(text, ctx, steps, &mut out);

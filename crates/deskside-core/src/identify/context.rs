@@ -1027,6 +1027,31 @@ fn head_writer(text: &str, pos: usize, team: &TeamSigns, by_word: bool) -> Optio
     None
 }
 
+/// Session 15: seller labels of a Chinese VAT invoice (`销售方`, `销方`,
+/// `卖方`, `销货方`) and the writer's own company (`我司`, `我方`, `本公司`).
+const SELLER_LABELS: [&str; 4] = ["销售方", "销方", "卖方", "销货方"];
+const OUR_COMPANY: [&str; 3] = ["我司", "我方", "本公司"];
+
+/// Session 15: whether the credit code at `start` is an invoice's seller's:
+/// a seller label on its line before it or on one of the two lines above
+/// (no blank line between); `Some(true)` when those lines also say the
+/// seller is the writer's own company (`以下是我司（销售方）开票信息：`).
+pub(super) fn seller_code(text: &str, start: usize) -> Option<bool> {
+    let b = text.as_bytes();
+    let ls = line_start(b, start, MAX_LINE);
+    let mut from = ls;
+    for _ in 0..2 {
+        let Some(end) = from.checked_sub(1) else { break };
+        let s = line_start(b, end, MAX_LINE);
+        if b[s..end].trim_ascii().is_empty() {
+            break;
+        }
+        from = s;
+    }
+    let near = &text[floor_boundary(text, from)..floor_boundary(text, start)];
+    SELLER_LABELS.iter().any(|l| near.contains(l)).then(|| OUR_COMPANY.iter().any(|w| near.contains(w) || text[start..line_end(b, start, MAX_LINE)].contains(w)))
+}
+
 /// Round 21: whether `line` is a speaker's head on a line of its own: at
 /// most 80 bytes, ending in a colon, no address or digit, one to four words
 /// before the colon or its bracket (`Jeremy Tan:`, `Faizal (CoolBreeze):`,
