@@ -1710,9 +1710,14 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             // Phones come in text order: count lines incrementally (only
             // when there is a team line to be near).
             let (mut line, mut counted, mut ids_passed) = (0, 0, 0);
-            // The team domains' names, for a signature line that starts with one (computed once;
-            // every look below that reads them runs outside a whole field, where this is them).
-            let names = if phones.is_empty() || whole_field { Vec::new() } else { context::TeamSigns::domain_names(&ctx.team_domains) };
+            // The team domains' names, for a signature line that starts with one, and the team's
+            // signs built from them (once per text; every look below that reads them runs outside a
+            // whole field, where these are them). Asked by the numbers and the credit codes.
+            let names = if whole_field || phones.is_empty() && !cn_ids.iter().any(|id| id.kind == CnIdKind::CreditCode) {
+                Vec::new()
+            } else {
+                context::TeamSigns::domain_names(&ctx.team_domains)
+            };
             // Round 11: where the team's listed numbers are, for a number
             // joined to one on its line (`TEL 0460-… / FAX 0460-…`). (Only
             // when a listed one is in the text: most texts hold none.)
@@ -1825,7 +1830,6 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 if context::team_name_line(text, phone.start, &names) {
                     continue;
                 }
-                let is_team = |e: &str| ctx.is_team_email(e) || agent_emails.iter().any(|a| a == e);
                 // A number the writer invites people to call (`call us on …`,
                 // `（0120-…）までお問い合わせください`) is the team's in the
                 // team's own message, and where the text does not say whose
@@ -1841,11 +1845,10 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // the team's only in the team's own message (a customer asks so too).
                 let request = !cue && tail.is_some_and(context::call_request_in);
                 if cue || request {
-                    let signs = context::TeamSigns { is_team: &is_team, names: names.clone() };
                     // (A page that marks the team's messages has said whose
                     // this one is: the team's invitations are in `team_phones`.)
                     // (Round 9: on a chat line the team's bot or agent speaks, the team's.)
-                    let writer = if context::chat_speaker_team(text, phone.start, &signs) == Some(true) { context::Writer::Team } else { context::writer_at(text, phone.start, &signs) };
+                    let writer = if context::chat_speaker_team(text, phone.start, &text_signs) == Some(true) { context::Writer::Team } else { context::writer_at(text, phone.start, &text_signs) };
                     if writer == context::Writer::Team || cue && writer == context::Writer::Unknown && !marked {
                         continue;
                     }
@@ -1856,17 +1859,16 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     // A labelled number (`Hotline: 030 …`) under a thread
                     // entry's head that names the team (`Tallyline Support`,
                     // a date), in a text without a team address.
-                    let signs = context::TeamSigns { is_team: &is_team, names: names.clone() };
-                    if context::under_team_head(text, phone.start, &signs)
+                    if context::under_team_head(text, phone.start, &text_signs)
                         && !context::logged_number_before(text, phone.start)
                         && !context::reader_cue_before(text, phone.start)
-                        && context::not_another_speaker(text, context::own_line_start(text, phone.start), phone.start, &signs)
+                        && context::not_another_speaker(text, context::own_line_start(text, phone.start), phone.start, &text_signs)
                     {
                         continue;
                     }
                     // (Round 10: or on a chat line the team speaks, `28.11.2026
                     // 08:40 Zollkontor (Kommentar): … Hotline 0800 …`.)
-                    if context::chat_speaker_team(text, phone.start, &signs) == Some(true) && !context::reader_cue_before(text, phone.start) {
+                    if context::chat_speaker_team(text, phone.start, &text_signs) == Some(true) && !context::reader_cue_before(text, phone.start) {
                         continue;
                     }
                 } else if team_lines.is_empty() && !names.is_empty() {
@@ -1878,7 +1880,7 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     // 4182`), unless said to be the reader's. (A chat line
                     // is its own message: an earlier line's head is not its writer.)
                     // (Round 21: and a head that names the signed-in agent, `Marco Ruiz — Mar 4, 2024, 10:40 AM`.)
-                    let signs = context::TeamSigns { is_team: &is_team, names: names.iter().chain(agent_names).cloned().collect() };
+                    let signs = context::TeamSigns { is_team: &is_team_text, names: names.iter().chain(agent_names).cloned().collect() };
                     // (Rec13: nor logged as someone's, a call note's `Phone
                     // (caller): …` under the agent's dated head.)
                     // (And an unstamped chat line is its speaker's, `Nathalie : …`.)
@@ -1895,13 +1897,12 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     // 09 72 …`) is the team's too, unless it is said to be
                     // the reader's (`we will call you back on …`). (Asked
                     // only in a text that holds a team address.)
-                    let signs = context::TeamSigns { is_team: &is_team, names: names.clone() };
                     // (Round 12: a row of a table the team exported or
                     // pasted, `kontakte.csv (exportiert von m.klein@…)` then
                     // `Schulz;Anna;…;0151 …`, is its row's person's.)
                     // (Rec15: nor logged as someone's, `reach Jen there on
                     // her direct line …` of the team's repair partner.)
-                    if context::in_team_message(text, phone.start, &signs) && context::table_row(text, phone.start).is_none() && !context::third_line_before(text, phone.start) {
+                    if context::in_team_message(text, phone.start, &text_signs) && context::table_row(text, phone.start).is_none() && !context::third_line_before(text, phone.start) {
                         continue;
                     }
                 }
@@ -1957,11 +1958,13 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // message the text says is the team's (its head or its
                 // signature names the team): the team's hotline, with or
                 // without words around it. (Asked of service numbers only.)
-                if !whole_field && !ctx.team_domains.is_empty() && context::service_number(&phone.e164) && !context::reader_cue_any(text, phone.start) {
-                    let signs = context::TeamSigns { is_team: &is_team, names: names.clone() };
-                    if context::writer_named_at(text, phone.start, &signs) == context::Writer::Team {
-                        continue;
-                    }
+                if !whole_field
+                    && !ctx.team_domains.is_empty()
+                    && context::service_number(&phone.e164)
+                    && !context::reader_cue_any(text, phone.start)
+                    && context::writer_named_at(text, phone.start, &text_signs) == context::Writer::Team
+                {
+                    continue;
                 }
                 out.push((IdKind::Phone, phone.e164, None, (phone.start, phone.end)));
             }
@@ -1973,8 +1976,6 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             // code a supplier sends the team is theirs; so is any code a
             // team's note logs without the seller's label.) Credit codes
             // only, few a page; only with team domains.
-            let is_team_id = |e: &str| ctx.is_team_email(e) || agent_emails.iter().any(|a| a == e);
-            let id_names = if whole_field || ctx.team_domains.is_empty() { Vec::new() } else { context::TeamSigns::domain_names(&ctx.team_domains) };
             let mut id_sections = context::SectionMemo::default();
             for id in cn_ids {
                 let kind = match id.kind {
@@ -1983,11 +1984,10 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 };
                 if kind == IdKind::CreditCode && !whole_field && !ctx.team_domains.is_empty() {
                     if let Some(ours) = context::seller_code(text, id.start) {
-                        let signs = context::TeamSigns { is_team: &is_team_id, names: id_names.clone() };
                         let ls = context::own_line_start(text, id.start);
-                        if context::in_team_message(text, id.start, &signs)
-                            || !id_names.is_empty() && context::section_at(text, ls, id.start, &id_names, true, &mut id_sections).is_some()
-                            || ours && context::writer_at(text, id.start, &signs) != context::Writer::Other
+                        if context::in_team_message(text, id.start, &text_signs)
+                            || !names.is_empty() && context::section_at(text, ls, id.start, &names, true, &mut id_sections).is_some()
+                            || ours && context::writer_at(text, id.start, &text_signs) != context::Writer::Other
                         {
                             continue;
                         }
