@@ -8,7 +8,7 @@
 /// `+8613800138000` → `+86 138****8000`; short numbers keep only their last two digits visible.
 pub fn mask_phone(phone: &str) -> String {
     let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
-    let cc_len = if phone.trim_start().starts_with('+') { country_code_len(&digits) } else { 0 };
+    let cc_len = if phone.trim_start().starts_with('+') { country_code_len(&digits.iter().take(2).collect::<String>()) } else { 0 };
     let (cc, national) = digits.split_at(cc_len.min(digits.len()));
     let prefix = if cc.is_empty() { String::new() } else { format!("+{} ", cc.iter().collect::<String>()) };
     if national.len() < 7 {
@@ -18,13 +18,15 @@ pub fn mask_phone(phone: &str) -> String {
     format!("{prefix}{}", mask_middle(national, head, 4))
 }
 
-/// Length of the ITU country calling code at the start of `digits`.
-fn country_code_len(digits: &[char]) -> usize {
-    let two: String = digits.iter().take(2).collect();
-    match digits.first() {
+/// Length of the ITU country calling code at the start of `digits` (a
+/// number's digits after its `+`): 1, 2 or 3 (0 for no digits). Also what
+/// `noticed::display` groups a number by.
+pub(crate) fn country_code_len(digits: &str) -> usize {
+    let two = digits.get(..2).unwrap_or(digits);
+    match digits.chars().next() {
         Some('1') | Some('7') => 1,
         _ if matches!(
-            two.as_str(),
+            two,
             "20" | "27" | "30" | "31" | "32" | "33" | "34" | "36" | "39" | "40" | "41" | "43" | "44" | "45" | "46" | "47" | "48" | "49"
                 | "51" | "52" | "53" | "54" | "55" | "56" | "57" | "58" | "60" | "61" | "62" | "63" | "64" | "65" | "66"
                 | "81" | "82" | "84" | "86" | "90" | "91" | "92" | "93" | "94" | "95" | "98"

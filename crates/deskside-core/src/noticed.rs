@@ -104,7 +104,7 @@ impl Noticed {
         let before = self.numbers.len();
         self.numbers.retain(|n| n.number.as_ref().is_none_or(|v| !team_phones.contains(v)));
         changed |= self.numbers.len() != before;
-        let phones = candidates.iter().filter(|c| c.kind == IdKind::Phone && !std::ptr::eq(*c, best) && c.value != best.value && !team_phones.contains(&c.value));
+        let phones = candidates.iter().filter(|c| c.kind == IdKind::Phone && c.value != best.value && !team_phones.contains(&c.value));
         for phone in phones.take(PHONES_PER_PAGE) {
             let key = number_key(salt, &phone.value);
             if self.dismissed.contains(&key) {
@@ -192,21 +192,6 @@ pub fn day_of(ms: f64) -> u32 {
     }
 }
 
-/// Country calling codes of one and two digits (ITU-T E.164); every other
-/// code has three.
-fn cc_len(digits: &str) -> usize {
-    const TWO: &[&str] = &[
-        "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47", "48", "49", "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63", "64", "65", "66", "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98",
-    ];
-    if digits.starts_with('1') || digits.starts_with('7') {
-        1
-    } else if TWO.iter().any(|p| digits.starts_with(p)) {
-        2
-    } else {
-        3
-    }
-}
-
 /// An E.164 value grouped for reading: the country code, then groups of
 /// three and a last group of four (`+86 400 820 8888`, `+86 138 0013 8000`,
 /// `+1 415 555 0123`). Anything else is returned as it is.
@@ -214,7 +199,7 @@ pub fn display(e164: &str) -> String {
     let Some(digits) = e164.strip_prefix('+').filter(|d| d.len() > 4 && d.bytes().all(|b| b.is_ascii_digit())) else {
         return e164.to_string();
     };
-    let (cc, mut rest) = digits.split_at(cc_len(digits).min(digits.len() - 1));
+    let (cc, mut rest) = digits.split_at(crate::mask::country_code_len(digits).min(digits.len() - 1));
     let mut out = format!("+{cc}");
     while rest.len() > 8 {
         out.push(' ');
