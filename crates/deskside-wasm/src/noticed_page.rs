@@ -29,7 +29,7 @@ pub fn start(env: Rc<PageEnv>) {
 
 /// Loads the list again (after a Save: a number added is no longer suggested).
 pub fn reload() {
-    if let Some(env) = crate::options::env() {
+    if let Some(env) = crate::options::page_env() {
         ask(&env, Request::GetNoticedNumbers);
     }
 }

@@ -985,13 +985,9 @@ thread_local! {
     static ENV: std::cell::RefCell<Option<Rc<PageEnv>>> = const { std::cell::RefCell::new(None) };
 }
 
-fn page_env() -> Option<Rc<PageEnv>> {
+/// The page's environment (also for its other sections, `noticed_page`).
+pub(crate) fn page_env() -> Option<Rc<PageEnv>> {
     ENV.with(|e| e.borrow().clone())
-}
-
-/// The options page's environment, for its other sections.
-pub(crate) fn env() -> Option<Rc<PageEnv>> {
-    page_env()
 }
 
 /// *Test connection* for one block: access to its API's origin is asked
