@@ -24,7 +24,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { DIST, launch as launchBrowser, openExtensionPage, waitLoaded } from '../e2e/harness.mjs';
+import { DIST, launch as launchBrowser, openExtensionPage, waitLoaded, waitFor } from '../e2e/harness.mjs';
 import { DEFINITION } from '../faultapi/server.mjs';
 import { writeSection } from './report.mjs';
 
@@ -95,7 +95,7 @@ async function configure(ext) {
   await fill('#cache_ttl_secs', '3600');
   await page.$eval('#panel_opens_expanded', (e) => { e.checked = true; });
   await page.click('#save');
-  await page.waitForFunction(() => ['ok', 'error'].includes(document.querySelector('#status').dataset.kind), { timeout: 20_000 });
+  await waitFor(page, () => ['ok', 'error'].includes(document.querySelector('#status').dataset.kind), { timeout: 20_000 });
   const status = await page.$eval('#status', (e) => ({ kind: e.dataset.kind, text: e.textContent }));
   if (status.kind !== 'ok') throw new Error(`options page: ${status.text}`);
   await page.close();

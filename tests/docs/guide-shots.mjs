@@ -9,7 +9,7 @@
 // the test API on loopback; a step that does not reach its state fails loudly.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, addDemoHelpdesk, canaryKey, configure, fillField, launch, openExtensionPage, panelState, saveOptions, startDemo, until, waitLoaded } from '../e2e/harness.mjs';
+import { ROOT, addDemoHelpdesk, canaryKey, configure, fillField, launch, openExtensionPage, panelState, saveOptions, startDemo, until, waitLoaded, waitFor } from '../e2e/harness.mjs';
 import { startTestApi } from '../testapi/server.mjs';
 
 const OUT = join(ROOT, 'docs/screenshots');
@@ -69,14 +69,14 @@ for (const lang of LANGS) {
     // The audit trail, with the lookups just made.
     await options.bringToFront();
     await options.click('#audit_refresh');
-    await options.waitForFunction(() => document.querySelectorAll('#audit_rows tr').length > 0, { timeout: 15_000 });
+    await waitFor(options, () => document.querySelectorAll('#audit_rows tr').length > 0, { timeout: 15_000 });
     await shootSection(options, '#audit_section', `guide-options-audit-${tag}.png`);
 
     // Write-back: the helpdesk removed, connector 1 becomes the test API (a generic connector that can write).
     await options.bringToFront();
     const blocks = await options.$$('#connectors fieldset.connector');
     await (await blocks[1].$('button[data-f="remove"]')).click();
-    await options.waitForFunction(() => document.querySelectorAll('#connectors fieldset.connector').length === 1);
+    await waitFor(options, () => document.querySelectorAll('#connectors fieldset.connector').length === 1);
     await options.select('#kind', 'generic');
     await fillField(options, '#label', 'Acme People');
     await fillField(options, '#base_url', api.base);

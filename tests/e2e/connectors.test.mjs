@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { BROWSERS, ROOT, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, fillField, saveOptions } from './harness.mjs';
+import { BROWSERS, ROOT, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, fillField, saveOptions, waitFor } from './harness.mjs';
 import { startTestApi } from '../testapi/server.mjs';
 
 const DEFINITION = readFileSync(join(ROOT, 'tests/testapi/definition.json'), 'utf8');
@@ -63,7 +63,7 @@ for (const kind of BROWSERS) {
       const test = async () => {
         await page.$eval('#test_result', (e) => { e.textContent = ''; e.dataset.kind = ''; });
         await page.click('#test');
-        await page.waitForFunction(() => ['ok', 'error'].includes(document.querySelector('#test_result').dataset.kind), { timeout: 20_000 });
+        await waitFor(page, () => ['ok', 'error'].includes(document.querySelector('#test_result').dataset.kind), { timeout: 20_000 });
         return page.$eval('#test_result', (e) => ({ kind: e.dataset.kind, text: e.innerText }));
       };
       await fill(page, '#sample', 'mia.fischer@globex.example');

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { BROWSERS, canaryKey, chooseRecord, configure, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded } from './harness.mjs';
+import { BROWSERS, canaryKey, chooseRecord, configure, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, waitFor } from './harness.mjs';
 
 for (const kind of BROWSERS) {
   describe(`${kind}: end to end`, () => {
@@ -132,8 +132,7 @@ for (const kind of BROWSERS) {
       const labels = await first.panel.frame.$$eval('#identifier-choice option', (os) => os.map((o) => o.textContent));
       assert.deepEqual(labels, ['li.na@yunfan-tech.example', '+86 138****8000']);
       await first.panel.frame.select('#identifier-choice', '+8613800138000');
-      await first.panel.frame.waitForFunction(
-        () => document.querySelector('#root').dataset.state === 'found' && document.querySelector('#identifier-choice')?.value === '+8613800138000',
+      await waitFor(first.panel.frame, () => document.querySelector('#root').dataset.state === 'found' && document.querySelector('#identifier-choice')?.value === '+8613800138000',
         { timeout: 20_000 },
       );
       const switched = await panelState(first.page);
@@ -243,7 +242,7 @@ for (const kind of BROWSERS) {
       const options = await panel.frame.$$eval('#identifier-choice option', (os) => os.map((o) => o.value));
       assert.ok(options.includes('sarah.byrne@northwind.example') && options.includes('james.oconnor@northwind.example'), JSON.stringify(options));
       await panel.frame.select('#identifier-choice', 'sarah.byrne@northwind.example');
-      await panel.frame.waitForFunction(() => document.querySelector('#root').dataset.state === 'found', { timeout: 20_000 });
+      await waitFor(panel.frame, () => document.querySelector('#root').dataset.state === 'found', { timeout: 20_000 });
       assert.match(await panel.frame.evaluate(() => document.body.innerText), /Sarah Byrne/);
       await page.close();
     });
@@ -424,7 +423,7 @@ for (const kind of BROWSERS) {
       const save = async () => {
         await page.$eval('#status', (e) => { e.textContent = ''; e.dataset.kind = ''; });
         await page.click('#save');
-        await page.waitForFunction(() => ['ok', 'error'].includes(document.querySelector('#status').dataset.kind), { timeout: 20_000 });
+        await waitFor(page, () => ['ok', 'error'].includes(document.querySelector('#status').dataset.kind), { timeout: 20_000 });
         return page.$eval('#status', (e) => e.dataset.kind);
       };
       await fill(`${row} .id-label`, 'Customer no.');
@@ -487,7 +486,7 @@ for (const kind of BROWSERS) {
       await waitLoaded(options);
       await options.select('#pick', 'earliest_created');
       await options.click('#save');
-      await options.waitForFunction(() => document.querySelector('#status').dataset.kind === 'ok', { timeout: 20_000 });
+      await waitFor(options, () => document.querySelector('#status').dataset.kind === 'ok', { timeout: 20_000 });
       await options.close();
       const app = await ext.browser.newPage();
       await app.goto(demo.base + '/app/tickets/1008');

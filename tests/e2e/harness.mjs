@@ -52,6 +52,28 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
   '--disable-sync', '--no-first-run', '--disable-quic'];
 
 /**
+ * Chromium with the unpacked extension at `dir`, and the extension's base
+ * URL (from its service worker). Loaded with `--load-extension` (the
+ * recipe of shared/TOOLCHAIN.md); a Chromium that ignores that switch gets
+ * it through DevTools' `Extensions.loadUnpacked` instead (puppeteer's
+ * `enableExtensions`). Each of the two works where the other does not:
+ * Debian's Chromium 148 answers `Extensions.loadUnpacked` with "Method not
+ * available", and later Chromes may drop the switch.
+ */
+async function launchChromium(dir, { headless, profile, viewport, args, env }) {
+  const common = { browser: 'chrome', executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium', headless, pipe: true, userDataDir: profile, defaultViewport: viewport, env };
+  const worker = (browser, timeout) => browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'), { timeout });
+  const byFlag = await puppeteer.launch({
+    ...common, ignoreDefaultArgs: ['--disable-extensions'], args: [...args, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`],
+  });
+  const found = await worker(byFlag, 15_000).catch(() => null);
+  if (found) return { browser: byFlag, extensionBase: new URL('/', found.url()).href };
+  await byFlag.close().catch(() => {});
+  const byProtocol = await puppeteer.launch({ ...common, enableExtensions: [dir], args });
+  return { browser: byProtocol, extensionBase: new URL('/', (await worker(byProtocol, 15_000)).url()).href };
+}
+
+/**
  * Launches a browser with the built extension, its language set to `lang`
  * (a BCP 47 tag: the UI and the pages' preferred language). Returns the
  * browser, the extension's base URL and a close function. `dir`: another
@@ -62,14 +84,11 @@ export async function launch(kind, { headless = true, viewport = { width: 1280, 
   let browser;
   let extensionBase;
   if (kind === 'chromium') {
-    browser = await puppeteer.launch({
-      browser: 'chrome', executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium', headless, pipe: true,
-      enableExtensions: [dir ?? join(DIST, 'chrome')], userDataDir: profile, defaultViewport: viewport,
+    ({ browser, extensionBase } = await launchChromium(dir ?? join(DIST, 'chrome'), {
+      headless, profile, viewport,
       args: [...CHROMIUM_ARGS, `--lang=${lang}`, `--accept-lang=${lang}`, `--window-size=${viewport.width},${viewport.height + 100}`, ...chromiumArgs],
       env: { ...process.env, LANGUAGE: lang.replace('-', '_'), LANG: `${lang.replace('-', '_')}.UTF-8`, ...extraEnv },
-    });
-    const worker = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'), { timeout: 15_000 });
-    extensionBase = new URL('/', worker.url()).href;
+    }));
   } else if (kind === 'firefox') {
     browser = await puppeteer.launch({
       browser: 'firefox', executablePath: process.env.FIREFOX_BIN || '/usr/bin/firefox-esr', headless, userDataDir: profile,
@@ -148,7 +167,7 @@ export async function configure(ext, { baseUrl, key, sites = ['http://127.0.0.1/
   await setValue(page, '#team_domains', teamDomains.join('\n'));
   await page.$eval('#status', (e) => { e.textContent = ''; e.dataset.kind = ''; });
   await page.click('#save');
-  await page.waitForFunction(() => ['ok', 'error'].includes(document.querySelector('#status').dataset.kind), { timeout: 20_000 });
+  await waitFor(page, () => ['ok', 'error'].includes(document.querySelector('#status').dataset.kind), { timeout: 20_000 });
   const status = await page.$eval('#status', (e) => ({ kind: e.dataset.kind, text: e.textContent }));
   return { page, status };
 }
@@ -194,6 +213,28 @@ export async function until(what, fn, timeout = 20_000) {
   throw new Error(`${what}: ${JSON.stringify(last)}`);
 }
 
+/**
+ * Waits until `fn` (run in `target`, a page or a frame, with `args`) gives
+ * a truthy answer; throws after `timeout` ms. Polls with `evaluate`, not
+ * puppeteer's `waitForFunction`: that builds its predicate with `Function()`
+ * inside the page, which Firefox ESR 140.10 refuses on the extension's own
+ * pages ("call to Function() blocked by CSP").
+ */
+export async function waitFor(target, fn, { timeout = 30_000 } = {}, ...args) {
+  const deadline = Date.now() + timeout;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      if (await target.evaluate(fn, ...args)) return;
+      last = undefined;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`waited ${timeout} ms for ${String(fn).slice(0, 160)}${last ? ` (last error: ${last.message})` : ''}`);
+}
+
 /** Types `value` into the options page's field `selector` as an admin would (an input event follows). */
 export async function fillField(page, selector, value) {
   await page.$eval(selector, (e, v) => { e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); }, value);
@@ -203,7 +244,7 @@ export async function fillField(page, selector, value) {
 export async function saveOptions(page, { timeout = 30_000 } = {}) {
   await page.$eval('#status', (e) => { e.textContent = ''; e.dataset.kind = ''; });
   await page.click('#save');
-  await page.waitForFunction(() => ['ok', 'error'].includes(document.querySelector('#status').dataset.kind), { timeout });
+  await waitFor(page, () => ['ok', 'error'].includes(document.querySelector('#status').dataset.kind), { timeout });
   return page.$eval('#status', (e) => ({ kind: e.dataset.kind, text: e.textContent }));
 }
 
@@ -219,7 +260,7 @@ export async function addDemoHelpdesk(page, { base, key }) {
   await page.click('#add_connector');
   await page.waitForSelector('#kind-1');
   await page.select('#kind-1', 'zendesk');
-  await page.waitForFunction(() => !document.querySelector('#username-1')?.closest('label').hidden, { timeout: 10_000 });
+  await waitFor(page, () => !document.querySelector('#username-1')?.closest('label').hidden, { timeout: 10_000 });
   await fillField(page, '#base_url-1', base);
   await fillField(page, '#username-1', DEMO_HELPDESK_AGENT);
   await fillField(page, '#password-1', key);

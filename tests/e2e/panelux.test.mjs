@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BROWSERS, ROOT, canaryKey, configure, lineStarts, openExtensionPage, screenshotDir, startConfigured, startDemo, startSuite, waitLoaded } from './harness.mjs';
+import { BROWSERS, ROOT, canaryKey, configure, lineStarts, openExtensionPage, screenshotDir, startConfigured, startDemo, startSuite, waitLoaded, waitFor } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -399,7 +399,7 @@ for (const kind of BROWSERS) {
         });
         await panel.frame.$eval('button.grant', (b) => b.click());
         if (api) {
-          await panel.frame.waitForFunction(() => globalThis.asked.length > 0, { timeout: 5_000 });
+          await waitFor(panel.frame, () => globalThis.asked.length > 0, { timeout: 5_000 });
           assert.deepEqual(await panel.frame.evaluate(() => globalThis.asked), ['http://127.0.0.2/*']);
         } else {
           await atConnector(await panel.frame.$eval('button.grant', (b) => b.dataset.connector));

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { BROWSERS, chooseRecord, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, fillField, saveOptions } from './harness.mjs';
+import { BROWSERS, chooseRecord, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, fillField, saveOptions, waitFor } from './harness.mjs';
 import { hubspotMissingScope, startHubSpot, startZendesk } from '../presetapi/server.mjs';
 
 const HUB_TOKEN = `pat-na1-${Math.random().toString(16).slice(2)}`;
@@ -48,7 +48,7 @@ for (const kind of BROWSERS) {
       const page = await openExtensionPage(ext, 'options.html');
       await waitLoaded(page);
       await page.select('#kind', preset);
-      await page.waitForFunction(() => document.querySelector('fieldset.connector [data-f="help"]')?.textContent.length > 0, { timeout: 10_000 });
+      await waitFor(page, () => document.querySelector('fieldset.connector [data-f="help"]')?.textContent.length > 0, { timeout: 10_000 });
       const help = await page.$eval('fieldset.connector [data-f="help"]', (e) => e.textContent);
       assert.deepEqual((await shownSecrets(page)).sort(), [...expectSecrets].sort(), `${preset}: the secret fields offered`);
       for (const [name, value] of Object.entries(setup)) await fill(page, `fieldset.connector [data-setup-name="${name}"]`, value);
@@ -70,7 +70,7 @@ for (const kind of BROWSERS) {
       // Test connection, as typed: the request, the answer, the customer.
       await page.$eval('#test_result', (e) => { e.textContent = ''; e.dataset.kind = ''; });
       await page.click('#test');
-      await page.waitForFunction(() => ['ok', 'error'].includes(document.querySelector('#test_result').dataset.kind), { timeout: 30_000 });
+      await waitFor(page, () => ['ok', 'error'].includes(document.querySelector('#test_result').dataset.kind), { timeout: 30_000 });
       const tested = await page.$eval('#test_result', (e) => ({ kind: e.dataset.kind, text: e.innerText }));
       assert.equal(tested.kind, 'ok', tested.text);
       assert.match(tested.text, /found Mia Fischer/);

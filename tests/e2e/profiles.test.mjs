@@ -21,7 +21,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, rmdirSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BROWSERS, DIST, canaryKey, configure, fillField, openExtensionPage, panelState, saveOptions, screenshotDir, startConfigured, startSuite, until, waitLoaded } from './harness.mjs';
+import { BROWSERS, DIST, canaryKey, configure, fillField, openExtensionPage, panelState, saveOptions, screenshotDir, startConfigured, startSuite, until, waitLoaded, waitFor } from './harness.mjs';
 
 const EMAIL = 'mia.fischer@globex.example';
 const TICKET = '/tickets/strict/1001';
@@ -57,7 +57,7 @@ async function importFile(page, text) {
     input.files = dt.files;
     input.dispatchEvent(new Event('change', { bubbles: true }));
   }, text);
-  await page.waitForFunction(() => ['ok', 'error'].includes(document.querySelector('#ie_status').dataset.kind), { timeout: 20_000 });
+  await waitFor(page, () => ['ok', 'error'].includes(document.querySelector('#ie_status').dataset.kind), { timeout: 20_000 });
   return page.$eval('#ie_status', (e) => ({ kind: e.dataset.kind, text: e.textContent }));
 }
 
@@ -71,7 +71,7 @@ async function exportConfig(page, withSecrets) {
   await page.$eval('#export_secrets', (e, v) => { e.checked = v; }, withSecrets);
   await page.$eval('#export_config', (e) => { delete e.dataset.exported; });
   await page.click('#export_config');
-  await page.waitForFunction(() => document.querySelector('#export_config').dataset.exported !== undefined, { timeout: 20_000 });
+  await waitFor(page, () => document.querySelector('#export_config').dataset.exported !== undefined, { timeout: 20_000 });
   return {
     text: await page.$eval('#export_config', (e) => e.dataset.exported),
     status: await page.$eval('#ie_status', (e) => e.textContent),

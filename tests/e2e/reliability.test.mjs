@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { BROWSERS, canaryKey, lineStarts, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, stopServiceWorker } from './harness.mjs';
+import { BROWSERS, canaryKey, lineStarts, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, stopServiceWorker, waitFor } from './harness.mjs';
 import { startDecoy, startFaultApi, DEFINITION } from '../faultapi/server.mjs';
 
 // A fresh key per run: the decoy test looks for it where it must never be.
@@ -47,7 +47,7 @@ for (const kind of BROWSERS) {
       await fill(page, '#agents_per_key', agents);
       await page.$eval('#status', (e) => { e.textContent = ''; e.dataset.kind = ''; });
       await page.click('#save');
-      await page.waitForFunction(() => ['ok', 'error'].includes(document.querySelector('#status').dataset.kind), { timeout: 20_000 });
+      await waitFor(page, () => ['ok', 'error'].includes(document.querySelector('#status').dataset.kind), { timeout: 20_000 });
       const status = await page.$eval('#status', (e) => ({ kind: e.dataset.kind, text: e.textContent }));
       assert.equal(status.kind, 'ok', status.text);
       await page.close();
