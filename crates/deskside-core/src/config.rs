@@ -561,6 +561,12 @@ fn err(field: impl Into<String>, message: impl Into<Text>) -> FieldError {
     FieldError { field: field.into(), message: message.into() }
 }
 
+/// A team number as typed, in E.164: read with `region` (the default
+/// region; CN while none is valid), as a Save and "Add to our numbers" both read it.
+fn team_phone(typed: &str, region: &str) -> Option<String> {
+    normalize_phone(typed, if region.is_empty() { "CN" } else { region })
+}
+
 /// Regions whose numbering plans the identifier engine knows.
 pub const REGIONS: &[&str] = &["CN", "US", "CA", "GB", "DE", "FR", "JP", "IN", "SG", "HK", "TW", "AU",
     // Round 6: the data-driven national plans (`deskside_detect::phone`, `phone_plans.rs`).
@@ -689,7 +695,7 @@ impl Settings {
         };
         let mut team_phones = Vec::new();
         for (i, p) in input.team_phones.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).enumerate() {
-            match normalize_phone(p, if default_region.is_empty() { "CN" } else { &default_region }) {
+            match team_phone(p, &default_region) {
                 Some(e164) => team_phones.push(e164),
                 None => errors.push(err(format!("team_phones.{i}"), Text::new(Msg::CfgBadPhone, [data(p)]))),
             }
@@ -750,6 +756,35 @@ impl Settings {
             Ok(Settings { version: SETTINGS_VERSION, connectors, sites, team_domains, team_phones, default_region, id_patterns, panel_opens_expanded: input.panel_opens_expanded, side_panel: input.side_panel, language, field_sources, cache_ttl_secs, agents_per_key, badge_failure_percent, audit_forward_url, vip_rules, crm_pages, fields, profiles, profile, profile_lock })
         } else {
             Err(errors)
+        }
+    }
+
+    /// "Add to our numbers" (the options page's noticed numbers): these
+    /// settings with `number` among the team's numbers, normalised as a
+    /// Save normalises the team numbers field (the stored default region).
+    /// Unchanged when already listed; nothing else changes, so whatever else
+    /// the admin has typed on the page and not saved stays unsaved.
+    pub fn with_team_phone(&self, number: &str) -> Result<Settings, Vec<FieldError>> {
+        let typed = number.trim();
+        let Some(e164) = team_phone(typed, &self.default_region).filter(|_| !typed.is_empty()) else {
+            return Err(vec![err("team_phones", Text::new(Msg::CfgBadPhone, [data(typed)]))]);
+        };
+        let mut s = self.clone();
+        if !s.team_phones.contains(&e164) {
+            s.team_phones.push(e164);
+        }
+        Ok(s)
+    }
+
+    /// `after_policy` is `self` with the organisation's policy laid over it
+    /// (`configfile::overlay`): refused when the policy's team numbers leave
+    /// out one of `self`'s (the policy sets the team's numbers, so a number
+    /// added here would not be kept).
+    pub fn team_phones_kept(&self, after_policy: &Settings) -> Result<(), Vec<FieldError>> {
+        if self.team_phones.iter().all(|p| after_policy.team_phones.contains(p)) {
+            Ok(())
+        } else {
+            Err(vec![err("team_phones", Msg::CfgTeamPhonesManaged)])
         }
     }
 
@@ -1323,6 +1358,47 @@ mod tests {
         i.language = "fr".into();
         let errors = Settings::default().apply(i).unwrap_err();
         assert_eq!((errors[0].field.as_str(), crate::i18n::english(&errors[0].message).as_str()), ("language", "unknown language 'fr'"));
+    }
+
+    #[test]
+    fn a_team_number_is_added_alone_normalised_once() {
+        let stored = Settings::default().apply(input(Some("k"), "https://crm.example")).unwrap();
+        assert_eq!(stored.team_phones, vec!["+864008208820"]);
+        // A new number (E.164, as the noticed list sends it): appended.
+        let s = stored.with_team_phone("+864008208888").unwrap();
+        assert_eq!(s.team_phones, vec!["+864008208820", "+864008208888"]);
+        // Nothing else changes.
+        assert_eq!(Settings { team_phones: stored.team_phones.clone(), ..s.clone() }, stored);
+        // A national form, read with the stored default region as a Save reads it.
+        let gb = Settings { default_region: "GB".into(), ..stored.clone() };
+        assert_eq!(gb.with_team_phone(" 020 7946 0958 ").unwrap().team_phones, vec!["+864008208820", "+442079460958"]);
+        assert_eq!(stored.with_team_phone("400 820 8888").unwrap().team_phones, vec!["+864008208820", "+864008208888"]);
+        let typed = SettingsInput { team_phones: vec!["020 7946 0958".into()], default_region: "GB".into(), ..input(Some("k"), "https://crm.example") };
+        assert_eq!(gb.with_team_phone("020 7946 0958").unwrap().team_phones.last(), Settings::default().apply(typed).unwrap().team_phones.last());
+        // Already listed, in any form: unchanged, no duplicate.
+        assert_eq!(s.with_team_phone("+864008208888").unwrap(), s);
+        assert_eq!(s.with_team_phone("400-820-8820").unwrap(), s);
+        // Not a number: refused with the Save's message, on the team numbers field.
+        for bad in ["call me maybe", "", "   ", "12"] {
+            let errors = stored.with_team_phone(bad).unwrap_err();
+            assert_eq!(errors, vec![FieldError { field: "team_phones".into(), message: Text::new(Msg::CfgBadPhone, [data(bad.trim())]) }], "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_team_number_the_policy_leaves_out_is_refused() {
+        let stored = Settings { team_phones: vec!["+864008208820".into()], ..Settings::default() };
+        let added = stored.with_team_phone("+864008208888").unwrap();
+        assert_eq!(added.team_phones_kept(&added), Ok(()), "no policy: kept");
+        let policy = serde_json::json!({"team_phones": ["+864008208820"]});
+        let (after, keys, problems) = crate::configfile::overlay(&added, &policy);
+        assert!(problems.is_empty() && keys == ["team_phones"], "{problems:?} {keys:?}");
+        assert_eq!(added.team_phones_kept(&after), Err(vec![FieldError { field: "team_phones".into(), message: Msg::CfgTeamPhonesManaged.into() }]));
+        // A policy that lists it (or sets other things only) keeps it.
+        let (after, _, _) = crate::configfile::overlay(&added, &serde_json::json!({"team_phones": ["+864008208820", "+864008208888"]}));
+        assert_eq!(added.team_phones_kept(&after), Ok(()));
+        let (after, _, _) = crate::configfile::overlay(&added, &serde_json::json!({"team_domains": ["corp.example"]}));
+        assert_eq!(added.team_phones_kept(&after), Ok(()));
     }
 
     #[test]

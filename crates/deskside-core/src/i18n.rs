@@ -219,6 +219,7 @@ messages! {
     CfgUnknownIdKind = "cfg_unknown_id_kind",
     CfgLabelTooLong = "cfg_label_too_long",
     CfgUnknownLanguage = "cfg_unknown_language",
+    CfgTeamPhonesManaged = "cfg_team_phones_managed",
     // Admin pattern compile errors.
     PatAt = "pat_at",
     PatNothingToRepeat = "pat_nothing_to_repeat",
@@ -269,6 +270,8 @@ messages! {
     OptNoticedCustomers = "opt_noticed_customers",
     OptNoticedCustomersMany = "opt_noticed_customers_many",
     OptNoticedAdd = "opt_noticed_add",
+    OptNoticedAdded = "opt_noticed_added",
+    OptNoticedAddFailed = "opt_noticed_add_failed",
     OptNoticedDismiss = "opt_noticed_dismiss",
     OptNoticedForget = "opt_noticed_forget",
     OptRegion = "opt_region",

@@ -122,14 +122,21 @@ pub enum Request {
     },
     /// Options page → background: the phone numbers seen on the tickets of
     /// many different customers, suggested as probably the team's own
-    /// (`noticed::Noticed::suggestions`). Adding one is a `SaveSettings`
-    /// with it in `team_phones`: the one validated settings path.
+    /// (`noticed::Noticed::suggestions`). Adding one is `AddTeamPhone`.
     GetNoticedNumbers,
     /// Options page → background: "Not ours": the number (E.164) is
     /// forgotten and never suggested again. Answered with the suggestions.
     DismissNoticedNumber { number: String },
     /// Options page → background: "Forget what Deskside noticed".
     ForgetNoticedNumbers,
+    /// Options page → background: "Add to our numbers": `number` joins the
+    /// stored team numbers (`config::Settings::with_team_phone`, normalised
+    /// as a Save normalises them; the organisation's policy laid over it as
+    /// over every save), and nothing else changes: not a `SaveSettings`,
+    /// which would store the whole form with the admin's unsaved edits.
+    /// Answered `Settings`, or `SaveFailed` (not a number; the policy sets
+    /// the team's numbers).
+    AddTeamPhone { number: String },
     /// Panel → background: whether this frame still reaches the background.
     /// An extension reloaded or updated leaves the old frame behind, whose
     /// messages are never answered; an answer (`Pong`) says the frame is
@@ -273,6 +280,7 @@ impl Request {
             Request::GetNoticedNumbers => "GetNoticedNumbers",
             Request::DismissNoticedNumber { .. } => "DismissNoticedNumber",
             Request::ForgetNoticedNumbers => "ForgetNoticedNumbers",
+            Request::AddTeamPhone { .. } => "AddTeamPhone",
         }
     }
 
@@ -288,7 +296,7 @@ impl Request {
                 | (Request::GetTabWrites { .. } | Request::TabWrite { .. } | Request::RetryTabWrite { .. }, Tier::SidePanel)
                 | (Request::GetSettings | Request::SaveSettings { .. } | Request::TestConnector { .. } | Request::GetActivity, Tier::Options)
                 | (Request::ExportConfig { .. } | Request::ImportConfig { .. }, Tier::Options)
-                | (Request::GetNoticedNumbers | Request::DismissNoticedNumber { .. } | Request::ForgetNoticedNumbers, Tier::Options)
+                | (Request::GetNoticedNumbers | Request::DismissNoticedNumber { .. } | Request::ForgetNoticedNumbers | Request::AddTeamPhone { .. }, Tier::Options)
         )
     }
 }
@@ -443,6 +451,7 @@ mod tests {
             Request::GetNoticedNumbers,
             Request::DismissNoticedNumber { number: "+864008208888".into() },
             Request::ForgetNoticedNumbers,
+            Request::AddTeamPhone { number: "+864008208888".into() },
         ];
         let allowed: Vec<Vec<bool>> = all.iter().map(|r| [&content, &panel, &Tier::SidePanel, &Tier::Options].iter().map(|t| r.allowed(t)).collect()).collect();
         assert_eq!(
@@ -469,6 +478,7 @@ mod tests {
                 [false, false, true, false],
                 [false, false, true, false],
                 [false, false, true, false],
+                [false, false, false, true],
                 [false, false, false, true],
                 [false, false, false, true],
                 [false, false, false, true],
