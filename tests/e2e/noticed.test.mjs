@@ -3,12 +3,13 @@
 // them, Wang Wei, on two tickets with his own number on both) whose agent
 // replies are signed with the team's hotline, which the admin never listed.
 // After the agent has opened them, the options page suggests the hotline
-// (and not the customer's number); "Add to our numbers" puts it in the team
-// numbers through the Save path, and a later ticket no longer offers it.
+// (and not the customer's number); "Add to our numbers" stores that number
+// alone in the team numbers (not the rest of the form: the admin's unsaved
+// edits stay unsaved), and a later ticket no longer offers it.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { BROWSERS, canaryKey, openExtensionPage, panelState, saveOptions, screenshotDir, startConfigured, until, waitLoaded } from './harness.mjs';
+import { BROWSERS, canaryKey, fillField, openExtensionPage, panelState, saveOptions, screenshotDir, startConfigured, until, waitFor, waitLoaded } from './harness.mjs';
 
 const HOTLINE = '+864008208888';
 const WANG_OWN = '+861088886666';
@@ -85,22 +86,38 @@ for (const kind of BROWSERS) {
       const section = await options.$('#noticed');
       await section.screenshot({ path: join(shots, 'options-noticed-numbers.png') });
 
-      // Add to our numbers: the field holds it, the Save path stores it.
+      // The admin has edits under way, not meant to be saved yet: another
+      // team domain, and a number typed in the team numbers field.
+      const domainsStored = await options.$eval('#team_domains', (e) => e.value);
+      const phonesStored = await options.$eval('#team_phones', (e) => e.value);
+      assert.equal(phonesStored, '', 'no team number stored before Add');
+      const domainsTyped = `${domainsStored}\nnot-saved-yet.example`;
+      await fillField(options, '#team_domains', domainsTyped);
+      await fillField(options, '#team_phones', '010 6552 9988');
+
+      // Add to our numbers: that number alone is stored, and the page says so.
       await options.$eval('#status', (e) => { e.textContent = ''; e.dataset.kind = ''; });
       await options.click(`#noticed_list li[data-number="${HOTLINE}"] button.noticed-add`);
-      await options.waitForFunction(() => ['ok', 'error'].includes(document.querySelector('#status').dataset.kind), { timeout: 30_000 });
-      assert.equal(await options.$eval('#status', (e) => e.dataset.kind), 'ok', await options.$eval('#status', (e) => e.textContent));
-      assert.match(await options.$eval('#team_phones', (e) => e.value), /^\+864008208888$/m);
+      await waitFor(options, () => ['ok', 'error'].includes(document.querySelector('#status').dataset.kind), { timeout: 30_000 });
+      const status = await options.$eval('#status', (e) => ({ kind: e.dataset.kind, text: e.textContent }));
+      assert.equal(status.kind, 'ok', status.text);
+      assert.match(status.text, /\+86 400 820 8888/, 'the status names the number');
+      // The form keeps the edits as typed; the team numbers field gains the number.
+      assert.equal(await options.$eval('#team_domains', (e) => e.value), domainsTyped, 'the unsaved domain was overwritten');
+      assert.equal(await options.$eval('#team_phones', (e) => e.value), '010 6552 9988\n+864008208888');
       await until('the list empty again', async () => {
         const s = await suggestions(options);
         return { ok: s.empty && s.items.length === 0, ...s };
       });
       await options.close();
 
-      // Stored: a fresh options page shows it in the team numbers.
+      // Stored: a fresh options page shows it in the team numbers, and
+      // neither of the edits the admin did not save.
       options = await openExtensionPage(ext, 'options.html');
       await waitLoaded(options);
       await until('the stored team number', async () => ({ ok: /^\+864008208888$/m.test(await options.$eval('#team_phones', (e) => e.value)) }));
+      assert.equal(await options.$eval('#team_phones', (e) => e.value), HOTLINE, 'only the added number is stored');
+      assert.equal(await options.$eval('#team_domains', (e) => e.value), domainsStored, 'an unsaved edit was saved by Add');
       assert.equal((await suggestions(options)).items.length, 0);
       await options.close();
 

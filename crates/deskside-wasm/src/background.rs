@@ -765,6 +765,11 @@ pub(crate) async fn append_audit(env: &Env, entries: Vec<AuditEntry>) -> Result<
 /// organisation's policy over them (what it sets cannot be changed here).
 async fn store_settings(env: &Env, new: Settings) -> Result<Response, String> {
     let (new, managed) = overlay_policy(env, new).await;
+    store_overlaid(env, new, managed).await
+}
+
+/// Stores settings the policy was laid over (`managed`: the keys it sets).
+async fn store_overlaid(env: &Env, new: Settings, managed: Vec<String>) -> Result<Response, String> {
     crate::kept::store_settings(env, &new).await.map_err(|e| format!("could not save: {}", js_error_text(&e)))?;
     // Answers of connectors whose settings changed are dropped.
     crate::client::prune(env, &new.connectors.iter().map(cache::config_hash).collect::<Vec<_>>()).await;
@@ -963,6 +968,19 @@ async fn dispatch(env: &Env, msg: JsValue, sender: JsValue) -> Result<Response, 
             input.salt = env.random_token();
             match settings.apply(input) {
                 Ok(new) => store_settings(env, new).await,
+                Err(errors) => Ok(Response::SaveFailed { errors }),
+            }
+        }
+        // "Add to our numbers": the stored settings with that number, and
+        // nothing from the page's form (its unsaved edits stay unsaved).
+        (Request::AddTeamPhone { number }, Tier::Options) => {
+            let new = match settings.with_team_phone(&number) {
+                Ok(new) => new,
+                Err(errors) => return Ok(Response::SaveFailed { errors }),
+            };
+            let (after, managed) = overlay_policy(env, new.clone()).await;
+            match new.team_phones_kept(&after) {
+                Ok(()) => store_overlaid(env, after, managed).await,
                 Err(errors) => Ok(Response::SaveFailed { errors }),
             }
         }

@@ -1,15 +1,18 @@
 //! The options page's "Numbers on many customers' tickets", under the team's
 //! numbers: each number the background suggests (`GetNoticedNumbers`) with
 //! how many different customers' tickets it was seen on, "Add to our
-//! numbers" (the number goes into the team numbers field and the form is
-//! saved through the page's one Save path, validated by the background),
-//! "Not ours" (`DismissNoticedNumber`) and "Forget what Deskside noticed"
+//! numbers" (`AddTeamPhone`: the background adds that one number to the
+//! stored team numbers, validated there; the rest of the form, with any
+//! edits the admin has not saved, is neither sent nor refilled: the number
+//! is only appended to the team numbers field), "Not ours"
+//! (`DismissNoticedNumber`) and "Forget what Deskside noticed"
 //! (`ForgetNoticedNumbers`). Nothing is decided here.
 
 use crate::dom::{append, by_id, clear, document, el, on_click};
 use crate::env::PageEnv;
 use crate::i18n::current;
 use crate::{js_error_text, message_from_js, message_to_js};
+use crate::options::{failure_detail, status};
 use deskside_core::i18n::{data, Msg, Text};
 use deskside_core::messages::{Request, Response};
 use deskside_core::noticed::Suggestion;
@@ -27,7 +30,7 @@ pub fn start(env: Rc<PageEnv>) {
     ask(&env, Request::GetNoticedNumbers);
 }
 
-/// Loads the list again (after a Save: a number added is no longer suggested).
+/// Loads the list again (after a Save or an Add: a number added is no longer suggested).
 pub fn reload() {
     if let Some(env) = crate::options::page_env() {
         ask(&env, Request::GetNoticedNumbers);
@@ -64,8 +67,8 @@ fn render(doc: &Document, env: &Rc<PageEnv>, suggestions: &[Suggestion]) {
         append(&li, &el(doc, "span", "noticed-count", &t.t(&count)));
         let add = el(doc, "button", "noticed-add", &t.m(Msg::OptNoticedAdd));
         let _ = add.set_attribute("type", "button");
-        let number = s.number.clone();
-        on_click(&add, move || add_to_team(&number));
+        let (env_add, number, display) = (env.clone(), s.number.clone(), s.display.clone());
+        on_click(&add, move || add_to_team(&env_add, &number, &display));
         append(&li, &add);
         let dismiss = el(doc, "button", "noticed-dismiss", &t.m(Msg::OptNoticedDismiss));
         let _ = dismiss.set_attribute("type", "button");
@@ -76,21 +79,49 @@ fn render(doc: &Document, env: &Rc<PageEnv>, suggestions: &[Suggestion]) {
     }
 }
 
-/// "Add to our numbers": the number joins the team numbers field, and the
-/// form is saved as the Save button saves it (inside this click, so the
-/// browser may still ask for access); the list reloads after the save.
-fn add_to_team(number: &str) {
-    let doc = document();
-    let Some(field) = by_id(&doc, "team_phones").and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) else { return };
-    let mut value = field.value();
-    if !value.lines().any(|l| l.trim() == number) {
-        if !value.is_empty() && !value.ends_with('\n') {
-            value.push('\n');
+/// "Add to our numbers": the background adds just this number to the
+/// stored team numbers (`AddTeamPhone`), never the page's form: a Save
+/// would store every other field as it stands, edits the admin has not
+/// meant to save included. Once stored, the number is appended to the team
+/// numbers field (unless it is there already) and nothing else on the page
+/// changes (no `fill`: unsaved edits stay as typed, still unsaved); the
+/// list reloads.
+fn add_to_team(env: &Rc<PageEnv>, number: &str, display: &str) {
+    let (env, number, display) = (env.clone(), number.to_string(), display.to_string());
+    wasm_bindgen_futures::spawn_local(async move {
+        let doc = document();
+        status(&doc, Msg::OptSaving, "busy", "");
+        let answer = env.send(message_to_js(&Request::AddTeamPhone { number: number.clone() })).await;
+        match answer.map_err(|e| js_error_text(&e)).and_then(message_from_js::<Response>) {
+            Ok(Response::Settings { settings, .. }) => {
+                if settings.team_phones.contains(&number) {
+                    append_to_field(&doc, &number);
+                }
+                status(&doc, Text::new(Msg::OptNoticedAdded, [data(&display)]), "ok", "");
+                reload();
+            }
+            Ok(Response::SaveFailed { errors }) => {
+                let t = current();
+                let reasons: Vec<String> = errors.iter().map(|e| t.t(&e.message)).collect();
+                status(&doc, Text::new(Msg::OptNoticedAddFailed, [data(&display), data(reasons.join("; "))]), "error", "");
+            }
+            Ok(other) => status(&doc, Msg::OptNotSaved, "error", &failure_detail(&other)),
+            Err(e) => status(&doc, Msg::OptNotSaved, "error", &e),
         }
-        value.push_str(number);
-        field.set_value(&value);
+    });
+}
+
+/// `number` on a line of its own at the end of the team numbers field,
+/// unless a line already holds it; the field's other lines stay as typed.
+fn append_to_field(doc: &Document, number: &str) {
+    let Some(field) = by_id(doc, "team_phones").and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) else { return };
+    let mut value = field.value();
+    if value.lines().any(|l| l.trim() == number) {
+        return;
     }
-    if let Some(save) = by_id(&doc, "save").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-        save.click();
+    if !value.is_empty() && !value.ends_with('\n') {
+        value.push('\n');
     }
+    value.push_str(number);
+    field.set_value(&value);
 }

@@ -213,10 +213,10 @@ fn read_vip_rules(doc: &Document) -> Vec<deskside_core::vip::VipRuleInput> {
 
 /// The status line, in the page's language; the background's own
 /// (technical) detail, if any, only in the console.
-fn status(doc: &Document, text: Msg, kind: &str, detail: &str) {
+pub(crate) fn status(doc: &Document, text: impl Into<Text>, kind: &str, detail: &str) {
     crate::log_detail(detail);
     if let Some(s) = by_id(doc, "status") {
-        s.set_text_content(Some(&current().m(text)));
+        s.set_text_content(Some(&current().t(&text.into())));
         let _ = s.set_attribute("data-kind", kind);
     }
 }
@@ -972,7 +972,7 @@ fn show_errors(doc: &Document, errors: &[FieldError]) {
 }
 
 /// The background's technical detail of a failure (shown as a tooltip).
-fn failure_detail(r: &Response) -> String {
+pub(crate) fn failure_detail(r: &Response) -> String {
     match r {
         Response::Failed { message } => message.clone(),
         Response::Rejected { reason } => reason.clone(),

@@ -635,3 +635,44 @@ async fn numbers_on_many_customers_tickets_are_suggested_to_the_options_page_onl
     assert_eq!(send(&env, r#"{"type":"ForgetNoticedNumbers"}"#, OPTIONS).await, r#"{"type":"NoticedNumbers","suggestions":[]}"#);
     assert_eq!(env.local_json("noticed_numbers"), r#"{"numbers":[],"dismissed":[]}"#);
 }
+
+#[wasm_bindgen_test]
+async fn add_team_phone_stores_that_number_alone_from_the_options_page_only() {
+    let env = fake_env();
+    configure(&env).await;
+    let stored = || serde_json::from_str::<serde_json::Value>(&env.local_json("settings")).unwrap();
+    let before = stored();
+    let add = |n: &str| format!(r#"{{"type":"AddTeamPhone","number":"{n}"}}"#);
+    // Only the options page may add.
+    for sender in [CONTENT, PANEL, r#"{"id":"other-ext","url":"chrome-extension://ext-id/options.html"}"#] {
+        let answer = send(&env, &add("+864008208888"), sender).await;
+        assert!(answer.contains(r#""type":"Rejected""#), "{sender}: {answer}");
+    }
+    assert_eq!(stored(), before, "a refused request changed nothing");
+    // Added (a national form, read with the default region), and nothing else changed.
+    let answer = send(&env, &add("400 820 8888"), OPTIONS).await;
+    assert!(answer.contains(r#""type":"Settings""#) && answer.contains(r#""team_phones":["+864008208888"]"#), "{answer}");
+    let mut expected = before.clone();
+    expected["team_phones"] = serde_json::json!(["+864008208888"]);
+    assert_eq!(stored(), expected);
+    // The next message sees it (the settings kept in the worker), and again: no duplicate.
+    let answer = send(&env, &add("+864008208888"), OPTIONS).await;
+    assert!(answer.contains(r#""team_phones":["+864008208888"]"#), "{answer}");
+    assert_eq!(stored(), expected);
+    // Not a number: the field's error, nothing stored.
+    let answer = send(&env, &add("call me maybe"), OPTIONS).await;
+    assert!(answer.contains(r#""type":"SaveFailed""#) && answer.contains(r#""field":"team_phones""#) && answer.contains("cfg_bad_phone"), "{answer}");
+    assert_eq!(stored(), expected);
+    // The organisation's policy sets the team's numbers: not added, said so, nothing stored.
+    env.set_managed(r#"{"team_phones": ["+864008208888"]}"#);
+    settings_changed(as_env(&env));
+    let answer = send(&env, &add("+8613800138000"), OPTIONS).await;
+    assert!(answer.contains(r#""type":"SaveFailed""#) && answer.contains(r#""field":"team_phones""#) && answer.contains("cfg_team_phones_managed"), "{answer}");
+    assert!(!env.local_json("settings").contains("8613800138000"));
+    // A policy on other keys: added, and the policy's keys reported.
+    env.set_managed(r#"{"team_domains": ["corp.example"]}"#);
+    settings_changed(as_env(&env));
+    let answer = send(&env, &add("+8613800138000"), OPTIONS).await;
+    assert!(answer.contains(r#""team_phones":["+864008208888","+8613800138000"]"#) && answer.contains(r#""managed":["team_domains"]"#), "{answer}");
+}
+
