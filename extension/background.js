@@ -2,7 +2,7 @@
 // Glue only: no decisions are made here (see crates/deskside-wasm).
 // Listeners are registered synchronously, before the wasm has loaded, so a
 // restarted service worker never misses the message that woke it.
-import init, { background_tick, handle_message, permissions_changed, policy_changed, resume_writes, settings_changed, sites_to_register, tab_updated, toggle_panel } from './wasm/deskside_background.js';
+import init, { background_tick, handle_message, permissions_changed, policy_changed, resume_writes, salt_changed, settings_changed, sites_to_register, tab_updated, toggle_panel } from './wasm/deskside_background.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 // Timings for tests/bench/product.mjs, kept in the worker (epoch ms): this
@@ -146,6 +146,9 @@ api.permissions.onRemoved?.addListener(forgetGranted);
 api.storage.onChanged.addListener((changes, area) => {
   if (((area === 'local' || area === 'sync') && changes.settings) || area === 'managed') ready.then(() => settings_changed(env)).catch(() => {});
   if (area === 'local' && changes.settings) registerSitesLogged();
+  // The audit salt kept in the worker follows the stored one when it is
+  // written, removed or cleared (by anyone), so the two never differ.
+  if (area === 'local' && changes.audit_salt) ready.then(() => salt_changed(env, changes.audit_salt.newValue)).catch(() => {});
   // The organisation's policy changed: it overrides and locks what it sets.
   if (area === 'managed') ready.then(() => policy_changed(env)).catch(() => {});
 });

@@ -1,8 +1,11 @@
 //! What the background keeps in memory while it lives (issue 23): the parsed
-//! settings and the host permissions granted per origin, by the core's rules
+//! settings, the host permissions granted per origin and the install's audit
+//! salt (`monitor::salt`, asked on every page scan), by the core's rules
 //! (`deskside_core::kept`). The glue tells it of changes: `settings_changed`
 //! on `storage.onChanged` (the settings key in the local or sync area, any
-//! managed change), `permissions_changed` on `permissions.onAdded`/`onRemoved`.
+//! managed change), `permissions_changed` on `permissions.onAdded`/`onRemoved`,
+//! `salt_changed` on `storage.onChanged` (the salt's key in the local area
+//! written, removed, or the area cleared, by anyone; with its new value).
 //! A restarted worker starts empty and reads fresh.
 //!
 //! What is kept belongs to the `Env` object it was read through: the worker
@@ -37,6 +40,7 @@ impl<T: Default> ForEnv<T> {
 thread_local! {
     static SETTINGS: RefCell<ForEnv<Kept<Settings>>> = RefCell::new(ForEnv { env: None, kept: Kept::default() });
     static GRANTED: RefCell<ForEnv<KeptPerKey<bool>>> = RefCell::new(ForEnv { env: None, kept: KeptPerKey::default() });
+    static SALT: RefCell<ForEnv<Kept<String>>> = RefCell::new(ForEnv { env: None, kept: Kept::default() });
 }
 
 fn settings_kept<R>(env: &Env, f: impl FnOnce(&mut Kept<Settings>) -> R) -> R {
@@ -45,6 +49,11 @@ fn settings_kept<R>(env: &Env, f: impl FnOnce(&mut Kept<Settings>) -> R) -> R {
 
 fn granted_kept<R>(env: &Env, f: impl FnOnce(&mut KeptPerKey<bool>) -> R) -> R {
     GRANTED.with(|s| s.borrow_mut().with(env, KeptPerKey::invalidate, f))
+}
+
+/// `f` on the audit salt kept for `env` (read and made by `monitor::salt`).
+pub(crate) fn salt_kept<R>(env: &Env, f: impl FnOnce(&mut Kept<String>) -> R) -> R {
+    SALT.with(|s| s.borrow_mut().with(env, Kept::invalidate, f))
 }
 
 /// The stored settings, parsed: kept from the last read or save while
@@ -76,6 +85,17 @@ pub(crate) async fn store_settings(env: &Env, settings: &Settings) -> Result<(),
 #[wasm_bindgen]
 pub fn settings_changed(env: Env) {
     settings_kept(&env, Kept::invalidate);
+}
+
+/// The glue: the stored audit salt was written or removed (by this worker
+/// too), `stored` its new value (`undefined` when removed or cleared): kept
+/// as it now is, or forgotten (the next use reads, or makes, one).
+#[wasm_bindgen]
+pub fn salt_changed(env: Env, stored: JsValue) {
+    match stored.as_string().filter(|s| deskside_core::audit::salt_usable(s)) {
+        Some(s) => salt_kept(&env, |k| k.put(s)),
+        None => salt_kept(&env, Kept::invalidate),
+    }
 }
 
 /// The glue: a host permission was granted or removed.

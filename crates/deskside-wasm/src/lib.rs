@@ -55,7 +55,7 @@ pub use background::{handle_message, policy_changed, sites_to_register, tab_upda
 #[cfg(feature = "background")]
 pub use writes::resume_writes;
 #[cfg(feature = "background")]
-pub use kept::{permissions_changed, settings_changed};
+pub use kept::{permissions_changed, salt_changed, settings_changed};
 pub use env::{Env, PageEnv};
 #[cfg(feature = "background")]
 pub use forward::background_tick;

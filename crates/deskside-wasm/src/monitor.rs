@@ -5,6 +5,7 @@
 //! `GetActivity`. The numbers are the core's (`deskside_core::monitor`).
 
 use crate::env::Env;
+use crate::kept::salt_kept;
 use crate::{from_js, js_error_text, to_js};
 use deskside_core::audit::{salt_usable, AuditEntry, AUDIT_KEY, SALT_KEY};
 use deskside_core::config::{ConnectorConfig, Settings};
@@ -125,17 +126,39 @@ async fn render(env: &Env, setting: LanguageSetting, text: &Text) -> String {
 }
 
 /// The install's salt for the audit trail's hashes: made once, from the
-/// browser's random source, kept in `storage.local`.
+/// browser's random source, kept in `storage.local`, and kept in memory
+/// while the worker lives (`kept::salt_kept`: asked on every page scan),
+/// forgotten whenever the stored one is written or removed (`salt_changed`).
 pub async fn salt(env: &Env) -> Result<String, String> {
+    if let Some(s) = salt_kept(env, |k| k.get()) {
+        return Ok(s);
+    }
+    let ticket = salt_kept(env, |k| k.ticket());
     let stored = env.local_get(SALT_KEY).await.map_err(|e| js_error_text(&e))?.as_string();
     if let Some(s) = stored.filter(|s| salt_usable(s)) {
+        salt_kept(env, |k| k.fill(ticket, s.clone()));
+        return Ok(s);
+    }
+    // None stored: one this worker made while this read was under way (its
+    // write not landed yet) is the install's; never a second one.
+    if let Some(s) = salt_kept(env, |k| k.get()) {
         return Ok(s);
     }
     let fresh = format!("{}{}", env.random_token(), env.random_token());
     if !salt_usable(&fresh) {
         return Err("the browser gave no random token".into());
     }
-    env.local_set(SALT_KEY, JsValue::from_str(&fresh)).await.map_err(|e| js_error_text(&e))?;
+    // Kept before the write, so that calls meanwhile take it too.
+    salt_kept(env, |k| k.put(fresh.clone()));
+    if let Err(e) = env.local_set(SALT_KEY, JsValue::from_str(&fresh)).await {
+        // Not stored: not kept either (the next call reads, or makes one, again).
+        salt_kept(env, |k| {
+            if k.get().as_deref() == Some(fresh.as_str()) {
+                k.invalidate();
+            }
+        });
+        return Err(js_error_text(&e));
+    }
     Ok(fresh)
 }
 

@@ -2,7 +2,7 @@
 //! browser: sender checks, storage of settings, and a real `fetch` through
 //! gloo-net (to a closed port, so the failure path is exercised).
 
-use deskside_wasm::{handle_message, permissions_changed, settings_changed, tab_updated, Env};
+use deskside_wasm::{handle_message, permissions_changed, salt_changed, settings_changed, tab_updated, Env};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -676,3 +676,43 @@ async fn add_team_phone_stores_that_number_alone_from_the_options_page_only() {
     assert!(answer.contains(r#""team_phones":["+864008208888","+8613800138000"]"#) && answer.contains(r#""managed":["team_domains"]"#), "{answer}");
 }
 
+#[wasm_bindgen_test]
+async fn the_audit_salt_is_made_once_kept_and_follows_the_stored_one() {
+    let env = fake_env();
+    configure(&env).await;
+    let dismissed = |env: &FakeEnv| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(&env.local_json("noticed_numbers")).unwrap();
+        v["dismissed"].as_array().map(|a| a.iter().filter_map(|k| k.as_str().map(String::from)).collect()).unwrap_or_default()
+    };
+    let key = |salt: &str, n: &str| deskside_core::audit::subject_hash(salt, &format!("noticed-number\0{n}"));
+    let dismiss = |n: &str| format!(r#"{{"type":"DismissNoticedNumber","number":"{n}"}}"#);
+    let stored_salt = |env: &FakeEnv| serde_json::from_str::<Option<String>>(&env.local_json("audit_salt")).unwrap();
+    // A fresh install asked by several messages at once: one salt, made once, used by all.
+    assert_eq!(stored_salt(&env), None);
+    let all = js_sys::Array::new();
+    for n in ["+864008200001", "+864008200002", "+864008200003", "+864008200004"] {
+        let (env, msg) = (AsRef::<JsValue>::as_ref(&env).clone().unchecked_into::<FakeEnv>(), dismiss(n));
+        all.push(&wasm_bindgen_futures::future_to_promise(async move { Ok(JsValue::from_str(&send(&env, &msg, OPTIONS).await)) }));
+    }
+    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::all(&all)).await.unwrap();
+    let first = stored_salt(&env).expect("a salt stored");
+    for n in ["+864008200001", "+864008200002", "+864008200003", "+864008200004"] {
+        assert!(dismissed(&env).contains(&key(&first, n)), "{n} hashed with another salt than the stored one");
+    }
+    // Kept: a write the worker was not told of is not read...
+    let other = "another-salt-0123456789abcdef";
+    env.set_local_json("audit_salt", &format!("{other:?}"));
+    send(&env, &dismiss("+864008200005"), OPTIONS).await;
+    assert!(dismissed(&env).contains(&key(&first, "+864008200005")));
+    // ...and the browser's change event (with the new value) is followed at once.
+    salt_changed(as_env(&env), JsValue::from_str(other));
+    send(&env, &dismiss("+864008200006"), OPTIONS).await;
+    assert!(dismissed(&env).contains(&key(other, "+864008200006")));
+    // Removed (or the area cleared): forgotten; the next use makes and stores a new one.
+    env.set_local_json("audit_salt", "null");
+    salt_changed(as_env(&env), JsValue::UNDEFINED);
+    send(&env, &dismiss("+864008200007"), OPTIONS).await;
+    let made = stored_salt(&env).expect("a new salt stored");
+    assert!(made != first && made != other);
+    assert!(dismissed(&env).contains(&key(&made, "+864008200007")));
+}
