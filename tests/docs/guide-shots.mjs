@@ -9,7 +9,7 @@
 // the test API on loopback; a step that does not reach its state fails loudly.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, addDemoHelpdesk, canaryKey, configure, fillField, launch, openExtensionPage, panelState, saveOptions, startDemo, until, waitLoaded, waitFor } from '../e2e/harness.mjs';
+import { ROOT, addDemoHelpdesk, canaryKey, configure, fillField, launch, openExtensionPage, panelState, saveOptions, startDemo, until, waitLoaded, waitFor, setViewport } from '../e2e/harness.mjs';
 import { startTestApi } from '../testapi/server.mjs';
 
 const OUT = join(ROOT, 'docs/screenshots');
@@ -47,7 +47,7 @@ for (const lang of LANGS) {
     await addDemoHelpdesk(options, { base: demo.base, key });
     const saved = await configure(ext, { baseUrl: demo.base, key, page: options });
     if (saved.status.kind !== 'ok') throw new Error(`not saved: ${saved.status.text}`);
-    await options.setViewport({ width: 1100, height: 900 });
+    await setViewport(options, { width: 1100, height: 900 });
     await options.evaluate(() => document.querySelector('#profile')?.dispatchEvent(new Event('change')));
     await shootSection(options, '#connectors fieldset.connector', `guide-options-connectors-${tag}.png`);
     await shootSection(options, '#sec-sites', `guide-options-sites-${tag}.png`);

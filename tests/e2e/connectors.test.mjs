@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { BROWSERS, ROOT, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, fillField, saveOptions, waitFor } from './harness.mjs';
+import { BROWSERS, ROOT, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, fillField, saveOptions, waitFor, setViewport } from './harness.mjs';
 import { startTestApi } from '../testapi/server.mjs';
 
 const DEFINITION = readFileSync(join(ROOT, 'tests/testapi/definition.json'), 'utf8');
@@ -204,7 +204,7 @@ for (const kind of BROWSERS) {
       await page.close();
 
       const ticket = await ext.browser.newPage();
-      await ticket.setViewport({ width: 1280, height: 1000 });
+      await setViewport(ticket, { width: 1280, height: 1000 });
       await ticket.goto(demo.base + '/tickets/strict/1001');
       const merged = await until('one merged view of Mia Fischer', async () => {
         const p = await panelState(ticket);

@@ -235,6 +235,20 @@ export async function waitFor(target, fn, { timeout = 30_000 } = {}, ...args) {
   throw new Error(`waited ${timeout} ms for ${String(fn).slice(0, 160)}${last ? ` (last error: ${last.message})` : ''}`);
 }
 
+/**
+ * `page.setViewport(viewport)`, in Firefox ESR 140.10 too: puppeteer sends
+ * WebDriver BiDi's `emulation.setScreenOrientationOverride` beside the
+ * size, a command that Firefox answers "unknown command" (the size is set
+ * all the same); that one refusal is let go, any other error is thrown.
+ */
+export async function setViewport(page, viewport) {
+  try {
+    await page.setViewport(viewport);
+  } catch (e) {
+    if (!/unknown command emulation\.setScreenOrientationOverride/.test(e.message)) throw e;
+  }
+}
+
 /** Types `value` into the options page's field `selector` as an admin would (an input event follows). */
 export async function fillField(page, selector, value) {
   await page.$eval(selector, (e, v) => { e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); }, value);

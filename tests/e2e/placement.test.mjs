@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BROWSERS, ROOT, canaryKey, configure, panelState, screenshotDir, startConfigured, until, tabId as harnessTabId } from './harness.mjs';
+import { BROWSERS, ROOT, canaryKey, configure, panelState, screenshotDir, startConfigured, until, tabId as harnessTabId, setViewport } from './harness.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -205,7 +205,7 @@ for (const kind of BROWSERS) {
       const id = await tabId(url);
       assert.ok(Number.isInteger(id), `no tab id for ${url}`);
       const side = await ext.browser.newPage();
-      await side.setViewport({ width: 360, height: 800 });
+      await setViewport(side, { width: 360, height: 800 });
       side.goto(`${ext.extensionBase}sidepanel.html?tab=${id}`).catch(() => {});
       const shown = await until('the side panel', async () => {
         const info = await side.evaluate(() => ({ state: document.querySelector('#root')?.dataset.state, text: document.body.innerText }));
@@ -216,7 +216,7 @@ for (const kind of BROWSERS) {
       // need reach the CRM for it.)
       void before;
       // The tab's width with the browser's side panel open beside it.
-      await page.setViewport({ width: 920, height: 800 });
+      await setViewport(page, { width: 920, height: 800 });
       await page.screenshot({ path: join(shots, 'side-panel-page.png') });
       await side.screenshot({ path: join(shots, 'side-panel.png') });
       // A tab that is not a configured site: the side panel says so.

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { BROWSERS, chooseRecord, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, fillField, saveOptions, waitFor } from './harness.mjs';
+import { BROWSERS, chooseRecord, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, fillField, saveOptions, waitFor, setViewport } from './harness.mjs';
 import { hubspotMissingScope, startHubSpot, startZendesk } from '../presetapi/server.mjs';
 
 const HUB_TOKEN = `pat-na1-${Math.random().toString(16).slice(2)}`;
@@ -85,7 +85,7 @@ for (const kind of BROWSERS) {
 
     async function open(path) {
       const page = await ext.browser.newPage();
-      await page.setViewport({ width: 1280, height: 1000 });
+      await setViewport(page, { width: 1280, height: 1000 });
       await page.goto(demo.base + path);
       return page;
     }

@@ -18,7 +18,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { BROWSERS, addDemoHelpdesk, canaryKey, configure, fillField, openExtensionPage, panelState, screenshotDir, startSuite, until, waitLoaded, tabId as harnessTabId } from './harness.mjs';
+import { BROWSERS, addDemoHelpdesk, canaryKey, configure, fillField, openExtensionPage, panelState, screenshotDir, startSuite, until, waitLoaded, tabId as harnessTabId, setViewport } from './harness.mjs';
 import { startZendesk, ZENDESK_DATA } from '../presetapi/server.mjs';
 
 const ZD_TOKEN = `zd-${Math.random().toString(16).slice(2)}`;
@@ -65,7 +65,7 @@ for (const kind of BROWSERS) {
       await options.close();
 
       const page = await ext.browser.newPage();
-      await page.setViewport({ width: 1280, height: 1000 });
+      await setViewport(page, { width: 1280, height: 1000 });
       await page.goto(demo.base + '/agent/tickets/4711');
       const found = await until('Mia Fischer with the VIP badge', async () => {
         const p = await panelState(page);
@@ -130,7 +130,7 @@ for (const kind of BROWSERS) {
         return { ok: Number.isInteger(t), t };
       });
       const side = await ext.browser.newPage();
-      await side.setViewport({ width: 360, height: 900 });
+      await setViewport(side, { width: 360, height: 900 });
       side.goto(`${ext.extensionBase}sidepanel.html?tab=${id.t}`).catch(() => {});
       await until('the side panel with the apply button', async () => {
         const info = await side.evaluate(() => ({ state: document.querySelector('#root')?.dataset.state, text: document.body.innerText, button: Boolean(document.querySelector('.wb-apply-priority')) }));
@@ -178,7 +178,7 @@ for (const kind of BROWSERS) {
       const writes = (l) => l.filter((a) => a === 'write_priority').length;
       const opened = await audited();
       const page = await ext.browser.newPage();
-      await page.setViewport({ width: 1280, height: 1000 });
+      await setViewport(page, { width: 1280, height: 1000 });
       await page.goto(demo.base + '/agent/tickets/4711');
       const { frame } = await until('Mia Fischer with the VIP badge', async () => {
         const p = await panelState(page);
@@ -268,7 +268,7 @@ for (const kind of BROWSERS) {
       });
       const opened = await audited();
       const side = await ext.browser.newPage();
-      await side.setViewport({ width: 360, height: 900 });
+      await setViewport(side, { width: 360, height: 900 });
       side.goto(`${ext.extensionBase}sidepanel.html?tab=${id.t}`).catch(() => {});
       const info = () => side.evaluate(() => ({
         state: document.querySelector('#root')?.dataset.state,
