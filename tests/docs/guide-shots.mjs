@@ -9,7 +9,7 @@
 // the test API on loopback; a step that does not reach its state fails loudly.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, addDemoHelpdesk, canaryKey, configure, fillField, launch, openExtensionPage, panelState, saveOptions, startDemo, until, waitLoaded, waitFor, setViewport } from '../e2e/harness.mjs';
+import { ROOT, addDemoHelpdesk, canaryKey, configure, fillField, launch, openExtensionPage, panelState, saveOptions, startDemo, until, waitLoaded, waitFor, setViewport, click } from '../e2e/harness.mjs';
 import { startTestApi } from '../testapi/server.mjs';
 
 const OUT = join(ROOT, 'docs/screenshots');
@@ -93,13 +93,13 @@ for (const lang of LANGS) {
     }, 40_000);
     const { frame } = found;
     await frame.waitForSelector('#writeback .wb-open-note', { timeout: 20_000 });
-    await frame.click('.wb-open-note');
+    await click(frame, '.wb-open-note');
     await frame.waitForSelector('#wb-text');
     await frame.$eval('#wb-text', (e, v) => { e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); },
       lang === 'zh-CN' ? '已退款，客户确认收到。' : 'Refund sent today; the customer confirmed.');
     await frame.$eval('#writeback', (e) => e.scrollIntoView());
     await shootPanel(page, frame, `guide-writeback-form-${tag}.png`);
-    await frame.click('#wb-send');
+    await click(frame, '#wb-send');
     await until('the note saved', async () => {
       const states = await frame.$$eval('.wb-op', (l) => l.map((e) => e.dataset.state));
       return { ok: states.includes('done'), states };

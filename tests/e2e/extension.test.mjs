@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { BROWSERS, canaryKey, chooseRecord, configure, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, waitFor } from './harness.mjs';
+import { BROWSERS, canaryKey, chooseRecord, configure, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, waitFor, click } from './harness.mjs';
 
 for (const kind of BROWSERS) {
   describe(`${kind}: end to end`, () => {
@@ -475,7 +475,7 @@ for (const kind of BROWSERS) {
       await page.reload();
       const again = await untilFound(page, /陈杰/, 'the choice after a reload');
       // The agent may change their mind: the other record is a click away.
-      await again.frame.click('button.change-record');
+      await click(again.frame, 'button.change-record');
       await chooseRecord(again.frame, 'cus_1016');
       const changed = await untilFound(page, /Harbor Logistics\b(?! \()/, 'the other record');
       assert.ok(!/陈杰/.test(changed.text.split('Choose another')[0]), changed.text);

@@ -56,15 +56,18 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
  * URL (from its service worker). Loaded with `--load-extension` (the
  * recipe of shared/TOOLCHAIN.md); a Chromium that ignores that switch gets
  * it through DevTools' `Extensions.loadUnpacked` instead (puppeteer's
- * `enableExtensions`). Each of the two works where the other does not:
- * Debian's Chromium 148 answers `Extensions.loadUnpacked` with "Method not
- * available", and later Chromes may drop the switch.
+ * `enableExtensions`). Debian's Chromium 148 answers puppeteer's
+ * `enableExtensions` with "Method not available" (it does not pass
+ * `--enable-unsafe-extension-debugging` there), and later Chromes may drop
+ * the switch.
  */
 async function launchChromium(dir, { headless, profile, viewport, args, env }) {
   const common = { browser: 'chrome', executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium', headless, pipe: true, userDataDir: profile, defaultViewport: viewport, env };
   const worker = (browser, timeout) => browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'), { timeout });
   const byFlag = await puppeteer.launch({
-    ...common, ignoreDefaultArgs: ['--disable-extensions'], args: [...args, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`],
+    ...common, ignoreDefaultArgs: ['--disable-extensions'],
+    // (And DevTools' `Extensions.loadUnpacked` allowed, which an in-place update uses: tests/e2e/update.test.mjs.)
+    args: [...args, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`, '--enable-unsafe-extension-debugging'],
   });
   const found = await worker(byFlag, 15_000).catch(() => null);
   if (found) return { browser: byFlag, extensionBase: new URL('/', found.url()).href };
@@ -249,6 +252,25 @@ export async function setViewport(page, viewport) {
   }
 }
 
+/**
+ * Clicks `selector` in `target` (a page, or a frame such as the panel's),
+ * or `target` itself when it is an element handle and no selector is given,
+ * as puppeteer's `click` does, with the mouse at the element's centre. In
+ * a frame, Firefox ESR 140.10 cannot give puppeteer that point: WebDriver
+ * BiDi's `browsingContext.locateNodes` refuses the "context" locator that
+ * finds a frame's own element ('Expected "locator.type" to be one of
+ * accessibility,css,innerText,xpath'), before any mouse event is sent. On
+ * that refusal alone the element is clicked in the frame's DOM instead.
+ */
+export async function click(target, selector) {
+  try {
+    await (selector === undefined ? target.click() : target.click(selector));
+  } catch (e) {
+    if (!/locator\.type.*"context"/.test(e.message)) throw e;
+    await (selector === undefined ? target.evaluate((el) => el.click()) : target.$eval(selector, (el) => el.click()));
+  }
+}
+
 /** Types `value` into the options page's field `selector` as an admin would (an input event follows). */
 export async function fillField(page, selector, value) {
   await page.$eval(selector, (e, v) => { e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); }, value);
@@ -394,7 +416,7 @@ export async function chooseRecord(frame, shown, scope = 'section.matches:not([h
   if (found.index < 0) throw new Error(`no record shown as ${shown} in the chooser: ${JSON.stringify(found.shown)}`);
   if (found.ids.some((h) => found.shown.includes(h) || !/^[0-9a-f]{32}$/.test(h))) throw new Error(`the chooser holds record ids: ${JSON.stringify(found.ids)}`);
   const buttons = await frame.$$(`${scope} li.match button.choose-record`);
-  await buttons[found.index].click();
+  await click(buttons[found.index]);
 }
 
 /**

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { BROWSERS, chooseRecord, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, fillField, saveOptions, waitFor, setViewport } from './harness.mjs';
+import { BROWSERS, chooseRecord, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, fillField, saveOptions, waitFor, setViewport, click } from './harness.mjs';
 import { hubspotMissingScope, startHubSpot, startZendesk } from '../presetapi/server.mjs';
 
 const HUB_TOKEN = `pat-na1-${Math.random().toString(16).slice(2)}`;
@@ -156,12 +156,12 @@ for (const kind of BROWSERS) {
       // panel creates one note on the contact, read back from the HubSpot API's own store.
       await frame.waitForSelector('#writeback .wb-open-note', { timeout: 20_000 });
       const before = await frame.$$eval('.wb-op', (l) => l.map((e) => e.dataset.op));
-      await frame.click('.wb-open-note');
+      await click(frame, '.wb-open-note');
       await frame.waitForSelector('#wb-text');
       const agentText = 'Courier re-sent <b>today</b> & confirmed';
       await frame.$eval('#wb-text', (e, v) => { e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); }, agentText);
       assert.ok((await frame.$eval('#wb-preview', (e) => e.textContent)).includes(agentText), 'the preview shows the text as typed');
-      await frame.click('#wb-send');
+      await click(frame, '#wb-send');
       const op = await until('the note in the panel', async () => {
         const ids = await frame.$$eval('.wb-op', (l) => l.map((e) => e.dataset.op));
         const fresh = ids.find((id) => !before.includes(id));
@@ -181,13 +181,13 @@ for (const kind of BROWSERS) {
 
       // "Create follow-up task": one task on the contact, with its due date and priority.
       const beforeTask = await frame.$$eval('.wb-op', (l) => l.map((e) => e.dataset.op));
-      await frame.click('.wb-open-task');
+      await click(frame, '.wb-open-task');
       await frame.waitForSelector('#wb-task-subject');
       for (const [sel, v] of [['#wb-task-subject', 'Call Globex back about the delivery'], ['#wb-due', '2026-12-15']]) {
         await frame.$eval(sel, (e, val) => { e.value = val; e.dispatchEvent(new Event('input', { bubbles: true })); }, v);
       }
       await frame.select('#wb-priority', 'HIGH');
-      await frame.click('#wb-send');
+      await click(frame, '#wb-send');
       const taskOp = await until('the task in the panel', async () => {
         const ids = await frame.$$eval('.wb-op', (l) => l.map((e) => e.dataset.op));
         const fresh = ids.find((id) => !beforeTask.includes(id));

@@ -18,7 +18,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { BROWSERS, addDemoHelpdesk, canaryKey, configure, fillField, openExtensionPage, panelState, screenshotDir, startSuite, until, waitLoaded, tabId as harnessTabId, setViewport } from './harness.mjs';
+import { BROWSERS, addDemoHelpdesk, canaryKey, configure, fillField, openExtensionPage, panelState, screenshotDir, startSuite, until, waitLoaded, tabId as harnessTabId, setViewport, click } from './harness.mjs';
 import { startZendesk, ZENDESK_DATA } from '../presetapi/server.mjs';
 
 const ZD_TOKEN = `zd-${Math.random().toString(16).slice(2)}`;
@@ -79,19 +79,19 @@ for (const kind of BROWSERS) {
       assert.equal(await frame.$eval('#writeback h3', (e) => e.textContent), 'Write back');
       assert.deepEqual(await frame.$$eval('#writeback .wb-to', (l) => l.map((e) => e.textContent)), ['To Deskside demo CRM', 'To Zendesk Support']);
       const puts = () => zd.requests.filter((r) => r.method === 'PUT');
-      await frame.click('.wb-apply-priority');
+      await click(frame, '.wb-apply-priority');
       await frame.waitForSelector('#wb-confirm-priority');
       assert.match(await frame.$eval('.wb-confirm-question', (e) => e.textContent), /^Set this ticket's priority to "Urgent" in .*Zendesk.*\?$/);
       // Cancel sends nothing.
-      await frame.click('#wb-form .wb-cancel');
+      await click(frame, '#wb-form .wb-cancel');
       await new Promise((r) => setTimeout(r, 500));
       assert.equal(puts().length, 0, 'nothing before the agent confirms');
-      await frame.click('.wb-apply-priority');
+      await click(frame, '.wb-apply-priority');
       await frame.waitForSelector('#wb-confirm-priority');
       await page.screenshot({ path: join(shots, 'apply-priority-confirm.png') });
       const shown = await audited();
       assert.ok(shown.includes('lookup'), `the customer shown was audited: ${shown}`);
-      await frame.click('#wb-confirm-priority');
+      await click(frame, '#wb-confirm-priority');
       const done = await until('the priority write done', async () => {
         const li = await frame.$$eval('.wb-op[data-kind="priority"]', (l) => l.map((e) => ({ state: e.dataset.state, text: e.innerText })));
         return { ok: li.length === 1 && li[0].state === 'done', li };
@@ -136,9 +136,9 @@ for (const kind of BROWSERS) {
         const info = await side.evaluate(() => ({ state: document.querySelector('#root')?.dataset.state, text: document.body.innerText, button: Boolean(document.querySelector('.wb-apply-priority')) }));
         return { ok: info.state === 'found' && /Mia Fischer/.test(info.text) && info.button, ...info };
       }, 40_000);
-      await side.click('.wb-apply-priority');
+      await click(side, '.wb-apply-priority');
       await side.waitForSelector('#wb-confirm-priority');
-      await side.click('#wb-confirm-priority');
+      await click(side, '#wb-confirm-priority');
       await until('the priority write done in the side panel', async () => {
         const li = await side.$$eval('.wb-op[data-kind="priority"]', (l) => l.map((e) => e.dataset.state));
         // Newest first; the first test's write to this ticket is listed too.
@@ -208,9 +208,9 @@ for (const kind of BROWSERS) {
       const beforeRefused = await audited();
       const putsBefore = puts();
       await forgetCachedAnswers();
-      await frame.click('.wb-apply-priority');
+      await click(frame, '.wb-apply-priority');
       await frame.waitForSelector('#wb-confirm-priority');
-      await frame.click('#wb-confirm-priority');
+      await click(frame, '#wb-confirm-priority');
       // Refused: the reason, and one button to refresh and apply again.
       await frame.waitForSelector('#wb-error:not([hidden]) #wb-refresh-apply', { timeout: 20_000 });
       // The sentence names the button under it, which does both (misc10).
@@ -224,7 +224,7 @@ for (const kind of BROWSERS) {
       assert.equal(puts(), putsBefore, 'no write without the click');
       assert.deepEqual(await audited(), beforeRefused, 'the refused write looked nothing up');
       const listed = await frame.$$eval('.wb-op[data-kind="priority"]', (l) => l.length);
-      await frame.click('#wb-refresh-apply');
+      await click(frame, '#wb-refresh-apply');
       const done = await until('the refreshed panel applies the priority', async () => {
         const p = await panelState(page);
         const li = await p.frame.$$eval('.wb-op[data-kind="priority"]', (l) => l.map((e) => e.dataset.state)).catch(() => []);
@@ -241,7 +241,7 @@ for (const kind of BROWSERS) {
       assert.equal(lookups(after) - lookups(beforeRefused), perShow, `${after}`);
       assert.equal(writes(after) - writes(beforeRefused), 1, `${after}`);
       // Refreshing again by hand sends nothing more.
-      await done.frame.click('#refresh');
+      await click(done.frame, '#refresh');
       await new Promise((r) => setTimeout(r, 2_000));
       assert.equal(puts(), putsBefore + 1, 'no write after a later refresh');
       await page.close();
@@ -291,9 +291,9 @@ for (const kind of BROWSERS) {
       const beforeRefused = await audited();
       const putsBefore = puts();
       await forgetCachedAnswers();
-      await side.click('.wb-apply-priority');
+      await click(side, '.wb-apply-priority');
       await side.waitForSelector('#wb-confirm-priority');
-      await side.click('#wb-confirm-priority');
+      await click(side, '#wb-confirm-priority');
       await side.waitForSelector('#wb-error:not([hidden]) #wb-refresh-apply', { timeout: 20_000 });
       const sideSaid = await side.$eval('#wb-error', (e) => [...e.childNodes].filter((n) => n.id !== 'wb-refresh-apply').map((n) => n.textContent).join(''));
       assert.ok(sideSaid.includes('“Refresh and apply again”'), sideSaid);
@@ -307,7 +307,7 @@ for (const kind of BROWSERS) {
       assert.deepEqual(await audited(), beforeRefused, 'the refused write looked nothing up');
       assert.equal(data.tickets.find((t) => t.id === 4711).priority, 'normal');
       const listed = (await info()).ops.length;
-      await side.click('#wb-refresh-apply');
+      await click(side, '#wb-refresh-apply');
       const done = await until('the refreshed side panel applies the priority', async () => {
         const i = await info();
         return { ok: i.state === 'found' && i.ops.length === listed + 1 && i.ops[0] === 'done' && puts() === putsBefore + 1, ...i };
@@ -326,7 +326,7 @@ for (const kind of BROWSERS) {
       assert.equal(lookups(after) - lookups(beforeRefused), perShow, `${after}`);
       assert.equal(writes(after) - writes(beforeRefused), 1, `${after}`);
       // Refreshing again by hand sends nothing more.
-      await side.click('#refresh');
+      await click(side, '#refresh');
       await new Promise((r) => setTimeout(r, 2_000));
       assert.equal(puts(), putsBefore + 1, 'no write after a later refresh');
       await side.close();

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { BROWSERS, canaryKey, lineStarts, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, stopServiceWorker, waitFor } from './harness.mjs';
+import { BROWSERS, canaryKey, lineStarts, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, stopServiceWorker, waitFor, click } from './harness.mjs';
 import { startDecoy, startFaultApi, DEFINITION } from '../faultapi/server.mjs';
 
 // A fresh key per run: the decoy test looks for it where it must never be.
@@ -103,7 +103,7 @@ for (const kind of BROWSERS) {
       for (let i = 0; i < 3; i += 1) {
         const { frame } = await settled(page);
         const retry = await frame.$('button.action');
-        if (retry) await retry.click();
+        if (retry) await click(retry);
         await sleep(300);
       }
       const more = await Promise.all([ticket(email), ticket(email), ticket(email)]);

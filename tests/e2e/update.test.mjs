@@ -17,7 +17,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { canaryKey, configure, DIST, launch, openExtensionPage, startDemo, until, waitLoaded } from './harness.mjs';
+import { canaryKey, configure, DIST, launch, openExtensionPage, startDemo, until, waitLoaded, click } from './harness.mjs';
 
 const BROWSERS = (process.env.DESKSIDE_BROWSERS || 'chromium,firefox').split(',');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -38,8 +38,8 @@ async function panels(page) {
  * Updates the extension in place and waits until its pages load again.
  * Chromium: the unpacked extension loaded again (DevTools'
  * `Extensions.loadUnpacked`, the same id: an update; `runtime.reload()` of an
- * extension loaded that way leaves it unloaded). Firefox: `runtime.reload()`
- * from one of its pages (the temporary add-on reinstalled).
+ * unpacked extension leaves it unloaded, loaded either way). Firefox:
+ * `runtime.reload()` from one of its pages (the temporary add-on reinstalled).
  */
 async function reloadExtension(ext) {
   if (ext.kind === 'chromium') {
@@ -104,7 +104,7 @@ for (const kind of BROWSERS) {
       assert.equal(await page.evaluate(() => globalThis.__notReloaded), true, 'the page was not reloaded');
       // The new panel is live: Refresh is answered.
       const [fresh] = await panels(page);
-      await fresh.frame.click('#refresh');
+      await click(fresh.frame, '#refresh');
       await until('the refreshed customer', async () => {
         const [p] = await panels(page);
         return { ok: p?.state === 'found' && /李娜/.test(p.text), state: p?.state };
@@ -129,7 +129,7 @@ for (const kind of BROWSERS) {
       const [old] = await panels(page);
       assert.equal(old?.token, token, 'the old frame is still on the page');
       // The agent asks the old frame again: no "Looking up…" for good.
-      await old.frame.click('#refresh');
+      await click(old.frame, '#refresh');
       const cut = await until('the cut-off state', async () => {
         const [p] = await panels(page);
         return { ok: p?.state === 'updated', state: p?.state, text: p?.text };
@@ -142,7 +142,7 @@ for (const kind of BROWSERS) {
       const [cutOff] = await panels(page);
       const reload = await cutOff.frame.$('#body button.action');
       assert.equal(await reload.evaluate((e) => e.textContent), 'Reload this page');
-      await reload.click();
+      await click(reload);
       await until('the page loaded again', async () => ({ ok: (await page.evaluate(() => globalThis.__notReloaded).catch(() => true)) === undefined }), 20_000);
       const back = await until('the panel back with the customer', async () => {
         const all = await panels(page);

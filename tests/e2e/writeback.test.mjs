@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
-import { BROWSERS, ROOT, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, fillField, saveOptions, stopServiceWorker } from './harness.mjs';
+import { BROWSERS, ROOT, openExtensionPage, panelState, screenshotDir, startSuite, waitLoaded, until, fillField, saveOptions, stopServiceWorker, click } from './harness.mjs';
 import { startTestApi } from '../testapi/server.mjs';
 
 const DEFINITION = readFileSync(join(ROOT, 'tests/testapi/definition.json'), 'utf8');
@@ -73,13 +73,13 @@ for (const kind of BROWSERS) {
     /** Opens "Log this ticket", types the agent's text, checks the preview, sends; the new op's id. */
     async function logNote(frame, text) {
       const before = await frame.$$eval('.wb-op', (l) => l.map((e) => e.dataset.op));
-      await frame.click('.wb-open-note');
+      await click(frame, '.wb-open-note');
       await frame.waitForSelector('#wb-text');
       await type(frame, '#wb-text', text);
       const preview = await frame.$eval('#wb-preview', (e) => e.textContent);
       assert.ok(preview.includes(text), `the preview shows the agent's text: ${preview}`);
       assert.match(preview, /\/tickets\/strict\/1001/, 'the preview shows the ticket link');
-      await frame.click('#wb-send');
+      await click(frame, '#wb-send');
       const op = await until('the new write in the panel', async () => {
         const ids = await frame.$$eval('.wb-op', (l) => l.map((e) => e.dataset.op));
         const fresh = ids.find((id) => !before.includes(id));
@@ -119,12 +119,12 @@ for (const kind of BROWSERS) {
     test('Create follow-up task: subject, due date, priority; read back once', async () => {
       const { page, frame } = await openTicket();
       const before = await frame.$$eval('.wb-op', (l) => l.map((e) => e.dataset.op));
-      await frame.click('.wb-open-task');
+      await click(frame, '.wb-open-task');
       await frame.waitForSelector('#wb-task-subject');
       await type(frame, '#wb-task-subject', 'Call Mia back about the refund');
       await type(frame, '#wb-due', '2026-12-15');
       await frame.select('#wb-priority', 'high');
-      await frame.click('#wb-send');
+      await click(frame, '#wb-send');
       const { id } = await until('the task in the panel', async () => {
         const ids = await frame.$$eval('.wb-op', (l) => l.map((e) => e.dataset.op));
         const fresh = ids.find((x) => !before.includes(x));
