@@ -1727,7 +1727,9 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 phones.iter().filter(|p| ctx.team_phones.contains(&p.e164)).map(|p| (p.start, p.end)).collect()
             };
             let is_team_text = |e: &str| ctx.is_team_email(e) || agent_emails.iter().any(|a| a == e);
-            let text_signs = context::TeamSigns { is_team: &is_team_text, names: names.clone() };
+            let text_signs = context::TeamSigns::for_text(text, &is_team_text, names.clone());
+            // (Round 21's signs with the signed-in agent's names, made when first asked.)
+            let agent_signs = std::cell::OnceCell::new();
             let mut head_memo = context::HeadMemo::default();
             let mut section_memo = context::SectionMemo::default();
             let mut section_last: Option<usize> = None;
@@ -1880,12 +1882,13 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     // 4182`), unless said to be the reader's. (A chat line
                     // is its own message: an earlier line's head is not its writer.)
                     // (Round 21: and a head that names the signed-in agent, `Marco Ruiz — Mar 4, 2024, 10:40 AM`.)
-                    let signs = context::TeamSigns { is_team: &is_team_text, names: names.iter().chain(agent_names).cloned().collect() };
+                    // (Made once a text: the same names for every number.)
+                    let signs = if agent_names.is_empty() { &text_signs } else { agent_signs.get_or_init(|| context::TeamSigns::for_text(text, &is_team_text, names.iter().chain(agent_names).cloned().collect())) };
                     // (Rec13: nor logged as someone's, a call note's `Phone
                     // (caller): …` under the agent's dated head.)
                     // (And an unstamped chat line is its speaker's, `Nathalie : …`.)
-                    if context::chat_speaker_team(text, phone.start, &signs).unwrap_or_else(|| {
-                        context::under_team_head(text, phone.start, &signs) && context::not_another_speaker(text, context::own_line_start(text, phone.start), phone.start, &signs)
+                    if context::chat_speaker_team(text, phone.start, signs).unwrap_or_else(|| {
+                        context::under_team_head(text, phone.start, signs) && context::not_another_speaker(text, context::own_line_start(text, phone.start), phone.start, signs)
                     }) && !context::reader_cue_before(text, phone.start)
                         && !context::logged_number_before(text, phone.start)
                     {

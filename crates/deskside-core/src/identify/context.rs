@@ -10,6 +10,7 @@
 //! need are in `deskside_detect::lines`, built for speed with the scanners
 //! (every identifier of a page asks for its line).
 
+use std::cell::RefCell;
 use deskside_detect::lines::{at_cell_edge as edge, cell_shape, cue_word_in, same_cells, has_year, header_name_at, line_end, line_start};
 
 /// How far a line is read either side of a position.
@@ -955,16 +956,6 @@ fn head_writer(text: &str, pos: usize, team: &TeamSigns, by_word: bool) -> Optio
         let l = &text[line.0..line.1];
         let d = quote_depth(l);
         let body = l.trim_start_matches(['>', ' ', '\t']);
-        if d < depth {
-            // The line that introduces the quote (level) the sentence is in.
-            if body.trim().is_empty() {
-                continue;
-            }
-            if introduces_quote(body) {
-                return Some(writer_of(body, team));
-            }
-            break;
-        }
         if d > depth {
             if depth == 0 {
                 // A quote of another message above: this one has no header.
@@ -974,21 +965,33 @@ fn head_writer(text: &str, pos: usize, team: &TeamSigns, by_word: bool) -> Optio
             deeper = true;
             continue;
         }
-        if deeper && (body.trim().is_empty() || introduces_quote(body)) {
-            deeper = !introduces_quote(body);
+        // (Session 16: the line's own looks, read once a text.)
+        let look = team.looks(text, line);
+        if d < depth {
+            // The line that introduces the quote (level) the sentence is in.
+            if look.blank {
+                continue;
+            }
+            if look.intro {
+                return Some(writer_of(body, team));
+            }
+            break;
+        }
+        if deeper && (look.blank || look.intro) {
+            deeper = !look.intro;
             continue;
         }
         deeper = false;
-        if separator(body) || introduces_quote(body) {
+        if look.separator || look.intro {
             break;
         }
         // (Round 11: and Outlook's Italian `Da:` with an address, here
         // only, where whose message a number is in is asked; not as an
         // author for ranking, see round 9.)
-        if message_head(body) || body.contains('@') && header_name(body) == Some("Da") {
+        if look.head || look.da {
             return Some(writer_of(body, team));
         }
-        if header_name(body).is_some() {
+        if look.header {
             // Another line of a header block (`Date: …`, `Envoyé : …`, `To: …`):
             // its author is on the `From:` line above.
             continue;
@@ -998,13 +1001,13 @@ fn head_writer(text: &str, pos: usize, team: &TeamSigns, by_word: bool) -> Optio
         // `Agent Brian (GasFasta):`, `Ana (Papelería Sol · Facturación):`),
         // with no other speaker's head (`Jeremy Tan:`) passed on the way up.
         // (Not a note's head, `Call note (GasFasta):`: a note logs callers' numbers.)
-        if let Some(bracketed) = speaker_head(body) {
+        if let Some(bracketed) = look.speaker {
             if bracketed && !speaker_passed && team.names_head(body) && !note_head(body.as_bytes()) {
                 return Some(Writer::Team);
             }
             speaker_passed = true;
         }
-        if entry_head(body) {
+        if look.entry {
             // A thread entry's dated head (`Tally Help (Support)` then
             // `Nov 26, 2026, 11:02 AM`; `Tom replied · 26 Nov 2026, 09:05`
             // then the address alone): the author is beside it, or named.
@@ -1390,6 +1393,49 @@ pub(super) struct TeamSigns<'a> {
     pub is_team: &'a dyn Fn(&str) -> bool,
     /// Each team domain's name, letters and digits only, lower case (`tallyhelp`).
     pub names: Vec<String>,
+    /// Session 16: what [`head_writer`] has read of the text's lines, by
+    /// line (start and end: a line longer than [`MAX_LINE`] is read in
+    /// parts): the walks up from neighbouring numbers pass the same lines.
+    /// Kept only for the text given to [`TeamSigns::for_text`], which this
+    /// borrows (no other text can be at its address while it lives).
+    text: Option<&'a str>,
+    /// (By line, in text order: a binary search, no hashing.)
+    lines: RefCell<Vec<((usize, usize), LineLooks)>>,
+}
+
+/// Session 16: [`head_writer`]'s looks at one line, each a function of the
+/// line alone (none reads the team): of its body (the line past its quote
+/// marks), whether it is blank, introduces a quote, is a
+/// separator, a message's head, an Italian `Da:` with an address, any other
+/// header line, a speaker's head on a line of its own (bracketed or not),
+/// or a thread entry's dated head.
+#[derive(Clone, Copy)]
+struct LineLooks {
+    blank: bool,
+    intro: bool,
+    separator: bool,
+    head: bool,
+    da: bool,
+    header: bool,
+    speaker: Option<bool>,
+    entry: bool,
+}
+
+impl LineLooks {
+    fn of(line: &str) -> LineLooks {
+        let body = line.trim_start_matches(['>', ' ', '\t']);
+        let name = header_name(body);
+        LineLooks {
+            blank: body.trim().is_empty(),
+            intro: introduces_quote(body),
+            separator: separator(body),
+            head: message_head(body),
+            da: name == Some("Da") && body.contains('@'),
+            header: name.is_some(),
+            speaker: speaker_head(body),
+            entry: entry_head(body),
+        }
+    }
 }
 
 /// Words a team signs its messages with (`Acme Support`, `Ihr Acme-Team`,
@@ -1399,7 +1445,34 @@ const TEAM_WORDS: [&str; 16] = [
     "團隊", "チーム",
 ];
 
-impl TeamSigns<'_> {
+impl<'a> TeamSigns<'a> {
+    pub fn new(is_team: &'a dyn Fn(&str) -> bool, names: Vec<String>) -> TeamSigns<'a> {
+        TeamSigns { is_team, names, text: None, lines: RefCell::default() }
+    }
+
+    /// [`TeamSigns::new`] for asking about `text` only: the looks at its
+    /// lines are kept.
+    pub fn for_text(text: &'a str, is_team: &'a dyn Fn(&str) -> bool, names: Vec<String>) -> TeamSigns<'a> {
+        TeamSigns { text: Some(text), ..TeamSigns::new(is_team, names) }
+    }
+
+    /// [`LineLooks`] of the line `(start, end)` of `text`: kept when `text`
+    /// is the one these signs were made for.
+    fn looks(&self, text: &str, (start, end): (usize, usize)) -> LineLooks {
+        if !self.text.is_some_and(|t| std::ptr::eq(t, text)) {
+            return LineLooks::of(&text[start..end]);
+        }
+        let mut lines = self.lines.borrow_mut();
+        match lines.binary_search_by_key(&(start, end), |e| e.0) {
+            Ok(i) => lines[i].1,
+            Err(i) => {
+                let look = LineLooks::of(&text[start..end]);
+                lines.insert(i, ((start, end), look));
+                look
+            }
+        }
+    }
+
     /// The names of `domains` (`acme-support.example` gives `acmesupport`;
     /// `help.acme.co.uk` gives `acme`): the label before the top-level
     /// one, or before a short second-level one (`co`, `com`).
@@ -4351,7 +4424,7 @@ mod tests {
     #[test]
     fn a_chat_line_is_the_team_s_when_its_speaker_names_the_team() {
         let team = |e: &str| e.ends_with("@cuotaya.example");
-        let signs = TeamSigns { is_team: &team, names: TeamSigns::domain_names(&["cuotaya.example".to_string()]) };
+        let signs = TeamSigns::new(&team, TeamSigns::domain_names(&["cuotaya.example".to_string()]));
         let at = |t: &str, n: &str| chat_speaker_team(t, t.find(n).expect("number in text"), &signs);
         assert_eq!(at("[28/11/26 19:05] Cuotaya Bot: Horario: 9 a 18 h al 0810-345-2868.", "0810"), Some(true));
         assert_eq!(at("2026-11-30 09:15:30 客服 小云：好的，也可以拨打我们的服务热线 400-820-1133", "400-"), Some(true));
@@ -4387,7 +4460,7 @@ mod tests {
     #[test]
     fn an_unstamped_chat_line_is_its_speaker_s() {
         let team = |e: &str| e.ends_with("@lumina-energie.example");
-        let signs = TeamSigns { is_team: &team, names: TeamSigns::domain_names(&["lumina-energie.example".to_string()]) };
+        let signs = TeamSigns::new(&team, TeamSigns::domain_names(&["lumina-energie.example".to_string()]));
         let chat = "Live chat — Lumina Énergie · 30/11/2026 14:02\nNathalie : bonjour\nAgent Lucas : Notre service clientèle : 078 35 33 33\nNathalie : rappelez-moi au 0476 21 88 35\nAgent Lucas : noté.\n";
         let at = |t: &str, n: &str| {
             let start = t.find(n).expect("number in text");
@@ -4603,7 +4676,7 @@ mod tests {
     #[test]
     fn whose_message_a_sentence_is_in() {
         let team = |e: &str| e.ends_with("@acme.test");
-        let signs = TeamSigns { is_team: &team, names: TeamSigns::domain_names(&["acme.test".to_string()]) };
+        let signs = TeamSigns::new(&team, TeamSigns::domain_names(&["acme.test".to_string()]));
         let w = |t: &str| writer_at(t, t.find("555").expect("a number"), &signs);
         // The message's header: a From line, a thread entry, a quote's introduction.
         assert_eq!(w("From: Ann <ann@x.test>\nTo: help@acme.test\n\nHi.\n\nCall us on 555 0101.\n"), Writer::Other);
@@ -4711,7 +4784,7 @@ mod tests {
     #[test]
     fn each_quote_level_is_its_own_writers() {
         let team = |e: &str| e.ends_with("@acme.test");
-        let signs = TeamSigns { is_team: &team, names: TeamSigns::domain_names(&["acme.test".to_string()]) };
+        let signs = TeamSigns::new(&team, TeamSigns::domain_names(&["acme.test".to_string()]));
         let t = "Still broken.\n\nOn Wed, Acme <help@acme.test> wrote:\n> Call us on 555 0101.\n>\n> On Tue, Nina <nina@x.test> wrote:\n>> Reach me on 555 0202.\n> Or reach us on 555 0303.\n";
         let w = |needle: &str| writer_at(t, t.find(needle).expect(needle), &signs);
         assert_eq!(w("555 0101"), Writer::Team);
@@ -4725,7 +4798,7 @@ mod tests {
     #[test]
     fn a_number_in_the_teams_own_message() {
         let team = |e: &str| e.ends_with("@acme.test");
-        let signs = TeamSigns { is_team: &team, names: TeamSigns::domain_names(&["acme.test".to_string()]) };
+        let signs = TeamSigns::new(&team, TeamSigns::domain_names(&["acme.test".to_string()]));
         let t = "De : Service Client <support@acme.test>\nEnvoyé : lundi 23 novembre 2026 10:02\nÀ : Julie <julie@x.test>\nObjet : RE\n\nBonjour, standard : 555 0101.\n";
         assert!(in_team_message(t, t.find("555").unwrap(), &signs));
         let c = "From: Julie <julie@x.test>\nTo: support@acme.test\nDate: Mon, 23 Nov 2026 10:02\n\nMy number 555 0101\n";
@@ -4858,7 +4931,7 @@ mod tests {
     #[test]
     fn the_teams_name_as_a_signature() {
         let team = |e: &str| e.ends_with("@tallyline.example");
-        let signs = TeamSigns { is_team: &team, names: TeamSigns::domain_names(&["tallyline.example".to_string()]) };
+        let signs = TeamSigns::new(&team, TeamSigns::domain_names(&["tallyline.example".to_string()]));
         let w = |t: &str| writer_at(t, t.find("0120").expect("a number"), &signs);
         assert_eq!(w("0120-771-208 までお電話ください。\n\nTallyline サポートセンター\n"), Writer::Team);
         assert_eq!(w("0120-771-208 までお電話ください。\n\n株式会社みなと精機 総務部\n"), Writer::Unknown);
@@ -5091,7 +5164,7 @@ mod tests {
     #[test]
     fn numbers_the_team_labels_with_its_name_or_words_are_the_team_s() {
         let is_team = |_: &str| false;
-        let team = TeamSigns { is_team: &is_team, names: TeamSigns::domain_names(&["bergbo-fastighet.example".to_string(), "impalanet.example".to_string()]) };
+        let team = TeamSigns::new(&is_team, TeamSigns::domain_names(&["bergbo-fastighet.example".to_string(), "impalanet.example".to_string()]));
         let at = |t: &str, n: &str| {
             let start = t.find(n).expect("number in text");
             self_labelled_team(t, own_line_start(t, start), start, start + n.len(), &team)
