@@ -96,12 +96,15 @@ for (const kind of BROWSERS) {
       await fillField(options, '#team_phones', '010 6552 9988');
 
       // Add to our numbers: that number alone is stored, and the page says so.
-      await options.$eval('#status', (e) => { e.textContent = ''; e.dataset.kind = ''; });
+      await options.$eval('#noticed_status', (e) => { e.textContent = ''; e.dataset.kind = ''; });
       await options.click(`#noticed_list li[data-number="${HOTLINE}"] button.noticed-add`);
-      await waitFor(options, () => ['ok', 'error'].includes(document.querySelector('#status').dataset.kind), { timeout: 30_000 });
-      const status = await options.$eval('#status', (e) => ({ kind: e.dataset.kind, text: e.textContent }));
+      await waitFor(options, () => ['ok', 'error'].includes(document.querySelector('#noticed_status').dataset.kind), { timeout: 30_000 });
+      // (Said beside the button, in the section's own status line, not at the foot of the page.)
+      const status = await options.$eval('#noticed_status', (e) => ({ kind: e.dataset.kind, text: e.textContent }));
       assert.equal(status.kind, 'ok', status.text);
       assert.match(status.text, /\+86 400 820 8888/, 'the status names the number');
+      await options.$eval('#noticed_status', (e) => e.scrollIntoView({ block: 'center' }));
+      await section.screenshot({ path: join(shots, 'options-noticed-added.png') });
       // The form keeps the edits as typed; the team numbers field gains the number.
       assert.equal(await options.$eval('#team_domains', (e) => e.value), domainsTyped, 'the unsaved domain was overwritten');
       assert.equal(await options.$eval('#team_phones', (e) => e.value), '010 6552 9988\n+864008208888');

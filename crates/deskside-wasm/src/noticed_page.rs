@@ -12,7 +12,7 @@ use crate::dom::{append, by_id, clear, document, el, on_click};
 use crate::env::PageEnv;
 use crate::i18n::current;
 use crate::{js_error_text, message_from_js, message_to_js};
-use crate::options::{failure_detail, status};
+use crate::options::{failure_detail, status_in};
 use deskside_core::i18n::{data, Msg, Text};
 use deskside_core::messages::{Request, Response};
 use deskside_core::noticed::Suggestion;
@@ -90,23 +90,23 @@ fn add_to_team(env: &Rc<PageEnv>, number: &str, display: &str) {
     let (env, number, display) = (env.clone(), number.to_string(), display.to_string());
     wasm_bindgen_futures::spawn_local(async move {
         let doc = document();
-        status(&doc, Msg::OptSaving, "busy", "");
+        status_in(&doc, "noticed_status", Msg::OptSaving, "busy", "");
         let answer = env.send(message_to_js(&Request::AddTeamPhone { number: number.clone() })).await;
         match answer.map_err(|e| js_error_text(&e)).and_then(message_from_js::<Response>) {
             Ok(Response::Settings { settings, .. }) => {
                 if settings.team_phones.contains(&number) {
                     append_to_field(&doc, &number);
                 }
-                status(&doc, Text::new(Msg::OptNoticedAdded, [data(&display)]), "ok", "");
+                status_in(&doc, "noticed_status", Text::new(Msg::OptNoticedAdded, [data(&display)]), "ok", "");
                 reload();
             }
             Ok(Response::SaveFailed { errors }) => {
                 let t = current();
                 let reasons: Vec<String> = errors.iter().map(|e| t.t(&e.message)).collect();
-                status(&doc, Text::new(Msg::OptNoticedAddFailed, [data(&display), data(reasons.join("; "))]), "error", "");
+                status_in(&doc, "noticed_status", Text::new(Msg::OptNoticedAddFailed, [data(&display), data(reasons.join("; "))]), "error", "");
             }
-            Ok(other) => status(&doc, Msg::OptNotSaved, "error", &failure_detail(&other)),
-            Err(e) => status(&doc, Msg::OptNotSaved, "error", &e),
+            Ok(other) => status_in(&doc, "noticed_status", Msg::OptNotSaved, "error", &failure_detail(&other)),
+            Err(e) => status_in(&doc, "noticed_status", Msg::OptNotSaved, "error", &e),
         }
     });
 }

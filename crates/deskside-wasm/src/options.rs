@@ -214,8 +214,14 @@ fn read_vip_rules(doc: &Document) -> Vec<deskside_core::vip::VipRuleInput> {
 /// The status line, in the page's language; the background's own
 /// (technical) detail, if any, only in the console.
 pub(crate) fn status(doc: &Document, text: impl Into<Text>, kind: &str, detail: &str) {
+    status_in(doc, "status", text, kind, detail);
+}
+
+/// [`status`] in the status line `id` of a section of its own (the noticed
+/// numbers' `noticed_status`, beside the button that was clicked).
+pub(crate) fn status_in(doc: &Document, id: &str, text: impl Into<Text>, kind: &str, detail: &str) {
     crate::log_detail(detail);
-    if let Some(s) = by_id(doc, "status") {
+    if let Some(s) = by_id(doc, id) {
         s.set_text_content(Some(&current().t(&text.into())));
         let _ = s.set_attribute("data-kind", kind);
     }
