@@ -79,6 +79,9 @@ fn render(doc: &Document, env: &Rc<PageEnv>, suggestions: &[Suggestion]) {
     }
 }
 
+/// The section's own status line, beside its buttons.
+const STATUS: &str = "noticed_status";
+
 /// "Add to our numbers": the background adds just this number to the
 /// stored team numbers (`AddTeamPhone`), never the page's form: a Save
 /// would store every other field as it stands, edits the admin has not
@@ -90,23 +93,23 @@ fn add_to_team(env: &Rc<PageEnv>, number: &str, display: &str) {
     let (env, number, display) = (env.clone(), number.to_string(), display.to_string());
     wasm_bindgen_futures::spawn_local(async move {
         let doc = document();
-        status_in(&doc, "noticed_status", Msg::OptSaving, "busy", "");
+        status_in(&doc, STATUS, Msg::OptSaving, "busy", "");
         let answer = env.send(message_to_js(&Request::AddTeamPhone { number: number.clone() })).await;
         match answer.map_err(|e| js_error_text(&e)).and_then(message_from_js::<Response>) {
             Ok(Response::Settings { settings, .. }) => {
                 if settings.team_phones.contains(&number) {
                     append_to_field(&doc, &number);
                 }
-                status_in(&doc, "noticed_status", Text::new(Msg::OptNoticedAdded, [data(&display)]), "ok", "");
+                status_in(&doc, STATUS, Text::new(Msg::OptNoticedAdded, [data(&display)]), "ok", "");
                 reload();
             }
             Ok(Response::SaveFailed { errors }) => {
                 let t = current();
                 let reasons: Vec<String> = errors.iter().map(|e| t.t(&e.message)).collect();
-                status_in(&doc, "noticed_status", Text::new(Msg::OptNoticedAddFailed, [data(&display), data(reasons.join("; "))]), "error", "");
+                status_in(&doc, STATUS, Text::new(Msg::OptNoticedAddFailed, [data(&display), data(reasons.join("; "))]), "error", "");
             }
-            Ok(other) => status_in(&doc, "noticed_status", Msg::OptNotSaved, "error", &failure_detail(&other)),
-            Err(e) => status_in(&doc, "noticed_status", Msg::OptNotSaved, "error", &e),
+            Ok(other) => status_in(&doc, STATUS, Msg::OptNotSaved, "error", &failure_detail(&other)),
+            Err(e) => status_in(&doc, STATUS, Msg::OptNotSaved, "error", &e),
         }
     });
 }
