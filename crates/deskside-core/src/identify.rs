@@ -1713,10 +1713,15 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             // The team domains' names, for a signature line that starts with one, and the team's
             // signs built from them (once per text; every look below that reads them runs outside a
             // whole field, where these are them). Asked by the numbers and the credit codes.
+            // (Session 17: and the team's brand as the text writes it in Chinese
+            // characters, read from a domain spelt in pinyin: `yunmu-jiaju.example`,
+            // `云木安装调度-周工`.)
             let names = if whole_field || phones.is_empty() && !cn_ids.iter().any(|id| id.kind == CnIdKind::CreditCode) {
                 Vec::new()
             } else {
-                context::TeamSigns::domain_names(&ctx.team_domains)
+                let mut names = context::TeamSigns::domain_names(&ctx.team_domains);
+                names.extend(deskside_detect::brand::brand_names(text, &ctx.team_domains));
+                names
             };
             // Round 11: where the team's listed numbers are, for a number
             // joined to one on its line (`TEL 0460-… / FAX 0460-…`). (Only

@@ -17,6 +17,7 @@ pub mod decoy;
 pub mod email;
 pub mod lines;
 pub mod phone;
+pub mod brand;
 pub mod service;
 pub mod signoff;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]

@@ -382,8 +382,10 @@ const OWN_PARTY_WORDS: [&str; 27] = [
 /// Another party's role or kind in Chinese, Japanese and Korean, and the
 /// team's own words (`false`): `师傅`, `导游`, `主管`, `网点`, `服务商`. (Not
 /// `仓库`, a warehouse: the team's own as often, `倉庫電話 …`.)
-const OTHER_PARTY_CJK: [(&str, bool); 46] = [
-    ("主管", true), ("厂家", true), ("品牌方", true), ("导游", true), ("導遊", true),
+const OTHER_PARTY_CJK: [(&str, bool); 49] = [
+    ("主管", true), ("厂家", true), ("品牌方", true),
+    // (Session 17: a maker's own line the shop passes on, `售后需要走品牌官方：Vantor 全国服务热线 400-…`, `厂商售后 400-…`.)
+    ("品牌官方", true), ("厂商", true), ("廠商", true), ("导游", true), ("導遊", true),
     // (Rec15: a carrier by its name, `顺丰香港热线 2730 0273`, `順豐香港客服 …`, under the shop's `客服-…` chat head.)
     ("顺丰", true), ("順豐", true), ("圆通", true), ("圓通", true), ("申通", true), ("韵达", true),
     ("韻達", true), ("极兔", true), ("德邦", true), ("邮政", true), ("郵政", true),
