@@ -52,6 +52,9 @@
 //! and after round 22.
 //! Round 23 tunes on 21 and 21b (spent from then). `issue17_holdout22.jsonl` (25 everyday and 25 dense pages):
 //! written blind in session 15, sealed: only its totals are read, before and after round 23.
+//! `issue17_holdout24.jsonl`, `issue17_holdout24b.jsonl` (50 pages each): written blind in session 17 from the
+//! labelling extract alone, sealed in `tests/corpus/sealed/` while that session's rules were made: only their totals
+//! were read, before and after them.
 
 use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
 use deskside_core::phone::normalize_phone;
