@@ -104,15 +104,17 @@ const ORG_WORDS: [&str; 70] = [
 /// that fits wins.
 fn match_at(chars: &[char], i: usize, stem: &[u8]) -> Option<usize> {
     // (Each character's readings in turn, back a step where the first that
-    // fits leads nowhere: brands are short.)
-    fn go(chars: &[char], at: usize, pos: usize, stem: &[u8], depth: usize) -> Option<usize> {
+    // fits leads nowhere: brands are short. At most 64 steps, so that a
+    // hostile domain and text cannot make the back-tracking explode.)
+    fn go(chars: &[char], at: usize, pos: usize, stem: &[u8], depth: usize, budget: &mut u32) -> Option<usize> {
         if pos == stem.len() {
             return (depth >= 2).then_some(at);
         }
+        *budget = budget.checked_sub(1)?;
         let c = *chars.get(at).filter(|c| (0x4E00..=0x9FFF).contains(&(**c as u32)))?;
-        readings(c).into_iter().flatten().filter(|r| stem[pos..].starts_with(r.as_bytes())).find_map(|r| go(chars, at + 1, pos + r.len(), stem, depth + 1))
+        readings(c).into_iter().flatten().filter(|r| stem[pos..].starts_with(r.as_bytes())).find_map(|r| go(chars, at + 1, pos + r.len(), stem, depth + 1, budget))
     }
-    go(chars, i, 0, stem, 0)
+    go(chars, i, 0, stem, 0, &mut 64)
 }
 
 /// The names, in Chinese characters, that `text` gives the teams of
