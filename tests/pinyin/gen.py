@@ -14,24 +14,20 @@ import pathlib
 import pypinyin
 from pypinyin import Style
 
+# GB2312 (levels 1 and 2), then Big5's common characters (Taiwan, Hong
+# Kong), traditional forms: every two-byte code of each, decoded.
+SETS = [('gb2312', range(0xB0, 0xF8), range(0xA1, 0xFF)),
+        ('big5', range(0xA4, 0xC7), [*range(0x40, 0x7F), *range(0xA1, 0xFF)])]
 chars = []
-for hi in range(0xB0, 0xF8):
-    for lo in range(0xA1, 0xFF):
-        try:
-            c = bytes([hi, lo]).decode('gb2312')
-        except UnicodeDecodeError:
-            continue
-        if '\u4e00' <= c <= '\u9fff':
-            chars.append(c)
-# And Big5's common characters (Taiwan, Hong Kong), traditional forms.
-for hi in range(0xA4, 0xC7):
-    for lo in list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF)):
-        try:
-            c = bytes([hi, lo]).decode('big5')
-        except UnicodeDecodeError:
-            continue
-        if '\u4e00' <= c <= '\u9fff':
-            chars.append(c)
+for encoding, his, los in SETS:
+    for hi in his:
+        for lo in los:
+            try:
+                c = bytes([hi, lo]).decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if '\u4e00' <= c <= '\u9fff':
+                chars.append(c)
 chars = sorted(set(chars))
 
 def readings(c):
