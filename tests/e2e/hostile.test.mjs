@@ -9,12 +9,12 @@ import { execFileSync } from 'node:child_process';
 import { BROWSERS, canaryKey, openExtensionPage, panelState, screenshotDir, startConfigured, waitLoaded, until } from './harness.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-// The major version of the Firefox the harness launches (0 when it cannot say).
-const firefoxMajor = () => {
+// The major version of the Firefox the harness launches (0 when it cannot say), asked once.
+const firefoxMajor = (() => {
   try {
     return Number(/(\d+)\./.exec(execFileSync(process.env.FIREFOX_BIN || '/usr/bin/firefox-esr', ['--version'], { encoding: 'utf8' }))?.[1] ?? 0);
   } catch { return 0; }
-};
+})();
 
 for (const kind of BROWSERS) {
   describe(`${kind}: hostile pages`, () => {
@@ -242,7 +242,7 @@ for (const kind of BROWSERS) {
     // `__desksidePanel.ready` stayed 0; loading the frame again stalled the same way). Firefox ESR 153.8, which Debian
     // installs now, passed it 7 runs of 7 (session 17): enforced there and in Chromium; a TODO only on a Firefox
     // older than 153, where the stall was measured.
-    const firefoxStall = kind === 'firefox' && firefoxMajor() < 153 ? `Firefox ${firefoxMajor()} leaves the re-made panel frame's wasm load pending (2 runs of 3 on 140.10)` : undefined;
+    const firefoxStall = kind === 'firefox' && firefoxMajor < 153 ? `Firefox ${firefoxMajor} leaves the re-made panel frame's wasm load pending (2 runs of 3 on 140.10)` : undefined;
     test('a page that keeps removing the panel gets it back once it settles, without a fight', { todo: firefoxStall }, async () => {
       const page = await ext.browser.newPage();
       await page.goto(demo.base + '/tickets/plain/1002');

@@ -1714,8 +1714,8 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             // signs built from them (once per text; every look below that reads them runs outside a
             // whole field, where these are them). Asked by the numbers and the credit codes.
             // (Session 17: and the team's brand as the text writes it in Chinese
-            // characters, read from a domain spelt in pinyin: `yunmu-jiaju.example`,
-            // `云木安装调度-周工`.)
+            // characters or Cyrillic, read from a domain spelt in pinyin or
+            // transliterated: `yunmu-jiaju.example`, `云木安装调度-周工`.)
             let names = if whole_field || phones.is_empty() && !cn_ids.iter().any(|id| id.kind == CnIdKind::CreditCode) {
                 Vec::new()
             } else {

@@ -17,12 +17,16 @@
 #[path = "brand_pinyin.rs"]
 mod table;
 
-/// A character's readings (toneless pinyin, `ü` as `v`): none for a
-/// character outside GB2312.
+/// Whether `c` is a character of the pinyin table's block (CJK Unified Ideographs).
+fn han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+/// A Chinese character's readings (toneless pinyin, `ü` as `v`): none for
+/// a character outside the table (GB2312's and Big5's common characters).
 pub fn readings(c: char) -> [Option<&'static str>; 2] {
-    let code = c as u32;
-    if !(0x4E00..=0x9FFF).contains(&code) {
-        return [cyrillic(c), None];
+    if !han(c) {
+        return [None, None];
     }
     let mut buf = [0u8; 4];
     let key = c.encode_utf8(&mut buf).as_bytes();
@@ -111,20 +115,34 @@ fn match_at(chars: &[char], i: usize, stem: &[u8]) -> Option<usize> {
             return (depth >= 2).then_some(at);
         }
         *budget = budget.checked_sub(1)?;
-        let c = *chars.get(at).filter(|c| (0x4E00..=0x9FFF).contains(&(**c as u32)))?;
+        let c = *chars.get(at).filter(|&&c| han(c))?;
         readings(c).into_iter().flatten().filter(|r| stem[pos..].starts_with(r.as_bytes())).find_map(|r| go(chars, at + 1, pos + r.len(), stem, depth + 1, budget))
     }
     go(chars, i, 0, stem, 0, &mut 64)
 }
 
-/// The names, in Chinese characters, that `text` gives the teams of
+/// The label of a domain that names its owner: the one before the top-level
+/// label, or before a short second-level one (`acme` of `help.acme.co.uk`,
+/// `yunmu-jiaju` of `yunmu-jiaju.example`). Also the core's
+/// `TeamSigns::domain_names`.
+pub fn domain_label(domain: &str) -> Option<&str> {
+    let labels: Vec<&str> = domain.trim().trim_end_matches('.').split('.').collect();
+    let mut i = labels.len().checked_sub(2)?;
+    if labels[i].len() <= 3 && i > 0 {
+        i -= 1;
+    }
+    Some(labels[i])
+}
+
+/// The names, in Chinese characters or Cyrillic, that `text` gives the teams of
 /// `domains` (lower case where it has case: Chinese has none): each domain's
-/// name (the label before the top-level one, or before a short second-level
-/// one) read as pinyin, whole (`yunmujiaju`: 云木家居) or its part before a
+/// name ([`domain_label`]) read as pinyin, whole (`yunmujiaju`: 云木家居) or its part before a
 /// hyphen (`yunmu`: 云木); a name of two characters only where some match of
 /// it is followed by a company's or desk's word ([`ORG_WORDS`]): `yunqi` is
-/// 云栖 in `云栖软件` but 运气 (luck) in a complaint. Only for names of two syllables or more
-/// that are pinyin at all (`deskside` is not); nothing in an ASCII text.
+/// 云栖 in `云栖软件` but 运气 (luck) in a complaint; only for names of two
+/// syllables or more that are pinyin at all (`deskside` is not). And a
+/// Cyrillic word spelt as the name (`ТехноДім` for `tekhnodim`). Nothing in
+/// an ASCII text.
 #[inline(never)]
 pub fn brand_names(text: &str, domains: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -138,23 +156,20 @@ pub fn brand_names(text: &str, domains: &[String]) -> Vec<String> {
     // bytes was 8 instructions a byte, 5 % of a scan.)
     let cyrillic_text = text.as_bytes().contains(&0xD0);
     for d in domains {
-        let labels: Vec<&str> = d.trim().trim_end_matches('.').split('.').collect();
-        let Some(mut i) = labels.len().checked_sub(2) else { continue };
-        if labels[i].len() <= 3 && i > 0 {
-            i -= 1;
-        }
-        let label = labels[i].to_ascii_lowercase();
+        let Some(label) = domain_label(d) else { continue };
+        let label = label.to_ascii_lowercase();
         let whole: String = label.chars().filter(char::is_ascii_alphanumeric).collect();
-        let brand = label.split_once('-').map(|(b, _)| b.to_string());
+        // (The brand: the name's part before a hyphen, `yunmu` of `yunmu-jiaju`.)
+        let head = label.split_once('-').map(|(b, _)| b);
         let whole_ok = pinyin_word(&whole);
-        let brand = brand.filter(|b| pinyin_word(b));
+        let brand = head.filter(|b| pinyin_word(b));
         if !cyrillic_text && !whole_ok && brand.is_none() {
             continue;
         }
         let chars = chars.get_or_insert_with(|| text.chars().collect());
         // Cyrillic words, whole: the name itself (`ТехноДім` for
         // `tekhnodim`), with a case's ending (`ТехноДіму`).
-        let stems: Vec<&str> = [Some(whole.as_str()), label.split_once('-').map(|(b, _)| b)].into_iter().flatten().filter(|s| s.len() >= 4).collect();
+        let stems: Vec<&str> = [Some(whole.as_str()), head].into_iter().flatten().filter(|s| s.len() >= 4).collect();
         let mut k = if cyrillic_text { 0 } else { chars.len() };
         let mut latin = String::new();
         while k < chars.len() {
@@ -186,12 +201,12 @@ pub fn brand_names(text: &str, domains: &[String]) -> Vec<String> {
         let mut brand_seen: Vec<(String, bool)> = Vec::new();
         let mut k = 0;
         while k < chars.len() {
-            if !(0x4E00..=0x9FFF).contains(&(chars[k] as u32)) {
+            if !han(chars[k]) {
                 k += 1;
                 continue;
             }
             let found = if whole_ok { match_at(chars, k, whole.as_bytes()) } else { None };
-            let found = found.or_else(|| brand.as_ref().and_then(|b| match_at(chars, k, b.as_bytes())));
+            let found = found.or_else(|| brand.and_then(|b| match_at(chars, k, b.as_bytes())));
             let Some(end) = found else {
                 k += 1;
                 continue;
@@ -230,6 +245,7 @@ mod tests {
         assert!(readings('行').contains(&Some("hang")) && readings('行').contains(&Some("xing")));
         assert_eq!(readings('绿')[0], Some("lv"));
         assert_eq!(readings('a'), [None, None]);
+        assert_eq!(readings('д'), [None, None]);
         assert_eq!(readings('の'), [None, None]);
     }
 

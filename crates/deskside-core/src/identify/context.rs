@@ -1480,16 +1480,12 @@ impl<'a> TeamSigns<'a> {
         domains
             .iter()
             .filter_map(|d| {
-                let labels: Vec<&str> = d.trim().trim_end_matches('.').split('.').collect();
-                let mut i = labels.len().checked_sub(2)?;
-                if labels[i].len() <= 3 && i > 0 {
-                    i -= 1;
-                }
-                let name: String = labels[i].chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+                let label = deskside_detect::brand::domain_label(d)?;
+                let name: String = label.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
                 // Round 11: and the first part of a hyphenated name, the
                 // brand (`marinahomes-mgmt`: `Marina Homes`; `navimar-log`:
                 // `Navimar Logística`), at five letters or more.
-                let brand = labels[i].split_once('-').map(|(b, _)| b.to_ascii_lowercase()).filter(|b| b.len() >= 5 && b.bytes().all(|c| c.is_ascii_alphanumeric()));
+                let brand = label.split_once('-').map(|(b, _)| b.to_ascii_lowercase()).filter(|b| b.len() >= 5 && b.bytes().all(|c| c.is_ascii_alphanumeric()));
                 Some([(name.chars().count() >= 4).then_some(name), brand])
             })
             .flatten()
