@@ -17,6 +17,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 mod context;
 mod relation;
+mod voice;
 use context::HeaderRole;
 
 /// A small multiplicative hash (FxHash's) for the candidate index: the keys
@@ -1972,6 +1973,13 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     && !context::reader_cue_any(text, phone.start)
                     && context::writer_named_at(text, phone.start, &text_signs) == context::Writer::Team
                 {
+                    continue;
+                }
+                // Session 18: in an entry whose head names the agent's side
+                // (`Antwoord (Kees, …):`, `[内部备注 · … 袁斌 …]`, `坐席：`), a
+                // number its writer gives as their own or the team's (`bel me
+                // op …`, `打我 …`, `his work mobile …`), not the reader's.
+                if !whole_field && !ctx.team_domains.is_empty() && voice::self_cue_before(text, phone.start) && !context::reader_cue_before(text, phone.start) && voice::entry_side(text, ls) == Some(true) {
                     continue;
                 }
                 out.push((IdKind::Phone, phone.e164, None, (phone.start, phone.end)));

@@ -25,7 +25,7 @@ pub(super) fn line_at(text: &str, pos: usize) -> (usize, usize) {
     (floor_boundary(text, line_start(b, pos, MAX_LINE)), floor_boundary(text, line_end(b, pos, MAX_LINE)))
 }
 
-fn floor_boundary(text: &str, mut i: usize) -> usize {
+pub(super) fn floor_boundary(text: &str, mut i: usize) -> usize {
     while !text.is_char_boundary(i) {
         i -= 1;
     }

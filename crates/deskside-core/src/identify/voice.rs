@@ -1,0 +1,255 @@
+//! Session 18: the agent's own voice. A helpdesk page marks who wrote each
+//! entry by its role more often than by an address or the team's name:
+//! `[内部备注 · 网络支撑 袁斌 06-09 09:30]`, `Antwoord (Kees, 11-06-2024 09:20):`,
+//! `[14:10] Conseiller Hugo : …`, `Notes (agent N. Pillay, 11/06/2024 10:14):`,
+//! `坐席：…`. In such an entry, a number the writer gives as their own or the
+//! team's (`bel me gerust op …`, `打我 …`, `nostro cell. di servizio …`,
+//! `his work mobile …`) is the team's. A number logged as the caller's, or
+//! given as another party's, is not touched here: the writer must say it is
+//! theirs (or the team's) in the words before it.
+
+/// How many lines up an entry's head is looked for.
+const HEAD_LINES: usize = 30;
+/// The longest speaker label read before a `:` on a chat line.
+const LABEL_MAX: usize = 64;
+/// How far back, in bytes, the words before a number are read.
+const SELF_WINDOW: usize = 48;
+
+/// Words of an entry's head that name the team's side: an agent's role, a
+/// reply or a note (notes are written by the team). Lower case; a Latin word
+/// is matched at a word's start.
+const AGENT_WORDS: &[&str] = &[
+    "agent", "internal note", "interne notiz", "nota interna", "interne notitie", "note interne", "dispatcher", "operator", "operatore", "coordinator", "advisor",
+    "adviser", "consultant", "conseiller", "conseillère", "konsultant", "berater", "sachbearbeiter", "antwoord", "réponse", "respuesta",
+    "risposta", "resposta", "staff", "representative", "officer", "support", "service", "care", "helpdesk", "help desk", "kundenservice",
+    "kundendienst", "atendimento", "atención", "soporte", "suporte", "temsilci", "bot", "客服", "售后", "售後", "サポート", "坐席",
+    "内部备注", "內部備註", "备注", "備註", "回复客户", "回覆客戶", "店长", "店長", "专员", "專員", "管家", "调度", "調度", "顾问", "顧問",
+    "상담사", "상담원", "担当", "オペレーター", "נציג",
+];
+
+/// Words of a dated head that name a note (`▸ 18 Mar 2024, 2:12 pm · Note ·
+/// Dale Mercer`): the team's, when dated (`Hannah's note: ring me on …` in a
+/// customer's calendar invite is hers).
+const NOTE_WORDS: &[&str] = &["note", "notes", "notiz", "nota", "notitie"];
+
+/// Words of a head that name the customer's side.
+const CUSTOMER_WORDS: &[&str] = &[
+    "customer", "client", "klant", "kunde", "kundin", "cliente", "visitor", "caller", "requester", "solicitante", "demandeur", "müşteri",
+    "客户", "客戶", "顾客", "顧客", "用户", "用戶", "访客", "訪客", "买家", "買家", "고객", "お客様",
+];
+
+/// Words right before a number by which its writer gives it as their own
+/// or the team's (lower case).
+const SELF_CUES: &[&str] = &[
+    "me on", "me at", "me directly", "me back on", "me back at", "ring me", "call me", "reach me", "text me", "my direct", "my mobile",
+    "my cell", "my phone", "my line", "my number", "my office", "my work", "work mobile", "work phone", "work cell",
+    "our service number", "our own", "bel me", "mij op", "mijn nummer", "mijn mobiel", "me joindre", "me rappeler", "je vous rappelle",
+    "mon numéro", "ma ligne", "mon portable", "meine durchwahl", "mich unter", "mich direkt", "mi celular", "mi número",
+    "mi numero", "mi teléfono", "mi linea", "mi línea", "celular de trabajo", "llamarme", "contactarme", "meu celular", "meu número",
+    "il mio", "mio cell", "nostro cell", "di servizio", "mój numer", "do mnie", "我手机", "我的手机", "打我", "找我", "联系我", "打给我",
+    "我手機", "我的手機", "打給我", "聯繫我", "聯絡我", "工作手机", "工作手機", "我们公司", "我們公司", "我们自己", "门店电话", "我办公室",
+    "我辦公室", "直线", "直線", "直通", "私の", "제 직통", "제 번호", "제 휴대폰", "אליי", "קו ישיר",
+];
+
+/// Which side a head or speaker label names: `Some(true)` the team's,
+/// `Some(false)` the customer's, `None` neither.
+fn side_of(label: &str) -> Option<bool> {
+    let lower = label.to_lowercase();
+    if has_word(&lower, AGENT_WORDS) || label.split_whitespace().any(|w| w == "OUT") || dated(label) && has_word(&lower, NOTE_WORDS) {
+        Some(true)
+    } else if has_word(&lower, CUSTOMER_WORDS) || label.split_whitespace().any(|w| w == "IN") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Whether `lower` holds one of `words`, a Latin one at a word's start and end.
+fn has_word(lower: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| {
+        if !w.as_bytes()[0].is_ascii_alphabetic() {
+            return lower.contains(w);
+        }
+        lower.match_indices(w).any(|(i, _)| {
+            let before = lower[..i].chars().next_back();
+            let after = lower[i + w.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+    })
+}
+
+/// Whether `s` holds a time (`09:30`, `9h15`) or a date (`06-09`, `11/06`,
+/// `12.06.2024`, `2024-05-20`), not a phone number's groups (`1-800-555-0199`).
+fn dated(s: &str) -> bool {
+    let b = s.as_bytes();
+    let run = |i: usize| b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+    (0..b.len()).any(|i| {
+        if !b[i].is_ascii_digit() || i > 0 && b[i - 1].is_ascii_digit() {
+            return false;
+        }
+        let a = run(i);
+        let Some(&sep) = b.get(i + a) else { return false };
+        let c = if i + a + 1 < b.len() { run(i + a + 1) } else { 0 };
+        match sep {
+            b':' | b'h' => a <= 2 && c == 2,
+            b'/' | b'-' | b'.' => (a <= 2 || a == 4) && (1..=2).contains(&c),
+            _ => false,
+        }
+    })
+}
+
+/// The speaker label of a chat or note line: the text before its first
+/// `:`/`：`/`]`/`】` within [`LABEL_MAX`] bytes (`[14:10] Conseiller Hugo`,
+/// `06-06 店长 阿May`, `坐席`), past a time's own colons.
+fn label_of(line: &str) -> Option<&str> {
+    let l = line.trim_start();
+    let mut i = 0;
+    for (k, c) in l.char_indices() {
+        if k > LABEL_MAX {
+            return None;
+        }
+        match c {
+            ':' if l[k + 1..].starts_with(|d: char| d.is_ascii_digit()) && l[..k].ends_with(|d: char| d.is_ascii_digit()) => {}
+            // (Past a bracketed time before the speaker: `[14:10] Conseiller Hugo :`.)
+            ':' | '：' | ']' | '】' if l[..k].chars().any(char::is_alphabetic) => {
+                i = k;
+                break;
+            }
+            _ => {}
+        }
+    }
+    if i == 0 {
+        return None;
+    }
+    let (label, rest) = (&l[..i], l[i..].trim_start_matches([':', '：', ']', '】', ' ', '\t']));
+    // A field's label, not a speaker's (`Customer Service: 1-800-…`,
+    // `客服电话：400 …`), nor a calendar's or a header's machine line.
+    let field = rest.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '(' | '（'))
+        || label.contains(['=', ';'])
+        || label.contains("://")
+        || PHONE_WORDS.iter().any(|w| label.to_lowercase().trim_end().ends_with(w));
+    (!field).then_some(label)
+}
+
+/// Words a field's label for a number ends with.
+const PHONE_WORDS: &[&str] = &["phone", "tel", "tel.", "line", "hotline", "number", "mobile", "fax", "电话", "電話", "手机", "手機", "热线", "熱線", "专线", "專線"];
+
+/// Whether a label names a speaker: one to four words (`Nathalie`, `Karim B.`).
+fn speaker(label: &str) -> bool {
+    let words = label.split_whitespace().count();
+    (1..=4).contains(&words) && label.len() <= 40
+}
+
+/// Whether a line is a thread entry's head on a line of its own: short, and
+/// dated, bracketed or ending in a colon (`Internal note (Aroha – Service
+/// Coordinator, 10/04 09:12):`, `▸ 18 Mar 2024, 2:12 pm · Note · Dale Mercer`).
+fn head_line(line: &str) -> bool {
+    let l = line.trim();
+    l.len() <= 100 && !l.contains(['=', ';']) && (dated(l) || l.ends_with([':', '：']) || l.starts_with(['[', '【', '►', '▸']))
+}
+
+/// The side of the entry the number at `start` is in: its own line's
+/// speaker label, or the nearest entry head above. `None` when no head says.
+pub(super) fn entry_side(text: &str, ls: usize) -> Option<bool> {
+    let own_end = text[ls..].find('\n').map_or(text.len(), |e| ls + e);
+    if let Some(label) = label_of(&text[ls..own_end]) {
+        // (A speaker's own line: `Nathalie : vous pouvez me rappeler au …`.)
+        if let Some(side) = side_of(label) {
+            return Some(side);
+        }
+        if dated(label) || speaker(label) {
+            return None;
+        }
+    }
+    let mut end = ls;
+    for _ in 0..HEAD_LINES {
+        if end == 0 {
+            break;
+        }
+        let s = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[s..end - 1];
+        end = s;
+        if line.trim().is_empty() {
+            continue;
+        }
+        if let Some(label) = label_of(line) {
+            if let Some(side) = side_of(label) {
+                return Some(side);
+            }
+            if dated(label) || speaker(label) {
+                return None;
+            }
+        }
+        if head_line(line) {
+            let side = side_of(line);
+            if side.is_some() || dated(line) {
+                return side;
+            }
+        }
+    }
+    None
+}
+
+/// Whether the words right before `start` (in its sentence) give the number
+/// as the writer's own or the team's.
+pub(super) fn self_cue_before(text: &str, start: usize) -> bool {
+    let lo = super::context::floor_boundary(text, start.saturating_sub(SELF_WINDOW));
+    let window = &text[lo..start];
+    let sentence = ["\n", ". ", "! ", "? ", "。", "！", "；", ";"].iter().filter_map(|e| window.rfind(e).map(|i| i + e.len())).max().unwrap_or(0);
+    let lower = window[sentence..].to_lowercase();
+    SELF_CUES.iter().any(|c| lower.contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn side(text: &str, needle: &str) -> Option<bool> {
+        let at = text.find(needle).expect(needle);
+        let ls = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        entry_side(text, ls)
+    }
+
+    #[test]
+    fn heads_that_name_the_agents_side() {
+        let t = "[客户 06-09 08:50] 打我手机 133 0581 7742。\n[内部备注 · 网络支撑 袁斌 06-09 09:30] 有问题可直接打我 13306527719。\n";
+        assert_eq!(side(t, "133 0581"), Some(false));
+        assert_eq!(side(t, "13306527719"), Some(true));
+        let n = "Tomasz (12.06.2024 08:40): hello\n\nAntwoord (Kees, 11-06-2024 09:20):\nHoi Sanne, bel me gerust op 085 303 7741.\n";
+        assert_eq!(side(n, "085 303"), Some(true));
+        let c = "[14:09] Karim B. : rappelez-moi au 06 71 38 25 40\n[14:10] Conseiller Hugo : je vous rappelle depuis le 09 77 40 12 88\n";
+        assert_eq!(side(c, "06 71"), None, "a customer's name says no side");
+        assert_eq!(side(c, "09 77"), Some(true));
+        let w = "Notes (agent N. Pillay, 11/06/2024 10:14):\nClient is a tenant.\nTold client she can reach me directly on 021 427 8830.\n";
+        assert_eq!(side(w, "021 427"), Some(true));
+        let s = "06-06 店长 阿May：门店电话 0592-5863127，我手机 15960281139\n";
+        assert_eq!(side(s, "0592"), Some(true));
+        // "Customer Service" is the team's side; a plain sentence with a colon is no head.
+        assert_eq!(side("Customer Service (12/03 10:00):\ncall 01 687 3390\n", "01 687"), Some(true));
+        assert!(dated("06-09 09:30") && dated("11/06/2024") && dated("2024-05-20") && dated("2:12 pm") && !dated("1-800-555-0199") && !dated("0412 555 019"));
+        assert_eq!(side("Brianna Cole <b@c.test> · Nov 26, 2026, 10:05 AM\nMy cell is 757-555-0193.\n\nSupport (Nov 25):\nok\n", "757"), None);
+        assert_eq!(side("【2026-11-26 15:02】王磊（wanglei@chengyu-edu.test）：我的手机 177 0284 6631。\n", "177"), None);
+        assert_eq!(side("Mocht het kwijt zijn: bel 085 303 7741\n", "085"), None);
+        // A field's label is no speaker; a customer's own chat line is theirs.
+        assert_eq!(side("Customer Service: 1-800-555-0199 never picks up.\nPlease text me at 212-555-0143.\n", "212"), None);
+        assert_eq!(side("我们公司的客服电话：400 6666 888，另外我的手机 18612345678。\n", "186"), None);
+        assert_eq!(side("Agent Lucas : Bonjour\nNathalie : vous pouvez me rappeler au 0476 21 88 35\n", "0476"), None);
+        // A note is the team's only when dated: not a customer's `Hannah's note:`.
+        assert_eq!(side("Hannah's note: if the call drops, ring me on 07700 900 562.\n", "07700"), None);
+        assert_eq!(side("▸ 18 Mar 2024, 2:12 pm · Note · Dale Mercer\nTold Bronwyn to ring me on my mobile 0412 555 019\n", "0412"), Some(true));
+        // A dated head of someone unnamed above stops the walk.
+        assert_eq!(side("Notes (agent A):\nok\n2024-05-20 09:41:18 林佳\n打我手机 186 5713 2290\n", "186"), None);
+    }
+
+    #[test]
+    fn words_that_give_a_number_as_the_writers() {
+        let cue = |t: &str, n: &str| self_cue_before(t, t.find(n).expect(n));
+        assert!(cue("Hoi Sanne, bel me gerust op 085 303 7741", "085"));
+        assert!(cue("有问题可直接打我 13306527719。", "133"));
+        assert!(cue("Stefano, nostro cell. di servizio 335 604 1182", "335"));
+        assert!(cue("他的工作手机 134 1029 5576", "134"));
+        assert!(!cue("call me. The landlord is on 083 661 2048", "083"), "not past the sentence's end");
+        assert!(!cue("landlord Mr P. van der Merwe, 083 661 2048", "083"));
+        assert!(!cue("customer asked us to call her on 07911 204583", "079"));
+    }
+}
