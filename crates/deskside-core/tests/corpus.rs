@@ -54,7 +54,9 @@
 //! written blind in session 15, sealed: only its totals are read, before and after round 23.
 //! `issue17_holdout24.jsonl`, `issue17_holdout24b.jsonl` (50 pages each): written blind in session 17 from the
 //! labelling extract alone, sealed in `tests/corpus/sealed/` while that session's rules were made: only their totals
-//! were read, before and after them.
+//! were read, before and after them. Session 18 tunes on 24 and 24b (spent from then).
+//! `issue17_holdout25.jsonl`, `issue17_holdout25b.jsonl` (50 pages each): written blind in session 18 before its
+//! rules, sealed while they were made: only their totals were read, before and after them.
 
 use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
 use deskside_core::phone::normalize_phone;
