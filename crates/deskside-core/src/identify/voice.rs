@@ -23,7 +23,7 @@ const AGENT_WORDS: &[&str] = &[
     "adviser", "consultant", "conseiller", "conseillère", "konsultant", "berater", "sachbearbeiter", "antwoord", "réponse", "respuesta",
     "risposta", "resposta", "staff", "representative", "officer", "support", "service", "care", "helpdesk", "help desk", "kundenservice",
     "kundendienst", "atendimento", "atención", "soporte", "suporte", "temsilci", "bot", "客服", "售后", "售後", "サポート", "坐席",
-    "内部备注", "內部備註", "备注", "備註", "回复客户", "回覆客戶", "店长", "店長", "专员", "專員", "管家", "调度", "調度", "顾问", "顧問",
+    "内部备注", "內部備註", "备注", "備註", "回复客户", "回覆客戶", "专员", "專員", "管家", "调度", "調度", "顾问", "顧問",
     "상담사", "상담원", "担当", "オペレーター", "נציג",
 ];
 
@@ -48,7 +48,7 @@ const SELF_CUES: &[&str] = &[
     "mi numero", "mi teléfono", "mi linea", "mi línea", "celular de trabajo", "llamarme", "contactarme", "meu celular", "meu número",
     "il mio", "mio cell", "nostro cell", "di servizio", "mój numer", "do mnie", "我手机", "我的手机", "打我", "找我", "联系我", "打给我",
     "我手機", "我的手機", "打給我", "聯繫我", "聯絡我", "工作手机", "工作手機", "我们公司", "我們公司", "我们自己", "门店电话", "我办公室",
-    "我辦公室", "直线", "直線", "直通", "私の", "제 직통", "제 번호", "제 휴대폰", "אליי", "קו ישיר",
+    "我辦公室", "我哋", "店铺座机", "门店座机", "店铺电话", "meu cel", "mi cel", "cel corporativo", "de mim", "直线", "直線", "直通", "私の", "제 직통", "제 번호", "제 휴대폰", "אליי", "קו ישיר",
 ];
 
 /// Which side a head or speaker label names: `Some(true)` the team's,
@@ -84,7 +84,8 @@ fn dated(s: &str) -> bool {
     let b = s.as_bytes();
     let run = |i: usize| b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
     (0..b.len()).any(|i| {
-        if !b[i].is_ascii_digit() || i > 0 && b[i - 1].is_ascii_digit() {
+        // (Not a group inside an id: `HC-2219-0483-77`.)
+        if !b[i].is_ascii_digit() || i > 0 && (b[i - 1].is_ascii_alphanumeric() || matches!(b[i - 1], b'-' | b'/' | b'.')) {
             return false;
         }
         let a = run(i);
@@ -113,6 +114,14 @@ fn label_of(line: &str) -> Option<&str> {
             // (Past a bracketed time before the speaker: `[14:10] Conseiller Hugo :`.)
             ':' | '：' | ']' | '】' if l[..k].chars().any(char::is_alphabetic) => {
                 i = k;
+                // (A dated stamp in brackets, then the speaker: `[3/5/2024
+                // 下午2:25] 港易電器: …`; the label runs on to the colon.)
+                if matches!(c, ']' | '】') && dated(&l[..k]) {
+                    let after = &l[k + c.len_utf8()..];
+                    if let Some(colon) = after.find([':', '：']).filter(|&e| k + e <= LABEL_MAX && (1..=4).contains(&after[..e].split_whitespace().count())) {
+                        i = k + c.len_utf8() + colon;
+                    }
+                }
                 break;
             }
             _ => {}
@@ -124,7 +133,9 @@ fn label_of(line: &str) -> Option<&str> {
     let (label, rest) = (&l[..i], l[i..].trim_start_matches([':', '：', ']', '】', ' ', '\t']));
     // A field's label, not a speaker's (`Customer Service: 1-800-…`,
     // `客服电话：400 …`), nor a calendar's or a header's machine line.
-    let field = rest.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '(' | '（'))
+    // (A stamped label is a chat line's: `[Nov 29, 9:30 AM] Olivier: 514-555-0161.`)
+    let field = !dated(label)
+        && rest.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '(' | '（'))
         || label.contains(['=', ';'])
         || label.contains("://")
         || PHONE_WORDS.iter().any(|w| label.to_lowercase().trim_end().ends_with(w));
@@ -136,8 +147,8 @@ const PHONE_WORDS: &[&str] = &["phone", "tel", "tel.", "line", "hotline", "numbe
 
 /// Whether a label names a speaker: one to four words (`Nathalie`, `Karim B.`).
 fn speaker(label: &str) -> bool {
-    let words = label.split_whitespace().count();
-    (1..=4).contains(&words) && label.len() <= 40
+    let name = speaker_name(label);
+    (1..=4).contains(&name.split_whitespace().count()) && name.len() <= 40
 }
 
 /// Whether a line is a thread entry's head on a line of its own: short, and
@@ -148,22 +159,43 @@ fn head_line(line: &str) -> bool {
     l.len() <= 100 && !l.contains(['=', ';']) && (dated(l) || l.ends_with([':', '：']) || l.starts_with(['[', '【', '►', '▸']))
 }
 
+/// What a line above (or the number's own) says of the entry it heads.
+enum Head<'a> {
+    /// A head or a speaker that names a side.
+    Side(bool),
+    /// A speaker named without a side (`Nathalie`, `[3/5/2024 下午2:25] 港易電器`).
+    Speaker(&'a str),
+    /// A dated head of no side.
+    Stop,
+}
+
+/// What `line`'s speaker label says, if it has one that decides.
+fn label_head(line: &str) -> Option<Head<'_>> {
+    let label = label_of(line)?;
+    if let Some(side) = side_of(label) {
+        return Some(Head::Side(side));
+    }
+    // (A note between agents, `Tom -> Aisha:`, is read on up to its section's head.)
+    if label.contains("->") || label.contains('→') {
+        return None;
+    }
+    if speaker(label) {
+        Some(Head::Speaker(label))
+    } else if dated(label) {
+        Some(Head::Stop)
+    } else {
+        None
+    }
+}
+
 /// The side of the entry the number at `start` is in: its own line's
 /// speaker label, or the nearest entry head above. `None` when no head says.
 pub(super) fn entry_side(text: &str, ls: usize) -> Option<bool> {
     let own_end = text[ls..].find('\n').map_or(text.len(), |e| ls + e);
-    if let Some(label) = label_of(&text[ls..own_end]) {
-        // (A speaker's own line: `Nathalie : vous pouvez me rappeler au …`.)
-        if let Some(side) = side_of(label) {
-            return Some(side);
-        }
-        if dated(label) || speaker(label) {
-            return None;
-        }
-    }
+    let mut head = label_head(&text[ls..own_end]);
     let mut end = ls;
     for _ in 0..HEAD_LINES {
-        if end == 0 {
+        if head.is_some() || end == 0 {
             break;
         }
         let s = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
@@ -172,22 +204,85 @@ pub(super) fn entry_side(text: &str, ls: usize) -> Option<bool> {
         if line.trim().is_empty() {
             continue;
         }
-        if let Some(label) = label_of(line) {
-            if let Some(side) = side_of(label) {
-                return Some(side);
-            }
-            if dated(label) || speaker(label) {
-                return None;
-            }
-        }
-        if head_line(line) {
+        head = label_head(line);
+        if head.is_none() && (head_line(line) || line.len() <= 100 && has_word(&line.to_lowercase(), INTERNAL_WORDS)) {
             let side = side_of(line);
-            if side.is_some() || dated(line) {
-                return side;
+            if let Some(side) = side {
+                head = Some(Head::Side(side));
+            } else if dated(line) {
+                head = Some(Head::Stop);
             }
         }
     }
-    None
+    match head? {
+        Head::Side(side) => Some(side),
+        Head::Stop => None,
+        // A speaker the page does not name a side for: the team's when they
+        // introduce themselves as its agent (`我係港易電器客服 Ivy`, `Aqui é a
+        // Bruna, do atendimento`), or speak inside an internal note's section
+        // (`【审核备注】` then `组长 周航：…`).
+        Head::Speaker(label) => (introduces_as_team(text, speaker_name(label)) || internal_section(text, ls)).then_some(true),
+    }
+}
+
+/// A speaker label's name, past its stamp (`[3/5/2024 下午2:25] 港易電器`:
+/// `港易電器`; `27/02/24 09.35 - Toko Rumah Rapi`: `Toko Rumah Rapi`).
+fn speaker_name(label: &str) -> &str {
+    let after = label.rfind(|c: char| c.is_ascii_digit()).map_or(label, |i| &label[i + 1..]);
+    after.trim_start_matches(|c: char| !c.is_alphabetic()).trim()
+}
+
+/// Words by which a speaker introduces themselves (lower case).
+const INTRODUCTIONS: &[&str] = &[
+    "this is ", "i'm ", "i am ", "my name is ", "aqui é", "aqui e ", "hier ist ", "hier spricht ", "dengan ", "je suis ", "soy ", "sono ",
+    "我是", "我係", "我叫", "こちらは", "担当の", "저는 ",
+];
+
+/// Role words of an agent's introduction, besides [`AGENT_WORDS`].
+const INTRO_ROLES: &[&str] = &["cs", "team", "atendimento", "kundendienst", "kundenservice"];
+
+/// Whether a speaker called `name` says on one of their lines that they are
+/// the team's agent: an introduction and a role word in one sentence.
+fn introduces_as_team(text: &str, name: &str) -> bool {
+    if name.is_empty() {
+        return false;
+    }
+    text.lines().filter(|l| label_of(l).is_some_and(|lab| speaker_name(lab) == name)).any(|l| {
+        let lower = l.to_lowercase();
+        INTRODUCTIONS.iter().any(|w| {
+            lower.match_indices(w).any(|(i, _)| {
+                let rest = &lower[i..];
+                let sentence = rest.find(['.', '!', '?', '。', '！', '？']).map_or(rest, |e| &rest[..e]);
+                has_word(sentence, AGENT_WORDS) || has_word(sentence, INTRO_ROLES)
+            })
+        })
+    })
+}
+
+/// Words of an internal note's section head: only the team sees (and writes) what is under it.
+const INTERNAL_WORDS: &[&str] = &[
+    "internal note", "interne notiz", "nota interna", "note interne", "interne notitie", "agents only", "内部跟进", "內部跟進", "内部备注", "內部備註", "审核备注", "審核備註",
+    "仅内部可见", "僅內部可見",
+];
+
+/// Whether the lines above `ls`, up to a blank line, hold an internal note's head.
+fn internal_section(text: &str, ls: usize) -> bool {
+    let mut end = ls;
+    for _ in 0..HEAD_LINES {
+        if end == 0 {
+            return false;
+        }
+        let s = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[s..end - 1];
+        end = s;
+        if line.trim().is_empty() || matches!(label_head(line), Some(Head::Side(false))) {
+            return false;
+        }
+        if line.len() <= 100 && has_word(&line.to_lowercase(), INTERNAL_WORDS) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether the words right before `start` (in its sentence) give the number
@@ -223,10 +318,10 @@ mod tests {
         let w = "Notes (agent N. Pillay, 11/06/2024 10:14):\nClient is a tenant.\nTold client she can reach me directly on 021 427 8830.\n";
         assert_eq!(side(w, "021 427"), Some(true));
         let s = "06-06 店长 阿May：门店电话 0592-5863127，我手机 15960281139\n";
-        assert_eq!(side(s, "0592"), Some(true));
+        assert_eq!(side(s, "0592"), None, "a store manager may be a partner's (below: inside the team's internal section)");
         // "Customer Service" is the team's side; a plain sentence with a colon is no head.
         assert_eq!(side("Customer Service (12/03 10:00):\ncall 01 687 3390\n", "01 687"), Some(true));
-        assert!(dated("06-09 09:30") && dated("11/06/2024") && dated("2024-05-20") && dated("2:12 pm") && !dated("1-800-555-0199") && !dated("0412 555 019"));
+        assert!(dated("06-09 09:30") && dated("11/06/2024") && dated("2024-05-20") && dated("2:12 pm") && !dated("1-800-555-0199") && !dated("0412 555 019") && !dated("Policy no. HC-2219-0483-77"));
         assert_eq!(side("Brianna Cole <b@c.test> · Nov 26, 2026, 10:05 AM\nMy cell is 757-555-0193.\n\nSupport (Nov 25):\nok\n", "757"), None);
         assert_eq!(side("【2026-11-26 15:02】王磊（wanglei@chengyu-edu.test）：我的手机 177 0284 6631。\n", "177"), None);
         assert_eq!(side("Mocht het kwijt zijn: bel 085 303 7741\n", "085"), None);
@@ -237,6 +332,17 @@ mod tests {
         // A note is the team's only when dated: not a customer's `Hannah's note:`.
         assert_eq!(side("Hannah's note: if the call drops, ring me on 07700 900 562.\n", "07700"), None);
         assert_eq!(side("▸ 18 Mar 2024, 2:12 pm · Note · Dale Mercer\nTold Bronwyn to ring me on my mobile 0412 555 019\n", "0412"), Some(true));
+        // A speaker who introduced themselves as the team's agent; one inside an internal note's section.
+        let hk = "[3/5/2024 下午2:14] 港易電器: 陳小姐你好，我係港易電器客服 Ivy\n[3/5/2024 下午2:22] +852 6193 2748: 公司電話 2389 4721\n[3/5/2024 下午2:25] 港易電器: 可以打我哋門市 2151 8830\n";
+        assert_eq!(side(hk, "2151"), Some(true));
+        assert_eq!(side(hk, "2389"), None);
+        assert_eq!(side("【审核备注】\n04号审核员 阿May：我倾向于通过。\n组长 周航：转我这边，我直线 0571-8765 2301\n", "0571"), Some(true));
+        assert_eq!(side("Internal note (Tom): rang her\n\nNathalie : call me on 0476 21 88 35\n", "0476"), None);
+        assert_eq!(side("Internal note - visible to agents only\nTom -> Aisha: I've left my mobile 07450 211 983 with her\n", "07450"), Some(true));
+        assert_eq!(side("[09:31] Jia Hui: I'm the team lead at Acme Support\n[09:32] Jia Hui: call me on 9123 4567\n", "9123"), Some(true), "a customer's own role words read so (accepted)");
+        assert_eq!(side("[Nov 29, 9:11 AM] Agent Priya: Hi\n[Nov 29, 9:30 AM] Olivier: 514-555-0161. call me at work 514 555 0102\n", "514 555 0102"), None);
+        assert_eq!(side("2026-11-30 19:45 冯晓东（万象家居店长）：\n门店座机换了，新的是 (028) 8557 3120\n", "028"), None, "a partner's store manager");
+        assert_eq!(side("—— 以下为店铺内部跟进 ——\n06-06 店长 阿May：门店电话 0592-5863127\n", "0592"), Some(true));
         // A dated head of someone unnamed above stops the walk.
         assert_eq!(side("Notes (agent A):\nok\n2024-05-20 09:41:18 林佳\n打我手机 186 5713 2290\n", "186"), None);
     }
