@@ -1982,6 +1982,10 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 if !whole_field && !ctx.team_domains.is_empty() && voice::self_cue_before(text, phone.start) && !context::reader_cue_before(text, phone.start) && voice::entry_side(text, ls) == Some(true) {
                     continue;
                 }
+                // Session 18: on a line of a signature block that names the team.
+                if !whole_field && !names.is_empty() && voice::signature_block(text, ls, phone.start, &text_signs) {
+                    continue;
+                }
                 out.push((IdKind::Phone, phone.e164, None, (phone.start, phone.end)));
             }
             // Session 15: the seller's credit code on a VAT invoice the team's

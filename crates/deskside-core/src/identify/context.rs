@@ -1593,7 +1593,7 @@ pub(super) fn team_name_line(text: &str, start: usize, names: &[String]) -> bool
 /// (`Tallyline カスタマーサポート` under `tallyline.example`), with no
 /// sentence's end, no address, no digits. A generic team word alone
 /// (`Support`) is not enough: a customer's own company signs so too.
-fn team_signature(line: &str, team: &TeamSigns) -> bool {
+pub(super) fn team_signature(line: &str, team: &TeamSigns) -> bool {
     let l = line.trim();
     !l.is_empty()
         && l.len() <= 60

@@ -295,6 +295,88 @@ pub(super) fn self_cue_before(text: &str, start: usize) -> bool {
     SELF_CUES.iter().any(|c| lower.contains(c))
 }
 
+/// The longest text before a number on a signature's line (`Sabine Krämer | Innendienst | Tel. `).
+const SIGNATURE_LEAD: usize = 48;
+
+/// Whether the number at `start` is on a line of a signature block that
+/// names the team on a line of its own, just above or below with no blank
+/// line between (`知行教育 课程顾问 小苏` then `电话：027-… | 微信同号 159…`;
+/// `Sabine Krämer | Innendienst | Tel. 0711 …` then `Schweißtechnik Brandt GmbH`):
+/// the line is short and holds a label or a separator before the number, no sentence.
+pub(super) fn signature_block(text: &str, ls: usize, start: usize, team: &super::context::TeamSigns) -> bool {
+    let le = text[start..].find('\n').map_or(text.len(), |e| start + e);
+    let lead = &text[ls..start];
+    // (A line of prose wrapped before the number is no signature's: `… from
+    // his work mobile` then `07700 163 592 when he's on his way. …`.)
+    let line = &text[ls..le];
+    if prose(line) || line.contains(['。', '，', '!', '?']) || others_address(line, team) {
+        return false;
+    }
+    if le - ls > 100 || lead.len() > SIGNATURE_LEAD || lead.contains(['。', '，', ',', '!', '?']) || lead.split_whitespace().count() > 6 {
+        return false;
+    }
+    // (Not a customer's or a caller's field: `客户：… 手机：…`, `CLI: +91 …`.)
+    let lower = lead.to_lowercase();
+    if has_word(&lower, CUSTOMER_WORDS) || has_word(&lower, &["cli", "来电", "來電"]) {
+        return false;
+    }
+    let t = lead.trim_end();
+    let labelled = t.is_empty() || t.ends_with([':', '：', '.', '|', '·', '/']) || t.contains(['|', '·']);
+    if !labelled {
+        return false;
+    }
+    let near = |mut at: usize, up: bool| {
+        for _ in 0..2 {
+            let line = if up {
+                if at == 0 {
+                    return false;
+                }
+                let s = text[..at - 1].rfind('\n').map_or(0, |i| i + 1);
+                let l = &text[s..at - 1];
+                at = s;
+                l
+            } else {
+                if at >= text.len() {
+                    return false;
+                }
+                let e = text[at + 1..].find('\n').map_or(text.len(), |i| at + 1 + i);
+                let l = &text[at + 1..e];
+                at = e;
+                l
+            };
+            // (A block with another's address is theirs: `Claes Kassasystemen
+            // bv — verdeler KassaSoft` then `015 41 29 80 · bart@claes-kassa.test`.)
+            if line.trim().is_empty() || others_address(line, team) || has_word(&line.to_lowercase(), CUSTOMER_WORDS) {
+                return false;
+            }
+            // (A page's or a form's title naming the team, among its first
+            // lines, heads the customer's fields: `星云教育 · 课程咨询登记`.)
+            let head = text[..at].split('\n').filter(|l| !l.trim().is_empty()).count() < 4;
+            // (Nor a field that names the team's site: `来源页面：kangning-health.example/…`.)
+            let field = line.contains(['：', '/']) || line.contains(": ");
+            if !head && !field && super::context::team_signature(line.trim_start_matches(['>', ' ']), team) {
+                return true;
+            }
+        }
+        false
+    };
+    near(ls, true) || near(le, false)
+}
+
+/// Whether `line` holds a sentence's end (`… way. Reference …`), not an
+/// abbreviation's dot (`Tel. 0711 …`, `Dr. Mehta`).
+fn prose(line: &str) -> bool {
+    line.match_indices(". ").any(|(i, _)| {
+        let word = line[..i].rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        word.chars().count() > 4 && line[i + 2..].starts_with(char::is_alphabetic)
+    })
+}
+
+/// Whether `line` holds an address that is not the team's.
+fn others_address(line: &str, team: &super::context::TeamSigns) -> bool {
+    line.contains('@') && super::find_emails(line).iter().any(|e| !(team.is_team)(e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,5 +439,27 @@ mod tests {
         assert!(!cue("call me. The landlord is on 083 661 2048", "083"), "not past the sentence's end");
         assert!(!cue("landlord Mr P. van der Merwe, 083 661 2048", "083"));
         assert!(!cue("customer asked us to call her on 07911 204583", "079"));
+    }
+
+    #[test]
+    fn signature_blocks_that_name_the_team() {
+        let is_team = |_: &str| false;
+        let sig = |t: &str, n: &str, names: &[&str]| {
+            let signs = super::super::context::TeamSigns::for_text(t, &is_team, names.iter().map(|s| s.to_string()).collect());
+            let at = t.find(n).expect(n);
+            let ls = t[..at].rfind('\n').map_or(0, |i| i + 1);
+            signature_block(t, ls, at, &signs)
+        };
+        let zh = "工单 #1\n嘉欣同学你好\n退费申请已提交。\n预计 7 个工作日。\n知行教育 课程顾问 小苏\n电话：027-5952 8800 转 3017 | 微信同号 15927460032\n";
+        assert!(sig(zh, "027", &["知行教育"]) && sig(zh, "159", &["知行教育"]));
+        let de = "Hallo Service-Team,\nanbei eine Reklamation.\nBitte übernehmen.\nGruß\nSabine Krämer | Innendienst | Tel. 0711 882640-214\nSchweißtechnik Brandt GmbH\n";
+        assert!(sig(de, "0711", &["brandt"]));
+        // Not a form's title over its fields; not a sentence, not across a blank line, not without the team's name.
+        assert!(!sig("a\nb\nc\nd\nClaes Kassasystemen bv — verdeler KassaSoft\n015 41 29 80 · bart@claes-kassa.test\n", "015", &["kassasoft"]));
+        assert!(!sig("a\nb\nc\nd\nHe'll text from his work mobile\n07700 163 592 when he's on his way. Reference JOB-55102. You can also reach us.\nTom — WarmHome Care\n", "07700", &["warmhome"]));
+        assert!(!sig("星云教育 · 课程咨询登记\n手机：186 2290 3374\n", "186", &["星云教育"]));
+        assert!(!sig("Brandt GmbH\nBitte rufen Sie mich an, 0711 882640\n", "0711", &["brandt"]));
+        assert!(!sig("Brandt GmbH\n\nTel. 0711 882640\n", "0711", &["brandt"]));
+        assert!(!sig("Sabine Krämer | Einkauf | Tel. 0711 882640\nMüller Metall GmbH\n", "0711", &["brandt"]));
     }
 }
