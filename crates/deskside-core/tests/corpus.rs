@@ -56,7 +56,9 @@
 //! labelling extract alone, sealed in `tests/corpus/sealed/` while that session's rules were made: only their totals
 //! were read, before and after them. Session 18 tunes on 24 and 24b (spent from then).
 //! `issue17_holdout25.jsonl`, `issue17_holdout25b.jsonl` (50 pages each): written blind in session 18 before its
-//! rules, sealed while they were made: only their totals were read, before and after them.
+//! rules, sealed while they were made: only their totals were read, before and after them. Spent since (the
+//! session's later rules read their failures). `issue17_holdout26.jsonl`, `issue17_holdout26b.jsonl`: the same,
+//! written blind in session 18 before its later rules; totals only, before (d157db2) and after.
 
 use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
 use deskside_core::phone::normalize_phone;
