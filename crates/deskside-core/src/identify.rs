@@ -1734,6 +1734,7 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             };
             let is_team_text = |e: &str| ctx.is_team_email(e) || agent_emails.iter().any(|a| a == e);
             let text_signs = context::TeamSigns::for_text(text, &is_team_text, names.clone());
+            let voice = voice::Voice::new(text);
             // (Round 21's signs with the signed-in agent's names, made when first asked.)
             let agent_signs = std::cell::OnceCell::new();
             let mut head_memo = context::HeadMemo::default();
@@ -1979,7 +1980,7 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // (`Antwoord (Kees, …):`, `[内部备注 · … 袁斌 …]`, `坐席：`), a
                 // number its writer gives as their own or the team's (`bel me
                 // op …`, `打我 …`, `his work mobile …`), not the reader's.
-                if !whole_field && !ctx.team_domains.is_empty() && voice::self_cue_before(text, phone.start) && !context::reader_cue_before(text, phone.start) && voice::entry_side(text, ls) == Some(true) {
+                if !whole_field && !ctx.team_domains.is_empty() && voice::self_cue_before(text, phone.start) && !context::reader_cue_before(text, phone.start) && voice::entry_side(&voice, ls) == Some(true) {
                     continue;
                 }
                 // Session 18: on a line of a signature block that names the team.

@@ -99,6 +99,12 @@ pub(super) fn header_role(text: &str, pos: usize) -> HeaderRole {
     }
 }
 
+/// Session 18: whether `label` is a mail header's name (`From`, `To`, `Betreff`, `Return-Path`).
+pub(super) fn mail_header(label: &str) -> bool {
+    let l = label.trim();
+    l.len() <= 40 && header_name_role(l) != HeaderRole::None
+}
+
 /// The role a header's name gives the addresses on its line.
 fn header_name_role(name: &str) -> HeaderRole {
     // Lower-cased on the stack (ASCII names), compared by length first.

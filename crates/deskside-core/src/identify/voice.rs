@@ -8,6 +8,9 @@
 //! given as another party's, is not touched here: the writer must say it is
 //! theirs (or the team's) in the words before it.
 
+use deskside_detect::lines::find_ignore_ascii_case;
+use std::cell::{OnceCell, RefCell};
+
 /// How many lines up an entry's head is looked for.
 const HEAD_LINES: usize = 30;
 /// The longest speaker label read before a `:` on a chat line.
@@ -66,8 +69,18 @@ fn side_of(label: &str) -> Option<bool> {
 
 /// Whether `lower` holds one of `words`, a Latin one at a word's start and end.
 fn has_word(lower: &str, words: &[&str]) -> bool {
+    // (Which bytes the text holds, once: most words are ruled out by their
+    // first or last byte without a search.)
+    let mut held = [false; 256];
+    for &b in lower.as_bytes() {
+        held[usize::from(b)] = true;
+    }
     words.iter().any(|w| {
-        if !w.as_bytes()[0].is_ascii_alphabetic() {
+        let wb = w.as_bytes();
+        if !held[usize::from(wb[0])] || !held[usize::from(wb[wb.len() - 1])] {
+            return false;
+        }
+        if !wb[0].is_ascii_alphabetic() {
             return lower.contains(w);
         }
         lower.match_indices(w).any(|(i, _)| {
@@ -104,15 +117,25 @@ fn dated(s: &str) -> bool {
 /// `06-06 店长 阿May`, `坐席`), past a time's own colons.
 fn label_of(line: &str) -> Option<&str> {
     let l = line.trim_start();
+    // (Most lines hold no delimiter near their start: one byte scan rules them out.
+    // `：` and `】` are EF BC 9A and E3 80 91 in UTF-8.)
+    let near = &l.as_bytes()[..l.len().min(LABEL_MAX + 4)];
+    if !near.iter().any(|&b| matches!(b, b':' | b']' | 0x9A | 0x91)) {
+        return None;
+    }
     let mut i = 0;
+    // (Whether a letter came before: kept as the chars go by.)
+    let mut lettered = false;
     for (k, c) in l.char_indices() {
         if k > LABEL_MAX {
             return None;
         }
         match c {
             ':' if l[k + 1..].starts_with(|d: char| d.is_ascii_digit()) && l[..k].ends_with(|d: char| d.is_ascii_digit()) => {}
+            // (Nor a link's, `https://…`.)
+            ':' if l[k + 1..].starts_with("//") => {}
             // (Past a bracketed time before the speaker: `[14:10] Conseiller Hugo :`.)
-            ':' | '：' | ']' | '】' if l[..k].chars().any(char::is_alphabetic) => {
+            ':' | '：' | ']' | '】' if lettered => {
                 i = k;
                 // (A dated stamp in brackets, then the speaker: `[3/5/2024
                 // 下午2:25] 港易電器: …`; the label runs on to the colon.)
@@ -124,7 +147,7 @@ fn label_of(line: &str) -> Option<&str> {
                 }
                 break;
             }
-            _ => {}
+            _ => lettered |= c.is_alphabetic(),
         }
     }
     if i == 0 {
@@ -136,14 +159,23 @@ fn label_of(line: &str) -> Option<&str> {
     // (A stamped label is a chat line's: `[Nov 29, 9:30 AM] Olivier: 514-555-0161.`)
     let field = !dated(label)
         && rest.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '(' | '（'))
-        || label.contains(['=', ';'])
+        || any_byte(label, b"=;")
         || label.contains("://")
-        || PHONE_WORDS.iter().any(|w| label.to_lowercase().trim_end().ends_with(w));
+        || {
+            let lower = label.to_lowercase();
+            PHONE_WORDS.iter().any(|w| lower.trim_end().ends_with(w))
+        };
     (!field).then_some(label)
 }
 
 /// Words a field's label for a number ends with.
 const PHONE_WORDS: &[&str] = &["phone", "tel", "tel.", "line", "hotline", "number", "mobile", "fax", "电话", "電話", "手机", "手機", "热线", "熱線", "专线", "專線"];
+
+/// Whether `s` holds one of the ASCII `bytes` (a byte scan: a char set's
+/// search decodes every char).
+fn any_byte(s: &str, bytes: &[u8; 2]) -> bool {
+    s.bytes().any(|c| c == bytes[0] || c == bytes[1])
+}
 
 /// Whether a label names a speaker: one to four words (`Nathalie`, `Karim B.`).
 fn speaker(label: &str) -> bool {
@@ -156,10 +188,11 @@ fn speaker(label: &str) -> bool {
 /// Coordinator, 10/04 09:12):`, `▸ 18 Mar 2024, 2:12 pm · Note · Dale Mercer`).
 fn head_line(line: &str) -> bool {
     let l = line.trim();
-    l.len() <= 100 && !l.contains(['=', ';']) && (dated(l) || l.ends_with([':', '：']) || l.starts_with(['[', '【', '►', '▸']))
+    l.len() <= 100 && (l.ends_with([':', '：']) || l.starts_with(['[', '【', '►', '▸']) || dated(l)) && !any_byte(l, b"=;")
 }
 
 /// What a line above (or the number's own) says of the entry it heads.
+#[derive(Clone, Copy)]
 enum Head<'a> {
     /// A head or a speaker that names a side.
     Side(bool),
@@ -175,6 +208,11 @@ fn label_head(line: &str) -> Option<Head<'_>> {
     if let Some(side) = side_of(label) {
         return Some(Head::Side(side));
     }
+    // (A mail header, `From: …`, heads a message whose writer its address
+    // names: other rules read it.)
+    if super::context::mail_header(label) {
+        return Some(Head::Stop);
+    }
     // (A note between agents, `Tom -> Aisha:`, is read on up to its section's head.)
     if label.contains("->") || label.contains('→') {
         return None;
@@ -188,9 +226,105 @@ fn label_head(line: &str) -> Option<Head<'_>> {
     }
 }
 
+/// What a line above a number says: as a head (its speaker label's, or,
+/// for a head on a line of its own, its side; a dated one of no side stops
+/// the walk up), whether it is blank, and whether it heads an internal note.
+#[derive(Clone, Copy)]
+struct Line<'a> {
+    head: Option<Head<'a>>,
+    blank: bool,
+    internal: bool,
+}
+
+impl<'a> Line<'a> {
+    fn of(line: &'a str) -> Line<'a> {
+        if line.trim().is_empty() {
+            return Line { head: None, blank: true, internal: false };
+        }
+        // (Every internal word holds `not`, `only` or a Chinese character:
+        // one case-blind pass over most lines rules them out.)
+        let b = line.as_bytes();
+        let internal = line.len() <= 100 && (internal_cjk(b) || find_ignore_ascii_case(b, b"not").is_some() || find_ignore_ascii_case(b, b"only").is_some()) && has_word_ci(line, INTERNAL_WORDS);
+        let mut head = label_head(line);
+        if head.is_none() && (internal || head_line(line)) {
+            if let Some(side) = side_of(line) {
+                head = Some(Head::Side(side));
+            } else if dated(line) {
+                head = Some(Head::Stop);
+            }
+        }
+        Line { head, blank: false, internal }
+    }
+}
+
+/// Whether `b` holds 内, 內, 审 or 審 (E5 86 85, E5 85 A7, E5 AE A1, E5 AF A9),
+/// one of which every Chinese internal word holds: one pass over the bytes.
+fn internal_cjk(b: &[u8]) -> bool {
+    b.windows(3).any(|w| w[0] == 0xE5 && matches!((w[1], w[2]), (0x86, 0x85) | (0x85, 0xA7) | (0xAE, 0xA1) | (0xAF, 0xA9)))
+}
+
+/// [`has_word`] without lower-casing: ASCII words matched case-blind in
+/// place, others as written.
+fn has_word_ci(line: &str, words: &[&str]) -> bool {
+    let b = line.as_bytes();
+    words.iter().any(|w| {
+        let wb = w.as_bytes();
+        if !wb[0].is_ascii_alphabetic() {
+            // (A plain window compare: the lines are short, and a substring
+            // searcher's set-up costs more than the search.)
+            return b.windows(wb.len()).any(|x| x[0] == wb[0] && x == wb);
+        }
+        let mut from = 0;
+        while let Some(i) = find_ignore_ascii_case(&b[from..], wb).map(|i| from + i) {
+            let before = line[..i].chars().next_back();
+            let after = line[i + wb.len()..].chars().next();
+            if !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric) {
+                return true;
+            }
+            from = i + 1;
+        }
+        false
+    })
+}
+
 /// The side of the entry the number at `start` is in: its own line's
 /// speaker label, or the nearest entry head above. `None` when no head says.
-pub(super) fn entry_side(text: &str, ls: usize) -> Option<bool> {
+/// One text's speakers who introduce themselves as the team's agent, found
+/// once a text (every number asks the same question of the same lines).
+pub(super) struct Voice<'a> {
+    text: &'a str,
+    introduced: OnceCell<Vec<&'a str>>,
+    /// What each line read so far says as a head, by its start (the walks up
+    /// from neighbouring numbers pass the same lines).
+    heads: RefCell<Vec<(usize, Line<'a>)>>,
+}
+
+impl<'a> Voice<'a> {
+    pub(super) fn new(text: &'a str) -> Voice<'a> {
+        Voice { text, introduced: OnceCell::new(), heads: RefCell::default() }
+    }
+
+    /// [`Line::of`] the line `text[s..e]`, kept.
+    fn line(&self, s: usize, e: usize) -> Line<'a> {
+        let mut heads = self.heads.borrow_mut();
+        match heads.binary_search_by_key(&s, |h| h.0) {
+            Ok(i) => heads[i].1,
+            Err(i) => {
+                let line = Line::of(&self.text[s..e]);
+                heads.insert(i, (s, line));
+                line
+            }
+        }
+    }
+
+    /// Whether the speaker called `name` introduces themselves as the team's agent.
+    fn introduced(&self, name: &str) -> bool {
+        !name.is_empty() && self.introduced.get_or_init(|| introduced_speakers(self.text)).contains(&name)
+    }
+}
+
+pub(super) fn entry_side(voice: &Voice, ls: usize) -> Option<bool> {
+    let text = voice.text;
     let own_end = text[ls..].find('\n').map_or(text.len(), |e| ls + e);
     let mut head = label_head(&text[ls..own_end]);
     let mut end = ls;
@@ -199,20 +333,8 @@ pub(super) fn entry_side(text: &str, ls: usize) -> Option<bool> {
             break;
         }
         let s = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
-        let line = &text[s..end - 1];
+        head = voice.line(s, end - 1).head;
         end = s;
-        if line.trim().is_empty() {
-            continue;
-        }
-        head = label_head(line);
-        if head.is_none() && (head_line(line) || line.len() <= 100 && has_word(&line.to_lowercase(), INTERNAL_WORDS)) {
-            let side = side_of(line);
-            if let Some(side) = side {
-                head = Some(Head::Side(side));
-            } else if dated(line) {
-                head = Some(Head::Stop);
-            }
-        }
     }
     match head? {
         Head::Side(side) => Some(side),
@@ -221,7 +343,7 @@ pub(super) fn entry_side(text: &str, ls: usize) -> Option<bool> {
         // introduce themselves as its agent (`我係港易電器客服 Ivy`, `Aqui é a
         // Bruna, do atendimento`), or speak inside an internal note's section
         // (`【审核备注】` then `组长 周航：…`).
-        Head::Speaker(label) => (introduces_as_team(text, speaker_name(label)) || internal_section(text, ls)).then_some(true),
+        Head::Speaker(label) => (voice.introduced(speaker_name(label)) || internal_section(voice, ls)).then_some(true),
     }
 }
 
@@ -241,22 +363,28 @@ const INTRODUCTIONS: &[&str] = &[
 /// Role words of an agent's introduction, besides [`AGENT_WORDS`].
 const INTRO_ROLES: &[&str] = &["cs", "team", "atendimento", "kundendienst", "kundenservice"];
 
-/// Whether a speaker called `name` says on one of their lines that they are
-/// the team's agent: an introduction and a role word in one sentence.
-fn introduces_as_team(text: &str, name: &str) -> bool {
-    if name.is_empty() {
-        return false;
-    }
-    text.lines().filter(|l| label_of(l).is_some_and(|lab| speaker_name(lab) == name)).any(|l| {
+/// The speakers who say on one of their lines that they are the team's
+/// agent: an introduction and a role word in one sentence.
+fn introduced_speakers(text: &str) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    for l in text.lines() {
+        let Some(name) = label_of(l).map(speaker_name).filter(|n| !n.is_empty()) else { continue };
+        if names.contains(&name) {
+            continue;
+        }
         let lower = l.to_lowercase();
-        INTRODUCTIONS.iter().any(|w| {
+        let intro = INTRODUCTIONS.iter().any(|w| {
             lower.match_indices(w).any(|(i, _)| {
                 let rest = &lower[i..];
                 let sentence = rest.find(['.', '!', '?', '。', '！', '？']).map_or(rest, |e| &rest[..e]);
                 has_word(sentence, AGENT_WORDS) || has_word(sentence, INTRO_ROLES)
             })
-        })
-    })
+        });
+        if intro {
+            names.push(name);
+        }
+    }
+    names
 }
 
 /// Words of an internal note's section head: only the team sees (and writes) what is under it.
@@ -266,19 +394,20 @@ const INTERNAL_WORDS: &[&str] = &[
 ];
 
 /// Whether the lines above `ls`, up to a blank line, hold an internal note's head.
-fn internal_section(text: &str, ls: usize) -> bool {
+fn internal_section(voice: &Voice, ls: usize) -> bool {
+    let text = voice.text;
     let mut end = ls;
     for _ in 0..HEAD_LINES {
         if end == 0 {
             return false;
         }
         let s = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
-        let line = &text[s..end - 1];
+        let line = voice.line(s, end - 1);
         end = s;
-        if line.trim().is_empty() || matches!(label_head(line), Some(Head::Side(false))) {
+        if line.blank || matches!(line.head, Some(Head::Side(false))) {
             return false;
         }
-        if line.len() <= 100 && has_word(&line.to_lowercase(), INTERNAL_WORDS) {
+        if line.internal {
             return true;
         }
     }
@@ -289,10 +418,40 @@ fn internal_section(text: &str, ls: usize) -> bool {
 /// as the writer's own or the team's.
 pub(super) fn self_cue_before(text: &str, start: usize) -> bool {
     let lo = super::context::floor_boundary(text, start.saturating_sub(SELF_WINDOW));
-    let window = &text[lo..start];
-    let sentence = ["\n", ". ", "! ", "? ", "。", "！", "；", ";"].iter().filter_map(|e| window.rfind(e).map(|i| i + e.len())).max().unwrap_or(0);
-    let lower = window[sentence..].to_lowercase();
-    SELF_CUES.iter().any(|c| lower.contains(c))
+    let b = &text.as_bytes()[lo..start];
+    // The sentence's start: past the last `\n`, `. `, `! `, `? `, `;`, `。`,
+    // `！`, `；` (E3 80 82, EF BC 81, EF BC 9B), found in one pass back.
+    let mut from = 0;
+    for i in (0..b.len()).rev() {
+        let end = match b[i] {
+            b'\n' | b';' => Some(i + 1),
+            b'.' | b'!' | b'?' if b.get(i + 1) == Some(&b' ') => Some(i + 2),
+            0x82 if i >= 2 && b[i - 2] == 0xE3 && b[i - 1] == 0x80 => Some(i + 1),
+            0x81 | 0x9B if i >= 2 && b[i - 2] == 0xEF && b[i - 1] == 0xBC => Some(i + 1),
+            _ => None,
+        };
+        if let Some(e) = end {
+            from = e;
+            break;
+        }
+    }
+    let lower = text[lo + from..start].to_lowercase();
+    holds_any(&lower, SELF_CUES)
+}
+
+/// Whether `hay` holds one of `words` anywhere: the bytes `hay` holds are
+/// noted once, and a word whose first or last byte is not among them is not
+/// searched for (a short window: compared in place, no searcher set up).
+fn holds_any(hay: &str, words: &[&str]) -> bool {
+    let h = hay.as_bytes();
+    let mut held = [false; 256];
+    for &c in h {
+        held[usize::from(c)] = true;
+    }
+    words.iter().any(|w| {
+        let wb = w.as_bytes();
+        held[usize::from(wb[0])] && held[usize::from(wb[wb.len() - 1])] && h.windows(wb.len()).any(|x| x[0] == wb[0] && x == wb)
+    })
 }
 
 /// The longest text before a number on a signature's line (`Sabine Krämer | Innendienst | Tel. `).
@@ -308,28 +467,25 @@ pub(super) fn signature_block(text: &str, ls: usize, start: usize, team: &super:
     let lead = &text[ls..start];
     // (A line of prose wrapped before the number is no signature's: `… from
     // his work mobile` then `07700 163 592 when he's on his way. …`.)
-    let line = &text[ls..le];
-    if prose(line) || line.contains(['。', '，', '!', '?']) || others_address(line, team) {
-        return false;
-    }
     if le - ls > 100 || lead.len() > SIGNATURE_LEAD || lead.contains(['。', '，', ',', '!', '?']) || lead.split_whitespace().count() > 6 {
-        return false;
-    }
-    // (Not a customer's or a caller's field: `客户：… 手机：…`, `CLI: +91 …`.)
-    let lower = lead.to_lowercase();
-    if has_word(&lower, CUSTOMER_WORDS) || has_word(&lower, &["cli", "来电", "來電"]) {
         return false;
     }
     let t = lead.trim_end();
     let labelled = t.is_empty() || t.ends_with([':', '：', '.', '|', '·', '/']) || t.contains(['|', '·']);
-    if !labelled {
+    let line = &text[ls..le];
+    if !labelled || prose(line) || line.contains(['。', '，', '!', '?']) || others_address(line, team) {
         return false;
     }
-    let near = |mut at: usize, up: bool| {
+    // The block's lines, up to two above and two below (no blank line
+    // between), and the first that signs as the team, if any.
+    let mut block: Vec<&str> = Vec::with_capacity(4);
+    let mut signed = false;
+    for up in [true, false] {
+        let mut at = if up { ls } else { le };
         for _ in 0..2 {
             let line = if up {
                 if at == 0 {
-                    return false;
+                    break;
                 }
                 let s = text[..at - 1].rfind('\n').map_or(0, |i| i + 1);
                 let l = &text[s..at - 1];
@@ -337,30 +493,39 @@ pub(super) fn signature_block(text: &str, ls: usize, start: usize, team: &super:
                 l
             } else {
                 if at >= text.len() {
-                    return false;
+                    break;
                 }
                 let e = text[at + 1..].find('\n').map_or(text.len(), |i| at + 1 + i);
                 let l = &text[at + 1..e];
                 at = e;
                 l
             };
-            // (A block with another's address is theirs: `Claes Kassasystemen
-            // bv — verdeler KassaSoft` then `015 41 29 80 · bart@claes-kassa.test`.)
-            if line.trim().is_empty() || others_address(line, team) || has_word(&line.to_lowercase(), CUSTOMER_WORDS) {
-                return false;
+            if line.trim().is_empty() {
+                break;
             }
-            // (A page's or a form's title naming the team, among its first
-            // lines, heads the customer's fields: `星云教育 · 课程咨询登记`.)
-            let head = text[..at].split('\n').filter(|l| !l.trim().is_empty()).count() < 4;
-            // (Nor a field that names the team's site: `来源页面：kangning-health.example/…`.)
-            let field = line.contains(['：', '/']) || line.contains(": ");
-            if !head && !field && super::context::team_signature(line.trim_start_matches(['>', ' ']), team) {
-                return true;
+            block.push(line);
+            // (Not a field that names the team's site: `来源页面：kangning-health.example/…`;
+            // nor a page's or a form's title among its first lines, which heads the
+            // customer's fields: `星云教育 · 课程咨询登记`.)
+            if !signed && !line.contains(['：', '/']) && !line.contains(": ") && super::context::team_signature(line.trim_start_matches(['>', ' ']), team) {
+                let start = if up { at } else { at - line.len() };
+                signed = text[..start].split('\n').filter(|l| !l.trim().is_empty()).take(4).count() >= 4;
+            }
+            if signed {
+                break;
             }
         }
-        false
-    };
-    near(ls, true) || near(le, false)
+        if signed {
+            break;
+        }
+    }
+    // (A block with another's address is theirs: `Claes Kassasystemen bv —
+    // verdeler KassaSoft` then `015 41 29 80 · bart@claes-kassa.test`; so is a
+    // customer's or a caller's field: `客户：… 手机：…`, `CLI: +91 …`.)
+    signed && {
+        let lower = lead.to_lowercase();
+        !has_word(&lower, CUSTOMER_WORDS) && !has_word(&lower, &["cli", "来电", "來電"])
+    } && !block.iter().any(|l| others_address(l, team) || has_word(&l.to_lowercase(), CUSTOMER_WORDS))
 }
 
 /// Whether `line` holds a sentence's end (`… way. Reference …`), not an
@@ -384,7 +549,7 @@ mod tests {
     fn side(text: &str, needle: &str) -> Option<bool> {
         let at = text.find(needle).expect(needle);
         let ls = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        entry_side(text, ls)
+        entry_side(&Voice::new(text), ls)
     }
 
     #[test]
@@ -425,6 +590,8 @@ mod tests {
         assert_eq!(side("[Nov 29, 9:11 AM] Agent Priya: Hi\n[Nov 29, 9:30 AM] Olivier: 514-555-0161. call me at work 514 555 0102\n", "514 555 0102"), None);
         assert_eq!(side("2026-11-30 19:45 冯晓东（万象家居店长）：\n门店座机换了，新的是 (028) 8557 3120\n", "028"), None, "a partner's store manager");
         assert_eq!(side("—— 以下为店铺内部跟进 ——\n06-06 店长 阿May：门店电话 0592-5863127\n", "0592"), Some(true));
+        assert_eq!(side("Internal note (Tom)\nchanged https://cdn.example.com/a.png\ncall me on 0476 21 88 35\n", "0476"), Some(true), "a link is no speaker");
+        assert_eq!(side("Internal note (Tom)\nFrom: Jo <jo@x.test>\ncall me on 0476 21 88 35\n", "0476"), None, "a mail header stops the walk");
         // A dated head of someone unnamed above stops the walk.
         assert_eq!(side("Notes (agent A):\nok\n2024-05-20 09:41:18 林佳\n打我手机 186 5713 2290\n", "186"), None);
     }
