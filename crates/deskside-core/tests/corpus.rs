@@ -59,6 +59,8 @@
 //! rules, sealed while they were made: only their totals were read, before and after them. Spent since (the
 //! session's later rules read their failures). `issue17_holdout26.jsonl`, `issue17_holdout26b.jsonl`: the same,
 //! written blind in session 18 before its later rules; totals only, before (d157db2) and after.
+//! `issue17_holdout27.jsonl`, `issue17_holdout27b.jsonl`: the same, written blind in session 18 and scored once
+//! when its rules were done (totals only, before and after).
 
 use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
 use deskside_core::phone::normalize_phone;
