@@ -58,37 +58,13 @@ const SELF_CUES: &[&str] = &[
 /// `Some(false)` the customer's, `None` neither.
 fn side_of(label: &str) -> Option<bool> {
     let lower = label.to_lowercase();
-    if has_word(&lower, AGENT_WORDS) || label.split_whitespace().any(|w| w == "OUT") || dated(label) && has_word(&lower, NOTE_WORDS) {
+    if has_word_ci(&lower, AGENT_WORDS) || label.split_whitespace().any(|w| w == "OUT") || dated(label) && has_word_ci(&lower, NOTE_WORDS) {
         Some(true)
-    } else if has_word(&lower, CUSTOMER_WORDS) || label.split_whitespace().any(|w| w == "IN") {
+    } else if has_word_ci(&lower, CUSTOMER_WORDS) || label.split_whitespace().any(|w| w == "IN") {
         Some(false)
     } else {
         None
     }
-}
-
-/// Whether `lower` holds one of `words`, a Latin one at a word's start and end.
-fn has_word(lower: &str, words: &[&str]) -> bool {
-    // (Which bytes the text holds, once: most words are ruled out by their
-    // first or last byte without a search.)
-    let mut held = [false; 256];
-    for &b in lower.as_bytes() {
-        held[usize::from(b)] = true;
-    }
-    words.iter().any(|w| {
-        let wb = w.as_bytes();
-        if !held[usize::from(wb[0])] || !held[usize::from(wb[wb.len() - 1])] {
-            return false;
-        }
-        if !wb[0].is_ascii_alphabetic() {
-            return lower.contains(w);
-        }
-        lower.match_indices(w).any(|(i, _)| {
-            let before = lower[..i].chars().next_back();
-            let after = lower[i + w.len()..].chars().next();
-            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-        })
-    })
 }
 
 /// Whether `s` holds a time (`09:30`, `9h15`) or a date (`06-09`, `11/06`,
@@ -263,8 +239,9 @@ fn internal_cjk(b: &[u8]) -> bool {
     b.windows(3).any(|w| w[0] == 0xE5 && matches!((w[1], w[2]), (0x86, 0x85) | (0x85, 0xA7) | (0xAE, 0xA1) | (0xAF, 0xA9)))
 }
 
-/// [`has_word`] without lower-casing: ASCII words matched case-blind in
-/// place, others as written.
+/// Whether `line` holds one of `words` (lower case), a Latin one at a word's
+/// start and end: ASCII words matched case-blind in place, others as
+/// written (callers lower-case first where a non-ASCII capital may stand).
 fn has_word_ci(line: &str, words: &[&str]) -> bool {
     let b = line.as_bytes();
     words.iter().any(|w| {
@@ -377,7 +354,7 @@ fn introduced_speakers(text: &str) -> Vec<&str> {
             lower.match_indices(w).any(|(i, _)| {
                 let rest = &lower[i..];
                 let sentence = rest.find(['.', '!', '?', '。', '！', '？']).map_or(rest, |e| &rest[..e]);
-                has_word(sentence, AGENT_WORDS) || has_word(sentence, INTRO_ROLES)
+                has_word_ci(sentence, AGENT_WORDS) || has_word_ci(sentence, INTRO_ROLES)
             })
         });
         if intro {
@@ -524,8 +501,8 @@ pub(super) fn signature_block(text: &str, ls: usize, start: usize, team: &super:
     // customer's or a caller's field: `客户：… 手机：…`, `CLI: +91 …`.)
     signed && {
         let lower = lead.to_lowercase();
-        !has_word(&lower, CUSTOMER_WORDS) && !has_word(&lower, &["cli", "来电", "來電"])
-    } && !block.iter().any(|l| others_address(l, team) || has_word(&l.to_lowercase(), CUSTOMER_WORDS))
+        !has_word_ci(&lower, CUSTOMER_WORDS) && !has_word_ci(&lower, &["cli", "来电", "來電"])
+    } && !block.iter().any(|l| others_address(l, team) || has_word_ci(&l.to_lowercase(), CUSTOMER_WORDS))
 }
 
 /// Whether `line` holds a sentence's end (`… way. Reference …`), not an
