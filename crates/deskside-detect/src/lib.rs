@@ -20,6 +20,7 @@ pub mod phone;
 pub mod brand;
 pub mod service;
 pub mod signoff;
+pub mod words;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd;
 

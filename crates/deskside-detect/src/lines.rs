@@ -577,9 +577,52 @@ pub fn rsplit_at_sign(s: &str) -> Option<(&str, &str)> {
     Some((s.get(..i)?, s.get(i + 1..)?))
 }
 
+/// Where the sentence that `b` ends in starts: just past the last `\n`,
+/// `. `, `! `, `? ` or `。`, `！` in `b` (0 if none), found in one pass
+/// back; with `semicolons`, `;` and `；` end a sentence too. The words
+/// before a number are read from there (whose number the sentence says it is).
+#[inline(never)]
+pub fn sentence_start(b: &[u8], semicolons: bool) -> usize {
+    for i in (0..b.len()).rev() {
+        // (`。` is E3 80 82; `！` and `；` are EF BC 81 and EF BC 9B.)
+        let end = match b[i] {
+            b'\n' => Some(i + 1),
+            b';' if semicolons => Some(i + 1),
+            b'.' | b'!' | b'?' if b.get(i + 1) == Some(&b' ') => Some(i + 2),
+            0x82 if i >= 2 && b[i - 2] == 0xE3 && b[i - 1] == 0x80 => Some(i + 1),
+            0x81 if i >= 2 && b[i - 2] == 0xEF && b[i - 1] == 0xBC => Some(i + 1),
+            0x9B if semicolons && i >= 2 && b[i - 2] == 0xEF && b[i - 1] == 0xBC => Some(i + 1),
+            _ => None,
+        };
+        if let Some(e) = end {
+            return e;
+        }
+    }
+    0
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    /// The one pass back against the latest end of each kind, as `rfind` finds them.
+    #[test]
+    fn sentence_start_is_past_the_latest_end() {
+        let texts = [
+            "", "call me on", "Thanks. call me on ", "a\nb. c! d? e", "x.y z", "好的。打我", "好的！打我；或者", "a;b", "a. \n", "。. ", "end.", "!? x", "a\n. b",
+            "请拨打。。", "mix；x. y", "e\u{3002}f",
+        ];
+        for t in texts {
+            for semis in [false, true] {
+                let mut ends = vec!["\n", ". ", "! ", "? ", "。", "！"];
+                if semis {
+                    ends.extend([";", "；"]);
+                }
+                let want = ends.iter().filter_map(|e| t.rfind(e).map(|i| i + e.len())).max().unwrap_or(0);
+                assert_eq!(sentence_start(t.as_bytes(), semis), want, "{t:?} {semis}");
+            }
+        }
+    }
 
     /// The domain itself and its subdomains, as `ends_with(".{domain}")`
     /// read them; never a longer name that only ends in the same letters.

@@ -12,6 +12,7 @@
 
 use std::cell::RefCell;
 use deskside_detect::lines::{at_cell_edge as edge, cell_shape, cue_word_in, same_cells, has_year, header_name_at, line_end, line_start};
+use deskside_detect::words::Words;
 
 /// How far a line is read either side of a position.
 const MAX_LINE: usize = 2048;
@@ -854,24 +855,23 @@ pub(super) fn under_team_head(text: &str, pos: usize, team: &TeamSigns) -> bool 
 /// Words before a number that say it is the reader's (`we will call you
 /// back on`, `your number`, `votre numéro`, `您的`): in the team's message,
 /// the customer's number.
-const READER_CUES: [&str; 29] = [
+static READER_CUES: Words = Words::new(&[
     "your ", "you on", "you at", "you back", "you tomorrow", "votre ", "vous au", "vous rappeler", "ihre ", "ihrer ", "ihnen unter", "您的", "你的", "お客様",
     // (Rec13: the team restating the customer's own number, `¿tu celular sigue siendo el …?`, `el número que tenemos
     // registrado a su nombre`, `als Rückrufnummer … hinterlegt`, `您留的手機是 …`.)
     "tu celular", "tu número", "tu numero", "tu teléfono", "su número", "su numero", "su celular", "su teléfono", "tenemos registrado",
     "registrado a su", "registrado a tu", "rückrufnummer", "您留", "你留", "登记的",
-];
+]);
 
 /// Whether the words before byte `start` in its sentence (at most
 /// [`CUE_WINDOW`] bytes back) say the number is the reader's.
 pub(super) fn reader_cue_before(text: &str, start: usize) -> bool {
     let lo = floor_boundary(text, start.saturating_sub(CUE_WINDOW));
     let window = &text[lo..start];
-    let sentence = ["\n", ". ", "! ", "? ", "。", "！"].iter().filter_map(|end| window.rfind(end).map(|i| i + end.len())).max().unwrap_or(0);
-    let window = window[sentence..].to_lowercase();
+    let window = window[deskside_detect::lines::sentence_start(window.as_bytes(), false)..].to_lowercase();
     // (round23: `お客様相談室`, `お客様相談センター`, is the team's customer service's name, no reader.)
     let window = if window.contains("お客様相談") { window.replace("お客様相談", "") } else { window };
-    READER_CUES.iter().any(|cue| window.contains(cue))
+    READER_CUES.any_in(&window)
 }
 
 /// Who wrote the message a sentence is in, as far as the text says.

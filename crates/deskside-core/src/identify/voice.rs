@@ -9,6 +9,7 @@
 //! theirs (or the team's) in the words before it.
 
 use deskside_detect::lines::find_ignore_ascii_case;
+use deskside_detect::words::Words;
 use std::cell::{OnceCell, RefCell};
 
 /// How many lines up an entry's head is looked for.
@@ -21,29 +22,32 @@ const SELF_WINDOW: usize = 48;
 /// Words of an entry's head that name the team's side: an agent's role, a
 /// reply or a note (notes are written by the team). Lower case; a Latin word
 /// is matched at a word's start.
-const AGENT_WORDS: &[&str] = &[
+static AGENT_WORDS: Words = Words::new(&[
     "agent", "internal note", "interne notiz", "nota interna", "interne notitie", "note interne", "dispatcher", "operator", "operatore", "coordinator", "advisor",
     "adviser", "consultant", "conseiller", "conseillère", "konsultant", "berater", "sachbearbeiter", "antwoord", "réponse", "respuesta",
     "risposta", "resposta", "staff", "representative", "officer", "support", "service", "care", "helpdesk", "help desk", "kundenservice",
     "kundendienst", "atendimento", "atención", "soporte", "suporte", "temsilci", "bot", "客服", "售后", "售後", "サポート", "坐席",
     "内部备注", "內部備註", "备注", "備註", "回复客户", "回覆客戶", "专员", "專員", "管家", "调度", "調度", "顾问", "顧問",
     "상담사", "상담원", "担当", "オペレーター", "נציג",
-];
+]);
 
 /// Words of a dated head that name a note (`▸ 18 Mar 2024, 2:12 pm · Note ·
 /// Dale Mercer`): the team's, when dated (`Hannah's note: ring me on …` in a
 /// customer's calendar invite is hers).
-const NOTE_WORDS: &[&str] = &["note", "notes", "notiz", "nota", "notitie"];
+static NOTE_WORDS: Words = Words::new(&["note", "notes", "notiz", "nota", "notitie"]);
+
+/// Words of a signature block's line that name a caller (`CLI`, `来电`).
+static CALLER_WORDS: Words = Words::new(&["cli", "来电", "來電"]);
 
 /// Words of a head that name the customer's side.
-const CUSTOMER_WORDS: &[&str] = &[
+static CUSTOMER_WORDS: Words = Words::new(&[
     "customer", "client", "klant", "kunde", "kundin", "cliente", "visitor", "caller", "requester", "solicitante", "demandeur", "müşteri",
     "客户", "客戶", "顾客", "顧客", "用户", "用戶", "访客", "訪客", "买家", "買家", "고객", "お客様",
-];
+]);
 
 /// Words right before a number by which its writer gives it as their own
 /// or the team's (lower case).
-const SELF_CUES: &[&str] = &[
+static SELF_CUES: Words = Words::new(&[
     "me on", "me at", "me directly", "me back on", "me back at", "ring me", "call me", "reach me", "text me", "my direct", "my mobile",
     "my cell", "my phone", "my line", "my number", "my office", "my work", "work mobile", "work phone", "work cell",
     "our service number", "our own", "bel me", "mij op", "mijn nummer", "mijn mobiel", "me joindre", "me rappeler", "je vous rappelle",
@@ -52,15 +56,15 @@ const SELF_CUES: &[&str] = &[
     "il mio", "mio cell", "nostro cell", "di servizio", "mój numer", "do mnie", "我手机", "我的手机", "打我", "找我", "联系我", "打给我",
     "我手機", "我的手機", "打給我", "聯繫我", "聯絡我", "工作手机", "工作手機", "我们公司", "我們公司", "我们自己", "门店电话", "我办公室",
     "我辦公室", "我哋", "店铺座机", "门店座机", "店铺电话", "meu cel", "mi cel", "cel corporativo", "de mim", "直线", "直線", "直通", "私の", "제 직통", "제 번호", "제 휴대폰", "אליי", "קו ישיר",
-];
+]);
 
 /// Which side a head or speaker label names: `Some(true)` the team's,
 /// `Some(false)` the customer's, `None` neither.
 fn side_of(label: &str) -> Option<bool> {
     let lower = label.to_lowercase();
-    if has_word_ci(&lower, AGENT_WORDS) || label.split_whitespace().any(|w| w == "OUT") || dated(label) && has_word_ci(&lower, NOTE_WORDS) {
+    if AGENT_WORDS.word_in(&lower) || label.split_whitespace().any(|w| w == "OUT") || NOTE_WORDS.word_in(&lower) && dated(label) {
         Some(true)
-    } else if has_word_ci(&lower, CUSTOMER_WORDS) || label.split_whitespace().any(|w| w == "IN") {
+    } else if CUSTOMER_WORDS.word_in(&lower) || label.split_whitespace().any(|w| w == "IN") {
         Some(false)
     } else {
         None
@@ -123,7 +127,8 @@ fn label_of(line: &str) -> Option<&str> {
                 }
                 break;
             }
-            _ => lettered |= c.is_alphabetic(),
+            // (ASCII first: `char::is_alphabetic` is a call a char in the size-built core.)
+            _ => lettered |= if c.is_ascii() { c.is_ascii_alphabetic() } else { c.is_alphabetic() },
         }
     }
     if i == 0 {
@@ -220,7 +225,7 @@ impl<'a> Line<'a> {
         // (Every internal word holds `not`, `only` or a Chinese character:
         // one case-blind pass over most lines rules them out.)
         let b = line.as_bytes();
-        let internal = line.len() <= 100 && (internal_cjk(b) || find_ignore_ascii_case(b, b"not").is_some() || find_ignore_ascii_case(b, b"only").is_some()) && has_word_ci(line, INTERNAL_WORDS);
+        let internal = line.len() <= 100 && (internal_cjk(b) || find_ignore_ascii_case(b, b"not").is_some() || find_ignore_ascii_case(b, b"only").is_some()) && INTERNAL_WORDS.word_in(line);
         let mut head = label_head(line);
         if head.is_none() && (internal || head_line(line)) {
             if let Some(side) = side_of(line) {
@@ -237,31 +242,6 @@ impl<'a> Line<'a> {
 /// one of which every Chinese internal word holds: one pass over the bytes.
 fn internal_cjk(b: &[u8]) -> bool {
     b.windows(3).any(|w| w[0] == 0xE5 && matches!((w[1], w[2]), (0x86, 0x85) | (0x85, 0xA7) | (0xAE, 0xA1) | (0xAF, 0xA9)))
-}
-
-/// Whether `line` holds one of `words` (lower case), a Latin one at a word's
-/// start and end: ASCII words matched case-blind in place, others as
-/// written (callers lower-case first where a non-ASCII capital may stand).
-fn has_word_ci(line: &str, words: &[&str]) -> bool {
-    let b = line.as_bytes();
-    words.iter().any(|w| {
-        let wb = w.as_bytes();
-        if !wb[0].is_ascii_alphabetic() {
-            // (A plain window compare: the lines are short, and a substring
-            // searcher's set-up costs more than the search.)
-            return b.windows(wb.len()).any(|x| x[0] == wb[0] && x == wb);
-        }
-        let mut from = 0;
-        while let Some(i) = find_ignore_ascii_case(&b[from..], wb).map(|i| from + i) {
-            let before = line[..i].chars().next_back();
-            let after = line[i + wb.len()..].chars().next();
-            if !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric) {
-                return true;
-            }
-            from = i + 1;
-        }
-        false
-    })
 }
 
 /// The side of the entry the number at `start` is in: its own line's
@@ -338,7 +318,7 @@ const INTRODUCTIONS: &[&str] = &[
 ];
 
 /// Role words of an agent's introduction, besides [`AGENT_WORDS`].
-const INTRO_ROLES: &[&str] = &["cs", "team", "atendimento", "kundendienst", "kundenservice"];
+static INTRO_ROLES: Words = Words::new(&["cs", "team", "atendimento", "kundendienst", "kundenservice"]);
 
 /// The speakers who say on one of their lines that they are the team's
 /// agent: an introduction and a role word in one sentence.
@@ -354,7 +334,7 @@ fn introduced_speakers(text: &str) -> Vec<&str> {
             lower.match_indices(w).any(|(i, _)| {
                 let rest = &lower[i..];
                 let sentence = rest.find(['.', '!', '?', '。', '！', '？']).map_or(rest, |e| &rest[..e]);
-                has_word_ci(sentence, AGENT_WORDS) || has_word_ci(sentence, INTRO_ROLES)
+                AGENT_WORDS.word_in(sentence) || INTRO_ROLES.word_in(sentence)
             })
         });
         if intro {
@@ -365,10 +345,10 @@ fn introduced_speakers(text: &str) -> Vec<&str> {
 }
 
 /// Words of an internal note's section head: only the team sees (and writes) what is under it.
-const INTERNAL_WORDS: &[&str] = &[
+static INTERNAL_WORDS: Words = Words::new(&[
     "internal note", "interne notiz", "nota interna", "note interne", "interne notitie", "agents only", "内部跟进", "內部跟進", "内部备注", "內部備註", "审核备注", "審核備註",
     "仅内部可见", "僅內部可見",
-];
+]);
 
 /// Whether the lines above `ls`, up to a blank line, hold an internal note's head.
 fn internal_section(voice: &Voice, ls: usize) -> bool {
@@ -395,40 +375,9 @@ fn internal_section(voice: &Voice, ls: usize) -> bool {
 /// as the writer's own or the team's.
 pub(super) fn self_cue_before(text: &str, start: usize) -> bool {
     let lo = super::context::floor_boundary(text, start.saturating_sub(SELF_WINDOW));
-    let b = &text.as_bytes()[lo..start];
-    // The sentence's start: past the last `\n`, `. `, `! `, `? `, `;`, `。`,
-    // `！`, `；` (E3 80 82, EF BC 81, EF BC 9B), found in one pass back.
-    let mut from = 0;
-    for i in (0..b.len()).rev() {
-        let end = match b[i] {
-            b'\n' | b';' => Some(i + 1),
-            b'.' | b'!' | b'?' if b.get(i + 1) == Some(&b' ') => Some(i + 2),
-            0x82 if i >= 2 && b[i - 2] == 0xE3 && b[i - 1] == 0x80 => Some(i + 1),
-            0x81 | 0x9B if i >= 2 && b[i - 2] == 0xEF && b[i - 1] == 0xBC => Some(i + 1),
-            _ => None,
-        };
-        if let Some(e) = end {
-            from = e;
-            break;
-        }
-    }
+    let from = deskside_detect::lines::sentence_start(&text.as_bytes()[lo..start], true);
     let lower = text[lo + from..start].to_lowercase();
-    holds_any(&lower, SELF_CUES)
-}
-
-/// Whether `hay` holds one of `words` anywhere: the bytes `hay` holds are
-/// noted once, and a word whose first or last byte is not among them is not
-/// searched for (a short window: compared in place, no searcher set up).
-fn holds_any(hay: &str, words: &[&str]) -> bool {
-    let h = hay.as_bytes();
-    let mut held = [false; 256];
-    for &c in h {
-        held[usize::from(c)] = true;
-    }
-    words.iter().any(|w| {
-        let wb = w.as_bytes();
-        held[usize::from(wb[0])] && held[usize::from(wb[wb.len() - 1])] && h.windows(wb.len()).any(|x| x[0] == wb[0] && x == wb)
-    })
+    SELF_CUES.any_in(&lower)
 }
 
 /// The longest text before a number on a signature's line (`Sabine Krämer | Innendienst | Tel. `).
@@ -501,8 +450,8 @@ pub(super) fn signature_block(text: &str, ls: usize, start: usize, team: &super:
     // customer's or a caller's field: `客户：… 手机：…`, `CLI: +91 …`.)
     signed && {
         let lower = lead.to_lowercase();
-        !has_word_ci(&lower, CUSTOMER_WORDS) && !has_word_ci(&lower, &["cli", "来电", "來電"])
-    } && !block.iter().any(|l| others_address(l, team) || has_word_ci(&l.to_lowercase(), CUSTOMER_WORDS))
+        !CUSTOMER_WORDS.word_in(&lower) && !CALLER_WORDS.word_in(&lower)
+    } && !block.iter().any(|l| others_address(l, team) || CUSTOMER_WORDS.word_in(&l.to_lowercase()))
 }
 
 /// Whether `line` holds a sentence's end (`… way. Reference …`), not an
