@@ -341,7 +341,10 @@ impl ScanContext {
         let depth = |line: &str| line.bytes().take_while(|c| matches!(c, b'>' | b' ' | b'\t')).filter(|&c| c == b'>').count();
         for (i, line) in text.split('\n').enumerate() {
             if line.contains('@') && find_emails(line).iter().any(|e| self.is_team_email(e) || agent_emails.contains(e)) {
-                out.push((i, false));
+                // (Session 19: a sentence that names the team's address as
+                // a recipient, `so CC desk@… on this one.`, is no signature:
+                // its line only.)
+                out.push((i, context::recipient_sentence(line)));
                 quoting = context::introduces_quote(line).then(|| depth(line) + 1);
             } else if let Some(level) = quoting.filter(|_| line.trim_start().starts_with('>')) {
                 match depth(line) {
@@ -1980,7 +1983,15 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // (`Antwoord (Kees, …):`, `[内部备注 · … 袁斌 …]`, `坐席：`), a
                 // number its writer gives as their own or the team's (`bel me
                 // op …`, `打我 …`, `his work mobile …`), not the reader's.
-                if !whole_field && !ctx.team_domains.is_empty() && voice::self_cue_before(text, phone.start) && !context::reader_cue_before(text, phone.start) && voice::entry_side(&voice, ls) == Some(true) {
+                // Session 19: or in a message with no head that is signed as
+                // the team's (`You can also reach me directly on …` above
+                // `Hollie Barker | Customer Relations | Northmoor Broadband`).
+                if !whole_field
+                    && !ctx.team_domains.is_empty()
+                    && voice::self_cue_before(text, phone.start)
+                    && !context::reader_cue_before(text, phone.start)
+                    && (voice::entry_side(&voice, ls) == Some(true) || context::signed_by_team(text, phone.start, &text_signs))
+                {
                     continue;
                 }
                 // Session 18: on a line of a signature block that names the team.

@@ -1108,10 +1108,22 @@ pub(super) fn writer_named_at(text: &str, pos: usize, team: &TeamSigns) -> Write
     writer_at_by(text, pos, team, false)
 }
 
+/// Session 19: whether the message the sentence at `pos` is in has no head
+/// that names its writer and is signed as the team's ([`writer_named_at`]'s
+/// signature part alone: `Hollie Barker | Customer Relations | Northmoor
+/// Broadband` below the sentence). A chat's title that names the team
+/// (`Live chat — Lumina Énergie · 30/11/2026 14:02`) heads the customer's
+/// lines as well as the agent's, so no head may speak here.
+pub(super) fn signed_by_team(text: &str, pos: usize, team: &TeamSigns) -> bool {
+    head_writer(text, pos, team, false).is_none() && signature_writer(text, pos, team, false) == Writer::Team
+}
+
 fn writer_at_by(text: &str, pos: usize, team: &TeamSigns, by_word: bool) -> Writer {
-    if let Some(w) = head_writer(text, pos, team, by_word) {
-        return w;
-    }
+    head_writer(text, pos, team, by_word).unwrap_or_else(|| signature_writer(text, pos, team, by_word))
+}
+
+/// The signature part of [`writer_at`]: the writer its message's signature names.
+fn signature_writer(text: &str, pos: usize, team: &TeamSigns, by_word: bool) -> Writer {
     let (start, end) = line_at(text, pos);
     let depth = quote_depth(&text[start..end]);
     let writer_of = |line: &str| writer_of(line, team);
@@ -1135,10 +1147,14 @@ fn writer_at_by(text: &str, pos: usize, team: &TeamSigns, by_word: bool) -> Writ
             break;
         }
         let body = l.trim_start_matches(['>', ' ', '\t']);
-        if separator(body) || introduces_quote(body) || message_head(body) || entry_head(body) {
+        // (Session 19: or a stamped head without a year, the next entry's:
+        // `客服 小林 · 11月28日 10:15`, `Agente Camila · 22 de fev. 10:41`.)
+        if separator(body) || introduces_quote(body) || message_head(body) || entry_head(body) || stamped_head(body) {
             break;
         }
-        if body.len() <= 100 && body.contains('@') {
+        // (Session 19: not a sentence that names an address, `My trainer Ms.
+        // Gao said to copy in the studio manager, so CC jing.gao@….`.)
+        if body.len() <= 100 && body.contains('@') && !sentence_line(body) {
             // (An address over a dated line is the next thread entry's head.)
             let dated_below = next_line(text, line.1).is_some_and(|(s, e)| entry_head(text[s..e].trim_start_matches(['>', ' ', '\t'])));
             if dated_below {
@@ -1630,6 +1646,34 @@ fn entry_head(line: &str) -> bool {
         && !l.ends_with(['.', '!', '?', '。'])
         && l.as_bytes().windows(4).any(|w| w[0].is_ascii_digit() && matches!(w[1], b':' | b'h') && w[2].is_ascii_digit() && w[3].is_ascii_digit())
         && date_key(l, false).is_some()
+}
+
+/// Session 19: whether a line is a sentence (more than six words, ending
+/// in a full stop), not a signature's or a header's line: an address in it
+/// is named, not signed with (`My coach said to copy in the front desk, so
+/// CC desk@… on this one.`).
+pub(super) fn sentence_line(line: &str) -> bool {
+    line.trim_end().ends_with('.') && line.split_whitespace().count() > 6
+}
+
+/// Words by which a sentence names an address as a recipient (lower case).
+static RECIPIENT_WORDS: Words = Words::new(&["cc", "copy in", "copied", "copying", "forward to", "抄送"]);
+
+/// Session 19: whether a line is a sentence that names an address as a
+/// recipient (`… so CC desk@… on this one.`): the address is not its writer's.
+pub(super) fn recipient_sentence(line: &str) -> bool {
+    sentence_line(line) && RECIPIENT_WORDS.word_in(line)
+}
+
+/// Session 19: a short line with a time (`10:15`, `9h41`) and a middle dot
+/// or a dash between its parts, not a sentence: a thread entry's head whose
+/// date has no year (`客服 小林 · 11月28日 10:15`), which [`entry_head`] needs.
+fn stamped_head(line: &str) -> bool {
+    let l = line.trim();
+    l.len() <= 80
+        && (l.contains('·') || l.contains(" - ") || l.contains('—'))
+        && !l.ends_with(['.', '!', '?', '。'])
+        && l.as_bytes().windows(4).any(|w| w[0].is_ascii_digit() && matches!(w[1], b':' | b'h') && w[2].is_ascii_digit() && w[3].is_ascii_digit())
 }
 
 /// A line that starts a message: an author header (`From: …`, `发件人：…`),
@@ -4673,6 +4717,25 @@ mod tests {
         assert!(cue("Appelez-nous au 0800 400"));
         assert!(cue("You can also reach our support line on 0800 400"));
         assert!(!cue("Your status: 400-1"), "no cue word");
+    }
+
+    /// Session 19: a signature is looked for down to the next entry's
+    /// stamped head (no year needed) and not in a sentence that names an
+    /// address; [`signed_by_team`] reads a signature only where no head names the writer.
+    #[test]
+    fn a_signature_stops_at_the_next_entry_and_is_no_sentence() {
+        let team = |e: &str| e.ends_with("@acme.test");
+        let signs = TeamSigns::new(&team, TeamSigns::domain_names(&["acme.test".to_string()]));
+        let w = |t: &str| writer_at(t, t.find("555").expect("a number"), &signs);
+        assert_eq!(w("Please ring me on 555 0101 after six.\n\nAcme 客服 小林 · 11月28日 10:15\n您好\n"), Writer::Unknown);
+        assert_eq!(w("Reach me on 555 0101.\nMy coach said to CC the manager, so CC jo@acme.test in this mail.\nThanks, Ann\n"), Writer::Unknown);
+        assert_eq!(w("Reach me on 555 0101.\nThanks,\nAnn | Kopi Corner Pte Ltd | ann.goh@kopi.test\n"), Writer::Other);
+        assert!(stamped_head("Agente Camila · 22 de fev. 10:41"));
+        assert!(!stamped_head("We open at 09:30 - see you then."));
+        let signed = |t: &str| signed_by_team(t, t.find("555").expect("a number"), &signs);
+        assert!(signed("You can also reach me directly on 555 0101.\nKind regards,\nHollie Barker | Customer Relations | Acme\n"));
+        assert!(!signed("Live chat — Acme · 30/11/2026 14:02\nNathalie: rappelez-moi au 555 0101\n"));
+        assert!(!signed("From: Ann <ann@x.test>\n\nCall me on 555 0101.\nKind regards,\nAcme\n"));
     }
 
     #[test]
