@@ -56,6 +56,13 @@ static SELF_CUES: Words = Words::new(&[
     "il mio", "mio cell", "nostro cell", "di servizio", "mój numer", "do mnie", "我手机", "我的手机", "打我", "找我", "联系我", "打给我",
     "我手機", "我的手機", "打給我", "聯繫我", "聯絡我", "工作手机", "工作手機", "我们公司", "我們公司", "我们自己", "门店电话", "我办公室",
     "我辦公室", "我哋", "店铺座机", "门店座机", "店铺电话", "meu cel", "mi cel", "cel corporativo", "de mim", "直线", "直線", "直通", "私の", "제 직통", "제 번호", "제 휴대폰", "אליי", "קו ישיר",
+    // (Session 19: more languages' ways to give one's own line: `my DDI`, `fale comigo no`, `iş hattım`,
+    // `ci richiami al`, `frågor till mig`, `mein Handy`, `llámame al`, `mon portable pro`, `bel mij`, `我的直线`.)
+    "my ddi", "my direct dial", "my extension", "my desk", "fale comigo", "falar comigo", "me ligue", "me liga", "meu ramal", "meu whatsapp",
+    "hattım", "cep telefonum", "numaram", "beni arayın", "ci richiami", "richiamarmi", "chiamarmi", "mio numero", "till mig", "mitt nummer",
+    "min mobil", "ring mig", "mein handy", "meine handynummer", "meine nummer", "rufen sie mich", "erreichen sie mich", "mich erreichen", "llámame",
+    "escríbeme", "mi móvil", "mi movil", "mi whatsapp", "mi extensión", "mon mobile", "mon téléphone", "m'appeler", "me contacter", "bel mij",
+    "mijn telefoon", "mijn direct", "mój bezpośredni", "mój telefon", "我的直线", "我的直線", "我的电话", "我的電話", "我电话", "我電話", "加我",
 ]);
 
 /// Which side a head or speaker label names: `Some(true)` the team's,
