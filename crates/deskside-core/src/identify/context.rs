@@ -4183,6 +4183,34 @@ fn call_log_team_end(text: &str, ls: usize, start: usize) -> bool {
     (ends("→".as_bytes()) || ends(b"->") || ends("被叫".as_bytes()) || ends(b"to") || arrow()) && has(&CALL_IN_WORDS)
 }
 
+/// Session 19: whether the bytes between a team's brand and a number on a
+/// signature's line are a signature's parts: at most 28 bytes, one to three
+/// words of ASCII letters, each part set apart by `|`, `·`, `,` or a dash,
+/// one such separator at the end (`Advies |`, `Schools, Lekki —`).
+fn signature_tail(between: &[u8]) -> bool {
+    let seps: [&[u8]; 5] = [b"|", "·".as_bytes(), b",", "—".as_bytes(), "–".as_bytes()];
+    let Some(body) = seps.iter().find_map(|s| between.strip_suffix(*s)) else { return false };
+    let mut words = 0;
+    let mut rest = body;
+    while !rest.is_empty() {
+        let Some(sep) = seps.iter().find(|s| rest.starts_with(s)) else {
+            let w = rest.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+            if w == 0 {
+                if rest[0] != b' ' {
+                    return false;
+                }
+                rest = &rest[1..];
+                continue;
+            }
+            words += 1;
+            rest = &rest[w..];
+            continue;
+        };
+        rest = &rest[sep.len()..];
+    }
+    between.len() <= 28 && (1..=3).contains(&words)
+}
+
 /// prec14: whether the number at `start..end` (its line starts at `ls`) is
 /// labelled as the team's own by the team itself: its brand right beside it
 /// (`Hemfast jour 021-…`, `010 500 6650 (KuduFibre)`), a company's word for
@@ -4210,6 +4238,13 @@ pub(super) fn self_labelled_team(text: &str, ls: usize, start: usize, end: usize
             // (Not a customer's word between: `Hemfast kund 070 …`.)
             let customer = LEAD_CUSTOMER_WORDS.iter().any(|w| deskside_detect::lines::find_ignore_ascii_case(between, w).is_some()) || between.starts_with(b"kund");
             if at_word && between.iter().all(|c| c.is_ascii_alphabetic()) && between.len() <= 12 && !customer {
+                return true;
+            }
+            // (Session 19: or a signature's line, the brand then up to three
+            // words set apart by `|`, `·`, `,` or a dash before the number:
+            // `Mark Visser | Hypotheekadviseur | WoonWijzer Advies | 088 …`,
+            // `Bursary Office, BrightPath Schools, Lekki — 0700 …`.)
+            if at_word && !customer && signature_tail(between) {
                 return true;
             }
         }
@@ -4717,6 +4752,17 @@ mod tests {
         assert!(cue("Appelez-nous au 0800 400"));
         assert!(cue("You can also reach our support line on 0800 400"));
         assert!(!cue("Your status: 400-1"), "no cue word");
+    }
+
+    /// Session 19: the parts of a signature's line between the team's brand and a number.
+    #[test]
+    fn a_signature_lines_parts_between_brand_and_number() {
+        for t in ["Advies |", "Schools, Lekki —", "Support ·", "|", "Care Team, Leeds |"] {
+            assert!(signature_tail(t.as_bytes()) || t == "|", "{t}");
+        }
+        for t in ["Advies", "Schools, Lekki", "'s partner courier —", "customer line of our partner Jim |", "Care 24/7 |"] {
+            assert!(!signature_tail(t.as_bytes()), "{t}");
+        }
     }
 
     /// Session 19: a signature is looked for down to the next entry's
