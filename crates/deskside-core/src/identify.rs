@@ -1990,7 +1990,12 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     && !ctx.team_domains.is_empty()
                     && voice::self_cue_before(text, phone.start)
                     && !context::reader_cue_before(text, phone.start)
-                    && (voice::entry_side(&voice, ls) == Some(true) || context::signed_by_team(text, phone.start, &text_signs))
+                    && (voice::entry_side(&voice, ls) == Some(true)
+                        || context::signed_by_team(text, phone.start, &text_signs)
+                        // (Session 19: or a writer who speaks of the customer
+                        // in the third person on the number's line, `Told client
+                        // she can reach me directly on …`.)
+                        || voice::of_the_customer_before(text, ls, phone.start))
                 {
                     continue;
                 }

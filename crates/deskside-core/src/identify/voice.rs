@@ -387,6 +387,27 @@ pub(super) fn self_cue_before(text: &str, start: usize) -> bool {
     SELF_CUES.any_in(&lower)
 }
 
+/// Session 19: words by which a writer tells of giving the customer (in the
+/// third person) a number or a word (lower case): a writer who does,
+/// then gives a number as their own, is the agent (`Told client she can
+/// reach me directly on …`, `Escalation contact given to customer: "ring my
+/// direct line …"`, `I gave her my direct line …`).
+static OF_THE_CUSTOMER: Words = Words::new(&[
+    "gave her", "gave him", "gave the customer", "gave the client", "given to", "told her", "told him", "told client", "told the client",
+    "told customer", "told the customer", "informed customer", "informed the customer", "insured can", "告诉客户", "告知客户", "跟客户说",
+    "告訴客戶", "告知客戶",
+]);
+
+/// How far back, in bytes, on the number's line, [`OF_THE_CUSTOMER`] is looked for.
+const OF_THE_CUSTOMER_WINDOW: usize = 120;
+
+/// Session 19: whether the words before `start` on its line (from `ls`, at
+/// most [`OF_THE_CUSTOMER_WINDOW`] bytes back) speak of the customer in the third person.
+pub(super) fn of_the_customer_before(text: &str, ls: usize, start: usize) -> bool {
+    let lo = super::context::floor_boundary(text, ls.max(start.saturating_sub(OF_THE_CUSTOMER_WINDOW)));
+    OF_THE_CUSTOMER.word_in(&text[lo..start].to_lowercase())
+}
+
 /// The longest text before a number on a signature's line (`Sabine Krämer | Innendienst | Tel. `).
 const SIGNATURE_LEAD: usize = 48;
 
@@ -539,6 +560,18 @@ mod tests {
         assert!(!cue("call me. The landlord is on 083 661 2048", "083"), "not past the sentence's end");
         assert!(!cue("landlord Mr P. van der Merwe, 083 661 2048", "083"));
         assert!(!cue("customer asked us to call her on 07911 204583", "079"));
+    }
+
+    /// Session 19: a writer who tells of giving the customer a number.
+    #[test]
+    fn a_writer_who_tells_of_giving_the_customer_a_number() {
+        let of = |t: &str, n: &str| of_the_customer_before(t, t.rfind('\n').map_or(0, |i| i + 1), t.find(n).expect(n));
+        assert!(of("Told client she can reach me directly on 021 427 8830", "021"));
+        assert!(of("I gave her my direct line 647-288-0413", "647"));
+        assert!(of("已告知客户，有事打我 13306527719", "133"));
+        assert!(!of("Customer: call me on 07911 204583", "079"), "a customer's own line");
+        assert!(!of("客户留言：请打我手机 13306527719", "133"));
+        assert!(!of("Told her so.\nCall me on 07911 204583", "079"), "another line");
     }
 
     #[test]
