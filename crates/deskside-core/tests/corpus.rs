@@ -60,7 +60,9 @@
 //! session's later rules read their failures). `issue17_holdout26.jsonl`, `issue17_holdout26b.jsonl`: the same,
 //! written blind in session 18 before its later rules; totals only, before (d157db2) and after.
 //! `issue17_holdout27.jsonl`, `issue17_holdout27b.jsonl`: the same, written blind in session 18 and scored once
-//! when its rules were done (totals only, before and after).
+//! when its rules were done (totals only, before and after). Session 19 read the failures of every held-out file
+//! above (all spent now). `issue17_holdout28.jsonl`, `issue17_holdout28b.jsonl`: written blind at the start of
+//! session 19, sealed, and scored once when its rules were done (totals only, before cc38f0d and after).
 
 use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
 use deskside_core::phone::normalize_phone;
