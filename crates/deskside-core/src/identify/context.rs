@@ -4765,13 +4765,20 @@ mod tests {
         }
     }
 
+    /// The team signs of `acme.test`, for the tests of whose message a number is in.
+    fn acme_signs() -> TeamSigns<'static> {
+        fn acme(e: &str) -> bool {
+            e.ends_with("@acme.test")
+        }
+        TeamSigns::new(&acme, TeamSigns::domain_names(&["acme.test".to_string()]))
+    }
+
     /// Session 19: a signature is looked for down to the next entry's
     /// stamped head (no year needed) and not in a sentence that names an
     /// address; [`signed_by_team`] reads a signature only where no head names the writer.
     #[test]
     fn a_signature_stops_at_the_next_entry_and_is_no_sentence() {
-        let team = |e: &str| e.ends_with("@acme.test");
-        let signs = TeamSigns::new(&team, TeamSigns::domain_names(&["acme.test".to_string()]));
+        let signs = acme_signs();
         let w = |t: &str| writer_at(t, t.find("555").expect("a number"), &signs);
         assert_eq!(w("Please ring me on 555 0101 after six.\n\nAcme 客服 小林 · 11月28日 10:15\n您好\n"), Writer::Unknown);
         assert_eq!(w("Reach me on 555 0101.\nMy coach said to CC the manager, so CC jo@acme.test in this mail.\nThanks, Ann\n"), Writer::Unknown);
@@ -4786,8 +4793,7 @@ mod tests {
 
     #[test]
     fn whose_message_a_sentence_is_in() {
-        let team = |e: &str| e.ends_with("@acme.test");
-        let signs = TeamSigns::new(&team, TeamSigns::domain_names(&["acme.test".to_string()]));
+        let signs = acme_signs();
         let w = |t: &str| writer_at(t, t.find("555").expect("a number"), &signs);
         // The message's header: a From line, a thread entry, a quote's introduction.
         assert_eq!(w("From: Ann <ann@x.test>\nTo: help@acme.test\n\nHi.\n\nCall us on 555 0101.\n"), Writer::Other);
