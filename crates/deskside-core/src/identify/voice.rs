@@ -62,7 +62,7 @@ static SELF_CUES: Words = Words::new(&[
     "hattım", "cep telefonum", "numaram", "beni arayın", "ci richiami", "richiamarmi", "chiamarmi", "mio numero", "till mig", "mitt nummer",
     "min mobil", "ring mig", "mein handy", "meine handynummer", "meine nummer", "rufen sie mich", "erreichen sie mich", "mich erreichen", "llámame",
     "escríbeme", "mi móvil", "mi movil", "mi whatsapp", "mi extensión", "mon mobile", "mon téléphone", "m'appeler", "me contacter", "bel mij",
-    "mijn telefoon", "mijn direct", "mój bezpośredni", "mój telefon", "我的直线", "我的直線", "我的电话", "我的電話", "我电话", "我電話", "加我",
+    "mijn telefoon", "mijn direct", "me chama", "me chame", "me chamar", "mój bezpośredni", "mój telefon", "我的直线", "我的直線", "我的电话", "我的電話", "我电话", "我電話", "加我",
 ]);
 
 /// Which side a head or speaker label names: `Some(true)` the team's,
@@ -251,13 +251,13 @@ fn internal_cjk(b: &[u8]) -> bool {
     b.windows(3).any(|w| w[0] == 0xE5 && matches!((w[1], w[2]), (0x86, 0x85) | (0x85, 0xA7) | (0xAE, 0xA1) | (0xAF, 0xA9)))
 }
 
-/// The side of the entry the number at `start` is in: its own line's
-/// speaker label, or the nearest entry head above. `None` when no head says.
-/// One text's speakers who introduce themselves as the team's agent, found
-/// once a text (every number asks the same question of the same lines).
+/// One text's speakers who introduce themselves as the team's agent, and
+/// the agents its ticket fields name, found once a text (every number asks
+/// the same question of the same lines).
 pub(super) struct Voice<'a> {
     text: &'a str,
     introduced: OnceCell<Vec<&'a str>>,
+    assigned: OnceCell<Vec<&'a str>>,
     /// What each line read so far says as a head, by its start (the walks up
     /// from neighbouring numbers pass the same lines).
     heads: RefCell<Vec<(usize, Line<'a>)>>,
@@ -265,7 +265,7 @@ pub(super) struct Voice<'a> {
 
 impl<'a> Voice<'a> {
     pub(super) fn new(text: &'a str) -> Voice<'a> {
-        Voice { text, introduced: OnceCell::new(), heads: RefCell::default() }
+        Voice { text, introduced: OnceCell::new(), assigned: OnceCell::new(), heads: RefCell::default() }
     }
 
     /// [`Line::of`] the line `text[s..e]`, kept.
@@ -285,12 +285,25 @@ impl<'a> Voice<'a> {
     fn introduced(&self, name: &str) -> bool {
         !name.is_empty() && self.introduced.get_or_init(|| introduced_speakers(self.text)).contains(&name)
     }
+
+    /// Session 19: whether `head` (a dated entry head of no side, or a
+    /// speaker's name) starts with the name of an agent the ticket's fields
+    /// name (`Agente: Héctor R.` then `Héctor R. — 12 ago 2024, 17:05`).
+    fn assigned(&self, head: &str) -> bool {
+        let head = head.trim_start_matches(|c: char| !c.is_alphanumeric());
+        self.assigned.get_or_init(|| assigned_agents(self.text)).iter().any(|n| {
+            head.strip_prefix(n).is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
+        })
+    }
 }
 
+/// The side of the entry the number at its line's start `ls` is in: its own
+/// line's speaker label, or the nearest entry head above. `None` when no head says.
 pub(super) fn entry_side(voice: &Voice, ls: usize) -> Option<bool> {
     let text = voice.text;
     let own_end = text[ls..].find('\n').map_or(text.len(), |e| ls + e);
     let mut head = label_head(&text[ls..own_end]);
+    let mut at = (ls, own_end);
     let mut end = ls;
     for _ in 0..HEAD_LINES {
         if head.is_some() || end == 0 {
@@ -298,16 +311,18 @@ pub(super) fn entry_side(voice: &Voice, ls: usize) -> Option<bool> {
         }
         let s = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
         head = voice.line(s, end - 1).head;
+        at = (s, end - 1);
         end = s;
     }
     match head? {
         Head::Side(side) => Some(side),
-        Head::Stop => None,
+        // (Session 19: a dated head that starts with an assigned agent's name.)
+        Head::Stop => voice.assigned(&text[at.0..at.1]).then_some(true),
         // A speaker the page does not name a side for: the team's when they
         // introduce themselves as its agent (`我係港易電器客服 Ivy`, `Aqui é a
         // Bruna, do atendimento`), or speak inside an internal note's section
         // (`【审核备注】` then `组长 周航：…`).
-        Head::Speaker(label) => (voice.introduced(speaker_name(label)) || internal_section(voice, ls)).then_some(true),
+        Head::Speaker(label) => (voice.introduced(speaker_name(label)) || voice.assigned(speaker_name(label)) || internal_section(voice, ls)).then_some(true),
     }
 }
 
@@ -316,6 +331,43 @@ pub(super) fn entry_side(voice: &Voice, ls: usize) -> Option<bool> {
 fn speaker_name(label: &str) -> &str {
     let after = label.rfind(|c: char| c.is_ascii_digit()).map_or(label, |i| &label[i + 1..]);
     after.trim_start_matches(|c: char| !c.is_alphabetic()).trim()
+}
+
+/// Session 19: labels of a ticket's field that names the agent who works it
+/// (`Agente: Héctor R.`, `Responsável: Jéssica L.`, `坐席：王敏`), ASCII letters in any case.
+const AGENT_FIELDS: &[&str] = &[
+    "agent:", "agente:", "assignee:", "assigned to:", "assigned agent:", "responsável:", "responsable:", "bearbeiter:",
+    "sachbearbeiter:", "坐席：", "坐席:", "负责人：", "負責人：", "处理人：", "處理人：", "担当者：", "담당자:", "담당자 :",
+];
+
+/// The names the ticket's agent fields give ([`AGENT_FIELDS`]): one to three
+/// words (or up to six CJK characters), no digit, up to a field separator.
+fn assigned_agents(text: &str) -> Vec<&str> {
+    let b = text.as_bytes();
+    let mut names: Vec<&str> = Vec::new();
+    for field in AGENT_FIELDS {
+        let f = field.as_bytes();
+        let mut from = 0;
+        while let Some(i) = find_ignore_ascii_case(&b[from..], f).map(|i| from + i) {
+            from = i + f.len();
+            // (At a word's start, and not a browser's `User agent:` / `User-Agent:`.)
+            let user = i >= 5 && b[i - 5..i - 1].eq_ignore_ascii_case(b"user") && matches!(b[i - 1], b' ' | b'-');
+            if i > 0 && b[i - 1].is_ascii_alphabetic() || user {
+                continue;
+            }
+            let rest = &text[from..];
+            let end = rest.find(['\n', '·', '|', '\t', ',', '(', '（', '/']).unwrap_or(rest.len());
+            let end = rest[..end].find("  ").unwrap_or(end);
+            let name = rest[..end].trim();
+            let cjk = !name.is_empty() && !name.is_ascii() && !name.contains(' ');
+            let words = name.split_whitespace().count();
+            let fits = if cjk { name.chars().count() <= 6 } else { (1..=3).contains(&words) && name.len() <= 30 };
+            if fits && !name.bytes().any(|c| c.is_ascii_digit() || c == b'@') && !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    names
 }
 
 /// Words by which a speaker introduces themselves (lower case).
@@ -560,6 +612,18 @@ mod tests {
         assert!(!cue("call me. The landlord is on 083 661 2048", "083"), "not past the sentence's end");
         assert!(!cue("landlord Mr P. van der Merwe, 083 661 2048", "083"));
         assert!(!cue("customer asked us to call her on 07911 204583", "079"));
+    }
+
+    /// Session 19: an entry headed by the agent the ticket's fields name is the team's.
+    #[test]
+    fn entries_of_the_assigned_agent() {
+        let t = "Ticket #88213 · Estado: Abierto · Agente: Héctor R. · Grupo: Ventas\n\nHéctor R. — 12 ago 2024, 17:05\nEstoy en mi celular 442 187 6031.\n\nPatricia Mendoza — 12 ago 2024, 13:40\nMi celular es 442 100 2000.\n";
+        assert_eq!(assigned_agents(t), vec!["Héctor R."]);
+        let v = Voice::new(t);
+        let side = |n: &str| entry_side(&v, super::super::context::own_line_start(t, t.find(n).expect(n)));
+        assert_eq!(side("442 187"), Some(true));
+        assert_eq!(side("442 100"), None);
+        assert_eq!(assigned_agents("User agent: Mozilla/5.0\nOwner: Jane Roe\n坐席：王敏（工号 1087）\n"), vec!["王敏"]);
     }
 
     /// Session 19: a writer who tells of giving the customer a number.
