@@ -63,6 +63,7 @@
 //! when its rules were done (totals only, before and after). Session 19 read the failures of every held-out file
 //! above (all spent now). `issue17_holdout28.jsonl`, `issue17_holdout28b.jsonl`: written blind at the start of
 //! session 19, sealed, and scored once when its rules were done (totals only, before cc38f0d and after).
+//! `issue17_holdout29.jsonl`, `issue17_holdout29b.jsonl` (40 pages each): the same, written after set 28 was scored.
 
 use deskside_core::html::{looks_like_html, snapshot_from_html, snapshot_from_text};
 use deskside_core::phone::normalize_phone;
