@@ -577,6 +577,28 @@ pub fn rsplit_at_sign(s: &str) -> Option<(&str, &str)> {
     Some((s.get(..i)?, s.get(i + 1..)?))
 }
 
+/// The next colon at or after `from`: the index of a `:` or of the last
+/// byte of a full-width `：` (EF BC 9A), eight bytes a step. Field labels
+/// end in one; a text is read once for all of them.
+#[inline(never)]
+pub fn next_colon(b: &[u8], from: usize) -> Option<usize> {
+    let full = |k: usize| k >= 2 && b[k - 2] == 0xEF && b[k - 1] == 0xBC;
+    let mut i = from;
+    while i + 8 <= b.len() {
+        let w = crate::load_u64(&b[i..i + 8]);
+        let mut hits = exact_eq(w, b':') | exact_eq(w, 0x9A);
+        while hits != 0 {
+            let k = i + hits.trailing_zeros() as usize / 8;
+            if b[k] == b':' || full(k) {
+                return Some(k);
+            }
+            hits &= hits - 1;
+        }
+        i += 8;
+    }
+    (i..b.len()).find(|&k| b[k] == b':' || b[k] == 0x9A && full(k))
+}
+
 /// Where the sentence that `b` ends in starts: just past the last `\n`,
 /// `. `, `! `, `? ` or `。`, `！` in `b` (0 if none), found in one pass
 /// back; with `semicolons`, `;` and `；` end a sentence too. The words
@@ -604,6 +626,19 @@ pub fn sentence_start(b: &[u8], semicolons: bool) -> usize {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn next_colon_finds_both_widths() {
+        let t = "ab: x：y 12:30 \u{3000}z：";
+        let mut at = Vec::new();
+        let mut from = 0;
+        while let Some(k) = next_colon(t.as_bytes(), from) {
+            at.push(k);
+            from = k + 1;
+        }
+        let want: Vec<usize> = t.char_indices().filter(|&(_, c)| c == ':' || c == '：').map(|(i, c)| i + c.len_utf8() - 1).collect();
+        assert_eq!(at, want);
+    }
 
     /// The one pass back against the latest end of each kind, as `rfind` finds them.
     #[test]

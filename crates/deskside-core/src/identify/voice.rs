@@ -345,26 +345,28 @@ const AGENT_FIELDS: &[&str] = &[
 fn assigned_agents(text: &str) -> Vec<&str> {
     let b = text.as_bytes();
     let mut names: Vec<&str> = Vec::new();
-    for field in AGENT_FIELDS {
-        let f = field.as_bytes();
-        let mut from = 0;
-        while let Some(i) = find_ignore_ascii_case(&b[from..], f).map(|i| from + i) {
-            from = i + f.len();
-            // (At a word's start, and not a browser's `User agent:` / `User-Agent:`.)
+    // (One pass over the text's colons: each field ends in one.)
+    let mut from = 0;
+    while let Some(c) = deskside_detect::lines::next_colon(b, from) {
+        from = c + 1;
+        // (A field at a word's start, and not a browser's `User agent:` / `User-Agent:`.)
+        let field = AGENT_FIELDS.iter().map(|f| f.as_bytes()).any(|f| {
+            let Some(i) = (c + 1).checked_sub(f.len()).filter(|&i| b[i..=c].eq_ignore_ascii_case(f)) else { return false };
             let user = i >= 5 && b[i - 5..i - 1].eq_ignore_ascii_case(b"user") && matches!(b[i - 1], b' ' | b'-');
-            if i > 0 && b[i - 1].is_ascii_alphabetic() || user {
-                continue;
-            }
-            let rest = &text[from..];
-            let end = rest.find(['\n', '·', '|', '\t', ',', '(', '（', '/']).unwrap_or(rest.len());
-            let end = rest[..end].find("  ").unwrap_or(end);
-            let name = rest[..end].trim();
-            let cjk = !name.is_empty() && !name.is_ascii() && !name.contains(' ');
-            let words = name.split_whitespace().count();
-            let fits = if cjk { name.chars().count() <= 6 } else { (1..=3).contains(&words) && name.len() <= 30 };
-            if fits && !name.bytes().any(|c| c.is_ascii_digit() || c == b'@') && !names.contains(&name) {
-                names.push(name);
-            }
+            !(i > 0 && b[i - 1].is_ascii_alphabetic() || user)
+        });
+        if !field {
+            continue;
+        }
+        let rest = &text[from..];
+        let end = rest.find(['\n', '·', '|', '\t', ',', '(', '（', '/']).unwrap_or(rest.len());
+        let end = rest[..end].find("  ").unwrap_or(end);
+        let name = rest[..end].trim();
+        let cjk = !name.is_empty() && !name.is_ascii() && !name.contains(' ');
+        let words = name.split_whitespace().count();
+        let fits = if cjk { name.chars().count() <= 6 } else { (1..=3).contains(&words) && name.len() <= 30 };
+        if fits && !name.bytes().any(|c| c.is_ascii_digit() || c == b'@') && !names.contains(&name) {
+            names.push(name);
         }
     }
     names
@@ -623,7 +625,7 @@ mod tests {
         let side = |n: &str| entry_side(&v, super::super::context::own_line_start(t, t.find(n).expect(n)));
         assert_eq!(side("442 187"), Some(true));
         assert_eq!(side("442 100"), None);
-        assert_eq!(assigned_agents("User agent: Mozilla/5.0\nOwner: Jane Roe\n坐席：王敏（工号 1087）\n"), vec!["王敏"]);
+        assert_eq!(assigned_agents("User agent: Mozilla/5.0\nOwner: Jane Roe\n坐席：王敏（工号 1087）\nSachbearbeiter: K. Huber\n"), vec!["王敏", "K. Huber"]);
     }
 
     /// Session 19: a writer who tells of giving the customer a number.
