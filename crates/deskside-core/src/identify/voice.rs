@@ -459,7 +459,8 @@ const OF_THE_CUSTOMER_WINDOW: usize = 120;
 /// most [`OF_THE_CUSTOMER_WINDOW`] bytes back) speak of the customer in the third person.
 pub(super) fn of_the_customer_before(text: &str, ls: usize, start: usize) -> bool {
     let lo = super::context::floor_boundary(text, ls.max(start.saturating_sub(OF_THE_CUSTOMER_WINDOW)));
-    OF_THE_CUSTOMER.word_in(&text[lo..start].to_lowercase())
+    // (No lower-casing: the words are ASCII, matched in either case, or Chinese.)
+    OF_THE_CUSTOMER.word_in(&text[lo..start])
 }
 
 /// The longest text before a number on a signature's line (`Sabine Krämer | Innendienst | Tel. `).
