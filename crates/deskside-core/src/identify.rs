@@ -1709,6 +1709,24 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                     }
                 }
             }
+            // Session 20: addresses written with a stand-in for their `@`, the
+            // full-width `＠` of Chinese and Japanese input methods
+            // (`ｋｅｎｔａ＠ｇｍａｉｌ．ｔｅｓｔ`) or a form's or forum's `[at]`
+            // (`jo.bramley [at] btinternet.test`): decided by the same parser
+            // on their folded form, at their span as written.
+            let written = scan.wide_at_signs.iter().filter_map(|&at| deskside_detect::email::wide_address_at(text, at));
+            let mut any_written = false;
+            let bracketed = scan.bracket_ats.iter().filter_map(|&close| deskside_detect::email::bracketed_address_at(text, close));
+            for w in written.chain(bracketed) {
+                if let Some(email) = email_at(&w.folded, w.at, true).filter(|e| !ctx.excludes_email(e)) {
+                    out.push((IdKind::Email, email, None, (w.start, w.end)));
+                    any_written = true;
+                }
+            }
+            if any_written {
+                // (The addresses in text order, as the rules below read them.)
+                crate::sort::sort_by_key(&mut out, |f| f.3 .0);
+            }
             let (phones, cn_ids) = (scan.phones, scan.cn_ids);
             let team_lines = if phones.is_empty() { Vec::new() } else { ctx.team_lines(text, agent_emails) };
             // Phones come in text order: count lines incrementally (only
@@ -3059,6 +3077,11 @@ mod tests {
                 assert_eq!(scan.cn_ids, crate::cnid::find_cn_ids(t), "{t:?}");
                 let at_signs: Vec<usize> = t.match_indices('@').map(|(i, _)| i).collect();
                 assert_eq!(scan.at_signs, at_signs, "{t:?}");
+                let wide: Vec<usize> = t.match_indices('＠').map(|(i, _)| i).collect();
+                assert_eq!(scan.wide_at_signs, wide, "{t:?}");
+                let closers = t.match_indices([']', ')', '}']).map(|(i, _)| i);
+                let bracket_ats: Vec<usize> = closers.filter(|&i| deskside_detect::email::closes_bracketed_at(t.as_bytes(), i)).collect();
+                assert_eq!(scan.bracket_ats, bracket_ats, "{t:?}");
                 ids += scan.cn_ids.len();
             }
         }

@@ -406,7 +406,8 @@ pub(crate) enum Stops {
     Digits,
     /// `@`, for the email scanner.
     AtSign,
-    /// The same as `Digits`, and `@`: the one pass over a text.
+    /// The same as `Digits`, and `@`: the one pass over a text. (And the
+    /// closing brackets `]`, `)`, `}`, for an address's `[at]`: session 20.)
     DigitsOrAt,
     /// Line breaks, for the sign-off scanner.
     Newline,
@@ -419,7 +420,7 @@ impl Stops {
             Stops::AtSign => b == b'@',
             Stops::Newline => b == b'\n',
             Stops::Digits => b.is_ascii_digit() || b == 0xEF,
-            Stops::DigitsOrAt => Stops::Digits.byte(b) || b == b'@',
+            Stops::DigitsOrAt => Stops::Digits.byte(b) || matches!(b, b'@' | b']' | b')' | b'}'),
         }
     }
 }
@@ -465,7 +466,11 @@ pub(crate) fn next_stop(bytes: &[u8], mut from: usize, stops: Stops) -> Option<u
 pub(crate) fn next_number_stop(bytes: &[u8], mut from: usize, stops: Stops) -> Option<usize> {
     loop {
         let at = next_stop(bytes, from, stops)?;
-        if bytes[at] != 0xEF || matches!(bytes.get(at + 1..at + 3), Some([0xBC, 0x90..=0x99 | 0x8B | 0x88])) {
+        // (And the full-width `＠`, `EF BC A0`, where the `@`s are asked for.)
+        if bytes[at] != 0xEF
+            || matches!(bytes.get(at + 1..at + 3), Some([0xBC, 0x90..=0x99 | 0x8B | 0x88]))
+            || matches!(stops, Stops::DigitsOrAt) && bytes.get(at + 1..at + 3) == Some(&[0xBC, 0xA0])
+        {
             return Some(at);
         }
         from = at + 3;
@@ -510,7 +515,8 @@ impl Stops {
             Stops::AtSign => bytes_equal(x, b'@'),
             Stops::Newline => bytes_equal(x, b'\n'),
             Stops::Digits => ascii_digits(x) | bytes_equal(x, 0xEF),
-            Stops::DigitsOrAt => ascii_digits(x) | bytes_equal(x, 0xEF) | bytes_equal(x, b'@'),
+            // (`]` and `}` are one test: `0x5D | 0x20` is `0x7D`, and no other byte is.)
+            Stops::DigitsOrAt => ascii_digits(x) | bytes_equal(x, 0xEF) | bytes_equal(x, b'@') | bytes_equal(x | ONES * 0x20, b'}') | bytes_equal(x, b')'),
         }
     }
 }
@@ -587,7 +593,8 @@ mod tests {
             }
         }
         assert_eq!(next_stop(b"no numbers here, at all (none) + more", 0, Stops::Digits), None);
-        assert_eq!(next_stop(b"no numbers here, at all (none) + m@il", 0, Stops::DigitsOrAt), Some(34));
+        assert_eq!(next_stop(b"no numbers here, at all (none) + m@il", 0, Stops::DigitsOrAt), Some(29));
+        assert_eq!(next_stop(b"no numbers here, at all [none + m@il", 0, Stops::DigitsOrAt), Some(33));
     }
     /// 91310000MA1FL8TQ2X from the sample page has a bad check char; this is
     /// the same prefix with the computed check char `3`.

@@ -271,9 +271,210 @@ pub fn bounce_local(local: &str) -> bool {
     })
 }
 
+/// An address written with a stand-in for its `@` that every reader takes
+/// for one (session 20): the full-width `＠` that Chinese and Japanese input
+/// methods type, with full-width or ASCII letters around it
+/// (`ｋｅｎｔａ．ｋｏｂａｙａｓｈｉ＠ｇｍａｉｌ．ｔｅｓｔ`, `yang.qiuyue＠126mail.test`),
+/// or `[at]`, `(at)`, `{at}` between a local part and a domain, the
+/// domain's dots also written `[dot]` (`jo.bramley [at] btinternet.test`),
+/// as web forms and forum pages hide addresses from harvesters. Its span in
+/// the text and the address with the stand-ins folded to ASCII, for the
+/// email parser to decide as it decides any address.
+#[derive(Debug, PartialEq, Eq)]
+pub struct WrittenOut {
+    pub start: usize,
+    pub end: usize,
+    /// The address as written, folded: `kenta.kobayashi@gmail.test`.
+    pub folded: String,
+    /// Where `folded`'s `@` is.
+    pub at: usize,
+}
+
+/// The ASCII byte a full-width form at `b[i..i + 3]` stands for (U+FF01 to
+/// U+FF5E are `!` to `~`), when it is one an address is written with:
+/// letters, digits, `.`, `_`, `-`, `+`. (Not `！`, `～`, `｜`, `＃`: in
+/// Chinese and Japanese text they are punctuation, not part of a word.)
+#[inline(always)]
+fn wide_address_byte(b: &[u8], i: usize) -> Option<u8> {
+    let c = match b.get(i..i + 3)? {
+        [0xEF, 0xBC, x @ 0x81..=0xBF] => x - 0x60,
+        [0xEF, 0xBD, y @ 0x80..=0x9E] => y - 0x20,
+        _ => return None,
+    };
+    (c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'+')).then_some(c)
+}
+
+/// The address around the full-width `＠` at byte `at` (`EF BC A0`), if its
+/// two sides hold an address's chars, ASCII or full-width.
+#[inline(never)]
+pub fn wide_address_at(text: &str, at: usize) -> Option<WrittenOut> {
+    let b = text.as_bytes();
+    // Back over the local part: ASCII local bytes, or full-width forms of them.
+    let mut start = at;
+    let mut local = Vec::new();
+    loop {
+        if start > 0 && is_local_byte(b[start - 1]) {
+            local.push(b[start - 1]);
+            start -= 1;
+        } else if let Some(c) = start.checked_sub(3).and_then(|i| wide_address_byte(b, i)) {
+            local.push(c);
+            start -= 3;
+        } else {
+            break;
+        }
+    }
+    if local.is_empty() || local.len() > 64 {
+        return None;
+    }
+    local.reverse();
+    let mut folded = local;
+    let at_in = folded.len();
+    folded.push(b'@');
+    let mut end = at + 3;
+    loop {
+        if end < b.len() && ascii_in(&DOMAIN_BYTES, b[end]) {
+            folded.push(b[end]);
+            end += 1;
+        } else if let Some(c) = wide_address_byte(b, end).filter(|&c| c != b'_' && c != b'+') {
+            folded.push(c);
+            end += 3;
+        } else {
+            break;
+        }
+    }
+    written_out(start, end, folded, at_in)
+}
+
+/// Whether the closing bracket at `close` ends an `[at]`, `(at)` or `{at}`
+/// (any case): asked by the one pass over a text at each closing bracket.
+#[inline(always)]
+pub fn closes_bracketed_at(b: &[u8], close: usize) -> bool {
+    close >= 3 && b[close - 3] == opener(b[close]) && b[close - 2..close].eq_ignore_ascii_case(b"at")
+}
+
+/// The address around the `[at]` whose closing bracket is at `close` (up
+/// to two spaces on either side; the domain's dots also as `[dot]`).
+#[inline(never)]
+pub fn bracketed_address_at(text: &str, close: usize) -> Option<WrittenOut> {
+    let b = text.as_bytes();
+    if !closes_bracketed_at(b, close) {
+        return None;
+    }
+    let open = close - 3;
+    let mut start = open;
+    for _ in 0..2 {
+        if start > 0 && b[start - 1] == b' ' {
+            start -= 1;
+        }
+    }
+    let local_end = start;
+    while start > 0 && is_local_byte(b[start - 1]) {
+        start -= 1;
+    }
+    if start == local_end || local_end - start > 64 {
+        return None;
+    }
+    let mut folded = b[start..local_end].to_vec();
+    let at_in = folded.len();
+    folded.push(b'@');
+    let mut end = skip_spaces(b, close + 1);
+    let domain_start = end;
+    loop {
+        if end < b.len() && ascii_in(&DOMAIN_BYTES, b[end]) {
+            folded.push(b[end]);
+            end += 1;
+        } else if let Some(after) = bracketed_dot(b, end).filter(|_| end > domain_start) {
+            folded.push(b'.');
+            end = after;
+        } else {
+            break;
+        }
+    }
+    written_out(start, end, folded, at_in)
+}
+
+/// Past up to two spaces from `i`.
+fn skip_spaces(b: &[u8], mut i: usize) -> usize {
+    for _ in 0..2 {
+        if b.get(i) == Some(&b' ') {
+            i += 1;
+        }
+    }
+    i
+}
+
+/// Where a domain goes on after a `[dot]` (`(dot)`, `{dot}`, any case, up
+/// to two spaces on either side) at `i`.
+fn bracketed_dot(b: &[u8], i: usize) -> Option<usize> {
+    let open = skip_spaces(b, i);
+    let close = open + 4;
+    let word = b.get(open + 1..close)?;
+    (b.get(close) == Some(&opener_close(b[open])?) && word.eq_ignore_ascii_case(b"dot")).then(|| skip_spaces(b, close + 1))
+}
+
+/// The opening bracket of the closing bracket `c`.
+fn opener(c: u8) -> u8 {
+    match c {
+        b']' => b'[',
+        b')' => b'(',
+        _ => b'{',
+    }
+}
+
+/// The closing bracket of the opening bracket `c`.
+fn opener_close(c: u8) -> Option<u8> {
+    match c {
+        b'[' => Some(b']'),
+        b'(' => Some(b')'),
+        b'{' => Some(b'}'),
+        _ => None,
+    }
+}
+
+/// The span and the folded address, when its domain holds something.
+fn written_out(start: usize, end: usize, folded: Vec<u8>, at: usize) -> Option<WrittenOut> {
+    // (Only ASCII was pushed: a local part's bytes, `@`, a domain's.)
+    let folded = String::from_utf8(folded).ok().filter(|f| f.len() > at + 1)?;
+    Some(WrittenOut { start, end, folded, at })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn wide(text: &str) -> Option<(String, &str)> {
+        let at = text.find('＠')?;
+        wide_address_at(text, at).map(|w| (w.folded, &text[w.start..w.end]))
+    }
+
+    #[test]
+    fn a_full_width_at_sign_joins_full_width_or_ascii_sides() {
+        assert_eq!(wide("メール：ｋｅｎｔａ．ｋｏｂａｙａｓｈｉ＠ｇｍａｉｌ．ｔｅｓｔ\n"), Some(("kenta.kobayashi@gmail.test".into(), "ｋｅｎｔａ．ｋｏｂａｙａｓｈｉ＠ｇｍａｉｌ．ｔｅｓｔ")));
+        assert_eq!(wide("联系邮箱：yang.qiuyue＠126mail.test\n"), Some(("yang.qiuyue@126mail.test".into(), "yang.qiuyue＠126mail.test")));
+        assert_eq!(wide("邮箱ａｍｕｍｕ＿ｌｉｕ＠ｆｏｘｍａｉｌ．ｔｅｓｔ也行").map(|w| w.0), Some("amumu_liu@foxmail.test".into()));
+        assert_eq!(wide("ｙｕｍｉ．ｓａｓａｋｉ＠ｓａｓａｋｉ－ａｒｃｈ．ｔｅｓｔ").map(|w| w.0), Some("yumi.sasaki@sasaki-arch.test".into()));
+        // (Punctuation of the text around it is no part of it.)
+        assert_eq!(wide("至急！ｌｉ＠ｑｑ．ｃｏｍ～").map(|w| w.0), Some("li@qq.com".into()));
+        // No local part, or nothing after the sign: none.
+        assert_eq!(wide("受取：＠渋谷店"), None);
+        assert_eq!(wide("ｌｉ＠ 明天"), None);
+    }
+
+    fn bracketed(text: &str) -> Vec<String> {
+        let closers = text.match_indices([']', ')', '}']).map(|(i, _)| i);
+        closers.filter_map(|c| bracketed_address_at(text, c)).map(|w| format!("{}={}", &text[w.start..w.end], w.folded)).collect()
+    }
+
+    #[test]
+    fn at_and_dot_in_brackets_are_read_as_written_out() {
+        assert_eq!(bracketed("email me on jo.bramley [at] btinternet.test or ring"), ["jo.bramley [at] btinternet.test=jo.bramley@btinternet.test"]);
+        assert_eq!(bracketed("Email: marta.ruiz(AT)telefonica.test."), ["marta.ruiz(AT)telefonica.test.=marta.ruiz@telefonica.test."]);
+        assert_eq!(bracketed("j.doe {at} mail [dot] example (dot) test, thanks"), ["j.doe {at} mail [dot] example (dot) test=j.doe@mail.example.test"]);
+        // No local part, a bracket of another word, an `[at]` with no domain: none.
+        assert!(bracketed("Contact [at] the desk (at) noon").iter().all(|f| f.starts_with("Contact [at] the=") || f.starts_with("desk (at) noon=")));
+        assert!(bracketed("(at) x.test, (chat) y.test, [dot] z.test").is_empty());
+        assert!(bracketed("name [at]").is_empty());
+    }
 
     #[test]
     fn ascii_is_lowered_eight_bytes_at_a_time_as_one_by_one() {

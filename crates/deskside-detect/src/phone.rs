@@ -118,6 +118,12 @@ pub struct TextScan {
     pub phones: Vec<PhoneMatch>,
     pub cn_ids: Vec<crate::cnid::CnIdMatch>,
     pub at_signs: Vec<usize>,
+    /// Where its full-width `＠` signs are (session 20: addresses typed with
+    /// a Chinese or Japanese input method, [`crate::email::wide_address_at`]).
+    pub wide_at_signs: Vec<usize>,
+    /// Where the closing brackets of its `[at]`, `(at)`, `{at}` (any case)
+    /// are ([`crate::email::bracketed_address_at`]).
+    pub bracket_ats: Vec<usize>,
 }
 
 /// Phone numbers, Chinese ID codes and `@` signs in one pass over the text:
@@ -127,15 +133,17 @@ pub struct TextScan {
 pub fn scan_text(text: &str, default_region: &str) -> TextScan {
     let mut ids = crate::cnid::CnIdScan::new(text);
     let mut at_signs = Vec::with_capacity(expected_hits(text));
-    let phones = walk(text, default_region, Some((&mut ids, &mut at_signs)));
+    let (mut wide_at_signs, mut bracket_ats) = (Vec::new(), Vec::new());
+    let phones = walk(text, default_region, Some((&mut ids, &mut at_signs, &mut wide_at_signs, &mut bracket_ats)));
     ids.scan_to(text.len());
-    TextScan { phones, cn_ids: ids.out, at_signs }
+    TextScan { phones, cn_ids: ids.out, at_signs, wide_at_signs, bracket_ats }
 }
 
 /// The phone scanner's walk; with `also`, it hands the ID-code scanner every
-/// digit it stops at and every stretch it jumps over, and notes every `@`.
+/// digit it stops at and every stretch it jumps over, and notes every `@`
+/// (and every full-width `＠`, among the full-width forms it stops at).
 #[inline(always)]
-fn walk(text: &str, default_region: &str, mut also: Option<(&mut crate::cnid::CnIdScan, &mut Vec<usize>)>) -> Vec<PhoneMatch> {
+fn walk(text: &str, default_region: &str, mut also: Option<(&mut crate::cnid::CnIdScan, &mut Vec<usize>, &mut Vec<usize>, &mut Vec<usize>)>) -> Vec<PhoneMatch> {
     let region = Region::parse(default_region);
     let stops = if also.is_some() { crate::cnid::Stops::DigitsOrAt } else { crate::cnid::Stops::Digits };
     let mut out = Vec::with_capacity(expected_hits(text));
@@ -153,9 +161,16 @@ fn walk(text: &str, default_region: &str, mut also: Option<(&mut crate::cnid::Cn
             Some(at) => pos = at,
             None => break,
         }
-        if let Some((ids, at_signs)) = also.as_mut() {
+        if let Some((ids, at_signs, _, bracket_ats)) = also.as_mut() {
             if bytes[pos] == b'@' {
                 at_signs.push(pos);
+                pos += 1;
+                continue;
+            }
+            if matches!(bytes[pos], b']' | b')' | b'}') {
+                if crate::email::closes_bracketed_at(bytes, pos) {
+                    bracket_ats.push(pos);
+                }
                 pos += 1;
                 continue;
             }
@@ -163,6 +178,11 @@ fn walk(text: &str, default_region: &str, mut also: Option<(&mut crate::cnid::Cn
         }
         // Full-width punctuation (，：。) is common in Chinese text: step over it.
         if bytes[pos] == 0xEF && !full_width_start(bytes, pos) {
+            if let Some((_, _, wide_at_signs, _)) = also.as_mut() {
+                if bytes.get(pos + 1..pos + 3) == Some(&[0xBC, 0xA0]) {
+                    wide_at_signs.push(pos);
+                }
+            }
             pos += 3;
             continue;
         }
@@ -192,7 +212,7 @@ fn walk(text: &str, default_region: &str, mut also: Option<(&mut crate::cnid::Cn
             jump = attempt(text, pos, region, &mut out);
         }
         if let Some(to) = jump {
-            if let Some((ids, _)) = also.as_mut() {
+            if let Some((ids, ..)) = also.as_mut() {
                 ids.scan_to(to);
             }
             pos = to;

@@ -24,7 +24,7 @@ pub(crate) fn stops16(sixteen: &[u8], stops: Stops) -> u32 {
         Stops::AtSign => eq(b'@'),
         Stops::Newline => eq(b'\n'),
         Stops::Digits => v128_or(digits(), eq(0xEF)),
-        Stops::DigitsOrAt => v128_or(v128_or(digits(), eq(0xEF)), eq(b'@')),
+        Stops::DigitsOrAt => v128_or(v128_or(v128_or(digits(), eq(0xEF)), v128_or(eq(b'@'), eq(b')'))), v128_or(eq(b']'), eq(b'}'))),
     };
     u32::from(u8x16_bitmask(m))
 }

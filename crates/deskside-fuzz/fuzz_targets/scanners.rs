@@ -21,6 +21,11 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(scan.cn_ids, find_cn_ids(text));
     let at_signs: Vec<usize> = text.match_indices('@').map(|(i, _)| i).collect();
     assert_eq!(scan.at_signs, at_signs);
+    let wide: Vec<usize> = text.match_indices('＠').map(|(i, _)| i).collect();
+    assert_eq!(scan.wide_at_signs, wide);
+    let closers = text.match_indices([']', ')', '}']).map(|(i, _)| i);
+    let bracket_ats: Vec<usize> = closers.filter(|&i| deskside_detect::email::closes_bracketed_at(text.as_bytes(), i)).collect();
+    assert_eq!(scan.bracket_ats, bracket_ats);
 
     for p in &scan.phones {
         assert!(text.is_char_boundary(p.start) && text.is_char_boundary(p.end) && p.start < p.end);
