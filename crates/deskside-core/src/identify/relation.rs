@@ -1065,7 +1065,35 @@ pub(super) fn spoken_by(text: &str, start: usize, phone: &str) -> bool {
     head.windows(p.len()).position(|w| w == p).is_some_and(|i| {
         let rest = head[i + p.len()..].trim_ascii_start();
         let said = rest.strip_prefix(b":").or_else(|| rest.strip_prefix("：".as_bytes()));
-        said.is_some_and(|s| s.len() <= LEAD_IN && !s.contains(&b',') && find_ci(s, "，".as_bytes()).is_none())
+        // (Session 20: or a longer message of the speaker's that names no one
+        // else by a possessive before the address: `Lovely. Can you send the
+        // receipt to hannah…@`, `received, thanks. GST invoice pls on vikram…@`;
+        // not `my CA handles it, ca.mehta@…`, `to my office admin, Ms. Sheetal, …@`.)
+        said.is_some_and(|s| s.len() <= LEAD_IN && !s.contains(&b',') && find_ci(s, "，".as_bytes()).is_none() || s.len() <= MESSAGE_LEAD_IN && !possessive_of_another(s))
+    })
+}
+
+/// How long the words before a chat speaker's own address may be in
+/// [`spoken_by`] when they name no one else (bytes: a message of a few sentences).
+const MESSAGE_LEAD_IN: usize = 240;
+
+/// Possessives in Latin script, lower case, at a word's start.
+const POSSESSIVES: [&[u8]; 14] = [b"my ", b"mi ", b"mis ", b"mein ", b"meine ", b"meinen ", b"meiner ", b"mon ", b"ma ", b"meu ", b"minha ", b"mijn ", b"mio ", b"mia "];
+
+/// Words for an address, right after a possessive (`my email is`, `mi correo`).
+const ADDRESS_WORDS: [&[u8]; 9] = [b"email", b"e-mail", b"mail", b"correo", b"courriel", b"address", b"adresse", b"inbox", b"gmail"];
+
+/// Whether `s` holds a possessive that is not about an address of the
+/// writer's (`my CA`, `my office admin`, `mi hermana`): another person the
+/// address after it may be.
+fn possessive_of_another(s: &[u8]) -> bool {
+    (0..s.len()).any(|i| {
+        (i == 0 || !s[i - 1].is_ascii_alphanumeric())
+            && POSSESSIVES.iter().any(|p| {
+                s.len() >= i + p.len()
+                    && s[i..i + p.len()].eq_ignore_ascii_case(p)
+                    && !ADDRESS_WORDS.iter().any(|w| s.len() >= i + p.len() + w.len() && s[i + p.len()..i + p.len() + w.len()].eq_ignore_ascii_case(w))
+            })
     })
 }
 
@@ -1080,6 +1108,17 @@ fn find_ci(h: &[u8], n: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chat_speakers_longer_message_gives_their_address_unless_a_possessive_names_another() {
+        let said = |t: &str| spoken_by(t, t.find("x@").expect("address"), "+44 7723 418 902");
+        assert!(said("+44 7723 418 902: Brilliant, I'll pay by card. Could you send the receipt to x@mail.test"));
+        assert!(said("+44 7723 418 902: ok, my email is x@mail.test"));
+        assert!(!said("+44 7723 418 902: thanks. The invoice goes to my accountant, she files it, x@mail.test"));
+        assert!(!said("+44 7723 418 902: my CA handles it, x@mail.test"));
+        // (Another speaker's line: not this number's.)
+        assert!(!said("Crumb & Co: send it to x@mail.test"));
+    }
 
     fn at(t: &str, n: &str) -> Whose {
         whose_before(t, t.find(n).expect("identifier in text"))
