@@ -960,7 +960,10 @@ fn one_person(text: &str, spots: &[Spot], found: &mut [Candidate]) {
         }
         let value = &found[s.slot].value;
         let local = deskside_detect::lines::rsplit_at_sign(value).map_or(value.as_str(), |(l, _)| l);
-        if relation::names_the_address(text, top.at.0, local) || relation::spoken_by(text, s.at.0, &text[top.at.0..top.at.1]) {
+        if relation::names_the_address(text, top.at.0, local)
+            || relation::spoken_by(text, s.at.0, &text[top.at.0..top.at.1])
+            || relation::same_field_block(text, top.at.0, top.at.1, s.at.0)
+        {
             found[s.slot].score = phone_score + 1;
         }
     }

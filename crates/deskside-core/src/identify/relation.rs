@@ -1040,6 +1040,67 @@ pub(super) fn names_the_address(text: &str, phone: usize, local: &str) -> bool {
         })
 }
 
+/// Session 20: whether the address at byte `address` and the number at
+/// `phone` (to `phone_end`) are one person's fields of one block: at most
+/// [`BLOCK_GAP`] lines apart with no blank line between, and the address
+/// written as the value of an address field (`E-mail:`, `电子邮箱：`, a saved
+/// page's `<dt>邮箱</dt><dd>`) or of the requester's (`请求人：何静 <…>`,
+/// `Opened by Fiona MacLeod <…>`): `Klient: Bartosz W.  Tel.: 604 …
+/// E-mail: b.wisniewski@…`, `联系手机：…` / `备用电话：…` / `电子邮箱：…`. (Not
+/// `Assessor appointed: Ruan Botha, ruan.botha@…` under the policyholder's
+/// `Cell:`, nor `推荐人邮箱 …` beside the customer's `手机：…`.)
+pub(super) fn same_field_block(text: &str, phone: usize, phone_end: usize, address: usize) -> bool {
+    let b = text.as_bytes();
+    let (lo, hi) = (phone.min(address).min(b.len()), phone.max(address).min(b.len()));
+    let between = &b[lo..hi];
+    let breaks = between.iter().filter(|&&c| c == b'\n').count();
+    if breaks > BLOCK_GAP || between.split(|&c| c == b'\n').skip(1).take(breaks.saturating_sub(1)).any(|l| l.iter().all(u8::is_ascii_whitespace)) {
+        return false;
+    }
+    // The address's lead: from its line's start, or from the number when it
+    // stands before the address on its line.
+    let ls = line_start(b, address.min(b.len()), BLOCK_LINE);
+    let from = if breaks == 0 && phone < address { phone_end.max(ls) } else { ls };
+    let lead = untagged(&text[from.min(address)..address]);
+    let t = lead.trim_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '：' | '|' | '·' | ',' | '，' | '/' | '-' | '–'));
+    let lower = t.to_lowercase();
+    ADDRESS_LABELS.contains(&lower.as_str())
+        || lower.ends_with('<') && REQUESTER_LABELS.iter().chain(&REQUESTER_FIELDS).any(|w| lower.starts_with(w))
+}
+
+/// How many line breaks apart one block's fields may be in [`same_field_block`].
+const BLOCK_GAP: usize = 2;
+
+/// A field's label for an address, whole (lower case).
+const ADDRESS_LABELS: [&str; 27] = [
+    "email", "e-mail", "mail", "email address", "e-mail address", "email on file", "email id", "your email", "邮箱", "电子邮箱", "联系邮箱",
+    "邮件", "电子邮件", "電郵", "電子郵件", "電子信箱", "信箱", "郵箱", "メール", "メールアドレス", "correo", "correo electrónico", "courriel",
+    "adresse e-mail", "e-mail-adresse", "endereço de e-mail", "indirizzo email",
+];
+
+/// A requester field's label before the name and `<address>`, beside the
+/// block heads of [`REQUESTER_LABELS`] (lower case).
+const REQUESTER_FIELDS: [&str; 5] = ["请求人", "請求人", "提交人", "opened by", "requested by"];
+
+/// `s` without its HTML tags (`<dt>邮箱</dt><dd>`: `邮箱`); a `<` that opens
+/// no tag (`何静 <`) is kept.
+fn untagged(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        match rest[i..].find('>') {
+            Some(j) if rest[i + 1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/') => rest = &rest[i + j + 1..],
+            _ => {
+                out.push('<');
+                rest = &rest[i + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// How long a run of ASCII letters must be to name a person in
 /// [`names_the_address`] (`iyer`; not `nj`, `mr`).
 const NAME_RUN: usize = 4;
@@ -1118,6 +1179,22 @@ mod tests {
         assert!(!said("+44 7723 418 902: my CA handles it, x@mail.test"));
         // (Another speaker's line: not this number's.)
         assert!(!said("Crumb & Co: send it to x@mail.test"));
+    }
+
+    #[test]
+    fn a_number_and_an_address_field_of_one_block_are_one_persons() {
+        let block = |t: &str| {
+            let (p, a) = (t.find("0").expect("number"), t.find("x@").expect("address"));
+            same_field_block(t, p, p + 11, a)
+        };
+        assert!(block("Klient: Jan K.   Tel.: 012 840 337   E-mail: x@onet.test"));
+        assert!(block("Mobile: 087 410 2286\nHome/landline: (01) 462 9913\nEmail: x@eircom.test"));
+        assert!(block("<dt>请求人</dt><dd>何静 <x@cw.test></dd>\n<dt>手机</dt><dd>0135 8820 7614</dd>"));
+        // Another person's field, a label that is not the address's, a blank line, a block too far: no.
+        assert!(!block("Cell: 082 551 4093\nAssessor appointed: Ruan Botha, x@panel.test"));
+        assert!(!block("手机：0186 2290 3374\n备注：推荐人邮箱 x@163.test"));
+        assert!(!block("Mobile: 087 410 2286\n\nEmail: x@eircom.test"));
+        assert!(!block("Mobile: 087 410 2286\na\nb\nEmail: x@eircom.test"));
     }
 
     fn at(t: &str, n: &str) -> Whose {
