@@ -63,6 +63,12 @@ static SELF_CUES: Words = Words::new(&[
     "min mobil", "ring mig", "mein handy", "meine handynummer", "meine nummer", "rufen sie mich", "erreichen sie mich", "mich erreichen", "llámame",
     "escríbeme", "mi móvil", "mi movil", "mi whatsapp", "mi extensión", "mon mobile", "mon téléphone", "m'appeler", "me contacter", "bel mij",
     "mijn telefoon", "mijn direct", "me chama", "me chame", "me chamar", "mój bezpośredni", "mój telefon", "我的直线", "我的直線", "我的电话", "我的電話", "我电话", "我電話", "加我",
+    // (Session 20: a phone the team issues its staff, and the line the team calls from, in the team's
+    // entry: `cellulare aziendale`, `móvil de empresa`, `our van mobile`, `will call
+    // you from`, `师傅会用…先打给您`.)
+    "company mobile", "company phone", "company cell", "van mobile", "móvil de empresa", "teléfono de empresa",
+    "cellulare aziendale", "telefono aziendale", "firmenhandy", "diensthandy", "call you from", "ring you from", "text you from",
+    "whatsapp you", "contact you from", "desde su móvil", "desde el móvil", "会用", "會用", "公务机", "公務機",
 ]);
 
 /// Which side a head or speaker label names: `Some(true)` the team's,
