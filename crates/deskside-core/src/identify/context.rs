@@ -1181,7 +1181,7 @@ fn signature_writer(text: &str, pos: usize, team: &TeamSigns, by_word: bool) -> 
         }
     }
     match signed {
-        Some(names) if names.iter().any(|n| team.names_team(n, by_word)) => Writer::Team,
+        Some(names) if names.iter().any(|n| team.signs_team(n, by_word)) => Writer::Team,
         // A name with a company or a title: someone's own signature.
         Some(names) if names.iter().map(|n| signature_parts(n)).sum::<usize>() >= 2 => Writer::Other,
         _ => Writer::Unknown,
@@ -1530,6 +1530,36 @@ impl<'a> TeamSigns<'a> {
         let squeezed: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
         self.names.iter().any(|n| squeezed.contains(n.as_str()))
     }
+
+    /// [`TeamSigns::names_team`] for a signature's line, and (session 20)
+    /// the name written there with its accents, as the domain drops them
+    /// (`Léman Assurances` for `lemanassur`) or spells them out (`Kühlwerk`
+    /// for `kuehlwerk`, `Nordhem Möbler` for `nordhem-moebler`). (Only in a
+    /// signature: a customer's sentence that names the shop is no team's
+    /// line; nor the next message's `— Casa Ipê Atendimento (Rodrigo): Olá …`
+    /// that a dash makes look signed: only a signature's short line, with a
+    /// Latin letter beyond ASCII, `C3`–`C5` lead bytes, is folded.)
+    fn signs_team(&self, line: &str, by_word: bool) -> bool {
+        self.names_team(line, by_word) || !self.names.is_empty() && line.trim().len() <= 60 && line.bytes().any(|b| matches!(b, 0xC3..=0xC5)) && {
+            let squeezed: String = line.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
+            let (mut bare, mut spelt) = (String::with_capacity(squeezed.len()), String::with_capacity(squeezed.len() + 4));
+            for c in squeezed.chars() {
+                let b = match base_letter(c) {
+                    0 => '#',
+                    b => char::from(b),
+                };
+                bare.push(b);
+                match c {
+                    'ä' | 'æ' => spelt.push_str("ae"),
+                    'ö' | 'ø' | 'œ' => spelt.push_str("oe"),
+                    'ü' => spelt.push_str("ue"),
+                    'ß' => spelt.push_str("ss"),
+                    _ => spelt.push(b),
+                }
+            }
+            self.names.iter().any(|n| bare.contains(n.as_str()) || spelt.contains(n.as_str()))
+        }
+    }
 }
 
 /// Support words that follow the team's name where a message introduces
@@ -1622,7 +1652,7 @@ pub(super) fn team_signature(line: &str, team: &TeamSigns) -> bool {
         && !team.names.is_empty()
         && !l.ends_with(['.', '!', '?', '。', '！', '？', ':', '：', ','])
         && !l.bytes().any(|b| b.is_ascii_digit() || b == b'@')
-        && team.names_team(l, false)
+        && team.signs_team(l, false)
 }
 
 /// How many parts a signature line has: a name, a company, a title,
@@ -1669,6 +1699,8 @@ pub(super) fn recipient_sentence(line: &str) -> bool {
 /// (`10:15`, `9h41`): what [`entry_head`] and [`stamped_head`] need of a head.
 fn clock_time(b: &[u8]) -> bool {
     b.windows(4).any(|w| w[0].is_ascii_digit() && matches!(w[1], b':' | b'h') && w[2].is_ascii_digit() && w[3].is_ascii_digit())
+        // (Session 20: Québec French spaces it, `6 nov. 2024, 9 h 40`.)
+        || b.windows(6).any(|w| w[0].is_ascii_digit() && w[1..4] == *b" h " && w[4].is_ascii_digit() && w[5].is_ascii_digit())
 }
 
 /// Session 19: a short line with a time (`10:15`, `9h41`) and a middle dot
@@ -4770,6 +4802,21 @@ mod tests {
     }
 
     /// The team signs of `acme.test`, for the tests of whose message a number is in.
+    #[test]
+    fn a_signatures_team_name_is_read_with_its_accents_and_a_spaced_clock_heads_an_entry() {
+        let team = |_: &str| false;
+        let names = TeamSigns::domain_names(&["lemanassur.example".to_string(), "kuehlwerk-service.example".to_string(), "erable-meubles.example".to_string()]);
+        let signs = TeamSigns::new(&team, names);
+        for signed in ["Yann B. · Gestionnaire · Léman Assurances SA", "Jonas Weber · Kühlwerk GmbH", "Service à la clientèle, Meubles Érable"] {
+            assert!(signs.signs_team(signed, false), "{signed}");
+            assert!(!signs.names_team(signed, false), "{signed}");
+        }
+        // (A long line that a dash makes look signed is no signature's.)
+        assert!(!signs.signs_team("Meubles Érable (Marc): Bonjour, votre tiroir de remplacement part vendredi de Lévis.", false));
+        assert!(entry_head("Marc — Meubles Érable — 13 mars 2025, 9 h 20"));
+        assert!(!entry_head("Livraison prévue le 13 mars 2025 entre 9 et 12 h."));
+    }
+
     fn acme_signs() -> TeamSigns<'static> {
         fn acme(e: &str) -> bool {
             e.ends_with("@acme.test")

@@ -69,6 +69,9 @@ static SELF_CUES: Words = Words::new(&[
     "company mobile", "company phone", "company cell", "van mobile", "móvil de empresa", "teléfono de empresa",
     "cellulare aziendale", "telefono aziendale", "firmenhandy", "diensthandy", "call you from", "ring you from", "text you from",
     "whatsapp you", "contact you from", "desde su móvil", "desde el móvil", "会用", "會用", "公务机", "公務機",
+    // (And the Nordic languages' and Swiss French ways to give one's own line: `prata med mig direkt`,
+    // `sms:a mig på`, `ring meg`, `mon natel`.)
+    "mig direkt", "sms:a mig", "nå mig", "kontakta mig", "ring meg", "meg direkte", "mig direkte", "min direkte", "mon natel",
 ]);
 
 /// Which side a head or speaker label names: `Some(true)` the team's,
