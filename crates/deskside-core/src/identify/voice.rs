@@ -72,6 +72,10 @@ static SELF_CUES: Words = Words::new(&[
     // (And the Nordic languages' and Swiss French ways to give one's own line: `prata med mig direkt`,
     // `sms:a mig på`, `ring meg`, `mon natel`.)
     "mig direkt", "sms:a mig", "nå mig", "kontakta mig", "ring meg", "meg direkte", "mig direkte", "min direkte", "mon natel",
+    // (The team's people's lines in more words: `he may text from`, `cel. corporativo`, `meu telemóvel de serviço`,
+    // Tagalog `sa akin`, Arabic `تكلمني`/`الخط المباشر`, `打我們…專線`, `咱们自己公司的王师傅`.)
+    "text from", "cel. corporativo", "celular corporativo", "meu telemóvel", "telemóvel de serviço", "sa akin", "تكلمني", "كلمني",
+    "اتصل بي", "الخط المباشر", "打我們", "打我们", "咱们自己", "自己公司",
 ]);
 
 /// Which side a head or speaker label names: `Some(true)` the team's,
