@@ -2020,6 +2020,19 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 {
                     continue;
                 }
+                // Session 20: a field worker's number in the team's own entry
+                // (`Our technician Tunde will come tomorrow, his work line is …`,
+                // `Kwun Fix 觀修: 已經安排陳師傅，佢手機 …`): the team's people's, unless the
+                // sentence gives the worker to another party (`我们合作的安装师傅`,
+                // `the courier's driver`) or the number to the reader.
+                if !whole_field
+                    && !ctx.team_domains.is_empty()
+                    && voice::staff_before(text, phone.start)
+                    && !context::reader_cue_before(text, phone.start)
+                    && (voice::entry_side(&voice, ls) == Some(true) || context::chat_speaker_team_at(text, ls, phone.start, &text_signs) == Some(true))
+                {
+                    continue;
+                }
                 // Session 18: on a line of a signature block that names the team.
                 if !whole_field && !names.is_empty() && voice::signature_block(text, ls, phone.start, &text_signs) {
                     continue;

@@ -454,6 +454,36 @@ pub(super) fn self_cue_before(text: &str, start: usize) -> bool {
     SELF_CUES.any_in(&lower)
 }
 
+/// Session 20: words that name a field worker (lower case; Latin words at a
+/// word's start): in the team's own message, a number given for one is the
+/// team's people's (`Our technician Tunde … his work line is …`, `已经安排陈师傅，
+/// 佢手機 …`), unless the sentence says whose else they are ([`OTHER_PARTY`]).
+static STAFF_WORDS: Words = Words::new(&[
+    "technician", "engineer", "installer", "fitter", "crew", "foreman", "técnico", "tecnico", "techniker", "monteur", "师傅", "師傅",
+    "工程师", "工程師", "安装工", "安裝工", "维修员", "維修員", "技术员", "技術員", "技师", "技師",
+]);
+
+/// Words by which a sentence gives a field worker to another party: their
+/// own, a partner's, a maker's, a courier's, a landlord's (lower case).
+static OTHER_PARTY: Words = Words::new(&[
+    "their", "partner", "courier", "manufacturer", "maker", "supplier", "landlord", "contractor", "subcontractor", "agency", "fabricante",
+    "proveedor", "hersteller", "他们的", "他們的", "佢哋嘅", "厂家", "廠家", "厂商", "廠商", "快递", "快遞", "网点", "網點", "服务商",
+    "服務商", "合作", "外包", "物业", "物業", "供应商", "供應商", "代理", "授权", "授權", "顺丰", "順豐", "房东", "房東",
+]);
+
+/// How far back, in bytes, [`STAFF_WORDS`] are looked for in the sentence before a number.
+const STAFF_WINDOW: usize = 96;
+
+/// Session 20: whether the sentence before `start` (at most
+/// [`STAFF_WINDOW`] bytes) names a field worker and no other party.
+pub(super) fn staff_before(text: &str, start: usize) -> bool {
+    let lo = super::context::floor_boundary(text, start.saturating_sub(STAFF_WINDOW));
+    // (Across a semicolon: `Our technician Emeka will come by 10am; his work line is …`.)
+    let from = deskside_detect::lines::sentence_start(&text.as_bytes()[lo..start], false);
+    let near = &text[lo + from..start];
+    STAFF_WORDS.word_in(near) && !OTHER_PARTY.word_in(near)
+}
+
 /// Session 19: words by which a writer tells of giving the customer (in the
 /// third person) a number or a word (lower case): a writer who does,
 /// then gives a number as their own, is the agent (`Told client she can
