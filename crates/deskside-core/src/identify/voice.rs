@@ -469,6 +469,8 @@ static OTHER_PARTY: Words = Words::new(&[
     "their", "partner", "courier", "manufacturer", "maker", "supplier", "landlord", "contractor", "subcontractor", "agency", "fabricante",
     "proveedor", "hersteller", "他们的", "他們的", "佢哋嘅", "厂家", "廠家", "厂商", "廠商", "快递", "快遞", "网点", "網點", "服务商",
     "服務商", "合作", "外包", "物业", "物業", "供应商", "供應商", "代理", "授权", "授權", "顺丰", "順豐", "房东", "房東",
+    // (After blind set 31b: a network operator's, and any `X's technician`.)
+    "operator", "wholesale", "'s technician", "’s technician", "'s engineer", "’s engineer", "'s crew", "’s crew",
 ]);
 
 /// How far back, in bytes, [`STAFF_WORDS`] are looked for in the sentence before a number.
