@@ -132,18 +132,26 @@ pub struct TextScan {
 #[inline(never)]
 pub fn scan_text(text: &str, default_region: &str) -> TextScan {
     let mut ids = crate::cnid::CnIdScan::new(text);
-    let mut at_signs = Vec::with_capacity(expected_hits(text));
-    let (mut wide_at_signs, mut bracket_ats) = (Vec::new(), Vec::new());
-    let phones = walk(text, default_region, Some((&mut ids, &mut at_signs, &mut wide_at_signs, &mut bracket_ats)));
+    let mut marks = Marks { at_signs: Vec::with_capacity(expected_hits(text)), wide_at_signs: Vec::new(), bracket_ats: Vec::new() };
+    let phones = walk(text, default_region, Some((&mut ids, &mut marks)));
     ids.scan_to(text.len());
+    let Marks { at_signs, wide_at_signs, bracket_ats } = marks;
     TextScan { phones, cn_ids: ids.out, at_signs, wide_at_signs, bracket_ats }
+}
+
+/// What the one pass notes for the email scanner besides the numbers:
+/// [`TextScan`]'s `@`, `＠` and `[at]` positions.
+struct Marks {
+    at_signs: Vec<usize>,
+    wide_at_signs: Vec<usize>,
+    bracket_ats: Vec<usize>,
 }
 
 /// The phone scanner's walk; with `also`, it hands the ID-code scanner every
 /// digit it stops at and every stretch it jumps over, and notes every `@`
 /// (and every full-width `＠`, among the full-width forms it stops at).
 #[inline(always)]
-fn walk(text: &str, default_region: &str, mut also: Option<(&mut crate::cnid::CnIdScan, &mut Vec<usize>, &mut Vec<usize>, &mut Vec<usize>)>) -> Vec<PhoneMatch> {
+fn walk(text: &str, default_region: &str, mut also: Option<(&mut crate::cnid::CnIdScan, &mut Marks)>) -> Vec<PhoneMatch> {
     let region = Region::parse(default_region);
     let stops = if also.is_some() { crate::cnid::Stops::DigitsOrAt } else { crate::cnid::Stops::Digits };
     let mut out = Vec::with_capacity(expected_hits(text));
@@ -161,28 +169,31 @@ fn walk(text: &str, default_region: &str, mut also: Option<(&mut crate::cnid::Cn
             Some(at) => pos = at,
             None => break,
         }
-        if let Some((ids, at_signs, _, bracket_ats)) = also.as_mut() {
-            if bytes[pos] == b'@' {
-                at_signs.push(pos);
-                pos += 1;
-                continue;
-            }
-            if matches!(bytes[pos], b']' | b')' | b'}') {
-                if crate::email::closes_bracketed_at(bytes, pos) {
-                    bracket_ats.push(pos);
+        if let Some((ids, marks)) = also.as_mut() {
+            match bytes[pos] {
+                b'@' => {
+                    marks.at_signs.push(pos);
+                    pos += 1;
+                    continue;
                 }
-                pos += 1;
-                continue;
+                b']' | b')' | b'}' => {
+                    if crate::email::closes_bracketed_at(bytes, pos) {
+                        marks.bracket_ats.push(pos);
+                    }
+                    pos += 1;
+                    continue;
+                }
+                // (The full-width `＠`, `EF BC A0`: no number or ID code starts there.)
+                0xEF if bytes.get(pos + 1..pos + 3) == Some(&[0xBC, 0xA0]) => {
+                    marks.wide_at_signs.push(pos);
+                    pos += 3;
+                    continue;
+                }
+                _ => ids.visit(pos),
             }
-            ids.visit(pos);
         }
         // Full-width punctuation (，：。) is common in Chinese text: step over it.
         if bytes[pos] == 0xEF && !full_width_start(bytes, pos) {
-            if let Some((_, _, wide_at_signs, _)) = also.as_mut() {
-                if bytes.get(pos + 1..pos + 3) == Some(&[0xBC, 0xA0]) {
-                    wide_at_signs.push(pos);
-                }
-            }
             pos += 3;
             continue;
         }
@@ -212,7 +223,7 @@ fn walk(text: &str, default_region: &str, mut also: Option<(&mut crate::cnid::Cn
             jump = attempt(text, pos, region, &mut out);
         }
         if let Some(to) = jump {
-            if let Some((ids, ..)) = also.as_mut() {
+            if let Some((ids, _)) = also.as_mut() {
                 ids.scan_to(to);
             }
             pos = to;
