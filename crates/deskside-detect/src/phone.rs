@@ -776,6 +776,13 @@ fn read_chain_at(text: &str, start: usize, region: Region) -> Attempt {
     if chain.n == 0 {
         return Attempt::None;
     }
+    // (Session 21: a last group opened by a bracket that does not close
+    // after it, `0120-558-210（9時〜18時）`: the bracket's words begin there,
+    // not the number's digits. A bracketed area code or extension closes:
+    // `(010) 6234 5678`, `… 8888(8001)`.)
+    if chain.n >= 2 && prev_sep_opened && !chain.truncated && !matches!(decode(text, chain.groups[chain.n - 1].end), Some((')', _))) {
+        chain.n -= 1;
+    }
     let chain_end = chain.groups[chain.n - 1].end;
     if card_like(&chain) || luhn_card(&chain) || imei(&chain) || (chain.groups[0].dlen == 4 && chain.n >= 2 && iban_before(text, start)) || currency_after(text, chain_end) || postcode_mark_before(text, start) {
         return Attempt::Skip(chain_end);
@@ -1673,6 +1680,10 @@ mod tests {
         assert_eq!(found("office 0161 496 0733(9:00-17:00)", "GB"), ["+441614960733"]);
         assert_eq!(found("順豐香港客服 2730 0273 可查件", "CN"), ["+85227300273"]);
         assert_eq!(found("陳子朗 6438 2109（香港手機）", "CN"), ["+85264382109"]);
+        // (Session 21: a bracket opened after a whole number holds words, even when a digit starts them.)
+        assert_eq!(found("フリーダイヤル 0120-558-210（9時〜18時）", "JP"), ["+81120558210"]);
+        assert_eq!(found("フリーダイヤル 0120-558-210(9時〜18時)", "JP"), ["+81120558210"]);
+        assert_eq!(found("总机 (010) 6234 5678", "CN"), ["+861062345678"]);
         assert!(found("批次 2730 0273，香港仓发出", "CN").is_empty());
         assert!(found("订单 2730 0273", "CN").is_empty());
     }

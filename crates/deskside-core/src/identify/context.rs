@@ -2301,7 +2301,7 @@ pub(super) fn mobile_label_before(text: &str, start: usize) -> bool {
 /// [`MOBILE_LABELS`], ending right before the number. (A mobile label
 /// alone, `my mobile`, `我手机`, is none: a mobile written after a direct
 /// line in a sentence keeps page order, `h3-odd-group-hk`.)
-const OWN_NUMBER_CUES: [&str; 56] = [
+const OWN_NUMBER_CUES: [&str; 62] = [
     // zh
     "回拨", "回拨号码", "回拨电话", "回拨手机", "回電號碼", "回电号码", "我的电话", "我的号码", "我的電話",
     "新号码是", "新号码", "新號碼", "打我", "联系我", "找我",
@@ -2318,6 +2318,9 @@ const OWN_NUMBER_CUES: [&str; 56] = [
     "để lại", "gọi lại", "折り返し", "제 번호", "hubungi saya di", "nomor saya",
     // round 11: a number said to be the person's own, not their office's (`Personal mobile 07723 …`)
     "personal mobile", "private mobile", "personal number", "private number", "personal cell", "私人手机", "私人号码", "handy privat",
+    // (Session 21: the writer's own number beside a relative's or a courier's, `我自己的号是 138…`,
+    // `我自己手机号是 186…`, `本人手机 199…`, `私の携帯は 080-…`; `제 번호는` is `제 번호` and a particle.)
+    "自己的号", "自己的号码", "自己手机号", "本人手机", "本人手機", "私の携帯",
 ];
 
 /// Whether an own-number cue ([`OWN_NUMBER_CUES`]) ends right before byte
@@ -2336,6 +2339,26 @@ pub(super) fn own_number_before(text: &str, start: usize) -> bool {
             i -= 1;
         }
     }
+    // (Session 21: past a copula or topic particle, `我的号码是`, `私の携帯は`,
+    // `제 번호는`: the cue ends before it. Cues that hold one, `新号码是`, are
+    // asked first as written.)
+    if own_cue_ends_at(b, i) {
+        return true;
+    }
+    match b[..i].last_chunk::<3>() {
+        Some(p) if [&"是", &"は", &"는", &"为", &"為"].iter().any(|w| w.as_bytes() == p) => {
+            i -= 3;
+            while i > 0 && b[i - 1] == b' ' {
+                i -= 1;
+            }
+            own_cue_ends_at(b, i)
+        }
+        _ => false,
+    }
+}
+
+/// Whether one of [`OWN_NUMBER_CUES`] ends at byte `i` of `b` (a Latin one at a word's start).
+fn own_cue_ends_at(b: &[u8], i: usize) -> bool {
     if i == 0 {
         return false;
     }
@@ -4788,6 +4811,21 @@ mod tests {
         assert!(cue("Appelez-nous au 0800 400"));
         assert!(cue("You can also reach our support line on 0800 400"));
         assert!(!cue("Your status: 400-1"), "no cue word");
+    }
+
+    /// Session 21: the writer's own number past a copula or a topic particle.
+    #[test]
+    fn own_number_cues_past_a_particle() {
+        let own = |t: &str| own_number_before(t, t.find(|c: char| c.is_ascii_digit()).expect("a number"));
+        assert!(own("有问题先打我，我自己的号是 186 2733 5910"));
+        assert!(own("我的号码是13800138000"));
+        assert!(own("新号码是 13800138000"));
+        assert!(own("日中の連絡は私の携帯は 080-3391-7740"));
+        assert!(own("배송 전날 연락은 제 번호는 010-2290-7713"));
+        assert!(own("本人手机：199 8041 6627"));
+        assert!(!own("快递单上留的是公司前台座机 021-6234 5566"));
+        assert!(!own("管理会社は 06-6372-1184"), "a particle alone is no cue");
+        assert!(!own("他的号码是 13800138000"), "someone else's");
     }
 
     /// Session 19: the parts of a signature's line between the team's brand and a number.
