@@ -2016,7 +2016,7 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                         // (Session 19: or a writer who speaks of the customer
                         // in the third person on the number's line, `Told client
                         // she can reach me directly on …`.)
-                        || voice::of_the_customer_before(text, ls, phone.start))
+                        || voice::of_the_customer_around(text, ls, phone.start, phone.end))
                 {
                     continue;
                 }

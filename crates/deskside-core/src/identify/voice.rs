@@ -23,7 +23,7 @@ const SELF_WINDOW: usize = 48;
 /// reply or a note (notes are written by the team). Lower case; a Latin word
 /// is matched at a word's start.
 static AGENT_WORDS: Words = Words::new(&[
-    "agent", "internal note", "interne notiz", "nota interna", "interne notitie", "note interne", "dispatcher", "operator", "operatore", "coordinator", "advisor",
+    "agent", "internal note", "dahili not", "interne notiz", "nota interna", "interne notitie", "note interne", "dispatcher", "operator", "operatore", "coordinator", "advisor",
     "adviser", "consultant", "conseiller", "conseillère", "konsultant", "berater", "sachbearbeiter", "antwoord", "réponse", "respuesta",
     "risposta", "resposta", "staff", "representative", "officer", "support", "service", "care", "helpdesk", "help desk", "kundenservice",
     "kundendienst", "atendimento", "atención", "soporte", "suporte", "temsilci", "bot", "客服", "售后", "售後", "サポート", "坐席",
@@ -76,6 +76,8 @@ static SELF_CUES: Words = Words::new(&[
     // Tagalog `sa akin`, Arabic `تكلمني`/`الخط المباشر`, `打我們…專線`, `咱们自己公司的王师傅`.)
     "text from", "cel. corporativo", "celular corporativo", "meu telemóvel", "telemóvel de serviço", "sa akin", "تكلمني", "كلمني",
     "اتصل بي", "الخط المباشر", "打我們", "打我们", "咱们自己", "自己公司",
+    // (Session 21: `回访时用我自己的手机 199… 打`, Turkish `cebim`, "my mobile".)
+    "我自己的手机", "我自己的手機", "cebim",
 ]);
 
 /// Which side a head or speaker label names: `Some(true)` the team's,
@@ -420,7 +422,7 @@ fn introduced_speakers(text: &str) -> Vec<&str> {
 
 /// Words of an internal note's section head: only the team sees (and writes) what is under it.
 static INTERNAL_WORDS: Words = Words::new(&[
-    "internal note", "interne notiz", "nota interna", "note interne", "interne notitie", "agents only", "内部跟进", "內部跟進", "内部备注", "內部備註", "审核备注", "審核備註",
+    "internal note", "dahili not", "interne notiz", "nota interna", "note interne", "interne notitie", "agents only", "内部跟进", "內部跟進", "内部备注", "內部備註", "审核备注", "審核備註",
     "仅内部可见", "僅內部可見",
 ]);
 
@@ -495,17 +497,40 @@ static OF_THE_CUSTOMER: Words = Words::new(&[
     "gave her", "gave him", "gave the customer", "gave the client", "given to", "told her", "told him", "told client", "told the client",
     "told customer", "told the customer", "informed customer", "informed the customer", "insured can", "告诉客户", "告知客户", "跟客户说",
     "告訴客戶", "告知客戶",
+    // (Session 21: `Donné à l'adhérent ma ligne directe …`, `고객님께 제 직통번호 …`.)
+    "donné au client", "donné à la cliente", "donné à l'adhérent", "donné à l'assuré", "given the customer", "given the client",
+    "고객님께", "고객에게", "お客様に",
+]);
+
+/// Session 21: words after a number by which its writer tells of giving it
+/// to the customer (`我把我的工作手机 189… 给客户了`, `don't give my mobile
+/// 021 … to customers`); lower case, ASCII matched in either case.
+static TO_THE_CUSTOMER: Words = Words::new(&[
+    "给客户", "給客戶", "to customers", "to the customer", "to the client", "to the caller", "with customers", "with the customer",
+    "au client", "à la cliente", "à l'adhérent", "al cliente", "ao cliente", "an kunden", "dem kunden", "der kundin", "aan de klant",
+    "aan klanten", "고객님께", "고객에게", "お客様に",
 ]);
 
 /// How far back, in bytes, on the number's line, [`OF_THE_CUSTOMER`] is looked for.
 const OF_THE_CUSTOMER_WINDOW: usize = 120;
 
+/// How far on, in bytes, on the number's line, [`TO_THE_CUSTOMER`] is looked for.
+const TO_THE_CUSTOMER_WINDOW: usize = 64;
+
 /// Session 19: whether the words before `start` on its line (from `ls`, at
-/// most [`OF_THE_CUSTOMER_WINDOW`] bytes back) speak of the customer in the third person.
-pub(super) fn of_the_customer_before(text: &str, ls: usize, start: usize) -> bool {
+/// most [`OF_THE_CUSTOMER_WINDOW`] bytes back) speak of the customer in the
+/// third person; session 21: or the words after the number (`end`), up to
+/// [`TO_THE_CUSTOMER_WINDOW`] bytes in its clause, give it to the customer.
+pub(super) fn of_the_customer_around(text: &str, ls: usize, start: usize, end: usize) -> bool {
     let lo = super::context::floor_boundary(text, ls.max(start.saturating_sub(OF_THE_CUSTOMER_WINDOW)));
     // (No lower-casing: the words are ASCII, matched in either case, or Chinese.)
-    OF_THE_CUSTOMER.word_in(&text[lo..start])
+    if OF_THE_CUSTOMER.word_in(&text[lo..start]) {
+        return true;
+    }
+    let after = &text[end..super::context::floor_boundary(text, (end + TO_THE_CUSTOMER_WINDOW).min(text.len()))];
+    // (Its clause only: `我手机 133…，明天要给客户交稿` is a customer's own client.)
+    let after = after.split(['\n', '。', '，', ',', ';', '；', '!', '?', '！', '？']).next().unwrap_or("");
+    TO_THE_CUSTOMER.word_in(after)
 }
 
 /// The longest text before a number on a signature's line (`Sabine Krämer | Innendienst | Tel. `).
@@ -677,13 +702,24 @@ mod tests {
     /// Session 19: a writer who tells of giving the customer a number.
     #[test]
     fn a_writer_who_tells_of_giving_the_customer_a_number() {
-        let of = |t: &str, n: &str| of_the_customer_before(t, t.rfind('\n').map_or(0, |i| i + 1), t.find(n).expect(n));
-        assert!(of("Told client she can reach me directly on 021 427 8830", "021"));
-        assert!(of("I gave her my direct line 647-288-0413", "647"));
-        assert!(of("已告知客户，有事打我 13306527719", "133"));
-        assert!(!of("Customer: call me on 07911 204583", "079"), "a customer's own line");
-        assert!(!of("客户留言：请打我手机 13306527719", "133"));
-        assert!(!of("Told her so.\nCall me on 07911 204583", "079"), "another line");
+        let of = |t: &str, n: &str| {
+            let at = t.find(n).expect(n);
+            of_the_customer_around(t, t[..at].rfind('\n').map_or(0, |i| i + 1), at, at + n.len())
+        };
+        assert!(of("Told client she can reach me directly on 021 427 8830", "021 427 8830"));
+        assert!(of("I gave her my direct line 647-288-0413", "647-288-0413"));
+        assert!(of("已告知客户，有事打我 13306527719", "13306527719"));
+        assert!(!of("Customer: call me on 07911 204583", "07911 204583"), "a customer's own line");
+        assert!(!of("客户留言：请打我手机 13306527719", "13306527719"));
+        // (Session 21: or after it, giving it to the customer.)
+        assert!(of("我把我的工作手机 189 1633 0521 给客户了，有问题让她直接找我。", "189 1633 0521"));
+        assert!(of("4) Reminder: don't give my mobile 021 557 204 to customers, use the queue.", "021 557 204"));
+        assert!(of("- 고객님께 제 직통번호 02-6952-4417 알려드림.", "02-6952-4417"));
+        assert!(!of("Call me on 07911 204583\nI'll pass it to the customer", "07911 204583"), "another line");
+        assert!(!of("My mobile is 07911 204583, the customer service line never answers", "07911 204583"));
+        assert!(!of("很急，明天要给客户交稿。我手机 133 2098 1164。", "133 2098 1164"), "the writer's own client");
+        assert!(!of("我手机 133 2098 1164，明天要给客户交稿", "133 2098 1164"));
+        assert!(!of("Told her so.\nCall me on 07911 204583", "07911 204583"), "another line");
     }
 
     #[test]
