@@ -2027,7 +2027,7 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // `the courier's driver`) or the number to the reader.
                 if !whole_field
                     && !ctx.team_domains.is_empty()
-                    && voice::staff_before(text, phone.start)
+                    && (voice::staff_before(text, phone.start) || voice::ours_before(text, phone.start))
                     && !context::reader_cue_before(text, phone.start)
                     && (voice::entry_side(&voice, ls) == Some(true) || context::chat_speaker_team_at(text, ls, phone.start, &text_signs) == Some(true))
                 {

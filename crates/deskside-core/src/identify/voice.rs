@@ -488,6 +488,34 @@ pub(super) fn staff_before(text: &str, start: usize) -> bool {
     STAFF_WORDS.word_in(near) && !OTHER_PARTY.word_in(near)
 }
 
+/// Session 21: first persons' plural possessives and the team's words for
+/// itself (lower case; Latin words at a word's start): in the team's own
+/// entry, a number they come before is the team's line (`Please call our
+/// card team on …`, `拨打我们的 24 小时境外援助热线 …`, `当社の修理受付センター …`).
+static OUR_WORDS: Words = Words::new(&[
+    "our", "notre", "nos", "nuestro", "nuestra", "nuestros", "unser", "unsere", "unserer", "unseren", "unserem", "onze", "nosso",
+    "nossa", "nostro", "nostra", "我们的", "我們的", "我们门店", "我們門市", "我司", "本店", "当社", "弊社", "저희",
+]);
+
+/// Words for the team's customers after [`OUR_WORDS`] (`our customer`, `我们的会员`): the reader's side, not the team's line.
+static OUR_CUSTOMERS: Words = Words::new(&[
+    "our customer", "our client", "our member", "our guest", "our tenant", "our patient", "our user", "notre client", "notre adhérent",
+    "nuestro cliente", "nuestra clienta", "unser kunde", "unseren kunden", "unsere kundin", "onze klant", "nosso cliente", "nostro cliente",
+    "我们的客户", "我們的客戶", "我们的会员", "我們的會員", "我们的用户", "我們的用戶", "当社のお客様", "저희 고객",
+]);
+
+/// How far back, in bytes, [`OUR_WORDS`] are looked for in the sentence before a number.
+const OURS_WINDOW: usize = 64;
+
+/// Session 21: whether the sentence before `start` (at most [`OURS_WINDOW`]
+/// bytes) names the team as "ours" and no other party or customer of it.
+pub(super) fn ours_before(text: &str, start: usize) -> bool {
+    let lo = super::context::floor_boundary(text, start.saturating_sub(OURS_WINDOW));
+    let from = deskside_detect::lines::sentence_start(&text.as_bytes()[lo..start], false);
+    let near = &text[lo + from..start];
+    OUR_WORDS.word_in(near) && !OTHER_PARTY.word_in(near) && !OUR_CUSTOMERS.word_in(near)
+}
+
 /// Session 19: words by which a writer tells of giving the customer (in the
 /// third person) a number or a word (lower case): a writer who does,
 /// then gives a number as their own, is the agent (`Told client she can
@@ -697,6 +725,19 @@ mod tests {
         assert_eq!(side("442 187"), Some(true));
         assert_eq!(side("442 100"), None);
         assert_eq!(assigned_agents("User agent: Mozilla/5.0\nOwner: Jane Roe\n坐席：王敏（工号 1087）\nSachbearbeiter: K. Huber\n"), vec!["王敏", "K. Huber"]);
+    }
+
+    /// Session 21: the team's own line named "ours" in the sentence before a number.
+    #[test]
+    fn the_teams_line_named_ours() {
+        let ours = |t: &str| ours_before(t, t.find(|c: char| c.is_ascii_digit()).expect("a number"));
+        assert!(ours("Please call our card team on 0330 123 4477 to confirm it was you."));
+        assert!(ours("客户要求转校成都——我司成都春熙路校区 028-8666 0901"));
+        assert!(ours("Termin in unserer Werkstatt Plagwitz 0341 2471 9830 vorschlagen"));
+        assert!(ours("訪問日が決まりましたら、当社の 06-6882-1150 からお電話いたします。"));
+        assert!(!ours("Spoke with our customer Mr Price, callback on 07700 163 592"), "the team's customer");
+        assert!(!ours("our courier partner DPD is on 0330 088 1275"), "another party");
+        assert!(!ours("Our records are fine. Their office is on 0330 088 1275"), "another sentence");
     }
 
     /// Session 19: a writer who tells of giving the customer a number.
