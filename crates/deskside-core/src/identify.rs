@@ -2033,6 +2033,12 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 {
                     continue;
                 }
+                // Session 21: in the team's automatic reply (`--- 系统自动回复 ---` then
+                // `紧急请拨 400-…`; `— Auto-reply from Shiftly —` then `Call 1-844-…`),
+                // unless it gives the number to the reader or sent to it.
+                if !whole_field && context::in_auto_reply(text, ls, phone.start, &text_signs) && !context::reader_cue_before(text, phone.start) {
+                    continue;
+                }
                 // Session 18: on a line of a signature block that names the team.
                 if !whole_field && !names.is_empty() && voice::signature_block(text, ls, phone.start, &text_signs) {
                     continue;

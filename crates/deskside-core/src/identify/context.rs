@@ -1741,6 +1741,74 @@ fn separator(line: &str) -> bool {
         || line.contains('原') && (line.contains("原始邮件") || line.contains("原始郵件"))
 }
 
+/// Session 21: words that mark a message as an automatic reply or a
+/// system's message (lower case; ASCII matched in either case): the
+/// helpdesk's acknowledgement under a web form or a mail (`--- 系统自动回复 ---`,
+/// `※このメールは送信専用アドレスから…`, `— Auto-reply from Shiftly —`).
+static AUTO_REPLY_WORDS: Words = Words::new(&[
+    "auto-reply", "autoreply", "auto reply", "automatic reply", "auto-acknowledg", "automated reply", "automated message", "automatic message",
+    "réponse automatique", "message automatique", "respuesta automática", "mensaje automático", "resposta automática", "mensagem automática",
+    "risposta automatica", "automatische antwort", "automatisch antwoord", "phản hồi tự động", "otomatik yanıt", "자동 응답", "자동응답",
+    "自动回复", "自動回覆", "自動回复", "系统自动", "系統自動", "自动发送", "自動發送", "请勿直接回复", "請勿直接回覆", "送信専用", "自動送信",
+    "自動返信", "自動応答",
+]);
+
+/// Words of an out-of-office reply (lower case): a person's own, whose
+/// numbers are theirs (`Automatic reply: I am out of the office …, call my mobile …`).
+static OUT_OF_OFFICE: Words = Words::new(&[
+    "out of office", "out of the office", "ooo", "abwesenheit", "abwesend", "urlaub", "absence", "absent", "congé", "vacation", "on leave",
+    "ausente", "fuera de la oficina", "vacaciones", "férias", "ferie", "afwezig", "休假", "不在办公室", "不在辦公室", "外出中", "不在にして",
+]);
+
+/// Words of an acknowledgement (lower case; ASCII matched in either case):
+/// what the team's automatic reply says below its marker line.
+static ACK_WORDS: Words = Words::new(&[
+    "thank you for", "thanks for", "we have received", "we've received", "we received", "we will", "we'll", "we typically", "your reference",
+    "merci pour", "nous avons bien reçu", "gracias por", "recibimos", "hemos recibido", "bedankt voor", "we reageren", "danke für",
+    "wir haben ihre", "obrigado", "recebemos", "grazie per", "abbiamo ricevuto", "cảm ơn", "teşekkür", "감사합니다", "접수되었",
+    "感谢", "感謝", "已收到", "收到您的", "ありがとう", "受け付け", "承りました",
+]);
+
+/// How many lines above a number an automatic reply's marker line is looked for.
+const AUTO_REPLY_LINES: usize = 3;
+
+/// Session 21: whether the number at `start` (its line at `ls`) is in the
+/// team's automatic reply: after an [`AUTO_REPLY_WORDS`] marker on its own
+/// line (`2024-05-11 19:03 系统自动回复：… 拨打 400-…`), or under a marker line
+/// of its own (`--- 系统自动回复 ---`, `— Auto-reply from Shiftly —`; at most
+/// [`AUTO_REPLY_LINES`] lines above, no blank line between) in a section that
+/// acknowledges the message ([`ACK_WORDS`]). Not in an out-of-office reply,
+/// nor below a forwarded message's start or a quote (a bank's auto-reply a
+/// customer forwards is the bank's).
+pub(super) fn in_auto_reply(text: &str, ls: usize, start: usize, team: &TeamSigns) -> bool {
+    let b = text.as_bytes();
+    let le = line_end(b, start, MAX_LINE);
+    let found = |from: usize| {
+        let section = &text[from..floor_boundary(text, le)];
+        !OUT_OF_OFFICE.word_in(section) && !text[..from].lines().any(|l| l.trim_start().starts_with('>') || forward_marker(l))
+    };
+    if AUTO_REPLY_WORDS.any_in(&text[ls..start]) {
+        // (A marker inside a message, `本邮件由系统自动发送，请勿直接回复。商家服务热线：400-…`,
+        // speaks for that message's writer: not another party's, a marketplace's notice to the team.)
+        return found(ls) && writer_at(text, start, team) != Writer::Other;
+    }
+    let mut s = ls;
+    for _ in 0..AUTO_REPLY_LINES {
+        let Some((ps, pe)) = previous_line(text, s) else { return false };
+        let line = text[ps..pe].trim();
+        if line.is_empty() {
+            return false;
+        }
+        s = ps;
+        if AUTO_REPLY_WORDS.any_in(line) {
+            // (A marker line of its own: short, no number on it.)
+            let own = line.len() <= 80 && !line.as_bytes().windows(6).any(|w| w.iter().all(u8::is_ascii_digit));
+            return own && ACK_WORDS.any_in(&text[ps..floor_boundary(text, le)]) && found(ps);
+        }
+    }
+    false
+}
+
 /// Lines that say a forwarded message follows (besides [`separator`]'s
 /// dashes): Apple Mail's `Begin forwarded message:`, `转发的邮件`, …
 fn forward_marker(line: &str) -> bool {
@@ -4811,6 +4879,26 @@ mod tests {
         assert!(cue("Appelez-nous au 0800 400"));
         assert!(cue("You can also reach our support line on 0800 400"));
         assert!(!cue("Your status: 400-1"), "no cue word");
+    }
+
+    /// Session 21: the team's automatic reply under a form or a mail.
+    #[test]
+    fn numbers_in_the_teams_automatic_reply() {
+        let is_team = |e: &str| e.ends_with("@shiftly.example");
+        let auto = |t: &str, n: &str| {
+            let signs = TeamSigns::for_text(t, &is_team, vec!["shiftly".into()]);
+            let at = t.find(n).expect(n);
+            in_auto_reply(t, own_line_start(t, at), at, &signs)
+        };
+        let form = "联系电话：137 2690 4471\n--- 系统自动回复 ---\n感谢您的咨询，紧急请拨 0769-2233 8120。\n";
+        assert!(auto(form, "0769"));
+        assert!(!auto(form, "137"), "the form's field above the marker");
+        assert!(auto("2024-05-11 19:03 系统自动回复：您好，您也可以拨打客服电话 400-920-3770。", "400"));
+        assert!(auto("Thanks!\nPriya\n\n— Auto-reply from Shiftly —\nThanks for contacting Shiftly Support! Call 0161 496 0571.", "0161"));
+        assert!(!auto("— Auto-reply —\nI am out of the office until Monday, call my mobile 07823 415 906.", "0782"), "out of office");
+        assert!(!auto("From: Bank <noreply@bank.test>\n\nThis message was sent automatically, do not reply. Automated message: hotline 0800 123 456.", "0800"), "another party's notice");
+        assert!(!auto("---------- Forwarded message ---------\nFrom: Bank\n— Auto-reply —\nThank you for your message, call 0800 123 456.", "0800"), "forwarded");
+        assert!(!auto("— Auto-reply —\n\nCall 0800 123 456.", "0800"), "a blank line between");
     }
 
     /// Session 21: the writer's own number past a copula or a topic particle.
