@@ -2039,6 +2039,11 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 if !whole_field && context::in_auto_reply(text, ls, phone.start, &text_signs) && !context::reader_cue_before(text, phone.start) {
                     continue;
                 }
+                // Session 21: in a sentence that names the team's outbound line or
+                // tells an agent not to call from their own phone.
+                if !whole_field && voice::outbound_line_around(text, phone.start, phone.end) {
+                    continue;
+                }
                 // Session 18: on a line of a signature block that names the team.
                 if !whole_field && !names.is_empty() && voice::signature_block(text, ls, phone.start, &text_signs) {
                     continue;

@@ -516,6 +516,38 @@ pub(super) fn ours_before(text: &str, start: usize) -> bool {
     OUR_WORDS.word_in(near) && !OTHER_PARTY.word_in(near) && !OUR_CUSTOMERS.word_in(near)
 }
 
+/// Session 21: words of a sentence that names the line the team calls out
+/// from, or tells an agent not to call from their own phone (lower case;
+/// ASCII matched in either case): every number in it is the team's
+/// (`坐席用外呼号 021-… 回拨`, `Use the renewals line 0330 … as caller ID, not
+/// your mobile`, `外呼统一用部门座机 021-…，别用个人手机打`). Not `Caller ID:`
+/// as a label, which names the caller.
+static OUTBOUND_WORDS: Words = Words::new(&[
+    "外呼号", "外呼线", "外呼專線", "外呼专线", "外呼显示", "外呼顯示", "外呼统一", "外呼用", "座席电话", "坐席电话", "座席電話",
+    "as caller id", "shows as caller id", "outbound line", "outbound calls go", "outgoing line", "исходящей линии",
+    "别用个人", "勿用个人", "不要用个人", "别用私人", "勿用私人", "不要用私人", "別用個人", "勿用個人", "not your mobile",
+    "not your own mobile", "not from your mobile", "not your personal", "do not use personal", "don't use personal", "never use personal",
+    "niet via je eigen", "niet vanaf je", "no uses tu celular", "no desde tu celular",
+]);
+
+/// How far, in bytes, the sentence around a number is read for [`OUTBOUND_WORDS`], each side.
+const OUTBOUND_WINDOW: usize = 96;
+
+/// Session 21: whether the sentence around the number at `start..end` names
+/// the team's outbound line or an agent's own phone not to use ([`OUTBOUND_WORDS`]).
+pub(super) fn outbound_line_around(text: &str, start: usize, end: usize) -> bool {
+    let b = text.as_bytes();
+    let lo = super::context::floor_boundary(text, start.saturating_sub(OUTBOUND_WINDOW));
+    let from = lo + deskside_detect::lines::sentence_start(&b[lo..start], false);
+    let hi = super::context::floor_boundary(text, (end + OUTBOUND_WINDOW).min(text.len()));
+    // (The sentence's end after the number: a full stop and a space, `。`, `！`, `?`, or the line's end.)
+    let after = &text[end..hi];
+    let to = after.find(['\n', '。', '！', '？']).into_iter().chain(after.find(". ")).chain(after.find("? ")).min().map_or(hi, |e| end + e);
+    let sentence = &text[from..to];
+    // (Not the team's line a customer speaks of: `我们的售后热线 400-… 打不进来，怀疑是贵司外呼线路的问题`.)
+    OUTBOUND_WORDS.any_in(sentence) && !["贵司", "貴司", "你们", "你們", "your company", "your outbound"].iter().any(|w| sentence.contains(w))
+}
+
 /// Session 19: words by which a writer tells of giving the customer (in the
 /// third person) a number or a word (lower case): a writer who does,
 /// then gives a number as their own, is the agent (`Told client she can
@@ -725,6 +757,23 @@ mod tests {
         assert_eq!(side("442 187"), Some(true));
         assert_eq!(side("442 100"), None);
         assert_eq!(assigned_agents("User agent: Mozilla/5.0\nOwner: Jane Roe\n坐席：王敏（工号 1087）\nSachbearbeiter: K. Huber\n"), vec!["王敏", "K. Huber"]);
+    }
+
+    /// Session 21: the line the team calls out from, and an agent's own phone not to use.
+    #[test]
+    fn the_teams_outbound_line() {
+        let out = |t: &str, n: &str| {
+            let at = t.find(n).expect(n);
+            outbound_line_around(t, at, at + n.len())
+        };
+        assert!(out("回访：14:20 坐席用外呼号 021-3135 6020 回拨，确认客户已收到短信通知。", "021-3135 6020"));
+        assert!(out("Sophie - can you ring these before Friday? Use the renewals line 0330 088 2614 as caller ID, not your mobile. Thanks", "0330 088 2614"));
+        assert!(out("外呼统一用部门座机 021-52909388，别用个人手机打。", "021-52909388"));
+        assert!(out("Graag vanaf de teamlijn 088 123 4567 optie 3, niet vanaf je mobiel 06 28 93 11 40.", "06 28 93 11 40"));
+        assert!(!out("Número que llamó (Caller ID): +52 81 8342 6691", "+52 81 8342 6691"), "the caller's");
+        assert!(!out("我们的售后热线 400-820-1234 最近打不进来，怀疑是贵司外呼线路的问题，麻烦帮忙查一下。", "400-820-1234"), "a customer's own line");
+        assert!(!out("已外呼客户，客户手机 138 1782 0056 无人接听。", "138 1782 0056"), "called out to the customer");
+        assert!(!out("Use the renewals line as caller ID. The customer's mobile is 07823 415 906.", "07823 415 906"), "another sentence");
     }
 
     /// Session 21: the team's own line named "ours" in the sentence before a number.
