@@ -187,7 +187,8 @@ fn tax_label_before(b: &[u8], start: usize) -> bool {
         if tax_word(&b[t..end]) {
             return !phone_word_in(&b[end..start]);
         }
-        if words_between == 2 || end - t > 5 || t == lo || stop(b[t - 1]) {
+        // (Session 21: or `number` between, `Our PO number is …`.)
+        if words_between == 2 || end - t > 5 && !b[t..end].eq_ignore_ascii_case(b"number") || t == lo || stop(b[t - 1]) {
             return false;
         }
         end = t;
@@ -211,6 +212,10 @@ fn tax_word(word: &[u8]) -> bool {
     // last byte of one of the words in other scripts below: most words
     // before a number are let go here.)
     let Some(&last) = word.last() else { return false };
+    // (Session 21: two capitals, a purchase order and a Hong Kong business registration: `Our PO number is …`.)
+    if matches!(word, b"PO" | b"BR") {
+        return true;
+    }
     // (Regions 11: У, ז, פ, מ, Μ, Α, Č, ó, each a two-byte char: its lead byte is asked too, so the CJK words
     // before most numbers in Chinese text, three-byte chars, are still let go here.)
     let two_byte_last = |set: &[u8]| word.len() >= 2 && matches!(word[word.len() - 2], 0xC3..=0xDF) && set.contains(&last);
@@ -229,6 +234,9 @@ fn tax_word(word: &[u8]) -> bool {
             &*lower,
             b"btw" | b"tin" | b"nit" | b"rut" | b"nip" | b"uid" | b"ust" | b"ein" | b"crn" | b"ruc" | b"cif" | b"nir"
                 | b"nin" | b"nic" | b"nid" | b"dni" | b"cnp" | b"cui" | b"taj" | b"ice" | b"cin" | b"kra" | b"afm"
+                // (Session 21: a US provider's NPI, an Italian transfer's CRO, a Mexican SPEI reference, a Québec
+                // contractor's RBQ licence, a Portuguese SNS user.)
+                | b"npi" | b"cro" | b"spei" | b"rbq" | b"sns"
         ) {
             return !word.iter().any(u8::is_ascii_lowercase);
         }
@@ -249,6 +257,8 @@ fn tax_word(word: &[u8]) -> bool {
                 // Regions 11: NG, PK, GR, DK, QA, CO, CZ, FI, NO, MA ids and bank accounts.
                 | b"nuban" | b"bvn" | b"cnic" | b"ntn" | b"amka" | b"cpr" | b"qid" | b"cedula" | b"ico" | b"dic" | b"hetu"
                 | b"fodselsnummer" | b"personnummer" | b"kennitala"
+                // (Session 21: a Brazilian health plan's card, an Indonesian waybill.)
+                | b"carteirinha" | b"resi"
         );
     }
     // (`Mã số thuế`, `Mã số doanh nghiệp`, 税号, 纳税人识别号, 統一編號, 法人番号,
@@ -335,6 +345,10 @@ fn phone_nr(b: &[u8], s: usize) -> bool {
 /// compound ending in `nummer`/`nr` (`Bestellnummer`, `Kundennr`), or a
 /// Chinese, Japanese or Korean label ending in 号/號/番号/번호/编码.
 fn id_label_before(b: &[u8], end: usize) -> bool {
+    // (Session 21: `n°`/`nº` is `no`: `commande n° 0612847539`.)
+    if let Some(e) = ["°", "º"].iter().find_map(|d| b[..end].strip_suffix(d.as_bytes())).map(<[u8]>::len) {
+        return e >= 3 && b[e - 1].eq_ignore_ascii_case(&b'n') && b[e - 2] == b' ' && id_label_before(b, e - 2);
+    }
     let mut s = end;
     while s > 0 && end - s < 24 && (b[s - 1].is_ascii_alphabetic() || b[s - 1] == b'/') {
         s -= 1;
@@ -627,6 +641,15 @@ mod tests {
             ("商店代號 0418872207，端末", "0418872207"),
             ("N° de sécurité sociale : 2 88 04 75 118 227 41", "04 75 118 227"),
             ("NIR 1 84 12 76 451 089 46", "76 451 089"),
+            // Session 21: reference numbers of phone length behind their labels.
+            ("ma plancha commandée le 22/05 (commande n° 0612847539) n'est", "0612847539"),
+            ("Our PO number is 3125550147 and your invoice", "3125550147"),
+            ("our practice NPI is 2059146603 and", "2059146603"),
+            ("our BR number is 71529348 if you need it", "71529348"),
+            ("Rata pagata il 10/11 (CRO 0306909606).", "0306909606"),
+            ("N.o utente SNS: 304 118 552", "304 118 552"),
+            ("Carteirinha 0 8822 000341 77 2.", "8822 000341"),
+            ("Resi JX 0024 8815 7730", "0024 8815 7730"),
         ] {
             assert!(at(t, n), "{t}");
         }
