@@ -2039,6 +2039,11 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 if !whole_field && context::in_auto_reply(text, ls, phone.start, &text_signs) && !context::reader_cue_before(text, phone.start) {
                     continue;
                 }
+                // Session 21: a line a customer points at as the team's (`打了你们的 400-…`,
+                // `SAC de vocês, 0800 …`), not in the team's own entry.
+                if !whole_field && !ctx.team_domains.is_empty() && voice::yours_before(text, phone.start) && voice::entry_side(&voice, ls) != Some(true) {
+                    continue;
+                }
                 // Session 21: in a sentence that names the team's outbound line or
                 // tells an agent not to call from their own phone.
                 if !whole_field && voice::outbound_line_around(text, phone.start, phone.end) {

@@ -548,6 +548,29 @@ pub(super) fn outbound_line_around(text: &str, start: usize, end: usize) -> bool
     OUTBOUND_WORDS.any_in(sentence) && !["贵司", "貴司", "你们", "你們", "your company", "your outbound"].iter().any(|w| sentence.contains(w))
 }
 
+/// Session 21: words by which a customer points at the team's own line
+/// (lower case; ASCII matched in either case): `打了你们的 400-…`, `Liguei no
+/// SAC de vocês, 0800 …`, `你们的销售叶小姐（电话 …）`, `your helpline`. Chinese
+/// `你们` is the plural "you" a customer writes to a company; the team
+/// writes `您` to one customer.
+static YOURS_WORDS: Words = Words::new(&[
+    "你们的", "你們的", "贵司", "貴司", "贵公司", "貴公司", "de vocês", "de ustedes", "your hotline", "your helpline", "your support line",
+    "your customer service", "your freephone", "your call cent", "your service line", "your customer care", "votre service client",
+    "votre hotline", "ihre hotline", "ihren kundenservice", "uw klantenservice",
+]);
+
+/// How far back, in bytes, [`YOURS_WORDS`] are looked for in the sentence before a number.
+const YOURS_WINDOW: usize = 48;
+
+/// Session 21: whether the sentence before `start` (at most [`YOURS_WINDOW`]
+/// bytes) points at the team's own line in the second person, and names no other party.
+pub(super) fn yours_before(text: &str, start: usize) -> bool {
+    let lo = super::context::floor_boundary(text, start.saturating_sub(YOURS_WINDOW));
+    let from = deskside_detect::lines::sentence_start(&text.as_bytes()[lo..start], false);
+    let near = &text[lo + from..start];
+    YOURS_WORDS.any_in(near) && !OTHER_PARTY.word_in(near)
+}
+
 /// Session 19: words by which a writer tells of giving the customer (in the
 /// third person) a number or a word (lower case): a writer who does,
 /// then gives a number as their own, is the agent (`Told client she can
@@ -757,6 +780,17 @@ mod tests {
         assert_eq!(side("442 187"), Some(true));
         assert_eq!(side("442 100"), None);
         assert_eq!(assigned_agents("User agent: Mozilla/5.0\nOwner: Jane Roe\n坐席：王敏（工号 1087）\nSachbearbeiter: K. Huber\n"), vec!["王敏", "K. Huber"]);
+    }
+
+    /// Session 21: a customer pointing at the team's own line.
+    #[test]
+    fn a_customer_pointing_at_the_teams_line() {
+        let yours = |t: &str| yours_before(t, t.find(|c: char| c.is_ascii_digit()).expect("a number"));
+        assert!(yours("打了你们的 400-998-2266 两次，都说要等邮件工单。"));
+        assert!(yours("Liguei no SAC de vocês, 0800 724 3310, e fiquei 40 minutos esperando."));
+        assert!(yours("I rang your helpline on 0330 123 4477 twice"));
+        assert!(!yours("你们的快递员电话 151 1056 2083 打不通"), "another party's");
+        assert!(!yours("打了你们的电话。我的手机 139 1638 2205"), "another sentence");
     }
 
     /// Session 21: the line the team calls out from, and an agent's own phone not to use.
