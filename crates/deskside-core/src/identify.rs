@@ -2046,7 +2046,7 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 }
                 // Session 21: in a sentence that names the team's outbound line or
                 // tells an agent not to call from their own phone.
-                if !whole_field && voice::outbound_line_around(text, phone.start, phone.end) {
+                if !whole_field && (voice::outbound_line_around(text, phone.start, phone.end) || voice::internal_only_around(text, phone.start, phone.end)) {
                     continue;
                 }
                 // Session 18: on a line of a signature block that names the team.

@@ -533,19 +533,44 @@ static OUTBOUND_WORDS: Words = Words::new(&[
 /// How far, in bytes, the sentence around a number is read for [`OUTBOUND_WORDS`], each side.
 const OUTBOUND_WINDOW: usize = 96;
 
-/// Session 21: whether the sentence around the number at `start..end` names
-/// the team's outbound line or an agent's own phone not to use ([`OUTBOUND_WORDS`]).
-pub(super) fn outbound_line_around(text: &str, start: usize, end: usize) -> bool {
+/// Session 21: the sentence around the number at `start..end`, at most
+/// [`OUTBOUND_WINDOW`] bytes each side: back to its start, on to a full stop
+/// and a space, `。`, `！`, `？` or the line's end.
+fn sentence_around(text: &str, start: usize, end: usize) -> &str {
     let b = text.as_bytes();
     let lo = super::context::floor_boundary(text, start.saturating_sub(OUTBOUND_WINDOW));
     let from = lo + deskside_detect::lines::sentence_start(&b[lo..start], false);
     let hi = super::context::floor_boundary(text, (end + OUTBOUND_WINDOW).min(text.len()));
-    // (The sentence's end after the number: a full stop and a space, `。`, `！`, `?`, or the line's end.)
     let after = &text[end..hi];
     let to = after.find(['\n', '。', '！', '？']).into_iter().chain(after.find(". ")).chain(after.find("? ")).min().map_or(hi, |e| end + e);
-    let sentence = &text[from..to];
+    &text[from..to]
+}
+
+/// Session 21: whether the sentence around the number at `start..end` names
+/// the team's outbound line or an agent's own phone not to use ([`OUTBOUND_WORDS`]).
+pub(super) fn outbound_line_around(text: &str, start: usize, end: usize) -> bool {
+    let sentence = sentence_around(text, start, end);
     // (Not the team's line a customer speaks of: `我们的售后热线 400-… 打不进来，怀疑是贵司外呼线路的问题`.)
     OUTBOUND_WORDS.any_in(sentence) && !["贵司", "貴司", "你们", "你們", "your company", "your outbound"].iter().any(|w| sentence.contains(w))
+}
+
+/// Session 21: words of a sentence that keeps a number from the customers
+/// or gives it to them as the team's (lower case; ASCII matched in either
+/// case): `我们的开票专线 021-… 是财务内线，不要给客户`, `don't share the warehouse
+/// number (011 …) with customers`, `门店电话 0755-…（福田店前台）仅内部使用`,
+/// `門市電話（如客人問起）：…`. Only the team writes so.
+static INTERNAL_ONLY: Words = Words::new(&[
+    "with customers", "to customers", "not for customers", "internal use", "internal only", "if customers call", "if customers ask",
+    "不要给客户", "不要給客戶", "别给客户", "別給客戶", "勿给客户", "不要告诉客户", "不对外", "不對外", "勿外传",
+    // (Not `仅内部可见`, a note's own visibility, whose numbers may be the customer's.)
+    "内部使用", "內部使用", "如客人问起", "如客人問起", "如客户问起", "zákazníkům", "nicht an kunden", "nicht an den kunden", "con clientes",
+    "aux clients", "pas aux clients",
+]);
+
+/// Session 21: whether the sentence around the number at `start..end`
+/// ([`OUTBOUND_WINDOW`] bytes each side) keeps it from the customers ([`INTERNAL_ONLY`]).
+pub(super) fn internal_only_around(text: &str, start: usize, end: usize) -> bool {
+    INTERNAL_ONLY.any_in(sentence_around(text, start, end))
 }
 
 /// Session 21: words by which a customer points at the team's own line
@@ -780,6 +805,20 @@ mod tests {
         assert_eq!(side("442 187"), Some(true));
         assert_eq!(side("442 100"), None);
         assert_eq!(assigned_agents("User agent: Mozilla/5.0\nOwner: Jane Roe\n坐席：王敏（工号 1087）\nSachbearbeiter: K. Huber\n"), vec!["王敏", "K. Huber"]);
+    }
+
+    /// Session 21: a number kept from the customers.
+    #[test]
+    fn a_number_kept_from_the_customers() {
+        let kept = |t: &str, n: &str| {
+            let at = t.find(n).expect(n);
+            internal_only_around(t, at, at + n.len())
+        };
+        assert!(kept("@客服-阿May 我们的开票专线 021-5017 8800 是财务内线，不要给客户。", "021-5017 8800"));
+        assert!(kept("Reminder: don't share the Riyadh warehouse number (011 465 2210) with customers.", "011 465 2210"));
+        assert!(kept("門市電話（如客人問起）：銅鑼灣 2895 6601 / 尖沙咀 2723 1185", "2723 1185"));
+        assert!(!kept("内部备注（仅内部可见）：13757180246 为会员方文静", "13757180246"), "a note's visibility");
+        assert!(!kept("Please don't share my number 07823 415 906 with anyone.", "07823 415 906"), "a customer's own");
     }
 
     /// Session 21: a customer pointing at the team's own line.
