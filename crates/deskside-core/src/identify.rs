@@ -1767,6 +1767,8 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
             // (Round 22: the number before, for a sent message's body after its recipient.)
             let mut prev_phone: Option<(usize, usize)> = None;
             let mut body_end: Option<usize> = None;
+            // (Session 21: whether the text may hold an automatic reply's marker at all: one look a text.)
+            let auto_replies = std::cell::OnceCell::new();
             for phone in phones {
                 let prev = prev_phone.replace((phone.start, phone.end));
                 let prev_in_body = prev.is_some_and(|p| body_end == Some(p.1));
@@ -2036,7 +2038,12 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 // Session 21: in the team's automatic reply (`--- 系统自动回复 ---` then
                 // `紧急请拨 400-…`; `— Auto-reply from Shiftly —` then `Call 1-844-…`),
                 // unless it gives the number to the reader or sent to it.
-                if !whole_field && context::in_auto_reply(text, ls, phone.start, &text_signs) && !context::reader_cue_before(text, phone.start) {
+                if !whole_field
+                    && !ctx.team_domains.is_empty()
+                    && *auto_replies.get_or_init(|| deskside_detect::lines::may_hold_auto_reply(text))
+                    && context::in_auto_reply(text, ls, phone.start, &text_signs)
+                    && !context::reader_cue_before(text, phone.start)
+                {
                     continue;
                 }
                 // Session 21: a line a customer points at as the team's (`打了你们的 400-…`,
@@ -2046,7 +2053,7 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 }
                 // Session 21: in a sentence that names the team's outbound line or
                 // tells an agent not to call from their own phone.
-                if !whole_field && (voice::outbound_line_around(text, phone.start, phone.end) || voice::internal_only_around(text, phone.start, phone.end)) {
+                if !whole_field && !ctx.team_domains.is_empty() && voice::team_only_around(text, phone.start, phone.end) {
                     continue;
                 }
                 // Session 18: on a line of a signature block that names the team.

@@ -599,6 +599,35 @@ pub fn next_colon(b: &[u8], from: usize) -> Option<usize> {
     (i..b.len()).find(|&k| b[k] == b':' || b[k] == 0x9A && full(k))
 }
 
+/// Session 21: whether `text` may hold an automatic reply's marker: `uto`
+/// or `UTO` (`auto-reply`, `Réponse automatique`, `AUTOMATED`), `tomatik`
+/// (Turkish `otomatik`), or `自`, `勿`, `送`, `ự`, `자` (自动, 请勿直接回复,
+/// 送信専用, tự động, 자동). Asked once a text; each a search the standard
+/// library does fast (a char's is a `memchr` of its last byte), compiled here
+/// for speed.
+#[inline(never)]
+pub fn may_hold_auto_reply(text: &str) -> bool {
+    ["uto", "UTO", "tomatik"].iter().any(|w| text.contains(w)) || ['自', '勿', '送', 'ự', '자'].iter().any(|&c| text.contains(c))
+}
+
+/// Session 21: where the sentence that `b` starts in ends: at the first
+/// `\n`, `. `, `? `, `! `, `。`, `！` or `？` in `b` (`b.len()` if none), found in
+/// one pass on. The mirror of [`sentence_start`] without semicolons.
+#[inline(never)]
+pub fn sentence_end(b: &[u8]) -> usize {
+    for i in 0..b.len() {
+        match b[i] {
+            b'\n' => return i,
+            b'.' | b'!' | b'?' if b.get(i + 1) == Some(&b' ') => return i,
+            // (`。` is E3 80 82; `！` and `？` are EF BC 81 and EF BC 9F.)
+            0xE3 if b.get(i + 1..i + 3) == Some(&[0x80, 0x82]) => return i,
+            0xEF if matches!(b.get(i + 1..i + 3), Some([0xBC, 0x81 | 0x9F])) => return i,
+            _ => {}
+        }
+    }
+    b.len()
+}
+
 /// Where the sentence that `b` ends in starts: just past the last `\n`,
 /// `. `, `! `, `? ` or `。`, `！` in `b` (0 if none), found in one pass
 /// back; with `semicolons`, `;` and `；` end a sentence too. The words
@@ -656,6 +685,26 @@ pub(crate) mod tests {
                 let want = ends.iter().filter_map(|e| t.rfind(e).map(|i| i + e.len())).max().unwrap_or(0);
                 assert_eq!(sentence_start(t.as_bytes(), semis), want, "{t:?} {semis}");
             }
+        }
+    }
+
+    #[test]
+    fn automatic_reply_markers_are_let_through() {
+        for t in ["— Auto-reply —", "AUTOMATED MESSAGE", "Réponse automatique", "Otomatik yanıt", "系统自动回复", "請勿直接回覆", "送信専用", "Phản hồi tự động", "자동 응답"] {
+            assert!(may_hold_auto_reply(t), "{t}");
+        }
+        for t in ["", "au", "Thanks, call me on 0161 496 0571.", "您好，请拨打 400-820-1234", "ありがとうございます"] {
+            assert!(!may_hold_auto_reply(t), "{t}");
+        }
+    }
+
+    /// Session 21: the one pass on against the earliest end of each kind, as `find` finds them.
+    #[test]
+    fn sentence_end_is_at_the_earliest_end() {
+        let texts = ["", "021-3135 6020 回拨", ", not your mobile. Thanks", "a\nb. c! d? e", "x.y z", "好的。打我", "好的！打我？", "是吗？好", "end.", "!? x", "a\n. b"];
+        for t in texts {
+            let want = ["\n", ". ", "! ", "? ", "。", "！", "？"].iter().filter_map(|e| t.find(e)).min().unwrap_or(t.len());
+            assert_eq!(sentence_end(t.as_bytes()), want, "{t:?}");
         }
     }
 

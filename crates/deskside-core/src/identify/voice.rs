@@ -516,50 +516,23 @@ pub(super) fn ours_before(text: &str, start: usize) -> bool {
     OUR_WORDS.word_in(near) && !OTHER_PARTY.word_in(near) && !OUR_CUSTOMERS.word_in(near)
 }
 
-/// Session 21: words of a sentence that names the line the team calls out
-/// from, or tells an agent not to call from their own phone (lower case;
-/// ASCII matched in either case): every number in it is the team's
-/// (`坐席用外呼号 021-… 回拨`, `Use the renewals line 0330 … as caller ID, not
-/// your mobile`, `外呼统一用部门座机 021-…，别用个人手机打`). Not `Caller ID:`
-/// as a label, which names the caller.
-static OUTBOUND_WORDS: Words = Words::new(&[
+/// Session 21: words of a sentence only the team writes about a number, every
+/// number in it the team's (lower case; ASCII matched in either case):
+/// - it names the line the team calls out from, or tells an agent not to
+///   call from their own phone (`坐席用外呼号 021-… 回拨`, `Use the renewals line
+///   0330 … as caller ID, not your mobile`, `外呼统一用部门座机 021-…，别用个人手机打`);
+///   not `Caller ID:` as a label, which names the caller;
+/// - it keeps the number from the customers (`我们的开票专线 021-… 是财务内线，
+///   不要给客户`, `don't share the warehouse number (011 …) with customers`,
+///   `门店电话 0755-…（福田店前台）仅内部使用`, `門市電話（如客人問起）：…`).
+///
+/// (One list, one pass over the sentence.)
+static TEAM_ONLY_WORDS: Words = Words::new(&[
     "外呼号", "外呼线", "外呼專線", "外呼专线", "外呼显示", "外呼顯示", "外呼统一", "外呼用", "座席电话", "坐席电话", "座席電話",
     "as caller id", "shows as caller id", "outbound line", "outbound calls go", "outgoing line", "исходящей линии",
     "别用个人", "勿用个人", "不要用个人", "别用私人", "勿用私人", "不要用私人", "別用個人", "勿用個人", "not your mobile",
     "not your own mobile", "not from your mobile", "not your personal", "do not use personal", "don't use personal", "never use personal",
     "niet via je eigen", "niet vanaf je", "no uses tu celular", "no desde tu celular",
-]);
-
-/// How far, in bytes, the sentence around a number is read for [`OUTBOUND_WORDS`], each side.
-const OUTBOUND_WINDOW: usize = 96;
-
-/// Session 21: the sentence around the number at `start..end`, at most
-/// [`OUTBOUND_WINDOW`] bytes each side: back to its start, on to a full stop
-/// and a space, `。`, `！`, `？` or the line's end.
-fn sentence_around(text: &str, start: usize, end: usize) -> &str {
-    let b = text.as_bytes();
-    let lo = super::context::floor_boundary(text, start.saturating_sub(OUTBOUND_WINDOW));
-    let from = lo + deskside_detect::lines::sentence_start(&b[lo..start], false);
-    let hi = super::context::floor_boundary(text, (end + OUTBOUND_WINDOW).min(text.len()));
-    let after = &text[end..hi];
-    let to = after.find(['\n', '。', '！', '？']).into_iter().chain(after.find(". ")).chain(after.find("? ")).min().map_or(hi, |e| end + e);
-    &text[from..to]
-}
-
-/// Session 21: whether the sentence around the number at `start..end` names
-/// the team's outbound line or an agent's own phone not to use ([`OUTBOUND_WORDS`]).
-pub(super) fn outbound_line_around(text: &str, start: usize, end: usize) -> bool {
-    let sentence = sentence_around(text, start, end);
-    // (Not the team's line a customer speaks of: `我们的售后热线 400-… 打不进来，怀疑是贵司外呼线路的问题`.)
-    OUTBOUND_WORDS.any_in(sentence) && !["贵司", "貴司", "你们", "你們", "your company", "your outbound"].iter().any(|w| sentence.contains(w))
-}
-
-/// Session 21: words of a sentence that keeps a number from the customers
-/// or gives it to them as the team's (lower case; ASCII matched in either
-/// case): `我们的开票专线 021-… 是财务内线，不要给客户`, `don't share the warehouse
-/// number (011 …) with customers`, `门店电话 0755-…（福田店前台）仅内部使用`,
-/// `門市電話（如客人問起）：…`. Only the team writes so.
-static INTERNAL_ONLY: Words = Words::new(&[
     "with customers", "to customers", "not for customers", "internal use", "internal only", "if customers call", "if customers ask",
     "不要给客户", "不要給客戶", "别给客户", "別給客戶", "勿给客户", "不要告诉客户", "不对外", "不對外", "勿外传",
     // (Not `仅内部可见`, a note's own visibility, whose numbers may be the customer's.)
@@ -567,10 +540,31 @@ static INTERNAL_ONLY: Words = Words::new(&[
     "aux clients", "pas aux clients",
 ]);
 
-/// Session 21: whether the sentence around the number at `start..end`
-/// ([`OUTBOUND_WINDOW`] bytes each side) keeps it from the customers ([`INTERNAL_ONLY`]).
-pub(super) fn internal_only_around(text: &str, start: usize, end: usize) -> bool {
-    INTERNAL_ONLY.any_in(sentence_around(text, start, end))
+/// How far, in bytes, the sentence around a number is read for [`TEAM_ONLY_WORDS`], each side.
+const TEAM_ONLY_WINDOW: usize = 96;
+
+/// Session 21: the sentence around the number at `start..end`, at most
+/// [`TEAM_ONLY_WINDOW`] bytes each side: back to its start, on to a full stop
+/// and a space, `。`, `！`, `？` or the line's end.
+fn sentence_around(text: &str, start: usize, end: usize) -> &str {
+    let b = text.as_bytes();
+    let lo = super::context::floor_boundary(text, start.saturating_sub(TEAM_ONLY_WINDOW));
+    let from = lo + deskside_detect::lines::sentence_start(&b[lo..start], false);
+    let hi = super::context::floor_boundary(text, (end + TEAM_ONLY_WINDOW).min(text.len()));
+    &text[from..end + deskside_detect::lines::sentence_end(&b[end..hi])]
+}
+
+/// Session 21: whether a number's sentence is one only the team writes
+/// ([`TEAM_ONLY_WORDS`]). Not one that speaks to the team in the second
+/// person: a customer's about the team's line (`我们的售后热线 400-… 打不进来，
+/// 怀疑是贵司外呼线路的问题`).
+fn team_only_in(sentence: &str) -> bool {
+    TEAM_ONLY_WORDS.any_in(sentence) && !["贵司", "貴司", "你们", "你們", "your company", "your outbound"].iter().any(|w| sentence.contains(w))
+}
+
+/// Session 21: [`team_only_in`] of the sentence around the number at `start..end`.
+pub(super) fn team_only_around(text: &str, start: usize, end: usize) -> bool {
+    team_only_in(sentence_around(text, start, end))
 }
 
 /// Session 21: words by which a customer points at the team's own line
@@ -812,7 +806,7 @@ mod tests {
     fn a_number_kept_from_the_customers() {
         let kept = |t: &str, n: &str| {
             let at = t.find(n).expect(n);
-            internal_only_around(t, at, at + n.len())
+            team_only_in(sentence_around(t, at, at + n.len()))
         };
         assert!(kept("@客服-阿May 我们的开票专线 021-5017 8800 是财务内线，不要给客户。", "021-5017 8800"));
         assert!(kept("Reminder: don't share the Riyadh warehouse number (011 465 2210) with customers.", "011 465 2210"));
@@ -837,7 +831,7 @@ mod tests {
     fn the_teams_outbound_line() {
         let out = |t: &str, n: &str| {
             let at = t.find(n).expect(n);
-            outbound_line_around(t, at, at + n.len())
+            team_only_in(sentence_around(t, at, at + n.len()))
         };
         assert!(out("回访：14:20 坐席用外呼号 021-3135 6020 回拨，确认客户已收到短信通知。", "021-3135 6020"));
         assert!(out("Sophie - can you ring these before Friday? Use the renewals line 0330 088 2614 as caller ID, not your mobile. Thanks", "0330 088 2614"));
