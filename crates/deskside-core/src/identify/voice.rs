@@ -481,11 +481,15 @@ const STAFF_WINDOW: usize = 96;
 /// Session 20: whether the sentence before `start` (at most
 /// [`STAFF_WINDOW`] bytes) names a field worker and no other party.
 pub(super) fn staff_before(text: &str, start: usize) -> bool {
-    let lo = super::context::floor_boundary(text, start.saturating_sub(STAFF_WINDOW));
     // (Across a semicolon: `Our technician Emeka will come by 10am; his work line is …`.)
-    let from = deskside_detect::lines::sentence_start(&text.as_bytes()[lo..start], false);
-    let near = &text[lo + from..start];
+    let near = sentence_before(text, start, STAFF_WINDOW);
     STAFF_WORDS.word_in(near) && !OTHER_PARTY.word_in(near)
+}
+
+/// The sentence before byte `start`, at most `window` bytes back (semicolons do not end it).
+fn sentence_before(text: &str, start: usize, window: usize) -> &str {
+    let lo = super::context::floor_boundary(text, start.saturating_sub(window));
+    &text[lo + deskside_detect::lines::sentence_start(&text.as_bytes()[lo..start], false)..start]
 }
 
 /// Session 21: first persons' plural possessives and the team's words for
@@ -510,9 +514,7 @@ const OURS_WINDOW: usize = 64;
 /// Session 21: whether the sentence before `start` (at most [`OURS_WINDOW`]
 /// bytes) names the team as "ours" and no other party or customer of it.
 pub(super) fn ours_before(text: &str, start: usize) -> bool {
-    let lo = super::context::floor_boundary(text, start.saturating_sub(OURS_WINDOW));
-    let from = deskside_detect::lines::sentence_start(&text.as_bytes()[lo..start], false);
-    let near = &text[lo + from..start];
+    let near = sentence_before(text, start, OURS_WINDOW);
     OUR_WORDS.word_in(near) && !OTHER_PARTY.word_in(near) && !OUR_CUSTOMERS.word_in(near)
 }
 
@@ -584,9 +586,7 @@ const YOURS_WINDOW: usize = 48;
 /// Session 21: whether the sentence before `start` (at most [`YOURS_WINDOW`]
 /// bytes) points at the team's own line in the second person, and names no other party.
 pub(super) fn yours_before(text: &str, start: usize) -> bool {
-    let lo = super::context::floor_boundary(text, start.saturating_sub(YOURS_WINDOW));
-    let from = deskside_detect::lines::sentence_start(&text.as_bytes()[lo..start], false);
-    let near = &text[lo + from..start];
+    let near = sentence_before(text, start, YOURS_WINDOW);
     YOURS_WORDS.any_in(near) && !OTHER_PARTY.word_in(near)
 }
 
