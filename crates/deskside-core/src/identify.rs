@@ -2037,7 +2037,7 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 }
                 // Session 21: in the team's automatic reply (`--- 系统自动回复 ---` then
                 // `紧急请拨 400-…`; `— Auto-reply from Shiftly —` then `Call 1-844-…`),
-                // unless it gives the number to the reader or sent to it.
+                // unless the words before it give the number to the reader.
                 if !whole_field
                     && !ctx.team_domains.is_empty()
                     && *auto_replies.get_or_init(|| deskside_detect::lines::may_hold_auto_reply(text))
@@ -2051,8 +2051,9 @@ fn extract(source: Source, text: &str, ctx: &ScanContext, agent_emails: &[String
                 if !whole_field && !ctx.team_domains.is_empty() && voice::yours_before(text, phone.start) && voice::entry_side(&voice, ls) != Some(true) {
                     continue;
                 }
-                // Session 21: in a sentence that names the team's outbound line or
-                // tells an agent not to call from their own phone.
+                // Session 21: in a sentence only the team writes: it names the team's
+                // outbound line, tells an agent not to call from their own phone, or
+                // keeps the number from the customers.
                 if !whole_field && !ctx.team_domains.is_empty() && voice::team_only_around(text, phone.start, phone.end) {
                     continue;
                 }
